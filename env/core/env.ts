@@ -1,0 +1,79 @@
+/**
+ * The Env contract, as gymnasium.Env (1.x): `reset` returns `[obs, info]`, `step` returns
+ * `[obs, reward, terminated, truncated, info]`.
+ */
+import type { Space } from '../spaces/space.ts';
+import { makeRng, type Rng } from './rng.ts';
+
+/** Extra per-step or per-reset information; values are plain data. */
+export type Info = Record<string, unknown>;
+
+export interface ResetArgs {
+  /** Re-seed the env's random streams; without it the streams continue. */
+  seed?: number;
+  /** Env-specific reset options. */
+  options?: Record<string, unknown>;
+}
+
+export type ResetResult<Obs> = [obs: Obs, info: Info];
+export type StepResult<Obs> = [obs: Obs, reward: number, terminated: boolean, truncated: boolean, info: Info];
+
+export type RenderMode = 'ansi' | 'human' | 'rgb_array';
+
+export interface EnvMetadata {
+  renderModes: readonly RenderMode[];
+  renderFps?: number;
+  [key: string]: unknown;
+}
+
+/** How an env was made by the registry (gymnasium.envs.registration.EnvSpec). */
+export interface EnvSpec {
+  readonly id: string;
+  readonly entryPoint: string;
+  readonly maxEpisodeSteps?: number | undefined;
+  readonly rewardThreshold?: number | undefined;
+  readonly kwargs: Readonly<Record<string, unknown>>;
+}
+
+export abstract class Env<Obs = unknown, Act = unknown> {
+  abstract readonly observationSpace: Space<Obs>;
+  abstract readonly actionSpace: Space<Act>;
+  metadata: EnvMetadata = { renderModes: ['ansi'] };
+  renderMode: RenderMode | undefined = undefined;
+  spec: EnvSpec | undefined = undefined;
+  /** The env's own generator; re-seeded only when `reset` is given a seed. */
+  protected npRandom: Rng = makeRng();
+  /** The seed last given to `reset`, from which sub-streams are derived. */
+  protected seedValue: number | undefined = undefined;
+
+  /**
+   * Start an episode. Implementations call `this.seedStreams(args.seed)` first, which re-seeds
+   * when a seed is given and leaves the streams alone otherwise (gymnasium's `super().reset(seed)`).
+   */
+  abstract reset(args?: ResetArgs): ResetResult<Obs>;
+
+  protected seedStreams(seed: number | undefined): void {
+    if (seed === undefined) return;
+    this.seedValue = seed;
+    this.npRandom = makeRng(seed);
+  }
+
+  abstract step(action: Act): StepResult<Obs>;
+
+  /** Render per `renderMode`; `ansi` returns a string. */
+  render(): string | Uint8Array | undefined {
+    return undefined;
+  }
+
+  /** Release resources; safe to call more than once. */
+  close(): void {}
+
+  /** The innermost env under any wrappers. */
+  get unwrapped(): Env<Obs, Act> {
+    return this;
+  }
+
+  toString(): string {
+    return `<${this.constructor.name}${this.spec ? `<${this.spec.id}>` : ''}>`;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Seeded random streams. Every random component draws from its own stream, derived from one
+ * root seed and the component's name, so one seed gives the same exogenous trace whatever
+ * else consumes randomness (common random numbers across agents).
+ */
+import seedrandom from 'seedrandom';
+
+/** A seeded uniform generator on [0, 1) whose state can be saved and restored. */
+export interface Rng {
+  (): number;
+  /** Saved generator state (opaque, JSON-serialisable). */
+  state(): object;
+}
+
+/** Fresh generator for `seed` (any integer or string); `undefined` draws a seed from entropy. */
+export function makeRng(seed?: number | string): Rng {
+  const s = seed === undefined ? String(Math.random()) + String(Date.now()) : String(seed);
+  return seedrandom.alea(s, { state: true }) as unknown as Rng;
+}
+
+/** Generator restored from a state produced by `rng.state()`. */
+export function restoreRng(state: object): Rng {
+  return seedrandom.alea('', { state: state as never }) as unknown as Rng;
+}
+
+/**
+ * The seed of an independent sub-stream named `stream` under `seed`. Stable across versions:
+ * changing it changes every recorded trace.
+ */
+export function subSeed(seed: number | string, stream: string): string {
+  return `${String(seed)}/${stream}`;
+}
+
+/** A uniformly random 32-bit unsigned integer from `rng`, for seeding child generators. */
+export function randomSeed(rng: Rng): number {
+  return Math.floor(rng() * 4294967296) >>> 0;
+}

@@ -1,0 +1,39 @@
+/**
+ * The `bdt-gym` command line. Each command lives in `cli/commands/<name>.ts` and exports
+ * `register(program)`. Parsing is commander's (the de-facto standard: typed options, generated
+ * `--help` for every command, subcommands), so no hand-written argv handling lives here.
+ */
+import { Command, CommanderError } from 'commander';
+import { ZodError } from 'zod';
+import { CliError } from './errors.ts';
+
+const program = new Command('bdt-gym')
+  .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+// Commands register themselves here, one line each.
+const commandModules = [] as Array<{ register(program: Command): void }>;
+for (const module of commandModules) module.register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = reportError(error);
+}
+
+/** One clear line for the user; stack traces only for genuine bugs. */
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode; // commander already printed it
+  if (error instanceof CliError) {
+    process.stderr.write(`bdt-gym: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof ZodError) {
+    process.stderr.write(`bdt-gym: invalid input\n${error.issues.map((i) => `  at ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}\n`);
+    return 1;
+  }
+  process.stderr.write(`bdt-gym: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 70;
+}

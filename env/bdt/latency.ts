@@ -1,0 +1,27 @@
+/**
+ * Latency terms of one slot (MODEL-SPEC "Latency and energy"). Pure scalar functions; the
+ * per-gateway loops live in slot.ts.
+ *
+ * A zero resource with positive work gives `Infinity` (the work never finishes), never NaN;
+ * zero work always takes zero time.
+ */
+
+/** Compute time (s) of `work` FLOPs at `freq` cycles/s and `flopsPerCycle`: W / (phi f). Gateway tau_m^G and AP tau_m^A. */
+export function computeTime(work: number, flopsPerCycle: number, freq: number): number {
+  if (work <= 0) return 0;
+  return work / (flopsPerCycle * freq);
+}
+
+/**
+ * Shannon uplink rate (bit/s) [reconstructed]: r = B log2(1 + p g / (N0 B)).
+ * @param bandwidth B (Hz) @param txPower p (W) @param gain g (linear) @param noisePsd N0 (W/Hz)
+ */
+export function uplinkRate(bandwidth: number, txPower: number, gain: number, noisePsd: number): number {
+  return bandwidth * Math.log2(1 + (txPower * gain) / (noisePsd * bandwidth));
+}
+
+/** Transmission time (s) of `bits` at `rate` bit/s: tau^tx = S / r. */
+export function transmitTime(bits: number, rate: number): number {
+  if (bits <= 0) return 0;
+  return bits / rate;
+}

@@ -1,0 +1,53 @@
+/**
+ * Lyapunov virtual queues for C6 (MODEL-SPEC "Lyapunov drift-plus-penalty"): H_j tracks the
+ * time-average reputation exceeding U^max, G_j it falling short of U^min.
+ */
+import type { BdtSystem } from './system.ts';
+
+/** The two virtual queues per AP (length J each). */
+export interface VirtualQueues {
+  readonly H: Float64Array;
+  readonly G: Float64Array;
+}
+
+/** Zeroed queues for `system`. */
+export function createQueues(system: BdtSystem): VirtualQueues {
+  return { H: new Float64Array(system.J), G: new Float64Array(system.J) };
+}
+
+/**
+ * One slot's update from the reputations U(t): H_j <- max(H_j + U_j - U^max, 0),
+ * G_j <- max(G_j + U^min - U_j, 0). `out` may be `queues` itself (in-place update).
+ */
+export function updateQueues(system: BdtSystem, queues: VirtualQueues, reputation: Float64Array, out: VirtualQueues): VirtualQueues {
+  for (let j = 0; j < system.J; j++) {
+    const u = reputation[j]!;
+    out.H[j] = Math.max(queues.H[j]! + u - system.uMax, 0);
+    out.G[j] = Math.max(queues.G[j]! + system.uMin - u, 0);
+  }
+  return out;
+}
+
+/** Lyapunov function L = 1/2 sum_j (H_j^2 + G_j^2). */
+export function lyapunov(queues: VirtualQueues): number {
+  let sum = 0;
+  for (let j = 0; j < queues.H.length; j++) sum += queues.H[j]! * queues.H[j]! + queues.G[j]! * queues.G[j]!;
+  return 0.5 * sum;
+}
+
+/** The drift part of Psi(t): sum_j [H_j (U_j - U^max) + G_j (U^min - U_j)]. */
+export function driftTerm(system: BdtSystem, queues: VirtualQueues, reputation: Float64Array): number {
+  let sum = 0;
+  for (let j = 0; j < system.J; j++) {
+    const u = reputation[j]!;
+    sum += queues.H[j]! * (u - system.uMax) + queues.G[j]! * (system.uMin - u);
+  }
+  return sum;
+}
+
+/** Total backlog sum_j (H_j + G_j). */
+export function backlog(queues: VirtualQueues): number {
+  let sum = 0;
+  for (let j = 0; j < queues.H.length; j++) sum += queues.H[j]! + queues.G[j]!;
+  return sum;
+}

@@ -1,0 +1,58 @@
+/**
+ * Off-chain reputation, equations (1) and (2) of the letter: U_j(t) = g(O_j(t)), with O_j the
+ * FLOPs offloaded to AP j in the slot. The letter leaves g generic; these choices are
+ * [reconstructed]. All map O >= 0 to [0, 1], are increasing, and g(0) = 0; x = O / O_ref:
+ * - `exponential` (default): g = 1 - exp(-x); concave, saturates, g(O_ref) = 0.632.
+ * - `linear`: g = min(1, x); reaches full reputation at O = O_ref.
+ * - `logarithmic`: g = ln(1 + x) / (1 + ln(1 + x)); concave, saturates much more slowly
+ *   than the exponential, g(O_ref) = 0.409.
+ */
+import type { BdtSystem, ReputationKind } from './system.ts';
+
+/** g(O) for offloaded work `work` (FLOPs) and scale O_ref (FLOPs). */
+export function reputationOf(kind: ReputationKind, work: number, scale: number): number {
+  const x = work > 0 ? work / scale : 0;
+  switch (kind) {
+    case 'exponential':
+      return 1 - Math.exp(-x);
+    case 'linear':
+      return x < 1 ? x : 1;
+    case 'logarithmic': {
+      const y = Math.log1p(x);
+      return y / (1 + y);
+    }
+  }
+}
+
+/**
+ * g^{-1}(U): the offloaded work (FLOPs) that earns reputation U; `Infinity` when U is not
+ * reachable (U >= 1, except `linear` where U = 1 needs O_ref). Lets a solver target a reputation.
+ */
+export function workForReputation(kind: ReputationKind, reputation: number, scale: number): number {
+  if (reputation <= 0) return 0;
+  switch (kind) {
+    case 'exponential':
+      return reputation < 1 ? -scale * Math.log1p(-reputation) : Infinity;
+    case 'linear':
+      return reputation <= 1 ? scale * reputation : Infinity;
+    case 'logarithmic':
+      return reputation < 1 ? scale * Math.expm1(reputation / (1 - reputation)) : Infinity;
+  }
+}
+
+/**
+ * Equation (2): O_j = sum_m b[m][j] W_m^A, given the per-gateway offloaded work `offloadWork`
+ * (length M, FLOPs); written into `out` (length J).
+ */
+export function offloadedWorkPerAp(system: BdtSystem, offloadWork: Float64Array, out: Float64Array): Float64Array {
+  out.fill(0);
+  for (let m = 0; m < system.M; m++) out[system.apOf[m]!]! += offloadWork[m]!;
+  return out;
+}
+
+/** Equation (1) for every AP: out[j] = g(O_j). */
+export function reputations(system: BdtSystem, offloaded: Float64Array, out: Float64Array): Float64Array {
+  const { kind, scale } = system.reputation;
+  for (let j = 0; j < system.J; j++) out[j] = reputationOf(kind, offloaded[j]!, scale);
+  return out;
+}

@@ -1,0 +1,194 @@
+import { strict as assert } from 'node:assert';
+import {
+  blockTime,
+  budgetExcess,
+  computeEnergy,
+  computeTime,
+  createDecision,
+  createQueues,
+  createSlotOutcome,
+  cutBits,
+  difficulty,
+  driftTerm,
+  evaluateSlot,
+  explainDecision,
+  headFlops,
+  lyapunov,
+  miningEnergy,
+  miningRate,
+  raceWinner,
+  reputationOf,
+  tailFlops,
+  transmitTime,
+  updateQueues,
+  uplinkRate,
+  workForReputation,
+  type Decision,
+} from '../../env/bdt/index.ts';
+import { fixtureState, fixtureSystem } from './fixture.ts';
+
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+
+function fixtureDecision(): Decision {
+  return {
+    partition: Int32Array.of(1, 2, 2),
+    inferenceFreq: Float64Array.of(400, 100),
+    miningFreq: Float64Array.of(500, 250),
+  };
+}
+
+describe('bdt model: scalar equations', () => {
+  it('topology lookups read the prefix sums', () => {
+    const s = fixtureSystem();
+    assert.equal(headFlops(s, 1, 2), 100);
+    assert.equal(tailFlops(s, 1, 2), 100);
+    assert.equal(tailFlops(s, 0, 2), 0);
+    assert.equal(cutBits(s, 1, 3), 40);
+  });
+
+  it('latency: compute W/(phi f), Shannon rate, S/r; zero work takes no time', () => {
+    assert.equal(computeTime(300, 2, 100), 1.5);
+    assert.equal(computeTime(0, 2, 0), 0);
+    assert.equal(computeTime(5, 2, 0), Infinity);
+    assert.equal(uplinkRate(1000, 0.5, 2, 0.001), 1000); // SNR 1 -> log2(2)
+    assert.equal(uplinkRate(2000, 1, 6, 0.001), 4000); // SNR 3 -> log2(4)
+    assert.equal(transmitTime(240, 4000), 0.06);
+    assert.equal(transmitTime(0, 0), 0);
+  });
+
+  it('energy: kappa (W/phi) f^2, p tau, kappa f^3 tau^bloc, budget excess', () => {
+    close(computeEnergy(1e-6, 300, 2, 100), 1.5, 'compute energy');
+    close(miningEnergy(1e-9, 500, 2), 0.25, 'mining energy');
+    assert.equal(miningEnergy(1e-9, 0, Infinity), 0);
+    assert.equal(budgetExcess(2, 1.5), 0.5);
+    assert.equal(budgetExcess(1, 1.5), 0);
+  });
+
+  it('reputation g: exponential, linear, logarithmic, and their inverses', () => {
+    close(reputationOf('exponential', 700, 1000), 1 - Math.exp(-0.7), 'exp');
+    assert.equal(reputationOf('linear', 700, 1000), 0.7);
+    assert.equal(reputationOf('linear', 2000, 1000), 1);
+    close(reputationOf('logarithmic', 1000, 1000), Math.LN2 / (1 + Math.LN2), 'log');
+    for (const kind of ['exponential', 'linear', 'logarithmic'] as const) {
+      assert.equal(reputationOf(kind, 0, 1000), 0);
+      close(workForReputation(kind, reputationOf(kind, 700, 1000), 1000), 700, `${kind} inverse`);
+    }
+    assert.equal(workForReputation('exponential', 1, 1000), Infinity);
+  });
+
+  it('consensus: difficulty eq. (3), rate, expected and sampled block time, winner', () => {
+    close(difficulty('reputation', 2, 0.5, 0.25), Math.exp(-1), 'gamma');
+    assert.equal(difficulty('pow', 2, 0.5, 0.9), Math.exp(-0.5));
+    assert.equal(miningRate(500, 0.5, 1000), 1);
+    assert.equal(blockTime('expected', 4, 0.3), 0.25);
+    close(blockTime('sampled', 2, 0.5), Math.LN2 / 2, 'sampled median');
+    assert.equal(blockTime('expected', 0, 0.5), Infinity);
+    const rates = Float64Array.of(1, 0, 3);
+    assert.equal(raceWinner(rates, 4, 0.2), 0);
+    assert.equal(raceWinner(rates, 4, 0.25), 2);
+    assert.equal(raceWinner(rates, 4, 0.999999), 2);
+    assert.equal(raceWinner(Float64Array.of(0, 0), 0, 0.5), -1);
+  });
+
+  it('queues: H and G updates, Lyapunov function, drift term', () => {
+    const s = fixtureSystem();
+    const q = { H: Float64Array.of(1, 0.1), G: Float64Array.of(0, 2) };
+    const u = Float64Array.of(0.9, 0.05);
+    close(driftTerm(s, q, u), 1 * (0.9 - 0.8) + 0.1 * (0.05 - 0.8) + 2 * (0.2 - 0.05), 'drift');
+    assert.equal(lyapunov(q), 0.5 * (1 + 0.01 + 4));
+    updateQueues(s, q, u, q);
+    close(q.H[0]!, 1.1, 'H0');
+    assert.equal(q.H[1], 0); // 0.1 + 0.05 - 0.8 < 0
+    assert.equal(q.G[0], 0);
+    close(q.G[1]!, 2.15, 'G1');
+  });
+});
+
+describe('bdt model: evaluateSlot against hand-computed values', () => {
+  const s = fixtureSystem();
+  const out = createSlotOutcome(s);
+  const queues = { H: Float64Array.of(1, 0), G: Float64Array.of(0, 2) };
+  evaluateSlot(s, fixtureState(), fixtureDecision(), queues, out);
+  const u0 = 1 - Math.exp(-0.7);
+  const gamma0 = Math.exp(-2 * u0 - 0.5);
+  const lambda0 = 500 / (gamma0 * 1000);
+  const lambda1 = 250 / (Math.exp(-0.5) * 1000);
+  const tauBloc = 1 / (lambda0 + lambda1);
+
+  it('gateway side: work, bits, compute and transmit time, energy, C4 excess', () => {
+    assert.deepEqual([...out.gatewayWork], [300, 1200]);
+    assert.deepEqual([...out.offloadWork], [700, 0]);
+    assert.deepEqual([...out.uplinkBits], [1000, 240]);
+    assert.deepEqual([...out.gatewayComputeTime], [1.5, 6]);
+    assert.deepEqual([...out.txTime], [1, 0.06]);
+    assert.deepEqual([...out.gatewaySideLatency], [2.5, 6.06]);
+    close(out.gatewayEnergy[0]!, 2, 'e0'); // 1e-6*150*1e4 + 0.5*1
+    close(out.gatewayEnergy[1]!, 96.06, 'e1'); // 2e-6*1200*4e4 + 1*0.06
+    close(out.gatewayEnergyExcess[0]!, 1, 'excess0');
+    assert.equal(out.gatewayViolations, 2);
+  });
+
+  it('reputation and difficulty from equation (2)', () => {
+    assert.deepEqual([...out.offloaded], [700, 0]);
+    close(out.reputation[0]!, u0, 'U0');
+    assert.equal(out.reputation[1], 0);
+    close(out.difficulty[0]!, gamma0, 'gamma0');
+    close(out.difficulty[1]!, Math.exp(-0.5), 'gamma1');
+  });
+
+  it('AP side: compute time, tau^inf as max over gateways, block time, energies', () => {
+    assert.deepEqual([...out.apComputeTime], [0.4375, 0]); // 700 / (4 * 400)
+    assert.deepEqual([...out.pathLatency], [2.9375, 6.06]);
+    assert.deepEqual([...out.apInferenceLatency], [2.9375, 6.06]);
+    assert.equal(out.inferenceLatency, 6.06);
+    close(out.miningRate[0]!, lambda0, 'lambda0');
+    close(out.blockTime, tauBloc, 'tau bloc');
+    close(out.latency, 6.06 + tauBloc, 'tau');
+    close(out.inferenceEnergy[0]!, 0.028, 'inference energy'); // 1e-9*175*400^2
+    assert.equal(out.inferenceEnergy[1], 0);
+    close(out.miningEnergy[0]!, 0.125 * tauBloc, 'mining energy 0');
+    close(out.miningEnergy[1]!, 0.03125 * tauBloc, 'mining energy 1');
+    assert.equal(out.winner, 0.25 < lambda0 / (lambda0 + lambda1) ? 0 : 1);
+  });
+
+  it('Psi = V tau + sum_j [H_j (U_j - Umax) + G_j (Umin - U_j)]', () => {
+    close(out.penalty, 10 * (6.06 + tauBloc), 'penalty');
+    close(out.drift, u0 - 0.8 + 2 * 0.2, 'drift');
+    close(out.psi, out.penalty + out.drift, 'psi');
+  });
+
+  it('pow mechanism ignores reputation; sampled mode draws the race', () => {
+    const pow = fixtureSystem({ mechanism: 'pow', blockTime: 'sampled' });
+    const o = createSlotOutcome(pow);
+    evaluateSlot(pow, fixtureState(), fixtureDecision(), createQueues(pow), o);
+    const rateSum = (500 + 250) / (Math.exp(-0.5) * 1000);
+    close(o.blockTime, Math.LN2 / rateSum, 'sampled block time at u = 0.5');
+    assert.equal(o.winner, 0); // 0.25 < 500/750
+    assert.equal(o.drift, 0);
+  });
+
+  it('no AP frequency for offloaded work gives infinite latency, not NaN', () => {
+    const d = fixtureDecision();
+    const o = createSlotOutcome(s);
+    evaluateSlot(s, fixtureState(), { ...d, inferenceFreq: Float64Array.of(0, 0), miningFreq: Float64Array.of(0, 0) }, createQueues(s), o);
+    assert.equal(o.inferenceLatency, Infinity);
+    assert.equal(o.blockTime, Infinity);
+    assert.equal(o.apEnergy[0], 0);
+    assert.equal(o.winner, -1);
+  });
+});
+
+describe('bdt model: explainDecision (C1-C3)', () => {
+  const s = fixtureSystem();
+  it('accepts a feasible decision and the default one', () => {
+    assert.equal(explainDecision(s, fixtureDecision()), undefined);
+    assert.equal(explainDecision(s, createDecision(s)), undefined);
+  });
+  it('names the field and index of a violation', () => {
+    assert.match(explainDecision(s, { ...fixtureDecision(), partition: Int32Array.of(1, 4, 1) })!, /partition\[1\] = 4: C1/);
+    assert.match(explainDecision(s, { ...fixtureDecision(), inferenceFreq: Float64Array.of(NaN, 1) })!, /inferenceFreq\[0\] = NaN/);
+    assert.match(explainDecision(s, { ...fixtureDecision(), inferenceFreq: Float64Array.of(1001, 1) })!, /AP 0 .* C2/);
+    assert.match(explainDecision(s, { ...fixtureDecision(), miningFreq: Float64Array.of(1, 501) })!, /miningFreq\[1\] = 501: C3/);
+  });
+});

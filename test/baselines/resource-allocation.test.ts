@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { makeRng, type Rng } from '../../env/core/rng.ts';
+import { BUDGET_MARGIN, ResourceAllocator, depressedCubicRoot, type AllocationInput, type AllocationSystem } from '../../baselines/dpra/resource-allocation.ts';
+
+interface Instance {
+  system: AllocationSystem;
+  input: AllocationInput;
+}
+
+/** A random small instance with magnitudes of the B-DT scenarios (GHz clocks, J budgets, 0.1 s blocks). */
+function randomInstance(rng: Rng, M: number, J: number): Instance {
+  const apOf = new Int32Array(M);
+  for (let m = 0; m < M; m++) apOf[m] = m < J ? m : Math.floor(rng() * J);
+  const apMaxFreq = Float64Array.from({ length: J }, () => 2e9 + 4e9 * rng());
+  const apKappa = Float64Array.from({ length: J }, () => 1e-28 * (0.5 + rng()));
+  const gatewayLatency = Float64Array.from({ length: M }, () => 0.05 * rng());
+  const apCycles = Float64Array.from({ length: M }, () => (rng() < 0.2 ? 0 : 2e8 * rng()));
+  const blocksPerCycle = Float64Array.from({ length: J }, () => 2e-9 * (0.3 + rng()));
+  const apBudget = Float64Array.from({ length: J }, () => 0.05 + 1.5 * rng());
+  return { system: { M, J, apOf, apMaxFreq, apKappa }, input: { gatewayLatency, apCycles, blocksPerCycle, apBudget } };
+}
+
+/** The objective and constraints written directly from MODEL-SPEC, independent of the solver. */
+function direct(inst: Instance, fA: ArrayLike<number>, fB: ArrayLike<number>): { latency: number; feasible: boolean } {
+  const { system, input } = inst;
+  let inference = 0;
+  for (let m = 0; m < system.M; m++) {
+    const w = input.apCycles[m]!;
+    const path = input.gatewayLatency[m]! + (w > 0 ? w / fA[m]! : 0);
+    inference = Math.max(inference, path);
+  }
+  let rate = 0;
+  for (let j = 0; j < system.J; j++) rate += input.blocksPerCycle[j]! * fB[j]!;
+  const block = 1 / rate;
+  let feasible = true;
+  const tol = 1e-9;
+  for (let j = 0; j < system.J; j++) {
+    let sum = 0;
+    let energy = 0;
+    for (let m = 0; m < system.M; m++) {
+      if (system.apOf[m] !== j) continue;
+      sum += fA[m]!;
+      energy += system.apKappa[j]! * input.apCycles[m]! * fA[m]! * fA[m]!;
+    }
+    energy += system.apKappa[j]! * fB[j]! ** 3 * block;
+    if (sum > system.apMaxFreq[j]! * (1 + tol)) feasible = false;
+    if (fB[j]! < 0 || fB[j]! > system.apMaxFreq[j]! * (1 + tol)) feasible = false;
+    if (energy > input.apBudget[j]! * (1 + tol)) feasible = false;
+  }
+  return { latency: inference + block, feasible };
+}
+
+/** Best feasible point of a grid over (f^A, f^bloc), refined by random local search around it. */
+function bruteForce(inst: Instance, rng: Rng, steps: number): number {
+  const { M, J, apOf, apMaxFreq } = inst.system;
+  const dims = M + J;
+  const caps = Float64Array.from({ length: dims }, (_, k) => (k < M ? apMaxFreq[apOf[k]!]! : apMaxFreq[k - M]!));
+  const point = new Float64Array(dims);
+  let best = Infinity;
+  let bestPoint = new Float64Array(dims);
+  const index = new Int32Array(dims);
+  const total = steps ** dims;
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    for (let k = 0; k < dims; k++) {
+      index[k] = rest % steps;
+      rest = Math.floor(rest / steps);
+      point[k] = (caps[k]! * (index[k]! + 1)) / steps;
+    }
+    const r = direct(inst, point.subarray(0, M), point.subarray(M));
+    if (r.feasible && r.latency < best) {
+      best = r.latency;
+      bestPoint = point.slice();
+    }
+  }
+  if (!Number.isFinite(best)) return best;
+  let radius = 1 / steps;
+  for (let it = 0; it < 20000; it++) {
+    for (let k = 0; k < dims; k++) point[k] = Math.min(caps[k]!, Math.max(0, bestPoint[k]! * (1 + radius * (2 * rng() - 1))));
+    const r = direct(inst, point.subarray(0, M), point.subarray(M));
+    if (r.feasible && r.latency < best) {
+      best = r.latency;
+      bestPoint = point.slice();
+    }
+    if (it % 2000 === 1999) radius *= 0.5;
+  }
+  return best;
+}
+
+describe('baselines/dpra/resource-allocation', () => {
+  it('depressedCubicRoot solves x^3 = s x + a', () => {
+    for (const [s, a] of [
+      [0, 8],
+      [4, 0],
+      [3, 2],
+      [1e-6, 1e9],
+      [1e9, 1e-6],
+    ] as const) {
+      const x = depressedCubicRoot(s, a);
+      assert.ok(x >= 0);
+      assert.ok(Math.abs(x ** 3 - s * x - a) <= 1e-12 * Math.max(x ** 3, s * x, a), `s=${s} a=${a} x=${x}`);
+    }
+  });
+
+  it('matches a brute-force grid on random small instances and meets C2, C3, C5', () => {
+    const rng = makeRng('allocation-brute-force');
+    for (let trial = 0; trial < 24; trial++) {
+      const M = 1 + (trial % 3);
+      const J = 1 + (trial % 2);
+      const inst = randomInstance(rng, M, Math.min(J, M));
+      const solved = new ResourceAllocator(inst.system).solve(inst.input);
+      const brute = bruteForce(inst, rng, M + J <= 3 ? 40 : 14);
+      if (!Number.isFinite(brute)) continue;
+      assert.ok(solved.feasible, `trial ${trial}: solver says infeasible, brute force found ${brute}`);
+      const check = direct(inst, solved.inferenceFreq, solved.miningFreq);
+      assert.ok(check.feasible, `trial ${trial}: solver's point breaks C2/C3/C5`);
+      assert.ok(Math.abs(check.latency - solved.latency) <= 1e-9 * solved.latency, `trial ${trial}: reported ${solved.latency}, direct ${check.latency}`);
+      // Never beaten by any sampled feasible point; and the sampling gets close to it.
+      assert.ok(solved.latency <= brute * (1 + 1e-9), `trial ${trial}: solver ${solved.latency} > brute force ${brute}`);
+      assert.ok(brute <= solved.latency * 1.02, `trial ${trial}: brute force ${brute} far above solver ${solved.latency}`);
+    }
+  });
+
+  it('is stationary: perturbing the deadline or any frequency never improves a feasible point', () => {
+    const rng = makeRng('allocation-stationary');
+    for (let trial = 0; trial < 50; trial++) {
+      const inst = randomInstance(rng, 2 + (trial % 4), 1 + (trial % 3));
+      const solved = new ResourceAllocator(inst.system).solve(inst.input);
+      assert.ok(solved.feasible);
+      const fA = solved.inferenceFreq.slice();
+      const fB = solved.miningFreq.slice();
+      for (let k = 0; k < 400; k++) {
+        const a = fA.map((f) => f * (1 + 1e-3 * (2 * rng() - 1)));
+        const b = fB.map((f) => f * (1 + 1e-3 * (2 * rng() - 1)));
+        const r = direct(inst, a, b);
+        if (r.feasible) assert.ok(r.latency >= solved.latency * (1 - 1e-9), `trial ${trial}: ${r.latency} < ${solved.latency}`);
+      }
+    }
+  });
+
+  it('handles no offloaded work, idle APs and infeasible budgets without NaN', () => {
+    const system: AllocationSystem = {
+      M: 2,
+      J: 2,
+      apOf: Int32Array.from([0, 1]),
+      apMaxFreq: Float64Array.from([3e9, 3e9]),
+      apKappa: Float64Array.from([1e-28, 1e-28]),
+    };
+    const allocator = new ResourceAllocator(system);
+    // Nothing offloaded: the deadline is the slowest gateway, both APs mine on their full budget.
+    const idle = allocator.solve({
+      gatewayLatency: Float64Array.from([0.02, 0.03]),
+      apCycles: Float64Array.from([0, 0]),
+      blocksPerCycle: Float64Array.from([1e-9, 1e-9]),
+      apBudget: Float64Array.from([1, 1]),
+    });
+    assert.ok(idle.feasible);
+    assert.equal(idle.inferenceLatency, 0.03);
+    assert.deepEqual(Array.from(idle.inferenceFreq), [0, 0]);
+    const check = direct({ system, input: { gatewayLatency: Float64Array.from([0.02, 0.03]), apCycles: Float64Array.from([0, 0]), blocksPerCycle: Float64Array.from([1e-9, 1e-9]), apBudget: Float64Array.from([1, 1]) } }, idle.inferenceFreq, idle.miningFreq);
+    assert.ok(check.feasible);
+    // Work sent to an AP without energy: no finite latency.
+    const starved = allocator.solve({
+      gatewayLatency: Float64Array.from([0.02, 0.03]),
+      apCycles: Float64Array.from([1e8, 0]),
+      blocksPerCycle: Float64Array.from([1e-9, 1e-9]),
+      apBudget: Float64Array.from([0, 1]),
+    });
+    assert.equal(starved.feasible, false);
+    assert.equal(starved.latency, Infinity);
+    assert.ok(!Number.isNaN(starved.inferenceFreq[0]!));
+    // Only the first AP has energy: it alone mines, and the budget is met.
+    const lone = allocator.solve({
+      gatewayLatency: Float64Array.from([0.01, 0]),
+      apCycles: Float64Array.from([1e8, 0]),
+      blocksPerCycle: Float64Array.from([1e-9, 1e-9]),
+      apBudget: Float64Array.from([0.5, 0]),
+    });
+    assert.ok(lone.feasible);
+    assert.equal(lone.miningFreq[1], 0);
+    const energy = 1e-28 * 1e8 * lone.inferenceFreq[0]! ** 2 + 1e-28 * lone.miningFreq[0]! ** 3 * lone.blockTime;
+    assert.ok(energy <= 0.5 * (1 - BUDGET_MARGIN / 2), `energy ${energy}`);
+  });
+});

@@ -26,10 +26,14 @@ export interface EnvMetadata {
   [key: string]: unknown;
 }
 
+/** Builds an env from its keyword arguments (a registry entry point). */
+export type EnvFactory = (kwargs: Record<string, unknown>) => Env<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any env type
+
 /** How an env was made by the registry (gymnasium.envs.registration.EnvSpec). */
 export interface EnvSpec {
   readonly id: string;
-  readonly entryPoint: string;
+  /** A factory, or the key of one registered with `registerEntryPoint`. */
+  readonly entryPoint: string | EnvFactory;
   readonly maxEpisodeSteps?: number | undefined;
   readonly rewardThreshold?: number | undefined;
   readonly kwargs: Readonly<Record<string, unknown>>;

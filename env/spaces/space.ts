@@ -10,6 +10,9 @@ export interface SpaceJSON {
   readonly [key: string]: unknown;
 }
 
+/** The element type of a space: `SpaceElement<Box>` is `Float32Array`. */
+export type SpaceElement<S> = S extends Space<infer T> ? T : never;
+
 export abstract class Space<T> {
   /** Shape of one element (`[]` for scalars and composite spaces). */
   readonly shape: readonly number[];

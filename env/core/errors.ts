@@ -1,0 +1,50 @@
+/**
+ * The toolkit's error types (gymnasium.error): each names what went wrong and where, so callers
+ * can catch by class and users read one clear line.
+ */
+import type { Space } from '../spaces/space.ts';
+import { formatValue } from './format.ts';
+
+/** Base class of every error the toolkit throws on purpose. */
+export class GymError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An action outside the env's action space (wrong type or shape, NaN, out of bounds). */
+export class InvalidActionError extends GymError {}
+
+/** `step` (or `render`) called before the first `reset`. */
+export class ResetNeededError extends GymError {}
+
+/** `make`/`spec` of an id that is not registered. */
+export class UnregisteredEnvError extends GymError {}
+
+/** A space constructed with inconsistent arguments, or a bad sample mask. */
+export class SpaceError extends GymError {}
+
+/**
+ * The error for `action` not in `space`, raised by `owner` (an env or wrapper name): names the
+ * space, the value and the first offending key/index.
+ */
+export function invalidAction(owner: string, space: Space<unknown>, action: unknown): InvalidActionError {
+  const why = space.explain(action) ?? 'not contained';
+  return new InvalidActionError(`${owner}.step: action ${formatValue(action)} is not in the action space ${space.toString()}: ${why}`);
+}
+
+/** Throws `invalidAction` unless `space` contains `action`; the cheap check every env runs per step. */
+export function assertAction<A>(owner: string, space: Space<A>, action: unknown): asserts action is A {
+  if (!space.contains(action)) throw invalidAction(owner, space, action);
+}
+
+/** A broken env contract found by `checkEnv` or `PassiveEnvChecker`; `check` names the check. */
+export class EnvCheckError extends GymError {
+  constructor(
+    readonly check: string,
+    message: string,
+  ) {
+    super(`[${check}] ${message}`);
+  }
+}

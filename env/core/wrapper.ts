@@ -1,0 +1,87 @@
+/**
+ * Wrapper base classes (gymnasium.Wrapper, ObservationWrapper, ActionWrapper, RewardWrapper).
+ * A wrapper is an Env that forwards to `this.env`; subclasses override what they change.
+ *
+ * Type parameters follow Gymnasium: `WObs`/`WAct` are what the wrapper exposes, `Obs`/`Act`
+ * what the inner env speaks (default: the same).
+ */
+import { Env, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
+import type { Space } from '../spaces/space.ts';
+
+export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct> {
+  readonly env: Env<Obs, Act>;
+  observationSpace: Space<WObs>;
+  actionSpace: Space<WAct>;
+
+  constructor(env: Env<Obs, Act>) {
+    super();
+    this.env = env;
+    // Same spaces unless a subclass replaces them.
+    this.observationSpace = env.observationSpace as unknown as Space<WObs>;
+    this.actionSpace = env.actionSpace as unknown as Space<WAct>;
+    this.metadata = env.metadata;
+    this.renderMode = env.renderMode;
+    this.spec = env.spec;
+  }
+
+  reset(args?: ResetArgs): ResetResult<WObs> {
+    return this.env.reset(args) as unknown as ResetResult<WObs>;
+  }
+
+  step(action: WAct): StepResult<WObs> {
+    return this.env.step(action as unknown as Act) as unknown as StepResult<WObs>;
+  }
+
+  override render(): string | Uint8Array | undefined {
+    return this.env.render();
+  }
+
+  override close(): void {
+    this.env.close();
+  }
+
+  override get unwrapped(): Env<WObs, WAct> {
+    return this.env.unwrapped as unknown as Env<WObs, WAct>;
+  }
+
+  override toString(): string {
+    return `<${this.constructor.name}${this.env.toString()}>`;
+  }
+}
+
+/** Transforms observations of `reset` and `step` through `observation()`. */
+export abstract class ObservationWrapper<WObs, Act, Obs> extends Wrapper<WObs, Act, Obs, Act> {
+  abstract observation(obs: Obs): WObs;
+
+  override reset(args?: ResetArgs): ResetResult<WObs> {
+    const result = this.env.reset(args) as unknown as ResetResult<WObs>;
+    result[0] = this.observation(result[0] as unknown as Obs);
+    return result;
+  }
+
+  override step(action: Act): StepResult<WObs> {
+    const result = this.env.step(action) as unknown as StepResult<WObs>;
+    result[0] = this.observation(result[0] as unknown as Obs);
+    return result;
+  }
+}
+
+/** Transforms actions through `action()` before the inner env sees them. */
+export abstract class ActionWrapper<Obs, WAct, Act> extends Wrapper<Obs, WAct, Obs, Act> {
+  abstract action(action: WAct): Act;
+
+  override step(action: WAct): StepResult<Obs> {
+    return this.env.step(this.action(action));
+  }
+}
+
+/** Transforms rewards of `step` through `reward()`. */
+export abstract class RewardWrapper<Obs, Act> extends Wrapper<Obs, Act> {
+  abstract reward(reward: number): number;
+
+  override step(action: Act): StepResult<Obs> {
+    const result = this.env.step(action);
+    result[1] = this.reward(result[1]);
+    return result;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * bdt-gym's public API: Gymnasium 1.x conventions in TypeScript.
+ *
+ * @example
+ * import { make } from 'bdt-gym';
+ * const env = make<Float32Array, number>('CartPole-v1');
+ * let [obs] = env.reset({ seed: 42 });
+ * for (let t = 0; t < 100; t++) {
+ *   const [next, reward, terminated, truncated] = env.step(env.actionSpace.sample());
+ *   obs = next;
+ *   if (terminated || truncated) [obs] = env.reset();
+ * }
+ *
+ * @module
+ */
+import './envs.ts';
+
+// Core
+export { Env } from './core/env.ts';
+export type { Info, ResetArgs, ResetResult, StepResult, RenderMode, EnvMetadata, EnvSpec, EnvFactory } from './core/env.ts';
+export { Wrapper, ObservationWrapper, ActionWrapper, RewardWrapper } from './core/wrapper.ts';
+export { makeRng, restoreRng, subSeed, randomSeed } from './core/rng.ts';
+export type { Rng } from './core/rng.ts';
+export { GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError, SpaceError, EnvCheckError, invalidAction, assertAction } from './core/errors.ts';
+export { warn, setWarningHandler, captureWarnings } from './core/logger.ts';
+export type { WarningHandler } from './core/logger.ts';
+export { formatValue } from './core/format.ts';
+
+// Spaces
+export { Space } from './spaces/space.ts';
+export type { SpaceJSON, SpaceElement } from './spaces/space.ts';
+export { Box } from './spaces/box.ts';
+export type { BoxDtype, BoxElement, BoxOptions } from './spaces/box.ts';
+export { Discrete } from './spaces/discrete.ts';
+export type { DiscreteMask } from './spaces/discrete.ts';
+export { MultiDiscrete } from './spaces/multi-discrete.ts';
+export type { MultiDiscreteMask } from './spaces/multi-discrete.ts';
+export { MultiBinary } from './spaces/multi-binary.ts';
+export type { MultiBinaryMask } from './spaces/multi-binary.ts';
+export { Dict } from './spaces/dict.ts';
+export type { DictElement } from './spaces/dict.ts';
+export { Tuple } from './spaces/tuple.ts';
+export type { TupleElement } from './spaces/tuple.ts';
+export { flatten, unflatten, flatdim, flattenSpace } from './spaces/utils.ts';
+export { spaceFromJSON } from './spaces/from-json.ts';
+
+// Registry
+export { register, registerEntryPoint, make, spec, registry } from './registration.ts';
+export type { RegisterArgs, MakeOptions } from './registration.ts';
+
+// Wrappers
+export { TimeLimit } from './wrappers/time-limit.ts';
+export { OrderEnforcing } from './wrappers/order-enforcing.ts';
+export { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
+
+// Envs
+export { CartPoleEnv, CartPoleKwargs } from './classic-control/cartpole.ts';

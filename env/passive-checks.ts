@@ -1,0 +1,85 @@
+/**
+ * The passive checks of gymnasium.utils.passive_env_checker: cheap inspections of spaces and of
+ * one `reset`/`step` result. Structural breaks (wrong tuple, wrong types) throw `EnvCheckError`;
+ * smells (observation outside its space, NaN/Inf, equal bounds) warn. `PassiveEnvChecker` runs
+ * them on the first reset and step; `checkEnv` runs them too.
+ */
+import type { Env } from './core/env.ts';
+import { EnvCheckError } from './core/errors.ts';
+import { formatValue } from './core/format.ts';
+import { warn } from './core/logger.ts';
+import { Space } from './spaces/space.ts';
+import { Box } from './spaces/box.ts';
+import { Dict } from './spaces/dict.ts';
+import { Tuple } from './spaces/tuple.ts';
+
+/** Both spaces are Space instances; Box bounds smells warn. */
+export function checkSpaces(env: Env): void {
+  for (const [name, space] of [['observation', env.observationSpace], ['action', env.actionSpace]] as const) {
+    if (!(space instanceof Space)) throw new EnvCheckError(`${name}-space`, `${name}Space is ${formatValue(space)}, expected a Space (Box, Discrete, …)`);
+    checkSpaceSmells(space, `${name}Space`, name === 'action');
+  }
+}
+
+function checkSpaceSmells(space: Space<unknown>, path: string, isAction: boolean): void {
+  if (space instanceof Box) {
+    for (let i = 0; i < space.size; i++) {
+      if (space.low[i] === space.high[i]) {
+        warn(`${path} ${space.toString()}: low[${i}] equals high[${i}] (a constant element)`);
+        break;
+      }
+    }
+    if (isAction && !space.isBounded()) warn(`${path} ${space.toString()} is unbounded; agents usually need bounded continuous actions`);
+  } else if (space instanceof Dict) {
+    for (const key of space.keys) checkSpaceSmells(space.spaces[key]!, `${path}.${key}`, isAction);
+  } else if (space instanceof Tuple) {
+    space.spaces.forEach((s: Space<unknown>, i: number) => checkSpaceSmells(s, `${path}[${i}]`, isAction));
+  }
+}
+
+/** Observation smells: outside the space, NaN or ±Infinity inside. */
+export function checkObservation(env: Env, obs: unknown, where: string): void {
+  const why = env.observationSpace.explain(obs);
+  if (why !== undefined) warn(`The observation returned by \`${where}\` is not within the observation space ${env.observationSpace.toString()}: ${why}`);
+  if (hasNonFinite(obs)) warn(`The observation returned by \`${where}\` contains NaN or Infinity: ${formatValue(obs)}`);
+}
+
+/** `reset` returned `[obs, info]` with an object info. */
+export function checkResetResult(env: Env, result: unknown): void {
+  if (!Array.isArray(result) || result.length !== 2) {
+    throw new EnvCheckError('reset-return', `reset() must return [obs, info], got ${formatValue(result)}`);
+  }
+  checkObservation(env, result[0], 'reset()');
+  checkInfo(result[1], 'reset()');
+}
+
+/** `step` returned `[obs, reward, terminated, truncated, info]` with the right types. */
+export function checkStepResult(env: Env, result: unknown): void {
+  if (!Array.isArray(result) || result.length !== 5) {
+    throw new EnvCheckError('step-return', `step() must return [obs, reward, terminated, truncated, info], got ${formatValue(result)}`);
+  }
+  const [obs, reward, terminated, truncated, info] = result as unknown[];
+  if (typeof terminated !== 'boolean') throw new EnvCheckError('step-return', `step() terminated must be a boolean, got ${formatValue(terminated)}`);
+  if (typeof truncated !== 'boolean') throw new EnvCheckError('step-return', `step() truncated must be a boolean, got ${formatValue(truncated)}`);
+  if (typeof reward !== 'number') throw new EnvCheckError('step-return', `step() reward must be a number, got ${formatValue(reward)}`);
+  if (!Number.isFinite(reward)) warn(`The reward returned by \`step()\` is ${reward}`);
+  checkObservation(env, obs, 'step()');
+  checkInfo(info, 'step()');
+}
+
+function checkInfo(info: unknown, where: string): void {
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) {
+    throw new EnvCheckError('info-type', `The info returned by \`${where}\` must be a plain object, got ${formatValue(info)}`);
+  }
+}
+
+function hasNonFinite(x: unknown): boolean {
+  if (typeof x === 'number') return !Number.isFinite(x);
+  if (x instanceof Float32Array || x instanceof Float64Array) {
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return true;
+    return false;
+  }
+  if (Array.isArray(x)) return x.some(hasNonFinite);
+  if (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x)) return Object.values(x).some(hasNonFinite);
+  return false;
+}

@@ -1,0 +1,92 @@
+/**
+ * The env registry (gymnasium.envs.registration): `register` an id once, `make` it anywhere.
+ *
+ * Entry points are factories `(kwargs) => Env`, given directly or by a string key registered
+ * with `registerEntryPoint` (so specs stay plain data). Everything here is synchronous and
+ * browser-safe; envs register themselves in `env/envs.ts`, which the `env/index.ts` barrel imports.
+ */
+import type { Env, EnvFactory, EnvSpec } from './core/env.ts';
+import { GymError, UnregisteredEnvError } from './core/errors.ts';
+import { warn } from './core/logger.ts';
+import { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
+import { OrderEnforcing } from './wrappers/order-enforcing.ts';
+import { TimeLimit } from './wrappers/time-limit.ts';
+
+/** Arguments of `register`. */
+export interface RegisterArgs {
+  /** Unique id, `Name-vN` by convention. */
+  id: string;
+  /** A factory, or the key of one registered with `registerEntryPoint`. */
+  entryPoint: string | EnvFactory;
+  /** Episode length after which `make` truncates (TimeLimit); none when omitted. */
+  maxEpisodeSteps?: number;
+  /** Mean episode return at which the task counts as solved. */
+  rewardThreshold?: number;
+  /** Default keyword arguments of the factory. */
+  kwargs?: Record<string, unknown>;
+}
+
+/** Extra choices of `make` (gymnasium.make's keyword arguments that are not env kwargs). */
+export interface MakeOptions {
+  /** Override the spec's episode limit. */
+  maxEpisodeSteps?: number;
+  /** Skip the PassiveEnvChecker wrapper. */
+  disableEnvChecker?: boolean;
+}
+
+const specs = new Map<string, EnvSpec>();
+const entryPoints = new Map<string, EnvFactory>();
+
+/** The registered specs by id (read-only view, in registration order). */
+export const registry: ReadonlyMap<string, EnvSpec> = specs;
+
+/** Name a factory so specs can refer to it by string. */
+export function registerEntryPoint(key: string, factory: EnvFactory): void {
+  entryPoints.set(key, factory);
+}
+
+/** Register an env id. Re-registering an id replaces it with a warning, as Gymnasium. */
+export function register(args: RegisterArgs): EnvSpec {
+  if (typeof args.id !== 'string' || args.id.length === 0) throw new GymError('register: id must be a non-empty string');
+  if (specs.has(args.id)) warn(`Overriding environment ${args.id} already in registry.`);
+  const spec: EnvSpec = Object.freeze({
+    id: args.id,
+    entryPoint: args.entryPoint,
+    maxEpisodeSteps: args.maxEpisodeSteps,
+    rewardThreshold: args.rewardThreshold,
+    kwargs: Object.freeze({ ...(args.kwargs ?? {}) }),
+  });
+  specs.set(args.id, spec);
+  return spec;
+}
+
+/** The spec of `id`; throws `UnregisteredEnvError` listing the registered ids. */
+export function spec(id: string): EnvSpec {
+  const found = specs.get(id);
+  if (found) return found;
+  throw new UnregisteredEnvError(`No registered env with id "${id}". Registered ids: ${[...specs.keys()].join(', ') || '(none)'}`);
+}
+
+/**
+ * A new env for `id`: the factory's env (with `kwargs` over the spec's) wrapped as Gymnasium:
+ * PassiveEnvChecker -> OrderEnforcing -> TimeLimit (outermost, when an episode limit applies).
+ */
+export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
+  const base = typeof id === 'string' ? spec(id) : id;
+  const factory = resolveEntryPoint(base);
+  const maxEpisodeSteps = options.maxEpisodeSteps ?? base.maxEpisodeSteps;
+  const merged = { ...base.kwargs, ...kwargs };
+  let env = factory(merged) as Env<Obs, Act>;
+  env.unwrapped.spec = Object.freeze({ ...base, maxEpisodeSteps, kwargs: Object.freeze(merged) });
+  if (!options.disableEnvChecker) env = new PassiveEnvChecker(env);
+  env = new OrderEnforcing(env);
+  if (maxEpisodeSteps !== undefined) env = new TimeLimit(env, maxEpisodeSteps);
+  return env;
+}
+
+function resolveEntryPoint(s: EnvSpec): EnvFactory {
+  if (typeof s.entryPoint === 'function') return s.entryPoint;
+  const factory = entryPoints.get(s.entryPoint);
+  if (!factory) throw new UnregisteredEnvError(`${s.id}: entry point "${s.entryPoint}" is not registered (registered: ${[...entryPoints.keys()].join(', ') || '(none)'})`);
+  return factory;
+}

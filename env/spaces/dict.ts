@@ -1,0 +1,72 @@
+/**
+ * A dictionary of named sub-spaces: gymnasium.spaces.Dict. Elements are plain objects with one
+ * entry per key.
+ *
+ * **Key order** is the order of `Object.keys` of the record given to the constructor, i.e.
+ * insertion order (JavaScript puts integer-like keys such as "0" first, ascending). It is
+ * recorded in `keys` and fixes the layout of `flatten`, `sample` and the JSON form. Unlike
+ * Gymnasium, keys are not sorted.
+ */
+import { SpaceError } from '../core/errors.ts';
+import { Space, type SpaceJSON, type SpaceElement } from './space.ts';
+import { subSeed } from '../core/rng.ts';
+
+/** The element type of a Dict over sub-spaces `S`. */
+export type DictElement<S extends Record<string, Space<unknown>>> = { [K in keyof S]: SpaceElement<S[K]> };
+
+export class Dict<S extends Record<string, Space<unknown>> = Record<string, Space<unknown>>> extends Space<DictElement<S>> {
+  readonly spaces: Readonly<S>;
+  /** Keys in their documented order (see the class comment). */
+  readonly keys: readonly (keyof S & string)[];
+
+  constructor(spaces: S, seed?: number | string) {
+    super([]);
+    this.keys = Object.freeze(Object.keys(spaces)) as readonly (keyof S & string)[];
+    for (const key of this.keys) {
+      if (!(spaces[key] instanceof Space)) throw new SpaceError(`Dict: value of key "${key}" is not a Space`);
+    }
+    this.spaces = Object.freeze({ ...spaces });
+    if (seed !== undefined) this.seed(seed);
+  }
+
+  /** Seeds every sub-space from `seed` (sub-seeds derived per key); returns them in key order. */
+  override seed(seed?: number | string): Array<number | string | undefined> {
+    return this.keys.flatMap((key) => this.spaces[key]!.seed(seed === undefined ? undefined : subSeed(seed, key)));
+  }
+
+  /** A sample of every sub-space; `mask` holds optional per-key masks. */
+  sample(mask?: { [K in keyof S]?: unknown }): DictElement<S> {
+    const out = {} as Record<string, unknown>;
+    for (const key of this.keys) out[key] = this.spaces[key]!.sample(mask?.[key]);
+    return out as DictElement<S>;
+  }
+
+  contains(x: unknown): x is DictElement<S> {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+    const rec = x as Record<string, unknown>;
+    if (Object.keys(rec).length !== this.keys.length) return false;
+    for (const key of this.keys) if (!(key in rec) || !this.spaces[key]!.contains(rec[key])) return false;
+    return true;
+  }
+
+  explain(x: unknown): string | undefined {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) return `expected an object with keys [${this.keys.join(', ')}], got ${Array.isArray(x) ? 'Array' : String(x === null ? null : typeof x)}`;
+    const rec = x as Record<string, unknown>;
+    for (const key of this.keys) {
+      if (!(key in rec)) return `key "${key}" is missing`;
+      const why = this.spaces[key]!.explain(rec[key]);
+      if (why !== undefined) return `key "${key}": ${why}`;
+    }
+    const extra = Object.keys(rec).filter((k) => !this.keys.includes(k));
+    if (extra.length > 0) return `unexpected key "${extra[0]}" (expected [${this.keys.join(', ')}])`;
+    return undefined;
+  }
+
+  toJSON(): SpaceJSON {
+    return { type: 'Dict', keys: [...this.keys], spaces: this.keys.map((key) => this.spaces[key]!.toJSON()) };
+  }
+
+  toString(): string {
+    return `Dict(${this.keys.map((key) => `${key}: ${this.spaces[key]!.toString()}`).join(', ')})`;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * A finite set of integers `{start, ..., start + n - 1}`: gymnasium.spaces.Discrete. Elements are
+ * plain `number`s.
+ */
+import { SpaceError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
+import { Space, type SpaceJSON } from './space.ts';
+
+/**
+ * A sampling mask: one entry per value, 1 = allowed, 0 = excluded (gymnasium's int8 mask).
+ * An all-zero mask samples `start`, as Gymnasium.
+ */
+export type DiscreteMask = ArrayLike<number>;
+
+export class Discrete extends Space<number> {
+  readonly n: number;
+  readonly start: number;
+
+  /**
+   * @param n number of values (>= 1)
+   * @param start smallest value
+   */
+  constructor(n: number, start = 0, seed?: number | string) {
+    super([], seed);
+    if (!Number.isInteger(n) || n < 1) throw new SpaceError(`Discrete: n = ${formatValue(n)} must be a positive integer`);
+    if (!Number.isInteger(start)) throw new SpaceError(`Discrete: start = ${formatValue(start)} must be an integer`);
+    this.n = n;
+    this.start = start;
+  }
+
+  sample(mask?: DiscreteMask): number {
+    if (mask === undefined) return this.start + Math.floor(this.rng() * this.n);
+    const allowed = validMaskCount('Discrete', mask, this.n);
+    if (allowed === 0) return this.start;
+    let k = Math.floor(this.rng() * allowed);
+    for (let i = 0; i < this.n; i++) if (mask[i] === 1 && k-- === 0) return this.start + i;
+    throw new Error('unreachable: mask count mismatch');
+  }
+
+  contains(x: unknown): x is number {
+    return typeof x === 'number' && Number.isInteger(x) && x >= this.start && x < this.start + this.n;
+  }
+
+  explain(x: unknown): string | undefined {
+    if (typeof x !== 'number') return `expected an integer number, got ${typeof x}`;
+    if (!Number.isInteger(x)) return `${x} is not an integer`;
+    if (x < this.start || x >= this.start + this.n) return `${x} is outside {${this.start}, …, ${this.start + this.n - 1}}`;
+    return undefined;
+  }
+
+  toJSON(): SpaceJSON {
+    return { type: 'Discrete', n: this.n, start: this.start };
+  }
+
+  toString(): string {
+    return this.start === 0 ? `Discrete(${this.n})` : `Discrete(${this.n}, start=${this.start})`;
+  }
+}
+
+/** Number of allowed entries of a 0/1 mask of length `n`; throws naming the bad index. */
+export function validMaskCount(owner: string, mask: ArrayLike<number>, n: number): number {
+  if (mask.length !== n) throw new SpaceError(`${owner}.sample: mask has length ${mask.length}, expected ${n}`);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const m = mask[i];
+    if (m !== 0 && m !== 1) throw new SpaceError(`${owner}.sample: mask[${i}] = ${formatValue(m)} must be 0 or 1`);
+    count += m;
+  }
+  return count;
+}

@@ -1,0 +1,43 @@
+/** Shape helpers shared by the array-valued spaces (elements are flat, row-major). */
+import { SpaceError } from '../core/errors.ts';
+
+/** Number of elements of `shape` (1 for `[]`). */
+export function shapeSize(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+/** Throws unless every dimension is a non-negative integer. */
+export function checkShape(owner: string, shape: readonly number[]): readonly number[] {
+  shape.forEach((d, i) => {
+    if (!Number.isInteger(d) || d < 0) throw new SpaceError(`${owner}: shape[${i}] = ${d} must be a non-negative integer`);
+  });
+  return Object.freeze([...shape]);
+}
+
+/** Flat index `i` as a multi-index in `shape`, e.g. `[1, 2]`; used in error messages. */
+export function unravelIndex(i: number, shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const dim = shape[d] as number;
+    out[d] = i % dim;
+    i = Math.floor(i / dim);
+  }
+  return out;
+}
+
+/** `[i]` for 1-d shapes, `[i] (= [a, b])` for higher ones. */
+export function describeIndex(i: number, shape: readonly number[]): string {
+  return shape.length > 1 ? `[${i}] (= [${unravelIndex(i, shape).join(', ')}])` : `[${i}]`;
+}
+
+/** Wrong type or length of an array element, phrased for `explain`. */
+export function describeArrayMismatch(expected: string, length: number, x: unknown): string | undefined {
+  const name = x === null || x === undefined ? String(x) : ArrayBuffer.isView(x) ? x.constructor.name : Array.isArray(x) ? 'Array' : typeof x;
+  const isExpected = x !== null && x !== undefined && (x as object).constructor?.name === expected;
+  if (!isExpected) return `expected a ${expected} of length ${length}, got ${name}`;
+  const got = (x as ArrayLike<number>).length;
+  if (got !== length) return `expected a ${expected} of length ${length}, got length ${got}`;
+  return undefined;
+}

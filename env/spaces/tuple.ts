@@ -1,0 +1,54 @@
+/** A fixed-length sequence of sub-spaces: gymnasium.spaces.Tuple. Elements are arrays. */
+import { SpaceError } from '../core/errors.ts';
+import { Space, type SpaceJSON, type SpaceElement } from './space.ts';
+import { subSeed } from '../core/rng.ts';
+
+/** The element type of a Tuple over sub-spaces `S`. */
+export type TupleElement<S extends readonly Space<unknown>[]> = { -readonly [K in keyof S]: SpaceElement<S[K]> };
+
+export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>[]> extends Space<TupleElement<S>> {
+  readonly spaces: S;
+
+  constructor(spaces: S, seed?: number | string) {
+    super([]);
+    spaces.forEach((s, i) => {
+      if (!(s instanceof Space)) throw new SpaceError(`Tuple: entry [${i}] is not a Space`);
+    });
+    this.spaces = Object.freeze([...spaces]) as unknown as S;
+    if (seed !== undefined) this.seed(seed);
+  }
+
+  /** Seeds every sub-space from `seed` (sub-seeds derived per index); returns them in order. */
+  override seed(seed?: number | string): Array<number | string | undefined> {
+    return this.spaces.flatMap((s, i) => s.seed(seed === undefined ? undefined : subSeed(seed, String(i))));
+  }
+
+  /** A sample of every sub-space; `mask` holds optional per-index masks. */
+  sample(mask?: readonly unknown[]): TupleElement<S> {
+    return this.spaces.map((s, i) => s.sample(mask?.[i])) as TupleElement<S>;
+  }
+
+  contains(x: unknown): x is TupleElement<S> {
+    if (!Array.isArray(x) || x.length !== this.spaces.length) return false;
+    for (let i = 0; i < x.length; i++) if (!this.spaces[i]!.contains(x[i])) return false;
+    return true;
+  }
+
+  explain(x: unknown): string | undefined {
+    if (!Array.isArray(x)) return `expected an Array of length ${this.spaces.length}, got ${x === null ? 'null' : ArrayBuffer.isView(x) ? x.constructor.name : typeof x}`;
+    if (x.length !== this.spaces.length) return `expected an Array of length ${this.spaces.length}, got length ${x.length}`;
+    for (let i = 0; i < x.length; i++) {
+      const why = this.spaces[i]!.explain(x[i]);
+      if (why !== undefined) return `index [${i}]: ${why}`;
+    }
+    return undefined;
+  }
+
+  toJSON(): SpaceJSON {
+    return { type: 'Tuple', spaces: this.spaces.map((s) => s.toJSON()) };
+  }
+
+  toString(): string {
+    return `Tuple(${this.spaces.map((s) => s.toString()).join(', ')})`;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * gymnasium.wrappers.OrderEnforcing: `step` (and `render`, unless disabled) before the first
+ * `reset` throws `ResetNeededError` instead of stepping an uninitialised env.
+ */
+import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
+import { ResetNeededError } from '../core/errors.ts';
+import { Wrapper } from '../core/wrapper.ts';
+
+export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
+  private resetDone = false;
+
+  constructor(
+    env: Env<Obs, Act>,
+    private readonly disableRenderOrderEnforcing = false,
+  ) {
+    super(env);
+  }
+
+  /** Whether `reset` has been called. */
+  get hasReset(): boolean {
+    return this.resetDone;
+  }
+
+  override reset(args?: ResetArgs): ResetResult<Obs> {
+    this.resetDone = true;
+    return this.env.reset(args);
+  }
+
+  override step(action: Act): StepResult<Obs> {
+    if (!this.resetDone) throw new ResetNeededError(`${this.env.toString()}: cannot call step() before reset(); call env.reset() first`);
+    return this.env.step(action);
+  }
+
+  override render(): string | Uint8Array | undefined {
+    if (!this.disableRenderOrderEnforcing && !this.resetDone) {
+      throw new ResetNeededError(`${this.env.toString()}: cannot call render() before reset() (pass disableRenderOrderEnforcing to allow it)`);
+    }
+    return this.env.render();
+  }
+}

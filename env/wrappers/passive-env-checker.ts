@@ -1,0 +1,36 @@
+/**
+ * gymnasium.wrappers.PassiveEnvChecker: checks the spaces on construction and the first `reset`
+ * and first `step` results (then gets out of the way, so it costs nothing per step). Applied by
+ * `make` unless `disableEnvChecker`.
+ */
+import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
+import { Wrapper } from '../core/wrapper.ts';
+import { checkResetResult, checkSpaces, checkStepResult } from '../passive-checks.ts';
+
+export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
+  private checkedReset = false;
+  private checkedStep = false;
+
+  constructor(env: Env<Obs, Act>) {
+    super(env);
+    checkSpaces(env as Env);
+  }
+
+  override reset(args?: ResetArgs): ResetResult<Obs> {
+    const result = this.env.reset(args);
+    if (!this.checkedReset) {
+      this.checkedReset = true;
+      checkResetResult(this.env as Env, result);
+    }
+    return result;
+  }
+
+  override step(action: Act): StepResult<Obs> {
+    const result = this.env.step(action);
+    if (!this.checkedStep) {
+      this.checkedStep = true;
+      checkStepResult(this.env as Env, result);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * gymnasium.wrappers.TimeLimit: sets `truncated` once `maxEpisodeSteps` steps have been taken
+ * since the last reset. Applied by `make` when the spec has `maxEpisodeSteps`.
+ */
+import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
+import { GymError } from '../core/errors.ts';
+import { Wrapper } from '../core/wrapper.ts';
+
+export class TimeLimit<Obs, Act> extends Wrapper<Obs, Act> {
+  readonly maxEpisodeSteps: number;
+  private elapsed = 0;
+
+  constructor(env: Env<Obs, Act>, maxEpisodeSteps: number) {
+    super(env);
+    if (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps < 1) throw new GymError(`TimeLimit: maxEpisodeSteps = ${maxEpisodeSteps} must be a positive integer`);
+    this.maxEpisodeSteps = maxEpisodeSteps;
+  }
+
+  /** Steps taken since the last reset. */
+  get elapsedSteps(): number {
+    return this.elapsed;
+  }
+
+  override reset(args?: ResetArgs): ResetResult<Obs> {
+    this.elapsed = 0;
+    return this.env.reset(args);
+  }
+
+  override step(action: Act): StepResult<Obs> {
+    const result = this.env.step(action);
+    if (++this.elapsed >= this.maxEpisodeSteps) result[3] = true;
+    return result;
+  }
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { registerEntryPoint, CartPoleEnv, Env, InvalidActionError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
+
+describe('registration', () => {
+  it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
+    const env = make('CartPole-v1');
+    assert.equal(env.toString(), '<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>');
+    assert.ok(env instanceof TimeLimit && env.env instanceof OrderEnforcing && env.env.env instanceof PassiveEnvChecker);
+    assert.ok(env.unwrapped instanceof CartPoleEnv);
+    assert.equal(env.spec?.maxEpisodeSteps, 500);
+    assert.equal(env.spec?.rewardThreshold, 475);
+  });
+
+  it('unknown ids list the registered ones', () => {
+    assert.throws(() => make('CartPole-v9'), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
+  });
+
+  it('step before reset fails clearly', () => {
+    assert.throws(() => make('CartPole-v1').step(0), (e: Error) => e instanceof ResetNeededError && /before reset/.test(e.message));
+  });
+
+  it('bad actions name the space and the value', () => {
+    const env = make('CartPole-v1');
+    env.reset({ seed: 0 });
+    for (const bad of [2, NaN, 0.5, '1', Float32Array.of(1)]) {
+      assert.throws(() => env.step(bad), (e: Error) => e instanceof InvalidActionError && /Discrete\(2\)/.test(e.message));
+    }
+    assert.throws(() => env.step(NaN), /action NaN is not in the action space Discrete\(2\): NaN is not an integer/);
+  });
+
+  it('TimeLimit truncates at maxEpisodeSteps', () => {
+    const env = make('CartPole-v1', {}, { maxEpisodeSteps: 3 });
+    env.reset({ seed: 1 });
+    (env.unwrapped as CartPoleEnv).state = [0, 0, 0, 0];
+    const truncs = [0, 1, 0].map((a) => env.step(a)[3]);
+    assert.deepEqual(truncs, [false, false, true]);
+  });
+
+  it('string entry points resolve through registerEntryPoint, kwargs merge over the spec', () => {
+    registerEntryPoint('test:cartpole', (kwargs) => new CartPoleEnv(kwargs));
+    register({ id: 'TestCartPoleAnsi-v0', entryPoint: 'test:cartpole', kwargs: { renderMode: 'ansi' } });
+    try {
+      const env = make('TestCartPoleAnsi-v0', { suttonBartoReward: true });
+      assert.equal(env.renderMode, 'ansi');
+      env.reset({ seed: 3 });
+      assert.equal(env.step(1)[1], 0);
+      assert.match(String(env.render()), /\|.*#.*\| x=/);
+      assert.deepEqual(env.spec?.kwargs, { renderMode: 'ansi', suttonBartoReward: true });
+    } finally {
+      (registry as Map<string, unknown>).delete('TestCartPoleAnsi-v0');
+    }
+  });
+
+  it('PassiveEnvChecker throws on a broken step contract and warns on out-of-space observations', () => {
+    class Broken extends Env<Float32Array, number> {
+      observationSpace = new Box(0, 1, { shape: [1] });
+      actionSpace = new Discrete(2);
+      reset(): ResetResult<Float32Array> {
+        return [Float32Array.of(5), {}];
+      }
+      step(): StepResult<Float32Array> {
+        return [Float32Array.of(0), 1, 0 as unknown as boolean, false, {}];
+      }
+    }
+    const env = new PassiveEnvChecker(new Broken());
+    const { warnings } = captureWarnings(() => env.reset());
+    assert.match(warnings.join('\n'), /not within the observation space.*= 5 is outside \[0, 1\]/);
+    assert.throws(() => env.step(0), /\[step-return\] step\(\) terminated must be a boolean/);
+  });
+});

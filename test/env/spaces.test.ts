@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatten, flattenSpace, spaceFromJSON, unflatten, SpaceError, type Space } from '../../env/index.ts';
+
+describe('spaces', () => {
+  describe('Box', () => {
+    it('broadcasts scalar bounds over the shape and samples inside them', () => {
+      const box = new Box(-1, 2, { shape: [2, 3], seed: 1 });
+      assert.equal(box.size, 6);
+      for (let k = 0; k < 50; k++) {
+        const x = box.sample();
+        assert.ok(x instanceof Float32Array && x.length === 6);
+        assert.ok(box.contains(x));
+      }
+    });
+
+    it('takes per-element bounds and infers the shape', () => {
+      const box = new Box([0, -Infinity, -1], [1, Infinity, Infinity], { dtype: 'float64', seed: 3 });
+      assert.deepEqual(box.shape, [3]);
+      const x = box.sample();
+      assert.ok(x instanceof Float64Array);
+      assert.ok(x[0]! >= 0 && x[0]! <= 1 && x[2]! >= -1);
+      assert.ok(box.contains(Float64Array.of(0.5, -1e300, 7)));
+    });
+
+    it('rejects wrong dtype, length, NaN and out-of-bound values, and explains why', () => {
+      const box = new Box(-1, 1, { shape: [2, 2] });
+      assert.equal(box.contains(Float64Array.of(0, 0, 0, 0)), false);
+      assert.match(box.explain(Float64Array.of(0, 0, 0, 0))!, /Float32Array of length 4, got Float64Array/);
+      assert.match(box.explain(new Float32Array(3))!, /got length 3/);
+      assert.match(box.explain(Float32Array.of(0, 0, 0, NaN))!, /element \[3\] \(= \[1, 1\]\) is NaN/);
+      assert.match(box.explain(Float32Array.of(0, 2, 0, 0))!, /element \[1\] \(= \[0, 1\]\) = 2 is outside \[-1, 1\]/);
+      assert.equal(box.explain(Float32Array.of(0, 1, -1, 0)), undefined);
+    });
+
+    it('rejects inconsistent construction', () => {
+      assert.throws(() => new Box(1, 0, { shape: [1] }), /low\[0\] = 1 must be <= high\[0\] = 0/);
+      assert.throws(() => new Box([0, 0], [1, 1, 1]), /high has 3 elements/);
+      assert.throws(() => new Box(0, 1), /shape/);
+    });
+
+    it('samples the same sequence for the same seed', () => {
+      const a = new Box(-Infinity, Infinity, { shape: [5], seed: 7 });
+      const b = new Box(-Infinity, Infinity, { shape: [5], seed: 7 });
+      assert.deepEqual(a.sample(), b.sample());
+      b.seed(8);
+      assert.notDeepEqual(a.sample(), b.sample());
+    });
+  });
+
+  describe('Discrete', () => {
+    it('samples in {start..start+n-1}, honours masks, returns start for an all-zero mask', () => {
+      const d = new Discrete(4, 10, 0);
+      const seen = new Set<number>();
+      for (let i = 0; i < 200; i++) seen.add(d.sample());
+      assert.deepEqual([...seen].sort(), [10, 11, 12, 13]);
+      for (let i = 0; i < 50; i++) assert.ok([11, 13].includes(d.sample(Int8Array.of(0, 1, 0, 1))));
+      assert.equal(d.sample(new Int8Array(4)), 10);
+      assert.throws(() => d.sample(Int8Array.of(0, 1)), SpaceError);
+      assert.throws(() => d.sample([0, 2, 0, 0]), /mask\[1\] = 2/);
+    });
+
+    it('contains only integers in range', () => {
+      const d = new Discrete(2);
+      assert.ok(d.contains(0) && d.contains(1));
+      assert.ok(!d.contains(2) && !d.contains(0.5) && !d.contains(NaN) && !d.contains('1'));
+      assert.match(d.explain(NaN)!, /NaN is not an integer/);
+      assert.match(d.explain(3)!, /outside \{0, …, 1\}/);
+    });
+  });
+
+  describe('MultiDiscrete and MultiBinary', () => {
+    it('MultiDiscrete samples Int32Array within nvec, with per-element masks', () => {
+      const md = new MultiDiscrete([3, 2], { start: [1, 0], seed: 2 });
+      for (let i = 0; i < 30; i++) assert.ok(md.contains(md.sample()));
+      for (let i = 0; i < 30; i++) assert.equal(md.sample([[0, 0, 1], [1, 1]])[0], 3);
+      assert.match(md.explain(Int32Array.of(0, 0))!, /element \[0\] = 0 is outside \{1, …, 3\}/);
+      assert.ok(!md.contains([1, 0]));
+    });
+
+    it('MultiBinary samples Int8Array bits, mask 0/1 forces and 2 samples', () => {
+      const mb = new MultiBinary([2, 2], 4);
+      const x = mb.sample(Int8Array.of(1, 0, 2, 2));
+      assert.ok(x instanceof Int8Array && x[0] === 1 && x[1] === 0 && mb.contains(x));
+      assert.match(mb.explain(Int8Array.of(0, 0, 3, 0))!, /element \[2\] \(= \[1, 0\]\) = 3/);
+    });
+  });
+
+  describe('Dict and Tuple', () => {
+    const make = () =>
+      new Dict(
+        {
+          pos: new Box(-1, 1, { shape: [2] }),
+          mode: new Discrete(3),
+          parts: new Tuple([new MultiBinary(2), new MultiDiscrete([2, 2])]),
+        },
+        5,
+      );
+
+    it('keeps insertion key order and samples members', () => {
+      const d = make();
+      assert.deepEqual(d.keys, ['pos', 'mode', 'parts']);
+      const x = d.sample();
+      assert.deepEqual(Object.keys(x), ['pos', 'mode', 'parts']);
+      assert.ok(d.contains(x));
+      assert.deepEqual(make().sample(), make().sample(), 'same seed, same sample');
+    });
+
+    it('explains a bad element by key and index', () => {
+      const d = make();
+      const x = d.sample();
+      assert.match(d.explain({ ...x, parts: [x.parts[0], Int32Array.of(0, 5)] })!, /key "parts": index \[1\]: element \[1\] = 5/);
+      assert.match(d.explain({ pos: x.pos, parts: x.parts })!, /key "mode" is missing/);
+      assert.match(d.explain({ ...x, extra: 1 })!, /unexpected key "extra"/);
+    });
+
+    it('flattens, unflattens and round-trips through JSON', () => {
+      const d = make();
+      assert.equal(flatdim(d), 2 + 3 + 2 + 4);
+      const x = d.sample();
+      const flat = flatten(d, x);
+      assert.ok(flat instanceof Float32Array && flat.length === 11);
+      assert.deepEqual(unflatten(d, flat), x);
+      const fs = flattenSpace(d);
+      assert.ok(fs.contains(flat));
+      const copy = spaceFromJSON(JSON.parse(JSON.stringify(d))) as Space<unknown>;
+      assert.equal(copy.toString(), d.toString());
+      assert.ok(copy.contains(x));
+    });
+  });
+
+  it('JSON keeps infinite bounds', () => {
+    const box = new Box([0, -Infinity], [Infinity, 1], { dtype: 'float64' });
+    const copy = spaceFromJSON(JSON.parse(JSON.stringify(box))) as Box<Float64Array>;
+    assert.deepEqual(Array.from(copy.low), [0, -Infinity]);
+    assert.deepEqual(Array.from(copy.high), [Infinity, 1]);
+    assert.equal(copy.dtype, 'float64');
+    assert.throws(() => spaceFromJSON({ type: 'Nope' }), /\$\.type = "Nope"/);
+  });
+
+  it('unflatten rejects a non-one-hot Discrete block', () => {
+    assert.throws(() => unflatten(new Discrete(3), [0, 1, 1]), /not one-hot/);
+    assert.throws(() => unflatten(new Discrete(3), [0, 0, 0]), /all zeros/);
+  });
+});

@@ -1,0 +1,58 @@
+/** Errors of DNN specs and profiles: each names where (path), what rule, and the value found. */
+import type { ZodError } from 'zod';
+
+/** A path into a spec, e.g. `['units', 2, 'layers', 0, 'kernel']`. */
+export type SpecPath = ReadonlyArray<string | number>;
+
+/** `['units', 2, 'layers', 0, 'kernel']` -> `units[2].layers[0].kernel`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let text = '';
+  for (const key of path) text += typeof key === 'number' ? `[${key}]` : text === '' ? String(key) : `.${String(key)}`;
+  return text === '' ? '(root)' : text;
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/** A shape-arithmetic rule broken at `path` (kernel larger than its input, rank mismatch, ...). */
+export class DnnShapeError extends Error {
+  constructor(
+    readonly path: SpecPath,
+    readonly rule: string,
+    readonly value: unknown,
+  ) {
+    super(`at ${formatPath(path)}: ${rule} (got ${formatValue(value)})`);
+    this.name = 'DnnShapeError';
+  }
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/** A DNN spec that failed validation; one line per issue with path, rule and offending value. */
+export class DnnSpecError extends Error {
+  /** The issues as `{ path, rule, value }`. */
+  readonly issues: ReadonlyArray<{ readonly path: string; readonly rule: string; readonly value: unknown }>;
+
+  constructor(error: ZodError, input: unknown) {
+    const issues = error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      rule: issue.message,
+      value: valueAt(input, issue.path),
+    }));
+    const name = valueAt(input, ['name']);
+    const label = typeof name === 'string' ? `DNN spec '${name}'` : 'DNN spec';
+    super(`${label} is invalid:\n${issues.map((i) => `  at ${i.path}: ${i.rule} (got ${formatValue(i.value)})`).join('\n')}`);
+    this.name = 'DnnSpecError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * DNN profiles of TensorFlow.js LayersModels (sequential or functional), by the same counting
+ * rules as the layer-spec path (see analyze.ts): MACs from each layer's config and its input
+ * and output shapes. Only types are imported from tfjs: the function reads the model object it
+ * is given, so env/ still loads without tfjs.
+ */
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
+import { elementCount } from './analyze.ts';
+import { buildProfile, type DnnProfile, type ProfileOptions } from './profile.ts';
+
+type Layer = LayersModel['layers'][number];
+type Config = Record<string, unknown>;
+
+/** Options of `profileFromLayersModel`. */
+export interface LayersModelProfileOptions extends ProfileOptions {
+  /** Profile name (default: the model's name). */
+  readonly name?: string;
+  /** Bits per tensor element (default 32, float32). */
+  readonly bitsPerElement?: number;
+  /**
+   * Partition units as runs of consecutive layers of `model.layers` (input layers excluded),
+   * in order; the counts must add up to the number of those layers. Default: one unit per layer.
+   */
+  readonly units?: ReadonlyArray<{ readonly name: string; readonly layers: number }>;
+}
+
+/** Layers that only move or mask data: no ops. */
+const FREE_LAYERS = new Set([
+  'Flatten',
+  'Reshape',
+  'Permute',
+  'RepeatVector',
+  'Dropout',
+  'SpatialDropout1D',
+  'AlphaDropout',
+  'GaussianDropout',
+  'GaussianNoise',
+  'ZeroPadding2D',
+  'Cropping2D',
+  'Concatenate',
+  'Masking',
+]);
+
+/** Element-wise activation layers: one op per element. */
+const ACTIVATION_LAYERS = new Set(['ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax']);
+
+/** Merge layers of k inputs: k - 1 ops per output element (Average: k). */
+const MERGE_LAYERS = new Set(['Add', 'Subtract', 'Multiply', 'Maximum', 'Minimum', 'Average']);
+
+const COUNTED_LAYERS = [
+  'Conv1D',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'Dense',
+  'MaxPooling1D',
+  'MaxPooling2D',
+  'AveragePooling1D',
+  'AveragePooling2D',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling1D',
+  'GlobalMaxPooling2D',
+  'BatchNormalization',
+  'Activation',
+  ...ACTIVATION_LAYERS,
+  ...MERGE_LAYERS,
+];
+
+/** A concrete per-example shape: the batch axis dropped, every other dimension known. */
+function concreteShape(tensor: SymbolicTensor, where: string): number[] {
+  const dims = tensor.shape.slice(1);
+  if (dims.some((d) => d === null || d < 1)) {
+    throw new Error(`${where}: shape [${tensor.shape.join(', ')}] has unknown dimensions beyond the batch axis; profiles need fixed shapes`);
+  }
+  return dims as number[];
+}
+
+function numberList(config: Config, key: string, where: string): number[] {
+  const value = config[key];
+  const list = typeof value === 'number' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((v) => typeof v === 'number')) {
+    throw new Error(`${where}: config.${key} should be a number or a list of numbers, got ${JSON.stringify(value)}`);
+  }
+  return list as number[];
+}
+
+function product(values: readonly number[]): number {
+  return values.reduce((p, v) => p * v, 1);
+}
+
+function activationOps(config: Config, elements: number): number {
+  const activation = config['activation'];
+  return activation === undefined || activation === null || activation === 'linear' ? 0 : elements;
+}
+
+/** MACs and other ops of one layer application, from its config and shapes. */
+function layerCost(layer: Layer, inputs: readonly number[][], output: readonly number[], where: string): { macs: number; otherOps: number } {
+  const className = layer.getClassName();
+  const config = layer.getConfig() as Config;
+  const outputs = elementCount(output);
+  const input = inputs[0] ?? [];
+  const inputElements = elementCount(input);
+  const channelsLast = config['dataFormat'] !== 'channelsFirst';
+  const channelsOf = (shape: readonly number[]) => (channelsLast ? shape[shape.length - 1] : shape[0]) as number;
+  const bias = config['useBias'] === true ? outputs : 0;
+
+  if (FREE_LAYERS.has(className)) return { macs: 0, otherOps: 0 };
+  if (ACTIVATION_LAYERS.has(className)) return { macs: 0, otherOps: outputs };
+  if (MERGE_LAYERS.has(className)) return { macs: 0, otherOps: outputs * (className === 'Average' ? inputs.length : inputs.length - 1) };
+  switch (className) {
+    case 'Conv1D':
+    case 'Conv2D': {
+      const window = product(numberList(config, 'kernelSize', where));
+      return { macs: outputs * window * channelsOf(input), otherOps: bias + activationOps(config, outputs) };
+    }
+    case 'DepthwiseConv2D': {
+      const window = product(numberList(config, 'kernelSize', where));
+      return { macs: outputs * window, otherOps: bias + activationOps(config, outputs) };
+    }
+    case 'SeparableConv2D': {
+      const window = product(numberList(config, 'kernelSize', where));
+      const depthwiseChannels = channelsOf(input) * (typeof config['depthMultiplier'] === 'number' ? config['depthMultiplier'] : 1);
+      const positions = outputs / channelsOf(output);
+      return { macs: positions * depthwiseChannels * (window + channelsOf(output)), otherOps: bias + activationOps(config, outputs) };
+    }
+    case 'Dense':
+      return { macs: inputElements * (output[output.length - 1] as number), otherOps: bias + activationOps(config, outputs) };
+    case 'MaxPooling1D':
+    case 'MaxPooling2D':
+      return { macs: 0, otherOps: outputs * (product(numberList(config, 'poolSize', where)) - 1) };
+    case 'AveragePooling1D':
+    case 'AveragePooling2D':
+      return { macs: 0, otherOps: outputs * product(numberList(config, 'poolSize', where)) };
+    case 'GlobalAveragePooling1D':
+    case 'GlobalAveragePooling2D':
+      return { macs: 0, otherOps: inputElements };
+    case 'GlobalMaxPooling1D':
+    case 'GlobalMaxPooling2D':
+      return { macs: 0, otherOps: inputElements - outputs };
+    case 'BatchNormalization':
+      return { macs: 0, otherOps: 2 * outputs };
+    case 'Activation':
+      return { macs: 0, otherOps: activationOps(config, outputs) };
+    default:
+      throw new Error(
+        `${where}: layer class ${className} is not supported; supported: ${[...COUNTED_LAYERS, ...FREE_LAYERS].join(', ')}`,
+      );
+  }
+}
+
+/**
+ * The profile of a built tfjs LayersModel. Each layer of `model.layers` (input layers excluded)
+ * is one unit unless `options.units` groups them. For a functional model with skip connections
+ * a cut can cross several tensors: a unit's output is every tensor produced at or before it and
+ * still needed after it (or a model output), so `outputBits` is what must be sent.
+ */
+export function profileFromLayersModel(model: LayersModel, options: LayersModelProfileOptions = {}): DnnProfile {
+  const bitsPerElement = options.bitsPerElement ?? 32;
+  if (!(bitsPerElement > 0)) throw new Error(`profileFromLayersModel: bitsPerElement must be > 0, got ${bitsPerElement}`);
+  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  const groups = options.units ?? layers.map((layer) => ({ name: layer.name, layers: 1 }));
+  const groupedLayers = groups.reduce((sum, g) => sum + g.layers, 0);
+  const badGroup = groups.findIndex((g) => !Number.isInteger(g.layers) || g.layers < 1);
+  if (badGroup >= 0) {
+    throw new Error(`profileFromLayersModel: options.units[${badGroup}].layers must be a positive integer, got ${groups[badGroup]?.layers}`);
+  }
+  if (groupedLayers !== layers.length) {
+    throw new Error(`profileFromLayersModel: options.units cover ${groupedLayers} layers but the model has ${layers.length} (input layers excluded)`);
+  }
+  const position = new Map<string, number>(layers.map((layer, i) => [layer.name, i]));
+
+  // Per layer: its cost, its output shape, and the last position (in `layers`) that reads it.
+  const costs: Array<{ macs: number; otherOps: number }> = [];
+  const outputShapes: number[][] = [];
+  const lastReader = new Array<number>(layers.length).fill(-1);
+  const inputLastReader = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    const where = `model.layers '${layer.name}' (${layer.getClassName()})`;
+    if (layer.inboundNodes.length !== 1) {
+      throw new Error(`${where}: is applied ${layer.inboundNodes.length} times; shared layers are not supported`);
+    }
+    const node = layer.inboundNodes[0] as Layer['inboundNodes'][number];
+    if (node.outputTensors.length !== 1) throw new Error(`${where}: has ${node.outputTensors.length} outputs; only single-output layers are supported`);
+    for (const source of node.inboundLayers) {
+      const from = position.get(source.name);
+      if (from === undefined) inputLastReader.set(source.name, i);
+      else if (from >= i) throw new Error(`${where}: reads '${source.name}', which comes later in model.layers`);
+      else lastReader[from] = i;
+    }
+    const inputs = node.inputTensors.map((t) => concreteShape(t, where));
+    const output = concreteShape(node.outputTensors[0] as SymbolicTensor, where);
+    costs.push(layerCost(layer, inputs, output, where));
+    outputShapes.push(output);
+  });
+
+  const modelOutputs = new Set(model.outputs.map((t) => t.sourceLayer.name));
+  const inputShapes = model.inputs.map((t) => concreteShape(t, `model input '${t.name}'`));
+  const inputNames = model.inputs.map((t) => t.sourceLayer.name);
+
+  let start = 0;
+  const units = groups.map((group) => {
+    const end = start + group.layers; // the unit is layers [start, end)
+    let macs = 0;
+    let otherOps = 0;
+    for (let i = start; i < end; i += 1) {
+      macs += (costs[i] as { macs: number }).macs;
+      otherOps += (costs[i] as { otherOps: number }).otherOps;
+    }
+    // Tensors crossing the cut after this unit.
+    const crossing: number[][] = [];
+    inputNames.forEach((name, k) => {
+      if ((inputLastReader.get(name) ?? -1) >= end) crossing.push(inputShapes[k] as number[]);
+    });
+    for (let i = 0; i < end; i += 1) {
+      const layer = layers[i] as Layer;
+      if ((lastReader[i] as number) >= end || modelOutputs.has(layer.name)) crossing.push(outputShapes[i] as number[]);
+    }
+    start = end;
+    return { name: group.name, macs, otherOps, outputShapes: crossing };
+  });
+  return buildProfile(options.name ?? model.name, inputShapes, bitsPerElement, units, options.flopsConvention ?? 'macs');
+}

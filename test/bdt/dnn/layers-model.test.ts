@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { getBuiltinDnn, profileFromLayersModel, profileFromSpec, type DnnProfile, type DnnSpecInput } from '../../../env/bdt/dnn/index.ts';
+
+/** The per-unit numbers two profiles must share (names aside). */
+function counts(profile: DnnProfile) {
+  return profile.units.map((u) => ({ macs: u.macs, otherOps: u.otherOps, flops: u.flops, outputShapes: u.outputShapes, outputBits: u.outputBits }));
+}
+
+describe('DNN profiles from tfjs LayersModels', () => {
+  let tensorsBefore = 0;
+  beforeEach(() => {
+    tensorsBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'the test leaked tensors');
+  });
+
+  it('a sequential 2-D conv net equals the spec path, unit by unit, under both FLOP conventions', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, useBias: false }),
+        tf.layers.batchNormalization(),
+        tf.layers.activation({ activation: 'relu6' }),
+        tf.layers.separableConv2d({ kernelSize: 1, filters: 12 }),
+        tf.layers.averagePooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dropout({ rate: 0.5 }),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    const spec: DnnSpecInput = {
+      name: 'probe',
+      inputShape: [16, 16, 3],
+      units: [
+        { name: 'conv', layers: [{ kind: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 'same' }, { kind: 'relu' }, { kind: 'maxPool2d', pool: 2 }] },
+        { name: 'dw', layers: [{ kind: 'depthwiseConv2d', kernel: 3, depthMultiplier: 2, bias: false }, { kind: 'batchNorm' }, { kind: 'activation', fn: 'relu6' }] },
+        { name: 'sep', layers: [{ kind: 'depthwiseConv2d', kernel: 1, bias: false }, { kind: 'conv2d', filters: 12, kernel: 1 }, { kind: 'avgPool2d', pool: 2 }] },
+        { name: 'fc', layers: [{ kind: 'flatten' }, { kind: 'dense', units: 10 }, { kind: 'activation', fn: 'softmax' }] },
+      ],
+    };
+    const units = [
+      { name: 'conv', layers: 2 },
+      { name: 'dw', layers: 3 },
+      { name: 'sep', layers: 2 },
+      { name: 'fc', layers: 3 },
+    ];
+    try {
+      for (const flopsConvention of ['macs', 'macs+elementwise'] as const) {
+        const fromModel = profileFromLayersModel(model, { units, flopsConvention });
+        const fromSpec = profileFromSpec(spec, { flopsConvention });
+        assert.deepEqual(counts(fromModel), counts(fromSpec));
+        assert.equal(fromModel.inputBits, fromSpec.inputBits);
+        assert.equal(fromModel.totalFlops, fromSpec.totalFlops);
+      }
+      assert.ok(profileFromSpec(spec).totalMacs > 0);
+      // Without a grouping, every layer is its own unit.
+      const perLayer = profileFromLayersModel(model);
+      assert.equal(perLayer.units.length, 10);
+      assert.equal(perLayer.units[0]?.name, model.layers[0]?.name);
+      assert.equal(perLayer.totalMacs, profileFromSpec(spec).totalMacs);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a tfjs twin of sensor-cnn1d has the built-in profile', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv1d({ inputShape: [128, 6], filters: 32, kernelSize: 5, padding: 'same', activation: 'relu' }),
+        tf.layers.maxPooling1d({ poolSize: 2 }),
+        tf.layers.conv1d({ filters: 64, kernelSize: 5, padding: 'same', activation: 'relu' }),
+        tf.layers.maxPooling1d({ poolSize: 2 }),
+        tf.layers.conv1d({ filters: 128, kernelSize: 3, padding: 'same', activation: 'relu' }),
+        tf.layers.maxPooling1d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 128, activation: 'relu' }),
+        tf.layers.dense({ units: 6 }),
+      ],
+    });
+    try {
+      const units = [2, 2, 2, 2, 1].map((layers, i) => ({ name: `u${i}`, layers }));
+      const fromModel = profileFromLayersModel(model, { units, flopsConvention: 'macs+elementwise' });
+      assert.deepEqual(counts(fromModel), counts(profileFromSpec(getBuiltinDnn('sensor-cnn1d'), { flopsConvention: 'macs+elementwise' })));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a functional ResNet basic block equals the spec basicBlock', () => {
+    const input = tf.input({ shape: [8, 8, 4] });
+    const conv = (filters: number, kernelSize: number, strides: number) => tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false });
+    const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+    let body = apply(conv(8, 3, 2), input);
+    body = apply(tf.layers.batchNormalization(), body);
+    body = apply(tf.layers.reLU(), body);
+    body = apply(conv(8, 3, 1), body);
+    body = apply(tf.layers.batchNormalization(), body);
+    const shortcut = apply(tf.layers.batchNormalization(), apply(conv(8, 1, 2), input));
+    const output = apply(tf.layers.reLU(), apply(tf.layers.add(), [body, shortcut]));
+    const model = tf.model({ inputs: input, outputs: output });
+    try {
+      const fromModel = profileFromLayersModel(model, { units: [{ name: 'block', layers: 9 }], flopsConvention: 'macs+elementwise' });
+      const fromSpec = profileFromSpec(
+        { name: 'block', inputShape: [8, 8, 4], units: [{ name: 'block', layers: [{ kind: 'basicBlock', filters: 8, stride: 2 }] }] },
+        { flopsConvention: 'macs+elementwise' },
+      );
+      assert.deepEqual(counts(fromModel), counts(fromSpec));
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('a cut inside a skip connection sends every tensor still needed after it', () => {
+    const input = tf.input({ shape: [6] });
+    const a = tf.layers.dense({ units: 5 }).apply(input) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 5 }).apply(a) as tf.SymbolicTensor;
+    const sum = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: sum });
+    try {
+      const profile = profileFromLayersModel(model, { bitsPerElement: 16 });
+      assert.deepEqual(profile.units.map((u) => u.outputShapes), [[[5]], [[5], [5]], [[5]]]);
+      assert.deepEqual(profile.units.map((u) => u.outputBits), [80, 160, 80]);
+      assert.deepEqual(profile.units.map((u) => u.macs), [30, 25, 0]);
+      assert.equal(profile.inputBits, 96);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('rejects unsupported layers and groupings that do not cover the model', () => {
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4], units: 4 }), tf.layers.reshape({ targetShape: [2, 2, 1] }), tf.layers.upSampling2d({ size: [2, 2] })],
+    });
+    try {
+      assert.throws(() => profileFromLayersModel(model), /layer class UpSampling2D is not supported; supported: Conv1D, Conv2D/);
+      assert.throws(
+        () => profileFromLayersModel(model, { units: [{ name: 'all', layers: 2 }] }),
+        /options.units cover 2 layers but the model has 3/,
+      );
+    } finally {
+      model.dispose();
+    }
+  });
+});

@@ -3,21 +3,23 @@ import { builtinDnnNames, getBuiltinDnn, profileFromSpec, resolveDnnProfile } fr
 
 /**
  * torchvision's published cost per model (`_ops` in the weights metadata, shown as "GFLOPS" in
- * its docs but counting multiply-accumulates), and the unit-count range we aim for.
+ * its docs but counting multiply-accumulates), the rounded figure of MODEL-SPEC, and the
+ * unit-count range we aim for.
  */
 const PUBLISHED = {
-  alexnet: { gmacs: 0.714, units: [8, 12] },
-  vgg16: { gmacs: 15.47, units: [16, 22] },
-  resnet18: { gmacs: 1.814, units: [10, 12] },
-  mobilenetv2: { gmacs: 0.301, units: [19, 20] },
+  alexnet: { gmacs: 0.714, modelSpec: 0.714, units: [8, 12] },
+  vgg16: { gmacs: 15.47, modelSpec: 15.47, units: [16, 22] },
+  resnet18: { gmacs: 1.814, modelSpec: 1.81, units: [10, 12] },
+  mobilenetv2: { gmacs: 0.301, modelSpec: 0.3, units: [19, 20] },
 } as const;
 
 describe('built-in DNNs', () => {
-  for (const [name, { gmacs, units }] of Object.entries(PUBLISHED)) {
+  for (const [name, { gmacs, modelSpec, units }] of Object.entries(PUBLISHED)) {
     it(`${name}: total MACs within 1% of torchvision's ${gmacs} G, ${units[0]}-${units[1]} units, 1000 logits`, () => {
       const profile = resolveDnnProfile(name);
       const relativeError = Math.abs(profile.totalMacs / 1e9 - gmacs) / gmacs;
       assert.ok(relativeError < 0.01, `${name}: ${profile.totalMacs} MACs vs ${gmacs} G (${(relativeError * 100).toFixed(2)}%)`);
+      assert.ok(Math.abs(profile.totalMacs / 1e9 - modelSpec) / modelSpec < 0.01, `${name}: ${profile.totalMacs} MACs vs MODEL-SPEC ${modelSpec} G`);
       assert.ok(profile.units.length >= units[0] && profile.units.length <= units[1], `${name}: ${profile.units.length} units`);
       assert.equal(profile.totalFlops, 2 * profile.totalMacs);
       assert.deepEqual(profile.inputShapes, [[224, 224, 3]]);

@@ -188,9 +188,14 @@ export function applyLayer(layer: LayerSpec, input: readonly number[], path: Spe
     case 'basicBlock':
       requireRank(input, 3, 'basicBlock', path);
       return applyLayers(expandBasicBlock(layer, input[2] as number), input, () => path);
-    case 'invertedResidual':
+    case 'invertedResidual': {
       requireRank(input, 3, 'invertedResidual', path);
-      return applyLayers(expandInvertedResidual(layer, input[2] as number), input, () => path);
+      const channels = input[2] as number;
+      if (Math.round(channels * layer.expandRatio) < 1) {
+        throw new DnnShapeError([...path, 'expandRatio'], `round(${channels} input channels x expandRatio) leaves no hidden channel`, layer.expandRatio);
+      }
+      return applyLayers(expandInvertedResidual(layer, channels), input, () => path);
+    }
   }
 }
 

@@ -166,7 +166,7 @@ describe('DNN layer specs: bad input', () => {
     assert.equal(issues[0]?.value, 'lstm');
   });
 
-  it('rejects rank mismatches, indivisible groups, mismatched residual branches and duplicate unit names', () => {
+  it('rejects rank mismatches, indivisible groups, mismatched residual branches, empty expansions and duplicate unit names', () => {
     assert.equal(issuesOf(single([8, 8, 3], { kind: 'conv1d', filters: 2, kernel: 3 })).issues[0]?.path, 'units[0].layers[0].kind');
     const groups = issuesOf(single([8, 8, 3], { kind: 'conv2d', filters: 4, kernel: 3, groups: 2 })).issues[0];
     assert.equal(groups?.path, 'units[0].layers[0].groups');
@@ -174,6 +174,8 @@ describe('DNN layer specs: bad input', () => {
     const residual = issuesOf(single([4, 4, 2], { kind: 'residual', body: [{ kind: 'conv2d', filters: 3, kernel: 1 }] })).issues[0];
     assert.equal(residual?.path, 'units[0].layers[0].shortcut');
     assert.match(residual?.rule ?? '', /shortcut output \[4, 4, 2\] differs from body output \[4, 4, 3\]/);
+    const hidden = issuesOf(single([4, 4, 3], { kind: 'invertedResidual', expandRatio: 0.1, filters: 3 })).issues[0];
+    assert.equal(hidden?.path, 'units[0].layers[0].expandRatio');
     const dup = issuesOf({ name: 'd', inputShape: [3], units: [{ name: 'x', layers: [{ kind: 'relu' }] }, { name: 'x', layers: [{ kind: 'relu' }] }] });
     assert.equal(dup.issues[0]?.path, 'units[1].name');
   });

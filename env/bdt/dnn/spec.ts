@@ -10,7 +10,6 @@ import { z } from 'zod';
 import { checkSpecShapes } from './analyze.ts';
 
 const positiveInt = (description: string) => z.number().int().positive().describe(description);
-const nonNegativeInt = (description: string) => z.number().int().nonnegative().describe(description);
 
 /** An integer or an `[height, width]` pair. */
 const intPair = (description: string) =>

@@ -53,5 +53,19 @@ export { TimeLimit } from './wrappers/time-limit.ts';
 export { OrderEnforcing } from './wrappers/order-enforcing.ts';
 export { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
 
+export { RecordEpisodeStatistics } from './wrappers/record-episode-statistics.ts';
+export type { EpisodeStatistics } from './wrappers/record-episode-statistics.ts';
+export { NormalizeObservation } from './wrappers/normalize-observation.ts';
+export { NormalizeReward } from './wrappers/normalize-reward.ts';
+export { RunningMeanStd } from './wrappers/running-mean-std.ts';
+export { FlattenObservation } from './wrappers/flatten-observation.ts';
+export { ClipAction } from './wrappers/clip-action.ts';
+export { RescaleAction } from './wrappers/rescale-action.ts';
+
+// Checks
+export { checkEnv } from './env-checker.ts';
+export type { CheckEnvOptions } from './env-checker.ts';
+export { dataEquivalence } from './core/data-equivalence.ts';
+
 // Envs
 export { CartPoleEnv, CartPoleKwargs } from './classic-control/cartpole.ts';

@@ -29,7 +29,7 @@ export interface BoxOptions {
  *
  * @example
  * const box = new Box(-1, 1, { shape: [2, 3] });        // Float32Array elements of length 6
- * const pos = new Box([0, -Infinity], [1, Infinity], { dtype: 'float64' });
+ * const pos = new Box<Float64Array>([0, -Infinity], [1, Infinity], { dtype: 'float64' });
  */
 export class Box<T extends BoxElement = Float32Array> extends Space<T> {
   readonly dtype: BoxDtype;

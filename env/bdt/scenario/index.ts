@@ -1,0 +1,5 @@
+/** Scenarios: schema, validation, compilation. */
+export * from './schema.ts';
+export * from './parse.ts';
+export * from './compile.ts';
+export { builtinDnnNames, resolveDnn, type UnitProfile, type CustomDnn } from './dnn-source.ts';

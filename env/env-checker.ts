@@ -1,0 +1,161 @@
+/**
+ * `checkEnv` (gymnasium.utils.env_checker.check_env): runs an env through Gymnasium's list of
+ * checks. A broken contract throws `EnvCheckError` whose `check` names it; smells go through
+ * `warn`. Pass the raw env (`make(id).unwrapped`), as Gymnasium recommends.
+ *
+ * Checks, in order (the `check` names):
+ * - `env-type`: inherits from `Env`;
+ * - `observation-space`, `action-space`: are Spaces (bounds smells warn);
+ * - `reset-return`, `info-type`: `reset` returns `[obs, info]`, obs inside the space;
+ * - `reset-seed-determinism`: `reset({seed})` twice gives equal observations and re-seeds the
+ *   env generator (`seedStreams`), another seed gives another generator, no seed re-seeds nothing;
+ * - `reset-options`: `reset({options: {}})` is accepted;
+ * - `step-return`: `step` returns `[obs, number, boolean, boolean, info]`, obs inside the space;
+ * - `step-determinism`: the same seed and action give the same step result;
+ * - `render`: each render mode of `metadata.renderModes` renders (for registered envs);
+ * - `close-twice`: `close()` may be called twice.
+ */
+import { Env } from './core/env.ts';
+import type { Rng } from './core/rng.ts';
+import { EnvCheckError } from './core/errors.ts';
+import { formatValue } from './core/format.ts';
+import { warn } from './core/logger.ts';
+import { dataEquivalence } from './core/data-equivalence.ts';
+import { checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
+import { make } from './registration.ts';
+
+export interface CheckEnvOptions {
+  /** Skip rendering each render mode. */
+  skipRenderCheck?: boolean;
+  /** Skip calling `close()` twice (on a fresh env from the spec, or on `env` itself when it has no spec). */
+  skipCloseCheck?: boolean;
+}
+
+/** Runs every check on `env`; throws `EnvCheckError` at the first broken contract. */
+export function checkEnv(env: Env, options: CheckEnvOptions = {}): void {
+  if (!(env instanceof Env)) throw new EnvCheckError('env-type', `The environment must inherit from Env, got ${formatValue(env)}`);
+  if (env.unwrapped !== env) {
+    warn(`The environment ${env.toString()} is different from its unwrapped version ${env.unwrapped.toString()}: wrappers may affect the checks; pass env.unwrapped.`);
+  }
+  checkSpaces(env);
+  checkActionSpaceLimits(env);
+  checkResetSeedDeterminism(env);
+  checkResetOptions(env);
+  checkResetResult(env, env.reset());
+  checkStepResult(env, env.step(env.actionSpace.sample()));
+  checkStepDeterminism(env);
+  if (!options.skipRenderCheck) checkRender(env);
+  if (!options.skipCloseCheck) checkCloseTwice(env);
+}
+
+function rngOf(env: Env): Rng {
+  // Gymnasium's checker inspects env.unwrapped._np_random the same way.
+  return (env.unwrapped as unknown as { npRandom: Rng }).npRandom;
+}
+
+function resetChecked(env: Env, args: Parameters<Env['reset']>[0], check: string): unknown {
+  const result = env.reset(args);
+  if (!Array.isArray(result) || result.length !== 2) throw new EnvCheckError('reset-return', `reset() must return [obs, info], got ${formatValue(result)}`);
+  const why = env.observationSpace.explain(result[0]);
+  if (why !== undefined) {
+    throw new EnvCheckError(check, `The observation returned by reset(${formatValue(args)}) is not within the observation space ${env.observationSpace.toString()}: ${why}`);
+  }
+  return result[0];
+}
+
+function checkActionSpaceLimits(env: Env): void {
+  const space = env.actionSpace as unknown as { low?: ArrayLike<number>; high?: ArrayLike<number>; toString(): string };
+  if (!space.low || !space.high || space.low.length === 0) return;
+  for (let i = 0; i < space.low.length; i++) {
+    if (space.low[i] !== -(space.high[i] as number) || Math.abs(space.high[i] as number) !== 1) {
+      warn(`For Box action spaces we recommend a symmetric, normalised range such as [-1, 1]; got ${space.toString()}`);
+      return;
+    }
+  }
+}
+
+function checkResetSeedDeterminism(env: Env): void {
+  const check = 'reset-seed-determinism';
+  const obs1 = resetChecked(env, { seed: 123 }, check);
+  const state1 = JSON.stringify(rngOf(env).state());
+  const obs2 = resetChecked(env, { seed: 123 }, check);
+  if (!dataEquivalence(obs1, obs2)) {
+    throw new EnvCheckError(check, `reset({seed: 123}) is non-deterministic: ${formatValue(obs1)} then ${formatValue(obs2)}`);
+  }
+  if (JSON.stringify(rngOf(env).state()) !== state1) {
+    throw new EnvCheckError(check, 'the env generator differs after two reset({seed: 123}) calls: reset() most likely does not call this.seedStreams(args.seed)');
+  }
+  resetChecked(env, { seed: 456 }, check);
+  if (JSON.stringify(rngOf(env).state()) === state1) {
+    throw new EnvCheckError(check, 'the env generator is the same for seeds 123 and 456: reset() most likely does not call this.seedStreams(args.seed)');
+  }
+  const rng456 = rngOf(env);
+  resetChecked(env, {}, check);
+  if (rngOf(env) !== rng456) {
+    throw new EnvCheckError(check, 'reset() without a seed replaced the env generator; it must only re-seed when a seed is given');
+  }
+}
+
+function checkResetOptions(env: Env): void {
+  try {
+    env.reset({ options: {} });
+  } catch (error) {
+    throw new EnvCheckError('reset-options', `reset({options: {}}) threw: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function checkStepDeterminism(env: Env): void {
+  const check = 'step-determinism';
+  env.actionSpace.seed(123);
+  const action = env.actionSpace.sample();
+  env.reset({ seed: 123 });
+  const first = env.step(action);
+  env.reset({ seed: 123 });
+  const second = env.step(action);
+  const names = ['observation', 'reward', 'terminated', 'truncated', 'info'];
+  for (let i = 0; i < 5; i++) {
+    if (!dataEquivalence(first[i], second[i])) {
+      throw new EnvCheckError(check, `step ${names[i]} is not deterministic for seed 123 and action ${formatValue(action)}: ${formatValue(first[i])} then ${formatValue(second[i])}`);
+    }
+  }
+}
+
+function checkRender(env: Env): void {
+  const modes = env.metadata.renderModes;
+  if (!Array.isArray(modes)) throw new EnvCheckError('render', `metadata.renderModes must be an array, got ${formatValue(modes)}`);
+  if (env.renderMode !== undefined) {
+    if (!modes.includes(env.renderMode)) throw new EnvCheckError('render', `renderMode "${env.renderMode}" is not in metadata.renderModes [${modes.join(', ')}]`);
+    checkRenderResult(env);
+  }
+  if (!env.spec) {
+    warn('Not able to test alternative render modes: the environment has no spec (make it with make()).');
+    return;
+  }
+  for (const mode of modes) {
+    const other = make(env.spec, { renderMode: mode }, { disableEnvChecker: true });
+    other.reset({ seed: 0 });
+    checkRenderResult(other);
+    other.close();
+  }
+}
+
+function checkRenderResult(env: Env): void {
+  let out: unknown;
+  try {
+    out = env.render();
+  } catch (error) {
+    throw new EnvCheckError('render', `render() in mode "${env.renderMode}" threw: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const ok = env.renderMode === 'ansi' ? typeof out === 'string' : env.renderMode === 'rgb_array' ? out instanceof Uint8Array : true;
+  if (!ok) throw new EnvCheckError('render', `render() in mode "${env.renderMode}" returned ${formatValue(out)}`);
+}
+
+function checkCloseTwice(env: Env): void {
+  const target = env.spec ? make(env.spec, {}, { disableEnvChecker: true }) : env;
+  try {
+    target.close();
+    target.close();
+  } catch (error) {
+    throw new EnvCheckError('close-twice', `calling close() twice threw: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

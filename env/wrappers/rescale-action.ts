@@ -1,0 +1,43 @@
+/**
+ * gymnasium.wrappers.RescaleAction: exposes the action space `Box(minAction, maxAction)` and
+ * maps it affinely onto the inner env's bounded Box, `low + (high - low) * (a - min) / (max - min)`,
+ * clipped to `[low, high]` against rounding. Out-of-space actions fail naming the space and value.
+ * The mapped action is written into one reused buffer (the inner env must not keep it).
+ */
+import type { Env } from '../core/env.ts';
+import { GymError, invalidAction } from '../core/errors.ts';
+import { ActionWrapper } from '../core/wrapper.ts';
+import { Box, type BoxElement } from '../spaces/box.ts';
+
+export class RescaleAction<Obs> extends ActionWrapper<Obs, BoxElement, BoxElement> {
+  override actionSpace: Box<BoxElement>;
+  private readonly inner: Box<BoxElement>;
+  private readonly buffer: BoxElement;
+
+  /** @param minAction scalar or per-element lower bound of the new space; likewise `maxAction` */
+  constructor(env: Env<Obs, BoxElement>, minAction: number | ArrayLike<number>, maxAction: number | ArrayLike<number>) {
+    super(env);
+    const space = env.actionSpace;
+    if (!(space instanceof Box)) throw new GymError(`RescaleAction: needs a Box action space, got ${String(space)}`);
+    if (!space.isBounded()) throw new GymError(`RescaleAction: the action space ${space.toString()} must be bounded`);
+    this.inner = space;
+    this.actionSpace = new Box<BoxElement>(minAction, maxAction, { shape: space.shape, dtype: space.dtype });
+    for (let i = 0; i < space.size; i++) {
+      if (!(this.actionSpace.low[i]! < this.actionSpace.high[i]!)) throw new GymError(`RescaleAction: minAction[${i}] = ${this.actionSpace.low[i]} must be < maxAction[${i}] = ${this.actionSpace.high[i]}`);
+    }
+    this.buffer = space.zeros();
+  }
+
+  action(action: BoxElement): BoxElement {
+    if (!this.actionSpace.contains(action)) throw invalidAction('RescaleAction', this.actionSpace, action);
+    const { low, high } = this.inner;
+    const { low: min, high: max } = this.actionSpace;
+    for (let i = 0; i < this.buffer.length; i++) {
+      const lo = low[i] as number;
+      const hi = high[i] as number;
+      const v = lo + ((hi - lo) * ((action[i] as number) - (min[i] as number))) / ((max[i] as number) - (min[i] as number));
+      this.buffer[i] = Math.min(Math.max(v, lo), hi);
+    }
+    return this.buffer;
+  }
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { Box, Discrete, Env, EnvCheckError, captureWarnings, checkEnv, make, registry, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+
+/** A minimal correct env; subclasses break one contract each. */
+class GoodEnv extends Env<Float32Array, number> {
+  observationSpace = new Box(0, 1, { shape: [2] });
+  actionSpace = new Discrete(2);
+  reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+    this.seedStreams(args.seed);
+    return [Float32Array.of(this.npRandom(), this.npRandom()), {}];
+  }
+  step(action: number): StepResult<Float32Array> {
+    return [Float32Array.of(this.npRandom(), action), 1, false, false, {}];
+  }
+}
+
+function failsCheck(env: Env, check: string): void {
+  assert.throws(
+    () => captureWarnings(() => checkEnv(env)),
+    (e: Error) => e instanceof EnvCheckError && e.check === check,
+  );
+}
+
+describe('checkEnv', () => {
+  describe('every registered env passes', () => {
+    // Iterates the registry, so ids registered later (env/envs.ts) are covered automatically.
+    for (const id of registry.keys()) {
+      it(id, () => {
+        const { warnings } = captureWarnings(() => checkEnv(make(id).unwrapped));
+        assert.deepEqual(warnings.filter((w) => /not within|NaN|non-deterministic/.test(w)), []);
+      });
+    }
+  });
+
+  it('accepts a correct env without a spec (warning about render modes only)', () => {
+    const { warnings } = captureWarnings(() => checkEnv(new GoodEnv()));
+    assert.deepEqual(warnings.map((w) => w.slice(0, 40)), ['Not able to test alternative render mode']);
+  });
+
+  it('names the broken check', () => {
+    failsCheck(
+      new (class extends GoodEnv {
+        override reset(): ResetResult<Float32Array> {
+          return [Float32Array.of(Math.random(), 0), {}];
+        }
+      })(),
+      'reset-seed-determinism',
+    );
+    failsCheck(
+      new (class extends GoodEnv {
+        override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+          this.seedStreams(args.seed ?? 0);
+          return [Float32Array.of(0.5, 0.5), {}];
+        }
+      })(),
+      'reset-seed-determinism',
+    );
+    failsCheck(
+      new (class extends GoodEnv {
+        override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+          if (args.options) throw new Error('no options');
+          return super.reset(args);
+        }
+      })(),
+      'reset-options',
+    );
+    failsCheck(
+      new (class extends GoodEnv {
+        override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+          super.reset(args);
+          return [Float32Array.of(2, 0), {}];
+        }
+      })(),
+      'reset-seed-determinism',
+    );
+    failsCheck(
+      new (class extends GoodEnv {
+        override step(action: number): StepResult<Float32Array> {
+          return [Float32Array.of(0, action), 1, false, false, { t: Math.random() }];
+        }
+      })(),
+      'step-determinism',
+    );
+    failsCheck(
+      new (class extends GoodEnv {
+        override step(): StepResult<Float32Array> {
+          return [Float32Array.of(0, 0), '1' as unknown as number, false, false, {}];
+        }
+      })(),
+      'step-return',
+    );
+    failsCheck(
+      new (class extends GoodEnv {
+        override close(): void {
+          if ((this as unknown as { closed?: boolean }).closed) throw new Error('already closed');
+          (this as unknown as { closed?: boolean }).closed = true;
+        }
+      })(),
+      'close-twice',
+    );
+  });
+});

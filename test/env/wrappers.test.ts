@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import {
+  Box, ClipAction, Discrete, Dict, Env, FlattenObservation, InvalidActionError, MultiDiscrete, NormalizeObservation, NormalizeReward,
+  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
+} from '../../env/index.ts';
+
+/** Records the actions it receives; observation = last action; reward = 2; ends after `length` steps. */
+class EchoEnv extends Env<Float64Array, BoxElement> {
+  observationSpace = new Box<Float64Array>(-10, 10, { shape: [2], dtype: 'float64' });
+  actionSpace = new Box<Float64Array>([-2, 0], [2, 4], { dtype: 'float64' });
+  received: number[][] = [];
+  private t = 0;
+  constructor(private readonly length = 3) {
+    super();
+  }
+  reset(args: ResetArgs = {}): ResetResult<Float64Array> {
+    this.seedStreams(args.seed);
+    this.t = 0;
+    return [Float64Array.of(this.npRandom(), this.npRandom()), {}];
+  }
+  step(action: BoxElement): StepResult<Float64Array> {
+    if (!this.actionSpace.contains(action)) throw new InvalidActionError(`bad ${String(action)}`);
+    this.received.push(Array.from(action));
+    this.t++;
+    return [Float64Array.from(action), 2, this.t >= this.length, false, {}];
+  }
+}
+
+describe('wrappers', () => {
+  it('RecordEpisodeStatistics adds info.episode at episode end and emits on episodes$', () => {
+    const env = new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1', {}, { maxEpisodeSteps: 4 }));
+    const seen: EpisodeStatistics[] = [];
+    let completed = false;
+    env.episodes$.subscribe({ next: (e) => seen.push(e), complete: () => (completed = true) });
+    env.reset({ seed: 0 });
+    (env.unwrapped as unknown as { state: number[] }).state = [0, 0, 0, 0];
+    const infos = [0, 1, 0, 1].map((a) => env.step(a)[4]);
+    assert.deepEqual(infos.slice(0, 3), [{}, {}, {}]);
+    const ep = infos[3]!['episode'] as EpisodeStatistics;
+    assert.equal(ep.r, 4);
+    assert.equal(ep.l, 4);
+    assert.ok(ep.t >= 0);
+    assert.deepEqual(seen, [ep]);
+    assert.deepEqual(env.returnQueue, [4]);
+    env.close();
+    assert.ok(completed);
+  });
+
+  it('NormalizeObservation uses running mean/var as Gymnasium (count starts at 1e-4)', () => {
+    const env = new NormalizeObservation(new EchoEnv(10));
+    env.reset({ seed: 1 });
+    const a = Float64Array.of(1, 2);
+    const b = Float64Array.of(-1, 3);
+    env.step(a);
+    const [obs] = env.step(b);
+    // Reference: the same Chan update from (mean 0, var 1, count 1e-4) over reset obs, a, b.
+    const rms = new RunningMeanStd(2);
+    const rs = new EchoEnv().reset({ seed: 1 })[0];
+    rms.updateOne(rs);
+    rms.updateOne(a);
+    rms.updateOne(b);
+    for (let i = 0; i < 2; i++) assert.ok(Math.abs(obs[i]! - Math.fround((b[i]! - rms.mean[i]!) / Math.sqrt(rms.var[i]! + 1e-8))) < 1e-6);
+    assert.ok(obs instanceof Float32Array);
+    // After many samples the statistics approach the sample mean and variance.
+    const big = new RunningMeanStd(1);
+    const xs = Array.from({ length: 1000 }, (_, i) => Math.sin(i));
+    for (const x of xs) big.updateOne([x]);
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
+    assert.ok(Math.abs(big.mean[0]! - mean) < 1e-6 && Math.abs(big.var[0]! - variance) < 1e-3);
+    const batch = new RunningMeanStd(1);
+    batch.update(xs, xs.length);
+    assert.ok(Math.abs(batch.mean[0]! - big.mean[0]!) < 1e-9 && Math.abs(batch.var[0]! - big.var[0]!) < 1e-6);
+  });
+
+  it('NormalizeReward divides by the std of the discounted return', () => {
+    const env = new NormalizeReward(new EchoEnv(3), 0.5);
+    env.reset();
+    const r1 = env.step(Float64Array.of(0, 0))[1];
+    // G = 2 after step 1: var from (0, 1, 1e-4) updated with 2.
+    const rms = new RunningMeanStd(1);
+    rms.updateOne([2]);
+    assert.ok(Math.abs(r1 - 2 / Math.sqrt(rms.var[0]! + 1e-8)) < 1e-12);
+    const r2 = env.step(Float64Array.of(0, 0))[1];
+    rms.updateOne([2 * 0.5 + 2]);
+    assert.ok(Math.abs(r2 - 2 / Math.sqrt(rms.var[0]! + 1e-8)) < 1e-12);
+  });
+
+  it('FlattenObservation flattens Dict observations', () => {
+    class DictEnv extends Env<{ a: number; b: Int32Array }, number> {
+      observationSpace = new Dict({ a: new Discrete(3), b: new MultiDiscrete([2]) });
+      actionSpace = new Discrete(1);
+      reset(): ResetResult<{ a: number; b: Int32Array }> {
+        return [{ a: 2, b: Int32Array.of(1) }, {}];
+      }
+      step(): StepResult<{ a: number; b: Int32Array }> {
+        return [{ a: 0, b: Int32Array.of(0) }, 0, true, false, {}];
+      }
+    }
+    const env = new FlattenObservation(new DictEnv());
+    assert.deepEqual(Array.from(env.reset()[0]), [0, 0, 1, 0, 1]);
+    assert.deepEqual(Array.from(env.step(0)[0]), [1, 0, 0, 1, 0]);
+    assert.equal(env.observationSpace.toString(), 'Box(0, 1, [5], float32)');
+  });
+
+  it('ClipAction clips into the bounds and rejects NaN naming the space', () => {
+    const inner = new EchoEnv();
+    const env = new ClipAction(inner);
+    env.reset();
+    env.step(Float64Array.of(-5, 100));
+    assert.deepEqual(inner.received[0], [-2, 4]);
+    assert.throws(() => env.step(Float64Array.of(NaN, 0)), (e: Error) => e instanceof InvalidActionError && /Box\(-Infinity, Infinity, \[2\], float64\).*element \[0\] is NaN/.test(e.message));
+    assert.throws(() => env.step(Float64Array.of(0)), /length 2, got length 1/);
+  });
+
+  it('RescaleAction maps [-1, 1] onto the inner bounds and rejects out-of-space actions', () => {
+    const inner = new EchoEnv();
+    const env = new RescaleAction(inner, -1, 1);
+    env.reset();
+    env.step(Float64Array.of(-1, 1));
+    env.step(Float64Array.of(0, 0));
+    assert.deepEqual(inner.received, [[-2, 4], [0, 2]]);
+    assert.throws(() => env.step(Float64Array.of(1.5, 0)), /RescaleAction.step: action Float64Array\(2\) \[1.5, 0\].*= 1.5 is outside \[-1, 1\]/);
+    assert.throws(() => new RescaleAction(inner, 1, 1), /must be < maxAction/);
+  });
+});

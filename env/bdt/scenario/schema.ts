@@ -83,7 +83,7 @@ const fading = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('rayleigh') }).describe('i.i.d. block Rayleigh fading: h ~ Exp(1) each slot'),
     z
-      .object({
+      .strictObject({
         kind: z.literal('gauss-markov'),
         correlation: z.number().min(0).max(1).describe('rho, correlation of the complex amplitude between consecutive slots (dimensionless); 0 = i.i.d.'),
       })
@@ -110,7 +110,7 @@ export const scenarioSchema = z
       .default({})
       .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic) or a measured profile; names shadow no built-in'),
     devices: z
-      .object({
+      .strictObject({
         dnn: z
           .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
           .describe('DNN of each DT: a built-in or custom name for all, or one per device (names)'),
@@ -118,7 +118,7 @@ export const scenarioSchema = z
       })
       .describe('IIoT devices and their DTs'),
     gateways: z
-      .object({
+      .strictObject({
         freq: perNodePositive('f_m^G, gateway CPU clock (cycles/s)'),
         flopsPerCycle: perNodePositive('phi_m^G, FLOPs per cycle of the gateway (FLOP/cycle)'),
         kappa: perNodePositive('kappa_G, effective switched capacitance (J s^2/cycle^3)'),
@@ -128,7 +128,7 @@ export const scenarioSchema = z
       })
       .describe('Gateways hosting the DTs (bottom layers)'),
     aps: z
-      .object({
+      .strictObject({
         maxFreq: perNodePositive('f_j^max, AP CPU clock limit (cycles/s)'),
         flopsPerCycle: perNodePositive('phi_j^A, FLOPs per cycle of the AP (FLOP/cycle)'),
         kappa: perNodePositive('kappa_A, effective switched capacitance (J s^2/cycle^3)'),
@@ -136,20 +136,20 @@ export const scenarioSchema = z
       })
       .describe('Access points (top layers and mining)'),
     channel: z
-      .object({
+      .strictObject({
         noiseDbmPerHz: z.number().default(-174).describe('N0, noise power spectral density (dBm/Hz)'),
         distance,
         fading: fading.default({ kind: 'rayleigh' }),
       })
       .describe('Gateway-to-AP uplinks [reconstructed]'),
     reputation: z
-      .object({
+      .strictObject({
         kind: z.enum(['exponential', 'linear', 'logarithmic']).default('exponential').describe('g of equation (1) [reconstructed]: 1 - exp(-x), min(1, x), ln(1+x)/(1+ln(1+x)) with x = O/O_ref'),
         scale: positive('O_ref, the offloaded work per slot at which g reaches its reference value (FLOP)'),
       })
       .describe('Off-chain reputation U_j = g(O_j) [letter eq. (1)-(2)]'),
     consensus: z
-      .object({
+      .strictObject({
         mechanism: z.enum(['reputation', 'pow']).default('reputation').describe("'reputation': gamma = exp(-alpha U - beta) [letter eq. (3)]; 'pow': gamma = exp(-beta), no reputation stake (WTCM)"),
         alpha: nonNegative('alpha, weight of the reputation in the difficulty (dimensionless)'),
         beta: z.number().describe('beta, offset of the difficulty (dimensionless)'),
@@ -158,14 +158,14 @@ export const scenarioSchema = z
       })
       .describe('Reputation-based PoW consensus'),
     lyapunov: z
-      .object({
+      .strictObject({
         V: nonNegative('V, weight of latency against the queue drift in Psi (1/s)'),
         uMin: z.number().min(0).max(1).describe('U^min, lower bound of the time-average reputation in C6 (dimensionless)'),
         uMax: z.number().min(0).max(1).describe('U^max, upper bound of the time-average reputation in C6 (dimensionless)'),
       })
       .describe('Long-term constraint C6 and the drift-plus-penalty weight'),
     reward: z
-      .object({
+      .strictObject({
         mode: z.enum(['dpp', 'dpp-exact', 'latency']).default('dpp').describe("'dpp': -Psi(t); 'dpp-exact': -(V tau + L(t+1) - L(t)); 'latency': -tau"),
         energyPenalty: nonNegative('Reward charged per J of energy over budget, summed over gateways and APs (1/J, in reward units)').default(0),
         latencyCap: positive('Largest latency charged in the reward (s); an unfinished slot (tau = infinity, e.g. no AP cycles for offloaded work) counts as this').default(60),

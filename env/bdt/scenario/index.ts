@@ -1,5 +1,0 @@
-/** Scenarios: schema, validation, compilation. */
-export * from './schema.ts';
-export * from './parse.ts';
-export * from './compile.ts';
-export { builtinDnnNames, resolveDnn, type UnitProfile, type CustomDnn } from './dnn-source.ts';

@@ -1,0 +1,270 @@
+/**
+ * Searches over the partition l (C1) of a {@link SlotProblem}, whose Psi(l) already includes the
+ * optimal AP frequencies. Partitions are ranked by (violation, Psi): a partition breaking C4 or
+ * sending work to an AP that cannot run it is worse than any feasible one, and among infeasible
+ * ones the smaller violation wins, so a search started in the infeasible region walks out of it.
+ *
+ * - {@link PartitionSearch.exhaustive}: every point of prod_n {1..L_n} (odometer order: each step
+ *   changes one DT, so one gateway and one AP are re-derived). Exact; for small scenarios and checks.
+ * - {@link PartitionSearch.descent}: multi-start coordinate descent with larger joint moves.
+ *   DTs interact only through their gateway's sums (c_m, w_m, C4), their AP's O_j, and the shared
+ *   deadline and block race. A sweep gives each DT in turn its best cut with the others fixed (an
+ *   exact 1-D search over L_n values, the continuous part re-solved exactly each time), until a
+ *   sweep changes nothing; each sweep costs sum_n (L_n - 1) continuous solves. Starts: the
+ *   caller's warm start (the previous slot's cut: slots are alike), all-local (l = L_n) and
+ *   all-offloaded (l = 1). From the best local optimum, joint moves escape the optima where
+ *   several DTs must move together (one gateway's saving pays for another's extra offload through
+ *   the shared deadline or the AP's reputation): every cut combination of one gateway's DTs, then
+ *   every pair of DTs, each only when its move count fits the budget, each followed by descent.
+ */
+import type { SlotProblem } from './slot-problem.ts';
+
+/** Improvements below this relative size are ignored (stops cycling on rounding noise). */
+const IMPROVEMENT_TOLERANCE = 1e-12;
+
+/** Limits of {@link PartitionSearch.descent}. */
+export interface DescentOptions {
+  /** Maximum sweeps over all DTs per start. */
+  maxSweeps: number;
+  /** Largest number of continuous solves one joint-move pass (gateway block or pairs) may use. */
+  maxJointMoves: number;
+}
+
+export const DEFAULT_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 4000 };
+
+/** A searcher for one system; owns its scratch, allocation-free per call. */
+export class PartitionSearch {
+  private readonly problem: SlotProblem;
+  private readonly candidate: Int32Array;
+  private readonly bestStart: Int32Array;
+  private readonly block: Int32Array;
+  private readonly blockBest: Int32Array;
+  /** Violation and Psi of the partition currently set in the problem. */
+  private violation = 0;
+  private psi = Infinity;
+
+  constructor(problem: SlotProblem) {
+    this.problem = problem;
+    const N = problem.system.N;
+    this.candidate = new Int32Array(N);
+    this.bestStart = new Int32Array(N);
+    this.block = new Int32Array(N);
+    this.blockBest = new Int32Array(N);
+  }
+
+  /** Violation of the last partition evaluated by the search (0 when feasible). */
+  get bestViolation(): number {
+    return this.violation;
+  }
+
+  /** Best partition of all, written into `best` and left set in the problem; returns its Psi. */
+  exhaustive(best: Int32Array): number {
+    const { problem } = this;
+    const { system, partition, pinned } = problem;
+    const free = this.block;
+    let count = 0;
+    for (let n = 0; n < system.N; n++) if (!pinned[n]) free[count++] = n;
+    for (let k = 0; k < count; k++) this.candidate[free[k]!] = 1;
+    for (let n = 0; n < system.N; n++) if (pinned[n]) this.candidate[n] = partition[n]!;
+    this.evaluate(problem.setPartition(this.candidate));
+    let bestViolation = this.violation;
+    let bestPsi = this.psi;
+    best.set(partition);
+    for (;;) {
+      let k = count - 1;
+      while (k >= 0 && partition[free[k]!]! === system.unitCount[free[k]!]!) {
+        problem.restoreCut(free[k]!, 1);
+        k--;
+      }
+      if (k < 0) break;
+      this.evaluate(problem.setCut(free[k]!, partition[free[k]!]! + 1));
+      if (this.violation < bestViolation || (this.violation === bestViolation && this.psi < bestPsi)) {
+        bestViolation = this.violation;
+        bestPsi = this.psi;
+        best.set(partition);
+      }
+    }
+    this.evaluate(problem.setPartition(best));
+    return this.psi;
+  }
+
+  /** Multi-start descent with joint moves (file comment); `warmStart` may be undefined. */
+  descent(best: Int32Array, warmStart: ArrayLike<number> | undefined, options: DescentOptions = DEFAULT_DESCENT): number {
+    const { problem } = this;
+    const { system, partition } = problem;
+    let bestViolation = Infinity;
+    let bestPsi = Infinity;
+    const starts = warmStart ? 4 : 3;
+    for (let s = 0; s < starts; s++) {
+      // setPartition leaves pinned DTs alone, so `candidate` can carry the start
+      if (s === 0) this.candidate.set(system.unitCount);
+      else if (s === 1) this.candidate.fill(1);
+      else if (s === 2) for (let n = 0; n < system.N; n++) this.candidate[n] = (system.unitCount[n]! + 1) >> 1;
+      else this.candidate.set(warmStart as ArrayLike<number>);
+      this.evaluate(problem.setPartition(this.candidate));
+      this.sweep(options);
+      if (this.better(bestViolation, bestPsi)) {
+        bestViolation = this.violation;
+        bestPsi = this.psi;
+        this.bestStart.set(partition);
+      }
+    }
+    // Homotopy start: the latency-only optimum (queues zeroed) reached from the best start, then
+    // the full objective from there. Latency is a max over gateways, so lowering it needs every
+    // critical gateway to move at once, which single moves under the drift terms cannot do.
+    this.evaluate(problem.setPartition(this.bestStart));
+    const queues = problem.swapQueues(undefined);
+    this.evaluate(problem.psi());
+    this.sweep(options);
+    problem.swapQueues(queues);
+    this.evaluate(problem.psi());
+    this.sweep(options);
+    if (this.better(bestViolation, bestPsi)) {
+      bestViolation = this.violation;
+      bestPsi = this.psi;
+      this.bestStart.set(partition);
+    }
+    this.evaluate(problem.setPartition(this.bestStart));
+    for (let round = 0; round < options.maxSweeps; round++) {
+      const before = this.psi;
+      const beforeViolation = this.violation;
+      for (let m = 0; m < system.M; m++) if (this.gatewayBlockMove(m, options)) this.sweep(options);
+      if (this.pairMove(options)) this.sweep(options);
+      if (!(this.violation < beforeViolation || this.improves(this.psi, before))) break;
+    }
+    best.set(partition);
+    return this.psi;
+  }
+
+  private evaluate(psi: number): void {
+    this.psi = psi;
+    this.violation = this.problem.violation;
+  }
+
+  /** Is the current (violation, psi) better than the given one? */
+  private better(violation: number, psi: number): boolean {
+    if (this.violation !== violation) return this.violation < violation;
+    return this.improves(this.psi, psi);
+  }
+
+  private improves(candidate: number, incumbent: number): boolean {
+    if (incumbent === Infinity) return candidate < Infinity;
+    return candidate < incumbent - IMPROVEMENT_TOLERANCE * Math.abs(incumbent);
+  }
+
+  /** Coordinate descent from the current partition until a sweep changes nothing. */
+  private sweep(options: DescentOptions): void {
+    const { problem } = this;
+    const { system, partition, pinned } = problem;
+    for (let round = 0; round < options.maxSweeps; round++) {
+      let changed = false;
+      for (let n = 0; n < system.N; n++) {
+        if (pinned[n]) continue;
+        const current = partition[n]!;
+        let bestCut = current;
+        let bestPsi = this.psi;
+        let bestViolation = this.violation;
+        for (let l = 1; l <= system.unitCount[n]!; l++) {
+          if (l === current) continue;
+          this.evaluate(problem.setCut(n, l));
+          if (this.better(bestViolation, bestPsi)) {
+            bestPsi = this.psi;
+            bestViolation = this.violation;
+            bestCut = l;
+          }
+        }
+        problem.restoreCut(n, bestCut);
+        this.psi = bestPsi;
+        this.violation = bestViolation;
+        if (bestCut !== current) changed = true;
+      }
+      if (!changed) break;
+    }
+  }
+
+  /** Best joint cut of gateway m's free DTs (if within budget); true when it improved. */
+  private gatewayBlockMove(m: number, options: DescentOptions): boolean {
+    const { problem } = this;
+    const { system, partition, pinned } = problem;
+    let count = 0;
+    let moves = 1;
+    for (let n = 0; n < system.N; n++) {
+      if (pinned[n] || system.gatewayOf[n] !== m) continue;
+      this.block[count++] = n;
+      moves *= system.unitCount[n]!;
+    }
+    if (count < 2 || moves > options.maxJointMoves) return false;
+    this.candidate.set(partition);
+    let bestPsi = this.psi;
+    let bestViolation = this.violation;
+    let improved = false;
+    for (let k = 0; k < count; k++) problem.restoreCut(this.block[k]!, 1);
+    for (;;) {
+      this.evaluate(problem.psi());
+      if (this.better(bestViolation, bestPsi)) {
+        bestPsi = this.psi;
+        bestViolation = this.violation;
+        this.blockBest.set(partition);
+        improved = true;
+      }
+      let k = count - 1;
+      while (k >= 0 && partition[this.block[k]!]! === system.unitCount[this.block[k]!]!) {
+        problem.restoreCut(this.block[k]!, 1);
+        k--;
+      }
+      if (k < 0) break;
+      problem.restoreCut(this.block[k]!, partition[this.block[k]!]! + 1);
+    }
+    const keep = improved ? this.blockBest : this.candidate;
+    for (let k = 0; k < count; k++) problem.restoreCut(this.block[k]!, keep[this.block[k]!]!);
+    this.psi = bestPsi;
+    this.violation = bestViolation;
+    return improved;
+  }
+
+  /** Best joint move of any two free DTs (if within budget); true when it improved. */
+  private pairMove(options: DescentOptions): boolean {
+    const { problem } = this;
+    const { system, partition, pinned } = problem;
+    let moves = 0;
+    for (let n1 = 0; n1 < system.N; n1++) {
+      if (pinned[n1]) continue;
+      for (let n2 = n1 + 1; n2 < system.N; n2++) if (!pinned[n2]) moves += (system.unitCount[n1]! - 1) * (system.unitCount[n2]! - 1);
+    }
+    if (moves > options.maxJointMoves) return false;
+    let improved = false;
+    for (let n1 = 0; n1 < system.N; n1++) {
+      if (pinned[n1]) continue;
+      for (let n2 = n1 + 1; n2 < system.N; n2++) {
+        if (pinned[n2]) continue;
+        const c1 = partition[n1]!;
+        const c2 = partition[n2]!;
+        let best1 = c1;
+        let best2 = c2;
+        let bestPsi = this.psi;
+        let bestViolation = this.violation;
+        for (let l1 = 1; l1 <= system.unitCount[n1]!; l1++) {
+          if (l1 === c1) continue;
+          problem.restoreCut(n1, l1);
+          for (let l2 = 1; l2 <= system.unitCount[n2]!; l2++) {
+            if (l2 === c2) continue;
+            this.evaluate(problem.setCut(n2, l2));
+            if (this.better(bestViolation, bestPsi)) {
+              bestPsi = this.psi;
+              bestViolation = this.violation;
+              best1 = l1;
+              best2 = l2;
+            }
+          }
+          problem.restoreCut(n2, c2);
+        }
+        problem.restoreCut(n1, best1);
+        problem.restoreCut(n2, best2);
+        this.psi = bestPsi;
+        this.violation = bestViolation;
+        if (best1 !== c1) improved = true;
+      }
+    }
+    return improved;
+  }
+}

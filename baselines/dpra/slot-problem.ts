@@ -1,0 +1,284 @@
+/**
+ * One slot's DPRA problem as a function of the partition alone: for a partition l, Psi(l) =
+ * V (tau^inf + tau^bloc)* + sum_j [H_j (U_j - U^max) + G_j (U^min - U_j)], with the AP
+ * frequencies optimised by {@link ResourceAllocator}. Built for partition search: changing one
+ * device's l_n re-derives only its gateway and its AP (O(devices on that gateway) + one
+ * continuous solve), never the whole system.
+ *
+ * Every model term comes from env/bdt's own functions (computeTime, uplinkRate, transmitTime,
+ * computeEnergy, transmitEnergy, reputationOf, difficulty, miningRate, driftTerm) applied to the
+ * per-gateway sums exactly as `gatewaySide` does; a test checks the two agree.
+ */
+import type { BdtSystem, SlotState } from '../../env/bdt/system.ts';
+import type { VirtualQueues } from '../../env/bdt/queues.ts';
+import { driftTerm } from '../../env/bdt/queues.ts';
+import { computeTime, transmitTime, uplinkRate } from '../../env/bdt/latency.ts';
+import { computeEnergy, transmitEnergy } from '../../env/bdt/energy.ts';
+import { reputationOf } from '../../env/bdt/reputation.ts';
+import { difficulty, miningRate } from '../../env/bdt/consensus.ts';
+import { ResourceAllocator, type Allocation } from './resource-allocation.ts';
+
+/** AP budget (J) standing in for "no limit" when C5 cannot be met at all and is relaxed. */
+const RELAXED_BUDGET = 1e300;
+
+/** What makes a slot infeasible, and how the solver relaxed it. */
+export interface SlotFeasibility {
+  /** Gateways where no partition meets C4; their DTs are pinned to the least-energy cut. */
+  readonly gatewaysOverBudget: number[];
+  /** Least total C4 excess over those gateways (J). */
+  readonly gatewayExcess: number;
+  /** True when no partition meets C5 with a finite block time, so AP budgets were ignored. */
+  apBudgetsRelaxed: boolean;
+}
+
+export class SlotProblem {
+  readonly system: BdtSystem;
+  /** Current partition l_n in [1, L_n]. */
+  readonly partition: Int32Array;
+  /** Devices whose cut is fixed by the least-violation rule for C4 (1 = pinned). */
+  readonly pinned: Uint8Array;
+  private readonly allocator: ResourceAllocator;
+  /** Devices of gateway m: devices[deviceStart[m] .. deviceStart[m + 1]). */
+  private readonly deviceStart: Int32Array;
+  private readonly devices: Int32Array;
+  // per gateway
+  private readonly rate: Float64Array;
+  private readonly gatewayLatency: Float64Array;
+  private readonly apCycles: Float64Array;
+  private readonly offloadWork: Float64Array;
+  private readonly gatewayEnergy: Float64Array;
+  // per AP
+  private readonly blocksPerCycle: Float64Array;
+  private readonly reputation: Float64Array;
+  private readonly apBudget: Float64Array;
+  private readonly zeroQueues: VirtualQueues;
+  private state: SlotState | undefined;
+  private queues: VirtualQueues;
+  /** Number of gateways currently breaking C4 (not counting the pinned ones). */
+  private gatewaysOver = 0;
+  private readonly overBudget: Uint8Array;
+  private readonly forced: Uint8Array;
+  feasibility: SlotFeasibility = { gatewaysOverBudget: [], gatewayExcess: 0, apBudgetsRelaxed: false };
+  /**
+   * How far the partition last given to `psi` is from feasible (0 when feasible): the relative C4
+   * excess summed over gateways, plus 1 + the share of offloaded cycles sent to APs without
+   * energy or clock when no finite-latency allocation exists.
+   */
+  violation = 0;
+  /** Number of continuous solves since the last `load` (search effort). */
+  solves = 0;
+
+  constructor(system: BdtSystem) {
+    const { N, M, J, gatewayOf } = system;
+    this.system = system;
+    this.partition = Int32Array.from(system.unitCount);
+    this.pinned = new Uint8Array(N);
+    this.allocator = new ResourceAllocator(system);
+    this.deviceStart = new Int32Array(M + 1);
+    for (let n = 0; n < N; n++) this.deviceStart[gatewayOf[n]! + 1]!++;
+    for (let m = 0; m < M; m++) this.deviceStart[m + 1]! += this.deviceStart[m]!;
+    this.devices = new Int32Array(N);
+    const fill = this.deviceStart.slice(0, M);
+    for (let n = 0; n < N; n++) this.devices[fill[gatewayOf[n]!]!++] = n;
+    this.rate = new Float64Array(M);
+    this.gatewayLatency = new Float64Array(M);
+    this.apCycles = new Float64Array(M);
+    this.offloadWork = new Float64Array(M);
+    this.gatewayEnergy = new Float64Array(M);
+    this.overBudget = new Uint8Array(M);
+    this.forced = new Uint8Array(M);
+    this.blocksPerCycle = new Float64Array(J);
+    this.reputation = new Float64Array(J);
+    this.apBudget = new Float64Array(J);
+    this.zeroQueues = { H: new Float64Array(J), G: new Float64Array(J) };
+    this.queues = this.zeroQueues;
+  }
+
+  /**
+   * Prepare slot `state` with queues H(t), G(t) (`undefined`: zero queues, i.e. latency only),
+   * starting from `start` (default all-local). Pins the DTs of gateways where C4 cannot be met.
+   */
+  load(state: SlotState, queues: VirtualQueues | undefined, start?: ArrayLike<number>): void {
+    const { system } = this;
+    this.state = state;
+    this.queues = queues ?? this.zeroQueues;
+    this.solves = 0;
+    for (let m = 0; m < system.M; m++) this.rate[m] = uplinkRate(system.bandwidth[m]!, system.txPower[m]!, state.gain[m]!, system.noisePsd);
+    for (let j = 0; j < system.J; j++) this.apBudget[j] = state.apBudget[j]!;
+    this.pinned.fill(0);
+    this.forced.fill(0);
+    const over: number[] = [];
+    let excess = 0;
+    // C4 least violation: gateway energy is a sum over its DTs, so the least-energy partition of
+    // gateway m puts each of its DTs at its own least-energy cut.
+    for (let m = 0; m < system.M; m++) {
+      let least = 0;
+      for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) {
+        const n = this.devices[k]!;
+        const l = this.leastEnergyCut(n);
+        this.partition[n] = l;
+        least += this.deviceEnergy(n, l);
+      }
+      if (least > state.gatewayBudget[m]!) {
+        this.forced[m] = 1;
+        over.push(m);
+        excess += least - state.gatewayBudget[m]!;
+        for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) this.pinned[this.devices[k]!] = 1;
+      }
+    }
+    this.feasibility = { gatewaysOverBudget: over, gatewayExcess: excess, apBudgetsRelaxed: false };
+    for (let n = 0; n < system.N; n++) if (!this.pinned[n]) this.partition[n] = start ? start[n]! : system.unitCount[n]!;
+    this.refreshAll();
+  }
+
+  /**
+   * Swap the queues of Psi (`undefined`: zero queues, the latency-only objective) without reloading
+   * the slot; used by searches that first optimise latency alone. Returns the previous queues.
+   */
+  swapQueues(queues: VirtualQueues | undefined): VirtualQueues {
+    const previous = this.queues;
+    this.queues = queues ?? this.zeroQueues;
+    return previous;
+  }
+
+  /** Relax C5 (every AP budget unlimited): the fallback when no partition has a finite latency. */
+  relaxApBudgets(): void {
+    this.apBudget.fill(RELAXED_BUDGET);
+    this.feasibility.apBudgetsRelaxed = true;
+  }
+
+  /** Set the whole partition (pinned DTs keep their cut) and return Psi. */
+  setPartition(partition: ArrayLike<number>): number {
+    for (let n = 0; n < this.system.N; n++) if (!this.pinned[n]) this.partition[n] = partition[n]!;
+    this.refreshAll();
+    return this.psi();
+  }
+
+  /** Set l_n = `cut` for device n and return the new Psi. */
+  setCut(n: number, cut: number): number {
+    this.partition[n] = cut;
+    this.refreshGateway(this.system.gatewayOf[n]!);
+    this.refreshAp(this.system.apOf[this.system.gatewayOf[n]!]!);
+    return this.psi();
+  }
+
+  /** Set l_n without evaluating (to undo a trial move; the next `psi` sees it). */
+  restoreCut(n: number, cut: number): void {
+    this.partition[n] = cut;
+    this.refreshGateway(this.system.gatewayOf[n]!);
+    this.refreshAp(this.system.apOf[this.system.gatewayOf[n]!]!);
+  }
+
+  /** Psi of the current partition: +Infinity when it breaks C4 or admits no finite latency. */
+  psi(): number {
+    const { system } = this;
+    if (this.gatewaysOver > 0) {
+      let excess = 0;
+      for (let m = 0; m < system.M; m++) {
+        if (!this.overBudget[m]) continue;
+        const budget = this.state!.gatewayBudget[m]!;
+        excess += (this.gatewayEnergy[m]! - budget) / Math.max(budget, Number.MIN_VALUE);
+      }
+      this.violation = excess;
+      return Infinity;
+    }
+    const latency = this.solveAllocation().latency;
+    if (!Number.isFinite(latency)) {
+      let total = 0;
+      let dead = 0;
+      for (let m = 0; m < system.M; m++) {
+        const j = system.apOf[m]!;
+        total += this.apCycles[m]!;
+        if (!(this.apBudget[j]! > 0) || !(system.apMaxFreq[j]! > 0)) dead += this.apCycles[m]!;
+      }
+      this.violation = 1 + (total > 0 ? dead / total : 0);
+      return Infinity;
+    }
+    this.violation = 0;
+    return this.system.V * latency + driftTerm(this.system, this.queues, this.reputation);
+  }
+
+  /** The optimal frequencies of the current partition (reused object). */
+  solveAllocation(): Allocation {
+    this.solves++;
+    return this.allocator.solve({
+      gatewayLatency: this.gatewayLatency,
+      apCycles: this.apCycles,
+      blocksPerCycle: this.blocksPerCycle,
+      apBudget: this.apBudget,
+    });
+  }
+
+  /** Gateway energy (J) of device n alone at cut l: compute plus transmit, as gatewaySide sums it. */
+  deviceEnergy(n: number, l: number): number {
+    const { system } = this;
+    const m = system.gatewayOf[n]!;
+    const d = this.state!.arrivals[n]!;
+    if (!(d > 0)) return 0;
+    const base = system.unitOffset[n]!;
+    const eCompute = computeEnergy(system.gatewayKappa[m]!, d * system.cumFlops[base + l]!, system.gatewayFlopsPerCycle[m]!, system.gatewayFreq[m]!);
+    return eCompute + transmitEnergy(system.txPower[m]!, transmitTime(d * system.outputBits[base + l]!, this.rate[m]!));
+  }
+
+  /** The cut of device n spending the least gateway energy (first on ties). */
+  private leastEnergyCut(n: number): number {
+    let best = 1;
+    let bestEnergy = Infinity;
+    for (let l = 1; l <= this.system.unitCount[n]!; l++) {
+      const e = this.deviceEnergy(n, l);
+      if (e < bestEnergy) {
+        bestEnergy = e;
+        best = l;
+      }
+    }
+    return best;
+  }
+
+  private refreshAll(): void {
+    this.gatewaysOver = 0;
+    this.overBudget.fill(0);
+    for (let m = 0; m < this.system.M; m++) this.refreshGateway(m);
+    for (let j = 0; j < this.system.J; j++) this.refreshAp(j);
+  }
+
+  /** Re-derive gateway m's sums, latency c_m, AP cycles w_m, energy and C4 status from its DTs. */
+  private refreshGateway(m: number): void {
+    const { system } = this;
+    const arrivals = this.state!.arrivals;
+    let head = 0;
+    let tail = 0;
+    let bits = 0;
+    for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) {
+      const n = this.devices[k]!;
+      const d = arrivals[n]!;
+      if (!(d > 0)) continue;
+      const base = system.unitOffset[n]!;
+      const cut = base + this.partition[n]!;
+      const h = system.cumFlops[cut]!;
+      head += d * h;
+      tail += d * (system.cumFlops[base + system.unitCount[n]!]! - h);
+      bits += d * system.outputBits[cut]!;
+    }
+    const j = system.apOf[m]!;
+    const tauTx = transmitTime(bits, this.rate[m]!);
+    this.gatewayLatency[m] = computeTime(head, system.gatewayFlopsPerCycle[m]!, system.gatewayFreq[m]!) + tauTx;
+    this.offloadWork[m] = tail;
+    this.apCycles[m] = tail / system.apFlopsPerCycle[j]!;
+    const energy =
+      computeEnergy(system.gatewayKappa[m]!, head, system.gatewayFlopsPerCycle[m]!, system.gatewayFreq[m]!) + transmitEnergy(system.txPower[m]!, tauTx);
+    this.gatewayEnergy[m] = energy;
+    const over = !this.forced[m] && energy > this.state!.gatewayBudget[m]! ? 1 : 0;
+    this.gatewaysOver += over - this.overBudget[m]!;
+    this.overBudget[m] = over;
+  }
+
+  /** Re-derive O_j, U_j (eq. 1-2), gamma_j (eq. 3) and the race rate per mining cycle of AP j. */
+  private refreshAp(j: number): void {
+    const { system } = this;
+    let offloaded = 0;
+    for (let m = 0; m < system.M; m++) if (system.apOf[m] === j) offloaded += this.offloadWork[m]!;
+    const u = reputationOf(system.reputation.kind, offloaded, system.reputation.scale);
+    this.reputation[j] = u;
+    this.blocksPerCycle[j] = miningRate(1, difficulty(system.mechanism, system.alpha, system.beta, u), system.puzzleCycles);
+  }
+}

@@ -5,6 +5,10 @@
  */
 import { register } from './registration.ts';
 import { CartPoleEnv } from './classic-control/cartpole.ts';
+import { BdtEnv } from './bdt/bdt-env.ts';
+import bdtSmall from '../configs/small.json' with { type: 'json' };
+import bdtDefault from '../configs/default.json' with { type: 'json' };
+import bdtLarge from '../configs/large.json' with { type: 'json' };
 
 register({
   id: 'CartPole-v1',
@@ -12,3 +16,11 @@ register({
   maxEpisodeSteps: 500,
   rewardThreshold: 475.0,
 });
+
+// The B-DT system (env/bdt): the scenario files are the ids' defaults; `make(id, {scenario})`
+// deep-merges a partial override into them. Episodes truncate after the scenario's T slots
+// (the env does it, since T may be overridden).
+const bdtScenarios = { 'BDT-small-v0': bdtSmall, 'BDT-v0': bdtDefault, 'BDT-large-v0': bdtLarge } as const;
+for (const [id, baseScenario] of Object.entries(bdtScenarios)) {
+  register({ id, entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...kwargs, baseScenario }) });
+}

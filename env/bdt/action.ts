@@ -1,0 +1,62 @@
+/**
+ * The mixed action space of the B-DT env and its mapping to physical decisions:
+ * `Dict{partition: MultiDiscrete(L_n), inferenceShare: Box[0,1]^M, miningShare: Box[0,1]^J}`.
+ * partition k -> l_n = k + 1 (C1); f_m^A = share_m f_j^max with each AP's shares scaled down
+ * to sum to 1 when they sum above 1 (C2); f_j^bloc = share_j f_j^max (C3).
+ */
+import { Box } from '../spaces/box.ts';
+import { Dict } from '../spaces/dict.ts';
+import { MultiDiscrete } from '../spaces/multi-discrete.ts';
+import type { BdtSystem, Decision } from './system.ts';
+
+export type BdtActionSpaces = {
+  partition: MultiDiscrete;
+  inferenceShare: Box<Float64Array>;
+  miningShare: Box<Float64Array>;
+};
+
+/** One action (see the module comment). */
+export interface BdtAction {
+  partition: Int32Array;
+  inferenceShare: Float64Array;
+  miningShare: Float64Array;
+}
+
+export function actionSpace(system: BdtSystem): Dict<BdtActionSpaces> {
+  return new Dict({
+    partition: new MultiDiscrete(system.unitCount),
+    inferenceShare: new Box<Float64Array>(0, 1, { shape: [system.M], dtype: 'float64' }),
+    miningShare: new Box<Float64Array>(0, 1, { shape: [system.J], dtype: 'float64' }),
+  });
+}
+
+/**
+ * Physical decision of a valid `action`, written into `out`. `shareSum` (length J) is scratch
+ * space for the per-AP share sums.
+ */
+export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision, shareSum: Float64Array): Decision {
+  const { N, M, J, apOf, apMaxFreq } = system;
+  for (let n = 0; n < N; n++) out.partition[n] = action.partition[n]! + 1;
+  shareSum.fill(0);
+  for (let m = 0; m < M; m++) shareSum[apOf[m]!]! += action.inferenceShare[m]!;
+  for (let m = 0; m < M; m++) {
+    const j = apOf[m]!;
+    const sum = shareSum[j]!;
+    const share = sum > 1 ? action.inferenceShare[m]! / sum : action.inferenceShare[m]!;
+    out.inferenceFreq[m] = share * apMaxFreq[j]!;
+  }
+  for (let j = 0; j < J; j++) out.miningFreq[j] = action.miningShare[j]! * apMaxFreq[j]!;
+  return out;
+}
+
+/** The action that decodes to `decision` (assumed feasible: C1-C3 hold). */
+export function encodeDecision(system: BdtSystem, decision: Decision): BdtAction {
+  const { N, M, J, apOf, apMaxFreq } = system;
+  const partition = new Int32Array(N);
+  for (let n = 0; n < N; n++) partition[n] = decision.partition[n]! - 1;
+  const inferenceShare = new Float64Array(M);
+  for (let m = 0; m < M; m++) inferenceShare[m] = Math.min(1, decision.inferenceFreq[m]! / apMaxFreq[apOf[m]!]!);
+  const miningShare = new Float64Array(J);
+  for (let j = 0; j < J; j++) miningShare[j] = Math.min(1, decision.miningFreq[j]! / apMaxFreq[j]!);
+  return { partition, inferenceShare, miningShare };
+}

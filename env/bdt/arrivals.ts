@@ -1,0 +1,88 @@
+/**
+ * Arrival processes D_n(t) (data points per slot): Poisson (default), uniform integers, or a
+ * replayed trace. One uniform draw per device per slot for the Poisson and uniform kinds.
+ */
+import type { Rng } from '../core/rng.ts';
+import type { ExogenousModel } from './scenario/compile.ts';
+
+/** Poisson rates above this use a normal approximation (rounded, clipped at 0) instead of a CDF table. */
+const TABLE_MAX_RATE = 1000;
+/** The CDF table stops where the remaining tail mass is below this. */
+const TAIL_MASS = 1e-14;
+
+/** Samples one slot's arrivals for every device. */
+export class ArrivalSampler {
+  private readonly N: number;
+  private readonly model: ExogenousModel['arrivals'];
+  /** Poisson CDF tables, flat: device n's table is cdf[tableStart[n] .. tableStart[n+1]). */
+  private readonly cdf: Float64Array;
+  private readonly tableStart: Int32Array;
+
+  constructor(model: ExogenousModel['arrivals'], N: number) {
+    this.N = N;
+    this.model = model;
+    this.tableStart = new Int32Array(N + 1);
+    const tables: number[][] = [];
+    for (let n = 0; n < N; n++) {
+      const table = model.kind === 'poisson' && model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!) : [];
+      tables.push(table);
+      this.tableStart[n + 1] = this.tableStart[n]! + table.length;
+    }
+    this.cdf = Float64Array.from(tables.flat());
+  }
+
+  /** Arrivals of slot `t` (used by traces) into `out` (length N). */
+  sample(rng: Rng, t: number, out: Float64Array): void {
+    const model = this.model;
+    const N = this.N;
+    if (model.kind === 'trace') {
+      const row = (t % model.rows) * N;
+      for (let n = 0; n < N; n++) out[n] = model.values[row + n]!;
+      return;
+    }
+    if (model.kind === 'uniform') {
+      for (let n = 0; n < N; n++) {
+        const lo = Math.ceil(model.min[n]!);
+        const hi = Math.floor(model.max[n]!);
+        out[n] = lo + Math.floor(rng() * (hi - lo + 1));
+      }
+      return;
+    }
+    const { cdf, tableStart } = this;
+    for (let n = 0; n < N; n++) {
+      const u = rng();
+      const start = tableStart[n]!;
+      const end = tableStart[n + 1]!;
+      if (end === start) {
+        out[n] = poissonNormal(model.rate[n]!, u, rng());
+        continue;
+      }
+      let k = start;
+      while (k < end - 1 && u >= cdf[k]!) k++;
+      out[n] = k - start;
+    }
+  }
+}
+
+/** P(X <= k) for k = 0, 1, ... until the tail is negligible; the last entry is 1. */
+function poissonCdf(rate: number): number[] {
+  if (rate === 0) return [1];
+  const cdf: number[] = [];
+  // log-space pmf avoids underflow of exp(-rate) for rates in the hundreds
+  let logPmf = -rate;
+  let total = 0;
+  for (let k = 0; ; k++) {
+    total += Math.exp(logPmf);
+    cdf.push(Math.min(total, 1));
+    if (k > rate && 1 - total < TAIL_MASS) break;
+    logPmf += Math.log(rate) - Math.log(k + 1);
+  }
+  cdf[cdf.length - 1] = 1;
+  return cdf;
+}
+
+/** Normal approximation of Poisson(rate) for large rates, from two uniforms (Box-Muller). */
+function poissonNormal(rate: number, u1: number, u2: number): number {
+  const z = Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.max(0, Math.round(rate + Math.sqrt(rate) * z));
+}

@@ -1,0 +1,265 @@
+/**
+ * The B-DT environment: one step is one slot of the blockchain-enabled digital twin system.
+ */
+import { z } from 'zod';
+import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
+import { GymError, ResetNeededError, assertAction } from '../core/errors.ts';
+import { randomSeed } from '../core/rng.ts';
+import type { Dict } from '../spaces/dict.ts';
+import { actionSpace, decodeAction, encodeDecision, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { createDecision } from './decision.ts';
+import { ExogenousProcess, explainTrace, readTrace, type ExogenousTrace } from './exogenous.ts';
+import { observationSpace, observe, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
+import { backlog, createQueues, lyapunov, updateQueues, type VirtualQueues } from './queues.ts';
+import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
+import { mergeDeep, parseScenario } from './scenario/parse.ts';
+import { createSlotOutcome, evaluateSlot, type SlotOutcome } from './slot.ts';
+import { createSlotState, type MutableSlotState } from './slot-state.ts';
+import type { Decision, SlotState } from './system.ts';
+
+/** Keyword arguments of {@link BdtEnv} (and of `make('BDT-v0', kwargs)`). */
+export const BdtEnvKwargs = z
+  .object({
+    scenario: z.unknown().describe('The scenario (parsed JSON); with `baseScenario`, a partial override deep-merged into it'),
+    baseScenario: z.unknown().optional().describe('A full scenario that `scenario` overrides (set by the registered ids)'),
+    infoLevel: z
+      .enum(['summary', 'full'])
+      .default('full')
+      .describe("'full': every per-gateway and per-AP term in info (fresh arrays each step); 'summary': scalars, per-AP reputation and violation counts only (faster)"),
+    renderMode: z.enum(['ansi']).optional().describe("Render mode: 'ansi' makes render() return a text summary of the last slot"),
+  })
+  .strict();
+export type BdtEnvKwargs = z.input<typeof BdtEnvKwargs>;
+
+/** Options of `reset` beyond the seed. */
+export interface BdtResetOptions {
+  /** Replay this exogenous trace instead of drawing from the seeded streams. */
+  trace?: ExogenousTrace;
+}
+
+/**
+ * ## Description
+ * The blockchain-enabled digital twin (B-DT) system of Deng et al., "Trustworthy DNN partition
+ * for blockchain-enabled digital twin in wireless IIoT networks" (Sci China Inf Sci 2024): N
+ * IIoT devices, each with a DT on one of M gateways, each gateway attached to one of J access
+ * points. In every slot, each DT runs the bottom l_n units of its DNN on the gateway, sends the
+ * cut-layer output up the wireless link, and the AP runs the rest; then the APs race to mine a
+ * block under reputation-discounted PoW. The agent chooses the partition points and the AP CPU
+ * split between inference and mining to minimise the time-average latency subject to the
+ * long-term reputation bounds C6 (tracked by Lyapunov virtual queues). The model and its
+ * equations: docs/MODEL.md.
+ *
+ * ## Action Space
+ * `Dict{partition: MultiDiscrete(L_n), inferenceShare: Box(0, 1, [M], float64),
+ * miningShare: Box(0, 1, [J], float64)}`: partition k means l_n = k + 1 units on the gateway;
+ * f_m^A = share f_j^max, each AP's inference shares scaled to sum 1 when above 1 (C2);
+ * f_j^bloc = share f_j^max (C3). See `decodeAction`, `encodeDecision`.
+ *
+ * ## Observation Space
+ * `Dict` of float32 Boxes: `H`, `G` (J, virtual queues), `gain` (M, received SNR in dB),
+ * `arrivals` (N, data points), `gatewayBudget` (M, J), `apBudget` (J, J), `reputation` (J, last
+ * U_j), `progress` (1, t / T). See `observationSpace` in observation.ts for bounds.
+ *
+ * ## Rewards
+ * Per the scenario's `reward.mode`: `dpp` (default) -Psi(t) = -(V tau(t) + sum_j [H_j (U_j -
+ * U^max) + G_j (U^min - U_j)]); `dpp-exact` -(V tau(t) + L(t+1) - L(t)); `latency` -tau(t).
+ * tau is charged at most `reward.latencyCap` seconds (a slot that never finishes, e.g. with no
+ * AP cycles for offloaded work, is charged the cap and flagged `latencyCapped`); every J over an
+ * energy budget (C4, C5) costs `reward.energyPenalty`.
+ *
+ * ## Starting State
+ * Queues and last reputations zero; the first slot's arrivals, gains and budgets drawn from the
+ * seeded streams (or read from `options.trace`).
+ *
+ * ## Episode End
+ * Never terminates; truncates after the scenario's T slots (the env truncates itself, since T
+ * belongs to the scenario and may be overridden by `make(id, {scenario: {slots}})`).
+ *
+ * ## Arguments
+ * `make('BDT-v0', {scenario: {lyapunov: {V: 50}}, infoLevel: 'summary'})`; see `BdtEnvKwargs`.
+ * Scripted agents read `env.unwrapped.system`, `.slotState`, `.queues` and use
+ * `.decodeAction` / `.encodeDecision`. The exogenous trace of a seed does not depend on the
+ * actions; `drawTrace` exports it and `reset({options: {trace}})` replays one.
+ */
+export class BdtEnv extends Env<BdtObservation, BdtAction> {
+  readonly observationSpace: Dict<BdtObservationSpaces>;
+  readonly actionSpace: Dict<BdtActionSpaces>;
+  override metadata = { renderModes: ['ansi'] as const };
+
+  /** The compiled system (read-only for agents). */
+  readonly system: CompiledScenario;
+  /** H(t), G(t): the queues the current slot is decided with. */
+  readonly queues: VirtualQueues;
+  /** Every term of the last evaluated slot. */
+  readonly outcome: SlotOutcome;
+  readonly infoLevel: 'summary' | 'full';
+
+  private readonly state: MutableSlotState;
+  private readonly exogenous: ExogenousProcess;
+  private readonly decision: Decision;
+  private readonly shareScratch: Float64Array;
+  private readonly lastReputation: Float64Array;
+  private trace: ExogenousTrace | undefined = undefined;
+  private t = 0;
+  private started = false;
+
+  constructor(kwargs: BdtEnvKwargs) {
+    super();
+    const args = BdtEnvKwargs.parse(kwargs);
+    const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
+    this.system = compileScenario(parseScenario(input));
+    this.infoLevel = args.infoLevel;
+    this.renderMode = args.renderMode;
+    this.observationSpace = observationSpace(this.system);
+    this.actionSpace = actionSpace(this.system);
+    this.queues = createQueues(this.system);
+    this.outcome = createSlotOutcome(this.system);
+    this.state = createSlotState(this.system);
+    this.exogenous = new ExogenousProcess(this.system);
+    this.decision = createDecision(this.system);
+    this.shareScratch = new Float64Array(this.system.J);
+    this.lastReputation = new Float64Array(this.system.J);
+  }
+
+  /** The exogenous state of the current slot (what the agent decides on). */
+  get slotState(): SlotState {
+    return this.state;
+  }
+
+  /** Index t of the current slot (0-based). */
+  get slot(): number {
+    return this.t;
+  }
+
+  /** The physical decision of `action` (a valid action), written into `out`. */
+  decodeAction(action: BdtAction, out: Decision): Decision {
+    return decodeAction(this.system, action, out, this.shareScratch);
+  }
+
+  /** The action that decodes to the feasible `decision`. */
+  encodeDecision(decision: Decision): BdtAction {
+    return encodeDecision(this.system, decision);
+  }
+
+  reset(args: ResetArgs = {}): ResetResult<BdtObservation> {
+    this.seedStreams(args.seed);
+    const options = (args.options ?? {}) as BdtResetOptions;
+    this.queues.H.fill(0);
+    this.queues.G.fill(0);
+    this.lastReputation.fill(0);
+    this.t = 0;
+    this.trace = undefined;
+    if (options.trace !== undefined) {
+      const why = explainTrace(options.trace, this.system, this.system.slots);
+      if (why) throw new GymError(`BdtEnv.reset: options.trace cannot be replayed: ${why}`);
+      this.trace = options.trace;
+      readTrace(this.trace, 0, this.state);
+    } else if (args.seed !== undefined || !this.started) {
+      // a fresh seed restarts the streams; without one, the first reset seeds from the env's generator
+      this.exogenous.start(args.seed ?? randomSeed(this.npRandom), this.state);
+    } else {
+      this.exogenous.next(this.state); // streams continue, as Gymnasium without a seed
+    }
+    this.started = true;
+    return [observe(this.system, this.state, this.queues, this.lastReputation, 0), { slot: 0 }];
+  }
+
+  step(action: BdtAction): StepResult<BdtObservation> {
+    if (!this.started) throw new ResetNeededError('BdtEnv: call reset before step');
+    assertAction('BdtEnv', this.actionSpace, action);
+    const system = this.system;
+    const out = this.outcome;
+    this.decodeAction(action, this.decision);
+    evaluateSlot(system, this.state, this.decision, this.queues, out);
+
+    const reward = system.reward;
+    const latencyCapped = !(out.latency <= reward.latencyCap);
+    const chargedLatency = latencyCapped ? reward.latencyCap : out.latency;
+    let excess = 0;
+    for (let m = 0; m < system.M; m++) excess += out.gatewayEnergyExcess[m]!;
+    for (let j = 0; j < system.J; j++) excess += out.apEnergyExcess[j]!;
+    const lyapunovBefore = lyapunov(this.queues);
+    const H = this.infoLevel === 'full' ? Float64Array.from(this.queues.H) : undefined;
+    const G = this.infoLevel === 'full' ? Float64Array.from(this.queues.G) : undefined;
+    updateQueues(system, this.queues, out.reputation, this.queues);
+    const lyapunovAfter = lyapunov(this.queues);
+    const psi = system.V * chargedLatency + out.drift;
+    let r: number;
+    if (reward.mode === 'dpp') r = -psi;
+    else if (reward.mode === 'dpp-exact') r = -(system.V * chargedLatency + lyapunovAfter - lyapunovBefore);
+    else r = -chargedLatency;
+    r -= reward.energyPenalty * excess;
+
+    const info = this.info(out, latencyCapped, excess, lyapunovBefore, lyapunovAfter, H, G);
+    this.lastReputation.set(out.reputation);
+    this.t++;
+    const truncated = this.t >= system.slots;
+    if (this.trace) readTrace(this.trace, this.t, this.state);
+    else this.exogenous.next(this.state);
+    const obs = observe(system, this.state, this.queues, this.lastReputation, Math.min(this.t, system.slots));
+    return [obs, r, false, truncated, info];
+  }
+
+  private info(out: SlotOutcome, latencyCapped: boolean, energyExcess: number, lyapunovBefore: number, lyapunovAfter: number, H?: Float64Array, G?: Float64Array): Info {
+    const info: Info = {
+      slot: this.t,
+      latency: out.latency,
+      inferenceLatency: out.inferenceLatency,
+      blockTime: out.blockTime,
+      latencyCapped,
+      winner: out.winner,
+      psi: out.psi,
+      penalty: out.penalty,
+      drift: out.drift,
+      lyapunov: lyapunovBefore,
+      lyapunovNext: lyapunovAfter,
+      backlog: backlog(this.queues),
+      gatewayViolations: out.gatewayViolations,
+      apViolations: out.apViolations,
+      energyExcess,
+      reputation: Float64Array.from(out.reputation),
+    };
+    if (this.infoLevel === 'summary') return info;
+    const state = this.state;
+    info.queues = { H, G, nextH: Float64Array.from(this.queues.H), nextG: Float64Array.from(this.queues.G) };
+    info.gateways = {
+      work: Float64Array.from(out.gatewayWork),
+      offloadWork: Float64Array.from(out.offloadWork),
+      uplinkBits: Float64Array.from(out.uplinkBits),
+      computeTime: Float64Array.from(out.gatewayComputeTime),
+      uplinkRate: Float64Array.from(out.uplinkRate),
+      txTime: Float64Array.from(out.txTime),
+      sideLatency: Float64Array.from(out.gatewaySideLatency),
+      apComputeTime: Float64Array.from(out.apComputeTime),
+      pathLatency: Float64Array.from(out.pathLatency),
+      computeEnergy: Float64Array.from(out.gatewayComputeEnergy),
+      txEnergy: Float64Array.from(out.txEnergy),
+      energy: Float64Array.from(out.gatewayEnergy),
+      budget: Float64Array.from(state.gatewayBudget),
+      energyExcess: Float64Array.from(out.gatewayEnergyExcess),
+    };
+    info.aps = {
+      offloaded: Float64Array.from(out.offloaded),
+      reputation: info.reputation,
+      difficulty: Float64Array.from(out.difficulty),
+      miningRate: Float64Array.from(out.miningRate),
+      inferenceLatency: Float64Array.from(out.apInferenceLatency),
+      inferenceEnergy: Float64Array.from(out.inferenceEnergy),
+      miningEnergy: Float64Array.from(out.miningEnergy),
+      energy: Float64Array.from(out.apEnergy),
+      budget: Float64Array.from(state.apBudget),
+      energyExcess: Float64Array.from(out.apEnergyExcess),
+    };
+    info.partition = Int32Array.from(this.decision.partition);
+    info.inferenceFreq = Float64Array.from(this.decision.inferenceFreq);
+    info.miningFreq = Float64Array.from(this.decision.miningFreq);
+    return info;
+  }
+
+  override render(): string | undefined {
+    if (this.renderMode !== 'ansi') return undefined;
+    const o = this.outcome;
+    const u = Array.from(o.reputation, (x) => x.toFixed(3)).join(' ');
+    return `slot ${this.t}/${this.system.slots}: tau ${o.latency.toPrecision(4)} s (inf ${o.inferenceLatency.toPrecision(4)}, bloc ${o.blockTime.toPrecision(4)}), U [${u}], Psi ${o.psi.toPrecision(4)}`;
+  }
+}

@@ -1,0 +1,12 @@
+/** Energy budgets per slot (J): constant, or uniform on [min, max] (a simple harvesting model). */
+import type { Rng } from '../core/rng.ts';
+import type { PerNodeProcess } from './scenario/compile.ts';
+
+/** One slot's budgets of `process` into `out`. */
+export function sampleBudgets(process: PerNodeProcess, rng: Rng, out: Float64Array): void {
+  if (process.kind === 'constant') {
+    out.set(process.value);
+    return;
+  }
+  for (let i = 0; i < out.length; i++) out[i] = process.min[i]! + (process.max[i]! - process.min[i]!) * rng();
+}

@@ -1,0 +1,60 @@
+/**
+ * Block fading of the gateway uplinks [reconstructed]: g_m(t) = gbar_m h_m(t) with h ~ Exp(1)
+ * (Rayleigh power). `rayleigh`: i.i.d. per slot, one uniform per gateway. `gauss-markov`: the
+ * complex amplitude x follows x(t) = rho x(t-1) + sqrt(1 - rho^2) w(t), w ~ CN(0, 1), so
+ * h = |x|^2 stays Exp(1) while consecutive slots correlate (rho^2 in power).
+ */
+import type { Rng } from '../core/rng.ts';
+import type { ExogenousModel } from './scenario/compile.ts';
+
+export class ChannelSampler {
+  private readonly fading: ExogenousModel['fading'];
+  private readonly meanGain: Float64Array;
+  /** Real and imaginary amplitude per gateway (gauss-markov only). */
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+
+  constructor(fading: ExogenousModel['fading'], meanGain: Float64Array) {
+    this.fading = fading;
+    this.meanGain = meanGain;
+    this.re = new Float64Array(meanGain.length);
+    this.im = new Float64Array(meanGain.length);
+  }
+
+  /** Draw the first slot's gains (stationary start) into `out`. */
+  start(rng: Rng, out: Float64Array): void {
+    if (this.fading.kind === 'gauss-markov') {
+      for (let m = 0; m < out.length; m++) {
+        this.draw(rng, m);
+        out[m] = this.meanGain[m]! * (this.re[m]! * this.re[m]! + this.im[m]! * this.im[m]!);
+      }
+    } else this.next(rng, out);
+  }
+
+  /** Draw the next slot's gains into `out`. */
+  next(rng: Rng, out: Float64Array): void {
+    const fading = this.fading;
+    if (fading.kind === 'rayleigh') {
+      for (let m = 0; m < out.length; m++) out[m] = this.meanGain[m]! * -Math.log1p(-rng());
+      return;
+    }
+    const rho = fading.correlation;
+    const innovation = Math.sqrt(1 - rho * rho);
+    for (let m = 0; m < out.length; m++) {
+      const re = this.re[m]!;
+      const im = this.im[m]!;
+      this.draw(rng, m);
+      this.re[m] = rho * re + innovation * this.re[m]!;
+      this.im[m] = rho * im + innovation * this.im[m]!;
+      out[m] = this.meanGain[m]! * (this.re[m]! * this.re[m]! + this.im[m]! * this.im[m]!);
+    }
+  }
+
+  /** A CN(0, 1) sample into (re[m], im[m]) by Box-Muller: each part N(0, 1/2). */
+  private draw(rng: Rng, m: number): void {
+    const radius = Math.sqrt(-Math.log1p(-rng()));
+    const angle = 2 * Math.PI * rng();
+    this.re[m] = radius * Math.cos(angle);
+    this.im[m] = radius * Math.sin(angle);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The exogenous state of every slot, drawn from four independent seeded streams
+ * (subSeed(seed, 'arrivals' | 'channel' | 'budgets' | 'mining')). Every draw is made every slot
+ * whatever the agent does, so one seed gives one trace for all agents (common random numbers).
+ * A trace can be recorded and replayed instead.
+ */
+import { makeRng, subSeed, type Rng } from '../core/rng.ts';
+import { ArrivalSampler } from './arrivals.ts';
+import { sampleBudgets } from './budgets.ts';
+import { ChannelSampler } from './channel.ts';
+import type { CompiledScenario } from './scenario/compile.ts';
+import { createSlotState, type MutableSlotState } from './slot-state.ts';
+import type { SlotState } from './system.ts';
+
+/** A recorded exogenous trace (JSON-serialisable): slot t's arrays at [t * size, (t + 1) * size). */
+export interface ExogenousTrace {
+  readonly N: number;
+  readonly M: number;
+  readonly J: number;
+  /** Number of recorded slot states. */
+  readonly length: number;
+  readonly arrivals: number[];
+  readonly gain: number[];
+  readonly gatewayBudget: number[];
+  readonly apBudget: number[];
+  readonly raceDraw: number[];
+  readonly winnerDraw: number[];
+}
+
+/** Draws slot states from the scenario's random processes. */
+export class ExogenousProcess {
+  private readonly system: CompiledScenario;
+  private readonly arrivals: ArrivalSampler;
+  private readonly channel: ChannelSampler;
+  private arrivalRng: Rng = makeRng(0);
+  private channelRng: Rng = makeRng(0);
+  private budgetRng: Rng = makeRng(0);
+  private miningRng: Rng = makeRng(0);
+  private slot = 0;
+
+  constructor(system: CompiledScenario) {
+    this.system = system;
+    this.arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N);
+    this.channel = new ChannelSampler(system.exogenous.fading, system.meanGain);
+  }
+
+  /** Re-seed the four streams from `seed` and draw slot 0 into `state`. */
+  start(seed: number | string, state: MutableSlotState): void {
+    this.arrivalRng = makeRng(subSeed(seed, 'arrivals'));
+    this.channelRng = makeRng(subSeed(seed, 'channel'));
+    this.budgetRng = makeRng(subSeed(seed, 'budgets'));
+    this.miningRng = makeRng(subSeed(seed, 'mining'));
+    this.slot = 0;
+    this.channel.start(this.channelRng, state.gain);
+    this.drawRest(state);
+  }
+
+  /** Draw the next slot's state into `state`. */
+  next(state: MutableSlotState): void {
+    this.slot++;
+    this.channel.next(this.channelRng, state.gain);
+    this.drawRest(state);
+  }
+
+  private drawRest(state: MutableSlotState): void {
+    const exo = this.system.exogenous;
+    this.arrivals.sample(this.arrivalRng, this.slot, state.arrivals);
+    sampleBudgets(exo.gatewayBudget, this.budgetRng, state.gatewayBudget);
+    sampleBudgets(exo.apBudget, this.budgetRng, state.apBudget);
+    state.raceDraw = this.miningRng();
+    state.winnerDraw = this.miningRng();
+  }
+}
+
+/** Appends slot states to a growing trace. */
+export class TraceRecorder {
+  private arrivals: number[] = [];
+  private gain: number[] = [];
+  private gatewayBudget: number[] = [];
+  private apBudget: number[] = [];
+  private raceDraw: number[] = [];
+  private winnerDraw: number[] = [];
+  private length = 0;
+
+  constructor(private readonly system: { N: number; M: number; J: number }) {}
+
+  clear(): void {
+    this.arrivals = [];
+    this.gain = [];
+    this.gatewayBudget = [];
+    this.apBudget = [];
+    this.raceDraw = [];
+    this.winnerDraw = [];
+    this.length = 0;
+  }
+
+  record(state: SlotState): void {
+    for (const x of state.arrivals) this.arrivals.push(x);
+    for (const x of state.gain) this.gain.push(x);
+    for (const x of state.gatewayBudget) this.gatewayBudget.push(x);
+    for (const x of state.apBudget) this.apBudget.push(x);
+    this.raceDraw.push(state.raceDraw);
+    this.winnerDraw.push(state.winnerDraw);
+    this.length++;
+  }
+
+  /** A copy of the trace recorded so far. */
+  trace(): ExogenousTrace {
+    const { N, M, J } = this.system;
+    return {
+      N,
+      M,
+      J,
+      length: this.length,
+      arrivals: [...this.arrivals],
+      gain: [...this.gain],
+      gatewayBudget: [...this.gatewayBudget],
+      apBudget: [...this.apBudget],
+      raceDraw: [...this.raceDraw],
+      winnerDraw: [...this.winnerDraw],
+    };
+  }
+}
+
+/** Why `trace` cannot be replayed on `system` for `slots` slots (`undefined` if it can). */
+export function explainTrace(trace: ExogenousTrace, system: { N: number; M: number; J: number }, slots: number): string | undefined {
+  for (const key of ['N', 'M', 'J'] as const) if (trace[key] !== system[key]) return `trace.${key} = ${trace[key]}, the system has ${system[key]}`;
+  if (!(trace.length >= slots)) return `trace.length = ${trace.length}: an episode needs at least ${slots} slot states`;
+  const sizes = { arrivals: system.N, gain: system.M, gatewayBudget: system.M, apBudget: system.J, raceDraw: 1, winnerDraw: 1 } as const;
+  for (const [key, size] of Object.entries(sizes) as Array<[keyof typeof sizes, number]>) {
+    const values = trace[key];
+    if (!Array.isArray(values) || values.length !== trace.length * size) return `trace.${key}: expected ${trace.length * size} numbers, got ${Array.isArray(values) ? values.length : typeof values}`;
+    const bad = values.findIndex((x) => typeof x !== 'number' || !(x >= 0));
+    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be a number >= 0`;
+  }
+  return undefined;
+}
+
+/** Slot state `t` of `trace` into `state` (slots past the end repeat the last one). */
+export function readTrace(trace: ExogenousTrace, t: number, state: MutableSlotState): void {
+  const i = Math.min(t, trace.length - 1);
+  const { N, M, J } = trace;
+  for (let n = 0; n < N; n++) state.arrivals[n] = trace.arrivals[i * N + n]!;
+  for (let m = 0; m < M; m++) {
+    state.gain[m] = trace.gain[i * M + m]!;
+    state.gatewayBudget[m] = trace.gatewayBudget[i * M + m]!;
+  }
+  for (let j = 0; j < J; j++) state.apBudget[j] = trace.apBudget[i * J + j]!;
+  state.raceDraw = trace.raceDraw[i]!;
+  state.winnerDraw = trace.winnerDraw[i]!;
+}
+
+/**
+ * The exogenous trace of `seed`: the `length` slot states an episode started with
+ * `reset({seed})` sees (slot 0 first). An episode of T slots uses T + 1 states (the last is the
+ * final observation's).
+ */
+export function drawTrace(system: CompiledScenario, seed: number | string, length = system.slots + 1): ExogenousTrace {
+  const process = new ExogenousProcess(system);
+  const state = createSlotState(system);
+  const recorder = new TraceRecorder(system);
+  process.start(seed, state);
+  recorder.record(state);
+  for (let t = 1; t < length; t++) {
+    process.next(state);
+    recorder.record(state);
+  }
+  return recorder.trace();
+}

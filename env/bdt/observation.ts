@@ -1,0 +1,98 @@
+/**
+ * The observation of the B-DT env: a Dict of float32 Boxes, and the code that fills one from
+ * the env's state. Scales are chosen so every entry is O(1)-O(100) without normalisation
+ * wrappers, and bounds are finite wherever the quantity is bounded over an episode.
+ */
+import { Box } from '../spaces/box.ts';
+import { Dict } from '../spaces/dict.ts';
+import type { CompiledScenario, PerNodeProcess } from './scenario/compile.ts';
+import type { SlotState } from './system.ts';
+import type { VirtualQueues } from './queues.ts';
+
+/** Spaces of the observation Dict, in key order. */
+export type BdtObservationSpaces = {
+  H: Box<Float32Array>;
+  G: Box<Float32Array>;
+  gain: Box<Float32Array>;
+  arrivals: Box<Float32Array>;
+  gatewayBudget: Box<Float32Array>;
+  apBudget: Box<Float32Array>;
+  reputation: Box<Float32Array>;
+  progress: Box<Float32Array>;
+};
+
+/** One observation (see {@link observationSpace} for each key's meaning and scale). */
+export interface BdtObservation {
+  H: Float32Array;
+  G: Float32Array;
+  gain: Float32Array;
+  arrivals: Float32Array;
+  gatewayBudget: Float32Array;
+  apBudget: Float32Array;
+  reputation: Float32Array;
+  progress: Float32Array;
+}
+
+function budgetBounds(process: PerNodeProcess): [Float64Array, Float64Array] {
+  return process.kind === 'constant' ? [process.value, process.value] : [process.min, process.max];
+}
+
+/** Largest arrival count per device the process can produce (Infinity for unbounded Poisson tails). */
+function arrivalHigh(system: CompiledScenario): number | Float64Array {
+  const a = system.exogenous.arrivals;
+  if (a.kind === 'uniform') return a.max.map(Math.floor);
+  if (a.kind === 'trace') {
+    const high = new Float64Array(system.N);
+    for (let i = 0; i < a.values.length; i++) high[i % system.N] = Math.max(high[i % system.N]!, a.values[i]!);
+    return high;
+  }
+  return Infinity;
+}
+
+/**
+ * The observation space:
+ * - `H`, `G` (J): virtual queues before the slot's update; each grows by at most
+ *   1 - U^max (resp. U^min) per slot, so they lie in [0, T (1 - U^max)] and [0, T U^min].
+ * - `gain` (M): received uplink SNR p_m g_m(t) / (N0 B_m) in dB (unbounded: Rayleigh fades
+ *   have no floor).
+ * - `arrivals` (N): D_n(t) in data points (bounded for uniform and trace arrivals).
+ * - `gatewayBudget` (M), `apBudget` (J): E(t) in J, within the budget process's range.
+ * - `reputation` (J): last slot's U_j in [0, 1] (0 at reset).
+ * - `progress` (1): t / T in [0, 1].
+ */
+export function observationSpace(system: CompiledScenario): Dict<BdtObservationSpaces> {
+  const { N, M, J, slots } = system;
+  const f32 = { dtype: 'float32' } as const;
+  const [gLow, gHigh] = budgetBounds(system.exogenous.gatewayBudget);
+  const [aLow, aHigh] = budgetBounds(system.exogenous.apBudget);
+  return new Dict({
+    H: new Box(0, slots * Math.max(1 - system.uMax, 0), { ...f32, shape: [J] }),
+    G: new Box(0, slots * system.uMin, { ...f32, shape: [J] }),
+    gain: new Box(-Infinity, Infinity, { ...f32, shape: [M] }),
+    arrivals: new Box(0, arrivalHigh(system), { ...f32, shape: [N] }),
+    gatewayBudget: new Box(gLow, gHigh, { ...f32, shape: [M] }),
+    apBudget: new Box(aLow, aHigh, { ...f32, shape: [J] }),
+    reputation: new Box(0, 1, { ...f32, shape: [J] }),
+    progress: new Box(0, 1, { ...f32, shape: [1] }),
+  });
+}
+
+/** A fresh observation of the state (new arrays: callers may keep it). */
+export function observe(system: CompiledScenario, state: SlotState, queues: VirtualQueues, lastReputation: Float64Array, slot: number): BdtObservation {
+  const { M } = system;
+  const gain = new Float32Array(M);
+  for (let m = 0; m < M; m++) {
+    const snr = (system.txPower[m]! * state.gain[m]!) / (system.noisePsd * system.bandwidth[m]!);
+    gain[m] = 10 * Math.log10(snr);
+  }
+  return {
+    H: Float32Array.from(queues.H),
+    G: Float32Array.from(queues.G),
+    gain,
+    arrivals: Float32Array.from(state.arrivals),
+    gatewayBudget: Float32Array.from(state.gatewayBudget),
+    apBudget: Float32Array.from(state.apBudget),
+    reputation: Float32Array.from(lastReputation),
+    progress: Float32Array.of(slot / system.slots),
+  };
+}

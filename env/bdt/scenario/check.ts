@@ -1,0 +1,125 @@
+/**
+ * Cross-field rules of a scenario that zod's per-field types cannot express: matrix sizes, one
+ * gateway per device, per-node array lengths, min <= max pairs, known DNN names. Each issue
+ * names its path, the rule and the offending value.
+ */
+import type { z } from 'zod';
+import { builtinDnnNames } from './dnn-source.ts';
+
+type Ctx = z.RefinementCtx;
+type Path = Array<string | number>;
+
+/** The shape checkScenario reads (the schema's output type, kept structural to avoid a cycle). */
+interface ScenarioShape {
+  topology: { kind: 'explicit'; a: number[][]; b: number[][] } | { kind: 'random'; devices: number; gateways: number; aps: number };
+  dnns: Record<string, unknown>;
+  devices: { dnn: string | string[]; arrivals: { kind: string; [key: string]: unknown } };
+  gateways: Record<string, unknown>;
+  aps: Record<string, unknown>;
+  channel: { distance: unknown };
+  lyapunov: { uMin: number; uMax: number };
+}
+
+function issue(ctx: Ctx, path: Path, message: string, input: unknown): void {
+  ctx.addIssue({ code: 'custom', path, message, input });
+}
+
+/** Node counts of a scenario's topology, or `undefined` when the matrices are malformed (issues added). */
+export function topologyCounts(topology: ScenarioShape['topology'], ctx?: Ctx): { N: number; M: number; J: number } | undefined {
+  if (topology.kind === 'random') {
+    const { devices: N, gateways: M, aps: J } = topology;
+    let ok = true;
+    if (M > N) (ok = false), ctx && issue(ctx, ['topology', 'gateways'], `rule: gateways <= devices (every gateway needs a device); got ${M} gateways for ${N} devices`, M);
+    if (J > M) (ok = false), ctx && issue(ctx, ['topology', 'aps'], `rule: aps <= gateways (every AP needs a gateway); got ${J} APs for ${M} gateways`, J);
+    return ok ? { N, M, J } : undefined;
+  }
+  const { a, b } = topology;
+  const N = a.length;
+  const M = a[0]!.length;
+  const J = b[0]!.length;
+  let ok = true;
+  const rule = (path: Path, message: string, value: unknown) => {
+    ok = false;
+    if (ctx) issue(ctx, path, message, value);
+  };
+  a.forEach((row, n) => {
+    if (row.length !== M) rule(['topology', 'a', n], `rule: every row of a has M = ${M} columns (from row 0); row ${n} has ${row.length}`, row);
+    const ones = row.reduce<number>((s, x) => s + x, 0);
+    if (ones !== 1) rule(['topology', 'a', n], `rule: device ${n} is served by exactly one gateway (one 1 per row of a); found ${ones}${ones === 0 ? ' (device with no gateway)' : ''}`, row);
+  });
+  if (b.length !== M) rule(['topology', 'b'], `rule: b has one row per gateway, M = ${M} (columns of a); got ${b.length} rows`, b.length);
+  b.forEach((row, m) => {
+    if (row.length !== J) rule(['topology', 'b', m], `rule: every row of b has J = ${J} columns (from row 0); row ${m} has ${row.length}`, row);
+    const ones = row.reduce<number>((s, x) => s + x, 0);
+    if (ones !== 1) rule(['topology', 'b', m], `rule: gateway ${m} is attached to exactly one AP (one 1 per row of b); found ${ones}`, row);
+  });
+  return ok ? { N, M, J } : undefined;
+}
+
+function checkLength(ctx: Ctx, path: Path, value: unknown, count: number, what: string): void {
+  if (Array.isArray(value) && value.length !== count) issue(ctx, path, `rule: one entry per ${what} (${count}); got ${value.length}`, value);
+}
+
+/** `value` (number or per-node array) at node `i`. */
+function at(value: unknown, i: number): number {
+  return Array.isArray(value) ? (value[i] as number) : (value as number);
+}
+
+function checkMinMax(ctx: Ctx, path: Path, block: Record<string, unknown>, count: number, what: string): void {
+  checkLength(ctx, [...path, 'min'], block.min, count, what);
+  checkLength(ctx, [...path, 'max'], block.max, count, what);
+  for (let i = 0; i < count; i++) {
+    const lo = at(block.min, i);
+    const hi = at(block.max, i);
+    if (lo > hi) {
+      issue(ctx, [...path, 'min'], `rule: min <= max; ${what} ${i} has min ${lo} > max ${hi}`, lo);
+      return;
+    }
+  }
+}
+
+/** The zod refinement of `scenarioSchema`. */
+export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
+  if (s.lyapunov.uMin > s.lyapunov.uMax) issue(ctx, ['lyapunov', 'uMin'], `rule: uMin <= uMax; got uMin ${s.lyapunov.uMin} > uMax ${s.lyapunov.uMax}`, s.lyapunov.uMin);
+
+  for (const [name, profile] of Object.entries(s.dnns)) {
+    const p = profile as { unitFlops?: number[]; outputBits?: number[] };
+    if (p.unitFlops && p.outputBits && p.outputBits.length !== p.unitFlops.length + 1)
+      issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);
+  }
+  const known = new Set([...builtinDnnNames(), ...Object.keys(s.dnns)]);
+  const checkDnn = (name: string, path: Path) => {
+    if (!known.has(name)) issue(ctx, path, `rule: a built-in or custom DNN name; unknown DNN ${JSON.stringify(name)} (known: ${[...known].join(', ')})`, name);
+  };
+  if (typeof s.devices.dnn === 'string') checkDnn(s.devices.dnn, ['devices', 'dnn']);
+  else s.devices.dnn.forEach((name, n) => checkDnn(name, ['devices', 'dnn', n]));
+
+  const counts = topologyCounts(s.topology, ctx);
+  if (!counts) return;
+  const { N, M, J } = counts;
+
+  checkLength(ctx, ['devices', 'dnn'], s.devices.dnn, N, 'device');
+  const arrivals = s.devices.arrivals;
+  if (arrivals.kind === 'poisson') checkLength(ctx, ['devices', 'arrivals', 'rate'], arrivals.rate, N, 'device');
+  if (arrivals.kind === 'uniform') checkMinMax(ctx, ['devices', 'arrivals'], arrivals, N, 'device');
+  if (arrivals.kind === 'trace')
+    (arrivals.values as number[][]).forEach((row, t) => {
+      if (row.length !== N) issue(ctx, ['devices', 'arrivals', 'values', t], `rule: one entry per device (${N}); slot ${t} has ${row.length}`, row);
+    });
+
+  for (const key of ['freq', 'flopsPerCycle', 'kappa', 'txPower', 'bandwidth']) checkLength(ctx, ['gateways', key], s.gateways[key], M, 'gateway');
+  for (const key of ['maxFreq', 'flopsPerCycle', 'kappa']) checkLength(ctx, ['aps', key], s.aps[key], J, 'AP');
+  const budgets: Array<[Path, Record<string, unknown>, number, string]> = [
+    [['gateways', 'energyBudget'], s.gateways.energyBudget as Record<string, unknown>, M, 'gateway'],
+    [['aps', 'energyBudget'], s.aps.energyBudget as Record<string, unknown>, J, 'AP'],
+  ];
+  for (const [path, block, count, what] of budgets) {
+    if (block.kind === 'constant') checkLength(ctx, [...path, 'joules'], block.joules, count, what);
+    else checkMinMax(ctx, path, block, count, what);
+  }
+  const distance = s.channel.distance;
+  if (typeof distance === 'object' && !Array.isArray(distance)) {
+    const d = distance as { min: number; max: number };
+    if (d.min > d.max) issue(ctx, ['channel', 'distance', 'min'], `rule: min <= max; got min ${d.min} > max ${d.max}`, d.min);
+  } else checkLength(ctx, ['channel', 'distance'], distance, M, 'gateway');
+}

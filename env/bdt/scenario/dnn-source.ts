@@ -1,0 +1,41 @@
+/**
+ * Where a scenario's DNN names resolve to per-unit profiles: the scenario's own `dnns` (a layer
+ * spec or a measured profile) first, then the built-ins of env/bdt/dnn. chi = 2 x MACs (the
+ * dnn module's default 'macs' convention).
+ */
+import { builtinDnnNames as builtinNames, getBuiltinDnn, profileFromSpec, type DnnProfile, type DnnSpecInput } from '../dnn/index.ts';
+
+/** Per-unit profile of one DNN: chi^l for l = 1..L and s^l for l = 0..L. */
+export interface UnitProfile {
+  /** chi^l, FLOPs per data point of unit l = 1..L (length L). */
+  readonly unitFlops: readonly number[];
+  /** s^l, bits per data point of the input (l = 0) and each unit's output (length L + 1). */
+  readonly outputBits: readonly number[];
+}
+
+/** Names of the built-in DNNs. */
+export function builtinDnnNames(): string[] {
+  return [...builtinNames];
+}
+
+/** A custom DNN as the scenario gives it: a measured profile or a layer spec. */
+export type CustomDnn = UnitProfile | DnnSpecInput;
+
+function unitProfile(profile: DnnProfile): UnitProfile {
+  return { unitFlops: profile.units.map((u) => u.flops), outputBits: [profile.inputBits, ...profile.units.map((u) => u.outputBits)] };
+}
+
+/** Built-in profiles are pure functions of their name: computed once. */
+const builtinCache = new Map<string, UnitProfile>();
+
+/** The profile named `name` (custom DNNs shadow built-ins); unknown names throw (the schema checks them first). */
+export function resolveDnn(name: string, custom: Readonly<Record<string, CustomDnn>>): UnitProfile {
+  const own = custom[name];
+  if (own) return 'unitFlops' in own ? own : unitProfile(profileFromSpec(own));
+  let profile = builtinCache.get(name);
+  if (!profile) {
+    profile = unitProfile(profileFromSpec(getBuiltinDnn(name)));
+    builtinCache.set(name, profile);
+  }
+  return profile;
+}

@@ -1,0 +1,6 @@
+/** Scenarios: schema, validation, compilation. */
+export * from './schema.ts';
+export * from './parse.ts';
+export * from './compile.ts';
+export { builtinDnnNames, resolveDnn, type UnitProfile, type CustomDnn } from './dnn-source.ts';
+export * from './json-schema.ts';

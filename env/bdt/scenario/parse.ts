@@ -1,0 +1,60 @@
+/** Parsing, merging and error reporting of scenarios. */
+import type { z } from 'zod';
+import { scenarioSchema, type Scenario } from './schema.ts';
+
+/** A scenario that fails validation; the message lists every issue with path, rule and value. */
+export class ScenarioError extends Error {
+  constructor(
+    message: string,
+    /** The zod issues, for programmatic use. */
+    readonly issues: readonly z.core.$ZodIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+function shortValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  return out || '(root)';
+}
+
+/** One line per issue: `at <path>: <rule> (value: <value>)`. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `  at ${formatPath(issue.path)}: ${issue.message} (value: ${shortValue(issue.input)})`).join('\n');
+}
+
+/** Validate `input` (parsed JSON) as a scenario; throws ScenarioError naming every bad field. */
+export function parseScenario(input: unknown, source = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new ScenarioError(`invalid ${source}:\n${formatIssues(result.error.issues)}`, result.error.issues);
+  return result.data;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Deep merge for partial overrides: objects merge key by key, anything else (arrays included)
+ * replaces. An object whose `kind` changes replaces the base object (its fields belong to the old kind).
+ */
+export function mergeDeep(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  if ('kind' in override && override.kind !== base.kind) return override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = mergeDeep(base[key], value);
+  return out;
+}

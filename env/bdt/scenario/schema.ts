@@ -1,0 +1,182 @@
+/**
+ * The scenario file: every parameter of a B-DT system and its random processes, validated by
+ * zod. Per-node parameters take one number (the same for every node) or an array with one entry
+ * per node. Cross-field rules (matrix sizes, one gateway per device, U^min <= U^max, known DNN
+ * names) are checked by a refinement with issues at the offending path.
+ *
+ * Marks: [letter] from the letter's equations, [reconstructed] standard models of the
+ * literature chosen to complete it (see docs/MODEL.md).
+ */
+import { z } from 'zod';
+import { dnnSpecSchema } from '../dnn/index.ts';
+import { checkScenario } from './check.ts';
+
+const positive = (description: string) => z.number().positive().describe(description);
+const nonNegative = (description: string) => z.number().nonnegative().describe(description);
+
+/** One positive number for every node, or one per node. */
+const perNodePositive = (description: string) =>
+  z.union([z.number().positive(), z.array(z.number().positive()).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+const perNodeNonNegative = (description: string) =>
+  z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+
+const binaryMatrix = (description: string) => z.array(z.array(z.union([z.literal(0), z.literal(1)])).min(1)).min(1).describe(description);
+
+const explicitTopology = z
+  .strictObject({
+    kind: z.literal('explicit'),
+    a: binaryMatrix('Device-to-gateway matrix a[n][m] in {0,1}, N rows x M columns, exactly one 1 per row [letter]'),
+    b: binaryMatrix('Gateway-to-AP matrix b[m][j] in {0,1}, M rows x J columns, exactly one 1 per row'),
+  })
+  .describe('Topology given by the a and b matrices');
+
+const randomTopology = z
+  .strictObject({
+    kind: z.literal('random'),
+    devices: z.number().int().positive().describe('N, number of IIoT devices (count)'),
+    gateways: z.number().int().positive().describe('M, number of gateways (count); every gateway gets at least one device, so M <= N'),
+    aps: z.number().int().positive().describe('J, number of APs (count); every AP gets at least one gateway, so J <= M'),
+    seed: z.number().int().describe('Seed of the draw (integer); the same seed always gives the same matrices'),
+  })
+  .describe('Topology drawn from counts and a seed: uniform assignment, every gateway and AP covered');
+
+const rawProfile = z
+  .strictObject({
+    unitFlops: z.array(z.number().nonnegative()).min(1).describe('chi^l, FLOPs per data point of each partition unit l = 1..L (FLOP)'),
+    outputBits: z
+      .array(z.number().nonnegative())
+      .min(2)
+      .describe('s^l, bits per data point of the input (l = 0) and of each unit output l = 1..L (bits); length L + 1'),
+  })
+  .describe('A measured DNN profile given directly');
+
+const arrivals = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('poisson'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)') }),
+    z.strictObject({
+      kind: z.literal('uniform'),
+      min: perNodeNonNegative('Smallest arrival count per slot (points/slot, integer)'),
+      max: perNodeNonNegative('Largest arrival count per slot (points/slot, integer)'),
+    }),
+    z.strictObject({
+      kind: z.literal('trace'),
+      values: z
+        .array(z.array(z.number().nonnegative()).min(1))
+        .min(1)
+        .describe('D_n(t) per slot: rows are slots, each with N entries (points/slot); replayed cyclically when shorter than the episode'),
+    }),
+  ])
+  .describe('Arrival process D_n(t): Poisson (default), uniform integers, or a trace');
+
+const budget = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('constant'), joules: perNodePositive('Energy budget per slot (J)') }),
+    z.strictObject({
+      kind: z.literal('uniform'),
+      min: perNodeNonNegative('Smallest budget per slot (J)'),
+      max: perNodePositive('Largest budget per slot (J)'),
+    }),
+  ])
+  .describe('Energy budget per slot: constant, or uniform per slot (energy harvesting)');
+
+const fading = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('rayleigh') }).describe('i.i.d. block Rayleigh fading: h ~ Exp(1) each slot'),
+    z
+      .strictObject({
+        kind: z.literal('gauss-markov'),
+        correlation: z.number().min(0).max(1).describe('rho, correlation of the complex amplitude between consecutive slots (dimensionless); 0 = i.i.d.'),
+      })
+      .describe('Correlated Rayleigh fading: amplitude x(t) = rho x(t-1) + sqrt(1 - rho^2) w(t), h = |x|^2 ~ Exp(1)'),
+  ])
+  .describe('Small-scale fading h_m(t) [reconstructed]');
+
+const distance = z
+  .union([
+    perNodePositive('Gateway-to-AP distance (m)'),
+    z.strictObject({ min: positive('Smallest distance (m)'), max: positive('Largest distance (m)') }).describe('Distances drawn uniformly with the topology seed (m)'),
+  ])
+  .describe('Gateway-to-AP distance d_m (m), from which the mean gain gbar_m = 10^(-PL/10), PL = 128.1 + 37.6 log10(d/km) dB [reconstructed]');
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors (ignored)'),
+    name: z.string().min(1).describe('Scenario name'),
+    description: z.string().optional().describe('Free text: what this scenario is for'),
+    slots: z.number().int().positive().describe('T, number of slots of an episode (count); the episode is truncated after T steps'),
+    topology: z.discriminatedUnion('kind', [explicitTopology, randomTopology]).describe('Devices, gateways, APs and the a, b matrices'),
+    dnns: z
+      .record(z.string().min(1), z.union([rawProfile, dnnSpecSchema]))
+      .default({})
+      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic) or a measured profile; names shadow no built-in'),
+    devices: z
+      .strictObject({
+        dnn: z
+          .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+          .describe('DNN of each DT: a built-in or custom name for all, or one per device (names)'),
+        arrivals,
+      })
+      .describe('IIoT devices and their DTs'),
+    gateways: z
+      .strictObject({
+        freq: perNodePositive('f_m^G, gateway CPU clock (cycles/s)'),
+        flopsPerCycle: perNodePositive('phi_m^G, FLOPs per cycle of the gateway (FLOP/cycle)'),
+        kappa: perNodePositive('kappa_G, effective switched capacitance (J s^2/cycle^3)'),
+        txPower: perNodePositive('p_m, uplink transmit power (W)'),
+        bandwidth: perNodePositive('B_m, uplink bandwidth (Hz)'),
+        energyBudget: budget,
+      })
+      .describe('Gateways hosting the DTs (bottom layers)'),
+    aps: z
+      .strictObject({
+        maxFreq: perNodePositive('f_j^max, AP CPU clock limit (cycles/s)'),
+        flopsPerCycle: perNodePositive('phi_j^A, FLOPs per cycle of the AP (FLOP/cycle)'),
+        kappa: perNodePositive('kappa_A, effective switched capacitance (J s^2/cycle^3)'),
+        energyBudget: budget,
+      })
+      .describe('Access points (top layers and mining)'),
+    channel: z
+      .strictObject({
+        noiseDbmPerHz: z.number().default(-174).describe('N0, noise power spectral density (dBm/Hz)'),
+        distance,
+        fading: fading.default({ kind: 'rayleigh' }),
+      })
+      .describe('Gateway-to-AP uplinks [reconstructed]'),
+    reputation: z
+      .strictObject({
+        kind: z.enum(['exponential', 'linear', 'logarithmic']).default('exponential').describe('g of equation (1) [reconstructed]: 1 - exp(-x), min(1, x), ln(1+x)/(1+ln(1+x)) with x = O/O_ref'),
+        scale: positive('O_ref, the offloaded work per slot at which g reaches its reference value (FLOP)'),
+      })
+      .describe('Off-chain reputation U_j = g(O_j) [letter eq. (1)-(2)]'),
+    consensus: z
+      .strictObject({
+        mechanism: z.enum(['reputation', 'pow']).default('reputation').describe("'reputation': gamma = exp(-alpha U - beta) [letter eq. (3)]; 'pow': gamma = exp(-beta), no reputation stake (WTCM)"),
+        alpha: nonNegative('alpha, weight of the reputation in the difficulty (dimensionless)'),
+        beta: z.number().describe('beta, offset of the difficulty (dimensionless)'),
+        puzzleCycles: positive('W_0, expected cycles to solve a puzzle of difficulty 1 (cycles) [reconstructed]'),
+        blockTime: z.enum(['expected', 'sampled']).default('expected').describe("tau^bloc: 'expected' = 1/sum lambda, 'sampled' = Exp(sum lambda) race"),
+      })
+      .describe('Reputation-based PoW consensus'),
+    lyapunov: z
+      .strictObject({
+        V: nonNegative('V, weight of latency against the queue drift in Psi (1/s)'),
+        uMin: z.number().min(0).max(1).describe('U^min, lower bound of the time-average reputation in C6 (dimensionless)'),
+        uMax: z.number().min(0).max(1).describe('U^max, upper bound of the time-average reputation in C6 (dimensionless)'),
+      })
+      .describe('Long-term constraint C6 and the drift-plus-penalty weight'),
+    reward: z
+      .strictObject({
+        mode: z.enum(['dpp', 'dpp-exact', 'latency']).default('dpp').describe("'dpp': -Psi(t); 'dpp-exact': -(V tau + L(t+1) - L(t)); 'latency': -tau"),
+        energyPenalty: nonNegative('Reward charged per J of energy over budget, summed over gateways and APs (1/J, in reward units)').default(0),
+        latencyCap: positive('Largest latency charged in the reward (s); an unfinished slot (tau = infinity, e.g. no AP cycles for offloaded work) counts as this').default(60),
+      })
+      .prefault({})
+      .describe('Reward of the env'),
+  })
+  .superRefine(checkScenario)
+  .describe('A B-DT scenario: topology, DNNs, random processes and every model parameter');
+
+/** A validated scenario, defaults filled in. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written in JSON (defaults optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;

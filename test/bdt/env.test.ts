@@ -1,0 +1,170 @@
+import { strict as assert } from 'node:assert';
+import { checkEnv, make, InvalidActionError } from '../../env/index.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import { drawTrace } from '../../env/bdt/exogenous.ts';
+import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov } from '../../env/bdt/index.ts';
+import type { SlotState } from '../../env/bdt/system.ts';
+
+const ids = ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0'];
+const raw = (id = 'BDT-small-v0', kwargs: Record<string, unknown> = {}) => make(id, kwargs).unwrapped as BdtEnv;
+
+function snapshot(state: SlotState): number[] {
+  return [...state.arrivals, ...state.gain, ...state.gatewayBudget, ...state.apBudget, state.raceDraw, state.winnerDraw];
+}
+
+/** An action with every share at `share` and every partition at index `k` (clipped to L_n - 1). */
+function uniformAction(env: BdtEnv, k: number, share: number): BdtAction {
+  const s = env.system;
+  return {
+    partition: Int32Array.from(s.unitCount, (l) => Math.min(k, l - 1)),
+    inferenceShare: new Float64Array(s.M).fill(share),
+    miningShare: new Float64Array(s.J).fill(share),
+  };
+}
+
+describe('BdtEnv', () => {
+  it('passes checkEnv for every registered id', () => {
+    for (const id of ids) checkEnv(raw(id));
+  });
+
+  it('reward is -Psi(t) in dpp mode, and Psi matches evaluateSlot with the queues before the update', () => {
+    const env = raw('BDT-v0');
+    env.reset({ seed: 5 });
+    const system = env.system;
+    const decision = createDecision(system);
+    const outcome = createSlotOutcome(system);
+    const queues = createQueues(system);
+    for (let t = 0; t < 30; t++) {
+      const action = env.actionSpace.sample();
+      action.inferenceShare.fill(0.5); // keep every slot finite (no uncapped latency)
+      action.miningShare.fill(0.5);
+      env.decodeAction(action, decision);
+      queues.H.set(env.queues.H);
+      queues.G.set(env.queues.G);
+      evaluateSlot(system, env.slotState, decision, queues, outcome);
+      const [, reward, , , info] = env.step(action);
+      assert.ok(Number.isFinite(outcome.psi));
+      assert.equal(reward, -outcome.psi);
+      assert.equal(info.psi, outcome.psi);
+      for (let j = 0; j < system.J; j++) {
+        assert.equal(env.queues.H[j], Math.max(queues.H[j]! + outcome.reputation[j]! - system.uMax, 0));
+        assert.equal(env.queues.G[j], Math.max(queues.G[j]! + system.uMin - outcome.reputation[j]!, 0));
+      }
+    }
+  });
+
+  it('dpp-exact and latency modes, energy penalty and the latency cap', () => {
+    const exact = raw('BDT-small-v0', { scenario: { reward: { mode: 'dpp-exact' } } });
+    exact.reset({ seed: 1 });
+    for (let t = 0; t < 5; t++) {
+      const before = lyapunov(exact.queues);
+      const [, r, , , info] = exact.step(uniformAction(exact, 0, 0.5));
+      assert.ok(Math.abs(r + (exact.system.V * (info.latency as number) + lyapunov(exact.queues) - before)) < 1e-9);
+    }
+    const latency = raw('BDT-small-v0', { scenario: { reward: { mode: 'latency', energyPenalty: 2 } } });
+    latency.reset({ seed: 1 });
+    const [, r, , , info] = latency.step(uniformAction(latency, 0, 1));
+    assert.ok(Math.abs(r - (-(info.latency as number) - 2 * (info.energyExcess as number))) < 1e-12);
+    // no AP cycles for offloaded work: the slot never finishes and is charged the cap
+    const [, capped, , , cappedInfo] = latency.step(uniformAction(latency, 0, 0));
+    assert.equal(cappedInfo.latency, Infinity);
+    assert.equal(cappedInfo.latencyCapped, true);
+    assert.equal(capped, -60 - 2 * (cappedInfo.energyExcess as number));
+  });
+
+  it('same seed, different actions: identical exogenous traces; same actions: bit-identical episodes', () => {
+    const a = raw('BDT-v0');
+    const b = raw('BDT-v0');
+    a.reset({ seed: 11 });
+    b.reset({ seed: 11 });
+    for (let t = 0; t < 50; t++) {
+      assert.deepEqual(snapshot(a.slotState), snapshot(b.slotState), `slot ${t}`);
+      a.step(uniformAction(a, 0, 1));
+      b.step(b.actionSpace.sample());
+    }
+    const run = () => {
+      const env = raw('BDT-v0');
+      env.actionSpace.seed(3);
+      const rewards: number[] = [];
+      let [obs] = env.reset({ seed: 4 });
+      const observations = [obs];
+      for (let t = 0; t < 40; t++) {
+        const [next, r] = env.step(env.actionSpace.sample());
+        rewards.push(r);
+        observations.push((obs = next));
+      }
+      return { rewards, observations };
+    };
+    assert.deepEqual(run(), run());
+  });
+
+  it('exports a trace with drawTrace and replays it through reset options', () => {
+    const env = raw('BDT-small-v0');
+    const trace = drawTrace(env.system, 8);
+    assert.equal(trace.length, env.system.slots + 1);
+    const seeded = raw('BDT-small-v0');
+    seeded.reset({ seed: 8 });
+    env.reset({ options: { trace } });
+    for (let t = 0; t < 20; t++) {
+      assert.deepEqual(snapshot(env.slotState), snapshot(seeded.slotState));
+      const action = uniformAction(env, t % 3, 0.7);
+      assert.deepEqual(env.step(action), seeded.step(action));
+    }
+    assert.throws(() => env.reset({ options: { trace: { ...trace, length: 3 } } }), /trace\.length = 3/);
+  });
+
+  it('decodes shares to frequencies, normalising each AP above 1 (C2), and encodes back', () => {
+    const env = raw('BDT-v0');
+    const s = env.system;
+    const action = uniformAction(env, 2, 0.8);
+    const decision = env.decodeAction(action, createDecision(s));
+    // AP 0 serves gateways 0 and 1: 0.8 + 0.8 > 1, so each gets half of f_max
+    assert.equal(decision.inferenceFreq[0], 0.5 * s.apMaxFreq[0]!);
+    assert.equal(decision.inferenceFreq[2], 0.8 * s.apMaxFreq[1]!);
+    assert.equal(decision.miningFreq[2], 0.8 * s.apMaxFreq[2]!);
+    assert.equal(decision.partition[0], 3);
+    const again = env.decodeAction(env.encodeDecision(decision), createDecision(s));
+    assert.deepEqual(again, decision);
+  });
+
+  it('rejects NaN, wrong length and out-of-range actions naming the key and index', () => {
+    const env = raw('BDT-small-v0');
+    env.reset({ seed: 0 });
+    const good = uniformAction(env, 0, 0.5);
+    const bad = (patch: Partial<BdtAction>, pattern: RegExp) =>
+      assert.throws(
+        () => env.step({ ...good, ...patch }),
+        (error: unknown) => error instanceof InvalidActionError && pattern.test(error.message),
+      );
+    bad({ inferenceShare: Float64Array.of(0.5, NaN) }, /inferenceShare.*\[1\]/);
+    bad({ miningShare: Float64Array.of(0.5) }, /miningShare/);
+    bad({ partition: Int32Array.of(0, 0, 8, 0) }, /partition.*\[2\] = 8/);
+  });
+
+  it('make applies a partial scenario override and truncates after T slots', () => {
+    const env = make('BDT-small-v0', { scenario: { slots: 3, lyapunov: { V: 2 } } });
+    env.reset({ seed: 1 });
+    assert.equal((env.unwrapped as BdtEnv).system.V, 2);
+    const ends = [1, 2, 3].map(() => env.step(env.actionSpace.sample())[3]);
+    assert.deepEqual(ends, [false, false, true]);
+    assert.throws(() => make('BDT-small-v0', { scenario: { lyapunov: { uMin: 0.9 } } }), /lyapunov\.uMin: rule: uMin <= uMax/);
+  });
+
+  it("info level 'full' reports every per-node term; 'summary' only scalars and reputations", () => {
+    const full = raw('BDT-small-v0');
+    full.reset({ seed: 2 });
+    const [, , , , info] = full.step(uniformAction(full, 1, 0.5));
+    const gateways = info.gateways as Record<string, Float64Array>;
+    const aps = info.aps as Record<string, Float64Array>;
+    assert.deepEqual([...gateways.sideLatency!], [...full.outcome.gatewaySideLatency]);
+    assert.deepEqual([...aps.difficulty!], [...full.outcome.difficulty]);
+    assert.ok((info.queues as Record<string, Float64Array>).nextH instanceof Float64Array);
+    const summary = raw('BDT-small-v0', { infoLevel: 'summary' });
+    summary.reset({ seed: 2 });
+    const [, , , , brief] = summary.step(uniformAction(summary, 1, 0.5));
+    assert.equal(brief.gateways, undefined);
+    assert.deepEqual(brief.reputation, info.reputation);
+    assert.equal(brief.latency, info.latency);
+  });
+});

@@ -1,0 +1,117 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
+
+const readConfig = (name: string): ScenarioInput => JSON.parse(readFileSync(new URL(`../../configs/${name}.json`, import.meta.url), 'utf8'));
+
+function tiny(): ScenarioInput {
+  return {
+    name: 'tiny',
+    slots: 5,
+    topology: { kind: 'explicit', a: [[1, 0], [0, 1], [0, 1]], b: [[1], [1]] },
+    dnns: { two: { unitFlops: [100, 300], outputBits: [800, 400, 80] } },
+    devices: { dnn: 'two', arrivals: { kind: 'poisson', rate: 2 } },
+    gateways: { freq: 1e9, flopsPerCycle: 4, kappa: 1e-27, txPower: 0.2, bandwidth: 1e6, energyBudget: { kind: 'constant', joules: 1 } },
+    aps: { maxFreq: 3e9, flopsPerCycle: 16, kappa: 1e-27, energyBudget: { kind: 'uniform', min: 1, max: 2 } },
+    channel: { distance: [100, 1000] },
+    reputation: { scale: 1e3 },
+    consensus: { alpha: 2, beta: 0.5, puzzleCycles: 1e8 },
+    lyapunov: { V: 10, uMin: 0.3, uMax: 0.7 },
+  };
+}
+
+/** The message of the ScenarioError thrown by parsing `input`. */
+function failure(input: unknown): string {
+  try {
+    parseScenario(input);
+  } catch (error) {
+    assert.ok(error instanceof ScenarioError, `expected ScenarioError, got ${String(error)}`);
+    return error.message;
+  }
+  assert.fail('scenario was accepted');
+}
+
+describe('bdt scenario: validation', () => {
+  it('accepts the shipped configs', () => {
+    for (const name of ['small', 'default', 'large']) parseScenario(readConfig(name));
+  });
+
+  it('negative frequency: path, rule, value', () => {
+    const message = failure(mergeDeep(tiny(), { gateways: { freq: [1e9, -5] } }));
+    assert.match(message, /at gateways\.freq\[1\]: Too small: expected number to be >0 \(value: -5\)/);
+  });
+
+  it('device with no gateway', () => {
+    const message = failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 0], [0, 1]] } }));
+    assert.match(message, /at topology\.a\[1\]: rule: device 1 is served by exactly one gateway .*device with no gateway.*\(value: \[0,0\]\)/);
+  });
+
+  it('U^min > U^max', () => {
+    assert.match(failure(mergeDeep(tiny(), { lyapunov: { uMin: 0.8 } })), /at lyapunov\.uMin: rule: uMin <= uMax; got uMin 0\.8 > uMax 0\.7 \(value: 0\.8\)/);
+  });
+
+  it('unknown DNN, listing the known ones', () => {
+    assert.match(failure(mergeDeep(tiny(), { devices: { dnn: ['two', 'resnet-9000', 'two'] } })), /at devices\.dnn\[1\]: rule: a built-in or custom DNN name; unknown DNN "resnet-9000" \(known: .*alexnet.*two\)/);
+  });
+
+  it('wrong matrix and array sizes', () => {
+    assert.match(failure(mergeDeep(tiny(), { topology: { b: [[1]] } })), /at topology\.b: rule: b has one row per gateway, M = 2/);
+    assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 1, 0], [0, 1]] } })), /at topology\.a\[1\]: rule: every row of a has M = 2 columns/);
+    assert.match(failure(mergeDeep(tiny(), { aps: { maxFreq: [1e9, 2e9] } })), /at aps\.maxFreq: rule: one entry per AP \(1\); got 2/);
+    assert.match(failure(mergeDeep(tiny(), { dnns: { two: { outputBits: [1, 2] } } })), /at dnns\.two\.outputBits: rule: outputBits has L \+ 1 = 3 entries/);
+  });
+
+  it('unknown keys are rejected, not ignored', () => {
+    assert.match(failure(mergeDeep(tiny(), { gateways: { frequency: 1e9 } })), /at gateways: Unrecognized key: "frequency"/);
+  });
+
+  it('a kind change in an override replaces the old fields', () => {
+    const merged = mergeDeep(tiny(), { devices: { arrivals: { kind: 'uniform', min: 1, max: 3 } } }) as ScenarioInput;
+    assert.deepEqual(parseScenario(merged).devices.arrivals, { kind: 'uniform', min: 1, max: 3 });
+  });
+});
+
+describe('bdt scenario: compile', () => {
+  it('flattens topology and profiles into prefix sums', () => {
+    const s = compileScenario(parseScenario(tiny()));
+    assert.deepEqual([s.N, s.M, s.J], [3, 2, 1]);
+    assert.deepEqual([...s.gatewayOf], [0, 1, 1]);
+    assert.deepEqual([...s.apOf], [0, 0]);
+    assert.deepEqual([...s.unitCount], [2, 2, 2]);
+    assert.deepEqual([...s.unitOffset], [0, 3, 6, 9]);
+    assert.deepEqual([...s.cumFlops.subarray(0, 3)], [0, 100, 400]);
+    assert.deepEqual([...s.outputBits.subarray(3, 6)], [800, 400, 80]);
+    assert.equal(s.reward.mode, 'dpp');
+  });
+
+  it('path loss 128.1 + 37.6 log10(d/km) dB and N0 from dBm/Hz', () => {
+    const s = compileScenario(parseScenario(tiny()));
+    assert.ok(Math.abs(10 * Math.log10(s.meanGain[1]!) + 128.1) < 1e-9, 'at 1 km the loss is 128.1 dB');
+    assert.ok(Math.abs(10 * Math.log10(meanGainAt(100)) + 128.1 - 37.6) < 1e-9, 'at 100 m it is 90.5 dB');
+    assert.ok(Math.abs(s.noisePsd / (10 ** -17.4 / 1000) - 1) < 1e-12);
+  });
+
+  it('random topologies cover every gateway and AP and depend only on the seed', () => {
+    const large = compileScenario(parseScenario(readConfig('large')));
+    assert.ok(large.N >= 100 && large.M >= 20 && large.J >= 5);
+    for (let m = 0; m < large.M; m++) assert.ok(large.gatewayOf.includes(m), `gateway ${m} has a device`);
+    for (let j = 0; j < large.J; j++) assert.ok(large.apOf.includes(j), `AP ${j} has a gateway`);
+    const again = compileScenario(parseScenario(readConfig('large')));
+    assert.deepEqual(again.gatewayOf, large.gatewayOf);
+    assert.deepEqual(again.distance, large.distance);
+  });
+
+  it('small.json is small enough to brute-force the partition', () => {
+    const small = compileScenario(parseScenario(readConfig('small')));
+    const size = small.unitCount.reduce((p, l) => p * l, 1);
+    assert.ok(size <= 5000, `product of L_n = ${size}`);
+    assert.deepEqual([small.M, small.J], [2, 2]);
+  });
+});
+
+describe('bdt scenario: JSON Schema', () => {
+  it('configs/scenario.schema.json is up to date (regenerate: bdt-gym scenario-schema --out configs/scenario.schema.json)', () => {
+    const committed = readFileSync(new URL('../../configs/scenario.schema.json', import.meta.url), 'utf8');
+    assert.equal(committed, scenarioJsonSchemaText());
+  });
+});

@@ -62,6 +62,14 @@ export { FlattenObservation } from './wrappers/flatten-observation.ts';
 export { ClipAction } from './wrappers/clip-action.ts';
 export { RescaleAction } from './wrappers/rescale-action.ts';
 
+// Vector envs
+export { SyncVectorEnv } from './vector/sync-vector-env.ts';
+export type { SyncVectorEnvOptions } from './vector/sync-vector-env.ts';
+export type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult, AutoresetMode } from './vector/vector-env.ts';
+export { batchSpace, createBatch, readBatchItem, writeBatchItem, copyBatch } from './vector/batch.ts';
+export type { Batched, BatchedActions } from './vector/batch.ts';
+export { addInfo } from './vector/infos.ts';
+
 // Checks
 export { checkEnv } from './env-checker.ts';
 export type { CheckEnvOptions } from './env-checker.ts';
@@ -69,3 +77,6 @@ export { dataEquivalence } from './core/data-equivalence.ts';
 
 // Envs
 export { CartPoleEnv, CartPoleKwargs } from './classic-control/cartpole.ts';
+
+// The B-DT system (model, scenarios, env); DNN profiles under env/bdt/dnn
+export * from './bdt/index.ts';

@@ -1,0 +1,114 @@
+/**
+ * gymnasium.vector.SyncVectorEnv: `numEnvs` envs stepped one after another in this thread, with
+ * Gymnasium 1.x's next-step autoreset (see `AutoresetMode`).
+ *
+ * @example
+ * const envs = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make<Float32Array, number>('CartPole-v1')));
+ * let [obs] = envs.reset({ seed: 42 });            // Float32Array(4 * 4), env-major
+ * const [next, rewards, terminated, truncated, infos] = envs.step(Int32Array.of(0, 1, 1, 0));
+ */
+import type { Env, Info } from '../core/env.ts';
+import { GymError } from '../core/errors.ts';
+import type { Space } from '../spaces/space.ts';
+import { batchSpace, checkBatchLength, copyBatch, createBatch, readBatchItem, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
+import { addInfo } from './infos.ts';
+import { vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
+
+export interface SyncVectorEnvOptions {
+  /** Return a fresh observation batch each call (default) rather than the internal buffer. */
+  copy?: boolean;
+  autoresetMode?: AutoresetMode;
+}
+
+export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Batched<Obs>, BatchedActions<Act>> {
+  readonly envs: ReadonlyArray<Env<Obs, Act>>;
+  readonly numEnvs: number;
+  readonly singleObservationSpace: Space<Obs>;
+  readonly singleActionSpace: Space<Act>;
+  readonly observationSpace: Space<Batched<Obs>>;
+  readonly actionSpace: Space<BatchedActions<Act>>;
+  readonly autoresetMode: AutoresetMode;
+  private readonly copy: boolean;
+  private readonly observations: Batched<Obs>;
+  /** Which envs reset on the next step (they ended on the last one). */
+  private readonly autoresetEnvs: Uint8Array;
+  private closed = false;
+
+  /** @param envFns one factory per env (as Gymnasium's `env_fns`) */
+  constructor(envFns: ReadonlyArray<() => Env<Obs, Act>>, options: SyncVectorEnvOptions = {}) {
+    if (envFns.length === 0) throw new GymError('SyncVectorEnv: needs at least one env factory');
+    this.envs = envFns.map((fn) => fn());
+    this.numEnvs = this.envs.length;
+    const first = this.envs[0]!;
+    this.singleObservationSpace = first.observationSpace;
+    this.singleActionSpace = first.actionSpace;
+    this.envs.forEach((env, i) => {
+      for (const [name, a, b] of [['observation', env.observationSpace, first.observationSpace], ['action', env.actionSpace, first.actionSpace]] as const) {
+        if (JSON.stringify(a.toJSON()) !== JSON.stringify(b.toJSON())) throw new GymError(`SyncVectorEnv: env ${i} has ${name} space ${a.toString()}, env 0 has ${b.toString()}`);
+      }
+    });
+    this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Space<Batched<Obs>>;
+    this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs) as Space<BatchedActions<Act>>;
+    this.autoresetMode = options.autoresetMode ?? 'next-step';
+    this.copy = options.copy ?? true;
+    this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as Batched<Obs>;
+    this.autoresetEnvs = new Uint8Array(this.numEnvs);
+  }
+
+  reset(args: VectorResetArgs = {}): VectorResetResult<Batched<Obs>> {
+    const seeds = vectorSeeds(args.seed, this.numEnvs, 'SyncVectorEnv');
+    const infos: Info = {};
+    for (let i = 0; i < this.numEnvs; i++) {
+      const resetArgs = { ...(seeds[i] === undefined ? {} : { seed: seeds[i]! }), ...(args.options ? { options: args.options } : {}) };
+      const [obs, info] = this.envs[i]!.reset(resetArgs);
+      writeBatchItem(this.singleObservationSpace, this.observations, i, obs);
+      addInfo(infos, info, i, this.numEnvs);
+    }
+    this.autoresetEnvs.fill(0);
+    return [this.copy ? copyBatch(this.observations) : this.observations, infos];
+  }
+
+  /** One action per env (batched, see `batch.ts`); envs that ended last step reset instead. */
+  step(actions: BatchedActions<Act>): VectorStepResult<Batched<Obs>> {
+    const rewards = new Float64Array(this.numEnvs);
+    const terminated = new Uint8Array(this.numEnvs);
+    const truncated = new Uint8Array(this.numEnvs);
+    const infos: Info = {};
+    checkBatchLength(this.singleActionSpace, actions, this.numEnvs, 'SyncVectorEnv.step');
+    for (let i = 0; i < this.numEnvs; i++) {
+      const env = this.envs[i]!;
+      let obs: Obs;
+      let info: Info;
+      if (this.autoresetEnvs[i]) {
+        [obs, info] = env.reset();
+      } else {
+        let result;
+        try {
+          result = env.step(readBatchItem(this.singleActionSpace, actions, i) as Act);
+        } catch (error) {
+          if (error instanceof Error) error.message = `SyncVectorEnv env ${i}: ${error.message}`;
+          throw error;
+        }
+        obs = result[0];
+        rewards[i] = result[1];
+        terminated[i] = result[2] ? 1 : 0;
+        truncated[i] = result[3] ? 1 : 0;
+        info = result[4];
+      }
+      writeBatchItem(this.singleObservationSpace, this.observations, i, obs);
+      addInfo(infos, info, i, this.numEnvs);
+      this.autoresetEnvs[i] = terminated[i]! | truncated[i]!;
+    }
+    return [this.copy ? copyBatch(this.observations) : this.observations, rewards, terminated, truncated, infos];
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const env of this.envs) env.close();
+  }
+
+  toString(): string {
+    return `SyncVectorEnv(${this.envs[0]?.spec?.id ?? this.envs[0]?.toString()}, numEnvs=${this.numEnvs})`;
+  }
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { Box, CartPoleEnv, Dict, Discrete, Env, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+
+/** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
+class CountingEnv extends Env<Float32Array, number> {
+  observationSpace = new Box(0, 100, { shape: [2] });
+  actionSpace = new Discrete(3);
+  actions: number[] = [];
+  private t = 0;
+  private resets = 0;
+  constructor(private readonly length: number) {
+    super();
+  }
+  reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+    this.seedStreams(args.seed);
+    this.t = 0;
+    this.resets++;
+    return [Float32Array.of(0, this.resets), { seed: args.seed ?? -1 }];
+  }
+  step(action: number): StepResult<Float32Array> {
+    this.actions.push(action);
+    this.t++;
+    return [Float32Array.of(this.t, this.resets), this.t, this.t >= this.length, false, this.t === 1 ? { first: true } : {}];
+  }
+}
+
+describe('SyncVectorEnv', () => {
+  it('batches observations env-major and seeds env i with seed + i', () => {
+    const envs = new SyncVectorEnv([() => new CountingEnv(2), () => new CountingEnv(3)]);
+    assert.equal(envs.numEnvs, 2);
+    assert.equal(envs.observationSpace.toString(), 'Box(0, 100, [2, 2], float32)');
+    assert.equal(envs.actionSpace.toString(), 'MultiDiscrete([3, 3])');
+    const [obs, infos] = envs.reset({ seed: 10 });
+    assert.deepEqual(Array.from(obs), [0, 1, 0, 1]);
+    assert.deepEqual(Array.from(infos['seed'] as Float64Array), [10, 11]);
+    assert.deepEqual(Array.from(infos['_seed'] as Uint8Array), [1, 1]);
+  });
+
+  it('autoresets on the next step (Gymnasium 1.x): reset obs, reward 0, action ignored', () => {
+    const a = new CountingEnv(2);
+    const b = new CountingEnv(3);
+    const envs = new SyncVectorEnv([() => a, () => b]);
+    envs.reset({ seed: 0 });
+    let r = envs.step([1, 2]);
+    assert.deepEqual(Array.from(r[0]), [1, 1, 1, 1]);
+    assert.deepEqual(Array.from(r[1]), [1, 1]);
+    assert.deepEqual(Array.from(r[4]['_first'] as Uint8Array), [1, 1]);
+    assert.deepEqual(Array.from(r[4]['first'] as Uint8Array), [1, 1]);
+    r = envs.step([0, 0]);
+    assert.deepEqual(Array.from(r[2]), [1, 0], 'env 0 terminates');
+    r = envs.step([2, 1]);
+    // env 0 resets instead of stepping; env 1 terminates.
+    assert.deepEqual(Array.from(r[0]), [0, 2, 3, 1]);
+    assert.deepEqual(Array.from(r[1]), [0, 3]);
+    assert.deepEqual(Array.from(r[2]), [0, 1]);
+    assert.deepEqual(Array.from(r[4]['_seed'] as Uint8Array), [1, 0]);
+    assert.deepEqual(a.actions, [1, 0], 'the action at the autoreset step is ignored');
+    r = envs.step([1, 1]);
+    assert.deepEqual(Array.from(r[0]), [1, 2, 0, 2]);
+    assert.deepEqual(a.actions, [1, 0, 1]);
+  });
+
+  it('collects RecordEpisodeStatistics infos with nested masks', () => {
+    const envs = new SyncVectorEnv([2, 4].map((n) => () => new RecordEpisodeStatistics(new CountingEnv(n))));
+    envs.reset({ seed: 1 });
+    envs.step([0, 0]);
+    const [, , , , infos] = envs.step([0, 0]);
+    const episode = infos['episode'] as { r: Float64Array; l: Float64Array; _r: Uint8Array };
+    assert.deepEqual(Array.from(infos['_episode'] as Uint8Array), [1, 0]);
+    assert.deepEqual(Array.from(episode.r), [3, 0]);
+    assert.deepEqual(Array.from(episode.l), [2, 0]);
+    assert.deepEqual(Array.from(episode._r), [1, 0]);
+  });
+
+  it('copies observations by default and reuses the buffer with copy: false', () => {
+    const copying = new SyncVectorEnv([() => new CountingEnv(5)]);
+    const [o1] = copying.reset();
+    const [o2] = copying.step([0]);
+    assert.notEqual(o1, o2);
+    const sharing = new SyncVectorEnv([() => new CountingEnv(5)], { copy: false });
+    const [s1] = sharing.reset();
+    const [s2] = sharing.step([0]);
+    assert.equal(s1, s2);
+  });
+
+  it('rejects a wrong number of actions and bad actions naming the env', () => {
+    const envs = new SyncVectorEnv([0, 1].map(() => () => make<Float32Array, number>('CartPole-v1')));
+    envs.reset({ seed: 0 });
+    assert.throws(() => envs.step([0]), /expected a batch of 2 actions for Discrete\(2\)/);
+    assert.throws(() => envs.step([0, 7]), /SyncVectorEnv env 1: CartPoleEnv.step: action 7 is not in the action space Discrete\(2\)/);
+  });
+
+  it('matches single CartPole envs stepped by hand', () => {
+    const envs = new SyncVectorEnv([0, 1, 2].map(() => () => new CartPoleEnv()));
+    const singles = [0, 1, 2].map(() => new CartPoleEnv());
+    let [obs] = envs.reset({ seed: 5 });
+    singles.forEach((e, i) => assert.deepEqual(Array.from(e.reset({ seed: 5 + i })[0]), Array.from(obs.subarray(4 * i, 4 * i + 4))));
+    for (let t = 0; t < 6; t++) {
+      const actions = Int32Array.of(t % 2, 1, 0); // few enough steps that no episode ends
+      [obs] = envs.step(actions);
+      singles.forEach((e, i) => assert.deepEqual(Array.from(e.step(actions[i]!)[0]), Array.from(obs.subarray(4 * i, 4 * i + 4))));
+    }
+  });
+
+  it('batches Dict spaces per key', () => {
+    const space = batchSpace(new Dict({ a: new Discrete(2), b: new Box(0, 1, { shape: [3] }) }), 4);
+    assert.equal(space.toString(), 'Dict(a: MultiDiscrete([2, 2, 2, 2]), b: Box(0, 1, [4, 3], float32))');
+    const sample = space.sample() as { a: Int32Array; b: Float32Array };
+    assert.equal(sample.a.length, 4);
+    assert.equal(sample.b.length, 12);
+  });
+});

@@ -190,7 +190,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     else r = -chargedLatency;
     r -= reward.energyPenalty * excess;
 
-    const info = this.info(out, latencyCapped, excess, lyapunovBefore, lyapunovAfter, H, G);
+    const info = this.info(out, chargedLatency, latencyCapped, excess, lyapunovBefore, lyapunovAfter, H, G);
     this.lastReputation.set(out.reputation);
     this.t++;
     const truncated = this.t >= system.slots;
@@ -200,10 +200,11 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     return [obs, r, false, truncated, info];
   }
 
-  private info(out: SlotOutcome, latencyCapped: boolean, energyExcess: number, lyapunovBefore: number, lyapunovAfter: number, H?: Float64Array, G?: Float64Array): Info {
+  private info(out: SlotOutcome, chargedLatency: number, latencyCapped: boolean, energyExcess: number, lyapunovBefore: number, lyapunovAfter: number, H?: Float64Array, G?: Float64Array): Info {
     const info: Info = {
       slot: this.t,
       latency: out.latency,
+      chargedLatency,
       inferenceLatency: out.inferenceLatency,
       blockTime: out.blockTime,
       latencyCapped,

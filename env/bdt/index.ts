@@ -1,4 +1,9 @@
-/** The B-DT system: compiled form, model equations, slot evaluation. */
+/**
+ * The B-DT system: compiled form, model equations (one file per concept), slot evaluation,
+ * scenarios, exogenous processes and the env.
+ *
+ * @module
+ */
 export type * from './system.ts';
 export * from './topology.ts';
 export * from './latency.ts';
@@ -8,3 +13,13 @@ export * from './consensus.ts';
 export * from './queues.ts';
 export * from './decision.ts';
 export * from './slot.ts';
+export * from './slot-state.ts';
+export * from './arrivals.ts';
+export * from './channel.ts';
+export * from './budgets.ts';
+export * from './exogenous.ts';
+export * from './action.ts';
+export * from './observation.ts';
+export * from './bdt-env.ts';
+export * from './episode-metrics.ts';
+export * from './scenario/index.ts';

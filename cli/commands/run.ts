@@ -1,0 +1,114 @@
+/**
+ * `bdt-gym run`: one episode of a B-DT env with an agent, printing the episode summary.
+ *
+ *   bdt-gym run --env BDT-v0 --agent random --seed 1 --slots 100 --json
+ *   bdt-gym run --scenario configs/small.json --agent random
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { make, type Env } from '../../env/index.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
+import { EpisodeMetrics, type EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
+import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { CliError } from '../errors.ts';
+
+interface RunOptions {
+  env?: string;
+  scenario?: string;
+  agent: string;
+  seed: string;
+  slots?: string;
+  json?: boolean;
+}
+
+/** A positive or non-negative integer option, or a CliError naming it. */
+function integerOption(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** The parsed JSON of a scenario file, or a CliError saying why not. */
+export function readScenarioFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`--scenario ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--scenario ${file}: not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The env named by `--env` or built from `--scenario`, with `--slots` applied. */
+export function openEnv(options: { env?: string | undefined; scenario?: string | undefined; slots?: number | undefined }): Env<BdtObservation, BdtAction> {
+  if ((options.env === undefined) === (options.scenario === undefined)) throw new CliError('give exactly one of --env <id> and --scenario <file>');
+  const override = options.slots === undefined ? {} : { slots: options.slots };
+  try {
+    if (options.scenario !== undefined) {
+      return new BdtEnv({ scenario: mergeDeep(readScenarioFile(options.scenario), override) });
+    }
+    return make<BdtObservation, BdtAction>(options.env!, { scenario: override });
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new CliError(options.scenario ? error.message.replace(/^invalid scenario/, `invalid scenario ${options.scenario}`) : error.message);
+    throw error;
+  }
+}
+
+/** Runs one episode with uniformly random actions drawn from the action space seeded with `seed`. */
+export function runRandomEpisode(env: Env<BdtObservation, BdtAction>, seed: number): EpisodeSummary {
+  const raw = env.unwrapped as BdtEnv;
+  const metrics = new EpisodeMetrics(raw.system);
+  env.actionSpace.seed(seed);
+  env.reset({ seed });
+  for (;;) {
+    const [, reward, terminated, truncated, info] = env.step(env.actionSpace.sample());
+    metrics.add(reward, info);
+    if (terminated || truncated) return metrics.summary();
+  }
+}
+
+const AGENTS = ['random'] as const;
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run one episode of a B-DT env with an agent and print the episode summary')
+    .option('--env <id>', 'registered env id (BDT-small-v0, BDT-v0, BDT-large-v0)')
+    .option('--scenario <file>', 'scenario JSON file (instead of --env)')
+    .option('--agent <name>', `agent (${AGENTS.join(', ')})`, 'random')
+    .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
+    .option('--slots <n>', "episode length T in slots (default: the scenario's)")
+    .option('--json', 'print the summary as one JSON object')
+    .action((options: RunOptions) => {
+      const seed = integerOption('seed', options.seed, 0);
+      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      if (!(AGENTS as readonly string[]).includes(options.agent)) throw new CliError(`--agent: unknown agent ${JSON.stringify(options.agent)} (available: ${AGENTS.join(', ')})`);
+      const env = openEnv({ env: options.env, scenario: options.scenario, slots });
+      const summary = runRandomEpisode(env, seed);
+      const system = (env.unwrapped as BdtEnv).system;
+      const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...summary };
+      if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else process.stdout.write(formatSummary(result));
+      env.close();
+    });
+}
+
+function formatSummary(result: Record<string, unknown> & EpisodeSummary): string {
+  const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
+  return [
+    `${result.env} (${result.scenario}), agent ${result.agent}, seed ${result.seed}, ${result.slots} slots`,
+    `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
+    `  mean reward       ${result.meanReward.toFixed(4)}`,
+    `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,
+    `  energy violations ${result.energyViolations} (excess ${result.energyExcess.toFixed(2)} J)`,
+    `  mean backlog      ${result.meanBacklog.toFixed(3)}`,
+    '',
+  ].join('\n');
+}

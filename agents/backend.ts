@@ -1,0 +1,62 @@
+/**
+ * TensorFlow.js backend choice. The fastest available wins: tfjs-node (`tensorflow`, native
+ * libtensorflow) when the optional package is installed, else WebAssembly (`wasm`, XNNPACK with
+ * SIMD), else the pure-JS `cpu` backend. `preferred` forces one and fails if it cannot start.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Backends this package knows how to start, fastest first. */
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** Whether `name` is one of {@link BACKENDS}. */
+export function isBackendName(name: string): name is BackendName {
+  return (BACKENDS as readonly string[]).includes(name);
+}
+
+/** Registers `name`'s kernels (dynamic import, so a missing optional package is not fatal). */
+async function registerBackend(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'tensorflow':
+      // Optional dependency; its package name is kept in a variable so bundlers and the
+      // typechecker do not require it to be installed.
+      await import(/* @vite-ignore */ ['@tensorflow', 'tfjs-node'].join('/'));
+      return;
+    case 'wasm':
+      // In Node the .wasm binaries load from the package's own dist/ folder: no setWasmPaths needed.
+      await import('@tensorflow/tfjs-backend-wasm');
+      return;
+    case 'cpu':
+      return; // bundled with @tensorflow/tfjs
+  }
+}
+
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    await registerBackend(name);
+    if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') returned false`;
+    await tf.ready();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Start a backend and return its name. Without `preferred`, tries {@link BACKENDS} in order and
+ * takes the first that starts; with it, starts exactly that one or throws saying why not.
+ */
+export async function initBackend(preferred?: BackendName): Promise<BackendName> {
+  if (preferred !== undefined) {
+    if (tf.getBackend() === preferred) return preferred;
+    const failure = await tryBackend(preferred);
+    if (failure !== undefined) throw new Error(`TensorFlow.js backend '${preferred}' is unavailable: ${failure}`);
+    return preferred;
+  }
+  const current = tf.getBackend();
+  if (current !== undefined && isBackendName(current) && current !== 'cpu') return current;
+  for (const name of BACKENDS) {
+    if ((await tryBackend(name)) === undefined) return name;
+  }
+  throw new Error('no TensorFlow.js backend could start (tried tensorflow, wasm, cpu)');
+}

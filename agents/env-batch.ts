@@ -1,0 +1,125 @@
+/**
+ * The learners' view of a SyncVectorEnv (Gymnasium 1.x next-step autoreset): per-env actions in,
+ * flat observation rows out, plus which step was an autoreset. After an episode ends in env e,
+ * the next step ignores e's action and resets it, returning the reset observation with reward 0;
+ * `autoreset[e]` flags that step so learners can drop the transition.
+ *
+ * Also keeps episode statistics (as RecordEpisodeStatistics), over real steps only.
+ */
+import type { Env } from '../env/core/env.ts';
+import { Box } from '../env/spaces/box.ts';
+import { createBatch, readBatchItem, writeBatchItem } from '../env/vector/batch.ts';
+import { SyncVectorEnv } from '../env/vector/sync-vector-env.ts';
+import type { ObservationEncoder } from './nn/observation-encoder.ts';
+
+/** A finished episode: return, length (steps) and which env it ran in. */
+export interface EpisodeRecord {
+  readonly r: number;
+  readonly l: number;
+  readonly env: number;
+}
+
+export class EnvBatch {
+  readonly vectorEnv: SyncVectorEnv<unknown, unknown>;
+  readonly numEnvs: number;
+  /** Raw flattened observations `[E, dim]` after the last reset or step. */
+  readonly obs: Float32Array;
+  /** Rewards of the last step `[E]`. */
+  readonly rewards: Float32Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  /** 1 where the last step was an autoreset (the action was ignored). */
+  readonly autoreset: Uint8Array;
+  /** 1 where the next step will be an autoreset (the episode just ended). */
+  readonly needsReset: Uint8Array;
+  /** Episodes that finished during the last step. */
+  readonly finished: EpisodeRecord[] = [];
+  private readonly actionBatch: unknown;
+  /** Box observations are batched as flat env-major rows already: copied in one go. */
+  private readonly flatBoxObs: boolean;
+  private readonly episodeReturn: Float64Array;
+  private readonly episodeLength: Int32Array;
+
+  constructor(
+    envFns: ReadonlyArray<() => Env<unknown, unknown>>,
+    readonly encoder: ObservationEncoder,
+  ) {
+    this.vectorEnv = new SyncVectorEnv(envFns, { copy: false });
+    this.numEnvs = this.vectorEnv.numEnvs;
+    this.obs = new Float32Array(this.numEnvs * encoder.dim);
+    this.rewards = new Float32Array(this.numEnvs);
+    this.terminated = new Uint8Array(this.numEnvs);
+    this.truncated = new Uint8Array(this.numEnvs);
+    this.autoreset = new Uint8Array(this.numEnvs);
+    this.needsReset = new Uint8Array(this.numEnvs);
+    this.episodeReturn = new Float64Array(this.numEnvs);
+    this.episodeLength = new Int32Array(this.numEnvs);
+    this.actionBatch = createBatch(this.vectorEnv.singleActionSpace, this.numEnvs);
+    const space = this.vectorEnv.singleObservationSpace;
+    this.flatBoxObs = space instanceof Box && space.size === encoder.dim;
+  }
+
+  get singleObservationSpace(): Env['observationSpace'] {
+    return this.vectorEnv.singleObservationSpace;
+  }
+
+  get singleActionSpace(): Env['actionSpace'] {
+    return this.vectorEnv.singleActionSpace;
+  }
+
+  private readObservations(batch: unknown): void {
+    if (this.flatBoxObs) {
+      this.obs.set(batch as Float32Array | Float64Array);
+      return;
+    }
+    const space = this.vectorEnv.singleObservationSpace;
+    for (let e = 0; e < this.numEnvs; e++) this.encoder.flattenInto(readBatchItem(space, batch, e), this.obs, e);
+  }
+
+  /** Reset every env, env e with seed `seed + e` (gymnasium's vector seeding). */
+  reset(seed: number | undefined): void {
+    const [obs] = this.vectorEnv.reset(seed === undefined ? {} : { seed });
+    this.readObservations(obs);
+    this.rewards.fill(0);
+    this.terminated.fill(0);
+    this.truncated.fill(0);
+    this.autoreset.fill(0);
+    this.needsReset.fill(0);
+    this.episodeReturn.fill(0);
+    this.episodeLength.fill(0);
+    this.finished.length = 0;
+  }
+
+  /** Step every env with its action (`actions[e]`, ignored for envs being autoreset). */
+  step(actions: ArrayLike<unknown>): void {
+    this.finished.length = 0;
+    const space = this.vectorEnv.singleActionSpace;
+    for (let e = 0; e < this.numEnvs; e++) writeBatchItem(space, this.actionBatch, e, actions[e]);
+    const [obs, rewards, terminated, truncated] = this.vectorEnv.step(this.actionBatch as never);
+    this.readObservations(obs);
+    for (let e = 0; e < this.numEnvs; e++) {
+      const reward = rewards[e]!;
+      if (!Number.isFinite(reward)) throw new Error(`env ${e} returned reward ${reward}; rewards must be finite`);
+      this.rewards[e] = reward;
+      this.terminated[e] = terminated[e]!;
+      this.truncated[e] = truncated[e]!;
+      this.autoreset[e] = this.needsReset[e]!;
+      if (this.autoreset[e]) {
+        this.needsReset[e] = 0;
+        continue;
+      }
+      this.episodeReturn[e]! += reward;
+      this.episodeLength[e]! += 1;
+      if (terminated[e] || truncated[e]) {
+        this.needsReset[e] = 1;
+        this.finished.push({ r: this.episodeReturn[e]!, l: this.episodeLength[e]!, env: e });
+        this.episodeReturn[e] = 0;
+        this.episodeLength[e] = 0;
+      }
+    }
+  }
+
+  close(): void {
+    this.vectorEnv.close();
+  }
+}

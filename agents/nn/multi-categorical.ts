@@ -1,0 +1,112 @@
+/**
+ * Independent categorical distributions, one per discrete action dimension (a Discrete space is
+ * one dimension, a MultiDiscrete(nvec) is `nvec.length`), parameterised by concatenated logits.
+ * Log-probability and entropy are sums over dimensions.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../env/core/rng.ts';
+
+/** Logit given to padding entries so they get probability 0 without NaN. */
+const PAD_LOGIT = -1e9;
+
+export class MultiCategorical {
+  /** Number of choices per dimension. */
+  readonly nvec: Int32Array;
+  /** Start of dimension d's logits; length D + 1. */
+  readonly offsets: Int32Array;
+  /** Total logits, sum of nvec. */
+  readonly logitDim: number;
+  /** Largest dimension size (dimensions are padded to it in the batched tensor form). */
+  readonly maxN: number;
+  /** Column gather map from `[logits | pad]` to the padded `[D, maxN]` layout; undefined if no padding is needed. */
+  private readonly padIndex: Int32Array | undefined;
+
+  constructor(nvec: ArrayLike<number>) {
+    this.nvec = Int32Array.from(nvec);
+    if (this.nvec.length === 0) throw new Error('MultiCategorical needs at least one dimension');
+    this.nvec.forEach((n, d) => {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`MultiCategorical: dimension ${d} has ${n} choices; need an integer >= 1`);
+    });
+    this.offsets = new Int32Array(this.nvec.length + 1);
+    for (let d = 0; d < this.nvec.length; d++) this.offsets[d + 1] = this.offsets[d]! + this.nvec[d]!;
+    this.logitDim = this.offsets[this.nvec.length]!;
+    this.maxN = Math.max(...this.nvec);
+    if (this.maxN * this.nvec.length !== this.logitDim) {
+      const index = new Int32Array(this.nvec.length * this.maxN);
+      for (let d = 0; d < this.nvec.length; d++) {
+        for (let k = 0; k < this.maxN; k++) index[d * this.maxN + k] = k < this.nvec[d]! ? this.offsets[d]! + k : this.logitDim;
+      }
+      this.padIndex = index;
+    }
+  }
+
+  get dims(): number {
+    return this.nvec.length;
+  }
+
+  /** Per-dimension log-softmax as `[B, D, maxN]` (padding entries ~ -1e9). Inside tf.tidy. */
+  private logSoftmax(logits: tf.Tensor2D): tf.Tensor3D {
+    const batch = logits.shape[0];
+    let grid: tf.Tensor2D = logits;
+    if (this.padIndex !== undefined) {
+      const padded = tf.concat([logits, tf.fill([batch, 1], PAD_LOGIT)], 1);
+      grid = tf.gather(padded, tf.tensor1d(this.padIndex, 'int32'), 1) as tf.Tensor2D;
+    }
+    return tf.logSoftmax(tf.reshape(grid, [batch, this.dims, this.maxN]) as tf.Tensor3D);
+  }
+
+  /**
+   * Joint log-probability `[B]` of `actions` (`[B, D]` int32 indices) and entropy `[B]`.
+   * Call inside tf.tidy.
+   */
+  logProbAndEntropy(logits: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
+    const logp = this.logSoftmax(logits);
+    const chosen = tf.mul(tf.oneHot(actions, this.maxN), logp);
+    const logProb = tf.sum(chosen, [1, 2]) as tf.Tensor1D;
+    const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), [1, 2])) as tf.Tensor1D;
+    return { logProb, entropy };
+  }
+
+  /**
+   * Sample (or take the argmax when `rng` is undefined) for `batch` rows of logits; row b's
+   * logits are `head[b * stride + offset ..]`. Writes indices to `out` (`[batch, D]`) and adds each
+   * row's joint log-probability to `logProb`.
+   */
+  sample(head: Float32Array, stride: number, offset: number, batch: number, rng: Rng | undefined, out: Int32Array, logProb: Float32Array): void {
+    const logits = head;
+    const D = this.dims;
+    for (let b = 0; b < batch; b++) {
+      let rowLogProb = 0;
+      for (let d = 0; d < D; d++) {
+        const start = b * stride + offset + this.offsets[d]!;
+        const n = this.nvec[d]!;
+        let max = -Infinity;
+        let argmax = 0;
+        for (let k = 0; k < n; k++) {
+          const v = logits[start + k]!;
+          if (v > max) {
+            max = v;
+            argmax = k;
+          }
+        }
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += Math.exp(logits[start + k]! - max);
+        let choice = argmax;
+        if (rng !== undefined) {
+          let u = rng() * sum;
+          choice = n - 1;
+          for (let k = 0; k < n; k++) {
+            u -= Math.exp(logits[start + k]! - max);
+            if (u < 0) {
+              choice = k;
+              break;
+            }
+          }
+        }
+        out[b * D + d] = choice;
+        rowLogProb += logits[start + choice]! - max - Math.log(sum);
+      }
+      logProb[b]! += rowLogProb;
+    }
+  }
+}

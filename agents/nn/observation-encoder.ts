@@ -1,0 +1,76 @@
+/**
+ * Observations to network inputs: flattened with env/spaces' `flatten` (Box elements, one-hots,
+ * Dict keys in order) into preallocated rows, then optionally normalised by running statistics
+ * (gymnasium's NormalizeObservation, kept here so the statistics travel with the checkpoint).
+ */
+import { flatdim, flatten } from '../../env/spaces/utils.ts';
+import type { Space } from '../../env/spaces/space.ts';
+import { RunningMeanStd } from '../../env/wrappers/running-mean-std.ts';
+
+/** Serialisable observation statistics. */
+export interface ObservationStats {
+  readonly mean: number[];
+  readonly var: number[];
+  readonly count: number;
+}
+
+/** Added to the variance before the square root (as NormalizeObservation). */
+const VARIANCE_EPSILON = 1e-8;
+
+export class ObservationEncoder {
+  readonly dim: number;
+  /** Running statistics when normalising, else undefined. */
+  readonly rms: RunningMeanStd | undefined;
+
+  constructor(
+    readonly space: Space<unknown>,
+    normalize: boolean,
+    /** Normalised values are clipped to +-clip (standard deviations). */
+    readonly clip = 10,
+  ) {
+    this.dim = flatdim(space);
+    this.rms = normalize ? new RunningMeanStd(this.dim) : undefined;
+  }
+
+  /** Flatten `obs` into row `row` of `out` (`[*, dim]`), raw (not normalised). */
+  flattenInto(obs: unknown, out: Float32Array, row: number): void {
+    flatten(this.space, obs, out.subarray(row * this.dim, (row + 1) * this.dim));
+  }
+
+  /** Normalise `rows` raw rows of `raw` into `out` (a copy when not normalising). */
+  normalize(raw: Float32Array, rows: number, out: Float32Array): Float32Array {
+    const d = this.dim;
+    if (this.rms === undefined) {
+      out.set(raw.subarray(0, rows * d));
+      return out;
+    }
+    const { mean, var: variance } = this.rms;
+    const clip = this.clip;
+    for (let k = 0; k < d; k++) {
+      const m = mean[k]!;
+      const inv = 1 / Math.sqrt(variance[k]! + VARIANCE_EPSILON);
+      for (let b = 0; b < rows; b++) {
+        const z = (raw[b * d + k]! - m) * inv;
+        out[b * d + k] = z > clip ? clip : z < -clip ? -clip : z;
+      }
+    }
+    return out;
+  }
+
+  /** The statistics (undefined when not normalising). */
+  stats(): ObservationStats | undefined {
+    if (this.rms === undefined) return undefined;
+    return { mean: Array.from(this.rms.mean), var: Array.from(this.rms.var), count: this.rms.count };
+  }
+
+  /** Restore statistics saved by {@link stats}; throws on a dimension mismatch or when not normalising. */
+  loadStats(stats: ObservationStats): void {
+    if (this.rms === undefined) throw new Error('observation statistics given, but this policy does not normalise observations');
+    if (stats.mean.length !== this.dim || stats.var.length !== this.dim) {
+      throw new Error(`observation statistics have dimension ${stats.mean.length}/${stats.var.length}, the observation space flattens to ${this.dim}`);
+    }
+    this.rms.mean.set(stats.mean);
+    this.rms.var.set(stats.var);
+    this.rms.count = stats.count;
+  }
+}

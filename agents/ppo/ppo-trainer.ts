@@ -1,0 +1,358 @@
+/**
+ * PPO training loop, following CleanRL's ppo.py / ppo_continuous_action.py: vectorised rollouts of
+ * `numSteps` steps, GAE, then `updateEpochs` epochs of shuffled minibatches of the clipped
+ * objective with global gradient-norm clipping and a linearly annealed learning rate.
+ *
+ * Gymnasium 1.x next-step autoreset: the step after an episode end only resets that env; its
+ * transition is kept in the buffer (its V(s) is the final observation's value, which bootstraps
+ * a truncated episode in GAE) but excluded from the loss.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Subject, type Observable } from 'rxjs';
+import type { Env } from '../../env/core/env.ts';
+import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
+import { EnvBatch } from '../env-batch.ts';
+import type { MetricRecord } from '../metrics.ts';
+import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
+import { shuffleInPlace } from '../nn/random.ts';
+import { computeGae } from './gae.ts';
+import type { PpoHyperparameters } from './hyperparameters.ts';
+import { normalizeAdvantages, ppoLoss } from './ppo-loss.ts';
+import { PpoPolicy } from './ppo-policy.ts';
+
+/** Counters that make a run resumable. */
+export interface PpoCounters {
+  globalStep: number;
+  iteration: number;
+  /** How many times the run was resumed (varies the env reset seeds after a resume). */
+  resumes: number;
+}
+
+export interface PpoTrainerOptions {
+  readonly hp: PpoHyperparameters;
+  /** Builds env e of the vector env (called numEnvs times). */
+  readonly makeEnv: (index: number) => Env<unknown, unknown>;
+  readonly seed: number;
+  /** A restored policy, counters and RNG (from a checkpoint) instead of fresh ones. */
+  readonly restore?: PpoRestoreState;
+}
+
+export interface PpoRestoreState {
+  readonly policy: PpoPolicy;
+  readonly counters: PpoCounters;
+  readonly rngState: object;
+  readonly optimizerState: FlatAdamState;
+}
+
+export class PpoTrainer {
+  readonly hp: PpoHyperparameters;
+  readonly policy: PpoPolicy;
+  /** Adam with global gradient-norm clipping over all policy parameters. */
+  readonly optimizer: FlatAdam;
+  readonly counters: PpoCounters;
+  rng: Rng;
+  private readonly envs: EnvBatch;
+  private readonly metricsSubject = new Subject<MetricRecord>();
+  /** Metrics as they are produced: one record per finished episode and one per update. */
+  readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
+  /** Returns of the most recent finished episodes (newest last, at most 100). */
+  readonly recentReturns: number[] = [];
+
+  // Rollout storage, time-major [T, E, ...].
+  private readonly T: number;
+  private readonly E: number;
+  private readonly bufObs: Float32Array;
+  private readonly bufDiscrete: Int32Array;
+  private readonly bufContinuous: Float32Array;
+  private readonly bufLogProb: Float32Array;
+  private readonly bufRewards: Float32Array;
+  private readonly bufValues: Float32Array;
+  private readonly bufTerminated: Uint8Array;
+  private readonly bufDones: Uint8Array;
+  private readonly bufValid: Uint8Array;
+  private readonly advantages: Float32Array;
+  private readonly returns: Float32Array;
+  // Per-step scratch.
+  private readonly obsNorm: Float32Array;
+  private readonly head: Float32Array;
+  private readonly stepValues: Float32Array;
+  private readonly stepDiscrete: Int32Array;
+  private readonly stepContinuous: Float32Array;
+  private readonly stepLogProb: Float32Array;
+  private readonly stepActions: unknown[];
+  private lastUpdateTime = 0;
+  private lastUpdateStep = 0;
+
+  constructor(options: PpoTrainerOptions) {
+    const hp = options.hp;
+    this.hp = hp;
+    const envFns = Array.from({ length: hp.numEnvs }, (_, e) => () => options.makeEnv(e));
+    const probe = options.restore === undefined ? options.makeEnv(0) : undefined;
+    this.policy =
+      options.restore?.policy ??
+      PpoPolicy.create(probe!.observationSpace, probe!.actionSpace, hp, makeRng(subSeed(options.seed, 'ppo/init')));
+    probe?.close();
+    this.envs = new EnvBatch(envFns, this.policy.encoder);
+    this.optimizer = new FlatAdam(this.policy.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
+    if (options.restore) this.optimizer.setState(options.restore.optimizerState);
+    this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, iteration: 0, resumes: 0 };
+    this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'ppo/sample'));
+
+    this.T = hp.numSteps;
+    this.E = hp.numEnvs;
+    const n = this.T * this.E;
+    const dim = this.policy.encoder.dim;
+    const D = this.policy.layout.discreteDims;
+    const C = this.policy.layout.continuousDims;
+    this.bufObs = new Float32Array(n * dim);
+    this.bufDiscrete = new Int32Array(n * D);
+    this.bufContinuous = new Float32Array(n * C);
+    this.bufLogProb = new Float32Array(n);
+    this.bufRewards = new Float32Array(n);
+    this.bufValues = new Float32Array(n);
+    this.bufTerminated = new Uint8Array(n);
+    this.bufDones = new Uint8Array(n);
+    this.bufValid = new Uint8Array(n);
+    this.advantages = new Float32Array(n);
+    this.returns = new Float32Array(n);
+    this.obsNorm = new Float32Array(this.E * dim);
+    this.head = new Float32Array(this.E * this.policy.dist.headDim);
+    this.stepValues = new Float32Array(this.E);
+    this.stepDiscrete = new Int32Array(this.E * D);
+    this.stepContinuous = new Float32Array(this.E * C);
+    this.stepLogProb = new Float32Array(this.E);
+    this.stepActions = new Array<unknown>(this.E);
+
+    // Env seeds differ after a resume so a resumed run does not replay its first episodes.
+    this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
+    this.observe();
+  }
+
+  /** Env steps per iteration (numEnvs * numSteps). */
+  get batchSize(): number {
+    return this.T * this.E;
+  }
+
+  /** Iterations for the configured `totalTimesteps`. */
+  get numIterations(): number {
+    return Math.max(1, Math.floor(this.hp.totalTimesteps / this.batchSize));
+  }
+
+  /** Update obs statistics with the latest observations and normalise them into `obsNorm`. */
+  private observe(): void {
+    this.policy.encoder.rms?.update(this.envs.obs, this.E);
+    this.policy.encoder.normalize(this.envs.obs, this.E, this.obsNorm);
+  }
+
+  /** One iteration: collect a rollout, then update the policy. */
+  iterate(): void {
+    if (this.lastUpdateTime === 0) {
+      this.lastUpdateTime = performance.now();
+      this.lastUpdateStep = this.counters.globalStep;
+    }
+    this.counters.iteration += 1;
+    const frac = Math.max(0, 1 - (this.counters.iteration - 1) / this.numIterations);
+    this.optimizer.learningRate = this.hp.annealLr ? frac * this.hp.learningRate : this.hp.learningRate;
+    const clipCoef = this.hp.annealClip ? Math.max(frac * this.hp.clipCoef, 1e-8) : this.hp.clipCoef;
+    this.collectRollout();
+    const stats = this.update(clipCoef);
+    const now = performance.now();
+    const sps = ((this.counters.globalStep - this.lastUpdateStep) * 1000) / Math.max(now - this.lastUpdateTime, 1e-3);
+    this.metricsSubject.next({
+      step: this.counters.globalStep,
+      metrics: {
+        'charts/learning_rate': this.hp.annealLr ? frac * this.hp.learningRate : this.hp.learningRate,
+        'charts/SPS': sps,
+        ...stats,
+      },
+    });
+  }
+
+  private collectRollout(): void {
+    const { T, E } = this;
+    const policy = this.policy;
+    const dim = policy.encoder.dim;
+    const D = policy.layout.discreteDims;
+    const C = policy.layout.continuousDims;
+    const logStd = policy.logStdValues();
+    for (let t = 0; t < T; t++) {
+      const row = t * E;
+      this.bufObs.set(this.obsNorm, row * dim);
+      policy.forward(this.obsNorm, E, this.head, this.stepValues);
+      policy.dist.sample(this.head, logStd, E, this.rng, this.stepDiscrete, this.stepContinuous, this.stepLogProb);
+      for (let e = 0; e < E; e++) {
+        this.bufValid[row + e] = this.envs.needsReset[e] ? 0 : 1;
+        this.stepActions[e] = policy.layout.toEnv(this.stepDiscrete, this.stepContinuous, e);
+      }
+      this.bufDiscrete.set(this.stepDiscrete, row * D);
+      this.bufContinuous.set(this.stepContinuous, row * C);
+      this.bufLogProb.set(this.stepLogProb, row);
+      this.bufValues.set(this.stepValues, row);
+
+      this.envs.step(this.stepActions);
+      this.counters.globalStep += E;
+      for (let e = 0; e < E; e++) {
+        this.bufRewards[row + e] = this.envs.rewards[e]!;
+        this.bufTerminated[row + e] = this.envs.terminated[e]!;
+        this.bufDones[row + e] = this.envs.terminated[e]! | this.envs.truncated[e]!;
+      }
+      for (const episode of this.envs.finished) {
+        this.recentReturns.push(episode.r);
+        if (this.recentReturns.length > 100) this.recentReturns.shift();
+        this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l } });
+      }
+      this.observe();
+    }
+  }
+
+  /** GAE and the minibatch epochs; returns the last minibatch's loss terms (CleanRL logs those). */
+  private update(clipCoef: number): Record<string, number> {
+    const hp = this.hp;
+    const policy = this.policy;
+    const lastValues = new Float32Array(this.E);
+    policy.value(this.obsNorm, this.E, lastValues);
+    computeGae(
+      {
+        steps: this.T,
+        envs: this.E,
+        rewards: this.bufRewards,
+        values: this.bufValues,
+        terminated: this.bufTerminated,
+        dones: this.bufDones,
+        lastValues,
+        gamma: hp.gamma,
+        lambda: hp.gaeLambda,
+      },
+      this.advantages,
+      this.returns,
+    );
+
+    // Keep only real transitions (autoreset steps carry no decision).
+    let validCount = 0;
+    for (let i = 0; i < this.bufValid.length; i++) validCount += this.bufValid[i]!;
+    const valid = new Int32Array(validCount);
+    for (let i = 0, k = 0; i < this.bufValid.length; i++) if (this.bufValid[i]) valid[k++] = i;
+
+    const dim = policy.encoder.dim;
+    const D = policy.layout.discreteDims;
+    const C = policy.layout.continuousDims;
+    const n = this.T * this.E;
+    const data = tf.tidy(() => {
+      const idx = tf.tensor1d(valid, 'int32');
+      return {
+        obs: tf.gather(tf.tensor2d(this.bufObs, [n, dim]), idx),
+        discrete: D > 0 ? tf.gather(tf.tensor2d(this.bufDiscrete, [n, D], 'int32'), idx) : undefined,
+        continuous: C > 0 ? tf.gather(tf.tensor2d(this.bufContinuous, [n, C]), idx) : undefined,
+        logProb: tf.gather(tf.tensor1d(this.bufLogProb), idx),
+        advantages: tf.gather(tf.tensor1d(this.advantages), idx),
+        returns: tf.gather(tf.tensor1d(this.returns), idx),
+        values: tf.gather(tf.tensor1d(this.bufValues), idx),
+      };
+    });
+
+    const order = Int32Array.from({ length: validCount }, (_, i) => i);
+    const minibatchSize = Math.max(1, Math.ceil(validCount / hp.numMinibatches));
+    // One minibatch holding the whole rollout: the loss is a mean, so row order does not matter
+    // and neither gathering nor re-normalising the advantages is needed per epoch.
+    const fullBatch = minibatchSize >= validCount;
+    const fullBatchAdvantages = fullBatch && hp.normAdv ? tf.tidy(() => normalizeAdvantages(data.advantages)) : undefined;
+    const variables = policy.variables;
+    const coefficients = { clipCoef, clipVloss: hp.clipVloss, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
+    let stats: tf.Tensor1D | undefined;
+    let stopped = false;
+    for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
+      if (!fullBatch) shuffleInPlace(order, this.rng);
+      for (let start = 0; start < validCount; start += minibatchSize) {
+        const mb = order.subarray(start, Math.min(start + minibatchSize, validCount));
+        stats?.dispose();
+        let kept: tf.Tensor1D | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const mbIdx = fullBatch ? undefined : tf.tensor1d(mb, 'int32');
+          const pick = <R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> => (mbIdx === undefined ? x : tf.gather(x, mbIdx));
+          const x = pick(data.obs) as tf.Tensor2D;
+          const head = policy.actor.apply(x);
+          const newValues = tf.reshape(policy.critic.apply(x), [-1]) as tf.Tensor1D;
+          const { logProb, entropy } = policy.dist.logProbAndEntropy(
+            head,
+            policy.logStd as tf.Tensor1D | undefined,
+            data.discrete ? (pick(data.discrete) as tf.Tensor2D) : undefined,
+            data.continuous ? (pick(data.continuous) as tf.Tensor2D) : undefined,
+          );
+          const rawAdv = pick(data.advantages) as tf.Tensor1D;
+          const terms = ppoLoss(
+            {
+              newLogProb: logProb,
+              oldLogProb: pick(data.logProb) as tf.Tensor1D,
+              advantages: fullBatchAdvantages ?? (hp.normAdv ? normalizeAdvantages(rawAdv) : rawAdv),
+              newValues,
+              oldValues: pick(data.values) as tf.Tensor1D,
+              returns: pick(data.returns) as tf.Tensor1D,
+              entropy,
+            },
+            coefficients,
+          );
+          kept = tf.keep(tf.stack([terms.policyLoss, terms.valueLoss, terms.entropy, terms.approxKl, terms.clipFraction]) as tf.Tensor1D);
+          return terms.loss;
+        }, variables);
+        this.optimizer.applyGradients(grads);
+        value.dispose();
+        for (const g of Object.values(grads)) g.dispose();
+        stats = kept;
+      }
+      if (hp.targetKl !== null && stats !== undefined && stats.dataSync()[3]! > hp.targetKl) stopped = true;
+    }
+    fullBatchAdvantages?.dispose();
+    const values = stats ? Array.from(stats.dataSync()) : [NaN, NaN, NaN, NaN, NaN];
+    stats?.dispose();
+    for (const t of Object.values(data)) t?.dispose();
+
+    return {
+      'losses/policy_loss': values[0]!,
+      'losses/value_loss': values[1]!,
+      'losses/entropy': values[2]!,
+      'losses/approx_kl': values[3]!,
+      'losses/clipfrac': values[4]!,
+      'losses/explained_variance': explainedVariance(this.bufValues, this.returns, valid),
+    };
+  }
+
+  /** Train until `totalSteps` env steps, yielding to the event loop between iterations. */
+  async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void): Promise<void> {
+    while (this.counters.globalStep + this.batchSize <= totalSteps || this.counters.globalStep === 0) {
+      this.iterate();
+      onIteration?.(this);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  close(): void {
+    this.envs.close();
+    this.metricsSubject.complete();
+  }
+
+  dispose(): void {
+    this.close();
+    this.policy.dispose();
+  }
+}
+
+/** 1 - Var(returns - values) / Var(returns) over the valid rows (CleanRL's diagnostic). */
+function explainedVariance(values: Float32Array, returns: Float32Array, rows: Int32Array): number {
+  const n = rows.length;
+  if (n < 2) return NaN;
+  let meanR = 0;
+  let meanD = 0;
+  for (const i of rows) {
+    meanR += returns[i]!;
+    meanD += returns[i]! - values[i]!;
+  }
+  meanR /= n;
+  meanD /= n;
+  let varR = 0;
+  let varD = 0;
+  for (const i of rows) {
+    varR += (returns[i]! - meanR) ** 2;
+    varD += (returns[i]! - values[i]! - meanD) ** 2;
+  }
+  return varR === 0 ? NaN : 1 - varD / varR;
+}

@@ -1,0 +1,37 @@
+/**
+ * Messages between `AsyncVectorEnv` and its workers. Every request gets exactly one reply on
+ * the worker's port, posted before the worker raises its flag in the shared `Int32Array`, so the
+ * main thread can block on `Atomics.wait` and then read the reply with `receiveMessageOnPort`.
+ */
+import type { Info, ResetArgs } from '../env/core/env.ts';
+import type { SpaceJSON } from '../env/spaces/space.ts';
+
+/** How a worker builds its env: `make(id, kwargs, makeOptions)` after importing `imports`. */
+export interface EnvRecipe {
+  /** A registered env id. */
+  id: string;
+  /** Env keyword arguments (structured-cloneable). */
+  kwargs?: Record<string, unknown>;
+  /** `make` options. */
+  makeOptions?: { maxEpisodeSteps?: number; disableEnvChecker?: boolean };
+  /** Module URLs (e.g. `new URL('./my-env.ts', import.meta.url).href`) imported first, to register custom ids. */
+  imports?: string[];
+  /** Wrap the env in RecordEpisodeStatistics (info.episode on episode ends). */
+  recordEpisodeStatistics?: boolean;
+}
+
+export interface WorkerInit {
+  recipe: EnvRecipe;
+  /** The env's index, for error messages. */
+  index: number;
+  flags: SharedArrayBuffer;
+}
+
+export type Request = { type: 'reset'; args: ResetArgs } | { type: 'step'; action: unknown } | { type: 'close' };
+
+export type Reply =
+  | { type: 'ready'; observationSpace: SpaceJSON; actionSpace: SpaceJSON; specId: string | undefined }
+  | { type: 'reset'; obs: unknown; info: Info }
+  | { type: 'step'; obs: unknown; reward: number; terminated: boolean; truncated: boolean; info: Info }
+  | { type: 'closed' }
+  | { type: 'error'; name: string; message: string; stack: string | undefined };

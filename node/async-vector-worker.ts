@@ -1,0 +1,68 @@
+/**
+ * The worker side of `AsyncVectorEnv`: builds one env from its recipe, then answers requests
+ * (reset, step with next-step autoreset, close) on its port, raising its flag after each reply.
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { make } from '../env/registration.ts';
+import '../env/envs.ts';
+import type { Env } from '../env/core/env.ts';
+import { RecordEpisodeStatistics } from '../env/wrappers/record-episode-statistics.ts';
+import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
+
+const { recipe, index, flags, port } = workerData as WorkerInit & { port: MessagePort };
+const flag = new Int32Array(flags);
+
+function reply(message: Reply): void {
+  port.postMessage(message);
+  Atomics.store(flag, index, 1);
+  Atomics.notify(flag, index);
+}
+
+function replyError(error: unknown): void {
+  const e = error instanceof Error ? error : new Error(String(error));
+  reply({ type: 'error', name: e.name, message: e.message, stack: e.stack });
+}
+
+let env: Env;
+let autoreset = false;
+
+try {
+  for (const url of recipe.imports ?? []) await import(url);
+  env = make(recipe.id, recipe.kwargs ?? {}, recipe.makeOptions ?? {});
+  if (recipe.recordEpisodeStatistics) env = new RecordEpisodeStatistics(env);
+  reply({ type: 'ready', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), specId: env.spec?.id });
+} catch (error) {
+  replyError(error);
+}
+
+port.on('message', (request: Request) => {
+  try {
+    switch (request.type) {
+      case 'reset': {
+        const [obs, info] = env.reset(request.args);
+        autoreset = false;
+        reply({ type: 'reset', obs, info });
+        break;
+      }
+      case 'step': {
+        if (autoreset) {
+          const [obs, info] = env.reset();
+          autoreset = false;
+          reply({ type: 'step', obs, reward: 0, terminated: false, truncated: false, info });
+        } else {
+          const [obs, reward, terminated, truncated, info] = env.step(request.action);
+          autoreset = terminated || truncated;
+          reply({ type: 'step', obs, reward, terminated, truncated, info });
+        }
+        break;
+      }
+      case 'close':
+        env?.close();
+        reply({ type: 'closed' });
+        port.close();
+        break;
+    }
+  } catch (error) {
+    replyError(error);
+  }
+});

@@ -61,6 +61,7 @@ export { RunningMeanStd } from './wrappers/running-mean-std.ts';
 export { FlattenObservation } from './wrappers/flatten-observation.ts';
 export { ClipAction } from './wrappers/clip-action.ts';
 export { RescaleAction } from './wrappers/rescale-action.ts';
+export { DiscretizeAction } from './wrappers/discretize-action.ts';
 
 // Vector envs
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';

@@ -96,9 +96,11 @@ export class SlotProblem {
 
   /**
    * Prepare slot `state` with queues H(t), G(t) (`undefined`: zero queues, i.e. latency only),
-   * starting from `start` (default all-local). Pins the DTs of gateways where C4 cannot be met.
+   * starting from `start` (default all-local). With `pin` (default), the DTs of gateways where no
+   * partition meets C4 are pinned to their least-energy cut (least violation); without it
+   * (fixed-partition policies) nothing is pinned and such gateways simply break C4.
    */
-  load(state: SlotState, queues: VirtualQueues | undefined, start?: ArrayLike<number>): void {
+  load(state: SlotState, queues: VirtualQueues | undefined, start?: ArrayLike<number>, pin = true): void {
     const { system } = this;
     this.state = state;
     this.queues = queues ?? this.zeroQueues;
@@ -119,7 +121,7 @@ export class SlotProblem {
         this.partition[n] = l;
         least += this.deviceEnergy(n, l);
       }
-      if (least > state.gatewayBudget[m]!) {
+      if (pin && least > state.gatewayBudget[m]!) {
         this.forced[m] = 1;
         over.push(m);
         excess += least - state.gatewayBudget[m]!;

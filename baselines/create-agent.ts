@@ -1,0 +1,71 @@
+/**
+ * `createAgent(name, env, options)`: every policy by name, from a registry the layers above can
+ * extend (`registerAgent('ppo', ...)` from the CLI or agents/, which baselines/ must not import).
+ */
+import type { Env } from '../env/core/env.ts';
+import type { Agent } from './agent.ts';
+import { createDpraAgent } from './dpra/dpra-agent.ts';
+import { createWdpoAgent } from './wdpo.ts';
+import { WTCM_SCENARIO_OVERRIDE, createWtcmAgent } from './wtcm.ts';
+import { RandomAgent } from './reference/random.ts';
+import { createAllLocalAgent } from './reference/all-local.ts';
+import { createLatencyGreedyAgent } from './reference/latency-greedy.ts';
+import { createExhaustiveOracle } from './reference/exhaustive-oracle.ts';
+
+/** Makes an agent for `env`; `options` are the agent's own (validated by the factory). */
+export type AgentFactory = (env: Env, options: Record<string, unknown>) => Agent | Promise<Agent>;
+
+export interface AgentEntry {
+  /** One line for `--help` and error messages. */
+  readonly description: string;
+  readonly create: AgentFactory;
+  /**
+   * Scenario override the env must be created with for this agent (deep-merged into the
+   * scenario), e.g. WTCM's plain-PoW mechanism; absent when any scenario will do.
+   */
+  readonly scenarioOverride?: Record<string, unknown>;
+}
+
+/** Raised for an unknown agent name; the message lists the available ones. */
+export class UnknownAgentError extends Error {
+  constructor(name: string, available: readonly string[]) {
+    super(`unknown agent ${JSON.stringify(name)} (available: ${available.join(', ')})`);
+    this.name = 'UnknownAgentError';
+  }
+}
+
+const registry = new Map<string, AgentEntry>();
+
+/** Add (or replace) agent `name`. */
+export function registerAgent(name: string, entry: AgentEntry): void {
+  registry.set(name, entry);
+}
+
+/** Names of every registered agent, in registration order. */
+export function agentNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** The registry entry of `name`, or an {@link UnknownAgentError}. */
+export function agentEntry(name: string): AgentEntry {
+  const entry = registry.get(name);
+  if (!entry) throw new UnknownAgentError(name, agentNames());
+  return entry;
+}
+
+/** Agent `name` for `env` (async: learned agents load checkpoints). */
+export async function createAgent(name: string, env: Env, options: Record<string, unknown> = {}): Promise<Agent> {
+  return agentEntry(name).create(env, options);
+}
+
+registerAgent('dpra', { description: 'DPRA: per-slot drift-plus-penalty minimisation over partition and frequencies (the letter)', create: (_env, o) => createDpraAgent(o) });
+registerAgent('wdpo', { description: 'WDPO: DPRA without partition optimisation (fixed middle unit per DT)', create: (_env, o) => createWdpoAgent(o) });
+registerAgent('wtcm', {
+  description: 'WTCM: DPRA on plain PoW (no reputation-based difficulty)',
+  create: (_env, o) => createWtcmAgent(o),
+  scenarioOverride: WTCM_SCENARIO_OVERRIDE,
+});
+registerAgent('latency-greedy', { description: 'latency-greedy: DPRA with the queues ignored (V -> infinity)', create: (_env, o) => createLatencyGreedyAgent(o) });
+registerAgent('all-local', { description: 'all-local: l_n = L_n, optimal AP frequencies', create: () => createAllLocalAgent() });
+registerAgent('random', { description: 'random: uniformly random valid actions', create: () => new RandomAgent() });
+registerAgent('oracle', { description: 'oracle: exhaustive search over all partitions (small scenarios)', create: (_env, o) => createExhaustiveOracle(o) });

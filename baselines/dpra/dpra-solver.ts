@@ -1,0 +1,140 @@
+/**
+ * The per-slot DPRA solver: X(t) = argmin Psi(t) subject to C1-C5 (the letter's "one-shot static
+ * optimisation" after the Lyapunov transformation), with the partition searched by
+ * {@link PartitionSearch} and the frequencies by {@link ResourceAllocator}. The chosen decision is
+ * finally evaluated by env/bdt's own `evaluateSlot`, so the Psi it reports is the model's.
+ *
+ * Infeasible slots never throw: gateways where no partition meets C4 get their least-energy cut
+ * (least violation); if no partition admits a finite latency under C5 (e.g. every AP without
+ * energy) the AP budgets are ignored; both are reported in {@link SlotSolution.feasibility}.
+ */
+import type { BdtSystem, Decision, SlotState } from '../../env/bdt/system.ts';
+import type { VirtualQueues } from '../../env/bdt/queues.ts';
+import { createDecision } from '../../env/bdt/decision.ts';
+import { createSlotOutcome, evaluateSlot, type SlotOutcome } from '../../env/bdt/slot.ts';
+import { SlotProblem, type SlotFeasibility } from './slot-problem.ts';
+import { DEFAULT_DESCENT, PartitionSearch, type DescentOptions } from './partition-search.ts';
+
+/** How the solver treats the partition. */
+export type PartitionMode =
+  /** Multi-start descent (scales to BDT-large-v0). */
+  | 'descent'
+  /** Every partition (small scenarios only). */
+  | 'exhaustive'
+  /** A given partition; only the frequencies are optimised (WDPO, all-local). */
+  | 'fixed';
+
+export interface DpraSolverOptions {
+  partition: PartitionMode;
+  /** The partition for mode `fixed` (l_n in [1, L_n], length N). */
+  fixedPartition?: Int32Array;
+  /** Ignore the virtual queues (Psi = V tau: the latency-greedy policy). */
+  ignoreQueues?: boolean;
+  /** Limits of the descent. */
+  descent?: Partial<DescentOptions>;
+  /** Largest partition space `exhaustive` accepts (number of partitions). */
+  maxExhaustive?: number;
+}
+
+/** One slot's solution; the object and its arrays are reused by the next `solve`. */
+export interface SlotSolution {
+  /** The decision X(t) (physical units). */
+  readonly decision: Decision;
+  /** Every term of the slot under `decision`, by env/bdt's evaluateSlot. */
+  readonly outcome: SlotOutcome;
+  /** Psi(t) of `decision` (from `outcome`). */
+  psi: number;
+  /** True when the decision meets C2-C5 (C1-C3 hold always). */
+  feasible: boolean;
+  /** What was relaxed when the slot is infeasible. */
+  feasibility: SlotFeasibility;
+  /** Continuous sub-problems solved for this slot (search effort). */
+  solves: number;
+}
+
+/** Default cap on the exhaustive search (partitions). */
+export const MAX_EXHAUSTIVE = 2_000_000;
+
+export class DpraSolver {
+  readonly system: BdtSystem;
+  private readonly options: DpraSolverOptions;
+  private readonly descentOptions: DescentOptions;
+  private readonly problem: SlotProblem;
+  private readonly search: PartitionSearch;
+  private readonly best: Int32Array;
+  private readonly solution: SlotSolution;
+
+  constructor(system: BdtSystem, options: DpraSolverOptions) {
+    this.system = system;
+    this.options = options;
+    this.descentOptions = { ...DEFAULT_DESCENT, ...options.descent };
+    if (options.partition === 'fixed') {
+      const fixed = options.fixedPartition;
+      if (!fixed || fixed.length !== system.N) throw new RangeError(`DpraSolver: fixedPartition must have length N = ${system.N}, got ${fixed?.length ?? 'none'}`);
+      for (let n = 0; n < system.N; n++) {
+        const l = fixed[n]!;
+        if (!(Number.isInteger(l) && l >= 1 && l <= system.unitCount[n]!)) throw new RangeError(`DpraSolver: fixedPartition[${n}] = ${l}: C1 needs an integer 1 <= l_n <= L_n = ${system.unitCount[n]}`);
+      }
+    }
+    if (options.partition === 'exhaustive') {
+      let size = 1;
+      for (let n = 0; n < system.N; n++) size *= system.unitCount[n]!;
+      const cap = options.maxExhaustive ?? MAX_EXHAUSTIVE;
+      if (size > cap) throw new RangeError(`DpraSolver: exhaustive search over ${size.toExponential(3)} partitions exceeds the cap of ${cap}; use the descent search on this scenario`);
+    }
+    this.problem = new SlotProblem(system);
+    this.search = new PartitionSearch(this.problem);
+    this.best = new Int32Array(system.N);
+    this.solution = {
+      decision: createDecision(system),
+      outcome: createSlotOutcome(system),
+      psi: Infinity,
+      feasible: false,
+      feasibility: this.problem.feasibility,
+      solves: 0,
+    };
+  }
+
+  /** The decision for slot `state` with queues H(t), G(t); `warmStart` = a partition to start the descent from. */
+  solve(state: SlotState, queues: VirtualQueues, warmStart?: ArrayLike<number>): SlotSolution {
+    const { problem, options } = this;
+    const fixed = options.partition === 'fixed';
+    const objectiveQueues = options.ignoreQueues ? undefined : queues;
+    problem.load(state, objectiveQueues, undefined, !fixed);
+    let psi = this.searchPartition(warmStart);
+    if (!Number.isFinite(psi) && !this.allocationFinite()) {
+      // No partition has a finite latency under C5: drop the AP budgets (least violation).
+      problem.relaxApBudgets();
+      psi = this.searchPartition(warmStart);
+    }
+    const allocation = problem.solveAllocation();
+    const { decision, outcome } = this.solution;
+    decision.partition.set(problem.partition);
+    decision.inferenceFreq.set(allocation.inferenceFreq);
+    decision.miningFreq.set(allocation.miningFreq);
+    evaluateSlot(this.system, state, decision, queues, outcome);
+    const solution = this.solution;
+    solution.psi = outcome.psi;
+    solution.feasible = outcome.gatewayViolations === 0 && outcome.apViolations === 0 && Number.isFinite(outcome.latency);
+    solution.feasibility = problem.feasibility;
+    solution.solves = problem.solves;
+    return solution;
+  }
+
+  private allocationFinite(): boolean {
+    return Number.isFinite(this.problem.solveAllocation().latency);
+  }
+
+  /** Sets the best partition in the problem; returns its Psi (Infinity when none is feasible). */
+  private searchPartition(warmStart: ArrayLike<number> | undefined): number {
+    const { problem, options } = this;
+    switch (options.partition) {
+      case 'fixed':
+        return problem.setPartition(options.fixedPartition!);
+      case 'exhaustive':
+        return this.search.exhaustive(this.best);
+      case 'descent':
+        return this.search.descent(this.best, warmStart, this.descentOptions);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/** DPRA: the per-slot drift-plus-penalty solver and its agent. */
+export * from './resource-allocation.ts';
+export * from './slot-problem.ts';
+export * from './partition-search.ts';
+export * from './dpra-solver.ts';
+export * from './solver-agent.ts';
+export * from './dpra-agent.ts';

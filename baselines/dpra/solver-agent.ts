@@ -1,0 +1,62 @@
+/**
+ * An agent that solves each slot with a {@link DpraSolver}: DPRA itself and every baseline that is
+ * DPRA with a piece removed (WDPO, WTCM, latency-greedy, all-local, the exhaustive oracle). It acts
+ * on `context.env` (see bdt-context.ts), never on the observation alone.
+ */
+import type { Agent, ActContext } from '../agent.ts';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
+import type { BdtSystem, ConsensusMechanism } from '../../env/bdt/system.ts';
+import { bdtEnvOf } from '../bdt-context.ts';
+import { DpraSolver, type DpraSolverOptions, type SlotSolution } from './dpra-solver.ts';
+
+export interface SolverAgentConfig {
+  /** Solver options for a system (called once per system the agent meets). */
+  solverOptions(system: BdtSystem): DpraSolverOptions;
+  /** Start each slot's partition search from the previous slot's partition. */
+  warmStart: boolean;
+  /** The consensus mechanism the policy is defined for (WTCM: `pow`); others accept any. */
+  mechanism?: ConsensusMechanism;
+}
+
+export class SolverAgent implements Agent<BdtObservation, BdtAction> {
+  readonly name: string;
+  private readonly config: SolverAgentConfig;
+  private solver: DpraSolver | undefined;
+  private previous: Int32Array | undefined;
+  private hasPrevious = false;
+  /** The last slot's solution (decision, every term, feasibility, search effort); reused. */
+  lastSolution: SlotSolution | undefined;
+
+  constructor(name: string, config: SolverAgentConfig) {
+    this.name = name;
+    this.config = config;
+  }
+
+  reset(): void {
+    this.hasPrevious = false;
+  }
+
+  act(_obs: BdtObservation, context?: ActContext<BdtObservation, BdtAction>): BdtAction {
+    const env = bdtEnvOf(this.name, context);
+    const system = env.system;
+    if (this.config.mechanism !== undefined && system.mechanism !== this.config.mechanism) {
+      throw new Error(`agent ${this.name}: defined on the "${this.config.mechanism}" consensus mechanism, but the env uses "${system.mechanism}"; create the env with scenario override ${JSON.stringify(mechanismOverride(this.config.mechanism))}`);
+    }
+    if (this.solver?.system !== system) {
+      this.solver = new DpraSolver(system, this.config.solverOptions(system));
+      this.previous = new Int32Array(system.N);
+      this.hasPrevious = false;
+    }
+    const solution = this.solver.solve(env.slotState, env.queues, this.config.warmStart && this.hasPrevious ? this.previous : undefined);
+    this.previous!.set(solution.decision.partition);
+    this.hasPrevious = true;
+    this.lastSolution = solution;
+    return env.encodeDecision(solution.decision);
+  }
+}
+
+/** The scenario override selecting consensus `mechanism`. */
+export function mechanismOverride(mechanism: ConsensusMechanism): { consensus: { mechanism: ConsensusMechanism } } {
+  return { consensus: { mechanism } };
+}

@@ -1,0 +1,14 @@
+/**
+ * Latency-greedy: DPRA with V -> infinity, i.e. the virtual queues ignored: each slot minimises
+ * tau(t) alone under C1-C5. The C6 bounds on reputation play no part, so it shows what C6 costs.
+ */
+import { SolverAgent } from '../dpra/solver-agent.ts';
+import { DpraOptions } from '../dpra/dpra-agent.ts';
+
+export function createLatencyGreedyAgent(options: DpraOptions = {}): SolverAgent {
+  const o = DpraOptions.parse(options);
+  return new SolverAgent('latency-greedy', {
+    warmStart: o.warmStart,
+    solverOptions: () => ({ partition: 'descent', ignoreQueues: true, descent: { maxSweeps: o.maxSweeps, maxJointMoves: o.maxJointMoves } }),
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * WTCM (the letter's baseline "without the reputation-based consensus mechanism"): DPRA's
+ * partition and resource optimisation on plain PoW, gamma_j = exp(-beta). The policy is only
+ * defined on an env whose scenario uses mechanism "pow": create it with {@link WTCM_SCENARIO_OVERRIDE}
+ * (the CLI's `run --agent wtcm` and the comparison do).
+ */
+import { SolverAgent, mechanismOverride } from './dpra/solver-agent.ts';
+import { DpraOptions } from './dpra/dpra-agent.ts';
+
+/** The scenario override WTCM runs under. */
+export const WTCM_SCENARIO_OVERRIDE = mechanismOverride('pow');
+
+export function createWtcmAgent(options: DpraOptions = {}): SolverAgent {
+  const o = DpraOptions.parse(options);
+  return new SolverAgent('wtcm', {
+    warmStart: o.warmStart,
+    mechanism: 'pow',
+    solverOptions: () => ({ partition: 'descent', descent: { maxSweeps: o.maxSweeps, maxJointMoves: o.maxJointMoves } }),
+  });
+}

@@ -8,16 +8,17 @@ describe('AsyncVectorEnv', function () {
   afterEach(() => envs?.close());
 
   it('gives the same trajectories as SyncVectorEnv, autoreset and episode infos included', () => {
-    envs = new AsyncVectorEnv([0, 1].map(() => ({ id: 'CartPole-v1', recordEpisodeStatistics: true })));
+    const asyncEnvs = new AsyncVectorEnv<Float32Array, Int32Array>([0, 1].map(() => ({ id: 'CartPole-v1', recordEpisodeStatistics: true })));
+    envs = asyncEnvs;
     const sync = new SyncVectorEnv([0, 1].map(() => () => make<Float32Array, number>('CartPole-v1')));
-    assert.equal(envs.observationSpace.toString(), sync.observationSpace.toString());
-    const [a0] = envs.reset({ seed: 3 });
+    assert.equal(asyncEnvs.observationSpace.toString(), sync.observationSpace.toString());
+    const [a0] = asyncEnvs.reset({ seed: 3 });
     const [b0] = sync.reset({ seed: 3 });
     assert.deepEqual(a0, b0);
     let episodes = 0;
     for (let t = 0; t < 60; t++) {
       const actions = Int32Array.of(1, t % 2);
-      const a = envs.step(actions);
+      const a = asyncEnvs.step(actions);
       const b = sync.step(actions);
       assert.deepEqual([a[0], a[1], a[2], a[3]], [b[0], b[1], b[2], b[3]]);
       if (a[4]['_episode']) episodes += (a[4]['_episode'] as Uint8Array).reduce((s, x) => s + x, 0);

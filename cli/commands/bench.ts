@@ -1,0 +1,21 @@
+/**
+ * `bdt-gym bench [--json] [--runs N] [--filter text]`: the benchmark suites of bench/run.ts
+ * (same as `npm run bench`): median rates and their ratio to a reference loop timed in the same run.
+ */
+import type { Command } from 'commander';
+import { runAndPrint } from '../../bench/run.ts';
+import { CliError } from '../errors.ts';
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('measure throughput (e.g. CartPole steps/s raw and through make()) as medians and ratios to a reference loop')
+    .option('--json', 'print the report as JSON')
+    .option('--runs <n>', 'timed runs per case (median reported)', '5')
+    .option('--filter <text>', 'only cases whose "suite/case" name contains this')
+    .action((options: { json?: boolean; runs: string; filter?: string }) => {
+      const runs = Number(options.runs);
+      if (!Number.isInteger(runs) || runs < 1) throw new CliError(`--runs: expected a positive integer, got ${JSON.stringify(options.runs)}`);
+      runAndPrint({ runs, ...(options.json ? { json: true } : {}), ...(options.filter ? { filter: options.filter } : {}) });
+    });
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { Box, Discrete, Env, register, registry, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import * as checkEnvCommand from '../../cli/commands/check-env.ts';
+import { CliError } from '../../cli/errors.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
+
+/** Reset observations lie outside the observation space: fails at the first seeded reset. */
+class OutOfSpaceEnv extends Env<Float32Array, number> {
+  observationSpace = new Box(0, 1, { shape: [1] });
+  actionSpace = new Discrete(2);
+  reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+    this.seedStreams(args.seed);
+    return [Float32Array.of(3), {}];
+  }
+  step(): StepResult<Float32Array> {
+    return [Float32Array.of(0), 0, true, false, {}];
+  }
+}
+
+function runCheckEnv(args: string[]): Promise<unknown> {
+  const program = new Command().exitOverride();
+  checkEnvCommand.register(program);
+  return program.parseAsync(['check-env', ...args], { from: 'user' });
+}
+
+describe('bdt-gym check-env', function () {
+  this.timeout(30_000);
+
+  it('exits 0 for CartPole-v1 (through the real binary)', () => {
+    const out = execFileSync(process.execPath, [BIN, 'check-env', 'CartPole-v1'], { encoding: 'utf8' });
+    assert.match(out, /CartPole-v1: passed all checks/);
+  });
+
+  it('exits non-zero naming the failing check', async () => {
+    register({ id: 'TestOutOfSpace-v0', entryPoint: () => new OutOfSpaceEnv() });
+    try {
+      await assert.rejects(runCheckEnv(['TestOutOfSpace-v0']), (e: Error) => e instanceof CliError && e.exitCode === 1 && /FAILED check "reset-seed-determinism".*not within the observation space/.test(e.message));
+    } finally {
+      (registry as Map<string, unknown>).delete('TestOutOfSpace-v0');
+    }
+  });
+
+  it('exits 2 on an unknown id, listing the registered ones', () => {
+    const result = spawnSync(process.execPath, [BIN, 'check-env', 'Nope-v0'], { encoding: 'utf8' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /No registered env with id "Nope-v0". Registered ids: CartPole-v1/);
+  });
+});

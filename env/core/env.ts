@@ -39,11 +39,23 @@ export interface EnvSpec {
   readonly kwargs: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A reinforcement-learning environment (gymnasium.Env). Subclasses define the two spaces,
+ * `reset` (calling `this.seedStreams(args.seed)` first) and `step`; they validate actions
+ * cheaply themselves (see `assertAction`), since the make() wrappers check only the first step.
+ * Env classes document Gymnasium's sections: Description, Action Space, Observation Space,
+ * Rewards, Starting State, Episode End, Arguments.
+ */
 export abstract class Env<Obs = unknown, Act = unknown> {
+  /** The set of valid observations. */
   abstract readonly observationSpace: Space<Obs>;
+  /** The set of valid actions. */
   abstract readonly actionSpace: Space<Act>;
+  /** Render modes and frame rate (gymnasium `metadata`). */
   metadata: EnvMetadata = { renderModes: ['ansi'] };
+  /** The render mode chosen at construction (a `renderMode` kwarg), if any. */
   renderMode: RenderMode | undefined = undefined;
+  /** How `make` built this env; `undefined` for envs constructed directly. */
   spec: EnvSpec | undefined = undefined;
   /** The env's own generator; re-seeded only when `reset` is given a seed. */
   protected npRandom: Rng = makeRng();
@@ -56,12 +68,17 @@ export abstract class Env<Obs = unknown, Act = unknown> {
    */
   abstract reset(args?: ResetArgs): ResetResult<Obs>;
 
+  /** Re-seed `npRandom` (and record `seedValue` for sub-streams) when `seed` is given; no-op otherwise. */
   protected seedStreams(seed: number | undefined): void {
     if (seed === undefined) return;
     this.seedValue = seed;
     this.npRandom = makeRng(seed);
   }
 
+  /**
+   * Advance one step. Returns a fresh observation; invalid actions throw `InvalidActionError`
+   * naming the space and the value.
+   */
   abstract step(action: Act): StepResult<Obs>;
 
   /** Render per `renderMode`; `ansi` returns a string. */

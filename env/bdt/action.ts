@@ -60,3 +60,31 @@ export function encodeDecision(system: BdtSystem, decision: Decision): BdtAction
   for (let j = 0; j < J; j++) miningShare[j] = Math.min(1, decision.miningFreq[j]! / apMaxFreq[j]!);
   return { partition, inferenceShare, miningShare };
 }
+
+/**
+ * Whether `action` is in the action space: the same answer as `actionSpace(system).contains`,
+ * without allocating (the per-step check). Use the space's `explain` for the reason.
+ */
+export function isValidAction(system: BdtSystem, action: unknown): action is BdtAction {
+  if (typeof action !== 'object' || action === null) return false;
+  let keys = 0;
+  for (const _ in action) keys++;
+  if (keys !== 3) return false;
+  const { partition, inferenceShare, miningShare } = action as Partial<BdtAction>;
+  if (!(partition instanceof Int32Array) || partition.length !== system.N) return false;
+  if (!(inferenceShare instanceof Float64Array) || inferenceShare.length !== system.M) return false;
+  if (!(miningShare instanceof Float64Array) || miningShare.length !== system.J) return false;
+  for (let n = 0; n < system.N; n++) {
+    const k = partition[n]!;
+    if (k < 0 || k >= system.unitCount[n]!) return false;
+  }
+  for (let m = 0; m < system.M; m++) {
+    const s = inferenceShare[m]!;
+    if (!(s >= 0 && s <= 1)) return false;
+  }
+  for (let j = 0; j < system.J; j++) {
+    const s = miningShare[j]!;
+    if (!(s >= 0 && s <= 1)) return false;
+  }
+  return true;
+}

@@ -3,13 +3,13 @@
  */
 import { z } from 'zod';
 import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
-import { GymError, ResetNeededError, assertAction } from '../core/errors.ts';
+import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
-import { actionSpace, decodeAction, encodeDecision, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { actionSpace, decodeAction, encodeDecision, isValidAction, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { createDecision } from './decision.ts';
 import { ExogenousProcess, explainTrace, readTrace, type ExogenousTrace } from './exogenous.ts';
-import { observationSpace, observe, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
+import { createObservation, observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
 import { backlog, createQueues, lyapunov, updateQueues, type VirtualQueues } from './queues.ts';
 import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
 import { mergeDeep, parseScenario } from './scenario/parse.ts';
@@ -26,6 +26,10 @@ export const BdtEnvKwargs = z
       .enum(['summary', 'full'])
       .default('full')
       .describe("'full': every per-gateway and per-AP term in info (fresh arrays each step); 'summary': scalars, per-AP reputation and violation counts only (faster)"),
+    reuseObservation: z
+      .boolean()
+      .default(false)
+      .describe('Return the same observation object every step, overwritten in place (no allocation; callers that keep observations must copy them). Default: a fresh observation per step, as Gymnasium'),
     renderMode: z.enum(['ansi']).optional().describe("Render mode: 'ansi' makes render() return a text summary of the last slot"),
   })
   .strict();
@@ -93,12 +97,15 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   /** Every term of the last evaluated slot. */
   readonly outcome: SlotOutcome;
   readonly infoLevel: 'summary' | 'full';
+  readonly reuseObservation: boolean;
 
   private readonly state: MutableSlotState;
   private readonly exogenous: ExogenousProcess;
   private readonly decision: Decision;
   private readonly shareScratch: Float64Array;
   private readonly lastReputation: Float64Array;
+  private readonly snrPerGain: Float64Array;
+  private readonly sharedObservation: BdtObservation;
   private trace: ExogenousTrace | undefined = undefined;
   private t = 0;
   private started = false;
@@ -119,6 +126,14 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     this.decision = createDecision(this.system);
     this.shareScratch = new Float64Array(this.system.J);
     this.lastReputation = new Float64Array(this.system.J);
+    this.reuseObservation = args.reuseObservation;
+    this.snrPerGain = snrPerGain(this.system);
+    this.sharedObservation = createObservation(this.system);
+  }
+
+  private observation(): BdtObservation {
+    const out = this.reuseObservation ? this.sharedObservation : createObservation(this.system);
+    return observeInto(this.system, this.snrPerGain, this.state, this.queues, this.lastReputation, Math.min(this.t, this.system.slots), out);
   }
 
   /** The exogenous state of the current slot (what the agent decides on). */
@@ -161,12 +176,12 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
       this.exogenous.next(this.state); // streams continue, as Gymnasium without a seed
     }
     this.started = true;
-    return [observe(this.system, this.state, this.queues, this.lastReputation, 0), { slot: 0 }];
+    return [this.observation(), { slot: 0 }];
   }
 
   step(action: BdtAction): StepResult<BdtObservation> {
     if (!this.started) throw new ResetNeededError('BdtEnv: call reset before step');
-    assertAction('BdtEnv', this.actionSpace, action);
+    if (!isValidAction(this.system, action)) throw invalidAction('BdtEnv', this.actionSpace, action);
     const system = this.system;
     const out = this.outcome;
     this.decodeAction(action, this.decision);
@@ -179,8 +194,8 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     for (let m = 0; m < system.M; m++) excess += out.gatewayEnergyExcess[m]!;
     for (let j = 0; j < system.J; j++) excess += out.apEnergyExcess[j]!;
     const lyapunovBefore = lyapunov(this.queues);
-    const H = this.infoLevel === 'full' ? Float64Array.from(this.queues.H) : undefined;
-    const G = this.infoLevel === 'full' ? Float64Array.from(this.queues.G) : undefined;
+    const H = this.infoLevel === 'full' ? new Float64Array(this.queues.H) : undefined;
+    const G = this.infoLevel === 'full' ? new Float64Array(this.queues.G) : undefined;
     updateQueues(system, this.queues, out.reputation, this.queues);
     const lyapunovAfter = lyapunov(this.queues);
     const psi = system.V * chargedLatency + out.drift;
@@ -196,8 +211,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     const truncated = this.t >= system.slots;
     if (this.trace) readTrace(this.trace, this.t, this.state);
     else this.exogenous.next(this.state);
-    const obs = observe(system, this.state, this.queues, this.lastReputation, Math.min(this.t, system.slots));
-    return [obs, r, false, truncated, info];
+    return [this.observation(), r, false, truncated, info];
   }
 
   private info(out: SlotOutcome, chargedLatency: number, latencyCapped: boolean, energyExcess: number, lyapunovBefore: number, lyapunovAfter: number, H?: Float64Array, G?: Float64Array): Info {
@@ -218,42 +232,42 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
       gatewayViolations: out.gatewayViolations,
       apViolations: out.apViolations,
       energyExcess,
-      reputation: Float64Array.from(out.reputation),
+      reputation: new Float64Array(out.reputation),
     };
     if (this.infoLevel === 'summary') return info;
     const state = this.state;
-    info.queues = { H, G, nextH: Float64Array.from(this.queues.H), nextG: Float64Array.from(this.queues.G) };
+    info.queues = { H, G, nextH: new Float64Array(this.queues.H), nextG: new Float64Array(this.queues.G) };
     info.gateways = {
-      work: Float64Array.from(out.gatewayWork),
-      offloadWork: Float64Array.from(out.offloadWork),
-      uplinkBits: Float64Array.from(out.uplinkBits),
-      computeTime: Float64Array.from(out.gatewayComputeTime),
-      uplinkRate: Float64Array.from(out.uplinkRate),
-      txTime: Float64Array.from(out.txTime),
-      sideLatency: Float64Array.from(out.gatewaySideLatency),
-      apComputeTime: Float64Array.from(out.apComputeTime),
-      pathLatency: Float64Array.from(out.pathLatency),
-      computeEnergy: Float64Array.from(out.gatewayComputeEnergy),
-      txEnergy: Float64Array.from(out.txEnergy),
-      energy: Float64Array.from(out.gatewayEnergy),
-      budget: Float64Array.from(state.gatewayBudget),
-      energyExcess: Float64Array.from(out.gatewayEnergyExcess),
+      work: new Float64Array(out.gatewayWork),
+      offloadWork: new Float64Array(out.offloadWork),
+      uplinkBits: new Float64Array(out.uplinkBits),
+      computeTime: new Float64Array(out.gatewayComputeTime),
+      uplinkRate: new Float64Array(out.uplinkRate),
+      txTime: new Float64Array(out.txTime),
+      sideLatency: new Float64Array(out.gatewaySideLatency),
+      apComputeTime: new Float64Array(out.apComputeTime),
+      pathLatency: new Float64Array(out.pathLatency),
+      computeEnergy: new Float64Array(out.gatewayComputeEnergy),
+      txEnergy: new Float64Array(out.txEnergy),
+      energy: new Float64Array(out.gatewayEnergy),
+      budget: new Float64Array(state.gatewayBudget),
+      energyExcess: new Float64Array(out.gatewayEnergyExcess),
     };
     info.aps = {
-      offloaded: Float64Array.from(out.offloaded),
+      offloaded: new Float64Array(out.offloaded),
       reputation: info.reputation,
-      difficulty: Float64Array.from(out.difficulty),
-      miningRate: Float64Array.from(out.miningRate),
-      inferenceLatency: Float64Array.from(out.apInferenceLatency),
-      inferenceEnergy: Float64Array.from(out.inferenceEnergy),
-      miningEnergy: Float64Array.from(out.miningEnergy),
-      energy: Float64Array.from(out.apEnergy),
-      budget: Float64Array.from(state.apBudget),
-      energyExcess: Float64Array.from(out.apEnergyExcess),
+      difficulty: new Float64Array(out.difficulty),
+      miningRate: new Float64Array(out.miningRate),
+      inferenceLatency: new Float64Array(out.apInferenceLatency),
+      inferenceEnergy: new Float64Array(out.inferenceEnergy),
+      miningEnergy: new Float64Array(out.miningEnergy),
+      energy: new Float64Array(out.apEnergy),
+      budget: new Float64Array(state.apBudget),
+      energyExcess: new Float64Array(out.apEnergyExcess),
     };
-    info.partition = Int32Array.from(this.decision.partition);
-    info.inferenceFreq = Float64Array.from(this.decision.inferenceFreq);
-    info.miningFreq = Float64Array.from(this.decision.miningFreq);
+    info.partition = new Int32Array(this.decision.partition);
+    info.inferenceFreq = new Float64Array(this.decision.inferenceFreq);
+    info.miningFreq = new Float64Array(this.decision.miningFreq);
     return info;
   }
 

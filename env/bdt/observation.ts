@@ -77,22 +77,51 @@ export function observationSpace(system: CompiledScenario): Dict<BdtObservationS
   });
 }
 
-/** A fresh observation of the state (new arrays: callers may keep it). */
-export function observe(system: CompiledScenario, state: SlotState, queues: VirtualQueues, lastReputation: Float64Array, slot: number): BdtObservation {
-  const { M } = system;
-  const gain = new Float32Array(M);
-  for (let m = 0; m < M; m++) {
-    const snr = (system.txPower[m]! * state.gain[m]!) / (system.noisePsd * system.bandwidth[m]!);
-    gain[m] = 10 * Math.log10(snr);
-  }
+/** An observation with zeroed arrays sized for `system`. */
+export function createObservation(system: CompiledScenario): BdtObservation {
+  const { N, M, J } = system;
   return {
-    H: Float32Array.from(queues.H),
-    G: Float32Array.from(queues.G),
-    gain,
-    arrivals: Float32Array.from(state.arrivals),
-    gatewayBudget: Float32Array.from(state.gatewayBudget),
-    apBudget: Float32Array.from(state.apBudget),
-    reputation: Float32Array.from(lastReputation),
-    progress: Float32Array.of(slot / system.slots),
+    H: new Float32Array(J),
+    G: new Float32Array(J),
+    gain: new Float32Array(M),
+    arrivals: new Float32Array(N),
+    gatewayBudget: new Float32Array(M),
+    apBudget: new Float32Array(J),
+    reputation: new Float32Array(J),
+    progress: new Float32Array(1),
   };
+}
+
+/**
+ * Writes the observation of the state into `out`. `snrPerGain[m]` = p_m / (N0 B_m), so the
+ * received SNR is snrPerGain[m] g_m(t).
+ */
+export function observeInto(
+  system: CompiledScenario,
+  snrPerGain: Float64Array,
+  state: SlotState,
+  queues: VirtualQueues,
+  lastReputation: Float64Array,
+  slot: number,
+  out: BdtObservation,
+): BdtObservation {
+  const { N, M, J } = system;
+  for (let m = 0; m < M; m++) {
+    out.gain[m] = 10 * Math.log10(snrPerGain[m]! * state.gain[m]!);
+    out.gatewayBudget[m] = state.gatewayBudget[m]!;
+  }
+  for (let n = 0; n < N; n++) out.arrivals[n] = state.arrivals[n]!;
+  for (let j = 0; j < J; j++) {
+    out.H[j] = queues.H[j]!;
+    out.G[j] = queues.G[j]!;
+    out.apBudget[j] = state.apBudget[j]!;
+    out.reputation[j] = lastReputation[j]!;
+  }
+  out.progress[0] = slot / system.slots;
+  return out;
+}
+
+/** p_m / (N0 B_m) per gateway: SNR per unit of channel gain. */
+export function snrPerGain(system: CompiledScenario): Float64Array {
+  return Float64Array.from({ length: system.M }, (_, m) => system.txPower[m]! / (system.noisePsd * system.bandwidth[m]!));
 }

@@ -1,0 +1,45 @@
+/**
+ * B-DT env throughput: raw `BdtEnv` steps with random valid actions (a pool sampled once, so
+ * choosing an action costs one array read), at both info levels, and through `make()`.
+ * Targets (issue 3): BDT-v0 >= 1,000,000 steps/s, BDT-large-v0 >= 100,000 on one core.
+ */
+import { make, type Env } from '../../env/index.ts';
+import type { BdtAction, BdtEnv, BdtObservation } from '../../env/bdt/index.ts';
+import { consume, type BenchSuite } from '../harness.ts';
+
+const POOL = 256;
+
+function actionPool(env: Env<BdtObservation, BdtAction>): BdtAction[] {
+  env.actionSpace.seed(0);
+  return Array.from({ length: POOL }, () => env.actionSpace.sample());
+}
+
+function episodeLoop(env: Env<BdtObservation, BdtAction>): (ops: number) => void {
+  const actions = actionPool(env);
+  env.reset({ seed: 0 });
+  let k = 0;
+  return (ops) => {
+    let acc = 0;
+    for (let i = 0; i < ops; i++) {
+      const [obs, reward, terminated, truncated] = env.step(actions[k++ & (POOL - 1)]!);
+      acc += reward + obs.progress[0]!;
+      if (terminated || truncated) env.reset();
+    }
+    consume(acc);
+  };
+}
+
+const raw = (id: string, infoLevel: 'summary' | 'full') => () => episodeLoop(make<BdtObservation, BdtAction>(id, { infoLevel }).unwrapped as BdtEnv);
+
+export const suites: BenchSuite[] = [
+  {
+    name: 'bdt-env',
+    cases: [
+      { name: 'BDT-v0 raw summary', unit: 'steps', ops: 1_000_000, setup: raw('BDT-v0', 'summary') },
+      { name: 'BDT-v0 raw full', unit: 'steps', ops: 300_000, setup: raw('BDT-v0', 'full') },
+      { name: 'BDT-v0 make', unit: 'steps', ops: 300_000, setup: () => episodeLoop(make<BdtObservation, BdtAction>('BDT-v0', { infoLevel: 'summary' })) },
+      { name: 'BDT-large-v0 raw summary', unit: 'steps', ops: 200_000, setup: raw('BDT-large-v0', 'summary') },
+      { name: 'BDT-large-v0 raw full', unit: 'steps', ops: 100_000, setup: raw('BDT-large-v0', 'full') },
+    ],
+  },
+];

@@ -1,0 +1,104 @@
+/**
+ * The comparison harness: every agent on the same env and the same seeds, hence on identical
+ * exogenous traces (common random numbers), so differences are paired and due to the policy.
+ * Progress is an rxjs Observable of finished episodes; the result aggregates over seeds.
+ */
+import { Observable } from 'rxjs';
+import { make } from '../../env/registration.ts';
+import type { Env } from '../../env/core/env.ts';
+import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { agentEntry, createAgent } from '../create-agent.ts';
+import { runEpisode } from './run-episode.ts';
+import { meanInterval, type MeanInterval } from './statistics.ts';
+
+export interface ComparisonSpec {
+  /** Registered B-DT env id, e.g. `BDT-v0`. */
+  readonly envId: string;
+  /** Agent names (see `agentNames()`). */
+  readonly agents: readonly string[];
+  /** Seeds of the exogenous traces, one episode each per agent. */
+  readonly seeds: readonly number[];
+  /** Partial scenario override applied for every agent (e.g. `{ slots: 500 }`). */
+  readonly scenario?: Record<string, unknown>;
+  /** Options per agent name, passed to `createAgent` (e.g. `{ ppo: { checkpoint } }`). */
+  readonly agentOptions?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/** One finished episode. */
+export interface EpisodeRecord {
+  readonly agent: string;
+  readonly seed: number;
+  readonly summary: EpisodeSummary;
+  /** Wall-clock time of the episode (ms), agent decisions included. */
+  readonly wallMs: number;
+}
+
+/** Per-agent aggregate over seeds (mean and 95% CI half-width). */
+export interface AgentAggregate {
+  readonly agent: string;
+  readonly episodes: number;
+  readonly meanLatency: MeanInterval;
+  readonly meanReward: MeanInterval;
+  readonly c6Violation: MeanInterval;
+  readonly energyViolations: MeanInterval;
+  readonly meanBacklog: MeanInterval;
+  /** Latency minus the first agent's on the same seeds (paired), when there is a first agent. */
+  readonly latencyVsFirst: MeanInterval;
+  readonly msPerSlot: number;
+}
+
+/** Runs the comparison; emits each episode as it finishes, then completes. */
+export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
+  return new Observable<EpisodeRecord>((subscriber) => {
+    let cancelled = false;
+    (async () => {
+      for (const name of spec.agents) {
+        const entry = agentEntry(name); // fails early, listing the available agents
+        const env: Env = make(spec.envId, { scenario: mergeDeep(spec.scenario ?? {}, entry.scenarioOverride) });
+        const agent = await createAgent(name, env, spec.agentOptions?.[name] ?? {});
+        try {
+          for (const seed of spec.seeds) {
+            if (cancelled) return;
+            const start = performance.now();
+            const summary = runEpisode(env, agent, seed);
+            subscriber.next({ agent: name, seed, summary, wallMs: performance.now() - start });
+            // Yield to the event loop so progress renders and unsubscription is seen.
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          }
+        } finally {
+          agent.dispose?.();
+          env.close();
+        }
+      }
+      subscriber.complete();
+    })().catch((error: unknown) => subscriber.error(error));
+    return () => {
+      cancelled = true;
+    };
+  });
+}
+
+/** Aggregates finished episodes per agent, in the order the agents were first seen. */
+export function aggregate(records: readonly EpisodeRecord[]): AgentAggregate[] {
+  const agents = [...new Set(records.map((r) => r.agent))];
+  const first = agents[0];
+  const firstLatency = new Map(records.filter((r) => r.agent === first).map((r) => [r.seed, r.summary.meanLatency]));
+  return agents.map((agent) => {
+    const mine = records.filter((r) => r.agent === agent);
+    const of = (pick: (s: EpisodeSummary) => number): MeanInterval => meanInterval(mine.map((r) => pick(r.summary)));
+    const paired = mine.filter((r) => firstLatency.has(r.seed)).map((r) => r.summary.meanLatency - firstLatency.get(r.seed)!);
+    const slots = mine.reduce((a, r) => a + r.summary.slots, 0);
+    return {
+      agent,
+      episodes: mine.length,
+      meanLatency: of((s) => s.meanLatency),
+      meanReward: of((s) => s.meanReward),
+      c6Violation: of((s) => s.c6Violation),
+      energyViolations: of((s) => s.energyViolations),
+      meanBacklog: of((s) => s.meanBacklog),
+      latencyVsFirst: paired.length > 0 ? meanInterval(paired) : { mean: Number.NaN, halfWidth: 0 },
+      msPerSlot: mine.reduce((a, r) => a + r.wallMs, 0) / Math.max(slots, 1),
+    };
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * One episode of an agent in a B-DT env, summarised by the env's own {@link EpisodeMetrics}:
+ * the single loop behind `run`, `sweep-v` and the comparison harness.
+ */
+import type { Env } from '../../env/core/env.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { EpisodeMetrics, type EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
+import type { Agent } from '../agent.ts';
+
+/**
+ * Runs `agent` in `env` from `reset({seed})` until the episode ends. The env's exogenous streams
+ * are seeded by `seed` alone, so every agent given the same seed sees the same trace.
+ */
+export function runEpisode<Obs, Act>(env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number): EpisodeSummary {
+  const raw = env.unwrapped;
+  if (!(raw instanceof BdtEnv)) throw new TypeError(`runEpisode: needs a B-DT env, got ${String(raw)}`);
+  const metrics = new EpisodeMetrics(raw.system);
+  agent.reset(seed);
+  let [obs, info] = env.reset({ seed });
+  for (;;) {
+    const action = agent.act(obs, { info, env });
+    const [next, reward, terminated, truncated, stepInfo] = env.step(action);
+    metrics.add(reward, stepInfo);
+    if (terminated || truncated) return metrics.summary();
+    obs = next;
+    info = stepInfo;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * `bdt-gym compare`: every agent side by side on identical random traces (the same seeds), the
+ * main job of `npm start`. Prints a table (or JSON) and writes the full result atomically.
+ *
+ *   bdt-gym compare                                  # BDT-v0, all baselines, 3 seeds
+ *   bdt-gym compare --agents dpra,wdpo --seeds 1,2,3,4,5 --slots 2000 --json
+ */
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { lastValueFrom, tap, toArray } from 'rxjs';
+import { agentNames } from '../../baselines/create-agent.ts';
+import { aggregate, compareAgents, type AgentAggregate, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { writeFileAtomic } from '../../agents/checkpoint/atomic-write.ts';
+import { CliError } from '../errors.ts';
+import { integerList, integerOption } from '../options.ts';
+
+/** Agents compared by default: the letter's three, then the reference policies. */
+const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
+
+interface CompareOptions {
+  env: string;
+  agents?: string;
+  seeds: string;
+  slots?: string;
+  out: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('compare')
+    .description('compare agents on the same env and the same seeds (identical exogenous traces)')
+    .option('--env <id>', 'registered B-DT env id', 'BDT-v0')
+    .option('--agents <list>', `comma-separated agent names (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint)`)
+    .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each', '1,2,3')
+    .option('--slots <n>', "episode length T in slots (default: the scenario's)")
+    .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
+    .option('--json', 'print the aggregate as JSON instead of a table')
+    .action(async (options: CompareOptions) => {
+      const seeds = integerList('seeds', options.seeds, 0);
+      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      const agents = options.agents === undefined ? defaultAgents() : options.agents.split(',').map((s) => s.trim());
+      const unknown = agents.filter((a) => !agentNames().includes(a));
+      if (unknown.length > 0) throw new CliError(`--agents: unknown agent ${unknown.join(', ')} (available: ${agentNames().join(', ')})`);
+
+      const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
+      bar?.start(agents.length * seeds.length, 0, { agent: agents[0] });
+      const records = await lastValueFrom(
+        compareAgents({ envId: options.env, agents, seeds, ...(slots === undefined ? {} : { scenario: { slots } }) }).pipe(
+          tap((r) => bar?.increment({ agent: r.agent })),
+          toArray(),
+        ),
+      ).finally(() => bar?.stop());
+
+      const result = aggregate(records);
+      writeFileAtomic(options.out, `${JSON.stringify({ env: options.env, seeds, slots: records[0]?.summary.slots, agents: result, episodes: records }, null, 2)}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else process.stdout.write(formatTable(options.env, seeds, records, result, options.out));
+    });
+}
+
+/** Baselines first; learned agents join once registered (with a checkpoint to load). */
+function defaultAgents(): string[] {
+  const available = agentNames();
+  return [...DEFAULT_AGENTS, ...available.filter((a) => !DEFAULT_AGENTS.includes(a) && (a === 'ppo' || a === 'dqn'))].filter((a) => available.includes(a));
+}
+
+function formatTable(env: string, seeds: readonly number[], records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string): string {
+  const ci = (m: { mean: number; halfWidth: number }, digits: number): string => `${m.mean.toFixed(digits)} ± ${m.halfWidth.toFixed(digits)}`;
+  const header = ['agent', 'latency (s)', 'vs ' + (rows[0]?.agent ?? ''), 'reward (-Psi)', 'C6 violation', 'energy viol.', 'backlog', 'ms/slot'];
+  const body = rows.map((r, i) => [
+    r.agent,
+    ci(r.meanLatency, 4),
+    i === 0 ? 'ref' : Number.isNaN(r.latencyVsFirst.mean) ? '' : `${r.latencyVsFirst.mean >= 0 ? '+' : ''}${r.latencyVsFirst.mean.toFixed(4)}`,
+    ci(r.meanReward, 3),
+    ci(r.c6Violation, 4),
+    r.energyViolations.mean.toFixed(1),
+    r.meanBacklog.mean.toFixed(3),
+    r.msPerSlot.toFixed(3),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [
+    `${env}: ${rows.length} agents x ${seeds.length} seeds (${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each, identical traces per seed`,
+    '(mean ± 95% CI over seeds; "vs" is the paired latency difference on the same traces)',
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    '',
+    `full result: ${out}`,
+    '',
+  ].join('\n');
+}

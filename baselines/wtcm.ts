@@ -5,7 +5,7 @@
  * (the CLI's `run --agent wtcm` and the comparison do).
  */
 import { SolverAgent, mechanismOverride } from './dpra/solver-agent.ts';
-import { DpraOptions } from './dpra/dpra-agent.ts';
+import { DpraOptions, descentSolverOptions } from './dpra/dpra-agent.ts';
 
 /** The scenario override WTCM runs under. */
 export const WTCM_SCENARIO_OVERRIDE = mechanismOverride('pow');
@@ -15,6 +15,6 @@ export function createWtcmAgent(options: DpraOptions = {}): SolverAgent {
   return new SolverAgent('wtcm', {
     warmStart: o.warmStart,
     mechanism: 'pow',
-    solverOptions: () => ({ partition: 'descent', descent: { maxSweeps: o.maxSweeps, maxJointMoves: o.maxJointMoves } }),
+    solverOptions: () => descentSolverOptions(o),
   });
 }

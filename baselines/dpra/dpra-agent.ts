@@ -4,21 +4,34 @@
  */
 import { z } from 'zod';
 import { SolverAgent } from './solver-agent.ts';
+import type { DpraSolverOptions } from './dpra-solver.ts';
+import type { DescentOptions } from './partition-search.ts';
 
 export const DpraOptions = z
   .object({
-    maxSweeps: z.number().int().positive().default(20).describe('Most descent sweeps over all DTs per start (count)'),
-    maxJointMoves: z.number().int().nonnegative().default(4000).describe('Largest number of continuous solves one joint-move pass (a gateway block or all DT pairs) may use (count)'),
+    effort: z
+      .enum(['auto', 'thorough', 'fast'])
+      .default('auto')
+      .describe("Partition search preset: 'thorough' (every cut exact, cold starts, joint moves), 'fast' (screened sweeps from the previous slot's partition), 'auto' (thorough when sum_n L_n <= 64)"),
+    maxSweeps: z.number().int().positive().optional().describe("Most descent sweeps over all DTs per start (count; default the preset's 20)"),
+    maxJointMoves: z.number().int().nonnegative().optional().describe("Largest number of continuous solves one joint-move pass may use (count; default the preset's: 4000 thorough, 0 fast)"),
+    exactCandidates: z.number().int().positive().optional().describe("Cuts per DT and sweep solved exactly after screening (count; default the preset's: all thorough, 2 fast)"),
     warmStart: z.boolean().default(true).describe("Start each slot's search from the previous slot's partition (boolean)"),
   })
   .strict();
 export type DpraOptions = z.input<typeof DpraOptions>;
 
+/** The descent solver options of parsed {@link DpraOptions}. */
+export function descentSolverOptions(o: z.output<typeof DpraOptions>, extra: Partial<DpraSolverOptions> = {}): DpraSolverOptions {
+  const descent: Partial<DescentOptions> = {};
+  if (o.maxSweeps !== undefined) descent.maxSweeps = o.maxSweeps;
+  if (o.maxJointMoves !== undefined) descent.maxJointMoves = o.maxJointMoves;
+  if (o.exactCandidates !== undefined) descent.exactCandidates = o.exactCandidates;
+  return { partition: 'descent', effort: o.effort, descent, ...extra };
+}
+
 /** The DPRA agent; options as {@link DpraOptions}. */
 export function createDpraAgent(options: DpraOptions = {}): SolverAgent {
   const o = DpraOptions.parse(options);
-  return new SolverAgent('dpra', {
-    warmStart: o.warmStart,
-    solverOptions: () => ({ partition: 'descent', descent: { maxSweeps: o.maxSweeps, maxJointMoves: o.maxJointMoves } }),
-  });
+  return new SolverAgent('dpra', { warmStart: o.warmStart, solverOptions: () => descentSolverOptions(o) });
 }

@@ -13,7 +13,7 @@ import type { VirtualQueues } from '../../env/bdt/queues.ts';
 import { createDecision } from '../../env/bdt/decision.ts';
 import { createSlotOutcome, evaluateSlot, type SlotOutcome } from '../../env/bdt/slot.ts';
 import { SlotProblem, type SlotFeasibility } from './slot-problem.ts';
-import { DEFAULT_DESCENT, PartitionSearch, type DescentOptions } from './partition-search.ts';
+import { FAST_DESCENT, PartitionSearch, THOROUGH_DESCENT, type DescentOptions } from './partition-search.ts';
 
 /** How the solver treats the partition. */
 export type PartitionMode =
@@ -30,7 +30,12 @@ export interface DpraSolverOptions {
   fixedPartition?: Int32Array;
   /** Ignore the virtual queues (Psi = V tau: the latency-greedy policy). */
   ignoreQueues?: boolean;
-  /** Limits of the descent. */
+  /**
+   * Descent preset: `thorough` (every cut exact, cold starts, joint moves), `fast` (screened
+   * sweeps from the warm start), or `auto` (default): thorough when sum_n L_n <= {@link THOROUGH_UNITS}.
+   */
+  effort?: 'auto' | 'thorough' | 'fast';
+  /** Overrides of the preset's limits. */
   descent?: Partial<DescentOptions>;
   /** Largest partition space `exhaustive` accepts (number of partitions). */
   maxExhaustive?: number;
@@ -52,6 +57,9 @@ export interface SlotSolution {
   solves: number;
 }
 
+/** Largest sum_n L_n for which `effort: 'auto'` picks the thorough descent (BDT-small-v0 has 23). */
+export const THOROUGH_UNITS = 64;
+
 /** Default cap on the exhaustive search (partitions). */
 export const MAX_EXHAUSTIVE = 2_000_000;
 
@@ -67,7 +75,11 @@ export class DpraSolver {
   constructor(system: BdtSystem, options: DpraSolverOptions) {
     this.system = system;
     this.options = options;
-    this.descentOptions = { ...DEFAULT_DESCENT, ...options.descent };
+    let units = 0;
+    for (let n = 0; n < system.N; n++) units += system.unitCount[n]!;
+    const effort = options.effort ?? 'auto';
+    const thorough = effort === 'thorough' || (effort === 'auto' && units <= THOROUGH_UNITS);
+    this.descentOptions = { ...(thorough ? THOROUGH_DESCENT : FAST_DESCENT), ...options.descent };
     if (options.partition === 'fixed') {
       const fixed = options.fixedPartition;
       if (!fixed || fixed.length !== system.N) throw new RangeError(`DpraSolver: fixedPartition must have length N = ${system.N}, got ${fixed?.length ?? 'none'}`);

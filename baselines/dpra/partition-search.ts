@@ -28,9 +28,20 @@ export interface DescentOptions {
   maxSweeps: number;
   /** Largest number of continuous solves one joint-move pass (gateway block or pairs) may use. */
   maxJointMoves: number;
+  /**
+   * Cuts per DT and sweep evaluated exactly. When a DT has more, every cut is first screened by a
+   * cheap upper bound on its Psi (the allocation at the current deadline, see
+   * `ResourceAllocator.boundAt`) and only the best `exactCandidates` are solved exactly.
+   */
+  exactCandidates: number;
+  /** Also run the cold starts (all-local, all-offloaded, middle) and the latency homotopy when a warm start is given. */
+  coldStarts: boolean;
 }
 
-export const DEFAULT_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 4000 };
+/** Thorough: every cut exact, every start, joint moves; for small scenarios and exactness checks. */
+export const THOROUGH_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 4000, exactCandidates: Infinity, coldStarts: true };
+/** Fast: sweeps from the warm start only (cold starts when there is none), no joint moves; for per-slot control of larger scenarios. */
+export const FAST_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 0, exactCandidates: Infinity, coldStarts: false };
 
 /** A searcher for one system; owns its scratch, allocation-free per call. */
 export class PartitionSearch {
@@ -39,6 +50,9 @@ export class PartitionSearch {
   private readonly bestStart: Int32Array;
   private readonly block: Int32Array;
   private readonly blockBest: Int32Array;
+  /** Cuts kept for exact evaluation in a sweep, and their screening bounds. */
+  private readonly screened: Int32Array;
+  private readonly screenBound: Float64Array;
   /** Violation and Psi of the partition currently set in the problem. */
   private violation = 0;
   private psi = Infinity;
@@ -50,6 +64,10 @@ export class PartitionSearch {
     this.bestStart = new Int32Array(N);
     this.block = new Int32Array(N);
     this.blockBest = new Int32Array(N);
+    let maxUnits = 1;
+    for (let n = 0; n < N; n++) maxUnits = Math.max(maxUnits, problem.system.unitCount[n]!);
+    this.screened = new Int32Array(maxUnits);
+    this.screenBound = new Float64Array(maxUnits);
   }
 
   /** Violation of the last partition evaluated by the search (0 when feasible). */
@@ -88,14 +106,17 @@ export class PartitionSearch {
     return this.psi;
   }
 
-  /** Multi-start descent with joint moves (file comment); `warmStart` may be undefined. */
-  descent(best: Int32Array, warmStart: ArrayLike<number> | undefined, options: DescentOptions = DEFAULT_DESCENT): number {
+  /** Multi-start descent (file comment); `warmStart` may be undefined. */
+  descent(best: Int32Array, warmStart: ArrayLike<number> | undefined, options: DescentOptions = THOROUGH_DESCENT): number {
     const { problem } = this;
     const { system, partition } = problem;
     let bestViolation = Infinity;
     let bestPsi = Infinity;
-    const starts = warmStart ? 4 : 3;
-    for (let s = 0; s < starts; s++) {
+    let cold = options.coldStarts || warmStart === undefined;
+    // start -1 is the warm start; 0, 1, 2 the cold ones, also run when the warm start stays infeasible
+    for (let s = warmStart ? -1 : 0; s < 3; s++) {
+      if (s === 0 && bestViolation > 0) cold = true;
+      if (s >= 0 && !cold) break;
       // setPartition leaves pinned DTs alone, so `candidate` can carry the start
       if (s === 0) this.candidate.set(system.unitCount);
       else if (s === 1) this.candidate.fill(1);
@@ -109,23 +130,25 @@ export class PartitionSearch {
         this.bestStart.set(partition);
       }
     }
-    // Homotopy start: the latency-only optimum (queues zeroed) reached from the best start, then
-    // the full objective from there. Latency is a max over gateways, so lowering it needs every
-    // critical gateway to move at once, which single moves under the drift terms cannot do.
     this.evaluate(problem.setPartition(this.bestStart));
-    const queues = problem.swapQueues(undefined);
-    this.evaluate(problem.psi());
-    this.sweep(options);
-    problem.swapQueues(queues);
-    this.evaluate(problem.psi());
-    this.sweep(options);
-    if (this.better(bestViolation, bestPsi)) {
-      bestViolation = this.violation;
-      bestPsi = this.psi;
-      this.bestStart.set(partition);
+    if (cold) {
+      // Homotopy start: the latency-only optimum (queues zeroed) reached from the best start, then
+      // the full objective from there. Latency is a max over gateways, so lowering it needs every
+      // critical gateway to move at once, which single moves under the drift terms cannot do.
+      const queues = problem.swapQueues(undefined);
+      this.evaluate(problem.psi());
+      this.sweep(options);
+      problem.swapQueues(queues);
+      this.evaluate(problem.psi());
+      this.sweep(options);
+      if (this.better(bestViolation, bestPsi)) {
+        bestViolation = this.violation;
+        bestPsi = this.psi;
+        this.bestStart.set(partition);
+      }
+      this.evaluate(problem.setPartition(this.bestStart));
     }
-    this.evaluate(problem.setPartition(this.bestStart));
-    for (let round = 0; round < options.maxSweeps; round++) {
+    for (let round = 0; round < options.maxSweeps && options.maxJointMoves > 0; round++) {
       const before = this.psi;
       const beforeViolation = this.violation;
       for (let m = 0; m < system.M; m++) if (this.gatewayBlockMove(m, options)) this.sweep(options);
@@ -156,24 +179,50 @@ export class PartitionSearch {
   private sweep(options: DescentOptions): void {
     const { problem } = this;
     const { system, partition, pinned } = problem;
+    const screened = this.screened;
+    const keep = options.exactCandidates;
     for (let round = 0; round < options.maxSweeps; round++) {
       let changed = false;
       for (let n = 0; n < system.N; n++) {
         if (pinned[n]) continue;
         const current = partition[n]!;
+        const units = system.unitCount[n]!;
         let bestCut = current;
         let bestPsi = this.psi;
         let bestViolation = this.violation;
-        for (let l = 1; l <= system.unitCount[n]!; l++) {
-          if (l === current) continue;
-          this.evaluate(problem.setCut(n, l));
+        let bestDeadline = problem.deadline;
+        let candidates = 0;
+        if (units - 1 <= keep || this.violation > 0) {
+          for (let l = 1; l <= units; l++) if (l !== current) screened[candidates++] = l;
+        } else {
+          // Screen every cut by its upper bound; keep the `keep` lowest (a short sorted list).
+          const deadline = problem.deadline;
+          for (let l = 1; l <= units; l++) {
+            if (l === current) continue;
+            problem.restoreCut(n, l);
+            const bound = problem.psiBound(deadline);
+            if (problem.violation > 0 || (candidates === keep && !(bound < this.screenBound[keep - 1]!))) continue;
+            let i = candidates < keep ? candidates++ : keep - 1;
+            while (i > 0 && this.screenBound[i - 1]! > bound) {
+              this.screenBound[i] = this.screenBound[i - 1]!;
+              screened[i] = screened[i - 1]!;
+              i--;
+            }
+            this.screenBound[i] = bound;
+            screened[i] = l;
+          }
+        }
+        for (let k = 0; k < candidates; k++) {
+          this.evaluate(problem.setCut(n, screened[k]!));
           if (this.better(bestViolation, bestPsi)) {
             bestPsi = this.psi;
             bestViolation = this.violation;
-            bestCut = l;
+            bestDeadline = problem.deadline;
+            bestCut = screened[k]!;
           }
         }
         problem.restoreCut(n, bestCut);
+        problem.deadline = bestDeadline;
         this.psi = bestPsi;
         this.violation = bestViolation;
         if (bestCut !== current) changed = true;

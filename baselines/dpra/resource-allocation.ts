@@ -38,7 +38,7 @@
 /** Relative margin kept below each AP energy budget (dimensionless). */
 export const BUDGET_MARGIN = 1e-12;
 /** Relative tolerance on the inference deadline T (dimensionless). */
-const DEADLINE_TOLERANCE = 1e-13;
+const DEADLINE_TOLERANCE = 1e-11;
 /** Iteration cap of every inner Newton / Brent loop (they converge in far fewer). */
 const MAX_ITERATIONS = 200;
 
@@ -72,6 +72,8 @@ export interface Allocation {
   feasible: boolean;
   /** tau^inf (s). */
   inferenceLatency: number;
+  /** The deadline T every offloading gateway meets exactly (s); a hint for {@link ResourceAllocator.boundAt}. */
+  deadline: number;
   /** tau^bloc = 1 / sum_j a_j f_j^bloc (s). */
   blockTime: number;
   /** tau^inf + tau^bloc (s). */
@@ -99,6 +101,10 @@ export class ResourceAllocator {
   private readonly capRate: Float64Array;
   private readonly order: Int32Array;
   private readonly capped: Uint8Array;
+  /** Per AP: the least deadline its C2 and inference-energy budget allow, cached until invalidated. */
+  private readonly apLower: Float64Array;
+  private readonly apLowerValid: Uint8Array;
+  private cachedInput: AllocationInput | undefined;
   // state of the last `evaluate`
   private rate = 0;
   private cubeRoot = 0;
@@ -124,9 +130,12 @@ export class ResourceAllocator {
     this.capRate = new Float64Array(J);
     this.order = new Int32Array(J);
     this.capped = new Uint8Array(J);
+    this.apLower = new Float64Array(J);
+    this.apLowerValid = new Uint8Array(J);
     this.result = {
       feasible: false,
       inferenceLatency: Infinity,
+      deadline: Infinity,
       blockTime: Infinity,
       latency: Infinity,
       inferenceFreq: new Float64Array(M),
@@ -134,13 +143,55 @@ export class ResourceAllocator {
     };
   }
 
-  /** The optimal allocation for `input`. The returned object is reused by the next call. */
-  solve(input: AllocationInput): Allocation {
+  /**
+   * An upper bound on the optimal latency, cheap enough to screen candidate partitions: the
+   * objective at the deadline max(`deadline`, T_lo), a feasible point, so never below the optimum
+   * (one evaluation instead of a search). Infinity when no deadline is feasible.
+   */
+  boundAt(input: AllocationInput, deadline: number): number {
+    this.prepare(input);
+    const lower = this.smallestDeadline();
+    if (!Number.isFinite(lower)) return Infinity;
+    const t = deadline > lower ? deadline : lower;
+    this.evaluate(t);
+    if (!(this.rate > 0)) return Infinity;
+    let inference = 0;
+    for (let m = 0; m < this.M; m++) {
+      const path = input.apCycles[m]! > 0 ? t : input.gatewayLatency[m]!;
+      if (path > inference) inference = path;
+    }
+    return inference + 1 / this.rate;
+  }
+
+  /**
+   * Declare that AP j's inputs (c_m or w_m of its gateways, or its budget) changed since the last
+   * call. Callers that reuse one input object across calls and change it must say so; a new
+   * input object invalidates everything by itself.
+   */
+  invalidate(j: number): void {
+    this.apLowerValid[j] = 0;
+  }
+
+  /** Declare that every AP's inputs may have changed. */
+  invalidateAll(): void {
+    this.apLowerValid.fill(0);
+  }
+
+  private prepare(input: AllocationInput): void {
+    if (input !== this.cachedInput) {
+      this.cachedInput = input;
+      this.apLowerValid.fill(0);
+    }
     this.input = input;
     for (let j = 0; j < this.J; j++) {
       const e = input.apBudget[j]!;
       this.budget[j] = e > 0 ? e * (1 - BUDGET_MARGIN) : 0;
     }
+  }
+
+  /** The optimal allocation for `input`. The returned object is reused by the next call. */
+  solve(input: AllocationInput): Allocation {
+    this.prepare(input);
     const lower = this.smallestDeadline();
     if (!Number.isFinite(lower)) return this.infeasible();
     // The block race with every budget left for mining bounds tau^bloc from below.
@@ -172,6 +223,7 @@ export class ResourceAllocator {
     const out = this.result;
     out.feasible = false;
     out.inferenceLatency = Infinity;
+    out.deadline = Infinity;
     out.blockTime = Infinity;
     out.latency = Infinity;
     out.inferenceFreq.fill(0);
@@ -188,11 +240,15 @@ export class ResourceAllocator {
     let lower = 0;
     for (let m = 0; m < this.M; m++) if (c[m]! > lower) lower = c[m]!;
     for (let j = 0; j < this.J; j++) {
-      let hasWork = false;
-      for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) if (w[this.members[k]!]! > 0) hasWork = true;
-      if (!hasWork) continue;
-      if (!(this.maxFreq[j]! > 0) || !(this.budget[j]! > 0)) return Infinity;
-      lower = Math.max(lower, this.capacityDeadline(j), this.energyDeadline(j));
+      if (!this.apLowerValid[j]) {
+        let hasWork = false;
+        for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) if (w[this.members[k]!]! > 0) hasWork = true;
+        if (!hasWork) this.apLower[j] = 0;
+        else if (!(this.maxFreq[j]! > 0) || !(this.budget[j]! > 0)) this.apLower[j] = Infinity;
+        else this.apLower[j] = Math.max(this.capacityDeadline(j), this.energyDeadline(j));
+        this.apLowerValid[j] = 1;
+      }
+      if (this.apLower[j]! > lower) lower = this.apLower[j]!;
     }
     return lower;
   }
@@ -436,6 +492,7 @@ export class ResourceAllocator {
       rate += a[j]! * f;
     }
     out.inferenceLatency = inference;
+    out.deadline = t;
     out.blockTime = rate > 0 ? 1 / rate : Infinity;
     out.latency = inference + out.blockTime;
     out.feasible = Number.isFinite(out.latency);
@@ -443,16 +500,25 @@ export class ResourceAllocator {
   }
 }
 
-/** The positive root of x^3 = s x + a (s, a >= 0): Newton from the upper bound sqrt(s) + cbrt(a), monotone. */
+/**
+ * The positive root of x^3 = s x + a (s, a >= 0), in closed form (Cardano when the discriminant
+ * is non-negative, written as u + s / (3u) to avoid cancellation; the trigonometric form
+ * otherwise), polished by one Newton step.
+ */
 export function depressedCubicRoot(s: number, a: number): number {
   if (!(a > 0)) return Math.sqrt(s);
-  let x = Math.sqrt(s) + Math.cbrt(a);
-  for (let it = 0; it < MAX_ITERATIONS; it++) {
-    const p = x * x * x - s * x - a;
-    if (!(p > 0)) break;
-    const step = p / (3 * x * x - s);
-    x -= step;
-    if (step <= 1e-16 * x) break;
+  const q = a / 2;
+  const p = s / 3;
+  const disc = q * q - p * p * p;
+  let x: number;
+  if (disc >= 0) {
+    const u = Math.cbrt(q + Math.sqrt(disc));
+    x = u + p / u;
+  } else {
+    const r = Math.sqrt(p);
+    x = 2 * r * Math.cos(Math.acos(q / (p * r)) / 3);
   }
+  const slope = 3 * x * x - s;
+  if (slope > 0) x -= (x * x * x - s * x - a) / slope;
   return x;
 }

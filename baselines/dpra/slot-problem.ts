@@ -16,7 +16,7 @@ import { computeTime, transmitTime, uplinkRate } from '../../env/bdt/latency.ts'
 import { computeEnergy, transmitEnergy } from '../../env/bdt/energy.ts';
 import { reputationOf } from '../../env/bdt/reputation.ts';
 import { difficulty, miningRate } from '../../env/bdt/consensus.ts';
-import { ResourceAllocator, type Allocation } from './resource-allocation.ts';
+import { ResourceAllocator, type Allocation, type AllocationInput } from './resource-allocation.ts';
 
 /** AP budget (J) standing in for "no limit" when C5 cannot be met at all and is relaxed. */
 const RELAXED_BUDGET = 1e300;
@@ -52,6 +52,7 @@ export class SlotProblem {
   private readonly reputation: Float64Array;
   private readonly apBudget: Float64Array;
   private readonly zeroQueues: VirtualQueues;
+  private readonly allocationInput: AllocationInput;
   private state: SlotState | undefined;
   private queues: VirtualQueues;
   /** Number of gateways currently breaking C4 (not counting the pinned ones). */
@@ -65,6 +66,8 @@ export class SlotProblem {
    * energy or clock when no finite-latency allocation exists.
    */
   violation = 0;
+  /** The optimal deadline T of the partition last given to `psi` (s). */
+  deadline = Infinity;
   /** Number of continuous solves since the last `load` (search effort). */
   solves = 0;
 
@@ -91,6 +94,7 @@ export class SlotProblem {
     this.reputation = new Float64Array(J);
     this.apBudget = new Float64Array(J);
     this.zeroQueues = { H: new Float64Array(J), G: new Float64Array(J) };
+    this.allocationInput = { gatewayLatency: this.gatewayLatency, apCycles: this.apCycles, blocksPerCycle: this.blocksPerCycle, apBudget: this.apBudget };
     this.queues = this.zeroQueues;
   }
 
@@ -107,6 +111,7 @@ export class SlotProblem {
     this.solves = 0;
     for (let m = 0; m < system.M; m++) this.rate[m] = uplinkRate(system.bandwidth[m]!, system.txPower[m]!, state.gain[m]!, system.noisePsd);
     for (let j = 0; j < system.J; j++) this.apBudget[j] = state.apBudget[j]!;
+    this.allocator.invalidateAll();
     this.pinned.fill(0);
     this.forced.fill(0);
     const over: number[] = [];
@@ -146,6 +151,7 @@ export class SlotProblem {
   /** Relax C5 (every AP budget unlimited): the fallback when no partition has a finite latency. */
   relaxApBudgets(): void {
     this.apBudget.fill(RELAXED_BUDGET);
+    this.allocator.invalidateAll();
     this.feasibility.apBudgetsRelaxed = true;
   }
 
@@ -184,7 +190,9 @@ export class SlotProblem {
       this.violation = excess;
       return Infinity;
     }
-    const latency = this.solveAllocation().latency;
+    const allocation = this.solveAllocation();
+    const latency = allocation.latency;
+    this.deadline = allocation.deadline;
     if (!Number.isFinite(latency)) {
       let total = 0;
       let dead = 0;
@@ -200,15 +208,24 @@ export class SlotProblem {
     return this.system.V * latency + driftTerm(this.system, this.queues, this.reputation);
   }
 
+  /**
+   * An upper bound on Psi of the current partition, from the allocation at deadline
+   * max(`deadline`, the partition's least deadline): for screening candidates. Sets `violation`
+   * like {@link psi}.
+   */
+  psiBound(deadline: number): number {
+    if (this.gatewaysOver > 0) return this.psi();
+    this.solves++;
+    const latency = this.allocator.boundAt(this.allocationInput, deadline);
+    if (!Number.isFinite(latency)) return this.psi();
+    this.violation = 0;
+    return this.system.V * latency + driftTerm(this.system, this.queues, this.reputation);
+  }
+
   /** The optimal frequencies of the current partition (reused object). */
   solveAllocation(): Allocation {
     this.solves++;
-    return this.allocator.solve({
-      gatewayLatency: this.gatewayLatency,
-      apCycles: this.apCycles,
-      blocksPerCycle: this.blocksPerCycle,
-      apBudget: this.apBudget,
-    });
+    return this.allocator.solve(this.allocationInput);
   }
 
   /** Gateway energy (J) of device n alone at cut l: compute plus transmit, as gatewaySide sums it. */
@@ -262,6 +279,7 @@ export class SlotProblem {
       bits += d * system.outputBits[cut]!;
     }
     const j = system.apOf[m]!;
+    this.allocator.invalidate(j);
     const tauTx = transmitTime(bits, this.rate[m]!);
     this.gatewayLatency[m] = computeTime(head, system.gatewayFlopsPerCycle[m]!, system.gatewayFreq[m]!) + tauTx;
     this.offloadWork[m] = tail;

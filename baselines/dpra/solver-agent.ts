@@ -33,7 +33,8 @@ export class SolverAgent implements Agent<BdtObservation, BdtAction> {
     this.config = config;
   }
 
-  reset(): void {
+  /** Forget the previous slot's partition (the solver is deterministic: `seed` is not used). */
+  reset(_seed?: number): void {
     this.hasPrevious = false;
   }
 

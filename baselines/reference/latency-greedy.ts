@@ -3,12 +3,12 @@
  * tau(t) alone under C1-C5. The C6 bounds on reputation play no part, so it shows what C6 costs.
  */
 import { SolverAgent } from '../dpra/solver-agent.ts';
-import { DpraOptions } from '../dpra/dpra-agent.ts';
+import { DpraOptions, descentSolverOptions } from '../dpra/dpra-agent.ts';
 
 export function createLatencyGreedyAgent(options: DpraOptions = {}): SolverAgent {
   const o = DpraOptions.parse(options);
   return new SolverAgent('latency-greedy', {
     warmStart: o.warmStart,
-    solverOptions: () => ({ partition: 'descent', ignoreQueues: true, descent: { maxSweeps: o.maxSweeps, maxJointMoves: o.maxJointMoves } }),
+    solverOptions: () => descentSolverOptions(o, { ignoreQueues: true }),
   });
 }

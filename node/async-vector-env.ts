@@ -169,7 +169,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
         failure ??= new GymError(`AsyncVectorEnv: env ${i} did not answer "${type}" within ${this.timeoutMs} ms`);
         continue;
       }
-      const reply = receiveMessageOnPort(this.ports[i]!)?.message as Reply | undefined;
+      const reply = this.receive(i);
       if (reply?.type === 'error') {
         const ErrorType = ERROR_TYPES[reply.name] ?? Error;
         failure ??= new ErrorType(`AsyncVectorEnv env ${i}: ${reply.message}`);
@@ -181,6 +181,20 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     }
     if (failure) throw failure;
     return replies;
+  }
+
+  /**
+   * The reply of worker `i`, whose flag is up. Under load the message can become visible a
+   * moment after the flag, so poll briefly (1 ms sleeps on the raised flag) instead of failing.
+   */
+  private receive(i: number): Reply | undefined {
+    const deadline = Date.now() + this.timeoutMs;
+    let received = receiveMessageOnPort(this.ports[i]!);
+    while (received === undefined && Date.now() < deadline) {
+      Atomics.wait(this.flags, i, 1, 1);
+      received = receiveMessageOnPort(this.ports[i]!);
+    }
+    return received?.message as Reply | undefined;
   }
 
   toString(): string {

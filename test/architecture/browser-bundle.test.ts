@@ -4,7 +4,6 @@
  * through our own imports (the source scan in layering.test.ts only sees the latter).
  */
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -12,8 +11,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 describe('browser bundle', () => {
   for (const entry of ['env/index.ts', 'baselines/index.ts']) {
-    it(`bundles ${entry} for the browser`, async function () {
-      if (!existsSync(resolve(root, entry))) this.skip();
+    it(`bundles ${entry} for the browser`, async () => {
       const result = await build({
         entryPoints: [resolve(root, entry)],
         bundle: true,

@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import { lastValueFrom, toArray } from 'rxjs';
+import '../../env/index.ts';
+import { aggregate, compareAgents } from '../../baselines/harness/compare.ts';
+import { meanInterval } from '../../baselines/harness/statistics.ts';
+
+describe('comparison harness', () => {
+  it('meanInterval gives the mean and the t-based 95% half-width', () => {
+    // samples 1,2,3: mean 2, sd 1, t(2) = 4.303 -> 4.303 / sqrt(3)
+    const m = meanInterval([1, 2, 3]);
+    assert.equal(m.mean, 2);
+    assert.ok(Math.abs(m.halfWidth - 4.303 / Math.sqrt(3)) < 1e-12);
+    assert.deepEqual(meanInterval([5]), { mean: 5, halfWidth: 0 });
+    assert.throws(() => meanInterval([]), /no samples/);
+  });
+
+  it('runs every agent on every seed, reproducibly, with paired differences to the first agent', async () => {
+    const spec = { envId: 'BDT-small-v0', agents: ['dpra', 'random'], seeds: [3, 4], scenario: { slots: 15 } };
+    const first = await lastValueFrom(compareAgents(spec).pipe(toArray()));
+    const again = await lastValueFrom(compareAgents(spec).pipe(toArray()));
+    assert.deepEqual(first.map((r) => `${r.agent}/${r.seed}`), ['dpra/3', 'dpra/4', 'random/3', 'random/4']);
+    assert.deepEqual(again.map((r) => r.summary), first.map((r) => r.summary));
+    for (const r of first) assert.equal(r.summary.slots, 15);
+
+    const [dpra, random] = aggregate(first);
+    assert.equal(dpra!.latencyVsFirst.mean, 0);
+    const paired = (first[2]!.summary.meanLatency - first[0]!.summary.meanLatency + first[3]!.summary.meanLatency - first[1]!.summary.meanLatency) / 2;
+    assert.ok(Math.abs(random!.latencyVsFirst.mean - paired) < 1e-12);
+    // The drift-plus-penalty solution beats random actions on the same traces.
+    assert.ok(dpra!.meanReward.mean > random!.meanReward.mean, `dpra ${dpra!.meanReward.mean} vs random ${random!.meanReward.mean}`);
+  });
+
+  it('rejects an unknown agent listing the available ones', async () => {
+    await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['nope'], seeds: [1] })), /unknown agent "nope" \(available: .*dpra/);
+  });
+});

@@ -10,6 +10,7 @@ import * as runCommand from './commands/run.ts';
 import * as scenarioSchemaCommand from './commands/scenario-schema.ts';
 import * as checkEnvCommand from './commands/check-env.ts';
 import * as benchCommand from './commands/bench.ts';
+import * as trainCommand from './commands/train.ts';
 import * as compareCommand from './commands/compare.ts';
 
 const program = new Command('bdt-gym')
@@ -19,7 +20,7 @@ const program = new Command('bdt-gym')
   .exitOverride();
 
 // Commands register themselves here, one line each.
-const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand] as Array<{ register(program: Command): void }>;
+const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand] as Array<{ register(program: Command): void }>;
 for (const module of commandModules) module.register(program);
 
 try {

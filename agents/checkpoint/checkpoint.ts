@@ -1,0 +1,215 @@
+/**
+ * Training checkpoints: a directory with the networks (one Layers model per subdirectory, see
+ * directory-handler.ts), `state.bin` (Float32 arrays: optimiser moments, log-std, ...), and
+ * `manifest.json` (format version, algorithm, env id and spaces, hyperparameters, counters, RNG
+ * state, observation statistics, SHA-256 of every other file).
+ *
+ * Saving writes a fresh sibling directory and renames it into place, so an interrupted save
+ * never leaves a half-written checkpoint. Loading checks the format, the checksums and the
+ * array sizes before anything is used, and fails with an error naming the file and the field.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { writeFileAtomic } from './atomic-write.ts';
+import { directoryHandler, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
+
+/** Bumped when the layout changes incompatibly. */
+export const CHECKPOINT_FORMAT_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+export const STATE_FILE = 'state.bin';
+
+const ObservationStatsSchema = z.object({
+  mean: z.array(z.number()).describe('Running mean per flattened observation element'),
+  var: z.array(z.number()).describe('Running variance per flattened observation element'),
+  count: z.number().describe('Effective number of observations folded in'),
+});
+
+/** The manifest's schema (validated on load). */
+export const ManifestSchema = z.object({
+  format: z.literal('bdt-gym-checkpoint').describe('Marks the directory as a bdt-gym checkpoint'),
+  formatVersion: z.number().int().describe('Checkpoint layout version'),
+  algo: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
+  envId: z.string().describe('Registered id of the env trained on'),
+  observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
+  actionSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's action space (before any agent-side wrapper)"),
+  hyperparameters: z.record(z.string(), z.unknown()).describe('Hyperparameters of the run'),
+  counters: z.record(z.string(), z.number()).describe('Step counters (env steps, iterations, gradient steps)'),
+  seed: z.number().describe('Seed the run started from'),
+  rngState: z.record(z.string(), z.unknown()).describe("The trainer's random stream state"),
+  observationStats: ObservationStatsSchema.nullable().describe('Observation normalisation statistics, null when not normalising'),
+  networks: z.array(z.string()).describe('Subdirectories holding Layers models'),
+  arrays: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().min(0) })).describe(`Float32 arrays in ${STATE_FILE}: name, element offset, element count`),
+  files: z.record(z.string(), z.string()).describe('SHA-256 (hex) of every file but the manifest, by relative path'),
+  backend: z.string().describe('TF.js backend the run used'),
+});
+
+export type CheckpointManifest = z.infer<typeof ManifestSchema>;
+
+/** What a trainer hands over to be saved. */
+export interface CheckpointContents {
+  readonly algo: CheckpointManifest['algo'];
+  readonly envId: string;
+  readonly observationSpace: object;
+  readonly actionSpace: object;
+  readonly hyperparameters: object;
+  readonly counters: Readonly<Record<string, number>>;
+  readonly seed: number;
+  readonly rngState: object;
+  readonly observationStats: CheckpointManifest['observationStats'];
+  readonly networks: Readonly<Record<string, tf.LayersModel>>;
+  readonly arrays: Readonly<Record<string, Float32Array>>;
+}
+
+/** A checkpoint read back: the manifest, the networks (freshly loaded) and the arrays. */
+export interface LoadedCheckpoint {
+  readonly dir: string;
+  readonly manifest: CheckpointManifest;
+  readonly networks: Record<string, tf.LayersModel>;
+  readonly arrays: Record<string, Float32Array>;
+}
+
+/** The error for any unreadable, corrupted or mismatched checkpoint. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Save `contents` to `dir`, replacing any checkpoint there, atomically. */
+export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const temp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(temp, { recursive: true });
+  try {
+    const names = Object.keys(contents.networks);
+    for (const name of names) await contents.networks[name]!.save(directoryHandler(join(temp, name)));
+
+    const arrays: CheckpointManifest['arrays'] = [];
+    let total = 0;
+    for (const [name, values] of Object.entries(contents.arrays)) {
+      arrays.push({ name, offset: total, length: values.length });
+      total += values.length;
+    }
+    const state = new Float32Array(total);
+    for (const entry of arrays) state.set(contents.arrays[entry.name]!, entry.offset);
+    const stateBytes = new Uint8Array(state.buffer);
+    writeFileAtomic(join(temp, STATE_FILE), stateBytes);
+
+    const files: Record<string, string> = { [STATE_FILE]: sha256(stateBytes) };
+    for (const name of names) {
+      for (const file of [MODEL_FILE, WEIGHTS_FILE]) files[`${name}/${file}`] = sha256(readFileSync(join(temp, name, file)));
+    }
+    const manifest: CheckpointManifest = {
+      format: 'bdt-gym-checkpoint',
+      formatVersion: CHECKPOINT_FORMAT_VERSION,
+      algo: contents.algo,
+      envId: contents.envId,
+      observationSpace: contents.observationSpace as Record<string, unknown>,
+      actionSpace: contents.actionSpace as Record<string, unknown>,
+      hyperparameters: contents.hyperparameters as Record<string, unknown>,
+      counters: { ...contents.counters },
+      seed: contents.seed,
+      rngState: contents.rngState as Record<string, unknown>,
+      observationStats: contents.observationStats,
+      networks: names,
+      arrays,
+      files,
+      backend: tf.getBackend(),
+    };
+    writeFileAtomic(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+
+    const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
+    const hadOld = existsSync(dir);
+    if (hadOld) renameSync(dir, old);
+    renameSync(temp, dir);
+    if (hadOld) rmSync(old, { recursive: true, force: true });
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Read and check the manifest of the checkpoint in `dir` (no networks loaded). */
+export function readManifest(dir: string): CheckpointManifest {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} does not exist or is not a directory`);
+  const path = join(dir, MANIFEST_FILE);
+  if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CheckpointError(`checkpoint manifest ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
+    throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CheckpointError(`checkpoint manifest ${path} is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Load the checkpoint in `dir`, verifying every checksum first. */
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  const manifest = readManifest(dir);
+  for (const [file, expected] of Object.entries(manifest.files)) {
+    const path = join(dir, file);
+    if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} is missing ${file}`);
+    const actual = sha256(readFileSync(path));
+    if (actual !== expected) throw new CheckpointError(`checkpoint file ${path} is corrupted: SHA-256 ${actual.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}…`);
+  }
+  for (const name of manifest.networks) {
+    for (const file of [MODEL_FILE, WEIGHTS_FILE]) {
+      if (manifest.files[`${name}/${file}`] === undefined) throw new CheckpointError(`checkpoint ${dir}: manifest has no checksum for ${name}/${file}`);
+    }
+  }
+  if (manifest.files[STATE_FILE] === undefined) throw new CheckpointError(`checkpoint ${dir}: manifest has no checksum for ${STATE_FILE}`);
+
+  const stateBytes = readFileSync(join(dir, STATE_FILE));
+  const total = stateBytes.byteLength / 4;
+  const state = new Float32Array(stateBytes.buffer.slice(stateBytes.byteOffset, stateBytes.byteOffset + stateBytes.byteLength));
+  const arrays: Record<string, Float32Array> = {};
+  for (const { name, offset, length } of manifest.arrays) {
+    if (offset + length > total) throw new CheckpointError(`checkpoint ${dir}: array '${name}' [${offset}, ${offset + length}) lies outside ${STATE_FILE} (${total} floats)`);
+    arrays[name] = state.slice(offset, offset + length);
+  }
+  const networks: Record<string, tf.LayersModel> = {};
+  try {
+    for (const name of manifest.networks) networks[name] = await tf.loadLayersModel(directoryHandler(join(dir, name)));
+  } catch (error) {
+    for (const model of Object.values(networks)) model.dispose();
+    throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { dir, manifest, networks, arrays };
+}
+
+/** Throws unless the checkpoint was trained on spaces equal to the env's. */
+export function assertSameSpaces(manifest: CheckpointManifest, observationSpace: { toJSON(): object; toString(): string }, actionSpace: { toJSON(): object; toString(): string }): void {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(manifest.observationSpace, observationSpace.toJSON())) {
+    throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different observation space than this env's ${observationSpace.toString()}`);
+  }
+  if (!same(manifest.actionSpace, actionSpace.toJSON())) {
+    throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);
+  }
+}
+
+/** The array `name` of a loaded checkpoint with exactly `length` elements, or a clear error. */
+export function requireArray(checkpoint: LoadedCheckpoint, name: string, length: number): Float32Array {
+  const values = checkpoint.arrays[name];
+  if (values === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} has no array '${name}'`);
+  if (values.length !== length) throw new CheckpointError(`checkpoint ${checkpoint.dir}: array '${name}' has ${values.length} values, expected ${length}`);
+  return values;
+}

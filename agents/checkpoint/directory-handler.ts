@@ -1,0 +1,58 @@
+/**
+ * A TF.js IOHandler that saves and loads a LayersModel as the standard `model.json` +
+ * `weights.bin` pair in a directory, with node:fs (the `file://` scheme needs tfjs-node, which
+ * may be absent). The files are the Layers format, so `tf.loadLayersModel` reads them through
+ * this handler — or through `file://` where tfjs-node is installed.
+ *
+ * @example
+ * await model.save(directoryHandler('runs/actor'));
+ * const same = await tf.loadLayersModel(directoryHandler('runs/actor'));
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic } from './atomic-write.ts';
+
+export const MODEL_FILE = 'model.json';
+export const WEIGHTS_FILE = 'weights.bin';
+
+export function directoryHandler(dir: string): tf.io.IOHandler {
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('directoryHandler: binary model topologies are not supported');
+      const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
+      const modelJson: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology as object,
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      };
+      // Weights first: a model.json on disk always refers to complete weights.
+      writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
+      writeFileAtomic(join(dir, MODEL_FILE), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const path = join(dir, MODEL_FILE);
+      let modelJson: tf.io.ModelJSON;
+      try {
+        modelJson = JSON.parse(readFileSync(path, 'utf8')) as tf.io.ModelJSON;
+      } catch (error) {
+        throw new Error(`cannot read model ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (typeof modelJson !== 'object' || modelJson === null || !Array.isArray(modelJson.weightsManifest)) {
+        throw new Error(`model ${path} is not a TF.js Layers model.json (no weightsManifest)`);
+      }
+      const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+      const buffers = modelJson.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dir, p))));
+      const weightData = tf.io.CompositeArrayBuffer.join(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+      const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      if (weightData.byteLength !== expectedBytes) {
+        throw new Error(`weights of ${path} have ${weightData.byteLength} bytes, its manifest describes ${expectedBytes}`);
+      }
+      return tf.io.getModelArtifactsForJSON(modelJson, async () => [specs, weightData]);
+    },
+  };
+}

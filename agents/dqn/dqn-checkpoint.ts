@@ -1,0 +1,106 @@
+/** Saving and restoring DQN runs and policies (see checkpoint/checkpoint.ts for the layout). */
+import type { Env } from '../../env/core/env.ts';
+import type { Space } from '../../env/spaces/space.ts';
+import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
+import { assertSameSpaces, CheckpointError, loadCheckpoint, requireArray, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { ActionLayout } from '../nn/action-layout.ts';
+import { DenseStack } from '../nn/mlp.ts';
+import { ObservationEncoder } from '../nn/observation-encoder.ts';
+import { BranchingQNetwork } from './branching-q-network.ts';
+import type { DqnRestoreState, DqnTrainer } from './dqn-trainer.ts';
+import { DqnHyperparametersSchema, type DqnHyperparameters } from './hyperparameters.ts';
+
+/** `env`, wrapped in DiscretizeAction when its action space has continuous parts. */
+export function discreteActionEnv(env: Env<unknown, unknown>, levels: number): Env<unknown, unknown> {
+  return new ActionLayout(env.actionSpace).continuousDims > 0 ? new DiscretizeAction(env, levels) : env;
+}
+
+/** Save the trainer's state to `dir`; `rawActionSpace` is the env's own (before DiscretizeAction). */
+export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, envId: string, seed: number, rawActionSpace: Space<unknown>): Promise<void> {
+  const adam = trainer.optimizer.getState();
+  await saveCheckpoint(dir, {
+    algo: 'dqn',
+    envId,
+    observationSpace: trainer.encoder.space.toJSON(),
+    actionSpace: rawActionSpace.toJSON(),
+    hyperparameters: trainer.hp,
+    counters: { ...trainer.counters, adamStep: adam.step },
+    seed,
+    rngState: trainer.rng.state(),
+    observationStats: trainer.encoder.stats() ?? null,
+    networks: { q_network: trainer.qNetwork.net.model, target_network: trainer.targetNetwork.net.model },
+    arrays: { 'adam.m': adam.m, 'adam.v': adam.v },
+  });
+}
+
+function hyperparametersOf(checkpoint: LoadedCheckpoint): DqnHyperparameters {
+  const parsed = DqnHyperparametersSchema.safeParse(checkpoint.manifest.hyperparameters);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CheckpointError(`checkpoint ${checkpoint.dir}: hyperparameters invalid at ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function networkFrom(checkpoint: LoadedCheckpoint, name: string, nvec: Int32Array, dueling: boolean): BranchingQNetwork {
+  const model = checkpoint.networks[name];
+  if (model === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the ${name} network`);
+  try {
+    return new BranchingQNetwork(new DenseStack(model), nvec, dueling);
+  } catch (error) {
+    model.dispose();
+    throw new CheckpointError(`checkpoint ${checkpoint.dir} does not fit this env: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The acting parts of a DQN checkpoint for `env` (raw action space), plus how to map actions back. */
+export interface LoadedDqnPolicy {
+  readonly hp: DqnHyperparameters;
+  readonly qNetwork: BranchingQNetwork;
+  readonly encoder: ObservationEncoder;
+  /** Layout of the discrete (possibly discretised) action space. */
+  readonly layout: ActionLayout;
+  /** Maps a discrete action to the env's own action (identity without discretisation). */
+  readonly toEnvAction: (action: unknown) => unknown;
+  readonly checkpoint: LoadedCheckpoint;
+}
+
+/** Load the Q network of `dir` for `env`. */
+export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
+  const checkpoint = await loadCheckpoint(dir);
+  if (checkpoint.manifest.algo !== 'dqn') throw new CheckpointError(`checkpoint ${dir} holds a ${checkpoint.manifest.algo} agent, not dqn`);
+  assertSameSpaces(checkpoint.manifest, env.observationSpace, env.actionSpace);
+  const hp = hyperparametersOf(checkpoint);
+  const discrete = discreteActionEnv(env, hp.actionLevels);
+  const layout = new ActionLayout(discrete.actionSpace);
+  const encoder = new ObservationEncoder(env.observationSpace, hp.normObs, hp.clipObs);
+  if (checkpoint.manifest.observationStats !== null) encoder.loadStats(checkpoint.manifest.observationStats);
+  const qNetwork = networkFrom(checkpoint, 'q_network', layout.nvec, hp.dueling);
+  if (qNetwork.net.inputDim !== encoder.dim) throw new CheckpointError(`checkpoint ${dir}: Q network takes ${qNetwork.net.inputDim} inputs, the observation space flattens to ${encoder.dim}`);
+  const toEnvAction = discrete instanceof DiscretizeAction ? (a: unknown) => discrete.action(a) : (a: unknown) => a;
+  return { hp, qNetwork, encoder, layout, toEnvAction, checkpoint };
+}
+
+/** Everything needed to resume the DQN run in `dir` for `env` (raw action space). */
+export async function loadDqnRun(dir: string, env: Env<unknown, unknown>): Promise<{ hp: DqnHyperparameters; restore: DqnRestoreState; seed: number }> {
+  const policy = await loadDqnPolicy(dir, env);
+  const { checkpoint, hp, layout, qNetwork, encoder } = policy;
+  const targetNetwork = networkFrom(checkpoint, 'target_network', layout.nvec, hp.dueling);
+  const size = qNetwork.net.variables.reduce((sum, v) => sum + v.size, 0);
+  const c = checkpoint.manifest.counters;
+  for (const key of ['globalStep', 'gradientSteps', 'resumes', 'adamStep']) {
+    if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
+  }
+  return {
+    hp,
+    seed: checkpoint.manifest.seed,
+    restore: {
+      qNetwork,
+      targetNetwork,
+      encoder,
+      counters: { globalStep: c['globalStep']!, gradientSteps: c['gradientSteps']!, resumes: c['resumes']! },
+      rngState: checkpoint.manifest.rngState,
+      optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
+    },
+  };
+}

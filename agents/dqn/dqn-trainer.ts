@@ -1,0 +1,252 @@
+/**
+ * DQN training loop (CleanRL dqn.py with SB3's DQN schedule): epsilon-greedy exploration with a
+ * linear schedule, a replay buffer, double Q-learning targets from a target network (hard or
+ * Polyak updates), Huber loss, global gradient-norm clipping, bootstrapping on `terminated`
+ * only (a truncated episode still bootstraps from its final observation).
+ *
+ * Several action dimensions use the branching architecture's target (Tavakoli et al. 2018,
+ * eq. 6): one target shared by all branches, the mean over branches of the double-Q value
+ *   y = r + gamma (1 - terminated) (1/D) sum_d Q_d^target(s', argmax_a Q_d(s', a)),
+ * and the loss is the mean over branches of Huber(Q_d(s, a_d) - y).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Subject, type Observable } from 'rxjs';
+import type { Env } from '../../env/core/env.ts';
+import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
+import { EnvBatch } from '../env-batch.ts';
+import type { MetricRecord } from '../metrics.ts';
+import { ActionLayout } from '../nn/action-layout.ts';
+import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
+import { ObservationEncoder } from '../nn/observation-encoder.ts';
+import { BranchingQNetwork } from './branching-q-network.ts';
+import { linearSchedule, type DqnHyperparameters } from './hyperparameters.ts';
+import { ReplayBuffer, type ReplayBatch } from './replay-buffer.ts';
+
+/** Gradient steps between two loss records (CleanRL logs every 100). */
+const LOG_EVERY_GRADIENT_STEPS = 100;
+
+export interface DqnCounters {
+  globalStep: number;
+  gradientSteps: number;
+  resumes: number;
+}
+
+/** The acting half of DQN: Q network, observation encoder and action layout. */
+export interface DqnPolicyParts {
+  readonly qNetwork: BranchingQNetwork;
+  readonly encoder: ObservationEncoder;
+}
+
+export interface DqnRestoreState extends DqnPolicyParts {
+  readonly targetNetwork: BranchingQNetwork;
+  readonly counters: DqnCounters;
+  readonly rngState: object;
+  readonly optimizerState: FlatAdamState;
+}
+
+export interface DqnTrainerOptions {
+  readonly hp: DqnHyperparameters;
+  /** Builds env e, already with a discrete action space (wrap Box parts in DiscretizeAction). */
+  readonly makeEnv: (index: number) => Env<unknown, unknown>;
+  readonly seed: number;
+  readonly restore?: DqnRestoreState;
+}
+
+export class DqnTrainer {
+  readonly hp: DqnHyperparameters;
+  readonly qNetwork: BranchingQNetwork;
+  readonly targetNetwork: BranchingQNetwork;
+  readonly encoder: ObservationEncoder;
+  readonly layout: ActionLayout;
+  readonly optimizer: FlatAdam;
+  readonly counters: DqnCounters;
+  rng: Rng;
+  readonly replay: ReplayBuffer;
+  private readonly envs: EnvBatch;
+  private readonly metricsSubject = new Subject<MetricRecord>();
+  /** Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps. */
+  readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
+  /** Returns of the most recent finished episodes (newest last, at most 100). */
+  readonly recentReturns: number[] = [];
+  private readonly batch: ReplayBatch;
+  private readonly obs: Float32Array;
+  private readonly actions: Int32Array;
+  private readonly envActions: unknown[];
+  private readonly targets: Float32Array;
+  private readonly explore: Uint8Array;
+  private readonly normObs: Float32Array;
+  private readonly normBatch: Float32Array;
+  private readonly normNextBatch: Float32Array;
+  private lastLogTime = 0;
+  private lastLogStep = 0;
+
+  constructor(options: DqnTrainerOptions) {
+    const hp = options.hp;
+    this.hp = hp;
+    const probe = options.makeEnv(0);
+    this.layout = new ActionLayout(probe.actionSpace);
+    if (this.layout.continuousDims > 0) throw new Error(`DQN needs a discrete action space; wrap ${probe.actionSpace.toString()} in DiscretizeAction`);
+    if (options.restore) {
+      this.encoder = options.restore.encoder;
+      this.qNetwork = options.restore.qNetwork;
+      this.targetNetwork = options.restore.targetNetwork;
+    } else {
+      this.encoder = new ObservationEncoder(probe.observationSpace, hp.normObs, hp.clipObs);
+      const init = makeRng(subSeed(options.seed, 'dqn/init'));
+      this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init);
+      this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init);
+      this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
+    }
+    probe.close();
+    this.envs = new EnvBatch(
+      Array.from({ length: hp.numEnvs }, (_, e) => () => options.makeEnv(e)),
+      this.encoder,
+    );
+    this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
+    if (options.restore) this.optimizer.setState(options.restore.optimizerState);
+    this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, gradientSteps: 0, resumes: 0 };
+    this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'dqn/explore'));
+
+    const D = this.layout.discreteDims;
+    const dim = this.encoder.dim;
+    this.replay = new ReplayBuffer(hp.bufferSize, dim, D);
+    this.batch = ReplayBuffer.allocateBatch(hp.batchSize, dim, D);
+    this.obs = new Float32Array(hp.numEnvs * dim);
+    this.actions = new Int32Array(hp.numEnvs * D);
+    this.envActions = new Array<unknown>(hp.numEnvs);
+    this.targets = new Float32Array(hp.batchSize);
+    this.explore = new Uint8Array(hp.numEnvs);
+    this.normObs = new Float32Array(hp.numEnvs * dim);
+    this.normBatch = new Float32Array(hp.batchSize * dim);
+    this.normNextBatch = new Float32Array(hp.batchSize * dim);
+    this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
+    this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
+  }
+
+  /** Exploration rate at the current step. */
+  get epsilon(): number {
+    const hp = this.hp;
+    return linearSchedule(hp.startE, hp.endE, hp.explorationFraction * hp.totalTimesteps, this.counters.globalStep);
+  }
+
+  /** One vector step: act, store transitions, and train / update the target when due. */
+  iterate(): void {
+    const hp = this.hp;
+    const E = hp.numEnvs;
+    const D = this.layout.discreteDims;
+    const dim = this.encoder.dim;
+    if (this.lastLogTime === 0) {
+      this.lastLogTime = performance.now();
+      this.lastLogStep = this.counters.globalStep;
+    }
+    this.obs.set(this.envs.obs);
+    const epsilon = this.epsilon;
+    let anyGreedy = false;
+    const explore = this.explore;
+    for (let e = 0; e < E; e++) {
+      explore[e] = this.rng() < epsilon ? 1 : 0;
+      if (!explore[e]) anyGreedy = true;
+    }
+    if (anyGreedy) {
+      const norm = this.encoder.normalize(this.obs, E, this.normObs);
+      this.qNetwork.greedy(this.qNetwork.rawOutputs(norm, E), E, this.actions);
+    }
+    for (let e = 0; e < E; e++) {
+      if (explore[e]) for (let d = 0; d < D; d++) this.actions[e * D + d] = Math.floor(this.rng() * this.layout.nvec[d]!);
+      this.envActions[e] = this.layout.toEnv(this.actions, EMPTY_CONTINUOUS, e);
+    }
+
+    this.envs.step(this.envActions);
+    this.counters.globalStep += E;
+    for (let e = 0; e < E; e++) {
+      // An autoreset step ignored the action: no transition.
+      if (!this.envs.autoreset[e]) this.replay.add(this.obs, this.envs.obs, this.actions, e, this.envs.rewards[e]!, this.envs.terminated[e] === 1);
+    }
+    this.encoder.rms?.update(this.envs.obs, E);
+    for (const episode of this.envs.finished) {
+      this.recentReturns.push(episode.r);
+      if (this.recentReturns.length > 100) this.recentReturns.shift();
+      this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l, 'charts/epsilon': epsilon } });
+    }
+
+    const vectorSteps = this.counters.globalStep / E;
+    if (this.counters.globalStep > hp.learningStarts && this.replay.size >= hp.batchSize && vectorSteps % hp.trainFrequency === 0) {
+      for (let g = 0; g < hp.gradientSteps; g++) this.trainStep();
+    }
+    if (vectorSteps % Math.max(1, Math.floor(hp.targetNetworkFrequency / E)) === 0) this.targetNetwork.net.updateFrom(this.qNetwork.net, hp.tau);
+  }
+
+  /** One gradient step on a sampled minibatch. */
+  private trainStep(): void {
+    const hp = this.hp;
+    const B = hp.batchSize;
+    const D = this.layout.discreteDims;
+    const dim = this.encoder.dim;
+    const batch = this.replay.sample(B, this.rng, this.batch);
+    const obs = this.encoder.normalize(batch.obs, B, this.normBatch);
+    const nextObs = this.encoder.normalize(batch.nextObs, B, this.normNextBatch);
+
+    // Double-DQN targets in JS: online argmax, target evaluation, mean over branches.
+    const online = this.qNetwork.rawOutputs(nextObs, B);
+    const target = this.targetNetwork.rawOutputs(nextObs, B);
+    const greedy = new Int32Array(B * D);
+    this.qNetwork.greedy(online, B, greedy);
+    for (let b = 0; b < B; b++) {
+      let next = 0;
+      for (let d = 0; d < D; d++) next += this.targetNetwork.q(target, b, d, greedy[b * D + d]!);
+      this.targets[b] = batch.rewards[b]! + hp.gamma * (1 - batch.terminated[b]!) * (next / D);
+    }
+
+    let kept: tf.Tensor1D | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const raw = this.qNetwork.net.apply(tf.tensor2d(obs, [B, dim]));
+      const q = this.qNetwork.chosenQ(raw, batch.actions, B);
+      const delta = tf.abs(tf.sub(q, tf.tensor2d(this.targets, [B, 1])));
+      const quadratic = tf.minimum(delta, 1);
+      const loss = tf.mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.sub(delta, quadratic))) as tf.Scalar;
+      kept = tf.keep(tf.stack([loss, tf.mean(q)]) as tf.Tensor1D);
+      return loss;
+    }, this.qNetwork.net.variables);
+    this.optimizer.applyGradients(grads);
+    value.dispose();
+    for (const g of Object.values(grads)) g.dispose();
+    this.counters.gradientSteps += 1;
+    if (this.counters.gradientSteps % LOG_EVERY_GRADIENT_STEPS === 0) {
+      const [tdLoss, qValues] = kept!.dataSync();
+      const now = performance.now();
+      const sps = ((this.counters.globalStep - this.lastLogStep) * 1000) / Math.max(now - this.lastLogTime, 1e-3);
+      this.lastLogTime = now;
+      this.lastLogStep = this.counters.globalStep;
+      this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'losses/td_loss': tdLoss!, 'losses/q_values': qValues!, 'charts/SPS': sps } });
+    }
+    kept!.dispose();
+  }
+
+  /** Train until `totalSteps` env steps, yielding to the event loop every `yieldEvery` steps. */
+  async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, yieldEvery = 256): Promise<void> {
+    let sinceYield = 0;
+    while (this.counters.globalStep + this.hp.numEnvs <= totalSteps) {
+      this.iterate();
+      sinceYield += this.hp.numEnvs;
+      if (sinceYield >= yieldEvery) {
+        sinceYield = 0;
+        onProgress?.(this);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    onProgress?.(this);
+  }
+
+  close(): void {
+    this.envs.close();
+    this.metricsSubject.complete();
+  }
+
+  dispose(): void {
+    this.close();
+    this.qNetwork.dispose();
+    this.targetNetwork.dispose();
+  }
+}
+
+const EMPTY_CONTINUOUS = new Float32Array(0);

@@ -1,0 +1,39 @@
+/**
+ * DQN hyperparameters (CleanRL dqn.py `Args`, SB3 DQN names in comments), validated by zod.
+ * Defaults are CleanRL's; presets live in configs/agents/.
+ */
+import { z } from 'zod';
+
+export const DqnHyperparametersSchema = z
+  .object({
+    totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for (steps)'),
+    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate (1/step)'),
+    adamEps: z.number().positive().default(1e-8).describe('Adam epsilon (dimensionless)'),
+    numEnvs: z.number().int().positive().default(1).describe('Parallel envs in the vector env (envs)'),
+    bufferSize: z.number().int().positive().default(10_000).describe('Replay buffer capacity (transitions)'),
+    gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor (dimensionless)'),
+    tau: z.number().gt(0).max(1).default(1).describe('Target network update rate; 1 is a hard copy (dimensionless)'),
+    targetNetworkFrequency: z.number().int().positive().default(500).describe('Env steps between target network updates (SB3 target_update_interval) (steps)'),
+    batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step (transitions)'),
+    startE: z.number().min(0).max(1).default(1).describe('Initial exploration epsilon (probability)'),
+    endE: z.number().min(0).max(1).default(0.05).describe('Final exploration epsilon (SB3 exploration_final_eps) (probability)'),
+    explorationFraction: z.number().gt(0).max(1).default(0.5).describe('Fraction of totalTimesteps over which epsilon decays linearly (fraction)'),
+    learningStarts: z.number().int().min(0).default(10_000).describe('Env steps of pure exploration before training starts (steps)'),
+    trainFrequency: z.number().int().positive().default(10).describe('Env steps (per env) between training phases (SB3 train_freq) (steps)'),
+    gradientSteps: z.number().int().positive().default(1).describe('Gradient steps per training phase (count)'),
+    maxGradNorm: z.number().positive().default(10).describe('Global gradient-norm clipping threshold (L2 norm)'),
+    hidden: z.array(z.number().int().positive()).min(1).default([120, 84]).describe('Hidden layer widths of the Q network trunk (units)'),
+    dueling: z.boolean().default(false).describe('Dueling heads: a state value plus one advantage head per action dimension (Tavakoli et al. 2018) (bool)'),
+    actionLevels: z.number().int().min(2).default(11).describe('Levels per continuous action element for DiscretizeAction (count)'),
+    normObs: z.boolean().default(false).describe('Normalise observations by running mean/std, saved in checkpoints (bool)'),
+    clipObs: z.number().positive().default(10).describe('Clip normalised observations to +-clipObs (standard deviations)'),
+  })
+  .strict();
+
+export type DqnHyperparameters = z.infer<typeof DqnHyperparametersSchema>;
+
+/** Linear schedule from `start` to `end` over `duration` steps, then constant (CleanRL's linear_schedule). */
+export function linearSchedule(start: number, end: number, duration: number, step: number): number {
+  const slope = (end - start) / duration;
+  return Math.max(slope * step + start, end);
+}

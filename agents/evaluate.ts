@@ -1,0 +1,33 @@
+/** Deterministic evaluation of an agent over whole episodes (the `train` command's final check). */
+import type { Agent } from '../baselines/agent.ts';
+import type { Env } from '../env/core/env.ts';
+
+export interface EvaluationResult {
+  readonly returns: number[];
+  readonly lengths: number[];
+  readonly meanReturn: number;
+}
+
+/** Run `episodes` episodes, episode i reset with seed `seed + i`; the env is not closed. */
+export function evaluateAgent(agent: Agent, env: Env<unknown, unknown>, episodes: number, seed: number): EvaluationResult {
+  const returns: number[] = [];
+  const lengths: number[] = [];
+  for (let i = 0; i < episodes; i++) {
+    agent.reset(seed + i);
+    let [obs, info] = env.reset({ seed: seed + i });
+    let total = 0;
+    let length = 0;
+    for (;;) {
+      const action = agent.act(obs, { info, env });
+      const [next, reward, terminated, truncated, nextInfo] = env.step(action);
+      total += reward;
+      length += 1;
+      obs = next;
+      info = nextInfo;
+      if (terminated || truncated) break;
+    }
+    returns.push(total);
+    lengths.push(length);
+  }
+  return { returns, lengths, meanReturn: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length) };
+}

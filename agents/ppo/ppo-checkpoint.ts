@@ -1,0 +1,83 @@
+/** Saving and restoring PPO runs and policies (see checkpoint/checkpoint.ts for the layout). */
+import type { Space } from '../../env/spaces/space.ts';
+import { assertSameSpaces, CheckpointError, loadCheckpoint, requireArray, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
+import { PpoPolicy } from './ppo-policy.ts';
+import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
+
+/** Save the trainer's full state to `dir`. */
+export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, envId: string, seed: number): Promise<void> {
+  const policy = trainer.policy;
+  const adam = trainer.optimizer.getState();
+  await saveCheckpoint(dir, {
+    algo: 'ppo',
+    envId,
+    observationSpace: policy.encoder.space.toJSON(),
+    actionSpace: policy.layout.space.toJSON(),
+    hyperparameters: trainer.hp,
+    counters: { ...trainer.counters, adamStep: adam.step },
+    seed,
+    rngState: trainer.rng.state(),
+    observationStats: policy.encoder.stats() ?? null,
+    networks: { actor: policy.actor.model, critic: policy.critic.model },
+    arrays: { logStd: policy.logStdValues(), 'adam.m': adam.m, 'adam.v': adam.v },
+  });
+}
+
+/** The policy stored in a loaded PPO checkpoint, for an env with the given spaces. */
+function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observationSpace: Space<unknown>, actionSpace: Space<unknown>): PpoPolicy {
+  const { manifest } = checkpoint;
+  if (manifest.algo !== 'ppo') throw new CheckpointError(`checkpoint ${checkpoint.dir} holds a ${manifest.algo} agent, not ppo`);
+  assertSameSpaces(manifest, observationSpace, actionSpace);
+  const { actor, critic } = checkpoint.networks;
+  if (actor === undefined || critic === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
+  let policy: PpoPolicy;
+  try {
+    const logStd = checkpoint.arrays['logStd'];
+    policy = PpoPolicy.fromNetworks(observationSpace, actionSpace, hp, actor, critic, logStd);
+  } catch (error) {
+    actor.dispose();
+    critic.dispose();
+    throw new CheckpointError(`checkpoint ${checkpoint.dir} does not fit this env: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (manifest.observationStats !== null) policy.encoder.loadStats(manifest.observationStats);
+  else if (hp.normObs) throw new CheckpointError(`checkpoint ${checkpoint.dir} normalises observations but stores no statistics`);
+  return policy;
+}
+
+function hyperparametersOf(checkpoint: LoadedCheckpoint): PpoHyperparameters {
+  const parsed = PpoHyperparametersSchema.safeParse(checkpoint.manifest.hyperparameters);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CheckpointError(`checkpoint ${checkpoint.dir}: hyperparameters invalid at ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** A deterministic-use policy from `dir` for an env with these spaces. */
+export async function loadPpoPolicy(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<PpoPolicy> {
+  const checkpoint = await loadCheckpoint(dir);
+  return policyFrom(checkpoint, hyperparametersOf(checkpoint), observationSpace, actionSpace);
+}
+
+/** Everything needed to resume the run saved in `dir`, plus its hyperparameters. */
+export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<{ hp: PpoHyperparameters; restore: PpoRestoreState; seed: number }> {
+  const checkpoint = await loadCheckpoint(dir);
+  const hp = hyperparametersOf(checkpoint);
+  const policy = policyFrom(checkpoint, hp, observationSpace, actionSpace);
+  const size = policy.variables.reduce((sum, v) => sum + v.size, 0);
+  const c = checkpoint.manifest.counters;
+  for (const key of ['globalStep', 'iteration', 'resumes', 'adamStep']) {
+    if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
+  }
+  return {
+    hp,
+    seed: checkpoint.manifest.seed,
+    restore: {
+      policy,
+      counters: { globalStep: c['globalStep']!, iteration: c['iteration']!, resumes: c['resumes']! },
+      rngState: checkpoint.manifest.rngState,
+      optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
+    },
+  };
+}

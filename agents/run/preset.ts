@@ -1,0 +1,16 @@
+/**
+ * Agent presets (configs/agents/*.json): which agent, which env, and hyperparameter overrides,
+ * validated against the agent's own schema when the run starts.
+ */
+import { z } from 'zod';
+
+export const AgentPresetSchema = z
+  .object({
+    description: z.string().optional().describe('What the preset is for and where its values come from'),
+    agent: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
+    env: z.string().optional().describe('Registered env id the preset was tuned for'),
+    hyperparameters: z.record(z.string(), z.unknown()).default({}).describe("Overrides of the agent's hyperparameter defaults (see its schema)"),
+  })
+  .strict();
+
+export type AgentPreset = z.infer<typeof AgentPresetSchema>;

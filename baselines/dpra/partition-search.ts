@@ -36,12 +36,17 @@ export interface DescentOptions {
   exactCandidates: number;
   /** Also run the cold starts (all-local, all-offloaded, middle) and the latency homotopy when a warm start is given. */
   coldStarts: boolean;
+  /**
+   * Stop sweeping when a whole sweep lowers Psi by less than this fraction of the scale
+   * max(|Psi|, V tau^inf) (0: only when a sweep changes nothing).
+   */
+  minSweepGain: number;
 }
 
 /** Thorough: every cut exact, every start, joint moves; for small scenarios and exactness checks. */
-export const THOROUGH_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 4000, exactCandidates: Infinity, coldStarts: true };
+export const THOROUGH_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 4000, exactCandidates: Infinity, coldStarts: true, minSweepGain: 0 };
 /** Fast: sweeps from the warm start only (cold starts when there is none), no joint moves; for per-slot control of larger scenarios. */
-export const FAST_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 0, exactCandidates: Infinity, coldStarts: false };
+export const FAST_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 0, exactCandidates: Infinity, coldStarts: false, minSweepGain: 0 };
 
 /** A searcher for one system; owns its scratch, allocation-free per call. */
 export class PartitionSearch {
@@ -183,6 +188,7 @@ export class PartitionSearch {
     const keep = options.exactCandidates;
     for (let round = 0; round < options.maxSweeps; round++) {
       let changed = false;
+      const psiBefore = this.psi;
       for (let n = 0; n < system.N; n++) {
         if (pinned[n]) continue;
         const current = partition[n]!;
@@ -228,6 +234,8 @@ export class PartitionSearch {
         if (bestCut !== current) changed = true;
       }
       if (!changed) break;
+      const scale = Math.max(Math.abs(psiBefore), system.V * problem.deadline);
+      if (this.violation === 0 && psiBefore - this.psi < options.minSweepGain * scale) break;
     }
   }
 

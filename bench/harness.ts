@@ -29,6 +29,8 @@ export interface BenchOptions {
   runs?: number;
   /** Only cases whose "suite/case" name contains this. */
   filter?: string;
+  /** Iterations per reference-loop run (default 20 million, ~0.1 s). */
+  referenceOps?: number;
 }
 
 export interface CaseResult {
@@ -50,7 +52,7 @@ export interface BenchReport {
   results: CaseResult[];
 }
 
-/** Iterations per reference run. */
+/** Default iterations per reference run. */
 const REFERENCE_OPS = 20_000_000;
 
 /**
@@ -94,7 +96,7 @@ export function runBenchmarks(suites: readonly BenchSuite[], options: BenchOptio
       (n) => {
         sink += referenceLoop(n);
       },
-      REFERENCE_OPS,
+      options.referenceOps ?? REFERENCE_OPS,
       runs,
     ),
   );

@@ -67,6 +67,18 @@ export function checkStepResult(env: Env, result: unknown): void {
   checkInfo(info, 'step()');
 }
 
+/** Render smells: a mode missing from `metadata.renderModes`, or output of the wrong type for the mode. */
+export function checkRenderResult(env: Env, out: unknown): void {
+  const modes = env.metadata.renderModes;
+  if (env.renderMode === undefined) return;
+  if (!Array.isArray(modes) || !modes.includes(env.renderMode)) {
+    warn(`renderMode "${env.renderMode}" is not in metadata.renderModes ${formatValue(modes)}`);
+  }
+  const expected = env.renderMode === 'ansi' ? 'string' : env.renderMode === 'rgb_array' ? 'Uint8Array' : undefined;
+  const ok = expected === undefined || (expected === 'string' ? typeof out === 'string' : out instanceof Uint8Array);
+  if (!ok) warn(`render() in mode "${env.renderMode}" should return a ${expected}, got ${formatValue(out)}`);
+}
+
 function checkInfo(info: unknown, where: string): void {
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     throw new EnvCheckError('info-type', `The info returned by \`${where}\` must be a plain object, got ${formatValue(info)}`);

@@ -1,15 +1,16 @@
 /**
- * gymnasium.wrappers.PassiveEnvChecker: checks the spaces on construction and the first `reset`
- * and first `step` results (then gets out of the way, so it costs nothing per step). Applied by
- * `make` unless `disableEnvChecker`.
+ * gymnasium.wrappers.PassiveEnvChecker: checks the spaces on construction and the first `reset`,
+ * `step` and `render` results (then gets out of the way, so it costs nothing per step). Applied
+ * by `make` unless `disableEnvChecker`.
  */
 import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
 import { Wrapper } from '../core/wrapper.ts';
-import { checkResetResult, checkSpaces, checkStepResult } from '../passive-checks.ts';
+import { checkRenderResult, checkResetResult, checkSpaces, checkStepResult } from '../passive-checks.ts';
 
 export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
   private checkedReset = false;
   private checkedStep = false;
+  private checkedRender = false;
 
   constructor(env: Env<Obs, Act>) {
     super(env);
@@ -32,5 +33,14 @@ export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
       checkStepResult(this.env as Env, result);
     }
     return result;
+  }
+
+  override render(): string | Uint8Array | undefined {
+    const out = this.env.render();
+    if (!this.checkedRender) {
+      this.checkedRender = true;
+      checkRenderResult(this.env as Env, out);
+    }
+    return out;
   }
 }

@@ -10,12 +10,12 @@ import type { DescentOptions } from './partition-search.ts';
 export const DpraOptions = z
   .object({
     effort: z
-      .enum(['auto', 'thorough', 'fast'])
+      .enum(['auto', 'thorough', 'fast', 'screened'])
       .default('auto')
-      .describe("Partition search preset: 'thorough' (every cut exact, cold starts, joint moves), 'fast' (screened sweeps from the previous slot's partition), 'auto' (thorough when sum_n L_n <= 64)"),
+      .describe("Partition search preset: 'thorough' (every cut exact, cold starts, joint moves), 'fast' (exact sweeps from the previous slot's partition), 'screened' (sweeps with cuts screened by a cheap bound), 'auto' (thorough when sum_n L_n <= 64, fast up to 400, screened above)"),
     maxSweeps: z.number().int().positive().optional().describe("Most descent sweeps over all DTs per start (count; default the preset's 20)"),
-    maxJointMoves: z.number().int().nonnegative().optional().describe("Largest number of continuous solves one joint-move pass may use (count; default the preset's: 4000 thorough, 0 fast)"),
-    exactCandidates: z.number().int().positive().optional().describe("Cuts per DT and sweep solved exactly after screening (count; default the preset's: all thorough, 2 fast)"),
+    maxJointMoves: z.number().int().nonnegative().optional().describe("Largest number of continuous solves one joint-move pass may use (count; default the preset's: 4000 thorough, else 0)"),
+    exactCandidates: z.number().int().positive().optional().describe("Cuts per DT and sweep solved exactly after screening (count; default the preset's: all, 2 screened)"),
     warmStart: z.boolean().default(true).describe("Start each slot's search from the previous slot's partition (boolean)"),
   })
   .strict();

@@ -13,7 +13,7 @@ import type { VirtualQueues } from '../../env/bdt/queues.ts';
 import { createDecision } from '../../env/bdt/decision.ts';
 import { createSlotOutcome, evaluateSlot, type SlotOutcome } from '../../env/bdt/slot.ts';
 import { SlotProblem, type SlotFeasibility } from './slot-problem.ts';
-import { FAST_DESCENT, PartitionSearch, THOROUGH_DESCENT, type DescentOptions } from './partition-search.ts';
+import { FAST_DESCENT, PartitionSearch, SCREENED_DESCENT, THOROUGH_DESCENT, type DescentOptions } from './partition-search.ts';
 
 /** How the solver treats the partition. */
 export type PartitionMode =
@@ -31,10 +31,12 @@ export interface DpraSolverOptions {
   /** Ignore the virtual queues (Psi = V tau: the latency-greedy policy). */
   ignoreQueues?: boolean;
   /**
-   * Descent preset: `thorough` (every cut exact, cold starts, joint moves), `fast` (screened
-   * sweeps from the warm start), or `auto` (default): thorough when sum_n L_n <= {@link THOROUGH_UNITS}.
+   * Descent preset (partition-search.ts): `thorough` (every cut exact, cold starts, joint moves),
+   * `fast` (exact sweeps from the warm start), `screened` (screened sweeps from the warm start), or
+   * `auto` (default): thorough when sum_n L_n <= {@link THOROUGH_UNITS}, fast up to
+   * {@link FAST_UNITS}, screened above.
    */
-  effort?: 'auto' | 'thorough' | 'fast';
+  effort?: DescentEffort;
   /** Overrides of the preset's limits. */
   descent?: Partial<DescentOptions>;
   /** Largest partition space `exhaustive` accepts (number of partitions). */
@@ -57,8 +59,12 @@ export interface SlotSolution {
   solves: number;
 }
 
+/** Descent presets by name. */
+export type DescentEffort = 'auto' | 'thorough' | 'fast' | 'screened';
 /** Largest sum_n L_n for which `effort: 'auto'` picks the thorough descent (BDT-small-v0 has 23). */
 export const THOROUGH_UNITS = 64;
+/** Largest sum_n L_n for which `effort: 'auto'` picks the fast descent (BDT-v0 has 127, BDT-large-v0 1392). */
+export const FAST_UNITS = 400;
 
 /** Default cap on the exhaustive search (partitions). */
 export const MAX_EXHAUSTIVE = 2_000_000;
@@ -77,9 +83,10 @@ export class DpraSolver {
     this.options = options;
     let units = 0;
     for (let n = 0; n < system.N; n++) units += system.unitCount[n]!;
-    const effort = options.effort ?? 'auto';
-    const thorough = effort === 'thorough' || (effort === 'auto' && units <= THOROUGH_UNITS);
-    this.descentOptions = { ...(thorough ? THOROUGH_DESCENT : FAST_DESCENT), ...options.descent };
+    let effort = options.effort ?? 'auto';
+    if (effort === 'auto') effort = units <= THOROUGH_UNITS ? 'thorough' : units <= FAST_UNITS ? 'fast' : 'screened';
+    const preset = effort === 'thorough' ? THOROUGH_DESCENT : effort === 'fast' ? FAST_DESCENT : SCREENED_DESCENT;
+    this.descentOptions = { ...preset, ...options.descent };
     if (options.partition === 'fixed') {
       const fixed = options.fixedPartition;
       if (!fixed || fixed.length !== system.N) throw new RangeError(`DpraSolver: fixedPartition must have length N = ${system.N}, got ${fixed?.length ?? 'none'}`);

@@ -47,6 +47,8 @@ export interface DescentOptions {
 export const THOROUGH_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 4000, exactCandidates: Infinity, coldStarts: true, minSweepGain: 0 };
 /** Fast: sweeps from the warm start only (cold starts when there is none), no joint moves; for per-slot control of larger scenarios. */
 export const FAST_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 0, exactCandidates: Infinity, coldStarts: false, minSweepGain: 0 };
+/** Screened: as fast, but each DT's cuts screened by the cheap bound (2 solved exactly), and sweeps stop below a 0.1% gain; for BDT-large-v0. */
+export const SCREENED_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 0, exactCandidates: 2, coldStarts: false, minSweepGain: 1e-3 };
 
 /** A searcher for one system; owns its scratch, allocation-free per call. */
 export class PartitionSearch {

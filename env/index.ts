@@ -66,6 +66,8 @@ export { DiscretizeAction } from './wrappers/discretize-action.ts';
 // Vector envs
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';
 export type { SyncVectorEnvOptions } from './vector/sync-vector-env.ts';
+export { makeVec } from './vector/make-vec.ts';
+export type { MakeVecOptions } from './vector/make-vec.ts';
 export type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult, AutoresetMode } from './vector/vector-env.ts';
 export { batchSpace, createBatch, readBatchItem, writeBatchItem, copyBatch } from './vector/batch.ts';
 export type { Batched, BatchedActions } from './vector/batch.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, CartPoleEnv, Dict, Discrete, Env, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, CartPoleEnv, Dict, Discrete, Env, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {
@@ -100,6 +100,14 @@ describe('SyncVectorEnv', () => {
       [obs] = envs.step(actions);
       singles.forEach((e, i) => assert.deepEqual(Array.from(e.step(actions[i]!)[0]), Array.from(obs.subarray(4 * i, 4 * i + 4))));
     }
+  });
+
+  it('makeVec builds numEnvs wrapped copies of a registered env', () => {
+    const envs = makeVec<Float32Array, number>('CartPole-v1', 3, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+    assert.equal(envs.numEnvs, 3);
+    assert.ok(envs.envs.every((e) => e instanceof RecordEpisodeStatistics));
+    assert.equal(envs.reset({ seed: 0 })[0].length, 12);
+    assert.throws(() => makeVec('CartPole-v1', 0), /numEnvs = 0/);
   });
 
   it('batches Dict spaces per key', () => {

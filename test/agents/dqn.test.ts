@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../../env/core/rng.ts';
+import { initBackend } from '../../agents/backend.ts';
+import { BranchingQNetwork } from '../../agents/dqn/branching-q-network.ts';
+import { ReplayBuffer } from '../../agents/dqn/replay-buffer.ts';
+import { linearSchedule } from '../../agents/dqn/hyperparameters.ts';
+
+describe('agents/dqn', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  describe('ReplayBuffer', () => {
+    /** Transition i: obs = [i, i], next = [i + 0.5, i + 0.5], action = [i % 3, i % 5], reward i, terminated when i % 4 == 0. */
+    function fill(buffer: ReplayBuffer, from: number, to: number): void {
+      for (let i = from; i < to; i++) {
+        buffer.add(Float32Array.of(i, i), Float32Array.of(i + 0.5, i + 0.5), Int32Array.of(i % 3, i % 5), 0, i, i % 4 === 0);
+      }
+    }
+
+    it('keeps rows together and overwrites the oldest when full', () => {
+      const buffer = new ReplayBuffer(5, 2, 2);
+      fill(buffer, 0, 3);
+      assert.equal(buffer.size, 3);
+      fill(buffer, 3, 8); // 8 transitions into 5 slots: 3..7 remain
+      assert.equal(buffer.size, 5);
+      const batch = ReplayBuffer.allocateBatch(200, 2, 2);
+      buffer.sample(200, makeRng(1), batch);
+      const seen = new Set<number>();
+      for (let b = 0; b < 200; b++) {
+        const i = batch.obs[b * 2]!;
+        seen.add(i);
+        assert.equal(batch.obs[b * 2 + 1], i);
+        assert.equal(batch.nextObs[b * 2], i + 0.5);
+        assert.deepEqual([batch.actions[b * 2], batch.actions[b * 2 + 1]], [i % 3, i % 5]);
+        assert.equal(batch.rewards[b], i);
+        assert.equal(batch.terminated[b], i % 4 === 0 ? 1 : 0);
+      }
+      assert.deepEqual([...seen].sort(), [3, 4, 5, 6, 7]);
+    });
+
+    it('samples reproducibly from a seed', () => {
+      const buffer = new ReplayBuffer(50, 2, 2);
+      fill(buffer, 0, 50);
+      const a = buffer.sample(16, makeRng(9), ReplayBuffer.allocateBatch(16, 2, 2));
+      const b = buffer.sample(16, makeRng(9), ReplayBuffer.allocateBatch(16, 2, 2));
+      assert.deepEqual(a, b);
+    });
+
+    it('rejects bad sizes and sampling from an empty buffer', () => {
+      assert.throws(() => new ReplayBuffer(0, 2, 1), /capacity must be a positive integer, got 0/);
+      assert.throws(() => new ReplayBuffer(4, 2, 1).sample(1, makeRng(1), ReplayBuffer.allocateBatch(1, 2, 1)), /empty/);
+    });
+  });
+
+  describe('BranchingQNetwork', () => {
+    it('has one value output plus one advantage head per action dimension', () => {
+      const q = BranchingQNetwork.create('branch_shape', 6, [3, 4, 2], [16], true, makeRng(1));
+      assert.equal(q.outputDim, 1 + 3 + 4 + 2);
+      assert.deepEqual(q.net.model.outputs[0]!.shape, [null, 10]);
+      const obs = new Float32Array(5 * 6).map((_, i) => Math.sin(i));
+      const raw = q.rawOutputs(obs, 5);
+      assert.equal(raw.length, 5 * 10);
+      const greedy = new Int32Array(5 * 3);
+      q.greedy(raw, 5, greedy);
+      for (let b = 0; b < 5; b++) {
+        [3, 4, 2].forEach((n, d) => {
+          const a = greedy[b * 3 + d]!;
+          assert.ok(a >= 0 && a < n);
+          for (let k = 0; k < n; k++) assert.ok(q.q(raw, b, d, k) <= q.q(raw, b, d, a) + 1e-6);
+        });
+        // Dueling identity: the mean of Q_d over a branch's actions is V.
+        [3, 4, 2].forEach((n, d) => {
+          let mean = 0;
+          for (let k = 0; k < n; k++) mean += q.q(raw, b, d, k) / n;
+          assert.ok(Math.abs(mean - raw[b * 10]!) < 1e-5);
+        });
+      }
+      q.dispose();
+    });
+
+    for (const dueling of [true, false]) {
+      it(`chosenQ gives Q_d(s, a_d) for every branch as a [batch, D] tensor (dueling ${dueling})`, () => {
+        const q = BranchingQNetwork.create(`branch_chosen_${dueling}`, 3, [2, 5], [8], dueling, makeRng(2));
+        const obs = new Float32Array(4 * 3).map((_, i) => Math.cos(i));
+        const actions = Int32Array.of(0, 4, 1, 2, 1, 0, 0, 3);
+        const raw = q.rawOutputs(obs, 4);
+        const chosen = tf.tidy(() => q.chosenQ(q.net.apply(tf.tensor2d(obs, [4, 3])), actions, 4));
+        assert.deepEqual(chosen.shape, [4, 2]);
+        const values = chosen.dataSync();
+        for (let b = 0; b < 4; b++) for (let d = 0; d < 2; d++) assert.ok(Math.abs(values[b * 2 + d]! - q.q(raw, b, d, actions[b * 2 + d]!)) < 1e-5);
+        chosen.dispose();
+        q.dispose();
+      });
+    }
+
+    it('rejects a network whose outputs do not fit the branches', () => {
+      const q = BranchingQNetwork.create('branch_bad', 3, [2, 2], [4], false, makeRng(3));
+      assert.throws(() => new BranchingQNetwork(q.net, [2, 3], false), /4 outputs; branches of sizes \[2, 3\] need 5/);
+      q.dispose();
+    });
+  });
+
+  it('linearSchedule decays linearly, then holds', () => {
+    assert.equal(linearSchedule(1, 0.05, 100, 0), 1);
+    assert.ok(Math.abs(linearSchedule(1, 0.05, 100, 50) - 0.525) < 1e-12);
+    assert.equal(linearSchedule(1, 0.05, 100, 1000), 0.05);
+  });
+});

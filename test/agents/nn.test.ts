@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { makeRng } from '../../env/core/rng.ts';
+import { initBackend } from '../../agents/backend.ts';
+import { dense } from '../../agents/nn/dense-op.ts';
+import { FlatAdam } from '../../agents/nn/flat-adam.ts';
+import { HybridDistribution } from '../../agents/nn/hybrid-distribution.ts';
+import { orthogonalKernel } from '../../agents/nn/orthogonal.ts';
+
+const near = (a: number, b: number, tol = 1e-4, what = '') => assert.ok(Math.abs(a - b) < tol, `${what} ${a} vs ${b}`);
+
+describe('agents/nn', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  describe('orthogonalKernel', () => {
+    for (const [fanIn, fanOut] of [[4, 64], [64, 2], [16, 16]] as const) {
+      it(`[${fanIn}, ${fanOut}] has orthonormal rows or columns (whichever are fewer) times the gain`, () => {
+        const gain = Math.SQRT2;
+        const k = orthogonalKernel(fanIn, fanOut, gain, makeRng(3));
+        const few = Math.min(fanIn, fanOut);
+        const vec = (i: number) => (fanIn <= fanOut ? Array.from({ length: fanOut }, (_, o) => k[i * fanOut + o]!) : Array.from({ length: fanIn }, (_, r) => k[r * fanOut + i]!));
+        for (let i = 0; i < few; i++) {
+          for (let j = 0; j <= i; j++) {
+            const dot = vec(i).reduce((s, x, n) => s + x * vec(j)[n]!, 0);
+            near(dot, i === j ? gain * gain : 0, 1e-4, `<${i},${j}>`);
+          }
+        }
+      });
+    }
+
+    it('is reproducible from the seed', () => {
+      assert.deepEqual(orthogonalKernel(8, 8, 1, makeRng('a')), orthogonalKernel(8, 8, 1, makeRng('a')));
+      assert.notDeepEqual(orthogonalKernel(8, 8, 1, makeRng('a')), orthogonalKernel(8, 8, 1, makeRng('b')));
+    });
+  });
+
+  describe('dense op', () => {
+    for (const activation of ['tanh', 'relu', 'linear'] as const) {
+      it(`matches tf's own ops and gradients (${activation})`, () => {
+        const x = tf.randomNormal([5, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+        const w = tf.randomNormal([3, 4], 0, 1, 'float32', 2) as tf.Tensor2D;
+        const b = tf.randomNormal([4], 0, 1, 'float32', 3) as tf.Tensor1D;
+        const reference = (xx: tf.Tensor2D, ww: tf.Tensor2D, bb: tf.Tensor1D) => {
+          const z = tf.add(tf.matMul(xx, ww), bb);
+          return activation === 'tanh' ? tf.tanh(z) : activation === 'relu' ? tf.relu(z) : z;
+        };
+        const weights = tf.randomNormal([5, 4], 0, 1, 'float32', 4);
+        const loss = (f: typeof reference) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D), weights)) as tf.Scalar;
+        const ours = tf.grads(loss((xx, ww, bb) => dense(xx, ww, bb, activation)))([x, w, b]);
+        const theirs = tf.grads(loss(reference))([x, w, b]);
+        assert.deepEqual(dense(x, w, b, activation).shape, [5, 4]);
+        const yOurs = dense(x, w, b, activation).dataSync();
+        reference(x, w, b).dataSync().forEach((v, i) => near(yOurs[i]!, v, 1e-5, 'value'));
+        ours.forEach((g, k) => {
+          const expected = theirs[k]!.dataSync();
+          g.dataSync().forEach((v, i) => near(v, expected[i]!, 1e-4, `grad ${k}[${i}]`));
+        });
+        tf.dispose([x, w, b, weights, ...ours, ...theirs]);
+      });
+    }
+  });
+
+  describe('HybridDistribution', () => {
+    it('log-probabilities and entropies are sums over categorical and Gaussian parts (tf equals JS)', () => {
+      const dist = new HybridDistribution([3, 2], 2); // head = 5 logits + 2 means
+      assert.equal(dist.headDim, 7);
+      const head = Float32Array.of(0.1, 0.5, -0.3, 1.0, -1.0, 0.2, -0.4, /* row 2 */ 2, 0, 0, 0, 0, 1, 1);
+      const logStd = Float32Array.of(-0.5, 0.3);
+      const discrete = new Int32Array(4);
+      const continuous = new Float32Array(4);
+      const logProb = new Float32Array(2);
+      dist.sample(head, logStd, 2, makeRng(7), discrete, continuous, logProb);
+      const [lp, ent] = tf.tidy(() => {
+        const r = dist.logProbAndEntropy(tf.tensor2d(head, [2, 7]), tf.tensor1d(logStd), tf.tensor2d(discrete, [2, 2], 'int32'), tf.tensor2d(continuous, [2, 2]));
+        return [r.logProb.dataSync(), r.entropy.dataSync()];
+      });
+      // Hand computation for row 0.
+      const lse = (xs: number[]) => Math.log(xs.reduce((s, x) => s + Math.exp(x), 0));
+      const cats = [[0.1, 0.5, -0.3], [1.0, -1.0]];
+      let expected = 0;
+      let entropy = 0;
+      cats.forEach((logits, d) => {
+        const z = lse(logits);
+        expected += logits[discrete[d]!]! - z;
+        entropy -= logits.reduce((s, l) => s + Math.exp(l - z) * (l - z), 0);
+      });
+      [0.2, -0.4].forEach((mean, c) => {
+        const sd = Math.exp(logStd[c]!);
+        expected += -0.5 * ((continuous[c]! - mean) / sd) ** 2 - Math.log(sd) - 0.5 * Math.log(2 * Math.PI);
+        entropy += 0.5 + 0.5 * Math.log(2 * Math.PI) + logStd[c]!;
+      });
+      near(lp![0]!, expected, 1e-4, 'tf logprob');
+      near(logProb[0]!, expected, 1e-4, 'js logprob');
+      near(logProb[1]!, lp![1]!, 1e-4, 'row 1');
+      near(ent![0]!, entropy, 1e-4, 'entropy');
+    });
+
+    it('acts deterministically with argmax and mean when no stream is given', () => {
+      const dist = new HybridDistribution([3], 1);
+      const discrete = new Int32Array(1);
+      const continuous = new Float32Array(1);
+      dist.sample(Float32Array.of(0, 3, 1, 0.25), Float32Array.of(0), 1, undefined, discrete, continuous, new Float32Array(1));
+      assert.equal(discrete[0], 1);
+      near(continuous[0]!, 0.25, 1e-7);
+    });
+
+    it('samples categories with their probabilities', () => {
+      const dist = new HybridDistribution([2], 0);
+      const logits = Float32Array.of(0, Math.log(3)); // p = [0.25, 0.75]
+      const out = new Int32Array(1);
+      const rng = makeRng(11);
+      let ones = 0;
+      for (let i = 0; i < 4000; i++) {
+        dist.sample(logits, undefined, 1, rng, out, new Float32Array(0), new Float32Array(1));
+        ones += out[0]!;
+      }
+      near(ones / 4000, 0.75, 0.03, 'frequency');
+    });
+  });
+
+  describe('FlatAdam', () => {
+    it('takes torch-Adam steps and clips the global gradient norm', () => {
+      const v = tf.variable(tf.tensor1d([1, -2]), true, 'flat_adam_test_v');
+      const opt = new FlatAdam([v], { learningRate: 0.1, maxGradNorm: 1 });
+      // Gradient (3, 4) has norm 5 -> clipped to (0.6, 0.8); Adam's first step moves each weight by lr * sign.
+      const norm = opt.applyGradients({ [v.name]: tf.tensor1d([3, 4]) });
+      near(norm, 5, 1e-6);
+      const after = v.dataSync();
+      near(after[0]!, 0.9, 1e-5);
+      near(after[1]!, -2.1, 1e-5);
+      const state = opt.getState();
+      near(state.m[0]!, 0.1 * 0.6, 1e-6);
+      near(state.v[1]!, 0.001 * 0.64, 1e-7);
+      assert.throws(() => opt.setState({ step: 1, m: new Float32Array(3), v: new Float32Array(3) }), /3 moments, the networks have 2 parameters/);
+      v.dispose();
+    });
+
+    it('rejects non-finite gradients', () => {
+      const v = tf.variable(tf.tensor1d([1]), true, 'flat_adam_nan_v');
+      const opt = new FlatAdam([v], { learningRate: 0.1 });
+      assert.throws(() => opt.applyGradients({ [v.name]: tf.tensor1d([NaN]) }), /gradient norm is NaN/);
+      v.dispose();
+    });
+  });
+});

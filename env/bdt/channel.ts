@@ -50,11 +50,18 @@ export class ChannelSampler {
     }
   }
 
-  /** A CN(0, 1) sample into (re[m], im[m]) by Box-Muller: each part N(0, 1/2). */
+  /** A CN(0, 1) sample into (re[m], im[m]), each part N(0, 1/2), by Marsaglia's polar method (no trigonometry). */
   private draw(rng: Rng, m: number): void {
-    const radius = Math.sqrt(-Math.log1p(-rng()));
-    const angle = 2 * Math.PI * rng();
-    this.re[m] = radius * Math.cos(angle);
-    this.im[m] = radius * Math.sin(angle);
+    let x: number;
+    let y: number;
+    let s: number;
+    do {
+      x = 2 * rng() - 1;
+      y = 2 * rng() - 1;
+      s = x * x + y * y;
+    } while (s >= 1 || s === 0);
+    const scale = Math.sqrt(-Math.log(s) / s);
+    this.re[m] = x * scale;
+    this.im[m] = y * scale;
   }
 }

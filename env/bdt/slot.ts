@@ -159,12 +159,16 @@ export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int3
     offloadWork[m]! += d * (cumFlops[base + unitCount[n]!]! - head);
     uplinkBits[m]! += d * outputBits[cut]!;
   }
+  const { gatewayFreq, gatewayFlopsPerCycle, gatewayKappa, txPower, bandwidth, noisePsd } = system;
+  const { gain, gatewayBudget } = state;
   for (let m = 0; m < M; m++) {
-    const tauG = computeTime(gatewayWork[m]!, system.gatewayFlopsPerCycle[m]!, system.gatewayFreq[m]!);
-    const rate = uplinkRate(system.bandwidth[m]!, system.txPower[m]!, state.gain[m]!, system.noisePsd);
+    const f = gatewayFreq[m]!;
+    const phi = gatewayFlopsPerCycle[m]!;
+    const tauG = computeTime(gatewayWork[m]!, phi, f);
+    const rate = uplinkRate(bandwidth[m]!, txPower[m]!, gain[m]!, noisePsd);
     const tauTx = transmitTime(uplinkBits[m]!, rate);
-    const eCompute = computeEnergy(system.gatewayKappa[m]!, gatewayWork[m]!, system.gatewayFlopsPerCycle[m]!, system.gatewayFreq[m]!);
-    const eTx = transmitEnergy(system.txPower[m]!, tauTx);
+    const eCompute = computeEnergy(gatewayKappa[m]!, gatewayWork[m]!, phi, f);
+    const eTx = transmitEnergy(txPower[m]!, tauTx);
     out.gatewayComputeTime[m] = tauG;
     out.uplinkRate[m] = rate;
     out.txTime[m] = tauTx;
@@ -172,7 +176,7 @@ export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int3
     out.gatewayComputeEnergy[m] = eCompute;
     out.txEnergy[m] = eTx;
     out.gatewayEnergy[m] = eCompute + eTx;
-    out.gatewayEnergyExcess[m] = budgetExcess(eCompute + eTx, state.gatewayBudget[m]!);
+    out.gatewayEnergyExcess[m] = budgetExcess(eCompute + eTx, gatewayBudget[m]!);
   }
   offloadedWorkPerAp(system, offloadWork, out.offloaded);
   reputations(system, out.offloaded, out.reputation);

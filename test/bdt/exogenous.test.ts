@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { makeRng } from '../../env/core/rng.ts';
+import { ArrivalSampler } from '../../env/bdt/arrivals.ts';
+import { ChannelSampler } from '../../env/bdt/channel.ts';
+import { sampleBudgets } from '../../env/bdt/budgets.ts';
+
+/** Inverse CDF of Poisson(rate) at u by plain sequential search (the reference). */
+function poissonInverse(rate: number, u: number): number {
+  let pmf = Math.exp(-rate);
+  let cdf = pmf;
+  let k = 0;
+  while (u >= cdf) {
+    k++;
+    pmf *= rate / k;
+    cdf += pmf;
+  }
+  return k;
+}
+
+describe('bdt exogenous processes', () => {
+  it('Poisson arrivals: the guided table search equals the plain inverse CDF draw for draw', () => {
+    const rates = Float64Array.of(0, 0.5, 2, 20, 150);
+    const sampler = new ArrivalSampler({ kind: 'poisson', rate: rates }, rates.length);
+    const uniforms = makeRng('uniforms');
+    const replay = makeRng('uniforms');
+    const out = new Float64Array(rates.length);
+    let mismatches = 0;
+    for (let t = 0; t < 4000; t++) {
+      sampler.sample(uniforms, t, out);
+      for (let n = 0; n < rates.length; n++) if (out[n] !== poissonInverse(rates[n]!, replay())) mismatches++;
+    }
+    assert.equal(mismatches, 0);
+  });
+
+  it('uniform arrivals cover [min, max] integers; traces replay cyclically', () => {
+    const sampler = new ArrivalSampler({ kind: 'uniform', min: Float64Array.of(2), max: Float64Array.of(4) }, 1);
+    const rng = makeRng(1);
+    const out = new Float64Array(1);
+    const seen = new Set<number>();
+    for (let t = 0; t < 300; t++) seen.add((sampler.sample(rng, t, out), out[0]!));
+    assert.deepEqual([...seen].sort(), [2, 3, 4]);
+    const trace = new ArrivalSampler({ kind: 'trace', values: Float64Array.of(1, 2, 3, 4), rows: 2 }, 2);
+    const row = new Float64Array(2);
+    trace.sample(rng, 3, row);
+    assert.deepEqual([...row], [3, 4]);
+  });
+
+  it('Rayleigh gains have mean gbar; Gauss-Markov keeps Exp(1) power with lag-1 power correlation rho^2', () => {
+    const slots = 40000;
+    const rayleigh = new ChannelSampler({ kind: 'rayleigh' }, Float64Array.of(2));
+    const g = new Float64Array(1);
+    const rng = makeRng(7);
+    let sum = 0;
+    rayleigh.start(rng, g);
+    for (let t = 0; t < slots; t++) sum += (rayleigh.next(rng, g), g[0]!);
+    assert.ok(Math.abs(sum / slots - 2) < 0.05, `mean ${sum / slots}`);
+
+    const rho = 0.9;
+    const markov = new ChannelSampler({ kind: 'gauss-markov', correlation: rho }, Float64Array.of(1));
+    const h = new Float64Array(slots);
+    markov.start(rng, g);
+    for (let t = 0; t < slots; t++) h[t] = (markov.next(rng, g), g[0]!);
+    const mean = h.reduce((a, b) => a + b, 0) / slots;
+    let cov = 0;
+    let variance = 0;
+    for (let t = 0; t < slots; t++) {
+      variance += (h[t]! - mean) ** 2;
+      if (t > 0) cov += (h[t]! - mean) * (h[t - 1]! - mean);
+    }
+    assert.ok(Math.abs(mean - 1) < 0.1, `mean power ${mean}`);
+    assert.ok(Math.abs(variance / slots - 1) < 0.2, `power variance ${variance / slots} (Exp(1): 1)`);
+    assert.ok(Math.abs(cov / variance - rho * rho) < 0.05, `lag-1 correlation ${cov / variance}, expected ${rho * rho}`);
+  });
+
+  it('budgets: constant copies, uniform stays in range', () => {
+    const out = new Float64Array(2);
+    sampleBudgets({ kind: 'constant', value: Float64Array.of(3, 4) }, makeRng(1), out);
+    assert.deepEqual([...out], [3, 4]);
+    const rng = makeRng(2);
+    for (let t = 0; t < 100; t++) {
+      sampleBudgets({ kind: 'uniform', min: Float64Array.of(1, 5), max: Float64Array.of(2, 5) }, rng, out);
+      assert.ok(out[0]! >= 1 && out[0]! < 2 && out[1] === 5);
+    }
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { Env } from '../env/core/env.ts';
 import type { Agent } from './agent.ts';
+import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
 import { createWdpoAgent } from './wdpo.ts';
 import { WTCM_SCENARIO_OVERRIDE, createWtcmAgent } from './wtcm.ts';
@@ -59,7 +60,10 @@ export async function createAgent(name: string, env: Env, options: Record<string
 }
 
 registerAgent('dpra', { description: 'DPRA: per-slot drift-plus-penalty minimisation over partition and frequencies (the letter)', create: (_env, o) => createDpraAgent(o) });
-registerAgent('wdpo', { description: 'WDPO: DPRA without partition optimisation (fixed middle unit per DT)', create: (_env, o) => createWdpoAgent(o) });
+registerAgent('wdpo', {
+  description: 'WDPO: DPRA without partition optimisation (fixed middle unit per DT)',
+  create: (env, o) => createWdpoAgent(o, env.unwrapped instanceof BdtEnv ? env.unwrapped.system : undefined),
+});
 registerAgent('wtcm', {
   description: 'WTCM: DPRA on plain PoW (no reputation-based difficulty)',
   create: (_env, o) => createWtcmAgent(o),

@@ -21,8 +21,18 @@ export function middlePartition(system: BdtSystem): Int32Array {
   return Int32Array.from(system.unitCount, (L) => Math.ceil(L / 2));
 }
 
-export function createWdpoAgent(options: WdpoOptions = {}): SolverAgent {
+/**
+ * The WDPO agent. With `system`, a configured partition is checked against it now (length N,
+ * 1 <= l_n <= L_n) rather than at the first step.
+ */
+export function createWdpoAgent(options: WdpoOptions = {}, system?: BdtSystem): SolverAgent {
   const o = WdpoOptions.parse(options);
+  if (o.partition && system) {
+    if (o.partition.length !== system.N) throw new RangeError(`agent wdpo: option partition has ${o.partition.length} entries, expected one per DT (N = ${system.N})`);
+    o.partition.forEach((l, n) => {
+      if (l > system.unitCount[n]!) throw new RangeError(`agent wdpo: option partition[${n}] = ${l}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[n]}`);
+    });
+  }
   return new SolverAgent('wdpo', {
     warmStart: false,
     solverOptions: (system) => ({ partition: 'fixed', fixedPartition: o.partition ? Int32Array.from(o.partition) : middlePartition(system) }),

@@ -10,10 +10,13 @@ import { make, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
-import { EpisodeMetrics, type EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
+import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
+import { UnknownAgentError, agentEntry, agentNames, createAgent, type AgentEntry } from '../../baselines/create-agent.ts';
+import { runEpisode } from '../../baselines/harness/run-episode.ts';
+import type { Agent } from '../../baselines/agent.ts';
 
 interface RunOptions {
   env?: string;
@@ -22,6 +25,7 @@ interface RunOptions {
   seed: string;
   slots?: string;
   json?: boolean;
+  agentOptions?: string;
 }
 
 /** A positive or non-negative integer option, or a CliError naming it. */
@@ -47,9 +51,15 @@ export function readScenarioFile(file: string): unknown {
 }
 
 /** The env named by `--env` or built from `--scenario`, with `--slots` applied. */
-export function openEnv(options: { env?: string | undefined; scenario?: string | undefined; slots?: number | undefined }): Env<BdtObservation, BdtAction> {
+export function openEnv(options: {
+  env?: string | undefined;
+  scenario?: string | undefined;
+  slots?: number | undefined;
+  /** A further partial scenario deep-merged last (e.g. an agent's `scenarioOverride`). */
+  override?: Record<string, unknown> | undefined;
+}): Env<BdtObservation, BdtAction> {
   if ((options.env === undefined) === (options.scenario === undefined)) throw new CliError('give exactly one of --env <id> and --scenario <file>');
-  const override = options.slots === undefined ? {} : { slots: options.slots };
+  const override = mergeDeep(options.slots === undefined ? {} : { slots: options.slots }, options.override ?? {});
   try {
     if (options.scenario !== undefined) {
       return new BdtEnv({ scenario: mergeDeep(readScenarioFile(options.scenario), override) });
@@ -61,20 +71,38 @@ export function openEnv(options: { env?: string | undefined; scenario?: string |
   }
 }
 
-/** Runs one episode with uniformly random actions drawn from the action space seeded with `seed`. */
-export function runRandomEpisode(env: Env<BdtObservation, BdtAction>, seed: number): EpisodeSummary {
-  const raw = env.unwrapped as BdtEnv;
-  const metrics = new EpisodeMetrics(raw.system);
-  env.actionSpace.seed(seed);
-  env.reset({ seed });
-  for (;;) {
-    const [, reward, terminated, truncated, info] = env.step(env.actionSpace.sample());
-    metrics.add(reward, info);
-    if (terminated || truncated) return metrics.summary();
+/** The registry entry of agent `name`, or a CliError listing the available agents. */
+export function agentEntryOrCliError(name: string): AgentEntry {
+  try {
+    return agentEntry(name);
+  } catch (error) {
+    if (error instanceof UnknownAgentError) throw new CliError(`--agent: ${error.message}`);
+    throw error;
   }
 }
 
-const AGENTS = ['random'] as const;
+/** `createAgent`, with bad agent options (a RangeError naming the option) reported as a CliError. */
+export async function createAgentOrCliError(name: string, env: Env, options: Record<string, unknown>): Promise<Agent> {
+  try {
+    return await createAgent(name, env, options);
+  } catch (error) {
+    if (error instanceof RangeError) throw new CliError(`--agent-options: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A JSON-object option (`{}` when absent), or a CliError naming it. */
+export function jsonObjectOption(name: string, value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new CliError(`--${name}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`--${name}: expected a JSON object, got ${value}`);
+  return parsed as Record<string, unknown>;
+}
 
 export function register(program: Command): void {
   program
@@ -82,16 +110,21 @@ export function register(program: Command): void {
     .description('run one episode of a B-DT env with an agent and print the episode summary')
     .option('--env <id>', 'registered env id (BDT-small-v0, BDT-v0, BDT-large-v0)')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
-    .option('--agent <name>', `agent (${AGENTS.join(', ')})`, 'random')
+    .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
+    .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":[1,2,3]}\' for wdpo)')
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--json', 'print the summary as one JSON object')
-    .action((options: RunOptions) => {
+    .action(async (options: RunOptions) => {
       const seed = integerOption('seed', options.seed, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
-      if (!(AGENTS as readonly string[]).includes(options.agent)) throw new CliError(`--agent: unknown agent ${JSON.stringify(options.agent)} (available: ${AGENTS.join(', ')})`);
-      const env = openEnv({ env: options.env, scenario: options.scenario, slots });
-      const summary = runRandomEpisode(env, seed);
+      const entry = agentEntryOrCliError(options.agent);
+      const agentOptions = jsonObjectOption('agent-options', options.agentOptions);
+      // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
+      const env = openEnv({ env: options.env, scenario: options.scenario, slots, override: entry.scenarioOverride });
+      const agent = await createAgentOrCliError(options.agent, env, agentOptions);
+      const summary = runEpisode(env, agent, seed);
+      agent.dispose?.();
       const system = (env.unwrapped as BdtEnv).system;
       const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...summary };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);

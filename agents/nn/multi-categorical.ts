@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
+import { dense } from './dense-op.ts';
 
 /** Logit given to padding entries so they get probability 0 without NaN. */
 const PAD_LOGIT = -1e9;
@@ -18,8 +19,12 @@ export class MultiCategorical {
   readonly logitDim: number;
   /** Largest dimension size (dimensions are padded to it in the batched tensor form). */
   readonly maxN: number;
-  /** Column gather map from `[logits | pad]` to the padded `[D, maxN]` layout; undefined if no padding is needed. */
-  private readonly padIndex: Int32Array | undefined;
+  /**
+   * Padding as an affine map `logits @ select + padBias` to the `[D, maxN]` layout (undefined
+   * when all dimensions have the same size). A matMul rather than a gather: the wasm backend
+   * has no gradient kernel for gather.
+   */
+  private readonly padding: { readonly select: Float32Array; readonly bias: Float32Array } | undefined;
 
   constructor(nvec: ArrayLike<number>) {
     this.nvec = Int32Array.from(nvec);
@@ -32,11 +37,17 @@ export class MultiCategorical {
     this.logitDim = this.offsets[this.nvec.length]!;
     this.maxN = Math.max(...this.nvec);
     if (this.maxN * this.nvec.length !== this.logitDim) {
-      const index = new Int32Array(this.nvec.length * this.maxN);
+      const width = this.nvec.length * this.maxN;
+      const select = new Float32Array(this.logitDim * width);
+      const bias = new Float32Array(width);
       for (let d = 0; d < this.nvec.length; d++) {
-        for (let k = 0; k < this.maxN; k++) index[d * this.maxN + k] = k < this.nvec[d]! ? this.offsets[d]! + k : this.logitDim;
+        for (let k = 0; k < this.maxN; k++) {
+          const column = d * this.maxN + k;
+          if (k < this.nvec[d]!) select[(this.offsets[d]! + k) * width + column] = 1;
+          else bias[column] = PAD_LOGIT;
+        }
       }
-      this.padIndex = index;
+      this.padding = { select, bias };
     }
   }
 
@@ -48,9 +59,9 @@ export class MultiCategorical {
   private logSoftmax(logits: tf.Tensor2D): tf.Tensor3D {
     const batch = logits.shape[0];
     let grid: tf.Tensor2D = logits;
-    if (this.padIndex !== undefined) {
-      const padded = tf.concat([logits, tf.fill([batch, 1], PAD_LOGIT)], 1);
-      grid = tf.gather(padded, tf.tensor1d(this.padIndex, 'int32'), 1) as tf.Tensor2D;
+    if (this.padding !== undefined) {
+      const width = this.dims * this.maxN;
+      grid = dense(logits, tf.tensor2d(this.padding.select, [this.logitDim, width]), tf.tensor1d(this.padding.bias), 'linear');
     }
     return tf.logSoftmax(tf.reshape(grid, [batch, this.dims, this.maxN]) as tf.Tensor3D);
   }

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { make } from '../../env/index.ts';
+import { initBackend } from '../../agents/backend.ts';
+import { discreteActionEnv } from '../../agents/dqn/dqn-checkpoint.ts';
+import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
+import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
+import { PpoAgent } from '../../agents/policy-agent.ts';
+import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
+import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
+
+describe('agents: no tensor leaks', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  it('PPO updates (minibatches, Gaussian and categorical heads) keep tf.memory().numTensors constant', () => {
+    // Pendulum-like mixed action spaces are exercised on BDT-small-v0: MultiDiscrete + Box inside a Dict.
+    for (const [id, numMinibatches] of [['CartPole-v1', 2], ['BDT-small-v0', 1]] as const) {
+      const hp = PpoHyperparametersSchema.parse({ numEnvs: 2, numSteps: 8, numMinibatches, updateEpochs: 2, hidden: [8], normObs: true, totalTimesteps: 1000 });
+      const trainer = new PpoTrainer({ hp, seed: 1, makeEnv: () => make(id) });
+      trainer.iterate();
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) trainer.iterate();
+      assert.equal(tf.memory().numTensors, before, `${id}: tensors leaked by PPO updates`);
+      const agent = new PpoAgent(trainer.policy);
+      const env = make(id);
+      const [obs] = env.reset({ seed: 1 });
+      agent.act(obs);
+      assert.equal(tf.memory().numTensors, before, `${id}: tensors leaked by acting`);
+      env.close();
+      const disposed = tf.memory().numTensors;
+      trainer.dispose();
+      assert.ok(tf.memory().numTensors < disposed, 'dispose releases the networks');
+    }
+  });
+
+  it('DQN training steps (branching, dueling) keep tf.memory().numTensors constant', async () => {
+    const hp = DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 200, learningStarts: 16, batchSize: 8, trainFrequency: 2, gradientSteps: 2, targetNetworkFrequency: 8, tau: 0.5, dueling: true, actionLevels: 3, totalTimesteps: 1000 });
+    const trainer = new DqnTrainer({ hp, seed: 2, makeEnv: () => discreteActionEnv(make('BDT-small-v0'), hp.actionLevels) });
+    await trainer.train(40);
+    assert.ok(trainer.counters.gradientSteps > 0);
+    const before = tf.memory().numTensors;
+    await trainer.train(80);
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked by DQN steps');
+    trainer.dispose();
+  });
+});

@@ -12,6 +12,7 @@ import * as checkEnvCommand from './commands/check-env.ts';
 import * as benchCommand from './commands/bench.ts';
 import * as trainCommand from './commands/train.ts';
 import * as compareCommand from './commands/compare.ts';
+import * as checkDpraCommand from './commands/check-dpra.ts';
 
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')
@@ -20,7 +21,7 @@ const program = new Command('bdt-gym')
   .exitOverride();
 
 // Commands register themselves here, one line each.
-const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand] as Array<{ register(program: Command): void }>;
+const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand, checkDpraCommand] as Array<{ register(program: Command): void }>;
 for (const module of commandModules) module.register(program);
 
 try {

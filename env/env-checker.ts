@@ -22,6 +22,7 @@ import { formatValue } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { dataEquivalence } from './core/data-equivalence.ts';
 import { checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
+import { Box } from './spaces/box.ts';
 import { make } from './registration.ts';
 
 export interface CheckEnvOptions {
@@ -64,10 +65,10 @@ function resetChecked(env: Env, args: Parameters<Env['reset']>[0], check: string
 }
 
 function checkActionSpaceLimits(env: Env): void {
-  const space = env.actionSpace as unknown as { low?: ArrayLike<number>; high?: ArrayLike<number>; toString(): string };
-  if (!space.low || !space.high || space.low.length === 0) return;
-  for (let i = 0; i < space.low.length; i++) {
-    if (space.low[i] !== -(space.high[i] as number) || Math.abs(space.high[i] as number) !== 1) {
+  const space = env.actionSpace;
+  if (!(space instanceof Box)) return;
+  for (let i = 0; i < space.size; i++) {
+    if (space.low[i] !== -space.high[i]! || Math.abs(space.high[i]!) !== 1) {
       warn(`For Box action spaces we recommend a symmetric, normalised range such as [-1, 1]; got ${space.toString()}`);
       return;
     }

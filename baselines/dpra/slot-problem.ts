@@ -19,7 +19,7 @@ import { difficulty, miningRate } from '../../env/bdt/consensus.ts';
 import { ResourceAllocator, type Allocation, type AllocationInput } from './resource-allocation.ts';
 
 /** AP budget (J) standing in for "no limit" when C5 cannot be met at all and is relaxed. */
-const RELAXED_BUDGET = 1e300;
+const RELAXED_BUDGET = 1e100; // large enough that no budget binds, small enough that budget / kappa stays finite
 
 /** What makes a slot infeasible, and how the solver relaxed it. */
 export interface SlotFeasibility {

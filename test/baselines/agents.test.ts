@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { make } from '../../env/registration.ts';
+import '../../env/index.ts';
+import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { runEpisode } from '../../baselines/harness/run-episode.ts';
+import { SolverAgent, agentEntry, agentNames, createAgent, middlePartition, UnknownAgentError } from '../../baselines/index.ts';
+
+describe('baselines: agents and createAgent', () => {
+  it('an unknown agent name lists the available ones', async () => {
+    await assert.rejects(createAgent('dpra2', make('BDT-small-v0')), (error: unknown) => {
+      assert.ok(error instanceof UnknownAgentError);
+      for (const name of ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random', 'oracle']) assert.ok(error.message.includes(name), error.message);
+      return true;
+    });
+  });
+
+  it('every registered scripted agent runs an episode of BDT-small-v0 without NaN, on its scenario variant', async () => {
+    for (const name of agentNames()) {
+      const entry = agentEntry(name);
+      const env = make('BDT-small-v0', { scenario: mergeDeep({ slots: 15 }, entry.scenarioOverride ?? {}), infoLevel: 'summary' });
+      const agent = await createAgent(name, env);
+      const summary = runEpisode(env, agent, 2);
+      assert.equal(summary.slots, 15);
+      assert.ok(Number.isFinite(summary.meanLatency) && Number.isFinite(summary.meanReward), `${name}: ${JSON.stringify(summary)}`);
+    }
+  });
+
+  it('WTCM refuses the reputation mechanism and names the override; runs under pow', async () => {
+    const reputation = make('BDT-small-v0', { scenario: { slots: 3 } });
+    const agent = await createAgent('wtcm', reputation);
+    const [obs, info] = reputation.reset({ seed: 0 });
+    assert.throws(() => agent.act(obs, { info, env: reputation }), /"pow".*consensus.*mechanism/);
+    const pow = make('BDT-small-v0', { scenario: { slots: 3, consensus: { mechanism: 'pow' } } });
+    assert.equal((pow.unwrapped as BdtEnv).system.mechanism, 'pow');
+    assert.equal(runEpisode(pow, agent, 0).slots, 3);
+  });
+
+  it('WDPO keeps its fixed partition (middle unit by default), all-local keeps l = L', async () => {
+    const env = make('BDT-v0', { scenario: { slots: 4 } });
+    const system = (env.unwrapped as BdtEnv).system;
+    for (const [name, expected] of [
+      ['wdpo', middlePartition(system)],
+      ['all-local', Int32Array.from(system.unitCount)],
+    ] as const) {
+      const agent = (await createAgent(name, env)) as SolverAgent;
+      let [obs, info] = env.reset({ seed: 1 });
+      for (let t = 0; t < 3; t++) {
+        const action = agent.act(obs, { info, env });
+        assert.deepEqual(Array.from(agent.lastSolution!.decision.partition), Array.from(expected), name);
+        [obs, , , , info] = env.step(action);
+      }
+    }
+    await assert.rejects(createAgent('wdpo', env, { partition: [1, 2] }), /one per DT \(N = 12\)/);
+  });
+});

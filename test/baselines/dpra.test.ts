@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { makeRng } from '../../env/core/rng.ts';
+import { make } from '../../env/registration.ts';
+import '../../env/index.ts';
+import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { createSlotOutcome, evaluateSlot } from '../../env/bdt/slot.ts';
+import { explainDecision } from '../../env/bdt/decision.ts';
+import { SlotProblem } from '../../baselines/dpra/slot-problem.ts';
+import { DpraSolver } from '../../baselines/dpra/dpra-solver.ts';
+import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
+import { randomQueues, randomSlot, randomSystem } from './random-system.ts';
+
+describe('baselines/dpra: SlotProblem and DpraSolver', () => {
+  it("Psi of a partition equals env/bdt's evaluateSlot, after any sequence of incremental moves", () => {
+    const rng = makeRng('slot-problem-consistency');
+    for (let trial = 0; trial < 20; trial++) {
+      const system = randomSystem(rng, { N: 8, M: 3, J: 2, minUnits: 3, maxUnits: 8 });
+      const state = randomSlot(rng, system);
+      const queues = randomQueues(rng, system, 10);
+      const problem = new SlotProblem(system);
+      const fresh = new SlotProblem(system);
+      problem.load(state, queues, undefined, false);
+      fresh.load(state, queues, undefined, false);
+      const outcome = createSlotOutcome(system);
+      for (let move = 0; move < 30; move++) {
+        const n = Math.floor(rng() * system.N);
+        const psi = problem.setCut(n, 1 + Math.floor(rng() * system.unitCount[n]!));
+        // the same partition from scratch gives the same value (no stale cache)
+        assert.equal(fresh.setPartition(problem.partition), psi);
+        if (!Number.isFinite(psi)) continue;
+        const allocation = problem.solveAllocation();
+        evaluateSlot(system, state, { partition: problem.partition, inferenceFreq: allocation.inferenceFreq, miningFreq: allocation.miningFreq }, queues, outcome);
+        assert.ok(Math.abs(outcome.psi - psi) <= 1e-12 * Math.max(1, Math.abs(psi)), `trial ${trial} move ${move}: ${outcome.psi} vs ${psi}`);
+        assert.equal(outcome.apViolations, 0);
+      }
+    }
+  });
+
+  it('matches the exhaustive optimum on random slots of BDT-small-v0 (the CI-sized exactness check)', () => {
+    const env = make('BDT-small-v0').unwrapped as BdtEnv;
+    const report = checkDpraExactness(env.system, { slots: 150, seed: 11, queueScale: 50, tolerance: 1e-6 });
+    assert.ok(exactnessPasses(report), JSON.stringify(report));
+    assert.equal(report.constraintViolations, 0);
+  });
+
+  it('solves an infeasible slot to least violation: no NaN, the relaxation reported', () => {
+    const env = make('BDT-small-v0').unwrapped as BdtEnv;
+    env.reset({ seed: 3 });
+    const system = env.system;
+    const base = env.slotState;
+    const solver = new DpraSolver(system, { partition: 'descent' });
+    // C4 impossible on gateway 0: its DTs get their least-energy cut, the rest is optimised.
+    const starved = { ...base, gatewayBudget: Float64Array.of(0, base.gatewayBudget[1]!) };
+    const a = solver.solve(starved, env.queues);
+    assert.deepEqual(a.feasibility.gatewaysOverBudget, [0]);
+    assert.ok(a.feasibility.gatewayExcess > 0);
+    assert.equal(a.feasible, false);
+    assert.ok(Number.isFinite(a.psi));
+    assert.equal(explainDecision(system, a.decision), undefined);
+    // No AP energy at all: no block can be mined within C5, so the AP budgets are relaxed.
+    const dark = { ...base, apBudget: new Float64Array(system.J) };
+    const b = solver.solve(dark, env.queues);
+    assert.equal(b.feasibility.apBudgetsRelaxed, true);
+    assert.ok(Number.isFinite(b.psi) && Number.isFinite(b.outcome.latency));
+    for (const f of [...b.decision.inferenceFreq, ...b.decision.miningFreq]) assert.ok(Number.isFinite(f));
+  });
+
+  it('latency-greedy (queues ignored) and DPRA agree when the queues are zero, and differ when they are not', () => {
+    const env = make('BDT-small-v0').unwrapped as BdtEnv;
+    env.reset({ seed: 5 });
+    const dpra = new DpraSolver(env.system, { partition: 'exhaustive' });
+    const greedy = new DpraSolver(env.system, { partition: 'exhaustive', ignoreQueues: true });
+    const zero = { H: new Float64Array(env.system.J), G: new Float64Array(env.system.J) };
+    assert.equal(dpra.solve(env.slotState, zero).psi, greedy.solve(env.slotState, zero).psi);
+    // A large upper-bound queue H_j makes DPRA offload less to AP j than the greedy policy.
+    const greedyU = Float64Array.from(greedy.solve(env.slotState, zero).outcome.reputation);
+    let lowered = 0;
+    for (let j = 0; j < env.system.J; j++) {
+      const H = new Float64Array(env.system.J);
+      H[j] = 1e3;
+      const d = dpra.solve(env.slotState, { H, G: new Float64Array(env.system.J) });
+      assert.ok(d.outcome.reputation[j]! <= greedyU[j]!, `AP ${j}: U ${d.outcome.reputation[j]} > greedy ${greedyU[j]}`);
+      if (d.outcome.reputation[j]! < greedyU[j]! - 1e-9) lowered++;
+    }
+    assert.ok(lowered > 0, 'no AP reputation moved under a large H_j');
+  });
+});

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { make } from '../../env/registration.ts';
 import '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { SolverAgent, agentEntry, agentNames, createAgent, middlePartition, UnknownAgentError } from '../../baselines/index.ts';
@@ -37,7 +39,7 @@ describe('baselines: agents and createAgent', () => {
   });
 
   it('WDPO keeps its fixed partition (middle unit by default), all-local keeps l = L', async () => {
-    const env = make('BDT-v0', { scenario: { slots: 4 } });
+    const env = make<BdtObservation, BdtAction>('BDT-v0', { scenario: { slots: 4 } });
     const system = (env.unwrapped as BdtEnv).system;
     for (const [name, expected] of [
       ['wdpo', middlePartition(system)],

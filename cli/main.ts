@@ -13,6 +13,7 @@ import * as benchCommand from './commands/bench.ts';
 import * as trainCommand from './commands/train.ts';
 import * as compareCommand from './commands/compare.ts';
 import * as checkDpraCommand from './commands/check-dpra.ts';
+import * as sweepVCommand from './commands/sweep-v.ts';
 
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')
@@ -21,7 +22,7 @@ const program = new Command('bdt-gym')
   .exitOverride();
 
 // Commands register themselves here, one line each.
-const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand, checkDpraCommand] as Array<{ register(program: Command): void }>;
+const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand, checkDpraCommand, sweepVCommand] as Array<{ register(program: Command): void }>;
 for (const module of commandModules) module.register(program);
 
 try {

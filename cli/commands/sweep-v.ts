@@ -1,0 +1,134 @@
+/**
+ * `bdt-gym sweep-v`: the [O(1/V), O(V)] trade-off. For each V, the agent runs K seeds (the same
+ * exogenous traces for every V: the trace depends on the seed only); per V the time-average
+ * latency, time-average backlog sum_j (H_j + G_j) and C6 violation, averaged over seeds. The
+ * latency-greedy policy (V -> infinity) on the same seeds gives the level latency should approach.
+ *
+ *   bdt-gym sweep-v --agent dpra --v 0.1,1,10,100 --seeds 3 --slots 500 --json --plot sweep.svg
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { runEpisode } from '../../baselines/harness/run-episode.ts';
+import { CliError } from '../errors.ts';
+import { lineChartSvg } from '../plot/svg-line-chart.ts';
+import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
+
+/** One point of the sweep (the JSON output is an array of these). */
+export interface SweepPoint {
+  v: number;
+  meanLatency: number;
+  meanBacklog: number;
+  c6Violation: number;
+}
+
+export interface SweepSpec {
+  agent: string;
+  vs: readonly number[];
+  seeds: number;
+  slots?: number | undefined;
+  env?: string | undefined;
+  scenario?: string | undefined;
+  agentOptions?: Record<string, unknown>;
+}
+
+async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
+  const entry = agentEntryOrCliError(agentName);
+  const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: mergeDeep(override, entry.scenarioOverride ?? {}) as Record<string, unknown> });
+  const agent = await createAgentOrCliError(agentName, env, agentName === spec.agent ? (spec.agentOptions ?? {}) : {});
+  const sum = { meanLatency: 0, meanBacklog: 0, c6Violation: 0 };
+  for (let seed = 0; seed < spec.seeds; seed++) {
+    const s = runEpisode(env, agent, seed);
+    sum.meanLatency += s.meanLatency / spec.seeds;
+    sum.meanBacklog += s.meanBacklog / spec.seeds;
+    sum.c6Violation += s.c6Violation / spec.seeds;
+  }
+  agent.dispose?.();
+  env.close();
+  return sum;
+}
+
+/** The sweep: one point per V, plus the latency-greedy reference on the same seeds. */
+export async function sweepV(spec: SweepSpec): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
+  const points: SweepPoint[] = [];
+  for (const v of spec.vs) points.push({ v, ...(await meanOverSeeds(spec, spec.agent, { lyapunov: { V: v } })) });
+  const greedy = await meanOverSeeds(spec, 'latency-greedy', {});
+  return { points, greedy };
+}
+
+function parseVs(text: string): number[] {
+  const vs = text.split(',').map((s) => Number(s.trim()));
+  vs.forEach((v, i) => {
+    if (!(v > 0 && Number.isFinite(v))) throw new CliError(`--v: entry ${i} is ${JSON.stringify(text.split(',')[i])}; every V must be a number > 0`);
+  });
+  return vs;
+}
+
+interface SweepCliOptions {
+  agent: string;
+  v: string;
+  seeds: string;
+  slots?: string;
+  env?: string;
+  scenario?: string;
+  agentOptions?: string;
+  json?: boolean;
+  plot?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('sweep-v')
+    .description('latency and queue backlog against the Lyapunov weight V (the [O(1/V), O(V)] trade-off), on the same traces for every V')
+    .option('--agent <name>', 'agent whose V is swept', 'dpra')
+    .option('--v <list>', 'comma-separated values of V', '0.1,1,10,100')
+    .option('--seeds <k>', 'seeds (episodes) per V: 0..k-1', '3')
+    .option('--slots <t>', "slots per episode (default: the scenario's)")
+    .option('--env <id>', 'registered env id (default BDT-v0)')
+    .option('--scenario <file>', 'scenario JSON file (instead of --env)')
+    .option('--agent-options <json>', 'agent options as a JSON object')
+    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation}')
+    .option('--plot <file>', 'write an SVG plot of latency and backlog against V')
+    .action(async (options: SweepCliOptions) => {
+      const seeds = Number(options.seeds);
+      if (!(Number.isInteger(seeds) && seeds >= 1)) throw new CliError(`--seeds: expected an integer >= 1, got ${JSON.stringify(options.seeds)}`);
+      const slots = options.slots === undefined ? undefined : Number(options.slots);
+      if (slots !== undefined && !(Number.isInteger(slots) && slots >= 1)) throw new CliError(`--slots: expected an integer >= 1, got ${JSON.stringify(options.slots)}`);
+      const spec: SweepSpec = {
+        agent: options.agent,
+        vs: parseVs(options.v),
+        seeds,
+        slots,
+        env: options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined,
+        scenario: options.scenario,
+        agentOptions: jsonObjectOption('agent-options', options.agentOptions),
+      };
+      const { points, greedy } = await sweepV(spec);
+      if (options.plot) {
+        const vs = points.map((p) => p.v);
+        const svg = lineChartSvg([
+          {
+            title: `${spec.agent}: time-average latency`,
+            xLabel: 'V',
+            yLabel: 'latency (s)',
+            logX: true,
+            series: [
+              { label: spec.agent, x: vs, y: points.map((p) => p.meanLatency) },
+              { label: 'latency-greedy (V -> inf)', x: [vs[0]!, vs[vs.length - 1]!], y: [greedy.meanLatency, greedy.meanLatency], dashed: true },
+            ],
+          },
+          { title: `${spec.agent}: time-average backlog`, xLabel: 'V', yLabel: 'sum_j (H_j + G_j)', logX: true, series: [{ label: spec.agent, x: vs, y: points.map((p) => p.meanBacklog) }] },
+        ]);
+        writeFileSync(options.plot, svg);
+      }
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(points)}\n`);
+        return;
+      }
+      const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, ${seeds} seed(s)${slots ? `, ${slots} slots` : ''}`, '         V   latency (s)   backlog   C6 violation'];
+      for (const p of points) lines.push(`${p.v.toPrecision(4).padStart(10)}   ${p.meanLatency.toFixed(4).padStart(11)}   ${p.meanBacklog.toFixed(2).padStart(7)}   ${p.c6Violation.toFixed(4).padStart(12)}`);
+      lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
+      if (options.plot) lines.push(`  plot written to ${options.plot}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -7,9 +7,10 @@ import { pathToFileURL } from 'node:url';
 import { formatTable, runBenchmarks, type BenchOptions, type BenchSuite } from './harness.ts';
 import { suites as cartpole } from './suites/cartpole.ts';
 import { suites as bdtEnv } from './suites/bdt-env.ts';
+import { suites as dpra } from './suites/dpra.ts';
 
 /** Every registered suite, in run order. */
-export const allSuites: BenchSuite[] = [...cartpole, ...bdtEnv];
+export const allSuites: BenchSuite[] = [...cartpole, ...bdtEnv, ...dpra];
 
 /** Runs the suites; prints JSON when `json`, else a table. */
 export function runAndPrint(options: BenchOptions & { json?: boolean }): void {

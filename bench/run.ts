@@ -8,9 +8,10 @@ import { formatTable, runBenchmarks, type BenchOptions, type BenchSuite } from '
 import { suites as cartpole } from './suites/cartpole.ts';
 import { suites as bdtEnv } from './suites/bdt-env.ts';
 import { suites as dpra } from './suites/dpra.ts';
+import { suites as agents } from './suites/agents.ts';
 
 /** Every registered suite, in run order. */
-export const allSuites: BenchSuite[] = [...cartpole, ...bdtEnv, ...dpra];
+export const allSuites: BenchSuite[] = [...cartpole, ...bdtEnv, ...dpra, ...agents];
 
 /** Runs the suites; prints JSON when `json`, else a table. */
 export function runAndPrint(options: BenchOptions & { json?: boolean }): void {

@@ -160,7 +160,7 @@ export class DqnTrainer {
     this.counters.globalStep += E;
     for (let e = 0; e < E; e++) {
       // An autoreset step ignored the action: no transition.
-      if (!this.envs.autoreset[e]) this.replay.add(this.obs, this.envs.obs, this.actions, e, this.envs.rewards[e]!, this.envs.terminated[e] === 1);
+      if (!this.envs.autoreset[e]) this.replay.add(this.obs, this.envs.obs, this.actions, e, this.envs.rewards[e]! * hp.rewardScale, this.envs.terminated[e] === 1);
     }
     this.encoder.rms?.update(this.envs.obs, E);
     for (const episode of this.envs.finished) {

@@ -27,6 +27,7 @@ export const DqnHyperparametersSchema = z
     actionLevels: z.number().int().min(2).default(11).describe('Levels per continuous action element for DiscretizeAction (count)'),
     normObs: z.boolean().default(false).describe('Normalise observations by running mean/std, saved in checkpoints (bool)'),
     clipObs: z.number().positive().default(10).describe('Clip normalised observations to +-clipObs (standard deviations)'),
+    rewardScale: z.number().positive().default(1).describe('Constant factor applied to rewards before they enter the replay buffer; reported returns stay raw (dimensionless)'),
   })
   .strict();
 

@@ -29,6 +29,7 @@ export const PpoHyperparametersSchema = z
     initLogStd: z.number().default(0).describe('Initial log standard deviation of the Gaussian for continuous dims (log of [-1,1]-normalised action units)'),
     normObs: z.boolean().default(false).describe('Normalise observations by running mean/std, saved in checkpoints (bool)'),
     clipObs: z.number().positive().default(10).describe('Clip normalised observations to +-clipObs (standard deviations)'),
+    normReward: z.boolean().default(false).describe("Scale training rewards by the running std of the discounted return, as gymnasium's NormalizeReward; reported returns stay raw (bool)"),
   })
   .strict();
 

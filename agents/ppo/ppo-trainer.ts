@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
 import type { Env } from '../../env/core/env.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
+import { RunningMeanStd } from '../../env/wrappers/running-mean-std.ts';
 import { EnvBatch } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
@@ -80,6 +81,10 @@ export class PpoTrainer {
   private readonly stepContinuous: Float32Array;
   private readonly stepLogProb: Float32Array;
   private readonly stepActions: unknown[];
+  private readonly scaledRewards: Float32Array;
+  /** Running statistics of the discounted return (normReward only). */
+  private readonly returnRms: RunningMeanStd | undefined;
+  private readonly discountedReturn: Float64Array;
   private lastUpdateTime = 0;
   private lastUpdateStep = 0;
 
@@ -122,6 +127,9 @@ export class PpoTrainer {
     this.stepContinuous = new Float32Array(this.E * C);
     this.stepLogProb = new Float32Array(this.E);
     this.stepActions = new Array<unknown>(this.E);
+    this.scaledRewards = new Float32Array(this.E);
+    this.returnRms = hp.normReward ? new RunningMeanStd(1) : undefined;
+    this.discountedReturn = new Float64Array(this.E);
 
     // Env seeds differ after a resume so a resumed run does not replay its first episodes.
     this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
@@ -191,8 +199,9 @@ export class PpoTrainer {
 
       this.envs.step(this.stepActions);
       this.counters.globalStep += E;
+      this.scaleRewards();
       for (let e = 0; e < E; e++) {
-        this.bufRewards[row + e] = this.envs.rewards[e]!;
+        this.bufRewards[row + e] = this.scaledRewards[e]!;
         this.bufTerminated[row + e] = this.envs.terminated[e]!;
         this.bufDones[row + e] = this.envs.terminated[e]! | this.envs.truncated[e]!;
       }
@@ -202,6 +211,28 @@ export class PpoTrainer {
         this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l } });
       }
       this.observe();
+    }
+  }
+
+  /**
+   * Training rewards: raw, or divided by the running std of each env's discounted return
+   * (gymnasium's NormalizeReward, whose return resets on termination).
+   */
+  private scaleRewards(): void {
+    const { rewards, terminated, autoreset } = this.envs;
+    if (this.returnRms === undefined) {
+      this.scaledRewards.set(rewards);
+      return;
+    }
+    for (let e = 0; e < this.E; e++) {
+      if (autoreset[e]) continue;
+      this.discountedReturn[e] = this.discountedReturn[e]! * this.hp.gamma + rewards[e]!;
+    }
+    this.returnRms.update(this.discountedReturn, this.E);
+    const scale = 1 / Math.sqrt(this.returnRms.var[0]! + 1e-8);
+    for (let e = 0; e < this.E; e++) {
+      this.scaledRewards[e] = rewards[e]! * scale;
+      if (terminated[e]) this.discountedReturn[e] = 0;
     }
   }
 

@@ -1,0 +1,41 @@
+/**
+ * Learning benchmark (not a test; minutes long): PPO and DQN on CartPole-v1 with the
+ * rl-baselines3-zoo presets, 3 seeds each, through the same `trainRun` as `bdt-gym train`.
+ * Targets: PPO's deterministic evaluation (20 episodes) >= 475 within 100k steps, DQN's within
+ * 50k. Prints one JSON line per run and a final summary line.
+ *
+ *   npx tsx bench/train-cartpole.ts [--agents ppo,dqn] [--seeds 1,2,3] [--out runs/bench-cartpole]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../agents/backend.ts';
+import { trainRun, type TrainSummary } from '../agents/run/train-run.ts';
+
+const BUDGET = { ppo: 100_000, dqn: 50_000 } as const;
+const TARGET_RETURN = 475;
+
+const { values } = parseArgs({ options: { agents: { type: 'string', default: 'ppo,dqn' }, seeds: { type: 'string', default: '1,2,3' }, out: { type: 'string', default: 'runs/bench-cartpole' } } });
+const agents = values.agents.split(',') as Array<keyof typeof BUDGET>;
+const seeds = values.seeds.split(',').map(Number);
+const backend = await initBackend('wasm');
+const results: TrainSummary[] = [];
+for (const agent of agents) {
+  if (!(agent in BUDGET)) throw new Error(`--agents: unknown agent ${agent} (ppo, dqn)`);
+  const preset = JSON.parse(readFileSync(`configs/agents/${agent}-cartpole.json`, 'utf8'));
+  for (const seed of seeds) {
+    const cpuStart = process.cpuUsage();
+    const summary = await trainRun({ agent, envId: 'CartPole-v1', steps: BUDGET[agent], seed, outDir: join(values.out, `${agent}-${seed}`), backend, hyperparameters: preset.hyperparameters });
+    const cpu = process.cpuUsage(cpuStart);
+    results.push(summary);
+    // CPU-time throughput is reported too: on a shared machine wall time depends on the load.
+    process.stdout.write(`${JSON.stringify({ ...summary, cpuSeconds: (cpu.user + cpu.system) / 1e6, spsPerCpuSecond: summary.steps / ((cpu.user + cpu.system) / 1e6) })}\n`);
+  }
+}
+const byAgent = Object.fromEntries(
+  agents.map((agent) => {
+    const runs = results.filter((r) => r.agent === agent);
+    return [agent, { budget: BUDGET[agent], evalReturns: runs.map((r) => r.evalReturn), allReachTarget: runs.every((r) => r.evalReturn >= TARGET_RETURN), medianSps: runs.map((r) => r.sps).sort((a, b) => a - b)[Math.floor(runs.length / 2)] }];
+  }),
+);
+process.stdout.write(`${JSON.stringify({ target: TARGET_RETURN, backend, agents: byAgent })}\n`);

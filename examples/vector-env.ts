@@ -1,0 +1,73 @@
+/**
+ * Vector envs: several copies of an env stepped together, with batched observations, rewards and
+ * infos, and Gymnasium 1.x's next-step autoreset. First CartPole-v1 (episodes end at different
+ * times, so autoreset is visible), then BDT-v0 (Dict observations and the mixed action space).
+ *
+ * Run: npx tsx examples/vector-env.ts [--envs 4] [--steps 300] [--seed 0]
+ */
+import { parseArgs } from 'node:util';
+import { makeVec, RecordEpisodeStatistics, type BdtAction, type BdtObservation } from 'bdt-gym';
+
+const { values: args } = parseArgs({ options: { envs: { type: 'string', default: '4' }, steps: { type: 'string', default: '300' }, seed: { type: 'string', default: '0' } } });
+const numEnvs = Number(args.envs);
+const steps = Number(args.steps);
+const seed = Number(args.seed);
+
+// 1. makeVec (gymnasium.make_vec, sync mode): numEnvs copies, each made by make() and then
+//    wrapped, here by RecordEpisodeStatistics, which adds info.episode = {r, l, t} when an
+//    episode ends. reset({seed}) seeds env i with seed + i.
+const cartpoles = makeVec<Float32Array, number>('CartPole-v1', numEnvs, { wrappers: [(env) => new RecordEpisodeStatistics(env)] });
+cartpoles.actionSpace.seed(seed);
+let [obs] = cartpoles.reset({ seed });
+// Batched Box observations are one flat typed array, env-major: env i's state is
+// obs.subarray(4 i, 4 i + 4); the batched space carries the shape [numEnvs, 4].
+console.log(`CartPole-v1 x ${numEnvs}: observation ${obs.constructor.name}(${obs.length}), batched space shape [${cartpoles.observationSpace.shape.join(', ')}]`);
+
+// 2. Next-step autoreset. When env i ends on step t (terminated or truncated), step t returns
+//    its last observation and the episode's info. It is NOT reset yet: on step t + 1 its action
+//    is ignored, it is reset, and that step reports reward 0, terminated = truncated = 0 and the
+//    first observation of the new episode. So a learner must not bootstrap across the step
+//    after a done, and must not treat that reset step as a transition (CleanRL's PPO masks it).
+const endedLastStep = new Uint8Array(numEnvs);
+let autoresetSteps = 0;
+let autoresetRewardSum = 0;
+const returns: number[] = [];
+for (let t = 0; t < steps; t++) {
+  const actions = cartpoles.actionSpace.sample(); // Int32Array(numEnvs): one Discrete action per env
+  const [next, rewards, terminated, truncated, infos] = cartpoles.step(actions);
+  for (let i = 0; i < numEnvs; i++) {
+    if (endedLastStep[i]) {
+      autoresetSteps++;
+      autoresetRewardSum += rewards[i]!;
+    }
+    endedLastStep[i] = terminated[i]! | truncated[i]!;
+  }
+  // Vector infos: each key holds an array over envs and a mask `_key` saying which envs set it.
+  const episode = infos.episode as { r: Float64Array; l: Float64Array; _r: Uint8Array } | undefined;
+  if (episode) for (let i = 0; i < numEnvs; i++) if (episode._r[i]) returns.push(episode.r[i]!);
+  obs = next;
+}
+cartpoles.close();
+console.log(`${returns.length} episodes finished, mean return ${(returns.reduce((a, b) => a + b, 0) / Math.max(returns.length, 1)).toFixed(1)} (random policy)`);
+console.log(`autoreset steps: ${autoresetSteps}, their reward sum: ${autoresetRewardSum}`);
+
+// 3. BDT-v0 in a vector env. Dict observations batch per key: obs.H is Float32Array(numEnvs * J),
+//    env i's queues at [i J, (i + 1) J). Actions batch the same way: partition is
+//    Int32Array(numEnvs * N), inferenceShare Float64Array(numEnvs * M), miningShare
+//    Float64Array(numEnvs * J). The env ends by truncation after T slots, like a TimeLimit.
+const bdts = makeVec<BdtObservation, BdtAction>('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 20 }, infoLevel: 'summary' } });
+bdts.actionSpace.seed(seed);
+const [bdtObs] = bdts.reset({ seed });
+const J = bdtObs.H.length / numEnvs;
+console.log(`\nBDT-v0 x ${numEnvs}: obs.H Float32Array(${bdtObs.H.length}) = ${numEnvs} envs x ${J} APs, obs.arrivals Float32Array(${bdtObs.arrivals.length})`);
+let truncations = 0;
+const meanLatency = new Float64Array(numEnvs);
+for (let t = 0; t < 20; t++) {
+  const [, , , truncated, infos] = bdts.step(bdts.actionSpace.sample());
+  const latency = infos.chargedLatency as Float64Array; // numeric info keys batch to Float64Array
+  for (let i = 0; i < numEnvs; i++) meanLatency[i]! += latency[i]! / 20;
+  truncations += truncated.reduce((a, b) => a + b, 0);
+}
+bdts.close();
+// Each env has its own seed (seed + i), hence its own arrivals and fades: different latencies.
+console.log(`mean latency per env (s): [${Array.from(meanLatency, (x) => x.toFixed(4)).join(', ')}]; truncations after 20 slots: ${truncations}`);

@@ -189,8 +189,12 @@ export class ResourceAllocator {
     }
   }
 
-  /** The optimal allocation for `input`. The returned object is reused by the next call. */
-  solve(input: AllocationInput): Allocation {
+  /**
+   * The optimal allocation for `input`. `hint`, a deadline near the optimum (e.g. that of a
+   * neighbouring partition), only narrows the search bracket. The returned object is reused by
+   * the next call.
+   */
+  solve(input: AllocationInput, hint = Infinity): Allocation {
     this.prepare(input);
     const lower = this.smallestDeadline();
     if (!Number.isFinite(lower)) return this.infeasible();
@@ -199,20 +203,32 @@ export class ResourceAllocator {
     if (!Number.isFinite(floorBlockTime)) return this.infeasible();
 
     let deadline = lower;
-    const slopeAtLower = this.evaluate(lower);
+    let slopeAtLower = this.evaluate(lower);
+    let bracketLower = lower;
+    if (slopeAtLower < 0 && hint > lower && Number.isFinite(hint)) {
+      const slopeAtHint = this.evaluate(hint);
+      if (slopeAtHint >= 0) {
+        deadline = this.slopeRoot(lower, slopeAtLower, hint, slopeAtHint);
+        this.evaluate(deadline);
+        return this.fill(deadline);
+      }
+      bracketLower = hint;
+      slopeAtLower = slopeAtHint;
+    }
     if (slopeAtLower < 0) {
-      // F(T*) <= F(T_lo) and F(T) >= T + tau^bloc(inf) bound T* by T_lo + tau^bloc(T_lo) - tau^bloc(inf).
+      // With a = the bracket's lower end, F(T*) <= F(a) and F(T) >= T + tau^bloc(inf) bound T*
+      // by a + tau^bloc(a) - tau^bloc(inf) (tau^bloc(inf): every budget left for mining).
       const blockAtLower = 1 / this.rate;
-      let gap = Number.isFinite(blockAtLower) ? Math.max(blockAtLower - floorBlockTime, 0) : Math.max(lower, floorBlockTime);
-      if (!(gap > 0)) gap = Math.max(lower, floorBlockTime, Number.MIN_VALUE);
-      let upper = lower + gap;
+      let gap = Number.isFinite(blockAtLower) ? Math.max(blockAtLower - floorBlockTime, 0) : Math.max(bracketLower, floorBlockTime);
+      if (!(gap > 0)) gap = Math.max(bracketLower, floorBlockTime, Number.MIN_VALUE);
+      let upper = bracketLower + gap;
       let slopeAtUpper = this.evaluate(upper);
       for (let k = 0; slopeAtUpper < 0 && k < MAX_ITERATIONS; k++) {
         gap *= 2;
-        upper = lower + gap;
+        upper = bracketLower + gap;
         slopeAtUpper = this.evaluate(upper);
       }
-      deadline = slopeAtUpper <= 0 ? upper : this.slopeRoot(lower, slopeAtLower, upper, slopeAtUpper);
+      deadline = slopeAtUpper <= 0 ? upper : this.slopeRoot(bracketLower, slopeAtLower, upper, slopeAtUpper);
     }
     this.evaluate(deadline);
     return this.fill(deadline);

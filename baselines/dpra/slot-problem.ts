@@ -41,6 +41,9 @@ export class SlotProblem {
   /** Devices of gateway m: devices[deviceStart[m] .. deviceStart[m + 1]). */
   private readonly deviceStart: Int32Array;
   private readonly devices: Int32Array;
+  /** Gateways of AP j: gateways[gatewayStart[j] .. gatewayStart[j + 1]). */
+  private readonly gatewayStart: Int32Array;
+  private readonly gateways: Int32Array;
   // per gateway
   private readonly rate: Float64Array;
   private readonly gatewayLatency: Float64Array;
@@ -83,6 +86,12 @@ export class SlotProblem {
     this.devices = new Int32Array(N);
     const fill = this.deviceStart.slice(0, M);
     for (let n = 0; n < N; n++) this.devices[fill[gatewayOf[n]!]!++] = n;
+    this.gatewayStart = new Int32Array(J + 1);
+    for (let m = 0; m < M; m++) this.gatewayStart[system.apOf[m]! + 1]!++;
+    for (let j = 0; j < J; j++) this.gatewayStart[j + 1]! += this.gatewayStart[j]!;
+    this.gateways = new Int32Array(M);
+    const next = this.gatewayStart.slice(0, J);
+    for (let m = 0; m < M; m++) this.gateways[next[system.apOf[m]!]!++] = m;
     this.rate = new Float64Array(M);
     this.gatewayLatency = new Float64Array(M);
     this.apCycles = new Float64Array(M);
@@ -225,7 +234,7 @@ export class SlotProblem {
   /** The optimal frequencies of the current partition (reused object). */
   solveAllocation(): Allocation {
     this.solves++;
-    return this.allocator.solve(this.allocationInput);
+    return this.allocator.solve(this.allocationInput, this.deadline);
   }
 
   /** Gateway energy (J) of device n alone at cut l: compute plus transmit, as gatewaySide sums it. */
@@ -296,7 +305,7 @@ export class SlotProblem {
   private refreshAp(j: number): void {
     const { system } = this;
     let offloaded = 0;
-    for (let m = 0; m < system.M; m++) if (system.apOf[m] === j) offloaded += this.offloadWork[m]!;
+    for (let k = this.gatewayStart[j]!; k < this.gatewayStart[j + 1]!; k++) offloaded += this.offloadWork[this.gateways[k]!]!;
     const u = reputationOf(system.reputation.kind, offloaded, system.reputation.scale);
     this.reputation[j] = u;
     this.blocksPerCycle[j] = miningRate(1, difficulty(system.mechanism, system.alpha, system.beta, u), system.puzzleCycles);

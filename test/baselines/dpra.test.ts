@@ -26,7 +26,8 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
         const n = Math.floor(rng() * system.N);
         const psi = problem.setCut(n, 1 + Math.floor(rng() * system.unitCount[n]!));
         // the same partition from scratch gives the same value (no stale cache)
-        assert.equal(fresh.setPartition(problem.partition), psi);
+        const again = fresh.setPartition(problem.partition);
+        assert.ok(again === psi || Math.abs(again - psi) <= 1e-9 * Math.abs(psi), `fresh ${again} vs incremental ${psi}`);
         if (!Number.isFinite(psi)) continue;
         const allocation = problem.solveAllocation();
         evaluateSlot(system, state, { partition: problem.partition, inferenceFreq: allocation.inferenceFreq, miningFreq: allocation.miningFreq }, queues, outcome);

@@ -138,6 +138,20 @@ describe('baselines/dpra/resource-allocation', () => {
     }
   });
 
+  it('gives the same optimum whatever deadline hint narrows its bracket', () => {
+    const rng = makeRng('allocation-hint');
+    for (let trial = 0; trial < 50; trial++) {
+      const inst = randomInstance(rng, 2 + (trial % 4), 1 + (trial % 3));
+      const allocator = new ResourceAllocator(inst.system);
+      const plain = allocator.solve(inst.input).latency;
+      const deadline = allocator.solve(inst.input).deadline;
+      for (const factor of [0.5, 0.99, 1, 1.01, 3, 100]) {
+        const hinted = allocator.solve(inst.input, deadline * factor).latency;
+        assert.ok(Math.abs(hinted - plain) <= 1e-9 * plain, `trial ${trial}, hint x${factor}: ${hinted} vs ${plain}`);
+      }
+    }
+  });
+
   it('handles no offloaded work, idle APs and infeasible budgets without NaN', () => {
     const system: AllocationSystem = {
       M: 2,

@@ -396,16 +396,19 @@ export class ResourceAllocator {
       }
       this.order[i] = j;
     }
+    // Walk the APs in the order they reach F_j: lambda* lies below AP j's cap rate c_j iff
+    // phi(c_j) <= c_j (phi(lambda)/lambda is decreasing), with phi(c_j) = A + S c_j^{1/3} and
+    // c_j^{1/3} = F_j a_j / s_j; so one cubic is solved, on the right piece.
     let fixed = 0;
-    let x = 0;
-    for (let k = 0; k <= active; k++) {
-      x = depressedCubicRoot(sumScale, fixed);
-      if (k === active || x * x * x <= this.capRate[this.order[k]!]!) break;
+    for (let k = 0; k < active; k++) {
       const j = this.order[k]!;
+      const capValue = a[j]! * this.maxFreq[j]!;
+      if (fixed + (sumScale * capValue) / this.rootScale[j]! <= this.capRate[j]!) break;
       this.capped[j] = 1;
-      fixed += a[j]! * this.maxFreq[j]!;
+      fixed += capValue;
       sumScale = Math.max(sumScale - this.rootScale[j]!, 0);
     }
+    const x = depressedCubicRoot(sumScale, fixed);
     this.cubeRoot = x;
     this.rate = x * x * x;
     return this.rate;

@@ -1,6 +1,7 @@
 /**
  * B-DT env throughput: raw `BdtEnv` steps with random valid actions (a pool sampled once, so
- * choosing an action costs one array read), at both info levels, and through `make()`.
+ * choosing an action costs one array read), at both info levels, with the observation reused in
+ * place (`reuseObservation`), and through `make()`.
  * Targets (issue 3): BDT-v0 >= 1,000,000 steps/s, BDT-large-v0 >= 100,000 on one core.
  */
 import { make, type Env } from '../../env/index.ts';
@@ -29,16 +30,19 @@ function episodeLoop(env: Env<BdtObservation, BdtAction>): (ops: number) => void
   };
 }
 
-const raw = (id: string, infoLevel: 'summary' | 'full') => () => episodeLoop(make<BdtObservation, BdtAction>(id, { infoLevel }).unwrapped as BdtEnv);
+const raw = (id: string, infoLevel: 'summary' | 'full', reuseObservation = false) => () =>
+  episodeLoop(make<BdtObservation, BdtAction>(id, { infoLevel, reuseObservation }).unwrapped as BdtEnv);
 
 export const suites: BenchSuite[] = [
   {
     name: 'bdt-env',
     cases: [
       { name: 'BDT-v0 raw summary', unit: 'steps', ops: 1_000_000, setup: raw('BDT-v0', 'summary') },
+      { name: 'BDT-v0 raw summary reuse-obs', unit: 'steps', ops: 1_000_000, setup: raw('BDT-v0', 'summary', true) },
       { name: 'BDT-v0 raw full', unit: 'steps', ops: 300_000, setup: raw('BDT-v0', 'full') },
       { name: 'BDT-v0 make', unit: 'steps', ops: 300_000, setup: () => episodeLoop(make<BdtObservation, BdtAction>('BDT-v0', { infoLevel: 'summary' })) },
       { name: 'BDT-large-v0 raw summary', unit: 'steps', ops: 200_000, setup: raw('BDT-large-v0', 'summary') },
+      { name: 'BDT-large-v0 raw summary reuse-obs', unit: 'steps', ops: 200_000, setup: raw('BDT-large-v0', 'summary', true) },
       { name: 'BDT-large-v0 raw full', unit: 'steps', ops: 100_000, setup: raw('BDT-large-v0', 'full') },
     ],
   },

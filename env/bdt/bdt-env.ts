@@ -15,6 +15,7 @@ import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
 import { mergeDeep, parseScenario } from './scenario/parse.ts';
 import { createSlotOutcome, evaluateSlot, type SlotOutcome } from './slot.ts';
 import { createSlotState, type MutableSlotState } from './slot-state.ts';
+import { ArrayPool } from './array-pool.ts';
 import type { Decision, SlotState } from './system.ts';
 
 /** Keyword arguments of {@link BdtEnv} (and of `make('BDT-v0', kwargs)`). */
@@ -106,6 +107,8 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   private readonly lastReputation: Float64Array;
   private readonly snrPerGain: Float64Array;
   private readonly sharedObservation: BdtObservation;
+  /** Where the fresh arrays of observations and infos come from (see array-pool.ts). */
+  private readonly pool = new ArrayPool();
   private trace: ExogenousTrace | undefined = undefined;
   private t = 0;
   private started = false;
@@ -132,7 +135,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   }
 
   private observation(): BdtObservation {
-    const out = this.reuseObservation ? this.sharedObservation : createObservation(this.system);
+    const out = this.reuseObservation ? this.sharedObservation : createObservation(this.system, this.pool);
     return observeInto(this.system, this.snrPerGain, this.state, this.queues, this.lastReputation, Math.min(this.t, this.system.slots), out);
   }
 
@@ -194,8 +197,9 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     for (let m = 0; m < system.M; m++) excess += out.gatewayEnergyExcess[m]!;
     for (let j = 0; j < system.J; j++) excess += out.apEnergyExcess[j]!;
     const lyapunovBefore = lyapunov(this.queues);
-    const H = this.infoLevel === 'full' ? new Float64Array(this.queues.H) : undefined;
-    const G = this.infoLevel === 'full' ? new Float64Array(this.queues.G) : undefined;
+    const pool = this.pool;
+    const H = this.infoLevel === 'full' ? pool.copy64(this.queues.H) : undefined;
+    const G = this.infoLevel === 'full' ? pool.copy64(this.queues.G) : undefined;
     updateQueues(system, this.queues, out.reputation, this.queues);
     const lyapunovAfter = lyapunov(this.queues);
     const psi = system.V * chargedLatency + out.drift;
@@ -215,6 +219,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   }
 
   private info(out: SlotOutcome, chargedLatency: number, latencyCapped: boolean, energyExcess: number, lyapunovBefore: number, lyapunovAfter: number, H?: Float64Array, G?: Float64Array): Info {
+    const pool = this.pool;
     const info: Info = {
       slot: this.t,
       latency: out.latency,
@@ -232,42 +237,42 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
       gatewayViolations: out.gatewayViolations,
       apViolations: out.apViolations,
       energyExcess,
-      reputation: new Float64Array(out.reputation),
+      reputation: pool.copy64(out.reputation),
     };
     if (this.infoLevel === 'summary') return info;
     const state = this.state;
-    info.queues = { H, G, nextH: new Float64Array(this.queues.H), nextG: new Float64Array(this.queues.G) };
+    info.queues = { H, G, nextH: pool.copy64(this.queues.H), nextG: pool.copy64(this.queues.G) };
     info.gateways = {
-      work: new Float64Array(out.gatewayWork),
-      offloadWork: new Float64Array(out.offloadWork),
-      uplinkBits: new Float64Array(out.uplinkBits),
-      computeTime: new Float64Array(out.gatewayComputeTime),
-      uplinkRate: new Float64Array(out.uplinkRate),
-      txTime: new Float64Array(out.txTime),
-      sideLatency: new Float64Array(out.gatewaySideLatency),
-      apComputeTime: new Float64Array(out.apComputeTime),
-      pathLatency: new Float64Array(out.pathLatency),
-      computeEnergy: new Float64Array(out.gatewayComputeEnergy),
-      txEnergy: new Float64Array(out.txEnergy),
-      energy: new Float64Array(out.gatewayEnergy),
-      budget: new Float64Array(state.gatewayBudget),
-      energyExcess: new Float64Array(out.gatewayEnergyExcess),
+      work: pool.copy64(out.gatewayWork),
+      offloadWork: pool.copy64(out.offloadWork),
+      uplinkBits: pool.copy64(out.uplinkBits),
+      computeTime: pool.copy64(out.gatewayComputeTime),
+      uplinkRate: pool.copy64(out.uplinkRate),
+      txTime: pool.copy64(out.txTime),
+      sideLatency: pool.copy64(out.gatewaySideLatency),
+      apComputeTime: pool.copy64(out.apComputeTime),
+      pathLatency: pool.copy64(out.pathLatency),
+      computeEnergy: pool.copy64(out.gatewayComputeEnergy),
+      txEnergy: pool.copy64(out.txEnergy),
+      energy: pool.copy64(out.gatewayEnergy),
+      budget: pool.copy64(state.gatewayBudget),
+      energyExcess: pool.copy64(out.gatewayEnergyExcess),
     };
     info.aps = {
-      offloaded: new Float64Array(out.offloaded),
+      offloaded: pool.copy64(out.offloaded),
       reputation: info.reputation,
-      difficulty: new Float64Array(out.difficulty),
-      miningRate: new Float64Array(out.miningRate),
-      inferenceLatency: new Float64Array(out.apInferenceLatency),
-      inferenceEnergy: new Float64Array(out.inferenceEnergy),
-      miningEnergy: new Float64Array(out.miningEnergy),
-      energy: new Float64Array(out.apEnergy),
-      budget: new Float64Array(state.apBudget),
-      energyExcess: new Float64Array(out.apEnergyExcess),
+      difficulty: pool.copy64(out.difficulty),
+      miningRate: pool.copy64(out.miningRate),
+      inferenceLatency: pool.copy64(out.apInferenceLatency),
+      inferenceEnergy: pool.copy64(out.inferenceEnergy),
+      miningEnergy: pool.copy64(out.miningEnergy),
+      energy: pool.copy64(out.apEnergy),
+      budget: pool.copy64(state.apBudget),
+      energyExcess: pool.copy64(out.apEnergyExcess),
     };
-    info.partition = new Int32Array(this.decision.partition);
-    info.inferenceFreq = new Float64Array(this.decision.inferenceFreq);
-    info.miningFreq = new Float64Array(this.decision.miningFreq);
+    info.partition = pool.copy32(this.decision.partition);
+    info.inferenceFreq = pool.copy64(this.decision.inferenceFreq);
+    info.miningFreq = pool.copy64(this.decision.miningFreq);
     return info;
   }
 

@@ -23,3 +23,4 @@ export * from './observation.ts';
 export * from './bdt-env.ts';
 export * from './episode-metrics.ts';
 export * from './scenario/index.ts';
+export * from './array-pool.ts';

@@ -8,6 +8,7 @@ import { Dict } from '../spaces/dict.ts';
 import type { CompiledScenario, PerNodeProcess } from './scenario/compile.ts';
 import type { SlotState } from './system.ts';
 import type { VirtualQueues } from './queues.ts';
+import type { ArrayPool } from './array-pool.ts';
 
 /** Spaces of the observation Dict, in key order. */
 export type BdtObservationSpaces = {
@@ -77,18 +78,19 @@ export function observationSpace(system: CompiledScenario): Dict<BdtObservationS
   });
 }
 
-/** An observation with zeroed arrays sized for `system`. */
-export function createObservation(system: CompiledScenario): BdtObservation {
+/** An observation with zeroed arrays sized for `system`, allocated from `pool` when given. */
+export function createObservation(system: CompiledScenario, pool?: ArrayPool): BdtObservation {
   const { N, M, J } = system;
+  const array = pool ? (length: number) => pool.float32(length) : (length: number) => new Float32Array(length);
   return {
-    H: new Float32Array(J),
-    G: new Float32Array(J),
-    gain: new Float32Array(M),
-    arrivals: new Float32Array(N),
-    gatewayBudget: new Float32Array(M),
-    apBudget: new Float32Array(J),
-    reputation: new Float32Array(J),
-    progress: new Float32Array(1),
+    H: array(J),
+    G: array(J),
+    gain: array(M),
+    arrivals: array(N),
+    gatewayBudget: array(M),
+    apBudget: array(J),
+    reputation: array(J),
+    progress: array(1),
   };
 }
 

@@ -1,0 +1,51 @@
+/**
+ * Fresh typed arrays without a fresh buffer each. V8 gives every typed array above 64 bytes its
+ * own off-heap ArrayBuffer, which costs about a microsecond to allocate and collect; the env
+ * returns several such arrays per step. A pool carves them out of shared 64 KiB chunks instead,
+ * so a new array costs one view. Each array is distinct and never handed out twice: a kept
+ * array stays valid forever (it pins its chunk, at most 64 KiB, until it is collected).
+ */
+
+/** Bytes per chunk. */
+const CHUNK_BYTES = 64 * 1024;
+/** Arrays above this many bytes get their own buffer. */
+const LARGEST_POOLED = CHUNK_BYTES / 8;
+
+export class ArrayPool {
+  private chunk = new ArrayBuffer(CHUNK_BYTES);
+  private offset = 0;
+
+  /** A zeroed Float32Array of `length` elements. */
+  float32(length: number): Float32Array {
+    const bytes = 4 * length;
+    if (bytes > LARGEST_POOLED) return new Float32Array(length);
+    return new Float32Array(this.chunk, this.reserve(bytes, 4), length);
+  }
+
+  /** A new Float64Array holding a copy of `source`. */
+  copy64(source: Float64Array): Float64Array {
+    const bytes = 8 * source.length;
+    const out = bytes > LARGEST_POOLED ? new Float64Array(source.length) : new Float64Array(this.chunk, this.reserve(bytes, 8), source.length);
+    out.set(source);
+    return out;
+  }
+
+  /** A new Int32Array holding a copy of `source`. */
+  copy32(source: Int32Array): Int32Array {
+    const bytes = 4 * source.length;
+    const out = bytes > LARGEST_POOLED ? new Int32Array(source.length) : new Int32Array(this.chunk, this.reserve(bytes, 4), source.length);
+    out.set(source);
+    return out;
+  }
+
+  /** Byte offset of `bytes` fresh bytes aligned to `align` in `this.chunk` (a new chunk when full). */
+  private reserve(bytes: number, align: number): number {
+    let start = Math.ceil(this.offset / align) * align;
+    if (start + bytes > CHUNK_BYTES) {
+      this.chunk = new ArrayBuffer(CHUNK_BYTES);
+      start = 0;
+    }
+    this.offset = start + bytes;
+    return start;
+  }
+}

@@ -54,7 +54,7 @@ export interface SlotSolution {
   /** True when the decision meets C2-C5 (C1-C3 hold always). */
   feasible: boolean;
   /** What was relaxed when the slot is infeasible. */
-  feasibility: SlotFeasibility;
+  readonly feasibility: SlotFeasibility;
   /** Continuous sub-problems solved for this slot (search effort). */
   solves: number;
 }
@@ -135,7 +135,6 @@ export class DpraSolver {
     const solution = this.solution;
     solution.psi = outcome.psi;
     solution.feasible = outcome.gatewayViolations === 0 && outcome.apViolations === 0 && Number.isFinite(outcome.latency);
-    solution.feasibility = problem.feasibility;
     solution.solves = problem.solves;
     return solution;
   }

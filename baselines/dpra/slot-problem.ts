@@ -21,12 +21,12 @@ import { ResourceAllocator, type Allocation, type AllocationInput } from './reso
 /** AP budget (J) standing in for "no limit" when C5 cannot be met at all and is relaxed. */
 const RELAXED_BUDGET = 1e100; // large enough that no budget binds, small enough that budget / kappa stays finite
 
-/** What makes a slot infeasible, and how the solver relaxed it. */
+/** What makes a slot infeasible, and how the solver relaxed it (updated in place each slot: copy to keep). */
 export interface SlotFeasibility {
   /** Gateways where no partition meets C4; their DTs are pinned to the least-energy cut. */
   readonly gatewaysOverBudget: number[];
   /** Least total C4 excess over those gateways (J). */
-  readonly gatewayExcess: number;
+  gatewayExcess: number;
   /** True when no partition meets C5 with a finite block time, so AP budgets were ignored. */
   apBudgetsRelaxed: boolean;
 }
@@ -62,7 +62,8 @@ export class SlotProblem {
   private gatewaysOver = 0;
   private readonly overBudget: Uint8Array;
   private readonly forced: Uint8Array;
-  feasibility: SlotFeasibility = { gatewaysOverBudget: [], gatewayExcess: 0, apBudgetsRelaxed: false };
+  /** The current slot's feasibility (one object, updated by each `load`). */
+  readonly feasibility: SlotFeasibility = { gatewaysOverBudget: [], gatewayExcess: 0, apBudgetsRelaxed: false };
   /**
    * How far the partition last given to `psi` is from feasible (0 when feasible): the relative C4
    * excess summed over gateways, plus 1 + the share of offloaded cycles sent to APs without
@@ -123,7 +124,9 @@ export class SlotProblem {
     this.allocator.invalidateAll();
     this.pinned.fill(0);
     this.forced.fill(0);
-    const over: number[] = [];
+    const feasibility = this.feasibility;
+    feasibility.gatewaysOverBudget.length = 0;
+    feasibility.apBudgetsRelaxed = false;
     let excess = 0;
     // C4 least violation: gateway energy is a sum over its DTs, so the least-energy partition of
     // gateway m puts each of its DTs at its own least-energy cut.
@@ -137,12 +140,12 @@ export class SlotProblem {
       }
       if (pin && least > state.gatewayBudget[m]!) {
         this.forced[m] = 1;
-        over.push(m);
+        feasibility.gatewaysOverBudget.push(m);
         excess += least - state.gatewayBudget[m]!;
         for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) this.pinned[this.devices[k]!] = 1;
       }
     }
-    this.feasibility = { gatewaysOverBudget: over, gatewayExcess: excess, apBudgetsRelaxed: false };
+    feasibility.gatewayExcess = excess;
     for (let n = 0; n < system.N; n++) if (!this.pinned[n]) this.partition[n] = start ? start[n]! : system.unitCount[n]!;
     this.refreshAll();
   }

@@ -148,8 +148,9 @@ export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int3
   gatewayWork.fill(0);
   offloadWork.fill(0);
   uplinkBits.fill(0);
+  const arrivals = state.arrivals;
   for (let n = 0; n < N; n++) {
-    const d = state.arrivals[n]!;
+    const d = arrivals[n]!;
     if (d <= 0) continue;
     const m = gatewayOf[n]!;
     const base = unitOffset[n]!;

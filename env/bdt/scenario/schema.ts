@@ -24,7 +24,7 @@ const binaryMatrix = (description: string) => z.array(z.array(z.union([z.literal
 
 const explicitTopology = z
   .strictObject({
-    kind: z.literal('explicit'),
+    kind: z.literal('explicit').describe('Topology variant: the a and b matrices are given'),
     a: binaryMatrix('Device-to-gateway matrix a[n][m] in {0,1}, N rows x M columns, exactly one 1 per row [letter]'),
     b: binaryMatrix('Gateway-to-AP matrix b[m][j] in {0,1}, M rows x J columns, exactly one 1 per row'),
   })
@@ -32,7 +32,7 @@ const explicitTopology = z
 
 const randomTopology = z
   .strictObject({
-    kind: z.literal('random'),
+    kind: z.literal('random').describe('Topology variant: drawn from counts and a seed'),
     devices: z.number().int().positive().describe('N, number of IIoT devices (count)'),
     gateways: z.number().int().positive().describe('M, number of gateways (count); every gateway gets at least one device, so M <= N'),
     aps: z.number().int().positive().describe('J, number of APs (count); every AP gets at least one gateway, so J <= M'),
@@ -52,14 +52,14 @@ const rawProfile = z
 
 const arrivals = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('poisson'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)') }),
+    z.strictObject({ kind: z.literal('poisson').describe('Arrival variant: Poisson(lambda_n) per slot'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)') }),
     z.strictObject({
-      kind: z.literal('uniform'),
+      kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
       min: perNodeNonNegative('Smallest arrival count per slot (points/slot, integer)'),
       max: perNodeNonNegative('Largest arrival count per slot (points/slot, integer)'),
     }),
     z.strictObject({
-      kind: z.literal('trace'),
+      kind: z.literal('trace').describe('Arrival variant: replay of recorded counts'),
       values: z
         .array(z.array(z.number().nonnegative()).min(1))
         .min(1)
@@ -70,9 +70,9 @@ const arrivals = z
 
 const budget = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('constant'), joules: perNodePositive('Energy budget per slot (J)') }),
+    z.strictObject({ kind: z.literal('constant').describe('Budget variant: the same budget every slot'), joules: perNodePositive('Energy budget per slot (J)') }),
     z.strictObject({
-      kind: z.literal('uniform'),
+      kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
       min: perNodeNonNegative('Smallest budget per slot (J)'),
       max: perNodePositive('Largest budget per slot (J)'),
     }),
@@ -81,10 +81,10 @@ const budget = z
 
 const fading = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('rayleigh') }).describe('i.i.d. block Rayleigh fading: h ~ Exp(1) each slot'),
+    z.strictObject({ kind: z.literal('rayleigh').describe('Fading variant: i.i.d. Rayleigh') }).describe('i.i.d. block Rayleigh fading: h ~ Exp(1) each slot'),
     z
       .strictObject({
-        kind: z.literal('gauss-markov'),
+        kind: z.literal('gauss-markov').describe('Fading variant: first-order Gauss-Markov (correlated) Rayleigh'),
         correlation: z.number().min(0).max(1).describe('rho, correlation of the complex amplitude between consecutive slots (dimensionless); 0 = i.i.d.'),
       })
       .describe('Correlated Rayleigh fading: amplitude x(t) = rho x(t-1) + sqrt(1 - rho^2) w(t), h = |x|^2 ~ Exp(1)'),

@@ -20,8 +20,8 @@
  * [U^min, U^max]; a small V reacts to every bit of backlog at the cost of latency.
  *
  * Run: npx tsx examples/lyapunov-tradeoff.ts [--slots 200] [--seeds 1,2] [--v 0.1,1,10,100,1000]
- * (defaults take a few seconds; e.g. --slots 2000 --seeds 1,2,3,4,5 for the letter-sized run, or
- * `bdt-gym sweep-v` once it exists).
+ * (defaults take a few seconds; e.g. --slots 2000 --seeds 1,2,3,4,5 for the letter-sized run).
+ * The CLI does the same sweep: ./bin/bdt-gym.js sweep-v --v 0.1,1,10,100,1000 --seeds 3 --plot v.svg
  */
 import { parseArgs } from 'node:util';
 import { make, EpisodeMetrics, type BdtAction, type BdtEnv, type BdtObservation, type EpisodeSummary, type Env } from 'bdt-gym';
@@ -83,7 +83,9 @@ async function run(agentName: string, V: number, every = Math.max(1, Math.floor(
 }
 
 const fmt = (x: number, digits = 4) => x.toFixed(digits).padStart(10);
-const { uMin, uMax } = (make('BDT-v0').unwrapped as BdtEnv).system;
+const defaults = make('BDT-v0');
+const { uMin, uMax } = (defaults.unwrapped as BdtEnv).system;
+defaults.close();
 
 // 1. The sweep: DPRA for each V on the same traces.
 console.log(`DPRA on BDT-v0, ${seeds.length} seed(s) x ${slots} slots, C6 bounds [U^min, U^max] = [${uMin}, ${uMax}]`);

@@ -11,11 +11,13 @@
  *   deadline and block race. A sweep gives each DT in turn its best cut with the others fixed (an
  *   exact 1-D search over L_n values, the continuous part re-solved exactly each time), until a
  *   sweep changes nothing; each sweep costs sum_n (L_n - 1) continuous solves. Starts: the
- *   caller's warm start (the previous slot's cut: slots are alike), all-local (l = L_n) and
- *   all-offloaded (l = 1). From the best local optimum, joint moves escape the optima where
- *   several DTs must move together (one gateway's saving pays for another's extra offload through
- *   the shared deadline or the AP's reputation): every cut combination of one gateway's DTs, then
- *   every pair of DTs, each only when its move count fits the budget, each followed by descent.
+ *   caller's warm start (the previous slot's cut: slots are alike), all-local (l = L_n),
+ *   all-offloaded (l = 1), the middle cut, and a latency-only homotopy. From the best local
+ *   optimum, joint moves escape the optima where several DTs must move together (one gateway's
+ *   saving pays for another's extra offload through the shared deadline or the AP's reputation):
+ *   every cut combination of one gateway's DTs, then every pair of DTs, each only when its move
+ *   count fits the budget, each followed by descent. The presets below trade this thoroughness for
+ *   time as scenarios grow: see {@link THOROUGH_DESCENT}, {@link FAST_DESCENT}, {@link SCREENED_DESCENT}.
  */
 import type { SlotProblem } from './slot-problem.ts';
 

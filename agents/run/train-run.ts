@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../../env/core/env.ts';
-import { make } from '../../env/registration.ts';
+import { make } from '../../env/index.ts';
 import { readManifest } from '../checkpoint/checkpoint.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';

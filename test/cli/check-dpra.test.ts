@@ -1,0 +1,26 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+describe('bdt-gym check-dpra', function () {
+  this.timeout(60_000);
+
+  it('prints the exactness report as JSON and exits 0 when DPRA matches the optimum', () => {
+    const result = cli('check-dpra', '--slots', '30', '--seed', '4', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.slots, 30);
+    assert.equal(report.pass, true);
+    for (const key of ['withinTolerance', 'maxRelativeGap', 'constraintViolations']) assert.equal(typeof report[key], 'number', key);
+    assert.equal(report.constraintViolations, 0);
+  });
+
+  it('refuses a scenario too large to enumerate, in one line', () => {
+    const result = cli('check-dpra', '--env', 'BDT-v0', '--slots', '1');
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^bdt-gym: check-dpra: .*exceeds the cap/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+});

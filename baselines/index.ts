@@ -6,3 +6,6 @@ export * from './wdpo.ts';
 export * from './wtcm.ts';
 export * from './reference/index.ts';
 export * from './create-agent.ts';
+export * from './harness/run-episode.ts';
+export * from './harness/compare.ts';
+export * from './harness/statistics.ts';

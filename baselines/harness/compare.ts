@@ -4,7 +4,7 @@
  * Progress is an rxjs Observable of finished episodes; the result aggregates over seeds.
  */
 import { Observable } from 'rxjs';
-import { make } from '../../env/registration.ts';
+import { make } from '../../env/index.ts'; // the barrel registers the built-in ids
 import type { Env } from '../../env/core/env.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';

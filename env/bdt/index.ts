@@ -24,3 +24,4 @@ export * from './bdt-env.ts';
 export * from './episode-metrics.ts';
 export * from './scenario/index.ts';
 export * from './array-pool.ts';
+export * from './dnn/index.ts';

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { lastValueFrom, toArray } from 'rxjs';
-import '../../env/index.ts';
 import { aggregate, compareAgents } from '../../baselines/harness/compare.ts';
 import { meanInterval } from '../../baselines/harness/statistics.ts';
 

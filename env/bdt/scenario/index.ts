@@ -2,5 +2,5 @@
 export * from './schema.ts';
 export * from './parse.ts';
 export * from './compile.ts';
-export { builtinDnnNames, resolveDnn, type UnitProfile, type CustomDnn } from './dnn-source.ts';
+export { resolveDnn, type UnitProfile, type CustomDnn } from './dnn-source.ts';
 export * from './json-schema.ts';

@@ -19,6 +19,17 @@ export interface SolverAgentConfig {
   mechanism?: ConsensusMechanism;
 }
 
+/** How often a solver agent met slots it could only solve to least violation. */
+export interface SolverAgentStats {
+  slots: number;
+  /** Slots whose decision breaks C4 or C5 (no decision meets them, or a fixed partition cannot). */
+  infeasibleSlots: number;
+  /** Slots where some gateway's C4 cannot be met by any partition (its DTs got the least-energy cut). */
+  gatewayBudgetSlots: number;
+  /** Slots where no partition has a finite latency under C5, so the AP budgets were ignored. */
+  apBudgetRelaxedSlots: number;
+}
+
 export class SolverAgent implements Agent<BdtObservation, BdtAction> {
   readonly name: string;
   private readonly config: SolverAgentConfig;
@@ -27,6 +38,8 @@ export class SolverAgent implements Agent<BdtObservation, BdtAction> {
   private hasPrevious = false;
   /** The last slot's solution (decision, every term, feasibility, search effort); reused. */
   lastSolution: SlotSolution | undefined;
+  /** Counts since the last `reset`: slots solved, and those solved to least violation. */
+  readonly stats: SolverAgentStats = { slots: 0, infeasibleSlots: 0, gatewayBudgetSlots: 0, apBudgetRelaxedSlots: 0 };
 
   constructor(name: string, config: SolverAgentConfig) {
     this.name = name;
@@ -36,6 +49,7 @@ export class SolverAgent implements Agent<BdtObservation, BdtAction> {
   /** Forget the previous slot's partition (the solver is deterministic: `seed` is not used). */
   reset(_seed?: number): void {
     this.hasPrevious = false;
+    this.stats.slots = this.stats.infeasibleSlots = this.stats.gatewayBudgetSlots = this.stats.apBudgetRelaxedSlots = 0;
   }
 
   act(_obs: BdtObservation, context?: ActContext<BdtObservation, BdtAction>): BdtAction {
@@ -53,6 +67,11 @@ export class SolverAgent implements Agent<BdtObservation, BdtAction> {
     this.previous!.set(solution.decision.partition);
     this.hasPrevious = true;
     this.lastSolution = solution;
+    const stats = this.stats;
+    stats.slots++;
+    if (!solution.feasible) stats.infeasibleSlots++;
+    if (solution.feasibility.gatewaysOverBudget.length > 0) stats.gatewayBudgetSlots++;
+    if (solution.feasibility.apBudgetsRelaxed) stats.apBudgetRelaxedSlots++;
     return env.encodeDecision(solution.decision);
   }
 }

@@ -17,6 +17,7 @@ import { CliError } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, createAgent, type AgentEntry } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
+import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 
 interface RunOptions {
   env?: string;
@@ -124,9 +125,11 @@ export function register(program: Command): void {
       const env = openEnv({ env: options.env, scenario: options.scenario, slots, override: entry.scenarioOverride });
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       const summary = runEpisode(env, agent, seed);
+      // Solver agents report the slots they could only solve to least violation.
+      const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();
       const system = (env.unwrapped as BdtEnv).system;
-      const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...summary };
+      const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result));
       env.close();
@@ -142,6 +145,11 @@ function formatSummary(result: Record<string, unknown> & EpisodeSummary): string
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,
     `  energy violations ${result.energyViolations} (excess ${result.energyExcess.toFixed(2)} J)`,
     `  mean backlog      ${result.meanBacklog.toFixed(3)}`,
+    ...(result.solver ? [`  solver            ${formatSolverStats(result.solver as SolverAgentStats)}`] : []),
     '',
   ].join('\n');
+}
+
+function formatSolverStats(stats: SolverAgentStats): string {
+  return `${stats.infeasibleSlots} of ${stats.slots} slots solved to least violation (C4 impossible on some gateway: ${stats.gatewayBudgetSlots}; AP budgets relaxed: ${stats.apBudgetRelaxedSlots})`;
 }

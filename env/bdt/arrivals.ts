@@ -79,6 +79,20 @@ export class ArrivalSampler {
   }
 }
 
+/**
+ * The largest count each device's process can produce: the end of its Poisson CDF table (rates
+ * up to 1000), the uniform max, or the trace maximum; Infinity for larger Poisson rates.
+ */
+export function maxArrivals(model: ExogenousModel['arrivals'], N: number): Float64Array {
+  const high = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    if (model.kind === 'poisson') high[n] = model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!).length - 1 : Infinity;
+    else if (model.kind === 'uniform') high[n] = Math.floor(model.max[n]!);
+  }
+  if (model.kind === 'trace') for (let i = 0; i < model.values.length; i++) high[i % N] = Math.max(high[i % N]!, model.values[i]!);
+  return high;
+}
+
 /** P(X <= k) for k = 0, 1, ... until the tail is negligible; the last entry is 1. */
 function poissonCdf(rate: number): number[] {
   if (rate === 0) return [1];

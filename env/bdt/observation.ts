@@ -9,6 +9,7 @@ import type { CompiledScenario, PerNodeProcess } from './scenario/compile.ts';
 import type { SlotState } from './system.ts';
 import type { VirtualQueues } from './queues.ts';
 import type { ArrayPool } from './array-pool.ts';
+import { maxArrivals } from './arrivals.ts';
 
 /** Spaces of the observation Dict, in key order. */
 export type BdtObservationSpaces = {
@@ -38,25 +39,14 @@ function budgetBounds(process: PerNodeProcess): [Float64Array, Float64Array] {
   return process.kind === 'constant' ? [process.value, process.value] : [process.min, process.max];
 }
 
-/** Largest arrival count per device the process can produce (Infinity for unbounded Poisson tails). */
-function arrivalHigh(system: CompiledScenario): number | Float64Array {
-  const a = system.exogenous.arrivals;
-  if (a.kind === 'uniform') return a.max.map(Math.floor);
-  if (a.kind === 'trace') {
-    const high = new Float64Array(system.N);
-    for (let i = 0; i < a.values.length; i++) high[i % system.N] = Math.max(high[i % system.N]!, a.values[i]!);
-    return high;
-  }
-  return Infinity;
-}
-
 /**
  * The observation space:
  * - `H`, `G` (J): virtual queues before the slot's update; each grows by at most
  *   1 - U^max (resp. U^min) per slot, so they lie in [0, T (1 - U^max)] and [0, T U^min].
  * - `gain` (M): received uplink SNR p_m g_m(t) / (N0 B_m) in dB (unbounded: Rayleigh fades
  *   have no floor).
- * - `arrivals` (N): D_n(t) in data points (bounded for uniform and trace arrivals).
+ * - `arrivals` (N): D_n(t) in data points, up to `maxArrivals` (finite except for Poisson
+ *   rates above 1000).
  * - `gatewayBudget` (M), `apBudget` (J): E(t) in J, within the budget process's range.
  * - `reputation` (J): last slot's U_j in [0, 1] (0 at reset).
  * - `progress` (1): t / T in [0, 1].
@@ -70,7 +60,7 @@ export function observationSpace(system: CompiledScenario): Dict<BdtObservationS
     H: new Box(0, slots * Math.max(1 - system.uMax, 0), { ...f32, shape: [J] }),
     G: new Box(0, slots * system.uMin, { ...f32, shape: [J] }),
     gain: new Box(-Infinity, Infinity, { ...f32, shape: [M] }),
-    arrivals: new Box(0, arrivalHigh(system), { ...f32, shape: [N] }),
+    arrivals: new Box(0, maxArrivals(system.exogenous.arrivals, N), { ...f32, shape: [N] }),
     gatewayBudget: new Box(gLow, gHigh, { ...f32, shape: [M] }),
     apBudget: new Box(aLow, aHigh, { ...f32, shape: [J] }),
     reputation: new Box(0, 1, { ...f32, shape: [J] }),

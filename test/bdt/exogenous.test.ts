@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { makeRng } from '../../env/core/rng.ts';
-import { ArrivalSampler } from '../../env/bdt/arrivals.ts';
+import { ArrivalSampler, maxArrivals } from '../../env/bdt/arrivals.ts';
 import { ChannelSampler } from '../../env/bdt/channel.ts';
 import { sampleBudgets } from '../../env/bdt/budgets.ts';
 
@@ -30,6 +30,22 @@ describe('bdt exogenous processes', () => {
       for (let n = 0; n < rates.length; n++) if (out[n] !== poissonInverse(rates[n]!, replay())) mismatches++;
     }
     assert.equal(mismatches, 0);
+  });
+
+  it('maxArrivals bounds every draw (the observation space uses it)', () => {
+    const model = { kind: 'poisson' as const, rate: Float64Array.of(0, 2, 20, 2000) };
+    const high = maxArrivals(model, 4);
+    assert.equal(high[0], 0);
+    assert.ok(high[1]! > 10 && high[1]! < 40 && high[2]! > 40 && high[2]! < 120, `bounds ${high}`);
+    assert.equal(high[3], Infinity);
+    const sampler = new ArrivalSampler(model, 4);
+    const rng = makeRng(3);
+    const out = new Float64Array(4);
+    for (let t = 0; t < 20000; t++) {
+      sampler.sample(rng, t, out);
+      for (let n = 0; n < 4; n++) assert.ok(out[n]! <= high[n]!);
+    }
+    assert.deepEqual([...maxArrivals({ kind: 'trace', values: Float64Array.of(1, 5, 3, 2), rows: 2 }, 2)], [3, 5]);
   });
 
   it('uniform arrivals cover [min, max] integers; traces replay cyclically', () => {

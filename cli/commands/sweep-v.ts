@@ -6,12 +6,12 @@
  *
  *   bdt-gym sweep-v --agent dpra --v 0.1,1,10,100 --seeds 3 --slots 500 --json --plot sweep.svg
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { CliError } from '../errors.ts';
-import { lineChartSvg } from '../plot/svg-line-chart.ts';
+import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
+import { writeFileAtomic } from '../../agents/checkpoint/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
 
 /** One point of the sweep (the JSON output is an array of these). */
@@ -105,21 +105,8 @@ export function register(program: Command): void {
       };
       const { points, greedy } = await sweepV(spec);
       if (options.plot) {
-        const vs = points.map((p) => p.v);
-        const svg = lineChartSvg([
-          {
-            title: `${spec.agent}: time-average latency`,
-            xLabel: 'V',
-            yLabel: 'latency (s)',
-            logX: true,
-            series: [
-              { label: spec.agent, x: vs, y: points.map((p) => p.meanLatency) },
-              { label: 'latency-greedy (V -> inf)', x: [vs[0]!, vs[vs.length - 1]!], y: [greedy.meanLatency, greedy.meanLatency], dashed: true },
-            ],
-          },
-          { title: `${spec.agent}: time-average backlog`, xLabel: 'V', yLabel: 'sum_j (H_j + G_j)', logX: true, series: [{ label: spec.agent, x: vs, y: points.map((p) => p.meanBacklog) }] },
-        ]);
-        writeFileSync(options.plot, svg);
+        const svg = await sweepVChartSvg(spec.agent, points, greedy.meanLatency);
+        writeFileAtomic(options.plot, svg);
       }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(points)}\n`);

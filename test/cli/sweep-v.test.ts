@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
-import { lineChartSvg } from '../../cli/plot/svg-line-chart.ts';
+import { sweepVChartSvg } from '../../cli/plot/sweep-v-chart.ts';
 
 describe('cli: sweep-v', () => {
   it('shows the [O(1/V), O(V)] trade-off on BDT-v0: latency falls towards latency-greedy, backlog grows', async () => {
@@ -18,14 +18,12 @@ describe('cli: sweep-v', () => {
     assert.ok(points[0]!.meanLatency > greedy.meanLatency * 1.05, 'small V should cost latency');
   });
 
-  it('plots both panels as SVG with the reference line dashed', () => {
-    const svg = lineChartSvg([
-      { title: 'latency', xLabel: 'V', yLabel: 's', logX: true, series: [{ label: 'dpra', x: [0.1, 1, 10], y: [3, 2, 1] }, { label: 'greedy', x: [0.1, 10], y: [1, 1], dashed: true }] },
-      { title: 'backlog', xLabel: 'V', yLabel: 'q', logX: true, series: [{ label: 'dpra', x: [0.1, 1, 10], y: [0.1, 1, 10] }] },
-    ]);
-    assert.match(svg, /^<\?xml[^]*<svg [^>]*width="840"/);
-    assert.equal((svg.match(/<polyline /g) ?? []).length, 3);
-    assert.equal((svg.match(/stroke-dasharray/g) ?? []).length, 1);
+  it('plots latency and backlog against V as SVG, with latency-greedy as a dashed reference', async () => {
+    const svg = await sweepVChartSvg('dpra', [{ v: 0.1, meanLatency: 3, meanBacklog: 0.1 }, { v: 1, meanLatency: 2, meanBacklog: 1 }, { v: 10, meanLatency: 1.5, meanBacklog: 10 }], 1.2);
+    assert.match(svg, /^<svg [^>]*width="\d+"/);
+    assert.ok(svg.includes('dpra: time-average latency') && svg.includes('dpra: time-average backlog'));
+    assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2, 'one line per panel');
+    assert.equal((svg.match(/stroke-dasharray="6,4"/g) ?? []).length, 1, 'the greedy reference is the only dashed mark');
     assert.ok(!svg.includes('NaN'));
   });
 });

@@ -63,7 +63,10 @@ export class DqnAgent implements Agent {
   private readonly action: Int32Array;
   private disposed = false;
 
+  private readonly qRow: Float32Array;
+
   constructor(readonly policy: DqnActingParts) {
+    this.qRow = new Float32Array(policy.qNetwork.outputDim);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
     this.action = new Int32Array(policy.layout.discreteDims);
@@ -75,7 +78,7 @@ export class DqnAgent implements Agent {
     const { encoder, qNetwork, layout, toEnvAction } = this.policy;
     encoder.flattenInto(obs, this.raw, 0);
     encoder.normalize(this.raw, 1, this.input);
-    qNetwork.greedy(qNetwork.rawOutputs(this.input, 1), 1, this.action);
+    qNetwork.greedy(qNetwork.actingOutputs(this.input, 1, this.qRow), 1, this.action);
     return toEnvAction(layout.toEnv(this.action, EMPTY, 0));
   }
 

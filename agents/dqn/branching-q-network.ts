@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
 import { dense } from '../nn/dense-op.ts';
+import { JsMlp } from '../nn/js-mlp.ts';
 import { buildMlp, DenseStack } from '../nn/mlp.ts';
 
 /** Output gain of the heads (SB3/CleanRL value heads). */
@@ -28,6 +29,9 @@ export class BranchingQNetwork {
   /** `[outputDim, D]`: column d is mean(A_d) - V, subtracted in the dueling combination. */
   private readonly duelingOffset: tf.Tensor2D | undefined;
   private readonly zeroBias: tf.Tensor1D;
+  /** Plain-JS copy for acting on a few rows (see nn/js-mlp.ts). */
+  private readonly js: JsMlp;
+  private stale = false;
 
   constructor(
     readonly net: DenseStack,
@@ -57,6 +61,22 @@ export class BranchingQNetwork {
     this.branchSum = tf.keep(tf.tensor2d(sum, [expected, D]));
     this.duelingOffset = dueling ? tf.keep(tf.tensor2d(offset, [expected, D])) : undefined;
     this.zeroBias = tf.keep(tf.zeros([D]));
+    this.js = new JsMlp(net);
+  }
+
+  /** Call after the variables changed: acting re-reads them lazily. */
+  markUpdated(): void {
+    this.stale = true;
+  }
+
+  /** Raw outputs `[batch, outputDim]` computed in plain JS, for acting on a few rows. */
+  actingOutputs(obs: Float32Array, batch: number, out: Float32Array): Float32Array {
+    if (this.stale) {
+      this.js.refresh();
+      this.stale = false;
+    }
+    this.js.forward(obs, batch, out);
+    return out;
   }
 
   /** A freshly initialised network (orthogonal init from `rng`, ReLU trunk). */

@@ -74,6 +74,7 @@ export class DqnTrainer {
   private readonly envActions: unknown[];
   private readonly targets: Float32Array;
   private readonly explore: Uint8Array;
+  private readonly actingRaw: Float32Array;
   private readonly normObs: Float32Array;
   private readonly normBatch: Float32Array;
   private readonly normNextBatch: Float32Array;
@@ -116,6 +117,7 @@ export class DqnTrainer {
     this.envActions = new Array<unknown>(hp.numEnvs);
     this.targets = new Float32Array(hp.batchSize);
     this.explore = new Uint8Array(hp.numEnvs);
+    this.actingRaw = new Float32Array(hp.numEnvs * this.qNetwork.outputDim);
     this.normObs = new Float32Array(hp.numEnvs * dim);
     this.normBatch = new Float32Array(hp.batchSize * dim);
     this.normNextBatch = new Float32Array(hp.batchSize * dim);
@@ -149,7 +151,7 @@ export class DqnTrainer {
     }
     if (anyGreedy) {
       const norm = this.encoder.normalize(this.obs, E, this.normObs);
-      this.qNetwork.greedy(this.qNetwork.rawOutputs(norm, E), E, this.actions);
+      this.qNetwork.greedy(this.qNetwork.actingOutputs(norm, E, this.actingRaw), E, this.actions);
     }
     for (let e = 0; e < E; e++) {
       if (explore[e]) for (let d = 0; d < D; d++) this.actions[e * D + d] = Math.floor(this.rng() * this.layout.nvec[d]!);
@@ -208,6 +210,7 @@ export class DqnTrainer {
       return loss;
     }, this.qNetwork.net.variables);
     this.optimizer.applyGradients(grads);
+    this.qNetwork.markUpdated();
     value.dispose();
     for (const g of Object.values(grads)) g.dispose();
     this.counters.gradientSteps += 1;

@@ -8,6 +8,7 @@ import type { Space } from '../../env/spaces/space.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { HybridDistribution } from '../nn/hybrid-distribution.ts';
 import { buildMlp, DenseStack, type HiddenActivation } from '../nn/mlp.ts';
+import { JsMlp } from '../nn/js-mlp.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
 
 /** Output gains of CleanRL's `layer_init`. */
@@ -26,6 +27,10 @@ export class PpoPolicy {
   readonly layout: ActionLayout;
   readonly dist: HybridDistribution;
   readonly encoder: ObservationEncoder;
+  /** Plain-JS copies of the networks for acting (see nn/js-mlp.ts). */
+  private readonly actorJs: JsMlp;
+  private readonly criticJs: JsMlp;
+  private stale = false;
 
   private constructor(
     observationSpace: Space<unknown>,
@@ -47,6 +52,20 @@ export class PpoPolicy {
     if ((logStd?.shape[0] ?? 0) !== this.layout.continuousDims) {
       throw new Error(`log-std has ${logStd?.shape[0] ?? 0} entries, the action space has ${this.layout.continuousDims} continuous dims`);
     }
+    this.actorJs = new JsMlp(actor);
+    this.criticJs = new JsMlp(critic);
+  }
+
+  /** Call after the variables changed (an optimiser step): acting re-reads them lazily. */
+  markUpdated(): void {
+    this.stale = true;
+  }
+
+  private syncActing(): void {
+    if (!this.stale) return;
+    this.actorJs.refresh();
+    this.criticJs.refresh();
+    this.stale = false;
   }
 
   /** A freshly initialised policy for the given spaces; weights drawn from `rng`. */
@@ -85,34 +104,19 @@ export class PpoPolicy {
   }
 
   /**
-   * One batched forward pass for `batch` normalised observation rows: writes the policy head
-   * (`[batch, headDim]`) and, if `values` is given, V(s) (`[batch]`). One tidy, one download.
+   * Policy head (`[batch, headDim]`) and, if `values` is given, V(s) (`[batch]`) for `batch`
+   * normalised observation rows, computed in plain JS (acting-sized batches).
    */
   forward(obs: Float32Array, batch: number, head: Float32Array, values?: Float32Array): void {
-    const headDim = this.dist.headDim;
-    const out = tf.tidy(() => {
-      const x = tf.tensor2d(obs.subarray(0, batch * this.encoder.dim), [batch, this.encoder.dim]);
-      const h = this.actor.apply(x);
-      return values === undefined ? h : tf.concat([h, this.critic.apply(x)], 1);
-    });
-    const data = out.dataSync() as Float32Array;
-    out.dispose();
-    if (values === undefined) {
-      head.set(data.subarray(0, batch * headDim));
-      return;
-    }
-    const stride = headDim + 1;
-    for (let b = 0; b < batch; b++) {
-      head.set(data.subarray(b * stride, b * stride + headDim), b * headDim);
-      values[b] = data[b * stride + headDim]!;
-    }
+    this.syncActing();
+    this.actorJs.forward(obs, batch, head);
+    if (values !== undefined) this.criticJs.forward(obs, batch, values);
   }
 
   /** V(s) for `batch` normalised rows. */
   value(obs: Float32Array, batch: number, values: Float32Array): void {
-    const out = tf.tidy(() => this.critic.apply(tf.tensor2d(obs.subarray(0, batch * this.encoder.dim), [batch, this.encoder.dim])));
-    values.set((out.dataSync() as Float32Array).subarray(0, batch));
-    out.dispose();
+    this.syncActing();
+    this.criticJs.forward(obs, batch, values);
   }
 
   dispose(): void {

@@ -326,6 +326,7 @@ export class PpoTrainer {
           return terms.loss;
         }, variables);
         this.optimizer.applyGradients(grads);
+        policy.markUpdated();
         value.dispose();
         for (const g of Object.values(grads)) g.dispose();
         stats = kept;

@@ -5,6 +5,8 @@ import { initBackend } from '../../agents/backend.ts';
 import { dense } from '../../agents/nn/dense-op.ts';
 import { FlatAdam } from '../../agents/nn/flat-adam.ts';
 import { HybridDistribution } from '../../agents/nn/hybrid-distribution.ts';
+import { JsMlp } from '../../agents/nn/js-mlp.ts';
+import { buildMlp, DenseStack } from '../../agents/nn/mlp.ts';
 import { orthogonalKernel } from '../../agents/nn/orthogonal.ts';
 
 const near = (a: number, b: number, tol = 1e-4, what = '') => assert.ok(Math.abs(a - b) < tol, `${what} ${a} vs ${b}`);
@@ -58,6 +60,27 @@ describe('agents/nn', () => {
           g.dataSync().forEach((v, i) => near(v, expected[i]!, 1e-4, `grad ${k}[${i}]`));
         });
         tf.dispose([x, w, b, weights, ...ours, ...theirs]);
+      });
+    }
+  });
+
+  describe('JsMlp', () => {
+    for (const activation of ['tanh', 'relu'] as const) {
+      it(`computes the same outputs as the TF.js forward pass, and follows weight updates (${activation})`, () => {
+        const stack = new DenseStack(buildMlp({ name: `jsmlp_${activation}`, inputDim: 5, hidden: [7, 6], outputDim: 3, activation, outputGain: 1 }, makeRng(4)));
+        const js = new JsMlp(stack);
+        const x = new Float32Array(4 * 5).map((_, i) => Math.sin(i * 1.7));
+        const check = () => {
+          const expected = tf.tidy(() => stack.apply(tf.tensor2d(x, [4, 5])).dataSync());
+          const out = new Float32Array(4 * 3);
+          js.forward(x, 4, out);
+          expected.forEach((v, i) => near(out[i]!, v, 1e-5, `out[${i}]`));
+        };
+        check();
+        stack.layers[0]!.bias.assign(tf.fill([7], 0.3));
+        js.refresh();
+        check();
+        stack.dispose();
       });
     }
   });

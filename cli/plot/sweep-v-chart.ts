@@ -27,7 +27,7 @@ export async function sweepVChartSvg(agent: string, points: readonly SweepChartP
         layer: [
           { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'latency', type: 'quantitative', title: 'latency (s)', scale: { zero: false } } } },
           { mark: { type: 'rule', strokeDash: [6, 4], color: '#d62728' }, encoding: { y: { field: 'greedy', aggregate: 'mean', title: 'latency (s)' } } },
-          { mark: { type: 'text', align: 'right', dy: -6, color: '#d62728' }, encoding: { x: { aggregate: 'max', field: 'v', type: 'quantitative' }, y: { aggregate: 'mean', field: 'greedy' }, text: { value: 'latency-greedy (V -> inf)' } } },
+          { mark: { type: 'text', align: 'left', dy: -6, color: '#d62728' }, encoding: { x: { aggregate: 'min', field: 'v', type: 'quantitative' }, y: { aggregate: 'mean', field: 'greedy' }, text: { value: 'latency-greedy (V -> inf)' } } },
         ],
       },
       {

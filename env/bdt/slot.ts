@@ -132,11 +132,6 @@ export function createSlotOutcome(system: BdtSystem): SlotOutcome {
   };
 }
 
-/** A zeroed gateway-side outcome (for solvers that only need the partition-dependent terms). */
-export function createGatewaySideOutcome(system: BdtSystem): GatewaySideOutcome {
-  return createSlotOutcome(system);
-}
-
 /**
  * The partition-dependent terms: per-gateway work W^G, W^A, bits S, tau^G, r, tau^tx, their sum
  * c_m, gateway energy and C4 excess; per-AP O_j, U_j, gamma_j. `partition[n]` = l_n in [1, L_n]

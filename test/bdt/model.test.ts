@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import {
+  apOfDevice,
   blockTime,
+  devicesPerGateway,
+  gatewaysPerAp,
+  partitionSpaceSize,
+  totalFlops,
   budgetExcess,
   computeEnergy,
   computeTime,
@@ -41,6 +46,11 @@ function fixtureDecision(): Decision {
 describe('bdt model: scalar equations', () => {
   it('topology lookups read the prefix sums', () => {
     const s = fixtureSystem();
+    assert.equal(apOfDevice(s, 2), 1);
+    assert.equal(totalFlops(s, 1), 200);
+    assert.deepEqual([...devicesPerGateway(s, new Int32Array(2))], [2, 1]);
+    assert.deepEqual([...gatewaysPerAp(s, new Int32Array(2))], [1, 1]);
+    assert.equal(partitionSpaceSize(s), 12);
     assert.equal(headFlops(s, 1, 2), 100);
     assert.equal(tailFlops(s, 1, 2), 100);
     assert.equal(tailFlops(s, 0, 2), 0);

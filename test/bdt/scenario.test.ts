@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
+import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
 
 const readConfig = (name: string): ScenarioInput => JSON.parse(readFileSync(new URL(`../../configs/${name}.json`, import.meta.url), 'utf8'));
@@ -103,7 +104,7 @@ describe('bdt scenario: compile', () => {
 
   it('small.json is small enough to brute-force the partition', () => {
     const small = compileScenario(parseScenario(readConfig('small')));
-    const size = small.unitCount.reduce((p, l) => p * l, 1);
+    const size = partitionSpaceSize(small);
     assert.ok(size <= 5000, `product of L_n = ${size}`);
     assert.deepEqual([small.M, small.J], [2, 2]);
   });

@@ -36,16 +36,18 @@ export function actionSpace(system: BdtSystem): Dict<BdtActionSpaces> {
  */
 export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision, shareSum: Float64Array): Decision {
   const { N, M, J, apOf, apMaxFreq } = system;
-  for (let n = 0; n < N; n++) out.partition[n] = action.partition[n]! + 1;
+  const { partition, inferenceShare, miningShare } = action;
+  const { partition: outPartition, inferenceFreq, miningFreq } = out;
+  for (let n = 0; n < N; n++) outPartition[n] = partition[n]! + 1;
   shareSum.fill(0);
-  for (let m = 0; m < M; m++) shareSum[apOf[m]!]! += action.inferenceShare[m]!;
+  for (let m = 0; m < M; m++) shareSum[apOf[m]!]! += inferenceShare[m]!;
   for (let m = 0; m < M; m++) {
     const j = apOf[m]!;
     const sum = shareSum[j]!;
-    const share = sum > 1 ? action.inferenceShare[m]! / sum : action.inferenceShare[m]!;
-    out.inferenceFreq[m] = share * apMaxFreq[j]!;
+    const share = sum > 1 ? inferenceShare[m]! / sum : inferenceShare[m]!;
+    inferenceFreq[m] = share * apMaxFreq[j]!;
   }
-  for (let j = 0; j < J; j++) out.miningFreq[j] = action.miningShare[j]! * apMaxFreq[j]!;
+  for (let j = 0; j < J; j++) miningFreq[j] = miningShare[j]! * apMaxFreq[j]!;
   return out;
 }
 
@@ -74,15 +76,16 @@ export function isValidAction(system: BdtSystem, action: unknown): action is Bdt
   if (!(partition instanceof Int32Array) || partition.length !== system.N) return false;
   if (!(inferenceShare instanceof Float64Array) || inferenceShare.length !== system.M) return false;
   if (!(miningShare instanceof Float64Array) || miningShare.length !== system.J) return false;
-  for (let n = 0; n < system.N; n++) {
+  const { N, M, J, unitCount } = system;
+  for (let n = 0; n < N; n++) {
     const k = partition[n]!;
-    if (k < 0 || k >= system.unitCount[n]!) return false;
+    if (k < 0 || k >= unitCount[n]!) return false;
   }
-  for (let m = 0; m < system.M; m++) {
+  for (let m = 0; m < M; m++) {
     const s = inferenceShare[m]!;
     if (!(s >= 0 && s <= 1)) return false;
   }
-  for (let j = 0; j < system.J; j++) {
+  for (let j = 0; j < J; j++) {
     const s = miningShare[j]!;
     if (!(s >= 0 && s <= 1)) return false;
   }

@@ -34,19 +34,25 @@ export class ChannelSampler {
   /** Draw the next slot's gains into `out`. */
   next(rng: Rng, out: Float64Array): void {
     const fading = this.fading;
+    const meanGain = this.meanGain;
+    const M = out.length;
     if (fading.kind === 'rayleigh') {
-      for (let m = 0; m < out.length; m++) out[m] = this.meanGain[m]! * -Math.log1p(-rng());
+      for (let m = 0; m < M; m++) out[m] = meanGain[m]! * -Math.log1p(-rng());
       return;
     }
     const rho = fading.correlation;
     const innovation = Math.sqrt(1 - rho * rho);
-    for (let m = 0; m < out.length; m++) {
-      const re = this.re[m]!;
-      const im = this.im[m]!;
+    const reAll = this.re;
+    const imAll = this.im;
+    for (let m = 0; m < M; m++) {
+      const re = reAll[m]!;
+      const im = imAll[m]!;
       this.draw(rng, m);
-      this.re[m] = rho * re + innovation * this.re[m]!;
-      this.im[m] = rho * im + innovation * this.im[m]!;
-      out[m] = this.meanGain[m]! * (this.re[m]! * this.re[m]! + this.im[m]! * this.im[m]!);
+      const nextRe = rho * re + innovation * reAll[m]!;
+      const nextIm = rho * im + innovation * imAll[m]!;
+      reAll[m] = nextRe;
+      imAll[m] = nextIm;
+      out[m] = meanGain[m]! * (nextRe * nextRe + nextIm * nextIm);
     }
   }
 

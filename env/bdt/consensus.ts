@@ -46,6 +46,7 @@ export function raceWinner(rates: Float64Array, rateSum: number, winnerDraw: num
 
 /** Per-AP difficulty for reputations `reputation` (length J), written into `out`. */
 export function difficulties(system: BdtSystem, reputation: Float64Array, out: Float64Array): Float64Array {
-  for (let j = 0; j < system.J; j++) out[j] = difficulty(system.mechanism, system.alpha, system.beta, reputation[j]!);
+  const { J, mechanism, alpha, beta } = system;
+  for (let j = 0; j < J; j++) out[j] = difficulty(mechanism, alpha, beta, reputation[j]!);
   return out;
 }

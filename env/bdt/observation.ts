@@ -71,16 +71,28 @@ export function observationSpace(system: CompiledScenario): Dict<BdtObservationS
 /** An observation with zeroed arrays sized for `system`, allocated from `pool` when given. */
 export function createObservation(system: CompiledScenario, pool?: ArrayPool): BdtObservation {
   const { N, M, J } = system;
-  const array = pool ? (length: number) => pool.float32(length) : (length: number) => new Float32Array(length);
+  if (!pool) {
+    return {
+      H: new Float32Array(J),
+      G: new Float32Array(J),
+      gain: new Float32Array(M),
+      arrivals: new Float32Array(N),
+      gatewayBudget: new Float32Array(M),
+      apBudget: new Float32Array(J),
+      reputation: new Float32Array(J),
+      progress: new Float32Array(1),
+    };
+  }
+  // no closure here: this runs every step
   return {
-    H: array(J),
-    G: array(J),
-    gain: array(M),
-    arrivals: array(N),
-    gatewayBudget: array(M),
-    apBudget: array(J),
-    reputation: array(J),
-    progress: array(1),
+    H: pool.float32(J),
+    G: pool.float32(J),
+    gain: pool.float32(M),
+    arrivals: pool.float32(N),
+    gatewayBudget: pool.float32(M),
+    apBudget: pool.float32(J),
+    reputation: pool.float32(J),
+    progress: pool.float32(1),
   };
 }
 
@@ -98,16 +110,22 @@ export function observeInto(
   out: BdtObservation,
 ): BdtObservation {
   const { N, M, J } = system;
+  const { gain, gatewayBudget, arrivals, apBudget } = state;
+  const { H, G } = queues;
+  const outGain = out.gain;
+  const outGatewayBudget = out.gatewayBudget;
   for (let m = 0; m < M; m++) {
-    out.gain[m] = 10 * Math.log10(snrPerGain[m]! * state.gain[m]!);
-    out.gatewayBudget[m] = state.gatewayBudget[m]!;
+    outGain[m] = 10 * Math.log10(snrPerGain[m]! * gain[m]!);
+    outGatewayBudget[m] = gatewayBudget[m]!;
   }
-  for (let n = 0; n < N; n++) out.arrivals[n] = state.arrivals[n]!;
+  const outArrivals = out.arrivals;
+  for (let n = 0; n < N; n++) outArrivals[n] = arrivals[n]!;
+  const { H: outH, G: outG, apBudget: outApBudget, reputation: outReputation } = out;
   for (let j = 0; j < J; j++) {
-    out.H[j] = queues.H[j]!;
-    out.G[j] = queues.G[j]!;
-    out.apBudget[j] = state.apBudget[j]!;
-    out.reputation[j] = lastReputation[j]!;
+    outH[j] = H[j]!;
+    outG[j] = G[j]!;
+    outApBudget[j] = apBudget[j]!;
+    outReputation[j] = lastReputation[j]!;
   }
   out.progress[0] = slot / system.slots;
   return out;

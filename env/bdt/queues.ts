@@ -20,34 +20,41 @@ export function createQueues(system: BdtSystem): VirtualQueues {
  * G_j <- max(G_j + U^min - U_j, 0). `out` may be `queues` itself (in-place update).
  */
 export function updateQueues(system: BdtSystem, queues: VirtualQueues, reputation: Float64Array, out: VirtualQueues): VirtualQueues {
-  for (let j = 0; j < system.J; j++) {
+  const { J, uMin, uMax } = system;
+  const { H, G } = queues;
+  const { H: outH, G: outG } = out;
+  for (let j = 0; j < J; j++) {
     const u = reputation[j]!;
-    out.H[j] = Math.max(queues.H[j]! + u - system.uMax, 0);
-    out.G[j] = Math.max(queues.G[j]! + system.uMin - u, 0);
+    outH[j] = Math.max(H[j]! + u - uMax, 0);
+    outG[j] = Math.max(G[j]! + uMin - u, 0);
   }
   return out;
 }
 
 /** Lyapunov function L = 1/2 sum_j (H_j^2 + G_j^2). */
 export function lyapunov(queues: VirtualQueues): number {
+  const { H, G } = queues;
   let sum = 0;
-  for (let j = 0; j < queues.H.length; j++) sum += queues.H[j]! * queues.H[j]! + queues.G[j]! * queues.G[j]!;
+  for (let j = 0; j < H.length; j++) sum += H[j]! * H[j]! + G[j]! * G[j]!;
   return 0.5 * sum;
 }
 
 /** The drift part of Psi(t): sum_j [H_j (U_j - U^max) + G_j (U^min - U_j)]. */
 export function driftTerm(system: BdtSystem, queues: VirtualQueues, reputation: Float64Array): number {
+  const { J, uMin, uMax } = system;
+  const { H, G } = queues;
   let sum = 0;
-  for (let j = 0; j < system.J; j++) {
+  for (let j = 0; j < J; j++) {
     const u = reputation[j]!;
-    sum += queues.H[j]! * (u - system.uMax) + queues.G[j]! * (system.uMin - u);
+    sum += H[j]! * (u - uMax) + G[j]! * (uMin - u);
   }
   return sum;
 }
 
 /** Total backlog sum_j (H_j + G_j). */
 export function backlog(queues: VirtualQueues): number {
+  const { H, G } = queues;
   let sum = 0;
-  for (let j = 0; j < queues.H.length; j++) sum += queues.H[j]! + queues.G[j]!;
+  for (let j = 0; j < H.length; j++) sum += H[j]! + G[j]!;
   return sum;
 }

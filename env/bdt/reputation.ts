@@ -45,14 +45,16 @@ export function workForReputation(kind: ReputationKind, reputation: number, scal
  * (length M, FLOPs); written into `out` (length J).
  */
 export function offloadedWorkPerAp(system: BdtSystem, offloadWork: Float64Array, out: Float64Array): Float64Array {
+  const { M, apOf } = system;
   out.fill(0);
-  for (let m = 0; m < system.M; m++) out[system.apOf[m]!]! += offloadWork[m]!;
+  for (let m = 0; m < M; m++) out[apOf[m]!]! += offloadWork[m]!;
   return out;
 }
 
 /** Equation (1) for every AP: out[j] = g(O_j). */
 export function reputations(system: BdtSystem, offloaded: Float64Array, out: Float64Array): Float64Array {
   const { kind, scale } = system.reputation;
-  for (let j = 0; j < system.J; j++) out[j] = reputationOf(kind, offloaded[j]!, scale);
+  const J = system.J;
+  for (let j = 0; j < J; j++) out[j] = reputationOf(kind, offloaded[j]!, scale);
   return out;
 }

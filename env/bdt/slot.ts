@@ -157,22 +157,26 @@ export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int3
   }
   const { gatewayFreq, gatewayFlopsPerCycle, gatewayKappa, txPower, bandwidth, noisePsd } = system;
   const { gain, gatewayBudget } = state;
+  // output arrays in locals: TurboFan does not hoist the property loads out of the loop
+  const { gatewayComputeTime, uplinkRate: rateOut, txTime, gatewaySideLatency, gatewayComputeEnergy, txEnergy, gatewayEnergy, gatewayEnergyExcess } = out;
   for (let m = 0; m < M; m++) {
     const f = gatewayFreq[m]!;
     const phi = gatewayFlopsPerCycle[m]!;
-    const tauG = computeTime(gatewayWork[m]!, phi, f);
-    const rate = uplinkRate(bandwidth[m]!, txPower[m]!, gain[m]!, noisePsd);
+    const work = gatewayWork[m]!;
+    const p = txPower[m]!;
+    const tauG = computeTime(work, phi, f);
+    const rate = uplinkRate(bandwidth[m]!, p, gain[m]!, noisePsd);
     const tauTx = transmitTime(uplinkBits[m]!, rate);
-    const eCompute = computeEnergy(gatewayKappa[m]!, gatewayWork[m]!, phi, f);
-    const eTx = transmitEnergy(txPower[m]!, tauTx);
-    out.gatewayComputeTime[m] = tauG;
-    out.uplinkRate[m] = rate;
-    out.txTime[m] = tauTx;
-    out.gatewaySideLatency[m] = tauG + tauTx;
-    out.gatewayComputeEnergy[m] = eCompute;
-    out.txEnergy[m] = eTx;
-    out.gatewayEnergy[m] = eCompute + eTx;
-    out.gatewayEnergyExcess[m] = budgetExcess(eCompute + eTx, gatewayBudget[m]!);
+    const eCompute = computeEnergy(gatewayKappa[m]!, work, phi, f);
+    const eTx = transmitEnergy(p, tauTx);
+    gatewayComputeTime[m] = tauG;
+    rateOut[m] = rate;
+    txTime[m] = tauTx;
+    gatewaySideLatency[m] = tauG + tauTx;
+    gatewayComputeEnergy[m] = eCompute;
+    txEnergy[m] = eTx;
+    gatewayEnergy[m] = eCompute + eTx;
+    gatewayEnergyExcess[m] = budgetExcess(eCompute + eTx, gatewayBudget[m]!);
   }
   offloadedWorkPerAp(system, offloadWork, out.offloaded);
   reputations(system, out.offloaded, out.reputation);
@@ -186,46 +190,51 @@ export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int3
  * `inferenceFreq` (length M) and `miningFreq` (length J) are in cycles/s.
  */
 export function apSide(system: BdtSystem, state: SlotState, inferenceFreq: Float64Array, miningFreq: Float64Array, out: SlotOutcome): SlotOutcome {
-  const { M, J, apOf } = system;
-  out.apInferenceLatency.fill(0);
-  out.inferenceEnergy.fill(0);
+  const { M, J, apOf, apFlopsPerCycle, apKappa } = system;
+  // arrays in locals: TurboFan does not hoist the property loads out of the loops
+  const { offloadWork, gatewaySideLatency, apComputeTime, pathLatency, apInferenceLatency, inferenceEnergy, difficulty, miningRate: rateOut, miningEnergy: mineOut, apEnergy, apEnergyExcess, gatewayEnergyExcess } = out;
+  const apBudget = state.apBudget;
+  apInferenceLatency.fill(0);
+  inferenceEnergy.fill(0);
   let inferenceLatency = 0;
   for (let m = 0; m < M; m++) {
     const j = apOf[m]!;
     const fA = inferenceFreq[m]!;
-    const work = out.offloadWork[m]!;
-    const tauA = computeTime(work, system.apFlopsPerCycle[j]!, fA);
-    const path = out.gatewaySideLatency[m]! + tauA;
-    out.apComputeTime[m] = tauA;
-    out.pathLatency[m] = path;
-    if (path > out.apInferenceLatency[j]!) out.apInferenceLatency[j] = path;
+    const work = offloadWork[m]!;
+    const phi = apFlopsPerCycle[j]!;
+    const tauA = computeTime(work, phi, fA);
+    const path = gatewaySideLatency[m]! + tauA;
+    apComputeTime[m] = tauA;
+    pathLatency[m] = path;
+    if (path > apInferenceLatency[j]!) apInferenceLatency[j] = path;
     if (path > inferenceLatency) inferenceLatency = path;
-    out.inferenceEnergy[j]! += computeEnergy(system.apKappa[j]!, work, system.apFlopsPerCycle[j]!, fA);
+    inferenceEnergy[j]! += computeEnergy(apKappa[j]!, work, phi, fA);
   }
+  const puzzleCycles = system.puzzleCycles;
   let rateSum = 0;
   for (let j = 0; j < J; j++) {
-    const rate = miningRate(miningFreq[j]!, out.difficulty[j]!, system.puzzleCycles);
-    out.miningRate[j] = rate;
+    const rate = miningRate(miningFreq[j]!, difficulty[j]!, puzzleCycles);
+    rateOut[j] = rate;
     rateSum += rate;
   }
   const tauBloc = blockTime(system.blockTime, rateSum, state.raceDraw);
   out.inferenceLatency = inferenceLatency;
   out.miningRateSum = rateSum;
   out.blockTime = tauBloc;
-  out.winner = raceWinner(out.miningRate, rateSum, state.winnerDraw);
+  out.winner = raceWinner(rateOut, rateSum, state.winnerDraw);
   out.latency = inferenceLatency + tauBloc;
   let apViolations = 0;
   for (let j = 0; j < J; j++) {
-    const eMine = miningEnergy(system.apKappa[j]!, miningFreq[j]!, tauBloc);
-    const total = out.inferenceEnergy[j]! + eMine;
-    out.miningEnergy[j] = eMine;
-    out.apEnergy[j] = total;
-    const excess = budgetExcess(total, state.apBudget[j]!);
-    out.apEnergyExcess[j] = excess;
+    const eMine = miningEnergy(apKappa[j]!, miningFreq[j]!, tauBloc);
+    const total = inferenceEnergy[j]! + eMine;
+    mineOut[j] = eMine;
+    apEnergy[j] = total;
+    const excess = budgetExcess(total, apBudget[j]!);
+    apEnergyExcess[j] = excess;
     if (excess > 0) apViolations++;
   }
   let gatewayViolations = 0;
-  for (let m = 0; m < M; m++) if (out.gatewayEnergyExcess[m]! > 0) gatewayViolations++;
+  for (let m = 0; m < M; m++) if (gatewayEnergyExcess[m]! > 0) gatewayViolations++;
   out.apViolations = apViolations;
   out.gatewayViolations = gatewayViolations;
   return out;

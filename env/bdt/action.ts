@@ -39,7 +39,7 @@ export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision
   const { partition, inferenceShare, miningShare } = action;
   const { partition: outPartition, inferenceFreq, miningFreq } = out;
   for (let n = 0; n < N; n++) outPartition[n] = partition[n]! + 1;
-  shareSum.fill(0);
+  for (let j = 0; j < J; j++) shareSum[j] = 0; // not fill(): a builtin call costs more for short arrays
   for (let m = 0; m < M; m++) shareSum[apOf[m]!]! += inferenceShare[m]!;
   for (let m = 0; m < M; m++) {
     const j = apOf[m]!;

@@ -213,7 +213,8 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     r -= reward.energyPenalty * excess;
 
     const info = this.info(out, chargedLatency, latencyCapped, excess, lyapunovBefore, lyapunovAfter, H, G);
-    this.lastReputation.set(out.reputation);
+    const lastReputation = this.lastReputation;
+    for (let j = 0; j < J; j++) lastReputation[j] = out.reputation[j]!; // not set(): a builtin call costs more for J values
     this.t++;
     const truncated = this.t >= system.slots;
     if (this.trace) readTrace(this.trace, this.t, this.state);

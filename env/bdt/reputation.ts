@@ -46,7 +46,7 @@ export function workForReputation(kind: ReputationKind, reputation: number, scal
  */
 export function offloadedWorkPerAp(system: BdtSystem, offloadWork: Float64Array, out: Float64Array): Float64Array {
   const { M, apOf } = system;
-  out.fill(0);
+  for (let j = 0; j < out.length; j++) out[j] = 0; // not fill(): a builtin call costs more for short arrays
   for (let m = 0; m < M; m++) out[apOf[m]!]! += offloadWork[m]!;
   return out;
 }

@@ -140,9 +140,12 @@ export function createSlotOutcome(system: BdtSystem): SlotOutcome {
 export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int32Array, out: GatewaySideOutcome): GatewaySideOutcome {
   const { N, M, gatewayOf, unitOffset, unitCount, cumFlops, outputBits } = system;
   const { gatewayWork, offloadWork, uplinkBits } = out;
-  gatewayWork.fill(0);
-  offloadWork.fill(0);
-  uplinkBits.fill(0);
+  // loops rather than fill(): for these short arrays the builtin's call costs more than the stores
+  for (let m = 0; m < M; m++) {
+    gatewayWork[m] = 0;
+    offloadWork[m] = 0;
+    uplinkBits[m] = 0;
+  }
   const arrivals = state.arrivals;
   for (let n = 0; n < N; n++) {
     const d = arrivals[n]!;
@@ -194,8 +197,10 @@ export function apSide(system: BdtSystem, state: SlotState, inferenceFreq: Float
   // arrays in locals: TurboFan does not hoist the property loads out of the loops
   const { offloadWork, gatewaySideLatency, apComputeTime, pathLatency, apInferenceLatency, inferenceEnergy, difficulty, miningRate: rateOut, miningEnergy: mineOut, apEnergy, apEnergyExcess, gatewayEnergyExcess } = out;
   const apBudget = state.apBudget;
-  apInferenceLatency.fill(0);
-  inferenceEnergy.fill(0);
+  for (let j = 0; j < J; j++) {
+    apInferenceLatency[j] = 0;
+    inferenceEnergy[j] = 0;
+  }
   let inferenceLatency = 0;
   for (let m = 0; m < M; m++) {
     const j = apOf[m]!;

@@ -2,9 +2,11 @@
  * Makes `createAgent('ppo' | 'dqn', env, { checkpoint })` (baselines/create-agent.ts) load trained
  * policies. Without a `checkpoint` option the committed one for the env is used:
  * `models/<algo>-<env id in lower case>` (e.g. models/ppo-bdt-v0), relative to the working directory.
+ * The fastest available TensorFlow.js backend is started when such an agent is created.
  */
 import { registerAgent } from '../baselines/create-agent.ts';
 import type { Env } from '../env/core/env.ts';
+import { initBackend } from './backend.ts';
 import { loadPolicyAgent } from './policy-agent.ts';
 
 /** Where `createAgent` looks for a checkpoint when none is given. */
@@ -19,9 +21,10 @@ export function registerLearnedAgents(): void {
   for (const algo of ['ppo', 'dqn'] as const) {
     registerAgent(algo, {
       description: `${algo.toUpperCase()} policy from a training checkpoint (option checkpoint: run or checkpoint directory; default models/${algo}-<env id>)`,
-      create: (env, options) => {
+      create: async (env, options) => {
         const checkpoint = options['checkpoint'];
         if (checkpoint !== undefined && typeof checkpoint !== 'string') throw new Error(`${algo}: option checkpoint must be a directory path, got ${JSON.stringify(checkpoint)}`);
+        await initBackend();
         return loadPolicyAgent(checkpoint ?? defaultCheckpointDir(algo, env), env);
       },
     });

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { createAgent } from '../../baselines/create-agent.ts';
+import { make } from '../../env/index.ts';
+import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
+
+describe('agents: createAgent integration', () => {
+  it("createAgent('ppo' | 'dqn', BDT-v0) loads the committed checkpoints and acts inside the action space", async () => {
+    registerLearnedAgents();
+    const env = make('BDT-v0');
+    const [obs] = env.reset({ seed: 1 });
+    for (const name of ['ppo', 'dqn']) {
+      const agent = await createAgent(name, env);
+      const action = agent.act(obs);
+      assert.ok(env.actionSpace.contains(action), `${name}: ${env.actionSpace.explain(action)}`);
+      agent.dispose?.();
+    }
+    env.close();
+  });
+
+  it('names a bad checkpoint option', async () => {
+    registerLearnedAgents();
+    const env = make('CartPole-v1');
+    await assert.rejects(createAgent('ppo', env, { checkpoint: 42 }), /option checkpoint must be a directory path, got 42/);
+    await assert.rejects(createAgent('dqn', env, { checkpoint: '/nonexistent/dir' }), /does not exist/);
+    env.close();
+  });
+});

@@ -34,7 +34,8 @@ export { saveDqnCheckpoint, loadDqnPolicy, loadDqnRun, discreteActionEnv } from 
 export { saveCheckpoint, loadCheckpoint, readManifest, CheckpointError, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint.ts';
 export type { CheckpointManifest, CheckpointContents, LoadedCheckpoint } from './checkpoint/checkpoint.ts';
 export { directoryHandler } from './checkpoint/directory-handler.ts';
-export { registerLearnedAgents, defaultCheckpointDir } from './register-learned-agents.ts';
+export { registerLearnedAgents, defaultCheckpointDir, hasCommittedCheckpoint } from './register-learned-agents.ts';
+export type { LearnedAlgorithm } from './register-learned-agents.ts';
 export { trainRun, CHECKPOINT_SUBDIR } from './run/train-run.ts';
 export type { TrainRunOptions, TrainSummary } from './run/train-run.ts';
 export { AgentPresetSchema } from './run/preset.ts';

@@ -1,19 +1,33 @@
 /**
  * Makes `createAgent('ppo' | 'dqn', env, { checkpoint })` (baselines/create-agent.ts) load trained
  * policies. Without a `checkpoint` option the committed one for the env is used:
- * `models/<algo>-<env id in lower case>` (e.g. models/ppo-bdt-v0), relative to the working directory.
+ * `models/<algo>-<env id in lower case>` (e.g. models/ppo-bdt-v0) in this package, whatever the
+ * working directory.
  * The fastest available TensorFlow.js backend is started when such an agent is created.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { registerAgent } from '../baselines/create-agent.ts';
 import type { Env } from '../env/core/env.ts';
 import { initBackend } from './backend.ts';
 import { loadPolicyAgent } from './policy-agent.ts';
 
-/** Where `createAgent` looks for a checkpoint when none is given. */
-export function defaultCheckpointDir(algo: 'ppo' | 'dqn', env: Env<unknown, unknown>): string {
+/** The committed checkpoint of `algo` for registered env `envId` (it may not exist). */
+export function defaultCheckpointDir(algo: LearnedAlgorithm, envId: string): string {
+  return fileURLToPath(new URL(`../models/${algo}-${envId.toLowerCase()}`, import.meta.url));
+}
+
+export type LearnedAlgorithm = 'ppo' | 'dqn';
+
+/** The envs × algorithms with a committed checkpoint, e.g. to include them in a comparison. */
+export function hasCommittedCheckpoint(algo: LearnedAlgorithm, envId: string): boolean {
+  return existsSync(defaultCheckpointDir(algo, envId));
+}
+
+function checkpointFor(algo: LearnedAlgorithm, env: Env<unknown, unknown>): string {
   const id = env.spec?.id;
   if (id === undefined) throw new Error(`${algo}: give a checkpoint option (the env has no registry id to find models/${algo}-<id>)`);
-  return `models/${algo}-${id.toLowerCase()}`;
+  return defaultCheckpointDir(algo, id);
 }
 
 /** Register the learned agents with the baselines' registry (idempotent). */
@@ -25,7 +39,7 @@ export function registerLearnedAgents(): void {
         const checkpoint = options['checkpoint'];
         if (checkpoint !== undefined && typeof checkpoint !== 'string') throw new Error(`${algo}: option checkpoint must be a directory path, got ${JSON.stringify(checkpoint)}`);
         await initBackend();
-        return loadPolicyAgent(checkpoint ?? defaultCheckpointDir(algo, env), env);
+        return loadPolicyAgent(checkpoint ?? checkpointFor(algo, env), env);
       },
     });
   }

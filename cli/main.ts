@@ -6,6 +6,12 @@
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { CliError } from './errors.ts';
+import { ScenarioError } from '../env/bdt/scenario/parse.ts';
+import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
+import { GymError } from '../env/core/errors.ts';
+import { UnknownAgentError } from '../baselines/create-agent.ts';
+import { CheckpointError } from '../agents/checkpoint/checkpoint.ts';
+import { registerLearnedAgents } from '../agents/register-learned-agents.ts';
 import * as runCommand from './commands/run.ts';
 import * as scenarioSchemaCommand from './commands/scenario-schema.ts';
 import * as checkEnvCommand from './commands/check-env.ts';
@@ -15,11 +21,17 @@ import * as compareCommand from './commands/compare.ts';
 import * as checkDpraCommand from './commands/check-dpra.ts';
 import * as sweepVCommand from './commands/sweep-v.ts';
 
+/** Errors that describe bad input (a file, an option, a checkpoint), not a bug: no stack trace. */
+const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError, DnnSpecError];
+
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')
   .version('0.1.0')
   .showHelpAfterError()
   .exitOverride();
+
+// Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/).
+registerLearnedAgents();
 
 // Commands register themselves here, one line each.
 const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand, checkDpraCommand, sweepVCommand] as Array<{ register(program: Command): void }>;
@@ -37,6 +49,10 @@ function reportError(error: unknown): number {
   if (error instanceof CliError) {
     process.stderr.write(`bdt-gym: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (USER_ERRORS.some((kind) => error instanceof kind)) {
+    process.stderr.write(`bdt-gym: ${(error as Error).message}\n`);
+    return 1;
   }
   if (error instanceof ZodError) {
     process.stderr.write(`bdt-gym: invalid input\n${error.issues.map((i) => `  at ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}\n`);

@@ -195,11 +195,30 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   return { dir, manifest, networks, arrays };
 }
 
-/** Throws unless the checkpoint was trained on spaces equal to the env's. */
+/**
+ * The layout of a space's JSON form without Box bounds: what the networks depend on. Observation
+ * bounds may differ (B-DT's queue bounds scale with the episode length T) since inputs are
+ * normalised by running statistics, never by the bounds.
+ */
+function layoutOf(json: unknown): unknown {
+  if (Array.isArray(json)) return json.map(layoutOf);
+  if (json === null || typeof json !== 'object') return json;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if ((json as { type?: unknown }).type === 'Box' && (key === 'low' || key === 'high')) continue;
+    out[key] = layoutOf(value);
+  }
+  return out;
+}
+
+/**
+ * Throws unless the checkpoint fits the env: the same observation layout (keys, shapes, dtypes,
+ * category counts) and exactly the same action space (its bounds define the actions).
+ */
 export function assertSameSpaces(manifest: CheckpointManifest, observationSpace: { toJSON(): object; toString(): string }, actionSpace: { toJSON(): object; toString(): string }): void {
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  if (!same(manifest.observationSpace, observationSpace.toJSON())) {
-    throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different observation space than this env's ${observationSpace.toString()}`);
+  if (!same(layoutOf(manifest.observationSpace), layoutOf(observationSpace.toJSON()))) {
+    throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different observation layout than this env's ${observationSpace.toString()}`);
   }
   if (!same(manifest.actionSpace, actionSpace.toJSON())) {
     throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);

@@ -11,6 +11,7 @@ import { lastValueFrom, tap, toArray } from 'rxjs';
 import { agentNames } from '../../baselines/create-agent.ts';
 import { aggregate, compareAgents, type AgentAggregate, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { writeFileAtomic } from '../../agents/checkpoint/atomic-write.ts';
+import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
 import { CliError } from '../errors.ts';
 import { integerList, integerOption } from '../options.ts';
 
@@ -39,7 +40,7 @@ export function register(program: Command): void {
     .action(async (options: CompareOptions) => {
       const seeds = integerList('seeds', options.seeds, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
-      const agents = options.agents === undefined ? defaultAgents() : options.agents.split(',').map((s) => s.trim());
+      const agents = options.agents === undefined ? defaultAgents(options.env) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent ${unknown.join(', ')} (available: ${agentNames().join(', ')})`);
 
@@ -59,10 +60,9 @@ export function register(program: Command): void {
     });
 }
 
-/** Baselines first; learned agents join once registered (with a checkpoint to load). */
-function defaultAgents(): string[] {
-  const available = agentNames();
-  return [...DEFAULT_AGENTS, ...available.filter((a) => !DEFAULT_AGENTS.includes(a) && (a === 'ppo' || a === 'dqn'))].filter((a) => available.includes(a));
+/** The baselines, then the learned agents that have a committed checkpoint for `envId`. */
+function defaultAgents(envId: string): string[] {
+  return [...DEFAULT_AGENTS, ...(['ppo', 'dqn'] as const).filter((algo) => hasCommittedCheckpoint(algo, envId))];
 }
 
 function formatTable(env: string, seeds: readonly number[], records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string): string {

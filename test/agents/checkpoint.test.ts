@@ -164,7 +164,7 @@ describe('agents/checkpoint', () => {
     it("an env with other spaces than the checkpoint's", async () => {
       const { trainer, path } = await savedPpo();
       const other = make('BDT-small-v0');
-      await assert.rejects(loadPolicyAgent(path, other), /trained on CartPole-v1 with a different observation space/);
+      await assert.rejects(loadPolicyAgent(path, other), /trained on CartPole-v1 with a different observation layout/);
       other.close();
       trainer.dispose();
     });

@@ -17,6 +17,16 @@ describe('agents: createAgent integration', () => {
     env.close();
   });
 
+  it('a committed B-DT policy also acts on another episode length (observation bounds scale with T)', async () => {
+    registerLearnedAgents();
+    const env = make('BDT-v0', { scenario: { slots: 50 } });
+    const [obs] = env.reset({ seed: 2 });
+    const agent = await createAgent('ppo', env);
+    assert.ok(env.actionSpace.contains(agent.act(obs)));
+    agent.dispose?.();
+    env.close();
+  });
+
   it('names a bad checkpoint option', async () => {
     registerLearnedAgents();
     const env = make('CartPole-v1');

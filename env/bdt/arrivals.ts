@@ -55,9 +55,10 @@ export class ArrivalSampler {
       return;
     }
     if (model.kind === 'uniform') {
+      const { min, max } = model;
       for (let n = 0; n < N; n++) {
-        const lo = Math.ceil(model.min[n]!);
-        const hi = Math.floor(model.max[n]!);
+        const lo = Math.ceil(min[n]!);
+        const hi = Math.floor(max[n]!);
         out[n] = lo + Math.floor(rng() * (hi - lo + 1));
       }
       return;

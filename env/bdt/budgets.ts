@@ -9,5 +9,6 @@ export function sampleBudgets(process: PerNodeProcess, rng: Rng, out: Float64Arr
     for (let i = 0; i < out.length; i++) out[i] = value[i]!; // not set(): a builtin call costs more for short arrays
     return;
   }
-  for (let i = 0; i < out.length; i++) out[i] = process.min[i]! + (process.max[i]! - process.min[i]!) * rng();
+  const { min, max } = process;
+  for (let i = 0; i < out.length; i++) out[i] = min[i]! + (max[i]! - min[i]!) * rng();
 }

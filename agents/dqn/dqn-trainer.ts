@@ -136,7 +136,6 @@ export class DqnTrainer {
     const hp = this.hp;
     const E = hp.numEnvs;
     const D = this.layout.discreteDims;
-    const dim = this.encoder.dim;
     if (this.lastLogTime === 0) {
       this.lastLogTime = performance.now();
       this.lastLogStep = this.counters.globalStep;

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { runAndPrint } from '../../bench/run.ts';
-import { CliError } from '../errors.ts';
+import { integerOption } from '../options.ts';
 
 export function register(program: Command): void {
   program
@@ -14,8 +14,7 @@ export function register(program: Command): void {
     .option('--runs <n>', 'timed runs per case (median reported)', '5')
     .option('--filter <text>', 'only cases whose "suite/case" name contains this')
     .action((options: { json?: boolean; runs: string; filter?: string }) => {
-      const runs = Number(options.runs);
-      if (!Number.isInteger(runs) || runs < 1) throw new CliError(`--runs: expected a positive integer, got ${JSON.stringify(options.runs)}`);
+      const runs = integerOption('runs', options.runs, 1);
       runAndPrint({ runs, ...(options.json ? { json: true } : {}), ...(options.filter ? { filter: options.filter } : {}) });
     });
 }

@@ -12,6 +12,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { CliError } from '../errors.ts';
 import { openEnv } from './run.ts';
+import { numberOption } from '../options.ts';
 
 interface CheckDpraOptions {
   env?: string;
@@ -21,12 +22,6 @@ interface CheckDpraOptions {
   queueScale: string;
   tolerance: string;
   json?: boolean;
-}
-
-function numberOption(name: string, value: string, check: (x: number) => boolean, rule: string): number {
-  const x = Number(value);
-  if (!check(x)) throw new CliError(`--${name}: expected ${rule}, got ${JSON.stringify(value)}`);
-  return x;
 }
 
 export function register(program: Command): void {

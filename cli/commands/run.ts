@@ -18,6 +18,7 @@ import { UnknownAgentError, agentEntry, agentNames, createAgent, type AgentEntry
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
+import { integerOption } from '../options.ts';
 
 interface RunOptions {
   env?: string;
@@ -27,13 +28,6 @@ interface RunOptions {
   slots?: string;
   json?: boolean;
   agentOptions?: string;
-}
-
-/** A positive or non-negative integer option, or a CliError naming it. */
-function integerOption(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** The parsed JSON of a scenario file, or a CliError saying why not. */

@@ -13,6 +13,7 @@ import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../agents/checkpoint/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
+import { integerOption } from '../options.ts';
 
 /** One point of the sweep (the JSON output is an array of these). */
 export interface SweepPoint {
@@ -90,10 +91,8 @@ export function register(program: Command): void {
     .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation}')
     .option('--plot <file>', 'write an SVG plot of latency and backlog against V')
     .action(async (options: SweepCliOptions) => {
-      const seeds = Number(options.seeds);
-      if (!(Number.isInteger(seeds) && seeds >= 1)) throw new CliError(`--seeds: expected an integer >= 1, got ${JSON.stringify(options.seeds)}`);
-      const slots = options.slots === undefined ? undefined : Number(options.slots);
-      if (slots !== undefined && !(Number.isInteger(slots) && slots >= 1)) throw new CliError(`--slots: expected an integer >= 1, got ${JSON.stringify(options.slots)}`);
+      const seeds = integerOption('seeds', options.seeds, 1);
+      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const spec: SweepSpec = {
         agent: options.agent,
         vs: parseVs(options.v),

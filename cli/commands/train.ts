@@ -20,6 +20,7 @@ import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts'
 import { trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { registry } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
+import { integerOption } from '../options.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -35,12 +36,6 @@ interface TrainOptions {
 }
 
 const AGENTS = ['ppo', 'dqn'] as const;
-
-function integerOption(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
-}
 
 function readPreset(file: string): AgentPreset {
   let text: string;

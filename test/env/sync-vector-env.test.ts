@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, CartPoleEnv, Dict, Discrete, Env, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, CartPoleEnv, Dict, Discrete, Env, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {

@@ -73,3 +73,6 @@ registerAgent('latency-greedy', { description: 'latency-greedy: DPRA with the qu
 registerAgent('all-local', { description: 'all-local: l_n = L_n, optimal AP frequencies', create: () => createAllLocalAgent() });
 registerAgent('random', { description: 'random: uniformly random valid actions', create: () => new RandomAgent() });
 registerAgent('oracle', { description: 'oracle: exhaustive search over all partitions (small scenarios)', create: (_env, o) => createExhaustiveOracle(o) });
+
+/** The scripted agents this module registers (the registry may hold learned ones too). */
+export const scriptedAgentNames: readonly string[] = Object.freeze(agentNames());

@@ -162,6 +162,7 @@ export class PartitionSearch {
       const beforeViolation = this.violation;
       for (let m = 0; m < system.M; m++) if (this.gatewayBlockMove(m, options)) this.sweep(options);
       if (this.pairMove(options)) this.sweep(options);
+      if (this.tripleMove(options)) this.sweep(options);
       if (!(this.violation < beforeViolation || this.improves(this.psi, before))) break;
     }
     best.set(partition);
@@ -324,6 +325,68 @@ export class PartitionSearch {
         this.psi = bestPsi;
         this.violation = bestViolation;
         if (best1 !== c1) improved = true;
+      }
+    }
+    return improved;
+  }
+  /**
+   * Best joint move of any three free DTs (if within budget); true when it improved. Catches the
+   * optima where one gateway's whole block and a DT elsewhere must move at once (a gateway block
+   * alone lengthens the shared deadline, the other DT alone breaks its AP's drift balance).
+   */
+  private tripleMove(options: DescentOptions): boolean {
+    const { problem } = this;
+    const { system, partition, pinned } = problem;
+    const free: number[] = [];
+    for (let n = 0; n < system.N; n++) if (!pinned[n]) free.push(n);
+    let moves = 0;
+    for (let a = 0; a < free.length; a++)
+      for (let b = a + 1; b < free.length; b++)
+        for (let c = b + 1; c < free.length; c++) moves += (system.unitCount[free[a]!]! - 1) * (system.unitCount[free[b]!]! - 1) * (system.unitCount[free[c]!]! - 1);
+    if (moves === 0 || moves > options.maxJointMoves) return false;
+    let improved = false;
+    for (let a = 0; a < free.length; a++) {
+      for (let b = a + 1; b < free.length; b++) {
+        for (let c = b + 1; c < free.length; c++) {
+          const n1 = free[a]!;
+          const n2 = free[b]!;
+          const n3 = free[c]!;
+          const c1 = partition[n1]!;
+          const c2 = partition[n2]!;
+          const c3 = partition[n3]!;
+          let best1 = c1;
+          let best2 = c2;
+          let best3 = c3;
+          let bestPsi = this.psi;
+          let bestViolation = this.violation;
+          for (let l1 = 1; l1 <= system.unitCount[n1]!; l1++) {
+            if (l1 === c1) continue;
+            problem.restoreCut(n1, l1);
+            for (let l2 = 1; l2 <= system.unitCount[n2]!; l2++) {
+              if (l2 === c2) continue;
+              problem.restoreCut(n2, l2);
+              for (let l3 = 1; l3 <= system.unitCount[n3]!; l3++) {
+                if (l3 === c3) continue;
+                this.evaluate(problem.setCut(n3, l3));
+                if (this.better(bestViolation, bestPsi)) {
+                  bestPsi = this.psi;
+                  bestViolation = this.violation;
+                  best1 = l1;
+                  best2 = l2;
+                  best3 = l3;
+                }
+              }
+              problem.restoreCut(n3, c3);
+            }
+            problem.restoreCut(n2, c2);
+          }
+          problem.restoreCut(n1, best1);
+          problem.restoreCut(n2, best2);
+          problem.restoreCut(n3, best3);
+          this.psi = bestPsi;
+          this.violation = bestViolation;
+          if (best1 !== c1) improved = true;
+        }
       }
     }
     return improved;

@@ -161,8 +161,8 @@ export class PartitionSearch {
       const before = this.psi;
       const beforeViolation = this.violation;
       for (let m = 0; m < system.M; m++) if (this.gatewayBlockMove(m, options)) this.sweep(options);
-      if (this.pairMove(options)) this.sweep(options);
-      if (this.tripleMove(options)) this.sweep(options);
+      if (this.subsetMove(2, options)) this.sweep(options);
+      if (this.subsetMove(3, options)) this.sweep(options);
       if (!(this.violation < beforeViolation || this.improves(this.psi, before))) break;
     }
     best.set(partition);
@@ -284,111 +284,69 @@ export class PartitionSearch {
     return improved;
   }
 
-  /** Best joint move of any two free DTs (if within budget); true when it improved. */
-  private pairMove(options: DescentOptions): boolean {
-    const { problem } = this;
-    const { system, partition, pinned } = problem;
-    let moves = 0;
-    for (let n1 = 0; n1 < system.N; n1++) {
-      if (pinned[n1]) continue;
-      for (let n2 = n1 + 1; n2 < system.N; n2++) if (!pinned[n2]) moves += (system.unitCount[n1]! - 1) * (system.unitCount[n2]! - 1);
-    }
-    if (moves > options.maxJointMoves) return false;
-    let improved = false;
-    for (let n1 = 0; n1 < system.N; n1++) {
-      if (pinned[n1]) continue;
-      for (let n2 = n1 + 1; n2 < system.N; n2++) {
-        if (pinned[n2]) continue;
-        const c1 = partition[n1]!;
-        const c2 = partition[n2]!;
-        let best1 = c1;
-        let best2 = c2;
-        let bestPsi = this.psi;
-        let bestViolation = this.violation;
-        for (let l1 = 1; l1 <= system.unitCount[n1]!; l1++) {
-          if (l1 === c1) continue;
-          problem.restoreCut(n1, l1);
-          for (let l2 = 1; l2 <= system.unitCount[n2]!; l2++) {
-            if (l2 === c2) continue;
-            this.evaluate(problem.setCut(n2, l2));
-            if (this.better(bestViolation, bestPsi)) {
-              bestPsi = this.psi;
-              bestViolation = this.violation;
-              best1 = l1;
-              best2 = l2;
-            }
-          }
-          problem.restoreCut(n2, c2);
-        }
-        problem.restoreCut(n1, best1);
-        problem.restoreCut(n2, best2);
-        this.psi = bestPsi;
-        this.violation = bestViolation;
-        if (best1 !== c1) improved = true;
-      }
-    }
-    return improved;
-  }
   /**
-   * Best joint move of any three free DTs (if within budget); true when it improved. Catches the
-   * optima where one gateway's whole block and a DT elsewhere must move at once (a gateway block
-   * alone lengthens the shared deadline, the other DT alone breaks its AP's drift balance).
+   * Best joint move of any `k` free DTs, each to another cut (if the move count fits the budget);
+   * true when it improved. Pairs and triples catch the optima where one gateway's block and a DT
+   * elsewhere must move at once (the block alone lengthens the shared deadline, the other DT alone
+   * upsets its AP's drift balance).
    */
-  private tripleMove(options: DescentOptions): boolean {
+  private subsetMove(k: number, options: DescentOptions): boolean {
     const { problem } = this;
     const { system, partition, pinned } = problem;
     const free: number[] = [];
     for (let n = 0; n < system.N; n++) if (!pinned[n]) free.push(n);
-    let moves = 0;
-    for (let a = 0; a < free.length; a++)
-      for (let b = a + 1; b < free.length; b++)
-        for (let c = b + 1; c < free.length; c++) moves += (system.unitCount[free[a]!]! - 1) * (system.unitCount[free[b]!]! - 1) * (system.unitCount[free[c]!]! - 1);
-    if (moves === 0 || moves > options.maxJointMoves) return false;
-    let improved = false;
-    for (let a = 0; a < free.length; a++) {
-      for (let b = a + 1; b < free.length; b++) {
-        for (let c = b + 1; c < free.length; c++) {
-          const n1 = free[a]!;
-          const n2 = free[b]!;
-          const n3 = free[c]!;
-          const c1 = partition[n1]!;
-          const c2 = partition[n2]!;
-          const c3 = partition[n3]!;
-          let best1 = c1;
-          let best2 = c2;
-          let best3 = c3;
-          let bestPsi = this.psi;
-          let bestViolation = this.violation;
-          for (let l1 = 1; l1 <= system.unitCount[n1]!; l1++) {
-            if (l1 === c1) continue;
-            problem.restoreCut(n1, l1);
-            for (let l2 = 1; l2 <= system.unitCount[n2]!; l2++) {
-              if (l2 === c2) continue;
-              problem.restoreCut(n2, l2);
-              for (let l3 = 1; l3 <= system.unitCount[n3]!; l3++) {
-                if (l3 === c3) continue;
-                this.evaluate(problem.setCut(n3, l3));
-                if (this.better(bestViolation, bestPsi)) {
-                  bestPsi = this.psi;
-                  bestViolation = this.violation;
-                  best1 = l1;
-                  best2 = l2;
-                  best3 = l3;
-                }
-              }
-              problem.restoreCut(n3, c3);
-            }
-            problem.restoreCut(n2, c2);
-          }
-          problem.restoreCut(n1, best1);
-          problem.restoreCut(n2, best2);
-          problem.restoreCut(n3, best3);
-          this.psi = bestPsi;
-          this.violation = bestViolation;
-          if (best1 !== c1) improved = true;
+    if (free.length < k) return false;
+    // Moves of all k-subsets: the elementary symmetric polynomial of degree k in (L_n - 1).
+    const count = new Float64Array(k + 1);
+    count[0] = 1;
+    for (const n of free) for (let d = k; d >= 1; d--) count[d]! += count[d - 1]! * (system.unitCount[n]! - 1);
+    if (count[k] === 0 || count[k]! > options.maxJointMoves) return false;
+
+    const subset = new Int32Array(k);
+    const current = new Int32Array(k);
+    const cuts = new Int32Array(k);
+    const best = new Int32Array(k);
+    let bestPsi = 0;
+    let bestViolation = 0;
+    const visitCuts = (depth: number): void => {
+      const n = subset[depth]!;
+      for (let l = 1; l <= system.unitCount[n]!; l++) {
+        if (l === current[depth]) continue;
+        cuts[depth] = l;
+        if (depth < k - 1) {
+          problem.restoreCut(n, l);
+          visitCuts(depth + 1);
+          continue;
+        }
+        this.evaluate(problem.setCut(n, l));
+        if (this.better(bestViolation, bestPsi)) {
+          bestPsi = this.psi;
+          bestViolation = this.violation;
+          best.set(cuts);
         }
       }
-    }
+      problem.restoreCut(n, current[depth]!);
+    };
+    let improved = false;
+    const visitSubsets = (start: number, depth: number): void => {
+      if (depth === k) {
+        for (let d = 0; d < k; d++) current[d] = partition[subset[d]!]!;
+        best.set(current);
+        bestPsi = this.psi;
+        bestViolation = this.violation;
+        visitCuts(0);
+        for (let d = 0; d < k; d++) problem.restoreCut(subset[d]!, best[d]!);
+        this.psi = bestPsi;
+        this.violation = bestViolation;
+        if (best[0] !== current[0]) improved = true;
+        return;
+      }
+      for (let i = start; i <= free.length - (k - depth); i++) {
+        subset[depth] = free[i]!;
+        visitSubsets(i + 1, depth + 1);
+      }
+    };
+    visitSubsets(0, 0);
     return improved;
   }
 }

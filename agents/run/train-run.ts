@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Observable } from 'rxjs';
 import type { Env } from '../../env/core/env.ts';
 import { make } from '../../env/index.ts';
 import { readManifest } from '../checkpoint/checkpoint.ts';
@@ -66,6 +67,24 @@ function meanLast(values: readonly number[], n: number): number {
   return tail.length === 0 ? NaN : tail.reduce((a, b) => a + b, 0) / tail.length;
 }
 
+/** What {@link trainWithReporting} needs of a PPO or DQN trainer. */
+interface ReportingTrainer<T> {
+  readonly metrics$: Observable<MetricRecord>;
+  readonly counters: { readonly globalStep: number };
+  readonly recentReturns: readonly number[];
+  train(steps: number, onIteration: (trainer: T) => void): Promise<void>;
+}
+
+/** Trains to `options.steps`, forwarding metrics and progress to the caller's callbacks. */
+async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions): Promise<void> {
+  const subscription = options.onMetrics ? trainer.metrics$.subscribe(options.onMetrics) : undefined;
+  try {
+    await trainer.train(options.steps, (t) => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20)));
+  } finally {
+    subscription?.unsubscribe();
+  }
+}
+
 /** Train, save and evaluate as described by `options`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> {
   const makeEnv = options.makeEnv ?? ((id: string) => make(id));
@@ -95,11 +114,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     if (resumed) seed = resumed.seed;
     const trainer = new PpoTrainer({ hp, seed, makeEnv: () => makeEnv(options.envId), ...(resumed ? { restore: resumed.restore } : {}) });
     startStep = trainer.counters.globalStep;
-    const subscription = options.onMetrics ? trainer.metrics$.subscribe(options.onMetrics) : undefined;
-    await trainer.train(options.steps, (t) => {
-      options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
-    });
-    subscription?.unsubscribe();
+    await trainWithReporting(trainer, options);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
     await savePpoCheckpoint(checkpointDir, trainer, options.envId, seed);
@@ -118,11 +133,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     if (resumed) seed = resumed.seed;
     const trainer = new DqnTrainer({ hp, seed, makeEnv: () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), ...(resumed ? { restore: resumed.restore } : {}) });
     startStep = trainer.counters.globalStep;
-    const subscription = options.onMetrics ? trainer.metrics$.subscribe(options.onMetrics) : undefined;
-    await trainer.train(options.steps, (t) => {
-      options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
-    });
-    subscription?.unsubscribe();
+    await trainWithReporting(trainer, options);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
     await saveDqnCheckpoint(checkpointDir, trainer, options.envId, seed, rawActionSpace);

@@ -1,0 +1,43 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+describe('bdt-gym train', () => {
+  it('trains, logs CleanRL-style metrics, checkpoints, evaluates, prints a JSON summary last, and resumes', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-train-')), 'run');
+    const first = cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '1024', '--seed', '3', '--out', out, '--eval-episodes', '2', '--json');
+    assert.equal(first.status, 0, first.stderr);
+    const lines = first.stdout.trim().split('\n');
+    const summary = JSON.parse(lines[lines.length - 1]!);
+    for (const key of ['agent', 'env', 'steps', 'seed', 'backend', 'sps', 'meanReturnLast20', 'evalReturn']) assert.ok(key in summary, `summary lacks ${key}`);
+    assert.equal(summary.agent, 'ppo');
+    assert.equal(summary.env, 'CartPole-v1');
+    assert.equal(summary.steps, 1024);
+    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(summary.backend), summary.backend);
+    assert.ok(summary.evalReturn >= 1, `eval return ${summary.evalReturn}`);
+
+    const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    const tags = new Set(metrics.flatMap((m) => Object.keys(m)));
+    for (const tag of ['charts/episodic_return', 'charts/SPS', 'losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl']) assert.ok(tags.has(tag), `metrics lack ${tag}`);
+    assert.ok(existsSync(join(out, 'checkpoint', 'manifest.json')));
+
+    const resumed = cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '2048', '--seed', '3', '--out', out, '--eval-episodes', '2', '--resume', '--json');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const after = JSON.parse(resumed.stdout.trim().split('\n').pop()!);
+    assert.equal(after.steps, 2048, 'resuming continues from the saved step count to --steps');
+  });
+
+  it('refuses a resume of another algorithm with one line and no stack trace', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-train-')), 'run');
+    assert.equal(cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '512', '--out', out, '--eval-episodes', '1').status, 0);
+    const result = cli('train', '--agent', 'dqn', '--env', 'CartPole-v1', '--steps', '1024', '--out', out, '--resume');
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /holds a ppo run, not dqn/);
+    assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
+  });
+});

@@ -1,8 +1,9 @@
 /**
- * DQN training loop (CleanRL dqn.py with SB3's DQN schedule): epsilon-greedy exploration with a
- * linear schedule, a replay buffer, double Q-learning targets from a target network (hard or
- * Polyak updates), Huber loss, global gradient-norm clipping, bootstrapping on `terminated`
- * only (a truncated episode still bootstraps from its final observation).
+ * DQN training loop (CleanRL dqn.py with SB3's DQN schedule): uniform random actions for the
+ * first `learningStarts` steps, then epsilon-greedy exploration with a linear schedule, a replay
+ * buffer, double Q-learning targets from a target network (hard or Polyak updates), Huber loss,
+ * global gradient-norm clipping, bootstrapping on `terminated` only (a truncated episode still
+ * bootstraps from its final observation).
  *
  * Several action dimensions use the branching architecture's target (Tavakoli et al. 2018,
  * eq. 6): one target shared by all branches, the mean over branches of the double-Q value
@@ -142,10 +143,12 @@ export class DqnTrainer {
     }
     this.obs.set(this.envs.obs);
     const epsilon = this.epsilon;
+    // Before learningStarts every action is uniform random (SB3's _sample_action warm-up).
+    const warmup = this.counters.globalStep < hp.learningStarts;
     let anyGreedy = false;
     const explore = this.explore;
     for (let e = 0; e < E; e++) {
-      explore[e] = this.rng() < epsilon ? 1 : 0;
+      explore[e] = warmup || this.rng() < epsilon ? 1 : 0;
       if (!explore[e]) anyGreedy = true;
     }
     if (anyGreedy) {

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { initBackend } from '../../agents/backend.ts';
+import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
+import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
+import { ReplayBuffer } from '../../agents/dqn/replay-buffer.ts';
+import { makeRng } from '../../env/core/rng.ts';
+import { Box, Discrete, Env, type StepResult } from '../../env/index.ts';
+
+/** Always shows the same observation, so a greedy policy always picks the same action. */
+class ConstantEnv extends Env<Float32Array, number> {
+  readonly observationSpace = new Box(-1, 1, { shape: [2] });
+  readonly actionSpace = new Discrete(4);
+  private t = 0;
+  reset(): [Float32Array, Record<string, unknown>] {
+    this.t = 0;
+    return [Float32Array.of(0.3, -0.7), {}];
+  }
+  step(): StepResult<Float32Array> {
+    this.t += 1;
+    return [Float32Array.of(0.3, -0.7), 0, false, this.t >= 50, {}];
+  }
+}
+
+/** Distinct actions among 400 transitions sampled from `replay`. */
+function storedActions(replay: ReplayBuffer): Set<number> {
+  const batch = replay.sample(400, makeRng(3), ReplayBuffer.allocateBatch(400, 2, 1));
+  return new Set(batch.actions);
+}
+
+describe('agents/dqn warm-up (learningStarts)', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  // epsilon 0 and no training: only the warm-up can make actions differ.
+  const hp = (learningStarts: number) =>
+    DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 1000, batchSize: 8, learningStarts, startE: 0, endE: 0, trainFrequency: 100_000, totalTimesteps: 1000 });
+
+  it('acts uniformly at random before learningStarts, whatever epsilon is (SB3)', async () => {
+    const trainer = new DqnTrainer({ hp: hp(300), seed: 5, makeEnv: () => new ConstantEnv() });
+    await trainer.train(300);
+    assert.deepEqual([...storedActions(trainer.replay)].sort(), [0, 1, 2, 3]);
+    trainer.dispose();
+  });
+
+  it('acts greedily from learningStarts on when epsilon is 0', async () => {
+    const trainer = new DqnTrainer({ hp: hp(0), seed: 5, makeEnv: () => new ConstantEnv() });
+    await trainer.train(300);
+    assert.equal(storedActions(trainer.replay).size, 1);
+    trainer.dispose();
+  });
+});

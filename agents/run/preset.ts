@@ -10,6 +10,10 @@ export const AgentPresetSchema = z
     agent: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
     env: z.string().optional().describe('Registered env id the preset was tuned for'),
     hyperparameters: z.record(z.string(), z.unknown()).default({}).describe("Overrides of the agent's hyperparameter defaults (see its schema)"),
+    envKwargs: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Keyword arguments of the training env, passed to make(env, envKwargs), e.g. {scenario: {reward: {energyPenalty: 1}}} to shape BDT-v0's reward; the checkpoint still names the plain env id"),
   })
   .strict();
 

@@ -18,7 +18,7 @@ import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
-import { registry } from '../../env/index.ts';
+import { make, registry } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
 import { integerOption } from '../options.ts';
 
@@ -118,6 +118,7 @@ export function register(program: Command): void {
           backend,
           evalEpisodes,
           ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
+          ...(preset?.envKwargs ? { makeEnv: (id: string) => make(id, preset.envKwargs) } : {}),
           ...(options.resume ? { resume: true } : {}),
           onMetrics: (record: MetricRecord) => pending.push(metricRecordToJsonLine(record)),
           onProgress: (step, _total, mean) => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,5 +39,22 @@ describe('bdt-gym train', () => {
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /holds a ppo run, not dqn/);
     assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
+  });
+
+  it("passes a preset's envKwargs to the training env (an invalid scenario value is refused naming it)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-train-'));
+    const preset = (energyPenalty: number): string => {
+      const file = join(dir, `preset-${energyPenalty}.json`);
+      const hyperparameters = { numEnvs: 1, numSteps: 32, numMinibatches: 1, updateEpochs: 1 };
+      writeFileSync(file, JSON.stringify({ agent: 'ppo', env: 'BDT-v0', hyperparameters, envKwargs: { scenario: { reward: { energyPenalty } } } }));
+      return file;
+    };
+    const ok = cli('train', '--preset', preset(2), '--steps', '32', '--out', join(dir, 'ok'), '--eval-episodes', '0', '--json');
+    assert.equal(ok.status, 0, ok.stderr);
+    const manifest = JSON.parse(readFileSync(join(dir, 'ok', 'checkpoint', 'manifest.json'), 'utf8'));
+    assert.equal(manifest.envId, 'BDT-v0', 'the checkpoint names the plain env id');
+    const refused = cli('train', '--preset', preset(-1), '--steps', '32', '--out', join(dir, 'refused'), '--eval-episodes', '0');
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /energyPenalty/);
   });
 });

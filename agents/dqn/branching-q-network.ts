@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
 import { dense } from '../nn/dense-op.ts';
 import { JsMlp } from '../nn/js-mlp.ts';
-import { buildMlp, DenseStack } from '../nn/mlp.ts';
+import { buildMlp, DenseStack, type MlpInit } from '../nn/mlp.ts';
 
 /** Output gain of the heads (SB3/CleanRL value heads). */
 const HEAD_GAIN = 1;
@@ -79,11 +79,11 @@ export class BranchingQNetwork {
     return out;
   }
 
-  /** A freshly initialised network (orthogonal init from `rng`, ReLU trunk). */
-  static create(name: string, inputDim: number, nvec: ArrayLike<number>, hidden: readonly number[], dueling: boolean, rng: Rng): BranchingQNetwork {
+  /** A freshly initialised network (`init` from `rng`, orthogonal by default; ReLU trunk). */
+  static create(name: string, inputDim: number, nvec: ArrayLike<number>, hidden: readonly number[], dueling: boolean, rng: Rng, init: MlpInit = 'orthogonal'): BranchingQNetwork {
     let outputDim = dueling ? 1 : 0;
     for (let d = 0; d < nvec.length; d++) outputDim += nvec[d]!;
-    const model = buildMlp({ name, inputDim, hidden, outputDim, activation: 'relu', outputGain: HEAD_GAIN }, rng);
+    const model = buildMlp({ name, inputDim, hidden, outputDim, activation: 'relu', outputGain: HEAD_GAIN, init }, rng);
     return new BranchingQNetwork(new DenseStack(model), nvec, dueling);
   }
 

@@ -1,9 +1,10 @@
 /**
  * DQN training loop (CleanRL dqn.py with SB3's DQN schedule): uniform random actions for the
  * first `learningStarts` steps, then epsilon-greedy exploration with a linear schedule, a replay
- * buffer, double Q-learning targets from a target network (hard or Polyak updates), Huber loss,
- * global gradient-norm clipping, bootstrapping on `terminated` only (a truncated episode still
- * bootstraps from its final observation).
+ * buffer, double Q-learning targets (`doubleQ`; else SB3's max over the target network) from a
+ * target network (hard or Polyak updates), Huber loss, global gradient-norm clipping,
+ * bootstrapping on `terminated` only (a truncated episode still bootstraps from its final
+ * observation).
  *
  * Several action dimensions use the branching architecture's target (Tavakoli et al. 2018,
  * eq. 6): one target shared by all branches, the mean over branches of the double-Q value
@@ -74,6 +75,8 @@ export class DqnTrainer {
   private readonly actions: Int32Array;
   private readonly envActions: unknown[];
   private readonly targets: Float32Array;
+  /** `[batchSize, D]` greedy next actions for the TD targets. */
+  private readonly greedyNext: Int32Array;
   private readonly explore: Uint8Array;
   private readonly actingRaw: Float32Array;
   private readonly normObs: Float32Array;
@@ -95,8 +98,8 @@ export class DqnTrainer {
     } else {
       this.encoder = new ObservationEncoder(probe.observationSpace, hp.normObs, hp.clipObs);
       const init = makeRng(subSeed(options.seed, 'dqn/init'));
-      this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init);
-      this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init);
+      this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
+      this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
       this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
     }
     probe.close();
@@ -117,6 +120,7 @@ export class DqnTrainer {
     this.actions = new Int32Array(hp.numEnvs * D);
     this.envActions = new Array<unknown>(hp.numEnvs);
     this.targets = new Float32Array(hp.batchSize);
+    this.greedyNext = new Int32Array(hp.batchSize * D);
     this.explore = new Uint8Array(hp.numEnvs);
     this.actingRaw = new Float32Array(hp.numEnvs * this.qNetwork.outputDim);
     this.normObs = new Float32Array(hp.numEnvs * dim);
@@ -184,22 +188,15 @@ export class DqnTrainer {
   private trainStep(): void {
     const hp = this.hp;
     const B = hp.batchSize;
-    const D = this.layout.discreteDims;
     const dim = this.encoder.dim;
     const batch = this.replay.sample(B, this.rng, this.batch);
     const obs = this.encoder.normalize(batch.obs, B, this.normBatch);
     const nextObs = this.encoder.normalize(batch.nextObs, B, this.normNextBatch);
 
-    // Double-DQN targets in JS: online argmax, target evaluation, mean over branches.
-    const online = this.qNetwork.rawOutputs(nextObs, B);
-    const target = this.targetNetwork.rawOutputs(nextObs, B);
-    const greedy = new Int32Array(B * D);
-    this.qNetwork.greedy(online, B, greedy);
-    for (let b = 0; b < B; b++) {
-      let next = 0;
-      for (let d = 0; d < D; d++) next += this.targetNetwork.q(target, b, d, greedy[b * D + d]!);
-      this.targets[b] = batch.rewards[b]! + hp.gamma * (1 - batch.terminated[b]!) * (next / D);
-    }
+    // Targets in JS. Double DQN: the online network picks, the target network values.
+    const targetRaw = this.targetNetwork.rawOutputs(nextObs, B);
+    const onlineRaw = hp.doubleQ ? this.qNetwork.rawOutputs(nextObs, B) : undefined;
+    tdTargets(this.targetNetwork, targetRaw, onlineRaw === undefined ? undefined : { network: this.qNetwork, raw: onlineRaw }, batch, B, hp.gamma, this.greedyNext, this.targets);
 
     let kept: tf.Tensor1D | undefined;
     const { value, grads } = tf.variableGrads(() => {
@@ -255,3 +252,30 @@ export class DqnTrainer {
 }
 
 const EMPTY_CONTINUOUS = new Float32Array(0);
+
+/**
+ * TD targets into `out` (`[batch]`): y_b = r_b + gamma (1 - terminated_b) (1/D) sum_d
+ * Q_d^target(s'_b, a*_d), where a* is the argmax of `selector`'s outputs (double DQN, selector =
+ * online network) or, without a selector, of the target network's own (its max, as SB3's DQN).
+ * `targetRaw` / `selector.raw` are the networks' raw outputs on the batch's next observations;
+ * `greedy` is `[batch, D]` scratch.
+ */
+export function tdTargets(
+  target: BranchingQNetwork,
+  targetRaw: Float32Array,
+  selector: { readonly network: BranchingQNetwork; readonly raw: Float32Array } | undefined,
+  batch: Pick<ReplayBatch, 'rewards' | 'terminated'>,
+  batchSize: number,
+  gamma: number,
+  greedy: Int32Array,
+  out: Float32Array,
+): void {
+  const D = target.dims;
+  if (selector) selector.network.greedy(selector.raw, batchSize, greedy);
+  else target.greedy(targetRaw, batchSize, greedy);
+  for (let b = 0; b < batchSize; b++) {
+    let next = 0;
+    for (let d = 0; d < D; d++) next += target.q(targetRaw, b, d, greedy[b * D + d]!);
+    out[b] = batch.rewards[b]! + gamma * (1 - batch.terminated[b]!) * (next / D);
+  }
+}

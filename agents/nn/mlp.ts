@@ -26,12 +26,21 @@ export interface MlpSpec {
   readonly outputGain: number;
   /** Orthogonal gain of hidden layers (CleanRL: sqrt(2)). */
   readonly hiddenGain?: number;
+  /**
+   * 'orthogonal' (default): CleanRL's layer_init, zero biases. 'torch': PyTorch's nn.Linear
+   * default, kernel and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as SB3's and CleanRL's DQN
+   * networks start; the gains are then unused.
+   */
+  readonly init?: MlpInit;
 }
+
+/** Weight initialisation scheme of {@link buildMlp}. */
+export type MlpInit = 'orthogonal' | 'torch';
 
 /** Gain CleanRL uses for hidden layers. */
 export const HIDDEN_GAIN = Math.SQRT2;
 
-/** A Sequential MLP with CleanRL's orthogonal initialisation drawn from `rng`. */
+/** A Sequential MLP initialised from `rng` (CleanRL's orthogonal init unless `spec.init` says otherwise). */
 export function buildMlp(spec: MlpSpec, rng: Rng): tf.Sequential {
   const widths = [spec.inputDim, ...spec.hidden, spec.outputDim];
   const model = tf.sequential({ name: spec.name });
@@ -51,8 +60,15 @@ export function buildMlp(spec: MlpSpec, rng: Rng): tf.Sequential {
   const gainHidden = spec.hiddenGain ?? HIDDEN_GAIN;
   model.layers.forEach((layer, i) => {
     const isOutput = i === model.layers.length - 1;
-    const kernel = orthogonalKernel(widths[i]!, widths[i + 1]!, isOutput ? spec.outputGain : gainHidden, rng);
-    tf.tidy(() => layer.setWeights([tf.tensor2d(kernel, [widths[i]!, widths[i + 1]!]), tf.zeros([widths[i + 1]!])]));
+    const [fanIn, fanOut] = [widths[i]!, widths[i + 1]!];
+    if (spec.init === 'torch') {
+      const bound = 1 / Math.sqrt(fanIn);
+      const uniform = (n: number) => Float32Array.from({ length: n }, () => (2 * rng() - 1) * bound);
+      tf.tidy(() => layer.setWeights([tf.tensor2d(uniform(fanIn * fanOut), [fanIn, fanOut]), tf.tensor1d(uniform(fanOut))]));
+      return;
+    }
+    const kernel = orthogonalKernel(fanIn, fanOut, isOutput ? spec.outputGain : gainHidden, rng);
+    tf.tidy(() => layer.setWeights([tf.tensor2d(kernel, [fanIn, fanOut]), tf.zeros([fanOut])]));
   });
   return model;
 }

@@ -179,6 +179,7 @@ export class DqnTrainer {
 
     const vectorSteps = this.counters.globalStep / E;
     if (this.counters.globalStep > hp.learningStarts && this.replay.size >= hp.batchSize && vectorSteps % hp.trainFrequency === 0) {
+      if (hp.annealLr) this.optimizer.learningRate = hp.learningRate * Math.max(0, 1 - this.counters.globalStep / hp.totalTimesteps);
       for (let g = 0; g < hp.gradientSteps; g++) this.trainStep();
     }
     if (vectorSteps % Math.max(1, Math.floor(hp.targetNetworkFrequency / E)) === 0) this.targetNetwork.net.updateFrom(this.qNetwork.net, hp.tau);

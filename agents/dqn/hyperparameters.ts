@@ -8,6 +8,7 @@ export const DqnHyperparametersSchema = z
   .object({
     totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for (steps)'),
     learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate (1/step)'),
+    annealLr: z.boolean().default(false).describe('Decay the learning rate linearly to 0 at totalTimesteps, set before each training phase (SB3 / rl-zoo "lin_" schedule) (bool)'),
     adamEps: z.number().positive().default(1e-8).describe('Adam epsilon (dimensionless)'),
     numEnvs: z.number().int().positive().default(1).describe('Parallel envs in the vector env (envs)'),
     bufferSize: z.number().int().positive().default(10_000).describe('Replay buffer capacity (transitions)'),

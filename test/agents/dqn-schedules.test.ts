@@ -27,7 +27,7 @@ function storedActions(replay: ReplayBuffer): Set<number> {
   return new Set(batch.actions);
 }
 
-describe('agents/dqn warm-up (learningStarts)', () => {
+describe('agents/dqn schedules', () => {
   before(async () => {
     await initBackend('wasm');
   });
@@ -48,5 +48,17 @@ describe('agents/dqn warm-up (learningStarts)', () => {
     await trainer.train(300);
     assert.equal(storedActions(trainer.replay).size, 1);
     trainer.dispose();
+  });
+
+  it('annealLr sets lr * (1 - step / totalTimesteps) before each training phase; off, lr stays', async () => {
+    const schedule = { hidden: [8], bufferSize: 1000, batchSize: 8, learningStarts: 16, trainFrequency: 100, gradientSteps: 1, totalTimesteps: 1000, learningRate: 0.01 };
+    const annealed = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...schedule, annealLr: true }), seed: 5, makeEnv: () => new ConstantEnv() });
+    await annealed.train(450); // last training phase at step 400
+    assert.ok(Math.abs(annealed.optimizer.learningRate - 0.01 * (1 - 400 / 1000)) < 1e-12, `lr ${annealed.optimizer.learningRate}`);
+    annealed.dispose();
+    const constant = new DqnTrainer({ hp: DqnHyperparametersSchema.parse(schedule), seed: 5, makeEnv: () => new ConstantEnv() });
+    await constant.train(450);
+    assert.equal(constant.optimizer.learningRate, 0.01);
+    constant.dispose();
   });
 });

@@ -2,9 +2,11 @@
  * Learning benchmark (not a test; minutes long): PPO and DQN on CartPole-v1 with the
  * rl-baselines3-zoo presets, 3 seeds each, through the same `trainRun` as `bdt-gym train`.
  * Targets: PPO's deterministic evaluation (20 episodes) >= 475 within 100k steps, DQN's within
- * 50k. Prints one JSON line per run and a final summary line.
+ * 50k. Prints one JSON line per run and a final summary line. `--dqn-preset` / `--ppo-preset`
+ * swap in another preset file, e.g. configs/agents/dqn-cartpole-robust.json.
  *
  *   npx tsx bench/train-cartpole.ts [--agents ppo,dqn] [--seeds 1,2,3] [--out runs/bench-cartpole]
+ *     [--dqn-preset FILE] [--ppo-preset FILE]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +17,23 @@ import { trainRun, type TrainSummary } from '../agents/run/train-run.ts';
 const BUDGET = { ppo: 100_000, dqn: 50_000 } as const;
 const TARGET_RETURN = 475;
 
-const { values } = parseArgs({ options: { agents: { type: 'string', default: 'ppo,dqn' }, seeds: { type: 'string', default: '1,2,3' }, out: { type: 'string', default: 'runs/bench-cartpole' } } });
+const { values } = parseArgs({
+  options: {
+    agents: { type: 'string', default: 'ppo,dqn' },
+    seeds: { type: 'string', default: '1,2,3' },
+    out: { type: 'string', default: 'runs/bench-cartpole' },
+    'ppo-preset': { type: 'string', default: 'configs/agents/ppo-cartpole.json' },
+    'dqn-preset': { type: 'string', default: 'configs/agents/dqn-cartpole.json' },
+  },
+});
 const agents = values.agents.split(',') as Array<keyof typeof BUDGET>;
 const seeds = values.seeds.split(',').map(Number);
 const backend = await initBackend('wasm');
 const results: TrainSummary[] = [];
 for (const agent of agents) {
   if (!(agent in BUDGET)) throw new Error(`--agents: unknown agent ${agent} (ppo, dqn)`);
-  const preset = JSON.parse(readFileSync(`configs/agents/${agent}-cartpole.json`, 'utf8'));
+  const presetFile = agent === 'ppo' ? values['ppo-preset'] : values['dqn-preset'];
+  const preset = JSON.parse(readFileSync(presetFile, 'utf8'));
   for (const seed of seeds) {
     const cpuStart = process.cpuUsage();
     const summary = await trainRun({ agent, envId: 'CartPole-v1', steps: BUDGET[agent], seed, outDir: join(values.out, `${agent}-${seed}`), backend, hyperparameters: preset.hyperparameters });
@@ -35,7 +46,7 @@ for (const agent of agents) {
 const byAgent = Object.fromEntries(
   agents.map((agent) => {
     const runs = results.filter((r) => r.agent === agent);
-    return [agent, { budget: BUDGET[agent], evalReturns: runs.map((r) => r.evalReturn), allReachTarget: runs.every((r) => r.evalReturn >= TARGET_RETURN), medianSps: runs.map((r) => r.sps).sort((a, b) => a - b)[Math.floor(runs.length / 2)] }];
+    return [agent, { preset: agent === 'ppo' ? values['ppo-preset'] : values['dqn-preset'], budget: BUDGET[agent], evalReturns: runs.map((r) => r.evalReturn), allReachTarget: runs.every((r) => r.evalReturn >= TARGET_RETURN), medianSps: runs.map((r) => r.sps).sort((a, b) => a - b)[Math.floor(runs.length / 2)] }];
   }),
 );
 process.stdout.write(`${JSON.stringify({ target: TARGET_RETURN, backend, agents: byAgent })}\n`);

@@ -115,7 +115,7 @@ export function runBenchmarks(suites: readonly BenchSuite[], options: BenchOptio
 
 /** The report as an aligned text table. */
 export function formatTable(report: BenchReport): string {
-  const rows = report.results.map((r) => [`${r.suite}/${r.name}`, `${Math.round(r.opsPerSec).toLocaleString('en-US')} ${r.unit}/s`, r.ratio.toFixed(4)]);
+  const rows = report.results.map((r) => [`${r.suite}/${r.name}`, `${Math.round(r.opsPerSec).toLocaleString('en-US')} ${r.unit}/s`, r.ratio.toExponential(2)]);
   const header = ['case', 'median rate', 'ratio to reference'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } fro
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { directoryHandler, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
 
 /** Bumped when the layout changes incompatibly. */

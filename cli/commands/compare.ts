@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { agentNames } from '../../baselines/create-agent.ts';
 import { aggregate, compareAgents, type AgentAggregate, type EpisodeRecord } from '../../baselines/harness/compare.ts';
-import { writeFileAtomic } from '../../agents/checkpoint/atomic-write.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
 import { CliError } from '../errors.ts';
 import { integerList, integerOption } from '../options.ts';

@@ -11,7 +11,7 @@ import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
-import { writeFileAtomic } from '../../agents/checkpoint/atomic-write.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
 import { integerOption } from '../options.ts';
 

@@ -4,7 +4,7 @@
  * names its path, the rule and the offending value.
  */
 import type { z } from 'zod';
-import { builtinDnnNames } from './dnn-source.ts';
+import { builtinDnnNames } from '../dnn/index.ts';
 
 type Ctx = z.RefinementCtx;
 type Path = Array<string | number>;
@@ -87,7 +87,7 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
     if (p.unitFlops && p.outputBits && p.outputBits.length !== p.unitFlops.length + 1)
       issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);
   }
-  const known = new Set([...builtinDnnNames(), ...Object.keys(s.dnns)]);
+  const known = new Set([...builtinDnnNames, ...Object.keys(s.dnns)]);
   const checkDnn = (name: string, path: Path) => {
     if (!known.has(name)) issue(ctx, path, `rule: a built-in or custom DNN name; unknown DNN ${JSON.stringify(name)} (known: ${[...known].join(', ')})`, name);
   };

@@ -3,7 +3,7 @@
  * spec or a measured profile) first, then the built-ins of env/bdt/dnn. chi = 2 x MACs (the
  * dnn module's default 'macs' convention).
  */
-import { builtinDnnNames as builtinNames, getBuiltinDnn, profileFromSpec, type DnnProfile, type DnnSpecInput } from '../dnn/index.ts';
+import { getBuiltinDnn, profileFromSpec, type DnnProfile, type DnnSpecInput } from '../dnn/index.ts';
 
 /** Per-unit profile of one DNN: chi^l for l = 1..L and s^l for l = 0..L. */
 export interface UnitProfile {
@@ -11,11 +11,6 @@ export interface UnitProfile {
   readonly unitFlops: readonly number[];
   /** s^l, bits per data point of the input (l = 0) and each unit's output (length L + 1). */
   readonly outputBits: readonly number[];
-}
-
-/** Names of the built-in DNNs. */
-export function builtinDnnNames(): string[] {
-  return [...builtinNames];
 }
 
 /** A custom DNN as the scenario gives it: a measured profile or a layer spec. */

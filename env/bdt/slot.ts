@@ -146,17 +146,36 @@ export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int3
     offloadWork[m] = 0;
     uplinkBits[m] = 0;
   }
+  // Sums run in locals over each stretch of devices on one gateway (devices are usually listed
+  // gateway by gateway) and reach memory once per stretch: a read-modify-write of the output
+  // arrays per device costs a store-to-load round trip each.
   const arrivals = state.arrivals;
+  let runGateway = N > 0 ? gatewayOf[0]! : 0;
+  let runWork = 0;
+  let runOffload = 0;
+  let runBits = 0;
   for (let n = 0; n < N; n++) {
+    const gateway = gatewayOf[n]!;
+    if (gateway !== runGateway) {
+      gatewayWork[runGateway]! += runWork;
+      offloadWork[runGateway]! += runOffload;
+      uplinkBits[runGateway]! += runBits;
+      runWork = runOffload = runBits = 0;
+      runGateway = gateway;
+    }
     const d = arrivals[n]!;
     if (d <= 0) continue;
-    const m = gatewayOf[n]!;
     const base = unitOffset[n]!;
     const cut = base + partition[n]!;
     const head = cumFlops[cut]!;
-    gatewayWork[m]! += d * head;
-    offloadWork[m]! += d * (cumFlops[base + unitCount[n]!]! - head);
-    uplinkBits[m]! += d * outputBits[cut]!;
+    runWork += d * head;
+    runOffload += d * (cumFlops[base + unitCount[n]!]! - head);
+    runBits += d * outputBits[cut]!;
+  }
+  if (N > 0) {
+    gatewayWork[runGateway]! += runWork;
+    offloadWork[runGateway]! += runOffload;
+    uplinkBits[runGateway]! += runBits;
   }
   const { gatewayFreq, gatewayFlopsPerCycle, gatewayKappa, txPower, bandwidth, noisePsd } = system;
   const { gain, gatewayBudget } = state;

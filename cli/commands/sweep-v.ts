@@ -1,10 +1,10 @@
 /**
- * `bdt-gym sweep-v`: the [O(1/V), O(V)] trade-off. For each V, the agent runs K seeds (the same
+ * `bdt-gym sweep-v`: the [O(1/V), O(V)] trade-off. For each V, the agent runs the given seeds (the same
  * exogenous traces for every V: the trace depends on the seed only); per V the time-average
  * latency, time-average backlog sum_j (H_j + G_j) and C6 violation, averaged over seeds. The
  * latency-greedy policy (V -> infinity) on the same seeds gives the level latency should approach.
  *
- *   bdt-gym sweep-v --agent dpra --v 0.1,1,10,100 --seeds 3 --slots 500 --json --plot sweep.svg
+ *   bdt-gym sweep-v --agent dpra --v 0.1,1,10,100 --seeds 1,2,3 --slots 500 --json --plot sweep.svg
  */
 import type { Command } from 'commander';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
@@ -13,7 +13,7 @@ import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
-import { integerOption } from '../options.ts';
+import { integerList, integerOption } from '../options.ts';
 
 /** One point of the sweep (the JSON output is an array of these). */
 export interface SweepPoint {
@@ -26,7 +26,8 @@ export interface SweepPoint {
 export interface SweepSpec {
   agent: string;
   vs: readonly number[];
-  seeds: number;
+  /** Trace seeds, one episode each per V (as `compare --seeds`). */
+  seeds: readonly number[];
   slots?: number | undefined;
   env?: string | undefined;
   scenario?: string | undefined;
@@ -38,11 +39,12 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
   const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: mergeDeep(override, entry.scenarioOverride ?? {}) as Record<string, unknown> });
   const agent = await createAgentOrCliError(agentName, env, agentName === spec.agent ? (spec.agentOptions ?? {}) : {});
   const sum = { meanLatency: 0, meanBacklog: 0, c6Violation: 0 };
-  for (let seed = 0; seed < spec.seeds; seed++) {
+  const count = spec.seeds.length;
+  for (const seed of spec.seeds) {
     const s = runEpisode(env, agent, seed);
-    sum.meanLatency += s.meanLatency / spec.seeds;
-    sum.meanBacklog += s.meanBacklog / spec.seeds;
-    sum.c6Violation += s.c6Violation / spec.seeds;
+    sum.meanLatency += s.meanLatency / count;
+    sum.meanBacklog += s.meanBacklog / count;
+    sum.c6Violation += s.c6Violation / count;
   }
   agent.dispose?.();
   env.close();
@@ -83,7 +85,7 @@ export function register(program: Command): void {
     .description('latency and queue backlog against the Lyapunov weight V (the [O(1/V), O(V)] trade-off), on the same traces for every V')
     .option('--agent <name>', 'agent whose V is swept', 'dpra')
     .option('--v <list>', 'comma-separated values of V', '0.1,1,10,100')
-    .option('--seeds <k>', 'seeds (episodes) per V: 0..k-1', '3')
+    .option('--seeds <list>', 'comma-separated trace seeds, one episode per V each (as compare)', '1,2,3')
     .option('--slots <t>', "slots per episode (default: the scenario's)")
     .option('--env <id>', 'registered env id (default BDT-v0)')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
@@ -91,7 +93,7 @@ export function register(program: Command): void {
     .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation}')
     .option('--plot <file>', 'write an SVG plot of latency and backlog against V')
     .action(async (options: SweepCliOptions) => {
-      const seeds = integerOption('seeds', options.seeds, 1);
+      const seeds = integerList('seeds', options.seeds, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const spec: SweepSpec = {
         agent: options.agent,
@@ -111,7 +113,7 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(points)}\n`);
         return;
       }
-      const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, ${seeds} seed(s)${slots ? `, ${slots} slots` : ''}`, '         V   latency (s)   backlog   C6 violation'];
+      const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${seeds.join(',')}${slots ? `, ${slots} slots` : ''}`, '         V   latency (s)   backlog   C6 violation'];
       for (const p of points) lines.push(`${p.v.toPrecision(4).padStart(10)}   ${p.meanLatency.toFixed(4).padStart(11)}   ${p.meanBacklog.toFixed(2).padStart(7)}   ${p.c6Violation.toFixed(4).padStart(12)}`);
       lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
       if (options.plot) lines.push(`  plot written to ${options.plot}`);

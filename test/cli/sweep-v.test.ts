@@ -4,7 +4,7 @@ import { sweepVChartSvg } from '../../cli/plot/sweep-v-chart.ts';
 
 describe('cli: sweep-v', () => {
   it('shows the [O(1/V), O(V)] trade-off on BDT-v0: latency falls towards latency-greedy, backlog grows', async () => {
-    const { points, greedy } = await sweepV({ agent: 'dpra', vs: [0.3, 3, 300], seeds: 1, slots: 150, env: 'BDT-v0' });
+    const { points, greedy } = await sweepV({ agent: 'dpra', vs: [0.3, 3, 300], seeds: [0], slots: 150, env: 'BDT-v0' });
     assert.deepEqual(
       points.map((p) => p.v),
       [0.3, 3, 300],

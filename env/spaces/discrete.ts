@@ -5,6 +5,7 @@
 import { SpaceError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 import { Space, type SpaceJSON } from './space.ts';
+import { assertMaskOrProbability, checkProbability, sampleCategorical, type Probability } from './probability.ts';
 
 /**
  * A sampling mask: one entry per value, 1 = allowed, 0 = excluded (gymnasium's int8 mask).
@@ -28,7 +29,17 @@ export class Discrete extends Space<number> {
     this.start = start;
   }
 
-  sample(mask?: DiscreteMask): number {
+  /**
+   * A uniformly random value; with `mask`, uniform over the allowed values; with `probability`
+   * (one entry per value, summing to 1), value `start + i` with probability `probability[i]`.
+   * Give at most one of the two, as Gymnasium.
+   */
+  sample(mask?: DiscreteMask, probability?: Probability): number {
+    assertMaskOrProbability('Discrete', mask, probability);
+    if (probability !== undefined) {
+      const sum = checkProbability('Discrete', 'probability', probability, this.n, true);
+      return this.start + sampleCategorical(this.rng, probability, sum);
+    }
     if (mask === undefined) return this.start + Math.floor(this.rng() * this.n);
     const allowed = validMaskCount('Discrete', mask, this.n);
     if (allowed === 0) return this.start;

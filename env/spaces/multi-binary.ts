@@ -6,6 +6,7 @@ import { SpaceError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 import { Space, type SpaceJSON } from './space.ts';
 import { checkShape, describeArrayMismatch, describeIndex, shapeSize } from './shape.ts';
+import { assertMaskOrProbability, checkProbability, type Probability } from './probability.ts';
 
 /** Per entry: 0 or 1 forces the value, 2 samples it (gymnasium's MultiBinary mask). */
 export type MultiBinaryMask = ArrayLike<number>;
@@ -19,8 +20,20 @@ export class MultiBinary extends Space<Int8Array> {
     this.size = shapeSize(this.shape);
   }
 
-  sample(mask?: MultiBinaryMask): Int8Array {
+  /**
+   * Fair coin tosses per bit; `mask` forces bits (0/1) or leaves them random (2); `probability`
+   * (one entry in [0, 1] per bit, flat row-major) is each bit's chance of being 1. Give at most
+   * one of the two, as Gymnasium.
+   */
+  sample(mask?: MultiBinaryMask, probability?: Probability): Int8Array {
+    assertMaskOrProbability('MultiBinary', mask, probability);
     const out = new Int8Array(this.size);
+    if (probability !== undefined) {
+      checkProbability('MultiBinary', 'probability', probability, this.size, false);
+      // `<` (Gymnasium has `<=`): probability 0 never gives 1, since the draw lies in [0, 1).
+      for (let i = 0; i < this.size; i++) out[i] = this.rng() < (probability[i] as number) ? 1 : 0;
+      return out;
+    }
     if (mask !== undefined && mask.length !== this.size) throw new SpaceError(`MultiBinary.sample: mask has length ${mask.length}, expected ${this.size}`);
     for (let i = 0; i < this.size; i++) {
       const m = mask === undefined ? 2 : mask[i];

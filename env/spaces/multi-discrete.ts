@@ -7,9 +7,13 @@ import { formatValue } from '../core/format.ts';
 import { Space, type SpaceJSON } from './space.ts';
 import { validMaskCount } from './discrete.ts';
 import { describeArrayMismatch } from './shape.ts';
+import { assertMaskOrProbability, checkProbability, sampleCategorical, type Probability } from './probability.ts';
 
 /** One 0/1 mask per element (see `DiscreteMask`). */
 export type MultiDiscreteMask = ArrayLike<ArrayLike<number>>;
+
+/** One probability vector per element (see `Discrete.sample`): `probability[i]` has `nvec[i]` entries summing to 1. */
+export type MultiDiscreteProbability = ArrayLike<Probability>;
 
 export class MultiDiscrete extends Space<Int32Array> {
   /** Number of values of each element. */
@@ -27,7 +31,13 @@ export class MultiDiscrete extends Space<Int32Array> {
     if (this.start.length !== nvec.length) throw new SpaceError(`MultiDiscrete: start has ${this.start.length} elements, nvec has ${nvec.length}`);
   }
 
-  sample(mask?: MultiDiscreteMask): Int32Array {
+  /**
+   * Independent values per element: uniform, uniform over `mask[i]`'s allowed values, or drawn
+   * from `probability[i]`. Give at most one of `mask` and `probability`, as Gymnasium.
+   */
+  sample(mask?: MultiDiscreteMask, probability?: MultiDiscreteProbability): Int32Array {
+    assertMaskOrProbability('MultiDiscrete', mask, probability);
+    if (probability !== undefined) return this.sampleWithProbability(probability);
     const out = new Int32Array(this.nvec.length);
     if (mask !== undefined && mask.length !== this.nvec.length) throw new SpaceError(`MultiDiscrete.sample: mask has ${mask.length} entries, expected ${this.nvec.length}`);
     for (let i = 0; i < out.length; i++) {
@@ -42,6 +52,18 @@ export class MultiDiscrete extends Space<Int32Array> {
       }
       out[i] = (this.start[i] as number) + v;
     }
+    return out;
+  }
+
+  private sampleWithProbability(probability: MultiDiscreteProbability): Int32Array {
+    const length = (probability as ArrayLike<unknown> | null)?.length;
+    if (typeof probability !== 'object' || probability === null || length !== this.nvec.length) {
+      throw new SpaceError(`MultiDiscrete.sample: probability must hold one vector per element (${this.nvec.length}), got ${formatValue(probability)}`);
+    }
+    // Validate every element before drawing, so a bad vector does not advance the stream.
+    const sums = Array.from(this.nvec, (n, i) => checkProbability('MultiDiscrete', `probability[${i}]`, probability[i], n, true));
+    const out = new Int32Array(this.nvec.length);
+    for (let i = 0; i < out.length; i++) out[i] = (this.start[i] as number) + sampleCategorical(this.rng, probability[i]!, sums[i]!);
     return out;
   }
 

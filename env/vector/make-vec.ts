@@ -1,10 +1,12 @@
 /**
  * `makeVec` (gymnasium.make_vec, sync mode): `numEnvs` copies of a registered env in a
  * `SyncVectorEnv`, each built by `make(id, kwargs)` and then passed through `wrappers` in order.
- * For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
+ * The `SyncVectorEnv` options (`copy`, `autoresetMode`) pass through, as Gymnasium's
+ * `vector_kwargs`. For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
  *
  * @example
  * const envs = makeVec<Float32Array, number>('CartPole-v1', 8, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+ * const sameStep = makeVec<Float32Array, number>('CartPole-v1', 8, { autoresetMode: 'same-step' });
  */
 import type { Env } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';

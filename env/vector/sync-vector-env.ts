@@ -1,22 +1,29 @@
 /**
  * gymnasium.vector.SyncVectorEnv: `numEnvs` envs stepped one after another in this thread, with
- * Gymnasium 1.x's next-step autoreset (see `AutoresetMode`).
+ * Gymnasium 1.1's autoreset modes (next-step by default, same-step, disabled: see
+ * `AutoresetMode`) and partial resets through `reset({ options: { reset_mask } })`.
  *
  * @example
  * const envs = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make<Float32Array, number>('CartPole-v1')));
  * let [obs] = envs.reset({ seed: 42 });            // Float32Array(4 * 4), env-major
  * const [next, rewards, terminated, truncated, infos] = envs.step(Int32Array.of(0, 1, 1, 0));
+ *
+ * // same-step: an ended env is reset within the step; its last observation is in the infos.
+ * const sameStep = new SyncVectorEnv(envFns, { autoresetMode: 'same-step' });
+ * // infos.final_obs[i] (with infos._final_obs[i] = 1) for each env i that ended
  */
 import type { Env, Info } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
 import { batchSpace, checkBatchLength, copyBatch, createBatch, readBatchItem, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
 import { addInfo } from './infos.ts';
-import { vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
+import { assertNoEndedEnvs, splitResetOptions } from './reset-mask.ts';
+import { checkAutoresetMode, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
 
 export interface SyncVectorEnvOptions {
   /** Return a fresh observation batch each call (default) rather than the internal buffer. */
   copy?: boolean;
+  /** How ended envs are reset (default `'next-step'`, Gymnasium's default). */
   autoresetMode?: AutoresetMode;
 }
 
@@ -30,7 +37,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
   readonly autoresetMode: AutoresetMode;
   private readonly copy: boolean;
   private readonly observations: Batched<Obs>;
-  /** Which envs reset on the next step (they ended on the last one). */
+  /** Which envs ended on their last step and were not reset since (next-step resets them; disabled refuses to step them). */
   private readonly autoresetEnvs: Uint8Array;
   private closed = false;
 
@@ -49,37 +56,42 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
     });
     this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Space<Batched<Obs>>;
     this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs) as Space<BatchedActions<Act>>;
-    this.autoresetMode = options.autoresetMode ?? 'next-step';
+    this.autoresetMode = checkAutoresetMode(options.autoresetMode ?? 'next-step', 'SyncVectorEnv');
     this.copy = options.copy ?? true;
     this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as Batched<Obs>;
     this.autoresetEnvs = new Uint8Array(this.numEnvs);
   }
 
+  /** Resets every env, or only those marked by `options.reset_mask` (see `VectorResetArgs`). */
   reset(args: VectorResetArgs = {}): VectorResetResult<Batched<Obs>> {
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'SyncVectorEnv');
+    const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'SyncVectorEnv');
     const infos: Info = {};
     for (let i = 0; i < this.numEnvs; i++) {
-      const resetArgs = { ...(seeds[i] === undefined ? {} : { seed: seeds[i]! }), ...(args.options ? { options: args.options } : {}) };
+      if (mask !== undefined && mask[i] === 0) continue;
+      const resetArgs = { ...(seeds[i] === undefined ? {} : { seed: seeds[i]! }), ...(envOptions ? { options: envOptions } : {}) };
       const [obs, info] = this.envs[i]!.reset(resetArgs);
       writeBatchItem(this.singleObservationSpace, this.observations, i, obs);
       addInfo(infos, info, i, this.numEnvs);
+      this.autoresetEnvs[i] = 0;
     }
-    this.autoresetEnvs.fill(0);
     return [this.copy ? copyBatch(this.observations) : this.observations, infos];
   }
 
-  /** One action per env (batched, see `batch.ts`); envs that ended last step reset instead. */
+  /** One action per env (batched, see `batch.ts`); ended envs are reset as `autoresetMode` says. */
   step(actions: BatchedActions<Act>): VectorStepResult<Batched<Obs>> {
+    checkBatchLength(this.singleActionSpace, actions, this.numEnvs, 'SyncVectorEnv.step');
+    // Before any env steps, so a refused call leaves every env as it was.
+    if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.autoresetEnvs, 'SyncVectorEnv');
     const rewards = new Float64Array(this.numEnvs);
     const terminated = new Uint8Array(this.numEnvs);
     const truncated = new Uint8Array(this.numEnvs);
     const infos: Info = {};
-    checkBatchLength(this.singleActionSpace, actions, this.numEnvs, 'SyncVectorEnv.step');
     for (let i = 0; i < this.numEnvs; i++) {
       const env = this.envs[i]!;
       let obs: Obs;
       let info: Info;
-      if (this.autoresetEnvs[i]) {
+      if (this.autoresetMode === 'next-step' && this.autoresetEnvs[i]) {
         [obs, info] = env.reset();
       } else {
         let result;
@@ -94,6 +106,11 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
         terminated[i] = result[2] ? 1 : 0;
         truncated[i] = result[3] ? 1 : 0;
         info = result[4];
+        if (this.autoresetMode === 'same-step' && (result[2] || result[3])) {
+          // Copied: an env may reuse its observation object, which the reset below overwrites.
+          addInfo(infos, { final_obs: copyBatch(obs), final_info: info }, i, this.numEnvs);
+          [obs, info] = env.reset();
+        }
       }
       writeBatchItem(this.singleObservationSpace, this.observations, i, obs);
       addInfo(infos, info, i, this.numEnvs);

@@ -4,11 +4,18 @@
  * truncated as `Uint8Array` (0/1), infos as arrays plus `_key` masks (see `infos.ts`).
  */
 import type { Info } from '../core/env.ts';
+import { GymError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 
 /** `reset` arguments: one seed becomes `seed + i` for env `i`, or give one per env. */
 export interface VectorResetArgs {
   seed?: number | ReadonlyArray<number | undefined>;
+  /**
+   * Passed to every env's `reset`, except `reset_mask` (see `ResetMask`): when present, only the
+   * envs it marks are reset (with their seeds from `seed`), the others keep their last
+   * observation and add nothing to the infos.
+   */
   options?: Record<string, unknown>;
 }
 
@@ -16,11 +23,30 @@ export type VectorResetResult<BObs> = [obs: BObs, infos: Info];
 export type VectorStepResult<BObs> = [obs: BObs, rewards: Float64Array, terminated: Uint8Array, truncated: Uint8Array, infos: Info];
 
 /**
- * Autoreset mode. `next-step` (Gymnasium 1.x's default): after an env ends, the next `step`
- * resets it instead of stepping (its action is ignored) and reports reward 0, not terminated,
- * not truncated, and the reset observation.
+ * When a vector env resets an env whose episode ended (gymnasium.vector.AutoresetMode, see
+ * https://farama.org/Vector-Autoreset-Mode):
+ * - `next-step` (the default, Gymnasium's NEXT_STEP): the next `step` resets it instead of
+ *   stepping (its action is ignored) and reports reward 0, not terminated, not truncated and
+ *   the reset observation and info.
+ * - `same-step` (SAME_STEP): the ending `step` resets it at once. That step's reward and flags
+ *   are the episode's last; its observation is the reset observation. The episode's final
+ *   observation and info go into the infos as `final_obs` and `final_info`, with the masks
+ *   `_final_obs` and `_final_info` marking the envs that ended (see `infos.ts`).
+ * - `disabled` (DISABLED): no autoreset. Reset ended envs with
+ *   `reset({ options: { reset_mask } })`; stepping an env that ended and was not reset throws.
  */
-export type AutoresetMode = 'next-step';
+export type AutoresetMode = 'next-step' | 'same-step' | 'disabled';
+
+/** Every autoreset mode, the default first. */
+export const AUTORESET_MODES: readonly AutoresetMode[] = ['next-step', 'same-step', 'disabled'];
+
+/** `mode` if it is an `AutoresetMode`, else a `GymError` listing the modes. */
+export function checkAutoresetMode(mode: unknown, owner: string): AutoresetMode {
+  if (!AUTORESET_MODES.includes(mode as AutoresetMode)) {
+    throw new GymError(`${owner}: autoresetMode ${formatValue(mode)} is not one of ${AUTORESET_MODES.map((m) => `'${m}'`).join(', ')}`);
+  }
+  return mode as AutoresetMode;
+}
 
 export interface VectorEnv<BObs = unknown, BAct = unknown> {
   readonly numEnvs: number;
@@ -30,6 +56,7 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
   readonly observationSpace: Space<BObs>;
   /** Space of batched actions (`actionSpace.sample()` gives one random action per env). */
   readonly actionSpace: Space<BAct>;
+  /** How ended envs are reset (Gymnasium's `metadata["autoreset_mode"]`). */
   readonly autoresetMode: AutoresetMode;
   reset(args?: VectorResetArgs): VectorResetResult<BObs>;
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs>;

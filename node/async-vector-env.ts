@@ -1,8 +1,8 @@
 /**
  * gymnasium.vector.AsyncVectorEnv on `worker_threads`: one worker per env, stepped in parallel.
- * The API is synchronous and identical to `SyncVectorEnv` (same batching, next-step autoreset,
- * info masks): `step` posts every env its action, then blocks on `Atomics.wait` until each
- * worker has replied. Worth it when one env step costs much more than a message round trip
+ * The API is synchronous and identical to `SyncVectorEnv` (same batching, autoreset modes,
+ * partial resets with `reset_mask`, info masks): `step` posts every env its action, then blocks
+ * on `Atomics.wait` until each worker has replied. Worth it when one env step costs much more than a message round trip
  * (tens of microseconds); for CartPole-sized envs use `SyncVectorEnv`.
  *
  * Envs are built in the workers from recipes (`{id, kwargs}`), since functions cannot cross
@@ -23,7 +23,8 @@ import type { Space } from '../env/spaces/space.ts';
 import { spaceFromJSON } from '../env/spaces/from-json.ts';
 import { batchSpace, checkBatchLength, copyBatch, createBatch, readBatchItem, writeBatchItem } from '../env/vector/batch.ts';
 import { addInfo } from '../env/vector/infos.ts';
-import { vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../env/vector/vector-env.ts';
+import { assertNoEndedEnvs, splitResetOptions } from '../env/vector/reset-mask.ts';
+import { checkAutoresetMode, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../env/vector/vector-env.ts';
 import type { EnvRecipe, Reply, Request } from './async-vector-protocol.ts';
 
 export type { EnvRecipe } from './async-vector-protocol.ts';
@@ -33,6 +34,8 @@ export interface AsyncVectorEnvOptions {
   copy?: boolean;
   /** Longest wait for any worker reply, ms (a hung or crashed worker fails instead of blocking forever). */
   timeoutMs?: number;
+  /** How ended envs are reset (default `'next-step'`, Gymnasium's default). */
+  autoresetMode?: AutoresetMode;
 }
 
 /** Bootstraps a worker through tsx's loader, so the worker can import TypeScript sources. */
@@ -56,18 +59,24 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   readonly singleActionSpace: Space<unknown>;
   readonly observationSpace: Space<BObs>;
   readonly actionSpace: Space<BAct>;
-  readonly autoresetMode: AutoresetMode = 'next-step';
+  readonly autoresetMode: AutoresetMode;
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly flags: Int32Array;
   private readonly copy: boolean;
   private readonly timeoutMs: number;
   private readonly observations: BObs;
+  /** Which envs ended on their last step and were not reset since (the `disabled` mode's guard). */
+  private readonly ended: Uint8Array;
+  private readonly allEnvs: readonly number[];
   private closed = false;
 
   constructor(recipes: readonly EnvRecipe[], options: AsyncVectorEnvOptions = {}) {
     if (recipes.length === 0) throw new GymError('AsyncVectorEnv: needs at least one env recipe');
     this.numEnvs = recipes.length;
+    this.autoresetMode = checkAutoresetMode(options.autoresetMode ?? 'next-step', 'AsyncVectorEnv');
+    this.allEnvs = Array.from({ length: this.numEnvs }, (_, i) => i);
+    this.ended = new Uint8Array(this.numEnvs);
     this.copy = options.copy ?? true;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     const shared = new SharedArrayBuffer(4 * this.numEnvs);
@@ -77,7 +86,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     recipes.forEach((recipe, index) => {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { recipe, index, flags: shared, port: port2, workerUrl, tsxApi }, transferList: [port2] });
+      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { recipe, index, flags: shared, port: port2, workerUrl, tsxApi, autoresetMode: this.autoresetMode }, transferList: [port2] });
       worker.unref(); // an unclosed vector env must not keep the process alive
       this.workers.push(worker);
       this.ports.push(port1);
@@ -103,14 +112,19 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as BObs;
   }
 
+  /** Resets every env, or only those marked by `options.reset_mask` (see `VectorResetArgs`). */
   reset(args: VectorResetArgs = {}): VectorResetResult<BObs> {
     this.assertOpen('reset');
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'AsyncVectorEnv');
-    seeds.forEach((seed, i) => this.send(i, { type: 'reset', args: { ...(seed === undefined ? {} : { seed }), ...(args.options ? { options: args.options } : {}) } }));
+    const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'AsyncVectorEnv');
+    const targets = mask === undefined ? this.allEnvs : this.allEnvs.filter((i) => mask[i] === 1);
+    for (const i of targets) this.send(i, { type: 'reset', args: { ...(seeds[i] === undefined ? {} : { seed: seeds[i]! }), ...(envOptions ? { options: envOptions } : {}) } });
     const infos: Info = {};
-    this.collect('reset').forEach((r, i) => {
+    this.collect('reset', targets).forEach((r, k) => {
+      const i = targets[k]!;
       writeBatchItem(this.singleObservationSpace, this.observations, i, r.obs);
       addInfo(infos, r.info, i, this.numEnvs);
+      this.ended[i] = 0;
     });
     return [this.copy ? copyBatch(this.observations) : this.observations, infos];
   }
@@ -118,6 +132,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     this.assertOpen('step');
     checkBatchLength(this.singleActionSpace, actions, this.numEnvs, 'AsyncVectorEnv.step');
+    if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.ended, 'AsyncVectorEnv');
     for (let i = 0; i < this.numEnvs; i++) this.send(i, { type: 'step', action: readBatchItem(this.singleActionSpace, actions, i) });
     const rewards = new Float64Array(this.numEnvs);
     const terminated = new Uint8Array(this.numEnvs);
@@ -128,6 +143,8 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       rewards[i] = r.reward;
       terminated[i] = r.terminated ? 1 : 0;
       truncated[i] = r.truncated ? 1 : 0;
+      this.ended[i] = terminated[i]! | truncated[i]!;
+      if (r.final) addInfo(infos, { final_obs: r.final.obs, final_info: r.final.info }, i, this.numEnvs);
       addInfo(infos, r.info, i, this.numEnvs);
     });
     return [this.copy ? copyBatch(this.observations) : this.observations, rewards, terminated, truncated, infos];
@@ -138,7 +155,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     if (this.closed) return;
     this.closed = true;
     try {
-      for (let i = 0; i < this.numEnvs; i++) this.send(i, { type: 'close' });
+      for (const i of this.allEnvs) this.send(i, { type: 'close' });
       this.collect('closed');
     } finally {
       this.terminate();
@@ -160,11 +177,14 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     this.ports[i]!.postMessage(request);
   }
 
-  /** Waits for one reply from every worker; rethrows the first worker error with its env index. */
-  private collect<T extends Reply['type']>(type: T): Array<Extract<Reply, { type: T }>> {
+  /**
+   * Waits for one reply from each worker in `envs` (every worker by default) and returns them in
+   * that order; rethrows the first worker error with its env index.
+   */
+  private collect<T extends Reply['type']>(type: T, envs: readonly number[] = this.allEnvs): Array<Extract<Reply, { type: T }>> {
     const replies: Array<Extract<Reply, { type: T }>> = [];
     let failure: Error | undefined;
-    for (let i = 0; i < this.numEnvs; i++) {
+    for (const i of envs) {
       if (Atomics.wait(this.flags, i, 0, this.timeoutMs) === 'timed-out') {
         failure ??= new GymError(`AsyncVectorEnv: env ${i} did not answer "${type}" within ${this.timeoutMs} ms`);
         continue;

@@ -5,6 +5,7 @@
  */
 import type { Info, ResetArgs } from '../env/core/env.ts';
 import type { SpaceJSON } from '../env/spaces/space.ts';
+import type { AutoresetMode } from '../env/vector/vector-env.ts';
 
 /** How a worker builds its env: `make(id, kwargs, makeOptions)` after importing `imports`. */
 export interface EnvRecipe {
@@ -25,6 +26,8 @@ export interface WorkerInit {
   /** The env's index, for error messages. */
   index: number;
   flags: SharedArrayBuffer;
+  /** How the worker resets its env when an episode ends (`disabled` is enforced by the main thread). */
+  autoresetMode: AutoresetMode;
 }
 
 export type Request = { type: 'reset'; args: ResetArgs } | { type: 'step'; action: unknown } | { type: 'close' };
@@ -32,6 +35,7 @@ export type Request = { type: 'reset'; args: ResetArgs } | { type: 'step'; actio
 export type Reply =
   | { type: 'ready'; observationSpace: SpaceJSON; actionSpace: SpaceJSON; specId: string | undefined }
   | { type: 'reset'; obs: unknown; info: Info }
-  | { type: 'step'; obs: unknown; reward: number; terminated: boolean; truncated: boolean; info: Info }
+  /** `final`: in same-step mode, the ended episode's last observation and info (`obs`, `info` are then the reset's). */
+  | { type: 'step'; obs: unknown; reward: number; terminated: boolean; truncated: boolean; info: Info; final?: { obs: unknown; info: Info } }
   | { type: 'closed' }
   | { type: 'error'; name: string; message: string; stack: string | undefined };

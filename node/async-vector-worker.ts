@@ -1,15 +1,17 @@
 /**
  * The worker side of `AsyncVectorEnv`: builds one env from its recipe, then answers requests
- * (reset, step with next-step autoreset, close) on its port, raising its flag after each reply.
+ * (reset, step with the vector env's autoreset mode, close) on its port, raising its flag after
+ * each reply.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { make } from '../env/registration.ts';
 import '../env/envs.ts';
 import type { Env } from '../env/core/env.ts';
 import { RecordEpisodeStatistics } from '../env/wrappers/record-episode-statistics.ts';
+import { copyBatch } from '../env/vector/batch.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
 
-const { recipe, index, flags, port } = workerData as WorkerInit & { port: MessagePort };
+const { recipe, index, flags, port, autoresetMode } = workerData as WorkerInit & { port: MessagePort };
 const flag = new Int32Array(flags);
 
 function reply(message: Reply): void {
@@ -24,6 +26,7 @@ function replyError(error: unknown): void {
 }
 
 let env: Env;
+/** Next-step mode: the last step ended the episode, so the next step resets instead. */
 let autoreset = false;
 
 try {
@@ -45,12 +48,19 @@ port.on('message', (request: Request) => {
         break;
       }
       case 'step': {
-        if (autoreset) {
+        if (autoresetMode === 'next-step' && autoreset) {
           const [obs, info] = env.reset();
           autoreset = false;
           reply({ type: 'step', obs, reward: 0, terminated: false, truncated: false, info });
+          break;
+        }
+        const [obs, reward, terminated, truncated, info] = env.step(request.action);
+        if (autoresetMode === 'same-step' && (terminated || truncated)) {
+          // Copied before the reset: an env may reuse its observation object.
+          const final = { obs: copyBatch(obs), info };
+          const [resetObs, resetInfo] = env.reset();
+          reply({ type: 'step', obs: resetObs, reward, terminated, truncated, info: resetInfo, final });
         } else {
-          const [obs, reward, terminated, truncated, info] = env.step(request.action);
           autoreset = terminated || truncated;
           reply({ type: 'step', obs, reward, terminated, truncated, info });
         }

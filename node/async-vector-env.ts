@@ -2,8 +2,8 @@
  * gymnasium.vector.AsyncVectorEnv on `worker_threads`: one worker per env, stepped in parallel.
  * The API is synchronous and identical to `SyncVectorEnv` (same batching, autoreset modes,
  * partial resets with `reset_mask`, info masks): `step` posts every env its action, then blocks
- * on `Atomics.wait` until each worker has replied. Worth it when one env step costs much more than a message round trip
- * (tens of microseconds); for CartPole-sized envs use `SyncVectorEnv`.
+ * on `Atomics.wait` until each worker has replied. Worth it when one env step costs much more
+ * than a message round trip (tens of microseconds); for CartPole-sized envs use `SyncVectorEnv`.
  *
  * Envs are built in the workers from recipes (`{id, kwargs}`), since functions cannot cross
  * threads; `imports` lets a worker load modules that register custom ids.

@@ -1,6 +1,7 @@
 /**
  * Vector envs: several copies of an env stepped together, with batched observations, rewards and
- * infos, and Gymnasium 1.x's next-step autoreset. First CartPole-v1 (episodes end at different
+ * infos, and Gymnasium 1.x's next-step autoreset (the default; `autoresetMode: 'same-step'` and
+ * `'disabled'` are the other two). First CartPole-v1 (episodes end at different
  * times, so autoreset is visible), then BDT-v0 (Dict observations and the mixed action space).
  *
  * Run: npx tsx examples/vector-env.ts [--envs 4] [--steps 300] [--seed 0]

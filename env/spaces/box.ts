@@ -86,9 +86,13 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
 
   /**
    * Per element, as Gymnasium: uniform on [low, high] when bounded, `low + Exp(1)` /
-   * `high - Exp(1)` when bounded on one side, standard normal when unbounded.
+   * `high - Exp(1)` when bounded on one side, standard normal when unbounded. Takes no mask or
+   * probability (Gymnasium refuses them too).
    */
-  sample(): T {
+  sample(mask?: undefined, probability?: undefined): T {
+    if (mask !== undefined || probability !== undefined) {
+      throw new SpaceError(`Box.sample: a Box takes no ${mask !== undefined ? 'mask' : 'probability'} (got ${formatValue(mask ?? probability)})`);
+    }
     const out = new this.ArrayType(this.size) as T;
     for (let i = 0; i < this.size; i++) {
       const lo = this.low[i] as number;

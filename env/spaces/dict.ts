@@ -10,6 +10,7 @@
 import { SpaceError } from '../core/errors.ts';
 import { Space, type SpaceJSON, type SpaceElement } from './space.ts';
 import { subSeed } from '../core/rng.ts';
+import { assertMaskOrProbability } from './probability.ts';
 
 /** The element type of a Dict over sub-spaces `S`. */
 export type DictElement<S extends Record<string, Space<unknown>>> = { [K in keyof S]: SpaceElement<S[K]> };
@@ -34,10 +35,14 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
     return this.keys.flatMap((key) => this.spaces[key]!.seed(seed === undefined ? undefined : subSeed(seed, key)));
   }
 
-  /** A sample of every sub-space; `mask` holds optional per-key masks. */
-  sample(mask?: { [K in keyof S]?: unknown }): DictElement<S> {
+  /**
+   * A sample of every sub-space; `mask` holds optional per-key masks, or `probability` optional
+   * per-key probabilities (one of the two, as Gymnasium).
+   */
+  sample(mask?: { [K in keyof S]?: unknown }, probability?: { [K in keyof S]?: unknown }): DictElement<S> {
+    assertMaskOrProbability('Dict', mask, probability);
     const out = {} as Record<string, unknown>;
-    for (const key of this.keys) out[key] = this.spaces[key]!.sample(mask?.[key]);
+    for (const key of this.keys) out[key] = this.spaces[key]!.sample(mask?.[key], probability?.[key]);
     return out as DictElement<S>;
   }
 

@@ -29,8 +29,11 @@ export abstract class Space<T> {
     return [seed];
   }
 
-  /** A uniformly random element (for bounded spaces), drawn from this space's own stream. */
-  abstract sample(mask?: unknown): T;
+  /**
+   * A uniformly random element (for bounded spaces), drawn from this space's own stream; the
+   * discrete spaces (and composites of them) also take a `mask` or a `probability`.
+   */
+  abstract sample(mask?: unknown, probability?: unknown): T;
   /** Whether `x` is an element of this space (type, shape, dtype and bounds). */
   abstract contains(x: unknown): x is T;
   /** Why `x` is not an element, naming the offending key and index; `undefined` if it is. */

@@ -2,6 +2,7 @@
 import { SpaceError } from '../core/errors.ts';
 import { Space, type SpaceJSON, type SpaceElement } from './space.ts';
 import { subSeed } from '../core/rng.ts';
+import { assertMaskOrProbability } from './probability.ts';
 
 /** The element type of a Tuple over sub-spaces `S`. */
 export type TupleElement<S extends readonly Space<unknown>[]> = { -readonly [K in keyof S]: SpaceElement<S[K]> };
@@ -23,9 +24,13 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
     return this.spaces.flatMap((s, i) => s.seed(seed === undefined ? undefined : subSeed(seed, String(i))));
   }
 
-  /** A sample of every sub-space; `mask` holds optional per-index masks. */
-  sample(mask?: readonly unknown[]): TupleElement<S> {
-    return this.spaces.map((s, i) => s.sample(mask?.[i])) as TupleElement<S>;
+  /**
+   * A sample of every sub-space; `mask` holds optional per-index masks, or `probability`
+   * optional per-index probabilities (one of the two, as Gymnasium).
+   */
+  sample(mask?: readonly unknown[], probability?: readonly unknown[]): TupleElement<S> {
+    assertMaskOrProbability('Tuple', mask, probability);
+    return this.spaces.map((s, i) => s.sample(mask?.[i], probability?.[i])) as TupleElement<S>;
   }
 
   contains(x: unknown): x is TupleElement<S> {

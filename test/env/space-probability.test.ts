@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Discrete, MultiBinary, MultiDiscrete, SpaceError } from '../../env/index.ts';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
 /** Frequency of each value in `draws` samples, for values start..start+n-1. */
 function frequencies(draw: () => number, start: number, n: number, draws: number): number[] {
@@ -115,6 +115,30 @@ describe('probability sampling (Gymnasium 1.x sample(mask, probability))', () =>
       assert.throws(() => mb.sample(undefined, [0.5, 0.5]), /MultiBinary\.sample: probability has length 2, expected 3/);
       assert.throws(() => mb.sample(undefined, [0.5, 2, 0.5]), /MultiBinary\.sample: probability\[1\] = 2 must be a number in \[0, 1\]/);
       assert.throws(() => mb.sample(undefined, Int8Array.of(1, 0, 1) as never), /got Int8Array/);
+    });
+  });
+
+  describe('Dict and Tuple', () => {
+    it('pass per-key / per-index probabilities on to their sub-spaces', () => {
+      const dict = new Dict({ cut: new Discrete(3), bits: new MultiBinary(2) });
+      dict.seed(4);
+      for (let k = 0; k < 50; k++) {
+        const x = dict.sample(undefined, { cut: [0, 0, 1], bits: [1, 0] });
+        assert.equal(x.cut, 2);
+        assert.deepEqual(Array.from(x.bits), [1, 0]);
+      }
+      const tuple = new Tuple([new Discrete(2), new Discrete(4, 1)]);
+      tuple.seed(4);
+      for (let k = 0; k < 50; k++) assert.deepEqual(tuple.sample(undefined, [[1, 0], [0, 0, 0, 1]]), [0, 4]);
+    });
+
+    it('refuse a mask and a probability together, and a Box refuses either', () => {
+      const dict = new Dict({ cut: new Discrete(3) });
+      assert.throws(() => dict.sample({ cut: Int8Array.of(1, 1, 0) }, { cut: [1, 0, 0] }), /Dict\.sample: give either a mask or a probability, not both/);
+      const tuple = new Tuple([new Discrete(2)]);
+      assert.throws(() => tuple.sample([Int8Array.of(1, 1)], [[1, 0]]), /Tuple\.sample: give either a mask or a probability, not both/);
+      const withBox = new Dict({ share: new Box(0, 1, { shape: [2] }) });
+      assert.throws(() => withBox.sample(undefined, { share: [0.5, 0.5] }), (e: unknown) => e instanceof SpaceError && /Box\.sample: a Box takes no probability/.test(e.message));
     });
   });
 });

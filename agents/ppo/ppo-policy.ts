@@ -15,6 +15,16 @@ import { ObservationEncoder } from '../nn/observation-encoder.ts';
 const POLICY_HEAD_GAIN = 0.01;
 const VALUE_HEAD_GAIN = 1;
 
+/** Policies created so far in this process: TF.js variable names must be unique per process. */
+let logStdCount = 0;
+
+/** A fresh name for a log-std variable (`actor_logstd`, then `actor_logstd_1`, ...), so several policies can be alive at once. */
+function logStdName(): string {
+  const name = logStdCount === 0 ? 'actor_logstd' : `actor_logstd_${logStdCount}`;
+  logStdCount += 1;
+  return name;
+}
+
 export interface PpoPolicyOptions {
   readonly hidden: readonly number[];
   readonly activation: HiddenActivation;
@@ -76,7 +86,7 @@ export class PpoPolicy {
     const common = { inputDim, hidden: options.hidden, activation: options.activation };
     const actor = new DenseStack(buildMlp({ name: 'actor', outputDim: dist.headDim, outputGain: POLICY_HEAD_GAIN, ...common }, rng));
     const critic = new DenseStack(buildMlp({ name: 'critic', outputDim: 1, outputGain: VALUE_HEAD_GAIN, ...common }, rng));
-    const logStd = layout.continuousDims > 0 ? tf.variable(tf.fill([layout.continuousDims], options.initLogStd), true, 'actor_logstd') : undefined;
+    const logStd = layout.continuousDims > 0 ? tf.variable(tf.fill([layout.continuousDims], options.initLogStd), true, logStdName()) : undefined;
     return new PpoPolicy(observationSpace, actionSpace, options, actor, critic, logStd);
   }
 
@@ -89,7 +99,7 @@ export class PpoPolicy {
     critic: tf.LayersModel,
     logStd: Float32Array | undefined,
   ): PpoPolicy {
-    const variable = logStd !== undefined && logStd.length > 0 ? tf.variable(tf.tensor1d(logStd), true, 'actor_logstd') : undefined;
+    const variable = logStd !== undefined && logStd.length > 0 ? tf.variable(tf.tensor1d(logStd), true, logStdName()) : undefined;
     return new PpoPolicy(observationSpace, actionSpace, options, new DenseStack(actor), new DenseStack(critic), variable);
   }
 

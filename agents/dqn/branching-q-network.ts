@@ -11,8 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
-import { dense } from '../nn/dense-op.ts';
 import { JsMlp } from '../nn/js-mlp.ts';
+import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { buildMlp, DenseStack, type MlpInit } from '../nn/mlp.ts';
 
 /** Output gain of the heads (SB3/CleanRL value heads). */
@@ -24,14 +24,12 @@ export class BranchingQNetwork {
   readonly offsets: Int32Array;
   /** First advantage column: 1 with a value head, else 0. */
   readonly headStart: number;
-  /** `[outputDim, D]`: column d sums branch d's advantage columns (picks the selected one). */
-  private readonly branchSum: tf.Tensor2D;
-  /** `[outputDim, D]`: column d is mean(A_d) - V, subtracted in the dueling combination. */
-  private readonly duelingOffset: tf.Tensor2D | undefined;
-  private readonly zeroBias: tf.Tensor1D;
   /** Plain-JS copy for acting on a few rows (see nn/js-mlp.ts). */
   private readonly js: JsMlp;
-  private stale = false;
+  private actingStale = false;
+  /** Training passes (see nn/mlp-backprop.ts), built at the first use. */
+  private backprop: MlpBackprop | undefined;
+  private backpropStale = false;
 
   constructor(
     readonly net: DenseStack,
@@ -47,33 +45,20 @@ export class BranchingQNetwork {
     if (net.outputDim !== expected) {
       throw new Error(`Q network has ${net.outputDim} outputs; ${dueling ? 'a value head plus ' : ''}branches of sizes [${Array.from(this.nvec).join(', ')}] need ${expected}`);
     }
-    const D = this.nvec.length;
-    const sum = new Float32Array(expected * D);
-    const offset = new Float32Array(expected * D);
-    for (let d = 0; d < D; d++) {
-      if (dueling) offset[d] = -1; // row 0 is V
-      for (let k = 0; k < this.nvec[d]!; k++) {
-        const column = this.headStart + this.offsets[d]! + k;
-        sum[column * D + d] = 1;
-        offset[column * D + d] = 1 / this.nvec[d]!;
-      }
-    }
-    this.branchSum = tf.keep(tf.tensor2d(sum, [expected, D]));
-    this.duelingOffset = dueling ? tf.keep(tf.tensor2d(offset, [expected, D])) : undefined;
-    this.zeroBias = tf.keep(tf.zeros([D]));
     this.js = new JsMlp(net);
   }
 
-  /** Call after the variables changed: acting re-reads them lazily. */
+  /** Call after the variables changed: acting and training passes re-read them lazily. */
   markUpdated(): void {
-    this.stale = true;
+    this.actingStale = true;
+    this.backpropStale = true;
   }
 
   /** Raw outputs `[batch, outputDim]` computed in plain JS, for acting on a few rows. */
   actingOutputs(obs: Float32Array, batch: number, out: Float32Array): Float32Array {
-    if (this.stale) {
+    if (this.actingStale) {
       this.js.refresh();
-      this.stale = false;
+      this.actingStale = false;
     }
     this.js.forward(obs, batch, out);
     return out;
@@ -95,12 +80,76 @@ export class BranchingQNetwork {
     return this.net.outputDim;
   }
 
-  /** Raw outputs `[batch, outputDim]` for `batch` rows of `obs`, downloaded once. */
-  rawOutputs(obs: Float32Array, batch: number): Float32Array {
-    const out = tf.tidy(() => this.net.apply(tf.tensor2d(obs.subarray(0, batch * this.net.inputDim), [batch, this.net.inputDim])));
-    const data = out.dataSync() as Float32Array;
-    out.dispose();
-    return data;
+  /** The training passes for up to `rows` rows, with the current weights. */
+  private passes(rows: number): MlpBackprop {
+    if (this.backprop === undefined || this.backprop.maxRows < rows) {
+      this.backprop?.dispose();
+      this.backprop = new MlpBackprop(this.net, rows);
+    } else if (this.backpropStale) {
+      this.backprop.refresh();
+    }
+    this.backpropStale = false;
+    return this.backprop;
+  }
+
+  /**
+   * Raw outputs `[batch, outputDim]` for `batch` rows of `obs` into `out`, with the TF.js ops on
+   * the variables. XNNPACK packs each weight tensor once and caches it until the variable is
+   * reassigned, so this is the fast path for a network that does not change between calls (the
+   * target network during a training phase), for any number of rows.
+   */
+  rawOutputs(obs: Float32Array, batch: number, out: Float32Array = new Float32Array(batch * this.outputDim)): Float32Array {
+    const result = tf.tidy(() => this.net.apply(tf.tensor2d(obs.subarray(0, batch * this.net.inputDim), [batch, this.net.inputDim])));
+    out.set(result.dataSync() as Float32Array);
+    result.dispose();
+    return out;
+  }
+
+  /**
+   * The TD loss of a minibatch and its gradient with respect to every parameter (flat, in
+   * `net.variables` order) into `grad`: a training forward pass on `obs`, {@link huberTdGradient}
+   * on its outputs, and the backward pass. `raw` and `dRaw` are `[batch, outputDim]` scratch.
+   */
+  tdLossAndGradient(obs: Float32Array, actions: Int32Array, targets: Float32Array, batch: number, raw: Float32Array, dRaw: Float32Array, grad: Float32Array): TdLoss {
+    const passes = this.passes(batch);
+    passes.forward(obs, batch, raw);
+    const loss = this.huberTdGradient(raw, actions, targets, batch, dRaw);
+    passes.backward(dRaw, grad);
+    return loss;
+  }
+
+  /**
+   * Huber loss (threshold 1, SB3's smooth_l1_loss) of the chosen Q values against the TD
+   * targets, averaged over the batch and the branches, L = mean_{b,d} huber(Q_d(s_b, a_bd) - y_b),
+   * and dL/d(raw outputs) into `dRaw` (`[batch, outputDim]`). Q_d is the head's output, or with
+   * dueling V + A_d,a - mean_k A_d,k, whose derivatives are 1 for V and [k = a] - 1/n for A_d,k.
+   */
+  huberTdGradient(raw: Float32Array, actions: Int32Array, targets: Float32Array, batch: number, dRaw: Float32Array): TdLoss {
+    const D = this.dims;
+    const width = this.outputDim;
+    const count = batch * D;
+    dRaw.fill(0, 0, batch * width);
+    let loss = 0;
+    let qSum = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let d = 0; d < D; d++) {
+        const a = actions[b * D + d]!;
+        const q = this.q(raw, b, d, a);
+        const delta = q - targets[b]!;
+        const magnitude = Math.abs(delta);
+        loss += magnitude <= 1 ? 0.5 * delta * delta : magnitude - 0.5;
+        qSum += q;
+        const g = Math.max(-1, Math.min(1, delta)) / count;
+        const base = b * width + this.headStart + this.offsets[d]!;
+        dRaw[base + a]! += g;
+        if (this.dueling) {
+          dRaw[b * width]! += g;
+          const n = this.nvec[d]!;
+          for (let k = 0; k < n; k++) dRaw[base + k]! -= g / n;
+        }
+      }
+    }
+    return { loss: loss / count, meanQ: qSum / count };
   }
 
   /** Q_d(s, k) of row `row` from raw outputs. */
@@ -127,27 +176,14 @@ export class BranchingQNetwork {
     }
   }
 
-  /**
-   * Q_d(s, a_d) `[batch, D]` for raw outputs `raw` (a tensor) and actions `[batch, D]`, as
-   * `(raw * onehot(a)) @ branchSum - raw @ (mean(A_d) - V)`: masks and matMuls only (the wasm
-   * backend has no gradient for gather). Inside tf.tidy.
-   */
-  chosenQ(raw: tf.Tensor2D, actions: Int32Array, batch: number): tf.Tensor2D {
-    const D = this.dims;
-    const width = this.outputDim;
-    const mask = new Float32Array(batch * width);
-    for (let b = 0; b < batch; b++) {
-      for (let d = 0; d < D; d++) mask[b * width + this.headStart + this.offsets[d]! + actions[b * D + d]!] = 1;
-    }
-    const selected = dense(tf.mul(raw, tf.tensor2d(mask, [batch, width])), this.branchSum, this.zeroBias, 'linear');
-    if (this.duelingOffset === undefined) return selected;
-    return tf.sub(selected, dense(raw, this.duelingOffset, this.zeroBias, 'linear'));
-  }
-
   dispose(): void {
     this.net.dispose();
-    this.branchSum.dispose();
-    this.duelingOffset?.dispose();
-    this.zeroBias.dispose();
+    this.backprop?.dispose();
   }
+}
+
+/** A minibatch's TD loss and mean chosen Q value. */
+export interface TdLoss {
+  readonly loss: number;
+  readonly meanQ: number;
 }

@@ -11,7 +11,6 @@
  *   y = r + gamma (1 - terminated) (1/D) sum_d Q_d^target(s', argmax_a Q_d(s', a)),
  * and the loss is the mean over branches of Huber(Q_d(s, a_d) - y).
  */
-import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
 import type { Env } from '../../env/core/env.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
@@ -70,18 +69,27 @@ export class DqnTrainer {
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
   readonly recentReturns: number[] = [];
+  /** Transitions sampled at once: a whole training phase's without double Q, else one minibatch. */
   private readonly batch: ReplayBatch;
   private readonly obs: Float32Array;
   private readonly actions: Int32Array;
   private readonly envActions: unknown[];
+  /** TD targets of `batch`. */
   private readonly targets: Float32Array;
-  /** `[batchSize, D]` greedy next actions for the TD targets. */
+  /** Greedy next actions for the TD targets (`[rows of batch, D]`). */
   private readonly greedyNext: Int32Array;
   private readonly explore: Uint8Array;
   private readonly actingRaw: Float32Array;
   private readonly normObs: Float32Array;
   private readonly normBatch: Float32Array;
   private readonly normNextBatch: Float32Array;
+  /** Raw outputs: target network and online network on `batch`'s next observations, online network on a minibatch, loss gradient. */
+  private readonly targetRaw: Float32Array;
+  private readonly onlineNextRaw: Float32Array;
+  private readonly onlineRaw: Float32Array;
+  private readonly dRaw: Float32Array;
+  /** Flat gradient of the Q network's parameters. */
+  private readonly gradient: Float32Array;
   private lastLogTime = 0;
   private lastLogStep = 0;
 
@@ -101,13 +109,14 @@ export class DqnTrainer {
       this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
       this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
       this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
+      this.targetNetwork.markUpdated();
     }
     probe.close();
     this.envs = new EnvBatch(
       Array.from({ length: hp.numEnvs }, (_, e) => () => options.makeEnv(e)),
       this.encoder,
     );
-    this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
+    this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm, simd: true });
     if (options.restore) this.optimizer.setState(options.restore.optimizerState);
     this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, gradientSteps: 0, resumes: 0 };
     this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'dqn/explore'));
@@ -115,19 +124,37 @@ export class DqnTrainer {
     const D = this.layout.discreteDims;
     const dim = this.encoder.dim;
     this.replay = new ReplayBuffer(hp.bufferSize, dim, D);
-    this.batch = ReplayBuffer.allocateBatch(hp.batchSize, dim, D);
+    const sampledRows = this.sampledRows;
+    this.batch = ReplayBuffer.allocateBatch(sampledRows, dim, D);
     this.obs = new Float32Array(hp.numEnvs * dim);
     this.actions = new Int32Array(hp.numEnvs * D);
     this.envActions = new Array<unknown>(hp.numEnvs);
-    this.targets = new Float32Array(hp.batchSize);
-    this.greedyNext = new Int32Array(hp.batchSize * D);
+    this.targets = new Float32Array(sampledRows);
+    this.greedyNext = new Int32Array(sampledRows * D);
     this.explore = new Uint8Array(hp.numEnvs);
     this.actingRaw = new Float32Array(hp.numEnvs * this.qNetwork.outputDim);
     this.normObs = new Float32Array(hp.numEnvs * dim);
-    this.normBatch = new Float32Array(hp.batchSize * dim);
-    this.normNextBatch = new Float32Array(hp.batchSize * dim);
+    this.normBatch = new Float32Array(sampledRows * dim);
+    this.normNextBatch = new Float32Array(sampledRows * dim);
+    const width = this.qNetwork.outputDim;
+    this.targetRaw = new Float32Array(sampledRows * width);
+    this.onlineNextRaw = new Float32Array(hp.doubleQ ? sampledRows * width : 0);
+    this.onlineRaw = new Float32Array(hp.batchSize * width);
+    this.dRaw = new Float32Array(hp.batchSize * width);
+    this.gradient = new Float32Array(this.optimizer.size);
     this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
     this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
+  }
+
+  /**
+   * Transitions sampled (and TD targets computed) at once. Without double Q the targets depend
+   * only on the target network, which is synced between env steps and so fixed during a training
+   * phase, and sampling is the phase's only draw from the RNG: all of a phase's minibatches are
+   * sampled up front and their targets computed in one target-network pass (the same samples and
+   * targets as step by step, in fewer, larger ops). Double Q needs the online network of each step.
+   */
+  private get sampledRows(): number {
+    return (this.hp.doubleQ ? 1 : this.hp.gradientSteps) * this.hp.batchSize;
   }
 
   /** Exploration rate at the current step. */
@@ -180,49 +207,50 @@ export class DqnTrainer {
     const vectorSteps = this.counters.globalStep / E;
     if (this.counters.globalStep > hp.learningStarts && this.replay.size >= hp.batchSize && vectorSteps % hp.trainFrequency === 0) {
       if (hp.annealLr) this.optimizer.learningRate = hp.learningRate * Math.max(0, 1 - this.counters.globalStep / hp.totalTimesteps);
-      for (let g = 0; g < hp.gradientSteps; g++) this.trainStep();
+      const perSample = this.sampledRows / hp.batchSize;
+      for (let g = 0; g < hp.gradientSteps; g++) {
+        if (g % perSample === 0) this.sampleWithTargets();
+        this.gradientStep((g % perSample) * hp.batchSize);
+      }
     }
-    if (vectorSteps % Math.max(1, Math.floor(hp.targetNetworkFrequency / E)) === 0) this.targetNetwork.net.updateFrom(this.qNetwork.net, hp.tau);
+    if (vectorSteps % Math.max(1, Math.floor(hp.targetNetworkFrequency / E)) === 0) {
+      this.targetNetwork.net.updateFrom(this.qNetwork.net, hp.tau);
+      this.targetNetwork.markUpdated();
+    }
   }
 
-  /** One gradient step on a sampled minibatch. */
-  private trainStep(): void {
+  /** Sample `sampledRows` transitions into `batch` and compute their TD targets. */
+  private sampleWithTargets(): void {
     const hp = this.hp;
-    const B = hp.batchSize;
+    const rows = this.sampledRows;
+    const batch = this.replay.sample(rows, this.rng, this.batch);
+    this.encoder.normalize(batch.obs, rows, this.normBatch);
+    const nextObs = this.encoder.normalize(batch.nextObs, rows, this.normNextBatch);
+    // Double DQN: the online network picks, the target network values.
+    const targetRaw = this.targetNetwork.rawOutputs(nextObs, rows, this.targetRaw);
+    const onlineRaw = hp.doubleQ ? this.qNetwork.rawOutputs(nextObs, rows, this.onlineNextRaw) : undefined;
+    tdTargets(this.targetNetwork, targetRaw, onlineRaw === undefined ? undefined : { network: this.qNetwork, raw: onlineRaw }, batch, rows, hp.gamma, this.greedyNext, this.targets);
+  }
+
+  /** One gradient step on the minibatch of `batch`'s rows `first ..< first + batchSize`. */
+  private gradientStep(first: number): void {
+    const B = this.hp.batchSize;
     const dim = this.encoder.dim;
-    const batch = this.replay.sample(B, this.rng, this.batch);
-    const obs = this.encoder.normalize(batch.obs, B, this.normBatch);
-    const nextObs = this.encoder.normalize(batch.nextObs, B, this.normNextBatch);
-
-    // Targets in JS. Double DQN: the online network picks, the target network values.
-    const targetRaw = this.targetNetwork.rawOutputs(nextObs, B);
-    const onlineRaw = hp.doubleQ ? this.qNetwork.rawOutputs(nextObs, B) : undefined;
-    tdTargets(this.targetNetwork, targetRaw, onlineRaw === undefined ? undefined : { network: this.qNetwork, raw: onlineRaw }, batch, B, hp.gamma, this.greedyNext, this.targets);
-
-    let kept: tf.Tensor1D | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const raw = this.qNetwork.net.apply(tf.tensor2d(obs, [B, dim]));
-      const q = this.qNetwork.chosenQ(raw, batch.actions, B);
-      const delta = tf.abs(tf.sub(q, tf.tensor2d(this.targets, [B, 1])));
-      const quadratic = tf.minimum(delta, 1);
-      const loss = tf.mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.sub(delta, quadratic))) as tf.Scalar;
-      kept = tf.keep(tf.stack([loss, tf.mean(q)]) as tf.Tensor1D);
-      return loss;
-    }, this.qNetwork.net.variables);
-    this.optimizer.applyGradients(grads);
+    const D = this.layout.discreteDims;
+    const obs = this.normBatch.subarray(first * dim, (first + B) * dim);
+    const actions = this.batch.actions.subarray(first * D, (first + B) * D);
+    const targets = this.targets.subarray(first, first + B);
+    const { loss, meanQ } = this.qNetwork.tdLossAndGradient(obs, actions, targets, B, this.onlineRaw, this.dRaw, this.gradient);
+    this.optimizer.applyFlatGradient(this.gradient);
     this.qNetwork.markUpdated();
-    value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
     this.counters.gradientSteps += 1;
     if (this.counters.gradientSteps % LOG_EVERY_GRADIENT_STEPS === 0) {
-      const [tdLoss, qValues] = kept!.dataSync();
       const now = performance.now();
       const sps = ((this.counters.globalStep - this.lastLogStep) * 1000) / Math.max(now - this.lastLogTime, 1e-3);
       this.lastLogTime = now;
       this.lastLogStep = this.counters.globalStep;
-      this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'losses/td_loss': tdLoss!, 'losses/q_values': qValues!, 'charts/SPS': sps } });
+      this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'losses/td_loss': loss, 'losses/q_values': meanQ, 'charts/SPS': sps } });
     }
-    kept!.dispose();
   }
 
   /** Train until `totalSteps` env steps, yielding to the event loop every `yieldEvery` steps. */

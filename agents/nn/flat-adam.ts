@@ -10,6 +10,10 @@
  * and must not be changed behind its back.
  */
 import * as tf from '@tensorflow/tfjs';
+import { AdamSimd } from './adam-simd.ts';
+
+/** Moments below this magnitude are flushed to 0 (see applyFlatGradient). */
+const TINY = 1e-30;
 
 export interface FlatAdamOptions {
   readonly learningRate: number;
@@ -18,6 +22,11 @@ export interface FlatAdamOptions {
   readonly epsilon?: number;
   /** Clip the global L2 norm of the gradient to this (Infinity: no clipping). */
   readonly maxGradNorm?: number;
+  /**
+   * Run the update loop in WebAssembly SIMD (float32 maths, as torch) where available; default
+   * false: the JS loop (float64 maths rounded to float32), cheap enough for small networks.
+   */
+  readonly simd?: boolean;
 }
 
 /** Serialisable optimiser state (moments and step count). */
@@ -35,8 +44,10 @@ export class FlatAdam {
   readonly maxGradNorm: number;
   /** Parameters, moments: flat, in variable order. */
   private readonly params: Float32Array;
-  private m: Float32Array;
-  private v: Float32Array;
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  /** The update loop in WebAssembly SIMD, owning params, m and v (undefined: JS loop). */
+  private readonly simd: AdamSimd | undefined;
   private step = 0;
   private readonly offsets: number[];
   /** Global gradient norm before clipping at the last step. */
@@ -54,9 +65,10 @@ export class FlatAdam {
     this.offsets = [0];
     for (const v of variables) this.offsets.push(this.offsets[this.offsets.length - 1]! + v.size);
     const total = this.offsets[this.offsets.length - 1]!;
-    this.params = new Float32Array(total);
-    this.m = new Float32Array(total);
-    this.v = new Float32Array(total);
+    this.simd = options.simd === true ? AdamSimd.create(total) : undefined;
+    this.params = this.simd?.buffers.params.subarray(0, total) ?? new Float32Array(total);
+    this.m = this.simd?.buffers.m.subarray(0, total) ?? new Float32Array(total);
+    this.v = this.simd?.buffers.v.subarray(0, total) ?? new Float32Array(total);
     this.syncFromVariables();
   }
 
@@ -86,10 +98,30 @@ export class FlatAdam {
     );
     const g = flat.dataSync() as Float32Array;
     flat.dispose();
+    return this.applyFlatGradient(g);
+  }
 
-    let sq = 0;
-    for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
-    const norm = Math.sqrt(sq);
+  /**
+   * One Adam step from a flat gradient in variable order (`size` elements, e.g. from
+   * MlpBackprop). Returns the pre-clipping global gradient norm.
+   */
+  applyFlatGradient(g: Float32Array): number {
+    if (g.length !== this.size) throw new Error(`FlatAdam: gradient has ${g.length} elements, the parameters ${this.size}`);
+    // Four partial sums: one running sum is a chain of dependent additions.
+    let sq0 = 0;
+    let sq1 = 0;
+    let sq2 = 0;
+    let sq3 = 0;
+    const n = g.length;
+    const n4 = n - (n % 4);
+    for (let i = 0; i < n4; i += 4) {
+      sq0 += g[i]! * g[i]!;
+      sq1 += g[i + 1]! * g[i + 1]!;
+      sq2 += g[i + 2]! * g[i + 2]!;
+      sq3 += g[i + 3]! * g[i + 3]!;
+    }
+    for (let i = n4; i < n; i++) sq0 += g[i]! * g[i]!;
+    const norm = Math.sqrt(sq0 + sq1 + sq2 + sq3);
     if (!Number.isFinite(norm)) throw new Error(`FlatAdam: gradient norm is ${norm}; the loss produced non-finite gradients`);
     this.lastGradNorm = norm;
     const scale = Math.min(1, this.maxGradNorm / (norm + 1e-6));
@@ -98,21 +130,36 @@ export class FlatAdam {
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
     const stepSize = this.learningRate / (1 - b1 ** this.step);
     const vCorrection = 1 / Math.sqrt(1 - b2 ** this.step);
-    const { params, m, v } = this;
-    for (let i = 0; i < params.length; i++) {
-      const gi = g[i]! * scale;
-      const mi = b1 * m[i]! + (1 - b1) * gi;
-      const vi = b2 * v[i]! + (1 - b2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      params[i] = params[i]! - (stepSize * mi) / (Math.sqrt(vi) * vCorrection + eps);
+    if (this.simd !== undefined) {
+      this.simd.buffers.gradient.set(g);
+      this.simd.update(scale, b1, b2, stepSize, vCorrection, eps, TINY);
+    } else {
+      this.updateInJs(g, scale, stepSize, vCorrection);
     }
     this.variables.forEach((variable, i) => {
-      const values = tf.tensor(params.subarray(this.offsets[i]!, this.offsets[i + 1]!), variable.shape);
+      const values = tf.tensor(this.params.subarray(this.offsets[i]!, this.offsets[i + 1]!), variable.shape);
       variable.assign(values);
       values.dispose();
     });
     return norm;
+  }
+
+  /** The update loop in JS (where WebAssembly SIMD is unavailable); AdamSimd does the same. */
+  private updateInJs(g: Float32Array, scale: number, stepSize: number, vCorrection: number): void {
+    const { beta1: b1, beta2: b2, epsilon: eps, params, m, v } = this;
+    for (let i = 0; i < params.length; i++) {
+      const gi = g[i]! * scale;
+      let mi = b1 * m[i]! + (1 - b1) * gi;
+      let vi = b2 * v[i]! + (1 - b2) * gi * gi;
+      // Moments of parameters whose gradient stays 0 (dead ReLU units) decay geometrically into
+      // float32's subnormal range, where every load and store takes a slow microcode path on
+      // x86. Flushing them to 0 changes the update by < lr * 1e-30 / eps.
+      if (mi < TINY && mi > -TINY) mi = 0;
+      if (vi < TINY) vi = 0;
+      m[i] = mi;
+      v[i] = vi;
+      params[i] = params[i]! - (stepSize * mi) / (Math.sqrt(vi) * vCorrection + eps);
+    }
   }
 
   /** A copy of the moments and step count. */
@@ -126,7 +173,7 @@ export class FlatAdam {
       throw new Error(`optimiser state has ${state.m.length} moments, the networks have ${this.size} parameters`);
     }
     this.step = state.step;
-    this.m = Float32Array.from(state.m);
-    this.v = Float32Array.from(state.v);
+    this.m.set(state.m);
+    this.v.set(state.v);
   }
 }

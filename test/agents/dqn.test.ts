@@ -6,6 +6,8 @@ import { BranchingQNetwork } from '../../agents/dqn/branching-q-network.ts';
 import { ReplayBuffer } from '../../agents/dqn/replay-buffer.ts';
 import { linearSchedule } from '../../agents/dqn/hyperparameters.ts';
 
+const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) < tol, `${what} ${a} vs ${b}`);
+
 describe('agents/dqn', () => {
   before(async () => {
     await initBackend('wasm');
@@ -81,16 +83,34 @@ describe('agents/dqn', () => {
     });
 
     for (const dueling of [true, false]) {
-      it(`chosenQ gives Q_d(s, a_d) for every branch as a [batch, D] tensor (dueling ${dueling})`, () => {
-        const q = BranchingQNetwork.create(`branch_chosen_${dueling}`, 3, [2, 5], [8], dueling, makeRng(2));
-        const obs = new Float32Array(4 * 3).map((_, i) => Math.cos(i));
+      it(`huberTdGradient gives the mean Huber TD loss and its gradient, as TF.js autodiff does (dueling ${dueling})`, () => {
+        const q = BranchingQNetwork.create(`branch_huber_${dueling}`, 3, [2, 5], [8], dueling, makeRng(2));
+        const width = q.outputDim;
+        const raw = new Float32Array(4 * width).map((_, i) => 2 * Math.sin(i * 0.9));
         const actions = Int32Array.of(0, 4, 1, 2, 1, 0, 0, 3);
-        const raw = q.rawOutputs(obs, 4);
-        const chosen = tf.tidy(() => q.chosenQ(q.net.apply(tf.tensor2d(obs, [4, 3])), actions, 4));
-        assert.deepEqual(chosen.shape, [4, 2]);
-        const values = chosen.dataSync();
-        for (let b = 0; b < 4; b++) for (let d = 0; d < 2; d++) assert.ok(Math.abs(values[b * 2 + d]! - q.q(raw, b, d, actions[b * 2 + d]!)) < 1e-5);
-        chosen.dispose();
+        // Targets far from and close to the chosen Q values: both Huber branches are exercised.
+        const targets = Float32Array.of(3, -0.2, 0.1, -4);
+        const dRaw = new Float32Array(4 * width);
+        const { loss, meanQ } = q.huberTdGradient(raw, actions, targets, 4, dRaw);
+        // Reference: Q_d(s, a_d) picked with a one-hot mask, dueling combination, tf.losses.huberLoss.
+        const mask = new Float32Array(4 * 2 * width);
+        for (let b = 0; b < 4; b++) for (let d = 0; d < 2; d++) mask[(b * 2 + d) * width + (dueling ? 1 : 0) + [0, 2][d]! + actions[b * 2 + d]!] = 1;
+        const chosen = (r: tf.Tensor2D) => {
+          const rows = tf.reshape(tf.tile(r, [1, 2]), [8, width]);
+          let qs = tf.sum(tf.mul(rows, tf.tensor2d(mask, [8, width])), 1);
+          if (dueling) {
+            const branchMean = tf.tensor2d(Array.from({ length: 8 }, (_, i) => Array.from({ length: width }, (_, c) => (c === 0 ? 0 : (i % 2 === 0 ? c <= 2 : c > 2) ? 1 / (i % 2 === 0 ? 2 : 5) : 0))));
+            qs = tf.sub(tf.add(qs, tf.squeeze(tf.slice(rows, [0, 0], [8, 1]), [1])), tf.sum(tf.mul(rows, branchMean), 1));
+          }
+          return qs;
+        };
+        const y = tf.tensor1d(Array.from({ length: 8 }, (_, i) => targets[Math.floor(i / 2)]!));
+        const lossFn = (r: tf.Tensor) => tf.losses.huberLoss(y, chosen(r as tf.Tensor2D), undefined, 1, tf.Reduction.MEAN) as tf.Scalar;
+        const rawTensor = tf.tensor2d(raw, [4, width]);
+        near(loss, lossFn(rawTensor).dataSync()[0]!, 1e-5, 'loss');
+        near(meanQ, tf.mean(chosen(rawTensor)).dataSync()[0]!, 1e-5, 'mean Q');
+        for (let b = 0; b < 4; b++) for (let d = 0; d < 2; d++) near(chosen(rawTensor).dataSync()[b * 2 + d]!, q.q(raw, b, d, actions[b * 2 + d]!), 1e-5, 'Q');
+        tf.grad(lossFn)(rawTensor).dataSync().forEach((g, i) => near(dRaw[i]!, g, 1e-6, `dRaw[${i}]`));
         q.dispose();
       });
     }

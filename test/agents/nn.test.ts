@@ -7,6 +7,7 @@ import { FlatAdam } from '../../agents/nn/flat-adam.ts';
 import { HybridDistribution } from '../../agents/nn/hybrid-distribution.ts';
 import { JsMlp } from '../../agents/nn/js-mlp.ts';
 import { buildMlp, DenseStack } from '../../agents/nn/mlp.ts';
+import { MlpBackprop } from '../../agents/nn/mlp-backprop.ts';
 import { orthogonalKernel } from '../../agents/nn/orthogonal.ts';
 
 const near = (a: number, b: number, tol = 1e-4, what = '') => assert.ok(Math.abs(a - b) < tol, `${what} ${a} vs ${b}`);
@@ -85,6 +86,44 @@ describe('agents/nn', () => {
     }
   });
 
+  describe('MlpBackprop', () => {
+    // [7, 6]: every layer in JS; [70, 70]: the 70x70 layer's products on the backend.
+    for (const [activation, hidden] of [['tanh', [7, 6]], ['relu', [7, 6]], ['tanh', [70, 70]], ['relu', [70, 70]]] as const) {
+      it(`matches TF.js's forward pass and tf.variableGrads, and follows weight updates (${activation}, hidden [${hidden.join(', ')}])`, () => {
+        const stack = new DenseStack(buildMlp({ name: `backprop_${activation}_${hidden[0]}`, inputDim: 5, hidden, outputDim: 3, activation, outputGain: 1, init: 'torch' }, makeRng(6)));
+        const passes = new MlpBackprop(stack, 8);
+        const rows = 4;
+        const x = new Float32Array(rows * 5).map((_, i) => Math.sin(i * 1.3));
+        // Loss: sum of outputs weighted by w, so dLoss/dOutputs = w.
+        const w = new Float32Array(rows * 3).map((_, i) => Math.cos(i * 0.7));
+        const check = () => {
+          const out = passes.forward(x, rows, new Float32Array(rows * 3));
+          const expected = tf.tidy(() => stack.apply(tf.tensor2d(x, [rows, 5])).dataSync());
+          expected.forEach((v, i) => near(out[i]!, v, 1e-5, `out[${i}]`));
+          const grad = passes.backward(w, new Float32Array(passes.size));
+          const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(stack.apply(tf.tensor2d(x, [rows, 5])), tf.tensor2d(w, [rows, 3]))) as tf.Scalar, stack.variables);
+          let offset = 0;
+          for (const v of stack.variables) {
+            grads[v.name]!.dataSync().forEach((g, i) => near(grad[offset + i]!, g, 1e-4, `${v.name}[${i}]`));
+            offset += v.size;
+          }
+          assert.equal(offset, passes.size);
+          tf.dispose([value, ...Object.values(grads)]);
+        };
+        const before = tf.memory().numTensors;
+        check();
+        assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+        stack.layers[1]!.kernel.assign(tf.fill([hidden[0], hidden[1]], 0.02));
+        passes.refresh();
+        check();
+        assert.throws(() => passes.backward(w, new Float32Array(passes.size)), /no forward pass/);
+        assert.throws(() => passes.forward(x, 9, new Float32Array(27)), /rows must be in \[1, 8\], got 9/);
+        passes.dispose();
+        stack.dispose();
+      });
+    }
+  });
+
   describe('HybridDistribution', () => {
     it('log-probabilities and entropies are sums over categorical and Gaussian parts (tf equals JS)', () => {
       const dist = new HybridDistribution([3, 2], 2); // head = 5 logits + 2 means
@@ -158,6 +197,23 @@ describe('agents/nn', () => {
       near(state.v[1]!, 0.001 * 0.64, 1e-7);
       assert.throws(() => opt.setState({ step: 1, m: new Float32Array(3), v: new Float32Array(3) }), /3 moments, the networks have 2 parameters/);
       v.dispose();
+    });
+
+    it('WebAssembly SIMD and JS update loops agree over many clipped steps with zero gradients', () => {
+      const shape = [7, 5];
+      const variables = [0, 1].map((k) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', 7), true, `flat_adam_loop_${k}`));
+      const [simd, js] = variables.map((v, k) => new FlatAdam([v], { learningRate: 0.01, maxGradNorm: 3, simd: k === 0 }));
+      const rng = makeRng(12);
+      for (let step = 0; step < 30; step++) {
+        // A third of the entries stay 0 (dead units), some steps are clipped.
+        const g = new Float32Array(35).map((_, i) => (i % 3 === 0 ? 0 : (rng() - 0.5) * (step % 4 === 0 ? 10 : 1)));
+        near(simd!.applyFlatGradient(g), js!.applyFlatGradient(g), 1e-5, 'norm');
+      }
+      const [a, b] = variables.map((v) => v.dataSync());
+      a!.forEach((x, i) => near(x, b![i]!, 1e-5, `param ${i}`));
+      simd!.getState().m.forEach((x, i) => near(x, js!.getState().m[i]!, 1e-6, `m ${i}`));
+      assert.throws(() => simd!.applyFlatGradient(new Float32Array(3)), /gradient has 3 elements, the parameters 35/);
+      tf.dispose(variables);
     });
 
     it('rejects non-finite gradients', () => {

@@ -30,6 +30,7 @@ export class BranchingQNetwork {
   /** Training passes (see nn/mlp-backprop.ts), built at the first use. */
   private backprop: MlpBackprop | undefined;
   private backpropStale = false;
+  private updatedParameters: Float32Array | undefined;
 
   constructor(
     readonly net: DenseStack,
@@ -48,10 +49,14 @@ export class BranchingQNetwork {
     this.js = new JsMlp(net);
   }
 
-  /** Call after the variables changed: acting and training passes re-read them lazily. */
-  markUpdated(): void {
+  /**
+   * Call after the variables changed: acting and training passes re-read them lazily, the latter
+   * from `parameters` when given (all of them, flat in variable order, equal to the variables).
+   */
+  markUpdated(parameters?: Float32Array): void {
     this.actingStale = true;
     this.backpropStale = true;
+    this.updatedParameters = parameters;
   }
 
   /** Raw outputs `[batch, outputDim]` computed in plain JS, for acting on a few rows. */
@@ -86,7 +91,7 @@ export class BranchingQNetwork {
       this.backprop?.dispose();
       this.backprop = new MlpBackprop(this.net, rows);
     } else if (this.backpropStale) {
-      this.backprop.refresh();
+      this.backprop.refresh(this.updatedParameters);
     }
     this.backpropStale = false;
     return this.backprop;

@@ -242,7 +242,7 @@ export class DqnTrainer {
     const targets = this.targets.subarray(first, first + B);
     const { loss, meanQ } = this.qNetwork.tdLossAndGradient(obs, actions, targets, B, this.onlineRaw, this.dRaw, this.gradient);
     this.optimizer.applyFlatGradient(this.gradient);
-    this.qNetwork.markUpdated();
+    this.qNetwork.markUpdated(this.optimizer.parameters);
     this.counters.gradientSteps += 1;
     if (this.counters.gradientSteps % LOG_EVERY_GRADIENT_STEPS === 0) {
       const now = performance.now();

@@ -8,7 +8,8 @@
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  (each flushed to 0 below `tiny`)
  *   p = p - stepSize m / (sqrt(v) vCorrection + eps)
  *
- * The parameters, moments and gradient live in the module's memory; {@link AdamSimd.create}
+ * `sumSquares` gives the squared gradient norm for clipping the same way. The parameters,
+ * moments and gradient live in the module's memory; {@link AdamSimd.create}
  * returns undefined where WebAssembly SIMD is unavailable, and FlatAdam then loops in JS.
  */
 
@@ -19,6 +20,8 @@ export interface AdamSimdBuffers {
   readonly m: Float32Array;
   readonly v: Float32Array;
 }
+
+type SumSquaresExport = (gradient: number, bytes: number) => number;
 
 type AdamExport = (
   gradient: number, params: number, m: number, v: number, bytes: number,
@@ -36,6 +39,7 @@ interface WasmApi {
 export class AdamSimd {
   private constructor(
     private readonly run: AdamExport,
+    private readonly sumSquaresOfGradient: SumSquaresExport,
     readonly buffers: AdamSimdBuffers,
     private readonly bytes: number,
   ) {}
@@ -51,7 +55,12 @@ export class AdamSimd {
     const instance = new wasm.Instance(new wasm.Module(binary));
     const memory = instance.exports['memory'] as { buffer: ArrayBuffer };
     const view = (k: number) => new Float32Array(memory.buffer, k * bytes, padded);
-    return new AdamSimd(instance.exports['adam'] as AdamExport, { gradient: view(0), params: view(1), m: view(2), v: view(3) }, bytes);
+    return new AdamSimd(instance.exports['adam'] as AdamExport, instance.exports['sumSquares'] as SumSquaresExport, { gradient: view(0), params: view(1), m: view(2), v: view(3) }, bytes);
+  }
+
+  /** Sum of squares of `buffers.gradient` (float32, four lanes summed at the end). */
+  gradientSumSquares(): number {
+    return this.sumSquaresOfGradient(0, this.bytes);
   }
 
   /** One update of every parameter from `buffers.gradient`. */
@@ -81,6 +90,8 @@ const simd = (op: number): number[] => [SIMD, ...leb(op)];
 const V128_LOAD = (): number[] => [...simd(0x00), 4, 0]; // memarg: align 2^4, offset 0
 const V128_STORE = (): number[] => [...simd(0x0b), 4, 0];
 const F32X4_SPLAT = simd(0x13);
+const F32X4_EXTRACT_LANE = (lane: number): number[] => [...simd(0x1f), lane];
+const F32_ADD = 0x92;
 const F32X4_GE = simd(0x46);
 const V128_AND = simd(0x4e);
 const F32X4_ABS = simd(0xe0);
@@ -107,7 +118,7 @@ const section = (id: number, body: number[]): number[] => [id, ...leb(body.lengt
 const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
 const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
-/** The module: memory of `pages` 64 KiB pages, and `adam(...)` (see {@link AdamExport}). */
+/** The module: memory of `pages` 64 KiB pages, `adam(...)` (see {@link AdamExport}) and `sumSquares`. */
 function adamModule(pages: number): Uint8Array {
   // Parameters 0-4: i32 offsets of gradient, params, m, v and the byte count; 5-13: f32 scalars.
   const [G, P, M, V, BYTES] = [0, 1, 2, 3, 4];
@@ -148,13 +159,30 @@ function adamModule(pages: number): Uint8Array {
   ];
   const locals = vec([[1, I32], [12, V128]]);
   const code = [...locals, ...body];
-  const functionType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], ...Array.from({ length: 9 }, () => [F32])]), ...vec([])];
+
+  // sumSquares(gradient offset, bytes) -> f32: acc += g * g over f32x4 lanes, then the lanes' sum.
+  const [SG, SBYTES, SI, ACC] = [0, 1, 2, 3];
+  const sumBody = [
+    BLOCK, VOID, LOOP, VOID,
+    ...get(SI), ...get(SBYTES), I32_GE_U, BR_IF, 1,
+    ...get(ACC), LOCAL_GET, SG, LOCAL_GET, SI, I32_ADD, ...V128_LOAD(), ...set(4),
+    ...get(4), ...get(4), ...F32X4_MUL, ...F32X4_ADD, ...set(ACC),
+    ...get(SI), I32_CONST, 16, I32_ADD, ...set(SI),
+    BR, 0, END, END,
+    ...get(ACC), ...F32X4_EXTRACT_LANE(0), ...get(ACC), ...F32X4_EXTRACT_LANE(1), F32_ADD,
+    ...get(ACC), ...F32X4_EXTRACT_LANE(2), F32_ADD, ...get(ACC), ...F32X4_EXTRACT_LANE(3), F32_ADD,
+    END,
+  ];
+  const sumCode = [...vec([[1, I32], [2, V128]]), ...sumBody];
+
+  const adamType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], ...Array.from({ length: 9 }, () => [F32])]), ...vec([])];
+  const sumType = [0x60, ...vec([[I32], [I32]]), ...vec([[F32]])];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([functionType])),
-    ...section(3, vec([[0]])),
+    ...section(1, vec([adamType, sumType])),
+    ...section(3, vec([[0], [1]])),
     ...section(5, vec([[0x00, ...leb(pages)]])),
-    ...section(7, vec([[...name('memory'), 0x02, 0], [...name('adam'), 0x00, 0]])),
-    ...section(10, vec([[...leb(code.length), ...code]])),
+    ...section(7, vec([[...name('memory'), 0x02, 0], [...name('adam'), 0x00, 0], [...name('sumSquares'), 0x00, 1]])),
+    ...section(10, vec([[...leb(code.length), ...code], [...leb(sumCode.length), ...sumCode]])),
   ]);
 }

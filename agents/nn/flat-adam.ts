@@ -72,6 +72,11 @@ export class FlatAdam {
     this.syncFromVariables();
   }
 
+  /** The current parameters, flat in variable order (a read-only view: do not write). */
+  get parameters(): Float32Array {
+    return this.params;
+  }
+
   /** Number of scalar parameters. */
   get size(): number {
     return this.params.length;
@@ -107,21 +112,8 @@ export class FlatAdam {
    */
   applyFlatGradient(g: Float32Array): number {
     if (g.length !== this.size) throw new Error(`FlatAdam: gradient has ${g.length} elements, the parameters ${this.size}`);
-    // Four partial sums: one running sum is a chain of dependent additions.
-    let sq0 = 0;
-    let sq1 = 0;
-    let sq2 = 0;
-    let sq3 = 0;
-    const n = g.length;
-    const n4 = n - (n % 4);
-    for (let i = 0; i < n4; i += 4) {
-      sq0 += g[i]! * g[i]!;
-      sq1 += g[i + 1]! * g[i + 1]!;
-      sq2 += g[i + 2]! * g[i + 2]!;
-      sq3 += g[i + 3]! * g[i + 3]!;
-    }
-    for (let i = n4; i < n; i++) sq0 += g[i]! * g[i]!;
-    const norm = Math.sqrt(sq0 + sq1 + sq2 + sq3);
+    this.simd?.buffers.gradient.set(g);
+    const norm = Math.sqrt(this.simd?.gradientSumSquares() ?? sumSquares(g));
     if (!Number.isFinite(norm)) throw new Error(`FlatAdam: gradient norm is ${norm}; the loss produced non-finite gradients`);
     this.lastGradNorm = norm;
     const scale = Math.min(1, this.maxGradNorm / (norm + 1e-6));
@@ -131,7 +123,6 @@ export class FlatAdam {
     const stepSize = this.learningRate / (1 - b1 ** this.step);
     const vCorrection = 1 / Math.sqrt(1 - b2 ** this.step);
     if (this.simd !== undefined) {
-      this.simd.buffers.gradient.set(g);
       this.simd.update(scale, b1, b2, stepSize, vCorrection, eps, TINY);
     } else {
       this.updateInJs(g, scale, stepSize, vCorrection);
@@ -176,4 +167,21 @@ export class FlatAdam {
     this.m.set(state.m);
     this.v.set(state.v);
   }
+}
+
+/** Sum of squares, in four partial sums (one running sum is a chain of dependent additions). */
+function sumSquares(g: Float32Array): number {
+  let sq0 = 0;
+  let sq1 = 0;
+  let sq2 = 0;
+  let sq3 = 0;
+  const n4 = g.length - (g.length % 4);
+  for (let i = 0; i < n4; i += 4) {
+    sq0 += g[i]! * g[i]!;
+    sq1 += g[i + 1]! * g[i + 1]!;
+    sq2 += g[i + 2]! * g[i + 2]!;
+    sq3 += g[i + 3]! * g[i + 3]!;
+  }
+  for (let i = n4; i < g.length; i++) sq0 += g[i]! * g[i]!;
+  return sq0 + sq1 + sq2 + sq3;
 }

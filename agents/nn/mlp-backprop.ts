@@ -99,18 +99,19 @@ export class MlpBackprop {
     return this.layers[this.layers.length - 1]!.outputs;
   }
 
-  /** Re-read the weights from the variables (after they changed). */
-  refresh(): void {
+  /**
+   * Re-read the weights after they changed: from `parameters` (all of them, flat in variable
+   * order, e.g. FlatAdam's copy, saving the downloads) or else from the variables.
+   */
+  refresh(parameters?: Float32Array): void {
+    if (parameters !== undefined && parameters.length !== this.size) throw new Error(`MlpBackprop.refresh: ${parameters.length} parameters given, the network has ${this.size}`);
     for (const layer of this.layers) {
       const { inputs, outputs, kernelTData } = layer;
-      const kernel = layer.kernel.dataSync() as Float32Array;
-      for (let i = 0; i < inputs; i++) {
-        const row = i * outputs;
-        for (let o = 0; o < outputs; o++) kernelTData[o * inputs + i] = kernel[row + o]!;
-      }
+      const kernel = parameters?.subarray(layer.kernelOffset, layer.biasOffset) ?? (layer.kernel.dataSync() as Float32Array);
+      transpose(kernel, inputs, outputs, kernelTData);
       layer.kernelT?.dispose();
       layer.kernelT = tf.keep(tf.tensor2d(kernelTData, [outputs, inputs]));
-      layer.bias.set(layer.biasVariable.dataSync() as Float32Array);
+      layer.bias.set(parameters?.subarray(layer.biasOffset, layer.biasOffset + outputs) ?? (layer.biasVariable.dataSync() as Float32Array));
     }
   }
 
@@ -138,10 +139,20 @@ export class MlpBackprop {
         transpose(z.dataSync() as Float32Array, rows, outputs, y);
         z.dispose();
       }
-      for (let o = 0; o < outputs; o++) for (let r = o * rows; r < (o + 1) * rows; r++) y[r]! += bias[o]!;
-      const n = outputs * rows;
-      if (activation === 'relu') for (let k = 0; k < n; k++) y[k] = y[k]! > 0 ? y[k]! : 0;
-      else if (activation === 'tanh') for (let k = 0; k < n; k++) y[k] = Math.tanh(y[k]!);
+      for (let o = 0; o < outputs; o++) {
+        const b = bias[o]!;
+        const end = (o + 1) * rows;
+        if (activation === 'relu') {
+          for (let k = o * rows; k < end; k++) {
+            const v = y[k]! + b;
+            y[k] = v > 0 ? v : 0;
+          }
+        } else if (activation === 'tanh') {
+          for (let k = o * rows; k < end; k++) y[k] = Math.tanh(y[k]! + b);
+        } else {
+          for (let k = o * rows; k < end; k++) y[k]! += b;
+        }
+      }
     });
     this.savedRows = rows;
     const outT = this.activations[this.layers.length]!;
@@ -215,7 +226,8 @@ export class MlpBackprop {
         if (l === 0) break;
         // dZ^T of the layer below, through its activation (its output is this layer's input).
         const below = this.layers[l - 1]!.activation;
-        for (let k = 0; k < inputs * rows; k++) dzT[k] = dAT[k]! * derivative(below, a[k]!);
+        if (below === 'relu') for (let k = 0; k < inputs * rows; k++) dzT[k] = a[k]! > 0 ? dAT[k]! : 0;
+        else for (let k = 0; k < inputs * rows; k++) dzT[k] = dAT[k]! * derivative(below, a[k]!);
       }
     } finally {
       this.releaseSaved();
@@ -259,11 +271,20 @@ export class MlpBackprop {
   }
 }
 
+/** Side of the square tiles `transpose` works in (cache-friendly for large matrices). */
+const TILE = 16;
+
 /** `dst[offset + c * rows + r] = src[r * cols + c]`: a `[rows, cols]` matrix transposed. */
 function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Array, offset = 0): Float32Array {
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) dst[offset + c * rows + r] = src[base + c]!;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(r0 + TILE, rows);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(c0 + TILE, cols);
+      for (let r = r0; r < r1; r++) {
+        const base = r * cols;
+        for (let c = c0; c < c1; c++) dst[offset + c * rows + r] = src[base + c]!;
+      }
+    }
   }
   return dst;
 }

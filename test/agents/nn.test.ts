@@ -115,7 +115,15 @@ describe('agents/nn', () => {
         check();
         assert.equal(tf.memory().numTensors, before, 'tensors leaked');
         stack.layers[1]!.kernel.assign(tf.fill([hidden[0], hidden[1]], 0.02));
-        passes.refresh();
+        // Re-read from a flat copy (as the DQN trainer passes FlatAdam's parameters).
+        const flat = new Float32Array(passes.size);
+        let at = 0;
+        for (const v of stack.variables) {
+          flat.set(v.dataSync(), at);
+          at += v.size;
+        }
+        passes.refresh(flat);
+        assert.throws(() => passes.refresh(new Float32Array(3)), /3 parameters given/);
         check();
         assert.throws(() => passes.backward(w, new Float32Array(passes.size)), /no forward pass/);
         assert.throws(() => passes.forward(x, 9, new Float32Array(27)), /rows must be in \[1, 8\], got 9/);

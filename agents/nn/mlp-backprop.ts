@@ -198,31 +198,38 @@ export class MlpBackprop {
         }
         const a = this.activations[l]!;
         const dAT = this.daT;
-        transpose(dzT, outputs, rows, dz);
-        const dzTensor = tf.tensor2d(dz.subarray(0, rows * outputs), [rows, outputs]);
-        const dzTTensor = tf.tensor2d(dzT.subarray(0, outputs * rows), [outputs, rows]);
-        if (outputs <= inputs) {
-          const dW = tf.matMul(this.inputT(l, rows), dzTensor);
+        // dZ is needed as rows (dW = A^T dZ, dA = dZ W^T) and/or transposed (dW^T, dA^T).
+        const weightsFromRows = outputs <= inputs;
+        const inputGrad = l > 0 ? (rows <= inputs ? 'transposed' : 'rows') : 'none';
+        let dzTensor: tf.Tensor2D | undefined;
+        let dzTTensor: tf.Tensor2D | undefined;
+        if (weightsFromRows || inputGrad === 'rows') {
+          transpose(dzT, outputs, rows, dz);
+          dzTensor = tf.tensor2d(dz.subarray(0, rows * outputs), [rows, outputs]);
+        }
+        if (!weightsFromRows || inputGrad === 'transposed') dzTTensor = tf.tensor2d(dzT.subarray(0, outputs * rows), [outputs, rows]);
+        if (weightsFromRows) {
+          const dW = tf.matMul(this.inputT(l, rows), dzTensor!);
           grad.set(dW.dataSync() as Float32Array, layer.kernelOffset);
           dW.dispose();
         } else {
-          const dWT = tf.matMul(dzTTensor, this.inputRowMajor(l, rows));
+          const dWT = tf.matMul(dzTTensor!, this.inputRowMajor(l, rows));
           transpose(dWT.dataSync() as Float32Array, outputs, inputs, grad, layer.kernelOffset);
           dWT.dispose();
         }
-        if (l > 0) {
-          if (rows <= inputs) {
-            const dA = tf.matMul(layer.kernel as tf.Tensor2D, dzTTensor);
+        if (inputGrad !== 'none') {
+          if (inputGrad === 'transposed') {
+            const dA = tf.matMul(layer.kernel as tf.Tensor2D, dzTTensor!);
             dAT.set(dA.dataSync() as Float32Array);
             dA.dispose();
           } else {
-            const dA = tf.matMul(dzTensor, layer.kernelT!);
+            const dA = tf.matMul(dzTensor!, layer.kernelT!);
             transpose(dA.dataSync() as Float32Array, rows, inputs, dAT);
             dA.dispose();
           }
         }
-        dzTensor.dispose();
-        dzTTensor.dispose();
+        dzTensor?.dispose();
+        dzTTensor?.dispose();
         if (l === 0) break;
         // dZ^T of the layer below, through its activation (its output is this layer's input).
         const below = this.layers[l - 1]!.activation;

@@ -3,6 +3,7 @@
  * validated against the agent's own schema when the run starts.
  */
 import { z } from 'zod';
+import { PeriodicEvaluationSchema } from './periodic-evaluation.ts';
 
 export const AgentPresetSchema = z
   .object({
@@ -14,6 +15,7 @@ export const AgentPresetSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe("Keyword arguments of the training env, passed to make(env, envKwargs), e.g. {scenario: {reward: {energyPenalty: 1}}} to shape BDT-v0's reward; the checkpoint still names the plain env id"),
+    periodicEvaluation: PeriodicEvaluationSchema.optional().describe('Evaluate deterministically every evalFreq env steps during training and keep the best checkpoint in <out>/best (SB3 EvalCallback); --eval-freq / --periodic-eval-episodes override it'),
   })
   .strict();
 

@@ -1,11 +1,14 @@
 /**
  * One training run as the `train` command does it: build or resume a trainer, train to a step
- * budget, save the checkpoint (`<out>/checkpoint`), evaluate the deterministic policy, summarise.
+ * budget (optionally evaluating periodically and keeping the best checkpoint in `<out>/best`, see
+ * periodic-evaluation.ts), save the checkpoint (`<out>/checkpoint`), evaluate the deterministic
+ * policy, summarise.
  * Metrics and progress go to callbacks so callers decide where they are written.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
+import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { make } from '../../env/index.ts';
 import { readManifest } from '../checkpoint/checkpoint.ts';
@@ -18,11 +21,12 @@ import { DqnAgent, PpoAgent } from '../policy-agent.ts';
 import { PpoHyperparametersSchema } from '../ppo/hyperparameters.ts';
 import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
+import { PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
 
 /** Subdirectory of a run directory holding its checkpoint. */
 export const CHECKPOINT_SUBDIR = 'checkpoint';
 /** Evaluation episodes use seeds from here on, away from the training envs' seeds. */
-const EVAL_SEED_OFFSET = 1_000_000;
+export const EVAL_SEED_OFFSET = 1_000_000;
 
 export interface TrainRunOptions {
   readonly agent: 'ppo' | 'dqn';
@@ -36,7 +40,10 @@ export interface TrainRunOptions {
   readonly hyperparameters?: Record<string, unknown>;
   /** Continue the run saved in `outDir`. */
   readonly resume?: boolean;
+  /** Episodes of the final deterministic evaluation (default 20). */
   readonly evalEpisodes?: number;
+  /** Evaluate every `evalFreq` env steps during training and keep the best checkpoint (default: off). */
+  readonly periodicEvaluation?: PeriodicEvaluation;
   readonly backend: string;
   readonly onMetrics?: (record: MetricRecord) => void;
   readonly onProgress?: (step: number, total: number, meanRecentReturn: number) => void;
@@ -60,6 +67,12 @@ export interface TrainSummary {
   readonly evalEpisodes: number;
   readonly trainSeconds: number;
   readonly checkpoint: string;
+  /** With periodic evaluation: the best evaluation's mean return and step, and where its checkpoint is. */
+  readonly bestEvalReturn?: number;
+  readonly bestEvalStep?: number;
+  readonly bestCheckpoint?: string;
+  /** With periodic evaluation: wall time it took (excluded from `sps`). */
+  readonly periodicEvalSeconds?: number;
 }
 
 function meanLast(values: readonly number[], n: number): number {
@@ -75,14 +88,49 @@ interface ReportingTrainer<T> {
   train(steps: number, onIteration: (trainer: T) => void): Promise<void>;
 }
 
-/** Trains to `options.steps`, forwarding metrics and progress to the caller's callbacks. */
-async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions): Promise<void> {
+/**
+ * Trains to `options.steps`, forwarding metrics and progress to the caller's callbacks and
+ * pausing for `evaluator` at each evaluation step. The trainers stop at the last step of their
+ * own granularity (`stepsPerCall`: a vector step for DQN, a rollout for PPO) not past the target
+ * they are given, and training is resumable call by call, so training in segments is the same as
+ * training in one call; an evaluation happens at the first such boundary at or after each
+ * multiple of `evalFreq`.
+ */
+async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions, stepsPerCall: number, evaluator: PeriodicEvaluator | undefined): Promise<void> {
   const subscription = options.onMetrics ? trainer.metrics$.subscribe(options.onMetrics) : undefined;
+  const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
   try {
-    await trainer.train(options.steps, (t) => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20)));
+    if (evaluator) {
+      for (;;) {
+        const step = trainer.counters.globalStep;
+        const due = evaluator.nextEvaluationStep(step);
+        const target = step + Math.ceil((due - step) / stepsPerCall) * stepsPerCall;
+        if (target > options.steps) break;
+        await trainer.train(target, onProgress);
+        if (trainer.counters.globalStep < due) break; // cannot happen with aligned counters; never spin
+        await evaluator.evaluate(trainer.counters.globalStep);
+      }
+    }
+    await trainer.train(options.steps, onProgress);
   } finally {
     subscription?.unsubscribe();
   }
+}
+
+/** The periodic evaluator `options` ask for, if any, with its own env and a greedy agent on the live networks. */
+function periodicEvaluator(options: TrainRunOptions, seed: number, env: () => Env<unknown, unknown>, agent: () => Agent, saveCheckpoint: (dir: string) => Promise<void>): PeriodicEvaluator | undefined {
+  const periodic = options.periodicEvaluation;
+  if (periodic === undefined) return undefined;
+  return new PeriodicEvaluator({
+    ...periodic,
+    seed,
+    outDir: options.outDir,
+    env: env(),
+    agent: agent(),
+    saveCheckpoint,
+    ...(options.resume ? { resume: true } : {}),
+    ...(options.onMetrics ? { onMetrics: options.onMetrics } : {}),
+  });
 }
 
 /** Train, save and evaluate as described by `options`. */
@@ -103,6 +151,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   let recent: readonly number[];
   let evalReturn: number;
   let seed = options.seed;
+  let evaluator: PeriodicEvaluator | undefined;
 
   if (options.agent === 'ppo') {
     const probe = makeEnv(options.envId);
@@ -114,7 +163,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     if (resumed) seed = resumed.seed;
     const trainer = new PpoTrainer({ hp, seed, makeEnv: () => makeEnv(options.envId), ...(resumed ? { restore: resumed.restore } : {}) });
     startStep = trainer.counters.globalStep;
-    await trainWithReporting(trainer, options);
+    const ppoSeed = seed;
+    evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, options.envId, ppoSeed));
+    await trainWithReporting(trainer, options, trainer.batchSize, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
     await savePpoCheckpoint(checkpointDir, trainer, options.envId, seed);
@@ -133,28 +184,35 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     if (resumed) seed = resumed.seed;
     const trainer = new DqnTrainer({ hp, seed, makeEnv: () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), ...(resumed ? { restore: resumed.restore } : {}) });
     startStep = trainer.counters.globalStep;
-    await trainWithReporting(trainer, options);
+    const dqnSeed = seed;
+    const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
+    evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, options.envId, dqnSeed, rawActionSpace));
+    await trainWithReporting(trainer, options, hp.numEnvs, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
     await saveDqnCheckpoint(checkpointDir, trainer, options.envId, seed, rawActionSpace);
     const env = discreteActionEnv(makeEnv(options.envId), hp.actionLevels);
-    const agent = new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
+    const agent = greedy();
     evalReturn = evaluateAgent(agent, env, evalEpisodes, seed + EVAL_SEED_OFFSET).meanReturn;
     env.close();
     trainer.dispose();
   }
+  evaluator?.close();
   const trainSeconds = (performance.now() - started) / 1000;
+  const best = evaluator?.best;
   return {
     agent: options.agent,
     env: options.envId,
     steps,
     seed,
     backend: options.backend,
-    sps: (steps - startStep) / trainSeconds,
+    sps: (steps - startStep) / (trainSeconds - (evaluator?.seconds ?? 0)),
     meanReturnLast20: meanLast(recent, 20),
     evalReturn,
     evalEpisodes,
     trainSeconds,
     checkpoint: checkpointDir,
+    ...(evaluator ? { periodicEvalSeconds: evaluator.seconds } : {}),
+    ...(evaluator && best ? { bestEvalReturn: best.meanReturn, bestEvalStep: best.step, bestCheckpoint: evaluator.bestDir } : {}),
   };
 }

@@ -8,6 +8,11 @@
  * Run directory: `metrics.jsonl` (one `{"step": n, "<tag>": value, ...}` per line, CleanRL's
  * tags), `checkpoint/` (see agents/checkpoint), `summary.json`. With `--json` the last line of
  * stdout is the summary `{agent, env, steps, seed, backend, sps, meanReturnLast20, evalReturn, ...}`.
+ *
+ * With `--eval-freq N` (or a preset's `periodicEvaluation`) the policy is also evaluated every N
+ * env steps on a separate env (`eval/mean_reward`, `eval/mean_ep_length` in metrics.jsonl), the
+ * best one is saved to `best/` (same checkpoint format), and the summary gains `bestEvalReturn`
+ * and `bestEvalStep`.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +21,7 @@ import cliProgress from 'cli-progress';
 import { BACKENDS, initBackend, isBackendName, type BackendName } from '../../agents/backend.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
+import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { make, registry } from '../../env/index.ts';
@@ -33,6 +39,8 @@ interface TrainOptions {
   preset?: string;
   resume?: boolean;
   evalEpisodes: string;
+  evalFreq?: string;
+  periodicEvalEpisodes?: string;
 }
 
 const AGENTS = ['ppo', 'dqn'] as const;
@@ -58,6 +66,18 @@ function readPreset(file: string): AgentPreset {
   return parsed.data;
 }
 
+/** Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off. */
+function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, steps: number): PeriodicEvaluation | undefined {
+  const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
+  const episodes = options.periodicEvalEpisodes === undefined ? preset?.periodicEvaluation?.episodes : integerOption('periodic-eval-episodes', options.periodicEvalEpisodes, 1);
+  if (evalFreq === undefined || evalFreq === 0) {
+    if (options.periodicEvalEpisodes !== undefined) throw new CliError('--periodic-eval-episodes needs --eval-freq (or a preset with periodicEvaluation)');
+    return undefined;
+  }
+  if (evalFreq > steps) throw new CliError(`--eval-freq ${evalFreq} is more than --steps ${steps}: no evaluation would run`);
+  return PeriodicEvaluationSchema.parse(episodes === undefined ? { evalFreq } : { evalFreq, episodes });
+}
+
 export function register(program: Command): void {
   program
     .command('train')
@@ -72,6 +92,8 @@ export function register(program: Command): void {
     .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
     .option('--resume', 'continue the run saved in --out')
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training', '20')
+    .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
+    .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
     .action(async (options: TrainOptions) => {
       const preset = options.preset === undefined ? undefined : readPreset(options.preset);
       const agent = options.agent ?? preset?.agent;
@@ -87,6 +109,7 @@ export function register(program: Command): void {
       const steps = integerOption('steps', stepsText, 1);
       const seed = integerOption('seed', options.seed, 0);
       const evalEpisodes = integerOption('eval-episodes', options.evalEpisodes, 0);
+      const periodic = periodicEvaluation(options, preset, steps);
       if (options.backend !== undefined && !isBackendName(options.backend)) throw new CliError(`--backend: unknown backend ${JSON.stringify(options.backend)} (available: ${BACKENDS.join(', ')})`);
       let backend: BackendName;
       try {
@@ -117,6 +140,7 @@ export function register(program: Command): void {
           outDir: options.out,
           backend,
           evalEpisodes,
+          ...(periodic ? { periodicEvaluation: periodic } : {}),
           ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
           ...(preset?.envKwargs ? { makeEnv: (id: string) => make(id, preset.envKwargs) } : {}),
           ...(options.resume ? { resume: true } : {}),
@@ -144,6 +168,7 @@ export function register(program: Command): void {
             `${summary.agent} on ${summary.env}: ${summary.steps} steps in ${summary.trainSeconds.toFixed(1)} s (${summary.sps.toFixed(0)} steps/s, backend ${summary.backend})`,
             `  mean return, last 20 training episodes  ${summary.meanReturnLast20.toFixed(2)}`,
             `  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`,
+            ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
             `  checkpoint  ${summary.checkpoint}`,
             '',
           ].join('\n'),

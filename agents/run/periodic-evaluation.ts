@@ -1,0 +1,118 @@
+/**
+ * Periodic deterministic evaluation during training, as Stable-Baselines3's `EvalCallback` (what
+ * rl-baselines3-zoo trains with): every `evalFreq` env steps the current policy plays `episodes`
+ * whole episodes on a separate evaluation env, `eval/mean_reward` and `eval/mean_ep_length` are
+ * logged, and the checkpoint is saved to `<out>/best/` whenever the mean is the best so far.
+ *
+ * The evaluation env and its seeds are its own (derived with subSeed from the run seed and the
+ * step), and acting greedily draws from no training RNG, so enabling evaluation leaves the
+ * training trajectory unchanged.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Agent } from '../../baselines/agent.ts';
+import type { Env } from '../../env/core/env.ts';
+import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
+import { evaluateAgent } from '../evaluate.ts';
+import type { MetricRecord } from '../metrics.ts';
+
+export const PeriodicEvaluationSchema = z
+  .object({
+    evalFreq: z.number().int().min(1).describe('Env steps between two evaluations (SB3 EvalCallback eval_freq, counted in env steps over all training envs)'),
+    episodes: z.number().int().min(1).default(5).describe('Deterministic episodes per evaluation (SB3 n_eval_episodes; default 5)'),
+  })
+  .strict();
+
+export type PeriodicEvaluation = z.infer<typeof PeriodicEvaluationSchema>;
+
+/** Subdirectory of a run directory holding the best-evaluated checkpoint. */
+export const BEST_SUBDIR = 'best';
+/** File in the run directory recording the best evaluation, so a resumed run keeps its best. */
+export const BEST_EVAL_FILE = 'best-eval.json';
+
+/** The best periodic evaluation so far. */
+export interface BestEvaluation {
+  /** Mean return of the evaluation episodes. */
+  readonly meanReturn: number;
+  /** Env steps trained when it was measured. */
+  readonly step: number;
+}
+
+export interface PeriodicEvaluatorOptions extends PeriodicEvaluation {
+  readonly seed: number;
+  /** Run directory: `best/` and `best-eval.json` go here. */
+  readonly outDir: string;
+  /** Continuing a run: keep its best evaluation (else a previous run's `best/` is removed). */
+  readonly resume?: boolean;
+  /** The evaluation env (separate from the training envs); closed by {@link PeriodicEvaluator.close}. */
+  readonly env: Env<unknown, unknown>;
+  /** The current policy, acting deterministically. */
+  readonly agent: Agent;
+  /** Saves the trainer's checkpoint to the given directory (atomically). */
+  readonly saveCheckpoint: (dir: string) => Promise<void>;
+  readonly onMetrics?: (record: MetricRecord) => void;
+}
+
+/** Runs the evaluations, logs them and keeps `<out>/best/` up to date. */
+export class PeriodicEvaluator {
+  readonly bestDir: string;
+  private bestSoFar: BestEvaluation | undefined;
+  /** Wall time spent evaluating and saving, in seconds. */
+  seconds = 0;
+
+  constructor(private readonly options: PeriodicEvaluatorOptions) {
+    this.bestDir = join(options.outDir, BEST_SUBDIR);
+    if (options.resume) {
+      this.bestSoFar = readBest(options.outDir);
+    } else {
+      rmSync(this.bestDir, { recursive: true, force: true });
+      rmSync(join(options.outDir, BEST_EVAL_FILE), { force: true });
+    }
+  }
+
+  get best(): BestEvaluation | undefined {
+    return this.bestSoFar;
+  }
+
+  /** The first evaluation step after `step`: the next multiple of `evalFreq`. */
+  nextEvaluationStep(step: number): number {
+    return (Math.floor(step / this.options.evalFreq) + 1) * this.options.evalFreq;
+  }
+
+  /** Evaluate the policy trained for `step` env steps; save it to `best/` if it is the best yet. */
+  async evaluate(step: number): Promise<void> {
+    const started = performance.now();
+    const { options } = this;
+    // Fresh episodes at every evaluation (SB3's eval env keeps stepping its stream), reproducible from (seed, step).
+    const firstSeed = randomSeed(makeRng(subSeed(options.seed, `eval/periodic/${step}`)));
+    const result = evaluateAgent(options.agent, options.env, options.episodes, firstSeed);
+    const meanLength = result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length;
+    options.onMetrics?.({ step, metrics: { 'eval/mean_reward': result.meanReturn, 'eval/mean_ep_length': meanLength } });
+    if (this.bestSoFar === undefined || result.meanReturn > this.bestSoFar.meanReturn) {
+      this.bestSoFar = { meanReturn: result.meanReturn, step };
+      await options.saveCheckpoint(this.bestDir);
+      writeBest(options.outDir, this.bestSoFar);
+    }
+    this.seconds += (performance.now() - started) / 1000;
+  }
+
+  close(): void {
+    this.options.env.close();
+  }
+}
+
+function readBest(outDir: string): BestEvaluation | undefined {
+  const file = join(outDir, BEST_EVAL_FILE);
+  if (!existsSync(file) || !existsSync(join(outDir, BEST_SUBDIR))) return undefined;
+  const parsed = z.object({ meanReturn: z.number(), step: z.number().int().min(0) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: not a best-evaluation record: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
+function writeBest(outDir: string, best: BestEvaluation): void {
+  const file = join(outDir, BEST_EVAL_FILE);
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(best)}\n`);
+  renameSync(temp, file);
+}

@@ -1,0 +1,95 @@
+/**
+ * Periodic evaluation during training (agents/run/periodic-evaluation.ts): evaluation records at
+ * the right steps, the best checkpoint in <out>/best reproducing its logged return when loaded,
+ * and training itself unchanged by evaluating.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../agents/backend.ts';
+import { evaluateAgent } from '../../agents/evaluate.ts';
+import type { MetricRecord } from '../../agents/metrics.ts';
+import { loadPolicyAgent } from '../../agents/policy-agent.ts';
+import { BEST_EVAL_FILE } from '../../agents/run/periodic-evaluation.ts';
+import { trainRun, type TrainRunOptions, type TrainSummary } from '../../agents/run/train-run.ts';
+import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
+import { make } from '../../env/index.ts';
+
+const DQN_HP = { learningStarts: 200, trainFrequency: 50, gradientSteps: 4, batchSize: 32, targetNetworkFrequency: 50, hidden: [32] };
+const PPO_HP = { numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 2, hidden: [16] };
+
+const isEval = (r: MetricRecord): boolean => 'eval/mean_reward' in r.metrics;
+/** Training records without wall-clock values (charts/SPS). */
+const trainingRecords = (records: MetricRecord[]): string[] =>
+  records.filter((r) => !isEval(r)).map((r) => JSON.stringify({ step: r.step, ...Object.fromEntries(Object.entries(r.metrics).filter(([tag]) => tag !== 'charts/SPS')) }));
+
+describe('agents: periodic evaluation during training', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(async () => {
+    await initBackend('wasm');
+    dir = mkdtempSync(join(tmpdir(), 'bdt-periodic-eval-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function run(name: string, options: Omit<TrainRunOptions, 'outDir' | 'backend' | 'onMetrics'>): Promise<{ summary: TrainSummary; records: MetricRecord[]; outDir: string }> {
+    const records: MetricRecord[] = [];
+    const outDir = join(dir, name);
+    const summary = await trainRun({ ...options, outDir, backend: 'wasm', evalEpisodes: 3, onMetrics: (r) => records.push(r) });
+    return { summary, records, outDir };
+  }
+
+  for (const [agent, hyperparameters, steps, expectedSteps] of [
+    // DQN (1 env) stops exactly at multiples of evalFreq.
+    ['dqn', DQN_HP, 1000, [300, 600, 900]],
+    // PPO evaluates after the first rollout (2 x 64 = 128 steps) ending at or after each multiple.
+    ['ppo', PPO_HP, 1024, [384, 640, 1024]],
+  ] as const) {
+    it(`${agent}: logs eval/mean_reward and eval/mean_ep_length at ${expectedSteps.join(', ')} and trains exactly as without evaluation`, async () => {
+      const base = { agent, envId: 'CartPole-v1', steps, seed: 7, hyperparameters } as const;
+      const plain = await run(`${agent}-plain`, base);
+      const evaluated = await run(`${agent}-eval`, { ...base, periodicEvaluation: { evalFreq: 300, episodes: 2 } });
+
+      const evals = evaluated.records.filter(isEval);
+      assert.deepEqual(evals.map((r) => r.step), expectedSteps);
+      for (const r of evals) {
+        assert.ok(r.metrics['eval/mean_reward']! >= 1 && r.metrics['eval/mean_ep_length']! >= 1, JSON.stringify(r));
+        // CartPole pays 1 per step: mean return = mean length.
+        assert.equal(r.metrics['eval/mean_reward'], r.metrics['eval/mean_ep_length']);
+      }
+      assert.deepEqual(trainingRecords(evaluated.records), trainingRecords(plain.records), 'evaluation changed the training metrics');
+      assert.equal(evaluated.summary.evalReturn, plain.summary.evalReturn);
+      assert.equal(evaluated.summary.meanReturnLast20, plain.summary.meanReturnLast20);
+      assert.equal(plain.summary.bestEvalReturn, undefined);
+      assert.ok(!existsSync(join(plain.outDir, 'best')));
+
+      const best = evals.reduce((a, b) => (b.metrics['eval/mean_reward']! > a.metrics['eval/mean_reward']! ? b : a));
+      assert.equal(evaluated.summary.bestEvalReturn, best.metrics['eval/mean_reward']);
+      assert.equal(evaluated.summary.bestEvalStep, best.step);
+      assert.deepEqual(JSON.parse(readFileSync(join(evaluated.outDir, BEST_EVAL_FILE), 'utf8')), { meanReturn: best.metrics['eval/mean_reward'], step: best.step });
+
+      // best/ is a checkpoint of the policy at bestEvalStep: on that evaluation's episodes it scores the logged mean.
+      const env = make('CartPole-v1');
+      const loaded = await loadPolicyAgent(join(evaluated.outDir, 'best'), env);
+      const firstSeed = randomSeed(makeRng(subSeed(7, `eval/periodic/${best.step}`)));
+      assert.equal(evaluateAgent(loaded, env, 2, firstSeed).meanReturn, evaluated.summary.bestEvalReturn);
+      const manifest = JSON.parse(readFileSync(join(evaluated.outDir, 'best', 'manifest.json'), 'utf8'));
+      assert.equal(manifest.counters.globalStep, best.step);
+      loaded.dispose();
+      env.close();
+    });
+  }
+
+  it('a resumed run keeps its best evaluation; a fresh run in the same directory starts over', async () => {
+    const base = { agent: 'dqn', envId: 'CartPole-v1', seed: 3, hyperparameters: DQN_HP, periodicEvaluation: { evalFreq: 200, episodes: 2 } } as const;
+    const first = await run('resume', { ...base, steps: 400 });
+    const resumed = await run('resume', { ...base, steps: 600, resume: true });
+    const third = resumed.records.find(isEval)!;
+    assert.equal(third.step, 600, 'a resumed run evaluates at the next multiple of evalFreq');
+    const expected = Math.max(first.summary.bestEvalReturn!, third.metrics['eval/mean_reward']!);
+    assert.equal(resumed.summary.bestEvalReturn, expected);
+    const fresh = await run('resume', { ...base, steps: 200 });
+    assert.equal(fresh.summary.bestEvalStep, 200);
+  });
+});

@@ -179,7 +179,8 @@ export class DqnTrainer {
     let anyGreedy = false;
     const explore = this.explore;
     for (let e = 0; e < E; e++) {
-      explore[e] = warmup || this.rng() < epsilon ? 1 : 0;
+      // Per-dimension exploration acts greedily first and then perturbs single dimensions.
+      explore[e] = warmup || (!hp.explorationPerDimension && this.rng() < epsilon) ? 1 : 0;
       if (!explore[e]) anyGreedy = true;
     }
     if (anyGreedy) {
@@ -188,6 +189,9 @@ export class DqnTrainer {
     }
     for (let e = 0; e < E; e++) {
       if (explore[e]) for (let d = 0; d < D; d++) this.actions[e * D + d] = Math.floor(this.rng() * this.layout.nvec[d]!);
+      else if (hp.explorationPerDimension) {
+        for (let d = 0; d < D; d++) if (this.rng() < epsilon) this.actions[e * D + d] = Math.floor(this.rng() * this.layout.nvec[d]!);
+      }
       this.envActions[e] = this.layout.toEnv(this.actions, EMPTY_CONTINUOUS, e);
     }
 

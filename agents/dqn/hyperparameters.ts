@@ -19,6 +19,7 @@ export const DqnHyperparametersSchema = z
     batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step (transitions)'),
     startE: z.number().min(0).max(1).default(1).describe('Initial exploration epsilon (probability)'),
     endE: z.number().min(0).max(1).default(0.05).describe('Final exploration epsilon (SB3 exploration_final_eps) (probability)'),
+    explorationPerDimension: z.boolean().default(false).describe('Epsilon-greedy per action dimension: after learningStarts each dimension independently takes a uniform random level with probability epsilon, the others stay greedy (for branching heads, whose off-greedy levels are otherwise only ever tried next to a fully random action); false explores the whole action at once (bool)'),
     explorationFraction: z.number().gt(0).max(1).default(0.5).describe('Fraction of totalTimesteps over which epsilon decays linearly (fraction)'),
     learningStarts: z.number().int().min(0).default(10_000).describe('Env steps of pure exploration before training starts (steps)'),
     trainFrequency: z.number().int().positive().default(10).describe('Env steps (per env) between training phases (SB3 train_freq) (steps)'),

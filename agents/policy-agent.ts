@@ -7,7 +7,7 @@ import type { Agent } from '../baselines/agent.ts';
 import type { Env } from '../env/core/env.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, readManifest } from './checkpoint/checkpoint.ts';
+import { CheckpointError, MANIFEST_FILE, readManifest } from './checkpoint/checkpoint.ts';
 import { loadDqnPolicy } from './dqn/dqn-checkpoint.ts';
 import { loadPpoPolicy } from './ppo/ppo-checkpoint.ts';
 import type { PpoPolicy } from './ppo/ppo-policy.ts';
@@ -94,12 +94,16 @@ const EMPTY = new Float32Array(0);
 /**
  * The trained agent saved in `dir` — a checkpoint directory, or a `train` run directory holding
  * one in `checkpoint/` — for `env` (whose spaces must equal the ones it was trained on). The
- * algorithm is read from the checkpoint's manifest.
+ * algorithm is read from the checkpoint's manifest; with `expectedAlgo`, a checkpoint of the
+ * other algorithm is refused.
  */
-export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unknown, unknown>): Promise<PpoAgent | DqnAgent> {
+export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unknown, unknown>, expectedAlgo?: 'ppo' | 'dqn'): Promise<PpoAgent | DqnAgent> {
   const nested = join(runOrCheckpointDir, 'checkpoint');
   const dir = !existsSync(join(runOrCheckpointDir, MANIFEST_FILE)) && existsSync(join(nested, MANIFEST_FILE)) ? nested : runOrCheckpointDir;
   const manifest = readManifest(dir);
+  if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
+    throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
+  }
   if (manifest.algo === 'ppo') return new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace));
   const policy = await loadDqnPolicy(dir, env);
   policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only

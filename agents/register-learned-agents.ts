@@ -39,7 +39,7 @@ export function registerLearnedAgents(): void {
         const checkpoint = options['checkpoint'];
         if (checkpoint !== undefined && typeof checkpoint !== 'string') throw new Error(`${algo}: option checkpoint must be a directory path, got ${JSON.stringify(checkpoint)}`);
         await initBackend();
-        return loadPolicyAgent(checkpoint ?? checkpointFor(algo, env), env);
+        return loadPolicyAgent(checkpoint ?? checkpointFor(algo, env), env, algo);
       },
     });
   }

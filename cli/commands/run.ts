@@ -3,6 +3,7 @@
  *
  *   bdt-gym run --env BDT-v0 --agent random --seed 1 --slots 100 --json
  *   bdt-gym run --scenario configs/small.json --agent random
+ *   bdt-gym run --env BDT-v0 --agent ppo --checkpoint runs/ppo-bdt --json
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -14,7 +15,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
-import { UnknownAgentError, agentEntry, agentNames, createAgent, type AgentEntry } from '../../baselines/create-agent.ts';
+import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
@@ -28,6 +29,7 @@ interface RunOptions {
   slots?: string;
   json?: boolean;
   agentOptions?: string;
+  checkpoint?: string;
 }
 
 /** The parsed JSON of a scenario file, or a CliError saying why not. */
@@ -107,6 +109,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":[1,2,3]}\' for wdpo)')
+    .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>)')
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--json', 'print the summary as one JSON object')
@@ -114,7 +117,7 @@ export function register(program: Command): void {
       const seed = integerOption('seed', options.seed, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const entry = agentEntryOrCliError(options.agent);
-      const agentOptions = jsonObjectOption('agent-options', options.agentOptions);
+      const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
       const env = openEnv({ env: options.env, scenario: options.scenario, slots, override: entry.scenarioOverride });
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
@@ -128,6 +131,14 @@ export function register(program: Command): void {
       else process.stdout.write(formatSummary(result));
       env.close();
     });
+}
+
+/** `--checkpoint DIR` as the learned agents' `checkpoint` option (refused for scripted agents and when given twice). */
+function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, checkpoint: string | undefined): Record<string, unknown> {
+  if (checkpoint === undefined) return agentOptions;
+  if (scriptedAgentNames.includes(agent)) throw new CliError(`--checkpoint: agent ${agent} is scripted and takes no checkpoint (learned agents: ppo, dqn)`);
+  if ('checkpoint' in agentOptions) throw new CliError('--checkpoint: also given in --agent-options; give it once');
+  return { ...agentOptions, checkpoint };
 }
 
 function formatSummary(result: Record<string, unknown> & EpisodeSummary): string {

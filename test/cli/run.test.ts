@@ -34,4 +34,27 @@ describe('bdt-gym run', () => {
     assert.notEqual(second.status, 0);
     assert.match(second.stderr, /not valid JSON/);
   });
+
+  it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {
+    const models = new URL('../../models/', import.meta.url).pathname;
+    const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '15', '--json'];
+    const fromRun = cli(...args, '--checkpoint', join(models, 'ppo-bdt-v0'));
+    assert.equal(fromRun.status, 0, fromRun.stderr);
+    const summary = JSON.parse(fromRun.stdout);
+    assert.equal(summary.agent, 'ppo');
+    assert.equal(summary.slots, 15);
+    const fromCheckpoint = cli(...args, '--checkpoint', join(models, 'ppo-bdt-v0', 'checkpoint'));
+    assert.deepEqual(JSON.parse(fromCheckpoint.stdout), summary, 'the run directory and its checkpoint/ are the same policy');
+    assert.deepEqual(JSON.parse(cli(...args).stdout), summary, 'without --checkpoint the committed model is used');
+
+    const wrongAlgo = cli(...args, '--checkpoint', join(models, 'dqn-bdt-v0'));
+    assert.equal(wrongAlgo.status, 1);
+    assert.match(wrongAlgo.stderr, /^bdt-gym: checkpoint .*dqn-bdt-v0\/checkpoint holds a dqn policy; agent ppo needs a ppo checkpoint\n$/);
+    const scripted = cli('run', '--env', 'BDT-v0', '--agent', 'dpra', '--checkpoint', join(models, 'ppo-bdt-v0'));
+    assert.equal(scripted.status, 1);
+    assert.match(scripted.stderr, /--checkpoint: agent dpra is scripted and takes no checkpoint/);
+    const twice = cli(...args, '--checkpoint', join(models, 'ppo-bdt-v0'), '--agent-options', JSON.stringify({ checkpoint: join(models, 'ppo-bdt-v0') }));
+    assert.equal(twice.status, 1);
+    assert.match(twice.stderr, /--checkpoint: also given in --agent-options/);
+  });
 });

@@ -5,6 +5,7 @@
  * `refresh()` re-reads the weights (after every optimiser step that precedes acting).
  */
 import type { DenseStack } from './mlp.ts';
+import { tanh } from './tanh.ts';
 
 interface JsLayer {
   readonly inputs: number;
@@ -66,7 +67,7 @@ export class JsMlp {
           const row = i * outputs;
           for (let o = 0; o < outputs; o++) b[o]! += x * kernel[row + o]!;
         }
-        if (activation === 'tanh') for (let o = 0; o < outputs; o++) b[o] = Math.tanh(b[o]!);
+        if (activation === 'tanh') for (let o = 0; o < outputs; o++) b[o] = tanh(b[o]!);
         else if (activation === 'relu') for (let o = 0; o < outputs; o++) b[o] = b[o]! > 0 ? b[o]! : 0;
         [a, b] = [b, a];
       }

@@ -19,6 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DenseStack } from './mlp.ts';
+import { tanh } from './tanh.ts';
 
 interface LayerPlan {
   readonly inputs: number;
@@ -148,7 +149,7 @@ export class MlpBackprop {
             y[k] = v > 0 ? v : 0;
           }
         } else if (activation === 'tanh') {
-          for (let k = o * rows; k < end; k++) y[k] = Math.tanh(y[k]! + b);
+          for (let k = o * rows; k < end; k++) y[k] = tanh(y[k]! + b);
         } else {
           for (let k = o * rows; k < end; k++) y[k]! += b;
         }

@@ -15,9 +15,11 @@ import { RunningMeanStd } from '../../env/wrappers/running-mean-std.ts';
 import { EnvBatch } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
+import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { shuffleInPlace } from '../nn/random.ts';
 import { computeGae } from './gae.ts';
 import type { PpoHyperparameters } from './hyperparameters.ts';
+import { categoricalPpoLossAndGradient, normalizeAdvantagesInPlace } from './ppo-loss-grad.ts';
 import { normalizeAdvantages, ppoLoss } from './ppo-loss.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 
@@ -87,6 +89,11 @@ export class PpoTrainer {
   private readonly discountedReturn: Float64Array;
   private lastUpdateTime = 0;
   private lastUpdateStep = 0;
+  /**
+   * Discrete-only action spaces: the update runs through hand-scheduled passes with the loss and
+   * its gradient in JS (see nn/mlp-backprop.ts, ppo-loss-grad.ts) instead of tf.variableGrads.
+   */
+  private readonly jsUpdate: JsUpdateScratch | undefined;
 
   constructor(options: PpoTrainerOptions) {
     const hp = options.hp;
@@ -130,6 +137,7 @@ export class PpoTrainer {
     this.scaledRewards = new Float32Array(this.E);
     this.returnRms = hp.normReward ? new RunningMeanStd(1) : undefined;
     this.discountedReturn = new Float64Array(this.E);
+    this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
 
     // Env seeds differ after a resume so a resumed run does not replay its first episodes.
     this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
@@ -264,6 +272,88 @@ export class PpoTrainer {
     const valid = new Int32Array(validCount);
     for (let i = 0, k = 0; i < this.bufValid.length; i++) if (this.bufValid[i]) valid[k++] = i;
 
+    const values = this.jsUpdate !== undefined ? this.epochsInJs(this.jsUpdate, valid, clipCoef) : this.epochsOnBackend(valid, clipCoef);
+    return {
+      'losses/policy_loss': values[0]!,
+      'losses/value_loss': values[1]!,
+      'losses/entropy': values[2]!,
+      'losses/approx_kl': values[3]!,
+      'losses/clipfrac': values[4]!,
+      'losses/explained_variance': explainedVariance(this.bufValues, this.returns, valid),
+    };
+  }
+
+  /**
+   * The minibatch epochs for discrete-only policies: forward and backward passes through
+   * MlpBackprop, the loss gradient in JS, one FlatAdam step per minibatch. Same maths and the same
+   * random draws as {@link epochsOnBackend}. Returns the last minibatch's loss terms.
+   */
+  private epochsInJs(s: JsUpdateScratch, valid: Int32Array, clipCoef: number): number[] {
+    const hp = this.hp;
+    const policy = this.policy;
+    const dim = policy.encoder.dim;
+    const D = policy.layout.discreteDims;
+    const headDim = policy.dist.headDim;
+    const validCount = valid.length;
+    const order = Int32Array.from({ length: validCount }, (_, i) => valid[i]!);
+    const minibatchSize = Math.max(1, Math.ceil(validCount / hp.numMinibatches));
+    const coefficients = { clipCoef, clipVloss: hp.clipVloss, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
+    const params = this.optimizer.parameters;
+    const actorSize = s.actor.size;
+    let last = [NaN, NaN, NaN, NaN, NaN];
+    let stopped = false;
+    for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
+      if (minibatchSize < validCount) shuffleInPlace(order, this.rng);
+      for (let start = 0; start < validCount; start += minibatchSize) {
+        const rows = Math.min(start + minibatchSize, validCount) - start;
+        for (let r = 0; r < rows; r++) {
+          const i = order[start + r]!;
+          s.obs.set(this.bufObs.subarray(i * dim, (i + 1) * dim), r * dim);
+          s.actions.set(this.bufDiscrete.subarray(i * D, (i + 1) * D), r * D);
+          s.oldLogProb[r] = this.bufLogProb[i]!;
+          s.advantages[r] = this.advantages[i]!;
+          s.oldValues[r] = this.bufValues[i]!;
+          s.returns[r] = this.returns[i]!;
+        }
+        const advantages = s.advantages.subarray(0, rows);
+        if (hp.normAdv) normalizeAdvantagesInPlace(advantages);
+        s.actor.refresh(params.subarray(0, actorSize));
+        s.critic.refresh(params.subarray(actorSize, actorSize + s.critic.size));
+        s.actor.forward(s.obs, rows, s.head);
+        s.critic.forward(s.obs, rows, s.values);
+        const terms = categoricalPpoLossAndGradient(
+          {
+            rows,
+            nvec: policy.layout.nvec,
+            logits: s.head.subarray(0, rows * headDim),
+            actions: s.actions,
+            oldLogProb: s.oldLogProb,
+            advantages,
+            values: s.values,
+            oldValues: s.oldValues,
+            returns: s.returns,
+          },
+          coefficients,
+          s.dHead,
+          s.dValues,
+          s.logProbs,
+        );
+        s.actor.backward(s.dHead.subarray(0, rows * headDim), s.gradient.subarray(0, actorSize));
+        s.critic.backward(s.dValues.subarray(0, rows), s.gradient.subarray(actorSize));
+        this.optimizer.applyFlatGradient(s.gradient);
+        policy.markUpdated();
+        last = [terms.policyLoss, terms.valueLoss, terms.entropy, terms.approxKl, terms.clipFraction];
+      }
+      if (hp.targetKl !== null && last[3]! > hp.targetKl) stopped = true;
+    }
+    return last;
+  }
+
+  /** The minibatch epochs through tf.variableGrads (any action space). Returns the last minibatch's loss terms. */
+  private epochsOnBackend(valid: Int32Array, clipCoef: number): number[] {
+    const hp = this.hp;
+    const policy = this.policy;
+    const validCount = valid.length;
     const dim = policy.encoder.dim;
     const D = policy.layout.discreteDims;
     const C = policy.layout.continuousDims;
@@ -337,15 +427,7 @@ export class PpoTrainer {
     const values = stats ? Array.from(stats.dataSync()) : [NaN, NaN, NaN, NaN, NaN];
     stats?.dispose();
     for (const t of Object.values(data)) t?.dispose();
-
-    return {
-      'losses/policy_loss': values[0]!,
-      'losses/value_loss': values[1]!,
-      'losses/entropy': values[2]!,
-      'losses/approx_kl': values[3]!,
-      'losses/clipfrac': values[4]!,
-      'losses/explained_variance': explainedVariance(this.bufValues, this.returns, valid),
-    };
+    return values;
   }
 
   /** Train until `totalSteps` env steps, yielding to the event loop between iterations. */
@@ -364,8 +446,52 @@ export class PpoTrainer {
 
   dispose(): void {
     this.close();
+    this.jsUpdate?.actor.dispose();
+    this.jsUpdate?.critic.dispose();
     this.policy.dispose();
   }
+}
+
+/** Training passes and minibatch buffers of {@link PpoTrainer.epochsInJs}, sized for a whole rollout. */
+interface JsUpdateScratch {
+  readonly actor: MlpBackprop;
+  readonly critic: MlpBackprop;
+  readonly obs: Float32Array;
+  readonly actions: Int32Array;
+  readonly oldLogProb: Float32Array;
+  readonly advantages: Float32Array;
+  readonly oldValues: Float32Array;
+  readonly returns: Float32Array;
+  readonly head: Float32Array;
+  readonly values: Float32Array;
+  readonly dHead: Float32Array;
+  readonly dValues: Float32Array;
+  readonly logProbs: Float64Array;
+  /** Flat gradient in the optimiser's variable order (actor, then critic). */
+  readonly gradient: Float32Array;
+}
+
+function createJsUpdateScratch(policy: PpoPolicy, rows: number, parameters: number): JsUpdateScratch {
+  const headDim = policy.dist.headDim;
+  const actor = new MlpBackprop(policy.actor, rows);
+  const critic = new MlpBackprop(policy.critic, rows);
+  if (actor.size + critic.size !== parameters) throw new Error(`PPO: actor (${actor.size}) and critic (${critic.size}) parameters do not add up to the optimiser's ${parameters}`);
+  return {
+    actor,
+    critic,
+    obs: new Float32Array(rows * policy.encoder.dim),
+    actions: new Int32Array(rows * policy.layout.discreteDims),
+    oldLogProb: new Float32Array(rows),
+    advantages: new Float32Array(rows),
+    oldValues: new Float32Array(rows),
+    returns: new Float32Array(rows),
+    head: new Float32Array(rows * headDim),
+    values: new Float32Array(rows),
+    dHead: new Float32Array(rows * headDim),
+    dValues: new Float32Array(rows),
+    logProbs: new Float64Array(headDim),
+    gradient: new Float32Array(parameters),
+  };
 }
 
 /** 1 - Var(returns - values) / Var(returns) over the valid rows (CleanRL's diagnostic). */

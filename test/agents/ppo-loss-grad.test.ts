@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../agents/backend.ts';
+import { MultiCategorical } from '../../agents/nn/multi-categorical.ts';
+import { categoricalPpoLossAndGradient, normalizeAdvantagesInPlace } from '../../agents/ppo/ppo-loss-grad.ts';
+import { normalizeAdvantages, ppoLoss, type PpoLossCoefficients } from '../../agents/ppo/ppo-loss.ts';
+import { makeRng } from '../../env/core/rng.ts';
+
+const near = (a: number, b: number, what: string, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+/** A random minibatch over action dims `nvec` whose ratios straddle the clip range. */
+function randomBatch(nvec: number[], rows: number, seed: number) {
+  const rng = makeRng(seed);
+  const width = nvec.reduce((a, b) => a + b, 0);
+  const u = (lo: number, hi: number) => lo + (hi - lo) * rng();
+  const logits = Float32Array.from({ length: rows * width }, () => u(-2, 2));
+  const actions = Int32Array.from({ length: rows * nvec.length }, (_, i) => Math.floor(rng() * nvec[i % nvec.length]!));
+  const oldLogProb = new Float32Array(rows);
+  // Old log-probabilities: the new ones shifted by up to +-0.5 (ratios in ~[0.6, 1.65]).
+  for (let r = 0; r < rows; r++) {
+    let lp = 0;
+    for (let d = 0, start = r * width; d < nvec.length; start += nvec[d]!, d++) {
+      const z = Array.from(logits.subarray(start, start + nvec[d]!));
+      const lse = Math.log(z.reduce((s, v) => s + Math.exp(v), 0));
+      lp += z[actions[r * nvec.length + d]!]! - lse;
+    }
+    oldLogProb[r] = lp + u(-0.5, 0.5);
+  }
+  const advantages = Float32Array.from({ length: rows }, () => u(-2, 2));
+  const values = Float32Array.from({ length: rows }, () => u(-1, 1));
+  const oldValues = Float32Array.from(values, (v) => v + u(-0.4, 0.4));
+  const returns = Float32Array.from({ length: rows }, () => u(-1, 1));
+  return { rows, nvec: Int32Array.from(nvec), logits, actions, oldLogProb, advantages, values, oldValues, returns, width };
+}
+
+/** The same loss through the TF.js path (MultiCategorical + ppoLoss) and its autodiff. */
+function tfLossAndGradient(b: ReturnType<typeof randomBatch>, c: PpoLossCoefficients) {
+  const dist = new MultiCategorical(b.nvec);
+  const logits = tf.tensor2d(b.logits, [b.rows, b.width]);
+  const values = tf.tensor1d(b.values);
+  let terms: Record<string, number> = {};
+  const grads = tf.grads((z: tf.Tensor, v: tf.Tensor) => {
+    const { logProb, entropy } = dist.logProbAndEntropy(z as tf.Tensor2D, tf.tensor2d(b.actions, [b.rows, b.nvec.length], 'int32'));
+    const out = ppoLoss(
+      { newLogProb: logProb, oldLogProb: tf.tensor1d(b.oldLogProb), advantages: tf.tensor1d(b.advantages), newValues: v as tf.Tensor1D, oldValues: tf.tensor1d(b.oldValues), returns: tf.tensor1d(b.returns), entropy },
+      c,
+    );
+    terms = Object.fromEntries(Object.entries(out).map(([k, s]) => [k, s.dataSync()[0]!]));
+    return out.loss;
+  })([logits, values]);
+  const result = { terms, dLogits: grads[0]!.dataSync() as Float32Array, dValues: grads[1]!.dataSync() as Float32Array };
+  tf.dispose([logits, values, ...grads]);
+  return result;
+}
+
+describe('agents/ppo/ppo-loss-grad', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  const cases: Array<[string, number[], PpoLossCoefficients]> = [
+    ['Discrete(2), zoo CartPole coefficients', [2], { clipCoef: 0.2, clipVloss: false, entCoef: 0, vfCoef: 0.5 }],
+    ['MultiDiscrete([3, 2, 4]) with entropy bonus and value clipping', [3, 2, 4], { clipCoef: 0.1, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }],
+  ];
+  for (const [name, nvec, c] of cases) {
+    it(`matches ppoLoss and TF.js autodiff: ${name}`, () => {
+      const b = randomBatch(nvec, 64, 7);
+      const expected = tfLossAndGradient(b, c);
+      const dLogits = new Float32Array(b.rows * b.width);
+      const dValues = new Float32Array(b.rows);
+      const got = categoricalPpoLossAndGradient(b, c, dLogits, dValues, new Float64Array(b.width));
+      for (const key of ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const) near(got[key], expected.terms[key]!, key);
+      assert.ok(got.clipFraction > 0 && got.clipFraction < 1, `the batch exercises both clipped and unclipped ratios (clip fraction ${got.clipFraction})`);
+      dLogits.forEach((g, i) => near(g, expected.dLogits[i]!, `dLogits[${i}]`, 1e-4));
+      dValues.forEach((g, i) => near(g, expected.dValues[i]!, `dValues[${i}]`, 1e-4));
+    });
+  }
+
+  it('normalizeAdvantagesInPlace matches normalizeAdvantages', () => {
+    const adv = Float32Array.from([3, -1, 0.5, 2, 7]);
+    const expected = tf.tidy(() => normalizeAdvantages(tf.tensor1d(adv)).dataSync() as Float32Array);
+    normalizeAdvantagesInPlace(adv);
+    adv.forEach((a, i) => near(a, expected[i]!, `advantage ${i}`));
+  });
+});

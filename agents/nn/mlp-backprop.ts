@@ -50,6 +50,8 @@ export class MlpBackprop {
   private readonly inputRows: Float32Array;
   /** Scratch for a batch-sized matrix in the other layout. */
   private readonly flipped: Float32Array;
+  /** The scalar 2 on the backend (tanh via sigmoid). */
+  private readonly two = tf.keep(tf.scalar(2));
   /** Rows of the kept training forward pass (0: none). */
   private savedRows = 0;
   /** Backward scratch (`[widest layer, rows]`), allocated by the first backward pass. */
@@ -135,6 +137,15 @@ export class MlpBackprop {
         const z = tf.matMul(layer.kernelT!, this.inputT(l, rows));
         y.set(z.dataSync() as Float32Array);
         z.dispose();
+      } else if (activation === 'tanh') {
+        // Bias and tanh = 2 sigmoid(2z) - 1 on the backend (as dense-op.ts): XNNPACK's sigmoid is
+        // vectorised, while a JS exp per element costs more than the two extra ops' dispatch.
+        const a = this.inputRowMajor(l, rows);
+        const s = tf.tidy(() => tf.sigmoid(tf.mul(tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.biasVariable }), this.two)));
+        transpose(s.dataSync() as Float32Array, rows, outputs, y);
+        s.dispose();
+        for (let k = 0; k < outputs * rows; k++) y[k] = 2 * y[k]! - 1;
+        return;
       } else {
         const z = tf.matMul(this.inputRowMajor(l, rows), layer.kernel as tf.Tensor2D);
         transpose(z.dataSync() as Float32Array, rows, outputs, y);
@@ -272,6 +283,7 @@ export class MlpBackprop {
 
   dispose(): void {
     this.releaseSaved();
+    this.two.dispose();
     for (const layer of this.layers) {
       layer.kernelT?.dispose();
       layer.kernelT = undefined;

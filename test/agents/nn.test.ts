@@ -87,9 +87,10 @@ describe('agents/nn', () => {
   });
 
   describe('MlpBackprop', () => {
-    // 4 rows through layers of 3 to 70 units: every orientation of every product is used
-    // (forward Z^T = W^T A^T and Z = A W, dW and dW^T, dA^T = W dZ^T and dA = dZ W^T).
-    for (const [activation, hidden] of [['tanh', [7, 6]], ['relu', [7, 6]], ['tanh', [70, 70]], ['relu', [70, 70]], ['relu', [3, 70]]] as const) {
+    // 4 rows through layers of 2 to 70 units: every orientation of every product is used
+    // (forward Z^T = W^T A^T and Z = A W, dW and dW^T, dA^T = W dZ^T and dA = dZ W^T), and tanh
+    // both in JS and on the backend (more rows than units: [3, 2]).
+    for (const [activation, hidden] of [['tanh', [7, 6]], ['relu', [7, 6]], ['tanh', [70, 70]], ['relu', [70, 70]], ['relu', [3, 70]], ['tanh', [3, 2]]] as const) {
       it(`matches TF.js's forward pass and tf.variableGrads, and follows weight updates (${activation}, hidden [${hidden.join(', ')}])`, () => {
         const stack = new DenseStack(buildMlp({ name: `backprop_${activation}_${hidden[0]}`, inputDim: 5, hidden, outputDim: 3, activation, outputGain: 1, init: 'torch' }, makeRng(6)));
         const passes = new MlpBackprop(stack, 8);

@@ -4,31 +4,18 @@ import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { ReplayBuffer } from '../../agents/dqn/replay-buffer.ts';
 import { makeRng } from '../../env/core/rng.ts';
-import { Box, Env, MultiDiscrete, type StepResult } from '../../env/index.ts';
+import { MultiDiscrete } from '../../env/index.ts';
+import { ConstantEnv } from './constant-env.ts';
 
 const DIMS = 3;
 const LEVELS = 4;
 
-/** Always shows the same observation, so the untrained greedy policy always picks the same action. */
-class ConstantMultiEnv extends Env<Float32Array, Int32Array> {
-  readonly observationSpace = new Box(-1, 1, { shape: [2] });
-  readonly actionSpace = new MultiDiscrete(new Array<number>(DIMS).fill(LEVELS));
-  private t = 0;
-  reset(): [Float32Array, Record<string, unknown>] {
-    this.t = 0;
-    return [Float32Array.of(0.3, -0.7), {}];
-  }
-  step(): StepResult<Float32Array> {
-    this.t += 1;
-    return [Float32Array.of(0.3, -0.7), 0, false, this.t >= 50, {}];
-  }
-}
 
 /** Per stored transition, how many dimensions differ from the most frequent (greedy) level. */
 async function deviationsPerAction(explorationPerDimension: boolean): Promise<number[]> {
   // epsilon fixed at 0.2, no warm-up, no training: the greedy action never changes.
   const hp = DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 2000, batchSize: 8, learningStarts: 0, startE: 0.2, endE: 0.2, trainFrequency: 100_000, totalTimesteps: 2000, explorationPerDimension });
-  const trainer = new DqnTrainer({ hp, seed: 5, makeEnv: () => new ConstantMultiEnv() });
+  const trainer = new DqnTrainer({ hp, seed: 5, makeEnv: () => new ConstantEnv(new MultiDiscrete(new Array<number>(DIMS).fill(LEVELS))) });
   await trainer.train(2000);
   const n = 4000;
   const batch = trainer.replay.sample(n, makeRng(3), ReplayBuffer.allocateBatch(n, 2, DIMS));

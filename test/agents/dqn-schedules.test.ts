@@ -4,22 +4,9 @@ import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { ReplayBuffer } from '../../agents/dqn/replay-buffer.ts';
 import { makeRng } from '../../env/core/rng.ts';
-import { Box, Discrete, Env, type StepResult } from '../../env/index.ts';
+import { Discrete } from '../../env/index.ts';
+import { ConstantEnv } from './constant-env.ts';
 
-/** Always shows the same observation, so a greedy policy always picks the same action. */
-class ConstantEnv extends Env<Float32Array, number> {
-  readonly observationSpace = new Box(-1, 1, { shape: [2] });
-  readonly actionSpace = new Discrete(4);
-  private t = 0;
-  reset(): [Float32Array, Record<string, unknown>] {
-    this.t = 0;
-    return [Float32Array.of(0.3, -0.7), {}];
-  }
-  step(): StepResult<Float32Array> {
-    this.t += 1;
-    return [Float32Array.of(0.3, -0.7), 0, false, this.t >= 50, {}];
-  }
-}
 
 /** Distinct actions among 400 transitions sampled from `replay`. */
 function storedActions(replay: ReplayBuffer): Set<number> {
@@ -37,14 +24,14 @@ describe('agents/dqn schedules', () => {
     DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 1000, batchSize: 8, learningStarts, startE: 0, endE: 0, trainFrequency: 100_000, totalTimesteps: 1000 });
 
   it('acts uniformly at random before learningStarts, whatever epsilon is (SB3)', async () => {
-    const trainer = new DqnTrainer({ hp: hp(300), seed: 5, makeEnv: () => new ConstantEnv() });
+    const trainer = new DqnTrainer({ hp: hp(300), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
     await trainer.train(300);
     assert.deepEqual([...storedActions(trainer.replay)].sort(), [0, 1, 2, 3]);
     trainer.dispose();
   });
 
   it('acts greedily from learningStarts on when epsilon is 0', async () => {
-    const trainer = new DqnTrainer({ hp: hp(0), seed: 5, makeEnv: () => new ConstantEnv() });
+    const trainer = new DqnTrainer({ hp: hp(0), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
     await trainer.train(300);
     assert.equal(storedActions(trainer.replay).size, 1);
     trainer.dispose();
@@ -52,11 +39,11 @@ describe('agents/dqn schedules', () => {
 
   it('annealLr sets lr * (1 - step / totalTimesteps) before each training phase; off, lr stays', async () => {
     const schedule = { hidden: [8], bufferSize: 1000, batchSize: 8, learningStarts: 16, trainFrequency: 100, gradientSteps: 1, totalTimesteps: 1000, learningRate: 0.01 };
-    const annealed = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...schedule, annealLr: true }), seed: 5, makeEnv: () => new ConstantEnv() });
+    const annealed = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...schedule, annealLr: true }), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
     await annealed.train(450); // last training phase at step 400
     assert.ok(Math.abs(annealed.optimizer.learningRate - 0.01 * (1 - 400 / 1000)) < 1e-12, `lr ${annealed.optimizer.learningRate}`);
     annealed.dispose();
-    const constant = new DqnTrainer({ hp: DqnHyperparametersSchema.parse(schedule), seed: 5, makeEnv: () => new ConstantEnv() });
+    const constant = new DqnTrainer({ hp: DqnHyperparametersSchema.parse(schedule), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
     await constant.train(450);
     assert.equal(constant.optimizer.learningRate, 0.01);
     constant.dispose();

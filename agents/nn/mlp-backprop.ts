@@ -54,10 +54,10 @@ export class MlpBackprop {
   private readonly two = tf.keep(tf.scalar(2));
   /** Rows of the kept training forward pass (0: none). */
   private savedRows = 0;
-  /** Backward scratch (`[widest layer, rows]`), allocated by the first backward pass. */
-  private dzT = new Float32Array(0);
-  private dz = new Float32Array(0);
-  private daT = new Float32Array(0);
+  /** Backward scratch (`[widest layer, rows]`). */
+  private readonly dzT: Float32Array;
+  private readonly dz: Float32Array;
+  private readonly daT: Float32Array;
   /** Number of scalar parameters (the flat gradient's length). */
   readonly size: number;
 
@@ -91,6 +91,9 @@ export class MlpBackprop {
     this.inputRows = new Float32Array(this.inputDim * maxRows);
     const widest = Math.max(...this.layers.map((l) => Math.max(l.inputs, l.outputs)));
     this.flipped = new Float32Array(widest * maxRows);
+    this.dzT = new Float32Array(widest * maxRows);
+    this.dz = new Float32Array(widest * maxRows);
+    this.daT = new Float32Array(widest * maxRows);
     this.refresh();
   }
 
@@ -127,7 +130,7 @@ export class MlpBackprop {
     this.releaseSaved();
     const inputT = this.activations[0]!;
     const inDim = this.inputDim;
-    for (let r = 0; r < rows; r++) for (let i = 0; i < inDim; i++) inputT[i * rows + r] = x[r * inDim + i]!;
+    transpose(x, rows, inDim, inputT);
     this.inputRows.set(x.subarray(0, rows * inDim));
     this.layers.forEach((layer, l) => {
       const { outputs, bias, activation } = layer;
@@ -167,10 +170,7 @@ export class MlpBackprop {
       }
     });
     this.savedRows = rows;
-    const outT = this.activations[this.layers.length]!;
-    const outDim = this.outputDim;
-    for (let r = 0; r < rows; r++) for (let o = 0; o < outDim; o++) out[r * outDim + o] = outT[o * rows + r]!;
-    return out;
+    return transpose(this.activations[this.layers.length]!, this.outputDim, rows, out);
   }
 
   /**
@@ -183,12 +183,6 @@ export class MlpBackprop {
     const rows = this.savedRows;
     if (rows === 0) throw new Error('MlpBackprop.backward: no forward pass to differentiate (call forward first; backward consumes it)');
     if (grad.length !== this.size) throw new Error(`MlpBackprop.backward: grad has ${grad.length} elements, the network ${this.size} parameters`);
-    if (this.dzT.length === 0) {
-      const widest = Math.max(...this.layers.map((l) => Math.max(l.inputs, l.outputs)));
-      this.dzT = new Float32Array(widest * this.maxRows);
-      this.dz = new Float32Array(widest * this.maxRows);
-      this.daT = new Float32Array(widest * this.maxRows);
-    }
     const { dzT, dz } = this;
     const last = this.layers.length - 1;
     // dZ^T of the output layer.

@@ -295,7 +295,7 @@ export class PpoTrainer {
     const D = policy.layout.discreteDims;
     const headDim = policy.dist.headDim;
     const validCount = valid.length;
-    const order = Int32Array.from({ length: validCount }, (_, i) => valid[i]!);
+    const order = valid.slice();
     const minibatchSize = Math.max(1, Math.ceil(validCount / hp.numMinibatches));
     const coefficients = { clipCoef, clipVloss: hp.clipVloss, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
     const params = this.optimizer.parameters;

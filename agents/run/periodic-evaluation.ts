@@ -8,12 +8,13 @@
  * step), and acting greedily draws from no training RNG, so enabling evaluation leaves the
  * training trajectory unchanged.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
 
@@ -111,8 +112,5 @@ function readBest(outDir: string): BestEvaluation | undefined {
 }
 
 function writeBest(outDir: string, best: BestEvaluation): void {
-  const file = join(outDir, BEST_EVAL_FILE);
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, `${JSON.stringify(best)}\n`);
-  renameSync(temp, file);
+  writeFileAtomic(join(outDir, BEST_EVAL_FILE), `${JSON.stringify(best)}\n`);
 }

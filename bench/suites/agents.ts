@@ -5,7 +5,8 @@
  * steps/s, CleanRL PPO ~2,200, SB3 DQN (zoo settings) 630.
  *
  * Each timed run continues the same trainer (after warm-up past DQN's learning start), so it
- * measures steady-state training, including the periodic gradient phases.
+ * measures steady-state training, including the periodic gradient phases, with DQN acting at its
+ * final epsilon.
  */
 import { readFileSync } from 'node:fs';
 import { make } from '../../env/index.ts';
@@ -44,7 +45,10 @@ export const suites: BenchSuite[] = [
         unit: 'env-steps',
         ops: 1024, // four 256-step blocks, each with 128 gradient steps
         setup: () => {
-          const hp = DqnHyperparametersSchema.parse({ ...preset('dqn-cartpole'), totalTimesteps: 10_000_000 });
+          // The long schedule keeps the trainer running; epsilon starts at its final value so acting
+          // is greedy as late in a real run (a 10M-step decay would keep it near 1: random acting).
+          const zoo = preset('dqn-cartpole');
+          const hp = DqnHyperparametersSchema.parse({ ...zoo, totalTimesteps: 10_000_000, startE: zoo['endE'] });
           const trainer = new DqnTrainer({ hp, seed: 0, makeEnv: () => make('CartPole-v1') });
           while (trainer.counters.globalStep < hp.learningStarts + 24) trainer.iterate();
           return (ops) => {

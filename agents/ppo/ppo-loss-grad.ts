@@ -37,15 +37,27 @@ export interface PpoLossValues {
   clipFraction: number;
 }
 
+/** Scratch for {@link categoricalPpoLossAndGradient}: one row's log-probabilities, probabilities and per-dimension entropies. */
+export function ppoLossGradientScratch(nvec: Int32Array): Float64Array {
+  let width = 0;
+  for (let d = 0; d < nvec.length; d++) width += nvec[d]!;
+  return new Float64Array(2 * width + nvec.length);
+}
+
 /**
  * Loss terms of `batch`, writing dLoss/dLogits into `dLogits` (`[rows, sum(nvec)]`) and
- * dLoss/dValues into `dValues` (`[rows]`). `logProbs` is scratch of at least `sum(nvec)` floats.
+ * dLoss/dValues into `dValues` (`[rows]`). `scratch` comes from {@link ppoLossGradientScratch}.
  */
-export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: PpoLossCoefficients, dLogits: Float32Array, dValues: Float32Array, logProbs: Float64Array): PpoLossValues {
+export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: PpoLossCoefficients, dLogits: Float32Array, dValues: Float32Array, scratch: Float64Array): PpoLossValues {
   const { rows: n, nvec, logits, actions, oldLogProb, advantages, values, oldValues, returns } = batch;
   const D = nvec.length;
   let width = 0;
   for (let d = 0; d < D; d++) width += nvec[d]!;
+  if (scratch.length < 2 * width + D) throw new RangeError(`categoricalPpoLossAndGradient: scratch holds ${scratch.length} floats, needs ${2 * width + D} (use ppoLossGradientScratch)`);
+  // The row's log p and p are kept for the gradient pass, so each exp is taken once.
+  const logProbs = scratch.subarray(0, width);
+  const probs = scratch.subarray(width, 2 * width);
+  const dimEntropy = scratch.subarray(2 * width, 2 * width + D);
   let policySum = 0;
   let valueSum = 0;
   let entropySum = 0;
@@ -63,11 +75,16 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
       let sum = 0;
       for (let j = 0; j < k; j++) sum += Math.exp(logits[start + j]! - max);
       const lse = max + Math.log(sum);
+      let hd = 0;
       for (let j = 0; j < k; j++) {
         const logp = logits[start + j]! - lse;
+        const p = Math.exp(logp);
         logProbs[start - base + j] = logp;
-        entropy -= Math.exp(logp) * logp;
+        probs[start - base + j] = p;
+        hd -= p * logp;
       }
+      dimEntropy[d] = hd;
+      entropy += hd;
       logProb += logits[start + actions[r * D + d]!]! - lse;
     }
     const logRatio = logProb - oldLogProb[r]!;
@@ -86,12 +103,11 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
     // d logProb / d z_j = [j chosen] - p_j;  d entropy / d z_j = -p_j (log p_j + H_d).
     for (let d = 0, start = base; d < D; start += nvec[d]!, d++) {
       const k = nvec[d]!;
-      let hd = 0;
-      for (let j = 0; j < k; j++) hd -= Math.exp(logProbs[start - base + j]!) * logProbs[start - base + j]!;
+      const hd = dimEntropy[d]!;
       const chosen = actions[r * D + d]!;
       for (let j = 0; j < k; j++) {
         const logp = logProbs[start - base + j]!;
-        const p = Math.exp(logp);
+        const p = probs[start - base + j]!;
         dLogits[start + j] = dLogProb * ((j === chosen ? 1 : 0) - p) + dEntropy * -p * (logp + hd);
       }
     }

@@ -19,7 +19,7 @@ import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { shuffleInPlace } from '../nn/random.ts';
 import { computeGae } from './gae.ts';
 import type { PpoHyperparameters } from './hyperparameters.ts';
-import { categoricalPpoLossAndGradient, normalizeAdvantagesInPlace } from './ppo-loss-grad.ts';
+import { categoricalPpoLossAndGradient, normalizeAdvantagesInPlace, ppoLossGradientScratch } from './ppo-loss-grad.ts';
 import { normalizeAdvantages, ppoLoss } from './ppo-loss.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 
@@ -336,7 +336,7 @@ export class PpoTrainer {
           coefficients,
           s.dHead,
           s.dValues,
-          s.logProbs,
+          s.lossScratch,
         );
         s.actor.backward(s.dHead.subarray(0, rows * headDim), s.gradient.subarray(0, actorSize));
         s.critic.backward(s.dValues.subarray(0, rows), s.gradient.subarray(actorSize));
@@ -466,7 +466,7 @@ interface JsUpdateScratch {
   readonly values: Float32Array;
   readonly dHead: Float32Array;
   readonly dValues: Float32Array;
-  readonly logProbs: Float64Array;
+  readonly lossScratch: Float64Array;
   /** Flat gradient in the optimiser's variable order (actor, then critic). */
   readonly gradient: Float32Array;
 }
@@ -489,7 +489,7 @@ function createJsUpdateScratch(policy: PpoPolicy, rows: number, parameters: numb
     values: new Float32Array(rows),
     dHead: new Float32Array(rows * headDim),
     dValues: new Float32Array(rows),
-    logProbs: new Float64Array(headDim),
+    lossScratch: ppoLossGradientScratch(policy.layout.nvec),
     gradient: new Float32Array(parameters),
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../agents/backend.ts';
 import { MultiCategorical } from '../../agents/nn/multi-categorical.ts';
-import { categoricalPpoLossAndGradient, normalizeAdvantagesInPlace } from '../../agents/ppo/ppo-loss-grad.ts';
+import { categoricalPpoLossAndGradient, normalizeAdvantagesInPlace, ppoLossGradientScratch } from '../../agents/ppo/ppo-loss-grad.ts';
 import { normalizeAdvantages, ppoLoss, type PpoLossCoefficients } from '../../agents/ppo/ppo-loss.ts';
 import { makeRng } from '../../env/core/rng.ts';
 
@@ -68,7 +68,7 @@ describe('agents/ppo/ppo-loss-grad', () => {
       const expected = tfLossAndGradient(b, c);
       const dLogits = new Float32Array(b.rows * b.width);
       const dValues = new Float32Array(b.rows);
-      const got = categoricalPpoLossAndGradient(b, c, dLogits, dValues, new Float64Array(b.width));
+      const got = categoricalPpoLossAndGradient(b, c, dLogits, dValues, ppoLossGradientScratch(b.nvec));
       for (const key of ['loss', 'policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFraction'] as const) near(got[key], expected.terms[key]!, key);
       assert.ok(got.clipFraction > 0 && got.clipFraction < 1, `the batch exercises both clipped and unclipped ratios (clip fraction ${got.clipFraction})`);
       dLogits.forEach((g, i) => near(g, expected.dLogits[i]!, `dLogits[${i}]`, 1e-4));

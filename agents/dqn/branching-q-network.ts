@@ -14,6 +14,7 @@ import type { Rng } from '../../env/core/rng.ts';
 import { JsMlp } from '../nn/js-mlp.ts';
 import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { buildMlp, DenseStack, type MlpInit } from '../nn/mlp.ts';
+import { tensorValues } from '../nn/tensor-values.ts';
 
 /** Output gain of the heads (SB3/CleanRL value heads). */
 const HEAD_GAIN = 1;
@@ -105,7 +106,7 @@ export class BranchingQNetwork {
    */
   rawOutputs(obs: Float32Array, batch: number, out: Float32Array = new Float32Array(batch * this.outputDim)): Float32Array {
     const result = tf.tidy(() => this.net.apply(tf.tensor2d(obs.subarray(0, batch * this.net.inputDim), [batch, this.net.inputDim])));
-    out.set(result.dataSync() as Float32Array);
+    out.set(tensorValues(result));
     result.dispose();
     return out;
   }

@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DenseStack } from './mlp.ts';
 import { tanh } from './tanh.ts';
+import { tensorValues } from './tensor-values.ts';
 
 interface LayerPlan {
   readonly inputs: number;
@@ -113,11 +114,11 @@ export class MlpBackprop {
     if (parameters !== undefined && parameters.length !== this.size) throw new Error(`MlpBackprop.refresh: ${parameters.length} parameters given, the network has ${this.size}`);
     for (const layer of this.layers) {
       const { inputs, outputs, kernelTData } = layer;
-      const kernel = parameters?.subarray(layer.kernelOffset, layer.biasOffset) ?? (layer.kernel.dataSync() as Float32Array);
+      const kernel = parameters?.subarray(layer.kernelOffset, layer.biasOffset) ?? tensorValues(layer.kernel);
       transpose(kernel, inputs, outputs, kernelTData);
       layer.kernelT?.dispose();
       layer.kernelT = tf.keep(tf.tensor2d(kernelTData, [outputs, inputs]));
-      layer.bias.set(parameters?.subarray(layer.biasOffset, layer.biasOffset + outputs) ?? (layer.biasVariable.dataSync() as Float32Array));
+      layer.bias.set(parameters?.subarray(layer.biasOffset, layer.biasOffset + outputs) ?? tensorValues(layer.biasVariable));
     }
   }
 
@@ -138,20 +139,20 @@ export class MlpBackprop {
       // y = z^T + bias first (as z^T), then the activation in place.
       if (rows <= outputs) {
         const z = tf.matMul(layer.kernelT!, this.inputT(l, rows));
-        y.set(z.dataSync() as Float32Array);
+        y.set(tensorValues(z));
         z.dispose();
       } else if (activation === 'tanh') {
         // Bias and tanh = 2 sigmoid(2z) - 1 on the backend (as dense-op.ts): XNNPACK's sigmoid is
         // vectorised, while a JS exp per element costs more than the two extra ops' dispatch.
         const a = this.inputRowMajor(l, rows);
         const s = tf.tidy(() => tf.sigmoid(tf.mul(tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.biasVariable }), this.two)));
-        transpose(s.dataSync() as Float32Array, rows, outputs, y);
+        transpose(tensorValues(s), rows, outputs, y);
         s.dispose();
         for (let k = 0; k < outputs * rows; k++) y[k] = 2 * y[k]! - 1;
         return;
       } else {
         const z = tf.matMul(this.inputRowMajor(l, rows), layer.kernel as tf.Tensor2D);
-        transpose(z.dataSync() as Float32Array, rows, outputs, y);
+        transpose(tensorValues(z), rows, outputs, y);
         z.dispose();
       }
       for (let o = 0; o < outputs; o++) {
@@ -216,21 +217,21 @@ export class MlpBackprop {
         if (!weightsFromRows || inputGrad === 'transposed') dzTTensor = tf.tensor2d(dzT.subarray(0, outputs * rows), [outputs, rows]);
         if (weightsFromRows) {
           const dW = tf.matMul(this.inputT(l, rows), dzTensor!);
-          grad.set(dW.dataSync() as Float32Array, layer.kernelOffset);
+          grad.set(tensorValues(dW), layer.kernelOffset);
           dW.dispose();
         } else {
           const dWT = tf.matMul(dzTTensor!, this.inputRowMajor(l, rows));
-          transpose(dWT.dataSync() as Float32Array, outputs, inputs, grad, layer.kernelOffset);
+          transpose(tensorValues(dWT), outputs, inputs, grad, layer.kernelOffset);
           dWT.dispose();
         }
         if (inputGrad !== 'none') {
           if (inputGrad === 'transposed') {
             const dA = tf.matMul(layer.kernel as tf.Tensor2D, dzTTensor!);
-            dAT.set(dA.dataSync() as Float32Array);
+            dAT.set(tensorValues(dA));
             dA.dispose();
           } else {
             const dA = tf.matMul(dzTensor!, layer.kernelT!);
-            transpose(dA.dataSync() as Float32Array, rows, inputs, dAT);
+            transpose(tensorValues(dA), rows, inputs, dAT);
             dA.dispose();
           }
         }

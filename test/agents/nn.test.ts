@@ -9,6 +9,7 @@ import { JsMlp } from '../../agents/nn/js-mlp.ts';
 import { buildMlp, DenseStack } from '../../agents/nn/mlp.ts';
 import { MlpBackprop } from '../../agents/nn/mlp-backprop.ts';
 import { orthogonalKernel } from '../../agents/nn/orthogonal.ts';
+import { tensorValues } from '../../agents/nn/tensor-values.ts';
 
 const near = (a: number, b: number, tol = 1e-4, what = '') => assert.ok(Math.abs(a - b) < tol, `${what} ${a} vs ${b}`);
 
@@ -63,6 +64,31 @@ describe('agents/nn', () => {
         tf.dispose([x, w, b, weights, ...ours, ...theirs]);
       });
     }
+  });
+
+  describe('tensorValues', () => {
+    it('reads what dataSync reads, for computed, reshaped and variable tensors, also after the wasm heap grew', () => {
+      const a = tf.tensor2d(new Float32Array(6 * 5).map((_, i) => Math.sin(i)), [6, 5]);
+      const product = tf.matMul(a, a, false, true);
+      const reshaped = tf.reshape(product, [36]);
+      const variable = tf.variable(tf.fill([3, 4], 0.25));
+      const expect = (t: tf.Tensor) => assert.deepEqual(Array.from(tensorValues(t)), Array.from(t.dataSync()));
+      for (const t of [a, product, reshaped, variable]) expect(t);
+      // More floats than the whole heap holds now: WebAssembly memory grows and the old heap views detach.
+      const heap = () => (tf.backend() as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32;
+      const before = heap();
+      const big = tf.zeros([before.length]);
+      assert.equal(before.length, 0, 'the heap did not grow');
+      for (const t of [a, product, reshaped, variable]) expect(t);
+      assert.equal(tensorValues(big).length, big.size);
+      tf.dispose([a, product, reshaped, variable, big]);
+    });
+
+    it('refuses tensors that are not float32', () => {
+      const t = tf.tensor1d([1, 2], 'int32');
+      assert.throws(() => tensorValues(t), /float32 tensors only, got int32/);
+      t.dispose();
+    });
   });
 
   describe('JsMlp', () => {

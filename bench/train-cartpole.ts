@@ -2,8 +2,11 @@
  * Learning benchmark (not a test; minutes long): PPO and DQN on CartPole-v1 with the
  * rl-baselines3-zoo presets, 3 seeds each, through the same `trainRun` as `bdt-gym train`.
  * Targets: PPO's deterministic evaluation (20 episodes) >= 475 within 100k steps, DQN's within
- * 50k. Prints one JSON line per run and a final summary line. `--dqn-preset` / `--ppo-preset`
- * swap in another preset file, e.g. configs/agents/dqn-cartpole-robust.json.
+ * 50k. Prints one JSON line per run and a final summary line: `sps` is the summary's (wall time
+ * of the training loop, as SB3's time/fps), `spsPerCpuSecond` divides by the process CPU time of
+ * the whole `trainRun` (setup, checkpoint and final evaluation too: ~1% more for DQN on
+ * CartPole). `--dqn-preset` / `--ppo-preset` swap in another preset file, e.g.
+ * configs/agents/dqn-cartpole-robust.json.
  *
  *   npx tsx bench/train-cartpole.ts [--agents ppo,dqn] [--seeds 1,2,3] [--out runs/bench-cartpole]
  *     [--dqn-preset FILE] [--ppo-preset FILE]

@@ -58,13 +58,19 @@ export interface TrainSummary {
   readonly steps: number;
   readonly seed: number;
   readonly backend: string;
-  /** Env steps per second of wall time in this session. */
+  /**
+   * Env steps trained in this session per second of wall time in its training loop, as SB3's
+   * `time/fps` (steps since the start of `learn()` over the time since): setup, saving the
+   * checkpoint and the final evaluation are not counted, and unlike SB3 (whose EvalCallback runs
+   * inside `learn()`) neither are periodic evaluations.
+   */
   readonly sps: number;
   /** Mean return of the last 20 training episodes (NaN if none finished). */
   readonly meanReturnLast20: number;
   /** Mean return of the deterministic evaluation. */
   readonly evalReturn: number;
   readonly evalEpisodes: number;
+  /** Wall time of the whole session: setup, training, periodic evaluations, saving, final evaluation. */
   readonly trainSeconds: number;
   readonly checkpoint: string;
   /** With periodic evaluation: the best evaluation's mean return and step, and where its checkpoint is. */
@@ -94,9 +100,10 @@ interface ReportingTrainer<T> {
  * own granularity (`stepsPerCall`: a vector step for DQN, a rollout for PPO) not past the target
  * they are given, and training is resumable call by call, so training in segments is the same as
  * training in one call; an evaluation happens at the first such boundary at or after each
- * multiple of `evalFreq`.
+ * multiple of `evalFreq`. Returns the wall seconds it took.
  */
-async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions, stepsPerCall: number, evaluator: PeriodicEvaluator | undefined): Promise<void> {
+async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions, stepsPerCall: number, evaluator: PeriodicEvaluator | undefined): Promise<number> {
+  const started = performance.now();
   const subscription = options.onMetrics ? trainer.metrics$.subscribe(options.onMetrics) : undefined;
   const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
   try {
@@ -115,6 +122,7 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
   } finally {
     subscription?.unsubscribe();
   }
+  return (performance.now() - started) / 1000;
 }
 
 /** The periodic evaluator `options` ask for, if any, with its own env and a greedy agent on the live networks. */
@@ -152,6 +160,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   let evalReturn: number;
   let seed = options.seed;
   let evaluator: PeriodicEvaluator | undefined;
+  /** Wall seconds of the training loop, periodic evaluations included. */
+  let loopSeconds: number;
 
   if (options.agent === 'ppo') {
     const probe = makeEnv(options.envId);
@@ -165,7 +175,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     startStep = trainer.counters.globalStep;
     const ppoSeed = seed;
     evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, options.envId, ppoSeed));
-    await trainWithReporting(trainer, options, trainer.batchSize, evaluator);
+    loopSeconds = await trainWithReporting(trainer, options, trainer.batchSize, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
     await savePpoCheckpoint(checkpointDir, trainer, options.envId, seed);
@@ -187,7 +197,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const dqnSeed = seed;
     const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
     evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, options.envId, dqnSeed, rawActionSpace));
-    await trainWithReporting(trainer, options, hp.numEnvs, evaluator);
+    loopSeconds = await trainWithReporting(trainer, options, hp.numEnvs, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
     await saveDqnCheckpoint(checkpointDir, trainer, options.envId, seed, rawActionSpace);
@@ -206,7 +216,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     steps,
     seed,
     backend: options.backend,
-    sps: (steps - startStep) / (trainSeconds - (evaluator?.seconds ?? 0)),
+    sps: (steps - startStep) / (loopSeconds - (evaluator?.seconds ?? 0)),
     meanReturnLast20: meanLast(recent, 20),
     evalReturn,
     evalEpisodes,

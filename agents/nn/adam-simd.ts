@@ -12,6 +12,7 @@
  * moments and gradient live in the module's memory; {@link AdamSimd.create}
  * returns undefined where WebAssembly SIMD is unavailable, and FlatAdam then loops in JS.
  */
+import { instantiate, leb, name, section, vec } from './wasm-bytes.ts';
 
 /** Float32 views on the module's memory, each `padded` long (a multiple of 4, zero tail). */
 export interface AdamSimdBuffers {
@@ -29,13 +30,6 @@ type AdamExport = (
   stepSize: number, vCorrection: number, eps: number, tiny: number,
 ) => void;
 
-/** The part of the WebAssembly JS API used here (the project's TS libs do not declare it). */
-interface WasmApi {
-  validate(binary: Uint8Array): boolean;
-  Module: new (binary: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
 export class AdamSimd {
   private constructor(
     private readonly run: AdamExport,
@@ -49,13 +43,11 @@ export class AdamSimd {
     const padded = Math.ceil(size / 4) * 4;
     const bytes = padded * 4;
     const pages = Math.ceil((4 * bytes) / 65536) || 1;
-    const binary = adamModule(pages);
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (wasm === undefined || !wasm.validate(binary)) return undefined;
-    const instance = new wasm.Instance(new wasm.Module(binary));
-    const memory = instance.exports['memory'] as { buffer: ArrayBuffer };
+    const exports = instantiate(adamModule(pages));
+    if (exports === undefined) return undefined;
+    const memory = exports['memory'] as { buffer: ArrayBuffer };
     const view = (k: number) => new Float32Array(memory.buffer, k * bytes, padded);
-    return new AdamSimd(instance.exports['adam'] as AdamExport, instance.exports['sumSquares'] as SumSquaresExport, { gradient: view(0), params: view(1), m: view(2), v: view(3) }, bytes);
+    return new AdamSimd(exports['adam'] as AdamExport, exports['sumSquares'] as SumSquaresExport, { gradient: view(0), params: view(1), m: view(2), v: view(3) }, bytes);
   }
 
   /** Sum of squares of `buffers.gradient` (float32, four lanes summed at the end). */
@@ -100,23 +92,6 @@ const F32X4_ADD = simd(0xe4);
 const F32X4_SUB = simd(0xe5);
 const F32X4_MUL = simd(0xe6);
 const F32X4_DIV = simd(0xe7);
-
-/** Unsigned LEB128. */
-function leb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
 /** The module: memory of `pages` 64 KiB pages, `adam(...)` (see {@link AdamExport}) and `sumSquares`. */
 function adamModule(pages: number): Uint8Array {

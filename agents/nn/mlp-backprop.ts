@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DenseStack } from './mlp.ts';
 import { tanh } from './tanh.ts';
 import { tensorValues } from './tensor-values.ts';
+import { transpose } from './transpose.ts';
 
 interface LayerPlan {
   readonly inputs: number;
@@ -284,24 +285,6 @@ export class MlpBackprop {
       layer.kernelT = undefined;
     }
   }
-}
-
-/** Side of the square tiles `transpose` works in (cache-friendly for large matrices). */
-const TILE = 16;
-
-/** `dst[offset + c * rows + r] = src[r * cols + c]`: a `[rows, cols]` matrix transposed. */
-function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Array, offset = 0): Float32Array {
-  for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const r1 = Math.min(r0 + TILE, rows);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const c1 = Math.min(c0 + TILE, cols);
-      for (let r = r0; r < r1; r++) {
-        const base = r * cols;
-        for (let c = c0; c < c1; c++) dst[offset + c * rows + r] = src[base + c]!;
-      }
-    }
-  }
-  return dst;
 }
 
 /** act'(z) expressed through y = act(z). */

@@ -10,6 +10,7 @@ import { buildMlp, DenseStack } from '../../agents/nn/mlp.ts';
 import { MlpBackprop } from '../../agents/nn/mlp-backprop.ts';
 import { orthogonalKernel } from '../../agents/nn/orthogonal.ts';
 import { tensorValues } from '../../agents/nn/tensor-values.ts';
+import { transpose } from '../../agents/nn/transpose.ts';
 
 const near = (a: number, b: number, tol = 1e-4, what = '') => assert.ok(Math.abs(a - b) < tol, `${what} ${a} vs ${b}`);
 
@@ -88,6 +89,28 @@ describe('agents/nn', () => {
       const t = tf.tensor1d([1, 2], 'int32');
       assert.throws(() => tensorValues(t), /float32 tensors only, got int32/);
       t.dispose();
+    });
+  });
+
+  describe('transpose', () => {
+    // Sides that are multiples of 4 take the WebAssembly SIMD kernel, the others the JS loop.
+    for (const [rows, cols] of [[256, 256], [64, 256], [256, 64], [4, 8], [8, 4], [256, 2], [3, 5], [6, 12]] as const) {
+      it(`[${rows}, ${cols}] gives dst[offset + c rows + r] = src[r cols + c] bit for bit, leaving the rest of dst alone`, () => {
+        const src = new Float32Array(rows * cols).map((_, i) => Math.sin(i) * 1e3);
+        src[1] = -0;
+        src[2] = NaN;
+        const offset = 3;
+        const dst = new Float32Array(offset + rows * cols + 2).fill(7);
+        transpose(src, rows, cols, dst, offset);
+        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) assert.ok(Object.is(dst[offset + c * rows + r], src[r * cols + c]), `[${r}, ${c}]`);
+        assert.deepEqual([...dst.subarray(0, offset), ...dst.subarray(offset + rows * cols)], [7, 7, 7, 7, 7]);
+      });
+    }
+
+    it('reads only the first rows x cols elements of a longer source', () => {
+      const src = Float32Array.from({ length: 4 * 4 + 8 }, (_, i) => i);
+      const dst = transpose(src, 4, 4, new Float32Array(16));
+      assert.deepEqual(Array.from(dst), [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]);
     });
   });
 

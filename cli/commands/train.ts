@@ -165,7 +165,7 @@ export function register(program: Command): void {
       } else {
         process.stdout.write(
           [
-            `${summary.agent} on ${summary.env}: ${summary.steps} steps in ${summary.trainSeconds.toFixed(1)} s (${summary.sps.toFixed(0)} steps/s, backend ${summary.backend})`,
+            `${summary.agent} on ${summary.env}: ${summary.steps} steps, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
             `  mean return, last 20 training episodes  ${summary.meanReturnLast20.toFixed(2)}`,
             `  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`,
             ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),

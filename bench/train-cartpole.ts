@@ -1,12 +1,13 @@
 /**
  * Learning benchmark (not a test; minutes long): PPO and DQN on CartPole-v1 with the
- * rl-baselines3-zoo presets, 3 seeds each, through the same `trainRun` as `bdt-gym train`.
- * Targets: PPO's deterministic evaluation (20 episodes) >= 475 within 100k steps, DQN's within
- * 50k. Prints one JSON line per run and a final summary line: `sps` is the summary's (wall time
- * of the training loop, as SB3's time/fps), `spsPerCpuSecond` divides by the process CPU time of
- * the whole `trainRun` (setup, checkpoint and final evaluation too: ~1% more for DQN on
- * CartPole). `--dqn-preset` / `--ppo-preset` swap in another preset file, e.g.
- * configs/agents/dqn-cartpole-robust.json.
+ * configs/agents/{ppo,dqn}-cartpole.json presets (rl-baselines3-zoo's settings; the DQN preset's
+ * learning rate differs, see its description), 3 seeds each, through the same `trainRun` as
+ * `bdt-gym train`. Targets: PPO's deterministic evaluation (20 episodes) >= 475 within 100k
+ * steps, DQN's within 50k. Prints one JSON line per run and a final summary line: `sps` is the
+ * summary's (wall time of the training loop, as SB3's time/fps), `spsPerCpuSecond` divides by the
+ * process CPU time of the whole `trainRun` (setup, checkpoint and final evaluation too: ~1% more
+ * for DQN on CartPole). `--dqn-preset` / `--ppo-preset` swap in another preset file of the same
+ * shape (a variant under test, e.g. one written to scratch/).
  *
  *   npx tsx bench/train-cartpole.ts [--agents ppo,dqn] [--seeds 1,2,3] [--out runs/bench-cartpole]
  *     [--dqn-preset FILE] [--ppo-preset FILE]

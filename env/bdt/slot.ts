@@ -163,8 +163,9 @@ export function gatewaySide(system: BdtSystem, state: SlotState, partition: Int3
       runWork = runOffload = runBits = 0;
       runGateway = gateway;
     }
+    // no skip when d = 0: the terms are then +0, which leaves the sums' bits alone, and a
+    // branch on random arrivals mispredicts often enough to cost more than the arithmetic
     const d = arrivals[n]!;
-    if (d <= 0) continue;
     const base = unitOffset[n]!;
     const cut = base + partition[n]!;
     const head = cumFlops[cut]!;

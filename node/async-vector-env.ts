@@ -206,6 +206,8 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   /**
    * The reply of worker `i`, whose flag is up. Under load the message can become visible a
    * moment after the flag, so poll briefly (1 ms sleeps on the raised flag) instead of failing.
+   * The same Atomics-then-receiveMessageOnPort pattern shows it elsewhere, fixed the same way
+   * (babel/babel#14541, "seems to be a bug in nodejs", hard to reproduce).
    */
   private receive(i: number): Reply | undefined {
     const deadline = Date.now() + this.timeoutMs;

@@ -1,14 +1,20 @@
 /**
  * Arrival processes D_n(t) (data points per slot): Poisson (default), uniform integers, or a
  * replayed trace. One uniform draw per device per slot for the Poisson and uniform kinds; the
- * Poisson inverse CDF starts from a guide table (Chen and Asau), so a draw costs about two
- * comparisons whatever the rate.
+ * Poisson inverse CDF starts from a guide table (Chen and Asau) with several entries per CDF
+ * entry, so a draw usually costs one comparison whatever the rate.
  */
 import type { Rng } from '../core/rng.ts';
 import type { ExogenousModel } from './scenario/compile.ts';
 
 /** Poisson rates above this use a normal approximation (rounded, clipped at 0) instead of a CDF table. */
 const TABLE_MAX_RATE = 1000;
+/**
+ * Guide entries per CDF entry. With one, the search after the guide step runs a random 0-2
+ * steps and its branch mispredicts often; with 8, it rarely takes a step (measured: ~4% more env
+ * steps per second on BDT-large-v0).
+ */
+const GUIDE_PER_ENTRY = 8;
 /** The CDF table stops where the remaining tail mass is below this. */
 const TAIL_MASS = 1e-14;
 
@@ -19,8 +25,11 @@ export class ArrivalSampler {
   /** Poisson CDF tables, flat: device n's table is cdf[tableStart[n] .. tableStart[n+1]). */
   private readonly cdf: Float64Array;
   private readonly tableStart: Int32Array;
-  /** guide[tableStart[n] + g] = smallest k with cdf >= g / size of device n's table (as an absolute index). */
-  private readonly guide: Int32Array;
+  /**
+   * guide[GUIDE_PER_ENTRY tableStart[n] + g] = smallest k with cdf >= g / (GUIDE_PER_ENTRY size)
+   * of device n's table, as an offset from tableStart[n] (tables are far shorter than 2^16).
+   */
+  private readonly guide: Uint16Array;
 
   constructor(model: ExogenousModel['arrivals'], N: number) {
     this.N = N;
@@ -33,14 +42,15 @@ export class ArrivalSampler {
       this.tableStart[n + 1] = this.tableStart[n]! + table.length;
     }
     this.cdf = Float64Array.from(tables.flat());
-    this.guide = new Int32Array(this.cdf.length);
+    this.guide = new Uint16Array(this.cdf.length * GUIDE_PER_ENTRY);
     for (let n = 0; n < N; n++) {
       const start = this.tableStart[n]!;
       const size = this.tableStart[n + 1]! - start;
+      const guides = size * GUIDE_PER_ENTRY;
       let k = start;
-      for (let g = 0; g < size; g++) {
-        while (k < start + size - 1 && this.cdf[k]! < g / size) k++;
-        this.guide[start + g] = k;
+      for (let g = 0; g < guides; g++) {
+        while (k < start + size - 1 && this.cdf[k]! < g / guides) k++;
+        this.guide[start * GUIDE_PER_ENTRY + g] = k - start;
       }
     }
   }
@@ -72,8 +82,8 @@ export class ArrivalSampler {
         out[n] = poissonNormal(model.rate[n]!, u, rng());
         continue;
       }
-      // every k before guide[g] has cdf[k] < g / size <= u, so the answer is at or after it
-      let k = guide[start + Math.floor(u * (end - start))]!;
+      // every k before guide[g] has cdf[k] < g / guides <= u, so the answer is at or after it
+      let k = start + guide[start * GUIDE_PER_ENTRY + Math.floor(u * ((end - start) * GUIDE_PER_ENTRY))]!;
       while (k < end - 1 && u >= cdf[k]!) k++;
       out[n] = k - start;
     }

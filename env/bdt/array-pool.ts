@@ -39,9 +39,9 @@ export class ArrayPool {
     return out;
   }
 
-  /** Byte offset of `bytes` fresh bytes aligned to `align` in `this.chunk` (a new chunk when full). */
+  /** Byte offset of `bytes` fresh bytes aligned to `align` (a power of two) in `this.chunk` (a new chunk when full). */
   private reserve(bytes: number, align: number): number {
-    let start = Math.ceil(this.offset / align) * align;
+    let start = (this.offset + align - 1) & -align; // integer rounding up, no float division
     if (start + bytes > CHUNK_BYTES) {
       this.chunk = new ArrayBuffer(CHUNK_BYTES);
       start = 0;

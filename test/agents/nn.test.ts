@@ -75,13 +75,16 @@ describe('agents/nn', () => {
       const variable = tf.variable(tf.fill([3, 4], 0.25));
       const expect = (t: tf.Tensor) => assert.deepEqual(Array.from(tensorValues(t)), Array.from(t.dataSync()));
       for (const t of [a, product, reshaped, variable]) expect(t);
-      // More floats than the whole heap holds now: WebAssembly memory grows and the old heap views detach.
       const heap = () => (tf.backend() as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32;
+      // a view into the heap, not dataSync's copy (a silent fallback would bring back the GC churn)
+      assert.equal(tensorValues(product).buffer, heap().buffer);
+      // More floats than the whole heap holds now: WebAssembly memory grows and the old heap views detach.
       const before = heap();
       const big = tf.zeros([before.length]);
       assert.equal(before.length, 0, 'the heap did not grow');
       for (const t of [a, product, reshaped, variable]) expect(t);
       assert.equal(tensorValues(big).length, big.size);
+      assert.equal(tensorValues(product).buffer, heap().buffer);
       tf.dispose([a, product, reshaped, variable, big]);
     });
 

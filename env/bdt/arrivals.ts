@@ -11,8 +11,8 @@ import type { ExogenousModel } from './scenario/compile.ts';
 const TABLE_MAX_RATE = 1000;
 /**
  * Guide entries per CDF entry. With one, the search after the guide step runs a random 0-2
- * steps and its branch mispredicts often; with 8, it rarely takes a step (measured: ~4% more env
- * steps per second on BDT-large-v0).
+ * steps and its branch mispredicts often; with 8, it rarely takes a step (measured: 3-5% more env
+ * steps per CPU-second on BDT-large-v0).
  */
 const GUIDE_PER_ENTRY = 8;
 /** The CDF table stops where the remaining tail mass is below this. */

@@ -76,6 +76,15 @@ describe('agents/ppo/ppo-loss-grad', () => {
     });
   }
 
+  it('refuses scratch smaller than ppoLossGradientScratch gives (e.g. the old one-row log-probability buffer)', () => {
+    const b = randomBatch([3, 2, 4], 4, 7);
+    const dLogits = new Float32Array(b.rows * b.width);
+    const dValues = new Float32Array(b.rows);
+    const c = { clipCoef: 0.2, clipVloss: false, entCoef: 0.01, vfCoef: 0.5 };
+    assert.equal(ppoLossGradientScratch(b.nvec).length, 2 * 9 + 3);
+    assert.throws(() => categoricalPpoLossAndGradient(b, c, dLogits, dValues, new Float64Array(b.width)), RangeError);
+  });
+
   it('normalizeAdvantagesInPlace matches normalizeAdvantages', () => {
     const adv = Float32Array.from([3, -1, 0.5, 2, 7]);
     const expected = tf.tidy(() => normalizeAdvantages(tf.tensor1d(adv)).dataSync() as Float32Array);

@@ -206,8 +206,9 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   /**
    * The reply of worker `i`, whose flag is up. Under load the message can become visible a
    * moment after the flag, so poll briefly (1 ms sleeps on the raised flag) instead of failing.
-   * The same Atomics-then-receiveMessageOnPort pattern shows it elsewhere, fixed the same way
-   * (babel/babel#14541, "seems to be a bug in nodejs", hard to reproduce).
+   * babel/babel#14541 reports the same symptom with the same Atomics + receiveMessageOnPort
+   * pattern and works around it the same way; its cause was not settled there (a Node maintainer
+   * replied that postMessage is synchronous).
    */
   private receive(i: number): Reply | undefined {
     const deadline = Date.now() + this.timeoutMs;

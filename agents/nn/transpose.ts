@@ -20,8 +20,13 @@ export function transpose(src: Float32Array, rows: number, cols: number, dst: Fl
   return dst;
 }
 
+/** Whether this runtime runs 4-aligned transposes on the WebAssembly SIMD kernel (else all go through the JS loop). */
+export function simdTransposeAvailable(): boolean {
+  return simdKernel() !== undefined;
+}
+
 /** The JS loop (any shape). */
-function transposeInJs(src: Float32Array, rows: number, cols: number, dst: Float32Array, offset = 0): Float32Array {
+function transposeInJs(src: Float32Array, rows: number, cols: number, dst: Float32Array, offset: number): void {
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(r0 + TILE, rows);
     for (let c0 = 0; c0 < cols; c0 += TILE) {
@@ -32,7 +37,6 @@ function transposeInJs(src: Float32Array, rows: number, cols: number, dst: Float
       }
     }
   }
-  return dst;
 }
 
 interface WasmMemory {

@@ -1,6 +1,7 @@
 /**
- * Training throughput of the learned agents on CartPole-v1 with the rl-baselines3-zoo presets
- * (configs/agents/*-cartpole.json), on the wasm backend: env steps per second of training,
+ * Training throughput of the learned agents on CartPole-v1 with the configs/agents/*-cartpole.json
+ * presets (rl-baselines3-zoo's settings; the DQN preset's learning rate differs, its compute does
+ * not), on the wasm backend: env steps per second of training,
  * rollouts, updates and all. Peers on this machine (PyTorch CPU): SB3 PPO (zoo settings) 2,233
  * steps/s, CleanRL PPO ~2,200, SB3 DQN (zoo settings) 630.
  *
@@ -41,7 +42,7 @@ export const suites: BenchSuite[] = [
         },
       },
       {
-        name: 'dqn-cartpole-zoo',
+        name: 'dqn-cartpole',
         unit: 'env-steps',
         ops: 1024, // four 256-step blocks, each with 128 gradient steps
         setup: () => {

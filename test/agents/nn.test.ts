@@ -10,7 +10,7 @@ import { buildMlp, DenseStack } from '../../agents/nn/mlp.ts';
 import { MlpBackprop } from '../../agents/nn/mlp-backprop.ts';
 import { orthogonalKernel } from '../../agents/nn/orthogonal.ts';
 import { tensorValues } from '../../agents/nn/tensor-values.ts';
-import { transpose } from '../../agents/nn/transpose.ts';
+import { simdTransposeAvailable, transpose } from '../../agents/nn/transpose.ts';
 
 const near = (a: number, b: number, tol = 1e-4, what = '') => assert.ok(Math.abs(a - b) < tol, `${what} ${a} vs ${b}`);
 
@@ -109,6 +109,10 @@ describe('agents/nn', () => {
         assert.deepEqual([...dst.subarray(0, offset), ...dst.subarray(offset + rows * cols)], [7, 7, 7, 7, 7]);
       });
     }
+
+    it('runs on the SIMD kernel in Node (WebAssembly SIMD is available), so the cases above test it', () => {
+      assert.equal(simdTransposeAvailable(), true);
+    });
 
     it('reads only the first rows x cols elements of a longer source', () => {
       const src = Float32Array.from({ length: 4 * 4 + 8 }, (_, i) => i);

@@ -98,8 +98,7 @@ const EMPTY = new Float32Array(0);
  * other algorithm is refused.
  */
 export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unknown, unknown>, expectedAlgo?: 'ppo' | 'dqn'): Promise<PpoAgent | DqnAgent> {
-  const nested = join(runOrCheckpointDir, 'checkpoint');
-  const dir = !existsSync(join(runOrCheckpointDir, MANIFEST_FILE)) && existsSync(join(nested, MANIFEST_FILE)) ? nested : runOrCheckpointDir;
+  const dir = checkpointDirOf(runOrCheckpointDir);
   const manifest = readManifest(dir);
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
@@ -108,4 +107,10 @@ export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unkno
   const policy = await loadDqnPolicy(dir, env);
   policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only
   return new DqnAgent(policy);
+}
+
+/** The checkpoint directory of `runOrCheckpointDir`: itself, or the `checkpoint/` of a `train` run directory. */
+export function checkpointDirOf(runOrCheckpointDir: string): string {
+  const nested = join(runOrCheckpointDir, 'checkpoint');
+  return !existsSync(join(runOrCheckpointDir, MANIFEST_FILE)) && existsSync(join(nested, MANIFEST_FILE)) ? nested : runOrCheckpointDir;
 }

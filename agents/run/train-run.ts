@@ -47,13 +47,15 @@ export interface TrainRunOptions {
   readonly backend: string;
   readonly onMetrics?: (record: MetricRecord) => void;
   readonly onProgress?: (step: number, total: number, meanRecentReturn: number) => void;
-  /** Env constructor (default: the registry's `make`). */
-  readonly makeEnv?: (id: string) => Env<unknown, unknown>;
+  /** Keyword arguments for `make(envId, envKwargs)` of the training and evaluation envs (a preset's training-time override). */
+  readonly envKwargs?: Record<string, unknown>;
 }
 
 export interface TrainSummary {
   readonly agent: 'ppo' | 'dqn';
   readonly env: string;
+  /** The `make()` keyword arguments of the training and evaluation envs, when the run had any: `evalReturn` is on that env. */
+  readonly envKwargs?: Record<string, unknown>;
   /** Env steps trained in total. */
   readonly steps: number;
   readonly seed: number;
@@ -143,7 +145,7 @@ function periodicEvaluator(options: TrainRunOptions, seed: number, env: () => En
 
 /** Train, save and evaluate as described by `options`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> {
-  const makeEnv = options.makeEnv ?? ((id: string) => make(id));
+  const makeEnv = (id: string): Env<unknown, unknown> => make(id, options.envKwargs);
   const checkpointDir = join(options.outDir, CHECKPOINT_SUBDIR);
   const evalEpisodes = options.evalEpisodes ?? 20;
   if (options.resume) {
@@ -213,6 +215,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   return {
     agent: options.agent,
     env: options.envId,
+    ...(options.envKwargs ? { envKwargs: options.envKwargs } : {}),
     steps,
     seed,
     backend: options.backend,

@@ -24,7 +24,7 @@ import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.
 import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
-import { make, registry } from '../../env/index.ts';
+import { registry } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
 import { integerOption } from '../options.ts';
 
@@ -142,7 +142,7 @@ export function register(program: Command): void {
           evalEpisodes,
           ...(periodic ? { periodicEvaluation: periodic } : {}),
           ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
-          ...(preset?.envKwargs ? { makeEnv: (id: string) => make(id, preset.envKwargs) } : {}),
+          ...(preset?.envKwargs ? { envKwargs: preset.envKwargs } : {}),
           ...(options.resume ? { resume: true } : {}),
           onMetrics: (record: MetricRecord) => pending.push(metricRecordToJsonLine(record)),
           onProgress: (step, _total, mean) => {

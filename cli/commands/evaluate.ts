@@ -1,0 +1,123 @@
+/**
+ * `bdt-gym evaluate`: a trained agent's deterministic policy over whole episodes, on any
+ * registered env (CartPole-v1 as well as the B-DT ids), as `train`'s final evaluation plays it.
+ *
+ *   bdt-gym evaluate --checkpoint runs/ppo-cartpole --json
+ *   bdt-gym evaluate --checkpoint models/ppo-bdt-v0 --episodes 5 --seed 1
+ *   bdt-gym evaluate --checkpoint models/ppo-bdt-v0 --env-kwargs '{"scenario":{"lyapunov":{"V":1.5}}}'
+ *
+ * Episode i is reset with seed `--seed + i`. The default seed is the one `train` evaluates with
+ * (the run's seed + 1,000,000), so on the env `train` evaluated on (the checkpoint's env id with
+ * the preset's `envKwargs`, which summary.json records) it reproduces the summary's `evalReturn`.
+ * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
+ */
+import type { Command } from 'commander';
+import { ZodError } from 'zod';
+import { BACKENDS, initBackend, isBackendName, type BackendName } from '../../agents/backend.ts';
+import { readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { evaluateAgent } from '../../agents/evaluate.ts';
+import { checkpointDirOf, loadPolicyAgent } from '../../agents/policy-agent.ts';
+import { EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
+import { make, registry, type Env } from '../../env/index.ts';
+import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import { CliError } from '../errors.ts';
+import { integerOption } from '../options.ts';
+import { jsonObjectOption } from './run.ts';
+
+interface EvaluateOptions {
+  checkpoint: string;
+  env?: string;
+  envKwargs?: string;
+  episodes: string;
+  seed?: string;
+  backend?: string;
+  json?: boolean;
+}
+
+/** Mean, sample standard deviation (0 for one value), min and max. */
+function describe(values: readonly number[]): { mean: number; std: number; min: number; max: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const squares = values.reduce((a, b) => a + (b - mean) ** 2, 0);
+  return { mean, std: values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0, min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** `make(id, kwargs)`, with kwargs the env refuses reported against `--env-kwargs`. */
+function makeOrCliError(id: string, kwargs: Record<string, unknown>): Env {
+  try {
+    return make(id, kwargs);
+  } catch (error) {
+    if (error instanceof ZodError) throw new CliError(`--env-kwargs: ${error.issues.map((i) => `at ${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    if (error instanceof ScenarioError) throw new CliError(`--env-kwargs: ${error.message}`);
+    throw error;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('evaluate')
+    .description("evaluate a trained agent's deterministic policy over whole episodes on any registered env")
+    .requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/...)')
+    .option('--env <id>', "registered env id (default: the one the checkpoint was trained on); its spaces must match the checkpoint's")
+    .option('--env-kwargs <json>', 'keyword arguments for make() as a JSON object, e.g. a preset\'s envKwargs')
+    .option('--episodes <n>', 'episodes to play', '20')
+    .option('--seed <n>', "seed of the first episode (episode i: seed + i); default: the one train's final evaluation used (run seed + 1000000)")
+    .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
+    .option('--json', 'print the result as one JSON object')
+    .action(async (options: EvaluateOptions) => {
+      const episodes = integerOption('episodes', options.episodes, 1);
+      const envKwargs = jsonObjectOption('env-kwargs', options.envKwargs);
+      if (options.backend !== undefined && !isBackendName(options.backend)) throw new CliError(`--backend: unknown backend ${JSON.stringify(options.backend)} (available: ${BACKENDS.join(', ')})`);
+      const dir = checkpointDirOf(options.checkpoint);
+      const manifest = readManifest(dir);
+      const envId = options.env ?? manifest.envId;
+      if (!registry.has(envId)) throw new CliError(`--env: unknown env ${JSON.stringify(envId)} (registered: ${[...registry.keys()].join(', ')})`);
+      const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
+      let backend: BackendName;
+      try {
+        backend = await initBackend(options.backend as BackendName | undefined);
+      } catch (error) {
+        throw new CliError(`--backend: ${(error as Error).message}`);
+      }
+      const env = makeOrCliError(envId, envKwargs);
+      const agent = await loadPolicyAgent(dir, env);
+      const started = performance.now();
+      const { returns, lengths } = evaluateAgent(agent, env, episodes, seed);
+      const seconds = (performance.now() - started) / 1000;
+      agent.dispose();
+      env.close();
+      const ret = describe(returns);
+      const length = describe(lengths);
+      const result = {
+        checkpoint: dir,
+        algo: manifest.algo,
+        trainedOn: manifest.envId,
+        trainedSteps: manifest.counters['globalStep'] ?? null,
+        env: envId,
+        ...(options.envKwargs === undefined ? {} : { envKwargs }),
+        backend,
+        episodes,
+        seed,
+        meanReturn: ret.mean,
+        stdReturn: ret.std,
+        minReturn: ret.min,
+        maxReturn: ret.max,
+        meanLength: length.mean,
+        seconds,
+        returns,
+        lengths,
+      };
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      const kwargs = options.envKwargs === undefined ? '' : ` ${JSON.stringify(envKwargs)}`;
+      process.stdout.write(
+        [
+          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps ?? '?'} steps) on ${envId}${kwargs}: ${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, backend ${backend}`,
+          `  return  ${ret.mean.toFixed(2)} ± ${ret.std.toFixed(2)} (std; min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
+          `  length  ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max}); ${seconds.toFixed(1)} s`,
+          '',
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,66 @@
+/** `bdt-gym evaluate`: replays train's final evaluation exactly, for CartPole runs and the committed B-DT models; bad input refused naming the option. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = join(root, 'bin/bdt-gym.js');
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+
+describe('bdt-gym evaluate', () => {
+  for (const [agent, steps] of [['ppo', '1024'], ['dqn', '600']] as const) {
+    it(`reproduces train's evalReturn for a ${agent} CartPole run, episode by episode seeded from the run's seed`, () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'bdt-evaluate-')), 'run');
+      const trained = cli('train', '--agent', agent, '--env', 'CartPole-v1', '--steps', steps, '--seed', '3', '--eval-episodes', '3', '--out', out, '--json');
+      assert.equal(trained.status, 0, trained.stderr);
+      const summary = lastJson(trained.stdout);
+      const result = cli('evaluate', '--checkpoint', out, '--episodes', '3', '--json');
+      assert.equal(result.status, 0, result.stderr);
+      const evaluation = lastJson(result.stdout);
+      assert.equal(evaluation['algo'], agent);
+      assert.equal(evaluation['env'], 'CartPole-v1');
+      assert.equal(evaluation['seed'], 1_000_003);
+      assert.equal(evaluation['trainedSteps'], summary['steps']);
+      assert.equal(evaluation['meanReturn'], summary['evalReturn']);
+      assert.equal((evaluation['returns'] as number[]).length, 3);
+      // another seed plays other episodes, the same ones each time
+      const other = lastJson(cli('evaluate', '--checkpoint', join(out, 'checkpoint'), '--episodes', '3', '--seed', '7', '--json').stdout);
+      const again = lastJson(cli('evaluate', '--checkpoint', out, '--episodes', '3', '--seed', '7', '--json').stdout);
+      assert.deepEqual(other['returns'], again['returns']);
+      assert.equal(other['seed'], 7);
+    });
+  }
+
+  it("reproduces the committed models' summary evalReturn on their presets' training override", () => {
+    for (const algo of ['ppo', 'dqn']) {
+      const summary = JSON.parse(readFileSync(join(root, `models/${algo}-bdt-v0/summary.json`), 'utf8')) as Record<string, unknown>;
+      const preset = JSON.parse(readFileSync(join(root, `configs/agents/${algo}-bdt.json`), 'utf8')) as { envKwargs: unknown };
+      assert.deepEqual(summary['envKwargs'], preset.envKwargs, `${algo}: summary.json records the preset's envKwargs`);
+      const args = ['evaluate', '--checkpoint', `models/${algo}-bdt-v0`, '--episodes', String(summary['evalEpisodes']), '--env-kwargs', JSON.stringify(preset.envKwargs), '--json'];
+      const result = cli(...args);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(lastJson(result.stdout)['meanReturn'], summary['evalReturn'], algo);
+    }
+  });
+
+  it('refuses bad input with one line naming the option or the checkpoint, and no stack trace', () => {
+    const cases: [string[], RegExp][] = [
+      [['--checkpoint', '/no/such/run'], /checkpoint \/no\/such\/run does not exist/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--episodes', '0'], /--episodes: expected an integer >= 1, got "0"/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'Nope-v0'], /--env: unknown env "Nope-v0"/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'CartPole-v1'], /trained on BDT-v0 with a different observation layout/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '[1]'], /--env-kwargs: expected a JSON object/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"foo": 1}'], /--env-kwargs: at \(root\): Unrecognized key: "foo"/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": {"lyapunov": {"V": -1}}}'], /--env-kwargs: invalid scenario:\s+at lyapunov\.V: .*\(value: -1\)/],
+    ];
+    for (const [args, message] of cases) {
+      const result = cli('evaluate', ...args);
+      assert.equal(result.status, 1, args.join(' '));
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
+    }
+  });
+});

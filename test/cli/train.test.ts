@@ -53,6 +53,9 @@ describe('bdt-gym train', () => {
     assert.equal(ok.status, 0, ok.stderr);
     const manifest = JSON.parse(readFileSync(join(dir, 'ok', 'checkpoint', 'manifest.json'), 'utf8'));
     assert.equal(manifest.envId, 'BDT-v0', 'the checkpoint names the plain env id');
+    const summary = JSON.parse(ok.stdout.trim().split('\n').pop()!);
+    assert.deepEqual(summary.envKwargs, { scenario: { reward: { energyPenalty: 2 } } }, 'the summary says which env evalReturn is on');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'ok', 'summary.json'), 'utf8')).envKwargs, summary.envKwargs);
     const refused = cli('train', '--preset', preset(-1), '--steps', '32', '--out', join(dir, 'refused'), '--eval-episodes', '0');
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /energyPenalty/);

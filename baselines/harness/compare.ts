@@ -12,21 +12,28 @@ import { agentEntry, createAgent } from '../create-agent.ts';
 import { runEpisode } from './run-episode.ts';
 import { meanInterval, type MeanInterval } from './statistics.ts';
 
+/**
+ * An agent in a comparison: a registered name (see `agentNames()`), or a labelled entry, so one
+ * agent can appear several times with different options (two PPO checkpoints, say).
+ */
+export type ComparedAgent = string | { readonly label: string; readonly agent: string; readonly options?: Record<string, unknown> };
+
 export interface ComparisonSpec {
   /** Registered B-DT env id, e.g. `BDT-v0`. */
   readonly envId: string;
-  /** Agent names (see `agentNames()`). */
-  readonly agents: readonly string[];
+  /** The agents, in table order; their labels must differ. */
+  readonly agents: readonly ComparedAgent[];
   /** Seeds of the exogenous traces, one episode each per agent. */
   readonly seeds: readonly number[];
   /** Partial scenario override applied for every agent (e.g. `{ slots: 500 }`). */
   readonly scenario?: Record<string, unknown>;
-  /** Options per agent name, passed to `createAgent` (e.g. `{ ppo: { checkpoint } }`). */
+  /** Options per agent name, passed to `createAgent` (e.g. `{ ppo: { checkpoint } }`); a labelled entry's own options take their place. */
   readonly agentOptions?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 /** One finished episode. */
 export interface EpisodeRecord {
+  /** The agent's label (its name unless it was given one). */
   readonly agent: string;
   readonly seed: number;
   readonly summary: EpisodeSummary;
@@ -53,16 +60,21 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
   return new Observable<EpisodeRecord>((subscriber) => {
     let cancelled = false;
     (async () => {
-      for (const name of spec.agents) {
+      const labels = spec.agents.map(labelOf);
+      const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
+      if (repeated !== undefined) throw new RangeError(`compareAgents: agent label ${JSON.stringify(repeated)} appears twice; give each entry its own label`);
+      for (const compared of spec.agents) {
+        const name = typeof compared === 'string' ? compared : compared.agent;
+        const options = typeof compared === 'string' ? spec.agentOptions?.[name] : (compared.options ?? spec.agentOptions?.[name]);
         const entry = agentEntry(name); // fails early, listing the available agents
         const env: Env = make(spec.envId, { scenario: mergeDeep(spec.scenario ?? {}, entry.scenarioOverride) });
-        const agent = await createAgent(name, env, spec.agentOptions?.[name] ?? {});
+        const agent = await createAgent(name, env, options ?? {});
         try {
           for (const seed of spec.seeds) {
             if (cancelled) return;
             const start = performance.now();
             const summary = runEpisode(env, agent, seed);
-            subscriber.next({ agent: name, seed, summary, wallMs: performance.now() - start });
+            subscriber.next({ agent: labelOf(compared), seed, summary, wallMs: performance.now() - start });
             // Yield to the event loop so progress renders and unsubscription is seen.
             await new Promise((resolve) => setTimeout(resolve, 0));
           }
@@ -77,6 +89,11 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
       cancelled = true;
     };
   });
+}
+
+/** The label of a compared agent: its own, or its name. */
+export function labelOf(compared: ComparedAgent): string {
+  return typeof compared === 'string' ? compared : compared.label;
 }
 
 /** Aggregates finished episodes per agent, in the order the agents were first seen. */

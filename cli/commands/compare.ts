@@ -4,12 +4,18 @@
  *
  *   bdt-gym compare                                  # BDT-v0, all baselines, 3 seeds
  *   bdt-gym compare --agents dpra,wdpo --seeds 1,2,3,4,5 --slots 2000 --json
+ *   bdt-gym compare --agents dpra,ppo --checkpoint mine=runs/ppo-bdt   # your run next to the committed PPO
+ *
+ * `--checkpoint LABEL=DIR` (repeatable) adds a trained agent under LABEL, its algorithm read from
+ * the checkpoint; a LABEL already among the agents (`ppo`, `dqn`) has its checkpoint replaced.
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import { agentNames } from '../../baselines/create-agent.ts';
-import { aggregate, compareAgents, type AgentAggregate, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
+import { aggregate, compareAgents, labelOf, type AgentAggregate, type ComparedAgent, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { checkpointDirOf } from '../../agents/policy-agent.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
 import { CliError } from '../errors.ts';
@@ -25,6 +31,7 @@ interface CompareOptions {
   slots?: string;
   out: string;
   json?: boolean;
+  checkpoint: string[];
 }
 
 export function register(program: Command): void {
@@ -35,6 +42,7 @@ export function register(program: Command): void {
     .option('--agents <list>', `comma-separated agent names (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint)`)
     .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each', '1,2,3')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
+    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label; a label among the agents (ppo, dqn) gets this checkpoint instead of the committed one; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table')
     .action(async (options: CompareOptions) => {
@@ -43,11 +51,12 @@ export function register(program: Command): void {
       const agents = options.agents === undefined ? defaultAgents(options.env) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent ${unknown.join(', ')} (available: ${agentNames().join(', ')})`);
+      const compared = withCheckpoints(agents, options.checkpoint);
 
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
-      bar?.start(agents.length * seeds.length, 0, { agent: agents[0] });
+      bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
       const records = await lastValueFrom(
-        compareAgents({ envId: options.env, agents, seeds, ...(slots === undefined ? {} : { scenario: { slots } }) }).pipe(
+        compareAgents({ envId: options.env, agents: compared, seeds, ...(slots === undefined ? {} : { scenario: { slots } }) }).pipe(
           tap((r) => bar?.increment({ agent: r.agent })),
           toArray(),
         ),
@@ -58,6 +67,34 @@ export function register(program: Command): void {
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatTable(options.env, seeds, records, result, options.out));
     });
+}
+
+/** `agents` with each `--checkpoint label=dir` added under its label, or put in place of the agent of that name. */
+function withCheckpoints(agents: readonly string[], checkpoints: readonly string[]): ComparedAgent[] {
+  const compared: ComparedAgent[] = [...agents];
+  const seen = new Set<string>();
+  for (const option of checkpoints) {
+    const at = option.indexOf('=');
+    const label = option.slice(0, at).trim();
+    const dir = option.slice(at + 1);
+    if (at < 0 || label === '' || dir === '') throw new CliError(`--checkpoint: expected label=dir (e.g. mine=runs/ppo-bdt), got ${JSON.stringify(option)}`);
+    if (seen.has(label)) throw new CliError(`--checkpoint: label ${label} is given twice`);
+    seen.add(label);
+    if (scriptedAgentNames.includes(label)) throw new CliError(`--checkpoint ${option}: ${label} is a scripted agent; label the checkpoint ppo, dqn or a new name`);
+    let algo: string;
+    try {
+      algo = readManifest(checkpointDirOf(dir)).algo;
+    } catch (error) {
+      if (error instanceof CheckpointError) throw new CliError(`--checkpoint ${option}: ${error.message}`);
+      throw error;
+    }
+    if (agentNames().includes(label) && label !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
+    const entry = { label, agent: algo, options: { checkpoint: dir } };
+    const index = compared.findIndex((a) => labelOf(a) === label);
+    if (index >= 0) compared[index] = entry;
+    else compared.push(entry);
+  }
+  return compared;
 }
 
 /** The baselines, then the learned agents that have a committed checkpoint for `envId`. */

@@ -29,6 +29,13 @@ describe('comparison harness', () => {
     assert.ok(dpra!.meanReward.mean > random!.meanReward.mean, `dpra ${dpra!.meanReward.mean} vs random ${random!.meanReward.mean}`);
   });
 
+  it('runs a labelled entry as its agent under its label, and refuses a label given twice', async () => {
+    const records = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['random', { label: 'random-again', agent: 'random' }], seeds: [2], scenario: { slots: 8 } }).pipe(toArray()));
+    assert.deepEqual(records.map((r) => r.agent), ['random', 'random-again']);
+    assert.deepEqual(records[1]!.summary, records[0]!.summary, 'same agent, same seed, same trace');
+    await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['dpra', { label: 'dpra', agent: 'random' }], seeds: [1] })), /agent label "dpra" appears twice/);
+  });
+
   it('rejects an unknown agent listing the available ones', async () => {
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['nope'], seeds: [1] })), /unknown agent "nope" \(available: .*dpra/);
   });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,49 @@ describe('bdt-gym compare', () => {
     assert.equal(written.episodes.length, 4);
     assert.equal(written.slots, 10);
     assert.deepEqual(written.agents, rows);
+  });
+
+  it('--checkpoint adds trained agents under their labels, or replaces the checkpoint of ppo / dqn', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const args = ['compare', '--agents', 'dpra,ppo,dqn', '--seeds', '1', '--slots', '12', '--out', out, '--json'];
+    const result = cli(...args, '--checkpoint', 'ppo2=models/ppo-bdt-v0', '--checkpoint', 'mydqn=models/dqn-bdt-v0/checkpoint');
+    assert.equal(result.status, 0, result.stderr);
+    type Row = { agent: string; meanReward: { mean: number }; meanLatency: { mean: number } };
+    const rows = JSON.parse(result.stdout) as Row[];
+    assert.deepEqual(rows.map((r) => r.agent), ['dpra', 'ppo', 'dqn', 'ppo2', 'mydqn']);
+    const byLabel = new Map(rows.map((r) => [r.agent, r]));
+    // the same checkpoint under another label plays the same trace the same way
+    assert.equal(byLabel.get('ppo2')!.meanReward.mean, byLabel.get('ppo')!.meanReward.mean);
+    assert.equal(byLabel.get('mydqn')!.meanLatency.mean, byLabel.get('dqn')!.meanLatency.mean);
+    assert.notEqual(byLabel.get('ppo')!.meanReward.mean, byLabel.get('dqn')!.meanReward.mean);
+    // a label among the agents takes the given checkpoint in place of the committed one
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
+    const preset = join(dir, 'preset.json');
+    writeFileSync(preset, JSON.stringify({ agent: 'ppo', env: 'BDT-v0', hyperparameters: { numEnvs: 1, numSteps: 32, numMinibatches: 1, updateEpochs: 1 } }));
+    const trained = cli('train', '--preset', preset, '--steps', '32', '--out', join(dir, 'run'), '--eval-episodes', '0');
+    assert.equal(trained.status, 0, trained.stderr);
+    const replaced = cli('compare', '--agents', 'ppo', '--seeds', '1', '--slots', '12', '--out', out, '--json', '--checkpoint', `ppo=${join(dir, 'run')}`);
+    assert.equal(replaced.status, 0, replaced.stderr);
+    const [row] = JSON.parse(replaced.stdout) as Row[];
+    assert.equal(row!.agent, 'ppo');
+    assert.notEqual(row!.meanReward.mean, byLabel.get('ppo')!.meanReward.mean, 'an untrained policy does not play like the committed one');
+  });
+
+  it('refuses a malformed or mismatched --checkpoint with one line naming it', () => {
+    const cases: [string, RegExp][] = [
+      ['models/ppo-bdt-v0', /--checkpoint: expected label=dir \(e\.g\. mine=runs\/ppo-bdt\), got "models\/ppo-bdt-v0"/],
+      ['dpra=models/ppo-bdt-v0', /dpra is a scripted agent/],
+      ['dqn=models/ppo-bdt-v0', /the checkpoint holds a ppo policy, not dqn/],
+      ['mine=/no/such/run', /--checkpoint mine=\/no\/such\/run: checkpoint \/no\/such\/run does not exist/],
+    ];
+    for (const [option, message] of cases) {
+      const result = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', option);
+      assert.equal(result.status, 1, option);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
+    }
+    const twice = cli('compare', '--agents', 'dpra', '--checkpoint', 'a=models/ppo-bdt-v0', '--checkpoint', 'a=models/dqn-bdt-v0');
+    assert.match(twice.stderr, /--checkpoint: label a is given twice/);
   });
 
   it('rejects an unknown agent and a bad seed list with one line', () => {

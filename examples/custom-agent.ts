@@ -88,7 +88,7 @@ const episodes = await lastValueFrom(
   }).pipe(toArray()),
 );
 
-const ci = (x: { mean: number; halfWidth: number }) => `${x.mean.toFixed(4)} ± ${x.halfWidth.toFixed(4)}`;
+const ci = (x: { mean: number; halfWidth: number }) => (Number.isNaN(x.halfWidth) ? x.mean.toFixed(4) : `${x.mean.toFixed(4)} ± ${x.halfWidth.toFixed(4)}`); // one seed: no interval
 console.log(`BDT-v0, ${seeds.length} seed(s) x ${args.slots} slots (mean ± 95% CI half-width over seeds)`);
 console.log('agent          latency(s)          vs dpra(s)          C6-violation        energy-violations');
 for (const a of aggregate(episodes)) {

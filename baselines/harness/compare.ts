@@ -114,7 +114,7 @@ export function aggregate(records: readonly EpisodeRecord[]): AgentAggregate[] {
       c6Violation: of((s) => s.c6Violation),
       energyViolations: of((s) => s.energyViolations),
       meanBacklog: of((s) => s.meanBacklog),
-      latencyVsFirst: paired.length > 0 ? meanInterval(paired) : { mean: Number.NaN, halfWidth: 0 },
+      latencyVsFirst: paired.length > 0 ? meanInterval(paired) : { mean: Number.NaN, halfWidth: Number.NaN },
       msPerSlot: mine.reduce((a, r) => a + r.wallMs, 0) / Math.max(slots, 1),
     };
   });

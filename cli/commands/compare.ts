@@ -103,7 +103,8 @@ function defaultAgents(envId: string): string[] {
 }
 
 function formatTable(env: string, seeds: readonly number[], records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string): string {
-  const ci = (m: { mean: number; halfWidth: number }, digits: number): string => `${m.mean.toFixed(digits)} ± ${m.halfWidth.toFixed(digits)}`;
+  // one seed gives no interval: print the mean alone rather than a misleading ± 0
+  const ci = (m: { mean: number; halfWidth: number }, digits: number): string => (Number.isNaN(m.halfWidth) ? m.mean.toFixed(digits) : `${m.mean.toFixed(digits)} ± ${m.halfWidth.toFixed(digits)}`);
   const header = ['agent', 'latency (s)', 'vs ' + (rows[0]?.agent ?? ''), 'reward (-Psi)', 'C6 violation', 'energy viol.', 'backlog', 'ms/slot'];
   const body = rows.map((r, i) => [
     r.agent,
@@ -118,8 +119,8 @@ function formatTable(env: string, seeds: readonly number[], records: readonly Ep
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
-    `${env}: ${rows.length} agents x ${seeds.length} seeds (${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each, identical traces per seed`,
-    '(mean ± 95% CI over seeds; "vs" is the paired latency difference on the same traces)',
+    `${env}: ${rows.length} agents x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each, identical traces per seed`,
+    `(${seeds.length > 1 ? 'mean ± 95% CI over seeds' : 'one seed: no confidence intervals'}; "vs" is the paired latency difference on the same traces)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

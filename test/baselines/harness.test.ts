@@ -9,7 +9,7 @@ describe('comparison harness', () => {
     const m = meanInterval([1, 2, 3]);
     assert.equal(m.mean, 2);
     assert.ok(Math.abs(m.halfWidth - 4.303 / Math.sqrt(3)) < 1e-12);
-    assert.deepEqual(meanInterval([5]), { mean: 5, halfWidth: 0 });
+    assert.deepEqual(meanInterval([5]), { mean: 5, halfWidth: Number.NaN }, 'one seed gives no interval, not a zero-width one');
     assert.throws(() => meanInterval([]), /no samples/);
   });
 

@@ -63,6 +63,16 @@ describe('bdt-gym compare', () => {
     assert.match(twice.stderr, /--checkpoint: label a is given twice/);
   });
 
+  it('prints means without intervals for a single seed (not a zero-width interval)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5', '--out', out);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /2 agents x 1 seed \(1\)/);
+    assert.match(result.stdout, /one seed: no confidence intervals/);
+    assert.doesNotMatch(result.stdout, /±/);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).agents[0].meanLatency.halfWidth, null, 'NaN is written as null');
+  });
+
   it('rejects an unknown agent and a bad seed list with one line', () => {
     const unknown = cli('compare', '--agents', 'dpra,nope');
     assert.equal(unknown.status, 1);

@@ -51,6 +51,8 @@ export function register(program: Command): void {
       const agents = options.agents === undefined ? defaultAgents(options.env) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent ${unknown.join(', ')} (available: ${agentNames().join(', ')})`);
+      const repeated = agents.find((a, i) => agents.indexOf(a) !== i);
+      if (repeated !== undefined) throw new CliError(`--agents: ${repeated} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
       const compared = withCheckpoints(agents, options.checkpoint);
 
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;

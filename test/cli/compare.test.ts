@@ -77,6 +77,9 @@ describe('bdt-gym compare', () => {
     const unknown = cli('compare', '--agents', 'dpra,nope');
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /^bdt-gym: --agents: unknown agent nope \(available: .*dpra.*\)\n$/);
+    const twice = cli('compare', '--agents', 'dpra,random,dpra');
+    assert.equal(twice.status, 1);
+    assert.match(twice.stderr, /^bdt-gym: --agents: dpra is listed twice/);
     const seeds = cli('compare', '--seeds', '1,,2');
     assert.equal(seeds.status, 1);
     assert.match(seeds.stderr, /--seeds: expected a comma-separated list of integers/);

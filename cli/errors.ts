@@ -1,3 +1,10 @@
+import type { ZodError } from 'zod';
+
+/** Each issue of a zod error as `at <path>: <message>`. */
+export function zodIssueLines(error: ZodError): string[] {
+  return error.issues.map((i) => `at ${i.path.join('.') || '(root)'}: ${i.message}`);
+}
+
 /** An error the CLI reports as a one-line message (no stack trace) with a non-zero exit code. */
 export class CliError extends Error {
   constructor(

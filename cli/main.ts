@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
-import { CliError } from './errors.ts';
+import { CliError, zodIssueLines } from './errors.ts';
 import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
@@ -56,7 +56,7 @@ function reportError(error: unknown): number {
     return 1;
   }
   if (error instanceof ZodError) {
-    process.stderr.write(`bdt-gym: invalid input\n${error.issues.map((i) => `  at ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}\n`);
+    process.stderr.write(`bdt-gym: invalid input\n${zodIssueLines(error).map((line) => `  ${line}`).join('\n')}\n`);
     return 1;
   }
   process.stderr.write(`bdt-gym: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,4 +1,6 @@
-/** Parsing of numeric CLI option values, with errors that name the option and the value. */
+/** Parsing of CLI option values, with errors that name the option and the value. */
+import { BACKENDS, initBackend, isBackendName, type BackendName } from '../agents/backend.ts';
+import { registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
 
 /** A number option satisfying `check` (described by `rule`), or a CliError naming it. */
@@ -18,4 +20,20 @@ export function integerList(name: string, value: string, min: number): number[] 
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list of integers, got ${JSON.stringify(value)}`);
   return items.map((s) => integerOption(name, s, min));
+}
+
+/** `--env`: a registered env id, or a CliError listing the registered ones. */
+export function registeredEnvOption(id: string): string {
+  if (!registry.has(id)) throw new CliError(`--env: unknown env ${JSON.stringify(id)} (registered: ${[...registry.keys()].join(', ')})`);
+  return id;
+}
+
+/** `--backend`: starts the named TensorFlow.js backend (the fastest available when undefined), or a CliError saying why not. */
+export async function backendOption(name: string | undefined): Promise<BackendName> {
+  if (name !== undefined && !isBackendName(name)) throw new CliError(`--backend: unknown backend ${JSON.stringify(name)} (available: ${BACKENDS.join(', ')})`);
+  try {
+    return await initBackend(name);
+  } catch (error) {
+    throw new CliError(`--backend: ${(error as Error).message}`);
+  }
 }

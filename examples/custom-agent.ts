@@ -13,6 +13,7 @@ import type { BdtAction, BdtObservation } from 'bdt-gym';
 import { bdtEnvOf, registerAgent, type ActContext, type Agent } from 'bdt-gym/baselines';
 // The comparison harness is not in the baselines barrel; it lives in baselines/harness.
 import { aggregate, compareAgents } from '../baselines/harness/compare.ts';
+import { formatMeanInterval, type MeanInterval } from '../baselines/harness/statistics.ts';
 
 const { values: args } = parseArgs({
   options: { slots: { type: 'string', default: '100' }, seeds: { type: 'string', default: '1,2,3' }, threshold: { type: 'string', default: '25' } },
@@ -88,7 +89,7 @@ const episodes = await lastValueFrom(
   }).pipe(toArray()),
 );
 
-const ci = (x: { mean: number; halfWidth: number }) => (Number.isNaN(x.halfWidth) ? x.mean.toFixed(4) : `${x.mean.toFixed(4)} ± ${x.halfWidth.toFixed(4)}`); // one seed: no interval
+const ci = (x: MeanInterval) => formatMeanInterval(x, 4); // the mean alone for one seed
 console.log(`BDT-v0, ${seeds.length} seed(s) x ${args.slots} slots (mean ± 95% CI half-width over seeds)`);
 console.log('agent          latency(s)          vs dpra(s)          C6-violation        energy-violations');
 for (const a of aggregate(episodes)) {

@@ -64,17 +64,16 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
       const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
       if (repeated !== undefined) throw new RangeError(`compareAgents: agent label ${JSON.stringify(repeated)} appears twice; give each entry its own label`);
       for (const compared of spec.agents) {
-        const name = typeof compared === 'string' ? compared : compared.agent;
-        const options = typeof compared === 'string' ? spec.agentOptions?.[name] : (compared.options ?? spec.agentOptions?.[name]);
+        const { label, agent: name, options } = typeof compared === 'string' ? { label: compared, agent: compared } : compared;
         const entry = agentEntry(name); // fails early, listing the available agents
         const env: Env = make(spec.envId, { scenario: mergeDeep(spec.scenario ?? {}, entry.scenarioOverride) });
-        const agent = await createAgent(name, env, options ?? {});
+        const agent = await createAgent(name, env, options ?? spec.agentOptions?.[name] ?? {});
         try {
           for (const seed of spec.seeds) {
             if (cancelled) return;
             const start = performance.now();
             const summary = runEpisode(env, agent, seed);
-            subscriber.next({ agent: labelOf(compared), seed, summary, wallMs: performance.now() - start });
+            subscriber.next({ agent: label, seed, summary, wallMs: performance.now() - start });
             // Yield to the event loop so progress renders and unsubscription is seen.
             await new Promise((resolve) => setTimeout(resolve, 0));
           }

@@ -18,3 +18,8 @@ export function meanInterval(samples: readonly number[]): MeanInterval {
   const t = T_975[Math.min(n - 1, T_975.length) - 1]!;
   return { mean, halfWidth: t * Math.sqrt(variance / n) };
 }
+
+/** `mean ± halfWidth` to `digits` decimals, or the mean alone when there is no interval (one seed). */
+export function formatMeanInterval(m: MeanInterval, digits: number): string {
+  return Number.isNaN(m.halfWidth) ? m.mean.toFixed(digits) : `${m.mean.toFixed(digits)} ± ${m.halfWidth.toFixed(digits)}`;
+}

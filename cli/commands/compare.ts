@@ -13,6 +13,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
+import { formatMeanInterval } from '../../baselines/harness/statistics.ts';
 import { aggregate, compareAgents, labelOf, type AgentAggregate, type ComparedAgent, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { checkpointDirOf } from '../../agents/policy-agent.ts';
@@ -105,15 +106,13 @@ function defaultAgents(envId: string): string[] {
 }
 
 function formatTable(env: string, seeds: readonly number[], records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string): string {
-  // one seed gives no interval: print the mean alone rather than a misleading ± 0
-  const ci = (m: { mean: number; halfWidth: number }, digits: number): string => (Number.isNaN(m.halfWidth) ? m.mean.toFixed(digits) : `${m.mean.toFixed(digits)} ± ${m.halfWidth.toFixed(digits)}`);
   const header = ['agent', 'latency (s)', 'vs ' + (rows[0]?.agent ?? ''), 'reward (-Psi)', 'C6 violation', 'energy viol.', 'backlog', 'ms/slot'];
   const body = rows.map((r, i) => [
     r.agent,
-    ci(r.meanLatency, 4),
+    formatMeanInterval(r.meanLatency, 4),
     i === 0 ? 'ref' : Number.isNaN(r.latencyVsFirst.mean) ? '' : `${r.latencyVsFirst.mean >= 0 ? '+' : ''}${r.latencyVsFirst.mean.toFixed(4)}`,
-    ci(r.meanReward, 3),
-    ci(r.c6Violation, 4),
+    formatMeanInterval(r.meanReward, 3),
+    formatMeanInterval(r.c6Violation, 4),
     r.energyViolations.mean.toFixed(1),
     r.meanBacklog.mean.toFixed(3),
     r.msPerSlot.toFixed(3),

@@ -13,15 +13,15 @@
  */
 import type { Command } from 'commander';
 import { ZodError } from 'zod';
-import { BACKENDS, initBackend, isBackendName, type BackendName } from '../../agents/backend.ts';
+import { BACKENDS } from '../../agents/backend.ts';
 import { readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import { checkpointDirOf, loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
-import { make, registry, type Env } from '../../env/index.ts';
+import { make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { CliError } from '../errors.ts';
-import { integerOption } from '../options.ts';
+import { CliError, zodIssueLines } from '../errors.ts';
+import { backendOption, integerOption, registeredEnvOption } from '../options.ts';
 import { jsonObjectOption } from './run.ts';
 
 interface EvaluateOptions {
@@ -46,7 +46,7 @@ function makeOrCliError(id: string, kwargs: Record<string, unknown>): Env {
   try {
     return make(id, kwargs);
   } catch (error) {
-    if (error instanceof ZodError) throw new CliError(`--env-kwargs: ${error.issues.map((i) => `at ${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    if (error instanceof ZodError) throw new CliError(`--env-kwargs: ${zodIssueLines(error).join('; ')}`);
     if (error instanceof ScenarioError) throw new CliError(`--env-kwargs: ${error.message}`);
     throw error;
   }
@@ -66,18 +66,11 @@ export function register(program: Command): void {
     .action(async (options: EvaluateOptions) => {
       const episodes = integerOption('episodes', options.episodes, 1);
       const envKwargs = jsonObjectOption('env-kwargs', options.envKwargs);
-      if (options.backend !== undefined && !isBackendName(options.backend)) throw new CliError(`--backend: unknown backend ${JSON.stringify(options.backend)} (available: ${BACKENDS.join(', ')})`);
       const dir = checkpointDirOf(options.checkpoint);
       const manifest = readManifest(dir);
-      const envId = options.env ?? manifest.envId;
-      if (!registry.has(envId)) throw new CliError(`--env: unknown env ${JSON.stringify(envId)} (registered: ${[...registry.keys()].join(', ')})`);
+      const envId = registeredEnvOption(options.env ?? manifest.envId);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
-      let backend: BackendName;
-      try {
-        backend = await initBackend(options.backend as BackendName | undefined);
-      } catch (error) {
-        throw new CliError(`--backend: ${(error as Error).message}`);
-      }
+      const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
       const agent = await loadPolicyAgent(dir, env);
       const started = performance.now();

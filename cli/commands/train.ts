@@ -18,15 +18,14 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { BACKENDS, initBackend, isBackendName, type BackendName } from '../../agents/backend.ts';
+import { BACKENDS } from '../../agents/backend.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
 import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
-import { registry } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
-import { integerOption } from '../options.ts';
+import { backendOption, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -102,7 +101,7 @@ export function register(program: Command): void {
       if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
       const envId = options.env ?? preset?.env;
       if (envId === undefined) throw new CliError('give --env or a --preset naming one');
-      if (!registry.has(envId)) throw new CliError(`--env: unknown env ${JSON.stringify(envId)} (registered: ${[...registry.keys()].join(', ')})`);
+      registeredEnvOption(envId);
       const presetSteps = preset?.hyperparameters['totalTimesteps'];
       const stepsText = options.steps ?? (typeof presetSteps === 'number' ? String(presetSteps) : undefined);
       if (stepsText === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
@@ -110,13 +109,7 @@ export function register(program: Command): void {
       const seed = integerOption('seed', options.seed, 0);
       const evalEpisodes = integerOption('eval-episodes', options.evalEpisodes, 0);
       const periodic = periodicEvaluation(options, preset, steps);
-      if (options.backend !== undefined && !isBackendName(options.backend)) throw new CliError(`--backend: unknown backend ${JSON.stringify(options.backend)} (available: ${BACKENDS.join(', ')})`);
-      let backend: BackendName;
-      try {
-        backend = await initBackend(options.backend as BackendName | undefined);
-      } catch (error) {
-        throw new CliError(`--backend: ${(error as Error).message}`);
-      }
+      const backend = await backendOption(options.backend);
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${steps} steps, seed ${seed}, TensorFlow.js backend '${backend}'\n`);
 
       mkdirSync(options.out, { recursive: true });

@@ -68,7 +68,7 @@ export { DiscretizeAction } from './wrappers/discretize-action.ts';
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';
 export type { SyncVectorEnvOptions } from './vector/sync-vector-env.ts';
 export { makeVec } from './vector/make-vec.ts';
-export type { MakeVecOptions } from './vector/make-vec.ts';
+export type { MakeVecOptions, VectorizationMode } from './vector/make-vec.ts';
 export type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult, AutoresetMode } from './vector/vector-env.ts';
 export { AUTORESET_MODES } from './vector/vector-env.ts';
 export type { ResetMask } from './vector/reset-mask.ts';

@@ -5,7 +5,7 @@
  * with `registerEntryPoint` (so specs stay plain data). Everything here is synchronous and
  * browser-safe; envs register themselves in `env/envs.ts`, which the `env/index.ts` barrel imports.
  */
-import type { Env, EnvFactory, EnvSpec } from './core/env.ts';
+import type { Env, EnvFactory, EnvSpec, VectorEnvFactory } from './core/env.ts';
 import { GymError, UnregisteredEnvError } from './core/errors.ts';
 import { warn } from './core/logger.ts';
 import { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
@@ -18,6 +18,8 @@ export interface RegisterArgs {
   id: string;
   /** A factory, or the key of one registered with `registerEntryPoint`. */
   entryPoint: string | EnvFactory;
+  /** A natively vectorised form (Gymnasium's `vector_entry_point`), which `makeVec` uses by default. */
+  vectorEntryPoint?: VectorEnvFactory;
   /** Episode length after which `make` truncates (TimeLimit); none when omitted. */
   maxEpisodeSteps?: number;
   /** Mean episode return at which the task counts as solved. */
@@ -52,6 +54,7 @@ export function register(args: RegisterArgs): EnvSpec {
   const spec: EnvSpec = Object.freeze({
     id: args.id,
     entryPoint: args.entryPoint,
+    vectorEntryPoint: args.vectorEntryPoint,
     maxEpisodeSteps: args.maxEpisodeSteps,
     rewardThreshold: args.rewardThreshold,
     kwargs: Object.freeze({ ...(args.kwargs ?? {}) }),

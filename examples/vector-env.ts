@@ -52,11 +52,14 @@ cartpoles.close();
 console.log(`${returns.length} episodes finished, mean return ${(returns.reduce((a, b) => a + b, 0) / Math.max(returns.length, 1)).toFixed(1)} (random policy)`);
 console.log(`autoreset steps: ${autoresetSteps}, their reward sum: ${autoresetRewardSum}`);
 
-// 3. BDT-v0 in a vector env. Dict observations batch per key: obs.H is Float32Array(numEnvs * J),
-//    env i's queues at [i J, (i + 1) J). Actions batch the same way: partition is
-//    Int32Array(numEnvs * N), inferenceShare Float64Array(numEnvs * M), miningShare
+// 3. BDT-v0 in a vector env. The B-DT ids register a native vector form (Gymnasium's
+//    vector_entry_point), so makeVec builds a BdtVectorEnv: the same episodes as a SyncVectorEnv
+//    of BdtEnvs, stepped in one call on batched arrays (pass vectorizationMode: 'sync' for the
+//    SyncVectorEnv and its per-env wrappers). Dict observations batch per key: obs.H is
+//    Float32Array(numEnvs * J), env i's queues at [i J, (i + 1) J). Actions batch the same way:
+//    partition is Int32Array(numEnvs * N), inferenceShare Float64Array(numEnvs * M), miningShare
 //    Float64Array(numEnvs * J). The env ends by truncation after T slots, like a TimeLimit.
-const bdts = makeVec<BdtObservation, BdtAction>('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 20 }, infoLevel: 'summary' } });
+const bdts = makeVec<BdtObservation, BdtAction>('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 20 } } });
 bdts.actionSpace.seed(seed);
 const [bdtObs] = bdts.reset({ seed });
 const J = bdtObs.H.length / numEnvs;

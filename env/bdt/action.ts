@@ -32,22 +32,26 @@ export function actionSpace(system: BdtSystem): Dict<BdtActionSpaces> {
 
 /**
  * Physical decision of a valid `action`, written into `out`. `shareSum` (length J) is scratch
- * space for the per-AP share sums.
+ * space for the per-AP share sums. With `env`, `action` is a batch (see `isValidActionBatch`)
+ * and env `env`'s action is decoded.
  */
-export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision, shareSum: Float64Array): Decision {
+export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision, shareSum: Float64Array, env = 0): Decision {
   const { N, M, J, apOf, apMaxFreq } = system;
   const { partition, inferenceShare, miningShare } = action;
   const { partition: outPartition, inferenceFreq, miningFreq } = out;
-  for (let n = 0; n < N; n++) outPartition[n] = partition[n]! + 1;
+  const atN = env * N;
+  const atM = env * M;
+  const atJ = env * J;
+  for (let n = 0; n < N; n++) outPartition[n] = partition[atN + n]! + 1;
   for (let j = 0; j < J; j++) shareSum[j] = 0; // not fill(): a builtin call costs more for short arrays
-  for (let m = 0; m < M; m++) shareSum[apOf[m]!]! += inferenceShare[m]!;
+  for (let m = 0; m < M; m++) shareSum[apOf[m]!]! += inferenceShare[atM + m]!;
   for (let m = 0; m < M; m++) {
     const j = apOf[m]!;
     const sum = shareSum[j]!;
-    const share = sum > 1 ? inferenceShare[m]! / sum : inferenceShare[m]!;
+    const share = sum > 1 ? inferenceShare[atM + m]! / sum : inferenceShare[atM + m]!;
     inferenceFreq[m] = share * apMaxFreq[j]!;
   }
-  for (let j = 0; j < J; j++) miningFreq[j] = miningShare[j]! * apMaxFreq[j]!;
+  for (let j = 0; j < J; j++) miningFreq[j] = miningShare[atJ + j]! * apMaxFreq[j]!;
   return out;
 }
 
@@ -68,25 +72,37 @@ export function encodeDecision(system: BdtSystem, decision: Decision): BdtAction
  * without allocating (the per-step check). Use the space's `explain` for the reason.
  */
 export function isValidAction(system: BdtSystem, action: unknown): action is BdtAction {
-  if (typeof action !== 'object' || action === null) return false;
+  return isValidActionBatch(system, action, 1);
+}
+
+/**
+ * Whether `actions` is a batch of `numEnvs` valid actions, laid out as `batchSpace` lays out the
+ * action space: `partition` an Int32Array of numEnvs * N, the shares Float64Arrays of
+ * numEnvs * M and numEnvs * J, env-major. Allocation-free; use the batched space's `explain`
+ * for the reason.
+ */
+export function isValidActionBatch(system: BdtSystem, actions: unknown, numEnvs: number): actions is BdtAction {
+  if (typeof actions !== 'object' || actions === null) return false;
   let keys = 0;
-  for (const _ in action) keys++;
+  for (const _ in actions) keys++;
   if (keys !== 3) return false;
-  const { partition, inferenceShare, miningShare } = action as Partial<BdtAction>;
-  if (!(partition instanceof Int32Array) || partition.length !== system.N) return false;
-  if (!(inferenceShare instanceof Float64Array) || inferenceShare.length !== system.M) return false;
-  if (!(miningShare instanceof Float64Array) || miningShare.length !== system.J) return false;
+  const { partition, inferenceShare, miningShare } = actions as Partial<BdtAction>;
   const { N, M, J, unitCount } = system;
-  for (let n = 0; n < N; n++) {
-    const k = partition[n]!;
-    if (k < 0 || k >= unitCount[n]!) return false;
+  if (!(partition instanceof Int32Array) || partition.length !== numEnvs * N) return false;
+  if (!(inferenceShare instanceof Float64Array) || inferenceShare.length !== numEnvs * M) return false;
+  if (!(miningShare instanceof Float64Array) || miningShare.length !== numEnvs * J) return false;
+  for (let at = 0; at < numEnvs * N; at += N) {
+    for (let n = 0; n < N; n++) {
+      const k = partition[at + n]!;
+      if (k < 0 || k >= unitCount[n]!) return false;
+    }
   }
-  for (let m = 0; m < M; m++) {
-    const s = inferenceShare[m]!;
+  for (let i = 0; i < numEnvs * M; i++) {
+    const s = inferenceShare[i]!;
     if (!(s >= 0 && s <= 1)) return false;
   }
-  for (let j = 0; j < J; j++) {
-    const s = miningShare[j]!;
+  for (let i = 0; i < numEnvs * J; i++) {
+    const s = miningShare[i]!;
     if (!(s >= 0 && s <= 1)) return false;
   }
   return true;

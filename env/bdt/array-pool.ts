@@ -22,6 +22,33 @@ export class ArrayPool {
     return new Float32Array(this.chunk, this.reserve(bytes, 4), length);
   }
 
+  /** A zeroed Float64Array of `length` elements. */
+  float64(length: number): Float64Array {
+    const bytes = 8 * length;
+    if (bytes > LARGEST_POOLED) return new Float64Array(length);
+    return new Float64Array(this.chunk, this.reserve(bytes, 8), length);
+  }
+
+  /** A zeroed Uint8Array of `length` elements. */
+  uint8(length: number): Uint8Array {
+    if (length > LARGEST_POOLED) return new Uint8Array(length);
+    return new Uint8Array(this.chunk, this.reserve(length, 1), length);
+  }
+
+  /** A new Uint8Array holding a copy of `source`. */
+  copyUint8(source: Uint8Array): Uint8Array {
+    const out = this.uint8(source.length);
+    for (let i = 0; i < source.length; i++) out[i] = source[i]!;
+    return out;
+  }
+
+  /** A new Float32Array holding a copy of `source`. */
+  copy32f(source: Float32Array): Float32Array {
+    const out = this.float32(source.length);
+    for (let i = 0; i < source.length; i++) out[i] = source[i]!;
+    return out;
+  }
+
   /** A new Float64Array holding a copy of `source`. */
   copy64(source: Float64Array): Float64Array {
     const bytes = 8 * source.length;

@@ -3,18 +3,18 @@
  */
 import { z } from 'zod';
 import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
-import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { ResetNeededError, invalidAction } from '../core/errors.ts';
 import { randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import { actionSpace, decodeAction, encodeDecision, isValidAction, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { createDecision } from './decision.ts';
-import { ExogenousProcess, explainTrace, readTrace, type ExogenousTrace } from './exogenous.ts';
+import type { ExogenousTrace } from './exogenous.ts';
 import { createObservation, observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
-import { backlog, createQueues, lyapunov, updateQueues, type VirtualQueues } from './queues.ts';
+import type { VirtualQueues } from './queues.ts';
 import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
 import { mergeDeep, parseScenario } from './scenario/parse.ts';
-import { createSlotOutcome, evaluateSlot, type SlotOutcome } from './slot.ts';
-import { createSlotState, type MutableSlotState } from './slot-state.ts';
+import { createSlotOutcome, type SlotOutcome } from './slot.ts';
+import { BdtSimulation } from './simulation.ts';
 import { ArrayPool } from './array-pool.ts';
 import type { Decision, SlotState } from './system.ts';
 
@@ -93,25 +93,18 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
 
   /** The compiled system (read-only for agents). */
   readonly system: CompiledScenario;
-  /** H(t), G(t): the queues the current slot is decided with. */
-  readonly queues: VirtualQueues;
   /** Every term of the last evaluated slot. */
   readonly outcome: SlotOutcome;
   readonly infoLevel: 'summary' | 'full';
   readonly reuseObservation: boolean;
 
-  private readonly state: MutableSlotState;
-  private readonly exogenous: ExogenousProcess;
+  private readonly simulation: BdtSimulation;
   private readonly decision: Decision;
   private readonly shareScratch: Float64Array;
-  private readonly lastReputation: Float64Array;
   private readonly snrPerGain: Float64Array;
   private readonly sharedObservation: BdtObservation;
   /** Where the fresh arrays of observations and infos come from (see array-pool.ts). */
   private readonly pool = new ArrayPool();
-  private trace: ExogenousTrace | undefined = undefined;
-  private t = 0;
-  private started = false;
 
   constructor(kwargs: BdtEnvKwargs) {
     super();
@@ -122,13 +115,10 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     this.renderMode = args.renderMode;
     this.observationSpace = observationSpace(this.system);
     this.actionSpace = actionSpace(this.system);
-    this.queues = createQueues(this.system);
     this.outcome = createSlotOutcome(this.system);
-    this.state = createSlotState(this.system);
-    this.exogenous = new ExogenousProcess(this.system);
+    this.simulation = new BdtSimulation(this.system);
     this.decision = createDecision(this.system);
     this.shareScratch = new Float64Array(this.system.J);
-    this.lastReputation = new Float64Array(this.system.J);
     this.reuseObservation = args.reuseObservation;
     this.snrPerGain = snrPerGain(this.system);
     this.sharedObservation = createObservation(this.system);
@@ -136,17 +126,23 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
 
   private observation(): BdtObservation {
     const out = this.reuseObservation ? this.sharedObservation : createObservation(this.system, this.pool);
-    return observeInto(this.system, this.snrPerGain, this.state, this.queues, this.lastReputation, Math.min(this.t, this.system.slots), out);
+    const simulation = this.simulation;
+    return observeInto(this.system, this.snrPerGain, simulation.state, simulation.queues, simulation.lastReputation, Math.min(simulation.slot, this.system.slots), out);
+  }
+
+  /** H(t), G(t): the queues the current slot is decided with. */
+  get queues(): VirtualQueues {
+    return this.simulation.queues;
   }
 
   /** The exogenous state of the current slot (what the agent decides on). */
   get slotState(): SlotState {
-    return this.state;
+    return this.simulation.state;
   }
 
   /** Index t of the current slot (0-based). */
   get slot(): number {
-    return this.t;
+    return this.simulation.slot;
   }
 
   /** The physical decision of `action` (a valid action), written into `out`. */
@@ -162,90 +158,32 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   reset(args: ResetArgs = {}): ResetResult<BdtObservation> {
     this.seedStreams(args.seed);
     const options = (args.options ?? {}) as BdtResetOptions;
-    this.queues.H.fill(0);
-    this.queues.G.fill(0);
-    this.lastReputation.fill(0);
-    this.t = 0;
-    this.trace = undefined;
-    if (options.trace !== undefined) {
-      const why = explainTrace(options.trace, this.system, this.system.slots);
-      if (why) throw new GymError(`BdtEnv.reset: options.trace cannot be replayed: ${why}`);
-      this.trace = options.trace;
-      readTrace(this.trace, 0, this.state);
-    } else if (args.seed !== undefined || !this.started) {
-      // a fresh seed restarts the streams; without one, the first reset seeds from the env's generator
-      this.exogenous.start(args.seed ?? randomSeed(this.npRandom), this.state);
-    } else {
-      this.exogenous.next(this.state); // streams continue, as Gymnasium without a seed
-    }
-    this.started = true;
+    // without a seed, a first reset seeds the streams from the env's own generator
+    this.simulation.reset(args.seed, options.trace, () => randomSeed(this.npRandom), 'BdtEnv.reset');
     return [this.observation(), { slot: 0 }];
   }
 
   step(action: BdtAction): StepResult<BdtObservation> {
-    if (!this.started) throw new ResetNeededError('BdtEnv: call reset before step');
+    const simulation = this.simulation;
+    if (!simulation.isStarted) throw new ResetNeededError('BdtEnv: call reset before step');
     if (!isValidAction(this.system, action)) throw invalidAction('BdtEnv', this.actionSpace, action);
-    const system = this.system;
-    const out = this.outcome;
-    this.decodeAction(action, this.decision);
-    evaluateSlot(system, this.state, this.decision, this.queues, out);
-
-    const reward = system.reward;
-    const latencyCapped = !(out.latency <= reward.latencyCap);
-    const chargedLatency = latencyCapped ? reward.latencyCap : out.latency;
-    const { M, J } = system;
-    const { gatewayEnergyExcess, apEnergyExcess } = out;
-    let excess = 0;
-    for (let m = 0; m < M; m++) excess += gatewayEnergyExcess[m]!;
-    for (let j = 0; j < J; j++) excess += apEnergyExcess[j]!;
-    const queues = this.queues;
-    const lyapunovBefore = lyapunov(queues);
     const full = this.infoLevel === 'full';
-    const H = full ? this.pool.copy64(queues.H) : undefined;
-    const G = full ? this.pool.copy64(queues.G) : undefined;
-    updateQueues(system, queues, out.reputation, queues);
-    const lyapunovAfter = lyapunov(queues);
-    const psi = system.V * chargedLatency + out.drift;
-    let r: number;
-    if (reward.mode === 'dpp') r = -psi;
-    else if (reward.mode === 'dpp-exact') r = -(system.V * chargedLatency + lyapunovAfter - lyapunovBefore);
-    else r = -chargedLatency;
-    r -= reward.energyPenalty * excess;
-
-    const info = this.info(out, chargedLatency, latencyCapped, excess, lyapunovBefore, lyapunovAfter, H, G);
-    const lastReputation = this.lastReputation;
-    for (let j = 0; j < J; j++) lastReputation[j] = out.reputation[j]!; // not set(): a builtin call costs more for J values
-    this.t++;
-    const truncated = this.t >= system.slots;
-    if (this.trace) readTrace(this.trace, this.t, this.state);
-    else this.exogenous.next(this.state);
-    return [this.observation(), r, false, truncated, info];
+    // the queues H(t), G(t) before the step updates them
+    const H = full ? this.pool.copy64(simulation.queues.H) : undefined;
+    const G = full ? this.pool.copy64(simulation.queues.G) : undefined;
+    this.decodeAction(action, this.decision);
+    const reward = simulation.step(this.decision, this.outcome);
+    const info = this.info(this.outcome, H, G);
+    const truncated = simulation.nextSlot(this.outcome);
+    return [this.observation(), reward, false, truncated, info];
   }
 
-  private info(out: SlotOutcome, chargedLatency: number, latencyCapped: boolean, energyExcess: number, lyapunovBefore: number, lyapunovAfter: number, H?: Float64Array, G?: Float64Array): Info {
+  private info(out: SlotOutcome, H?: Float64Array, G?: Float64Array): Info {
     const pool = this.pool;
-    const info: Info = {
-      slot: this.t,
-      latency: out.latency,
-      chargedLatency,
-      inferenceLatency: out.inferenceLatency,
-      blockTime: out.blockTime,
-      latencyCapped,
-      winner: out.winner,
-      psi: out.psi,
-      penalty: out.penalty,
-      drift: out.drift,
-      lyapunov: lyapunovBefore,
-      lyapunovNext: lyapunovAfter,
-      backlog: backlog(this.queues),
-      gatewayViolations: out.gatewayViolations,
-      apViolations: out.apViolations,
-      energyExcess,
-      reputation: pool.copy64(out.reputation),
-    };
+    const info = this.simulation.summaryInfo(out, pool);
     if (this.infoLevel === 'summary') return info;
-    const state = this.state;
-    info.queues = { H, G, nextH: pool.copy64(this.queues.H), nextG: pool.copy64(this.queues.G) };
+    const { state, queues } = this.simulation;
+    info.queues = { H, G, nextH: pool.copy64(queues.H), nextG: pool.copy64(queues.G) };
     info.gateways = {
       work: pool.copy64(out.gatewayWork),
       offloadWork: pool.copy64(out.offloadWork),
@@ -284,6 +222,6 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     if (this.renderMode !== 'ansi') return undefined;
     const o = this.outcome;
     const u = Array.from(o.reputation, (x) => x.toFixed(3)).join(' ');
-    return `slot ${this.t}/${this.system.slots}: tau ${o.latency.toPrecision(4)} s (inf ${o.inferenceLatency.toPrecision(4)}, bloc ${o.blockTime.toPrecision(4)}), U [${u}], Psi ${o.psi.toPrecision(4)}`;
+    return `slot ${this.simulation.slot}/${this.system.slots}: tau ${o.latency.toPrecision(4)} s (inf ${o.inferenceLatency.toPrecision(4)}, bloc ${o.blockTime.toPrecision(4)}), U [${u}], Psi ${o.psi.toPrecision(4)}`;
   }
 }

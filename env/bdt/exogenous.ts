@@ -38,9 +38,10 @@ export class ExogenousProcess {
   private miningRng: Rng = makeRng(0);
   private slot = 0;
 
-  constructor(system: CompiledScenario) {
+  /** @param arrivals the arrival sampler, which holds only tables of `system` and so may be shared by copies of it */
+  constructor(system: CompiledScenario, arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N)) {
     this.system = system;
-    this.arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N);
+    this.arrivals = arrivals;
     this.channel = new ChannelSampler(system.exogenous.fading, system.meanGain);
   }
 

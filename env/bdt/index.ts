@@ -21,6 +21,8 @@ export * from './exogenous.ts';
 export * from './action.ts';
 export * from './observation.ts';
 export * from './bdt-env.ts';
+export * from './bdt-vector-env.ts';
+export * from './simulation.ts';
 export * from './episode-metrics.ts';
 export * from './scenario/index.ts';
 export * from './array-pool.ts';

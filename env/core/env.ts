@@ -2,6 +2,7 @@
  * The Env contract, as gymnasium.Env (1.x): `reset` returns `[obs, info]`, `step` returns
  * `[obs, reward, terminated, truncated, info]`.
  */
+import type { VectorEnv } from '../vector/vector-env.ts';
 import type { Space } from '../spaces/space.ts';
 import { makeRng, type Rng } from './rng.ts';
 
@@ -29,11 +30,16 @@ export interface EnvMetadata {
 /** Builds an env from its keyword arguments (a registry entry point). */
 export type EnvFactory = (kwargs: Record<string, unknown>) => Env<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any env type
 
+/** Builds a native vector env of `numEnvs` copies from the env's keyword arguments (Gymnasium's `vector_entry_point`). */
+export type VectorEnvFactory = (numEnvs: number, kwargs: Record<string, unknown>) => VectorEnv<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any env type
+
 /** How an env was made by the registry (gymnasium.envs.registration.EnvSpec). */
 export interface EnvSpec {
   readonly id: string;
   /** A factory, or the key of one registered with `registerEntryPoint`. */
   readonly entryPoint: string | EnvFactory;
+  /** A natively vectorised form, which `makeVec` uses by default. */
+  readonly vectorEntryPoint?: VectorEnvFactory | undefined;
   readonly maxEpisodeSteps?: number | undefined;
   readonly rewardThreshold?: number | undefined;
   readonly kwargs: Readonly<Record<string, unknown>>;

@@ -1,30 +1,56 @@
 /**
- * `makeVec` (gymnasium.make_vec, sync mode): `numEnvs` copies of a registered env in a
- * `SyncVectorEnv`, each built by `make(id, kwargs)` and then passed through `wrappers` in order.
- * The `SyncVectorEnv` options (`copy`, `autoresetMode`) pass through, as Gymnasium's
- * `vector_kwargs`. For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
+ * `makeVec` (gymnasium.make_vec): `numEnvs` copies of a registered env as one vector env.
+ *
+ * - `vectorizationMode: 'vector-entry-point'` (the default when the id registers a
+ *   `vectorEntryPoint`, as the B-DT ids do): the env's native vector form, built from `kwargs`
+ *   plus the `copy` and `autoresetMode` options.
+ * - `'sync'` (the default otherwise): a `SyncVectorEnv` of `make(id, kwargs)` envs, each passed
+ *   through `wrappers` in order; `copy` and `autoresetMode` go to the `SyncVectorEnv`.
+ *
+ * For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
  *
  * @example
  * const envs = makeVec<Float32Array, number>('CartPole-v1', 8, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
  * const sameStep = makeVec<Float32Array, number>('CartPole-v1', 8, { autoresetMode: 'same-step' });
+ * const bdt = makeVec('BDT-v0', 16); // BdtVectorEnv, the native form
  */
 import type { Env } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
-import { make, type MakeOptions } from '../registration.ts';
+import { formatValue } from '../core/format.ts';
+import { make, spec, type MakeOptions } from '../registration.ts';
 import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
+import type { Batched, BatchedActions } from './batch.ts';
+import type { VectorEnv } from './vector-env.ts';
+
+/** How `makeVec` vectorises (gymnasium.VectorizeMode, without `async`: see `bdt-gym/node`). */
+export type VectorizationMode = 'sync' | 'vector-entry-point';
 
 export interface MakeVecOptions<Obs, Act> extends SyncVectorEnvOptions {
+  /** Default: `'vector-entry-point'` when the id registers one, else `'sync'`. */
+  vectorizationMode?: VectorizationMode;
   /** Env keyword arguments (as `make`). */
   kwargs?: Record<string, unknown>;
-  /** `make` options. */
+  /** `make` options (`sync` only). */
   makeOptions?: MakeOptions;
-  /** Applied to each env after `make`, first to last. */
+  /** Applied to each env after `make`, first to last (`sync` only). */
   wrappers?: ReadonlyArray<(env: Env<Obs, Act>) => Env<Obs, Act>>;
 }
 
-export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> = {}): SyncVectorEnv<Obs, Act> {
+export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
+export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
+export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
   if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`makeVec: numEnvs = ${numEnvs} must be a positive integer`);
-  const { kwargs = {}, makeOptions = {}, wrappers = [], ...vectorOptions } = options;
-  const build = (): Env<Obs, Act> => wrappers.reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions));
+  const { vectorizationMode, kwargs = {}, makeOptions, wrappers, ...vectorOptions } = options;
+  const envSpec = spec(id);
+  const mode = vectorizationMode ?? (envSpec.vectorEntryPoint ? 'vector-entry-point' : 'sync');
+  if (mode === 'vector-entry-point') {
+    if (!envSpec.vectorEntryPoint) throw new GymError(`makeVec: ${id} registers no vectorEntryPoint; use vectorizationMode 'sync'`);
+    // as Gymnasium: the native form takes no per-env wrappers or make options
+    if (wrappers !== undefined && wrappers.length > 0) throw new GymError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
+    if (makeOptions !== undefined) throw new GymError(`makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
+    return envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
+  }
+  if (mode !== 'sync') throw new GymError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
+  const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions ?? {}));
   return new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
 }

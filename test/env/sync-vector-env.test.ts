@@ -103,7 +103,7 @@ describe('SyncVectorEnv', () => {
   });
 
   it('makeVec builds numEnvs wrapped copies of a registered env', () => {
-    const envs = makeVec<Float32Array, number>('CartPole-v1', 3, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+    const envs = makeVec<Float32Array, number>('CartPole-v1', 3, { vectorizationMode: 'sync', wrappers: [(e) => new RecordEpisodeStatistics(e)] });
     assert.equal(envs.numEnvs, 3);
     assert.ok(envs.envs.every((e) => e instanceof RecordEpisodeStatistics));
     assert.equal(envs.reset({ seed: 0 })[0].length, 12);

@@ -1,0 +1,291 @@
+/**
+ * The B-DT environment vectorised natively (Gymnasium's `vector_entry_point`, as its
+ * `CartPoleVectorEnv`): `numEnvs` copies of the system stepped in one call on batched typed
+ * arrays, with no per-env observation, action or info objects.
+ */
+import { z } from 'zod';
+import type { Info } from '../core/env.ts';
+import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { makeRng, randomSeed } from '../core/rng.ts';
+import type { Dict } from '../spaces/dict.ts';
+import type { Space } from '../spaces/space.ts';
+import { batchSpace, createBatch } from '../vector/batch.ts';
+import { addInfo } from '../vector/infos.ts';
+import { assertNoEndedEnvs, splitResetOptions } from '../vector/reset-mask.ts';
+import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
+import { actionSpace, decodeAction, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { ArrayPool } from './array-pool.ts';
+import { ArrivalSampler } from './arrivals.ts';
+import { BdtEnvKwargs, type BdtResetOptions } from './bdt-env.ts';
+import { createDecision } from './decision.ts';
+import { observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
+import { backlog } from './queues.ts';
+import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
+import { mergeDeep, parseScenario } from './scenario/parse.ts';
+import { BdtSimulation } from './simulation.ts';
+import { createSlotOutcome, type SlotOutcome } from './slot.ts';
+import type { Decision } from './system.ts';
+
+/** Keyword arguments of {@link BdtVectorEnv} (and of `makeVec('BDT-v0', n, {kwargs})`). */
+export const BdtVectorEnvKwargs = BdtEnvKwargs.pick({ scenario: true, baseScenario: true })
+  .extend({
+    autoresetMode: z.enum(AUTORESET_MODES as [AutoresetMode, ...AutoresetMode[]]).default('next-step').describe('How ended envs are reset (see `AutoresetMode`)'),
+    infoLevel: z
+      .literal('summary')
+      .default('summary')
+      .describe("'summary' only (BdtEnv's summary keys, batched); per-gateway terms ('full') need makeVec's vectorizationMode 'sync'"),
+    copy: z.boolean().default(true).describe('Return a fresh observation batch each call (default) rather than the internal buffer, which the next call overwrites'),
+  })
+  .strict();
+export type BdtVectorEnvKwargs = z.input<typeof BdtVectorEnvKwargs>;
+
+/** The info keys a step sets, each one number per env (`latencyCapped` 0/1), as `BdtEnv`'s summary info. */
+const STEP_INFO_KEYS = ['latency', 'chargedLatency', 'inferenceLatency', 'blockTime', 'latencyCapped', 'winner', 'psi', 'penalty', 'drift', 'lyapunov', 'lyapunovNext', 'backlog', 'gatewayViolations', 'apViolations', 'energyExcess'] as const;
+
+/**
+ * ## Description
+ * `numEnvs` independent copies of {@link BdtEnv} (same scenario, own exogenous streams and
+ * queues), stepped together. Env `i` of `reset({seed})` plays exactly the episode that
+ * `BdtEnv.reset({seed: seed + i})` plays, and its observations, rewards, flags and infos are
+ * those of a `SyncVectorEnv` of `BdtEnv`s with `infoLevel: 'summary'`, bit for bit (a test
+ * checks it for every autoreset mode); only the container types differ where noted below.
+ *
+ * ## Action Space
+ * `batchSpace(BdtEnv action space, numEnvs)`: `{partition: Int32Array(numEnvs * N),
+ * inferenceShare: Float64Array(numEnvs * M), miningShare: Float64Array(numEnvs * J)}`, env-major.
+ * Every env's action is checked, those ignored by a next-step autoreset included.
+ *
+ * ## Observation Space
+ * `batchSpace(BdtEnv observation space, numEnvs)`: the same Dict keys, each a Float32Array of
+ * numEnvs rows.
+ *
+ * ## Rewards
+ * As `BdtEnv`, one per env (`Float64Array`).
+ *
+ * ## Episode End
+ * As `BdtEnv`: truncation after the scenario's T slots; ended envs are reset as
+ * `autoresetMode` says.
+ *
+ * ## Infos
+ * `BdtEnv`'s summary keys as Gymnasium's vector infos: per key a `Float64Array` over envs
+ * (`latencyCapped` a `Uint8Array`) and a mask `_key`; `reputation` is one `Float64Array` of
+ * numEnvs * J rows (env-major, zero where unset) rather than an array of per-env arrays.
+ * `same-step` adds `final_obs` and `final_info` for the envs that ended, as `SyncVectorEnv`.
+ *
+ * ## Arguments
+ * `makeVec('BDT-v0', 16, { kwargs: { scenario: { lyapunov: { V: 50 } } } })`; see
+ * `BdtVectorEnvKwargs`.
+ */
+export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
+  readonly numEnvs: number;
+  readonly singleObservationSpace: Dict<BdtObservationSpaces>;
+  readonly singleActionSpace: Dict<BdtActionSpaces>;
+  readonly observationSpace: Space<BdtObservation>;
+  readonly actionSpace: Space<BdtAction>;
+  readonly autoresetMode: AutoresetMode;
+  /** The compiled system, shared by every env. */
+  readonly system: CompiledScenario;
+
+  private readonly copy: boolean;
+  private readonly simulations: BdtSimulation[];
+  /** The observation batch, and one view of its rows per env (what `observeInto` writes). */
+  private readonly observations: BdtObservation;
+  private readonly rows: BdtObservation[];
+  /** Which envs ended on their last step and were not reset since. */
+  private readonly ended: Uint8Array;
+  /** Scratch of one env's step: the envs are stepped one after another. */
+  private readonly outcome: SlotOutcome;
+  private readonly decision: Decision;
+  private readonly shareScratch: Float64Array;
+  private readonly snrPerGain: Float64Array;
+  private readonly pool = new ArrayPool();
+  /** Seeds the streams of an env's first reset without a seed. */
+  private readonly unseeded = makeRng();
+  private closed = false;
+
+  constructor(numEnvs: number, kwargs: BdtVectorEnvKwargs) {
+    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`BdtVectorEnv: numEnvs = ${numEnvs} must be a positive integer`);
+    const args = BdtVectorEnvKwargs.parse(kwargs);
+    const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
+    const system = compileScenario(parseScenario(input));
+    this.system = system;
+    this.numEnvs = numEnvs;
+    this.autoresetMode = args.autoresetMode;
+    this.copy = args.copy;
+    this.singleObservationSpace = observationSpace(system);
+    this.singleActionSpace = actionSpace(system);
+    this.observationSpace = batchSpace(this.singleObservationSpace, numEnvs) as Space<BdtObservation>;
+    this.actionSpace = batchSpace(this.singleActionSpace, numEnvs) as Space<BdtAction>;
+    // one sampler's Poisson tables for all: per-env copies would crowd the cache as numEnvs grows
+    const arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N);
+    this.simulations = Array.from({ length: numEnvs }, () => new BdtSimulation(system, arrivals));
+    this.observations = createBatch(this.singleObservationSpace, numEnvs) as BdtObservation;
+    this.rows = Array.from({ length: numEnvs }, (_, i) => rowOf(this.observations, i, system));
+    this.ended = new Uint8Array(numEnvs);
+    this.outcome = createSlotOutcome(system);
+    this.decision = createDecision(system);
+    this.shareScratch = new Float64Array(system.J);
+    this.snrPerGain = snrPerGain(system);
+  }
+
+  /** Resets every env, or those marked by `options.reset_mask`; `options.trace` is replayed in each. */
+  reset(args: VectorResetArgs = {}): VectorResetResult<BdtObservation> {
+    this.assertOpen('reset');
+    const seeds = vectorSeeds(args.seed, this.numEnvs, 'BdtVectorEnv');
+    const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'BdtVectorEnv');
+    const trace = (envOptions as BdtResetOptions | undefined)?.trace;
+    const slot = this.pool.float64(this.numEnvs);
+    const slotMask = this.pool.uint8(this.numEnvs);
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (mask !== undefined && mask[i] === 0) continue;
+      this.resetEnv(i, seeds[i], trace);
+      slotMask[i] = 1;
+    }
+    return [this.observationBatch(), { slot, _slot: slotMask }];
+  }
+
+  /** One action per env (a batch, see the Action Space section); ended envs are reset as `autoresetMode` says. */
+  step(actions: BdtAction): VectorStepResult<BdtObservation> {
+    this.assertOpen('step');
+    const n = this.numEnvs;
+    const system = this.system;
+    for (let i = 0; i < n; i++) if (!this.simulations[i]!.isStarted) throw new ResetNeededError(`BdtVectorEnv.step: env ${i} was never reset; call reset before step`);
+    if (!isValidActionBatch(system, actions, n)) throw invalidAction('BdtVectorEnv', this.actionSpace, actions);
+    // before any env steps, so a refused call leaves every env as it was
+    if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.ended, 'BdtVectorEnv');
+    const pool = this.pool;
+    const rewards = pool.float64(n);
+    const terminated = pool.uint8(n);
+    const truncated = pool.uint8(n);
+    const slot = pool.float64(n);
+    const slotMask = pool.uint8(n);
+    const stepped = pool.uint8(n);
+    const values = STEP_INFO_KEYS.map((key) => (key === 'latencyCapped' ? pool.uint8(n) : pool.float64(n)));
+    const [latency, chargedLatency, inferenceLatency, blockTime, latencyCapped, winner, psi, penalty, drift, lyapunov, lyapunovNext, backlogs, gatewayViolations, apViolations, energyExcess] = values;
+    const J = system.J;
+    const reputation = pool.float64(n * J);
+    const out = this.outcome;
+    const decision = this.decision;
+    let finals: Info | undefined;
+    for (let i = 0; i < n; i++) {
+      const simulation = this.simulations[i]!;
+      slotMask[i] = 1;
+      if (this.autoresetMode === 'next-step' && this.ended[i]) {
+        this.resetEnv(i, undefined, undefined); // its action is ignored; slot 0 is its info
+        continue;
+      }
+      decodeAction(system, actions, decision, this.shareScratch, i);
+      const reward = simulation.step(decision, out);
+      rewards[i] = reward;
+      if (this.autoresetMode === 'same-step' && simulation.slot + 1 >= system.slots) {
+        // as SyncVectorEnv: the episode's last observation and info go to final_obs and
+        // final_info, and the env reports its reset (slot 0) instead
+        const finalInfo = simulation.summaryInfo(out, pool);
+        simulation.nextSlot(out);
+        truncated[i] = 1;
+        this.observeRow(i);
+        finals = addInfo(finals ?? {}, { final_obs: this.copyRow(i), final_info: finalInfo }, i, n);
+        this.resetEnv(i, undefined, undefined);
+        continue;
+      }
+      stepped[i] = 1;
+      slot[i] = simulation.slot;
+      latency![i] = out.latency;
+      chargedLatency![i] = simulation.chargedLatency;
+      inferenceLatency![i] = out.inferenceLatency;
+      blockTime![i] = out.blockTime;
+      latencyCapped![i] = simulation.latencyCapped ? 1 : 0;
+      winner![i] = out.winner;
+      psi![i] = out.psi;
+      penalty![i] = out.penalty;
+      drift![i] = out.drift;
+      lyapunov![i] = simulation.lyapunovBefore;
+      lyapunovNext![i] = simulation.lyapunovAfter;
+      backlogs![i] = backlog(simulation.queues);
+      gatewayViolations![i] = out.gatewayViolations;
+      apViolations![i] = out.apViolations;
+      energyExcess![i] = simulation.energyExcess;
+      for (let j = 0; j < J; j++) reputation[i * J + j] = out.reputation[j]!;
+      const ended = simulation.nextSlot(out);
+      truncated[i] = ended ? 1 : 0;
+      this.ended[i] = ended ? 1 : 0;
+      this.observeRow(i);
+    }
+    const infos: Info = { slot, _slot: slotMask };
+    if (stepped.includes(1)) {
+      // as Gymnasium's vector infos, a key appears once some env sets it
+      STEP_INFO_KEYS.forEach((key, k) => {
+        infos[key] = values[k];
+        infos[`_${key}`] = k === 0 ? stepped : pool.copyUint8(stepped);
+      });
+      infos['reputation'] = reputation;
+      infos['_reputation'] = pool.copyUint8(stepped);
+    }
+    if (finals !== undefined) Object.assign(infos, finals);
+    return [this.observationBatch(), rewards, terminated, truncated, infos];
+  }
+
+  /** Closes the env; safe twice. */
+  close(): void {
+    this.closed = true;
+  }
+
+  toString(): string {
+    return `BdtVectorEnv(N=${this.system.N}, M=${this.system.M}, J=${this.system.J}, numEnvs=${this.numEnvs})`;
+  }
+
+  private resetEnv(i: number, seed: number | undefined, trace: BdtResetOptions['trace']): void {
+    this.simulations[i]!.reset(seed, trace, () => randomSeed(this.unseeded), `BdtVectorEnv.reset (env ${i})`);
+    this.ended[i] = 0;
+    this.observeRow(i);
+  }
+
+  private observeRow(i: number): void {
+    const simulation = this.simulations[i]!;
+    observeInto(this.system, this.snrPerGain, simulation.state, simulation.queues, simulation.lastReputation, Math.min(simulation.slot, this.system.slots), this.rows[i]!);
+  }
+
+  /** A copy of env `i`'s observation row, as a single observation. */
+  private copyRow(i: number): BdtObservation {
+    const row = this.rows[i]!;
+    const copy = {} as BdtObservation;
+    for (const key of Object.keys(row) as Array<keyof BdtObservation>) copy[key] = row[key].slice();
+    return copy;
+  }
+
+  private observationBatch(): BdtObservation {
+    if (!this.copy) return this.observations;
+    const pool = this.pool;
+    const o = this.observations;
+    return {
+      H: pool.copy32f(o.H),
+      G: pool.copy32f(o.G),
+      gain: pool.copy32f(o.gain),
+      arrivals: pool.copy32f(o.arrivals),
+      gatewayBudget: pool.copy32f(o.gatewayBudget),
+      apBudget: pool.copy32f(o.apBudget),
+      reputation: pool.copy32f(o.reputation),
+      progress: pool.copy32f(o.progress),
+    };
+  }
+
+  private assertOpen(method: string): void {
+    if (this.closed) throw new GymError(`BdtVectorEnv.${method}: the env is closed`);
+  }
+}
+
+/** Env `i`'s rows of the batch `batch`, as one observation of `system` (views, not copies). */
+function rowOf(batch: BdtObservation, i: number, system: CompiledScenario): BdtObservation {
+  const { N, M, J } = system;
+  const view = (a: Float32Array, size: number) => a.subarray(i * size, (i + 1) * size);
+  return {
+    H: view(batch.H, J),
+    G: view(batch.G, J),
+    gain: view(batch.gain, M),
+    arrivals: view(batch.arrivals, N),
+    gatewayBudget: view(batch.gatewayBudget, M),
+    apBudget: view(batch.apBudget, J),
+    reputation: view(batch.reputation, J),
+    progress: view(batch.progress, 1),
+  };
+}

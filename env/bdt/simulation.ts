@@ -1,0 +1,147 @@
+/**
+ * One copy of the B-DT system evolving slot by slot: its exogenous state, virtual queues, last
+ * reputations and slot index, and the arithmetic of a step (evaluate a decision, charge the
+ * reward, update the queues, draw the next slot). `BdtEnv` wraps one in the Gym API and
+ * `BdtVectorEnv` steps many with batched arrays, so both return exactly the same numbers.
+ */
+import type { Info } from '../core/env.ts';
+import { GymError } from '../core/errors.ts';
+import type { ArrayPool } from './array-pool.ts';
+import type { ArrivalSampler } from './arrivals.ts';
+import { ExogenousProcess, explainTrace, readTrace, type ExogenousTrace } from './exogenous.ts';
+import { backlog, createQueues, lyapunov, updateQueues, type VirtualQueues } from './queues.ts';
+import type { CompiledScenario } from './scenario/compile.ts';
+import { evaluateSlot, type SlotOutcome } from './slot.ts';
+import { createSlotState, type MutableSlotState } from './slot-state.ts';
+import type { Decision } from './system.ts';
+
+export class BdtSimulation {
+  /** H(t), G(t): the queues the current slot is decided with. */
+  readonly queues: VirtualQueues;
+  /** The exogenous state of the current slot. */
+  readonly state: MutableSlotState;
+  /** U_j of the last evaluated slot (zero at reset). */
+  readonly lastReputation: Float64Array;
+  /** Index t of the current slot (0-based). */
+  slot = 0;
+  // --- terms of the last `step`, besides the outcome ---
+  /** tau as charged: at most `reward.latencyCap` (s). */
+  chargedLatency = 0;
+  /** Whether tau exceeded the cap (or was not a number). */
+  latencyCapped = false;
+  /** Total energy over the budgets, gateways and APs (J). */
+  energyExcess = 0;
+  /** L(t) and L(t + 1). */
+  lyapunovBefore = 0;
+  lyapunovAfter = 0;
+
+  private readonly exogenous: ExogenousProcess;
+  private trace: ExogenousTrace | undefined = undefined;
+  private started = false;
+
+  /** @param arrivals an arrival sampler of `system` to share (its tables are read-only) */
+  constructor(
+    readonly system: CompiledScenario,
+    arrivals?: ArrivalSampler,
+  ) {
+    this.queues = createQueues(system);
+    this.state = createSlotState(system);
+    this.lastReputation = new Float64Array(system.J);
+    this.exogenous = new ExogenousProcess(system, arrivals);
+  }
+
+  /**
+   * Starts an episode with empty queues. Replays `trace` when given; else restarts the streams
+   * from `seed`; with neither, the streams continue (Gymnasium's reset without a seed), or start
+   * from `unseeded()` if they never started. `owner` names the caller in errors.
+   */
+  reset(seed: number | undefined, trace: ExogenousTrace | undefined, unseeded: () => number, owner: string): void {
+    if (trace !== undefined) {
+      const why = explainTrace(trace, this.system, this.system.slots);
+      if (why) throw new GymError(`${owner}: options.trace cannot be replayed: ${why}`);
+    }
+    this.queues.H.fill(0);
+    this.queues.G.fill(0);
+    this.lastReputation.fill(0);
+    this.slot = 0;
+    this.trace = trace;
+    if (trace !== undefined) readTrace(trace, 0, this.state);
+    else if (seed !== undefined || !this.started) this.exogenous.start(seed ?? unseeded(), this.state);
+    else this.exogenous.next(this.state);
+    this.started = true;
+  }
+
+  /** Whether `reset` was called. */
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /**
+   * Evaluates the feasible `decision` on the current slot (every term into `out`), updates the
+   * queues to H(t + 1), G(t + 1) and returns the reward; the slot stays current until
+   * `nextSlot`, so its state can still be reported.
+   */
+  step(decision: Decision, out: SlotOutcome): number {
+    const system = this.system;
+    evaluateSlot(system, this.state, decision, this.queues, out);
+    const reward = system.reward;
+    const latencyCapped = !(out.latency <= reward.latencyCap);
+    const chargedLatency = latencyCapped ? reward.latencyCap : out.latency;
+    const { M, J } = system;
+    const { gatewayEnergyExcess, apEnergyExcess } = out;
+    let excess = 0;
+    for (let m = 0; m < M; m++) excess += gatewayEnergyExcess[m]!;
+    for (let j = 0; j < J; j++) excess += apEnergyExcess[j]!;
+    const queues = this.queues;
+    const lyapunovBefore = lyapunov(queues);
+    updateQueues(system, queues, out.reputation, queues);
+    const lyapunovAfter = lyapunov(queues);
+    let r: number;
+    if (reward.mode === 'dpp') r = -(system.V * chargedLatency + out.drift);
+    else if (reward.mode === 'dpp-exact') r = -(system.V * chargedLatency + lyapunovAfter - lyapunovBefore);
+    else r = -chargedLatency;
+    this.chargedLatency = chargedLatency;
+    this.latencyCapped = latencyCapped;
+    this.energyExcess = excess;
+    this.lyapunovBefore = lyapunovBefore;
+    this.lyapunovAfter = lyapunovAfter;
+    return r - reward.energyPenalty * excess;
+  }
+
+  /**
+   * The step's info at `infoLevel: 'summary'` (after `step`, before `nextSlot`): the slot's
+   * scalars, the C4/C5 violation counts and the reputations (a copy from `pool`).
+   */
+  summaryInfo(out: SlotOutcome, pool: ArrayPool): Info {
+    return {
+      slot: this.slot,
+      latency: out.latency,
+      chargedLatency: this.chargedLatency,
+      inferenceLatency: out.inferenceLatency,
+      blockTime: out.blockTime,
+      latencyCapped: this.latencyCapped,
+      winner: out.winner,
+      psi: out.psi,
+      penalty: out.penalty,
+      drift: out.drift,
+      lyapunov: this.lyapunovBefore,
+      lyapunovNext: this.lyapunovAfter,
+      backlog: backlog(this.queues),
+      gatewayViolations: out.gatewayViolations,
+      apViolations: out.apViolations,
+      energyExcess: this.energyExcess,
+      reputation: pool.copy64(out.reputation),
+    };
+  }
+
+  /** Moves to the next slot (keeping `out`'s reputations as the last ones); true when the episode's T slots are done. */
+  nextSlot(out: SlotOutcome): boolean {
+    const J = this.system.J;
+    const lastReputation = this.lastReputation;
+    for (let j = 0; j < J; j++) lastReputation[j] = out.reputation[j]!; // not set(): a builtin call costs more for J values
+    this.slot++;
+    if (this.trace) readTrace(this.trace, this.slot, this.state);
+    else this.exogenous.next(this.state);
+    return this.slot >= this.system.slots;
+  }
+}

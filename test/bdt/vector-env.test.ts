@@ -1,0 +1,154 @@
+import { strict as assert } from 'node:assert';
+import { make, makeVec, InvalidActionError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
+import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
+import { drawTrace } from '../../env/bdt/exogenous.ts';
+import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
+
+const vec = (id: string, n: number, kwargs: Record<string, unknown> = {}) => makeVec(id, n, { kwargs }) as BdtVectorEnv;
+const sync = (id: string, n: number, kwargs: Record<string, unknown>, autoresetMode: AutoresetMode) =>
+  new SyncVectorEnv<BdtObservation, BdtAction>(Array.from({ length: n }, () => () => make<BdtObservation, BdtAction>(id, { ...kwargs, infoLevel: 'summary' })), { autoresetMode });
+
+/** `infos` with `reputation` as SyncVectorEnv holds it: one array per env, `undefined` where unset. */
+function perEnvReputation(infos: Info, n: number, J: number): Info {
+  if (!(infos['reputation'] instanceof Float64Array)) return infos;
+  const flat = infos['reputation'];
+  const mask = infos['_reputation'] as Uint8Array;
+  return { ...infos, reputation: Array.from({ length: n }, (_, i) => (mask[i] ? flat.slice(i * J, (i + 1) * J) : undefined)) };
+}
+
+describe('BdtVectorEnv', () => {
+  for (const autoresetMode of ['next-step', 'same-step', 'disabled'] as const) {
+    it(`returns what a SyncVectorEnv of BdtEnvs returns, bit for bit (${autoresetMode})`, () => {
+      const n = 3;
+      const kwargs = { scenario: { slots: 4 } };
+      const native = vec('BDT-small-v0', n, { ...kwargs, autoresetMode });
+      const reference = sync('BDT-small-v0', n, kwargs, autoresetMode);
+      assert.deepEqual(native.reset({ seed: 11 }), reference.reset({ seed: 11 }));
+      native.actionSpace.seed(2);
+      let ends = 0;
+      for (let t = 0; t < 14; t++) {
+        const actions = native.actionSpace.sample();
+        const got = native.step(actions);
+        const want = reference.step(actions);
+        got[4] = perEnvReputation(got[4], n, native.system.J);
+        assert.deepEqual(got, want, `step ${t}`);
+        const ended = got[3];
+        ends += ended.reduce((a, b) => a + b, 0);
+        if (autoresetMode === 'disabled' && ended.includes(1)) {
+          assert.deepEqual(native.reset({ options: { reset_mask: ended } }), reference.reset({ options: { reset_mask: ended } }));
+        }
+      }
+      assert.ok(ends >= 2 * n, `episodes ended ${ends} times`); // every mode's reset path ran
+    });
+  }
+
+  it('env i of reset({seed}) plays BdtEnv.reset({seed: seed + i}) on BDT-v0, infos included', () => {
+    const n = 2;
+    const native = vec('BDT-v0', n);
+    const singles = [0, 1].map(() => make<BdtObservation, BdtAction>('BDT-v0', { infoLevel: 'summary' }).unwrapped as BdtEnv);
+    const [obs] = native.reset({ seed: 40 });
+    singles.forEach((env, i) => assert.deepEqual(Array.from(env.reset({ seed: 40 + i })[0].gain), Array.from(obs.gain.subarray(i * 4, (i + 1) * 4))));
+    native.actionSpace.seed(0);
+    for (let t = 0; t < 25; t++) {
+      const actions = native.actionSpace.sample();
+      const [, rewards, , , infos] = native.step(actions);
+      singles.forEach((env, i) => {
+        const single: BdtAction = {
+          partition: actions.partition.slice(i * 12, (i + 1) * 12),
+          inferenceShare: actions.inferenceShare.slice(i * 4, (i + 1) * 4),
+          miningShare: actions.miningShare.slice(i * 3, (i + 1) * 3),
+        };
+        const [, reward, , , info] = env.step(single);
+        assert.equal(rewards[i], reward);
+        assert.equal((infos['psi'] as Float64Array)[i], info['psi']);
+        assert.deepEqual((infos['reputation'] as Float64Array).slice(i * 3, (i + 1) * 3), info['reputation']);
+      });
+    }
+  });
+
+  it('replays options.trace in every env, as BdtEnv does', () => {
+    const trace = drawTrace((make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system, 9, 7);
+    const native = vec('BDT-small-v0', 2, { scenario: { slots: 6 } });
+    const single = make<BdtObservation, BdtAction>('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv;
+    const [obs] = native.reset({ seed: 1, options: { trace } });
+    const [first] = single.reset({ options: { trace } });
+    const size = first.arrivals.length;
+    assert.deepEqual(obs.arrivals, Float32Array.from([...first.arrivals, ...first.arrivals]));
+    const action = single.actionSpace.sample();
+    const both: BdtAction = {
+      partition: Int32Array.from([...action.partition, ...action.partition]),
+      inferenceShare: Float64Array.from([...action.inferenceShare, ...action.inferenceShare]),
+      miningShare: Float64Array.from([...action.miningShare, ...action.miningShare]),
+    };
+    const [next, rewards] = native.step(both);
+    const [want, reward] = single.step(action);
+    assert.deepEqual(Array.from(rewards), [reward, reward]);
+    assert.deepEqual(next.arrivals.subarray(size), want.arrivals);
+  });
+
+  it('refuses a bad action batch naming the key and index, and leaves every env as it was', () => {
+    const native = vec('BDT-small-v0', 2);
+    const reference = vec('BDT-small-v0', 2);
+    native.reset({ seed: 3 });
+    reference.reset({ seed: 3 });
+    native.actionSpace.seed(4);
+    const actions = native.actionSpace.sample();
+    const bad = { ...actions, inferenceShare: actions.inferenceShare.slice() };
+    bad.inferenceShare[3] = Number.NaN;
+    assert.throws(() => native.step(bad), (e: unknown) => e instanceof InvalidActionError && /BdtVectorEnv\.step/.test(e.message) && /inferenceShare/.test(e.message) && /\[3\]/.test(e.message));
+    const short = { ...actions, partition: actions.partition.subarray(1) };
+    assert.throws(() => native.step(short), (e: unknown) => e instanceof InvalidActionError && /partition/.test(e.message));
+    assert.deepEqual(native.step(actions), reference.step(actions));
+  });
+
+  it('needs a reset before step, and in disabled mode a reset of each ended env', () => {
+    const native = vec('BDT-small-v0', 2, { scenario: { slots: 1 }, autoresetMode: 'disabled' });
+    const actions = native.actionSpace.sample();
+    assert.throws(() => native.step(actions), (e: unknown) => e instanceof ResetNeededError && /env 0 was never reset/.test((e as Error).message));
+    native.reset({ seed: 0 });
+    assert.deepEqual(Array.from(native.step(actions)[3]), [1, 1]);
+    assert.throws(() => native.step(actions), /envs 0, 1 have ended/);
+    native.reset({ options: { reset_mask: Uint8Array.of(1, 1) } });
+    assert.deepEqual(Array.from(native.step(actions)[3]), [1, 1]);
+  });
+
+  it('with copy: false returns its own buffer, overwritten by each call; by default a fresh batch', () => {
+    const shared = vec('BDT-small-v0', 2, { copy: false });
+    const fresh = vec('BDT-small-v0', 2);
+    const [buffer] = shared.reset({ seed: 0 });
+    fresh.reset({ seed: 0 });
+    const actions = shared.actionSpace.sample();
+    const [first] = fresh.step(actions);
+    assert.equal(shared.step(actions)[0], buffer);
+    assert.deepEqual(buffer, first);
+    const [second] = fresh.step(actions);
+    assert.notEqual(second.arrivals, first.arrivals);
+    assert.notDeepEqual(second.arrivals, first.arrivals); // the first batch kept its values
+  });
+
+  it('rejects kwargs it cannot honour, naming the field', () => {
+    assert.throws(() => vec('BDT-small-v0', 2, { infoLevel: 'full' }), /infoLevel/);
+    assert.throws(() => vec('BDT-small-v0', 2, { reuseObservation: true }), /reuseObservation/);
+    assert.throws(() => vec('BDT-small-v0', 2, { autoresetMode: 'SAME_STEP' }), /autoresetMode/);
+    assert.throws(() => vec('BDT-small-v0', 2, { scenario: { slots: -1 } }), /slots/);
+    assert.throws(() => new BdtVectorEnv(0, { scenario: {} }), /numEnvs = 0/);
+  });
+});
+
+describe('makeVec vectorization modes', () => {
+  it('builds the native form of an id that registers one, a SyncVectorEnv otherwise or on request', () => {
+    assert.ok(makeVec('BDT-small-v0', 2) instanceof BdtVectorEnv);
+    assert.equal(makeVec('BDT-small-v0', 2, { autoresetMode: 'same-step' }).autoresetMode, 'same-step');
+    const synced = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
+    assert.ok(synced instanceof SyncVectorEnv);
+    assert.ok(makeVec('CartPole-v1', 2) instanceof SyncVectorEnv);
+  });
+
+  it('refuses what the native form cannot take, and unknown modes', () => {
+    assert.throws(() => makeVec('CartPole-v1', 2, { vectorizationMode: 'vector-entry-point' }), /CartPole-v1 registers no vectorEntryPoint/);
+    assert.throws(() => makeVec('BDT-small-v0', 2, { wrappers: [(e) => e] }), /wrappers apply to the envs of vectorizationMode 'sync'/);
+    assert.throws(() => makeVec('BDT-small-v0', 2, { vectorizationMode: 'async' as never }), /vectorizationMode "async" is not one of/);
+  });
+});

@@ -35,20 +35,6 @@ export class ArrayPool {
     return new Uint8Array(this.chunk, this.reserve(length, 1), length);
   }
 
-  /** A new Uint8Array holding a copy of `source`. */
-  copyUint8(source: Uint8Array): Uint8Array {
-    const out = this.uint8(source.length);
-    for (let i = 0; i < source.length; i++) out[i] = source[i]!;
-    return out;
-  }
-
-  /** A new Float32Array holding a copy of `source`. */
-  copy32f(source: Float32Array): Float32Array {
-    const out = this.float32(source.length);
-    for (let i = 0; i < source.length; i++) out[i] = source[i]!;
-    return out;
-  }
-
   /** A new Float64Array holding a copy of `source`. */
   copy64(source: Float64Array): Float64Array {
     const bytes = 8 * source.length;

@@ -34,13 +34,119 @@ export const BdtVectorEnvKwargs = BdtEnvKwargs.pick({ scenario: true, baseScenar
       .literal('summary')
       .default('summary')
       .describe("'summary' only (BdtEnv's summary keys, batched); per-gateway terms ('full') need makeVec's vectorizationMode 'sync'"),
-    copy: z.boolean().default(true).describe('Return a fresh observation batch each call (default) rather than the internal buffer, which the next call overwrites'),
+    copy: z
+      .boolean()
+      .default(true)
+      .describe('Return fresh arrays each call (default); false: the env\'s own observation, reward, flag and info arrays, which the next call overwrites (no allocation)'),
   })
   .strict();
 export type BdtVectorEnvKwargs = z.input<typeof BdtVectorEnvKwargs>;
 
-/** The info keys a step sets, each one number per env (`latencyCapped` 0/1), as `BdtEnv`'s summary info. */
-const STEP_INFO_KEYS = ['latency', 'chargedLatency', 'inferenceLatency', 'blockTime', 'latencyCapped', 'winner', 'psi', 'penalty', 'drift', 'lyapunov', 'lyapunovNext', 'backlog', 'gatewayViolations', 'apViolations', 'energyExcess'] as const;
+/** The arrays of one step's result besides the observations (infos as `BdtEnv`'s summary keys). */
+interface StepArrays {
+  readonly rewards: Float64Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  readonly slot: Float64Array;
+  /** `_slot`: 1 for every env (stepped or reset). */
+  readonly slotMask: Uint8Array;
+  /** 1 for the envs whose step set the keys below; their masks are copies of it. */
+  readonly stepped: Uint8Array;
+  readonly latency: Float64Array;
+  readonly chargedLatency: Float64Array;
+  readonly inferenceLatency: Float64Array;
+  readonly blockTime: Float64Array;
+  readonly latencyCapped: Uint8Array;
+  readonly winner: Float64Array;
+  readonly psi: Float64Array;
+  readonly penalty: Float64Array;
+  readonly drift: Float64Array;
+  readonly lyapunov: Float64Array;
+  readonly lyapunovNext: Float64Array;
+  readonly backlog: Float64Array;
+  readonly gatewayViolations: Float64Array;
+  readonly apViolations: Float64Array;
+  readonly energyExcess: Float64Array;
+  /** n x J, env-major. */
+  readonly reputation: Float64Array;
+  /** The masks `_latency` ... `_reputation`, in the order of the keys above. */
+  readonly masks: Uint8Array[];
+}
+
+const MASKED_KEYS = 16;
+
+/** Zeroed step arrays for `n` envs and `J` APs, carved from `pool`. */
+function createStepArrays(n: number, J: number, pool: ArrayPool): StepArrays {
+  const f = () => pool.float64(n);
+  return {
+    rewards: f(),
+    terminated: pool.uint8(n),
+    truncated: pool.uint8(n),
+    slot: f(),
+    slotMask: pool.uint8(n),
+    stepped: pool.uint8(n),
+    latency: f(),
+    chargedLatency: f(),
+    inferenceLatency: f(),
+    blockTime: f(),
+    latencyCapped: pool.uint8(n),
+    winner: f(),
+    psi: f(),
+    penalty: f(),
+    drift: f(),
+    lyapunov: f(),
+    lyapunovNext: f(),
+    backlog: f(),
+    gatewayViolations: f(),
+    apViolations: f(),
+    energyExcess: f(),
+    reputation: pool.float64(n * J),
+    masks: Array.from({ length: MASKED_KEYS }, () => pool.uint8(n)),
+  };
+}
+
+/** The vector infos of `a` (Gymnasium's layout: per key an array over envs and a mask `_key`). */
+function stepInfos(a: StepArrays, anyStepped: boolean): Info {
+  if (!anyStepped) return { slot: a.slot, _slot: a.slotMask }; // as Gymnasium: a key appears once some env sets it
+  const m = a.masks;
+  // one literal, not a loop of computed keys: the object gets its shape in one allocation
+  return {
+    slot: a.slot,
+    _slot: a.slotMask,
+    latency: a.latency,
+    _latency: m[0],
+    chargedLatency: a.chargedLatency,
+    _chargedLatency: m[1],
+    inferenceLatency: a.inferenceLatency,
+    _inferenceLatency: m[2],
+    blockTime: a.blockTime,
+    _blockTime: m[3],
+    latencyCapped: a.latencyCapped,
+    _latencyCapped: m[4],
+    winner: a.winner,
+    _winner: m[5],
+    psi: a.psi,
+    _psi: m[6],
+    penalty: a.penalty,
+    _penalty: m[7],
+    drift: a.drift,
+    _drift: m[8],
+    lyapunov: a.lyapunov,
+    _lyapunov: m[9],
+    lyapunovNext: a.lyapunovNext,
+    _lyapunovNext: m[10],
+    backlog: a.backlog,
+    _backlog: m[11],
+    gatewayViolations: a.gatewayViolations,
+    _gatewayViolations: m[12],
+    apViolations: a.apViolations,
+    _apViolations: m[13],
+    energyExcess: a.energyExcess,
+    _energyExcess: m[14],
+    reputation: a.reputation,
+    _reputation: m[15],
+  };
+}
 
 /**
  * ## Description
@@ -99,6 +205,8 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   private readonly shareScratch: Float64Array;
   private readonly snrPerGain: Float64Array;
   private readonly pool = new ArrayPool();
+  /** With `copy: false`, the step arrays every call returns (overwritten); else fresh ones per call. */
+  private readonly ownArrays: StepArrays | undefined;
   /** Seeds the streams of an env's first reset without a seed. */
   private readonly unseeded = makeRng();
   private closed = false;
@@ -126,6 +234,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     this.decision = createDecision(system);
     this.shareScratch = new Float64Array(system.J);
     this.snrPerGain = snrPerGain(system);
+    this.ownArrays = this.copy ? undefined : createStepArrays(numEnvs, system.J, new ArrayPool());
   }
 
   /** Resets every env, or those marked by `options.reset_mask`; `options.trace` is replayed in each. */
@@ -154,75 +263,68 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     // before any env steps, so a refused call leaves every env as it was
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.ended, 'BdtVectorEnv');
     const pool = this.pool;
-    const rewards = pool.float64(n);
-    const terminated = pool.uint8(n);
-    const truncated = pool.uint8(n);
-    const slot = pool.float64(n);
-    const slotMask = pool.uint8(n);
-    const stepped = pool.uint8(n);
-    const values = STEP_INFO_KEYS.map((key) => (key === 'latencyCapped' ? pool.uint8(n) : pool.float64(n)));
-    const [latency, chargedLatency, inferenceLatency, blockTime, latencyCapped, winner, psi, penalty, drift, lyapunov, lyapunovNext, backlogs, gatewayViolations, apViolations, energyExcess] = values;
-    const J = system.J;
-    const reputation = pool.float64(n * J);
+    const a = this.ownArrays ?? createStepArrays(n, system.J, pool);
     const out = this.outcome;
     const decision = this.decision;
+    let anyStepped = false;
     let finals: Info | undefined;
     for (let i = 0; i < n; i++) {
       const simulation = this.simulations[i]!;
-      slotMask[i] = 1;
+      a.slotMask[i] = 1;
+      a.stepped[i] = 0;
       if (this.autoresetMode === 'next-step' && this.ended[i]) {
         this.resetEnv(i, undefined, undefined); // its action is ignored; slot 0 is its info
+        clearEnv(a, i, system.J, false);
         continue;
       }
       decodeAction(system, actions, decision, this.shareScratch, i);
-      const reward = simulation.step(decision, out);
-      rewards[i] = reward;
+      a.rewards[i] = simulation.step(decision, out);
       if (this.autoresetMode === 'same-step' && simulation.slot + 1 >= system.slots) {
         // as SyncVectorEnv: the episode's last observation and info go to final_obs and
         // final_info, and the env reports its reset (slot 0) instead
         const finalInfo = simulation.summaryInfo(out, pool);
         simulation.nextSlot(out);
-        truncated[i] = 1;
         this.observeRow(i);
         finals = addInfo(finals ?? {}, { final_obs: this.copyRow(i), final_info: finalInfo }, i, n);
         this.resetEnv(i, undefined, undefined);
+        clearEnv(a, i, system.J, true);
         continue;
       }
-      stepped[i] = 1;
-      slot[i] = simulation.slot;
-      latency![i] = out.latency;
-      chargedLatency![i] = simulation.chargedLatency;
-      inferenceLatency![i] = out.inferenceLatency;
-      blockTime![i] = out.blockTime;
-      latencyCapped![i] = simulation.latencyCapped ? 1 : 0;
-      winner![i] = out.winner;
-      psi![i] = out.psi;
-      penalty![i] = out.penalty;
-      drift![i] = out.drift;
-      lyapunov![i] = simulation.lyapunovBefore;
-      lyapunovNext![i] = simulation.lyapunovAfter;
-      backlogs![i] = backlog(simulation.queues);
-      gatewayViolations![i] = out.gatewayViolations;
-      apViolations![i] = out.apViolations;
-      energyExcess![i] = simulation.energyExcess;
-      for (let j = 0; j < J; j++) reputation[i * J + j] = out.reputation[j]!;
+      anyStepped = true;
+      a.stepped[i] = 1;
+      this.writeInfo(a, i, simulation, out);
       const ended = simulation.nextSlot(out);
-      truncated[i] = ended ? 1 : 0;
+      a.truncated[i] = ended ? 1 : 0;
       this.ended[i] = ended ? 1 : 0;
       this.observeRow(i);
     }
-    const infos: Info = { slot, _slot: slotMask };
-    if (stepped.includes(1)) {
-      // as Gymnasium's vector infos, a key appears once some env sets it
-      STEP_INFO_KEYS.forEach((key, k) => {
-        infos[key] = values[k];
-        infos[`_${key}`] = k === 0 ? stepped : pool.copyUint8(stepped);
-      });
-      infos['reputation'] = reputation;
-      infos['_reputation'] = pool.copyUint8(stepped);
-    }
+    if (anyStepped) for (const mask of a.masks) mask.set(a.stepped);
+    const infos = stepInfos(a, anyStepped);
     if (finals !== undefined) Object.assign(infos, finals);
-    return [this.observationBatch(), rewards, terminated, truncated, infos];
+    return [this.observationBatch(), a.rewards, a.terminated, a.truncated, infos];
+  }
+
+  /** Env `i`'s summary info terms of the step just evaluated. */
+  private writeInfo(a: StepArrays, i: number, simulation: BdtSimulation, out: SlotOutcome): void {
+    a.slot[i] = simulation.slot;
+    a.latency[i] = out.latency;
+    a.chargedLatency[i] = simulation.chargedLatency;
+    a.inferenceLatency[i] = out.inferenceLatency;
+    a.blockTime[i] = out.blockTime;
+    a.latencyCapped[i] = simulation.latencyCapped ? 1 : 0;
+    a.winner[i] = out.winner;
+    a.psi[i] = out.psi;
+    a.penalty[i] = out.penalty;
+    a.drift[i] = out.drift;
+    a.lyapunov[i] = simulation.lyapunovBefore;
+    a.lyapunovNext[i] = simulation.lyapunovAfter;
+    a.backlog[i] = backlog(simulation.queues);
+    a.gatewayViolations[i] = out.gatewayViolations;
+    a.apViolations[i] = out.apViolations;
+    a.energyExcess[i] = simulation.energyExcess;
+    const J = this.system.J;
+    const reputation = out.reputation;
+    for (let j = 0; j < J; j++) a.reputation[i * J + j] = reputation[j]!;
   }
 
   /** Closes the env; safe twice. */
@@ -255,23 +357,41 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
 
   private observationBatch(): BdtObservation {
     if (!this.copy) return this.observations;
-    const pool = this.pool;
     const o = this.observations;
+    const copy = (a: Float32Array) => {
+      const out = this.pool.float32(a.length);
+      out.set(a); // one memcpy: these arrays hold numEnvs rows
+      return out;
+    };
     return {
-      H: pool.copy32f(o.H),
-      G: pool.copy32f(o.G),
-      gain: pool.copy32f(o.gain),
-      arrivals: pool.copy32f(o.arrivals),
-      gatewayBudget: pool.copy32f(o.gatewayBudget),
-      apBudget: pool.copy32f(o.apBudget),
-      reputation: pool.copy32f(o.reputation),
-      progress: pool.copy32f(o.progress),
+      H: copy(o.H),
+      G: copy(o.G),
+      gain: copy(o.gain),
+      arrivals: copy(o.arrivals),
+      gatewayBudget: copy(o.gatewayBudget),
+      apBudget: copy(o.apBudget),
+      reputation: copy(o.reputation),
+      progress: copy(o.progress),
     };
   }
 
   private assertOpen(method: string): void {
     if (this.closed) throw new GymError(`BdtVectorEnv.${method}: the env is closed`);
   }
+}
+
+/**
+ * Zeroes env `i`'s step terms (it was reset, not stepped), as in fresh arrays; `truncated` is
+ * 1 for a same-step reset (its episode ended on this step).
+ */
+function clearEnv(a: StepArrays, i: number, J: number, truncated: boolean): void {
+  if (!truncated) a.rewards[i] = 0;
+  a.truncated[i] = truncated ? 1 : 0;
+  a.slot[i] = 0;
+  a.latency[i] = a.chargedLatency[i] = a.inferenceLatency[i] = a.blockTime[i] = a.winner[i] = a.psi[i] = 0;
+  a.penalty[i] = a.drift[i] = a.lyapunov[i] = a.lyapunovNext[i] = a.backlog[i] = 0;
+  a.gatewayViolations[i] = a.apViolations[i] = a.energyExcess[i] = a.latencyCapped[i] = 0;
+  for (let j = 0; j < J; j++) a.reputation[i * J + j] = 0;
 }
 
 /** Env `i`'s rows of the batch `batch`, as one observation of `system` (views, not copies). */

@@ -16,8 +16,10 @@ import { MultiBinary } from '../spaces/multi-binary.ts';
 import { Dict } from '../spaces/dict.ts';
 import { Tuple } from '../spaces/tuple.ts';
 
-/** The batched form of an element type `T` (see the module comment). */
-export type Batched<T> = T extends Float32Array
+/** The batched form of an element type `T` (see the module comment); `unknown` stays `unknown`. */
+export type Batched<T> = unknown extends T
+  ? unknown
+  : T extends Float32Array
   ? Float32Array
   : T extends Float64Array
     ? Float64Array
@@ -34,7 +36,7 @@ export type Batched<T> = T extends Float32Array
               : never;
 
 /** What `step` accepts as a batch of actions: like `Batched`, but discrete actions may be any array of numbers. */
-export type BatchedActions<T> = T extends number ? ArrayLike<number> : Batched<T>;
+export type BatchedActions<T> = unknown extends T ? unknown : T extends number ? ArrayLike<number> : Batched<T>;
 
 /** The space of `n` stacked elements of `space`. */
 export function batchSpace(space: Space<unknown>, n: number): Space<unknown> {

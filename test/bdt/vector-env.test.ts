@@ -19,11 +19,11 @@ function perEnvReputation(infos: Info, n: number, J: number): Info {
 }
 
 describe('BdtVectorEnv', () => {
-  for (const autoresetMode of ['next-step', 'same-step', 'disabled'] as const) {
-    it(`returns what a SyncVectorEnv of BdtEnvs returns, bit for bit (${autoresetMode})`, () => {
+  for (const [autoresetMode, copy] of [['next-step', true], ['same-step', true], ['disabled', true], ['next-step', false], ['same-step', false]] as const) {
+    it(`returns what a SyncVectorEnv of BdtEnvs returns, bit for bit (${autoresetMode}, copy ${copy})`, () => {
       const n = 3;
       const kwargs = { scenario: { slots: 4 } };
-      const native = vec('BDT-small-v0', n, { ...kwargs, autoresetMode });
+      const native = vec('BDT-small-v0', n, { ...kwargs, autoresetMode, copy });
       const reference = sync('BDT-small-v0', n, kwargs, autoresetMode);
       assert.deepEqual(native.reset({ seed: 11 }), reference.reset({ seed: 11 }));
       native.actionSpace.seed(2);
@@ -114,18 +114,23 @@ describe('BdtVectorEnv', () => {
     assert.deepEqual(Array.from(native.step(actions)[3]), [1, 1]);
   });
 
-  it('with copy: false returns its own buffer, overwritten by each call; by default a fresh batch', () => {
-    const shared = vec('BDT-small-v0', 2, { copy: false });
+  it('with copy: false returns its own arrays, overwritten by each call; by default fresh ones', () => {
+    const own = vec('BDT-small-v0', 2, { copy: false });
     const fresh = vec('BDT-small-v0', 2);
-    const [buffer] = shared.reset({ seed: 0 });
+    const [buffer] = own.reset({ seed: 0 });
     fresh.reset({ seed: 0 });
-    const actions = shared.actionSpace.sample();
-    const [first] = fresh.step(actions);
-    assert.equal(shared.step(actions)[0], buffer);
-    assert.deepEqual(buffer, first);
-    const [second] = fresh.step(actions);
-    assert.notEqual(second.arrivals, first.arrivals);
-    assert.notDeepEqual(second.arrivals, first.arrivals); // the first batch kept its values
+    const actions = own.actionSpace.sample();
+    const [obs, rewards, , , infos] = own.step(actions);
+    const first = fresh.step(actions);
+    assert.equal(obs, buffer);
+    assert.deepEqual([obs, rewards, infos], [first[0], first[1], first[4]]);
+    const second = own.step(actions);
+    assert.equal(second[1], rewards);
+    assert.equal(second[4]['psi'], infos['psi']);
+    const [freshObs, freshRewards] = fresh.step(actions);
+    assert.deepEqual([obs, rewards], [freshObs, freshRewards]); // overwritten with the latest values
+    assert.notEqual(freshRewards, first[1]);
+    assert.notDeepEqual(first[1], freshRewards); // the fresh arrays kept their values
   });
 
   it('rejects kwargs it cannot honour, naming the field', () => {

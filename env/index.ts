@@ -25,6 +25,7 @@ export { GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError, S
 export { warn, setWarningHandler, captureWarnings } from './core/logger.ts';
 export type { WarningHandler } from './core/logger.ts';
 export { formatValue } from './core/format.ts';
+export { KwargsError, parseKwargs, issueLines } from './core/zod-issues.ts';
 
 // Spaces
 export { Space } from './spaces/space.ts';

@@ -12,15 +12,14 @@
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
 import type { Command } from 'commander';
-import { ZodError } from 'zod';
 import { BACKENDS } from '../../agents/backend.ts';
 import { readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import { checkpointDirOf, loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
-import { make, type Env } from '../../env/index.ts';
+import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { CliError, zodIssueLines } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { backendOption, integerOption, registeredEnvOption } from '../options.ts';
 import { jsonObjectOption } from './run.ts';
 
@@ -46,7 +45,7 @@ function makeOrCliError(id: string, kwargs: Record<string, unknown>): Env {
   try {
     return make(id, kwargs);
   } catch (error) {
-    if (error instanceof ZodError) throw new CliError(`--env-kwargs: ${zodIssueLines(error).join('; ')}`);
+    if (error instanceof KwargsError) throw new CliError(`--env-kwargs: ${issueLines(error.issues).join('; ')}`);
     if (error instanceof ScenarioError) throw new CliError(`--env-kwargs: ${error.message}`);
     throw error;
   }

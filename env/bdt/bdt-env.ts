@@ -2,6 +2,7 @@
  * The B-DT environment: one step is one slot of the blockchain-enabled digital twin system.
  */
 import { z } from 'zod';
+import { parseKwargs } from '../core/zod-issues.ts';
 import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import { ResetNeededError, invalidAction } from '../core/errors.ts';
 import { randomSeed } from '../core/rng.ts';
@@ -108,7 +109,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
 
   constructor(kwargs: BdtEnvKwargs) {
     super();
-    const args = BdtEnvKwargs.parse(kwargs);
+    const args = parseKwargs(BdtEnvKwargs, kwargs, 'BdtEnv');
     const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
     this.system = compileScenario(parseScenario(input));
     this.infoLevel = args.infoLevel;

@@ -4,6 +4,7 @@
  * arrays, with no per-env observation, action or info objects.
  */
 import { z } from 'zod';
+import { parseKwargs } from '../core/zod-issues.ts';
 import type { Info } from '../core/env.ts';
 import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
@@ -19,12 +20,12 @@ import { ArrivalSampler } from './arrivals.ts';
 import { BdtEnvKwargs, type BdtResetOptions } from './bdt-env.ts';
 import { createDecision } from './decision.ts';
 import { observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
-import { backlog } from './queues.ts';
 import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
 import { mergeDeep, parseScenario } from './scenario/parse.ts';
 import { BdtSimulation } from './simulation.ts';
 import { createSlotOutcome, type SlotOutcome } from './slot.ts';
 import type { Decision } from './system.ts';
+import { clearEnv, createStepArrays, stepInfos, writeInfo, type StepArrays } from './vector-step-arrays.ts';
 
 /** Keyword arguments of {@link BdtVectorEnv} (and of `makeVec('BDT-v0', n, {kwargs})`). */
 export const BdtVectorEnvKwargs = BdtEnvKwargs.pick({ scenario: true, baseScenario: true })
@@ -41,112 +42,6 @@ export const BdtVectorEnvKwargs = BdtEnvKwargs.pick({ scenario: true, baseScenar
   })
   .strict();
 export type BdtVectorEnvKwargs = z.input<typeof BdtVectorEnvKwargs>;
-
-/** The arrays of one step's result besides the observations (infos as `BdtEnv`'s summary keys). */
-interface StepArrays {
-  readonly rewards: Float64Array;
-  readonly terminated: Uint8Array;
-  readonly truncated: Uint8Array;
-  readonly slot: Float64Array;
-  /** `_slot`: 1 for every env (stepped or reset). */
-  readonly slotMask: Uint8Array;
-  /** 1 for the envs whose step set the keys below; their masks are copies of it. */
-  readonly stepped: Uint8Array;
-  readonly latency: Float64Array;
-  readonly chargedLatency: Float64Array;
-  readonly inferenceLatency: Float64Array;
-  readonly blockTime: Float64Array;
-  readonly latencyCapped: Uint8Array;
-  readonly winner: Float64Array;
-  readonly psi: Float64Array;
-  readonly penalty: Float64Array;
-  readonly drift: Float64Array;
-  readonly lyapunov: Float64Array;
-  readonly lyapunovNext: Float64Array;
-  readonly backlog: Float64Array;
-  readonly gatewayViolations: Float64Array;
-  readonly apViolations: Float64Array;
-  readonly energyExcess: Float64Array;
-  /** n x J, env-major. */
-  readonly reputation: Float64Array;
-  /** The masks `_latency` ... `_reputation`, in the order of the keys above. */
-  readonly masks: Uint8Array[];
-}
-
-const MASKED_KEYS = 16;
-
-/** Zeroed step arrays for `n` envs and `J` APs, carved from `pool`. */
-function createStepArrays(n: number, J: number, pool: ArrayPool): StepArrays {
-  const f = () => pool.float64(n);
-  return {
-    rewards: f(),
-    terminated: pool.uint8(n),
-    truncated: pool.uint8(n),
-    slot: f(),
-    slotMask: pool.uint8(n),
-    stepped: pool.uint8(n),
-    latency: f(),
-    chargedLatency: f(),
-    inferenceLatency: f(),
-    blockTime: f(),
-    latencyCapped: pool.uint8(n),
-    winner: f(),
-    psi: f(),
-    penalty: f(),
-    drift: f(),
-    lyapunov: f(),
-    lyapunovNext: f(),
-    backlog: f(),
-    gatewayViolations: f(),
-    apViolations: f(),
-    energyExcess: f(),
-    reputation: pool.float64(n * J),
-    masks: Array.from({ length: MASKED_KEYS }, () => pool.uint8(n)),
-  };
-}
-
-/** The vector infos of `a` (Gymnasium's layout: per key an array over envs and a mask `_key`). */
-function stepInfos(a: StepArrays, anyStepped: boolean): Info {
-  if (!anyStepped) return { slot: a.slot, _slot: a.slotMask }; // as Gymnasium: a key appears once some env sets it
-  const m = a.masks;
-  // one literal, not a loop of computed keys: the object gets its shape in one allocation
-  return {
-    slot: a.slot,
-    _slot: a.slotMask,
-    latency: a.latency,
-    _latency: m[0],
-    chargedLatency: a.chargedLatency,
-    _chargedLatency: m[1],
-    inferenceLatency: a.inferenceLatency,
-    _inferenceLatency: m[2],
-    blockTime: a.blockTime,
-    _blockTime: m[3],
-    latencyCapped: a.latencyCapped,
-    _latencyCapped: m[4],
-    winner: a.winner,
-    _winner: m[5],
-    psi: a.psi,
-    _psi: m[6],
-    penalty: a.penalty,
-    _penalty: m[7],
-    drift: a.drift,
-    _drift: m[8],
-    lyapunov: a.lyapunov,
-    _lyapunov: m[9],
-    lyapunovNext: a.lyapunovNext,
-    _lyapunovNext: m[10],
-    backlog: a.backlog,
-    _backlog: m[11],
-    gatewayViolations: a.gatewayViolations,
-    _gatewayViolations: m[12],
-    apViolations: a.apViolations,
-    _apViolations: m[13],
-    energyExcess: a.energyExcess,
-    _energyExcess: m[14],
-    reputation: a.reputation,
-    _reputation: m[15],
-  };
-}
 
 /**
  * ## Description
@@ -213,7 +108,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
 
   constructor(numEnvs: number, kwargs: BdtVectorEnvKwargs) {
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`BdtVectorEnv: numEnvs = ${numEnvs} must be a positive integer`);
-    const args = BdtVectorEnvKwargs.parse(kwargs);
+    const args = parseKwargs(BdtVectorEnvKwargs, kwargs, 'BdtVectorEnv');
     const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
     const system = compileScenario(parseScenario(input));
     this.system = system;
@@ -292,7 +187,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
       }
       anyStepped = true;
       a.stepped[i] = 1;
-      this.writeInfo(a, i, simulation, out);
+      writeInfo(a, i, simulation, out);
       const ended = simulation.nextSlot(out);
       a.truncated[i] = ended ? 1 : 0;
       this.ended[i] = ended ? 1 : 0;
@@ -302,29 +197,6 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     const infos = stepInfos(a, anyStepped);
     if (finals !== undefined) Object.assign(infos, finals);
     return [this.observationBatch(), a.rewards, a.terminated, a.truncated, infos];
-  }
-
-  /** Env `i`'s summary info terms of the step just evaluated. */
-  private writeInfo(a: StepArrays, i: number, simulation: BdtSimulation, out: SlotOutcome): void {
-    a.slot[i] = simulation.slot;
-    a.latency[i] = out.latency;
-    a.chargedLatency[i] = simulation.chargedLatency;
-    a.inferenceLatency[i] = out.inferenceLatency;
-    a.blockTime[i] = out.blockTime;
-    a.latencyCapped[i] = simulation.latencyCapped ? 1 : 0;
-    a.winner[i] = out.winner;
-    a.psi[i] = out.psi;
-    a.penalty[i] = out.penalty;
-    a.drift[i] = out.drift;
-    a.lyapunov[i] = simulation.lyapunovBefore;
-    a.lyapunovNext[i] = simulation.lyapunovAfter;
-    a.backlog[i] = backlog(simulation.queues);
-    a.gatewayViolations[i] = out.gatewayViolations;
-    a.apViolations[i] = out.apViolations;
-    a.energyExcess[i] = simulation.energyExcess;
-    const J = this.system.J;
-    const reputation = out.reputation;
-    for (let j = 0; j < J; j++) a.reputation[i * J + j] = reputation[j]!;
   }
 
   /** Closes the env; safe twice. */
@@ -378,20 +250,6 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   private assertOpen(method: string): void {
     if (this.closed) throw new GymError(`BdtVectorEnv.${method}: the env is closed`);
   }
-}
-
-/**
- * Zeroes env `i`'s step terms (it was reset, not stepped), as in fresh arrays; `truncated` is
- * 1 for a same-step reset (its episode ended on this step).
- */
-function clearEnv(a: StepArrays, i: number, J: number, truncated: boolean): void {
-  if (!truncated) a.rewards[i] = 0;
-  a.truncated[i] = truncated ? 1 : 0;
-  a.slot[i] = 0;
-  a.latency[i] = a.chargedLatency[i] = a.inferenceLatency[i] = a.blockTime[i] = a.winner[i] = a.psi[i] = 0;
-  a.penalty[i] = a.drift[i] = a.lyapunov[i] = a.lyapunovNext[i] = a.backlog[i] = 0;
-  a.gatewayViolations[i] = a.apViolations[i] = a.energyExcess[i] = a.latencyCapped[i] = 0;
-  for (let j = 0; j < J; j++) a.reputation[i * J + j] = 0;
 }
 
 /** Env `i`'s rows of the batch `batch`, as one observation of `system` (views, not copies). */

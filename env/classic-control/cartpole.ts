@@ -5,6 +5,7 @@
  * observation is float32, as Gymnasium.
  */
 import { z } from 'zod';
+import { parseKwargs } from '../core/zod-issues.ts';
 import { Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import { GymError, invalidAction } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
@@ -97,7 +98,7 @@ export class CartPoleEnv extends Env<Float32Array, number> {
 
   constructor(kwargs: CartPoleKwargs = {}) {
     super();
-    const args = CartPoleKwargs.parse(kwargs);
+    const args = parseKwargs(CartPoleKwargs, kwargs, 'CartPoleEnv');
     this.renderMode = args.renderMode;
     this.suttonBartoReward = args.suttonBartoReward;
     // Angle limit is twice the threshold so a failing observation is still inside the space.

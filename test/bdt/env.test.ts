@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { checkEnv, make, InvalidActionError } from '../../env/index.ts';
+import { checkEnv, make, InvalidActionError, KwargsError } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
@@ -166,5 +166,10 @@ describe('BdtEnv', () => {
     assert.equal(brief.gateways, undefined);
     assert.deepEqual(brief.reputation, info.reputation);
     assert.equal(brief.latency, info.latency);
+  });
+
+  it('refuses bad keyword arguments naming the field, the rule and the value', () => {
+    assert.throws(() => make('BDT-small-v0', { infoLevel: 'fll' }), (e: unknown) => e instanceof KwargsError && /^BdtEnv: invalid keyword arguments:\n {2}at infoLevel: .*"summary"\|"full" \(value: "fll"\)$/.test(e.message));
+    assert.throws(() => make('BDT-small-v0', { reuseObservation: 'yes', extra: 1 }), (e: unknown) => e instanceof KwargsError && /at reuseObservation: .*\(value: "yes"\)/.test(e.message) && /Unrecognized key: "extra"/.test(e.message));
   });
 });

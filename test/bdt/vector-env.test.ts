@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { make, makeVec, InvalidActionError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
+import { make, makeVec, InvalidActionError, KwargsError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
 import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -133,10 +133,10 @@ describe('BdtVectorEnv', () => {
     assert.notDeepEqual(first[1], freshRewards); // the fresh arrays kept their values
   });
 
-  it('rejects kwargs it cannot honour, naming the field', () => {
-    assert.throws(() => vec('BDT-small-v0', 2, { infoLevel: 'full' }), /infoLevel/);
-    assert.throws(() => vec('BDT-small-v0', 2, { reuseObservation: true }), /reuseObservation/);
-    assert.throws(() => vec('BDT-small-v0', 2, { autoresetMode: 'SAME_STEP' }), /autoresetMode/);
+  it('rejects kwargs it cannot honour, naming the field, the rule and the value', () => {
+    assert.throws(() => vec('BDT-small-v0', 2, { infoLevel: 'full' }), (e: unknown) => e instanceof KwargsError && /^BdtVectorEnv: invalid keyword arguments:\n {2}at infoLevel: .*expected "summary" \(value: "full"\)$/.test(e.message));
+    assert.throws(() => vec('BDT-small-v0', 2, { reuseObservation: true }), /at \(root\): Unrecognized key: "reuseObservation"$/);
+    assert.throws(() => vec('BDT-small-v0', 2, { autoresetMode: 'SAME_STEP' }), /at autoresetMode: .* \(value: "SAME_STEP"\)/);
     assert.throws(() => vec('BDT-small-v0', 2, { scenario: { slots: -1 } }), /slots/);
     assert.throws(() => new BdtVectorEnv(0, { scenario: {} }), /numEnvs = 0/);
   });

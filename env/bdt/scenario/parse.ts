@@ -1,5 +1,6 @@
 /** Parsing, merging and error reporting of scenarios. */
 import type { z } from 'zod';
+import { issueLines } from '../../core/zod-issues.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
 /** A scenario that fails validation; the message lists every issue with path, rule and value. */
@@ -14,26 +15,9 @@ export class ScenarioError extends Error {
   }
 }
 
-function shortValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || '(root)';
-}
-
-/** One line per issue: `at <path>: <rule> (value: <value>)`. */
+/** One line per issue: `at <path>: <rule> (value: <value>)`, indented. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `  at ${formatPath(issue.path)}: ${issue.message} (value: ${shortValue(issue.input)})`).join('\n');
+  return issueLines(issues).map((line) => `  ${line}`).join('\n');
 }
 
 /** Validate `input` (parsed JSON) as a scenario; throws ScenarioError naming every bad field. */

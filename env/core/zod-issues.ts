@@ -1,0 +1,52 @@
+/**
+ * Zod validation errors as messages that name each bad field, the rule and the value: for
+ * scenarios (`parseScenario`) and for env keyword arguments (`parseKwargs`).
+ */
+import type { z } from 'zod';
+import { GymError } from './errors.ts';
+
+function shortValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  return out || '(root)';
+}
+
+/**
+ * One line per issue: `at <path>: <rule> (value: <value>)` (parse with `reportInput: true` to get
+ * the values); an unknown key's line names the key, not the whole object around it.
+ */
+export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = `at ${formatPath(issue.path)}: ${issue.message}`;
+    return issue.code === 'unrecognized_keys' ? where : `${where} (value: ${shortValue(issue.input)})`;
+  });
+}
+
+/** Keyword arguments an env refuses; the message lists every issue with path, rule and value. */
+export class KwargsError extends GymError {
+  constructor(
+    owner: string,
+    /** The zod issues, for programmatic use. */
+    readonly issues: readonly z.core.$ZodIssue[],
+  ) {
+    super(`${owner}: invalid keyword arguments:\n${issueLines(issues).map((line) => `  ${line}`).join('\n')}`);
+  }
+}
+
+/** `kwargs` validated by `schema` (defaults applied); throws `KwargsError` naming `owner` and every bad field. */
+export function parseKwargs<S extends z.ZodType>(schema: S, kwargs: unknown, owner: string): z.output<S> {
+  const result = schema.safeParse(kwargs, { reportInput: true });
+  if (!result.success) throw new KwargsError(owner, result.error.issues);
+  return result.data;
+}

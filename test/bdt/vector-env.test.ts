@@ -103,7 +103,7 @@ describe('BdtVectorEnv', () => {
     assert.deepEqual(native.step(actions), reference.step(actions));
   });
 
-  it('needs a reset before step, and in disabled mode a reset of each ended env', () => {
+  it('needs a reset before step, in disabled mode a reset of each ended env, and is closed for good after close', () => {
     const native = vec('BDT-small-v0', 2, { scenario: { slots: 1 }, autoresetMode: 'disabled' });
     const actions = native.actionSpace.sample();
     assert.throws(() => native.step(actions), (e: unknown) => e instanceof ResetNeededError && /env 0 was never reset/.test((e as Error).message));
@@ -112,6 +112,9 @@ describe('BdtVectorEnv', () => {
     assert.throws(() => native.step(actions), /envs 0, 1 have ended/);
     native.reset({ options: { reset_mask: Uint8Array.of(1, 1) } });
     assert.deepEqual(Array.from(native.step(actions)[3]), [1, 1]);
+    native.close();
+    native.close();
+    assert.throws(() => native.reset(), /BdtVectorEnv\.reset: the env is closed/);
   });
 
   it('with copy: false returns its own arrays, overwritten by each call; by default fresh ones', () => {

@@ -68,6 +68,20 @@ describe('BdtVectorEnv', () => {
     }
   });
 
+  it('keeps every observation batch inside its batched observation space, for every id', () => {
+    for (const id of ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0']) {
+      const native = vec(id, 3, { scenario: { slots: 3 } });
+      native.actionSpace.seed(1);
+      const [first] = native.reset({ seed: 2 });
+      assert.equal(native.observationSpace.explain(first), undefined, id);
+      for (let t = 0; t < 7; t++) {
+        const [obs, rewards] = native.step(native.actionSpace.sample()); // ends and autoresets twice
+        assert.equal(native.observationSpace.explain(obs), undefined, `${id} step ${t}`);
+        assert.ok(rewards.every(Number.isFinite), `${id} step ${t}`);
+      }
+    }
+  });
+
   it('replays options.trace in every env, as BdtEnv does', () => {
     const trace = drawTrace((make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system, 9, 7);
     const native = vec('BDT-small-v0', 2, { scenario: { slots: 6 } });

@@ -17,9 +17,9 @@ import { Dict } from '../spaces/dict.ts';
 import { Tuple } from '../spaces/tuple.ts';
 
 /** The batched form of an element type `T` (see the module comment); `unknown` stays `unknown`. */
-export type Batched<T> = unknown extends T
-  ? unknown
-  : T extends Float32Array
+export type Batched<T> = unknown extends T ? unknown : BatchedKnown<T>;
+
+type BatchedKnown<T> = T extends Float32Array
   ? Float32Array
   : T extends Float64Array
     ? Float64Array

@@ -37,6 +37,12 @@ export const BdtEnvKwargs = z
   .strict();
 export type BdtEnvKwargs = z.input<typeof BdtEnvKwargs>;
 
+/** The compiled system of the kwargs' `scenario`, deep-merged into `baseScenario` when given. */
+export function kwargsSystem(args: { scenario?: unknown; baseScenario?: unknown }): CompiledScenario {
+  const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
+  return compileScenario(parseScenario(input));
+}
+
 /** Options of `reset` beyond the seed. */
 export interface BdtResetOptions {
   /** Replay this exogenous trace instead of drawing from the seeded streams. */
@@ -110,8 +116,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   constructor(kwargs: BdtEnvKwargs) {
     super();
     const args = parseKwargs(BdtEnvKwargs, kwargs, 'BdtEnv');
-    const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
-    this.system = compileScenario(parseScenario(input));
+    this.system = kwargsSystem(args);
     this.infoLevel = args.infoLevel;
     this.renderMode = args.renderMode;
     this.observationSpace = observationSpace(this.system);

@@ -10,18 +10,17 @@ import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import type { Space } from '../spaces/space.ts';
-import { batchSpace, createBatch } from '../vector/batch.ts';
+import { batchSpace, copyBatch, createBatch, readBatchItem } from '../vector/batch.ts';
 import { addInfo } from '../vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../vector/reset-mask.ts';
 import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
 import { actionSpace, decodeAction, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { ArrayPool } from './array-pool.ts';
 import { ArrivalSampler } from './arrivals.ts';
-import { BdtEnvKwargs, type BdtResetOptions } from './bdt-env.ts';
+import { BdtEnvKwargs, kwargsSystem, type BdtResetOptions } from './bdt-env.ts';
 import { createDecision } from './decision.ts';
 import { observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
-import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
-import { mergeDeep, parseScenario } from './scenario/parse.ts';
+import type { CompiledScenario } from './scenario/compile.ts';
 import { BdtSimulation } from './simulation.ts';
 import { createSlotOutcome, type SlotOutcome } from './slot.ts';
 import type { Decision } from './system.ts';
@@ -114,8 +113,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   constructor(numEnvs: number, kwargs: BdtVectorEnvKwargs) {
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`BdtVectorEnv: numEnvs = ${numEnvs} must be a positive integer`);
     const args = parseKwargs(BdtVectorEnvKwargs, kwargs, 'BdtVectorEnv');
-    const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
-    const system = compileScenario(parseScenario(input));
+    const system = kwargsSystem(args);
     this.system = system;
     this.numEnvs = numEnvs;
     this.autoresetMode = args.autoresetMode;
@@ -128,7 +126,8 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     const arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N);
     this.simulations = Array.from({ length: numEnvs }, () => new BdtSimulation(system, arrivals));
     this.observations = createBatch(this.singleObservationSpace, numEnvs) as BdtObservation;
-    this.rows = Array.from({ length: numEnvs }, (_, i) => rowOf(this.observations, i, system));
+    // views of each env's rows, which observeInto writes in place
+    this.rows = Array.from({ length: numEnvs }, (_, i) => readBatchItem(this.singleObservationSpace, this.observations, i) as BdtObservation);
     this.ended = new Uint8Array(numEnvs);
     this.outcomes = Array.from({ length: numEnvs }, () => createSlotOutcome(system));
     this.decision = createDecision(system);
@@ -209,7 +208,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
       this.observeRow(i);
       const finalInfo = finalInfos[i];
       if (finalInfo !== undefined) {
-        finals = addInfo(finals ?? {}, { final_obs: this.copyRow(i), final_info: finalInfo }, i, n);
+        finals = addInfo(finals ?? {}, { final_obs: copyBatch(this.rows[i]!), final_info: finalInfo }, i, n);
         finalInfos[i] = undefined;
         this.resetEnv(i, undefined, undefined);
         clearEnv(a, i, system.J, true);
@@ -241,14 +240,6 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     observeInto(this.system, this.snrPerGain, simulation.state, simulation.queues, simulation.lastReputation, Math.min(simulation.slot, this.system.slots), this.rows[i]!);
   }
 
-  /** A copy of env `i`'s observation row, as a single observation. */
-  private copyRow(i: number): BdtObservation {
-    const row = this.rows[i]!;
-    const copy = {} as BdtObservation;
-    for (const key of Object.keys(row) as Array<keyof BdtObservation>) copy[key] = row[key].slice();
-    return copy;
-  }
-
   private observationBatch(): BdtObservation {
     if (!this.copy) return this.observations;
     const o = this.observations;
@@ -272,20 +263,4 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   private assertOpen(method: string): void {
     if (this.closed) throw new GymError(`BdtVectorEnv.${method}: the env is closed`);
   }
-}
-
-/** Env `i`'s rows of the batch `batch`, as one observation of `system` (views, not copies). */
-function rowOf(batch: BdtObservation, i: number, system: CompiledScenario): BdtObservation {
-  const { N, M, J } = system;
-  const view = (a: Float32Array, size: number) => a.subarray(i * size, (i + 1) * size);
-  return {
-    H: view(batch.H, J),
-    G: view(batch.G, J),
-    gain: view(batch.gain, M),
-    arrivals: view(batch.arrivals, N),
-    gatewayBudget: view(batch.gatewayBudget, M),
-    apBudget: view(batch.apBudget, J),
-    reputation: view(batch.reputation, J),
-    progress: view(batch.progress, 1),
-  };
 }

@@ -76,6 +76,14 @@ export type { ResetMask } from './vector/reset-mask.ts';
 export { batchSpace, createBatch, readBatchItem, writeBatchItem, copyBatch } from './vector/batch.ts';
 export type { Batched, BatchedActions } from './vector/batch.ts';
 export { addInfo } from './vector/infos.ts';
+export { VectorWrapper, VectorObservationWrapper, VectorRewardWrapper } from './vector/vector-wrapper.ts';
+
+// Vector wrappers (gymnasium.wrappers.vector): they wrap any vector env, native ones included
+export { VectorRecordEpisodeStatistics } from './wrappers/vector/record-episode-statistics.ts';
+export type { VectorEpisodeStatistics } from './wrappers/vector/record-episode-statistics.ts';
+export { VectorFlattenObservation } from './wrappers/vector/flatten-observation.ts';
+export { VectorNormalizeObservation } from './wrappers/vector/normalize-observation.ts';
+export { VectorNormalizeReward } from './wrappers/vector/normalize-reward.ts';
 
 // Checks
 export { checkEnv } from './env-checker.ts';

@@ -2,12 +2,13 @@
  * Vector envs: several copies of an env stepped together, with batched observations, rewards and
  * infos, and Gymnasium 1.x's next-step autoreset (the default; `autoresetMode: 'same-step'` and
  * `'disabled'` are the other two). First CartPole-v1 (episodes end at different
- * times, so autoreset is visible), then BDT-v0 (Dict observations and the mixed action space).
+ * times, so autoreset is visible), then BDT-v0 (Dict observations and the mixed action space),
+ * then BDT-v0 as a learner sees it, through vector wrappers.
  *
  * Run: npx tsx examples/vector-env.ts [--envs 4] [--steps 300] [--seed 0]
  */
 import { parseArgs } from 'node:util';
-import { makeVec, RecordEpisodeStatistics, type BdtAction, type BdtObservation } from 'bdt-gym';
+import { makeVec, RecordEpisodeStatistics, VectorFlattenObservation, VectorNormalizeObservation, VectorRecordEpisodeStatistics, type BdtAction, type BdtObservation } from 'bdt-gym';
 
 const { values: args } = parseArgs({ options: { envs: { type: 'string', default: '4' }, steps: { type: 'string', default: '300' }, seed: { type: 'string', default: '0' } } });
 const numEnvs = Number(args.envs);
@@ -75,3 +76,22 @@ for (let t = 0; t < 20; t++) {
 bdts.close();
 // Each env has its own seed (seed + i), hence its own arrivals and fades: different latencies.
 console.log(`mean latency per env (s): [${Array.from(meanLatency, (x) => x.toFixed(4)).join(', ')}]; truncations after 20 slots: ${truncations}`);
+
+// 4. What a learner wants: flat, normalised rows and episode returns. Per-env wrappers cannot go
+//    inside the native BdtVectorEnv, so wrap the vector env itself (gymnasium.wrappers.vector):
+//    VectorFlattenObservation gives a [numEnvs, flatdim] Box batch (row i = flatten(obs_i)),
+//    VectorNormalizeObservation running-normalises it, VectorRecordEpisodeStatistics adds
+//    infos.episode = {r, l, t} where infos._episode marks the envs that ended, and emits each
+//    episode on the rxjs stream episodes$.
+const learnerView = new VectorRecordEpisodeStatistics(
+  new VectorNormalizeObservation(new VectorFlattenObservation(makeVec<BdtObservation, BdtAction>('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 10 } } }))),
+);
+const episodeReturns: number[] = [];
+learnerView.episodes$.subscribe((episode) => episodeReturns.push(episode.r));
+learnerView.actionSpace.seed(seed);
+const [rows] = learnerView.reset({ seed });
+console.log(`\nBDT-v0 x ${numEnvs} through vector wrappers: rows Float32Array(${rows.length}) = ${numEnvs} envs x ${rows.length / numEnvs} numbers`);
+// 2 episodes of 10 slots, plus the next-step autoreset step between them
+for (let t = 0; t < 21; t++) learnerView.step(learnerView.actionSpace.sample());
+learnerView.close();
+console.log(`episodes recorded: ${episodeReturns.length}, mean return ${(episodeReturns.reduce((a, b) => a + b, 0) / episodeReturns.length).toFixed(2)} (random policy, 10 slots)`);

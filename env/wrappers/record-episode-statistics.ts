@@ -64,9 +64,9 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
       const stats: EpisodeStatistics = { r: this.episodeReturn, l: this.episodeLength, t: Math.round((now - this.episodeStart) * 1e3) / 1e6 };
       // A new info object: the inner env's may be shared or frozen.
       result[4] = { ...result[4], [this.statsKey]: stats };
-      push(this.returnQueue, stats.r, this.bufferLength);
-      push(this.lengthQueue, stats.l, this.bufferLength);
-      push(this.timeQueue, stats.t, this.bufferLength);
+      pushBounded(this.returnQueue, stats.r, this.bufferLength);
+      pushBounded(this.lengthQueue, stats.l, this.bufferLength);
+      pushBounded(this.timeQueue, stats.t, this.bufferLength);
       this.episodeCount += 1;
       this.episodeStart = now;
       this.subject.next(stats);
@@ -80,7 +80,8 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
   }
 }
 
-function push(queue: number[], value: number, max: number): void {
+/** Appends `value` to `queue`, dropping the oldest entries beyond `max`. */
+export function pushBounded(queue: number[], value: number, max: number): void {
   queue.push(value);
   if (queue.length > max) queue.shift();
 }

@@ -95,7 +95,7 @@ describe('examples', function () {
     assert.ok(threshold.c6 > dpra.c6, 'ignoring the queues breaks C6');
   });
 
-  it('vector-env: next-step autoreset resets ended envs with reward 0; Dict batches per key', () => {
+  it('vector-env: next-step autoreset resets ended envs with reward 0; Dict batches per key; vector wrappers flatten and record episodes', () => {
     const out = runExample('vector-env', '--envs', '3', '--steps', '200', '--seed', '5');
     assert.match(out, /CartPole-v1 x 3: observation Float32Array\(12\), batched space shape \[3, 4\]/);
     const [episodes] = numbersOf(out, /(\d+) episodes finished/);
@@ -110,5 +110,8 @@ describe('examples', function () {
     assert.equal(perEnv.length, 3);
     assert.equal(new Set(perEnv).size, 3, 'each env has its own seed, hence its own trace');
     assert.deepEqual(numbersOf(out, /truncations after 20 slots: (\d+)/), [3]);
+    // a flat row: H, G, apBudget, reputation (J = 3 each), gain, gatewayBudget (M = 4 each), arrivals (N = 12), progress: 33
+    assert.match(out, /through vector wrappers: rows Float32Array\(99\) = 3 envs x 33 numbers/);
+    assert.deepEqual(numbersOf(out, /episodes recorded: (\d+)/), [6]);
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * Vector wrapper base classes (gymnasium.vector.VectorWrapper, VectorObservationWrapper,
+ * VectorRewardWrapper). A vector wrapper is a vector env that forwards to `this.env`; subclasses
+ * override what they change. They wrap any `VectorEnv`, so they also serve the native vector
+ * forms that `makeVec` builds for ids with a `vectorEntryPoint` (where per-env wrappers cannot
+ * go). The ready-made ones are in `env/wrappers/vector/`.
+ *
+ * Type parameters follow `Wrapper`: `BObs`/`BAct` are the batches the wrapper exposes,
+ * `InnerObs`/`InnerAct` those of the wrapped env (default: the same).
+ */
+import type { Space } from '../spaces/space.ts';
+import type { AutoresetMode, VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from './vector-env.ts';
+
+export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> implements VectorEnv<BObs, BAct> {
+  readonly env: VectorEnv<InnerObs, InnerAct>;
+  readonly numEnvs: number;
+  readonly autoresetMode: AutoresetMode;
+  singleObservationSpace: Space<unknown>;
+  singleActionSpace: Space<unknown>;
+  observationSpace: Space<BObs>;
+  actionSpace: Space<BAct>;
+
+  constructor(env: VectorEnv<InnerObs, InnerAct>) {
+    this.env = env;
+    this.numEnvs = env.numEnvs;
+    this.autoresetMode = env.autoresetMode;
+    // Same spaces unless a subclass replaces them.
+    this.singleObservationSpace = env.singleObservationSpace;
+    this.singleActionSpace = env.singleActionSpace;
+    this.observationSpace = env.observationSpace as unknown as Space<BObs>;
+    this.actionSpace = env.actionSpace as unknown as Space<BAct>;
+  }
+
+  reset(args?: VectorResetArgs): VectorResetResult<BObs> {
+    return this.env.reset(args) as unknown as VectorResetResult<BObs>;
+  }
+
+  step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
+    return this.env.step(actions as unknown as InnerAct) as unknown as VectorStepResult<BObs>;
+  }
+
+  close(): void {
+    this.env.close();
+  }
+
+  /** The innermost vector env (the one that is not a wrapper). */
+  get unwrapped(): VectorEnv<unknown, unknown> {
+    return this.env instanceof VectorWrapper ? (this.env.unwrapped as VectorEnv<unknown, unknown>) : (this.env as VectorEnv<unknown, unknown>);
+  }
+
+  toString(): string {
+    return `<${this.constructor.name}${String(this.env)}>`;
+  }
+}
+
+/** Transforms the observation batches of `reset` and `step` through `observations()`. */
+export abstract class VectorObservationWrapper<BObs, BAct, InnerObs> extends VectorWrapper<BObs, BAct, InnerObs, BAct> {
+  abstract observations(batch: InnerObs): BObs;
+
+  override reset(args?: VectorResetArgs): VectorResetResult<BObs> {
+    const [batch, infos] = this.env.reset(args);
+    return [this.observations(batch), infos];
+  }
+
+  override step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
+    const [batch, rewards, terminated, truncated, infos] = this.env.step(actions);
+    return [this.observations(batch), rewards, terminated, truncated, infos];
+  }
+}
+
+/** Transforms the rewards of `step` through `rewards()`. */
+export abstract class VectorRewardWrapper<BObs, BAct> extends VectorWrapper<BObs, BAct> {
+  abstract rewards(rewards: Float64Array): Float64Array;
+
+  override step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
+    const [batch, rewards, terminated, truncated, infos] = this.env.step(actions);
+    return [batch, this.rewards(rewards), terminated, truncated, infos];
+  }
+}

@@ -1,0 +1,291 @@
+import assert from 'node:assert/strict';
+import {
+  AUTORESET_MODES,
+  Box,
+  Dict,
+  Discrete,
+  Env,
+  FlattenObservation,
+  MultiDiscrete,
+  NormalizeReward,
+  RecordEpisodeStatistics,
+  RunningMeanStd,
+  SyncVectorEnv,
+  VectorFlattenObservation,
+  VectorNormalizeObservation,
+  VectorNormalizeReward,
+  VectorRecordEpisodeStatistics,
+  VectorRewardWrapper,
+  flatten,
+  make,
+  makeVec,
+  readBatchItem,
+  type AutoresetMode,
+  type EpisodeStatistics,
+  type Info,
+  type ResetResult,
+  type StepResult,
+  type VectorEnv,
+  type VectorEpisodeStatistics,
+} from '../../env/index.ts';
+
+/** Seeded random action batches for `env`, the same for every env built alike. */
+function actionStream<A>(env: VectorEnv<unknown, A>, seed: number): () => A {
+  env.actionSpace.seed(seed);
+  return () => env.actionSpace.sample();
+}
+
+/** The envs that ended in the step result `ended` = terminated | truncated, as a reset mask. */
+function endedMask(terminated: Uint8Array, truncated: Uint8Array): Uint8Array {
+  return terminated.map((t, i) => t | truncated[i]!);
+}
+
+describe('vector wrappers', () => {
+  describe('VectorRecordEpisodeStatistics', () => {
+    for (const mode of AUTORESET_MODES) {
+      it(`records what per-env RecordEpisodeStatistics records, in ${mode} autoreset mode`, () => {
+        // reference: one RecordEpisodeStatistics inside each env of a SyncVectorEnv
+        const reference: VectorEpisodeStatistics[] = [];
+        const inner = Array.from({ length: 3 }, (_, i) => () => {
+          const env = new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1'));
+          env.episodes$.subscribe((s: EpisodeStatistics) => reference.push({ ...s, env: i }));
+          return env;
+        });
+        const perEnv = new SyncVectorEnv(inner, { autoresetMode: mode });
+        const wrapped = new VectorRecordEpisodeStatistics(makeVec<Float32Array, number>('CartPole-v1', 3, { autoresetMode: mode }), 1000);
+        const recorded: VectorEpisodeStatistics[] = [];
+        wrapped.episodes$.subscribe((s) => recorded.push(s));
+        const sample = actionStream(wrapped, 5);
+        perEnv.reset({ seed: 11 });
+        wrapped.reset({ seed: 11 });
+        let withInfo = 0;
+        for (let t = 0; t < 300; t++) {
+          const actions = sample();
+          perEnv.step(actions as Int32Array);
+          const [, , terminated, truncated, infos] = wrapped.step(actions);
+          const ended = endedMask(terminated, truncated);
+          if (ended.includes(1)) {
+            // the infos carry the step's records where _episode marks them
+            const episode = infos.episode as Info;
+            assert.deepEqual(Array.from(infos._episode as Uint8Array), Array.from(ended));
+            const last = recorded.slice(-ended.reduce((a, b) => a + b, 0));
+            for (const s of last) assert.equal((episode.r as Float64Array)[s.env], s.r);
+            withInfo++;
+            if (mode === 'disabled') {
+              perEnv.reset({ options: { reset_mask: ended } });
+              wrapped.reset({ options: { reset_mask: ended } });
+            }
+          } else assert.ok(!('episode' in infos));
+        }
+        assert.ok(reference.length >= 20, `only ${reference.length} episodes`);
+        assert.ok(withInfo > 0);
+        const key = (s: VectorEpisodeStatistics) => `${s.env}:${s.r}:${s.l}`;
+        assert.deepEqual(recorded.map(key), reference.map(key));
+        assert.equal(wrapped.episodeCount, reference.length);
+        assert.deepEqual(wrapped.returnQueue, recorded.map((s) => s.r));
+      });
+    }
+
+    it('on the native BdtVectorEnv, an episode is its T slots and the sum of their rewards', () => {
+      const env = new VectorRecordEpisodeStatistics(makeVec('BDT-small-v0', 2, { kwargs: { scenario: { slots: 7 } } }));
+      const sample = actionStream(env, 2);
+      env.reset({ seed: 3 });
+      const sums = new Float64Array(2);
+      for (let t = 0; t < 7; t++) {
+        const [, rewards, , truncated, infos] = env.step(sample());
+        for (let i = 0; i < 2; i++) sums[i]! += rewards[i]!;
+        if (t < 6) assert.ok(!('episode' in infos));
+        else {
+          assert.deepEqual(Array.from(truncated), [1, 1]);
+          const episode = infos.episode as Info;
+          assert.deepEqual(Array.from(episode.l as Float64Array), [7, 7]);
+          assert.deepEqual(Array.from(episode.r as Float64Array), Array.from(sums));
+        }
+      }
+      // next-step: the autoreset step belongs to no episode, the next one starts the count
+      env.step(sample());
+      env.step(sample());
+      assert.equal(env.episodeCount, 2);
+    });
+
+    it('a partial reset restarts only the envs it marks', () => {
+      const env = new VectorRecordEpisodeStatistics(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'disabled' }));
+      const recorded: VectorEpisodeStatistics[] = [];
+      env.episodes$.subscribe((s) => recorded.push(s));
+      env.reset({ seed: 1 });
+      const steps = [0, 0];
+      const expected: string[] = [];
+      const step = () => {
+        const [, , terminated, truncated] = env.step(Int32Array.of(0, 0));
+        steps[0]!++;
+        steps[1]!++;
+        return endedMask(terminated, truncated);
+      };
+      step();
+      step();
+      env.reset({ options: { reset_mask: Uint8Array.of(0, 1) } }); // env 1 starts over, env 0 goes on
+      steps[1] = 0;
+      for (;;) {
+        const ended = step();
+        if (ended[1] === 1) expected.push(`1:${steps[1]}`);
+        if (ended[0] === 1) {
+          expected.push(`0:${steps[0]}`);
+          break;
+        }
+        if (ended[1] === 1) {
+          env.reset({ options: { reset_mask: Uint8Array.of(0, 1) } });
+          steps[1] = 0;
+        }
+      }
+      assert.ok(steps[0]! > 2);
+      assert.deepEqual(recorded.map((s) => `${s.env}:${s.l}`), expected);
+    });
+
+    it('refuses to overwrite an info key the inner env already sets, and completes episodes$ on close', () => {
+      const twice = new VectorRecordEpisodeStatistics(new VectorRecordEpisodeStatistics(makeVec('BDT-small-v0', 1, { kwargs: { scenario: { slots: 2 } } })));
+      const sample = actionStream(twice, 1);
+      twice.reset({ seed: 1 });
+      twice.step(sample());
+      assert.throws(() => twice.step(sample()), /already have a "episode" entry; pass another statsKey/);
+      let completed = false;
+      twice.episodes$.subscribe({ complete: () => (completed = true) });
+      twice.close();
+      assert.ok(completed);
+    });
+  });
+
+  describe('VectorFlattenObservation', () => {
+    it('gives row i = flatten(obs_i) of the native BdtVectorEnv, in a Box batch space', () => {
+      const raw = makeVec('BDT-v0', 3);
+      const flat = new VectorFlattenObservation(makeVec('BDT-v0', 3));
+      const single = raw.singleObservationSpace;
+      const dim = flat.singleObservationSpace.size;
+      assert.deepEqual(flat.observationSpace.shape, [3, dim]);
+      const sample = actionStream(raw, 4);
+      const check = (batch: unknown, rows: Float32Array | Float64Array) => {
+        assert.ok(flat.observationSpace.contains(rows));
+        for (let i = 0; i < 3; i++) assert.deepEqual(rows.subarray(i * dim, (i + 1) * dim), flatten(single, readBatchItem(single, batch, i)));
+      };
+      check(raw.reset({ seed: 8 })[0], flat.reset({ seed: 8 })[0]);
+      for (let t = 0; t < 5; t++) {
+        const actions = sample();
+        check(raw.step(actions)[0], flat.step(actions)[0]);
+      }
+      assert.equal(flat.unwrapped, flat.env);
+    });
+
+    it('one-hot encodes Discrete and MultiDiscrete parts as the single-env FlattenObservation does', () => {
+      type Obs = { a: number; b: Int32Array; c: Float32Array };
+      class DictEnv extends Env<Obs, number> {
+        observationSpace = new Dict({ a: new Discrete(3, 1), b: new MultiDiscrete([2, 3]), c: new Box<Float32Array>(-1, 1, { shape: [2] }) });
+        actionSpace = new Discrete(2);
+        private t = 0;
+        reset(): ResetResult<Obs> {
+          this.t = 0;
+          return [this.obs(), {}];
+        }
+        step(): StepResult<Obs> {
+          this.t++;
+          return [this.obs(), 0, false, false, {}];
+        }
+        private obs(): Obs {
+          return { a: 1 + (this.t % 3), b: Int32Array.of(this.t % 2, (this.t + 1) % 3), c: Float32Array.of(0.5, -this.t / 10) };
+        }
+      }
+      const vector = new VectorFlattenObservation(new SyncVectorEnv([() => new DictEnv(), () => new DictEnv()]));
+      const single = new FlattenObservation(new DictEnv());
+      const expected = Array.from(single.reset()[0]);
+      assert.deepEqual(Array.from(vector.reset()[0]), [...expected, ...expected]);
+      for (let t = 0; t < 4; t++) {
+        const row = Array.from(single.step(0)[0]);
+        assert.deepEqual(Array.from(vector.step(Int32Array.of(0, 1))[0]), [...row, ...row]);
+      }
+      assert.equal(vector.singleObservationSpace.toString(), single.observationSpace.toString());
+    });
+  });
+
+  describe('VectorNormalizeObservation', () => {
+    it('normalises every batch with running statistics over all envs, frozen on request', () => {
+      const env = new VectorNormalizeObservation(new VectorFlattenObservation(makeVec('BDT-v0', 4)));
+      const raw = new VectorFlattenObservation(makeVec('BDT-v0', 4));
+      const size = env.obsRms.size;
+      // the expected statistics, fed with the raw batches of a twin env
+      const rms = new RunningMeanStd(size);
+      const check = (batch: Float32Array | Float64Array, normalised: Float32Array, update: boolean) => {
+        if (update) rms.update(batch, 4);
+        const expected = new Float32Array(batch.length);
+        for (let i = 0; i < batch.length; i++) expected[i] = (batch[i]! - rms.mean[i % size]!) / Math.sqrt(rms.var[i % size]! + 1e-8);
+        assert.deepEqual(normalised, expected);
+      };
+      const sample = actionStream(env, 6);
+      check(raw.reset({ seed: 2 })[0], env.reset({ seed: 2 })[0], true);
+      for (let t = 0; t < 50; t++) {
+        const actions = sample();
+        check(raw.step(actions)[0], env.step(actions)[0], true);
+      }
+      assert.equal(env.obsRms.count, 1e-4 + 51 * 4);
+      env.updateRunningMean = false;
+      const actions = sample();
+      check(raw.step(actions)[0], env.step(actions)[0], false);
+      assert.equal(env.obsRms.count, 1e-4 + 51 * 4);
+    });
+
+    it('is refused without a Box space, outside next-step mode, and on partial resets', () => {
+      assert.throws(() => new VectorNormalizeObservation(makeVec('BDT-v0', 2) as never), /needs a Box single observation space, got Dict.*VectorFlattenObservation first/);
+      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'same-step' })), /needs the 'next-step' autoreset mode, got 'same-step'/);
+      const env = new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2));
+      env.reset({ seed: 1 });
+      assert.throws(() => env.reset({ options: { reset_mask: Uint8Array.of(1, 0) } }), /partial reset/);
+      env.reset({ options: { reset_mask: Uint8Array.of(1, 1) } });
+    });
+  });
+
+  describe('VectorNormalizeReward', () => {
+    it('scales rewards as the single-env NormalizeReward does, then takes the autoreset step in too', () => {
+      // one env, so the pooled statistics are that env's: its first episode must match exactly
+      const vector = new VectorNormalizeReward(makeVec<Float32Array, number>('CartPole-v1', 1), 0.9);
+      const single = new NormalizeReward(make<Float32Array, number>('CartPole-v1'), 0.9);
+      vector.reset({ seed: 4 });
+      single.reset({ seed: 4 });
+      let steps = 0;
+      for (let ended = false; !ended; steps++) {
+        const action = steps % 3 === 0 ? 1 : 0;
+        const [, rewards, terminated] = vector.step(Int32Array.of(action));
+        const [, reward, term, trunc] = single.step(action);
+        assert.equal(rewards[0], reward);
+        assert.equal(terminated[0] === 1, term);
+        ended = term || trunc;
+      }
+      assert.ok(steps > 5);
+      // next-step autoreset: reward 0, still one more sample of the discounted return (as Gymnasium)
+      const count = vector.returnRms.count;
+      const [, rewards] = vector.step(Int32Array.of(0));
+      assert.equal(rewards[0], 0);
+      assert.equal(vector.returnRms.count, count + 1);
+      assert.throws(() => new VectorNormalizeReward(makeVec('CartPole-v1', 1), 1.5), /gamma = 1.5 must be in \[0, 1\]/);
+    });
+  });
+
+  it('VectorRewardWrapper subclasses transform the rewards only', () => {
+    class Doubled<BObs, BAct> extends VectorRewardWrapper<BObs, BAct> {
+      rewards(rewards: Float64Array): Float64Array {
+        return rewards.map((r) => 2 * r);
+      }
+    }
+    const env = new Doubled(makeVec<Float32Array, number>('CartPole-v1', 2));
+    env.reset({ seed: 1 });
+    const [, rewards] = env.step(Int32Array.of(0, 1));
+    assert.deepEqual(Array.from(rewards), [2, 2]);
+    assert.match(env.toString(), /^<Doubled/);
+  });
+
+  it('every wrapper passes the autoreset mode and spaces through', () => {
+    const modes: AutoresetMode[] = [];
+    for (const mode of AUTORESET_MODES) modes.push(new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 2, { autoresetMode: mode })).autoresetMode);
+    assert.deepEqual(modes, [...AUTORESET_MODES]);
+    const inner = makeVec('BDT-v0', 2);
+    const env = new VectorNormalizeReward(inner);
+    assert.equal(env.actionSpace, inner.actionSpace);
+    assert.equal(env.singleObservationSpace, inner.singleObservationSpace);
+  });
+});

@@ -32,6 +32,7 @@ async function registerBackend(name: BackendName): Promise<void> {
 }
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {
+  const restoreListeners = keepProcessErrorListeners();
   try {
     await registerBackend(name);
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') returned false`;
@@ -39,7 +40,28 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
+  } finally {
+    restoreListeners();
   }
+}
+
+const PROCESS_ERROR_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * The wasm backend's Emscripten glue adds process listeners that rethrow every uncaught error
+ * from inside its one-line minified source, so Node prints that ~35 kB line above the real
+ * error. The returned function removes whatever listeners were added since this call (Node's
+ * own handling of both events is the same error, without the noise). No-op outside Node.
+ */
+function keepProcessErrorListeners(): () => void {
+  const events = (globalThis as { process?: NodeJS.EventEmitter }).process;
+  if (typeof events?.listeners !== 'function') return () => {};
+  const before = PROCESS_ERROR_EVENTS.map((event) => new Set(events.listeners(event)));
+  return () => {
+    PROCESS_ERROR_EVENTS.forEach((event, k) => {
+      for (const listener of events.listeners(event)) if (!before[k]!.has(listener)) events.off(event, listener as (...args: unknown[]) => void);
+    });
+  };
 }
 
 /**

@@ -19,9 +19,31 @@ export function runAndPrint(options: BenchOptions & { json?: boolean }): void {
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatTable(report)}\n`);
 }
 
+const USAGE = `usage: npm run bench [-- --json] [-- --runs N] [-- --filter text]
+  --json         print the report as JSON instead of a table
+  --runs N       timed runs per case (the median is reported)
+  --filter text  only the cases whose 'suite/case' name contains text
+  --help         this text`;
+
+/** The options of the command line, or a one-line reason (with the usage) on stderr and exit code 2. */
+function parseCommandLine(): (BenchOptions & { json?: boolean }) | undefined {
+  try {
+    const { values } = parseArgs({ options: { json: { type: 'boolean' }, runs: { type: 'string' }, filter: { type: 'string' }, help: { type: 'boolean' } } });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return undefined;
+    }
+    const runs = values.runs === undefined ? undefined : Number(values.runs);
+    if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new Error(`--runs: expected a positive integer, got ${values.runs}`);
+    return { ...(values.json ? { json: true } : {}), ...(runs ? { runs } : {}), ...(values.filter ? { filter: values.filter } : {}) };
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { json: { type: 'boolean' }, runs: { type: 'string' }, filter: { type: 'string' } } });
-  const runs = values.runs === undefined ? undefined : Number(values.runs);
-  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new Error(`--runs: expected a positive integer, got ${values.runs}`);
-  runAndPrint({ ...(values.json ? { json: true } : {}), ...(runs ? { runs } : {}), ...(values.filter ? { filter: values.filter } : {}) });
+  const options = parseCommandLine();
+  if (options) runAndPrint(options);
 }

@@ -5,7 +5,7 @@
  * unit is env-steps (one per env per call).
  * Targets (issue 3): BDT-v0 >= 1,000,000 steps/s, BDT-large-v0 >= 100,000 on one core.
  */
-import { make, makeVec, type Env } from '../../env/index.ts';
+import { make, makeVec, VectorFlattenObservation, VectorRecordEpisodeStatistics, type Env, type VectorEnv } from '../../env/index.ts';
 import type { BdtAction, BdtEnv, BdtObservation, BdtVectorEnv } from '../../env/bdt/index.ts';
 import { consume, type BenchSuite } from '../harness.ts';
 
@@ -31,9 +31,15 @@ function episodeLoop(env: Env<BdtObservation, BdtAction>): (ops: number) => void
   };
 }
 
-/** `numEnvs` envs per call, each call's actions from a pool of 16 batches. */
-function vectorLoop(id: string, numEnvs: number, copy: boolean): (envSteps: number) => void {
-  const env = makeVec(id, numEnvs, { copy }) as BdtVectorEnv;
+/**
+ * `numEnvs` envs per call, each call's actions from a pool of 16 batches; `learnerView` puts the
+ * native env under VectorFlattenObservation and VectorRecordEpisodeStatistics, as a learner would.
+ */
+function vectorLoop(id: string, numEnvs: number, copy: boolean, learnerView = false): (envSteps: number) => void {
+  const native = makeVec(id, numEnvs, { copy }) as BdtVectorEnv;
+  const env: VectorEnv<{ progress: Float32Array } | Float32Array, unknown> = learnerView
+    ? new VectorRecordEpisodeStatistics(new VectorFlattenObservation(native) as VectorEnv<Float32Array, unknown>)
+    : native;
   env.actionSpace.seed(0);
   const actions = Array.from({ length: 16 }, () => env.actionSpace.sample());
   env.reset({ seed: 0 });
@@ -42,7 +48,7 @@ function vectorLoop(id: string, numEnvs: number, copy: boolean): (envSteps: numb
     let acc = 0;
     for (let i = 0; i < envSteps; i += numEnvs) {
       const [obs, rewards] = env.step(actions[k++ & 15]!);
-      acc += rewards[0]! + obs.progress[0]!;
+      acc += rewards[0]! + (obs instanceof Float32Array ? obs[0]! : obs.progress[0]!);
     }
     consume(acc);
   };
@@ -62,6 +68,7 @@ export const suites: BenchSuite[] = [
       { name: 'BDT-v0 vector x16', unit: 'env-steps', ops: 1_000_000, setup: () => vectorLoop('BDT-v0', 16, true) },
       { name: 'BDT-v0 vector x64', unit: 'env-steps', ops: 1_000_000, setup: () => vectorLoop('BDT-v0', 64, true) },
       { name: 'BDT-v0 vector x64 no-copy', unit: 'env-steps', ops: 1_000_000, setup: () => vectorLoop('BDT-v0', 64, false) },
+      { name: 'BDT-v0 vector x64 flatten + episode stats', unit: 'env-steps', ops: 1_000_000, setup: () => vectorLoop('BDT-v0', 64, false, true) },
       { name: 'BDT-large-v0 raw summary', unit: 'steps', ops: 200_000, setup: raw('BDT-large-v0', 'summary') },
       { name: 'BDT-large-v0 raw summary reuse-obs', unit: 'steps', ops: 200_000, setup: raw('BDT-large-v0', 'summary', true) },
       { name: 'BDT-large-v0 raw full', unit: 'steps', ops: 100_000, setup: raw('BDT-large-v0', 'full') },

@@ -1,5 +1,5 @@
 /**
- * The learners' view of a SyncVectorEnv (Gymnasium 1.x next-step autoreset): per-env actions in,
+ * The learners' view of a vector env (Gymnasium 1.x next-step autoreset): per-env actions in,
  * flat observation rows out, plus which step was an autoreset. After an episode ends in env e,
  * the next step ignores e's action and resets it, returning the reset observation with reward 0;
  * `autoreset[e]` flags that step so learners can drop the transition.
@@ -7,10 +7,43 @@
  * Also keeps episode statistics (as RecordEpisodeStatistics), over real steps only.
  */
 import type { Env } from '../env/core/env.ts';
+import { GymError } from '../env/core/errors.ts';
 import { Box } from '../env/spaces/box.ts';
+import type { Space } from '../env/spaces/space.ts';
 import { createBatch, readBatchItem, writeBatchItem } from '../env/vector/batch.ts';
 import { SyncVectorEnv } from '../env/vector/sync-vector-env.ts';
+import type { VectorEnv } from '../env/vector/vector-env.ts';
 import type { ObservationEncoder } from './nn/observation-encoder.ts';
+
+/**
+ * Where a learner's envs come from: one factory per env, stepped through a `SyncVectorEnv`
+ * (`copy: false`), or a whole vector env, such as `makeVec`'s native `BdtVectorEnv`.
+ */
+export type EnvSource =
+  | {
+      /** Builds env e of the vector env (called numEnvs times). */
+      readonly makeEnv: (index: number) => Env<unknown, unknown>;
+      readonly makeVectorEnv?: never;
+    }
+  | {
+      /** Builds the vector env of `numEnvs` envs, with next-step autoreset. */
+      readonly makeVectorEnv: (numEnvs: number) => VectorEnv;
+      readonly makeEnv?: never;
+    };
+
+/** The vector env of `numEnvs` envs that `source` builds. */
+export function buildVectorEnv(source: EnvSource, numEnvs: number): VectorEnv {
+  if (source.makeVectorEnv === undefined) {
+    const { makeEnv } = source;
+    return new SyncVectorEnv(Array.from({ length: numEnvs }, (_, e) => () => makeEnv(e)), { copy: false });
+  }
+  const vectorEnv = source.makeVectorEnv(numEnvs);
+  if (vectorEnv.numEnvs !== numEnvs) {
+    vectorEnv.close();
+    throw new GymError(`makeVectorEnv(${numEnvs}) built a vector env of ${vectorEnv.numEnvs} envs`);
+  }
+  return vectorEnv;
+}
 
 /** A finished episode: return, length (steps) and which env it ran in. */
 export interface EpisodeRecord {
@@ -20,7 +53,6 @@ export interface EpisodeRecord {
 }
 
 export class EnvBatch {
-  readonly vectorEnv: SyncVectorEnv<unknown, unknown>;
   readonly numEnvs: number;
   /** Raw flattened observations `[E, dim]` after the last reset or step. */
   readonly obs: Float32Array;
@@ -40,11 +72,15 @@ export class EnvBatch {
   private readonly episodeReturn: Float64Array;
   private readonly episodeLength: Int32Array;
 
+  /** Takes over `vectorEnv` (closed by `close`); it must autoreset on the next step. */
   constructor(
-    envFns: ReadonlyArray<() => Env<unknown, unknown>>,
+    readonly vectorEnv: VectorEnv,
     readonly encoder: ObservationEncoder,
   ) {
-    this.vectorEnv = new SyncVectorEnv(envFns, { copy: false });
+    // the autoreset flags and episode records below follow next-step semantics
+    if (vectorEnv.autoresetMode !== 'next-step') {
+      throw new GymError(`EnvBatch: ${vectorEnv.toString()} has autoresetMode '${vectorEnv.autoresetMode}'; the learners need 'next-step' (build it with autoresetMode 'next-step', the default)`);
+    }
     this.numEnvs = this.vectorEnv.numEnvs;
     this.obs = new Float32Array(this.numEnvs * encoder.dim);
     this.rewards = new Float32Array(this.numEnvs);
@@ -59,11 +95,11 @@ export class EnvBatch {
     this.flatBoxObs = space instanceof Box && space.size === encoder.dim;
   }
 
-  get singleObservationSpace(): Env['observationSpace'] {
+  get singleObservationSpace(): Space<unknown> {
     return this.vectorEnv.singleObservationSpace;
   }
 
-  get singleActionSpace(): Env['actionSpace'] {
+  get singleActionSpace(): Space<unknown> {
     return this.vectorEnv.singleActionSpace;
   }
 

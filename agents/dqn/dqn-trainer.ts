@@ -12,9 +12,8 @@
  * and the loss is the mean over branches of Huber(Q_d(s, a_d) - y).
  */
 import { Subject, type Observable } from 'rxjs';
-import type { Env } from '../../env/core/env.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
-import { EnvBatch } from '../env-batch.ts';
+import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
@@ -45,13 +44,12 @@ export interface DqnRestoreState extends DqnPolicyParts {
   readonly optimizerState: FlatAdamState;
 }
 
-export interface DqnTrainerOptions {
+/** The envs (`makeEnv` per env, or `makeVectorEnv`), hyperparameters, seed and an optional restored state. The envs' action space must be discrete already (wrap Box parts in DiscretizeAction). */
+export type DqnTrainerOptions = EnvSource & {
   readonly hp: DqnHyperparameters;
-  /** Builds env e, already with a discrete action space (wrap Box parts in DiscretizeAction). */
-  readonly makeEnv: (index: number) => Env<unknown, unknown>;
   readonly seed: number;
   readonly restore?: DqnRestoreState;
-}
+};
 
 export class DqnTrainer {
   readonly hp: DqnHyperparameters;
@@ -96,26 +94,25 @@ export class DqnTrainer {
   constructor(options: DqnTrainerOptions) {
     const hp = options.hp;
     this.hp = hp;
-    const probe = options.makeEnv(0);
-    this.layout = new ActionLayout(probe.actionSpace);
-    if (this.layout.continuousDims > 0) throw new Error(`DQN needs a discrete action space; wrap ${probe.actionSpace.toString()} in DiscretizeAction`);
+    const vectorEnv = buildVectorEnv(options, hp.numEnvs);
+    this.layout = new ActionLayout(vectorEnv.singleActionSpace);
+    if (this.layout.continuousDims > 0) {
+      vectorEnv.close();
+      throw new Error(`DQN needs a discrete action space; wrap ${vectorEnv.singleActionSpace.toString()} in DiscretizeAction`);
+    }
     if (options.restore) {
       this.encoder = options.restore.encoder;
       this.qNetwork = options.restore.qNetwork;
       this.targetNetwork = options.restore.targetNetwork;
     } else {
-      this.encoder = new ObservationEncoder(probe.observationSpace, hp.normObs, hp.clipObs);
+      this.encoder = new ObservationEncoder(vectorEnv.singleObservationSpace, hp.normObs, hp.clipObs);
       const init = makeRng(subSeed(options.seed, 'dqn/init'));
       this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
       this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
       this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
       this.targetNetwork.markUpdated();
     }
-    probe.close();
-    this.envs = new EnvBatch(
-      Array.from({ length: hp.numEnvs }, (_, e) => () => options.makeEnv(e)),
-      this.encoder,
-    );
+    this.envs = new EnvBatch(vectorEnv, this.encoder);
     this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm, simd: true });
     if (options.restore) this.optimizer.setState(options.restore.optimizerState);
     this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, gradientSteps: 0, resumes: 0 };

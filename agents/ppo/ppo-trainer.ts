@@ -9,10 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
-import type { Env } from '../../env/core/env.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { RunningMeanStd } from '../../env/wrappers/running-mean-std.ts';
-import { EnvBatch } from '../env-batch.ts';
+import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
 import { MlpBackprop } from '../nn/mlp-backprop.ts';
@@ -31,14 +30,13 @@ export interface PpoCounters {
   resumes: number;
 }
 
-export interface PpoTrainerOptions {
+/** The envs (`makeEnv` per env, or `makeVectorEnv`), hyperparameters, seed and an optional restored state. */
+export type PpoTrainerOptions = EnvSource & {
   readonly hp: PpoHyperparameters;
-  /** Builds env e of the vector env (called numEnvs times). */
-  readonly makeEnv: (index: number) => Env<unknown, unknown>;
   readonly seed: number;
   /** A restored policy, counters and RNG (from a checkpoint) instead of fresh ones. */
   readonly restore?: PpoRestoreState;
-}
+};
 
 export interface PpoRestoreState {
   readonly policy: PpoPolicy;
@@ -98,13 +96,11 @@ export class PpoTrainer {
   constructor(options: PpoTrainerOptions) {
     const hp = options.hp;
     this.hp = hp;
-    const envFns = Array.from({ length: hp.numEnvs }, (_, e) => () => options.makeEnv(e));
-    const probe = options.restore === undefined ? options.makeEnv(0) : undefined;
+    const vectorEnv = buildVectorEnv(options, hp.numEnvs);
     this.policy =
       options.restore?.policy ??
-      PpoPolicy.create(probe!.observationSpace, probe!.actionSpace, hp, makeRng(subSeed(options.seed, 'ppo/init')));
-    probe?.close();
-    this.envs = new EnvBatch(envFns, this.policy.encoder);
+      PpoPolicy.create(vectorEnv.singleObservationSpace, vectorEnv.singleActionSpace, hp, makeRng(subSeed(options.seed, 'ppo/init')));
+    this.envs = new EnvBatch(vectorEnv, this.policy.encoder);
     this.optimizer = new FlatAdam(this.policy.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
     if (options.restore) this.optimizer.setState(options.restore.optimizerState);
     this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, iteration: 0, resumes: 0 };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
-import { make } from '../../env/index.ts';
+import { make, makeVec } from '../../env/index.ts';
 import { readManifest } from '../checkpoint/checkpoint.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
@@ -47,7 +47,7 @@ export interface TrainRunOptions {
   readonly backend: string;
   readonly onMetrics?: (record: MetricRecord) => void;
   readonly onProgress?: (step: number, total: number, meanRecentReturn: number) => void;
-  /** Keyword arguments for `make(envId, envKwargs)` of the training and evaluation envs (a preset's training-time override). */
+  /** Keyword arguments of the training (`makeVec`) and evaluation (`make`) envs (a preset's training-time override). */
   readonly envKwargs?: Record<string, unknown>;
 }
 
@@ -173,7 +173,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       ? { ...resumed.hp, totalTimesteps: options.steps }
       : PpoHyperparametersSchema.parse({ ...options.hyperparameters, totalTimesteps: options.steps });
     if (resumed) seed = resumed.seed;
-    const trainer = new PpoTrainer({ hp, seed, makeEnv: () => makeEnv(options.envId), ...(resumed ? { restore: resumed.restore } : {}) });
+    // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
+    const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
+    const trainer = new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) });
     startStep = trainer.counters.globalStep;
     const ppoSeed = seed;
     evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, options.envId, ppoSeed));
@@ -194,7 +196,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       ? { ...resumed.hp, totalTimesteps: options.steps }
       : DqnHyperparametersSchema.parse({ ...options.hyperparameters, totalTimesteps: options.steps });
     if (resumed) seed = resumed.seed;
-    const trainer = new DqnTrainer({ hp, seed, makeEnv: () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), ...(resumed ? { restore: resumed.restore } : {}) });
+    // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
+    const makeVectorEnv = (numEnvs: number) =>
+      makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
+    const trainer = new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) });
     startStep = trainer.counters.globalStep;
     const dqnSeed = seed;
     const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });

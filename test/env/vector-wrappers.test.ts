@@ -147,6 +147,8 @@ describe('vector wrappers', () => {
       twice.reset({ seed: 1 });
       twice.step(sample());
       assert.throws(() => twice.step(sample()), /already have a "episode" entry; pass another statsKey/);
+      assert.equal(twice.episodeCount, 0, 'refused before counting');
+      assert.deepEqual(twice.returnQueue, []);
       let completed = false;
       twice.episodes$.subscribe({ complete: () => (completed = true) });
       twice.close();

@@ -80,6 +80,10 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
     const now = performance.now();
     let episode: Info | undefined;
     let ended: Uint8Array | undefined;
+    // refused before any statistic moves, so the wrapper stays consistent
+    if (this.conflicts(infos) && this.anyEpisodeEnds(terminated, truncated)) {
+      throw new GymError(`VectorRecordEpisodeStatistics: the infos already have a "${this.statsKey}" entry; pass another statsKey`);
+    }
     for (let i = 0; i < n; i++) {
       if (this.resetting[i] === 1) {
         this.restart(i, now);
@@ -90,7 +94,7 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
       if (terminated[i] === 0 && truncated[i] === 0) continue;
       const record: VectorEpisodeStatistics = { r: this.episodeReturns[i]!, l: this.episodeLengths[i]!, t: Math.round((now - this.episodeStarts[i]!) * 1e3) / 1e6, env: i };
       if (episode === undefined || ended === undefined) {
-        episode = this.emptyEpisodeInfo(infos);
+        episode = this.emptyEpisodeInfo();
         ended = new Uint8Array(n);
       }
       (episode.r as Float64Array)[i] = record.r;
@@ -118,11 +122,18 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
     this.resetting[i] = 0;
   }
 
+  private conflicts(infos: Info): boolean {
+    return this.statsKey in infos || `_${this.statsKey}` in infos;
+  }
+
+  /** Whether a step with these flags ends an episode this wrapper counts (not a next-step reset step). */
+  private anyEpisodeEnds(terminated: Uint8Array, truncated: Uint8Array): boolean {
+    for (let i = 0; i < this.numEnvs; i++) if (this.resetting[i] === 0 && (terminated[i] === 1 || truncated[i] === 1)) return true;
+    return false;
+  }
+
   /** Zeroed `{r, l, t}` with their masks, as `addInfo` lays them out. */
-  private emptyEpisodeInfo(infos: Info): Info {
-    if (this.statsKey in infos || `_${this.statsKey}` in infos) {
-      throw new GymError(`VectorRecordEpisodeStatistics: the infos already have a "${this.statsKey}" entry; pass another statsKey`);
-    }
+  private emptyEpisodeInfo(): Info {
     const n = this.numEnvs;
     return { r: new Float64Array(n), l: new Float64Array(n), t: new Float64Array(n), _r: new Uint8Array(n), _l: new Uint8Array(n), _t: new Uint8Array(n) };
   }

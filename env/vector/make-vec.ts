@@ -46,7 +46,7 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
   if (mode === 'vector-entry-point') {
     if (!envSpec.vectorEntryPoint) throw new GymError(`makeVec: ${id} registers no vectorEntryPoint; use vectorizationMode 'sync'`);
     // as Gymnasium: the native form takes no per-env wrappers or make options
-    if (wrappers !== undefined && wrappers.length > 0) throw new GymError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
+    if (wrappers !== undefined && wrappers.length > 0) throw new GymError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint; wrap the vector env itself instead (VectorRecordEpisodeStatistics, VectorFlattenObservation, ...)`);
     if (makeOptions !== undefined) throw new GymError(`makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
     return envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
   }

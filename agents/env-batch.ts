@@ -9,7 +9,6 @@
 import type { Env } from '../env/core/env.ts';
 import { GymError } from '../env/core/errors.ts';
 import { Box } from '../env/spaces/box.ts';
-import type { Space } from '../env/spaces/space.ts';
 import { createBatch, readBatchItem, writeBatchItem } from '../env/vector/batch.ts';
 import { SyncVectorEnv } from '../env/vector/sync-vector-env.ts';
 import type { VectorEnv } from '../env/vector/vector-env.ts';
@@ -93,14 +92,6 @@ export class EnvBatch {
     this.actionBatch = createBatch(this.vectorEnv.singleActionSpace, this.numEnvs);
     const space = this.vectorEnv.singleObservationSpace;
     this.flatBoxObs = space instanceof Box && space.size === encoder.dim;
-  }
-
-  get singleObservationSpace(): Space<unknown> {
-    return this.vectorEnv.singleObservationSpace;
-  }
-
-  get singleActionSpace(): Space<unknown> {
-    return this.vectorEnv.singleActionSpace;
   }
 
   private readObservations(batch: unknown): void {

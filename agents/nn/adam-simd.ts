@@ -12,7 +12,7 @@
  * moments and gradient live in the module's memory; {@link AdamSimd.create}
  * returns undefined where WebAssembly SIMD is unavailable, and FlatAdam then loops in JS.
  */
-import { instantiate, leb, name, section, vec } from './wasm-bytes.ts';
+import { BLOCK, BR, BR_IF, END, HEADER, I32, I32_ADD, I32_CONST, I32_GE_U, instantiate, leb, LOCAL_GET, LOCAL_SET, LOOP, name, section, SIMD, V128, vec, VOID } from './wasm-bytes.ts';
 
 /** Float32 views on the module's memory, each `padded` long (a multiple of 4, zero tail). */
 export interface AdamSimdBuffers {
@@ -62,22 +62,8 @@ export class AdamSimd {
   }
 }
 
-// Opcodes (WebAssembly core + fixed-width SIMD proposal).
-const I32 = 0x7f;
+// Opcodes of this module only (the shared ones are in wasm-bytes.ts).
 const F32 = 0x7d;
-const V128 = 0x7b;
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const I32_ADD = 0x6a;
-const I32_CONST = 0x41;
-const I32_GE_U = 0x4f;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const SIMD = 0xfd;
 const simd = (op: number): number[] => [SIMD, ...leb(op)];
 const V128_LOAD = (): number[] => [...simd(0x00), 4, 0]; // memarg: align 2^4, offset 0
 const V128_STORE = (): number[] => [...simd(0x0b), 4, 0];
@@ -153,7 +139,7 @@ function adamModule(pages: number): Uint8Array {
   const adamType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], ...Array.from({ length: 9 }, () => [F32])]), ...vec([])];
   const sumType = [0x60, ...vec([[I32], [I32]]), ...vec([[F32]])];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...HEADER,
     ...section(1, vec([adamType, sumType])),
     ...section(3, vec([[0], [1]])),
     ...section(5, vec([[0x00, ...leb(pages)]])),

@@ -7,7 +7,7 @@
  * copying in and out included, against 110-190 us in JS). Other shapes, and runtimes without
  * WebAssembly SIMD, use the JS loop. Either way the values are copied bit for bit.
  */
-import { instantiate, leb, name, section, vec } from './wasm-bytes.ts';
+import { BLOCK, BR, BR_IF, END, HEADER, I32, I32_ADD, I32_CONST, I32_GE_U, instantiate, leb, LOCAL_GET, LOCAL_SET, LOOP, name, section, SIMD, V128, vec, VOID } from './wasm-bytes.ts';
 
 /** Side of the square tiles the JS loop works in (cache-friendly for large matrices). */
 const TILE = 16;
@@ -74,22 +74,8 @@ function simdKernel(): SimdTranspose | undefined {
   return simd ?? undefined;
 }
 
-// Opcodes (WebAssembly core + fixed-width SIMD).
-const I32 = 0x7f;
-const V128 = 0x7b;
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
+// Opcodes of this module only (the shared ones are in wasm-bytes.ts).
 const I32_MUL = 0x6c;
-const I32_GE_U = 0x4f;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const END = 0x0b;
-const VOID = 0x40;
-const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00, 2, 0]; // memarg: align 2^2 (float32 rows need not be 16-byte aligned), offset 0
 const V128_STORE = [SIMD, 0x0b, 2, 0];
 /** i8x16.shuffle picking float32 lanes (0-3: first operand, 4-7: second). */
@@ -141,7 +127,7 @@ function transposeModule(): Uint8Array {
   const code = [...vec([[6, I32], [8, V128]]), ...body];
   const type = [0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([])];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...HEADER,
     ...section(1, vec([type])),
     ...section(3, vec([[0]])),
     ...section(5, vec([[0x00, 1]])),

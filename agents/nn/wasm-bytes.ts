@@ -3,6 +3,26 @@
  * binary encoding and instantiation where WebAssembly SIMD validates.
  */
 
+// Opcodes and type codes both modules use (WebAssembly core spec, binary format; SIMD: 0xfd prefix).
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+export const LOCAL_GET = 0x20;
+export const LOCAL_SET = 0x21;
+export const I32_CONST = 0x41;
+export const I32_ADD = 0x6a;
+export const I32_GE_U = 0x4f;
+export const BLOCK = 0x02;
+export const LOOP = 0x03;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;
+export const END = 0x0b;
+/** The empty block type. */
+export const VOID = 0x40;
+/** The prefix of SIMD instructions. */
+export const SIMD = 0xfd;
+/** The module header: magic `\0asm` and version 1. */
+export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
 /** Unsigned LEB128. */
 export function leb(value: number): number[] {
   const out: number[] = [];

@@ -1,0 +1,46 @@
+/**
+ * The browser demo (examples/browser): its model side under Node, its figure through Vega's
+ * headless renderer, and the page bundled for a browser as `npm run demo` bundles it.
+ */
+import { strict as assert } from 'node:assert';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import { demoChartSpec, runDemo } from '../../examples/browser/lyapunov-demo.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+
+describe('browser demo', () => {
+  it('DPRA keeps C6 where latency-greedy breaks it, on the same trace, and the series agree with the summaries', async () => {
+    const result = await runDemo({ V: 10, seed: 1, slots: 200 });
+    const [dpra, greedy] = result.runs;
+    assert.deepEqual(result.runs.map((r) => r.agent), ['dpra', 'latency-greedy']);
+    assert.ok(greedy!.summary.c6Violation > 0.05, `latency-greedy C6 violation ${greedy!.summary.c6Violation}`);
+    assert.ok(dpra!.summary.c6Violation < greedy!.summary.c6Violation / 5, `DPRA ${dpra!.summary.c6Violation} vs greedy ${greedy!.summary.c6Violation}`);
+    assert.ok(greedy!.summary.meanLatency < dpra!.summary.meanLatency, 'ignoring the queues buys latency');
+    for (const run of result.runs) {
+      assert.equal(run.latency.length, 200);
+      const meanLatency = run.latency.reduce((a, b) => a + b, 0) / 200;
+      assert.ok(Math.abs(meanLatency - run.summary.meanLatency) < 1e-12);
+      const last = Array.from(run.averageReputation.subarray(199 * result.J));
+      last.forEach((u, j) => assert.ok(Math.abs(u - run.summary.avgReputation[j]!) < 1e-12));
+    }
+  });
+
+  it('its figure compiles and renders to SVG with both panels', async () => {
+    const result = await runDemo({ V: 1, seed: 2, slots: 30 });
+    const view = new vega.View(vega.parse(compile(demoChartSpec(result)).spec), { renderer: 'none' });
+    const svg = await view.toSVG();
+    view.finalize();
+    assert.match(svg, /^<svg/);
+    assert.match(svg, /virtual-queue backlog/);
+    assert.match(svg, /C6 asks for \[0\.3, 0\.65\]/);
+  });
+
+  it('the page bundles for a browser', async () => {
+    const bundle = await build({ entryPoints: [resolve(root, 'examples/browser/main.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    assert.equal(bundle.errors.length, 0);
+    assert.ok(bundle.outputFiles[0]!.contents.length > 100_000, 'env, baselines and vega are inside');
+  });
+});

@@ -8,15 +8,16 @@ import { EpisodeMetrics, type EpisodeSummary } from '../../env/bdt/episode-metri
 import type { Agent } from '../agent.ts';
 
 /**
- * Runs `agent` in `env` from `reset({seed})` until the episode ends. The env's exogenous streams
- * are seeded by `seed` alone, so every agent given the same seed sees the same trace.
+ * Runs `agent` in `env` from `reset({seed, options})` until the episode ends. The env's exogenous
+ * streams are seeded by `seed` alone, so every agent given the same seed sees the same trace;
+ * `options` go to the env's reset (e.g. `{ trace }` to replay a recorded trace instead).
  */
-export function runEpisode<Obs, Act>(env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number): EpisodeSummary {
+export function runEpisode<Obs, Act>(env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number, options?: Record<string, unknown>): EpisodeSummary {
   const raw = env.unwrapped;
   if (!(raw instanceof BdtEnv)) throw new TypeError(`runEpisode: needs a B-DT env, got ${String(raw)}`);
   const metrics = new EpisodeMetrics(raw.system);
   agent.reset(seed);
-  let [obs, info] = env.reset({ seed });
+  let [obs, info] = env.reset(options === undefined ? { seed } : { seed, options });
   for (;;) {
     const action = agent.act(obs, { info, env });
     const [next, reward, terminated, truncated, stepInfo] = env.step(action);

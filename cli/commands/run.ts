@@ -4,6 +4,8 @@
  *   bdt-gym run --env BDT-v0 --agent random --seed 1 --slots 100 --json
  *   bdt-gym run --scenario configs/small.json --agent random
  *   bdt-gym run --env BDT-v0 --agent ppo --checkpoint runs/ppo-bdt --json
+ *   bdt-gym run --env BDT-v0 --agent random --seed 7 --save-trace trace.json   # then replay it:
+ *   bdt-gym run --env BDT-v0 --agent dpra --trace trace.json
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -12,6 +14,9 @@ import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
+import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
+import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
@@ -30,21 +35,28 @@ interface RunOptions {
   json?: boolean;
   agentOptions?: string;
   checkpoint?: string;
+  trace?: string;
+  saveTrace?: string;
 }
 
-/** The parsed JSON of a scenario file, or a CliError saying why not. */
-export function readScenarioFile(file: string): unknown {
+/** The parsed JSON of the file of option `--<option>`, or a CliError saying why not. */
+export function readJsonFile(option: string, file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`--scenario ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new CliError(`--${option} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--scenario ${file}: not valid JSON: ${(error as Error).message}`);
+    throw new CliError(`--${option} ${file}: not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The parsed JSON of a scenario file, or a CliError saying why not. */
+export function readScenarioFile(file: string): unknown {
+  return readJsonFile('scenario', file);
 }
 
 /** The env named by `--env` or built from `--scenario`, with `--slots` applied. */
@@ -112,6 +124,8 @@ export function register(program: Command): void {
     .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>)')
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
+    .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
+    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only')
     .option('--json', 'print the summary as one JSON object')
     .action(async (options: RunOptions) => {
       const seed = integerOption('seed', options.seed, 0);
@@ -121,16 +135,31 @@ export function register(program: Command): void {
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
       const env = openEnv({ env: options.env, scenario: options.scenario, slots, override: entry.scenarioOverride });
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
-      const summary = runEpisode(env, agent, seed);
+      const system = (env.unwrapped as BdtEnv).system;
+      if (options.saveTrace !== undefined) {
+        if (options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
+        // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
+        writeFileAtomic(options.saveTrace, `${JSON.stringify(drawTrace(system, seed))}\n`);
+      }
+      const trace = options.trace === undefined ? undefined : readTraceFile(options.trace, system);
+      const summary = runEpisode(env, agent, seed, trace === undefined ? undefined : { trace });
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();
-      const system = (env.unwrapped as BdtEnv).system;
-      const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...summary, ...solverStats };
+      const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result));
       env.close();
     });
+}
+
+/** The trace in file `file` (option `--trace`), checked against `system` before any step, or a CliError saying why not. */
+function readTraceFile(file: string, system: CompiledScenario): ExogenousTrace {
+  const trace = readJsonFile('trace', file);
+  if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) throw new CliError(`--trace ${file}: expected a JSON object (a trace from --save-trace), got ${Array.isArray(trace) ? 'an array' : String(trace)}`);
+  const why = explainTrace(trace as ExogenousTrace, system, system.slots);
+  if (why !== undefined) throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}`);
+  return trace as ExogenousTrace;
 }
 
 /** `--checkpoint DIR` as the learned agents' `checkpoint` option (refused for scripted agents and when given twice). */
@@ -144,7 +173,7 @@ function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, ch
 function formatSummary(result: Record<string, unknown> & EpisodeSummary): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
   return [
-    `${result.env} (${result.scenario}), agent ${result.agent}, seed ${result.seed}, ${result.slots} slots`,
+    `${result.env} (${result.scenario}), agent ${result.agent}, seed ${result.seed}${result.trace ? `, trace ${String(result.trace)}` : ''}, ${result.slots} slots`,
     `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
     `  mean reward       ${result.meanReward.toFixed(4)}`,
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,

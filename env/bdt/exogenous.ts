@@ -131,8 +131,10 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
   for (const [key, size] of Object.entries(sizes) as Array<[keyof typeof sizes, number]>) {
     const values = trace[key];
     if (!Array.isArray(values) || values.length !== trace.length * size) return `trace.${key}: expected ${trace.length * size} numbers, got ${Array.isArray(values) ? values.length : typeof values}`;
-    const bad = values.findIndex((x) => typeof x !== 'number' || !(x >= 0));
-    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be a number >= 0`;
+    // the mining draws are uniforms on [0, 1): a 1 would make the block time infinite
+    const high = key === 'raceDraw' || key === 'winnerDraw' ? 1 : Infinity;
+    const bad = values.findIndex((x) => typeof x !== 'number' || !(x >= 0 && x < high));
+    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be a number >= 0${high === 1 ? ' and < 1' : ''}`;
   }
   return undefined;
 }

@@ -112,6 +112,9 @@ describe('BdtEnv', () => {
       assert.deepEqual(env.step(action), seeded.step(action));
     }
     assert.throws(() => env.reset({ options: { trace: { ...trace, length: 3 } } }), /trace\.length = 3/);
+    const raceDraw = [...trace.raceDraw];
+    raceDraw[2] = 1; // a uniform on [0, 1) never is 1; it would make the block time infinite
+    assert.throws(() => env.reset({ options: { trace: { ...trace, raceDraw } } }), /trace\.raceDraw\[2\] = 1: must be a number >= 0 and < 1/);
   });
 
   it('decodes shares to frequencies, normalising each AP above 1 (C2), and encodes back', () => {

@@ -57,4 +57,41 @@ describe('bdt-gym run', () => {
     assert.equal(twice.status, 1);
     assert.match(twice.stderr, /--checkpoint: also given in --agent-options/);
   });
+  it('saves an episode\'s exogenous trace and replays it: same trace, same DPRA episode whatever --seed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
+    const file = join(dir, 'trace.json');
+    const base = ['run', '--env', 'BDT-small-v0', '--slots', '12', '--json'];
+    const saved = cli(...base, '--agent', 'dpra', '--seed', '7', '--save-trace', file);
+    assert.equal(saved.status, 0, saved.stderr);
+    const trace = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(trace.length, 13, 'the states of slots 0..T, the last one observed after the final step');
+    const replayed = cli(...base, '--agent', 'dpra', '--seed', '99', '--trace', file);
+    assert.equal(replayed.status, 0, replayed.stderr);
+    const { seed: _a, ...original } = JSON.parse(saved.stdout);
+    const { seed: _b, trace: traceFile, ...again } = JSON.parse(replayed.stdout);
+    assert.equal(traceFile, file);
+    assert.deepEqual(again, original, 'the replayed trace gives the recorded episode');
+    const otherSeed = JSON.parse(cli(...base, '--agent', 'dpra', '--seed', '99').stdout);
+    assert.notEqual(otherSeed.meanLatency, original.meanLatency, 'seed 99 without --trace draws another trace');
+  });
+
+  it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
+    const file = join(dir, 'trace.json');
+    assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '12', '--save-trace', file).status, 0);
+    const longer = cli('run', '--env', 'BDT-small-v0', '--slots', '20', '--trace', file);
+    assert.equal(longer.status, 1);
+    assert.match(longer.stderr, /^bdt-gym: --trace .*trace\.json: cannot be replayed on .* for 20 slots: /);
+    const otherScenario = cli('run', '--env', 'BDT-v0', '--slots', '12', '--trace', file);
+    assert.equal(otherScenario.status, 1);
+    assert.match(otherScenario.stderr, /cannot be replayed on default for 12 slots: trace\.N = 4, the system has 12/);
+    const array = join(dir, 'array.json');
+    writeFileSync(array, '[1, 2]');
+    const notObject = cli('run', '--env', 'BDT-small-v0', '--trace', array);
+    assert.equal(notObject.status, 1);
+    assert.match(notObject.stderr, /--trace .*array\.json: expected a JSON object .*got an array/);
+    const both = cli('run', '--env', 'BDT-small-v0', '--slots', '12', '--trace', file, '--save-trace', join(dir, 'again.json'));
+    assert.equal(both.status, 1);
+    assert.match(both.stderr, /--save-trace and --trace/);
+  });
 });

@@ -173,7 +173,7 @@ function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, ch
 function formatSummary(result: Record<string, unknown> & EpisodeSummary): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
   return [
-    `${result.env} (${result.scenario}), agent ${result.agent}, seed ${result.seed}${result.trace ? `, trace ${String(result.trace)}` : ''}, ${result.slots} slots`,
+    `${result.env} (${result.scenario}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${result.slots} slots`,
     `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
     `  mean reward       ${result.meanReward.toFixed(4)}`,
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,

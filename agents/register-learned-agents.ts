@@ -7,6 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseKwargs } from '../env/core/zod-issues.ts';
 import { registerAgent } from '../baselines/create-agent.ts';
 import type { Env } from '../env/core/env.ts';
 import { initBackend } from './backend.ts';
@@ -18,6 +20,13 @@ export function defaultCheckpointDir(algo: LearnedAlgorithm, envId: string): str
 }
 
 export type LearnedAlgorithm = 'ppo' | 'dqn';
+
+/** The options of a learned agent. */
+export const LearnedAgentOptions = z
+  .object({
+    checkpoint: z.string().min(1).optional().describe('Run or checkpoint directory of the trained policy (path; default the committed models/<algo>-<env id>)'),
+  })
+  .strict();
 
 /** The envs × algorithms with a committed checkpoint, e.g. to include them in a comparison. */
 export function hasCommittedCheckpoint(algo: LearnedAlgorithm, envId: string): boolean {
@@ -36,8 +45,7 @@ export function registerLearnedAgents(): void {
     registerAgent(algo, {
       description: `${algo.toUpperCase()} policy from a training checkpoint (option checkpoint: run or checkpoint directory; default models/${algo}-<env id>)`,
       create: async (env, options) => {
-        const checkpoint = options['checkpoint'];
-        if (checkpoint !== undefined && typeof checkpoint !== 'string') throw new Error(`${algo}: option checkpoint must be a directory path, got ${JSON.stringify(checkpoint)}`);
+        const { checkpoint } = parseKwargs(LearnedAgentOptions, options, `agent ${algo}`, 'options');
         await initBackend();
         return loadPolicyAgent(checkpoint ?? checkpointFor(algo, env), env, algo);
       },

@@ -4,9 +4,10 @@
  */
 import { SolverAgent } from '../dpra/solver-agent.ts';
 import { DpraOptions, descentSolverOptions } from '../dpra/dpra-agent.ts';
+import { parseKwargs } from '../../env/core/zod-issues.ts';
 
 export function createLatencyGreedyAgent(options: DpraOptions = {}): SolverAgent {
-  const o = DpraOptions.parse(options);
+  const o = parseKwargs(DpraOptions, options, 'agent latency-greedy', 'options');
   return new SolverAgent('latency-greedy', {
     warmStart: o.warmStart,
     solverOptions: () => descentSolverOptions(o, { ignoreQueues: true }),

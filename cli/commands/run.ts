@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { make, type Env } from '../../env/index.ts';
+import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
@@ -96,6 +96,7 @@ export async function createAgentOrCliError(name: string, env: Env, options: Rec
     return await createAgent(name, env, options);
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(`--agent-options: ${error.message}`);
+    if (error instanceof KwargsError) throw new CliError(`--agent-options of agent ${name}: ${issueLines(error.issues).join('; ')}`);
     throw error;
   }
 }

@@ -33,20 +33,27 @@ export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
-/** Keyword arguments an env refuses; the message lists every issue with path, rule and value. */
+/**
+ * Keyword arguments (an env's, an agent's options) that `owner` refuses; the message lists every
+ * issue with path, rule and value.
+ */
 export class KwargsError extends GymError {
   constructor(
     owner: string,
     /** The zod issues, for programmatic use. */
     readonly issues: readonly z.core.$ZodIssue[],
+    what = 'keyword arguments',
   ) {
-    super(`${owner}: invalid keyword arguments:\n${issueLines(issues).map((line) => `  ${line}`).join('\n')}`);
+    super(`${owner}: invalid ${what}:\n${issueLines(issues).map((line) => `  ${line}`).join('\n')}`);
   }
 }
 
-/** `kwargs` validated by `schema` (defaults applied); throws `KwargsError` naming `owner` and every bad field. */
-export function parseKwargs<S extends z.ZodType>(schema: S, kwargs: unknown, owner: string): z.output<S> {
+/**
+ * `kwargs` validated by `schema` (defaults applied); throws `KwargsError` naming `owner`, `what`
+ * was refused and every bad field.
+ */
+export function parseKwargs<S extends z.ZodType>(schema: S, kwargs: unknown, owner: string, what?: string): z.output<S> {
   const result = schema.safeParse(kwargs, { reportInput: true });
-  if (!result.success) throw new KwargsError(owner, result.error.issues);
+  if (!result.success) throw new KwargsError(owner, result.error.issues, what);
   return result.data;
 }

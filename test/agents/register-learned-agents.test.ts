@@ -30,7 +30,8 @@ describe('agents: createAgent integration', () => {
   it('names a bad checkpoint option', async () => {
     registerLearnedAgents();
     const env = make('CartPole-v1');
-    await assert.rejects(createAgent('ppo', env, { checkpoint: 42 }), /option checkpoint must be a directory path, got 42/);
+    await assert.rejects(createAgent('ppo', env, { checkpoint: 42 }), /^KwargsError: agent ppo: invalid options:\n {2}at checkpoint: Invalid input: expected string, received number \(value: 42\)$/);
+    await assert.rejects(createAgent('dqn', env, { checkpoint: 'x', deterministic: true }), /agent dqn: invalid options:\n {2}at \(root\): Unrecognized key: "deterministic"/);
     await assert.rejects(createAgent('dqn', env, { checkpoint: '/nonexistent/dir' }), /does not exist/);
     env.close();
   });

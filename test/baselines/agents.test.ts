@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { make } from '../../env/registration.ts';
+import { KwargsError } from '../../env/core/zod-issues.ts';
 import '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
@@ -15,6 +16,16 @@ describe('baselines: agents and createAgent', () => {
       for (const name of ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random', 'oracle']) assert.ok(error.message.includes(name), error.message);
       return true;
     });
+  });
+
+  it('every scripted agent refuses an unknown or ill-typed option with the agent, path, rule and value', async () => {
+    const env = make('BDT-small-v0');
+    for (const name of scriptedAgentNames) {
+      await assert.rejects(createAgent(name, env, { nope: 1 }), (e: unknown) => e instanceof KwargsError && e.message.startsWith(`agent ${name}: invalid options:\n  at (root): Unrecognized key: "nope"`), name);
+    }
+    await assert.rejects(createAgent('dpra', env, { effort: 'fastest' }), (e: unknown) => e instanceof KwargsError && /^agent dpra: invalid options:\n {2}at effort: .*"screened" \(value: "fastest"\)$/.test(e.message));
+    await assert.rejects(createAgent('wdpo', env, { partition: [0, 1, 1, 1] }), /at partition\[0\]: .*>=1 \(value: 0\)/);
+    env.close();
   });
 
   it('every registered scripted agent runs an episode of BDT-small-v0 without NaN, on its scenario variant', async () => {

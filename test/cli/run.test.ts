@@ -56,6 +56,9 @@ describe('bdt-gym run', () => {
     const twice = cli(...args, '--checkpoint', join(models, 'ppo-bdt-v0'), '--agent-options', JSON.stringify({ checkpoint: join(models, 'ppo-bdt-v0') }));
     assert.equal(twice.status, 1);
     assert.match(twice.stderr, /--checkpoint: also given in --agent-options/);
+    const unknownOption = cli('run', '--env', 'BDT-v0', '--agent', 'random', '--slots', '2', '--agent-options', '{"epsilon":0.1}');
+    assert.equal(unknownOption.status, 1);
+    assert.equal(unknownOption.stderr, 'bdt-gym: --agent-options of agent random: at (root): Unrecognized key: "epsilon"\n', 'an option the agent does not take is refused, not ignored');
   });
   it('saves an episode\'s exogenous trace and replays it: same trace, same DPRA episode whatever --seed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));

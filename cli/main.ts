@@ -11,6 +11,7 @@ import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
 import { UnknownAgentError } from '../baselines/create-agent.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint.ts';
+import { FileWriteError } from '../node/atomic-write.ts';
 import { registerLearnedAgents } from '../agents/register-learned-agents.ts';
 import * as runCommand from './commands/run.ts';
 import * as scenarioSchemaCommand from './commands/scenario-schema.ts';
@@ -23,7 +24,7 @@ import * as sweepVCommand from './commands/sweep-v.ts';
 import * as evaluateCommand from './commands/evaluate.ts';
 
 /** Errors that describe bad input (a file, an option, a checkpoint), not a bug: no stack trace. */
-const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError, DnnSpecError];
+const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError, DnnSpecError, FileWriteError];
 
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')

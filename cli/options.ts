@@ -1,6 +1,6 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
 import { BACKENDS, initBackend, isBackendName, type BackendName } from '../agents/backend.ts';
-import { registry } from '../env/index.ts';
+import { BdtEnv, make, registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
 
 /** A number option satisfying `check` (described by `rule`), or a CliError naming it. */
@@ -15,16 +15,34 @@ export function integerOption(name: string, value: string, min: number): number 
   return numberOption(name, value, (n) => Number.isInteger(n) && n >= min, `an integer >= ${min}`);
 }
 
-/** A comma-separated list of integers >= `min`. */
+/** A comma-separated list of distinct integers >= `min` (seeds: a repeated one would count one trace twice). */
 export function integerList(name: string, value: string, min: number): number[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list of integers, got ${JSON.stringify(value)}`);
-  return items.map((s) => integerOption(name, s, min));
+  const list = items.map((s) => integerOption(name, s, min));
+  const repeated = list.find((x, i) => list.indexOf(x) !== i);
+  if (repeated !== undefined) throw new CliError(`--${name}: ${repeated} appears twice; give each value once`);
+  return list;
 }
 
 /** `--env`: a registered env id, or a CliError listing the registered ones. */
 export function registeredEnvOption(id: string): string {
   if (!registry.has(id)) throw new CliError(`--env: unknown env ${JSON.stringify(id)} (registered: ${[...registry.keys()].join(', ')})`);
+  return id;
+}
+
+/** Whether registered id `id` makes a B-DT env (its entry point is a function, so one is made and closed). */
+function isBdtId(id: string): boolean {
+  const env = make(id, {}, { disableEnvChecker: true });
+  const bdt = env.unwrapped instanceof BdtEnv;
+  env.close();
+  return bdt;
+}
+
+/** `--env` of a command that needs the B-DT model: a registered B-DT id, or a CliError listing them. */
+export function bdtEnvOption(id: string): string {
+  registeredEnvOption(id);
+  if (!isBdtId(id)) throw new CliError(`--env: ${id} is not a B-DT env (B-DT ids: ${[...registry.keys()].filter(isBdtId).join(', ')})`);
   return id;
 }
 

@@ -6,4 +6,4 @@
  */
 export { AsyncVectorEnv } from './async-vector-env.ts';
 export type { AsyncVectorEnvOptions, EnvRecipe } from './async-vector-env.ts';
-export { writeFileAtomic } from './atomic-write.ts';
+export { FileWriteError, writeFileAtomic } from './atomic-write.ts';

@@ -63,6 +63,9 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
       const labels = spec.agents.map(labelOf);
       const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
       if (repeated !== undefined) throw new RangeError(`compareAgents: agent label ${JSON.stringify(repeated)} appears twice; give each entry its own label`);
+      // a repeated seed would count one trace twice and narrow the intervals falsely
+      const repeatedSeed = spec.seeds.find((seed, i) => spec.seeds.indexOf(seed) !== i);
+      if (repeatedSeed !== undefined) throw new RangeError(`compareAgents: seed ${repeatedSeed} appears twice; each seed is one trace, give it once`);
       for (const compared of spec.agents) {
         const { label, agent: name, options } = typeof compared === 'string' ? { label: compared, agent: compared } : compared;
         const entry = agentEntry(name); // fails early, listing the available agents

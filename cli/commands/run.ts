@@ -24,7 +24,7 @@ import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNa
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
-import { integerOption } from '../options.ts';
+import { bdtEnvOption, integerOption } from '../options.ts';
 
 interface RunOptions {
   env?: string;
@@ -73,7 +73,7 @@ export function openEnv(options: {
     if (options.scenario !== undefined) {
       return new BdtEnv({ scenario: mergeDeep(readScenarioFile(options.scenario), override) });
     }
-    return make<BdtObservation, BdtAction>(options.env!, { scenario: override });
+    return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
     if (error instanceof ScenarioError) throw new CliError(options.scenario ? error.message.replace(/^invalid scenario/, `invalid scenario ${options.scenario}`) : error.message);
     throw error;

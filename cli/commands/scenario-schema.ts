@@ -1,16 +1,16 @@
 /** `bdt-gym scenario-schema [--out FILE]`: write the scenario JSON Schema (configs/scenario.schema.json). */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { scenarioJsonSchemaText } from '../../env/bdt/scenario/json-schema.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
 
 export function register(program: Command): void {
   program
     .command('scenario-schema')
     .description('print the JSON Schema of scenario files (or write it with --out)')
-    .option('--out <file>', 'write to this file instead of stdout (e.g. configs/scenario.schema.json)')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout (e.g. configs/scenario.schema.json)')
     .action((options: { out?: string }) => {
       const text = scenarioJsonSchemaText();
-      if (options.out) writeFileSync(options.out, text);
+      if (options.out) writeFileAtomic(options.out, text);
       else process.stdout.write(text);
     });
 }

@@ -25,6 +25,7 @@ import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { CliError } from '../errors.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { backendOption, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
@@ -152,7 +153,7 @@ export function register(program: Command): void {
         flush();
       }
       bar?.stop();
-      writeFileSync(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(summary)}\n`);
       } else {

@@ -34,6 +34,7 @@ describe('comparison harness', () => {
     assert.deepEqual(records.map((r) => r.agent), ['random', 'random-again']);
     assert.deepEqual(records[1]!.summary, records[0]!.summary, 'same agent, same seed, same trace');
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['dpra', { label: 'dpra', agent: 'random' }], seeds: [1] })), /agent label "dpra" appears twice/);
+    await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['random'], seeds: [4, 5, 4] })), /seed 4 appears twice/);
   });
 
   it('rejects an unknown agent listing the available ones', async () => {

@@ -83,5 +83,8 @@ describe('bdt-gym compare', () => {
     const seeds = cli('compare', '--seeds', '1,,2');
     assert.equal(seeds.status, 1);
     assert.match(seeds.stderr, /--seeds: expected a comma-separated list of integers/);
+    const repeatedSeed = cli('compare', '--seeds', '1,2,1');
+    assert.equal(repeatedSeed.status, 1);
+    assert.equal(repeatedSeed.stderr, 'bdt-gym: --seeds: 1 appears twice; give each value once\n', 'one trace counted twice would narrow the intervals falsely');
   });
 });

@@ -97,4 +97,16 @@ describe('bdt-gym run', () => {
     assert.equal(both.status, 1);
     assert.match(both.stderr, /--save-trace and --trace/);
   });
+
+  it('refuses an env that is not a B-DT env, and reports a file it cannot write in one line', () => {
+    const cartPole = cli('run', '--env', 'CartPole-v1', '--slots', '2');
+    assert.equal(cartPole.status, 1);
+    assert.equal(cartPole.stderr, 'bdt-gym: --env: CartPole-v1 is not a B-DT env (B-DT ids: BDT-small-v0, BDT-v0, BDT-large-v0)\n');
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
+    const blocker = join(dir, 'file');
+    writeFileSync(blocker, '');
+    const unwritable = cli('run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(blocker, 'trace.json'));
+    assert.equal(unwritable.status, 1);
+    assert.match(unwritable.stderr, /^bdt-gym: cannot write .*file\/trace\.json: EEXIST: [^\n]*\n$/);
+  });
 });

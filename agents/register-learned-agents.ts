@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseKwargs } from '../env/core/zod-issues.ts';
+import { parseAgentOptions } from '../baselines/agent-options.ts';
 import { registerAgent } from '../baselines/create-agent.ts';
 import type { Env } from '../env/core/env.ts';
 import { initBackend } from './backend.ts';
@@ -45,7 +45,7 @@ export function registerLearnedAgents(): void {
     registerAgent(algo, {
       description: `${algo.toUpperCase()} policy from a training checkpoint (option checkpoint: run or checkpoint directory; default models/${algo}-<env id>)`,
       create: async (env, options) => {
-        const { checkpoint } = parseKwargs(LearnedAgentOptions, options, `agent ${algo}`, 'options');
+        const { checkpoint } = parseAgentOptions(LearnedAgentOptions, options, algo);
         await initBackend();
         return loadPolicyAgent(checkpoint ?? checkpointFor(algo, env), env, algo);
       },

@@ -2,10 +2,9 @@
  * `createAgent(name, env, options)`: every policy by name, from a registry the layers above can
  * extend (`registerAgent('ppo', ...)` from the CLI or agents/, which baselines/ must not import).
  */
-import { z } from 'zod';
 import type { Env } from '../env/core/env.ts';
-import { parseKwargs } from '../env/core/zod-issues.ts';
 import type { Agent } from './agent.ts';
+import { NoOptions, parseAgentOptions } from './agent-options.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
 import { createWdpoAgent } from './wdpo.ts';
@@ -28,9 +27,6 @@ export interface AgentEntry {
    */
   readonly scenarioOverride?: Record<string, unknown>;
 }
-
-/** The options of an agent that takes none: any key is refused rather than ignored. */
-export const NoOptions = z.object({}).strict();
 
 /** Raised for an unknown agent name; the message lists the available ones. */
 export class UnknownAgentError extends Error {
@@ -75,8 +71,8 @@ registerAgent('wtcm', {
   scenarioOverride: WTCM_SCENARIO_OVERRIDE,
 });
 registerAgent('latency-greedy', { description: 'latency-greedy: DPRA with the queues ignored (V -> infinity)', create: (_env, o) => createLatencyGreedyAgent(o) });
-registerAgent('all-local', { description: 'all-local: l_n = L_n, optimal AP frequencies', create: (_env, o) => (parseKwargs(NoOptions, o, 'agent all-local', 'options'), createAllLocalAgent()) });
-registerAgent('random', { description: 'random: uniformly random valid actions', create: (_env, o) => (parseKwargs(NoOptions, o, 'agent random', 'options'), new RandomAgent()) });
+registerAgent('all-local', { description: 'all-local: l_n = L_n, optimal AP frequencies', create: (_env, o) => (parseAgentOptions(NoOptions, o, 'all-local'), createAllLocalAgent()) });
+registerAgent('random', { description: 'random: uniformly random valid actions', create: (_env, o) => (parseAgentOptions(NoOptions, o, 'random'), new RandomAgent()) });
 registerAgent('oracle', { description: 'oracle: exhaustive search over all partitions (small scenarios)', create: (_env, o) => createExhaustiveOracle(o) });
 
 /** The scripted agents this module registers (the registry may hold learned ones too). */

@@ -6,6 +6,7 @@ export * from './wdpo.ts';
 export * from './wtcm.ts';
 export * from './reference/index.ts';
 export * from './create-agent.ts';
+export { NoOptions, parseAgentOptions } from './agent-options.ts';
 export * from './harness/run-episode.ts';
 export * from './harness/compare.ts';
 export * from './harness/statistics.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { BdtSystem } from '../env/bdt/system.ts';
 import { SolverAgent } from './dpra/solver-agent.ts';
-import { parseKwargs } from '../env/core/zod-issues.ts';
+import { parseAgentOptions } from './agent-options.ts';
 
 export const WdpoOptions = z
   .object({
@@ -27,7 +27,7 @@ export function middlePartition(system: BdtSystem): Int32Array {
  * 1 <= l_n <= L_n) rather than at the first step.
  */
 export function createWdpoAgent(options: WdpoOptions = {}, system?: BdtSystem): SolverAgent {
-  const o = parseKwargs(WdpoOptions, options, 'agent wdpo', 'options');
+  const o = parseAgentOptions(WdpoOptions, options, 'wdpo');
   if (o.partition && system) {
     if (o.partition.length !== system.N) throw new RangeError(`agent wdpo: option partition has ${o.partition.length} entries, expected one per DT (N = ${system.N})`);
     o.partition.forEach((l, n) => {

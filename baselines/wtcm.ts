@@ -6,13 +6,13 @@
  */
 import { SolverAgent, mechanismOverride } from './dpra/solver-agent.ts';
 import { DpraOptions, descentSolverOptions } from './dpra/dpra-agent.ts';
-import { parseKwargs } from '../env/core/zod-issues.ts';
+import { parseAgentOptions } from './agent-options.ts';
 
 /** The scenario override WTCM runs under. */
 export const WTCM_SCENARIO_OVERRIDE = mechanismOverride('pow');
 
 export function createWtcmAgent(options: DpraOptions = {}): SolverAgent {
-  const o = parseKwargs(DpraOptions, options, 'agent wtcm', 'options');
+  const o = parseAgentOptions(DpraOptions, options, 'wtcm');
   return new SolverAgent('wtcm', {
     warmStart: o.warmStart,
     mechanism: 'pow',

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SolverAgent } from './solver-agent.ts';
 import type { DpraSolverOptions } from './dpra-solver.ts';
 import type { DescentOptions } from './partition-search.ts';
-import { parseKwargs } from '../../env/core/zod-issues.ts';
+import { parseAgentOptions } from '../agent-options.ts';
 
 export const DpraOptions = z
   .object({
@@ -33,6 +33,6 @@ export function descentSolverOptions(o: z.output<typeof DpraOptions>, extra: Par
 
 /** The DPRA agent; options as {@link DpraOptions}. */
 export function createDpraAgent(options: DpraOptions = {}): SolverAgent {
-  const o = parseKwargs(DpraOptions, options, 'agent dpra', 'options');
+  const o = parseAgentOptions(DpraOptions, options, 'dpra');
   return new SolverAgent('dpra', { warmStart: o.warmStart, solverOptions: () => descentSolverOptions(o) });
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { SolverAgent } from '../dpra/solver-agent.ts';
 import { MAX_EXHAUSTIVE } from '../dpra/dpra-solver.ts';
-import { parseKwargs } from '../../env/core/zod-issues.ts';
+import { parseAgentOptions } from '../agent-options.ts';
 
 export const OracleOptions = z
   .object({
@@ -16,7 +16,7 @@ export const OracleOptions = z
 export type OracleOptions = z.input<typeof OracleOptions>;
 
 export function createExhaustiveOracle(options: OracleOptions = {}): SolverAgent {
-  const o = parseKwargs(OracleOptions, options, 'agent oracle', 'options');
+  const o = parseAgentOptions(OracleOptions, options, 'oracle');
   return new SolverAgent('oracle', {
     warmStart: false,
     solverOptions: () => ({ partition: 'exhaustive', maxExhaustive: o.maxPartitions }),

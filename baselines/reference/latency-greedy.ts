@@ -4,10 +4,10 @@
  */
 import { SolverAgent } from '../dpra/solver-agent.ts';
 import { DpraOptions, descentSolverOptions } from '../dpra/dpra-agent.ts';
-import { parseKwargs } from '../../env/core/zod-issues.ts';
+import { parseAgentOptions } from '../agent-options.ts';
 
 export function createLatencyGreedyAgent(options: DpraOptions = {}): SolverAgent {
-  const o = parseKwargs(DpraOptions, options, 'agent latency-greedy', 'options');
+  const o = parseAgentOptions(DpraOptions, options, 'latency-greedy');
   return new SolverAgent('latency-greedy', {
     warmStart: o.warmStart,
     solverOptions: () => descentSolverOptions(o, { ignoreQueues: true }),

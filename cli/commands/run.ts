@@ -54,11 +54,6 @@ export function readJsonFile(option: string, file: string): unknown {
   }
 }
 
-/** The parsed JSON of a scenario file, or a CliError saying why not. */
-export function readScenarioFile(file: string): unknown {
-  return readJsonFile('scenario', file);
-}
-
 /** The env named by `--env` or built from `--scenario`, with `--slots` applied. */
 export function openEnv(options: {
   env?: string | undefined;
@@ -71,7 +66,7 @@ export function openEnv(options: {
   const override = mergeDeep(options.slots === undefined ? {} : { slots: options.slots }, options.override ?? {});
   try {
     if (options.scenario !== undefined) {
-      return new BdtEnv({ scenario: mergeDeep(readScenarioFile(options.scenario), override) });
+      return new BdtEnv({ scenario: mergeDeep(readJsonFile('scenario', options.scenario), override) });
     }
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
@@ -131,18 +126,16 @@ export function register(program: Command): void {
     .action(async (options: RunOptions) => {
       const seed = integerOption('seed', options.seed, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
       const env = openEnv({ env: options.env, scenario: options.scenario, slots, override: entry.scenarioOverride });
-      const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       const system = (env.unwrapped as BdtEnv).system;
-      if (options.saveTrace !== undefined) {
-        if (options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
-        // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
-        writeFileAtomic(options.saveTrace, `${JSON.stringify(drawTrace(system, seed))}\n`);
-      }
       const trace = options.trace === undefined ? undefined : readTraceFile(options.trace, system);
+      const agent = await createAgentOrCliError(options.agent, env, agentOptions);
+      // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
+      if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, `${JSON.stringify(drawTrace(system, seed))}\n`);
       const summary = runEpisode(env, agent, seed, trace === undefined ? undefined : { trace });
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};

@@ -23,6 +23,9 @@ import { warn } from './core/logger.ts';
 import { dataEquivalence } from './core/data-equivalence.ts';
 import { checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
 import { Box } from './spaces/box.ts';
+import { Dict } from './spaces/dict.ts';
+import type { Space } from './spaces/space.ts';
+import { Tuple } from './spaces/tuple.ts';
 import { make } from './registration.ts';
 
 export interface CheckEnvOptions {
@@ -64,14 +67,25 @@ function resetChecked(env: Env, args: Parameters<Env['reset']>[0], check: string
   return result[0];
 }
 
+/**
+ * Gymnasium's `check_space_limit` for actions: warns once when a 1-D Box (also inside a Dict or
+ * Tuple) is neither symmetric nor starting at 0, or reaches outside [-1, 1]; [-1, 1] and [0, 1]
+ * pass. (Gymnasium also warns about infinite bounds; not done here, see docs/GYMNASIUM.md.)
+ */
 function checkActionSpaceLimits(env: Env): void {
-  const space = env.actionSpace;
-  if (!(space instanceof Box)) return;
-  for (let i = 0; i < space.size; i++) {
-    if (space.low[i] !== -space.high[i]! || Math.abs(space.high[i]!) !== 1) {
-      warn(`For Box action spaces we recommend a symmetric, normalised range such as [-1, 1]; got ${space.toString()}`);
-      return;
+  const unnormalised = (space: Space<unknown>): boolean => {
+    if (space instanceof Dict) return Object.values(space.spaces).some(unnormalised);
+    if (space instanceof Tuple) return space.spaces.some(unnormalised);
+    if (!(space instanceof Box) || space.shape.length !== 1) return false;
+    for (let i = 0; i < space.size; i++) {
+      const low = space.low[i]!;
+      const high = space.high[i]!;
+      if ((low !== 0 && Math.abs(low) !== Math.abs(high)) || low < -1 || high > 1) return true;
     }
+    return false;
+  };
+  if (unnormalised(env.actionSpace)) {
+    warn(`For Box action spaces we recommend a symmetric and normalised range ([-1, 1] or [0, 1]); got ${env.actionSpace.toString()}`);
   }
 }
 

@@ -30,7 +30,7 @@ export interface RegisterArgs {
 
 /** Extra choices of `make` (gymnasium.make's keyword arguments that are not env kwargs). */
 export interface MakeOptions {
-  /** Override the spec's episode limit. */
+  /** Override the spec's episode limit; -1 for none (no TimeLimit), as Gymnasium. */
   maxEpisodeSteps?: number;
   /** Skip the PassiveEnvChecker wrapper. */
   disableEnvChecker?: boolean;
@@ -77,10 +77,12 @@ export function spec(id: string): EnvSpec {
 export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
   const base = typeof id === 'string' ? spec(id) : id;
   const factory = resolveEntryPoint(base);
-  const maxEpisodeSteps = options.maxEpisodeSteps ?? base.maxEpisodeSteps;
+  const limit = options.maxEpisodeSteps ?? base.maxEpisodeSteps;
+  const maxEpisodeSteps = limit === -1 ? undefined : limit;
   const merged = { ...base.kwargs, ...kwargs };
   let env = factory(merged) as Env<Obs, Act>;
-  env.unwrapped.spec = Object.freeze({ ...base, maxEpisodeSteps, kwargs: Object.freeze(merged) });
+  // the TimeLimit reports the limit in its spec; the env's own has none (gymnasium.make)
+  env.unwrapped.spec = Object.freeze({ ...base, maxEpisodeSteps: undefined, kwargs: Object.freeze(merged) });
   if (!options.disableEnvChecker) env = new PassiveEnvChecker(env);
   env = new OrderEnforcing(env);
   if (maxEpisodeSteps !== undefined) env = new TimeLimit(env, maxEpisodeSteps);

@@ -151,6 +151,11 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   }
 
   /** Closes the envs in their workers and ends the workers; safe twice. */
+  /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */
+  get unwrapped(): this {
+    return this;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -221,6 +221,11 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   }
 
   /** Closes the env; safe twice. */
+  /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */
+  get unwrapped(): this {
+    return this;
+  }
+
   close(): void {
     this.closed = true;
   }

@@ -7,6 +7,13 @@
 import type { Rng } from '../core/rng.ts';
 import type { ExogenousModel } from './scenario/compile.ts';
 
+/**
+ * The uniform a Rayleigh draw of exactly 0 (one in 2^32 from Alea) is read as: half the smallest
+ * positive draw. A gain of 0 would be an infinite fade, an observation of -Infinity dB and NaN
+ * energies; this keeps every other draw's gain bit for bit.
+ */
+const SMALLEST_UNIFORM = 2 ** -33;
+
 export class ChannelSampler {
   private readonly fading: ExogenousModel['fading'];
   private readonly meanGain: Float64Array;
@@ -37,7 +44,7 @@ export class ChannelSampler {
     const meanGain = this.meanGain;
     const M = out.length;
     if (fading.kind === 'rayleigh') {
-      for (let m = 0; m < M; m++) out[m] = meanGain[m]! * -Math.log1p(-rng());
+      for (let m = 0; m < M; m++) out[m] = meanGain[m]! * -Math.log1p(-(rng() || SMALLEST_UNIFORM));
       return;
     }
     const rho = fading.correlation;

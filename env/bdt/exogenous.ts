@@ -131,10 +131,12 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
   for (const [key, size] of Object.entries(sizes) as Array<[keyof typeof sizes, number]>) {
     const values = trace[key];
     if (!Array.isArray(values) || values.length !== trace.length * size) return `trace.${key}: expected ${trace.length * size} numbers, got ${Array.isArray(values) ? values.length : typeof values}`;
-    // the mining draws are uniforms on [0, 1): a 1 would make the block time infinite
+    // the mining draws are uniforms on [0, 1): a 1 would make the block time infinite;
+    // a gain of 0 would be an infinite fade (-Infinity dB observed, NaN energies)
     const high = key === 'raceDraw' || key === 'winnerDraw' ? 1 : Infinity;
-    const bad = values.findIndex((x) => typeof x !== 'number' || !(x >= 0 && x < high));
-    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be a number >= 0${high === 1 ? ' and < 1' : ''}`;
+    const positive = key === 'gain';
+    const bad = values.findIndex((x) => typeof x !== 'number' || !((positive ? x > 0 : x >= 0) && x < high));
+    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be a number ${positive ? '> 0' : '>= 0'}${high === 1 ? ' and < 1' : ''}`;
   }
   return undefined;
 }

@@ -4,7 +4,8 @@
  */
 import type { VectorEnv } from '../vector/vector-env.ts';
 import type { Space } from '../spaces/space.ts';
-import { makeRng, type Rng } from './rng.ts';
+import { GymError } from './errors.ts';
+import { checkSeed, makeRng, type Rng } from './rng.ts';
 
 /** Extra per-step or per-reset information; values are plain data. */
 export type Info = Record<string, unknown>;
@@ -61,8 +62,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   metadata: EnvMetadata = { renderModes: ['ansi'] };
   /** The render mode chosen at construction (a `renderMode` kwarg), if any. */
   renderMode: RenderMode | undefined = undefined;
-  /** How `make` built this env; `undefined` for envs constructed directly. */
-  spec: EnvSpec | undefined = undefined;
+  private ownSpec: EnvSpec | undefined = undefined;
   /** The env's own generator; re-seeded only when `reset` is given a seed. */
   protected npRandom: Rng = makeRng();
   /** The seed last given to `reset`, from which sub-streams are derived. */
@@ -77,6 +77,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   /** Re-seed `npRandom` (and record `seedValue` for sub-streams) when `seed` is given; no-op otherwise. */
   protected seedStreams(seed: number | undefined): void {
     if (seed === undefined) return;
+    checkSeed(seed, `${this.constructor.name}.reset`);
     this.seedValue = seed;
     this.npRandom = makeRng(seed);
   }
@@ -94,6 +95,38 @@ export abstract class Env<Obs = unknown, Act = unknown> {
 
   /** Release resources; safe to call more than once. */
   close(): void {}
+
+  /**
+   * How `make` built this env; `undefined` for envs constructed directly. As in Gymnasium, the
+   * unwrapped env's spec has no `maxEpisodeSteps`: a `TimeLimit` around it reports its own.
+   */
+  get spec(): EnvSpec | undefined {
+    return this.ownSpec;
+  }
+
+  set spec(spec: EnvSpec | undefined) {
+    this.ownSpec = spec;
+  }
+
+  /** Whether this env (or, through wrappers, an env below) has the attribute `name` (Gymnasium's `has_wrapper_attr`). */
+  hasWrapperAttr(name: string): boolean {
+    return name in this;
+  }
+
+  /** The attribute `name` of this env, or of the outermost env below that has it (Gymnasium's `get_wrapper_attr`). */
+  getWrapperAttr(name: string): unknown {
+    if (!(name in this)) throw new GymError(`${this.constructor.name} has no attribute "${name}"`);
+    return (this as unknown as Record<string, unknown>)[name];
+  }
+
+  /**
+   * Sets the attribute `name` on the outermost env (this one or one below) that has it, or on
+   * this one when none has it and `force` (the default), as Gymnasium's `set_wrapper_attr`.
+   */
+  setWrapperAttr(name: string, value: unknown, { force = true }: { force?: boolean } = {}): void {
+    if (!(name in this) && !force) throw new GymError(`${this.constructor.name} has no attribute "${name}" to set (force: false)`);
+    (this as unknown as Record<string, unknown>)[name] = value;
+  }
 
   /** The innermost env under any wrappers. */
   get unwrapped(): Env<Obs, Act> {

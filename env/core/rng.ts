@@ -4,6 +4,7 @@
  * else consumes randomness (common random numbers across agents).
  */
 import seedrandom from 'seedrandom';
+import { GymError } from './errors.ts';
 
 /** A seeded uniform generator on [0, 1) whose state can be saved and restored. */
 export interface Rng {
@@ -34,4 +35,20 @@ export function subSeed(seed: number | string, stream: string): string {
 /** A uniformly random 32-bit unsigned integer from `rng`, for seeding child generators. */
 export function randomSeed(rng: Rng): number {
   return Math.floor(rng() * 4294967296) >>> 0;
+}
+
+/** A fresh 32-bit seed from entropy: what an unseeded `seed()` uses, returned so it can be logged and reused. */
+export function entropySeed(): number {
+  return Math.floor(Math.random() * 4294967296);
+}
+
+/**
+ * Refuses a numeric seed that is not an integer in [0, 2^53) (Gymnasium's `np_random` refuses
+ * negative and non-integer seeds); `owner` names the caller. Strings are sub-stream seeds and pass.
+ */
+export function checkSeed(seed: number | string, owner: string): void {
+  if (typeof seed === 'string') return;
+  if (!(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
+    throw new GymError(`${owner}: seed = ${String(seed)} must be an integer >= 0`);
+  }
 }

@@ -5,7 +5,8 @@
  * Type parameters follow Gymnasium: `WObs`/`WAct` are what the wrapper exposes, `Obs`/`Act`
  * what the inner env speaks (default: the same).
  */
-import { Env, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
+import { Env, type EnvSpec, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
+import { GymError } from './errors.ts';
 import type { Space } from '../spaces/space.ts';
 
 export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct> {
@@ -21,7 +22,15 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     this.actionSpace = env.actionSpace as unknown as Space<WAct>;
     this.metadata = env.metadata;
     this.renderMode = env.renderMode;
-    this.spec = env.spec;
+  }
+
+  /** The inner env's spec (read at each call, so a spec `make` sets later shows through). */
+  override get spec(): EnvSpec | undefined {
+    return this.env.spec;
+  }
+
+  override set spec(_spec: EnvSpec | undefined) {
+    throw new GymError(`${this.constructor.name}: a wrapper's spec is its inner env's; set env.unwrapped.spec instead`);
   }
 
   reset(args?: ResetArgs): ResetResult<WObs> {
@@ -38,6 +47,27 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
 
   override close(): void {
     this.env.close();
+  }
+
+  override hasWrapperAttr(name: string): boolean {
+    return name in this || this.env.hasWrapperAttr(name);
+  }
+
+  override getWrapperAttr(name: string): unknown {
+    if (name in this) return (this as unknown as Record<string, unknown>)[name];
+    try {
+      return this.env.getWrapperAttr(name);
+    } catch (e) {
+      if (e instanceof GymError) throw new GymError(`${this.toString()} has no attribute "${name}" (nor has any env it wraps)`);
+      throw e;
+    }
+  }
+
+  override setWrapperAttr(name: string, value: unknown, options: { force?: boolean } = {}): void {
+    if (name in this) (this as unknown as Record<string, unknown>)[name] = value;
+    else if (this.env.hasWrapperAttr(name)) this.env.setWrapperAttr(name, value, options);
+    else if (options.force ?? true) (this as unknown as Record<string, unknown>)[name] = value;
+    else throw new GymError(`${this.toString()} has no attribute "${name}" to set (nor has any env it wraps; force: false)`);
   }
 
   override get unwrapped(): Env<WObs, WAct> {

@@ -29,6 +29,7 @@ export interface BoxOptions {
  *
  * @example
  * const box = new Box(-1, 1, { shape: [2, 3] });        // Float32Array elements of length 6
+ * const one = new Box(0, 5);                             // shape [1], as Gymnasium
  * const pos = new Box<Float64Array>([0, -Infinity], [1, Infinity], { dtype: 'float64' });
  */
 export class Box<T extends BoxElement = Float32Array> extends Space<T> {
@@ -154,5 +155,5 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
 function inferShape(low: number | ArrayLike<number>, high: number | ArrayLike<number>): number[] {
   if (typeof low !== 'number') return [low.length];
   if (typeof high !== 'number') return [high.length];
-  throw new SpaceError('Box: `shape` is required when low and high are both scalars');
+  return [1]; // two scalars: one element, as Gymnasium's Box
 }

@@ -8,8 +8,8 @@
  * Gymnasium, keys are not sorted.
  */
 import { SpaceError } from '../core/errors.ts';
-import { Space, type SpaceJSON, type SpaceElement } from './space.ts';
-import { subSeed } from '../core/rng.ts';
+import { Space, type SpaceJSON, type SpaceElement, type SpaceSeeds } from './space.ts';
+import { checkSeed, subSeed } from '../core/rng.ts';
 import { assertMaskOrProbability } from './probability.ts';
 
 /** The element type of a Dict over sub-spaces `S`. */
@@ -30,9 +30,23 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
     if (seed !== undefined) this.seed(seed);
   }
 
-  /** Seeds every sub-space from `seed` (sub-seeds derived per key); returns them in key order. */
-  override seed(seed?: number | string): Array<number | string | undefined> {
-    return this.keys.flatMap((key) => this.spaces[key]!.seed(seed === undefined ? undefined : subSeed(seed, key)));
+  /**
+   * Seeds every sub-space: from one `seed` (sub-seeds derived per key), from a record holding
+   * a seed for every key (as Gymnasium), or each from entropy. Returns the seeds used, by key.
+   */
+  override seed(seed?: number | string | { readonly [K in keyof S]: SpaceSeeds }): { [K in keyof S]: SpaceSeeds } {
+    if (typeof seed === 'object' && seed !== null) {
+      const given = Object.keys(seed);
+      if (given.length !== this.keys.length || !this.keys.every((key) => Object.hasOwn(seed, key))) {
+        throw new SpaceError(`Dict.seed: a record of seeds needs exactly the keys [${this.keys.join(', ')}], got [${given.join(', ')}]`);
+      }
+    } else if (seed !== undefined) checkSeed(seed, 'Dict.seed');
+    const used = {} as { [K in keyof S]: SpaceSeeds };
+    for (const key of this.keys) {
+      const own = seed === undefined ? undefined : typeof seed === 'object' ? seed[key] : subSeed(seed, key);
+      used[key] = (this.spaces[key]!.seed as (s?: SpaceSeeds) => SpaceSeeds)(own);
+    }
+    return used;
   }
 
   /**

@@ -2,13 +2,19 @@
  * The base of every space: a set of valid observations or actions, with a seeded sampler.
  * Mirrors gymnasium.spaces.Space.
  */
-import { makeRng, type Rng } from '../core/rng.ts';
+import { checkSeed, entropySeed, makeRng, type Rng } from '../core/rng.ts';
 
 /** JSON form of a space (`toJSON()`), enough to rebuild it with `spaceFromJSON`. */
 export interface SpaceJSON {
   readonly type: string;
   readonly [key: string]: unknown;
 }
+
+/**
+ * What `seed()` used (Gymnasium's return value): the seed of a simple space (drawn from entropy
+ * when none was given), one entry per key of a Dict and per index of a Tuple.
+ */
+export type SpaceSeeds = number | string | readonly SpaceSeeds[] | { readonly [key: string]: SpaceSeeds };
 
 /** The element type of a space: `SpaceElement<Box>` is `Float32Array`. */
 export type SpaceElement<S> = S extends Space<infer T> ? T : never;
@@ -20,13 +26,19 @@ export abstract class Space<T> {
 
   protected constructor(shape: readonly number[], seed?: number | string) {
     this.shape = shape;
+    if (seed !== undefined) checkSeed(seed, `${new.target.name}: the constructor's`);
     this.rng = makeRng(seed);
   }
 
-  /** Re-seed the sampler; returns the seeds used (one per sub-space for composites). */
-  seed(seed?: number | string): Array<number | string | undefined> {
-    this.rng = makeRng(seed);
-    return [seed];
+  /**
+   * Re-seed the sampler with `seed` (an integer >= 0, or a string), or with a fresh seed from
+   * entropy; returns the seed used, as Gymnasium's `Space.seed`.
+   */
+  seed(seed?: number | string): SpaceSeeds {
+    const used = seed ?? entropySeed();
+    checkSeed(used, `${this.constructor.name}.seed`);
+    this.rng = makeRng(used);
+    return used;
   }
 
   /**

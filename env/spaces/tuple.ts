@@ -1,7 +1,7 @@
 /** A fixed-length sequence of sub-spaces: gymnasium.spaces.Tuple. Elements are arrays. */
 import { SpaceError } from '../core/errors.ts';
-import { Space, type SpaceJSON, type SpaceElement } from './space.ts';
-import { subSeed } from '../core/rng.ts';
+import { Space, type SpaceJSON, type SpaceElement, type SpaceSeeds } from './space.ts';
+import { checkSeed, subSeed } from '../core/rng.ts';
 import { assertMaskOrProbability } from './probability.ts';
 
 /** The element type of a Tuple over sub-spaces `S`. */
@@ -19,9 +19,18 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
     if (seed !== undefined) this.seed(seed);
   }
 
-  /** Seeds every sub-space from `seed` (sub-seeds derived per index); returns them in order. */
-  override seed(seed?: number | string): Array<number | string | undefined> {
-    return this.spaces.flatMap((s, i) => s.seed(seed === undefined ? undefined : subSeed(seed, String(i))));
+  /**
+   * Seeds every sub-space: from one `seed` (sub-seeds derived per index), from an array of one
+   * seed per sub-space (as Gymnasium), or each from entropy. Returns the seeds used, in order.
+   */
+  override seed(seed?: number | string | readonly SpaceSeeds[]): SpaceSeeds[] {
+    if (Array.isArray(seed)) {
+      if (seed.length !== this.spaces.length) throw new SpaceError(`Tuple.seed: an array of seeds needs ${this.spaces.length} entries, got ${seed.length}`);
+    } else if (seed !== undefined) checkSeed(seed as number | string, 'Tuple.seed');
+    return this.spaces.map((s, i) => {
+      const own = seed === undefined ? undefined : Array.isArray(seed) ? seed[i] : subSeed(seed as number | string, String(i));
+      return (s.seed as (s?: SpaceSeeds) => SpaceSeeds)(own);
+    });
   }
 
   /**

@@ -119,6 +119,37 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
     return [this.copy ? copyBatch(this.observations) : this.observations, rewards, terminated, truncated, infos];
   }
 
+  /** The attribute `name` of each env, through its wrappers (Gymnasium's `get_attr`). */
+  getAttr(name: string): unknown[] {
+    return this.envs.map((env) => env.getWrapperAttr(name));
+  }
+
+  /**
+   * Sets the attribute `name` of each env through its wrappers (Gymnasium's `set_attr`):
+   * `values` holds one value per env, or is one value for all when not an array.
+   */
+  setAttr(name: string, values: unknown): void {
+    if (Array.isArray(values) && values.length !== this.numEnvs) throw new GymError(`SyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
+    this.envs.forEach((env, i) => env.setWrapperAttr(name, Array.isArray(values) ? values[i] : values));
+  }
+
+  /** Calls the method `name` of each env with `args` and returns the results; a non-function attribute is returned as is (Gymnasium's `call`). */
+  call(name: string, ...args: unknown[]): unknown[] {
+    return this.envs.map((env) => {
+      const attr = env.getWrapperAttr(name);
+      if (typeof attr !== 'function') return attr;
+      // the method's own env: the outermost one that has it
+      let owner: Env<Obs, Act> = env;
+      while (!(name in owner) && 'env' in owner) owner = (owner as unknown as { env: Env<Obs, Act> }).env;
+      return (attr as (...a: unknown[]) => unknown).apply(owner, args);
+    });
+  }
+
+  /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */
+  get unwrapped(): this {
+    return this;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -6,6 +6,7 @@
 import type { Info } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
+import { checkSeed } from '../core/rng.ts';
 import type { Space } from '../spaces/space.ts';
 
 /** `reset` arguments: one seed becomes `seed + i` for env `i`, or give one per env. */
@@ -62,12 +63,18 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs>;
   /** Closes every env; safe twice. */
   close(): void;
+  /** The vector env under any vector wrappers (Gymnasium's `VectorEnv.unwrapped`: itself for a vector env). */
+  readonly unwrapped: VectorEnv<unknown, unknown>;
 }
 
 /** The per-env seeds of a vector `reset`. */
 export function vectorSeeds(seed: VectorResetArgs['seed'], n: number, owner: string): Array<number | undefined> {
   if (seed === undefined) return new Array<number | undefined>(n).fill(undefined);
-  if (typeof seed === 'number') return Array.from({ length: n }, (_, i) => seed + i);
+  if (typeof seed === 'number') {
+    checkSeed(seed, `${owner}.reset`);
+    return Array.from({ length: n }, (_, i) => seed + i);
+  }
   if (seed.length !== n) throw new RangeError(`${owner}.reset: got ${seed.length} seeds for ${n} envs`);
+  seed.forEach((s, i) => s === undefined || checkSeed(s, `${owner}.reset (env ${i})`));
   return [...seed];
 }

@@ -45,7 +45,7 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
 
   /** The innermost vector env (the one that is not a wrapper). */
   get unwrapped(): VectorEnv<unknown, unknown> {
-    return this.env instanceof VectorWrapper ? (this.env.unwrapped as VectorEnv<unknown, unknown>) : (this.env as VectorEnv<unknown, unknown>);
+    return this.env.unwrapped;
   }
 
   toString(): string {

@@ -115,6 +115,9 @@ describe('BdtEnv', () => {
     const raceDraw = [...trace.raceDraw];
     raceDraw[2] = 1; // a uniform on [0, 1) never is 1; it would make the block time infinite
     assert.throws(() => env.reset({ options: { trace: { ...trace, raceDraw } } }), /trace\.raceDraw\[2\] = 1: must be a number >= 0 and < 1/);
+    const gain = [...trace.gain];
+    gain[5] = 0; // an infinite fade: -Infinity dB observed, NaN energies
+    assert.throws(() => env.reset({ options: { trace: { ...trace, gain } } }), /trace\.gain\[5\] = 0: must be a number > 0/);
   });
 
   it('decodes shares to frequencies, normalising each AP above 1 (C2), and encodes back', () => {

@@ -115,6 +115,15 @@ describe('bdt exogenous processes', () => {
     assert.ok(Math.abs(cov / variance - rho * rho) < 0.05, `lag-1 correlation ${cov / variance}, expected ${rho * rho}`);
   });
 
+  it('a Rayleigh draw of exactly 0 gives a tiny positive gain, not an infinite fade; other draws are untouched', () => {
+    const draws = [0, 0.5];
+    const rng = Object.assign(() => draws.shift()!, {}) as unknown as Parameters<ChannelSampler['next']>[0];
+    const g = new Float64Array(2);
+    new ChannelSampler({ kind: 'rayleigh' }, Float64Array.of(3, 3)).next(rng, g);
+    assert.ok(g[0]! > 0 && g[0]! < 3 * 2 ** -32, `gain ${g[0]}`);
+    assert.equal(g[1], 3 * -Math.log1p(-0.5));
+  });
+
   it('budgets: constant copies, uniform stays in range', () => {
     const out = new Float64Array(2);
     sampleBudgets({ kind: 'constant', value: Float64Array.of(3, 4) }, makeRng(1), out);

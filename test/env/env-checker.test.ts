@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, Discrete, Env, EnvCheckError, captureWarnings, checkEnv, make, registry, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, Dict, Discrete, Env, EnvCheckError, captureWarnings, checkEnv, make, registry, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** A minimal correct env; subclasses break one contract each. */
 class GoodEnv extends Env<Float32Array, number> {
@@ -35,6 +35,17 @@ describe('checkEnv', () => {
   it('accepts a correct env without a spec (warning about render modes only)', () => {
     const { warnings } = captureWarnings(() => checkEnv(new GoodEnv()));
     assert.deepEqual(warnings.map((w) => w.slice(0, 40)), ['Not able to test alternative render mode']);
+  });
+
+  it('warns about an action Box outside [-1, 1] or [0, 1], also inside a Dict, as Gymnasium', () => {
+    const withActions = (actionSpace: Env['actionSpace']) =>
+      captureWarnings(() => checkEnv(Object.assign(new GoodEnv(), { actionSpace }) as unknown as Env)).warnings.filter((w) => /normalised range/.test(w));
+    assert.deepEqual(withActions(new Box(-1, 1, { shape: [2] })), []);
+    assert.deepEqual(withActions(new Box(0, 1, { shape: [2] })), []);
+    assert.equal(withActions(new Box(0, 2, { shape: [2] })).length, 1);
+    assert.equal(withActions(new Box([-1, -2], [1, 3])).length, 1);
+    assert.equal(withActions(new Dict({ k: new Discrete(2), share: new Box(0, 5, { shape: [1] }) })).length, 1);
+    assert.deepEqual(withActions(new Dict({ k: new Discrete(2), share: new Box(0, 1, { shape: [1] }) })), []);
   });
 
   it('names the broken check', () => {

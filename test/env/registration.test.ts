@@ -11,6 +11,34 @@ describe('registration', () => {
     assert.equal(env.spec?.rewardThreshold, 475);
   });
 
+  it('the spec shows the TimeLimit that applies: on the wrapper, not the unwrapped env (gymnasium.make)', () => {
+    const env = make('CartPole-v1');
+    assert.equal(env.unwrapped.spec?.maxEpisodeSteps, undefined);
+    assert.equal(env.unwrapped.spec?.id, 'CartPole-v1');
+    const shorter = new TimeLimit(env, 100);
+    assert.equal(shorter.spec?.maxEpisodeSteps, 100);
+    assert.equal(shorter.spec, shorter.spec, 'one object while the inner spec stays');
+    const rebuilt = make(shorter.spec!);
+    assert.ok(rebuilt instanceof TimeLimit && rebuilt.maxEpisodeSteps === 100, 'make(env.spec) rebuilds the limit');
+    assert.ok(!(make(env.unwrapped.spec!) instanceof TimeLimit), 'no limit from the unwrapped spec');
+    assert.throws(() => (shorter.spec = undefined), /set env\.unwrapped\.spec instead/);
+  });
+
+  it('maxEpisodeSteps -1 makes without a TimeLimit, as Gymnasium', () => {
+    const env = make('CartPole-v1', {}, { maxEpisodeSteps: -1 });
+    assert.ok(env instanceof OrderEnforcing, env.toString());
+    assert.equal(env.spec?.maxEpisodeSteps, undefined);
+  });
+
+  it('reset refuses a negative or fractional seed, naming the env (Gymnasium: seeds are integers >= 0)', () => {
+    const env = make('CartPole-v1');
+    for (const seed of [-1, 1.5, NaN, 2 ** 53]) {
+      assert.throws(() => env.reset({ seed }), new RegExp(`CartPoleEnv\\.reset: seed = ${seed} must be an integer >= 0`));
+    }
+    assert.throws(() => make('BDT-small-v0').reset({ seed: -3 }), /BdtEnv\.reset: seed = -3 must be an integer >= 0/);
+    env.reset({ seed: 2 ** 53 - 1 });
+  });
+
   it('unknown ids list the registered ones', () => {
     assert.throws(() => make('CartPole-v9'), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
   });

@@ -35,7 +35,7 @@ describe('spaces', () => {
     it('rejects inconsistent construction', () => {
       assert.throws(() => new Box(1, 0, { shape: [1] }), /low\[0\] = 1 must be <= high\[0\] = 0/);
       assert.throws(() => new Box([0, 0], [1, 1, 1]), /high has 3 elements/);
-      assert.throws(() => new Box(0, 1), /shape/);
+      assert.deepEqual(new Box(0, 1).shape, [1], 'two scalars: shape [1], as Gymnasium');
     });
 
     it('samples the same sequence for the same seed', () => {
@@ -126,6 +126,29 @@ describe('spaces', () => {
       assert.equal(copy.toString(), d.toString());
       assert.ok(copy.contains(x));
     });
+  });
+
+  it('seed returns the seeds used, as Gymnasium: one for a simple space, by key for Dict, by index for Tuple', () => {
+    const box = new Box(0, 1, { shape: [2] });
+    assert.equal(box.seed(5), 5);
+    const drawn = box.seed();
+    assert.ok(Number.isInteger(drawn) && (drawn as number) >= 0, `drawn seed ${String(drawn)}`);
+    const first = box.sample();
+    box.seed(drawn as number);
+    assert.deepEqual(box.sample(), first, 'the returned seed reproduces the samples');
+    assert.throws(() => box.seed(-1), /Box\.seed: seed = -1 must be an integer >= 0/);
+    assert.throws(() => new Discrete(3, 0, 0.5), /Discrete: the constructor's: seed = 0\.5 must be an integer >= 0/);
+
+    const dict = new Dict({ a: new Discrete(100), b: new Tuple([new Discrete(100), new Discrete(100)]) });
+    assert.deepEqual(dict.seed(42), { a: '42/a', b: ['42/b/0', '42/b/1'] });
+    dict.seed({ a: 1, b: [2, 3] });
+    const fromRecord = dict.sample();
+    const separate = [new Discrete(100, 0, 1).sample(), new Discrete(100, 0, 2).sample(), new Discrete(100, 0, 3).sample()];
+    assert.deepEqual([fromRecord.a, ...fromRecord.b], separate, 'each key and index seeded with its own seed');
+    assert.throws(() => dict.seed({ a: 1 } as never), /Dict\.seed: a record of seeds needs exactly the keys \[a, b\], got \[a\]/);
+    assert.throws(() => new Tuple([new Discrete(2)]).seed([1, 2]), /Tuple\.seed: an array of seeds needs 1 entries, got 2/);
+    const unseeded = dict.seed() as { a: number; b: number[] };
+    assert.ok(Number.isInteger(unseeded.a) && unseeded.b.every(Number.isInteger), JSON.stringify(unseeded));
   });
 
   it('JSON keeps infinite bounds', () => {

@@ -110,6 +110,23 @@ describe('SyncVectorEnv', () => {
     assert.throws(() => makeVec('CartPole-v1', 0), /numEnvs = 0/);
   });
 
+  it('getAttr, setAttr and call reach each env through its wrappers; unwrapped is the vector env', () => {
+    const envs = new SyncVectorEnv([2, 3].map((n) => () => new RecordEpisodeStatistics(new CountingEnv(n))));
+    assert.equal(envs.unwrapped, envs);
+    envs.reset({ seed: 0 });
+    envs.step(Int32Array.of(1, 2));
+    assert.deepEqual(envs.getAttr('actions'), [[1], [2]]);
+    envs.setAttr('actions', [[7], [8]]);
+    assert.deepEqual(envs.getAttr('actions'), [[7], [8]]);
+    envs.setAttr('label', 'same');
+    assert.deepEqual(envs.getAttr('label'), ['same', 'same']);
+    assert.throws(() => envs.setAttr('actions', [[1]]), /got 1 values for 2 envs/);
+    assert.deepEqual(envs.call('toString'), ['<RecordEpisodeStatistics<CountingEnv>>', '<RecordEpisodeStatistics<CountingEnv>>']);
+    const [first] = envs.call('reset', { seed: 3 }) as Array<ResetResult<Float32Array>>;
+    assert.deepEqual(first![1], { seed: 3 }, 'called on the env with its arguments');
+    assert.deepEqual(envs.call('label'), ['same', 'same'], 'a non-function attribute is returned as is');
+  });
+
   it('batches Dict spaces per key', () => {
     const space = batchSpace(new Dict({ a: new Discrete(2), b: new Box(0, 1, { shape: [3] }) }), 4);
     assert.equal(space.toString(), 'Dict(a: MultiDiscrete([2, 2, 2, 2]), b: Box(0, 1, [4, 3], float32))');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
-  Box, ClipAction, Discrete, Dict, Env, FlattenObservation, InvalidActionError, MultiDiscrete, NormalizeObservation, NormalizeReward,
-  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
+  Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, MultiDiscrete, NormalizeObservation, NormalizeReward,
+  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
 } from '../../env/index.ts';
 
 /** Records the actions it receives; observation = last action; reward = 2; ends after `length` steps. */
@@ -122,5 +122,49 @@ describe('wrappers', () => {
     assert.deepEqual(inner.received, [[-2, 4], [0, 2]]);
     assert.throws(() => env.step(Float64Array.of(1.5, 0)), /RescaleAction.step: action Float64Array\(2\) \[1.5, 0\].*= 1.5 is outside \[-1, 1\]/);
     assert.throws(() => new RescaleAction(inner, 1, 1), /must be < maxAction/);
+  });
+
+  it('TransformObservation, TransformAction and TransformReward apply their functions, with the given spaces', () => {
+    const inner = new EchoEnv(5);
+    const halfSpace = new Box<Float64Array>(-5, 5, { shape: [2], dtype: 'float64' });
+    const unitSpace = new Box<Float64Array>(0, 1, { shape: [2], dtype: 'float64' });
+    const observed = new TransformObservation(inner, (obs: Float64Array) => obs.map((x) => x / 2), halfSpace);
+    const acted = new TransformAction(observed, (a: Float64Array) => Float64Array.of(a[0]! * 2 - 1, a[1]! * 4), unitSpace);
+    const env = new TransformReward(acted, (r) => -r);
+    assert.equal(env.observationSpace, halfSpace);
+    assert.equal(env.actionSpace, unitSpace);
+    const [obs0] = env.reset({ seed: 1 });
+    const [raw0] = new EchoEnv().reset({ seed: 1 });
+    assert.deepEqual([...obs0], [...raw0].map((x) => x / 2));
+    const [obs, reward] = env.step(Float64Array.of(0.75, 0.5));
+    assert.deepEqual(inner.received, [[0.5, 2]]);
+    assert.deepEqual([...obs], [0.25, 1]);
+    assert.equal(reward, -2);
+    assert.equal(new TransformObservation(inner, (o: Float64Array) => o).observationSpace, inner.observationSpace, 'space kept when not given');
+  });
+
+  it('ClipReward clips into its bounds, one side open when a bound is omitted', () => {
+    const step = (env: Env<Float64Array, BoxElement>) => (env.reset(), env.step(Float64Array.of(0, 0))[1]);
+    assert.equal(step(new ClipReward(new EchoEnv(), -1, 1)), 1);
+    assert.equal(step(new ClipReward(new EchoEnv(), 3)), 3);
+    assert.equal(step(new ClipReward(new EchoEnv(), undefined, 5)), 2);
+    assert.throws(() => new ClipReward(new EchoEnv()), /give minReward, maxReward or both/);
+    assert.throws(() => new ClipReward(new EchoEnv(), 2, 1), /minReward = 2 must be <= maxReward = 1/);
+    assert.throws(() => new ClipReward(new EchoEnv(), NaN, 1), GymError);
+  });
+
+  it('getWrapperAttr, setWrapperAttr and hasWrapperAttr reach through the wrappers, as Gymnasium', () => {
+    const inner = new EchoEnv(4);
+    const env = new ClipReward(new RecordEpisodeStatistics(inner), -1, 1);
+    assert.equal(env.getWrapperAttr('minReward'), -1, 'the outer wrapper own attribute');
+    assert.deepEqual(env.getWrapperAttr('received'), [], 'the inner env attribute');
+    assert.ok(env.hasWrapperAttr('received') && !env.hasWrapperAttr('nothing'));
+    assert.throws(() => env.getWrapperAttr('nothing'), /has no attribute "nothing"/);
+    env.setWrapperAttr('received', [[9]]);
+    assert.deepEqual(inner.received, [[9]], 'set where it lives');
+    assert.throws(() => env.setWrapperAttr('nothing', 1, { force: false }), /no attribute "nothing" to set/);
+    env.setWrapperAttr('nothing', 1);
+    assert.equal((env as unknown as { nothing: number }).nothing, 1, 'forced onto the outermost wrapper');
+    assert.ok(!inner.hasWrapperAttr('nothing'));
   });
 });

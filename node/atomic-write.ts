@@ -1,6 +1,10 @@
-/** Crash-safe file writes: write a sibling temp file, then rename over the target (atomic on POSIX). */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+/**
+ * Crash-safe file writes: write a temp file beside the target, flush it to disk, then rename it
+ * over the target (atomic on POSIX). A symlink is followed (its target is replaced, the link
+ * kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
+ */
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /** A file that could not be written (no space, no permission, a directory in the way); the target is unchanged. */
 export class FileWriteError extends Error {
@@ -15,19 +19,56 @@ export class FileWriteError extends Error {
   }
 }
 
+/** Temp files of this process get distinct names; short, so a target name near NAME_MAX still fits. */
+let tempCount = 0;
+
 /** Write `data` to `path` atomically, creating parent directories; a failure leaves `path` as it was and throws a FileWriteError. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  let temp: string | undefined;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, data);
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // nothing was written there (e.g. a path under a file): nothing to clean up
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const existing = statSync(path, { throwIfNoEntry: false });
+    if (existing && !existing.isFile() && !existing.isDirectory()) {
+      writeAll(openSync(path, 'w'), bytes, false);
+      return;
     }
+    const target = replacedFile(path, existing !== undefined);
+    const dir = dirname(target);
+    mkdirSync(dir, { recursive: true });
+    temp = join(dir, `.bdt-gym-${process.pid}-${tempCount++}.tmp`);
+    writeAll(openSync(temp, 'wx'), bytes, true);
+    renameSync(temp, target);
+    syncDirectory(dir);
+  } catch (error) {
+    if (temp !== undefined) rmSync(temp, { force: true });
     throw new FileWriteError(path, (error as NodeJS.ErrnoException).code ?? 'unknown', { cause: error });
+  }
+}
+
+/** The file the rename must replace: `path`, or what a symlink at `path` points to (also when dangling). */
+function replacedFile(path: string, exists: boolean): string {
+  if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return path;
+  return exists ? realpathSync(path) : resolve(dirname(path), readlinkSync(path));
+}
+
+function writeAll(fd: number, bytes: Uint8Array, flush: boolean): void {
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    if (flush) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes the rename itself durable; a file system that cannot sync a directory only loses that. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // e.g. EISDIR/EINVAL on file systems without directory fsync
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

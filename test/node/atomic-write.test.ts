@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 
 describe('writeFileAtomic', () => {
@@ -22,14 +22,40 @@ describe('writeFileAtomic', () => {
     // a path under a regular file cannot be created
     assert.throws(
       () => writeFileAtomic(join(blocker, 'result.json'), 'x'),
-      (e: unknown) => e instanceof FileWriteError && e.code === 'EEXIST' && e.message.startsWith(`cannot write ${join(blocker, 'result.json')}: EEXIST`),
+      (e: unknown) => e instanceof FileWriteError && e.code === 'ENOTDIR' && e.message.startsWith(`cannot write ${join(blocker, 'result.json')}: ENOTDIR`),
     );
     const target = join(dir, 'target');
     writeFileSync(target, 'old');
     // a directory where the temp file should go makes the write itself fail
     assert.throws(() => writeFileAtomic(dir, 'x'), FileWriteError);
-    assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith(`${basename(dir)}.tmp-`)), [], 'the temp file is removed');
+    assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith(`.bdt-gym-${process.pid}-`)), [], 'the temp file is removed');
     assert.equal(readFileSync(target, 'utf8'), 'old');
     assert.equal(readFileSync(blocker, 'utf8'), 'kept');
+  });
+
+  it('follows a symlink (the link stays, its target is replaced), dangling ones too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    writeFileSync(join(dir, 'real.json'), 'old');
+    symlinkSync('real.json', join(dir, 'link.json'));
+    writeFileAtomic(join(dir, 'link.json'), 'new');
+    assert.ok(lstatSync(join(dir, 'link.json')).isSymbolicLink());
+    assert.equal(readFileSync(join(dir, 'real.json'), 'utf8'), 'new');
+    symlinkSync('later.json', join(dir, 'dangling.json'));
+    writeFileAtomic(join(dir, 'dangling.json'), 'made');
+    assert.equal(readlinkSync(join(dir, 'dangling.json')), 'later.json');
+    assert.equal(readFileSync(join(dir, 'later.json'), 'utf8'), 'made');
+  });
+
+  it('writes through a device instead of replacing it (/dev/full: no space, a FileWriteError)', function () {
+    if (!existsSync('/dev/full')) this.skip();
+    assert.throws(() => writeFileAtomic('/dev/full', 'x'), (e: unknown) => e instanceof FileWriteError && e.code === 'ENOSPC');
+    assert.ok(statSync('/dev/full').isCharacterDevice(), '/dev/full is still a device');
+  });
+
+  it('takes a file name near the 255-byte limit (the temp name does not grow with it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    const file = join(dir, `${'r'.repeat(245)}.json`);
+    writeFileAtomic(file, 'ok');
+    assert.equal(readFileSync(file, 'utf8'), 'ok');
   });
 });

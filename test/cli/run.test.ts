@@ -107,6 +107,6 @@ describe('bdt-gym run', () => {
     writeFileSync(blocker, '');
     const unwritable = cli('run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(blocker, 'trace.json'));
     assert.equal(unwritable.status, 1);
-    assert.match(unwritable.stderr, /^bdt-gym: cannot write .*file\/trace\.json: EEXIST: [^\n]*\n$/);
+    assert.match(unwritable.stderr, /^bdt-gym: cannot write .*file\/trace\.json: ENOTDIR: [^\n]*\n$/);
   });
 });

@@ -54,6 +54,16 @@ export function readJsonFile(option: string, file: string): unknown {
   }
 }
 
+/** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */
+function readJsonObjectFile(option: string, file: string, what: string): object {
+  const value = readJsonFile(option, file);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const root = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value} (${JSON.stringify(value)})`;
+    throw new CliError(`--${option} ${file}: expected a JSON object (${what}), got ${root}`);
+  }
+  return value;
+}
+
 /** The env named by `--env` or built from `--scenario`, with `--slots` applied. */
 export function openEnv(options: {
   env?: string | undefined;
@@ -66,7 +76,7 @@ export function openEnv(options: {
   const override = mergeDeep(options.slots === undefined ? {} : { slots: options.slots }, options.override ?? {});
   try {
     if (options.scenario !== undefined) {
-      return new BdtEnv({ scenario: mergeDeep(readJsonFile('scenario', options.scenario), override) });
+      return new BdtEnv({ scenario: mergeDeep(readJsonObjectFile('scenario', options.scenario, 'a scenario, as in configs/'), override) });
     }
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
@@ -149,8 +159,7 @@ export function register(program: Command): void {
 
 /** The trace in file `file` (option `--trace`), checked against `system` before any step, or a CliError saying why not. */
 function readTraceFile(file: string, system: CompiledScenario): ExogenousTrace {
-  const trace = readJsonFile('trace', file);
-  if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) throw new CliError(`--trace ${file}: expected a JSON object (a trace from --save-trace), got ${Array.isArray(trace) ? 'an array' : String(trace)}`);
+  const trace = readJsonObjectFile('trace', file, 'a trace from --save-trace');
   const why = explainTrace(trace as ExogenousTrace, system, system.slots);
   if (why !== undefined) throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}`);
   return trace as ExogenousTrace;

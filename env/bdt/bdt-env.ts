@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
-import { ResetNeededError, invalidAction } from '../core/errors.ts';
+import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import { actionSpace, decodeAction, encodeDecision, isValidAction, type BdtAction, type BdtActionSpaces } from './action.ts';
@@ -47,6 +47,14 @@ export function kwargsSystem(args: { scenario?: unknown; baseScenario?: unknown 
 export interface BdtResetOptions {
   /** Replay this exogenous trace instead of drawing from the seeded streams. */
   trace?: ExogenousTrace;
+}
+
+/** `options` as BdtResetOptions; an unknown key (a typo such as `resetMask`) is refused naming `owner` and the `known` options, not ignored. */
+export function bdtResetOptions(options: Record<string, unknown> | undefined, owner: string, known = 'trace'): BdtResetOptions {
+  if (options === undefined) return {};
+  const unknown = Object.keys(options).filter((key) => key !== 'trace');
+  if (unknown.length > 0) throw new GymError(`${owner}: unknown reset option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${known})`);
+  return options as BdtResetOptions;
 }
 
 /**
@@ -162,8 +170,9 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<BdtObservation> {
+    if (typeof args !== 'object' || args === null) throw new GymError(`BdtEnv.reset: expected { seed?, options? }, got ${String(args)}`);
     this.seedStreams(args.seed);
-    const options = (args.options ?? {}) as BdtResetOptions;
+    const options = bdtResetOptions(args.options, 'BdtEnv.reset');
     // without a seed, a first reset seeds the streams from the env's own generator
     this.simulation.reset(args.seed, options.trace, () => randomSeed(this.npRandom), 'BdtEnv.reset');
     return [this.observation(), { slot: 0 }];

@@ -17,7 +17,7 @@ import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type 
 import { actionSpace, decodeAction, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { ArrayPool } from './array-pool.ts';
 import { ArrivalSampler } from './arrivals.ts';
-import { BdtEnvKwargs, kwargsSystem, type BdtResetOptions } from './bdt-env.ts';
+import { BdtEnvKwargs, bdtResetOptions, kwargsSystem, type BdtResetOptions } from './bdt-env.ts';
 import { createDecision } from './decision.ts';
 import { observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
 import type { CompiledScenario } from './scenario/compile.ts';
@@ -143,7 +143,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     this.assertOpen('reset');
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'BdtVectorEnv');
     const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'BdtVectorEnv');
-    const trace = (envOptions as BdtResetOptions | undefined)?.trace;
+    const { trace } = bdtResetOptions(envOptions, 'BdtVectorEnv.reset', 'trace, reset_mask');
     const slot = this.pool.float64(this.numEnvs);
     const slotMask = this.pool.uint8(this.numEnvs);
     for (let i = 0; i < this.numEnvs; i++) {

@@ -123,8 +123,13 @@ export class TraceRecorder {
   }
 }
 
+const TRACE_KEYS: ReadonlyArray<keyof ExogenousTrace> = ['N', 'M', 'J', 'length', 'arrivals', 'gain', 'gatewayBudget', 'apBudget', 'raceDraw', 'winnerDraw'];
+
 /** Why `trace` cannot be replayed on `system` for `slots` slots (`undefined` if it can). */
 export function explainTrace(trace: ExogenousTrace, system: { N: number; M: number; J: number }, slots: number): string | undefined {
+  if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) return `a trace is an object (from drawTrace or bdt-gym run --save-trace), got ${Array.isArray(trace) ? 'an array' : String(trace)}`;
+  const unknown = Object.keys(trace).filter((key) => !TRACE_KEYS.includes(key as keyof ExogenousTrace));
+  if (unknown.length > 0) return `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (a trace has ${TRACE_KEYS.join(', ')})`;
   for (const key of ['N', 'M', 'J'] as const) if (trace[key] !== system[key]) return `trace.${key} = ${trace[key]}, the system has ${system[key]}`;
   if (!(trace.length >= slots)) return `trace.length = ${trace.length}: an episode needs at least ${slots} slot states`;
   const sizes = { arrivals: system.N, gain: system.M, gatewayBudget: system.M, apBudget: system.J, raceDraw: 1, winnerDraw: 1 } as const;
@@ -135,8 +140,9 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
     // a gain of 0 would be an infinite fade (-Infinity dB observed, NaN energies)
     const high = key === 'raceDraw' || key === 'winnerDraw' ? 1 : Infinity;
     const positive = key === 'gain';
-    const bad = values.findIndex((x) => typeof x !== 'number' || !((positive ? x > 0 : x >= 0) && x < high));
-    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be a number ${positive ? '> 0' : '>= 0'}${high === 1 ? ' and < 1' : ''}`;
+    const integer = key === 'arrivals';
+    const bad = values.findIndex((x) => typeof x !== 'number' || !((positive ? x > 0 : x >= 0) && x < high) || (integer && !Number.isInteger(x)));
+    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be ${integer ? 'an integer' : 'a number'} ${positive ? '> 0' : '>= 0'}${high === 1 ? ' and < 1' : ''}`;
   }
   return undefined;
 }

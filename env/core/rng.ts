@@ -43,12 +43,13 @@ export function entropySeed(): number {
 }
 
 /**
- * Refuses a numeric seed that is not an integer in [0, 2^53) (Gymnasium's `np_random` refuses
- * negative and non-integer seeds); `owner` names the caller. Strings are sub-stream seeds and pass.
+ * Refuses a seed that is not an integer in [0, 2^53) (Gymnasium's `np_random` refuses negative
+ * and non-integer seeds); `owner` names the caller. With `strings`, a string (a sub-stream seed
+ * such as `'42/key'`) passes too.
  */
-export function checkSeed(seed: number | string, owner: string): void {
-  if (typeof seed === 'string') return;
+export function checkSeed(seed: unknown, owner: string, { strings = false } = {}): void {
+  if (strings && typeof seed === 'string') return;
   if (!(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
-    throw new GymError(`${owner}: seed = ${String(seed)} must be an integer >= 0`);
+    throw new GymError(`${owner}: seed = ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)} must be an integer >= 0`);
   }
 }

@@ -91,8 +91,8 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
    * probability (Gymnasium refuses them too).
    */
   sample(mask?: undefined, probability?: undefined): T {
-    if (mask !== undefined || probability !== undefined) {
-      throw new SpaceError(`Box.sample: a Box takes no ${mask !== undefined ? 'mask' : 'probability'} (got ${formatValue(mask ?? probability)})`);
+    if (mask != null || probability != null) {
+      throw new SpaceError(`Box.sample: a Box takes no ${mask != null ? 'mask' : 'probability'} (got ${formatValue(mask ?? probability)})`);
     }
     const out = new this.ArrayType(this.size) as T;
     for (let i = 0; i < this.size; i++) {

@@ -8,6 +8,7 @@
  * Gymnasium, keys are not sorted.
  */
 import { SpaceError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
 import { Space, type SpaceJSON, type SpaceElement, type SpaceSeeds } from './space.ts';
 import { checkSeed, subSeed } from '../core/rng.ts';
 import { assertMaskOrProbability } from './probability.ts';
@@ -40,7 +41,7 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
       if (given.length !== this.keys.length || !this.keys.every((key) => Object.hasOwn(seed, key))) {
         throw new SpaceError(`Dict.seed: a record of seeds needs exactly the keys [${this.keys.join(', ')}], got [${given.join(', ')}]`);
       }
-    } else if (seed !== undefined) checkSeed(seed, 'Dict.seed');
+    } else if (seed !== undefined) checkSeed(seed, 'Dict.seed', { strings: true });
     const used = {} as { [K in keyof S]: SpaceSeeds };
     for (const key of this.keys) {
       const own = seed === undefined ? undefined : typeof seed === 'object' ? seed[key] : subSeed(seed, key);
@@ -55,6 +56,12 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
    */
   sample(mask?: { [K in keyof S]?: unknown }, probability?: { [K in keyof S]?: unknown }): DictElement<S> {
     assertMaskOrProbability('Dict', mask, probability);
+    for (const [what, value] of [['mask', mask], ['probability', probability]] as const) {
+      if (value == null) continue;
+      if (typeof value !== 'object' || Array.isArray(value)) throw new SpaceError(`Dict.sample: ${what} must be a record by key, got ${formatValue(value)}`);
+      const unknown = Object.keys(value).filter((key) => !this.keys.includes(key));
+      if (unknown.length > 0) throw new SpaceError(`Dict.sample: ${what} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (keys: ${this.keys.join(', ')})`);
+    }
     const out = {} as Record<string, unknown>;
     for (const key of this.keys) out[key] = this.spaces[key]!.sample(mask?.[key], probability?.[key]);
     return out as DictElement<S>;

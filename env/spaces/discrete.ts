@@ -36,11 +36,11 @@ export class Discrete extends Space<number> {
    */
   sample(mask?: DiscreteMask, probability?: Probability): number {
     assertMaskOrProbability('Discrete', mask, probability);
-    if (probability !== undefined) {
+    if (probability != null) {
       const sum = checkProbability('Discrete', 'probability', probability, this.n, true);
       return this.start + sampleCategorical(this.rng, probability, sum);
     }
-    if (mask === undefined) return this.start + Math.floor(this.rng() * this.n);
+    if (mask == null) return this.start + Math.floor(this.rng() * this.n);
     const allowed = validMaskCount('Discrete', mask, this.n);
     if (allowed === 0) return this.start;
     let k = Math.floor(this.rng() * allowed);
@@ -70,6 +70,7 @@ export class Discrete extends Space<number> {
 
 /** Number of allowed entries of a 0/1 mask of length `n`; throws naming the bad index. */
 export function validMaskCount(owner: string, mask: ArrayLike<number>, n: number): number {
+  if (typeof mask !== 'object' || mask === null || typeof mask.length !== 'number') throw new SpaceError(`${owner}.sample: mask must be an array of ${n} 0/1 entries, got ${formatValue(mask)}`);
   if (mask.length !== n) throw new SpaceError(`${owner}.sample: mask has length ${mask.length}, expected ${n}`);
   let count = 0;
   for (let i = 0; i < n; i++) {

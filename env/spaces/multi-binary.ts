@@ -28,15 +28,15 @@ export class MultiBinary extends Space<Int8Array> {
   sample(mask?: MultiBinaryMask, probability?: Probability): Int8Array {
     assertMaskOrProbability('MultiBinary', mask, probability);
     const out = new Int8Array(this.size);
-    if (probability !== undefined) {
+    if (probability != null) {
       checkProbability('MultiBinary', 'probability', probability, this.size, false);
       // `<` (Gymnasium has `<=`): probability 0 never gives 1, since the draw lies in [0, 1).
       for (let i = 0; i < this.size; i++) out[i] = this.rng() < (probability[i] as number) ? 1 : 0;
       return out;
     }
-    if (mask !== undefined && mask.length !== this.size) throw new SpaceError(`MultiBinary.sample: mask has length ${mask.length}, expected ${this.size}`);
+    if (mask != null && mask.length !== this.size) throw new SpaceError(`MultiBinary.sample: mask has length ${mask.length}, expected ${this.size}`);
     for (let i = 0; i < this.size; i++) {
-      const m = mask === undefined ? 2 : mask[i];
+      const m = mask == null ? 2 : mask[i];
       if (m === 0 || m === 1) out[i] = m;
       else if (m === 2) out[i] = this.rng() < 0.5 ? 0 : 1;
       else throw new SpaceError(`MultiBinary.sample: mask[${i}] = ${formatValue(m)} must be 0, 1 or 2`);

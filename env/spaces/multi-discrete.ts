@@ -37,14 +37,14 @@ export class MultiDiscrete extends Space<Int32Array> {
    */
   sample(mask?: MultiDiscreteMask, probability?: MultiDiscreteProbability): Int32Array {
     assertMaskOrProbability('MultiDiscrete', mask, probability);
-    if (probability !== undefined) return this.sampleWithProbability(probability);
+    if (probability != null) return this.sampleWithProbability(probability);
     const out = new Int32Array(this.nvec.length);
-    if (mask !== undefined && mask.length !== this.nvec.length) throw new SpaceError(`MultiDiscrete.sample: mask has ${mask.length} entries, expected ${this.nvec.length}`);
+    if (mask != null && mask.length !== this.nvec.length) throw new SpaceError(`MultiDiscrete.sample: mask has ${mask.length} entries, expected ${this.nvec.length}`);
     for (let i = 0; i < out.length; i++) {
       const n = this.nvec[i] as number;
       const m = mask?.[i];
       let v = 0;
-      if (m === undefined) v = Math.floor(this.rng() * n);
+      if (m == null) v = Math.floor(this.rng() * n);
       else {
         const allowed = validMaskCount(`MultiDiscrete(mask[${i}])`, m, n);
         let k = Math.floor(this.rng() * allowed);

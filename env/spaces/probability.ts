@@ -22,7 +22,7 @@ export const PROBABILITY_SUM_TOLERANCE = 1e-5 + 1e-8;
 
 /** Throws `SpaceError` unless `mask` and `probability` are not both given (Gymnasium's rule). */
 export function assertMaskOrProbability(owner: string, mask: unknown, probability: unknown): void {
-  if (mask !== undefined && probability !== undefined) {
+  if (mask != null && probability != null) {
     throw new SpaceError(`${owner}.sample: give either a mask or a probability, not both (mask = ${formatValue(mask)}, probability = ${formatValue(probability)})`);
   }
 }

@@ -26,7 +26,7 @@ export abstract class Space<T> {
 
   protected constructor(shape: readonly number[], seed?: number | string) {
     this.shape = shape;
-    if (seed !== undefined) checkSeed(seed, `${new.target.name}: the constructor's`);
+    if (seed !== undefined) checkSeed(seed, `${new.target.name}: the constructor's`, { strings: true });
     this.rng = makeRng(seed);
   }
 
@@ -36,7 +36,7 @@ export abstract class Space<T> {
    */
   seed(seed?: number | string): SpaceSeeds {
     const used = seed ?? entropySeed();
-    checkSeed(used, `${this.constructor.name}.seed`);
+    checkSeed(used, `${this.constructor.name}.seed`, { strings: true });
     this.rng = makeRng(used);
     return used;
   }

@@ -1,5 +1,6 @@
 /** A fixed-length sequence of sub-spaces: gymnasium.spaces.Tuple. Elements are arrays. */
 import { SpaceError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
 import { Space, type SpaceJSON, type SpaceElement, type SpaceSeeds } from './space.ts';
 import { checkSeed, subSeed } from '../core/rng.ts';
 import { assertMaskOrProbability } from './probability.ts';
@@ -26,7 +27,7 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
   override seed(seed?: number | string | readonly SpaceSeeds[]): SpaceSeeds[] {
     if (Array.isArray(seed)) {
       if (seed.length !== this.spaces.length) throw new SpaceError(`Tuple.seed: an array of seeds needs ${this.spaces.length} entries, got ${seed.length}`);
-    } else if (seed !== undefined) checkSeed(seed as number | string, 'Tuple.seed');
+    } else if (seed !== undefined) checkSeed(seed, 'Tuple.seed', { strings: true });
     return this.spaces.map((s, i) => {
       const own = seed === undefined ? undefined : Array.isArray(seed) ? seed[i] : subSeed(seed as number | string, String(i));
       return (s.seed as (s?: SpaceSeeds) => SpaceSeeds)(own);
@@ -39,6 +40,11 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
    */
   sample(mask?: readonly unknown[], probability?: readonly unknown[]): TupleElement<S> {
     assertMaskOrProbability('Tuple', mask, probability);
+    for (const [what, value] of [['mask', mask], ['probability', probability]] as const) {
+      if (value != null && (!Array.isArray(value) || value.length !== this.spaces.length)) {
+        throw new SpaceError(`Tuple.sample: ${what} must be an array of ${this.spaces.length} entries (one per sub-space), got ${formatValue(value)}`);
+      }
+    }
     return this.spaces.map((s, i) => s.sample(mask?.[i], probability?.[i])) as TupleElement<S>;
   }
 

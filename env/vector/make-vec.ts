@@ -51,6 +51,8 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
     return envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
   }
   if (mode !== 'sync') throw new GymError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
+  const unknown = Object.keys(vectorOptions).filter((key) => key !== 'copy' && key !== 'autoresetMode');
+  if (unknown.length > 0) throw new GymError(`makeVec: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
   const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions ?? {}));
   return new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
 }

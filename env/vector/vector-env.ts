@@ -69,12 +69,14 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
 
 /** The per-env seeds of a vector `reset`. */
 export function vectorSeeds(seed: VectorResetArgs['seed'], n: number, owner: string): Array<number | undefined> {
-  if (seed === undefined) return new Array<number | undefined>(n).fill(undefined);
-  if (typeof seed === 'number') {
+  if (seed == null) return new Array<number | undefined>(n).fill(undefined);
+  if (!Array.isArray(seed)) {
     checkSeed(seed, `${owner}.reset`);
-    return Array.from({ length: n }, (_, i) => seed + i);
+    const first = seed as number;
+    checkSeed(first + (n - 1), `${owner}.reset (env ${n - 1} gets seed + ${n - 1})`);
+    return Array.from({ length: n }, (_, i) => first + i);
   }
   if (seed.length !== n) throw new RangeError(`${owner}.reset: got ${seed.length} seeds for ${n} envs`);
-  seed.forEach((s, i) => s === undefined || checkSeed(s, `${owner}.reset (env ${i})`));
-  return [...seed];
+  seed.forEach((s, i) => s == null || checkSeed(s, `${owner}.reset (env ${i})`));
+  return seed.map((s) => s ?? undefined);
 }

@@ -118,6 +118,12 @@ describe('BdtEnv', () => {
     const gain = [...trace.gain];
     gain[5] = 0; // an infinite fade: -Infinity dB observed, NaN energies
     assert.throws(() => env.reset({ options: { trace: { ...trace, gain } } }), /trace\.gain\[5\] = 0: must be a number > 0/);
+    const arrivals = [...trace.arrivals];
+    arrivals[1] = 1.5; // arrivals count data points
+    assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals } } }), /trace\.arrivals\[1\] = 1\.5: must be an integer >= 0/);
+    assert.throws(() => env.reset({ options: { trace: { ...trace, extra: 1 } } }), /unknown key "extra" \(a trace has N, M, J, length, arrivals/);
+    assert.throws(() => env.reset({ options: { trace: null } }), /options\.trace cannot be replayed: a trace is an object .*got null/);
+    assert.throws(() => env.reset({ options: { tarce: trace } }), /BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)/);
   });
 
   it('decodes shares to frequencies, normalising each AP above 1 (C2), and encodes back', () => {

@@ -42,6 +42,19 @@ describe('bdt scenario: validation', () => {
     assert.match(message, /at gateways\.freq\[1\]: Too small: expected number to be >0 \(value: -5\)/);
   });
 
+  it('absurd magnitudes, which would make energies and rewards Infinity or NaN, are refused with path, rule and value', () => {
+    const cases: Array<[object, RegExp]> = [
+      [{ channel: { noiseDbmPerHz: 1e308 } }, /at channel\.noiseDbmPerHz: Too big: expected number to be <=0 \(value: 1e\+308\)/],
+      [{ gateways: { freq: 1e308 } }, /at gateways\.freq: Too big: expected number to be <=1000000000000 \(value: 1e\+308\)/],
+      [{ aps: { kappa: [1e-27, 1e300] } }, /at aps\.kappa\[1\]: Too big: expected number to be <=1e-18 \(value: 1e\+300\)/],
+      [{ gateways: { bandwidth: 1e-300 } }, /at gateways\.bandwidth: Too small: expected number to be >=1 \(value: 1e-300\)/],
+      [{ consensus: { beta: -1000 } }, /at consensus\.beta: Too small: expected number to be >=-100 \(value: -1000\)/],
+      [{ devices: { arrivals: { kind: 'trace', values: [[1, 2.5, 0]] } } }, /at devices\.arrivals\.values\[0\]\[1\]: Invalid input: expected int, received number \(value: 2\.5\)/],
+      [{ slots: 1e15 }, /at slots: Too big: expected number to be <=1000000000 \(value: 1000000000000000\)/],
+    ];
+    for (const [override, expected] of cases) assert.match(failure(mergeDeep(tiny(), override)), expected);
+  });
+
   it('device with no gateway', () => {
     const message = failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 0], [0, 1]] } }));
     assert.match(message, /at topology\.a\[1\]: rule: device 1 is served by exactly one gateway .*device with no gateway.*\(value: \[0,0\]\)/);

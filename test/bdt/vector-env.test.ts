@@ -124,6 +124,7 @@ describe('BdtVectorEnv', () => {
     native.reset({ seed: 0 });
     assert.deepEqual(Array.from(native.step(actions)[3]), [1, 1]);
     assert.throws(() => native.step(actions), /envs 0, 1 have ended/);
+    assert.throws(() => native.reset({ options: { resetMask: Uint8Array.of(1, 1) } }), /BdtVectorEnv\.reset: unknown reset option "resetMask" \(options: trace, reset_mask\)/);
     native.reset({ options: { reset_mask: Uint8Array.of(1, 1) } });
     assert.deepEqual(Array.from(native.step(actions)[3]), [1, 1]);
     native.close();

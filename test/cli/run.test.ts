@@ -33,6 +33,11 @@ describe('bdt-gym run', () => {
     const second = cli('run', '--scenario', notJson);
     assert.notEqual(second.status, 0);
     assert.match(second.stderr, /not valid JSON/);
+    const notObject = join(dir, 'string.json');
+    writeFileSync(notObject, '"small"');
+    const third = cli('run', '--scenario', notObject, '--slots', '3');
+    assert.equal(third.status, 1);
+    assert.match(third.stderr, /^bdt-gym: --scenario .*string\.json: expected a JSON object \(a scenario, as in configs\/\), got a string \("small"\)\n$/);
   });
 
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {

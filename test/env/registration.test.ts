@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, CartPoleEnv, Env, InvalidActionError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, CartPoleEnv, Env, InvalidActionError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
@@ -37,6 +37,21 @@ describe('registration', () => {
     }
     assert.throws(() => make('BDT-small-v0').reset({ seed: -3 }), /BdtEnv\.reset: seed = -3 must be an integer >= 0/);
     env.reset({ seed: 2 ** 53 - 1 });
+    assert.throws(() => env.reset({ seed: '7' as unknown as number }), /CartPoleEnv\.reset: seed = "7" must be an integer >= 0/);
+    assert.throws(() => make('BDT-small-v0').reset(5 as never), /BdtEnv\.reset: expected \{ seed\?, options\? \}, got 5/);
+  });
+
+  it('make and makeVec refuse options they do not know, instead of ignoring them', () => {
+    assert.throws(() => make('CartPole-v1', {}, { maxEpisodeStep: 5 } as never), /make: unknown option "maxEpisodeStep" \(options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument\)/);
+    assert.throws(() => makeVec('CartPole-v1', 2, { autoReset: 'same-step' } as never), /makeVec: unknown option "autoReset" \(options: .*autoresetMode\)/);
+  });
+
+  it('vector seeds: null is no seed, a non-integer or a seed + i past 2^53 is refused', () => {
+    const envs = makeVec('CartPole-v1', 2);
+    envs.reset({ seed: null as never });
+    envs.reset({ seed: [3, null as never] });
+    assert.throws(() => envs.reset({ seed: '3' as never }), /SyncVectorEnv\.reset: seed = "3" must be an integer >= 0/);
+    assert.throws(() => envs.reset({ seed: 2 ** 53 - 1 }), /SyncVectorEnv\.reset \(env 1 gets seed \+ 1\): seed = 9007199254740992 must be an integer >= 0/);
   });
 
   it('unknown ids list the registered ones', () => {

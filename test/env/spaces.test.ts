@@ -151,6 +151,17 @@ describe('spaces', () => {
     assert.ok(Number.isInteger(unseeded.a) && unseeded.b.every(Number.isInteger), JSON.stringify(unseeded));
   });
 
+  it('sample takes null for no mask or probability (Python None), and refuses malformed composite masks by name', () => {
+    const dict = new Dict({ a: new Discrete(3, 0, 1), b: new MultiDiscrete([2, 2], { seed: 1 }) });
+    assert.ok(dict.contains(dict.sample(null as never)));
+    assert.ok(dict.contains(dict.sample({ a: null, b: [null, Int8Array.of(0, 1)] } as never)));
+    assert.equal(new Discrete(3, 0, 2).sample(null as never, null as never), new Discrete(3, 0, 2).sample());
+    assert.throws(() => dict.sample({ c: Int8Array.of(1) } as never), /Dict\.sample: mask has unknown key "c" \(keys: a, b\)/);
+    assert.throws(() => dict.sample(5 as never), /Dict\.sample: mask must be a record by key, got 5/);
+    assert.throws(() => new Tuple([new Discrete(2)]).sample([null, null]), /Tuple\.sample: mask must be an array of 1 entries/);
+    assert.throws(() => new Discrete(3).sample(7 as never), /Discrete\.sample: mask must be an array of 3 0\/1 entries, got 7/);
+  });
+
   it('JSON keeps infinite bounds', () => {
     const box = new Box([0, -Infinity], [Infinity, 1], { dtype: 'float64' });
     const copy = spaceFromJSON(JSON.parse(JSON.stringify(box))) as Box<Float64Array>;

@@ -11,14 +11,42 @@ import { z } from 'zod';
 import { dnnSpecSchema } from '../dnn/index.ts';
 import { checkScenario } from './check.ts';
 
-const positive = (description: string) => z.number().positive().describe(description);
-const nonNegative = (description: string) => z.number().nonnegative().describe(description);
+/**
+ * Physical quantities are bounded far beyond any real device, so that every product the model
+ * forms stays finite: a value like 1e308 Hz would otherwise turn energies and rewards into
+ * Infinity or NaN instead of being refused here with its path.
+ */
+const LIMIT = {
+  freq: 1e12, // cycles/s (1 THz)
+  flopsPerCycle: 1e6, // FLOP/cycle
+  kappa: 1e-18, // J s^2/cycle^3 (real chips: 1e-28 to 1e-26)
+  txPower: 1e3, // W
+  bandwidth: [1, 1e12], // Hz
+  noiseDbmPerHz: [-300, 0], // dBm/Hz (thermal noise at 290 K: -174)
+  distance: [1e-2, 1e7], // m
+  arrivals: 1e6, // data points per slot per device
+  energy: 1e12, // J per slot
+  flops: 1e18, // FLOP (per data point of a unit; O_ref)
+  bits: 1e15, // bits per data point
+  difficulty: 100, // |alpha|, |beta| (dimensionless): exp(+-100) keeps gamma finite and non-zero
+  puzzleCycles: 1e24, // cycles
+  V: 1e12, // 1/s
+  nodes: 1e6, // devices, gateways or APs of a drawn topology
+  slots: 1e9, // slots of an episode
+  latencyCap: 1e9, // s
+  energyPenalty: 1e12, // 1/J
+} as const;
 
-/** One positive number for every node, or one per node. */
-const perNodePositive = (description: string) =>
-  z.union([z.number().positive(), z.array(z.number().positive()).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
-const perNodeNonNegative = (description: string) =>
-  z.union([z.number().nonnegative(), z.array(z.number().nonnegative()).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+const positive = (description: string, max: number) => z.number().positive().max(max).describe(description);
+const nonNegative = (description: string, max: number) => z.number().nonnegative().max(max).describe(description);
+
+/** One positive number (at most `max`) for every node, or one per node. */
+const perNodePositive = (description: string, max: number) =>
+  z.union([z.number().positive().max(max), z.array(z.number().positive().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+const perNodeNonNegative = (description: string, max: number) =>
+  z.union([z.number().nonnegative().max(max), z.array(z.number().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+const perNodeBetween = (description: string, [min, max]: readonly [number, number]) =>
+  z.union([z.number().min(min).max(max), z.array(z.number().min(min).max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 
 const binaryMatrix = (description: string) => z.array(z.array(z.union([z.literal(0), z.literal(1)])).min(1)).min(1).describe(description);
 
@@ -33,18 +61,18 @@ const explicitTopology = z
 const randomTopology = z
   .strictObject({
     kind: z.literal('random').describe('Topology variant: drawn from counts and a seed'),
-    devices: z.number().int().positive().describe('N, number of IIoT devices (count)'),
-    gateways: z.number().int().positive().describe('M, number of gateways (count); every gateway gets at least one device, so M <= N'),
-    aps: z.number().int().positive().describe('J, number of APs (count); every AP gets at least one gateway, so J <= M'),
+    devices: z.number().int().positive().max(LIMIT.nodes).describe('N, number of IIoT devices (count)'),
+    gateways: z.number().int().positive().max(LIMIT.nodes).describe('M, number of gateways (count); every gateway gets at least one device, so M <= N'),
+    aps: z.number().int().positive().max(LIMIT.nodes).describe('J, number of APs (count); every AP gets at least one gateway, so J <= M'),
     seed: z.number().int().describe('Seed of the draw (integer); the same seed always gives the same matrices'),
   })
   .describe('Topology drawn from counts and a seed: uniform assignment, every gateway and AP covered');
 
 const rawProfile = z
   .strictObject({
-    unitFlops: z.array(z.number().nonnegative()).min(1).describe('chi^l, FLOPs per data point of each partition unit l = 1..L (FLOP)'),
+    unitFlops: z.array(z.number().nonnegative().max(LIMIT.flops)).min(1).describe('chi^l, FLOPs per data point of each partition unit l = 1..L (FLOP)'),
     outputBits: z
-      .array(z.number().nonnegative())
+      .array(z.number().nonnegative().max(LIMIT.bits))
       .min(2)
       .describe('s^l, bits per data point of the input (l = 0) and of each unit output l = 1..L (bits); length L + 1'),
   })
@@ -52,16 +80,16 @@ const rawProfile = z
 
 const arrivals = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('poisson').describe('Arrival variant: Poisson(lambda_n) per slot'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)') }),
+    z.strictObject({ kind: z.literal('poisson').describe('Arrival variant: Poisson(lambda_n) per slot'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)', LIMIT.arrivals) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeNonNegative('Smallest arrival count per slot (points/slot, integer)'),
-      max: perNodeNonNegative('Largest arrival count per slot (points/slot, integer)'),
+      min: perNodeNonNegative('Smallest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
+      max: perNodeNonNegative('Largest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
     }),
     z.strictObject({
       kind: z.literal('trace').describe('Arrival variant: replay of recorded counts'),
       values: z
-        .array(z.array(z.number().nonnegative()).min(1))
+        .array(z.array(z.number().int().nonnegative().max(LIMIT.arrivals)).min(1))
         .min(1)
         .describe('D_n(t) per slot: rows are slots, each with N entries (points/slot); replayed cyclically when shorter than the episode'),
     }),
@@ -70,11 +98,11 @@ const arrivals = z
 
 const budget = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('constant').describe('Budget variant: the same budget every slot'), joules: perNodePositive('Energy budget per slot (J)') }),
+    z.strictObject({ kind: z.literal('constant').describe('Budget variant: the same budget every slot'), joules: perNodePositive('Energy budget per slot (J)', LIMIT.energy) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeNonNegative('Smallest budget per slot (J)'),
-      max: perNodePositive('Largest budget per slot (J)'),
+      min: perNodeNonNegative('Smallest budget per slot (J)', LIMIT.energy),
+      max: perNodePositive('Largest budget per slot (J)', LIMIT.energy),
     }),
   ])
   .describe('Energy budget per slot: constant, or uniform per slot (energy harvesting)');
@@ -93,8 +121,8 @@ const fading = z
 
 const distance = z
   .union([
-    perNodePositive('Gateway-to-AP distance (m)'),
-    z.strictObject({ min: positive('Smallest distance (m)'), max: positive('Largest distance (m)') }).describe('Distances drawn uniformly with the topology seed (m)'),
+    perNodeBetween('Gateway-to-AP distance (m)', LIMIT.distance),
+    z.strictObject({ min: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Smallest distance (m)'), max: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Largest distance (m)') }).describe('Distances drawn uniformly with the topology seed (m)'),
   ])
   .describe('Gateway-to-AP distance d_m (m), from which the mean gain gbar_m = 10^(-PL/10), PL = 128.1 + 37.6 log10(d/km) dB [reconstructed]');
 
@@ -103,7 +131,7 @@ export const scenarioSchema = z
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors (ignored)'),
     name: z.string().min(1).describe('Scenario name'),
     description: z.string().optional().describe('Free text: what this scenario is for'),
-    slots: z.number().int().positive().describe('T, number of slots of an episode (count); the episode is truncated after T steps'),
+    slots: z.number().int().positive().max(LIMIT.slots).describe('T, number of slots of an episode (count); the episode is truncated after T steps'),
     topology: z.discriminatedUnion('kind', [explicitTopology, randomTopology]).describe('Devices, gateways, APs and the a, b matrices'),
     dnns: z
       .record(z.string().min(1), z.union([rawProfile, dnnSpecSchema]))
@@ -119,25 +147,25 @@ export const scenarioSchema = z
       .describe('IIoT devices and their DTs'),
     gateways: z
       .strictObject({
-        freq: perNodePositive('f_m^G, gateway CPU clock (cycles/s)'),
-        flopsPerCycle: perNodePositive('phi_m^G, FLOPs per cycle of the gateway (FLOP/cycle)'),
-        kappa: perNodePositive('kappa_G, effective switched capacitance (J s^2/cycle^3)'),
-        txPower: perNodePositive('p_m, uplink transmit power (W)'),
-        bandwidth: perNodePositive('B_m, uplink bandwidth (Hz)'),
+        freq: perNodePositive('f_m^G, gateway CPU clock (cycles/s)', LIMIT.freq),
+        flopsPerCycle: perNodePositive('phi_m^G, FLOPs per cycle of the gateway (FLOP/cycle)', LIMIT.flopsPerCycle),
+        kappa: perNodePositive('kappa_G, effective switched capacitance (J s^2/cycle^3)', LIMIT.kappa),
+        txPower: perNodePositive('p_m, uplink transmit power (W)', LIMIT.txPower),
+        bandwidth: perNodeBetween('B_m, uplink bandwidth (Hz)', LIMIT.bandwidth),
         energyBudget: budget,
       })
       .describe('Gateways hosting the DTs (bottom layers)'),
     aps: z
       .strictObject({
-        maxFreq: perNodePositive('f_j^max, AP CPU clock limit (cycles/s)'),
-        flopsPerCycle: perNodePositive('phi_j^A, FLOPs per cycle of the AP (FLOP/cycle)'),
-        kappa: perNodePositive('kappa_A, effective switched capacitance (J s^2/cycle^3)'),
+        maxFreq: perNodePositive('f_j^max, AP CPU clock limit (cycles/s)', LIMIT.freq),
+        flopsPerCycle: perNodePositive('phi_j^A, FLOPs per cycle of the AP (FLOP/cycle)', LIMIT.flopsPerCycle),
+        kappa: perNodePositive('kappa_A, effective switched capacitance (J s^2/cycle^3)', LIMIT.kappa),
         energyBudget: budget,
       })
       .describe('Access points (top layers and mining)'),
     channel: z
       .strictObject({
-        noiseDbmPerHz: z.number().default(-174).describe('N0, noise power spectral density (dBm/Hz)'),
+        noiseDbmPerHz: z.number().min(LIMIT.noiseDbmPerHz[0]).max(LIMIT.noiseDbmPerHz[1]).default(-174).describe('N0, noise power spectral density (dBm/Hz)'),
         distance,
         fading: fading.default({ kind: 'rayleigh' }),
       })
@@ -145,21 +173,21 @@ export const scenarioSchema = z
     reputation: z
       .strictObject({
         kind: z.enum(['exponential', 'linear', 'logarithmic']).default('exponential').describe('g of equation (1) [reconstructed]: 1 - exp(-x), min(1, x), ln(1+x)/(1+ln(1+x)) with x = O/O_ref'),
-        scale: positive('O_ref, the offloaded work per slot at which g reaches its reference value (FLOP)'),
+        scale: positive('O_ref, the offloaded work per slot at which g reaches its reference value (FLOP)', LIMIT.flops),
       })
       .describe('Off-chain reputation U_j = g(O_j) [letter eq. (1)-(2)]'),
     consensus: z
       .strictObject({
         mechanism: z.enum(['reputation', 'pow']).default('reputation').describe("'reputation': gamma = exp(-alpha U - beta) [letter eq. (3)]; 'pow': gamma = exp(-beta), no reputation stake (WTCM)"),
-        alpha: nonNegative('alpha, weight of the reputation in the difficulty (dimensionless)'),
-        beta: z.number().describe('beta, offset of the difficulty (dimensionless)'),
-        puzzleCycles: positive('W_0, expected cycles to solve a puzzle of difficulty 1 (cycles) [reconstructed]'),
+        alpha: nonNegative('alpha, weight of the reputation in the difficulty (dimensionless)', LIMIT.difficulty),
+        beta: z.number().min(-LIMIT.difficulty).max(LIMIT.difficulty).describe('beta, offset of the difficulty (dimensionless)'),
+        puzzleCycles: positive('W_0, expected cycles to solve a puzzle of difficulty 1 (cycles) [reconstructed]', LIMIT.puzzleCycles),
         blockTime: z.enum(['expected', 'sampled']).default('expected').describe("tau^bloc: 'expected' = 1/sum lambda, 'sampled' = Exp(sum lambda) race"),
       })
       .describe('Reputation-based PoW consensus'),
     lyapunov: z
       .strictObject({
-        V: nonNegative('V, weight of latency against the queue drift in Psi (1/s)'),
+        V: nonNegative('V, weight of latency against the queue drift in Psi (1/s)', LIMIT.V),
         uMin: z.number().min(0).max(1).describe('U^min, lower bound of the time-average reputation in C6 (dimensionless)'),
         uMax: z.number().min(0).max(1).describe('U^max, upper bound of the time-average reputation in C6 (dimensionless)'),
       })
@@ -167,8 +195,8 @@ export const scenarioSchema = z
     reward: z
       .strictObject({
         mode: z.enum(['dpp', 'dpp-exact', 'latency']).default('dpp').describe("'dpp': -Psi(t); 'dpp-exact': -(V tau + L(t+1) - L(t)); 'latency': -tau"),
-        energyPenalty: nonNegative('Reward charged per J of energy over budget, summed over gateways and APs (1/J, in reward units)').default(0),
-        latencyCap: positive('Largest latency charged in the reward (s); an unfinished slot (tau = infinity, e.g. no AP cycles for offloaded work) counts as this').default(60),
+        energyPenalty: nonNegative('Reward charged per J of energy over budget, summed over gateways and APs (1/J, in reward units)', LIMIT.energyPenalty).default(0),
+        latencyCap: positive('Largest latency charged in the reward (s); an unfinished slot (tau = infinity, e.g. no AP cycles for offloaded work) counts as this', LIMIT.latencyCap).default(60),
       })
       .prefault({})
       .describe('Reward of the env'),

@@ -3,6 +3,7 @@
  * allocation with a fixed partition point per DT, by default the middle unit ceil(L_n / 2).
  */
 import { z } from 'zod';
+import { GymError } from '../env/core/errors.ts';
 import type { BdtSystem } from '../env/bdt/system.ts';
 import { SolverAgent } from './dpra/solver-agent.ts';
 import { parseAgentOptions } from './agent-options.ts';
@@ -29,9 +30,9 @@ export function middlePartition(system: BdtSystem): Int32Array {
 export function createWdpoAgent(options: WdpoOptions = {}, system?: BdtSystem): SolverAgent {
   const o = parseAgentOptions(WdpoOptions, options, 'wdpo');
   if (o.partition && system) {
-    if (o.partition.length !== system.N) throw new RangeError(`agent wdpo: option partition has ${o.partition.length} entries, expected one per DT (N = ${system.N})`);
+    if (o.partition.length !== system.N) throw new GymError(`agent wdpo: option partition has ${o.partition.length} entries, expected one per DT (N = ${system.N})`);
     o.partition.forEach((l, n) => {
-      if (l > system.unitCount[n]!) throw new RangeError(`agent wdpo: option partition[${n}] = ${l}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[n]}`);
+      if (l > system.unitCount[n]!) throw new GymError(`agent wdpo: option partition[${n}] = ${l}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[n]}`);
     });
   }
   return new SolverAgent('wdpo', {

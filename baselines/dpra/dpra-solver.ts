@@ -8,6 +8,7 @@
  * (least violation); if no partition admits a finite latency under C5 (e.g. every AP without
  * energy) the AP budgets are ignored; both are reported in {@link SlotSolution.feasibility}.
  */
+import { GymError } from '../../env/core/errors.ts';
 import type { BdtSystem, Decision, SlotState } from '../../env/bdt/system.ts';
 import type { VirtualQueues } from '../../env/bdt/queues.ts';
 import { createDecision } from '../../env/bdt/decision.ts';
@@ -89,17 +90,17 @@ export class DpraSolver {
     this.descentOptions = { ...preset, ...options.descent };
     if (options.partition === 'fixed') {
       const fixed = options.fixedPartition;
-      if (!fixed || fixed.length !== system.N) throw new RangeError(`DpraSolver: fixedPartition must have length N = ${system.N}, got ${fixed?.length ?? 'none'}`);
+      if (!fixed || fixed.length !== system.N) throw new GymError(`DpraSolver: fixedPartition must have length N = ${system.N}, got ${fixed?.length ?? 'none'}`);
       for (let n = 0; n < system.N; n++) {
         const l = fixed[n]!;
-        if (!(Number.isInteger(l) && l >= 1 && l <= system.unitCount[n]!)) throw new RangeError(`DpraSolver: fixedPartition[${n}] = ${l}: C1 needs an integer 1 <= l_n <= L_n = ${system.unitCount[n]}`);
+        if (!(Number.isInteger(l) && l >= 1 && l <= system.unitCount[n]!)) throw new GymError(`DpraSolver: fixedPartition[${n}] = ${l}: C1 needs an integer 1 <= l_n <= L_n = ${system.unitCount[n]}`);
       }
     }
     if (options.partition === 'exhaustive') {
       let size = 1;
       for (let n = 0; n < system.N; n++) size *= system.unitCount[n]!;
       const cap = options.maxExhaustive ?? MAX_EXHAUSTIVE;
-      if (size > cap) throw new RangeError(`DpraSolver: exhaustive search over ${size.toExponential(3)} partitions exceeds the cap of ${cap}; use the descent search on this scenario`);
+      if (size > cap) throw new GymError(`DpraSolver: exhaustive search over ${size.toExponential(3)} partitions exceeds the cap of ${cap} (maxExhaustive): it is for small scenarios such as BDT-small-v0; use the descent search (agent dpra) on this one`);
     }
     this.problem = new SlotProblem(system);
     this.search = new PartitionSearch(this.problem);

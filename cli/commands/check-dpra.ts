@@ -10,7 +10,6 @@
 import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
-import { CliError } from '../errors.ts';
 import { openEnv } from './run.ts';
 import { numberOption } from '../options.ts';
 
@@ -43,13 +42,7 @@ export function register(program: Command): void {
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-small-v0') : undefined;
       const env = openEnv({ env: envId, scenario: options.scenario });
       const system = (env.unwrapped as BdtEnv).system;
-      let report;
-      try {
-        report = checkDpraExactness(system, { slots, seed, queueScale, tolerance });
-      } catch (error) {
-        if (error instanceof RangeError) throw new CliError(`check-dpra: ${error.message}`);
-        throw error;
-      }
+      const report = checkDpraExactness(system, { slots, seed, queueScale, tolerance });
       const pass = exactnessPasses(report);
       if (options.json) process.stdout.write(`${JSON.stringify({ scenario: system.scenario.name, seed, pass, ...report })}\n`);
       else {

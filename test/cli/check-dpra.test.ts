@@ -20,7 +20,7 @@ describe('bdt-gym check-dpra', function () {
   it('refuses a scenario too large to enumerate, in one line', () => {
     const result = cli('check-dpra', '--env', 'BDT-v0', '--slots', '1');
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^bdt-gym: check-dpra: .*exceeds the cap/);
+    assert.match(result.stderr, /^bdt-gym: DpraSolver: .*exceeds the cap/);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 });

@@ -113,5 +113,8 @@ describe('bdt-gym run', () => {
     const unwritable = cli('run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(blocker, 'trace.json'));
     assert.equal(unwritable.status, 1);
     assert.match(unwritable.stderr, /^bdt-gym: cannot write .*file\/trace\.json: ENOTDIR: [^\n]*\n$/);
+    const oracle = cli('run', '--env', 'BDT-v0', '--agent', 'oracle', '--slots', '2');
+    assert.equal(oracle.status, 1);
+    assert.match(oracle.stderr, /^bdt-gym: DpraSolver: exhaustive search over 4\.096e\+11 partitions exceeds the cap .*BDT-small-v0.*\n$/);
   });
 });

@@ -63,6 +63,7 @@ function parseVs(text: string): number[] {
   const vs = text.split(',').map((s) => Number(s.trim()));
   vs.forEach((v, i) => {
     if (!(v > 0 && Number.isFinite(v))) throw new CliError(`--v: entry ${i} is ${JSON.stringify(text.split(',')[i])}; every V must be a number > 0`);
+    if (vs.indexOf(v) < i) throw new CliError(`--v: ${v} appears twice (entries ${vs.indexOf(v)} and ${i}); give each V once`);
   });
   return vs;
 }
@@ -105,6 +106,8 @@ export function register(program: Command): void {
         agentOptions: jsonObjectOption('agent-options', options.agentOptions),
       };
       const { points, greedy } = await sweepV(spec);
+      const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
+      if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: it does not decide with V (dpra does)\n`);
       if (options.plot) {
         const svg = await sweepVChartSvg(spec.agent, points, greedy.meanLatency);
         writeFileAtomic(options.plot, svg);

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
 import { sweepVChartSvg } from '../../cli/plot/sweep-v-chart.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 describe('cli: sweep-v', () => {
   it('shows the [O(1/V), O(V)] trade-off on BDT-v0: latency falls towards latency-greedy, backlog grows', async () => {
@@ -25,5 +29,14 @@ describe('cli: sweep-v', () => {
     assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2, 'one line per panel');
     assert.equal((svg.match(/stroke-dasharray="6,4"/g) ?? []).length, 1, 'the greedy reference is the only dashed mark');
     assert.ok(!svg.includes('NaN'));
+  });
+
+  it('refuses a repeated V, and notes when the agent does not decide with V', () => {
+    const repeated = cli('sweep-v', '--v', '1,1', '--seeds', '1', '--slots', '3');
+    assert.equal(repeated.status, 1);
+    assert.equal(repeated.stderr, 'bdt-gym: --v: 1 appears twice (entries 0 and 1); give each V once\n');
+    const random = cli('sweep-v', '--agent', 'random', '--v', '1,10', '--seeds', '1', '--slots', '3', '--json');
+    assert.equal(random.status, 0, random.stderr);
+    assert.equal(random.stderr, 'bdt-gym: note: agent random played the same episodes for every V: it does not decide with V (dpra does)\n');
   });
 });

@@ -13,6 +13,12 @@ import { suites as agents } from './suites/agents.ts';
 /** Every registered suite, in run order. */
 export const allSuites: BenchSuite[] = [...cartpole, ...bdtEnv, ...dpra, ...agents];
 
+/** Throws unless `filter` selects at least one case (an empty table would read as a result), listing the cases. */
+export function checkFilter(filter: string): void {
+  const names = allSuites.flatMap((suite) => suite.cases.map((c) => `${suite.name}/${c.name}`));
+  if (!names.some((name) => name.includes(filter))) throw new Error(`--filter ${JSON.stringify(filter)} matches no case (cases: ${names.join(', ')})`);
+}
+
 /** Runs the suites; prints JSON when `json`, else a table. */
 export function runAndPrint(options: BenchOptions & { json?: boolean }): void {
   const report = runBenchmarks(allSuites, options);
@@ -33,6 +39,7 @@ function parseCommandLine(): (BenchOptions & { json?: boolean }) | undefined {
       process.stdout.write(`${USAGE}\n`);
       return undefined;
     }
+    if (values.filter !== undefined) checkFilter(values.filter);
     const runs = values.runs === undefined ? undefined : Number(values.runs);
     if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new Error(`--runs: expected a positive integer, got ${values.runs}`);
     return { ...(values.json ? { json: true } : {}), ...(runs ? { runs } : {}), ...(values.filter ? { filter: values.filter } : {}) };

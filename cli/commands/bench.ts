@@ -3,7 +3,8 @@
  * (same as `npm run bench`): median rates and their ratio to a reference loop timed in the same run.
  */
 import type { Command } from 'commander';
-import { runAndPrint } from '../../bench/run.ts';
+import { checkFilter, runAndPrint } from '../../bench/run.ts';
+import { CliError } from '../errors.ts';
 import { integerOption } from '../options.ts';
 
 export function register(program: Command): void {
@@ -15,6 +16,13 @@ export function register(program: Command): void {
     .option('--filter <text>', 'only cases whose "suite/case" name contains this')
     .action((options: { json?: boolean; runs: string; filter?: string }) => {
       const runs = integerOption('runs', options.runs, 1);
+      if (options.filter !== undefined) {
+        try {
+          checkFilter(options.filter);
+        } catch (error) {
+          throw new CliError((error as Error).message);
+        }
+      }
       runAndPrint({ runs, ...(options.json ? { json: true } : {}), ...(options.filter ? { filter: options.filter } : {}) });
     });
 }

@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .option('--kwargs <json>', 'env keyword arguments as JSON, e.g. \'{"renderMode":"ansi"}\'')
     .option('--strict', 'fail on warnings too')
     .action((ids: string[], options: CheckEnvCliOptions) => {
+      if (options.all && ids.length > 0) throw new CliError(`check-env: give env ids or --all, not both (got --all and ${ids.join(', ')})`);
       const targets = options.all ? [...registry.keys()] : ids;
       if (targets.length === 0) throw new CliError('check-env: give at least one env id or --all');
       const kwargs = parseKwargs(options.kwargs);

@@ -52,7 +52,7 @@ export function register(program: Command): void {
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const agents = options.agents === undefined ? defaultAgents(options.env) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
-      if (unknown.length > 0) throw new CliError(`--agents: unknown agent ${unknown.join(', ')} (available: ${agentNames().join(', ')})`);
+      if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})`);
       const repeated = agents.find((a, i) => agents.indexOf(a) !== i);
       if (repeated !== undefined) throw new CliError(`--agents: ${repeated} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
       const compared = withCheckpoints(agents, options.checkpoint);

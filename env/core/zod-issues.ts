@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { GymError } from './errors.ts';
 
 function shortValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return String(value); // JSON would print NaN as null
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

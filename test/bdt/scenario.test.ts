@@ -51,6 +51,7 @@ describe('bdt scenario: validation', () => {
       [{ consensus: { beta: -1000 } }, /at consensus\.beta: Too small: expected number to be >=-100 \(value: -1000\)/],
       [{ devices: { arrivals: { kind: 'trace', values: [[1, 2.5, 0]] } } }, /at devices\.arrivals\.values\[0\]\[1\]: Invalid input: expected int, received number \(value: 2\.5\)/],
       [{ slots: 1e15 }, /at slots: Too big: expected number to be <=1000000000 \(value: 1000000000000000\)/],
+      [{ lyapunov: { V: NaN } }, /at lyapunov\.V: .* \(value: NaN\)/],
     ];
     for (const [override, expected] of cases) assert.match(failure(mergeDeep(tiny(), override)), expected);
   });

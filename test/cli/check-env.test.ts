@@ -35,6 +35,10 @@ describe('bdt-gym check-env', function () {
     assert.match(out, /CartPole-v1: passed all checks/);
   });
 
+  it('refuses ids together with --all (the ids were ignored)', async () => {
+    await assert.rejects(runCheckEnv(['--all', 'CartPole-v1']), (e: unknown) => e instanceof CliError && /give env ids or --all, not both \(got --all and CartPole-v1\)/.test((e as Error).message));
+  });
+
   it('exits non-zero naming the failing check', async () => {
     register({ id: 'TestOutOfSpace-v0', entryPoint: () => new OutOfSpaceEnv() });
     try {

@@ -76,7 +76,8 @@ describe('bdt-gym compare', () => {
   it('rejects an unknown agent and a bad seed list with one line', () => {
     const unknown = cli('compare', '--agents', 'dpra,nope');
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /^bdt-gym: --agents: unknown agent nope \(available: .*dpra.*\)\n$/);
+    assert.match(unknown.stderr, /^bdt-gym: --agents: unknown agent "nope" \(available: .*dpra.*\)\n$/);
+    assert.match(cli('compare', '--agents', '').stderr, /^bdt-gym: --agents: unknown agent "" \(available: /);
     const twice = cli('compare', '--agents', 'dpra,random,dpra');
     assert.equal(twice.status, 1);
     assert.match(twice.stderr, /^bdt-gym: --agents: dpra is listed twice/);

@@ -123,6 +123,9 @@ export class TraceRecorder {
   }
 }
 
+/** Largest linear uplink gain a replayed trace may hold. */
+const MAX_TRACE_GAIN = 1e9;
+
 const TRACE_KEYS: ReadonlyArray<keyof ExogenousTrace> = ['N', 'M', 'J', 'length', 'arrivals', 'gain', 'gatewayBudget', 'apBudget', 'raceDraw', 'winnerDraw'];
 
 /** Why `trace` cannot be replayed on `system` for `slots` slots (`undefined` if it can). */
@@ -137,12 +140,14 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
     const values = trace[key];
     if (!Array.isArray(values) || values.length !== trace.length * size) return `trace.${key}: expected ${trace.length * size} numbers, got ${Array.isArray(values) ? values.length : typeof values}`;
     // the mining draws are uniforms on [0, 1): a 1 would make the block time infinite;
-    // a gain of 0 would be an infinite fade (-Infinity dB observed, NaN energies)
-    const high = key === 'raceDraw' || key === 'winnerDraw' ? 1 : Infinity;
+    // a gain of 0 would be an infinite fade (-Infinity dB observed, NaN energies), and one past
+    // MAX_TRACE_GAIN (the sampler's largest is about 2e7, at the 1 cm the schema allows) could
+    // overflow the SNR to Infinity
+    const high = key === 'raceDraw' || key === 'winnerDraw' ? 1 : key === 'gain' ? MAX_TRACE_GAIN : Infinity;
     const positive = key === 'gain';
     const integer = key === 'arrivals';
     const bad = values.findIndex((x) => typeof x !== 'number' || !((positive ? x > 0 : x >= 0) && x < high) || (integer && !Number.isInteger(x)));
-    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be ${integer ? 'an integer' : 'a number'} ${positive ? '> 0' : '>= 0'}${high === 1 ? ' and < 1' : ''}`;
+    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be ${integer ? 'an integer' : 'a number'} ${positive ? '> 0' : '>= 0'}${high < Infinity ? ` and < ${high}` : ''}`;
   }
   return undefined;
 }

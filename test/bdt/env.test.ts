@@ -117,7 +117,9 @@ describe('BdtEnv', () => {
     assert.throws(() => env.reset({ options: { trace: { ...trace, raceDraw } } }), /trace\.raceDraw\[2\] = 1: must be a number >= 0 and < 1/);
     const gain = [...trace.gain];
     gain[5] = 0; // an infinite fade: -Infinity dB observed, NaN energies
-    assert.throws(() => env.reset({ options: { trace: { ...trace, gain } } }), /trace\.gain\[5\] = 0: must be a number > 0/);
+    assert.throws(() => env.reset({ options: { trace: { ...trace, gain } } }), /trace\.gain\[5\] = 0: must be a number > 0 and < 1000000000/);
+    gain[5] = 1e308; // the SNR would overflow to Infinity
+    assert.throws(() => env.reset({ options: { trace: { ...trace, gain } } }), /trace\.gain\[5\] = 1e\+308: must be a number > 0 and < 1000000000/);
     const arrivals = [...trace.arrivals];
     arrivals[1] = 1.5; // arrivals count data points
     assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals } } }), /trace\.arrivals\[1\] = 1\.5: must be an integer >= 0/);

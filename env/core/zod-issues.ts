@@ -7,6 +7,7 @@ import { GymError } from './errors.ts';
 
 function shortValue(value: unknown): string {
   if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value); // NaN and Infinity, which JSON writes as null
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

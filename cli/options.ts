@@ -25,9 +25,9 @@ export function integerList(name: string, value: string, min: number): number[] 
   return list;
 }
 
-/** `--env`: a registered env id, or a CliError listing the registered ones. */
-export function registeredEnvOption(id: string): string {
-  if (!registry.has(id)) throw new CliError(`--env: unknown env ${JSON.stringify(id)} (registered: ${[...registry.keys()].join(', ')})`);
+/** `--env`: a registered env id, or a CliError naming `source` (where the id came from) and listing the registered ones. */
+export function registeredEnvOption(id: string, source = '--env'): string {
+  if (!registry.has(id)) throw new CliError(`${source}: unknown env ${JSON.stringify(id)} (registered: ${[...registry.keys()].join(', ')})`);
   return id;
 }
 

@@ -5,16 +5,20 @@
  * state, observation statistics, SHA-256 of every other file).
  *
  * Saving writes a fresh sibling directory and renames it into place, so an interrupted save
- * never leaves a half-written checkpoint. Loading checks the format, the checksums and the
- * array sizes before anything is used, and fails with an error naming the file and the field.
+ * never leaves a half-written checkpoint. Loading checks the format, every manifest field, the
+ * checksums, the array sizes and that every stored number is finite before anything is used, and
+ * fails with an error naming the file, the field, the rule and the value.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { RngStateSchema } from '../../env/core/rng.ts';
+import { issueLines } from '../../env/core/zod-issues.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { directoryHandler, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
+import type { ObservationEncoder } from '../nn/observation-encoder.ts';
+import { directoryHandler, firstNonFinite, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
 
 /** Bumped when the layout changes incompatibly. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -23,28 +27,51 @@ export const STATE_FILE = 'state.bin';
 
 const ObservationStatsSchema = z.object({
   mean: z.array(z.number()).describe('Running mean per flattened observation element'),
-  var: z.array(z.number()).describe('Running variance per flattened observation element'),
-  count: z.number().describe('Effective number of observations folded in'),
+  var: z.array(z.number().min(0)).describe('Running variance per flattened observation element'),
+  count: z.number().positive().describe('Effective number of observations folded in (starts at a tiny pseudo-count)'),
 });
 
-/** The manifest's schema (validated on load). */
-export const ManifestSchema = z.object({
-  format: z.literal('bdt-gym-checkpoint').describe('Marks the directory as a bdt-gym checkpoint'),
-  formatVersion: z.number().int().describe('Checkpoint layout version'),
-  algo: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
-  envId: z.string().describe('Registered id of the env trained on'),
-  observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
-  actionSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's action space (before any agent-side wrapper)"),
-  hyperparameters: z.record(z.string(), z.unknown()).describe('Hyperparameters of the run'),
-  counters: z.record(z.string(), z.number()).describe('Step counters (env steps, iterations, gradient steps)'),
-  seed: z.number().describe('Seed the run started from'),
-  rngState: z.record(z.string(), z.unknown()).describe("The trainer's random stream state"),
-  observationStats: ObservationStatsSchema.nullable().describe('Observation normalisation statistics, null when not normalising'),
-  networks: z.array(z.string()).describe('Subdirectories holding Layers models'),
-  arrays: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().min(0) })).describe(`Float32 arrays in ${STATE_FILE}: name, element offset, element count`),
-  files: z.record(z.string(), z.string()).describe('SHA-256 (hex) of every file but the manifest, by relative path'),
-  backend: z.string().describe('TF.js backend the run used'),
-});
+const CounterSchema = z.number().int().min(0);
+
+/** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
+const NetworkNameSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a subdirectory name (letters, digits, _ and -)');
+
+/** The files a checkpoint with these networks holds besides the manifest, by relative path. */
+function checkpointFiles(networks: readonly string[]): string[] {
+  return [STATE_FILE, ...networks.flatMap((name) => [`${name}/${MODEL_FILE}`, `${name}/${WEIGHTS_FILE}`])];
+}
+
+/**
+ * The manifest's schema (validated on load). `files` lists exactly the checkpoint's files, so a
+ * manifest cannot make loading read anything outside the directory.
+ */
+export const ManifestSchema = z
+  .object({
+    format: z.literal('bdt-gym-checkpoint').describe('Marks the directory as a bdt-gym checkpoint'),
+    formatVersion: z.number().int().describe('Checkpoint layout version'),
+    algo: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
+    envId: z.string().describe('Registered id of the env trained on'),
+    observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
+    actionSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's action space (before any agent-side wrapper)"),
+    hyperparameters: z.record(z.string(), z.unknown()).describe('Hyperparameters of the run'),
+    counters: z.object({ globalStep: CounterSchema }).catchall(CounterSchema).describe('Step counters (env steps, iterations, gradient steps)'),
+    seed: z.number().int().min(0).describe('Seed the run started from'),
+    rngState: RngStateSchema.describe("The trainer's random stream state"),
+    observationStats: ObservationStatsSchema.nullable().describe('Observation normalisation statistics, null when not normalising'),
+    networks: z.array(NetworkNameSchema).describe('Subdirectories holding Layers models'),
+    arrays: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().min(0) })).describe(`Float32 arrays in ${STATE_FILE}: name, element offset, element count`),
+    files: z.record(z.string(), z.string()).describe('SHA-256 (hex) of every file but the manifest, by relative path'),
+    backend: z.string().describe('TF.js backend the run used'),
+  })
+  .superRefine((manifest, ctx) => {
+    const expected = checkpointFiles(manifest.networks);
+    for (const file of Object.keys(manifest.files)) {
+      if (!expected.includes(file)) ctx.addIssue({ code: 'custom', path: ['files'], input: file, message: `every key must be a file of the checkpoint (${expected.join(', ')})` });
+    }
+    for (const file of expected) {
+      if (manifest.files[file] === undefined) ctx.addIssue({ code: 'custom', path: ['files'], input: Object.keys(manifest.files), message: `no checksum for ${file}` });
+    }
+  });
 
 export type CheckpointManifest = z.infer<typeof ManifestSchema>;
 
@@ -55,7 +82,7 @@ export interface CheckpointContents {
   readonly observationSpace: object;
   readonly actionSpace: object;
   readonly hyperparameters: object;
-  readonly counters: Readonly<Record<string, number>>;
+  readonly counters: Readonly<CheckpointManifest['counters']>;
   readonly seed: number;
   readonly rngState: object;
   readonly observationStats: CheckpointManifest['observationStats'];
@@ -77,6 +104,17 @@ export class CheckpointError extends Error {
     super(message);
     this.name = 'CheckpointError';
   }
+}
+
+/**
+ * `value` validated by `schema`, or a CheckpointError: `what` failed, then one line per issue with
+ * path (under `at`), rule and value.
+ */
+function parseCheckpointPart<S extends z.ZodType>(schema: S, value: unknown, what: string, at: readonly PropertyKey[] = []): z.output<S> {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = issueLines(result.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] })));
+  throw new CheckpointError(`${what}:\n${lines.map((line) => `  ${line}`).join('\n')}`);
 }
 
 function sha256(data: Uint8Array): string {
@@ -118,7 +156,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       hyperparameters: contents.hyperparameters as Record<string, unknown>,
       counters: { ...contents.counters },
       seed: contents.seed,
-      rngState: contents.rngState as Record<string, unknown>,
+      rngState: contents.rngState as CheckpointManifest['rngState'],
       observationStats: contents.observationStats,
       networks: names,
       arrays,
@@ -153,12 +191,7 @@ export function readManifest(dir: string): CheckpointManifest {
   if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
-  const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CheckpointError(`checkpoint manifest ${path} is invalid at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`);
 }
 
 /** Load the checkpoint in `dir`, verifying every checksum first. */
@@ -170,20 +203,19 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     const actual = sha256(readFileSync(path));
     if (actual !== expected) throw new CheckpointError(`checkpoint file ${path} is corrupted: SHA-256 ${actual.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}…`);
   }
-  for (const name of manifest.networks) {
-    for (const file of [MODEL_FILE, WEIGHTS_FILE]) {
-      if (manifest.files[`${name}/${file}`] === undefined) throw new CheckpointError(`checkpoint ${dir}: manifest has no checksum for ${name}/${file}`);
-    }
-  }
-  if (manifest.files[STATE_FILE] === undefined) throw new CheckpointError(`checkpoint ${dir}: manifest has no checksum for ${STATE_FILE}`);
 
-  const stateBytes = readFileSync(join(dir, STATE_FILE));
+  const statePath = join(dir, STATE_FILE);
+  const stateBytes = readFileSync(statePath);
+  if (stateBytes.byteLength % 4 !== 0) throw new CheckpointError(`checkpoint file ${statePath} has ${stateBytes.byteLength} bytes, not a whole number of Float32 values (a multiple of 4)`);
   const total = stateBytes.byteLength / 4;
   const state = new Float32Array(stateBytes.buffer.slice(stateBytes.byteOffset, stateBytes.byteOffset + stateBytes.byteLength));
   const arrays: Record<string, Float32Array> = {};
   for (const { name, offset, length } of manifest.arrays) {
     if (offset + length > total) throw new CheckpointError(`checkpoint ${dir}: array '${name}' [${offset}, ${offset + length}) lies outside ${STATE_FILE} (${total} floats)`);
-    arrays[name] = state.slice(offset, offset + length);
+    const values = state.slice(offset, offset + length);
+    const bad = firstNonFinite(values);
+    if (bad >= 0) throw new CheckpointError(`checkpoint file ${statePath}: array '${name}' has value ${values[bad]} at index ${bad} (must be finite)`);
+    arrays[name] = values;
   }
   const networks: Record<string, tf.LayersModel> = {};
   try {
@@ -223,6 +255,30 @@ export function assertSameSpaces(manifest: CheckpointManifest, observationSpace:
   if (!same(manifest.actionSpace, actionSpace.toJSON())) {
     throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);
   }
+}
+
+/** The checkpoint's hyperparameters validated by its algorithm's `schema` (defaults filled in). */
+export function checkpointHyperparameters<S extends z.ZodType>(checkpoint: LoadedCheckpoint, schema: S): z.output<S> {
+  const { algo, hyperparameters } = checkpoint.manifest;
+  return parseCheckpointPart(schema, hyperparameters, `checkpoint manifest ${join(checkpoint.dir, MANIFEST_FILE)}: hyperparameters do not fit algo ${algo}`, ['hyperparameters']);
+}
+
+/**
+ * Loads the checkpoint's observation statistics into `encoder`, built with the checkpoint's
+ * `normObs`; a CheckpointError when they do not fit it.
+ */
+export function restoreObservationStats(checkpoint: LoadedCheckpoint, encoder: ObservationEncoder): void {
+  const stats = checkpoint.manifest.observationStats;
+  const where = `checkpoint manifest ${join(checkpoint.dir, MANIFEST_FILE)}`;
+  if (stats === null) {
+    if (encoder.rms !== undefined) throw new CheckpointError(`${where}: observationStats is null, but hyperparameters.normObs is true`);
+    return;
+  }
+  if (encoder.rms === undefined) throw new CheckpointError(`${where}: observationStats is given, but hyperparameters.normObs is false`);
+  if (stats.mean.length !== encoder.dim || stats.var.length !== encoder.dim) {
+    throw new CheckpointError(`${where}: observationStats.mean and .var have ${stats.mean.length} and ${stats.var.length} values; the observation space flattens to ${encoder.dim}`);
+  }
+  encoder.loadStats(stats);
 }
 
 /** The array `name` of a loaded checkpoint with exactly `length` elements, or a clear error. */

@@ -16,6 +16,17 @@ import { writeFileAtomic } from '../../node/atomic-write.ts';
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
+/** Index of the first NaN or infinite value in `values`, or -1 when all are finite. */
+export function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
+/** Whether a weights path of model.json names a file in the model's directory (no separator, not `.` or `..`). */
+function isFileName(path: string): boolean {
+  return path !== '' && path !== '.' && path !== '..' && !/[/\\]/.test(path);
+}
+
 export function directoryHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
@@ -46,11 +57,25 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
         throw new Error(`model ${path} is not a TF.js Layers model.json (no weightsManifest)`);
       }
       const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
-      const buffers = modelJson.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dir, p))));
+      const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
+      const outside = paths.find((p) => !isFileName(p));
+      if (outside !== undefined) throw new Error(`model ${path} names weights file ${JSON.stringify(outside)}, which is not a file name in ${dir}`);
+      const buffers = paths.map((p) => readFileSync(join(dir, p)));
       const weightData = tf.io.CompositeArrayBuffer.join(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
       const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
       if (weightData.byteLength !== expectedBytes) {
         throw new Error(`weights of ${path} have ${weightData.byteLength} bytes, its manifest describes ${expectedBytes}`);
+      }
+      // NaN or infinite weights load without complaint but give NaN actions, or normal-looking ones.
+      let offset = 0;
+      for (const spec of specs) {
+        const size = spec.shape.reduce((a, b) => a * b, 1);
+        if (spec.dtype === 'float32') {
+          const values = new Float32Array(weightData, offset, size);
+          const bad = firstNonFinite(values);
+          if (bad >= 0) throw new Error(`weights ${paths.map((p) => join(dir, p)).join(', ')}: weight '${spec.name}' [${spec.shape.join(', ')}] has value ${values[bad]} at index ${bad} (must be finite)`);
+        }
+        offset += size * 4;
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async () => [specs, weightData]);
     },

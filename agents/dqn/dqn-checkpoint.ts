@@ -2,7 +2,7 @@
 import type { Env } from '../../env/core/env.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
-import { assertSameSpaces, CheckpointError, loadCheckpoint, requireArray, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { DenseStack } from '../nn/mlp.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
@@ -33,15 +33,6 @@ export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, envId:
   });
 }
 
-function hyperparametersOf(checkpoint: LoadedCheckpoint): DqnHyperparameters {
-  const parsed = DqnHyperparametersSchema.safeParse(checkpoint.manifest.hyperparameters);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CheckpointError(`checkpoint ${checkpoint.dir}: hyperparameters invalid at ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
 function networkFrom(checkpoint: LoadedCheckpoint, name: string, nvec: Int32Array, dueling: boolean): BranchingQNetwork {
   const model = checkpoint.networks[name];
   if (model === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the ${name} network`);
@@ -70,11 +61,11 @@ export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Pr
   const checkpoint = await loadCheckpoint(dir);
   if (checkpoint.manifest.algo !== 'dqn') throw new CheckpointError(`checkpoint ${dir} holds a ${checkpoint.manifest.algo} agent, not dqn`);
   assertSameSpaces(checkpoint.manifest, env.observationSpace, env.actionSpace);
-  const hp = hyperparametersOf(checkpoint);
+  const hp = checkpointHyperparameters(checkpoint, DqnHyperparametersSchema);
   const discrete = discreteActionEnv(env, hp.actionLevels);
   const layout = new ActionLayout(discrete.actionSpace);
   const encoder = new ObservationEncoder(env.observationSpace, hp.normObs, hp.clipObs);
-  if (checkpoint.manifest.observationStats !== null) encoder.loadStats(checkpoint.manifest.observationStats);
+  restoreObservationStats(checkpoint, encoder);
   const qNetwork = networkFrom(checkpoint, 'q_network', layout.nvec, hp.dueling);
   if (qNetwork.net.inputDim !== encoder.dim) throw new CheckpointError(`checkpoint ${dir}: Q network takes ${qNetwork.net.inputDim} inputs, the observation space flattens to ${encoder.dim}`);
   const toEnvAction = discrete instanceof DiscretizeAction ? (a: unknown) => discrete.action(a) : (a: unknown) => a;
@@ -88,7 +79,7 @@ export async function loadDqnRun(dir: string, env: Env<unknown, unknown>): Promi
   const targetNetwork = networkFrom(checkpoint, 'target_network', layout.nvec, hp.dueling);
   const size = qNetwork.net.variables.reduce((sum, v) => sum + v.size, 0);
   const c = checkpoint.manifest.counters;
-  for (const key of ['globalStep', 'gradientSteps', 'resumes', 'adamStep']) {
+  for (const key of ['gradientSteps', 'resumes', 'adamStep']) {
     if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
   }
   return {
@@ -98,7 +89,7 @@ export async function loadDqnRun(dir: string, env: Env<unknown, unknown>): Promi
       qNetwork,
       targetNetwork,
       encoder,
-      counters: { globalStep: c['globalStep']!, gradientSteps: c['gradientSteps']!, resumes: c['resumes']! },
+      counters: { globalStep: c.globalStep, gradientSteps: c['gradientSteps']!, resumes: c['resumes']! },
       rngState: checkpoint.manifest.rngState,
       optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
     },

@@ -1,6 +1,6 @@
 /** Saving and restoring PPO runs and policies (see checkpoint/checkpoint.ts for the layout). */
 import type { Space } from '../../env/spaces/space.ts';
-import { assertSameSpaces, CheckpointError, loadCheckpoint, requireArray, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
@@ -40,34 +40,24 @@ function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observ
     critic.dispose();
     throw new CheckpointError(`checkpoint ${checkpoint.dir} does not fit this env: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (manifest.observationStats !== null) policy.encoder.loadStats(manifest.observationStats);
-  else if (hp.normObs) throw new CheckpointError(`checkpoint ${checkpoint.dir} normalises observations but stores no statistics`);
+  restoreObservationStats(checkpoint, policy.encoder);
   return policy;
-}
-
-function hyperparametersOf(checkpoint: LoadedCheckpoint): PpoHyperparameters {
-  const parsed = PpoHyperparametersSchema.safeParse(checkpoint.manifest.hyperparameters);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CheckpointError(`checkpoint ${checkpoint.dir}: hyperparameters invalid at ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
 }
 
 /** A deterministic-use policy from `dir` for an env with these spaces. */
 export async function loadPpoPolicy(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<PpoPolicy> {
   const checkpoint = await loadCheckpoint(dir);
-  return policyFrom(checkpoint, hyperparametersOf(checkpoint), observationSpace, actionSpace);
+  return policyFrom(checkpoint, checkpointHyperparameters(checkpoint, PpoHyperparametersSchema), observationSpace, actionSpace);
 }
 
 /** Everything needed to resume the run saved in `dir`, plus its hyperparameters. */
 export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<{ hp: PpoHyperparameters; restore: PpoRestoreState; seed: number }> {
   const checkpoint = await loadCheckpoint(dir);
-  const hp = hyperparametersOf(checkpoint);
+  const hp = checkpointHyperparameters(checkpoint, PpoHyperparametersSchema);
   const policy = policyFrom(checkpoint, hp, observationSpace, actionSpace);
   const size = policy.variables.reduce((sum, v) => sum + v.size, 0);
   const c = checkpoint.manifest.counters;
-  for (const key of ['globalStep', 'iteration', 'resumes', 'adamStep']) {
+  for (const key of ['iteration', 'resumes', 'adamStep']) {
     if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
   }
   return {
@@ -75,7 +65,7 @@ export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, 
     seed: checkpoint.manifest.seed,
     restore: {
       policy,
-      counters: { globalStep: c['globalStep']!, iteration: c['iteration']!, resumes: c['resumes']! },
+      counters: { globalStep: c.globalStep, iteration: c['iteration']!, resumes: c['resumes']! },
       rngState: checkpoint.manifest.rngState,
       optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
     },

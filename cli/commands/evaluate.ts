@@ -11,9 +11,10 @@
  * the preset's `envKwargs`, which summary.json records) it reproduces the summary's `evalReturn`.
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
-import { readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { MANIFEST_FILE, readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import { checkpointDirOf, loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
@@ -67,7 +68,7 @@ export function register(program: Command): void {
       const envKwargs = jsonObjectOption('env-kwargs', options.envKwargs);
       const dir = checkpointDirOf(options.checkpoint);
       const manifest = readManifest(dir);
-      const envId = registeredEnvOption(options.env ?? manifest.envId);
+      const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
       const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
@@ -83,7 +84,7 @@ export function register(program: Command): void {
         checkpoint: dir,
         algo: manifest.algo,
         trainedOn: manifest.envId,
-        trainedSteps: manifest.counters['globalStep'] ?? null,
+        trainedSteps: manifest.counters.globalStep,
         env: envId,
         ...(options.envKwargs === undefined ? {} : { envKwargs }),
         backend,

@@ -4,7 +4,9 @@
  * else consumes randomness (common random numbers across agents).
  */
 import seedrandom from 'seedrandom';
+import { z } from 'zod';
 import { GymError } from './errors.ts';
+import { parseKwargs } from './zod-issues.ts';
 
 /** A seeded uniform generator on [0, 1) whose state can be saved and restored. */
 export interface Rng {
@@ -19,9 +21,20 @@ export function makeRng(seed?: number | string): Rng {
   return seedrandom.alea(s, { state: true }) as unknown as Rng;
 }
 
-/** Generator restored from a state produced by `rng.state()`. */
+/**
+ * The state `rng.state()` returns: seedrandom's alea generator, an integer carry and three
+ * fractions. Any other object would restore a generator that draws NaN.
+ */
+export const RngStateSchema = z.strictObject({
+  c: z.number().int().min(0).max(2091639).describe("alea's carry"),
+  s0: z.number().min(0).lt(1).describe("alea's oldest fraction"),
+  s1: z.number().min(0).lt(1).describe("alea's middle fraction"),
+  s2: z.number().min(0).lt(1).describe("alea's newest fraction"),
+});
+
+/** Generator restored from a state produced by `rng.state()`; throws `KwargsError` on any other object. */
 export function restoreRng(state: object): Rng {
-  return seedrandom.alea('', { state: state as never }) as unknown as Rng;
+  return seedrandom.alea('', { state: parseKwargs(RngStateSchema, state, 'restoreRng', 'state') as never }) as unknown as Rng;
 }
 
 /**

@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import { GymError } from './errors.ts';
 
 function shortValue(value: unknown): string {
-  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return String(value); // JSON would print NaN as null
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value); // NaN and Infinity, which JSON writes as null
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

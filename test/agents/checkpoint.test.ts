@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +14,7 @@ import { DqnAgent, loadPolicyAgent, PpoAgent } from '../../agents/policy-agent.t
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { loadPpoRun, savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
+import { rewriteCheckpoint, setFloat32, type RawManifest } from './rewrite-checkpoint.ts';
 
 const ppoHp = PpoHyperparametersSchema.parse({ numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2, normObs: true, hidden: [16, 16], totalTimesteps: 256 });
 const dqnHp = DqnHyperparametersSchema.parse({ hidden: [16], bufferSize: 500, learningStarts: 32, batchSize: 16, trainFrequency: 4, gradientSteps: 2, targetNetworkFrequency: 20, totalTimesteps: 400, dueling: true });
@@ -133,13 +134,100 @@ describe('agents/checkpoint', () => {
       trainer.dispose();
     });
 
-    it('a manifest with a wrong field names the field', async () => {
+    /** The PPO checkpoint of `savedPpo` copied to a fresh directory per case, edited by `edit` (checksums recomputed). */
+    async function corruptedCopies(cases: ReadonlyArray<readonly [string, (m: RawManifest, dir: string) => void, RegExp]>, load: (dir: string) => Promise<unknown> = loadCheckpoint): Promise<void> {
       const { trainer, path } = await savedPpo();
-      const manifest = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8'));
-      manifest.algo = 'sac';
-      writeFileSync(join(path, 'manifest.json'), JSON.stringify(manifest));
-      await assert.rejects(loadCheckpoint(path), /invalid at algo/);
+      for (const [name, edit, expected] of cases) {
+        const copy = join(dir, name);
+        cpSync(path, copy, { recursive: true });
+        rewriteCheckpoint(copy, (m) => edit(m, copy));
+        await assert.rejects(load(copy), (e: Error) => {
+          assert.ok(e instanceof CheckpointError, `${name}: ${e.stack}`);
+          assert.match(e.message, expected, name);
+          return true;
+        });
+      }
       trainer.dispose();
+    }
+
+    it('a manifest with wrong fields lists every one with path, rule and value', async () => {
+      await corruptedCopies([
+        [
+          'fields',
+          (m) => Object.assign(m, { algo: 'sac', seed: 'x', counters: { ...m['counters'], globalStep: -5 } }),
+          /manifest .*fields\/manifest\.json is invalid:\n {2}at algo: Invalid option: .*\(value: "sac"\)\n {2}at counters\.globalStep: Too small: .*>=0 \(value: -5\)\n {2}at seed: .*\(value: "x"\)$/,
+        ],
+      ]);
+    });
+
+    it('counters, observation statistics and the RNG state are checked', async () => {
+      await corruptedCopies([
+        ['no-step', (m) => (m['counters'] = {}), /at counters\.globalStep: Invalid input: expected number, received undefined/],
+        ['count', (m) => (m['observationStats'].count = -1), /at observationStats\.count: Too small: expected number to be >0 \(value: -1\)/],
+        ['var', (m) => (m['observationStats'].var[2] = -4), /at observationStats\.var\[2\]: Too small: expected number to be >=0 \(value: -4\)/],
+        ['rng-shape', (m) => (m['rngState'] = { x: 1 }), /at rngState\.c: Invalid input: expected number[^]*at rngState: Unrecognized key: "x"/],
+        ['rng-range', (m) => (m['rngState'].s1 = 1.5), /at rngState\.s1: Too big: expected number to be <1 \(value: 1\.5\)/],
+      ]);
+    });
+
+    it('the manifest cannot make loading read files outside the checkpoint', async () => {
+      await corruptedCopies([
+        ['files', (m) => (m['files']['../../../../etc/hostname'] = '0'.repeat(64)), /at files: every key must be a file of the checkpoint \(state\.bin, actor\/model\.json, .*\) \(value: "\.\.\/\.\.\/\.\.\/\.\.\/etc\/hostname"\)/],
+        ['absolute', (m) => (m['files']['/etc/hostname'] = '0'.repeat(64)), /at files: every key must be a file of the checkpoint .*\(value: "\/etc\/hostname"\)/],
+        ['network', (m) => (m['networks'] = ['../actor', 'critic']), /at networks\[0\]: expected a subdirectory name \(letters, digits, _ and -\) \(value: "\.\.\/actor"\)/],
+        ['checksum', (m) => delete m['files']['state.bin'], /at files: no checksum for state\.bin/],
+        [
+          'weights-path',
+          (_, copy) => {
+            const file = join(copy, 'actor', 'model.json');
+            const model = JSON.parse(readFileSync(file, 'utf8'));
+            model.weightsManifest[0].paths = ['../state.bin'];
+            writeFileSync(file, JSON.stringify(model));
+          },
+          /cannot load network: model .*actor\/model\.json names weights file "\.\.\/state\.bin", which is not a file name in /,
+        ],
+      ]);
+    });
+
+    it('a state.bin that is not whole Float32 values (checksum consistent)', async () => {
+      await corruptedCopies([['odd', (_, copy) => appendFileSync(join(copy, 'state.bin'), Buffer.from([0])), /checkpoint file .*odd\/state\.bin has \d+ bytes, not a whole number of Float32 values \(a multiple of 4\)/]]);
+    });
+
+    it('NaN or infinite numbers (checksum consistent) are refused naming the file, the array or weight and the index', async () => {
+      await corruptedCopies([
+        ['state', (_, copy) => setFloat32(join(copy, 'state.bin'), 3, NaN), /checkpoint file .*state\/state\.bin: array 'adam\.m' has value NaN at index 3 \(must be finite\)/],
+        ['weights', (_, copy) => setFloat32(join(copy, 'critic', 'weights.bin'), 5, -Infinity), /cannot load network: weights .*weights\/critic\/weights\.bin: weight '\w+\/kernel' \[4, 16\] has value -Infinity at index 5 \(must be finite\)/],
+      ]);
+    });
+
+    it('observation statistics that do not fit the hyperparameters or the observation space', async () => {
+      const env = make('CartPole-v1');
+      await corruptedCopies(
+        [
+          ['no-norm', (m) => (m['hyperparameters'] = {}), /manifest .*no-norm\/manifest\.json: observationStats is given, but hyperparameters\.normObs is false/],
+          ['no-stats', (m) => (m['observationStats'] = null), /observationStats is null, but hyperparameters\.normObs is true/],
+          ['dim', (m) => (m['observationStats'].mean = [0]), /observationStats\.mean and \.var have 1 and 4 values; the observation space flattens to 4/],
+        ],
+        (copy) => loadPolicyAgent(copy, env),
+      );
+      env.close();
+    });
+
+    it('DQN: statistics missing although normObs is true', async () => {
+      const trainer = new DqnTrainer({ hp: { ...dqnHp, normObs: true }, seed: 4, makeEnv: () => make('CartPole-v1') });
+      const env = make('CartPole-v1');
+      const path = join(dir, 'dqn');
+      await saveDqnCheckpoint(path, trainer, 'CartPole-v1', 4, env.actionSpace);
+      rewriteCheckpoint(path, (m) => (m['observationStats'] = null));
+      await assert.rejects(loadPolicyAgent(path, env), (e: Error) => e instanceof CheckpointError && /dqn\/manifest\.json: observationStats is null, but hyperparameters\.normObs is true/.test(e.message));
+      trainer.dispose();
+      env.close();
+    });
+
+    it("hyperparameters that are not the algorithm's are reported under hyperparameters", async () => {
+      const env = make('CartPole-v1');
+      await corruptedCopies([['algo', (m) => (m['algo'] = 'dqn'), /manifest .*algo\/manifest\.json: hyperparameters do not fit algo dqn:\n {2}at hyperparameters: Unrecognized keys: "numSteps", /]], (copy) => loadPolicyAgent(copy, env));
+      env.close();
     });
 
     it('another format version', async () => {

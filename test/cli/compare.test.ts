@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -61,6 +62,12 @@ describe('bdt-gym compare', () => {
     }
     const twice = cli('compare', '--agents', 'dpra', '--checkpoint', 'a=models/ppo-bdt-v0', '--checkpoint', 'a=models/dqn-bdt-v0');
     assert.match(twice.stderr, /--checkpoint: label a is given twice/);
+    const corrupted = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'stats');
+    cpSync(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url).pathname, corrupted, { recursive: true });
+    rewriteCheckpoint(corrupted, (m) => (m['observationStats'].mean = [0]));
+    const stats = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', `x=${corrupted}`);
+    assert.equal(stats.status, 1, stats.stderr);
+    assert.match(stats.stderr, /^bdt-gym: checkpoint manifest .*stats\/manifest\.json: observationStats\.mean and \.var have 1 and 33 values; the observation space flattens to 33\n$/);
   });
 
   it('prints means without intervals for a single seed (not a zero-width interval)', () => {

@@ -1,9 +1,10 @@
 /** `bdt-gym evaluate`: replays train's final evaluation exactly, for CartPole runs and the committed B-DT models; bad input refused naming the option. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rewriteCheckpoint, type RawManifest } from '../agents/rewrite-checkpoint.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = join(root, 'bin/bdt-gym.js');
@@ -61,6 +62,22 @@ describe('bdt-gym evaluate', () => {
       assert.equal(result.status, 1, args.join(' '));
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
+    }
+  });
+
+  it('refuses a corrupted checkpoint (checksums consistent) naming the manifest and the field, never as an internal error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-evaluate-'));
+    const cases: [string, (m: RawManifest) => void, RegExp][] = [
+      ['hp', (m) => (m['hyperparameters'] = {}), /^bdt-gym: checkpoint manifest .*hp\/manifest\.json: observationStats is given, but hyperparameters\.normObs is false\n$/],
+      ['env', (m) => (m['envId'] = 'Nope-v0'), /^bdt-gym: checkpoint manifest .*env\/manifest\.json: envId: unknown env "Nope-v0" \(registered: /],
+    ];
+    for (const [name, edit, message] of cases) {
+      const copy = join(dir, name);
+      cpSync(join(root, 'models/ppo-bdt-v0/checkpoint'), copy, { recursive: true });
+      rewriteCheckpoint(copy, edit);
+      const result = cli('evaluate', '--checkpoint', copy, '--episodes', '1');
+      assert.equal(result.status, 1, `${name}: ${result.stderr}`);
+      assert.match(result.stderr, message, name);
     }
   });
 });

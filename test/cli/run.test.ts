@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rewriteCheckpoint, setFloat32 } from '../agents/rewrite-checkpoint.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -61,6 +62,13 @@ describe('bdt-gym run', () => {
     const twice = cli(...args, '--checkpoint', join(models, 'ppo-bdt-v0'), '--agent-options', JSON.stringify({ checkpoint: join(models, 'ppo-bdt-v0') }));
     assert.equal(twice.status, 1);
     assert.match(twice.stderr, /--checkpoint: also given in --agent-options/);
+    const corrupted = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'nan');
+    cpSync(join(models, 'ppo-bdt-v0', 'checkpoint'), corrupted, { recursive: true });
+    setFloat32(join(corrupted, 'actor', 'weights.bin'), 7, NaN);
+    rewriteCheckpoint(corrupted);
+    const nan = cli(...args, '--checkpoint', corrupted);
+    assert.equal(nan.status, 1, nan.stderr);
+    assert.match(nan.stderr, /^bdt-gym: checkpoint .*nan: cannot load network: weights .*nan\/actor\/weights\.bin: weight '\w+\/kernel' \[33, 64\] has value NaN at index 7 \(must be finite\)\n$/, 'checksum-consistent NaN weights are refused');
     const unknownOption = cli('run', '--env', 'BDT-v0', '--agent', 'random', '--slots', '2', '--agent-options', '{"epsilon":0.1}');
     assert.equal(unknownOption.status, 1);
     assert.equal(unknownOption.stderr, 'bdt-gym: --agent-options of agent random: at (root): Unrecognized key: "epsilon"\n', 'an option the agent does not take is refused, not ignored');

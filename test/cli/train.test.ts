@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -39,6 +40,15 @@ describe('bdt-gym train', () => {
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /holds a ppo run, not dqn/);
     assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
+  });
+
+  it('refuses to resume from a checkpoint whose RNG state is not one (it would draw NaN)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-train-')), 'run');
+    cpSync(new URL('../../models/ppo-bdt-v0', import.meta.url).pathname, out, { recursive: true });
+    rewriteCheckpoint(join(out, 'checkpoint'), (m) => (m['rngState'] = { x: 1 }));
+    const result = cli('train', '--agent', 'ppo', '--env', 'BDT-v0', '--steps', '4000100', '--out', out, '--resume');
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /\nbdt-gym: checkpoint manifest .*run\/checkpoint\/manifest\.json is invalid:\n {2}at rngState\.c: Invalid input: expected number, received undefined \(value: undefined\)\n[^]*at rngState: Unrecognized key: "x"\n$/);
   });
 
   it("passes a preset's envKwargs to the training env (an invalid scenario value is refused naming it)", () => {

@@ -10,9 +10,24 @@ export function numberOption(name: string, value: string, check: (x: number) => 
   return x;
 }
 
-/** An integer option >= `min`, or a CliError naming it. */
+/**
+ * An integer option >= `min`, or a CliError naming it. Integers beyond Number.MAX_SAFE_INTEGER are
+ * refused: they do not survive parsing (9007199254740993 reads as ...992) and seed + 1 may equal seed.
+ */
 export function integerOption(name: string, value: string, min: number): number {
-  return numberOption(name, value, (n) => Number.isInteger(n) && n >= min, `an integer >= ${min}`);
+  const x = numberOption(name, value, (n) => Number.isInteger(n) && n >= min, `an integer >= ${min}`);
+  if (!Number.isSafeInteger(x)) throw new CliError(`--${name}: expected an integer <= ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER; larger ones are not represented exactly), got ${JSON.stringify(value)}`);
+  return x;
+}
+
+/**
+ * `seed + maxOffset` (the largest seed a command derives from `--<name>`) is a safe integer, or a
+ * CliError naming the option, the value, what uses the seeds and the largest seed that fits.
+ */
+export function checkSeedRange(name: string, seed: number, maxOffset: number, what: string): void {
+  if (!Number.isSafeInteger(seed + maxOffset)) {
+    throw new CliError(`--${name} ${seed}: ${what} use seeds up to ${seed} + ${maxOffset}, beyond Number.MAX_SAFE_INTEGER (${Number.MAX_SAFE_INTEGER}); give --${name} <= ${Number.MAX_SAFE_INTEGER - maxOffset}`);
+  }
 }
 
 /** A comma-separated list of distinct integers >= `min` (seeds: a repeated one would count one trace twice). */

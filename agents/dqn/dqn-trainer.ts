@@ -16,7 +16,8 @@ import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
-import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
+import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
+import { TrainingDivergedError } from '../training-diverged.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { BranchingQNetwork } from './branching-q-network.ts';
 import { linearSchedule, type DqnHyperparameters } from './hyperparameters.ts';
@@ -242,7 +243,13 @@ export class DqnTrainer {
     const actions = this.batch.actions.subarray(first * D, (first + B) * D);
     const targets = this.targets.subarray(first, first + B);
     const { loss, meanQ } = this.qNetwork.tdLossAndGradient(obs, actions, targets, B, this.onlineRaw, this.dRaw, this.gradient);
-    this.optimizer.applyFlatGradient(this.gradient);
+    try {
+      this.optimizer.applyFlatGradient(this.gradient);
+    } catch (error) {
+      if (!(error instanceof NonFiniteGradientError)) throw error;
+      const where = `DQN gradient step ${this.counters.gradientSteps + 1} (env step ${this.counters.globalStep})`;
+      throw new TrainingDivergedError(where, { 'losses/td_loss': loss, 'losses/q_values': meanQ }, this.hp.learningRate, error);
+    }
     this.qNetwork.markUpdated(this.optimizer.parameters);
     this.counters.gradientSteps += 1;
     if (this.counters.gradientSteps % LOG_EVERY_GRADIENT_STEPS === 0) {

@@ -3,32 +3,33 @@
  * Defaults are CleanRL's; presets live in configs/agents/.
  */
 import { z } from 'zod';
+import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const DqnHyperparametersSchema = z
   .object({
     totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for (steps)'),
-    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate (1/step)'),
+    learningRate: z.number().positive().max(1).default(2.5e-4).describe('Adam learning rate (1/step)'),
     annealLr: z.boolean().default(false).describe('Decay the learning rate linearly to 0 at totalTimesteps, set before each training phase (SB3 / rl-zoo "lin_" schedule) (bool)'),
-    adamEps: z.number().positive().default(1e-8).describe('Adam epsilon (dimensionless)'),
-    numEnvs: z.number().int().positive().default(1).describe('Parallel envs in the vector env (envs)'),
-    bufferSize: z.number().int().positive().default(10_000).describe('Replay buffer capacity (transitions)'),
+    adamEps: z.number().positive().max(1).default(1e-8).describe('Adam epsilon (dimensionless)'),
+    numEnvs: z.number().int().positive().max(MAX_ENVS).default(1).describe('Parallel envs in the vector env (envs)'),
+    bufferSize: z.number().int().positive().max(10_000_000).default(10_000).describe('Replay buffer capacity (transitions)'),
     gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor (dimensionless)'),
     doubleQ: z.boolean().default(true).describe('Double Q-learning targets (van Hasselt et al. 2016): the online network picks the next action, the target network values it; false uses the target network\'s max as SB3\'s DQN does (bool)'),
     tau: z.number().gt(0).max(1).default(1).describe('Target network update rate; 1 is a hard copy (dimensionless)'),
     targetNetworkFrequency: z.number().int().positive().default(500).describe('Env steps between target network updates (SB3 target_update_interval) (steps)'),
-    batchSize: z.number().int().positive().default(128).describe('Transitions per gradient step (transitions)'),
+    batchSize: z.number().int().positive().max(65_536).default(128).describe('Transitions per gradient step (transitions)'),
     startE: z.number().min(0).max(1).default(1).describe('Initial exploration epsilon (probability)'),
     endE: z.number().min(0).max(1).default(0.05).describe('Final exploration epsilon (SB3 exploration_final_eps) (probability)'),
     explorationPerDimension: z.boolean().default(false).describe('Epsilon-greedy per action dimension: after learningStarts each dimension independently takes a uniform random level with probability epsilon, the others stay greedy (for branching heads, whose off-greedy levels are otherwise only ever tried next to a fully random action); false explores the whole action at once (bool)'),
     explorationFraction: z.number().gt(0).max(1).default(0.5).describe('Fraction of totalTimesteps over which epsilon decays linearly (fraction)'),
     learningStarts: z.number().int().min(0).default(10_000).describe('Env steps of pure exploration before training starts (steps)'),
     trainFrequency: z.number().int().positive().default(10).describe('Env steps (per env) between training phases (SB3 train_freq) (steps)'),
-    gradientSteps: z.number().int().positive().default(1).describe('Gradient steps per training phase (count)'),
+    gradientSteps: z.number().int().positive().max(100_000).default(1).describe('Gradient steps per training phase (count)'),
     maxGradNorm: z.number().positive().default(10).describe('Global gradient-norm clipping threshold (L2 norm)'),
-    hidden: z.array(z.number().int().positive()).min(1).default([120, 84]).describe('Hidden layer widths of the Q network trunk (units)'),
+    hidden: z.array(z.number().int().positive().max(MAX_WIDTH)).min(1).max(MAX_LAYERS).default([120, 84]).describe('Hidden layer widths of the Q network trunk (units)'),
     init: z.enum(['orthogonal', 'torch']).default('orthogonal').describe("Q network initialisation: 'orthogonal' (CleanRL layer_init, gain sqrt(2), head gain 1, zero biases) or 'torch' (PyTorch nn.Linear default, U(+-1/sqrt(fan_in)) weights and biases, as SB3's DQN) (scheme)"),
     dueling: z.boolean().default(false).describe('Dueling heads: a state value plus one advantage head per action dimension (Tavakoli et al. 2018) (bool)'),
-    actionLevels: z.number().int().min(2).default(11).describe('Levels per continuous action element for DiscretizeAction (count)'),
+    actionLevels: z.number().int().min(2).max(1001).default(11).describe('Levels per continuous action element for DiscretizeAction (count)'),
     normObs: z.boolean().default(false).describe('Normalise observations by running mean/std, saved in checkpoints (bool)'),
     clipObs: z.number().positive().default(10).describe('Clip normalised observations to +-clipObs (standard deviations)'),
     rewardScale: z.number().positive().default(1).describe('Constant factor applied to rewards before they enter the replay buffer; reported returns stay raw (dimensionless)'),

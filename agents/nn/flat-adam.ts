@@ -15,6 +15,22 @@ import { AdamSimd } from './adam-simd.ts';
 /** Moments below this magnitude are flushed to 0 (see applyFlatGradient). */
 const TINY = 1e-30;
 
+/**
+ * A gradient whose global norm is NaN or infinite: the step is refused and the parameters are
+ * left as they were. Trainers catch it and report the divergence with their own context.
+ */
+export class NonFiniteGradientError extends Error {
+  constructor(
+    /** The global L2 norm of the refused gradient (NaN or Infinity). */
+    readonly norm: number,
+    /** The Adam update that was refused (1-based: updates applied so far + 1). */
+    readonly update: number,
+  ) {
+    super(`FlatAdam: gradient norm is ${norm} at update ${update}; the loss produced non-finite gradients`);
+    this.name = 'NonFiniteGradientError';
+  }
+}
+
 export interface FlatAdamOptions {
   readonly learningRate: number;
   readonly beta1?: number;
@@ -114,7 +130,7 @@ export class FlatAdam {
     if (g.length !== this.size) throw new Error(`FlatAdam: gradient has ${g.length} elements, the parameters ${this.size}`);
     this.simd?.buffers.gradient.set(g);
     const norm = Math.sqrt(this.simd?.gradientSumSquares() ?? sumSquares(g));
-    if (!Number.isFinite(norm)) throw new Error(`FlatAdam: gradient norm is ${norm}; the loss produced non-finite gradients`);
+    if (!Number.isFinite(norm)) throw new NonFiniteGradientError(norm, this.step + 1);
     this.lastGradNorm = norm;
     const scale = Math.min(1, this.maxGradNorm / (norm + 1e-6));
 

@@ -3,19 +3,20 @@
  * Defaults are CleanRL's discrete-action defaults; presets live in configs/agents/.
  */
 import { z } from 'zod';
+import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const PpoHyperparametersSchema = z
   .object({
     totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for, over all vector envs (steps)'),
-    learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate at the start of training (1/step)'),
+    learningRate: z.number().positive().max(1).default(2.5e-4).describe('Adam learning rate at the start of training (1/step)'),
     annealLr: z.boolean().default(true).describe('Anneal the learning rate linearly to 0 over training (bool)'),
-    adamEps: z.number().positive().default(1e-5).describe('Adam epsilon (dimensionless)'),
-    numEnvs: z.number().int().positive().default(4).describe('Parallel envs in the vector env (envs)'),
-    numSteps: z.number().int().positive().default(128).describe('Steps per env per rollout (steps)'),
+    adamEps: z.number().positive().max(1).default(1e-5).describe('Adam epsilon (dimensionless)'),
+    numEnvs: z.number().int().positive().max(MAX_ENVS).default(4).describe('Parallel envs in the vector env (envs)'),
+    numSteps: z.number().int().positive().max(100_000).default(128).describe('Steps per env per rollout (steps)'),
     gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor (dimensionless)'),
     gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda (dimensionless)'),
-    numMinibatches: z.number().int().positive().default(4).describe('Minibatches per epoch; minibatch size = numEnvs * numSteps / numMinibatches (count)'),
-    updateEpochs: z.number().int().positive().default(4).describe('Epochs over each rollout (count)'),
+    numMinibatches: z.number().int().positive().max(100_000).default(4).describe('Minibatches per epoch; minibatch size = numEnvs * numSteps / numMinibatches (count)'),
+    updateEpochs: z.number().int().positive().max(1000).default(4).describe('Epochs over each rollout (count)'),
     normAdv: z.boolean().default(true).describe('Standardise advantages per minibatch (bool)'),
     clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping epsilon (dimensionless)'),
     annealClip: z.boolean().default(false).describe('Anneal clipCoef linearly to 0 over training, as rl-baselines3-zoo `lin_0.2` (bool)'),
@@ -24,9 +25,9 @@ export const PpoHyperparametersSchema = z
     vfCoef: z.number().min(0).default(0.5).describe('Value loss coefficient (dimensionless)'),
     maxGradNorm: z.number().positive().default(0.5).describe('Global gradient-norm clipping threshold (L2 norm)'),
     targetKl: z.number().positive().nullable().default(null).describe('Stop the epochs early when approx-KL exceeds this (nats); null: never'),
-    hidden: z.array(z.number().int().positive()).min(1).default([64, 64]).describe('Hidden layer widths of the separate actor and critic MLPs (units)'),
+    hidden: z.array(z.number().int().positive().max(MAX_WIDTH)).min(1).max(MAX_LAYERS).default([64, 64]).describe('Hidden layer widths of the separate actor and critic MLPs (units)'),
     activation: z.enum(['tanh', 'relu']).default('tanh').describe('Hidden activation (name)'),
-    initLogStd: z.number().default(0).describe('Initial log standard deviation of the Gaussian for continuous dims (log of [-1,1]-normalised action units)'),
+    initLogStd: z.number().min(-20).max(2).default(0).describe('Initial log standard deviation of the Gaussian for continuous dims (log of [-1,1]-normalised action units)'),
     normObs: z.boolean().default(false).describe('Normalise observations by running mean/std, saved in checkpoints (bool)'),
     clipObs: z.number().positive().default(10).describe('Clip normalised observations to +-clipObs (standard deviations)'),
     normReward: z.boolean().default(false).describe("Scale training rewards by the running std of the discounted return, as gymnasium's NormalizeReward; reported returns stay raw (bool)"),

@@ -13,7 +13,8 @@ import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { RunningMeanStd } from '../../env/wrappers/running-mean-std.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
-import { FlatAdam, type FlatAdamState } from '../nn/flat-adam.ts';
+import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
+import { TrainingDivergedError } from '../training-diverged.ts';
 import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { shuffleInPlace } from '../nn/random.ts';
 import { computeGae } from './gae.ts';
@@ -336,7 +337,11 @@ export class PpoTrainer {
         );
         s.actor.backward(s.dHead.subarray(0, rows * headDim), s.gradient.subarray(0, actorSize));
         s.critic.backward(s.dValues.subarray(0, rows), s.gradient.subarray(actorSize));
-        this.optimizer.applyFlatGradient(s.gradient);
+        try {
+          this.optimizer.applyFlatGradient(s.gradient);
+        } catch (error) {
+          throw this.diverged(error, epoch, start / minibatchSize, [terms.policyLoss, terms.valueLoss, terms.entropy]);
+        }
         policy.markUpdated();
         last = [terms.policyLoss, terms.valueLoss, terms.entropy, terms.approxKl, terms.clipFraction];
       }
@@ -411,7 +416,13 @@ export class PpoTrainer {
           kept = tf.keep(tf.stack([terms.policyLoss, terms.valueLoss, terms.entropy, terms.approxKl, terms.clipFraction]) as tf.Tensor1D);
           return terms.loss;
         }, variables);
-        this.optimizer.applyGradients(grads);
+        try {
+          this.optimizer.applyGradients(grads);
+        } catch (error) {
+          const terms = kept === undefined ? [NaN, NaN, NaN] : Array.from(kept.dataSync()).slice(0, 3);
+          for (const t of [value, kept, fullBatchAdvantages, ...Object.values(grads), ...Object.values(data)]) t?.dispose();
+          throw this.diverged(error, epoch, start / minibatchSize, terms);
+        }
         policy.markUpdated();
         value.dispose();
         for (const g of Object.values(grads)) g.dispose();
@@ -424,6 +435,18 @@ export class PpoTrainer {
     stats?.dispose();
     for (const t of Object.values(data)) t?.dispose();
     return values;
+  }
+
+  /**
+   * A NonFiniteGradientError from the optimiser as a TrainingDivergedError naming this update
+   * (iteration, env step, epoch and minibatch, 0-based inside the update) and its loss terms
+   * ([policy, value, entropy]); any other error unchanged.
+   */
+  private diverged(error: unknown, epoch: number, minibatch: number, terms: readonly number[]): unknown {
+    if (!(error instanceof NonFiniteGradientError)) return error;
+    const where = `PPO iteration ${this.counters.iteration} (env step ${this.counters.globalStep}), epoch ${epoch + 1}, minibatch ${minibatch + 1}`;
+    const losses = { 'losses/policy_loss': terms[0]!, 'losses/value_loss': terms[1]!, 'losses/entropy': terms[2]! };
+    return new TrainingDivergedError(where, losses, this.hp.learningRate, error);
   }
 
   /** Train until `totalSteps` env steps, yielding to the event loop between iterations. */

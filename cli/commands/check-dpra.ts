@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { openEnv } from './run.ts';
-import { numberOption } from '../options.ts';
+import { integerOption, numberOption } from '../options.ts';
 
 interface CheckDpraOptions {
   env?: string;
@@ -35,8 +35,8 @@ export function register(program: Command): void {
     .option('--tolerance <r>', 'relative gap counted as exact', '1e-6')
     .option('--json', 'print the report as one JSON object')
     .action((options: CheckDpraOptions) => {
-      const slots = numberOption('slots', options.slots, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
-      const seed = numberOption('seed', options.seed, (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
+      const slots = integerOption('slots', options.slots, 1);
+      const seed = integerOption('seed', options.seed, 0);
       const queueScale = numberOption('queue-scale', options.queueScale, (x) => x >= 0 && Number.isFinite(x), 'a number >= 0');
       const tolerance = numberOption('tolerance', options.tolerance, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-small-v0') : undefined;

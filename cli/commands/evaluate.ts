@@ -21,7 +21,7 @@ import { EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
-import { backendOption, integerOption, registeredEnvOption } from '../options.ts';
+import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 import { jsonObjectOption } from './run.ts';
 
 interface EvaluateOptions {
@@ -70,6 +70,7 @@ export function register(program: Command): void {
       const manifest = readManifest(dir);
       const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
+      checkSeedRange('seed', seed, episodes - 1, `${episodes} episodes`);
       const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
       const agent = await loadPolicyAgent(dir, env);

@@ -13,20 +13,33 @@
  * env steps on a separate env (`eval/mean_reward`, `eval/mean_ep_length` in metrics.jsonl), the
  * best one is saved to `best/` (same checkpoint format), and the summary gains `bestEvalReturn`
  * and `bestEvalStep`.
+ *
+ * Bad input loses nothing: the preset, hyperparameters, env, seeds, step budget and `--out` are
+ * all checked before the run directory is created or touched. A new run needs a missing or empty
+ * `--out` (an existing run is continued with `--resume`, never overwritten); a run that fails
+ * (training diverged, a file could not be written) leaves `--out` as it found it: a new run's
+ * directory is removed, a resumed run's metrics.jsonl is cut back to its old length and its
+ * checkpoint and summary.json are only replaced (atomically) when the run succeeds.
  */
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import type { z } from 'zod';
 import { BACKENDS } from '../../agents/backend.ts';
-import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
+import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
+import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
-import { trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { CHECKPOINT_SUBDIR, EVAL_SEED_OFFSET, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { TrainingDivergedError } from '../../agents/training-diverged.ts';
+import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import { issueLines, KwargsError, make } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
-import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { backendOption, integerOption, registeredEnvOption } from '../options.ts';
+import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
+import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -58,23 +71,112 @@ function readPreset(file: string): AgentPreset {
   } catch (error) {
     throw new CliError(`--preset ${file}: not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = AgentPresetSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CliError(`--preset ${file}: at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  const parsed = AgentPresetSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues).join('; ')}`);
   return parsed.data;
 }
 
+/** What the step budget and the seed checks need of either agent's hyperparameters. */
+interface RunShape {
+  /** Env steps per `train` call of the trainer: a rollout (numEnvs * numSteps) for PPO, one vector step (numEnvs) for DQN. */
+  readonly stepsPerCall: number;
+  readonly numEnvs: number;
+  /** How the granularity reads in a message. */
+  readonly unit: string;
+}
+
+function runShape(agent: 'ppo' | 'dqn', hp: Record<string, unknown>): RunShape {
+  if (agent === 'ppo') {
+    const { numEnvs, numSteps } = hp as { numEnvs: number; numSteps: number };
+    return { stepsPerCall: numEnvs * numSteps, numEnvs, unit: `PPO trains whole rollouts of numEnvs x numSteps = ${numEnvs} x ${numSteps} = ${numEnvs * numSteps} env steps` };
+  }
+  const { numEnvs } = hp as { numEnvs: number };
+  return { stepsPerCall: numEnvs, numEnvs, unit: `DQN steps its numEnvs = ${numEnvs} envs together` };
+}
+
+/**
+ * The env steps the trainer reaches from `start` when asked for `requested`, as PpoTrainer.train
+ * and DqnTrainer.train step: whole calls of `stepsPerCall`, not past `requested`, except that a
+ * new PPO run always trains at least one rollout.
+ */
+function stepsReached(agent: 'ppo' | 'dqn', start: number, requested: number, stepsPerCall: number): number {
+  const calls = Math.max(0, Math.floor((requested - start) / stepsPerCall));
+  return start + (agent === 'ppo' && start === 0 ? Math.max(1, calls) : calls) * stepsPerCall;
+}
+
+/** zod issues as one line, `at <path>: <rule> (value: <value>)` joined by '; ', their paths under `prefix` (where they sit in the preset). */
+function prefixedIssueLines(issues: readonly z.core.$ZodIssue[], prefix: readonly string[]): string {
+  return issueLines(issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] }))).join('; ');
+}
+
+/** `schema.safeParse(hp)` or a CliError naming `source` and every bad field with its path (under `prefix`), rule and value. */
+function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, source: string, prefix: readonly string[]): z.output<S> {
+  const parsed = schema.safeParse(hp, { reportInput: true });
+  if (!parsed.success) throw new CliError(`${source}: ${prefixedIssueLines(parsed.error.issues, prefix)}`);
+  return parsed.data;
+}
+
+/** Makes (and closes) the training env with the preset's envKwargs, so a bad one is refused before anything is written. */
+function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, presetFile: string | undefined): void {
+  try {
+    make(envId, envKwargs).close();
+  } catch (error) {
+    // paths from the preset's root: envKwargs.<kwarg>, envKwargs.scenario.<field>
+    if (error instanceof KwargsError) throw new CliError(`--preset ${presetFile}: ${prefixedIssueLines(error.issues, ['envKwargs'])}`);
+    if (error instanceof ScenarioError) throw new CliError(`--preset ${presetFile}: ${error.issues.length > 0 ? prefixedIssueLines(error.issues, ['envKwargs', 'scenario']) : `envKwargs.scenario: ${error.message}`}`);
+    throw error;
+  }
+}
+
+/**
+ * `--out` checked before anything is written: not a file; for a new run missing or empty (a run
+ * there is continued with --resume, never overwritten); for --resume holding a checkpoint.
+ */
+function checkOut(out: string, resume: boolean): void {
+  const exists = existsSync(out);
+  if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
+  if (resume) {
+    const checkpointDir = join(out, CHECKPOINT_SUBDIR);
+    if (!existsSync(checkpointDir)) throw new CliError(`--resume: no checkpoint in ${checkpointDir}`);
+    return;
+  }
+  const entries = exists ? readdirSync(out).sort() : [];
+  if (entries.length > 0) {
+    const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
+    throw new CliError(`--out ${out} is not empty (${listed}): give --resume to continue the run there, or another --out; nothing was changed`);
+  }
+}
+
+/** Creates `out` and returns how to put it back as it was if the run fails. */
+function openOut(out: string, resume: boolean, metricsFile: string): () => void {
+  let created: string | undefined;
+  try {
+    created = mkdirSync(out, { recursive: true });
+  } catch (error) {
+    throw new CliError(`--out ${out}: cannot create the directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (resume) {
+    const size = existsSync(metricsFile) ? statSync(metricsFile).size : undefined;
+    return () => {
+      if (size === undefined) rmSync(metricsFile, { force: true });
+      else if (existsSync(metricsFile)) truncateSync(metricsFile, size);
+    };
+  }
+  return () => {
+    if (created !== undefined) rmSync(created, { recursive: true, force: true });
+    else for (const entry of readdirSync(out)) rmSync(join(out, entry), { recursive: true, force: true });
+  };
+}
+
 /** Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off. */
-function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, steps: number): PeriodicEvaluation | undefined {
+function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
   const episodes = options.periodicEvalEpisodes === undefined ? preset?.periodicEvaluation?.episodes : integerOption('periodic-eval-episodes', options.periodicEvalEpisodes, 1);
   if (evalFreq === undefined || evalFreq === 0) {
     if (options.periodicEvalEpisodes !== undefined) throw new CliError('--periodic-eval-episodes needs --eval-freq (or a preset with periodicEvaluation)');
     return undefined;
   }
-  if (evalFreq > steps) throw new CliError(`--eval-freq ${evalFreq} is more than --steps ${steps}: no evaluation would run`);
+  if (evalFreq > steps) throw new CliError(`--eval-freq ${evalFreq} is more than --steps ${requested}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
   return PeriodicEvaluationSchema.parse(episodes === undefined ? { evalFreq } : { evalFreq, episodes });
 }
 
@@ -84,53 +186,98 @@ export function register(program: Command): void {
     .description('train a PPO or DQN agent, log metrics as JSON lines, save a checkpoint and evaluate it deterministically')
     .option('--agent <name>', `learning algorithm (${AGENTS.join(', ')}); default: the preset's`)
     .option('--env <id>', "registered env id, e.g. CartPole-v1, BDT-v0; default: the preset's")
-    .option('--steps <n>', "env steps to train for (total, including steps before --resume); default: the preset's totalTimesteps")
+    .option('--steps <n>', "env steps to train for (total, including steps before --resume; PPO rounds to whole rollouts, DQN to whole vector steps); default: the preset's totalTimesteps")
     .option('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1')
-    .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json')
+    .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
     .option('--resume', 'continue the run saved in --out')
-    .option('--eval-episodes <n>', 'deterministic evaluation episodes after training', '20')
+    .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
     .action(async (options: TrainOptions) => {
+      // Everything is checked before --out is created or touched.
       const preset = options.preset === undefined ? undefined : readPreset(options.preset);
-      const agent = options.agent ?? preset?.agent;
-      if (agent === undefined) throw new CliError('give --agent or a --preset naming one');
-      if (!(AGENTS as readonly string[]).includes(agent)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agent)} (available: ${AGENTS.join(', ')})`);
+      const presetSource = options.preset === undefined ? '--steps' : `--preset ${options.preset}`;
+      const agentName = options.agent ?? preset?.agent;
+      if (agentName === undefined) throw new CliError('give --agent or a --preset naming one');
+      if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agentName)} (available: ${AGENTS.join(', ')})`);
+      const agent = agentName as (typeof AGENTS)[number];
       if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
       const envId = options.env ?? preset?.env;
       if (envId === undefined) throw new CliError('give --env or a --preset naming one');
       registeredEnvOption(envId);
-      const presetSteps = preset?.hyperparameters['totalTimesteps'];
-      const stepsText = options.steps ?? (typeof presetSteps === 'number' ? String(presetSteps) : undefined);
-      if (stepsText === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
-      const steps = integerOption('steps', stepsText, 1);
-      const seed = integerOption('seed', options.seed, 0);
+      const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
+      if (stepsOption === undefined && preset?.hyperparameters['totalTimesteps'] === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
+      const seedOption = integerOption('seed', options.seed, 0);
+      // 0 skips the final evaluation (evaluate itself needs >= 1 episode)
       const evalEpisodes = integerOption('eval-episodes', options.evalEpisodes, 0);
-      const periodic = periodicEvaluation(options, preset, steps);
-      const backend = await backendOption(options.backend);
-      if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${steps} steps, seed ${seed}, TensorFlow.js backend '${backend}'\n`);
+      const schema = agent === 'ppo' ? PpoHyperparametersSchema : DqnHyperparametersSchema;
+      const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...(stepsOption === undefined ? {} : { totalTimesteps: stepsOption }) }, presetSource, ['hyperparameters']);
+      const requested = stepsOption ?? presetHp.totalTimesteps;
+      checkOut(options.out, options.resume === true);
 
-      mkdirSync(options.out, { recursive: true });
+      // A resumed run keeps its checkpoint's hyperparameters, seed and step count.
+      let hp: Record<string, unknown> = presetHp;
+      let start = 0;
+      let runSeed = seedOption;
+      if (options.resume) {
+        const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
+        let manifest;
+        try {
+          manifest = readManifest(checkpointDir);
+        } catch (error) {
+          if (error instanceof CheckpointError) throw new CliError(`--resume: ${error.message}`);
+          throw error;
+        }
+        if (manifest.algo !== agent) throw new CliError(`--resume: ${checkpointDir} holds a ${manifest.algo} run, not ${agent}`);
+        if (manifest.envId !== envId) throw new CliError(`--resume: ${checkpointDir} was trained on ${manifest.envId}, not ${envId}`);
+        hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
+        start = manifest.counters['globalStep'] ?? 0;
+        runSeed = manifest.seed;
+      }
+      const shape = runShape(agent, hp);
+      const steps = stepsReached(agent, start, requested, shape.stepsPerCall);
+      if (steps <= start) {
+        const next = stepsReached(agent, start, start + shape.stepsPerCall, shape.stepsPerCall);
+        if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so --steps ${requested} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
+        throw new CliError(`--steps ${requested} is too few: ${shape.unit}; give --steps ${next} or more`);
+      }
+      const seedUsers = `the ${shape.numEnvs} training envs (seed + i)${evalEpisodes > 0 ? ` and the ${evalEpisodes} final evaluation episodes (seed + ${EVAL_SEED_OFFSET} + i)` : ''}`;
+      checkSeedRange('seed', runSeed, Math.max(shape.numEnvs - 1, evalEpisodes > 0 ? EVAL_SEED_OFFSET + evalEpisodes - 1 : 0), seedUsers);
+      checkEnv(envId, preset?.envKwargs, options.preset);
+      const periodic = periodicEvaluation(options, preset, requested, steps);
+      const backend = await backendOption(options.backend);
+      if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
+      if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
+
       const metricsFile = join(options.out, 'metrics.jsonl');
-      if (!options.resume) writeFileSync(metricsFile, '');
+      const restore = openOut(options.out, options.resume === true, metricsFile);
       const pending: string[] = [];
+      const append = (text: string): void => {
+        try {
+          appendFileSync(metricsFile, text);
+        } catch (error) {
+          throw new FileWriteError(metricsFile, (error as NodeJS.ErrnoException).code ?? 'unknown', { cause: error });
+        }
+      };
       const flush = (): void => {
-        if (pending.length > 0) appendFileSync(metricsFile, `${pending.join('\n')}\n`);
+        if (pending.length === 0) return;
+        append(`${pending.join('\n')}\n`);
         pending.length = 0;
       };
       const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-      bar?.start(steps, 0, { ret: 'n/a' });
+      bar?.start(steps, start, { ret: 'n/a' });
 
       let summary: TrainSummary;
       try {
+        if (!options.resume) append(''); // a new, empty directory: nothing is truncated
         summary = await trainRun({
-          agent: agent as 'ppo' | 'dqn',
+          agent,
           envId,
           steps,
-          seed,
+          seed: runSeed,
           outDir: options.out,
           backend,
           evalEpisodes,
@@ -146,22 +293,30 @@ export function register(program: Command): void {
         });
       } catch (error) {
         bar?.stop();
+        restore();
+        if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
         if (error instanceof CheckpointError) throw new CliError(error.message);
         if (error instanceof Error && error.message.startsWith('--resume')) throw new CliError(error.message);
         throw error;
-      } finally {
-        flush();
       }
       bar?.stop();
+      // The checkpoint is saved: from here on a failure keeps the run (summary.json is written atomically).
+      flush();
+      if (evalEpisodes === 0) {
+        // no final evaluation: no evalReturn (trainRun's mean of zero episodes is not one)
+        const { evalReturn: _none, ...rest } = summary;
+        summary = rest as TrainSummary;
+      }
       writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(summary)}\n`);
       } else {
         process.stdout.write(
           [
             `${summary.agent} on ${summary.env}: ${summary.steps} steps, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
-            `  mean return, last 20 training episodes  ${summary.meanReturnLast20.toFixed(2)}`,
-            `  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`,
+            `  mean return, last 20 training episodes  ${meanReturn}`,
+            ...(evalEpisodes === 0 ? [] : [`  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`]),
             ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
             `  checkpoint  ${summary.checkpoint}`,
             '',

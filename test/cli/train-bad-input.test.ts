@@ -1,0 +1,203 @@
+/**
+ * `bdt-gym train` / `evaluate` / `run` on bad input: refused with one line naming the option or the
+ * preset field (path, rule, value) before the run directory is created or touched; an existing run
+ * is never truncated or overwritten; a diverging run stops with a clear error and leaves --out as it
+ * was. Most cases run the commands in-process (fast); a few spawn bin/bdt-gym.js to check the exit
+ * code and that no stack trace is printed.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import * as evaluateCommand from '../../cli/commands/evaluate.ts';
+import * as runCommand from '../../cli/commands/run.ts';
+import * as trainCommand from '../../cli/commands/train.ts';
+import { CliError } from '../../cli/errors.ts';
+import { integerOption } from '../../cli/options.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const spawnCli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+interface Result {
+  readonly error: unknown;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command in this process as bin/bdt-gym.js would, capturing stdout, stderr and the error it throws (main.ts prints a CliError as one line, exit 1). */
+async function bdtGym(...args: string[]): Promise<Result> {
+  const program = new Command('bdt-gym').exitOverride();
+  for (const command of [trainCommand, evaluateCommand, runCommand]) command.register(program);
+  let stdout = '';
+  let stderr = '';
+  const writeOut = process.stdout.write;
+  const writeErr = process.stderr.write;
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+  let error: unknown;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (thrown) {
+    error = thrown;
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+  }
+  return { error, stdout, stderr };
+}
+
+/** The command was refused with a CliError whose message matches `message`. */
+function assertRefused(result: Result, message: RegExp): void {
+  assert.ok(result.error instanceof CliError, `expected a CliError, got ${result.error instanceof Error ? result.error.stack : String(result.error)}`);
+  assert.match(result.error.message, message);
+}
+
+/** Every file under `dir` with its bytes, to compare a run directory before and after. */
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[path.slice(dir.length)] = readFileSync(path).toString('base64');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+const TRAIN = ['train', '--agent', 'ppo', '--env', 'CartPole-v1', '--backend', 'wasm'];
+
+describe('bdt-gym train: bad input loses nothing', () => {
+  let dir: string;
+  let run: string;
+  let original: Record<string, string>;
+  const preset = (name: string, body: object): string => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(body));
+    return file;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bdt-train-bad-'));
+    run = join(dir, 'run1');
+    const trained = await bdtGym(...TRAIN, '--steps', '512', '--out', run, '--eval-episodes', '1', '--json');
+    assert.equal(trained.error, undefined, String(trained.error));
+    original = snapshot(run);
+    assert.ok(Object.keys(original).includes('/metrics.jsonl') && Object.keys(original).includes('/summary.json'));
+  });
+
+  it('refuses a bad preset naming the file, the field, the rule and the value, before touching an existing run or creating a new one', async () => {
+    const bad = preset('bad.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { numEnvs: 0 } });
+    for (const resume of [[], ['--resume']]) {
+      const into = await bdtGym('train', '--preset', bad, '--steps', '64', '--out', run, ...resume);
+      assertRefused(into, new RegExp(`^--preset ${bad}: at hyperparameters\\.numEnvs: Too small: expected number to be >0 \\(value: 0\\)$`));
+      assert.deepEqual(snapshot(run), original, 'the existing run is unchanged');
+    }
+    const fresh = await bdtGym('train', '--preset', bad, '--steps', '64', '--out', join(dir, 'new'));
+    assertRefused(fresh, /at hyperparameters\.numEnvs/);
+    assert.ok(!existsSync(join(dir, 'new')), 'no run directory is created');
+    // every bad field at once, each with its path and value
+    const many = preset('many.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { learningRate: 1e300, hidden: [0], numEnvs: 1.5, bogus: 1 } });
+    assertRefused(
+      await bdtGym('train', '--preset', many, '--steps', '64', '--out', join(dir, 'new')),
+      /^--preset .*many\.json: at hyperparameters\.learningRate: Too big: expected number to be <=1 \(value: 1e\+300\); at hyperparameters\.numEnvs: .*\(value: 1\.5\); at hyperparameters\.hidden\[0\]: .*\(value: 0\); at hyperparameters: Unrecognized key: "bogus"$/,
+    );
+    assertRefused(await bdtGym('train', '--preset', preset('tt.json', { agent: 'dqn', env: 'CartPole-v1', hyperparameters: { totalTimesteps: 0 } }), '--out', join(dir, 'new')), /at hyperparameters\.totalTimesteps: Too small: .*\(value: 0\)/);
+    assert.ok(!existsSync(join(dir, 'new')));
+  });
+
+  it('refuses to train a new run into a non-empty --out (naming it, suggesting --resume), a file or a path under a file', async () => {
+    const again = await bdtGym(...TRAIN, '--steps', '64', '--out', run);
+    assertRefused(again, new RegExp(`^--out ${run} is not empty \\(checkpoint, metrics\\.jsonl, summary\\.json\\): give --resume to continue the run there, or another --out; nothing was changed$`));
+    assert.deepEqual(snapshot(run), original);
+    const file = join(dir, 'some-existing-file.json');
+    writeFileSync(file, '{}');
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', file), /^--out .*some-existing-file\.json: exists and is not a directory/);
+    assert.equal(readFileSync(file, 'utf8'), '{}');
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(file, 'run')), /^--out .*some-existing-file\.json\/run: cannot create the directory \(ENOTDIR\)$/);
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(dir, 'none'), '--resume'), /^--resume: no checkpoint in .*none\/checkpoint$/);
+    // an empty directory is fine
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const ok = await bdtGym(...TRAIN, '--steps', '64', '--out', empty, '--eval-episodes', '1', '--json');
+    assert.equal(ok.error, undefined, String(ok.error));
+    assert.ok(existsSync(join(empty, 'summary.json')));
+  });
+
+  it('refuses a --resume that would train nothing, leaving the run as it was', async () => {
+    for (const steps of ['100', '512', '600']) {
+      const result = await bdtGym(...TRAIN, '--steps', steps, '--out', run, '--resume');
+      assertRefused(result, new RegExp(`^--resume: ${run} is already trained to 512 env steps, so --steps ${steps} trains nothing \\(it is the total, not an increment\\); give --steps 1024 or more$`));
+      assert.doesNotMatch(result.stdout + result.stderr, /NaN/);
+    }
+    assert.deepEqual(snapshot(run), original);
+  });
+
+  it('stops a diverging run with one line (update, losses, learning rate) and leaves --out as it was', async () => {
+    const diverging = preset('diverging.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { vfCoef: 1e38 } });
+    const out = join(dir, 'diverged');
+    const result = await bdtGym('train', '--preset', diverging, '--steps', '1024', '--out', out, '--backend', 'wasm');
+    assertRefused(result, /^training diverged at PPO iteration 1 \(env step 512\), epoch 1, minibatch 1, Adam update 1: the gradient norm is (NaN|Infinity) \(.*losses\/value_loss = .*\); try a lower learningRate \(it is 0\.00025\) in --preset .*diverging\.json; the run was discarded and .*diverged left as it was$/);
+    assert.ok(!existsSync(out), 'the new run directory is removed');
+    const emptyDir = join(dir, 'empty-diverged');
+    mkdirSync(emptyDir);
+    assertRefused(await bdtGym('train', '--preset', diverging, '--steps', '1024', '--out', emptyDir, '--backend', 'wasm'), /^training diverged/);
+    assert.deepEqual(readdirSync(emptyDir), [], 'an empty --out stays empty');
+  });
+
+  it('says once on stderr when PPO rounds --steps to whole rollouts (DQN to whole vector steps) and records the steps trained', async () => {
+    const out = join(dir, 'rounded');
+    const result = await bdtGym(...TRAIN, '--steps', '100', '--out', out, '--eval-episodes', '1', '--json');
+    assert.equal(result.error, undefined, String(result.error));
+    const note = 'bdt-gym train: PPO trains whole rollouts of numEnvs x numSteps = 4 x 128 = 512 env steps: --steps 100 rounded up to 512\n';
+    assert.equal(result.stderr, note);
+    assert.equal(JSON.parse(result.stdout.trim().split('\n').pop()!).steps, 512);
+    assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).steps, 512);
+    const dqn4 = preset('dqn4.json', { agent: 'dqn', env: 'CartPole-v1', hyperparameters: { numEnvs: 4 } });
+    assertRefused(await bdtGym('train', '--preset', dqn4, '--steps', '3', '--out', join(dir, 'dqn')), /^--steps 3 is too few: DQN steps its numEnvs = 4 envs together; give --steps 4 or more$/);
+    assert.ok(!existsSync(join(dir, 'dqn')));
+  });
+
+  it('--eval-episodes 0 skips the final evaluation: no made-up evalReturn, and no NaN when no training episode finished', async () => {
+    const tiny = preset('tiny-bdt.json', { agent: 'ppo', env: 'BDT-small-v0', hyperparameters: { numEnvs: 1, numSteps: 32, numMinibatches: 1, updateEpochs: 1, hidden: [8] } });
+    const out = join(dir, 'no-eval');
+    const result = await bdtGym('train', '--preset', tiny, '--steps', '32', '--out', out, '--eval-episodes', '0', '--backend', 'wasm');
+    assert.equal(result.error, undefined, String(result.error));
+    assert.doesNotMatch(result.stdout, /deterministic evaluation/);
+    assert.doesNotMatch(result.stdout, /NaN/);
+    assert.match(result.stdout, /mean return, last 20 training episodes {2}n\/a \(no training episode finished\)/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.evalEpisodes, 0);
+    assert.ok(!('evalReturn' in summary), 'no evalReturn without an evaluation');
+    assertRefused(await bdtGym(...TRAIN, '--steps', '512', '--eval-episodes', '-1', '--out', join(dir, 'x')), /^--eval-episodes: expected an integer >= 0, got "-1"$/);
+  });
+
+  it('refuses seeds whose derived seeds pass Number.MAX_SAFE_INTEGER, and unsafe integers in any integer option', async () => {
+    const max = String(Number.MAX_SAFE_INTEGER);
+    assertRefused(await bdtGym(...TRAIN, '--steps', '512', '--seed', max, '--out', join(dir, 'x')), new RegExp(`^--seed ${max}: the 4 training envs \\(seed \\+ i\\) and the 20 final evaluation episodes \\(seed \\+ 1000000 \\+ i\\) use seeds up to ${max} \\+ 1000019, beyond Number\\.MAX_SAFE_INTEGER \\(${max}\\); give --seed <= 9007199253740972$`));
+    assertRefused(await bdtGym('evaluate', '--checkpoint', run, '--seed', max, '--episodes', '2'), new RegExp(`^--seed ${max}: 2 episodes use seeds up to ${max} \\+ 1, beyond Number\\.MAX_SAFE_INTEGER .*; give --seed <= 9007199254740990$`));
+    assertRefused(await bdtGym('run', '--env', 'BDT-small-v0', '--seed', '9007199254740993'), /^--seed: expected an integer <= 9007199254740991 \(Number\.MAX_SAFE_INTEGER; larger ones are not represented exactly\), got "9007199254740993"$/);
+    assertRefused(await bdtGym(...TRAIN, '--steps', '1e300', '--out', join(dir, 'x')), /^--steps: expected an integer <= 9007199254740991 .*got "1e300"$/);
+    assert.equal(integerOption('seed', max, 0), Number.MAX_SAFE_INTEGER);
+    assert.throws(() => integerOption('seed', '9007199254740992', 0), /--seed: expected an integer <= 9007199254740991/);
+    assert.ok(!existsSync(join(dir, 'x')));
+  });
+
+  it('as a process: one line on stderr, exit code 1, no stack trace (a file as --out, a diverging run)', () => {
+    const file = join(dir, 'a-file.json');
+    writeFileSync(file, '{}');
+    const diverging = preset('diverging2.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { vfCoef: 1e38 } });
+    const cases: [string[], RegExp][] = [
+      [[...TRAIN, '--steps', '64', '--out', file], /^bdt-gym: --out .*a-file\.json: exists and is not a directory; give a directory for the run\n$/],
+      [['train', '--preset', diverging, '--steps', '512', '--out', join(dir, 'd2'), '--backend', 'wasm', '--json'], /^bdt-gym: training diverged at PPO iteration 1 .*left as it was\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const result = spawnCli(...args);
+      assert.equal(result.status, 1, result.stderr);
+      assert.match(result.stderr, message);
+    }
+  });
+});

@@ -14,6 +14,8 @@ import { z } from 'zod';
 import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
+import { issueLines } from '../../env/core/zod-issues.ts';
+import { CheckpointError } from '../checkpoint/checkpoint.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
@@ -106,8 +108,14 @@ export class PeriodicEvaluator {
 function readBest(outDir: string): BestEvaluation | undefined {
   const file = join(outDir, BEST_EVAL_FILE);
   if (!existsSync(file) || !existsSync(join(outDir, BEST_SUBDIR))) return undefined;
-  const parsed = z.object({ meanReturn: z.number(), step: z.number().int().min(0) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: not a best-evaluation record: ${parsed.error.issues[0]!.message}`);
+  let record: unknown;
+  try {
+    record = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CheckpointError(`${file}: not valid JSON (${(error as Error).message}); delete it to keep the best policy from this resume on`);
+  }
+  const parsed = z.strictObject({ meanReturn: z.number(), step: z.number().int().min(0) }).safeParse(record, { reportInput: true });
+  if (!parsed.success) throw new CheckpointError(`${file}: not a best-evaluation record:\n${issueLines(parsed.error.issues).map((line) => `  ${line}`).join('\n')}`);
   return parsed.data;
 }
 

@@ -4,10 +4,11 @@
  * and training itself unchanged by evaluating.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../agents/backend.ts';
+import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import type { MetricRecord } from '../../agents/metrics.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
@@ -91,5 +92,10 @@ describe('agents: periodic evaluation during training', function () {
     assert.equal(resumed.summary.bestEvalReturn, expected);
     const fresh = await run('resume', { ...base, steps: 200 });
     assert.equal(fresh.summary.bestEvalStep, 200);
+    const record = join(fresh.outDir, BEST_EVAL_FILE);
+    writeFileSync(record, '{"meanReturn": ');
+    await assert.rejects(run('resume', { ...base, steps: 400, resume: true }), (e: unknown) => e instanceof CheckpointError && /best-eval\.json: not valid JSON/.test((e as Error).message));
+    writeFileSync(record, '{"meanReturn": "high", "step": 200}');
+    await assert.rejects(run('resume', { ...base, steps: 400, resume: true }), (e: unknown) => e instanceof CheckpointError && /not a best-evaluation record:\n {2}at meanReturn: Invalid input: expected number, received string \(value: "high"\)/.test((e as Error).message));
   });
 });

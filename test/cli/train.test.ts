@@ -48,7 +48,7 @@ describe('bdt-gym train', () => {
     rewriteCheckpoint(join(out, 'checkpoint'), (m) => (m['rngState'] = { x: 1 }));
     const result = cli('train', '--agent', 'ppo', '--env', 'BDT-v0', '--steps', '4000100', '--out', out, '--resume');
     assert.equal(result.status, 1, result.stderr);
-    assert.match(result.stderr, /\nbdt-gym: checkpoint manifest .*run\/checkpoint\/manifest\.json is invalid:\n {2}at rngState\.c: Invalid input: expected number, received undefined \(value: undefined\)\n[^]*at rngState: Unrecognized key: "x"\n$/);
+    assert.match(result.stderr, /^bdt-gym: --resume: checkpoint manifest .*run\/checkpoint\/manifest\.json is invalid:\n {2}at rngState\.c: Invalid input: expected number, received undefined \(value: undefined\)\n[^]*at rngState: Unrecognized key: "x"\n$/);
   });
 
   it("passes a preset's envKwargs to the training env (an invalid scenario value is refused naming it)", () => {

@@ -196,7 +196,7 @@ export function register(program: Command): void {
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
-    .action(async (options: TrainOptions) => {
+    .action(async (options: TrainOptions, command: Command) => {
       // Everything is checked before --out is created or touched.
       const preset = options.preset === undefined ? undefined : readPreset(options.preset);
       const presetSource = options.preset === undefined ? '--steps' : `--preset ${options.preset}`;
@@ -236,6 +236,10 @@ export function register(program: Command): void {
         hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
         start = manifest.counters['globalStep'] ?? 0;
         runSeed = manifest.seed;
+        // what the user gave but a resume cannot honour is said, not silently dropped
+        const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((presetHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
+        if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} differ and are not used\n`);
+        if (command.getOptionValueSource('seed') === 'cli' && seedOption !== runSeed) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's seed ${runSeed}; --seed ${seedOption} is not used\n`);
       }
       const shape = runShape(agent, hp);
       const steps = stepsReached(agent, start, requested, shape.stepsPerCall);

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -134,6 +134,19 @@ describe('bdt-gym train: bad input loses nothing', () => {
       assert.doesNotMatch(result.stdout + result.stderr, /NaN/);
     }
     assert.deepEqual(snapshot(run), original);
+  });
+
+  it('a --resume says which given hyperparameters and seed it cannot honour (the checkpoint keeps its own)', async () => {
+    const copy = join(dir, 'resumed');
+    cpSync(run, copy, { recursive: true });
+    const other = preset('other-lr.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { learningRate: 0.001, gamma: 0.99 } });
+    const result = await bdtGym('train', '--preset', other, '--steps', '1024', '--seed', '9', '--out', copy, '--resume', '--eval-episodes', '0', '--backend', 'wasm', '--json');
+    assert.equal(result.error, undefined, String(result.error));
+    assert.equal(
+      result.stderr,
+      `bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${other}'s learningRate differ and are not used\n` +
+        "bdt-gym train: note: --resume keeps the checkpoint's seed 1; --seed 9 is not used\n",
+    );
   });
 
   it('stops a diverging run with one line (update, losses, learning rate) and leaves --out as it was', async () => {

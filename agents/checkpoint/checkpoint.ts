@@ -98,6 +98,27 @@ export interface LoadedCheckpoint {
   readonly arrays: Record<string, Float32Array>;
 }
 
+/** Removes network `name` from `checkpoint` and returns it: from then on the caller owns (and disposes) it. */
+export function takeNetwork(checkpoint: LoadedCheckpoint, name: string): tf.LayersModel | undefined {
+  const model = checkpoint.networks[name];
+  delete checkpoint.networks[name];
+  return model;
+}
+
+/**
+ * `build()`, which turns `checkpoint` into a policy taking its networks with `takeNetwork` (and
+ * disposing what it built if it fails later). When `build` throws, the networks not taken are
+ * disposed here, so a refused checkpoint leaks no tensors.
+ */
+export function buildFromCheckpoint<T>(checkpoint: LoadedCheckpoint, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    for (const name of Object.keys(checkpoint.networks)) takeNetwork(checkpoint, name)!.dispose();
+    throw error;
+  }
+}
+
 /** The error for any unreadable, corrupted or mismatched checkpoint. */
 export class CheckpointError extends Error {
   constructor(message: string) {

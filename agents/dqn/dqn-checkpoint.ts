@@ -2,7 +2,7 @@
 import type { Env } from '../../env/core/env.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
-import { assertSameSpaces, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { DenseStack } from '../nn/mlp.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
@@ -34,7 +34,7 @@ export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, envId:
 }
 
 function networkFrom(checkpoint: LoadedCheckpoint, name: string, nvec: Int32Array, dueling: boolean): BranchingQNetwork {
-  const model = checkpoint.networks[name];
+  const model = takeNetwork(checkpoint, name);
   if (model === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the ${name} network`);
   try {
     return new BranchingQNetwork(new DenseStack(model), nvec, dueling);
@@ -59,6 +59,12 @@ export interface LoadedDqnPolicy {
 /** Load the Q network of `dir` for `env`. */
 export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
   const checkpoint = await loadCheckpoint(dir);
+  return buildFromCheckpoint(checkpoint, () => dqnPolicyFrom(checkpoint, env));
+}
+
+/** The acting parts of `checkpoint` for `env`; its Q network is taken (the target network stays in the checkpoint). */
+function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>): LoadedDqnPolicy {
+  const dir = checkpoint.dir;
   if (checkpoint.manifest.algo !== 'dqn') throw new CheckpointError(`checkpoint ${dir} holds a ${checkpoint.manifest.algo} agent, not dqn`);
   assertSameSpaces(checkpoint.manifest, env.observationSpace, env.actionSpace);
   const hp = checkpointHyperparameters(checkpoint, DqnHyperparametersSchema);
@@ -67,7 +73,10 @@ export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Pr
   const encoder = new ObservationEncoder(env.observationSpace, hp.normObs, hp.clipObs);
   restoreObservationStats(checkpoint, encoder);
   const qNetwork = networkFrom(checkpoint, 'q_network', layout.nvec, hp.dueling);
-  if (qNetwork.net.inputDim !== encoder.dim) throw new CheckpointError(`checkpoint ${dir}: Q network takes ${qNetwork.net.inputDim} inputs, the observation space flattens to ${encoder.dim}`);
+  if (qNetwork.net.inputDim !== encoder.dim) {
+    qNetwork.dispose();
+    throw new CheckpointError(`checkpoint ${dir}: Q network takes ${qNetwork.net.inputDim} inputs, the observation space flattens to ${encoder.dim}`);
+  }
   const toEnvAction = discrete instanceof DiscretizeAction ? (a: unknown) => discrete.action(a) : (a: unknown) => a;
   return { hp, qNetwork, encoder, layout, toEnvAction, checkpoint };
 }
@@ -76,22 +85,31 @@ export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Pr
 export async function loadDqnRun(dir: string, env: Env<unknown, unknown>): Promise<{ hp: DqnHyperparameters; restore: DqnRestoreState; seed: number }> {
   const policy = await loadDqnPolicy(dir, env);
   const { checkpoint, hp, layout, qNetwork, encoder } = policy;
-  const targetNetwork = networkFrom(checkpoint, 'target_network', layout.nvec, hp.dueling);
-  const size = qNetwork.net.variables.reduce((sum, v) => sum + v.size, 0);
-  const c = checkpoint.manifest.counters;
-  for (const key of ['gradientSteps', 'resumes', 'adamStep']) {
-    if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
+  const taken: BranchingQNetwork[] = [qNetwork];
+  try {
+    return buildFromCheckpoint(checkpoint, () => {
+      const targetNetwork = networkFrom(checkpoint, 'target_network', layout.nvec, hp.dueling);
+      taken.push(targetNetwork);
+      const size = qNetwork.net.variables.reduce((sum, v) => sum + v.size, 0);
+      const c = checkpoint.manifest.counters;
+      for (const key of ['gradientSteps', 'resumes', 'adamStep']) {
+        if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
+      }
+      return {
+        hp,
+        seed: checkpoint.manifest.seed,
+        restore: {
+          qNetwork,
+          targetNetwork,
+          encoder,
+          counters: { globalStep: c.globalStep, gradientSteps: c['gradientSteps']!, resumes: c['resumes']! },
+          rngState: checkpoint.manifest.rngState,
+          optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
+        },
+      };
+    });
+  } catch (error) {
+    for (const network of taken) network.dispose(); // those left in the checkpoint are disposed by buildFromCheckpoint
+    throw error;
   }
-  return {
-    hp,
-    seed: checkpoint.manifest.seed,
-    restore: {
-      qNetwork,
-      targetNetwork,
-      encoder,
-      counters: { globalStep: c.globalStep, gradientSteps: c['gradientSteps']!, resumes: c['resumes']! },
-      rngState: checkpoint.manifest.rngState,
-      optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
-    },
-  };
 }

@@ -1,6 +1,6 @@
 /** Saving and restoring PPO runs and policies (see checkpoint/checkpoint.ts for the layout). */
 import type { Space } from '../../env/spaces/space.ts';
-import { assertSameSpaces, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
@@ -29,8 +29,9 @@ function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observ
   const { manifest } = checkpoint;
   if (manifest.algo !== 'ppo') throw new CheckpointError(`checkpoint ${checkpoint.dir} holds a ${manifest.algo} agent, not ppo`);
   assertSameSpaces(manifest, observationSpace, actionSpace);
-  const { actor, critic } = checkpoint.networks;
-  if (actor === undefined || critic === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
+  if (checkpoint.networks['actor'] === undefined || checkpoint.networks['critic'] === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
+  const actor = takeNetwork(checkpoint, 'actor')!;
+  const critic = takeNetwork(checkpoint, 'critic')!;
   let policy: PpoPolicy;
   try {
     const logStd = checkpoint.arrays['logStd'];
@@ -40,26 +41,39 @@ function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observ
     critic.dispose();
     throw new CheckpointError(`checkpoint ${checkpoint.dir} does not fit this env: ${error instanceof Error ? error.message : String(error)}`);
   }
-  restoreObservationStats(checkpoint, policy.encoder);
+  disposingOnError(policy, () => restoreObservationStats(checkpoint, policy.encoder));
   return policy;
+}
+
+/** `compute()`, disposing `policy` (which holds the checkpoint's networks) when it throws. */
+function disposingOnError<T>(policy: PpoPolicy, compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    policy.dispose();
+    throw error;
+  }
 }
 
 /** A deterministic-use policy from `dir` for an env with these spaces. */
 export async function loadPpoPolicy(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<PpoPolicy> {
   const checkpoint = await loadCheckpoint(dir);
-  return policyFrom(checkpoint, checkpointHyperparameters(checkpoint, PpoHyperparametersSchema), observationSpace, actionSpace);
+  return buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, checkpointHyperparameters(checkpoint, PpoHyperparametersSchema), observationSpace, actionSpace));
 }
 
 /** Everything needed to resume the run saved in `dir`, plus its hyperparameters. */
 export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<{ hp: PpoHyperparameters; restore: PpoRestoreState; seed: number }> {
   const checkpoint = await loadCheckpoint(dir);
-  const hp = checkpointHyperparameters(checkpoint, PpoHyperparametersSchema);
-  const policy = policyFrom(checkpoint, hp, observationSpace, actionSpace);
+  const hp = buildFromCheckpoint(checkpoint, () => checkpointHyperparameters(checkpoint, PpoHyperparametersSchema));
+  const policy = buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, hp, observationSpace, actionSpace));
   const size = policy.variables.reduce((sum, v) => sum + v.size, 0);
   const c = checkpoint.manifest.counters;
-  for (const key of ['iteration', 'resumes', 'adamStep']) {
-    if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
-  }
+  const optimizerState = disposingOnError(policy, () => {
+    for (const key of ['iteration', 'resumes', 'adamStep']) {
+      if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
+    }
+    return { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) };
+  });
   return {
     hp,
     seed: checkpoint.manifest.seed,
@@ -67,7 +81,7 @@ export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, 
       policy,
       counters: { globalStep: c.globalStep, iteration: c['iteration']!, resumes: c['resumes']! },
       rngState: checkpoint.manifest.rngState,
-      optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
+      optimizerState,
     },
   };
 }

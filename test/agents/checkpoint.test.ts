@@ -213,6 +213,31 @@ describe('agents/checkpoint', () => {
       env.close();
     });
 
+    it('a checkpoint refused after its networks loaded leaks no tensors (PPO and DQN, policy and resume loaders)', async () => {
+      const env = make('CartPole-v1');
+      const ppo = (await savedPpo()).path;
+      const dqnTrainer = new DqnTrainer({ hp: { ...dqnHp, normObs: true }, seed: 4, makeEnv: () => make('CartPole-v1') });
+      const dqn = join(dir, 'dqn');
+      await saveDqnCheckpoint(dqn, dqnTrainer, 'CartPole-v1', 4, env.actionSpace);
+      const cases: Array<[string, string, (m: RawManifest) => void, (copy: string) => Promise<unknown>]> = [
+        ['ppo-stats', ppo, (m) => (m['observationStats'].mean = [0]), (copy) => loadPolicyAgent(copy, env)],
+        ['ppo-space', ppo, (m) => (m['algo'] = 'ppo'), (copy) => loadPolicyAgent(copy, make('BDT-small-v0'))],
+        ['ppo-run-counters', ppo, (m) => delete m['counters'].adamStep, (copy) => loadPpoRun(copy, env.observationSpace, env.actionSpace)],
+        ['dqn-stats', dqn, (m) => (m['observationStats'].mean = [0]), (copy) => loadPolicyAgent(copy, env)],
+        ['dqn-run-counters', dqn, (m) => delete m['counters'].adamStep, (copy) => loadDqnRun(copy, env)],
+      ];
+      for (const [name, source, edit, load] of cases) {
+        const copy = join(dir, name);
+        cpSync(source, copy, { recursive: true });
+        rewriteCheckpoint(copy, edit);
+        const before = tf.memory().numTensors;
+        await assert.rejects(load(copy), CheckpointError, name);
+        assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
+      }
+      dqnTrainer.dispose();
+      env.close();
+    });
+
     it('DQN: statistics missing although normObs is true', async () => {
       const trainer = new DqnTrainer({ hp: { ...dqnHp, normObs: true }, seed: 4, makeEnv: () => make('CartPole-v1') });
       const env = make('CartPole-v1');

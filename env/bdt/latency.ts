@@ -17,7 +17,10 @@ export function computeTime(work: number, flopsPerCycle: number, freq: number): 
  * @param bandwidth B (Hz) @param txPower p (W) @param gain g (linear) @param noisePsd N0 (W/Hz)
  */
 export function uplinkRate(bandwidth: number, txPower: number, gain: number, noisePsd: number): number {
-  return bandwidth * Math.log2(1 + (txPower * gain) / (noisePsd * bandwidth));
+  const snr = (txPower * gain) / (noisePsd * bandwidth);
+  // 1 + snr drops the digits of a tiny SNR, and below 1e-16 rounds to 1: a rate of 0, an endless
+  // transmission and infinite energy; log1p keeps them (from 1e-10 up the rate is computed as before)
+  return bandwidth * (snr < 1e-10 ? Math.log1p(snr) / Math.LN2 : Math.log2(1 + snr));
 }
 
 /** Transmission time (s) of `bits` at `rate` bit/s: tau^tx = S / r. */

@@ -31,6 +31,7 @@ import {
   type Decision,
 } from '../../env/bdt/index.ts';
 import { fixtureState, fixtureSystem } from './fixture.ts';
+import { make } from '../../env/index.ts';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
@@ -65,6 +66,8 @@ describe('bdt model: scalar equations', () => {
     assert.equal(uplinkRate(2000, 1, 6, 0.001), 4000); // SNR 3 -> log2(4)
     assert.equal(transmitTime(240, 4000), 0.06);
     assert.equal(transmitTime(0, 0), 0);
+    // an SNR of 1e-20 (1 + SNR rounds to 1): still a positive rate, B SNR / ln 2, not 0
+    assert.ok(Math.abs(uplinkRate(1, 1e-20, 1, 1) / (1e-20 / Math.LN2) - 1) < 1e-12);
   });
 
   it('energy: kappa (W/phi) f^2, p tau, kappa f^3 tau^bloc, budget excess', () => {
@@ -186,6 +189,28 @@ describe('bdt model: evaluateSlot against hand-computed values', () => {
     assert.equal(o.blockTime, Infinity);
     assert.equal(o.apEnergy[0], 0);
     assert.equal(o.winner, -1);
+  });
+});
+
+describe('bdt model: extreme but valid scenarios', () => {
+  it('give finite rewards and observations at the scenario bounds (no rate of 0, no Infinity - Infinity)', () => {
+    const overrides = [
+      { channel: { distance: 1e7 } },
+      { channel: { noiseDbmPerHz: 0 } },
+      { gateways: { txPower: 1e-9, flopsPerCycle: 1e-6 } },
+      { channel: { distance: 1e7, noiseDbmPerHz: 0 }, gateways: { txPower: 1e-9, bandwidth: 1e12 }, reward: { energyPenalty: 1e12 } },
+    ];
+    for (const scenario of overrides) {
+      const env = make('BDT-small-v0', { scenario });
+      env.actionSpace.seed(1);
+      env.reset({ seed: 1 });
+      for (let t = 0; t < 30; t++) {
+        const [next, reward] = env.step(env.actionSpace.sample());
+        assert.ok(Number.isFinite(reward), `${JSON.stringify(scenario)}: reward ${reward} at slot ${t}`);
+        for (const [key, values] of Object.entries(next as Record<string, Float32Array>)) assert.ok(values.every(Number.isFinite), `${JSON.stringify(scenario)}: obs.${key} at slot ${t}`);
+      }
+      env.close();
+    }
   });
 });
 

@@ -39,7 +39,7 @@ describe('bdt scenario: validation', () => {
 
   it('negative frequency: path, rule, value', () => {
     const message = failure(mergeDeep(tiny(), { gateways: { freq: [1e9, -5] } }));
-    assert.match(message, /at gateways\.freq\[1\]: Too small: expected number to be >0 \(value: -5\)/);
+    assert.match(message, /at gateways\.freq\[1\]: Too small: expected number to be >=1 \(value: -5\)/);
   });
 
   it('absurd magnitudes, which would make energies and rewards Infinity or NaN, are refused with path, rule and value', () => {

@@ -13,14 +13,15 @@ import { checkScenario } from './check.ts';
 
 /**
  * Physical quantities are bounded far beyond any real device, so that every product the model
- * forms stays finite: a value like 1e308 Hz would otherwise turn energies and rewards into
- * Infinity or NaN instead of being refused here with its path.
+ * forms stays finite and non-zero where it divides: a value like 1e308 Hz or 1e-300 W would
+ * otherwise turn energies and rewards into Infinity or NaN instead of being refused here with
+ * its path.
  */
 const LIMIT = {
-  freq: 1e12, // cycles/s (1 THz)
-  flopsPerCycle: 1e6, // FLOP/cycle
-  kappa: 1e-18, // J s^2/cycle^3 (real chips: 1e-28 to 1e-26)
-  txPower: 1e3, // W
+  freq: [1, 1e12], // cycles/s (up to 1 THz)
+  flopsPerCycle: [1e-6, 1e6], // FLOP/cycle
+  kappa: [1e-40, 1e-18], // J s^2/cycle^3 (real chips: 1e-28 to 1e-26)
+  txPower: [1e-9, 1e3], // W
   bandwidth: [1, 1e12], // Hz
   noiseDbmPerHz: [-300, 0], // dBm/Hz (thermal noise at 290 K: -174)
   distance: [1e-2, 1e7], // m
@@ -29,7 +30,8 @@ const LIMIT = {
   flops: 1e18, // FLOP (per data point of a unit; O_ref)
   bits: 1e15, // bits per data point
   difficulty: 100, // |alpha|, |beta| (dimensionless): exp(+-100) keeps gamma finite and non-zero
-  puzzleCycles: 1e24, // cycles
+  puzzleCycles: [1, 1e24], // cycles
+  referenceWork: [1, 1e18], // FLOP (O_ref)
   V: 1e12, // 1/s
   nodes: 1e6, // devices, gateways or APs of a drawn topology
   slots: 1e9, // slots of an episode
@@ -38,6 +40,7 @@ const LIMIT = {
 } as const;
 
 const positive = (description: string, max: number) => z.number().positive().max(max).describe(description);
+const between = (description: string, [min, max]: readonly [number, number]) => z.number().min(min).max(max).describe(description);
 const nonNegative = (description: string, max: number) => z.number().nonnegative().max(max).describe(description);
 
 /** One positive number (at most `max`) for every node, or one per node. */
@@ -147,19 +150,19 @@ export const scenarioSchema = z
       .describe('IIoT devices and their DTs'),
     gateways: z
       .strictObject({
-        freq: perNodePositive('f_m^G, gateway CPU clock (cycles/s)', LIMIT.freq),
-        flopsPerCycle: perNodePositive('phi_m^G, FLOPs per cycle of the gateway (FLOP/cycle)', LIMIT.flopsPerCycle),
-        kappa: perNodePositive('kappa_G, effective switched capacitance (J s^2/cycle^3)', LIMIT.kappa),
-        txPower: perNodePositive('p_m, uplink transmit power (W)', LIMIT.txPower),
+        freq: perNodeBetween('f_m^G, gateway CPU clock (cycles/s)', LIMIT.freq),
+        flopsPerCycle: perNodeBetween('phi_m^G, FLOPs per cycle of the gateway (FLOP/cycle)', LIMIT.flopsPerCycle),
+        kappa: perNodeBetween('kappa_G, effective switched capacitance (J s^2/cycle^3)', LIMIT.kappa),
+        txPower: perNodeBetween('p_m, uplink transmit power (W)', LIMIT.txPower),
         bandwidth: perNodeBetween('B_m, uplink bandwidth (Hz)', LIMIT.bandwidth),
         energyBudget: budget,
       })
       .describe('Gateways hosting the DTs (bottom layers)'),
     aps: z
       .strictObject({
-        maxFreq: perNodePositive('f_j^max, AP CPU clock limit (cycles/s)', LIMIT.freq),
-        flopsPerCycle: perNodePositive('phi_j^A, FLOPs per cycle of the AP (FLOP/cycle)', LIMIT.flopsPerCycle),
-        kappa: perNodePositive('kappa_A, effective switched capacitance (J s^2/cycle^3)', LIMIT.kappa),
+        maxFreq: perNodeBetween('f_j^max, AP CPU clock limit (cycles/s)', LIMIT.freq),
+        flopsPerCycle: perNodeBetween('phi_j^A, FLOPs per cycle of the AP (FLOP/cycle)', LIMIT.flopsPerCycle),
+        kappa: perNodeBetween('kappa_A, effective switched capacitance (J s^2/cycle^3)', LIMIT.kappa),
         energyBudget: budget,
       })
       .describe('Access points (top layers and mining)'),
@@ -173,7 +176,7 @@ export const scenarioSchema = z
     reputation: z
       .strictObject({
         kind: z.enum(['exponential', 'linear', 'logarithmic']).default('exponential').describe('g of equation (1) [reconstructed]: 1 - exp(-x), min(1, x), ln(1+x)/(1+ln(1+x)) with x = O/O_ref'),
-        scale: positive('O_ref, the offloaded work per slot at which g reaches its reference value (FLOP)', LIMIT.flops),
+        scale: between('O_ref, the offloaded work per slot at which g reaches its reference value (FLOP)', LIMIT.referenceWork),
       })
       .describe('Off-chain reputation U_j = g(O_j) [letter eq. (1)-(2)]'),
     consensus: z
@@ -181,7 +184,7 @@ export const scenarioSchema = z
         mechanism: z.enum(['reputation', 'pow']).default('reputation').describe("'reputation': gamma = exp(-alpha U - beta) [letter eq. (3)]; 'pow': gamma = exp(-beta), no reputation stake (WTCM)"),
         alpha: nonNegative('alpha, weight of the reputation in the difficulty (dimensionless)', LIMIT.difficulty),
         beta: z.number().min(-LIMIT.difficulty).max(LIMIT.difficulty).describe('beta, offset of the difficulty (dimensionless)'),
-        puzzleCycles: positive('W_0, expected cycles to solve a puzzle of difficulty 1 (cycles) [reconstructed]', LIMIT.puzzleCycles),
+        puzzleCycles: between('W_0, expected cycles to solve a puzzle of difficulty 1 (cycles) [reconstructed]', LIMIT.puzzleCycles),
         blockTime: z.enum(['expected', 'sampled']).default('expected').describe("tau^bloc: 'expected' = 1/sum lambda, 'sampled' = Exp(sum lambda) race"),
       })
       .describe('Reputation-based PoW consensus'),

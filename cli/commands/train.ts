@@ -21,7 +21,8 @@
  * directory is removed, a resumed run's metrics.jsonl is cut back to its old length and its
  * checkpoint and summary.json are only replaced (atomically) when the run succeeds.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -31,7 +32,7 @@ import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoin
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
-import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
+import { BEST_EVAL_FILE, BEST_SUBDIR, PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { CHECKPOINT_SUBDIR, EVAL_SEED_OFFSET, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
@@ -147,24 +148,53 @@ function checkOut(out: string, resume: boolean): void {
   }
 }
 
-/** Creates `out` and returns how to put it back as it was if the run fails. */
-function openOut(out: string, resume: boolean, metricsFile: string): () => void {
+/** How to leave `--out` after the run: `restore` puts it back as it was (the run failed), `keep` accepts it. */
+interface OutDirectory {
+  restore(): void;
+  keep(): void;
+}
+
+/**
+ * Creates `out` and remembers what a failed run must put back: for a resumed run, the length of
+ * metrics.jsonl and the best evaluation (record and best/ checkpoint, which periodic evaluation
+ * replaces during training); a new run's directory is emptied.
+ */
+function openOut(out: string, resume: boolean, metricsFile: string): OutDirectory {
   let created: string | undefined;
   try {
     created = mkdirSync(out, { recursive: true });
   } catch (error) {
     throw new CliError(`--out ${out}: cannot create the directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  if (resume) {
-    const size = existsSync(metricsFile) ? statSync(metricsFile).size : undefined;
-    return () => {
-      if (size === undefined) rmSync(metricsFile, { force: true });
-      else if (existsSync(metricsFile)) truncateSync(metricsFile, size);
+  if (!resume) {
+    return {
+      restore: () => {
+        if (created !== undefined) rmSync(created, { recursive: true, force: true });
+        else for (const entry of readdirSync(out)) rmSync(join(out, entry), { recursive: true, force: true });
+      },
+      keep: () => {},
     };
   }
-  return () => {
-    if (created !== undefined) rmSync(created, { recursive: true, force: true });
-    else for (const entry of readdirSync(out)) rmSync(join(out, entry), { recursive: true, force: true });
+  const size = existsSync(metricsFile) ? statSync(metricsFile).size : undefined;
+  const bestRecord = join(out, BEST_EVAL_FILE);
+  const bestDir = join(out, BEST_SUBDIR);
+  const record = existsSync(bestRecord) ? readFileSync(bestRecord) : undefined;
+  const backup = existsSync(bestDir) ? mkdtempSync(join(tmpdir(), 'bdt-gym-best-')) : undefined;
+  if (backup !== undefined) cpSync(bestDir, backup, { recursive: true });
+  const dropBackup = (): void => {
+    if (backup !== undefined) rmSync(backup, { recursive: true, force: true });
+  };
+  return {
+    restore: () => {
+      if (size === undefined) rmSync(metricsFile, { force: true });
+      else if (existsSync(metricsFile)) truncateSync(metricsFile, size);
+      if (record === undefined) rmSync(bestRecord, { force: true });
+      else writeFileAtomic(bestRecord, record);
+      rmSync(bestDir, { recursive: true, force: true });
+      if (backup !== undefined) cpSync(backup, bestDir, { recursive: true });
+      dropBackup();
+    },
+    keep: dropBackup,
   };
 }
 
@@ -257,7 +287,7 @@ export function register(program: Command): void {
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
       const metricsFile = join(options.out, 'metrics.jsonl');
-      const restore = openOut(options.out, options.resume === true, metricsFile);
+      const outDirectory = openOut(options.out, options.resume === true, metricsFile);
       const pending: string[] = [];
       const append = (text: string): void => {
         try {
@@ -297,7 +327,7 @@ export function register(program: Command): void {
         });
       } catch (error) {
         bar?.stop();
-        restore();
+        outDirectory.restore();
         if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
         if (error instanceof CheckpointError) throw new CliError(error.message);
         if (error instanceof Error && error.message.startsWith('--resume')) throw new CliError(error.message);
@@ -305,6 +335,7 @@ export function register(program: Command): void {
       }
       bar?.stop();
       // The checkpoint is saved: from here on a failure keeps the run (summary.json is written atomically).
+      outDirectory.keep();
       flush();
       if (evalEpisodes === 0) {
         // no final evaluation: no evalReturn (trainRun's mean of zero episodes is not one)

@@ -16,6 +16,7 @@ import * as runCommand from '../../cli/commands/run.ts';
 import * as trainCommand from '../../cli/commands/train.ts';
 import { CliError } from '../../cli/errors.ts';
 import { integerOption } from '../../cli/options.ts';
+import { FlatAdam, NonFiniteGradientError } from '../../agents/nn/flat-adam.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const spawnCli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -147,6 +148,27 @@ describe('bdt-gym train: bad input loses nothing', () => {
       `bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${other}'s learningRate differ and are not used\n` +
         "bdt-gym train: note: --resume keeps the checkpoint's seed 1; --seed 9 is not used\n",
     );
+  });
+
+  it('a resumed run that fails puts back metrics.jsonl and the best evaluation (record and best/) that periodic evaluation replaced', async () => {
+    const out = join(dir, 'best-resume');
+    const first = await bdtGym(...TRAIN, '--steps', '512', '--eval-freq', '512', '--eval-episodes', '1', '--out', out, '--json');
+    assert.equal(first.error, undefined, String(first.error));
+    writeFileSync(join(out, 'best-eval.json'), `${JSON.stringify({ meanReturn: -1000, step: 512 })}\n`); // any later evaluation beats it
+    const before = snapshot(out);
+    let updates = 0;
+    const apply = FlatAdam.prototype.applyFlatGradient;
+    FlatAdam.prototype.applyFlatGradient = function (this: FlatAdam, gradient: Float32Array) {
+      if (++updates > 16) throw new NonFiniteGradientError(NaN, updates); // diverges after a periodic evaluation at 1024
+      return apply.call(this, gradient);
+    };
+    try {
+      const resumed = await bdtGym(...TRAIN, '--steps', '2048', '--eval-freq', '512', '--eval-episodes', '1', '--out', out, '--resume', '--json');
+      assertRefused(resumed, /^training diverged .*left as it was$/);
+    } finally {
+      FlatAdam.prototype.applyFlatGradient = apply;
+    }
+    assert.deepEqual(snapshot(out), before);
   });
 
   it('stops a diverging run with one line (update, losses, learning rate) and leaves --out as it was', async () => {

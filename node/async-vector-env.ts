@@ -150,12 +150,12 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     return [this.copy ? copyBatch(this.observations) : this.observations, rewards, terminated, truncated, infos];
   }
 
-  /** Closes the envs in their workers and ends the workers; safe twice. */
   /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */
   get unwrapped(): this {
     return this;
   }
 
+  /** Closes the envs in their workers and ends the workers; safe twice. */
   close(): void {
     if (this.closed) return;
     this.closed = true;

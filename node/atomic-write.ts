@@ -4,6 +4,7 @@
  * kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
  */
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 
 /** A file that could not be written (no space, no permission, a directory in the way); the target is unchanged. */
@@ -19,7 +20,7 @@ export class FileWriteError extends Error {
   }
 }
 
-/** Temp files of this process get distinct names; short, so a target name near NAME_MAX still fits. */
+/** Temp files get distinct names (pid, count, random: a crashed process with the same pid left its own), short so a target name near NAME_MAX still fits. */
 let tempCount = 0;
 
 /** Write `data` to `path` atomically, creating parent directories; a failure leaves `path` as it was and throws a FileWriteError. */
@@ -35,8 +36,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const target = replacedFile(path, existing !== undefined);
     const dir = dirname(target);
     mkdirSync(dir, { recursive: true });
-    temp = join(dir, `.bdt-gym-${process.pid}-${tempCount++}.tmp`);
-    writeAll(openSync(temp, 'wx'), bytes, true);
+    const name = join(dir, `.bdt-gym-${process.pid}-${tempCount++}-${randomBytes(4).toString('hex')}.tmp`);
+    const fd = openSync(name, 'wx');
+    temp = name; // ours from here on: removed if anything below fails
+    writeAll(fd, bytes, true);
     renameSync(temp, target);
     syncDirectory(dir);
   } catch (error) {

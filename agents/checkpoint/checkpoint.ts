@@ -58,7 +58,10 @@ export const ManifestSchema = z
     seed: z.number().int().min(0).describe('Seed the run started from'),
     rngState: RngStateSchema.describe("The trainer's random stream state"),
     observationStats: ObservationStatsSchema.nullable().describe('Observation normalisation statistics, null when not normalising'),
-    networks: z.array(NetworkNameSchema).describe('Subdirectories holding Layers models'),
+    networks: z
+      .array(NetworkNameSchema)
+      .refine((names) => new Set(names).size === names.length, 'rule: each network is listed once')
+      .describe('Subdirectories holding Layers models'),
     arrays: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().min(0) })).describe(`Float32 arrays in ${STATE_FILE}: name, element offset, element count`),
     files: z.record(z.string(), z.string()).describe('SHA-256 (hex) of every file but the manifest, by relative path'),
     backend: z.string().describe('TF.js backend the run used'),

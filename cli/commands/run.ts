@@ -95,12 +95,11 @@ export function agentEntryOrCliError(name: string): AgentEntry {
   }
 }
 
-/** `createAgent`, with bad agent options (a RangeError naming the option) reported as a CliError. */
+/** `createAgent`, with options the agent's schema refuses reported as a CliError naming `--agent-options` (other refusals are GymErrors naming the agent). */
 export async function createAgentOrCliError(name: string, env: Env, options: Record<string, unknown>): Promise<Agent> {
   try {
     return await createAgent(name, env, options);
   } catch (error) {
-    if (error instanceof RangeError) throw new CliError(`--agent-options: ${error.message}`);
     if (error instanceof KwargsError) throw new CliError(`--agent-options of agent ${name}: ${issueLines(error.issues).join('; ')}`);
     throw error;
   }

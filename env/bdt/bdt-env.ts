@@ -50,8 +50,9 @@ export interface BdtResetOptions {
 }
 
 /** `options` as BdtResetOptions; an unknown key (a typo such as `resetMask`) is refused naming `owner` and the `known` options, not ignored. */
-export function bdtResetOptions(options: Record<string, unknown> | undefined, owner: string, known = 'trace'): BdtResetOptions {
-  if (options === undefined) return {};
+export function bdtResetOptions(options: Record<string, unknown> | null | undefined, owner: string, known = 'trace'): BdtResetOptions {
+  if (options == null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new GymError(`${owner}: options must be an object (options: ${known}), got ${JSON.stringify(options)}`);
   const unknown = Object.keys(options).filter((key) => key !== 'trace');
   if (unknown.length > 0) throw new GymError(`${owner}: unknown reset option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${known})`);
   return options as BdtResetOptions;

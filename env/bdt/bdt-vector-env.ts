@@ -220,12 +220,12 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     return [this.observationBatch(), a.rewards, a.terminated, a.truncated, infos];
   }
 
-  /** Closes the env; safe twice. */
   /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */
   get unwrapped(): this {
     return this;
   }
 
+  /** Closes the env; safe twice. */
   close(): void {
     this.closed = true;
   }

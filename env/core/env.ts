@@ -63,10 +63,26 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   /** The render mode chosen at construction (a `renderMode` kwarg), if any. */
   renderMode: RenderMode | undefined = undefined;
   private ownSpec: EnvSpec | undefined = undefined;
-  /** The env's own generator; re-seeded only when `reset` is given a seed. */
-  protected npRandom: Rng = makeRng();
-  /** The seed last given to `reset`, from which sub-streams are derived. */
-  protected seedValue: number | undefined = undefined;
+  private ownRandom: Rng = makeRng();
+  private ownSeed: number | undefined = undefined;
+
+  /** The env's own generator; re-seeded only when `reset` is given a seed. A wrapper's is its inner env's. */
+  protected get npRandom(): Rng {
+    return this.ownRandom;
+  }
+
+  protected set npRandom(rng: Rng) {
+    this.ownRandom = rng;
+  }
+
+  /** The seed last given to `reset`, from which sub-streams are derived. A wrapper's is its inner env's. */
+  protected get seedValue(): number | undefined {
+    return this.ownSeed;
+  }
+
+  protected set seedValue(seed: number | undefined) {
+    this.ownSeed = seed;
+  }
 
   /**
    * Start an episode. Implementations call `this.seedStreams(args.seed)` first, which re-seeds

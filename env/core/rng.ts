@@ -63,6 +63,7 @@ export function entropySeed(): number {
 export function checkSeed(seed: unknown, owner: string, { strings = false } = {}): void {
   if (strings && typeof seed === 'string') return;
   if (!(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
-    throw new GymError(`${owner}: seed = ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)} must be an integer >= 0`);
+    const tooLarge = typeof seed === 'number' && Number.isInteger(seed) && seed > 0;
+    throw new GymError(`${owner}: seed = ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)} must be an integer >= 0${tooLarge ? ` and <= ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)` : ''}`);
   }
 }

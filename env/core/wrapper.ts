@@ -7,6 +7,7 @@
  */
 import { Env, type EnvSpec, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
 import { GymError } from './errors.ts';
+import type { Rng } from './rng.ts';
 import type { Space } from '../spaces/space.ts';
 
 export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct> {
@@ -22,6 +23,23 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     this.actionSpace = env.actionSpace as unknown as Space<WAct>;
     this.metadata = env.metadata;
     this.renderMode = env.renderMode;
+  }
+
+  // Gymnasium's Wrapper.np_random: the generator (and seed) are the inner env's, not a wrapper's own
+  protected override get npRandom(): Rng {
+    return (this.env as unknown as { npRandom: Rng }).npRandom;
+  }
+
+  protected override set npRandom(rng: Rng) {
+    (this.env as unknown as { npRandom: Rng }).npRandom = rng;
+  }
+
+  protected override get seedValue(): number | undefined {
+    return (this.env as unknown as { seedValue: number | undefined }).seedValue;
+  }
+
+  protected override set seedValue(seed: number | undefined) {
+    (this.env as unknown as { seedValue: number | undefined }).seedValue = seed;
   }
 
   /** The inner env's spec (read at each call, so a spec `make` sets later shows through). */

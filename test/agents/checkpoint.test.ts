@@ -163,6 +163,7 @@ describe('agents/checkpoint', () => {
     it('counters, observation statistics and the RNG state are checked', async () => {
       await corruptedCopies([
         ['no-step', (m) => (m['counters'] = {}), /at counters\.globalStep: Invalid input: expected number, received undefined/],
+        ['twice', (m) => (m['networks'] = ['actor', 'actor', 'critic']), /at networks: rule: each network is listed once \(value: \["actor","actor","critic"\]\)/],
         ['count', (m) => (m['observationStats'].count = -1), /at observationStats\.count: Too small: expected number to be >0 \(value: -1\)/],
         ['var', (m) => (m['observationStats'].var[2] = -4), /at observationStats\.var\[2\]: Too small: expected number to be >=0 \(value: -4\)/],
         ['rng-shape', (m) => (m['rngState'] = { x: 1 }), /at rngState\.c: Invalid input: expected number[^]*at rngState: Unrecognized key: "x"/],

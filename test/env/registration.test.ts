@@ -38,7 +38,12 @@ describe('registration', () => {
     assert.throws(() => make('BDT-small-v0').reset({ seed: -3 }), /BdtEnv\.reset: seed = -3 must be an integer >= 0/);
     env.reset({ seed: 2 ** 53 - 1 });
     assert.throws(() => env.reset({ seed: '7' as unknown as number }), /CartPoleEnv\.reset: seed = "7" must be an integer >= 0/);
-    assert.throws(() => make('BDT-small-v0').reset(5 as never), /BdtEnv\.reset: expected \{ seed\?, options\? \}, got 5/);
+    assert.throws(() => make('BDT-small-v0').reset(5 as never), /<PassiveEnvChecker<BdtEnv<BDT-small-v0>>>\.reset: expected \{ seed\?, options\? \} or nothing, got 5/);
+    assert.throws(() => make('BDT-small-v0').unwrapped.reset(5 as never), /BdtEnv\.reset: expected \{ seed\?, options\? \}, got 5/);
+    assert.throws(() => make('CartPole-v1').reset(null as never), /CartPoleEnv<CartPole-v1>>>\.reset: expected \{ seed\?, options\? \} or nothing, got null/);
+    const bdt = make('BDT-small-v0');
+    bdt.reset({ seed: 1, options: null as never });
+    assert.throws(() => bdt.reset({ options: 'abc' as never }), /BdtEnv\.reset: options must be an object \(options: trace\), got "abc"/);
   });
 
   it('make and makeVec refuse options they do not know, instead of ignoring them', () => {
@@ -51,7 +56,7 @@ describe('registration', () => {
     envs.reset({ seed: null as never });
     envs.reset({ seed: [3, null as never] });
     assert.throws(() => envs.reset({ seed: '3' as never }), /SyncVectorEnv\.reset: seed = "3" must be an integer >= 0/);
-    assert.throws(() => envs.reset({ seed: 2 ** 53 - 1 }), /SyncVectorEnv\.reset \(env 1 gets seed \+ 1\): seed = 9007199254740992 must be an integer >= 0/);
+    assert.throws(() => envs.reset({ seed: 2 ** 53 - 1 }), /SyncVectorEnv\.reset \(env 1 gets seed \+ 1\): seed = 9007199254740992 must be an integer >= 0 and <= 9007199254740991 \(Number\.MAX_SAFE_INTEGER\)/);
   });
 
   it('unknown ids list the registered ones', () => {

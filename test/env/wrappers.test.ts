@@ -166,5 +166,9 @@ describe('wrappers', () => {
     env.setWrapperAttr('nothing', 1);
     assert.equal((env as unknown as { nothing: number }).nothing, 1, 'forced onto the outermost wrapper');
     assert.ok(!inner.hasWrapperAttr('nothing'));
+    const made = make('CartPole-v1');
+    made.reset({ seed: 7 });
+    assert.equal(made.getWrapperAttr('npRandom'), made.unwrapped.getWrapperAttr('npRandom'), "a wrapper's generator is its env's (Gymnasium's Wrapper.np_random)");
+    assert.equal(made.getWrapperAttr('seedValue'), 7);
   });
 });

@@ -11,7 +11,7 @@ import type { Observable } from 'rxjs';
 import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { make, makeVec } from '../../env/index.ts';
-import { readManifest } from '../checkpoint/checkpoint.ts';
+import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../dqn/hyperparameters.ts';
@@ -143,17 +143,28 @@ function periodicEvaluator(options: TrainRunOptions, seed: number, env: () => En
   });
 }
 
+/** The manifest of the run in `outDir` to resume: a CheckpointError unless it holds a valid checkpoint of `agent` on `envId`. */
+export function resumeManifest(outDir: string, agent: string, envId: string): CheckpointManifest {
+  const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
+  if (!existsSync(checkpointDir)) throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}`);
+  let manifest: CheckpointManifest;
+  try {
+    manifest = readManifest(checkpointDir);
+  } catch (error) {
+    if (error instanceof CheckpointError) throw new CheckpointError(`--resume: ${error.message}`);
+    throw error;
+  }
+  if (manifest.algo !== agent) throw new CheckpointError(`--resume: ${checkpointDir} holds a ${manifest.algo} run, not ${agent}`);
+  if (manifest.envId !== envId) throw new CheckpointError(`--resume: ${checkpointDir} was trained on ${manifest.envId}, not ${envId}`);
+  return manifest;
+}
+
 /** Train, save and evaluate as described by `options`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> {
   const makeEnv = (id: string): Env<unknown, unknown> => make(id, options.envKwargs);
   const checkpointDir = join(options.outDir, CHECKPOINT_SUBDIR);
   const evalEpisodes = options.evalEpisodes ?? 20;
-  if (options.resume) {
-    if (!existsSync(checkpointDir)) throw new Error(`--resume: no checkpoint in ${checkpointDir}`);
-    const manifest = readManifest(checkpointDir);
-    if (manifest.algo !== options.agent) throw new Error(`--resume: ${checkpointDir} holds a ${manifest.algo} run, not ${options.agent}`);
-    if (manifest.envId !== options.envId) throw new Error(`--resume: ${checkpointDir} was trained on ${manifest.envId}, not ${options.envId}`);
-  }
+  if (options.resume) resumeManifest(options.outDir, options.agent, options.envId);
 
   const started = performance.now();
   let startStep = 0;

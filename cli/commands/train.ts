@@ -28,13 +28,13 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { z } from 'zod';
 import { BACKENDS } from '../../agents/backend.ts';
-import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
-import { CHECKPOINT_SUBDIR, EVAL_SEED_OFFSET, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { CHECKPOINT_SUBDIR, EVAL_SEED_OFFSET, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
@@ -131,16 +131,12 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
 
 /**
  * `--out` checked before anything is written: not a file; for a new run missing or empty (a run
- * there is continued with --resume, never overwritten); for --resume holding a checkpoint.
+ * there is continued with --resume, never overwritten).
  */
 function checkOut(out: string, resume: boolean): void {
   const exists = existsSync(out);
   if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
-  if (resume) {
-    const checkpointDir = join(out, CHECKPOINT_SUBDIR);
-    if (!existsSync(checkpointDir)) throw new CliError(`--resume: no checkpoint in ${checkpointDir}`);
-    return;
-  }
+  if (resume) return; // what --out must hold is checked by resumeManifest
   const entries = exists ? readdirSync(out).sort() : [];
   if (entries.length > 0) {
     const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
@@ -256,13 +252,11 @@ export function register(program: Command): void {
         const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
         let manifest;
         try {
-          manifest = readManifest(checkpointDir);
+          manifest = resumeManifest(options.out, agent, envId);
         } catch (error) {
-          if (error instanceof CheckpointError) throw new CliError(`--resume: ${error.message}`);
+          if (error instanceof CheckpointError) throw new CliError(error.message);
           throw error;
         }
-        if (manifest.algo !== agent) throw new CliError(`--resume: ${checkpointDir} holds a ${manifest.algo} run, not ${agent}`);
-        if (manifest.envId !== envId) throw new CliError(`--resume: ${checkpointDir} was trained on ${manifest.envId}, not ${envId}`);
         hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
         start = manifest.counters['globalStep'] ?? 0;
         runSeed = manifest.seed;
@@ -330,7 +324,6 @@ export function register(program: Command): void {
         outDirectory.restore();
         if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
         if (error instanceof CheckpointError) throw new CliError(error.message);
-        if (error instanceof Error && error.message.startsWith('--resume')) throw new CliError(error.message);
         throw error;
       }
       bar?.stop();

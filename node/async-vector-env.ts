@@ -21,7 +21,7 @@ import type { Info } from '../env/core/env.ts';
 import { GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError } from '../env/core/errors.ts';
 import type { Space } from '../env/spaces/space.ts';
 import { spaceFromJSON } from '../env/spaces/from-json.ts';
-import { batchSpace, checkBatchLength, copyBatch, createBatch, readBatchItem, writeBatchItem } from '../env/vector/batch.ts';
+import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem } from '../env/vector/batch.ts';
 import { addInfo } from '../env/vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../env/vector/reset-mask.ts';
 import { checkAutoresetMode, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../env/vector/vector-env.ts';
@@ -131,9 +131,10 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
 
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     this.assertOpen('step');
-    checkBatchLength(this.singleActionSpace, actions, this.numEnvs, 'AsyncVectorEnv.step');
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.ended, 'AsyncVectorEnv');
-    for (let i = 0; i < this.numEnvs; i++) this.send(i, { type: 'step', action: readBatchItem(this.singleActionSpace, actions, i) });
+    // every action is checked before any is sent, so a refused call leaves every env as it was
+    const envActions = readCheckedActions(this.singleActionSpace, actions, this.numEnvs, 'AsyncVectorEnv', this.autoresetMode === 'next-step' ? this.ended : undefined);
+    for (let i = 0; i < this.numEnvs; i++) this.send(i, { type: 'step', action: envActions[i] });
     const rewards = new Float64Array(this.numEnvs);
     const terminated = new Uint8Array(this.numEnvs);
     const truncated = new Uint8Array(this.numEnvs);

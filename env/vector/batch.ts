@@ -7,7 +7,8 @@
  * `Int32Array(n)`; MultiDiscrete -> `Int32Array(n * len)`; MultiBinary -> `Int8Array(n * size)`;
  * Dict -> a Dict of batches per key; Tuple -> a Tuple of batches.
  */
-import { GymError } from '../core/errors.ts';
+import { GymError, InvalidActionError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
 import { Discrete } from '../spaces/discrete.ts';
@@ -140,8 +141,37 @@ export function copyBatch<T>(batch: T): T {
 
 /** Throws unless an array batch for `space` holds exactly `n` elements. */
 export function checkBatchLength(space: Space<unknown>, batch: unknown, n: number, owner: string): void {
+  if (space instanceof Dict) {
+    if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new GymError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an object of per-key batches), got ${String(batch)}`);
+    const extra = Object.keys(batch).filter((key) => !space.keys.includes(key));
+    if (extra.length > 0) throw new GymError(`${owner}: unexpected key${extra.length > 1 ? 's' : ''} ${extra.map((key) => `"${key}"`).join(', ')} in the action batch (keys: ${space.keys.join(', ')})`);
+    for (const key of space.keys) checkBatchLength(space.spaces[key]!, (batch as Record<string, unknown>)[key], n, `${owner}: key "${key}"`);
+    return;
+  }
+  if (space instanceof Tuple) {
+    if (!Array.isArray(batch) || batch.length !== space.spaces.length) throw new GymError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an array of ${space.spaces.length} per-index batches), got ${String(batch)}`);
+    space.spaces.forEach((s: Space<unknown>, k: number) => checkBatchLength(s, batch[k], n, `${owner}: index [${k}]`));
+    return;
+  }
   const per = space instanceof Discrete ? 1 : space instanceof MultiDiscrete ? space.nvec.length : space instanceof Box || space instanceof MultiBinary ? space.size : undefined;
   if (per === undefined) return;
   const length = (batch as ArrayLike<number> | undefined)?.length;
   if (length !== n * per) throw new GymError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (${n * per} numbers), got ${length === undefined ? String(batch) : `${length} numbers`}`);
+}
+
+/**
+ * Each env's action of `batch`, read and checked against `space` before any env steps, so a
+ * refused call leaves every env as it was; envs marked in `skip` (their action is ignored) are
+ * not read.
+ */
+export function readCheckedActions(space: Space<unknown>, batch: unknown, n: number, owner: string, skip?: Uint8Array): unknown[] {
+  checkBatchLength(space, batch, n, `${owner}.step`);
+  const actions = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    if (skip?.[i]) continue;
+    const action = readBatchItem(space, batch, i);
+    if (!space.contains(action)) throw new InvalidActionError(`${owner}.step: env ${i}: action ${formatValue(action)} is not in the action space ${space.toString()}: ${space.explain(action) ?? 'not contained'}`);
+    actions[i] = action;
+  }
+  return actions;
 }

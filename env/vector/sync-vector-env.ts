@@ -15,7 +15,7 @@
 import type { Env, Info } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
-import { batchSpace, checkBatchLength, copyBatch, createBatch, readBatchItem, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
+import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
 import { addInfo } from './infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from './reset-mask.ts';
 import { checkAutoresetMode, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
@@ -80,9 +80,9 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
 
   /** One action per env (batched, see `batch.ts`); ended envs are reset as `autoresetMode` says. */
   step(actions: BatchedActions<Act>): VectorStepResult<Batched<Obs>> {
-    checkBatchLength(this.singleActionSpace, actions, this.numEnvs, 'SyncVectorEnv.step');
     // Before any env steps, so a refused call leaves every env as it was.
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.autoresetEnvs, 'SyncVectorEnv');
+    const envActions = readCheckedActions(this.singleActionSpace, actions, this.numEnvs, 'SyncVectorEnv', this.autoresetMode === 'next-step' ? this.autoresetEnvs : undefined);
     const rewards = new Float64Array(this.numEnvs);
     const terminated = new Uint8Array(this.numEnvs);
     const truncated = new Uint8Array(this.numEnvs);
@@ -96,7 +96,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
       } else {
         let result;
         try {
-          result = env.step(readBatchItem(this.singleActionSpace, actions, i) as Act);
+          result = env.step(envActions[i] as Act);
         } catch (error) {
           if (error instanceof Error) error.message = `SyncVectorEnv env ${i}: ${error.message}`;
           throw error;

@@ -87,7 +87,23 @@ describe('SyncVectorEnv', () => {
     const envs = new SyncVectorEnv([0, 1].map(() => () => make<Float32Array, number>('CartPole-v1')));
     envs.reset({ seed: 0 });
     assert.throws(() => envs.step([0]), /expected a batch of 2 actions for Discrete\(2\)/);
-    assert.throws(() => envs.step([0, 7]), /SyncVectorEnv env 1: CartPoleEnv.step: action 7 is not in the action space Discrete\(2\)/);
+    assert.throws(() => envs.step([0, 7]), /SyncVectorEnv\.step: env 1: action 7 is not in the action space Discrete\(2\)/);
+  });
+
+  it('a refused step leaves every env as it was: all actions are checked before any env steps', () => {
+    const envs = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
+    const twin = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
+    envs.reset({ seed: 3 });
+    twin.reset({ seed: 3 });
+    const good = envs.actionSpace.sample() as { partition: Int32Array; inferenceShare: Float64Array; miningShare: Float64Array };
+    const bad = { ...good, inferenceShare: good.inferenceShare.slice() };
+    bad.inferenceShare[bad.inferenceShare.length - 1] = NaN; // env 1's last share
+    assert.throws(() => envs.step(bad), /SyncVectorEnv\.step: env 1: action .* is not in the action space/);
+    assert.deepEqual(envs.step(good), twin.step(good), 'env 0 did not step on the refused call');
+    const { miningShare: _missing, ...partial } = good;
+    assert.throws(() => envs.step(partial as never), /SyncVectorEnv\.step: key "miningShare": expected a batch of 2 actions for Box\(0, 1, \[2\], float64\) \(4 numbers\), got undefined/);
+    assert.throws(() => envs.step({ ...good, partition: new Int32Array(3 * good.partition.length / 2) }), /key "partition": expected a batch of 2 actions .* got 12 numbers/);
+    assert.throws(() => envs.step({ ...good, extra: 1 } as never), /unexpected key "extra" in the action batch/);
   });
 
   it('matches single CartPole envs stepped by hand', () => {

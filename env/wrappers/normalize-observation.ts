@@ -9,6 +9,7 @@ import { GymError } from '../core/errors.ts';
 import { ObservationWrapper } from '../core/wrapper.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
 import { RunningMeanStd } from './running-mean-std.ts';
+import { checkEpsilon } from './wrapper-arguments.ts';
 
 export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, Act, BoxElement> {
   override observationSpace: Box<Float32Array>;
@@ -22,6 +23,7 @@ export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, 
     readonly epsilon = 1e-8,
   ) {
     super(env);
+    checkEpsilon('NormalizeObservation', epsilon);
     const space = env.observationSpace;
     if (!(space instanceof Box)) throw new GymError(`NormalizeObservation: needs a Box observation space, got ${String(space)}`);
     this.observationSpace = new Box(-Infinity, Infinity, { shape: space.shape, dtype: 'float32' });

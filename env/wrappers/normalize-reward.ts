@@ -8,6 +8,7 @@ import { GymError } from '../core/errors.ts';
 import { RewardWrapper } from '../core/wrapper.ts';
 import type { StepResult } from '../core/env.ts';
 import { RunningMeanStd } from './running-mean-std.ts';
+import { checkEpsilon } from './wrapper-arguments.ts';
 
 export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   readonly returnRms = new RunningMeanStd(1);
@@ -24,6 +25,7 @@ export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   ) {
     super(env);
     if (!(gamma >= 0 && gamma <= 1)) throw new GymError(`NormalizeReward: gamma = ${gamma} must be in [0, 1]`);
+    checkEpsilon('NormalizeReward', epsilon);
   }
 
   override step(action: Act): StepResult<Obs> {

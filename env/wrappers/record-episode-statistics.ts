@@ -8,6 +8,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import { Wrapper } from '../core/wrapper.ts';
+import { checkBufferLength } from './wrapper-arguments.ts';
 
 /** One finished episode. */
 export interface EpisodeStatistics {
@@ -44,6 +45,7 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
     readonly statsKey = 'episode',
   ) {
     super(env);
+    checkBufferLength('RecordEpisodeStatistics', bufferLength);
   }
 
   override reset(args?: ResetArgs): ResetResult<Obs> {

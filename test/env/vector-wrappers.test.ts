@@ -41,6 +41,19 @@ function endedMask(terminated: Uint8Array, truncated: Uint8Array): Uint8Array {
 }
 
 describe('vector wrappers', () => {
+  it('refuse an epsilon or buffer length that would make every output NaN or keep nothing, as the single-env ones do', () => {
+    const flat = () => new VectorFlattenObservation(makeVec('BDT-small-v0', 2));
+    for (const epsilon of [-1, NaN, Infinity, 'x']) {
+      assert.throws(() => new VectorNormalizeObservation(flat(), epsilon as number), /VectorNormalizeObservation: epsilon = .* must be a finite number >= 0/);
+      assert.throws(() => new VectorNormalizeReward(makeVec('BDT-small-v0', 2), 0.99, epsilon as number), /VectorNormalizeReward: epsilon = .* must be a finite number >= 0/);
+      assert.throws(() => new NormalizeReward(make('CartPole-v1'), 0.99, epsilon as number), /NormalizeReward: epsilon = .* must be a finite number >= 0/);
+    }
+    for (const bufferLength of [0, -1, 1.5, NaN, 'x']) {
+      assert.throws(() => new VectorRecordEpisodeStatistics(makeVec('BDT-small-v0', 2), bufferLength as number), /VectorRecordEpisodeStatistics: bufferLength = .* must be a positive integer/);
+      assert.throws(() => new RecordEpisodeStatistics(make('CartPole-v1'), bufferLength as number), /RecordEpisodeStatistics: bufferLength = .* must be a positive integer/);
+    }
+  });
+
   describe('VectorRecordEpisodeStatistics', () => {
     for (const mode of AUTORESET_MODES) {
       it(`records what per-env RecordEpisodeStatistics records, in ${mode} autoreset mode`, () => {

@@ -13,6 +13,7 @@ import { batchSpace } from '../../vector/batch.ts';
 import type { VectorEnv, VectorResetArgs, VectorResetResult } from '../../vector/vector-env.ts';
 import { VectorObservationWrapper } from '../../vector/vector-wrapper.ts';
 import { RunningMeanStd } from '../running-mean-std.ts';
+import { checkEpsilon } from '../wrapper-arguments.ts';
 
 export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<Float32Array, BAct, BoxElement> {
   override singleObservationSpace: Box<Float32Array>;
@@ -27,6 +28,7 @@ export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<F
     readonly epsilon = 1e-8,
   ) {
     super(env);
+    checkEpsilon('VectorNormalizeObservation', epsilon);
     const space = env.singleObservationSpace;
     if (!(space instanceof Box)) throw new GymError(`VectorNormalizeObservation: needs a Box single observation space, got ${String(space)}; wrap the env in VectorFlattenObservation first`);
     if (env.autoresetMode !== 'next-step') throw new GymError(`VectorNormalizeObservation: needs the 'next-step' autoreset mode, got '${env.autoresetMode}'`);

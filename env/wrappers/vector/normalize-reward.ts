@@ -8,6 +8,7 @@ import { GymError } from '../../core/errors.ts';
 import type { VectorEnv, VectorStepResult } from '../../vector/vector-env.ts';
 import { VectorWrapper } from '../../vector/vector-wrapper.ts';
 import { RunningMeanStd } from '../running-mean-std.ts';
+import { checkEpsilon } from '../wrapper-arguments.ts';
 
 export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct> {
   readonly returnRms = new RunningMeanStd(1);
@@ -23,6 +24,7 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
   ) {
     super(env);
     if (!(gamma >= 0 && gamma <= 1)) throw new GymError(`VectorNormalizeReward: gamma = ${gamma} must be in [0, 1]`);
+    checkEpsilon('VectorNormalizeReward', epsilon);
     this.discountedReturns = new Float64Array(env.numEnvs);
   }
 

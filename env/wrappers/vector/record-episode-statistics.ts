@@ -22,6 +22,7 @@ import { splitResetOptions } from '../../vector/reset-mask.ts';
 import type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from '../../vector/vector-env.ts';
 import { VectorWrapper } from '../../vector/vector-wrapper.ts';
 import { pushBounded, type EpisodeStatistics } from '../record-episode-statistics.ts';
+import { checkBufferLength } from '../wrapper-arguments.ts';
 
 /** One finished episode of env `env`. */
 export interface VectorEpisodeStatistics extends EpisodeStatistics {
@@ -57,6 +58,7 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
     readonly statsKey = 'episode',
   ) {
     super(env);
+    checkBufferLength('VectorRecordEpisodeStatistics', bufferLength);
     const n = env.numEnvs;
     this.episodeReturns = new Float64Array(n);
     this.episodeLengths = new Int32Array(n);

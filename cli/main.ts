@@ -29,7 +29,7 @@ const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')
   .version('0.1.0')
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
 // Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/).

@@ -1,4 +1,5 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
+import { existsSync, statSync } from 'node:fs';
 import { BACKENDS, initBackend, isBackendName, type BackendName } from '../agents/backend.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
@@ -69,4 +70,14 @@ export async function backendOption(name: string | undefined): Promise<BackendNa
   } catch (error) {
     throw new CliError(`--backend: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Refuses, before any work is done, an output path that cannot take the file: empty, or an
+ * existing directory (the results would be computed, then lost at the write).
+ */
+export function checkOutputPath(option: string, path: string | undefined): void {
+  if (path === undefined) return;
+  if (path === '') throw new CliError(`--${option}: give a file name`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`--${option} ${path}: is a directory; give a file name`);
 }

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { openEnv } from './run.ts';
+import { CliError } from '../errors.ts';
 import { integerOption, numberOption } from '../options.ts';
 
 interface CheckDpraOptions {
@@ -39,6 +40,7 @@ export function register(program: Command): void {
       const seed = integerOption('seed', options.seed, 0);
       const queueScale = numberOption('queue-scale', options.queueScale, (x) => x >= 0 && Number.isFinite(x), 'a number >= 0');
       const tolerance = numberOption('tolerance', options.tolerance, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-small-v0') : undefined;
       const env = openEnv({ env: envId, scenario: options.scenario });
       const system = (env.unwrapped as BdtEnv).system;

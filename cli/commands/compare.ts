@@ -20,7 +20,7 @@ import { checkpointDirOf } from '../../agents/policy-agent.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
 import { CliError } from '../errors.ts';
-import { bdtEnvOption, integerList, integerOption } from '../options.ts';
+import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
 const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
@@ -48,6 +48,7 @@ export function register(program: Command): void {
     .option('--json', 'print the aggregate as JSON instead of a table')
     .action(async (options: CompareOptions) => {
       bdtEnvOption(options.env);
+      checkOutputPath('out', options.out);
       const seeds = integerList('seeds', options.seeds, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const agents = options.agents === undefined ? defaultAgents(options.env) : options.agents.split(',').map((s) => s.trim());

@@ -24,7 +24,7 @@ import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNa
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
-import { bdtEnvOption, integerOption } from '../options.ts';
+import { bdtEnvOption, checkOutputPath, integerOption } from '../options.ts';
 
 interface RunOptions {
   env?: string;
@@ -136,6 +136,7 @@ export function register(program: Command): void {
       const seed = integerOption('seed', options.seed, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
+      checkOutputPath('save-trace', options.saveTrace);
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { scenarioJsonSchemaText } from '../../env/bdt/scenario/json-schema.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { CliError } from '../errors.ts';
+import { checkOutputPath } from '../options.ts';
 
 export function register(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to this file (atomically) instead of stdout (e.g. configs/scenario.schema.json)')
     .action((options: { out?: string }) => {
       const text = scenarioJsonSchemaText();
-      if (options.out === '') throw new CliError('--out: give a file name (omit --out to print to stdout)');
+      checkOutputPath('out', options.out);
       if (options.out) writeFileAtomic(options.out, text);
       else process.stdout.write(text);
     });

@@ -13,7 +13,7 @@ import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
-import { integerList, integerOption } from '../options.ts';
+import { checkOutputPath, integerList, integerOption } from '../options.ts';
 
 /** One point of the sweep (the JSON output is an array of these). */
 export interface SweepPoint {
@@ -94,6 +94,8 @@ export function register(program: Command): void {
     .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation}')
     .option('--plot <file>', 'write an SVG plot of latency and backlog against V')
     .action(async (options: SweepCliOptions) => {
+      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      checkOutputPath('plot', options.plot);
       const seeds = integerList('seeds', options.seeds, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const spec: SweepSpec = {

@@ -6,6 +6,10 @@
 import { Observable } from 'rxjs';
 import { make } from '../../env/index.ts'; // the barrel registers the built-in ids
 import type { Env } from '../../env/core/env.ts';
+import { GymError } from '../../env/core/errors.ts';
+import { formatValue } from '../../env/core/format.ts';
+import { checkSeed } from '../../env/core/rng.ts';
+import type { Agent } from '../agent.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { agentEntry, createAgent } from '../create-agent.ts';
@@ -60,18 +64,23 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
   return new Observable<EpisodeRecord>((subscriber) => {
     let cancelled = false;
     (async () => {
-      const labels = spec.agents.map(labelOf);
-      const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
-      if (repeated !== undefined) throw new RangeError(`compareAgents: agent label ${JSON.stringify(repeated)} appears twice; give each entry its own label`);
-      // a repeated seed would count one trace twice and narrow the intervals falsely
-      const repeatedSeed = spec.seeds.find((seed, i) => spec.seeds.indexOf(seed) !== i);
-      if (repeatedSeed !== undefined) throw new RangeError(`compareAgents: seed ${repeatedSeed} appears twice; each seed is one trace, give it once`);
-      for (const compared of spec.agents) {
-        const { label, agent: name, options } = typeof compared === 'string' ? { label: compared, agent: compared } : compared;
-        const entry = agentEntry(name); // fails early, listing the available agents
-        const env: Env = make(spec.envId, { scenario: mergeDeep(spec.scenario ?? {}, entry.scenarioOverride) });
-        const agent = await createAgent(name, env, options ?? spec.agentOptions?.[name] ?? {});
-        try {
+      checkSpec(spec);
+      // every agent is built before the first episode, so bad options fail before any result
+      const players: Array<{ label: string; env: Env; agent: Agent }> = [];
+      try {
+        for (const compared of spec.agents) {
+          const { label, agent: name, options } = typeof compared === 'string' ? { label: compared, agent: compared } : compared;
+          const env: Env = make(spec.envId, { scenario: mergeDeep(spec.scenario ?? {}, agentEntry(name).scenarioOverride) });
+          let agent: Agent;
+          try {
+            agent = await createAgent(name, env, options ?? spec.agentOptions?.[name] ?? {});
+          } catch (error) {
+            env.close();
+            throw error;
+          }
+          players.push({ label, env, agent });
+        }
+        for (const { label, env, agent } of players) {
           for (const seed of spec.seeds) {
             if (cancelled) return;
             const start = performance.now();
@@ -80,7 +89,9 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
             // Yield to the event loop so progress renders and unsubscription is seen.
             await new Promise((resolve) => setTimeout(resolve, 0));
           }
-        } finally {
+        }
+      } finally {
+        for (const { env, agent } of players) {
           agent.dispose?.();
           env.close();
         }
@@ -91,6 +102,27 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
       cancelled = true;
     };
   });
+}
+
+/** Refuses a spec that cannot give a fair comparison, before any agent is built or episode run. */
+function checkSpec(spec: ComparisonSpec): void {
+  if (!Array.isArray(spec.agents) || spec.agents.length === 0) throw new GymError(`compareAgents: agents must be a non-empty array, got ${formatValue(spec.agents)}`);
+  if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new GymError(`compareAgents: seeds must be a non-empty array, got ${formatValue(spec.seeds)}`);
+  for (const compared of spec.agents) {
+    const label = labelOf(compared);
+    if (typeof label !== 'string' || label === '') throw new GymError(`compareAgents: every agent needs a non-empty label, got ${formatValue(compared)}`);
+    agentEntry(typeof compared === 'string' ? compared : compared.agent); // lists the available agents
+  }
+  const labels = spec.agents.map(labelOf);
+  const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (repeated !== undefined) throw new GymError(`compareAgents: agent label ${JSON.stringify(repeated)} appears twice; give each entry its own label`);
+  spec.seeds.forEach((seed, i) => checkSeed(seed, `compareAgents: seeds[${i}]`));
+  // a repeated seed would count one trace twice and narrow the intervals falsely
+  const repeatedSeed = spec.seeds.find((seed, i) => spec.seeds.indexOf(seed) !== i);
+  if (repeatedSeed !== undefined) throw new GymError(`compareAgents: seed ${repeatedSeed} appears twice; each seed is one trace, give it once`);
+  const names = spec.agents.map((compared) => (typeof compared === 'string' ? compared : compared.agent));
+  const unused = Object.keys(spec.agentOptions ?? {}).filter((name) => !names.includes(name));
+  if (unused.length > 0) throw new GymError(`compareAgents: agentOptions for ${unused.map((name) => JSON.stringify(name)).join(', ')}, which ${unused.length > 1 ? 'are' : 'is'} not among the agents (${names.join(', ')})`);
 }
 
 /** The label of a compared agent: its own, or its name. */

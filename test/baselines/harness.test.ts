@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, tap, toArray } from 'rxjs';
 import { aggregate, compareAgents } from '../../baselines/harness/compare.ts';
 import { meanInterval } from '../../baselines/harness/statistics.ts';
 
@@ -39,5 +39,20 @@ describe('comparison harness', () => {
 
   it('rejects an unknown agent listing the available ones', async () => {
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['nope'], seeds: [1] })), /unknown agent "nope" \(available: .*dpra/);
+    // refused before any episode: nothing is emitted for the agents before the bad one
+    for (const [spec, message] of [
+      [{ agents: ['dpra', 'nope'], seeds: [1] }, /unknown agent "nope"/],
+      [{ agents: ['dpra', 'wdpo'], seeds: [1], agentOptions: { wdpo: { partition: [1] } } }, /agent wdpo: option partition has 1 entries/],
+      [{ agents: ['dpra'], seeds: [1], agentOptions: { rnadom: {} } }, /agentOptions for "rnadom", which is not among the agents \(dpra\)/],
+      [{ agents: ['dpra'], seeds: [1, -1] }, /compareAgents: seeds\[1\]: seed = -1 must be an integer >= 0/],
+      [{ agents: ['dpra'], seeds: [NaN] }, /compareAgents: seeds\[0\]: seed = NaN must be an integer >= 0/],
+      [{ agents: ['dpra'], seeds: [] }, /seeds must be a non-empty array/],
+      [{ agents: [], seeds: [1] }, /agents must be a non-empty array/],
+      [{ agents: [{ label: '', agent: 'dpra' }], seeds: [1] }, /every agent needs a non-empty label/],
+    ] as const) {
+      const emitted: unknown[] = [];
+      await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', scenario: { slots: 3 }, ...spec } as never).pipe(tap((r) => emitted.push(r)))), message);
+      assert.deepEqual(emitted, [], JSON.stringify(spec));
+    }
   });
 });

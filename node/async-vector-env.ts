@@ -19,12 +19,13 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Info } from '../env/core/env.ts';
 import { GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError } from '../env/core/errors.ts';
+import { formatValue } from '../env/core/format.ts';
 import type { Space } from '../env/spaces/space.ts';
 import { spaceFromJSON } from '../env/spaces/from-json.ts';
 import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem } from '../env/vector/batch.ts';
 import { addInfo } from '../env/vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../env/vector/reset-mask.ts';
-import { checkAutoresetMode, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../env/vector/vector-env.ts';
+import { checkAutoresetMode, checkCopyOption, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../env/vector/vector-env.ts';
 import type { EnvRecipe, Reply, Request } from './async-vector-protocol.ts';
 
 export type { EnvRecipe } from './async-vector-protocol.ts';
@@ -51,7 +52,8 @@ import(workerData.tsxApi)
   });
 `;
 
-const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, GymError, TypeError, RangeError };
+// a KwargsError (bad env kwargs in a worker) comes back as the GymError it extends: its issues do not cross threads
+const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, GymError, KwargsError: GymError, TypeError, RangeError };
 
 export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv<BObs, BAct> {
   readonly numEnvs: number;
@@ -72,13 +74,18 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   private closed = false;
 
   constructor(recipes: readonly EnvRecipe[], options: AsyncVectorEnvOptions = {}) {
-    if (recipes.length === 0) throw new GymError('AsyncVectorEnv: needs at least one env recipe');
+    if (!Array.isArray(recipes) || recipes.length === 0) throw new GymError('AsyncVectorEnv: needs at least one env recipe');
+    recipes.forEach((recipe, i) => {
+      if (typeof recipe !== 'object' || recipe === null || typeof recipe.id !== 'string') throw new GymError(`AsyncVectorEnv: recipe ${i} must be { id, kwargs? } with a registered id, got ${formatValue(recipe)}`);
+    });
     this.numEnvs = recipes.length;
     this.autoresetMode = checkAutoresetMode(options.autoresetMode ?? 'next-step', 'AsyncVectorEnv');
     this.allEnvs = Array.from({ length: this.numEnvs }, (_, i) => i);
     this.ended = new Uint8Array(this.numEnvs);
-    this.copy = options.copy ?? true;
+    this.copy = checkCopyOption(options.copy, 'AsyncVectorEnv');
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    // NaN would make Atomics.wait wait forever: the very hang the option is for
+    if (!(typeof this.timeoutMs === 'number' && this.timeoutMs > 0 && this.timeoutMs <= 2 ** 31)) throw new GymError(`AsyncVectorEnv: timeoutMs = ${formatValue(options.timeoutMs)} must be a number of ms in (0, 2^31]`);
     const shared = new SharedArrayBuffer(4 * this.numEnvs);
     this.flags = new Int32Array(shared);
     const workerUrl = new URL('./async-vector-worker.ts', import.meta.url).href;

@@ -18,7 +18,7 @@ import type { Space } from '../spaces/space.ts';
 import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
 import { addInfo } from './infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from './reset-mask.ts';
-import { checkAutoresetMode, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
+import { checkAutoresetMode, checkCopyOption, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
 
 export interface SyncVectorEnvOptions {
   /** Return a fresh observation batch each call (default) rather than the internal buffer. */
@@ -57,13 +57,14 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
     this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Space<Batched<Obs>>;
     this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs) as Space<BatchedActions<Act>>;
     this.autoresetMode = checkAutoresetMode(options.autoresetMode ?? 'next-step', 'SyncVectorEnv');
-    this.copy = options.copy ?? true;
+    this.copy = checkCopyOption(options.copy, 'SyncVectorEnv');
     this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as Batched<Obs>;
     this.autoresetEnvs = new Uint8Array(this.numEnvs);
   }
 
   /** Resets every env, or only those marked by `options.reset_mask` (see `VectorResetArgs`). */
   reset(args: VectorResetArgs = {}): VectorResetResult<Batched<Obs>> {
+    this.assertOpen('reset');
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'SyncVectorEnv');
     const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'SyncVectorEnv');
     const infos: Info = {};
@@ -80,6 +81,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
 
   /** One action per env (batched, see `batch.ts`); ended envs are reset as `autoresetMode` says. */
   step(actions: BatchedActions<Act>): VectorStepResult<Batched<Obs>> {
+    this.assertOpen('step');
     // Before any env steps, so a refused call leaves every env as it was.
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.autoresetEnvs, 'SyncVectorEnv');
     const envActions = readCheckedActions(this.singleActionSpace, actions, this.numEnvs, 'SyncVectorEnv', this.autoresetMode === 'next-step' ? this.autoresetEnvs : undefined);
@@ -148,6 +150,10 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
   /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */
   get unwrapped(): this {
     return this;
+  }
+
+  private assertOpen(method: string): void {
+    if (this.closed) throw new GymError(`SyncVectorEnv.${method}: the env is closed`);
   }
 
   close(): void {

@@ -67,6 +67,13 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
   readonly unwrapped: VectorEnv<unknown, unknown>;
 }
 
+/** The `copy` option of a vector env (default true), refused by name unless a boolean. */
+export function checkCopyOption(copy: unknown, owner: string): boolean {
+  if (copy === undefined) return true;
+  if (typeof copy !== 'boolean') throw new GymError(`${owner}: copy = ${formatValue(copy)} must be true or false`);
+  return copy;
+}
+
 /** The per-env seeds of a vector `reset`. */
 export function vectorSeeds(seed: VectorResetArgs['seed'], n: number, owner: string): Array<number | undefined> {
   if (seed == null) return new Array<number | undefined>(n).fill(undefined);

@@ -90,6 +90,15 @@ describe('SyncVectorEnv', () => {
     assert.throws(() => envs.step([0, 7]), /SyncVectorEnv\.step: env 1: action 7 is not in the action space Discrete\(2\)/);
   });
 
+  it('refuses bad options and any call after close, as the other vector envs', () => {
+    assert.throws(() => new SyncVectorEnv([() => make('CartPole-v1')], { copy: 'no' as never }), /SyncVectorEnv: copy = "no" must be true or false/);
+    const envs = makeVec('CartPole-v1', 2);
+    envs.close();
+    envs.close();
+    assert.throws(() => envs.reset(), /SyncVectorEnv\.reset: the env is closed/);
+    assert.throws(() => envs.step([0, 0]), /SyncVectorEnv\.step: the env is closed/);
+  });
+
   it('a refused step leaves every env as it was: all actions are checked before any env steps', () => {
     const envs = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
     const twin = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });

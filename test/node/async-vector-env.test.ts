@@ -33,6 +33,13 @@ describe('AsyncVectorEnv', function () {
     assert.throws(() => new AsyncVectorEnv([{ id: 'Nope-v0' }]), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
   });
 
+  it('refuses malformed recipes and options by name before starting workers', () => {
+    assert.throws(() => new AsyncVectorEnv([{} as never]), /AsyncVectorEnv: recipe 0 must be \{ id, kwargs\? \} with a registered id, got \{\}/);
+    assert.throws(() => new AsyncVectorEnv([null as never]), /recipe 0 must be/);
+    for (const timeoutMs of [NaN, -5, 0, 'x']) assert.throws(() => new AsyncVectorEnv([{ id: 'CartPole-v1' }], { timeoutMs: timeoutMs as number }), /AsyncVectorEnv: timeoutMs = .* must be a number of ms in \(0, 2\^31\]/);
+    assert.throws(() => new AsyncVectorEnv([{ id: 'CartPole-v1' }], { copy: 'no' as never }), /AsyncVectorEnv: copy = "no" must be true or false/);
+  });
+
   it('closes twice and refuses to step after close', () => {
     envs = new AsyncVectorEnv([{ id: 'CartPole-v1' }]);
     envs.close();

@@ -39,7 +39,8 @@ export interface MakeVecOptions<Obs, Act> extends SyncVectorEnvOptions {
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`makeVec: numEnvs = ${numEnvs} must be a positive integer`);
+  if (typeof options !== 'object' || options === null) throw new GymError(`makeVec: options must be an object, got ${formatValue(options)}`);
+  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`makeVec: numEnvs = ${formatValue(numEnvs)} must be a positive integer`);
   const { vectorizationMode, kwargs = {}, makeOptions, wrappers, ...vectorOptions } = options;
   const envSpec = spec(id);
   const mode = vectorizationMode ?? (envSpec.vectorEntryPoint ? 'vector-entry-point' : 'sync');
@@ -53,6 +54,9 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
   if (mode !== 'sync') throw new GymError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
   const unknown = Object.keys(vectorOptions).filter((key) => key !== 'copy' && key !== 'autoresetMode');
   if (unknown.length > 0) throw new GymError(`makeVec: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
+  (wrappers ?? []).forEach((wrap, i) => {
+    if (typeof wrap !== 'function') throw new GymError(`makeVec: wrappers[${i}] must be a function (env) => Env, got ${formatValue(wrap)}`);
+  });
   const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions ?? {}));
   return new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
 }

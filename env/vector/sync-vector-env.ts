@@ -12,7 +12,8 @@
  * const sameStep = new SyncVectorEnv(envFns, { autoresetMode: 'same-step' });
  * // infos.final_obs[i] (with infos._final_obs[i] = 1) for each env i that ended
  */
-import type { Env, Info } from '../core/env.ts';
+import { Env, type Info } from '../core/env.ts';
+import { formatValue } from '../core/format.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
 import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
@@ -43,8 +44,12 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
 
   /** @param envFns one factory per env (as Gymnasium's `env_fns`) */
   constructor(envFns: ReadonlyArray<() => Env<Obs, Act>>, options: SyncVectorEnvOptions = {}) {
-    if (envFns.length === 0) throw new GymError('SyncVectorEnv: needs at least one env factory');
-    this.envs = envFns.map((fn) => fn());
+    if (!Array.isArray(envFns) || envFns.length === 0) throw new GymError('SyncVectorEnv: needs at least one env factory');
+    this.envs = envFns.map((fn, i) => {
+      const env = typeof fn === 'function' ? fn() : undefined;
+      if (!(env instanceof Env)) throw new GymError(`SyncVectorEnv: envFns[${i}] must be a function returning an Env, got ${formatValue(fn)}${typeof fn === 'function' ? ` (it returned ${formatValue(env)})` : ''}`);
+      return env;
+    });
     this.numEnvs = this.envs.length;
     const first = this.envs[0]!;
     this.singleObservationSpace = first.observationSpace;

@@ -97,6 +97,11 @@ describe('SyncVectorEnv', () => {
     envs.close();
     assert.throws(() => envs.reset(), /SyncVectorEnv\.reset: the env is closed/);
     assert.throws(() => envs.step([0, 0]), /SyncVectorEnv\.step: the env is closed/);
+    assert.throws(() => new SyncVectorEnv([1 as never]), /SyncVectorEnv: envFns\[0\] must be a function returning an Env, got 1/);
+    assert.throws(() => new SyncVectorEnv([() => 5 as never]), /envFns\[0\] must be a function returning an Env, got .* \(it returned 5\)/);
+    assert.throws(() => makeVec('CartPole-v1', 2, null as never), /makeVec: options must be an object, got null/);
+    assert.throws(() => makeVec('CartPole-v1', 2, { wrappers: [5 as never] }), /makeVec: wrappers\[0\] must be a function \(env\) => Env, got 5/);
+    assert.throws(() => makeVec('CartPole-v1', '2' as never), /makeVec: numEnvs = "2" must be a positive integer/);
   });
 
   it('a refused step leaves every env as it was: all actions are checked before any env steps', () => {

@@ -4,7 +4,7 @@
  *
  * Run: npx tsx examples/custom-agent.ts [--slots 100] [--seeds 1,2,3] [--threshold 25]
  */
-import { parseArgs } from 'node:util';
+import { exampleArgs, integerArg, integerListArg, numberArg } from './args.ts';
 import { lastValueFrom, toArray } from 'rxjs';
 import { z } from 'zod';
 // Importing the barrel registers the built-in env ids (BDT-v0, ...) that compareAgents makes.
@@ -15,9 +15,7 @@ import { bdtEnvOf, registerAgent, type ActContext, type Agent } from 'bdt-gym/ba
 import { aggregate, compareAgents } from '../baselines/harness/compare.ts';
 import { formatMeanInterval, type MeanInterval } from '../baselines/harness/statistics.ts';
 
-const { values: args } = parseArgs({
-  options: { slots: { type: 'string', default: '100' }, seeds: { type: 'string', default: '1,2,3' }, threshold: { type: 'string', default: '25' } },
-});
+const args = exampleArgs('usage: npx tsx examples/custom-agent.ts [--slots 100] [--seeds 1,2,3] [--threshold 25]', { slots: '100', seeds: '1,2,3', threshold: '25' });
 
 /** Options of the threshold agent; like every hyperparameter in bdt-gym, a described zod schema. */
 const SnrThresholdOptions = z
@@ -78,14 +76,14 @@ registerAgent('snr-threshold', {
 // budgets (common random numbers), and emits each finished episode (an rxjs Observable, so a
 // progress bar can subscribe). aggregate() gives means with 95% CIs over seeds, and the paired
 // latency difference to the first agent listed.
-const seeds = args.seeds.split(',').map(Number);
+const seeds = integerListArg('seeds', args.seeds, 0);
 const episodes = await lastValueFrom(
   compareAgents({
     envId: 'BDT-v0',
     agents: ['dpra', 'snr-threshold', 'random'],
     seeds,
-    scenario: { slots: Number(args.slots) },
-    agentOptions: { 'snr-threshold': { thresholdDb: Number(args.threshold) } },
+    scenario: { slots: integerArg('slots', args.slots, 1) },
+    agentOptions: { 'snr-threshold': { thresholdDb: numberArg('threshold', args.threshold) } },
   }).pipe(toArray()),
 );
 

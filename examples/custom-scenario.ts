@@ -4,16 +4,16 @@
  *
  * Run: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]
  */
-import { parseArgs } from 'node:util';
+import { exampleArgs, integerArg } from './args.ts';
 import { make, mergeDeep, parseScenario, ScenarioError, type BdtAction, type BdtObservation, type Env } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
 // The DNN profiler is not in the package barrel; it lives in env/bdt/dnn.
 import { profileFromSpec, type DnnSpecInput } from '../env/bdt/dnn/index.ts';
 import defaultScenario from '../configs/default.json' with { type: 'json' };
 
-const { values: args } = parseArgs({ options: { slots: { type: 'string', default: '100' }, seed: { type: 'string', default: '7' } } });
-const slots = Number(args.slots);
-const seed = Number(args.seed);
+const args = exampleArgs('usage: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]', { slots: '100', seed: '7' });
+const slots = integerArg('slots', args.slots, 1);
+const seed = integerArg('seed', args.seed, 0);
 
 // 1. A DNN as a layer spec: an input shape (channels last, no batch axis) and partition units,
 //    each a run of layers. A unit is the smallest piece that can be placed on the gateway or the

@@ -23,20 +23,14 @@
  * (defaults take a few seconds; e.g. --slots 2000 --seeds 1,2,3,4,5 for the letter-sized run).
  * The CLI does the same sweep: ./bin/bdt-gym.js sweep-v --v 0.1,1,10,100,1000 --seeds 3 --plot v.svg
  */
-import { parseArgs } from 'node:util';
+import { exampleArgs, integerArg, integerListArg, numberArg } from './args.ts';
 import { make, EpisodeMetrics, type BdtAction, type BdtEnv, type BdtObservation, type EpisodeSummary, type Env } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
 
-const { values: args } = parseArgs({
-  options: {
-    slots: { type: 'string', default: '200' },
-    seeds: { type: 'string', default: '1,2' },
-    v: { type: 'string', default: '0.1,1,10,100,1000' },
-  },
-});
-const slots = Number(args.slots);
-const seeds = args.seeds.split(',').map(Number);
-const vs = args.v.split(',').map(Number);
+const args = exampleArgs('usage: npx tsx examples/lyapunov-tradeoff.ts [--slots 200] [--seeds 1,2] [--v 0.1,1,10,100,1000]', { slots: '200', seeds: '1,2', v: '0.1,1,10,100,1000' });
+const slots = integerArg('slots', args.slots, 1);
+const seeds = integerListArg('seeds', args.seeds, 0);
+const vs = args.v.split(',').map((text) => numberArg('v', text, { positive: true }));
 
 /** Time-averages over every seed, plus the queues at the end of the last episode. */
 interface Run {

@@ -4,13 +4,13 @@
  *
  * Run: npx tsx examples/quickstart.ts [--slots 200] [--seed 42]
  */
-import { parseArgs } from 'node:util';
+import { exampleArgs, integerArg } from './args.ts';
 import { make, type BdtAction, type BdtEnv, type BdtObservation, type Env, type Info } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
 
-const { values: args } = parseArgs({ options: { slots: { type: 'string', default: '200' }, seed: { type: 'string', default: '42' } } });
-const slots = Number(args.slots);
-const seed = Number(args.seed);
+const args = exampleArgs('usage: npx tsx examples/quickstart.ts [--slots 200] [--seed 42]', { slots: '200', seed: '42' });
+const slots = integerArg('slots', args.slots, 1);
+const seed = integerArg('seed', args.seed, 0);
 
 // 1. make() builds the env as gymnasium.make does: BdtEnv inside PassiveEnvChecker, then
 //    OrderEnforcing (step before reset is an error). The second argument holds the env's keyword

@@ -7,13 +7,13 @@
  *
  * Run: npx tsx examples/vector-env.ts [--envs 4] [--steps 300] [--seed 0]
  */
-import { parseArgs } from 'node:util';
+import { exampleArgs, integerArg } from './args.ts';
 import { makeVec, RecordEpisodeStatistics, VectorFlattenObservation, VectorNormalizeObservation, VectorRecordEpisodeStatistics, type BdtAction, type BdtObservation } from 'bdt-gym';
 
-const { values: args } = parseArgs({ options: { envs: { type: 'string', default: '4' }, steps: { type: 'string', default: '300' }, seed: { type: 'string', default: '0' } } });
-const numEnvs = Number(args.envs);
-const steps = Number(args.steps);
-const seed = Number(args.seed);
+const args = exampleArgs('usage: npx tsx examples/vector-env.ts [--envs 4] [--steps 300] [--seed 0]', { envs: '4', steps: '300', seed: '0' });
+const numEnvs = integerArg('envs', args.envs, 1);
+const steps = integerArg('steps', args.steps, 1);
+const seed = integerArg('seed', args.seed, 0);
 
 // 1. makeVec (gymnasium.make_vec, sync mode): numEnvs copies, each made by make() and then
 //    wrapped, here by RecordEpisodeStatistics, which adds info.episode = {r, l, t} when an

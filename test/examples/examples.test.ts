@@ -28,6 +28,24 @@ const listOf = (text: string): number[] => text.split(',').map((x) => Number(x.t
 describe('examples', function () {
   this.timeout(120_000); // each spawns tsx and runs a few hundred DPRA slots
 
+  it('refuse a bad number or flag in one line (no stack trace, no silent NaN); --help prints the usage', () => {
+    const run = (name: string, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, ...args], { cwd: root, encoding: 'utf8' });
+    for (const [name, args, message] of [
+      ['quickstart', ['--slots', 'x'], '--slots: expected an integer >= 1, got "x"\n'],
+      ['vector-env', ['--steps', '0'], '--steps: expected an integer >= 1, got "0"\n'],
+      ['custom-agent', ['--seeds', ''], '--seeds: expected an integer >= 0, got ""\n'],
+      ['lyapunov-tradeoff', ['--v', '1,-2'], '--v: expected a number > 0, got "-2"\n'],
+    ] as const) {
+      const result = run(name, ...args);
+      assert.equal(result.status, 1, `${name} ${args.join(' ')}`);
+      assert.equal(result.stderr, message);
+    }
+    const help = run('custom-scenario', '--help');
+    assert.equal(help.status, 0);
+    assert.equal(help.stdout, 'usage: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]\n');
+    assert.equal(run('custom-scenario', '--bogus').status, 2);
+  });
+
   it('quickstart: reward is -Psi on every printed slot, DPRA beats random on the same trace', () => {
     const out = runExample('quickstart', '--slots', '30', '--seed', '3');
     assert.match(out, /action space: +Dict\(partition: MultiDiscrete\(\[8, 10, 20, 5, 5, 8, 10, 20, 8, 8, 20, 5\]\), inferenceShare: Box\(0, 1, \[4\], float64\), miningShare: Box\(0, 1, \[3\], float64\)\)/);

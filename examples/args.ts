@@ -1,0 +1,41 @@
+/**
+ * The examples' command lines: node:util's parseArgs with string options, every value then read
+ * as the number it must be. A bad flag or value prints one line (and `--help` the usage) and
+ * exits, instead of a stack trace or a silent NaN.
+ */
+import { parseArgs } from 'node:util';
+
+/** The string options of the command line (`defaults` lists every option), or the usage and exit. */
+export function exampleArgs<K extends string>(usage: string, defaults: Record<K, string>): Record<K, string> {
+  const options: Record<string, { type: 'string' | 'boolean'; default?: string }> = { help: { type: 'boolean' } };
+  for (const [name, value] of Object.entries<string>(defaults)) options[name] = { type: 'string', default: value };
+  try {
+    const { values } = parseArgs({ options });
+    if (values['help'] === true) exit(usage, 0);
+    return values as Record<K, string>;
+  } catch (error) {
+    return exit(`${(error as Error).message}\n${usage}`, 2);
+  }
+}
+
+/** `--name text` as an integer >= `min`, or one line and exit 1. */
+export function integerArg(name: string, text: string, min: number): number {
+  const x = Number(text);
+  return text.trim() !== '' && Number.isSafeInteger(x) && x >= min ? x : exit(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(text)}`, 1);
+}
+
+/** `--name a,b,c` as integers >= `min`, or one line and exit 1. */
+export function integerListArg(name: string, text: string, min: number): number[] {
+  return text.split(',').map((part) => integerArg(name, part, min));
+}
+
+/** `--name text` as a finite number (> 0 with `positive`), or one line and exit 1. */
+export function numberArg(name: string, text: string, { positive = false } = {}): number {
+  const x = Number(text);
+  return text.trim() !== '' && Number.isFinite(x) && (!positive || x > 0) ? x : exit(`--${name}: expected a ${positive ? 'number > 0' : 'finite number'}, got ${JSON.stringify(text)}`, 1);
+}
+
+function exit(message: string, code: number): never {
+  (code === 0 ? process.stdout : process.stderr).write(`${message}\n`);
+  process.exit(code);
+}

@@ -7,6 +7,7 @@
  */
 import type { Env, EnvFactory, EnvSpec, VectorEnvFactory } from './core/env.ts';
 import { GymError, UnregisteredEnvError } from './core/errors.ts';
+import { unknownKeys } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
 import { OrderEnforcing } from './wrappers/order-enforcing.ts';
@@ -76,8 +77,8 @@ export function spec(id: string): EnvSpec {
  */
 export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
   const base = typeof id === 'string' ? spec(id) : id;
-  const unknown = Object.keys(options).filter((key) => key !== 'maxEpisodeSteps' && key !== 'disableEnvChecker');
-  if (unknown.length > 0) throw new GymError(`make: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument)`);
+  const unknown = unknownKeys(options, ['maxEpisodeSteps', 'disableEnvChecker'], 'option');
+  if (unknown !== undefined) throw new GymError(`make: unknown ${unknown} (options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument)`);
   const factory = resolveEntryPoint(base);
   const limit = options.maxEpisodeSteps ?? base.maxEpisodeSteps;
   const maxEpisodeSteps = limit === -1 ? undefined : limit;

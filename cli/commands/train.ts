@@ -39,6 +39,7 @@ import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
+import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 
@@ -60,19 +61,7 @@ interface TrainOptions {
 const AGENTS = ['ppo', 'dqn'] as const;
 
 function readPreset(file: string): AgentPreset {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(`--preset ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`--preset ${file}: not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = AgentPresetSchema.safeParse(json, { reportInput: true });
+  const parsed = AgentPresetSchema.safeParse(readJsonFile('preset', file), { reportInput: true });
   if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues).join('; ')}`);
   return parsed.data;
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { unknownKeys } from '../core/format.ts';
 import { randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import { actionSpace, decodeAction, encodeDecision, isValidAction, type BdtAction, type BdtActionSpaces } from './action.ts';
@@ -53,8 +54,8 @@ export interface BdtResetOptions {
 export function bdtResetOptions(options: Record<string, unknown> | null | undefined, owner: string, known = 'trace'): BdtResetOptions {
   if (options == null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw new GymError(`${owner}: options must be an object (options: ${known}), got ${JSON.stringify(options)}`);
-  const unknown = Object.keys(options).filter((key) => key !== 'trace');
-  if (unknown.length > 0) throw new GymError(`${owner}: unknown reset option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${known})`);
+  const unknown = unknownKeys(options, ['trace'], 'option');
+  if (unknown !== undefined) throw new GymError(`${owner}: unknown reset ${unknown} (options: ${known})`);
   return options as BdtResetOptions;
 }
 

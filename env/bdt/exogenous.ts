@@ -4,6 +4,7 @@
  * whatever the agent does, so one seed gives one trace for all agents (common random numbers).
  * A trace can be recorded and replayed instead.
  */
+import { unknownKeys } from '../core/format.ts';
 import { makeRng, subSeed, type Rng } from '../core/rng.ts';
 import { ArrivalSampler } from './arrivals.ts';
 import { sampleBudgets } from './budgets.ts';
@@ -131,8 +132,8 @@ const TRACE_KEYS: ReadonlyArray<keyof ExogenousTrace> = ['N', 'M', 'J', 'length'
 /** Why `trace` cannot be replayed on `system` for `slots` slots (`undefined` if it can). */
 export function explainTrace(trace: ExogenousTrace, system: { N: number; M: number; J: number }, slots: number): string | undefined {
   if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) return `a trace is an object (from drawTrace or bdt-gym run --save-trace), got ${Array.isArray(trace) ? 'an array' : String(trace)}`;
-  const unknown = Object.keys(trace).filter((key) => !TRACE_KEYS.includes(key as keyof ExogenousTrace));
-  if (unknown.length > 0) return `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (a trace has ${TRACE_KEYS.join(', ')})`;
+  const unknown = unknownKeys(trace, TRACE_KEYS);
+  if (unknown !== undefined) return `unknown ${unknown} (a trace has ${TRACE_KEYS.join(', ')})`;
   for (const key of ['N', 'M', 'J'] as const) if (trace[key] !== system[key]) return `trace.${key} = ${trace[key]}, the system has ${system[key]}`;
   if (!(trace.length >= slots)) return `trace.length = ${trace.length}: an episode needs at least ${slots} slot states`;
   const sizes = { arrivals: system.N, gain: system.M, gatewayBudget: system.M, apBudget: system.J, raceDraw: 1, winnerDraw: 1 } as const;

@@ -36,3 +36,13 @@ function formatItems(items: ArrayLike<unknown>, depth: number): string {
   if (items.length > MAX_ITEMS) shown.push(`… ${items.length - MAX_ITEMS} more`);
   return `[${shown.join(', ')}]`;
 }
+
+/**
+ * The own keys of `value` that are not in `known`, as one phrase for an error (`key "a"`,
+ * `keys "a", "b"`; `noun` replaces "key"), or `undefined` when every key is known.
+ */
+export function unknownKeys(value: object, known: readonly string[], noun = 'key'): string | undefined {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return undefined;
+  return `${noun}${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')}`;
+}

@@ -73,12 +73,8 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
 
   override getWrapperAttr(name: string): unknown {
     if (name in this) return (this as unknown as Record<string, unknown>)[name];
-    try {
-      return this.env.getWrapperAttr(name);
-    } catch (e) {
-      if (e instanceof GymError) throw new GymError(`${this.toString()} has no attribute "${name}" (nor has any env it wraps)`);
-      throw e;
-    }
+    if (!this.env.hasWrapperAttr(name)) throw new GymError(`${this.toString()} has no attribute "${name}" (nor has any env it wraps)`);
+    return this.env.getWrapperAttr(name);
   }
 
   override setWrapperAttr(name: string, value: unknown, options: { force?: boolean } = {}): void {

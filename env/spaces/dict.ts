@@ -8,7 +8,7 @@
  * Gymnasium, keys are not sorted.
  */
 import { SpaceError } from '../core/errors.ts';
-import { formatValue } from '../core/format.ts';
+import { formatValue, unknownKeys } from '../core/format.ts';
 import { Space, type SpaceJSON, type SpaceElement, type SpaceSeeds } from './space.ts';
 import { checkSeed, subSeed } from '../core/rng.ts';
 import { assertMaskOrProbability } from './probability.ts';
@@ -59,8 +59,8 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
     for (const [what, value] of [['mask', mask], ['probability', probability]] as const) {
       if (value == null) continue;
       if (typeof value !== 'object' || Array.isArray(value)) throw new SpaceError(`Dict.sample: ${what} must be a record by key, got ${formatValue(value)}`);
-      const unknown = Object.keys(value).filter((key) => !this.keys.includes(key));
-      if (unknown.length > 0) throw new SpaceError(`Dict.sample: ${what} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (keys: ${this.keys.join(', ')})`);
+      const unknown = unknownKeys(value, this.keys);
+      if (unknown !== undefined) throw new SpaceError(`Dict.sample: ${what} has unknown ${unknown} (keys: ${this.keys.join(', ')})`);
     }
     const out = {} as Record<string, unknown>;
     for (const key of this.keys) out[key] = this.spaces[key]!.sample(mask?.[key], probability?.[key]);

@@ -8,7 +8,7 @@
  * Dict -> a Dict of batches per key; Tuple -> a Tuple of batches.
  */
 import { GymError, InvalidActionError } from '../core/errors.ts';
-import { formatValue } from '../core/format.ts';
+import { formatValue, unknownKeys } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
 import { Discrete } from '../spaces/discrete.ts';
@@ -143,8 +143,8 @@ export function copyBatch<T>(batch: T): T {
 export function checkBatchLength(space: Space<unknown>, batch: unknown, n: number, owner: string): void {
   if (space instanceof Dict) {
     if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new GymError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an object of per-key batches), got ${String(batch)}`);
-    const extra = Object.keys(batch).filter((key) => !space.keys.includes(key));
-    if (extra.length > 0) throw new GymError(`${owner}: unexpected key${extra.length > 1 ? 's' : ''} ${extra.map((key) => `"${key}"`).join(', ')} in the action batch (keys: ${space.keys.join(', ')})`);
+    const extra = unknownKeys(batch, space.keys);
+    if (extra !== undefined) throw new GymError(`${owner}: unexpected ${extra} in the action batch (keys: ${space.keys.join(', ')})`);
     for (const key of space.keys) checkBatchLength(space.spaces[key]!, (batch as Record<string, unknown>)[key], n, `${owner}: key "${key}"`);
     return;
   }

@@ -16,7 +16,7 @@
  */
 import type { Env } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
-import { formatValue } from '../core/format.ts';
+import { formatValue, unknownKeys } from '../core/format.ts';
 import { make, spec, type MakeOptions } from '../registration.ts';
 import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
 import type { Batched, BatchedActions } from './batch.ts';
@@ -52,8 +52,8 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
     return envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
   }
   if (mode !== 'sync') throw new GymError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
-  const unknown = Object.keys(vectorOptions).filter((key) => key !== 'copy' && key !== 'autoresetMode');
-  if (unknown.length > 0) throw new GymError(`makeVec: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
+  const unknown = unknownKeys(vectorOptions, ['copy', 'autoresetMode'], 'option');
+  if (unknown !== undefined) throw new GymError(`makeVec: unknown ${unknown} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
   (wrappers ?? []).forEach((wrap, i) => {
     if (typeof wrap !== 'function') throw new GymError(`makeVec: wrappers[${i}] must be a function (env) => Env, got ${formatValue(wrap)}`);
   });

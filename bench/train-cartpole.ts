@@ -50,7 +50,7 @@ for (const agent of agents) {
 const byAgent = Object.fromEntries(
   agents.map((agent) => {
     const runs = results.filter((r) => r.agent === agent);
-    return [agent, { preset: agent === 'ppo' ? values['ppo-preset'] : values['dqn-preset'], budget: BUDGET[agent], evalReturns: runs.map((r) => r.evalReturn), allReachTarget: runs.every((r) => r.evalReturn >= TARGET_RETURN), medianSps: runs.map((r) => r.sps).sort((a, b) => a - b)[Math.floor(runs.length / 2)] }];
+    return [agent, { preset: agent === 'ppo' ? values['ppo-preset'] : values['dqn-preset'], budget: BUDGET[agent], evalReturns: runs.map((r) => r.evalReturn), allReachTarget: runs.every((r) => (r.evalReturn ?? -Infinity) >= TARGET_RETURN), medianSps: runs.map((r) => r.sps).sort((a, b) => a - b)[Math.floor(runs.length / 2)] }];
   }),
 );
 process.stdout.write(`${JSON.stringify({ target: TARGET_RETURN, backend, agents: byAgent })}\n`);

@@ -25,6 +25,8 @@ import { ReplayBuffer, type ReplayBatch } from './replay-buffer.ts';
 
 /** Gradient steps between two loss records (CleanRL logs every 100). */
 const LOG_EVERY_GRADIENT_STEPS = 100;
+/** Env steps between yields to the event loop in `train` (where progress is reported and an abort is seen). */
+const YIELD_EVERY = 256;
 
 export interface DqnCounters {
   globalStep: number;
@@ -261,13 +263,17 @@ export class DqnTrainer {
     }
   }
 
-  /** Train until `totalSteps` env steps, yielding to the event loop every `yieldEvery` steps. */
-  async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, yieldEvery = 256): Promise<void> {
+  /**
+   * Train until `totalSteps` env steps, yielding to the event loop every {@link YIELD_EVERY}
+   * steps; stops at the first yield after `signal` aborts (the trainer stays consistent: save it
+   * and resume later).
+   */
+  async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
     let sinceYield = 0;
-    while (this.counters.globalStep + this.hp.numEnvs <= totalSteps) {
+    while (signal?.aborted !== true && this.counters.globalStep + this.hp.numEnvs <= totalSteps) {
       this.iterate();
       sinceYield += this.hp.numEnvs;
-      if (sinceYield >= yieldEvery) {
+      if (sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
         onProgress?.(this);
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -449,9 +449,13 @@ export class PpoTrainer {
     return new TrainingDivergedError(where, losses, this.hp.learningRate, error);
   }
 
-  /** Train until `totalSteps` env steps, yielding to the event loop between iterations. */
-  async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void): Promise<void> {
-    while (this.counters.globalStep + this.batchSize <= totalSteps || this.counters.globalStep === 0) {
+  /**
+   * Train until `totalSteps` env steps, yielding to the event loop between iterations; stops
+   * after the iteration during which `signal` aborts (the trainer stays consistent: save it and
+   * resume later).
+   */
+  async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
+    while (signal?.aborted !== true && (this.counters.globalStep + this.batchSize <= totalSteps || this.counters.globalStep === 0)) {
       this.iterate();
       onIteration?.(this);
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -49,6 +49,13 @@ export interface TrainRunOptions {
   readonly onProgress?: (step: number, total: number, meanRecentReturn: number) => void;
   /** Keyword arguments of the training (`makeVec`) and evaluation (`make`) envs (a preset's training-time override). */
   readonly envKwargs?: Record<string, unknown>;
+  /**
+   * Stops training early (Ctrl-C): the trainer finishes its current update, the checkpoint is
+   * saved as usual (so `resume` continues from it) and the final evaluation is skipped.
+   */
+  readonly signal?: AbortSignal;
+  /** Called once training is over, before the checkpoint is saved. */
+  readonly onSaving?: () => void;
 }
 
 export interface TrainSummary {
@@ -69,9 +76,12 @@ export interface TrainSummary {
   readonly sps: number;
   /** Mean return of the last 20 training episodes (NaN if none finished). */
   readonly meanReturnLast20: number;
-  /** Mean return of the deterministic evaluation. */
-  readonly evalReturn: number;
+  /** Mean return of the deterministic evaluation; absent when it was skipped (no episodes, or the run was interrupted). */
+  readonly evalReturn?: number;
+  /** Episodes of that evaluation (0 when it was skipped). */
   readonly evalEpisodes: number;
+  /** Present (true) when `signal` stopped training before `steps`: the checkpoint holds the steps reached. */
+  readonly interrupted?: true;
   /** Wall time of the whole session: setup, training, periodic evaluations, saving, final evaluation. */
   readonly trainSeconds: number;
   readonly checkpoint: string;
@@ -93,7 +103,7 @@ interface ReportingTrainer<T> {
   readonly metrics$: Observable<MetricRecord>;
   readonly counters: { readonly globalStep: number };
   readonly recentReturns: readonly number[];
-  train(steps: number, onIteration: (trainer: T) => void): Promise<void>;
+  train(steps: number, onIteration: (trainer: T) => void, signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -102,12 +112,13 @@ interface ReportingTrainer<T> {
  * own granularity (`stepsPerCall`: a vector step for DQN, a rollout for PPO) not past the target
  * they are given, and training is resumable call by call, so training in segments is the same as
  * training in one call; an evaluation happens at the first such boundary at or after each
- * multiple of `evalFreq`. Returns the wall seconds it took.
+ * multiple of `evalFreq`. Stops early when `options.signal` aborts. Returns the wall seconds it took.
  */
 async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions, stepsPerCall: number, evaluator: PeriodicEvaluator | undefined): Promise<number> {
   const started = performance.now();
   const subscription = options.onMetrics ? trainer.metrics$.subscribe(options.onMetrics) : undefined;
   const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
+  const signal = options.signal;
   try {
     if (evaluator) {
       for (;;) {
@@ -115,12 +126,12 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
         const due = evaluator.nextEvaluationStep(step);
         const target = step + Math.ceil((due - step) / stepsPerCall) * stepsPerCall;
         if (target > options.steps) break;
-        await trainer.train(target, onProgress);
-        if (trainer.counters.globalStep < due) break; // cannot happen with aligned counters; never spin
+        await trainer.train(target, onProgress, signal);
+        if (trainer.counters.globalStep < due) break; // interrupted (else cannot happen with aligned counters); never spin
         await evaluator.evaluate(trainer.counters.globalStep);
       }
     }
-    await trainer.train(options.steps, onProgress);
+    await trainer.train(options.steps, onProgress, signal);
   } finally {
     subscription?.unsubscribe();
   }
@@ -164,13 +175,15 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const makeEnv = (id: string): Env<unknown, unknown> => make(id, options.envKwargs);
   const checkpointDir = join(options.outDir, CHECKPOINT_SUBDIR);
   const evalEpisodes = options.evalEpisodes ?? 20;
+  /** Whether training stopped short of `options.steps` on `options.signal` (checked once training is over). */
+  const interrupted = (reached: number): boolean => options.signal?.aborted === true && reached < options.steps;
   if (options.resume) resumeManifest(options.outDir, options.agent, options.envId);
 
   const started = performance.now();
   let startStep = 0;
   let steps: number;
   let recent: readonly number[];
-  let evalReturn: number;
+  let evalReturn: number | undefined;
   let seed = options.seed;
   let evaluator: PeriodicEvaluator | undefined;
   /** Wall seconds of the training loop, periodic evaluations included. */
@@ -193,10 +206,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     loopSeconds = await trainWithReporting(trainer, options, trainer.batchSize, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
+    options.onSaving?.();
     await savePpoCheckpoint(checkpointDir, trainer, options.envId, seed);
-    const env = makeEnv(options.envId);
-    evalReturn = evaluateAgent(new PpoAgent(trainer.policy), env, evalEpisodes, seed + EVAL_SEED_OFFSET).meanReturn;
-    env.close();
+    if (evalEpisodes > 0 && !interrupted(steps)) {
+      const env = makeEnv(options.envId);
+      evalReturn = evaluateAgent(new PpoAgent(trainer.policy), env, evalEpisodes, seed + EVAL_SEED_OFFSET).meanReturn;
+      env.close();
+    }
     trainer.dispose();
   } else {
     const probe = makeEnv(options.envId);
@@ -218,11 +234,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     loopSeconds = await trainWithReporting(trainer, options, hp.numEnvs, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
+    options.onSaving?.();
     await saveDqnCheckpoint(checkpointDir, trainer, options.envId, seed, rawActionSpace);
-    const env = discreteActionEnv(makeEnv(options.envId), hp.actionLevels);
-    const agent = greedy();
-    evalReturn = evaluateAgent(agent, env, evalEpisodes, seed + EVAL_SEED_OFFSET).meanReturn;
-    env.close();
+    if (evalEpisodes > 0 && !interrupted(steps)) {
+      const env = discreteActionEnv(makeEnv(options.envId), hp.actionLevels);
+      evalReturn = evaluateAgent(greedy(), env, evalEpisodes, seed + EVAL_SEED_OFFSET).meanReturn;
+      env.close();
+    }
     trainer.dispose();
   }
   evaluator?.close();
@@ -237,8 +255,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     backend: options.backend,
     sps: (steps - startStep) / (loopSeconds - (evaluator?.seconds ?? 0)),
     meanReturnLast20: meanLast(recent, 20),
-    evalReturn,
-    evalEpisodes,
+    ...(evalReturn === undefined ? {} : { evalReturn }),
+    evalEpisodes: evalReturn === undefined ? 0 : evalEpisodes,
+    ...(interrupted(steps) ? { interrupted: true as const } : {}),
     trainSeconds,
     checkpoint: checkpointDir,
     ...(evaluator ? { periodicEvalSeconds: evaluator.seconds } : {}),

@@ -20,6 +20,9 @@
  * (training diverged, a file could not be written) leaves `--out` as it found it: a new run's
  * directory is removed, a resumed run's metrics.jsonl is cut back to its old length and its
  * checkpoint and summary.json are only replaced (atomically) when the run succeeds.
+ *
+ * Ctrl-C or SIGTERM stops training after the current update and saves a resumable checkpoint
+ * (exit 130 / 143); a second signal during the update discards the run (cli/training-interrupt.ts).
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +42,7 @@ import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
+import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
@@ -287,6 +291,13 @@ export function register(program: Command): void {
       const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(steps, start, { ret: 'n/a' });
 
+      const interrupt = catchTrainingInterrupt(
+        () => outDirectory.restore(),
+        (line) => {
+          bar?.stop();
+          process.stderr.write(`bdt-gym train: ${line}\n`);
+        },
+      );
       let summary: TrainSummary;
       try {
         if (!options.resume) append(''); // a new, empty directory: nothing is truncated
@@ -305,25 +316,24 @@ export function register(program: Command): void {
           onMetrics: (record: MetricRecord) => pending.push(metricRecordToJsonLine(record)),
           onProgress: (step, _total, mean) => {
             flush();
-            bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
+            if (!interrupt.signal.aborted) bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
           },
+          signal: interrupt.signal,
+          onSaving: () => interrupt.saving(),
         });
       } catch (error) {
+        interrupt.dispose();
         bar?.stop();
         outDirectory.restore();
         if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
         if (error instanceof CheckpointError) throw new CliError(error.message);
         throw error;
       }
+      interrupt.dispose();
       bar?.stop();
       // The checkpoint is saved: from here on a failure keeps the run (summary.json is written atomically).
       outDirectory.keep();
       flush();
-      if (evalEpisodes === 0) {
-        // no final evaluation: no evalReturn (trainRun's mean of zero episodes is not one)
-        const { evalReturn: _none, ...rest } = summary;
-        summary = rest as TrainSummary;
-      }
       writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
       if (options.json) {
@@ -333,12 +343,18 @@ export function register(program: Command): void {
           [
             `${summary.agent} on ${summary.env}: ${summary.steps} steps, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
             `  mean return, last 20 training episodes  ${meanReturn}`,
-            ...(evalEpisodes === 0 ? [] : [`  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`]),
+            ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`]),
             ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
             `  checkpoint  ${summary.checkpoint}`,
             '',
           ].join('\n'),
         );
+      }
+      if (summary.interrupted) {
+        // a signal after the last update came too late to stop anything: that run is complete
+        const how = options.preset === undefined ? `--agent ${agent} --env ${envId}` : `--preset ${options.preset}`;
+        process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  bdt-gym train ${how} --out ${options.out} --steps ${requested} --resume\n`);
+        process.exitCode = interrupt.exitCode;
       }
     });
 }

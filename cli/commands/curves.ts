@@ -1,0 +1,105 @@
+/**
+ * `bdt-gym curves`: training curves of one or more runs of `train`, from their metrics.jsonl, as
+ * an SVG figure (RL Zoo's `plot_train`, TensorBoard's smoothed scalars) and a table of where each
+ * curve ends.
+ *
+ *   bdt-gym curves models/ppo-bdt-v0 models/dqn-bdt-v0 --out curves.svg
+ *   bdt-gym curves runs/seed1 runs/seed2 --tag charts/episodic_return,losses/value_loss --window 50 --out c.svg --json
+ *
+ * A tag that some runs lack (DQN logs no `losses/value_loss`) is drawn for the others, with a
+ * note; one that no run has is refused, listing the tags there are.
+ */
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import { metricsFileOf, readMetricsFile, type RunMetrics } from '../metrics-file.ts';
+import { trailingMean } from '../plot/moving-average.ts';
+import { trainingCurvesSvg, type CurveSeries } from '../plot/training-curves-chart.ts';
+import { writeFileAtomic } from '../../node/atomic-write.ts';
+import { checkOutputPath, integerOption } from '../options.ts';
+
+interface CurvesOptions {
+  out: string;
+  tag: string;
+  window: string;
+  labels?: string;
+  json?: boolean;
+}
+
+/** Where one run's curve of one tag ends. */
+interface CurveEnd {
+  readonly run: string;
+  readonly tag: string;
+  /** Records of the tag in the run. */
+  readonly records: number;
+  readonly lastStep: number;
+  /** The moving average at the last record (NaN when its window holds no finite value). */
+  readonly final: number;
+}
+
+/** The runs' labels: `--labels`, else each path's last component, else (when those repeat) the paths as given. */
+function runLabels(paths: readonly string[], labels: string | undefined): string[] {
+  if (labels !== undefined) {
+    const list = labels.split(',').map((s) => s.trim());
+    if (list.length !== paths.length || list.some((s) => s === '')) throw new CliError(`--labels: expected ${paths.length} non-empty comma-separated labels (one per run), got ${JSON.stringify(labels)}`);
+    if (new Set(list).size !== list.length) throw new CliError(`--labels: each label once, got ${JSON.stringify(labels)}`);
+    return list;
+  }
+  const names = paths.map((p) => basename(p.replace(/\/+$/, '')));
+  return new Set(names).size === names.length ? names : [...paths];
+}
+
+function tagList(value: string): string[] {
+  const tags = value.split(',').map((s) => s.trim());
+  if (tags.some((t) => t === '')) throw new CliError(`--tag: expected a comma-separated list of tags, got ${JSON.stringify(value)}`);
+  return [...new Set(tags)];
+}
+
+export function register(program: Command): void {
+  program
+    .command('curves')
+    .description('plot training curves (moving averages of metrics.jsonl tags) of train runs to an SVG and print where each ends')
+    .argument('<runs...>', 'run directories of train (or their metrics.jsonl files)')
+    .requiredOption('--out <file>', 'SVG file to write')
+    .option('--tag <list>', 'comma-separated metric tags, one panel each (charts/..., losses/..., eval/...)', 'charts/episodic_return')
+    .option('--window <n>', 'moving-average window in records (1 = raw values)', '20')
+    .option('--labels <list>', "comma-separated run names for the legend (default: each run directory's name)")
+    .option('--json', 'print the curve ends as a JSON array of {run, tag, records, lastStep, final}')
+    .action(async (paths: string[], options: CurvesOptions) => {
+      checkOutputPath('out', options.out);
+      const tags = tagList(options.tag);
+      const window = integerOption('window', options.window, 1);
+      const labels = runLabels(paths, options.labels);
+      const runs: RunMetrics[] = paths.map((path) => readMetricsFile(metricsFileOf(path)));
+
+      const series: CurveSeries[] = [];
+      const ends: CurveEnd[] = [];
+      for (const tag of tags) {
+        const having = runs.flatMap((metrics, i) => (metrics.has(tag) ? [i] : []));
+        if (having.length === 0) {
+          const known = [...new Set(runs.flatMap((metrics) => [...metrics.keys()]))].sort();
+          throw new CliError(`--tag: no run has ${JSON.stringify(tag)} (their tags: ${known.join(', ')})`);
+        }
+        const lacking = labels.filter((_, i) => !having.includes(i));
+        if (lacking.length > 0) process.stderr.write(`bdt-gym curves: note: ${lacking.join(', ')} ${lacking.length === 1 ? 'has' : 'have'} no ${tag}; drawn for the others\n`);
+        for (const i of having) {
+          const { steps, values } = runs[i]!.get(tag)!;
+          const smoothed = trailingMean(values, window);
+          series.push({ run: labels[i]!, tag, steps, raw: values, smoothed });
+          ends.push({ run: labels[i]!, tag, records: steps.length, lastStep: steps[steps.length - 1]!, final: smoothed[smoothed.length - 1]! });
+        }
+      }
+      writeFileAtomic(options.out, await trainingCurvesSvg(series, tags, window));
+
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(ends)}\n`);
+        return;
+      }
+      const runWidth = Math.max(3, ...ends.map((e) => e.run.length));
+      const tagWidth = Math.max(3, ...ends.map((e) => e.tag.length));
+      const lines = [`${'run'.padEnd(runWidth)}  ${'tag'.padEnd(tagWidth)}  records  last step  final (mean of last ${window})`];
+      for (const e of ends) lines.push(`${e.run.padEnd(runWidth)}  ${e.tag.padEnd(tagWidth)}  ${String(e.records).padStart(7)}  ${String(e.lastStep).padStart(9)}  ${Number.isNaN(e.final) ? 'n/a' : e.final.toPrecision(6)}`);
+      lines.push(`curves written to ${options.out}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,54 @@
+/**
+ * Reading a run's `metrics.jsonl` (written by `train`, see agents/metrics.ts) back into series:
+ * for one tag, the steps and values of the records that carry it, in file order.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError } from './errors.ts';
+
+/** One tag's values over training. A NaN the trainer logged (written as null) stays NaN. */
+export interface MetricSeries {
+  readonly steps: Float64Array;
+  readonly values: Float64Array;
+}
+
+/** A run's metrics: every tag's series. */
+export type RunMetrics = ReadonlyMap<string, MetricSeries>;
+
+/** The metrics file of `path`: the file itself, or `<path>/metrics.jsonl` for a run directory. */
+export function metricsFileOf(path: string): string {
+  if (!existsSync(path)) throw new CliError(`${path}: no such file or directory (give a run directory of train, or its metrics.jsonl)`);
+  const file = statSync(path).isDirectory() ? join(path, 'metrics.jsonl') : path;
+  if (!existsSync(file)) throw new CliError(`${path}: holds no metrics.jsonl (is it a run directory of train?)`);
+  return file;
+}
+
+/** Every tag's series in `file`, or a CliError naming the file, the line and what is wrong with it. */
+export function readMetricsFile(file: string): RunMetrics {
+  const steps = new Map<string, number[]>();
+  const values = new Map<string, number[]>();
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const where = `${file}:${index + 1}`;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      throw new CliError(`${where}: not a JSON line (${JSON.stringify(line.slice(0, 60))}${line.length > 60 ? '...' : ''})`);
+    }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new CliError(`${where}: expected an object {"step": n, "<tag>": value, ...}, got ${line.slice(0, 60)}`);
+    const { step, ...metrics } = record as Record<string, unknown>;
+    if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) throw new CliError(`${where}: "step" must be a number >= 0, got ${JSON.stringify(step)}`);
+    for (const [tag, value] of Object.entries(metrics)) {
+      if (value !== null && typeof value !== 'number') throw new CliError(`${where}: "${tag}" must be a number (or null for NaN), got ${JSON.stringify(value)}`);
+      if (!steps.has(tag)) {
+        steps.set(tag, []);
+        values.set(tag, []);
+      }
+      steps.get(tag)!.push(step);
+      values.get(tag)!.push(value ?? NaN);
+    }
+  });
+  return new Map([...steps].map(([tag, s]) => [tag, { steps: Float64Array.from(s), values: Float64Array.from(values.get(tag)!) }]));
+}

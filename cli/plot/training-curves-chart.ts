@@ -1,0 +1,55 @@
+/**
+ * The `curves` figure: one panel per metric tag, one colour per run, the trailing moving average
+ * drawn over the raw values (faint), as TensorBoard shows a smoothed scalar. Vega-Lite rendered
+ * to SVG by Vega's headless renderer, as the sweep-v figure (sweep-v-chart.ts).
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** One run's series of one tag, raw and smoothed (same length, by record). */
+export interface CurveSeries {
+  readonly run: string;
+  readonly tag: string;
+  readonly steps: Float64Array;
+  readonly raw: Float64Array;
+  readonly smoothed: Float64Array;
+}
+
+/** Points drawn per series at most: longer ones keep every k-th record and the last (an SVG of 20k-point paths is slow to open and no clearer). */
+const MAX_POINTS = 1000;
+
+/** SVG text of the figure; `tags` in panel order, `window` names the smoothing in the titles. */
+export async function trainingCurvesSvg(series: readonly CurveSeries[], tags: readonly string[], window: number): Promise<string> {
+  const rows: Array<{ run: string; tag: string; step: number; raw: number | null; smoothed: number | null }> = [];
+  for (const s of series) {
+    const n = s.steps.length;
+    const stride = Math.ceil(n / MAX_POINTS);
+    for (let i = 0; i < n; i++) {
+      if (i % stride !== 0 && i !== n - 1) continue;
+      const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+      rows.push({ run: s.run, tag: s.tag, step: s.steps[i]!, raw: finite(s.raw[i]!), smoothed: finite(s.smoothed[i]!) });
+    }
+  }
+  const color = { field: 'run', type: 'nominal', title: 'run' } as const;
+  const x = { field: 'step', type: 'quantitative', title: 'env steps' } as const;
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: rows },
+    vconcat: tags.map((tag) => ({
+      title: window > 1 ? `${tag} (moving average of ${window})` : tag,
+      width: 480,
+      height: 200,
+      transform: [{ filter: { field: 'tag', equal: tag } }],
+      layer: [
+        { mark: { type: 'line', opacity: 0.2, strokeWidth: 1 }, encoding: { x, y: { field: 'raw', type: 'quantitative', title: tag, scale: { zero: false } }, color: { ...color, legend: null } } },
+        { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'smoothed', type: 'quantitative', title: tag }, color } },
+      ],
+    })),
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

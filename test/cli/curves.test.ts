@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trailingMean } from '../../cli/plot/moving-average.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const models = new URL('../../models/', import.meta.url).pathname;
+
+/** A run directory holding `lines` as its metrics.jsonl. */
+function run(parent: string, name: string, lines: readonly string[]): string {
+  const dir = join(parent, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'metrics.jsonl'), `${lines.join('\n')}\n`);
+  return dir;
+}
+
+describe('cli: curves', () => {
+  it('trailingMean: the mean of the last `window` finite values, fewer at the start, NaN skipped', () => {
+    assert.deepEqual([...trailingMean(Float64Array.from([1, 2, 3, 4]), 2)], [1, 1.5, 2.5, 3.5]);
+    assert.deepEqual([...trailingMean(Float64Array.from([1, NaN, 3, 5]), 2)], [1, 1, 3, 4]);
+    assert.deepEqual([...trailingMean(Float64Array.from([NaN, 2]), 1)], [NaN, 2]);
+    assert.deepEqual([...trailingMean(Float64Array.from([4, 8]), 10)], [4, 6]);
+  });
+
+  it('plots each tag of each run and prints where each curve ends (JSON): the moving average at the last record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const a = run(dir, 'ppo-a', [
+      '{"step":100,"charts/episodic_return":10,"charts/episodic_length":5}',
+      '{"step":200,"losses/value_loss":0.5}',
+      '{"step":300,"charts/episodic_return":20}',
+      '{"step":400,"charts/episodic_return":null}', // a NaN the trainer logged
+      '{"step":500,"charts/episodic_return":60}',
+    ]);
+    const b = run(dir, 'dqn-b', ['{"step":64,"charts/episodic_return":-4,"losses/td_loss":1}', '{"step":128,"charts/episodic_return":-2}']);
+    const out = join(dir, 'curves.svg');
+    const result = cli('curves', a, b, '--tag', 'charts/episodic_return,losses/value_loss', '--window', '2', '--out', out, '--json');
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), [
+      { run: 'ppo-a', tag: 'charts/episodic_return', records: 4, lastStep: 500, final: 60 }, // window (null, 60): 60
+      { run: 'dqn-b', tag: 'charts/episodic_return', records: 2, lastStep: 128, final: -3 },
+      { run: 'ppo-a', tag: 'losses/value_loss', records: 1, lastStep: 200, final: 0.5 },
+    ]);
+    assert.equal(result.stderr, 'bdt-gym curves: note: dqn-b has no losses/value_loss; drawn for the others\n');
+    const svg = readFileSync(out, 'utf8');
+    assert.match(svg, /^<svg /);
+    for (const text of ['charts/episodic_return (moving average of 2)', 'losses/value_loss (moving average of 2)', 'ppo-a', 'dqn-b']) assert.ok(svg.includes(text), `the figure lacks ${text}`);
+    assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2 * 2 + 2 * 1, 'a raw and a smoothed line per run in each panel (two runs, then one)');
+  });
+
+  it("reads the committed models' runs: every episodic return of metrics.jsonl is a record", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-curves-')), 'models.svg');
+    const result = cli('curves', join(models, 'ppo-bdt-v0'), join(models, 'dqn-bdt-v0', 'metrics.jsonl'), '--labels', 'ppo,dqn', '--out', out, '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const ends = JSON.parse(result.stdout) as Array<{ run: string; records: number; lastStep: number }>;
+    for (const [label, model] of [['ppo', 'ppo-bdt-v0'], ['dqn', 'dqn-bdt-v0']] as const) {
+      const lines = readFileSync(join(models, model, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const returns = lines.filter((l) => 'charts/episodic_return' in l);
+      const end = ends.find((e) => e.run === label)!;
+      assert.equal(end.records, returns.length);
+      assert.equal(end.lastStep, returns[returns.length - 1].step);
+    }
+  });
+
+  it('names the run path when run directories share a name, and refuses bad labels', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const one = run(join(dir, 'seed1'), 'run', ['{"step":1,"charts/episodic_return":1}']);
+    const two = run(join(dir, 'seed2'), 'run', ['{"step":1,"charts/episodic_return":2}']);
+    const named = cli('curves', one, two, '--out', join(dir, 'c.svg'), '--json');
+    assert.equal(named.status, 0, named.stderr);
+    assert.deepEqual(
+      JSON.parse(named.stdout).map((e: { run: string }) => e.run),
+      [one, two],
+    );
+    const wrong = cli('curves', one, two, '--labels', 'a', '--out', join(dir, 'd.svg'));
+    assert.equal(wrong.status, 1);
+    assert.equal(wrong.stderr, 'bdt-gym: --labels: expected 2 non-empty comma-separated labels (one per run), got "a"\n');
+  });
+
+  it('refuses, with the file and line or the tags there are, and writes nothing: a tag no run has, a corrupt line, a missing run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const good = run(dir, 'good', ['{"step":1,"charts/episodic_return":1,"losses/td_loss":2}']);
+    const out = join(dir, 'c.svg');
+    const typo = cli('curves', good, '--tag', 'charts/episode_return', '--out', out);
+    assert.equal(typo.status, 1);
+    assert.equal(typo.stderr, 'bdt-gym: --tag: no run has "charts/episode_return" (their tags: charts/episodic_return, losses/td_loss)\n');
+    const corrupt = run(dir, 'corrupt', ['{"step":1,"charts/episodic_return":1}', '{"step":2,"charts/episodic_return":"high"}']);
+    const bad = cli('curves', good, corrupt, '--out', out);
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr, `bdt-gym: ${join(corrupt, 'metrics.jsonl')}:2: "charts/episodic_return" must be a number (or null for NaN), got "high"\n`);
+    const truncated = run(dir, 'truncated', ['{"step":1,"charts/episodic_return":1}', '{"step":2,"charts/epis']);
+    assert.match(cli('curves', truncated, '--out', out).stderr, /truncated\/metrics\.jsonl:2: not a JSON line \("\{\\"step\\":2,\\"charts\/epis"\)\n$/);
+    assert.equal(cli('curves', join(dir, 'nowhere'), '--out', out).stderr, `bdt-gym: ${join(dir, 'nowhere')}: no such file or directory (give a run directory of train, or its metrics.jsonl)\n`);
+    assert.equal(cli('curves', good, '--window', '0', '--out', out).status, 1);
+    assert.ok(!existsSync(out), 'nothing written');
+  });
+});

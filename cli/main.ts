@@ -23,6 +23,7 @@ import * as checkDpraCommand from './commands/check-dpra.ts';
 import * as sweepVCommand from './commands/sweep-v.ts';
 import * as evaluateCommand from './commands/evaluate.ts';
 import * as curvesCommand from './commands/curves.ts';
+import * as serveCommand from './commands/serve.ts';
 
 /** Errors that describe bad input (a file, an option, a checkpoint), not a bug: no stack trace. */
 const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError, DnnSpecError, FileWriteError];
@@ -37,7 +38,7 @@ const program = new Command('bdt-gym')
 registerLearnedAgents();
 
 // Commands register themselves here, one line each.
-const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand, evaluateCommand, curvesCommand, checkDpraCommand, sweepVCommand] as Array<{ register(program: Command): void }>;
+const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand, evaluateCommand, curvesCommand, checkDpraCommand, sweepVCommand, serveCommand] as Array<{ register(program: Command): void }>;
 for (const module of commandModules) module.register(program);
 
 try {

@@ -45,6 +45,7 @@ export { Tuple } from './spaces/tuple.ts';
 export type { TupleElement } from './spaces/tuple.ts';
 export { flatten, unflatten, flatdim, flattenSpace } from './spaces/utils.ts';
 export { spaceFromJSON } from './spaces/from-json.ts';
+export { elementFromJSON } from './spaces/element-from-json.ts';
 
 // Registry
 export { register, registerEntryPoint, make, spec, registry } from './registration.ts';

@@ -1,0 +1,41 @@
+/**
+ * `bdt-gym serve`: one env driven over stdin/stdout, one JSON request per line in, one response
+ * per line out (cli/serve/env-server.ts has the requests), for clients in other languages: the
+ * Python package in python/ wraps it as a gymnasium.Env, so Stable-Baselines3 or CleanRL train
+ * on the B-DT envs. Nothing else is written to stdout; the server ends on `close` or at the end
+ * of its input.
+ *
+ *   echo '{"method": "make", "id": "BDT-v0"}' | bdt-gym serve
+ */
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { EnvServer, ProtocolError, type Response } from '../serve/env-server.ts';
+import { parseWire, stringifyWire } from '../serve/wire-json.ts';
+
+/** The response to one line of input. */
+function respond(server: EnvServer, line: string): Response {
+  let request: unknown;
+  try {
+    request = parseWire(line);
+  } catch (error) {
+    return { error: { type: ProtocolError.name, message: `bad request: not a JSON line (${(error as Error).message})` } };
+  }
+  return server.handle(request);
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve one env over stdin/stdout as JSON lines (make, reset, step, render, close), for clients in other languages such as the Python package in python/')
+    .action(async () => {
+      const server = new EnvServer();
+      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (line.trim() === '') continue;
+        process.stdout.write(`${stringifyWire(respond(server, line))}\n`);
+        if (server.closed) break;
+      }
+      lines.close();
+      if (!server.closed) server.handle({ method: 'close' });
+    });
+}

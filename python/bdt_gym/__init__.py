@@ -1,0 +1,21 @@
+"""bdt-gym's envs in Python, as Gymnasium envs (each runs a ``bdt-gym serve`` process).
+
+    import gymnasium as gym
+    import bdt_gym  # registers bdt_gym/BDT-small-v0, bdt_gym/BDT-v0, bdt_gym/BDT-large-v0
+
+    env = gym.make("bdt_gym/BDT-v0", infoLevel="summary")
+    obs, info = env.reset(seed=42)
+
+Any other bdt-gym id (CartPole-v1, an id registered with a scenario): ``bdt_gym.BdtGymEnv("id")``.
+"""
+
+import gymnasium as gym
+
+from .env import BdtGymEnv
+from .server import BdtGymError, InvalidActionError, ResetNeededError
+
+__all__ = ["BdtGymEnv", "BdtGymError", "InvalidActionError", "ResetNeededError"]
+
+for _id in ("BDT-small-v0", "BDT-v0", "BDT-large-v0"):
+    # the time limit, if any, is the TypeScript make()'s (the B-DT envs truncate themselves)
+    gym.register(id=f"bdt_gym/{_id}", entry_point="bdt_gym.env:BdtGymEnv", kwargs={"env_id": _id})

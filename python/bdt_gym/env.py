@@ -1,0 +1,76 @@
+"""A bdt-gym env (any registered id: the B-DT envs, CartPole-v1) as a ``gymnasium.Env``."""
+
+from __future__ import annotations
+
+from typing import Any, SupportsFloat
+
+import gymnasium as gym
+
+from .server import Server
+from .spaces import element_from_json, element_to_json, space_from_json
+
+
+class BdtGymEnv(gym.Env[Any, Any]):
+    """## Description
+    The bdt-gym env ``env_id`` (TypeScript, docs/MODEL.md), run by a ``bdt-gym serve`` process
+    that this env starts and owns: ``make(env_id, kwargs)`` there, so its checker, order
+    enforcing and time limit apply, and every number is the TypeScript env's own.
+
+    ## Action Space
+    The env's, as Gymnasium spaces: for the B-DT ids ``Dict(partition: MultiDiscrete(L_n),
+    inferenceShare: Box(0, 1, (M,), float64), miningShare: Box(0, 1, (J,), float64))``.
+
+    ## Observation Space
+    The env's: for the B-DT ids a ``Dict`` of float32 Boxes (H, G, gain, arrivals,
+    gatewayBudget, apBudget, reputation, progress).
+
+    ## Rewards
+    The env's: for the B-DT ids -Psi(t), the drift-plus-penalty of the slot.
+
+    ## Episode End
+    The env's: the B-DT ids truncate after the scenario's T slots.
+
+    ## Arguments
+    ``env_id`` (a bdt-gym id), ``render_mode`` ("ansi"), ``max_episode_steps`` (bdt-gym
+    ``make``'s time limit; -1 drops the id's), and any bdt-gym keyword argument by its
+    TypeScript name: ``gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"lyapunov":
+    {"V": 50}})``. Info values arrive as JSON: numbers, lists and dicts.
+    """
+
+    # what gymnasium.make reads before an instance exists; each instance takes its env's own
+    metadata: dict[str, Any] = {"render_modes": ["ansi"], "render_fps": None}
+
+    def __init__(self, env_id: str = "BDT-v0", render_mode: str | None = None, max_episode_steps: int | None = None, **kwargs: Any) -> None:
+        self._server = Server()
+        try:
+            made = self._server.request(
+                "make",
+                id=env_id,
+                kwargs={**kwargs, **({"renderMode": render_mode} if render_mode is not None else {})},
+                **({"maxEpisodeSteps": max_episode_steps} if max_episode_steps is not None else {}),
+            )
+        except BaseException:
+            self._server.close()
+            raise
+        self.observation_space = space_from_json(made["observationSpace"])
+        self.action_space = space_from_json(made["actionSpace"])
+        self.metadata = {"render_modes": made["metadata"]["renderModes"], "render_fps": made["metadata"].get("renderFps")}
+        self.render_mode = made["renderMode"]
+        self.bdt_spec = made["spec"]
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        super().reset(seed=seed)
+        result = self._server.request("reset", seed=None if seed is None else int(seed), options=options)
+        return element_from_json(self.observation_space, result["obs"]), result["info"]
+
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        result = self._server.request("step", action=element_to_json(action))
+        obs = element_from_json(self.observation_space, result["obs"])
+        return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), result["info"]
+
+    def render(self) -> str | None:
+        return self._server.request("render")
+
+    def close(self) -> None:
+        self._server.close()
+        super().close()

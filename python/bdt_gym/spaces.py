@@ -1,0 +1,80 @@
+"""Spaces and their elements between Gymnasium (NumPy) and the JSON of ``bdt-gym serve``.
+
+The server describes a space by its ``toJSON()`` form (env/spaces/*.ts) and sends elements as
+plain lists and objects; these functions turn them into ``gymnasium.spaces`` and NumPy values
+and back. Non-finite space bounds arrive as the strings "Infinity", "-Infinity", "NaN"
+(env/spaces/json-number.ts); non-finite values inside elements as JSON's bare NaN tokens, which
+Python's ``json`` reads and writes by default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from gymnasium import spaces
+
+_NON_FINITE = {"Infinity": np.inf, "-Infinity": -np.inf, "NaN": np.nan}
+
+
+def _number(x: Any) -> Any:
+    """A bound: a number, a non-finite one spelled as a string, or a list of them."""
+    if isinstance(x, list):
+        return [_number(v) for v in x]
+    return _NON_FINITE.get(x, x) if isinstance(x, str) else x
+
+
+def space_from_json(j: dict[str, Any]) -> spaces.Space[Any]:
+    """The Gymnasium space of a bdt-gym space's ``toJSON()`` form."""
+    kind = j["type"]
+    if kind == "Box":
+        dtype = np.dtype(j["dtype"])
+        shape = tuple(j["shape"])
+        low = np.asarray(_number(j["low"]), dtype=dtype)
+        high = np.asarray(_number(j["high"]), dtype=dtype)
+        return spaces.Box(low=np.broadcast_to(low, shape), high=np.broadcast_to(high, shape), shape=shape, dtype=dtype)
+    if kind == "Discrete":
+        return spaces.Discrete(j["n"], start=j.get("start", 0))
+    if kind == "MultiDiscrete":
+        return spaces.MultiDiscrete(np.asarray(j["nvec"], dtype=np.int64), start=np.asarray(j.get("start", [0] * len(j["nvec"])), dtype=np.int64))
+    if kind == "MultiBinary":
+        shape = j["shape"]
+        return spaces.MultiBinary(shape[0] if len(shape) == 1 else shape)
+    if kind == "Dict":
+        # a sequence of pairs keeps the server's key order (a plain dict would be sorted)
+        return spaces.Dict([(key, space_from_json(s)) for key, s in zip(j["keys"], j["spaces"])])
+    if kind == "Tuple":
+        return spaces.Tuple([space_from_json(s) for s in j["spaces"]])
+    raise ValueError(f"bdt_gym: unknown space type {kind!r} from the server")
+
+
+def element_from_json(space: spaces.Space[Any], value: Any) -> Any:
+    """An observation (or action) of ``space`` from its JSON form."""
+    if isinstance(space, spaces.Box):
+        return np.asarray(value, dtype=space.dtype).reshape(space.shape)
+    if isinstance(space, (spaces.MultiDiscrete, spaces.MultiBinary)):
+        return np.asarray(value, dtype=space.dtype).reshape(space.shape)
+    if isinstance(space, spaces.Discrete):
+        return np.int64(value)
+    if isinstance(space, spaces.Dict):
+        return {key: element_from_json(sub, value[key]) for key, sub in space.spaces.items()}
+    if isinstance(space, spaces.Tuple):
+        return tuple(element_from_json(sub, v) for sub, v in zip(space.spaces, value))
+    raise TypeError(f"bdt_gym: cannot read elements of {space}")
+
+
+def element_to_json(value: Any) -> Any:
+    """An action as JSON data: arrays as (nested) lists, NumPy scalars as Python numbers.
+
+    Nothing is cast: a fractional entry of an integer space reaches the server as it is and is
+    refused there with its place named, rather than truncated here.
+    """
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {key: element_to_json(v) for key, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [element_to_json(v) for v in value]
+    return value

@@ -1,0 +1,90 @@
+"""The Gymnasium side of the bridge: ``python3 -m unittest discover -s python/tests`` (test/python/bridge.test.ts runs it)."""
+
+import unittest
+import warnings
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.utils.env_checker import check_env
+from gymnasium.wrappers import FlattenObservation
+
+import bdt_gym
+
+
+class BridgeTest(unittest.TestCase):
+    def test_gymnasium_env_checker_passes(self) -> None:
+        for env_id in ("bdt_gym/BDT-small-v0", "bdt_gym/BDT-v0"):
+            env = gym.make(env_id, infoLevel="summary")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the gain in dB is an unbounded Box by design
+                check_env(env.unwrapped)
+            env.close()
+
+    def test_spaces_and_elements_are_gymnasiums(self) -> None:
+        env = gym.make("bdt_gym/BDT-small-v0")
+        self.assertIsInstance(env.action_space, gym.spaces.Dict)
+        self.assertEqual(list(env.observation_space.spaces), ["H", "G", "gain", "arrivals", "gatewayBudget", "apBudget", "reputation", "progress"], "the server's key order")
+        self.assertEqual(env.action_space["partition"].nvec.tolist(), [5, 5, 8, 5])
+        obs, info = env.reset(seed=1)
+        self.assertIn(obs, env.observation_space)
+        self.assertEqual(obs["gain"].dtype, np.float32)
+        self.assertEqual(info, {"slot": 0})
+        obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+        self.assertIn(obs, env.observation_space)
+        self.assertIsInstance(reward, float)
+        self.assertEqual((terminated, truncated), (False, False))
+        self.assertEqual(len(info["gateways"]["energy"]), 2, "full info by default, arrays as lists")
+        env.close()
+
+    def test_same_seed_and_actions_same_episode(self) -> None:
+        def episode() -> list[float]:
+            env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+            env.reset(seed=7)
+            env.action_space.seed(7)
+            rewards = [env.step(env.action_space.sample())[1] for _ in range(20)]
+            env.close()
+            return rewards
+
+        self.assertEqual(episode(), episode())
+
+    def test_refusals_raise_and_leave_the_env_usable(self) -> None:
+        env = gym.make("bdt_gym/BDT-small-v0", disable_env_checker=True)
+        with self.assertRaises(bdt_gym.ResetNeededError):
+            env.unwrapped.step(env.action_space.sample())
+        env.reset(seed=0)
+        action = env.action_space.sample()
+        action["partition"][1] = 9
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r'key "partition": element \[1\] = 9 is outside \{0, …, 4\}'):
+            env.step(action)
+        action["partition"][1] = 0
+        action["inferenceShare"][0] = np.nan
+        with self.assertRaisesRegex(ValueError, r'key "inferenceShare": element \[0\] is NaN'):
+            env.step(action)
+        action["inferenceShare"][0] = 0.5
+        self.assertEqual(env.step(action)[4]["slot"], 0, "the refused steps did not advance the env")
+        env.close()
+        with self.assertRaisesRegex(bdt_gym.BdtGymError, r"ScenarioError: invalid scenario:\n  at lyapunov\.V: Too small"):
+            gym.make("bdt_gym/BDT-v0", scenario={"lyapunov": {"V": -1}})
+
+    def test_gymnasium_wrappers_apply(self) -> None:
+        env = FlattenObservation(gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"slots": 5}))
+        obs, _ = env.reset(seed=3)
+        self.assertEqual(obs.shape, (3 + 3 + 4 + 12 + 4 + 3 + 3 + 1,))
+        steps = 0
+        truncated = False
+        while not truncated:
+            _, _, _, truncated, _ = env.step(env.action_space.sample())
+            steps += 1
+        self.assertEqual(steps, 5, "the scenario's slots end the episode")
+        env.close()
+
+    def test_render_ansi(self) -> None:
+        env = gym.make("bdt_gym/BDT-small-v0", render_mode="ansi")
+        env.reset(seed=0)
+        env.step(env.action_space.sample())
+        self.assertRegex(env.render(), r"^slot 1/\d+: tau ")
+        env.close()
+
+
+if __name__ == "__main__":
+    unittest.main()

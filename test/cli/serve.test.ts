@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
+import { elementFromJSON, make, Box, Dict, Discrete, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+
+/** The responses of `bdt-gym serve` to `requests` (one line each), parsed. */
+function serve(requests: readonly unknown[]): { responses: Array<Record<string, unknown>>; status: number | null; stderr: string } {
+  const input = requests.map((r) => (typeof r === 'string' ? r : stringifyWire(r))).join('\n');
+  const result = spawnSync(process.execPath, [bin, 'serve'], { input: `${input}\n`, encoding: 'utf8' });
+  const responses = result.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => parseWire(line) as Record<string, unknown>);
+  return { responses, status: result.status, stderr: result.stderr };
+}
+
+describe('cli: serve (an env over JSON lines, for the Python package)', () => {
+  it('wire JSON: bare NaN/Infinity tokens both ways (as Python json), typed arrays as arrays, strings untouched', () => {
+    const text = stringifyWire({ a: new Float32Array([1.5, Infinity]), b: NaN, c: -Infinity, s: 'NaN Infinity "x"' });
+    assert.equal(text, '{"a":[1.5,Infinity],"b":NaN,"c":-Infinity,"s":"NaN Infinity \\"x\\""}');
+    const back = parseWire(text) as Record<string, unknown>;
+    assert.deepEqual(back['a'], [1.5, Infinity]);
+    assert.ok(Number.isNaN(back['b']));
+    assert.equal(back['c'], -Infinity);
+    assert.equal(back['s'], 'NaN Infinity "x"');
+    assert.deepEqual(parseWire('{"x": [NaN, -Infinity], "y": "-Infinity"}'), { x: [NaN, -Infinity], y: '-Infinity' });
+    assert.throws(() => parseWire('{"x": Nan}'), SyntaxError);
+  });
+
+  it('elementFromJSON: typed arrays of the space, nested arrays flattened, nothing coerced silently', () => {
+    const space = new Dict({ k: new MultiDiscrete([3, 3]), x: new Box(0, 1, { shape: [2, 2], dtype: 'float64' }), d: new Discrete(4), t: new Tuple([new Box(0, 1, { shape: [1] })]) });
+    const value = elementFromJSON(space, { k: [2, 0], x: [[0.5, 1], [0, 0.25]], d: 3, t: [[0.5]] }, 'action') as Record<string, unknown>;
+    assert.deepEqual(value['k'], new Int32Array([2, 0]));
+    assert.deepEqual(value['x'], new Float64Array([0.5, 1, 0, 0.25]));
+    assert.equal(value['d'], 3);
+    assert.deepEqual(value['t'], [new Float32Array([0.5])]);
+    assert.ok(space.contains(value));
+    assert.throws(() => elementFromJSON(space, { k: [1.5, 0] }, 'action'), (e: unknown) => e instanceof SpaceError && e.message === 'action.k[0]: expected an integer, got 1.5');
+    assert.throws(() => elementFromJSON(space, { x: [[0.5, '1']] }, 'action'), /^SpaceError: action\.x\[0\]\[1\]: expected a number, got "1"$/);
+    assert.throws(() => elementFromJSON(space, [1], 'action'), /action: expected an object with keys k, x, d, t/);
+    // a key the space lacks passes through, so the space's own check names it
+    assert.equal(space.explain(elementFromJSON(space, { k: [0, 0], x: [0, 0, 0, 0], d: 0, t: [[0]], extra: 1 }, 'action')), 'unexpected key "extra" (expected [k, x, d, t])');
+  });
+
+  it('steps BDT-v0 exactly as the env in this process does, for the same seed and actions', () => {
+    const local = make('BDT-v0', { infoLevel: 'summary' });
+    local.actionSpace.seed(11);
+    const actions = Array.from({ length: 30 }, () => local.actionSpace.sample());
+    const { responses, status, stderr } = serve([{ method: 'make', id: 'BDT-v0', kwargs: { infoLevel: 'summary' } }, { method: 'reset', seed: 5 }, ...actions.map((action) => ({ method: 'step', action })), { method: 'close' }]);
+    assert.equal(status, 0, stderr);
+    assert.equal(responses.length, 2 + actions.length + 1);
+    const made = responses[0]!['result'] as Record<string, unknown>;
+    assert.deepEqual(made['observationSpace'], local.observationSpace.toJSON());
+    assert.deepEqual(made['actionSpace'], local.actionSpace.toJSON());
+    assert.deepEqual(made['spec'], { id: 'BDT-v0', maxEpisodeSteps: null, rewardThreshold: null });
+    // every number of every response equals the local env's (float32 observations included)
+    const same = (remote: unknown, value: unknown, what: string) => assert.equal(stringifyWire(remote), stringifyWire(value), what);
+    const [obs, info] = local.reset({ seed: 5 });
+    same(responses[1]!['result'], { obs, info }, 'reset');
+    actions.forEach((action, t) => {
+      const [next, reward, terminated, truncated, stepInfo] = local.step(action);
+      same(responses[2 + t]!['result'], { obs: next, reward, terminated, truncated, info: stepInfo }, `step ${t}`);
+    });
+    assert.deepEqual(responses.at(-1), { result: null });
+  });
+
+  it('refuses a bad request with its error class and message and goes on; ends at the end of its input', () => {
+    const { responses, status } = serve([
+      { method: 'reset', seed: 1 },
+      { method: 'make', id: 'BDT-v7' },
+      { method: 'make', id: 'BDT-small-v0', kwargs: { scenario: { lyapunov: { uMin: 2 } } } },
+      { method: 'make', id: 'BDT-small-v0' },
+      { method: 'step', action: { partition: [0, 0, 0, 0], inferenceShare: [0.5, 0.5], miningShare: [0.5, 0.5] } },
+      { method: 'reset', seed: 1 },
+      { method: 'step', action: { partition: [0, 0, 0, 0], inferenceShare: [NaN, 0.5], miningShare: [0.5, 0.5] } },
+      { method: 'step', action: { partition: [0, 0.5, 0, 0], inferenceShare: [0.5, 0.5], miningShare: [0.5, 0.5] } },
+      'not json',
+      { method: 'stepp' },
+      { method: 'make', id: 'BDT-v0' },
+      { method: 'step', action: { partition: [0, 0, 0, 0], inferenceShare: [0.5, 0.5], miningShare: [0.5, 0.5] } },
+    ]);
+    assert.equal(status, 0);
+    const errors = responses.map((r) => r['error'] as { type: string; message: string } | undefined);
+    assert.deepEqual(errors[0], { type: 'ProtocolError', message: 'reset before make: send {"method": "make", "id": ...} first' });
+    assert.equal(errors[1]!.type, 'UnregisteredEnvError');
+    assert.match(errors[1]!.message, /BDT-v7/);
+    assert.equal(errors[2]!.type, 'ScenarioError');
+    assert.match(errors[2]!.message, /lyapunov\.uMin/);
+    assert.equal(errors[3], undefined, 'a make that failed leaves the server free for another');
+    assert.equal(errors[4]!.type, 'ResetNeededError');
+    assert.equal(errors[5], undefined);
+    assert.equal(errors[6]!.type, 'InvalidActionError');
+    assert.match(errors[6]!.message, /key "inferenceShare": element \[0\] is NaN$/);
+    assert.deepEqual(errors[7], { type: 'SpaceError', message: 'action.partition[1]: expected an integer, got 0.5' });
+    assert.equal(errors[8]!.type, 'ProtocolError');
+    assert.match(errors[8]!.message, /^bad request: not a JSON line/);
+    assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'render' \| 'close'/);
+    assert.deepEqual(errors[10], { type: 'ProtocolError', message: 'make: this server already serves BDT-small-v0; start another server for another env' });
+    const step = responses[11]!['result'] as Record<string, unknown>;
+    assert.equal((step['info'] as Record<string, unknown>)['slot'], 0, 'the refused steps left the env at slot 0');
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The Python package (python/bdt_gym) against the TypeScript env: its own unittest suite
+ * (Gymnasium's check_env, spaces, refusals, wrappers) and the same numbers as this process's env
+ * for one seed and one action sequence. Skipped, saying why, where python3 with gymnasium and
+ * numpy is not installed (`pip install gymnasium`).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringifyWire } from '../../cli/serve/wire-json.ts';
+import { make } from '../../env/index.ts';
+
+const pythonDir = new URL('../../python/', import.meta.url).pathname;
+const python = (args: string[]) => spawnSync('python3', args, { cwd: pythonDir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonDir } });
+
+describe('python: the bdt_gym Gymnasium package', function () {
+  this.timeout(300_000);
+  before(function () {
+    const probe = python(['-c', 'import gymnasium, numpy']);
+    if (probe.status !== 0) {
+      process.stderr.write(`      (skipped: python3 with gymnasium and numpy is not available here: ${(probe.error?.message ?? probe.stderr.trim().split('\n').pop()) || 'unknown'})\n`);
+      this.skip();
+    }
+  });
+
+  it('passes its unittest suite (Gymnasium check_env, spaces, refusals, wrappers, render)', () => {
+    const result = python(['-W', 'error::ResourceWarning', '-m', 'unittest', 'discover', '-s', 'tests']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /\nOK\n$/);
+  });
+
+  it('gives the numbers of the TypeScript env for the same seed and actions', () => {
+    const local = make('BDT-v0', { infoLevel: 'summary' });
+    local.actionSpace.seed(4);
+    const actions = Array.from({ length: 40 }, () => local.actionSpace.sample());
+    local.reset({ seed: 9 });
+    const rewards = actions.map((action) => local.step(action)[1]);
+    const finalObs = local.step(actions[0]!)[0];
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-python-')), 'actions.json');
+    writeFileSync(file, stringifyWire(actions));
+    const script = `
+import json, sys
+import numpy as np, gymnasium as gym, bdt_gym
+actions = json.load(open(sys.argv[1]))
+env = gym.make("bdt_gym/BDT-v0", infoLevel="summary")
+env.reset(seed=9)
+typed = lambda a: {"partition": np.asarray(a["partition"], dtype=np.int64), "inferenceShare": np.asarray(a["inferenceShare"]), "miningShare": np.asarray(a["miningShare"])}
+rewards = [env.step(typed(a))[1] for a in actions]
+obs = env.step(typed(actions[0]))[0]
+print(json.dumps({"rewards": rewards, "obs": {k: v.tolist() for k, v in obs.items()}}))
+env.close()
+`;
+    const result = python(['-c', script, file]);
+    assert.equal(result.status, 0, result.stderr);
+    const remote = JSON.parse(result.stdout) as { rewards: number[]; obs: Record<string, number[]> };
+    assert.deepEqual(remote.rewards, rewards, 'every reward, bit for bit');
+    assert.deepEqual(remote.obs, Object.fromEntries(Object.entries(finalObs as Record<string, Float32Array>).map(([key, value]) => [key, Array.from(value)])), 'the float32 observation, bit for bit');
+  });
+});

@@ -6,7 +6,10 @@
  * than a message round trip (tens of microseconds); for CartPole-sized envs use `SyncVectorEnv`.
  *
  * Envs are built in the workers from recipes (`{id, kwargs}`), since functions cannot cross
- * threads; `imports` lets a worker load modules that register custom ids.
+ * threads; `imports` lets a worker load modules that register custom ids. `getAttr`, `setAttr`
+ * and `call` reach each env through its wrappers in its worker, as `SyncVectorEnv`'s do; what
+ * they send and return must be plain data or a space (see worker-values.ts), as must the
+ * recipes and the reset options.
  *
  * @example
  * const envs = new AsyncVectorEnv(Array.from({ length: 2 }, () => ({ id: 'CartPole-v1' })));
@@ -27,6 +30,7 @@ import { addInfo } from '../env/vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../env/vector/reset-mask.ts';
 import { checkAutoresetMode, checkCopyOption, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../env/vector/vector-env.ts';
 import type { EnvRecipe, Reply, Request } from './async-vector-protocol.ts';
+import { assertSendable, carry, uncarry, type Carried } from './worker-values.ts';
 
 export type { EnvRecipe } from './async-vector-protocol.ts';
 
@@ -77,6 +81,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     if (!Array.isArray(recipes) || recipes.length === 0) throw new GymError('AsyncVectorEnv: needs at least one env recipe');
     recipes.forEach((recipe, i) => {
       if (typeof recipe !== 'object' || recipe === null || typeof recipe.id !== 'string') throw new GymError(`AsyncVectorEnv: recipe ${i} must be { id, kwargs? } with a registered id, got ${formatValue(recipe)}`);
+      assertSendable(recipe, `recipes[${i}]`, 'AsyncVectorEnv');
     });
     this.numEnvs = recipes.length;
     this.autoresetMode = checkAutoresetMode(options.autoresetMode ?? 'next-step', 'AsyncVectorEnv');
@@ -124,6 +129,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     this.assertOpen('reset');
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'AsyncVectorEnv');
     const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'AsyncVectorEnv');
+    assertSendable(envOptions, 'options', 'AsyncVectorEnv.reset');
     const targets = mask === undefined ? this.allEnvs : this.allEnvs.filter((i) => mask[i] === 1);
     for (const i of targets) this.send(i, { type: 'reset', args: { ...(seeds[i] === undefined ? {} : { seed: seeds[i]! }), ...(envOptions ? { options: envOptions } : {}) } });
     const infos: Info = {};
@@ -156,6 +162,48 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       addInfo(infos, r.info, i, this.numEnvs);
     });
     return [this.copy ? copyBatch(this.observations) : this.observations, rewards, terminated, truncated, infos];
+  }
+
+  /**
+   * The attribute `name` of each env, through its wrappers (Gymnasium's `get_attr`): plain data
+   * arrives as a copy, a space rebuilt from its JSON; a method or any other value that cannot
+   * leave its worker is refused (see worker-values.ts).
+   */
+  getAttr(name: string): unknown[] {
+    this.assertOpen('getAttr');
+    for (const i of this.allEnvs) this.send(i, { type: 'getAttr', name });
+    return this.collect('getAttr').map((r) => uncarry(r.value));
+  }
+
+  /**
+   * Sets the attribute `name` of each env through its wrappers (Gymnasium's `set_attr`):
+   * `values` holds one value per env, or is one value for all when not an array. Each env gets
+   * a copy; every value is checked before any is sent, so a refused call sets nothing.
+   */
+  setAttr(name: string, values: unknown): void {
+    this.assertOpen('setAttr');
+    if (Array.isArray(values) && values.length !== this.numEnvs) throw new GymError(`AsyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
+    const carried = Array.isArray(values)
+      ? values.map((value, i) => carry(value, `values[${i}]`, `AsyncVectorEnv.setAttr("${name}") for env ${i}`))
+      : new Array<Carried>(this.numEnvs).fill(carry(values, 'value', `AsyncVectorEnv.setAttr("${name}")`));
+    for (const i of this.allEnvs) this.send(i, { type: 'setAttr', name, value: carried[i]! });
+    this.collect('setAttr');
+  }
+
+  /**
+   * Calls the method `name` of each env through its wrappers with (copies of) `args` and returns
+   * the results; a non-function attribute is returned as is (Gymnasium's `call`). As Gymnasium,
+   * `reset`, `step` and `close` are refused: the vector env's own methods keep its autoreset
+   * state and observation batch, which a call would bypass.
+   */
+  call(name: string, ...args: unknown[]): unknown[] {
+    this.assertOpen('call');
+    if (name === 'reset' || name === 'step' || name === 'close') {
+      throw new GymError(`AsyncVectorEnv.call("${name}"): use envs.${name}() itself; a ${name} through call would bypass the vector env's autoreset state and observation batch`);
+    }
+    const carried = args.map((arg, k) => carry(arg, `args[${k}]`, `AsyncVectorEnv.call("${name}")`));
+    for (const i of this.allEnvs) this.send(i, { type: 'call', name, args: carried });
+    return this.collect('call').map((r) => uncarry(r.value));
   }
 
   /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */

@@ -2,10 +2,12 @@
  * Messages between `AsyncVectorEnv` and its workers. Every request gets exactly one reply on
  * the worker's port, posted before the worker raises its flag in the shared `Int32Array`, so the
  * main thread can block on `Atomics.wait` and then read the reply with `receiveMessageOnPort`.
+ * Attribute values and call arguments and results travel as `Carried` (see worker-values.ts).
  */
 import type { Info, ResetArgs } from '../env/core/env.ts';
 import type { SpaceJSON } from '../env/spaces/space.ts';
 import type { AutoresetMode } from '../env/vector/vector-env.ts';
+import type { Carried } from './worker-values.ts';
 
 /** How a worker builds its env: `make(id, kwargs, makeOptions)` after importing `imports`. */
 export interface EnvRecipe {
@@ -30,12 +32,24 @@ export interface WorkerInit {
   autoresetMode: AutoresetMode;
 }
 
-export type Request = { type: 'reset'; args: ResetArgs } | { type: 'step'; action: unknown } | { type: 'close' };
+export type Request =
+  | { type: 'reset'; args: ResetArgs }
+  | { type: 'step'; action: unknown }
+  /** The env's attribute `name`, through its wrappers (`getWrapperAttr`). */
+  | { type: 'getAttr'; name: string }
+  /** Sets the env's attribute `name`, through its wrappers (`setWrapperAttr`). */
+  | { type: 'setAttr'; name: string; value: Carried }
+  /** Calls the env's method `name` through its wrappers (a non-function attribute is its own result). */
+  | { type: 'call'; name: string; args: Carried[] }
+  | { type: 'close' };
 
 export type Reply =
   | { type: 'ready'; observationSpace: SpaceJSON; actionSpace: SpaceJSON; specId: string | undefined }
   | { type: 'reset'; obs: unknown; info: Info }
   /** `final`: in same-step mode, the ended episode's last observation and info (`obs`, `info` are then the reset's). */
   | { type: 'step'; obs: unknown; reward: number; terminated: boolean; truncated: boolean; info: Info; final?: { obs: unknown; info: Info } }
+  | { type: 'getAttr'; value: Carried }
+  | { type: 'setAttr' }
+  | { type: 'call'; value: Carried }
   | { type: 'closed' }
   | { type: 'error'; name: string; message: string; stack: string | undefined };

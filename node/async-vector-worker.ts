@@ -1,15 +1,18 @@
 /**
  * The worker side of `AsyncVectorEnv`: builds one env from its recipe, then answers requests
- * (reset, step with the vector env's autoreset mode, close) on its port, raising its flag after
- * each reply.
+ * (reset, step with the vector env's autoreset mode, getAttr, setAttr and call through the env's
+ * wrappers, close) on its port, raising its flag after each reply.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { make } from '../env/registration.ts';
 import '../env/envs.ts';
 import type { Env } from '../env/core/env.ts';
 import { RecordEpisodeStatistics } from '../env/wrappers/record-episode-statistics.ts';
+import { GymError } from '../env/core/errors.ts';
 import { copyBatch } from '../env/vector/batch.ts';
+import { callThroughWrappers } from '../env/vector/call-through-wrappers.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
+import { carry, uncarry } from './worker-values.ts';
 
 const { recipe, index, flags, port, autoresetMode } = workerData as WorkerInit & { port: MessagePort };
 const flag = new Int32Array(flags);
@@ -64,6 +67,21 @@ port.on('message', (request: Request) => {
           autoreset = terminated || truncated;
           reply({ type: 'step', obs, reward, terminated, truncated, info });
         }
+        break;
+      }
+      case 'getAttr': {
+        const value = env.getWrapperAttr(request.name);
+        if (typeof value === 'function') throw new GymError(`getAttr("${request.name}"): it is a method, which cannot leave the worker; call it with call("${request.name}", ...args)`);
+        reply({ type: 'getAttr', value: carry(value, request.name, `getAttr("${request.name}")`) });
+        break;
+      }
+      case 'setAttr':
+        env.setWrapperAttr(request.name, uncarry(request.value));
+        reply({ type: 'setAttr' });
+        break;
+      case 'call': {
+        const result = callThroughWrappers(env, request.name, request.args.map(uncarry));
+        reply({ type: 'call', value: carry(result, 'result', `call("${request.name}")`) });
         break;
       }
       case 'close':

@@ -14,7 +14,7 @@ import { batchSpace, copyBatch, createBatch, readBatchItem } from '../vector/bat
 import { addInfo } from '../vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../vector/reset-mask.ts';
 import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
-import { actionSpace, decodeAction, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { actionSpace, decodeAction, encodeDecision, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { ArrayPool } from './array-pool.ts';
 import { ArrivalSampler } from './arrivals.ts';
 import { BdtEnvKwargs, bdtResetOptions, kwargsSystem, type BdtResetOptions } from './bdt-env.ts';
@@ -109,6 +109,24 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   /** Seeds the streams of an env's first reset without a seed. */
   private readonly unseeded = makeRng();
   private closed = false;
+  /**
+   * The BdtEnv attributes `getAttr` gives without per-env env objects: those the shared system
+   * or env i's simulation holds, read live as BdtEnv's getters read them.
+   */
+  private readonly envAttributes: Readonly<Record<string, (i: number) => unknown>> = {
+    observationSpace: () => this.singleObservationSpace,
+    actionSpace: () => this.singleActionSpace,
+    system: () => this.system,
+    slot: (i) => this.simulations[i]!.slot,
+    queues: (i) => this.simulations[i]!.queues,
+    slotState: (i) => this.simulations[i]!.state,
+    outcome: (i) => this.outcomes[i]!,
+  };
+  /** The BdtEnv methods `call` offers: they read the shared system only, so they need no env object. */
+  private readonly envMethods: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
+    decodeAction: (action, out) => decodeAction(this.system, action as BdtAction, out as Decision, this.shareScratch),
+    encodeDecision: (decision) => encodeDecision(this.system, decision as Decision),
+  };
 
   constructor(numEnvs: number, kwargs: BdtVectorEnvKwargs) {
     if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`BdtVectorEnv: numEnvs = ${numEnvs} must be a positive integer`);
@@ -220,6 +238,35 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     return [this.observationBatch(), a.rewards, a.terminated, a.truncated, infos];
   }
 
+  /**
+   * The attribute `name` of each env, as a `BdtEnv` would give it (Gymnasium's `get_attr`), for
+   * what this env holds without env objects: `observationSpace`, `actionSpace` (one env's) and
+   * `system`, shared by every env; `slot`, `queues`, `slotState` and `outcome`, each env's own,
+   * live (the next step or reset changes them). Other names are refused with a `GymError`.
+   */
+  getAttr(name: string): unknown[] {
+    const read = Object.hasOwn(this.envAttributes, name) ? this.envAttributes[name]! : undefined;
+    if (read === undefined) throw this.noEnvObjects('getAttr', name, 'it gives observationSpace, actionSpace and system (shared by every env), slot, queues, slotState and outcome (per env)');
+    return Array.from({ length: this.numEnvs }, (_, i) => read(i));
+  }
+
+  /** Refused: there is no per-env env object to set an attribute on (see `getAttr`). */
+  setAttr(name: string, _values: unknown): void {
+    throw this.noEnvObjects('setAttr', name, 'it sets no attribute: its envs are simulations stepped on shared batched arrays, and the system they share is read-only');
+  }
+
+  /**
+   * Gymnasium's `call` for what this env can answer without env objects: the `getAttr` names
+   * (returned as is, as `call` returns any non-function attribute) and BdtEnv's `decodeAction`
+   * and `encodeDecision`, which read the shared system only. Other names are refused.
+   */
+  call(name: string, ...args: unknown[]): unknown[] {
+    if (Object.hasOwn(this.envAttributes, name)) return this.getAttr(name);
+    const method = Object.hasOwn(this.envMethods, name) ? this.envMethods[name]! : undefined;
+    if (method === undefined) throw this.noEnvObjects('call', name, 'it calls decodeAction and encodeDecision, and returns the getAttr names as is (observationSpace, actionSpace, system, slot, queues, slotState, outcome)');
+    return Array.from({ length: this.numEnvs }, () => method(...args));
+  }
+
   /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */
   get unwrapped(): this {
     return this;
@@ -263,6 +310,13 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
       reputation: copy(o.reputation),
       progress: copy(o.progress),
     };
+  }
+
+  /** The refusal of a name that needs per-env env objects: `detail` says what `method` offers instead. */
+  private noEnvObjects(method: string, name: string, detail: string): GymError {
+    return new GymError(
+      `BdtVectorEnv.${method}("${name}"): the native vector env has no per-env BdtEnv objects; ${detail}. For per-env BdtEnv objects use makeVec(id, n, { vectorizationMode: 'sync' })`,
+    );
   }
 
   private assertOpen(method: string): void {

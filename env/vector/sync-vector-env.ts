@@ -17,6 +17,7 @@ import { formatValue } from '../core/format.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
 import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
+import { callThroughWrappers } from './call-through-wrappers.ts';
 import { addInfo } from './infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from './reset-mask.ts';
 import { checkAutoresetMode, checkCopyOption, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
@@ -142,14 +143,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
 
   /** Calls the method `name` of each env with `args` and returns the results; a non-function attribute is returned as is (Gymnasium's `call`). */
   call(name: string, ...args: unknown[]): unknown[] {
-    return this.envs.map((env) => {
-      const attr = env.getWrapperAttr(name);
-      if (typeof attr !== 'function') return attr;
-      // the method's own env: the outermost one that has it
-      let owner: Env<Obs, Act> = env;
-      while (!(name in owner) && 'env' in owner) owner = (owner as unknown as { env: Env<Obs, Act> }).env;
-      return (attr as (...a: unknown[]) => unknown).apply(owner, args);
-    });
+    return this.envs.map((env) => callThroughWrappers(env, name, args));
   }
 
   /** This vector env itself (Gymnasium's `VectorEnv.unwrapped`). */

@@ -63,6 +63,15 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs>;
   /** Closes every env; safe twice. */
   close(): void;
+  /**
+   * The attribute `name` of each env, in env order (Gymnasium's `get_attr`). Optional: a vector
+   * env without per-env objects may offer some names only, or none.
+   */
+  getAttr?(name: string): unknown[];
+  /** Sets the attribute `name` of each env (Gymnasium's `set_attr`): `values` holds one value per env, or is one value for all when not an array. */
+  setAttr?(name: string, values: unknown): void;
+  /** Calls the method `name` of each env with `args` and returns the results; a non-function attribute is returned as is (Gymnasium's `call`). */
+  call?(name: string, ...args: unknown[]): unknown[];
   /** The vector env under any vector wrappers (Gymnasium's `VectorEnv.unwrapped`: itself for a vector env). */
   readonly unwrapped: VectorEnv<unknown, unknown>;
 }

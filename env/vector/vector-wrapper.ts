@@ -8,6 +8,7 @@
  * Type parameters follow `Wrapper`: `BObs`/`BAct` are the batches the wrapper exposes,
  * `InnerObs`/`InnerAct` those of the wrapped env (default: the same).
  */
+import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
 import type { AutoresetMode, VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from './vector-env.ts';
 
@@ -43,6 +44,24 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
     this.env.close();
   }
 
+  /** The wrapped vector env's `getAttr`: the attribute of each env, not of this wrapper (as Gymnasium's VectorWrapper). */
+  getAttr(name: string): unknown[] {
+    if (this.env.getAttr === undefined) throw this.missing('getAttr');
+    return this.env.getAttr(name);
+  }
+
+  /** The wrapped vector env's `setAttr`: sets the attribute of each env, not of this wrapper. */
+  setAttr(name: string, values: unknown): void {
+    if (this.env.setAttr === undefined) throw this.missing('setAttr');
+    this.env.setAttr(name, values);
+  }
+
+  /** The wrapped vector env's `call`: calls the method of each env, not of this wrapper. */
+  call(name: string, ...args: unknown[]): unknown[] {
+    if (this.env.call === undefined) throw this.missing('call');
+    return this.env.call(name, ...args);
+  }
+
   /** The innermost vector env (the one that is not a wrapper). */
   get unwrapped(): VectorEnv<unknown, unknown> {
     return this.env.unwrapped;
@@ -50,6 +69,10 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
 
   toString(): string {
     return `<${this.constructor.name}${String(this.env)}>`;
+  }
+
+  private missing(method: string): GymError {
+    return new GymError(`${this.constructor.name}.${method}: the wrapped vector env ${String(this.env)} has no ${method}`);
   }
 }
 

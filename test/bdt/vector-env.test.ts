@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { make, makeVec, InvalidActionError, KwargsError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
+import { make, makeVec, GymError, InvalidActionError, KwargsError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
 import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -149,6 +149,62 @@ describe('BdtVectorEnv', () => {
     assert.deepEqual([obs, rewards], [freshObs, freshRewards]); // overwritten with the latest values
     assert.notEqual(freshRewards, first[1]);
     assert.notDeepEqual(first[1], freshRewards); // the fresh arrays kept their values
+  });
+
+  it("getAttr gives each env's slot, queues, slotState and outcome and the shared spaces and system, as a SyncVectorEnv of BdtEnvs does", () => {
+    const n = 3;
+    const kwargs = { scenario: { slots: 4 } };
+    const native = vec('BDT-small-v0', n, kwargs);
+    const reference = sync('BDT-small-v0', n, kwargs, 'next-step');
+    native.reset({ seed: [5, 6, 7] });
+    reference.reset({ seed: [5, 6, 7] });
+    native.actionSpace.seed(8);
+    for (let t = 0; t < 6; t++) {
+      // env 1 is reset alone after step 1, so the envs' slots differ from there on
+      if (t === 2) {
+        native.reset({ seed: [undefined, 9, undefined], options: { reset_mask: Uint8Array.of(0, 1, 0) } });
+        reference.reset({ seed: [undefined, 9, undefined], options: { reset_mask: Uint8Array.of(0, 1, 0) } });
+      }
+      const actions = native.actionSpace.sample();
+      native.step(actions);
+      reference.step(actions);
+      for (const name of ['slot', 'queues', 'slotState', 'outcome', 'system']) assert.deepEqual(native.getAttr(name), reference.getAttr(name), `${name} after step ${t}`);
+    }
+    assert.deepEqual(native.getAttr('slot'), [1, 4, 1], 'per env: envs 0 and 2 ended at step 3 and were autoreset at step 4; env 1, reset before step 2, ended at step 5');
+    assert.notDeepEqual(native.getAttr('queues')[0], native.getAttr('queues')[1]);
+    for (const name of ['observationSpace', 'actionSpace']) {
+      assert.deepEqual(native.getAttr(name).map(String), reference.getAttr(name).map(String), name);
+      assert.deepEqual(native.getAttr(name), new Array(n).fill(name === 'observationSpace' ? native.singleObservationSpace : native.singleActionSpace));
+    }
+    const queues = native.getAttr('queues')[0] as BdtEnv['queues'];
+    native.step(native.actionSpace.sample());
+    assert.equal(native.getAttr('queues')[0], queues, 'live, as BdtEnv.queues: the simulation\'s own object');
+  });
+
+  it('call returns the getAttr values and runs BdtEnv.encodeDecision and decodeAction, which need only the shared system', () => {
+    const native = vec('BDT-small-v0', 2);
+    const single = make<BdtObservation, BdtAction>('BDT-small-v0').unwrapped as BdtEnv;
+    native.reset({ seed: 1 });
+    assert.deepEqual(native.call('slot'), [0, 0]);
+    const action = single.actionSpace.sample();
+    const decision = single.decodeAction(action, { partition: new Int32Array(single.system.N), inferenceFreq: new Float64Array(single.system.M), miningFreq: new Float64Array(single.system.J) });
+    const out = { partition: new Int32Array(single.system.N), inferenceFreq: new Float64Array(single.system.M), miningFreq: new Float64Array(single.system.J) };
+    assert.deepEqual(native.call('decodeAction', action, out), [decision, decision]);
+    assert.deepEqual(out, decision, 'written into the given decision, as BdtEnv.decodeAction does');
+    assert.deepEqual(native.call('encodeDecision', decision), [single.encodeDecision(decision), single.encodeDecision(decision)]);
+  });
+
+  it('refuses setAttr, and getAttr or call of what needs per-env env objects, pointing to the sync mode', () => {
+    const native = vec('BDT-small-v0', 2);
+    native.reset({ seed: 0 });
+    const syncMode = /makeVec\(id, n, \{ vectorizationMode: 'sync' \}\)/;
+    assert.throws(() => native.setAttr('slot', [1, 2]), (e: unknown) => e instanceof GymError && /^BdtVectorEnv\.setAttr\("slot"\): the native vector env has no per-env BdtEnv objects; it sets no attribute/.test(e.message) && syncMode.test(e.message));
+    assert.deepEqual(native.getAttr('slot'), [0, 0], 'nothing was set');
+    for (const name of ['spec', 'metadata', 'render', 'toString', 'simulations']) {
+      assert.throws(() => native.getAttr(name), (e: unknown) => e instanceof GymError && e.message.startsWith(`BdtVectorEnv.getAttr("${name}"): the native vector env has no per-env BdtEnv objects; it gives observationSpace, actionSpace and system (shared by every env), slot, queues, slotState and outcome (per env).`) && syncMode.test(e.message));
+    }
+    assert.throws(() => native.call('render'), /^GymError: BdtVectorEnv\.call\("render"\): .*it calls decodeAction and encodeDecision, and returns the getAttr names as is/);
+    assert.throws(() => native.call('reset'), /BdtVectorEnv\.call\("reset"\)/);
   });
 
   it('rejects kwargs it cannot honour, naming the field, the rule and the value', () => {

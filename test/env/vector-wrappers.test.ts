@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import {
   AUTORESET_MODES,
   Box,
+  CartPoleEnv,
   Dict,
   Discrete,
   Env,
   FlattenObservation,
+  GymError,
   MultiDiscrete,
   NormalizeReward,
   RecordEpisodeStatistics,
@@ -292,6 +294,77 @@ describe('vector wrappers', () => {
     const [, rewards] = env.step(Int32Array.of(0, 1));
     assert.deepEqual(Array.from(rewards), [2, 2]);
     assert.match(env.toString(), /^<Doubled/);
+  });
+
+  describe('getAttr, setAttr and call', () => {
+    /** CartPole x2 with per-env RecordEpisodeStatistics, under two vector wrappers. */
+    const wrapped = () => {
+      const envs = makeVec<Float32Array, number>('CartPole-v1', 2, { vectorizationMode: 'sync', wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+      return { envs, outer: new VectorNormalizeReward(new VectorRecordEpisodeStatistics(envs, 100, 'vectorEpisode')) };
+    };
+
+    it('reach the envs below the vector wrappers, not the wrappers themselves', () => {
+      const { envs, outer } = wrapped();
+      outer.reset({ seed: 0 });
+      for (let t = 0; t < 30; t++) outer.step(Int32Array.of(1, t % 2)); // env 0, always pushed right, ends episodes
+      const counts = envs.envs.map((e) => (e as RecordEpisodeStatistics<Float32Array, number>).episodeCount);
+      assert.ok(counts[0]! > counts[1]!, `episode counts ${counts}`);
+      // the per-env RecordEpisodeStatistics' episodeCount, not VectorRecordEpisodeStatistics' own
+      assert.deepEqual(outer.getAttr('episodeCount'), counts);
+      assert.deepEqual(outer.call('getWrapperAttr', 'episodeCount'), counts);
+      assert.deepEqual(outer.call('hasWrapperAttr', 'state'), [true, true]);
+    });
+
+    it('setAttr reaches each env: one value per env, or one for all; a wrong count is refused', () => {
+      const { envs, outer } = wrapped();
+      const reference = new SyncVectorEnv([0, 1].map(() => () => make<Float32Array, number>('CartPole-v1')));
+      outer.reset({ seed: 0 });
+      reference.reset({ seed: 0 });
+      const states = [
+        [0.1, 0, 0.05, 0],
+        [-0.2, 0.3, -0.01, 0.1],
+      ];
+      outer.setAttr('state', states);
+      reference.envs.forEach((e, i) => ((e.unwrapped as CartPoleEnv).state = states[i]!));
+      assert.deepEqual(outer.getAttr('state'), states);
+      const [obs] = outer.step(Int32Array.of(0, 1));
+      assert.deepEqual(obs, reference.step(Int32Array.of(0, 1))[0], 'each env stepped from its own new state');
+      outer.setAttr('suttonBartoReward', true);
+      assert.deepEqual(envs.getAttr('suttonBartoReward'), [true, true]);
+      assert.deepEqual(Array.from(envs.step(Int32Array.of(0, 1))[1]), [0, 0], 'Sutton-Barto rewards: 0 per surviving step');
+      assert.throws(() => outer.setAttr('state', [states[0]]), /SyncVectorEnv\.setAttr: got 1 values for 2 envs/);
+    });
+
+    it('reach the native BdtVectorEnv, whose refusals come through', () => {
+      const env = new VectorFlattenObservation(makeVec('BDT-small-v0', 2));
+      env.reset({ seed: 0 });
+      env.step(env.actionSpace.sample());
+      assert.deepEqual(env.getAttr('slot'), [1, 1]);
+      assert.deepEqual(env.call('slot'), [1, 1]);
+      assert.throws(() => env.setAttr('slot', 0), /BdtVectorEnv\.setAttr\("slot"\): the native vector env has no per-env BdtEnv objects/);
+    });
+
+    it('refuse by name when the wrapped vector env has no such method', () => {
+      const full = makeVec<Float32Array, number>('CartPole-v1', 1);
+      // a vector env with the required members only
+      const bare: VectorEnv<Float32Array, ArrayLike<number>> = {
+        numEnvs: 1,
+        singleObservationSpace: full.singleObservationSpace,
+        singleActionSpace: full.singleActionSpace,
+        observationSpace: full.observationSpace,
+        actionSpace: full.actionSpace,
+        autoresetMode: full.autoresetMode,
+        reset: (args) => full.reset(args),
+        step: (actions) => full.step(actions),
+        close: () => full.close(),
+        unwrapped: full,
+      };
+      bare.toString = () => 'BareVectorEnv';
+      const env = new VectorRecordEpisodeStatistics(bare);
+      assert.throws(() => env.getAttr('state'), (e: unknown) => e instanceof GymError && e.message === 'VectorRecordEpisodeStatistics.getAttr: the wrapped vector env BareVectorEnv has no getAttr');
+      assert.throws(() => env.setAttr('state', []), /VectorRecordEpisodeStatistics\.setAttr: the wrapped vector env BareVectorEnv has no setAttr/);
+      assert.throws(() => env.call('render'), /VectorRecordEpisodeStatistics\.call: the wrapped vector env BareVectorEnv has no call/);
+    });
   });
 
   it('every wrapper passes the autoreset mode and spaces through', () => {

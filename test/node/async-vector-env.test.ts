@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
-import { CartPoleEnv, InvalidActionError, SyncVectorEnv, UnregisteredEnvError, make } from '../../env/index.ts';
+import { Box, CartPoleEnv, Discrete, GymError, InvalidActionError, RecordEpisodeStatistics, SyncVectorEnv, UnregisteredEnvError, make } from '../../env/index.ts';
 
 describe('AsyncVectorEnv', function () {
   this.timeout(60_000);
@@ -45,6 +45,98 @@ describe('AsyncVectorEnv', function () {
     envs.close();
     envs.close();
     assert.throws(() => envs!.step([0]), /closed/);
+    for (const use of [() => envs!.getAttr('state'), () => envs!.setAttr('state', [0, 0, 0, 0]), () => envs!.call('render')]) assert.throws(use, /^GymError: AsyncVectorEnv\.(getAttr|setAttr|call): the vector env is closed$/);
+  });
+
+  describe('getAttr, setAttr and call', () => {
+    /** CartPole x2 with RecordEpisodeStatistics, async and sync, reset with seed 0. */
+    const pair = () => {
+      const asyncEnvs = new AsyncVectorEnv<Float32Array, Int32Array>([0, 1].map(() => ({ id: 'CartPole-v1', recordEpisodeStatistics: true })));
+      envs = asyncEnvs;
+      const sync = new SyncVectorEnv([0, 1].map(() => () => new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1'))));
+      asyncEnvs.reset({ seed: 0 });
+      sync.reset({ seed: 0 });
+      return { asyncEnvs, sync };
+    };
+
+    it("getAttr gives each env's value through its wrappers, as SyncVectorEnv; a space arrives as a space", () => {
+      const { asyncEnvs, sync } = pair();
+      for (let t = 0; t < 30; t++) {
+        asyncEnvs.step(Int32Array.of(1, t % 2)); // env 0, always pushed right, ends episodes
+        sync.step(Int32Array.of(1, t % 2));
+      }
+      const counts = asyncEnvs.getAttr('episodeCount') as number[]; // RecordEpisodeStatistics' own attribute
+      assert.ok(counts[0]! > counts[1]!, `episode counts ${counts}`);
+      assert.deepEqual(counts, sync.getAttr('episodeCount'));
+      for (const name of ['state', 'returnQueue', 'metadata', 'suttonBartoReward', 'renderMode']) assert.deepEqual(asyncEnvs.getAttr(name), sync.getAttr(name), name);
+      const spaces = asyncEnvs.getAttr('observationSpace');
+      assert.ok(spaces.every((s) => s instanceof Box));
+      assert.deepEqual(spaces.map(String), sync.getAttr('observationSpace').map(String));
+      assert.ok((spaces[0] as Box).contains(asyncEnvs.reset({ seed: 1 })[0].subarray(0, 4)));
+    });
+
+    it('setAttr reaches each env through its wrappers: one value per env or one for all; a wrong count is refused and sets nothing', () => {
+      const { asyncEnvs, sync } = pair();
+      const states = [
+        [0.1, 0, 0.05, 0],
+        [-0.2, 0.3, -0.01, 0.1],
+      ];
+      asyncEnvs.setAttr('state', states);
+      sync.setAttr('state', states);
+      assert.deepEqual(asyncEnvs.getAttr('state'), states);
+      assert.deepEqual(asyncEnvs.step(Int32Array.of(0, 1)), sync.step(Int32Array.of(0, 1)), 'each env stepped from its own new state');
+      asyncEnvs.setAttr('suttonBartoReward', true);
+      assert.deepEqual(asyncEnvs.getAttr('suttonBartoReward'), [true, true]);
+      assert.deepEqual(Array.from(asyncEnvs.step(Int32Array.of(0, 1))[1]), [0, 0], 'Sutton-Barto rewards: 0 per surviving step');
+      assert.throws(() => asyncEnvs.setAttr('state', [states[0]]), (e: unknown) => e instanceof GymError && e.message === 'AsyncVectorEnv.setAttr: got 1 values for 2 envs');
+      assert.throws(() => asyncEnvs.setAttr('state', [[0, 0, 0, 0], [0, 0, 0, Number.NaN]]), (e: unknown) => e instanceof GymError && /^AsyncVectorEnv env 1: CartPoleEnv\.state: element \[3\] = NaN is not a finite number$/.test(e.message));
+    });
+
+    it('call runs each env\'s method through its wrappers with the arguments and returns each result; reset, step and close are refused', () => {
+      const { asyncEnvs, sync } = pair();
+      for (let t = 0; t < 12; t++) {
+        asyncEnvs.step(Int32Array.of(1, t % 2));
+        sync.step(Int32Array.of(1, t % 2));
+      }
+      const counts = asyncEnvs.call('getWrapperAttr', 'episodeCount');
+      assert.deepEqual(counts, sync.call('getWrapperAttr', 'episodeCount'));
+      assert.deepEqual(counts, [1, 0], 'env 0 (always right) ended an episode, env 1 (alternating) none');
+      assert.deepEqual(asyncEnvs.call('hasWrapperAttr', 'episodeCount'), [true, true]);
+      assert.deepEqual(asyncEnvs.call('toString'), sync.call('toString'));
+      assert.deepEqual(asyncEnvs.call('suttonBartoReward'), [false, false], 'a non-function attribute is returned as is');
+      assert.ok(asyncEnvs.call('getWrapperAttr', 'actionSpace').every((s) => s instanceof Discrete));
+      for (const name of ['reset', 'step', 'close']) {
+        assert.throws(() => asyncEnvs.call(name), (e: unknown) => e instanceof GymError && e.message.startsWith(`AsyncVectorEnv.call("${name}"): use envs.${name}() itself`));
+      }
+    });
+
+    it('refuses what cannot cross between threads with a GymError naming the attribute or method, the env and the part, and stays usable', () => {
+      const { asyncEnvs } = pair();
+      const refused = (pattern: RegExp) => (e: unknown) => e instanceof GymError && pattern.test(e.message) && /which cannot cross between threads/.test(e.message);
+      assert.throws(() => asyncEnvs.getAttr('render'), (e: unknown) => e instanceof GymError && e.message === 'AsyncVectorEnv env 0: getAttr("render"): it is a method, which cannot leave the worker; call it with call("render", ...args)');
+      assert.throws(() => asyncEnvs.getAttr('episodes$'), refused(/^AsyncVectorEnv env 0: getAttr\("episodes\$"\): episodes\$ is an Observable instance, /));
+      assert.throws(() => asyncEnvs.getAttr('spec'), refused(/^AsyncVectorEnv env 0: getAttr\("spec"\): spec\.entryPoint is a function, /));
+      assert.throws(() => asyncEnvs.call('getWrapperAttr', 'reset'), refused(/^AsyncVectorEnv env 0: call\("getWrapperAttr"\): result is a function, /));
+      assert.throws(() => asyncEnvs.call('hasWrapperAttr', () => 'state'), refused(/^AsyncVectorEnv\.call\("hasWrapperAttr"\): args\[0\] is a function, /));
+      assert.throws(() => asyncEnvs.setAttr('label', ['fine', { format: (x: number) => x }]), refused(/^AsyncVectorEnv\.setAttr\("label"\) for env 1: values\[1\]\.format is a function, /));
+      assert.throws(() => asyncEnvs.setAttr('label', new Map([['a', Symbol('b')]])), refused(/^AsyncVectorEnv\.setAttr\("label"\): value\.get\("a"\) is a symbol, /));
+      assert.throws(() => asyncEnvs.getAttr('label'), /AsyncVectorEnv env 0: .* has no attribute "label"/, 'a refused setAttr set nothing, in any env');
+      assert.throws(() => asyncEnvs.getAttr('nope'), (e: unknown) => e instanceof GymError && /^AsyncVectorEnv env 0: <RecordEpisodeStatistics<TimeLimit<.*>>> has no attribute "nope" \(nor has any env it wraps\)$/.test(e.message));
+      assert.deepEqual(asyncEnvs.getAttr('suttonBartoReward'), [false, false]);
+      assert.equal(asyncEnvs.step(Int32Array.of(0, 1))[0].length, 8);
+    });
+
+    it('refuses reset options and recipe kwargs that cannot reach a worker, naming the option, before sending anything', () => {
+      const { asyncEnvs, sync } = pair();
+      class Schedule {
+        next = 1;
+      }
+      const refused = (pattern: RegExp) => (e: unknown) => e instanceof GymError && pattern.test(e.message) && /which cannot cross between threads/.test(e.message);
+      assert.throws(() => asyncEnvs.reset({ options: { curriculum: { levels: [1, { pick: () => 2 }] } } }), refused(/^AsyncVectorEnv\.reset: options\.curriculum\.levels\[1\]\.pick is a function, /));
+      assert.throws(() => asyncEnvs.reset({ options: { 'odd key': new Schedule() } }), refused(/^AsyncVectorEnv\.reset: options\["odd key"\] is a Schedule instance, /));
+      assert.deepEqual(asyncEnvs.step(Int32Array.of(0, 1)), sync.step(Int32Array.of(0, 1)), 'the refused resets reset nothing');
+      assert.throws(() => new AsyncVectorEnv([{ id: 'CartPole-v1' }, { id: 'CartPole-v1', kwargs: { onStep: () => 0 } }]), refused(/^AsyncVectorEnv: recipes\[1\]\.kwargs\.onStep is a function, /));
+    });
   });
 
   it('keeps CartPoleEnv a plain local class (sanity for the recipe path)', () => {

@@ -45,6 +45,7 @@ import { CliError } from '../errors.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
+import { EventFileWriter } from '../../node/tfevents.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
@@ -60,6 +61,7 @@ interface TrainOptions {
   evalEpisodes: string;
   evalFreq?: string;
   periodicEvalEpisodes?: string;
+  tensorboard?: boolean;
 }
 
 const AGENTS = ['ppo', 'dqn'] as const;
@@ -214,6 +216,7 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run saved in --out')
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
+    .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')
     .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
     .action(async (options: TrainOptions, command: Command) => {
       // Everything is checked before --out is created or touched.
@@ -291,8 +294,19 @@ export function register(program: Command): void {
       const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(steps, start, { ret: 'n/a' });
 
+      let tensorboard: EventFileWriter | undefined;
+      try {
+        tensorboard = options.tensorboard ? new EventFileWriter(options.out) : undefined;
+      } catch (error) {
+        outDirectory.restore();
+        throw new CliError(`--tensorboard: cannot create an event file in ${options.out} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+      const discard = (): void => {
+        tensorboard?.discard();
+        outDirectory.restore();
+      };
       const interrupt = catchTrainingInterrupt(
-        () => outDirectory.restore(),
+        discard,
         (line) => {
           bar?.stop();
           process.stderr.write(`bdt-gym train: ${line}\n`);
@@ -313,7 +327,10 @@ export function register(program: Command): void {
           ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
           ...(preset?.envKwargs ? { envKwargs: preset.envKwargs } : {}),
           ...(options.resume ? { resume: true } : {}),
-          onMetrics: (record: MetricRecord) => pending.push(metricRecordToJsonLine(record)),
+          onMetrics: (record: MetricRecord) => {
+            pending.push(metricRecordToJsonLine(record));
+            tensorboard?.add(record.step, record.metrics);
+          },
           onProgress: (step, _total, mean) => {
             flush();
             if (!interrupt.signal.aborted) bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
@@ -324,7 +341,7 @@ export function register(program: Command): void {
       } catch (error) {
         interrupt.dispose();
         bar?.stop();
-        outDirectory.restore();
+        discard();
         if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
         if (error instanceof CheckpointError) throw new CliError(error.message);
         throw error;
@@ -332,6 +349,7 @@ export function register(program: Command): void {
       interrupt.dispose();
       bar?.stop();
       // The checkpoint is saved: from here on a failure keeps the run (summary.json is written atomically).
+      tensorboard?.close();
       outDirectory.keep();
       flush();
       writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -150,9 +150,9 @@ describe('bdt-gym train: bad input loses nothing', () => {
     );
   });
 
-  it('a resumed run that fails puts back metrics.jsonl and the best evaluation (record and best/) that periodic evaluation replaced', async () => {
+  it('a resumed run that fails puts back metrics.jsonl and the best evaluation (record and best/) that periodic evaluation replaced, and removes its event file', async () => {
     const out = join(dir, 'best-resume');
-    const first = await bdtGym(...TRAIN, '--steps', '512', '--eval-freq', '512', '--eval-episodes', '1', '--out', out, '--json');
+    const first = await bdtGym(...TRAIN, '--steps', '512', '--eval-freq', '512', '--eval-episodes', '1', '--out', out, '--json', '--tensorboard');
     assert.equal(first.error, undefined, String(first.error));
     writeFileSync(join(out, 'best-eval.json'), `${JSON.stringify({ meanReturn: -1000, step: 512 })}\n`); // any later evaluation beats it
     const before = snapshot(out);
@@ -163,7 +163,8 @@ describe('bdt-gym train: bad input loses nothing', () => {
       return apply.call(this, gradient);
     };
     try {
-      const resumed = await bdtGym(...TRAIN, '--steps', '2048', '--eval-freq', '512', '--eval-episodes', '1', '--out', out, '--resume', '--json');
+      // its new TensorBoard event file goes too
+      const resumed = await bdtGym(...TRAIN, '--steps', '2048', '--eval-freq', '512', '--eval-episodes', '1', '--out', out, '--resume', '--json', '--tensorboard');
       assertRefused(resumed, /^training diverged .*left as it was$/);
     } finally {
       FlatAdam.prototype.applyFlatGradient = apply;

@@ -1,11 +1,19 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+
+/** Records in a TFRecord file (lengths walked; node/tfevents.test.ts checks the CRCs and TensorBoard's reading). */
+function recordCount(file: string): number {
+  const bytes = readFileSync(file);
+  let count = 0;
+  for (let at = 0; at < bytes.length; at += 16 + Number(bytes.readBigUInt64LE(at))) count++;
+  return count;
+}
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 describe('bdt-gym train', () => {
@@ -31,6 +39,19 @@ describe('bdt-gym train', () => {
     assert.equal(resumed.status, 0, resumed.stderr);
     const after = JSON.parse(resumed.stdout.trim().split('\n').pop()!);
     assert.equal(after.steps, 2048, 'resuming continues from the saved step count to --steps');
+  });
+
+  it('with --tensorboard also writes every metric record, live, to a TensorBoard event file in --out (one per session)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-train-')), 'run');
+    const events = () => readdirSync(out).filter((name) => name.startsWith('events.out.tfevents.'));
+    const first = cli('train', '--agent', 'dqn', '--env', 'CartPole-v1', '--steps', '1024', '--out', out, '--eval-episodes', '0', '--tensorboard');
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(events().length, 1);
+    const metricLines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+    assert.equal(recordCount(join(out, events()[0]!)), 1 + metricLines, 'the file version, then one event per metrics.jsonl line');
+    const resumed = cli('train', '--agent', 'dqn', '--env', 'CartPole-v1', '--steps', '2048', '--out', out, '--eval-episodes', '0', '--tensorboard', '--resume');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(events().length, 2, 'a resumed session writes its own file, as TensorBoard expects');
   });
 
   it('refuses a resume of another algorithm with one line and no stack trace', () => {

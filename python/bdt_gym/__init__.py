@@ -6,6 +6,8 @@
     env = gym.make("bdt_gym/BDT-v0", infoLevel="summary")
     obs, info = env.reset(seed=42)
 
+    envs = gym.make_vec("bdt_gym/BDT-v0", num_envs=16)  # the native vector env, one process
+
 Any other bdt-gym id (CartPole-v1, an id registered with a scenario): ``bdt_gym.BdtGymEnv("id")``.
 """
 
@@ -13,9 +15,10 @@ import gymnasium as gym
 
 from .env import BdtGymEnv
 from .server import BdtGymError, InvalidActionError, ResetNeededError
+from .vector_env import BdtGymVectorEnv
 
-__all__ = ["BdtGymEnv", "BdtGymError", "InvalidActionError", "ResetNeededError"]
+__all__ = ["BdtGymEnv", "BdtGymVectorEnv", "BdtGymError", "InvalidActionError", "ResetNeededError"]
 
 for _id in ("BDT-small-v0", "BDT-v0", "BDT-large-v0"):
     # the time limit, if any, is the TypeScript make()'s (the B-DT envs truncate themselves)
-    gym.register(id=f"bdt_gym/{_id}", entry_point="bdt_gym.env:BdtGymEnv", kwargs={"env_id": _id})
+    gym.register(id=f"bdt_gym/{_id}", entry_point="bdt_gym.env:BdtGymEnv", vector_entry_point="bdt_gym.vector_env:BdtGymVectorEnv", kwargs={"env_id": _id})

@@ -86,5 +86,45 @@ class BridgeTest(unittest.TestCase):
         env.close()
 
 
+class VectorTest(unittest.TestCase):
+    def test_make_vec_is_the_native_vector_env_with_gymnasiums_batches(self) -> None:
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=3, infoLevel="summary", scenario={"slots": 2})
+        self.assertIsInstance(envs, bdt_gym.BdtGymVectorEnv)
+        self.assertEqual(envs.metadata["autoreset_mode"], gym.vector.AutoresetMode.NEXT_STEP)
+        self.assertEqual(envs.action_space["partition"].shape, (3, 4))
+        obs, info = envs.reset(seed=5)
+        self.assertIn(obs, envs.observation_space)
+        self.assertEqual(info["_slot"].tolist(), [True, True, True])
+        envs.action_space.seed(5)
+        actions = [envs.action_space.sample() for _ in range(3)]
+        steps = [envs.step(a) for a in actions]
+        rewards = np.stack([s[1] for s in steps])
+        self.assertEqual(steps[0][1].shape, (3,))
+        self.assertEqual(steps[1][3].tolist(), [True, True, True], "two-slot episodes truncate together")
+        self.assertEqual(steps[2][1].tolist(), [0.0, 0.0, 0.0], "next-step autoreset: the step after the end resets, reward 0")
+        self.assertEqual(steps[0][4]["reputation"].shape, (3, 2), "per-env arrays arrive one row per env")
+        envs.close()
+
+        # env i of the batch is the single env seeded seed + i, stepped with row i of the actions
+        for i in range(3):
+            env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary", scenario={"slots": 2})
+            env.reset(seed=5 + i)
+            for t in range(2):
+                row = {key: value[i] for key, value in actions[t].items()}
+                self.assertEqual(env.step(row)[1], rewards[t, i])
+            env.close()
+
+    def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
+        envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")
+        envs.reset(seed=0)
+        actions = envs.action_space.sample()
+        actions["miningShare"][1, 0] = 2.0
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"miningShare"):
+            envs.step(actions)
+        actions["miningShare"][1, 0] = 0.5
+        self.assertEqual(envs.step(actions)[4]["slot"].tolist(), [0.0, 0.0])
+        envs.close()
+
+
 if __name__ == "__main__":
     unittest.main()

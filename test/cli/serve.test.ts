@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
-import { elementFromJSON, make, Box, Dict, Discrete, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
+import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 
@@ -65,6 +65,34 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
       same(responses[2 + t]!['result'], { obs: next, reward, terminated, truncated, info: stepInfo }, `step ${t}`);
     });
     assert.deepEqual(responses.at(-1), { result: null });
+  });
+
+  it('serves a vector env (numEnvs): batches equal makeVec in this process, actions as one row per env', () => {
+    const local = makeVec('BDT-small-v0', 3, { kwargs: { infoLevel: 'summary', scenario: { slots: 4 } } });
+    local.actionSpace.seed(2);
+    const actions = Array.from({ length: 9 }, () => local.actionSpace.sample() as { partition: Int32Array; inferenceShare: Float64Array; miningShare: Float64Array });
+    // as a Python client sends them: (numEnvs, n) nested lists
+    const rows = (a: ArrayLike<number>) => Array.from({ length: 3 }, (_, i) => Array.from(a).slice((i * a.length) / 3, ((i + 1) * a.length) / 3));
+    const requests = [{ method: 'make', id: 'BDT-small-v0', kwargs: { infoLevel: 'summary', scenario: { slots: 4 } }, numEnvs: 3 }, { method: 'reset', seed: 8 }, ...actions.map((a) => ({ method: 'step', action: { partition: rows(a.partition), inferenceShare: rows(a.inferenceShare), miningShare: rows(a.miningShare) } }))];
+    const { responses, status, stderr } = serve([...requests, { method: 'render' }]);
+    assert.equal(status, 0, stderr);
+    assert.deepEqual(responses[0], { result: { numEnvs: 3, singleObservationSpace: local.singleObservationSpace.toJSON(), singleActionSpace: local.singleActionSpace.toJSON(), autoresetMode: 'next-step' } });
+    const same = (remote: unknown, value: unknown, what: string) => assert.equal(stringifyWire(remote), stringifyWire(value), what);
+    const [obs, info] = local.reset({ seed: 8 });
+    same(responses[1]!['result'], { obs, info }, 'reset');
+    actions.forEach((action, t) => {
+      const [next, reward, terminated, truncated, stepInfo] = local.step(action);
+      same(responses[2 + t]!['result'], { obs: next, reward, terminated, truncated, info: stepInfo }, `step ${t} (episodes of 4 slots: truncations and next-step autoresets included)`);
+    });
+    assert.deepEqual(responses.at(-1), { error: { type: 'ProtocolError', message: 'render: a vector env does not render; serve one env to render it' } });
+    const refused = serve([
+      { method: 'make', id: 'BDT-v0', numEnvs: 2, maxEpisodeSteps: 5 },
+      { method: 'make', id: 'BDT-v0', autoresetMode: 'same-step' },
+      { method: 'make', id: 'BDT-v0', numEnvs: 0 },
+    ]).responses.map((r) => (r['error'] as { message: string }).message);
+    assert.match(refused[0]!, /^make: maxEpisodeSteps applies to one env/);
+    assert.equal(refused[1], 'make: autoresetMode applies to a vector env; give numEnvs too');
+    assert.match(refused[2]!, /^bad request: at numEnvs: Too small/);
   });
 
   it('refuses a bad request with its error class and message and goes on; ends at the end of its input', () => {

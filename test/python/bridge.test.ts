@@ -25,7 +25,7 @@ describe('python: the bdt_gym Gymnasium package', function () {
     }
   });
 
-  it('passes its unittest suite (Gymnasium check_env, spaces, refusals, wrappers, render)', () => {
+  it('passes its unittest suite (Gymnasium check_env, spaces, refusals, wrappers, render, the native make_vec)', () => {
     const result = python(['-W', 'error::ResourceWarning', '-m', 'unittest', 'discover', '-s', 'tests']);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /\nOK\n$/);

@@ -13,7 +13,7 @@ import { EnvServer, ProtocolError, type Response } from '../serve/env-server.ts'
 import { parseWire, stringifyWire } from '../serve/wire-json.ts';
 
 /** The response to one line of input. */
-function respond(server: EnvServer, line: string): Response {
+async function respond(server: EnvServer, line: string): Promise<Response> {
   let request: unknown;
   try {
     request = parseWire(line);
@@ -28,14 +28,16 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve one env over stdin/stdout as JSON lines (make, reset, step, render, close), for clients in other languages such as the Python package in python/')
     .action(async () => {
+      // stdout carries the protocol alone: what a library logs goes to stderr
+      console.log = console.info = console.debug = console.error;
       const server = new EnvServer();
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of lines) {
         if (line.trim() === '') continue;
-        process.stdout.write(`${stringifyWire(respond(server, line))}\n`);
+        process.stdout.write(`${stringifyWire(await respond(server, line))}\n`);
         if (server.closed) break;
       }
       lines.close();
-      if (!server.closed) server.handle({ method: 'close' });
+      if (!server.closed) await server.handle({ method: 'close' });
     });
 }

@@ -8,13 +8,16 @@
  *     -> {"result": {"numEnvs", "singleObservationSpace", "singleActionSpace", "autoresetMode"}}   (a vector env: makeVec)
  *   {"method": "reset", "seed": s, "options": {...}}   -> {"result": {"obs", "info"}}
  *   {"method": "step", "action": a}                    -> {"result": {"obs", "reward", "terminated", "truncated", "info"}}
+ *   {"method": "act", "agent": "dpra", "options": {...}} -> {"result": action}   (a bdt-gym agent's action for the current observation)
  *   {"method": "render"}                               -> {"result": text or null}
  *   {"method": "close"}                                -> {"result": null} (and the server ends)
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
  * `numEnvs`, `makeVec(id, numEnvs, {kwargs})` (the B-DT ids' native BdtVectorEnv), whose reset
  * and step take and give batches (actions as nested arrays, one row per env; infos with `_key`
- * masks, as Gymnasium's vector infos).
+ * masks, as Gymnasium's vector infos). `act` lets a client benchmark against, imitate or mix with
+ * bdt-gym's agents (DPRA, WDPO, the reference policies, a trained checkpoint) on its own episodes:
+ * the agent acts on the served env as `bdt-gym run` has it act, reset with each env reset.
  * Spaces travel as `space.toJSON()`; elements as plain arrays and objects (`elementFromJSON`
  * reads actions back into the action space's typed arrays). A refused request answers
  * `{"error": {"type", "message"}}` (the type is the error class: InvalidActionError,
@@ -22,7 +25,9 @@
  * was, so the client can raise it and go on.
  */
 import { z } from 'zod';
-import { GymError, issueLines, make, makeVec, elementFromJSON, type Env, type VectorEnv } from '../../env/index.ts';
+import { GymError, issueLines, make, makeVec, elementFromJSON, type Env, type Info, type VectorEnv } from '../../env/index.ts';
+import type { Agent } from '../../baselines/agent.ts';
+import { agentEntry, createAgent } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
@@ -40,6 +45,7 @@ const Request = z.discriminatedUnion('method', [
   MakeRequest,
   z.strictObject({ method: z.literal('reset'), seed: z.unknown().optional(), options: z.record(z.string(), z.unknown()).nullable().optional() }),
   z.strictObject({ method: z.literal('step'), action: z.unknown() }),
+  z.strictObject({ method: z.literal('act'), agent: z.string(), options: z.record(z.string(), z.unknown()).optional() }),
   z.strictObject({ method: z.literal('render') }),
   z.strictObject({ method: z.literal('close') }),
 ]);
@@ -53,25 +59,31 @@ export class ProtocolError extends GymError {}
 export class EnvServer {
   private env: Env<unknown, unknown> | VectorEnv<unknown, unknown> | undefined;
   private id: string | undefined;
+  private kwargs: Record<string, unknown> = {};
+  /** What `act` answers for: the observation and info of the last reset or step, and the reset's seed. */
+  private last: { obs: unknown; info: Info; seed: number | undefined } | undefined;
+  /** The agents `act` has made, by name and options. */
+  private readonly agents = new Map<string, Agent>();
   /** Whether `close` was requested: the server should stop reading. */
   closed = false;
 
-  /** The response to one parsed request; never throws. */
-  handle(request: unknown): Response {
+  /** The response to one parsed request; never rejects. */
+  async handle(request: unknown): Promise<Response> {
     try {
-      return { result: this.dispatch(request) };
+      return { result: await this.dispatch(request) };
     } catch (error) {
       if (!(error instanceof Error)) return { error: { type: 'Error', message: String(error) } };
       return { error: { type: error.constructor.name, message: error.message } };
     }
   }
 
-  private dispatch(raw: unknown): unknown {
+  private async dispatch(raw: unknown): Promise<unknown> {
     const parsed = Request.safeParse(raw, { reportInput: true });
     if (!parsed.success) throw new ProtocolError(`bad request: ${issueLines(parsed.error.issues).join('; ')}`);
     const request: Request = parsed.data;
     if (request.method === 'make') return this.make(request);
     if (request.method === 'close') {
+      for (const agent of this.agents.values()) agent.dispose?.();
       this.env?.close();
       this.env = undefined;
       this.closed = true;
@@ -81,17 +93,43 @@ export class EnvServer {
     if (env === undefined) throw new ProtocolError(`${request.method} before make: send {"method": "make", "id": ...} first`);
     switch (request.method) {
       case 'reset': {
-        const [obs, info] = env.reset({ ...(request.seed == null ? {} : { seed: request.seed as number }), ...(request.options == null ? {} : { options: request.options }) });
+        const seed = request.seed == null ? undefined : (request.seed as number);
+        const [obs, info] = env.reset({ ...(seed === undefined ? {} : { seed }), ...(request.options == null ? {} : { options: request.options }) });
+        this.last = { obs, info, seed };
+        for (const agent of this.agents.values()) agent.reset(seed);
         return { obs, info };
       }
       case 'step': {
         const [obs, reward, terminated, truncated, info] = env.step(elementFromJSON(env.actionSpace, request.action, 'numEnvs' in env ? 'actions' : 'action'));
+        if (this.last !== undefined) this.last = { ...this.last, obs, info };
         return { obs, reward, terminated, truncated, info };
+      }
+      case 'act': {
+        if ('numEnvs' in env) throw new ProtocolError('act: agents act on one env; serve one env (make without numEnvs) to ask them');
+        if (this.last === undefined) throw new ProtocolError('act before reset: reset the env first, so the agent has an observation to act on');
+        const agent = await this.agent(env, request.agent, request.options ?? {});
+        return agent.act(this.last.obs, { info: this.last.info, env });
       }
       case 'render':
         if ('numEnvs' in env) throw new ProtocolError('render: a vector env does not render; serve one env to render it');
         return env.render() ?? null;
     }
+  }
+
+  /** Agent `name` with `options` for `env`, made on first use (then reset as the env was last reset). */
+  private async agent(env: Env<unknown, unknown>, name: string, options: Record<string, unknown>): Promise<Agent> {
+    const key = `${name} ${JSON.stringify(options)}`;
+    const made = this.agents.get(key);
+    if (made !== undefined) return made;
+    // an agent such as WTCM acts on its own variant of the scenario: the env must have been made with it
+    const override = agentEntry(name).scenarioOverride;
+    if (override !== undefined && !includes(this.kwargs['scenario'], override)) {
+      throw new ProtocolError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
+    }
+    const agent = await createAgent(name, env, options);
+    agent.reset(this.last?.seed);
+    this.agents.set(key, agent);
+    return agent;
   }
 
   private make(request: z.infer<typeof MakeRequest>): unknown {
@@ -107,6 +145,7 @@ export class EnvServer {
     const env = make(request.id, request.kwargs ?? {}, request.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: request.maxEpisodeSteps });
     this.env = env;
     this.id = request.id;
+    this.kwargs = request.kwargs ?? {};
     const spec = env.spec;
     return {
       observationSpace: env.observationSpace.toJSON(),
@@ -116,4 +155,11 @@ export class EnvServer {
       renderMode: env.renderMode ?? null,
     };
   }
+}
+
+/** Whether `value` holds every field of `part` (deeply) with the same value. */
+function includes(value: unknown, part: unknown): boolean {
+  if (typeof part !== 'object' || part === null) return Object.is(value, part);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(part).every(([key, sub]) => includes((value as Record<string, unknown>)[key], sub));
 }

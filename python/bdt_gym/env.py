@@ -68,6 +68,16 @@ class BdtGymEnv(gym.Env[Any, Any]):
         obs = element_from_json(self.observation_space, result["obs"])
         return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), result["info"]
 
+    def agent_action(self, agent: str = "dpra", **options: Any) -> Any:
+        """The action bdt-gym's agent ``agent`` takes in the current state (after ``reset`` or
+        ``step``): ``dpra`` (the Lyapunov drift-plus-penalty solution), ``wdpo``,
+        ``latency-greedy``, ``all-local``, ``random``, ``oracle``, or a trained ``ppo``/``dqn``
+        (``checkpoint="models/ppo-bdt-v0"``); options by their TypeScript names. To benchmark
+        against DPRA on the same trace, imitate it, or mix it with a policy. Reach it through
+        wrappers with ``env.unwrapped.agent_action(...)``.
+        """
+        return element_from_json(self.action_space, self._server.request("act", agent=agent, options=options))
+
     def render(self) -> str | None:
         return self._server.request("render")
 

@@ -78,6 +78,22 @@ class BridgeTest(unittest.TestCase):
         self.assertEqual(steps, 5, "the scenario's slots end the episode")
         env.close()
 
+    def test_agent_action_gives_dpras_action_which_beats_random(self) -> None:
+        def episode_return(policy: str) -> float:
+            env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary", scenario={"slots": 30})
+            env.reset(seed=4)
+            env.action_space.seed(4)
+            total, truncated = 0.0, False
+            while not truncated:
+                action = env.unwrapped.agent_action("dpra") if policy == "dpra" else env.action_space.sample()
+                self.assertIn(action, env.action_space)
+                _, reward, _, truncated, _ = env.step(action)
+                total += reward
+            env.close()
+            return total
+
+        self.assertGreater(episode_return("dpra"), episode_return("random"))
+
     def test_render_ansi(self) -> None:
         env = gym.make("bdt_gym/BDT-small-v0", render_mode="ansi")
         env.reset(seed=0)

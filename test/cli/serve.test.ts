@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
+import { createAgent } from '../../baselines/create-agent.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -95,6 +96,49 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.match(refused[2]!, /^bad request: at numEnvs: Too small/);
   });
 
+  it("act: a bdt-gym agent's action for the served env's state, as the agent gives it in this process (DPRA, an episode)", async () => {
+    const local = make('BDT-v0', { infoLevel: 'summary' });
+    const dpra = await createAgent('dpra', local);
+    let [obs, info] = local.reset({ seed: 2 });
+    dpra.reset(2);
+    const actions: unknown[] = [];
+    const rewards: number[] = [];
+    for (let t = 0; t < 12; t++) {
+      const action = dpra.act(obs, { info, env: local });
+      actions.push(action);
+      const [next, reward, , , nextInfo] = local.step(action);
+      [obs, info] = [next, nextInfo];
+      rewards.push(reward);
+    }
+    // the client steps with what act answered: here, the local DPRA's actions, checked against act's
+    const requests = [{ method: 'make', id: 'BDT-v0', kwargs: { infoLevel: 'summary' } }, { method: 'reset', seed: 2 }, ...actions.flatMap((action) => [{ method: 'act', agent: 'dpra' }, { method: 'step', action }])];
+    const { responses, status, stderr } = serve(requests);
+    assert.equal(status, 0, stderr);
+    actions.forEach((action, t) => {
+      assert.equal(stringifyWire(responses[2 + 2 * t]!['result']), stringifyWire(action), `DPRA's action at slot ${t}`);
+      assert.equal((responses[3 + 2 * t]!['result'] as { reward: number }).reward, rewards[t]);
+    });
+  });
+
+  it('act refuses, naming why: before reset, on a vector env, an unknown agent, an agent whose scenario the env lacks', () => {
+    const messages = serve([
+      { method: 'make', id: 'BDT-small-v0' },
+      { method: 'act', agent: 'dpra' },
+      { method: 'reset', seed: 0 },
+      { method: 'act', agent: 'dpra', options: { bogus: 1 } },
+      { method: 'act', agent: 'nope' },
+      { method: 'act', agent: 'wtcm' },
+    ]).responses.map((r) => (r['error'] as { message: string } | undefined)?.message);
+    assert.equal(messages[1], 'act before reset: reset the env first, so the agent has an observation to act on');
+    assert.match(messages[3]!, /bogus/);
+    assert.match(messages[4]!, /^unknown agent "nope" \(available: dpra, /);
+    assert.match(messages[5]!, /^act: wtcm acts on a scenario with \{"consensus":\{"mechanism":"pow"\}\}; make the env with kwargs/);
+    const wtcm = serve([{ method: 'make', id: 'BDT-small-v0', kwargs: { scenario: { consensus: { mechanism: 'pow' } } } }, { method: 'reset', seed: 0 }, { method: 'act', agent: 'wtcm' }]).responses;
+    assert.ok('result' in wtcm[2]!, JSON.stringify(wtcm[2]));
+    const vector = serve([{ method: 'make', id: 'BDT-small-v0', numEnvs: 2 }, { method: 'reset', seed: 0 }, { method: 'act', agent: 'dpra' }]).responses;
+    assert.deepEqual(vector[2], { error: { type: 'ProtocolError', message: 'act: agents act on one env; serve one env (make without numEnvs) to ask them' } });
+  });
+
   it('refuses a bad request with its error class and message and goes on; ends at the end of its input', () => {
     const { responses, status } = serve([
       { method: 'reset', seed: 1 },
@@ -125,7 +169,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(errors[7], { type: 'SpaceError', message: 'action.partition[1]: expected an integer, got 0.5' });
     assert.equal(errors[8]!.type, 'ProtocolError');
     assert.match(errors[8]!.message, /^bad request: not a JSON line/);
-    assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'render' \| 'close'/);
+    assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'close'/);
     assert.deepEqual(errors[10], { type: 'ProtocolError', message: 'make: this server already serves BDT-small-v0; start another server for another env' });
     const step = responses[11]!['result'] as Record<string, unknown>;
     assert.equal((step['info'] as Record<string, unknown>)['slot'], 0, 'the refused steps left the env at slot 0');

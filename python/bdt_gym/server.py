@@ -75,6 +75,13 @@ class Server:
             raise _ERRORS.get(error["type"], BdtGymError)(error["type"], error["message"])
         return response["result"]
 
+    def __del__(self) -> None:
+        # an env dropped without close() still ends its server rather than leave it running
+        try:
+            self.close()
+        except Exception:
+            pass
+
     def close(self) -> None:
         """Ends the server (idempotent)."""
         process, self._process = self._process, None

@@ -31,3 +31,21 @@ export function evaluateAgent(agent: Agent, env: Env<unknown, unknown>, episodes
   }
   return { returns, lengths, meanReturn: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length) };
 }
+
+/**
+ * {@link evaluateAgent}, yielding to the event loop between episodes so `signal` (Ctrl-C) can
+ * stop it: undefined once `signal` has aborted, else the same result as `evaluateAgent` (the
+ * episodes are the same, seeded seed + i, and summed in the same order).
+ */
+export async function evaluateAgentUnlessAborted(agent: Agent, env: Env<unknown, unknown>, episodes: number, seed: number, signal: AbortSignal | undefined): Promise<EvaluationResult | undefined> {
+  const returns: number[] = [];
+  const lengths: number[] = [];
+  for (let i = 0; i < episodes; i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal?.aborted) return undefined;
+    const episode = evaluateAgent(agent, env, 1, seed + i);
+    returns.push(episode.returns[0]!);
+    lengths.push(episode.lengths[0]!);
+  }
+  return { returns, lengths, meanReturn: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length) };
+}

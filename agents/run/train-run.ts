@@ -15,7 +15,7 @@ import { CheckpointError, readManifest, type CheckpointManifest } from '../check
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../dqn/hyperparameters.ts';
-import { evaluateAgent } from '../evaluate.ts';
+import { evaluateAgentUnlessAborted } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { DqnAgent, PpoAgent } from '../policy-agent.ts';
 import { PpoHyperparametersSchema } from '../ppo/hyperparameters.ts';
@@ -50,12 +50,11 @@ export interface TrainRunOptions {
   /** Keyword arguments of the training (`makeVec`) and evaluation (`make`) envs (a preset's training-time override). */
   readonly envKwargs?: Record<string, unknown>;
   /**
-   * Stops training early (Ctrl-C): the trainer finishes its current update, the checkpoint is
-   * saved as usual (so `resume` continues from it) and the final evaluation is skipped.
+   * Stops the run early (Ctrl-C): training stops after the trainer's current update, the
+   * checkpoint is saved as usual (so `resume` continues from it), and the final evaluation is
+   * skipped, or cut between its episodes.
    */
   readonly signal?: AbortSignal;
-  /** Called once training is over, before the checkpoint is saved. */
-  readonly onSaving?: () => void;
 }
 
 export interface TrainSummary {
@@ -80,7 +79,10 @@ export interface TrainSummary {
   readonly evalReturn?: number;
   /** Episodes of that evaluation (0 when it was skipped). */
   readonly evalEpisodes: number;
-  /** Present (true) when `signal` stopped training before `steps`: the checkpoint holds the steps reached. */
+  /**
+   * Present (true) when `signal` cut the run short: training before `steps` (the checkpoint
+   * holds the steps reached), or the final evaluation (no `evalReturn`).
+   */
   readonly interrupted?: true;
   /** Wall time of the whole session: setup, training, periodic evaluations, saving, final evaluation. */
   readonly trainSeconds: number;
@@ -127,7 +129,8 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
         const target = step + Math.ceil((due - step) / stepsPerCall) * stepsPerCall;
         if (target > options.steps) break;
         await trainer.train(target, onProgress, signal);
-        if (trainer.counters.globalStep < due) break; // interrupted (else cannot happen with aligned counters); never spin
+        // stopped short (interrupted; else it cannot happen with aligned counters): never spin, nor evaluate after an interrupt
+        if (signal?.aborted || trainer.counters.globalStep < due) break;
         await evaluator.evaluate(trainer.counters.globalStep);
       }
     }
@@ -175,8 +178,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const makeEnv = (id: string): Env<unknown, unknown> => make(id, options.envKwargs);
   const checkpointDir = join(options.outDir, CHECKPOINT_SUBDIR);
   const evalEpisodes = options.evalEpisodes ?? 20;
-  /** Whether training stopped short of `options.steps` on `options.signal` (checked once training is over). */
-  const interrupted = (reached: number): boolean => options.signal?.aborted === true && reached < options.steps;
+  const signal = options.signal;
   if (options.resume) resumeManifest(options.outDir, options.agent, options.envId);
 
   const started = performance.now();
@@ -184,6 +186,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   let steps: number;
   let recent: readonly number[];
   let evalReturn: number | undefined;
+  /** Env steps per trainer call (see trainWithReporting). */
+  let stepsPerCall: number;
   let seed = options.seed;
   let evaluator: PeriodicEvaluator | undefined;
   /** Wall seconds of the training loop, periodic evaluations included. */
@@ -203,14 +207,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     startStep = trainer.counters.globalStep;
     const ppoSeed = seed;
     evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, options.envId, ppoSeed));
-    loopSeconds = await trainWithReporting(trainer, options, trainer.batchSize, evaluator);
+    stepsPerCall = trainer.batchSize;
+    loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
-    options.onSaving?.();
     await savePpoCheckpoint(checkpointDir, trainer, options.envId, seed);
-    if (evalEpisodes > 0 && !interrupted(steps)) {
+    if (evalEpisodes > 0 && !signal?.aborted) {
       const env = makeEnv(options.envId);
-      evalReturn = evaluateAgent(new PpoAgent(trainer.policy), env, evalEpisodes, seed + EVAL_SEED_OFFSET).meanReturn;
+      evalReturn = (await evaluateAgentUnlessAborted(new PpoAgent(trainer.policy), env, evalEpisodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;
       env.close();
     }
     trainer.dispose();
@@ -231,14 +235,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const dqnSeed = seed;
     const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
     evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, options.envId, dqnSeed, rawActionSpace));
-    loopSeconds = await trainWithReporting(trainer, options, hp.numEnvs, evaluator);
+    stepsPerCall = hp.numEnvs;
+    loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
-    options.onSaving?.();
     await saveDqnCheckpoint(checkpointDir, trainer, options.envId, seed, rawActionSpace);
-    if (evalEpisodes > 0 && !interrupted(steps)) {
+    if (evalEpisodes > 0 && !signal?.aborted) {
       const env = discreteActionEnv(makeEnv(options.envId), hp.actionLevels);
-      evalReturn = evaluateAgent(greedy(), env, evalEpisodes, seed + EVAL_SEED_OFFSET).meanReturn;
+      evalReturn = (await evaluateAgentUnlessAborted(greedy(), env, evalEpisodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;
       env.close();
     }
     trainer.dispose();
@@ -257,7 +261,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     meanReturnLast20: meanLast(recent, 20),
     ...(evalReturn === undefined ? {} : { evalReturn }),
     evalEpisodes: evalReturn === undefined ? 0 : evalEpisodes,
-    ...(interrupted(steps) ? { interrupted: true as const } : {}),
+    // cut short: training that had another whole call to go, or the final evaluation
+    ...(signal?.aborted && (steps + stepsPerCall <= options.steps || (evalEpisodes > 0 && evalReturn === undefined)) ? { interrupted: true as const } : {}),
     trainSeconds,
     checkpoint: checkpointDir,
     ...(evaluator ? { periodicEvalSeconds: evaluator.seconds } : {}),

@@ -22,7 +22,7 @@
  * checkpoint and summary.json are only replaced (atomically) when the run succeeds.
  *
  * Ctrl-C or SIGTERM stops training after the current update and saves a resumable checkpoint
- * (exit 130 / 143); a second signal during the update discards the run (cli/training-interrupt.ts).
+ * (exit 130 / 143), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -278,40 +278,39 @@ export function register(program: Command): void {
 
       const metricsFile = join(options.out, 'metrics.jsonl');
       const outDirectory = openOut(options.out, options.resume === true, metricsFile);
-      const pending: string[] = [];
-      const append = (text: string): void => {
+      let tensorboard: EventFileWriter | undefined;
+      /** `write()` as a FileWriteError naming `file` when it fails. */
+      const writing = (file: string, write: () => void): void => {
         try {
-          appendFileSync(metricsFile, text);
+          write();
         } catch (error) {
-          throw new FileWriteError(metricsFile, (error as NodeJS.ErrnoException).code ?? 'unknown', { cause: error });
+          throw new FileWriteError(file, (error as NodeJS.ErrnoException).code ?? 'unknown', { cause: error });
         }
       };
+      const append = (text: string): void => writing(metricsFile, () => appendFileSync(metricsFile, text));
+      // Records are written at each progress report (not as the trainer publishes them, inside an
+      // rxjs subscriber whose errors would escape trainRun), so a failed write fails the run.
+      const pending: MetricRecord[] = [];
       const flush = (): void => {
         if (pending.length === 0) return;
-        append(`${pending.join('\n')}\n`);
+        append(`${pending.map(metricRecordToJsonLine).join('\n')}\n`);
+        const events = tensorboard;
+        if (events !== undefined) writing(events.path, () => pending.forEach((record) => events.add(record.step, record.metrics)));
         pending.length = 0;
       };
       const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(steps, start, { ret: 'n/a' });
 
-      let tensorboard: EventFileWriter | undefined;
       try {
         tensorboard = options.tensorboard ? new EventFileWriter(options.out) : undefined;
       } catch (error) {
         outDirectory.restore();
         throw new CliError(`--tensorboard: cannot create an event file in ${options.out} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
       }
-      const discard = (): void => {
-        tensorboard?.discard();
-        outDirectory.restore();
-      };
-      const interrupt = catchTrainingInterrupt(
-        discard,
-        (line) => {
-          bar?.stop();
-          process.stderr.write(`bdt-gym train: ${line}\n`);
-        },
-      );
+      const interrupt = catchTrainingInterrupt((line) => {
+        bar?.stop();
+        process.stderr.write(`bdt-gym train: ${line}\n`);
+      });
       let summary: TrainSummary;
       try {
         if (!options.resume) append(''); // a new, empty directory: nothing is truncated
@@ -327,21 +326,18 @@ export function register(program: Command): void {
           ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
           ...(preset?.envKwargs ? { envKwargs: preset.envKwargs } : {}),
           ...(options.resume ? { resume: true } : {}),
-          onMetrics: (record: MetricRecord) => {
-            pending.push(metricRecordToJsonLine(record));
-            tensorboard?.add(record.step, record.metrics);
-          },
+          onMetrics: (record: MetricRecord) => pending.push(record),
           onProgress: (step, _total, mean) => {
             flush();
             if (!interrupt.signal.aborted) bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
           },
           signal: interrupt.signal,
-          onSaving: () => interrupt.saving(),
         });
       } catch (error) {
         interrupt.dispose();
         bar?.stop();
-        discard();
+        tensorboard?.discard();
+        outDirectory.restore();
         if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
         if (error instanceof CheckpointError) throw new CliError(error.message);
         throw error;
@@ -349,9 +345,9 @@ export function register(program: Command): void {
       interrupt.dispose();
       bar?.stop();
       // The checkpoint is saved: from here on a failure keeps the run (summary.json is written atomically).
-      tensorboard?.close();
       outDirectory.keep();
       flush();
+      tensorboard?.close();
       writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
       if (options.json) {
@@ -368,11 +364,33 @@ export function register(program: Command): void {
           ].join('\n'),
         );
       }
+      // (a signal after the run's last piece of work came too late to stop anything: that run is complete)
       if (summary.interrupted) {
-        // a signal after the last update came too late to stop anything: that run is complete
-        const how = options.preset === undefined ? `--agent ${agent} --env ${envId}` : `--preset ${options.preset}`;
-        process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  bdt-gym train ${how} --out ${options.out} --steps ${requested} --resume\n`);
+        if (summary.steps < steps) {
+          // the command as given, with --resume: the same flags (periodic evaluation, --tensorboard, ...) go on
+          const again = [...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
+          process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  bdt-gym ${again}\n`);
+        } else {
+          process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  bdt-gym evaluate --checkpoint ${shellQuote(options.out)}\n`);
+        }
         process.exitCode = interrupt.exitCode;
       }
     });
+}
+
+/** `arg` as one word for a POSIX shell: as is when it is safe, else single-quoted. */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** `command`'s name and the options given on its command line, as words. */
+function givenOptions(command: Command): string[] {
+  const words = [command.name()];
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) !== 'cli' || option.long === undefined) continue;
+    const value: unknown = command.getOptionValue(key);
+    words.push(option.long, ...(typeof value === 'boolean' ? [] : [String(value)]));
+  }
+  return words;
 }

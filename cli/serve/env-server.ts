@@ -25,7 +25,7 @@
  * was, so the client can raise it and go on.
  */
 import { z } from 'zod';
-import { GymError, issueLines, make, makeVec, elementFromJSON, type Env, type Info, type VectorEnv } from '../../env/index.ts';
+import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, SpaceError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { agentEntry, createAgent } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
@@ -100,7 +100,7 @@ export class EnvServer {
         return { obs, info };
       }
       case 'step': {
-        const [obs, reward, terminated, truncated, info] = env.step(elementFromJSON(env.actionSpace, request.action, 'numEnvs' in env ? 'actions' : 'action'));
+        const [obs, reward, terminated, truncated, info] = env.step(actionFromJSON(env.actionSpace, request.action, 'numEnvs' in env ? 'actions' : 'action'));
         if (this.last !== undefined) this.last = { ...this.last, obs, info };
         return { obs, reward, terminated, truncated, info };
       }
@@ -154,6 +154,16 @@ export class EnvServer {
       metadata: env.metadata,
       renderMode: env.renderMode ?? null,
     };
+  }
+}
+
+/** The action `json` describes; one that cannot be read into the space is an invalid action, as one outside it. */
+function actionFromJSON(space: Space<unknown>, json: unknown, where: string): unknown {
+  try {
+    return elementFromJSON(space, json, where);
+  } catch (error) {
+    if (error instanceof SpaceError) throw new InvalidActionError(error.message);
+    throw error;
   }
 }
 

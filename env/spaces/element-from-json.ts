@@ -20,9 +20,9 @@ import { Tuple } from './tuple.ts';
 
 /** The element of `space` that `json` describes; `where` names it in errors (e.g. `action`). */
 export function elementFromJSON(space: Space<unknown>, json: unknown, where: string): unknown {
-  if (space instanceof Box) return (space.dtype === 'float64' ? Float64Array : Float32Array).from(numbers(json, where, false));
-  if (space instanceof MultiDiscrete) return Int32Array.from(numbers(json, where, true));
-  if (space instanceof MultiBinary) return Int8Array.from(numbers(json, where, true));
+  if (space instanceof Box) return (space.dtype === 'float64' ? Float64Array : Float32Array).from(numbers(json, where, undefined));
+  if (space instanceof MultiDiscrete) return Int32Array.from(numbers(json, where, INT32));
+  if (space instanceof MultiBinary) return Int8Array.from(numbers(json, where, INT8));
   if (space instanceof Discrete) {
     if (!(typeof json === 'number' && Number.isInteger(json))) throw new SpaceError(`${where}: expected an integer, got ${formatValue(json)}`);
     return json;
@@ -31,7 +31,7 @@ export function elementFromJSON(space: Space<unknown>, json: unknown, where: str
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new SpaceError(`${where}: expected an object with keys ${space.keys.join(', ')}, got ${formatValue(json)}`);
     const out: Record<string, unknown> = {};
     // keys the space lacks pass through unchanged: the space's check names them
-    for (const [key, value] of Object.entries(json)) out[key] = key in space.spaces ? elementFromJSON(space.spaces[key]!, value, `${where}.${key}`) : value;
+    for (const [key, value] of Object.entries(json)) out[key] = Object.hasOwn(space.spaces, key) ? elementFromJSON(space.spaces[key]!, value, `${where}.${key}`) : value;
     return out;
   }
   if (space instanceof Tuple) {
@@ -41,8 +41,17 @@ export function elementFromJSON(space: Space<unknown>, json: unknown, where: str
   throw new SpaceError(`${where}: cannot read elements of ${space.toString()} from JSON`);
 }
 
-/** The numbers of `json` (a number or nested arrays of them), flattened row-major; `integers` refuses fractions. */
-function numbers(json: unknown, where: string, integers: boolean): number[] {
+/** The integers an integer space's typed array holds exactly (a value outside would wrap around). */
+interface IntegerRange {
+  readonly type: string;
+  readonly min: number;
+  readonly max: number;
+}
+const INT32: IntegerRange = { type: 'int32', min: -(2 ** 31), max: 2 ** 31 - 1 };
+const INT8: IntegerRange = { type: 'int8', min: -128, max: 127 };
+
+/** The numbers of `json` (a number or nested arrays of them), flattened row-major; with `integers`, only integers in its range. */
+function numbers(json: unknown, where: string, integers: IntegerRange | undefined): number[] {
   const out: number[] = [];
   const visit = (x: unknown, at: string): void => {
     if (Array.isArray(x)) {
@@ -51,6 +60,7 @@ function numbers(json: unknown, where: string, integers: boolean): number[] {
     }
     if (typeof x !== 'number') throw new SpaceError(`${at}: expected a number, got ${formatValue(x)}`);
     if (integers && !Number.isInteger(x)) throw new SpaceError(`${at}: expected an integer, got ${formatValue(x)}`);
+    if (integers && !(x >= integers.min && x <= integers.max)) throw new SpaceError(`${at}: ${formatValue(x)} is outside the ${integers.type} range [${integers.min}, ${integers.max}]`);
     out.push(x);
   };
   visit(json, where);

@@ -44,7 +44,7 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
     this.env.close();
   }
 
-  /** The wrapped vector env's `getAttr`: the attribute of each env, not of this wrapper (as Gymnasium's VectorWrapper). */
+  /** The wrapped vector env's `getAttr`: the attribute of each env, not of this wrapper (Gymnasium's VectorWrapper has none; there one asks `unwrapped`). */
   getAttr(name: string): unknown[] {
     if (this.env.getAttr === undefined) throw this.missing('getAttr');
     return this.env.getAttr(name);

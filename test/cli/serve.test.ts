@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
 import { createAgent } from '../../baselines/create-agent.ts';
-import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
+import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 
@@ -42,6 +42,11 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.throws(() => elementFromJSON(space, { k: [1.5, 0] }, 'action'), (e: unknown) => e instanceof SpaceError && e.message === 'action.k[0]: expected an integer, got 1.5');
     assert.throws(() => elementFromJSON(space, { x: [[0.5, '1']] }, 'action'), /^SpaceError: action\.x\[0\]\[1\]: expected a number, got "1"$/);
     assert.throws(() => elementFromJSON(space, [1], 'action'), /action: expected an object with keys k, x, d, t/);
+    // an integer the typed array would wrap around (2^32 -> 0) is refused, not stored
+    assert.throws(() => elementFromJSON(space, { k: [2 ** 32, 1] }, 'action'), /^SpaceError: action\.k\[0\]: 4294967296 is outside the int32 range \[-2147483648, 2147483647\]$/);
+    assert.throws(() => elementFromJSON(new MultiBinary(2), [1, 256], 'obs'), /^SpaceError: obs\[1\]: 256 is outside the int8 range/);
+    // a key of Object.prototype is an unknown key like any other, not a space
+    assert.equal(space.explain(elementFromJSON(space, { k: [0, 0], x: [0, 0, 0, 0], d: 0, t: [[0]], toString: 1 }, 'action')), 'unexpected key "toString" (expected [k, x, d, t])');
     // a key the space lacks passes through, so the space's own check names it
     assert.equal(space.explain(elementFromJSON(space, { k: [0, 0], x: [0, 0, 0, 0], d: 0, t: [[0]], extra: 1 }, 'action')), 'unexpected key "extra" (expected [k, x, d, t])');
   });
@@ -166,7 +171,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(errors[5], undefined);
     assert.equal(errors[6]!.type, 'InvalidActionError');
     assert.match(errors[6]!.message, /key "inferenceShare": element \[0\] is NaN$/);
-    assert.deepEqual(errors[7], { type: 'SpaceError', message: 'action.partition[1]: expected an integer, got 0.5' });
+    assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'action.partition[1]: expected an integer, got 0.5' });
     assert.equal(errors[8]!.type, 'ProtocolError');
     assert.match(errors[8]!.message, /^bad request: not a JSON line/);
     assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'close'/);

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { catchTrainingInterrupt } from '../../cli/training-interrupt.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 
@@ -27,10 +28,10 @@ async function until(ready: () => boolean, what: string): Promise<void> {
 /** Training has logged its first update, so the signal handlers are installed. */
 const trainingStarted = (metrics: string) => () => existsSync(metrics) && statSync(metrics).size > 0;
 
-describe('bdt-gym train interrupted (Ctrl-C, SIGTERM)', () => {
+describe('bdt-gym train interrupted (Ctrl-C)', () => {
   it('stops after the current update on SIGINT, saves a resumable checkpoint, exits 130 and says how to continue', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'bdt-interrupt-')), 'run');
-    const run = startTrain(['--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '10000000', '--out', out]);
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-interrupt-')), 'my run'); // a space: the printed command quotes it
+    const run = startTrain(['--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '10000000', '--out', out, '--eval-freq', '100000']);
     await until(trainingStarted(join(out, 'metrics.jsonl')), 'the first update');
     run.child.kill('SIGINT');
     assert.equal(await run.exit, 130, run.stderr());
@@ -42,7 +43,8 @@ describe('bdt-gym train interrupted (Ctrl-C, SIGTERM)', () => {
     assert.equal(summary.evalEpisodes, 0);
     const manifest = JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8'));
     assert.equal(manifest.counters.globalStep, summary.steps, 'the checkpoint holds the steps reached');
-    assert.ok(run.stderr().includes(`continue with\n  bdt-gym train --agent ppo --env CartPole-v1 --out ${out} --steps 10000000 --resume\n`), run.stderr());
+    // the command as given (periodic evaluation included), with --resume
+    assert.ok(run.stderr().includes(`continue with\n  bdt-gym train --agent ppo --env CartPole-v1 --steps 10000000 --out '${out}' --eval-freq 100000 --resume\n`), run.stderr());
 
     const resumed = spawnSync(process.execPath, [bin, 'train', '--agent', 'ppo', '--env', 'CartPole-v1', '--out', out, '--steps', String(summary.steps + 512), '--resume', '--eval-episodes', '1', '--json'], { encoding: 'utf8' });
     assert.equal(resumed.status, 0, resumed.stderr);
@@ -52,24 +54,23 @@ describe('bdt-gym train interrupted (Ctrl-C, SIGTERM)', () => {
     assert.equal(after.evalEpisodes, 1);
   });
 
-  it('quits on a second signal during training, discarding the new run (--out is removed), exit 143 for SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bdt-interrupt-'));
-    const out = join(dir, 'run');
-    // Signals are handled between updates (an update runs synchronously), so both signals must
-    // reach the process during one update, the second after the first was delivered (the
-    // kernel merges a signal into one still pending): sent just after an update was logged,
-    // 0.3 s apart, inside updates of about two seconds. (A second signal that comes while the
-    // checkpoint is written only waits for it.)
-    const preset = join(dir, 'preset.json');
-    writeFileSync(preset, JSON.stringify({ agent: 'ppo', env: 'CartPole-v1', hyperparameters: { numEnvs: 8, numSteps: 2048, updateEpochs: 10, numMinibatches: 4 } }));
-    const metrics = join(out, 'metrics.jsonl');
-    const run = startTrain(['--preset', preset, '--steps', '10000000', '--out', out]);
-    await until(trainingStarted(metrics), 'the first update');
-    run.child.kill('SIGTERM');
-    await sleep(300);
-    run.child.kill('SIGTERM');
-    assert.equal(await run.exit, 143, run.stderr());
-    assert.match(run.stderr(), /SIGTERM again: quit without saving; the run was discarded\n$/);
-    assert.ok(!existsSync(out), 'the new run directory is removed');
+});
+
+describe('cli: training interrupt handling (signals emitted in this process)', () => {
+  it('aborts at the first SIGINT or SIGTERM and asks for 130 or 143; later signals are only noted; dispose restores the default', () => {
+    const before = { SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') };
+    const notices: string[] = [];
+    const interrupt = catchTrainingInterrupt((line) => notices.push(line));
+    assert.equal(process.listenerCount('SIGINT'), before.SIGINT + 1);
+    assert.equal(interrupt.signal.aborted, false);
+    assert.equal(interrupt.exitCode, undefined);
+    process.emit('SIGTERM');
+    assert.equal(interrupt.signal.aborted, true);
+    assert.equal(interrupt.exitCode, 143);
+    process.emit('SIGINT');
+    assert.equal(interrupt.exitCode, 143, 'the first signal decides the exit status');
+    assert.deepEqual(notices, ['SIGTERM: stopping after the current update and saving the checkpoint', 'SIGINT: already stopping; the checkpoint is being saved (SIGKILL, kill -9, quits without saving)']);
+    interrupt.dispose();
+    assert.deepEqual({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') }, before);
   });
 });

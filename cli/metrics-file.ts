@@ -20,14 +20,24 @@ export function metricsFileOf(path: string): string {
   if (!existsSync(path)) throw new CliError(`${path}: no such file or directory (give a run directory of train, or its metrics.jsonl)`);
   const file = statSync(path).isDirectory() ? join(path, 'metrics.jsonl') : path;
   if (!existsSync(file)) throw new CliError(`${path}: holds no metrics.jsonl (is it a run directory of train?)`);
+  // Reading a directory fails with EISDIR, and reading a FIFO would wait for a writer
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new CliError(`${file}: ${stat.isDirectory() ? 'is a directory' : 'is not a regular file'}, not a metrics.jsonl of train`);
   return file;
 }
 
-/** Every tag's series in `file`, or a CliError naming the file, the line and what is wrong with it. */
+/** Every tag's series in `file`, or a CliError naming the file and why it cannot be read, or the line and what is wrong with it. */
 export function readMetricsFile(file: string): RunMetrics {
   const steps = new Map<string, number[]>();
   const values = new Map<string, number[]>();
-  const lines = readFileSync(file, 'utf8').split('\n');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    // Node's message is "<CODE>: <what>, <syscall> '<path>'": keep the code and what
+    throw new CliError(`${file}: cannot read the file (${(error as Error).message.split(',')[0]})`);
+  }
+  const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const where = `${file}:${index + 1}`;

@@ -9,7 +9,8 @@
  * A tag that some runs lack (DQN logs no `losses/value_loss`) is drawn for the others, with a
  * note; one that no run has is refused, listing the tags there are.
  */
-import { basename } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { metricsFileOf, readMetricsFile, type RunMetrics } from '../metrics-file.ts';
@@ -49,6 +50,23 @@ function runLabels(paths: readonly string[], labels: string | undefined): string
   return new Set(names).size === names.length ? names : [...paths];
 }
 
+/**
+ * Refuses a run given twice (its curves would be drawn twice, under two labels) and an `--out`
+ * that is one of the runs' metrics files (the training log would become an SVG). Compared by real
+ * path, so `run`, `run/`, `./run` and `run/metrics.jsonl` (or a symlink to any) are one run.
+ */
+function checkRunsDistinct(paths: readonly string[], files: readonly string[], out: string): void {
+  const real = files.map((file) => realpathSync(file));
+  real.forEach((file, j) => {
+    const i = real.indexOf(file);
+    if (i < j) throw new CliError(`${paths[j]}: the same run as ${paths[i]} (${file}); give each run once`);
+  });
+  // An --out that does not exist yet cannot be an input, which exists
+  const target = existsSync(out) ? realpathSync(out) : resolve(out);
+  const i = real.indexOf(target);
+  if (i >= 0) throw new CliError(`--out ${out}: is the metrics file of run ${paths[i]} (${target}); writing the figure there would overwrite it`);
+}
+
 function tagList(value: string): string[] {
   const tags = value.split(',').map((s) => s.trim());
   if (tags.some((t) => t === '')) throw new CliError(`--tag: expected a comma-separated list of tags, got ${JSON.stringify(value)}`);
@@ -70,7 +88,9 @@ export function register(program: Command): void {
       const tags = tagList(options.tag);
       const window = integerOption('window', options.window, 1);
       const labels = runLabels(paths, options.labels);
-      const runs: RunMetrics[] = paths.map((path) => readMetricsFile(metricsFileOf(path)));
+      const files = paths.map(metricsFileOf);
+      checkRunsDistinct(paths, files, options.out);
+      const runs: RunMetrics[] = files.map(readMetricsFile);
 
       const series: CurveSeries[] = [];
       const ends: CurveEnd[] = [];

@@ -1,7 +1,15 @@
 /**
- * Trailing moving average, as SB3's `results_plotter` and RL Zoo's `plot_train` smooth episode
- * returns: point i is the mean of the last `window` finite values up to i (fewer at the start;
- * NaN values are skipped, and a point with none is NaN). O(n) with prefix sums.
+ * Trailing moving average: point i is the mean of the finite values among records
+ * i - window + 1 .. i. NaN values are skipped, and a point whose window holds none is NaN.
+ * O(n) with prefix sums.
+ *
+ * It differs from SB3's `results_plotter` and RL Zoo's `plot_train` (both `window_func` with
+ * `np.mean`) at the start: they drop the first window - 1 points, so each plotted point averages
+ * a full window, and draw no smoothed curve for a run with fewer records than the window. Here
+ * the output has one point per record, and the first window - 1 are the means of the records so
+ * far (1, 2, ... of them), so the curve starts at the first record and a short run is still
+ * drawn; those early points are noisier than the rest. (np.mean also does not skip NaN: a NaN
+ * makes its whole window NaN.)
  */
 export function trailingMean(values: Float64Array, window: number): Float64Array {
   const n = values.length;

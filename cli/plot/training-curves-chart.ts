@@ -30,7 +30,9 @@ export async function trainingCurvesSvg(series: readonly CurveSeries[], tags: re
       rows.push({ run: s.run, tag: s.tag, step: s.steps[i]!, raw: finite(s.raw[i]!), smoothed: finite(s.smoothed[i]!) });
     }
   }
-  const color = { field: 'run', type: 'nominal', title: 'run' } as const;
+  // Both layers share the colour scale, so one legend (Vega-Lite merges them; `legend: null` on either
+  // layer drops it for both). Its symbols would take the first layer's faint raw line: draw them as the smoothed one.
+  const color = { field: 'run', type: 'nominal', title: 'run', legend: { symbolOpacity: 1, symbolStrokeWidth: 2 } } as const;
   const x = { field: 'step', type: 'quantitative', title: 'env steps' } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -41,7 +43,7 @@ export async function trainingCurvesSvg(series: readonly CurveSeries[], tags: re
       height: 200,
       transform: [{ filter: { field: 'tag', equal: tag } }],
       layer: [
-        { mark: { type: 'line', opacity: 0.2, strokeWidth: 1 }, encoding: { x, y: { field: 'raw', type: 'quantitative', title: tag, scale: { zero: false } }, color: { ...color, legend: null } } },
+        { mark: { type: 'line', opacity: 0.2, strokeWidth: 1 }, encoding: { x, y: { field: 'raw', type: 'quantitative', title: tag, scale: { zero: false } }, color } },
         { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'smoothed', type: 'quantitative', title: tag }, color } },
       ],
     })),

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readMetricsFile } from '../../cli/metrics-file.ts';
 import { trailingMean } from '../../cli/plot/moving-average.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -18,7 +19,7 @@ function run(parent: string, name: string, lines: readonly string[]): string {
 }
 
 describe('cli: curves', () => {
-  it('trailingMean: the mean of the last `window` finite values, fewer at the start, NaN skipped', () => {
+  it('trailingMean: the mean of the last `window` finite values, NaN skipped; the first window-1 points kept as means so far (SB3 drops them)', () => {
     assert.deepEqual([...trailingMean(Float64Array.from([1, 2, 3, 4]), 2)], [1, 1.5, 2.5, 3.5]);
     assert.deepEqual([...trailingMean(Float64Array.from([1, NaN, 3, 5]), 2)], [1, 1, 3, 4]);
     assert.deepEqual([...trailingMean(Float64Array.from([NaN, 2]), 1)], [NaN, 2]);
@@ -50,6 +51,20 @@ describe('cli: curves', () => {
     assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2 * 2 + 2 * 1, 'a raw and a smoothed line per run in each panel (two runs, then one)');
   });
 
+  it('draws a legend of the runs by their labels, its symbols at full strength (not the faint raw line)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const a = run(dir, 'a', ['{"step":1,"x":1}', '{"step":2,"x":2}']);
+    const b = run(dir, 'b', ['{"step":1,"x":3}', '{"step":2,"x":1}']);
+    const out = join(dir, 'c.svg');
+    const result = cli('curves', a, b, '--tag', 'x', '--labels', 'PPO seed 1,DQN', '--out', out);
+    assert.equal(result.status, 0, result.stderr);
+    const svg = readFileSync(out, 'utf8');
+    const labels = [...svg.matchAll(/class="mark-text role-legend-label"[^>]*><text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    assert.deepEqual(labels.sort(), ['DQN', 'PPO seed 1']);
+    const opacities = [...svg.matchAll(/class="mark-symbol role-legend-symbol"[^>]*><path [^>]*opacity="([^"]*)"/g)].map((m) => m[1]);
+    assert.deepEqual(opacities, ['1', '1']);
+  });
+
   it("reads the committed models' runs: every episodic return of metrics.jsonl is a record", () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-curves-')), 'models.svg');
     const result = cli('curves', join(models, 'ppo-bdt-v0'), join(models, 'dqn-bdt-v0', 'metrics.jsonl'), '--labels', 'ppo,dqn', '--out', out, '--json');
@@ -77,6 +92,49 @@ describe('cli: curves', () => {
     const wrong = cli('curves', one, two, '--labels', 'a', '--out', join(dir, 'd.svg'));
     assert.equal(wrong.status, 1);
     assert.equal(wrong.stderr, 'bdt-gym: --labels: expected 2 non-empty comma-separated labels (one per run), got "a"\n');
+  });
+
+  it('refuses a run given twice, however spelled (run, run/, run/metrics.jsonl), naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const a = run(dir, 'a', ['{"step":1,"charts/episodic_return":1}']);
+    const file = realpathSync(join(a, 'metrics.jsonl'));
+    for (const again of [a, `${a}/`, join(a, 'metrics.jsonl')]) {
+      const result = cli('curves', a, again, '--labels', 'one,two', '--out', join(dir, 'c.svg'));
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr, `bdt-gym: ${again}: the same run as ${a} (${file}); give each run once\n`);
+    }
+    assert.ok(!existsSync(join(dir, 'c.svg')), 'nothing written');
+  });
+
+  it("refuses, before reading any run, an --out that is a run's metrics file (or a symlink to it), naming both", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const a = run(dir, 'a', ['{"step":1,"charts/episodic_return":1}']);
+    const corrupt = run(dir, 'corrupt', ['not json']); // reading it first would report its line instead
+    const log = join(a, 'metrics.jsonl');
+    const before = readFileSync(log, 'utf8');
+    const link = join(dir, 'curves.svg');
+    symlinkSync(log, link);
+    for (const out of [log, link]) {
+      const result = cli('curves', corrupt, a, '--out', out);
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr, `bdt-gym: --out ${out}: is the metrics file of run ${a} (${realpathSync(log)}); writing the figure there would overwrite it\n`);
+    }
+    assert.equal(readFileSync(log, 'utf8'), before, 'the training log is untouched');
+  });
+
+  it('refuses a metrics.jsonl that is a directory, or that cannot be read, naming it and why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const odd = join(dir, 'odd');
+    mkdirSync(join(odd, 'metrics.jsonl'), { recursive: true });
+    const result = cli('curves', odd, '--out', join(dir, 'c.svg'));
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `bdt-gym: ${join(odd, 'metrics.jsonl')}: is a directory, not a metrics.jsonl of train\n`);
+    // a read failure (EACCES, EIO, ...) past that check: forced here by reading the directory itself
+    assert.throws(() => readMetricsFile(join(odd, 'metrics.jsonl')), { name: 'CliError', message: `${join(odd, 'metrics.jsonl')}: cannot read the file (EISDIR: illegal operation on a directory)` });
+    if (process.getuid?.() === 0) return; // root reads a file whatever its mode
+    const locked = run(dir, 'locked', ['{"step":1,"charts/episodic_return":1}']);
+    chmodSync(join(locked, 'metrics.jsonl'), 0o000);
+    assert.equal(cli('curves', locked, '--out', join(dir, 'c.svg')).stderr, `bdt-gym: ${join(locked, 'metrics.jsonl')}: cannot read the file (EACCES: permission denied)\n`);
   });
 
   it('refuses, with the file and line or the tags there are, and writes nothing: a tag no run has, a corrupt line, a missing run', () => {

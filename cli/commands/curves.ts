@@ -46,7 +46,8 @@ function runLabels(paths: readonly string[], labels: string | undefined): string
     if (new Set(list).size !== list.length) throw new CliError(`--labels: each label once, got ${JSON.stringify(labels)}`);
     return list;
   }
-  const names = paths.map((p) => basename(p.replace(/\/+$/, '')));
+  // a run given as its metrics.jsonl is named by its directory, as one given as the directory
+  const names = paths.map((p) => basename(p.replace(/\/+$/, '').replace(/(^|\/)metrics\.jsonl$/, '') || '.'));
   return new Set(names).size === names.length ? names : [...paths];
 }
 

@@ -32,7 +32,9 @@ export async function trainingCurvesSvg(series: readonly CurveSeries[], tags: re
   }
   // Both layers share the colour scale, so one legend (Vega-Lite merges them; `legend: null` on either
   // layer drops it for both). Its symbols would take the first layer's faint raw line: draw them as the smoothed one.
-  const color = { field: 'run', type: 'nominal', title: 'run', legend: { symbolOpacity: 1, symbolStrokeWidth: 2 } } as const;
+  // runs in the order given (the table's), not sorted by name
+  const runs = [...new Set(series.map((s) => s.run))];
+  const color = { field: 'run', type: 'nominal', title: 'run', scale: { domain: runs }, legend: { symbolOpacity: 1, symbolStrokeWidth: 2 } } as const;
   const x = { field: 'step', type: 'quantitative', title: 'env steps' } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

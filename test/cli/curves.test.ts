@@ -51,6 +51,14 @@ describe('cli: curves', () => {
     assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2 * 2 + 2 * 1, 'a raw and a smoothed line per run in each panel (two runs, then one)');
   });
 
+  it('names a run given as its metrics.jsonl by its directory, as one given as the directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const a = run(dir, 'ppo-run', ['{"step":1,"charts/episodic_return":1}']);
+    const result = cli('curves', join(a, 'metrics.jsonl'), '--out', join(dir, 'c.svg'), '--json');
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout)[0].run, 'ppo-run');
+  });
+
   it('draws a legend of the runs by their labels, its symbols at full strength (not the faint raw line)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
     const a = run(dir, 'a', ['{"step":1,"x":1}', '{"step":2,"x":2}']);
@@ -60,7 +68,7 @@ describe('cli: curves', () => {
     assert.equal(result.status, 0, result.stderr);
     const svg = readFileSync(out, 'utf8');
     const labels = [...svg.matchAll(/class="mark-text role-legend-label"[^>]*><text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-    assert.deepEqual(labels.sort(), ['DQN', 'PPO seed 1']);
+    assert.deepEqual(labels, ['PPO seed 1', 'DQN'], 'in the order the runs were given, as the table');
     const opacities = [...svg.matchAll(/class="mark-symbol role-legend-symbol"[^>]*><path [^>]*opacity="([^"]*)"/g)].map((m) => m[1]);
     assert.deepEqual(opacities, ['1', '1']);
   });

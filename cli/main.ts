@@ -10,20 +10,23 @@ import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
 import { UnknownAgentError } from '../baselines/create-agent.ts';
-import { CheckpointError } from '../agents/checkpoint/checkpoint.ts';
+import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
 import { FileWriteError } from '../node/atomic-write.ts';
-import { registerLearnedAgents } from '../agents/register-learned-agents.ts';
-import * as runCommand from './commands/run.ts';
-import * as scenarioSchemaCommand from './commands/scenario-schema.ts';
-import * as checkEnvCommand from './commands/check-env.ts';
-import * as benchCommand from './commands/bench.ts';
-import * as trainCommand from './commands/train.ts';
-import * as compareCommand from './commands/compare.ts';
-import * as checkDpraCommand from './commands/check-dpra.ts';
-import * as sweepVCommand from './commands/sweep-v.ts';
-import * as evaluateCommand from './commands/evaluate.ts';
-import * as curvesCommand from './commands/curves.ts';
-import * as serveCommand from './commands/serve.ts';
+
+/** Each command's module (`register(program)`), loaded when needed. */
+const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  compare: () => import('./commands/compare.ts'),
+  run: () => import('./commands/run.ts'),
+  'scenario-schema': () => import('./commands/scenario-schema.ts'),
+  'check-env': () => import('./commands/check-env.ts'),
+  bench: () => import('./commands/bench.ts'),
+  train: () => import('./commands/train.ts'),
+  evaluate: () => import('./commands/evaluate.ts'),
+  curves: () => import('./commands/curves.ts'),
+  'check-dpra': () => import('./commands/check-dpra.ts'),
+  'sweep-v': () => import('./commands/sweep-v.ts'),
+  serve: () => import('./commands/serve.ts'),
+};
 
 /** Errors that describe bad input (a file, an option, a checkpoint), not a bug: no stack trace. */
 const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError, DnnSpecError, FileWriteError];
@@ -34,12 +37,16 @@ const program = new Command('bdt-gym')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
-// Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/).
-registerLearnedAgents();
-
-// Commands register themselves here, one line each.
-const commandModules = [compareCommand, runCommand, scenarioSchemaCommand, checkEnvCommand, benchCommand, trainCommand, evaluateCommand, curvesCommand, checkDpraCommand, sweepVCommand, serveCommand] as Array<{ register(program: Command): void }>;
-for (const module of commandModules) module.register(program);
+// `serve` is started once per env by clients (python/): it loads itself alone, which halves its
+// start time and memory (no TensorFlow.js or Vega until an agent or a figure needs them).
+const serving = process.argv[2] === 'serve';
+if (!serving) {
+  // Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/).
+  const { registerLearnedAgents } = await import('../agents/register-learned-agents.ts');
+  registerLearnedAgents();
+}
+const names = serving ? ['serve'] : Object.keys(COMMANDS);
+for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -18,6 +18,7 @@ import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
+import { CheckpointError } from './checkpoint-error.ts';
 import { directoryHandler, firstNonFinite, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
 
 /** Bumped when the layout changes incompatibly. */
@@ -122,13 +123,7 @@ export function buildFromCheckpoint<T>(checkpoint: LoadedCheckpoint, build: () =
   }
 }
 
-/** The error for any unreadable, corrupted or mismatched checkpoint. */
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
+export { CheckpointError };
 
 /**
  * `value` validated by `schema`, or a CheckpointError: `what` failed, then one line per issue with

@@ -27,7 +27,7 @@
 import { z } from 'zod';
 import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, SpaceError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
-import { agentEntry, createAgent } from '../../baselines/create-agent.ts';
+import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
@@ -122,7 +122,7 @@ export class EnvServer {
     const made = this.agents.get(key);
     if (made !== undefined) return made;
     // an agent such as WTCM acts on its own variant of the scenario: the env must have been made with it
-    const override = agentEntry(name).scenarioOverride;
+    const override = (await registeredAgent(name)).scenarioOverride;
     if (override !== undefined && !includes(this.kwargs['scenario'], override)) {
       throw new ProtocolError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
     }
@@ -164,6 +164,18 @@ function actionFromJSON(space: Space<unknown>, json: unknown, where: string): un
   } catch (error) {
     if (error instanceof SpaceError) throw new InvalidActionError(error.message);
     throw error;
+  }
+}
+
+/** The registry entry of agent `name`, registering the learned agents (TensorFlow.js) on first need. */
+async function registeredAgent(name: string): Promise<AgentEntry> {
+  try {
+    return agentEntry(name);
+  } catch (error) {
+    if (!(error instanceof UnknownAgentError)) throw error;
+    const { registerLearnedAgents } = await import('../../agents/register-learned-agents.ts');
+    registerLearnedAgents();
+    return agentEntry(name);
   }
 }
 

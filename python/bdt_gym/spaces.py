@@ -24,15 +24,23 @@ def _number(x: Any) -> Any:
     return _NON_FINITE.get(x, x) if isinstance(x, str) else x
 
 
+def _bound(j: dict[str, Any], name: str) -> np.ndarray:
+    """A Box's ``low`` or ``high`` in its shape: it arrives as one number for every element, or
+    as one per element in a flat list, whatever the shape (encodeNumbers in env/spaces/json-number.ts)."""
+    dtype, shape = np.dtype(j["dtype"]), tuple(j["shape"])
+    bound = np.asarray(_number(j[name]), dtype=dtype)
+    if bound.ndim == 0:
+        return np.full(shape, bound, dtype=dtype)
+    if bound.size != int(np.prod(shape)):
+        raise ValueError(f"bdt_gym: a Box of shape {list(shape)} from the server has {bound.size} {name} bounds (one, or one per element)")
+    return bound.reshape(shape)
+
+
 def space_from_json(j: dict[str, Any]) -> spaces.Space[Any]:
     """The Gymnasium space of a bdt-gym space's ``toJSON()`` form."""
     kind = j["type"]
     if kind == "Box":
-        dtype = np.dtype(j["dtype"])
-        shape = tuple(j["shape"])
-        low = np.asarray(_number(j["low"]), dtype=dtype)
-        high = np.asarray(_number(j["high"]), dtype=dtype)
-        return spaces.Box(low=np.broadcast_to(low, shape), high=np.broadcast_to(high, shape), shape=shape, dtype=dtype)
+        return spaces.Box(low=_bound(j, "low"), high=_bound(j, "high"), shape=tuple(j["shape"]), dtype=np.dtype(j["dtype"]))
     if kind == "Discrete":
         return spaces.Discrete(j["n"], start=j.get("start", 0))
     if kind == "MultiDiscrete":

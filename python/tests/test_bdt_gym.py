@@ -1,14 +1,19 @@
-"""The Gymnasium side of the bridge: ``python3 -m unittest discover -s python/tests`` (test/python/bridge.test.ts runs it)."""
+"""The Gymnasium side of the bridge. From python/: ``python3 -m unittest discover -s tests``
+(from the repository root: ``PYTHONPATH=python python3 -m unittest discover -s python/tests``);
+test/python/bridge.test.ts runs it.
+"""
 
 import unittest
 import warnings
 
 import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 from gymnasium.utils.env_checker import check_env
 from gymnasium.wrappers import FlattenObservation
 
 import bdt_gym
+from bdt_gym.spaces import space_from_json
 
 
 class BridgeTest(unittest.TestCase):
@@ -140,6 +145,35 @@ class VectorTest(unittest.TestCase):
         actions["miningShare"][1, 0] = 0.5
         self.assertEqual(envs.step(actions)[4]["slot"].tolist(), [0.0, 0.0])
         envs.close()
+
+
+class SpacesFromJsonTest(unittest.TestCase):
+    """``space_from_json`` on each space's ``toJSON()`` form (env/spaces/*.ts)."""
+
+    def test_box_bounds_are_one_for_all_or_one_per_element_in_a_flat_list(self) -> None:
+        box = space_from_json({"type": "Box", "low": [0, 1, 2, 3], "high": [4, 5, 6, 7], "shape": [2, 2], "dtype": "float64"})
+        self.assertEqual(box, spaces.Box(low=np.array([[0.0, 1.0], [2.0, 3.0]]), high=np.array([[4.0, 5.0], [6.0, 7.0]]), dtype=np.float64))
+        self.assertEqual(box.low[1, 0], 2.0, "row-major, as the TypeScript Box")
+        box = space_from_json({"type": "Box", "low": "-Infinity", "high": [1, 2, 3, 4, 5, "Infinity"], "shape": [3, 2], "dtype": "float32"})
+        self.assertEqual(box, spaces.Box(low=-np.inf, high=np.array([[1, 2], [3, 4], [5, np.inf]], dtype=np.float32), dtype=np.float32))
+        self.assertEqual(space_from_json({"type": "Box", "low": 0, "high": 1, "shape": [3], "dtype": "float32"}), spaces.Box(0, 1, (3,), np.float32))
+        with self.assertRaisesRegex(ValueError, r"bdt_gym: a Box of shape \[2, 2\] from the server has 3 high bounds"):
+            space_from_json({"type": "Box", "low": 0, "high": [1, 2, 3], "shape": [2, 2], "dtype": "float32"})
+
+    def test_discrete_spaces_and_composites(self) -> None:
+        self.assertEqual(space_from_json({"type": "Discrete", "n": 3, "start": -1}), spaces.Discrete(3, start=-1))
+        self.assertEqual(space_from_json({"type": "MultiDiscrete", "nvec": [5, 8], "start": [0, 1]}), spaces.MultiDiscrete([5, 8], start=[0, 1]))
+        self.assertEqual(space_from_json({"type": "MultiBinary", "shape": [4]}), spaces.MultiBinary(4))
+        self.assertEqual(space_from_json({"type": "MultiBinary", "shape": [2, 3]}), spaces.MultiBinary([2, 3]))
+        self.assertEqual(
+            space_from_json({"type": "Tuple", "spaces": [{"type": "Discrete", "n": 2, "start": 0}, {"type": "MultiBinary", "shape": [2]}]}),
+            spaces.Tuple([spaces.Discrete(2), spaces.MultiBinary(2)]),
+        )
+        both = space_from_json({"type": "Dict", "keys": ["z", "a"], "spaces": [{"type": "Discrete", "n": 2, "start": 0}, {"type": "Box", "low": 0, "high": 1, "shape": [2], "dtype": "float64"}]})
+        self.assertEqual(both, spaces.Dict({"z": spaces.Discrete(2), "a": spaces.Box(0, 1, (2,), np.float64)}))
+        self.assertEqual(list(both.spaces), ["z", "a"], "the server's key order, not sorted")
+        with self.assertRaisesRegex(ValueError, r"bdt_gym: unknown space type 'Graph' from the server"):
+            space_from_json({"type": "Graph"})
 
 
 if __name__ == "__main__":

@@ -42,21 +42,21 @@ class BdtGymEnv(gym.Env[Any, Any]):
 
     def __init__(self, env_id: str = "BDT-v0", render_mode: str | None = None, max_episode_steps: int | None = None, **kwargs: Any) -> None:
         self._server = Server()
-        try:
+        try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
             made = self._server.request(
                 "make",
                 id=env_id,
                 kwargs={**kwargs, **({"renderMode": render_mode} if render_mode is not None else {})},
                 **({"maxEpisodeSteps": max_episode_steps} if max_episode_steps is not None else {}),
             )
+            self.observation_space = space_from_json(made["observationSpace"])
+            self.action_space = space_from_json(made["actionSpace"])
+            self.metadata = {"render_modes": made["metadata"]["renderModes"], "render_fps": made["metadata"].get("renderFps")}
+            self.render_mode = made["renderMode"]
+            self.bdt_spec = made["spec"]
         except BaseException:
             self._server.close()
             raise
-        self.observation_space = space_from_json(made["observationSpace"])
-        self.action_space = space_from_json(made["actionSpace"])
-        self.metadata = {"render_modes": made["metadata"]["renderModes"], "render_fps": made["metadata"].get("renderFps")}
-        self.render_mode = made["renderMode"]
-        self.bdt_spec = made["spec"]
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         super().reset(seed=seed)

@@ -44,17 +44,17 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> None:
         mode = AutoresetMode(autoreset_mode)
         self._server = Server()
-        try:
+        try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
             made = self._server.request("make", id=env_id, kwargs=kwargs, numEnvs=int(num_envs), autoresetMode=_MODES[mode])
+            self.num_envs = made["numEnvs"]
+            self.single_observation_space = space_from_json(made["singleObservationSpace"])
+            self.single_action_space = space_from_json(made["singleActionSpace"])
+            self.observation_space = batch_space(self.single_observation_space, self.num_envs)
+            self.action_space = batch_space(self.single_action_space, self.num_envs)
+            self.metadata = {"autoreset_mode": mode, "render_modes": []}
         except BaseException:
             self._server.close()
             raise
-        self.num_envs = made["numEnvs"]
-        self.single_observation_space = space_from_json(made["singleObservationSpace"])
-        self.single_action_space = space_from_json(made["singleActionSpace"])
-        self.observation_space = batch_space(self.single_observation_space, self.num_envs)
-        self.action_space = batch_space(self.single_action_space, self.num_envs)
-        self.metadata = {"autoreset_mode": mode, "render_modes": []}
 
     def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         super().reset(seed=seed)

@@ -3,8 +3,10 @@
 test/python/bridge.test.ts runs it.
 """
 
+import subprocess
 import unittest
 import warnings
+from unittest import mock
 
 import gymnasium as gym
 import numpy as np
@@ -13,6 +15,7 @@ from gymnasium.utils.env_checker import check_env
 from gymnasium.wrappers import FlattenObservation
 
 import bdt_gym
+from bdt_gym.server import Server
 from bdt_gym.spaces import space_from_json
 
 
@@ -145,6 +148,26 @@ class VectorTest(unittest.TestCase):
         actions["miningShare"][1, 0] = 0.5
         self.assertEqual(envs.step(actions)[4]["slot"].tolist(), [0.0, 0.0])
         envs.close()
+
+
+class InitialisationTest(unittest.TestCase):
+    def test_a_failure_after_the_server_started_ends_it(self) -> None:
+        for module, make in ((bdt_gym.env, lambda: bdt_gym.BdtGymEnv("BDT-small-v0")), (bdt_gym.vector_env, lambda: bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2))):
+            started: list[subprocess.Popen[bytes]] = []
+
+            class RecordedServer(Server):
+                def __init__(self) -> None:
+                    super().__init__()
+                    started.append(self._process)
+
+            with mock.patch.object(module, "Server", RecordedServer), mock.patch.object(module, "space_from_json", side_effect=ValueError("an unreadable space")):
+                try:
+                    make()
+                except ValueError:
+                    # the half-made env lives on in this traceback (as in a notebook's last error), yet its server has ended
+                    self.assertIsNotNone(started[0].poll(), f"{module.__name__}: the server still runs")
+                else:
+                    self.fail(f"{module.__name__}: no ValueError")
 
 
 class SpacesFromJsonTest(unittest.TestCase):

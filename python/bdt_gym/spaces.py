@@ -71,8 +71,9 @@ def element_from_json(space: spaces.Space[Any], value: Any) -> Any:
     raise TypeError(f"bdt_gym: cannot read elements of {space}")
 
 
-def element_to_json(value: Any) -> Any:
-    """An action as JSON data: arrays as (nested) lists, NumPy scalars as Python numbers.
+def to_json_data(value: Any) -> Any:
+    """An action, keyword arguments or reset options as JSON data: NumPy arrays as (nested)
+    lists, NumPy scalars as Python numbers, tuples as lists (``json`` refuses NumPy values).
 
     Nothing is cast: a fractional entry of an integer space reaches the server as it is and is
     refused there with its place named, rather than truncated here.
@@ -82,7 +83,7 @@ def element_to_json(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, dict):
-        return {key: element_to_json(v) for key, v in value.items()}
+        return {key: to_json_data(v) for key, v in value.items()}
     if isinstance(value, (tuple, list)):
-        return [element_to_json(v) for v in value]
+        return [to_json_data(v) for v in value]
     return value

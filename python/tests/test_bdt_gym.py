@@ -3,9 +3,14 @@
 test/python/bridge.test.ts runs it.
 """
 
+import functools
+import json
 import subprocess
+import tempfile
 import unittest
 import warnings
+from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import gymnasium as gym
@@ -17,6 +22,29 @@ from gymnasium.wrappers import FlattenObservation
 import bdt_gym
 from bdt_gym.server import Server
 from bdt_gym.spaces import space_from_json
+
+PYTHON_DIR = Path(__file__).resolve().parents[1]
+REPOSITORY = PYTHON_DIR.parent
+
+
+@functools.cache
+def saved_trace(slots: int) -> dict[str, Any]:
+    """The exogenous trace of a BDT-v0 episode of ``slots`` slots, seed 1, as ``bdt-gym run --save-trace`` writes it."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "trace.json"
+        command = ["node", str(REPOSITORY / "bin" / "bdt-gym.js"), "run", "--env", "BDT-v0", "--agent", "all-local", "--seed", "1", "--slots", str(slots), "--save-trace", str(path)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        return json.loads(path.read_text())
+
+
+def as_numpy(trace: dict[str, Any]) -> dict[str, Any]:
+    """The trace with NumPy arrays and scalars in place of its lists and numbers."""
+    return {key: np.asarray(value) if isinstance(value, list) else np.int64(value) for key, value in trace.items()}
+
+
+def as_lists(obs: dict[str, np.ndarray]) -> dict[str, list[Any]]:
+    """An observation (or action) as lists, to compare with assertEqual."""
+    return {key: value.tolist() for key, value in obs.items()}
 
 
 class BridgeTest(unittest.TestCase):
@@ -168,6 +196,42 @@ class InitialisationTest(unittest.TestCase):
                     self.assertIsNotNone(started[0].poll(), f"{module.__name__}: the server still runs")
                 else:
                     self.fail(f"{module.__name__}: no ValueError")
+
+
+class JsonDataTest(unittest.TestCase):
+    """NumPy values where the server takes JSON: keyword arguments, reset options, seeds, agent options."""
+
+    def test_single_env(self) -> None:
+        trace = saved_trace(600)
+        plain = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": 600, "lyapunov": {"V": 20.0}}, max_episode_steps=600)
+        numpy = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": np.int64(600), "lyapunov": {"V": np.float64(20.0)}}, max_episode_steps=np.int32(600))
+        plain.action_space.seed(1)
+        actions = [plain.action_space.sample() for _ in range(5)]
+        for options, numpy_options in (({"trace": trace}, {"trace": as_numpy(trace)}), (None, None)):
+            seed, numpy_seed = (None, None) if options else (4, np.int64(4))
+            obs, info = plain.reset(seed=seed, options=options)
+            numpy_obs, numpy_info = numpy.reset(seed=numpy_seed, options=numpy_options)
+            self.assertEqual((as_lists(numpy_obs), numpy_info), (as_lists(obs), info))
+            self.assertEqual([numpy.step(a)[1] for a in actions], [plain.step(a)[1] for a in actions], "the same scenario (V = 20)")
+        partition = [1] * 12
+        self.assertEqual(
+            as_lists(numpy.agent_action("wdpo", partition=np.asarray(partition, dtype=np.int64))),
+            as_lists(plain.agent_action("wdpo", partition=partition)),
+        )
+        plain.close()
+        numpy.close()
+
+    def test_vector_env(self) -> None:
+        trace = saved_trace(600)
+        plain = bdt_gym.BdtGymVectorEnv("BDT-v0", num_envs=2, infoLevel="summary", scenario={"slots": 600})
+        numpy = bdt_gym.BdtGymVectorEnv("BDT-v0", num_envs=np.int64(2), infoLevel="summary", scenario={"slots": np.int64(600)})
+        for seed, numpy_seed in ((4, np.int64(4)), ([4, 9], np.asarray([4, 9])), ([7, None], [np.int64(7), None])):
+            obs, _ = plain.reset(seed=seed)
+            self.assertEqual(as_lists(numpy.reset(seed=numpy_seed)[0]), as_lists(obs), f"seed {seed}")
+        obs, _ = plain.reset(options={"trace": trace})
+        self.assertEqual(as_lists(numpy.reset(options={"trace": as_numpy(trace)})[0]), as_lists(obs))
+        plain.close()
+        numpy.close()
 
 
 class SpacesFromJsonTest(unittest.TestCase):

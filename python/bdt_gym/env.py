@@ -36,6 +36,11 @@ class BdtGymEnv(gym.Env[Any, Any]):
     TypeScript name: ``gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"lyapunov":
     {"V": 50}})``; NumPy values in them, in reset options and in seeds are taken as their
     Python values. Info values arrive as JSON: numbers, lists and dicts.
+
+    ## Interruption
+    A call interrupted by Ctrl-C (or any exception) once its request is on its way still
+    completes in the server, and its response is dropped before the next request: the env stays
+    usable and is as after that request (an interrupted ``step`` has taken place).
     """
 
     # what gymnasium.make reads before an instance exists; each instance takes its env's own

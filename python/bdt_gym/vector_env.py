@@ -36,7 +36,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     process (``makeVec(env_id, num_envs, {kwargs})`` there): one request per batch, so far
     faster than ``num_envs`` single envs, each its own process. Env i is seeded with seed + i, as
     Gymnasium's vector envs; ``autoreset_mode`` is Gymnasium's (default next-step). Keyword
-    arguments keep their TypeScript names, as ``BdtGymEnv``'s.
+    arguments keep their TypeScript names, as ``BdtGymEnv``'s, and an interrupted call leaves the
+    envs usable, as after that request (see ``BdtGymEnv``).
 
     ``gym.make_vec("bdt_gym/BDT-v0", num_envs=16, infoLevel="summary")`` builds one.
     """

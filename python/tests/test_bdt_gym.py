@@ -3,14 +3,19 @@
 test/python/bridge.test.ts runs it.
 """
 
+import contextlib
 import functools
 import json
+import os
+import signal
 import subprocess
+import sys
 import tempfile
+import textwrap
 import unittest
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 from unittest import mock
 
 import gymnasium as gym
@@ -176,6 +181,102 @@ class VectorTest(unittest.TestCase):
         actions["miningShare"][1, 0] = 0.5
         self.assertEqual(envs.step(actions)[4]["slot"].tolist(), [0.0, 0.0])
         envs.close()
+
+
+@contextlib.contextmanager
+def server_stopped(env: gym.Env[Any, Any]) -> Iterator[None]:
+    """The env's server stopped (SIGSTOP) for the block, so that a request waits on it; continued after."""
+    pid = env.unwrapped._server._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def interrupted(call: Callable[[], Any], after: float = 0.3) -> None:
+    """Calls ``call`` with a KeyboardInterrupt raised in it ``after`` seconds on (and every
+    ``after`` seconds until it gives way), as a Ctrl-C would; fails if it returns."""
+
+    def ctrl_c(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    signal.setitimer(signal.ITIMER_REAL, after, after)
+    try:
+        call()
+    except KeyboardInterrupt:
+        return
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    raise AssertionError("the call returned before it was interrupted")
+
+
+@unittest.skipUnless(hasattr(signal, "setitimer") and hasattr(signal, "SIGSTOP"), "POSIX signals")
+class InterruptionTest(unittest.TestCase):
+    def test_a_terminals_ctrl_c_interrupts_python_not_the_server(self) -> None:
+        # a terminal's Ctrl-C is SIGINT to the whole foreground process group: here, a Python in a session of its own
+        script = textwrap.dedent(
+            """
+            import os, signal, time
+            import bdt_gym
+            env = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+            env.reset(seed=0)
+            try:
+                os.killpg(0, signal.SIGINT)
+                time.sleep(10)
+            except KeyboardInterrupt:
+                print("interrupted")
+            print(env.reset(seed=0)[1])
+            env.close()
+            """
+        )
+        python = [sys.executable, "-c", script]
+        result = subprocess.run(python, cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, start_new_session=True, capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "interrupted\n{'slot': 0}\n", "the env went on after the Ctrl-C")
+
+    def test_an_interrupted_step_takes_place_and_the_next_request_gets_its_own_answer(self) -> None:
+        env = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+        env.reset(seed=2)
+        env.action_space.seed(2)
+        first, second = env.action_space.sample(), env.action_space.sample()
+        with server_stopped(env):  # the step waits for its answer when the Ctrl-C comes
+            interrupted(lambda: env.step(first))
+        obs, reward, *_ = env.step(second)
+
+        fresh = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+        fresh.reset(seed=2)
+        fresh.step(first)
+        fresh_obs, fresh_reward, *_ = fresh.step(second)
+        self.assertEqual((as_lists(obs), reward), (as_lists(fresh_obs), fresh_reward), "the env is as after the interrupted step, and this step's answer is its own")
+
+        with server_stopped(env):
+            interrupted(lambda: env.step(first))
+        obs, info = env.reset(seed=3)
+        fresh_obs, fresh_info = fresh.reset(seed=3)
+        self.assertEqual((as_lists(obs), info), (as_lists(fresh_obs), fresh_info), "a reset after an interrupted step is that reset")
+        env.close()
+        fresh.close()
+
+    def test_a_request_interrupted_while_being_sent_is_sent_whole_before_the_next(self) -> None:
+        trace = saved_trace(600)
+        env = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": 600})
+        env.reset(seed=0)
+        self.assertGreater(len(json.dumps(trace)), 65536, "more than a pipe holds, so that sending it waits for the stopped server")
+        with server_stopped(env):
+            interrupted(lambda: env.reset(options={"trace": trace}))
+        env.action_space.seed(0)
+        action = env.action_space.sample()
+        obs, reward, *_ = env.step(action)
+
+        fresh = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": 600})
+        fresh.reset(options={"trace": trace})
+        fresh_obs, fresh_reward, *_ = fresh.step(action)
+        self.assertEqual((as_lists(obs), reward), (as_lists(fresh_obs), fresh_reward), "the env was reset with the trace, then stepped")
+        env.close()
+        fresh.close()
 
 
 class InitialisationTest(unittest.TestCase):

@@ -22,11 +22,12 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 from gymnasium.utils.env_checker import check_env
-from gymnasium.wrappers import FlattenObservation
+from gymnasium.wrappers import FlattenObservation, RescaleAction
 
 import bdt_gym
 from bdt_gym.server import Server
 from bdt_gym.spaces import space_from_json
+from bdt_gym.wrappers import BoxAction, MultiDiscreteAction
 
 PYTHON_DIR = Path(__file__).resolve().parents[1]
 REPOSITORY = PYTHON_DIR.parent
@@ -362,6 +363,77 @@ class SpacesFromJsonTest(unittest.TestCase):
         self.assertEqual(list(both.spaces), ["z", "a"], "the server's key order, not sorted")
         with self.assertRaisesRegex(ValueError, r"bdt_gym: unknown space type 'Graph' from the server"):
             space_from_json({"type": "Graph"})
+
+
+class _ActionOnly(gym.Env[np.ndarray, Any]):
+    """An env that only has an action space (no server): what the wrappers read."""
+
+    observation_space = spaces.Box(0, 1, (1,), np.float32)
+
+    def __init__(self, action_space: spaces.Space[Any]) -> None:
+        self.action_space = action_space
+
+
+#: The action space of BDT-small-v0.
+SMALL = spaces.Dict([("partition", spaces.MultiDiscrete([5, 5, 8, 5])), ("inferenceShare", spaces.Box(0, 1, (2,), np.float64)), ("miningShare", spaces.Box(0, 1, (2,), np.float64))])
+
+
+class WrappersTest(unittest.TestCase):
+    def test_box_action_maps_the_unit_box_onto_the_dict(self) -> None:
+        env = BoxAction(_ActionOnly(SMALL))
+        self.assertEqual(env.action_space, spaces.Box(0, 1, (4 + 2 + 2,), np.float32))
+        self.assertIs(type(env.action_space), spaces.Box)
+
+        def mapped(u: list[float]) -> dict[str, list[Any]]:
+            return as_lists(env.action(np.asarray(u, dtype=np.float32)))
+
+        self.assertEqual(mapped([0] * 8), {"partition": [0, 0, 0, 0], "inferenceShare": [0, 0], "miningShare": [0, 0]})
+        self.assertEqual(mapped([1] * 8), {"partition": [4, 4, 7, 4], "inferenceShare": [1, 1], "miningShare": [1, 1]}, "u = 1 is the last level")
+        self.assertEqual(mapped([0.2, 0.39, 0.5, 0.99, 0.25, 0.75, 0.5, 0.125])["partition"], [1, 1, 4, 4], "floor(u * L)")
+        self.assertEqual(mapped([0.2, 0.39, 0.5, 0.99, 0.25, 0.75, 0.5, 0.125]), {"partition": [1, 1, 4, 4], "inferenceShare": [0.25, 0.75], "miningShare": [0.5, 0.125]}, "shares pass through")
+        self.assertEqual(env.action(np.zeros(8))["partition"].dtype, np.int64)
+        with self.assertRaisesRegex(ValueError, r"BoxAction: action\[5\] = 1\.5 is outside Box"):
+            env.action(np.asarray([0, 0, 0, 0, 0, 1.5, 0, 0]))
+        with self.assertRaisesRegex(ValueError, r"BoxAction: action\[0\] = nan is outside"):
+            env.action(np.full(8, np.nan))
+        with self.assertRaisesRegex(ValueError, r"BoxAction: an action of shape \(7,\) for Box"):
+            env.action(np.zeros(7))
+        scaled = BoxAction(_ActionOnly(spaces.Dict([("x", spaces.Box(-2, 2, (1,), np.float64)), ("k", spaces.MultiDiscrete([3], start=[1]))])), dtype=np.float64)
+        self.assertEqual(as_lists(scaled.action(np.asarray([0.75, 1.0]))), {"x": [1.0], "k": [3]}, "Box bounds scale, MultiDiscrete starts count")
+
+    def test_multi_discrete_action_discretises_the_shares(self) -> None:
+        env = MultiDiscreteAction(_ActionOnly(SMALL), levels=5)
+        self.assertEqual(env.action_space, spaces.MultiDiscrete([5, 5, 8, 5, 5, 5, 5, 5]))
+        self.assertEqual(as_lists(env.action(np.asarray([4, 0, 7, 2, 0, 4, 1, 2]))), {"partition": [4, 0, 7, 2], "inferenceShare": [0, 1], "miningShare": [0.25, 0.5]})
+        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: action\[2\] = 8 is outside MultiDiscrete"):
+            env.action(np.asarray([4, 0, 8, 2, 0, 4, 1, 2]))
+        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: levels = 1; a Box entry needs at least 2"):
+            MultiDiscreteAction(_ActionOnly(SMALL), levels=1)
+
+    def test_wrappers_refuse_what_they_cannot_flatten(self) -> None:
+        for wrapper in (BoxAction, MultiDiscreteAction):
+            with self.assertRaisesRegex(TypeError, rf"{wrapper.__name__}: the action space is Discrete\(2\); it must be a Dict of MultiDiscrete and bounded float Box"):
+                wrapper(_ActionOnly(spaces.Discrete(2)))
+            with self.assertRaisesRegex(TypeError, rf"{wrapper.__name__}: the action space's key 'k' is Discrete\(3\); only MultiDiscrete"):
+                wrapper(_ActionOnly(spaces.Dict({"k": spaces.Discrete(3)})))
+            with self.assertRaisesRegex(TypeError, r"the action space's key 'x' is Box\(-inf, inf"):
+                wrapper(_ActionOnly(spaces.Dict({"x": spaces.Box(-np.inf, np.inf, (1,))})))
+
+    def test_the_wrapped_b_dt_env_passes_gymnasiums_checker_and_runs_flat(self) -> None:
+        for wrap in (BoxAction, lambda env: RescaleAction(BoxAction(env), np.float32(-1), np.float32(1)), MultiDiscreteAction):
+            env = wrap(bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary"))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the gain in dB is an unbounded Box by design; check_env prefers unwrapped envs
+                check_env(env)
+            env.close()
+        env = FlattenObservation(BoxAction(gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"slots": 3})))  # what SB3's MlpPolicy takes
+        self.assertIs(type(env.action_space), spaces.Box)
+        self.assertIs(type(env.observation_space), spaces.Box)
+        env.reset(seed=0)
+        env.action_space.seed(0)
+        steps = [env.step(env.action_space.sample()) for _ in range(3)]
+        self.assertEqual([truncated for *_, truncated, _ in steps], [False, False, True])
+        env.close()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@
     envs = gym.make_vec("bdt_gym/BDT-v0", num_envs=16)  # the native vector env, one process
 
 Any other bdt-gym id (CartPole-v1, an id registered with a scenario): ``bdt_gym.BdtGymEnv("id")``.
+One flat action space in place of the B-DT Dict, for Stable-Baselines3 and CleanRL:
+``bdt_gym.wrappers.BoxAction`` and ``MultiDiscreteAction``.
 """
 
 import gymnasium as gym

@@ -7,7 +7,7 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 
 from .server import Server
-from .spaces import element_from_json, element_to_json, space_from_json
+from .spaces import element_from_json, space_from_json, to_json_data
 
 
 class BdtGymEnv(gym.Env[Any, Any]):
@@ -34,7 +34,13 @@ class BdtGymEnv(gym.Env[Any, Any]):
     ``env_id`` (a bdt-gym id), ``render_mode`` ("ansi"), ``max_episode_steps`` (bdt-gym
     ``make``'s time limit; -1 drops the id's), and any bdt-gym keyword argument by its
     TypeScript name: ``gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"lyapunov":
-    {"V": 50}})``. Info values arrive as JSON: numbers, lists and dicts.
+    {"V": 50}})``; NumPy values in them, in reset options and in seeds are taken as their
+    Python values. Info values arrive as JSON: numbers, lists and dicts.
+
+    ## Interruption
+    A call interrupted by Ctrl-C (or any exception) once its request is on its way still
+    completes in the server, and its response is dropped before the next request: the env stays
+    usable and is as after that request (an interrupted ``step`` has taken place).
     """
 
     # what gymnasium.make reads before an instance exists; each instance takes its env's own
@@ -42,29 +48,30 @@ class BdtGymEnv(gym.Env[Any, Any]):
 
     def __init__(self, env_id: str = "BDT-v0", render_mode: str | None = None, max_episode_steps: int | None = None, **kwargs: Any) -> None:
         self._server = Server()
-        try:
+        try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
             made = self._server.request(
                 "make",
                 id=env_id,
-                kwargs={**kwargs, **({"renderMode": render_mode} if render_mode is not None else {})},
-                **({"maxEpisodeSteps": max_episode_steps} if max_episode_steps is not None else {}),
+                kwargs=to_json_data({**kwargs, **({"renderMode": render_mode} if render_mode is not None else {})}),
+                **({"maxEpisodeSteps": to_json_data(max_episode_steps)} if max_episode_steps is not None else {}),
             )
+            self.observation_space = space_from_json(made["observationSpace"])
+            self.action_space = space_from_json(made["actionSpace"])
+            self.metadata = {"render_modes": made["metadata"]["renderModes"], "render_fps": made["metadata"].get("renderFps")}
+            self.render_mode = made["renderMode"]
+            self.bdt_spec = made["spec"]
         except BaseException:
             self._server.close()
             raise
-        self.observation_space = space_from_json(made["observationSpace"])
-        self.action_space = space_from_json(made["actionSpace"])
-        self.metadata = {"render_modes": made["metadata"]["renderModes"], "render_fps": made["metadata"].get("renderFps")}
-        self.render_mode = made["renderMode"]
-        self.bdt_spec = made["spec"]
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        seed = to_json_data(seed)  # a NumPy integer as the Python int Gymnasium's seeding takes
         super().reset(seed=seed)
-        result = self._server.request("reset", seed=None if seed is None else int(seed), options=options)
+        result = self._server.request("reset", seed=seed, options=to_json_data(options))
         return element_from_json(self.observation_space, result["obs"]), result["info"]
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        result = self._server.request("step", action=element_to_json(action))
+        result = self._server.request("step", action=to_json_data(action))
         obs = element_from_json(self.observation_space, result["obs"])
         return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), result["info"]
 
@@ -76,7 +83,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
         against DPRA on the same trace, imitate it, or mix it with a policy. Reach it through
         wrappers with ``env.unwrapped.agent_action(...)``.
         """
-        return element_from_json(self.action_space, self._server.request("act", agent=agent, options=options))
+        return element_from_json(self.action_space, self._server.request("act", agent=agent, options=to_json_data(options)))
 
     def render(self) -> str | None:
         return self._server.request("render")

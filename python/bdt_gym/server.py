@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import select
 import shlex
 import shutil
 import subprocess
@@ -12,6 +14,9 @@ from typing import Any
 
 #: The checkout this package sits in: its CLI serves the envs unless BDT_GYM_COMMAND says otherwise.
 _REPOSITORY = Path(__file__).resolve().parents[2]
+
+#: The most a request write sends at once: a pipe takes that many bytes whole once poll() finds it writable.
+_PIECE = getattr(select, "PIPE_BUF", 4096)
 
 
 class BdtGymError(RuntimeError):
@@ -48,32 +53,80 @@ def server_command() -> list[str]:
 
 
 class Server:
-    """The server process of one env (its stderr is this process's, so its notes show)."""
+    """The server process of one env (its stderr is this process's, so its notes show).
+
+    It runs in a session of its own: a terminal's or Jupyter's Ctrl-C signals the whole
+    foreground process group, and is meant for Python (a KeyboardInterrupt), not for the server.
+
+    Responses pair with requests by their order alone. So that a request interrupted on its way
+    (Ctrl-C, or any exception a signal handler raises) cannot leave its response for the next
+    request to return, the next request first finishes sending that line and reads its response,
+    dropping it: the interrupted request completes in the server, and the env is as after it.
+    No interruption point loses count: a line goes out in pieces the pipe takes whole (PIPE_BUF
+    bytes, once poll() finds it writable), so a write never blocks and is counted before it
+    starts; a response line is read into ``_received`` by one C-level call, which stores it or
+    leaves it in the pipe.
+    """
 
     def __init__(self) -> None:
-        self._process: subprocess.Popen[str] | None = subprocess.Popen(
-            server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1
-        )
+        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)  # setsid() on POSIX
+        assert process.stdin is not None
+        self._process: subprocess.Popen[bytes] | None = process
+        #: waits until the server's stdin takes a piece whole (none on Windows, where select has no
+        #: poll and a pipe write is not cut by Ctrl-C)
+        self._writable = select.poll() if hasattr(select, "poll") else None
+        if self._writable is not None:
+            self._writable.register(process.stdin, select.POLLOUT)
+        #: what is left to send of the last request's line (an interruption can cut it)
+        self._unsent = memoryview(b"")
+        #: the requests sent since the server last caught up, and the responses read since
+        self._sent = 0
+        self._received: list[bytes] = []
 
     def request(self, method: str, **fields: Any) -> Any:
         """The result of one request; a refusal raises BdtGymError (or a subclass)."""
         process = self._process
         if process is None:
             raise RuntimeError("bdt_gym: the env is closed")
-        assert process.stdin is not None and process.stdout is not None
-        try:
-            process.stdin.write(json.dumps({"method": method, **fields}) + "\n")
-            process.stdin.flush()
-        except BrokenPipeError:
-            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()})") from None
-        line = process.stdout.readline()
-        if line == "":
-            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}) without answering {method}")
-        response = json.loads(line)
+        line = (json.dumps({"method": method, **fields}) + "\n").encode()
+        self._catch_up(process)
+        self._unsent, self._sent = memoryview(line), 1
+        self._send(process)
+        self._receive(process, method)
+        response = json.loads(self._received[-1])
         if "error" in response:
             error = response["error"]
             raise _ERRORS.get(error["type"], BdtGymError)(error["type"], error["message"])
         return response["result"]
+
+    def _catch_up(self, process: subprocess.Popen[bytes]) -> None:
+        """Finishes sending an interrupted request and drops the responses of interrupted requests."""
+        self._send(process)
+        while len(self._received) < self._sent:
+            self._receive(process, "an interrupted request")
+        self._sent, self._received = 0, []
+
+    def _send(self, process: subprocess.Popen[bytes]) -> None:
+        """Writes what is left of the request line."""
+        assert process.stdin is not None
+        fd = process.stdin.fileno()
+        while self._unsent:
+            piece = self._unsent[:_PIECE]
+            if self._writable is not None:
+                self._writable.poll()
+            self._unsent = self._unsent[len(piece) :]
+            try:
+                os.write(fd, piece)
+            except BrokenPipeError:
+                raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()})") from None
+
+    def _receive(self, process: subprocess.Popen[bytes], what: str) -> None:
+        """Reads one response line into ``_received``."""
+        assert process.stdout is not None
+        count = len(self._received)
+        self._received.extend(itertools.islice(process.stdout, 1))
+        if len(self._received) == count:
+            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}) without answering {what}")
 
     def __del__(self) -> None:
         # an env dropped without close() still ends its server rather than leave it running
@@ -83,24 +136,17 @@ class Server:
             pass
 
     def close(self) -> None:
-        """Ends the server (idempotent)."""
+        """Ends the server (idempotent): the end of its input ends it, after a request in flight."""
         process, self._process = self._process, None
         if process is None:
             return
+        assert process.stdin is not None and process.stdout is not None
         try:
-            if process.poll() is None:
-                assert process.stdin is not None and process.stdout is not None
-                process.stdin.write(json.dumps({"method": "close"}) + "\n")
-                process.stdin.close()
-                process.stdout.read()
+            process.stdin.close()
+            process.stdout.read()  # the answers to interrupted requests, if any
             process.wait(timeout=10)
-        except (BrokenPipeError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
         finally:
-            for stream in (process.stdin, process.stdout):
-                if stream is not None and not stream.closed:
-                    try:
-                        stream.close()
-                    except BrokenPipeError:
-                        pass
+            process.stdout.close()

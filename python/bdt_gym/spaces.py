@@ -24,15 +24,23 @@ def _number(x: Any) -> Any:
     return _NON_FINITE.get(x, x) if isinstance(x, str) else x
 
 
+def _bound(j: dict[str, Any], name: str) -> np.ndarray:
+    """A Box's ``low`` or ``high`` in its shape: it arrives as one number for every element, or
+    as one per element in a flat list, whatever the shape (encodeNumbers in env/spaces/json-number.ts)."""
+    dtype, shape = np.dtype(j["dtype"]), tuple(j["shape"])
+    bound = np.asarray(_number(j[name]), dtype=dtype)
+    if bound.ndim == 0:
+        return np.full(shape, bound, dtype=dtype)
+    if bound.size != int(np.prod(shape)):
+        raise ValueError(f"bdt_gym: a Box of shape {list(shape)} from the server has {bound.size} {name} bounds (one, or one per element)")
+    return bound.reshape(shape)
+
+
 def space_from_json(j: dict[str, Any]) -> spaces.Space[Any]:
     """The Gymnasium space of a bdt-gym space's ``toJSON()`` form."""
     kind = j["type"]
     if kind == "Box":
-        dtype = np.dtype(j["dtype"])
-        shape = tuple(j["shape"])
-        low = np.asarray(_number(j["low"]), dtype=dtype)
-        high = np.asarray(_number(j["high"]), dtype=dtype)
-        return spaces.Box(low=np.broadcast_to(low, shape), high=np.broadcast_to(high, shape), shape=shape, dtype=dtype)
+        return spaces.Box(low=_bound(j, "low"), high=_bound(j, "high"), shape=tuple(j["shape"]), dtype=np.dtype(j["dtype"]))
     if kind == "Discrete":
         return spaces.Discrete(j["n"], start=j.get("start", 0))
     if kind == "MultiDiscrete":
@@ -63,8 +71,9 @@ def element_from_json(space: spaces.Space[Any], value: Any) -> Any:
     raise TypeError(f"bdt_gym: cannot read elements of {space}")
 
 
-def element_to_json(value: Any) -> Any:
-    """An action as JSON data: arrays as (nested) lists, NumPy scalars as Python numbers.
+def to_json_data(value: Any) -> Any:
+    """An action, keyword arguments or reset options as JSON data: NumPy arrays as (nested)
+    lists, NumPy scalars as Python numbers, tuples as lists (``json`` refuses NumPy values).
 
     Nothing is cast: a fractional entry of an integer space reaches the server as it is and is
     refused there with its place named, rather than truncated here.
@@ -74,7 +83,7 @@ def element_to_json(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, dict):
-        return {key: element_to_json(v) for key, v in value.items()}
+        return {key: to_json_data(v) for key, v in value.items()}
     if isinstance(value, (tuple, list)):
-        return [element_to_json(v) for v in value]
+        return [to_json_data(v) for v in value]
     return value

@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from .server import Server
-from .spaces import element_from_json, element_to_json, space_from_json
+from .spaces import element_from_json, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
 
@@ -36,7 +36,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     process (``makeVec(env_id, num_envs, {kwargs})`` there): one request per batch, so far
     faster than ``num_envs`` single envs, each its own process. Env i is seeded with seed + i, as
     Gymnasium's vector envs; ``autoreset_mode`` is Gymnasium's (default next-step). Keyword
-    arguments keep their TypeScript names, as ``BdtGymEnv``'s.
+    arguments keep their TypeScript names, as ``BdtGymEnv``'s, and an interrupted call leaves the
+    envs usable, as after that request (see ``BdtGymEnv``).
 
     ``gym.make_vec("bdt_gym/BDT-v0", num_envs=16, infoLevel="summary")`` builds one.
     """
@@ -44,26 +45,27 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> None:
         mode = AutoresetMode(autoreset_mode)
         self._server = Server()
-        try:
-            made = self._server.request("make", id=env_id, kwargs=kwargs, numEnvs=int(num_envs), autoresetMode=_MODES[mode])
+        try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
+            made = self._server.request("make", id=env_id, kwargs=to_json_data(kwargs), numEnvs=to_json_data(num_envs), autoresetMode=_MODES[mode])
+            self.num_envs = made["numEnvs"]
+            self.single_observation_space = space_from_json(made["singleObservationSpace"])
+            self.single_action_space = space_from_json(made["singleActionSpace"])
+            self.observation_space = batch_space(self.single_observation_space, self.num_envs)
+            self.action_space = batch_space(self.single_action_space, self.num_envs)
+            self.metadata = {"autoreset_mode": mode, "render_modes": []}
         except BaseException:
             self._server.close()
             raise
-        self.num_envs = made["numEnvs"]
-        self.single_observation_space = space_from_json(made["singleObservationSpace"])
-        self.single_action_space = space_from_json(made["singleActionSpace"])
-        self.observation_space = batch_space(self.single_observation_space, self.num_envs)
-        self.action_space = batch_space(self.single_action_space, self.num_envs)
-        self.metadata = {"autoreset_mode": mode, "render_modes": []}
 
-    def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
-        super().reset(seed=seed)
-        wire_seed = None if seed is None else [int(s) for s in seed] if isinstance(seed, (list, tuple)) else int(seed)
-        result = self._server.request("reset", seed=wire_seed, options=element_to_json(options))
+    def reset(self, *, seed: int | list[int | None] | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        seed = to_json_data(seed)  # NumPy integers as Python ints; the server checks them, naming the env
+        if not isinstance(seed, list):
+            super().reset(seed=seed)  # Gymnasium seeds the vector env's own np_random from one seed, not a list
+        result = self._server.request("reset", seed=seed, options=to_json_data(options))
         return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs)
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
-        result = self._server.request("step", action=element_to_json(actions))
+        result = self._server.request("step", action=to_json_data(actions))
         return (
             element_from_json(self.observation_space, result["obs"]),
             np.asarray(result["reward"], dtype=np.float64),

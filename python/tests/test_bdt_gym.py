@@ -1,14 +1,56 @@
-"""The Gymnasium side of the bridge: ``python3 -m unittest discover -s python/tests`` (test/python/bridge.test.ts runs it)."""
+"""The Gymnasium side of the bridge. From python/: ``python3 -m unittest discover -s tests``
+(from the repository root: ``PYTHONPATH=python python3 -m unittest discover -s python/tests``);
+test/python/bridge.test.ts runs it.
+"""
 
+import contextlib
+import functools
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
 import unittest
 import warnings
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from unittest import mock
 
 import gymnasium as gym
 import numpy as np
+from gymnasium import spaces
 from gymnasium.utils.env_checker import check_env
-from gymnasium.wrappers import FlattenObservation
+from gymnasium.wrappers import FlattenObservation, RescaleAction
 
 import bdt_gym
+from bdt_gym.server import Server
+from bdt_gym.spaces import space_from_json
+from bdt_gym.wrappers import BoxAction, MultiDiscreteAction
+
+PYTHON_DIR = Path(__file__).resolve().parents[1]
+REPOSITORY = PYTHON_DIR.parent
+
+
+@functools.cache
+def saved_trace(slots: int) -> dict[str, Any]:
+    """The exogenous trace of a BDT-v0 episode of ``slots`` slots, seed 1, as ``bdt-gym run --save-trace`` writes it."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "trace.json"
+        command = ["node", str(REPOSITORY / "bin" / "bdt-gym.js"), "run", "--env", "BDT-v0", "--agent", "all-local", "--seed", "1", "--slots", str(slots), "--save-trace", str(path)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        return json.loads(path.read_text())
+
+
+def as_numpy(trace: dict[str, Any]) -> dict[str, Any]:
+    """The trace with NumPy arrays and scalars in place of its lists and numbers."""
+    return {key: np.asarray(value) if isinstance(value, list) else np.int64(value) for key, value in trace.items()}
+
+
+def as_lists(obs: dict[str, np.ndarray]) -> dict[str, list[Any]]:
+    """An observation (or action) as lists, to compare with assertEqual."""
+    return {key: value.tolist() for key, value in obs.items()}
 
 
 class BridgeTest(unittest.TestCase):
@@ -140,6 +182,258 @@ class VectorTest(unittest.TestCase):
         actions["miningShare"][1, 0] = 0.5
         self.assertEqual(envs.step(actions)[4]["slot"].tolist(), [0.0, 0.0])
         envs.close()
+
+
+@contextlib.contextmanager
+def server_stopped(env: gym.Env[Any, Any]) -> Iterator[None]:
+    """The env's server stopped (SIGSTOP) for the block, so that a request waits on it; continued after."""
+    pid = env.unwrapped._server._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def interrupted(call: Callable[[], Any], after: float = 0.3) -> None:
+    """Calls ``call`` with a KeyboardInterrupt raised in it ``after`` seconds on (and every
+    ``after`` seconds until it gives way), as a Ctrl-C would; fails if it returns."""
+
+    def ctrl_c(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    signal.setitimer(signal.ITIMER_REAL, after, after)
+    try:
+        call()
+    except KeyboardInterrupt:
+        return
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    raise AssertionError("the call returned before it was interrupted")
+
+
+@unittest.skipUnless(hasattr(signal, "setitimer") and hasattr(signal, "SIGSTOP"), "POSIX signals")
+class InterruptionTest(unittest.TestCase):
+    def test_a_terminals_ctrl_c_interrupts_python_not_the_server(self) -> None:
+        # a terminal's Ctrl-C is SIGINT to the whole foreground process group: here, a Python in a session of its own
+        script = textwrap.dedent(
+            """
+            import os, signal, time
+            import bdt_gym
+            env = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+            env.reset(seed=0)
+            try:
+                os.killpg(0, signal.SIGINT)
+                time.sleep(10)
+            except KeyboardInterrupt:
+                print("interrupted")
+            print(env.reset(seed=0)[1])
+            env.close()
+            """
+        )
+        python = [sys.executable, "-c", script]
+        result = subprocess.run(python, cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, start_new_session=True, capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "interrupted\n{'slot': 0}\n", "the env went on after the Ctrl-C")
+
+    def test_an_interrupted_step_takes_place_and_the_next_request_gets_its_own_answer(self) -> None:
+        env = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+        env.reset(seed=2)
+        env.action_space.seed(2)
+        first, second = env.action_space.sample(), env.action_space.sample()
+        with server_stopped(env):  # the step waits for its answer when the Ctrl-C comes
+            interrupted(lambda: env.step(first))
+        obs, reward, *_ = env.step(second)
+
+        fresh = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+        fresh.reset(seed=2)
+        fresh.step(first)
+        fresh_obs, fresh_reward, *_ = fresh.step(second)
+        self.assertEqual((as_lists(obs), reward), (as_lists(fresh_obs), fresh_reward), "the env is as after the interrupted step, and this step's answer is its own")
+
+        with server_stopped(env):
+            interrupted(lambda: env.step(first))
+        obs, info = env.reset(seed=3)
+        fresh_obs, fresh_info = fresh.reset(seed=3)
+        self.assertEqual((as_lists(obs), info), (as_lists(fresh_obs), fresh_info), "a reset after an interrupted step is that reset")
+        env.close()
+        fresh.close()
+
+    def test_a_request_interrupted_while_being_sent_is_sent_whole_before_the_next(self) -> None:
+        trace = saved_trace(600)
+        env = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": 600})
+        env.reset(seed=0)
+        self.assertGreater(len(json.dumps(trace)), 65536, "more than a pipe holds, so that sending it waits for the stopped server")
+        with server_stopped(env):
+            interrupted(lambda: env.reset(options={"trace": trace}))
+        env.action_space.seed(0)
+        action = env.action_space.sample()
+        obs, reward, *_ = env.step(action)
+
+        fresh = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": 600})
+        fresh.reset(options={"trace": trace})
+        fresh_obs, fresh_reward, *_ = fresh.step(action)
+        self.assertEqual((as_lists(obs), reward), (as_lists(fresh_obs), fresh_reward), "the env was reset with the trace, then stepped")
+        env.close()
+        fresh.close()
+
+
+class InitialisationTest(unittest.TestCase):
+    def test_a_failure_after_the_server_started_ends_it(self) -> None:
+        for module, make in ((bdt_gym.env, lambda: bdt_gym.BdtGymEnv("BDT-small-v0")), (bdt_gym.vector_env, lambda: bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2))):
+            started: list[subprocess.Popen[bytes]] = []
+
+            class RecordedServer(Server):
+                def __init__(self) -> None:
+                    super().__init__()
+                    started.append(self._process)
+
+            with mock.patch.object(module, "Server", RecordedServer), mock.patch.object(module, "space_from_json", side_effect=ValueError("an unreadable space")):
+                try:
+                    make()
+                except ValueError:
+                    # the half-made env lives on in this traceback (as in a notebook's last error), yet its server has ended
+                    self.assertIsNotNone(started[0].poll(), f"{module.__name__}: the server still runs")
+                else:
+                    self.fail(f"{module.__name__}: no ValueError")
+
+
+class JsonDataTest(unittest.TestCase):
+    """NumPy values where the server takes JSON: keyword arguments, reset options, seeds, agent options."""
+
+    def test_single_env(self) -> None:
+        trace = saved_trace(600)
+        plain = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": 600, "lyapunov": {"V": 20.0}}, max_episode_steps=600)
+        numpy = bdt_gym.BdtGymEnv("BDT-v0", infoLevel="summary", scenario={"slots": np.int64(600), "lyapunov": {"V": np.float64(20.0)}}, max_episode_steps=np.int32(600))
+        plain.action_space.seed(1)
+        actions = [plain.action_space.sample() for _ in range(5)]
+        for options, numpy_options in (({"trace": trace}, {"trace": as_numpy(trace)}), (None, None)):
+            seed, numpy_seed = (None, None) if options else (4, np.int64(4))
+            obs, info = plain.reset(seed=seed, options=options)
+            numpy_obs, numpy_info = numpy.reset(seed=numpy_seed, options=numpy_options)
+            self.assertEqual((as_lists(numpy_obs), numpy_info), (as_lists(obs), info))
+            self.assertEqual([numpy.step(a)[1] for a in actions], [plain.step(a)[1] for a in actions], "the same scenario (V = 20)")
+        partition = [1] * 12
+        self.assertEqual(
+            as_lists(numpy.agent_action("wdpo", partition=np.asarray(partition, dtype=np.int64))),
+            as_lists(plain.agent_action("wdpo", partition=partition)),
+        )
+        plain.close()
+        numpy.close()
+
+    def test_vector_env(self) -> None:
+        trace = saved_trace(600)
+        plain = bdt_gym.BdtGymVectorEnv("BDT-v0", num_envs=2, infoLevel="summary", scenario={"slots": 600})
+        numpy = bdt_gym.BdtGymVectorEnv("BDT-v0", num_envs=np.int64(2), infoLevel="summary", scenario={"slots": np.int64(600)})
+        for seed, numpy_seed in ((4, np.int64(4)), ([4, 9], np.asarray([4, 9])), ([7, None], [np.int64(7), None])):
+            obs, _ = plain.reset(seed=seed)
+            self.assertEqual(as_lists(numpy.reset(seed=numpy_seed)[0]), as_lists(obs), f"seed {seed}")
+        obs, _ = plain.reset(options={"trace": trace})
+        self.assertEqual(as_lists(numpy.reset(options={"trace": as_numpy(trace)})[0]), as_lists(obs))
+        plain.close()
+        numpy.close()
+
+
+class SpacesFromJsonTest(unittest.TestCase):
+    """``space_from_json`` on each space's ``toJSON()`` form (env/spaces/*.ts)."""
+
+    def test_box_bounds_are_one_for_all_or_one_per_element_in_a_flat_list(self) -> None:
+        box = space_from_json({"type": "Box", "low": [0, 1, 2, 3], "high": [4, 5, 6, 7], "shape": [2, 2], "dtype": "float64"})
+        self.assertEqual(box, spaces.Box(low=np.array([[0.0, 1.0], [2.0, 3.0]]), high=np.array([[4.0, 5.0], [6.0, 7.0]]), dtype=np.float64))
+        self.assertEqual(box.low[1, 0], 2.0, "row-major, as the TypeScript Box")
+        box = space_from_json({"type": "Box", "low": "-Infinity", "high": [1, 2, 3, 4, 5, "Infinity"], "shape": [3, 2], "dtype": "float32"})
+        self.assertEqual(box, spaces.Box(low=-np.inf, high=np.array([[1, 2], [3, 4], [5, np.inf]], dtype=np.float32), dtype=np.float32))
+        self.assertEqual(space_from_json({"type": "Box", "low": 0, "high": 1, "shape": [3], "dtype": "float32"}), spaces.Box(0, 1, (3,), np.float32))
+        with self.assertRaisesRegex(ValueError, r"bdt_gym: a Box of shape \[2, 2\] from the server has 3 high bounds"):
+            space_from_json({"type": "Box", "low": 0, "high": [1, 2, 3], "shape": [2, 2], "dtype": "float32"})
+
+    def test_discrete_spaces_and_composites(self) -> None:
+        self.assertEqual(space_from_json({"type": "Discrete", "n": 3, "start": -1}), spaces.Discrete(3, start=-1))
+        self.assertEqual(space_from_json({"type": "MultiDiscrete", "nvec": [5, 8], "start": [0, 1]}), spaces.MultiDiscrete([5, 8], start=[0, 1]))
+        self.assertEqual(space_from_json({"type": "MultiBinary", "shape": [4]}), spaces.MultiBinary(4))
+        self.assertEqual(space_from_json({"type": "MultiBinary", "shape": [2, 3]}), spaces.MultiBinary([2, 3]))
+        self.assertEqual(
+            space_from_json({"type": "Tuple", "spaces": [{"type": "Discrete", "n": 2, "start": 0}, {"type": "MultiBinary", "shape": [2]}]}),
+            spaces.Tuple([spaces.Discrete(2), spaces.MultiBinary(2)]),
+        )
+        both = space_from_json({"type": "Dict", "keys": ["z", "a"], "spaces": [{"type": "Discrete", "n": 2, "start": 0}, {"type": "Box", "low": 0, "high": 1, "shape": [2], "dtype": "float64"}]})
+        self.assertEqual(both, spaces.Dict({"z": spaces.Discrete(2), "a": spaces.Box(0, 1, (2,), np.float64)}))
+        self.assertEqual(list(both.spaces), ["z", "a"], "the server's key order, not sorted")
+        with self.assertRaisesRegex(ValueError, r"bdt_gym: unknown space type 'Graph' from the server"):
+            space_from_json({"type": "Graph"})
+
+
+class _ActionOnly(gym.Env[np.ndarray, Any]):
+    """An env that only has an action space (no server): what the wrappers read."""
+
+    observation_space = spaces.Box(0, 1, (1,), np.float32)
+
+    def __init__(self, action_space: spaces.Space[Any]) -> None:
+        self.action_space = action_space
+
+
+#: The action space of BDT-small-v0.
+SMALL = spaces.Dict([("partition", spaces.MultiDiscrete([5, 5, 8, 5])), ("inferenceShare", spaces.Box(0, 1, (2,), np.float64)), ("miningShare", spaces.Box(0, 1, (2,), np.float64))])
+
+
+class WrappersTest(unittest.TestCase):
+    def test_box_action_maps_the_unit_box_onto_the_dict(self) -> None:
+        env = BoxAction(_ActionOnly(SMALL))
+        self.assertEqual(env.action_space, spaces.Box(0, 1, (4 + 2 + 2,), np.float32))
+        self.assertIs(type(env.action_space), spaces.Box)
+
+        def mapped(u: list[float]) -> dict[str, list[Any]]:
+            return as_lists(env.action(np.asarray(u, dtype=np.float32)))
+
+        self.assertEqual(mapped([0] * 8), {"partition": [0, 0, 0, 0], "inferenceShare": [0, 0], "miningShare": [0, 0]})
+        self.assertEqual(mapped([1] * 8), {"partition": [4, 4, 7, 4], "inferenceShare": [1, 1], "miningShare": [1, 1]}, "u = 1 is the last level")
+        self.assertEqual(mapped([0.2, 0.39, 0.5, 0.99, 0.25, 0.75, 0.5, 0.125])["partition"], [1, 1, 4, 4], "floor(u * L)")
+        self.assertEqual(mapped([0.2, 0.39, 0.5, 0.99, 0.25, 0.75, 0.5, 0.125]), {"partition": [1, 1, 4, 4], "inferenceShare": [0.25, 0.75], "miningShare": [0.5, 0.125]}, "shares pass through")
+        self.assertEqual(env.action(np.zeros(8))["partition"].dtype, np.int64)
+        with self.assertRaisesRegex(ValueError, r"BoxAction: action\[5\] = 1\.5 is outside Box"):
+            env.action(np.asarray([0, 0, 0, 0, 0, 1.5, 0, 0]))
+        with self.assertRaisesRegex(ValueError, r"BoxAction: action\[0\] = nan is outside"):
+            env.action(np.full(8, np.nan))
+        with self.assertRaisesRegex(ValueError, r"BoxAction: an action of shape \(7,\) for Box"):
+            env.action(np.zeros(7))
+        scaled = BoxAction(_ActionOnly(spaces.Dict([("x", spaces.Box(-2, 2, (1,), np.float64)), ("k", spaces.MultiDiscrete([3], start=[1]))])), dtype=np.float64)
+        self.assertEqual(as_lists(scaled.action(np.asarray([0.75, 1.0]))), {"x": [1.0], "k": [3]}, "Box bounds scale, MultiDiscrete starts count")
+
+    def test_multi_discrete_action_discretises_the_shares(self) -> None:
+        env = MultiDiscreteAction(_ActionOnly(SMALL), levels=5)
+        self.assertEqual(env.action_space, spaces.MultiDiscrete([5, 5, 8, 5, 5, 5, 5, 5]))
+        self.assertEqual(as_lists(env.action(np.asarray([4, 0, 7, 2, 0, 4, 1, 2]))), {"partition": [4, 0, 7, 2], "inferenceShare": [0, 1], "miningShare": [0.25, 0.5]})
+        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: action\[2\] = 8 is outside MultiDiscrete"):
+            env.action(np.asarray([4, 0, 8, 2, 0, 4, 1, 2]))
+        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: levels = 1; a Box entry needs at least 2"):
+            MultiDiscreteAction(_ActionOnly(SMALL), levels=1)
+
+    def test_wrappers_refuse_what_they_cannot_flatten(self) -> None:
+        for wrapper in (BoxAction, MultiDiscreteAction):
+            with self.assertRaisesRegex(TypeError, rf"{wrapper.__name__}: the action space is Discrete\(2\); it must be a Dict of MultiDiscrete and bounded float Box"):
+                wrapper(_ActionOnly(spaces.Discrete(2)))
+            with self.assertRaisesRegex(TypeError, rf"{wrapper.__name__}: the action space's key 'k' is Discrete\(3\); only MultiDiscrete"):
+                wrapper(_ActionOnly(spaces.Dict({"k": spaces.Discrete(3)})))
+            with self.assertRaisesRegex(TypeError, r"the action space's key 'x' is Box\(-inf, inf"):
+                wrapper(_ActionOnly(spaces.Dict({"x": spaces.Box(-np.inf, np.inf, (1,))})))
+
+    def test_the_wrapped_b_dt_env_passes_gymnasiums_checker_and_runs_flat(self) -> None:
+        for wrap in (BoxAction, lambda env: RescaleAction(BoxAction(env), np.float32(-1), np.float32(1)), MultiDiscreteAction):
+            env = wrap(bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary"))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the gain in dB is an unbounded Box by design; check_env prefers unwrapped envs
+                check_env(env)
+            env.close()
+        env = FlattenObservation(BoxAction(gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"slots": 3})))  # what SB3's MlpPolicy takes
+        self.assertIs(type(env.action_space), spaces.Box)
+        self.assertIs(type(env.observation_space), spaces.Box)
+        env.reset(seed=0)
+        env.action_space.seed(0)
+        steps = [env.step(env.action_space.sample()) for _ in range(3)]
+        self.assertEqual([truncated for *_, truncated, _ in steps], [False, False, True])
+        env.close()
 
 
 if __name__ == "__main__":

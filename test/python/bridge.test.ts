@@ -1,6 +1,6 @@
 /**
  * The Python package (python/bdt_gym) against the TypeScript env: its own unittest suite
- * (Gymnasium's check_env, spaces, refusals, wrappers) and the same numbers as this process's env
+ * (Gymnasium's check_env, spaces, refusals, Ctrl-C, wrappers) and the same numbers as this process's env
  * for one seed and one action sequence. Skipped, saying why, where python3 with gymnasium and
  * numpy is not installed (`pip install gymnasium`).
  */
@@ -25,7 +25,7 @@ describe('python: the bdt_gym Gymnasium package', function () {
     }
   });
 
-  it('passes its unittest suite (Gymnasium check_env, spaces, refusals, wrappers, render, the native make_vec)', () => {
+  it('passes its unittest suite (Gymnasium check_env, spaces, refusals, interruptions, NumPy arguments, action wrappers, render, the native make_vec)', () => {
     const result = python(['-W', 'error::ResourceWarning', '-m', 'unittest', 'discover', '-s', 'tests']);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /\nOK\n$/);

@@ -1,0 +1,119 @@
+"""One flat action space over a Dict action space (the B-DT envs'), for the libraries that take no
+Dict action: Stable-Baselines3 refuses them (its issues #527, #731) and CleanRL's scripts take one
+Box, Discrete or MultiDiscrete.
+
+    env = FlattenObservation(BoxAction(gym.make("bdt_gym/BDT-v0")))   # SB3 PPO, SAC, TD3; CleanRL ppo_continuous_action
+    env = FlattenObservation(MultiDiscreteAction(gym.make("bdt_gym/BDT-v0"), levels=11))  # SB3 PPO, A2C; CleanRL ppo_multidiscrete
+
+The flat action holds the Dict's keys in its order, each key's elements in a row (for the B-DT
+envs: partition, inferenceShare, miningShare).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Union, cast
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+#: The spaces a Dict key may hold (Union, not |: Python 3.9 evaluates an alias).
+_Entry = Union[spaces.MultiDiscrete, spaces.Box]
+
+
+def _entries(space: spaces.Space[Any], owner: str) -> list[tuple[str, _Entry]]:
+    """The keys and spaces of a Dict of MultiDiscrete and bounded float Box spaces, refusing any other space."""
+    if not isinstance(space, spaces.Dict):
+        raise TypeError(f"{owner}: the action space is {space}; it must be a Dict of MultiDiscrete and bounded float Box spaces (as the B-DT envs')")
+    for key, sub in space.spaces.items():
+        box = isinstance(sub, spaces.Box) and np.issubdtype(sub.dtype, np.floating) and bool(np.isfinite(sub.low).all() and np.isfinite(sub.high).all())
+        if not (box or isinstance(sub, spaces.MultiDiscrete)):
+            raise TypeError(f"{owner}: the action space's key {key!r} is {sub}; only MultiDiscrete and bounded float Box keys map to one flat space")
+    return cast(list[tuple[str, _Entry]], list(space.spaces.items()))
+
+
+def _size(space: _Entry) -> int:
+    """The number of elements of a Box or MultiDiscrete."""
+    return int(np.prod(space.shape))
+
+
+def _parts(flat: np.ndarray, entries: list[tuple[str, _Entry]]) -> Iterator[tuple[str, _Entry, np.ndarray]]:
+    """Each key, its space, and its part of the flat vector in the space's shape."""
+    at = 0
+    for key, sub in entries:
+        yield key, sub, flat[at : at + _size(sub)].reshape(sub.shape)
+        at += _size(sub)
+
+
+def _level(space: spaces.MultiDiscrete, fraction: np.ndarray) -> np.ndarray:
+    """Level ``start + min(floor(fraction * L), L - 1)`` of each entry's L levels: 0 the first, 1 the last."""
+    return space.start + np.minimum(np.floor(fraction * space.nvec), space.nvec - 1).astype(space.dtype)
+
+
+def _scaled(box: spaces.Box, fraction: np.ndarray) -> np.ndarray:
+    """The point ``fraction`` (in [0, 1]) of the way from each low to its high; exactly ``fraction``
+    for Box(0, 1). Clipped, as rounding can overstep a bound by an ulp."""
+    return np.clip(box.low + fraction * (box.high - box.low), box.low, box.high).astype(box.dtype)
+
+
+def _refuse_outside(owner: str, action: np.ndarray, space: spaces.Space[Any], inside: np.ndarray) -> None:
+    """Raises ValueError naming the first entry of ``action`` that ``inside`` marks as outside ``space``."""
+    if not inside.all():
+        i = int(np.argmin(inside))
+        raise ValueError(f"{owner}: action[{i}] = {action[i]} is outside {space}")
+
+
+def _flat(owner: str, action: Any, space: spaces.Space[Any], dtype: Any) -> np.ndarray:
+    """``action`` as an array of ``space``'s shape, refusing another shape."""
+    array = np.asarray(action, dtype=dtype)
+    if array.shape != space.shape:
+        raise ValueError(f"{owner}: an action of shape {array.shape} for {space}")
+    return array
+
+
+class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any]):
+    """The action space as one ``Box(0, 1, (n,))``, n the number of entries of the Dict: a
+    MultiDiscrete key's entry u is level ``start + min(floor(u * L), L - 1)`` of its L levels
+    (u = 0 the first, u = 1 the last), and a Box key's entry is ``low + u * (high - low)`` (the
+    B-DT shares, Box(0, 1), pass through as they are). For continuous-action algorithms: SB3's
+    PPO, SAC and TD3, CleanRL's ppo_continuous_action.py. An entry outside [0, 1] raises
+    ValueError naming it (Gymnasium's ClipAction wrapper, outside this one, clips instead).
+    """
+
+    def __init__(self, env: gym.Env[Any, Any], dtype: Any = np.float32) -> None:
+        super().__init__(env)
+        self._entries = _entries(env.action_space, "BoxAction")
+        self.action_space = spaces.Box(0.0, 1.0, (sum(_size(sub) for _, sub in self._entries),), dtype)
+
+    def action(self, action: np.ndarray) -> dict[str, np.ndarray]:
+        u = _flat("BoxAction", action, self.action_space, np.float64)
+        _refuse_outside("BoxAction", u, self.action_space, (u >= 0) & (u <= 1))
+        return {key: _level(sub, part) if isinstance(sub, spaces.MultiDiscrete) else _scaled(sub, part) for key, sub, part in _parts(u, self._entries)}
+
+
+class MultiDiscreteAction(gym.ActionWrapper[Any, np.ndarray, Any]):
+    """The action space as one ``MultiDiscrete``: a MultiDiscrete key's levels as they are, and
+    each Box entry discretised to ``levels`` evenly spaced values from its low (level 0) to its
+    high (level ``levels - 1``). For discrete-action algorithms that take a MultiDiscrete: SB3's
+    PPO and A2C, CleanRL's ppo_multidiscrete.py (not DQN, which takes one Discrete).
+    """
+
+    def __init__(self, env: gym.Env[Any, Any], levels: int = 11) -> None:
+        super().__init__(env)
+        if levels < 2:
+            raise ValueError(f"MultiDiscreteAction: levels = {levels}; a Box entry needs at least 2 (its low and its high)")
+        self._entries = _entries(env.action_space, "MultiDiscreteAction")
+        self._levels = levels
+        nvec = [sub.nvec.ravel() if isinstance(sub, spaces.MultiDiscrete) else np.full(_size(sub), levels) for _, sub in self._entries]
+        start = [sub.start.ravel() if isinstance(sub, spaces.MultiDiscrete) else np.zeros(_size(sub), np.int64) for _, sub in self._entries]
+        self.action_space = spaces.MultiDiscrete(np.concatenate(nvec), start=np.concatenate(start))
+
+    def action(self, action: np.ndarray) -> dict[str, np.ndarray]:
+        space = cast(spaces.MultiDiscrete, self.action_space)
+        a = _flat("MultiDiscreteAction", action, space, None)
+        _refuse_outside("MultiDiscreteAction", a, space, (a == np.floor(a)) & (a >= space.start) & (a < space.start + space.nvec))
+        return {
+            key: part.astype(sub.dtype) if isinstance(sub, spaces.MultiDiscrete) else _scaled(sub, part / (self._levels - 1))
+            for key, sub, part in _parts(a.astype(np.int64), self._entries)
+        }

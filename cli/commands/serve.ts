@@ -1,9 +1,9 @@
 /**
  * `bdt-gym serve`: one env driven over stdin/stdout, one JSON request per line in, one response
  * per line out (cli/serve/env-server.ts has the requests), for clients in other languages: the
- * Python package in python/ wraps it as a gymnasium.Env, so Stable-Baselines3 or CleanRL train
- * on the B-DT envs. Nothing else is written to stdout; the server ends on `close` or at the end
- * of its input.
+ * Python package in python/ wraps it as a gymnasium.Env (and, with its action wrappers, as the
+ * flat action spaces Stable-Baselines3 and CleanRL take). Nothing else is written to stdout; the
+ * server ends on `close` or at the end of its input.
  *
  *   echo '{"method": "make", "id": "BDT-v0"}' | bdt-gym serve
  */

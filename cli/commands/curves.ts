@@ -10,7 +10,7 @@
  * note; one that no run has is refused, listing the tags there are.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { metricsFileOf, readMetricsFile, type RunMetrics } from '../metrics-file.ts';
@@ -91,6 +91,8 @@ export function register(program: Command): void {
       const labels = runLabels(paths, options.labels);
       const files = paths.map(metricsFileOf);
       checkRunsDistinct(paths, files, options.out);
+      // a figure replaces an SVG only: a mistyped --out (a run's summary.json) is not overwritten
+      if (existsSync(options.out) && extname(options.out).toLowerCase() !== '.svg') throw new CliError(`--out ${options.out}: exists and is not an .svg file; give a new file or an .svg to replace`);
       const runs: RunMetrics[] = files.map(readMetricsFile);
 
       const series: CurveSeries[] = [];

@@ -371,7 +371,10 @@ export function register(program: Command): void {
           const again = [...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
           process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  bdt-gym ${again}\n`);
         } else {
-          process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  bdt-gym evaluate --checkpoint ${shellQuote(options.out)}\n`);
+          // the evaluation that was cut: its env (a preset's envKwargs) and episodes (its seeds are evaluate's default, as train's)
+          const envKwargs = preset?.envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(preset.envKwargs)];
+          const evaluate = ['evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargs].map(shellQuote).join(' ');
+          process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  bdt-gym ${evaluate}\n`);
         }
         process.exitCode = interrupt.exitCode;
       }

@@ -97,12 +97,12 @@ export class EnvServer {
         const [obs, info] = env.reset({ ...(seed === undefined ? {} : { seed }), ...(request.options == null ? {} : { options: request.options }) });
         this.last = { obs, info, seed };
         for (const agent of this.agents.values()) agent.reset(seed);
-        return { obs, info };
+        return { obs, info: flagsAsBooleans(info) };
       }
       case 'step': {
         const [obs, reward, terminated, truncated, info] = env.step(actionFromJSON(env.actionSpace, request.action, 'numEnvs' in env ? 'actions' : 'action'));
         if (this.last !== undefined) this.last = { ...this.last, obs, info };
-        return { obs, reward, terminated, truncated, info };
+        return { obs, reward, terminated, truncated, info: flagsAsBooleans(info) };
       }
       case 'act': {
         if ('numEnvs' in env) throw new ProtocolError('act: agents act on one env; serve one env (make without numEnvs) to ask them');
@@ -165,6 +165,19 @@ function actionFromJSON(space: Space<unknown>, json: unknown, where: string): un
     if (error instanceof SpaceError) throw new InvalidActionError(error.message);
     throw error;
   }
+}
+
+/**
+ * `info` with its Uint8Array columns as arrays of booleans: a vector info keeps flags and `_key`
+ * masks as 0/1 bytes (addInfo), which would reach a client as numbers, indistinguishable from
+ * counts. (Nothing else in an info is a Uint8Array.)
+ */
+export function flagsAsBooleans(info: Info): Info {
+  const out: Info = {};
+  for (const [key, value] of Object.entries(info)) {
+    out[key] = value instanceof Uint8Array ? Array.from(value, Boolean) : value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype ? flagsAsBooleans(value as Info) : value;
+  }
+  return out;
 }
 
 /** The registry entry of agent `name`, registering the learned agents (TensorFlow.js) on first need. */

@@ -31,7 +31,7 @@ export const BdtVectorEnvKwargs = BdtEnvKwargs.pick({ scenario: true, baseScenar
   .extend({
     autoresetMode: z.enum(AUTORESET_MODES as [AutoresetMode, ...AutoresetMode[]]).default('next-step').describe('How ended envs are reset (see `AutoresetMode`)'),
     infoLevel: z
-      .literal('summary')
+      .literal('summary', { error: "the native vector env gives 'summary' infos only; 'full' (per-gateway and per-AP terms) needs an env object per env: makeVec's vectorizationMode 'sync'" })
       .default('summary')
       .describe("'summary' only (BdtEnv's summary keys, batched); per-gateway terms ('full') need makeVec's vectorizationMode 'sync'"),
     copy: z

@@ -31,7 +31,10 @@ export function elementFromJSON(space: Space<unknown>, json: unknown, where: str
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new SpaceError(`${where}: expected an object with keys ${space.keys.join(', ')}, got ${formatValue(json)}`);
     const out: Record<string, unknown> = {};
     // keys the space lacks pass through unchanged: the space's check names them
-    for (const [key, value] of Object.entries(json)) out[key] = Object.hasOwn(space.spaces, key) ? elementFromJSON(space.spaces[key]!, value, `${where}.${key}`) : value;
+    for (const [key, value] of Object.entries(json)) {
+      // defined, not assigned: a "__proto__" key stays a key (which the space then names as unknown)
+      Object.defineProperty(out, key, { value: Object.hasOwn(space.spaces, key) ? elementFromJSON(space.spaces[key]!, value, `${where}.${key}`) : value, enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   if (space instanceof Tuple) {

@@ -10,6 +10,17 @@ from .server import Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
 
+def _floats(value: Any) -> Any:
+    """Info numbers as Python floats: bdt-gym's numbers are doubles, but JSON writes a whole one
+    as ``0``, which reads back as an int, and Gymnasium's vector envs type a whole info column by
+    env 0's value (an int there truncated every other env's float)."""
+    if isinstance(value, dict):
+        return {key: _floats(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_floats(v) for v in value]
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class BdtGymEnv(gym.Env[Any, Any]):
     """## Description
     The bdt-gym env ``env_id`` (TypeScript, docs/MODEL.md), run by a ``bdt-gym serve`` process
@@ -68,18 +79,19 @@ class BdtGymEnv(gym.Env[Any, Any]):
         seed = to_json_data(seed)  # a NumPy integer as the Python int Gymnasium's seeding takes
         super().reset(seed=seed)
         result = self._server.request("reset", seed=seed, options=to_json_data(options))
-        return element_from_json(self.observation_space, result["obs"]), result["info"]
+        return element_from_json(self.observation_space, result["obs"]), _floats(result["info"])
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         result = self._server.request("step", action=to_json_data(action))
         obs = element_from_json(self.observation_space, result["obs"])
-        return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), result["info"]
+        return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), _floats(result["info"])
 
     def agent_action(self, agent: str = "dpra", **options: Any) -> Any:
         """The action bdt-gym's agent ``agent`` takes in the current state (after ``reset`` or
         ``step``): ``dpra`` (the Lyapunov drift-plus-penalty solution), ``wdpo``,
         ``latency-greedy``, ``all-local``, ``random``, ``oracle``, or a trained ``ppo``/``dqn``
-        (``checkpoint="models/ppo-bdt-v0"``); options by their TypeScript names. To benchmark
+        (the committed model when ``checkpoint`` is not given; a path is read from the server's
+        working directory, which is Python's); options by their TypeScript names. To benchmark
         against DPRA on the same trace, imitate it, or mix it with a policy. Reach it through
         wrappers with ``env.unwrapped.agent_action(...)``.
         """

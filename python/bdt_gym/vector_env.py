@@ -6,25 +6,46 @@ from typing import Any
 
 import numpy as np
 from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
 from .server import Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
+_MODE_OF = {name: mode for mode, name in _MODES.items()}
 
 
-def _vector_info(info: dict[str, Any], num_envs: int) -> dict[str, Any]:
-    """Gymnasium's vector info layout: each key's values and its ``_key`` mask as arrays, one row per env."""
+def _final_observations(value: Any, mask: Any, space: spaces.Space[Any], num_envs: int) -> np.ndarray:
+    """Gymnasium's ``final_obs``: an object array holding each ended env's observation (None elsewhere).
+
+    The server sends it in bdt-gym's info layout: a list over envs, or for a Dict observation one
+    such list per key (docs/GYMNASIUM.md, "Infos follow addInfo's layout").
+    """
+    out = np.full(num_envs, None, dtype=object)
+    for i in range(num_envs):
+        if mask[i]:
+            obs = {key: column[i] for key, column in value.items() if not key.startswith("_")} if isinstance(value, dict) else value[i]
+            out[i] = element_from_json(space, obs)
+    return out
+
+
+def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: spaces.Space[Any]) -> dict[str, Any]:
+    """Gymnasium's vector info layout: each key's values and its ``_key`` mask as arrays, one row
+    per env; numbers as float64 (bdt-gym's are doubles), flags and masks as bool (the server sends
+    them as true/false), ``final_obs`` as Gymnasium's object array of observations."""
     out: dict[str, Any] = {}
     for key, value in info.items():
-        if isinstance(value, dict):
-            out[key] = _vector_info(value, num_envs)
-        elif key.startswith("_") and isinstance(value, list):
+        if key == "final_obs":
+            out[key] = _final_observations(value, info["_final_obs"], single_observation_space, num_envs)
+        elif isinstance(value, dict):
+            out[key] = _vector_info(value, num_envs, single_observation_space)
+        elif isinstance(value, list) and value and all(isinstance(v, bool) for v in value):
             out[key] = np.asarray(value, dtype=np.bool_)
-        elif isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+        elif isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             array = np.asarray(value, dtype=np.float64)
             # a per-env array arrives flat, env-major (e.g. each env's reputations)
+            # (with one entry per env, as one AP's reputations, it cannot be told from a scalar: shape (n,))
             out[key] = array.reshape(num_envs, -1) if len(array) != num_envs and len(array) % num_envs == 0 else array
         else:
             out[key] = np.asarray(value, dtype=object) if isinstance(value, list) else value
@@ -44,6 +65,9 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
 
     def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> None:
         mode = AutoresetMode(autoreset_mode)
+        for option in ("autoresetMode", "copy"):
+            if option in kwargs:
+                raise ValueError(f"BdtGymVectorEnv: {option} is the vector env's own option, not an env keyword argument; give autoreset_mode=... (copy is the server's: arrays always reach Python as new NumPy arrays)")
         self._server = Server()
         try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
             made = self._server.request("make", id=env_id, kwargs=to_json_data(kwargs), numEnvs=to_json_data(num_envs), autoresetMode=_MODES[mode])
@@ -52,7 +76,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
             self.single_action_space = space_from_json(made["singleActionSpace"])
             self.observation_space = batch_space(self.single_observation_space, self.num_envs)
             self.action_space = batch_space(self.single_action_space, self.num_envs)
-            self.metadata = {"autoreset_mode": mode, "render_modes": []}
+            # the mode the server runs, read back rather than assumed
+            self.metadata = {"autoreset_mode": _MODE_OF[made["autoresetMode"]], "render_modes": []}
         except BaseException:
             self._server.close()
             raise
@@ -62,7 +87,7 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         if not isinstance(seed, list):
             super().reset(seed=seed)  # Gymnasium seeds the vector env's own np_random from one seed, not a list
         result = self._server.request("reset", seed=seed, options=to_json_data(options))
-        return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs)
+        return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs, self.single_observation_space)
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
         result = self._server.request("step", action=to_json_data(actions))
@@ -71,7 +96,7 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
             np.asarray(result["reward"], dtype=np.float64),
             np.asarray(result["terminated"], dtype=np.bool_),
             np.asarray(result["truncated"], dtype=np.bool_),
-            _vector_info(result["info"], self.num_envs),
+            _vector_info(result["info"], self.num_envs, self.single_observation_space),
         )
 
     def close_extras(self, **kwargs: Any) -> None:

@@ -72,7 +72,7 @@ def _flat(owner: str, action: Any, space: spaces.Space[Any], dtype: Any) -> np.n
     return array
 
 
-class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any]):
+class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
     """The action space as one ``Box(0, 1, (n,))``, n the number of entries of the Dict: a
     MultiDiscrete key's entry u is level ``start + min(floor(u * L), L - 1)`` of its L levels
     (u = 0 the first, u = 1 the last), and a Box key's entry is ``low + u * (high - low)`` (the
@@ -82,7 +82,9 @@ class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any]):
     """
 
     def __init__(self, env: gym.Env[Any, Any], dtype: Any = np.float32) -> None:
-        super().__init__(env)
+        # recorded, as Gymnasium's wrappers do, so env.spec rebuilds it (gym.make(env.spec), check_env)
+        gym.utils.RecordConstructorArgs.__init__(self, dtype=dtype)
+        gym.ActionWrapper.__init__(self, env)
         self._entries = _entries(env.action_space, "BoxAction")
         self.action_space = spaces.Box(0.0, 1.0, (sum(_size(sub) for _, sub in self._entries),), dtype)
 
@@ -92,7 +94,7 @@ class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any]):
         return {key: _level(sub, part) if isinstance(sub, spaces.MultiDiscrete) else _scaled(sub, part) for key, sub, part in _parts(u, self._entries)}
 
 
-class MultiDiscreteAction(gym.ActionWrapper[Any, np.ndarray, Any]):
+class MultiDiscreteAction(gym.ActionWrapper[Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
     """The action space as one ``MultiDiscrete``: a MultiDiscrete key's levels as they are, and
     each Box entry discretised to ``levels`` evenly spaced values from its low (level 0) to its
     high (level ``levels - 1``). For discrete-action algorithms that take a MultiDiscrete: SB3's
@@ -100,9 +102,11 @@ class MultiDiscreteAction(gym.ActionWrapper[Any, np.ndarray, Any]):
     """
 
     def __init__(self, env: gym.Env[Any, Any], levels: int = 11) -> None:
-        super().__init__(env)
-        if levels < 2:
-            raise ValueError(f"MultiDiscreteAction: levels = {levels}; a Box entry needs at least 2 (its low and its high)")
+        if isinstance(levels, bool) or not isinstance(levels, (int, np.integer)) or levels < 2:
+            raise ValueError(f"MultiDiscreteAction: levels = {levels!r}; give an integer >= 2 (a Box entry's low and high at least)")
+        levels = int(levels)
+        gym.utils.RecordConstructorArgs.__init__(self, levels=levels)
+        gym.ActionWrapper.__init__(self, env)
         self._entries = _entries(env.action_space, "MultiDiscreteAction")
         self._levels = levels
         nvec = [sub.nvec.ravel() if isinstance(sub, spaces.MultiDiscrete) else np.full(_size(sub), levels) for _, sub in self._entries]

@@ -172,6 +172,46 @@ class VectorTest(unittest.TestCase):
                 self.assertEqual(env.step(row)[1], rewards[t, i])
             env.close()
 
+    def test_equals_gymnasiums_sync_vector_env_of_single_envs_infos_and_same_step_final_obs_included(self) -> None:
+        kwargs = {"infoLevel": "summary", "scenario": {"slots": 3}}
+        for mode in (gym.vector.AutoresetMode.NEXT_STEP, gym.vector.AutoresetMode.SAME_STEP):
+            native = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, autoreset_mode=mode, **kwargs)
+            self.assertEqual(native.metadata["autoreset_mode"], mode, "the mode the server runs")
+            sync = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, vectorization_mode="sync", vector_kwargs={"autoreset_mode": mode}, **kwargs)
+            native.reset(seed=1)
+            sync.reset(seed=1)
+            native.action_space.seed(2)
+            for t in range(7):  # two episodes' ends and autoresets
+                actions = native.action_space.sample()
+                mine, theirs = native.step(actions), sync.step(actions)
+                for i in range(4):
+                    np.testing.assert_equal(mine[i], theirs[i], err_msg=f"{mode} step {t} part {i}")
+                # infos: same keys, values and dtypes (numbers float64 as bdt-gym's doubles, flags and masks bool)
+                self.assert_same_info(mine[4], theirs[4], f"{mode} step {t}")
+            native.close()
+            sync.close()
+
+    def assert_same_info(self, mine: dict[str, Any], theirs: dict[str, Any], where: str) -> None:
+        self.assertEqual(sorted(mine), sorted(theirs), where)
+        for key, value in theirs.items():
+            if key == "final_obs":
+                for i, obs in enumerate(value):
+                    if obs is None:
+                        self.assertIsNone(mine[key][i], where)
+                    else:
+                        for part in obs:
+                            np.testing.assert_equal(mine[key][i][part], obs[part], err_msg=f"{where} final_obs[{i}][{part}]")
+                            self.assertEqual(mine[key][i][part].dtype, obs[part].dtype, where)
+            elif isinstance(value, dict):
+                self.assert_same_info(mine[key], value, f"{where} {key}")
+            elif key != "reputation":  # bdt-gym's native env batches it as one (n, J) array, Gymnasium as an object array of arrays
+                np.testing.assert_equal(mine[key], value, err_msg=f"{where} {key}")
+                self.assertEqual(mine[key].dtype, value.dtype, f"{where} {key}")
+
+    def test_refuses_the_vector_options_as_env_keyword_arguments(self) -> None:
+        with self.assertRaisesRegex(ValueError, r"autoresetMode is the vector env's own option, not an env keyword argument; give autoreset_mode="):
+            gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, autoresetMode="same-step")
+
     def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
         envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")
         envs.reset(seed=0)
@@ -236,7 +276,7 @@ class InterruptionTest(unittest.TestCase):
         python = [sys.executable, "-c", script]
         result = subprocess.run(python, cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, start_new_session=True, capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout, "interrupted\n{'slot': 0}\n", "the env went on after the Ctrl-C")
+        self.assertEqual(result.stdout, "interrupted\n{'slot': 0.0}\n", "the env went on after the Ctrl-C")
 
     def test_an_interrupted_step_takes_place_and_the_next_request_gets_its_own_answer(self) -> None:
         env = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
@@ -407,8 +447,23 @@ class WrappersTest(unittest.TestCase):
         self.assertEqual(as_lists(env.action(np.asarray([4, 0, 7, 2, 0, 4, 1, 2]))), {"partition": [4, 0, 7, 2], "inferenceShare": [0, 1], "miningShare": [0.25, 0.5]})
         with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: action\[2\] = 8 is outside MultiDiscrete"):
             env.action(np.asarray([4, 0, 8, 2, 0, 4, 1, 2]))
-        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: levels = 1; a Box entry needs at least 2"):
+        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: levels = 1; give an integer >= 2"):
             MultiDiscreteAction(_ActionOnly(SMALL), levels=1)
+
+    def test_wrapped_registered_env_keeps_a_spec_gymnasium_can_rebuild(self) -> None:
+        for wrapped in (BoxAction(gym.make("bdt_gym/BDT-small-v0"), dtype=np.float64), MultiDiscreteAction(gym.make("bdt_gym/BDT-small-v0"), levels=5)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                check_env(wrapped)
+            rebuilt = gym.make(wrapped.spec)
+            self.assertEqual(rebuilt.action_space, wrapped.action_space)
+            rebuilt.close()
+            wrapped.close()
+
+    def test_multi_discrete_action_refuses_levels_that_are_not_an_integer_of_2_or_more(self) -> None:
+        for levels in (2.5, "11", 1, True):
+            with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: levels = .*; give an integer >= 2"):
+                MultiDiscreteAction(_ActionOnly(spaces.Dict({"x": spaces.Box(0, 1, (1,))})), levels=levels)  # type: ignore[arg-type]
 
     def test_wrappers_refuse_what_they_cannot_flatten(self) -> None:
         for wrapper in (BoxAction, MultiDiscreteAction):

@@ -160,6 +160,9 @@ describe('cli: curves', () => {
     assert.match(cli('curves', truncated, '--out', out).stderr, /truncated\/metrics\.jsonl:2: not a JSON line \("\{\\"step\\":2,\\"charts\/epis"\)\n$/);
     assert.equal(cli('curves', join(dir, 'nowhere'), '--out', out).stderr, `bdt-gym: ${join(dir, 'nowhere')}: no such file or directory (give a run directory of train, or its metrics.jsonl)\n`);
     assert.equal(cli('curves', good, '--window', '0', '--out', out).status, 1);
+    writeFileSync(join(good, 'summary.json'), '{"steps": 1}\n');
+    assert.equal(cli('curves', good, '--out', join(good, 'summary.json')).stderr, `bdt-gym: --out ${join(good, 'summary.json')}: exists and is not an .svg file; give a new file or an .svg to replace\n`);
+    assert.equal(readFileSync(join(good, 'summary.json'), 'utf8'), '{"steps": 1}\n', 'a run file is not overwritten');
     assert.ok(!existsSync(out), 'nothing written');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
+import { flagsAsBooleans } from '../../cli/serve/env-server.ts';
 import { createAgent } from '../../baselines/create-agent.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
@@ -47,6 +48,8 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.throws(() => elementFromJSON(new MultiBinary(2), [1, 256], 'obs'), /^SpaceError: obs\[1\]: 256 is outside the int8 range/);
     // a key of Object.prototype is an unknown key like any other, not a space
     assert.equal(space.explain(elementFromJSON(space, { k: [0, 0], x: [0, 0, 0, 0], d: 0, t: [[0]], toString: 1 }, 'action')), 'unexpected key "toString" (expected [k, x, d, t])');
+    // as JSON.parse gives it: an own "__proto__" key, kept as a key, not made the prototype
+    assert.equal(space.explain(elementFromJSON(space, JSON.parse('{"k": [0, 0], "x": [0, 0, 0, 0], "d": 0, "t": [[0]], "__proto__": null}'), 'action')), 'unexpected key "__proto__" (expected [k, x, d, t])');
     // a key the space lacks passes through, so the space's own check names it
     assert.equal(space.explain(elementFromJSON(space, { k: [0, 0], x: [0, 0, 0, 0], d: 0, t: [[0]], extra: 1 }, 'action')), 'unexpected key "extra" (expected [k, x, d, t])');
   });
@@ -84,11 +87,13 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(status, 0, stderr);
     assert.deepEqual(responses[0], { result: { numEnvs: 3, singleObservationSpace: local.singleObservationSpace.toJSON(), singleActionSpace: local.singleActionSpace.toJSON(), autoresetMode: 'next-step' } });
     const same = (remote: unknown, value: unknown, what: string) => assert.equal(stringifyWire(remote), stringifyWire(value), what);
+    // (the vector info's 0/1 flag and mask bytes travel as booleans)
     const [obs, info] = local.reset({ seed: 8 });
-    same(responses[1]!['result'], { obs, info }, 'reset');
+    same(responses[1]!['result'], { obs, info: flagsAsBooleans(info) }, 'reset');
+    assert.deepEqual((responses[1]!['result'] as { info: Record<string, unknown> }).info['_slot'], [true, true, true]);
     actions.forEach((action, t) => {
       const [next, reward, terminated, truncated, stepInfo] = local.step(action);
-      same(responses[2 + t]!['result'], { obs: next, reward, terminated, truncated, info: stepInfo }, `step ${t} (episodes of 4 slots: truncations and next-step autoresets included)`);
+      same(responses[2 + t]!['result'], { obs: next, reward, terminated, truncated, info: flagsAsBooleans(stepInfo) }, `step ${t} (episodes of 4 slots: truncations and next-step autoresets included)`);
     });
     assert.deepEqual(responses.at(-1), { error: { type: 'ProtocolError', message: 'render: a vector env does not render; serve one env to render it' } });
     const refused = serve([

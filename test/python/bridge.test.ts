@@ -31,6 +31,18 @@ describe('python: the bdt_gym Gymnasium package', function () {
     assert.match(result.stderr, /\nOK\n$/);
   });
 
+  it("runs python/examples/compare_with_dpra.py, whose DPRA line is bdt-gym compare's on the same seeds", () => {
+    const example = python([join(pythonDir, 'examples', 'compare_with_dpra.py'), '--seeds', '1,2', '--slots', '30']);
+    assert.equal(example.status, 0, example.stderr);
+    const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-python-')), 'compare.json');
+    const compare = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', '--seeds', '1,2', '--slots', '30', '--json', '--out', out], { encoding: 'utf8' });
+    assert.equal(compare.status, 0, compare.stderr);
+    const [dpra] = JSON.parse(compare.stdout) as Array<{ meanLatency: { mean: number }; meanReward: { mean: number } }>;
+    assert.match(example.stdout, new RegExp(`\\ndpra +latency ${dpra!.meanLatency.mean.toFixed(4)} +reward ${dpra!.meanReward.mean.toFixed(3)}\\n`));
+    assert.match(example.stdout, /\nmy_policy +latency \d+\.\d{4} +reward -\d+\.\d{3}\n$/);
+  });
+
   it('gives the numbers of the TypeScript env for the same seed and actions', () => {
     const local = make('BDT-v0', { infoLevel: 'summary' });
     local.actionSpace.seed(4);

@@ -47,7 +47,7 @@ function runLabels(paths: readonly string[], labels: string | undefined): string
     return list;
   }
   // a run given as its metrics.jsonl is named by its directory, as one given as the directory
-  const names = paths.map((p) => basename(p.replace(/\/+$/, '').replace(/(^|\/)metrics\.jsonl$/, '') || '.'));
+  const names = paths.map((p) => basename(resolve(p.replace(/(^|\/)metrics\.jsonl\/*$/, '$1') || '.')));
   return new Set(names).size === names.length ? names : [...paths];
 }
 

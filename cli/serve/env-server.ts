@@ -102,7 +102,7 @@ export class EnvServer {
       case 'step': {
         const [obs, reward, terminated, truncated, info] = env.step(actionFromJSON(env.actionSpace, request.action, 'numEnvs' in env ? 'actions' : 'action'));
         if (this.last !== undefined) this.last = { ...this.last, obs, info };
-        return { obs, reward, terminated, truncated, info: flagsAsBooleans(info) };
+        return { obs, reward, terminated: asBooleans(terminated), truncated: asBooleans(truncated), info: flagsAsBooleans(info) };
       }
       case 'act': {
         if ('numEnvs' in env) throw new ProtocolError('act: agents act on one env; serve one env (make without numEnvs) to ask them');
@@ -175,9 +175,14 @@ function actionFromJSON(space: Space<unknown>, json: unknown, where: string): un
 export function flagsAsBooleans(info: Info): Info {
   const out: Info = {};
   for (const [key, value] of Object.entries(info)) {
-    out[key] = value instanceof Uint8Array ? Array.from(value, Boolean) : value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype ? flagsAsBooleans(value as Info) : value;
+    out[key] = value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype ? flagsAsBooleans(value as Info) : asBooleans(value);
   }
   return out;
+}
+
+/** A vector env's 0/1 flag bytes (its `terminated`, `truncated`) as booleans, as a single env's flags are; anything else as it is. */
+export function asBooleans(value: unknown): unknown {
+  return value instanceof Uint8Array ? Array.from(value, Boolean) : value;
 }
 
 /** The registry entry of agent `name`, registering the learned agents (TensorFlow.js) on first need. */

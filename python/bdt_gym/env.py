@@ -5,20 +5,31 @@ from __future__ import annotations
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
+import numpy as np
 
 from .server import Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
 
-def _floats(value: Any) -> Any:
-    """Info numbers as Python floats: bdt-gym's numbers are doubles, but JSON writes a whole one
-    as ``0``, which reads back as an int, and Gymnasium's vector envs type a whole info column by
-    env 0's value (an int there truncated every other env's float)."""
+#: Info keys whose numbers are counts or indices (the B-DT infos'): ints, where every other number is a float.
+INTEGER_INFO_KEYS = frozenset({"slot", "winner", "gatewayViolations", "apViolations", "partition"})
+
+
+def info_from_json(value: Any, key: str | None = None) -> Any:
+    """An info from the server: numbers as floats (bdt-gym's are doubles, but JSON writes a whole
+    one as ``0``, which would read back as an int, and Gymnasium's vector envs type a column by
+    env 0's value), except counts and indices (``INTEGER_INFO_KEYS``); arrays of numbers as NumPy
+    arrays (which Gymnasium's vector envs stack one row per env), dicts recursively."""
+    integer = key in INTEGER_INFO_KEYS
     if isinstance(value, dict):
-        return {key: _floats(v) for key, v in value.items()}
+        return {k: info_from_json(v, k) for k, v in value.items()}
+    if isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return np.asarray(value, dtype=np.int64 if integer else np.float64)
     if isinstance(value, list):
-        return [_floats(v) for v in value]
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        return [info_from_json(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if integer else float(value)
+    return value
 
 
 class BdtGymEnv(gym.Env[Any, Any]):
@@ -46,7 +57,8 @@ class BdtGymEnv(gym.Env[Any, Any]):
     ``make``'s time limit; -1 drops the id's), and any bdt-gym keyword argument by its
     TypeScript name: ``gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"lyapunov":
     {"V": 50}})``; NumPy values in them, in reset options and in seeds are taken as their
-    Python values. Info values arrive as JSON: numbers, lists and dicts.
+    Python values. Info values: floats (counts and indices such as ``slot`` and ``winner`` as ints), NumPy
+    arrays and dicts (``info_from_json``).
 
     ## Interruption
     A call interrupted by Ctrl-C (or any exception) once its request is on its way still
@@ -79,12 +91,12 @@ class BdtGymEnv(gym.Env[Any, Any]):
         seed = to_json_data(seed)  # a NumPy integer as the Python int Gymnasium's seeding takes
         super().reset(seed=seed)
         result = self._server.request("reset", seed=seed, options=to_json_data(options))
-        return element_from_json(self.observation_space, result["obs"]), _floats(result["info"])
+        return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         result = self._server.request("step", action=to_json_data(action))
         obs = element_from_json(self.observation_space, result["obs"])
-        return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), _floats(result["info"])
+        return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), info_from_json(result["info"])
 
     def agent_action(self, agent: str = "dpra", **options: Any) -> Any:
         """The action bdt-gym's agent ``agent`` takes in the current state (after ``reset`` or

@@ -9,6 +9,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
+from .env import INTEGER_INFO_KEYS
 from .server import Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
@@ -30,10 +31,17 @@ def _final_observations(value: Any, mask: Any, space: spaces.Space[Any], num_env
     return out
 
 
+def _rows_of_numbers(value: list[Any]) -> bool:
+    """Whether ``value`` holds, per env, a list of numbers (all of one length) or None."""
+    rows = [row for row in value if row is not None]
+    return bool(rows) and all(isinstance(row, list) and len(row) == len(rows[0]) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row) for row in rows)
+
+
 def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: spaces.Space[Any]) -> dict[str, Any]:
     """Gymnasium's vector info layout: each key's values and its ``_key`` mask as arrays, one row
-    per env; numbers as float64 (bdt-gym's are doubles), flags and masks as bool (the server sends
-    them as true/false), ``final_obs`` as Gymnasium's object array of observations."""
+    per env; numbers as float64 (bdt-gym's are doubles; counts and indices, ``INTEGER_INFO_KEYS``,
+    as int64), flags and masks as bool (the server sends them as true/false), ``final_obs`` as
+    Gymnasium's object array of observations."""
     out: dict[str, Any] = {}
     for key, value in info.items():
         if key == "final_obs":
@@ -43,10 +51,18 @@ def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: 
         elif isinstance(value, list) and value and all(isinstance(v, bool) for v in value):
             out[key] = np.asarray(value, dtype=np.bool_)
         elif isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-            array = np.asarray(value, dtype=np.float64)
+            array = np.asarray(value, dtype=np.int64 if key in INTEGER_INFO_KEYS else np.float64)
             # a per-env array arrives flat, env-major (e.g. each env's reputations)
             # (with one entry per env, as one AP's reputations, it cannot be told from a scalar: shape (n,))
             out[key] = array.reshape(num_envs, -1) if len(array) != num_envs and len(array) % num_envs == 0 else array
+        elif isinstance(value, list) and _rows_of_numbers(value):
+            # one array per env (None where the env set none): stacked, zeros in the gaps, as Gymnasium stacks arrays
+            width = next(len(row) for row in value if row is not None)
+            rows = np.zeros((num_envs, width), dtype=np.int64 if key in INTEGER_INFO_KEYS else np.float64)
+            for i, row in enumerate(value):
+                if row is not None:
+                    rows[i] = row
+            out[key] = rows
         else:
             out[key] = np.asarray(value, dtype=object) if isinstance(value, list) else value
     return out
@@ -65,6 +81,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
 
     def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> None:
         mode = AutoresetMode(autoreset_mode)
+        if kwargs.get("infoLevel") == "full":
+            raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env')
         for option in ("autoresetMode", "copy"):
             if option in kwargs:
                 raise ValueError(f"BdtGymVectorEnv: {option} is the vector env's own option, not an env keyword argument; give autoreset_mode=... (copy is the server's: arrays always reach Python as new NumPy arrays)")

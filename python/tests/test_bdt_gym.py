@@ -75,7 +75,12 @@ class BridgeTest(unittest.TestCase):
         self.assertIn(obs, env.observation_space)
         self.assertIsInstance(reward, float)
         self.assertEqual((terminated, truncated), (False, False))
-        self.assertEqual(len(info["gateways"]["energy"]), 2, "full info by default, arrays as lists")
+        self.assertEqual(info["gateways"]["energy"].shape, (2,), "full info by default, arrays as NumPy arrays")
+        self.assertEqual(info["gateways"]["energy"].dtype, np.float64)
+        self.assertEqual(info["partition"].dtype, np.int64, "counts and indices stay integers")
+        self.assertIsInstance(info["winner"], int)
+        self.assertIsInstance(info["backlog"], float)
+        obs["reputation"][info["winner"]]  # an index indexes
         env.close()
 
     def test_same_seed_and_actions_same_episode(self) -> None:
@@ -204,9 +209,13 @@ class VectorTest(unittest.TestCase):
                             self.assertEqual(mine[key][i][part].dtype, obs[part].dtype, where)
             elif isinstance(value, dict):
                 self.assert_same_info(mine[key], value, f"{where} {key}")
-            elif key != "reputation":  # bdt-gym's native env batches it as one (n, J) array, Gymnasium as an object array of arrays
+            else:
                 np.testing.assert_equal(mine[key], value, err_msg=f"{where} {key}")
                 self.assertEqual(mine[key].dtype, value.dtype, f"{where} {key}")
+
+    def test_refuses_full_infos_saying_how_to_get_them(self) -> None:
+        with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"'):
+            gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="full")
 
     def test_refuses_the_vector_options_as_env_keyword_arguments(self) -> None:
         with self.assertRaisesRegex(ValueError, r"autoresetMode is the vector env's own option, not an env keyword argument; give autoreset_mode="):

@@ -57,6 +57,8 @@ describe('cli: curves', () => {
     const result = cli('curves', join(a, 'metrics.jsonl'), '--out', join(dir, 'c.svg'), '--json');
     assert.equal(result.status, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout)[0].run, 'ppo-run');
+    const inside = spawnSync(process.execPath, [bin, 'curves', 'metrics.jsonl', '--out', join(dir, 'd.svg'), '--json'], { cwd: a, encoding: 'utf8' });
+    assert.equal(JSON.parse(inside.stdout)[0].run, 'ppo-run', 'from inside the run directory too');
   });
 
   it('draws a legend of the runs by their labels, its symbols at full strength (not the faint raw line)', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
-import { flagsAsBooleans } from '../../cli/serve/env-server.ts';
+import { asBooleans, flagsAsBooleans } from '../../cli/serve/env-server.ts';
 import { createAgent } from '../../baselines/create-agent.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
@@ -91,9 +91,10 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     const [obs, info] = local.reset({ seed: 8 });
     same(responses[1]!['result'], { obs, info: flagsAsBooleans(info) }, 'reset');
     assert.deepEqual((responses[1]!['result'] as { info: Record<string, unknown> }).info['_slot'], [true, true, true]);
+    assert.deepEqual((responses[2]!['result'] as { terminated: unknown }).terminated, [false, false, false], 'flags as booleans, as a single env gives them');
     actions.forEach((action, t) => {
       const [next, reward, terminated, truncated, stepInfo] = local.step(action);
-      same(responses[2 + t]!['result'], { obs: next, reward, terminated, truncated, info: flagsAsBooleans(stepInfo) }, `step ${t} (episodes of 4 slots: truncations and next-step autoresets included)`);
+      same(responses[2 + t]!['result'], { obs: next, reward, terminated: asBooleans(terminated), truncated: asBooleans(truncated), info: flagsAsBooleans(stepInfo) }, `step ${t} (episodes of 4 slots: truncations and next-step autoresets included)`);
     });
     assert.deepEqual(responses.at(-1), { error: { type: 'ProtocolError', message: 'render: a vector env does not render; serve one env to render it' } });
     const refused = serve([
@@ -147,6 +148,17 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.ok('result' in wtcm[2]!, JSON.stringify(wtcm[2]));
     const vector = serve([{ method: 'make', id: 'BDT-small-v0', numEnvs: 2 }, { method: 'reset', seed: 0 }, { method: 'act', agent: 'dpra' }]).responses;
     assert.deepEqual(vector[2], { error: { type: 'ProtocolError', message: 'act: agents act on one env; serve one env (make without numEnvs) to ask them' } });
+  });
+
+  it('ends quietly (exit 0, no EPIPE trace) when its client closes the reading end', async () => {
+    const child = spawn(process.execPath, [bin, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.stdout.destroy(); // the client went away before the answer
+    child.stdin.end('{"method": "make", "id": "BDT-small-v0"}\n');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(status, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
   });
 
   it('refuses a bad request with its error class and message and goes on; ends at the end of its input', () => {

@@ -29,7 +29,7 @@ export function evaluateAgent(agent: Agent, env: Env<unknown, unknown>, episodes
     returns.push(total);
     lengths.push(length);
   }
-  return { returns, lengths, meanReturn: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length) };
+  return evaluationResult(returns, lengths);
 }
 
 /**
@@ -47,5 +47,10 @@ export async function evaluateAgentUnlessAborted(agent: Agent, env: Env<unknown,
     returns.push(episode.returns[0]!);
     lengths.push(episode.lengths[0]!);
   }
+  return evaluationResult(returns, lengths);
+}
+
+/** The result of these episodes: one definition of the mean, so both evaluations agree to the bit. */
+function evaluationResult(returns: number[], lengths: number[]): EvaluationResult {
   return { returns, lengths, meanReturn: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length) };
 }

@@ -28,8 +28,7 @@ export function metricsFileOf(path: string): string {
 
 /** Every tag's series in `file`, or a CliError naming the file and why it cannot be read, or the line and what is wrong with it. */
 export function readMetricsFile(file: string): RunMetrics {
-  const steps = new Map<string, number[]>();
-  const values = new Map<string, number[]>();
+  const series = new Map<string, { steps: number[]; values: number[] }>();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -52,13 +51,11 @@ export function readMetricsFile(file: string): RunMetrics {
     if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) throw new CliError(`${where}: "step" must be a number >= 0, got ${JSON.stringify(step)}`);
     for (const [tag, value] of Object.entries(metrics)) {
       if (value !== null && typeof value !== 'number') throw new CliError(`${where}: "${tag}" must be a number (or null for NaN), got ${JSON.stringify(value)}`);
-      if (!steps.has(tag)) {
-        steps.set(tag, []);
-        values.set(tag, []);
-      }
-      steps.get(tag)!.push(step);
-      values.get(tag)!.push(value ?? NaN);
+      let tagSeries = series.get(tag);
+      if (tagSeries === undefined) series.set(tag, (tagSeries = { steps: [], values: [] }));
+      tagSeries.steps.push(step);
+      tagSeries.values.push(value ?? NaN);
     }
   });
-  return new Map([...steps].map(([tag, s]) => [tag, { steps: Float64Array.from(s), values: Float64Array.from(values.get(tag)!) }]));
+  return new Map([...series].map(([tag, { steps, values }]) => [tag, { steps: Float64Array.from(steps), values: Float64Array.from(values) }]));
 }

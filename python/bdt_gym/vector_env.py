@@ -37,6 +37,12 @@ def _rows_of_numbers(value: list[Any]) -> bool:
     return bool(rows) and all(isinstance(row, list) and len(row) == len(rows[0]) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row) for row in rows)
 
 
+def _observation_shape(space: spaces.Space[Any], key: str) -> tuple[int, ...] | None:
+    """The shape of the Dict observation's array ``key`` (None if it has none)."""
+    part = space.spaces.get(key) if isinstance(space, spaces.Dict) else None
+    return part.shape if isinstance(part, spaces.Box) else None
+
+
 def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: spaces.Space[Any]) -> dict[str, Any]:
     """Gymnasium's vector info layout: each key's values and its ``_key`` mask as arrays, one row
     per env; numbers as float64 (bdt-gym's are doubles; counts and indices, ``INTEGER_INFO_KEYS``,
@@ -52,9 +58,14 @@ def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: 
             out[key] = np.asarray(value, dtype=np.bool_)
         elif isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             array = np.asarray(value, dtype=np.int64 if key in INTEGER_INFO_KEYS else np.float64)
-            # a per-env array arrives flat, env-major (e.g. each env's reputations)
-            # (with one entry per env, as one AP's reputations, it cannot be told from a scalar: shape (n,))
-            out[key] = array.reshape(num_envs, -1) if len(array) != num_envs and len(array) % num_envs == 0 else array
+            # a per-env array arrives flat, env-major (e.g. each env's reputations); one named as an
+            # observation key has that key's shape, so one AP's reputations are (n, 1), not (n,) as
+            # the flat list alone would suggest
+            shape = _observation_shape(single_observation_space, key)
+            if shape is not None and array.size == num_envs * int(np.prod(shape)):
+                out[key] = array.reshape(num_envs, *shape)
+            else:
+                out[key] = array.reshape(num_envs, -1) if len(array) != num_envs and len(array) % num_envs == 0 else array
         elif isinstance(value, list) and _rows_of_numbers(value):
             # one array per env (None where the env set none): stacked, zeros in the gaps, as Gymnasium stacks arrays
             width = next(len(row) for row in value if row is not None)

@@ -213,6 +213,20 @@ class VectorTest(unittest.TestCase):
                 np.testing.assert_equal(mine[key], value, err_msg=f"{where} {key}")
                 self.assertEqual(mine[key].dtype, value.dtype, f"{where} {key}")
 
+    def test_one_aps_reputations_are_one_column_per_env_as_gymnasiums_sync_vector_env_stacks_them(self) -> None:
+        one_ap = {"slots": 3, "topology": {"kind": "explicit", "a": [[1, 0], [1, 0], [0, 1], [0, 1]], "b": [[1], [1]]}}
+        native = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="summary", scenario=one_ap)
+        sync = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, vectorization_mode="sync", infoLevel="summary", scenario=one_ap)
+        native.reset(seed=3)
+        sync.reset(seed=3)
+        native.action_space.seed(4)
+        actions = native.action_space.sample()
+        mine, theirs = native.step(actions)[4], sync.step(actions)[4]
+        self.assertEqual(mine["reputation"].shape, (2, 1))
+        np.testing.assert_equal(mine["reputation"], theirs["reputation"])
+        native.close()
+        sync.close()
+
     def test_refuses_full_infos_saying_how_to_get_them(self) -> None:
         with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"'):
             gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="full")

@@ -2,7 +2,7 @@
  * Reading a run's `metrics.jsonl` (written by `train`, see agents/metrics.ts) back into series:
  * for one tag, the steps and values of the records that carry it, in file order.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors.ts';
 
@@ -17,13 +17,24 @@ export type RunMetrics = ReadonlyMap<string, MetricSeries>;
 
 /** The metrics file of `path`: the file itself, or `<path>/metrics.jsonl` for a run directory. */
 export function metricsFileOf(path: string): string {
-  if (!existsSync(path)) throw new CliError(`${path}: no such file or directory (give a run directory of train, or its metrics.jsonl)`);
-  const file = statSync(path).isDirectory() ? join(path, 'metrics.jsonl') : path;
-  if (!existsSync(file)) throw new CliError(`${path}: holds no metrics.jsonl (is it a run directory of train?)`);
+  const given = statOf(path, path, 'give a run directory of train, or its metrics.jsonl');
+  const file = given.isDirectory() ? join(path, 'metrics.jsonl') : path;
+  const stat = file === path ? given : statOf(file, path, 'is it a run directory of train?');
   // Reading a directory fails with EISDIR, and reading a FIFO would wait for a writer
-  const stat = statSync(file);
   if (!stat.isFile()) throw new CliError(`${file}: ${stat.isDirectory() ? 'is a directory' : 'is not a regular file'}, not a metrics.jsonl of train`);
   return file;
+}
+
+/** `file`'s stat, or a CliError naming `shown` and why (a missing file, a symlink loop, no permission), with `hint` when missing. */
+function statOf(file: string, shown: string, hint: string): Stats {
+  try {
+    return statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliError(file === shown ? `${shown}: no such file or directory (${hint})` : `${shown}: holds no metrics.jsonl (${hint})`);
+    // Node's message is "<CODE>: <what>, <syscall> '<path>'": keep the code and what
+    throw new CliError(`${file}: cannot read it (${(error as Error).message.split(',')[0]})`);
+  }
 }
 
 /** Every tag's series in `file`, or a CliError naming the file and why it cannot be read, or the line and what is wrong with it. */

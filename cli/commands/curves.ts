@@ -120,7 +120,7 @@ export function register(program: Command): void {
       }
       const runWidth = Math.max(3, ...ends.map((e) => e.run.length));
       const tagWidth = Math.max(3, ...ends.map((e) => e.tag.length));
-      const lines = [`${'run'.padEnd(runWidth)}  ${'tag'.padEnd(tagWidth)}  records  last step  final (mean of last ${window})`];
+      const lines = [`${'run'.padEnd(runWidth)}  ${'tag'.padEnd(tagWidth)}  records  last step  final (mean of last ${window} or all)`];
       for (const e of ends) lines.push(`${e.run.padEnd(runWidth)}  ${e.tag.padEnd(tagWidth)}  ${String(e.records).padStart(7)}  ${String(e.lastStep).padStart(9)}  ${Number.isNaN(e.final) ? 'n/a' : e.final.toPrecision(6)}`);
       lines.push(`curves written to ${options.out}`);
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -161,6 +161,11 @@ describe('cli: curves', () => {
     const truncated = run(dir, 'truncated', ['{"step":1,"charts/episodic_return":1}', '{"step":2,"charts/epis']);
     assert.match(cli('curves', truncated, '--out', out).stderr, /truncated\/metrics\.jsonl:2: not a JSON line \("\{\\"step\\":2,\\"charts\/epis"\)\n$/);
     assert.equal(cli('curves', join(dir, 'nowhere'), '--out', out).stderr, `bdt-gym: ${join(dir, 'nowhere')}: no such file or directory (give a run directory of train, or its metrics.jsonl)\n`);
+    const emptyRun = join(dir, 'empty');
+    mkdirSync(emptyRun);
+    assert.equal(cli('curves', emptyRun, '--out', out).stderr, `bdt-gym: ${emptyRun}: holds no metrics.jsonl (is it a run directory of train?)\n`);
+    symlinkSync(join(dir, 'loop'), join(dir, 'loop'));
+    assert.equal(cli('curves', join(dir, 'loop'), '--out', out).stderr, `bdt-gym: ${join(dir, 'loop')}: cannot read it (ELOOP: too many symbolic links encountered)\n`, 'a symlink loop is not reported as a missing file');
     assert.equal(cli('curves', good, '--window', '0', '--out', out).status, 1);
     writeFileSync(join(good, 'summary.json'), '{"steps": 1}\n');
     assert.equal(cli('curves', good, '--out', join(good, 'summary.json')).stderr, `bdt-gym: --out ${join(good, 'summary.json')}: exists and is not an .svg file; give a new file or an .svg to replace\n`);

@@ -12,13 +12,21 @@ import { GymError } from '../env/core/errors.ts';
 import { copyBatch } from '../env/vector/batch.ts';
 import { callThroughWrappers } from '../env/vector/call-through-wrappers.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
-import { carry, uncarry } from './worker-values.ts';
+import { assertSendable, carry, uncarry } from './worker-values.ts';
 
 const { recipe, index, flags, port, autoresetMode } = workerData as WorkerInit & { port: MessagePort };
 const flag = new Int32Array(flags);
 
 function reply(message: Reply): void {
-  port.postMessage(message);
+  try {
+    port.postMessage(message);
+  } catch (error) {
+    // a DataCloneError only says "could not be cloned": name the part (`info.explain is a
+    // function`). Checked only on failure, so a step pays no walk over its info.
+    const { type, ...parts } = message;
+    for (const [key, value] of Object.entries(parts)) assertSendable(value, key, `${type}`);
+    throw error;
+  }
   Atomics.store(flag, index, 1);
   Atomics.notify(flag, index);
 }

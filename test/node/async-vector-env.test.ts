@@ -33,6 +33,12 @@ describe('AsyncVectorEnv', function () {
     assert.throws(() => new AsyncVectorEnv([{ id: 'Nope-v0' }]), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
   });
 
+  it("names the part of a step's result that cannot cross between threads (a function in the info), not a bare clone error", () => {
+    envs = new AsyncVectorEnv([{ id: 'FunctionInfoCartPole-v0', imports: [new URL('./fixtures/function-info-env.ts', import.meta.url).href] }]);
+    envs.reset({ seed: 0 });
+    assert.throws(() => envs!.step([0]), (e: unknown) => e instanceof GymError && /^AsyncVectorEnv env 0: step: info\.explain is a function, which cannot cross between threads/.test(e.message));
+  });
+
   it('refuses malformed recipes and options by name before starting workers', () => {
     assert.throws(() => new AsyncVectorEnv([{} as never]), /AsyncVectorEnv: recipe 0 must be \{ id, kwargs\? \} with a registered id, got \{\}/);
     assert.throws(() => new AsyncVectorEnv([null as never]), /recipe 0 must be/);

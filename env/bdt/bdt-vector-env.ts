@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
-import type { Info } from '../core/env.ts';
+import type { EnvSpec, Info } from '../core/env.ts';
 import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
@@ -85,6 +85,8 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   readonly autoresetMode: AutoresetMode;
   /** The compiled system, shared by every env. */
   readonly system: CompiledScenario;
+  /** How `makeVec` built it (see `VectorEnv.spec`). */
+  spec: EnvSpec | undefined = undefined;
 
   private readonly copy: boolean;
   private readonly simulations: BdtSimulation[];

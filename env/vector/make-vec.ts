@@ -14,7 +14,7 @@
  * const sameStep = makeVec<Float32Array, number>('CartPole-v1', 8, { autoresetMode: 'same-step' });
  * const bdt = makeVec('BDT-v0', 16); // BdtVectorEnv, the native form
  */
-import type { Env } from '../core/env.ts';
+import type { Env, EnvSpec } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
 import { make, spec, type MakeOptions } from '../registration.ts';
@@ -49,7 +49,8 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
     // as Gymnasium: the native form takes no per-env wrappers or make options
     if (wrappers !== undefined && wrappers.length > 0) throw new GymError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint; wrap the vector env itself instead (VectorRecordEpisodeStatistics, VectorFlattenObservation, ...)`);
     if (makeOptions !== undefined) throw new GymError(`makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
-    return envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
+    const native = envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
+    return withSpec(native, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions) });
   }
   if (mode !== 'sync') throw new GymError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
   const unknown = unknownKeys(vectorOptions, ['copy', 'autoresetMode'], 'option');
@@ -58,5 +59,17 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
     if (typeof wrap !== 'function') throw new GymError(`makeVec: wrappers[${i}] must be a function (env) => Env, got ${formatValue(wrap)}`);
   });
   const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions ?? {}));
-  return new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
+  const sync = new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
+  return withSpec(sync, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions), ...(wrappers !== undefined && wrappers.length > 0 ? { wrappers } : {}) });
+}
+
+/** `{vectorKwargs}` when vector options were given (as Gymnasium's spec keeps `vector_kwargs`), else nothing. */
+function vectorKwargsOf(vectorOptions: object): { vectorKwargs?: object } {
+  return Object.keys(vectorOptions).length > 0 ? { vectorKwargs: { ...vectorOptions } } : {};
+}
+
+/** `env` with its `spec` set to the id's spec over `kwargs` (the spec's own kwargs first), as gymnasium.make_vec sets it. */
+function withSpec<V extends VectorEnv<unknown, unknown>>(env: V, envSpec: EnvSpec, kwargs: Record<string, unknown>): V {
+  env.unwrapped.spec = Object.freeze({ ...envSpec, kwargs: Object.freeze({ ...envSpec.kwargs, ...kwargs }) });
+  return env;
 }

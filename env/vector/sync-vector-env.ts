@@ -12,7 +12,7 @@
  * const sameStep = new SyncVectorEnv(envFns, { autoresetMode: 'same-step' });
  * // infos.final_obs[i] (with infos._final_obs[i] = 1) for each env i that ended
  */
-import { Env, type Info } from '../core/env.ts';
+import { Env, type EnvSpec, type Info } from '../core/env.ts';
 import { formatValue } from '../core/format.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
@@ -37,6 +37,8 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
   readonly observationSpace: Space<Batched<Obs>>;
   readonly actionSpace: Space<BatchedActions<Act>>;
   readonly autoresetMode: AutoresetMode;
+  /** How `makeVec` built it (see `VectorEnv.spec`). */
+  spec: EnvSpec | undefined = undefined;
   private readonly copy: boolean;
   private readonly observations: Batched<Obs>;
   /** Which envs ended on their last step and were not reset since (next-step resets them; disabled refuses to step them). */

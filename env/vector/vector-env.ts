@@ -3,7 +3,7 @@
  * batched observations and actions (see `batch.ts`), rewards as `Float64Array`, terminated and
  * truncated as `Uint8Array` (0/1), infos as arrays plus `_key` masks (see `infos.ts`).
  */
-import type { Info } from '../core/env.ts';
+import type { EnvSpec, Info } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 import { checkSeed } from '../core/rng.ts';
@@ -74,6 +74,13 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
   call?(name: string, ...args: unknown[]): unknown[];
   /** The vector env under any vector wrappers (Gymnasium's `VectorEnv.unwrapped`: itself for a vector env). */
   readonly unwrapped: VectorEnv<unknown, unknown>;
+  /**
+   * How `makeVec` built this vector env (Gymnasium's `VectorEnv.spec`): the id's spec, its
+   * `kwargs` the env kwargs plus `numEnvs`, `vectorizationMode` and, when given, `vectorKwargs`
+   * (copy, autoresetMode) and `wrappers`. `undefined` for one constructed directly; a vector
+   * wrapper shows its env's.
+   */
+  spec?: EnvSpec | undefined;
 }
 
 /** The `copy` option of a vector env (default true), refused by name unless a boolean. */

@@ -8,6 +8,7 @@
  * Type parameters follow `Wrapper`: `BObs`/`BAct` are the batches the wrapper exposes,
  * `InnerObs`/`InnerAct` those of the wrapped env (default: the same).
  */
+import type { EnvSpec } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
 import type { AutoresetMode, VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from './vector-env.ts';
@@ -60,6 +61,11 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
   call(name: string, ...args: unknown[]): unknown[] {
     if (this.env.call === undefined) throw this.missing('call');
     return this.env.call(name, ...args);
+  }
+
+  /** The wrapped vector env's spec (read at each call, so one `makeVec` sets later shows through). */
+  get spec(): EnvSpec | undefined {
+    return this.env.spec;
   }
 
   /** The innermost vector env (the one that is not a wrapper). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, CartPoleEnv, Env, InvalidActionError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
@@ -49,6 +49,20 @@ describe('registration', () => {
   it('make and makeVec refuse options they do not know, instead of ignoring them', () => {
     assert.throws(() => make('CartPole-v1', {}, { maxEpisodeStep: 5 } as never), /make: unknown option "maxEpisodeStep" \(options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument\)/);
     assert.throws(() => makeVec('CartPole-v1', 2, { autoReset: 'same-step' } as never), /makeVec: unknown option "autoReset" \(options: .*autoresetMode\)/);
+  });
+
+  it("makeVec sets the vector env's spec as gymnasium.make_vec: the id's spec, kwargs with numEnvs, the mode, vector options and wrappers; a vector wrapper shows it", () => {
+    const native = makeVec('BDT-small-v0', 3, { kwargs: { infoLevel: 'summary' }, copy: false });
+    assert.equal(native.spec?.id, 'BDT-small-v0');
+    assert.equal(native.spec?.maxEpisodeSteps, registry.get('BDT-small-v0')!.maxEpisodeSteps);
+    assert.deepEqual(native.spec?.kwargs, { infoLevel: 'summary', numEnvs: 3, vectorizationMode: 'vector-entry-point', vectorKwargs: { copy: false } });
+    assert.ok(Object.isFrozen(native.spec) && Object.isFrozen(native.spec!.kwargs));
+    assert.equal(new VectorRecordEpisodeStatistics(native).spec, native.spec);
+    const wrap = (env: Env<Float32Array, number>) => new RecordEpisodeStatistics(env);
+    const sync = makeVec<Float32Array, number>('CartPole-v1', 2, { wrappers: [wrap] });
+    assert.deepEqual(sync.spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', wrappers: [wrap] });
+    assert.equal(sync.spec?.rewardThreshold, 475);
+    assert.equal(new SyncVectorEnv([() => make('CartPole-v1')]).spec, undefined, 'a vector env not made by makeVec has none');
   });
 
   it('vector seeds: null is no seed, a non-integer or a seed + i past 2^53 is refused', () => {

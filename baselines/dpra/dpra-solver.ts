@@ -29,7 +29,7 @@ export interface DpraSolverOptions {
   partition: PartitionMode;
   /** The partition for mode `fixed` (l_n in [1, L_n], length N). */
   fixedPartition?: Int32Array;
-  /** Ignore the virtual queues (Psi = V tau: the latency-greedy policy). */
+  /** Ignore the virtual queues (Psi = tau, whatever V: the latency-greedy policy). */
   ignoreQueues?: boolean;
   /**
    * Descent preset (partition-search.ts): `thorough` (every cut exact, cold starts, joint moves),

@@ -239,7 +239,7 @@ export class PartitionSearch {
         if (bestCut !== current) changed = true;
       }
       if (!changed) break;
-      const scale = Math.max(Math.abs(psiBefore), system.V * problem.deadline);
+      const scale = Math.max(Math.abs(psiBefore), problem.latencyWeight * problem.deadline);
       if (this.violation === 0 && psiBefore - this.psi < options.minSweepGain * scale) break;
     }
   }

@@ -58,6 +58,7 @@ export class SlotProblem {
   private readonly allocationInput: AllocationInput;
   private state: SlotState | undefined;
   private queues: VirtualQueues;
+  private weight = 1;
   /** Number of gateways currently breaking C4 (not counting the pinned ones). */
   private gatewaysOver = 0;
   private readonly overBudget: Uint8Array;
@@ -117,7 +118,7 @@ export class SlotProblem {
   load(state: SlotState, queues: VirtualQueues | undefined, start?: ArrayLike<number>, pin = true): void {
     const { system } = this;
     this.state = state;
-    this.queues = queues ?? this.zeroQueues;
+    this.useQueues(queues);
     this.solves = 0;
     for (let m = 0; m < system.M; m++) this.rate[m] = uplinkRate(system.bandwidth[m]!, system.txPower[m]!, state.gain[m]!, system.noisePsd);
     for (let j = 0; j < system.J; j++) this.apBudget[j] = state.apBudget[j]!;
@@ -156,8 +157,21 @@ export class SlotProblem {
    */
   swapQueues(queues: VirtualQueues | undefined): VirtualQueues {
     const previous = this.queues;
-    this.queues = queues ?? this.zeroQueues;
+    this.useQueues(queues);
     return previous;
+  }
+
+  /**
+   * The weight of latency in Psi: V with queues, 1 in the latency-only objective (no queues),
+   * which must rank decisions by tau even at V = 0, where V tau would tie them all.
+   */
+  get latencyWeight(): number {
+    return this.weight;
+  }
+
+  private useQueues(queues: VirtualQueues | undefined): void {
+    this.queues = queues ?? this.zeroQueues;
+    this.weight = this.queues === this.zeroQueues ? 1 : this.system.V;
   }
 
   /** Relax C5 (every AP budget unlimited): the fallback when no partition has a finite latency. */
@@ -217,7 +231,7 @@ export class SlotProblem {
       return Infinity;
     }
     this.violation = 0;
-    return this.system.V * latency + driftTerm(this.system, this.queues, this.reputation);
+    return this.latencyWeight * latency + driftTerm(this.system, this.queues, this.reputation);
   }
 
   /**
@@ -231,7 +245,7 @@ export class SlotProblem {
     const latency = this.allocator.boundAt(this.allocationInput, deadline);
     if (!Number.isFinite(latency)) return this.psi();
     this.violation = 0;
-    return this.system.V * latency + driftTerm(this.system, this.queues, this.reputation);
+    return this.latencyWeight * latency + driftTerm(this.system, this.queues, this.reputation);
   }
 
   /** The optimal frequencies of the current partition (reused object). */

@@ -62,7 +62,7 @@ export async function sweepV(spec: SweepSpec): Promise<{ points: SweepPoint[]; g
 function parseVs(text: string): number[] {
   const vs = text.split(',').map((s) => Number(s.trim()));
   vs.forEach((v, i) => {
-    if (!(v > 0 && Number.isFinite(v))) throw new CliError(`--v: entry ${i} is ${JSON.stringify(text.split(',')[i])}; every V must be a number > 0`);
+    if (!(v >= 0 && Number.isFinite(v))) throw new CliError(`--v: entry ${i} is ${JSON.stringify(text.split(',')[i])}; every V must be a number >= 0`);
     if (vs.indexOf(v) < i) throw new CliError(`--v: ${v} appears twice (entries ${vs.indexOf(v)} and ${i}); give each V once`);
   });
   return vs;
@@ -92,15 +92,17 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent-options <json>', 'agent options as a JSON object')
     .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation}')
-    .option('--plot <file>', 'write an SVG plot of latency and backlog against V')
+    .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
     .action(async (options: SweepCliOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       checkOutputPath('plot', options.plot);
       const seeds = integerList('seeds', options.seeds, 0);
+      const vs = parseVs(options.v);
+      if (options.plot !== undefined && vs.includes(0)) throw new CliError(`--plot: the plot's V axis is logarithmic, where V = 0 has no place; leave 0 out of --v for the plot (the table and --json take it)`);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const spec: SweepSpec = {
         agent: options.agent,
-        vs: parseVs(options.v),
+        vs,
         seeds,
         slots,
         env: options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined,
@@ -111,7 +113,7 @@ export function register(program: Command): void {
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: it does not decide with V (dpra does)\n`);
       if (options.plot) {
-        const svg = await sweepVChartSvg(spec.agent, points, greedy.meanLatency);
+        const svg = await sweepVChartSvg(spec.agent, points, greedy);
         writeFileAtomic(options.plot, svg);
       }
       if (options.json) {

@@ -49,6 +49,16 @@ describe('baselines: agents and createAgent', () => {
     assert.equal(runEpisode(pow, agent, 0).slots, 3);
   });
 
+  it('latency-greedy ignores V: the same episode at V = 0 (where V tau ranks nothing) as at V = 10', async () => {
+    const episode = async (V: number) => {
+      const env = make<BdtObservation, BdtAction>('BDT-v0', { scenario: { slots: 20, lyapunov: { V } } });
+      return runEpisode(env, await createAgent('latency-greedy', env), 1);
+    };
+    const [atZero, atTen] = [await episode(0), await episode(10)];
+    assert.equal(atZero.meanLatency, atTen.meanLatency);
+    assert.deepEqual(atZero.avgReputation, atTen.avgReputation);
+  });
+
   it('WDPO keeps its fixed partition (middle unit by default), all-local keeps l = L', async () => {
     const env = make<BdtObservation, BdtAction>('BDT-v0', { scenario: { slots: 4 } });
     const system = (env.unwrapped as BdtEnv).system;

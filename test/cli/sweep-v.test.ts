@@ -22,13 +22,31 @@ describe('cli: sweep-v', () => {
     assert.ok(points[0]!.meanLatency > greedy.meanLatency * 1.05, 'small V should cost latency');
   });
 
-  it('plots latency and backlog against V as SVG, with latency-greedy as a dashed reference', async () => {
-    const svg = await sweepVChartSvg('dpra', [{ v: 0.1, meanLatency: 3, meanBacklog: 0.1 }, { v: 1, meanLatency: 2, meanBacklog: 1 }, { v: 10, meanLatency: 1.5, meanBacklog: 10 }], 1.2);
+  it('plots latency, backlog and C6 violation against V as SVG, with latency-greedy as dashed references', async () => {
+    const points = [
+      { v: 0.1, meanLatency: 3, meanBacklog: 0.1, c6Violation: 0 },
+      { v: 1, meanLatency: 2, meanBacklog: 1, c6Violation: 0.01 },
+      { v: 10, meanLatency: 1.5, meanBacklog: 10, c6Violation: 0.05 },
+    ];
+    const svg = await sweepVChartSvg('dpra', points, { meanLatency: 1.2, c6Violation: 0.07 });
     assert.match(svg, /^<svg [^>]*width="\d+"/);
-    assert.ok(svg.includes('dpra: time-average latency') && svg.includes('dpra: time-average backlog'));
-    assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2, 'one line per panel');
-    assert.equal((svg.match(/stroke-dasharray="6,4"/g) ?? []).length, 1, 'the greedy reference is the only dashed mark');
+    for (const title of ['dpra: time-average latency', 'dpra: time-average backlog', 'dpra: C6 violation (worst AP)']) assert.ok(svg.includes(title), title);
+    assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 3, 'one line per panel');
+    assert.equal((svg.match(/stroke-dasharray="6,4"/g) ?? []).length, 2, "latency-greedy's latency and C6 violation are the only dashed marks");
     assert.ok(!svg.includes('NaN'));
+  });
+
+  it('takes V = 0 (drift only) in the table, and refuses it with --plot, whose V axis is logarithmic', () => {
+    const table = cli('sweep-v', '--v', '0,1', '--seeds', '1', '--slots', '3', '--json');
+    assert.equal(table.status, 0, table.stderr);
+    assert.deepEqual(
+      (JSON.parse(table.stdout) as Array<{ v: number }>).map((p) => p.v),
+      [0, 1],
+    );
+    const plot = cli('sweep-v', '--v', '0,1', '--seeds', '1', '--slots', '3', '--plot', '/tmp/bdt-sweep-zero.svg');
+    assert.equal(plot.status, 1);
+    assert.match(plot.stderr, /^bdt-gym: --plot: the plot's V axis is logarithmic, where V = 0 has no place/);
+    assert.equal(cli('sweep-v', '--v', '-1', '--seeds', '1').stderr, 'bdt-gym: --v: entry 0 is "-1"; every V must be a number >= 0\n');
   });
 
   it('refuses a repeated V, and notes when the agent does not decide with V', () => {

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,6 +45,14 @@ describe('examples', function () {
     assert.equal(help.status, 0);
     assert.equal(help.stdout, 'usage: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]\n');
     assert.equal(run('custom-scenario', '--bogus').status, 2);
+  });
+
+  it("api-in-short: runs, and is the README's 'The API in short' block word for word", () => {
+    const code = readFileSync(new URL('../../examples/api-in-short.ts', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    assert.ok(readme.includes(`## The API in short\n\n[examples/api-in-short.ts](examples/api-in-short.ts) (\`npx tsx examples/api-in-short.ts\`):\n\n\`\`\`ts\n${code}\`\`\`\n`), 'README block differs from the example');
+    const [slot] = numbersOf(runExample('api-in-short'), /^return -?[\d.]+ over slots 0-(\d+); queues H now [\d., e-]+\n16 envs, 12 devices each\n$/);
+    assert.equal(slot, 99);
   });
 
   it('quickstart: reward is -Psi on every printed slot, DPRA beats random on the same trace', () => {

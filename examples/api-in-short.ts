@@ -1,0 +1,20 @@
+import { make, makeVec, type BdtAction, type BdtObservation } from 'bdt-gym';
+
+const env = make<BdtObservation, BdtAction>('BDT-v0'); // checker -> order enforcing, as gymnasium.make (the env truncates at T itself)
+let [obs, info] = env.reset({ seed: 42 });
+let episodeReturn = 0;
+for (let t = 0; t < 100; t++) {
+  const action = env.actionSpace.sample(); // { partition: Int32Array, inferenceShare, miningShare }
+  const [next, reward, terminated, truncated, stepInfo] = env.step(action);
+  episodeReturn += reward; // -Psi(t); stepInfo.latency is tau(t) (s), stepInfo.reputation U_j(t)
+  [obs, info] = [next, stepInfo];
+  if (terminated || truncated) [obs, info] = env.reset();
+}
+console.log(`return ${episodeReturn.toFixed(1)} over slots 0-${info.slot}; queues H now ${obs.H.join(', ')}`);
+env.close();
+
+// gymnasium.make_vec: the B-DT ids register a native vector form (BdtVectorEnv), 16 copies
+// stepped in one call on batched typed arrays, env i seeded with 42 + i
+const envs = makeVec<BdtObservation, BdtAction>('BDT-v0', 16);
+const [batch] = envs.reset({ seed: 42 }); // batch.arrivals: Float32Array(16 * N), env-major
+console.log(`16 envs, ${batch.arrivals.length / 16} devices each`);

@@ -10,10 +10,7 @@ import { z } from 'zod';
 // Importing the barrel registers the built-in env ids (BDT-v0, ...) that compareAgents makes.
 import 'bdt-gym';
 import type { BdtAction, BdtObservation } from 'bdt-gym';
-import { bdtEnvOf, registerAgent, type ActContext, type Agent } from 'bdt-gym/baselines';
-// The comparison harness is not in the baselines barrel; it lives in baselines/harness.
-import { aggregate, compareAgents } from '../baselines/harness/compare.ts';
-import { formatMeanInterval, type MeanInterval } from '../baselines/harness/statistics.ts';
+import { aggregate, bdtEnvOf, compareAgents, formatMeanInterval, registerAgent, type ActContext, type Agent, type MeanInterval } from 'bdt-gym/baselines';
 
 const args = exampleArgs('usage: npx tsx examples/custom-agent.ts [--slots 100] [--seeds 1,2,3] [--threshold 25]', { slots: '100', seeds: '1,2,3', threshold: '25' });
 

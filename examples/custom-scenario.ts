@@ -5,11 +5,9 @@
  * Run: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]
  */
 import { exampleArgs, integerArg } from './args.ts';
-import { make, mergeDeep, parseScenario, ScenarioError, type BdtAction, type BdtObservation, type Env } from 'bdt-gym';
+import { make, mergeDeep, parseScenario, profileFromSpec, ScenarioError, type BdtAction, type BdtObservation, type DnnSpecInput, type Env } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
-// The DNN profiler is not in the package barrel; it lives in env/bdt/dnn.
-import { profileFromSpec, type DnnSpecInput } from '../env/bdt/dnn/index.ts';
-import defaultScenario from '../configs/default.json' with { type: 'json' };
+import defaultScenario from 'bdt-gym/configs/default.json' with { type: 'json' };
 
 const args = exampleArgs('usage: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]', { slots: '100', seed: '7' });
 const slots = integerArg('slots', args.slots, 1);

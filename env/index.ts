@@ -65,6 +65,7 @@ export { FlattenObservation } from './wrappers/flatten-observation.ts';
 export { ClipAction } from './wrappers/clip-action.ts';
 export { RescaleAction } from './wrappers/rescale-action.ts';
 export { DiscretizeAction } from './wrappers/discretize-action.ts';
+export { BoxAction } from './wrappers/box-action.ts';
 export { TransformObservation } from './wrappers/transform-observation.ts';
 export { TransformAction } from './wrappers/transform-action.ts';
 export { TransformReward } from './wrappers/transform-reward.ts';

@@ -26,12 +26,13 @@ export class UnregisteredEnvError extends GymError {}
 export class SpaceError extends GymError {}
 
 /**
- * The error for `action` not in `space`, raised by `owner` (an env or wrapper name): names the
- * space, the value and the first offending key/index.
+ * The error for `action` not in `space`, raised by `owner` (an env or wrapper name): the first
+ * offending key/index and why, then the value and the space.
  */
 export function invalidAction(owner: string, space: Space<unknown>, action: unknown): InvalidActionError {
   const why = space.explain(action) ?? 'not contained';
-  return new InvalidActionError(`${owner}.step: action ${formatValue(action)} is not in the action space ${space.toString()}: ${why}`);
+  // what is wrong first: the action and the space can run to hundreds of characters
+  return new InvalidActionError(`${owner}.step: invalid action: ${why} (action ${formatValue(action)}; action space ${space.toString()})`);
 }
 
 /** Throws `invalidAction` unless `space` contains `action`; the cheap check every env runs per step. */

@@ -170,7 +170,7 @@ export function readCheckedActions(space: Space<unknown>, batch: unknown, n: num
   for (let i = 0; i < n; i++) {
     if (skip?.[i]) continue;
     const action = readBatchItem(space, batch, i);
-    if (!space.contains(action)) throw new InvalidActionError(`${owner}.step: env ${i}: action ${formatValue(action)} is not in the action space ${space.toString()}: ${space.explain(action) ?? 'not contained'}`);
+    if (!space.contains(action)) throw new InvalidActionError(`${owner}.step: env ${i}: invalid action: ${space.explain(action) ?? 'not contained'} (action ${formatValue(action)}; action space ${space.toString()})`);
     actions[i] = action;
   }
   return actions;

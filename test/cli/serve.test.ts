@@ -187,7 +187,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(errors[4]!.type, 'ResetNeededError');
     assert.equal(errors[5], undefined);
     assert.equal(errors[6]!.type, 'InvalidActionError');
-    assert.match(errors[6]!.message, /key "inferenceShare": element \[0\] is NaN$/);
+    assert.match(errors[6]!.message, /invalid action: key "inferenceShare": element \[0\] is NaN \(action /);
     assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'action.partition[1]: expected an integer, got 0.5' });
     assert.equal(errors[8]!.type, 'ProtocolError');
     assert.match(errors[8]!.message, /^bad request: not a JSON line/);

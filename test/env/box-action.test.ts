@@ -53,7 +53,7 @@ describe('env/wrappers/BoxAction', () => {
 
   it('refuses a flat action outside [0, 1], NaN or of another dtype, naming the element; and spaces it cannot flatten', () => {
     const env = new BoxAction(new Recorder(new Dict({ partition: new MultiDiscrete([3]), share: new Box(0, 1, { shape: [1] }) })));
-    assert.throws(() => env.step(Float32Array.of(0.5, 1.5)), (e: unknown) => e instanceof InvalidActionError && /^BoxAction\.step: .*element \[1\] = 1\.5 is outside \[0, 1\]$/.test(e.message));
+    assert.throws(() => env.step(Float32Array.of(0.5, 1.5)), (e: unknown) => e instanceof InvalidActionError && /^BoxAction\.step: invalid action: element \[1\] = 1\.5 is outside \[0, 1\] \(action /.test(e.message));
     assert.throws(() => env.step(Float32Array.of(NaN, 0)), (e: unknown) => e instanceof InvalidActionError && /element \[0\] is NaN/.test(e.message));
     assert.throws(() => env.step(Float64Array.of(0, 0)), (e: unknown) => e instanceof InvalidActionError && /Float32Array/.test(e.message));
     assert.ok(new BoxAction(new Recorder(new Dict({ a: new Discrete(2) })), 'float64').actionSpace.contains(Float64Array.of(0.3)), 'dtype float64 on request');

@@ -87,7 +87,7 @@ describe('registration', () => {
     for (const bad of [2, NaN, 0.5, '1', Float32Array.of(1)]) {
       assert.throws(() => env.step(bad), (e: Error) => e instanceof InvalidActionError && /Discrete\(2\)/.test(e.message));
     }
-    assert.throws(() => env.step(NaN), /action NaN is not in the action space Discrete\(2\): NaN is not an integer/);
+    assert.throws(() => env.step(NaN), /invalid action: NaN is not an integer \(action NaN; action space Discrete\(2\)\)/);
   });
 
   it('TimeLimit truncates at maxEpisodeSteps', () => {

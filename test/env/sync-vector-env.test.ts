@@ -87,7 +87,7 @@ describe('SyncVectorEnv', () => {
     const envs = new SyncVectorEnv([0, 1].map(() => () => make<Float32Array, number>('CartPole-v1')));
     envs.reset({ seed: 0 });
     assert.throws(() => envs.step([0]), /expected a batch of 2 actions for Discrete\(2\)/);
-    assert.throws(() => envs.step([0, 7]), /SyncVectorEnv\.step: env 1: action 7 is not in the action space Discrete\(2\)/);
+    assert.throws(() => envs.step([0, 7]), /SyncVectorEnv\.step: env 1: invalid action: 7 is outside \{0, …, 1\} \(action 7; action space Discrete\(2\)\)$/);
   });
 
   it('refuses bad options and any call after close, as the other vector envs', () => {
@@ -112,7 +112,7 @@ describe('SyncVectorEnv', () => {
     const good = envs.actionSpace.sample() as { partition: Int32Array; inferenceShare: Float64Array; miningShare: Float64Array };
     const bad = { ...good, inferenceShare: good.inferenceShare.slice() };
     bad.inferenceShare[bad.inferenceShare.length - 1] = NaN; // env 1's last share
-    assert.throws(() => envs.step(bad), /SyncVectorEnv\.step: env 1: action .* is not in the action space/);
+    assert.throws(() => envs.step(bad), /SyncVectorEnv\.step: env 1: invalid action: .* \(action .*; action space .*\)$/);
     assert.deepEqual(envs.step(good), twin.step(good), 'env 0 did not step on the refused call');
     const { miningShare: _missing, ...partial } = good;
     assert.throws(() => envs.step(partial as never), /SyncVectorEnv\.step: key "miningShare": expected a batch of 2 actions for Box\(0, 1, \[2\], float64\) \(4 numbers\), got undefined/);

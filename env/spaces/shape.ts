@@ -36,8 +36,9 @@ export function describeIndex(i: number, shape: readonly number[]): string {
 export function describeArrayMismatch(expected: string, length: number, x: unknown): string | undefined {
   const name = x === null || x === undefined ? String(x) : ArrayBuffer.isView(x) ? x.constructor.name : Array.isArray(x) ? 'Array' : typeof x;
   const isExpected = x !== null && x !== undefined && (x as object).constructor?.name === expected;
-  if (!isExpected) return `expected a ${expected} of length ${length}, got ${name}`;
+  const article = /^[AEIOU]/.test(expected) ? 'an' : 'a';
+  if (!isExpected) return `expected ${article} ${expected} of length ${length}, got ${name}`;
   const got = (x as ArrayLike<number>).length;
-  if (got !== length) return `expected a ${expected} of length ${length}, got length ${got}`;
+  if (got !== length) return `expected ${article} ${expected} of length ${length}, got length ${got}`;
   return undefined;
 }

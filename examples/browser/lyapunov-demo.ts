@@ -37,8 +37,18 @@ export interface DemoResult {
 
 export const DEMO_AGENTS = ['dpra', 'latency-greedy'] as const;
 
-/** Plays each of {@link DEMO_AGENTS} for one episode of BDT-v0 under `settings`. */
-export async function runDemo(settings: DemoSettings): Promise<DemoResult> {
+/** Slots played between two yields to the page (about 25-50 ms of DPRA at BDT-v0's size). */
+const SLOTS_PER_YIELD = 50;
+
+/** Lets the page repaint and handle input between slices of work (a timer task, not a microtask). */
+const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Plays each of {@link DEMO_AGENTS} for one episode of BDT-v0 under `settings`. Every
+ * SLOTS_PER_YIELD slots it reports `onProgress(agent, slotsDone)` and yields to the event loop,
+ * so a page stays responsive and can show progress through a long episode.
+ */
+export async function runDemo(settings: DemoSettings, onProgress?: (agent: string, slotsDone: number) => void): Promise<DemoResult> {
   const { V, seed, slots } = settings;
   const runs: AgentRun[] = [];
   let bounds = { J: 0, uMin: 0, uMax: 0 };
@@ -67,6 +77,10 @@ export async function runDemo(settings: DemoSettings): Promise<DemoResult> {
       }
       if (terminated || truncated) break;
       [obs, info] = [next, stepInfo];
+      if ((t + 1) % SLOTS_PER_YIELD === 0) {
+        onProgress?.(name, t + 1);
+        await yieldToPage();
+      }
     }
     runs.push({ agent: name, summary: metrics.summary(), latency, backlog, averageReputation });
     agent.dispose?.();

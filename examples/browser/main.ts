@@ -11,6 +11,7 @@ const form = document.querySelector<HTMLFormElement>('#settings')!;
 const table = document.querySelector<HTMLTableSectionElement>('#summary tbody')!;
 const chart = document.querySelector<HTMLDivElement>('#chart')!;
 const status = document.querySelector<HTMLParagraphElement>('#status')!;
+const button = form.querySelector<HTMLButtonElement>('button')!;
 
 function readSettings(): DemoSettings {
   const value = (name: string) => Number((form.elements.namedItem(name) as HTMLInputElement).value);
@@ -31,15 +32,20 @@ function showSummary(result: DemoResult): void {
 async function run(): Promise<void> {
   const settings = readSettings();
   status.textContent = `running ${settings.slots} slots with V = ${settings.V} ...`;
+  button.disabled = true; // one run at a time: a second would interleave with this one
   try {
     const started = performance.now();
-    const result = await runDemo(settings);
+    const result = await runDemo(settings, (agent, slotsDone) => {
+      status.textContent = `V = ${settings.V}: ${agent}, slot ${slotsDone} of ${settings.slots} ...`;
+    });
     showSummary(result);
     const view = new vega.View(vega.parse(compile(demoChartSpec(result)).spec), { renderer: 'svg', container: chart });
     await view.runAsync();
     status.textContent = `done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
   } catch (error) {
     status.textContent = `error: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    button.disabled = false;
   }
 }
 

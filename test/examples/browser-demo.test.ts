@@ -28,6 +28,19 @@ describe('browser demo', () => {
     }
   });
 
+  it('reports progress and yields to the event loop between slices of slots, so a page stays responsive', async () => {
+    const reports: string[] = [];
+    let timersRun = 0;
+    const tick = setInterval(() => timersRun++, 0);
+    try {
+      await runDemo({ V: 10, seed: 1, slots: 120 }, (agent, slotsDone) => reports.push(`${agent} ${slotsDone}`));
+    } finally {
+      clearInterval(tick);
+    }
+    assert.deepEqual(reports, ['dpra 50', 'dpra 100', 'latency-greedy 50', 'latency-greedy 100']);
+    assert.ok(timersRun >= 4, `a timer ran ${timersRun} times during the run: it yields to timer tasks`);
+  });
+
   it('its figure compiles and renders to SVG with both panels', async () => {
     const result = await runDemo({ V: 1, seed: 2, slots: 30 });
     const view = new vega.View(vega.parse(compile(demoChartSpec(result)).spec), { renderer: 'none' });

@@ -48,7 +48,12 @@ def server_command() -> list[str]:
         raise RuntimeError("bdt_gym: Node.js (node) is not on PATH; install Node.js >= 20, or set BDT_GYM_COMMAND")
     cli = _REPOSITORY / "bin" / "bdt-gym.js"
     if not cli.exists():
-        raise RuntimeError(f"bdt_gym: {cli} not found; set BDT_GYM_COMMAND to a bdt-gym command (e.g. 'npx bdt-gym')")
+        # a copy of this package outside its checkout (a non-editable install) cannot find the CLI;
+        # bdt-gym is unpublished, so the hint names the checkout's script, never an npx download
+        raise RuntimeError(
+            f"bdt_gym: {cli} not found: this copy of bdt_gym is not inside a bdt-gym checkout; install it editable "
+            '(pip install -e python, in the checkout) or set BDT_GYM_COMMAND="node /path/to/bdt-gym/bin/bdt-gym.js"'
+        )
     return [node, str(cli), "serve"]
 
 

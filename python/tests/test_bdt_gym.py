@@ -7,6 +7,7 @@ import contextlib
 import functools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -361,6 +362,21 @@ class InitialisationTest(unittest.TestCase):
                     self.assertIsNotNone(started[0].poll(), f"{module.__name__}: the server still runs")
                 else:
                     self.fail(f"{module.__name__}: no ValueError")
+
+
+class ServerCommandTest(unittest.TestCase):
+    def test_a_copy_outside_the_checkout_names_the_checkouts_script_not_npx(self) -> None:
+        # as a non-editable install leaves it: the package in site-packages, no bin/bdt-gym.js above it
+        with tempfile.TemporaryDirectory() as directory:
+            site_packages = Path(directory) / "site-packages"
+            shutil.copytree(PYTHON_DIR / "bdt_gym", site_packages / "bdt_gym", ignore=shutil.ignore_patterns("__pycache__"))
+            script = 'import gymnasium as gym, bdt_gym; gym.make("bdt_gym/BDT-v0")'
+            environment = {key: value for key, value in os.environ.items() if key != "BDT_GYM_COMMAND"}
+            result = subprocess.run([sys.executable, "-c", script], cwd=directory, env={**environment, "PYTHONPATH": str(site_packages)}, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn('set BDT_GYM_COMMAND="node /path/to/bdt-gym/bin/bdt-gym.js"', result.stderr)
+        self.assertIn("pip install -e python", result.stderr)
+        self.assertNotIn("npx", result.stderr)
 
 
 class JsonDataTest(unittest.TestCase):

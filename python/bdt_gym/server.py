@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import os
@@ -9,14 +10,18 @@ import select
 import shlex
 import shutil
 import subprocess
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 #: The checkout this package sits in: its CLI serves the envs unless BDT_GYM_COMMAND says otherwise.
 _REPOSITORY = Path(__file__).resolve().parents[2]
 
 #: The most a request write sends at once: a pipe takes that many bytes whole once poll() finds it writable.
 _PIECE = getattr(select, "PIPE_BUF", 4096)
+
+#: The server's last stderr lines an error names when it exits unasked (a Node.js trace fits).
+_STDERR_LINES = 20
 
 
 class BdtGymError(RuntimeError):
@@ -57,8 +62,48 @@ def server_command() -> list[str]:
     return [node, str(cli), "serve"]
 
 
+class _StderrTail:
+    """The server's stderr, forwarded to this process's (so its notes show, as if inherited) by a
+    thread that keeps its last lines: why a server that exits at once failed (a checkout without
+    ``npm install``: tsx not found) goes into the error Python raises."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._lines: collections.deque[bytes] = collections.deque(maxlen=_STDERR_LINES)
+        self._thread = threading.Thread(target=self._forward, args=(stream,), name="bdt-gym serve stderr", daemon=True)
+        self._thread.start()
+
+    def _forward(self, stream: IO[bytes]) -> None:
+        with stream:
+            for line in stream:
+                self._lines.append(line)
+                _write_stderr(line)
+
+    def join(self) -> None:
+        """Waits (a little) for the end of the server's stderr: all of it forwarded, the pipe closed."""
+        self._thread.join(timeout=5)
+
+    def explain(self) -> str:
+        """The last lines the server wrote to stderr, for an error message (empty if none)."""
+        self.join()
+        text = b"".join(self._lines).decode(errors="replace").rstrip()
+        if not text:
+            return ""
+        hint = "\n(a package is missing: run `npm install` in the bdt-gym checkout)" if "ERR_MODULE_NOT_FOUND" in text else ""
+        return f"; its stderr ended with:\n{text}{hint}"
+
+
+def _write_stderr(data: bytes) -> None:
+    """Writes ``data`` to file descriptor 2, where an inherited stderr would write it."""
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(2, view) :]
+    except OSError:
+        pass  # no usable stderr (a GUI's pythonw): the tail still keeps the lines
+
+
 class Server:
-    """The server process of one env (its stderr is this process's, so its notes show).
+    """The server process of one env (its stderr is forwarded to this process's, so its notes show).
 
     It runs in a session of its own: a terminal's or Jupyter's Ctrl-C signals the whole
     foreground process group, and is meant for Python (a KeyboardInterrupt), not for the server.
@@ -74,9 +119,10 @@ class Server:
     """
 
     def __init__(self) -> None:
-        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)  # setsid() on POSIX
-        assert process.stdin is not None
+        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # setsid() on POSIX
+        assert process.stdin is not None and process.stderr is not None
         self._process: subprocess.Popen[bytes] | None = process
+        self._stderr = _StderrTail(process.stderr)
         #: waits until the server's stdin takes a piece whole (none on Windows, where select has no
         #: poll and a pipe write is not cut by Ctrl-C)
         self._writable = select.poll() if hasattr(select, "poll") else None
@@ -123,7 +169,7 @@ class Server:
             try:
                 os.write(fd, piece)
             except BrokenPipeError:
-                raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()})") from None
+                raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}){self._stderr.explain()}") from None
 
     def _receive(self, process: subprocess.Popen[bytes], what: str) -> None:
         """Reads one response line into ``_received``."""
@@ -131,7 +177,7 @@ class Server:
         count = len(self._received)
         self._received.extend(itertools.islice(process.stdout, 1))
         if len(self._received) == count:
-            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}) without answering {what}")
+            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}) without answering {what}{self._stderr.explain()}")
 
     def __del__(self) -> None:
         # an env dropped without close() still ends its server rather than leave it running
@@ -155,3 +201,4 @@ class Server:
             process.wait()
         finally:
             process.stdout.close()
+            self._stderr.join()

@@ -378,6 +378,36 @@ class ServerCommandTest(unittest.TestCase):
         self.assertIn("pip install -e python", result.stderr)
         self.assertNotIn("npx", result.stderr)
 
+    def test_a_server_that_exits_at_once_says_why_and_its_stderr_still_shows(self) -> None:
+        # a checkout before `npm install`: bin/bdt-gym.js cannot import tsx
+        with tempfile.TemporaryDirectory() as directory, tempfile.TemporaryFile() as captured:
+            checkout = Path(directory)
+            (checkout / "bin").mkdir()
+            shutil.copy(REPOSITORY / "bin" / "bdt-gym.js", checkout / "bin")
+            environment = {key: value for key, value in os.environ.items() if key != "BDT_GYM_COMMAND"}
+            with mock.patch.object(bdt_gym.server, "_REPOSITORY", checkout), mock.patch.dict(os.environ, environment, clear=True), fd_redirected(2, captured):
+                with self.assertRaises(RuntimeError) as raised:
+                    bdt_gym.BdtGymEnv("BDT-small-v0")
+            captured.seek(0)
+            forwarded = captured.read().decode()
+        message = str(raised.exception)
+        self.assertRegex(message, r"^bdt_gym: the server exited \(status 1\) without answering make; its stderr ended with:\n")
+        self.assertIn("Cannot find package 'tsx'", message)
+        self.assertTrue(message.endswith("(a package is missing: run `npm install` in the bdt-gym checkout)"), message)
+        self.assertIn("Cannot find package 'tsx'", forwarded, "the server's stderr reaches this process's")
+
+
+@contextlib.contextmanager
+def fd_redirected(fd: int, file: Any) -> Iterator[None]:
+    """File descriptor ``fd`` writing to ``file`` for the block."""
+    saved = os.dup(fd)
+    os.dup2(file.fileno(), fd)
+    try:
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
 
 class JsonDataTest(unittest.TestCase):
     """NumPy values where the server takes JSON: keyword arguments, reset options, seeds, agent options."""

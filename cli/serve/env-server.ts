@@ -21,11 +21,15 @@
  * Spaces travel as `space.toJSON()`; elements as plain arrays and objects (`elementFromJSON`
  * reads actions back into the action space's typed arrays). A refused request answers
  * `{"error": {"type", "message"}}` (the type is the error class: InvalidActionError,
- * ResetNeededError, KwargsError, ScenarioError, ProtocolError, ...) and leaves the env as it
- * was, so the client can raise it and go on.
+ * ResetNeededError, KwargsError, ScenarioError, UnknownAgentError, ArgumentError, ProtocolError,
+ * ...) and leaves the env as it was, so the client can raise it and go on. ProtocolError is a
+ * request that is not one (malformed, unknown method, out of order); a well-formed request whose
+ * arguments the env cannot take is a KwargsError, ScenarioError or ArgumentError (numEnvs out of
+ * range, an agent that acts on a scenario the env was not made with), so a client can raise
+ * those as its language's bad-argument error.
  */
 import { z } from 'zod';
-import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, SpaceError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
+import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
@@ -38,7 +42,7 @@ const MakeRequest = z.strictObject({
   id: z.string().describe('A registered env id'),
   kwargs: z.record(z.string(), z.unknown()).optional().describe("make()'s keyword arguments"),
   maxEpisodeSteps: z.number().int().optional().describe("make()'s option: the TimeLimit (-1 drops the id's)"),
-  numEnvs: z.number().int().min(1).max(MAX_ENVS).optional().describe('Serve a vector env of this many envs (makeVec) instead of one env'),
+  numEnvs: z.number().int().optional().describe(`Serve a vector env of this many envs (1 to ${MAX_ENVS}; makeVec) instead of one env`),
   autoresetMode: z.enum(AUTORESET_MODES).optional().describe("The vector env's autoreset mode (Gymnasium's; default next-step)"),
 });
 const Request = z.discriminatedUnion('method', [
@@ -55,6 +59,9 @@ export type Response = { readonly result: unknown } | { readonly error: { readon
 
 /** A request that is not one: malformed JSON, an unknown method, a missing field, `step` before `make`. */
 export class ProtocolError extends GymError {}
+
+/** A well-formed request with an argument the env cannot take (numEnvs out of range, an agent made for another scenario). */
+export class ArgumentError extends GymError {}
 
 export class EnvServer {
   private env: Env<unknown, unknown> | VectorEnv<unknown, unknown> | undefined;
@@ -106,7 +113,7 @@ export class EnvServer {
       }
       case 'act': {
         if ('numEnvs' in env) throw new ProtocolError('act: agents act on one env; serve one env (make without numEnvs) to ask them');
-        if (this.last === undefined) throw new ProtocolError('act before reset: reset the env first, so the agent has an observation to act on');
+        if (this.last === undefined) throw new ResetNeededError('act before reset: reset the env first, so the agent has an observation to act on');
         const agent = await this.agent(env, request.agent, request.options ?? {});
         return agent.act(this.last.obs, { info: this.last.info, env });
       }
@@ -124,7 +131,7 @@ export class EnvServer {
     // an agent such as WTCM acts on its own variant of the scenario: the env must have been made with it
     const override = (await registeredAgent(name)).scenarioOverride;
     if (override !== undefined && !includes(this.kwargs['scenario'], override)) {
-      throw new ProtocolError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
+      throw new ArgumentError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
     }
     const agent = await createAgent(name, env, options);
     agent.reset(this.last?.seed);
@@ -136,6 +143,7 @@ export class EnvServer {
     if (this.env !== undefined) throw new ProtocolError(`make: this server already serves ${this.id}; start another server for another env`);
     if (request.numEnvs !== undefined) {
       if (request.maxEpisodeSteps !== undefined) throw new ProtocolError("make: maxEpisodeSteps applies to one env (make), not to a vector env (numEnvs); a B-DT episode's length is the scenario's slots");
+      if (request.numEnvs < 1 || request.numEnvs > MAX_ENVS) throw new ArgumentError(`make: numEnvs = ${request.numEnvs}; give an integer from 1 to ${MAX_ENVS}`);
       const vector = makeVec(request.id, request.numEnvs, { kwargs: request.kwargs ?? {}, copy: false, ...(request.autoresetMode === undefined ? {} : { autoresetMode: request.autoresetMode }) });
       this.env = vector;
       this.id = request.id;

@@ -36,11 +36,22 @@ class InvalidActionError(BdtGymError, ValueError):
     """An action outside the action space (the message names the key, the index and the value)."""
 
 
+class InvalidArgumentError(BdtGymError, ValueError):
+    """An argument the env cannot take: a keyword argument (KwargsError), the scenario
+    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), or an agent made
+    for a scenario the env was not made with (ArgumentError); ``kind`` says which."""
+
+
 class ResetNeededError(BdtGymError):
-    """``step`` before ``reset``."""
+    """``step`` (or ``agent_action``) before ``reset``."""
 
 
-_ERRORS = {"InvalidActionError": InvalidActionError, "ResetNeededError": ResetNeededError}
+_ERRORS = {
+    "InvalidActionError": InvalidActionError,
+    "ResetNeededError": ResetNeededError,
+    # refusals of what the caller passed, so ValueErrors as Python's own bad arguments are
+    **dict.fromkeys(("KwargsError", "ScenarioError", "UnknownAgentError", "ArgumentError"), InvalidArgumentError),
+}
 
 
 def server_command() -> list[str]:

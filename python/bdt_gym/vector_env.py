@@ -92,6 +92,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
 
     def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> None:
         mode = AutoresetMode(autoreset_mode)
+        if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
+            raise ValueError(f"BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1")
         if kwargs.get("infoLevel") == "full":
             raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env')
         for option in ("autoresetMode", "copy"):

@@ -114,6 +114,27 @@ class BridgeTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.BdtGymError, r"ScenarioError: invalid scenario:\n  at lyapunov\.V: Too small"):
             gym.make("bdt_gym/BDT-v0", scenario={"lyapunov": {"V": -1}})
 
+    def test_bad_arguments_raise_value_errors(self) -> None:
+        for make, kind in (
+            (lambda: gym.make("bdt_gym/BDT-small-v0", infoLevel="bogus"), "KwargsError"),
+            (lambda: gym.make("bdt_gym/BDT-small-v0", scenario={"lyapunov": {"V": -1}}), "ScenarioError"),
+        ):
+            with self.assertRaises(ValueError) as raised:
+                make()
+            self.assertIsInstance(raised.exception, bdt_gym.InvalidArgumentError)
+            self.assertEqual(raised.exception.kind, kind)
+        env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+        with self.assertRaisesRegex(bdt_gym.ResetNeededError, r"^ResetNeededError: act before reset"):
+            env.unwrapped.agent_action("dpra")
+        env.reset(seed=0)
+        for agent, options, kind in (("wtcm", {}, "ArgumentError"), ("nope", {}, "UnknownAgentError"), ("dpra", {"bogus": 1}, "KwargsError")):
+            with self.assertRaises(bdt_gym.InvalidArgumentError) as raised:
+                env.unwrapped.agent_action(agent, **options)
+            self.assertIsInstance(raised.exception, ValueError)
+            self.assertEqual(raised.exception.kind, kind, agent)
+        self.assertIn(env.unwrapped.agent_action("dpra"), env.action_space, "the env goes on")
+        env.close()
+
     def test_gymnasium_wrappers_apply(self) -> None:
         env = FlattenObservation(gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"slots": 5}))
         obs, _ = env.reset(seed=3)
@@ -227,6 +248,13 @@ class VectorTest(unittest.TestCase):
         np.testing.assert_equal(mine["reputation"], theirs["reputation"])
         native.close()
         sync.close()
+
+    def test_refuses_a_number_of_envs_below_one_as_a_value_error(self) -> None:
+        for num_envs in (0, -1, 1.5, True):
+            with self.assertRaisesRegex(ValueError, rf"^BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1$"):
+                gym.make_vec("bdt_gym/BDT-small-v0", num_envs=num_envs)
+        with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"numEnvs = 1025; give an integer from 1 to 1024"):
+            bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=1025)
 
     def test_refuses_full_infos_saying_how_to_get_them(self) -> None:
         with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"'):

@@ -101,10 +101,15 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
       { method: 'make', id: 'BDT-v0', numEnvs: 2, maxEpisodeSteps: 5 },
       { method: 'make', id: 'BDT-v0', autoresetMode: 'same-step' },
       { method: 'make', id: 'BDT-v0', numEnvs: 0 },
-    ]).responses.map((r) => (r['error'] as { message: string }).message);
-    assert.match(refused[0]!, /^make: maxEpisodeSteps applies to one env/);
-    assert.equal(refused[1], 'make: autoresetMode applies to a vector env; give numEnvs too');
-    assert.match(refused[2]!, /^bad request: at numEnvs: Too small/);
+      { method: 'make', id: 'BDT-v0', numEnvs: 1025 },
+      { method: 'make', id: 'BDT-v0', numEnvs: 1.5 },
+    ]).responses.map((r) => r['error'] as { type: string; message: string });
+    assert.match(refused[0]!.message, /^make: maxEpisodeSteps applies to one env/);
+    assert.deepEqual(refused[1], { type: 'ProtocolError', message: 'make: autoresetMode applies to a vector env; give numEnvs too' });
+    // a number of envs the server cannot serve is a bad argument, not a malformed request
+    assert.deepEqual(refused[2], { type: 'ArgumentError', message: 'make: numEnvs = 0; give an integer from 1 to 1024' });
+    assert.deepEqual(refused[3], { type: 'ArgumentError', message: 'make: numEnvs = 1025; give an integer from 1 to 1024' });
+    assert.equal(refused[4]!.type, 'ProtocolError', 'not an integer: a malformed request');
   });
 
   it("act: a bdt-gym agent's action for the served env's state, as the agent gives it in this process (DPRA, an episode)", async () => {
@@ -132,18 +137,22 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
   });
 
   it('act refuses, naming why: before reset, on a vector env, an unknown agent, an agent whose scenario the env lacks', () => {
-    const messages = serve([
+    const errors = serve([
       { method: 'make', id: 'BDT-small-v0' },
       { method: 'act', agent: 'dpra' },
       { method: 'reset', seed: 0 },
       { method: 'act', agent: 'dpra', options: { bogus: 1 } },
       { method: 'act', agent: 'nope' },
       { method: 'act', agent: 'wtcm' },
-    ]).responses.map((r) => (r['error'] as { message: string } | undefined)?.message);
-    assert.equal(messages[1], 'act before reset: reset the env first, so the agent has an observation to act on');
-    assert.match(messages[3]!, /bogus/);
-    assert.match(messages[4]!, /^unknown agent "nope" \(available: dpra, /);
-    assert.match(messages[5]!, /^act: wtcm acts on a scenario with \{"consensus":\{"mechanism":"pow"\}\}; make the env with kwargs/);
+    ]).responses.map((r) => r['error'] as { type: string; message: string } | undefined);
+    assert.deepEqual(errors[1], { type: 'ResetNeededError', message: 'act before reset: reset the env first, so the agent has an observation to act on' });
+    assert.equal(errors[3]!.type, 'KwargsError');
+    assert.match(errors[3]!.message, /bogus/);
+    assert.equal(errors[4]!.type, 'UnknownAgentError');
+    assert.match(errors[4]!.message, /^unknown agent "nope" \(available: dpra, /);
+    // the agent exists, the env was made without its scenario: a bad argument, not a malformed request
+    assert.equal(errors[5]!.type, 'ArgumentError');
+    assert.match(errors[5]!.message, /^act: wtcm acts on a scenario with \{"consensus":\{"mechanism":"pow"\}\}; make the env with kwargs/);
     const wtcm = serve([{ method: 'make', id: 'BDT-small-v0', kwargs: { scenario: { consensus: { mechanism: 'pow' } } } }, { method: 'reset', seed: 0 }, { method: 'act', agent: 'wtcm' }]).responses;
     assert.ok('result' in wtcm[2]!, JSON.stringify(wtcm[2]));
     const vector = serve([{ method: 'make', id: 'BDT-small-v0', numEnvs: 2 }, { method: 'reset', seed: 0 }, { method: 'act', agent: 'dpra' }]).responses;

@@ -167,8 +167,20 @@ class BridgeTest(unittest.TestCase):
         env = gym.make("bdt_gym/BDT-small-v0", render_mode="ansi")
         env.reset(seed=0)
         env.step(env.action_space.sample())
-        self.assertRegex(env.render(), r"^slot 1/\d+: tau ")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            self.assertRegex(env.render(), r"^slot 1/\d+: tau ")
+            check_env(env.unwrapped)
+        self.assertEqual([str(w.message) for w in caught if "render" in str(w.message)], [], "a render fps is declared")
+        self.assertEqual(env.metadata["render_fps"], 4)
         env.close()
+
+    def test_refuses_a_render_mode_other_than_ansi_in_pythons_terms(self) -> None:
+        for render_mode in ("human", "rgb_array"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # gymnasium.make's own warning of a mode outside render_modes
+                with self.assertRaisesRegex(ValueError, rf"^BdtGymEnv: render_mode must be None or 'ansi' \(bdt-gym's envs render text\), got '{render_mode}'$"):
+                    gym.make("bdt_gym/BDT-small-v0", render_mode=render_mode)
 
 
 class VectorTest(unittest.TestCase):

@@ -10,6 +10,9 @@
  *   {"method": "step", "action": a}                    -> {"result": {"obs", "reward", "terminated", "truncated", "info"}}
  *   {"method": "act", "agent": "dpra", "options": {...}} -> {"result": action}   (a bdt-gym agent's action for the current observation)
  *   {"method": "render"}                               -> {"result": text or null}
+ *   {"method": "getAttr", "name": "slot"}              -> {"result": [value per env]}   (a vector env's; Gymnasium's get_attr)
+ *   {"method": "setAttr", "name": n, "values": v}      -> {"result": null}              (a vector env's; v: one value per env, or one for all)
+ *   {"method": "call", "name": "encodeDecision", "args": [...]} -> {"result": [value per env]}   (a vector env's; Gymnasium's call)
  *   {"method": "close"}                                -> {"result": null} (and the server ends)
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
@@ -18,6 +21,10 @@
  * masks, as Gymnasium's vector infos). `act` lets a client benchmark against, imitate or mix with
  * bdt-gym's agents (DPRA, WDPO, the reference policies, a trained checkpoint) on its own episodes:
  * the agent acts on the served env as `bdt-gym run` has it act, reset with each env reset.
+ * `getAttr`, `setAttr` and `call` are the served vector env's, with its names: the B-DT ids'
+ * BdtVectorEnv, which has no per-env env objects, gives observationSpace, actionSpace, system,
+ * slot, queues, slotState and outcome, calls decodeAction and encodeDecision, and sets nothing
+ * (docs/GYMNASIUM.md); a name it does not give or set is refused as an AttributeRefusedError.
  * Spaces travel as `space.toJSON()`; elements as plain arrays and objects (`elementFromJSON`
  * reads actions back into the action space's typed arrays). A refused request answers
  * `{"error": {"type", "message"}}` (the type is the error class: InvalidActionError,
@@ -51,6 +58,9 @@ const Request = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('step'), action: z.unknown() }),
   z.strictObject({ method: z.literal('act'), agent: z.string(), options: z.record(z.string(), z.unknown()).optional() }),
   z.strictObject({ method: z.literal('render') }),
+  z.strictObject({ method: z.literal('getAttr'), name: z.string() }),
+  z.strictObject({ method: z.literal('setAttr'), name: z.string(), values: z.unknown() }),
+  z.strictObject({ method: z.literal('call'), name: z.string(), args: z.array(z.unknown()).optional() }),
   z.strictObject({ method: z.literal('close') }),
 ]);
 type Request = z.infer<typeof Request>;
@@ -62,6 +72,9 @@ export class ProtocolError extends GymError {}
 
 /** A well-formed request with an argument the env cannot take (numEnvs out of range, an agent made for another scenario). */
 export class ArgumentError extends GymError {}
+
+/** A name the served vector env does not give (getAttr, call) or set (setAttr). */
+export class AttributeRefusedError extends GymError {}
 
 export class EnvServer {
   private env: Env<unknown, unknown> | VectorEnv<unknown, unknown> | undefined;
@@ -120,6 +133,11 @@ export class EnvServer {
       case 'render':
         if ('numEnvs' in env) throw new ProtocolError('render: a vector env does not render; serve one env to render it');
         return env.render() ?? null;
+      case 'getAttr':
+      case 'setAttr':
+      case 'call':
+        if (!('numEnvs' in env)) throw new ProtocolError(`${request.method}: a vector env's request (Gymnasium's get_attr, set_attr, call); serve a vector env (make with numEnvs)`);
+        return attribute(env, request);
     }
   }
 
@@ -162,6 +180,29 @@ export class EnvServer {
       metadata: env.metadata,
       renderMode: env.renderMode ?? null,
     };
+  }
+}
+
+/** The answer to a getAttr, setAttr or call request, the env's refusal of the name as an AttributeRefusedError. */
+function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, { method: 'getAttr' | 'setAttr' | 'call' }>): unknown {
+  const missing = () => new ProtocolError(`${request.method}: ${String(env)} has no ${request.method}`);
+  try {
+    switch (request.method) {
+      case 'getAttr':
+        if (env.getAttr === undefined) throw missing();
+        return env.getAttr(request.name);
+      case 'setAttr':
+        if (env.setAttr === undefined) throw missing();
+        env.setAttr(request.name, request.values);
+        return null;
+      case 'call':
+        if (env.call === undefined) throw missing();
+        return env.call(request.name, ...(request.args ?? []));
+    }
+  } catch (error) {
+    // vector envs refuse a name with a plain GymError (subclasses, such as an invalid action, are other failures)
+    if (error instanceof GymError && Object.getPrototypeOf(error) === GymError.prototype) throw new AttributeRefusedError(error.message);
+    throw error;
   }
 }
 

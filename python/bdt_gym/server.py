@@ -42,6 +42,10 @@ class InvalidArgumentError(BdtGymError, ValueError):
     for a scenario the env was not made with (ArgumentError); ``kind`` says which."""
 
 
+class AttributeRefusedError(BdtGymError, AttributeError):
+    """A name the native vector env does not give (``get_attr``, ``call``) or set (``set_attr``)."""
+
+
 class ResetNeededError(BdtGymError):
     """``step`` (or ``agent_action``) before ``reset``."""
 
@@ -49,6 +53,7 @@ class ResetNeededError(BdtGymError):
 _ERRORS = {
     "InvalidActionError": InvalidActionError,
     "ResetNeededError": ResetNeededError,
+    "AttributeRefusedError": AttributeRefusedError,
     # refusals of what the caller passed, so ValueErrors as Python's own bad arguments are
     **dict.fromkeys(("KwargsError", "ScenarioError", "UnknownAgentError", "ArgumentError"), InvalidArgumentError),
 }

@@ -276,6 +276,42 @@ class VectorTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r"autoresetMode is the vector env's own option, not an env keyword argument; give autoreset_mode="):
             gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, autoresetMode="same-step")
 
+    def test_get_attr_and_call_answer_for_each_env_and_set_attr_is_refused_as_the_typescript_one(self) -> None:
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="summary")
+        envs.reset(seed=1)
+        self.assertEqual(envs.get_attr("slot"), (0, 0))
+        self.assertEqual(envs.get_attr("action_space"), (envs.single_action_space, envs.single_action_space))
+        self.assertEqual(envs.get_attr("observationSpace")[1], envs.single_observation_space)
+        envs.action_space.seed(1)
+        envs.step(envs.action_space.sample())
+        self.assertEqual(envs.call("slot"), (1, 1), "call returns an attribute as is, as Gymnasium's")
+        queues = envs.get_attr("queues")
+        self.assertEqual(queues[1]["G"].shape, (2,))
+        self.assertTrue(any(q["G"].any() for q in queues), "each env's live queues")
+        envs.single_action_space.seed(1)
+        action = envs.single_action_space.sample()
+        out = {"partition": [0] * 4, "inferenceFreq": [0.0] * 2, "miningFreq": [0.0] * 2}
+        decision = envs.call("decodeAction", action, out)[0]
+        self.assertEqual(decision["partition"].tolist(), (action["partition"] + 1).tolist(), "a decision's levels count from 1")
+        encoded = envs.call("encodeDecision", decision)[1]
+        self.assertEqual(encoded["partition"].tolist(), action["partition"].tolist())
+        np.testing.assert_allclose(encoded["miningShare"], action["miningShare"], rtol=1e-12, err_msg="share * frequency / frequency")
+        with self.assertRaisesRegex(AttributeError, r'getAttr\("bogus"\): the native vector env has no per-env BdtEnv objects.*from Python, gym\.make_vec\(\.\.\., vectorization_mode="sync"\)'):
+            envs.get_attr("bogus")
+        with self.assertRaisesRegex(bdt_gym.AttributeRefusedError, r'setAttr\("slot"\): .*sets no attribute'):
+            envs.set_attr("slot", 3)
+        with self.assertRaisesRegex(ValueError, r"set_attr\('slot'\): got 1 values for 2 envs"):
+            envs.set_attr("slot", [3])
+        self.assertEqual(envs.get_attr("slot"), (1, 1), "the envs go on")
+        envs.close()
+
+        # sync mode's envs are BdtGymEnv objects: call reaches agent_action
+        sync = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, vectorization_mode="sync", infoLevel="summary")
+        sync.reset(seed=1)
+        for dpra in sync.call("agent_action", "dpra"):
+            self.assertIn(dpra, sync.single_action_space)
+        sync.close()
+
     def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
         envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")
         envs.reset(seed=0)

@@ -159,6 +159,48 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(vector[2], { error: { type: 'ProtocolError', message: 'act: agents act on one env; serve one env (make without numEnvs) to ask them' } });
   });
 
+  it("getAttr, setAttr, call: the served vector env's, as makeVec's in this process; a name it does not give or set is an AttributeRefusedError", () => {
+    const kwargs = { infoLevel: 'summary', scenario: { slots: 4 } };
+    const action = { partition: [[0, 1, 2, 3], [4, 3, 2, 1]], inferenceShare: [[0.5, 0.25], [1, 0]], miningShare: [[0.5, 0.5], [0.75, 0.125]] };
+    const local = makeVec('BDT-small-v0', 2, { kwargs });
+    local.reset({ seed: 6 });
+    local.step(elementFromJSON(local.actionSpace, action, 'actions'));
+    const single = { partition: new Int32Array([0, 1, 2, 3]), inferenceShare: new Float64Array([0.5, 0.25]), miningShare: new Float64Array([0.5, 0.5]) };
+    const out = { partition: [0, 0, 0, 0], inferenceFreq: [0, 0], miningFreq: [0, 0] };
+    const decision = local.call!('decodeAction', single, { partition: new Int32Array(4), inferenceFreq: new Float64Array(2), miningFreq: new Float64Array(2) })[0];
+    const names = ['slot', 'queues', 'slotState', 'outcome', 'system', 'actionSpace'];
+    const { responses, status, stderr } = serve([
+      { method: 'make', id: 'BDT-small-v0', kwargs, numEnvs: 2 },
+      { method: 'reset', seed: 6 },
+      { method: 'step', action },
+      ...names.map((name) => ({ method: 'getAttr', name })),
+      { method: 'call', name: 'slot' },
+      { method: 'call', name: 'decodeAction', args: [single, out] },
+      { method: 'call', name: 'encodeDecision', args: [decision] },
+      { method: 'getAttr', name: 'renderMode' },
+      { method: 'call', name: 'render' },
+      { method: 'setAttr', name: 'slot', values: 3 },
+    ]);
+    assert.equal(status, 0, stderr);
+    const results = responses.slice(3).map((r) => r['result']);
+    const same = (remote: unknown, value: unknown, what: string) => assert.equal(stringifyWire(remote), stringifyWire(value), what);
+    names.forEach((name, i) => same(results[i], local.getAttr!(name), `getAttr ${name}`));
+    assert.deepEqual(results[0], [1, 1]);
+    same(results[names.length], local.call!('slot'), 'call returns an attribute as is');
+    same(results[names.length + 1], [decision, decision], 'call decodeAction');
+    same(results[names.length + 2], [single, single], 'call encodeDecision: the action that decodes to the decision');
+    const refused = responses.slice(3 + names.length + 3).map((r) => r['error'] as { type: string; message: string });
+    assert.deepEqual(
+      refused.map((e) => e.type),
+      ['AttributeRefusedError', 'AttributeRefusedError', 'AttributeRefusedError'],
+    );
+    assert.match(refused[0]!.message, /^BdtVectorEnv\.getAttr\("renderMode"\): the native vector env has no per-env BdtEnv objects/);
+    assert.match(refused[1]!.message, /^BdtVectorEnv\.call\("render"\)/);
+    assert.match(refused[2]!.message, /^BdtVectorEnv\.setAttr\("slot"\): .*sets no attribute/);
+    const one = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'getAttr', name: 'slot' }]).responses[1];
+    assert.deepEqual(one, { error: { type: 'ProtocolError', message: "getAttr: a vector env's request (Gymnasium's get_attr, set_attr, call); serve a vector env (make with numEnvs)" } });
+  });
+
   it('ends quietly (exit 0, no EPIPE trace) when its client closes the reading end', async () => {
     const child = spawn(process.execPath, [bin, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -200,7 +242,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'action.partition[1]: expected an integer, got 0.5' });
     assert.equal(errors[8]!.type, 'ProtocolError');
     assert.match(errors[8]!.message, /^bad request: not a JSON line/);
-    assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'close'/);
+    assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'getAttr' \| 'setAttr' \| 'call' \| 'close'/);
     assert.deepEqual(errors[10], { type: 'ProtocolError', message: 'make: this server already serves BDT-small-v0; start another server for another env' });
     const step = responses[11]!['result'] as Record<string, unknown>;
     assert.equal((step['info'] as Record<string, unknown>)['slot'], 0, 'the refused steps left the env at slot 0');

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -483,6 +484,24 @@ def fd_redirected(fd: int, file: Any) -> Iterator[None]:
     finally:
         os.dup2(saved, fd)
         os.close(saved)
+
+
+class PackagingTest(unittest.TestCase):
+    @unittest.skipUnless(sys.version_info >= (3, 11), "tomllib is Python 3.11's")
+    def test_pyproject_names_the_readme_and_a_setuptools_with_editable_installs(self) -> None:
+        import tomllib
+
+        pyproject = tomllib.loads((PYTHON_DIR / "pyproject.toml").read_text())
+        self.assertEqual(pyproject["project"]["readme"], "README.md")
+        self.assertTrue((PYTHON_DIR / "README.md").is_file())
+        self.assertEqual(pyproject["build-system"]["requires"], ["setuptools>=64"], "PEP 660 editable installs")
+
+    def test_the_readmes_python_runs(self) -> None:
+        blocks = re.findall(r"```python\n(.*?)```", (PYTHON_DIR / "README.md").read_text(), re.DOTALL)
+        self.assertGreaterEqual(len(blocks), 2)
+        namespace: dict[str, Any] = {}
+        exec("".join(blocks), namespace)
+        namespace["env"].close()
 
 
 class JsonDataTest(unittest.TestCase):

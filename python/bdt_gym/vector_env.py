@@ -102,7 +102,7 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
             raise ValueError(f"BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1")
         if kwargs.get("infoLevel") == "full":
-            raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env')
+            raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env, each its own Node server (about 120 MB)')
         for option in ("autoresetMode", "copy"):
             if option in kwargs:
                 raise ValueError(f"BdtGymVectorEnv: {option} is the vector env's own option, not an env keyword argument; give autoreset_mode=... (copy is the server's: arrays always reach Python as new NumPy arrays)")

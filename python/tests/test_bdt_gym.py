@@ -270,7 +270,7 @@ class VectorTest(unittest.TestCase):
             bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=1025)
 
     def test_refuses_full_infos_saying_how_to_get_them(self) -> None:
-        with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"'):
+        with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"\) steps one BdtGymEnv per env, each its own Node server \(about 120 MB\)'):
             gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="full")
 
     def test_refuses_the_vector_options_as_env_keyword_arguments(self) -> None:

@@ -38,8 +38,9 @@ class InvalidActionError(BdtGymError, ValueError):
 
 class InvalidArgumentError(BdtGymError, ValueError):
     """An argument the env cannot take: a keyword argument (KwargsError), the scenario
-    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), or an agent made
-    for a scenario the env was not made with (ArgumentError); ``kind`` says which."""
+    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), an agent made
+    for a scenario the env was not made with or more envs than a server steps (ArgumentError);
+    ``kind`` says which."""
 
 
 class AttributeRefusedError(BdtGymError, AttributeError):

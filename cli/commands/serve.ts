@@ -26,7 +26,7 @@ async function respond(server: EnvServer, line: string): Promise<Response> {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve one env (or a vector env) over stdin/stdout as JSON lines (make, reset, step, act, render, close), for clients in other languages such as the Python package in python/')
+    .description('serve one env (or a vector env) over stdin/stdout as JSON lines (make, reset, step, act, render, getAttr, setAttr, call, close), for clients in other languages such as the Python package in python/')
     .action(async () => {
       // stdout carries the protocol alone: what a library logs goes to stderr
       console.log = console.info = console.debug = console.error;

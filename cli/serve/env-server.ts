@@ -10,6 +10,9 @@
  *   {"method": "step", "action": a}                    -> {"result": {"obs", "reward", "terminated", "truncated", "info"}}
  *   {"method": "act", "agent": "dpra", "options": {...}} -> {"result": action}   (a bdt-gym agent's action for the current observation)
  *   {"method": "render"}                               -> {"result": text or null}
+ *   {"method": "getAttr", "name": "slot"}              -> {"result": [value per env]}   (a vector env's; Gymnasium's get_attr)
+ *   {"method": "setAttr", "name": n, "values": v}      -> {"result": null}              (a vector env's; v: one value per env, or one for all)
+ *   {"method": "call", "name": "encodeDecision", "args": [...]} -> {"result": [value per env]}   (a vector env's; Gymnasium's call)
  *   {"method": "close"}                                -> {"result": null} (and the server ends)
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
@@ -18,14 +21,22 @@
  * masks, as Gymnasium's vector infos). `act` lets a client benchmark against, imitate or mix with
  * bdt-gym's agents (DPRA, WDPO, the reference policies, a trained checkpoint) on its own episodes:
  * the agent acts on the served env as `bdt-gym run` has it act, reset with each env reset.
+ * `getAttr`, `setAttr` and `call` are the served vector env's, with its names: the B-DT ids'
+ * BdtVectorEnv, which has no per-env env objects, gives observationSpace, actionSpace, system,
+ * slot, queues, slotState and outcome, calls decodeAction and encodeDecision, and sets nothing
+ * (docs/GYMNASIUM.md); a name it does not give or set is refused as an AttributeRefusedError.
  * Spaces travel as `space.toJSON()`; elements as plain arrays and objects (`elementFromJSON`
  * reads actions back into the action space's typed arrays). A refused request answers
  * `{"error": {"type", "message"}}` (the type is the error class: InvalidActionError,
- * ResetNeededError, KwargsError, ScenarioError, ProtocolError, ...) and leaves the env as it
- * was, so the client can raise it and go on.
+ * ResetNeededError, KwargsError, ScenarioError, UnknownAgentError, ArgumentError, ProtocolError,
+ * ...) and leaves the env as it was, so the client can raise it and go on. ProtocolError is a
+ * request that is not one (malformed, unknown method, out of order); a well-formed request whose
+ * arguments the env cannot take is a KwargsError, ScenarioError or ArgumentError (numEnvs out of
+ * range, an agent that acts on a scenario the env was not made with), so a client can raise
+ * those as its language's bad-argument error.
  */
 import { z } from 'zod';
-import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, SpaceError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
+import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
@@ -38,7 +49,7 @@ const MakeRequest = z.strictObject({
   id: z.string().describe('A registered env id'),
   kwargs: z.record(z.string(), z.unknown()).optional().describe("make()'s keyword arguments"),
   maxEpisodeSteps: z.number().int().optional().describe("make()'s option: the TimeLimit (-1 drops the id's)"),
-  numEnvs: z.number().int().min(1).max(MAX_ENVS).optional().describe('Serve a vector env of this many envs (makeVec) instead of one env'),
+  numEnvs: z.number().int().optional().describe(`Serve a vector env of this many envs (1 to ${MAX_ENVS}; makeVec) instead of one env`),
   autoresetMode: z.enum(AUTORESET_MODES).optional().describe("The vector env's autoreset mode (Gymnasium's; default next-step)"),
 });
 const Request = z.discriminatedUnion('method', [
@@ -47,6 +58,9 @@ const Request = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('step'), action: z.unknown() }),
   z.strictObject({ method: z.literal('act'), agent: z.string(), options: z.record(z.string(), z.unknown()).optional() }),
   z.strictObject({ method: z.literal('render') }),
+  z.strictObject({ method: z.literal('getAttr'), name: z.string() }),
+  z.strictObject({ method: z.literal('setAttr'), name: z.string(), values: z.unknown() }),
+  z.strictObject({ method: z.literal('call'), name: z.string(), args: z.array(z.unknown()).optional() }),
   z.strictObject({ method: z.literal('close') }),
 ]);
 type Request = z.infer<typeof Request>;
@@ -55,6 +69,12 @@ export type Response = { readonly result: unknown } | { readonly error: { readon
 
 /** A request that is not one: malformed JSON, an unknown method, a missing field, `step` before `make`. */
 export class ProtocolError extends GymError {}
+
+/** A well-formed request with an argument the env cannot take (numEnvs out of range, an agent made for another scenario). */
+export class ArgumentError extends GymError {}
+
+/** A name the served vector env does not give (getAttr, call) or set (setAttr). */
+export class AttributeRefusedError extends GymError {}
 
 export class EnvServer {
   private env: Env<unknown, unknown> | VectorEnv<unknown, unknown> | undefined;
@@ -106,13 +126,18 @@ export class EnvServer {
       }
       case 'act': {
         if ('numEnvs' in env) throw new ProtocolError('act: agents act on one env; serve one env (make without numEnvs) to ask them');
-        if (this.last === undefined) throw new ProtocolError('act before reset: reset the env first, so the agent has an observation to act on');
+        if (this.last === undefined) throw new ResetNeededError('act before reset: reset the env first, so the agent has an observation to act on');
         const agent = await this.agent(env, request.agent, request.options ?? {});
         return agent.act(this.last.obs, { info: this.last.info, env });
       }
       case 'render':
         if ('numEnvs' in env) throw new ProtocolError('render: a vector env does not render; serve one env to render it');
         return env.render() ?? null;
+      case 'getAttr':
+      case 'setAttr':
+      case 'call':
+        if (!('numEnvs' in env)) throw new ProtocolError(`${request.method}: a vector env's request (Gymnasium's get_attr, set_attr, call); serve a vector env (make with numEnvs)`);
+        return attribute(env, request);
     }
   }
 
@@ -124,7 +149,7 @@ export class EnvServer {
     // an agent such as WTCM acts on its own variant of the scenario: the env must have been made with it
     const override = (await registeredAgent(name)).scenarioOverride;
     if (override !== undefined && !includes(this.kwargs['scenario'], override)) {
-      throw new ProtocolError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
+      throw new ArgumentError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
     }
     const agent = await createAgent(name, env, options);
     agent.reset(this.last?.seed);
@@ -136,6 +161,7 @@ export class EnvServer {
     if (this.env !== undefined) throw new ProtocolError(`make: this server already serves ${this.id}; start another server for another env`);
     if (request.numEnvs !== undefined) {
       if (request.maxEpisodeSteps !== undefined) throw new ProtocolError("make: maxEpisodeSteps applies to one env (make), not to a vector env (numEnvs); a B-DT episode's length is the scenario's slots");
+      if (request.numEnvs < 1 || request.numEnvs > MAX_ENVS) throw new ArgumentError(`make: numEnvs = ${request.numEnvs}; give an integer from 1 to ${MAX_ENVS}`);
       const vector = makeVec(request.id, request.numEnvs, { kwargs: request.kwargs ?? {}, copy: false, ...(request.autoresetMode === undefined ? {} : { autoresetMode: request.autoresetMode }) });
       this.env = vector;
       this.id = request.id;
@@ -154,6 +180,29 @@ export class EnvServer {
       metadata: env.metadata,
       renderMode: env.renderMode ?? null,
     };
+  }
+}
+
+/** The answer to a getAttr, setAttr or call request, the env's refusal of the name as an AttributeRefusedError. */
+function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, { method: 'getAttr' | 'setAttr' | 'call' }>): unknown {
+  const missing = () => new ProtocolError(`${request.method}: ${String(env)} has no ${request.method}`);
+  try {
+    switch (request.method) {
+      case 'getAttr':
+        if (env.getAttr === undefined) throw missing();
+        return env.getAttr(request.name);
+      case 'setAttr':
+        if (env.setAttr === undefined) throw missing();
+        env.setAttr(request.name, request.values);
+        return null;
+      case 'call':
+        if (env.call === undefined) throw missing();
+        return env.call(request.name, ...(request.args ?? []));
+    }
+  } catch (error) {
+    // vector envs refuse a name with a plain GymError (subclasses, such as an invalid action, are other failures)
+    if (error instanceof GymError && Object.getPrototypeOf(error) === GymError.prototype) throw new AttributeRefusedError(error.message);
+    throw error;
   }
 }
 

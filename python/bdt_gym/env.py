@@ -11,6 +11,10 @@ from .server import Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
 
+#: The render fps of an env that declares none (the B-DT envs): Gymnasium's text envs' (FrozenLake,
+#: Taxi), since it warns when an env with render modes declares no fps.
+TEXT_RENDER_FPS = 4
+
 #: Info keys whose numbers are counts or indices (the B-DT infos'): ints, where every other number is a float.
 INTEGER_INFO_KEYS = frozenset({"slot", "winner", "gatewayViolations", "apViolations", "partition"})
 
@@ -53,7 +57,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
     The env's: the B-DT ids truncate after the scenario's T slots.
 
     ## Arguments
-    ``env_id`` (a bdt-gym id), ``render_mode`` ("ansi"), ``max_episode_steps`` (bdt-gym
+    ``env_id`` (a bdt-gym id), ``render_mode`` (None or "ansi"), ``max_episode_steps`` (bdt-gym
     ``make``'s time limit; -1 drops the id's), and any bdt-gym keyword argument by its
     TypeScript name: ``gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"lyapunov":
     {"V": 50}})``; NumPy values in them, in reset options and in seeds are taken as their
@@ -67,9 +71,13 @@ class BdtGymEnv(gym.Env[Any, Any]):
     """
 
     # what gymnasium.make reads before an instance exists; each instance takes its env's own
-    metadata: dict[str, Any] = {"render_modes": ["ansi"], "render_fps": None}
+    metadata: dict[str, Any] = {"render_modes": ["ansi"], "render_fps": TEXT_RENDER_FPS}
 
     def __init__(self, env_id: str = "BDT-v0", render_mode: str | None = None, max_episode_steps: int | None = None, **kwargs: Any) -> None:
+        modes = self.metadata["render_modes"]
+        if render_mode is not None and render_mode not in modes:
+            # said here in Python's terms: the server would name its TypeScript keyword, renderMode
+            raise ValueError(f"BdtGymEnv: render_mode must be None or {' or '.join(map(repr, modes))} (bdt-gym's envs render text), got {render_mode!r}")
         self._server = Server()
         try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
             made = self._server.request(
@@ -80,7 +88,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
             )
             self.observation_space = space_from_json(made["observationSpace"])
             self.action_space = space_from_json(made["actionSpace"])
-            self.metadata = {"render_modes": made["metadata"]["renderModes"], "render_fps": made["metadata"].get("renderFps")}
+            self.metadata = {"render_modes": made["metadata"]["renderModes"], "render_fps": made["metadata"].get("renderFps", TEXT_RENDER_FPS)}
             self.render_mode = made["renderMode"]
             self.bdt_spec = made["spec"]
         except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import os
@@ -9,14 +10,18 @@ import select
 import shlex
 import shutil
 import subprocess
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 #: The checkout this package sits in: its CLI serves the envs unless BDT_GYM_COMMAND says otherwise.
 _REPOSITORY = Path(__file__).resolve().parents[2]
 
 #: The most a request write sends at once: a pipe takes that many bytes whole once poll() finds it writable.
 _PIECE = getattr(select, "PIPE_BUF", 4096)
+
+#: The server's last stderr lines an error names when it exits unasked (a Node.js trace fits).
+_STDERR_LINES = 20
 
 
 class BdtGymError(RuntimeError):
@@ -31,11 +36,28 @@ class InvalidActionError(BdtGymError, ValueError):
     """An action outside the action space (the message names the key, the index and the value)."""
 
 
+class InvalidArgumentError(BdtGymError, ValueError):
+    """An argument the env cannot take: a keyword argument (KwargsError), the scenario
+    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), an agent made
+    for a scenario the env was not made with or more envs than a server steps (ArgumentError);
+    ``kind`` says which."""
+
+
+class AttributeRefusedError(BdtGymError, AttributeError):
+    """A name the native vector env does not give (``get_attr``, ``call``) or set (``set_attr``)."""
+
+
 class ResetNeededError(BdtGymError):
-    """``step`` before ``reset``."""
+    """``step`` (or ``agent_action``) before ``reset``."""
 
 
-_ERRORS = {"InvalidActionError": InvalidActionError, "ResetNeededError": ResetNeededError}
+_ERRORS = {
+    "InvalidActionError": InvalidActionError,
+    "ResetNeededError": ResetNeededError,
+    "AttributeRefusedError": AttributeRefusedError,
+    # refusals of what the caller passed, so ValueErrors as Python's own bad arguments are
+    **dict.fromkeys(("KwargsError", "ScenarioError", "UnknownAgentError", "ArgumentError"), InvalidArgumentError),
+}
 
 
 def server_command() -> list[str]:
@@ -48,12 +70,57 @@ def server_command() -> list[str]:
         raise RuntimeError("bdt_gym: Node.js (node) is not on PATH; install Node.js >= 20, or set BDT_GYM_COMMAND")
     cli = _REPOSITORY / "bin" / "bdt-gym.js"
     if not cli.exists():
-        raise RuntimeError(f"bdt_gym: {cli} not found; set BDT_GYM_COMMAND to a bdt-gym command (e.g. 'npx bdt-gym')")
+        # a copy of this package outside its checkout (a non-editable install) cannot find the CLI;
+        # bdt-gym is unpublished, so the hint names the checkout's script, never an npx download
+        raise RuntimeError(
+            f"bdt_gym: {cli} not found: this copy of bdt_gym is not inside a bdt-gym checkout; install it editable "
+            '(pip install -e python, in the checkout) or set BDT_GYM_COMMAND="node /path/to/bdt-gym/bin/bdt-gym.js"'
+        )
     return [node, str(cli), "serve"]
 
 
+class _StderrTail:
+    """The server's stderr, forwarded to this process's (so its notes show, as if inherited) by a
+    thread that keeps its last lines: why a server that exits at once failed (a checkout without
+    ``npm install``: tsx not found) goes into the error Python raises."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._lines: collections.deque[bytes] = collections.deque(maxlen=_STDERR_LINES)
+        self._thread = threading.Thread(target=self._forward, args=(stream,), name="bdt-gym serve stderr", daemon=True)
+        self._thread.start()
+
+    def _forward(self, stream: IO[bytes]) -> None:
+        with stream:
+            for line in stream:
+                self._lines.append(line)
+                _write_stderr(line)
+
+    def join(self) -> None:
+        """Waits (a little) for the end of the server's stderr: all of it forwarded, the pipe closed."""
+        self._thread.join(timeout=5)
+
+    def explain(self) -> str:
+        """The last lines the server wrote to stderr, for an error message (empty if none)."""
+        self.join()
+        text = b"".join(self._lines).decode(errors="replace").rstrip()
+        if not text:
+            return ""
+        hint = "\n(a package is missing: run `npm install` in the bdt-gym checkout)" if "ERR_MODULE_NOT_FOUND" in text else ""
+        return f"; its stderr ended with:\n{text}{hint}"
+
+
+def _write_stderr(data: bytes) -> None:
+    """Writes ``data`` to file descriptor 2, where an inherited stderr would write it."""
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(2, view) :]
+    except OSError:
+        pass  # no usable stderr (a GUI's pythonw): the tail still keeps the lines
+
+
 class Server:
-    """The server process of one env (its stderr is this process's, so its notes show).
+    """The server process of one env (its stderr is forwarded to this process's, so its notes show).
 
     It runs in a session of its own: a terminal's or Jupyter's Ctrl-C signals the whole
     foreground process group, and is meant for Python (a KeyboardInterrupt), not for the server.
@@ -69,9 +136,10 @@ class Server:
     """
 
     def __init__(self) -> None:
-        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)  # setsid() on POSIX
-        assert process.stdin is not None
+        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # setsid() on POSIX
+        assert process.stdin is not None and process.stderr is not None
         self._process: subprocess.Popen[bytes] | None = process
+        self._stderr = _StderrTail(process.stderr)
         #: waits until the server's stdin takes a piece whole (none on Windows, where select has no
         #: poll and a pipe write is not cut by Ctrl-C)
         self._writable = select.poll() if hasattr(select, "poll") else None
@@ -118,7 +186,7 @@ class Server:
             try:
                 os.write(fd, piece)
             except BrokenPipeError:
-                raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()})") from None
+                raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}){self._stderr.explain()}") from None
 
     def _receive(self, process: subprocess.Popen[bytes], what: str) -> None:
         """Reads one response line into ``_received``."""
@@ -126,7 +194,7 @@ class Server:
         count = len(self._received)
         self._received.extend(itertools.islice(process.stdout, 1))
         if len(self._received) == count:
-            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}) without answering {what}")
+            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}) without answering {what}{self._stderr.explain()}")
 
     def __del__(self) -> None:
         # an env dropped without close() still ends its server rather than leave it running
@@ -150,3 +218,4 @@ class Server:
             process.wait()
         finally:
             process.stdout.close()
+            self._stderr.join()

@@ -9,8 +9,8 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
-from .env import INTEGER_INFO_KEYS
-from .server import Server
+from .env import INTEGER_INFO_KEYS, info_from_json
+from .server import AttributeRefusedError, Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
@@ -88,12 +88,21 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     envs usable, as after that request (see ``BdtGymEnv``).
 
     ``gym.make_vec("bdt_gym/BDT-v0", num_envs=16, infoLevel="summary")`` builds one.
+
+    ``get_attr``, ``call`` and ``set_attr`` are Gymnasium's, answered by the served vector env
+    with its TypeScript names (docs/GYMNASIUM.md): the B-DT ids' has no per-env env objects, so
+    it gives ``slot``, ``queues``, ``slotState``, ``outcome`` (each env's, live) and ``system``
+    (shared), calls ``decodeAction`` and ``encodeDecision``, and sets nothing; other names raise
+    ``AttributeRefusedError`` (an AttributeError). ``observation_space`` and ``action_space``
+    (or ``observationSpace``, ``actionSpace``) are the single spaces, as a sub-env's.
     """
 
     def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> None:
         mode = AutoresetMode(autoreset_mode)
+        if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
+            raise ValueError(f"BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1")
         if kwargs.get("infoLevel") == "full":
-            raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env')
+            raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env, each its own Node server (about 120 MB)')
         for option in ("autoresetMode", "copy"):
             if option in kwargs:
                 raise ValueError(f"BdtGymVectorEnv: {option} is the vector env's own option, not an env keyword argument; give autoreset_mode=... (copy is the server's: arrays always reach Python as new NumPy arrays)")
@@ -127,6 +136,43 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
             np.asarray(result["truncated"], dtype=np.bool_),
             _vector_info(result["info"], self.num_envs, self.single_observation_space),
         )
+
+    def get_attr(self, name: str) -> tuple[Any, ...]:
+        """The attribute ``name`` of each env (Gymnasium's ``get_attr``; see the class's docstring)."""
+        return self._per_env("getAttr", name)
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        """The method ``name`` of each env called with ``args`` (TypeScript's positional arguments;
+        NumPy values are fine), or the attribute ``name`` as ``get_attr`` gives it (Gymnasium's ``call``)."""
+        if kwargs:
+            raise TypeError(f"BdtGymVectorEnv.call({name!r}): the served env's methods take positional arguments only, got keywords {sorted(kwargs)}")
+        return self._per_env("call", name, args=to_json_data(list(args)))
+
+    def set_attr(self, name: str, values: Any) -> None:
+        """Gymnasium's ``set_attr`` (one value per env, or one for all): the B-DT ids' native env
+        refuses it with an ``AttributeRefusedError``, as its TypeScript setAttr does (its envs are
+        simulations on shared arrays, their system read-only)."""
+        if not isinstance(values, (list, tuple)):
+            values = [values] * self.num_envs
+        if len(values) != self.num_envs:
+            raise ValueError(f"BdtGymVectorEnv.set_attr({name!r}): got {len(values)} values for {self.num_envs} envs")
+        self._request_attribute("setAttr", name, values=to_json_data(list(values)))
+
+    def _per_env(self, method: str, name: str, **fields: Any) -> tuple[Any, ...]:
+        """One value per env: a single space, or the server's answer as Python values (as infos are read)."""
+        observation, action = self.single_observation_space, self.single_action_space
+        single = {"observation_space": observation, "action_space": action, "observationSpace": observation, "actionSpace": action}.get(name)
+        if single is not None:
+            return (single,) * self.num_envs
+        return tuple(info_from_json(value, name) for value in self._request_attribute(method, name, **fields))
+
+    def _request_attribute(self, method: str, name: str, **fields: Any) -> Any:
+        """A getAttr, call or setAttr request; a refused name says where Python finds per-env envs."""
+        try:
+            return self._server.request(method, name=name, **fields)
+        except AttributeRefusedError as error:
+            note = '; from Python, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env, whose attributes and methods (agent_action included) get_attr and call reach'
+            raise AttributeRefusedError(error.kind, str(error).removeprefix(f"{error.kind}: ") + note) from None
 
     def close_extras(self, **kwargs: Any) -> None:
         self._server.close()

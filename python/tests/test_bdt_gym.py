@@ -7,6 +7,8 @@ import contextlib
 import functools
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -113,6 +115,27 @@ class BridgeTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.BdtGymError, r"ScenarioError: invalid scenario:\n  at lyapunov\.V: Too small"):
             gym.make("bdt_gym/BDT-v0", scenario={"lyapunov": {"V": -1}})
 
+    def test_bad_arguments_raise_value_errors(self) -> None:
+        for make, kind in (
+            (lambda: gym.make("bdt_gym/BDT-small-v0", infoLevel="bogus"), "KwargsError"),
+            (lambda: gym.make("bdt_gym/BDT-small-v0", scenario={"lyapunov": {"V": -1}}), "ScenarioError"),
+        ):
+            with self.assertRaises(ValueError) as raised:
+                make()
+            self.assertIsInstance(raised.exception, bdt_gym.InvalidArgumentError)
+            self.assertEqual(raised.exception.kind, kind)
+        env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+        with self.assertRaisesRegex(bdt_gym.ResetNeededError, r"^ResetNeededError: act before reset"):
+            env.unwrapped.agent_action("dpra")
+        env.reset(seed=0)
+        for agent, options, kind in (("wtcm", {}, "ArgumentError"), ("nope", {}, "UnknownAgentError"), ("dpra", {"bogus": 1}, "KwargsError")):
+            with self.assertRaises(bdt_gym.InvalidArgumentError) as raised:
+                env.unwrapped.agent_action(agent, **options)
+            self.assertIsInstance(raised.exception, ValueError)
+            self.assertEqual(raised.exception.kind, kind, agent)
+        self.assertIn(env.unwrapped.agent_action("dpra"), env.action_space, "the env goes on")
+        env.close()
+
     def test_gymnasium_wrappers_apply(self) -> None:
         env = FlattenObservation(gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"slots": 5}))
         obs, _ = env.reset(seed=3)
@@ -145,8 +168,20 @@ class BridgeTest(unittest.TestCase):
         env = gym.make("bdt_gym/BDT-small-v0", render_mode="ansi")
         env.reset(seed=0)
         env.step(env.action_space.sample())
-        self.assertRegex(env.render(), r"^slot 1/\d+: tau ")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            self.assertRegex(env.render(), r"^slot 1/\d+: tau ")
+            check_env(env.unwrapped)
+        self.assertEqual([str(w.message) for w in caught if "render" in str(w.message)], [], "a render fps is declared")
+        self.assertEqual(env.metadata["render_fps"], 4)
         env.close()
+
+    def test_refuses_a_render_mode_other_than_ansi_in_pythons_terms(self) -> None:
+        for render_mode in ("human", "rgb_array"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # gymnasium.make's own warning of a mode outside render_modes
+                with self.assertRaisesRegex(ValueError, rf"^BdtGymEnv: render_mode must be None or 'ansi' \(bdt-gym's envs render text\), got '{render_mode}'$"):
+                    gym.make("bdt_gym/BDT-small-v0", render_mode=render_mode)
 
 
 class VectorTest(unittest.TestCase):
@@ -227,13 +262,56 @@ class VectorTest(unittest.TestCase):
         native.close()
         sync.close()
 
+    def test_refuses_a_number_of_envs_below_one_as_a_value_error(self) -> None:
+        for num_envs in (0, -1, 1.5, True):
+            with self.assertRaisesRegex(ValueError, rf"^BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1$"):
+                gym.make_vec("bdt_gym/BDT-small-v0", num_envs=num_envs)
+        with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"numEnvs = 1025; give an integer from 1 to 1024"):
+            bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=1025)
+
     def test_refuses_full_infos_saying_how_to_get_them(self) -> None:
-        with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"'):
+        with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"\) steps one BdtGymEnv per env, each its own Node server \(about 120 MB\)'):
             gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="full")
 
     def test_refuses_the_vector_options_as_env_keyword_arguments(self) -> None:
         with self.assertRaisesRegex(ValueError, r"autoresetMode is the vector env's own option, not an env keyword argument; give autoreset_mode="):
             gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, autoresetMode="same-step")
+
+    def test_get_attr_and_call_answer_for_each_env_and_set_attr_is_refused_as_the_typescript_one(self) -> None:
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="summary")
+        envs.reset(seed=1)
+        self.assertEqual(envs.get_attr("slot"), (0, 0))
+        self.assertEqual(envs.get_attr("action_space"), (envs.single_action_space, envs.single_action_space))
+        self.assertEqual(envs.get_attr("observationSpace")[1], envs.single_observation_space)
+        envs.action_space.seed(1)
+        envs.step(envs.action_space.sample())
+        self.assertEqual(envs.call("slot"), (1, 1), "call returns an attribute as is, as Gymnasium's")
+        queues = envs.get_attr("queues")
+        self.assertEqual(queues[1]["G"].shape, (2,))
+        self.assertTrue(any(q["G"].any() for q in queues), "each env's live queues")
+        envs.single_action_space.seed(1)
+        action = envs.single_action_space.sample()
+        out = {"partition": [0] * 4, "inferenceFreq": [0.0] * 2, "miningFreq": [0.0] * 2}
+        decision = envs.call("decodeAction", action, out)[0]
+        self.assertEqual(decision["partition"].tolist(), (action["partition"] + 1).tolist(), "a decision's levels count from 1")
+        encoded = envs.call("encodeDecision", decision)[1]
+        self.assertEqual(encoded["partition"].tolist(), action["partition"].tolist())
+        np.testing.assert_allclose(encoded["miningShare"], action["miningShare"], rtol=1e-12, err_msg="share * frequency / frequency")
+        with self.assertRaisesRegex(AttributeError, r'getAttr\("bogus"\): the native vector env has no per-env BdtEnv objects.*from Python, gym\.make_vec\(\.\.\., vectorization_mode="sync"\)'):
+            envs.get_attr("bogus")
+        with self.assertRaisesRegex(bdt_gym.AttributeRefusedError, r'setAttr\("slot"\): .*sets no attribute'):
+            envs.set_attr("slot", 3)
+        with self.assertRaisesRegex(ValueError, r"set_attr\('slot'\): got 1 values for 2 envs"):
+            envs.set_attr("slot", [3])
+        self.assertEqual(envs.get_attr("slot"), (1, 1), "the envs go on")
+        envs.close()
+
+        # sync mode's envs are BdtGymEnv objects: call reaches agent_action
+        sync = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, vectorization_mode="sync", infoLevel="summary")
+        sync.reset(seed=1)
+        for dpra in sync.call("agent_action", "dpra"):
+            self.assertIn(dpra, sync.single_action_space)
+        sync.close()
 
     def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
         envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")
@@ -361,6 +439,69 @@ class InitialisationTest(unittest.TestCase):
                     self.assertIsNotNone(started[0].poll(), f"{module.__name__}: the server still runs")
                 else:
                     self.fail(f"{module.__name__}: no ValueError")
+
+
+class ServerCommandTest(unittest.TestCase):
+    def test_a_copy_outside_the_checkout_names_the_checkouts_script_not_npx(self) -> None:
+        # as a non-editable install leaves it: the package in site-packages, no bin/bdt-gym.js above it
+        with tempfile.TemporaryDirectory() as directory:
+            site_packages = Path(directory) / "site-packages"
+            shutil.copytree(PYTHON_DIR / "bdt_gym", site_packages / "bdt_gym", ignore=shutil.ignore_patterns("__pycache__"))
+            script = 'import gymnasium as gym, bdt_gym; gym.make("bdt_gym/BDT-v0")'
+            environment = {key: value for key, value in os.environ.items() if key != "BDT_GYM_COMMAND"}
+            result = subprocess.run([sys.executable, "-c", script], cwd=directory, env={**environment, "PYTHONPATH": str(site_packages)}, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn('set BDT_GYM_COMMAND="node /path/to/bdt-gym/bin/bdt-gym.js"', result.stderr)
+        self.assertIn("pip install -e python", result.stderr)
+        self.assertNotIn("npx", result.stderr)
+
+    def test_a_server_that_exits_at_once_says_why_and_its_stderr_still_shows(self) -> None:
+        # a checkout before `npm install`: bin/bdt-gym.js cannot import tsx
+        with tempfile.TemporaryDirectory() as directory, tempfile.TemporaryFile() as captured:
+            checkout = Path(directory)
+            (checkout / "bin").mkdir()
+            shutil.copy(REPOSITORY / "bin" / "bdt-gym.js", checkout / "bin")
+            environment = {key: value for key, value in os.environ.items() if key != "BDT_GYM_COMMAND"}
+            with mock.patch.object(bdt_gym.server, "_REPOSITORY", checkout), mock.patch.dict(os.environ, environment, clear=True), fd_redirected(2, captured):
+                with self.assertRaises(RuntimeError) as raised:
+                    bdt_gym.BdtGymEnv("BDT-small-v0")
+            captured.seek(0)
+            forwarded = captured.read().decode()
+        message = str(raised.exception)
+        self.assertRegex(message, r"^bdt_gym: the server exited \(status 1\) without answering make; its stderr ended with:\n")
+        self.assertIn("Cannot find package 'tsx'", message)
+        self.assertTrue(message.endswith("(a package is missing: run `npm install` in the bdt-gym checkout)"), message)
+        self.assertIn("Cannot find package 'tsx'", forwarded, "the server's stderr reaches this process's")
+
+
+@contextlib.contextmanager
+def fd_redirected(fd: int, file: Any) -> Iterator[None]:
+    """File descriptor ``fd`` writing to ``file`` for the block."""
+    saved = os.dup(fd)
+    os.dup2(file.fileno(), fd)
+    try:
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+class PackagingTest(unittest.TestCase):
+    @unittest.skipUnless(sys.version_info >= (3, 11), "tomllib is Python 3.11's")
+    def test_pyproject_names_the_readme_and_a_setuptools_with_editable_installs(self) -> None:
+        import tomllib
+
+        pyproject = tomllib.loads((PYTHON_DIR / "pyproject.toml").read_text())
+        self.assertEqual(pyproject["project"]["readme"], "README.md")
+        self.assertTrue((PYTHON_DIR / "README.md").is_file())
+        self.assertEqual(pyproject["build-system"]["requires"], ["setuptools>=64"], "PEP 660 editable installs")
+
+    def test_the_readmes_python_runs(self) -> None:
+        blocks = re.findall(r"```python\n(.*?)```", (PYTHON_DIR / "README.md").read_text(), re.DOTALL)
+        self.assertGreaterEqual(len(blocks), 2)
+        namespace: dict[str, Any] = {}
+        exec("".join(blocks), namespace)
+        namespace["env"].close()
 
 
 class JsonDataTest(unittest.TestCase):

@@ -101,10 +101,15 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
       { method: 'make', id: 'BDT-v0', numEnvs: 2, maxEpisodeSteps: 5 },
       { method: 'make', id: 'BDT-v0', autoresetMode: 'same-step' },
       { method: 'make', id: 'BDT-v0', numEnvs: 0 },
-    ]).responses.map((r) => (r['error'] as { message: string }).message);
-    assert.match(refused[0]!, /^make: maxEpisodeSteps applies to one env/);
-    assert.equal(refused[1], 'make: autoresetMode applies to a vector env; give numEnvs too');
-    assert.match(refused[2]!, /^bad request: at numEnvs: Too small/);
+      { method: 'make', id: 'BDT-v0', numEnvs: 1025 },
+      { method: 'make', id: 'BDT-v0', numEnvs: 1.5 },
+    ]).responses.map((r) => r['error'] as { type: string; message: string });
+    assert.match(refused[0]!.message, /^make: maxEpisodeSteps applies to one env/);
+    assert.deepEqual(refused[1], { type: 'ProtocolError', message: 'make: autoresetMode applies to a vector env; give numEnvs too' });
+    // a number of envs the server cannot serve is a bad argument, not a malformed request
+    assert.deepEqual(refused[2], { type: 'ArgumentError', message: 'make: numEnvs = 0; give an integer from 1 to 1024' });
+    assert.deepEqual(refused[3], { type: 'ArgumentError', message: 'make: numEnvs = 1025; give an integer from 1 to 1024' });
+    assert.equal(refused[4]!.type, 'ProtocolError', 'not an integer: a malformed request');
   });
 
   it("act: a bdt-gym agent's action for the served env's state, as the agent gives it in this process (DPRA, an episode)", async () => {
@@ -132,22 +137,68 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
   });
 
   it('act refuses, naming why: before reset, on a vector env, an unknown agent, an agent whose scenario the env lacks', () => {
-    const messages = serve([
+    const errors = serve([
       { method: 'make', id: 'BDT-small-v0' },
       { method: 'act', agent: 'dpra' },
       { method: 'reset', seed: 0 },
       { method: 'act', agent: 'dpra', options: { bogus: 1 } },
       { method: 'act', agent: 'nope' },
       { method: 'act', agent: 'wtcm' },
-    ]).responses.map((r) => (r['error'] as { message: string } | undefined)?.message);
-    assert.equal(messages[1], 'act before reset: reset the env first, so the agent has an observation to act on');
-    assert.match(messages[3]!, /bogus/);
-    assert.match(messages[4]!, /^unknown agent "nope" \(available: dpra, /);
-    assert.match(messages[5]!, /^act: wtcm acts on a scenario with \{"consensus":\{"mechanism":"pow"\}\}; make the env with kwargs/);
+    ]).responses.map((r) => r['error'] as { type: string; message: string } | undefined);
+    assert.deepEqual(errors[1], { type: 'ResetNeededError', message: 'act before reset: reset the env first, so the agent has an observation to act on' });
+    assert.equal(errors[3]!.type, 'KwargsError');
+    assert.match(errors[3]!.message, /bogus/);
+    assert.equal(errors[4]!.type, 'UnknownAgentError');
+    assert.match(errors[4]!.message, /^unknown agent "nope" \(available: dpra, /);
+    // the agent exists, the env was made without its scenario: a bad argument, not a malformed request
+    assert.equal(errors[5]!.type, 'ArgumentError');
+    assert.match(errors[5]!.message, /^act: wtcm acts on a scenario with \{"consensus":\{"mechanism":"pow"\}\}; make the env with kwargs/);
     const wtcm = serve([{ method: 'make', id: 'BDT-small-v0', kwargs: { scenario: { consensus: { mechanism: 'pow' } } } }, { method: 'reset', seed: 0 }, { method: 'act', agent: 'wtcm' }]).responses;
     assert.ok('result' in wtcm[2]!, JSON.stringify(wtcm[2]));
     const vector = serve([{ method: 'make', id: 'BDT-small-v0', numEnvs: 2 }, { method: 'reset', seed: 0 }, { method: 'act', agent: 'dpra' }]).responses;
     assert.deepEqual(vector[2], { error: { type: 'ProtocolError', message: 'act: agents act on one env; serve one env (make without numEnvs) to ask them' } });
+  });
+
+  it("getAttr, setAttr, call: the served vector env's, as makeVec's in this process; a name it does not give or set is an AttributeRefusedError", () => {
+    const kwargs = { infoLevel: 'summary', scenario: { slots: 4 } };
+    const action = { partition: [[0, 1, 2, 3], [4, 3, 2, 1]], inferenceShare: [[0.5, 0.25], [1, 0]], miningShare: [[0.5, 0.5], [0.75, 0.125]] };
+    const local = makeVec('BDT-small-v0', 2, { kwargs });
+    local.reset({ seed: 6 });
+    local.step(elementFromJSON(local.actionSpace, action, 'actions'));
+    const single = { partition: new Int32Array([0, 1, 2, 3]), inferenceShare: new Float64Array([0.5, 0.25]), miningShare: new Float64Array([0.5, 0.5]) };
+    const out = { partition: [0, 0, 0, 0], inferenceFreq: [0, 0], miningFreq: [0, 0] };
+    const decision = local.call!('decodeAction', single, { partition: new Int32Array(4), inferenceFreq: new Float64Array(2), miningFreq: new Float64Array(2) })[0];
+    const names = ['slot', 'queues', 'slotState', 'outcome', 'system', 'actionSpace'];
+    const { responses, status, stderr } = serve([
+      { method: 'make', id: 'BDT-small-v0', kwargs, numEnvs: 2 },
+      { method: 'reset', seed: 6 },
+      { method: 'step', action },
+      ...names.map((name) => ({ method: 'getAttr', name })),
+      { method: 'call', name: 'slot' },
+      { method: 'call', name: 'decodeAction', args: [single, out] },
+      { method: 'call', name: 'encodeDecision', args: [decision] },
+      { method: 'getAttr', name: 'renderMode' },
+      { method: 'call', name: 'render' },
+      { method: 'setAttr', name: 'slot', values: 3 },
+    ]);
+    assert.equal(status, 0, stderr);
+    const results = responses.slice(3).map((r) => r['result']);
+    const same = (remote: unknown, value: unknown, what: string) => assert.equal(stringifyWire(remote), stringifyWire(value), what);
+    names.forEach((name, i) => same(results[i], local.getAttr!(name), `getAttr ${name}`));
+    assert.deepEqual(results[0], [1, 1]);
+    same(results[names.length], local.call!('slot'), 'call returns an attribute as is');
+    same(results[names.length + 1], [decision, decision], 'call decodeAction');
+    same(results[names.length + 2], [single, single], 'call encodeDecision: the action that decodes to the decision');
+    const refused = responses.slice(3 + names.length + 3).map((r) => r['error'] as { type: string; message: string });
+    assert.deepEqual(
+      refused.map((e) => e.type),
+      ['AttributeRefusedError', 'AttributeRefusedError', 'AttributeRefusedError'],
+    );
+    assert.match(refused[0]!.message, /^BdtVectorEnv\.getAttr\("renderMode"\): the native vector env has no per-env BdtEnv objects/);
+    assert.match(refused[1]!.message, /^BdtVectorEnv\.call\("render"\)/);
+    assert.match(refused[2]!.message, /^BdtVectorEnv\.setAttr\("slot"\): .*sets no attribute/);
+    const one = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'getAttr', name: 'slot' }]).responses[1];
+    assert.deepEqual(one, { error: { type: 'ProtocolError', message: "getAttr: a vector env's request (Gymnasium's get_attr, set_attr, call); serve a vector env (make with numEnvs)" } });
   });
 
   it('ends quietly (exit 0, no EPIPE trace) when its client closes the reading end', async () => {
@@ -191,7 +242,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'action.partition[1]: expected an integer, got 0.5' });
     assert.equal(errors[8]!.type, 'ProtocolError');
     assert.match(errors[8]!.message, /^bad request: not a JSON line/);
-    assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'close'/);
+    assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'getAttr' \| 'setAttr' \| 'call' \| 'close'/);
     assert.deepEqual(errors[10], { type: 'ProtocolError', message: 'make: this server already serves BDT-small-v0; start another server for another env' });
     const step = responses[11]!['result'] as Record<string, unknown>;
     assert.equal((step['info'] as Record<string, unknown>)['slot'], 0, 'the refused steps left the env at slot 0');

@@ -38,9 +38,12 @@ describe('python: the bdt_gym Gymnasium package', function () {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-python-')), 'compare.json');
     const compare = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', '--seeds', '1,2', '--slots', '30', '--json', '--out', out], { encoding: 'utf8' });
     assert.equal(compare.status, 0, compare.stderr);
-    const [dpra] = JSON.parse(compare.stdout) as Array<{ meanLatency: { mean: number }; meanReward: { mean: number } }>;
-    assert.match(example.stdout, new RegExp(`\\ndpra +latency ${dpra!.meanLatency.mean.toFixed(4)} +reward ${dpra!.meanReward.mean.toFixed(3)}\\n`));
-    assert.match(example.stdout, /\nmy_policy +latency \d+\.\d{4} +reward -\d+\.\d{3}\n$/);
+    type Mean = { mean: number };
+    const [dpra] = JSON.parse(compare.stdout) as Array<{ meanLatency: Mean; meanReward: Mean; c6Violation: Mean; energyViolations: Mean }>;
+    const figures = `latency ${dpra!.meanLatency.mean.toFixed(4)} +reward ${dpra!.meanReward.mean.toFixed(3)} +C6 violation ${dpra!.c6Violation.mean.toFixed(4)} +energy violations ${dpra!.energyViolations.mean.toFixed(1)}`;
+    assert.match(example.stdout, /^BDT-v0, seeds 1,2, 30 slots; means over the seeds of each episode's /);
+    assert.match(example.stdout, new RegExp(`\\ndpra +${figures}\\n`));
+    assert.match(example.stdout, /\nmy_policy +latency \d+\.\d{4} +reward -\d+\.\d{3} +C6 violation \d+\.\d{4} +energy violations \d+\.\d\n$/);
   });
 
   it('gives the numbers of the TypeScript env for the same seed and actions', () => {

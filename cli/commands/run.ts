@@ -55,7 +55,7 @@ export function readJsonFile(option: string, file: string): unknown {
 }
 
 /** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */
-function readJsonObjectFile(option: string, file: string, what: string): object {
+export function readJsonObjectFile(option: string, file: string, what: string): object {
   const value = readJsonFile(option, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const root = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value} (${JSON.stringify(value)})`;

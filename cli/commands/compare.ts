@@ -91,9 +91,10 @@ export function register(program: Command): void {
 
       const result = aggregate(records);
       const source = options.scenario === undefined ? { env: envId } : { scenario: options.scenario };
-      writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records }, null, 2)}\n`);
+      // the table first: a write that still fails (a full disk) does not lose it
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatTable(envLabel, seeds, records, result, options.out));
+      writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records }, null, 2)}\n`);
     });
 }
 

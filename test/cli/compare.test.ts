@@ -107,6 +107,22 @@ describe('bdt-gym compare', () => {
     }
   });
 
+  it('refuses an --out where no file can be created before any episode, and prints the table before writing', function () {
+    if (process.platform !== 'linux') this.skip(); // /proc and /dev/full
+    const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '5'];
+    const unwritable = cli(...args, '--out', '/proc/bdt-gym-compare.json');
+    assert.equal(unwritable.status, 1);
+    assert.equal(unwritable.stderr, 'bdt-gym: --out /proc/bdt-gym-compare.json: cannot create a file in /proc (ENOENT)\n');
+    assert.equal(unwritable.stdout, '');
+    const notADirectory = cli(...args, '--out', 'package.json/compare.json');
+    assert.match(notADirectory.stderr, /^bdt-gym: --out package\.json\/compare\.json: cannot create a file in .*package\.json \(ENOTDIR\)\n$/);
+    // a write that fails all the same (a full disk) keeps the table
+    const full = cli(...args, '--out', '/dev/full');
+    assert.equal(full.status, 1);
+    assert.match(full.stdout, /^random /m);
+    assert.match(full.stderr, /^bdt-gym: cannot write \/dev\/full: ENOSPC/);
+  });
+
   it('prints means without intervals for a single seed (not a zero-width interval)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5', '--out', out);

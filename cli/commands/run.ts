@@ -1,7 +1,8 @@
 /**
  * `bdt-gym run`: one episode of a B-DT env with an agent, printing the episode summary.
  *
- *   bdt-gym run --env BDT-v0 --agent random --seed 1 --slots 100 --json
+ *   bdt-gym run --agent dpra                          # BDT-v0, seed 0
+ *   bdt-gym run --env BDT-small-v0 --agent random --seed 1 --slots 100 --json
  *   bdt-gym run --scenario configs/small.json --agent random
  *   bdt-gym run --env BDT-v0 --agent ppo --checkpoint runs/ppo-bdt --json
  *   bdt-gym run --env BDT-v0 --agent random --seed 7 --save-trace trace.json   # then replay it:
@@ -122,7 +123,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run one episode of a B-DT env with an agent and print the episode summary')
-    .option('--env <id>', 'registered env id (BDT-small-v0, BDT-v0, BDT-large-v0)')
+    .option('--env <id>', 'registered env id (BDT-small-v0, BDT-v0, BDT-large-v0); default BDT-v0')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":[1,2,3]}\' for wdpo)')
@@ -133,6 +134,8 @@ export function register(program: Command): void {
     .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only')
     .option('--json', 'print the summary as one JSON object')
     .action(async (options: RunOptions) => {
+      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      const envId = options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined;
       const seed = integerOption('seed', options.seed, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
@@ -140,7 +143,7 @@ export function register(program: Command): void {
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
-      const env = openEnv({ env: options.env, scenario: options.scenario, slots, override: entry.scenarioOverride });
+      const env = openEnv({ env: envId, scenario: options.scenario, slots, override: entry.scenarioOverride });
       const system = (env.unwrapped as BdtEnv).system;
       const trace = options.trace === undefined ? undefined : readTraceFile(options.trace, system);
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
@@ -150,7 +153,7 @@ export function register(program: Command): void {
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();
-      const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
+      const result = { env: envId ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result));
       env.close();

@@ -19,6 +19,17 @@ describe('bdt-gym run', () => {
     assert.deepEqual(JSON.parse(cli('run', '--env', 'BDT-small-v0', '--seed', '3', '--slots', '20', '--json').stdout), summary, 'same seed, same episode');
   });
 
+  it('runs BDT-v0 without --env or --scenario, as compare and sweep-v do, and refuses both', () => {
+    const byDefault = cli('run', '--slots', '4', '--json');
+    assert.equal(byDefault.status, 0, byDefault.stderr);
+    const summary = JSON.parse(byDefault.stdout);
+    assert.equal(summary.env, 'BDT-v0');
+    assert.deepEqual(JSON.parse(cli('run', '--env', 'BDT-v0', '--slots', '4', '--json').stdout), summary);
+    const both = cli('run', '--env', 'BDT-v0', '--scenario', 'configs/small.json');
+    assert.equal(both.status, 1);
+    assert.equal(both.stderr, 'bdt-gym: give one of --env <id> and --scenario <file>, not both\n');
+  });
+
   it('rejects a malformed scenario or a non-JSON file with path, rule and value and no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
     const bad = join(dir, 'bad.json');

@@ -16,10 +16,9 @@ import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
-import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
+import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { mergeDeep, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
@@ -65,7 +64,7 @@ export function readJsonObjectFile(option: string, file: string, what: string): 
   return value;
 }
 
-/** The env named by `--env` or built from `--scenario`, with `--slots` applied. */
+/** The env named by `--env` or built from `--scenario` (checked as given), with `--slots` applied. */
 export function openEnv(options: {
   env?: string | undefined;
   scenario?: string | undefined;
@@ -77,7 +76,10 @@ export function openEnv(options: {
   const override = mergeDeep(options.slots === undefined ? {} : { slots: options.slots }, options.override ?? {});
   try {
     if (options.scenario !== undefined) {
-      return new BdtEnv({ scenario: mergeDeep(readJsonObjectFile('scenario', options.scenario, 'a scenario, as in configs/'), override) });
+      const scenario = readJsonObjectFile('scenario', options.scenario, 'a scenario, as in configs/');
+      // the file as given first: an override (--slots 3 over "slots": "many") must not hide a bad value in it
+      compileScenario(parseScenario(scenario));
+      return new BdtEnv({ scenario: mergeDeep(scenario, override) });
     }
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {

@@ -52,6 +52,17 @@ describe('bdt-gym run', () => {
     assert.match(third.stderr, /^bdt-gym: --scenario .*string\.json: expected a JSON object \(a scenario, as in configs\/\), got a string \("small"\)\n$/);
   });
 
+  it('checks a --scenario file as given, so --slots does not hide a bad slots in it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'many.json');
+    const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...small, slots: 'many' }));
+    const result = cli('run', '--scenario', file, '--slots', '3');
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^bdt-gym: invalid scenario .*many\.json:\n\s+at slots: .*\(value: "many"\)\n$/);
+    writeFileSync(file, JSON.stringify({ ...small, slots: 7 }));
+    assert.equal(JSON.parse(cli('run', '--scenario', file, '--slots', '3', '--json').stdout).slots, 3, 'a valid file takes the override');
+  });
+
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {
     const models = new URL('../../models/', import.meta.url).pathname;
     const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '15', '--json'];

@@ -133,7 +133,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
-    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only')
+    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, a trace of a shorter episode than the scenario\'s replays that episode\'s slots')
     .option('--json', 'print the summary as one JSON object')
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -144,10 +144,18 @@ export function register(program: Command): void {
       checkOutputPath('save-trace', options.saveTrace);
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
+      const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('trace', options.trace, 'a trace from --save-trace');
+      const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
-      const env = openEnv({ env: envId, scenario: options.scenario, slots, override: entry.scenarioOverride });
+      const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, override: entry.scenarioOverride });
+      let env = open(slots);
+      // without --slots, a trace saved from a shorter episode (run --slots 10 --save-trace) replays that episode
+      if (slots === undefined && savedSlots !== undefined && savedSlots < (env.unwrapped as BdtEnv).system.slots) {
+        env.close();
+        env = open(savedSlots);
+      }
       const system = (env.unwrapped as BdtEnv).system;
-      const trace = options.trace === undefined ? undefined : readTraceFile(options.trace, system);
+      const trace = traceInput === undefined ? undefined : checkTraceFile(options.trace!, traceInput, system, savedSlots);
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
       if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, `${JSON.stringify(drawTrace(system, seed))}\n`);
@@ -162,12 +170,21 @@ export function register(program: Command): void {
     });
 }
 
-/** The trace in file `file` (option `--trace`), checked against `system` before any step, or a CliError saying why not. */
-function readTraceFile(file: string, system: CompiledScenario): ExogenousTrace {
-  const trace = readJsonObjectFile('trace', file, 'a trace from --save-trace');
+/** The slots of the episode a trace was saved from (T + 1 slot states for T slots), when its length says. */
+function savedEpisodeSlots(trace: object): number | undefined {
+  const { length } = trace as { length?: unknown };
+  return typeof length === 'number' && Number.isSafeInteger(length) && length >= 2 ? length - 1 : undefined;
+}
+
+/**
+ * `trace`, from file `file` (option `--trace`), checked against `system` before any step, or a
+ * CliError saying why not, and which --slots would replay it when only its length is short.
+ */
+function checkTraceFile(file: string, trace: object, system: CompiledScenario, savedSlots: number | undefined): ExogenousTrace {
   const why = explainTrace(trace as ExogenousTrace, system, system.slots);
-  if (why !== undefined) throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}`);
-  return trace as ExogenousTrace;
+  if (why === undefined) return trace as ExogenousTrace;
+  const fits = savedSlots !== undefined && savedSlots < system.slots && explainTrace(trace as ExogenousTrace, system, savedSlots) === undefined;
+  throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}${fits ? `; it holds an episode of ${savedSlots} slots: give --slots ${savedSlots}` : ''}`);
 }
 
 /** `--checkpoint DIR` as the learned agents' `checkpoint` option (refused for scripted agents and when given twice). */

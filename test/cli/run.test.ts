@@ -113,6 +113,19 @@ describe('bdt-gym run', () => {
     assert.notEqual(otherSeed.meanLatency, original.meanLatency, 'seed 99 without --trace draws another trace');
   });
 
+  it('replays a trace of a shorter episode without --slots, and with a longer --slots says which --slots would', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
+    const saved = cli('run', '--slots', '10', '--seed', '4', '--save-trace', file, '--json');
+    assert.equal(saved.status, 0, saved.stderr);
+    const replayed = cli('run', '--seed', '4', '--trace', file, '--json');
+    assert.equal(replayed.status, 0, replayed.stderr);
+    const { trace: _file, ...again } = JSON.parse(replayed.stdout);
+    assert.deepEqual(again, JSON.parse(saved.stdout), 'the 10-slot episode it was saved from');
+    const longer = cli('run', '--slots', '50', '--trace', file);
+    assert.equal(longer.status, 1);
+    assert.match(longer.stderr, /^bdt-gym: --trace .*trace\.json: cannot be replayed on default for 50 slots: trace\.length = 11: an episode needs at least 50 slot states; it holds an episode of 10 slots: give --slots 10\n$/);
+  });
+
   it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
     const file = join(dir, 'trace.json');

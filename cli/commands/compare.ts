@@ -23,6 +23,7 @@ import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { KwargsError, register as registerEnv } from '../../env/index.ts';
+import { checkCommittedModel } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
 import { jsonObjectOption, openEnv, readJsonObjectFile } from './run.ts';
@@ -70,6 +71,9 @@ export function register(program: Command): void {
       if (repeated !== undefined) throw new CliError(`--agents: ${repeated} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
       const compared = withCheckpoints(agents, options.checkpoint);
       const agentOptions = agentOptionsByName(options.agentOptions, agents, compared);
+      for (const agent of compared) {
+        if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
+      }
 
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });

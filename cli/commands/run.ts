@@ -24,6 +24,7 @@ import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNa
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
+import { checkCommittedModel } from '../committed-models.ts';
 import { bdtEnvOption, checkOutputPath, integerOption } from '../options.ts';
 
 interface RunOptions {
@@ -144,6 +145,7 @@ export function register(program: Command): void {
       checkOutputPath('save-trace', options.saveTrace);
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
+      checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('trace', options.trace, 'a trace from --save-trace');
       const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.

@@ -52,6 +52,15 @@ describe('bdt-gym run', () => {
     assert.match(third.stderr, /^bdt-gym: --scenario .*string\.json: expected a JSON object \(a scenario, as in configs\/\), got a string \("small"\)\n$/);
   });
 
+  it('says when no model is committed for the env of a learned agent, which envs have one, and to give --checkpoint', () => {
+    const small = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo');
+    assert.equal(small.status, 1);
+    assert.equal(small.stderr, 'bdt-gym: --agent ppo: no ppo model is committed for BDT-small-v0 (there is one for BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
+    const scenario = cli('run', '--scenario', 'configs/small.json', '--agent', 'dqn');
+    assert.equal(scenario.status, 1, 'it was an internal error');
+    assert.equal(scenario.stderr, 'bdt-gym: --agent dqn: no dqn model is committed for a --scenario file (there is one for BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
+  });
+
   it('checks a --scenario file as given, so --slots does not hide a bad slots in it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'many.json');
     const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));

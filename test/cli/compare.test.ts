@@ -124,6 +124,15 @@ describe('bdt-gym compare', () => {
     assert.match(full.stderr, /^bdt-gym: cannot write \/dev\/full: ENOSPC/);
   });
 
+  it("docs/TUTORIAL.md's plain compare line lists the agents compare runs by default", () => {
+    const tutorial = readFileSync(new URL('../../docs/TUTORIAL.md', import.meta.url), 'utf8');
+    const listed = /^\.\/bin\/bdt-gym\.js compare --seeds 1,2,3 +# (\S+)$/m.exec(tutorial)?.[1];
+    assert.ok(listed !== undefined, 'the line is there');
+    const result = cli('compare', '--seeds', '1', '--slots', '1', '--json', '--out', join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { agent: string }[]).map((row) => row.agent).join(','), listed);
+  });
+
   it('prints means without intervals for a single seed (not a zero-width interval)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5', '--out', out);

@@ -1,6 +1,16 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI through tsx's loader (a runtime dependency), so no build step is needed.
-import { register } from 'tsx/esm/api';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
+let tsx;
+try {
+  tsx = await import('tsx/esm/api');
+} catch (error) {
+  // a checkout without its dependencies: one line saying what to do, not a module-resolution stack
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  process.stderr.write(`bdt-gym: tsx is not installed: run \`npm install\` in ${dirname(dirname(fileURLToPath(import.meta.url)))}\n`);
+  process.exit(1);
+}
+tsx.register();
 await import('../cli/main.ts');

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
+import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { CliError, zodIssueLines } from './errors.ts';
 import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
@@ -30,6 +31,8 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
 
 /** Errors that describe bad input (a file, an option, a checkpoint), not a bug: no stack trace. */
 const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError, DnnSpecError, FileWriteError];
+
+endQuietlyOnBrokenPipe(process.stdout, process.stderr);
 
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')

@@ -1,5 +1,7 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
-import { existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { BACKENDS, initBackend, isBackendName, type BackendName } from '../agents/backend.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
@@ -73,11 +75,33 @@ export async function backendOption(name: string | undefined): Promise<BackendNa
 }
 
 /**
- * Refuses, before any work is done, an output path that cannot take the file: empty, or an
- * existing directory (the results would be computed, then lost at the write).
+ * Refuses, before any work is done, an output path that cannot take the file (the results would
+ * be computed, then lost at the write): empty, an existing directory, or in a directory where no
+ * file can be created.
  */
 export function checkOutputPath(option: string, path: string | undefined): void {
   if (path === undefined) return;
   if (path === '') throw new CliError(`--${option}: give a file name`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`--${option} ${path}: is a directory; give a file name`);
+  checkCanCreateFile(option, path);
+}
+
+/**
+ * Creates and removes a probe file where writeFileAtomic will create its temp file: the
+ * directory of `path` (of its target, for a symlink), or the nearest existing ancestor when
+ * directories are missing (writeFileAtomic creates them). Permission bits alone do not tell
+ * (root may write anywhere, yet nothing can be created in /proc or on a read-only mount).
+ */
+function checkCanCreateFile(option: string, path: string): void {
+  const existing = existsSync(path) ? statSync(path) : undefined;
+  if (existing !== undefined && !existing.isFile()) return; // a device or FIFO is written through, not replaced
+  let dir = dirname(existing === undefined ? resolve(path) : realpathSync(path));
+  while (!existsSync(dir)) dir = dirname(dir);
+  const probe = join(dir, `.bdt-gym-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+  } catch (error) {
+    throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  rmSync(probe, { force: true });
 }

@@ -5,9 +5,11 @@
  *   bdt-gym compare                                  # BDT-v0, all baselines, 3 seeds
  *   bdt-gym compare --agents dpra,wdpo --seeds 1,2,3,4,5 --slots 2000 --json
  *   bdt-gym compare --agents dpra,ppo --checkpoint mine=runs/ppo-bdt   # your run next to the committed PPO
+ *   bdt-gym compare --scenario configs/small.json --agents dpra,wdpo --agent-options '{"wdpo":{"partition":[1,2,3,1]}}'
  *
  * `--checkpoint LABEL=DIR` (repeatable) adds a trained agent under LABEL, its algorithm read from
  * the checkpoint; a LABEL already among the agents (`ppo`, `dqn`) has its checkpoint replaced.
+ * `--agent-options` gives options per agent name (`run --agent-options` gives one agent's).
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -19,15 +21,21 @@ import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoin
 import { checkpointDirOf } from '../../agents/policy-agent.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { KwargsError, register as registerEnv } from '../../env/index.ts';
+import { checkCommittedModel } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
+import { jsonObjectOption, openEnv, readJsonObjectFile } from './run.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
 const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
 
 interface CompareOptions {
-  env: string;
+  env?: string;
+  scenario?: string;
   agents?: string;
+  agentOptions?: string;
   seeds: string;
   slots?: string;
   out: string;
@@ -39,38 +47,58 @@ export function register(program: Command): void {
   program
     .command('compare')
     .description('compare agents on the same env and the same seeds (identical exogenous traces)')
-    .option('--env <id>', 'registered B-DT env id', 'BDT-v0')
-    .option('--agents <list>', `comma-separated agent names (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint)`)
+    .option('--env <id>', 'registered B-DT env id (default BDT-v0)')
+    .option('--scenario <file>', 'scenario JSON file (instead of --env)')
+    .option('--agents <list>', `comma-separated agent names (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
+    .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
     .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each', '1,2,3')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label; a label among the agents (ppo, dqn) gets this checkpoint instead of the committed one; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table')
     .action(async (options: CompareOptions) => {
-      bdtEnvOption(options.env);
+      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
+      const envLabel = options.scenario ?? envId;
       checkOutputPath('out', options.out);
       const seeds = integerList('seeds', options.seeds, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
-      const agents = options.agents === undefined ? defaultAgents(options.env) : options.agents.split(',').map((s) => s.trim());
+      // no committed model was trained on a scenario file
+      const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})`);
       const repeated = agents.find((a, i) => agents.indexOf(a) !== i);
       if (repeated !== undefined) throw new CliError(`--agents: ${repeated} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
       const compared = withCheckpoints(agents, options.checkpoint);
+      const agentOptions = agentOptionsByName(options.agentOptions, agents, compared);
+      for (const agent of compared) {
+        if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
+      }
 
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
       const records = await lastValueFrom(
-        compareAgents({ envId: options.env, agents: compared, seeds, ...(slots === undefined ? {} : { scenario: { slots } }) }).pipe(
+        compareAgents({ envId, agents: compared, seeds, agentOptions, ...(slots === undefined ? {} : { scenario: { slots } }) }).pipe(
           tap((r) => bar?.increment({ agent: r.agent })),
           toArray(),
         ),
-      ).finally(() => bar?.stop());
+      )
+        .catch((error: unknown) => {
+          // compare's own agents take valid options: options an agent refuses came from --agent-options
+          if (error instanceof KwargsError) {
+            const [refused, ...issues] = error.message.split('\n');
+            throw new CliError(`--agent-options: ${refused} ${issues.map((line) => line.trim()).join('; ')}`);
+          }
+          throw error;
+        })
+        .finally(() => bar?.stop());
 
       const result = aggregate(records);
-      writeFileAtomic(options.out, `${JSON.stringify({ env: options.env, seeds, slots: records[0]?.summary.slots, agents: result, episodes: records }, null, 2)}\n`);
+      const source = options.scenario === undefined ? { env: envId } : { scenario: options.scenario };
+      // the table first: a write that still fails (a full disk) does not lose it
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else process.stdout.write(formatTable(options.env, seeds, records, result, options.out));
+      else process.stdout.write(formatTable(envLabel, seeds, records, result, options.out));
+      writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records }, null, 2)}\n`);
     });
 }
 
@@ -100,6 +128,33 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly string
     else compared.push(entry);
   }
   return compared;
+}
+
+/**
+ * Registers scenario file `file` (checked first, errors naming it) as an env id for this process,
+ * the file's scenario its base as configs/default.json is BDT-v0's, so `--slots` and the agents'
+ * scenario overrides merge into it as into a registered id's.
+ */
+function scenarioFileEnvId(file: string): string {
+  openEnv({ scenario: file }).close();
+  const baseScenario = readJsonObjectFile('scenario', file, 'a scenario, as in configs/');
+  const id = `scenario-file:${file}`;
+  registerEnv({ id, entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...kwargs, baseScenario }) });
+  return id;
+}
+
+/**
+ * `--agent-options` as compareAgents' options per agent name: a JSON object of JSON objects, each
+ * for an agent in `--agents`, and none for one whose checkpoint `--checkpoint` gives.
+ */
+function agentOptionsByName(option: string | undefined, agents: readonly string[], compared: readonly ComparedAgent[]): Record<string, Record<string, unknown>> {
+  const byName = jsonObjectOption('agent-options', option);
+  for (const [name, value] of Object.entries(byName)) {
+    if (!agents.includes(name)) throw new CliError(`--agent-options: ${JSON.stringify(name)} is not among the agents (${agents.join(', ')}); give options per agent name: {"<agent>": {...}}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--agent-options: the options of ${name} must be a JSON object, got ${JSON.stringify(value)}`);
+    if (compared.some((entry) => typeof entry !== 'string' && entry.label === name)) throw new CliError(`--agent-options: ${name}'s checkpoint is given by --checkpoint ${name}=...; give its options in one place`);
+  }
+  return byName as Record<string, Record<string, unknown>>;
 }
 
 /** The baselines, then the learned agents that have a committed checkpoint for `envId`. */

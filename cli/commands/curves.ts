@@ -5,7 +5,9 @@
  *
  *   bdt-gym curves models/ppo-bdt-v0 models/dqn-bdt-v0 --out curves.svg
  *   bdt-gym curves runs/seed1 runs/seed2 --tag charts/episodic_return,losses/value_loss --window 50 --out c.svg --json
+ *   bdt-gym curves runs/seed1 --json                  # the curve ends only, no figure
  *
+ * `--out` is needed for the table (its point is the figure); with `--json` it is optional.
  * A tag that some runs lack (DQN logs no `losses/value_loss`) is drawn for the others, with a
  * note; one that no run has is refused, listing the tags there are.
  */
@@ -20,7 +22,7 @@ import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { checkOutputPath, integerOption } from '../options.ts';
 
 interface CurvesOptions {
-  out: string;
+  out?: string;
   tag: string;
   window: string;
   labels?: string;
@@ -56,12 +58,13 @@ function runLabels(paths: readonly string[], labels: string | undefined): string
  * that is one of the runs' metrics files (the training log would become an SVG). Compared by real
  * path, so `run`, `run/`, `./run` and `run/metrics.jsonl` (or a symlink to any) are one run.
  */
-function checkRunsDistinct(paths: readonly string[], files: readonly string[], out: string): void {
+function checkRunsDistinct(paths: readonly string[], files: readonly string[], out: string | undefined): void {
   const real = files.map((file) => realpathSync(file));
   real.forEach((file, j) => {
     const i = real.indexOf(file);
     if (i < j) throw new CliError(`${paths[j]}: the same run as ${paths[i]} (${file}); give each run once`);
   });
+  if (out === undefined) return;
   // An --out that does not exist yet cannot be an input, which exists
   const target = existsSync(out) ? realpathSync(out) : resolve(out);
   const i = real.indexOf(target);
@@ -79,12 +82,13 @@ export function register(program: Command): void {
     .command('curves')
     .description('plot training curves (moving averages of metrics.jsonl tags) of train runs to an SVG and print where each ends')
     .argument('<runs...>', 'run directories of train (or their metrics.jsonl files)')
-    .requiredOption('--out <file>', 'SVG file to write')
+    .option('--out <file>', 'SVG file to write (needed without --json)')
     .option('--tag <list>', 'comma-separated metric tags, one panel each (charts/..., losses/..., eval/...)', 'charts/episodic_return')
     .option('--window <n>', 'moving-average window in records (1 = raw values)', '20')
     .option('--labels <list>', "comma-separated run names for the legend (default: each run directory's name)")
     .option('--json', 'print the curve ends as a JSON array of {run, tag, records, lastStep, final}')
     .action(async (paths: string[], options: CurvesOptions) => {
+      if (options.out === undefined && !options.json) throw new CliError('--out: give the SVG file to write (or --json to print where the curves end, without a figure)');
       checkOutputPath('out', options.out);
       const tags = tagList(options.tag);
       const window = integerOption('window', options.window, 1);
@@ -92,7 +96,7 @@ export function register(program: Command): void {
       const files = paths.map(metricsFileOf);
       checkRunsDistinct(paths, files, options.out);
       // a figure replaces an SVG only: a mistyped --out (a run's summary.json) is not overwritten
-      if (existsSync(options.out) && extname(options.out).toLowerCase() !== '.svg') throw new CliError(`--out ${options.out}: exists and is not an .svg file; give a new file or an .svg to replace`);
+      if (options.out !== undefined && existsSync(options.out) && extname(options.out).toLowerCase() !== '.svg') throw new CliError(`--out ${options.out}: exists and is not an .svg file; give a new file or an .svg to replace`);
       const runs: RunMetrics[] = files.map(readMetricsFile);
 
       const series: CurveSeries[] = [];
@@ -112,7 +116,7 @@ export function register(program: Command): void {
           ends.push({ run: labels[i]!, tag, records: steps.length, lastStep: steps[steps.length - 1]!, final: smoothed[smoothed.length - 1]! });
         }
       }
-      writeFileAtomic(options.out, await trainingCurvesSvg(series, tags, window));
+      if (options.out !== undefined) writeFileAtomic(options.out, await trainingCurvesSvg(series, tags, window));
 
       if (options.json) {
         process.stdout.write(`${JSON.stringify(ends)}\n`);

@@ -7,17 +7,21 @@
  *   bdt-gym evaluate --checkpoint models/ppo-bdt-v0 --env-kwargs '{"scenario":{"lyapunov":{"V":1.5}}}'
  *
  * Episode i is reset with seed `--seed + i`. The default seed is the one `train` evaluates with
- * (the run's seed + 1,000,000), so on the env `train` evaluated on (the checkpoint's env id with
- * the preset's `envKwargs`, which summary.json records) it reproduces the summary's `evalReturn`.
+ * (the run's seed + 1,000,000), and the default env is the one `train` evaluated on: the
+ * checkpoint's env id with the `envKwargs` the run's summary.json records (a preset's training
+ * override), so by default it reproduces the summary's `evalReturn`. `--env-kwargs` replaces
+ * them (`'{}'`: the plain env); a checkpoint without a summary.json is evaluated on the plain env.
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
 import { MANIFEST_FILE, readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import { checkpointDirOf, loadPolicyAgent } from '../../agents/policy-agent.ts';
-import { EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
+import { BEST_SUBDIR } from '../../agents/run/periodic-evaluation.ts';
+import { CHECKPOINT_SUBDIR, EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
@@ -41,13 +45,50 @@ function describe(values: readonly number[]): { mean: number; std: number; min: 
   return { mean, std: values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0, min: Math.min(...values), max: Math.max(...values) };
 }
 
-/** `make(id, kwargs)`, with kwargs the env refuses reported against `--env-kwargs`. */
-function makeOrCliError(id: string, kwargs: Record<string, unknown>): Env {
+/** The env kwargs to evaluate with, and where they came from (`--env-kwargs` or a summary.json), for the output. */
+interface ChosenEnvKwargs {
+  readonly kwargs: Record<string, unknown>;
+  readonly source?: string;
+}
+
+/**
+ * The summary.json of the train run that `checkpointOption` names: in the run directory itself,
+ * or beside the checkpoint/ or best/ directory given (undefined for a bare checkpoint).
+ */
+function runSummaryFile(checkpointOption: string, checkpointDir: string): string | undefined {
+  const candidates = [join(checkpointOption, 'summary.json')];
+  if ([CHECKPOINT_SUBDIR, BEST_SUBDIR].includes(basename(checkpointDir))) candidates.push(join(dirname(checkpointDir), 'summary.json'));
+  return candidates.find((file) => existsSync(file));
+}
+
+/**
+ * `--env-kwargs` when given; else, on the env the run trained on, the envKwargs of its
+ * summary.json (train's final evaluation ran with them: `evalReturn` is on that env); else none.
+ */
+function chooseEnvKwargs(option: string | undefined, checkpointOption: string, checkpointDir: string, envId: string): ChosenEnvKwargs {
+  if (option !== undefined) return { kwargs: jsonObjectOption('env-kwargs', option), source: '--env-kwargs' };
+  const file = runSummaryFile(checkpointOption, checkpointDir);
+  if (file === undefined) return { kwargs: {} };
+  let summary: unknown;
+  try {
+    summary = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`--checkpoint ${checkpointOption}: cannot read the run's ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give --env-kwargs to evaluate without it`);
+  }
+  const { env, envKwargs } = (typeof summary === 'object' && summary !== null ? summary : {}) as { env?: unknown; envKwargs?: unknown };
+  if (env !== envId) return { kwargs: {} }; // another env (--env): the run's override does not apply to it
+  if (envKwargs === undefined) return { kwargs: {}, source: file };
+  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(`--checkpoint ${checkpointOption}: ${file}: envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`);
+  return { kwargs: envKwargs as Record<string, unknown>, source: file };
+}
+
+/** `make(id, kwargs)`, with kwargs the env refuses reported against their source (`--env-kwargs` or a summary.json). */
+function makeOrCliError(id: string, { kwargs, source = '--env-kwargs' }: ChosenEnvKwargs): Env {
   try {
     return make(id, kwargs);
   } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`--env-kwargs: ${issueLines(error.issues).join('; ')}`);
-    if (error instanceof ScenarioError) throw new CliError(`--env-kwargs: ${error.message}`);
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${issueLines(error.issues).join('; ')}`);
+    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.message}`);
     throw error;
   }
 }
@@ -58,19 +99,19 @@ export function register(program: Command): void {
     .description("evaluate a trained agent's deterministic policy over whole episodes on any registered env")
     .requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/...)')
     .option('--env <id>', "registered env id (default: the one the checkpoint was trained on); its spaces must match the checkpoint's")
-    .option('--env-kwargs <json>', 'keyword arguments for make() as a JSON object, e.g. a preset\'s envKwargs')
+    .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env); default: the envKwargs in the run's summary.json, which train's final evaluation used")
     .option('--episodes <n>', 'episodes to play', '20')
     .option('--seed <n>', "seed of the first episode (episode i: seed + i); default: the one train's final evaluation used (run seed + 1000000)")
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--json', 'print the result as one JSON object')
     .action(async (options: EvaluateOptions) => {
       const episodes = integerOption('episodes', options.episodes, 1);
-      const envKwargs = jsonObjectOption('env-kwargs', options.envKwargs);
       const dir = checkpointDirOf(options.checkpoint);
       const manifest = readManifest(dir);
       const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
       checkSeedRange('seed', seed, episodes - 1, `${episodes} episodes`);
+      const envKwargs = chooseEnvKwargs(options.envKwargs, options.checkpoint, dir, envId);
       const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
       const agent = await loadPolicyAgent(dir, env);
@@ -87,7 +128,8 @@ export function register(program: Command): void {
         trainedOn: manifest.envId,
         trainedSteps: manifest.counters.globalStep,
         env: envId,
-        ...(options.envKwargs === undefined ? {} : { envKwargs }),
+        envKwargs: envKwargs.kwargs,
+        ...(envKwargs.source === undefined ? {} : { envKwargsFrom: envKwargs.source }),
         backend,
         episodes,
         seed,
@@ -104,10 +146,11 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;
       }
-      const kwargs = options.envKwargs === undefined ? '' : ` ${JSON.stringify(envKwargs)}`;
+      const kwargs = Object.keys(envKwargs.kwargs).length === 0 ? ' with no envKwargs' : ` with envKwargs ${JSON.stringify(envKwargs.kwargs)}`;
+      const from = envKwargs.source === undefined ? '' : ` (from ${envKwargs.source})`;
       process.stdout.write(
         [
-          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps ?? '?'} steps) on ${envId}${kwargs}: ${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, backend ${backend}`,
+          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps ?? '?'} steps) on ${envId}${kwargs}${from}: ${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, backend ${backend}`,
           `  return  ${ret.mean.toFixed(2)} ± ${ret.std.toFixed(2)} (std; min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
           `  length  ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max}); ${seconds.toFixed(1)} s`,
           '',

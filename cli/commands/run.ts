@@ -1,7 +1,8 @@
 /**
  * `bdt-gym run`: one episode of a B-DT env with an agent, printing the episode summary.
  *
- *   bdt-gym run --env BDT-v0 --agent random --seed 1 --slots 100 --json
+ *   bdt-gym run --agent dpra                          # BDT-v0, seed 0
+ *   bdt-gym run --env BDT-small-v0 --agent random --seed 1 --slots 100 --json
  *   bdt-gym run --scenario configs/small.json --agent random
  *   bdt-gym run --env BDT-v0 --agent ppo --checkpoint runs/ppo-bdt --json
  *   bdt-gym run --env BDT-v0 --agent random --seed 7 --save-trace trace.json   # then replay it:
@@ -15,15 +16,15 @@ import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
-import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
+import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { mergeDeep, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
+import { checkCommittedModel } from '../committed-models.ts';
 import { bdtEnvOption, checkOutputPath, integerOption } from '../options.ts';
 
 interface RunOptions {
@@ -55,7 +56,7 @@ export function readJsonFile(option: string, file: string): unknown {
 }
 
 /** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */
-function readJsonObjectFile(option: string, file: string, what: string): object {
+export function readJsonObjectFile(option: string, file: string, what: string): object {
   const value = readJsonFile(option, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const root = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value} (${JSON.stringify(value)})`;
@@ -64,7 +65,7 @@ function readJsonObjectFile(option: string, file: string, what: string): object 
   return value;
 }
 
-/** The env named by `--env` or built from `--scenario`, with `--slots` applied. */
+/** The env named by `--env` or built from `--scenario` (checked as given), with `--slots` applied. */
 export function openEnv(options: {
   env?: string | undefined;
   scenario?: string | undefined;
@@ -76,7 +77,10 @@ export function openEnv(options: {
   const override = mergeDeep(options.slots === undefined ? {} : { slots: options.slots }, options.override ?? {});
   try {
     if (options.scenario !== undefined) {
-      return new BdtEnv({ scenario: mergeDeep(readJsonObjectFile('scenario', options.scenario, 'a scenario, as in configs/'), override) });
+      const scenario = readJsonObjectFile('scenario', options.scenario, 'a scenario, as in configs/');
+      // the file as given first: an override (--slots 3 over "slots": "many") must not hide a bad value in it
+      compileScenario(parseScenario(scenario));
+      return new BdtEnv({ scenario: mergeDeep(scenario, override) });
     }
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
@@ -122,7 +126,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run one episode of a B-DT env with an agent and print the episode summary')
-    .option('--env <id>', 'registered env id (BDT-small-v0, BDT-v0, BDT-large-v0)')
+    .option('--env <id>', 'registered env id (BDT-small-v0, BDT-v0, BDT-large-v0); default BDT-v0')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":[1,2,3]}\' for wdpo)')
@@ -130,19 +134,30 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
-    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only')
+    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, a trace of a shorter episode than the scenario\'s replays that episode\'s slots')
     .option('--json', 'print the summary as one JSON object')
     .action(async (options: RunOptions) => {
+      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      const envId = options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined;
       const seed = integerOption('seed', options.seed, 0);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
       checkOutputPath('save-trace', options.saveTrace);
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
+      checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
+      const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('trace', options.trace, 'a trace from --save-trace');
+      const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
-      const env = openEnv({ env: options.env, scenario: options.scenario, slots, override: entry.scenarioOverride });
+      const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, override: entry.scenarioOverride });
+      let env = open(slots);
+      // without --slots, a trace saved from a shorter episode (run --slots 10 --save-trace) replays that episode
+      if (slots === undefined && savedSlots !== undefined && savedSlots < (env.unwrapped as BdtEnv).system.slots) {
+        env.close();
+        env = open(savedSlots);
+      }
       const system = (env.unwrapped as BdtEnv).system;
-      const trace = options.trace === undefined ? undefined : readTraceFile(options.trace, system);
+      const trace = traceInput === undefined ? undefined : checkTraceFile(options.trace!, traceInput, system, savedSlots);
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
       if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, `${JSON.stringify(drawTrace(system, seed))}\n`);
@@ -150,19 +165,28 @@ export function register(program: Command): void {
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();
-      const result = { env: options.env ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
+      const result = { env: envId ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result));
       env.close();
     });
 }
 
-/** The trace in file `file` (option `--trace`), checked against `system` before any step, or a CliError saying why not. */
-function readTraceFile(file: string, system: CompiledScenario): ExogenousTrace {
-  const trace = readJsonObjectFile('trace', file, 'a trace from --save-trace');
+/** The slots of the episode a trace was saved from (T + 1 slot states for T slots), when its length says. */
+function savedEpisodeSlots(trace: object): number | undefined {
+  const { length } = trace as { length?: unknown };
+  return typeof length === 'number' && Number.isSafeInteger(length) && length >= 2 ? length - 1 : undefined;
+}
+
+/**
+ * `trace`, from file `file` (option `--trace`), checked against `system` before any step, or a
+ * CliError saying why not, and which --slots would replay it when only its length is short.
+ */
+function checkTraceFile(file: string, trace: object, system: CompiledScenario, savedSlots: number | undefined): ExogenousTrace {
   const why = explainTrace(trace as ExogenousTrace, system, system.slots);
-  if (why !== undefined) throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}`);
-  return trace as ExogenousTrace;
+  if (why === undefined) return trace as ExogenousTrace;
+  const fits = savedSlots !== undefined && savedSlots < system.slots && explainTrace(trace as ExogenousTrace, system, savedSlots) === undefined;
+  throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}${fits ? `; it holds an episode of ${savedSlots} slots: give --slots ${savedSlots}` : ''}`);
 }
 
 /** `--checkpoint DIR` as the learned agents' `checkpoint` option (refused for scripted agents and when given twice). */

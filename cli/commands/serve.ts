@@ -30,11 +30,7 @@ export function register(program: Command): void {
     .action(async () => {
       // stdout carries the protocol alone: what a library logs goes to stderr
       console.log = console.info = console.debug = console.error;
-      // a client that went away (closed its end, or was killed) ends the server quietly, not with an EPIPE trace
-      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE') throw error;
-        process.exit(0);
-      });
+      // (a client that went away ends the server quietly: cli/broken-pipe.ts, for every command)
       const server = new EnvServer();
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of lines) {

@@ -13,6 +13,7 @@ import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
+import { checkCommittedModel } from '../committed-models.ts';
 import { checkOutputPath, integerList, integerOption } from '../options.ts';
 
 /** One point of the sweep (the JSON output is an array of these). */
@@ -109,6 +110,7 @@ export function register(program: Command): void {
         scenario: options.scenario,
         agentOptions: jsonObjectOption('agent-options', options.agentOptions),
       };
+      checkCommittedModel('--agent', spec.agent, spec.env, 'checkpoint' in (spec.agentOptions ?? {}), `--agent-options '{"checkpoint":"DIR"}' (a train run or its checkpoint directory)`);
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: it does not decide with V (dpra does)\n`);

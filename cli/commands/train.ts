@@ -26,7 +26,7 @@
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { z } from 'zod';
@@ -139,6 +139,18 @@ function checkOut(out: string, resume: boolean): void {
   }
 }
 
+/**
+ * `mkdirSync(dir, { recursive: true })` one level at a time: the first directory created, or
+ * undefined when `dir` exists. Node 20's recursive mkdir loops forever where mkdir answers ENOENT
+ * under a parent that exists (--out /proc/x hung train at 100% CPU).
+ */
+function makeDirectories(dir: string): string | undefined {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) missing.unshift(at);
+  for (const each of missing) mkdirSync(each);
+  return missing[0];
+}
+
 /** How to leave `--out` after the run: `restore` puts it back as it was (the run failed), `keep` accepts it. */
 interface OutDirectory {
   restore(): void;
@@ -153,7 +165,7 @@ interface OutDirectory {
 function openOut(out: string, resume: boolean, metricsFile: string): OutDirectory {
   let created: string | undefined;
   try {
-    created = mkdirSync(out, { recursive: true });
+    created = makeDirectories(out);
   } catch (error) {
     throw new CliError(`--out ${out}: cannot create the directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

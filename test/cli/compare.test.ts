@@ -70,6 +70,69 @@ describe('bdt-gym compare', () => {
     assert.match(stats.stderr, /^bdt-gym: checkpoint manifest .*stats\/manifest\.json: observationStats\.mean and \.var have 1 and 33 values; the observation space flattens to 33\n$/);
   });
 
+  it('--scenario FILE and --agent-options, as run and sweep-v spell them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
+    type Row = { agent: string; meanLatency: { mean: number }; meanReward: { mean: number } };
+    const common = ['--agents', 'dpra,wdpo,wtcm', '--seeds', '1,2', '--slots', '8', '--json'];
+    const fromId = cli('compare', '--env', 'BDT-small-v0', ...common, '--out', join(dir, 'id.json'));
+    assert.equal(fromId.status, 0, fromId.stderr);
+    const fromFile = cli('compare', '--scenario', 'configs/small.json', ...common, '--out', join(dir, 'file.json'));
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+    // configs/small.json is BDT-small-v0's scenario: the same episodes (wtcm on its plain-PoW variant of it)
+    const episodes = (file: string) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { episodes: { agent: string; summary: unknown }[] }).episodes.map((e) => [e.agent, e.summary]);
+    assert.deepEqual(episodes('file.json'), episodes('id.json'));
+    assert.equal(JSON.parse(readFileSync(join(dir, 'file.json'), 'utf8')).scenario, 'configs/small.json');
+
+    const options = '{"wdpo":{"partition":[1,2,3,1]}}';
+    const withOptions = cli('compare', '--scenario', 'configs/small.json', ...common, '--agent-options', options, '--out', join(dir, 'options.json'));
+    assert.equal(withOptions.status, 0, withOptions.stderr);
+    const rows = (stdout: string) => new Map((JSON.parse(stdout) as Row[]).map((r) => [r.agent, r.meanReward.mean]));
+    assert.equal(rows(withOptions.stdout).get('dpra'), rows(fromFile.stdout).get('dpra'));
+    assert.notEqual(rows(withOptions.stdout).get('wdpo'), rows(fromFile.stdout).get('wdpo'), 'another partition plays otherwise');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'options.json'), 'utf8')).agentOptions, JSON.parse(options));
+
+    const refusals: [string[], RegExp][] = [
+      [['--env', 'BDT-v0', '--scenario', 'configs/small.json'], /^bdt-gym: give one of --env <id> and --scenario <file>, not both\n$/],
+      [['--scenario', join(dir, 'missing.json')], /^bdt-gym: --scenario .*missing\.json: cannot read the file \(ENOENT\)\n$/],
+      [['--agents', 'dpra', '--agent-options', '{"wdpo":{}}'], /^bdt-gym: --agent-options: "wdpo" is not among the agents \(dpra\)/],
+      [['--agents', 'dpra', '--agent-options', '{"dpra":3}'], /^bdt-gym: --agent-options: the options of dpra must be a JSON object, got 3\n$/],
+      [['--agents', 'dpra', '--agent-options', '[1]'], /^bdt-gym: --agent-options: expected a JSON object, got \[1\]\n$/],
+      [['--agents', 'wdpo', '--seeds', '1', '--slots', '3', '--agent-options', '{"wdpo":{"foo":1}}'], /^bdt-gym: --agent-options: agent wdpo: invalid options: at \(root\): Unrecognized key: "foo"\n$/],
+      [['--env', 'BDT-small-v0', '--agents', 'dpra,ppo'], /^bdt-gym: --agents ppo: no ppo model is committed for BDT-small-v0 \(there is one for BDT-v0 only, in models\/\); give --checkpoint ppo=DIR \(a train run or its checkpoint directory\)\n$/],
+      [['--agents', 'ppo', '--agent-options', '{"ppo":{}}', '--checkpoint', 'ppo=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: ppo's checkpoint is given by --checkpoint ppo=\.\.\.; give its options in one place\n$/],
+    ];
+    for (const [args, message] of refusals) {
+      const result = cli('compare', ...args, '--out', join(dir, 'refused.json'));
+      assert.equal(result.status, 1, args.join(' '));
+      assert.match(result.stderr, message);
+    }
+  });
+
+  it('refuses an --out where no file can be created before any episode, and prints the table before writing', function () {
+    if (process.platform !== 'linux') this.skip(); // /proc and /dev/full
+    const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '5'];
+    const unwritable = cli(...args, '--out', '/proc/bdt-gym-compare.json');
+    assert.equal(unwritable.status, 1);
+    assert.equal(unwritable.stderr, 'bdt-gym: --out /proc/bdt-gym-compare.json: cannot create a file in /proc (ENOENT)\n');
+    assert.equal(unwritable.stdout, '');
+    const notADirectory = cli(...args, '--out', 'package.json/compare.json');
+    assert.match(notADirectory.stderr, /^bdt-gym: --out package\.json\/compare\.json: cannot create a file in .*package\.json \(ENOTDIR\)\n$/);
+    // a write that fails all the same (a full disk) keeps the table
+    const full = cli(...args, '--out', '/dev/full');
+    assert.equal(full.status, 1);
+    assert.match(full.stdout, /^random /m);
+    assert.match(full.stderr, /^bdt-gym: cannot write \/dev\/full: ENOSPC/);
+  });
+
+  it("docs/TUTORIAL.md's plain compare line lists the agents compare runs by default", () => {
+    const tutorial = readFileSync(new URL('../../docs/TUTORIAL.md', import.meta.url), 'utf8');
+    const listed = /^\.\/bin\/bdt-gym\.js compare --seeds 1,2,3 +# (\S+)$/m.exec(tutorial)?.[1];
+    assert.ok(listed !== undefined, 'the line is there');
+    const result = cli('compare', '--seeds', '1', '--slots', '1', '--json', '--out', join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { agent: string }[]).map((row) => row.agent).join(','), listed);
+  });
+
   it('prints means without intervals for a single seed (not a zero-width interval)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5', '--out', out);

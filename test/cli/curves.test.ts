@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMetricsFile } from '../../cli/metrics-file.ts';
@@ -49,6 +49,18 @@ describe('cli: curves', () => {
     assert.match(svg, /^<svg /);
     for (const text of ['charts/episodic_return (moving average of 2)', 'losses/value_loss (moving average of 2)', 'ppo-a', 'dqn-b']) assert.ok(svg.includes(text), `the figure lacks ${text}`);
     assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 2 * 2 + 2 * 1, 'a raw and a smoothed line per run in each panel (two runs, then one)');
+  });
+
+  it('--json without --out prints the curve ends and writes no figure; the table still needs --out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const a = run(dir, 'a', ['{"step":100,"charts/episodic_return":10}', '{"step":200,"charts/episodic_return":30}']);
+    const result = spawnSync(process.execPath, [bin, 'curves', a, '--window', '2', '--json'], { encoding: 'utf8', cwd: dir });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), [{ run: 'a', tag: 'charts/episodic_return', records: 2, lastStep: 200, final: 20 }]);
+    assert.deepEqual(readdirSync(dir), ['a'], 'no SVG written');
+    const table = cli('curves', a);
+    assert.equal(table.status, 1);
+    assert.equal(table.stderr, 'bdt-gym: --out: give the SVG file to write (or --json to print where the curves end, without a figure)\n');
   });
 
   it('names a run given as its metrics.jsonl by its directory, as one given as the directory', () => {

@@ -35,16 +35,38 @@ describe('bdt-gym evaluate', () => {
     });
   }
 
-  it("reproduces the committed models' summary evalReturn on their presets' training override", () => {
+  it("reproduces the committed models' summary evalReturn by default, on the training override their summary.json records", () => {
     for (const algo of ['ppo', 'dqn']) {
       const summary = JSON.parse(readFileSync(join(root, `models/${algo}-bdt-v0/summary.json`), 'utf8')) as Record<string, unknown>;
       const preset = JSON.parse(readFileSync(join(root, `configs/agents/${algo}-bdt.json`), 'utf8')) as { envKwargs: unknown };
       assert.deepEqual(summary['envKwargs'], preset.envKwargs, `${algo}: summary.json records the preset's envKwargs`);
-      const args = ['evaluate', '--checkpoint', `models/${algo}-bdt-v0`, '--episodes', String(summary['evalEpisodes']), '--env-kwargs', JSON.stringify(preset.envKwargs), '--json'];
-      const result = cli(...args);
+      const result = cli('evaluate', '--checkpoint', `models/${algo}-bdt-v0`, '--episodes', String(summary['evalEpisodes']), '--json');
       assert.equal(result.status, 0, result.stderr);
-      assert.equal(lastJson(result.stdout)['meanReturn'], summary['evalReturn'], algo);
+      const evaluation = lastJson(result.stdout);
+      assert.equal(evaluation['meanReturn'], summary['evalReturn'], algo);
+      assert.deepEqual(evaluation['envKwargs'], preset.envKwargs);
+      assert.equal(evaluation['envKwargsFrom'], `models/${algo}-bdt-v0/summary.json`);
     }
+  });
+
+  it("uses the run's envKwargs for its checkpoint/ too, --env-kwargs in their place, and none for a checkpoint without a summary", () => {
+    const episodes = ['--episodes', '2', '--json'];
+    const fromRun = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', ...episodes).stdout);
+    const fromCheckpoint = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0/checkpoint', ...episodes).stdout);
+    assert.equal(fromCheckpoint['meanReturn'], fromRun['meanReturn']);
+    assert.equal(fromCheckpoint['envKwargsFrom'], 'models/ppo-bdt-v0/summary.json');
+    const plain = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', ...episodes, '--env-kwargs', '{}').stdout);
+    assert.notEqual(plain['meanReturn'], fromRun['meanReturn'], 'V = 10 without the energy penalty is another reward');
+    assert.deepEqual([plain['envKwargs'], plain['envKwargsFrom']], [{}, '--env-kwargs']);
+    const bare = join(mkdtempSync(join(tmpdir(), 'bdt-evaluate-')), 'bare');
+    cpSync(join(root, 'models/ppo-bdt-v0/checkpoint'), bare, { recursive: true });
+    const withoutSummary = lastJson(cli('evaluate', '--checkpoint', bare, ...episodes).stdout);
+    assert.equal(withoutSummary['meanReturn'], plain['meanReturn']);
+    assert.ok(!('envKwargsFrom' in withoutSummary));
+    const text = cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', '--episodes', '1');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /on BDT-v0 with envKwargs \{"scenario":\{"lyapunov":\{"V":1\.5\},"reward":\{"energyPenalty":0\.9\}\}\} \(from models\/ppo-bdt-v0\/summary\.json\): 1 episodes/);
+    assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout, /on BDT-v0 with no envKwargs: 1 episodes/);
   });
 
   it('refuses bad input with one line naming the option or the checkpoint, and no stack trace', () => {

@@ -19,6 +19,17 @@ describe('bdt-gym run', () => {
     assert.deepEqual(JSON.parse(cli('run', '--env', 'BDT-small-v0', '--seed', '3', '--slots', '20', '--json').stdout), summary, 'same seed, same episode');
   });
 
+  it('runs BDT-v0 without --env or --scenario, as compare and sweep-v do, and refuses both', () => {
+    const byDefault = cli('run', '--slots', '4', '--json');
+    assert.equal(byDefault.status, 0, byDefault.stderr);
+    const summary = JSON.parse(byDefault.stdout);
+    assert.equal(summary.env, 'BDT-v0');
+    assert.deepEqual(JSON.parse(cli('run', '--env', 'BDT-v0', '--slots', '4', '--json').stdout), summary);
+    const both = cli('run', '--env', 'BDT-v0', '--scenario', 'configs/small.json');
+    assert.equal(both.status, 1);
+    assert.equal(both.stderr, 'bdt-gym: give one of --env <id> and --scenario <file>, not both\n');
+  });
+
   it('rejects a malformed scenario or a non-JSON file with path, rule and value and no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
     const bad = join(dir, 'bad.json');
@@ -39,6 +50,26 @@ describe('bdt-gym run', () => {
     const third = cli('run', '--scenario', notObject, '--slots', '3');
     assert.equal(third.status, 1);
     assert.match(third.stderr, /^bdt-gym: --scenario .*string\.json: expected a JSON object \(a scenario, as in configs\/\), got a string \("small"\)\n$/);
+  });
+
+  it('says when no model is committed for the env of a learned agent, which envs have one, and to give --checkpoint', () => {
+    const small = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo');
+    assert.equal(small.status, 1);
+    assert.equal(small.stderr, 'bdt-gym: --agent ppo: no ppo model is committed for BDT-small-v0 (there is one for BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
+    const scenario = cli('run', '--scenario', 'configs/small.json', '--agent', 'dqn');
+    assert.equal(scenario.status, 1, 'it was an internal error');
+    assert.equal(scenario.stderr, 'bdt-gym: --agent dqn: no dqn model is committed for a --scenario file (there is one for BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
+  });
+
+  it('checks a --scenario file as given, so --slots does not hide a bad slots in it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'many.json');
+    const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...small, slots: 'many' }));
+    const result = cli('run', '--scenario', file, '--slots', '3');
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^bdt-gym: invalid scenario .*many\.json:\n\s+at slots: .*\(value: "many"\)\n$/);
+    writeFileSync(file, JSON.stringify({ ...small, slots: 7 }));
+    assert.equal(JSON.parse(cli('run', '--scenario', file, '--slots', '3', '--json').stdout).slots, 3, 'a valid file takes the override');
   });
 
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {
@@ -91,6 +122,19 @@ describe('bdt-gym run', () => {
     assert.notEqual(otherSeed.meanLatency, original.meanLatency, 'seed 99 without --trace draws another trace');
   });
 
+  it('replays a trace of a shorter episode without --slots, and with a longer --slots says which --slots would', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
+    const saved = cli('run', '--slots', '10', '--seed', '4', '--save-trace', file, '--json');
+    assert.equal(saved.status, 0, saved.stderr);
+    const replayed = cli('run', '--seed', '4', '--trace', file, '--json');
+    assert.equal(replayed.status, 0, replayed.stderr);
+    const { trace: _file, ...again } = JSON.parse(replayed.stdout);
+    assert.deepEqual(again, JSON.parse(saved.stdout), 'the 10-slot episode it was saved from');
+    const longer = cli('run', '--slots', '50', '--trace', file);
+    assert.equal(longer.status, 1);
+    assert.match(longer.stderr, /^bdt-gym: --trace .*trace\.json: cannot be replayed on default for 50 slots: trace\.length = 11: an episode needs at least 50 slot states; it holds an episode of 10 slots: give --slots 10\n$/);
+  });
+
   it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
     const file = join(dir, 'trace.json');
@@ -120,7 +164,7 @@ describe('bdt-gym run', () => {
     writeFileSync(blocker, '');
     const unwritable = cli('run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(blocker, 'trace.json'));
     assert.equal(unwritable.status, 1);
-    assert.match(unwritable.stderr, /^bdt-gym: cannot write .*file\/trace\.json: ENOTDIR: [^\n]*\n$/);
+    assert.match(unwritable.stderr, /^bdt-gym: --save-trace .*file\/trace\.json: cannot create a file in .*file \(ENOTDIR\)\n$/, 'refused before the episode');
     const oracle = cli('run', '--env', 'BDT-v0', '--agent', 'oracle', '--slots', '2');
     assert.equal(oracle.status, 1);
     assert.match(oracle.stderr, /^bdt-gym: DpraSolver: exhaustive search over 4\.096e\+11 partitions exceeds the cap .*BDT-small-v0.*\n$/);

@@ -119,6 +119,12 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', file), /^--out .*some-existing-file\.json: exists and is not a directory/);
     assert.equal(readFileSync(file, 'utf8'), '{}');
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(file, 'run')), /^--out .*some-existing-file\.json\/run: cannot create the directory \(ENOTDIR\)$/);
+    if (process.platform === 'linux') {
+      // spawned with a time limit: Node's recursive mkdir looped forever there
+      const proc = spawnSync(process.execPath, [bin, ...TRAIN, '--steps', '64', '--out', '/proc/bdt-gym/run'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(proc.status, 1, proc.error?.message);
+      assert.match(proc.stderr, /\nbdt-gym: --out \/proc\/bdt-gym\/run: cannot create the directory \(ENOENT\)\n$/);
+    }
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(dir, 'none'), '--resume'), /^--resume: no checkpoint in .*none\/checkpoint$/);
     // an empty directory is fine
     const empty = join(dir, 'empty');

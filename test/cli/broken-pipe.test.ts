@@ -1,0 +1,33 @@
+/** A command whose stdout reader goes away (`bdt-gym scenario-schema | head -1`) ends quietly, not with an EPIPE trace. */
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+
+/** Runs the CLI with the reading end of its stdout closed (as `head -1` closes it after a line; closed at once, so every write fails), and returns how it ended. */
+async function withStdoutClosed(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stderr };
+}
+
+describe('bdt-gym | head', () => {
+  for (const args of [['scenario-schema'], ['run', '--env', 'BDT-small-v0', '--slots', '3'], ['compare', '--help']]) {
+    it(`${args.join(' ')} ends quietly with exit 0 when the reader of stdout has gone away`, async () => {
+      const { code, stderr } = await withStdoutClosed(...args);
+      assert.equal(stderr, '');
+      assert.equal(code, 0);
+    });
+  }
+
+  it('keeps the exit code of a failed command whose error message cannot be written', async () => {
+    const child = spawn(process.execPath, [bin, 'run', '--env', 'Nope-v0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.destroy();
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 1);
+  });
+});

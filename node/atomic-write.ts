@@ -3,9 +3,10 @@
  * over the target (atomic on POSIX). A symlink is followed (its target is replaced, the link
  * kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
+import { makeDirectories } from './make-directories.ts';
 
 /** A file that could not be written (no space, no permission, a directory in the way); the target is unchanged. */
 export class FileWriteError extends Error {
@@ -35,7 +36,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
     const target = replacedFile(path, existing !== undefined);
     const dir = dirname(target);
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     const name = join(dir, `.bdt-gym-${process.pid}-${tempCount++}-${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(name, 'wx');
     temp = name; // ours from here on: removed if anything below fails

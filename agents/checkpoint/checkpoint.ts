@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
+import { makeDirectories } from '../../node/make-directories.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { directoryHandler, firstNonFinite, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
@@ -143,7 +144,7 @@ function sha256(data: Uint8Array): string {
 /** Save `contents` to `dir`, replacing any checkpoint there, atomically. */
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
   const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
+  makeDirectories(parent);
   const temp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(temp, { recursive: true });
   try {

@@ -24,9 +24,9 @@
  * Ctrl-C or SIGTERM stops training after the current update and saves a resumable checkpoint
  * (exit 130 / 143), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { z } from 'zod';
@@ -46,6 +46,7 @@ import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
+import { makeDirectories } from '../../node/make-directories.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
@@ -137,18 +138,6 @@ function checkOut(out: string, resume: boolean): void {
     const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
     throw new CliError(`--out ${out} is not empty (${listed}): give --resume to continue the run there, or another --out; nothing was changed`);
   }
-}
-
-/**
- * `mkdirSync(dir, { recursive: true })` one level at a time: the first directory created, or
- * undefined when `dir` exists. Node 20's recursive mkdir loops forever where mkdir answers ENOENT
- * under a parent that exists (--out /proc/x hung train at 100% CPU).
- */
-function makeDirectories(dir: string): string | undefined {
-  const missing: string[] = [];
-  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) missing.unshift(at);
-  for (const each of missing) mkdirSync(each);
-  return missing[0];
 }
 
 /** How to leave `--out` after the run: `restore` puts it back as it was (the run failed), `keep` accepts it. */

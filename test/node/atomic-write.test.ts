@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,16 @@ describe('writeFileAtomic', () => {
     assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith(`.bdt-gym-${process.pid}-`)), [], 'the temp file is removed');
     assert.equal(readFileSync(target, 'utf8'), 'old');
     assert.equal(readFileSync(blocker, 'utf8'), 'kept');
+  });
+
+  it('fails at once, with a FileWriteError, where a recursive mkdir would loop forever (a directory under /proc)', function () {
+    if (!existsSync('/proc/self')) this.skip(); // Linux only
+    // in a child with a timeout, so a regression fails the test instead of hanging the suite
+    const script = `import { writeFileAtomic } from ${JSON.stringify(new URL('../../node/atomic-write.ts', import.meta.url).href)};
+      try { writeFileAtomic('/proc/bdt-gym-nowhere/deeper/x.json', '{}'); } catch (e) { console.log(e.name, e.code); }`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.signal, null, 'the write returned (no hang)');
+    assert.equal(child.stdout.trim(), 'FileWriteError ENOENT');
   });
 
   it('follows a symlink (the link stays, its target is replaced), dangling ones too', () => {

@@ -19,6 +19,7 @@ import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exog
 import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { mergeDeep, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import { scenarioSchema } from '../../env/bdt/scenario/schema.ts';
 import { CliError } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
@@ -84,9 +85,22 @@ export function openEnv(options: {
     }
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
-    if (error instanceof ScenarioError) throw new CliError(options.scenario ? error.message.replace(/^invalid scenario/, `invalid scenario ${options.scenario}`) : error.message);
+    if (error instanceof ScenarioError) throw new CliError(options.scenario ? error.message.replace(/^invalid scenario/, `invalid scenario ${options.scenario}`) + wholeScenarioHint(options.scenario) : error.message);
     throw error;
   }
+}
+
+/**
+ * A hint when the `--scenario` file lacks sections every scenario has: it is most likely a
+ * partial override (as `make(id, {scenario})` takes in code), which a file cannot be alone.
+ */
+function wholeScenarioHint(file: string): string {
+  const scenario = readJsonObjectFile('scenario', file, 'a scenario, as in configs/');
+  const missing = Object.entries(scenarioSchema.shape)
+    .filter(([key, schema]) => !(key in scenario) && !schema.safeParse(undefined).success)
+    .map(([key]) => key);
+  if (missing.length === 0) return '';
+  return `\n(a --scenario file is a whole scenario, and this one has no ${missing.join(', ')}: copy configs/default.json and change what you need; a partial override such as {"lyapunov": {"V": 50}} is what make('BDT-v0', {scenario: ...}) takes in code)`;
 }
 
 /** The registry entry of agent `name`, or a CliError listing the available agents. */

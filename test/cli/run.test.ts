@@ -72,6 +72,14 @@ describe('bdt-gym run', () => {
     assert.equal(JSON.parse(cli('run', '--scenario', file, '--slots', '3', '--json').stdout).slots, 3, 'a valid file takes the override');
   });
 
+  it('a --scenario file that is a partial override is refused with the sections it lacks and what to do', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'partial.json');
+    writeFileSync(file, '{"lyapunov": {"V": 50}}');
+    const result = cli('run', '--scenario', file, '--slots', '3');
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /\n\(a --scenario file is a whole scenario, and this one has no name, slots, topology, devices, gateways, aps, channel, reputation, consensus: copy configs\/default\.json and change what you need; .*\)\n$/);
+  });
+
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {
     const models = new URL('../../models/', import.meta.url).pathname;
     const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '15', '--json'];

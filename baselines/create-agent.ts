@@ -31,7 +31,9 @@ export interface AgentEntry {
 /** Raised for an unknown agent name; the message lists the available ones. */
 export class UnknownAgentError extends Error {
   constructor(name: string, available: readonly string[]) {
-    super(`unknown agent ${JSON.stringify(name)} (available: ${available.join(', ')})`);
+    // the learned agents live in agents/ (TensorFlow.js), which baselines/ must not import
+    const learned = (name === 'ppo' || name === 'dqn') && !available.includes(name) ? `; ${name} is registered by registerLearnedAgents() from bdt-gym/agents` : '';
+    super(`unknown agent ${JSON.stringify(name)} (available: ${available.join(', ')}${learned})`);
     this.name = 'UnknownAgentError';
   }
 }

@@ -18,6 +18,12 @@ describe('baselines: agents and createAgent', () => {
     });
   });
 
+  it('an unknown ppo or dqn says which call registers the learned agents', () => {
+    // the error itself: other test files register the learned agents in this process
+    for (const name of ['ppo', 'dqn']) assert.equal(new UnknownAgentError(name, ['dpra', 'random']).message, `unknown agent "${name}" (available: dpra, random; ${name} is registered by registerLearnedAgents() from bdt-gym/agents)`);
+    assert.equal(new UnknownAgentError('dpr', ['dpra']).message, 'unknown agent "dpr" (available: dpra)');
+  });
+
   it('every scripted agent refuses an unknown or ill-typed option with the agent, path, rule and value', async () => {
     const env = make('BDT-small-v0');
     for (const name of scriptedAgentNames) {

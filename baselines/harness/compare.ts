@@ -7,7 +7,7 @@ import { Observable } from 'rxjs';
 import { make } from '../../env/index.ts'; // the barrel registers the built-in ids
 import type { Env } from '../../env/core/env.ts';
 import { GymError } from '../../env/core/errors.ts';
-import { formatValue } from '../../env/core/format.ts';
+import { formatValue, unknownKeys } from '../../env/core/format.ts';
 import { checkSeed } from '../../env/core/rng.ts';
 import type { Agent } from '../agent.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
@@ -104,8 +104,14 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
   });
 }
 
+const SPEC_KEYS: ReadonlyArray<keyof ComparisonSpec> = ['envId', 'agents', 'seeds', 'scenario', 'agentOptions'];
+
 /** Refuses a spec that cannot give a fair comparison, before any agent is built or episode run. */
 function checkSpec(spec: ComparisonSpec): void {
+  if (typeof spec !== 'object' || spec === null) throw new GymError(`compareAgents: expected a spec {envId, agents, seeds, scenario?, agentOptions?}, got ${formatValue(spec)}`);
+  const unknown = unknownKeys(spec, SPEC_KEYS);
+  if (unknown !== undefined) throw new GymError(`compareAgents: unknown ${unknown} (a spec has ${SPEC_KEYS.join(', ')}; episode length is scenario.slots)`);
+  if (typeof spec.envId !== 'string') throw new GymError(`compareAgents: envId must be a registered env id such as "BDT-v0", got ${formatValue(spec.envId)}`);
   if (!Array.isArray(spec.agents) || spec.agents.length === 0) throw new GymError(`compareAgents: agents must be a non-empty array, got ${formatValue(spec.agents)}`);
   if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new GymError(`compareAgents: seeds must be a non-empty array, got ${formatValue(spec.seeds)}`);
   for (const compared of spec.agents) {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import { aggregate, compareAgents } from '../../baselines/harness/compare.ts';
+import { aggregate, compareAgents, type ComparisonSpec } from '../../baselines/harness/compare.ts';
 import { meanInterval } from '../../baselines/harness/statistics.ts';
 
 describe('comparison harness', () => {
@@ -35,6 +35,12 @@ describe('comparison harness', () => {
     assert.deepEqual(records[1]!.summary, records[0]!.summary, 'same agent, same seed, same trace');
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['dpra', { label: 'dpra', agent: 'random' }], seeds: [1] })), /agent label "dpra" appears twice/);
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['random'], seeds: [4, 5, 4] })), /seed 4 appears twice/);
+  });
+
+  it('refuses a spec with an unknown key or no env id, naming the keys a spec has (a JavaScript caller gets no type check)', async () => {
+    const spec = { env: 'BDT-v0', agents: ['random'], seeds: [1], slots: 5 } as unknown as ComparisonSpec;
+    await assert.rejects(lastValueFrom(compareAgents(spec)), /^GymError: compareAgents: unknown keys "env", "slots" \(a spec has envId, agents, seeds, scenario, agentOptions; episode length is scenario\.slots\)$/);
+    await assert.rejects(lastValueFrom(compareAgents({ agents: ['random'], seeds: [1] } as unknown as ComparisonSpec)), /compareAgents: envId must be a registered env id such as "BDT-v0", got undefined/);
   });
 
   it('rejects an unknown agent listing the available ones', async () => {

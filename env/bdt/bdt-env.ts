@@ -6,6 +6,7 @@ import { parseKwargs } from '../core/zod-issues.ts';
 import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { unknownKeys } from '../core/format.ts';
+import { warn } from '../core/logger.ts';
 import { randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import { actionSpace, decodeAction, encodeDecision, isValidAction, type BdtAction, type BdtActionSpaces } from './action.ts';
@@ -95,7 +96,9 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
  *
  * ## Episode End
  * Never terminates; truncates after the scenario's T slots (the env truncates itself, since T
- * belongs to the scenario and may be overridden by `make(id, {scenario: {slots}})`).
+ * belongs to the scenario and may be overridden by `make(id, {scenario: {slots}})`). A step
+ * after the truncation warns once, as Gymnasium's envs do, and goes on (slot T, T + 1, ...,
+ * `progress` stays 1; a replayed trace repeats its last slot state).
  *
  * ## Arguments
  * `make('BDT-v0', {scenario: {lyapunov: {V: 50}}, infoLevel: 'summary'})`; see `BdtEnvKwargs`.
@@ -122,6 +125,8 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   private readonly sharedObservation: BdtObservation;
   /** Where the fresh arrays of observations and infos come from (see array-pool.ts). */
   private readonly pool = new ArrayPool();
+  /** Whether a step after this episode's truncation was warned about (once per episode). */
+  private warnedPastEnd = false;
 
   constructor(kwargs: BdtEnvKwargs) {
     super();
@@ -177,6 +182,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     const options = bdtResetOptions(args.options, 'BdtEnv.reset');
     // without a seed, a first reset seeds the streams from the env's own generator
     this.simulation.reset(args.seed, options.trace, () => randomSeed(this.npRandom), 'BdtEnv.reset');
+    this.warnedPastEnd = false;
     return [this.observation(), { slot: 0 }];
   }
 
@@ -184,6 +190,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     const simulation = this.simulation;
     if (!simulation.isStarted) throw new ResetNeededError('BdtEnv: call reset before step');
     if (!isValidAction(this.system, action)) throw invalidAction('BdtEnv', this.actionSpace, action);
+    if (simulation.slot >= this.system.slots && !this.warnedPastEnd) this.warnPastEnd();
     const full = this.infoLevel === 'full';
     // the queues H(t), G(t) before the step updates them
     const H = full ? this.pool.copy64(simulation.queues.H) : undefined;
@@ -193,6 +200,11 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     const info = this.info(this.outcome, H, G);
     const truncated = simulation.nextSlot(this.outcome);
     return [this.observation(), reward, false, truncated, info];
+  }
+
+  private warnPastEnd(): void {
+    this.warnedPastEnd = true;
+    warn(`BdtEnv.step: the episode was truncated after its ${this.system.slots} slots; call reset() once truncated is true. Further steps go on past T (progress stays 1), which no agent is trained or measured on.`);
   }
 
   private info(out: SlotOutcome, H?: Float64Array, G?: Float64Array): Info {

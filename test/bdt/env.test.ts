@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { checkEnv, make, InvalidActionError, KwargsError } from '../../env/index.ts';
+import { captureWarnings, checkEnv, make, InvalidActionError, KwargsError } from '../../env/index.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
@@ -163,6 +164,22 @@ describe('BdtEnv', () => {
     const ends = [1, 2, 3].map(() => env.step(env.actionSpace.sample())[3]);
     assert.deepEqual(ends, [false, false, true]);
     assert.throws(() => make('BDT-small-v0', { scenario: { lyapunov: { uMin: 0.9 } } }), /lyapunov\.uMin: rule: uMin <= uMax/);
+  });
+
+  it('a step after the truncation warns once per episode, as Gymnasium envs do, and goes on', () => {
+    const env = make<BdtObservation, BdtAction>('BDT-small-v0', { scenario: { slots: 2 } });
+    const steps = (count: number) => captureWarnings(() => Array.from({ length: count }, () => env.step(env.actionSpace.sample())));
+    env.reset({ seed: 1 });
+    const inEpisode = steps(2);
+    assert.deepEqual(inEpisode.warnings, []);
+    assert.equal(inEpisode.result[1]![3], true, 'truncated at T = 2');
+    const past = steps(2);
+    assert.equal(past.warnings.length, 1, 'once, not every step');
+    assert.match(past.warnings[0]!, /^BdtEnv\.step: the episode was truncated after its 2 slots; call reset\(\) once truncated is true/);
+    assert.deepEqual(Array.from(past.result[1]![0].progress), [1], 'progress stays 1');
+    env.reset();
+    assert.deepEqual(steps(2).warnings, [], 'a new episode starts unwarned');
+    assert.equal(steps(1).warnings.length, 1);
   });
 
   it("info level 'full' reports every per-node term; 'summary' only scalars and reputations", () => {

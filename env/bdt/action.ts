@@ -7,6 +7,7 @@
 import { Box } from '../spaces/box.ts';
 import { Dict } from '../spaces/dict.ts';
 import { MultiDiscrete } from '../spaces/multi-discrete.ts';
+import type { Space } from '../spaces/space.ts';
 import type { BdtSystem, Decision } from './system.ts';
 
 export type BdtActionSpaces = {
@@ -73,6 +74,26 @@ export function encodeDecision(system: BdtSystem, decision: Decision): BdtAction
  */
 export function isValidAction(system: BdtSystem, action: unknown): action is BdtAction {
   return isValidActionBatch(system, action, 1);
+}
+
+/**
+ * Why a batch that `isValidActionBatch` refuses is not one, naming the env when its layout is
+ * right (`env 1: key "miningShare": element [1] = 2 is outside [0, 1]`), which the batched
+ * space's flat index (`element [3] (= [1, 1])`) leaves to the reader; `single` is one env's
+ * action space.
+ */
+export function explainActionBatch(system: BdtSystem, single: Space<BdtAction>, batched: Space<BdtAction>, actions: unknown, numEnvs: number): string {
+  const whole = batched.explain(actions) ?? 'not contained';
+  const { partition, inferenceShare, miningShare } = (typeof actions === 'object' && actions !== null ? actions : {}) as Partial<BdtAction>;
+  const { N, M, J } = system;
+  const laidOut = partition instanceof Int32Array && partition.length === numEnvs * N && inferenceShare instanceof Float64Array && inferenceShare.length === numEnvs * M && miningShare instanceof Float64Array && miningShare.length === numEnvs * J;
+  if (!laidOut || Object.keys(actions as object).length !== 3) return whole;
+  for (let i = 0; i < numEnvs; i++) {
+    const row = { partition: partition.subarray(i * N, (i + 1) * N), inferenceShare: inferenceShare.subarray(i * M, (i + 1) * M), miningShare: miningShare.subarray(i * J, (i + 1) * J) };
+    const why = single.explain(row);
+    if (why !== undefined) return `env ${i}: ${why}`;
+  }
+  return whole;
 }
 
 /**

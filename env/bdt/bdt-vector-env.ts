@@ -14,7 +14,7 @@ import { batchSpace, copyBatch, createBatch, readBatchItem } from '../vector/bat
 import { addInfo } from '../vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../vector/reset-mask.ts';
 import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
-import { actionSpace, decodeAction, encodeDecision, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { actionSpace, decodeAction, encodeDecision, explainActionBatch, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { ArrayPool } from './array-pool.ts';
 import { ArrivalSampler } from './arrivals.ts';
 import { BdtEnvKwargs, bdtResetOptions, kwargsSystem, type BdtResetOptions } from './bdt-env.ts';
@@ -180,7 +180,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     const n = this.numEnvs;
     const system = this.system;
     for (let i = 0; i < n; i++) if (!this.simulations[i]!.isStarted) throw new ResetNeededError(`BdtVectorEnv.step: env ${i} was never reset; call reset before step`);
-    if (!isValidActionBatch(system, actions, n)) throw invalidAction('BdtVectorEnv', this.actionSpace, actions);
+    if (!isValidActionBatch(system, actions, n)) throw invalidAction('BdtVectorEnv', this.actionSpace, actions, explainActionBatch(system, this.singleActionSpace, this.actionSpace, actions, n));
     // before any env steps, so a refused call leaves every env as it was
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.ended, 'BdtVectorEnv');
     const pool = this.pool;

@@ -27,10 +27,9 @@ export class SpaceError extends GymError {}
 
 /**
  * The error for `action` not in `space`, raised by `owner` (an env or wrapper name): the first
- * offending key/index and why, then the value and the space.
+ * offending key/index and why (`why`, default the space's explanation), then the value and the space.
  */
-export function invalidAction(owner: string, space: Space<unknown>, action: unknown): InvalidActionError {
-  const why = space.explain(action) ?? 'not contained';
+export function invalidAction(owner: string, space: Space<unknown>, action: unknown, why = space.explain(action) ?? 'not contained'): InvalidActionError {
   // what is wrong first: the action and the space can run to hundreds of characters
   return new InvalidActionError(`${owner}.step: invalid action: ${why} (action ${formatValue(action)}; action space ${space.toString()})`);
 }

@@ -7,8 +7,8 @@
  *
  * The script imports only the registry and the env. `--barrel` first imports the whole `bdt-gym`
  * barrel, as the CLI and `npm run bench` do: under tsx, a process that has loaded some CommonJS
- * packages (rxjs, commander, tslib) runs the same env code measurably slower (docs/MODEL.md,
- * Throughput), and this flag reproduces that condition.
+ * packages (rxjs, commander, tslib) runs the same env code measurably slower (docs/BENCHMARKS.md,
+ * Record), and this flag reproduces that condition.
  */
 import { parseArgs } from 'node:util';
 

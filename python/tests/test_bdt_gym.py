@@ -5,6 +5,7 @@ test/python/bridge.test.ts runs it.
 
 import contextlib
 import functools
+import io
 import json
 import os
 import re
@@ -468,10 +469,17 @@ class ServerCommandTest(unittest.TestCase):
             captured.seek(0)
             forwarded = captured.read().decode()
         message = str(raised.exception)
-        self.assertRegex(message, r"^bdt_gym: the server exited \(status 1\) without answering make; its stderr ended with:\n")
-        self.assertIn("Cannot find package 'tsx'", message)
-        self.assertTrue(message.endswith("(a package is missing: run `npm install` in the bdt-gym checkout)"), message)
-        self.assertIn("Cannot find package 'tsx'", forwarded, "the server's stderr reaches this process's")
+        # bin/bdt-gym.js says itself what to do: one line, which the error ends with
+        said = f"bdt-gym: tsx is not installed: run `npm install` in {checkout}"
+        self.assertEqual(message, f"bdt_gym: the server exited (status 1) without answering make; its stderr ended with:\n{said}")
+        self.assertIn(said, forwarded, "the server's stderr reaches this process's")
+
+    def test_a_missing_package_in_a_server_stack_trace_gets_the_npm_install_hint(self) -> None:
+        # a partial install: tsx is there, another package is not, and Node prints its stack
+        tail = bdt_gym.server._StderrTail(io.BytesIO(b"node:internal/modules/run_main\nError [ERR_MODULE_NOT_FOUND]: Cannot find package 'zod'\n"))
+        with fd_redirected(2, tempfile.TemporaryFile()):
+            explained = tail.explain()
+        self.assertTrue(explained.endswith("Cannot find package 'zod'\n(a package is missing: run `npm install` in the bdt-gym checkout)"), explained)
 
 
 @contextlib.contextmanager

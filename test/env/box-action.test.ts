@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
-import { Box, BoxAction, captureWarnings, checkEnv, Dict, Discrete, Env, InvalidActionError, make, MultiDiscrete, type Space, type StepResult } from '../../env/index.ts';
+import { Box, BoxAction, captureWarnings, checkEnv, Dict, Discrete, InvalidActionError, make, MultiDiscrete } from '../../env/index.ts';
 import type { BdtAction, BdtEnv } from '../../env/bdt/index.ts';
-
-/** Records the last action it was stepped with. */
-class Recorder extends Env<number, unknown> {
-  readonly observationSpace = new Discrete(1);
-  last: unknown;
-  constructor(readonly actionSpace: Space<unknown>) {
-    super();
-  }
-  reset(): [number, Record<string, unknown>] {
-    return [0, {}];
-  }
-  step(action: unknown): StepResult<number> {
-    this.last = action;
-    return [0, 0, false, false, {}];
-  }
-}
+import { RecordingEnv } from './recording-env.ts';
 
 describe('env/wrappers/BoxAction', () => {
   it('maps [0, 1]^n onto the Dict key by key: level start + min(floor(u L), L - 1) of a discrete part, low + u (high - low) of a Box part', () => {
-    const inner = new Recorder(new Dict({ partition: new MultiDiscrete([3, 2]), pick: new Discrete(4, 1), share: new Box<Float64Array>([0, -1], [1, 1], { dtype: 'float64' }) }));
+    const inner = new RecordingEnv(new Dict({ partition: new MultiDiscrete([3, 2]), pick: new Discrete(4, 1), share: new Box<Float64Array>([0, -1], [1, 1], { dtype: 'float64' }) }));
     const env = new BoxAction(inner);
     assert.equal(env.actionSpace.toString(), new Box(0, 1, { shape: [5] }).toString());
     env.step(Float32Array.of(0, 1, 0.5, 1, 0.25));
@@ -52,12 +37,12 @@ describe('env/wrappers/BoxAction', () => {
   });
 
   it('refuses a flat action outside [0, 1], NaN or of another dtype, naming the element; and spaces it cannot flatten', () => {
-    const env = new BoxAction(new Recorder(new Dict({ partition: new MultiDiscrete([3]), share: new Box(0, 1, { shape: [1] }) })));
+    const env = new BoxAction(new RecordingEnv(new Dict({ partition: new MultiDiscrete([3]), share: new Box(0, 1, { shape: [1] }) })));
     assert.throws(() => env.step(Float32Array.of(0.5, 1.5)), (e: unknown) => e instanceof InvalidActionError && /^BoxAction\.step: invalid action: element \[1\] = 1\.5 is outside \[0, 1\] \(action /.test(e.message));
     assert.throws(() => env.step(Float32Array.of(NaN, 0)), (e: unknown) => e instanceof InvalidActionError && /element \[0\] is NaN/.test(e.message));
     assert.throws(() => env.step(Float64Array.of(0, 0)), (e: unknown) => e instanceof InvalidActionError && /Float32Array/.test(e.message));
-    assert.ok(new BoxAction(new Recorder(new Dict({ a: new Discrete(2) })), 'float64').actionSpace.contains(Float64Array.of(0.3)), 'dtype float64 on request');
-    assert.throws(() => new BoxAction(new Recorder(new Discrete(3))), /BoxAction: the action space is Discrete\(3\); it must be a Dict/);
-    assert.throws(() => new BoxAction(new Recorder(new Dict({ speed: new Box(0, Infinity, { shape: [1] }) }))), /BoxAction: the action space's key "speed" is Box\(.*\); only Discrete, MultiDiscrete and bounded Box keys/);
+    assert.ok(new BoxAction(new RecordingEnv(new Dict({ a: new Discrete(2) })), 'float64').actionSpace.contains(Float64Array.of(0.3)), 'dtype float64 on request');
+    assert.throws(() => new BoxAction(new RecordingEnv(new Discrete(3))), /BoxAction: the action space is Discrete\(3\); it must be a Dict/);
+    assert.throws(() => new BoxAction(new RecordingEnv(new Dict({ speed: new Box(0, Infinity, { shape: [1] }) }))), /BoxAction: the action space's key "speed" is Box\(.*\); only Discrete, MultiDiscrete and bounded Box keys/);
   });
 });

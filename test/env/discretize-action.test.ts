@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
-import { Box, Dict, Discrete, DiscretizeAction, Env, MultiDiscrete, type Space, type StepResult } from '../../env/index.ts';
-
-/** Records the last action it was stepped with. */
-class Recorder extends Env<number, unknown> {
-  readonly observationSpace = new Discrete(1);
-  last: unknown;
-  constructor(readonly actionSpace: Space<unknown>) {
-    super();
-  }
-  reset(): [number, Record<string, unknown>] {
-    return [0, {}];
-  }
-  step(action: unknown): StepResult<number> {
-    this.last = action;
-    return [0, 0, false, false, {}];
-  }
-}
+import { Box, Dict, DiscretizeAction, MultiDiscrete } from '../../env/index.ts';
+import { RecordingEnv } from './recording-env.ts';
 
 describe('env/wrappers/DiscretizeAction', () => {
   it('turns every bounded Box element into K levels spanning [low, high], Dict-aware', () => {
-    const inner = new Recorder(new Dict({ partition: new MultiDiscrete([3, 2]), share: new Box([0, -1], [1, 1]) }));
+    const inner = new RecordingEnv(new Dict({ partition: new MultiDiscrete([3, 2]), share: new Box([0, -1], [1, 1]) }));
     const env = new DiscretizeAction(inner, 5);
     const space = env.actionSpace as Dict;
     assert.deepEqual(space.keys, ['partition', 'share']);
@@ -32,9 +17,9 @@ describe('env/wrappers/DiscretizeAction', () => {
   });
 
   it('rejects unbounded boxes, too few levels and actions outside the discrete space', () => {
-    assert.throws(() => new DiscretizeAction(new Recorder(new Box(0, Infinity, { shape: [1] })), 3), /must be bounded/);
-    assert.throws(() => new DiscretizeAction(new Recorder(new Box(0, 1, { shape: [1] })), 1), /levels must be an integer >= 2, got 1/);
-    const env = new DiscretizeAction(new Recorder(new Box(0, 1, { shape: [2] })), 3);
+    assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box(0, Infinity, { shape: [1] })), 3), /must be bounded/);
+    assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box(0, 1, { shape: [1] })), 1), /levels must be an integer >= 2, got 1/);
+    const env = new DiscretizeAction(new RecordingEnv(new Box(0, 1, { shape: [2] })), 3);
     assert.throws(() => env.step(Int32Array.of(0, 3)), /DiscretizeAction/);
   });
 });

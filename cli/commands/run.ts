@@ -165,8 +165,9 @@ export function register(program: Command): void {
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
       const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, override: entry.scenarioOverride });
       let env = open(slots);
-      // without --slots, a trace saved from a shorter episode (run --slots 10 --save-trace) replays that episode
-      if (slots === undefined && savedSlots !== undefined && savedSlots < (env.unwrapped as BdtEnv).system.slots) {
+      // without --slots, a trace too short for the scenario's T (run --slots 10 --save-trace saved
+      // 11 states) replays the episode it was saved from; one of T states or more replays T slots
+      if (slots === undefined && savedSlots !== undefined && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
         env.close();
         env = open(savedSlots);
       }

@@ -4,6 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint, setFloat32 } from '../agents/rewrite-checkpoint.ts';
+import { make } from '../../env/index.ts';
+import { drawTrace, type BdtEnv } from '../../env/bdt/index.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -141,6 +143,12 @@ describe('bdt-gym run', () => {
     const longer = cli('run', '--slots', '50', '--trace', file);
     assert.equal(longer.status, 1);
     assert.match(longer.stderr, /^bdt-gym: --trace .*trace\.json: cannot be replayed on default for 50 slots: trace\.length = 11: an episode needs at least 50 slot states; it holds an episode of 10 slots: give --slots 10\n$/);
+    // a trace of exactly T states (drawTrace's length may be chosen) replays all T slots, as before
+    const system = (make('BDT-small-v0').unwrapped as BdtEnv).system;
+    writeFileSync(file, JSON.stringify(drawTrace(system, 5, system.slots)));
+    const whole = cli('run', '--env', 'BDT-small-v0', '--agent', 'random', '--trace', file, '--json');
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.equal(JSON.parse(whole.stdout).slots, system.slots);
   });
 
   it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {

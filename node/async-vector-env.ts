@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Info } from '../env/core/env.ts';
-import { GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError } from '../env/core/errors.ts';
+import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
 import type { Space } from '../env/spaces/space.ts';
 import { spaceFromJSON } from '../env/spaces/from-json.ts';
@@ -57,7 +57,7 @@ import(workerData.tsxApi)
 `;
 
 // a KwargsError (bad env kwargs in a worker) comes back as the GymError it extends: its issues do not cross threads
-const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, GymError, KwargsError: GymError, TypeError, RangeError };
+const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, AttributeRefusedError, GymError, KwargsError: GymError, TypeError, RangeError };
 
 export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv<BObs, BAct> {
   readonly numEnvs: number;

@@ -73,9 +73,6 @@ export class ProtocolError extends GymError {}
 /** A well-formed request with an argument the env cannot take (numEnvs out of range, an agent made for another scenario). */
 export class ArgumentError extends GymError {}
 
-/** A name the served vector env does not give (getAttr, call) or set (setAttr). */
-export class AttributeRefusedError extends GymError {}
-
 export class EnvServer {
   private env: Env<unknown, unknown> | VectorEnv<unknown, unknown> | undefined;
   private id: string | undefined;
@@ -183,26 +180,24 @@ export class EnvServer {
   }
 }
 
-/** The answer to a getAttr, setAttr or call request, the env's refusal of the name as an AttributeRefusedError. */
+/**
+ * The answer to a getAttr, setAttr or call request. The env refuses a name with an
+ * AttributeRefusedError (env/core/errors.ts), which reaches the client as such; any other error
+ * (an argument the called method refuses) keeps its own class.
+ */
 function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, { method: 'getAttr' | 'setAttr' | 'call' }>): unknown {
   const missing = () => new ProtocolError(`${request.method}: ${String(env)} has no ${request.method}`);
-  try {
-    switch (request.method) {
-      case 'getAttr':
-        if (env.getAttr === undefined) throw missing();
-        return env.getAttr(request.name);
-      case 'setAttr':
-        if (env.setAttr === undefined) throw missing();
-        env.setAttr(request.name, request.values);
-        return null;
-      case 'call':
-        if (env.call === undefined) throw missing();
-        return env.call(request.name, ...(request.args ?? []));
-    }
-  } catch (error) {
-    // vector envs refuse a name with a plain GymError (subclasses, such as an invalid action, are other failures)
-    if (error instanceof GymError && Object.getPrototypeOf(error) === GymError.prototype) throw new AttributeRefusedError(error.message);
-    throw error;
+  switch (request.method) {
+    case 'getAttr':
+      if (env.getAttr === undefined) throw missing();
+      return env.getAttr(request.name);
+    case 'setAttr':
+      if (env.setAttr === undefined) throw missing();
+      env.setAttr(request.name, request.values);
+      return null;
+    case 'call':
+      if (env.call === undefined) throw missing();
+      return env.call(request.name, ...(request.args ?? []));
   }
 }
 

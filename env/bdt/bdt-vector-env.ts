@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import type { EnvSpec, Info } from '../core/env.ts';
-import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { AttributeRefusedError, GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import type { Space } from '../spaces/space.ts';
@@ -315,8 +315,8 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   }
 
   /** The refusal of a name that needs per-env env objects: `detail` says what `method` offers instead. */
-  private noEnvObjects(method: string, name: string, detail: string): GymError {
-    return new GymError(
+  private noEnvObjects(method: string, name: string, detail: string): AttributeRefusedError {
+    return new AttributeRefusedError(
       `BdtVectorEnv.${method}("${name}"): the native vector env has no per-env BdtEnv objects; ${detail}. For per-env BdtEnv objects use makeVec(id, n, { vectorizationMode: 'sync' })`,
     );
   }

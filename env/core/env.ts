@@ -4,7 +4,7 @@
  */
 import type { VectorEnv } from '../vector/vector-env.ts';
 import type { Space } from '../spaces/space.ts';
-import { GymError } from './errors.ts';
+import { AttributeRefusedError } from './errors.ts';
 import { checkSeed, makeRng, type Rng } from './rng.ts';
 
 /** Extra per-step or per-reset information; values are plain data. */
@@ -131,7 +131,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
 
   /** The attribute `name` of this env, or of the outermost env below that has it (Gymnasium's `get_wrapper_attr`). */
   getWrapperAttr(name: string): unknown {
-    if (!(name in this)) throw new GymError(`${this.constructor.name} has no attribute "${name}"`);
+    if (!(name in this)) throw new AttributeRefusedError(`${this.constructor.name} has no attribute "${name}"`);
     return (this as unknown as Record<string, unknown>)[name];
   }
 
@@ -140,7 +140,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
    * this one when none has it and `force` (the default), as Gymnasium's `set_wrapper_attr`.
    */
   setWrapperAttr(name: string, value: unknown, { force = true }: { force?: boolean } = {}): void {
-    if (!(name in this) && !force) throw new GymError(`${this.constructor.name} has no attribute "${name}" to set (force: false)`);
+    if (!(name in this) && !force) throw new AttributeRefusedError(`${this.constructor.name} has no attribute "${name}" to set (force: false)`);
     (this as unknown as Record<string, unknown>)[name] = value;
   }
 

@@ -22,6 +22,13 @@ export class ResetNeededError extends GymError {}
 /** `make`/`spec` of an id that is not registered. */
 export class UnregisteredEnvError extends GymError {}
 
+/**
+ * An attribute an env, a wrapper or a vector env does not have, or does not give or set
+ * (`getWrapperAttr`, `setWrapperAttr`, a vector env's `getAttr`, `setAttr`, `call`); Gymnasium
+ * raises Python's AttributeError there.
+ */
+export class AttributeRefusedError extends GymError {}
+
 /** A space constructed with inconsistent arguments, or a bad sample mask. */
 export class SpaceError extends GymError {}
 

@@ -6,7 +6,7 @@
  * what the inner env speaks (default: the same).
  */
 import { Env, type EnvSpec, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
-import { GymError } from './errors.ts';
+import { AttributeRefusedError, GymError } from './errors.ts';
 import type { Rng } from './rng.ts';
 import type { Space } from '../spaces/space.ts';
 
@@ -73,7 +73,7 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
 
   override getWrapperAttr(name: string): unknown {
     if (name in this) return (this as unknown as Record<string, unknown>)[name];
-    if (!this.env.hasWrapperAttr(name)) throw new GymError(`${this.toString()} has no attribute "${name}" (nor has any env it wraps)`);
+    if (!this.env.hasWrapperAttr(name)) throw new AttributeRefusedError(`${this.toString()} has no attribute "${name}" (nor has any env it wraps)`);
     return this.env.getWrapperAttr(name);
   }
 
@@ -81,7 +81,7 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     if (name in this) (this as unknown as Record<string, unknown>)[name] = value;
     else if (this.env.hasWrapperAttr(name)) this.env.setWrapperAttr(name, value, options);
     else if (options.force ?? true) (this as unknown as Record<string, unknown>)[name] = value;
-    else throw new GymError(`${this.toString()} has no attribute "${name}" to set (nor has any env it wraps; force: false)`);
+    else throw new AttributeRefusedError(`${this.toString()} has no attribute "${name}" to set (nor has any env it wraps; force: false)`);
   }
 
   override get unwrapped(): Env<WObs, WAct> {

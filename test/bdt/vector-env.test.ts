@@ -204,7 +204,7 @@ describe('BdtVectorEnv', () => {
     for (const name of ['spec', 'metadata', 'render', 'toString', 'simulations']) {
       assert.throws(() => native.getAttr(name), (e: unknown) => e instanceof GymError && e.message.startsWith(`BdtVectorEnv.getAttr("${name}"): the native vector env has no per-env BdtEnv objects; it gives observationSpace, actionSpace and system (shared by every env), slot, queues, slotState and outcome (per env).`) && syncMode.test(e.message));
     }
-    assert.throws(() => native.call('render'), /^GymError: BdtVectorEnv\.call\("render"\): .*it calls decodeAction and encodeDecision, and returns the getAttr names as is/);
+    assert.throws(() => native.call('render'), /^AttributeRefusedError: BdtVectorEnv\.call\("render"\): .*it calls decodeAction and encodeDecision, and returns the getAttr names as is/);
     assert.throws(() => native.call('reset'), /BdtVectorEnv\.call\("reset"\)/);
   });
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import type { EnvSpec, Info } from '../core/env.ts';
-import { AttributeRefusedError, GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import type { Space } from '../spaces/space.ts';
@@ -14,7 +14,7 @@ import { batchSpace, copyBatch, createBatch, readBatchItem } from '../vector/bat
 import { addInfo } from '../vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../vector/reset-mask.ts';
 import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
-import { actionSpace, decodeAction, encodeDecision, explainActionBatch, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { actionSpace, decodeAction, encodeDecision, explainActionBatch, isValidAction, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { ArrayPool } from './array-pool.ts';
 import { ArrivalSampler } from './arrivals.ts';
 import { BdtEnvKwargs, bdtResetOptions, kwargsSystem, type BdtResetOptions } from './bdt-env.ts';
@@ -124,9 +124,16 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     slotState: (i) => this.simulations[i]!.state,
     outcome: (i) => this.outcomes[i]!,
   };
-  /** The BdtEnv methods `call` offers: they read the shared system only, so they need no env object. */
+  /**
+   * The BdtEnv methods `call` offers: they read the shared system only, so they need no env
+   * object. decodeAction's `out` is optional here (a fresh Decision per env without it), as a
+   * client in another language has no Decision to pass.
+   */
   private readonly envMethods: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
-    decodeAction: (action, out) => decodeAction(this.system, action as BdtAction, out as Decision, this.shareScratch),
+    decodeAction: (action, out) => {
+      if (!isValidAction(this.system, action)) throw new InvalidActionError(`BdtVectorEnv.call("decodeAction"): ${this.singleActionSpace.explain(action) ?? 'not an action'}`);
+      return decodeAction(this.system, action, (out as Decision | undefined) ?? createDecision(this.system), this.shareScratch);
+    },
     encodeDecision: (decision) => encodeDecision(this.system, decision as Decision),
   };
 

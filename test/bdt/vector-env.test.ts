@@ -192,6 +192,10 @@ describe('BdtVectorEnv', () => {
     const out = { partition: new Int32Array(single.system.N), inferenceFreq: new Float64Array(single.system.M), miningFreq: new Float64Array(single.system.J) };
     assert.deepEqual(native.call('decodeAction', action, out), [decision, decision]);
     assert.deepEqual(out, decision, 'written into the given decision, as BdtEnv.decodeAction does');
+    const fresh = native.call('decodeAction', action) as unknown[];
+    assert.deepEqual(fresh, [decision, decision], 'without out (a client in another language has none): a fresh decision per env');
+    assert.notEqual(fresh[0], fresh[1]);
+    assert.throws(() => native.call('decodeAction', { ...action, miningShare: Float64Array.of(2, 0) }), (e: unknown) => e instanceof InvalidActionError && /^BdtVectorEnv\.call\("decodeAction"\): key "miningShare": element \[0\] = 2 is outside \[0, 1\]$/.test(e.message));
     assert.deepEqual(native.call('encodeDecision', decision), [single.encodeDecision(decision), single.encodeDecision(decision)]);
   });
 

@@ -150,9 +150,10 @@ function scenarioFileEnvId(file: string): string {
 function agentOptionsByName(option: string | undefined, agents: readonly string[], compared: readonly ComparedAgent[]): Record<string, Record<string, unknown>> {
   const byName = jsonObjectOption('agent-options', option);
   for (const [name, value] of Object.entries(byName)) {
+    // a --checkpoint label first: it is compared, but its options come with its checkpoint
+    if (compared.some((entry) => typeof entry !== 'string' && entry.label === name)) throw new CliError(`--agent-options: ${name}'s checkpoint is given by --checkpoint ${name}=...; give its options in one place`);
     if (!agents.includes(name)) throw new CliError(`--agent-options: ${JSON.stringify(name)} is not among the agents (${agents.join(', ')}); give options per agent name: {"<agent>": {...}}`);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--agent-options: the options of ${name} must be a JSON object, got ${JSON.stringify(value)}`);
-    if (compared.some((entry) => typeof entry !== 'string' && entry.label === name)) throw new CliError(`--agent-options: ${name}'s checkpoint is given by --checkpoint ${name}=...; give its options in one place`);
   }
   return byName as Record<string, Record<string, unknown>>;
 }

@@ -100,6 +100,7 @@ describe('bdt-gym compare', () => {
       [['--agents', 'wdpo', '--seeds', '1', '--slots', '3', '--agent-options', '{"wdpo":{"foo":1}}'], /^bdt-gym: --agent-options: agent wdpo: invalid options: at \(root\): Unrecognized key: "foo"\n$/],
       [['--env', 'BDT-small-v0', '--agents', 'dpra,ppo'], /^bdt-gym: --agents ppo: no ppo model is committed for BDT-small-v0 \(there is one for BDT-v0 only, in models\/\); give --checkpoint ppo=DIR \(a train run or its checkpoint directory\)\n$/],
       [['--agents', 'ppo', '--agent-options', '{"ppo":{}}', '--checkpoint', 'ppo=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: ppo's checkpoint is given by --checkpoint ppo=\.\.\.; give its options in one place\n$/],
+      [['--agents', 'dpra', '--agent-options', '{"mine":{}}', '--checkpoint', 'mine=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: mine's checkpoint is given by --checkpoint mine=\.\.\.; give its options in one place\n$/],
     ];
     for (const [args, message] of refusals) {
       const result = cli('compare', ...args, '--out', join(dir, 'refused.json'));

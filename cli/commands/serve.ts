@@ -30,7 +30,8 @@ export function register(program: Command): void {
     .action(async () => {
       // stdout carries the protocol alone: what a library logs goes to stderr
       console.log = console.info = console.debug = console.error;
-      // (a client that went away ends the server quietly: cli/broken-pipe.ts, for every command)
+      // a client that went away ends the server quietly (cli/broken-pipe.ts), and normally: exit 0
+      process.exitCode = 0;
       const server = new EnvServer();
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of lines) {

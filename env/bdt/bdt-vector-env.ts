@@ -11,6 +11,7 @@ import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import type { Space } from '../spaces/space.ts';
 import { batchSpace, copyBatch, createBatch, readBatchItem } from '../vector/batch.ts';
+import { elementFromJSON } from '../spaces/element-from-json.ts';
 import { addInfo } from '../vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../vector/reset-mask.ts';
 import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
@@ -126,12 +127,17 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   };
   /**
    * The BdtEnv methods `call` offers: they read the shared system only, so they need no env
-   * object. decodeAction's `out` is optional here (a fresh Decision per env without it), as a
-   * client in another language has no Decision to pass.
+   * object. A client in another language (`serve`) sends decodeAction plain arrays, which are read
+   * into the action space's typed arrays, and no Decision: `out` is optional (a fresh Decision per
+   * env without it).
    */
   private readonly envMethods: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
-    decodeAction: (action, out) => {
-      if (!isValidAction(this.system, action)) throw new InvalidActionError(`BdtVectorEnv.call("decodeAction"): ${this.singleActionSpace.explain(action) ?? 'not an action'}`);
+    decodeAction: (given, out) => {
+      const where = 'BdtVectorEnv.call("decodeAction")';
+      // typed arrays as they are (refused below when invalid); plain arrays read into typed ones
+      const typed = typeof given === 'object' && given !== null && ArrayBuffer.isView((given as { partition?: unknown }).partition);
+      const action = typed ? given : elementFromJSON(this.singleActionSpace, given, `${where}: action`);
+      if (!isValidAction(this.system, action)) throw new InvalidActionError(`${where}: ${this.singleActionSpace.explain(action) ?? 'not an action'}`);
       return decodeAction(this.system, action, (out as Decision | undefined) ?? createDecision(this.system), this.shareScratch);
     },
     encodeDecision: (decision) => encodeDecision(this.system, decision as Decision),

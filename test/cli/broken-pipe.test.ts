@@ -1,4 +1,4 @@
-/** A command whose stdout reader goes away (`bdt-gym scenario-schema | head -1`) ends quietly, not with an EPIPE trace. */
+/** A command whose stdout reader goes away (`bdt-gym scenario-schema | head -1`) ends quietly, not with an EPIPE trace, and not with 0. */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,15 +16,19 @@ async function withStdoutClosed(...args: string[]): Promise<{ code: number | nul
 }
 
 describe('bdt-gym | head', () => {
-  for (const args of [['scenario-schema'], ['run', '--env', 'BDT-small-v0', '--slots', '3'], ['compare', '--help']]) {
-    it(`${args.join(' ')} ends quietly with exit 0 when the reader of stdout has gone away`, async () => {
+  for (const args of [['scenario-schema'], ['run', '--env', 'BDT-small-v0', '--slots', '3']]) {
+    it(`${args.join(' ')} ends quietly, with 141 as a tool SIGPIPE ended, when the reader of stdout has gone away`, async () => {
       const { code, stderr } = await withStdoutClosed(...args);
       assert.equal(stderr, '');
-      assert.equal(code, 0);
+      assert.equal(code, 141, 'not 0: the command did not finish');
     });
   }
 
-  it('keeps the exit code of a failed command whose error message cannot be written', async () => {
+  it('--help ends quietly too, with the 0 of a finished help', async () => {
+    assert.deepEqual(await withStdoutClosed('compare', '--help'), { code: 0, stderr: '' });
+  });
+
+  it('keeps the exit code of a failed command whose error message cannot be written (1, not 141)', async () => {
     const child = spawn(process.execPath, [bin, 'run', '--env', 'Nope-v0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr.destroy();
     const [code] = (await once(child, 'close')) as [number | null];

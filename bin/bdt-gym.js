@@ -8,7 +8,7 @@ try {
   tsx = await import('tsx/esm/api');
 } catch (error) {
   // a checkout without its dependencies: one line saying what to do, not a module-resolution stack
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes("'tsx'")) throw error; // tsx itself missing, not a package it needs
   process.stderr.write(`bdt-gym: tsx is not installed: run \`npm install\` in ${dirname(dirname(fileURLToPath(import.meta.url)))}\n`);
   process.exit(1);
 }

@@ -60,7 +60,7 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
   });
   const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions ?? {}));
   const sync = new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
-  return withSpec(sync, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions), ...(wrappers !== undefined && wrappers.length > 0 ? { wrappers } : {}) });
+  return withSpec(sync, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions), ...(makeOptions !== undefined ? { makeOptions } : {}), ...(wrappers !== undefined && wrappers.length > 0 ? { wrappers } : {}) });
 }
 
 /** `{vectorKwargs}` when vector options were given (as Gymnasium's spec keeps `vector_kwargs`), else nothing. */

@@ -77,7 +77,7 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
   /**
    * How `makeVec` built this vector env (Gymnasium's `VectorEnv.spec`): the id's spec, its
    * `kwargs` the env kwargs plus `numEnvs`, `vectorizationMode` and, when given, `vectorKwargs`
-   * (copy, autoresetMode) and `wrappers`. `undefined` for one constructed directly; a vector
+   * (copy, autoresetMode), `makeOptions` and `wrappers`. `undefined` for one constructed directly; a vector
    * wrapper shows its env's.
    */
   spec?: EnvSpec | undefined;

@@ -61,6 +61,7 @@ describe('registration', () => {
     const wrap = (env: Env<Float32Array, number>) => new RecordEpisodeStatistics(env);
     const sync = makeVec<Float32Array, number>('CartPole-v1', 2, { wrappers: [wrap] });
     assert.deepEqual(sync.spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', wrappers: [wrap] });
+    assert.deepEqual(makeVec('CartPole-v1', 2, { makeOptions: { maxEpisodeSteps: 50 } }).spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', makeOptions: { maxEpisodeSteps: 50 } });
     assert.equal(sync.spec?.rewardThreshold, 475);
     assert.equal(new SyncVectorEnv([() => make('CartPole-v1')]).spec, undefined, 'a vector env not made by makeVec has none');
   });

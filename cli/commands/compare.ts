@@ -22,7 +22,7 @@ import { checkpointDirOf } from '../../agents/policy-agent.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
-import { KwargsError, register as registerEnv } from '../../env/index.ts';
+import { issueLines, KwargsError, register as registerEnv } from '../../env/index.ts';
 import { checkCommittedModel } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
@@ -85,10 +85,7 @@ export function register(program: Command): void {
       )
         .catch((error: unknown) => {
           // compare's own agents take valid options: options an agent refuses came from --agent-options
-          if (error instanceof KwargsError) {
-            const [refused, ...issues] = error.message.split('\n');
-            throw new CliError(`--agent-options: ${refused} ${issues.map((line) => line.trim()).join('; ')}`);
-          }
+          if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues).join('; ')}`);
           throw error;
         })
         .finally(() => bar?.stop());

@@ -40,10 +40,12 @@ export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
  */
 export class KwargsError extends GymError {
   constructor(
-    owner: string,
+    /** Who refused them (`BdtEnv`, `agent wdpo`). */
+    readonly owner: string,
     /** The zod issues, for programmatic use. */
     readonly issues: readonly z.core.$ZodIssue[],
-    what = 'keyword arguments',
+    /** What was refused (`keyword arguments`, `options`). */
+    readonly what = 'keyword arguments',
   ) {
     super(`${owner}: invalid ${what}:\n${issueLines(issues).map((line) => `  ${line}`).join('\n')}`);
   }

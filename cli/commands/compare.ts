@@ -26,7 +26,7 @@ import { issueLines, KwargsError, register as registerEnv } from '../../env/inde
 import { checkCommittedModel } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
-import { jsonObjectOption, openEnv, readJsonObjectFile } from './run.ts';
+import { jsonObjectOption, readScenarioFile } from './run.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
 const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
@@ -133,8 +133,7 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly string
  * scenario overrides merge into it as into a registered id's.
  */
 function scenarioFileEnvId(file: string): string {
-  openEnv({ scenario: file }).close();
-  const baseScenario = readJsonObjectFile('scenario', file, 'a scenario, as in configs/');
+  const baseScenario = readScenarioFile(file);
   const id = `scenario-file:${file}`;
   registerEnv({ id, entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...kwargs, baseScenario }) });
   return id;

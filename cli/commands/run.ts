@@ -57,7 +57,7 @@ export function readJsonFile(option: string, file: string): unknown {
 }
 
 /** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */
-export function readJsonObjectFile(option: string, file: string, what: string): object {
+function readJsonObjectFile(option: string, file: string, what: string): object {
   const value = readJsonFile(option, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const root = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value} (${JSON.stringify(value)})`;
@@ -76,26 +76,41 @@ export function openEnv(options: {
 }): Env<BdtObservation, BdtAction> {
   if ((options.env === undefined) === (options.scenario === undefined)) throw new CliError('give exactly one of --env <id> and --scenario <file>');
   const override = mergeDeep(options.slots === undefined ? {} : { slots: options.slots }, options.override ?? {});
+  const scenario = options.scenario === undefined ? undefined : readScenarioFile(options.scenario);
   try {
-    if (options.scenario !== undefined) {
-      const scenario = readJsonObjectFile('scenario', options.scenario, 'a scenario, as in configs/');
-      // the file as given first: an override (--slots 3 over "slots": "many") must not hide a bad value in it
-      compileScenario(parseScenario(scenario));
-      return new BdtEnv({ scenario: mergeDeep(scenario, override) });
-    }
+    if (scenario !== undefined) return new BdtEnv({ scenario: mergeDeep(scenario, override) });
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
-    if (error instanceof ScenarioError) throw new CliError(options.scenario ? error.message.replace(/^invalid scenario/, `invalid scenario ${options.scenario}`) + wholeScenarioHint(options.scenario) : error.message);
+    if (error instanceof ScenarioError) throw new CliError(options.scenario ? inFile(error, options.scenario) : error.message);
     throw error;
   }
 }
 
 /**
- * A hint when the `--scenario` file lacks sections every scenario has: it is most likely a
+ * The scenario in the `--scenario` file `file`, checked as given: an override merged in later
+ * (--slots 3 over "slots": "many") must not hide a bad value in it. A CliError names the file.
+ */
+export function readScenarioFile(file: string): object {
+  const scenario = readJsonObjectFile('scenario', file, 'a scenario, as in configs/');
+  try {
+    compileScenario(parseScenario(scenario));
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new CliError(inFile(error, file) + wholeScenarioHint(scenario));
+    throw error;
+  }
+  return scenario;
+}
+
+/** A ScenarioError's message naming the file it came from. */
+function inFile(error: ScenarioError, file: string): string {
+  return error.message.replace(/^invalid scenario/, `invalid scenario ${file}`);
+}
+
+/**
+ * A hint when a `--scenario` file lacks sections every scenario has: it is most likely a
  * partial override (as `make(id, {scenario})` takes in code), which a file cannot be alone.
  */
-function wholeScenarioHint(file: string): string {
-  const scenario = readJsonObjectFile('scenario', file, 'a scenario, as in configs/');
+function wholeScenarioHint(scenario: object): string {
   const missing = Object.entries(scenarioSchema.shape)
     .filter(([key, schema]) => !(key in scenario) && !schema.safeParse(undefined).success)
     .map(([key]) => key);

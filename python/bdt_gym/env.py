@@ -19,6 +19,16 @@ TEXT_RENDER_FPS = 4
 INTEGER_INFO_KEYS = frozenset({"slot", "winner", "gatewayViolations", "apViolations", "partition"})
 
 
+def is_numbers(values: list[Any]) -> bool:
+    """Whether every entry is a number (a JSON true/false, which Python's bool makes an int, is not)."""
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def info_dtype(key: str | None) -> type[np.generic]:
+    """The NumPy dtype of info key ``key``'s numbers: int64 for counts and indices, float64 for the rest."""
+    return np.int64 if key in INTEGER_INFO_KEYS else np.float64
+
+
 def info_from_json(value: Any, key: str | None = None) -> Any:
     """An info from the server: numbers as floats (bdt-gym's are doubles, but JSON writes a whole
     one as ``0``, which would read back as an int, and Gymnasium's vector envs type a column by
@@ -27,8 +37,8 @@ def info_from_json(value: Any, key: str | None = None) -> Any:
     integer = key in INTEGER_INFO_KEYS
     if isinstance(value, dict):
         return {k: info_from_json(v, k) for k, v in value.items()}
-    if isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        return np.asarray(value, dtype=np.int64 if integer else np.float64)
+    if isinstance(value, list) and is_numbers(value):
+        return np.asarray(value, dtype=info_dtype(key))
     if isinstance(value, list):
         return [info_from_json(v) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):

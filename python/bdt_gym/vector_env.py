@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
-from .env import INTEGER_INFO_KEYS, info_from_json
+from .env import info_dtype, info_from_json, is_numbers
 from .server import AttributeRefusedError, Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
@@ -34,7 +34,7 @@ def _final_observations(value: Any, mask: Any, space: spaces.Space[Any], num_env
 def _rows_of_numbers(value: list[Any]) -> bool:
     """Whether ``value`` holds, per env, a list of numbers (all of one length) or None."""
     rows = [row for row in value if row is not None]
-    return bool(rows) and all(isinstance(row, list) and len(row) == len(rows[0]) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row) for row in rows)
+    return bool(rows) and all(isinstance(row, list) and len(row) == len(rows[0]) and is_numbers(row) for row in rows)
 
 
 def _observation_shape(space: spaces.Space[Any], key: str) -> tuple[int, ...] | None:
@@ -56,8 +56,8 @@ def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: 
             out[key] = _vector_info(value, num_envs, single_observation_space)
         elif isinstance(value, list) and value and all(isinstance(v, bool) for v in value):
             out[key] = np.asarray(value, dtype=np.bool_)
-        elif isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-            array = np.asarray(value, dtype=np.int64 if key in INTEGER_INFO_KEYS else np.float64)
+        elif isinstance(value, list) and is_numbers(value):
+            array = np.asarray(value, dtype=info_dtype(key))
             # a per-env array arrives flat, env-major (e.g. each env's reputations); one named as an
             # observation key has that key's shape, so one AP's reputations are (n, 1), not (n,) as
             # the flat list alone would suggest
@@ -69,7 +69,7 @@ def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: 
         elif isinstance(value, list) and _rows_of_numbers(value):
             # one array per env (None where the env set none): stacked, zeros in the gaps, as Gymnasium stacks arrays
             width = next(len(row) for row in value if row is not None)
-            rows = np.zeros((num_envs, width), dtype=np.int64 if key in INTEGER_INFO_KEYS else np.float64)
+            rows = np.zeros((num_envs, width), dtype=info_dtype(key))
             for i, row in enumerate(value):
                 if row is not None:
                     rows[i] = row

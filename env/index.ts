@@ -21,7 +21,7 @@ export type { Info, ResetArgs, ResetResult, StepResult, RenderMode, EnvMetadata,
 export { Wrapper, ObservationWrapper, ActionWrapper, RewardWrapper } from './core/wrapper.ts';
 export { makeRng, restoreRng, subSeed, randomSeed } from './core/rng.ts';
 export type { Rng } from './core/rng.ts';
-export { GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError, AttributeRefusedError, SpaceError, EnvCheckError, invalidAction, assertAction } from './core/errors.ts';
+export { GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError, InvalidArgumentError, AttributeRefusedError, SpaceError, EnvCheckError, invalidAction, assertAction } from './core/errors.ts';
 export { warn, setWarningHandler, captureWarnings } from './core/logger.ts';
 export type { WarningHandler } from './core/logger.ts';
 export { formatValue } from './core/format.ts';

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
-import { GymError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { InvalidArgumentError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { unknownKeys } from '../core/format.ts';
 import { warn } from '../core/logger.ts';
 import { randomSeed } from '../core/rng.ts';
@@ -54,9 +54,9 @@ export interface BdtResetOptions {
 /** `options` as BdtResetOptions; an unknown key (a typo such as `resetMask`) is refused naming `owner` and the `known` options, not ignored. */
 export function bdtResetOptions(options: Record<string, unknown> | null | undefined, owner: string, known = 'trace'): BdtResetOptions {
   if (options == null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) throw new GymError(`${owner}: options must be an object (options: ${known}), got ${JSON.stringify(options)}`);
+  if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError(`${owner}: options must be an object (options: ${known}), got ${JSON.stringify(options)}`);
   const unknown = unknownKeys(options, ['trace'], 'option');
-  if (unknown !== undefined) throw new GymError(`${owner}: unknown reset ${unknown} (options: ${known})`);
+  if (unknown !== undefined) throw new InvalidArgumentError(`${owner}: unknown reset ${unknown} (options: ${known})`);
   return options as BdtResetOptions;
 }
 
@@ -177,7 +177,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<BdtObservation> {
-    if (typeof args !== 'object' || args === null) throw new GymError(`BdtEnv.reset: expected { seed?, options? }, got ${String(args)}`);
+    if (typeof args !== 'object' || args === null) throw new InvalidArgumentError(`BdtEnv.reset: expected { seed?, options? }, got ${String(args)}`);
     this.seedStreams(args.seed);
     const options = bdtResetOptions(args.options, 'BdtEnv.reset');
     // without a seed, a first reset seeds the streams from the env's own generator

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import { Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
-import { GymError, invalidAction } from '../core/errors.ts';
+import { GymError, InvalidArgumentError, invalidAction } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 import { warn } from '../core/logger.ts';
 import { Box } from '../spaces/box.ts';
@@ -215,8 +215,8 @@ export class CartPoleEnv extends Env<Float32Array, number> {
 function resetBounds(options: Record<string, unknown> | undefined, defaultLow: number, defaultHigh: number): [number, number] {
   const low = options && 'low' in options ? options['low'] : defaultLow;
   const high = options && 'high' in options ? options['high'] : defaultHigh;
-  if (typeof low !== 'number' || !Number.isFinite(low)) throw new GymError(`CartPoleEnv.reset: options.low = ${formatValue(low)} must be a finite number`);
-  if (typeof high !== 'number' || !Number.isFinite(high)) throw new GymError(`CartPoleEnv.reset: options.high = ${formatValue(high)} must be a finite number`);
-  if (low > high) throw new GymError(`CartPoleEnv.reset: options.low = ${low} is greater than options.high = ${high}`);
+  if (typeof low !== 'number' || !Number.isFinite(low)) throw new InvalidArgumentError(`CartPoleEnv.reset: options.low = ${formatValue(low)} must be a finite number`);
+  if (typeof high !== 'number' || !Number.isFinite(high)) throw new InvalidArgumentError(`CartPoleEnv.reset: options.high = ${formatValue(high)} must be a finite number`);
+  if (low > high) throw new InvalidArgumentError(`CartPoleEnv.reset: options.low = ${low} is greater than options.high = ${high}`);
   return [low, high];
 }

@@ -29,6 +29,13 @@ export class UnregisteredEnvError extends GymError {}
  */
 export class AttributeRefusedError extends GymError {}
 
+/**
+ * An argument refused that is neither keyword arguments (`KwargsError`) nor an action: a seed,
+ * reset options, a reset mask, `makeVec`'s options (Gymnasium raises `error.Error` or a
+ * ValueError there).
+ */
+export class InvalidArgumentError extends GymError {}
+
 /** A space constructed with inconsistent arguments, or a bad sample mask. */
 export class SpaceError extends GymError {}
 

@@ -15,7 +15,7 @@
  * const bdt = makeVec('BDT-v0', 16); // BdtVectorEnv, the native form
  */
 import type { Env, EnvSpec } from '../core/env.ts';
-import { GymError } from '../core/errors.ts';
+import { InvalidArgumentError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
 import { make, spec, type MakeOptions } from '../registration.ts';
 import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
@@ -39,24 +39,24 @@ export interface MakeVecOptions<Obs, Act> extends SyncVectorEnvOptions {
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
-  if (typeof options !== 'object' || options === null) throw new GymError(`makeVec: options must be an object, got ${formatValue(options)}`);
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`makeVec: numEnvs = ${formatValue(numEnvs)} must be a positive integer`);
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`makeVec: options must be an object, got ${formatValue(options)}`);
+  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new InvalidArgumentError(`makeVec: numEnvs = ${formatValue(numEnvs)} must be a positive integer`);
   const { vectorizationMode, kwargs = {}, makeOptions, wrappers, ...vectorOptions } = options;
   const envSpec = spec(id);
   const mode = vectorizationMode ?? (envSpec.vectorEntryPoint ? 'vector-entry-point' : 'sync');
   if (mode === 'vector-entry-point') {
-    if (!envSpec.vectorEntryPoint) throw new GymError(`makeVec: ${id} registers no vectorEntryPoint; use vectorizationMode 'sync'`);
+    if (!envSpec.vectorEntryPoint) throw new InvalidArgumentError(`makeVec: ${id} registers no vectorEntryPoint; use vectorizationMode 'sync'`);
     // as Gymnasium: the native form takes no per-env wrappers or make options
-    if (wrappers !== undefined && wrappers.length > 0) throw new GymError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint; wrap the vector env itself instead (VectorRecordEpisodeStatistics, VectorFlattenObservation, ...)`);
-    if (makeOptions !== undefined) throw new GymError(`makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
+    if (wrappers !== undefined && wrappers.length > 0) throw new InvalidArgumentError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint; wrap the vector env itself instead (VectorRecordEpisodeStatistics, VectorFlattenObservation, ...)`);
+    if (makeOptions !== undefined) throw new InvalidArgumentError(`makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
     const native = envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
     return withSpec(native, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions) });
   }
-  if (mode !== 'sync') throw new GymError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
+  if (mode !== 'sync') throw new InvalidArgumentError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
   const unknown = unknownKeys(vectorOptions, ['copy', 'autoresetMode'], 'option');
-  if (unknown !== undefined) throw new GymError(`makeVec: unknown ${unknown} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
+  if (unknown !== undefined) throw new InvalidArgumentError(`makeVec: unknown ${unknown} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
   (wrappers ?? []).forEach((wrap, i) => {
-    if (typeof wrap !== 'function') throw new GymError(`makeVec: wrappers[${i}] must be a function (env) => Env, got ${formatValue(wrap)}`);
+    if (typeof wrap !== 'function') throw new InvalidArgumentError(`makeVec: wrappers[${i}] must be a function (env) => Env, got ${formatValue(wrap)}`);
   });
   const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions ?? {}));
   const sync = new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);

@@ -8,7 +8,7 @@
  * const ended = terminated.map((t, i) => t | truncated[i]!);
  * if (ended.some((e) => e === 1)) envs.reset({ options: { reset_mask: ended } });
  */
-import { GymError, ResetNeededError } from '../core/errors.ts';
+import { InvalidArgumentError, ResetNeededError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 
 /**
@@ -30,17 +30,17 @@ export function splitResetOptions(options: Record<string, unknown> | undefined, 
   if (options === undefined || !('reset_mask' in options)) return { mask: undefined, envOptions: options };
   const { reset_mask: raw, ...envOptions } = options;
   const where = `${owner}.reset: options.reset_mask`;
-  if (!(raw instanceof Uint8Array) && !Array.isArray(raw)) throw new GymError(`${where} must be a Uint8Array (0/1) or boolean[], got ${formatValue(raw)}`);
-  if (raw.length !== numEnvs) throw new GymError(`${where} has ${raw.length} entries, expected one per env (${numEnvs})`);
+  if (!(raw instanceof Uint8Array) && !Array.isArray(raw)) throw new InvalidArgumentError(`${where} must be a Uint8Array (0/1) or boolean[], got ${formatValue(raw)}`);
+  if (raw.length !== numEnvs) throw new InvalidArgumentError(`${where} has ${raw.length} entries, expected one per env (${numEnvs})`);
   const mask = new Uint8Array(numEnvs);
   for (let i = 0; i < numEnvs; i++) {
     const m: unknown = raw[i];
     if (raw instanceof Uint8Array ? m !== 0 && m !== 1 : typeof m !== 'boolean') {
-      throw new GymError(`${where}[${i}] = ${formatValue(m)} must be ${raw instanceof Uint8Array ? '0 or 1' : 'true or false'}`);
+      throw new InvalidArgumentError(`${where}[${i}] = ${formatValue(m)} must be ${raw instanceof Uint8Array ? '0 or 1' : 'true or false'}`);
     }
     mask[i] = m ? 1 : 0;
   }
-  if (!mask.includes(1)) throw new GymError(`${where} marks no env; reset at least one, or omit reset_mask to reset all`);
+  if (!mask.includes(1)) throw new InvalidArgumentError(`${where} marks no env; reset at least one, or omit reset_mask to reset all`);
   return { mask, envOptions };
 }
 

@@ -4,7 +4,7 @@
  * truncated as `Uint8Array` (0/1), infos as arrays plus `_key` masks (see `infos.ts`).
  */
 import type { EnvSpec, Info } from '../core/env.ts';
-import { GymError } from '../core/errors.ts';
+import { InvalidArgumentError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 import { checkSeed } from '../core/rng.ts';
 import type { Space } from '../spaces/space.ts';
@@ -41,10 +41,10 @@ export type AutoresetMode = 'next-step' | 'same-step' | 'disabled';
 /** Every autoreset mode, the default first. */
 export const AUTORESET_MODES: readonly AutoresetMode[] = ['next-step', 'same-step', 'disabled'];
 
-/** `mode` if it is an `AutoresetMode`, else a `GymError` listing the modes. */
+/** `mode` if it is an `AutoresetMode`, else an `InvalidArgumentError` listing the modes. */
 export function checkAutoresetMode(mode: unknown, owner: string): AutoresetMode {
   if (!AUTORESET_MODES.includes(mode as AutoresetMode)) {
-    throw new GymError(`${owner}: autoresetMode ${formatValue(mode)} is not one of ${AUTORESET_MODES.map((m) => `'${m}'`).join(', ')}`);
+    throw new InvalidArgumentError(`${owner}: autoresetMode ${formatValue(mode)} is not one of ${AUTORESET_MODES.map((m) => `'${m}'`).join(', ')}`);
   }
   return mode as AutoresetMode;
 }
@@ -86,7 +86,7 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
 /** The `copy` option of a vector env (default true), refused by name unless a boolean. */
 export function checkCopyOption(copy: unknown, owner: string): boolean {
   if (copy === undefined) return true;
-  if (typeof copy !== 'boolean') throw new GymError(`${owner}: copy = ${formatValue(copy)} must be true or false`);
+  if (typeof copy !== 'boolean') throw new InvalidArgumentError(`${owner}: copy = ${formatValue(copy)} must be true or false`);
   return copy;
 }
 
@@ -99,7 +99,7 @@ export function vectorSeeds(seed: VectorResetArgs['seed'], n: number, owner: str
     checkSeed(first + (n - 1), `${owner}.reset (env ${n - 1} gets seed + ${n - 1})`);
     return Array.from({ length: n }, (_, i) => first + i);
   }
-  if (seed.length !== n) throw new RangeError(`${owner}.reset: got ${seed.length} seeds for ${n} envs`);
+  if (seed.length !== n) throw new InvalidArgumentError(`${owner}.reset: got ${seed.length} seeds for ${n} envs`);
   seed.forEach((s, i) => s == null || checkSeed(s, `${owner}.reset (env ${i})`));
   return seed.map((s) => s ?? undefined);
 }

@@ -3,7 +3,7 @@
  * `reset` throws `ResetNeededError` instead of stepping an uninitialised env.
  */
 import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
-import { GymError, ResetNeededError } from '../core/errors.ts';
+import { InvalidArgumentError, ResetNeededError } from '../core/errors.ts';
 import { Wrapper } from '../core/wrapper.ts';
 
 export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
@@ -23,7 +23,7 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
 
   override reset(args?: ResetArgs): ResetResult<Obs> {
     // every made env's reset passes here: refuse what is not reset's argument object by name
-    if (args !== undefined && (typeof args !== 'object' || args === null)) throw new GymError(`${this.env.toString()}.reset: expected { seed?, options? } or nothing, got ${String(args)}`);
+    if (args !== undefined && (typeof args !== 'object' || args === null)) throw new InvalidArgumentError(`${this.env.toString()}.reset: expected { seed?, options? } or nothing, got ${String(args)}`);
     this.resetDone = true;
     return this.env.reset(args);
   }

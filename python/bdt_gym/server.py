@@ -14,6 +14,8 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from gymnasium import error as gym_error
+
 #: The checkout this package sits in: its CLI serves the envs unless BDT_GYM_COMMAND says otherwise.
 _REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -38,9 +40,14 @@ class InvalidActionError(BdtGymError, ValueError):
 
 class InvalidArgumentError(BdtGymError, ValueError):
     """An argument the env cannot take: a keyword argument (KwargsError), the scenario
-    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), an agent made
-    for a scenario the env was not made with or more envs than a server steps (ArgumentError);
-    ``kind`` says which."""
+    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a seed, reset
+    options or vector options (InvalidArgumentError), an agent made for a scenario the env was
+    not made with or more envs than a server steps (ArgumentError); ``kind`` says which."""
+
+
+class UnregisteredEnvError(BdtGymError, gym_error.UnregisteredEnv):
+    """An env id the server does not register (a ``gymnasium.error.UnregisteredEnv``, as
+    ``gymnasium.make`` raises for one)."""
 
 
 class AttributeRefusedError(BdtGymError, AttributeError):
@@ -55,8 +62,9 @@ _ERRORS = {
     "InvalidActionError": InvalidActionError,
     "ResetNeededError": ResetNeededError,
     "AttributeRefusedError": AttributeRefusedError,
+    "UnregisteredEnvError": UnregisteredEnvError,
     # refusals of what the caller passed, so ValueErrors as Python's own bad arguments are
-    **dict.fromkeys(("KwargsError", "ScenarioError", "UnknownAgentError", "ArgumentError"), InvalidArgumentError),
+    **dict.fromkeys(("KwargsError", "ScenarioError", "UnknownAgentError", "InvalidArgumentError", "ArgumentError"), InvalidArgumentError),
 }
 
 

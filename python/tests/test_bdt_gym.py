@@ -135,7 +135,18 @@ class BridgeTest(unittest.TestCase):
             self.assertIsInstance(raised.exception, ValueError)
             self.assertEqual(raised.exception.kind, kind, agent)
         self.assertIn(env.unwrapped.agent_action("dpra"), env.action_space, "the env goes on")
+        with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r'^InvalidArgumentError: BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)'):
+            env.reset(options={"tarce": 1})
         env.close()
+        envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", 2)
+        try:
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"BdtVectorEnv\.reset: got 1 seeds for 2 envs"):
+                envs.reset(seed=[1])
+        finally:
+            envs.close()
+        with self.assertRaisesRegex(gym.error.UnregisteredEnv, r'No registered env with id "BDT-nope-v0"') as raised:
+            bdt_gym.BdtGymEnv("BDT-nope-v0")
+        self.assertIsInstance(raised.exception, bdt_gym.UnregisteredEnvError)
 
     def test_gymnasium_wrappers_apply(self) -> None:
         env = FlattenObservation(gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"slots": 5}))

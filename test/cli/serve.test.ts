@@ -199,7 +199,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.match(refused[2]!.message, /^BdtVectorEnv\.setAttr\("slot"\): .*sets no attribute/);
     // an error of the called method itself keeps its class: only a refused name is an AttributeRefusedError
     const cartPole = serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2 }, { method: 'call', name: 'reset', args: [{ seed: -1 }] }, { method: 'getAttr', name: 'nope' }]).responses;
-    assert.deepEqual(cartPole[1], { error: { type: 'GymError', message: 'CartPoleEnv.reset: seed = -1 must be an integer >= 0' } });
+    assert.deepEqual(cartPole[1], { error: { type: 'InvalidArgumentError', message: 'CartPoleEnv.reset: seed = -1 must be an integer >= 0' } });
     assert.equal((cartPole[2]!['error'] as { type: string }).type, 'AttributeRefusedError', 'through Env.getWrapperAttr');
     const one = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'getAttr', name: 'slot' }]).responses[1];
     assert.deepEqual(one, { error: { type: 'ProtocolError', message: "getAttr: a vector env's request (Gymnasium's get_attr, set_attr, call); serve a vector env (make with numEnvs)" } });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
@@ -40,6 +40,10 @@ describe('registration', () => {
     assert.throws(() => env.reset({ seed: '7' as unknown as number }), /CartPoleEnv\.reset: seed = "7" must be an integer >= 0/);
     assert.throws(() => make('BDT-small-v0').reset(5 as never), /<PassiveEnvChecker<BdtEnv<BDT-small-v0>>>\.reset: expected \{ seed\?, options\? \} or nothing, got 5/);
     assert.throws(() => make('BDT-small-v0').unwrapped.reset(5 as never), /BdtEnv\.reset: expected \{ seed\?, options\? \}, got 5/);
+    // one class for every refused seed or reset argument, so callers (and the Python client) catch it by type
+    for (const bad of [() => env.reset({ seed: -1 }), () => make('BDT-small-v0').reset(5 as never), () => make('BDT-small-v0').reset({ options: { tarce: 1 } }), () => makeVec('BDT-small-v0', 2).reset({ seed: [1] })]) {
+      assert.throws(bad, InvalidArgumentError);
+    }
     assert.throws(() => make('CartPole-v1').reset(null as never), /CartPoleEnv<CartPole-v1>>>\.reset: expected \{ seed\?, options\? \} or nothing, got null/);
     const bdt = make('BDT-small-v0');
     bdt.reset({ seed: 1, options: null as never });

@@ -6,7 +6,7 @@
  * the `next-step` autoreset mode and whole resets: a partial reset would feed the statistics the
  * envs it did not reset a second time. Statistics in float64; output float32 on an unbounded Box.
  */
-import { GymError } from '../../core/errors.ts';
+import { GymError, InvalidArgumentError } from '../../core/errors.ts';
 import { Box, type BoxElement } from '../../spaces/box.ts';
 import { splitResetOptions } from '../../vector/reset-mask.ts';
 import { batchSpace } from '../../vector/batch.ts';
@@ -39,7 +39,7 @@ export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<F
 
   override reset(args: VectorResetArgs = {}): VectorResetResult<Float32Array> {
     const { mask } = splitResetOptions(args.options, this.numEnvs, 'VectorNormalizeObservation');
-    if (mask !== undefined && mask.includes(0)) throw new GymError('VectorNormalizeObservation.reset: a partial reset (reset_mask) would count the envs it keeps twice in the statistics; reset every env');
+    if (mask !== undefined && mask.includes(0)) throw new InvalidArgumentError('VectorNormalizeObservation.reset: a partial reset (reset_mask) would count the envs it keeps twice in the statistics; reset every env');
     return super.reset(args);
   }
 

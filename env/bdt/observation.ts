@@ -10,6 +10,7 @@ import type { SlotState } from './system.ts';
 import type { VirtualQueues } from './queues.ts';
 import type { ArrayPool } from './array-pool.ts';
 import { maxArrivals } from './arrivals.ts';
+import type { ExogenousTrace } from './exogenous.ts';
 
 /** Spaces of the observation Dict, in key order. */
 export type BdtObservationSpaces = {
@@ -129,6 +130,39 @@ export function observeInto(
   }
   out.progress[0] = slot / system.slots;
   return out;
+}
+
+/**
+ * Where replaying `trace` (valid for `system`) would observe arrivals or budgets outside
+ * {@link observationSpace}: the first such value and how many there are, or `undefined`. A trace
+ * edited by hand (a staged burst) can hold counts the scenario's arrival model never draws.
+ */
+export function explainTraceBeyondSpace(trace: ExogenousTrace, system: CompiledScenario): string | undefined {
+  const { N, M, J } = system;
+  const arrivalsHigh = maxArrivals(system.exogenous.arrivals, N);
+  const [gLow, gHigh] = budgetBounds(system.exogenous.gatewayBudget);
+  const [aLow, aHigh] = budgetBounds(system.exogenous.apBudget);
+  const keys = [
+    { key: 'arrivals', node: 'device', size: N, low: new Float64Array(N), high: arrivalsHigh, bound: "the scenario's arrival model" },
+    { key: 'gatewayBudget', node: 'gateway', size: M, low: gLow, high: gHigh, bound: "the scenario's gateway budget process" },
+    { key: 'apBudget', node: 'AP', size: J, low: aLow, high: aHigh, bound: "the scenario's AP budget process" },
+  ] as const;
+  let first: string | undefined;
+  let count = 0;
+  for (const { key, node, size, low, high, bound } of keys) {
+    const values = trace[key];
+    // the slot states an episode observes: T + 1 (a longer trace's rest is never read)
+    const observed = Math.min(values.length, (system.slots + 1) * size);
+    for (let i = 0; i < observed; i++) {
+      // compared as the float32 observation and the float32 Box hold them
+      const x = Math.fround(values[i]!);
+      const k = i % size;
+      if (x >= Math.fround(low[k]!) && x <= Math.fround(high[k]!)) continue;
+      count++;
+      first ??= `trace.${key} at slot ${Math.floor(i / size)}, ${node} ${k}, is ${values[i]}, outside [${low[k]}, ${high[k]}] of ${bound}`;
+    }
+  }
+  return first === undefined ? undefined : `${first}${count > 1 ? ` (${count - 1} more such values)` : ''}`;
 }
 
 /** p_m / (N0 B_m) per gateway: SNR per unit of channel gain. */

@@ -5,15 +5,20 @@
  * `BdtVectorEnv` steps many with batched arrays, so both return exactly the same numbers.
  */
 import type { Info } from '../core/env.ts';
-import { GymError } from '../core/errors.ts';
+import { InvalidArgumentError } from '../core/errors.ts';
+import { warn } from '../core/logger.ts';
 import type { ArrayPool } from './array-pool.ts';
 import type { ArrivalSampler } from './arrivals.ts';
 import { ExogenousProcess, explainTrace, readTrace, type ExogenousTrace } from './exogenous.ts';
+import { explainTraceBeyondSpace } from './observation.ts';
 import { backlog, createQueues, lyapunov, updateQueues, type VirtualQueues } from './queues.ts';
 import type { CompiledScenario } from './scenario/compile.ts';
 import { evaluateSlot, type SlotOutcome } from './slot.ts';
 import { createSlotState, type MutableSlotState } from './slot-state.ts';
 import type { Decision } from './system.ts';
+
+/** Traces already checked against the observation space (each is warned about once). */
+const tracesWarned = new WeakSet<ExogenousTrace>();
 
 export class BdtSimulation {
   /** H(t), G(t): the queues the current slot is decided with. */
@@ -58,7 +63,14 @@ export class BdtSimulation {
   reset(seed: number | undefined, trace: ExogenousTrace | undefined, unseeded: () => number, owner: string): void {
     if (trace !== undefined) {
       const why = explainTrace(trace, this.system, this.system.slots);
-      if (why) throw new GymError(`${owner}: options.trace cannot be replayed: ${why}`);
+      if (why) throw new InvalidArgumentError(`${owner}: options.trace cannot be replayed: ${why}`);
+      // replayable, but its observations would leave the space, which normalisers and trained
+      // policies assume they do not; once per trace object, as Python's warnings show a warning once
+      if (!tracesWarned.has(trace)) {
+        tracesWarned.add(trace);
+        const beyond = explainTraceBeyondSpace(trace, this.system);
+        if (beyond) warn(`${owner}: options.trace goes beyond the observation space: ${beyond}; those observations will not lie in observationSpace`);
+      }
     }
     this.queues.H.fill(0);
     this.queues.G.fill(0);

@@ -129,6 +129,30 @@ describe('BdtEnv', () => {
     assert.throws(() => env.reset({ options: { tarce: trace } }), /BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)/);
   });
 
+  it('warns, once per trace, when a replayed trace would observe arrivals or budgets outside the observation space', () => {
+    const env = raw('BDT-v0');
+    const { N } = env.system;
+    const trace = drawTrace(env.system, 7);
+    const burst = { ...trace, arrivals: trace.arrivals.map((d, i) => (Math.floor(i / N) === 5 ? 10 * d : d)) };
+    const { warnings } = captureWarnings(() => {
+      env.reset({ options: { trace } });
+      env.reset({ options: { trace: burst } });
+      env.reset({ options: { trace: burst } });
+    });
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    const high = env.observationSpace.spaces.arrivals.high;
+    const first = burst.arrivals.findIndex((d, i) => d > high[i % N]!);
+    assert.equal(Math.floor(first / N), 5, 'only slot 5 was scaled');
+    assert.match(warnings[0]!, new RegExp(`^BdtEnv\\.reset: options\\.trace goes beyond the observation space: trace\\.arrivals at slot 5, device ${first % N}, is ${burst.arrivals[first]}, outside \\[0, ${high[first % N]}\\] of the scenario's arrival model`));
+    // the warning is true: the env does observe the burst
+    for (let t = 0; t < 4; t++) env.step(env.actionSpace.sample()); // step t returns slot t + 1
+    const [obs] = env.step(env.actionSpace.sample());
+    assert.equal(env.observationSpace.contains(obs), false);
+    const budgets = { ...trace, apBudget: trace.apBudget.map((e, i) => (i === 4 ? 1e6 : e)) };
+    const { warnings: budgetWarnings } = captureWarnings(() => env.reset({ options: { trace: budgets } }));
+    assert.match(budgetWarnings[0] ?? '', /trace\.apBudget at slot 1, AP 1, is 1000000, outside \[/);
+  });
+
   it('decodes shares to frequencies, normalising each AP above 1 (C2), and encodes back', () => {
     const env = raw('BDT-v0');
     const s = env.system;

@@ -5,8 +5,7 @@
  */
 import { register } from './registration.ts';
 import { CartPoleEnv } from './classic-control/cartpole.ts';
-import { BdtEnv } from './bdt/bdt-env.ts';
-import { BdtVectorEnv } from './bdt/bdt-vector-env.ts';
+import { registerBdtScenario } from './bdt/register-scenario.ts';
 import bdtSmall from '../configs/small.json' with { type: 'json' };
 import bdtDefault from '../configs/default.json' with { type: 'json' };
 import bdtLarge from '../configs/large.json' with { type: 'json' };
@@ -21,12 +20,7 @@ register({
 // The B-DT system (env/bdt): the scenario files are the ids' defaults; `make(id, {scenario})`
 // deep-merges a partial override into them. Episodes truncate after the scenario's T slots
 // (the env does it, since T may be overridden). `makeVec` builds BdtVectorEnv, their native
-// vector form.
-const bdtScenarios = { 'BDT-small-v0': bdtSmall, 'BDT-v0': bdtDefault, 'BDT-large-v0': bdtLarge } as const;
-for (const [id, baseScenario] of Object.entries(bdtScenarios)) {
-  register({
-    id,
-    entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...kwargs, baseScenario }),
-    vectorEntryPoint: (numEnvs, kwargs) => new BdtVectorEnv(numEnvs, { scenario: {}, ...kwargs, baseScenario }),
-  });
-}
+// vector form. User scenarios register the same way.
+registerBdtScenario('BDT-small-v0', bdtSmall);
+registerBdtScenario('BDT-v0', bdtDefault);
+registerBdtScenario('BDT-large-v0', bdtLarge);

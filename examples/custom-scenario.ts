@@ -1,11 +1,12 @@
 /**
  * A scenario built in code: a partial override of the default scenario with a custom DNN given
- * as a layer spec, validated, a validation error shown, then one episode with DPRA.
+ * as a layer spec, validated, a validation error shown, registered under an id of its own, then
+ * one episode with DPRA.
  *
  * Run: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]
  */
 import { exampleArgs, integerArg } from './args.ts';
-import { make, mergeDeep, parseScenario, profileFromSpec, ScenarioError, type BdtAction, type BdtObservation, type DnnSpecInput, type Env } from 'bdt-gym';
+import { make, mergeDeep, parseScenario, profileFromSpec, registerBdtScenario, ScenarioError, type BdtAction, type BdtObservation, type DnnSpecInput, type Env } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
 import defaultScenario from 'bdt-gym/configs/default.json' with { type: 'json' };
 
@@ -65,8 +66,11 @@ try {
 }
 
 // 4. make() accepts the same partial override (the registered id supplies the base scenario)
-//    and validates it the same way before the first step.
-const env: Env<BdtObservation, BdtAction> = make('BDT-v0', { scenario: override, infoLevel: 'summary' });
+//    and validates it the same way before the first step. To use it as often as a built-in id,
+//    register the whole scenario under an id of its own: then make(), makeVec(), compareAgents()
+//    and the CLI take that id, and make(id, { scenario }) merges further overrides into it.
+registerBdtScenario('VibrationPlant-v0', scenario);
+const env: Env<BdtObservation, BdtAction> = make('VibrationPlant-v0', { infoLevel: 'summary' });
 const agent = await createAgent('dpra', env);
 agent.reset(seed);
 let [obs, info] = env.reset({ seed });

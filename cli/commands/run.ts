@@ -18,8 +18,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { mergeDeep, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { scenarioSchema } from '../../env/bdt/scenario/schema.ts';
+import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
@@ -111,9 +110,7 @@ function inFile(error: ScenarioError, file: string): string {
  * partial override (as `make(id, {scenario})` takes in code), which a file cannot be alone.
  */
 function wholeScenarioHint(scenario: object): string {
-  const missing = Object.entries(scenarioSchema.shape)
-    .filter(([key, schema]) => !(key in scenario) && !schema.safeParse(undefined).success)
-    .map(([key]) => key);
+  const missing = missingSections(scenario);
   if (missing.length === 0) return '';
   return `\n(a --scenario file is a whole scenario, and this one has no ${missing.join(', ')}: copy configs/default.json and change what you need; a partial override such as {"lyapunov": {"V": 50}} is what make('BDT-v0', {scenario: ...}) takes in code)`;
 }

@@ -15,7 +15,7 @@ import type { ExogenousTrace } from './exogenous.ts';
 import { createObservation, observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
 import type { VirtualQueues } from './queues.ts';
 import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
-import { mergeDeep, parseScenario } from './scenario/parse.ts';
+import { ScenarioError, mergeDeep, missingSections, parseScenario } from './scenario/parse.ts';
 import { createSlotOutcome, type SlotOutcome } from './slot.ts';
 import { BdtSimulation } from './simulation.ts';
 import { ArrayPool } from './array-pool.ts';
@@ -41,8 +41,16 @@ export type BdtEnvKwargs = z.input<typeof BdtEnvKwargs>;
 
 /** The compiled system of the kwargs' `scenario`, deep-merged into `baseScenario` when given. */
 export function kwargsSystem(args: { scenario?: unknown; baseScenario?: unknown }): CompiledScenario {
-  const input = args.baseScenario === undefined ? args.scenario : mergeDeep(args.baseScenario, args.scenario);
-  return compileScenario(parseScenario(input));
+  if (args.baseScenario !== undefined) return compileScenario(parseScenario(mergeDeep(args.baseScenario, args.scenario)));
+  try {
+    return compileScenario(parseScenario(args.scenario));
+  } catch (error) {
+    const missing = error instanceof ScenarioError ? missingSections(args.scenario) : [];
+    if (missing.length === 0) throw error;
+    // most likely a partial override given to an env registered without a base (an entry point of its own)
+    const hint = `(without a baseScenario, BdtEnv takes a whole scenario, and this one has no ${missing.join(', ')}; register a whole scenario with registerBdtScenario(id, scenario), and make(id, { scenario }) merges partial overrides into it as for the built-in ids)`;
+    throw new ScenarioError(`${(error as ScenarioError).message}\n${hint}`, (error as ScenarioError).issues);
+  }
 }
 
 /** Options of `reset` beyond the seed. */

@@ -22,6 +22,7 @@ export * from './action.ts';
 export * from './observation.ts';
 export * from './bdt-env.ts';
 export * from './bdt-vector-env.ts';
+export * from './register-scenario.ts';
 export * from './simulation.ts';
 export * from './episode-metrics.ts';
 export * from './scenario/index.ts';

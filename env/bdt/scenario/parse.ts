@@ -27,6 +27,17 @@ export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   return result.data;
 }
 
+/**
+ * The required top-level sections (`name`, `topology`, ...) that `input` lacks: a scenario with
+ * some missing is most likely a partial override given where a whole scenario belongs.
+ */
+export function missingSections(input: unknown): string[] {
+  if (!isPlainObject(input)) return [];
+  return Object.entries(scenarioSchema.shape)
+    .filter(([key, schema]) => !(key in input) && !schema.safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,0 +1,28 @@
+/**
+ * Registering a B-DT scenario under an env id, as the built-in ids are registered, so that user
+ * scenarios work with every tool the built-ins do (`make`, `makeVec`, the CLI, the harness).
+ */
+import type { EnvSpec } from '../core/env.ts';
+import { register } from '../registration.ts';
+import { BdtEnv } from './bdt-env.ts';
+import { BdtVectorEnv } from './bdt-vector-env.ts';
+import { compileScenario } from './scenario/compile.ts';
+import { parseScenario } from './scenario/parse.ts';
+
+/**
+ * Registers `id` as the B-DT env of `scenario` (a whole scenario, parsed JSON such as
+ * configs/default.json). As with the built-in ids, `make(id, { scenario })` deep-merges a partial
+ * override into it (the comparison harness and the CLI's `--slots` pass one), and `makeVec(id, n)`
+ * builds the native `BdtVectorEnv`. The scenario is checked and copied now: a bad one throws a
+ * `ScenarioError` naming each bad field here rather than at the first `make`, and later changes
+ * to the caller's object do not reach the registered env.
+ */
+export function registerBdtScenario(id: string, scenario: unknown): EnvSpec {
+  compileScenario(parseScenario(scenario));
+  const baseScenario: unknown = structuredClone(scenario);
+  return register({
+    id,
+    entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...kwargs, baseScenario }),
+    vectorEntryPoint: (numEnvs, kwargs) => new BdtVectorEnv(numEnvs, { scenario: {}, ...kwargs, baseScenario }),
+  });
+}

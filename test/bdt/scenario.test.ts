@@ -61,6 +61,11 @@ describe('bdt scenario: validation', () => {
     assert.match(message, /at topology\.a\[1\]: rule: device 1 is served by exactly one gateway .*device with no gateway.*\(value: \[0,0\]\)/);
   });
 
+  it('an AP that serves no device (it would get no work, its reputation stuck at 0)', () => {
+    const apart = { topology: { a: [[1, 0], [0, 1], [0, 1]], b: [[1, 0, 0], [0, 1, 0]] }, aps: { maxFreq: [3e9, 3e9, 3e9] } };
+    assert.match(failure(mergeDeep(tiny(), apart)), /at topology\.b: rule: every AP serves at least one device .*; AP 2 serves none, so it would get no work and its reputation would stay 0 \(value: \[0,0\]\)/);
+  });
+
   it('U^min > U^max', () => {
     assert.match(failure(mergeDeep(tiny(), { lyapunov: { uMin: 0.8 } })), /at lyapunov\.uMin: rule: uMin <= uMax; got uMin 0\.8 > uMax 0\.7 \(value: 0\.8\)/);
   });
@@ -72,7 +77,10 @@ describe('bdt scenario: validation', () => {
   it('wrong matrix and array sizes', () => {
     assert.match(failure(mergeDeep(tiny(), { topology: { b: [[1]] } })), /at topology\.b: rule: b has one row per gateway, M = 2/);
     assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 1, 0], [0, 1]] } })), /at topology\.a\[1\]: rule: every row of a has M = 2 columns/);
-    assert.match(failure(mergeDeep(tiny(), { aps: { maxFreq: [1e9, 2e9] } })), /at aps\.maxFreq: rule: one entry per AP \(1\); got 2/);
+    assert.match(failure(mergeDeep(tiny(), { aps: { maxFreq: [1e9, 2e9] } })), /at aps\.maxFreq: rule: one entry per AP \(1, the columns of topology\.b\); got 2/);
+    // the count names where it comes from: a row removed from topology.a is what makes dnn one too long
+    assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 1]] }, devices: { dnn: ['two', 'two', 'two'] } })), /at devices\.dnn: rule: one entry per device \(2, the rows of topology\.a\); got 3/);
+    assert.match(failure(mergeDeep(tiny(), { topology: { kind: 'random', devices: 3, gateways: 2, aps: 1, seed: 1 }, gateways: { freq: [1e9, 1e9, 1e9] } })), /at gateways\.freq: rule: one entry per gateway \(2, topology\.gateways\); got 3/);
     assert.match(failure(mergeDeep(tiny(), { dnns: { two: { outputBits: [1, 2] } } })), /at dnns\.two\.outputBits: rule: outputBits has L \+ 1 = 3 entries/);
   });
 

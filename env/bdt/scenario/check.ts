@@ -1,6 +1,7 @@
 /**
  * Cross-field rules of a scenario that zod's per-field types cannot express: matrix sizes, one
- * gateway per device, per-node array lengths, min <= max pairs, known DNN names. Each issue
+ * gateway per device, a device for every AP, per-node array lengths, min <= max pairs, known
+ * DNN names. Each issue
  * names its path, the rule and the offending value.
  */
 import type { z } from 'zod';
@@ -53,11 +54,33 @@ export function topologyCounts(topology: ScenarioShape['topology'], ctx?: Ctx): 
     const ones = row.reduce<number>((s, x) => s + x, 0);
     if (ones !== 1) rule(['topology', 'b', m], `rule: gateway ${m} is attached to exactly one AP (one 1 per row of b); found ${ones}`, row);
   });
+  if (ok) {
+    // an AP no device reaches gets no work: its reputation stays 0 whatever the agent does
+    const served = new Uint8Array(J);
+    for (const row of a) served[b[row.indexOf(1)]!.indexOf(1)] = 1;
+    const idle = served.indexOf(0);
+    if (idle >= 0) rule(['topology', 'b'], `rule: every AP serves at least one device (through a gateway of its column in b); AP ${idle} serves none, so it would get no work and its reputation would stay 0`, b.map((row) => row[idle]));
+  }
   return ok ? { N, M, J } : undefined;
 }
 
-function checkLength(ctx: Ctx, path: Path, value: unknown, count: number, what: string): void {
-  if (Array.isArray(value) && value.length !== count) issue(ctx, path, `rule: one entry per ${what} (${count}); got ${value.length}`, value);
+/** Where each node count of `topology` comes from, for messages about per-node arrays. */
+function countSources(topology: ScenarioShape['topology']): Record<NodeKind, string> {
+  return topology.kind === 'random'
+    ? { device: 'topology.devices', gateway: 'topology.gateways', AP: 'topology.aps' }
+    : { device: 'the rows of topology.a', gateway: 'the columns of topology.a', AP: 'the columns of topology.b' };
+}
+
+type NodeKind = 'device' | 'gateway' | 'AP';
+
+/** A node count and where it comes from (`7, the rows of topology.a`). */
+interface NodeCount {
+  readonly count: number;
+  readonly source: string;
+}
+
+function checkLength(ctx: Ctx, path: Path, value: unknown, { count, source }: NodeCount, what: NodeKind): void {
+  if (Array.isArray(value) && value.length !== count) issue(ctx, path, `rule: one entry per ${what} (${count}, ${source}); got ${value.length}`, value);
 }
 
 /** `value` (number or per-node array) at node `i`. */
@@ -65,10 +88,10 @@ function at(value: unknown, i: number): number {
   return Array.isArray(value) ? (value[i] as number) : (value as number);
 }
 
-function checkMinMax(ctx: Ctx, path: Path, block: Record<string, unknown>, count: number, what: string): void {
-  checkLength(ctx, [...path, 'min'], block.min, count, what);
-  checkLength(ctx, [...path, 'max'], block.max, count, what);
-  for (let i = 0; i < count; i++) {
+function checkMinMax(ctx: Ctx, path: Path, block: Record<string, unknown>, nodes: NodeCount, what: NodeKind): void {
+  checkLength(ctx, [...path, 'min'], block.min, nodes, what);
+  checkLength(ctx, [...path, 'max'], block.max, nodes, what);
+  for (let i = 0; i < nodes.count; i++) {
     const lo = at(block.min, i);
     const hi = at(block.max, i);
     if (lo > hi) {
@@ -96,7 +119,10 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
 
   const counts = topologyCounts(s.topology, ctx);
   if (!counts) return;
-  const { N, M, J } = counts;
+  const sources = countSources(s.topology);
+  const N = { count: counts.N, source: sources.device };
+  const M = { count: counts.M, source: sources.gateway };
+  const J = { count: counts.J, source: sources.AP };
 
   checkLength(ctx, ['devices', 'dnn'], s.devices.dnn, N, 'device');
   const arrivals = s.devices.arrivals;
@@ -104,18 +130,18 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
   if (arrivals.kind === 'uniform') checkMinMax(ctx, ['devices', 'arrivals'], arrivals, N, 'device');
   if (arrivals.kind === 'trace')
     (arrivals.values as number[][]).forEach((row, t) => {
-      if (row.length !== N) issue(ctx, ['devices', 'arrivals', 'values', t], `rule: one entry per device (${N}); slot ${t} has ${row.length}`, row);
+      if (row.length !== N.count) issue(ctx, ['devices', 'arrivals', 'values', t], `rule: one entry per device (${N.count}, ${N.source}); slot ${t} has ${row.length}`, row);
     });
 
   for (const key of ['freq', 'flopsPerCycle', 'kappa', 'txPower', 'bandwidth']) checkLength(ctx, ['gateways', key], s.gateways[key], M, 'gateway');
   for (const key of ['maxFreq', 'flopsPerCycle', 'kappa']) checkLength(ctx, ['aps', key], s.aps[key], J, 'AP');
-  const budgets: Array<[Path, Record<string, unknown>, number, string]> = [
+  const budgets: Array<[Path, Record<string, unknown>, NodeCount, NodeKind]> = [
     [['gateways', 'energyBudget'], s.gateways.energyBudget as Record<string, unknown>, M, 'gateway'],
     [['aps', 'energyBudget'], s.aps.energyBudget as Record<string, unknown>, J, 'AP'],
   ];
-  for (const [path, block, count, what] of budgets) {
-    if (block.kind === 'constant') checkLength(ctx, [...path, 'joules'], block.joules, count, what);
-    else checkMinMax(ctx, path, block, count, what);
+  for (const [path, block, nodes, what] of budgets) {
+    if (block.kind === 'constant') checkLength(ctx, [...path, 'joules'], block.joules, nodes, what);
+    else checkMinMax(ctx, path, block, nodes, what);
   }
   const distance = s.channel.distance;
   if (typeof distance === 'object' && !Array.isArray(distance)) {

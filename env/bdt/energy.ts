@@ -1,6 +1,6 @@
 /**
  * Energy terms of one slot (J), dynamic CMOS power model kappa f^3 over the busy time
- * (MODEL-SPEC "Latency and energy" and "Reputation and consensus").
+ * (docs/MODEL.md, "Energy").
  */
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Latency terms of one slot (MODEL-SPEC "Latency and energy"). Pure scalar functions; the
+ * Latency terms of one slot (docs/MODEL.md, "Latency"). Pure scalar functions; the
  * per-gateway loops live in slot.ts.
  *
  * A zero resource with positive work gives `Infinity` (the work never finishes), never NaN;

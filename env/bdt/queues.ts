@@ -1,5 +1,5 @@
 /**
- * Lyapunov virtual queues for C6 (MODEL-SPEC "Lyapunov drift-plus-penalty"): H_j tracks the
+ * Lyapunov virtual queues for C6 (docs/MODEL.md, "Objective, C6 and the virtual queues"): H_j tracks the
  * time-average reputation exceeding U^max, G_j it falling short of U^min.
  */
 import type { BdtSystem } from './system.ts';

@@ -20,7 +20,7 @@ function randomInstance(rng: Rng, M: number, J: number): Instance {
   return { system: { M, J, apOf, apMaxFreq, apKappa }, input: { gatewayLatency, apCycles, blocksPerCycle, apBudget } };
 }
 
-/** The objective and constraints written directly from MODEL-SPEC, independent of the solver. */
+/** The objective and constraints written directly from docs/MODEL.md, independent of the solver. */
 function direct(inst: Instance, fA: ArrayLike<number>, fB: ArrayLike<number>): { latency: number; feasible: boolean } {
   const { system, input } = inst;
   let inference = 0;

@@ -3,7 +3,7 @@ import { builtinDnnNames, getBuiltinDnn, profileFromSpec, resolveDnnProfile } fr
 
 /**
  * torchvision's published cost per model (`_ops` in the weights metadata, shown as "GFLOPS" in
- * its docs but counting multiply-accumulates), the rounded figure of MODEL-SPEC, and the
+ * its docs but counting multiply-accumulates), the rounded figure of the model specification bdt-gym was built from, and the
  * unit-count range we aim for.
  */
 const PUBLISHED = {
@@ -19,7 +19,7 @@ describe('built-in DNNs', () => {
       const profile = resolveDnnProfile(name);
       const relativeError = Math.abs(profile.totalMacs / 1e9 - gmacs) / gmacs;
       assert.ok(relativeError < 0.01, `${name}: ${profile.totalMacs} MACs vs ${gmacs} G (${(relativeError * 100).toFixed(2)}%)`);
-      assert.ok(Math.abs(profile.totalMacs / 1e9 - modelSpec) / modelSpec < 0.01, `${name}: ${profile.totalMacs} MACs vs MODEL-SPEC ${modelSpec} G`);
+      assert.ok(Math.abs(profile.totalMacs / 1e9 - modelSpec) / modelSpec < 0.01, `${name}: ${profile.totalMacs} MACs vs the specification's ${modelSpec} G`);
       assert.ok(profile.units.length >= units[0] && profile.units.length <= units[1], `${name}: ${profile.units.length} units`);
       assert.equal(profile.totalFlops, 2 * profile.totalMacs);
       assert.deepEqual(profile.inputShapes, [[224, 224, 3]]);

@@ -98,6 +98,11 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
  * AP cycles for offloaded work, is charged the cap and flagged `latencyCapped`); every J over an
  * energy budget (C4, C5) costs `reward.energyPenalty`.
  *
+ * ## Info
+ * The decided slot's latency terms, Psi and its parts, queues, reputations, energies and budget
+ * violations; `infoLevel` 'summary' gives the scalars and reputations, 'full' every per-gateway
+ * and per-AP term. Every key with its unit: docs/MODEL.md, "Info".
+ *
  * ## Starting State
  * Queues and last reputations zero; the first slot's arrivals, gains and budgets drawn from the
  * seeded streams (or read from `options.trace`).

@@ -11,6 +11,8 @@ import { formatValue, unknownKeys } from '../../env/core/format.ts';
 import { checkSeed } from '../../env/core/rng.ts';
 import type { Agent } from '../agent.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { agentEntry, createAgent } from '../create-agent.ts';
 import { runEpisode } from './run-episode.ts';
@@ -27,8 +29,14 @@ export interface ComparisonSpec {
   readonly envId: string;
   /** The agents, in table order; their labels must differ. */
   readonly agents: readonly ComparedAgent[];
-  /** Seeds of the exogenous traces, one episode each per agent. */
+  /** Seeds of the exogenous traces, one episode each per agent (with `traces`, the agents' seeds only). */
   readonly seeds: readonly number[];
+  /**
+   * Recorded traces to replay instead of drawing them from the seeds (`drawTrace`, `run
+   * --save-trace`, or built by hand to stage a burst or a fade): episode i replays `traces[i]`
+   * with the agents seeded by `seeds[i]`, so there is one seed per trace.
+   */
+  readonly traces?: readonly ExogenousTrace[];
   /** Partial scenario override applied for every agent (e.g. `{ slots: 500 }`). */
   readonly scenario?: Record<string, unknown>;
   /** Options per agent name, passed to `createAgent` (e.g. `{ ppo: { checkpoint } }`); a labelled entry's own options take their place. */
@@ -39,7 +47,10 @@ export interface ComparisonSpec {
 export interface EpisodeRecord {
   /** The agent's label (its name unless it was given one). */
   readonly agent: string;
+  /** The episode's seed: its trace's, or with `traces` the agent's. */
   readonly seed: number;
+  /** Index into the spec's `traces` of the trace replayed, when the spec has traces. */
+  readonly trace?: number;
   readonly summary: EpisodeSummary;
   /** Wall-clock time of the episode (ms), agent decisions included. */
   readonly wallMs: number;
@@ -80,12 +91,15 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
           }
           players.push({ label, env, agent });
         }
+        checkTraces(spec.traces, players[0]!.env);
         for (const { label, env, agent } of players) {
-          for (const seed of spec.seeds) {
+          for (const [i, seed] of spec.seeds.entries()) {
             if (cancelled) return;
             const start = performance.now();
-            const summary = runEpisode(env, agent, seed);
-            subscriber.next({ agent: label, seed, summary, wallMs: performance.now() - start });
+            const trace = spec.traces?.[i];
+            const summary = runEpisode(env, agent, seed, trace === undefined ? undefined : { trace });
+            const wallMs = performance.now() - start;
+            subscriber.next(trace === undefined ? { agent: label, seed, summary, wallMs } : { agent: label, seed, trace: i, summary, wallMs });
             // Yield to the event loop so progress renders and unsubscription is seen.
             await new Promise((resolve) => setTimeout(resolve, 0));
           }
@@ -104,11 +118,11 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
   });
 }
 
-const SPEC_KEYS: ReadonlyArray<keyof ComparisonSpec> = ['envId', 'agents', 'seeds', 'scenario', 'agentOptions'];
+const SPEC_KEYS: ReadonlyArray<keyof ComparisonSpec> = ['envId', 'agents', 'seeds', 'traces', 'scenario', 'agentOptions'];
 
 /** Refuses a spec that cannot give a fair comparison, before any agent is built or episode run. */
 function checkSpec(spec: ComparisonSpec): void {
-  if (typeof spec !== 'object' || spec === null) throw new GymError(`compareAgents: expected a spec {envId, agents, seeds, scenario?, agentOptions?}, got ${formatValue(spec)}`);
+  if (typeof spec !== 'object' || spec === null) throw new GymError(`compareAgents: expected a spec {envId, agents, seeds, traces?, scenario?, agentOptions?}, got ${formatValue(spec)}`);
   const unknown = unknownKeys(spec, SPEC_KEYS);
   if (unknown !== undefined) throw new GymError(`compareAgents: unknown ${unknown} (a spec has ${SPEC_KEYS.join(', ')}; episode length is scenario.slots)`);
   if (typeof spec.envId !== 'string') throw new GymError(`compareAgents: envId must be a registered env id such as "BDT-v0", got ${formatValue(spec.envId)}`);
@@ -126,9 +140,23 @@ function checkSpec(spec: ComparisonSpec): void {
   // a repeated seed would count one trace twice and narrow the intervals falsely
   const repeatedSeed = spec.seeds.find((seed, i) => spec.seeds.indexOf(seed) !== i);
   if (repeatedSeed !== undefined) throw new GymError(`compareAgents: seed ${repeatedSeed} appears twice; each seed is one trace, give it once`);
+  if (spec.traces !== undefined) {
+    if (!Array.isArray(spec.traces)) throw new GymError(`compareAgents: traces must be an array of traces, got ${formatValue(spec.traces)}`);
+    if (spec.traces.length !== spec.seeds.length) throw new GymError(`compareAgents: ${spec.traces.length} traces for ${spec.seeds.length} seeds; give one seed per trace (it seeds the agents)`);
+  }
   const names = spec.agents.map((compared) => (typeof compared === 'string' ? compared : compared.agent));
   const unused = Object.keys(spec.agentOptions ?? {}).filter((name) => !names.includes(name));
   if (unused.length > 0) throw new GymError(`compareAgents: agentOptions for ${unused.map((name) => JSON.stringify(name)).join(', ')}, which ${unused.length > 1 ? 'are' : 'is'} not among the agents (${names.join(', ')})`);
+}
+
+/** Refuses a trace `env` cannot replay, before the first episode (an agent's own env would refuse it mid-comparison). */
+function checkTraces(traces: readonly ExogenousTrace[] | undefined, env: Env): void {
+  const raw = env.unwrapped;
+  if (traces === undefined || !(raw instanceof BdtEnv)) return;
+  traces.forEach((trace, i) => {
+    const why = explainTrace(trace, raw.system, raw.system.slots);
+    if (why !== undefined) throw new GymError(`compareAgents: traces[${i}] cannot be replayed on ${raw.system.scenario.name} for ${raw.system.slots} slots: ${why}`);
+  });
 }
 
 /** The label of a compared agent: its own, or its name. */

@@ -2,6 +2,9 @@ import { strict as assert } from 'node:assert';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { aggregate, compareAgents, type ComparisonSpec } from '../../baselines/harness/compare.ts';
 import { meanInterval } from '../../baselines/harness/statistics.ts';
+import { make } from '../../env/index.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { drawTrace } from '../../env/bdt/exogenous.ts';
 
 describe('comparison harness', () => {
   it('meanInterval gives the mean and the t-based 95% half-width', () => {
@@ -37,9 +40,23 @@ describe('comparison harness', () => {
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['random'], seeds: [4, 5, 4] })), /seed 4 appears twice/);
   });
 
+  it('replays given traces for every agent (episode i: traces[i], agents seeded by seeds[i]) and refuses a bad one before any episode', async () => {
+    const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
+    const traces = [drawTrace(system, 101), drawTrace(system, 102)];
+    const spec = { envId: 'BDT-small-v0', agents: ['dpra', 'random'], seeds: [5, 6], traces, scenario: { slots: 6 } };
+    const records = await lastValueFrom(compareAgents(spec).pipe(toArray()));
+    assert.deepEqual(records.map((r) => [r.agent, r.seed, r.trace]), [['dpra', 5, 0], ['dpra', 6, 1], ['random', 5, 0], ['random', 6, 1]]);
+    // the same episodes as drawing those traces from their own seeds (seed 101, 102), DPRA being deterministic
+    const drawn = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['dpra'], seeds: [101, 102], scenario: { slots: 6 } }).pipe(toArray()));
+    assert.deepEqual(records.slice(0, 2).map((r) => r.summary), drawn.map((r) => r.summary));
+    await assert.rejects(lastValueFrom(compareAgents({ ...spec, seeds: [5] })), /compareAgents: 2 traces for 1 seeds; give one seed per trace/);
+    const short = { ...traces[1]!, length: 3 };
+    await assert.rejects(lastValueFrom(compareAgents({ ...spec, traces: [traces[0]!, short] })), /compareAgents: traces\[1\] cannot be replayed on .* for 6 slots: trace\.length = 3/);
+  });
+
   it('refuses a spec with an unknown key or no env id, naming the keys a spec has (a JavaScript caller gets no type check)', async () => {
     const spec = { env: 'BDT-v0', agents: ['random'], seeds: [1], slots: 5 } as unknown as ComparisonSpec;
-    await assert.rejects(lastValueFrom(compareAgents(spec)), /^GymError: compareAgents: unknown keys "env", "slots" \(a spec has envId, agents, seeds, scenario, agentOptions; episode length is scenario\.slots\)$/);
+    await assert.rejects(lastValueFrom(compareAgents(spec)), /^GymError: compareAgents: unknown keys "env", "slots" \(a spec has envId, agents, seeds, traces, scenario, agentOptions; episode length is scenario\.slots\)$/);
     await assert.rejects(lastValueFrom(compareAgents({ agents: ['random'], seeds: [1] } as unknown as ComparisonSpec)), /compareAgents: envId must be a registered env id such as "BDT-v0", got undefined/);
   });
 

@@ -257,6 +257,9 @@ export function register(program: Command): void {
         hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
         start = manifest.counters['globalStep'] ?? 0;
         runSeed = manifest.seed;
+        if (hp['normReward'] === true && manifest.rewardStats === undefined) {
+          process.stderr.write(`bdt-gym train: note: ${checkpointDir} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
+        }
         // what the user gave but a resume cannot honour is said, not silently dropped
         const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((presetHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
         if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} differ and are not used\n`);

@@ -17,6 +17,7 @@ import * as trainCommand from '../../cli/commands/train.ts';
 import { CliError } from '../../cli/errors.ts';
 import { integerOption } from '../../cli/options.ts';
 import { FlatAdam, NonFiniteGradientError } from '../../agents/nn/flat-adam.ts';
+import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const spawnCli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -154,6 +155,19 @@ describe('bdt-gym train: bad input loses nothing', () => {
       `bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${other}'s learningRate differ and are not used\n` +
         "bdt-gym train: note: --resume keeps the checkpoint's seed 1; --seed 9 is not used\n",
     );
+  });
+
+  it('a --resume of a normReward checkpoint saved before reward statistics were kept notes that they restart', async () => {
+    const copy = join(dir, 'no-reward-stats');
+    cpSync(run, copy, { recursive: true });
+    rewriteCheckpoint(join(copy, 'checkpoint'), (m) => {
+      m['hyperparameters'].normReward = true;
+      delete m['rewardStats'];
+    });
+    const result = await bdtGym(...TRAIN, '--steps', '1024', '--out', copy, '--resume', '--eval-episodes', '0', '--json');
+    assert.equal(result.error, undefined, String(result.error));
+    assert.equal(result.stderr, `bdt-gym train: note: ${join(copy, 'checkpoint')} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
+    assert.ok(JSON.parse(readFileSync(join(copy, 'checkpoint', 'manifest.json'), 'utf8')).rewardStats.count > 512, 'the resumed session saves them');
   });
 
   it('a resumed run that fails puts back metrics.jsonl and the best evaluation (record and best/) that periodic evaluation replaced, and removes its event file', async () => {

@@ -15,6 +15,7 @@ import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
 import { TrainingDivergedError } from '../training-diverged.ts';
+import { trainingSeedOffset } from '../training-seeds.ts';
 import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { shuffleInPlace } from '../nn/random.ts';
 import { computeGae } from './gae.ts';
@@ -27,7 +28,7 @@ import { PpoPolicy } from './ppo-policy.ts';
 export interface PpoCounters {
   globalStep: number;
   iteration: number;
-  /** How many times the run was resumed (varies the env reset seeds after a resume). */
+  /** How many times the run was resumed (varies the env reset seeds after a resume, see training-seeds.ts). */
   resumes: number;
 }
 
@@ -142,8 +143,7 @@ export class PpoTrainer {
     this.discountedReturn = new Float64Array(this.E);
     this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
 
-    // Env seeds differ after a resume so a resumed run does not replay its first episodes.
-    this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
+    this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
     this.observe();
   }
 

@@ -157,6 +157,28 @@ describe('bdt-gym train: bad input loses nothing', () => {
     );
   });
 
+  it("a --resume whose training seeds (moved 2^32 per resume) would pass Number.MAX_SAFE_INTEGER is refused, the run left as it was", async () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const cases: Array<[number, string[], RegExp]> = [
+      // a seed a new run accepts (its largest, with 20 evaluation episodes), but not a resume
+      [
+        max - 1_000_019,
+        [],
+        new RegExp(`^--resume: the 4 training envs after resume 1 \\(seed \\+ 4294967296 \\+ i\\) and the 20 final evaluation episodes \\(seed \\+ 1000000 \\+ i\\) use seeds up to ${max - 1_000_019} \\+ 4294967299 \\(the checkpoint's seed\\), beyond Number\\.MAX_SAFE_INTEGER \\(${max}\\); this run cannot be resumed; train a new one with a smaller --seed$`),
+      ],
+      // training seeds that fit, evaluation seeds that do not
+      [max - 2 ** 32 - 3, ['--eval-episodes', '5000000000'], /use seeds up to \d+ \+ 5000999999 \(the checkpoint's seed\), beyond Number\.MAX_SAFE_INTEGER \(\d+\); give --eval-episodes <= 4293967300$/],
+    ];
+    for (const [seed, extra, message] of cases) {
+      const copy = join(dir, `large-seed-${seed}`);
+      cpSync(run, copy, { recursive: true });
+      rewriteCheckpoint(join(copy, 'checkpoint'), (m) => (m['seed'] = seed));
+      const before = snapshot(copy);
+      assertRefused(await bdtGym(...TRAIN, '--steps', '1024', '--out', copy, '--resume', ...extra), message);
+      assert.deepEqual(snapshot(copy), before);
+    }
+  });
+
   it('a --resume of a normReward checkpoint saved before reward statistics were kept notes that they restart', async () => {
     const copy = join(dir, 'no-reward-stats');
     cpSync(run, copy, { recursive: true });

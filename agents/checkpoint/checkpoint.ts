@@ -2,7 +2,7 @@
  * Training checkpoints: a directory with the networks (one Layers model per subdirectory, see
  * directory-handler.ts), `state.bin` (Float32 arrays: optimiser moments, log-std, ...), and
  * `manifest.json` (format version, algorithm, env id and spaces, hyperparameters, counters, RNG
- * state, observation statistics, SHA-256 of every other file).
+ * state, observation statistics, PPO's reward statistics, SHA-256 of every other file).
  *
  * Saving writes a fresh sibling directory and renames it into place, so an interrupted save
  * never leaves a half-written checkpoint. Loading checks the format, every manifest field, the
@@ -33,6 +33,13 @@ const ObservationStatsSchema = z.object({
   count: z.number().positive().describe('Effective number of observations folded in (starts at a tiny pseudo-count)'),
 });
 
+/** PPO's running statistics of the discounted return (normReward): one element each. */
+const RewardStatsSchema = z.object({
+  mean: z.array(z.number()).length(1).describe('Running mean of the discounted return'),
+  var: z.array(z.number().min(0)).length(1).describe('Running variance of the discounted return'),
+  count: z.number().positive().describe('Effective number of returns folded in (starts at a tiny pseudo-count)'),
+});
+
 const CounterSchema = z.number().int().min(0);
 
 /** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
@@ -60,6 +67,7 @@ export const ManifestSchema = z
     seed: z.number().int().min(0).describe('Seed the run started from'),
     rngState: RngStateSchema.describe("The trainer's random stream state"),
     observationStats: ObservationStatsSchema.nullable().describe('Observation normalisation statistics, null when not normalising'),
+    rewardStats: RewardStatsSchema.nullable().optional().describe('PPO reward normalisation statistics, null when not normalising rewards; absent for DQN and in PPO checkpoints saved before they were kept'),
     networks: z
       .array(NetworkNameSchema)
       .refine((names) => new Set(names).size === names.length, 'rule: each network is listed once')
@@ -91,6 +99,8 @@ export interface CheckpointContents {
   readonly seed: number;
   readonly rngState: object;
   readonly observationStats: CheckpointManifest['observationStats'];
+  /** PPO only. */
+  readonly rewardStats?: CheckpointManifest['rewardStats'];
   readonly networks: Readonly<Record<string, tf.LayersModel>>;
   readonly arrays: Readonly<Record<string, Float32Array>>;
 }
@@ -178,6 +188,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       seed: contents.seed,
       rngState: contents.rngState as CheckpointManifest['rngState'],
       observationStats: contents.observationStats,
+      ...(contents.rewardStats === undefined ? {} : { rewardStats: contents.rewardStats }),
       networks: names,
       arrays,
       files,

@@ -18,6 +18,7 @@ import type { MetricRecord } from '../metrics.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
 import { TrainingDivergedError } from '../training-diverged.ts';
+import { trainingSeedOffset } from '../training-seeds.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { BranchingQNetwork } from './branching-q-network.ts';
 import { linearSchedule, type DqnHyperparameters } from './hyperparameters.ts';
@@ -142,7 +143,7 @@ export class DqnTrainer {
     this.onlineRaw = new Float32Array(hp.batchSize * width);
     this.dRaw = new Float32Array(hp.batchSize * width);
     this.gradient = new Float32Array(this.optimizer.size);
-    this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
+    this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
     this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
   }
 

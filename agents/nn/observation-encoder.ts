@@ -5,14 +5,10 @@
  */
 import { flatdim, flatten } from '../../env/spaces/utils.ts';
 import type { Space } from '../../env/spaces/space.ts';
-import { RunningMeanStd } from '../../env/wrappers/running-mean-std.ts';
+import { RunningMeanStd, type RunningStats } from '../../env/wrappers/running-mean-std.ts';
 
 /** Serialisable observation statistics. */
-export interface ObservationStats {
-  readonly mean: number[];
-  readonly var: number[];
-  readonly count: number;
-}
+export type ObservationStats = RunningStats;
 
 /** Added to the variance before the square root (as NormalizeObservation). */
 const VARIANCE_EPSILON = 1e-8;
@@ -59,8 +55,7 @@ export class ObservationEncoder {
 
   /** The statistics (undefined when not normalising). */
   stats(): ObservationStats | undefined {
-    if (this.rms === undefined) return undefined;
-    return { mean: Array.from(this.rms.mean), var: Array.from(this.rms.var), count: this.rms.count };
+    return this.rms?.stats();
   }
 
   /** Restore statistics saved by {@link stats}; throws on a dimension mismatch or when not normalising. */
@@ -69,8 +64,6 @@ export class ObservationEncoder {
     if (stats.mean.length !== this.dim || stats.var.length !== this.dim) {
       throw new Error(`observation statistics have dimension ${stats.mean.length}/${stats.var.length}, the observation space flattens to ${this.dim}`);
     }
-    this.rms.mean.set(stats.mean);
-    this.rms.var.set(stats.var);
-    this.rms.count = stats.count;
+    this.rms.loadStats(stats);
   }
 }

@@ -15,7 +15,7 @@ export const PpoHyperparametersSchema = z
     numSteps: z.number().int().positive().max(100_000).default(128).describe('Steps per env per rollout (steps)'),
     gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor (dimensionless)'),
     gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda (dimensionless)'),
-    numMinibatches: z.number().int().positive().max(100_000).default(4).describe('Minibatches per epoch; minibatch size = numEnvs * numSteps / numMinibatches (count)'),
+    numMinibatches: z.number().int().positive().max(100_000).default(4).describe('Minibatches per epoch; minibatch size = ceil(valid rows / numMinibatches), where the valid rows are the numEnvs * numSteps rollout rows less the autoreset rows, so the last minibatch may be smaller (count)'),
     updateEpochs: z.number().int().positive().max(1000).default(4).describe('Epochs over each rollout (count)'),
     normAdv: z.boolean().default(true).describe('Standardise advantages per minibatch (bool)'),
     clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping epsilon (dimensionless)'),

@@ -1,6 +1,8 @@
 /** Saving and restoring PPO runs and policies (see checkpoint/checkpoint.ts for the layout). */
+import { join } from 'node:path';
 import type { Space } from '../../env/spaces/space.ts';
-import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
+import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
@@ -19,6 +21,7 @@ export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, envId:
     seed,
     rngState: trainer.rng.state(),
     observationStats: policy.encoder.stats() ?? null,
+    rewardStats: trainer.rewardStats() ?? null,
     networks: { actor: policy.actor.model, critic: policy.critic.model },
     arrays: { logStd: policy.logStdValues(), 'adam.m': adam.m, 'adam.v': adam.v },
   });
@@ -55,6 +58,24 @@ function disposingOnError<T>(policy: PpoPolicy, compute: () => T): T {
   }
 }
 
+/**
+ * The saved reward statistics to resume with, checked against `normReward`; undefined when not
+ * normalising rewards.
+ */
+function rewardStatsOf(checkpoint: LoadedCheckpoint, normReward: boolean): RunningStats | undefined {
+  const stats = checkpoint.manifest.rewardStats;
+  // Checkpoints saved before the statistics were kept lack the field: they restart fresh, as every
+  // resume did then (train notes it on stderr).
+  if (stats === undefined) return undefined;
+  const where = `checkpoint manifest ${join(checkpoint.dir, MANIFEST_FILE)}`;
+  if (stats === null) {
+    if (normReward) throw new CheckpointError(`${where}: rewardStats is null, but hyperparameters.normReward is true`);
+    return undefined;
+  }
+  if (!normReward) throw new CheckpointError(`${where}: rewardStats is given, but hyperparameters.normReward is false`);
+  return stats;
+}
+
 /** A deterministic-use policy from `dir` for an env with these spaces. */
 export async function loadPpoPolicy(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<PpoPolicy> {
   const checkpoint = await loadCheckpoint(dir);
@@ -74,6 +95,7 @@ export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, 
     }
     return { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) };
   });
+  const rewardStats = disposingOnError(policy, () => rewardStatsOf(checkpoint, hp.normReward));
   return {
     hp,
     seed: checkpoint.manifest.seed,
@@ -82,6 +104,7 @@ export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, 
       counters: { globalStep: c.globalStep, iteration: c['iteration']!, resumes: c['resumes']! },
       rngState: checkpoint.manifest.rngState,
       optimizerState,
+      rewardStats,
     },
   };
 }

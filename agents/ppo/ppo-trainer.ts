@@ -10,11 +10,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
-import { RunningMeanStd } from '../../env/wrappers/running-mean-std.ts';
+import { RunningMeanStd, type RunningStats } from '../../env/wrappers/running-mean-std.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
 import { TrainingDivergedError } from '../training-diverged.ts';
+import { trainingSeedOffset } from '../training-seeds.ts';
 import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { shuffleInPlace } from '../nn/random.ts';
 import { computeGae } from './gae.ts';
@@ -27,7 +28,7 @@ import { PpoPolicy } from './ppo-policy.ts';
 export interface PpoCounters {
   globalStep: number;
   iteration: number;
-  /** How many times the run was resumed (varies the env reset seeds after a resume). */
+  /** How many times the run was resumed (varies the env reset seeds after a resume, see training-seeds.ts). */
   resumes: number;
 }
 
@@ -35,7 +36,7 @@ export interface PpoCounters {
 export type PpoTrainerOptions = EnvSource & {
   readonly hp: PpoHyperparameters;
   readonly seed: number;
-  /** A restored policy, counters and RNG (from a checkpoint) instead of fresh ones. */
+  /** A restored policy, counters, RNG and reward statistics (from a checkpoint) instead of fresh ones. */
   readonly restore?: PpoRestoreState;
 };
 
@@ -44,6 +45,8 @@ export interface PpoRestoreState {
   readonly counters: PpoCounters;
   readonly rngState: object;
   readonly optimizerState: FlatAdamState;
+  /** The return statistics of normReward; undefined starts them fresh (not normalising, or a checkpoint saved without them). */
+  readonly rewardStats: RunningStats | undefined;
 }
 
 export class PpoTrainer {
@@ -133,12 +136,20 @@ export class PpoTrainer {
     this.stepActions = new Array<unknown>(this.E);
     this.scaledRewards = new Float32Array(this.E);
     this.returnRms = hp.normReward ? new RunningMeanStd(1) : undefined;
+    // Resuming keeps the reward scale the critic was trained on (SB3's VecNormalize.load restores
+    // ret_rms); the per-env discounted returns restart at 0 with the envs, as VecNormalize's do.
+    const rewardStats = options.restore?.rewardStats;
+    if (rewardStats !== undefined) this.returnRms?.loadStats(rewardStats);
     this.discountedReturn = new Float64Array(this.E);
     this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
 
-    // Env seeds differ after a resume so a resumed run does not replay its first episodes.
-    this.envs.reset(options.seed + 1_000_003 * this.counters.resumes);
+    this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
     this.observe();
+  }
+
+  /** The running statistics of the discounted return (normReward; else undefined), as a checkpoint saves them. */
+  rewardStats(): RunningStats | undefined {
+    return this.returnRms?.stats();
   }
 
   /** Env steps per iteration (numEnvs * numSteps). */

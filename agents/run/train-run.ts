@@ -21,12 +21,11 @@ import { DqnAgent, PpoAgent } from '../policy-agent.ts';
 import { PpoHyperparametersSchema } from '../ppo/hyperparameters.ts';
 import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
+import { EVAL_SEED_OFFSET } from '../training-seeds.ts';
 import { PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
 
 /** Subdirectory of a run directory holding its checkpoint. */
 export const CHECKPOINT_SUBDIR = 'checkpoint';
-/** Evaluation episodes use seeds from here on, away from the training envs' seeds. */
-export const EVAL_SEED_OFFSET = 1_000_000;
 
 export interface TrainRunOptions {
   readonly agent: 'ppo' | 'dqn';

@@ -21,7 +21,8 @@ import { MANIFEST_FILE, readManifest } from '../../agents/checkpoint/checkpoint.
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import { checkpointDirOf, loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { BEST_SUBDIR } from '../../agents/run/periodic-evaluation.ts';
-import { CHECKPOINT_SUBDIR, EVAL_SEED_OFFSET } from '../../agents/run/train-run.ts';
+import { CHECKPOINT_SUBDIR } from '../../agents/run/train-run.ts';
+import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';

@@ -37,7 +37,8 @@ import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
-import { CHECKPOINT_SUBDIR, EVAL_SEED_OFFSET, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { CHECKPOINT_SUBDIR, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { EVAL_SEED_OFFSET, trainingSeedOffset } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
@@ -99,6 +100,26 @@ function runShape(agent: 'ppo' | 'dqn', hp: Record<string, unknown>): RunShape {
 function stepsReached(agent: 'ppo' | 'dqn', start: number, requested: number, stepsPerCall: number): number {
   const calls = Math.max(0, Math.floor((requested - start) / stepsPerCall));
   return start + (agent === 'ppo' && start === 0 ? Math.max(1, calls) : calls) * stepsPerCall;
+}
+
+/**
+ * Every seed the session derives from the run's seed (its training envs' and final evaluation's,
+ * agents/training-seeds.ts) is a safe integer, or a CliError: for a new run, naming the largest
+ * --seed that fits; for a resume, whose seed is the checkpoint's, saying what can still be done.
+ */
+function checkSessionSeeds(seed: number, resumes: number, numEnvs: number, evalEpisodes: number): void {
+  const trainingMax = trainingSeedOffset(resumes) + numEnvs - 1;
+  const evalMax = evalEpisodes > 0 ? EVAL_SEED_OFFSET + evalEpisodes - 1 : 0;
+  const training = resumes === 0 ? `the ${numEnvs} training envs (seed + i)` : `the ${numEnvs} training envs after resume ${resumes} (seed + ${trainingSeedOffset(resumes)} + i)`;
+  const users = `${training}${evalEpisodes > 0 ? ` and the ${evalEpisodes} final evaluation episodes (seed + ${EVAL_SEED_OFFSET} + i)` : ''}`;
+  const maxOffset = Math.max(trainingMax, evalMax);
+  if (resumes === 0) {
+    checkSeedRange('seed', seed, maxOffset, users);
+    return;
+  }
+  if (Number.isSafeInteger(seed + maxOffset)) return;
+  const fix = Number.isSafeInteger(seed + trainingMax) ? `give --eval-episodes <= ${Number.MAX_SAFE_INTEGER - seed - EVAL_SEED_OFFSET + 1}` : 'this run cannot be resumed; train a new one with a smaller --seed';
+  throw new CliError(`--resume: ${users} use seeds up to ${seed} + ${maxOffset} (the checkpoint's seed), beyond Number.MAX_SAFE_INTEGER (${Number.MAX_SAFE_INTEGER}); ${fix}`);
 }
 
 /** zod issues as one line, `at <path>: <rule> (value: <value>)` joined by '; ', their paths under `prefix` (where they sit in the preset). */
@@ -245,6 +266,8 @@ export function register(program: Command): void {
       let hp: Record<string, unknown> = presetHp;
       let start = 0;
       let runSeed = seedOption;
+      /** Resumes before the session that now starts (0: a new run). */
+      let resumes = 0;
       if (options.resume) {
         const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
         let manifest;
@@ -257,6 +280,10 @@ export function register(program: Command): void {
         hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
         start = manifest.counters['globalStep'] ?? 0;
         runSeed = manifest.seed;
+        resumes = (manifest.counters['resumes'] ?? 0) + 1;
+        if (hp['normReward'] === true && manifest.rewardStats === undefined) {
+          process.stderr.write(`bdt-gym train: note: ${checkpointDir} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
+        }
         // what the user gave but a resume cannot honour is said, not silently dropped
         const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((presetHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
         if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} differ and are not used\n`);
@@ -269,8 +296,7 @@ export function register(program: Command): void {
         if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so --steps ${requested} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
         throw new CliError(`--steps ${requested} is too few: ${shape.unit}; give --steps ${next} or more`);
       }
-      const seedUsers = `the ${shape.numEnvs} training envs (seed + i)${evalEpisodes > 0 ? ` and the ${evalEpisodes} final evaluation episodes (seed + ${EVAL_SEED_OFFSET} + i)` : ''}`;
-      checkSeedRange('seed', runSeed, Math.max(shape.numEnvs - 1, evalEpisodes > 0 ? EVAL_SEED_OFFSET + evalEpisodes - 1 : 0), seedUsers);
+      checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
       checkEnv(envId, preset?.envKwargs, options.preset);
       const periodic = periodicEvaluation(options, preset, requested, steps);
       const backend = await backendOption(options.backend);

@@ -3,6 +3,13 @@
  * Chan et al.'s parallel update, starting from mean 0, var 1 and a tiny count so the first
  * update dominates. Updated in place (no allocation).
  */
+/** Serialisable statistics (as a checkpoint stores them). */
+export interface RunningStats {
+  readonly mean: number[];
+  readonly var: number[];
+  readonly count: number;
+}
+
 export class RunningMeanStd {
   readonly mean: Float64Array;
   readonly var: Float64Array;
@@ -51,5 +58,20 @@ export class RunningMeanStd {
       this.var[i] = m2 / total;
     }
     this.count = total;
+  }
+
+  /** A copy of the statistics, to be saved. */
+  stats(): RunningStats {
+    return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
+  }
+
+  /** Restore statistics saved by {@link stats}; throws unless they have `size` elements. */
+  loadStats(stats: RunningStats): void {
+    if (stats.mean.length !== this.size || stats.var.length !== this.size) {
+      throw new Error(`running statistics have dimension ${stats.mean.length}/${stats.var.length}, expected ${this.size}`);
+    }
+    this.mean.set(stats.mean);
+    this.var.set(stats.var);
+    this.count = stats.count;
   }
 }

@@ -17,6 +17,7 @@ import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { rewriteCheckpoint, setFloat32, type RawManifest } from './rewrite-checkpoint.ts';
 
 const ppoHp = PpoHyperparametersSchema.parse({ numEnvs: 2, numSteps: 16, numMinibatches: 2, updateEpochs: 2, normObs: true, hidden: [16, 16], totalTimesteps: 256 });
+const normRewardHp = { ...ppoHp, normReward: true };
 const dqnHp = DqnHyperparametersSchema.parse({ hidden: [16], bufferSize: 500, learningStarts: 32, batchSize: 16, trainFrequency: 4, gradientSteps: 2, targetNetworkFrequency: 20, totalTimesteps: 400, dueling: true });
 
 /** Observations from a seeded CartPole episode, to compare agents on. */
@@ -44,8 +45,8 @@ describe('agents/checkpoint', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function savedPpo(): Promise<{ trainer: PpoTrainer; path: string }> {
-    const trainer = new PpoTrainer({ hp: ppoHp, seed: 3, makeEnv: () => make('CartPole-v1') });
+  async function savedPpo(hp = ppoHp): Promise<{ trainer: PpoTrainer; path: string }> {
+    const trainer = new PpoTrainer({ hp, seed: 3, makeEnv: () => make('CartPole-v1') });
     trainer.iterate();
     trainer.iterate();
     const path = join(dir, 'ppo');
@@ -102,6 +103,42 @@ describe('agents/checkpoint', () => {
     env.close();
   });
 
+  it('PPO resume restores the reward-normalisation statistics, which then keep accumulating', async () => {
+    const { trainer, path } = await savedPpo(normRewardHp);
+    const saved = trainer.rewardStats()!;
+    assert.equal(saved.count, 1e-4 + 64, 'one return per env step folded in');
+    assert.ok(saved.var[0] !== 1, 'the statistics moved away from their fresh values');
+    const env = make('CartPole-v1');
+    const run = await loadPpoRun(path, env.observationSpace, env.actionSpace);
+    assert.deepEqual(run.restore.rewardStats, saved);
+    const resumed = new PpoTrainer({ hp: run.hp, seed: run.seed, makeEnv: () => make('CartPole-v1'), restore: run.restore });
+    assert.deepEqual(resumed.rewardStats(), saved);
+    resumed.iterate();
+    assert.equal(resumed.rewardStats()!.count, saved.count + 32, 'the restored statistics are updated, not restarted');
+    resumed.dispose();
+    trainer.dispose();
+    env.close();
+  });
+
+  it('PPO: a checkpoint without reward statistics (saved before they were kept) resumes with fresh ones; without normReward they are saved as null', async () => {
+    const { trainer, path } = await savedPpo(normRewardHp);
+    rewriteCheckpoint(path, (m) => delete m['rewardStats']);
+    const env = make('CartPole-v1');
+    const run = await loadPpoRun(path, env.observationSpace, env.actionSpace);
+    assert.equal(run.restore.rewardStats, undefined);
+    const resumed = new PpoTrainer({ hp: run.hp, seed: run.seed, makeEnv: () => make('CartPole-v1'), restore: run.restore });
+    assert.deepEqual(resumed.rewardStats(), { mean: [0], var: [1], count: 1e-4 });
+    resumed.dispose();
+    trainer.dispose();
+    const plain = await savedPpo();
+    assert.equal(JSON.parse(readFileSync(join(plain.path, 'manifest.json'), 'utf8')).rewardStats, null);
+    const plainRun = await loadPpoRun(plain.path, env.observationSpace, env.actionSpace);
+    assert.equal(plainRun.restore.rewardStats, undefined);
+    plainRun.restore.policy.dispose();
+    plain.trainer.dispose();
+    env.close();
+  });
+
   it('DQN round trip and resume', async () => {
     const trainer = new DqnTrainer({ hp: dqnHp, seed: 4, makeEnv: () => make('CartPole-v1') });
     await trainer.train(200);
@@ -135,8 +172,8 @@ describe('agents/checkpoint', () => {
     });
 
     /** The PPO checkpoint of `savedPpo` copied to a fresh directory per case, edited by `edit` (checksums recomputed). */
-    async function corruptedCopies(cases: ReadonlyArray<readonly [string, (m: RawManifest, dir: string) => void, RegExp]>, load: (dir: string) => Promise<unknown> = loadCheckpoint): Promise<void> {
-      const { trainer, path } = await savedPpo();
+    async function corruptedCopies(cases: ReadonlyArray<readonly [string, (m: RawManifest, dir: string) => void, RegExp]>, load: (dir: string) => Promise<unknown> = loadCheckpoint, hp = ppoHp): Promise<void> {
+      const { trainer, path } = await savedPpo(hp);
       for (const [name, edit, expected] of cases) {
         const copy = join(dir, name);
         cpSync(path, copy, { recursive: true });
@@ -201,6 +238,23 @@ describe('agents/checkpoint', () => {
       ]);
     });
 
+    it('PPO reward statistics: bad values, or ones that do not fit normReward, are refused naming the file and the field', async () => {
+      const env = make('CartPole-v1');
+      await corruptedCopies(
+        [
+          ['reward-var', (m) => (m['rewardStats'].var[0] = -2), /manifest .*reward-var\/manifest\.json is invalid:\n {2}at rewardStats\.var\[0\]: Too small: expected number to be >=0 \(value: -2\)$/],
+          ['reward-count', (m) => (m['rewardStats'].count = 0), /reward-count\/manifest\.json is invalid:\n {2}at rewardStats\.count: Too small: expected number to be >0 \(value: 0\)$/],
+          ['reward-mean', (m) => (m['rewardStats'].mean = [0, 1]), /at rewardStats\.mean: Too big: expected array to have exactly 1 items \(value: \[0,1\]\)$/],
+          ['reward-type', (m) => (m['rewardStats'].mean = ['x']), /at rewardStats\.mean\[0\]: Invalid input: expected number, received string \(value: "x"\)$/],
+          ['reward-null', (m) => (m['rewardStats'] = null), /manifest .*reward-null\/manifest\.json: rewardStats is null, but hyperparameters\.normReward is true$/],
+          ['reward-no-norm', (m) => (m['hyperparameters'].normReward = false), /manifest .*reward-no-norm\/manifest\.json: rewardStats is given, but hyperparameters\.normReward is false$/],
+        ],
+        (copy) => loadPpoRun(copy, env.observationSpace, env.actionSpace),
+        normRewardHp,
+      );
+      env.close();
+    });
+
     it('observation statistics that do not fit the hyperparameters or the observation space', async () => {
       const env = make('CartPole-v1');
       await corruptedCopies(
@@ -224,6 +278,7 @@ describe('agents/checkpoint', () => {
         ['ppo-stats', ppo, (m) => (m['observationStats'].mean = [0]), (copy) => loadPolicyAgent(copy, env)],
         ['ppo-space', ppo, (m) => (m['algo'] = 'ppo'), (copy) => loadPolicyAgent(copy, make('BDT-small-v0'))],
         ['ppo-run-counters', ppo, (m) => delete m['counters'].adamStep, (copy) => loadPpoRun(copy, env.observationSpace, env.actionSpace)],
+        ['ppo-run-reward', ppo, (m) => (m['rewardStats'] = { mean: [0], var: [1], count: 1 }), (copy) => loadPpoRun(copy, env.observationSpace, env.actionSpace)],
         ['dqn-stats', dqn, (m) => (m['observationStats'].mean = [0]), (copy) => loadPolicyAgent(copy, env)],
         ['dqn-run-counters', dqn, (m) => delete m['counters'].adamStep, (copy) => loadDqnRun(copy, env)],
       ];

@@ -17,6 +17,7 @@ import * as trainCommand from '../../cli/commands/train.ts';
 import { CliError } from '../../cli/errors.ts';
 import { integerOption } from '../../cli/options.ts';
 import { FlatAdam, NonFiniteGradientError } from '../../agents/nn/flat-adam.ts';
+import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const spawnCli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -154,6 +155,41 @@ describe('bdt-gym train: bad input loses nothing', () => {
       `bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${other}'s learningRate differ and are not used\n` +
         "bdt-gym train: note: --resume keeps the checkpoint's seed 1; --seed 9 is not used\n",
     );
+  });
+
+  it("a --resume whose training seeds (moved 2^32 per resume) would pass Number.MAX_SAFE_INTEGER is refused, the run left as it was", async () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const cases: Array<[number, string[], RegExp]> = [
+      // a seed a new run accepts (its largest, with 20 evaluation episodes), but not a resume
+      [
+        max - 1_000_019,
+        [],
+        new RegExp(`^--resume: the 4 training envs after resume 1 \\(seed \\+ 4294967296 \\+ i\\) and the 20 final evaluation episodes \\(seed \\+ 1000000 \\+ i\\) use seeds up to ${max - 1_000_019} \\+ 4294967299 \\(the checkpoint's seed\\), beyond Number\\.MAX_SAFE_INTEGER \\(${max}\\); this run cannot be resumed; train a new one with a smaller --seed$`),
+      ],
+      // training seeds that fit, evaluation seeds that do not
+      [max - 2 ** 32 - 3, ['--eval-episodes', '5000000000'], /use seeds up to \d+ \+ 5000999999 \(the checkpoint's seed\), beyond Number\.MAX_SAFE_INTEGER \(\d+\); give --eval-episodes <= 4293967300$/],
+    ];
+    for (const [seed, extra, message] of cases) {
+      const copy = join(dir, `large-seed-${seed}`);
+      cpSync(run, copy, { recursive: true });
+      rewriteCheckpoint(join(copy, 'checkpoint'), (m) => (m['seed'] = seed));
+      const before = snapshot(copy);
+      assertRefused(await bdtGym(...TRAIN, '--steps', '1024', '--out', copy, '--resume', ...extra), message);
+      assert.deepEqual(snapshot(copy), before);
+    }
+  });
+
+  it('a --resume of a normReward checkpoint saved before reward statistics were kept notes that they restart', async () => {
+    const copy = join(dir, 'no-reward-stats');
+    cpSync(run, copy, { recursive: true });
+    rewriteCheckpoint(join(copy, 'checkpoint'), (m) => {
+      m['hyperparameters'].normReward = true;
+      delete m['rewardStats'];
+    });
+    const result = await bdtGym(...TRAIN, '--steps', '1024', '--out', copy, '--resume', '--eval-episodes', '0', '--json');
+    assert.equal(result.error, undefined, String(result.error));
+    assert.equal(result.stderr, `bdt-gym train: note: ${join(copy, 'checkpoint')} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
+    assert.ok(JSON.parse(readFileSync(join(copy, 'checkpoint', 'manifest.json'), 'utf8')).rewardStats.count > 512, 'the resumed session saves them');
   });
 
   it('a resumed run that fails puts back metrics.jsonl and the best evaluation (record and best/) that periodic evaluation replaced, and removes its event file', async () => {

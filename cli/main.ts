@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { CliError, zodIssueLines } from './errors.ts';
+import { packageVersion } from './package-info.ts';
 import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
 import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
@@ -37,7 +38,7 @@ endQuietlyOnBrokenPipe(process.stdout, process.stderr);
 
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')
-  .version('0.1.0')
+  .version(packageVersion())
   .option('--import <module>', IMPORT_OPTION_HELP, (value: string, previous: string[] = []) => [...previous, value])
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();

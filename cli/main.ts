@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { CliError, zodIssueLines } from './errors.ts';
+import { packageVersion } from './package-info.ts';
+import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
 import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
@@ -36,13 +38,14 @@ endQuietlyOnBrokenPipe(process.stdout, process.stderr);
 
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')
-  .version('0.1.0')
+  .version(packageVersion())
+  .option('--import <module>', IMPORT_OPTION_HELP, (value: string, previous: string[] = []) => [...previous, value])
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
 // `serve` is started once per env by clients (python/): it loads itself alone, which halves its
 // start time and memory (no TensorFlow.js or Vega until an agent or a figure needs them).
-const serving = process.argv[2] === 'serve';
+const serving = commandName(process.argv.slice(2)) === 'serve';
 if (!serving) {
   // Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/).
   const { registerLearnedAgents } = await import('../agents/register-learned-agents.ts');
@@ -50,11 +53,21 @@ if (!serving) {
 }
 const names = serving ? ['serve'] : Object.keys(COMMANDS);
 for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
+// A hook on each command, added after the command's own (serve's makes stdout the protocol's
+// before a user module could log to it), so every command, serve included, sees what they register.
+for (const command of program.commands) command.hook('preAction', () => importUserModules(program.opts<{ import?: string[] }>().import ?? []));
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = reportError(error);
+}
+
+/** The command in `args` (the arguments after `bdt-gym`), skipping the global `--import <module>`s before it. */
+function commandName(args: readonly string[]): string | undefined {
+  let i = 0;
+  while (args[i] === '--import' || args[i]?.startsWith('--import=')) i += args[i] === '--import' ? 2 : 1;
+  return args[i];
 }
 
 /** One clear line for the user; stack traces only for genuine bugs. */

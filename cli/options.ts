@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { BACKENDS, initBackend, isBackendName, type BackendName } from '../agents/backend.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
+import { importHint } from './user-modules.ts';
 
 /** A number option satisfying `check` (described by `rule`), or a CliError naming it. */
 export function numberOption(name: string, value: string, check: (x: number) => boolean, rule: string): number {
@@ -45,7 +46,7 @@ export function integerList(name: string, value: string, min: number): number[] 
 
 /** `--env`: a registered env id, or a CliError naming `source` (where the id came from) and listing the registered ones. */
 export function registeredEnvOption(id: string, source = '--env'): string {
-  if (!registry.has(id)) throw new CliError(`${source}: unknown env ${JSON.stringify(id)} (registered: ${[...registry.keys()].join(', ')})`);
+  if (!registry.has(id)) throw new CliError(`${source}: unknown env ${JSON.stringify(id)} (registered: ${[...registry.keys()].join(', ')})${importHint('env id')}`);
   return id;
 }
 

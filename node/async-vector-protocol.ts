@@ -17,7 +17,7 @@ export interface EnvRecipe {
   kwargs?: Record<string, unknown>;
   /** `make` options. */
   makeOptions?: { maxEpisodeSteps?: number; disableEnvChecker?: boolean };
-  /** Module URLs (e.g. `new URL('./my-env.ts', import.meta.url).href`) imported first, to register custom ids. */
+  /** Module URLs (e.g. `new URL('./my-env.ts', import.meta.url).href`) imported first, to register custom ids: a worker does not see the main thread's registrations. */
   imports?: string[];
   /** Wrap the env in RecordEpisodeStatistics (info.episode on episode ends). */
   recordEpisodeStatistics?: boolean;

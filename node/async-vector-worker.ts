@@ -8,7 +8,7 @@ import { make } from '../env/registration.ts';
 import '../env/envs.ts';
 import type { Env } from '../env/core/env.ts';
 import { RecordEpisodeStatistics } from '../env/wrappers/record-episode-statistics.ts';
-import { GymError } from '../env/core/errors.ts';
+import { GymError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { copyBatch } from '../env/vector/batch.ts';
 import { callThroughWrappers } from '../env/vector/call-through-wrappers.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
@@ -36,13 +36,27 @@ function replyError(error: unknown): void {
   reply({ type: 'error', name: e.name, message: e.message, stack: e.stack });
 }
 
+/**
+ * The recipe's env. A worker has a registry of its own, holding the built-in ids and what the
+ * recipe's imports register: an id registered in the main thread is missing here, and the error
+ * says where its registration must go.
+ */
+function makeFromRecipe(): Env {
+  try {
+    return make(recipe.id, recipe.kwargs ?? {}, recipe.makeOptions ?? {});
+  } catch (error) {
+    if (!(error instanceof UnregisteredEnvError)) throw error;
+    throw new UnregisteredEnvError(`${error.message}. Ids registered in the main thread are not seen by AsyncVectorEnv's workers: put the module that registers ${JSON.stringify(recipe.id)} in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`);
+  }
+}
+
 let env: Env;
 /** Next-step mode: the last step ended the episode, so the next step resets instead. */
 let autoreset = false;
 
 try {
   for (const url of recipe.imports ?? []) await import(url);
-  env = make(recipe.id, recipe.kwargs ?? {}, recipe.makeOptions ?? {});
+  env = makeFromRecipe();
   if (recipe.recordEpisodeStatistics) env = new RecordEpisodeStatistics(env);
   reply({ type: 'ready', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), specId: env.spec?.id });
 } catch (error) {

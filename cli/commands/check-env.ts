@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { EnvCheckError, UnregisteredEnvError, captureWarnings, checkEnv, make, registry } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
+import { importHint } from '../user-modules.ts';
 
 interface CheckEnvCliOptions {
   all?: boolean;
@@ -55,7 +56,7 @@ function checkOne(id: string, kwargs: Record<string, unknown>, strict: boolean):
     }));
   } catch (error) {
     if (error instanceof EnvCheckError) throw new CliError(`${id}: FAILED check "${error.check}": ${error.message}`);
-    if (error instanceof UnregisteredEnvError) throw new CliError(error.message, 2);
+    if (error instanceof UnregisteredEnvError) throw new CliError(`${error.message}${importHint('env id', 'check-env ...')}`, 2);
     throw error;
   }
   for (const w of warnings) process.stderr.write(`${id}: warning: ${w}\n`);

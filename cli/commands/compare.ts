@@ -10,13 +10,17 @@
  * `--checkpoint LABEL=DIR` (repeatable) adds a trained agent under LABEL, its algorithm read from
  * the checkpoint; a LABEL already among the agents (`ppo`, `dqn`) has its checkpoint replaced.
  * `--agent-options` gives options per agent name (`run --agent-options` gives one agent's).
+ *
+ * `--out` (results/compare.json) holds the table's rows (`agents`), every episode, what was run
+ * (`env` or `scenario`, `seeds`, `slots`, `agentOptions`) and its `provenance`
+ * (cli/compare-provenance.ts): bdt-gym's version and commit, the scenario's hash, the checkpoints.
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { formatMeanInterval } from '../../baselines/harness/statistics.ts';
-import { aggregate, compareAgents, labelOf, type AgentAggregate, type ComparedAgent, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { aggregate, compareAgents, labelOf, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { checkpointDirOf } from '../../agents/policy-agent.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
@@ -24,8 +28,10 @@ import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts'
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { issueLines, KwargsError, register as registerEnv } from '../../env/index.ts';
 import { checkCommittedModel } from '../committed-models.ts';
+import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
+import { importHint } from '../user-modules.ts';
 import { jsonObjectOption, readScenarioFile } from './run.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
@@ -66,7 +72,7 @@ export function register(program: Command): void {
       // no committed model was trained on a scenario file
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
-      if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})`);
+      if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})${importHint('agent', 'compare --agents ...')}`);
       const repeated = agents.find((a, i) => agents.indexOf(a) !== i);
       if (repeated !== undefined) throw new CliError(`--agents: ${repeated} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
       const compared = withCheckpoints(agents, options.checkpoint);
@@ -77,8 +83,9 @@ export function register(program: Command): void {
 
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
+      const spec: ComparisonSpec = { envId, agents: compared, seeds, agentOptions, ...(slots === undefined ? {} : { scenario: { slots } }) };
       const records = await lastValueFrom(
-        compareAgents({ envId, agents: compared, seeds, agentOptions, ...(slots === undefined ? {} : { scenario: { slots } }) }).pipe(
+        compareAgents(spec).pipe(
           tap((r) => bar?.increment({ agent: r.agent })),
           toArray(),
         ),
@@ -95,7 +102,8 @@ export function register(program: Command): void {
       // the table first: a write that still fails (a full disk) does not lose it
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatTable(envLabel, seeds, records, result, options.out));
-      writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records }, null, 2)}\n`);
+      const provenance = compareProvenance(spec);
+      writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records, provenance }, null, 2)}\n`);
     });
 }
 

@@ -26,6 +26,7 @@ import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { checkCommittedModel } from '../committed-models.ts';
 import { bdtEnvOption, checkOutputPath, integerOption } from '../options.ts';
+import { importHint } from '../user-modules.ts';
 
 interface RunOptions {
   env?: string;
@@ -120,7 +121,7 @@ export function agentEntryOrCliError(name: string): AgentEntry {
   try {
     return agentEntry(name);
   } catch (error) {
-    if (error instanceof UnknownAgentError) throw new CliError(`--agent: ${error.message}`);
+    if (error instanceof UnknownAgentError) throw new CliError(`--agent: ${error.message}${importHint('agent')}`);
     throw error;
   }
 }

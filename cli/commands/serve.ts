@@ -27,9 +27,12 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('serve one env (or a vector env) over stdin/stdout as JSON lines (make, reset, step, act, render, getAttr, setAttr, call, close), for clients in other languages such as the Python package in python/')
-    .action(async () => {
-      // stdout carries the protocol alone: what a library logs goes to stderr
+    // stdout carries the protocol alone: what a library or a --import module logs goes to stderr
+    // (a hook, to come before main.ts's, which imports those modules)
+    .hook('preAction', () => {
       console.log = console.info = console.debug = console.error;
+    })
+    .action(async () => {
       // a client that went away ends the server quietly (cli/broken-pipe.ts), and normally: exit 0
       process.exitCode = 0;
       const server = new EnvServer();

@@ -36,10 +36,11 @@
  * those as its language's bad-argument error.
  */
 import { z } from 'zod';
-import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
+import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
+import { importHint } from '../user-modules.ts';
 
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
 const MAX_ENVS = 1024;
@@ -90,7 +91,7 @@ export class EnvServer {
       return { result: await this.dispatch(request) };
     } catch (error) {
       if (!(error instanceof Error)) return { error: { type: 'Error', message: String(error) } };
-      return { error: { type: error.constructor.name, message: error.message } };
+      return { error: { type: error.constructor.name, message: error.message + serveImportHint(error) } };
     }
   }
 
@@ -227,6 +228,16 @@ export function flagsAsBooleans(info: Info): Info {
 /** A vector env's 0/1 flag bytes (its `terminated`, `truncated`) as booleans, as a single env's flags are; anything else as it is. */
 export function asBooleans(value: unknown): unknown {
   return value instanceof Uint8Array ? Array.from(value, Boolean) : value;
+}
+
+/**
+ * For an unknown agent or env id, how a client brings its own into the server: a module given
+ * to the server with --import (python/: in BDT_GYM_COMMAND); nothing for other errors.
+ */
+function serveImportHint(error: Error): string {
+  if (error instanceof UnknownAgentError) return importHint('agent', 'serve (from Python: in BDT_GYM_COMMAND)');
+  if (error instanceof UnregisteredEnvError) return importHint('env id', 'serve (from Python: in BDT_GYM_COMMAND)');
+  return '';
 }
 
 /** The registry entry of agent `name`, registering the learned agents (TensorFlow.js) on first need. */

@@ -1,9 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
+import { make } from '../../env/index.ts';
+import type { BdtEnv } from '../../env/bdt/index.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -147,7 +151,7 @@ describe('bdt-gym compare', () => {
   it('rejects an unknown agent and a bad seed list with one line', () => {
     const unknown = cli('compare', '--agents', 'dpra,nope');
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /^bdt-gym: --agents: unknown agent "nope" \(available: .*dpra.*\)\n$/);
+    assert.match(unknown.stderr, /^bdt-gym: --agents: unknown agent "nope" \(available: .*dpra.*\); for an agent of your own, .* --import <module> compare --agents \.\.\.\n$/);
     assert.match(cli('compare', '--agents', '').stderr, /^bdt-gym: --agents: unknown agent "" \(available: /);
     const twice = cli('compare', '--agents', 'dpra,random,dpra');
     assert.equal(twice.status, 1);
@@ -158,5 +162,65 @@ describe('bdt-gym compare', () => {
     const repeatedSeed = cli('compare', '--seeds', '1,2,1');
     assert.equal(repeatedSeed.status, 1);
     assert.equal(repeatedSeed.stderr, 'bdt-gym: --seeds: 1 appears twice; give each value once\n', 'one trace counted twice would narrow the intervals falsely');
+  });
+});
+
+describe('bdt-gym compare --out: provenance', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+  type Provenance = { bdtGym: { version: string; commit?: string; dirty?: boolean }; scenarioSha256: string; checkpoints: Record<string, { path: string; manifestSha256: string }> };
+  /** compare.json of `compare ...args --json` (asserting it succeeded), and its provenance. */
+  const compareJson = (args: string[], env?: NodeJS.ProcessEnv): { written: Record<string, unknown>; provenance: Provenance } => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const result = spawnSync(process.execPath, [bin, 'compare', ...args, '--json', '--out', out], { encoding: 'utf8', ...(env === undefined ? {} : { env }) });
+    assert.equal(result.status, 0, result.stderr);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    return { written, provenance: written['provenance'] as Provenance };
+  };
+  /** Keys sorted at every level: the canonical form the hash is documented on, written independently of the CLI's. */
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(sorted) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])])) : value;
+
+  it("records bdt-gym's version and commit, and the resolved scenario's hash, next to the fields it had", () => {
+    const { written, provenance } = compareJson(['--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5']);
+    assert.deepEqual(Object.keys(written), ['env', 'seeds', 'slots', 'agentOptions', 'agents', 'episodes', 'provenance']);
+    assert.equal(provenance.bdtGym.version, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+    assert.equal(provenance.bdtGym.commit, git('rev-parse', 'HEAD'), 'this checkout is a git checkout');
+    assert.equal(provenance.bdtGym.dirty, git('status', '--porcelain', '--untracked-files=no') !== '');
+    const env = make('BDT-small-v0', { scenario: { slots: 5 } });
+    assert.equal(provenance.scenarioSha256, sha256(JSON.stringify(sorted((env.unwrapped as BdtEnv).system.scenario))));
+    env.close();
+    assert.deepEqual(provenance.checkpoints, {}, 'no learned agent');
+  });
+
+  it('the scenario hash follows the content: the same for an id and its file or a reordered copy, another for other slots', () => {
+    const common = ['--agents', 'random', '--seeds', '1'];
+    const hash = (...args: string[]) => compareJson([...common, ...args]).provenance.scenarioSha256;
+    const reordered = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'small.json');
+    const small = JSON.parse(readFileSync(join(root, 'configs/small.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(reordered, JSON.stringify(Object.fromEntries(Object.entries(small).reverse())));
+    const ofId = hash('--env', 'BDT-small-v0', '--slots', '4');
+    assert.equal(hash('--scenario', 'configs/small.json', '--slots', '4'), ofId);
+    assert.equal(hash('--scenario', reordered, '--slots', '4'), ofId);
+    assert.notEqual(hash('--env', 'BDT-small-v0', '--slots', '3'), ofId);
+  });
+
+  it('records the checkpoint directory and manifest hash of each learned agent, committed or given', () => {
+    const { provenance } = compareJson(['--agents', 'dpra,ppo', '--seeds', '1', '--slots', '2', '--checkpoint', 'mine=models/dqn-bdt-v0']);
+    const manifestSha256 = (dir: string) => sha256(readFileSync(join(dir, 'manifest.json')));
+    const committedPpo = join(root, 'models/ppo-bdt-v0/checkpoint');
+    const givenDqn = resolve('models/dqn-bdt-v0/checkpoint');
+    assert.deepEqual(provenance.checkpoints, {
+      ppo: { path: committedPpo, manifestSha256: manifestSha256(committedPpo) },
+      mine: { path: givenDqn, manifestSha256: manifestSha256(givenDqn) },
+    });
+    assert.notEqual(provenance.checkpoints['ppo']!.manifestSha256, provenance.checkpoints['mine']!.manifestSha256);
+  });
+
+  it('leaves the commit out, and still writes the result, where git cannot tell it', () => {
+    // an empty PATH: no git to ask (node is started by its absolute path)
+    const { provenance } = compareJson(['--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '2'], { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'bdt-no-git-')) });
+    assert.deepEqual(Object.keys(provenance.bdtGym), ['version']);
   });
 });

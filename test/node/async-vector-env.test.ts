@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
-import { Box, CartPoleEnv, Discrete, GymError, InvalidActionError, RecordEpisodeStatistics, SyncVectorEnv, UnregisteredEnvError, make } from '../../env/index.ts';
+import { Box, CartPoleEnv, Discrete, GymError, InvalidActionError, RecordEpisodeStatistics, SyncVectorEnv, UnregisteredEnvError, make, register } from '../../env/index.ts';
 
 describe('AsyncVectorEnv', function () {
   this.timeout(60_000);
@@ -31,6 +31,17 @@ describe('AsyncVectorEnv', function () {
     envs.reset({ seed: 0 });
     assert.throws(() => envs!.step([0, 5]), (e: Error) => e instanceof InvalidActionError && /env 1: .*Discrete\(2\)/.test(e.message));
     assert.throws(() => new AsyncVectorEnv([{ id: 'Nope-v0' }]), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
+  });
+
+  it("an id registered only in the main thread: the worker's error says workers do not see it and to list its module in the recipe's imports", () => {
+    register({ id: 'MainThreadCartPole-v0', entryPoint: () => new CartPoleEnv() });
+    assert.throws(
+      () => new AsyncVectorEnv([{ id: 'MainThreadCartPole-v0' }]),
+      (e: unknown) =>
+        e instanceof UnregisteredEnvError &&
+        e.message.startsWith('AsyncVectorEnv env 0: No registered env with id "MainThreadCartPole-v0". Registered ids: CartPole-v1, ') &&
+        e.message.endsWith(`. Ids registered in the main thread are not seen by AsyncVectorEnv's workers: put the module that registers "MainThreadCartPole-v0" in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`),
+    );
   });
 
   it("names the part of a step's result that cannot cross between threads (a function in the info), not a bare clone error", () => {

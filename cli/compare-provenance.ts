@@ -1,0 +1,68 @@
+/**
+ * What `compare --out` records, besides the results, to tell later what produced them: the
+ * bdt-gym that ran (package version; commit, from a git checkout), the content of the scenario
+ * the agents ran on (an id or a file name says nothing of edits to it) and the checkpoint of each
+ * learned agent. A checkpoint's manifest holds the SHA-256 of every file of it (checked on load),
+ * so the manifest's hash pins the weights.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MANIFEST_FILE } from '../agents/checkpoint/checkpoint.ts';
+import { checkpointDirOf } from '../agents/policy-agent.ts';
+import { defaultCheckpointDir, type LearnedAlgorithm } from '../agents/register-learned-agents.ts';
+import type { ComparisonSpec } from '../baselines/harness/compare.ts';
+import { BdtEnv } from '../env/bdt/bdt-env.ts';
+import { make } from '../env/index.ts';
+import { gitCommit, packageVersion } from './package-info.ts';
+
+export interface CompareProvenance {
+  /** bdt-gym's package version, and its commit when it runs from a git checkout (`dirty`: tracked files differ from it). */
+  readonly bdtGym: { readonly version: string; readonly commit?: string; readonly dirty?: boolean };
+  /** SHA-256 (hex) of the resolved scenario (defaults filled in, --slots applied) as canonical JSON: keys sorted, no spaces. */
+  readonly scenarioSha256: string;
+  /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json. */
+  readonly checkpoints: Readonly<Record<string, { readonly path: string; readonly manifestSha256: string }>>;
+}
+
+const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
+
+/** The provenance of a comparison that ran `spec` (so its env and checkpoints are known to load). */
+export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
+  return { bdtGym: { version: packageVersion(), ...gitCommit() }, scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec) };
+}
+
+/**
+ * The hash of the scenario compareAgents makes for an agent without a scenario variant of its
+ * own (WTCM runs on the plain-PoW variant of this one).
+ */
+function scenarioSha256(spec: ComparisonSpec): string {
+  const env = make(spec.envId, { scenario: spec.scenario ?? {} }, { disableEnvChecker: true });
+  try {
+    return sha256(canonicalJson((env.unwrapped as BdtEnv).system.scenario));
+  } finally {
+    env.close();
+  }
+}
+
+/** The checkpoint of each learned agent in `spec`, found as compareAgents and the learned agents' factory find it. */
+function checkpoints(spec: ComparisonSpec): Record<string, { path: string; manifestSha256: string }> {
+  const found: Record<string, { path: string; manifestSha256: string }> = {};
+  for (const compared of spec.agents) {
+    const { label, agent, options } = typeof compared === 'string' ? { label: compared, agent: compared, options: undefined } : compared;
+    if (!LEARNED.includes(agent)) continue;
+    const given = (options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'] as string | undefined;
+    const path = resolve(checkpointDirOf(given ?? defaultCheckpointDir(agent as LearnedAlgorithm, spec.envId)));
+    found[label] = { path, manifestSha256: sha256(readFileSync(join(path, MANIFEST_FILE))) };
+  }
+  return found;
+}
+
+/** JSON with every object's keys sorted, so equal values give equal text whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}

@@ -1,0 +1,57 @@
+/**
+ * `bdt-gym --import <module>` (repeatable): modules of the user's, imported before the command
+ * runs, so that the agents (`registerAgent`) and env ids (`register`) they add are the CLI's too.
+ * A module imports bdt-gym as any code does (`import { registerAgent } from 'bdt-gym/baselines'`);
+ * it shares this process's registries, since Node loads each module once. A `.ts` module works:
+ * the CLI runs under tsx.
+ *
+ * A path (`./mine.ts`, `../x/mine.ts`, `/abs/mine.ts`) is resolved from the working directory,
+ * as every path option is; anything else (a package name, a `file:` URL) is imported as given,
+ * resolved by Node from bdt-gym's own location (its node_modules and those above it: a project's,
+ * when bdt-gym is installed in it).
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CliError } from './errors.ts';
+
+export const IMPORT_OPTION_HELP = 'import this module before the command runs, e.g. one that registers an agent (registerAgent) or an env id (register); a path is relative to the working directory; repeatable';
+
+/** Imports each module in turn, or throws a one-line CliError naming the one that failed and why. */
+export async function importUserModules(specifiers: readonly string[]): Promise<void> {
+  for (const specifier of specifiers) await importUserModule(specifier);
+}
+
+async function importUserModule(specifier: string): Promise<void> {
+  let url = specifier;
+  if (/^\.\.?[\\/]/.test(specifier) || isAbsolute(specifier)) {
+    const path = resolve(specifier);
+    // Node's own message would say the module was not found "imported from cli/user-modules.ts"
+    if (!existsSync(path)) throw new CliError(`--import ${specifier}: no such file ${path}`);
+    url = pathToFileURL(path).href;
+  }
+  try {
+    await import(url);
+  } catch (error) {
+    throw new CliError(`--import ${specifier}: ${oneLine(error)}`);
+  }
+}
+
+/**
+ * An import failure in one line: the error's class and its message with the line breaks joined
+ * (an esbuild syntax error puts the place on its second line); the stack stays out.
+ */
+function oneLine(error: unknown): string {
+  if (!(error instanceof Error)) return `the module threw ${String(error)}`;
+  const message = error.message.split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' ');
+  return `${error.name}: ${message}`;
+}
+
+/**
+ * The end of an unknown-agent or unknown-env-id message: how to bring one of the user's own into
+ * the CLI. `command` is how the command line goes on after `--import <module>`.
+ */
+export function importHint(kind: 'agent' | 'env id', command = '<command> ...'): string {
+  const how = kind === 'agent' ? 'registerAgent(name, {description, create})' : 'register({id, entryPoint})';
+  return `; for an ${kind} of your own, call ${how} in a module and load it with bdt-gym --import <module> ${command}`;
+}

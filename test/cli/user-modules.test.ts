@@ -1,0 +1,81 @@
+/** `bdt-gym --import <module>`: a user's agents and env ids in every command, and a module that fails to load. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
+
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** The CLI run in the fixtures' directory, so `./<fixture>.ts` is a path relative to the working directory. */
+const cli = (args: readonly string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: fixtures, encoding: 'utf8', ...(input === undefined ? {} : { input }) });
+
+describe('bdt-gym --import', () => {
+  it("compare: a module's agent and env id, the option before the command", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json');
+    const result = cli(['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', 'dpra,first-unit', '--seeds', '1,2', '--slots', '5', '--out', out, '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as Array<{ agent: string; episodes: number; meanLatency: { mean: number } }>;
+    assert.deepEqual(rows.map((r) => [r.agent, r.episodes]), [['dpra', 2], ['first-unit', 2]]);
+    assert.notEqual(rows[0]!.meanLatency.mean, rows[1]!.meanLatency.mean, 'the fixture agent is not DPRA');
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(written.env, 'FixtureSmall-v0');
+    assert.equal(written.slots, 5);
+  });
+
+  it("run: the module's env id with its own scenario, the option after the command and as a file: URL", () => {
+    const url = new URL('./fixtures/user-registrations.ts', import.meta.url).href;
+    const result = cli(['run', '--env', 'FixtureSmall-v0', '--agent', 'first-unit', '--seed', '3', '--json', '--import', url]);
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.deepEqual([summary.env, summary.scenario, summary.agent, summary.slots], ['FixtureSmall-v0', 'fixture-small', 'first-unit', 8]);
+  });
+
+  it('serve: the module is loaded before the first request, and what it logs goes to stderr, not the protocol', () => {
+    const requests = [{ method: 'make', id: 'FixtureSmall-v0' }, { method: 'reset', seed: 1 }, { method: 'act', agent: 'first-unit' }, { method: 'close' }];
+    const result = cli(['--import', './logging-module.ts', '--import', './user-registrations.ts', 'serve'], `${requests.map((r) => stringifyWire(r)).join('\n')}\n`);
+    assert.equal(result.status, 0, result.stderr);
+    const responses = result.stdout.trim().split('\n').map((line) => parseWire(line) as { result?: unknown; error?: unknown });
+    assert.equal(responses.length, requests.length);
+    for (const response of responses) assert.equal(response.error, undefined);
+    assert.deepEqual((responses[2]!.result as { partition: number[] }).partition, [0, 0, 0, 0]);
+    assert.equal(result.stderr, 'user module loaded\n');
+  });
+
+  it('a module that fails to load: one line naming it and the cause, exit 1, no stack trace, for every command', () => {
+    for (const command of [['run', '--slots', '1'], ['serve']]) {
+      const thrown = cli(['--import', './throwing-module.ts', ...command], '');
+      assert.equal(thrown.status, 1, command[0]);
+      assert.equal(thrown.stderr, 'bdt-gym: --import ./throwing-module.ts: RangeError: plant 8 is not configured: set PLANT8_SCENARIO to its scenario file\n');
+      assert.equal(thrown.stdout, '');
+    }
+    const missing = cli(['--import', './no-such-module.ts', 'run']);
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr, `bdt-gym: --import ./no-such-module.ts: no such file ${join(fixtures, 'no-such-module.ts')}\n`);
+    const bad = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'bad-syntax.ts');
+    writeFileSync(bad, 'export const x = ;\n');
+    const syntax = cli(['--import', bad, 'run']);
+    assert.equal(syntax.status, 1);
+    assert.equal(syntax.stderr, `bdt-gym: --import ${bad}: TransformError: Transform failed with 1 error: ${bad}:1:17: ERROR: Unexpected ";"\n`);
+    const unknownPackage = cli(['--import', 'no-such-package-bdt', 'run']);
+    assert.equal(unknownPackage.status, 1);
+    assert.match(unknownPackage.stderr, /^bdt-gym: --import no-such-package-bdt: Error: Cannot find package 'no-such-package-bdt' imported from .*\n$/);
+  });
+
+  it('an unknown agent or env id says how to bring one in with --import', () => {
+    const agent = cli(['compare', '--agents', 'dpra,first-unit']);
+    assert.equal(agent.status, 1);
+    assert.match(agent.stderr, /^bdt-gym: --agents: unknown agent "first-unit" \(available: dpra, .*\); for an agent of your own, call registerAgent\(name, \{description, create\}\) in a module and load it with bdt-gym --import <module> compare --agents \.\.\.\n$/);
+    assert.match(cli(['run', '--agent', 'first-unit']).stderr, /^bdt-gym: --agent: unknown agent "first-unit" .*; for an agent of your own, call registerAgent.* bdt-gym --import <module> <command> \.\.\.\n$/);
+    const env = cli(['run', '--env', 'FixtureSmall-v0']);
+    assert.equal(env.status, 1);
+    assert.match(env.stderr, /^bdt-gym: --env: unknown env "FixtureSmall-v0" \(registered: .*BDT-v0.*\); for an env id of your own, call register\(\{id, entryPoint\}\) in a module and load it with bdt-gym --import <module> <command> \.\.\.\n$/);
+    assert.match(cli(['check-env', 'FixtureSmall-v0']).stderr, /No registered env with id "FixtureSmall-v0".*; for an env id of your own, .* bdt-gym --import <module> check-env \.\.\.\n$/);
+    const served = cli(['serve'], `${stringifyWire({ method: 'make', id: 'FixtureSmall-v0' })}\n`);
+    const { error } = parseWire(served.stdout.trim()) as { error: { type: string; message: string } };
+    assert.equal(error.type, 'UnregisteredEnvError');
+    assert.match(error.message, /; for an env id of your own, .* bdt-gym --import <module> serve \(from Python: in BDT_GYM_COMMAND\)$/);
+  });
+});

@@ -23,13 +23,16 @@ export interface CompareProvenance {
   readonly scenarioSha256: string;
   /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json. */
   readonly checkpoints: Readonly<Record<string, { readonly path: string; readonly manifestSha256: string }>>;
+  /** With `--trace`: the SHA-256 of each replayed trace as canonical JSON, in episode order. */
+  readonly tracesSha256?: readonly string[];
 }
 
 const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
 
 /** The provenance of a comparison that ran `spec` (so its env and checkpoints are known to load). */
 export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
-  return { bdtGym: { version: packageVersion(), ...gitCommit() }, scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec) };
+  const traces = spec.traces === undefined ? {} : { tracesSha256: spec.traces.map((trace) => sha256(canonicalJson(trace))) };
+  return { bdtGym: { version: packageVersion(), ...gitCommit() }, scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces };
 }
 
 /**

@@ -25,14 +25,16 @@ import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoin
 import { checkpointDirOf } from '../../agents/policy-agent.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
-import { BdtEnv } from '../../env/bdt/bdt-env.ts';
-import { issueLines, KwargsError, register as registerEnv } from '../../env/index.ts';
+import { GymError, issueLines, KwargsError } from '../../env/index.ts';
+import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCommittedModel } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
-import { jsonObjectOption, readScenarioFile } from './run.ts';
+import { jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
 const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
@@ -42,8 +44,10 @@ interface CompareOptions {
   scenario?: string;
   agents?: string;
   agentOptions?: string;
-  seeds: string;
+  seeds?: string;
+  trace?: string;
   slots?: string;
+  scenarioOverride?: string;
   out: string;
   json?: boolean;
   checkpoint: string[];
@@ -57,8 +61,10 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agents <list>', `comma-separated agent names (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
-    .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each', '1,2,3')
+    .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3); with --trace, the agents\' seeds, one per trace (default 0, 1, ...)')
+    .option('--trace <files>', 'comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
+    .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label; a label among the agents (ppo, dqn) gets this checkpoint instead of the committed one; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table')
@@ -67,8 +73,12 @@ export function register(program: Command): void {
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
       const envLabel = options.scenario ?? envId;
       checkOutputPath('out', options.out);
-      const seeds = integerList('seeds', options.seeds, 0);
+      const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
+      const traces = traceFiles?.map((file) => readJsonObjectFile('trace', file, 'a trace from run --save-trace') as ExogenousTrace);
+      const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0);
+      if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${seeds.length} seeds for ${traceFiles.length} trace files; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       // no committed model was trained on a scenario file
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
@@ -83,7 +93,9 @@ export function register(program: Command): void {
 
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
-      const spec: ComparisonSpec = { envId, agents: compared, seeds, agentOptions, ...(slots === undefined ? {} : { scenario: { slots } }) };
+      const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;
+      checkScenarioOverride(envId, scenario);
+      const spec: ComparisonSpec = { envId, agents: compared, seeds, ...(traces ? { traces } : {}), agentOptions, ...(Object.keys(scenario).length > 0 ? { scenario } : {}) };
       const records = await lastValueFrom(
         compareAgents(spec).pipe(
           tap((r) => bar?.increment({ agent: r.agent })),
@@ -93,15 +105,18 @@ export function register(program: Command): void {
         .catch((error: unknown) => {
           // compare's own agents take valid options: options an agent refuses came from --agent-options
           if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues).join('; ')}`);
+          // a trace file the env cannot replay (the harness checks every trace before any episode)
+          const badTrace = error instanceof GymError ? /^compareAgents: traces\[(\d+)\] (.*)$/s.exec(error.message) : null;
+          if (badTrace) throw new CliError(`--trace ${traceFiles![Number(badTrace[1])]}: ${badTrace[2]}`);
           throw error;
         })
         .finally(() => bar?.stop());
 
       const result = aggregate(records);
-      const source = options.scenario === undefined ? { env: envId } : { scenario: options.scenario };
+      const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(options.scenarioOverride ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // the table first: a write that still fails (a full disk) does not lose it
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else process.stdout.write(formatTable(envLabel, seeds, records, result, options.out));
+      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, result, options.out));
       const provenance = compareProvenance(spec);
       writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records, provenance }, null, 2)}\n`);
     });
@@ -141,10 +156,14 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly string
  * scenario overrides merge into it as into a registered id's.
  */
 function scenarioFileEnvId(file: string): string {
-  const baseScenario = readScenarioFile(file);
   const id = `scenario-file:${file}`;
-  registerEnv({ id, entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...kwargs, baseScenario }) });
+  registerBdtScenario(id, readScenarioFile(file));
   return id;
+}
+
+/** Refuses a `--scenario-override` (with `--slots`) that makes a bad scenario, before any agent is built. */
+function checkScenarioOverride(envId: string, scenario: Record<string, unknown>): void {
+  if (Object.keys(scenario).length > 0) openEnv({ env: envId, scenarioOverride: scenario }).close();
 }
 
 /**
@@ -167,7 +186,8 @@ function defaultAgents(envId: string): string[] {
   return [...DEFAULT_AGENTS, ...(['ppo', 'dqn'] as const).filter((algo) => hasCommittedCheckpoint(algo, envId))];
 }
 
-function formatTable(env: string, seeds: readonly number[], records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string): string {
+/** The table of `rows`, over the traces of `seeds` or, given `traceFiles`, of those files (agents seeded by `seeds`). */
+function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string): string {
   const header = ['agent', 'latency (s)', 'vs ' + (rows[0]?.agent ?? ''), 'reward (-Psi)', 'C6 violation', 'energy viol.', 'backlog', 'ms/slot'];
   const body = rows.map((r, i) => [
     r.agent,
@@ -182,8 +202,10 @@ function formatTable(env: string, seeds: readonly number[], records: readonly Ep
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
-    `${env}: ${rows.length} agents x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each, identical traces per seed`,
-    `(${seeds.length > 1 ? 'mean ± 95% CI over seeds' : 'one seed: no confidence intervals'}; "vs" is the paired latency difference on the same traces)`,
+    traceFiles === undefined
+      ? `${env}: ${rows.length} agents x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each, identical traces per seed`
+      : `${env}: ${rows.length} agents x ${traceFiles.length} trace file${traceFiles.length === 1 ? '' : 's'} (${traceFiles.join(', ')}; agent seeds ${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each`,
+    `(${seeds.length > 1 ? 'mean ± 95% CI over traces' : 'one trace: no confidence intervals'}; "vs" is the paired latency difference on the same traces)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

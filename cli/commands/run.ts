@@ -39,6 +39,7 @@ interface RunOptions {
   checkpoint?: string;
   trace?: string;
   saveTrace?: string;
+  scenarioOverride?: string;
 }
 
 /** The parsed JSON of the file of option `--<option>`, or a CliError saying why not. */
@@ -57,7 +58,7 @@ export function readJsonFile(option: string, file: string): unknown {
 }
 
 /** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */
-function readJsonObjectFile(option: string, file: string, what: string): object {
+export function readJsonObjectFile(option: string, file: string, what: string): object {
   const value = readJsonFile(option, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const root = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value} (${JSON.stringify(value)})`;
@@ -71,20 +72,25 @@ export function openEnv(options: {
   env?: string | undefined;
   scenario?: string | undefined;
   slots?: number | undefined;
+  /** `--scenario-override`: a partial scenario deep-merged first, so `--slots` and `override` win over it. */
+  scenarioOverride?: Record<string, unknown> | undefined;
   /** A further partial scenario deep-merged last (e.g. an agent's `scenarioOverride`). */
   override?: Record<string, unknown> | undefined;
 }): Env<BdtObservation, BdtAction> {
   if ((options.env === undefined) === (options.scenario === undefined)) throw new CliError('give exactly one of --env <id> and --scenario <file>');
-  const override = mergeDeep(options.slots === undefined ? {} : { slots: options.slots }, options.override ?? {});
+  const override = mergeDeep(mergeDeep(options.scenarioOverride ?? {}, options.slots === undefined ? {} : { slots: options.slots }), options.override ?? {});
   const scenario = options.scenario === undefined ? undefined : readScenarioFile(options.scenario);
   try {
     if (scenario !== undefined) return new BdtEnv({ scenario: mergeDeep(scenario, override) });
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
-    if (error instanceof ScenarioError) throw new CliError(options.scenario ? inFile(error, options.scenario) : error.message);
+    if (error instanceof ScenarioError) throw new CliError((options.scenario ? inFile(error, options.scenario) : error.message) + (options.scenarioOverride ? '\n(with --scenario-override merged in)' : ''));
     throw error;
   }
 }
+
+/** Help text of `--scenario-override`, the same for every command that takes it. */
+export const SCENARIO_OVERRIDE_HELP = 'partial scenario as a JSON object, deep-merged into the scenario as make(id, {scenario}) merges it (e.g. \'{"lyapunov":{"uMin":0.35}}\'); --slots wins over its slots';
 
 /**
  * The scenario in the `--scenario` file `file`, checked as given: an override merged in later
@@ -160,6 +166,7 @@ export function register(program: Command): void {
     .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>)')
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
+    .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
     .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, a trace of a shorter episode than the scenario\'s replays that episode\'s slots')
     .option('--json', 'print the summary as one JSON object')
@@ -176,7 +183,8 @@ export function register(program: Command): void {
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('trace', options.trace, 'a trace from --save-trace');
       const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
-      const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, override: entry.scenarioOverride });
+      const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
+      const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, scenarioOverride, override: entry.scenarioOverride });
       let env = open(slots);
       // without --slots, a trace too short for the scenario's T (run --slots 10 --save-trace saved
       // 11 states) replays the episode it was saved from; one of T states or more replays T slots
@@ -193,7 +201,7 @@ export function register(program: Command): void {
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();
-      const result = { env: envId ?? options.scenario, scenario: system.scenario.name, agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
+      const result = { env: envId ?? options.scenario, scenario: system.scenario.name, ...(options.scenarioOverride ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result));
       env.close();

@@ -113,6 +113,46 @@ describe('bdt-gym compare', () => {
     }
   });
 
+  it('--trace replays trace files for every agent: the episodes of the seeds they were saved from, recorded with their hashes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
+    for (const seed of [3, 4]) assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '8', '--seed', String(seed), '--save-trace', join(dir, `t${seed}.json`), '--json').status, 0);
+    const traces = [join(dir, 't3.json'), join(dir, 't4.json')];
+    const replayed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--trace', traces.join(','), '--slots', '8', '--out', join(dir, 'c.json'));
+    assert.equal(replayed.status, 0, replayed.stderr);
+    assert.match(replayed.stdout, new RegExp(`2 agents x 2 trace files \\(${traces.join(', ')}; agent seeds 0, 1\\), 8 slots each`));
+    const drawn = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--seeds', '3,4', '--slots', '8', '--out', join(dir, 'd.json'));
+    assert.equal(drawn.status, 0, drawn.stderr);
+    const result = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const [c, d] = [result('c.json'), result('d.json')];
+    // the scripted agents are deterministic: the same traces give the same episodes
+    assert.deepEqual(c.episodes.map((e: { summary: unknown }) => e.summary), d.episodes.map((e: { summary: unknown }) => e.summary));
+    assert.deepEqual(c.traces, traces);
+    assert.deepEqual(c.episodes.map((e: { trace: number }) => e.trace), [0, 1, 0, 1]);
+    assert.equal(c.provenance.tracesSha256.length, 2);
+    assert.notEqual(c.provenance.tracesSha256[0], c.provenance.tracesSha256[1]);
+    const bad = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces.join(','), '--seeds', '1', '--out', join(dir, 'e.json'));
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^bdt-gym: --seeds: 1 seeds for 2 trace files; with --trace, give one agent seed per trace/);
+    const long = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces[0]!, '--slots', '20', '--out', join(dir, 'f.json'));
+    assert.equal(long.status, 1);
+    assert.equal(long.stderr, `bdt-gym: --trace ${traces[0]}: cannot be replayed on small for 20 slots: trace.length = 9: an episode needs at least 20 slot states\n`);
+  });
+
+  it('--scenario-override merges a partial scenario for every agent, is recorded, and a bad one is refused before any episode', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
+    const override = '{"lyapunov":{"uMin":0.35}}';
+    const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--slots', '6', '--scenario-override', override, '--out', join(dir, 'c.json'), '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const written = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8'));
+    assert.deepEqual(written.scenarioOverride, { lyapunov: { uMin: 0.35 } });
+    const plain = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--slots', '6', '--out', join(dir, 'd.json'), '--json');
+    assert.notEqual(JSON.parse(readFileSync(join(dir, 'd.json'), 'utf8')).provenance.scenarioSha256, written.provenance.scenarioSha256);
+    assert.notDeepEqual(JSON.parse(plain.stdout)[0].meanReward, JSON.parse(result.stdout)[0].meanReward, 'a tighter U^min changes the drift terms');
+    const bad = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--scenario-override', '{"lyapunov":{"uMin":-1}}', '--out', join(dir, 'e.json'));
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^bdt-gym: invalid scenario:\n  at lyapunov\.uMin: Too small: expected number to be >=0 \(value: -1\)\n\(with --scenario-override merged in\)\n$/);
+  });
+
   it('refuses an --out where no file can be created before any episode, and prints the table before writing', function () {
     if (process.platform !== 'linux') this.skip(); // /proc and /dev/full
     const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '5'];
@@ -143,7 +183,7 @@ describe('bdt-gym compare', () => {
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5', '--out', out);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /2 agents x 1 seed \(1\)/);
-    assert.match(result.stdout, /one seed: no confidence intervals/);
+    assert.match(result.stdout, /one trace: no confidence intervals/);
     assert.doesNotMatch(result.stdout, /±/);
     assert.equal(JSON.parse(readFileSync(out, 'utf8')).agents[0].meanLatency.halfWidth, null, 'NaN is written as null');
   });

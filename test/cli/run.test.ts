@@ -63,6 +63,19 @@ describe('bdt-gym run', () => {
     assert.equal(scenario.stderr, 'bdt-gym: --agent dqn: no dqn model is committed for a --scenario file (there is one for BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
   });
 
+  it('--scenario-override merges a partial scenario (--slots winning over its slots) and is part of the result', () => {
+    const run = (...extra: string[]) => spawnSync(process.execPath, [bin, 'run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--seed', '2', '--json', ...extra], { encoding: 'utf8' });
+    const result = run('--slots', '5', '--scenario-override', '{"slots":9,"lyapunov":{"V":50}}');
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.slots, 5);
+    assert.deepEqual(summary.scenarioOverride, { slots: 9, lyapunov: { V: 50 } });
+    const plain = JSON.parse(run('--slots', '5').stdout);
+    assert.equal(plain.scenarioOverride, undefined);
+    assert.ok(summary.meanReward < plain.meanReward, `V = 50 charges the latency 5x: ${summary.meanReward} vs ${plain.meanReward}`);
+    assert.equal(run('--scenario-override', '[1]').stderr, 'bdt-gym: --scenario-override: expected a JSON object, got [1]\n');
+  });
+
   it('checks a --scenario file as given, so --slots does not hide a bad slots in it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'many.json');
     const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));

@@ -1,6 +1,7 @@
 /**
  * `bdt-gym --import <module>` (repeatable): modules of the user's, imported before the command
- * runs, so that the agents (`registerAgent`) and env ids (`register`) they add are the CLI's too.
+ * runs, so that the agents (`registerAgent`) and env ids (`registerBdtScenario`, `register`) they
+ * add are the CLI's too.
  * A module imports bdt-gym as any code does (`import { registerAgent } from 'bdt-gym/baselines'`);
  * it shares this process's registries, since Node loads each module once. A `.ts` module works:
  * the CLI runs under tsx.
@@ -13,9 +14,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { registryCopies } from '../env/registration.ts';
 import { CliError } from './errors.ts';
 
-export const IMPORT_OPTION_HELP = 'import this module before the command runs, e.g. one that registers an agent (registerAgent) or an env id (register); a path is relative to the working directory; repeatable';
+export const IMPORT_OPTION_HELP = 'import this module before the command runs, e.g. one that registers an agent (registerAgent) or a scenario\'s env id (registerBdtScenario); a path (./mine.ts) is relative to the working directory; repeatable';
 
 /** Imports each module in turn, or throws a one-line CliError naming the one that failed and why. */
 export async function importUserModules(specifiers: readonly string[]): Promise<void> {
@@ -29,11 +31,21 @@ async function importUserModule(specifier: string): Promise<void> {
     // Node's own message would say the module was not found "imported from cli/user-modules.ts"
     if (!existsSync(path)) throw new CliError(`--import ${specifier}: no such file ${path}`);
     url = pathToFileURL(path).href;
+  } else if (existsSync(specifier)) {
+    // Node would look for a package of that name
+    throw new CliError(`--import ${specifier}: a bare name is a package name; for the file in the working directory, give --import ./${specifier}`);
   }
+  const copies = registryCopies();
   try {
     await import(url);
   } catch (error) {
     throw new CliError(`--import ${specifier}: ${oneLine(error)}`);
+  }
+  // what it registered went to that copy, so the command would say "unknown agent" of it
+  if (registryCopies() > copies) {
+    throw new CliError(
+      `--import ${specifier}: the module loaded a second copy of bdt-gym, whose registrations this command cannot see: most likely Node loaded it as CommonJS (no "type": "module" in its package.json; name it .mts or add "type": "module"), or it imports another install of bdt-gym than the one running this command`,
+    );
   }
 }
 
@@ -52,6 +64,6 @@ function oneLine(error: unknown): string {
  * the CLI. `command` is how the command line goes on after `--import <module>`.
  */
 export function importHint(kind: 'agent' | 'env id', command = '<command> ...'): string {
-  const how = kind === 'agent' ? 'registerAgent(name, {description, create})' : 'register({id, entryPoint})';
+  const how = kind === 'agent' ? 'registerAgent(name, {description, create})' : 'registerBdtScenario(id, scenario)';
   return `; for an ${kind} of your own, call ${how} in a module and load it with bdt-gym --import <module> ${command}`;
 }

@@ -40,6 +40,20 @@ export interface MakeOptions {
 const specs = new Map<string, EnvSpec>();
 const entryPoints = new Map<string, EnvFactory>();
 
+// Counted on globalThis, which every copy of this module shares: a second copy (another install,
+// or these files loaded again as CommonJS) has registries, and classes, of its own.
+const COPIES = Symbol.for('bdt-gym.registry-copies');
+const shared = globalThis as { [COPIES]?: number };
+shared[COPIES] = (shared[COPIES] ?? 0) + 1;
+
+/**
+ * How many copies of bdt-gym's registry this process (or page) has loaded: 1, unless code
+ * imported a second bdt-gym, whose registrations the first one does not see.
+ */
+export function registryCopies(): number {
+  return shared[COPIES]!;
+}
+
 /** The registered specs by id (read-only view, in registration order). */
 export const registry: ReadonlyMap<string, EnvSpec> = specs;
 

@@ -65,10 +65,10 @@ try {
   console.log(`\nvalidation error, as expected:\n${error.message}`);
 }
 
-// 4. make() accepts the same partial override (the registered id supplies the base scenario)
-//    and validates it the same way before the first step. To use it as often as a built-in id,
-//    register the whole scenario under an id of its own: then make(), makeVec(), compareAgents()
-//    and the CLI take that id, and make(id, { scenario }) merges further overrides into it.
+// 4. make('BDT-v0', { scenario: override }) would take the partial override directly (BDT-v0
+//    supplies the base) and validate it the same way. To use the scenario as often as a built-in
+//    id, register it whole under an id of its own: then make(), makeVec(), compareAgents() and
+//    the CLI (through --import) take that id, and make(id, { scenario }) merges further overrides into it.
 registerBdtScenario('VibrationPlant-v0', scenario);
 const env: Env<BdtObservation, BdtAction> = make('VibrationPlant-v0', { infoLevel: 'summary' });
 const agent = await createAgent('dpra', env);

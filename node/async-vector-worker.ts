@@ -46,7 +46,7 @@ function makeFromRecipe(): Env {
     return make(recipe.id, recipe.kwargs ?? {}, recipe.makeOptions ?? {});
   } catch (error) {
     if (!(error instanceof UnregisteredEnvError)) throw error;
-    throw new UnregisteredEnvError(`${error.message}. Ids registered in the main thread are not seen by AsyncVectorEnv's workers: put the module that registers ${JSON.stringify(recipe.id)} in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`);
+    throw new UnregisteredEnvError(`${error.message}. If the main thread registers ${JSON.stringify(recipe.id)}: AsyncVectorEnv's workers do not see its registrations; put the module that registers it in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`);
   }
 }
 

@@ -134,15 +134,18 @@ function checkSpec(spec: ComparisonSpec): void {
     agentEntry(typeof compared === 'string' ? compared : compared.agent); // lists the available agents
   }
   const labels = spec.agents.map(labelOf);
-  const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
-  if (repeated !== undefined) throw new GymError(`compareAgents: agent label ${JSON.stringify(repeated)} appears twice; give each entry its own label`);
+  const repeated = repeatedIndex(labels);
+  if (repeated !== undefined) throw new GymError(`compareAgents: agent label ${JSON.stringify(labels[repeated[1]])} appears twice; give each entry its own label`);
   spec.seeds.forEach((seed, i) => checkSeed(seed, `compareAgents: seeds[${i}]`));
   // a repeated seed would count one trace twice and narrow the intervals falsely
-  const repeatedSeed = spec.seeds.find((seed, i) => spec.seeds.indexOf(seed) !== i);
-  if (repeatedSeed !== undefined) throw new GymError(`compareAgents: seed ${repeatedSeed} appears twice; each seed is one trace, give it once`);
+  const repeatedSeed = repeatedIndex(spec.seeds);
+  if (repeatedSeed !== undefined) throw new GymError(`compareAgents: seed ${spec.seeds[repeatedSeed[1]]} appears twice; each seed is one trace, give it once`);
   if (spec.traces !== undefined) {
     if (!Array.isArray(spec.traces)) throw new GymError(`compareAgents: traces must be an array of traces, got ${formatValue(spec.traces)}`);
     if (spec.traces.length !== spec.seeds.length) throw new GymError(`compareAgents: ${spec.traces.length} traces for ${spec.seeds.length} seeds; give one seed per trace (it seeds the agents)`);
+    // as a repeated seed: one trace counted twice narrows the intervals falsely
+    const repeatedTrace = repeatedIndex(spec.traces.map((trace) => JSON.stringify(trace)));
+    if (repeatedTrace !== undefined) throw new GymError(`compareAgents: traces[${repeatedTrace[1]}] is the same trace as traces[${repeatedTrace[0]}]; each trace is one sample, give it once`);
   }
   const names = spec.agents.map((compared) => (typeof compared === 'string' ? compared : compared.agent));
   const unused = Object.keys(spec.agentOptions ?? {}).filter((name) => !names.includes(name));
@@ -157,6 +160,12 @@ function checkTraces(traces: readonly ExogenousTrace[] | undefined, env: Env): v
     const why = explainTrace(trace, raw.system, raw.system.slots);
     if (why !== undefined) throw new GymError(`compareAgents: traces[${i}] cannot be replayed on ${raw.system.scenario.name} for ${raw.system.slots} slots: ${why}`);
   });
+}
+
+/** The first index whose value appeared before, with that earlier index: `[first, again]`. */
+export function repeatedIndex(values: readonly unknown[]): [number, number] | undefined {
+  const again = values.findIndex((value, i) => values.indexOf(value) !== i);
+  return again < 0 ? undefined : [values.indexOf(values[again]), again];
 }
 
 /** The label of a compared agent: its own, or its name. */

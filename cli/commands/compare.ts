@@ -20,12 +20,13 @@ import type { Command } from 'commander';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { formatMeanInterval } from '../../baselines/harness/statistics.ts';
-import { aggregate, compareAgents, labelOf, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { aggregate, compareAgents, labelOf, repeatedIndex, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { checkpointDirOf } from '../../agents/policy-agent.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
-import { GymError, issueLines, KwargsError } from '../../env/index.ts';
+import { issueLines, KwargsError } from '../../env/index.ts';
+import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
@@ -34,7 +35,7 @@ import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
-import { jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { checkTraceFile, jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
 const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
@@ -74,7 +75,6 @@ export function register(program: Command): void {
       const envLabel = options.scenario ?? envId;
       checkOutputPath('out', options.out);
       const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
-      const traces = traceFiles?.map((file) => readJsonObjectFile('trace', file, 'a trace from run --save-trace') as ExogenousTrace);
       const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0);
       if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${seeds.length} seeds for ${traceFiles.length} trace files; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
@@ -91,10 +91,11 @@ export function register(program: Command): void {
         if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
       }
 
+      const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;
+      const traces = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
+
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
-      const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;
-      checkScenarioOverride(envId, scenario);
       const spec: ComparisonSpec = { envId, agents: compared, seeds, ...(traces ? { traces } : {}), agentOptions, ...(Object.keys(scenario).length > 0 ? { scenario } : {}) };
       const records = await lastValueFrom(
         compareAgents(spec).pipe(
@@ -105,15 +106,12 @@ export function register(program: Command): void {
         .catch((error: unknown) => {
           // compare's own agents take valid options: options an agent refuses came from --agent-options
           if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues).join('; ')}`);
-          // a trace file the env cannot replay (the harness checks every trace before any episode)
-          const badTrace = error instanceof GymError ? /^compareAgents: traces\[(\d+)\] (.*)$/s.exec(error.message) : null;
-          if (badTrace) throw new CliError(`--trace ${traceFiles![Number(badTrace[1])]}: ${badTrace[2]}`);
           throw error;
         })
         .finally(() => bar?.stop());
 
       const result = aggregate(records);
-      const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(options.scenarioOverride ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
+      const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // the table first: a write that still fails (a full disk) does not lose it
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, result, options.out));
@@ -161,9 +159,22 @@ function scenarioFileEnvId(file: string): string {
   return id;
 }
 
-/** Refuses a `--scenario-override` (with `--slots`) that makes a bad scenario, before any agent is built. */
-function checkScenarioOverride(envId: string, scenario: Record<string, unknown>): void {
-  if (Object.keys(scenario).length > 0) openEnv({ env: envId, scenarioOverride: scenario }).close();
+/**
+ * Opens the compared scenario once before any agent is built, so a bad `--scenario-override` is
+ * refused as `run` refuses it, and reads the `--trace` files, each checked against that scenario
+ * as `run --trace` checks one (saying which --slots replays a shorter episode's trace).
+ */
+function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, traceFiles: readonly string[] | undefined): ExogenousTrace[] | undefined {
+  const env = openEnv({ env: envId, scenarioOverride, slots });
+  try {
+    const system = (env.unwrapped as BdtEnv).system;
+    const traces = traceFiles?.map((file) => checkTraceFile(file, readJsonObjectFile('trace', file, 'a trace from run --save-trace'), system));
+    const repeated = traces && repeatedIndex(traces.map((trace) => JSON.stringify(trace)));
+    if (repeated) throw new CliError(`--trace: ${traceFiles![repeated[0]]} and ${traceFiles![repeated[1]]} hold the same trace; each trace is one sample, give it once`);
+    return traces;
+  } finally {
+    env.close();
+  }
 }
 
 /**

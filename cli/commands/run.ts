@@ -84,7 +84,7 @@ export function openEnv(options: {
     if (scenario !== undefined) return new BdtEnv({ scenario: mergeDeep(scenario, override) });
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
   } catch (error) {
-    if (error instanceof ScenarioError) throw new CliError((options.scenario ? inFile(error, options.scenario) : error.message) + (options.scenarioOverride ? '\n(with --scenario-override merged in)' : ''));
+    if (error instanceof ScenarioError) throw new CliError((options.scenario ? inFile(error, options.scenario) : error.message) + (Object.keys(options.scenarioOverride ?? {}).length > 0 ? '\n(with --scenario-override merged in)' : ''));
     throw error;
   }
 }
@@ -182,8 +182,8 @@ export function register(program: Command): void {
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('trace', options.trace, 'a trace from --save-trace');
       const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
-      // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
+      // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
       const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, scenarioOverride, override: entry.scenarioOverride });
       let env = open(slots);
       // without --slots, a trace too short for the scenario's T (run --slots 10 --save-trace saved
@@ -201,7 +201,7 @@ export function register(program: Command): void {
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();
-      const result = { env: envId ?? options.scenario, scenario: system.scenario.name, ...(options.scenarioOverride ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
+      const result = { env: envId ?? options.scenario, scenario: system.scenario.name, ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result));
       env.close();
@@ -218,7 +218,7 @@ function savedEpisodeSlots(trace: object): number | undefined {
  * `trace`, from file `file` (option `--trace`), checked against `system` before any step, or a
  * CliError saying why not, and which --slots would replay it when only its length is short.
  */
-function checkTraceFile(file: string, trace: object, system: CompiledScenario, savedSlots: number | undefined): ExogenousTrace {
+export function checkTraceFile(file: string, trace: object, system: CompiledScenario, savedSlots = savedEpisodeSlots(trace)): ExogenousTrace {
   const why = explainTrace(trace as ExogenousTrace, system, system.slots);
   if (why === undefined) return trace as ExogenousTrace;
   const fits = savedSlots !== undefined && savedSlots < system.slots && explainTrace(trace as ExogenousTrace, system, savedSlots) === undefined;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import type { EnvSpec, Info } from '../core/env.ts';
-import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { AttributeRefusedError, GymError, InvalidActionError, InvalidArgumentError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import type { Space } from '../spaces/space.ts';
@@ -144,7 +144,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   };
 
   constructor(numEnvs: number, kwargs: BdtVectorEnvKwargs) {
-    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new GymError(`BdtVectorEnv: numEnvs = ${numEnvs} must be a positive integer`);
+    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new InvalidArgumentError(`BdtVectorEnv: numEnvs = ${numEnvs} must be a positive integer`);
     const args = parseKwargs(BdtVectorEnvKwargs, kwargs, 'BdtVectorEnv');
     const system = kwargsSystem(args);
     this.system = system;

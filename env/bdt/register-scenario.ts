@@ -18,7 +18,7 @@ import { parseScenario } from './scenario/parse.ts';
  * to the caller's object do not reach the registered env.
  */
 export function registerBdtScenario(id: string, scenario: unknown): EnvSpec {
-  compileScenario(parseScenario(scenario));
+  compileScenario(parseScenario(scenario, `scenario of ${JSON.stringify(id)}`));
   const baseScenario: unknown = structuredClone(scenario);
   return register({
     id,

@@ -17,8 +17,8 @@ import { evaluateSlot, type SlotOutcome } from './slot.ts';
 import { createSlotState, type MutableSlotState } from './slot-state.ts';
 import type { Decision } from './system.ts';
 
-/** Traces already checked against the observation space (each is warned about once). */
-const tracesWarned = new WeakSet<ExogenousTrace>();
+/** The systems each trace was already checked against (a trace is warned about once per system). */
+const tracesChecked = new WeakMap<ExogenousTrace, WeakSet<CompiledScenario>>();
 
 export class BdtSimulation {
   /** H(t), G(t): the queues the current slot is decided with. */
@@ -65,9 +65,11 @@ export class BdtSimulation {
       const why = explainTrace(trace, this.system, this.system.slots);
       if (why) throw new InvalidArgumentError(`${owner}: options.trace cannot be replayed: ${why}`);
       // replayable, but its observations would leave the space, which normalisers and trained
-      // policies assume they do not; once per trace object, as Python's warnings show a warning once
-      if (!tracesWarned.has(trace)) {
-        tracesWarned.add(trace);
+      // policies assume they do not; once per trace object and system, as Python's warnings show a warning once
+      const checked = tracesChecked.get(trace) ?? new WeakSet<CompiledScenario>();
+      tracesChecked.set(trace, checked);
+      if (!checked.has(this.system)) {
+        checked.add(this.system);
         const beyond = explainTraceBeyondSpace(trace, this.system);
         if (beyond) warn(`${owner}: options.trace goes beyond the observation space: ${beyond}; those observations will not lie in observationSpace`);
       }

@@ -50,6 +50,7 @@ describe('comparison harness', () => {
     const drawn = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['dpra'], seeds: [101, 102], scenario: { slots: 6 } }).pipe(toArray()));
     assert.deepEqual(records.slice(0, 2).map((r) => r.summary), drawn.map((r) => r.summary));
     await assert.rejects(lastValueFrom(compareAgents({ ...spec, seeds: [5] })), /compareAgents: 2 traces for 1 seeds; give one seed per trace/);
+    await assert.rejects(lastValueFrom(compareAgents({ ...spec, traces: [traces[0]!, structuredClone(traces[0]!)] })), /compareAgents: traces\[1\] is the same trace as traces\[0\]; each trace is one sample/);
     const short = { ...traces[1]!, length: 3 };
     await assert.rejects(lastValueFrom(compareAgents({ ...spec, traces: [traces[0]!, short] })), /compareAgents: traces\[1\] cannot be replayed on .* for 6 slots: trace\.length = 3/);
   });

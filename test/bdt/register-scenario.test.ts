@@ -19,7 +19,7 @@ describe('registerBdtScenario', () => {
   });
 
   it('checks the scenario when registering: a bad one throws a ScenarioError naming the field and registers nothing', () => {
-    assert.throws(() => registerBdtScenario('TestBad-v0', { ...small, slots: -1 }), (error: unknown) => error instanceof ScenarioError && /at slots: Too small.*\(value: -1\)/.test(error.message));
+    assert.throws(() => registerBdtScenario('TestBad-v0', { ...small, slots: -1 }), (error: unknown) => error instanceof ScenarioError && /^invalid scenario of "TestBad-v0":\n  at slots: Too small.*\(value: -1\)/.test(error.message));
     assert.equal(registry.has('TestBad-v0'), false);
   });
 

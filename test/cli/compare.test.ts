@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,9 +133,12 @@ describe('bdt-gym compare', () => {
     const bad = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces.join(','), '--seeds', '1', '--out', join(dir, 'e.json'));
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^bdt-gym: --seeds: 1 seeds for 2 trace files; with --trace, give one agent seed per trace/);
+    writeFileSync(join(dir, 'copy.json'), readFileSync(traces[0]!));
+    const twice = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 'copy.json')}`, '--slots', '8', '--out', join(dir, 'g.json'));
+    assert.equal(twice.stderr, `bdt-gym: --trace: ${traces[0]} and ${join(dir, 'copy.json')} hold the same trace; each trace is one sample, give it once\n`);
     const long = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces[0]!, '--slots', '20', '--out', join(dir, 'f.json'));
     assert.equal(long.status, 1);
-    assert.equal(long.stderr, `bdt-gym: --trace ${traces[0]}: cannot be replayed on small for 20 slots: trace.length = 9: an episode needs at least 20 slot states\n`);
+    assert.equal(long.stderr, `bdt-gym: --trace ${traces[0]}: cannot be replayed on small for 20 slots: trace.length = 9: an episode needs at least 20 slot states; it holds an episode of 8 slots: give --slots 8\n`);
   });
 
   it('--scenario-override merges a partial scenario for every agent, is recorded, and a bad one is refused before any episode', () => {
@@ -226,8 +229,12 @@ describe('bdt-gym compare --out: provenance', () => {
     assert.deepEqual(Object.keys(written), ['env', 'seeds', 'slots', 'agentOptions', 'agents', 'episodes', 'provenance']);
     assert.equal(provenance.bdtGym.version, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
     const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
-    assert.equal(provenance.bdtGym.commit, git('rev-parse', 'HEAD'), 'this checkout is a git checkout');
-    assert.equal(provenance.bdtGym.dirty, git('status', '--porcelain', '--untracked-files=no') !== '');
+    if (existsSync(join(root, '.git'))) {
+      assert.equal(provenance.bdtGym.commit, git('rev-parse', 'HEAD'));
+      assert.equal(provenance.bdtGym.dirty, git('status', '--porcelain', '--untracked-files=no') !== '');
+    } else {
+      assert.equal(provenance.bdtGym.commit, undefined, 'an exported tree (no .git) records no commit');
+    }
     const env = make('BDT-small-v0', { scenario: { slots: 5 } });
     assert.equal(provenance.scenarioSha256, sha256(JSON.stringify(sorted((env.unwrapped as BdtEnv).system.scenario))));
     env.close();

@@ -59,6 +59,12 @@ describe('bdt-gym --import', () => {
     const syntax = cli(['--import', bad, 'run']);
     assert.equal(syntax.status, 1);
     assert.equal(syntax.stderr, `bdt-gym: --import ${bad}: TransformError: Transform failed with 1 error: ${bad}:1:17: ERROR: Unexpected ";"\n`);
+    // a file's bare name would be looked up as a package
+    assert.equal(cli(['--import', 'user-registrations.ts', 'run']).stderr, 'bdt-gym: --import user-registrations.ts: a bare name is a package name; for the file in the working directory, give --import ./user-registrations.ts\n');
+    // loaded as CommonJS, the module's bdt-gym is a second copy: refused, not an agent gone missing
+    const commonjs = cli(['--import', './commonjs/register-agent.ts', 'run', '--agent', 'commonjs-random']);
+    assert.equal(commonjs.status, 1);
+    assert.match(commonjs.stderr, /^bdt-gym: --import \.\/commonjs\/register-agent\.ts: the module loaded a second copy of bdt-gym, whose registrations this command cannot see: most likely Node loaded it as CommonJS .*name it \.mts or add "type": "module"/);
     const unknownPackage = cli(['--import', 'no-such-package-bdt', 'run']);
     assert.equal(unknownPackage.status, 1);
     assert.match(unknownPackage.stderr, /^bdt-gym: --import no-such-package-bdt: Error: Cannot find package 'no-such-package-bdt' imported from .*\n$/);
@@ -71,7 +77,7 @@ describe('bdt-gym --import', () => {
     assert.match(cli(['run', '--agent', 'first-unit']).stderr, /^bdt-gym: --agent: unknown agent "first-unit" .*; for an agent of your own, call registerAgent.* bdt-gym --import <module> <command> \.\.\.\n$/);
     const env = cli(['run', '--env', 'FixtureSmall-v0']);
     assert.equal(env.status, 1);
-    assert.match(env.stderr, /^bdt-gym: --env: unknown env "FixtureSmall-v0" \(registered: .*BDT-v0.*\); for an env id of your own, call register\(\{id, entryPoint\}\) in a module and load it with bdt-gym --import <module> <command> \.\.\.\n$/);
+    assert.match(env.stderr, /^bdt-gym: --env: unknown env "FixtureSmall-v0" \(registered: .*BDT-v0.*\); for an env id of your own, call registerBdtScenario\(id, scenario\) in a module and load it with bdt-gym --import <module> <command> \.\.\.\n$/);
     assert.match(cli(['check-env', 'FixtureSmall-v0']).stderr, /No registered env with id "FixtureSmall-v0".*; for an env id of your own, .* bdt-gym --import <module> check-env \.\.\.\n$/);
     const served = cli(['serve'], `${stringifyWire({ method: 'make', id: 'FixtureSmall-v0' })}\n`);
     const { error } = parseWire(served.stdout.trim()) as { error: { type: string; message: string } };

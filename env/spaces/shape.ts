@@ -37,7 +37,10 @@ export function describeArrayMismatch(expected: string, length: number, x: unkno
   const name = x === null || x === undefined ? String(x) : ArrayBuffer.isView(x) ? x.constructor.name : Array.isArray(x) ? 'Array' : typeof x;
   const isExpected = x !== null && x !== undefined && (x as object).constructor?.name === expected;
   const article = /^[AEIOU]/.test(expected) ? 'an' : 'a';
-  if (!isExpected) return `expected ${article} ${expected} of length ${length}, got ${name}`;
+  // an array of numbers of another kind (a TF.js Float32Array, a plain Array) needs only a copy
+  // into a float array (into an integer one a copy would truncate non-integers silently)
+  const convertible = expected.startsWith('Float') && (Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView)));
+  if (!isExpected) return `expected ${article} ${expected} of length ${length}, got ${name}${convertible ? ` (copy it: ${expected}.from(x))` : ''}`;
   const got = (x as ArrayLike<number>).length;
   if (got !== length) return `expected ${article} ${expected} of length ${length}, got length ${got}`;
   return undefined;

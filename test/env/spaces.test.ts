@@ -25,7 +25,8 @@ describe('spaces', () => {
     it('rejects wrong dtype, length, NaN and out-of-bound values, and explains why', () => {
       const box = new Box(-1, 1, { shape: [2, 2] });
       assert.equal(box.contains(Float64Array.of(0, 0, 0, 0)), false);
-      assert.match(box.explain(Float64Array.of(0, 0, 0, 0))!, /Float32Array of length 4, got Float64Array/);
+      assert.match(box.explain(Float64Array.of(0, 0, 0, 0))!, /Float32Array of length 4, got Float64Array \(copy it: Float32Array\.from\(x\)\)$/);
+      assert.equal(box.explain('0000'), 'expected a Float32Array of length 4, got string', 'a string is no array of numbers to copy');
       assert.match(box.explain(new Float32Array(3))!, /got length 3/);
       assert.match(box.explain(Float32Array.of(0, 0, 0, NaN))!, /element \[3\] \(= \[1, 1\]\) is NaN/);
       assert.match(box.explain(Float32Array.of(0, 2, 0, 0))!, /element \[1\] \(= \[0, 1\]\) = 2 is outside \[-1, 1\]/);

@@ -485,6 +485,25 @@ class ServerCommandTest(unittest.TestCase):
         self.assertEqual(message, f"bdt_gym: the server exited (status 1) without answering make; its stderr ended with:\n{said}")
         self.assertIn(said, forwarded, "the server's stderr reaches this process's")
 
+    def test_bdt_gym_command_with_import_brings_a_users_agent_and_env_id(self) -> None:
+        # the route python/README.md gives for agents and scenarios written in TypeScript
+        fixture = REPOSITORY / "test" / "cli" / "fixtures" / "user-registrations.ts"
+        command = f"node {REPOSITORY / 'bin' / 'bdt-gym.js'} --import {fixture}"
+        with mock.patch.dict(os.environ, {"BDT_GYM_COMMAND": command}):
+            env = bdt_gym.BdtGymEnv("FixtureSmall-v0")
+            try:
+                env.reset(seed=1)
+                action = env.agent_action("first-unit")
+                self.assertIn(action, env.action_space)
+                self.assertEqual(action["partition"].tolist(), [0] * len(action["partition"]), "the fixture agent runs one unit on each gateway")
+                truncated, steps = False, 0
+                while not truncated:
+                    *_, truncated, _ = env.step(action)
+                    steps += 1
+                self.assertEqual(steps, 8, "the fixture's scenario has 8 slots")
+            finally:
+                env.close()
+
     def test_a_missing_package_in_a_server_stack_trace_gets_the_npm_install_hint(self) -> None:
         # a partial install: tsx is there, another package is not, and Node prints its stack
         tail = bdt_gym.server._StderrTail(io.BytesIO(b"node:internal/modules/run_main\nError [ERR_MODULE_NOT_FOUND]: Cannot find package 'zod'\n"))

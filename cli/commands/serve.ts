@@ -23,14 +23,19 @@ async function respond(server: EnvServer, line: string): Promise<Response> {
   return server.handle(request);
 }
 
+/** Writes to the real stdout, which the preAction hook keeps for the protocol alone. */
+let protocolWrite: (text: string) => boolean = (text) => process.stdout.write(text);
+
 export function register(program: Command): void {
   program
     .command('serve')
     .description('serve one env (or a vector env) over stdin/stdout as JSON lines (make, reset, step, act, render, getAttr, setAttr, call, close), for clients in other languages such as the Python package in python/')
-    // stdout carries the protocol alone: what a library or a --import module logs goes to stderr
-    // (a hook, to come before main.ts's, which imports those modules)
+    // stdout carries the protocol alone: whatever else writes to it (console.log, console.dir, a
+    // library's or a --import module's process.stdout.write) goes to stderr (a hook, to come
+    // before main.ts's, which imports those modules)
     .hook('preAction', () => {
-      console.log = console.info = console.debug = console.error;
+      protocolWrite = process.stdout.write.bind(process.stdout);
+      process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
     })
     .action(async () => {
       // a client that went away ends the server quietly (cli/broken-pipe.ts), and normally: exit 0
@@ -39,7 +44,7 @@ export function register(program: Command): void {
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of lines) {
         if (line.trim() === '') continue;
-        process.stdout.write(`${stringifyWire(await respond(server, line))}\n`);
+        protocolWrite(`${stringifyWire(await respond(server, line))}\n`);
         if (server.closed) break;
       }
       lines.close();

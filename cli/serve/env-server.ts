@@ -41,6 +41,8 @@ import type { Agent } from '../../baselines/agent.ts';
 import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 import { importHint } from '../user-modules.ts';
+import { checkCommittedModel } from '../committed-models.ts';
+import { CliError } from '../errors.ts';
 
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
 const MAX_ENVS = 1024;
@@ -148,6 +150,12 @@ export class EnvServer {
     const override = (await registeredAgent(name)).scenarioOverride;
     if (override !== undefined && !includes(this.kwargs['scenario'], override)) {
       throw new ArgumentError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
+    }
+    try {
+      checkCommittedModel('act:', name, this.id, 'checkpoint' in options, 'the checkpoint option (from Python: agent_action(name, checkpoint="runs/..."))');
+    } catch (error) {
+      if (error instanceof CliError) throw new ArgumentError(error.message);
+      throw error;
     }
     const agent = await createAgent(name, env, options);
     agent.reset(this.last?.seed);

@@ -7,8 +7,8 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
-from .server import Server
-from .spaces import element_from_json, space_from_json, to_json_data
+from .server import InvalidActionError, Server
+from .spaces import element_from_json, shape_mismatch, space_from_json, to_json_data
 
 
 #: The render fps of an env that declares none (the B-DT envs): Gymnasium's text envs' (FrozenLake,
@@ -112,6 +112,9 @@ class BdtGymEnv(gym.Env[Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        why = shape_mismatch(self.action_space, action)
+        if why is not None:
+            raise InvalidActionError("InvalidActionError", f"BdtGymEnv.step: invalid action: {why}")
         result = self._server.request("step", action=to_json_data(action))
         obs = element_from_json(self.observation_space, result["obs"])
         return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), info_from_json(result["info"])

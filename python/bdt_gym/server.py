@@ -9,10 +9,11 @@ import os
 import select
 import shlex
 import shutil
+import signal
 import subprocess
 import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from gymnasium import error as gym_error
 
@@ -40,9 +41,10 @@ class InvalidActionError(BdtGymError, ValueError):
 
 class InvalidArgumentError(BdtGymError, ValueError):
     """An argument the env cannot take: a keyword argument (KwargsError), the scenario
-    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a seed, reset
-    options or vector options (InvalidArgumentError), an agent made for a scenario the env was
-    not made with or more envs than a server steps (ArgumentError); ``kind`` says which."""
+    (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a checkpoint
+    that is missing or does not fit (CheckpointError), reset options or vector options
+    (InvalidArgumentError), an agent made for a scenario the env was not made with or more envs
+    than a server steps (ArgumentError); ``kind`` says which."""
 
 
 class UnregisteredEnvError(BdtGymError, gym_error.UnregisteredEnv):
@@ -64,7 +66,7 @@ _ERRORS = {
     "AttributeRefusedError": AttributeRefusedError,
     "UnregisteredEnvError": UnregisteredEnvError,
     # refusals of what the caller passed, so ValueErrors as Python's own bad arguments are
-    **dict.fromkeys(("KwargsError", "ScenarioError", "UnknownAgentError", "InvalidArgumentError", "ArgumentError"), InvalidArgumentError),
+    **dict.fromkeys(("KwargsError", "ScenarioError", "UnknownAgentError", "InvalidArgumentError", "ArgumentError", "CheckpointError"), InvalidArgumentError),
 }
 
 
@@ -127,6 +129,25 @@ def _write_stderr(data: bytes) -> None:
         pass  # no usable stderr (a GUI's pythonw): the tail still keeps the lines
 
 
+def _exit_status(code: int) -> str:
+    """A return code as a person reads it: ``status 1``, or ``killed by SIGKILL`` for a negative one."""
+    if code >= 0:
+        return f"status {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:
+        return f"killed by signal {-code}"
+
+
+def _response(line: bytes) -> dict[str, Any] | None:
+    """The response on ``line``: a JSON object with a result or an error; None for anything else."""
+    try:
+        response = json.loads(line)
+    except ValueError:
+        return None
+    return response if isinstance(response, dict) and ("result" in response or "error" in response) else None
+
+
 class Server:
     """The server process of one env (its stderr is forwarded to this process's, so its notes show).
 
@@ -158,18 +179,25 @@ class Server:
         #: the requests sent since the server last caught up, and the responses read since
         self._sent = 0
         self._received: list[bytes] = []
+        #: why the server ended, once it has: every later request says the same
+        self._ended: str | None = None
 
     def request(self, method: str, **fields: Any) -> Any:
         """The result of one request; a refusal raises BdtGymError (or a subclass)."""
         process = self._process
         if process is None:
             raise RuntimeError("bdt_gym: the env is closed")
+        if self._ended is not None:
+            raise RuntimeError(self._ended)
         line = (json.dumps({"method": method, **fields}) + "\n").encode()
         self._catch_up(process)
         self._unsent, self._sent = memoryview(line), 1
         self._send(process)
         self._receive(process, method)
-        response = json.loads(self._received[-1])
+        response = _response(self._received[-1])
+        if response is None:
+            # only responses go to the server's stdout: the pairing of the rest cannot be trusted
+            self._end(process, f"bdt_gym: the server answered {method} with a line that is not a response: {self._received[-1][:200]!r}")
         if "error" in response:
             error = response["error"]
             raise _ERRORS.get(error["type"], BdtGymError)(error["type"], error["message"])
@@ -194,7 +222,7 @@ class Server:
             try:
                 os.write(fd, piece)
             except BrokenPipeError:
-                raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}){self._stderr.explain()}") from None
+                self._end(process, f"bdt_gym: the server exited ({_exit_status(process.wait())}){self._stderr.explain()}")
 
     def _receive(self, process: subprocess.Popen[bytes], what: str) -> None:
         """Reads one response line into ``_received``."""
@@ -202,7 +230,14 @@ class Server:
         count = len(self._received)
         self._received.extend(itertools.islice(process.stdout, 1))
         if len(self._received) == count:
-            raise RuntimeError(f"bdt_gym: the server exited (status {process.wait()}) without answering {what}{self._stderr.explain()}")
+            self._end(process, f"bdt_gym: the server exited ({_exit_status(process.wait())}) without answering {what}{self._stderr.explain()}")
+
+    def _end(self, process: subprocess.Popen[bytes], why: str) -> NoReturn:
+        """Raises ``why``, which every later request raises again: the server is gone (or ended here)."""
+        self._ended = why
+        if process.poll() is None:
+            process.kill()
+        raise RuntimeError(why) from None
 
     def __del__(self) -> None:
         # an env dropped without close() still ends its server rather than leave it running

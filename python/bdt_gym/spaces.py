@@ -87,3 +87,25 @@ def to_json_data(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         return [to_json_data(v) for v in value]
     return value
+
+
+def shape_mismatch(space: spaces.Space[Any], action: Any) -> str | None:
+    """Why ``action`` has the wrong shape for ``space`` (a Dict's arrays, key by key), or None.
+
+    The server reads an action as a flat list per key, so a transposed or flattened array would
+    pass there and send values to the wrong env or device; only the shape here can tell."""
+    if isinstance(space, spaces.Dict):
+        if not isinstance(action, dict):
+            return None  # the server names what is wrong with it
+        for key, subspace in space.spaces.items():
+            if key in action:
+                why = shape_mismatch(subspace, action[key])
+                if why is not None:
+                    return f"key {key!r}: {why}"
+        return None
+    if isinstance(space, (spaces.Box, spaces.MultiDiscrete, spaces.MultiBinary)):
+        shape = np.shape(action)
+        if shape != space.shape:
+            return f"shape {shape}, expected {space.shape}"
+    return None
+

@@ -10,8 +10,8 @@ from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
 from .env import info_dtype, info_from_json, is_numbers
-from .server import AttributeRefusedError, Server
-from .spaces import element_from_json, space_from_json, to_json_data
+from .server import AttributeRefusedError, InvalidActionError, Server
+from .spaces import element_from_json, shape_mismatch, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
 _MODE_OF = {name: mode for mode, name in _MODES.items()}
@@ -103,6 +103,12 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
             raise ValueError(f"BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1")
         if kwargs.get("infoLevel") == "full":
             raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env, each its own Node server (about 120 MB)')
+        # what gymnasium.make_vec adds to a vector entry point's kwargs (the spec's episode limit, a render mode)
+        if kwargs.pop("max_episode_steps", None) not in (None, -1):
+            raise ValueError('BdtGymVectorEnv: the native vector env takes no max_episode_steps: its episodes end at the scenario\'s T slots; give scenario={"slots": n} (T itself, which progress = t / T follows), or gym.make_vec(..., vectorization_mode="sync") for a TimeLimit on each env')
+        if kwargs.get("render_mode") is not None:
+            raise ValueError('BdtGymVectorEnv: the native vector env does not render; gym.make_vec(..., vectorization_mode="sync", render_mode="ansi") renders each env')
+        kwargs.pop("render_mode", None)
         for option in ("autoresetMode", "copy"):
             if option in kwargs:
                 raise ValueError(f"BdtGymVectorEnv: {option} is the vector env's own option, not an env keyword argument; give autoreset_mode=... (copy is the server's: arrays always reach Python as new NumPy arrays)")
@@ -128,6 +134,9 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs, self.single_observation_space)
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
+        why = shape_mismatch(self.action_space, actions)
+        if why is not None:
+            raise InvalidActionError("InvalidActionError", f"BdtGymVectorEnv.step: invalid actions (a batch of {self.num_envs}): {why}")
         result = self._server.request("step", action=to_json_data(actions))
         return (
             element_from_json(self.observation_space, result["obs"]),

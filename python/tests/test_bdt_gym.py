@@ -129,7 +129,7 @@ class BridgeTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.ResetNeededError, r"^ResetNeededError: act before reset"):
             env.unwrapped.agent_action("dpra")
         env.reset(seed=0)
-        for agent, options, kind in (("wtcm", {}, "ArgumentError"), ("nope", {}, "UnknownAgentError"), ("dpra", {"bogus": 1}, "KwargsError")):
+        for agent, options, kind in (("wtcm", {}, "ArgumentError"), ("ppo", {}, "ArgumentError"), ("nope", {}, "UnknownAgentError"), ("dpra", {"bogus": 1}, "KwargsError")):
             with self.assertRaises(bdt_gym.InvalidArgumentError) as raised:
                 env.unwrapped.agent_action(agent, **options)
             self.assertIsInstance(raised.exception, ValueError)
@@ -281,6 +281,17 @@ class VectorTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"numEnvs = 1025; give an integer from 1 to 1024"):
             bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=1025)
 
+    def test_refuses_what_gymnasium_make_vec_adds_for_a_time_limit_or_a_render_mode_in_pythons_terms(self) -> None:
+        with self.assertRaisesRegex(ValueError, r'takes no max_episode_steps: .*scenario=\{"slots": n\}.*vectorization_mode="sync"'):
+            gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, max_episode_steps=10)
+        with self.assertRaisesRegex(ValueError, r'does not render; gym\.make_vec\(\.\.\., vectorization_mode="sync", render_mode="ansi"\)'):
+            gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, render_mode="ansi")
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, vectorization_mode="sync", max_episode_steps=3)
+        envs.reset(seed=0)
+        truncated = [envs.step(envs.action_space.sample())[3] for _ in range(3)]
+        self.assertEqual(truncated[-1].tolist(), [True, True], "sync mode: a TimeLimit per env")
+        envs.close()
+
     def test_refuses_full_infos_saying_how_to_get_them(self) -> None:
         with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"\) steps one BdtGymEnv per env, each its own Node server \(about 120 MB\)'):
             gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="full")
@@ -333,8 +344,20 @@ class VectorTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"miningShare"):
             envs.step(actions)
         actions["miningShare"][1, 0] = 0.5
+        # the server reads each key as a flat list: a transposed or flattened batch would pass there
+        # and send values to the wrong env, so the shape is checked here
+        for key, wrong in (("partition", actions["partition"].T.copy()), ("inferenceShare", actions["inferenceShare"].ravel())):
+            with self.assertRaisesRegex(bdt_gym.InvalidActionError, rf"^InvalidActionError: BdtGymVectorEnv\.step: invalid actions \(a batch of 2\): key '{key}': shape \({wrong.shape[0]},\)?.*, expected \(2, \d+\)$"):
+                envs.step({**actions, key: wrong})
         self.assertEqual(envs.step(actions)[4]["slot"].tolist(), [0.0, 0.0])
         envs.close()
+        env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        env.reset(seed=0)
+        action = env.action_space.sample()
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"^InvalidActionError: BdtGymEnv\.step: invalid action: key 'partition': shape \(2, 2\), expected \(4,\)$"):
+            env.step({**action, "partition": action["partition"].reshape(2, 2)})
+        env.step({**action, "partition": action["partition"].tolist()})  # a list of the right length is an array of it
+        env.close()
 
 
 @contextlib.contextmanager
@@ -503,6 +526,32 @@ class ServerCommandTest(unittest.TestCase):
                 self.assertEqual(steps, 8, "the fixture's scenario has 8 slots")
             finally:
                 env.close()
+
+    def test_a_killed_server_says_so_and_every_later_request_the_same(self) -> None:
+        env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        try:
+            env.reset(seed=1)
+            process = env._server._process
+            assert process is not None
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            messages = []
+            for _ in range(2):
+                with self.assertRaises(RuntimeError) as raised:
+                    env.step(env.action_space.sample())
+                messages.append(str(raised.exception))
+            self.assertTrue(messages[0].startswith("bdt_gym: the server exited (killed by SIGKILL)"), messages[0])
+            self.assertEqual(messages[1], messages[0], "not 'without answering an interrupted request'")
+        finally:
+            env.close()
+
+    def test_only_a_json_object_with_a_result_or_an_error_is_read_as_a_response(self) -> None:
+        # anything else on the server's stdout (a stray console.dir) is refused, not paired with a request
+        self.assertIsNone(bdt_gym.server._response(b"{ dir: 1 }\n"))
+        self.assertIsNone(bdt_gym.server._response(b"1\n"))
+        self.assertIsNone(bdt_gym.server._response(b'{"dir": 1}\n'))
+        self.assertEqual(bdt_gym.server._response(b'{"result": null}\n'), {"result": None})
+        self.assertEqual(bdt_gym.server._response(b'{"error": {"type": "GymError", "message": "m"}}\n'), {"error": {"type": "GymError", "message": "m"}})
 
     def test_a_missing_package_in_a_server_stack_trace_gets_the_npm_install_hint(self) -> None:
         # a partial install: tsx is there, another package is not, and Node prints its stack

@@ -41,7 +41,7 @@ describe('bdt-gym --import', () => {
     assert.equal(responses.length, requests.length);
     for (const response of responses) assert.equal(response.error, undefined);
     assert.deepEqual((responses[2]!.result as { partition: number[] }).partition, [0, 0, 0, 0]);
-    assert.equal(result.stderr, 'user module loaded\n');
+    assert.equal(result.stderr, 'user module loaded\n{ dir: 1 }\na raw stdout write\n');
   });
 
   it('a module that fails to load: one line naming it and the cause, exit 1, no stack trace, for every command', () => {

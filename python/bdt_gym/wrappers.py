@@ -6,7 +6,10 @@ Box, Discrete or MultiDiscrete.
     env = FlattenObservation(MultiDiscreteAction(gym.make("bdt_gym/BDT-v0"), levels=11))  # SB3 PPO, A2C; CleanRL ppo_multidiscrete
 
 The flat action holds the Dict's keys in its order, each key's elements in a row (for the B-DT
-envs: partition, inferenceShare, miningShare).
+envs: partition, inferenceShare, miningShare). Both are TransformActions, so Gymnasium's
+VectorizeTransformAction applies them to a vector env, the native one included:
+
+    envs = VectorizeTransformAction(gym.make_vec("bdt_gym/BDT-v0", num_envs=16), wrapper=BoxAction)
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, Union, cast
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
+from gymnasium.wrappers import TransformAction
 
 #: The spaces a Dict key may hold (Union, not |: Python 3.9 evaluates an alias).
 _Entry = Union[spaces.MultiDiscrete, spaces.Box]
@@ -72,7 +76,7 @@ def _flat(owner: str, action: Any, space: spaces.Space[Any], dtype: Any) -> np.n
     return array
 
 
-class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
+class BoxAction(TransformAction[Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
     """The action space as one ``Box(0, 1, (n,))``, n the number of entries of the Dict: a
     MultiDiscrete key's entry u is level ``start + min(floor(u * L), L - 1)`` of its L levels
     (u = 0 the first, u = 1 the last), and a Box key's entry is ``low + u * (high - low)`` (the
@@ -84,9 +88,10 @@ class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any], gym.utils.RecordConstru
     def __init__(self, env: gym.Env[Any, Any], dtype: Any = np.float32) -> None:
         # recorded, as Gymnasium's wrappers do, so env.spec rebuilds it (gym.make(env.spec), check_env)
         gym.utils.RecordConstructorArgs.__init__(self, dtype=dtype)
-        gym.ActionWrapper.__init__(self, env)
         self._entries = _entries(env.action_space, "BoxAction")
-        self.action_space = spaces.Box(0.0, 1.0, (sum(_size(sub) for _, sub in self._entries),), dtype)
+        space = spaces.Box(0.0, 1.0, (sum(_size(sub) for _, sub in self._entries),), dtype)
+        # a TransformAction, so VectorizeTransformAction applies it to a vector env's actions
+        TransformAction.__init__(self, env, func=self.action, action_space=space)
 
     def action(self, action: np.ndarray) -> dict[str, np.ndarray]:
         u = _flat("BoxAction", action, self.action_space, np.float64)
@@ -94,7 +99,7 @@ class BoxAction(gym.ActionWrapper[Any, np.ndarray, Any], gym.utils.RecordConstru
         return {key: _level(sub, part) if isinstance(sub, spaces.MultiDiscrete) else _scaled(sub, part) for key, sub, part in _parts(u, self._entries)}
 
 
-class MultiDiscreteAction(gym.ActionWrapper[Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
+class MultiDiscreteAction(TransformAction[Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
     """The action space as one ``MultiDiscrete``: a MultiDiscrete key's levels as they are, and
     each Box entry discretised to ``levels`` evenly spaced values from its low (level 0) to its
     high (level ``levels - 1``). For discrete-action algorithms that take a MultiDiscrete: SB3's
@@ -106,12 +111,11 @@ class MultiDiscreteAction(gym.ActionWrapper[Any, np.ndarray, Any], gym.utils.Rec
             raise ValueError(f"MultiDiscreteAction: levels = {levels!r}; give an integer >= 2 (a Box entry's low and high at least)")
         levels = int(levels)
         gym.utils.RecordConstructorArgs.__init__(self, levels=levels)
-        gym.ActionWrapper.__init__(self, env)
         self._entries = _entries(env.action_space, "MultiDiscreteAction")
         self._levels = levels
         nvec = [sub.nvec.ravel() if isinstance(sub, spaces.MultiDiscrete) else np.full(_size(sub), levels) for _, sub in self._entries]
         start = [sub.start.ravel() if isinstance(sub, spaces.MultiDiscrete) else np.zeros(_size(sub), np.int64) for _, sub in self._entries]
-        self.action_space = spaces.MultiDiscrete(np.concatenate(nvec), start=np.concatenate(start))
+        TransformAction.__init__(self, env, func=self.action, action_space=spaces.MultiDiscrete(np.concatenate(nvec), start=np.concatenate(start)))
 
     def action(self, action: np.ndarray) -> dict[str, np.ndarray]:
         space = cast(spaces.MultiDiscrete, self.action_space)

@@ -589,6 +589,7 @@ class PackagingTest(unittest.TestCase):
         namespace: dict[str, Any] = {}
         exec("".join(blocks), namespace)
         namespace["env"].close()
+        namespace["envs"].close()
 
 
 class JsonDataTest(unittest.TestCase):
@@ -715,6 +716,26 @@ class WrappersTest(unittest.TestCase):
         for levels in (2.5, "11", 1, True):
             with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: levels = .*; give an integer >= 2"):
                 MultiDiscreteAction(_ActionOnly(spaces.Dict({"x": spaces.Box(0, 1, (1,))})), levels=levels)  # type: ignore[arg-type]
+
+    def test_vectorize_transform_action_applies_them_to_the_native_vector_env(self) -> None:
+        from gymnasium.wrappers.vector import VectorizeTransformAction
+
+        for wrapper, kwargs in ((BoxAction, {}), (MultiDiscreteAction, {"levels": 5})):
+            envs = VectorizeTransformAction(gym.make_vec("bdt_gym/BDT-small-v0", num_envs=3), wrapper=wrapper, **kwargs)
+            single = wrapper(_ActionOnly(envs.unwrapped.single_action_space), **kwargs)
+            try:
+                envs.reset(seed=0)
+                envs.action_space.seed(1)
+                actions = envs.action_space.sample()
+                self.assertEqual(actions.shape, (3, 8))
+                # each row maps to the Dict action the single-env wrapper gives for it
+                expected = [single.action(row) for row in actions]
+                batch = envs.actions(actions)
+                for key in ("partition", "inferenceShare", "miningShare"):
+                    np.testing.assert_array_equal(batch[key], np.stack([e[key] for e in expected]))
+                self.assertEqual(envs.step(actions)[1].shape, (3,))
+            finally:
+                envs.close()
 
     def test_wrappers_refuse_what_they_cannot_flatten(self) -> None:
         for wrapper in (BoxAction, MultiDiscreteAction):

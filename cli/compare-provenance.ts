@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MANIFEST_FILE } from '../agents/checkpoint/checkpoint.ts';
 import { checkpointDirOf } from '../agents/policy-agent.ts';
 import { defaultCheckpointDir, type LearnedAlgorithm } from '../agents/register-learned-agents.ts';
@@ -15,6 +16,7 @@ import type { ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
 import { gitCommit, packageVersion } from './package-info.ts';
+import { importedModules } from './user-modules.ts';
 
 export interface CompareProvenance {
   /** bdt-gym's package version, and its commit when it runs from a git checkout (`dirty`: tracked files differ from it). */
@@ -25,6 +27,8 @@ export interface CompareProvenance {
   readonly checkpoints: Readonly<Record<string, { readonly path: string; readonly manifestSha256: string }>>;
   /** With `--trace`: the SHA-256 of each replayed trace as canonical JSON, in episode order. */
   readonly tracesSha256?: readonly string[];
+  /** With `--import`: each module as given, and the SHA-256 of its file (a module that is a file). */
+  readonly imports?: ReadonlyArray<{ readonly module: string; readonly sha256?: string }>;
 }
 
 const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
@@ -32,7 +36,9 @@ const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
 /** The provenance of a comparison that ran `spec` (so its env and checkpoints are known to load). */
 export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
   const traces = spec.traces === undefined ? {} : { tracesSha256: spec.traces.map((trace) => sha256(canonicalJson(trace))) };
-  return { bdtGym: { version: packageVersion(), ...gitCommit() }, scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces };
+  const modules = importedModules();
+  const imports = modules.length === 0 ? {} : { imports: modules.map(({ specifier, url }) => ({ module: specifier, ...(url.startsWith('file:') ? { sha256: sha256(readFileSync(fileURLToPath(url))) } : {}) })) };
+  return { bdtGym: { version: packageVersion(), ...gitCommit() }, scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces, ...imports };
 }
 
 /**

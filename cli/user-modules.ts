@@ -19,6 +19,19 @@ import { CliError } from './errors.ts';
 
 export const IMPORT_OPTION_HELP = 'import this module before the command runs, e.g. one that registers an agent (registerAgent) or a scenario\'s env id (registerBdtScenario); a path (./mine.ts) is relative to the working directory; repeatable';
 
+/** A module `--import` loaded: as the user gave it, and the URL it was imported from. */
+export interface ImportedModule {
+  readonly specifier: string;
+  readonly url: string;
+}
+
+const imported: ImportedModule[] = [];
+
+/** The modules `--import` loaded, in order (results record them: what they registered came from there). */
+export function importedModules(): readonly ImportedModule[] {
+  return imported;
+}
+
 /** Imports each module in turn, or throws a one-line CliError naming the one that failed and why. */
 export async function importUserModules(specifiers: readonly string[]): Promise<void> {
   for (const specifier of specifiers) await importUserModule(specifier);
@@ -41,6 +54,7 @@ async function importUserModule(specifier: string): Promise<void> {
   } catch (error) {
     throw new CliError(`--import ${specifier}: ${oneLine(error)}`);
   }
+  imported.push({ specifier, url });
   // what it registered went to that copy, so the command would say "unknown agent" of it
   if (registryCopies() > copies) {
     throw new CliError(

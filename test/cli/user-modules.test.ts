@@ -1,6 +1,7 @@
 /** `bdt-gym --import <module>`: a user's agents and env ids in every command, and a module that fails to load. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,9 @@ describe('bdt-gym --import', () => {
     const written = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(written.env, 'FixtureSmall-v0');
     assert.equal(written.slots, 5);
+    // the result says where its agent and env id came from, down to the module's content
+    const fixtureSha256 = createHash('sha256').update(readFileSync(join(fixtures, 'user-registrations.ts'))).digest('hex');
+    assert.deepEqual(written.provenance.imports, [{ module: './user-registrations.ts', sha256: fixtureSha256 }]);
   });
 
   it("run: the module's env id with its own scenario, the option after the command and as a file: URL", () => {

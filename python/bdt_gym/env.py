@@ -133,6 +133,10 @@ class BdtGymEnv(gym.Env[Any, Any]):
     def render(self) -> str | None:
         return self._server.request("render")
 
+    def __reduce__(self) -> Any:
+        # copy.deepcopy and pickle would copy the handle of a process, not the env
+        raise TypeError(f"{type(self).__name__} cannot be copied or pickled: it drives a bdt-gym serve process of its own; make another with gym.make(env.spec) (a vector env: with gym.make_vec), or pickle a function that makes it")
+
     def close(self) -> None:
         self._server.close()
         super().close()

@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
-from .env import info_dtype, info_from_json, is_numbers
+from .env import BdtGymEnv, info_dtype, info_from_json, is_numbers
 from .server import AttributeRefusedError, InvalidActionError, Server
 from .spaces import element_from_json, shape_mismatch, space_from_json, to_json_data
 
@@ -182,6 +182,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         except AttributeRefusedError as error:
             note = '; from Python, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env, whose attributes and methods (agent_action included) get_attr and call reach'
             raise AttributeRefusedError(error.kind, str(error).removeprefix(f"{error.kind}: ") + note) from None
+
+    __reduce__ = BdtGymEnv.__reduce__
 
     def close_extras(self, **kwargs: Any) -> None:
         self._server.close()

@@ -4,10 +4,12 @@ test/python/bridge.test.ts runs it.
 """
 
 import contextlib
+import copy
 import functools
 import io
 import json
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -175,6 +177,18 @@ class BridgeTest(unittest.TestCase):
             return total
 
         self.assertGreater(episode_return("dpra"), episode_return("random"))
+
+    def test_copying_or_pickling_says_the_env_owns_a_process_and_how_to_make_another(self) -> None:
+        env = gym.make("bdt_gym/BDT-small-v0")
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2)
+        try:
+            for thing, name in ((env, "BdtGymEnv"), (envs, "BdtGymVectorEnv")):
+                for copy_it in (copy.deepcopy, pickle.dumps):
+                    with self.assertRaisesRegex(TypeError, rf"^{name} cannot be copied or pickled: it drives a bdt-gym serve process of its own; make another with gym\.make\(env\.spec\)"):
+                        copy_it(thing)
+        finally:
+            env.close()
+            envs.close()
 
     def test_render_ansi(self) -> None:
         env = gym.make("bdt_gym/BDT-small-v0", render_mode="ansi")

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   run: () => import('./commands/run.ts'),
   'scenario-schema': () => import('./commands/scenario-schema.ts'),
   'check-env': () => import('./commands/check-env.ts'),
+  'check-scenario': () => import('./commands/check-scenario.ts'),
   bench: () => import('./commands/bench.ts'),
   train: () => import('./commands/train.ts'),
   evaluate: () => import('./commands/evaluate.ts'),

@@ -1,0 +1,36 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { make } from '../../env/index.ts';
+import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+describe('bdt-gym check-scenario', () => {
+  it("prints what a scenario file compiles to: the env's own nodes, DNNs, partition vectors and observation bounds", () => {
+    const result = cli('check-scenario', 'configs/small.json', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    const env = make('BDT-small-v0').unwrapped as BdtEnv;
+    const { system } = env;
+    assert.deepEqual([summary.name, summary.N, summary.M, summary.J, summary.slots], [system.scenario.name, system.N, system.M, system.J, system.slots]);
+    assert.deepEqual(summary.devices.map((d: { dnn: string; units: number; gateway: number; ap: number }) => [d.dnn, d.units, d.gateway, d.ap]), system.dnnNames.map((dnn, n) => [dnn, system.unitCount[n], system.gatewayOf[n], system.apOf[system.gatewayOf[n]!]]));
+    assert.equal(summary.partitionVectors, Array.from(system.unitCount).reduce((a, b) => a * b, 1));
+    assert.deepEqual(summary.maxArrivals, Array.from(env.observationSpace.spaces.arrivals.high));
+    assert.deepEqual(summary.lyapunov, { V: system.V, uMin: system.uMin, uMax: system.uMax });
+    const text = cli('check-scenario', 'configs/small.json');
+    assert.match(text.stdout, /^configs\/small\.json: scenario "small" is valid\n  4 devices, 2 gateways, 2 APs, T = 100 slots\n  partition vectors per slot: 1,000 \(prod of L_n\)\n/);
+  });
+
+  it('refuses a bad scenario file with path, rule and value, as every command reads one', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-check-scenario-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ slots: 1 }));
+    const result = cli('check-scenario', file);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, new RegExp(`^bdt-gym: invalid scenario ${file}:\\n  at name: .*\\n[^]*\\(a --scenario file is a whole scenario, and this one has no name, topology`));
+    assert.equal(result.stdout, '');
+  });
+});

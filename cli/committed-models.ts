@@ -6,16 +6,22 @@ import { CliError } from './errors.ts';
 const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
 
 /**
- * Refuses a learned agent given no checkpoint on an env without a committed model, saying so,
- * which envs have one and what to give instead (`instead`); the loader would only say that
- * models/<algo>-<id> does not exist. `envId` is undefined for a scenario file (no model is
- * committed for one), `source` names the option that chose the agent.
+ * Why a learned agent given no checkpoint cannot run on an env without a committed model: that
+ * there is none, which envs have one and what to give instead (`instead`); the loader would only
+ * say that models/<algo>-<id> does not exist. `undefined` when it can run. `envId` is undefined
+ * for a scenario file (no model is committed for one), `source` names what chose the agent.
  */
-export function checkCommittedModel(source: string, agent: string, envId: string | undefined, hasCheckpoint: boolean, instead: string): void {
-  if (!LEARNED.includes(agent) || hasCheckpoint) return;
+export function missingCommittedModel(source: string, agent: string, envId: string | undefined, hasCheckpoint: boolean, instead: string): string | undefined {
+  if (!LEARNED.includes(agent) || hasCheckpoint) return undefined;
   const algo = agent as LearnedAlgorithm;
-  if (envId !== undefined && hasCommittedCheckpoint(algo, envId)) return;
+  if (envId !== undefined && hasCommittedCheckpoint(algo, envId)) return undefined;
   const committed = [...registry.keys()].filter((id) => hasCommittedCheckpoint(algo, id));
   const has = committed.length === 0 ? 'there is none' : `there is one for ${committed.join(', ')} only`;
-  throw new CliError(`${source} ${agent}: no ${agent} model is committed for ${envId ?? 'a --scenario file'} (${has}, in models/); give ${instead}`);
+  return `${source} ${agent}: no ${agent} model is committed for ${envId ?? 'a --scenario file'} (${has}, in models/); give ${instead}`;
+}
+
+/** Throws `missingCommittedModel`'s refusal as a CliError. */
+export function checkCommittedModel(...args: Parameters<typeof missingCommittedModel>): void {
+  const why = missingCommittedModel(...args);
+  if (why !== undefined) throw new CliError(why);
 }

@@ -83,8 +83,8 @@ export function register(program: Command): void {
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
       const unknown = agents.filter((a) => !agentNames().includes(a));
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})${importHint('agent', 'compare --agents ...')}`);
-      const repeated = agents.find((a, i) => agents.indexOf(a) !== i);
-      if (repeated !== undefined) throw new CliError(`--agents: ${repeated} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
+      const repeated = repeatedIndex(agents);
+      if (repeated !== undefined) throw new CliError(`--agents: ${agents[repeated[1]]} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
       const compared = withCheckpoints(agents, options.checkpoint);
       const agentOptions = agentOptionsByName(options.agentOptions, agents, compared);
       for (const agent of compared) {

@@ -41,8 +41,7 @@ import type { Agent } from '../../baselines/agent.ts';
 import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 import { importHint } from '../user-modules.ts';
-import { checkCommittedModel } from '../committed-models.ts';
-import { CliError } from '../errors.ts';
+import { missingCommittedModel } from '../committed-models.ts';
 
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
 const MAX_ENVS = 1024;
@@ -151,12 +150,8 @@ export class EnvServer {
     if (override !== undefined && !includes(this.kwargs['scenario'], override)) {
       throw new ArgumentError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
     }
-    try {
-      checkCommittedModel('act:', name, this.id, 'checkpoint' in options, 'the checkpoint option (from Python: agent_action(name, checkpoint="runs/..."))');
-    } catch (error) {
-      if (error instanceof CliError) throw new ArgumentError(error.message);
-      throw error;
-    }
+    const noModel = missingCommittedModel('act:', name, this.id, 'checkpoint' in options, 'the checkpoint option (from Python: agent_action(name, checkpoint="runs/..."))');
+    if (noModel !== undefined) throw new ArgumentError(noModel);
     const agent = await createAgent(name, env, options);
     agent.reset(this.last?.seed);
     this.agents.set(key, agent);

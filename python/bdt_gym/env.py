@@ -34,7 +34,6 @@ def info_from_json(value: Any, key: str | None = None) -> Any:
     one as ``0``, which would read back as an int, and Gymnasium's vector envs type a column by
     env 0's value), except counts and indices (``INTEGER_INFO_KEYS``); arrays of numbers as NumPy
     arrays (which Gymnasium's vector envs stack one row per env), dicts recursively."""
-    integer = key in INTEGER_INFO_KEYS
     if isinstance(value, dict):
         return {k: info_from_json(v, k) for k, v in value.items()}
     if isinstance(value, list) and is_numbers(value):
@@ -42,7 +41,7 @@ def info_from_json(value: Any, key: str | None = None) -> Any:
     if isinstance(value, list):
         return [info_from_json(v) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):
-        return value if integer else float(value)
+        return value if key in INTEGER_INFO_KEYS else float(value)
     return value
 
 

@@ -1,8 +1,7 @@
 /**
  * Cross-field rules of a scenario that zod's per-field types cannot express: matrix sizes, one
  * gateway per device, a device for every AP, per-node array lengths, min <= max pairs, known
- * DNN names. Each issue
- * names its path, the rule and the offending value.
+ * DNN names. Each issue names its path, the rule and the offending value.
  */
 import type { z } from 'zod';
 import { builtinDnnNames } from '../dnn/index.ts';

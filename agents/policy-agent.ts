@@ -8,6 +8,7 @@ import type { Env } from '../env/core/env.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError, MANIFEST_FILE, readManifest } from './checkpoint/checkpoint.ts';
+import { warnIfOtherSystem } from './checkpoint/trained-scenario.ts';
 import { loadDqnPolicy } from './dqn/dqn-checkpoint.ts';
 import { loadPpoPolicy } from './ppo/ppo-checkpoint.ts';
 import type { PpoPolicy } from './ppo/ppo-policy.ts';
@@ -103,8 +104,12 @@ export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unkno
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
   }
-  if (manifest.algo === 'ppo') return new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace));
-  const policy = await loadDqnPolicy(dir, env);
+  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace)) : dqnAgent(await loadDqnPolicy(dir, env));
+  warnIfOtherSystem(dir, manifest.scenario, env);
+  return agent;
+}
+
+function dqnAgent(policy: LoadedDqnPolicy): DqnAgent {
   policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only
   return new DqnAgent(policy);
 }

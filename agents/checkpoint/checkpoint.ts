@@ -60,6 +60,10 @@ export const ManifestSchema = z
     formatVersion: z.number().int().describe('Checkpoint layout version'),
     algo: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
     envId: z.string().describe('Registered id of the env trained on'),
+    scenario: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('The resolved scenario of the B-DT env trained on (defaults filled in, envKwargs merged); absent for other envs and in checkpoints saved before it was kept'),
     observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
     actionSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's action space (before any agent-side wrapper)"),
     hyperparameters: z.record(z.string(), z.unknown()).describe('Hyperparameters of the run'),
@@ -92,6 +96,8 @@ export type CheckpointManifest = z.infer<typeof ManifestSchema>;
 export interface CheckpointContents {
   readonly algo: CheckpointManifest['algo'];
   readonly envId: string;
+  /** B-DT envs only (see trained-scenario.ts). */
+  readonly scenario?: Record<string, unknown> | undefined;
   readonly observationSpace: object;
   readonly actionSpace: object;
   readonly hyperparameters: object;
@@ -181,6 +187,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       formatVersion: CHECKPOINT_FORMAT_VERSION,
       algo: contents.algo,
       envId: contents.envId,
+      ...(contents.scenario === undefined ? {} : { scenario: contents.scenario }),
       observationSpace: contents.observationSpace as Record<string, unknown>,
       actionSpace: contents.actionSpace as Record<string, unknown>,
       hyperparameters: contents.hyperparameters as Record<string, unknown>,

@@ -3,6 +3,7 @@ import type { Env } from '../../env/core/env.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
 import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { DenseStack } from '../nn/mlp.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
@@ -16,11 +17,12 @@ export function discreteActionEnv(env: Env<unknown, unknown>, levels: number): E
 }
 
 /** Save the trainer's state to `dir`; `rawActionSpace` is the env's own (before DiscretizeAction). */
-export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, envId: string, seed: number, rawActionSpace: Space<unknown>): Promise<void> {
+export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, trainedOn: TrainedEnv, seed: number, rawActionSpace: Space<unknown>): Promise<void> {
   const adam = trainer.optimizer.getState();
   await saveCheckpoint(dir, {
     algo: 'dqn',
-    envId,
+    envId: trainedOn.id,
+    scenario: trainedOn.scenario,
     observationSpace: trainer.encoder.space.toJSON(),
     actionSpace: rawActionSpace.toJSON(),
     hyperparameters: trainer.hp,

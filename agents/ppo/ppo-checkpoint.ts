@@ -3,17 +3,19 @@ import { join } from 'node:path';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
 import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
 
 /** Save the trainer's full state to `dir`. */
-export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, envId: string, seed: number): Promise<void> {
+export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, trainedOn: TrainedEnv, seed: number): Promise<void> {
   const policy = trainer.policy;
   const adam = trainer.optimizer.getState();
   await saveCheckpoint(dir, {
     algo: 'ppo',
-    envId,
+    envId: trainedOn.id,
+    scenario: trainedOn.scenario,
     observationSpace: policy.encoder.space.toJSON(),
     actionSpace: policy.layout.space.toJSON(),
     hyperparameters: trainer.hp,

@@ -12,6 +12,7 @@ import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
+import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../dqn/hyperparameters.ts';
@@ -178,7 +179,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const checkpointDir = join(options.outDir, CHECKPOINT_SUBDIR);
   const evalEpisodes = options.evalEpisodes ?? 20;
   const signal = options.signal;
-  if (options.resume) resumeManifest(options.outDir, options.agent, options.envId);
+  const resumedManifest = options.resume ? resumeManifest(options.outDir, options.agent, options.envId) : undefined;
 
   const started = performance.now();
   let startStep = 0;
@@ -194,6 +195,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
 
   if (options.agent === 'ppo') {
     const probe = makeEnv(options.envId);
+    const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
+    if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
     const resumed = options.resume ? await loadPpoRun(checkpointDir, probe.observationSpace, probe.actionSpace) : undefined;
     probe.close();
     const hp = resumed
@@ -205,12 +208,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const trainer = new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) });
     startStep = trainer.counters.globalStep;
     const ppoSeed = seed;
-    evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, options.envId, ppoSeed));
+    evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
     stepsPerCall = trainer.batchSize;
     loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
-    await savePpoCheckpoint(checkpointDir, trainer, options.envId, seed);
+    await savePpoCheckpoint(checkpointDir, trainer, trainedOn, seed);
     if (evalEpisodes > 0 && !signal?.aborted) {
       const env = makeEnv(options.envId);
       evalReturn = (await evaluateAgentUnlessAborted(new PpoAgent(trainer.policy), env, evalEpisodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;
@@ -219,6 +222,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     trainer.dispose();
   } else {
     const probe = makeEnv(options.envId);
+    const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
+    if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
     const resumed = options.resume ? await loadDqnRun(checkpointDir, probe) : undefined;
     const rawActionSpace = probe.actionSpace;
     probe.close();
@@ -233,12 +238,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     startStep = trainer.counters.globalStep;
     const dqnSeed = seed;
     const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
-    evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, options.envId, dqnSeed, rawActionSpace));
+    evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
     stepsPerCall = hp.numEnvs;
     loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
     steps = trainer.counters.globalStep;
     recent = trainer.recentReturns;
-    await saveDqnCheckpoint(checkpointDir, trainer, options.envId, seed, rawActionSpace);
+    await saveDqnCheckpoint(checkpointDir, trainer, trainedOn, seed, rawActionSpace);
     if (evalEpisodes > 0 && !signal?.aborted) {
       const env = discreteActionEnv(makeEnv(options.envId), hp.actionLevels);
       evalReturn = (await evaluateAgentUnlessAborted(greedy(), env, evalEpisodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;

@@ -50,7 +50,7 @@ describe('agents/checkpoint', () => {
     trainer.iterate();
     trainer.iterate();
     const path = join(dir, 'ppo');
-    await savePpoCheckpoint(path, trainer, 'CartPole-v1', 3);
+    await savePpoCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 3);
     return { trainer, path };
   }
 
@@ -144,7 +144,7 @@ describe('agents/checkpoint', () => {
     await trainer.train(200);
     const path = join(dir, 'dqn');
     const env = make('CartPole-v1');
-    await saveDqnCheckpoint(path, trainer, 'CartPole-v1', 4, env.actionSpace);
+    await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
     const live = new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
     const loaded = await loadPolicyAgent(path, env);
     assert.ok(loaded instanceof DqnAgent);
@@ -273,7 +273,7 @@ describe('agents/checkpoint', () => {
       const ppo = (await savedPpo()).path;
       const dqnTrainer = new DqnTrainer({ hp: { ...dqnHp, normObs: true }, seed: 4, makeEnv: () => make('CartPole-v1') });
       const dqn = join(dir, 'dqn');
-      await saveDqnCheckpoint(dqn, dqnTrainer, 'CartPole-v1', 4, env.actionSpace);
+      await saveDqnCheckpoint(dqn, dqnTrainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
       const cases: Array<[string, string, (m: RawManifest) => void, (copy: string) => Promise<unknown>]> = [
         ['ppo-stats', ppo, (m) => (m['observationStats'].mean = [0]), (copy) => loadPolicyAgent(copy, env)],
         ['ppo-space', ppo, (m) => (m['algo'] = 'ppo'), (copy) => loadPolicyAgent(copy, make('BDT-small-v0'))],
@@ -298,7 +298,7 @@ describe('agents/checkpoint', () => {
       const trainer = new DqnTrainer({ hp: { ...dqnHp, normObs: true }, seed: 4, makeEnv: () => make('CartPole-v1') });
       const env = make('CartPole-v1');
       const path = join(dir, 'dqn');
-      await saveDqnCheckpoint(path, trainer, 'CartPole-v1', 4, env.actionSpace);
+      await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
       rewriteCheckpoint(path, (m) => (m['observationStats'] = null));
       await assert.rejects(loadPolicyAgent(path, env), (e: Error) => e instanceof CheckpointError && /dqn\/manifest\.json: observationStats is null, but hyperparameters\.normObs is true/.test(e.message));
       trainer.dispose();

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../agents/backend.ts';
+import { readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { scenarioOf } from '../../agents/checkpoint/trained-scenario.ts';
 import { EnvBatch, type EnvSource } from '../../agents/env-batch.ts';
 import type { MetricRecord } from '../../agents/metrics.ts';
 import { ObservationEncoder } from '../../agents/nn/observation-encoder.ts';
@@ -113,6 +115,7 @@ describe('PPO on the native BdtVectorEnv', function () {
     } finally {
       BdtVectorEnv.prototype.step = step;
     }
+    assert.deepEqual(readManifest(join(dir, 'ppo', 'checkpoint')).scenario, scenarioOf(make('BDT-v0')), 'the checkpoint records the scenario trained on');
     assert.equal(steps.length, 60, 'one BdtVectorEnv step per vector step of training');
     assert.equal(new Set(steps).size, 1);
     assert.equal(steps[0]!.numEnvs, 2);

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { createAgent } from '../../baselines/create-agent.ts';
-import { make } from '../../env/index.ts';
+import { make, setWarningHandler } from '../../env/index.ts';
 import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
+
+/** The warnings `fn` reports while it runs. */
+async function warningsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  const warnings: string[] = [];
+  const previous = setWarningHandler((message) => warnings.push(message));
+  try {
+    await fn();
+  } finally {
+    setWarningHandler(previous);
+  }
+  return warnings;
+}
 
 describe('agents: createAgent integration', () => {
   it("createAgent('ppo' | 'dqn', BDT-v0) loads the committed checkpoints and acts inside the action space", async () => {
@@ -25,6 +37,22 @@ describe('agents: createAgent integration', () => {
     assert.ok(env.actionSpace.contains(agent.act(obs)));
     agent.dispose?.();
     env.close();
+  });
+
+  it('a committed policy is silent on its own system (its training reward shaping aside) and warns once on another', async () => {
+    registerLearnedAgents();
+    // the committed models trained with V 1.5 and an energy penalty: neither counts as another system
+    const own = make('BDT-v0', { scenario: { slots: 50, lyapunov: { V: 7 } } });
+    const quiet = await warningsOf(async () => (await createAgent('ppo', own)).dispose?.());
+    assert.deepEqual(quiet, []);
+    own.close();
+    const other = make('BDT-v0', { scenario: { lyapunov: { uMin: 0.35 } } });
+    const warnings = await warningsOf(async () => {
+      for (let i = 0; i < 2; i++) (await createAgent('dqn', other)).dispose?.();
+    });
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /^the policy in .*models\/dqn-bdt-v0\/checkpoint was trained on a different system than this env's \(lyapunov\.uMin: 0\.3 -> 0\.35\); it acts here as a transfer/);
+    other.close();
   });
 
   it('names a bad checkpoint option', async () => {

@@ -6,13 +6,17 @@
  *
  *   bdt-gym check-dpra --slots 1000 --seed 1 --json
  *   bdt-gym check-dpra --scenario my-small.json --slots 200
+ *   bdt-gym check-dpra --effort fast      # the preset BDT-v0 runs, against the optimum
  */
 import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
+import type { DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
 import { openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
 import { integerOption, numberOption } from '../options.ts';
+
+const EFFORTS: readonly DescentEffort[] = ['auto', 'thorough', 'fast', 'screened'];
 
 interface CheckDpraOptions {
   env?: string;
@@ -21,6 +25,7 @@ interface CheckDpraOptions {
   seed: string;
   queueScale: string;
   tolerance: string;
+  effort: string;
   json?: boolean;
 }
 
@@ -34,23 +39,25 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the slots and queues (integer)', '0')
     .option('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50')
     .option('--tolerance <r>', 'relative gap counted as exact', '1e-6')
+    .option('--effort <preset>', `DPRA's partition search preset (${EFFORTS.join(', ')}; 'auto' picks thorough on scenarios this small, and BDT-v0 runs 'fast')`, 'auto')
     .option('--json', 'print the report as one JSON object')
     .action((options: CheckDpraOptions) => {
       const slots = integerOption('slots', options.slots, 1);
       const seed = integerOption('seed', options.seed, 0);
       const queueScale = numberOption('queue-scale', options.queueScale, (x) => x >= 0 && Number.isFinite(x), 'a number >= 0');
       const tolerance = numberOption('tolerance', options.tolerance, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+      const effort = effortOption(options.effort);
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-small-v0') : undefined;
       const env = openEnv({ env: envId, scenario: options.scenario });
       const system = (env.unwrapped as BdtEnv).system;
-      const report = checkDpraExactness(system, { slots, seed, queueScale, tolerance });
+      const report = checkDpraExactness(system, { slots, seed, queueScale, tolerance, dpra: { partition: 'descent', effort } });
       const pass = exactnessPasses(report);
-      if (options.json) process.stdout.write(`${JSON.stringify({ scenario: system.scenario.name, seed, pass, ...report })}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ scenario: system.scenario.name, seed, effort, pass, ...report })}\n`);
       else {
         process.stdout.write(
           [
-            `check-dpra on ${system.scenario.name}: ${report.slots} random slots (seed ${seed}, queues up to ${queueScale})`,
+            `check-dpra on ${system.scenario.name}: ${report.slots} random slots (seed ${seed}, queues up to ${queueScale}), DPRA effort ${effort}`,
             `  within ${tolerance} of the optimum: ${report.withinTolerance} (${(100 * report.withinToleranceShare).toFixed(2)}%), within 1%: ${report.withinOnePercent}`,
             `  max relative gap ${report.maxRelativeGap.toExponential(3)} (vs |Psi*|: ${report.maxGapVsPsi.toExponential(3)})`,
             `  C2-C5 violations where the optimum is feasible: ${report.constraintViolations}; infeasible slots: ${report.infeasibleSlots}`,
@@ -63,4 +70,10 @@ export function register(program: Command): void {
       env.close();
       if (!pass) process.exitCode = 1;
     });
+}
+
+function effortOption(value: string): DescentEffort {
+  const effort = EFFORTS.find((e) => e === value);
+  if (effort === undefined) throw new CliError(`--effort: expected one of ${EFFORTS.join(', ')}, got ${JSON.stringify(value)}`);
+  return effort;
 }

@@ -203,7 +203,7 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
   const body = rows.map((r, i) => [
     r.agent,
     formatMeanInterval(r.meanLatency, 4),
-    i === 0 ? 'ref' : Number.isNaN(r.latencyVsFirst.mean) ? '' : `${r.latencyVsFirst.mean >= 0 ? '+' : ''}${r.latencyVsFirst.mean.toFixed(4)}`,
+    i === 0 ? 'ref' : Number.isNaN(r.latencyVsFirst.mean) ? '' : `${r.latencyVsFirst.mean >= 0 ? '+' : ''}${formatMeanInterval(r.latencyVsFirst, 4)}`,
     formatMeanInterval(r.meanReward, 3),
     formatMeanInterval(r.c6Violation, 4),
     r.energyViolations.mean.toFixed(1),
@@ -216,7 +216,7 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
     traceFiles === undefined
       ? `${env}: ${rows.length} agents x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each, identical traces per seed`
       : `${env}: ${rows.length} agents x ${traceFiles.length} trace file${traceFiles.length === 1 ? '' : 's'} (${traceFiles.join(', ')}; agent seeds ${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each`,
-    `(${seeds.length > 1 ? 'mean ± 95% CI over traces' : 'one trace: no confidence intervals'}; "vs" is the paired latency difference on the same traces)`,
+    `(${seeds.length > 1 ? 'mean ± 95% CI over traces' : 'one trace: no confidence intervals'}; "vs": the latency difference paired on the same traces, with its own CI)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

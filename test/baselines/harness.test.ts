@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { aggregate, compareAgents, type ComparisonSpec } from '../../baselines/harness/compare.ts';
-import { meanInterval } from '../../baselines/harness/statistics.ts';
+import { meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
 import { make } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
@@ -14,6 +14,15 @@ describe('comparison harness', () => {
     assert.ok(Math.abs(m.halfWidth - 4.303 / Math.sqrt(3)) < 1e-12);
     assert.deepEqual(meanInterval([5]), { mean: 5, halfWidth: Number.NaN }, 'one seed gives no interval, not a zero-width one');
     assert.throws(() => meanInterval([]), /no samples/);
+  });
+
+  it("tQuantile975 follows Student's t past the table's 30 degrees of freedom, towards the normal 1.96", () => {
+    // exact quantiles (R: qt(0.975, df))
+    const exact: [number, number][] = [[30, 2.042272], [31, 2.039513], [40, 2.021075], [60, 2.000298], [120, 1.979930], [1000, 1.962339]];
+    for (const [df, t] of exact) assert.ok(Math.abs(tQuantile975(df) - t) < 1e-3, `df ${df}: ${tQuantile975(df)} vs ${t}`);
+    const samples = Array.from({ length: 41 }, (_, i) => i % 2);
+    const sd = Math.sqrt(samples.reduce((a, x) => a + (x - 20 / 41) ** 2, 0) / 40);
+    assert.ok(Math.abs(meanInterval(samples).halfWidth - (2.021075 * sd) / Math.sqrt(41)) < 1e-5, '41 samples use t(40), not t(30)');
   });
 
   it('runs every agent on every seed, reproducibly, with paired differences to the first agent', async () => {

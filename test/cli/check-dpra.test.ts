@@ -17,6 +17,22 @@ describe('bdt-gym check-dpra', function () {
     assert.equal(report.constraintViolations, 0);
   });
 
+  it('--effort checks another search preset: fast (what BDT-v0 runs) solves fewer sub-problems than auto (thorough here)', () => {
+    const report = (effort: string) => {
+      const result = cli('check-dpra', '--slots', '20', '--seed', '4', '--json', '--effort', effort);
+      assert.ok(result.status === 0 || result.status === 1, result.stderr);
+      return JSON.parse(result.stdout) as { effort: string; meanSolves: { dpra: number; exhaustive: number } };
+    };
+    const fast = report('fast');
+    const auto = report('auto');
+    assert.equal(fast.effort, 'fast');
+    assert.equal(auto.effort, 'auto');
+    assert.ok(fast.meanSolves.dpra < auto.meanSolves.dpra / 2, `${fast.meanSolves.dpra} vs ${auto.meanSolves.dpra}`);
+    const bad = cli('check-dpra', '--effort', 'exact');
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr, 'bdt-gym: --effort: expected one of auto, thorough, fast, screened, got "exact"\n');
+  });
+
   it('refuses a scenario too large to enumerate, in one line', () => {
     const result = cli('check-dpra', '--env', 'BDT-v0', '--slots', '1');
     assert.equal(result.status, 1);

@@ -32,7 +32,7 @@ const padding1d = z
 const layerName = z.string().min(1).optional().describe('Optional label of the layer, for error messages and docs');
 const bias = z.boolean().default(true).describe('Whether the layer adds a bias (one add per output element, counted in otherOps)');
 
-const conv2dLayer = z.object({
+const conv2dLayer = z.strictObject({
   kind: z.literal('conv2d'),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
@@ -44,7 +44,7 @@ const conv2dLayer = z.object({
   bias,
 });
 
-const depthwiseConv2dLayer = z.object({
+const depthwiseConv2dLayer = z.strictObject({
   kind: z.literal('depthwiseConv2d'),
   name: layerName,
   kernel: intPair('Kernel size [kH, kW] or k for k x k (elements)'),
@@ -55,7 +55,7 @@ const depthwiseConv2dLayer = z.object({
   bias,
 });
 
-const conv1dLayer = z.object({
+const conv1dLayer = z.strictObject({
   kind: z.literal('conv1d'),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
@@ -73,8 +73,8 @@ const pool2dFields = {
   stride: intPair('Stride [sH, sW] or s (elements); defaults to the window').optional(),
   padding: padding2d.default('valid'),
 };
-const maxPool2dLayer = z.object({ kind: z.literal('maxPool2d'), ...pool2dFields });
-const avgPool2dLayer = z.object({ kind: z.literal('avgPool2d'), ...pool2dFields });
+const maxPool2dLayer = z.strictObject({ kind: z.literal('maxPool2d'), ...pool2dFields });
+const avgPool2dLayer = z.strictObject({ kind: z.literal('avgPool2d'), ...pool2dFields });
 
 const pool1dFields = {
   name: layerName,
@@ -82,29 +82,29 @@ const pool1dFields = {
   stride: positiveInt('Stride (timesteps); defaults to the window').optional(),
   padding: padding1d.default('valid'),
 };
-const maxPool1dLayer = z.object({ kind: z.literal('maxPool1d'), ...pool1dFields });
-const avgPool1dLayer = z.object({ kind: z.literal('avgPool1d'), ...pool1dFields });
+const maxPool1dLayer = z.strictObject({ kind: z.literal('maxPool1d'), ...pool1dFields });
+const avgPool1dLayer = z.strictObject({ kind: z.literal('avgPool1d'), ...pool1dFields });
 
-const globalAvgPoolLayer = z.object({ kind: z.literal('globalAvgPool'), name: layerName });
-const globalMaxPoolLayer = z.object({ kind: z.literal('globalMaxPool'), name: layerName });
+const globalAvgPoolLayer = z.strictObject({ kind: z.literal('globalAvgPool'), name: layerName });
+const globalMaxPoolLayer = z.strictObject({ kind: z.literal('globalMaxPool'), name: layerName });
 
-const denseLayer = z.object({
+const denseLayer = z.strictObject({
   kind: z.literal('dense'),
   name: layerName,
   units: positiveInt('Output features (count); applied to the last axis, as in tfjs Dense and torch Linear'),
   bias,
 });
 
-const flattenLayer = z.object({ kind: z.literal('flatten'), name: layerName });
-const batchNormLayer = z.object({ kind: z.literal('batchNorm'), name: layerName });
-const reluLayer = z.object({ kind: z.literal('relu'), name: layerName });
+const flattenLayer = z.strictObject({ kind: z.literal('flatten'), name: layerName });
+const batchNormLayer = z.strictObject({ kind: z.literal('batchNorm'), name: layerName });
+const reluLayer = z.strictObject({ kind: z.literal('relu'), name: layerName });
 
 /** Activation functions; every one but `linear` costs one op per element (see docs/DNN-PROFILES.md). */
 export const activationFunctions = ['relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'hardSigmoid', 'tanh', 'softmax', 'swish', 'linear'] as const;
 /** Name of an activation function. */
 export type ActivationFunction = (typeof activationFunctions)[number];
 
-const activationLayer = z.object({
+const activationLayer = z.strictObject({
   kind: z.literal('activation'),
   name: layerName,
   fn: z.enum(activationFunctions).describe('Element-wise function (one op per element; linear is free)'),
@@ -137,7 +137,7 @@ export const primitiveLayerSchema = z
   .discriminatedUnion('kind', [...primitiveLayers], { error: unknownKind(primitiveKinds) })
   .describe('A primitive layer, discriminated by `kind`');
 
-const residualLayer = z.object({
+const residualLayer = z.strictObject({
   kind: z.literal('residual'),
   name: layerName,
   body: z.array(primitiveLayerSchema).min(1).describe('Main branch, applied to the block input'),
@@ -147,14 +147,14 @@ const residualLayer = z.object({
     .describe('Shortcut branch applied to the block input (empty = identity); its output shape must equal the body output shape'),
 });
 
-const basicBlockLayer = z.object({
+const basicBlockLayer = z.strictObject({
   kind: z.literal('basicBlock'),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
   stride: positiveInt('Stride of the first 3x3 conv and of the 1x1 projection shortcut (elements)').default(1),
 });
 
-const invertedResidualLayer = z.object({
+const invertedResidualLayer = z.strictObject({
   kind: z.literal('invertedResidual'),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
@@ -173,12 +173,12 @@ export const layerSchema = z
   );
 
 /** A partition unit: the smallest piece of the DNN placed on the gateway or the AP. */
-export const unitSchema = z.object({
+export const unitSchema = z.strictObject({
   name: z.string().min(1).describe('Unit name, unique within the DNN'),
   layers: z.array(layerSchema).min(1).describe('Consecutive layers of the unit, in order'),
 });
 
-const dnnSpecFields = z.object({
+const dnnSpecFields = z.strictObject({
   name: z.string().min(1).describe('DNN name'),
   description: z.string().optional().describe('Free text: origin of the architecture, intended task'),
   inputShape: z

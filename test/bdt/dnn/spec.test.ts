@@ -159,6 +159,15 @@ describe('DNN layer specs: bad input', () => {
     assert.match(message, /DNN spec 'too-big' is invalid/);
   });
 
+  it('rejects an unknown key (a typo such as strides for stride) at its path instead of ignoring it', () => {
+    const { issues } = issuesOf(single([8, 8, 3], { kind: 'conv2d', filters: 4, kernel: 3, strides: 2 } as unknown as LayerSpecInput));
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]?.path, 'units[0].layers[0]');
+    assert.match(issues[0]?.rule ?? '', /Unrecognized key: "strides"/);
+    const spec = { ...single([8, 8, 3], { kind: 'relu' }), flopsConvention: 'macs+elementwise' };
+    assert.match(issuesOf(spec).issues[0]?.rule ?? '', /Unrecognized key: "flopsConvention"/, 'the convention is an option of profileFromSpec, not a spec field');
+  });
+
   it('rejects an unknown layer kind, listing the known ones', () => {
     const { issues } = issuesOf(single([8, 8, 3], { kind: 'relu' }, { kind: 'lstm' } as unknown as LayerSpecInput));
     assert.equal(issues[0]?.path, 'units[0].layers[1].kind');

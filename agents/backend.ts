@@ -4,15 +4,9 @@
  * SIMD), else the pure-JS `cpu` backend. `preferred` forces one and fails if it cannot start.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BACKENDS, isBackendName, type BackendName } from './backend-names.ts';
 
-/** Backends this package knows how to start, fastest first. */
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-
-/** Whether `name` is one of {@link BACKENDS}. */
-export function isBackendName(name: string): name is BackendName {
-  return (BACKENDS as readonly string[]).includes(name);
-}
+export { BACKENDS, isBackendName, type BackendName } from './backend-names.ts';
 
 /** Registers `name`'s kernels (dynamic import, so a missing optional package is not fatal). */
 async function registerBackend(name: BackendName): Promise<void> {

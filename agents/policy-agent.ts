@@ -5,9 +5,8 @@
  */
 import type { Agent } from '../baselines/agent.ts';
 import type { Env } from '../env/core/env.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { CheckpointError, MANIFEST_FILE, readManifest } from './checkpoint/checkpoint.ts';
+import { CheckpointError, readManifest } from './checkpoint/checkpoint.ts';
+import { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
 import { warnIfOtherSystem } from './checkpoint/trained-scenario.ts';
 import { loadDqnPolicy } from './dqn/dqn-checkpoint.ts';
 import { loadPpoPolicy } from './ppo/ppo-checkpoint.ts';
@@ -114,8 +113,4 @@ function dqnAgent(policy: LoadedDqnPolicy): DqnAgent {
   return new DqnAgent(policy);
 }
 
-/** The checkpoint directory of `runOrCheckpointDir`: itself, or the `checkpoint/` of a `train` run directory. */
-export function checkpointDirOf(runOrCheckpointDir: string): string {
-  const nested = join(runOrCheckpointDir, 'checkpoint');
-  return !existsSync(join(runOrCheckpointDir, MANIFEST_FILE)) && existsSync(join(nested, MANIFEST_FILE)) ? nested : runOrCheckpointDir;
-}
+export { checkpointDirOf };

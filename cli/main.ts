@@ -14,6 +14,7 @@ import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
 import { UnknownAgentError } from '../baselines/create-agent.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
+import { registerLearnedAgents } from '../agents/register-learned-agents.ts';
 import { FileWriteError } from '../node/atomic-write.ts';
 
 /** Each command's module (`register(program)`), loaded when needed. */
@@ -44,15 +45,14 @@ const program = new Command('bdt-gym')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
-// `serve` is started once per env by clients (python/): it loads itself alone, which halves its
-// start time and memory (no TensorFlow.js or Vega until an agent or a figure needs them).
-const serving = commandName(process.argv.slice(2)) === 'serve';
-if (!serving) {
-  // Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/).
-  const { registerLearnedAgents } = await import('../agents/register-learned-agents.ts');
-  registerLearnedAgents();
-}
-const names = serving ? ['serve'] : Object.keys(COMMANDS);
+// Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/);
+// TensorFlow.js loads when one is created.
+registerLearnedAgents();
+// The invoked command's module alone (every one for help or an unknown command): a command loads
+// no TensorFlow.js or Vega until it needs them, which halves start time and memory (`serve` is
+// started once per env by python/).
+const invoked = commandName(process.argv.slice(2));
+const names = invoked !== undefined && Object.hasOwn(COMMANDS, invoked) ? [invoked] : Object.keys(COMMANDS);
 for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
 // A hook on each command, added after the command's own (serve's makes stdout the protocol's
 // before a user module could log to it), so every command, serve included, sees what they register.

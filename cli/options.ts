@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BACKENDS, initBackend, isBackendName, type BackendName } from '../agents/backend.ts';
+import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
 import { importHint } from './user-modules.ts';
@@ -69,6 +69,7 @@ export function bdtEnvOption(id: string): string {
 export async function backendOption(name: string | undefined): Promise<BackendName> {
   if (name !== undefined && !isBackendName(name)) throw new CliError(`--backend: unknown backend ${JSON.stringify(name)} (available: ${BACKENDS.join(', ')})`);
   try {
+    const { initBackend } = await import('../agents/backend.ts');
     return await initBackend(name);
   } catch (error) {
     throw new CliError(`--backend: ${(error as Error).message}`);

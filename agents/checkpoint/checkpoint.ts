@@ -22,9 +22,11 @@ import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { directoryHandler, firstNonFinite, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
 
+import { MANIFEST_FILE } from './checkpoint-dir.ts';
+
+export { MANIFEST_FILE };
 /** Bumped when the layout changes incompatibly. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
-export const MANIFEST_FILE = 'manifest.json';
 export const STATE_FILE = 'state.bin';
 
 const ObservationStatsSchema = z.object({

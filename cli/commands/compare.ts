@@ -22,7 +22,7 @@ import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts'
 import { formatMeanInterval } from '../../baselines/harness/statistics.ts';
 import { aggregate, compareAgents, labelOf, repeatedIndex, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError, readManifest } from '../../agents/checkpoint/checkpoint.ts';
-import { checkpointDirOf } from '../../agents/policy-agent.ts';
+import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint } from '../../agents/register-learned-agents.ts';
 import { issueLines, KwargsError } from '../../env/index.ts';

@@ -1,0 +1,25 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const hook = new URL('./fixtures/log-tensorflow-imports.mjs', import.meta.url).pathname;
+/** Runs the CLI with TensorFlow.js imports logged to stderr. */
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', hook, bin, ...args], { encoding: 'utf8', input: '' });
+
+describe('bdt-gym loads TensorFlow.js only when a learned agent needs it', function () {
+  this.timeout(60_000);
+
+  it('serve (one process per Python env), run with a scripted agent and check-scenario import no TensorFlow.js', () => {
+    for (const args of [['serve'], ['run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--slots', '3'], ['check-scenario', 'configs/small.json']]) {
+      const result = cli(...args);
+      assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, /tensorflow import/, args.join(' '));
+    }
+  });
+
+  it('run with a learned agent does import it (the hook sees imports)', () => {
+    const result = cli('run', '--env', 'BDT-v0', '--agent', 'ppo', '--slots', '3');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /tensorflow import: @tensorflow\/tfjs from /);
+  });
+});

@@ -28,10 +28,30 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
  * the values); an unknown key's line names the key, not the whole object around it.
  */
 export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
+    const branch = matchingBranch(issue);
+    if (branch) return issueLines(branch);
     const where = `at ${formatPath(issue.path)}: ${issue.message}`;
-    return issue.code === 'unrecognized_keys' ? where : `${where} (value: ${shortValue(issue.input)})`;
+    return issue.code === 'unrecognized_keys' ? [where] : [`${where} (value: ${shortValue(issue.input)})`];
   });
+}
+
+/** Whether a value of zod type `expected` would be of `value`'s kind (an 'int' is a number). */
+function sameKind(expected: string, value: unknown): boolean {
+  const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  return (expected === 'int' ? 'number' : expected) === kind;
+}
+
+/**
+ * For a union that failed, the issues of the one branch whose type the value has (say the array
+ * branch of "a number or an array of numbers"), at full paths: they name the bad element, where
+ * the union's own "Invalid input" names only the whole value. Undefined when no single branch fits.
+ */
+function matchingBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const typed = issue.errors.filter((branch) => !branch.some((sub) => sub.path.length === 0 && sub.code === 'invalid_type' && !sameKind(sub.expected, issue.input)));
+  if (typed.length !== 1) return undefined;
+  return typed[0]!.map((sub) => ({ ...sub, path: [...issue.path, ...sub.path] }));
 }
 
 /**

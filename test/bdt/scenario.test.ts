@@ -52,6 +52,15 @@ describe('bdt scenario: validation', () => {
       [{ devices: { arrivals: { kind: 'trace', values: [[1, 2.5, 0]] } } }, /at devices\.arrivals\.values\[0\]\[1\]: Invalid input: expected int, received number \(value: 2\.5\)/],
       [{ slots: 1e15 }, /at slots: Too big: expected number to be <=1000000000 \(value: 1000000000000000\)/],
       [{ lyapunov: { V: NaN } }, /at lyapunov\.V: .* \(value: NaN\)/],
+      // a per-node array names its bad element (not "Invalid input" for the whole array, whose JSON writes Infinity as null)
+      [{ gateways: { freq: [1e9, 'x'] } }, /at gateways\.freq\[1\]: Invalid input: expected number, received string \(value: "x"\)/],
+      [{ gateways: { freq: [1e9, Infinity] } }, /at gateways\.freq\[1\]: Invalid input: expected number, received Infinity \(value: Infinity\)/],
+      [{ devices: { arrivals: { kind: 'uniform', min: 0.5, max: [1, 2, 3] } } }, /at devices\.arrivals\.min: Invalid input: expected int, received number \(value: 0\.5\)/],
+      // a valid layer spec whose sizes overflow
+      [
+        { dnns: { big: { name: 'big', inputShape: [100], bitsPerElement: 1e308, units: [{ name: 'u', layers: [{ kind: 'dense', units: 10 }] }] } }, devices: { dnn: 'big' } },
+        /at dnns\.big\.units\[0\]: rule: an output of at most 1000000000000000 bits per data point; unit "u" outputs Infinity \(value: "u"\)/,
+      ],
     ];
     for (const [override, expected] of cases) assert.match(failure(mergeDeep(tiny(), override)), expected);
   });

@@ -4,7 +4,8 @@
  * DNN names. Each issue names its path, the rule and the offending value.
  */
 import type { z } from 'zod';
-import { builtinDnnNames } from '../dnn/index.ts';
+import { builtinDnnNames, profileFromSpec, type DnnSpecInput } from '../dnn/index.ts';
+import { LIMIT } from './limits.ts';
 
 type Ctx = z.RefinementCtx;
 type Path = Array<string | number>;
@@ -100,6 +101,24 @@ function checkMinMax(ctx: Ctx, path: Path, block: Record<string, unknown>, nodes
   }
 }
 
+/**
+ * A layer spec's profile within the limits a measured profile has (FLOPs and bits per data point):
+ * a valid spec can still compute to sizes whose products overflow (bitsPerElement 1e308).
+ */
+function checkSpecWithinLimits(spec: DnnSpecInput, path: Path, ctx: Ctx): void {
+  let profile;
+  try {
+    profile = profileFromSpec(spec);
+  } catch {
+    return; // the spec's own fields are reported by its schema
+  }
+  if (!(profile.inputBits <= LIMIT.bits)) issue(ctx, [...path, 'inputShape'], `rule: an input of at most ${LIMIT.bits} bits per data point; this one has ${profile.inputBits}`, spec.inputShape);
+  profile.units.forEach((unit, l) => {
+    if (!(unit.flops <= LIMIT.flops)) issue(ctx, [...path, 'units', l], `rule: at most ${LIMIT.flops} FLOPs per data point; unit ${JSON.stringify(unit.name)} needs ${unit.flops}`, unit.name);
+    if (!(unit.outputBits <= LIMIT.bits)) issue(ctx, [...path, 'units', l], `rule: an output of at most ${LIMIT.bits} bits per data point; unit ${JSON.stringify(unit.name)} outputs ${unit.outputBits}`, unit.name);
+  });
+}
+
 /** The zod refinement of `scenarioSchema`. */
 export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
   if (s.lyapunov.uMin > s.lyapunov.uMax) issue(ctx, ['lyapunov', 'uMin'], `rule: uMin <= uMax; got uMin ${s.lyapunov.uMin} > uMax ${s.lyapunov.uMax}`, s.lyapunov.uMin);
@@ -108,6 +127,7 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
     const p = profile as { unitFlops?: number[]; outputBits?: number[] };
     if (p.unitFlops && p.outputBits && p.outputBits.length !== p.unitFlops.length + 1)
       issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);
+    if (!p.unitFlops) checkSpecWithinLimits(profile as DnnSpecInput, ['dnns', name], ctx);
   }
   const known = new Set([...builtinDnnNames, ...Object.keys(s.dnns)]);
   const checkDnn = (name: string, path: Path) => {

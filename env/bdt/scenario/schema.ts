@@ -10,34 +10,8 @@
 import { z } from 'zod';
 import { dnnSpecSchema } from '../dnn/index.ts';
 import { checkScenario } from './check.ts';
+import { LIMIT } from './limits.ts';
 
-/**
- * Physical quantities are bounded far beyond any real device, so that every product the model
- * forms stays finite and non-zero where it divides: a value like 1e308 Hz or 1e-300 W would
- * otherwise turn energies and rewards into Infinity or NaN instead of being refused here with
- * its path.
- */
-const LIMIT = {
-  freq: [1, 1e12], // cycles/s (up to 1 THz)
-  flopsPerCycle: [1e-6, 1e6], // FLOP/cycle
-  kappa: [1e-40, 1e-18], // J s^2/cycle^3 (real chips: 1e-28 to 1e-26)
-  txPower: [1e-9, 1e3], // W
-  bandwidth: [1, 1e12], // Hz
-  noiseDbmPerHz: [-300, 0], // dBm/Hz (thermal noise at 290 K: -174)
-  distance: [1e-2, 1e7], // m
-  arrivals: 1e6, // data points per slot per device
-  energy: 1e12, // J per slot
-  flops: 1e18, // FLOP (per data point of a unit; O_ref)
-  bits: 1e15, // bits per data point
-  difficulty: 100, // |alpha|, |beta| (dimensionless): exp(+-100) keeps gamma finite and non-zero
-  puzzleCycles: [1, 1e24], // cycles
-  referenceWork: [1, 1e18], // FLOP (O_ref)
-  V: 1e12, // 1/s
-  nodes: 1e6, // devices, gateways or APs of a drawn topology
-  slots: 1e9, // slots of an episode
-  latencyCap: 1e9, // s
-  energyPenalty: 1e12, // 1/J
-} as const;
 
 const positive = (description: string, max: number) => z.number().positive().max(max).describe(description);
 const between = (description: string, [min, max]: readonly [number, number]) => z.number().min(min).max(max).describe(description);
@@ -48,6 +22,8 @@ const perNodePositive = (description: string, max: number) =>
   z.union([z.number().positive().max(max), z.array(z.number().positive().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 const perNodeNonNegative = (description: string, max: number) =>
   z.union([z.number().nonnegative().max(max), z.array(z.number().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+const perNodeCount = (description: string, max: number) =>
+  z.union([z.number().int().nonnegative().max(max), z.array(z.number().int().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 const perNodeBetween = (description: string, [min, max]: readonly [number, number]) =>
   z.union([z.number().min(min).max(max), z.array(z.number().min(min).max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 
@@ -86,8 +62,8 @@ const arrivals = z
     z.strictObject({ kind: z.literal('poisson').describe('Arrival variant: Poisson(lambda_n) per slot'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)', LIMIT.arrivals) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeNonNegative('Smallest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
-      max: perNodeNonNegative('Largest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
+      min: perNodeCount('Smallest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
+      max: perNodeCount('Largest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
     }),
     z.strictObject({
       kind: z.literal('trace').describe('Arrival variant: replay of recorded counts'),

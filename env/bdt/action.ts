@@ -9,6 +9,8 @@ import { Dict } from '../spaces/dict.ts';
 import { MultiDiscrete } from '../spaces/multi-discrete.ts';
 import type { Space } from '../spaces/space.ts';
 import type { BdtSystem, Decision } from './system.ts';
+import { explainDecision } from './decision.ts';
+import { InvalidArgumentError } from '../core/errors.ts';
 
 export type BdtActionSpaces = {
   partition: MultiDiscrete;
@@ -56,8 +58,10 @@ export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision
   return out;
 }
 
-/** The action that decodes to `decision` (assumed feasible: C1-C3 hold). */
+/** The action that decodes to the feasible `decision`; an InvalidArgumentError naming the field and index when C1-C3 fail. */
 export function encodeDecision(system: BdtSystem, decision: Decision): BdtAction {
+  const reason = explainDecision(system, decision);
+  if (reason !== undefined) throw new InvalidArgumentError(`encodeDecision: ${reason}`);
   const { N, M, J, apOf, apMaxFreq } = system;
   const partition = new Int32Array(N);
   for (let n = 0; n < N; n++) partition[n] = decision.partition[n]! - 1;

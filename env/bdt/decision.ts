@@ -16,12 +16,17 @@ export function createDecision(system: BdtSystem): Decision {
  */
 export function explainDecision(system: BdtSystem, decision: Decision, tolerance = 1e-9): string | undefined {
   const { N, M, J } = system;
+  if (typeof decision !== 'object' || decision === null) return `a decision is an object { partition, inferenceFreq, miningFreq }, got ${String(decision)}`;
+  for (const key of ['partition', 'inferenceFreq', 'miningFreq'] as const) {
+    const field: unknown = decision[key];
+    if (!ArrayBuffer.isView(field) && !Array.isArray(field)) return `${key}: expected an array of numbers, got ${field === null ? 'null' : typeof field}`;
+  }
   if (decision.partition.length !== N) return `partition: length ${decision.partition.length}, expected N = ${N}`;
   if (decision.inferenceFreq.length !== M) return `inferenceFreq: length ${decision.inferenceFreq.length}, expected M = ${M}`;
   if (decision.miningFreq.length !== J) return `miningFreq: length ${decision.miningFreq.length}, expected J = ${J}`;
   for (let n = 0; n < N; n++) {
     const l = decision.partition[n]!;
-    if (!(l >= 1 && l <= system.unitCount[n]!)) return `partition[${n}] = ${l}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[n]}`;
+    if (!(Number.isInteger(l) && l >= 1 && l <= system.unitCount[n]!)) return `partition[${n}] = ${l}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[n]}`;
   }
   for (let m = 0; m < M; m++) {
     const f = decision.inferenceFreq[m]!;

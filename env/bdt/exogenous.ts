@@ -10,6 +10,7 @@ import { ArrivalSampler } from './arrivals.ts';
 import { sampleBudgets } from './budgets.ts';
 import { ChannelSampler } from './channel.ts';
 import type { CompiledScenario } from './scenario/compile.ts';
+import { LIMIT } from './scenario/limits.ts';
 import { createSlotState, type MutableSlotState } from './slot-state.ts';
 import type { SlotState } from './system.ts';
 
@@ -126,6 +127,12 @@ export class TraceRecorder {
 
 /** Largest linear uplink gain a replayed trace may hold. */
 const MAX_TRACE_GAIN = 1e9;
+/**
+ * Bound (exclusive) on each key of a replayed trace: a thousand times what a scenario can draw
+ * (its arrival rates and budgets are capped by LIMIT), so that no float32 observation and no
+ * product the model forms overflows (a hand-edited 1e300 arrival observed Infinity).
+ */
+const TRACE_HIGH = { arrivals: 1e3 * LIMIT.arrivals, gain: MAX_TRACE_GAIN, gatewayBudget: 1e3 * LIMIT.energy, apBudget: 1e3 * LIMIT.energy, raceDraw: 1, winnerDraw: 1 } as const;
 
 const TRACE_KEYS: ReadonlyArray<keyof ExogenousTrace> = ['N', 'M', 'J', 'length', 'arrivals', 'gain', 'gatewayBudget', 'apBudget', 'raceDraw', 'winnerDraw'];
 
@@ -144,11 +151,11 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
     // a gain of 0 would be an infinite fade (-Infinity dB observed, NaN energies), and one past
     // MAX_TRACE_GAIN (the sampler's largest is about 2e7, at the 1 cm the schema allows) could
     // overflow the SNR to Infinity
-    const high = key === 'raceDraw' || key === 'winnerDraw' ? 1 : key === 'gain' ? MAX_TRACE_GAIN : Infinity;
+    const high = TRACE_HIGH[key];
     const positive = key === 'gain';
     const integer = key === 'arrivals';
     const bad = values.findIndex((x) => typeof x !== 'number' || !((positive ? x > 0 : x >= 0) && x < high) || (integer && !Number.isInteger(x)));
-    if (bad >= 0) return `trace.${key}[${bad}] = ${values[bad]}: must be ${integer ? 'an integer' : 'a number'} ${positive ? '> 0' : '>= 0'}${high < Infinity ? ` and < ${high}` : ''}`;
+    if (bad >= 0) return `trace.${key}[${bad}] = ${typeof values[bad] === 'number' ? values[bad] : JSON.stringify(values[bad])}: must be ${integer ? 'an integer' : 'a number'} ${positive ? '> 0' : '>= 0'} and < ${high}`;
   }
   return undefined;
 }

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { captureWarnings, checkEnv, make, InvalidActionError, KwargsError } from '../../env/index.ts';
+import { captureWarnings, checkEnv, make, InvalidActionError, InvalidArgumentError, KwargsError } from '../../env/index.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov } from '../../env/bdt/index.ts';
-import type { SlotState } from '../../env/bdt/system.ts';
+import type { Decision, SlotState } from '../../env/bdt/system.ts';
 
 const ids = ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0'];
 const raw = (id = 'BDT-small-v0', kwargs: Record<string, unknown> = {}) => make(id, kwargs).unwrapped as BdtEnv;
@@ -124,6 +124,13 @@ describe('BdtEnv', () => {
     const arrivals = [...trace.arrivals];
     arrivals[1] = 1.5; // arrivals count data points
     assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals } } }), /trace\.arrivals\[1\] = 1\.5: must be an integer >= 0/);
+    arrivals[1] = 1e300; // a float32 observation of Infinity
+    assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals } } }), /trace\.arrivals\[1\] = 1e\+300: must be an integer >= 0 and < 1000000000/);
+    arrivals[1] = '5' as unknown as number; // shown as the string it is, not as the number 5
+    assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals } } }), /trace\.arrivals\[1\] = "5": must be an integer/);
+    const apBudget = [...trace.apBudget];
+    apBudget[0] = 1e300;
+    assert.throws(() => env.reset({ options: { trace: { ...trace, apBudget } } }), /trace\.apBudget\[0\] = 1e\+300: must be a number >= 0 and < 1000000000000000/);
     assert.throws(() => env.reset({ options: { trace: { ...trace, extra: 1 } } }), /unknown key "extra" \(a trace has N, M, J, length, arrivals/);
     assert.throws(() => env.reset({ options: { trace: null } }), /options\.trace cannot be replayed: a trace is an object .*got null/);
     assert.throws(() => env.reset({ options: { tarce: trace } }), /BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)/);
@@ -165,6 +172,22 @@ describe('BdtEnv', () => {
     assert.equal(decision.partition[0], 3);
     const again = env.decodeAction(env.encodeDecision(decision), createDecision(s));
     assert.deepEqual(again, decision);
+  });
+
+  it('encodeDecision refuses a decision that breaks C1-C3 or is malformed, naming the field and index', () => {
+    const env = raw('BDT-v0');
+    const decision = createDecision(env.system);
+    const refused = (change: (d: Decision) => unknown, expected: RegExp) => {
+      const bad = { partition: Int32Array.from(decision.partition), inferenceFreq: Float64Array.from(decision.inferenceFreq), miningFreq: Float64Array.from(decision.miningFreq) };
+      change(bad);
+      assert.throws(() => env.encodeDecision(bad), (e: Error) => e instanceof InvalidArgumentError && expected.test(e.message), expected.source);
+    };
+    refused((d) => ((d as { partition: Int32Array }).partition = new Int32Array(0)), /^encodeDecision: partition: length 0, expected N = 12$/);
+    refused((d) => (d.partition[1] = 99), /^encodeDecision: partition\[1\] = 99: C1 needs 1 <= l_n <= L_n = 10$/);
+    refused((d) => (d.inferenceFreq[1] = Number.NaN), /^encodeDecision: inferenceFreq\[1\] = NaN: must be a number >= 0/);
+    refused((d) => (d.miningFreq[0] = -1), /^encodeDecision: miningFreq\[0\] = -1: C3 needs 0 <= f_j\^bloc/);
+    refused((d) => ((d as { partition: unknown }).partition = null), /^encodeDecision: partition: expected an array of numbers, got null$/);
+    assert.throws(() => env.encodeDecision(null as unknown as Decision), /^InvalidArgumentError: encodeDecision: a decision is an object/);
   });
 
   it('rejects NaN, wrong length and out-of-range actions naming the key and index', () => {

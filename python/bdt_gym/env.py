@@ -8,7 +8,7 @@ import gymnasium as gym
 import numpy as np
 
 from .server import InvalidActionError, Server
-from .spaces import element_from_json, shape_mismatch, space_from_json, to_json_data
+from .spaces import element_from_json, non_json_value, shape_mismatch, space_from_json, to_json_data
 
 
 #: The render fps of an env that declares none (the B-DT envs): Gymnasium's text envs' (FrozenLake,
@@ -111,10 +111,11 @@ class BdtGymEnv(gym.Env[Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        why = shape_mismatch(self.action_space, action)
+        data = to_json_data(action)
+        why = shape_mismatch(self.action_space, action) or non_json_value(data)
         if why is not None:
             raise InvalidActionError("InvalidActionError", f"BdtGymEnv.step: invalid action: {why}")
-        result = self._server.request("step", action=to_json_data(action))
+        result = self._server.request("step", action=data)
         obs = element_from_json(self.observation_space, result["obs"])
         return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), info_from_json(result["info"])
 

@@ -89,6 +89,23 @@ def to_json_data(value: Any) -> Any:
     return value
 
 
+def non_json_value(data: Any, path: tuple[str | int, ...] = ()) -> str | None:
+    """Where JSON data (from ``to_json_data``) holds a value JSON cannot carry (an entry of an
+    object or complex array), as ``key 'inferenceShare': element [0] has type complex, not a number``;
+    None when it has none."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return None
+    if isinstance(data, (dict, list)):
+        for key, value in data.items() if isinstance(data, dict) else enumerate(data):
+            why = non_json_value(value, (*path, key))
+            if why is not None:
+                return why
+        return None
+    keys = "".join(f"key {key!r}: " for key in path if isinstance(key, str))
+    indices = "".join(f"[{i}]" for i in path if isinstance(i, int))
+    return f"{keys}{f'element {indices} ' if indices else ''}has type {type(data).__name__}, not a number"
+
+
 def shape_mismatch(space: spaces.Space[Any], action: Any) -> str | None:
     """Why ``action`` has the wrong shape for ``space`` (a Dict's arrays, key by key), or None.
 

@@ -11,7 +11,7 @@ from gymnasium.vector.utils import batch_space
 
 from .env import BdtGymEnv, info_dtype, info_from_json, is_numbers
 from .server import AttributeRefusedError, InvalidActionError, Server
-from .spaces import element_from_json, shape_mismatch, space_from_json, to_json_data
+from .spaces import element_from_json, non_json_value, shape_mismatch, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
 _MODE_OF = {name: mode for mode, name in _MODES.items()}
@@ -134,10 +134,11 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs, self.single_observation_space)
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
-        why = shape_mismatch(self.action_space, actions)
+        data = to_json_data(actions)
+        why = shape_mismatch(self.action_space, actions) or non_json_value(data)
         if why is not None:
             raise InvalidActionError("InvalidActionError", f"BdtGymVectorEnv.step: invalid actions (a batch of {self.num_envs}): {why}")
-        result = self._server.request("step", action=to_json_data(actions))
+        result = self._server.request("step", action=data)
         return (
             element_from_json(self.observation_space, result["obs"]),
             np.asarray(result["reward"], dtype=np.float64),

@@ -371,6 +371,11 @@ class VectorTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"^InvalidActionError: BdtGymEnv\.step: invalid action: key 'partition': shape \(2, 2\), expected \(4,\)$"):
             env.step({**action, "partition": action["partition"].reshape(2, 2)})
         env.step({**action, "partition": action["partition"].tolist()})  # a list of the right length is an array of it
+        # entries JSON cannot carry are refused here, naming the key and element, not by json.dumps
+        for entries, kind in ((np.array([object(), 0.5], dtype=object), "object"), (np.array([0.5 + 1j, 0.5]), "complex")):
+            with self.assertRaisesRegex(bdt_gym.InvalidActionError, rf"^InvalidActionError: BdtGymEnv\.step: invalid action: key 'inferenceShare': element \[0\] has type {kind}, not a number$"):
+                env.step({**action, "inferenceShare": entries})
+        env.step(action)
         env.close()
 
 

@@ -6,7 +6,7 @@
  * browser-safe; envs register themselves in `env/envs.ts`, which the `env/index.ts` barrel imports.
  */
 import type { Env, EnvFactory, EnvSpec, VectorEnvFactory } from './core/env.ts';
-import { GymError, UnregisteredEnvError } from './core/errors.ts';
+import { GymError, InvalidArgumentError, UnregisteredEnvError } from './core/errors.ts';
 import { unknownKeys } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
@@ -37,6 +37,9 @@ export interface MakeOptions {
   disableEnvChecker?: boolean;
 }
 
+/** Gymnasium's env id pattern: an optional namespace, a name, an optional version. */
+const ENV_ID = /^(?:[\w:-]+\/)?[\w:.-]+?(?:-v\d+)?$/;
+
 const specs = new Map<string, EnvSpec>();
 const entryPoints = new Map<string, EnvFactory>();
 
@@ -64,7 +67,9 @@ export function registerEntryPoint(key: string, factory: EnvFactory): void {
 
 /** Register an env id. Re-registering an id replaces it with a warning, as Gymnasium. */
 export function register(args: RegisterArgs): EnvSpec {
-  if (typeof args.id !== 'string' || args.id.length === 0) throw new GymError('register: id must be a non-empty string');
+  if (typeof args.id !== 'string' || !ENV_ID.test(args.id)) {
+    throw new GymError(`register: id ${JSON.stringify(args.id)} is not an env id: [namespace/]name[-vN], of letters, digits and _ : . - (Gymnasium's pattern, e.g. "BDT-v0", "mylab/Plant8-v1")`);
+  }
   if (specs.has(args.id)) warn(`Overriding environment ${args.id} already in registry.`);
   const spec: EnvSpec = Object.freeze({
     id: args.id,
@@ -80,6 +85,7 @@ export function register(args: RegisterArgs): EnvSpec {
 
 /** The spec of `id`; throws `UnregisteredEnvError` listing the registered ids. */
 export function spec(id: string): EnvSpec {
+  if (typeof id !== 'string') throw new InvalidArgumentError(`expected an env id (a string such as "BDT-v0") or an EnvSpec, got ${JSON.stringify(id) ?? String(id)}`);
   const found = specs.get(id);
   if (found) return found;
   throw new UnregisteredEnvError(`No registered env with id "${id}". Registered ids: ${[...specs.keys()].join(', ') || '(none)'}`);
@@ -90,7 +96,7 @@ export function spec(id: string): EnvSpec {
  * PassiveEnvChecker -> OrderEnforcing -> TimeLimit (outermost, when an episode limit applies).
  */
 export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
-  const base = typeof id === 'string' ? spec(id) : id;
+  const base = typeof id === 'object' && id !== null ? id : spec(id);
   const unknown = unknownKeys(options, ['maxEpisodeSteps', 'disableEnvChecker'], 'option');
   if (unknown !== undefined) throw new GymError(`make: unknown ${unknown} (options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument)`);
   const factory = resolveEntryPoint(base);

@@ -78,6 +78,13 @@ describe('registration', () => {
     assert.throws(() => envs.reset({ seed: 2 ** 53 - 1 }), /SyncVectorEnv\.reset \(env 1 gets seed \+ 1\): seed = 9007199254740992 must be an integer >= 0 and <= 9007199254740991 \(Number\.MAX_SAFE_INTEGER\)/);
   });
 
+  it("register takes Gymnasium's id pattern only; make refuses an id that is not a string", () => {
+    for (const id of ['has space', '', 'a/b/c-v0', 'x?']) {
+      assert.throws(() => register({ id, entryPoint: () => new CartPoleEnv() }), new RegExp(`^GymError: register: id ${JSON.stringify(id).replace(/[?/]/g, '\\$&')} is not an env id: \\[namespace/\\]name\\[-vN\\]`));
+    }
+    assert.throws(() => make(5 as unknown as string), /^InvalidArgumentError: expected an env id \(a string such as "BDT-v0"\) or an EnvSpec, got 5$/);
+  });
+
   it('unknown ids list the registered ones', () => {
     assert.throws(() => make('CartPole-v9'), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
   });

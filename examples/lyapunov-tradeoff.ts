@@ -21,7 +21,7 @@
  *
  * Run: npx tsx examples/lyapunov-tradeoff.ts [--slots 200] [--seeds 1,2] [--v 0.1,1,10,100,1000]
  * (defaults take a few seconds; e.g. --slots 2000 --seeds 1,2,3,4,5 for the letter-sized run).
- * The CLI does the same sweep: ./bin/bdt-gym.js sweep-v --v 0.1,1,10,100,1000 --seeds 3 --plot v.svg
+ * The CLI does the same sweep: ./bin/bdt-gym.js sweep-v --v 0.1,1,10,100,1000 --seeds 1,2 --slots 200 --plot v.svg
  */
 import { exampleArgs, integerArg, integerListArg, numberArg } from './args.ts';
 import { make, EpisodeMetrics, type BdtAction, type BdtEnv, type BdtObservation, type EpisodeSummary, type Env } from 'bdt-gym';

@@ -265,7 +265,7 @@ export class DqnTrainer {
   }
 
   /**
-   * Train until `totalSteps` env steps, yielding to the event loop every {@link YIELD_EVERY}
+   * Train until `totalSteps` env steps, yielding to the event loop every `YIELD_EVERY` (256)
    * steps; stops at the first yield after `signal` aborts (the trainer stays consistent: save it
    * and resume later).
    */

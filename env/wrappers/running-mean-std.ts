@@ -65,7 +65,7 @@ export class RunningMeanStd {
     return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
   }
 
-  /** Restore statistics saved by {@link stats}; throws unless they have `size` elements. */
+  /** Restore statistics saved by {@link RunningMeanStd.stats}; throws unless they have `size` elements. */
   loadStats(stats: RunningStats): void {
     if (stats.mean.length !== this.size || stats.var.length !== this.size) {
       throw new Error(`running statistics have dimension ${stats.mean.length}/${stats.var.length}, expected ${this.size}`);

@@ -225,6 +225,9 @@ describe('BdtVectorEnv', () => {
     assert.throws(() => vec('BDT-small-v0', 2, { autoresetMode: 'SAME_STEP' }), /at autoresetMode: .* \(value: "SAME_STEP"\)/);
     assert.throws(() => vec('BDT-small-v0', 2, { scenario: { slots: -1 } }), /slots/);
     assert.throws(() => new BdtVectorEnv(0, { scenario: {} }), /numEnvs = 0/);
+    // 1e9 hung: refused at the limit, before any simulation is built
+    assert.throws(() => makeVec('BDT-v0', 1e9), /^InvalidArgumentError: makeVec: numEnvs = 1000000000 is more than MAX_NUM_ENVS = 65536, the most envs one vector env takes$/);
+    assert.throws(() => new BdtVectorEnv(65_537, { scenario: {} }), /^InvalidArgumentError: BdtVectorEnv: numEnvs = 65537 is more than MAX_NUM_ENVS = 65536/);
   });
 });
 

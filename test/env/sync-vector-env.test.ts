@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {
@@ -145,6 +145,13 @@ describe('SyncVectorEnv', () => {
     assert.ok(envs.envs.every((e) => e instanceof RecordEpisodeStatistics));
     assert.equal(envs.reset({ seed: 0 })[0].length, 12);
     assert.throws(() => makeVec('CartPole-v1', 0), /numEnvs = 0/);
+  });
+
+  it('makeVec refuses more than MAX_NUM_ENVS envs at once, naming the limit (1e9 exhausted the heap)', () => {
+    assert.equal(MAX_NUM_ENVS, 65_536);
+    for (const numEnvs of [MAX_NUM_ENVS + 1, 1e9]) {
+      assert.throws(() => makeVec('CartPole-v1', numEnvs), (e: unknown) => e instanceof InvalidArgumentError && e.message === `makeVec: numEnvs = ${numEnvs} is more than MAX_NUM_ENVS = 65536, the most envs one vector env takes`);
+    }
   });
 
   it('getAttr, setAttr and call reach each env through its wrappers; unwrapped is the vector env', () => {

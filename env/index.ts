@@ -77,7 +77,7 @@ export type { SyncVectorEnvOptions } from './vector/sync-vector-env.ts';
 export { makeVec } from './vector/make-vec.ts';
 export type { MakeVecOptions, VectorizationMode } from './vector/make-vec.ts';
 export type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult, AutoresetMode } from './vector/vector-env.ts';
-export { AUTORESET_MODES } from './vector/vector-env.ts';
+export { AUTORESET_MODES, MAX_NUM_ENVS } from './vector/vector-env.ts';
 export type { ResetMask } from './vector/reset-mask.ts';
 export { batchSpace, createBatch, readBatchItem, writeBatchItem, copyBatch } from './vector/batch.ts';
 export type { Batched, BatchedActions } from './vector/batch.ts';

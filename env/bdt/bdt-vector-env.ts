@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import type { EnvSpec, Info } from '../core/env.ts';
-import { AttributeRefusedError, GymError, InvalidActionError, InvalidArgumentError, ResetNeededError, invalidAction } from '../core/errors.ts';
+import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
 import type { Space } from '../spaces/space.ts';
@@ -14,7 +14,7 @@ import { batchSpace, copyBatch, createBatch, readBatchItem } from '../vector/bat
 import { elementFromJSON } from '../spaces/element-from-json.ts';
 import { addInfo } from '../vector/infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from '../vector/reset-mask.ts';
-import { AUTORESET_MODES, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
+import { AUTORESET_MODES, checkNumEnvs, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
 import { actionSpace, decodeAction, encodeDecision, explainActionBatch, isValidAction, isValidActionBatch, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { ArrayPool } from './array-pool.ts';
 import { ArrivalSampler } from './arrivals.ts';
@@ -144,7 +144,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   };
 
   constructor(numEnvs: number, kwargs: BdtVectorEnvKwargs) {
-    if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new InvalidArgumentError(`BdtVectorEnv: numEnvs = ${numEnvs} must be a positive integer`);
+    checkNumEnvs(numEnvs, 'BdtVectorEnv');
     const args = parseKwargs(BdtVectorEnvKwargs, kwargs, 'BdtVectorEnv');
     const system = kwargsSystem(args);
     this.system = system;

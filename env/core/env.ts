@@ -138,10 +138,20 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   /**
    * Sets the attribute `name` on the outermost env (this one or one below) that has it, or on
    * this one when none has it and `force` (the default), as Gymnasium's `set_wrapper_attr`.
+   * Refuses (`AttributeRefusedError`, nothing set) what an assignment would break: `__proto__`,
+   * `constructor`, `prototype`, a method, a getter without a setter.
    */
-  setWrapperAttr(name: string, value: unknown, { force = true }: { force?: boolean } = {}): void {
+  setWrapperAttr(name: string, value: unknown, options: { force?: boolean } = {}): void {
+    (this.wrapperAttrTarget(name, options) as unknown as Record<string, unknown>)[name] = value;
+  }
+
+  /**
+   * The env that `setWrapperAttr(name, …, options)` sets `name` on, or the `AttributeRefusedError`
+   * it throws, thrown here without setting anything (vector envs check every env first).
+   */
+  wrapperAttrTarget(name: string, { force = true }: { force?: boolean } = {}): Env {
     if (!(name in this) && !force) throw new AttributeRefusedError(`${this.constructor.name} has no attribute "${name}" to set (force: false)`);
-    (this as unknown as Record<string, unknown>)[name] = value;
+    return assertSettableAttr(this, name);
   }
 
   /** The innermost env under any wrappers. */
@@ -152,4 +162,26 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   toString(): string {
     return `<${this.constructor.name}${this.spec ? `<${this.spec.id}>` : ''}>`;
   }
+}
+
+/** Names whose assignment would replace an object's prototype or class link rather than set data. */
+const RESERVED_ATTRS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * `env`, unless assigning its attribute `name` would break it or fail: a reserved name, a method
+ * (a function on its class: an own function-valued field, such as a callback, is data), or an
+ * accessor without a setter.
+ */
+function assertSettableAttr(env: Env, name: string): Env {
+  const refuse = (why: string) => new AttributeRefusedError(`${env.toString()}.setWrapperAttr("${name}"): "${name}" is ${why}`);
+  if (RESERVED_ATTRS.has(name)) throw refuse("reserved; setting it would replace the env's prototype or class link");
+  for (let holder: object | null = env; holder !== null; holder = Object.getPrototypeOf(holder)) {
+    const property = Object.getOwnPropertyDescriptor(holder, name);
+    if (property === undefined) continue;
+    const owner = holder === env ? env.constructor.name : holder.constructor.name;
+    if (holder !== env && typeof property.value === 'function') throw refuse(`a method of ${owner}; a value would replace it`);
+    if (property.get !== undefined && property.set === undefined) throw refuse(`read-only: ${owner} has a getter for it and no setter`);
+    break;
+  }
+  return env;
 }

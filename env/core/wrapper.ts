@@ -77,11 +77,11 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     return this.env.getWrapperAttr(name);
   }
 
-  override setWrapperAttr(name: string, value: unknown, options: { force?: boolean } = {}): void {
-    if (name in this) (this as unknown as Record<string, unknown>)[name] = value;
-    else if (this.env.hasWrapperAttr(name)) this.env.setWrapperAttr(name, value, options);
-    else if (options.force ?? true) (this as unknown as Record<string, unknown>)[name] = value;
-    else throw new AttributeRefusedError(`${this.toString()} has no attribute "${name}" to set (nor has any env it wraps; force: false)`);
+  /** This wrapper when it has `name`, else the target of the env below that has it, else this wrapper when `force` (see `Env.setWrapperAttr`). */
+  override wrapperAttrTarget(name: string, options: { force?: boolean } = {}): Env {
+    if (!(name in this) && this.env.hasWrapperAttr(name)) return this.env.wrapperAttrTarget(name, options);
+    if (!(name in this) && !(options.force ?? true)) throw new AttributeRefusedError(`${this.toString()} has no attribute "${name}" to set (nor has any env it wraps; force: false)`);
+    return super.wrapperAttrTarget(name);
   }
 
   override get unwrapped(): Env<WObs, WAct> {

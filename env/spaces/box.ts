@@ -5,13 +5,16 @@
  */
 import { SpaceError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
-import { Space, type SpaceJSON } from './space.ts';
+import { Space, checkSpaceOptions, type SpaceJSON } from './space.ts';
 import { encodeNumbers } from './json-number.ts';
 import { checkShape, describeArrayMismatch, describeIndex, shapeSize } from './shape.ts';
 
 export type BoxDtype = 'float32' | 'float64';
 /** An element of a Box: a flat typed array of the Box's dtype. */
 export type BoxElement = Float32Array | Float64Array;
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 export interface BoxOptions {
   /** Element shape; inferred as `[length]` from array bounds when omitted. */
@@ -43,9 +46,9 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
   private readonly ArrayType: Float32ArrayConstructor | Float64ArrayConstructor;
 
   constructor(low: number | ArrayLike<number>, high: number | ArrayLike<number>, options: BoxOptions = {}) {
-    const shape = options.shape ?? inferShape(low, high);
-    super(checkShape('Box', shape), options.seed);
-    this.dtype = options.dtype ?? 'float32';
+    const { shape = inferShape(low, high), dtype = 'float32', seed } = checkSpaceOptions('Box', options, ['shape', 'dtype', 'seed']);
+    super(checkShape('Box', shape), seed);
+    this.dtype = dtype;
     if (this.dtype !== 'float32' && this.dtype !== 'float64') throw new SpaceError(`Box: dtype must be 'float32' or 'float64', got ${formatValue(this.dtype)}`);
     this.ArrayType = this.dtype === 'float32' ? Float32Array : Float64Array;
     this.size = shapeSize(this.shape);
@@ -58,20 +61,33 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
     }
   }
 
-  private bounds(name: string, value: number | ArrayLike<number>): T {
+  private bounds(name: 'low' | 'high', value: number | ArrayLike<number>): T {
     const out = new this.ArrayType(this.size) as T;
-    if (typeof value === 'number') {
-      if (Number.isNaN(value)) throw new SpaceError(`Box: ${name} is NaN`);
-      out.fill(value);
+    const length = boundLength(name, value);
+    if (length === undefined) {
+      out.fill(this.checkBound(name, '', value));
       return out;
     }
-    if (value.length !== this.size) throw new SpaceError(`Box: ${name} has ${value.length} elements, shape [${this.shape.join(', ')}] needs ${this.size}`);
-    for (let i = 0; i < this.size; i++) {
-      const v = value[i] as number;
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new SpaceError(`Box: ${name}${describeIndex(i, this.shape)} = ${formatValue(v)} is not a number`);
-      out[i] = v;
-    }
+    if (length !== this.size) throw new SpaceError(`Box: ${name} has ${length} elements, shape [${this.shape.join(', ')}] needs ${this.size}`);
+    for (let i = 0; i < this.size; i++) out[i] = this.checkBound(name, describeIndex(i, this.shape), (value as ArrayLike<number>)[i]);
     return out;
+  }
+
+  /**
+   * `v` as the bound `name` (at `index`): a number, not NaN, not the infinity that leaves no
+   * element (low +Infinity, high -Infinity: `sample` would draw outside), and within float32 when
+   * that is the dtype (as Gymnasium refuses a bound outside its dtype's range, rather than let it
+   * round to an infinity that unbounds the side).
+   */
+  private checkBound(name: 'low' | 'high', index: string, v: unknown): number {
+    const what = `Box: ${name}${index} = ${formatValue(v)}`;
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new SpaceError(`${what} is not a number`);
+    const unbounded = name === 'low' ? -Infinity : Infinity;
+    if (v === -unbounded) throw new SpaceError(`${what} leaves no element to sample (the ${name} of an unbounded side is ${unbounded})`);
+    if (this.dtype === 'float32' && Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
+      throw new SpaceError(`${what} is outside the float32 range (largest ${FLOAT32_MAX}); give ${v > 0 ? 'Infinity' : '-Infinity'} for an unbounded side, or dtype 'float64'`);
+    }
+    return v;
   }
 
   /** Whether both bounds of every element are finite. */
@@ -152,8 +168,16 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
   }
 }
 
-function inferShape(low: number | ArrayLike<number>, high: number | ArrayLike<number>): number[] {
-  if (typeof low !== 'number') return [low.length];
-  if (typeof high !== 'number') return [high.length];
-  return [1]; // two scalars: one element, as Gymnasium's Box
+function inferShape(low: unknown, high: unknown): number[] {
+  const lowLength = boundLength('low', low);
+  const highLength = boundLength('high', high);
+  return [lowLength ?? highLength ?? 1]; // two scalars: one element, as Gymnasium's Box
+}
+
+/** The length of an array bound, `undefined` for a number; throws for anything else. */
+function boundLength(name: 'low' | 'high', bound: unknown): number | undefined {
+  if (typeof bound === 'number') return undefined;
+  const length = typeof bound === 'object' && bound !== null ? (bound as { length?: unknown }).length : undefined;
+  if (!Number.isSafeInteger(length)) throw new SpaceError(`Box: ${name} must be a number or an array of numbers, got ${formatValue(bound)}`);
+  return length as number;
 }

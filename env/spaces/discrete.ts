@@ -23,8 +23,10 @@ export class Discrete extends Space<number> {
    */
   constructor(n: number, start = 0, seed?: number | string) {
     super([], seed);
-    if (!Number.isInteger(n) || n < 1) throw new SpaceError(`Discrete: n = ${formatValue(n)} must be a positive integer`);
-    if (!Number.isInteger(start)) throw new SpaceError(`Discrete: start = ${formatValue(start)} must be an integer`);
+    // safe integers only: beyond 2^53 - 1 neighbouring values are the same number
+    if (!Number.isSafeInteger(n) || n < 1) throw new SpaceError(`Discrete: n = ${formatValue(n)} must be a positive integer <= ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)`);
+    if (!Number.isSafeInteger(start)) throw new SpaceError(`Discrete: start = ${formatValue(start)} must be an integer within ±${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)`);
+    if (!Number.isSafeInteger(start + n - 1)) throw new SpaceError(`Discrete: the largest value, start + n - 1 = ${start} + ${n} - 1, is above ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)`);
     this.n = n;
     this.start = start;
   }

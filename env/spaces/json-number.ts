@@ -2,6 +2,8 @@
  * JSON cannot carry ±Infinity or NaN, but space bounds are often infinite: encode non-finite
  * numbers as the strings "Infinity" / "-Infinity" / "NaN" and back.
  */
+import { SpaceError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
 
 /** A number as JSON-safe data. */
 export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
@@ -17,7 +19,7 @@ export function decodeNumber(x: unknown, where: string): number {
   if (x === 'Infinity') return Infinity;
   if (x === '-Infinity') return -Infinity;
   if (x === 'NaN') return NaN;
-  throw new TypeError(`${where}: expected a number or "Infinity"/"-Infinity", got ${JSON.stringify(x)}`);
+  throw new SpaceError(`${where}: expected a number or "Infinity"/"-Infinity", got ${formatValue(x)}`);
 }
 
 /** `values` as one number when all equal (the common scalar-bound case), else an array. */

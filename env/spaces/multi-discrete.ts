@@ -4,7 +4,7 @@
  */
 import { SpaceError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
-import { Space, type SpaceJSON } from './space.ts';
+import { Space, checkSpaceOptions, type SpaceJSON } from './space.ts';
 import { validMaskCount } from './discrete.ts';
 import { describeArrayMismatch } from './shape.ts';
 import { assertMaskOrProbability, checkProbability, sampleCategorical, type Probability } from './probability.ts';
@@ -22,13 +22,11 @@ export class MultiDiscrete extends Space<Int32Array> {
   readonly start: Int32Array;
 
   constructor(nvec: ArrayLike<number>, options: { start?: ArrayLike<number>; seed?: number | string } = {}) {
-    super([nvec.length], options.seed);
-    this.nvec = Int32Array.from(nvec);
-    this.start = options.start ? Int32Array.from(options.start) : new Int32Array(nvec.length);
-    for (let i = 0; i < nvec.length; i++) {
-      if (!Number.isInteger(nvec[i]) || (nvec[i] as number) < 1) throw new SpaceError(`MultiDiscrete: nvec[${i}] = ${formatValue(nvec[i])} must be a positive integer`);
-    }
-    if (this.start.length !== nvec.length) throw new SpaceError(`MultiDiscrete: start has ${this.start.length} elements, nvec has ${nvec.length}`);
+    const { start, seed } = checkSpaceOptions('MultiDiscrete', options, ['start', 'seed']);
+    const values = int32Values(nvec, start);
+    super([values.nvec.length], seed);
+    this.nvec = values.nvec;
+    this.start = values.start;
   }
 
   /**
@@ -96,4 +94,31 @@ export class MultiDiscrete extends Space<Int32Array> {
     const hasStart = this.start.some((s) => s !== 0);
     return `MultiDiscrete([${this.nvec.join(', ')}]${hasStart ? `, start=[${this.start.join(', ')}]` : ''})`;
   }
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * `nvec` and `start` (zeros when omitted) as Int32Arrays, checked first: an entry that is not an
+ * integer, or a range `{start, …, start + nvec - 1}` beyond int32, would be truncated or wrap
+ * around in them (and `sample` give values `contains` refuses).
+ */
+function int32Values(nvec: unknown, start: unknown): { nvec: Int32Array; start: Int32Array } {
+  const isArrayLike = (x: unknown): x is ArrayLike<unknown> => typeof x === 'object' && x !== null && Number.isSafeInteger((x as { length?: unknown }).length);
+  if (!isArrayLike(nvec)) throw new SpaceError(`MultiDiscrete: nvec must be an array of positive integers, got ${formatValue(nvec)}`);
+  if (start !== undefined && !isArrayLike(start)) throw new SpaceError(`MultiDiscrete: start must be an array of integers, got ${formatValue(start)}`);
+  if (start !== undefined && start.length !== nvec.length) throw new SpaceError(`MultiDiscrete: start has ${start.length} elements, nvec has ${nvec.length}`);
+  for (let i = 0; i < nvec.length; i++) {
+    const n = nvec[i];
+    const s = start === undefined ? 0 : start[i];
+    if (!Number.isInteger(n) || (n as number) < 1) throw new SpaceError(`MultiDiscrete: nvec[${i}] = ${formatValue(n)} must be a positive integer`);
+    if (!Number.isInteger(s)) throw new SpaceError(`MultiDiscrete: start[${i}] = ${formatValue(s)} must be an integer`);
+    if ((n as number) > INT32_MAX) throw new SpaceError(`MultiDiscrete: nvec[${i}] = ${formatValue(n)} must be <= ${INT32_MAX} (int32, as nvec is an Int32Array)`);
+    const last = (s as number) + (n as number) - 1;
+    if ((s as number) < INT32_MIN || last > INT32_MAX) {
+      throw new SpaceError(`MultiDiscrete: element [${i}] takes {${formatValue(s)}, …, ${last}} (start[${i}] + nvec[${i}] - 1), beyond int32 [${INT32_MIN}, ${INT32_MAX}], the range of its Int32Array elements`);
+    }
+  }
+  return { nvec: Int32Array.from(nvec as ArrayLike<number>), start: start === undefined ? new Int32Array(nvec.length) : Int32Array.from(start as ArrayLike<number>) };
 }

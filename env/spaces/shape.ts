@@ -1,5 +1,6 @@
 /** Shape helpers shared by the array-valued spaces (elements are flat, row-major). */
 import { SpaceError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
 
 /** Number of elements of `shape` (1 for `[]`). */
 export function shapeSize(shape: readonly number[]): number {
@@ -8,11 +9,20 @@ export function shapeSize(shape: readonly number[]): number {
   return size;
 }
 
-/** Throws unless every dimension is a non-negative integer. */
+/**
+ * The most elements of an array-valued space: the longest JavaScript array (2^32 - 1), since
+ * `toJSON`, `flatten` and batching copy elements and bounds into plain arrays.
+ */
+const MAX_SPACE_SIZE = 2 ** 32 - 1;
+
+/** `shape`, frozen; throws unless it is an array of non-negative integers of at most `MAX_SPACE_SIZE` elements. */
 export function checkShape(owner: string, shape: readonly number[]): readonly number[] {
+  if (!Array.isArray(shape)) throw new SpaceError(`${owner}: shape must be an array of non-negative integers, got ${formatValue(shape)}`);
   shape.forEach((d, i) => {
-    if (!Number.isInteger(d) || d < 0) throw new SpaceError(`${owner}: shape[${i}] = ${d} must be a non-negative integer`);
+    if (!Number.isInteger(d) || d < 0) throw new SpaceError(`${owner}: shape[${i}] = ${formatValue(d)} must be a non-negative integer`);
   });
+  const size = shapeSize(shape);
+  if (size > MAX_SPACE_SIZE) throw new SpaceError(`${owner}: shape [${shape.join(', ')}] has ${size} elements, more than an array holds (${MAX_SPACE_SIZE})`);
   return Object.freeze([...shape]);
 }
 

@@ -2,6 +2,8 @@
  * The base of every space: a set of valid observations or actions, with a seeded sampler.
  * Mirrors gymnasium.spaces.Space.
  */
+import { SpaceError } from '../core/errors.ts';
+import { formatValue, unknownKeys } from '../core/format.ts';
 import { checkSeed, entropySeed, makeRng, type Rng } from '../core/rng.ts';
 
 /** JSON form of a space (`toJSON()`), enough to rebuild it with `spaceFromJSON`. */
@@ -54,4 +56,20 @@ export abstract class Space<T> {
   abstract toJSON(): SpaceJSON;
   /** Short human-readable form, e.g. `Box(-1, 1, [4], float32)`. */
   abstract toString(): string;
+}
+
+/**
+ * `options` when it is a plain object of `known` keys only, else a `SpaceError` from `owner`: a
+ * positional argument in Gymnasium's place (`Box(0, 1, [2])`) or a misspelt key would otherwise
+ * be ignored without a word.
+ */
+export function checkSpaceOptions<O extends object>(owner: string, options: O, known: readonly (keyof O & string)[]): O {
+  const prototype = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) {
+    const hint = Array.isArray(options) ? `; pass { ${known[0]}: ${formatValue(options)} }` : '';
+    throw new SpaceError(`${owner}: options must be an object { ${known.join(', ')} }, got ${formatValue(options)}${hint}`);
+  }
+  const unknown = unknownKeys(options, known, 'option');
+  if (unknown !== undefined) throw new SpaceError(`${owner}: unknown ${unknown} (options: ${known.join(', ')})`);
+  return options;
 }

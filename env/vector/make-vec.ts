@@ -7,7 +7,7 @@
  * - `'sync'` (the default otherwise): a `SyncVectorEnv` of `make(id, kwargs)` envs, each passed
  *   through `wrappers` in order; `copy` and `autoresetMode` go to the `SyncVectorEnv`.
  *
- * For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
+ * `numEnvs` is at most `MAX_NUM_ENVS` (65,536). For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
  *
  * @example
  * const envs = makeVec<Float32Array, number>('CartPole-v1', 8, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
@@ -20,7 +20,7 @@ import { formatValue, unknownKeys } from '../core/format.ts';
 import { make, spec, type MakeOptions } from '../registration.ts';
 import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
 import type { Batched, BatchedActions } from './batch.ts';
-import type { VectorEnv } from './vector-env.ts';
+import { checkNumEnvs, type VectorEnv } from './vector-env.ts';
 
 /** How `makeVec` vectorises (gymnasium.VectorizeMode, without `async`: see `bdt-gym/node`). */
 export type VectorizationMode = 'sync' | 'vector-entry-point';
@@ -40,7 +40,7 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`makeVec: options must be an object, got ${formatValue(options)}`);
-  if (!Number.isInteger(numEnvs) || numEnvs < 1) throw new InvalidArgumentError(`makeVec: numEnvs = ${formatValue(numEnvs)} must be a positive integer`);
+  checkNumEnvs(numEnvs, 'makeVec');
   const { vectorizationMode, kwargs = {}, makeOptions, wrappers, ...vectorOptions } = options;
   const envSpec = spec(id);
   const mode = vectorizationMode ?? (envSpec.vectorEntryPoint ? 'vector-entry-point' : 'sync');

@@ -136,10 +136,19 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
 
   /**
    * Sets the attribute `name` of each env through its wrappers (Gymnasium's `set_attr`):
-   * `values` holds one value per env, or is one value for all when not an array.
+   * `values` holds one value per env, or is one value for all when not an array. A name an env
+   * refuses (see `Env.setWrapperAttr`) is refused before any env is changed.
    */
   setAttr(name: string, values: unknown): void {
     if (Array.isArray(values) && values.length !== this.numEnvs) throw new GymError(`SyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
+    this.envs.forEach((env, i) => {
+      try {
+        env.wrapperAttrTarget(name);
+      } catch (error) {
+        if (error instanceof Error) error.message = `SyncVectorEnv.setAttr: env ${i}: ${error.message}`;
+        throw error;
+      }
+    });
     this.envs.forEach((env, i) => env.setWrapperAttr(name, Array.isArray(values) ? values[i] : values));
   }
 

@@ -212,12 +212,22 @@ describe('BdtVectorEnv', () => {
     assert.throws(() => native.call('reset'), /BdtVectorEnv\.call\("reset"\)/);
   });
 
+  it("a SyncVectorEnv of BdtEnvs refuses setAttr of BdtEnv's read-only slot, naming it, and sets nothing", () => {
+    const envs = sync('BDT-small-v0', 2, {}, 'next-step');
+    envs.reset({ seed: 0 });
+    assert.throws(() => envs.setAttr('slot', -5), /^AttributeRefusedError: SyncVectorEnv\.setAttr: env 0: <BdtEnv<BDT-small-v0>>\.setWrapperAttr\("slot"\): "slot" is read-only: BdtEnv has a getter for it and no setter$/);
+    assert.deepEqual(envs.getAttr('slot'), [0, 0]);
+  });
+
   it('rejects kwargs it cannot honour, naming the field, the rule and the value', () => {
     assert.throws(() => vec('BDT-small-v0', 2, { infoLevel: 'full' }), (e: unknown) => e instanceof KwargsError && /^BdtVectorEnv: invalid keyword arguments:\n {2}at infoLevel: the native vector env gives 'summary' infos only; 'full' .* needs an env object per env: makeVec's vectorizationMode 'sync' \(value: "full"\)$/.test(e.message));
     assert.throws(() => vec('BDT-small-v0', 2, { reuseObservation: true }), /at \(root\): Unrecognized key: "reuseObservation"$/);
     assert.throws(() => vec('BDT-small-v0', 2, { autoresetMode: 'SAME_STEP' }), /at autoresetMode: .* \(value: "SAME_STEP"\)/);
     assert.throws(() => vec('BDT-small-v0', 2, { scenario: { slots: -1 } }), /slots/);
     assert.throws(() => new BdtVectorEnv(0, { scenario: {} }), /numEnvs = 0/);
+    // 1e9 hung: refused at the limit, before any simulation is built
+    assert.throws(() => makeVec('BDT-v0', 1e9), /^InvalidArgumentError: makeVec: numEnvs = 1000000000 is more than MAX_NUM_ENVS = 65536, the most envs one vector env takes$/);
+    assert.throws(() => new BdtVectorEnv(65_537, { scenario: {} }), /^InvalidArgumentError: BdtVectorEnv: numEnvs = 65537 is more than MAX_NUM_ENVS = 65536/);
   });
 });
 

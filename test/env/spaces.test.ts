@@ -172,6 +172,65 @@ describe('spaces', () => {
     assert.throws(() => spaceFromJSON({ type: 'Nope' }), /\$\.type = "Nope"/);
   });
 
+  describe('refuse bad constructor arguments with a SpaceError naming the space, the argument and the rule', () => {
+    const refused = (pattern: RegExp) => (e: unknown) => e instanceof SpaceError && pattern.test(e.message);
+
+    it("Box options: a plain object of known keys (Gymnasium's positional shape gave shape [1])", () => {
+      assert.throws(() => new Box(0, 1, [2] as never), refused(/^Box: options must be an object \{ shape, dtype, seed \}, got \[2\]; pass \{ shape: \[2\] \}$/));
+      assert.throws(() => new Box(0, 1, { shape: [2], bogus: 1 } as never), refused(/^Box: unknown option "bogus" \(options: shape, dtype, seed\)$/));
+      assert.throws(() => new Box(0, 1, { shape: 2 as never }), refused(/^Box: shape must be an array of non-negative integers, got 2$/));
+      assert.throws(() => new Box([0, 1], undefined as never), refused(/^Box: high must be a number or an array of numbers, got undefined$/));
+      assert.deepEqual(new Box(0, 1, Object.assign(Object.create(null) as object, { shape: [2] })).shape, [2], 'a null-prototype object is a plain object');
+    });
+
+    it('Box bounds: no low +Infinity or high -Infinity (sample drew finite values outside), none beyond float32 (they became Infinity)', () => {
+      assert.throws(() => new Box(Infinity, Infinity), refused(/^Box: low = Infinity leaves no element to sample \(the low of an unbounded side is -Infinity\)$/));
+      assert.throws(() => new Box(-Infinity, -Infinity), refused(/^Box: high = -Infinity leaves no element to sample \(the high of an unbounded side is Infinity\)$/));
+      assert.throws(() => new Box([0, Infinity], [1, Infinity]), refused(/^Box: low\[1\] = Infinity leaves no element/));
+      assert.throws(() => new Box(0, 1e39), refused(/^Box: high = 1e\+39 is outside the float32 range \(largest 3\.4028234663852886e\+38\); give Infinity for an unbounded side, or dtype 'float64'$/));
+      assert.throws(() => new Box([-1, -4e38], 0), refused(/^Box: low\[1\] = -4e\+38 is outside the float32 range .* give -Infinity/));
+      assert.equal(new Box(0, 1e39, { dtype: 'float64' }).high[0], 1e39, 'float64 holds it');
+      assert.equal(new Box(0, 3.4028234663852886e38).high[0], 3.4028234663852886e38, 'the largest float32 is a bound');
+    });
+
+    it('array shapes hold at most MAX_SPACE_SIZE elements (a bare RangeError before)', () => {
+      assert.throws(() => new Box(0, 1, { shape: [1e5, 1e5] }), refused(/^Box: shape \[100000, 100000\] has 10000000000 elements, more than an array holds \(4294967295\)$/));
+      assert.throws(() => new MultiBinary([2 ** 16, 2 ** 16]), refused(/^MultiBinary: shape \[65536, 65536\] has 4294967296 elements/));
+    });
+
+    it('Discrete: n and start are safe integers, and so is the largest value', () => {
+      assert.throws(() => new Discrete(1e300), refused(/^Discrete: n = 1e\+300 must be a positive integer <= 9007199254740991 \(Number\.MAX_SAFE_INTEGER\)$/));
+      assert.throws(() => new Discrete(2 ** 53 + 2), refused(/^Discrete: n = 9007199254740994 must be a positive integer/));
+      assert.throws(() => new Discrete(2, -(2 ** 60)), refused(/^Discrete: start = -1152921504606847000 must be an integer within ±9007199254740991/));
+      assert.throws(() => new Discrete(10, 2 ** 53 - 3), refused(/^Discrete: the largest value, start \+ n - 1 = 9007199254740989 \+ 10 - 1, is above 9007199254740991/));
+      assert.equal(new Discrete(2, 2 ** 53 - 2).contains(2 ** 53 - 1), true);
+    });
+
+    it('MultiDiscrete: integer nvec and start whose values fit int32 (they wrapped around in the Int32Arrays)', () => {
+      assert.throws(() => new MultiDiscrete([2 ** 31 + 5]), refused(/^MultiDiscrete: nvec\[0\] = 2147483653 must be <= 2147483647 \(int32, as nvec is an Int32Array\)$/));
+      assert.throws(() => new MultiDiscrete([2, 2], { start: [NaN, 1.5] }), refused(/^MultiDiscrete: start\[0\] = NaN must be an integer$/));
+      assert.throws(() => new MultiDiscrete([2, 2], { start: [0, 1.5] }), refused(/^MultiDiscrete: start\[1\] = 1\.5 must be an integer$/));
+      assert.throws(() => new MultiDiscrete([5], { start: [2 ** 31 - 2] }), refused(/^MultiDiscrete: element \[0\] takes \{2147483646, …, 2147483650\} \(start\[0\] \+ nvec\[0\] - 1\), beyond int32 \[-2147483648, 2147483647\]/));
+      assert.throws(() => new MultiDiscrete([2], { start: [-(2 ** 31) - 1] }), refused(/^MultiDiscrete: element \[0\] takes \{-2147483649, …/));
+      assert.throws(() => new MultiDiscrete([2, 3], [1, 1] as never), refused(/^MultiDiscrete: options must be an object \{ start, seed \}, got \[1, 1\]; pass \{ start: \[1, 1\] \}$/));
+      assert.throws(() => new MultiDiscrete([2], { starts: [1] } as never), refused(/^MultiDiscrete: unknown option "starts"/));
+      const edge = new MultiDiscrete([2], { start: [2 ** 31 - 2], seed: 1 });
+      for (let k = 0; k < 10; k++) assert.ok(edge.contains(edge.sample()), 'the top of int32 samples inside');
+    });
+
+    it('spaceFromJSON: every malformed field is a SpaceError naming its path (high "abc" gave a TypeError)', () => {
+      assert.throws(() => spaceFromJSON({ type: 'Box', low: 0, high: 'abc', shape: [1], dtype: 'float32' }), refused(/^spaceFromJSON: \$\.high: expected a number or "Infinity"\/"-Infinity", got "abc"$/));
+      assert.throws(() => spaceFromJSON({ type: 'Tuple', spaces: [{ type: 'Box', low: [0, 'x'], high: 1, shape: [2], dtype: 'float32' }] }), refused(/^spaceFromJSON: \$\.spaces\[0\]\.low\[1\]: expected a number/));
+      assert.throws(() => spaceFromJSON({ type: 'Dict', keys: ['a'], spaces: [{ type: 'Box', low: 0, high: 1, shape: [1], dtype: 'int8' }] }), refused(/^spaceFromJSON: \$\.spaces\[0\]: Box: dtype must be 'float32' or 'float64', got "int8"$/));
+      assert.throws(() => spaceFromJSON({ type: 'Discrete', n: 'x' }), refused(/^spaceFromJSON: \$: Discrete: n = "x" must be a positive integer/));
+      assert.throws(() => spaceFromJSON({ type: 'Discrete', n: 2, seed: 1 }), refused(/^spaceFromJSON: \$ has unknown field "seed" \(a Discrete has n, start\)$/));
+      assert.throws(() => spaceFromJSON({ type: 'MultiDiscrete', nvec: [2], start: [2 ** 31] }), refused(/^spaceFromJSON: \$: MultiDiscrete: element \[0\] takes/));
+      assert.throws(() => spaceFromJSON({ type: 'Dict', keys: ['a', 'a'], spaces: [{ type: 'Discrete', n: 2 }, { type: 'Discrete', n: 3 }] }), refused(/^spaceFromJSON: \$\.keys\[1\] = "a" must be a string not given before$/));
+      assert.throws(() => spaceFromJSON({ type: 'Tuple', spaces: 3 }), refused(/^spaceFromJSON: \$\.spaces must be an array, got 3$/));
+      assert.throws(() => spaceFromJSON([]), refused(/^spaceFromJSON: \$ is \[\], expected a space object$/));
+    });
+  });
+
   it('unflatten rejects a non-one-hot Discrete block', () => {
     assert.throws(() => unflatten(new Discrete(3), [0, 1, 1]), /not one-hot/);
     assert.throws(() => unflatten(new Discrete(3), [0, 0, 0]), /all zeros/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, CartPoleEnv, Dict, Discrete, Env, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {
@@ -21,6 +21,13 @@ class CountingEnv extends Env<Float32Array, number> {
     this.actions.push(action);
     this.t++;
     return [Float32Array.of(this.t, this.resets), this.t, this.t >= this.length, false, this.t === 1 ? { first: true } : {}];
+  }
+}
+
+/** A CountingEnv whose `label` is read-only. */
+class ReadOnlyLabelEnv extends CountingEnv {
+  get label(): string {
+    return 'fixed';
   }
 }
 
@@ -140,6 +147,13 @@ describe('SyncVectorEnv', () => {
     assert.throws(() => makeVec('CartPole-v1', 0), /numEnvs = 0/);
   });
 
+  it('makeVec refuses more than MAX_NUM_ENVS envs at once, naming the limit (1e9 exhausted the heap)', () => {
+    assert.equal(MAX_NUM_ENVS, 65_536);
+    for (const numEnvs of [MAX_NUM_ENVS + 1, 1e9]) {
+      assert.throws(() => makeVec('CartPole-v1', numEnvs), (e: unknown) => e instanceof InvalidArgumentError && e.message === `makeVec: numEnvs = ${numEnvs} is more than MAX_NUM_ENVS = 65536, the most envs one vector env takes`);
+    }
+  });
+
   it('getAttr, setAttr and call reach each env through its wrappers; unwrapped is the vector env', () => {
     const envs = new SyncVectorEnv([2, 3].map((n) => () => new RecordEpisodeStatistics(new CountingEnv(n))));
     assert.equal(envs.unwrapped, envs);
@@ -155,6 +169,27 @@ describe('SyncVectorEnv', () => {
     const [first] = envs.call('reset', { seed: 3 }) as Array<ResetResult<Float32Array>>;
     assert.deepEqual(first![1], { seed: 3 }, 'called on the env with its arguments');
     assert.deepEqual(envs.call('label'), ['same', 'same'], 'a non-function attribute is returned as is');
+  });
+
+  it('setAttr refuses, before changing any env, a name that would break them: reserved, a method, a getter without a setter', () => {
+    const envs = makeVec<Float32Array, number>('CartPole-v1', 2, { vectorizationMode: 'sync' });
+    const refused = (name: string, why: RegExp) => (e: unknown) =>
+      e instanceof AttributeRefusedError && e.message.startsWith(`SyncVectorEnv.setAttr: env 0: <TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>.setWrapperAttr("${name}"): "${name}" is `) && why.test(e.message);
+    assert.throws(() => envs.setAttr('step', 5), refused('step', /a method of TimeLimit; a value would replace it$/));
+    assert.throws(() => envs.setAttr('__proto__', null), refused('__proto__', /reserved/));
+    assert.throws(() => envs.setAttr('constructor', [1, 2]), refused('constructor', /reserved/));
+    assert.throws(() => envs.setAttr('unwrapped', 1), refused('unwrapped', /read-only: Wrapper has a getter for it and no setter$/));
+    envs.reset({ seed: 0 });
+    envs.step(Int32Array.of(0, 1));
+    envs.setAttr('gravity', [9.8, 20]);
+    assert.deepEqual(envs.getAttr('gravity'), [9.8, 20], 'an ordinary data attribute is still set, on the env that has it');
+    envs.close();
+  });
+
+  it('refuses an env whose setAttr target differs before setting the others', () => {
+    const envs = new SyncVectorEnv<Float32Array, number>([() => new CountingEnv(2), () => new ReadOnlyLabelEnv(2)]);
+    assert.throws(() => envs.setAttr('label', 'x'), /^AttributeRefusedError: SyncVectorEnv\.setAttr: env 1: <ReadOnlyLabelEnv>\.setWrapperAttr\("label"\): "label" is read-only: ReadOnlyLabelEnv has a getter for it and no setter$/);
+    assert.equal((envs.envs[0] as unknown as { label?: string }).label, undefined, 'env 0 was not changed');
   });
 
   it('batches Dict spaces per key', () => {

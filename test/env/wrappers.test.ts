@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, MultiDiscrete, NormalizeObservation, NormalizeReward,
+  AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, MultiDiscrete, NormalizeObservation, NormalizeReward,
   RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
 } from '../../env/index.ts';
 
@@ -170,5 +170,25 @@ describe('wrappers', () => {
     made.reset({ seed: 7 });
     assert.equal(made.getWrapperAttr('npRandom'), made.unwrapped.getWrapperAttr('npRandom'), "a wrapper's generator is its env's (Gymnasium's Wrapper.np_random)");
     assert.equal(made.getWrapperAttr('seedValue'), 7);
+  });
+
+  it('setWrapperAttr refuses __proto__, constructor, prototype, methods and getters without a setter, naming the env and why, and sets nothing', () => {
+    const inner = new EchoEnv(4);
+    const env = new ClipReward(new RecordEpisodeStatistics(inner), -1, 1);
+    const refused = (name: string, why: RegExp) => (e: unknown) => e instanceof AttributeRefusedError && e.message.startsWith(`<ClipReward<RecordEpisodeStatistics<EchoEnv>>>.setWrapperAttr("${name}"): "${name}" is `) && why.test(e.message);
+    assert.throws(() => env.setWrapperAttr('__proto__', null), refused('__proto__', /reserved; setting it would replace the env's prototype or class link$/));
+    assert.throws(() => env.setWrapperAttr('constructor', 1), refused('constructor', /reserved/));
+    assert.throws(() => env.setWrapperAttr('prototype', 1), refused('prototype', /reserved/));
+    assert.throws(() => env.setWrapperAttr('step', 5), refused('step', /a method of RewardWrapper; a value would replace it$/));
+    assert.throws(() => env.setWrapperAttr('unwrapped', 5), refused('unwrapped', /read-only: Wrapper has a getter for it and no setter$/));
+    assert.throws(() => env.setWrapperAttr('close', 5, { force: false }), refused('close', /a method of Wrapper/));
+    assert.throws(() => inner.setWrapperAttr('reset', 5), /^AttributeRefusedError: <EchoEnv>\.setWrapperAttr\("reset"\): "reset" is a method of EchoEnv/);
+    env.reset({ seed: 1 });
+    assert.deepEqual(env.step(Float64Array.of(0, 1))[1], 1, 'the env still steps');
+    env.close();
+    const callback = (action: BoxElement) => action;
+    const transform = new TransformAction(inner, (action: BoxElement) => action);
+    transform.setWrapperAttr('func', callback);
+    assert.equal(transform.getWrapperAttr('func'), callback, "an own function-valued field (a callback) is data, set as Gymnasium's set_wrapper_attr sets it");
   });
 });

@@ -218,7 +218,8 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
 
 /** Read and check the manifest of the checkpoint in `dir` (no networks loaded). */
 export function readManifest(dir: string): CheckpointManifest {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} does not exist or is not a directory`);
+  if (!existsSync(dir)) throw new CheckpointError(`checkpoint ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} is not a directory`);
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
   let raw: unknown;

@@ -160,7 +160,10 @@ function periodicEvaluator(options: TrainRunOptions, seed: number, env: () => En
 /** The manifest of the run in `outDir` to resume: a CheckpointError unless it holds a valid checkpoint of `agent` on `envId`. */
 export function resumeManifest(outDir: string, agent: string, envId: string): CheckpointManifest {
   const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
-  if (!existsSync(checkpointDir)) throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}`);
+  if (!existsSync(checkpointDir)) {
+    const stopped = existsSync(join(outDir, 'metrics.jsonl')) ? ` (${outDir} holds a run stopped before it saved one: remove it or give another --out to start a new run)` : '';
+    throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}${stopped}`);
+  }
   let manifest: CheckpointManifest;
   try {
     manifest = readManifest(checkpointDir);

@@ -68,6 +68,9 @@ interface TrainOptions {
 
 const AGENTS = ['ppo', 'dqn'] as const;
 
+/** The run's metrics log in --out. */
+const METRICS_FILE = 'metrics.jsonl';
+
 function readPreset(file: string): AgentPreset {
   const parsed = AgentPresetSchema.safeParse(readJsonFile('preset', file), { reportInput: true });
   if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues).join('; ')}`);
@@ -148,17 +151,19 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
 
 /**
  * `--out` checked before anything is written: not a file; for a new run missing or empty (a run
- * there is continued with --resume, never overwritten).
+ * there is continued with --resume, never overwritten). A run killed before it saved a checkpoint
+ * (metrics.jsonl only) cannot be resumed: the message says so rather than suggest --resume.
  */
 function checkOut(out: string, resume: boolean): void {
   const exists = existsSync(out);
   if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
   if (resume) return; // what --out must hold is checked by resumeManifest
   const entries = exists ? readdirSync(out).sort() : [];
-  if (entries.length > 0) {
-    const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
-    throw new CliError(`--out ${out} is not empty (${listed}): give --resume to continue the run there, or another --out; nothing was changed`);
-  }
+  if (entries.length === 0) return;
+  const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
+  if (entries.includes(CHECKPOINT_SUBDIR)) throw new CliError(`--out ${out} is not empty (${listed}): give --resume to continue the run there, or another --out; nothing was changed`);
+  if (entries.includes(METRICS_FILE)) throw new CliError(`--out ${out} holds a run with no checkpoint (${listed}): it was stopped before it saved one, so --resume cannot continue it; remove ${out} or give another --out; nothing was changed`);
+  throw new CliError(`--out ${out} is not empty (${listed}) and holds no run: a new run needs a missing or empty directory; give another --out; nothing was changed`);
 }
 
 /** How to leave `--out` after the run: `restore` puts it back as it was (the run failed), `keep` accepts it. */
@@ -188,7 +193,7 @@ function openOut(out: string, resume: boolean, metricsFile: string): OutDirector
       keep: () => {},
     };
   }
-  const size = existsSync(metricsFile) ? statSync(metricsFile).size : undefined;
+  const size = existsSync(metricsFile) ? cutTornLastLine(metricsFile) : undefined;
   const bestRecord = join(out, BEST_EVAL_FILE);
   const bestDir = join(out, BEST_SUBDIR);
   const record = existsSync(bestRecord) ? readFileSync(bestRecord) : undefined;
@@ -209,6 +214,19 @@ function openOut(out: string, resume: boolean, metricsFile: string): OutDirector
     },
     keep: dropBackup,
   };
+}
+
+/**
+ * Cuts a last line without a newline from `metricsFile` (a run killed while appending left it), so
+ * the resumed run's records do not join it into a line no reader parses; returns the file's size.
+ */
+function cutTornLastLine(metricsFile: string): number {
+  const text = readFileSync(metricsFile);
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return text.length;
+  const size = text.lastIndexOf(0x0a) + 1;
+  truncateSync(metricsFile, size);
+  process.stderr.write(`bdt-gym train: note: ${metricsFile} ended in a torn line (the run was stopped while writing it); it was cut before resuming\n`);
+  return size;
 }
 
 /** Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off. */
@@ -303,7 +321,7 @@ export function register(program: Command): void {
       if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
-      const metricsFile = join(options.out, 'metrics.jsonl');
+      const metricsFile = join(options.out, METRICS_FILE);
       const outDirectory = openOut(options.out, options.resume === true, metricsFile);
       let tensorboard: EventFileWriter | undefined;
       /** `write()` as a FileWriteError naming `file` when it fails. */

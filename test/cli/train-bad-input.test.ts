@@ -163,6 +163,24 @@ describe('bdt-gym train: bad input loses nothing', () => {
     for (const line of text.trim().split('\n')) JSON.parse(line);
   });
 
+  it("a --resume takes the algorithm and env of the checkpoint, and without --preset the envKwargs of the run's summary.json", async () => {
+    const copy = join(dir, 'defaults');
+    cpSync(run, copy, { recursive: true });
+    const summaryFile = join(copy, 'summary.json');
+    const trained = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { foo: 1 } }));
+    const before = snapshot(copy);
+    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024'), new RegExp(`^${summaryFile}: at envKwargs: Unrecognized key: "foo"$`));
+    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--agent', 'dqn'), /^--resume: .*defaults\/checkpoint holds a ppo run, not dqn$/);
+    assert.deepEqual(snapshot(copy), before);
+    writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { suttonBartoReward: true } }));
+    const resumed = await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--eval-episodes', '0', '--backend', 'wasm', '--json');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.match(resumed.stderr, new RegExp(`bdt-gym train: note: --resume trains on the run's envKwargs \\{"suttonBartoReward":true\\} \\(${summaryFile}\\); give --preset to set others\n`));
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    assert.deepEqual([summary.agent, summary.env, summary.steps, summary.envKwargs], ['ppo', 'CartPole-v1', 1024, { suttonBartoReward: true }]);
+  });
+
   it('refuses a --resume that would train nothing, leaving the run as it was', async () => {
     for (const steps of ['100', '512', '600']) {
       const result = await bdtGym(...TRAIN, '--steps', steps, '--out', run, '--resume');

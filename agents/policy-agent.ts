@@ -6,6 +6,7 @@
 import type { Agent } from '../baselines/agent.ts';
 import type { Env } from '../env/core/env.ts';
 import { CheckpointError, readManifest } from './checkpoint/checkpoint.ts';
+import { firstNonFinite } from './checkpoint/directory-handler.ts';
 import { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
 import { warnIfOtherSystem } from './checkpoint/trained-scenario.ts';
 import { loadDqnPolicy } from './dqn/dqn-checkpoint.ts';
@@ -15,6 +16,15 @@ import type { LoadedDqnPolicy } from './dqn/dqn-checkpoint.ts';
 
 /** What a DQN agent needs to act (a loaded checkpoint or a live trainer provide it). */
 export type DqnActingParts = Pick<LoadedDqnPolicy, 'qNetwork' | 'encoder' | 'layout' | 'toEnvAction'>;
+
+/**
+ * The error for a policy output that is not finite, which the env would blame on the action:
+ * `checkpointDir` is where the policy was loaded from, undefined for a policy in training.
+ */
+function nonFiniteOutput(checkpointDir: string | undefined, what: string): Error {
+  if (checkpointDir === undefined) return new Error(`the policy being trained produced ${what}`);
+  return new CheckpointError(`the policy from ${checkpointDir} produced ${what}: its checkpoint holds network weights no training produces`);
+}
 
 /** A PPO policy acting deterministically. */
 export class PpoAgent implements Agent {
@@ -28,7 +38,11 @@ export class PpoAgent implements Agent {
   private readonly logStd: Float32Array;
   private disposed = false;
 
-  constructor(readonly policy: PpoPolicy) {
+  /** `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training). */
+  constructor(
+    readonly policy: PpoPolicy,
+    private readonly checkpointDir?: string,
+  ) {
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
     this.head = new Float32Array(policy.dist.headDim);
@@ -45,6 +59,10 @@ export class PpoAgent implements Agent {
     policy.encoder.normalize(this.raw, 1, this.input);
     policy.forward(this.input, 1, this.head);
     policy.dist.sample(this.head, this.logStd, 1, undefined, this.discrete, this.continuous, this.logProb);
+    const c = firstNonFinite(this.continuous);
+    if (c >= 0) throw nonFiniteOutput(this.checkpointDir, `${this.continuous[c]} in ${policy.layout.continuousNames[c]}`);
+    const h = firstNonFinite(this.head); // the discrete logits: argmax would pick an arbitrary action
+    if (h >= 0) throw nonFiniteOutput(this.checkpointDir, `${this.head[h]} as actor output ${h}`);
     return policy.layout.toEnv(this.discrete, this.continuous, 0);
   }
 
@@ -65,7 +83,11 @@ export class DqnAgent implements Agent {
 
   private readonly qRow: Float32Array;
 
-  constructor(readonly policy: DqnActingParts) {
+  /** `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training). */
+  constructor(
+    readonly policy: DqnActingParts,
+    private readonly checkpointDir?: string,
+  ) {
     this.qRow = new Float32Array(policy.qNetwork.outputDim);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
@@ -78,7 +100,10 @@ export class DqnAgent implements Agent {
     const { encoder, qNetwork, layout, toEnvAction } = this.policy;
     encoder.flattenInto(obs, this.raw, 0);
     encoder.normalize(this.raw, 1, this.input);
-    qNetwork.greedy(qNetwork.actingOutputs(this.input, 1, this.qRow), 1, this.action);
+    const q = qNetwork.actingOutputs(this.input, 1, this.qRow);
+    const bad = firstNonFinite(q); // argmax would pick an arbitrary action
+    if (bad >= 0) throw nonFiniteOutput(this.checkpointDir, `${q[bad]} as Q-network output ${bad}`);
+    qNetwork.greedy(q, 1, this.action);
     return toEnvAction(layout.toEnv(this.action, EMPTY, 0));
   }
 
@@ -103,14 +128,14 @@ export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unkno
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
   }
-  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace)) : dqnAgent(await loadDqnPolicy(dir, env));
+  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), dir) : dqnAgent(await loadDqnPolicy(dir, env), dir);
   warnIfOtherSystem(dir, manifest.scenario, env);
   return agent;
 }
 
-function dqnAgent(policy: LoadedDqnPolicy): DqnAgent {
+function dqnAgent(policy: LoadedDqnPolicy, dir: string): DqnAgent {
   policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only
-  return new DqnAgent(policy);
+  return new DqnAgent(policy, dir);
 }
 
 export { checkpointDirOf };

@@ -37,7 +37,11 @@ function statOf(file: string, shown: string, hint: string): Stats {
   }
 }
 
-/** Every tag's series in `file`, or a CliError naming the file and why it cannot be read, or the line and what is wrong with it. */
+/**
+ * Every tag's series in `file`, or a CliError naming the file and why it cannot be read, or the line
+ * and what is wrong with it. A last line that is not JSON and has no newline after it is what a
+ * run killed while appending leaves: it is skipped with a warning on stderr.
+ */
 export function readMetricsFile(file: string): RunMetrics {
   const series = new Map<string, { steps: number[]; values: number[] }>();
   let text: string;
@@ -55,6 +59,10 @@ export function readMetricsFile(file: string): RunMetrics {
     try {
       record = JSON.parse(line);
     } catch {
+      if (index === lines.length - 1) {
+        process.stderr.write(`bdt-gym: warning: ${where}: skipped a torn last line (no newline at its end: the run was stopped while writing it)\n`);
+        return;
+      }
       throw new CliError(`${where}: not a JSON line (${JSON.stringify(line.slice(0, 60))}${line.length > 60 ? '...' : ''})`);
     }
     if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new CliError(`${where}: expected an object {"step": n, "<tag>": value, ...}, got ${line.slice(0, 60)}`);

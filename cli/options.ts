@@ -7,10 +7,22 @@ import { BdtEnv, make, registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
 import { importHint } from './user-modules.ts';
 
-/** A number option satisfying `check` (described by `rule`), or a CliError naming it. */
+/** A number in decimal: digits with an optional point and exponent (no hex, octal, binary or Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A number option satisfying `check` (described by `rule`), or a CliError naming it. Only decimal
+ * literals are taken (`--seed 0x10` would run seed 16), and none that a double cannot hold (1e-400
+ * would read as 0, 1e400 as Infinity).
+ */
 export function numberOption(name: string, value: string, check: (x: number) => boolean, rule: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !check(x)) throw new CliError(`--${name}: expected ${rule}, got ${JSON.stringify(value)}`);
+  const text = value.trim();
+  const x = Number(text);
+  const refused = (why: string): CliError => new CliError(`--${name}: expected ${rule}, got ${JSON.stringify(value)}${why}`);
+  if (text !== '' && !DECIMAL.test(text)) throw refused(' (write numbers in decimal)');
+  const nonZeroDigits = /[1-9]/.test(text.replace(/e.*$/i, ''));
+  if (!Number.isFinite(x) || (x === 0 && nonZeroDigits)) throw refused(` (beyond the range of a double: it reads as ${x})`);
+  if (text === '' || !check(x)) throw refused('');
   return x;
 }
 
@@ -36,9 +48,19 @@ export function checkSeedRange(name: string, seed: number, maxOffset: number, wh
 
 /** A comma-separated list of distinct integers >= `min` (seeds: a repeated one would count one trace twice). */
 export function integerList(name: string, value: string, min: number): number[] {
+  return distinctList(name, value, 'integers', (item) => integerOption(name, item, min));
+}
+
+/** A comma-separated list of distinct numbers satisfying `check` (described by `rule`), each parsed as {@link numberOption} parses one. */
+export function numberList(name: string, value: string, check: (x: number) => boolean, rule: string): number[] {
+  return distinctList(name, value, 'numbers', (item) => numberOption(name, item, check, rule));
+}
+
+/** The items of a comma-separated list, each parsed by `parse`; an empty or repeated item is a CliError naming the option. */
+function distinctList(name: string, value: string, what: string, parse: (item: string) => number): number[] {
   const items = value.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list of integers, got ${JSON.stringify(value)}`);
-  const list = items.map((s) => integerOption(name, s, min));
+  if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list of ${what}, got ${JSON.stringify(value)}`);
+  const list = items.map(parse);
   const repeated = list.find((x, i) => list.indexOf(x) !== i);
   if (repeated !== undefined) throw new CliError(`--${name}: ${repeated} appears twice; give each value once`);
   return list;

@@ -90,6 +90,13 @@ export const ManifestSchema = z
     for (const file of expected) {
       if (manifest.files[file] === undefined) ctx.addIssue({ code: 'custom', path: ['files'], input: Object.keys(manifest.files), message: `no checksum for ${file}` });
     }
+    // as saveCheckpoint lays them out: one after another from element 0, so none reads another's values
+    let end = 0;
+    manifest.arrays.forEach(({ name, offset, length }, i) => {
+      if (offset !== end) ctx.addIssue({ code: 'custom', path: ['arrays', i, 'offset'], input: offset, message: `each array starts where the one before it ends (element ${end})` });
+      if (manifest.arrays.findIndex((a) => a.name === name) !== i) ctx.addIssue({ code: 'custom', path: ['arrays', i, 'name'], input: name, message: 'each array is listed once' });
+      end = offset + length;
+    });
   });
 
 export type CheckpointManifest = z.infer<typeof ManifestSchema>;
@@ -218,7 +225,8 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
 
 /** Read and check the manifest of the checkpoint in `dir` (no networks loaded). */
 export function readManifest(dir: string): CheckpointManifest {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} does not exist or is not a directory`);
+  if (!existsSync(dir)) throw new CheckpointError(`checkpoint ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} is not a directory`);
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
   let raw: unknown;
@@ -249,9 +257,10 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   if (stateBytes.byteLength % 4 !== 0) throw new CheckpointError(`checkpoint file ${statePath} has ${stateBytes.byteLength} bytes, not a whole number of Float32 values (a multiple of 4)`);
   const total = stateBytes.byteLength / 4;
   const state = new Float32Array(stateBytes.buffer.slice(stateBytes.byteOffset, stateBytes.byteOffset + stateBytes.byteLength));
+  const covered = manifest.arrays.reduce((sum, { length }) => sum + length, 0);
+  if (covered !== total) throw new CheckpointError(`checkpoint file ${statePath} holds ${total} floats, but the manifest's arrays cover ${covered}`);
   const arrays: Record<string, Float32Array> = {};
   for (const { name, offset, length } of manifest.arrays) {
-    if (offset + length > total) throw new CheckpointError(`checkpoint ${dir}: array '${name}' [${offset}, ${offset + length}) lies outside ${STATE_FILE} (${total} floats)`);
     const values = state.slice(offset, offset + length);
     const bad = firstNonFinite(values);
     if (bad >= 0) throw new CheckpointError(`checkpoint file ${statePath}: array '${name}' has value ${values[bad]} at index ${bad} (must be finite)`);

@@ -28,12 +28,15 @@ export class ActionLayout {
   /** Lower / upper bound per continuous dimension (env units). */
   readonly low: Float64Array;
   readonly high: Float64Array;
+  /** Each continuous dimension as an error names it: its Dict key path and flat index (`inferenceShare[0]`), `action[i]` for a Box space. */
+  readonly continuousNames: readonly string[];
   private readonly root: Node;
 
   constructor(readonly space: Space<unknown>) {
     const nvec: number[] = [];
     const low: number[] = [];
     const high: number[] = [];
+    const names: string[] = [];
     const build = (s: Space<unknown>, path: string): Node => {
       if (s instanceof Discrete) {
         nvec.push(s.n);
@@ -46,6 +49,7 @@ export class ActionLayout {
       }
       if (s instanceof Box) {
         const offset = low.length;
+        for (let i = 0; i < s.low.length; i++) names.push(`${path.slice(1) || 'action'}[${i}]`);
         low.push(...s.low);
         high.push(...s.high);
         return { key: undefined, leaf: { kind: 'box', space: s as Box<Float32Array | Float64Array>, continuousOffset: offset } };
@@ -60,6 +64,7 @@ export class ActionLayout {
     this.continuousDims = low.length;
     this.low = Float64Array.from(low);
     this.high = Float64Array.from(high);
+    this.continuousNames = names;
   }
 
   get discreteDims(): number {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
-import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
@@ -29,12 +29,27 @@ export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, traine
   });
 }
 
+/**
+ * Bound of |logStd|: a standard deviation from e^-30 to e^30 (1e-13 to 1e13 times the [-1, 1]
+ * action range). Training starts it in [-20, 2] (initLogStd); far beyond, exp(logStd) overflows
+ * and the policy's actions are NaN.
+ */
+const LOG_STD_LIMIT = 30;
+
+/** A CheckpointError naming the value and index of a logStd beyond {@link LOG_STD_LIMIT}. */
+function checkLogStd(checkpoint: LoadedCheckpoint): void {
+  const logStd = checkpoint.arrays['logStd'] ?? new Float32Array(0);
+  const bad = logStd.findIndex((x) => Math.abs(x) > LOG_STD_LIMIT);
+  if (bad >= 0) throw new CheckpointError(`checkpoint file ${join(checkpoint.dir, STATE_FILE)}: array 'logStd' has value ${logStd[bad]} at index ${bad} (must be within [-${LOG_STD_LIMIT}, ${LOG_STD_LIMIT}]; training starts it in [-20, 2])`);
+}
+
 /** The policy stored in a loaded PPO checkpoint, for an env with the given spaces. */
 function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observationSpace: Space<unknown>, actionSpace: Space<unknown>): PpoPolicy {
   const { manifest } = checkpoint;
   if (manifest.algo !== 'ppo') throw new CheckpointError(`checkpoint ${checkpoint.dir} holds a ${manifest.algo} agent, not ppo`);
   assertSameSpaces(manifest, observationSpace, actionSpace);
   if (checkpoint.networks['actor'] === undefined || checkpoint.networks['critic'] === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
+  checkLogStd(checkpoint);
   const actor = takeNetwork(checkpoint, 'actor')!;
   const critic = takeNetwork(checkpoint, 'critic')!;
   let policy: PpoPolicy;

@@ -157,17 +157,25 @@ function periodicEvaluator(options: TrainRunOptions, seed: number, env: () => En
   });
 }
 
-/** The manifest of the run in `outDir` to resume: a CheckpointError unless it holds a valid checkpoint of `agent` on `envId`. */
-export function resumeManifest(outDir: string, agent: string, envId: string): CheckpointManifest {
+/** The manifest of the run in `outDir` to resume: a CheckpointError unless it holds a valid checkpoint. */
+export function resumedRunManifest(outDir: string): CheckpointManifest {
   const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
-  if (!existsSync(checkpointDir)) throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}`);
-  let manifest: CheckpointManifest;
+  if (!existsSync(checkpointDir)) {
+    const stopped = existsSync(join(outDir, 'metrics.jsonl')) ? ` (${outDir} holds a run stopped before it saved one: remove it or give another --out to start a new run)` : '';
+    throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}${stopped}`);
+  }
   try {
-    manifest = readManifest(checkpointDir);
+    return readManifest(checkpointDir);
   } catch (error) {
     if (error instanceof CheckpointError) throw new CheckpointError(`--resume: ${error.message}`);
     throw error;
   }
+}
+
+/** {@link resumedRunManifest}, which must be of `agent` on `envId`. */
+export function resumeManifest(outDir: string, agent: string, envId: string): CheckpointManifest {
+  const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
+  const manifest = resumedRunManifest(outDir);
   if (manifest.algo !== agent) throw new CheckpointError(`--resume: ${checkpointDir} holds a ${manifest.algo} run, not ${agent}`);
   if (manifest.envId !== envId) throw new CheckpointError(`--resume: ${checkpointDir} was trained on ${manifest.envId}, not ${envId}`);
   return manifest;

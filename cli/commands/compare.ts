@@ -8,7 +8,8 @@
  *   bdt-gym compare --scenario configs/small.json --agents dpra,wdpo --agent-options '{"wdpo":{"partition":[1,2,3,1]}}'
  *
  * `--checkpoint LABEL=DIR` (repeatable) adds a trained agent under LABEL, its algorithm read from
- * the checkpoint; a LABEL already among the agents (`ppo`, `dqn`) has its checkpoint replaced.
+ * the checkpoint: in the place of LABEL when `--agents` lists it (`ppo` and `dqn` then get this
+ * checkpoint instead of the committed one), else after the agents.
  * `--agent-options` gives options per agent name (`run --agent-options` gives one agent's).
  *
  * `--out` (results/compare.json) holds the table's rows (`agents`), every episode, what was run
@@ -60,13 +61,13 @@ export function register(program: Command): void {
     .description('compare agents on the same env and the same seeds (identical exogenous traces)')
     .option('--env <id>', 'registered B-DT env id (default BDT-v0)')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
-    .option('--agents <list>', `comma-separated agent names (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
+    .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
     .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3); with --trace, the agents\' seeds, one per trace (default 0, 1, ...)')
     .option('--trace <files>', 'comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label; a label among the agents (ppo, dqn) gets this checkpoint instead of the committed one; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table')
     .action(async (options: CompareOptions) => {
@@ -81,11 +82,12 @@ export function register(program: Command): void {
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       // no committed model was trained on a scenario file
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
-      const unknown = agents.filter((a) => !agentNames().includes(a));
+      const checkpoints = checkpointOptions(options.checkpoint);
+      const unknown = agents.filter((a) => !agentNames().includes(a) && !checkpoints.some((c) => c.label === a));
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})${importHint('agent', 'compare --agents ...')}`);
       const repeated = repeatedIndex(agents);
       if (repeated !== undefined) throw new CliError(`--agents: ${agents[repeated[1]]} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
-      const compared = withCheckpoints(agents, options.checkpoint);
+      const compared = withCheckpoints(agents, checkpoints);
       const agentOptions = agentOptionsByName(options.agentOptions, agents, compared);
       for (const agent of compared) {
         if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
@@ -120,18 +122,36 @@ export function register(program: Command): void {
     });
 }
 
-/** `agents` with each `--checkpoint label=dir` added under its label, or put in place of the agent of that name. */
-function withCheckpoints(agents: readonly string[], checkpoints: readonly string[]): ComparedAgent[] {
-  const compared: ComparedAgent[] = [...agents];
-  const seen = new Set<string>();
-  for (const option of checkpoints) {
+/** One `--checkpoint label=dir`. */
+interface CheckpointOption {
+  readonly option: string;
+  readonly label: string;
+  readonly dir: string;
+}
+
+/** A label names a table row and can be listed in --agents: a simple name, no comma or space. */
+const LABEL = /^[A-Za-z0-9_.-]+$/;
+
+/** The `--checkpoint label=dir` options, each well formed with its own simple label, or a CliError naming the bad one. */
+function checkpointOptions(options: readonly string[]): CheckpointOption[] {
+  const parsed: CheckpointOption[] = [];
+  for (const option of options) {
     const at = option.indexOf('=');
     const label = option.slice(0, at).trim();
     const dir = option.slice(at + 1);
     if (at < 0 || label === '' || dir === '') throw new CliError(`--checkpoint: expected label=dir (e.g. mine=runs/ppo-bdt), got ${JSON.stringify(option)}`);
-    if (seen.has(label)) throw new CliError(`--checkpoint: label ${label} is given twice`);
-    seen.add(label);
+    if (!LABEL.test(label)) throw new CliError(`--checkpoint ${option}: label ${JSON.stringify(label)} is not a simple name; use letters, digits, _, . and -`);
+    if (parsed.some((c) => c.label === label)) throw new CliError(`--checkpoint: label ${label} is given twice`);
     if (scriptedAgentNames.includes(label)) throw new CliError(`--checkpoint ${option}: ${label} is a scripted agent; label the checkpoint ppo, dqn or a new name`);
+    parsed.push({ option, label, dir });
+  }
+  return parsed;
+}
+
+/** `agents` with each checkpoint put in place of the agent or label it names, or added after them. */
+function withCheckpoints(agents: readonly string[], checkpoints: readonly CheckpointOption[]): ComparedAgent[] {
+  const compared: ComparedAgent[] = [...agents];
+  for (const { option, label, dir } of checkpoints) {
     let algo: string;
     try {
       algo = readManifest(checkpointDirOf(dir)).algo;

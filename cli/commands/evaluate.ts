@@ -27,7 +27,7 @@ import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
-import { jsonObjectOption } from './run.ts';
+import { CHECKPOINT_DIR_EXPECTED, jsonObjectOption } from './run.ts';
 
 interface EvaluateOptions {
   checkpoint: string;
@@ -107,6 +107,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as one JSON object')
     .action(async (options: EvaluateOptions) => {
       const episodes = integerOption('episodes', options.episodes, 1);
+      if (options.checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
       const dir = checkpointDirOf(options.checkpoint);
       const manifest = readManifest(dir);
       const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);

@@ -51,7 +51,8 @@ export function readJsonFile(option: string, file: string): unknown {
     throw new CliError(`--${option} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
-    return JSON.parse(text);
+    // editors on Windows may save a byte order mark, which JSON.parse refuses as an invisible token
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new CliError(`--${option} ${file}: not valid JSON: ${(error as Error).message}`);
   }
@@ -226,8 +227,12 @@ export function checkTraceFile(file: string, trace: object, system: CompiledScen
 }
 
 /** `--checkpoint DIR` as the learned agents' `checkpoint` option (refused for scripted agents and when given twice). */
+/** The refusal of an empty `--checkpoint`. */
+export const CHECKPOINT_DIR_EXPECTED = '--checkpoint: expected a directory (a train run or its checkpoint directory), got ""';
+
 function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, checkpoint: string | undefined): Record<string, unknown> {
   if (checkpoint === undefined) return agentOptions;
+  if (checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
   if (scriptedAgentNames.includes(agent)) throw new CliError(`--checkpoint: agent ${agent} is scripted and takes no checkpoint (learned agents: ppo, dqn)`);
   if ('checkpoint' in agentOptions) throw new CliError('--checkpoint: also given in --agent-options; give it once');
   return { ...agentOptions, checkpoint };

@@ -14,7 +14,7 @@ import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
 import { checkCommittedModel } from '../committed-models.ts';
-import { checkOutputPath, integerList, integerOption } from '../options.ts';
+import { checkOutputPath, integerList, integerOption, numberList } from '../options.ts';
 
 /** One point of the sweep (the JSON output is an array of these). */
 export interface SweepPoint {
@@ -60,15 +60,6 @@ export async function sweepV(spec: SweepSpec): Promise<{ points: SweepPoint[]; g
   return { points, greedy };
 }
 
-function parseVs(text: string): number[] {
-  const vs = text.split(',').map((s) => Number(s.trim()));
-  vs.forEach((v, i) => {
-    if (!(v >= 0 && Number.isFinite(v))) throw new CliError(`--v: entry ${i} is ${JSON.stringify(text.split(',')[i])}; every V must be a number >= 0`);
-    if (vs.indexOf(v) < i) throw new CliError(`--v: ${v} appears twice (entries ${vs.indexOf(v)} and ${i}); give each V once`);
-  });
-  return vs;
-}
-
 interface SweepCliOptions {
   agent: string;
   v: string;
@@ -98,7 +89,7 @@ export function register(program: Command): void {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       checkOutputPath('plot', options.plot);
       const seeds = integerList('seeds', options.seeds, 0);
-      const vs = parseVs(options.v);
+      const vs = numberList('v', options.v, (v) => v >= 0, 'a number >= 0');
       if (options.plot !== undefined && vs.includes(0)) throw new CliError(`--plot: the plot's V axis is logarithmic, where V = 0 has no place; leave 0 out of --v for the plot (the table and --json take it)`);
       const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
       const spec: SweepSpec = {

@@ -37,7 +37,7 @@ import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
-import { CHECKPOINT_SUBDIR, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { EVAL_SEED_OFFSET, trainingSeedOffset } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
@@ -68,10 +68,23 @@ interface TrainOptions {
 
 const AGENTS = ['ppo', 'dqn'] as const;
 
+/** The run's metrics log in --out. */
+const METRICS_FILE = 'metrics.jsonl';
+
 function readPreset(file: string): AgentPreset {
   const parsed = AgentPresetSchema.safeParse(readJsonFile('preset', file), { reportInput: true });
   if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues).join('; ')}`);
   return parsed.data;
+}
+
+/** `read()`, a CheckpointError reported as a CliError. */
+function cliCheckpointError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof CheckpointError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /** What the step budget and the seed checks need of either agent's hyperparameters. */
@@ -134,31 +147,53 @@ function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, sourc
   return parsed.data;
 }
 
-/** Makes (and closes) the training env with the preset's envKwargs, so a bad one is refused before anything is written. */
-function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, presetFile: string | undefined): void {
+/** Makes (and closes) the training env with `envKwargs` (from `source`, a preset or summary.json), so a bad one is refused before anything is written. */
+function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, source: string): void {
   try {
     make(envId, envKwargs).close();
   } catch (error) {
-    // paths from the preset's root: envKwargs.<kwarg>, envKwargs.scenario.<field>
-    if (error instanceof KwargsError) throw new CliError(`--preset ${presetFile}: ${prefixedIssueLines(error.issues, ['envKwargs'])}`);
-    if (error instanceof ScenarioError) throw new CliError(`--preset ${presetFile}: ${error.issues.length > 0 ? prefixedIssueLines(error.issues, ['envKwargs', 'scenario']) : `envKwargs.scenario: ${error.message}`}`);
+    // paths from the file's root: envKwargs.<kwarg>, envKwargs.scenario.<field>
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${prefixedIssueLines(error.issues, ['envKwargs'])}`);
+    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.issues.length > 0 ? prefixedIssueLines(error.issues, ['envKwargs', 'scenario']) : `envKwargs.scenario: ${error.message}`}`);
     throw error;
   }
 }
 
 /**
+ * The envKwargs that the run in `out` trained `envId` with, as its summary.json records them (as
+ * evaluate reads them): a resume without --preset goes on on the run's own env, and its new
+ * summary keeps them. Undefined when the summary is missing or records none.
+ */
+function summaryEnvKwargs(out: string, envId: string): Record<string, unknown> | undefined {
+  const file = join(out, 'summary.json');
+  if (!existsSync(file)) return undefined;
+  let summary: unknown;
+  try {
+    summary = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`--resume: cannot read ${file}, which records the run's envKwargs (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give --preset with them`);
+  }
+  const { env, envKwargs } = (typeof summary === 'object' && summary !== null ? summary : {}) as { env?: unknown; envKwargs?: unknown };
+  if (env !== envId || envKwargs === undefined) return undefined;
+  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(`--resume: ${file}: envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`);
+  return envKwargs as Record<string, unknown>;
+}
+
+/**
  * `--out` checked before anything is written: not a file; for a new run missing or empty (a run
- * there is continued with --resume, never overwritten).
+ * there is continued with --resume, never overwritten). A run killed before it saved a checkpoint
+ * (metrics.jsonl only) cannot be resumed: the message says so rather than suggest --resume.
  */
 function checkOut(out: string, resume: boolean): void {
   const exists = existsSync(out);
   if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
   if (resume) return; // what --out must hold is checked by resumeManifest
   const entries = exists ? readdirSync(out).sort() : [];
-  if (entries.length > 0) {
-    const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
-    throw new CliError(`--out ${out} is not empty (${listed}): give --resume to continue the run there, or another --out; nothing was changed`);
-  }
+  if (entries.length === 0) return;
+  const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
+  if (entries.includes(CHECKPOINT_SUBDIR)) throw new CliError(`--out ${out} is not empty (${listed}): give --resume to continue the run there, or another --out; nothing was changed`);
+  if (entries.includes(METRICS_FILE)) throw new CliError(`--out ${out} holds a run with no checkpoint (${listed}): it was stopped before it saved one, so --resume cannot continue it; remove ${out} or give another --out; nothing was changed`);
+  throw new CliError(`--out ${out} is not empty (${listed}) and holds no run: a new run needs a missing or empty directory; give another --out; nothing was changed`);
 }
 
 /** How to leave `--out` after the run: `restore` puts it back as it was (the run failed), `keep` accepts it. */
@@ -188,7 +223,7 @@ function openOut(out: string, resume: boolean, metricsFile: string): OutDirector
       keep: () => {},
     };
   }
-  const size = existsSync(metricsFile) ? statSync(metricsFile).size : undefined;
+  const size = existsSync(metricsFile) ? cutTornLastLine(metricsFile) : undefined;
   const bestRecord = join(out, BEST_EVAL_FILE);
   const bestDir = join(out, BEST_SUBDIR);
   const record = existsSync(bestRecord) ? readFileSync(bestRecord) : undefined;
@@ -211,6 +246,19 @@ function openOut(out: string, resume: boolean, metricsFile: string): OutDirector
   };
 }
 
+/**
+ * Cuts a last line without a newline from `metricsFile` (a run killed while appending left it), so
+ * the resumed run's records do not join it into a line no reader parses; returns the file's size.
+ */
+function cutTornLastLine(metricsFile: string): number {
+  const text = readFileSync(metricsFile);
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return text.length;
+  const size = text.lastIndexOf(0x0a) + 1;
+  truncateSync(metricsFile, size);
+  process.stderr.write(`bdt-gym train: note: ${metricsFile} ended in a torn line (the run was stopped while writing it); it was cut before resuming\n`);
+  return size;
+}
+
 /** Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off. */
 function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
@@ -227,15 +275,15 @@ export function register(program: Command): void {
   program
     .command('train')
     .description('train a PPO or DQN agent, log metrics as JSON lines, save a checkpoint and evaluate it deterministically')
-    .option('--agent <name>', `learning algorithm (${AGENTS.join(', ')}); default: the preset's`)
-    .option('--env <id>', "registered env id, e.g. CartPole-v1, BDT-v0; default: the preset's")
+    .option('--agent <name>', `learning algorithm (${AGENTS.join(', ')}); default: the preset's, with --resume the checkpoint's`)
+    .option('--env <id>', "registered env id, e.g. CartPole-v1, BDT-v0; default: the preset's, with --resume the checkpoint's")
     .option('--steps <n>', "env steps to train for (total, including steps before --resume; PPO rounds to whole rollouts, DQN to whole vector steps); default: the preset's totalTimesteps")
     .option('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1')
     .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
-    .option('--resume', 'continue the run saved in --out')
+    .option('--resume', "continue the run saved in --out (on the envKwargs of its summary.json unless --preset gives them)")
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')
@@ -244,12 +292,14 @@ export function register(program: Command): void {
       // Everything is checked before --out is created or touched.
       const preset = options.preset === undefined ? undefined : readPreset(options.preset);
       const presetSource = options.preset === undefined ? '--steps' : `--preset ${options.preset}`;
-      const agentName = options.agent ?? preset?.agent;
+      // a resumed run's algorithm and env are its checkpoint's unless given (a different one is refused)
+      const resumed = options.resume ? cliCheckpointError(() => resumedRunManifest(options.out)) : undefined;
+      const agentName = options.agent ?? preset?.agent ?? resumed?.algo;
       if (agentName === undefined) throw new CliError('give --agent or a --preset naming one');
       if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agentName)} (available: ${AGENTS.join(', ')})`);
       const agent = agentName as (typeof AGENTS)[number];
       if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
-      const envId = options.env ?? preset?.env;
+      const envId = options.env ?? preset?.env ?? resumed?.envId;
       if (envId === undefined) throw new CliError('give --env or a --preset naming one');
       registeredEnvOption(envId);
       const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
@@ -270,13 +320,7 @@ export function register(program: Command): void {
       let resumes = 0;
       if (options.resume) {
         const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
-        let manifest;
-        try {
-          manifest = resumeManifest(options.out, agent, envId);
-        } catch (error) {
-          if (error instanceof CheckpointError) throw new CliError(error.message);
-          throw error;
-        }
+        const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
         hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
         start = manifest.counters['globalStep'] ?? 0;
         runSeed = manifest.seed;
@@ -297,13 +341,17 @@ export function register(program: Command): void {
         throw new CliError(`--steps ${requested} is too few: ${shape.unit}; give --steps ${next} or more`);
       }
       checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
-      checkEnv(envId, preset?.envKwargs, options.preset);
+      const fromSummary = options.resume === true && preset === undefined;
+      const envKwargs = fromSummary ? summaryEnvKwargs(options.out, envId) : preset?.envKwargs;
+      const envKwargsSource = fromSummary ? join(options.out, 'summary.json') : `--preset ${options.preset}`;
+      checkEnv(envId, envKwargs, envKwargsSource);
+      if (fromSummary && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
       const periodic = periodicEvaluation(options, preset, requested, steps);
       const backend = await backendOption(options.backend);
       if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
-      const metricsFile = join(options.out, 'metrics.jsonl');
+      const metricsFile = join(options.out, METRICS_FILE);
       const outDirectory = openOut(options.out, options.resume === true, metricsFile);
       let tensorboard: EventFileWriter | undefined;
       /** `write()` as a FileWriteError naming `file` when it fails. */
@@ -351,7 +399,7 @@ export function register(program: Command): void {
           evalEpisodes,
           ...(periodic ? { periodicEvaluation: periodic } : {}),
           ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
-          ...(preset?.envKwargs ? { envKwargs: preset.envKwargs } : {}),
+          ...(envKwargs ? { envKwargs } : {}),
           ...(options.resume ? { resume: true } : {}),
           onMetrics: (record: MetricRecord) => pending.push(record),
           onProgress: (step, _total, mean) => {
@@ -398,9 +446,9 @@ export function register(program: Command): void {
           const again = [...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
           process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  bdt-gym ${again}\n`);
         } else {
-          // the evaluation that was cut: its env (a preset's envKwargs) and episodes (its seeds are evaluate's default, as train's)
-          const envKwargs = preset?.envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(preset.envKwargs)];
-          const evaluate = ['evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargs].map(shellQuote).join(' ');
+          // the evaluation that was cut: its env (the run's envKwargs) and episodes (its seeds are evaluate's default, as train's)
+          const envKwargsOption = envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(envKwargs)];
+          const evaluate = ['evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargsOption].map(shellQuote).join(' ');
           process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  bdt-gym ${evaluate}\n`);
         }
         process.exitCode = interrupt.exitCode;

@@ -238,6 +238,51 @@ describe('agents/checkpoint', () => {
       ]);
     });
 
+    it('manifest arrays must lie one after another from element 0 and cover state.bin exactly (an overlapping one loaded silently)', async () => {
+      await corruptedCopies([
+        ['overlap', (m) => (m['arrays'][2].offset = 3), /manifest .*overlap\/manifest\.json is invalid:\n {2}at arrays\[2\]\.offset: each array starts where the one before it ends \(element \d+\) \(value: 3\)$/],
+        ['twice', (m) => (m['arrays'][2].name = 'adam.m'), /at arrays\[2\]\.name: each array is listed once \(value: "adam\.m"\)$/],
+        ['beyond', (m) => (m['arrays'][2].length += 1), /^checkpoint file .*beyond\/state\.bin holds (\d+) floats, but the manifest's arrays cover (?!\1)\d+$/],
+        ['short', (m) => (m['arrays'][2].length -= 1), /^checkpoint file .*short\/state\.bin holds \d+ floats, but the manifest's arrays cover \d+$/],
+        ['extra', (_, copy) => appendFileSync(join(copy, 'state.bin'), Buffer.alloc(8)), /^checkpoint file .*extra\/state\.bin holds \d+ floats, but the manifest's arrays cover \d+$/],
+      ]);
+    });
+
+    it('a logStd beyond +-30 (finite, checksum consistent) is refused naming the file, the array and the index (acting then gave NaN, blamed on the env)', async () => {
+      const copy = join(dir, 'logstd');
+      cpSync(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url).pathname, copy, { recursive: true });
+      setFloat32(join(copy, 'state.bin'), 2, 1e30);
+      rewriteCheckpoint(copy);
+      const env = make('BDT-v0');
+      const before = tf.memory().numTensors;
+      await assert.rejects(loadPolicyAgent(copy, env), (e: Error) => {
+        assert.ok(e instanceof CheckpointError, e.stack);
+        assert.match(e.message, /^checkpoint file .*logstd\/state\.bin: array 'logStd' has value 1\.0000000150474662e\+30 at index 2 \(must be within \[-30, 30\]; training starts it in \[-20, 2\]\)$/);
+        return true;
+      });
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+      env.close();
+    });
+
+    it('a loaded policy whose output is not finite is refused when it acts, naming its checkpoint and the action element (the env blamed itself)', async () => {
+      const models = new URL('../../models/', import.meta.url).pathname;
+      const env = make('BDT-v0');
+      const [obs] = env.reset({ seed: 1 });
+      const ppo = (await loadPolicyAgent(join(models, 'ppo-bdt-v0'), env)) as PpoAgent;
+      const head = ppo.policy.actor.layers.at(-1)!.bias;
+      head.assign(tf.fill(head.shape, NaN));
+      ppo.policy.markUpdated();
+      assert.throws(() => ppo.act(obs), (e: Error) => e instanceof CheckpointError && new RegExp(`^the policy from ${join(models, 'ppo-bdt-v0', 'checkpoint')} produced NaN in inferenceShare\\[0\\]: its checkpoint holds network weights no training produces$`).test(e.message));
+      ppo.dispose();
+      const dqn = (await loadPolicyAgent(join(models, 'dqn-bdt-v0'), env)) as DqnAgent;
+      const q = dqn.policy.qNetwork.net.layers.at(-1)!.bias;
+      q.assign(tf.fill(q.shape, Infinity));
+      dqn.policy.qNetwork.markUpdated();
+      assert.throws(() => dqn.act(obs), (e: Error) => e instanceof CheckpointError && /^the policy from .*dqn-bdt-v0\/checkpoint produced Infinity as Q-network output 0: /.test(e.message));
+      dqn.dispose();
+      env.close();
+    });
+
     it('PPO reward statistics: bad values, or ones that do not fit normReward, are refused naming the file and the field', async () => {
       const env = make('CartPole-v1');
       await corruptedCopies(

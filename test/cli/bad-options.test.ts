@@ -9,7 +9,7 @@ import * as runCommand from '../../cli/commands/run.ts';
 import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
 import { CliError } from '../../cli/errors.ts';
-import { checkOutputPath } from '../../cli/options.ts';
+import { checkOutputPath, integerOption, numberOption } from '../../cli/options.ts';
 
 function run(module: { register(program: Command): void }, args: string[]): Promise<unknown> {
   const program = new Command().exitOverride();
@@ -45,5 +45,23 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     ] as const) {
       await assert.rejects(run(module, [...args]), (e: unknown) => e instanceof CliError && message.test((e as Error).message), args.join(' '));
     }
+  });
+});
+
+describe('bdt-gym: numeric options are decimal numbers a double holds', () => {
+  it('hex, octal, binary and Infinity are refused (--seed 0x10 ran seed 16), naming the option and the value', () => {
+    for (const value of ['0x10', '0o10', '0b10', 'Infinity', '1_000']) {
+      assert.throws(() => integerOption('seed', value, 0), (e: unknown) => e instanceof CliError && (e as Error).message === `--seed: expected an integer >= 0, got ${JSON.stringify(value)} (write numbers in decimal)`, value);
+    }
+    assert.throws(() => numberOption('tolerance', '-0x1', (x) => x >= 0 && x < 1, 'a number in [0, 1)'), (e: unknown) => e instanceof CliError && /^--tolerance: expected a number in \[0, 1\), got "-0x1" \(write numbers in decimal\)$/.test((e as Error).message));
+  });
+
+  it('a literal that underflows to 0 or overflows to Infinity is refused; decimal forms are taken', () => {
+    assert.throws(() => numberOption('queue-scale', '1e-400', (x) => x >= 0, 'a number >= 0'), (e: unknown) => e instanceof CliError && (e as Error).message === '--queue-scale: expected a number >= 0, got "1e-400" (beyond the range of a double: it reads as 0)');
+    assert.throws(() => integerOption('slots', '1e400', 1), (e: unknown) => e instanceof CliError && (e as Error).message === '--slots: expected an integer >= 1, got "1e400" (beyond the range of a double: it reads as Infinity)');
+    assert.deepEqual(
+      ['0', '0.0', '0e5', ' 12 ', '1e3', '2.5E-1', '.5', '5.', '+3'].map((value) => numberOption('x', value, () => true, 'a number')),
+      [0, 0, 0, 12, 1000, 0.25, 0.5, 5, 3],
+    );
   });
 });

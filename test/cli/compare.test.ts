@@ -51,12 +51,25 @@ describe('bdt-gym compare', () => {
     assert.notEqual(row!.meanReward.mean, byLabel.get('ppo')!.meanReward.mean, 'an untrained policy does not play like the committed one');
   });
 
+  it('--agents may list a --checkpoint label, which places the trained agent there (it was an unknown agent)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const result = cli('compare', '--agents', 'mine,dpra', '--seeds', '1', '--slots', '2', '--out', out, '--json', '--checkpoint', 'mine=models/ppo-bdt-v0');
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual((JSON.parse(result.stdout) as Array<{ agent: string }>).map((r) => r.agent), ['mine', 'dpra']);
+    const unlabelled = cli('compare', '--agents', 'dpra,mine', '--seeds', '1', '--slots', '2', '--out', out);
+    assert.match(unlabelled.stderr, /^bdt-gym: --agents: unknown agent "mine" \(available: /);
+  });
+
   it('refuses a malformed or mismatched --checkpoint with one line naming it', () => {
     const cases: [string, RegExp][] = [
       ['models/ppo-bdt-v0', /--checkpoint: expected label=dir \(e\.g\. mine=runs\/ppo-bdt\), got "models\/ppo-bdt-v0"/],
       ['dpra=models/ppo-bdt-v0', /dpra is a scripted agent/],
       ['dqn=models/ppo-bdt-v0', /the checkpoint holds a ppo policy, not dqn/],
-      ['mine=/no/such/run', /--checkpoint mine=\/no\/such\/run: checkpoint \/no\/such\/run does not exist/],
+      ['mine=/no/such/run', /^bdt-gym: --checkpoint mine=\/no\/such\/run: checkpoint \/no\/such\/run does not exist\n$/],
+      ['mine=package.json', /^bdt-gym: --checkpoint mine=package\.json: checkpoint package\.json is not a directory\n$/],
+      // a label is a table row and an --agents entry: a comma would split it there
+      ['a,b=models/ppo-bdt-v0', /^bdt-gym: --checkpoint a,b=models\/ppo-bdt-v0: label "a,b" is not a simple name; use letters, digits, _, \. and -\n$/],
+      ['my run=models/ppo-bdt-v0', /^bdt-gym: --checkpoint my run=models\/ppo-bdt-v0: label "my run" is not a simple name/],
     ];
     for (const [option, message] of cases) {
       const result = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', option);

@@ -184,4 +184,24 @@ describe('cli: curves', () => {
     assert.equal(readFileSync(join(good, 'summary.json'), 'utf8'), '{"steps": 1}\n', 'a run file is not overwritten');
     assert.ok(!existsSync(out), 'nothing written');
   });
+
+  it('skips, with a warning, a torn last line (a run killed while appending: no newline at its end), and only that', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const file = join(dir, 'metrics.jsonl');
+    writeFileSync(file, '{"step":1,"charts/episodic_return":1}\n{"step":2,"charts/episodic_return":3}\n{"step":3,"charts/epis');
+    let stderr = '';
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+    let metrics;
+    try {
+      metrics = readMetricsFile(file);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(Array.from(metrics.get('charts/episodic_return')!.values), [1, 3]);
+    assert.equal(stderr, `bdt-gym: warning: ${file}:3: skipped a torn last line (no newline at its end: the run was stopped while writing it)\n`);
+    // a run appended to after the tear: the bad line is not the last, so the file is refused
+    writeFileSync(file, '{"step":1,"charts/episodic_return":1}\n{"step":2,"charts/epis{"step":3,"charts/episodic_return":3}\n{"step":4,"charts/episodic_return":4}');
+    assert.throws(() => readMetricsFile(file), { name: 'CliError', message: `${file}:2: not a JSON line ("{\\"step\\":2,\\"charts/epis{\\"step\\":3,\\"charts/episodic_return\\":3}")` });
+  });
 });

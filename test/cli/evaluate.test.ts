@@ -71,7 +71,8 @@ describe('bdt-gym evaluate', () => {
 
   it('refuses bad input with one line naming the option or the checkpoint, and no stack trace', () => {
     const cases: [string[], RegExp][] = [
-      [['--checkpoint', '/no/such/run'], /checkpoint \/no\/such\/run does not exist/],
+      [['--checkpoint', '/no/such/run'], /^bdt-gym: checkpoint \/no\/such\/run does not exist\n$/],
+      [['--checkpoint', ''], /^bdt-gym: --checkpoint: expected a directory \(a train run or its checkpoint directory\), got ""\n$/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--episodes', '0'], /--episodes: expected an integer >= 1, got "0"/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'Nope-v0'], /--env: unknown env "Nope-v0"/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'CartPole-v1'], /trained on BDT-v0 with a different observation layout/],

@@ -54,6 +54,20 @@ describe('bdt-gym run', () => {
     assert.match(third.stderr, /^bdt-gym: --scenario .*string\.json: expected a JSON object \(a scenario, as in configs\/\), got a string \("small"\)\n$/);
   });
 
+  it('reads a --scenario file saved with a UTF-8 byte order mark (JSON.parse refused it as an invisible token)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'bom.json');
+    writeFileSync(file, `\uFEFF${readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8')}`);
+    const result = cli('run', '--scenario', file, '--agent', 'dpra', '--slots', '2', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).slots, 2);
+  });
+
+  it('an empty --checkpoint is refused as --checkpoint (it was reported as an --agent-options field)', () => {
+    const result = cli('run', '--agent', 'ppo', '--checkpoint', '');
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, 'bdt-gym: --checkpoint: expected a directory (a train run or its checkpoint directory), got ""\n');
+  });
+
   it('says when no model is committed for the env of a learned agent, which envs have one, and to give --checkpoint', () => {
     const small = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo');
     assert.equal(small.status, 1);

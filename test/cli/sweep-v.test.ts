@@ -46,13 +46,28 @@ describe('cli: sweep-v', () => {
     const plot = cli('sweep-v', '--v', '0,1', '--seeds', '1', '--slots', '3', '--plot', '/tmp/bdt-sweep-zero.svg');
     assert.equal(plot.status, 1);
     assert.match(plot.stderr, /^bdt-gym: --plot: the plot's V axis is logarithmic, where V = 0 has no place/);
-    assert.equal(cli('sweep-v', '--v', '-1', '--seeds', '1').stderr, 'bdt-gym: --v: entry 0 is "-1"; every V must be a number >= 0\n');
+    assert.equal(cli('sweep-v', '--v', '-1', '--seeds', '1').stderr, 'bdt-gym: --v: expected a number >= 0, got "-1"\n');
+  });
+
+  it('refuses an empty entry and a V that a double cannot hold (they ran as V = 0), as --seeds is parsed', () => {
+    for (const [v, message] of [
+      ['1,,2', 'bdt-gym: --v: expected a comma-separated list of numbers, got "1,,2"\n'],
+      ['', 'bdt-gym: --v: expected a comma-separated list of numbers, got ""\n'],
+      [' ', 'bdt-gym: --v: expected a comma-separated list of numbers, got " "\n'],
+      ['1e-400', 'bdt-gym: --v: expected a number >= 0, got "1e-400" (beyond the range of a double: it reads as 0)\n'],
+      ['1,1e400', 'bdt-gym: --v: expected a number >= 0, got "1e400" (beyond the range of a double: it reads as Infinity)\n'],
+      ['0x10', 'bdt-gym: --v: expected a number >= 0, got "0x10" (write numbers in decimal)\n'],
+    ]) {
+      const result = cli('sweep-v', '--v', v!, '--seeds', '1', '--slots', '3');
+      assert.equal(result.status, 1, v);
+      assert.equal(result.stderr, message, v);
+    }
   });
 
   it('refuses a repeated V, and notes when the agent does not decide with V', () => {
     const repeated = cli('sweep-v', '--v', '1,1', '--seeds', '1', '--slots', '3');
     assert.equal(repeated.status, 1);
-    assert.equal(repeated.stderr, 'bdt-gym: --v: 1 appears twice (entries 0 and 1); give each V once\n');
+    assert.equal(repeated.stderr, 'bdt-gym: --v: 1 appears twice; give each value once\n');
     const ppo = cli('sweep-v', '--env', 'BDT-small-v0', '--agent', 'ppo', '--seeds', '1', '--slots', '3');
     assert.equal(ppo.status, 1);
     assert.match(ppo.stderr, /^bdt-gym: --agent ppo: no ppo model is committed for BDT-small-v0 \(there is one for BDT-v0 only, in models\/\); give --agent-options '\{"checkpoint":"DIR"\}'/);

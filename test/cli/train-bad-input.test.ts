@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -133,6 +133,52 @@ describe('bdt-gym train: bad input loses nothing', () => {
     const ok = await bdtGym(...TRAIN, '--steps', '64', '--out', empty, '--eval-episodes', '1', '--json');
     assert.equal(ok.error, undefined, String(ok.error));
     assert.ok(existsSync(join(empty, 'summary.json')));
+  });
+
+  it('a run killed before it saved a checkpoint (metrics.jsonl only) is not sent to --resume, nor --resume back to a new run', async () => {
+    const killed = join(dir, 'killed');
+    mkdirSync(killed);
+    writeFileSync(join(killed, 'metrics.jsonl'), '{"step":4,"charts/episodic_return":9}\n');
+    const before = snapshot(killed);
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', killed), new RegExp(`^--out ${killed} holds a run with no checkpoint \\(metrics\\.jsonl\\): it was stopped before it saved one, so --resume cannot continue it; remove ${killed} or give another --out; nothing was changed$`));
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', killed, '--resume'), new RegExp(`^--resume: no checkpoint in ${killed}/checkpoint \\(${killed} holds a run stopped before it saved one: remove it or give another --out to start a new run\\)$`));
+    assert.deepEqual(snapshot(killed), before);
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    writeFileSync(join(other, 'notes.txt'), 'mine');
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', other), new RegExp(`^--out ${other} is not empty \\(notes\\.txt\\) and holds no run: a new run needs a missing or empty directory; give another --out; nothing was changed$`));
+  });
+
+  it('a --resume cuts a torn last line of metrics.jsonl (a kill while appending) so the records it appends stay readable', async () => {
+    const torn = join(dir, 'torn');
+    cpSync(run, torn, { recursive: true });
+    const metrics = join(torn, 'metrics.jsonl');
+    const whole = readFileSync(metrics, 'utf8');
+    appendFileSync(metrics, '{"step":520,"charts/epis');
+    const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', torn, '--resume', '--eval-episodes', '0');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.match(resumed.stderr, new RegExp(`bdt-gym train: note: ${metrics} ended in a torn line \\(the run was stopped while writing it\\); it was cut before resuming\n`));
+    const text = readFileSync(metrics, 'utf8');
+    assert.ok(text.startsWith(whole) && text.length > whole.length);
+    for (const line of text.trim().split('\n')) JSON.parse(line);
+  });
+
+  it("a --resume takes the algorithm and env of the checkpoint, and without --preset the envKwargs of the run's summary.json", async () => {
+    const copy = join(dir, 'defaults');
+    cpSync(run, copy, { recursive: true });
+    const summaryFile = join(copy, 'summary.json');
+    const trained = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { foo: 1 } }));
+    const before = snapshot(copy);
+    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024'), new RegExp(`^${summaryFile}: at envKwargs: Unrecognized key: "foo"$`));
+    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--agent', 'dqn'), /^--resume: .*defaults\/checkpoint holds a ppo run, not dqn$/);
+    assert.deepEqual(snapshot(copy), before);
+    writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { suttonBartoReward: true } }));
+    const resumed = await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--eval-episodes', '0', '--backend', 'wasm', '--json');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.match(resumed.stderr, new RegExp(`bdt-gym train: note: --resume trains on the run's envKwargs \\{"suttonBartoReward":true\\} \\(${summaryFile}\\); give --preset to set others\n`));
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    assert.deepEqual([summary.agent, summary.env, summary.steps, summary.envKwargs], ['ppo', 'CartPole-v1', 1024, { suttonBartoReward: true }]);
   });
 
   it('refuses a --resume that would train nothing, leaving the run as it was', async () => {

@@ -174,7 +174,8 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
  * scenario overrides merge into it as into a registered id's.
  */
 function scenarioFileEnvId(file: string): string {
-  const id = `scenario-file:${file}`;
+  // an env id has Gymnasium's form (no path separators or spaces); this one is internal, never shown
+  const id = `scenario-file:${file.replace(/[^\w:.-]/g, '_')}`;
   registerBdtScenario(id, readScenarioFile(file));
   return id;
 }

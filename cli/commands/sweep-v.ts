@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
+import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
@@ -16,12 +17,15 @@ import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv 
 import { checkCommittedModel } from '../committed-models.ts';
 import { checkOutputPath, integerList, integerOption, numberList } from '../options.ts';
 
-/** One point of the sweep (the JSON output is an array of these). */
+/** One point of the sweep (the JSON output is an array of these): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
 export interface SweepPoint {
   v: number;
   meanLatency: number;
   meanBacklog: number;
   c6Violation: number;
+  latencyHalfWidth: number;
+  backlogHalfWidth: number;
+  c6ViolationHalfWidth: number;
 }
 
 export interface SweepSpec {
@@ -40,16 +44,24 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
   const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: mergeDeep(override, entry.scenarioOverride ?? {}) as Record<string, unknown> });
   const agent = await createAgentOrCliError(agentName, env, agentName === spec.agent ? (spec.agentOptions ?? {}) : {});
   const sum = { meanLatency: 0, meanBacklog: 0, c6Violation: 0 };
+  const episodes = [];
   const count = spec.seeds.length;
   for (const seed of spec.seeds) {
     const s = runEpisode(env, agent, seed);
+    episodes.push(s);
     sum.meanLatency += s.meanLatency / count;
     sum.meanBacklog += s.meanBacklog / count;
     sum.c6Violation += s.c6Violation / count;
   }
   agent.dispose?.();
   env.close();
-  return sum;
+  const halfWidth = (values: number[]) => meanInterval(values).halfWidth;
+  return {
+    ...sum,
+    latencyHalfWidth: halfWidth(episodes.map((e) => e.meanLatency)),
+    backlogHalfWidth: halfWidth(episodes.map((e) => e.meanBacklog)),
+    c6ViolationHalfWidth: halfWidth(episodes.map((e) => e.c6Violation)),
+  };
 }
 
 /** The sweep: one point per V, plus the latency-greedy reference on the same seeds. */
@@ -83,7 +95,7 @@ export function register(program: Command): void {
     .option('--env <id>', 'registered env id (default BDT-v0)')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent-options <json>', 'agent options as a JSON object')
-    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation}')
+    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed)')
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
     .action(async (options: SweepCliOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -113,8 +125,16 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(points)}\n`);
         return;
       }
-      const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${seeds.join(',')}${slots ? `, ${slots} slots` : ''}`, '         V   latency (s)   backlog   C6 violation'];
-      for (const p of points) lines.push(`${p.v.toPrecision(4).padStart(10)}   ${p.meanLatency.toFixed(4).padStart(11)}   ${p.meanBacklog.toFixed(2).padStart(7)}   ${p.c6Violation.toFixed(4).padStart(12)}`);
+      const cells = points.map((p) => [
+        p.v.toPrecision(4),
+        formatMeanInterval({ mean: p.meanLatency, halfWidth: p.latencyHalfWidth }, 4),
+        formatMeanInterval({ mean: p.meanBacklog, halfWidth: p.backlogHalfWidth }, 2),
+        formatMeanInterval({ mean: p.c6Violation, halfWidth: p.c6ViolationHalfWidth }, 4),
+      ]);
+      const header = ['V', 'latency (s)', 'backlog', 'C6 violation'];
+      const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+      const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
+      const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${seeds.join(',')}${slots ? `, ${slots} slots` : ''}${seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
       lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
       if (options.plot) lines.push(`  plot written to ${options.plot}`);
       process.stdout.write(`${lines.join('\n')}\n`);

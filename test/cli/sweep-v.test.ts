@@ -22,6 +22,25 @@ describe('cli: sweep-v', () => {
     assert.ok(points[0]!.meanLatency > greedy.meanLatency * 1.05, 'small V should cost latency');
   });
 
+  it("gives each point's 95% CI half-widths over the seeds, the t-interval of the per-seed episodes (null in JSON for one seed)", async () => {
+    const seeds = [1, 2, 3];
+    const { points } = await sweepV({ agent: 'dpra', vs: [10], seeds, slots: 40, env: 'BDT-v0' });
+    const perSeed = await Promise.all(seeds.map(async (seed) => (await sweepV({ agent: 'dpra', vs: [10], seeds: [seed], slots: 40, env: 'BDT-v0' })).points[0]!));
+    const expected = (values: number[]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / (values.length - 1));
+      return (4.303 * sd) / Math.sqrt(values.length); // t(2) at 0.975
+    };
+    const point = points[0]!;
+    assert.ok(Math.abs(point.latencyHalfWidth - expected(perSeed.map((p) => p.meanLatency))) < 1e-12);
+    assert.ok(Math.abs(point.backlogHalfWidth - expected(perSeed.map((p) => p.meanBacklog))) < 1e-12);
+    assert.ok(point.latencyHalfWidth > 0, 'three different traces give an interval');
+    assert.ok(Number.isNaN(perSeed[0]!.latencyHalfWidth), 'one seed gives none');
+    const json = cli('sweep-v', '--v', '10', '--seeds', '1', '--slots', '5', '--json');
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal((JSON.parse(json.stdout) as Array<{ latencyHalfWidth: unknown }>)[0]!.latencyHalfWidth, null);
+  });
+
   it('plots latency, backlog and C6 violation against V as SVG, with latency-greedy as dashed references', async () => {
     const points = [
       { v: 0.1, meanLatency: 3, meanBacklog: 0.1, c6Violation: 0 },

@@ -34,8 +34,9 @@ export { saveDqnCheckpoint, loadDqnPolicy, loadDqnRun, discreteActionEnv } from 
 export { saveCheckpoint, loadCheckpoint, readManifest, CheckpointError, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint.ts';
 export type { CheckpointManifest, CheckpointContents, LoadedCheckpoint } from './checkpoint/checkpoint.ts';
 export { directoryHandler } from './checkpoint/directory-handler.ts';
-export { registerLearnedAgents, defaultCheckpointDir, hasCommittedCheckpoint } from './register-learned-agents.ts';
-export type { LearnedAlgorithm } from './register-learned-agents.ts';
+export { registerLearnedAgents } from './register-learned-agents.ts';
+export { defaultCheckpointDir, hasCommittedCheckpoint, registerLearnedAgentsWith } from './learned-agents.ts';
+export type { LearnedAlgorithm, PolicyLoading } from './learned-agents.ts';
 export { trainRun, CHECKPOINT_SUBDIR } from './run/train-run.ts';
 export type { TrainRunOptions, TrainSummary } from './run/train-run.ts';
 export { AgentPresetSchema } from './run/preset.ts';

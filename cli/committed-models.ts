@@ -1,5 +1,5 @@
 /** The committed models (models/<algo>-<env id>) that learned agents load when given no checkpoint. */
-import { hasCommittedCheckpoint, type LearnedAlgorithm } from '../agents/register-learned-agents.ts';
+import { hasCommittedCheckpoint, type LearnedAlgorithm } from '../agents/learned-agents.ts';
 import { registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkpointDirOf, MANIFEST_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
-import { defaultCheckpointDir, type LearnedAlgorithm } from '../agents/register-learned-agents.ts';
+import { defaultCheckpointDir, type LearnedAlgorithm } from '../agents/learned-agents.ts';
 import type { ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';

@@ -14,7 +14,7 @@ import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
 import { UnknownAgentError } from '../baselines/create-agent.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
-import { registerLearnedAgents } from '../agents/register-learned-agents.ts';
+import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { FileWriteError } from '../node/atomic-write.ts';
 
 /** Each command's module (`register(program)`), loaded when needed. */
@@ -47,7 +47,7 @@ const program = new Command('bdt-gym')
 
 // Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/);
 // TensorFlow.js loads when one is created.
-registerLearnedAgents();
+registerLearnedAgentsLazily();
 // The invoked command's module alone (every one for help or an unknown command): a command loads
 // no TensorFlow.js or Vega until it needs them, which halves start time and memory (`serve` is
 // started once per env by python/).

@@ -10,96 +10,18 @@
  * fails with an error naming the file, the field, the rule and the value.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { RngStateSchema } from '../../env/core/rng.ts';
-import { issueLines } from '../../env/core/zod-issues.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { CheckpointError } from './checkpoint-error.ts';
-import { directoryHandler, firstNonFinite, MODEL_FILE, WEIGHTS_FILE } from './directory-handler.ts';
+import { directoryHandler, firstNonFinite } from './directory-handler.ts';
+import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifest, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
 
-import { MANIFEST_FILE } from './checkpoint-dir.ts';
-
-export { MANIFEST_FILE };
-/** Bumped when the layout changes incompatibly. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
-export const STATE_FILE = 'state.bin';
-
-const ObservationStatsSchema = z.object({
-  mean: z.array(z.number()).describe('Running mean per flattened observation element'),
-  var: z.array(z.number().min(0)).describe('Running variance per flattened observation element'),
-  count: z.number().positive().describe('Effective number of observations folded in (starts at a tiny pseudo-count)'),
-});
-
-/** PPO's running statistics of the discounted return (normReward): one element each. */
-const RewardStatsSchema = z.object({
-  mean: z.array(z.number()).length(1).describe('Running mean of the discounted return'),
-  var: z.array(z.number().min(0)).length(1).describe('Running variance of the discounted return'),
-  count: z.number().positive().describe('Effective number of returns folded in (starts at a tiny pseudo-count)'),
-});
-
-const CounterSchema = z.number().int().min(0);
-
-/** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
-const NetworkNameSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a subdirectory name (letters, digits, _ and -)');
-
-/** The files a checkpoint with these networks holds besides the manifest, by relative path. */
-function checkpointFiles(networks: readonly string[]): string[] {
-  return [STATE_FILE, ...networks.flatMap((name) => [`${name}/${MODEL_FILE}`, `${name}/${WEIGHTS_FILE}`])];
-}
-
-/**
- * The manifest's schema (validated on load). `files` lists exactly the checkpoint's files, so a
- * manifest cannot make loading read anything outside the directory.
- */
-export const ManifestSchema = z
-  .object({
-    format: z.literal('bdt-gym-checkpoint').describe('Marks the directory as a bdt-gym checkpoint'),
-    formatVersion: z.number().int().describe('Checkpoint layout version'),
-    algo: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
-    envId: z.string().describe('Registered id of the env trained on'),
-    scenario: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('The resolved scenario of the B-DT env trained on (defaults filled in, envKwargs merged); absent for other envs and in checkpoints saved before it was kept'),
-    observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
-    actionSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's action space (before any agent-side wrapper)"),
-    hyperparameters: z.record(z.string(), z.unknown()).describe('Hyperparameters of the run'),
-    counters: z.object({ globalStep: CounterSchema }).catchall(CounterSchema).describe('Step counters (env steps, iterations, gradient steps)'),
-    seed: z.number().int().min(0).describe('Seed the run started from'),
-    rngState: RngStateSchema.describe("The trainer's random stream state"),
-    observationStats: ObservationStatsSchema.nullable().describe('Observation normalisation statistics, null when not normalising'),
-    rewardStats: RewardStatsSchema.nullable().optional().describe('PPO reward normalisation statistics, null when not normalising rewards; absent for DQN and in PPO checkpoints saved before they were kept'),
-    networks: z
-      .array(NetworkNameSchema)
-      .refine((names) => new Set(names).size === names.length, 'rule: each network is listed once')
-      .describe('Subdirectories holding Layers models'),
-    arrays: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().min(0) })).describe(`Float32 arrays in ${STATE_FILE}: name, element offset, element count`),
-    files: z.record(z.string(), z.string()).describe('SHA-256 (hex) of every file but the manifest, by relative path'),
-    backend: z.string().describe('TF.js backend the run used'),
-  })
-  .superRefine((manifest, ctx) => {
-    const expected = checkpointFiles(manifest.networks);
-    for (const file of Object.keys(manifest.files)) {
-      if (!expected.includes(file)) ctx.addIssue({ code: 'custom', path: ['files'], input: file, message: `every key must be a file of the checkpoint (${expected.join(', ')})` });
-    }
-    for (const file of expected) {
-      if (manifest.files[file] === undefined) ctx.addIssue({ code: 'custom', path: ['files'], input: Object.keys(manifest.files), message: `no checksum for ${file}` });
-    }
-    // as saveCheckpoint lays them out: one after another from element 0, so none reads another's values
-    let end = 0;
-    manifest.arrays.forEach(({ name, offset, length }, i) => {
-      if (offset !== end) ctx.addIssue({ code: 'custom', path: ['arrays', i, 'offset'], input: offset, message: `each array starts where the one before it ends (element ${end})` });
-      if (manifest.arrays.findIndex((a) => a.name === name) !== i) ctx.addIssue({ code: 'custom', path: ['arrays', i, 'name'], input: name, message: 'each array is listed once' });
-      end = offset + length;
-    });
-  });
-
-export type CheckpointManifest = z.infer<typeof ManifestSchema>;
+export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest } from './manifest.ts';
 
 /** What a trainer hands over to be saved. */
 export interface CheckpointContents {
@@ -150,17 +72,6 @@ export function buildFromCheckpoint<T>(checkpoint: LoadedCheckpoint, build: () =
 }
 
 export { CheckpointError };
-
-/**
- * `value` validated by `schema`, or a CheckpointError: `what` failed, then one line per issue with
- * path (under `at`), rule and value.
- */
-function parseCheckpointPart<S extends z.ZodType>(schema: S, value: unknown, what: string, at: readonly PropertyKey[] = []): z.output<S> {
-  const result = schema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  const lines = issueLines(result.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] })));
-  throw new CheckpointError(`${what}:\n${lines.map((line) => `  ${line}`).join('\n')}`);
-}
 
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -221,25 +132,6 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     rmSync(temp, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** Read and check the manifest of the checkpoint in `dir` (no networks loaded). */
-export function readManifest(dir: string): CheckpointManifest {
-  if (!existsSync(dir)) throw new CheckpointError(`checkpoint ${dir} does not exist`);
-  if (!statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} is not a directory`);
-  const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new CheckpointError(`checkpoint manifest ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
-    throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
-  }
-  return parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`);
 }
 
 /** Load the checkpoint in `dir`, verifying every checksum first. */

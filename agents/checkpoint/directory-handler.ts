@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
+import { MODEL_FILE, WEIGHTS_FILE } from './manifest.ts';
 
-export const MODEL_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
+export { MODEL_FILE, WEIGHTS_FILE };
 
 /** Index of the first NaN or infinite value in `values`, or -1 when all are finite. */
 export function firstNonFinite(values: ArrayLike<number>): number {

@@ -42,6 +42,7 @@ import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 import { importHint } from '../user-modules.ts';
 import { missingCommittedModel } from '../committed-models.ts';
+import { registerLearnedAgentsLazily } from '../learned-agents.ts';
 
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
 const MAX_ENVS = 1024;
@@ -243,14 +244,13 @@ function serveImportHint(error: Error): string {
   return '';
 }
 
-/** The registry entry of agent `name`, registering the learned agents (TensorFlow.js) on first need. */
+/** The registry entry of agent `name`, registering the learned agents on first need (a server made in-process; the CLI registers them at start). */
 async function registeredAgent(name: string): Promise<AgentEntry> {
   try {
     return agentEntry(name);
   } catch (error) {
     if (!(error instanceof UnknownAgentError)) throw error;
-    const { registerLearnedAgents } = await import('../../agents/register-learned-agents.ts');
-    registerLearnedAgents();
+    registerLearnedAgentsLazily();
     return agentEntry(name);
   }
 }

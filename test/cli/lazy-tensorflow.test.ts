@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const hook = new URL('./fixtures/log-tensorflow-imports.mjs', import.meta.url).pathname;
@@ -9,12 +12,20 @@ const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', hook
 describe('bdt-gym loads TensorFlow.js only when a learned agent needs it', function () {
   this.timeout(60_000);
 
-  it('serve (one process per Python env), run with a scripted agent and check-scenario import no TensorFlow.js', () => {
-    for (const args of [['serve'], ['run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--slots', '3'], ['check-scenario', 'configs/small.json']]) {
+  it('serve (one process per Python env), run and compare with scripted agents, and check-scenario import no TensorFlow.js', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-lazy-tf-'));
+    const scripted = [
+      ['serve'],
+      ['run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--slots', '3'],
+      ['check-scenario', 'configs/small.json'],
+      ['compare', '--agents', 'dpra,random', '--seeds', '1', '--slots', '3', '--out', join(dir, 'compare.json')],
+    ];
+    for (const args of scripted) {
       const result = cli(...args);
       assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, /tensorflow import/, args.join(' '));
     }
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('run with a learned agent does import it (the hook sees imports)', () => {

@@ -1,0 +1,64 @@
+/**
+ * The learned agents' entries in `createAgent`'s registry (baselines/create-agent.ts), and where
+ * their committed checkpoints are, without TensorFlow.js: `registerLearnedAgentsWith` takes how
+ * to load it, so the library loads it with its own imports (register-learned-agents.ts) and the
+ * CLI only when an agent is created (cli/learned-agents.ts).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseAgentOptions } from '../baselines/agent-options.ts';
+import type { Agent } from '../baselines/agent.ts';
+import { registerAgent } from '../baselines/create-agent.ts';
+import type { Env } from '../env/core/env.ts';
+
+export type LearnedAlgorithm = 'ppo' | 'dqn';
+
+/** The committed checkpoint of `algo` for registered env `envId` (it may not exist). */
+export function defaultCheckpointDir(algo: LearnedAlgorithm, envId: string): string {
+  return fileURLToPath(new URL(`../models/${algo}-${envId.toLowerCase()}`, import.meta.url));
+}
+
+/** The envs × algorithms with a committed checkpoint, e.g. to include them in a comparison. */
+export function hasCommittedCheckpoint(algo: LearnedAlgorithm, envId: string): boolean {
+  return existsSync(defaultCheckpointDir(algo, envId));
+}
+
+/** The options of a learned agent. */
+export const LearnedAgentOptions = z
+  .object({
+    checkpoint: z.string().min(1).optional().describe('Run or checkpoint directory of the trained policy (path; default the committed models/<algo>-<env id>)'),
+  })
+  .strict();
+
+/** What creating a learned agent needs: a TensorFlow.js backend started, and a checkpoint read into an agent. */
+export interface PolicyLoading {
+  initBackend(): Promise<unknown>;
+  loadPolicyAgent(dir: string, env: Env<unknown, unknown>, expectedAlgo?: LearnedAlgorithm): Promise<Agent<unknown, unknown>>;
+}
+
+function checkpointFor(algo: LearnedAlgorithm, env: Env<unknown, unknown>): string {
+  const id = env.spec?.id;
+  if (id === undefined) throw new Error(`${algo}: give a checkpoint option (the env has no registry id to find models/${algo}-<id>)`);
+  return defaultCheckpointDir(algo, id);
+}
+
+/**
+ * Registers `ppo` and `dqn` (idempotent): without a `checkpoint` option the committed one for the
+ * env, `models/<algo>-<env id in lower case>` in this package whatever the working directory; the
+ * fastest available backend is started when an agent is created, after `load()`.
+ */
+export function registerLearnedAgentsWith(load: () => Promise<PolicyLoading>): void {
+  for (const algo of ['ppo', 'dqn'] as const) {
+    registerAgent(algo, {
+      description: `${algo.toUpperCase()} policy from a training checkpoint (option checkpoint: run or checkpoint directory; default models/${algo}-<env id>)`,
+      create: async (env, options) => {
+        const { checkpoint } = parseAgentOptions(LearnedAgentOptions, options, algo);
+        const dir = checkpoint ?? checkpointFor(algo, env);
+        const { initBackend, loadPolicyAgent } = await load();
+        await initBackend();
+        return loadPolicyAgent(dir, env, algo);
+      },
+    });
+  }
+}

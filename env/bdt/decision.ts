@@ -20,6 +20,10 @@ export function explainDecision(system: BdtSystem, decision: Decision, tolerance
   for (const key of ['partition', 'inferenceFreq', 'miningFreq'] as const) {
     const field: unknown = decision[key];
     if (!ArrayBuffer.isView(field) && !Array.isArray(field)) return `${key}: expected an array of numbers, got ${field === null ? 'null' : typeof field}`;
+    const values = field as ArrayLike<unknown>;
+    for (let i = 0; i < values.length; i++) {
+      if (typeof values[i] !== 'number') return `${key}[${i}] = ${JSON.stringify(values[i]) ?? String(values[i])}: expected a number`;
+    }
   }
   if (decision.partition.length !== N) return `partition: length ${decision.partition.length}, expected N = ${N}`;
   if (decision.inferenceFreq.length !== M) return `inferenceFreq: length ${decision.inferenceFreq.length}, expected M = ${M}`;
@@ -36,7 +40,7 @@ export function explainDecision(system: BdtSystem, decision: Decision, tolerance
     let sum = 0;
     for (let m = 0; m < M; m++) if (system.apOf[m] === j) sum += decision.inferenceFreq[m]!;
     const cap = system.apMaxFreq[j]! * (1 + tolerance);
-    if (sum > cap) return `inferenceFreq: AP ${j} is given ${sum} cycles/s in total: C2 needs <= f_j^max = ${system.apMaxFreq[j]}`;
+    if (!(sum <= cap)) return `inferenceFreq: AP ${j} is given ${sum} cycles/s in total: C2 needs <= f_j^max = ${system.apMaxFreq[j]}`;
     const f = decision.miningFreq[j]!;
     if (!(f >= 0 && f <= cap)) return `miningFreq[${j}] = ${f}: C3 needs 0 <= f_j^bloc <= f_j^max = ${system.apMaxFreq[j]}`;
   }

@@ -187,6 +187,11 @@ describe('BdtEnv', () => {
     refused((d) => (d.inferenceFreq[1] = Number.NaN), /^encodeDecision: inferenceFreq\[1\] = NaN: must be a number >= 0/);
     refused((d) => (d.miningFreq[0] = -1), /^encodeDecision: miningFreq\[0\] = -1: C3 needs 0 <= f_j\^bloc/);
     refused((d) => ((d as { partition: unknown }).partition = null), /^encodeDecision: partition: expected an array of numbers, got null$/);
+    refused((d) => ((d as { partition: unknown }).partition = [1.5, ...Array.from(decision.partition).slice(1)]), /^encodeDecision: partition\[0\] = 1\.5: C1 needs 1 <= l_n <= L_n/);
+    // AP 0 serves gateways 0 and 1: together above f_max breaks C2, whether given as numbers or as strings
+    const fMax = env.system.apMaxFreq[0]!;
+    refused((d) => (d.inferenceFreq.set([fMax, fMax], 0)), /^encodeDecision: inferenceFreq: AP 0 is given 6000000000 cycles\/s in total: C2 needs <= f_j\^max = 3000000000$/);
+    refused((d) => ((d as { inferenceFreq: unknown }).inferenceFreq = [String(fMax), String(fMax), '0', '0']), /^encodeDecision: inferenceFreq\[0\] = "3000000000": expected a number$/);
     assert.throws(() => env.encodeDecision(null as unknown as Decision), /^InvalidArgumentError: encodeDecision: a decision is an object/);
   });
 

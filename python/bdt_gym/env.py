@@ -111,11 +111,17 @@ class BdtGymEnv(gym.Env[Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        data = to_json_data(action)
-        why = shape_mismatch(self.action_space, action) or non_json_value(data)
+        why = shape_mismatch(self.action_space, action)
         if why is not None:
             raise InvalidActionError("InvalidActionError", f"BdtGymEnv.step: invalid action: {why}")
-        result = self._server.request("step", action=data)
+        data = to_json_data(action)
+        try:
+            result = self._server.request("step", action=data)
+        except TypeError as error:  # json.dumps refused an entry (nothing was sent): name it
+            why = non_json_value(data)
+            if why is None:
+                raise
+            raise InvalidActionError("InvalidActionError", f"BdtGymEnv.step: invalid action: {why}") from error
         obs = element_from_json(self.observation_space, result["obs"])
         return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), info_from_json(result["info"])
 

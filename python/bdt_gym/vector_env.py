@@ -134,11 +134,17 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs, self.single_observation_space)
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
-        data = to_json_data(actions)
-        why = shape_mismatch(self.action_space, actions) or non_json_value(data)
+        why = shape_mismatch(self.action_space, actions)
         if why is not None:
             raise InvalidActionError("InvalidActionError", f"BdtGymVectorEnv.step: invalid actions (a batch of {self.num_envs}): {why}")
-        result = self._server.request("step", action=data)
+        data = to_json_data(actions)
+        try:
+            result = self._server.request("step", action=data)
+        except TypeError as error:  # json.dumps refused an entry (nothing was sent): name it
+            why = non_json_value(data)
+            if why is None:
+                raise
+            raise InvalidActionError("InvalidActionError", f"BdtGymVectorEnv.step: invalid actions (a batch of {self.num_envs}): {why}") from error
         return (
             element_from_json(self.observation_space, result["obs"]),
             np.asarray(result["reward"], dtype=np.float64),

@@ -363,6 +363,8 @@ class VectorTest(unittest.TestCase):
         for key, wrong in (("partition", actions["partition"].T.copy()), ("inferenceShare", actions["inferenceShare"].ravel())):
             with self.assertRaisesRegex(bdt_gym.InvalidActionError, rf"^InvalidActionError: BdtGymVectorEnv\.step: invalid actions \(a batch of 2\): key '{key}': shape \({wrong.shape[0]},\)?.*, expected \(2, \d+\)$"):
                 envs.step({**actions, key: wrong})
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"^InvalidActionError: BdtGymVectorEnv\.step: invalid actions \(a batch of 2\): key 'miningShare': element \[0\]\[0\] has type complex, not a number$"):
+            envs.step({**actions, "miningShare": actions["miningShare"] + np.array([[0], [1j]])})
         self.assertEqual(envs.step(actions)[4]["slot"].tolist(), [0.0, 0.0])
         envs.close()
         env = bdt_gym.BdtGymEnv("BDT-small-v0")

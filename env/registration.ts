@@ -7,7 +7,7 @@
  */
 import type { Env, EnvFactory, EnvSpec, VectorEnvFactory } from './core/env.ts';
 import { GymError, InvalidArgumentError, UnregisteredEnvError } from './core/errors.ts';
-import { unknownKeys } from './core/format.ts';
+import { formatValue, unknownKeys } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
 import { OrderEnforcing } from './wrappers/order-enforcing.ts';
@@ -38,7 +38,7 @@ export interface MakeOptions {
 }
 
 /** Gymnasium's env id pattern: an optional namespace, a name, an optional version. */
-const ENV_ID = /^(?:[\w:-]+\/)?[\w:.-]+?(?:-v\d+)?$/;
+const ENV_ID = /^(?:[\p{L}\p{N}_:-]+\/)?[\p{L}\p{N}_:.-]+?(?:-v\d+)?$/u;
 
 const specs = new Map<string, EnvSpec>();
 const entryPoints = new Map<string, EnvFactory>();
@@ -68,7 +68,7 @@ export function registerEntryPoint(key: string, factory: EnvFactory): void {
 /** Register an env id. Re-registering an id replaces it with a warning, as Gymnasium. */
 export function register(args: RegisterArgs): EnvSpec {
   if (typeof args.id !== 'string' || !ENV_ID.test(args.id)) {
-    throw new GymError(`register: id ${JSON.stringify(args.id)} is not an env id: [namespace/]name[-vN], of letters, digits and _ : . - (Gymnasium's pattern, e.g. "BDT-v0", "mylab/Plant8-v1")`);
+    throw new GymError(`register: id ${formatValue(args.id)} is not an env id: [namespace/]name[-vN], of letters, digits and _ : . - (Gymnasium's pattern, e.g. "BDT-v0", "mylab/Plant8-v1")`);
   }
   if (specs.has(args.id)) warn(`Overriding environment ${args.id} already in registry.`);
   const spec: EnvSpec = Object.freeze({
@@ -83,9 +83,9 @@ export function register(args: RegisterArgs): EnvSpec {
   return spec;
 }
 
-/** The spec of `id`; throws `UnregisteredEnvError` listing the registered ids. */
-export function spec(id: string): EnvSpec {
-  if (typeof id !== 'string') throw new InvalidArgumentError(`expected an env id (a string such as "BDT-v0") or an EnvSpec, got ${JSON.stringify(id) ?? String(id)}`);
+/** The spec of `id`; throws `UnregisteredEnvError` listing the registered ids (`owner` names the caller when `id` is no string). */
+export function spec(id: string, owner = 'spec'): EnvSpec {
+  if (typeof id !== 'string') invalidId(owner, id);
   const found = specs.get(id);
   if (found) return found;
   throw new UnregisteredEnvError(`No registered env with id "${id}". Registered ids: ${[...specs.keys()].join(', ') || '(none)'}`);
@@ -96,7 +96,7 @@ export function spec(id: string): EnvSpec {
  * PassiveEnvChecker -> OrderEnforcing -> TimeLimit (outermost, when an episode limit applies).
  */
 export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
-  const base = typeof id === 'object' && id !== null ? id : spec(id);
+  const base = isEnvSpec(id) ? id : typeof id === 'string' ? spec(id) : invalidId('make', id);
   const unknown = unknownKeys(options, ['maxEpisodeSteps', 'disableEnvChecker'], 'option');
   if (unknown !== undefined) throw new GymError(`make: unknown ${unknown} (options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument)`);
   const factory = resolveEntryPoint(base);
@@ -117,4 +117,12 @@ function resolveEntryPoint(s: EnvSpec): EnvFactory {
   const factory = entryPoints.get(s.entryPoint);
   if (!factory) throw new UnregisteredEnvError(`${s.id}: entry point "${s.entryPoint}" is not registered (registered: ${[...entryPoints.keys()].join(', ') || '(none)'})`);
   return factory;
+}
+
+function isEnvSpec(value: unknown): value is EnvSpec {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+}
+
+function invalidId(owner: string, id: unknown): never {
+  throw new InvalidArgumentError(`${owner}: expected an env id (a string such as "BDT-v0")${owner === 'make' ? ' or an EnvSpec' : ''}, got ${formatValue(id)}`);
 }

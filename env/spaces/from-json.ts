@@ -57,8 +57,8 @@ export function spaceFromJSON(json: unknown, path = '$'): Space<unknown> {
       if (!Array.isArray(keys) || !Array.isArray(spaces) || keys.length !== spaces.length) throw new SpaceError(`spaceFromJSON: ${path} needs arrays "keys" and "spaces" of equal length`);
       const record: Record<string, Space<unknown>> = {};
       keys.forEach((key, i) => {
-        // a repeated key would replace its earlier space without a word
-        if (typeof key !== 'string' || Object.hasOwn(record, key)) throw new SpaceError(`spaceFromJSON: ${path}.keys[${i}] = ${formatValue(key)} must be a string not given before`);
+        // a repeated key would replace its earlier space without a word, and "__proto__" would set the record's prototype
+        if (typeof key !== 'string' || key === '__proto__' || Object.hasOwn(record, key)) throw new SpaceError(`spaceFromJSON: ${path}.keys[${i}] = ${formatValue(key)} must be a string other than "__proto__", not given before`);
         record[key] = spaceFromJSON(spaces[i], `${path}.spaces[${i}]`);
       });
       return construct(path, () => new Dict(record) as Space<unknown>);

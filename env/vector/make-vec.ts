@@ -42,7 +42,7 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`makeVec: options must be an object, got ${formatValue(options)}`);
   checkNumEnvs(numEnvs, 'makeVec');
   const { vectorizationMode, kwargs = {}, makeOptions, wrappers, ...vectorOptions } = options;
-  const envSpec = spec(id);
+  const envSpec = spec(id, 'makeVec');
   const mode = vectorizationMode ?? (envSpec.vectorEntryPoint ? 'vector-entry-point' : 'sync');
   if (mode === 'vector-entry-point') {
     if (!envSpec.vectorEntryPoint) throw new InvalidArgumentError(`makeVec: ${id} registers no vectorEntryPoint; use vectorizationMode 'sync'`);

@@ -82,7 +82,11 @@ describe('registration', () => {
     for (const id of ['has space', '', 'a/b/c-v0', 'x?']) {
       assert.throws(() => register({ id, entryPoint: () => new CartPoleEnv() }), new RegExp(`^GymError: register: id ${JSON.stringify(id).replace(/[?/]/g, '\\$&')} is not an env id: \\[namespace/\\]name\\[-vN\\]`));
     }
-    assert.throws(() => make(5 as unknown as string), /^InvalidArgumentError: expected an env id \(a string such as "BDT-v0"\) or an EnvSpec, got 5$/);
+    assert.throws(() => make(5 as unknown as string), /^InvalidArgumentError: make: expected an env id \(a string such as "BDT-v0"\) or an EnvSpec, got 5$/);
+    assert.throws(() => make({} as unknown as string), /^InvalidArgumentError: make: expected an env id .* got \{\}$/);
+    assert.throws(() => makeVec(5n as unknown as string, 2), /^InvalidArgumentError: makeVec: expected an env id \(a string such as "BDT-v0"\), got 5n?$/);
+    assert.throws(() => register({ id: 5n as unknown as string, entryPoint: () => new CartPoleEnv() }), /^GymError: register: id 5n? is not an env id/);
+    register({ id: 'Ünïcode/Plant-v1', entryPoint: () => new CartPoleEnv() }); // Gymnasium's \w takes letters of any script
   });
 
   it('unknown ids list the registered ones', () => {

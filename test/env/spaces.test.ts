@@ -225,7 +225,8 @@ describe('spaces', () => {
       assert.throws(() => spaceFromJSON({ type: 'Discrete', n: 'x' }), refused(/^spaceFromJSON: \$: Discrete: n = "x" must be a positive integer/));
       assert.throws(() => spaceFromJSON({ type: 'Discrete', n: 2, seed: 1 }), refused(/^spaceFromJSON: \$ has unknown field "seed" \(a Discrete has n, start\)$/));
       assert.throws(() => spaceFromJSON({ type: 'MultiDiscrete', nvec: [2], start: [2 ** 31] }), refused(/^spaceFromJSON: \$: MultiDiscrete: element \[0\] takes/));
-      assert.throws(() => spaceFromJSON({ type: 'Dict', keys: ['a', 'a'], spaces: [{ type: 'Discrete', n: 2 }, { type: 'Discrete', n: 3 }] }), refused(/^spaceFromJSON: \$\.keys\[1\] = "a" must be a string not given before$/));
+      assert.throws(() => spaceFromJSON({ type: 'Dict', keys: ['a', 'a'], spaces: [{ type: 'Discrete', n: 2 }, { type: 'Discrete', n: 3 }] }), refused(/^spaceFromJSON: \$\.keys\[1\] = "a" must be a string other than "__proto__", not given before$/));
+      assert.throws(() => spaceFromJSON({ type: 'Dict', keys: ['a', '__proto__'], spaces: [{ type: 'Discrete', n: 2 }, { type: 'Discrete', n: 3 }] }), refused(/^spaceFromJSON: \$\.keys\[1\] = "__proto__" must be a string other than "__proto__"/));
       assert.throws(() => spaceFromJSON({ type: 'Tuple', spaces: 3 }), refused(/^spaceFromJSON: \$\.spaces must be an array, got 3$/));
       assert.throws(() => spaceFromJSON([]), refused(/^spaceFromJSON: \$ is \[\], expected a space object$/));
     });

@@ -133,6 +133,7 @@ export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unkno
   return agent;
 }
 
+/** The acting agent of a loaded DQN policy (the target network, needed only to train, disposed). */
 function dqnAgent(policy: LoadedDqnPolicy, dir: string): DqnAgent {
   policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only
   return new DqnAgent(policy, dir);

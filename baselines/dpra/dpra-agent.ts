@@ -4,14 +4,14 @@
  */
 import { z } from 'zod';
 import { SolverAgent } from './solver-agent.ts';
-import type { DpraSolverOptions } from './dpra-solver.ts';
+import { DESCENT_EFFORTS, type DpraSolverOptions } from './dpra-solver.ts';
 import type { DescentOptions } from './partition-search.ts';
 import { parseAgentOptions } from '../agent-options.ts';
 
 export const DpraOptions = z
   .object({
     effort: z
-      .enum(['auto', 'thorough', 'fast', 'screened'])
+      .enum(DESCENT_EFFORTS)
       .default('auto')
       .describe("Partition search preset: 'thorough' (every cut exact, cold starts, joint moves), 'fast' (exact sweeps from the previous slot's partition), 'screened' (sweeps with cuts screened by a cheap bound), 'auto' (thorough when sum_n L_n <= 64, fast up to 400, screened above)"),
     maxSweeps: z.number().int().positive().optional().describe("Most descent sweeps over all DTs per start (count; default the preset's 20)"),

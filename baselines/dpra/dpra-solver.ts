@@ -61,7 +61,9 @@ export interface SlotSolution {
 }
 
 /** Descent presets by name. */
-export type DescentEffort = 'auto' | 'thorough' | 'fast' | 'screened';
+/** The partition search presets, and `auto` (chosen by sum_n L_n). */
+export const DESCENT_EFFORTS = ['auto', 'thorough', 'fast', 'screened'] as const;
+export type DescentEffort = (typeof DESCENT_EFFORTS)[number];
 /** Largest sum_n L_n for which `effort: 'auto'` picks the thorough descent (BDT-small-v0 has 23). */
 export const THOROUGH_UNITS = 64;
 /** Largest sum_n L_n for which `effort: 'auto'` picks the fast descent (BDT-v0 has 127, BDT-large-v0 1392). */

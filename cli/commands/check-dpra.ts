@@ -11,12 +11,10 @@
 import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
-import type { DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
+import { DESCENT_EFFORTS, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
 import { openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
 import { integerOption, numberOption } from '../options.ts';
-
-const EFFORTS: readonly DescentEffort[] = ['auto', 'thorough', 'fast', 'screened'];
 
 interface CheckDpraOptions {
   env?: string;
@@ -39,7 +37,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the slots and queues (integer)', '0')
     .option('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50')
     .option('--tolerance <r>', 'relative gap counted as exact', '1e-6')
-    .option('--effort <preset>', `DPRA's partition search preset (${EFFORTS.join(', ')}; 'auto' picks thorough on scenarios this small, and BDT-v0 runs 'fast')`, 'auto')
+    .option('--effort <preset>', `DPRA's partition search preset (${DESCENT_EFFORTS.join(', ')}; 'auto' picks thorough on scenarios this small, and BDT-v0 runs 'fast')`, 'auto')
     .option('--json', 'print the report as one JSON object')
     .action((options: CheckDpraOptions) => {
       const slots = integerOption('slots', options.slots, 1);
@@ -73,7 +71,7 @@ export function register(program: Command): void {
 }
 
 function effortOption(value: string): DescentEffort {
-  const effort = EFFORTS.find((e) => e === value);
-  if (effort === undefined) throw new CliError(`--effort: expected one of ${EFFORTS.join(', ')}, got ${JSON.stringify(value)}`);
+  const effort = DESCENT_EFFORTS.find((e) => e === value);
+  if (effort === undefined) throw new CliError(`--effort: expected one of ${DESCENT_EFFORTS.join(', ')}, got ${JSON.stringify(value)}`);
   return effort;
 }

@@ -226,10 +226,10 @@ export function checkTraceFile(file: string, trace: object, system: CompiledScen
   throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}${fits ? `; it holds an episode of ${savedSlots} slots: give --slots ${savedSlots}` : ''}`);
 }
 
-/** `--checkpoint DIR` as the learned agents' `checkpoint` option (refused for scripted agents and when given twice). */
 /** The refusal of an empty `--checkpoint`. */
 export const CHECKPOINT_DIR_EXPECTED = '--checkpoint: expected a directory (a train run or its checkpoint directory), got ""';
 
+/** `--checkpoint DIR` as the learned agents' `checkpoint` option (refused for scripted agents and when given twice). */
 function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, checkpoint: string | undefined): Record<string, unknown> {
   if (checkpoint === undefined) return agentOptions;
   if (checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);

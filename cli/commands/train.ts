@@ -283,7 +283,7 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
-    .option('--resume', "continue the run saved in --out (on the envKwargs of its summary.json unless --preset gives them)")
+    .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records)")
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')

@@ -17,9 +17,9 @@ describe('comparison harness', () => {
   });
 
   it("tQuantile975 follows Student's t past the table's 30 degrees of freedom, towards the normal 1.96", () => {
-    // exact quantiles (R: qt(0.975, df))
+    // exact quantiles (R: qt(0.975, df)); the table up to 30 holds them to 3 decimals
     const exact: [number, number][] = [[30, 2.042272], [31, 2.039513], [40, 2.021075], [60, 2.000298], [120, 1.979930], [1000, 1.962339]];
-    for (const [df, t] of exact) assert.ok(Math.abs(tQuantile975(df) - t) < 1e-3, `df ${df}: ${tQuantile975(df)} vs ${t}`);
+    for (const [df, t] of exact) assert.ok(Math.abs(tQuantile975(df) - t) < (df <= 30 ? 5e-4 : 1e-4), `df ${df}: ${tQuantile975(df)} vs ${t}`);
     const samples = Array.from({ length: 41 }, (_, i) => i % 2);
     const sd = Math.sqrt(samples.reduce((a, x) => a + (x - 20 / 41) ** 2, 0) / 40);
     assert.ok(Math.abs(meanInterval(samples).halfWidth - (2.021075 * sd) / Math.sqrt(41)) < 1e-5, '41 samples use t(40), not t(30)');

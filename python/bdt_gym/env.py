@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
+from gymnasium import spaces
 import numpy as np
 
 from .server import InvalidActionError, Server
@@ -27,6 +28,23 @@ def is_numbers(values: list[Any]) -> bool:
 def info_dtype(key: str | None) -> type[np.generic]:
     """The NumPy dtype of info key ``key``'s numbers: int64 for counts and indices, float64 for the rest."""
     return np.int64 if key in INTEGER_INFO_KEYS else np.float64
+
+
+def step_request(server: Server, space: spaces.Space[Any], action: Any, refused: str) -> Any:
+    """The server's answer to ``step`` with ``action``, refused first when its shape is not
+    ``space``'s or when an entry is not JSON data (looked for only once ``json.dumps`` refuses, so
+    it costs nothing per step): an InvalidActionError whose message starts with ``refused``."""
+    why = shape_mismatch(space, action)
+    if why is None:
+        data = to_json_data(action)
+        try:
+            return server.request("step", action=data)
+        except TypeError as error:  # json.dumps refused an entry, and nothing was sent: name it
+            why = non_json_value(data)
+            if why is None:
+                raise
+            raise InvalidActionError("InvalidActionError", f"{refused}: {why}") from error
+    raise InvalidActionError("InvalidActionError", f"{refused}: {why}")
 
 
 def info_from_json(value: Any, key: str | None = None) -> Any:
@@ -111,17 +129,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        why = shape_mismatch(self.action_space, action)
-        if why is not None:
-            raise InvalidActionError("InvalidActionError", f"BdtGymEnv.step: invalid action: {why}")
-        data = to_json_data(action)
-        try:
-            result = self._server.request("step", action=data)
-        except TypeError as error:  # json.dumps refused an entry (nothing was sent): name it
-            why = non_json_value(data)
-            if why is None:
-                raise
-            raise InvalidActionError("InvalidActionError", f"BdtGymEnv.step: invalid action: {why}") from error
+        result = step_request(self._server, self.action_space, action, "BdtGymEnv.step: invalid action")
         obs = element_from_json(self.observation_space, result["obs"])
         return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), info_from_json(result["info"])
 

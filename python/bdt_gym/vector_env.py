@@ -9,9 +9,9 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
-from .env import BdtGymEnv, info_dtype, info_from_json, is_numbers
-from .server import AttributeRefusedError, InvalidActionError, Server
-from .spaces import element_from_json, non_json_value, shape_mismatch, space_from_json, to_json_data
+from .env import BdtGymEnv, info_dtype, info_from_json, is_numbers, step_request
+from .server import AttributeRefusedError, Server
+from .spaces import element_from_json, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
 _MODE_OF = {name: mode for mode, name in _MODES.items()}
@@ -134,17 +134,7 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs, self.single_observation_space)
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
-        why = shape_mismatch(self.action_space, actions)
-        if why is not None:
-            raise InvalidActionError("InvalidActionError", f"BdtGymVectorEnv.step: invalid actions (a batch of {self.num_envs}): {why}")
-        data = to_json_data(actions)
-        try:
-            result = self._server.request("step", action=data)
-        except TypeError as error:  # json.dumps refused an entry (nothing was sent): name it
-            why = non_json_value(data)
-            if why is None:
-                raise
-            raise InvalidActionError("InvalidActionError", f"BdtGymVectorEnv.step: invalid actions (a batch of {self.num_envs}): {why}") from error
+        result = step_request(self._server, self.action_space, actions, f"BdtGymVectorEnv.step: invalid actions (a batch of {self.num_envs})")
         return (
             element_from_json(self.observation_space, result["obs"]),
             np.asarray(result["reward"], dtype=np.float64),

@@ -5,7 +5,7 @@
 import { makeRng, subSeed, type Rng } from '../../core/rng.ts';
 import type { BdtSystem } from '../system.ts';
 import { resolveDnn, type CustomDnn } from './dnn-source.ts';
-import type { Scenario } from './schema.ts';
+import { BLOCK_TIME_MODES, CONSENSUS_MECHANISMS, REPUTATION_KINDS, REWARD_MODES, type Scenario } from './schema.ts';
 import { topologyCounts } from './check.ts';
 
 /** A per-node quantity sampled per slot: constant, or uniform on [min, max]. */
@@ -178,12 +178,12 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
     apMaxFreq: perNode(scenario.aps.maxFreq, J),
     apFlopsPerCycle: perNode(scenario.aps.flopsPerCycle, J),
     apKappa: perNode(scenario.aps.kappa, J),
-    reputation: { kind: literal(scenario.reputation.kind, ['exponential', 'linear', 'logarithmic']), scale: scenario.reputation.scale },
+    reputation: { kind: literal(scenario.reputation.kind, REPUTATION_KINDS), scale: scenario.reputation.scale },
     alpha: scenario.consensus.alpha,
     beta: scenario.consensus.beta,
     puzzleCycles: scenario.consensus.puzzleCycles,
-    mechanism: literal(scenario.consensus.mechanism, ['reputation', 'pow']),
-    blockTime: literal(scenario.consensus.blockTime, ['expected', 'sampled']),
+    mechanism: literal(scenario.consensus.mechanism, CONSENSUS_MECHANISMS),
+    blockTime: literal(scenario.consensus.blockTime, BLOCK_TIME_MODES),
     V: scenario.lyapunov.V,
     uMin: scenario.lyapunov.uMin,
     uMax: scenario.lyapunov.uMax,
@@ -192,6 +192,6 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
     dnnNames,
     distance,
     exogenous,
-    reward: { ...scenario.reward, mode: literal(scenario.reward.mode, ['dpp', 'dpp-exact', 'latency']) },
+    reward: { ...scenario.reward, mode: literal(scenario.reward.mode, REWARD_MODES) },
   };
 }

@@ -12,6 +12,12 @@ import { dnnSpecSchema } from '../dnn/index.ts';
 import { checkScenario } from './check.ts';
 import { LIMIT } from './limits.ts';
 
+/** The choices of the scenario's string fields (compile.ts keeps them as these literals). */
+export const REPUTATION_KINDS = ['exponential', 'linear', 'logarithmic'] as const;
+export const CONSENSUS_MECHANISMS = ['reputation', 'pow'] as const;
+export const BLOCK_TIME_MODES = ['expected', 'sampled'] as const;
+export const REWARD_MODES = ['dpp', 'dpp-exact', 'latency'] as const;
+
 
 const positive = (description: string, max: number) => z.number().positive().max(max).describe(description);
 const between = (description: string, [min, max]: readonly [number, number]) => z.number().min(min).max(max).describe(description);
@@ -151,17 +157,17 @@ export const scenarioSchema = z
       .describe('Gateway-to-AP uplinks [reconstructed]'),
     reputation: z
       .strictObject({
-        kind: z.enum(['exponential', 'linear', 'logarithmic']).default('exponential').describe('g of equation (1) [reconstructed]: 1 - exp(-x), min(1, x), ln(1+x)/(1+ln(1+x)) with x = O/O_ref'),
+        kind: z.enum(REPUTATION_KINDS).default('exponential').describe('g of equation (1) [reconstructed]: 1 - exp(-x), min(1, x), ln(1+x)/(1+ln(1+x)) with x = O/O_ref'),
         scale: between('O_ref, the offloaded work per slot at which g reaches its reference value (FLOP)', LIMIT.referenceWork),
       })
       .describe('Off-chain reputation U_j = g(O_j) [letter eq. (1)-(2)]'),
     consensus: z
       .strictObject({
-        mechanism: z.enum(['reputation', 'pow']).default('reputation').describe("'reputation': gamma = exp(-alpha U - beta) [letter eq. (3)]; 'pow': gamma = exp(-beta), no reputation stake (WTCM)"),
+        mechanism: z.enum(CONSENSUS_MECHANISMS).default('reputation').describe("'reputation': gamma = exp(-alpha U - beta) [letter eq. (3)]; 'pow': gamma = exp(-beta), no reputation stake (WTCM)"),
         alpha: nonNegative('alpha, weight of the reputation in the difficulty (dimensionless)', LIMIT.difficulty),
         beta: z.number().min(-LIMIT.difficulty).max(LIMIT.difficulty).describe('beta, offset of the difficulty (dimensionless)'),
         puzzleCycles: between('W_0, expected cycles to solve a puzzle of difficulty 1 (cycles) [reconstructed]', LIMIT.puzzleCycles),
-        blockTime: z.enum(['expected', 'sampled']).default('expected').describe("tau^bloc: 'expected' = 1/sum lambda, 'sampled' = Exp(sum lambda) race"),
+        blockTime: z.enum(BLOCK_TIME_MODES).default('expected').describe("tau^bloc: 'expected' = 1/sum lambda, 'sampled' = Exp(sum lambda) race"),
       })
       .describe('Reputation-based PoW consensus'),
     lyapunov: z
@@ -173,7 +179,7 @@ export const scenarioSchema = z
       .describe('Long-term constraint C6 and the drift-plus-penalty weight'),
     reward: z
       .strictObject({
-        mode: z.enum(['dpp', 'dpp-exact', 'latency']).default('dpp').describe("'dpp': -Psi(t); 'dpp-exact': -(V tau + L(t+1) - L(t)); 'latency': -tau"),
+        mode: z.enum(REWARD_MODES).default('dpp').describe("'dpp': -Psi(t); 'dpp-exact': -(V tau + L(t+1) - L(t)); 'latency': -tau"),
         energyPenalty: nonNegative('Reward charged per J of energy over budget, summed over gateways and APs (1/J, in reward units)', LIMIT.energyPenalty).default(0),
         latencyCap: positive('Largest latency charged in the reward (s); an unfinished slot (tau = infinity, e.g. no AP cycles for offloaded work) counts as this', LIMIT.latencyCap).default(60),
       })

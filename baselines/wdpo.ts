@@ -1,19 +1,29 @@
 /**
  * WDPO (the letter's baseline "without DNN partitioning point optimisation"): DPRA's resource
- * allocation with a fixed partition point per DT, by default the middle unit ceil(L_n / 2).
+ * allocation with a fixed partition point per DT: by default the middle unit ceil(L_n / 2), or
+ * one given, or the best static partition on a calibration trace (static-partition.ts).
  */
 import { z } from 'zod';
 import { GymError } from '../env/core/errors.ts';
 import type { BdtSystem } from '../env/bdt/system.ts';
+import type { CompiledScenario } from '../env/bdt/scenario/compile.ts';
 import { SolverAgent } from './dpra/solver-agent.ts';
 import { parseAgentOptions } from './agent-options.ts';
+import { bestStaticPartition } from './static-partition.ts';
+
+/** Seed of the default calibration trace: far from the seeds comparisons and evaluations use. */
+const CALIBRATION_SEED = 777_777;
 
 export const WdpoOptions = z
   .object({
     partition: z
-      .array(z.number().int().min(1))
-      .optional()
-      .describe('Fixed partition point l_n per DT (units run on the gateway, 1..L_n; length N); default the middle unit ceil(L_n / 2)'),
+      .union([z.array(z.number().int().min(1)), z.enum(['middle', 'best-static'])])
+      .default('middle')
+      .describe(
+        "Fixed partition point l_n per DT (units run on the gateway, 1..L_n; length N), 'middle' (ceil(L_n / 2)), or 'best-static': the fixed partition with the highest WDPO return on a calibration trace (searched when the agent first acts; BDT-v0: a few seconds)",
+      ),
+    calibrationSeed: z.number().int().min(0).default(CALIBRATION_SEED).describe("Seed of the calibration trace of 'best-static' (keep it apart from the seeds WDPO is compared on)"),
+    calibrationSlots: z.number().int().positive().optional().describe("Slots of the calibration episode of 'best-static' (count; default the scenario's T)"),
   })
   .strict();
 export type WdpoOptions = z.input<typeof WdpoOptions>;
@@ -23,20 +33,38 @@ export function middlePartition(system: BdtSystem): Int32Array {
   return Int32Array.from(system.unitCount, (L) => Math.ceil(L / 2));
 }
 
+/** Best static partitions already searched, by system and calibration (every WDPO agent of a comparison shares them). */
+const searched = new WeakMap<CompiledScenario, Map<string, Int32Array>>();
+
+function cachedBestStaticPartition(system: CompiledScenario, seed: number, slots: number): Int32Array {
+  const bySearch = searched.get(system) ?? new Map<string, Int32Array>();
+  searched.set(system, bySearch);
+  const key = `${seed}/${slots}`;
+  let partition = bySearch.get(key);
+  if (!partition) {
+    partition = bestStaticPartition(system, { seed, slots });
+    bySearch.set(key, partition);
+  }
+  return partition;
+}
+
 /**
  * The WDPO agent. With `system`, a configured partition is checked against it now (length N,
  * 1 <= l_n <= L_n) rather than at the first step.
  */
 export function createWdpoAgent(options: WdpoOptions = {}, system?: BdtSystem): SolverAgent {
   const o = parseAgentOptions(WdpoOptions, options, 'wdpo');
-  if (o.partition && system) {
-    if (o.partition.length !== system.N) throw new GymError(`agent wdpo: option partition has ${o.partition.length} entries, expected one per DT (N = ${system.N})`);
-    o.partition.forEach((l, n) => {
+  const given = Array.isArray(o.partition) ? o.partition : undefined;
+  if (given && system) {
+    if (given.length !== system.N) throw new GymError(`agent wdpo: option partition has ${given.length} entries, expected one per DT (N = ${system.N})`);
+    given.forEach((l, n) => {
       if (l > system.unitCount[n]!) throw new GymError(`agent wdpo: option partition[${n}] = ${l}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[n]}`);
     });
   }
+  const fixedPartition = (system: CompiledScenario): Int32Array =>
+    given ? Int32Array.from(given) : o.partition === 'best-static' ? Int32Array.from(cachedBestStaticPartition(system, o.calibrationSeed, o.calibrationSlots ?? system.slots)) : middlePartition(system);
   return new SolverAgent('wdpo', {
     warmStart: false,
-    solverOptions: (system) => ({ partition: 'fixed', fixedPartition: o.partition ? Int32Array.from(o.partition) : middlePartition(system) }),
+    solverOptions: (system) => ({ partition: 'fixed', fixedPartition: fixedPartition(system) }),
   });
 }

@@ -6,13 +6,14 @@
 import type { Agent, ActContext } from '../agent.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
-import type { BdtSystem, ConsensusMechanism } from '../../env/bdt/system.ts';
+import type { ConsensusMechanism } from '../../env/bdt/system.ts';
+import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { bdtEnvOf } from '../bdt-context.ts';
 import { DpraSolver, type DpraSolverOptions, type SlotSolution } from './dpra-solver.ts';
 
 export interface SolverAgentConfig {
   /** Solver options for a system (called once per system the agent meets). */
-  solverOptions(system: BdtSystem): DpraSolverOptions;
+  solverOptions(system: CompiledScenario): DpraSolverOptions;
   /** Start each slot's partition search from the previous slot's partition. */
   warmStart: boolean;
   /** The consensus mechanism the policy is defined for (WTCM: `pow`); others accept any. */

@@ -1,0 +1,86 @@
+/**
+ * The best static partition for WDPO: the fixed cut per DT whose WDPO episode (DPRA's frequencies
+ * every slot, the partition never changing) earns the highest return on a calibration trace. The
+ * letter does not say which cut WDPO fixes, and the choice decides most of its gap to DPRA
+ * (docs/BASELINES.md, Reading the comparison); this one is the strongest static policy by the
+ * env's own reward, so the gap that remains is what adapting the partition per slot is worth.
+ *
+ * Coordinate descent over the DTs from the middle cut: each pass gives every DT its best cut with
+ * the others fixed, until a pass improves nothing. Each candidate costs one episode (BDT-v0: about
+ * 4 ms for 200 slots, a few seconds in all). The calibration trace has its own seed, apart from
+ * the traces WDPO is then compared on.
+ */
+import { BdtSimulation } from '../env/bdt/simulation.ts';
+import { createSlotOutcome, type SlotOutcome } from '../env/bdt/slot.ts';
+import { drawTrace, type ExogenousTrace } from '../env/bdt/exogenous.ts';
+import type { CompiledScenario } from '../env/bdt/scenario/compile.ts';
+import { DpraSolver } from './dpra/dpra-solver.ts';
+
+export interface StaticPartitionSearch {
+  /** Seed of the calibration trace. */
+  readonly seed: number;
+  /** Slots of the calibration episode. */
+  readonly slots: number;
+}
+
+/** Most passes over the DTs (each pass tries every cut of every DT once). */
+const MAX_PASSES = 10;
+
+/** WDPO episodes on one calibration trace, each with a static partition. */
+export class CalibrationEpisode {
+  private readonly partition: Int32Array;
+  private readonly solver: DpraSolver;
+  private readonly simulation: BdtSimulation;
+  private readonly trace: ExogenousTrace;
+  private readonly outcome: SlotOutcome;
+  private readonly slots: number;
+
+  constructor(system: CompiledScenario, search: StaticPartitionSearch) {
+    this.slots = search.slots;
+    this.trace = drawTrace(system, search.seed, search.slots + 1);
+    this.partition = Int32Array.from(system.unitCount);
+    // the solver reads `partition` at every solve, so each episode sets it in place
+    this.solver = new DpraSolver(system, { partition: 'fixed', fixedPartition: this.partition });
+    this.simulation = new BdtSimulation({ ...system, slots: search.slots });
+    this.outcome = createSlotOutcome(system);
+  }
+
+  /** The return (sum of the env's rewards) of WDPO with `partition` fixed for the whole episode. */
+  returnOf(partition: ArrayLike<number>): number {
+    this.partition.set(partition);
+    const simulation = this.simulation;
+    simulation.reset(undefined, this.trace, () => 0, 'CalibrationEpisode');
+    let total = 0;
+    for (let t = 0; t < this.slots; t++) {
+      total += simulation.step(this.solver.solve(simulation.state, simulation.queues).decision, this.outcome);
+      simulation.nextSlot(this.outcome);
+    }
+    return total;
+  }
+}
+
+/** The static partition of `system` with the highest WDPO return on the calibration trace. */
+export function bestStaticPartition(system: CompiledScenario, search: StaticPartitionSearch): Int32Array {
+  const episode = new CalibrationEpisode(system, search);
+  const partition = Int32Array.from(system.unitCount, (L) => Math.ceil(L / 2));
+  let best = episode.returnOf(partition);
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let improved = false;
+    for (let n = 0; n < system.N; n++) {
+      let bestCut = partition[n]!;
+      for (let cut = 1; cut <= system.unitCount[n]!; cut++) {
+        if (cut === bestCut) continue;
+        partition[n] = cut;
+        const value = episode.returnOf(partition);
+        if (value > best) {
+          best = value;
+          bestCut = cut;
+          improved = true;
+        }
+      }
+      partition[n] = bestCut;
+    }
+    if (!improved) break;
+  }
+  return partition;
+}

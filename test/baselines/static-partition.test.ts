@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { make } from '../../env/index.ts';
+import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { createAgent, middlePartition, type SolverAgent } from '../../baselines/index.ts';
+import { bestStaticPartition, CalibrationEpisode } from '../../baselines/static-partition.ts';
+
+describe("baselines: WDPO's best static partition", () => {
+  const env = make('BDT-small-v0').unwrapped as BdtEnv;
+  const system = env.system;
+  const search = { seed: 5, slots: 40 };
+
+  it('is a local optimum of the calibration return: no single DT gains by another cut, and it beats the middle cut', () => {
+    const best = bestStaticPartition(system, search);
+    const episode = new CalibrationEpisode(system, search);
+    const value = episode.returnOf(best);
+    assert.ok(value >= episode.returnOf(middlePartition(system)));
+    for (let n = 0; n < system.N; n++) {
+      for (let cut = 1; cut <= system.unitCount[n]!; cut++) {
+        const other = Int32Array.from(best);
+        other[n] = cut;
+        assert.ok(episode.returnOf(other) <= value, `DT ${n} at cut ${cut} returns more than the search's ${Array.from(best)}`);
+      }
+    }
+    assert.deepEqual(episode.returnOf(best), value, 'an episode is a pure function of the partition');
+  });
+
+  it("wdpo with partition 'best-static' plays it every slot; a calibration of its own is another search", async () => {
+    const agent = (await createAgent('wdpo', env, { partition: 'best-static', calibrationSeed: 5, calibrationSlots: 40 })) as SolverAgent;
+    let [obs] = env.reset({ seed: 1 });
+    const expected = Array.from(bestStaticPartition(system, search));
+    for (let t = 0; t < 5; t++) {
+      const [next] = env.step(agent.act(obs, { env }));
+      assert.deepEqual(Array.from(agent.lastSolution!.decision.partition), expected);
+      obs = next;
+    }
+    await assert.rejects(createAgent('wdpo', env, { partition: 'best' }), /agent wdpo: invalid options:\n {2}at partition: /);
+    await assert.rejects(createAgent('wdpo', env, { calibrationSlots: 0 }), /at calibrationSlots: Too small/);
+  });
+});

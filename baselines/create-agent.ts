@@ -64,7 +64,7 @@ export async function createAgent(name: string, env: Env, options: Record<string
 
 registerAgent('dpra', { description: 'DPRA: per-slot drift-plus-penalty minimisation over partition and frequencies (the letter)', create: (_env, o) => createDpraAgent(o) });
 registerAgent('wdpo', {
-  description: 'WDPO: DPRA without partition optimisation (fixed middle unit per DT)',
+  description: 'WDPO: DPRA without partition optimisation (a fixed partition: the middle unit per DT, one given, or option partition "best-static")',
   create: (env, o) => createWdpoAgent(o, env.unwrapped instanceof BdtEnv ? env.unwrapped.system : undefined),
 });
 registerAgent('wtcm', {

@@ -10,7 +10,8 @@
  */
 export { initBackend, isBackendName, BACKENDS } from './backend.ts';
 export type { BackendName } from './backend.ts';
-export { loadPolicyAgent, checkpointDirOf, PpoAgent, DqnAgent } from './policy-agent.ts';
+export { loadPolicyAgent, PpoAgent, DqnAgent } from './policy-agent.ts';
+export { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
 export type { DqnActingParts } from './policy-agent.ts';
 export { evaluateAgent } from './evaluate.ts';
 export type { EvaluationResult } from './evaluate.ts';

@@ -12,7 +12,14 @@ import type { Agent } from '../baselines/agent.ts';
 import { registerAgent } from '../baselines/create-agent.ts';
 import type { Env } from '../env/core/env.ts';
 
-export type LearnedAlgorithm = 'ppo' | 'dqn';
+/** The learned agents' algorithms, which are also their agent names. */
+export const LEARNED_ALGORITHMS = ['ppo', 'dqn'] as const;
+export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
+
+/** Whether agent `name` is a learned one. */
+export function isLearnedAlgorithm(name: string): name is LearnedAlgorithm {
+  return (LEARNED_ALGORITHMS as readonly string[]).includes(name);
+}
 
 /** The committed checkpoint of `algo` for registered env `envId` (it may not exist). */
 export function defaultCheckpointDir(algo: LearnedAlgorithm, envId: string): string {
@@ -49,7 +56,7 @@ function checkpointFor(algo: LearnedAlgorithm, env: Env<unknown, unknown>): stri
  * fastest available backend is started when an agent is created, after `load()`.
  */
 export function registerLearnedAgentsWith(load: () => Promise<PolicyLoading>): void {
-  for (const algo of ['ppo', 'dqn'] as const) {
+  for (const algo of LEARNED_ALGORITHMS) {
     registerAgent(algo, {
       description: `${algo.toUpperCase()} policy from a training checkpoint (option checkpoint: run or checkpoint directory; default models/${algo}-<env id>)`,
       create: async (env, options) => {

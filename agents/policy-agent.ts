@@ -138,5 +138,3 @@ function dqnAgent(policy: LoadedDqnPolicy, dir: string): DqnAgent {
   policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only
   return new DqnAgent(policy, dir);
 }
-
-export { checkpointDirOf };

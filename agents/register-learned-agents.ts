@@ -7,8 +7,6 @@ import { initBackend } from './backend.ts';
 import { registerLearnedAgentsWith } from './learned-agents.ts';
 import { loadPolicyAgent } from './policy-agent.ts';
 
-export { defaultCheckpointDir, hasCommittedCheckpoint, type LearnedAlgorithm } from './learned-agents.ts';
-
 /** Register the learned agents with the baselines' registry (idempotent). */
 export function registerLearnedAgents(): void {
   registerLearnedAgentsWith(async () => ({ initBackend, loadPolicyAgent }));

@@ -1,9 +1,7 @@
 /** The committed models (models/<algo>-<env id>) that learned agents load when given no checkpoint. */
-import { hasCommittedCheckpoint, type LearnedAlgorithm } from '../agents/learned-agents.ts';
+import { hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
-
-const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
 
 /**
  * Why a learned agent given no checkpoint cannot run on an env without a committed model: that
@@ -12,10 +10,9 @@ const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
  * for a scenario file (no model is committed for one), `source` names what chose the agent.
  */
 export function missingCommittedModel(source: string, agent: string, envId: string | undefined, hasCheckpoint: boolean, instead: string): string | undefined {
-  if (!LEARNED.includes(agent) || hasCheckpoint) return undefined;
-  const algo = agent as LearnedAlgorithm;
-  if (envId !== undefined && hasCommittedCheckpoint(algo, envId)) return undefined;
-  const committed = [...registry.keys()].filter((id) => hasCommittedCheckpoint(algo, id));
+  if (!isLearnedAlgorithm(agent) || hasCheckpoint) return undefined;
+  if (envId !== undefined && hasCommittedCheckpoint(agent, envId)) return undefined;
+  const committed = [...registry.keys()].filter((id) => hasCommittedCheckpoint(agent, id));
   const has = committed.length === 0 ? 'there is none' : `there is one for ${committed.join(', ')} only`;
   return `${source} ${agent}: no ${agent} model is committed for ${envId ?? 'a --scenario file'} (${has}, in models/); give ${instead}`;
 }

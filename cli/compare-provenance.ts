@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkpointDirOf, MANIFEST_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
-import { defaultCheckpointDir, type LearnedAlgorithm } from '../agents/learned-agents.ts';
+import { defaultCheckpointDir, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import type { ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
@@ -29,8 +29,6 @@ export interface CompareProvenance {
   /** With `--import`: each module as given, and the SHA-256 of its file (a module that is a file). */
   readonly imports?: ReadonlyArray<{ readonly module: string; readonly sha256?: string }>;
 }
-
-const LEARNED: readonly string[] = ['ppo', 'dqn'] satisfies LearnedAlgorithm[];
 
 /** The provenance of a comparison that ran `spec` (so its env and checkpoints are known to load). */
 export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
@@ -58,9 +56,9 @@ function checkpoints(spec: ComparisonSpec): Record<string, { path: string; manif
   const found: Record<string, { path: string; manifestSha256: string }> = {};
   for (const compared of spec.agents) {
     const { label, agent, options } = typeof compared === 'string' ? { label: compared, agent: compared, options: undefined } : compared;
-    if (!LEARNED.includes(agent)) continue;
+    if (!isLearnedAlgorithm(agent)) continue;
     const given = (options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'] as string | undefined;
-    const path = resolve(checkpointDirOf(given ?? defaultCheckpointDir(agent as LearnedAlgorithm, spec.envId)));
+    const path = resolve(checkpointDirOf(given ?? defaultCheckpointDir(agent, spec.envId)));
     found[label] = { path, manifestSha256: sha256(readFileSync(join(path, MANIFEST_FILE))) };
   }
   return found;

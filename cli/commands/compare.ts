@@ -26,7 +26,7 @@ import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { hasCommittedCheckpoint } from '../../agents/learned-agents.ts';
+import { hasCommittedCheckpoint, LEARNED_ALGORITHMS } from '../../agents/learned-agents.ts';
 import { issueLines, KwargsError } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
@@ -216,7 +216,7 @@ function agentOptionsByName(option: string | undefined, agents: readonly string[
 
 /** The baselines, then the learned agents that have a committed checkpoint for `envId`. */
 function defaultAgents(envId: string): string[] {
-  return [...DEFAULT_AGENTS, ...(['ppo', 'dqn'] as const).filter((algo) => hasCommittedCheckpoint(algo, envId))];
+  return [...DEFAULT_AGENTS, ...LEARNED_ALGORITHMS.filter((algo) => hasCommittedCheckpoint(algo, envId))];
 }
 
 /** The table of `rows`, over the traces of `seeds` or, given `traceFiles`, of those files (agents seeded by `seeds`). */

@@ -13,19 +13,21 @@
  * them (`'{}'`: the plain env); a checkpoint without a summary.json is evaluated on the plain env.
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
 import { MANIFEST_FILE, readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
-import { checkpointDirOf, loadPolicyAgent } from '../../agents/policy-agent.ts';
+import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
+import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { BEST_SUBDIR } from '../../agents/run/periodic-evaluation.ts';
 import { CHECKPOINT_SUBDIR } from '../../agents/run/train-run.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
+import { recordedEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED, jsonObjectOption } from './run.ts';
 
@@ -70,17 +72,12 @@ function chooseEnvKwargs(option: string | undefined, checkpointOption: string, c
   if (option !== undefined) return { kwargs: jsonObjectOption('env-kwargs', option), source: '--env-kwargs' };
   const file = runSummaryFile(checkpointOption, checkpointDir);
   if (file === undefined) return { kwargs: {} };
-  let summary: unknown;
-  try {
-    summary = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new CliError(`--checkpoint ${checkpointOption}: cannot read the run's ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give --env-kwargs to evaluate without it`);
-  }
-  const { env, envKwargs } = (typeof summary === 'object' && summary !== null ? summary : {}) as { env?: unknown; envKwargs?: unknown };
-  if (env !== envId) return { kwargs: {} }; // another env (--env): the run's override does not apply to it
-  if (envKwargs === undefined) return { kwargs: {}, source: file };
-  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(`--checkpoint ${checkpointOption}: ${file}: envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`);
-  return { kwargs: envKwargs as Record<string, unknown>, source: file };
+  const { ofEnv, envKwargs } = recordedEnvKwargs(file, envId, {
+    unreadable: (detail) => `--checkpoint ${checkpointOption}: cannot read the run's ${file} (${detail}); give --env-kwargs to evaluate without it`,
+    notAnObject: (value) => `--checkpoint ${checkpointOption}: ${file}: envKwargs: expected a JSON object, got ${value}`,
+  });
+  if (!ofEnv) return { kwargs: {} }; // another env (--env): the run's override does not apply to it
+  return { kwargs: envKwargs ?? {}, source: file };
 }
 
 /** `make(id, kwargs)`, with kwargs the env refuses reported against their source (`--env-kwargs` or a summary.json). */

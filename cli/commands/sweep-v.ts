@@ -43,24 +43,22 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
   const entry = agentEntryOrCliError(agentName);
   const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: mergeDeep(override, entry.scenarioOverride ?? {}) as Record<string, unknown> });
   const agent = await createAgentOrCliError(agentName, env, agentName === spec.agent ? (spec.agentOptions ?? {}) : {});
-  const sum = { meanLatency: 0, meanBacklog: 0, c6Violation: 0 };
-  const episodes = [];
-  const count = spec.seeds.length;
-  for (const seed of spec.seeds) {
-    const s = runEpisode(env, agent, seed);
-    episodes.push(s);
-    sum.meanLatency += s.meanLatency / count;
-    sum.meanBacklog += s.meanBacklog / count;
-    sum.c6Violation += s.c6Violation / count;
-  }
+  const episodes = spec.seeds.map((seed) => runEpisode(env, agent, seed));
   agent.dispose?.();
   env.close();
+  // summed as x / n, in seed order, as the sweep's means always were
+  const mean = (values: number[]) => values.reduce((sum, x) => sum + x / values.length, 0);
   const halfWidth = (values: number[]) => meanInterval(values).halfWidth;
+  const latency = episodes.map((e) => e.meanLatency);
+  const backlog = episodes.map((e) => e.meanBacklog);
+  const c6 = episodes.map((e) => e.c6Violation);
   return {
-    ...sum,
-    latencyHalfWidth: halfWidth(episodes.map((e) => e.meanLatency)),
-    backlogHalfWidth: halfWidth(episodes.map((e) => e.meanBacklog)),
-    c6ViolationHalfWidth: halfWidth(episodes.map((e) => e.c6Violation)),
+    meanLatency: mean(latency),
+    meanBacklog: mean(backlog),
+    c6Violation: mean(c6),
+    latencyHalfWidth: halfWidth(latency),
+    backlogHalfWidth: halfWidth(backlog),
+    c6ViolationHalfWidth: halfWidth(c6),
   };
 }
 

@@ -43,6 +43,7 @@ import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
+import { recordedEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
@@ -167,16 +168,10 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
 function summaryEnvKwargs(out: string, envId: string): Record<string, unknown> | undefined {
   const file = join(out, 'summary.json');
   if (!existsSync(file)) return undefined;
-  let summary: unknown;
-  try {
-    summary = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new CliError(`--resume: cannot read ${file}, which records the run's envKwargs (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give --preset with them`);
-  }
-  const { env, envKwargs } = (typeof summary === 'object' && summary !== null ? summary : {}) as { env?: unknown; envKwargs?: unknown };
-  if (env !== envId || envKwargs === undefined) return undefined;
-  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(`--resume: ${file}: envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`);
-  return envKwargs as Record<string, unknown>;
+  return recordedEnvKwargs(file, envId, {
+    unreadable: (detail) => `--resume: cannot read ${file}, which records the run's envKwargs (${detail}); give --preset with them`,
+    notAnObject: (value) => `--resume: ${file}: envKwargs: expected a JSON object, got ${value}`,
+  }).envKwargs;
 }
 
 /**

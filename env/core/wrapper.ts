@@ -79,8 +79,10 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
 
   /** This wrapper when it has `name`, else the target of the env below that has it, else this wrapper when `force` (see `Env.setWrapperAttr`). */
   override wrapperAttrTarget(name: string, options: { force?: boolean } = {}): Env {
-    if (!(name in this) && this.env.hasWrapperAttr(name)) return this.env.wrapperAttrTarget(name, options);
-    if (!(name in this) && !(options.force ?? true)) throw new AttributeRefusedError(`${this.toString()} has no attribute "${name}" to set (nor has any env it wraps; force: false)`);
+    if (!(name in this)) {
+      if (this.env.hasWrapperAttr(name)) return this.env.wrapperAttrTarget(name, options);
+      if (!(options.force ?? true)) throw new AttributeRefusedError(`${this.toString()} has no attribute "${name}" to set (nor has any env it wraps; force: false)`);
+    }
     return super.wrapperAttrTarget(name);
   }
 

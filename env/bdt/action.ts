@@ -58,6 +58,47 @@ export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision
   return out;
 }
 
+/**
+ * {@link decodeAction} and {@link isValidAction} in one pass over the action (the env's step):
+ * writes the decision of `action` into `out` and returns true when `action` is in the action
+ * space; returns false, with `out` partly written, when it is not.
+ */
+export function decodeIfValid(system: BdtSystem, action: unknown, out: Decision, shareSum: Float64Array): action is BdtAction {
+  if (typeof action !== 'object' || action === null) return false;
+  let keys = 0;
+  for (const _ in action) keys++;
+  if (keys !== 3) return false;
+  const { partition, inferenceShare, miningShare } = action as Partial<BdtAction>;
+  const { N, M, J, unitCount, apOf, apMaxFreq } = system;
+  if (!(partition instanceof Int32Array) || partition.length !== N) return false;
+  if (!(inferenceShare instanceof Float64Array) || inferenceShare.length !== M) return false;
+  if (!(miningShare instanceof Float64Array) || miningShare.length !== J) return false;
+  const { partition: outPartition, inferenceFreq, miningFreq } = out;
+  for (let n = 0; n < N; n++) {
+    const k = partition[n]!;
+    if (k < 0 || k >= unitCount[n]!) return false;
+    outPartition[n] = k + 1;
+  }
+  for (let j = 0; j < J; j++) {
+    const s = miningShare[j]!;
+    if (!(s >= 0 && s <= 1)) return false;
+    miningFreq[j] = s * apMaxFreq[j]!;
+    shareSum[j] = 0;
+  }
+  for (let m = 0; m < M; m++) {
+    const s = inferenceShare[m]!;
+    if (!(s >= 0 && s <= 1)) return false;
+    shareSum[apOf[m]!]! += s;
+  }
+  for (let m = 0; m < M; m++) {
+    const j = apOf[m]!;
+    const sum = shareSum[j]!;
+    const share = sum > 1 ? inferenceShare[m]! / sum : inferenceShare[m]!;
+    inferenceFreq[m] = share * apMaxFreq[j]!;
+  }
+  return true;
+}
+
 /** The action that decodes to the feasible `decision`; an InvalidArgumentError naming the field and index when C1-C3 fail. */
 export function encodeDecision(system: BdtSystem, decision: Decision): BdtAction {
   const reason = explainDecision(system, decision);

@@ -35,6 +35,20 @@ export class ArrayPool {
     return new Uint8Array(this.chunk, this.reserve(length, 1), length);
   }
 
+  /**
+   * Byte offset of `length` fresh zeroed float32s in {@link buffer} (read it after this call), for
+   * several arrays carved from one reservation; -1 when that many are not pooled.
+   */
+  reserveFloat32(length: number): number {
+    const bytes = 4 * length;
+    return bytes > LARGEST_POOLED ? -1 : this.reserve(bytes, 4);
+  }
+
+  /** The chunk the last reservation was carved from. */
+  get buffer(): ArrayBuffer {
+    return this.chunk;
+  }
+
   /** A new Float64Array holding a copy of `source`. */
   copy64(source: Float64Array): Float64Array {
     const bytes = 8 * source.length;

@@ -9,7 +9,7 @@ import { unknownKeys } from '../core/format.ts';
 import { warn } from '../core/logger.ts';
 import { randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
-import { actionSpace, decodeAction, encodeDecision, isValidAction, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { actionSpace, decodeAction, decodeIfValid, encodeDecision, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { createDecision } from './decision.ts';
 import type { ExogenousTrace } from './exogenous.ts';
 import { createObservation, observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
@@ -202,13 +202,12 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   step(action: BdtAction): StepResult<BdtObservation> {
     const simulation = this.simulation;
     if (!simulation.isStarted) throw new ResetNeededError('BdtEnv: call reset before step');
-    if (!isValidAction(this.system, action)) throw invalidAction('BdtEnv', this.actionSpace, action);
+    if (!decodeIfValid(this.system, action, this.decision, this.shareScratch)) throw invalidAction('BdtEnv', this.actionSpace, action);
     if (simulation.slot >= this.system.slots && !this.warnedPastEnd) this.warnPastEnd();
     const full = this.infoLevel === 'full';
     // the queues H(t), G(t) before the step updates them
     const H = full ? this.pool.copy64(simulation.queues.H) : undefined;
     const G = full ? this.pool.copy64(simulation.queues.G) : undefined;
-    this.decodeAction(action, this.decision);
     const reward = simulation.step(this.decision, this.outcome);
     const info = this.info(this.outcome, H, G);
     const truncated = simulation.nextSlot(this.outcome);

@@ -72,7 +72,9 @@ export function observationSpace(system: CompiledScenario): Dict<BdtObservationS
 /** An observation with zeroed arrays sized for `system`, allocated from `pool` when given. */
 export function createObservation(system: CompiledScenario, pool?: ArrayPool): BdtObservation {
   const { N, M, J } = system;
-  if (!pool) {
+  // one reservation for all eight arrays: a pool call per array cost more than the views
+  const at = pool === undefined ? -1 : pool.reserveFloat32(4 * J + 2 * M + N + 1);
+  if (pool === undefined || at < 0) {
     return {
       H: new Float32Array(J),
       G: new Float32Array(J),
@@ -84,16 +86,24 @@ export function createObservation(system: CompiledScenario, pool?: ArrayPool): B
       progress: new Float32Array(1),
     };
   }
-  // no closure here: this runs every step
+  const buffer = pool.buffer;
+  // byte offsets, in key order
+  const G = at + 4 * J;
+  const gain = G + 4 * J;
+  const arrivals = gain + 4 * M;
+  const gatewayBudget = arrivals + 4 * N;
+  const apBudget = gatewayBudget + 4 * M;
+  const reputation = apBudget + 4 * J;
+  const progress = reputation + 4 * J;
   return {
-    H: pool.float32(J),
-    G: pool.float32(J),
-    gain: pool.float32(M),
-    arrivals: pool.float32(N),
-    gatewayBudget: pool.float32(M),
-    apBudget: pool.float32(J),
-    reputation: pool.float32(J),
-    progress: pool.float32(1),
+    H: new Float32Array(buffer, at, J),
+    G: new Float32Array(buffer, G, J),
+    gain: new Float32Array(buffer, gain, M),
+    arrivals: new Float32Array(buffer, arrivals, N),
+    gatewayBudget: new Float32Array(buffer, gatewayBudget, M),
+    apBudget: new Float32Array(buffer, apBudget, J),
+    reputation: new Float32Array(buffer, reputation, J),
+    progress: new Float32Array(buffer, progress, 1),
   };
 }
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { captureWarnings, checkEnv, make, InvalidActionError, InvalidArgumentError, KwargsError } from '../../env/index.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
-import type { BdtAction } from '../../env/bdt/action.ts';
+import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
@@ -207,6 +207,52 @@ describe('BdtEnv', () => {
     bad({ inferenceShare: Float64Array.of(0.5, NaN) }, /inferenceShare.*\[1\]/);
     bad({ miningShare: Float64Array.of(0.5) }, /miningShare/);
     bad({ partition: Int32Array.of(0, 0, 8, 0) }, /partition.*\[2\] = 8/);
+  });
+
+  it("the step's one-pass check and decode agree with the action space's contains and with decodeAction", () => {
+    const env = raw('BDT-v0');
+    const system = env.system;
+    env.actionSpace.seed(3);
+    const [one, other] = [createDecision(system), createDecision(system)];
+    const scratch = new Float64Array(system.J);
+    const variants = (a: BdtAction): unknown[] => [
+      a,
+      { ...a, inferenceShare: Float64Array.from(a.inferenceShare, (x, i) => (i === 2 ? Number.NaN : x)) },
+      { ...a, miningShare: Float64Array.from(a.miningShare, (x, i) => (i === 1 ? 1.0000001 : x)) },
+      { ...a, inferenceShare: Float64Array.from(a.inferenceShare, (x, i) => (i === 3 ? -1e-12 : x)) },
+      { ...a, partition: Int32Array.from(a.partition, (k, n) => (n === 7 ? system.unitCount[n]! : k)) },
+      { ...a, partition: Int32Array.from(a.partition, (k, n) => (n === 0 ? -1 : k)) },
+      { ...a, partition: Array.from(a.partition) },
+      { ...a, miningShare: a.miningShare.subarray(1) },
+      { ...a, extra: 0 },
+      { partition: a.partition, inferenceShare: a.inferenceShare },
+      null,
+    ];
+    for (let i = 0; i < 200; i++) {
+      for (const action of variants(env.actionSpace.sample())) {
+        const valid = decodeIfValid(system, action, one, scratch);
+        assert.equal(valid, env.actionSpace.contains(action), JSON.stringify(action, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
+        if (!valid) continue;
+        env.decodeAction(action as BdtAction, other);
+        assert.deepEqual([one.partition, one.inferenceFreq, one.miningFreq], [other.partition, other.inferenceFreq, other.miningFreq]);
+      }
+    }
+  });
+
+  it('returns observations whose arrays are separate and keep their values after later steps', () => {
+    const env = raw('BDT-v0');
+    const [first] = env.reset({ seed: 4 });
+    const kept = [first];
+    for (let t = 0; t < 50; t++) kept.push(env.step(env.actionSpace.sample())[0]);
+    const copies = kept.map((obs) => JSON.stringify(Object.values(obs).map((a) => Array.from(a))));
+    for (let t = 0; t < 50; t++) env.step(env.actionSpace.sample());
+    assert.deepEqual(kept.map((obs) => JSON.stringify(Object.values(obs).map((a) => Array.from(a)))), copies, 'later steps leave kept observations alone');
+    for (const obs of kept) {
+      const arrays = Object.values(obs).sort((a, b) => a.byteOffset - b.byteOffset);
+      for (let k = 1; k < arrays.length; k++) {
+        if (arrays[k]!.buffer === arrays[k - 1]!.buffer) assert.ok(arrays[k - 1]!.byteOffset + arrays[k - 1]!.byteLength <= arrays[k]!.byteOffset, 'no two arrays of an observation overlap');
+      }
+    }
   });
 
   it('make applies a partial scenario override and truncates after T slots', () => {

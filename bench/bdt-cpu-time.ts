@@ -37,7 +37,7 @@ function bestRate(calls: number, perCall: number, run: (calls: number) => void):
 }
 
 const format = (rate: number) => Math.round(rate).toLocaleString('en-US');
-const barrel = options.barrel ? ' (barrel loaded)' : '';
+const suffix = `${options.barrel ? ' (barrel loaded)' : ''} on Node ${process.version}`;
 
 if (options['num-envs'] !== undefined) {
   const numEnvs = Number(options['num-envs']);
@@ -49,7 +49,7 @@ if (options['num-envs'] !== undefined) {
   const rate = bestRate(Math.ceil((env.system.N > 50 ? 100_000 : 1_000_000) / numEnvs), numEnvs, (calls) => {
     for (let i = 0; i < calls; i++) env.step(actions[i & 15]!);
   });
-  process.stdout.write(`${id} vector x${numEnvs}${options['no-copy'] ? ' copy=false' : ''}${barrel}: ${format(rate)} env-steps per CPU-second\n`);
+  process.stdout.write(`${id} vector x${numEnvs}${options['no-copy'] ? ' copy=false' : ''}${suffix}: ${format(rate)} env-steps per CPU-second\n`);
 } else {
   const reuseObservation = options.reuse === true;
   const infoLevel = options.full ? 'full' : 'summary';
@@ -65,5 +65,5 @@ if (options['num-envs'] !== undefined) {
       if (truncated) env.reset();
     }
   });
-  process.stdout.write(`${id} infoLevel=${infoLevel} reuseObservation=${reuseObservation}${barrel}: ${format(rate)} steps per CPU-second${Number.isFinite(sink) ? '' : ' (non-finite reward seen)'}\n`);
+  process.stdout.write(`${id} infoLevel=${infoLevel} reuseObservation=${reuseObservation}${suffix}: ${format(rate)} steps per CPU-second${Number.isFinite(sink) ? '' : ' (non-finite reward seen)'}\n`);
 }

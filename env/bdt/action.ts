@@ -59,15 +59,32 @@ export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision
 }
 
 /**
+ * Whether `x` is a non-array object whose own enumerable keys are exactly the action's three, as
+ * the Dict space's `contains` asks (an inherited key is not the action's; an extra one is refused).
+ */
+function hasActionKeys(x: unknown): x is object {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  let keys = 0;
+  for (const key in x) {
+    if (key === 'partition' || key === 'inferenceShare' || key === 'miningShare') keys++;
+    else if (hasOwnProperty.call(x, key)) return false; // an extra key (an inherited one is not the action's)
+  }
+  if (keys !== 3) return false;
+  // for...in lists inherited keys too; a plain object's listed action keys are its own (unless
+  // Object.prototype itself had enumerable keys of these names), and the own-key tests cost 2%
+  if (Object.getPrototypeOf(x) === Object.prototype) return true;
+  return hasOwnProperty.call(x, 'partition') && hasOwnProperty.call(x, 'inferenceShare') && hasOwnProperty.call(x, 'miningShare');
+}
+
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
+/**
  * {@link decodeAction} and {@link isValidAction} in one pass over the action (the env's step):
  * writes the decision of `action` into `out` and returns true when `action` is in the action
  * space; returns false, with `out` partly written, when it is not.
  */
 export function decodeIfValid(system: BdtSystem, action: unknown, out: Decision, shareSum: Float64Array): action is BdtAction {
-  if (typeof action !== 'object' || action === null) return false;
-  let keys = 0;
-  for (const _ in action) keys++;
-  if (keys !== 3) return false;
+  if (!hasActionKeys(action)) return false;
   const { partition, inferenceShare, miningShare } = action as Partial<BdtAction>;
   const { N, M, J, unitCount, apOf, apMaxFreq } = system;
   if (!(partition instanceof Int32Array) || partition.length !== N) return false;
@@ -148,10 +165,7 @@ export function explainActionBatch(system: BdtSystem, single: Space<BdtAction>, 
  * for the reason.
  */
 export function isValidActionBatch(system: BdtSystem, actions: unknown, numEnvs: number): actions is BdtAction {
-  if (typeof actions !== 'object' || actions === null) return false;
-  let keys = 0;
-  for (const _ in actions) keys++;
-  if (keys !== 3) return false;
+  if (!hasActionKeys(actions)) return false;
   const { partition, inferenceShare, miningShare } = actions as Partial<BdtAction>;
   const { N, M, J, unitCount } = system;
   if (!(partition instanceof Int32Array) || partition.length !== numEnvs * N) return false;

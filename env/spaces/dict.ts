@@ -13,6 +13,8 @@ import { Space, type SpaceJSON, type SpaceElement, type SpaceSeeds } from './spa
 import { checkSeed, subSeed } from '../core/rng.ts';
 import { assertMaskOrProbability } from './probability.ts';
 
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
 /** The element type of a Dict over sub-spaces `S`. */
 export type DictElement<S extends Record<string, Space<unknown>>> = { [K in keyof S]: SpaceElement<S[K]> };
 
@@ -70,8 +72,9 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
   contains(x: unknown): x is DictElement<S> {
     if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
     const rec = x as Record<string, unknown>;
+    // own enumerable keys exactly the space's (Gymnasium: x.keys() == self.spaces.keys()); an inherited key is not x's
     if (Object.keys(rec).length !== this.keys.length) return false;
-    for (const key of this.keys) if (!(key in rec) || !this.spaces[key]!.contains(rec[key])) return false;
+    for (const key of this.keys) if (!propertyIsEnumerable.call(rec, key) || !this.spaces[key]!.contains(rec[key])) return false;
     return true;
   }
 
@@ -79,7 +82,7 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
     if (typeof x !== 'object' || x === null || Array.isArray(x)) return `expected an object with keys [${this.keys.join(', ')}], got ${Array.isArray(x) ? 'Array' : String(x === null ? null : typeof x)}`;
     const rec = x as Record<string, unknown>;
     for (const key of this.keys) {
-      if (!(key in rec)) return `key "${key}" is missing`;
+      if (!propertyIsEnumerable.call(rec, key)) return key in rec ? `key "${key}" is not the object's own enumerable property (inherited?)` : `key "${key}" is missing`;
       const why = this.spaces[key]!.explain(rec[key]);
       if (why !== undefined) return `key "${key}": ${why}`;
     }

@@ -227,6 +227,13 @@ describe('BdtEnv', () => {
       { ...a, extra: 0 },
       { partition: a.partition, inferenceShare: a.inferenceShare },
       null,
+      Object.create(a), // every key inherited
+      Object.assign([], a), // an array with the three keys
+      new Proxy(Object.assign([], a), {}),
+      Object.assign(Object.create({ junk: 1 }), a), // an inherited extra key is not the action's
+      Object.assign(Object.create({ miningShare: a.miningShare }), { partition: a.partition, inferenceShare: a.inferenceShare, junk: 1 }),
+      Object.defineProperty({ ...a }, 'hidden', { value: 1, enumerable: false }),
+      Object.assign(Object.create(null), a),
     ];
     for (let i = 0; i < 200; i++) {
       for (const action of variants(env.actionSpace.sample())) {

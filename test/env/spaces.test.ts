@@ -114,6 +114,18 @@ describe('spaces', () => {
       assert.match(d.explain({ ...x, extra: 1 })!, /unexpected key "extra"/);
     });
 
+    it("takes only the element's own enumerable keys, as Gymnasium's x.keys() == spaces.keys()", () => {
+      const d = make();
+      const x = d.sample();
+      assert.ok(d.contains(Object.assign(Object.create(null), x)), 'a null-prototype object');
+      assert.ok(d.contains(Object.assign(Object.create({ junk: 1 }), x)), 'an inherited extra key is not the element');
+      const inherited = Object.assign(Object.create({ mode: x.mode }), { pos: x.pos, parts: x.parts, extra: 1 });
+      assert.equal(d.contains(inherited), false, 'three own keys, one of them extra, and "mode" only inherited');
+      assert.match(d.explain(inherited)!, /key "mode" is not the object's own enumerable property/);
+      assert.equal(d.contains(Object.create(x)), false);
+      assert.equal(d.contains(Object.assign([], x)), false, 'an array with the keys');
+    });
+
     it('flattens, unflattens and round-trips through JSON', () => {
       const d = make();
       assert.equal(flatdim(d), 2 + 3 + 2 + 4);

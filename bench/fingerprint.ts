@@ -4,8 +4,8 @@
  * variants (Gauss-Markov fading, sampled block times, uniform arrivals, a Poisson rate past the
  * CDF tables), both info levels and the `copy: false` vector env. A speed-up meant to change no
  * output must leave every line unchanged (`diff before.txt after.txt`); docs/BENCHMARKS.md
- * records the changes checked this way. Node 20, 22 and 24 print the same hashes on this x86-64
- * VM; another architecture was not tried, so compare runs made on one machine.
+ * records the changes checked this way. Node 20, 22, 24 and 26 print the same hashes on this
+ * x86-64 VM; another architecture was not tried, so compare runs made on one machine.
  */
 import { createHash, type Hash } from 'node:crypto';
 import '../env/envs.ts';
@@ -28,7 +28,12 @@ function hashObservation(hash: Hash, observation: Record<string, ArrayBufferView
   for (const array of Object.values(observation)) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
 }
 
-const typedArraysAsLists = (_key: string, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Float64Array) : value);
+/** JSON of an info that tells -0 from 0 and NaN and infinities from null. */
+const exactJson = (_key: string, value: unknown) => {
+  if (ArrayBuffer.isView(value)) return Array.from(value as Float64Array);
+  if (typeof value === 'number' && (Object.is(value, -0) || !Number.isFinite(value))) return String(Object.is(value, -0) ? '-0' : value);
+  return value;
+};
 
 for (const { id, kwargs, steps } of variants) {
   for (const seed of [1, 2, 3]) {
@@ -42,7 +47,8 @@ for (const { id, kwargs, steps } of variants) {
         hashObservation(hash, observation as Record<string, ArrayBufferView>);
         const [next, reward, , truncated, info] = env.step(env.actionSpace.sample());
         hash.update(String(reward));
-        hash.update(JSON.stringify(info, typedArraysAsLists));
+        hash.update(JSON.stringify(info, exactJson));
+        if (truncated) hashObservation(hash, next as Record<string, ArrayBufferView>); // the final observation
         observation = truncated ? env.reset()[0] : next;
       }
       process.stdout.write(`${id} ${JSON.stringify(kwargs)} seed ${seed} ${infoLevel}: ${hash.digest('hex').slice(0, 16)}\n`);
@@ -56,8 +62,9 @@ const hash = createHash('sha256');
 let [observations] = vector.reset({ seed: 5 });
 for (let t = 0; t < 3_000; t++) {
   hashObservation(hash, observations as Record<string, ArrayBufferView>);
-  const [next, rewards] = vector.step(vector.actionSpace.sample());
-  hash.update(new Uint8Array(rewards.buffer, rewards.byteOffset, rewards.byteLength));
+  const [next, rewards, terminated, truncated, infos] = vector.step(vector.actionSpace.sample());
+  for (const array of [rewards, terminated, truncated]) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  hash.update(JSON.stringify(infos, exactJson));
   observations = next;
 }
 process.stdout.write(`BDT-v0 vector x8 copy=false seed 5: ${hash.digest('hex').slice(0, 16)}\n`);

@@ -75,16 +75,10 @@ export function createObservation(system: CompiledScenario, pool?: ArrayPool): B
   // one reservation for all eight arrays: a pool call per array cost more than the views
   const at = pool === undefined ? -1 : pool.reserveFloat32(4 * J + 2 * M + N + 1);
   if (pool === undefined || at < 0) {
-    return {
-      H: new Float32Array(J),
-      G: new Float32Array(J),
-      gain: new Float32Array(M),
-      arrivals: new Float32Array(N),
-      gatewayBudget: new Float32Array(M),
-      apBudget: new Float32Array(J),
-      reputation: new Float32Array(J),
-      progress: new Float32Array(1),
-    };
+    // no pool, or too many values for one reservation (thousands of devices): the pool still
+    // carves the arrays that fit it
+    const array = (length: number) => (pool === undefined ? new Float32Array(length) : pool.float32(length));
+    return { H: array(J), G: array(J), gain: array(M), arrivals: array(N), gatewayBudget: array(M), apBudget: array(J), reputation: array(J), progress: array(1) };
   }
   const buffer = pool.buffer;
   // byte offsets, in key order

@@ -247,17 +247,25 @@ describe('BdtEnv', () => {
   });
 
   it('returns observations whose arrays are separate and keep their values after later steps', () => {
-    const env = raw('BDT-v0');
-    const [first] = env.reset({ seed: 4 });
-    const kept = [first];
-    for (let t = 0; t < 50; t++) kept.push(env.step(env.actionSpace.sample())[0]);
-    const copies = kept.map((obs) => JSON.stringify(Object.values(obs).map((a) => Array.from(a))));
-    for (let t = 0; t < 50; t++) env.step(env.actionSpace.sample());
-    assert.deepEqual(kept.map((obs) => JSON.stringify(Object.values(obs).map((a) => Array.from(a)))), copies, 'later steps leave kept observations alone');
-    for (const obs of kept) {
-      const arrays = Object.values(obs).sort((a, b) => a.byteOffset - b.byteOffset);
-      for (let k = 1; k < arrays.length; k++) {
-        if (arrays[k]!.buffer === arrays[k - 1]!.buffer) assert.ok(arrays[k - 1]!.byteOffset + arrays[k - 1]!.byteLength <= arrays[k]!.byteOffset, 'no two arrays of an observation overlap');
+    // BDT-v0's eight arrays come from one pool reservation; 2,100 devices are too many for one
+    const manyDevices = { scenario: { topology: { kind: 'random', devices: 2100, gateways: 24, aps: 6, seed: 7 }, devices: { dnn: Array(2100).fill('alexnet'), arrivals: { kind: 'poisson', rate: Array(2100).fill(2) } } } };
+    for (const [id, kwargs, steps] of [['BDT-v0', {}, 50], ['BDT-large-v0', manyDevices, 5]] as const) {
+      const env = raw(id, kwargs);
+      const [first] = env.reset({ seed: 4 });
+      const kept = [first];
+      for (let t = 0; t < steps; t++) kept.push(env.step(env.actionSpace.sample())[0]);
+      const values = () => kept.map((obs) => JSON.stringify(Object.values(obs).map((a) => Array.from(a))));
+      const before = values();
+      for (let t = 0; t < steps; t++) env.step(env.actionSpace.sample());
+      assert.deepEqual(values(), before, `${id}: later steps leave kept observations alone`);
+      const arrays = kept.flatMap((obs) => Object.values(obs)).sort((a, b) => a.byteOffset - b.byteOffset);
+      for (const array of arrays) {
+        const overlapping = arrays.filter((other) => other !== array && other.buffer === array.buffer && other.byteOffset < array.byteOffset + array.byteLength && array.byteOffset < other.byteOffset + other.byteLength);
+        assert.equal(overlapping.length, 0, `${id}: no two observation arrays share bytes`);
+      }
+      if (id === 'BDT-large-v0') {
+        assert.equal(env.system.N, 2100);
+        assert.equal(kept[1]!.H.buffer, kept[1]!.G.buffer, 'the arrays that fit still come from the pool');
       }
     }
   });

@@ -14,6 +14,7 @@ import { BdtSimulation } from '../env/bdt/simulation.ts';
 import { createSlotOutcome, type SlotOutcome } from '../env/bdt/slot.ts';
 import { drawTrace, type ExogenousTrace } from '../env/bdt/exogenous.ts';
 import type { CompiledScenario } from '../env/bdt/scenario/compile.ts';
+import type { BdtSystem } from '../env/bdt/system.ts';
 import { DpraSolver } from './dpra/dpra-solver.ts';
 
 export interface StaticPartitionSearch {
@@ -59,10 +60,15 @@ export class CalibrationEpisode {
   }
 }
 
+/** The middle unit ceil(L_n / 2) of every DT (WDPO's default partition, and the search's start). */
+export function middlePartition(system: BdtSystem): Int32Array {
+  return Int32Array.from(system.unitCount, (L) => Math.ceil(L / 2));
+}
+
 /** The static partition of `system` with the highest WDPO return on the calibration trace. */
 export function bestStaticPartition(system: CompiledScenario, search: StaticPartitionSearch): Int32Array {
   const episode = new CalibrationEpisode(system, search);
-  const partition = Int32Array.from(system.unitCount, (L) => Math.ceil(L / 2));
+  const partition = middlePartition(system);
   let best = episode.returnOf(partition);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let improved = false;

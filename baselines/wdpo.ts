@@ -9,7 +9,7 @@ import type { BdtSystem } from '../env/bdt/system.ts';
 import type { CompiledScenario } from '../env/bdt/scenario/compile.ts';
 import { SolverAgent } from './dpra/solver-agent.ts';
 import { parseAgentOptions } from './agent-options.ts';
-import { bestStaticPartition } from './static-partition.ts';
+import { bestStaticPartition, middlePartition } from './static-partition.ts';
 
 /** Seed of the default calibration trace: far from the seeds comparisons and evaluations use. */
 const CALIBRATION_SEED = 777_777;
@@ -28,10 +28,7 @@ export const WdpoOptions = z
   .strict();
 export type WdpoOptions = z.input<typeof WdpoOptions>;
 
-/** The middle unit ceil(L_n / 2) of every DT. */
-export function middlePartition(system: BdtSystem): Int32Array {
-  return Int32Array.from(system.unitCount, (L) => Math.ceil(L / 2));
-}
+export { middlePartition };
 
 /** Best static partitions already searched, by system and calibration (every WDPO agent of a comparison shares them). */
 const searched = new WeakMap<CompiledScenario, Map<string, Int32Array>>();

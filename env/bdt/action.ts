@@ -48,14 +48,23 @@ export function decodeAction(system: BdtSystem, action: BdtAction, out: Decision
   for (let n = 0; n < N; n++) outPartition[n] = partition[atN + n]! + 1;
   for (let j = 0; j < J; j++) shareSum[j] = 0; // not fill(): a builtin call costs more for short arrays
   for (let m = 0; m < M; m++) shareSum[apOf[m]!]! += inferenceShare[atM + m]!;
+  inferenceFrequencies(system, inferenceShare, atM, shareSum, inferenceFreq);
+  for (let j = 0; j < J; j++) miningFreq[j] = miningShare[atJ + j]! * apMaxFreq[j]!;
+  return out;
+}
+
+/**
+ * C2: f_m^A = share_m f_j^max, each AP's shares scaled to sum 1 when above 1, from the shares at
+ * `inferenceShare[at ..]` and each AP's share sum in `shareSum`; written into `out` (length M).
+ */
+function inferenceFrequencies(system: BdtSystem, inferenceShare: Float64Array, at: number, shareSum: Float64Array, out: Float64Array): void {
+  const { M, apOf, apMaxFreq } = system;
   for (let m = 0; m < M; m++) {
     const j = apOf[m]!;
     const sum = shareSum[j]!;
-    const share = sum > 1 ? inferenceShare[atM + m]! / sum : inferenceShare[atM + m]!;
-    inferenceFreq[m] = share * apMaxFreq[j]!;
+    const share = sum > 1 ? inferenceShare[at + m]! / sum : inferenceShare[at + m]!;
+    out[m] = share * apMaxFreq[j]!;
   }
-  for (let j = 0; j < J; j++) miningFreq[j] = miningShare[atJ + j]! * apMaxFreq[j]!;
-  return out;
 }
 
 /**
@@ -107,12 +116,7 @@ export function decodeIfValid(system: BdtSystem, action: unknown, out: Decision,
     if (!(s >= 0 && s <= 1)) return false;
     shareSum[apOf[m]!]! += s;
   }
-  for (let m = 0; m < M; m++) {
-    const j = apOf[m]!;
-    const sum = shareSum[j]!;
-    const share = sum > 1 ? inferenceShare[m]! / sum : inferenceShare[m]!;
-    inferenceFreq[m] = share * apMaxFreq[j]!;
-  }
+  inferenceFrequencies(system, inferenceShare, 0, shareSum, inferenceFreq);
   return true;
 }
 

@@ -71,11 +71,11 @@ _ERRORS = {
 
 
 def server_command() -> list[str]:
-    """How to start the server: ``$BDT_GYM_COMMAND serve`` (e.g. ``bdt-gym`` after ``npm link``), else node and this checkout's bin/bdt-gym.js."""
+    """How to start the server: ``$BDT_GYM_COMMAND serve`` (e.g. ``bdt-gym`` after ``npm link``), else node (the checkout's own, when installed) and this checkout's bin/bdt-gym.js."""
     custom = os.environ.get("BDT_GYM_COMMAND")
     if custom:
         return [*shlex.split(custom), "serve"]
-    node = shutil.which("node")
+    node = _node()
     if node is None:
         raise RuntimeError("bdt_gym: Node.js (node) is not on PATH; install Node.js >= 20, or set BDT_GYM_COMMAND")
     cli = _REPOSITORY / "bin" / "bdt-gym.js"
@@ -87,6 +87,15 @@ def server_command() -> list[str]:
             '(pip install -e python, in the checkout) or set BDT_GYM_COMMAND="node /path/to/bdt-gym/bin/bdt-gym.js"'
         )
     return [node, str(cli), "serve"]
+
+
+def _node() -> str | None:
+    """The checkout's own Node.js when ``npm install`` fetched it (package.json's optional ``node``
+    dependency, the LTS the npm scripts run on, which steps the env fastest), else the PATH's."""
+    pinned = _REPOSITORY / "node_modules" / ".bin" / "node"
+    if pinned.is_file() and os.access(pinned, os.X_OK):
+        return str(pinned)
+    return shutil.which("node")
 
 
 class _StderrTail:

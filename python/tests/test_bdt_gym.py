@@ -529,6 +529,21 @@ class ServerCommandTest(unittest.TestCase):
         self.assertEqual(message, f"bdt_gym: the server exited (status 1) without answering make; its stderr ended with:\n{said}")
         self.assertIn(said, forwarded, "the server's stderr reaches this process's")
 
+    def test_the_server_runs_on_the_checkouts_own_node_once_npm_install_fetched_it(self) -> None:
+        with tempfile.TemporaryDirectory() as directory:
+            checkout = Path(directory)
+            (checkout / "bin").mkdir()
+            cli = str(checkout / "bin" / "bdt-gym.js")
+            Path(cli).touch()
+            environment = {key: value for key, value in os.environ.items() if key != "BDT_GYM_COMMAND"}
+            with mock.patch.object(bdt_gym.server, "_REPOSITORY", checkout), mock.patch.dict(os.environ, environment, clear=True):
+                self.assertEqual(bdt_gym.server.server_command(), [shutil.which("node"), cli, "serve"], "no node_modules: the PATH's node")
+                pinned = checkout / "node_modules" / ".bin" / "node"
+                pinned.parent.mkdir(parents=True)
+                pinned.write_text("#!/bin/sh\n")
+                pinned.chmod(0o755)
+                self.assertEqual(bdt_gym.server.server_command(), [str(pinned), cli, "serve"])
+
     def test_bdt_gym_command_with_import_brings_a_users_agent_and_env_id(self) -> None:
         # the route python/README.md gives for agents and scenarios written in TypeScript
         fixture = REPOSITORY / "test" / "cli" / "fixtures" / "user-registrations.ts"

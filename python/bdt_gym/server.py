@@ -91,11 +91,21 @@ def server_command() -> list[str]:
 
 def _node() -> str | None:
     """The checkout's own Node.js when ``npm install`` fetched it (package.json's optional ``node``
-    dependency, the LTS the npm scripts run on, which steps the env fastest), else the PATH's."""
-    pinned = _REPOSITORY / "node_modules" / ".bin" / "node"
-    if pinned.is_file() and os.access(pinned, os.X_OK):
+    dependency, the LTS the npm scripts run on, which steps the env fastest) and it runs here,
+    else the PATH's."""
+    pinned = _REPOSITORY / "node_modules" / "node" / "bin" / ("node.exe" if os.name == "nt" else "node")
+    if pinned.is_file() and _runs(pinned):
         return str(pinned)
     return shutil.which("node")
+
+
+def _runs(program: Path) -> bool:
+    """Whether ``program --version`` succeeds: a node_modules copied from another platform holds a
+    binary this machine cannot execute."""
+    try:
+        return subprocess.run([str(program), "--version"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 class _StderrTail:

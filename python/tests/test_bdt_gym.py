@@ -535,13 +535,15 @@ class ServerCommandTest(unittest.TestCase):
             (checkout / "bin").mkdir()
             cli = str(checkout / "bin" / "bdt-gym.js")
             Path(cli).touch()
+            pinned = checkout / "node_modules" / "node" / "bin" / "node"
             environment = {key: value for key, value in os.environ.items() if key != "BDT_GYM_COMMAND"}
-            with mock.patch.object(bdt_gym.server, "_REPOSITORY", checkout), mock.patch.dict(os.environ, environment, clear=True):
-                self.assertEqual(bdt_gym.server.server_command(), [shutil.which("node"), cli, "serve"], "no node_modules: the PATH's node")
-                pinned = checkout / "node_modules" / ".bin" / "node"
+            with mock.patch.object(bdt_gym.server, "_REPOSITORY", checkout), mock.patch.dict(os.environ, environment, clear=True), mock.patch.object(bdt_gym.server.shutil, "which", return_value="/usr/bin/node"):
+                self.assertEqual(bdt_gym.server.server_command(), ["/usr/bin/node", cli, "serve"], "no node_modules: the PATH's node")
                 pinned.parent.mkdir(parents=True)
-                pinned.write_text("#!/bin/sh\n")
+                pinned.write_text("#!/bin/sh\nexit 1\n")
                 pinned.chmod(0o755)
+                self.assertEqual(bdt_gym.server.server_command(), ["/usr/bin/node", cli, "serve"], "a binary that does not run here (built for another platform): the PATH's node")
+                pinned.write_text("#!/bin/sh\necho v24.21.0\n")
                 self.assertEqual(bdt_gym.server.server_command(), [str(pinned), cli, "serve"])
 
     def test_bdt_gym_command_with_import_brings_a_users_agent_and_env_id(self) -> None:

@@ -21,10 +21,13 @@ describe('the Node.js runtime', () => {
       process.stderr.write('      (skipped: not run by an npm script)\n');
       this.skip();
     }
-    if (!existsSync(new URL('node_modules/node/package.json', root))) {
-      process.stderr.write('      (skipped: the optional node dependency is not installed, as after npm install --omit=optional)\n');
+    // no binary: not installed (--omit=optional, or no build for this platform, as on macOS) or
+    // its install script skipped (--ignore-scripts); npm scripts then run on the PATH's Node
+    if (!existsSync(new URL('node_modules/node/bin/node', root))) {
+      process.stderr.write('      (skipped: the optional node dependency is not installed here)\n');
       this.skip();
     }
-    assert.equal(process.version, `v${readJson('node_modules/node/package.json').version as string}`);
+    const pinned = `v${readJson('node_modules/node/package.json').version as string}`;
+    assert.equal(process.version, pinned, `npm ran this script on Node ${process.version}, not on node_modules/node's ${pinned}: does node_modules/.bin/node run here? (npm rebuild node repairs a skipped install)`);
   });
 });

@@ -179,7 +179,11 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     return this.simulation.slot;
   }
 
-  /** The physical decision of `action` (a valid action), written into `out`. */
+  /**
+   * The physical decision of `action` (a valid action), written into `out`. `step` decodes
+   * through the same `inferenceFrequencies` in one pass with its check (`decodeIfValid`), not
+   * through this method, so overriding it does not change what `step` does.
+   */
   decodeAction(action: BdtAction, out: Decision): Decision {
     return decodeAction(this.system, action, out, this.shareScratch);
   }

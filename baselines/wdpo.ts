@@ -34,8 +34,8 @@ export { middlePartition };
 const searched = new WeakMap<CompiledScenario, Map<string, Int32Array>>();
 
 function cachedBestStaticPartition(system: CompiledScenario, seed: number, slots: number): Int32Array {
-  const bySearch = searched.get(system) ?? new Map<string, Int32Array>();
-  searched.set(system, bySearch);
+  let bySearch = searched.get(system);
+  if (!bySearch) searched.set(system, (bySearch = new Map()));
   const key = `${seed}/${slots}`;
   let partition = bySearch.get(key);
   if (!partition) {

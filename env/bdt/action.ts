@@ -67,6 +67,8 @@ function inferenceFrequencies(system: BdtSystem, inferenceShare: Float64Array, a
   }
 }
 
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
 /**
  * Whether `x` is a non-array object whose own enumerable keys are exactly the action's three, as
  * the Dict space's `contains` asks (an inherited key is not the action's; an extra one is refused).
@@ -84,8 +86,6 @@ function hasActionKeys(x: unknown): x is object {
   if (Object.getPrototypeOf(x) === Object.prototype) return true;
   return hasOwnProperty.call(x, 'partition') && hasOwnProperty.call(x, 'inferenceShare') && hasOwnProperty.call(x, 'miningShare');
 }
-
-const hasOwnProperty = Object.prototype.hasOwnProperty;
 
 /**
  * {@link decodeAction} and {@link isValidAction} in one pass over the action (the env's step):

@@ -21,7 +21,11 @@ export function transmitEnergy(txPower: number, txTime: number): number {
 /** Mining energy (J) of an AP mining at `miningFreq` until the block is found: kappa (f^bloc)^3 tau^bloc. */
 export function miningEnergy(kappa: number, miningFreq: number, blockTime: number): number {
   if (miningFreq <= 0) return 0;
-  return kappa * miningFreq * miningFreq * miningFreq * blockTime;
+  const energy = kappa * miningFreq * miningFreq * miningFreq * blockTime;
+  // a frequency so small (about 1e-299 Hz) that tau^bloc = 1 / sum lambda overflows to Infinity
+  // has sent kappa f^3 to 0 long before: 0 * Infinity. The true value, at most kappa f^2 gamma W_0,
+  // is below the smallest double: 0, not a NaN that no budget comparison would flag.
+  return energy === energy ? energy : 0;
 }
 
 /** How far `energy` exceeds `budget` (J); 0 when the budget is met (C4, C5). */

@@ -56,7 +56,7 @@ export interface SlotOutcome extends GatewaySideOutcome {
   /** c_m + tau_m^A (s): latency of gateway m's DTs. */
   readonly pathLatency: Float64Array;
   // --- per AP (length J) ---
-  /** max over AP j's gateways of the path latency (s); 0 for an AP without work. */
+  /** max over AP j's gateways of the path latency (s), offloading or not; 0 for an AP without gateways. */
   readonly apInferenceLatency: Float64Array;
   /** lambda_j = f_j^bloc / (gamma_j W_0) (1/s). */
   readonly miningRate: Float64Array;
@@ -267,7 +267,8 @@ export function apSide(system: BdtSystem, state: SlotState, inferenceFreq: Float
 
 /** Psi(t) = V tau + drift, from the queues H(t), G(t) before this slot's update. */
 export function slotObjective(system: BdtSystem, queues: VirtualQueues, out: SlotOutcome): SlotOutcome {
-  out.penalty = system.V * out.latency;
+  // V = 0 takes latency out of Psi, even a slot that cannot finish (0 * Infinity would be NaN)
+  out.penalty = system.V === 0 ? 0 : system.V * out.latency;
   out.drift = driftTerm(system, queues, out.reputation);
   out.psi = out.penalty + out.drift;
   return out;

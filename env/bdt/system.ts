@@ -87,7 +87,7 @@ export interface SlotState {
   readonly apBudget: Float64Array;
   /** Uniform draw in [0, 1) for the sampled block race (ignored in expected mode). */
   readonly raceDraw: number;
-  /** Second uniform draw for the race winner (ignored in expected mode). */
+  /** Second uniform draw for the race winner (used in both modes). */
   readonly winnerDraw: number;
 }
 

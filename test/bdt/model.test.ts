@@ -74,6 +74,8 @@ describe('bdt model: scalar equations', () => {
     close(computeEnergy(1e-6, 300, 2, 100), 1.5, 'compute energy');
     close(miningEnergy(1e-9, 500, 2), 0.25, 'mining energy');
     assert.equal(miningEnergy(1e-9, 0, Infinity), 0);
+    // f^3 underflowed while tau^bloc overflowed: the true energy is below the smallest double, not NaN
+    assert.equal(miningEnergy(1e-27, 1e-300, Infinity), 0);
     assert.equal(budgetExcess(2, 1.5), 0.5);
     assert.equal(budgetExcess(1, 1.5), 0);
   });
@@ -189,6 +191,25 @@ describe('bdt model: evaluateSlot against hand-computed values', () => {
     assert.equal(o.blockTime, Infinity);
     assert.equal(o.apEnergy[0], 0);
     assert.equal(o.winner, -1);
+  });
+
+  it('at V = 0 a slot that cannot finish has no penalty: Psi is the drift, not NaN', () => {
+    const v0 = fixtureSystem({ V: 0 });
+    const o = createSlotOutcome(v0);
+    const d = fixtureDecision();
+    evaluateSlot(v0, fixtureState(), { ...d, inferenceFreq: Float64Array.of(0, 0) }, queues, o);
+    assert.equal(o.latency, Infinity);
+    assert.equal(o.penalty, 0);
+    close(o.psi, u0 - 0.8 + 2 * 0.2, 'psi = drift');
+  });
+
+  it('a mining frequency whose block time overflows counts as no mining energy, not NaN', () => {
+    const d = fixtureDecision();
+    const o = createSlotOutcome(s);
+    evaluateSlot(s, fixtureState(), { ...d, miningFreq: Float64Array.of(1e-307, 0) }, queues, o);
+    assert.equal(o.blockTime, Infinity);
+    assert.equal(o.miningEnergy[0], 0);
+    assert.ok(Number.isFinite(o.apEnergy[0]!), `AP energy ${o.apEnergy[0]}`);
   });
 });
 

@@ -83,6 +83,12 @@ describe('bdt scenario: validation', () => {
     assert.match(failure(mergeDeep(tiny(), { devices: { dnn: ['two', 'resnet-9000', 'two'] } })), /at devices\.dnn\[1\]: rule: a built-in or custom DNN name; unknown DNN "resnet-9000" \(known: .*alexnet.*two\)/);
   });
 
+  it('a "__proto__" key in a JSON override, refused as unknown (not merged into the prototype, unseen)', () => {
+    assert.match(failure(mergeDeep(tiny(), JSON.parse('{"__proto__": {"description": 5}}'))), /Unrecognized key: "__proto__"/);
+    assert.match(failure(mergeDeep(tiny(), JSON.parse('{"lyapunov": {"__proto__": {"V": "bad"}}}'))), /at lyapunov: Unrecognized key: "__proto__"/);
+    assert.equal(({} as Record<string, unknown>).description, undefined);
+  });
+
   it('wrong matrix and array sizes', () => {
     assert.match(failure(mergeDeep(tiny(), { topology: { b: [[1]] } })), /at topology\.b: rule: b has one row per gateway, M = 2/);
     assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 1, 0], [0, 1]] } })), /at topology\.a\[1\]: rule: every row of a has M = 2 columns/);

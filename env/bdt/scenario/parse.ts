@@ -50,6 +50,10 @@ export function mergeDeep(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   if ('kind' in override && override.kind !== base.kind) return override;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = mergeDeep(base[key], value);
+  // defined, not assigned: an own "__proto__" key (JSON.parse makes one) would otherwise set the
+  // prototype, hiding the key from the strict schema that refuses it
+  for (const [key, value] of Object.entries(override)) {
+    Object.defineProperty(out, key, { value: mergeDeep(Object.hasOwn(base, key) ? base[key] : undefined, value), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }

@@ -16,7 +16,7 @@
 import './envs.ts';
 
 // Core
-export { Env } from './core/env.ts';
+export { checkResetArgs, Env } from './core/env.ts';
 export type { Info, ResetArgs, ResetResult, StepResult, RenderMode, EnvMetadata, EnvSpec, EnvFactory } from './core/env.ts';
 export { Wrapper, ObservationWrapper, ActionWrapper, RewardWrapper } from './core/wrapper.ts';
 export { makeRng, restoreRng, subSeed, randomSeed } from './core/rng.ts';

@@ -20,7 +20,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { Info } from '../env/core/env.ts';
+import { checkResetArgs, type Info } from '../env/core/env.ts';
 import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
 import type { Space } from '../env/spaces/space.ts';
@@ -127,6 +127,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   /** Resets every env, or only those marked by `options.reset_mask` (see `VectorResetArgs`). */
   reset(args: VectorResetArgs = {}): VectorResetResult<BObs> {
     this.assertOpen('reset');
+    checkResetArgs(args, 'AsyncVectorEnv.reset');
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'AsyncVectorEnv');
     const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'AsyncVectorEnv');
     assertSendable(envOptions, 'options', 'AsyncVectorEnv.reset');

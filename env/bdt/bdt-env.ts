@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
-import { Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
+import { checkResetArgs, Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import { InvalidArgumentError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { unknownKeys } from '../core/format.ts';
 import { warn } from '../core/logger.ts';
@@ -194,7 +194,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<BdtObservation> {
-    if (typeof args !== 'object' || args === null) throw new InvalidArgumentError(`BdtEnv.reset: expected { seed?, options? }, got ${String(args)}`);
+    checkResetArgs(args, 'BdtEnv.reset');
     this.seedStreams(args.seed);
     const options = bdtResetOptions(args.options, 'BdtEnv.reset');
     // without a seed, a first reset seeds the streams from the env's own generator

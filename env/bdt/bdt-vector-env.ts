@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
-import type { EnvSpec, Info } from '../core/env.ts';
+import { checkResetArgs, type EnvSpec, type Info } from '../core/env.ts';
 import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { makeRng, randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
@@ -174,6 +174,7 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
   /** Resets every env, or those marked by `options.reset_mask`; `options.trace` is replayed in each. */
   reset(args: VectorResetArgs = {}): VectorResetResult<BdtObservation> {
     this.assertOpen('reset');
+    checkResetArgs(args, 'BdtVectorEnv.reset');
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'BdtVectorEnv');
     const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'BdtVectorEnv');
     const { trace } = bdtResetOptions(envOptions, 'BdtVectorEnv.reset', 'trace, reset_mask');

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
-import { Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
+import { checkResetArgs, Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import { GymError, InvalidArgumentError, invalidAction } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 import { warn } from '../core/logger.ts';
@@ -178,6 +178,7 @@ export class CartPoleEnv extends Env<Float32Array, number> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+    checkResetArgs(args, 'CartPoleEnv.reset');
     this.seedStreams(args.seed);
     const [low, high] = resetBounds(args.options, -0.05, 0.05);
     for (let i = 0; i < 4; i++) this.s[i] = low + (high - low) * this.npRandom();

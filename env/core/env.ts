@@ -4,7 +4,8 @@
  */
 import type { VectorEnv } from '../vector/vector-env.ts';
 import type { Space } from '../spaces/space.ts';
-import { AttributeRefusedError } from './errors.ts';
+import { AttributeRefusedError, InvalidArgumentError } from './errors.ts';
+import { unknownKeys } from './format.ts';
 import { checkSeed, makeRng, type Rng } from './rng.ts';
 
 /** Extra per-step or per-reset information; values are plain data. */
@@ -15,6 +16,17 @@ export interface ResetArgs {
   seed?: number;
   /** Env-specific reset options. */
   options?: Record<string, unknown>;
+}
+
+/**
+ * Refuses reset arguments that are not an object of `seed` and `options` (Python refuses an
+ * unknown keyword): a misspelt `{ seeed: 7 }` would otherwise reset unseeded without a word.
+ * `owner` names the caller.
+ */
+export function checkResetArgs(args: unknown, owner: string): void {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new InvalidArgumentError(`${owner}: expected { seed?, options? } or nothing, got ${Array.isArray(args) ? 'an array' : String(args)}`);
+  const unknown = unknownKeys(args, ['seed', 'options'], 'argument');
+  if (unknown !== undefined) throw new InvalidArgumentError(`${owner}: unknown reset ${unknown} (reset takes { seed?, options? })`);
 }
 
 export type ResetResult<Obs> = [obs: Obs, info: Info];
@@ -48,7 +60,7 @@ export interface EnvSpec {
 
 /**
  * A reinforcement-learning environment (gymnasium.Env). Subclasses define the two spaces,
- * `reset` (calling `this.seedStreams(args.seed)` first) and `step`; they validate actions
+ * `reset` (calling `checkResetArgs(args, owner)` and `this.seedStreams(args.seed)` first) and `step`; they validate actions
  * cheaply themselves (see `assertAction`), since the make() wrappers check only the first step.
  * Env classes document Gymnasium's sections: Description, Action Space, Observation Space,
  * Rewards, Starting State, Episode End, Arguments.

@@ -12,7 +12,7 @@
  * const sameStep = new SyncVectorEnv(envFns, { autoresetMode: 'same-step' });
  * // infos.final_obs[i] (with infos._final_obs[i] = 1) for each env i that ended
  */
-import { Env, type EnvSpec, type Info } from '../core/env.ts';
+import { checkResetArgs, Env, type EnvSpec, type Info } from '../core/env.ts';
 import { formatValue } from '../core/format.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
@@ -73,6 +73,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
   /** Resets every env, or only those marked by `options.reset_mask` (see `VectorResetArgs`). */
   reset(args: VectorResetArgs = {}): VectorResetResult<Batched<Obs>> {
     this.assertOpen('reset');
+    checkResetArgs(args, 'SyncVectorEnv.reset');
     const seeds = vectorSeeds(args.seed, this.numEnvs, 'SyncVectorEnv');
     const { mask, envOptions } = splitResetOptions(args.options, this.numEnvs, 'SyncVectorEnv');
     const infos: Info = {};

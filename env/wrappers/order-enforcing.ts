@@ -2,8 +2,8 @@
  * gymnasium.wrappers.OrderEnforcing: `step` (and `render`, unless disabled) before the first
  * `reset` throws `ResetNeededError` instead of stepping an uninitialised env.
  */
-import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
-import { InvalidArgumentError, ResetNeededError } from '../core/errors.ts';
+import { checkResetArgs, type Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
+import { ResetNeededError } from '../core/errors.ts';
 import { Wrapper } from '../core/wrapper.ts';
 
 export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
@@ -22,8 +22,8 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
   }
 
   override reset(args?: ResetArgs): ResetResult<Obs> {
-    // every made env's reset passes here: refuse what is not reset's argument object by name
-    if (args !== undefined && (typeof args !== 'object' || args === null)) throw new InvalidArgumentError(`${this.env.toString()}.reset: expected { seed?, options? } or nothing, got ${String(args)}`);
+    // every made env's reset passes here, a user's env too: refuse what is not reset's argument object by name
+    if (args !== undefined) checkResetArgs(args, `${this.env.toString()}.reset`);
     this.resetDone = true;
     return this.env.reset(args);
   }

@@ -39,7 +39,7 @@ describe('registration', () => {
     env.reset({ seed: 2 ** 53 - 1 });
     assert.throws(() => env.reset({ seed: '7' as unknown as number }), /CartPoleEnv\.reset: seed = "7" must be an integer >= 0/);
     assert.throws(() => make('BDT-small-v0').reset(5 as never), /<PassiveEnvChecker<BdtEnv<BDT-small-v0>>>\.reset: expected \{ seed\?, options\? \} or nothing, got 5/);
-    assert.throws(() => make('BDT-small-v0').unwrapped.reset(5 as never), /BdtEnv\.reset: expected \{ seed\?, options\? \}, got 5/);
+    assert.throws(() => make('BDT-small-v0').unwrapped.reset(5 as never), /BdtEnv\.reset: expected \{ seed\?, options\? \} or nothing, got 5/);
     // one class for every refused seed or reset argument, so callers (and the Python client) catch it by type
     for (const bad of [() => env.reset({ seed: -1 }), () => make('BDT-small-v0').reset(5 as never), () => make('BDT-small-v0').reset({ options: { tarce: 1 } }), () => makeVec('BDT-small-v0', 2).reset({ seed: [1] })]) {
       assert.throws(bad, InvalidArgumentError);
@@ -48,6 +48,33 @@ describe('registration', () => {
     const bdt = make('BDT-small-v0');
     bdt.reset({ seed: 1, options: null as never });
     assert.throws(() => bdt.reset({ options: 'abc' as never }), /BdtEnv\.reset: options must be an object \(options: trace\), got "abc"/);
+  });
+
+  it('reset refuses an argument it does not know (a misspelt seed would reset unseeded), raw, made and vectorised', () => {
+    const owners: Array<[string, () => unknown]> = [
+      ['BdtEnv', () => make('BDT-small-v0').unwrapped.reset({ seeed: 7 } as never)],
+      ['<PassiveEnvChecker<BdtEnv<BDT-small-v0>>>', () => make('BDT-small-v0').reset({ seeed: 7 } as never)],
+      ['CartPoleEnv', () => new CartPoleEnv().reset({ sed: 1 } as never)],
+      ['BdtVectorEnv', () => makeVec('BDT-small-v0', 2).reset({ seeed: 7 } as never)],
+      ['SyncVectorEnv', () => makeVec('CartPole-v1', 2).reset({ seeed: 7 } as never)],
+    ];
+    for (const [owner, reset] of owners) {
+      assert.throws(reset, (e: Error) => e instanceof InvalidArgumentError && e.message.startsWith(`${owner}`) && /\.reset: unknown reset argument "se+e?d" \(reset takes \{ seed\?, options\? \}\)/.test(e.message), owner);
+    }
+    // an env of the user's that checks nothing, made: OrderEnforcing refuses it before the env sees it
+    class Quiet extends Env<number, number> {
+      readonly observationSpace = new Discrete(2);
+      readonly actionSpace = new Discrete(2);
+      reset(args: { seed?: number } = {}): ResetResult<number> {
+        this.seedStreams(args.seed);
+        return [0, {}];
+      }
+      step(): StepResult<number> {
+        return [0, 0, true, false, {}];
+      }
+    }
+    register({ id: 'QuietReset-v0', entryPoint: () => new Quiet() });
+    assert.throws(() => make('QuietReset-v0').reset({ seed: 1, option: {} } as never), /QuietReset-v0>>>\.reset: unknown reset argument "option"/);
   });
 
   it('make and makeVec refuse options they do not know, instead of ignoring them', () => {

@@ -30,6 +30,7 @@ describe('AsyncVectorEnv', function () {
     envs = new AsyncVectorEnv([{ id: 'CartPole-v1' }, { id: 'CartPole-v1' }]);
     envs.reset({ seed: 0 });
     assert.throws(() => envs!.step([0, 5]), (e: Error) => e instanceof InvalidActionError && /env 1: .*Discrete\(2\)/.test(e.message));
+    assert.throws(() => envs!.reset({ seeed: 0 } as never), /AsyncVectorEnv\.reset: unknown reset argument "seeed"/);
     assert.throws(() => new AsyncVectorEnv([{ id: 'Nope-v0' }]), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
   });
 

@@ -52,6 +52,8 @@ export function readMetricsFile(file: string): RunMetrics {
     throw new CliError(`${file}: cannot read the file (${(error as Error).message.split(',')[0]})`);
   }
   const lines = text.split('\n');
+  let lastStep = 0;
+  let wentBack = false;
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const where = `${file}:${index + 1}`;
@@ -68,6 +70,11 @@ export function readMetricsFile(file: string): RunMetrics {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new CliError(`${where}: expected an object {"step": n, "<tag>": value, ...}, got ${line.slice(0, 60)}`);
     const { step, ...metrics } = record as Record<string, unknown>;
     if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) throw new CliError(`${where}: "step" must be a number >= 0, got ${JSON.stringify(step)}`);
+    if (step < lastStep && !wentBack) {
+      wentBack = true;
+      process.stderr.write(`bdt-gym: warning: ${where}: step ${step} follows step ${lastStep}: a session stopped after its last checkpoint logged the steps its resumed run trained again, so some steps have records of both\n`);
+    }
+    lastStep = Math.max(lastStep, step);
     for (const [tag, value] of Object.entries(metrics)) {
       if (value !== null && typeof value !== 'number') throw new CliError(`${where}: "${tag}" must be a number (or null for NaN), got ${JSON.stringify(value)}`);
       let tagSeries = series.get(tag);

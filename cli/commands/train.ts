@@ -198,11 +198,11 @@ interface OutDirectory {
 }
 
 /**
- * Creates `out` and remembers what a failed run must put back: for a resumed run, the length of
- * metrics.jsonl and the best evaluation (record and best/ checkpoint, which periodic evaluation
- * replaces during training); a new run's directory is emptied.
+ * Creates `out` and remembers what a failed run must put back: for a resumed run (from the
+ * checkpoint's `resumeStep`), the length of metrics.jsonl and the best evaluation (record and best/
+ * checkpoint, which periodic evaluation replaces during training); a new run's directory is emptied.
  */
-function openOut(out: string, resume: boolean, metricsFile: string): OutDirectory {
+function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: string): OutDirectory {
   let created: string | undefined;
   try {
     created = makeDirectories(out);
@@ -218,7 +218,7 @@ function openOut(out: string, resume: boolean, metricsFile: string): OutDirector
       keep: () => {},
     };
   }
-  const size = existsSync(metricsFile) ? cutTornLastLine(metricsFile) : undefined;
+  const size = existsSync(metricsFile) ? cutRecordsPast(metricsFile, resumeStep, cutTornLastLine(metricsFile)) : undefined;
   const bestRecord = join(out, BEST_EVAL_FILE);
   const bestDir = join(out, BEST_SUBDIR);
   const record = existsSync(bestRecord) ? readFileSync(bestRecord) : undefined;
@@ -252,6 +252,43 @@ function cutTornLastLine(metricsFile: string): number {
   truncateSync(metricsFile, size);
   process.stderr.write(`bdt-gym train: note: ${metricsFile} ended in a torn line (the run was stopped while writing it); it was cut before resuming\n`);
   return size;
+}
+
+/**
+ * Cuts the records after step `resumeStep` from `metricsFile` (its first `size` bytes): a session
+ * stopped after its last checkpoint (kill -9, power loss) logged steps the resumed run trains
+ * again, and they would interleave with its records. Returns the new size.
+ */
+function cutRecordsPast(metricsFile: string, resumeStep: number, size: number): number {
+  const text = readFileSync(metricsFile).subarray(0, size).toString('utf8');
+  let at = 0;
+  let records = 0;
+  let cutAt: number | undefined;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    const line = text.slice(at, end < 0 ? text.length : end);
+    const step = stepOf(line);
+    if (step !== undefined && step > resumeStep) {
+      cutAt ??= at;
+      records++;
+    }
+    at = end < 0 ? text.length : end + 1;
+  }
+  if (cutAt === undefined) return size;
+  const kept = Buffer.byteLength(text.slice(0, cutAt));
+  truncateSync(metricsFile, kept);
+  process.stderr.write(`bdt-gym train: note: ${metricsFile} held ${records} records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from); they were cut before resuming\n`);
+  return kept;
+}
+
+/** The "step" of a metrics line, or undefined when the line is not a record (readMetricsFile reports those). */
+function stepOf(line: string): number | undefined {
+  try {
+    const step: unknown = (JSON.parse(line) as { step?: unknown }).step;
+    return typeof step === 'number' ? step : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off. */
@@ -347,7 +384,7 @@ export function register(program: Command): void {
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
       const metricsFile = join(options.out, METRICS_FILE);
-      const outDirectory = openOut(options.out, options.resume === true, metricsFile);
+      const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);
       let tensorboard: EventFileWriter | undefined;
       /** `write()` as a FileWriteError naming `file` when it fails. */
       const writing = (file: string, write: () => void): void => {

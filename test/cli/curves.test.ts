@@ -185,6 +185,23 @@ describe('cli: curves', () => {
     assert.ok(!existsSync(out), 'nothing written');
   });
 
+  it('warns once where steps go back (records a resume before this version did not cut), and reads every record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const file = join(dir, 'metrics.jsonl');
+    writeFileSync(file, ['{"step":1,"a":1}', '{"step":9,"a":2}', '{"step":5,"a":3}', '{"step":3,"a":4}', ''].join('\n'));
+    let stderr = '';
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+    let metrics;
+    try {
+      metrics = readMetricsFile(file);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(Array.from(metrics.get('a')!.steps), [1, 9, 5, 3]);
+    assert.equal(stderr, `bdt-gym: warning: ${file}:3: step 5 follows step 9: a session stopped after its last checkpoint logged the steps its resumed run trained again, so some steps have records of both\n`);
+  });
+
   it('skips, with a warning, a torn last line (a run killed while appending: no newline at its end), and only that', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
     const file = join(dir, 'metrics.jsonl');

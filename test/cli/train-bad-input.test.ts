@@ -163,6 +163,23 @@ describe('bdt-gym train: bad input loses nothing', () => {
     for (const line of text.trim().split('\n')) JSON.parse(line);
   });
 
+  it("a --resume cuts the records past the checkpoint's step (a session killed after its last checkpoint), so steps never go back", async () => {
+    const killed = join(dir, 'killed');
+    cpSync(run, killed, { recursive: true });
+    const metrics = join(killed, 'metrics.jsonl');
+    const whole = readFileSync(metrics, 'utf8');
+    const saved = JSON.parse(readFileSync(join(killed, 'checkpoint', 'manifest.json'), 'utf8')).counters.globalStep as number;
+    // what a session resumed and killed before saving leaves: records beyond the checkpoint, and a torn one
+    appendFileSync(metrics, `{"step":${saved + 512},"charts/episodic_return":1}\n{"step":${saved + 1024},"charts/episodic_return":2}\n{"step":${saved + 1536},"charts/epis`);
+    const resumed = await bdtGym(...TRAIN, '--steps', String(saved + 512), '--out', killed, '--resume', '--eval-episodes', '0');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.match(resumed.stderr, new RegExp(`bdt-gym train: note: ${metrics} held 2 records past the checkpoint's step ${saved} \\(.*\\); they were cut before resuming\n`));
+    const text = readFileSync(metrics, 'utf8');
+    assert.ok(text.startsWith(whole) && text.length > whole.length);
+    const steps = text.trim().split('\n').map((line) => JSON.parse(line).step as number);
+    steps.forEach((step, i) => assert.ok(i === 0 || step >= steps[i - 1]!, `step ${step} after ${steps[i - 1]} at line ${i + 1}`));
+  });
+
   it("a --resume takes the algorithm and env of the checkpoint, and without --preset the envKwargs of the run's summary.json", async () => {
     const copy = join(dir, 'defaults');
     cpSync(run, copy, { recursive: true });

@@ -3,6 +3,7 @@ import type { Env } from '../../env/core/env.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
 import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { DenseStack } from '../nn/mlp.ts';
@@ -35,11 +36,19 @@ export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, traine
   });
 }
 
-function networkFrom(checkpoint: LoadedCheckpoint, name: string, nvec: Int32Array, dueling: boolean): BranchingQNetwork {
-  const model = takeNetwork(checkpoint, name);
-  if (model === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the ${name} network`);
+/**
+ * Network `name` of `checkpoint`, taken from it, for an action space of branch sizes `nvec`;
+ * a CheckpointError when it lacks the network or its layers contradict `hp` (while the checkpoint
+ * still owns it, so buildFromCheckpoint disposes it).
+ */
+function networkFrom(checkpoint: LoadedCheckpoint, name: string, nvec: Int32Array, hp: DqnHyperparameters): BranchingQNetwork {
+  const loaded = checkpoint.networks[name];
+  if (loaded === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the ${name} network`);
+  // BranchingQNetwork.create builds every trunk with ReLU; DQN has no activation hyperparameter.
+  assertNetworkArchitecture(checkpoint.dir, name, loaded, { hidden: hp.hidden, activation: { value: 'relu', rule: "DQN Q networks use 'relu'" } });
+  const model = takeNetwork(checkpoint, name)!;
   try {
-    return new BranchingQNetwork(new DenseStack(model), nvec, dueling);
+    return new BranchingQNetwork(new DenseStack(model), nvec, hp.dueling);
   } catch (error) {
     model.dispose();
     throw new CheckpointError(`checkpoint ${checkpoint.dir} does not fit this env: ${error instanceof Error ? error.message : String(error)}`);
@@ -74,7 +83,7 @@ function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>)
   const layout = new ActionLayout(discrete.actionSpace);
   const encoder = new ObservationEncoder(env.observationSpace, hp.normObs, hp.clipObs);
   restoreObservationStats(checkpoint, encoder);
-  const qNetwork = networkFrom(checkpoint, 'q_network', layout.nvec, hp.dueling);
+  const qNetwork = networkFrom(checkpoint, 'q_network', layout.nvec, hp);
   if (qNetwork.net.inputDim !== encoder.dim) {
     qNetwork.dispose();
     throw new CheckpointError(`checkpoint ${dir}: Q network takes ${qNetwork.net.inputDim} inputs, the observation space flattens to ${encoder.dim}`);
@@ -90,7 +99,7 @@ export async function loadDqnRun(dir: string, env: Env<unknown, unknown>): Promi
   const taken: BranchingQNetwork[] = [qNetwork];
   try {
     return buildFromCheckpoint(checkpoint, () => {
-      const targetNetwork = networkFrom(checkpoint, 'target_network', layout.nvec, hp.dueling);
+      const targetNetwork = networkFrom(checkpoint, 'target_network', layout.nvec, hp);
       taken.push(targetNetwork);
       const size = qNetwork.net.variables.reduce((sum, v) => sum + v.size, 0);
       const c = checkpoint.manifest.counters;

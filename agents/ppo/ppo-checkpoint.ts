@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
 import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
@@ -50,6 +51,10 @@ function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observ
   assertSameSpaces(manifest, observationSpace, actionSpace);
   if (checkpoint.networks['actor'] === undefined || checkpoint.networks['critic'] === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
   checkLogStd(checkpoint);
+  // Checked while the checkpoint still owns the networks: buildFromCheckpoint disposes them on a throw.
+  for (const name of ['actor', 'critic']) {
+    assertNetworkArchitecture(checkpoint.dir, name, checkpoint.networks[name]!, { hidden: hp.hidden, activation: { value: hp.activation, field: 'hyperparameters.activation' } });
+  }
   const actor = takeNetwork(checkpoint, 'actor')!;
   const critic = takeNetwork(checkpoint, 'critic')!;
   let policy: PpoPolicy;

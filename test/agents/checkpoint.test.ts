@@ -304,7 +304,7 @@ describe('agents/checkpoint', () => {
       const env = make('CartPole-v1');
       await corruptedCopies(
         [
-          ['no-norm', (m) => (m['hyperparameters'] = {}), /manifest .*no-norm\/manifest\.json: observationStats is given, but hyperparameters\.normObs is false/],
+          ['no-norm', (m) => delete m['hyperparameters'].normObs, /manifest .*no-norm\/manifest\.json: observationStats is given, but hyperparameters\.normObs is false/],
           ['no-stats', (m) => (m['observationStats'] = null), /observationStats is null, but hyperparameters\.normObs is true/],
           ['dim', (m) => (m['observationStats'].mean = [0]), /observationStats\.mean and \.var have 1 and 4 values; the observation space flattens to 4/],
         ],
@@ -336,6 +336,73 @@ describe('agents/checkpoint', () => {
         assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
       }
       dqnTrainer.dispose();
+      env.close();
+    });
+
+    /** Copies of the checkpoint in `source`, edited per case, must be refused by every loader with a message matching the case's, leaking no tensors. */
+    async function refusedArchitectures(source: string, cases: ReadonlyArray<readonly [string, (m: RawManifest, copy: string) => void, ReadonlyArray<(copy: string) => Promise<unknown>>, RegExp]>): Promise<void> {
+      for (const [name, edit, loads, expected] of cases) {
+        const copy = join(dir, name);
+        cpSync(source, copy, { recursive: true });
+        rewriteCheckpoint(copy, (m) => edit(m, copy));
+        for (const load of loads) {
+          const before = tf.memory().numTensors;
+          await assert.rejects(load(copy), (e: Error) => {
+            assert.ok(e instanceof CheckpointError, `${name}: ${e.stack}`);
+            assert.match(e.message, expected, name);
+            return true;
+          });
+          assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
+        }
+      }
+    }
+
+    /** Sets the activation of layer `layer` in `network`'s model.json of the checkpoint copy. */
+    function setActivation(copy: string, network: string, layer: number, activation: string): void {
+      const file = join(copy, network, 'model.json');
+      const model = JSON.parse(readFileSync(file, 'utf8'));
+      model.modelTopology.config.layers[layer].config.activation = activation;
+      writeFileSync(file, JSON.stringify(model));
+    }
+
+    it('PPO: hyperparameters.hidden contradicting the saved networks is refused naming the network file, the field and both values, leaking no tensors (it loaded silently)', async () => {
+      const env = make('CartPole-v1');
+      const { trainer, path } = await savedPpo(); // hidden [16, 16]
+      const loads = [(copy: string) => loadPolicyAgent(copy, env), (copy: string) => loadPpoRun(copy, env.observationSpace, env.actionSpace)];
+      await refusedArchitectures(path, [
+        ['ppo-hidden', (m) => (m['hyperparameters'].hidden = [16, 8]), loads, /^checkpoint \S*ppo-hidden: network file actor\/model\.json has 16 units in hidden layer 1 \(actor_dense1; the saved hidden layers are \[16, 16\]\), but the manifest's hyperparameters\.hidden\[1\] is 8$/],
+        ['ppo-depth', (m) => (m['hyperparameters'].hidden = [16]), loads, /^checkpoint \S*ppo-depth: network file actor\/model\.json has 2 hidden layers \[16, 16\], but the manifest's hyperparameters\.hidden is \[16\] \(1 hidden layer\)$/],
+      ]);
+      trainer.dispose();
+      env.close();
+    });
+
+    it('PPO: hyperparameters.activation contradicting the saved networks is refused naming the network file, the field and both values, leaking no tensors (it loaded silently)', async () => {
+      const env = make('CartPole-v1');
+      const { trainer, path } = await savedPpo(); // tanh
+      const loads = [(copy: string) => loadPolicyAgent(copy, env), (copy: string) => loadPpoRun(copy, env.observationSpace, env.actionSpace)];
+      await refusedArchitectures(path, [
+        ['ppo-activation', (m) => (m['hyperparameters'].activation = 'relu'), loads, /^checkpoint \S*ppo-activation: network file actor\/model\.json has activation 'tanh' in hidden layer 0 \(actor_dense0\), but the manifest's hyperparameters\.activation is 'relu'$/],
+        ['ppo-critic', (_, copy) => setActivation(copy, 'critic', 1, 'relu'), loads, /^checkpoint \S*ppo-critic: network file critic\/model\.json has activation 'relu' in hidden layer 1 \(critic_dense1\), but the manifest's hyperparameters\.activation is 'tanh'$/],
+        ['ppo-output', (_, copy) => setActivation(copy, 'actor', 2, 'tanh'), loads, /^checkpoint \S*ppo-output: network file actor\/model\.json has activation 'tanh' in its output layer 2 \(actor_dense2\), but output layers are linear$/],
+      ]);
+      trainer.dispose();
+      env.close();
+    });
+
+    it('DQN: hyperparameters.hidden contradicting the saved networks (or a trunk that is not ReLU) is refused naming the network file, the field and both values, leaking no tensors (it loaded silently)', async () => {
+      const env = make('CartPole-v1');
+      const trainer = new DqnTrainer({ hp: dqnHp, seed: 4, makeEnv: () => make('CartPole-v1') }); // hidden [16], ReLU
+      const path = join(dir, 'dqn');
+      await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
+      const policy = (copy: string) => loadPolicyAgent(copy, env);
+      const run = (copy: string) => loadDqnRun(copy, env);
+      await refusedArchitectures(path, [
+        ['dqn-hidden', (m) => (m['hyperparameters'].hidden = [8]), [policy, run], /^checkpoint \S*dqn-hidden: network file q_network\/model\.json has 16 units in hidden layer 0 \(\w+_dense0; the saved hidden layers are \[16\]\), but the manifest's hyperparameters\.hidden\[0\] is 8$/],
+        ['dqn-depth', (m) => (m['hyperparameters'].hidden = [16, 16]), [policy, run], /^checkpoint \S*dqn-depth: network file q_network\/model\.json has 1 hidden layer \[16\], but the manifest's hyperparameters\.hidden is \[16, 16\] \(2 hidden layers\)$/],
+        ['dqn-target', (_, copy) => setActivation(copy, 'target_network', 0, 'tanh'), [run], /^checkpoint \S*dqn-target: network file target_network\/model\.json has activation 'tanh' in hidden layer 0 \(\w+_dense0\), but DQN Q networks use 'relu'$/],
+      ]);
+      trainer.dispose();
       env.close();
     });
 

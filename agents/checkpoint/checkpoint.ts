@@ -188,13 +188,14 @@ function layoutOf(json: unknown): unknown {
  * Throws unless the checkpoint fits the env: the same observation layout (keys, shapes, dtypes,
  * category counts) and exactly the same action space (its bounds define the actions).
  */
-export function assertSameSpaces(manifest: CheckpointManifest, observationSpace: { toJSON(): object; toString(): string }, actionSpace: { toJSON(): object; toString(): string }): void {
+export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace: { toJSON(): object; toString(): string }, actionSpace: { toJSON(): object; toString(): string }): void {
+  const { manifest, dir } = checkpoint;
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   if (!same(layoutOf(manifest.observationSpace), layoutOf(observationSpace.toJSON()))) {
-    throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different observation layout than this env's ${observationSpace.toString()}`);
+    throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different observation layout than this env's ${observationSpace.toString()}`);
   }
   if (!same(manifest.actionSpace, actionSpace.toJSON())) {
-    throw new CheckpointError(`checkpoint was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);
+    throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);
   }
 }
 

@@ -77,7 +77,7 @@ export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Pr
 function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>): LoadedDqnPolicy {
   const dir = checkpoint.dir;
   if (checkpoint.manifest.algo !== 'dqn') throw new CheckpointError(`checkpoint ${dir} holds a ${checkpoint.manifest.algo} agent, not dqn`);
-  assertSameSpaces(checkpoint.manifest, env.observationSpace, env.actionSpace);
+  assertSameSpaces(checkpoint, env.observationSpace, env.actionSpace);
   const hp = checkpointHyperparameters(checkpoint, DqnHyperparametersSchema);
   const discrete = discreteActionEnv(env, hp.actionLevels);
   const layout = new ActionLayout(discrete.actionSpace);

@@ -48,7 +48,7 @@ function checkLogStd(checkpoint: LoadedCheckpoint): void {
 function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observationSpace: Space<unknown>, actionSpace: Space<unknown>): PpoPolicy {
   const { manifest } = checkpoint;
   if (manifest.algo !== 'ppo') throw new CheckpointError(`checkpoint ${checkpoint.dir} holds a ${manifest.algo} agent, not ppo`);
-  assertSameSpaces(manifest, observationSpace, actionSpace);
+  assertSameSpaces(checkpoint, observationSpace, actionSpace);
   if (checkpoint.networks['actor'] === undefined || checkpoint.networks['critic'] === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
   checkLogStd(checkpoint);
   // Checked while the checkpoint still owns the networks: buildFromCheckpoint disposes them on a throw.

@@ -108,7 +108,7 @@ export function register(program: Command): void {
       )
         .catch((error: unknown) => {
           // compare's own agents take valid options: options an agent refuses came from --agent-options
-          if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues).join('; ')}`);
+          if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues, error.schema).join('; ')}`);
           throw error;
         })
         .finally(() => bar?.stop());

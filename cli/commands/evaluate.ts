@@ -85,7 +85,7 @@ function makeOrCliError(id: string, { kwargs, source = '--env-kwargs' }: ChosenE
   try {
     return make(id, kwargs);
   } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${issueLines(error.issues).join('; ')}`);
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${issueLines(error.issues, error.schema).join('; ')}`);
     if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.message}`);
     throw error;
   }

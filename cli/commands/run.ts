@@ -138,7 +138,7 @@ export async function createAgentOrCliError(name: string, env: Env, options: Rec
   try {
     return await createAgent(name, env, options);
   } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`--agent-options of agent ${name}: ${issueLines(error.issues).join('; ')}`);
+    if (error instanceof KwargsError) throw new CliError(`--agent-options of agent ${name}: ${issueLines(error.issues, error.schema).join('; ')}`);
     throw error;
   }
 }

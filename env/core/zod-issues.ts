@@ -2,15 +2,18 @@
  * Zod validation errors as messages that name each bad field, the rule and the value: for
  * scenarios (`parseScenario`) and for env keyword arguments (`parseKwargs`).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { GymError } from './errors.ts';
 
+/** `value` as one short line; NaN, Infinity and undefined are written as such (JSON writes the numbers as null). */
 function shortValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return String(value); // NaN and Infinity, which JSON writes as null
+  if (typeof value === 'number') return String(value);
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    const mark = '\u0000';
+    const marked = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && !Number.isFinite(item)) || item === undefined ? `${mark}${String(item)}${mark}` : item);
+    text = marked === undefined ? String(value) : marked.replace(/"\\u0000(NaN|-?Infinity|undefined)\\u0000"/g, '$1');
   } catch {
     text = String(value);
   }
@@ -25,15 +28,26 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 /**
  * One line per issue: `at <path>: <rule> (value: <value>)` (parse with `reportInput: true` to get
- * the values); an unknown key's line names the key, not the whole object around it.
+ * the values); an unknown key's line names the key, not the whole object around it. A failed
+ * union gives the issues of the branch the value was meant for (see `matchingBranch`), or, when
+ * none is, what its branches expect; with `schema`, the schema that was parsed (issue paths
+ * relative to it), that is said with the branches' element types and the field's description.
  */
-export function issueLines(issues: readonly z.core.$ZodIssue[]): string[] {
+export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string[] {
   return issues.flatMap((issue) => {
     const branch = matchingBranch(issue);
-    if (branch) return issueLines(branch);
-    const where = `at ${formatPath(issue.path)}: ${issue.message}`;
-    return issue.code === 'unrecognized_keys' ? [where] : [`${where} (value: ${shortValue(issue.input)})`];
+    if (branch) return issueLines(branch, schema);
+    const where = `at ${formatPath(issue.path)}: ${issue.code === 'invalid_union' ? unionMessage(issue, schema) : issue.message}`;
+    return issue.code === 'unrecognized_keys' ? [where] : [`${where} (value: ${shortValue(issueValue(issue))})`];
   });
+}
+
+/** The kind of `value` in zod's words (`received ...`). */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN';
+  return typeof value;
 }
 
 /** Whether a value of zod type `expected` would be of `value`'s kind (an 'int' is a number). */
@@ -42,16 +56,177 @@ function sameKind(expected: string, value: unknown): boolean {
   return (expected === 'int' ? 'number' : expected) === kind;
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value an issue is about: for an unknown discriminator, the discriminator's value, not the whole object. */
+function issueValue(issue: z.core.$ZodIssue): unknown {
+  const discriminator = (issue as { discriminator?: unknown }).discriminator;
+  if (issue.code === 'invalid_union' && typeof discriminator === 'string' && isPlainObject(issue.input)) return issue.input[discriminator];
+  return issue.input;
+}
+
+/** Whether a union branch refuses `input` for its type alone (a string given to a number-or-array), nested unions included. */
+function wrongType(branch: readonly z.core.$ZodIssue[], input: unknown): boolean {
+  return branch.some(
+    (sub) =>
+      sub.path.length === 0 &&
+      ((sub.code === 'invalid_type' && !sameKind(sub.expected, input)) ||
+        (sub.code === 'invalid_union' && !('discriminator' in sub) && sub.errors.length > 0 && sub.errors.every((inner) => wrongType(inner, input)))),
+  );
+}
+
 /**
- * For a union that failed, the issues of the one branch whose type the value has (say the array
- * branch of "a number or an array of numbers"), at full paths: they name the bad element, where
- * the union's own "Invalid input" names only the whole value. Undefined when no single branch fits.
+ * For an object value, the branches it was written for: those that know the most of its keys
+ * (`units` is a layer spec's key, `unitFlops` a measured profile's), less those whose literal
+ * field (a `kind` discriminator) it does not have.
+ */
+function closestObjectBranches(branches: ReadonlyArray<readonly z.core.$ZodIssue[]>, input: Record<string, unknown>): Array<readonly z.core.$ZodIssue[]> {
+  const keys = Object.keys(input);
+  const fitting = branches.filter((branch) => !branch.some((sub) => sub.path.length === 1 && sub.code === 'invalid_value' && sub.values.length === 1));
+  const known = fitting.map((branch) => {
+    const unknown = new Set(branch.flatMap((sub) => (sub.path.length === 0 && sub.code === 'unrecognized_keys' ? sub.keys : [])));
+    return keys.filter((key) => !unknown.has(key)).length;
+  });
+  const best = Math.max(0, ...known);
+  return best === 0 ? fitting : fitting.filter((_, i) => known[i] === best);
+}
+
+/**
+ * For a union that failed, the issues of the one branch the value was meant for, at full paths:
+ * they name the bad element or field and the rule, where the union's own "Invalid input" names
+ * only the whole value. The branch is the only one whose type the value has (the array branch of
+ * "a number or an array of numbers"), or, for an object, the only one that knows the most of its
+ * keys (see `closestObjectBranches`). Undefined when no single branch fits.
  */
 function matchingBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined {
   if (issue.code !== 'invalid_union') return undefined;
-  const typed = issue.errors.filter((branch) => !branch.some((sub) => sub.path.length === 0 && sub.code === 'invalid_type' && !sameKind(sub.expected, issue.input)));
+  let typed: Array<readonly z.core.$ZodIssue[]> = issue.errors.filter((branch) => !wrongType(branch, issue.input));
+  if (typed.length > 1 && isPlainObject(issue.input)) typed = closestObjectBranches(typed, issue.input);
   if (typed.length !== 1) return undefined;
   return typed[0]!.map((sub) => ({ ...sub, path: [...issue.path, ...sub.path] }));
+}
+
+type Def = { type: string; [key: string]: unknown };
+const defOf = (schema: z.core.$ZodType): Def => schema._zod.def as unknown as Def;
+
+/** The schema under optional, default, nullable and other wrappers (a pipe's input side). */
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  for (let depth = 0; depth < 32; depth++) {
+    const def = defOf(schema);
+    if ('innerType' in def) schema = def.innerType as z.core.$ZodType;
+    else if (def.type === 'pipe') schema = def.in as z.core.$ZodType;
+    else if (def.type === 'lazy') schema = (def.getter as () => z.core.$ZodType)();
+    else return schema;
+  }
+  return schema;
+}
+
+/** The schema of the value at `path` inside `schema` (for a union, the first branch that has the path). */
+function schemaAt(schema: z.core.$ZodType, path: ReadonlyArray<PropertyKey>): z.core.$ZodType | undefined {
+  if (path.length === 0) return schema;
+  const inner = unwrap(schema);
+  const def = defOf(inner);
+  const [key, ...rest] = path;
+  let next: z.core.$ZodType | undefined;
+  if (def.type === 'object') next = (def.shape as Record<string, z.core.$ZodType>)[String(key)];
+  else if (def.type === 'record') next = def.valueType as z.core.$ZodType;
+  else if (def.type === 'array') next = def.element as z.core.$ZodType;
+  else if (def.type === 'tuple') next = (def.items as z.core.$ZodType[])[Number(key)] ?? (def.rest as z.core.$ZodType | null) ?? undefined;
+  else if (def.type === 'union') {
+    for (const option of def.options as z.core.$ZodType[]) {
+      const found = schemaAt(option, path);
+      if (found) return found;
+    }
+  }
+  return next && schemaAt(next, rest);
+}
+
+/** The description of `schema` or of a schema it wraps. */
+function descriptionOf(schema: z.core.$ZodType): string | undefined {
+  for (let depth = 0; depth < 32; depth++) {
+    const description = z.globalRegistry.get(schema)?.description;
+    if (description) return description;
+    const def = defOf(schema);
+    if ('innerType' in def) schema = def.innerType as z.core.$ZodType;
+    else if (def.type === 'pipe') schema = def.in as z.core.$ZodType;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** The branches of a union, nested unions flattened. */
+function unionOptions(schema: z.core.$ZodType): z.core.$ZodType[] {
+  const inner = unwrap(schema);
+  const def = defOf(inner);
+  return def.type === 'union' ? (def.options as z.core.$ZodType[]).flatMap(unionOptions) : [inner];
+}
+
+/** "a, b or c". */
+function either(texts: readonly string[]): string {
+  const unique = [...new Set(texts)];
+  return unique.length <= 1 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} or ${unique.at(-1)!}`;
+}
+
+/** What a value of `schema` is, in words: `a number`, `an array of integers`, `an object with min, max`. */
+function typeText(schema: z.core.$ZodType, plural = false): string {
+  const inner = unwrap(schema);
+  const def = defOf(inner);
+  const noun = (one: string, many: string) => (plural ? many : one);
+  switch (def.type) {
+    case 'number':
+      return (inner as { isInt?: boolean }).isInt ? noun('an integer', 'integers') : noun('a number', 'numbers');
+    case 'string':
+      return noun('a string', 'strings');
+    case 'boolean':
+      return noun('a boolean', 'booleans');
+    case 'null':
+      return 'null';
+    case 'literal':
+      return either((def.values as unknown[]).map((value) => JSON.stringify(value) ?? String(value)));
+    case 'enum':
+      return `${noun('one of', 'each one of')} ${Object.values(def.entries as Record<string, unknown>).map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'array':
+      return `${noun('an array', 'arrays')} of ${typeText(def.element as z.core.$ZodType, true)}`;
+    case 'tuple': {
+      const items = (def.items as z.core.$ZodType[]).map((item) => typeText(item, true));
+      if (items.length === 2 && items[0] === items[1]) return `${noun('a pair', 'pairs')} of ${items[0]!}`;
+      return `${noun('an array', 'arrays')} [${(def.items as z.core.$ZodType[]).map((item) => typeText(item)).join(', ')}]`;
+    }
+    case 'object': {
+      const shape = Object.entries(def.shape as Record<string, z.core.$ZodType>);
+      const required = shape.filter(([, field]) => !field._zod.optin).map(([key]) => key);
+      return `${noun('an object', 'objects')} with ${(required.length > 0 ? required : shape.map(([key]) => key)).join(', ')}`;
+    }
+    case 'record':
+      return `${noun('an object', 'objects')} of ${typeText(def.valueType as z.core.$ZodType, true)}`;
+    case 'union':
+      return either(unionOptions(inner).map((option) => typeText(option, plural)));
+    default:
+      return noun(`a ${def.type}`, `${def.type}s`);
+  }
+}
+
+/** The zod types that a union's branches expected of a value of the wrong type, nested unions included. */
+function expectedTypes(branches: ReadonlyArray<readonly z.core.$ZodIssue[]>): string[] {
+  return branches.flatMap((branch) =>
+    branch.flatMap((sub) => (sub.path.length > 0 ? [] : sub.code === 'invalid_type' ? [sub.expected === 'int' ? 'integer' : sub.expected] : sub.code === 'invalid_union' ? expectedTypes(sub.errors) : [])),
+  );
+}
+
+/**
+ * The rule of a union that no single branch explains: what the branches expect and what the value
+ * is (`expected a number or an array of numbers, received string`), then the field's description
+ * when `schema` gives it. A union with its own message (an unknown discriminator) keeps it.
+ */
+function unionMessage(issue: z.core.$ZodIssue & { code: 'invalid_union' }, schema: z.ZodType | undefined): string {
+  if (issue.message !== 'Invalid input' || 'discriminator' in issue) return issue.message;
+  const at = schema && schemaAt(schema, issue.path);
+  const expected = at ? typeText(at) : either(expectedTypes(issue.errors));
+  if (!expected) return issue.message;
+  const description = at && descriptionOf(at);
+  return `Invalid input: expected ${expected}, received ${kindOf(issue.input)}${description ? `; field: ${description}` : ''}`;
 }
 
 /**
@@ -66,8 +241,10 @@ export class KwargsError extends GymError {
     readonly issues: readonly z.core.$ZodIssue[],
     /** What was refused (`keyword arguments`, `options`). */
     readonly what = 'keyword arguments',
+    /** The schema that refused them, for `issueLines(issues, schema)`: it lets the message say what a union's branches expect. */
+    readonly schema?: z.ZodType,
   ) {
-    super(`${owner}: invalid ${what}:\n${issueLines(issues).map((line) => `  ${line}`).join('\n')}`);
+    super(`${owner}: invalid ${what}:\n${issueLines(issues, schema).map((line) => `  ${line}`).join('\n')}`);
   }
 }
 
@@ -77,6 +254,6 @@ export class KwargsError extends GymError {
  */
 export function parseKwargs<S extends z.ZodType>(schema: S, kwargs: unknown, owner: string, what?: string): z.output<S> {
   const result = schema.safeParse(kwargs, { reportInput: true });
-  if (!result.success) throw new KwargsError(owner, result.error.issues, what);
+  if (!result.success) throw new KwargsError(owner, result.error.issues, what, schema);
   return result.data;
 }

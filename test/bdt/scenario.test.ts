@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { issueLines } from '../../env/core/zod-issues.ts';
+import { make } from '../../env/index.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
 
@@ -106,6 +109,59 @@ describe('bdt scenario: validation', () => {
   it('a kind change in an override replaces the old fields', () => {
     const merged = mergeDeep(tiny(), { devices: { arrivals: { kind: 'uniform', min: 1, max: 3 } } }) as ScenarioInput;
     assert.deepEqual(parseScenario(merged).devices.arrivals, { kind: 'uniform', min: 1, max: 3 });
+  });
+});
+
+describe('bdt scenario: union-typed fields name the rule and the inner path', () => {
+  const dnn = (layer: object) => ({ dnns: { mine: { name: 'v', inputShape: [1024, 3], units: [{ name: 'u', layers: [layer] }] } } });
+
+  it('a value of no branch\'s type says what the branches expect and what the field is (not a bare "Invalid input")', () => {
+    const expected = (received: string, value: string) =>
+      new RegExp(`at gateways\\.freq: Invalid input: expected a number or an array of numbers, received ${received}; field: f_m\\^G, gateway CPU clock \\(cycles/s\\); one number for all, or an array with one per node \\(value: ${value}\\)`);
+    assert.match(failure(mergeDeep(readConfig('small'), { gateways: { freq: '1.5e9' } })), expected('string', '"1\\.5e9"'));
+    assert.match(failure(mergeDeep(readConfig('small'), { gateways: { freq: null } })), expected('null', 'null'));
+    assert.match(failure(mergeDeep(readConfig('small'), { gateways: { freq: true } })), expected('boolean', 'true'));
+    assert.match(failure(mergeDeep(tiny(), { devices: { dnn: 5 } })), /at devices\.dnn: Invalid input: expected a string or an array of strings, received number; field: DNN of each DT.* \(value: 5\)/);
+    // a union of a union and an object: every branch, flattened
+    assert.match(failure(mergeDeep(tiny(), { channel: { distance: 'far' } })), /at channel\.distance: Invalid input: expected a number, an array of numbers or an object with min, max, received string; field: Gateway-to-AP distance .* \(value: "far"\)/);
+    assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 2], [0, 1]] } })), /at topology\.a\[1\]\[1\]: Invalid input: expected 0 or 1, received number \(value: 2\)/);
+  });
+
+  it('a custom layer-spec DNN is reported inside the spec: a bad layer kind, filters as a string', () => {
+    const kind = failure(mergeDeep(readConfig('small'), dnn({ kind: 'gelu2' })));
+    assert.match(kind, /at dnns\.mine\.units\[0\]\.layers\[0\]\.kind: unknown layer kind; expected one of conv2d, .*invertedResidual \(value: "gelu2"\)/);
+    assert.doesNotMatch(kind, /Invalid input \(value/);
+    const filters = failure(mergeDeep(readConfig('small'), dnn({ kind: 'conv1d', filters: '16', kernel: 3 })));
+    assert.match(filters, /at dnns\.mine\.units\[0\]\.layers\[0\]\.filters: Invalid input: expected number, received string \(value: "16"\)/);
+    // a measured profile is told apart by its keys too
+    assert.match(failure(mergeDeep(tiny(), { dnns: { two: { outputBits: [800, 'x', 80] } } })), /at dnns\.two\.outputBits\[1\]: Invalid input: expected number, received string \(value: "x"\)/);
+    // an unknown kind of a discriminated union shows the kind, not the whole object
+    assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { kind: 'burst', rate: 2 } } })), /at devices\.arrivals\.kind: .*'poisson' \| 'uniform' \| 'trace' \(value: "burst"\)/);
+  });
+
+  it('NaN and Infinity are shown as such, in an element and inside a whole value', () => {
+    assert.match(failure(mergeDeep(tiny(), { dnns: { mine: { unitFlops: [1, NaN], outputBits: [1, 2, 3] } } })), /at dnns\.mine\.unitFlops\[1\]: Invalid input: expected number, received NaN \(value: NaN\)/);
+    // keys of both a profile and a spec: no branch is the intended one, the whole value is printed
+    const both = failure(mergeDeep(tiny(), { dnns: { mine: { unitFlops: [1, NaN, Infinity, -Infinity], name: 'x' } } }));
+    assert.match(both, /at dnns\.mine: Invalid input: expected an object with unitFlops, outputBits or an object with name, inputShape, units, received object \(value: \{"unitFlops":\[1,NaN,Infinity,-Infinity\],"name":"x"\}\)/);
+  });
+
+  it('without the schema, issueLines still names the branches\' types, and picks the branch an object was meant for', () => {
+    const schema = z.strictObject({ freq: z.union([z.number(), z.array(z.number())]), dnn: z.union([z.strictObject({ units: z.array(z.number()) }), z.strictObject({ unitFlops: z.array(z.number()) })]) });
+    const issues = (input: unknown) => schema.safeParse(input, { reportInput: true }).error!.issues;
+    assert.deepEqual(issueLines(issues({ freq: null, dnn: { unitFlops: [1, NaN] } })), [
+      'at freq: Invalid input: expected number or array, received null (value: null)',
+      'at dnn.unitFlops[1]: Invalid input: expected number, received NaN (value: NaN)',
+    ]);
+    assert.deepEqual(issueLines(issues({ freq: [1, 'x'], dnn: { units: ['2'] } })), [
+      'at freq[1]: Invalid input: expected number, received string (value: "x")',
+      'at dnn.units[0]: Invalid input: expected number, received string (value: "2")',
+    ]);
+  });
+
+  it('make(id, { scenario }) gives the same messages', () => {
+    assert.throws(() => make('BDT-small-v0', { scenario: { gateways: { freq: '1.5e9' } } }), /at gateways\.freq: Invalid input: expected a number or an array of numbers, received string; field: f_m\^G/);
+    assert.throws(() => make('BDT-small-v0', { scenario: dnn({ kind: 'conv1d', filters: '16', kernel: 3 }) }), /at dnns\.mine\.units\[0\]\.layers\[0\]\.filters: Invalid input: expected number, received string \(value: "16"\)/);
   });
 });
 

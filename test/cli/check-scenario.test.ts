@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { make } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -32,5 +33,20 @@ describe('bdt-gym check-scenario', () => {
     assert.equal(result.status, 1);
     assert.match(result.stderr, new RegExp(`^bdt-gym: invalid scenario ${file}:\\n  at name: .*\\n[^]*\\(a --scenario file is a whole scenario, and this one has no name, topology`));
     assert.equal(result.stdout, '');
+  });
+  it('a union-typed field of the wrong type says what it takes; a custom DNN is reported inside its layers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-check-scenario-'));
+    const small = JSON.parse(readFileSync('configs/small.json', 'utf8'));
+    const run = (override: object) => {
+      const file = join(dir, 'bad.json');
+      writeFileSync(file, JSON.stringify(mergeDeep(small, override)));
+      return cli('check-scenario', file);
+    };
+    const freq = run({ gateways: { freq: '1.5e9' } });
+    assert.equal(freq.status, 1);
+    assert.match(freq.stderr, /\n {2}at gateways\.freq: Invalid input: expected a number or an array of numbers, received string; field: f_m\^G, gateway CPU clock \(cycles\/s\); one number for all, or an array with one per node \(value: "1\.5e9"\)\n/);
+    const layers = run({ dnns: { mine: { name: 'v', inputShape: [1024, 3], units: [{ name: 'u', layers: [{ kind: 'gelu2' }] }] } } });
+    assert.equal(layers.status, 1);
+    assert.match(layers.stderr, /\n {2}at dnns\.mine\.units\[0\]\.layers\[0\]\.kind: unknown layer kind; expected one of .* \(value: "gelu2"\)\n/);
   });
 });

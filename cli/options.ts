@@ -1,7 +1,7 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
@@ -108,6 +108,16 @@ export function checkOutputPath(option: string, path: string | undefined): void 
   if (path === '') throw new CliError(`--${option}: give a file name`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`--${option} ${path}: is a directory; give a file name`);
   checkCanCreateFile(option, path);
+}
+
+/**
+ * `checkOutputPath` for a figure: the plots are SVG (vega renders no raster image without a native
+ * canvas), so a name such as plot.png, which would hold SVG, is refused, as is a name without .svg
+ * (a mistyped run's summary.json is not overwritten).
+ */
+export function checkSvgPath(option: string, path: string | undefined): void {
+  checkOutputPath(option, path);
+  if (path !== undefined && extname(path).toLowerCase() !== '.svg') throw new CliError(`--${option} ${path}: figures are written as SVG; give a file name ending in .svg`);
 }
 
 /**

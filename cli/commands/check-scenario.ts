@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .argument('<file>', 'scenario JSON file (as configs/default.json)')
     .option('--json', 'print the summary as one JSON object')
     .action((file: string, options: { json?: boolean }) => {
-      const env = openEnv({ scenario: file });
+      const env = openEnv({ scenario: file, scenarioSource: 'check-scenario' });
       const raw = env.unwrapped as BdtEnv;
       const summary = summarise(file, raw.system, Array.from(raw.observationSpace.spaces.arrivals.high));
       env.close();

@@ -190,7 +190,7 @@ function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string
   const env = openEnv({ env: envId, scenarioOverride, slots });
   try {
     const system = (env.unwrapped as BdtEnv).system;
-    const traces = traceFiles?.map((file) => checkTraceFile(file, readJsonObjectFile('trace', file, 'a trace from run --save-trace'), system));
+    const traces = traceFiles?.map((file) => checkTraceFile(file, readJsonObjectFile('--trace', file, 'a trace from run --save-trace'), system));
     const repeated = traces && repeatedIndex(traces.map((trace) => JSON.stringify(trace)));
     if (repeated) throw new CliError(`--trace: ${traceFiles![repeated[0]]} and ${traceFiles![repeated[1]]} hold the same trace; each trace is one sample, give it once`);
     return traces;

@@ -12,14 +12,14 @@
  * note; one that no run has is refused, listing the tags there are.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { metricsFileOf, readMetricsFile, type RunMetrics } from '../metrics-file.ts';
 import { trailingMean } from '../plot/moving-average.ts';
 import { trainingCurvesSvg, type CurveSeries } from '../plot/training-curves-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { checkOutputPath, integerOption } from '../options.ts';
+import { checkSvgPath, integerOption } from '../options.ts';
 
 interface CurvesOptions {
   out?: string;
@@ -89,14 +89,12 @@ export function register(program: Command): void {
     .option('--json', 'print the curve ends as a JSON array of {run, tag, records, lastStep, final}')
     .action(async (paths: string[], options: CurvesOptions) => {
       if (options.out === undefined && !options.json) throw new CliError('--out: give the SVG file to write (or --json to print where the curves end, without a figure)');
-      checkOutputPath('out', options.out);
+      checkSvgPath('out', options.out);
       const tags = tagList(options.tag);
       const window = integerOption('window', options.window, 1);
       const labels = runLabels(paths, options.labels);
       const files = paths.map(metricsFileOf);
       checkRunsDistinct(paths, files, options.out);
-      // a figure replaces an SVG only: a mistyped --out (a run's summary.json) is not overwritten
-      if (options.out !== undefined && existsSync(options.out) && extname(options.out).toLowerCase() !== '.svg') throw new CliError(`--out ${options.out}: exists and is not an .svg file; give a new file or an .svg to replace`);
       const runs: RunMetrics[] = files.map(readMetricsFile);
 
       const series: CurveSeries[] = [];

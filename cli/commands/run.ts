@@ -42,28 +42,28 @@ interface RunOptions {
   scenarioOverride?: string;
 }
 
-/** The parsed JSON of the file of option `--<option>`, or a CliError saying why not. */
-export function readJsonFile(option: string, file: string): unknown {
+/** The parsed JSON of `file`, or a CliError saying why not, naming it as `source file` (`source`: the option, `--scenario`, or the command that takes the file). */
+export function readJsonFile(source: string, file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`--${option} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
     // editors on Windows may save a byte order mark, which JSON.parse refuses as an invisible token
     return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
-    throw new CliError(`--${option} ${file}: not valid JSON: ${(error as Error).message}`);
+    throw new CliError(`${source} ${file}: not valid JSON: ${(error as Error).message}`);
   }
 }
 
 /** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */
-export function readJsonObjectFile(option: string, file: string, what: string): object {
-  const value = readJsonFile(option, file);
+export function readJsonObjectFile(source: string, file: string, what: string): object {
+  const value = readJsonFile(source, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const root = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value} (${JSON.stringify(value)})`;
-    throw new CliError(`--${option} ${file}: expected a JSON object (${what}), got ${root}`);
+    throw new CliError(`${source} ${file}: expected a JSON object (${what}), got ${root}`);
   }
   return value;
 }
@@ -77,10 +77,12 @@ export function openEnv(options: {
   scenarioOverride?: Record<string, unknown> | undefined;
   /** A further partial scenario deep-merged last (e.g. an agent's `scenarioOverride`). */
   override?: Record<string, unknown> | undefined;
+  /** How errors name the scenario file's source: `--scenario` (default) or the command that takes it as an argument. */
+  scenarioSource?: string | undefined;
 }): Env<BdtObservation, BdtAction> {
   if ((options.env === undefined) === (options.scenario === undefined)) throw new CliError('give exactly one of --env <id> and --scenario <file>');
   const override = mergeDeep(mergeDeep(options.scenarioOverride ?? {}, options.slots === undefined ? {} : { slots: options.slots }), options.override ?? {});
-  const scenario = options.scenario === undefined ? undefined : readScenarioFile(options.scenario);
+  const scenario = options.scenario === undefined ? undefined : readScenarioFile(options.scenario, options.scenarioSource);
   try {
     if (scenario !== undefined) return new BdtEnv({ scenario: mergeDeep(scenario, override) });
     return make<BdtObservation, BdtAction>(bdtEnvOption(options.env!), { scenario: override });
@@ -97,8 +99,8 @@ export const SCENARIO_OVERRIDE_HELP = 'partial scenario as a JSON object, deep-m
  * The scenario in the `--scenario` file `file`, checked as given: an override merged in later
  * (--slots 3 over "slots": "many") must not hide a bad value in it. A CliError names the file.
  */
-export function readScenarioFile(file: string): object {
-  const scenario = readJsonObjectFile('scenario', file, 'a scenario, as in configs/');
+export function readScenarioFile(file: string, source = '--scenario'): object {
+  const scenario = readJsonObjectFile(source, file, 'a scenario, as in configs/');
   try {
     compileScenario(parseScenario(scenario));
   } catch (error) {
@@ -120,7 +122,7 @@ function inFile(error: ScenarioError, file: string): string {
 function wholeScenarioHint(scenario: object): string {
   const missing = missingSections(scenario);
   if (missing.length === 0) return '';
-  return `\n(a --scenario file is a whole scenario, and this one has no ${missing.join(', ')}: copy configs/default.json and change what you need; a partial override such as {"lyapunov": {"V": 50}} is what make('BDT-v0', {scenario: ...}) takes in code)`;
+  return `\n(a scenario file is a whole scenario, and this one has no ${missing.join(', ')}: copy configs/default.json and change what you need; a partial override such as {"lyapunov": {"V": 50}} is what make('BDT-v0', {scenario: ...}) takes in code)`;
 }
 
 /** The registry entry of agent `name`, or a CliError listing the available agents. */
@@ -181,7 +183,7 @@ export function register(program: Command): void {
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
-      const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('trace', options.trace, 'a trace from --save-trace');
+      const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('--trace', options.trace, 'a trace from --save-trace');
       const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.

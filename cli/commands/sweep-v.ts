@@ -15,7 +15,7 @@ import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
 import { checkCommittedModel } from '../committed-models.ts';
-import { checkOutputPath, integerList, integerOption, numberList } from '../options.ts';
+import { checkSvgPath, integerList, integerOption, numberList } from '../options.ts';
 
 /** One point of the sweep (the JSON output is an array of these): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
 export interface SweepPoint {
@@ -97,7 +97,7 @@ export function register(program: Command): void {
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
     .action(async (options: SweepCliOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
-      checkOutputPath('plot', options.plot);
+      checkSvgPath('plot', options.plot);
       const seeds = integerList('seeds', options.seeds, 0);
       const vs = numberList('v', options.v, (v) => v >= 0, 'a number >= 0');
       if (options.plot !== undefined && vs.includes(0)) throw new CliError(`--plot: the plot's V axis is logarithmic, where V = 0 has no place; leave 0 out of --v for the plot (the table and --json take it)`);

@@ -73,7 +73,7 @@ const AGENTS = ['ppo', 'dqn'] as const;
 const METRICS_FILE = 'metrics.jsonl';
 
 function readPreset(file: string): AgentPreset {
-  const parsed = AgentPresetSchema.safeParse(readJsonFile('preset', file), { reportInput: true });
+  const parsed = AgentPresetSchema.safeParse(readJsonFile('--preset', file), { reportInput: true });
   if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues).join('; ')}`);
   return parsed.data;
 }

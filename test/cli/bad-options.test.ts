@@ -39,6 +39,8 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     for (const [module, args, message] of [
       [compareCommand, ['compare', '--out', tmpdir()], /--out .*: is a directory/],
       [sweepVCommand, ['sweep-v', '--plot', ''], /--plot: give a file name/],
+      // the figure is SVG whatever the name says
+      [sweepVCommand, ['sweep-v', '--plot', join(tmpdir(), 'bdt-sweep.png')], /^--plot .*bdt-sweep\.png: figures are written as SVG; give a file name ending in \.svg$/],
       [runCommand, ['run', '--env', 'BDT-small-v0', '--save-trace', tmpdir()], /--save-trace .*: is a directory/],
       [sweepVCommand, ['sweep-v', '--env', 'BDT-v0', '--scenario', 'configs/small.json'], /give one of --env <id> and --scenario <file>, not both/],
       [checkDpraCommand, ['check-dpra', '--env', 'BDT-v0', '--scenario', 'configs/small.json'], /give one of --env <id> and --scenario <file>, not both/],

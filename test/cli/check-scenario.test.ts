@@ -31,9 +31,14 @@ describe('bdt-gym check-scenario', () => {
     writeFileSync(file, JSON.stringify({ slots: 1 }));
     const result = cli('check-scenario', file);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, new RegExp(`^bdt-gym: invalid scenario ${file}:\\n  at name: .*\\n[^]*\\(a --scenario file is a whole scenario, and this one has no name, topology`));
+    assert.match(result.stderr, new RegExp(`^bdt-gym: invalid scenario ${file}:\\n  at name: .*\\n[^]*\\(a scenario file is a whole scenario, and this one has no name, topology`));
     assert.equal(result.stdout, '');
+    // the file is check-scenario's argument, not a --scenario option
+    const missing = cli('check-scenario', join(tmpdir(), 'bdt-no-such-scenario.json'));
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr, `bdt-gym: check-scenario ${join(tmpdir(), 'bdt-no-such-scenario.json')}: cannot read the file (ENOENT)\n`);
   });
+
   it('a union-typed field of the wrong type says what it takes; a custom DNN is reported inside its layers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-check-scenario-'));
     const small = JSON.parse(readFileSync('configs/small.json', 'utf8'));

@@ -136,11 +136,13 @@ describe('cli: curves', () => {
     const before = readFileSync(log, 'utf8');
     const link = join(dir, 'curves.svg');
     symlinkSync(log, link);
-    for (const out of [log, link]) {
-      const result = cli('curves', corrupt, a, '--out', out);
-      assert.equal(result.status, 1);
-      assert.equal(result.stderr, `bdt-gym: --out ${out}: is the metrics file of run ${a} (${realpathSync(log)}); writing the figure there would overwrite it\n`);
-    }
+    // the log itself is no .svg name; a .svg link to it is caught by where it leads
+    const direct = cli('curves', corrupt, a, '--out', log);
+    assert.equal(direct.status, 1);
+    assert.equal(direct.stderr, `bdt-gym: --out ${log}: figures are written as SVG; give a file name ending in .svg\n`);
+    const linked = cli('curves', corrupt, a, '--out', link);
+    assert.equal(linked.status, 1);
+    assert.equal(linked.stderr, `bdt-gym: --out ${link}: is the metrics file of run ${a} (${realpathSync(log)}); writing the figure there would overwrite it\n`);
     assert.equal(readFileSync(log, 'utf8'), before, 'the training log is untouched');
   });
 
@@ -180,7 +182,8 @@ describe('cli: curves', () => {
     assert.equal(cli('curves', join(dir, 'loop'), '--out', out).stderr, `bdt-gym: ${join(dir, 'loop')}: cannot read it (ELOOP: too many symbolic links encountered)\n`, 'a symlink loop is not reported as a missing file');
     assert.equal(cli('curves', good, '--window', '0', '--out', out).status, 1);
     writeFileSync(join(good, 'summary.json'), '{"steps": 1}\n');
-    assert.equal(cli('curves', good, '--out', join(good, 'summary.json')).stderr, `bdt-gym: --out ${join(good, 'summary.json')}: exists and is not an .svg file; give a new file or an .svg to replace\n`);
+    assert.equal(cli('curves', good, '--out', join(good, 'summary.json')).stderr, `bdt-gym: --out ${join(good, 'summary.json')}: figures are written as SVG; give a file name ending in .svg\n`);
+    assert.equal(cli('curves', good, '--out', join(good, 'curves.png')).stderr, `bdt-gym: --out ${join(good, 'curves.png')}: figures are written as SVG; give a file name ending in .svg\n`);
     assert.equal(readFileSync(join(good, 'summary.json'), 'utf8'), '{"steps": 1}\n', 'a run file is not overwritten');
     assert.ok(!existsSync(out), 'nothing written');
   });

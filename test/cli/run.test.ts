@@ -106,7 +106,7 @@ describe('bdt-gym run', () => {
     writeFileSync(file, '{"lyapunov": {"V": 50}}');
     const result = cli('run', '--scenario', file, '--slots', '3');
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /\n\(a --scenario file is a whole scenario, and this one has no name, slots, topology, devices, gateways, aps, channel, reputation, consensus: copy configs\/default\.json and change what you need; .*\)\n$/);
+    assert.match(result.stderr, /\n\(a scenario file is a whole scenario, and this one has no name, slots, topology, devices, gateways, aps, channel, reputation, consensus: copy configs\/default\.json and change what you need; .*\)\n$/);
   });
 
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {

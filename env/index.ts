@@ -48,7 +48,7 @@ export { spaceFromJSON } from './spaces/from-json.ts';
 export { elementFromJSON } from './spaces/element-from-json.ts';
 
 // Registry
-export { register, registerEntryPoint, make, spec, registry } from './registration.ts';
+export { register, registerEntryPoint, make, spec, registry, unregister } from './registration.ts';
 export type { RegisterArgs, MakeOptions } from './registration.ts';
 
 // Wrappers

@@ -57,8 +57,29 @@ export function registryCopies(): number {
   return shared[COPIES]!;
 }
 
-/** The registered specs by id (read-only view, in registration order). */
-export const registry: ReadonlyMap<string, EnvSpec> = specs;
+/**
+ * A read-only view of `map` at run time, not only in the type: a cast to Map finds no `set`,
+ * `delete` or `clear` (a stray entry broke every "registered ids" message and `make`).
+ */
+function readOnlyView<K, V>(map: Map<K, V>): ReadonlyMap<K, V> {
+  const view: ReadonlyMap<K, V> = Object.freeze({
+    get size() {
+      return map.size;
+    },
+    get: (key: K) => map.get(key),
+    has: (key: K) => map.has(key),
+    keys: () => map.keys(),
+    values: () => map.values(),
+    entries: () => map.entries(),
+    forEach: (callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown) => map.forEach((value, key) => callback.call(thisArg, value, key, view)),
+    [Symbol.iterator]: () => map.entries(),
+    [Symbol.toStringTag]: 'ReadonlyMap',
+  });
+  return view;
+}
+
+/** The registered specs by id (a read-only view, in registration order; `register` adds to it). */
+export const registry: ReadonlyMap<string, EnvSpec> = readOnlyView(specs);
 
 /** Name a factory so specs can refer to it by string. */
 export function registerEntryPoint(key: string, factory: EnvFactory): void {
@@ -81,6 +102,11 @@ export function register(args: RegisterArgs): EnvSpec {
   });
   specs.set(args.id, spec);
   return spec;
+}
+
+/** Removes `id` from the registry (Gymnasium's `del gymnasium.registry[id]`); whether it was registered. */
+export function unregister(id: string): boolean {
+  return specs.delete(id);
 }
 
 /** The spec of `id`; throws `UnregisteredEnvError` listing the registered ids (`owner` names the caller when `id` is no string). */

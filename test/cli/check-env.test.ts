@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { Box, Discrete, Env, register, registry, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, Discrete, Env, register, unregister, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 import * as checkEnvCommand from '../../cli/commands/check-env.ts';
 import { CliError } from '../../cli/errors.ts';
 
@@ -44,7 +44,7 @@ describe('bdt-gym check-env', function () {
     try {
       await assert.rejects(runCheckEnv(['TestOutOfSpace-v0']), (e: Error) => e instanceof CliError && e.exitCode === 1 && /FAILED check "reset-seed-determinism".*not within the observation space/.test(e.message));
     } finally {
-      (registry as Map<string, unknown>).delete('TestOutOfSpace-v0');
+      unregister('TestOutOfSpace-v0');
     }
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
@@ -105,6 +105,21 @@ describe('registration', () => {
     assert.throws(() => envs.reset({ seed: 2 ** 53 - 1 }), /SyncVectorEnv\.reset \(env 1 gets seed \+ 1\): seed = 9007199254740992 must be an integer >= 0 and <= 9007199254740991 \(Number\.MAX_SAFE_INTEGER\)/);
   });
 
+  it('registry is read-only at run time (a cast cannot set or delete); unregister removes an id', () => {
+    const asMap = registry as Map<string, unknown>;
+    assert.equal(typeof asMap.set, 'undefined');
+    assert.equal(typeof asMap.delete, 'undefined');
+    assert.throws(() => Object.assign(registry, { set: () => {} }), TypeError);
+    const before = [...registry.keys()];
+    assert.ok(before.includes('BDT-v0') && registry.has('CartPole-v1') && registry.size === before.length);
+    register({ id: 'TestUnregister-v0', entryPoint: () => new CartPoleEnv() });
+    assert.deepEqual([...registry.keys()], [...before, 'TestUnregister-v0']);
+    assert.equal(unregister('TestUnregister-v0'), true);
+    assert.equal(unregister('TestUnregister-v0'), false);
+    assert.deepEqual([...registry.keys()], before);
+    assert.throws(() => make('TestUnregister-v0'), UnregisteredEnvError);
+  });
+
   it("register takes Gymnasium's id pattern only; make refuses an id that is not a string", () => {
     for (const id of ['has space', '', 'a/b/c-v0', 'x?']) {
       assert.throws(() => register({ id, entryPoint: () => new CartPoleEnv() }), new RegExp(`^GymError: register: id ${JSON.stringify(id).replace(/[?/]/g, '\\$&')} is not an env id: \\[namespace/\\]name\\[-vN\\]`));
@@ -152,7 +167,7 @@ describe('registration', () => {
       assert.match(String(env.render()), /\|.*#.*\| x=/);
       assert.deepEqual(env.spec?.kwargs, { renderMode: 'ansi', suttonBartoReward: true });
     } finally {
-      (registry as Map<string, unknown>).delete('TestCartPoleAnsi-v0');
+      unregister('TestCartPoleAnsi-v0');
     }
   });
 

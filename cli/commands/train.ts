@@ -49,6 +49,7 @@ import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
+import { cliInvocation } from '../invocation.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
@@ -475,13 +476,13 @@ export function register(program: Command): void {
       if (summary.interrupted) {
         if (summary.steps < steps) {
           // the command as given, with --resume: the same flags (periodic evaluation, --tensorboard, ...) go on
-          const again = [...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
-          process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  bdt-gym ${again}\n`);
+          const again = [...imports(command), ...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
+          process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  ${cliInvocation()} ${again}\n`);
         } else {
           // the evaluation that was cut: its env (the run's envKwargs) and episodes (its seeds are evaluate's default, as train's)
           const envKwargsOption = envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(envKwargs)];
           const evaluate = ['evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargsOption].map(shellQuote).join(' ');
-          process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  bdt-gym ${evaluate}\n`);
+          process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  ${cliInvocation()} ${[...imports(command).map(shellQuote), evaluate].join(' ')}\n`);
         }
         process.exitCode = interrupt.exitCode;
       }
@@ -491,6 +492,12 @@ export function register(program: Command): void {
 /** `arg` as one word for a POSIX shell: as is when it is safe, else single-quoted. */
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/** The global `--import` options the command ran with, as words: the modules that registered its env or agent. */
+function imports(command: Command): string[] {
+  const modules = (command.parent?.opts()['import'] ?? []) as string[];
+  return modules.flatMap((module) => ['--import', module]);
 }
 
 /** `command`'s name and the options given on its command line, as words. */

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cliInvocation } from '../../cli/invocation.ts';
 import { catchTrainingInterrupt } from '../../cli/training-interrupt.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -43,8 +44,8 @@ describe('bdt-gym train interrupted (Ctrl-C)', () => {
     assert.equal(summary.evalEpisodes, 0);
     const manifest = JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8'));
     assert.equal(manifest.counters.globalStep, summary.steps, 'the checkpoint holds the steps reached');
-    // the command as given (periodic evaluation included), with --resume
-    assert.ok(run.stderr().includes(`continue with\n  bdt-gym train --agent ppo --env CartPole-v1 --steps 10000000 --out '${out}' --eval-freq 100000 --resume\n`), run.stderr());
+    // the command as given (periodic evaluation included), with --resume, started as this one was
+    assert.ok(run.stderr().includes(`continue with\n  ./bin/bdt-gym.js train --agent ppo --env CartPole-v1 --steps 10000000 --out '${out}' --eval-freq 100000 --resume\n`), run.stderr());
 
     const resumed = spawnSync(process.execPath, [bin, 'train', '--agent', 'ppo', '--env', 'CartPole-v1', '--out', out, '--steps', String(summary.steps + 512), '--resume', '--eval-episodes', '1', '--json'], { encoding: 'utf8' });
     assert.equal(resumed.status, 0, resumed.stderr);
@@ -54,6 +55,16 @@ describe('bdt-gym train interrupted (Ctrl-C)', () => {
     assert.equal(after.evalEpisodes, 1);
   });
 
+});
+
+describe('cli: cliInvocation, the words that start the CLI again', () => {
+  it('as it was started: npx from node_modules/.bin, bdt-gym when linked, the script from a checkout, tsx for the sources', () => {
+    assert.equal(cliInvocation('/home/u/proj/node_modules/.bin/bdt-gym', '/home/u/proj'), 'npx bdt-gym');
+    assert.equal(cliInvocation('/usr/local/bin/bdt-gym', '/home/u'), 'bdt-gym');
+    assert.equal(cliInvocation('/home/u/bdt-gym/bin/bdt-gym.js', '/home/u/bdt-gym'), './bin/bdt-gym.js');
+    assert.equal(cliInvocation('/home/u/bdt-gym/bin/bdt-gym.js', '/tmp'), '/home/u/bdt-gym/bin/bdt-gym.js');
+    assert.equal(cliInvocation('/home/u/bdt-gym/cli/main.ts', '/home/u/bdt-gym'), 'npx tsx ./cli/main.ts');
+  });
 });
 
 describe('cli: training interrupt handling (signals emitted in this process)', () => {

@@ -18,6 +18,18 @@ function run(parent: string, name: string, lines: readonly string[]): string {
   return dir;
 }
 
+/** `readMetricsFile(file)` and what it wrote to stderr (its warnings). */
+function readCapturingStderr(file: string): { metrics: ReturnType<typeof readMetricsFile>; stderr: string } {
+  let stderr = '';
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+  try {
+    return { metrics: readMetricsFile(file), stderr };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 describe('cli: curves', () => {
   it('trailingMean: the mean of the last `window` finite values, NaN skipped; the first window-1 points kept as means so far (SB3 drops them)', () => {
     assert.deepEqual([...trailingMean(Float64Array.from([1, 2, 3, 4]), 2)], [1, 1.5, 2.5, 3.5]);
@@ -192,15 +204,7 @@ describe('cli: curves', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
     const file = join(dir, 'metrics.jsonl');
     writeFileSync(file, ['{"step":1,"a":1}', '{"step":9,"a":2}', '{"step":5,"a":3}', '{"step":3,"a":4}', ''].join('\n'));
-    let stderr = '';
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
-    let metrics;
-    try {
-      metrics = readMetricsFile(file);
-    } finally {
-      process.stderr.write = write;
-    }
+    const { metrics, stderr } = readCapturingStderr(file);
     assert.deepEqual(Array.from(metrics.get('a')!.steps), [1, 9, 5, 3]);
     assert.equal(stderr, `bdt-gym: warning: ${file}:3: step 5 follows step 9: a session stopped after its last checkpoint logged the steps its resumed run trained again, so some steps have records of both\n`);
   });
@@ -209,15 +213,7 @@ describe('cli: curves', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
     const file = join(dir, 'metrics.jsonl');
     writeFileSync(file, '{"step":1,"charts/episodic_return":1}\n{"step":2,"charts/episodic_return":3}\n{"step":3,"charts/epis');
-    let stderr = '';
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
-    let metrics;
-    try {
-      metrics = readMetricsFile(file);
-    } finally {
-      process.stderr.write = write;
-    }
+    const { metrics, stderr } = readCapturingStderr(file);
     assert.deepEqual(Array.from(metrics.get('charts/episodic_return')!.values), [1, 3]);
     assert.equal(stderr, `bdt-gym: warning: ${file}:3: skipped a torn last line (no newline at its end: the run was stopped while writing it)\n`);
     // a run appended to after the tear: the bad line is not the last, so the file is refused

@@ -90,9 +90,22 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
     return v;
   }
 
-  /** Whether both bounds of every element are finite. */
-  isBounded(): boolean {
-    for (let i = 0; i < this.size; i++) if (!Number.isFinite(this.low[i]) || !Number.isFinite(this.high[i])) return false;
+  /** Per element, whether its low bound is finite (Gymnasium's `bounded_below`). */
+  get boundedBelow(): boolean[] {
+    return Array.from(this.low, (x) => Number.isFinite(x));
+  }
+
+  /** Per element, whether its high bound is finite (Gymnasium's `bounded_above`). */
+  get boundedAbove(): boolean[] {
+    return Array.from(this.high, (x) => Number.isFinite(x));
+  }
+
+  /** Whether every element is bounded on both sides, or `'below'` / `'above'` only (Gymnasium's `is_bounded(manner)`). */
+  isBounded(manner: 'both' | 'below' | 'above' = 'both'): boolean {
+    if (manner !== 'both' && manner !== 'below' && manner !== 'above') throw new SpaceError(`Box.isBounded: manner ${formatValue(manner)} is not 'both', 'below' or 'above'`);
+    const below = manner !== 'above';
+    const above = manner !== 'below';
+    for (let i = 0; i < this.size; i++) if ((below && !Number.isFinite(this.low[i])) || (above && !Number.isFinite(this.high[i]))) return false;
     return true;
   }
 

@@ -82,9 +82,18 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
   }
 }
 
-/** Transforms the observation batches of `reset` and `step` through `observations()`. */
+/**
+ * Transforms the observation batches of `reset` and `step` through `observations()`. As
+ * Gymnasium's, it refuses the `same-step` autoreset mode, whose `final_obs` in the infos would
+ * stay untransformed next to transformed observations.
+ */
 export abstract class VectorObservationWrapper<BObs, BAct, InnerObs> extends VectorWrapper<BObs, BAct, InnerObs, BAct> {
   abstract observations(batch: InnerObs): BObs;
+
+  constructor(env: VectorEnv<InnerObs, BAct>) {
+    super(env);
+    if (env.autoresetMode === 'same-step') throw new GymError(`${this.constructor.name}: needs the 'next-step' or 'disabled' autoreset mode, got 'same-step' (its infos' final_obs would stay untransformed)`);
+  }
 
   override reset(args?: VectorResetArgs): VectorResetResult<BObs> {
     const [batch, infos] = this.env.reset(args);

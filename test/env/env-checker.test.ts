@@ -92,6 +92,15 @@ describe('checkEnv', () => {
       })(),
       'step-determinism',
     );
+    // truncated by its first step, as Gymnasium's check_step_determinism refuses
+    failsCheck(
+      new (class extends GoodEnv {
+        override step(action: number): StepResult<Float32Array> {
+          return [Float32Array.of(0, action), 1, false, true, {}];
+        }
+      })(),
+      'step-determinism',
+    );
     failsCheck(
       new (class extends GoodEnv {
         override step(): StepResult<Float32Array> {

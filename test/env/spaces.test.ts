@@ -3,6 +3,16 @@ import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatte
 
 describe('spaces', () => {
   describe('Box', () => {
+    it("says where it is bounded, as Gymnasium's is_bounded(manner), bounded_below and bounded_above", () => {
+      const box = new Box(Float32Array.of(0, -Infinity), Float32Array.of(Infinity, 1));
+      assert.deepEqual([box.isBounded(), box.isBounded('below'), box.isBounded('above')], [false, false, false]);
+      assert.deepEqual([box.boundedBelow, box.boundedAbove], [[true, false], [false, true]]);
+      const half = new Box(0, Infinity, { shape: [2] });
+      assert.deepEqual([half.isBounded(), half.isBounded('below'), half.isBounded('above')], [false, true, false]);
+      assert.equal(new Box(-1, 1, { shape: [3] }).isBounded('both'), true);
+      assert.throws(() => half.isBounded('left' as never), /^SpaceError: Box.isBounded: manner "left" is not 'both', 'below' or 'above'/);
+    });
+
     it('broadcasts scalar bounds over the shape and samples inside them', () => {
       const box = new Box(-1, 2, { shape: [2, 3], seed: 1 });
       assert.equal(box.size, 6);

@@ -172,6 +172,11 @@ describe('vector wrappers', () => {
   });
 
   describe('VectorFlattenObservation', () => {
+    it("is refused in same-step mode, whose infos' final_obs it would leave unflattened (as Gymnasium's observation wrappers)", () => {
+      assert.throws(() => new VectorFlattenObservation(makeVec('BDT-v0', 2, { autoresetMode: 'same-step' })), /^GymError: VectorFlattenObservation: needs the 'next-step' or 'disabled' autoreset mode, got 'same-step'/);
+      new VectorFlattenObservation(makeVec('BDT-v0', 2, { autoresetMode: 'disabled' })).close();
+    });
+
     it('gives row i = flatten(obs_i) of the native BdtVectorEnv, in a Box batch space', () => {
       const raw = makeVec('BDT-v0', 3);
       const flat = new VectorFlattenObservation(makeVec('BDT-v0', 3));
@@ -249,7 +254,8 @@ describe('vector wrappers', () => {
 
     it('is refused without a Box space, outside next-step mode, and on partial resets', () => {
       assert.throws(() => new VectorNormalizeObservation(makeVec('BDT-v0', 2) as never), /needs a Box single observation space, got Dict.*VectorFlattenObservation first/);
-      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'same-step' })), /needs the 'next-step' autoreset mode, got 'same-step'/);
+      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'same-step' })), /needs the 'next-step' or 'disabled' autoreset mode, got 'same-step'/);
+      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'disabled' })), /needs the 'next-step' autoreset mode, got 'disabled'/);
       const env = new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2));
       env.reset({ seed: 1 });
       assert.throws(() => env.reset({ options: { reset_mask: Uint8Array.of(1, 0) } }), /partial reset/);
@@ -258,7 +264,37 @@ describe('vector wrappers', () => {
   });
 
   describe('VectorNormalizeReward', () => {
-    it('scales rewards as the single-env NormalizeReward does, then takes the autoreset step in too', () => {
+    /** The one return a one-env step added to the statistics, from how their mean moved. */
+    const addedReturn = (rms: { mean: Float64Array; count: number }, step: () => void): number | undefined => {
+      const [mean, count] = [rms.mean[0]!, rms.count];
+      step();
+      return rms.count === count ? undefined : mean + (rms.mean[0]! - mean) * (count + 1);
+    };
+    /** Steps CartPole (reward 1) with always-left until the episode ends; the steps taken. */
+    const runEpisode = (env: VectorNormalizeReward<Float32Array, Int32Array>): number => {
+      let steps = 1;
+      while (env.step(Int32Array.of(0))[2][0] === 0) steps++;
+      return steps;
+    };
+
+    it('as Gymnasium: the next-step autoreset step adds no sample and leaves G; a reset starts G at 0', () => {
+      const env = new VectorNormalizeReward(makeVec<Float32Array, Int32Array>('CartPole-v1', 1), 0.9);
+      env.reset({ seed: 4 });
+      runEpisode(env); // terminated: G = 0 * gamma + 1
+      assert.equal(addedReturn(env.returnRms, () => env.step(Int32Array.of(0))), undefined, 'the autoreset step');
+      assert.ok(Math.abs(addedReturn(env.returnRms, () => env.step(Int32Array.of(0)))! - (1 * 0.9 + 1)) < 1e-9, 'the first step of the new episode');
+      env.reset({ seed: 5 });
+      assert.ok(Math.abs(addedReturn(env.returnRms, () => env.step(Int32Array.of(0)))! - 1) < 1e-9, 'after reset');
+    });
+
+    it("in same-step mode the step after an end is the new episode's first and counts (Gymnasium skips it)", () => {
+      const env = new VectorNormalizeReward(makeVec<Float32Array, Int32Array>('CartPole-v1', 1, { autoresetMode: 'same-step' }), 0.9);
+      env.reset({ seed: 4 });
+      runEpisode(env);
+      assert.ok(Math.abs(addedReturn(env.returnRms, () => env.step(Int32Array.of(0)))! - (1 * 0.9 + 1)) < 1e-9);
+    });
+
+    it('scales rewards as the single-env NormalizeReward does over an episode', () => {
       // one env, so the pooled statistics are that env's: its first episode must match exactly
       const vector = new VectorNormalizeReward(makeVec<Float32Array, number>('CartPole-v1', 1), 0.9);
       const single = new NormalizeReward(make<Float32Array, number>('CartPole-v1'), 0.9);
@@ -274,11 +310,6 @@ describe('vector wrappers', () => {
         ended = term || trunc;
       }
       assert.ok(steps > 5);
-      // next-step autoreset: reward 0, still one more sample of the discounted return (as Gymnasium)
-      const count = vector.returnRms.count;
-      const [, rewards] = vector.step(Int32Array.of(0));
-      assert.equal(rewards[0], 0);
-      assert.equal(vector.returnRms.count, count + 1);
       assert.throws(() => new VectorNormalizeReward(makeVec('CartPole-v1', 1), 1.5), /gamma = 1.5 must be in \[0, 1\]/);
     });
   });

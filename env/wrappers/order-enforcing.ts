@@ -35,7 +35,7 @@ export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
 
   override render(): string | Uint8Array | undefined {
     if (!this.disableRenderOrderEnforcing && !this.resetDone) {
-      throw new ResetNeededError(`${this.env.toString()}: cannot call render() before reset() (pass disableRenderOrderEnforcing to allow it)`);
+      throw new ResetNeededError(`${this.env.toString()}: cannot call render() before reset(); call env.reset() first`);
     }
     return this.env.render();
   }

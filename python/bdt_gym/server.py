@@ -31,7 +31,8 @@ class BdtGymError(RuntimeError):
     """A request the server refused; ``kind`` is its error class (KwargsError, ScenarioError, ...)."""
 
     def __init__(self, kind: str, message: str) -> None:
-        super().__init__(f"{kind}: {message}")
+        # the server's class named once: a traceback prints the Python class before the message
+        super().__init__(message if kind == type(self).__name__ else f"{kind}: {message}")
         self.kind = kind
 
 
@@ -56,8 +57,10 @@ class AttributeRefusedError(BdtGymError, AttributeError):
     """A name the native vector env does not give (``get_attr``, ``call``) or set (``set_attr``)."""
 
 
-class ResetNeededError(BdtGymError):
-    """``step`` (or ``agent_action``) before ``reset``."""
+class ResetNeededError(BdtGymError, gym_error.ResetNeeded):
+    """``step`` (or ``agent_action``) before ``reset``, or on an ended env of a vector env in
+    ``disabled`` autoreset mode (a ``gymnasium.error.ResetNeeded``, as ``gymnasium.make``'s
+    ``OrderEnforcing`` raises)."""
 
 
 _ERRORS = {

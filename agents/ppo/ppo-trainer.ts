@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
-import { RunningMeanStd, type RunningStats } from '../../env/wrappers/running-mean-std.ts';
+import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
+import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
@@ -87,8 +88,7 @@ export class PpoTrainer {
   private readonly stepActions: unknown[];
   private readonly scaledRewards: Float32Array;
   /** Running statistics of the discounted return (normReward only). */
-  private readonly returnRms: RunningMeanStd | undefined;
-  private readonly discountedReturn: Float64Array;
+  private readonly returnNormalizer: ReturnNormalizer | undefined;
   private lastUpdateTime = 0;
   private lastUpdateStep = 0;
   /**
@@ -135,12 +135,11 @@ export class PpoTrainer {
     this.stepLogProb = new Float32Array(this.E);
     this.stepActions = new Array<unknown>(this.E);
     this.scaledRewards = new Float32Array(this.E);
-    this.returnRms = hp.normReward ? new RunningMeanStd(1) : undefined;
+    this.returnNormalizer = hp.normReward ? new ReturnNormalizer(this.E, hp.gamma, 1e-8) : undefined;
     // Resuming keeps the reward scale the critic was trained on (SB3's VecNormalize.load restores
     // ret_rms); the per-env discounted returns restart at 0 with the envs, as VecNormalize's do.
     const rewardStats = options.restore?.rewardStats;
-    if (rewardStats !== undefined) this.returnRms?.loadStats(rewardStats);
-    this.discountedReturn = new Float64Array(this.E);
+    if (rewardStats !== undefined) this.returnNormalizer?.rms.loadStats(rewardStats);
     this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
 
     this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
@@ -149,7 +148,7 @@ export class PpoTrainer {
 
   /** The running statistics of the discounted return (normReward; else undefined), as a checkpoint saves them. */
   rewardStats(): RunningStats | undefined {
-    return this.returnRms?.stats();
+    return this.returnNormalizer?.rms.stats();
   }
 
   /** Env steps per iteration (numEnvs * numSteps). */
@@ -231,25 +230,14 @@ export class PpoTrainer {
   }
 
   /**
-   * Training rewards: raw, or divided by the running std of each env's discounted return
-   * (gymnasium's NormalizeReward, whose return resets on termination).
+   * Training rewards: raw, or divided by the running std of each env's discounted return, as
+   * gymnasium's vector NormalizeReward (`ReturnNormalizer`, which `VectorNormalizeReward` runs too):
+   * the autoreset step is no transition and adds no sample.
    */
   private scaleRewards(): void {
     const { rewards, terminated, autoreset } = this.envs;
-    if (this.returnRms === undefined) {
-      this.scaledRewards.set(rewards);
-      return;
-    }
-    for (let e = 0; e < this.E; e++) {
-      if (autoreset[e]) continue;
-      this.discountedReturn[e] = this.discountedReturn[e]! * this.hp.gamma + rewards[e]!;
-    }
-    this.returnRms.update(this.discountedReturn, this.E);
-    const scale = 1 / Math.sqrt(this.returnRms.var[0]! + 1e-8);
-    for (let e = 0; e < this.E; e++) {
-      this.scaledRewards[e] = rewards[e]! * scale;
-      if (terminated[e]) this.discountedReturn[e] = 0;
-    }
+    if (this.returnNormalizer === undefined) this.scaledRewards.set(rewards);
+    else this.returnNormalizer.scale(rewards, terminated, autoreset, this.scaledRewards);
   }
 
   /** GAE and the minibatch epochs; returns the last minibatch's loss terms (CleanRL logs those). */

@@ -1,30 +1,25 @@
 /**
  * gymnasium.wrappers.vector.NormalizeReward: each env's rewards are divided by the running
- * standard deviation of its discounted return, `r / sqrt(var(G) + eps)` with
- * `G_i <- gamma * G_i * (1 - terminated_i) + r_i`, the statistics pooled over the envs (freeze
- * them with `updateRunningMean = false`). As Gymnasium, a reset starts the reset envs' returns at
- * 0, and in the `next-step` autoreset mode the step that resets an ended env is no transition: its
- * return and the statistics skip it. Unlike Gymnasium, which skips the step after an end in every
- * mode and zeroes every return on a partial reset, the first step of a new episode counts in
- * `same-step` mode (it is a real transition there), and a `reset_mask` reset zeroes only the envs
- * it resets. The returns are tracked in float64 (Gymnasium: float32).
+ * standard deviation of its discounted return (`ReturnNormalizer`), the statistics pooled over the
+ * envs (freeze them with `updateRunningMean = false`). As Gymnasium, a reset starts the reset
+ * envs' returns at 0, and in the `next-step` autoreset mode the step that resets an ended env is
+ * no transition: its return and the statistics skip it. Unlike Gymnasium, which skips the step
+ * after an end in every mode and zeroes every return on a partial reset, the first step of a new
+ * episode counts in `same-step` mode (it is a real transition there), and a `reset_mask` reset
+ * zeroes only the envs it resets.
  */
 import { GymError } from '../../core/errors.ts';
 import { splitResetOptions } from '../../vector/reset-mask.ts';
 import type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from '../../vector/vector-env.ts';
 import { VectorWrapper } from '../../vector/vector-wrapper.ts';
-import { RunningMeanStd } from '../running-mean-std.ts';
+import { ReturnNormalizer } from '../return-normalizer.ts';
+import type { RunningMeanStd } from '../running-mean-std.ts';
 import { checkEpsilon } from '../wrapper-arguments.ts';
 
 export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct> {
-  readonly returnRms = new RunningMeanStd(1);
-  /** Whether rewards update the statistics. */
-  updateRunningMean = true;
-  private readonly discountedReturns: Float64Array;
+  private readonly normalizer: ReturnNormalizer;
   /** 1 where the env ended on the last step, so (next-step mode) this step only resets it. */
   private readonly resetting: Uint8Array;
-  /** The returns of the envs that took a real step, gathered for the statistics. */
-  private readonly activeReturns: Float64Array;
 
   /** @param gamma discount of the tracked returns; @param epsilon added to the variance */
   constructor(
@@ -35,9 +30,22 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
     super(env);
     if (!(gamma >= 0 && gamma <= 1)) throw new GymError(`VectorNormalizeReward: gamma = ${gamma} must be in [0, 1]`);
     checkEpsilon('VectorNormalizeReward', epsilon);
-    this.discountedReturns = new Float64Array(env.numEnvs);
+    this.normalizer = new ReturnNormalizer(env.numEnvs, gamma, epsilon);
     this.resetting = new Uint8Array(env.numEnvs);
-    this.activeReturns = new Float64Array(env.numEnvs);
+  }
+
+  /** The pooled statistics of the discounted returns. */
+  get returnRms(): RunningMeanStd {
+    return this.normalizer.rms;
+  }
+
+  /** Whether rewards update the statistics. */
+  get updateRunningMean(): boolean {
+    return this.normalizer.updateRunningMean;
+  }
+
+  set updateRunningMean(update: boolean) {
+    this.normalizer.updateRunningMean = update;
   }
 
   override reset(args: VectorResetArgs = {}): VectorResetResult<BObs> {
@@ -45,7 +53,7 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
     const { mask } = splitResetOptions(args.options, this.numEnvs, 'VectorNormalizeReward');
     for (let i = 0; i < this.numEnvs; i++) {
       if (mask !== undefined && mask[i] === 0) continue;
-      this.discountedReturns[i] = 0;
+      this.normalizer.resetEnv(i);
       this.resetting[i] = 0;
     }
     return result;
@@ -54,22 +62,11 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
   override step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     const result = this.env.step(actions);
     const [, rewards, terminated, truncated] = result;
-    const returns = this.discountedReturns;
-    const nextStepMode = this.autoresetMode === 'next-step';
-    let active = 0;
-    for (let i = 0; i < this.numEnvs; i++) {
-      // the autoreset step leaves G as the ended episode left it, as Gymnasium's
-      if (this.resetting[i] === 0) {
-        returns[i] = returns[i]! * this.gamma * (terminated[i] === 1 ? 0 : 1) + rewards[i]!;
-        this.activeReturns[active++] = returns[i]!;
-      }
-      this.resetting[i] = nextStepMode && (terminated[i] === 1 || truncated[i] === 1) ? 1 : 0;
-    }
-    if (this.updateRunningMean) this.returnRms.update(this.activeReturns, active);
-    const scale = Math.sqrt(this.returnRms.var[0]! + this.epsilon);
     // a new array: the inner env's may be its own buffer (copy: false)
     const scaled = new Float64Array(this.numEnvs);
-    for (let i = 0; i < this.numEnvs; i++) scaled[i] = rewards[i]! / scale;
+    this.normalizer.scale(rewards, terminated, this.resetting, scaled);
+    const nextStepMode = this.autoresetMode === 'next-step';
+    for (let i = 0; i < this.numEnvs; i++) this.resetting[i] = nextStepMode && (terminated[i] === 1 || truncated[i] === 1) ? 1 : 0;
     result[1] = scaled;
     return result;
   }

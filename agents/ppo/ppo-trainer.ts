@@ -240,7 +240,7 @@ export class PpoTrainer {
     else this.returnNormalizer.scale(rewards, terminated, autoreset, this.scaledRewards);
   }
 
-  /** GAE and the minibatch epochs; returns the last minibatch's loss terms (CleanRL logs those). */
+  /** GAE and the minibatch epochs; returns the loss terms CleanRL logs: the last minibatch's, and the clip fraction's mean over the update. */
   private update(clipCoef: number): Record<string, number> {
     const hp = this.hp;
     const policy = this.policy;
@@ -282,7 +282,8 @@ export class PpoTrainer {
   /**
    * The minibatch epochs for discrete-only policies: forward and backward passes through
    * MlpBackprop, the loss gradient in JS, one FlatAdam step per minibatch. Same maths and the same
-   * random draws as {@link epochsOnBackend}. Returns the last minibatch's loss terms.
+   * random draws as {@link epochsOnBackend}. Returns the last minibatch's loss terms, but the clip
+   * fraction's mean over every minibatch of the update (as CleanRL logs them).
    */
   private epochsInJs(s: JsUpdateScratch, valid: Int32Array, clipCoef: number): number[] {
     const hp = this.hp;
@@ -297,6 +298,8 @@ export class PpoTrainer {
     const params = this.optimizer.parameters;
     const actorSize = s.actor.size;
     let last = [NaN, NaN, NaN, NaN, NaN];
+    let clipFractionSum = 0;
+    let minibatches = 0;
     let stopped = false;
     for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
       if (minibatchSize < validCount) shuffleInPlace(order, this.rng);
@@ -343,13 +346,16 @@ export class PpoTrainer {
         }
         policy.markUpdated();
         last = [terms.policyLoss, terms.valueLoss, terms.entropy, terms.approxKl, terms.clipFraction];
+        clipFractionSum += terms.clipFraction;
+        minibatches++;
       }
       if (hp.targetKl !== null && last[3]! > hp.targetKl) stopped = true;
     }
+    last[4] = clipFractionSum / minibatches;
     return last;
   }
 
-  /** The minibatch epochs through tf.variableGrads (any action space). Returns the last minibatch's loss terms. */
+  /** The minibatch epochs through tf.variableGrads (any action space). Returns what {@link epochsInJs} returns. */
   private epochsOnBackend(valid: Int32Array, clipCoef: number): number[] {
     const hp = this.hp;
     const policy = this.policy;
@@ -380,6 +386,9 @@ export class PpoTrainer {
     const variables = policy.variables;
     const coefficients = { clipCoef, clipVloss: hp.clipVloss, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
     let stats: tf.Tensor1D | undefined;
+    /** The sum of every minibatch's clip fraction (on the backend: no sync per minibatch). */
+    let clipFractionSum: tf.Tensor1D | undefined;
+    let minibatches = 0;
     let stopped = false;
     for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
       if (!fullBatch) shuffleInPlace(order, this.rng);
@@ -419,19 +428,30 @@ export class PpoTrainer {
           this.optimizer.applyGradients(grads);
         } catch (error) {
           const terms = kept === undefined ? [NaN, NaN, NaN] : Array.from(kept.dataSync()).slice(0, 3);
-          for (const t of [value, kept, fullBatchAdvantages, ...Object.values(grads), ...Object.values(data)]) t?.dispose();
+          for (const t of [value, kept, clipFractionSum, fullBatchAdvantages, ...Object.values(grads), ...Object.values(data)]) t?.dispose();
           throw this.diverged(error, epoch, start / minibatchSize, terms);
         }
         policy.markUpdated();
         value.dispose();
         for (const g of Object.values(grads)) g.dispose();
         stats = kept;
+        if (kept !== undefined) {
+          const previous = clipFractionSum;
+          clipFractionSum = tf.tidy(() => {
+            const clipFraction = tf.slice(kept!, [4], [1]);
+            return previous === undefined ? clipFraction : (tf.add(previous, clipFraction) as tf.Tensor1D);
+          });
+          previous?.dispose();
+          minibatches++;
+        }
       }
       if (hp.targetKl !== null && stats !== undefined && stats.dataSync()[3]! > hp.targetKl) stopped = true;
     }
     fullBatchAdvantages?.dispose();
     const values = stats ? Array.from(stats.dataSync()) : [NaN, NaN, NaN, NaN, NaN];
+    if (clipFractionSum !== undefined) values[4] = clipFractionSum.dataSync()[0]! / minibatches;
     stats?.dispose();
+    clipFractionSum?.dispose();
     for (const t of Object.values(data)) t?.dispose();
     return values;
   }

@@ -106,7 +106,8 @@ describe('agents/checkpoint', () => {
   it('PPO resume restores the reward-normalisation statistics, which then keep accumulating', async () => {
     const { trainer, path } = await savedPpo(normRewardHp);
     const saved = trainer.rewardStats()!;
-    assert.equal(saved.count, 1e-4 + 64, 'one return per env step folded in');
+    // one return per env step folded in, but for the autoreset steps (no transition, as Gymnasium)
+    assert.ok(saved.count > 1e-4 + 48 && saved.count <= 1e-4 + 64, `count ${saved.count}`);
     assert.ok(saved.var[0] !== 1, 'the statistics moved away from their fresh values');
     const env = make('CartPole-v1');
     const run = await loadPpoRun(path, env.observationSpace, env.actionSpace);
@@ -114,7 +115,8 @@ describe('agents/checkpoint', () => {
     const resumed = new PpoTrainer({ hp: run.hp, seed: run.seed, makeEnv: () => make('CartPole-v1'), restore: run.restore });
     assert.deepEqual(resumed.rewardStats(), saved);
     resumed.iterate();
-    assert.equal(resumed.rewardStats()!.count, saved.count + 32, 'the restored statistics are updated, not restarted');
+    const after = resumed.rewardStats()!.count;
+    assert.ok(after > saved.count + 16 && after <= saved.count + 32, `the restored statistics are updated, not restarted: ${saved.count} then ${after}`);
     resumed.dispose();
     trainer.dispose();
     env.close();

@@ -6,6 +6,8 @@ import type { Env } from '../env/core/env.ts';
 import type { Agent } from './agent.ts';
 import { NoOptions, parseAgentOptions } from './agent-options.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
+import { mergeDeep } from '../env/bdt/scenario/parse.ts';
+import { GymError } from '../env/core/errors.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
 import { createWdpoAgent } from './wdpo.ts';
 import { WTCM_SCENARIO_OVERRIDE, createWtcmAgent } from './wtcm.ts';
@@ -57,6 +59,34 @@ export function agentEntry(name: string): AgentEntry {
   return entry;
 }
 
+/**
+ * The scenario agent `name` plays: `scenario` (a partial override) with the agent's own
+ * `scenarioOverride` merged in; a GymError when `scenario` sets one of the agent's fields to
+ * another value (WTCM on consensus.mechanism "reputation" would silently run plain PoW).
+ */
+export function agentScenario(name: string, scenario: Record<string, unknown> = {}): Record<string, unknown> {
+  const own = agentEntry(name).scenarioOverride;
+  if (own === undefined) return scenario;
+  const conflict = conflictingField(scenario, own, '');
+  if (conflict !== undefined) throw new GymError(`agent ${name} runs on ${conflict.path} = ${JSON.stringify(conflict.own)} (its scenario); the scenario override sets ${JSON.stringify(conflict.given)}: leave that field out for ${name}`);
+  return mergeDeep(scenario, own) as Record<string, unknown>;
+}
+
+/** The first leaf of `own` that `given` sets to another value, with its dotted path. */
+function conflictingField(given: unknown, own: Record<string, unknown>, path: string): { path: string; own: unknown; given: unknown } | undefined {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+  for (const [key, value] of Object.entries(own)) {
+    if (!Object.hasOwn(given, key)) continue;
+    const at = path === '' ? key : `${path}.${key}`;
+    const theirs = (given as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const inner = conflictingField(theirs, value as Record<string, unknown>, at);
+      if (inner !== undefined) return inner;
+    } else if (JSON.stringify(theirs) !== JSON.stringify(value)) return { path: at, own: value, given: theirs };
+  }
+  return undefined;
+}
+
 /** Agent `name` for `env` (async: learned agents load checkpoints). */
 export async function createAgent(name: string, env: Env, options: Record<string, unknown> = {}): Promise<Agent> {
   return agentEntry(name).create(env, options);
@@ -75,7 +105,10 @@ registerAgent('wtcm', {
 registerAgent('latency-greedy', { description: 'latency-greedy: DPRA with the queues ignored (V -> infinity)', create: (_env, o) => createLatencyGreedyAgent(o) });
 registerAgent('all-local', { description: 'all-local: l_n = L_n, optimal AP frequencies', create: (_env, o) => (parseAgentOptions(NoOptions, o, 'all-local'), createAllLocalAgent()) });
 registerAgent('random', { description: 'random: uniformly random valid actions', create: (_env, o) => (parseAgentOptions(NoOptions, o, 'random'), new RandomAgent()) });
-registerAgent('oracle', { description: 'oracle: exhaustive search over all partitions (small scenarios)', create: (_env, o) => createExhaustiveOracle(o) });
+registerAgent('oracle', {
+  description: 'oracle: exhaustive search over all partitions (small scenarios)',
+  create: (env, o) => createExhaustiveOracle(o, env.unwrapped instanceof BdtEnv ? env.unwrapped.system : undefined),
+});
 
 /** The scripted agents this module registers (the registry may hold learned ones too). */
 export const scriptedAgentNames: readonly string[] = Object.freeze(agentNames());

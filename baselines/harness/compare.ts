@@ -13,8 +13,7 @@ import type { Agent } from '../agent.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
-import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
-import { agentEntry, createAgent } from '../create-agent.ts';
+import { agentEntry, agentScenario, createAgent } from '../create-agent.ts';
 import { runEpisode } from './run-episode.ts';
 import { meanInterval, type MeanInterval } from './statistics.ts';
 
@@ -81,7 +80,7 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
       try {
         for (const compared of spec.agents) {
           const { label, agent: name, options } = typeof compared === 'string' ? { label: compared, agent: compared } : compared;
-          const env: Env = make(spec.envId, { scenario: mergeDeep(spec.scenario ?? {}, agentEntry(name).scenarioOverride) });
+          const env: Env = make(spec.envId, { scenario: agentScenario(name, spec.scenario) });
           let agent: Agent;
           try {
             agent = await createAgent(name, env, options ?? spec.agentOptions?.[name] ?? {});
@@ -126,6 +125,11 @@ function checkSpec(spec: ComparisonSpec): void {
   const unknown = unknownKeys(spec, SPEC_KEYS);
   if (unknown !== undefined) throw new GymError(`compareAgents: unknown ${unknown} (a spec has ${SPEC_KEYS.join(', ')}; episode length is scenario.slots)`);
   if (typeof spec.envId !== 'string') throw new GymError(`compareAgents: envId must be a registered env id such as "BDT-v0", got ${formatValue(spec.envId)}`);
+  // the agents read a B-DT system and the scenario is a B-DT one: say so, not that the env refuses a scenario
+  const probe = make(spec.envId);
+  const isBdt = probe.unwrapped instanceof BdtEnv;
+  probe.close();
+  if (!isBdt) throw new GymError(`compareAgents: ${spec.envId} is not a B-DT env (its unwrapped env is ${probe.unwrapped.constructor.name}); compare the agents on a B-DT id such as BDT-v0 or one registered with registerBdtScenario`);
   if (!Array.isArray(spec.agents) || spec.agents.length === 0) throw new GymError(`compareAgents: agents must be a non-empty array, got ${formatValue(spec.agents)}`);
   if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new GymError(`compareAgents: seeds must be a non-empty array, got ${formatValue(spec.seeds)}`);
   for (const compared of spec.agents) {

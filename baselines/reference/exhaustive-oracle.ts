@@ -4,6 +4,8 @@
  * scenarios whose partition space exceeds `maxPartitions`.
  */
 import { z } from 'zod';
+import { GymError } from '../../env/core/errors.ts';
+import type { BdtSystem } from '../../env/bdt/system.ts';
 import { SolverAgent } from '../dpra/solver-agent.ts';
 import { MAX_EXHAUSTIVE } from '../dpra/dpra-solver.ts';
 import { parseAgentOptions } from '../agent-options.ts';
@@ -15,8 +17,14 @@ export const OracleOptions = z
   .strict();
 export type OracleOptions = z.input<typeof OracleOptions>;
 
-export function createExhaustiveOracle(options: OracleOptions = {}): SolverAgent {
+/** @param system the env's system, when known: a partition space beyond `maxPartitions` is refused here, before any episode runs, not at the first slot */
+export function createExhaustiveOracle(options: OracleOptions = {}, system?: BdtSystem): SolverAgent {
   const o = parseAgentOptions(OracleOptions, options, 'oracle');
+  if (system !== undefined) {
+    let size = 1;
+    for (let n = 0; n < system.N; n++) size *= system.unitCount[n]!;
+    if (size > o.maxPartitions) throw new GymError(`agent oracle: this scenario has ${size.toExponential(3)} partition vectors, more than option maxPartitions = ${o.maxPartitions}: the exhaustive search is for small scenarios such as BDT-small-v0 (raise maxPartitions to wait for it, or use dpra)`);
+  }
   return new SolverAgent('oracle', {
     warmStart: false,
     solverOptions: () => ({ partition: 'exhaustive', maxExhaustive: o.maxPartitions }),

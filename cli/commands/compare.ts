@@ -95,7 +95,7 @@ export function register(program: Command): void {
       }
 
       const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;
-      const traces = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
+      const { traces, rewardColumn } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
 
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
@@ -117,7 +117,7 @@ export function register(program: Command): void {
       const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // the table first: a write that still fails (a full disk) does not lose it
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, result, options.out));
+      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, result, options.out, rewardColumn));
       const provenance = compareProvenance(spec);
       writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records, provenance }, null, 2)}\n`);
     });
@@ -184,16 +184,17 @@ function scenarioFileEnvId(file: string): string {
 /**
  * Opens the compared scenario once before any agent is built, so a bad `--scenario-override` is
  * refused as `run` refuses it, and reads the `--trace` files, each checked against that scenario
- * as `run --trace` checks one (saying which --slots replays a shorter episode's trace).
+ * as `run --trace` checks one (saying which --slots replays a shorter episode's trace); also
+ * names the table's reward column after the scenario's reward.
  */
-function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, traceFiles: readonly string[] | undefined): ExogenousTrace[] | undefined {
+function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, traceFiles: readonly string[] | undefined): { traces: ExogenousTrace[] | undefined; rewardColumn: string } {
   const env = openEnv({ env: envId, scenarioOverride, slots });
   try {
     const system = (env.unwrapped as BdtEnv).system;
     const traces = traceFiles?.map((file) => checkTraceFile(file, readJsonObjectFile('--trace', file, 'a trace from run --save-trace'), system));
     const repeated = traces && repeatedIndex(traces.map((trace) => JSON.stringify(trace)));
     if (repeated) throw new CliError(`--trace: ${traceFiles![repeated[0]]} and ${traceFiles![repeated[1]]} hold the same trace; each trace is one sample, give it once`);
-    return traces;
+    return { traces, rewardColumn: rewardColumnOf(system.reward) };
   } finally {
     env.close();
   }
@@ -219,9 +220,15 @@ function defaultAgents(envId: string): string[] {
   return [...DEFAULT_AGENTS, ...LEARNED_ALGORITHMS.filter((algo) => hasCommittedCheckpoint(algo, envId))];
 }
 
+/** The reward column's header: what the scenario's `reward.mode` charges, and its energy penalty. */
+function rewardColumnOf(reward: { mode: 'dpp' | 'dpp-exact' | 'latency'; energyPenalty: number }): string {
+  const charged = { dpp: '-Psi', 'dpp-exact': '-(V tau + dL)', latency: '-tau' }[reward.mode];
+  return `reward (${charged}${reward.energyPenalty > 0 ? ' - energy penalty' : ''})`;
+}
+
 /** The table of `rows`, over the traces of `seeds` or, given `traceFiles`, of those files (agents seeded by `seeds`). */
-function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string): string {
-  const header = ['agent', 'latency (s)', 'vs ' + (rows[0]?.agent ?? ''), 'reward (-Psi)', 'C6 violation', 'energy viol.', 'backlog', 'ms/slot'];
+function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string, rewardColumn: string): string {
+  const header = ['agent', 'latency (s)', 'vs ' + (rows[0]?.agent ?? ''), rewardColumn, 'C6 violation', 'energy viol.', 'backlog', 'ms/slot'];
   const body = rows.map((r, i) => [
     r.agent,
     formatMeanInterval(r.meanLatency, 4),

@@ -20,7 +20,7 @@ import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/c
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
-import { UnknownAgentError, agentEntry, agentNames, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
+import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
@@ -186,7 +186,9 @@ export function register(program: Command): void {
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('--trace', options.trace, 'a trace from --save-trace');
       const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
-      // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant.
+      // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant, which the
+      // override may not contradict
+      agentScenario(options.agent, scenarioOverride);
       const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, scenarioOverride, override: entry.scenarioOverride });
       let env = open(slots);
       // without --slots, a trace too short for the scenario's T (run --slots 10 --save-trace saved

@@ -42,7 +42,7 @@ export interface SweepSpec {
 async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
   const entry = agentEntryOrCliError(agentName);
   const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: mergeDeep(override, entry.scenarioOverride ?? {}) as Record<string, unknown> });
-  const agent = await createAgentOrCliError(agentName, env, agentName === spec.agent ? (spec.agentOptions ?? {}) : {});
+  const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
   const episodes = spec.seeds.map((seed) => runEpisode(env, agent, seed));
   agent.dispose?.();
   env.close();
@@ -62,11 +62,18 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
   };
 }
 
-/** The sweep: one point per V, plus the latency-greedy reference on the same seeds. */
+/** Agents whose options latency-greedy takes too (DPRA's), so the reference mirrors them. */
+const DPRA_OPTION_AGENTS = new Set(['dpra', 'wtcm']);
+
+/**
+ * The sweep: one point per V, plus the latency-greedy reference on the same seeds, in the swept
+ * agent's scenario (WTCM's plain PoW) and, for a DPRA-like agent, with its options.
+ */
 export async function sweepV(spec: SweepSpec): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
   const points: SweepPoint[] = [];
   for (const v of spec.vs) points.push({ v, ...(await meanOverSeeds(spec, spec.agent, { lyapunov: { V: v } })) });
-  const greedy = await meanOverSeeds(spec, 'latency-greedy', {});
+  const greedyOptions = DPRA_OPTION_AGENTS.has(spec.agent) ? (spec.agentOptions ?? {}) : {};
+  const greedy = await meanOverSeeds({ ...spec, agentOptions: greedyOptions }, 'latency-greedy', agentEntryOrCliError(spec.agent).scenarioOverride ?? {});
   return { points, greedy };
 }
 

@@ -70,6 +70,10 @@ describe('comparison harness', () => {
     await assert.rejects(lastValueFrom(compareAgents({ agents: ['random'], seeds: [1] } as unknown as ComparisonSpec)), /compareAgents: envId must be a registered env id such as "BDT-v0", got undefined/);
   });
 
+  it('refuses an env that is not a B-DT one, saying so', async () => {
+    await assert.rejects(lastValueFrom(compareAgents({ envId: 'CartPole-v1', agents: ['dpra'], seeds: [1] })), /^GymError: compareAgents: CartPole-v1 is not a B-DT env \(its unwrapped env is CartPoleEnv\)/);
+  });
+
   it('rejects an unknown agent listing the available ones', async () => {
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['nope'], seeds: [1] })), /unknown agent "nope" \(available: .*dpra/);
     // refused before any episode: nothing is emitted for the agents before the bad one
@@ -82,6 +86,9 @@ describe('comparison harness', () => {
       [{ agents: ['dpra'], seeds: [] }, /seeds must be a non-empty array/],
       [{ agents: [], seeds: [1] }, /agents must be a non-empty array/],
       [{ agents: [{ label: '', agent: 'dpra' }], seeds: [1] }, /every agent needs a non-empty label/],
+      // an override that contradicts an agent's own scenario, and an oracle the scenario is too large for
+      [{ agents: ['dpra', 'wtcm'], seeds: [1], scenario: { slots: 3, consensus: { mechanism: 'reputation' } } }, /^GymError: agent wtcm runs on consensus\.mechanism = "pow" \(its scenario\); the scenario override sets "reputation"/],
+      [{ agents: ['dpra', 'oracle'], seeds: [1], agentOptions: { oracle: { maxPartitions: 10 } } }, /^GymError: agent oracle: this scenario has 1\.000e\+3 partition vectors, more than option maxPartitions = 10/],
     ] as const) {
       const emitted: unknown[] = [];
       await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', scenario: { slots: 3 }, ...spec } as never).pipe(tap((r) => emitted.push(r)))), message);

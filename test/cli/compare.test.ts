@@ -25,6 +25,19 @@ describe('bdt-gym compare', () => {
     assert.deepEqual(written.agents, rows);
   });
 
+  it("heads the reward column with what the scenario's reward mode charges", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    for (const [reward, header] of [
+      [{}, 'reward (-Psi)'],
+      [{ mode: 'latency' }, 'reward (-tau)'],
+      [{ mode: 'dpp-exact', energyPenalty: 0.5 }, 'reward (-(V tau + dL) - energy penalty)'],
+    ] as const) {
+      const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '3', '--out', out, '--scenario-override', JSON.stringify({ reward }));
+      assert.equal(result.status, 0, result.stderr);
+      assert.ok(result.stdout.split('\n').some((line) => line.startsWith('agent ') && line.includes(header)), `${header} in\n${result.stdout}`);
+    }
+  });
+
   it('--checkpoint adds trained agents under their labels, or replaces the checkpoint of ppo / dqn', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     const args = ['compare', '--agents', 'dpra,ppo,dqn', '--seeds', '1', '--slots', '12', '--out', out, '--json'];

@@ -210,6 +210,6 @@ describe('bdt-gym run', () => {
     assert.match(unwritable.stderr, /^bdt-gym: --save-trace .*file\/trace\.json: cannot create a file in .*file \(ENOTDIR\)\n$/, 'refused before the episode');
     const oracle = cli('run', '--env', 'BDT-v0', '--agent', 'oracle', '--slots', '2');
     assert.equal(oracle.status, 1);
-    assert.match(oracle.stderr, /^bdt-gym: DpraSolver: exhaustive search over 4\.096e\+11 partitions exceeds the cap .*BDT-small-v0.*\n$/);
+    assert.match(oracle.stderr, /^bdt-gym: agent oracle: this scenario has 4\.096e\+11 partition vectors, more than option maxPartitions = 2000000: .*BDT-small-v0.*\n$/);
   });
 });

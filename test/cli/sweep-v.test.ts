@@ -22,6 +22,15 @@ describe('cli: sweep-v', () => {
     assert.ok(points[0]!.meanLatency > greedy.meanLatency * 1.05, 'small V should cost latency');
   });
 
+  it("draws the latency-greedy reference in the swept agent's scenario: plain PoW for WTCM, whose blocks need more work", async () => {
+    const spec = { vs: [10], seeds: [0], slots: 30, env: 'BDT-small-v0' };
+    const wtcm = await sweepV({ ...spec, agent: 'wtcm' });
+    const dpra = await sweepV({ ...spec, agent: 'dpra' });
+    // on PoW every decision's block time is at least reputation PoW's, so greedy's latency is too
+    assert.ok(wtcm.greedy.meanLatency > dpra.greedy.meanLatency, `wtcm's greedy ${wtcm.greedy.meanLatency} vs dpra's ${dpra.greedy.meanLatency}`);
+    assert.ok(wtcm.points[0]!.meanLatency >= wtcm.greedy.meanLatency * (1 - 1e-9), 'WTCM levels off at its own greedy latency, not below it');
+  });
+
   it("gives each point's 95% CI half-widths over the seeds, the t-interval of the per-seed episodes (null in JSON for one seed)", async () => {
     const seeds = [1, 2, 3];
     const { points } = await sweepV({ agent: 'dpra', vs: [10], seeds, slots: 40, env: 'BDT-v0' });

@@ -19,20 +19,25 @@ export class ArrayPool {
   float32(length: number): Float32Array {
     const bytes = 4 * length;
     if (bytes > LARGEST_POOLED) return new Float32Array(length);
-    return new Float32Array(this.chunk, this.reserve(bytes, 4), length);
+    // reserve first: it may replace the chunk, and `new X(this.chunk, this.reserve(...))` would
+    // read the old, full one before the call (arguments evaluate left to right)
+    const at = this.reserve(bytes, 4);
+    return new Float32Array(this.chunk, at, length);
   }
 
   /** A zeroed Float64Array of `length` elements. */
   float64(length: number): Float64Array {
     const bytes = 8 * length;
     if (bytes > LARGEST_POOLED) return new Float64Array(length);
-    return new Float64Array(this.chunk, this.reserve(bytes, 8), length);
+    const at = this.reserve(bytes, 8);
+    return new Float64Array(this.chunk, at, length);
   }
 
   /** A zeroed Uint8Array of `length` elements. */
   uint8(length: number): Uint8Array {
     if (length > LARGEST_POOLED) return new Uint8Array(length);
-    return new Uint8Array(this.chunk, this.reserve(length, 1), length);
+    const at = this.reserve(length, 1);
+    return new Uint8Array(this.chunk, at, length);
   }
 
   /**
@@ -51,8 +56,7 @@ export class ArrayPool {
 
   /** A new Float64Array holding a copy of `source`. */
   copy64(source: Float64Array): Float64Array {
-    const bytes = 8 * source.length;
-    const out = bytes > LARGEST_POOLED ? new Float64Array(source.length) : new Float64Array(this.chunk, this.reserve(bytes, 8), source.length);
+    const out = this.float64(source.length);
     // a loop rather than set(): for the short arrays copied here the builtin's call costs more
     for (let i = 0; i < source.length; i++) out[i] = source[i]!;
     return out;
@@ -61,7 +65,12 @@ export class ArrayPool {
   /** A new Int32Array holding a copy of `source`. */
   copy32(source: Int32Array): Int32Array {
     const bytes = 4 * source.length;
-    const out = bytes > LARGEST_POOLED ? new Int32Array(source.length) : new Int32Array(this.chunk, this.reserve(bytes, 4), source.length);
+    let out: Int32Array;
+    if (bytes > LARGEST_POOLED) out = new Int32Array(source.length);
+    else {
+      const at = this.reserve(bytes, 4);
+      out = new Int32Array(this.chunk, at, source.length);
+    }
     for (let i = 0; i < source.length; i++) out[i] = source[i]!;
     return out;
   }

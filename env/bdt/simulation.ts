@@ -43,6 +43,8 @@ export class BdtSimulation {
   private readonly exogenous: ExogenousProcess;
   private trace: ExogenousTrace | undefined = undefined;
   private started = false;
+  /** Whether the exogenous streams were ever seeded (a reset that only replays a trace does not seed them). */
+  private streamsStarted = false;
 
   /** @param arrivals an arrival sampler of `system` to share (its tables are read-only) */
   constructor(
@@ -56,9 +58,10 @@ export class BdtSimulation {
   }
 
   /**
-   * Starts an episode with empty queues. Replays `trace` when given; else restarts the streams
-   * from `seed`; with neither, the streams continue (Gymnasium's reset without a seed), or start
-   * from `unseeded()` if they never started. `owner` names the caller in errors.
+   * Starts an episode with empty queues. Restarts the streams from `seed` when given; without it,
+   * they continue (Gymnasium's reset without a seed), or start from `unseeded()` if they never
+   * started, unless `trace` is given: then the episode replays it, and the streams wait (a later
+   * reset without a seed or trace starts them). `owner` names the caller in errors.
    */
   reset(seed: number | undefined, trace: ExogenousTrace | undefined, unseeded: () => number, owner: string): void {
     if (trace !== undefined) {
@@ -79,9 +82,12 @@ export class BdtSimulation {
     this.lastReputation.fill(0);
     this.slot = 0;
     this.trace = trace;
+    if (seed !== undefined || (trace === undefined && !this.streamsStarted)) {
+      this.exogenous.start(seed ?? unseeded(), this.state);
+      this.streamsStarted = true;
+    } else if (trace === undefined) this.exogenous.next(this.state);
+    // the trace's slot 0 replaces the seeded draw: the streams only carry on after it
     if (trace !== undefined) readTrace(trace, 0, this.state);
-    else if (seed !== undefined || !this.started) this.exogenous.start(seed ?? unseeded(), this.state);
-    else this.exogenous.next(this.state);
     this.started = true;
   }
 

@@ -100,6 +100,21 @@ describe('BdtEnv', () => {
     assert.deepEqual(run(), run());
   });
 
+  it('after a reset that only replays a trace, an unseeded reset starts the streams from entropy; a seeded one seeds them', () => {
+    const trace = drawTrace(raw('BDT-small-v0').system, 8);
+    const afterTrace = (seed?: number) => {
+      const env = raw('BDT-small-v0');
+      env.reset({ ...(seed === undefined ? {} : { seed }), options: { trace } });
+      return env.reset()[0];
+    };
+    // never-seeded streams gave every env the same "random" episode
+    assert.notDeepEqual(afterTrace(), afterTrace());
+    // with a seed, the streams start from it while the trace plays, and carry on after it
+    const plain = raw('BDT-small-v0');
+    plain.reset({ seed: 5 });
+    assert.deepEqual(afterTrace(5), plain.reset()[0]);
+  });
+
   it('exports a trace with drawTrace and replays it through reset options', () => {
     const env = raw('BDT-small-v0');
     const trace = drawTrace(env.system, 8);

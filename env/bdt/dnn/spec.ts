@@ -11,6 +11,9 @@ import { checkSpecShapes } from './analyze.ts';
 
 const positiveInt = (description: string) => z.number().int().positive().describe(description);
 
+/** A layer's `kind` discriminator, described as every schema field is. */
+const layerKind = <K extends string>(kind: K, what: string) => z.literal(kind).describe(`Layer kind: ${what}`);
+
 /** An integer or an `[height, width]` pair. */
 const intPair = (description: string) =>
   z.union([z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])]).describe(description);
@@ -33,7 +36,7 @@ const layerName = z.string().min(1).optional().describe('Optional label of the l
 const bias = z.boolean().default(true).describe('Whether the layer adds a bias (one add per output element, counted in otherOps)');
 
 const conv2dLayer = z.strictObject({
-  kind: z.literal('conv2d'),
+  kind: layerKind('conv2d', '2-D convolution over [H, W, C]'),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
   kernel: intPair('Kernel size [kH, kW] or k for k x k (elements)'),
@@ -45,7 +48,7 @@ const conv2dLayer = z.strictObject({
 });
 
 const depthwiseConv2dLayer = z.strictObject({
-  kind: z.literal('depthwiseConv2d'),
+  kind: layerKind('depthwiseConv2d', 'depthwise 2-D convolution (one filter per input channel, times depthMultiplier)'),
   name: layerName,
   kernel: intPair('Kernel size [kH, kW] or k for k x k (elements)'),
   stride: intPair('Stride [sH, sW] or s (elements)').default(1),
@@ -56,7 +59,7 @@ const depthwiseConv2dLayer = z.strictObject({
 });
 
 const conv1dLayer = z.strictObject({
-  kind: z.literal('conv1d'),
+  kind: layerKind('conv1d', '1-D convolution over [T, C]'),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
   kernel: positiveInt('Kernel length (timesteps)'),
@@ -73,8 +76,8 @@ const pool2dFields = {
   stride: intPair('Stride [sH, sW] or s (elements); defaults to the window').optional(),
   padding: padding2d.default('valid'),
 };
-const maxPool2dLayer = z.strictObject({ kind: z.literal('maxPool2d'), ...pool2dFields });
-const avgPool2dLayer = z.strictObject({ kind: z.literal('avgPool2d'), ...pool2dFields });
+const maxPool2dLayer = z.strictObject({ kind: layerKind('maxPool2d', '2-D max pooling'), ...pool2dFields });
+const avgPool2dLayer = z.strictObject({ kind: layerKind('avgPool2d', '2-D average pooling'), ...pool2dFields });
 
 const pool1dFields = {
   name: layerName,
@@ -82,22 +85,22 @@ const pool1dFields = {
   stride: positiveInt('Stride (timesteps); defaults to the window').optional(),
   padding: padding1d.default('valid'),
 };
-const maxPool1dLayer = z.strictObject({ kind: z.literal('maxPool1d'), ...pool1dFields });
-const avgPool1dLayer = z.strictObject({ kind: z.literal('avgPool1d'), ...pool1dFields });
+const maxPool1dLayer = z.strictObject({ kind: layerKind('maxPool1d', '1-D max pooling'), ...pool1dFields });
+const avgPool1dLayer = z.strictObject({ kind: layerKind('avgPool1d', '1-D average pooling'), ...pool1dFields });
 
-const globalAvgPoolLayer = z.strictObject({ kind: z.literal('globalAvgPool'), name: layerName });
-const globalMaxPoolLayer = z.strictObject({ kind: z.literal('globalMaxPool'), name: layerName });
+const globalAvgPoolLayer = z.strictObject({ kind: layerKind('globalAvgPool', 'average over every spatial (or time) position, one value per channel'), name: layerName });
+const globalMaxPoolLayer = z.strictObject({ kind: layerKind('globalMaxPool', 'maximum over every spatial (or time) position, one value per channel'), name: layerName });
 
 const denseLayer = z.strictObject({
-  kind: z.literal('dense'),
+  kind: layerKind('dense', 'fully connected layer on the last axis'),
   name: layerName,
   units: positiveInt('Output features (count); applied to the last axis, as in tfjs Dense and torch Linear'),
   bias,
 });
 
-const flattenLayer = z.strictObject({ kind: z.literal('flatten'), name: layerName });
-const batchNormLayer = z.strictObject({ kind: z.literal('batchNorm'), name: layerName });
-const reluLayer = z.strictObject({ kind: z.literal('relu'), name: layerName });
+const flattenLayer = z.strictObject({ kind: layerKind('flatten', 'reshape to a feature vector (free)'), name: layerName });
+const batchNormLayer = z.strictObject({ kind: layerKind('batchNorm', 'batch normalisation (inference: one scale and shift per element)'), name: layerName });
+const reluLayer = z.strictObject({ kind: layerKind('relu', 'ReLU (one op per element)'), name: layerName });
 
 /** Activation functions; every one but `linear` costs one op per element (see docs/DNN-PROFILES.md). */
 export const activationFunctions = ['relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'hardSigmoid', 'tanh', 'softmax', 'swish', 'linear'] as const;
@@ -105,7 +108,7 @@ export const activationFunctions = ['relu', 'relu6', 'leakyRelu', 'elu', 'sigmoi
 export type ActivationFunction = (typeof activationFunctions)[number];
 
 const activationLayer = z.strictObject({
-  kind: z.literal('activation'),
+  kind: layerKind('activation', 'an element-wise activation function `fn`'),
   name: layerName,
   fn: z.enum(activationFunctions).describe('Element-wise function (one op per element; linear is free)'),
 });
@@ -138,7 +141,7 @@ export const primitiveLayerSchema = z
   .describe('A primitive layer, discriminated by `kind`');
 
 const residualLayer = z.strictObject({
-  kind: z.literal('residual'),
+  kind: layerKind('residual', 'a residual block: body and shortcut branches added element-wise'),
   name: layerName,
   body: z.array(primitiveLayerSchema).min(1).describe('Main branch, applied to the block input'),
   shortcut: z
@@ -148,14 +151,14 @@ const residualLayer = z.strictObject({
 });
 
 const basicBlockLayer = z.strictObject({
-  kind: z.literal('basicBlock'),
+  kind: layerKind('basicBlock', "ResNet's basic block (two 3x3 convs with batch norm, identity or 1x1 projection shortcut)"),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
   stride: positiveInt('Stride of the first 3x3 conv and of the 1x1 projection shortcut (elements)').default(1),
 });
 
 const invertedResidualLayer = z.strictObject({
-  kind: z.literal('invertedResidual'),
+  kind: layerKind('invertedResidual', "MobileNetV2's inverted residual (1x1 expansion, 3x3 depthwise, 1x1 projection)"),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
   expandRatio: z.number().positive().describe('Hidden channels = round(input channels x expandRatio) (ratio)'),

@@ -120,16 +120,29 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
 const SPEC_KEYS: ReadonlyArray<keyof ComparisonSpec> = ['envId', 'agents', 'seeds', 'traces', 'scenario', 'agentOptions'];
 
 /** Refuses a spec that cannot give a fair comparison, before any agent is built or episode run. */
+/** `make(id)` with no kwargs, or undefined when the id's env cannot be made without them. */
+function makeIfItCan(id: string): Env | undefined {
+  try {
+    return make(id);
+  } catch {
+    return undefined;
+  }
+}
+
 function checkSpec(spec: ComparisonSpec): void {
   if (typeof spec !== 'object' || spec === null) throw new GymError(`compareAgents: expected a spec {envId, agents, seeds, traces?, scenario?, agentOptions?}, got ${formatValue(spec)}`);
   const unknown = unknownKeys(spec, SPEC_KEYS);
   if (unknown !== undefined) throw new GymError(`compareAgents: unknown ${unknown} (a spec has ${SPEC_KEYS.join(', ')}; episode length is scenario.slots)`);
   if (typeof spec.envId !== 'string') throw new GymError(`compareAgents: envId must be a registered env id such as "BDT-v0", got ${formatValue(spec.envId)}`);
-  // the agents read a B-DT system and the scenario is a B-DT one: say so, not that the env refuses a scenario
-  const probe = make(spec.envId);
-  const isBdt = probe.unwrapped instanceof BdtEnv;
-  probe.close();
-  if (!isBdt) throw new GymError(`compareAgents: ${spec.envId} is not a B-DT env (its unwrapped env is ${probe.unwrapped.constructor.name}); compare the agents on a B-DT id such as BDT-v0 or one registered with registerBdtScenario`);
+  // the agents read a B-DT system and the scenario is a B-DT one: say so, not that the env refuses a
+  // scenario (an id whose env needs kwargs to be made at all is made, and reported, with the agents)
+  const probe = makeIfItCan(spec.envId);
+  if (probe !== undefined) {
+    const kind = probe.unwrapped.constructor.name;
+    const isBdt = probe.unwrapped instanceof BdtEnv;
+    probe.close();
+    if (!isBdt) throw new GymError(`compareAgents: ${spec.envId} is not a B-DT env (its unwrapped env is ${kind}); compare the agents on a B-DT id such as BDT-v0 or one registered with registerBdtScenario`);
+  }
   if (!Array.isArray(spec.agents) || spec.agents.length === 0) throw new GymError(`compareAgents: agents must be a non-empty array, got ${formatValue(spec.agents)}`);
   if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new GymError(`compareAgents: seeds must be a non-empty array, got ${formatValue(spec.seeds)}`);
   for (const compared of spec.agents) {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { aggregate, compareAgents, type ComparisonSpec } from '../../baselines/harness/compare.ts';
 import { meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
-import { make } from '../../env/index.ts';
+import { make, register, unregister } from '../../env/index.ts';
+import { readFileSync } from 'node:fs';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 
@@ -68,6 +69,17 @@ describe('comparison harness', () => {
     const spec = { env: 'BDT-v0', agents: ['random'], seeds: [1], slots: 5 } as unknown as ComparisonSpec;
     await assert.rejects(lastValueFrom(compareAgents(spec)), /^GymError: compareAgents: unknown keys "env", "slots" \(a spec has envId, agents, seeds, traces, scenario, agentOptions; episode length is scenario\.slots\)$/);
     await assert.rejects(lastValueFrom(compareAgents({ agents: ['random'], seeds: [1] } as unknown as ComparisonSpec)), /compareAgents: envId must be a registered env id such as "BDT-v0", got undefined/);
+  });
+
+  it('runs on an id whose env needs its scenario as a kwarg (registered with a factory), given the whole scenario', async () => {
+    register({ id: 'TestScenarioKwarg-v0', entryPoint: (kwargs) => new BdtEnv(kwargs as ConstructorParameters<typeof BdtEnv>[0]) });
+    try {
+      const scenario = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+      const records = await lastValueFrom(compareAgents({ envId: 'TestScenarioKwarg-v0', agents: ['random'], seeds: [1], scenario: { ...scenario, slots: 3 } }).pipe(toArray()));
+      assert.equal(records.length, 1);
+    } finally {
+      unregister('TestScenarioKwarg-v0');
+    }
   });
 
   it('refuses an env that is not a B-DT one, saying so', async () => {

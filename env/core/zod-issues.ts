@@ -73,6 +73,8 @@ function wrongType(branch: readonly z.core.$ZodIssue[], input: unknown): boolean
     (sub) =>
       sub.path.length === 0 &&
       ((sub.code === 'invalid_type' && !sameKind(sub.expected, input)) ||
+        // an enum or literal branch: of the value's type only if one of its values is
+        (sub.code === 'invalid_value' && sub.values.length > 0 && !sub.values.some((value) => typeof value === typeof input)) ||
         (sub.code === 'invalid_union' && !('discriminator' in sub) && sub.errors.length > 0 && sub.errors.every((inner) => wrongType(inner, input)))),
   );
 }
@@ -123,7 +125,11 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   return schema;
 }
 
-/** The schema of the value at `path` inside `schema` (for a union, the first branch that has the path). */
+/**
+ * The schema of the value at `path` inside `schema`; undefined where a union's branches give
+ * different schemas for the path (a conv1d and a conv2d layer's padding), which only the input
+ * could tell apart.
+ */
 function schemaAt(schema: z.core.$ZodType, path: ReadonlyArray<PropertyKey>): z.core.$ZodType | undefined {
   if (path.length === 0) return schema;
   const inner = unwrap(schema);
@@ -135,10 +141,8 @@ function schemaAt(schema: z.core.$ZodType, path: ReadonlyArray<PropertyKey>): z.
   else if (def.type === 'array') next = def.element as z.core.$ZodType;
   else if (def.type === 'tuple') next = (def.items as z.core.$ZodType[])[Number(key)] ?? (def.rest as z.core.$ZodType | null) ?? undefined;
   else if (def.type === 'union') {
-    for (const option of def.options as z.core.$ZodType[]) {
-      const found = schemaAt(option, path);
-      if (found) return found;
-    }
+    const found = new Set((def.options as z.core.$ZodType[]).map((option) => schemaAt(option, path)).filter((at) => at !== undefined));
+    return found.size === 1 ? [...found][0] : undefined;
   }
   return next && schemaAt(next, rest);
 }
@@ -211,7 +215,12 @@ function typeText(schema: z.core.$ZodType, plural = false): string {
 /** The zod types that a union's branches expected of a value of the wrong type, nested unions included. */
 function expectedTypes(branches: ReadonlyArray<readonly z.core.$ZodIssue[]>): string[] {
   return branches.flatMap((branch) =>
-    branch.flatMap((sub) => (sub.path.length > 0 ? [] : sub.code === 'invalid_type' ? [sub.expected === 'int' ? 'integer' : sub.expected] : sub.code === 'invalid_union' ? expectedTypes(sub.errors) : [])),
+    branch.flatMap((sub) => {
+      if (sub.path.length > 0) return [];
+      if (sub.code === 'invalid_type') return [sub.expected === 'int' ? 'integer' : sub.expected];
+      if (sub.code === 'invalid_value') return sub.values.map((value) => JSON.stringify(value) ?? String(value));
+      return sub.code === 'invalid_union' ? expectedTypes(sub.errors) : [];
+    }),
   );
 }
 

@@ -135,6 +135,13 @@ describe('bdt scenario: union-typed fields name the rule and the inner path', ()
     assert.match(filters, /at dnns\.mine\.units\[0\]\.layers\[0\]\.filters: Invalid input: expected number, received string \(value: "16"\)/);
     // a measured profile is told apart by its keys too
     assert.match(failure(mergeDeep(tiny(), { dnns: { two: { outputBits: [800, 'x', 80] } } })), /at dnns\.two\.outputBits\[1\]: Invalid input: expected number, received string \(value: "x"\)/);
+    // an enum branch is of the value's type only if one of its values is; and a 1-D layer's padding
+    // is not described as the 2-D one's (the field exists in several layer kinds)
+    for (const [padding, received] of [[true, 'boolean'], [null, 'null'], [[1, 2], 'array']] as const) {
+      const message = failure(mergeDeep(readConfig('small'), dnn({ kind: 'conv1d', filters: 4, kernel: 3, padding })));
+      assert.match(message, new RegExp(`at dnns\\.mine\\.units\\[0\\]\\.layers\\[0\\]\\.padding: Invalid input: expected "same", "valid" or number, received ${received}`));
+      assert.doesNotMatch(message, /pair|\[pH, pW\]/);
+    }
     // an unknown kind of a discriminated union shows the kind, not the whole object
     assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { kind: 'burst', rate: 2 } } })), /at devices\.arrivals\.kind: .*'poisson' \| 'uniform' \| 'trace' \(value: "burst"\)/);
   });

@@ -5,12 +5,22 @@
  */
 import { basename, isAbsolute, relative, sep } from 'node:path';
 
-/** `npx bdt-gym`, `bdt-gym`, `./bin/bdt-gym.js` (relative to the working directory) or `npx tsx cli/main.ts`, from the script path `script` (process.argv[1]). */
+/**
+ * `npx bdt-gym` (a project's install: npm's `.bin` link, or the script inside `node_modules`,
+ * which Windows' cmd shim runs), `bdt-gym` (a linked or global command), the checkout's
+ * `./bin/bdt-gym.js`, or `npx tsx cli/main.ts`; from the script path `script` (process.argv[1]),
+ * shell-quoted.
+ */
 export function cliInvocation(script = process.argv[1] ?? '', cwd = process.cwd()): string {
-  const name = basename(script);
-  if (name === 'bdt-gym' || name === 'bdt-gym.cmd') return script.includes(`${sep}node_modules${sep}.bin${sep}`) ? 'npx bdt-gym' : 'bdt-gym';
-  const path = runnablePath(script, cwd);
-  return name === 'bdt-gym.js' ? path : `npx tsx ${path}`;
+  if (script.includes(`${sep}node_modules${sep}`) && (basename(script) === 'bdt-gym' || script.endsWith(`${sep}bdt-gym${sep}bin${sep}bdt-gym.js`))) return 'npx bdt-gym';
+  if (basename(script) === 'bdt-gym') return 'bdt-gym';
+  const path = shellQuote(runnablePath(script, cwd));
+  return basename(script) === 'bdt-gym.js' ? path : `npx tsx ${path}`;
+}
+
+/** `arg` as one word for a POSIX shell: as is when it is safe, else single-quoted. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 /** `script` relative to `cwd` when it lies below it (`./bin/bdt-gym.js`), else as given. */

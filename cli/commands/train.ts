@@ -49,7 +49,7 @@ import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
-import { cliInvocation } from '../invocation.ts';
+import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
@@ -261,25 +261,24 @@ function cutTornLastLine(metricsFile: string): number {
  * again, and they would interleave with its records. Returns the new size.
  */
 function cutRecordsPast(metricsFile: string, resumeStep: number, size: number): number {
-  const text = readFileSync(metricsFile).subarray(0, size).toString('utf8');
-  let at = 0;
-  let records = 0;
+  // bytes, not a decoded string: offsets stay byte offsets, and a file past V8's string limit reads
+  const bytes = readFileSync(metricsFile).subarray(0, size);
   let cutAt: number | undefined;
-  while (at < text.length) {
-    const end = text.indexOf('\n', at);
-    const line = text.slice(at, end < 0 ? text.length : end);
-    const step = stepOf(line);
-    if (step !== undefined && step > resumeStep) {
-      cutAt ??= at;
-      records++;
+  let cut = 0;
+  for (let at = 0; at < bytes.length; ) {
+    const newline = bytes.indexOf(0x0a, at);
+    const end = newline < 0 ? bytes.length : newline;
+    if (cutAt === undefined) {
+      const step = stepOf(bytes.toString('utf8', at, end));
+      if (step !== undefined && step > resumeStep) cutAt = at;
     }
-    at = end < 0 ? text.length : end + 1;
+    if (cutAt !== undefined) cut++;
+    at = end + 1;
   }
   if (cutAt === undefined) return size;
-  const kept = Buffer.byteLength(text.slice(0, cutAt));
-  truncateSync(metricsFile, kept);
-  process.stderr.write(`bdt-gym train: note: ${metricsFile} held ${records} records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from); they were cut before resuming\n`);
-  return kept;
+  truncateSync(metricsFile, cutAt);
+  process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${cut} lines from the first of them on were cut before resuming\n`);
+  return cutAt;
 }
 
 /** The "step" of a metrics line, or undefined when the line is not a record (readMetricsFile reports those). */
@@ -487,11 +486,6 @@ export function register(program: Command): void {
         process.exitCode = interrupt.exitCode;
       }
     });
-}
-
-/** `arg` as one word for a POSIX shell: as is when it is safe, else single-quoted. */
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 /** The global `--import` options the command ran with, as words: the modules that registered its env or agent. */

@@ -90,9 +90,13 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
 export abstract class VectorObservationWrapper<BObs, BAct, InnerObs> extends VectorWrapper<BObs, BAct, InnerObs, BAct> {
   abstract observations(batch: InnerObs): BObs;
 
-  constructor(env: VectorEnv<InnerObs, BAct>) {
+  /** @param modes the autoreset modes the wrapper works in (a subclass may take fewer) */
+  constructor(env: VectorEnv<InnerObs, BAct>, modes: readonly AutoresetMode[] = ['next-step', 'disabled']) {
     super(env);
-    if (env.autoresetMode === 'same-step') throw new GymError(`${this.constructor.name}: needs the 'next-step' or 'disabled' autoreset mode, got 'same-step' (its infos' final_obs would stay untransformed)`);
+    if (!modes.includes(env.autoresetMode)) {
+      const why = env.autoresetMode === 'same-step' ? " (its infos' final_obs would stay untransformed)" : '';
+      throw new GymError(`${this.constructor.name}: needs the ${modes.map((mode) => `'${mode}'`).join(' or ')} autoreset mode, got '${env.autoresetMode}'${why}`);
+    }
   }
 
   override reset(args?: VectorResetArgs): VectorResetResult<BObs> {

@@ -173,7 +173,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     appendFileSync(metrics, `{"step":${saved + 512},"charts/episodic_return":1}\n{"step":${saved + 1024},"charts/episodic_return":2}\n{"step":${saved + 1536},"charts/epis`);
     const resumed = await bdtGym(...TRAIN, '--steps', String(saved + 512), '--out', killed, '--resume', '--eval-episodes', '0');
     assert.equal(resumed.error, undefined, String(resumed.error));
-    assert.match(resumed.stderr, new RegExp(`bdt-gym train: note: ${metrics} held 2 records past the checkpoint's step ${saved} \\(.*\\); they were cut before resuming\n`));
+    assert.match(resumed.stderr, new RegExp(`bdt-gym train: note: ${metrics} held records past the checkpoint's step ${saved} \\(.*\\): the 2 lines from the first of them on were cut before resuming\n`));
     const text = readFileSync(metrics, 'utf8');
     assert.ok(text.startsWith(whole) && text.length > whole.length);
     const steps = text.trim().split('\n').map((line) => JSON.parse(line).step as number);

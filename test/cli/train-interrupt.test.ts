@@ -64,6 +64,9 @@ describe('cli: cliInvocation, the words that start the CLI again', () => {
     assert.equal(cliInvocation('/home/u/bdt-gym/bin/bdt-gym.js', '/home/u/bdt-gym'), './bin/bdt-gym.js');
     assert.equal(cliInvocation('/home/u/bdt-gym/bin/bdt-gym.js', '/tmp'), '/home/u/bdt-gym/bin/bdt-gym.js');
     assert.equal(cliInvocation('/home/u/bdt-gym/cli/main.ts', '/home/u/bdt-gym'), 'npx tsx ./cli/main.ts');
+    // the script inside a project's node_modules (what Windows' cmd shim runs), and a path to quote
+    assert.equal(cliInvocation('/home/u/proj/node_modules/bdt-gym/bin/bdt-gym.js', '/home/u/proj'), 'npx bdt-gym');
+    assert.equal(cliInvocation("/home/u/my proj's/bin/bdt-gym.js", '/home/u'), `'./my proj'\\''s/bin/bdt-gym.js'`);
   });
 });
 

@@ -254,8 +254,8 @@ describe('vector wrappers', () => {
 
     it('is refused without a Box space, outside next-step mode, and on partial resets', () => {
       assert.throws(() => new VectorNormalizeObservation(makeVec('BDT-v0', 2) as never), /needs a Box single observation space, got Dict.*VectorFlattenObservation first/);
-      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'same-step' })), /needs the 'next-step' or 'disabled' autoreset mode, got 'same-step'/);
-      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'disabled' })), /needs the 'next-step' autoreset mode, got 'disabled'/);
+      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'same-step' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'same-step'/);
+      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'disabled' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'disabled'$/);
       const env = new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2));
       env.reset({ seed: 1 });
       assert.throws(() => env.reset({ options: { reset_mask: Uint8Array.of(1, 0) } }), /partial reset/);

@@ -27,11 +27,10 @@ export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<F
     env: VectorEnv<BoxElement, BAct>,
     readonly epsilon = 1e-8,
   ) {
-    super(env);
+    super(env, ['next-step']);
     checkEpsilon('VectorNormalizeObservation', epsilon);
     const space = env.singleObservationSpace;
     if (!(space instanceof Box)) throw new GymError(`VectorNormalizeObservation: needs a Box single observation space, got ${String(space)}; wrap the env in VectorFlattenObservation first`);
-    if (env.autoresetMode !== 'next-step') throw new GymError(`VectorNormalizeObservation: needs the 'next-step' autoreset mode, got '${env.autoresetMode}'`);
     this.singleObservationSpace = new Box(-Infinity, Infinity, { shape: space.shape, dtype: 'float32' });
     this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Box<Float32Array>;
     this.obsRms = new RunningMeanStd(space.size);

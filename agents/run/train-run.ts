@@ -73,7 +73,7 @@ export interface TrainSummary {
    * inside `learn()`) neither are periodic evaluations.
    */
   readonly sps: number;
-  /** Mean return of the last 20 training episodes (NaN if none finished). */
+  /** Mean return of this session's last 20 training episodes (NaN if none finished; a resumed run's earlier sessions are in its metrics.jsonl). */
   readonly meanReturnLast20: number;
   /** Mean return of the deterministic evaluation; absent when it was skipped (no episodes, or the run was interrupted). */
   readonly evalReturn?: number;

@@ -13,7 +13,7 @@
  * them (`'{}'`: the plain env); a checkpoint without a summary.json is evaluated on the plain env.
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
@@ -35,7 +35,7 @@ interface EvaluateOptions {
   checkpoint: string;
   env?: string;
   envKwargs?: string;
-  episodes: string;
+  episodes?: string;
   seed?: string;
   backend?: string;
   json?: boolean;
@@ -80,6 +80,18 @@ function chooseEnvKwargs(option: string | undefined, checkpointOption: string, c
   return { kwargs: envKwargs ?? {}, source: file };
 }
 
+/** Episodes evaluated by default: as many as train's final evaluation played (summary.json's `evalEpisodes`) on the run's own env, else 20. */
+function defaultEpisodes(checkpointOption: string, checkpointDir: string, onRunEnv: boolean): number {
+  const file = onRunEnv ? runSummaryFile(checkpointOption, checkpointDir) : undefined;
+  if (file === undefined) return 20;
+  try {
+    const recorded: unknown = (JSON.parse(readFileSync(file, 'utf8')) as { evalEpisodes?: unknown }).evalEpisodes;
+    return typeof recorded === 'number' && Number.isSafeInteger(recorded) && recorded > 0 ? recorded : 20;
+  } catch {
+    return 20; // an unreadable summary.json is reported where its envKwargs are read
+  }
+}
+
 /** `make(id, kwargs)`, with kwargs the env refuses reported against their source (`--env-kwargs` or a summary.json). */
 function makeOrCliError(id: string, { kwargs, source = '--env-kwargs' }: ChosenEnvKwargs): Env {
   try {
@@ -98,16 +110,16 @@ export function register(program: Command): void {
     .requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/...)')
     .option('--env <id>', "registered env id (default: the one the checkpoint was trained on); its spaces must match the checkpoint's")
     .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env); default: the envKwargs in the run's summary.json, which train's final evaluation used")
-    .option('--episodes <n>', 'episodes to play', '20')
+    .option('--episodes <n>', "episodes to play; default: as many as train's final evaluation played (the run's summary.json), else 20")
     .option('--seed <n>', "seed of the first episode (episode i: seed + i); default: the one train's final evaluation used (run seed + 1000000)")
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--json', 'print the result as one JSON object')
     .action(async (options: EvaluateOptions) => {
-      const episodes = integerOption('episodes', options.episodes, 1);
       if (options.checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
       const dir = checkpointDirOf(options.checkpoint);
       const manifest = readManifest(dir);
       const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);
+      const episodes = options.episodes === undefined ? defaultEpisodes(options.checkpoint, dir, envId === manifest.envId) : integerOption('episodes', options.episodes, 1);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
       checkSeedRange('seed', seed, episodes - 1, `${episodes} episodes`);
       const envKwargs = chooseEnvKwargs(options.envKwargs, options.checkpoint, dir, envId);

@@ -18,7 +18,8 @@ describe('bdt-gym evaluate', () => {
       const trained = cli('train', '--agent', agent, '--env', 'CartPole-v1', '--steps', steps, '--seed', '3', '--eval-episodes', '3', '--out', out, '--json');
       assert.equal(trained.status, 0, trained.stderr);
       const summary = lastJson(trained.stdout);
-      const result = cli('evaluate', '--checkpoint', out, '--episodes', '3', '--json');
+      // no --episodes: as many as the final evaluation played (3 here), so the default reproduces it
+      const result = cli('evaluate', '--checkpoint', out, '--json');
       assert.equal(result.status, 0, result.stderr);
       const evaluation = lastJson(result.stdout);
       assert.equal(evaluation['algo'], agent);
@@ -40,7 +41,8 @@ describe('bdt-gym evaluate', () => {
       const summary = JSON.parse(readFileSync(join(root, `models/${algo}-bdt-v0/summary.json`), 'utf8')) as Record<string, unknown>;
       const preset = JSON.parse(readFileSync(join(root, `configs/agents/${algo}-bdt.json`), 'utf8')) as { envKwargs: unknown };
       assert.deepEqual(summary['envKwargs'], preset.envKwargs, `${algo}: summary.json records the preset's envKwargs`);
-      const result = cli('evaluate', '--checkpoint', `models/${algo}-bdt-v0`, '--episodes', String(summary['evalEpisodes']), '--json');
+      const result = cli('evaluate', '--checkpoint', `models/${algo}-bdt-v0`, '--json'); // dqn's ran 2 episodes, ppo's 20
+      assert.equal(lastJson(result.stdout)['episodes'], summary['evalEpisodes'], algo);
       assert.equal(result.status, 0, result.stderr);
       const evaluation = lastJson(result.stdout);
       assert.equal(evaluation['meanReturn'], summary['evalReturn'], algo);

@@ -90,6 +90,9 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
           }
           players.push({ label, env, agent });
         }
+        // an id whose env needed kwargs to be made escaped checkSpec's probe
+        const first = players[0]!.env.unwrapped;
+        if (!(first instanceof BdtEnv)) throw new GymError(`compareAgents: ${spec.envId} is not a B-DT env (its unwrapped env is ${first.constructor.name}); compare the agents on a B-DT id such as BDT-v0 or one registered with registerBdtScenario`);
         checkTraces(spec.traces, players[0]!.env);
         for (const { label, env, agent } of players) {
           for (const [i, seed] of spec.seeds.entries()) {

@@ -31,13 +31,14 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
  * the values); an unknown key's line names the key, not the whole object around it. A failed
  * union gives the issues of the branch the value was meant for (see `matchingBranch`), or, when
  * none is, what its branches expect; with `schema`, the schema that was parsed (issue paths
- * relative to it), that is said with the branches' element types and the field's description.
+ * relative to it), that is said with the branches' element types and the field's description,
+ * and with `input`, the value parsed, a discriminated union's branch is the input's.
  */
-export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string[] {
+export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
   return issues.flatMap((issue) => {
     const branch = matchingBranch(issue);
-    if (branch) return issueLines(branch, schema);
-    const where = `at ${formatPath(issue.path)}: ${issue.code === 'invalid_union' ? unionMessage(issue, schema) : issue.message}`;
+    if (branch) return issueLines(branch, schema, input);
+    const where = `at ${formatPath(issue.path)}: ${issue.code === 'invalid_union' ? unionMessage(issue, schema, input) : issue.message}`;
     return issue.code === 'unrecognized_keys' ? [where] : [`${where} (value: ${shortValue(issueValue(issue))})`];
   });
 }
@@ -127,24 +128,43 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
 
 /**
  * The schema of the value at `path` inside `schema`; undefined where a union's branches give
- * different schemas for the path (a conv1d and a conv2d layer's padding), which only the input
- * could tell apart.
+ * schemas for the path that read differently (a conv1d and a conv2d layer's padding), which only
+ * the input could tell apart.
  */
-function schemaAt(schema: z.core.$ZodType, path: ReadonlyArray<PropertyKey>): z.core.$ZodType | undefined {
+function schemaAt(schema: z.core.$ZodType, path: ReadonlyArray<PropertyKey>, value?: unknown): z.core.$ZodType | undefined {
   if (path.length === 0) return schema;
   const inner = unwrap(schema);
   const def = defOf(inner);
   const [key, ...rest] = path;
+  const child = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key!] : undefined;
   let next: z.core.$ZodType | undefined;
   if (def.type === 'object') next = (def.shape as Record<string, z.core.$ZodType>)[String(key)];
   else if (def.type === 'record') next = def.valueType as z.core.$ZodType;
   else if (def.type === 'array') next = def.element as z.core.$ZodType;
   else if (def.type === 'tuple') next = (def.items as z.core.$ZodType[])[Number(key)] ?? (def.rest as z.core.$ZodType | null) ?? undefined;
   else if (def.type === 'union') {
-    const found = new Set((def.options as z.core.$ZodType[]).map((option) => schemaAt(option, path)).filter((at) => at !== undefined));
-    return found.size === 1 ? [...found][0] : undefined;
+    const options = def.options as z.core.$ZodType[];
+    // a discriminated union: the branch the input's discriminator names
+    const discriminator = def.discriminator;
+    if (typeof discriminator === 'string' && isPlainObject(value)) {
+      const named = options.find((option) => literalValues(option, discriminator).includes(value[discriminator]));
+      if (named !== undefined) return schemaAt(named, path, value);
+    }
+    const found = options.map((option) => schemaAt(option, path, value)).filter((at) => at !== undefined);
+    // branches that build the field separately but alike (every 2-D layer's kernel) agree in words
+    const reads = (at: z.core.$ZodType) => `${typeText(at)}\n${descriptionOf(at) ?? ''}`;
+    return found.length > 0 && found.every((at) => reads(at) === reads(found[0]!)) ? found[0] : undefined;
   }
-  return next && schemaAt(next, rest);
+  return next && schemaAt(next, rest, child);
+}
+
+/** The values the literal field `key` of an object schema takes (none when it is no literal). */
+function literalValues(schema: z.core.$ZodType, key: string): unknown[] {
+  const def = defOf(unwrap(schema));
+  const field = def.type === 'object' ? (def.shape as Record<string, z.core.$ZodType>)[key] : undefined;
+  if (field === undefined) return [];
+  const fieldDef = defOf(unwrap(field));
+  return fieldDef.type === 'literal' ? (fieldDef.values as unknown[]) : [];
 }
 
 /** The description of `schema` or of a schema it wraps. */
@@ -229,9 +249,9 @@ function expectedTypes(branches: ReadonlyArray<readonly z.core.$ZodIssue[]>): st
  * is (`expected a number or an array of numbers, received string`), then the field's description
  * when `schema` gives it. A union with its own message (an unknown discriminator) keeps it.
  */
-function unionMessage(issue: z.core.$ZodIssue & { code: 'invalid_union' }, schema: z.ZodType | undefined): string {
+function unionMessage(issue: z.core.$ZodIssue & { code: 'invalid_union' }, schema: z.ZodType | undefined, input: unknown): string {
   if (issue.message !== 'Invalid input' || 'discriminator' in issue) return issue.message;
-  const at = schema && schemaAt(schema, issue.path);
+  const at = schema && schemaAt(schema, issue.path, input);
   const expected = at ? typeText(at) : either(expectedTypes(issue.errors));
   if (!expected) return issue.message;
   const description = at && descriptionOf(at);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { aggregate, compareAgents, type ComparisonSpec } from '../../baselines/harness/compare.ts';
 import { meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
-import { make, register, unregister } from '../../env/index.ts';
+import { CartPoleEnv, make, register, unregister } from '../../env/index.ts';
 import { readFileSync } from 'node:fs';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
@@ -84,6 +84,13 @@ describe('comparison harness', () => {
 
   it('refuses an env that is not a B-DT one, saying so', async () => {
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'CartPole-v1', agents: ['dpra'], seeds: [1] })), /^GymError: compareAgents: CartPole-v1 is not a B-DT env \(its unwrapped env is CartPoleEnv\)/);
+    // one that cannot be made without kwargs is checked once the agents' envs are made
+    register({ id: 'TestNeedsKwargs-v0', entryPoint: (kwargs) => (kwargs['scenario'] === undefined ? assert.fail('needs a scenario') : new CartPoleEnv()) });
+    try {
+      await assert.rejects(lastValueFrom(compareAgents({ envId: 'TestNeedsKwargs-v0', agents: ['random'], seeds: [1], scenario: { slots: 3 } })), /^GymError: compareAgents: TestNeedsKwargs-v0 is not a B-DT env \(its unwrapped env is CartPoleEnv\)/);
+    } finally {
+      unregister('TestNeedsKwargs-v0');
+    }
   });
 
   it('rejects an unknown agent listing the available ones', async () => {

@@ -136,12 +136,15 @@ describe('bdt scenario: union-typed fields name the rule and the inner path', ()
     // a measured profile is told apart by its keys too
     assert.match(failure(mergeDeep(tiny(), { dnns: { two: { outputBits: [800, 'x', 80] } } })), /at dnns\.two\.outputBits\[1\]: Invalid input: expected number, received string \(value: "x"\)/);
     // an enum branch is of the value's type only if one of its values is; and a 1-D layer's padding
-    // is not described as the 2-D one's (the field exists in several layer kinds)
+    // is described as the 1-D one's (the layer's kind picks the branch), not the 2-D one's
     for (const [padding, received] of [[true, 'boolean'], [null, 'null'], [[1, 2], 'array']] as const) {
       const message = failure(mergeDeep(readConfig('small'), dnn({ kind: 'conv1d', filters: 4, kernel: 3, padding })));
-      assert.match(message, new RegExp(`at dnns\\.mine\\.units\\[0\\]\\.layers\\[0\\]\\.padding: Invalid input: expected "same", "valid" or number, received ${received}`));
+      assert.match(message, new RegExp(`at dnns\\.mine\\.units\\[0\\]\\.layers\\[0\\]\\.padding: Invalid input: expected one of "same", "valid" or an integer, received ${received}; field: Padding: 'valid' \\(none\\), 'same' .*\\(timesteps\\)`));
       assert.doesNotMatch(message, /pair|\[pH, pW\]/);
     }
+    // a field every 2-D layer kind defines alike keeps its description
+    const kernel = failure(mergeDeep(readConfig('small'), { dnns: { mine: { name: 'v', inputShape: [32, 32, 3], units: [{ name: 'u', layers: [{ kind: 'conv2d', filters: 4, kernel: 'x' }] }] } } }));
+    assert.match(kernel, /layers\[0\]\.kernel: Invalid input: expected an integer or a pair of integers, received string; field: Kernel size \[kH, kW\] or k for k x k \(elements\)/);
     // an unknown kind of a discriminated union shows the kind, not the whole object
     assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { kind: 'burst', rate: 2 } } })), /at devices\.arrivals\.kind: .*'poisson' \| 'uniform' \| 'trace' \(value: "burst"\)/);
   });

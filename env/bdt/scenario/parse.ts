@@ -15,15 +15,15 @@ export class ScenarioError extends Error {
   }
 }
 
-/** One line per issue: `at <path>: <rule> (value: <value>)`, indented; `schema`, the schema parsed (the scenario's), lets a failed union say what its branches expect. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): string {
-  return issueLines(issues, schema).map((line) => `  ${line}`).join('\n');
+/** One line per issue: `at <path>: <rule> (value: <value>)`, indented; `schema` and `input`, the schema and value parsed (the scenario's), let a failed union say what its branches expect. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string {
+  return issueLines(issues, schema, input).map((line) => `  ${line}`).join('\n');
 }
 
 /** Validate `input` (parsed JSON) as a scenario; throws ScenarioError naming every bad field. */
 export function parseScenario(input: unknown, source = 'scenario'): Scenario {
   const result = scenarioSchema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new ScenarioError(`invalid ${source}:\n${formatIssues(result.error.issues, scenarioSchema)}`, result.error.issues);
+  if (!result.success) throw new ScenarioError(`invalid ${source}:\n${formatIssues(result.error.issues, scenarioSchema, input)}`, result.error.issues);
   return result.data;
 }
 

@@ -12,6 +12,7 @@ import { GymError } from '../../env/core/errors.ts';
 import type { BdtSystem, Decision, SlotState } from '../../env/bdt/system.ts';
 import type { VirtualQueues } from '../../env/bdt/queues.ts';
 import { createDecision } from '../../env/bdt/decision.ts';
+import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { createSlotOutcome, evaluateSlot, type SlotOutcome } from '../../env/bdt/slot.ts';
 import { SlotProblem, type SlotFeasibility } from './slot-problem.ts';
 import { FAST_DESCENT, PartitionSearch, SCREENED_DESCENT, THOROUGH_DESCENT, type DescentOptions } from './partition-search.ts';
@@ -99,8 +100,7 @@ export class DpraSolver {
       }
     }
     if (options.partition === 'exhaustive') {
-      let size = 1;
-      for (let n = 0; n < system.N; n++) size *= system.unitCount[n]!;
+      const size = partitionSpaceSize(system);
       const cap = options.maxExhaustive ?? MAX_EXHAUSTIVE;
       if (size > cap) throw new GymError(`DpraSolver: exhaustive search over ${size.toExponential(3)} partitions exceeds the cap of ${cap} (maxExhaustive): it is for small scenarios such as BDT-small-v0; use the descent search (agent dpra) on this one`);
     }

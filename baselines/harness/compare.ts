@@ -91,8 +91,7 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
           players.push({ label, env, agent });
         }
         // an id whose env needed kwargs to be made escaped checkSpec's probe
-        const first = players[0]!.env.unwrapped;
-        if (!(first instanceof BdtEnv)) throw new GymError(`compareAgents: ${spec.envId} is not a B-DT env (its unwrapped env is ${first.constructor.name}); compare the agents on a B-DT id such as BDT-v0 or one registered with registerBdtScenario`);
+        assertBdtEnv(spec.envId, players[0]!.env);
         checkTraces(spec.traces, players[0]!.env);
         for (const { label, env, agent } of players) {
           for (const [i, seed] of spec.seeds.entries()) {
@@ -122,7 +121,6 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
 
 const SPEC_KEYS: ReadonlyArray<keyof ComparisonSpec> = ['envId', 'agents', 'seeds', 'traces', 'scenario', 'agentOptions'];
 
-/** Refuses a spec that cannot give a fair comparison, before any agent is built or episode run. */
 /** `make(id)` with no kwargs, or undefined when the id's env cannot be made without them. */
 function makeIfItCan(id: string): Env | undefined {
   try {
@@ -132,6 +130,13 @@ function makeIfItCan(id: string): Env | undefined {
   }
 }
 
+/** A GymError unless `env` (made for `envId`) is a B-DT env, which the agents read. */
+function assertBdtEnv(envId: string, env: Env): void {
+  const unwrapped = env.unwrapped;
+  if (!(unwrapped instanceof BdtEnv)) throw new GymError(`compareAgents: ${envId} is not a B-DT env (its unwrapped env is ${unwrapped.constructor.name}); compare the agents on a B-DT id such as BDT-v0 or one registered with registerBdtScenario`);
+}
+
+/** Refuses a spec that cannot give a fair comparison, before any agent is built or episode run. */
 function checkSpec(spec: ComparisonSpec): void {
   if (typeof spec !== 'object' || spec === null) throw new GymError(`compareAgents: expected a spec {envId, agents, seeds, traces?, scenario?, agentOptions?}, got ${formatValue(spec)}`);
   const unknown = unknownKeys(spec, SPEC_KEYS);
@@ -141,10 +146,11 @@ function checkSpec(spec: ComparisonSpec): void {
   // scenario (an id whose env needs kwargs to be made at all is made, and reported, with the agents)
   const probe = makeIfItCan(spec.envId);
   if (probe !== undefined) {
-    const kind = probe.unwrapped.constructor.name;
-    const isBdt = probe.unwrapped instanceof BdtEnv;
-    probe.close();
-    if (!isBdt) throw new GymError(`compareAgents: ${spec.envId} is not a B-DT env (its unwrapped env is ${kind}); compare the agents on a B-DT id such as BDT-v0 or one registered with registerBdtScenario`);
+    try {
+      assertBdtEnv(spec.envId, probe);
+    } finally {
+      probe.close();
+    }
   }
   if (!Array.isArray(spec.agents) || spec.agents.length === 0) throw new GymError(`compareAgents: agents must be a non-empty array, got ${formatValue(spec.agents)}`);
   if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new GymError(`compareAgents: seeds must be a non-empty array, got ${formatValue(spec.seeds)}`);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { GymError } from '../../env/core/errors.ts';
 import type { BdtSystem } from '../../env/bdt/system.ts';
+import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { SolverAgent } from '../dpra/solver-agent.ts';
 import { MAX_EXHAUSTIVE } from '../dpra/dpra-solver.ts';
 import { parseAgentOptions } from '../agent-options.ts';
@@ -21,8 +22,7 @@ export type OracleOptions = z.input<typeof OracleOptions>;
 export function createExhaustiveOracle(options: OracleOptions = {}, system?: BdtSystem): SolverAgent {
   const o = parseAgentOptions(OracleOptions, options, 'oracle');
   if (system !== undefined) {
-    let size = 1;
-    for (let n = 0; n < system.N; n++) size *= system.unitCount[n]!;
+    const size = partitionSpaceSize(system);
     if (size > o.maxPartitions) throw new GymError(`agent oracle: this scenario has ${size.toExponential(3)} partition vectors, more than option maxPartitions = ${o.maxPartitions}: the exhaustive search is for small scenarios such as BDT-small-v0 (raise maxPartitions to wait for it, or use dpra)`);
   }
   return new SolverAgent('oracle', {

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
+import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { openEnv } from './run.ts';
 
 /** What a scenario compiles to, as `--json` prints it. */
@@ -43,7 +44,7 @@ export function register(program: Command): void {
 function summarise(file: string, system: CompiledScenario, maxArrivals: number[]): ScenarioSummary {
   const { N, M, J, slots, V, uMin, uMax, unitCount, gatewayOf, apOf } = system;
   const devices = system.dnnNames.map((dnn, n) => ({ dnn, units: unitCount[n]!, gateway: gatewayOf[n]!, ap: apOf[gatewayOf[n]!]! }));
-  return { file, name: system.scenario.name, N, M, J, slots, devices, partitionVectors: devices.reduce((product, d) => product * d.units, 1), lyapunov: { V, uMin, uMax }, maxArrivals };
+  return { file, name: system.scenario.name, N, M, J, slots, devices, partitionVectors: partitionSpaceSize(system), lyapunov: { V, uMin, uMax }, maxArrivals };
 }
 
 function format(s: ScenarioSummary): string {

@@ -7,7 +7,7 @@
  *   bdt-gym sweep-v --agent dpra --v 0.1,1,10,100 --seeds 1,2,3 --slots 500 --json --plot sweep.svg
  */
 import type { Command } from 'commander';
-import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { agentScenario } from '../../baselines/create-agent.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 import { CliError } from '../errors.ts';
@@ -40,8 +40,8 @@ export interface SweepSpec {
 }
 
 async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
-  const entry = agentEntryOrCliError(agentName);
-  const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: mergeDeep(override, entry.scenarioOverride ?? {}) as Record<string, unknown> });
+  agentEntryOrCliError(agentName); // an unknown name as a CliError listing the agents
+  const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: agentScenario(agentName, override) });
   const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
   const episodes = spec.seeds.map((seed) => runEpisode(env, agent, seed));
   agent.dispose?.();

@@ -33,6 +33,14 @@ export class ArrayPool {
     return new Float64Array(this.chunk, at, length);
   }
 
+  /** A zeroed Int32Array of `length` elements. */
+  int32(length: number): Int32Array {
+    const bytes = 4 * length;
+    if (bytes > LARGEST_POOLED) return new Int32Array(length);
+    const at = this.reserve(bytes, 4);
+    return new Int32Array(this.chunk, at, length);
+  }
+
   /** A zeroed Uint8Array of `length` elements. */
   uint8(length: number): Uint8Array {
     if (length > LARGEST_POOLED) return new Uint8Array(length);
@@ -64,13 +72,7 @@ export class ArrayPool {
 
   /** A new Int32Array holding a copy of `source`. */
   copy32(source: Int32Array): Int32Array {
-    const bytes = 4 * source.length;
-    let out: Int32Array;
-    if (bytes > LARGEST_POOLED) out = new Int32Array(source.length);
-    else {
-      const at = this.reserve(bytes, 4);
-      out = new Int32Array(this.chunk, at, source.length);
-    }
+    const out = this.int32(source.length);
     for (let i = 0; i < source.length; i++) out[i] = source[i]!;
     return out;
   }

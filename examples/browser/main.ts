@@ -43,6 +43,9 @@ async function run(): Promise<void> {
     await view.runAsync();
     status.textContent = `done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
   } catch (error) {
+    // an earlier run's table and figure beside this error would read as its result
+    table.replaceChildren();
+    chart.replaceChildren();
     status.textContent = `error: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
     button.disabled = false;

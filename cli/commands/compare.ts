@@ -97,7 +97,9 @@ export function register(program: Command): void {
       const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;
       const { traces, rewardColumn } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
 
-      const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: true }) : undefined;
+      // the terminal's cursor and line wrap are left on (the bar is cut to the width instead): Ctrl-C
+      // ends compare at once, mid-episode, with no chance to restore them (a handler would wait for the episode)
+      const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: false, linewrap: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
       const spec: ComparisonSpec = { envId, agents: compared, seeds, ...(traces ? { traces } : {}), agentOptions, ...(Object.keys(scenario).length > 0 ? { scenario } : {}) };
       const records = await lastValueFrom(

@@ -25,6 +25,18 @@ describe('bdt-gym compare', () => {
     assert.deepEqual(written.agents, rows);
   });
 
+  it("draws its progress bar on a terminal without hiding the cursor or turning line wrap off (Ctrl-C ends it mid-episode, before it could restore them)", function () {
+    // `script` (util-linux) gives the command a pseudo-terminal, where the bar is drawn
+    const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    if (probe.status !== 0) this.skip();
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const command = [process.execPath, bin, 'compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1,2', '--slots', '3', '--out', out].map((word) => `'${word}'`).join(' ');
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stdout);
+    assert.match(result.stdout, /compare \|.*\| 2\/2 episodes/, 'the bar was drawn');
+    for (const sequence of ['\x1b[?25l', '\x1b[?7l']) assert.ok(!result.stdout.includes(sequence), JSON.stringify(sequence));
+  });
+
   it("heads the reward column with what the scenario's reward mode charges", () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     for (const [reward, header] of [

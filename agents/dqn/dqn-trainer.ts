@@ -67,7 +67,10 @@ export class DqnTrainer {
   readonly replay: ReplayBuffer;
   private readonly envs: EnvBatch;
   private readonly metricsSubject = new Subject<MetricRecord>();
-  /** Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps. */
+  /**
+   * Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps.
+   * Completes on `close()` (or `dispose()`); errors with the error a failed `train()` rejects with.
+   */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
   readonly recentReturns: number[] = [];
@@ -271,16 +274,21 @@ export class DqnTrainer {
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
     let sinceYield = 0;
-    while (signal?.aborted !== true && this.counters.globalStep + this.hp.numEnvs <= totalSteps) {
-      this.iterate();
-      sinceYield += this.hp.numEnvs;
-      if (sinceYield >= YIELD_EVERY) {
-        sinceYield = 0;
-        onProgress?.(this);
-        await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (signal?.aborted !== true && this.counters.globalStep + this.hp.numEnvs <= totalSteps) {
+        this.iterate();
+        sinceYield += this.hp.numEnvs;
+        if (sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          onProgress?.(this);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
+      onProgress?.(this);
+    } catch (error) {
+      this.metricsSubject.error(error); // a subscriber waiting for the end learns of it
+      throw error;
     }
-    onProgress?.(this);
   }
 
   close(): void {

@@ -25,6 +25,13 @@ function logStdName(): string {
   return name;
 }
 
+/** A trainable log-std variable holding `initial`'s values; `initial` is disposed (the variable keeps its own reference). */
+function variableOf(initial: tf.Tensor1D): tf.Variable {
+  const variable = tf.variable(initial, true, logStdName());
+  initial.dispose();
+  return variable;
+}
+
 export interface PpoPolicyOptions {
   readonly hidden: readonly number[];
   readonly activation: HiddenActivation;
@@ -86,7 +93,7 @@ export class PpoPolicy {
     const common = { inputDim, hidden: options.hidden, activation: options.activation };
     const actor = new DenseStack(buildMlp({ name: 'actor', outputDim: dist.headDim, outputGain: POLICY_HEAD_GAIN, ...common }, rng));
     const critic = new DenseStack(buildMlp({ name: 'critic', outputDim: 1, outputGain: VALUE_HEAD_GAIN, ...common }, rng));
-    const logStd = layout.continuousDims > 0 ? tf.variable(tf.fill([layout.continuousDims], options.initLogStd), true, logStdName()) : undefined;
+    const logStd = layout.continuousDims > 0 ? variableOf(tf.fill([layout.continuousDims], options.initLogStd)) : undefined;
     return new PpoPolicy(observationSpace, actionSpace, options, actor, critic, logStd);
   }
 
@@ -99,7 +106,7 @@ export class PpoPolicy {
     critic: tf.LayersModel,
     logStd: Float32Array | undefined,
   ): PpoPolicy {
-    const variable = logStd !== undefined && logStd.length > 0 ? tf.variable(tf.tensor1d(logStd), true, logStdName()) : undefined;
+    const variable = logStd !== undefined && logStd.length > 0 ? variableOf(tf.tensor1d(logStd)) : undefined;
     return new PpoPolicy(observationSpace, actionSpace, options, new DenseStack(actor), new DenseStack(critic), variable);
   }
 

@@ -59,7 +59,10 @@ export class PpoTrainer {
   rng: Rng;
   private readonly envs: EnvBatch;
   private readonly metricsSubject = new Subject<MetricRecord>();
-  /** Metrics as they are produced: one record per finished episode and one per update. */
+  /**
+   * Metrics as they are produced: one record per finished episode and one per update. Completes
+   * on `close()` (or `dispose()`); errors with the error a failed `train()` rejects with.
+   */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
   readonly recentReturns: number[] = [];
@@ -474,10 +477,15 @@ export class PpoTrainer {
    * resume later).
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
-    while (signal?.aborted !== true && (this.counters.globalStep + this.batchSize <= totalSteps || this.counters.globalStep === 0)) {
-      this.iterate();
-      onIteration?.(this);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (signal?.aborted !== true && (this.counters.globalStep + this.batchSize <= totalSteps || this.counters.globalStep === 0)) {
+        this.iterate();
+        onIteration?.(this);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      this.metricsSubject.error(error); // a subscriber waiting for the end learns of it
+      throw error;
     }
   }
 

@@ -118,9 +118,24 @@ interface ReportingTrainer<T> {
  */
 async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions, stepsPerCall: number, evaluator: PeriodicEvaluator | undefined): Promise<number> {
   const started = performance.now();
-  const subscription = options.onMetrics ? trainer.metrics$.subscribe(options.onMetrics) : undefined;
+  // a throwing onMetrics must reject the run: rxjs would rethrow it asynchronously, out of reach
+  // of the caller's catch, and end the process; it stops training at the trainer's next yield
+  let metricsError: { error: unknown } | undefined;
+  const metricsFailed = new AbortController();
+  const onMetrics = options.onMetrics;
+  const subscription = onMetrics
+    ? trainer.metrics$.subscribe((record) => {
+        if (metricsError !== undefined) return;
+        try {
+          onMetrics(record);
+        } catch (error) {
+          metricsError = { error };
+          metricsFailed.abort();
+        }
+      })
+    : undefined;
   const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
-  const signal = options.signal;
+  const signal = options.signal === undefined ? metricsFailed.signal : AbortSignal.any([options.signal, metricsFailed.signal]);
   try {
     if (evaluator) {
       for (;;) {
@@ -130,7 +145,7 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
         if (target > options.steps) break;
         await trainer.train(target, onProgress, signal);
         // stopped short (interrupted; else it cannot happen with aligned counters): never spin, nor evaluate after an interrupt
-        if (signal?.aborted || trainer.counters.globalStep < due) break;
+        if (signal.aborted || trainer.counters.globalStep < due) break;
         await evaluator.evaluate(trainer.counters.globalStep);
       }
     }
@@ -138,6 +153,7 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
   } finally {
     subscription?.unsubscribe();
   }
+  if (metricsError !== undefined) throw metricsError.error;
   return (performance.now() - started) / 1000;
 }
 
@@ -155,6 +171,15 @@ function periodicEvaluator(options: TrainRunOptions, seed: number, env: () => En
     ...(options.resume ? { resume: true } : {}),
     ...(options.onMetrics ? { onMetrics: options.onMetrics } : {}),
   });
+}
+
+/** The final evaluation's mean return on `env`, which it closes; undefined when `signal` cut it short. */
+async function finalEvaluation(agent: Agent, env: Env<unknown, unknown>, episodes: number, seed: number, signal: AbortSignal | undefined): Promise<number | undefined> {
+  try {
+    return (await evaluateAgentUnlessAborted(agent, env, episodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;
+  } finally {
+    env.close();
+  }
 }
 
 /** The manifest of the run in `outDir` to resume: a CheckpointError unless it holds a valid checkpoint. */
@@ -214,20 +239,23 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
     const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
     const trainer = new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) });
-    startStep = trainer.counters.globalStep;
-    const ppoSeed = seed;
-    evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
-    stepsPerCall = trainer.batchSize;
-    loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
-    steps = trainer.counters.globalStep;
-    recent = trainer.recentReturns;
-    await savePpoCheckpoint(checkpointDir, trainer, trainedOn, seed);
-    if (evalEpisodes > 0 && !signal?.aborted) {
-      const env = makeEnv(options.envId);
-      evalReturn = (await evaluateAgentUnlessAborted(new PpoAgent(trainer.policy), env, evalEpisodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;
-      env.close();
+    // a run that fails (an env or a save that throws) still frees the networks and closes the envs
+    try {
+      startStep = trainer.counters.globalStep;
+      const ppoSeed = seed;
+      evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
+      stepsPerCall = trainer.batchSize;
+      loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
+      steps = trainer.counters.globalStep;
+      recent = trainer.recentReturns;
+      await savePpoCheckpoint(checkpointDir, trainer, trainedOn, seed);
+      if (evalEpisodes > 0 && !signal?.aborted) {
+        evalReturn = await finalEvaluation(new PpoAgent(trainer.policy), makeEnv(options.envId), evalEpisodes, seed, signal);
+      }
+    } finally {
+      trainer.dispose();
+      evaluator?.close();
     }
-    trainer.dispose();
   } else {
     const probe = makeEnv(options.envId);
     const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
@@ -243,23 +271,24 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const makeVectorEnv = (numEnvs: number) =>
       makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
     const trainer = new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) });
-    startStep = trainer.counters.globalStep;
-    const dqnSeed = seed;
-    const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
-    evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
-    stepsPerCall = hp.numEnvs;
-    loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
-    steps = trainer.counters.globalStep;
-    recent = trainer.recentReturns;
-    await saveDqnCheckpoint(checkpointDir, trainer, trainedOn, seed, rawActionSpace);
-    if (evalEpisodes > 0 && !signal?.aborted) {
-      const env = discreteActionEnv(makeEnv(options.envId), hp.actionLevels);
-      evalReturn = (await evaluateAgentUnlessAborted(greedy(), env, evalEpisodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;
-      env.close();
+    try {
+      startStep = trainer.counters.globalStep;
+      const dqnSeed = seed;
+      const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
+      evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
+      stepsPerCall = hp.numEnvs;
+      loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
+      steps = trainer.counters.globalStep;
+      recent = trainer.recentReturns;
+      await saveDqnCheckpoint(checkpointDir, trainer, trainedOn, seed, rawActionSpace);
+      if (evalEpisodes > 0 && !signal?.aborted) {
+        evalReturn = await finalEvaluation(greedy(), discreteActionEnv(makeEnv(options.envId), hp.actionLevels), evalEpisodes, seed, signal);
+      }
+    } finally {
+      trainer.dispose();
+      evaluator?.close();
     }
-    trainer.dispose();
   }
-  evaluator?.close();
   const trainSeconds = (performance.now() - started) / 1000;
   const best = evaluator?.best;
   return {

@@ -46,19 +46,17 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
   const episodes = spec.seeds.map((seed) => runEpisode(env, agent, seed));
   agent.dispose?.();
   env.close();
-  // summed as x / n, in seed order, as the sweep's means always were
-  const mean = (values: number[]) => values.reduce((sum, x) => sum + x / values.length, 0);
-  const halfWidth = (values: number[]) => meanInterval(values).halfWidth;
-  const latency = episodes.map((e) => e.meanLatency);
-  const backlog = episodes.map((e) => e.meanBacklog);
-  const c6 = episodes.map((e) => e.c6Violation);
+  // compare's statistics, so a point equals compare's row for the same episodes to the last digit
+  const latency = meanInterval(episodes.map((e) => e.meanLatency));
+  const backlog = meanInterval(episodes.map((e) => e.meanBacklog));
+  const c6 = meanInterval(episodes.map((e) => e.c6Violation));
   return {
-    meanLatency: mean(latency),
-    meanBacklog: mean(backlog),
-    c6Violation: mean(c6),
-    latencyHalfWidth: halfWidth(latency),
-    backlogHalfWidth: halfWidth(backlog),
-    c6ViolationHalfWidth: halfWidth(c6),
+    meanLatency: latency.mean,
+    meanBacklog: backlog.mean,
+    c6Violation: c6.mean,
+    latencyHalfWidth: latency.halfWidth,
+    backlogHalfWidth: backlog.halfWidth,
+    c6ViolationHalfWidth: c6.halfWidth,
   };
 }
 

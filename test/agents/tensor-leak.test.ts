@@ -8,10 +8,13 @@ import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { PpoAgent } from '../../agents/policy-agent.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
+import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
+import { createAgent } from '../../baselines/index.ts';
 
 describe('agents: no tensor leaks', () => {
   before(async () => {
     await initBackend('wasm');
+    registerLearnedAgents();
   });
 
   it('PPO updates (minibatches, Gaussian and categorical heads) keep tf.memory().numTensors constant', () => {
@@ -32,6 +35,19 @@ describe('agents: no tensor leaks', () => {
       const disposed = tf.memory().numTensors;
       trainer.dispose();
       assert.ok(tf.memory().numTensors < disposed, 'dispose releases the networks');
+    }
+  });
+
+  it('a PPO policy, made fresh or loaded, leaves no tensor behind once disposed (its log-std variable kept its initial value alive)', async () => {
+    const hp = PpoHyperparametersSchema.parse({ numEnvs: 1, numSteps: 8, hidden: [8], totalTimesteps: 1000 });
+    const fresh = () => new PpoTrainer({ hp, seed: 1, makeEnv: () => make('BDT-small-v0') }).dispose();
+    const env = make('BDT-v0');
+    const loaded = async () => (await createAgent('ppo', env)).dispose?.();
+    for (const [name, cycle] of [['fresh', fresh], ['loaded', loaded]] as const) {
+      await cycle(); // tfjs makes some constants on first use
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) await cycle();
+      assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
     }
   });
 

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
 import { sweepVChartSvg } from '../../cli/plot/sweep-v-chart.ts';
 
@@ -102,5 +105,19 @@ describe('cli: sweep-v', () => {
     const random = cli('sweep-v', '--agent', 'random', '--v', '1,10', '--seeds', '1', '--slots', '3', '--json');
     assert.equal(random.status, 0, random.stderr);
     assert.equal(random.stderr, 'bdt-gym: note: agent random played the same episodes for every V: it does not decide with V (dpra does)\n');
+  });
+
+  it("gives the same means and half-widths as compare for the same episodes, to the last digit", async () => {
+    const seeds = [1, 2, 3, 4, 5, 6, 7];
+    // BDT-small-v0's own V is 10, so both play the same episodes
+    const { points } = await sweepV({ agent: 'dpra', vs: [10], seeds, slots: 40, env: 'BDT-small-v0' });
+    const compared = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', seeds.join(','), '--slots', '40', '--json', '--out', join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'compare.json'));
+    assert.equal(compared.status, 0, compared.stderr);
+    const [row] = JSON.parse(compared.stdout) as Array<Record<'meanLatency' | 'meanBacklog' | 'c6Violation', { mean: number; halfWidth: number }>>;
+    const point = points[0]!;
+    assert.deepEqual(
+      [point.meanLatency, point.latencyHalfWidth, point.meanBacklog, point.backlogHalfWidth, point.c6Violation, point.c6ViolationHalfWidth],
+      [row!.meanLatency.mean, row!.meanLatency.halfWidth, row!.meanBacklog.mean, row!.meanBacklog.halfWidth, row!.c6Violation.mean, row!.c6Violation.halfWidth],
+    );
   });
 });

@@ -13,6 +13,7 @@ import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
 import { UnknownAgentError } from '../baselines/create-agent.ts';
+import { AgentEpisodeError } from '../baselines/harness/compare.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { FileWriteError } from '../node/atomic-write.ts';
@@ -81,6 +82,13 @@ function reportError(error: unknown): number {
   if (USER_ERRORS.some((kind) => error instanceof kind)) {
     process.stderr.write(`bdt-gym: ${(error as Error).message}\n`);
     return 1;
+  }
+  if (error instanceof AgentEpisodeError) {
+    // an agent's own bug (a user's agent, say) keeps its stack; a refused action is one line
+    const cause = error.cause;
+    const known = USER_ERRORS.some((kind) => cause instanceof kind);
+    process.stderr.write(`bdt-gym: agent "${error.agent}" failed on seed ${error.seed}: ${known ? (cause as Error).message : cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+    return known ? 1 : 70;
   }
   if (error instanceof ZodError) {
     process.stderr.write(`bdt-gym: invalid input\n${zodIssueLines(error).map((line) => `  ${line}`).join('\n')}\n`);

@@ -69,7 +69,26 @@ export interface AgentAggregate {
   readonly msPerSlot: number;
 }
 
-/** Runs the comparison; emits each episode as it finishes, then completes. */
+/**
+ * An episode of a comparison that threw (the agent's `act`, or the env refusing its action):
+ * names the agent's label and the seed; the error thrown is the `cause`.
+ */
+export class AgentEpisodeError extends Error {
+  constructor(
+    readonly agent: string,
+    readonly seed: number,
+    override readonly cause: unknown,
+  ) {
+    super(`compareAgents: agent "${agent}", seed ${seed}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'AgentEpisodeError';
+  }
+}
+
+/**
+ * Runs the comparison; emits each episode as it finishes, then completes. Each subscription runs
+ * it again (a cold Observable): to watch progress and collect the records of one run, subscribe
+ * once (or `share()` it). An episode that throws errors the stream with an {@link AgentEpisodeError}.
+ */
 export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
   return new Observable<EpisodeRecord>((subscriber) => {
     let cancelled = false;
@@ -98,7 +117,12 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
             if (cancelled) return;
             const start = performance.now();
             const trace = spec.traces?.[i];
-            const summary = runEpisode(env, agent, seed, trace === undefined ? undefined : { trace });
+            let summary: EpisodeSummary;
+            try {
+              summary = runEpisode(env, agent, seed, trace === undefined ? undefined : { trace });
+            } catch (error) {
+              throw new AgentEpisodeError(label, seed, error);
+            }
             const wallMs = performance.now() - start;
             subscriber.next(trace === undefined ? { agent: label, seed, summary, wallMs } : { agent: label, seed, trace: i, summary, wallMs });
             // Yield to the event loop so progress renders and unsubscription is seen.

@@ -29,6 +29,18 @@ describe('bdt-gym --import', () => {
     assert.deepEqual(written.provenance.imports, [{ module: './user-registrations.ts', sha256: fixtureSha256 }]);
   });
 
+  it("compare names the agent and seed of an episode that threw: an agent's bug with its stack (exit 70), a refused action in one line (exit 1)", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json');
+    const compare = (agents: string) => cli(['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', agents, '--seeds', '4,5', '--slots', '5', '--out', out]);
+    const buggy = compare('dpra,buggy');
+    assert.equal(buggy.status, 70, buggy.stderr);
+    assert.match(buggy.stderr, /^bdt-gym: agent "buggy" failed on seed 4: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /);
+    const short = compare('short-action');
+    assert.equal(short.status, 1, short.stderr);
+    assert.match(short.stderr, /^bdt-gym: agent "short-action" failed on seed 4: .*step: invalid action: key "partition".*\n$/);
+    assert.equal(short.stderr.split('\n').length, 2, 'one line');
+  });
+
   it("run: the module's env id with its own scenario, the option after the command and as a file: URL", () => {
     const url = new URL('./fixtures/user-registrations.ts', import.meta.url).href;
     const result = cli(['run', '--env', 'FixtureSmall-v0', '--agent', 'first-unit', '--seed', '3', '--json', '--import', url]);

@@ -8,6 +8,7 @@ import { NoOptions, parseAgentOptions } from './agent-options.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { mergeDeep } from '../env/bdt/scenario/parse.ts';
 import { GymError } from '../env/core/errors.ts';
+import { warn } from '../env/core/logger.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
 import { createWdpoAgent } from './wdpo.ts';
 import { WTCM_SCENARIO_OVERRIDE, createWtcmAgent } from './wtcm.ts';
@@ -31,7 +32,7 @@ export interface AgentEntry {
 }
 
 /** Raised for an unknown agent name; the message lists the available ones. */
-export class UnknownAgentError extends Error {
+export class UnknownAgentError extends GymError {
   constructor(name: string, available: readonly string[]) {
     // the learned agents live in agents/ (TensorFlow.js), which baselines/ must not import
     const learned = (name === 'ppo' || name === 'dqn') && !available.includes(name) ? `; ${name} is registered by registerLearnedAgents() from bdt-gym/agents` : '';
@@ -42,8 +43,13 @@ export class UnknownAgentError extends Error {
 
 const registry = new Map<string, AgentEntry>();
 
-/** Add (or replace) agent `name`. */
+/**
+ * Add agent `name`, or replace it: replacing it with an agent of another description warns, as
+ * Gymnasium's `register` does for an env id (registering the same agent again is quiet).
+ */
 export function registerAgent(name: string, entry: AgentEntry): void {
+  const previous = registry.get(name);
+  if (previous !== undefined && previous.description !== entry.description) warn(`registerAgent: agent ${JSON.stringify(name)} (${previous.description}) replaced by: ${entry.description}`);
   registry.set(name, entry);
 }
 
@@ -87,9 +93,12 @@ function conflictingField(given: unknown, own: Record<string, unknown>, path: st
   return undefined;
 }
 
-/** Agent `name` for `env` (async: learned agents load checkpoints). */
-export async function createAgent(name: string, env: Env, options: Record<string, unknown> = {}): Promise<Agent> {
-  return agentEntry(name).create(env, options);
+/**
+ * Agent `name` for `env` (async: learned agents load checkpoints), typed by the env's spaces: the
+ * registry cannot check that the agent acts in them; the env's step does.
+ */
+export async function createAgent<Obs = unknown, Act = unknown>(name: string, env: Env<Obs, Act>, options: Record<string, unknown> = {}): Promise<Agent<Obs, Act>> {
+  return (await agentEntry(name).create(env as Env, options)) as Agent<Obs, Act>;
 }
 
 registerAgent('dpra', { description: 'DPRA: per-slot drift-plus-penalty minimisation over partition and frequencies (the letter)', create: (_env, o) => createDpraAgent(o) });

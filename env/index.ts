@@ -17,7 +17,7 @@ import './envs.ts';
 
 // Core
 export { checkResetArgs, Env } from './core/env.ts';
-export type { Info, ResetArgs, ResetResult, StepResult, RenderMode, EnvMetadata, EnvSpec, EnvFactory } from './core/env.ts';
+export type { Info, ResetArgs, ResetResult, StepResult, RenderMode, EnvMetadata, EnvSpec, EnvFactory, VectorEnvFactory } from './core/env.ts';
 export { Wrapper, ObservationWrapper, ActionWrapper, RewardWrapper } from './core/wrapper.ts';
 export { makeRng, restoreRng, subSeed, randomSeed } from './core/rng.ts';
 export type { Rng } from './core/rng.ts';
@@ -29,7 +29,7 @@ export { KwargsError, parseKwargs, issueLines } from './core/zod-issues.ts';
 
 // Spaces
 export { Space } from './spaces/space.ts';
-export type { SpaceJSON, SpaceElement } from './spaces/space.ts';
+export type { SpaceJSON, SpaceElement, SpaceSeeds } from './spaces/space.ts';
 export { Box } from './spaces/box.ts';
 export type { BoxDtype, BoxElement, BoxOptions } from './spaces/box.ts';
 export { Discrete } from './spaces/discrete.ts';
@@ -61,6 +61,7 @@ export type { EpisodeStatistics } from './wrappers/record-episode-statistics.ts'
 export { NormalizeObservation } from './wrappers/normalize-observation.ts';
 export { NormalizeReward } from './wrappers/normalize-reward.ts';
 export { RunningMeanStd } from './wrappers/running-mean-std.ts';
+export type { RunningStats } from './wrappers/running-mean-std.ts';
 export { FlattenObservation } from './wrappers/flatten-observation.ts';
 export { ClipAction } from './wrappers/clip-action.ts';
 export { RescaleAction } from './wrappers/rescale-action.ts';

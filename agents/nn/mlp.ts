@@ -34,7 +34,7 @@ export interface MlpSpec {
   readonly init?: MlpInit;
 }
 
-/** Weight initialisation scheme of {@link buildMlp}. */
+/** Weight initialisation scheme of the networks the trainers build (`buildMlp`). */
 export type MlpInit = 'orthogonal' | 'torch';
 
 /** Gain CleanRL uses for hidden layers. */
@@ -73,7 +73,7 @@ export function buildMlp(spec: MlpSpec, rng: Rng): tf.Sequential {
   return model;
 }
 
-interface DenseLayerVars {
+export interface DenseLayerVars {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
   readonly activation: HiddenActivation | 'linear';

@@ -58,7 +58,7 @@ export class ObservationEncoder {
     return this.rms?.stats();
   }
 
-  /** Restore statistics saved by {@link stats}; throws on a dimension mismatch or when not normalising. */
+  /** Restore statistics saved by {@link ObservationEncoder.stats | stats()}; throws on a dimension mismatch or when not normalising. */
   loadStats(stats: ObservationStats): void {
     if (this.rms === undefined) throw new Error('observation statistics given, but this policy does not normalise observations');
     if (stats.mean.length !== this.dim || stats.var.length !== this.dim) {

@@ -7,7 +7,9 @@ import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
-import { SolverAgent, agentEntry, createAgent, scriptedAgentNames, middlePartition, UnknownAgentError } from '../../baselines/index.ts';
+import { RandomAgent, SolverAgent, agentEntry, createAgent, registerAgent, scriptedAgentNames, middlePartition, UnknownAgentError } from '../../baselines/index.ts';
+import { GymError } from '../../env/core/errors.ts';
+import { setWarningHandler } from '../../env/core/logger.ts';
 
 describe('baselines: agents and createAgent', () => {
   it('an unknown agent name lists the available ones', async () => {
@@ -16,6 +18,23 @@ describe('baselines: agents and createAgent', () => {
       for (const name of ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random', 'oracle']) assert.ok(error.message.includes(name), error.message);
       return true;
     });
+  });
+
+  it('an unknown name is a GymError; replacing a registered agent with another warns, registering the same one again does not', () => {
+    assert.ok(new UnknownAgentError('x', []) instanceof GymError);
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    try {
+      const create = () => new RandomAgent();
+      registerAgent('test-replaced', { description: 'first', create });
+      registerAgent('test-replaced', { description: 'first', create });
+      assert.deepEqual(warnings, []);
+      registerAgent('test-replaced', { description: 'second', create });
+      assert.deepEqual(warnings, ['registerAgent: agent "test-replaced" (first) replaced by: second']);
+      assert.equal(agentEntry('test-replaced').description, 'second');
+    } finally {
+      setWarningHandler(previous);
+    }
   });
 
   it('an unknown ppo or dqn says which call registers the learned agents', () => {

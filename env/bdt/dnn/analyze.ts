@@ -37,7 +37,7 @@ function asPair(value: number | readonly [number, number]): [number, number] {
   return typeof value === 'number' ? [value, value] : [value[0], value[1]];
 }
 
-type Padding = 'same' | 'valid' | number;
+export type Padding = 'same' | 'valid' | number;
 
 function paddingPair(padding: 'same' | 'valid' | number | readonly [number, number]): [Padding, Padding] {
   if (typeof padding === 'string' || typeof padding === 'number') return [padding, padding];

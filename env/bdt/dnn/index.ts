@@ -51,6 +51,7 @@ export {
 } from './profile.ts';
 export { profileFromLayersModel, type LayersModelProfileOptions } from './layers-model.ts';
 export { convOutputLength, elementCount } from './analyze.ts';
+export type { Padding } from './analyze.ts';
 export { expandBasicBlock, expandInvertedResidual } from './blocks.ts';
 export { DnnShapeError, DnnSpecError, formatPath, type SpecPath } from './errors.ts';
 export { builtinDnnNames, getBuiltinDnn, isBuiltinDnnName, type BuiltinDnnName } from './zoo/index.ts';

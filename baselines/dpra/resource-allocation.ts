@@ -254,7 +254,12 @@ export class ResourceAllocator {
   private smallestDeadline(): number {
     const { gatewayLatency: c, apCycles: w } = this.input!;
     let lower = 0;
-    for (let m = 0; m < this.M; m++) if (c[m]! > lower) lower = c[m]!;
+    for (let m = 0; m < this.M; m++) {
+      // an offloading gateway needs T > c_m (f = w / (T - c_m)): when w / F is below c_m's last
+      // bit, c_m + w / F is c_m itself and the frequency at T = c_m would be Infinity
+      const least = w[m]! > 0 ? above(c[m]!) : c[m]!;
+      if (least > lower) lower = least;
+    }
     for (let j = 0; j < this.J; j++) {
       if (!this.apLowerValid[j]) {
         let hasWork = false;
@@ -406,7 +411,10 @@ export class ResourceAllocator {
       if (fixed + (sumScale * capValue) / this.rootScale[j]! <= this.capRate[j]!) break;
       this.capped[j] = 1;
       fixed += capValue;
-      sumScale = Math.max(sumScale - this.rootScale[j]!, 0);
+      // summed again over the APs still uncapped, not by subtraction: a capped AP's scale can
+      // dwarf the rest (kappa 1e-40) and cancel them away, breaking C5 by ~1e-10
+      sumScale = 0;
+      for (let i = k + 1; i < active; i++) sumScale += this.rootScale[this.order[i]!]!;
     }
     const x = depressedCubicRoot(sumScale, fixed);
     this.cubeRoot = x;
@@ -517,6 +525,11 @@ export class ResourceAllocator {
     out.feasible = Number.isFinite(out.latency);
     return out;
   }
+}
+
+/** A number above `x` >= 0 by one or two units in its last place (the least positive number for 0). */
+function above(x: number): number {
+  return x + Math.max(x * Number.EPSILON, Number.MIN_VALUE);
 }
 
 /**

@@ -195,4 +195,34 @@ describe('baselines/dpra/resource-allocation', () => {
     const energy = 1e-28 * 1e8 * lone.inferenceFreq[0]! ** 2 + 1e-28 * lone.miningFreq[0]! ** 3 * lone.blockTime;
     assert.ok(energy <= 0.5 * (1 - BUDGET_MARGIN / 2), `energy ${energy}`);
   });
+
+  it("gives finite frequencies when a gateway's offloaded work is below its latency's last bit (w / F << ulp(c): the deadline was c itself, f = w / 0)", () => {
+    const F = 2498954901.558033;
+    const allocator = new ResourceAllocator({ M: 2, J: 2, apOf: Int32Array.of(0, 1), apMaxFreq: Float64Array.of(F, F), apKappa: Float64Array.of(1.4038968637144614e-27, 1.4038968637144614e-27) });
+    const result = allocator.solve({
+      gatewayLatency: Float64Array.of(2.8296759892357723e20, 2.2817103269057593e23),
+      apCycles: Float64Array.of(364081259.085446, 2549.250048),
+      blocksPerCycle: Float64Array.of(3.337462262243826e34, 2.438289312958791e24),
+      apBudget: Float64Array.of(1e12, 64.42060016653112),
+    });
+    for (const f of [...result.inferenceFreq, ...result.miningFreq]) assert.ok(Number.isFinite(f) && f >= 0 && f <= F, `frequency ${f}`);
+    assert.ok(result.deadline > 2.2817103269057593e23);
+  });
+
+  it("meets C5 when a capped AP's mining scale dwarfs the others' (kappa 1e-40: the uncapped scales cancelled away)", () => {
+    const system: AllocationSystem = { M: 2, J: 2, apOf: Int32Array.of(0, 1), apMaxFreq: Float64Array.of(1e12, 1e12), apKappa: Float64Array.of(3.319614130557753e-28, 1e-40) };
+    const input: AllocationInput = {
+      gatewayLatency: Float64Array.of(1.07, 30.78),
+      apCycles: Float64Array.of(0, 0),
+      blocksPerCycle: Float64Array.of(2.604166803633631e-10, 2.604166803633631e-10),
+      apBudget: Float64Array.of(5.647295087519891, 413243305178.5872),
+    };
+    const result = new ResourceAllocator(system).solve(input);
+    assert.ok(result.feasible);
+    assert.ok(direct({ system, input }, result.inferenceFreq, result.miningFreq).feasible);
+    for (let j = 0; j < 2; j++) {
+      const energy = (system.apKappa[j]! * result.miningFreq[j]! ** 3) * result.blockTime;
+      assert.ok(energy <= input.apBudget[j]!, `AP ${j}: energy ${energy} over its budget ${input.apBudget[j]}`);
+    }
+  });
 });

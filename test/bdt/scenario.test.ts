@@ -54,6 +54,11 @@ describe('bdt scenario: validation', () => {
       [{ consensus: { beta: -1000 } }, /at consensus\.beta: Too small: expected number to be >=-100 \(value: -1000\)/],
       [{ devices: { arrivals: { kind: 'trace', values: [[1, 2.5, 0]] } } }, /at devices\.arrivals\.values\[0\]\[1\]: Invalid input: expected int, received number \(value: 2\.5\)/],
       [{ slots: 1e15 }, /at slots: Too big: expected number to be <=1000000000 \(value: 1000000000000000\)/],
+      // budgets where the energies would underflow to 0 against them (0 itself is a budget: none)
+      [{ aps: { energyBudget: { kind: 'constant', joules: 1e-300 } } }, /at aps\.energyBudget\.joules: Too small: expected number to be >=1e-9 \(value: 1e-300\)/],
+      [{ aps: { energyBudget: { kind: 'uniform', min: [0, 1e-300], max: 1 } } }, /at aps\.energyBudget\.min\[1\]: Too small: expected number to be >=1e-9 \(value: 1e-300\)/],
+      // a drawn topology's count past the limit, refused before the per-node checks loop over it (1e12 hung)
+      [{ topology: { kind: 'random', devices: 1e12, gateways: 1, aps: 1, seed: 1 }, devices: { dnn: 'two', arrivals: { kind: 'uniform', min: 0, max: 2 } } }, /at topology\.devices: Too big: expected number to be <=1000000 \(value: 1000000000000\)/],
       [{ lyapunov: { V: NaN } }, /at lyapunov\.V: .* \(value: NaN\)/],
       // a per-node array names its bad element (not "Invalid input" for the whole array, whose JSON writes Infinity as null)
       [{ gateways: { freq: [1e9, 'x'] } }, /at gateways\.freq\[1\]: Invalid input: expected number, received string \(value: "x"\)/],
@@ -80,6 +85,10 @@ describe('bdt scenario: validation', () => {
 
   it('U^min > U^max', () => {
     assert.match(failure(mergeDeep(tiny(), { lyapunov: { uMin: 0.8 } })), /at lyapunov\.uMin: rule: uMin <= uMax; got uMin 0\.8 > uMax 0\.7 \(value: 0\.8\)/);
+  });
+
+  it("a custom DNN under a built-in's name (it replaced the built-in for every device naming it)", () => {
+    assert.match(failure(mergeDeep(tiny(), { dnns: { alexnet: { unitFlops: [1], outputBits: [1, 1] } } })), /at dnns\.alexnet: rule: a custom DNN's name is no built-in's; "alexnet" is built in \(name yours otherwise, e\.g\. "alexnet-custom"/);
   });
 
   it('unknown DNN, listing the known ones', () => {

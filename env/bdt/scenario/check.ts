@@ -29,6 +29,8 @@ function issue(ctx: Ctx, path: Path, message: string, input: unknown): void {
 export function topologyCounts(topology: ScenarioShape['topology'], ctx?: Ctx): { N: number; M: number; J: number } | undefined {
   if (topology.kind === 'random') {
     const { devices: N, gateways: M, aps: J } = topology;
+    // a count the schema refused (zod reports it): the per-node checks would loop over it (1e12 hung)
+    if (![N, M, J].every((count) => Number.isSafeInteger(count) && count >= 1 && count <= LIMIT.nodes)) return undefined;
     let ok = true;
     if (M > N) (ok = false), ctx && issue(ctx, ['topology', 'gateways'], `rule: gateways <= devices (every gateway needs a device); got ${M} gateways for ${N} devices`, M);
     if (J > M) (ok = false), ctx && issue(ctx, ['topology', 'aps'], `rule: aps <= gateways (every AP needs a gateway); got ${J} APs for ${M} gateways`, J);
@@ -124,6 +126,8 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
   if (s.lyapunov.uMin > s.lyapunov.uMax) issue(ctx, ['lyapunov', 'uMin'], `rule: uMin <= uMax; got uMin ${s.lyapunov.uMin} > uMax ${s.lyapunov.uMax}`, s.lyapunov.uMin);
 
   for (const [name, profile] of Object.entries(s.dnns)) {
+    // a custom DNN under a built-in's name would silently replace it for every device naming it
+    if ((builtinDnnNames as readonly string[]).includes(name)) issue(ctx, ['dnns', name], `rule: a custom DNN's name is no built-in's; ${JSON.stringify(name)} is built in (name yours otherwise, e.g. ${JSON.stringify(`${name}-custom`)}, and use that name in devices.dnn)`, name);
     const p = profile as { unitFlops?: number[]; outputBits?: number[] };
     if (p.unitFlops && p.outputBits && p.outputBits.length !== p.unitFlops.length + 1)
       issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);

@@ -23,7 +23,7 @@ function unitProfile(profile: DnnProfile): UnitProfile {
 /** Built-in profiles are pure functions of their name: computed once. */
 const builtinCache = new Map<string, UnitProfile>();
 
-/** The profile named `name` (custom DNNs shadow built-ins); unknown names throw (the schema checks them first). */
+/** The profile named `name` (custom DNNs never take a built-in's name: the schema refuses it); unknown names throw (the schema checks them first). */
 export function resolveDnn(name: string, custom: Readonly<Record<string, CustomDnn>>): UnitProfile {
   const own = custom[name];
   if (own) return 'unitFlops' in own ? own : unitProfile(profileFromSpec(own));

@@ -14,6 +14,7 @@ export const LIMIT = {
   distance: [1e-2, 1e7], // m
   arrivals: 1e6, // data points per slot per device
   energy: 1e12, // J per slot
+  minEnergy: 1e-9, // J per slot: the least positive budget (energies of subnormal size underflow to 0)
   flops: 1e18, // FLOP (per data point of a unit; O_ref)
   bits: 1e15, // bits per data point
   difficulty: 100, // |alpha|, |beta| (dimensionless): exp(+-100) keeps gamma finite and non-zero

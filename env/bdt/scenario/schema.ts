@@ -24,14 +24,17 @@ const between = (description: string, [min, max]: readonly [number, number]) => 
 const nonNegative = (description: string, max: number) => z.number().nonnegative().max(max).describe(description);
 
 /** One positive number (at most `max`) for every node, or one per node. */
-const perNodePositive = (description: string, max: number) =>
-  z.union([z.number().positive().max(max), z.array(z.number().positive().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 const perNodeNonNegative = (description: string, max: number) =>
   z.union([z.number().nonnegative().max(max), z.array(z.number().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 const perNodeCount = (description: string, max: number) =>
   z.union([z.number().int().nonnegative().max(max), z.array(z.number().int().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 const perNodeBetween = (description: string, [min, max]: readonly [number, number]) =>
   z.union([z.number().min(min).max(max), z.array(z.number().min(min).max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+
+/** 0 or a number in [min, max] for every node, or one per node (a budget: none, or one the model's energies do not underflow against). */
+const zeroOrBetween = (min: number, max: number) => z.union([z.literal(0), z.number().min(min).max(max)]);
+const perNodeZeroOrBetween = (description: string, [min, max]: readonly [number, number]) =>
+  z.union([zeroOrBetween(min, max), z.array(zeroOrBetween(min, max)).min(1)]).describe(`${description}: 0 or in [${min}, ${max}]; one number for all, or an array with one per node`);
 
 const binaryMatrix = (description: string) => z.array(z.array(z.union([z.literal(0), z.literal(1)])).min(1)).min(1).describe(description);
 
@@ -83,11 +86,11 @@ const arrivals = z
 
 const budget = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('constant').describe('Budget variant: the same budget every slot'), joules: perNodePositive('Energy budget per slot (J)', LIMIT.energy) }),
+    z.strictObject({ kind: z.literal('constant').describe('Budget variant: the same budget every slot'), joules: perNodeBetween('Energy budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeNonNegative('Smallest budget per slot (J)', LIMIT.energy),
-      max: perNodePositive('Largest budget per slot (J)', LIMIT.energy),
+      min: perNodeZeroOrBetween('Smallest budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]),
+      max: perNodeBetween('Largest budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]),
     }),
   ])
   .describe('Energy budget per slot: constant, or uniform per slot (energy harvesting)');
@@ -121,7 +124,7 @@ export const scenarioSchema = z
     dnns: z
       .record(z.string().min(1), z.union([rawProfile, dnnSpecSchema]))
       .default({})
-      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic) or a measured profile; names shadow no built-in'),
+      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic) or a measured profile; no name may be a built-in one (alexnet, vgg16, ...)'),
     devices: z
       .strictObject({
         dnn: z

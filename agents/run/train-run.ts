@@ -7,9 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
 import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
+import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
@@ -44,7 +47,11 @@ export interface TrainRunOptions {
   readonly evalEpisodes?: number;
   /** Evaluate every `evalFreq` env steps during training and keep the best checkpoint (default: off). */
   readonly periodicEvaluation?: PeriodicEvaluation;
-  readonly backend: string;
+  /**
+   * The TensorFlow.js backend the caller started (`initBackend`), which the summary records;
+   * refused when it is not the one running (`tf.getBackend()`, recorded when omitted).
+   */
+  readonly backend?: string;
   readonly onMetrics?: (record: MetricRecord) => void;
   readonly onProgress?: (step: number, total: number, meanRecentReturn: number) => void;
   /** Keyword arguments of the training (`makeVec`) and evaluation (`make`) envs (a preset's training-time override). */
@@ -213,6 +220,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const evalEpisodes = options.evalEpisodes ?? 20;
   const signal = options.signal;
   const resumedManifest = options.resume ? resumeManifest(options.outDir, options.agent, options.envId) : undefined;
+  // as the CLI's train: a run's checkpoint is continued (resume), never overwritten
+  if (!options.resume && existsSync(checkpointDir)) throw new CheckpointError(`trainRun: ${checkpointDir} already holds a checkpoint; continue it with resume: true, or give another outDir`);
+  const backend = tf.getBackend();
+  if (options.backend !== undefined && options.backend !== backend) throw new InvalidArgumentError(`trainRun: backend ${JSON.stringify(options.backend)} is not the one running (${JSON.stringify(backend)}); start it with initBackend(${JSON.stringify(options.backend)}) first`);
 
   const started = performance.now();
   let startStep = 0;
@@ -234,7 +245,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     probe.close();
     const hp = resumed
       ? { ...resumed.hp, totalTimesteps: options.steps }
-      : PpoHyperparametersSchema.parse({ ...options.hyperparameters, totalTimesteps: options.steps });
+      : parseKwargs(PpoHyperparametersSchema, { ...options.hyperparameters, totalTimesteps: options.steps }, 'trainRun', 'hyperparameters');
     if (resumed) seed = resumed.seed;
     // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
     const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
@@ -265,7 +276,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     probe.close();
     const hp = resumed
       ? { ...resumed.hp, totalTimesteps: options.steps }
-      : DqnHyperparametersSchema.parse({ ...options.hyperparameters, totalTimesteps: options.steps });
+      : parseKwargs(DqnHyperparametersSchema, { ...options.hyperparameters, totalTimesteps: options.steps }, 'trainRun', 'hyperparameters');
     if (resumed) seed = resumed.seed;
     // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
     const makeVectorEnv = (numEnvs: number) =>
@@ -297,7 +308,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     ...(options.envKwargs ? { envKwargs: options.envKwargs } : {}),
     steps,
     seed,
-    backend: options.backend,
+    backend,
     sps: (steps - startStep) / (loopSeconds - (evaluator?.seconds ?? 0)),
     meanReturnLast20: meanLast(recent, 20),
     ...(evalReturn === undefined ? {} : { evalReturn }),

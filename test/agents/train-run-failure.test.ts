@@ -17,6 +17,8 @@ import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { trainRun } from '../../agents/run/train-run.ts';
+import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
+import { KwargsError } from '../../env/core/zod-issues.ts';
 import { make, register, unregister, Wrapper, type Env, type StepResult } from '../../env/index.ts';
 
 const BOOM_ID = 'test/Boom-v0';
@@ -88,6 +90,16 @@ describe('agents: a failed training run', function () {
       assert.equal(tf.memory().numTensors, before, 'tensors leaked');
     });
   }
+
+  it('refuses, before training, to overwrite a checkpoint, a typo in the hyperparameters (naming it), and a backend that is not running', async () => {
+    const outDir = join(dir, 'refusals');
+    const common = { agent: 'ppo', envId: 'CartPole-v1', steps: 64, seed: 1, outDir, hyperparameters: PPO_HP, evalEpisodes: 0 } as const;
+    const summary = await trainRun(common);
+    assert.equal(summary.backend, 'wasm', 'the running backend is recorded');
+    await assert.rejects(trainRun(common), (e: Error) => e instanceof CheckpointError && e.message.includes('already holds a checkpoint; continue it with resume: true'));
+    await assert.rejects(trainRun({ ...common, outDir: join(dir, 'typo'), hyperparameters: { numEnv: 4 } }), (e: Error) => e instanceof KwargsError && /trainRun: invalid hyperparameters:\n {2}at \(root\): Unrecognized key: "numEnv"/.test(e.message));
+    await assert.rejects(trainRun({ ...common, outDir: join(dir, 'backend'), backend: 'tensorflow' }), /trainRun: backend "tensorflow" is not the one running \("wasm"\)/);
+  });
 
   it("a trainer's metrics$ errors with the error its train() rejects with", async () => {
     const makeEnv = () => make(BOOM_ID);

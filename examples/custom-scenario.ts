@@ -6,7 +6,7 @@
  * Run: npx tsx examples/custom-scenario.ts [--slots 100] [--seed 7]
  */
 import { exampleArgs, integerArg } from './args.ts';
-import { make, mergeDeep, parseScenario, profileFromSpec, registerBdtScenario, ScenarioError, type BdtAction, type BdtObservation, type DnnSpecInput, type Env } from 'bdt-gym';
+import { make, mergeDeep, parseScenario, profileFromSpec, registerBdtScenario, ScenarioError, type BdtAction, type BdtInfo, type BdtObservation, type DnnSpecInput, type Env } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
 import defaultScenario from 'bdt-gym/configs/default.json' with { type: 'json' };
 
@@ -78,9 +78,10 @@ let latency = 0;
 const reputationSum = [0, 0, 0];
 let steps = 0;
 for (;;) {
-  const [next, , terminated, truncated, stepInfo] = env.step(agent.act(obs, { info, env }) as BdtAction);
-  latency += stepInfo.chargedLatency as number;
-  (stepInfo.reputation as Float64Array).forEach((u, j) => (reputationSum[j]! += u));
+  const [next, , terminated, truncated, nextInfo] = env.step(agent.act(obs, { info, env }));
+  const stepInfo = nextInfo as BdtInfo; // the B-DT env's info keys, typed (docs/MODEL.md, "Info")
+  latency += stepInfo.chargedLatency;
+  stepInfo.reputation.forEach((u, j) => (reputationSum[j]! += u));
   steps++;
   if (terminated || truncated) break;
   [obs, info] = [next, stepInfo];

@@ -65,7 +65,7 @@ async function run(agentName: string, V: number, every = Math.max(1, Math.floor(
     let [obs, info] = env.reset({ seed });
     for (let t = 0; ; t++) {
       if (seed === seeds[0] && t % every === 0) trace.push({ t, H: Array.from(bdt.queues.H), G: Array.from(bdt.queues.G) });
-      const [next, reward, , truncated, stepInfo] = env.step(agent.act(obs, { info, env }) as BdtAction);
+      const [next, reward, , truncated, stepInfo] = env.step(agent.act(obs, { info, env }));
       metrics.add(reward, stepInfo);
       episode.add(reward, stepInfo);
       if (truncated) break;

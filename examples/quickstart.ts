@@ -5,7 +5,7 @@
  * Run: npx tsx examples/quickstart.ts [--slots 200] [--seed 42]
  */
 import { exampleArgs, integerArg } from './args.ts';
-import { make, type BdtAction, type BdtEnv, type BdtObservation, type Env, type Info } from 'bdt-gym';
+import { make, type BdtAction, type BdtEnv, type BdtInfo, type BdtObservation, type Env } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
 
 const args = exampleArgs('usage: npx tsx examples/quickstart.ts [--slots 200] [--seed 42]', { slots: '200', seed: '42' });
@@ -31,19 +31,21 @@ console.log(`\nslot 0: arrivals D_n = [${Array.from(obs.arrivals).join(', ')}] d
 // 3. A loop with random actions. An action is {partition: Int32Array (k means the bottom k + 1
 //    units run on the gateway), inferenceShare: Float64Array per gateway, miningShare:
 //    Float64Array per AP} (shares of the AP's CPU clock). Seeding the action space makes the
-//    sample reproducible. step returns [obs, reward, terminated, truncated, info] like Gymnasium.
+//    sample reproducible. step returns [obs, reward, terminated, truncated, info] like Gymnasium;
+//    through make() the info is typed as Gymnasium's dict (Info): BdtInfo names its keys.
 env.actionSpace.seed(seed);
 let randomLatency = 0;
 let steps = 0;
 let worstIdentityError = 0; // |reward - (-Psi)|: in the default 'dpp' mode the reward is -Psi(t)
 for (;;) {
-  const [next, reward, terminated, truncated, stepInfo] = env.step(env.actionSpace.sample());
+  const [next, reward, terminated, truncated, info] = env.step(env.actionSpace.sample());
+  const stepInfo = info as BdtInfo;
   if (steps < 3) describeSlot(reward, stepInfo);
-  randomLatency += stepInfo.chargedLatency as number; // tau, capped at reward.latencyCap as in the reward
+  randomLatency += stepInfo.chargedLatency; // tau, capped at reward.latencyCap as in the reward
   steps++;
   // Psi(t) = V tau(t) + drift: the penalty V tau (tau capped at reward.latencyCap) plus the
   // queue-weighted reputation terms sum_j [H_j (U_j - U^max) + G_j (U^min - U_j)].
-  worstIdentityError = Math.max(worstIdentityError, Math.abs(reward + V * (stepInfo.chargedLatency as number) + (stepInfo.drift as number)));
+  worstIdentityError = Math.max(worstIdentityError, Math.abs(reward + V * stepInfo.chargedLatency + stepInfo.drift));
   // The env never terminates; it truncates after T slots. Gymnasium's rule: stop (or reset) on either.
   if (terminated || truncated) break;
   obs = next;
@@ -52,12 +54,12 @@ console.log(`\nrandom: ${steps} slots, mean latency ${(randomLatency / steps).to
 console.log(`max |reward + V*chargedLatency + drift| = ${worstIdentityError.toExponential(2)}`);
 
 /** What one step's info holds: every term of the slot (docs/MODEL.md names them). */
-function describeSlot(reward: number, stepInfo: Info): void {
-  const reputation = Array.from(stepInfo.reputation as Float64Array, (u) => u.toFixed(3)).join(', ');
+function describeSlot(reward: number, stepInfo: BdtInfo): void {
+  const reputation = Array.from(stepInfo.reputation, (u) => u.toFixed(3)).join(', ');
   console.log(
-    `slot ${stepInfo.slot}: reward ${reward.toFixed(3)} = -Psi; latency tau ${(stepInfo.latency as number).toFixed(3)} s ` +
-      `(inference ${(stepInfo.inferenceLatency as number).toFixed(3)} s + block ${(stepInfo.blockTime as number).toFixed(3)} s); ` +
-      `penalty V tau ${(stepInfo.penalty as number).toFixed(3)}, drift ${(stepInfo.drift as number).toFixed(3)}; U_j = [${reputation}]; ` +
+    `slot ${stepInfo.slot}: reward ${reward.toFixed(3)} = -Psi; latency tau ${stepInfo.latency.toFixed(3)} s ` +
+      `(inference ${stepInfo.inferenceLatency.toFixed(3)} s + block ${stepInfo.blockTime.toFixed(3)} s); ` +
+      `penalty V tau ${stepInfo.penalty.toFixed(3)}, drift ${stepInfo.drift.toFixed(3)}; U_j = [${reputation}]; ` +
       `energy over budget: ${stepInfo.gatewayViolations} gateway(s), ${stepInfo.apViolations} AP(s)`,
   );
 }
@@ -72,13 +74,14 @@ dpra.reset(seed);
 let dpraLatency = 0;
 steps = 0;
 for (;;) {
-  const action = dpra.act(obs, { info, env }) as BdtAction;
-  const [next, reward, terminated, truncated, stepInfo] = env.step(action);
+  const action = dpra.act(obs, { info, env }); // a BdtAction: createAgent types the agent by its env
+  const [next, reward, terminated, truncated, nextInfo] = env.step(action);
+  const stepInfo = nextInfo as BdtInfo;
   if (steps === 0) {
     console.log(`\nDPRA's first action: partition l_n - 1 = [${Array.from(action.partition).join(', ')}], inference shares [${Array.from(action.inferenceShare, (s) => s.toFixed(2)).join(', ')}], mining shares [${Array.from(action.miningShare, (s) => s.toFixed(2)).join(', ')}]`);
     describeSlot(reward, stepInfo);
   }
-  dpraLatency += stepInfo.chargedLatency as number;
+  dpraLatency += stepInfo.chargedLatency;
   steps++;
   if (terminated || truncated) break;
   [obs, info] = [next, stepInfo];

@@ -3,7 +3,8 @@
  */
 import { z } from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
-import { checkResetArgs, Env, type Info, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
+import { checkResetArgs, Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
+import type { BdtInfo, BdtResetInfo } from './info.ts';
 import { InvalidArgumentError, ResetNeededError, invalidAction } from '../core/errors.ts';
 import { unknownKeys } from '../core/format.ts';
 import { warn } from '../core/logger.ts';
@@ -193,7 +194,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     return encodeDecision(this.system, decision);
   }
 
-  reset(args: ResetArgs = {}): ResetResult<BdtObservation> {
+  reset(args: ResetArgs = {}): ResetResult<BdtObservation, BdtResetInfo> {
     checkResetArgs(args, 'BdtEnv.reset');
     this.seedStreams(args.seed);
     const options = bdtResetOptions(args.options, 'BdtEnv.reset');
@@ -203,7 +204,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     return [this.observation(), { slot: 0 }];
   }
 
-  step(action: BdtAction): StepResult<BdtObservation> {
+  step(action: BdtAction): StepResult<BdtObservation, BdtInfo> {
     const simulation = this.simulation;
     if (!simulation.isStarted) throw new ResetNeededError('BdtEnv: call reset before step');
     if (!decodeIfValid(this.system, action, this.decision, this.shareScratch)) throw invalidAction('BdtEnv', this.actionSpace, action);
@@ -223,10 +224,10 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     warn(`BdtEnv.step: the episode was truncated after its ${this.system.slots} slots; call reset() once truncated is true. Further steps go on past T (progress stays 1), which no agent is trained or measured on.`);
   }
 
-  private info(out: SlotOutcome, H?: Float64Array, G?: Float64Array): Info {
+  private info(out: SlotOutcome, H?: Float64Array, G?: Float64Array): BdtInfo {
     const pool = this.pool;
-    const info = this.simulation.summaryInfo(out, pool);
-    if (this.infoLevel === 'summary') return info;
+    const info: BdtInfo = this.simulation.summaryInfo(out, pool);
+    if (this.infoLevel === 'summary' || H === undefined || G === undefined) return info;
     const { state, queues } = this.simulation;
     info.queues = { H, G, nextH: pool.copy64(queues.H), nextG: pool.copy64(queues.G) };
     info.gateways = {

@@ -21,6 +21,7 @@ export * from './exogenous.ts';
 export * from './action.ts';
 export * from './observation.ts';
 export * from './bdt-env.ts';
+export type * from './info.ts';
 export * from './bdt-vector-env.ts';
 export * from './register-scenario.ts';
 export * from './simulation.ts';

@@ -4,7 +4,7 @@
  * reward, update the queues, draw the next slot). `BdtEnv` wraps one in the Gym API and
  * `BdtVectorEnv` steps many with batched arrays, so both return exactly the same numbers.
  */
-import type { Info } from '../core/env.ts';
+import type { BdtSummaryInfo } from './info.ts';
 import { InvalidArgumentError } from '../core/errors.ts';
 import { warn } from '../core/logger.ts';
 import type { ArrayPool } from './array-pool.ts';
@@ -132,7 +132,7 @@ export class BdtSimulation {
    * The step's info at `infoLevel: 'summary'` (after `step`, before `nextSlot`): the slot's
    * scalars, the C4/C5 violation counts and the reputations (a copy from `pool`).
    */
-  summaryInfo(out: SlotOutcome, pool: ArrayPool): Info {
+  summaryInfo(out: SlotOutcome, pool: ArrayPool): BdtSummaryInfo {
     return {
       slot: this.slot,
       latency: out.latency,

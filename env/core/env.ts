@@ -29,8 +29,10 @@ export function checkResetArgs(args: unknown, owner: string): void {
   if (unknown !== undefined) throw new InvalidArgumentError(`${owner}: unknown reset ${unknown} (reset takes { seed?, options? })`);
 }
 
-export type ResetResult<Obs> = [obs: Obs, info: Info];
-export type StepResult<Obs> = [obs: Obs, reward: number, terminated: boolean, truncated: boolean, info: Info];
+/** `reset`'s result; `I`, an env's own info type (the B-DT env's `BdtResetInfo`). */
+export type ResetResult<Obs, I extends Info = Info> = [obs: Obs, info: I];
+/** `step`'s result; `I`, an env's own info type (the B-DT env's `BdtInfo`). */
+export type StepResult<Obs, I extends Info = Info> = [obs: Obs, reward: number, terminated: boolean, truncated: boolean, info: I];
 
 export type RenderMode = 'ansi' | 'human' | 'rgb_array';
 

@@ -6,6 +6,7 @@ import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
+import type { BdtFullInfoTerms, BdtSummaryInfo } from '../../env/bdt/info.ts';
 
 const ids = ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0'];
 const raw = (id = 'BDT-small-v0', kwargs: Record<string, unknown> = {}) => make(id, kwargs).unwrapped as BdtEnv;
@@ -23,6 +24,33 @@ function uniformAction(env: BdtEnv, k: number, share: number): BdtAction {
     miningShare: new Float64Array(s.J).fill(share),
   };
 }
+
+/** Every key of `T`, listed: the compiler refuses a list that misses one or names another. */
+function allKeys<T>() {
+  return <const K extends ReadonlyArray<keyof T>>(keys: [Exclude<keyof T, K[number]>] extends [never] ? K : never): K => keys;
+}
+
+describe('BdtEnv info types', () => {
+  it('the info has exactly the keys BdtSummaryInfo and BdtFullInfo name, with the types they give', () => {
+    const summaryKeys = allKeys<BdtSummaryInfo>()(['slot', 'latency', 'chargedLatency', 'inferenceLatency', 'blockTime', 'latencyCapped', 'winner', 'psi', 'penalty', 'drift', 'lyapunov', 'lyapunovNext', 'backlog', 'gatewayViolations', 'apViolations', 'energyExcess', 'reputation']);
+    const fullKeys = allKeys<BdtFullInfoTerms>()(['queues', 'gateways', 'aps', 'partition', 'inferenceFreq', 'miningFreq']);
+    for (const infoLevel of ['summary', 'full'] as const) {
+      const env = make('BDT-small-v0', { infoLevel }).unwrapped as BdtEnv;
+      env.reset({ seed: 1 });
+      env.actionSpace.seed(1);
+      const [, , , , info] = env.step(env.actionSpace.sample());
+      assert.deepEqual(Object.keys(info).sort(), [...summaryKeys, ...(infoLevel === 'full' ? fullKeys : [])].sort(), infoLevel);
+      for (const key of summaryKeys) {
+        const expected = key === 'reputation' ? 'Float64Array' : key === 'latencyCapped' ? 'boolean' : 'number';
+        assert.equal(info[key] instanceof Float64Array ? 'Float64Array' : typeof info[key], expected, key);
+      }
+      if (infoLevel === 'full') {
+        assert.ok(info.partition instanceof Int32Array);
+        for (const group of [info.queues!, info.gateways!, info.aps!]) for (const [key, value] of Object.entries(group)) assert.ok(value instanceof Float64Array, key);
+      }
+    }
+  });
+});
 
 describe('BdtEnv', () => {
   it('passes checkEnv for every registered id', () => {

@@ -5,19 +5,20 @@
  * state, observation statistics, PPO's reward statistics, SHA-256 of every other file).
  *
  * Saving writes a fresh sibling directory and renames it into place, so an interrupted save
- * never leaves a half-written checkpoint. Loading checks the format, every manifest field, the
+ * never leaves a half-written checkpoint (checkpoint-files.ts finds what one leaves). Loading checks the format, every manifest field, the
  * checksums, the array sizes and that every stored number is finite before anything is used, and
  * fails with an error naming the file, the field, the rule and the value.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../node/atomic-write.ts';
+import { warn } from '../../env/core/logger.ts';
+import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { CheckpointError } from './checkpoint-error.ts';
+import { readCheckpointFile, removeSaveLeftovers, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifest, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
 
@@ -73,17 +74,14 @@ export function buildFromCheckpoint<T>(checkpoint: LoadedCheckpoint, build: () =
 
 export { CheckpointError };
 
-function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 /** Save `contents` to `dir`, replacing any checkpoint there, atomically. */
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
   const parent = dirname(dir);
   makeDirectories(parent);
   const temp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(temp, { recursive: true });
+  const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
   try {
+    mkdirSync(temp, { recursive: true });
     const names = Object.keys(contents.networks);
     for (const name of names) await contents.networks[name]!.save(directoryHandler(join(temp, name)));
 
@@ -123,29 +121,29 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     };
     writeFileAtomic(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 
-    const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-    const hadOld = existsSync(dir);
-    if (hadOld) renameSync(dir, old);
+    // a kill between these two renames leaves no `dir`: readManifest points at what it left, and
+    // a resume restores it (checkpoint-files.ts)
+    if (existsSync(dir)) renameSync(dir, old);
     renameSync(temp, dir);
-    if (hadOld) rmSync(old, { recursive: true, force: true });
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
+    if (!existsSync(dir) && existsSync(old)) renameSync(old, dir); // the old checkpoint back in place
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new FileWriteError(dir, code, { cause: error });
     throw error;
   }
+  // the old checkpoint, and what saves killed earlier left; a directory that refuses costs only disk space
+  const kept = removeSaveLeftovers(dir);
+  if (kept.length > 0) warn(`saveCheckpoint: saved ${dir}, but cannot remove ${kept.join(', ')} (left by this or an interrupted save); remove by hand`);
 }
 
 /** Load the checkpoint in `dir`, verifying every checksum first. */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const manifest = readManifest(dir);
-  for (const [file, expected] of Object.entries(manifest.files)) {
-    const path = join(dir, file);
-    if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} is missing ${file}`);
-    const actual = sha256(readFileSync(path));
-    if (actual !== expected) throw new CheckpointError(`checkpoint file ${path} is corrupted: SHA-256 ${actual.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}…`);
-  }
+  verifyChecksums(dir, manifest.files);
 
   const statePath = join(dir, STATE_FILE);
-  const stateBytes = readFileSync(statePath);
+  const stateBytes = readCheckpointFile(statePath);
   if (stateBytes.byteLength % 4 !== 0) throw new CheckpointError(`checkpoint file ${statePath} has ${stateBytes.byteLength} bytes, not a whole number of Float32 values (a multiple of 4)`);
   const total = stateBytes.byteLength / 4;
   const state = new Float32Array(stateBytes.buffer.slice(stateBytes.byteOffset, stateBytes.byteOffset + stateBytes.byteLength));

@@ -3,12 +3,13 @@
  * Apart from the rest of checkpoint/ so that reading a manifest (which algorithm a checkpoint
  * holds, for the CLI) loads no TensorFlow.js.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { CheckpointError } from './checkpoint-error.ts';
+import { interruptedSave, readCheckpointFile, verifyChecksums } from './checkpoint-files.ts';
 import { MANIFEST_FILE } from './checkpoint-dir.ts';
 
 export { MANIFEST_FILE };
@@ -104,14 +105,19 @@ export function parseCheckpointPart<S extends z.ZodType>(schema: S, value: unkno
 
 /** Read and check the manifest of the checkpoint in `dir` (no networks loaded). */
 export function readManifest(dir: string): CheckpointManifest {
-  if (!existsSync(dir)) throw new CheckpointError(`checkpoint ${dir} does not exist`);
+  if (!existsSync(dir)) {
+    const left = interruptedSave(dir, isCompleteCheckpoint);
+    const hint = left === undefined ? '' : `; a save into it was interrupted and left a complete checkpoint at ${left}: train --resume restores it, or move it to ${dir}`;
+    throw new CheckpointError(`checkpoint ${dir} does not exist${hint}`);
+  }
   if (!statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} is not a directory`);
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readCheckpointFile(path).toString('utf8'));
   } catch (error) {
+    if (error instanceof CheckpointError) throw error;
     throw new CheckpointError(`checkpoint manifest ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
@@ -119,4 +125,15 @@ export function readManifest(dir: string): CheckpointManifest {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
   return parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`);
+}
+
+/** Whether `dir` holds a whole checkpoint: a valid manifest and every file it lists with its checksum. */
+export function isCompleteCheckpoint(dir: string): boolean {
+  try {
+    verifyChecksums(dir, readManifest(dir).files);
+    return true;
+  } catch (error) {
+    if (error instanceof CheckpointError) return false;
+    throw error;
+  }
 }

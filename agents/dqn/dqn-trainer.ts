@@ -69,7 +69,7 @@ export class DqnTrainer {
   private readonly metricsSubject = new Subject<MetricRecord>();
   /**
    * Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps.
-   * Completes on `close()` (or `dispose()`); errors with the error a failed `train()` rejects with.
+   * Completes on `close()` (or `dispose()`), and when `train()` fails (which rejects with the error).
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -286,7 +286,9 @@ export class DqnTrainer {
       }
       onProgress?.(this);
     } catch (error) {
-      this.metricsSubject.error(error); // a subscriber waiting for the end learns of it
+      // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
+      // errored stream would also throw it, unhandled, in every subscriber without an error callback)
+      this.metricsSubject.complete();
       throw error;
     }
   }

@@ -61,7 +61,7 @@ export class PpoTrainer {
   private readonly metricsSubject = new Subject<MetricRecord>();
   /**
    * Metrics as they are produced: one record per finished episode and one per update. Completes
-   * on `close()` (or `dispose()`); errors with the error a failed `train()` rejects with.
+   * on `close()` (or `dispose()`), and when `train()` fails (which rejects with the error).
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -484,7 +484,9 @@ export class PpoTrainer {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      this.metricsSubject.error(error); // a subscriber waiting for the end learns of it
+      // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
+      // errored stream would also throw it, unhandled, in every subscriber without an error callback)
+      this.metricsSubject.complete();
       throw error;
     }
   }

@@ -15,6 +15,9 @@ import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
+import { restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
+import { isCompleteCheckpoint } from '../checkpoint/manifest.ts';
+import { warn } from '../../env/core/logger.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
@@ -26,7 +29,7 @@ import { PpoHyperparametersSchema } from '../ppo/hyperparameters.ts';
 import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
 import { EVAL_SEED_OFFSET } from '../training-seeds.ts';
-import { PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
+import { BEST_SUBDIR, PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
 
 /** Subdirectory of a run directory holding its checkpoint. */
 export const CHECKPOINT_SUBDIR = 'checkpoint';
@@ -192,9 +195,12 @@ async function finalEvaluation(agent: Agent, env: Env<unknown, unknown>, episode
 /** The manifest of the run in `outDir` to resume: a CheckpointError unless it holds a valid checkpoint. */
 export function resumedRunManifest(outDir: string): CheckpointManifest {
   const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
+  // a save killed between its two renames left the checkpoint beside its place
+  const restored = restoreInterruptedSave(checkpointDir, isCompleteCheckpoint);
+  if (restored !== undefined) warn(`--resume: ${checkpointDir} was missing after an interrupted save; restored it from ${restored}`);
   if (!existsSync(checkpointDir)) {
-    const stopped = existsSync(join(outDir, 'metrics.jsonl')) ? ` (${outDir} holds a run stopped before it saved one: remove it or give another --out to start a new run)` : '';
-    throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}${stopped}`);
+    const why = whyNoCheckpoint(outDir);
+    throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}${why === undefined ? '' : ` (${outDir} holds a run with none: ${why})`}`);
   }
   try {
     return readManifest(checkpointDir);
@@ -202,6 +208,18 @@ export function resumedRunManifest(outDir: string): CheckpointManifest {
     if (error instanceof CheckpointError) throw new CheckpointError(`--resume: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * Why the run in `outDir` has no checkpoint and what to do: it was stopped before its first save,
+ * and may still have kept its best one (periodic evaluation), which no message may send the user
+ * to delete; undefined when `outDir` holds no run (no metrics.jsonl).
+ */
+export function whyNoCheckpoint(outDir: string): string | undefined {
+  if (!existsSync(join(outDir, 'metrics.jsonl'))) return undefined;
+  const best = join(outDir, BEST_SUBDIR);
+  if (isCompleteCheckpoint(best)) return `it was stopped before it saved its checkpoint, but kept its best one in ${best} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
+  return `it was stopped before it saved one, so --resume cannot continue it; remove ${outDir} or give another --out`;
 }
 
 /** {@link resumedRunManifest}, which must be of `agent` on `envId`. */

@@ -18,8 +18,9 @@
  * all checked before the run directory is created or touched. A new run needs a missing or empty
  * `--out` (an existing run is continued with `--resume`, never overwritten); a run that fails
  * (training diverged, a file could not be written) leaves `--out` as it found it: a new run's
- * directory is removed, a resumed run's metrics.jsonl is cut back to its old length and its
- * checkpoint and summary.json are only replaced (atomically) when the run succeeds.
+ * directory is removed, a resumed run's metrics.jsonl gets back every byte it had (the records a
+ * killed session left past the checkpoint, which a resume cuts, included) and its checkpoint and
+ * summary.json are only replaced (atomically) when the run succeeds.
  *
  * Ctrl-C or SIGTERM stops training after the current update and saves a resumable checkpoint
  * (exit 130 / 143), skipping or cutting the final evaluation (cli/training-interrupt.ts).
@@ -37,7 +38,9 @@ import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
-import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, whyNoCheckpoint, type TrainSummary } from '../../agents/run/train-run.ts';
+import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
+import { isCompleteCheckpoint } from '../../agents/checkpoint/manifest.ts';
 import { EVAL_SEED_OFFSET, trainingSeedOffset } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
@@ -187,8 +190,12 @@ function checkOut(out: string, resume: boolean): void {
   const entries = exists ? readdirSync(out).sort() : [];
   if (entries.length === 0) return;
   const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
-  if (entries.includes(CHECKPOINT_SUBDIR)) throw new CliError(`--out ${out} is not empty (${listed}): give --resume to continue the run there, or another --out; nothing was changed`);
-  if (entries.includes(METRICS_FILE)) throw new CliError(`--out ${out} holds a run with no checkpoint (${listed}): it was stopped before it saved one, so --resume cannot continue it; remove ${out} or give another --out; nothing was changed`);
+  const interrupted = interruptedSave(join(out, CHECKPOINT_SUBDIR), isCompleteCheckpoint);
+  if (entries.includes(CHECKPOINT_SUBDIR) || interrupted !== undefined) {
+    const note = interrupted === undefined ? '' : `; its last save was interrupted and left its checkpoint at ${interrupted}, which --resume restores`;
+    throw new CliError(`--out ${out} is not empty (${listed})${note}: give --resume to continue the run there, or another --out; nothing was changed`);
+  }
+  if (entries.includes(METRICS_FILE)) throw new CliError(`--out ${out} holds a run with no checkpoint (${listed}): ${whyNoCheckpoint(out)}; nothing was changed`);
   throw new CliError(`--out ${out} is not empty (${listed}) and holds no run: a new run needs a missing or empty directory; give another --out; nothing was changed`);
 }
 
@@ -219,7 +226,9 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
       keep: () => {},
     };
   }
-  const size = existsSync(metricsFile) ? cutRecordsPast(metricsFile, resumeStep, cutTornLastLine(metricsFile)) : undefined;
+  // a failed resume puts back every byte, the cut records included (a refused checkpoint cut them for good)
+  const metrics = existsSync(metricsFile) ? readFileSync(metricsFile) : undefined;
+  if (metrics !== undefined) cutRecordsPast(metricsFile, resumeStep, cutTornLastLine(metricsFile));
   const bestRecord = join(out, BEST_EVAL_FILE);
   const bestDir = join(out, BEST_SUBDIR);
   const record = existsSync(bestRecord) ? readFileSync(bestRecord) : undefined;
@@ -230,8 +239,8 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
   };
   return {
     restore: () => {
-      if (size === undefined) rmSync(metricsFile, { force: true });
-      else if (existsSync(metricsFile)) truncateSync(metricsFile, size);
+      if (metrics === undefined) rmSync(metricsFile, { force: true });
+      else writeFileAtomic(metricsFile, metrics);
       if (record === undefined) rmSync(bestRecord, { force: true });
       else writeFileAtomic(bestRecord, record);
       rmSync(bestDir, { recursive: true, force: true });

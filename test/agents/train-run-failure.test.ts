@@ -2,7 +2,7 @@
  * A training run that fails frees what it holds and reports the failure where the caller can
  * catch it: an env that throws mid-training rejects `trainRun` with the env's error and leaves
  * `tf.memory()` as it found it; an `onMetrics` callback that throws rejects `trainRun` (rxjs would
- * otherwise rethrow it asynchronously and end the process); a trainer's `metrics$` errors when
+ * otherwise rethrow it asynchronously and end the process); a trainer's `metrics$` completes when
  * its `train()` fails, so a subscriber waiting for the end is not left hanging.
  */
 import assert from 'node:assert/strict';
@@ -101,7 +101,7 @@ describe('agents: a failed training run', function () {
     await assert.rejects(trainRun({ ...common, outDir: join(dir, 'backend'), backend: 'tensorflow' }), /trainRun: backend "tensorflow" is not the one running \("wasm"\)/);
   });
 
-  it("a trainer's metrics$ errors with the error its train() rejects with", async () => {
+  it("a trainer's metrics$ completes when its train() fails (a subscriber waiting for the end hung), and train() rejects with the error", async () => {
     const makeEnv = () => make(BOOM_ID);
     const trainers = [
       new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 5_000 }), seed: 1, makeEnv }),
@@ -110,7 +110,7 @@ describe('agents: a failed training run', function () {
     for (const trainer of trainers) {
       const ended = lastValueFrom(trainer.metrics$.pipe(toArray()));
       await assert.rejects(trainer.train(5_000), Boom);
-      await assert.rejects(ended, Boom);
+      assert.ok(Array.isArray(await ended));
       trainer.dispose();
     }
   });

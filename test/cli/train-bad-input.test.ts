@@ -141,12 +141,40 @@ describe('bdt-gym train: bad input loses nothing', () => {
     writeFileSync(join(killed, 'metrics.jsonl'), '{"step":4,"charts/episodic_return":9}\n');
     const before = snapshot(killed);
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', killed), new RegExp(`^--out ${killed} holds a run with no checkpoint \\(metrics\\.jsonl\\): it was stopped before it saved one, so --resume cannot continue it; remove ${killed} or give another --out; nothing was changed$`));
-    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', killed, '--resume'), new RegExp(`^--resume: no checkpoint in ${killed}/checkpoint \\(${killed} holds a run stopped before it saved one: remove it or give another --out to start a new run\\)$`));
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', killed, '--resume'), new RegExp(`^--resume: no checkpoint in ${killed}/checkpoint \\(${killed} holds a run with none: it was stopped before it saved one, so --resume cannot continue it; remove ${killed} or give another --out\\)$`));
     assert.deepEqual(snapshot(killed), before);
     const other = join(dir, 'other');
     mkdirSync(other);
     writeFileSync(join(other, 'notes.txt'), 'mine');
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', other), new RegExp(`^--out ${other} is not empty \\(notes\\.txt\\) and holds no run: a new run needs a missing or empty directory; give another --out; nothing was changed$`));
+  });
+
+  it('a run killed after it kept a best checkpoint but before its own: no message sends the user to remove it', async () => {
+    const stopped = join(dir, 'stopped-with-best');
+    mkdirSync(stopped);
+    writeFileSync(join(stopped, 'metrics.jsonl'), '{"step":512,"eval/mean_reward":9}\n');
+    cpSync(join(run, 'checkpoint'), join(stopped, 'best'), { recursive: true });
+    const before = snapshot(stopped);
+    const why = `it was stopped before it saved its checkpoint, but kept its best one in ${stopped}/best \\(evaluate or compare that with --checkpoint\\); --resume cannot continue it: give another --out`;
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', stopped), new RegExp(`^--out ${stopped} holds a run with no checkpoint \\(best, metrics\\.jsonl\\): ${why}; nothing was changed$`));
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', stopped, '--resume'), new RegExp(`^--resume: no checkpoint in ${stopped}/checkpoint \\(${stopped} holds a run with none: ${why}\\)$`));
+    assert.deepEqual(snapshot(stopped), before);
+  });
+
+  it('a --resume refused for a corrupted checkpoint puts back every byte of metrics.jsonl, the records past the checkpoint it cut included', async () => {
+    const corrupted = join(dir, 'corrupted');
+    cpSync(run, corrupted, { recursive: true });
+    const saved = JSON.parse(readFileSync(join(corrupted, 'checkpoint', 'manifest.json'), 'utf8')).counters.globalStep as number;
+    appendFileSync(join(corrupted, 'metrics.jsonl'), `{"step":${saved + 512},"charts/episodic_return":1}\n{"step":${saved + 1024},"charts/epis`);
+    const weights = readdirSync(join(corrupted, 'checkpoint')).find((name) => existsSync(join(corrupted, 'checkpoint', name, 'weights.bin')))!;
+    const file = join(corrupted, 'checkpoint', weights, 'weights.bin');
+    const bytes = readFileSync(file);
+    bytes[0] = bytes[0]! ^ 0xff;
+    writeFileSync(file, bytes);
+    const before = snapshot(corrupted);
+    const resumed = await bdtGym(...TRAIN, '--steps', String(saved + 512), '--out', corrupted, '--resume', '--eval-episodes', '0');
+    assert.ok(resumed.error instanceof Error && /is corrupted: SHA-256/.test(resumed.error.message), String(resumed.error));
+    assert.deepEqual(snapshot(corrupted), before);
   });
 
   it('a --resume cuts a torn last line of metrics.jsonl (a kill while appending) so the records it appends stay readable', async () => {

@@ -1,0 +1,136 @@
+/**
+ * Reading a checkpoint's files defensively, and what an interrupted save leaves behind.
+ *
+ * Every file is read only when it is a regular file of a sane size: a directory, a FIFO or a
+ * device (a `weights.bin` linked to /dev/zero) in its place is refused by name instead of crashing
+ * the reader or blocking it forever.
+ *
+ * `saveCheckpoint` writes the new checkpoint into a sibling `.<name>.tmp-<pid>-<ms>`, moves the
+ * old one aside to `.<name>.old-<pid>-<ms>`, renames the new one into place and removes the old.
+ * A kill between the two renames leaves no `<name>` at all, only the siblings; a kill before
+ * them leaves a `.tmp-` one. {@link interruptedSave} finds the checkpoint such a save left, and
+ * {@link removeSaveLeftovers} tidies the siblings of finished or dead saves.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CheckpointError } from './checkpoint-error.ts';
+
+/** The largest checkpoint file read (bytes): far above any network here, far below what a read cannot hold. */
+const MAX_FILE_BYTES = 2 ** 30;
+
+/** The bytes of `path`, a file of a checkpoint; a CheckpointError naming it unless it is a regular file of at most 1 GiB. */
+export function readCheckpointFile(path: string): Buffer {
+  let size: number;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new CheckpointError(`checkpoint file ${path} is not a regular file (${stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : 'a device or socket'})`);
+    size = stats.size;
+  } catch (error) {
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(`checkpoint file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (size > MAX_FILE_BYTES) throw new CheckpointError(`checkpoint file ${path} has ${size} bytes, more than any checkpoint file holds (${MAX_FILE_BYTES})`);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CheckpointError(`checkpoint file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Throws unless every file `files` lists (relative path -> SHA-256) is in `dir` with that checksum. */
+export function verifyChecksums(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [file, expected] of Object.entries(files)) {
+    const path = join(dir, file);
+    if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} is missing ${file}`);
+    const actual = sha256(readCheckpointFile(path));
+    if (actual !== expected) throw new CheckpointError(`checkpoint file ${path} is corrupted: SHA-256 ${actual.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}…`);
+  }
+}
+
+/** A sibling directory of a save of `<name>`. */
+interface SaveSibling {
+  readonly path: string;
+  readonly kind: 'tmp' | 'old';
+  readonly pid: number;
+  readonly time: number;
+}
+
+/** The save siblings of checkpoint directory `dir` (see the module comment). */
+function saveSiblings(dir: string): SaveSibling[] {
+  const parent = dirname(dir);
+  const prefix = `.${basename(dir)}.`;
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const siblings: SaveSibling[] = [];
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const match = /^(tmp|old)-(\d+)-(\d+)$/.exec(entry.slice(prefix.length));
+    if (match) siblings.push({ path: join(parent, entry), kind: match[1] as 'tmp' | 'old', pid: Number(match[2]), time: Number(match[3]) });
+  }
+  return siblings;
+}
+
+/** Whether process `pid` is running (a save of it may still be writing its siblings). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * When `dir` is missing: the checkpoint an interrupted save left beside it, complete (its
+ * manifest written, every checksum matching), by a process no longer running; the newest such
+ * new one (`.tmp-`) before any old one (`.old-`). `isComplete` checks a directory (it reads the
+ * manifest, which this module must not import).
+ */
+export function interruptedSave(dir: string, isComplete: (candidate: string) => boolean): string | undefined {
+  if (existsSync(dir)) return undefined;
+  const candidates = saveSiblings(dir)
+    .filter((sibling) => !isRunning(sibling.pid))
+    .sort((a, b) => (a.kind === b.kind ? b.time - a.time : a.kind === 'tmp' ? -1 : 1));
+  return candidates.find((sibling) => isComplete(sibling.path))?.path;
+}
+
+/** Renames the checkpoint an interrupted save left (see {@link interruptedSave}) into `dir`; the path it came from, or undefined. */
+export function restoreInterruptedSave(dir: string, isComplete: (candidate: string) => boolean): string | undefined {
+  const found = interruptedSave(dir, isComplete);
+  if (found === undefined) return undefined;
+  try {
+    renameSync(found, dir);
+  } catch (error) {
+    throw new CheckpointError(`checkpoint ${dir}: an interrupted save left a complete checkpoint at ${found}, which cannot be moved into place (${(error as NodeJS.ErrnoException).code ?? String(error)}); move it there by hand`);
+  }
+  return found;
+}
+
+/**
+ * Removes the siblings of saves of `dir` that are over: every one of this process (its save just
+ * finished) and those of processes no longer running, once `dir` holds a checkpoint. Returns the
+ * paths it could not remove (a read-only directory), which cost only disk space.
+ */
+export function removeSaveLeftovers(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const kept: string[] = [];
+  for (const sibling of saveSiblings(dir)) {
+    if (sibling.pid !== process.pid && isRunning(sibling.pid)) continue;
+    try {
+      rmSync(sibling.path, { recursive: true, force: true });
+    } catch {
+      kept.push(sibling.path);
+    }
+  }
+  return kept;
+}

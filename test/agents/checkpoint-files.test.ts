@@ -1,0 +1,92 @@
+/**
+ * What a killed save leaves is found and restored, never lost; a file of a checkpoint that is not
+ * a regular file is refused by name instead of crashing or blocking the reader.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { make, setWarningHandler } from '../../env/index.ts';
+import { initBackend } from '../../agents/backend.ts';
+import { CheckpointError, loadCheckpoint, readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
+import { savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
+import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
+import { resumedRunManifest } from '../../agents/run/train-run.ts';
+
+/** A process id no process has (above Linux's largest pid_max, 2^22). */
+const DEAD_PID = 2 ** 22 + 12345;
+
+describe('agents/checkpoint: interrupted saves and odd files', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let trainer: PpoTrainer;
+  before(async () => {
+    await initBackend('wasm');
+    const hp = PpoHyperparametersSchema.parse({ numEnvs: 1, numSteps: 16, hidden: [8], totalTimesteps: 256 });
+    trainer = new PpoTrainer({ hp, seed: 3, makeEnv: () => make('CartPole-v1') });
+    trainer.iterate();
+  });
+  after(() => trainer.dispose());
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bdt-ckpt-files-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const save = (path: string) => savePpoCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 3);
+
+  it('a save killed between its renames: loading names the checkpoint it left, a resume restores it, the next save tidies up', async () => {
+    const checkpoint = join(dir, 'checkpoint');
+    await save(checkpoint);
+    writeFileSync(join(dir, 'metrics.jsonl'), '');
+    // what the kill left: the old checkpoint moved aside, the new one complete but not moved in,
+    // and a third save's new checkpoint killed before its manifest was written
+    cpSync(checkpoint, join(dir, `.checkpoint.tmp-${DEAD_PID}-2000`), { recursive: true });
+    rmSync(join(dir, `.checkpoint.tmp-${DEAD_PID}-2000`, 'manifest.json'));
+    cpSync(checkpoint, join(dir, `.checkpoint.tmp-${DEAD_PID}-1000`), { recursive: true });
+    renameSync(checkpoint, join(dir, `.checkpoint.old-${DEAD_PID}-1000`));
+
+    assert.throws(() => readManifest(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${checkpoint} does not exist; a save into it was interrupted and left a complete checkpoint at ${join(dir, `.checkpoint.tmp-${DEAD_PID}-1000`)}: train --resume restores it, or move it to ${checkpoint}`);
+
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    try {
+      assert.equal(resumedRunManifest(dir).algo, 'ppo');
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.deepEqual(warnings, [`--resume: ${checkpoint} was missing after an interrupted save; restored it from ${join(dir, `.checkpoint.tmp-${DEAD_PID}-1000`)}`]);
+    await loadCheckpoint(checkpoint).then((loaded) => Object.values(loaded.networks).forEach((model) => model.dispose()));
+
+    await save(checkpoint);
+    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'metrics.jsonl'], 'the dead saves\' leftovers are removed');
+  });
+
+  it('an interrupted save whose new checkpoint is incomplete falls back to the old one', () => {
+    const checkpoint = join(dir, 'checkpoint');
+    mkdirSync(join(dir, `.checkpoint.tmp-${DEAD_PID}-5`));
+    return save(checkpoint).then(() => {
+      renameSync(checkpoint, join(dir, `.checkpoint.old-${DEAD_PID}-4`));
+      mkdirSync(join(dir, `.checkpoint.tmp-${DEAD_PID}-6`));
+      assert.throws(() => readManifest(checkpoint), new RegExp(`left a complete checkpoint at ${join(dir, `.checkpoint.old-${DEAD_PID}-4`).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    });
+  });
+
+  it('a directory, a FIFO or a device where a file belongs is refused by name (it crashed, or blocked forever)', async () => {
+    const checkpoint = join(dir, 'checkpoint');
+    await save(checkpoint);
+    const state = join(checkpoint, 'state.bin');
+    rmSync(state);
+    mkdirSync(state);
+    await assert.rejects(loadCheckpoint(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint file ${state} is not a regular file (a directory)`);
+    rmSync(state, { recursive: true });
+    execFileSync('mkfifo', [state]);
+    await assert.rejects(loadCheckpoint(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint file ${state} is not a regular file (a FIFO)`);
+    const manifest = join(checkpoint, 'manifest.json');
+    rmSync(manifest);
+    execFileSync('ln', ['-s', '/dev/zero', manifest]);
+    assert.throws(() => readManifest(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint file ${manifest} is not a regular file (a device or socket)`);
+    assert.ok(existsSync(checkpoint));
+  });
+});

@@ -4,6 +4,7 @@ import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync,
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
+import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
 import { importHint } from './user-modules.ts';
 
@@ -116,8 +117,8 @@ export function fileInputs(option: string, ...files: (string | undefined)[]): Co
 
 /**
  * Refuses, before any work is done, an output path that cannot take the file (the results would
- * be computed, then lost at the write): empty, an existing directory, or in a directory where no
- * file can be created. A command then refuses, once it knows what it
+ * be computed, then lost at the write): empty, an existing directory, a write-protected file, or
+ * in a directory where no file can be created. A command then refuses, once it knows what it
  * reads, an output over one of its inputs with {@link checkNotAnInput}.
  */
 export function checkOutputPath(option: string, path: string | undefined): void {
@@ -190,7 +191,8 @@ export function checkSvgPath(option: string, path: string | undefined): void {
 }
 
 /**
- * Creates and removes a probe file where writeFileAtomic will create its temp file: the
+ * Refuses a write-protected existing file (writeFileAtomic would refuse it after the work), then
+ * creates and removes a probe file where writeFileAtomic will create its temp file: the
  * directory of `path` (of its target, for a symlink), or the nearest existing ancestor when
  * directories are missing (writeFileAtomic creates them). Permission bits alone do not tell
  * (root may write anywhere, yet nothing can be created in /proc or on a read-only mount).
@@ -198,6 +200,8 @@ export function checkSvgPath(option: string, path: string | undefined): void {
 function checkCanCreateFile(option: string, path: string): void {
   const existing = existsSync(path) ? statSync(path) : undefined;
   if (existing !== undefined && !existing.isFile()) return; // a device or FIFO is written through, not replaced
+  const refusal = existing === undefined ? undefined : writeProtection(realpathSync(path), existing);
+  if (refusal !== undefined) throw new CliError(`--${option} ${path}: cannot replace it: ${refusal.message}`);
   let dir = dirname(existing === undefined ? resolve(path) : realpathSync(path));
   while (!existsSync(dir)) dir = dirname(dir);
   const probe = join(dir, `.bdt-gym-probe-${process.pid}-${randomBytes(4).toString('hex')}`);

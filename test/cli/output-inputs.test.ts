@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,6 +71,18 @@ describe('outputs never overwrite inputs', () => {
     refused(['curves', run, '--out', join(run, 'curves.svg')], 'out', join(run, 'curves.svg'), /lies inside run .*R \(/, join(run, 'metrics.jsonl'));
     assert.deepEqual(readdirSync(join(run, 'checkpoint')), listing, 'nothing was added');
     assert.ok(!existsSync(join(run, 'new')) && !existsSync(join(run, 'c.json')));
+  });
+
+  it('refuses a write-protected --out (0444) before any episode, as root too, and keeps it as it was', () => {
+    const out = join(dir, 'protected.json');
+    cpSync(scenario, out);
+    chmodSync(out, 0o444);
+    const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '3', '--out', out);
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.stdout, '', 'no episode was run');
+    assert.equal(result.stderr, `bdt-gym: --out ${out}: cannot replace it: EACCES: ${out} is ${process.getuid?.() === 0 ? 'write-protected (mode 0444, no owner write permission); make it writable (chmod u+w) to replace it' : 'not writable (mode 0444)'}; nothing was changed\n`);
+    assert.deepEqual(readFileSync(out), readFileSync(scenario));
+    assert.equal(statSync(out).mode & 0o777, 0o444);
   });
 
   it('takes an output beside the inputs', () => {

@@ -204,11 +204,30 @@ function checkCanCreateFile(option: string, path: string): void {
   if (refusal !== undefined) throw new CliError(`--${option} ${path}: cannot replace it: ${refusal.message}`);
   let dir = dirname(existing === undefined ? resolve(path) : realpathSync(path));
   while (!existsSync(dir)) dir = dirname(dir);
+  const code = probeFileCreation(dir);
+  if (code !== undefined) throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${code})`);
+}
+
+/**
+ * Refuses, before any work, an existing output directory `dir` in which no file can be created (a
+ * run directory made read-only: `train --resume` trained, then failed to save its checkpoint),
+ * probed by creating and removing a file there. A directory still to be made is left to its
+ * mkdir, which fails as early (one that is made can take files).
+ */
+export function checkCanCreateFilesIn(option: string, dir: string): void {
+  if (!existsSync(dir)) return;
+  const code = probeFileCreation(dir);
+  if (code !== undefined) throw new CliError(`--${option} ${dir}: cannot create files there (${code})`);
+}
+
+/** Creates and removes a uniquely named file in `dir`: undefined when that worked, else the error's code. */
+function probeFileCreation(dir: string): string | undefined {
   const probe = join(dir, `.bdt-gym-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     closeSync(openSync(probe, 'wx'));
   } catch (error) {
-    throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return (error as NodeJS.ErrnoException).code ?? String(error);
   }
   rmSync(probe, { force: true });
+  return undefined;
 }

@@ -1,7 +1,10 @@
 /** The committed models (models/<algo>-<env id>) that learned agents load when given no checkpoint. */
-import { hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
+import type { CommandInput } from './options.ts';
 
 /**
  * Why a learned agent given no checkpoint cannot run on an env without a committed model: that
@@ -21,4 +24,27 @@ export function missingCommittedModel(source: string, agent: string, envId: stri
 export function checkCommittedModel(...args: Parameters<typeof missingCommittedModel>): void {
   const why = missingCommittedModel(...args);
   if (why !== undefined) throw new CliError(why);
+}
+
+/**
+ * The checkpoint directory that agent `agent` reads, as an input its command's outputs must not
+ * lie in: `checkpoint` (its checkpoint option, named `label`), else the committed model of
+ * `envId`, named after `source` (what chose the agent). None for a scripted agent.
+ */
+export function checkpointInputs(source: string, agent: string, checkpoint: unknown, label: string, envId: string | undefined): CommandInput[] {
+  if (!isLearnedAlgorithm(agent)) return [];
+  if (typeof checkpoint === 'string') return [checkpointDirInput(`${label} ${checkpoint}`, checkpoint)];
+  if (envId === undefined) return [];
+  return [{ label: `the committed model of ${source} ${agent}`, path: defaultCheckpointDir(agent, envId), directory: true }];
+}
+
+/**
+ * Checkpoint directory `dir` as an input named `label`; for the `checkpoint/` of a train run
+ * (its parent holds the run's summary.json or metrics.jsonl), the whole run, whose other files
+ * an output must not replace either.
+ */
+export function checkpointDirInput(label: string, dir: string): CommandInput {
+  const run = dirname(dir);
+  const inRun = basename(dir) === 'checkpoint' && (existsSync(join(run, 'summary.json')) || existsSync(join(run, 'metrics.jsonl')));
+  return { label, path: inRun ? run : dir, directory: true };
 }

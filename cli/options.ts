@@ -1,9 +1,10 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
+import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
 import { importHint } from './user-modules.ts';
 
@@ -99,15 +100,84 @@ export async function backendOption(name: string | undefined): Promise<BackendNa
 }
 
 /**
+ * A file or directory a command reads, which none of its outputs may overwrite ({@link checkNotAnInput}).
+ */
+export interface CommandInput {
+  /** How the refusal names it: the option and its value as given, e.g. `--trace t.json`, `--checkpoint mine=R`. */
+  readonly label: string;
+  readonly path: string;
+  /** A checkpoint or run directory: no output may lie inside it (it would replace a file of the checkpoint or run). */
+  readonly directory?: boolean;
+}
+
+/** The input files of option `option` (none when absent), as {@link CommandInput}s. */
+export function fileInputs(option: string, ...files: (string | undefined)[]): CommandInput[] {
+  return files.flatMap((file) => (file === undefined ? [] : [{ label: `${option} ${file}`, path: file }]));
+}
+
+/**
  * Refuses, before any work is done, an output path that cannot take the file (the results would
- * be computed, then lost at the write): empty, an existing directory, or in a directory where no
- * file can be created.
+ * be computed, then lost at the write): empty, an existing directory, a write-protected file, or
+ * in a directory where no file can be created. A command then refuses, once it knows what it
+ * reads, an output over one of its inputs with {@link checkNotAnInput}.
  */
 export function checkOutputPath(option: string, path: string | undefined): void {
   if (path === undefined) return;
   if (path === '') throw new CliError(`--${option}: give a file name`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`--${option} ${path}: is a directory; give a file name`);
   checkCanCreateFile(option, path);
+}
+
+/**
+ * Refuses an output path that would overwrite what the command reads: one that resolves (symlinks
+ * followed, as writeFileAtomic follows them) to an input file, or lies inside an input directory.
+ * The write would come after the command read its inputs, so nothing would fail; the input would
+ * be silently replaced by the output (`compare --trace t.json --out t.json`). Inputs that do not
+ * exist are left to the command's own error.
+ */
+export function checkNotAnInput(option: string, path: string | undefined, inputs: readonly CommandInput[]): void {
+  if (path === undefined || inputs.length === 0) return;
+  const target = writtenPath(path);
+  for (const input of inputs) {
+    let real: string;
+    try {
+      real = realpathSync(input.path);
+    } catch {
+      continue;
+    }
+    if (input.directory) {
+      const rel = relative(real, target);
+      if (rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')) throw new CliError(`--${option} ${path}: lies inside ${input.label} (${real}), which this command reads; writing there would replace its files; give a path outside it`);
+    } else if (real === target) {
+      throw new CliError(`--${option} ${path}: is ${input.label} (${real}), which this command reads; writing there would overwrite it; give another --${option}`);
+    }
+  }
+}
+
+/**
+ * The real path writeFileAtomic replaces for `path`: an existing file's real path; for a symlink
+ * to a missing file, what it points to; for a new file, the real path of the nearest existing
+ * ancestor joined with the rest (so `link-to-dir/x` and `dir/x` are one file).
+ */
+function writtenPath(path: string, depth = 0): string {
+  const abs = resolve(path);
+  try {
+    const link = lstatSync(abs, { throwIfNoEntry: false });
+    if (link !== undefined) {
+      if (existsSync(abs)) return realpathSync(abs);
+      if (link.isSymbolicLink() && depth < 40) return writtenPath(resolve(dirname(abs), readlinkSync(abs)), depth + 1);
+      return abs;
+    }
+    const rest = [basename(abs)];
+    let dir = dirname(abs);
+    while (!existsSync(dir) && dirname(dir) !== dir) {
+      rest.unshift(basename(dir));
+      dir = dirname(dir);
+    }
+    return join(realpathSync(dir), ...rest);
+  } catch {
+    return abs; // unreadable on the way (EACCES): the write will say so
+  }
 }
 
 /**
@@ -121,7 +191,8 @@ export function checkSvgPath(option: string, path: string | undefined): void {
 }
 
 /**
- * Creates and removes a probe file where writeFileAtomic will create its temp file: the
+ * Refuses a write-protected existing file (writeFileAtomic would refuse it after the work), then
+ * creates and removes a probe file where writeFileAtomic will create its temp file: the
  * directory of `path` (of its target, for a symlink), or the nearest existing ancestor when
  * directories are missing (writeFileAtomic creates them). Permission bits alone do not tell
  * (root may write anywhere, yet nothing can be created in /proc or on a read-only mount).
@@ -129,13 +200,34 @@ export function checkSvgPath(option: string, path: string | undefined): void {
 function checkCanCreateFile(option: string, path: string): void {
   const existing = existsSync(path) ? statSync(path) : undefined;
   if (existing !== undefined && !existing.isFile()) return; // a device or FIFO is written through, not replaced
+  const refusal = existing === undefined ? undefined : writeProtection(realpathSync(path), existing);
+  if (refusal !== undefined) throw new CliError(`--${option} ${path}: cannot replace it: ${refusal.message}`);
   let dir = dirname(existing === undefined ? resolve(path) : realpathSync(path));
   while (!existsSync(dir)) dir = dirname(dir);
+  const code = probeFileCreation(dir);
+  if (code !== undefined) throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${code})`);
+}
+
+/**
+ * Refuses, before any work, an existing output directory `dir` in which no file can be created (a
+ * run directory made read-only: `train --resume` trained, then failed to save its checkpoint),
+ * probed by creating and removing a file there. A directory still to be made is left to its
+ * mkdir, which fails as early (one that is made can take files).
+ */
+export function checkCanCreateFilesIn(option: string, dir: string): void {
+  if (!existsSync(dir)) return;
+  const code = probeFileCreation(dir);
+  if (code !== undefined) throw new CliError(`--${option} ${dir}: cannot create files there (${code})`);
+}
+
+/** Creates and removes a uniquely named file in `dir`: undefined when that worked, else the error's code. */
+function probeFileCreation(dir: string): string | undefined {
   const probe = join(dir, `.bdt-gym-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     closeSync(openSync(probe, 'wx'));
   } catch (error) {
-    throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    return (error as NodeJS.ErrnoException).code ?? String(error);
   }
   rmSync(probe, { force: true });
+  return undefined;
 }

@@ -2,8 +2,11 @@
  * Crash-safe file writes: write a temp file beside the target, flush it to disk, then rename it
  * over the target (atomic on POSIX). A symlink is followed (its target is replaced, the link
  * kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
+ * A write-protected target is refused, as a shell's `>` would refuse it (a rename needs only
+ * the directory's permission, so it would replace the file regardless), and a replaced file
+ * keeps its permissions (a 0600 file stays 0600).
  */
-import { closeSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { makeDirectories } from './make-directories.ts';
@@ -35,11 +38,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       return;
     }
     const target = replacedFile(path, existing !== undefined);
+    if (existing?.isFile()) {
+      const refusal = writeProtection(target, existing);
+      if (refusal !== undefined) throw refusal;
+    }
     const dir = dirname(target);
     makeDirectories(dir);
     const name = join(dir, `.bdt-gym-${process.pid}-${tempCount++}-${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(name, 'wx');
     temp = name; // ours from here on: removed if anything below fails
+    if (existing?.isFile()) keepOwnerAndMode(fd, existing);
     writeAll(fd, bytes, true);
     renameSync(temp, target);
     syncDirectory(dir);
@@ -47,6 +55,35 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     if (temp !== undefined) rmSync(temp, { force: true });
     throw new FileWriteError(path, (error as NodeJS.ErrnoException).code ?? 'unknown', { cause: error });
   }
+}
+
+/**
+ * Why existing file `file` (its stat `stats`) must not be replaced, as an error with a code
+ * (EACCES, EROFS), or undefined when it may be: not writable to this process, or, for root (whom
+ * permissions do not stop), without its owner's write bit, which says it is kept as it is.
+ */
+export function writeProtection(file: string, stats: Stats): NodeJS.ErrnoException | undefined {
+  const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+  try {
+    accessSync(file, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
+    return Object.assign(new Error(`${code}: ${file} is not writable (mode ${mode}); nothing was changed`), { code });
+  }
+  if (process.getuid?.() === 0 && (stats.mode & 0o200) === 0) {
+    return Object.assign(new Error(`EACCES: ${file} is write-protected (mode ${mode}, no owner write permission); make it writable (chmod u+w) to replace it; nothing was changed`), { code: 'EACCES' });
+  }
+  return undefined;
+}
+
+/** Gives the temp file `fd` the permissions of the file it replaces (and, where allowed, its owner and group). */
+function keepOwnerAndMode(fd: number, stats: Stats): void {
+  try {
+    fchownSync(fd, stats.uid, stats.gid);
+  } catch {
+    // only root may give a file away: another user's file becomes this user's, as a copy would
+  }
+  fchmodSync(fd, stats.mode & 0o7777); // after chown, which clears set-id bits
 }
 
 /** The file the rename must replace: `path`, or what a symlink at `path` points to (also when dangling). */

@@ -11,8 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { MODEL_FILE, WEIGHTS_FILE } from './manifest.ts';
+import { CheckpointError } from './checkpoint-error.ts';
+import { MODEL_FILE, parseCheckpointPart, WEIGHTS_FILE } from './manifest.ts';
 
 export { MODEL_FILE, WEIGHTS_FILE };
 
@@ -26,6 +28,29 @@ export function firstNonFinite(values: ArrayLike<number>): number {
 function isFileName(path: string): boolean {
   return path !== '' && path !== '.' && path !== '..' && !/[/\\]/.test(path);
 }
+
+/** Bytes per element of the weight dtypes a model.json may give (TF.js stores both as 4-byte values). */
+const DTYPE_BYTES = { float32: 4, int32: 4 } as const;
+
+/** One weight of a weights group: its variable's name, shape and dtype. */
+const WeightSpecSchema = z
+  .object({
+    name: z.string().min(1),
+    shape: z.array(z.int().min(0)),
+    dtype: z.enum(Object.keys(DTYPE_BYTES) as [keyof typeof DTYPE_BYTES]),
+  })
+  .strict(); // a quantization (or other unknown) key would change how the bytes read
+
+/**
+ * The part of a Layers model.json that loading relies on: a topology TF.js can deserialize (its
+ * class and config), and the weights groups (files and the weights they hold, in order). Checked
+ * before TF.js sees it, which otherwise fails with raw JavaScript errors (`spec.shape.reduce is
+ * not a function`, `Cannot read properties of undefined`).
+ */
+const ModelJsonSchema = z.object({
+  modelTopology: z.looseObject({ class_name: z.string().min(1), config: z.looseObject({}) }),
+  weightsManifest: z.array(z.object({ paths: z.array(z.string()).min(1), weights: z.array(WeightSpecSchema) })),
+});
 
 export function directoryHandler(dir: string): tf.io.IOHandler {
   return {
@@ -47,24 +72,28 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
 
     async load(): Promise<tf.io.ModelArtifacts> {
       const path = join(dir, MODEL_FILE);
-      let modelJson: tf.io.ModelJSON;
+      let parsed: unknown;
       try {
-        modelJson = JSON.parse(readFileSync(path, 'utf8')) as tf.io.ModelJSON;
+        parsed = JSON.parse(readFileSync(path, 'utf8'));
       } catch (error) {
-        throw new Error(`cannot read model ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new CheckpointError(`cannot read model ${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (typeof modelJson !== 'object' || modelJson === null || !Array.isArray(modelJson.weightsManifest)) {
-        throw new Error(`model ${path} is not a TF.js Layers model.json (no weightsManifest)`);
-      }
+      const modelJson = parseCheckpointPart(ModelJsonSchema, parsed, `model ${path} is not a valid TF.js Layers model.json`);
       const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
       const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
       const outside = paths.find((p) => !isFileName(p));
-      if (outside !== undefined) throw new Error(`model ${path} names weights file ${JSON.stringify(outside)}, which is not a file name in ${dir}`);
-      const buffers = paths.map((p) => readFileSync(join(dir, p)));
+      if (outside !== undefined) throw new CheckpointError(`model ${path} names weights file ${JSON.stringify(outside)}, which is not a file name in ${dir}`);
+      const buffers = paths.map((p) => {
+        try {
+          return readFileSync(join(dir, p));
+        } catch (error) {
+          throw new CheckpointError(`model ${path}: cannot read its weights file ${p}: ${(error as Error).message}`);
+        }
+      });
       const weightData = tf.io.CompositeArrayBuffer.join(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
-      const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype], 0);
       if (weightData.byteLength !== expectedBytes) {
-        throw new Error(`weights of ${path} have ${weightData.byteLength} bytes, its manifest describes ${expectedBytes}`);
+        throw new CheckpointError(`weights of ${path} (${paths.join(', ')}) have ${weightData.byteLength} bytes, its weightsManifest describes ${expectedBytes}`);
       }
       // NaN or infinite weights load without complaint but give NaN actions, or normal-looking ones.
       let offset = 0;
@@ -73,11 +102,11 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
         if (spec.dtype === 'float32') {
           const values = new Float32Array(weightData, offset, size);
           const bad = firstNonFinite(values);
-          if (bad >= 0) throw new Error(`weights ${paths.map((p) => join(dir, p)).join(', ')}: weight '${spec.name}' [${spec.shape.join(', ')}] has value ${values[bad]} at index ${bad} (must be finite)`);
+          if (bad >= 0) throw new CheckpointError(`weights ${paths.map((p) => join(dir, p)).join(', ')}: weight '${spec.name}' [${spec.shape.join(', ')}] has value ${values[bad]} at index ${bad} (must be finite)`);
         }
-        offset += size * 4;
+        offset += size * DTYPE_BYTES[spec.dtype];
       }
-      return tf.io.getModelArtifactsForJSON(modelJson, async () => [specs, weightData]);
+      return tf.io.getModelArtifactsForJSON(parsed as tf.io.ModelJSON, async () => [specs, weightData]);
     },
   };
 }

@@ -32,10 +32,10 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
-import { checkCommittedModel } from '../committed-models.ts';
+import { checkCommittedModel, checkpointDirInput, checkpointInputs } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
-import { bdtEnvOption, checkOutputPath, integerList, integerOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, integerOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { checkTraceFile, jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 
@@ -93,6 +93,12 @@ export function register(program: Command): void {
       for (const agent of compared) {
         if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
       }
+      checkNotAnInput('out', options.out, [
+        ...fileInputs('--scenario', options.scenario),
+        ...fileInputs('--trace', ...(traceFiles ?? [])),
+        ...checkpoints.map(({ option, dir }) => checkpointDirInput(`--checkpoint ${option}`, dir)),
+        ...compared.flatMap((agent) => (typeof agent === 'string' ? checkpointInputs('--agents', agent, agentOptions[agent]?.checkpoint, `--agent-options ${agent} checkpoint`, options.scenario === undefined ? envId : undefined) : [])),
+      ]);
 
       const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;
       const { traces, rewardColumn } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);

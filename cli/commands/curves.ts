@@ -11,7 +11,7 @@
  * A tag that some runs lack (DQN logs no `losses/value_loss`) is drawn for the others, with a
  * note; one that no run has is refused, listing the tags there are.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
@@ -19,7 +19,7 @@ import { metricsFileOf, readMetricsFile, type RunMetrics } from '../metrics-file
 import { trailingMean } from '../plot/moving-average.ts';
 import { trainingCurvesSvg, type CurveSeries } from '../plot/training-curves-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { checkSvgPath, integerOption } from '../options.ts';
+import { checkNotAnInput, checkSvgPath, integerOption } from '../options.ts';
 
 interface CurvesOptions {
   out?: string;
@@ -55,8 +55,9 @@ function runLabels(paths: readonly string[], labels: string | undefined): string
 
 /**
  * Refuses a run given twice (its curves would be drawn twice, under two labels) and an `--out`
- * that is one of the runs' metrics files (the training log would become an SVG). Compared by real
- * path, so `run`, `run/`, `./run` and `run/metrics.jsonl` (or a symlink to any) are one run.
+ * that is one of the runs' metrics files (the training log would become an SVG) or lies in a run
+ * directory given. Compared by real path, so `run`, `run/`, `./run` and `run/metrics.jsonl` (or a
+ * symlink to any) are one run.
  */
 function checkRunsDistinct(paths: readonly string[], files: readonly string[], out: string | undefined): void {
   const real = files.map((file) => realpathSync(file));
@@ -64,11 +65,10 @@ function checkRunsDistinct(paths: readonly string[], files: readonly string[], o
     const i = real.indexOf(file);
     if (i < j) throw new CliError(`${paths[j]}: the same run as ${paths[i]} (${file}); give each run once`);
   });
-  if (out === undefined) return;
-  // An --out that does not exist yet cannot be an input, which exists
-  const target = existsSync(out) ? realpathSync(out) : resolve(out);
-  const i = real.indexOf(target);
-  if (i >= 0) throw new CliError(`--out ${out}: is the metrics file of run ${paths[i]} (${target}); writing the figure there would overwrite it`);
+  checkNotAnInput('out', out, [
+    ...paths.map((path, i) => ({ label: `the metrics file of run ${path}`, path: files[i]! })),
+    ...paths.filter((path, i) => files[i] !== path).map((path) => ({ label: `run ${path}`, path, directory: true })),
+  ]);
 }
 
 function tagList(value: string): string[] {

@@ -24,8 +24,8 @@ import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, 
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
-import { checkCommittedModel } from '../committed-models.ts';
-import { bdtEnvOption, checkOutputPath, integerOption } from '../options.ts';
+import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 
 interface RunOptions {
@@ -182,6 +182,10 @@ export function register(program: Command): void {
       checkOutputPath('save-trace', options.saveTrace);
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
+      checkNotAnInput('save-trace', options.saveTrace, [
+        ...fileInputs('--scenario', options.scenario),
+        ...checkpointInputs('--agent', options.agent, agentOptions.checkpoint, options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
+      ]);
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('--trace', options.trace, 'a trace from --save-trace');
       const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);

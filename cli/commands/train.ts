@@ -53,7 +53,7 @@ import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
+import { backendOption, checkCanCreateFilesIn, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -186,6 +186,7 @@ function summaryEnvKwargs(out: string, envId: string): Record<string, unknown> |
 function checkOut(out: string, resume: boolean): void {
   const exists = existsSync(out);
   if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
+  checkCanCreateFilesIn('out', out); // not after training, when the checkpoint cannot be saved
   if (resume) return; // what --out must hold is checked by resumeManifest
   const entries = exists ? readdirSync(out).sort() : [];
   if (entries.length === 0) return;

@@ -229,6 +229,33 @@ describe('agents/checkpoint', () => {
       ]);
     });
 
+    it('a malformed model.json (checksums consistent) is refused naming the file, the field and the rule (TF.js failed with raw JavaScript errors)', async () => {
+      /** Edits the actor's model.json of the copy in `copy`. */
+      const actorModel = (edit: (model: RawManifest) => void) => (_: RawManifest, copy: string) => {
+        const file = join(copy, 'actor', 'model.json');
+        const model = JSON.parse(readFileSync(file, 'utf8')) as RawManifest;
+        edit(model);
+        writeFileSync(file, JSON.stringify(model));
+      };
+      const invalid = (name: string, line: string) => new RegExp(`^checkpoint .*${name}: cannot load network: model .*${name}/actor/model\\.json is not a valid TF\\.js Layers model\\.json:\\n {2}at ${line}`);
+      await corruptedCopies([
+        ['shape-string', actorModel((m) => (m['weightsManifest'][0].weights[0].shape = '4,16')), invalid('shape-string', 'weightsManifest\\[0\\]\\.weights\\[0\\]\\.shape: Invalid input: expected array, received string \\(value: "4,16"\\)$')],
+        ['no-weights', actorModel((m) => delete m['weightsManifest'][0].weights), invalid('no-weights', 'weightsManifest\\[0\\]\\.weights: Invalid input: expected array, received undefined')],
+        ['no-paths', actorModel((m) => (m['weightsManifest'][0].paths = [])), invalid('no-paths', 'weightsManifest\\[0\\]\\.paths: Too small: expected array to have >=1 items')],
+        ['no-topology', actorModel((m) => delete m['modelTopology']), invalid('no-topology', 'modelTopology: Invalid input: expected object, received undefined')],
+        ['no-class', actorModel((m) => delete m['modelTopology'].class_name), invalid('no-class', 'modelTopology\\.class_name: Invalid input: expected string, received undefined')],
+        ['no-manifest', actorModel((m) => delete m['weightsManifest']), invalid('no-manifest', 'weightsManifest: Invalid input: expected array, received undefined')],
+        ['negative', actorModel((m) => (m['weightsManifest'][0].weights[1].shape = [-16])), invalid('negative', 'weightsManifest\\[0\\]\\.weights\\[1\\]\\.shape\\[0\\]: Too small: expected number to be >=0 \\(value: -16\\)')],
+        ['fraction', actorModel((m) => (m['weightsManifest'][0].weights[0].shape = [4, 15.5])), invalid('fraction', 'weightsManifest\\[0\\]\\.weights\\[0\\]\\.shape\\[1\\]: Invalid input: expected int, received number \\(value: 15\\.5\\)')],
+        ['dtype', actorModel((m) => (m['weightsManifest'][0].weights[0].dtype = 'float16')), invalid('dtype', 'weightsManifest\\[0\\]\\.weights\\[0\\]\\.dtype: Invalid option: expected one of "float32"\\|"int32" \\(value: "float16"\\)')],
+        ['unnamed', actorModel((m) => (m['weightsManifest'][0].weights[0].name = 7)), invalid('unnamed', 'weightsManifest\\[0\\]\\.weights\\[0\\]\\.name: Invalid input: expected string, received number \\(value: 7\\)')],
+        ['quantized', actorModel((m) => (m['weightsManifest'][0].weights[0].quantization = { dtype: 'uint8', scale: 1, min: 0 })), invalid('quantized', 'weightsManifest\\[0\\]\\.weights\\[0\\]: Unrecognized key: "quantization"')],
+        ['not-json', (_, copy) => writeFileSync(join(copy, 'actor', 'model.json'), '{"modelTopology": '), /^checkpoint .*not-json: cannot load network: cannot read model .*not-json\/actor\/model\.json: .*JSON/],
+        // well formed, but describing other weights than weights.bin holds
+        ['bytes', actorModel((m) => (m['weightsManifest'][0].weights[0].shape = [4, 15])), /^checkpoint .*bytes: cannot load network: weights of .*bytes\/actor\/model\.json \(weights\.bin\) have (\d+) bytes, its weightsManifest describes (?!\1)\d+$/],
+      ]);
+    });
+
     it('a state.bin that is not whole Float32 values (checksum consistent)', async () => {
       await corruptedCopies([['odd', (_, copy) => appendFileSync(join(copy, 'state.bin'), Buffer.from([0])), /checkpoint file .*odd\/state\.bin has \d+ bytes, not a whole number of Float32 values \(a multiple of 4\)/]]);
     });
@@ -458,7 +485,7 @@ describe('agents/checkpoint', () => {
       const file = join(path, 'critic', 'weights.bin');
       writeFileSync(file, readFileSync(file).subarray(0, 100));
       // Bypass the checksum by loading the network directly.
-      await assert.rejects(tf.loadLayersModel(directoryHandler(join(path, 'critic'))), /have 100 bytes, its manifest describes/);
+      await assert.rejects(tf.loadLayersModel(directoryHandler(join(path, 'critic'))), /weights of .*critic\/model\.json \(weights\.bin\) have 100 bytes, its weightsManifest describes \d+$/);
       trainer.dispose();
     });
   });

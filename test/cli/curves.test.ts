@@ -154,7 +154,7 @@ describe('cli: curves', () => {
     assert.equal(direct.stderr, `bdt-gym: --out ${log}: figures are written as SVG; give a file name ending in .svg\n`);
     const linked = cli('curves', corrupt, a, '--out', link);
     assert.equal(linked.status, 1);
-    assert.equal(linked.stderr, `bdt-gym: --out ${link}: is the metrics file of run ${a} (${realpathSync(log)}); writing the figure there would overwrite it\n`);
+    assert.equal(linked.stderr, `bdt-gym: --out ${link}: is the metrics file of run ${a} (${realpathSync(log)}), which this command reads; writing there would overwrite it; give another --out\n`);
     assert.equal(readFileSync(log, 'utf8'), before, 'the training log is untouched');
   });
 

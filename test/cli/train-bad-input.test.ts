@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -175,6 +175,32 @@ describe('bdt-gym train: bad input loses nothing', () => {
     const resumed = await bdtGym(...TRAIN, '--steps', String(saved + 512), '--out', corrupted, '--resume', '--eval-episodes', '0');
     assert.ok(resumed.error instanceof Error && /is corrupted: SHA-256/.test(resumed.error.message), String(resumed.error));
     assert.deepEqual(snapshot(corrupted), before);
+  });
+
+  it('refuses, before training, a --resume into a run directory where no file can be created (it trained, then failed to save with an internal error)', async function () {
+    const locked = join(dir, 'locked');
+    cpSync(run, locked, { recursive: true });
+    const before = snapshot(locked);
+    const args = [...TRAIN, '--steps', '1024', '--out', locked, '--resume', '--eval-episodes', '0'];
+    const refusal = `--out ${locked}: cannot create files there (EACCES)`;
+    chmodSync(locked, 0o555);
+    try {
+      if (process.getuid?.() !== 0) {
+        const result = await bdtGym(...args);
+        assertRefused(result, new RegExp(`^${refusal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+        assert.equal(result.stderr, '', 'refused before training began');
+      } else {
+        // root creates files whatever the mode: the refusal is checked as nobody
+        if (spawnSync('setpriv', ['--version']).status !== 0) this.skip();
+        chmodSync(dir, 0o755);
+        const proc = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+        assert.equal(proc.stderr, `bdt-gym: ${refusal}\n`);
+        assert.equal(proc.status, 1);
+      }
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+    assert.deepEqual(snapshot(locked), before);
   });
 
   it('a --resume cuts a torn last line of metrics.jsonl (a kill while appending) so the records it appends stay readable', async () => {

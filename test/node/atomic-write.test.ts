@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
@@ -68,5 +68,60 @@ describe('writeFileAtomic', () => {
     const file = join(dir, `${'r'.repeat(245)}.json`);
     writeFileAtomic(file, 'ok');
     assert.equal(readFileSync(file, 'utf8'), 'ok');
+  });
+
+  it('refuses a write-protected file (0444, 0400) with an EACCES FileWriteError, leaving it and its mode as they were, as root too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    for (const mode of [0o444, 0o400]) {
+      const file = join(dir, `protected-${mode.toString(8)}.json`);
+      writeFileSync(file, 'kept');
+      chmodSync(file, mode);
+      assert.throws(
+        () => writeFileAtomic(file, 'new'),
+        (e: unknown) => e instanceof FileWriteError && e.code === 'EACCES' && e.message.startsWith(`cannot write ${file}: EACCES: `) && e.message.includes(`(mode 0${mode.toString(8)}`),
+      );
+      assert.equal(readFileSync(file, 'utf8'), 'kept');
+      assert.equal(statSync(file).mode & 0o777, mode, 'the mode is unchanged');
+      // through a symlink, the file it leads to is the one checked
+      const link = join(dir, `link-${mode.toString(8)}.json`);
+      symlinkSync(file, link);
+      assert.throws(() => writeFileAtomic(link, 'new'), (e: unknown) => e instanceof FileWriteError && e.code === 'EACCES');
+      assert.equal(readFileSync(file, 'utf8'), 'kept');
+    }
+    assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), [], 'no temp file is left');
+  });
+
+  it("refuses, as a user that may not write it, another user's file in a directory it may write (the rename alone would replace it)", function () {
+    // as root, the check is run as nobody; as another user, there is no second user to own the file
+    if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    chmodSync(dir, 0o777);
+    const file = join(dir, 'roots.json');
+    writeFileSync(file, 'kept');
+    chmodSync(file, 0o644); // root's, writable by root only
+    const script = `import { writeFileAtomic } from ${JSON.stringify(new URL('../../node/atomic-write.ts', import.meta.url).href)};
+      try { writeFileAtomic(${JSON.stringify(file)}, 'new'); console.log('written'); } catch (e) { console.log(e.name, e.code); }`;
+    const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(child.stdout.trim(), 'FileWriteError EACCES', child.stderr);
+    assert.equal(readFileSync(file, 'utf8'), 'kept');
+    assert.equal(statSync(file).mode & 0o777, 0o644);
+    assert.equal(statSync(file).uid, 0, 'still root\'s');
+  });
+
+  it('gives the replaced file the mode of the old one (a 0600 file stays 0600, a 0664 one 0664)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    for (const mode of [0o600, 0o664, 0o640]) {
+      const file = join(dir, `kept-${mode.toString(8)}.json`);
+      writeFileSync(file, 'old');
+      chmodSync(file, mode);
+      writeFileAtomic(file, 'new');
+      assert.equal(readFileSync(file, 'utf8'), 'new');
+      assert.equal(statSync(file).mode & 0o777, mode, `mode 0${mode.toString(8)} kept`);
+    }
+    // a new file gets the usual mode (0666 less the umask)
+    const fresh = join(dir, 'fresh.json');
+    writeFileAtomic(fresh, 'x');
+    const umask = process.umask();
+    assert.equal(statSync(fresh).mode & 0o777, 0o666 & ~umask);
   });
 });

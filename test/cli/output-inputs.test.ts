@@ -1,0 +1,94 @@
+/**
+ * No command writes an output over its own input: an output path that is (symlinks followed) one
+ * of the files the command reads, or lies inside a checkpoint or run directory it reads, is refused
+ * before any work with one line naming both options, and the input is left as it was.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const models = new URL('../../models/', import.meta.url).pathname;
+
+/** Runs `args`, expecting the refusal of `option output` as an input named by `label` at `real`; `file` must be unchanged. */
+function refused(args: string[], option: string, output: string, message: RegExp, file: string): void {
+  const before = readFileSync(file);
+  const result = cli(...args);
+  assert.equal(result.status, 1, result.stderr);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, message);
+  assert.ok(result.stderr.startsWith(`bdt-gym: --${option} ${output}: `), result.stderr);
+  assert.equal(result.stderr.split('\n').length, 2, `one line: ${result.stderr}`);
+  assert.deepEqual(readFileSync(file), before, `${file} is unchanged`);
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('outputs never overwrite inputs', () => {
+  let dir: string;
+  let trace: string;
+  let scenario: string;
+  before(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'bdt-io-')));
+    trace = join(dir, 't.json');
+    scenario = join(dir, 's.json');
+    cpSync(new URL('../../configs/default.json', import.meta.url).pathname, scenario);
+    const saved = cli('run', '--scenario', scenario, '--agent', 'random', '--slots', '5', '--save-trace', trace);
+    assert.equal(saved.status, 0, saved.stderr);
+  });
+
+  it('compare --out refuses its --trace and --scenario files, also through a symlink or another spelling', () => {
+    refused(['compare', '--agents', 'dpra,random', '--trace', trace, '--slots', '5', '--out', trace], 'out', trace, new RegExp(`is --trace ${escape(trace)} \\(${escape(trace)}\\), which this command reads; writing there would overwrite it; give another --out\\n$`), trace);
+    const link = join(dir, 'link.json');
+    symlinkSync(trace, link);
+    refused(['compare', '--agents', 'random', '--trace', trace, '--slots', '5', '--out', link], 'out', link, /is --trace .*t\.json \(.*t\.json\)/, trace);
+    refused(['compare', '--agents', 'random', '--trace', link, '--slots', '5', '--out', `${dir}/./t.json`], 'out', `${dir}/./t.json`, /is --trace .*link\.json \(.*t\.json\)/, trace);
+    refused(['compare', '--scenario', scenario, '--agents', 'random', '--slots', '5', '--out', scenario], 'out', scenario, /is --scenario .*s\.json .*give another --out\n$/, scenario);
+  });
+
+  it('run --save-trace refuses its --scenario file', () => {
+    refused(['run', '--scenario', scenario, '--agent', 'dpra', '--slots', '5', '--save-trace', scenario], 'save-trace', scenario, /is --scenario .*s\.json .*give another --save-trace\n$/, scenario);
+  });
+
+  it('refuses an output inside a checkpoint or run directory the command reads: --checkpoint, a checkpoint option, the committed model, a run of curves', () => {
+    const run = join(dir, 'R');
+    cpSync(join(models, 'ppo-bdt-v0'), run, { recursive: true });
+    const manifest = join(run, 'checkpoint', 'manifest.json');
+    const listing = readdirSync(join(run, 'checkpoint'));
+    refused(['compare', '--agents', 'dpra,mine', '--checkpoint', `mine=${run}`, '--out', manifest], 'out', manifest, new RegExp(`lies inside --checkpoint mine=${escape(run)} \\(${escape(run)}\\), which this command reads; writing there would replace its files; give a path outside it\\n$`), manifest);
+    // a new file, through a symlink to the run, in a directory still to be made
+    const link = join(dir, 'L');
+    symlinkSync(run, link);
+    const svg = join(link, 'new', 'x.svg');
+    refused(['sweep-v', '--agent', 'ppo', '--agent-options', JSON.stringify({ checkpoint: run }), '--plot', svg], 'plot', svg, /lies inside --agent-options checkpoint .*R \(.*R\)/, manifest);
+    refused(['run', '--agent', 'ppo', '--checkpoint', join(run, 'checkpoint'), '--slots', '3', '--save-trace', join(link, 'summary.json')], 'save-trace', join(link, 'summary.json'), /lies inside --checkpoint .*R\/checkpoint \(.*R\), which/, join(run, 'summary.json'));
+    refused(['compare', '--agents', 'ppo', '--agent-options', JSON.stringify({ ppo: { checkpoint: run } }), '--out', join(run, 'c.json')], 'out', join(run, 'c.json'), /lies inside --agent-options ppo checkpoint /, manifest);
+    const committed = join(models, 'ppo-bdt-v0', 'checkpoint', 'manifest.json');
+    refused(['compare', '--agents', 'dpra,ppo', '--out', committed], 'out', committed, /lies inside the committed model of --agents ppo /, committed);
+    refused(['curves', run, '--out', join(run, 'curves.svg')], 'out', join(run, 'curves.svg'), /lies inside run .*R \(/, join(run, 'metrics.jsonl'));
+    assert.deepEqual(readdirSync(join(run, 'checkpoint')), listing, 'nothing was added');
+    assert.ok(!existsSync(join(run, 'new')) && !existsSync(join(run, 'c.json')));
+  });
+
+  it('refuses a write-protected --out (0444) before any episode, as root too, and keeps it as it was', () => {
+    const out = join(dir, 'protected.json');
+    cpSync(scenario, out);
+    chmodSync(out, 0o444);
+    const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '3', '--out', out);
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.stdout, '', 'no episode was run');
+    assert.equal(result.stderr, `bdt-gym: --out ${out}: cannot replace it: EACCES: ${out} is ${process.getuid?.() === 0 ? 'write-protected (mode 0444, no owner write permission); make it writable (chmod u+w) to replace it' : 'not writable (mode 0444)'}; nothing was changed\n`);
+    assert.deepEqual(readFileSync(out), readFileSync(scenario));
+    assert.equal(statSync(out).mode & 0o777, 0o444);
+  });
+
+  it('takes an output beside the inputs', () => {
+    const out = join(dir, 'compare.json');
+    const result = cli('compare', '--scenario', scenario, '--agents', 'random', '--trace', trace, '--slots', '5', '--out', out);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(existsSync(out));
+  });
+});

@@ -1,6 +1,7 @@
 /** The committed models (models/<algo>-<env id>) that learned agents load when given no checkpoint. */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { BEST_EVAL_FILE, BEST_SUBDIR, CHECKPOINT_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
 import { defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
@@ -33,18 +34,30 @@ export function checkCommittedModel(...args: Parameters<typeof missingCommittedM
  */
 export function checkpointInputs(source: string, agent: string, checkpoint: unknown, label: string, envId: string | undefined): CommandInput[] {
   if (!isLearnedAlgorithm(agent)) return [];
-  if (typeof checkpoint === 'string') return [checkpointDirInput(`${label} ${checkpoint}`, checkpoint)];
+  if (typeof checkpoint === 'string') return checkpointDirInputs(`${label} ${checkpoint}`, checkpoint);
   if (envId === undefined) return [];
   return [{ label: `the committed model of ${source} ${agent}`, path: defaultCheckpointDir(agent, envId), directory: true }];
 }
 
 /**
- * Checkpoint directory `dir` as an input named `label`; for the `checkpoint/` of a train run
- * (its parent holds the run's summary.json or metrics.jsonl), the whole run, whose other files
- * an output must not replace either.
+ * Checkpoint directory `dir` as inputs named `label`; for the `checkpoint/` (or `best/`) of a
+ * train run, the run's own files too ({@link runInputs}), which an output must not replace either.
  */
-export function checkpointDirInput(label: string, dir: string): CommandInput {
+export function checkpointDirInputs(label: string, dir: string): CommandInput[] {
+  const isRun = (path: string) => existsSync(join(path, SUMMARY_FILE)) || existsSync(join(path, METRICS_FILE));
+  if (isRun(dir)) return runInputs(label, dir); // a run given for its checkpoint
   const run = dirname(dir);
-  const inRun = basename(dir) === 'checkpoint' && (existsSync(join(run, 'summary.json')) || existsSync(join(run, 'metrics.jsonl')));
-  return { label, path: inRun ? run : dir, directory: true };
+  const inRun = (basename(dir) === CHECKPOINT_SUBDIR || basename(dir) === BEST_SUBDIR) && isRun(run);
+  return inRun ? runInputs(label, run) : [{ label, path: dir, directory: true }];
+}
+
+/**
+ * What train wrote in run directory `run`, as inputs named after `label`: its checkpoints and
+ * record files. A new file beside them (a plot of the run, say) replaces nothing and is allowed.
+ */
+export function runInputs(label: string, run: string): CommandInput[] {
+  return [
+    ...[CHECKPOINT_SUBDIR, BEST_SUBDIR].map((sub) => ({ label: `${label}'s ${sub}/`, path: join(run, sub), directory: true })),
+    ...[METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE].map((file) => ({ label: `${label}'s ${file}`, path: join(run, file) })),
+  ];
 }

@@ -5,6 +5,7 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors.ts';
+import { METRICS_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
 
 /** One tag's values over training. A NaN the trainer logged (written as null) stays NaN. */
 export interface MetricSeries {
@@ -18,7 +19,7 @@ export type RunMetrics = ReadonlyMap<string, MetricSeries>;
 /** The metrics file of `path`: the file itself, or `<path>/metrics.jsonl` for a run directory. */
 export function metricsFileOf(path: string): string {
   const given = statOf(path, path, 'give a run directory of train, or its metrics.jsonl');
-  const file = given.isDirectory() ? join(path, 'metrics.jsonl') : path;
+  const file = given.isDirectory() ? join(path, METRICS_FILE) : path;
   const stat = file === path ? given : statOf(file, path, 'is it a run directory of train?');
   // Reading a directory fails with EISDIR, and reading a FIFO would wait for a writer
   if (!stat.isFile()) throw new CliError(`${file}: ${stat.isDirectory() ? 'is a directory' : 'is not a regular file'}, not a metrics.jsonl of train`);

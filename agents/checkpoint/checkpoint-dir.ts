@@ -5,8 +5,21 @@ import { join } from 'node:path';
 /** The manifest's file name; its presence marks a checkpoint directory. */
 export const MANIFEST_FILE = 'manifest.json';
 
+// A train run directory (agents/run writes it), named here so that the CLI finds its parts
+// without loading TensorFlow.js.
+/** The run's checkpoint. */
+export const CHECKPOINT_SUBDIR = 'checkpoint';
+/** The checkpoint of the run's best periodic evaluation. */
+export const BEST_SUBDIR = 'best';
+/** That evaluation's record (mean return and step). */
+export const BEST_EVAL_FILE = 'best-eval.json';
+/** The run's metrics, one JSON record per line. */
+export const METRICS_FILE = 'metrics.jsonl';
+/** The run's summary (train's JSON output). */
+export const SUMMARY_FILE = 'summary.json';
+
 /** The checkpoint directory of `runOrCheckpointDir`: itself, or the `checkpoint/` of a `train` run directory. */
 export function checkpointDirOf(runOrCheckpointDir: string): string {
-  const nested = join(runOrCheckpointDir, 'checkpoint');
+  const nested = join(runOrCheckpointDir, CHECKPOINT_SUBDIR);
   return !existsSync(join(runOrCheckpointDir, MANIFEST_FILE)) && existsSync(join(nested, MANIFEST_FILE)) ? nested : runOrCheckpointDir;
 }

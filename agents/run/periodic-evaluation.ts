@@ -19,6 +19,7 @@ import { CheckpointError } from '../checkpoint/checkpoint.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
+import { BEST_EVAL_FILE, BEST_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
 
 export const PeriodicEvaluationSchema = z
   .object({
@@ -29,10 +30,7 @@ export const PeriodicEvaluationSchema = z
 
 export type PeriodicEvaluation = z.infer<typeof PeriodicEvaluationSchema>;
 
-/** Subdirectory of a run directory holding the best-evaluated checkpoint. */
-export const BEST_SUBDIR = 'best';
-/** File in the run directory recording the best evaluation, so a resumed run keeps its best. */
-export const BEST_EVAL_FILE = 'best-eval.json';
+export { BEST_EVAL_FILE, BEST_SUBDIR };
 
 /** The best periodic evaluation so far. */
 export interface BestEvaluation {

@@ -16,6 +16,7 @@ import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
+import { CHECKPOINT_SUBDIR, METRICS_FILE } from '../checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
@@ -31,8 +32,7 @@ import { PpoTrainer } from '../ppo/ppo-trainer.ts';
 import { EVAL_SEED_OFFSET } from '../training-seeds.ts';
 import { BEST_SUBDIR, PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
 
-/** Subdirectory of a run directory holding its checkpoint. */
-export const CHECKPOINT_SUBDIR = 'checkpoint';
+export { CHECKPOINT_SUBDIR };
 
 export interface TrainRunOptions {
   readonly agent: 'ppo' | 'dqn';
@@ -216,7 +216,7 @@ export function resumedRunManifest(outDir: string): CheckpointManifest {
  * to delete; undefined when `outDir` holds no run (no metrics.jsonl).
  */
 export function whyNoCheckpoint(outDir: string): string | undefined {
-  if (!existsSync(join(outDir, 'metrics.jsonl'))) return undefined;
+  if (!existsSync(join(outDir, METRICS_FILE))) return undefined;
   const best = join(outDir, BEST_SUBDIR);
   if (isCompleteCheckpoint(best)) return `it was stopped before it saved its checkpoint, but kept its best one in ${best} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
   return `it was stopped before it saved one, so --resume cannot continue it; remove ${outDir} or give another --out`;

@@ -32,7 +32,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
-import { checkCommittedModel, checkpointDirInput, checkpointInputs } from '../committed-models.ts';
+import { checkCommittedModel, checkpointDirInputs, checkpointInputs } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, integerOption } from '../options.ts';
@@ -96,7 +96,7 @@ export function register(program: Command): void {
       checkNotAnInput('out', options.out, [
         ...fileInputs('--scenario', options.scenario),
         ...fileInputs('--trace', ...(traceFiles ?? [])),
-        ...checkpoints.map(({ option, dir }) => checkpointDirInput(`--checkpoint ${option}`, dir)),
+        ...checkpoints.flatMap(({ option, dir }) => checkpointDirInputs(`--checkpoint ${option}`, dir)),
         ...compared.flatMap((agent) => (typeof agent === 'string' ? checkpointInputs('--agents', agent, agentOptions[agent]?.checkpoint, `--agent-options ${agent} checkpoint`, options.scenario === undefined ? envId : undefined) : [])),
       ]);
 

@@ -20,6 +20,7 @@ import { trailingMean } from '../plot/moving-average.ts';
 import { trainingCurvesSvg, type CurveSeries } from '../plot/training-curves-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { checkNotAnInput, checkSvgPath, integerOption } from '../options.ts';
+import { runInputs } from '../committed-models.ts';
 
 interface CurvesOptions {
   out?: string;
@@ -67,7 +68,7 @@ function checkRunsDistinct(paths: readonly string[], files: readonly string[], o
   });
   checkNotAnInput('out', out, [
     ...paths.map((path, i) => ({ label: `the metrics file of run ${path}`, path: files[i]! })),
-    ...paths.filter((path, i) => files[i] !== path).map((path) => ({ label: `run ${path}`, path, directory: true })),
+    ...paths.filter((path, i) => files[i] !== path).flatMap((path) => runInputs(`run ${path}`, path)),
   ]);
 }
 

@@ -19,10 +19,8 @@ import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
 import { MANIFEST_FILE, readManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
-import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
+import { BEST_SUBDIR, CHECKPOINT_SUBDIR, checkpointDirOf, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
-import { BEST_SUBDIR } from '../../agents/run/periodic-evaluation.ts';
-import { CHECKPOINT_SUBDIR } from '../../agents/run/train-run.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
@@ -59,8 +57,8 @@ interface ChosenEnvKwargs {
  * or beside the checkpoint/ or best/ directory given (undefined for a bare checkpoint).
  */
 function runSummaryFile(checkpointOption: string, checkpointDir: string): string | undefined {
-  const candidates = [join(checkpointOption, 'summary.json')];
-  if ([CHECKPOINT_SUBDIR, BEST_SUBDIR].includes(basename(checkpointDir))) candidates.push(join(dirname(checkpointDir), 'summary.json'));
+  const candidates = [join(checkpointOption, SUMMARY_FILE)];
+  if ([CHECKPOINT_SUBDIR, BEST_SUBDIR].includes(basename(checkpointDir))) candidates.push(join(dirname(checkpointDir), SUMMARY_FILE));
   return candidates.find((file) => existsSync(file));
 }
 

@@ -40,6 +40,7 @@ import { BEST_EVAL_FILE, BEST_SUBDIR, PeriodicEvaluationSchema, type PeriodicEva
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, whyNoCheckpoint, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
+import { METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint } from '../../agents/checkpoint/manifest.ts';
 import { EVAL_SEED_OFFSET, trainingSeedOffset } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
@@ -74,7 +75,6 @@ interface TrainOptions {
 const AGENTS = ['ppo', 'dqn'] as const;
 
 /** The run's metrics log in --out. */
-const METRICS_FILE = 'metrics.jsonl';
 
 function readPreset(file: string): AgentPreset {
   const parsed = AgentPresetSchema.safeParse(readJsonFile('--preset', file), { reportInput: true });
@@ -170,7 +170,7 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
  * summary keeps them. Undefined when the summary is missing or records none.
  */
 function summaryEnvKwargs(out: string, envId: string): Record<string, unknown> | undefined {
-  const file = join(out, 'summary.json');
+  const file = join(out, SUMMARY_FILE);
   if (!existsSync(file)) return undefined;
   return recordedEnvKwargs(file, envId, {
     unreadable: (detail) => `--resume: cannot read ${file}, which records the run's envKwargs (${detail}); give --preset with them`,
@@ -385,7 +385,7 @@ export function register(program: Command): void {
       checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
       const fromSummary = options.resume === true && preset === undefined;
       const envKwargs = fromSummary ? summaryEnvKwargs(options.out, envId) : preset?.envKwargs;
-      const envKwargsSource = fromSummary ? join(options.out, 'summary.json') : `--preset ${options.preset}`;
+      const envKwargsSource = fromSummary ? join(options.out, SUMMARY_FILE) : `--preset ${options.preset}`;
       checkEnv(envId, envKwargs, envKwargsSource);
       if (fromSummary && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
       const periodic = periodicEvaluation(options, preset, requested, steps);
@@ -465,7 +465,7 @@ export function register(program: Command): void {
       outDirectory.keep();
       flush();
       tensorboard?.close();
-      writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
       const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(summary)}\n`);

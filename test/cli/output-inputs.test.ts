@@ -53,24 +53,27 @@ describe('outputs never overwrite inputs', () => {
     refused(['run', '--scenario', scenario, '--agent', 'dpra', '--slots', '5', '--save-trace', scenario], 'save-trace', scenario, /is --scenario .*s\.json .*give another --save-trace\n$/, scenario);
   });
 
-  it('refuses an output inside a checkpoint or run directory the command reads: --checkpoint, a checkpoint option, the committed model, a run of curves', () => {
+  it("refuses an output inside a checkpoint the command reads or onto a file of a run it reads: --checkpoint, a checkpoint option, the committed model, a run of curves; a new file beside a run's files is taken", () => {
     const run = join(dir, 'R');
     cpSync(join(models, 'ppo-bdt-v0'), run, { recursive: true });
     const manifest = join(run, 'checkpoint', 'manifest.json');
     const listing = readdirSync(join(run, 'checkpoint'));
-    refused(['compare', '--agents', 'dpra,mine', '--checkpoint', `mine=${run}`, '--out', manifest], 'out', manifest, new RegExp(`lies inside --checkpoint mine=${escape(run)} \\(${escape(run)}\\), which this command reads; writing there would replace its files; give a path outside it\\n$`), manifest);
+    refused(['compare', '--agents', 'dpra,mine', '--checkpoint', `mine=${run}`, '--out', manifest], 'out', manifest, new RegExp(`lies inside --checkpoint mine=${escape(run)}'s checkpoint/ \\(${escape(join(run, 'checkpoint'))}\\), which this command reads; writing there would replace its files; give a path outside it\\n$`), manifest);
     // a new file, through a symlink to the run, in a directory still to be made
     const link = join(dir, 'L');
     symlinkSync(run, link);
     const svg = join(link, 'new', 'x.svg');
-    refused(['sweep-v', '--agent', 'ppo', '--agent-options', JSON.stringify({ checkpoint: run }), '--plot', svg], 'plot', svg, /lies inside --agent-options checkpoint .*R \(.*R\)/, manifest);
-    refused(['run', '--agent', 'ppo', '--checkpoint', join(run, 'checkpoint'), '--slots', '3', '--save-trace', join(link, 'summary.json')], 'save-trace', join(link, 'summary.json'), /lies inside --checkpoint .*R\/checkpoint \(.*R\), which/, join(run, 'summary.json'));
-    refused(['compare', '--agents', 'ppo', '--agent-options', JSON.stringify({ ppo: { checkpoint: run } }), '--out', join(run, 'c.json')], 'out', join(run, 'c.json'), /lies inside --agent-options ppo checkpoint /, manifest);
+    const svg2 = join(link, 'checkpoint', 'new', 'x.svg');
+    refused(['sweep-v', '--agent', 'ppo', '--agent-options', JSON.stringify({ checkpoint: run }), '--plot', svg2], 'plot', svg2, /lies inside --agent-options checkpoint .*R's checkpoint\/ \(.*R\/checkpoint\)/, manifest);
+    refused(['run', '--agent', 'ppo', '--checkpoint', join(run, 'checkpoint'), '--slots', '3', '--save-trace', join(link, 'summary.json')], 'save-trace', join(link, 'summary.json'), /is --checkpoint .*R\/checkpoint's summary\.json \(.*R\/summary\.json\), which/, join(run, 'summary.json'));
+    refused(['compare', '--agents', 'ppo', '--agent-options', JSON.stringify({ ppo: { checkpoint: run } }), '--out', join(run, 'metrics.jsonl')], 'out', join(run, 'metrics.jsonl'), /is --agent-options ppo checkpoint .*R's metrics\.jsonl /, join(run, 'metrics.jsonl'));
     const committed = join(models, 'ppo-bdt-v0', 'checkpoint', 'manifest.json');
     refused(['compare', '--agents', 'dpra,ppo', '--out', committed], 'out', committed, /lies inside the committed model of --agents ppo /, committed);
-    refused(['curves', run, '--out', join(run, 'curves.svg')], 'out', join(run, 'curves.svg'), /lies inside run .*R \(/, join(run, 'metrics.jsonl'));
     assert.deepEqual(readdirSync(join(run, 'checkpoint')), listing, 'nothing was added');
-    assert.ok(!existsSync(join(run, 'new')) && !existsSync(join(run, 'c.json')));
+    // a plot of a run, written into the run, replaces nothing of it
+    const curves = cli('curves', run, '--out', svg);
+    assert.equal(curves.status, 0, curves.stderr);
+    assert.ok(existsSync(join(run, 'new', 'x.svg')));
   });
 
   it('refuses a write-protected --out (0444) before any episode, as root too, and keeps it as it was', () => {

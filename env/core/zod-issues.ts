@@ -263,17 +263,26 @@ function unionMessage(issue: z.core.$ZodIssue & { code: 'invalid_union' }, schem
  * issue with path, rule and value.
  */
 export class KwargsError extends GymError {
+  /** Who refused them (`BdtEnv`, `agent wdpo`). */
+  readonly owner: string;
+  /** The zod issues, for programmatic use. */
+  readonly issues: readonly z.core.$ZodIssue[];
+  /** What was refused (`keyword arguments`, `options`). */
+  readonly what: string;
+  /** The schema that refused them, for `issueLines(issues, schema)`: it lets the message say what a union's branches expect. */
+  readonly schema?: z.ZodType | undefined;
+
   constructor(
-    /** Who refused them (`BdtEnv`, `agent wdpo`). */
-    readonly owner: string,
-    /** The zod issues, for programmatic use. */
-    readonly issues: readonly z.core.$ZodIssue[],
-    /** What was refused (`keyword arguments`, `options`). */
-    readonly what = 'keyword arguments',
-    /** The schema that refused them, for `issueLines(issues, schema)`: it lets the message say what a union's branches expect. */
-    readonly schema?: z.ZodType,
+    owner: string,
+    issues: readonly z.core.$ZodIssue[],
+    what = 'keyword arguments',
+    schema?: z.ZodType,
   ) {
     super(`${owner}: invalid ${what}:\n${issueLines(issues, schema).map((line) => `  ${line}`).join('\n')}`);
+    this.owner = owner;
+    this.issues = issues;
+    this.what = what;
+    this.schema = schema;
   }
 }
 

@@ -5,12 +5,15 @@ import { scenarioSchema, type Scenario } from './schema.ts';
 
 /** A scenario that fails validation; the message lists every issue with path, rule and value. */
 export class ScenarioError extends Error {
+  /** The zod issues, for programmatic use. */
+  readonly issues: readonly z.core.$ZodIssue[];
+
   constructor(
     message: string,
-    /** The zod issues, for programmatic use. */
-    readonly issues: readonly z.core.$ZodIssue[] = [],
+    issues: readonly z.core.$ZodIssue[] = [],
   ) {
     super(message);
+    this.issues = issues;
     this.name = 'ScenarioError';
   }
 }

@@ -31,6 +31,8 @@ export interface VectorEpisodeStatistics extends EpisodeStatistics {
 }
 
 export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BObs, BAct> {
+  readonly bufferLength: number;
+  readonly statsKey: string;
   /** Episodes finished so far, over all envs. */
   episodeCount = 0;
   /** Return, length and time (s) of the last `bufferLength` episodes, oldest first. */
@@ -54,10 +56,12 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
    */
   constructor(
     env: VectorEnv<BObs, BAct>,
-    readonly bufferLength = 100,
-    readonly statsKey = 'episode',
+    bufferLength = 100,
+    statsKey = 'episode',
   ) {
     super(env);
+    this.bufferLength = bufferLength;
+    this.statsKey = statsKey;
     checkBufferLength('VectorRecordEpisodeStatistics', bufferLength);
     const n = env.numEnvs;
     this.episodeReturns = new Float64Array(n);

@@ -79,8 +79,8 @@ const reputationSum = [0, 0, 0];
 let steps = 0;
 for (;;) {
   const [next, , terminated, truncated, stepInfo] = env.step(agent.act(obs, { info, env }) as BdtAction);
-  latency += stepInfo.chargedLatency as number;
-  (stepInfo.reputation as Float64Array).forEach((u, j) => (reputationSum[j]! += u));
+  latency += stepInfo['chargedLatency'] as number;
+  (stepInfo['reputation'] as Float64Array).forEach((u, j) => (reputationSum[j]! += u));
   steps++;
   if (terminated || truncated) break;
   [obs, info] = [next, stepInfo];

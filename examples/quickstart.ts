@@ -39,11 +39,11 @@ let worstIdentityError = 0; // |reward - (-Psi)|: in the default 'dpp' mode the 
 for (;;) {
   const [next, reward, terminated, truncated, stepInfo] = env.step(env.actionSpace.sample());
   if (steps < 3) describeSlot(reward, stepInfo);
-  randomLatency += stepInfo.chargedLatency as number; // tau, capped at reward.latencyCap as in the reward
+  randomLatency += stepInfo['chargedLatency'] as number; // tau, capped at reward.latencyCap as in the reward
   steps++;
   // Psi(t) = V tau(t) + drift: the penalty V tau (tau capped at reward.latencyCap) plus the
   // queue-weighted reputation terms sum_j [H_j (U_j - U^max) + G_j (U^min - U_j)].
-  worstIdentityError = Math.max(worstIdentityError, Math.abs(reward + V * (stepInfo.chargedLatency as number) + (stepInfo.drift as number)));
+  worstIdentityError = Math.max(worstIdentityError, Math.abs(reward + V * (stepInfo['chargedLatency'] as number) + (stepInfo['drift'] as number)));
   // The env never terminates; it truncates after T slots. Gymnasium's rule: stop (or reset) on either.
   if (terminated || truncated) break;
   obs = next;
@@ -53,12 +53,12 @@ console.log(`max |reward + V*chargedLatency + drift| = ${worstIdentityError.toEx
 
 /** What one step's info holds: every term of the slot (docs/MODEL.md names them). */
 function describeSlot(reward: number, stepInfo: Info): void {
-  const reputation = Array.from(stepInfo.reputation as Float64Array, (u) => u.toFixed(3)).join(', ');
+  const reputation = Array.from(stepInfo['reputation'] as Float64Array, (u) => u.toFixed(3)).join(', ');
   console.log(
-    `slot ${stepInfo.slot}: reward ${reward.toFixed(3)} = -Psi; latency tau ${(stepInfo.latency as number).toFixed(3)} s ` +
-      `(inference ${(stepInfo.inferenceLatency as number).toFixed(3)} s + block ${(stepInfo.blockTime as number).toFixed(3)} s); ` +
-      `penalty V tau ${(stepInfo.penalty as number).toFixed(3)}, drift ${(stepInfo.drift as number).toFixed(3)}; U_j = [${reputation}]; ` +
-      `energy over budget: ${stepInfo.gatewayViolations} gateway(s), ${stepInfo.apViolations} AP(s)`,
+    `slot ${stepInfo['slot']}: reward ${reward.toFixed(3)} = -Psi; latency tau ${(stepInfo['latency'] as number).toFixed(3)} s ` +
+      `(inference ${(stepInfo['inferenceLatency'] as number).toFixed(3)} s + block ${(stepInfo['blockTime'] as number).toFixed(3)} s); ` +
+      `penalty V tau ${(stepInfo['penalty'] as number).toFixed(3)}, drift ${(stepInfo['drift'] as number).toFixed(3)}; U_j = [${reputation}]; ` +
+      `energy over budget: ${stepInfo['gatewayViolations']} gateway(s), ${stepInfo['apViolations']} AP(s)`,
   );
 }
 
@@ -78,7 +78,7 @@ for (;;) {
     console.log(`\nDPRA's first action: partition l_n - 1 = [${Array.from(action.partition).join(', ')}], inference shares [${Array.from(action.inferenceShare, (s) => s.toFixed(2)).join(', ')}], mining shares [${Array.from(action.miningShare, (s) => s.toFixed(2)).join(', ')}]`);
     describeSlot(reward, stepInfo);
   }
-  dpraLatency += stepInfo.chargedLatency as number;
+  dpraLatency += stepInfo['chargedLatency'] as number;
   steps++;
   if (terminated || truncated) break;
   [obs, info] = [next, stepInfo];

@@ -111,7 +111,22 @@ function matchingBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined
   return typed[0]!.map((sub) => ({ ...sub, path: [...issue.path, ...sub.path] }));
 }
 
-type Def = { type: string; [key: string]: unknown };
+/** The fields of a zod def read here; each but `type` exists on some kinds of def only. */
+type Def = {
+  type: string;
+  innerType?: unknown;
+  in?: unknown;
+  getter?: unknown;
+  shape?: unknown;
+  valueType?: unknown;
+  element?: unknown;
+  items?: unknown;
+  rest?: unknown;
+  options?: unknown;
+  discriminator?: unknown;
+  values?: unknown;
+  entries?: unknown;
+};
 const defOf = (schema: z.core.$ZodType): Def => schema._zod.def as unknown as Def;
 
 /** The schema under optional, default, nullable and other wrappers (a pipe's input side). */

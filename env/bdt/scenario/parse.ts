@@ -51,7 +51,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function mergeDeep(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  if ('kind' in override && override.kind !== base.kind) return override;
+  if ('kind' in override && override['kind'] !== base['kind']) return override;
   const out: Record<string, unknown> = { ...base };
   // defined, not assigned: an own "__proto__" key (JSON.parse makes one) would otherwise set the
   // prototype, hiding the key from the strict schema that refuses it

@@ -124,14 +124,19 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
   const metricsFailed = new AbortController();
   const onMetrics = options.onMetrics;
   const subscription = onMetrics
-    ? trainer.metrics$.subscribe((record) => {
-        if (metricsError !== undefined) return;
-        try {
-          onMetrics(record);
-        } catch (error) {
-          metricsError = { error };
-          metricsFailed.abort();
-        }
+    ? trainer.metrics$.subscribe({
+        next: (record) => {
+          if (metricsError !== undefined) return;
+          try {
+            onMetrics(record);
+          } catch (error) {
+            metricsError = { error };
+            metricsFailed.abort();
+          }
+        },
+        // metrics$ ends with the error train() rejects with, which reaches the caller that way;
+        // without this handler rxjs rethrew it asynchronously, an uncaught error ending the process
+        error: () => {},
       })
     : undefined;
   const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));

@@ -52,6 +52,8 @@ export interface EpisodeRecord {
 }
 
 export class EnvBatch {
+  readonly vectorEnv: VectorEnv;
+  readonly encoder: ObservationEncoder;
   readonly numEnvs: number;
   /** Raw flattened observations `[E, dim]` after the last reset or step. */
   readonly obs: Float32Array;
@@ -73,9 +75,11 @@ export class EnvBatch {
 
   /** Takes over `vectorEnv` (closed by `close`); it must autoreset on the next step. */
   constructor(
-    readonly vectorEnv: VectorEnv,
-    readonly encoder: ObservationEncoder,
+    vectorEnv: VectorEnv,
+    encoder: ObservationEncoder,
   ) {
+    this.vectorEnv = vectorEnv;
+    this.encoder = encoder;
     // the autoreset flags and episode records below follow next-step semantics
     if (vectorEnv.autoresetMode !== 'next-step') {
       throw new GymError(`EnvBatch: ${vectorEnv.toString()} has autoresetMode '${vectorEnv.autoresetMode}'; the learners need 'next-step' (build it with autoresetMode 'next-step', the default)`);

@@ -28,6 +28,8 @@ function nonFiniteOutput(checkpointDir: string | undefined, what: string): Error
 
 /** A PPO policy acting deterministically. */
 export class PpoAgent implements Agent {
+  readonly policy: PpoPolicy;
+  private readonly checkpointDir?: string | undefined;
   readonly name = 'ppo';
   private readonly raw: Float32Array;
   private readonly input: Float32Array;
@@ -40,9 +42,11 @@ export class PpoAgent implements Agent {
 
   /** `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training). */
   constructor(
-    readonly policy: PpoPolicy,
-    private readonly checkpointDir?: string,
+    policy: PpoPolicy,
+    checkpointDir?: string,
   ) {
+    this.policy = policy;
+    this.checkpointDir = checkpointDir;
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
     this.head = new Float32Array(policy.dist.headDim);
@@ -75,6 +79,8 @@ export class PpoAgent implements Agent {
 
 /** A DQN policy acting greedily. */
 export class DqnAgent implements Agent {
+  readonly policy: DqnActingParts;
+  private readonly checkpointDir?: string | undefined;
   readonly name = 'dqn';
   private readonly raw: Float32Array;
   private readonly input: Float32Array;
@@ -85,9 +91,11 @@ export class DqnAgent implements Agent {
 
   /** `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training). */
   constructor(
-    readonly policy: DqnActingParts,
-    private readonly checkpointDir?: string,
+    policy: DqnActingParts,
+    checkpointDir?: string,
   ) {
+    this.policy = policy;
+    this.checkpointDir = checkpointDir;
     this.qRow = new Float32Array(policy.qNetwork.outputDim);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);

@@ -7,13 +7,17 @@
 import { NonFiniteGradientError } from './nn/flat-adam.ts';
 
 export class TrainingDivergedError extends Error {
+  /** Which update diverged, e.g. "PPO iteration 2 (env step 1024), epoch 1, minibatch 3". */
+  readonly where: string;
+  /** The loss terms of the step that diverged, by metric tag. */
+  readonly losses: Readonly<Record<string, number>>;
+  /** The configured learning rate. */
+  readonly learningRate: number;
+
   constructor(
-    /** Which update diverged, e.g. "PPO iteration 2 (env step 1024), epoch 1, minibatch 3". */
-    readonly where: string,
-    /** The loss terms of the step that diverged, by metric tag. */
-    readonly losses: Readonly<Record<string, number>>,
-    /** The configured learning rate. */
-    readonly learningRate: number,
+    where: string,
+    losses: Readonly<Record<string, number>>,
+    learningRate: number,
     cause: NonFiniteGradientError,
   ) {
     const entries = Object.entries(losses);
@@ -23,6 +27,9 @@ export class TrainingDivergedError extends Error {
         ? `non-finite loss: ${bad.map(([tag, value]) => `${tag} = ${value}`).join(', ')}`
         : `the losses were finite (${entries.map(([tag, value]) => `${tag} = ${value.toPrecision(4)}`).join(', ')}) but the gradient overflowed`;
     super(`training diverged at ${where}, Adam update ${cause.update}: the gradient norm is ${cause.norm} (${which}); try a lower learningRate (it is ${learningRate})`, { cause });
+    this.where = where;
+    this.losses = losses;
+    this.learningRate = learningRate;
     this.name = 'TrainingDivergedError';
   }
 }

@@ -7,11 +7,14 @@ export function zodIssueLines(error: ZodError): string[] {
 
 /** An error the CLI reports as a one-line message (no stack trace) with a non-zero exit code. */
 export class CliError extends Error {
+  readonly exitCode: number;
+
   constructor(
     message: string,
-    readonly exitCode = 1,
+    exitCode = 1,
   ) {
     super(message);
+    this.exitCode = exitCode;
     this.name = 'CliError';
   }
 }

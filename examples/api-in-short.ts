@@ -10,7 +10,7 @@ for (let t = 0; t < 100; t++) {
   [obs, info] = [next, stepInfo];
   if (terminated || truncated) [obs, info] = env.reset();
 }
-console.log(`return ${episodeReturn.toFixed(1)} over slots 0-${info.slot}; queues H now ${obs.H.join(', ')}`);
+console.log(`return ${episodeReturn.toFixed(1)} over slots 0-${info['slot']}; queues H now ${obs.H.join(', ')}`);
 env.close();
 
 // gymnasium.make_vec: the B-DT ids register a native vector form (BdtVectorEnv), 16 copies

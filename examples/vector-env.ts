@@ -45,7 +45,7 @@ for (let t = 0; t < steps; t++) {
     endedLastStep[i] = terminated[i]! | truncated[i]!;
   }
   // Vector infos: each key holds an array over envs and a mask `_key` saying which envs set it.
-  const episode = infos.episode as { r: Float64Array; l: Float64Array; _r: Uint8Array } | undefined;
+  const episode = infos['episode'] as { r: Float64Array; l: Float64Array; _r: Uint8Array } | undefined;
   if (episode) for (let i = 0; i < numEnvs; i++) if (episode._r[i]) returns.push(episode.r[i]!);
   obs = next;
 }
@@ -69,7 +69,7 @@ let truncations = 0;
 const meanLatency = new Float64Array(numEnvs);
 for (let t = 0; t < 20; t++) {
   const [, , , truncated, infos] = bdts.step(bdts.actionSpace.sample());
-  const latency = infos.chargedLatency as Float64Array; // numeric info keys batch to Float64Array
+  const latency = infos['chargedLatency'] as Float64Array; // numeric info keys batch to Float64Array
   for (let i = 0; i < numEnvs; i++) meanLatency[i]! += latency[i]! / 20;
   truncations += truncated.reduce((a, b) => a + b, 0);
 }

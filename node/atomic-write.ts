@@ -13,13 +13,18 @@ import { makeDirectories } from './make-directories.ts';
 
 /** A file that could not be written (no space, no permission, a directory in the way); the target is unchanged. */
 export class FileWriteError extends Error {
+  readonly path: string;
+  /** The system error's code, e.g. ENOSPC or EACCES. */
+  readonly code: string;
+
   constructor(
-    readonly path: string,
-    /** The system error's code, e.g. ENOSPC or EACCES. */
-    readonly code: string,
+    path: string,
+    code: string,
     options: { cause: unknown },
   ) {
     super(`cannot write ${path}: ${(options.cause as Error).message}`, options);
+    this.path = path;
+    this.code = code;
     this.name = 'FileWriteError';
   }
 }

@@ -20,6 +20,8 @@ import { tensorValues } from '../nn/tensor-values.ts';
 const HEAD_GAIN = 1;
 
 export class BranchingQNetwork {
+  readonly net: DenseStack;
+  readonly dueling: boolean;
   readonly nvec: Int32Array;
   /** Column of branch d's first action in the raw output; length D + 1 (relative to the first advantage column). */
   readonly offsets: Int32Array;
@@ -34,10 +36,12 @@ export class BranchingQNetwork {
   private updatedParameters: Float32Array | undefined;
 
   constructor(
-    readonly net: DenseStack,
+    net: DenseStack,
     nvec: ArrayLike<number>,
-    readonly dueling: boolean,
+    dueling: boolean,
   ) {
+    this.net = net;
+    this.dueling = dueling;
     this.nvec = Int32Array.from(nvec);
     if (this.nvec.length === 0) throw new Error('BranchingQNetwork needs at least one action dimension');
     this.offsets = new Int32Array(this.nvec.length + 1);

@@ -17,6 +17,9 @@ export interface ReplayBatch {
 }
 
 export class ReplayBuffer {
+  readonly capacity: number;
+  readonly obsDim: number;
+  readonly actionDims: number;
   private readonly obs: Float32Array;
   private readonly nextObs: Float32Array;
   private readonly actions: Int32Array;
@@ -26,10 +29,13 @@ export class ReplayBuffer {
   private filled = 0;
 
   constructor(
-    readonly capacity: number,
-    readonly obsDim: number,
-    readonly actionDims: number,
+    capacity: number,
+    obsDim: number,
+    actionDims: number,
   ) {
+    this.capacity = capacity;
+    this.obsDim = obsDim;
+    this.actionDims = actionDims;
     for (const [name, v] of [['capacity', capacity], ['obsDim', obsDim], ['actionDims', actionDims]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`ReplayBuffer: ${name} must be a positive integer, got ${v}`);
     }

@@ -21,6 +21,7 @@ type Leaf =
 type Node = { readonly key: undefined; readonly leaf: Leaf } | { readonly key: 'dict'; readonly space: Dict; readonly children: ReadonlyArray<readonly [string, Node]> };
 
 export class ActionLayout {
+  readonly space: Space<unknown>;
   /** Choices per discrete dimension. */
   readonly nvec: Int32Array;
   /** Number of continuous dimensions. */
@@ -32,7 +33,8 @@ export class ActionLayout {
   readonly continuousNames: readonly string[];
   private readonly root: Node;
 
-  constructor(readonly space: Space<unknown>) {
+  constructor(space: Space<unknown>) {
+    this.space = space;
     const nvec: number[] = [];
     const low: number[] = [];
     const high: number[] = [];

@@ -31,12 +31,22 @@ type AdamExport = (
 ) => void;
 
 export class AdamSimd {
+  private readonly run: AdamExport;
+  private readonly sumSquaresOfGradient: SumSquaresExport;
+  readonly buffers: AdamSimdBuffers;
+  private readonly bytes: number;
+
   private constructor(
-    private readonly run: AdamExport,
-    private readonly sumSquaresOfGradient: SumSquaresExport,
-    readonly buffers: AdamSimdBuffers,
-    private readonly bytes: number,
-  ) {}
+    run: AdamExport,
+    sumSquaresOfGradient: SumSquaresExport,
+    buffers: AdamSimdBuffers,
+    bytes: number,
+  ) {
+    this.run = run;
+    this.sumSquaresOfGradient = sumSquaresOfGradient;
+    this.buffers = buffers;
+    this.bytes = bytes;
+  }
 
   /** A kernel for `size` parameters, or undefined without WebAssembly SIMD. */
   static create(size: number): AdamSimd | undefined {

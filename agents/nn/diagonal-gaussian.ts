@@ -9,7 +9,10 @@ import { standardNormal } from './random.ts';
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export class DiagonalGaussian {
-  constructor(readonly dims: number) {
+  readonly dims: number;
+
+  constructor(dims: number) {
+    this.dims = dims;
     if (!Number.isInteger(dims) || dims < 1) throw new Error(`DiagonalGaussian needs an integer dimension >= 1, got ${dims}`);
   }
 

@@ -20,13 +20,18 @@ const TINY = 1e-30;
  * left as they were. Trainers catch it and report the divergence with their own context.
  */
 export class NonFiniteGradientError extends Error {
+  /** The global L2 norm of the refused gradient (NaN or Infinity). */
+  readonly norm: number;
+  /** The Adam update that was refused (1-based: updates applied so far + 1). */
+  readonly update: number;
+
   constructor(
-    /** The global L2 norm of the refused gradient (NaN or Infinity). */
-    readonly norm: number,
-    /** The Adam update that was refused (1-based: updates applied so far + 1). */
-    readonly update: number,
+    norm: number,
+    update: number,
   ) {
     super(`FlatAdam: gradient norm is ${norm} at update ${update}; the loss produced non-finite gradients`);
+    this.norm = norm;
+    this.update = update;
     this.name = 'NonFiniteGradientError';
   }
 }
@@ -53,6 +58,7 @@ export interface FlatAdamState {
 }
 
 export class FlatAdam {
+  readonly variables: readonly tf.Variable[];
   learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
@@ -70,9 +76,10 @@ export class FlatAdam {
   lastGradNorm = 0;
 
   constructor(
-    readonly variables: readonly tf.Variable[],
+    variables: readonly tf.Variable[],
     options: FlatAdamOptions,
   ) {
+    this.variables = variables;
     this.learningRate = options.learningRate;
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;

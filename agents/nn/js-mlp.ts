@@ -17,10 +17,12 @@ interface JsLayer {
 }
 
 export class JsMlp {
+  readonly stack: DenseStack;
   private readonly layers: JsLayer[];
   private readonly scratch: [Float64Array, Float64Array];
 
-  constructor(readonly stack: DenseStack) {
+  constructor(stack: DenseStack) {
+    this.stack = stack;
     this.layers = stack.layers.map((l) => ({
       inputs: l.kernel.shape[0]!,
       outputs: l.kernel.shape[1]!,

@@ -42,6 +42,8 @@ interface LayerPlan {
 }
 
 export class MlpBackprop {
+  readonly stack: DenseStack;
+  readonly maxRows: number;
   private readonly layers: LayerPlan[];
   /** `activations[l]`: layer l's input, transposed `[features, rows]` (l = L: the output). */
   private readonly activations: Float32Array[];
@@ -65,9 +67,11 @@ export class MlpBackprop {
 
   /** `maxRows`: the largest number of rows a pass will be asked for. */
   constructor(
-    readonly stack: DenseStack,
-    readonly maxRows: number,
+    stack: DenseStack,
+    maxRows: number,
   ) {
+    this.stack = stack;
+    this.maxRows = maxRows;
     let offset = 0;
     this.layers = stack.layers.map((l) => {
       const [inputs, outputs] = l.kernel.shape as [number, number];

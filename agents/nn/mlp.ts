@@ -81,9 +81,11 @@ export interface DenseLayerVars {
 
 /** The Dense layers of a model as raw variables, applied with plain ops. */
 export class DenseStack {
+  readonly model: tf.LayersModel;
   readonly layers: readonly DenseLayerVars[];
 
-  constructor(readonly model: tf.LayersModel) {
+  constructor(model: tf.LayersModel) {
+    this.model = model;
     this.layers = model.layers.map((layer, i) => {
       const config = layer.getConfig();
       if (layer.getClassName() !== 'Dense' || config['useBias'] === false) {

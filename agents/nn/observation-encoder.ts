@@ -14,16 +14,20 @@ export type ObservationStats = RunningStats;
 const VARIANCE_EPSILON = 1e-8;
 
 export class ObservationEncoder {
+  readonly space: Space<unknown>;
+  /** Normalised values are clipped to +-clip (standard deviations). */
+  readonly clip: number;
   readonly dim: number;
   /** Running statistics when normalising, else undefined. */
   readonly rms: RunningMeanStd | undefined;
 
   constructor(
-    readonly space: Space<unknown>,
+    space: Space<unknown>,
     normalize: boolean,
-    /** Normalised values are clipped to +-clip (standard deviations). */
-    readonly clip = 10,
+    clip = 10,
   ) {
+    this.space = space;
+    this.clip = clip;
     this.dim = flatdim(space);
     this.rms = normalize ? new RunningMeanStd(this.dim) : undefined;
   }

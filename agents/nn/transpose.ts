@@ -46,10 +46,16 @@ interface WasmMemory {
 
 /** The SIMD module: source copied to the start of its memory, the transpose written after it. */
 class SimdTranspose {
+  private readonly memory: WasmMemory;
+  private readonly kernel: (src: number, dst: number, rows: number, cols: number) => void;
+
   constructor(
-    private readonly memory: WasmMemory,
-    private readonly kernel: (src: number, dst: number, rows: number, cols: number) => void,
-  ) {}
+    memory: WasmMemory,
+    kernel: (src: number, dst: number, rows: number, cols: number) => void,
+  ) {
+    this.memory = memory;
+    this.kernel = kernel;
+  }
 
   run(src: Float32Array, rows: number, cols: number, dst: Float32Array, offset: number): void {
     const n = rows * cols;

@@ -41,6 +41,10 @@ export interface PpoPolicyOptions {
 }
 
 export class PpoPolicy {
+  readonly actor: DenseStack;
+  readonly critic: DenseStack;
+  /** Log-std of the Gaussian (length C), absent without continuous dims. */
+  readonly logStd: tf.Variable | undefined;
   readonly layout: ActionLayout;
   readonly dist: HybridDistribution;
   readonly encoder: ObservationEncoder;
@@ -53,11 +57,13 @@ export class PpoPolicy {
     observationSpace: Space<unknown>,
     actionSpace: Space<unknown>,
     options: Pick<PpoPolicyOptions, 'normObs' | 'clipObs'>,
-    readonly actor: DenseStack,
-    readonly critic: DenseStack,
-    /** Log-std of the Gaussian (length C), absent without continuous dims. */
-    readonly logStd: tf.Variable | undefined,
+    actor: DenseStack,
+    critic: DenseStack,
+    logStd: tf.Variable | undefined,
   ) {
+    this.actor = actor;
+    this.critic = critic;
+    this.logStd = logStd;
     this.layout = new ActionLayout(actionSpace);
     this.dist = new HybridDistribution(this.layout.nvec, this.layout.continuousDims);
     this.encoder = new ObservationEncoder(observationSpace, options.normObs, options.clipObs);

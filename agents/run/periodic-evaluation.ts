@@ -57,12 +57,14 @@ export interface PeriodicEvaluatorOptions extends PeriodicEvaluation {
 
 /** Runs the evaluations, logs them and keeps `<out>/best/` up to date. */
 export class PeriodicEvaluator {
+  private readonly options: PeriodicEvaluatorOptions;
   readonly bestDir: string;
   private bestSoFar: BestEvaluation | undefined;
   /** Wall time spent evaluating and saving, in seconds. */
   seconds = 0;
 
-  constructor(private readonly options: PeriodicEvaluatorOptions) {
+  constructor(options: PeriodicEvaluatorOptions) {
+    this.options = options;
     this.bestDir = join(options.outDir, BEST_SUBDIR);
     if (options.resume) {
       this.bestSoFar = readBest(options.outDir);

@@ -74,12 +74,19 @@ export interface AgentAggregate {
  * names the agent's label and the seed; the error thrown is the `cause`.
  */
 export class AgentEpisodeError extends Error {
+  readonly agent: string;
+  readonly seed: number;
+  override readonly cause: unknown;
+
   constructor(
-    readonly agent: string,
-    readonly seed: number,
-    override readonly cause: unknown,
+    agent: string,
+    seed: number,
+    cause: unknown,
   ) {
     super(`compareAgents: agent "${agent}", seed ${seed}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.agent = agent;
+    this.seed = seed;
+    this.cause = cause;
     this.name = 'AgentEpisodeError';
   }
 }

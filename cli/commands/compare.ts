@@ -97,7 +97,7 @@ export function register(program: Command): void {
         ...fileInputs('--scenario', options.scenario),
         ...fileInputs('--trace', ...(traceFiles ?? [])),
         ...checkpoints.flatMap(({ option, dir }) => checkpointDirInputs(`--checkpoint ${option}`, dir)),
-        ...compared.flatMap((agent) => (typeof agent === 'string' ? checkpointInputs('--agents', agent, agentOptions[agent]?.checkpoint, `--agent-options ${agent} checkpoint`, options.scenario === undefined ? envId : undefined) : [])),
+        ...compared.flatMap((agent) => (typeof agent === 'string' ? checkpointInputs('--agents', agent, agentOptions[agent]?.['checkpoint'], `--agent-options ${agent} checkpoint`, options.scenario === undefined ? envId : undefined) : [])),
       ]);
 
       const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;

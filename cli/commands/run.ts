@@ -184,7 +184,7 @@ export function register(program: Command): void {
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       checkNotAnInput('save-trace', options.saveTrace, [
         ...fileInputs('--scenario', options.scenario),
-        ...checkpointInputs('--agent', options.agent, agentOptions.checkpoint, options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
+        ...checkpointInputs('--agent', options.agent, agentOptions['checkpoint'], options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
       ]);
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('--trace', options.trace, 'a trace from --save-trace');
@@ -246,7 +246,10 @@ function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, ch
   return { ...agentOptions, checkpoint };
 }
 
-function formatSummary(result: Record<string, unknown> & EpisodeSummary): string {
+/** What `run` prints: the episode's summary and what it was run with. */
+type RunResult = EpisodeSummary & { env: string | undefined; scenario: string; agent: string; seed: number; trace?: string; solver?: SolverAgentStats };
+
+function formatSummary(result: RunResult): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
   return [
     `${result.env} (${result.scenario}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${result.slots} slots`,
@@ -255,7 +258,7 @@ function formatSummary(result: Record<string, unknown> & EpisodeSummary): string
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,
     `  energy violations ${result.energyViolations} (excess ${result.energyExcess.toFixed(2)} J)`,
     `  mean backlog      ${result.meanBacklog.toFixed(3)}`,
-    ...(result.solver ? [`  solver            ${formatSolverStats(result.solver as SolverAgentStats)}`] : []),
+    ...(result.solver ? [`  solver            ${formatSolverStats(result.solver)}`] : []),
     '',
   ].join('\n');
 }

@@ -117,7 +117,7 @@ export function register(program: Command): void {
         agentOptions: jsonObjectOption('agent-options', options.agentOptions),
       };
       checkCommittedModel('--agent', spec.agent, spec.env, 'checkpoint' in (spec.agentOptions ?? {}), `--agent-options '{"checkpoint":"DIR"}' (a train run or its checkpoint directory)`);
-      checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.checkpoint, '--agent-options checkpoint', spec.env)]);
+      checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: it does not decide with V (dpra does)\n`);

@@ -229,8 +229,8 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     const info: BdtInfo = this.simulation.summaryInfo(out, pool);
     if (this.infoLevel === 'summary' || H === undefined || G === undefined) return info;
     const { state, queues } = this.simulation;
-    info.queues = { H, G, nextH: pool.copy64(queues.H), nextG: pool.copy64(queues.G) };
-    info.gateways = {
+    info['queues'] = { H, G, nextH: pool.copy64(queues.H), nextG: pool.copy64(queues.G) };
+    info['gateways'] = {
       work: pool.copy64(out.gatewayWork),
       offloadWork: pool.copy64(out.offloadWork),
       uplinkBits: pool.copy64(out.uplinkBits),
@@ -246,9 +246,9 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
       budget: pool.copy64(state.gatewayBudget),
       energyExcess: pool.copy64(out.gatewayEnergyExcess),
     };
-    info.aps = {
+    info['aps'] = {
       offloaded: pool.copy64(out.offloaded),
-      reputation: info.reputation,
+      reputation: info['reputation'],
       difficulty: pool.copy64(out.difficulty),
       miningRate: pool.copy64(out.miningRate),
       inferenceLatency: pool.copy64(out.apInferenceLatency),
@@ -258,9 +258,9 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
       budget: pool.copy64(state.apBudget),
       energyExcess: pool.copy64(out.apEnergyExcess),
     };
-    info.partition = pool.copy32(this.decision.partition);
-    info.inferenceFreq = pool.copy64(this.decision.inferenceFreq);
-    info.miningFreq = pool.copy64(this.decision.miningFreq);
+    info['partition'] = pool.copy32(this.decision.partition);
+    info['inferenceFreq'] = pool.copy64(this.decision.inferenceFreq);
+    info['miningFreq'] = pool.copy64(this.decision.miningFreq);
     return info;
   }
 

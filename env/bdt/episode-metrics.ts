@@ -65,17 +65,17 @@ export class EpisodeMetrics {
 
   /** Add one step's reward and the info BdtEnv returned with it (any info level). */
   add(reward: number, info: Info): void {
-    const reputation = info.reputation as Float64Array;
+    const reputation = info['reputation'] as Float64Array;
     for (let j = 0; j < this.reputationSum.length; j++) this.reputationSum[j]! += reputation[j]!;
     this.steps++;
-    this.latency += info.chargedLatency as number;
-    this.inferenceLatency += info.inferenceLatency as number;
-    this.blockTime += info.blockTime as number;
-    if (info.latencyCapped) this.capped++;
+    this.latency += info['chargedLatency'] as number;
+    this.inferenceLatency += info['inferenceLatency'] as number;
+    this.blockTime += info['blockTime'] as number;
+    if (info['latencyCapped']) this.capped++;
     this.reward += reward;
-    this.violations += (info.gatewayViolations as number) + (info.apViolations as number);
-    this.excess += info.energyExcess as number;
-    this.backlog += info.backlog as number;
+    this.violations += (info['gatewayViolations'] as number) + (info['apViolations'] as number);
+    this.excess += info['energyExcess'] as number;
+    this.backlog += info['backlog'] as number;
   }
 
   summary(): EpisodeSummary {

@@ -77,6 +77,7 @@ export class ExogenousProcess {
 
 /** Appends slot states to a growing trace. */
 export class TraceRecorder {
+  private readonly system: { N: number; M: number; J: number };
   private arrivals: number[] = [];
   private gain: number[] = [];
   private gatewayBudget: number[] = [];
@@ -85,7 +86,9 @@ export class TraceRecorder {
   private winnerDraw: number[] = [];
   private length = 0;
 
-  constructor(private readonly system: { N: number; M: number; J: number }) {}
+  constructor(system: { N: number; M: number; J: number }) {
+    this.system = system;
+  }
 
   clear(): void {
     this.arrivals = [];

@@ -21,6 +21,7 @@ import type { Decision } from './system.ts';
 const tracesChecked = new WeakMap<ExogenousTrace, WeakSet<CompiledScenario>>();
 
 export class BdtSimulation {
+  readonly system: CompiledScenario;
   /** H(t), G(t): the queues the current slot is decided with. */
   readonly queues: VirtualQueues;
   /** The exogenous state of the current slot. */
@@ -48,9 +49,10 @@ export class BdtSimulation {
 
   /** @param arrivals an arrival sampler of `system` to share (its tables are read-only) */
   constructor(
-    readonly system: CompiledScenario,
+    system: CompiledScenario,
     arrivals?: ArrivalSampler,
   ) {
+    this.system = system;
     this.queues = createQueues(system);
     this.state = createSlotState(system);
     this.lastReputation = new Float64Array(system.J);

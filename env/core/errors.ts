@@ -55,10 +55,13 @@ export function assertAction<A>(owner: string, space: Space<A>, action: unknown)
 
 /** A broken env contract found by `checkEnv` or `PassiveEnvChecker`; `check` names the check. */
 export class EnvCheckError extends GymError {
+  readonly check: string;
+
   constructor(
-    readonly check: string,
+    check: string,
     message: string,
   ) {
     super(`[${check}] ${message}`);
+    this.check = check;
   }
 }

@@ -111,7 +111,22 @@ function matchingBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] | undefined
   return typed[0]!.map((sub) => ({ ...sub, path: [...issue.path, ...sub.path] }));
 }
 
-type Def = { type: string; [key: string]: unknown };
+/** The fields of a zod def read here; each but `type` exists on some kinds of def only. */
+type Def = {
+  type: string;
+  innerType?: unknown;
+  in?: unknown;
+  getter?: unknown;
+  shape?: unknown;
+  valueType?: unknown;
+  element?: unknown;
+  items?: unknown;
+  rest?: unknown;
+  options?: unknown;
+  discriminator?: unknown;
+  values?: unknown;
+  entries?: unknown;
+};
 const defOf = (schema: z.core.$ZodType): Def => schema._zod.def as unknown as Def;
 
 /** The schema under optional, default, nullable and other wrappers (a pipe's input side). */
@@ -263,17 +278,26 @@ function unionMessage(issue: z.core.$ZodIssue & { code: 'invalid_union' }, schem
  * issue with path, rule and value.
  */
 export class KwargsError extends GymError {
+  /** Who refused them (`BdtEnv`, `agent wdpo`). */
+  readonly owner: string;
+  /** The zod issues, for programmatic use. */
+  readonly issues: readonly z.core.$ZodIssue[];
+  /** What was refused (`keyword arguments`, `options`). */
+  readonly what: string;
+  /** The schema that refused them, for `issueLines(issues, schema)`: it lets the message say what a union's branches expect. */
+  readonly schema?: z.ZodType | undefined;
+
   constructor(
-    /** Who refused them (`BdtEnv`, `agent wdpo`). */
-    readonly owner: string,
-    /** The zod issues, for programmatic use. */
-    readonly issues: readonly z.core.$ZodIssue[],
-    /** What was refused (`keyword arguments`, `options`). */
-    readonly what = 'keyword arguments',
-    /** The schema that refused them, for `issueLines(issues, schema)`: it lets the message say what a union's branches expect. */
-    readonly schema?: z.ZodType,
+    owner: string,
+    issues: readonly z.core.$ZodIssue[],
+    what = 'keyword arguments',
+    schema?: z.ZodType,
   ) {
     super(`${owner}: invalid ${what}:\n${issueLines(issues, schema).map((line) => `  ${line}`).join('\n')}`);
+    this.owner = owner;
+    this.issues = issues;
+    this.what = what;
+    this.schema = schema;
   }
 }
 

@@ -17,15 +17,17 @@ import { MultiDiscrete } from '../spaces/multi-discrete.ts';
 import type { Space } from '../spaces/space.ts';
 
 export class DiscretizeAction<Obs> extends ActionWrapper<Obs, unknown, unknown> {
+  readonly levels: number;
   override actionSpace: Space<unknown>;
   private readonly inner: Space<unknown>;
 
   /** @param levels values per continuous element (>= 2) */
   constructor(
     env: Env<Obs, unknown>,
-    readonly levels: number,
+    levels: number,
   ) {
     super(env);
+    this.levels = levels;
     if (!Number.isInteger(levels) || levels < 2) throw new GymError(`DiscretizeAction: levels must be an integer >= 2, got ${levels}`);
     this.inner = env.actionSpace;
     this.actionSpace = discretizeSpace(env.actionSpace, levels, '');

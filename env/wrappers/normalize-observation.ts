@@ -12,6 +12,7 @@ import { RunningMeanStd } from './running-mean-std.ts';
 import { checkEpsilon } from './wrapper-arguments.ts';
 
 export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, Act, BoxElement> {
+  readonly epsilon: number;
   override observationSpace: Box<Float32Array>;
   readonly obsRms: RunningMeanStd;
   /** Whether observations update the statistics. */
@@ -20,9 +21,10 @@ export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, 
   /** @param epsilon added to the variance before the square root */
   constructor(
     env: Env<BoxElement, Act>,
-    readonly epsilon = 1e-8,
+    epsilon = 1e-8,
   ) {
     super(env);
+    this.epsilon = epsilon;
     checkEpsilon('NormalizeObservation', epsilon);
     const space = env.observationSpace;
     if (!(space instanceof Box)) throw new GymError(`NormalizeObservation: needs a Box observation space, got ${String(space)}`);

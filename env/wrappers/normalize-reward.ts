@@ -11,6 +11,8 @@ import { RunningMeanStd } from './running-mean-std.ts';
 import { checkEpsilon } from './wrapper-arguments.ts';
 
 export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
+  readonly gamma: number;
+  readonly epsilon: number;
   readonly returnRms = new RunningMeanStd(1);
   /** Whether rewards update the statistics. */
   updateRunningMean = true;
@@ -20,10 +22,12 @@ export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   /** @param gamma discount of the tracked return; @param epsilon added to the variance */
   constructor(
     env: Env<Obs, Act>,
-    readonly gamma = 0.99,
-    readonly epsilon = 1e-8,
+    gamma = 0.99,
+    epsilon = 1e-8,
   ) {
     super(env);
+    this.gamma = gamma;
+    this.epsilon = epsilon;
     if (!(gamma >= 0 && gamma <= 1)) throw new GymError(`NormalizeReward: gamma = ${gamma} must be in [0, 1]`);
     checkEpsilon('NormalizeReward', epsilon);
   }

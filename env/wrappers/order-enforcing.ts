@@ -7,13 +7,15 @@ import { ResetNeededError } from '../core/errors.ts';
 import { Wrapper } from '../core/wrapper.ts';
 
 export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
+  private readonly disableRenderOrderEnforcing: boolean;
   private resetDone = false;
 
   constructor(
     env: Env<Obs, Act>,
-    private readonly disableRenderOrderEnforcing = false,
+    disableRenderOrderEnforcing = false,
   ) {
     super(env);
+    this.disableRenderOrderEnforcing = disableRenderOrderEnforcing;
   }
 
   /** Whether `reset` has been called. */

@@ -21,6 +21,8 @@ export interface EpisodeStatistics {
 }
 
 export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
+  readonly bufferLength: number;
+  readonly statsKey: string;
   /** Episodes finished so far. */
   episodeCount = 0;
   /** Return, length and time of the last `bufferLength` episodes, oldest first. */
@@ -41,10 +43,12 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
    */
   constructor(
     env: Env<Obs, Act>,
-    readonly bufferLength = 100,
-    readonly statsKey = 'episode',
+    bufferLength = 100,
+    statsKey = 'episode',
   ) {
     super(env);
+    this.bufferLength = bufferLength;
+    this.statsKey = statsKey;
     checkBufferLength('RecordEpisodeStatistics', bufferLength);
   }
 

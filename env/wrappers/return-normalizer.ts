@@ -9,6 +9,9 @@
 import { RunningMeanStd } from './running-mean-std.ts';
 
 export class ReturnNormalizer {
+  readonly numEnvs: number;
+  readonly gamma: number;
+  readonly epsilon: number;
   /** The pooled statistics of the discounted returns. */
   readonly rms = new RunningMeanStd(1);
   /** Whether steps update the statistics (false freezes the scale, for evaluation). */
@@ -18,10 +21,13 @@ export class ReturnNormalizer {
   private readonly active: Float64Array;
 
   constructor(
-    readonly numEnvs: number,
-    readonly gamma: number,
-    readonly epsilon: number,
+    numEnvs: number,
+    gamma: number,
+    epsilon: number,
   ) {
+    this.numEnvs = numEnvs;
+    this.gamma = gamma;
+    this.epsilon = epsilon;
     this.returns = new Float64Array(numEnvs);
     this.active = new Float64Array(numEnvs);
   }

@@ -11,6 +11,7 @@ export interface RunningStats {
 }
 
 export class RunningMeanStd {
+  readonly size: number;
   readonly mean: Float64Array;
   readonly var: Float64Array;
   /** Number of samples seen (plus the initial `epsilon`). */
@@ -18,9 +19,10 @@ export class RunningMeanStd {
 
   /** @param size vector length; @param epsilon initial pseudo-count (Gymnasium's 1e-4) */
   constructor(
-    readonly size: number,
+    size: number,
     epsilon = 1e-4,
   ) {
+    this.size = size;
     this.mean = new Float64Array(size);
     this.var = new Float64Array(size).fill(1);
     this.count = epsilon;

@@ -68,9 +68,9 @@ export async function runDemo(settings: DemoSettings, onProgress?: (agent: strin
     for (let t = 0; t < slots; t++) {
       const [next, reward, terminated, truncated, stepInfo] = env.step(agent.act(obs, { info, env }) as BdtAction);
       metrics.add(reward, stepInfo);
-      latency[t] = stepInfo.chargedLatency as number;
-      backlog[t] = stepInfo.backlog as number;
-      const reputation = stepInfo.reputation as Float64Array;
+      latency[t] = stepInfo['chargedLatency'] as number;
+      backlog[t] = stepInfo['backlog'] as number;
+      const reputation = stepInfo['reputation'] as Float64Array;
       for (let j = 0; j < J; j++) {
         reputationSum[j]! += reputation[j]!;
         averageReputation[t * J + j] = reputationSum[j]! / (t + 1);

@@ -3,11 +3,13 @@ import { Box, Env, type Space, type StepResult } from '../../env/index.ts';
 
 /** Episodes of 50 steps, reward 0, with the given action space. */
 export class ConstantEnv<Act> extends Env<Float32Array, Act> {
+  readonly actionSpace: Space<Act>;
   readonly observationSpace = new Box(-1, 1, { shape: [2] });
   private t = 0;
 
-  constructor(readonly actionSpace: Space<Act>) {
+  constructor(actionSpace: Space<Act>) {
     super();
+    this.actionSpace = actionSpace;
   }
 
   reset(): [Float32Array, Record<string, unknown>] {

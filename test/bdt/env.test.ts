@@ -75,7 +75,7 @@ describe('BdtEnv', () => {
       const [, reward, , , info] = env.step(action);
       assert.ok(Number.isFinite(outcome.psi));
       assert.equal(reward, -outcome.psi);
-      assert.equal(info.psi, outcome.psi);
+      assert.equal(info['psi'], outcome.psi);
       for (let j = 0; j < system.J; j++) {
         assert.equal(env.queues.H[j], Math.max(queues.H[j]! + outcome.reputation[j]! - system.uMax, 0));
         assert.equal(env.queues.G[j], Math.max(queues.G[j]! + system.uMin - outcome.reputation[j]!, 0));
@@ -89,17 +89,17 @@ describe('BdtEnv', () => {
     for (let t = 0; t < 5; t++) {
       const before = lyapunov(exact.queues);
       const [, r, , , info] = exact.step(uniformAction(exact, 0, 0.5));
-      assert.ok(Math.abs(r + (exact.system.V * (info.latency as number) + lyapunov(exact.queues) - before)) < 1e-9);
+      assert.ok(Math.abs(r + (exact.system.V * (info['latency'] as number) + lyapunov(exact.queues) - before)) < 1e-9);
     }
     const latency = raw('BDT-small-v0', { scenario: { reward: { mode: 'latency', energyPenalty: 2 } } });
     latency.reset({ seed: 1 });
     const [, r, , , info] = latency.step(uniformAction(latency, 0, 1));
-    assert.ok(Math.abs(r - (-(info.latency as number) - 2 * (info.energyExcess as number))) < 1e-12);
+    assert.ok(Math.abs(r - (-(info['latency'] as number) - 2 * (info['energyExcess'] as number))) < 1e-12);
     // no AP cycles for offloaded work: the slot never finishes and is charged the cap
     const [, capped, , , cappedInfo] = latency.step(uniformAction(latency, 0, 0));
-    assert.equal(cappedInfo.latency, Infinity);
-    assert.equal(cappedInfo.latencyCapped, true);
-    assert.equal(capped, -60 - 2 * (cappedInfo.energyExcess as number));
+    assert.equal(cappedInfo['latency'], Infinity);
+    assert.equal(cappedInfo['latencyCapped'], true);
+    assert.equal(capped, -60 - 2 * (cappedInfo['energyExcess'] as number));
   });
 
   it('same seed, different actions: identical exogenous traces; same actions: bit-identical episodes', () => {
@@ -342,17 +342,17 @@ describe('BdtEnv', () => {
     const full = raw('BDT-small-v0');
     full.reset({ seed: 2 });
     const [, , , , info] = full.step(uniformAction(full, 1, 0.5));
-    const gateways = info.gateways as Record<string, Float64Array>;
-    const aps = info.aps as Record<string, Float64Array>;
-    assert.deepEqual([...gateways.sideLatency!], [...full.outcome.gatewaySideLatency]);
-    assert.deepEqual([...aps.difficulty!], [...full.outcome.difficulty]);
-    assert.ok((info.queues as Record<string, Float64Array>).nextH instanceof Float64Array);
+    const gateways = info['gateways'] as Record<string, Float64Array>;
+    const aps = info['aps'] as Record<string, Float64Array>;
+    assert.deepEqual([...gateways['sideLatency']!], [...full.outcome.gatewaySideLatency]);
+    assert.deepEqual([...aps['difficulty']!], [...full.outcome.difficulty]);
+    assert.ok((info['queues'] as Record<string, Float64Array>)['nextH'] instanceof Float64Array);
     const summary = raw('BDT-small-v0', { infoLevel: 'summary' });
     summary.reset({ seed: 2 });
     const [, , , , brief] = summary.step(uniformAction(summary, 1, 0.5));
-    assert.equal(brief.gateways, undefined);
-    assert.deepEqual(brief.reputation, info.reputation);
-    assert.equal(brief.latency, info.latency);
+    assert.equal(brief['gateways'], undefined);
+    assert.deepEqual(brief['reputation'], info['reputation']);
+    assert.equal(brief['latency'], info['latency']);
   });
 
   it('refuses bad keyword arguments naming the field, the rule and the value', () => {

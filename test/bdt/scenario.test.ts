@@ -98,7 +98,7 @@ describe('bdt scenario: validation', () => {
   it('a "__proto__" key in a JSON override, refused as unknown (not merged into the prototype, unseen)', () => {
     assert.match(failure(mergeDeep(tiny(), JSON.parse('{"__proto__": {"description": 5}}'))), /Unrecognized key: "__proto__"/);
     assert.match(failure(mergeDeep(tiny(), JSON.parse('{"lyapunov": {"__proto__": {"V": "bad"}}}'))), /at lyapunov: Unrecognized key: "__proto__"/);
-    assert.equal(({} as Record<string, unknown>).description, undefined);
+    assert.equal(({} as Record<string, unknown>)['description'], undefined);
   });
 
   it('wrong matrix and array sizes', () => {
@@ -227,13 +227,13 @@ function undescribed(node: unknown, path = ''): string[] {
   if (typeof node !== 'object' || node === null) return [];
   const n = node as Record<string, unknown>;
   const out: string[] = [];
-  for (const [key, child] of Object.entries((n.properties ?? {}) as Record<string, Record<string, unknown>>)) {
-    const variants = [child, ...((child.anyOf ?? child.oneOf ?? []) as Array<Record<string, unknown>>)];
-    if (!variants.some((v) => typeof v.description === 'string' && v.description.length > 0)) out.push(`${path}.${key}`);
+  for (const [key, child] of Object.entries((n['properties'] ?? {}) as Record<string, Record<string, unknown>>)) {
+    const variants = [child, ...((child['anyOf'] ?? child['oneOf'] ?? []) as Array<Record<string, unknown>>)];
+    if (!variants.some((v) => typeof v['description'] === 'string' && v['description'].length > 0)) out.push(`${path}.${key}`);
     out.push(...undescribed(child, `${path}.${key}`));
   }
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) ((n[key] ?? []) as unknown[]).forEach((v, i) => out.push(...undescribed(v, `${path}|${i}`)));
-  if (n.items) out.push(...undescribed(n.items, `${path}[]`));
+  if (n['items']) out.push(...undescribed(n['items'], `${path}[]`));
   return out;
 }
 

@@ -55,14 +55,20 @@ export type Objective = 'latency' | 'dpp';
 
 /** Coordinate descent over partitions from the better of all-local and all-offloaded. */
 export class CoordinateDescentPolicy {
+  private readonly system: BdtSystem;
+  private readonly objective: Objective;
+  private readonly sweeps: number;
   private readonly scratch: SlotOutcome;
   private readonly trial: SlotOutcome;
 
   constructor(
-    private readonly system: BdtSystem,
-    private readonly objective: Objective,
-    private readonly sweeps = 2,
+    system: BdtSystem,
+    objective: Objective,
+    sweeps = 2,
   ) {
+    this.system = system;
+    this.objective = objective;
+    this.sweeps = sweeps;
     this.scratch = createSlotOutcome(system);
     this.trial = createSlotOutcome(system);
   }

@@ -2,10 +2,12 @@
 import { Discrete, Env, type Space, type StepResult } from '../../env/index.ts';
 
 export class RecordingEnv extends Env<number, unknown> {
+  readonly actionSpace: Space<unknown>;
   readonly observationSpace = new Discrete(1);
   last: unknown;
-  constructor(readonly actionSpace: Space<unknown>) {
+  constructor(actionSpace: Space<unknown>) {
     super();
+    this.actionSpace = actionSpace;
   }
   reset(): [number, Record<string, unknown>] {
     return [0, {}];

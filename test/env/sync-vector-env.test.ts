@@ -3,13 +3,15 @@ import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidAr
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {
+  private readonly length: number;
   observationSpace = new Box(0, 100, { shape: [2] });
   actionSpace = new Discrete(3);
   actions: number[] = [];
   private t = 0;
   private resets = 0;
-  constructor(private readonly length: number) {
+  constructor(length: number) {
     super();
+    this.length = length;
   }
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     this.seedStreams(args.seed);

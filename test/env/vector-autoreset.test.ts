@@ -7,6 +7,9 @@ import { Box, Discrete, Env, RecordEpisodeStatistics, ResetNeededError, SyncVect
  * With `reuse`, one observation array is overwritten every call (as envs that pool buffers do).
  */
 class FixedLengthEnv extends Env<Float32Array, number> {
+  private readonly length: number;
+  private readonly endBy: 'terminated' | 'truncated';
+  private readonly reuse: boolean;
   observationSpace = new Box(0, 100, { shape: [2] });
   actionSpace = new Discrete(3);
   readonly actions: number[] = [];
@@ -14,11 +17,14 @@ class FixedLengthEnv extends Env<Float32Array, number> {
   private episode = 0;
   private readonly buffer = new Float32Array(2);
   constructor(
-    private readonly length: number,
-    private readonly endBy: 'terminated' | 'truncated' = 'terminated',
-    private readonly reuse = false,
+    length: number,
+    endBy: 'terminated' | 'truncated' = 'terminated',
+    reuse = false,
   ) {
     super();
+    this.length = length;
+    this.endBy = endBy;
+    this.reuse = reuse;
   }
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     this.seedStreams(args.seed);

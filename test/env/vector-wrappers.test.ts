@@ -81,10 +81,10 @@ describe('vector wrappers', () => {
           const ended = endedMask(terminated, truncated);
           if (ended.includes(1)) {
             // the infos carry the step's records where _episode marks them
-            const episode = infos.episode as Info;
-            assert.deepEqual(Array.from(infos._episode as Uint8Array), Array.from(ended));
+            const episode = infos['episode'] as Info;
+            assert.deepEqual(Array.from(infos['_episode'] as Uint8Array), Array.from(ended));
             const last = recorded.slice(-ended.reduce((a, b) => a + b, 0));
-            for (const s of last) assert.equal((episode.r as Float64Array)[s.env], s.r);
+            for (const s of last) assert.equal((episode['r'] as Float64Array)[s.env], s.r);
             withInfo++;
             if (mode === 'disabled') {
               perEnv.reset({ options: { reset_mask: ended } });
@@ -112,9 +112,9 @@ describe('vector wrappers', () => {
         if (t < 6) assert.ok(!('episode' in infos));
         else {
           assert.deepEqual(Array.from(truncated), [1, 1]);
-          const episode = infos.episode as Info;
-          assert.deepEqual(Array.from(episode.l as Float64Array), [7, 7]);
-          assert.deepEqual(Array.from(episode.r as Float64Array), Array.from(sums));
+          const episode = infos['episode'] as Info;
+          assert.deepEqual(Array.from(episode['l'] as Float64Array), [7, 7]);
+          assert.deepEqual(Array.from(episode['r'] as Float64Array), Array.from(sums));
         }
       }
       // next-step: the autoreset step belongs to no episode, the next one starts the count

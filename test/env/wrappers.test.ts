@@ -6,12 +6,14 @@ import {
 
 /** Records the actions it receives; observation = last action; reward = 2; ends after `length` steps. */
 class EchoEnv extends Env<Float64Array, BoxElement> {
+  private readonly length: number;
   observationSpace = new Box<Float64Array>(-10, 10, { shape: [2], dtype: 'float64' });
   actionSpace = new Box<Float64Array>([-2, 0], [2, 4], { dtype: 'float64' });
   received: number[][] = [];
   private t = 0;
-  constructor(private readonly length = 3) {
+  constructor(length = 3) {
     super();
+    this.length = length;
   }
   reset(args: ResetArgs = {}): ResetResult<Float64Array> {
     this.seedStreams(args.seed);

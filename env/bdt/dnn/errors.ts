@@ -19,12 +19,19 @@ function formatValue(value: unknown): string {
 
 /** A shape-arithmetic rule broken at `path` (kernel larger than its input, rank mismatch, ...). */
 export class DnnShapeError extends Error {
+  readonly path: SpecPath;
+  readonly rule: string;
+  readonly value: unknown;
+
   constructor(
-    readonly path: SpecPath,
-    readonly rule: string,
-    readonly value: unknown,
+    path: SpecPath,
+    rule: string,
+    value: unknown,
   ) {
     super(`at ${formatPath(path)}: ${rule} (got ${formatValue(value)})`);
+    this.path = path;
+    this.rule = rule;
+    this.value = value;
     this.name = 'DnnShapeError';
   }
 }

@@ -91,11 +91,11 @@ function at(value: unknown, i: number): number {
 }
 
 function checkMinMax(ctx: Ctx, path: Path, block: Record<string, unknown>, nodes: NodeCount, what: NodeKind): void {
-  checkLength(ctx, [...path, 'min'], block.min, nodes, what);
-  checkLength(ctx, [...path, 'max'], block.max, nodes, what);
+  checkLength(ctx, [...path, 'min'], block['min'], nodes, what);
+  checkLength(ctx, [...path, 'max'], block['max'], nodes, what);
   for (let i = 0; i < nodes.count; i++) {
-    const lo = at(block.min, i);
-    const hi = at(block.max, i);
+    const lo = at(block['min'], i);
+    const hi = at(block['max'], i);
     if (lo > hi) {
       issue(ctx, [...path, 'min'], `rule: min <= max; ${what} ${i} has min ${lo} > max ${hi}`, lo);
       return;
@@ -149,21 +149,21 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
 
   checkLength(ctx, ['devices', 'dnn'], s.devices.dnn, N, 'device');
   const arrivals = s.devices.arrivals;
-  if (arrivals.kind === 'poisson') checkLength(ctx, ['devices', 'arrivals', 'rate'], arrivals.rate, N, 'device');
+  if (arrivals.kind === 'poisson') checkLength(ctx, ['devices', 'arrivals', 'rate'], arrivals['rate'], N, 'device');
   if (arrivals.kind === 'uniform') checkMinMax(ctx, ['devices', 'arrivals'], arrivals, N, 'device');
   if (arrivals.kind === 'trace')
-    (arrivals.values as number[][]).forEach((row, t) => {
+    (arrivals['values'] as number[][]).forEach((row, t) => {
       if (row.length !== N.count) issue(ctx, ['devices', 'arrivals', 'values', t], `rule: one entry per device (${N.count}, ${N.source}); slot ${t} has ${row.length}`, row);
     });
 
   for (const key of ['freq', 'flopsPerCycle', 'kappa', 'txPower', 'bandwidth']) checkLength(ctx, ['gateways', key], s.gateways[key], M, 'gateway');
   for (const key of ['maxFreq', 'flopsPerCycle', 'kappa']) checkLength(ctx, ['aps', key], s.aps[key], J, 'AP');
   const budgets: Array<[Path, Record<string, unknown>, NodeCount, NodeKind]> = [
-    [['gateways', 'energyBudget'], s.gateways.energyBudget as Record<string, unknown>, M, 'gateway'],
-    [['aps', 'energyBudget'], s.aps.energyBudget as Record<string, unknown>, J, 'AP'],
+    [['gateways', 'energyBudget'], s.gateways['energyBudget'] as Record<string, unknown>, M, 'gateway'],
+    [['aps', 'energyBudget'], s.aps['energyBudget'] as Record<string, unknown>, J, 'AP'],
   ];
   for (const [path, block, nodes, what] of budgets) {
-    if (block.kind === 'constant') checkLength(ctx, [...path, 'joules'], block.joules, nodes, what);
+    if (block['kind'] === 'constant') checkLength(ctx, [...path, 'joules'], block['joules'], nodes, what);
     else checkMinMax(ctx, path, block, nodes, what);
   }
   const distance = s.channel.distance;

@@ -5,12 +5,15 @@ import { scenarioSchema, type Scenario } from './schema.ts';
 
 /** A scenario that fails validation; the message lists every issue with path, rule and value. */
 export class ScenarioError extends Error {
+  /** The zod issues, for programmatic use. */
+  readonly issues: readonly z.core.$ZodIssue[];
+
   constructor(
     message: string,
-    /** The zod issues, for programmatic use. */
-    readonly issues: readonly z.core.$ZodIssue[] = [],
+    issues: readonly z.core.$ZodIssue[] = [],
   ) {
     super(message);
+    this.issues = issues;
     this.name = 'ScenarioError';
   }
 }
@@ -48,7 +51,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function mergeDeep(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  if ('kind' in override && override.kind !== base.kind) return override;
+  if ('kind' in override && override['kind'] !== base['kind']) return override;
   const out: Record<string, unknown> = { ...base };
   // defined, not assigned: an own "__proto__" key (JSON.parse makes one) would otherwise set the
   // prototype, hiding the key from the strict schema that refuses it

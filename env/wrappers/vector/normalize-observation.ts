@@ -16,6 +16,7 @@ import { RunningMeanStd } from '../running-mean-std.ts';
 import { checkEpsilon } from '../wrapper-arguments.ts';
 
 export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<Float32Array, BAct, BoxElement> {
+  readonly epsilon: number;
   override singleObservationSpace: Box<Float32Array>;
   override observationSpace: Box<Float32Array>;
   readonly obsRms: RunningMeanStd;
@@ -25,9 +26,10 @@ export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<F
   /** @param epsilon added to the variance before the square root */
   constructor(
     env: VectorEnv<BoxElement, BAct>,
-    readonly epsilon = 1e-8,
+    epsilon = 1e-8,
   ) {
     super(env, ['next-step']);
+    this.epsilon = epsilon;
     checkEpsilon('VectorNormalizeObservation', epsilon);
     const space = env.singleObservationSpace;
     if (!(space instanceof Box)) throw new GymError(`VectorNormalizeObservation: needs a Box single observation space, got ${String(space)}; wrap the env in VectorFlattenObservation first`);

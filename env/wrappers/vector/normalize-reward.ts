@@ -17,6 +17,8 @@ import type { RunningMeanStd } from '../running-mean-std.ts';
 import { checkEpsilon } from '../wrapper-arguments.ts';
 
 export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct> {
+  readonly gamma: number;
+  readonly epsilon: number;
   private readonly normalizer: ReturnNormalizer;
   /** 1 where the env ended on the last step, so (next-step mode) this step only resets it. */
   private readonly resetting: Uint8Array;
@@ -24,10 +26,12 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
   /** @param gamma discount of the tracked returns; @param epsilon added to the variance */
   constructor(
     env: VectorEnv<BObs, BAct>,
-    readonly gamma = 0.99,
-    readonly epsilon = 1e-8,
+    gamma = 0.99,
+    epsilon = 1e-8,
   ) {
     super(env);
+    this.gamma = gamma;
+    this.epsilon = epsilon;
     if (!(gamma >= 0 && gamma <= 1)) throw new GymError(`VectorNormalizeReward: gamma = ${gamma} must be in [0, 1]`);
     checkEpsilon('VectorNormalizeReward', epsilon);
     this.normalizer = new ReturnNormalizer(env.numEnvs, gamma, epsilon);

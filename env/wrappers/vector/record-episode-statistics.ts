@@ -30,7 +30,19 @@ export interface VectorEpisodeStatistics extends EpisodeStatistics {
   readonly env: number;
 }
 
+/** The `infos[statsKey]` entry of a step where episodes ended: per env, with a mask of the envs it holds. */
+interface EpisodeInfo {
+  r: Float64Array;
+  l: Float64Array;
+  t: Float64Array;
+  _r: Uint8Array;
+  _l: Uint8Array;
+  _t: Uint8Array;
+}
+
 export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BObs, BAct> {
+  readonly bufferLength: number;
+  readonly statsKey: string;
   /** Episodes finished so far, over all envs. */
   episodeCount = 0;
   /** Return, length and time (s) of the last `bufferLength` episodes, oldest first. */
@@ -54,10 +66,12 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
    */
   constructor(
     env: VectorEnv<BObs, BAct>,
-    readonly bufferLength = 100,
-    readonly statsKey = 'episode',
+    bufferLength = 100,
+    statsKey = 'episode',
   ) {
     super(env);
+    this.bufferLength = bufferLength;
+    this.statsKey = statsKey;
     checkBufferLength('VectorRecordEpisodeStatistics', bufferLength);
     const n = env.numEnvs;
     this.episodeReturns = new Float64Array(n);
@@ -80,7 +94,7 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
     const [, rewards, terminated, truncated, infos] = result;
     const n = this.numEnvs;
     const now = performance.now();
-    let episode: Info | undefined;
+    let episode: EpisodeInfo | undefined;
     let ended: Uint8Array | undefined;
     // refused before any statistic moves, so the wrapper stays consistent
     if (this.conflicts(infos) && this.anyEpisodeEnds(terminated, truncated)) {
@@ -99,10 +113,10 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
         episode = this.emptyEpisodeInfo();
         ended = new Uint8Array(n);
       }
-      (episode.r as Float64Array)[i] = record.r;
-      (episode.l as Float64Array)[i] = record.l;
-      (episode.t as Float64Array)[i] = record.t;
-      for (const mask of [episode._r, episode._l, episode._t, ended]) (mask as Uint8Array)[i] = 1;
+      episode.r[i] = record.r;
+      episode.l[i] = record.l;
+      episode.t[i] = record.t;
+      for (const mask of [episode._r, episode._l, episode._t, ended]) mask[i] = 1;
       this.record(record);
       if (this.autoresetMode === 'next-step') this.resetting[i] = 1;
       else this.restart(i, now); // the env is already reset (same-step) or must be reset with reset_mask (disabled)
@@ -135,7 +149,7 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
   }
 
   /** Zeroed `{r, l, t}` with their masks, as `addInfo` lays them out. */
-  private emptyEpisodeInfo(): Info {
+  private emptyEpisodeInfo(): EpisodeInfo {
     const n = this.numEnvs;
     return { r: new Float64Array(n), l: new Float64Array(n), t: new Float64Array(n), _r: new Uint8Array(n), _l: new Uint8Array(n), _t: new Uint8Array(n) };
   }

@@ -13,7 +13,7 @@ import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
 import { GymError } from '../env/core/errors.ts';
 import { UnknownAgentError } from '../baselines/create-agent.ts';
-import { AgentEpisodeError } from '../baselines/harness/compare.ts';
+import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { FileWriteError } from '../node/atomic-write.ts';

@@ -281,7 +281,8 @@ export class ResourceAllocator {
     let t = 0;
     for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
       const m = this.members[k]!;
-      if (w[m]! > 0) t = Math.max(t, c[m]! + w[m]! / cap);
+      // above(c): where w / F is below c's last bit, c + w / F is c, where Newton's step is NaN
+      if (w[m]! > 0) t = Math.max(t, above(c[m]!), c[m]! + w[m]! / cap);
     }
     for (let it = 0; it < MAX_ITERATIONS; it++) {
       let h = -cap;
@@ -308,7 +309,7 @@ export class ResourceAllocator {
     let t = 0;
     for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
       const m = this.members[k]!;
-      if (w[m]! > 0) t = Math.max(t, c[m]! + w[m]! * Math.sqrt(w[m]! / scale));
+      if (w[m]! > 0) t = Math.max(t, above(c[m]!), c[m]! + w[m]! * Math.sqrt(w[m]! / scale));
     }
     for (let it = 0; it < MAX_ITERATIONS; it++) {
       let h = -scale;

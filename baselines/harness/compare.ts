@@ -14,7 +14,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { agentEntry, agentScenario, createAgent } from '../create-agent.ts';
-import { runEpisode } from './run-episode.ts';
+import { runAgentEpisode } from './run-episode.ts';
 import { meanInterval, type MeanInterval } from './statistics.ts';
 
 /**
@@ -70,31 +70,9 @@ export interface AgentAggregate {
 }
 
 /**
- * An episode of a comparison that threw (the agent's `act`, or the env refusing its action):
- * names the agent's label and the seed; the error thrown is the `cause`.
- */
-export class AgentEpisodeError extends Error {
-  readonly agent: string;
-  readonly seed: number;
-  override readonly cause: unknown;
-
-  constructor(
-    agent: string,
-    seed: number,
-    cause: unknown,
-  ) {
-    super(`compareAgents: agent "${agent}", seed ${seed}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.agent = agent;
-    this.seed = seed;
-    this.cause = cause;
-    this.name = 'AgentEpisodeError';
-  }
-}
-
-/**
  * Runs the comparison; emits each episode as it finishes, then completes. Each subscription runs
  * it again (a cold Observable): to watch progress and collect the records of one run, subscribe
- * once (or `share()` it). An episode that throws errors the stream with an {@link AgentEpisodeError}.
+ * once (or `share()` it). An episode that throws errors the stream with an `AgentEpisodeError`.
  */
 export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
   return new Observable<EpisodeRecord>((subscriber) => {
@@ -124,12 +102,7 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
             if (cancelled) return;
             const start = performance.now();
             const trace = spec.traces?.[i];
-            let summary: EpisodeSummary;
-            try {
-              summary = runEpisode(env, agent, seed, trace === undefined ? undefined : { trace });
-            } catch (error) {
-              throw new AgentEpisodeError(label, seed, error);
-            }
+            const summary = runAgentEpisode(label, env, agent, seed, trace === undefined ? undefined : { trace });
             const wallMs = performance.now() - start;
             subscriber.next(trace === undefined ? { agent: label, seed, summary, wallMs } : { agent: label, seed, trace: i, summary, wallMs });
             // Yield to the event loop so progress renders and unsubscription is seen.

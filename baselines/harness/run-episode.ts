@@ -27,3 +27,30 @@ export function runEpisode<Obs, Act>(env: Env<Obs, Act>, agent: Agent<Obs, Act>,
     info = stepInfo;
   }
 }
+
+/**
+ * An episode that threw (the agent's `act`, or the env refusing its action): names the agent's
+ * label and the seed; the error thrown is the `cause`.
+ */
+export class AgentEpisodeError extends Error {
+  readonly agent: string;
+  readonly seed: number;
+  override readonly cause: unknown;
+
+  constructor(agent: string, seed: number, cause: unknown) {
+    super(`agent "${agent}", seed ${seed}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.agent = agent;
+    this.seed = seed;
+    this.cause = cause;
+    this.name = 'AgentEpisodeError';
+  }
+}
+
+/** {@link runEpisode}, an error in it rethrown as an {@link AgentEpisodeError} naming `label` and `seed` (what compare, run and sweep-v report). */
+export function runAgentEpisode<Obs, Act>(label: string, env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number, options?: Record<string, unknown>): EpisodeSummary {
+  try {
+    return runEpisode(env, agent, seed, options);
+  } catch (error) {
+    throw new AgentEpisodeError(label, seed, error);
+  }
+}

@@ -21,7 +21,7 @@ import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
-import { runEpisode } from '../../baselines/harness/run-episode.ts';
+import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
@@ -206,7 +206,7 @@ export function register(program: Command): void {
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
       if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, `${JSON.stringify(drawTrace(system, seed))}\n`);
-      const summary = runEpisode(env, agent, seed, trace === undefined ? undefined : { trace });
+      const summary = runAgentEpisode(options.agent, env, agent, seed, trace === undefined ? undefined : { trace });
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { agentScenario } from '../../baselines/create-agent.ts';
-import { runEpisode } from '../../baselines/harness/run-episode.ts';
+import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
@@ -43,7 +43,7 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
   agentEntryOrCliError(agentName); // an unknown name as a CliError listing the agents
   const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: agentScenario(agentName, override) });
   const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
-  const episodes = spec.seeds.map((seed) => runEpisode(env, agent, seed));
+  const episodes = spec.seeds.map((seed) => runAgentEpisode(agentName, env, agent, seed));
   agent.dispose?.();
   env.close();
   // compare's statistics, so a point equals compare's row for the same episodes to the last digit

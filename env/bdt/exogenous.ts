@@ -137,6 +137,13 @@ const MAX_TRACE_GAIN = 1e9;
  */
 const TRACE_HIGH = { arrivals: 1e3 * LIMIT.arrivals, gain: MAX_TRACE_GAIN, gatewayBudget: 1e3 * LIMIT.energy, apBudget: 1e3 * LIMIT.energy, raceDraw: 1, winnerDraw: 1 } as const;
 
+/**
+ * The least positive budget a replayed trace may hold: the least a scenario draws (a uniform
+ * budget's max times Alea's least positive uniform), far above where energies underflow to 0
+ * against it (a budget of 1e-300 J made every slot look feasible to the env).
+ */
+const TRACE_LEAST_BUDGET = LIMIT.minEnergy * 2 ** -32;
+
 const TRACE_KEYS: ReadonlyArray<keyof ExogenousTrace> = ['N', 'M', 'J', 'length', 'arrivals', 'gain', 'gatewayBudget', 'apBudget', 'raceDraw', 'winnerDraw'];
 
 /** Why `trace` cannot be replayed on `system` for `slots` slots (`undefined` if it can). */
@@ -157,8 +164,9 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
     const high = TRACE_HIGH[key];
     const positive = key === 'gain';
     const integer = key === 'arrivals';
-    const bad = values.findIndex((x) => typeof x !== 'number' || !((positive ? x > 0 : x >= 0) && x < high) || (integer && !Number.isInteger(x)));
-    if (bad >= 0) return `trace.${key}[${bad}] = ${typeof values[bad] === 'number' ? values[bad] : JSON.stringify(values[bad])}: must be ${integer ? 'an integer' : 'a number'} ${positive ? '> 0' : '>= 0'} and < ${high}`;
+    const budget = key === 'gatewayBudget' || key === 'apBudget';
+    const bad = values.findIndex((x) => typeof x !== 'number' || !((positive ? x > 0 : x >= 0) && x < high) || (integer && !Number.isInteger(x)) || (budget && x > 0 && x < TRACE_LEAST_BUDGET));
+    if (bad >= 0) return `trace.${key}[${bad}] = ${typeof values[bad] === 'number' ? values[bad] : JSON.stringify(values[bad])}: must be ${integer ? 'an integer' : 'a number'} ${positive ? '> 0' : '>= 0'} and < ${high}${budget ? `, and 0 or at least ${TRACE_LEAST_BUDGET.toPrecision(3)} J (the least positive budget a scenario draws)` : ''}`;
   }
   return undefined;
 }

@@ -225,4 +225,20 @@ describe('baselines/dpra/resource-allocation', () => {
       assert.ok(energy <= input.apBudget[j]!, `AP ${j}: energy ${energy} over its budget ${input.apBudget[j]}`);
     }
   });
+
+  it("keeps C2 and reports the true latency when one gateway's tiny work shares an AP with real work (the C2 deadline stopped at c's next bit)", () => {
+    const F = 1e9;
+    const input: AllocationInput = {
+      gatewayLatency: Float64Array.of(0, 1),
+      apCycles: Float64Array.of(1e9, 0.3 * Number.EPSILON * 1e9),
+      blocksPerCycle: Float64Array.of(1e-10),
+      apBudget: Float64Array.of(1e6),
+    };
+    const result = new ResourceAllocator({ M: 2, J: 1, apOf: Int32Array.of(0, 0), apMaxFreq: Float64Array.of(F), apKappa: Float64Array.of(1e-28) }).solve(input);
+    assert.ok(result.inferenceFreq[0]! + result.inferenceFreq[1]! <= F * (1 + 1e-12), `C2: ${result.inferenceFreq[0]! + result.inferenceFreq[1]!}`);
+    for (let m = 0; m < 2; m++) {
+      const path = input.gatewayLatency[m]! + input.apCycles[m]! / result.inferenceFreq[m]!;
+      assert.ok(Math.abs(path - result.inferenceLatency) <= 1e-9 * result.inferenceLatency, `gateway ${m}: path ${path} vs reported ${result.inferenceLatency}`);
+    }
+  });
 });

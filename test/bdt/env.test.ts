@@ -171,6 +171,11 @@ describe('BdtEnv', () => {
     assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals } } }), /trace\.arrivals\[1\] = 1e\+300: must be an integer >= 0 and < 1000000000/);
     arrivals[1] = '5' as unknown as number; // shown as the string it is, not as the number 5
     assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals } } }), /trace\.arrivals\[1\] = "5": must be an integer/);
+    const tiny = [...trace.apBudget];
+    tiny[1] = 1e-300; // the energies would underflow to 0 against it: every slot would look feasible
+    assert.throws(() => env.reset({ options: { trace: { ...trace, apBudget: tiny } } }), /trace\.apBudget\[1\] = 1e-300: must be a number >= 0 and < .*, and 0 or at least 2\.33e-19 J \(the least positive budget a scenario draws\)/);
+    tiny[1] = 0; // no budget at all is a budget
+    env.reset({ options: { trace: { ...trace, apBudget: tiny } } });
     const apBudget = [...trace.apBudget];
     apBudget[0] = 1e300;
     assert.throws(() => env.reset({ options: { trace: { ...trace, apBudget } } }), /trace\.apBudget\[0\] = 1e\+300: must be a number >= 0 and < 1000000000000000/);

@@ -39,6 +39,11 @@ describe('bdt-gym --import', () => {
     assert.equal(short.status, 1, short.stderr);
     assert.match(short.stderr, /^bdt-gym: agent "short-action" failed on seed 4: .*step: invalid action: key "partition".*\n$/);
     assert.equal(short.stderr.split('\n').length, 2, 'one line');
+    for (const command of [['run', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--seed', '6'], ['sweep-v', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--v', '1', '--seeds', '6', '--slots', '5']]) {
+      const result = cli(['--import', './user-registrations.ts', ...command]);
+      assert.equal(result.status, 70, result.stderr);
+      assert.match(result.stderr, /^bdt-gym: agent "buggy" failed on seed 6: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /, command[0]);
+    }
   });
 
   it("run: the module's env id with its own scenario, the option after the command and as a file: URL", () => {

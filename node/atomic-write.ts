@@ -75,8 +75,15 @@ export function writeProtection(file: string, stats: Stats): NodeJS.ErrnoExcepti
     const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
     return Object.assign(new Error(`${code}: ${file} is not writable (mode ${mode}); nothing was changed`), { code });
   }
-  if (process.getuid?.() === 0 && (stats.mode & 0o200) === 0) {
+  const uid = process.getuid?.();
+  if (uid === 0 && (stats.mode & 0o200) === 0) {
     return Object.assign(new Error(`EACCES: ${file} is write-protected (mode ${mode}, no owner write permission); make it writable (chmod u+w) to replace it; nothing was changed`), { code: 'EACCES' });
+  }
+  // in a sticky directory (/tmp) only the file's or the directory's owner may rename over the file,
+  // though anyone it grants write permission may write it
+  const dir = statSync(dirname(file), { throwIfNoEntry: false });
+  if (uid !== undefined && uid !== 0 && dir !== undefined && (dir.mode & 0o1000) !== 0 && stats.uid !== uid && dir.uid !== uid) {
+    return Object.assign(new Error(`EPERM: ${file} belongs to another user (uid ${stats.uid}) in a sticky directory (${dirname(file)}), where only its owner may replace it; nothing was changed`), { code: 'EPERM' });
   }
   return undefined;
 }
@@ -86,7 +93,13 @@ function keepOwnerAndMode(fd: number, stats: Stats): void {
   try {
     fchownSync(fd, stats.uid, stats.gid);
   } catch {
-    // only root may give a file away: another user's file becomes this user's, as a copy would
+    // only root may give a file away: another user's file becomes this user's, as a copy would,
+    // but keeps its group where this user belongs to it (a group-shared file stays shared)
+    try {
+      fchownSync(fd, -1, stats.gid);
+    } catch {
+      // not a member of the file's group
+    }
   }
   fchmodSync(fd, stats.mode & 0o7777); // after chown, which clears set-id bits
 }

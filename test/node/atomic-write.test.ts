@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
@@ -106,6 +106,31 @@ describe('writeFileAtomic', () => {
     assert.equal(readFileSync(file, 'utf8'), 'kept');
     assert.equal(statSync(file).mode & 0o777, 0o644);
     assert.equal(statSync(file).uid, 0, 'still root\'s');
+  });
+
+  it("as a user in another's file's group: keeps the file's group when it replaces it, and refuses up front in a sticky directory, where the rename would fail after the work", function () {
+    if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    chmodSync(dir, 0o777);
+    const shared = join(dir, 'shared.json');
+    writeFileSync(shared, 'old');
+    chownSync(shared, 1000, 1234);
+    chmodSync(shared, 0o664);
+    const sticky = join(dir, 'sticky');
+    mkdirSync(sticky);
+    chmodSync(sticky, 0o1777);
+    const theirs = join(sticky, 'theirs.json');
+    writeFileSync(theirs, 'kept');
+    chownSync(theirs, 1000, 1000);
+    chmodSync(theirs, 0o666);
+    const script = `import { writeFileAtomic } from ${JSON.stringify(new URL('../../node/atomic-write.ts', import.meta.url).href)};
+      for (const file of ${JSON.stringify([shared, theirs])}) { try { writeFileAtomic(file, 'new'); console.log('written'); } catch (e) { console.log(e.name, e.code); } }`;
+    const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--groups=1234', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.deepEqual(child.stdout.trim().split('\n'), ['written', 'FileWriteError EPERM'], child.stderr);
+    assert.equal(readFileSync(shared, 'utf8'), 'new');
+    assert.equal(statSync(shared).gid, 1234, 'the group still shares it');
+    assert.equal(statSync(shared).mode & 0o777, 0o664);
+    assert.equal(readFileSync(theirs, 'utf8'), 'kept');
   });
 
   it('gives the replaced file the mode of the old one (a 0600 file stays 0600, a 0664 one 0664)', () => {

@@ -21,5 +21,8 @@ export const SUMMARY_FILE = 'summary.json';
 /** The checkpoint directory of `runOrCheckpointDir`: itself, or the `checkpoint/` of a `train` run directory. */
 export function checkpointDirOf(runOrCheckpointDir: string): string {
   const nested = join(runOrCheckpointDir, CHECKPOINT_SUBDIR);
-  return !existsSync(join(runOrCheckpointDir, MANIFEST_FILE)) && existsSync(join(nested, MANIFEST_FILE)) ? nested : runOrCheckpointDir;
+  if (existsSync(join(runOrCheckpointDir, MANIFEST_FILE))) return runOrCheckpointDir;
+  // a run, also one whose checkpoint is missing (the loader's message then says what it left)
+  const isRun = existsSync(join(runOrCheckpointDir, METRICS_FILE)) || existsSync(join(runOrCheckpointDir, SUMMARY_FILE));
+  return existsSync(join(nested, MANIFEST_FILE)) || isRun ? nested : runOrCheckpointDir;
 }

@@ -79,27 +79,40 @@ function saveSiblings(dir: string): SaveSibling[] {
   return siblings;
 }
 
-/** Whether process `pid` is running (a save of it may still be writing its siblings). */
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
+/** Siblings of saves this process has under way (the only live ones with its pid). */
+const savesUnderWay = new Set<string>();
+
+/**
+ * Marks `paths`, the siblings of a save this process starts, as live until the returned function
+ * is called: a sibling with this process's pid is otherwise the leftover of an earlier process
+ * that had the same pid (a container's pid 4 after a restart).
+ */
+export function saveUnderWay(paths: readonly string[]): () => void {
+  for (const path of paths) savesUnderWay.add(path);
+  return () => paths.forEach((path) => savesUnderWay.delete(path));
+}
+
+/** Whether `sibling`'s save may still be writing it: one of this process under way, or another process that is running. */
+function isLive(sibling: SaveSibling): boolean {
+  if (sibling.pid === process.pid) return savesUnderWay.has(sibling.path);
   try {
-    process.kill(pid, 0);
+    process.kill(sibling.pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // another user's process
   }
 }
 
 /**
  * When `dir` is missing: the checkpoint an interrupted save left beside it, complete (its
- * manifest written, every checksum matching), by a process no longer running; the newest such
+ * manifest written, every checksum matching), by a save no longer under way; the newest such
  * new one (`.tmp-`) before any old one (`.old-`). `isComplete` checks a directory (it reads the
  * manifest, which this module must not import).
  */
 export function interruptedSave(dir: string, isComplete: (candidate: string) => boolean): string | undefined {
   if (existsSync(dir)) return undefined;
   const candidates = saveSiblings(dir)
-    .filter((sibling) => !isRunning(sibling.pid))
+    .filter((sibling) => !isLive(sibling))
     .sort((a, b) => (a.kind === b.kind ? b.time - a.time : a.kind === 'tmp' ? -1 : 1));
   return candidates.find((sibling) => isComplete(sibling.path))?.path;
 }
@@ -117,15 +130,15 @@ export function restoreInterruptedSave(dir: string, isComplete: (candidate: stri
 }
 
 /**
- * Removes the siblings of saves of `dir` that are over: every one of this process (its save just
- * finished) and those of processes no longer running, once `dir` holds a checkpoint. Returns the
+ * Removes the siblings of saves of `dir` that are over (no save under way in this process, nor a
+ * running process, owns them), once `dir` holds a checkpoint. Returns the
  * paths it could not remove (a read-only directory), which cost only disk space.
  */
 export function removeSaveLeftovers(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const kept: string[] = [];
   for (const sibling of saveSiblings(dir)) {
-    if (sibling.pid !== process.pid && isRunning(sibling.pid)) continue;
+    if (isLive(sibling)) continue;
     try {
       rmSync(sibling.path, { recursive: true, force: true });
     } catch {

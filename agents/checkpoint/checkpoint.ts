@@ -18,7 +18,7 @@ import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { CheckpointError } from './checkpoint-error.ts';
-import { readCheckpointFile, removeSaveLeftovers, sha256, verifyChecksums } from './checkpoint-files.ts';
+import { readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifest, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
 
@@ -80,6 +80,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
   makeDirectories(parent);
   const temp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
+  const finished = saveUnderWay([temp, old]);
   try {
     mkdirSync(temp, { recursive: true });
     const names = Object.keys(contents.networks);
@@ -131,6 +132,8 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string') throw new FileWriteError(dir, code, { cause: error });
     throw error;
+  } finally {
+    finished();
   }
   // the old checkpoint, and what saves killed earlier left; a directory that refuses costs only disk space
   const kept = removeSaveLeftovers(dir);

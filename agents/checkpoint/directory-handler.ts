@@ -8,13 +8,13 @@
  * await model.save(directoryHandler('runs/actor'));
  * const same = await tf.loadLayersModel(directoryHandler('runs/actor'));
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { MODEL_FILE, parseCheckpointPart, WEIGHTS_FILE } from './manifest.ts';
+import { readCheckpointFile } from './checkpoint-files.ts';
 
 export { MODEL_FILE, WEIGHTS_FILE };
 
@@ -74,8 +74,9 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
       const path = join(dir, MODEL_FILE);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(readFileSync(path, 'utf8'));
+        parsed = JSON.parse(readCheckpointFile(path).toString('utf8'));
       } catch (error) {
+        if (error instanceof CheckpointError) throw error;
         throw new CheckpointError(`cannot read model ${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const modelJson = parseCheckpointPart(ModelJsonSchema, parsed, `model ${path} is not a valid TF.js Layers model.json`);
@@ -83,13 +84,9 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
       const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
       const outside = paths.find((p) => !isFileName(p));
       if (outside !== undefined) throw new CheckpointError(`model ${path} names weights file ${JSON.stringify(outside)}, which is not a file name in ${dir}`);
-      const buffers = paths.map((p) => {
-        try {
-          return readFileSync(join(dir, p));
-        } catch (error) {
-          throw new CheckpointError(`model ${path}: cannot read its weights file ${p}: ${(error as Error).message}`);
-        }
-      });
+      // as save writes it: one weights file, the one the manifest's checksum covers (another would be read unchecked)
+      if (paths.length !== 1 || paths[0] !== WEIGHTS_FILE) throw new CheckpointError(`model ${path} names weights files ${JSON.stringify(paths)}; a checkpoint's network has one, ${JSON.stringify([WEIGHTS_FILE])}`);
+      const buffers = paths.map((p) => readCheckpointFile(join(dir, p)));
       const weightData = tf.io.CompositeArrayBuffer.join(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
       const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype], 0);
       if (weightData.byteLength !== expectedBytes) {

@@ -15,7 +15,7 @@ import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
-import { restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
+import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
 import { CHECKPOINT_SUBDIR, METRICS_FILE } from '../checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
@@ -195,9 +195,11 @@ async function finalEvaluation(agent: Agent, env: Env<unknown, unknown>, episode
 /** The manifest of the run in `outDir` to resume: a CheckpointError unless it holds a valid checkpoint. */
 export function resumedRunManifest(outDir: string): CheckpointManifest {
   const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
-  // a save killed between its two renames left the checkpoint beside its place
-  const restored = restoreInterruptedSave(checkpointDir, isCompleteCheckpoint);
-  if (restored !== undefined) warn(`--resume: ${checkpointDir} was missing after an interrupted save; restored it from ${restored}`);
+  // a save killed between its two renames left the checkpoint (or the best one) beside its place
+  for (const dir of [checkpointDir, join(outDir, BEST_SUBDIR)]) {
+    const restored = restoreInterruptedSave(dir, isCompleteCheckpoint);
+    if (restored !== undefined) warn(`--resume: ${dir} was missing after an interrupted save; restored it from ${restored}`);
+  }
   if (!existsSync(checkpointDir)) {
     const why = whyNoCheckpoint(outDir);
     throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}${why === undefined ? '' : ` (${outDir} holds a run with none: ${why})`}`);
@@ -218,6 +220,8 @@ export function resumedRunManifest(outDir: string): CheckpointManifest {
 export function whyNoCheckpoint(outDir: string): string | undefined {
   if (!existsSync(join(outDir, METRICS_FILE))) return undefined;
   const best = join(outDir, BEST_SUBDIR);
+  const left = isCompleteCheckpoint(best) ? undefined : interruptedSave(best, isCompleteCheckpoint);
+  if (left !== undefined) return `it was stopped before it saved its checkpoint, but kept its best one, which an interrupted save left at ${left} (move it to ${best}, then evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
   if (isCompleteCheckpoint(best)) return `it was stopped before it saved its checkpoint, but kept its best one in ${best} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
   return `it was stopped before it saved one, so --resume cannot continue it; remove ${outDir} or give another --out`;
 }
@@ -240,6 +244,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const resumedManifest = options.resume ? resumeManifest(options.outDir, options.agent, options.envId) : undefined;
   // as the CLI's train: a run's checkpoint is continued (resume), never overwritten
   if (!options.resume && existsSync(checkpointDir)) throw new CheckpointError(`trainRun: ${checkpointDir} already holds a checkpoint; continue it with resume: true, or give another outDir`);
+  const left = options.resume ? undefined : interruptedSave(checkpointDir, isCompleteCheckpoint);
+  if (left !== undefined) throw new CheckpointError(`trainRun: ${checkpointDir} holds the checkpoint an interrupted save left at ${left}; continue it with resume: true (which restores it), or give another outDir`);
   const backend = tf.getBackend();
   if (options.backend !== undefined && options.backend !== backend) throw new InvalidArgumentError(`trainRun: backend ${JSON.stringify(options.backend)} is not the one running (${JSON.stringify(backend)}); start it with initBackend(${JSON.stringify(options.backend)}) first`);
 

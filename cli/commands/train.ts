@@ -25,7 +25,7 @@
  * Ctrl-C or SIGTERM stops training after the current update and saves a resumable checkpoint
  * (exit 130 / 143), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -50,7 +50,7 @@ import { CliError } from '../errors.ts';
 import { recordedEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { readJsonFile } from './run.ts';
-import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
+import { FileWriteError, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
@@ -187,7 +187,16 @@ function checkOut(out: string, resume: boolean): void {
   const exists = existsSync(out);
   if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
   checkCanCreateFilesIn('out', out); // not after training, when the checkpoint cannot be saved
-  if (resume) return; // what --out must hold is checked by resumeManifest
+  if (resume) {
+    // nor the files a resumed run writes at its end (what --out must hold is checked by resumeManifest)
+    for (const file of [METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE]) {
+      const path = join(out, file);
+      const stats = statSync(path, { throwIfNoEntry: false });
+      const refusal = stats?.isFile() ? writeProtection(path, stats) : undefined;
+      if (refusal !== undefined) throw new CliError(`--out ${out}: the run's ${file} cannot be replaced (${refusal.message})`);
+    }
+    return;
+  }
   const entries = exists ? readdirSync(out).sort() : [];
   if (entries.length === 0) return;
   const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
@@ -241,7 +250,7 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
   return {
     restore: () => {
       if (metrics === undefined) rmSync(metricsFile, { force: true });
-      else writeFileAtomic(metricsFile, metrics);
+      else writeFileSync(metricsFile, metrics); // in place, as it was cut
       if (record === undefined) rmSync(bestRecord, { force: true });
       else writeFileAtomic(bestRecord, record);
       rmSync(bestDir, { recursive: true, force: true });
@@ -454,7 +463,12 @@ export function register(program: Command): void {
         interrupt.dispose();
         bar?.stop();
         tensorboard?.discard();
-        outDirectory.restore();
+        try {
+          outDirectory.restore();
+        } catch (restoring) {
+          // the run's own failure is the news; what could not be put back follows it
+          throw new CliError(`${error instanceof Error ? error.message : String(error)}; and ${options.out} could not be put back as it was: ${restoring instanceof Error ? restoring.message : String(restoring)}`);
+        }
         if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
         if (error instanceof CheckpointError) throw new CliError(error.message);
         throw error;

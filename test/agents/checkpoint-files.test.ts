@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { make, setWarningHandler } from '../../env/index.ts';
@@ -13,7 +13,8 @@ import { CheckpointError, loadCheckpoint, readManifest } from '../../agents/chec
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
-import { resumedRunManifest } from '../../agents/run/train-run.ts';
+import { resumedRunManifest, trainRun } from '../../agents/run/train-run.ts';
+import { rewriteCheckpoint } from './rewrite-checkpoint.ts';
 
 /** A process id no process has (above Linux's largest pid_max, 2^22). */
 const DEAD_PID = 2 ** 22 + 12345;
@@ -71,6 +72,48 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
       mkdirSync(join(dir, `.checkpoint.tmp-${DEAD_PID}-6`));
       assert.throws(() => readManifest(checkpoint), new RegExp(`left a complete checkpoint at ${join(dir, `.checkpoint.old-${DEAD_PID}-4`).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
     });
+  });
+
+  it("a leftover with this process's pid but no save under way is an earlier process's (a container's pid after a restart), so it is found", async () => {
+    const checkpoint = join(dir, 'checkpoint');
+    await save(checkpoint);
+    const left = join(dir, `.checkpoint.tmp-${process.pid}-7`);
+    renameSync(checkpoint, left);
+    assert.throws(() => readManifest(checkpoint), (e: Error) => e.message.includes(`left a complete checkpoint at ${left}`));
+  });
+
+  it("a resume restores the best checkpoint a killed save left too; trainRun without resume refuses a run whose checkpoint an interrupted save left", async () => {
+    const checkpoint = join(dir, 'checkpoint');
+    const best = join(dir, 'best');
+    await save(checkpoint);
+    await save(best);
+    writeFileSync(join(dir, 'metrics.jsonl'), '');
+    renameSync(best, join(dir, `.best.tmp-${DEAD_PID}-3`));
+    renameSync(checkpoint, join(dir, `.checkpoint.old-${DEAD_PID}-3`));
+    await assert.rejects(
+      trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 32, seed: 1, outDir: dir, evalEpisodes: 0 }),
+      (e: Error) => e instanceof CheckpointError && e.message === `trainRun: ${checkpoint} holds the checkpoint an interrupted save left at ${join(dir, `.checkpoint.old-${DEAD_PID}-3`)}; continue it with resume: true (which restores it), or give another outDir`,
+    );
+    const previous = setWarningHandler(() => {});
+    try {
+      resumedRunManifest(dir);
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['best', 'checkpoint', 'metrics.jsonl']);
+  });
+
+  it("a network's model.json may name no weights file but its checksummed weights.bin (another was read unchecked: a FIFO blocked forever)", async () => {
+    const checkpoint = join(dir, 'checkpoint');
+    await save(checkpoint);
+    const network = readdirSync(checkpoint).find((name) => existsSync(join(checkpoint, name, 'weights.bin')))!;
+    const modelFile = join(checkpoint, network, 'model.json');
+    const model = JSON.parse(readFileSync(modelFile, 'utf8'));
+    model.weightsManifest[0].paths = ['weights.bin', 'extra.bin'];
+    writeFileSync(modelFile, JSON.stringify(model));
+    rewriteCheckpoint(checkpoint);
+    execFileSync('mkfifo', [join(checkpoint, network, 'extra.bin')]);
+    await assert.rejects(loadCheckpoint(checkpoint), (e: Error) => e instanceof CheckpointError && e.message.includes('names weights files ["weights.bin","extra.bin"]; a checkpoint\'s network has one, ["weights.bin"]'));
   });
 
   it('a directory, a FIFO or a device where a file belongs is refused by name (it crashed, or blocked forever)', async () => {

@@ -203,6 +203,17 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.deepEqual(snapshot(locked), before);
   });
 
+  it("refuses, before training, a --resume whose summary.json cannot be replaced (it trained, saved, then failed and said nothing was changed)", async () => {
+    const locked = join(dir, 'locked-summary');
+    cpSync(run, locked, { recursive: true });
+    chmodSync(join(locked, 'summary.json'), 0o444);
+    const before = snapshot(locked);
+    const result = await bdtGym(...TRAIN, '--steps', '1024', '--out', locked, '--resume', '--eval-episodes', '0');
+    assertRefused(result, new RegExp(`^--out ${locked}: the run's summary\\.json cannot be replaced \\(E(ACCES|PERM): `));
+    assert.equal(result.stderr, '', 'refused before training began');
+    assert.deepEqual(snapshot(locked), before);
+  });
+
   it('a --resume cuts a torn last line of metrics.jsonl (a kill while appending) so the records it appends stay readable', async () => {
     const torn = join(dir, 'torn');
     cpSync(run, torn, { recursive: true });

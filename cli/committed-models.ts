@@ -52,12 +52,13 @@ export function checkpointDirInputs(label: string, dir: string): CommandInput[] 
 }
 
 /**
- * What train wrote in run directory `run`, as inputs named after `label`: its checkpoints and
- * record files. A new file beside them (a plot of the run, say) replaces nothing and is allowed.
+ * What train writes in run directory `run`, as inputs named after `label`: its checkpoints and
+ * record files, also those it has not written yet (a later --resume would replace them). A new
+ * file beside them (a plot of the run, say) replaces nothing and is allowed.
  */
 export function runInputs(label: string, run: string): CommandInput[] {
   return [
-    ...[CHECKPOINT_SUBDIR, BEST_SUBDIR].map((sub) => ({ label: `${label}'s ${sub}/`, path: join(run, sub), directory: true })),
-    ...[METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE].map((file) => ({ label: `${label}'s ${file}`, path: join(run, file) })),
+    ...[CHECKPOINT_SUBDIR, BEST_SUBDIR].map((sub) => ({ label: `${label}'s ${sub}/`, path: join(run, sub), directory: true, reserved: true })),
+    ...[METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE].map((file) => ({ label: `${label}'s ${file}`, path: join(run, file), reserved: true })),
   ];
 }

@@ -108,6 +108,8 @@ export interface CommandInput {
   readonly path: string;
   /** A checkpoint or run directory: no output may lie inside it (it would replace a file of the checkpoint or run). */
   readonly directory?: boolean;
+  /** A place the command's input owns even while it does not exist (a run's best/, written later by train). */
+  readonly reserved?: boolean;
 }
 
 /** The input files of option `option` (none when absent), as {@link CommandInput}s. */
@@ -143,7 +145,8 @@ export function checkNotAnInput(option: string, path: string | undefined, inputs
     try {
       real = realpathSync(input.path);
     } catch {
-      continue;
+      if (!input.reserved) continue;
+      real = writtenPath(input.path);
     }
     if (input.directory) {
       const rel = relative(real, target);

@@ -70,6 +70,11 @@ describe('outputs never overwrite inputs', () => {
     const committed = join(models, 'ppo-bdt-v0', 'checkpoint', 'manifest.json');
     refused(['compare', '--agents', 'dpra,ppo', '--out', committed], 'out', committed, /lies inside the committed model of --agents ppo /, committed);
     assert.deepEqual(readdirSync(join(run, 'checkpoint')), listing, 'nothing was added');
+    // a run's best/ and best-eval.json, which a resume with --eval-freq would write, are its own before they exist
+    const future = join(run, 'best', 'x.svg');
+    refused(['curves', run, '--out', future], 'out', future, /lies inside run .*R's best\/ \(.*R\/best\)/, join(run, 'metrics.jsonl'));
+    refused(['compare', '--agents', 'dpra,mine', '--checkpoint', `mine=${run}`, '--out', join(run, 'best-eval.json')], 'out', join(run, 'best-eval.json'), /is --checkpoint mine=.*R's best-eval\.json /, join(run, 'metrics.jsonl'));
+    assert.ok(!existsSync(join(run, 'best')) && !existsSync(join(run, 'best-eval.json')));
     // a plot of a run, written into the run, replaces nothing of it
     const curves = cli('curves', run, '--out', svg);
     assert.equal(curves.status, 0, curves.stderr);

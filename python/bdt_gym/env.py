@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
 from gymnasium import spaces
 import numpy as np
 
-from .server import InvalidActionError, Server
+from .server import InvalidActionError, InvalidArgumentError, Server
 from .spaces import element_from_json, non_json_value, shape_mismatch, space_from_json, to_json_data
 
 
@@ -18,6 +19,20 @@ TEXT_RENDER_FPS = 4
 
 #: Info keys whose numbers are counts or indices (the B-DT infos'): ints, where every other number is a float.
 INTEGER_INFO_KEYS = frozenset({"slot", "winner", "gatewayViolations", "apViolations", "partition"})
+
+
+MAX_SEED = 2**53 - 1
+"""The largest seed: the server's seeds are JSON numbers, exact up to 2**53 - 1 (Number.MAX_SAFE_INTEGER)."""
+
+
+def check_reset_args(seed: Any, options: Any, owner: str) -> None:
+    """Refuses what the server would misread: options that are not a dict (a malformed request to
+    it) and a seed past MAX_SEED (JSON would round it to another number)."""
+    if options is not None and not isinstance(options, Mapping):
+        raise InvalidArgumentError("InvalidArgumentError", f"{owner}: options must be a dict or None, got {type(options).__name__} {options!r}")
+    for s in seed if isinstance(seed, list) else [seed]:
+        if isinstance(s, int) and s > MAX_SEED:
+            raise InvalidArgumentError("InvalidArgumentError", f"{owner}: seed = {s} must be <= {MAX_SEED} (2**53 - 1: seeds travel as JSON numbers)")
 
 
 def is_numbers(values: list[Any]) -> bool:
@@ -124,6 +139,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         seed = to_json_data(seed)  # a NumPy integer as the Python int Gymnasium's seeding takes
+        check_reset_args(seed, options, "BdtGymEnv.reset")
         super().reset(seed=seed)
         result = self._server.request("reset", seed=seed, options=to_json_data(options))
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])

@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
-from .env import BdtGymEnv, info_dtype, info_from_json, is_numbers, step_request
+from .env import BdtGymEnv, check_reset_args, info_dtype, info_from_json, is_numbers, step_request
 from .server import AttributeRefusedError, Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
@@ -128,6 +128,7 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
 
     def reset(self, *, seed: int | list[int | None] | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         seed = to_json_data(seed)  # NumPy integers as Python ints; the server checks them, naming the env
+        check_reset_args(seed, options, "BdtGymVectorEnv.reset")
         if not isinstance(seed, list):
             super().reset(seed=seed)  # Gymnasium seeds the vector env's own np_random from one seed, not a list
         result = self._server.request("reset", seed=seed, options=to_json_data(options))

@@ -22,6 +22,8 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.wrappers import TransformAction
 
+from .server import InvalidActionError
+
 #: The spaces a Dict key may hold (Union, not |: Python 3.9 evaluates an alias).
 _Entry = Union[spaces.MultiDiscrete, spaces.Box]
 
@@ -62,17 +64,19 @@ def _scaled(box: spaces.Box, fraction: np.ndarray) -> np.ndarray:
 
 
 def _refuse_outside(owner: str, action: np.ndarray, space: spaces.Space[Any], inside: np.ndarray) -> None:
-    """Raises ValueError naming the first entry of ``action`` that ``inside`` marks as outside ``space``."""
+    """Raises InvalidActionError (a ValueError) naming the first entry of ``action`` that ``inside``
+    marks as outside ``space``, as the env itself does."""
     if not inside.all():
         i = int(np.argmin(inside))
-        raise ValueError(f"{owner}: action[{i}] = {action[i]} is outside {space}")
+        why = "is NaN" if np.isnan(action[i]) else f"is outside {space}"
+        raise InvalidActionError("InvalidActionError", f"{owner}: action[{i}] = {action[i]} {why}")
 
 
 def _flat(owner: str, action: Any, space: spaces.Space[Any], dtype: Any) -> np.ndarray:
     """``action`` as an array of ``space``'s shape, refusing another shape."""
     array = np.asarray(action, dtype=dtype)
     if array.shape != space.shape:
-        raise ValueError(f"{owner}: an action of shape {array.shape} for {space}")
+        raise InvalidActionError("InvalidActionError", f"{owner}: an action of shape {array.shape} for {space}")
     return array
 
 

@@ -88,6 +88,17 @@ class BridgeTest(unittest.TestCase):
         obs["reputation"][info["winner"]]  # an index indexes
         env.close()
 
+    def test_reset_refuses_options_that_are_no_dict_and_seeds_json_would_round(self) -> None:
+        env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+        try:
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"^BdtGymEnv\.reset: options must be a dict or None, got int 3$"):
+                env.reset(seed=0, options=3)  # type: ignore[arg-type]
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"^BdtGymEnv\.reset: seed = 1180591620717411303424 must be <= 9007199254740991"):
+                env.reset(seed=2**70)
+            env.reset(seed=2**53 - 1)  # the largest, still taken
+        finally:
+            env.close()
+
     def test_same_seed_and_actions_same_episode(self) -> None:
         def episode() -> list[float]:
             env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
@@ -726,11 +737,12 @@ class WrappersTest(unittest.TestCase):
         self.assertEqual(mapped([0.2, 0.39, 0.5, 0.99, 0.25, 0.75, 0.5, 0.125])["partition"], [1, 1, 4, 4], "floor(u * L)")
         self.assertEqual(mapped([0.2, 0.39, 0.5, 0.99, 0.25, 0.75, 0.5, 0.125]), {"partition": [1, 1, 4, 4], "inferenceShare": [0.25, 0.75], "miningShare": [0.5, 0.125]}, "shares pass through")
         self.assertEqual(env.action(np.zeros(8))["partition"].dtype, np.int64)
-        with self.assertRaisesRegex(ValueError, r"BoxAction: action\[5\] = 1\.5 is outside Box"):
+        # the env's own InvalidActionError (a ValueError), as for an action the env refuses
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"BoxAction: action\[5\] = 1\.5 is outside Box"):
             env.action(np.asarray([0, 0, 0, 0, 0, 1.5, 0, 0]))
-        with self.assertRaisesRegex(ValueError, r"BoxAction: action\[0\] = nan is outside"):
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"BoxAction: action\[0\] = nan is NaN$"):
             env.action(np.full(8, np.nan))
-        with self.assertRaisesRegex(ValueError, r"BoxAction: an action of shape \(7,\) for Box"):
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"BoxAction: an action of shape \(7,\) for Box"):
             env.action(np.zeros(7))
         scaled = BoxAction(_ActionOnly(spaces.Dict([("x", spaces.Box(-2, 2, (1,), np.float64)), ("k", spaces.MultiDiscrete([3], start=[1]))])), dtype=np.float64)
         self.assertEqual(as_lists(scaled.action(np.asarray([0.75, 1.0]))), {"x": [1.0], "k": [3]}, "Box bounds scale, MultiDiscrete starts count")

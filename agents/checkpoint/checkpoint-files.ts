@@ -106,20 +106,26 @@ function isLive(sibling: SaveSibling): boolean {
 /**
  * When `dir` is missing: the checkpoint an interrupted save left beside it, complete (its
  * manifest written, every checksum matching), by a save no longer under way; the newest such
- * new one (`.tmp-`) before any old one (`.old-`). `isComplete` checks a directory (it reads the
- * manifest, which this module must not import).
+ * new one (`.tmp-`) before any old one (`.old-`), or with `prefer: 'old'` the other way round.
+ * `isComplete` checks a directory (it reads the manifest, which this module must not import).
  */
-export function interruptedSave(dir: string, isComplete: (candidate: string) => boolean): string | undefined {
+export function interruptedSave(dir: string, isComplete: (candidate: string) => boolean, prefer: 'new' | 'old' = 'new'): string | undefined {
   if (existsSync(dir)) return undefined;
+  const first = prefer === 'new' ? 'tmp' : 'old';
   const candidates = saveSiblings(dir)
     .filter((sibling) => !isLive(sibling))
-    .sort((a, b) => (a.kind === b.kind ? b.time - a.time : a.kind === 'tmp' ? -1 : 1));
+    .sort((a, b) => (a.kind === b.kind ? b.time - a.time : a.kind === first ? -1 : 1));
   return candidates.find((sibling) => isComplete(sibling.path))?.path;
 }
 
-/** Renames the checkpoint an interrupted save left (see {@link interruptedSave}) into `dir`; the path it came from, or undefined. */
-export function restoreInterruptedSave(dir: string, isComplete: (candidate: string) => boolean): string | undefined {
-  const found = interruptedSave(dir, isComplete);
+/**
+ * Renames the checkpoint an interrupted save left (see {@link interruptedSave}) into `dir`; the
+ * path it came from, or undefined. `prefer: 'old'` takes the checkpoint the save was replacing
+ * first: a run's best/ is saved before the record of it (best-eval.json), which still describes
+ * the old one.
+ */
+export function restoreInterruptedSave(dir: string, isComplete: (candidate: string) => boolean, prefer: 'new' | 'old' = 'new'): string | undefined {
+  const found = interruptedSave(dir, isComplete, prefer);
   if (found === undefined) return undefined;
   try {
     renameSync(found, dir);

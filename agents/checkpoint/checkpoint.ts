@@ -161,7 +161,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   }
   const networks: Record<string, tf.LayersModel> = {};
   try {
-    for (const name of manifest.networks) networks[name] = await tf.loadLayersModel(directoryHandler(join(dir, name)));
+    for (const name of manifest.networks) networks[name] = await tf.loadLayersModel(directoryHandler(join(dir, name), { onlyWeightsFile: true }));
   } catch (error) {
     for (const model of Object.values(networks)) model.dispose();
     throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);

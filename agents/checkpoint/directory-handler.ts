@@ -52,7 +52,12 @@ const ModelJsonSchema = z.object({
   weightsManifest: z.array(z.object({ paths: z.array(z.string()).min(1), weights: z.array(WeightSpecSchema) })),
 });
 
-export function directoryHandler(dir: string): tf.io.IOHandler {
+/**
+ * A TF.js IO handler for a Layers model in `dir` (model.json and its weights files). With
+ * `onlyWeightsFile`, loading refuses a model.json naming any weights file but `weights.bin`, as
+ * a checkpoint's network has (its manifest checksums that one file only).
+ */
+export function directoryHandler(dir: string, { onlyWeightsFile = false } = {}): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('directoryHandler: binary model topologies are not supported');
@@ -84,8 +89,9 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
       const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
       const outside = paths.find((p) => !isFileName(p));
       if (outside !== undefined) throw new CheckpointError(`model ${path} names weights file ${JSON.stringify(outside)}, which is not a file name in ${dir}`);
-      // as save writes it: one weights file, the one the manifest's checksum covers (another would be read unchecked)
-      if (paths.length !== 1 || paths[0] !== WEIGHTS_FILE) throw new CheckpointError(`model ${path} names weights files ${JSON.stringify(paths)}; a checkpoint's network has one, ${JSON.stringify([WEIGHTS_FILE])}`);
+      // a checkpoint's network as save writes it: one weights file, the one the manifest's checksum
+      // covers (another would be read unchecked)
+      if (onlyWeightsFile && (paths.length !== 1 || paths[0] !== WEIGHTS_FILE)) throw new CheckpointError(`model ${path} names weights files ${JSON.stringify(paths)}; a checkpoint's network has one, ${JSON.stringify([WEIGHTS_FILE])}`);
       const buffers = paths.map((p) => readCheckpointFile(join(dir, p)));
       const weightData = tf.io.CompositeArrayBuffer.join(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
       const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype], 0);

@@ -4,13 +4,13 @@
  * holds, for the CLI) loads no TensorFlow.js.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { interruptedSave, readCheckpointFile, verifyChecksums } from './checkpoint-files.ts';
-import { MANIFEST_FILE } from './checkpoint-dir.ts';
+import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE, METRICS_FILE } from './checkpoint-dir.ts';
 
 export { MANIFEST_FILE };
 /** Bumped when the layout changes incompatibly. */
@@ -107,7 +107,9 @@ export function parseCheckpointPart<S extends z.ZodType>(schema: S, value: unkno
 export function readManifest(dir: string): CheckpointManifest {
   if (!existsSync(dir)) {
     const left = interruptedSave(dir, isCompleteCheckpoint);
-    const hint = left === undefined ? '' : `; a save into it was interrupted and left a complete checkpoint at ${left}: train --resume restores it, or move it to ${dir}`;
+    const run = dirname(dir);
+    const why = basename(dir) === CHECKPOINT_SUBDIR ? whyNoCheckpoint(run) : undefined;
+    const hint = left !== undefined ? `; a save into it was interrupted and left a complete checkpoint at ${left}: train --resume restores it, or move it to ${dir}` : why !== undefined ? ` (${run} holds a run with none: ${why})` : '';
     throw new CheckpointError(`checkpoint ${dir} does not exist${hint}`);
   }
   if (!statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} is not a directory`);
@@ -125,6 +127,31 @@ export function readManifest(dir: string): CheckpointManifest {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
   return parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`);
+}
+
+/**
+ * The best checkpoint (periodic evaluation) the run in `runDir` kept: its `best/`, or where an
+ * interrupted save of it left one; undefined when there is none.
+ */
+export function keptBestCheckpoint(runDir: string): { path: string; left: boolean } | undefined {
+  const best = join(runDir, BEST_SUBDIR);
+  if (isCompleteCheckpoint(best)) return { path: best, left: false };
+  const left = interruptedSave(best, isCompleteCheckpoint, 'old');
+  return left === undefined ? undefined : { path: left, left: true };
+}
+
+/**
+ * Why the run in `runDir` has no checkpoint and what to do: it was stopped before its first save,
+ * and may still have kept its best one (periodic evaluation), which no message may send the user
+ * to delete; undefined when `runDir` holds no run (no metrics.jsonl).
+ */
+export function whyNoCheckpoint(runDir: string): string | undefined {
+  if (!existsSync(join(runDir, METRICS_FILE))) return undefined;
+  const best = keptBestCheckpoint(runDir);
+  const bestDir = join(runDir, BEST_SUBDIR);
+  if (best?.left) return `it was stopped before it saved its checkpoint, but kept its best one, which an interrupted save left at ${best.path} (move it to ${bestDir}, then evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
+  if (best !== undefined) return `it was stopped before it saved its checkpoint, but kept its best one in ${bestDir} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
+  return `it was stopped before it saved one, so --resume cannot continue it; remove ${runDir} or give another --out`;
 }
 
 /** Whether `dir` holds a whole checkpoint: a valid manifest and every file it lists with its checksum. */

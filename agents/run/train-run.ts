@@ -16,8 +16,8 @@ import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
-import { CHECKPOINT_SUBDIR, METRICS_FILE } from '../checkpoint/checkpoint-dir.ts';
-import { isCompleteCheckpoint } from '../checkpoint/manifest.ts';
+import { CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
+import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
@@ -196,8 +196,8 @@ async function finalEvaluation(agent: Agent, env: Env<unknown, unknown>, episode
 export function resumedRunManifest(outDir: string): CheckpointManifest {
   const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
   // a save killed between its two renames left the checkpoint (or the best one) beside its place
-  for (const dir of [checkpointDir, join(outDir, BEST_SUBDIR)]) {
-    const restored = restoreInterruptedSave(dir, isCompleteCheckpoint);
+  for (const [dir, prefer] of [[checkpointDir, 'new'], [join(outDir, BEST_SUBDIR), 'old']] as const) {
+    const restored = restoreInterruptedSave(dir, isCompleteCheckpoint, prefer);
     if (restored !== undefined) warn(`--resume: ${dir} was missing after an interrupted save; restored it from ${restored}`);
   }
   if (!existsSync(checkpointDir)) {
@@ -210,20 +210,6 @@ export function resumedRunManifest(outDir: string): CheckpointManifest {
     if (error instanceof CheckpointError) throw new CheckpointError(`--resume: ${error.message}`);
     throw error;
   }
-}
-
-/**
- * Why the run in `outDir` has no checkpoint and what to do: it was stopped before its first save,
- * and may still have kept its best one (periodic evaluation), which no message may send the user
- * to delete; undefined when `outDir` holds no run (no metrics.jsonl).
- */
-export function whyNoCheckpoint(outDir: string): string | undefined {
-  if (!existsSync(join(outDir, METRICS_FILE))) return undefined;
-  const best = join(outDir, BEST_SUBDIR);
-  const left = isCompleteCheckpoint(best) ? undefined : interruptedSave(best, isCompleteCheckpoint);
-  if (left !== undefined) return `it was stopped before it saved its checkpoint, but kept its best one, which an interrupted save left at ${left} (move it to ${best}, then evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
-  if (isCompleteCheckpoint(best)) return `it was stopped before it saved its checkpoint, but kept its best one in ${best} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
-  return `it was stopped before it saved one, so --resume cannot continue it; remove ${outDir} or give another --out`;
 }
 
 /** {@link resumedRunManifest}, which must be of `agent` on `envId`. */
@@ -246,6 +232,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   if (!options.resume && existsSync(checkpointDir)) throw new CheckpointError(`trainRun: ${checkpointDir} already holds a checkpoint; continue it with resume: true, or give another outDir`);
   const left = options.resume ? undefined : interruptedSave(checkpointDir, isCompleteCheckpoint);
   if (left !== undefined) throw new CheckpointError(`trainRun: ${checkpointDir} holds the checkpoint an interrupted save left at ${left}; continue it with resume: true (which restores it), or give another outDir`);
+  // a run stopped before its first checkpoint may have kept its best one, which a new run would replace
+  if (!options.resume && keptBestCheckpoint(options.outDir) !== undefined) throw new CheckpointError(`trainRun: ${options.outDir} holds a run: ${whyNoCheckpoint(options.outDir)}`);
   const backend = tf.getBackend();
   if (options.backend !== undefined && options.backend !== backend) throw new InvalidArgumentError(`trainRun: backend ${JSON.stringify(options.backend)} is not the one running (${JSON.stringify(backend)}); start it with initBackend(${JSON.stringify(options.backend)}) first`);
 

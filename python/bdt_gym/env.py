@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
@@ -28,7 +27,7 @@ MAX_SEED = 2**53 - 1
 def check_reset_args(seed: Any, options: Any, owner: str) -> None:
     """Refuses what the server would misread: options that are not a dict (a malformed request to
     it) and a seed past MAX_SEED (JSON would round it to another number)."""
-    if options is not None and not isinstance(options, Mapping):
+    if options is not None and not isinstance(options, dict):
         raise InvalidArgumentError("InvalidArgumentError", f"{owner}: options must be a dict or None, got {type(options).__name__} {options!r}")
     for s in seed if isinstance(seed, list) else [seed]:
         if isinstance(s, int) and s > MAX_SEED:

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { make, setWarningHandler } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
 import { CheckpointError, loadCheckpoint, readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
@@ -82,13 +83,18 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     assert.throws(() => readManifest(checkpoint), (e: Error) => e.message.includes(`left a complete checkpoint at ${left}`));
   });
 
-  it("a resume restores the best checkpoint a killed save left too; trainRun without resume refuses a run whose checkpoint an interrupted save left", async () => {
+  it("a resume restores the best checkpoint a killed save left too, the one best-eval.json describes; trainRun without resume refuses a run whose checkpoint an interrupted save left", async () => {
     const checkpoint = join(dir, 'checkpoint');
     const best = join(dir, 'best');
     await save(checkpoint);
     await save(best);
     writeFileSync(join(dir, 'metrics.jsonl'), '');
-    renameSync(best, join(dir, `.best.tmp-${DEAD_PID}-3`));
+    // a best save killed between its renames: the old best (which best-eval.json, written after the
+    // renames, still describes) moved aside, a newer one not yet in place
+    const oldStep = readManifest(best).counters.globalStep;
+    renameSync(best, join(dir, `.best.old-${DEAD_PID}-3`));
+    trainer.iterate();
+    await save(join(dir, `.best.tmp-${DEAD_PID}-3`));
     renameSync(checkpoint, join(dir, `.checkpoint.old-${DEAD_PID}-3`));
     await assert.rejects(
       trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 32, seed: 1, outDir: dir, evalEpisodes: 0 }),
@@ -100,7 +106,17 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     } finally {
       setWarningHandler(previous);
     }
+    assert.equal(readManifest(best).counters.globalStep, oldStep, 'the best that best-eval.json describes');
+    await save(best);
     assert.deepEqual(readdirSync(dir).sort(), ['best', 'checkpoint', 'metrics.jsonl']);
+  });
+
+  it('trainRun without resume refuses a run that kept only its best checkpoint (a new run replaced it); evaluate RUN says where it is', async () => {
+    await save(join(dir, 'best'));
+    writeFileSync(join(dir, 'metrics.jsonl'), '');
+    const why = `it was stopped before it saved its checkpoint, but kept its best one in ${join(dir, 'best')} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
+    await assert.rejects(trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 32, seed: 1, outDir: dir, evalEpisodes: 0 }), (e: Error) => e instanceof CheckpointError && e.message === `trainRun: ${dir} holds a run: ${why}`);
+    assert.throws(() => readManifest(checkpointDirOf(dir)), (e: Error) => e.message === `checkpoint ${join(dir, 'checkpoint')} does not exist (${dir} holds a run with none: ${why})`);
   });
 
   it("a network's model.json may name no weights file but its checksummed weights.bin (another was read unchecked: a FIFO blocked forever)", async () => {

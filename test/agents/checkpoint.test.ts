@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -84,6 +84,21 @@ describe('agents/checkpoint', () => {
     viaLayers.forEach((v, i) => assert.ok(Math.abs(v - viaStack[i]!) < 1e-5));
     tf.dispose([x]);
     model.dispose();
+    trainer.dispose();
+  });
+
+  it("the directory handler loads any Layers model's weights file names (a converter's group1-shard1of1.bin); a checkpoint's network may name only weights.bin", async () => {
+    const { trainer, path } = await savedPpo();
+    const actor = join(path, 'actor');
+    renameSync(join(actor, 'weights.bin'), join(actor, 'group1-shard1of1.bin'));
+    const modelFile = join(actor, 'model.json');
+    const model = JSON.parse(readFileSync(modelFile, 'utf8'));
+    model.weightsManifest[0].paths = ['group1-shard1of1.bin'];
+    writeFileSync(modelFile, JSON.stringify(model));
+    const loaded = await tf.loadLayersModel(directoryHandler(actor));
+    assert.equal(loaded.countParams(), trainer.policy.actor.layers.reduce((n, layer) => n + layer.kernel.size + layer.bias.size, 0));
+    loaded.dispose();
+    await assert.rejects(tf.loadLayersModel(directoryHandler(actor, { onlyWeightsFile: true })), /names weights files \["group1-shard1of1\.bin"\]; a checkpoint's network has one, \["weights\.bin"\]/);
     trainer.dispose();
   });
 

@@ -233,7 +233,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const left = options.resume ? undefined : interruptedSave(checkpointDir, isCompleteCheckpoint);
   if (left !== undefined) throw new CheckpointError(`trainRun: ${checkpointDir} holds the checkpoint an interrupted save left at ${left}; continue it with resume: true (which restores it), or give another outDir`);
   // a run stopped before its first checkpoint may have kept its best one, which a new run would replace
-  if (!options.resume && keptBestCheckpoint(options.outDir) !== undefined) throw new CheckpointError(`trainRun: ${options.outDir} holds a run: ${whyNoCheckpoint(options.outDir)}`);
+  const kept = options.resume ? undefined : keptBestCheckpoint(options.outDir);
+  if (kept !== undefined) throw new CheckpointError(`trainRun: ${options.outDir} holds a run's best checkpoint, ${kept.path}${kept.left ? ' (where an interrupted save left it)' : ''}, which a new run would replace; evaluate or compare it with --checkpoint, and give another outDir`);
   const backend = tf.getBackend();
   if (options.backend !== undefined && options.backend !== backend) throw new InvalidArgumentError(`trainRun: backend ${JSON.stringify(options.backend)} is not the one running (${JSON.stringify(backend)}); start it with initBackend(${JSON.stringify(options.backend)}) first`);
 

@@ -115,7 +115,7 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     await save(join(dir, 'best'));
     writeFileSync(join(dir, 'metrics.jsonl'), '');
     const why = `it was stopped before it saved its checkpoint, but kept its best one in ${join(dir, 'best')} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
-    await assert.rejects(trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 32, seed: 1, outDir: dir, evalEpisodes: 0 }), (e: Error) => e instanceof CheckpointError && e.message === `trainRun: ${dir} holds a run: ${why}`);
+    await assert.rejects(trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 32, seed: 1, outDir: dir, evalEpisodes: 0 }), (e: Error) => e instanceof CheckpointError && e.message === `trainRun: ${dir} holds a run's best checkpoint, ${join(dir, 'best')}, which a new run would replace; evaluate or compare it with --checkpoint, and give another outDir`);
     assert.throws(() => readManifest(checkpointDirOf(dir)), (e: Error) => e.message === `checkpoint ${join(dir, 'checkpoint')} does not exist (${dir} holds a run with none: ${why})`);
   });
 

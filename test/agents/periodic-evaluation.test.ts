@@ -82,7 +82,7 @@ describe('agents: periodic evaluation during training', function () {
     });
   }
 
-  it('a resumed run keeps its best evaluation; a fresh run (in the directory once its checkpoint is removed) starts over', async () => {
+  it('a resumed run keeps its best evaluation; a fresh run (in the directory once its checkpoints are removed) starts over', async () => {
     const base = { agent: 'dqn', envId: 'CartPole-v1', seed: 3, hyperparameters: DQN_HP, periodicEvaluation: { evalFreq: 200, episodes: 2 } } as const;
     const first = await run('resume', { ...base, steps: 400 });
     const resumed = await run('resume', { ...base, steps: 600, resume: true });
@@ -92,6 +92,8 @@ describe('agents: periodic evaluation during training', function () {
     assert.equal(resumed.summary.bestEvalReturn, expected);
     await assert.rejects(run('resume', { ...base, steps: 200 }), /already holds a checkpoint; continue it with resume: true, or give another outDir/);
     rmSync(join(first.outDir, 'checkpoint'), { recursive: true });
+    await assert.rejects(run('resume', { ...base, steps: 200 }), /holds a run's best checkpoint, .*best, which a new run would replace/);
+    rmSync(join(first.outDir, 'best'), { recursive: true }); // its record, best-eval.json, stays: the new run ignores it
     const fresh = await run('resume', { ...base, steps: 200 });
     assert.equal(fresh.summary.bestEvalStep, 200);
     const record = join(fresh.outDir, BEST_EVAL_FILE);

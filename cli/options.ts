@@ -141,13 +141,8 @@ export function checkNotAnInput(option: string, path: string | undefined, inputs
   if (path === undefined || inputs.length === 0) return;
   const target = writtenPath(path);
   for (const input of inputs) {
-    let real: string;
-    try {
-      real = realpathSync(input.path);
-    } catch {
-      if (!input.reserved) continue;
-      real = writtenPath(input.path);
-    }
+    if (!input.reserved && !existsSync(input.path)) continue;
+    const real = writtenPath(input.path); // an existing input's real path, a reserved one's to be
     if (input.directory) {
       const rel = relative(real, target);
       if (rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')) throw new CliError(`--${option} ${path}: lies inside ${input.label} (${real}), which this command reads; writing there would replace its files; give a path outside it`);

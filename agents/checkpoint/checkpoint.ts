@@ -78,8 +78,9 @@ export { CheckpointError };
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
   const parent = dirname(dir);
   makeDirectories(parent);
-  const temp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
+  const stamp = `${process.pid}-${Date.now()}`; // the names checkpoint-files.ts reads back
+  const temp = join(parent, `.${basename(dir)}.tmp-${stamp}`);
+  const old = join(parent, `.${basename(dir)}.old-${stamp}`);
   const finished = saveUnderWay([temp, old]);
   try {
     mkdirSync(temp, { recursive: true });

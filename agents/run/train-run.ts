@@ -16,7 +16,7 @@ import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
-import { CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
+import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
@@ -30,7 +30,7 @@ import { PpoHyperparametersSchema } from '../ppo/hyperparameters.ts';
 import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
 import { EVAL_SEED_OFFSET } from '../training-seeds.ts';
-import { BEST_SUBDIR, PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
+import { PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
 
 export { CHECKPOINT_SUBDIR };
 

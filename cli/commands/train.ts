@@ -36,11 +36,11 @@ import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
-import { BEST_EVAL_FILE, BEST_SUBDIR, PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
+import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
-import { METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
+import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, whyNoCheckpoint } from '../../agents/checkpoint/manifest.ts';
 import { EVAL_SEED_OFFSET, trainingSeedOffset } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
@@ -73,8 +73,6 @@ interface TrainOptions {
 }
 
 const AGENTS = ['ppo', 'dqn'] as const;
-
-/** The run's metrics log in --out. */
 
 function readPreset(file: string): AgentPreset {
   const parsed = AgentPresetSchema.safeParse(readJsonFile('--preset', file), { reportInput: true });

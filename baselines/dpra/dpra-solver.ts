@@ -34,7 +34,8 @@ export interface DpraSolverOptions {
   ignoreQueues?: boolean;
   /**
    * Descent preset (partition-search.ts): `thorough` (every cut exact, cold starts, joint moves),
-   * `fast` (exact sweeps from the warm start), `screened` (screened sweeps from the warm start), or
+   * `fast` (exact sweeps from the warm start, guarded by the cold points), `screened` (screened
+   * sweeps from the warm start, the same guard), or
    * `auto` (default): thorough when sum_n L_n <= {@link THOROUGH_UNITS}, fast up to
    * {@link FAST_UNITS}, screened above.
    */

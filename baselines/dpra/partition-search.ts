@@ -36,7 +36,11 @@ export interface DescentOptions {
    * `ResourceAllocator.boundAt`) and only the best `exactCandidates` are solved exactly.
    */
   exactCandidates: number;
-  /** Also run the cold starts (all-local, all-offloaded, middle) and the latency homotopy when a warm start is given. */
+  /**
+   * Also run the cold starts (all-local, all-offloaded, middle) and the latency homotopy when a
+   * warm start is given. Without them, the three cold points are still evaluated (one solve each)
+   * and swept from only when one alone beats the warm descent.
+   */
   coldStarts: boolean;
   /**
    * Stop sweeping when a whole sweep lowers Psi by less than this fraction of the scale
@@ -47,7 +51,7 @@ export interface DescentOptions {
 
 /** Thorough: every cut exact, every start, joint moves; for small scenarios and exactness checks. */
 export const THOROUGH_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 4000, exactCandidates: Infinity, coldStarts: true, minSweepGain: 0 };
-/** Fast: sweeps from the warm start only (cold starts when there is none), no joint moves; for per-slot control of larger scenarios. */
+/** Fast: sweeps from the warm start (cold starts when there is none, or when one alone beats it), no joint moves; for per-slot control of larger scenarios. */
 export const FAST_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 0, exactCandidates: Infinity, coldStarts: false, minSweepGain: 0 };
 /** Screened: as fast, but each DT's cuts screened by the cheap bound (2 solved exactly), and sweeps stop below a 0.1% gain; for BDT-large-v0. */
 export const SCREENED_DESCENT: DescentOptions = { maxSweeps: 20, maxJointMoves: 0, exactCandidates: 2, coldStarts: false, minSweepGain: 1e-3 };
@@ -125,13 +129,16 @@ export class PartitionSearch {
     // start -1 is the warm start; 0, 1, 2 the cold ones, also run when the warm start stays infeasible
     for (let s = warmStart ? -1 : 0; s < 3; s++) {
       if (s === 0 && bestViolation > 0) cold = true;
-      if (s >= 0 && !cold) break;
       // setPartition leaves pinned DTs alone, so `candidate` can carry the start
       if (s === 0) this.candidate.set(system.unitCount);
       else if (s === 1) this.candidate.fill(1);
       else if (s === 2) for (let n = 0; n < system.N; n++) this.candidate[n] = (system.unitCount[n]! + 1) >> 1;
       else this.candidate.set(warmStart as ArrayLike<number>);
       this.evaluate(problem.setPartition(this.candidate));
+      // Without cold starts, each cold point still costs one solve, and is swept only when it
+      // alone beats the warm descent: a warm start left in a poor basin (the channel moved) is
+      // never kept when all-local, all-offloaded or the middle cut does better.
+      if (s >= 0 && !cold && !this.better(bestViolation, bestPsi)) continue;
       this.sweep(options);
       if (this.better(bestViolation, bestPsi)) {
         bestViolation = this.violation;

@@ -103,6 +103,8 @@ export function demoChartSpec(result: DemoResult): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `BDT-v0, V = ${result.settings.V}, trace ${result.settings.seed}`,
+    // agents colour the backlog, APs the reputations: two legends, not one mixed scale
+    resolve: { scale: { color: 'independent' } },
     vconcat: [
       {
         title: 'virtual-queue backlog sum_j (H_j + G_j)',
@@ -120,7 +122,8 @@ export function demoChartSpec(result: DemoResult): TopLevelSpec {
           width: 270,
           height: 160,
           layer: [
-            { mark: { type: 'rect', opacity: 0.12, color: '#2ca02c' }, encoding: { y: { datum: uMin }, y2: { datum: uMax } } },
+            // one row only: without x, the rect layer draws one full-width band per data row
+            { transform: [{ filter: `datum.t === 1 && datum.ap === 'AP 0'` }], mark: { type: 'rect', opacity: 0.12, color: '#2ca02c' }, encoding: { y: { datum: uMin }, y2: { datum: uMax } } },
             {
               mark: 'line',
               encoding: { x: slot, y: { field: 'value', type: 'quantitative', title: 'mean U_j', scale: { domain: [0, 1] } }, color: { field: 'ap', type: 'nominal', title: 'AP' } },

@@ -49,6 +49,11 @@ describe('browser demo', () => {
     assert.match(svg, /^<svg/);
     assert.match(svg, /virtual-queue backlog/);
     assert.match(svg, /C6 asks for \[0\.3, 0\.65\]/);
+    // the C6 band: one faint rect per agent's panel (not one per data row, stacked solid)
+    assert.equal(svg.match(/fill="#2ca02c"[^>]*opacity="0\.12"|opacity="0\.12"[^>]*fill="#2ca02c"/g)?.length, result.runs.length);
+    // two legends: agents for the backlog, APs for the reputations
+    assert.match(svg, />agent</);
+    assert.match(svg, />AP</);
   });
 
   it('the page bundles for a browser', async () => {

@@ -37,7 +37,7 @@ export type { EnvRecipe } from './async-vector-protocol.ts';
 export interface AsyncVectorEnvOptions {
   /** Return a fresh observation batch each call (default) rather than the internal buffer. */
   copy?: boolean;
-  /** Longest wait for any worker reply, ms (a hung or crashed worker fails instead of blocking forever). */
+  /** Longest wait for any worker reply, ms (a hung or crashed worker fails instead of blocking forever; the vector env is then unusable but for `close`). */
   timeoutMs?: number;
   /** How ended envs are reset (default `'next-step'`, Gymnasium's default). */
   autoresetMode?: AutoresetMode;
@@ -76,6 +76,8 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   private readonly ended: Uint8Array;
   private readonly allEnvs: readonly number[];
   private closed = false;
+  /** Why the workers were ended while the vector env was open (a timeout): every call but close is then refused. */
+  private broken: string | undefined;
 
   constructor(recipes: readonly EnvRecipe[], options: AsyncVectorEnvOptions = {}) {
     if (!Array.isArray(recipes) || recipes.length === 0) throw new GymError('AsyncVectorEnv: needs at least one env recipe');
@@ -212,10 +214,11 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     return this;
   }
 
-  /** Closes the envs in their workers and ends the workers; safe twice. */
+  /** Closes the envs in their workers and ends the workers; safe twice, and after a timeout. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.broken !== undefined) return; // its workers are already ended
     try {
       for (const i of this.allEnvs) this.send(i, { type: 'close' });
       this.collect('closed');
@@ -225,13 +228,24 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   }
 
   private terminate(): void {
-    this.closed = true;
     for (const port of this.ports) port.close();
     for (const worker of this.workers) void worker.terminate();
   }
 
   private assertOpen(method: string): void {
     if (this.closed) throw new GymError(`AsyncVectorEnv.${method}: the vector env is closed`);
+    if (this.broken !== undefined) throw new GymError(`AsyncVectorEnv.${method}: the vector env is unusable since ${this.broken}; its workers were ended: close() it and build a new one`);
+  }
+
+  /**
+   * Ends every worker and refuses all further calls but close, as Gymnasium's AsyncVectorEnv
+   * must be closed after a timeout: the late reply would otherwise be read as the answer to the
+   * next request, and every later call would get the previous call's results.
+   */
+  private breakDown(why: string): never {
+    this.broken = why;
+    this.terminate();
+    throw new GymError(`AsyncVectorEnv: ${why}; every worker was ended, since a late reply would be read as the answer to the next request: the vector env is unusable but for close()`);
   }
 
   private send(i: number, request: Request): void {
@@ -241,22 +255,21 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
 
   /**
    * Waits for one reply from each worker in `envs` (every worker by default) and returns them in
-   * that order; rethrows the first worker error with its env index.
+   * that order; rethrows the first worker error with its env index. A timeout ends the workers
+   * (see `breakDown`).
    */
   private collect<T extends Reply['type']>(type: T, envs: readonly number[] = this.allEnvs): Array<Extract<Reply, { type: T }>> {
     const replies: Array<Extract<Reply, { type: T }>> = [];
     let failure: Error | undefined;
     for (const i of envs) {
-      if (Atomics.wait(this.flags, i, 0, this.timeoutMs) === 'timed-out') {
-        failure ??= new GymError(`AsyncVectorEnv: env ${i} did not answer "${type}" within ${this.timeoutMs} ms`);
-        continue;
-      }
+      if (Atomics.wait(this.flags, i, 0, this.timeoutMs) === 'timed-out') this.breakDown(`env ${i} did not answer "${type}" within ${this.timeoutMs} ms`);
       const reply = this.receive(i);
-      if (reply?.type === 'error') {
+      if (reply === undefined) this.breakDown(`env ${i} raised its flag for "${type}" but no reply arrived within ${this.timeoutMs} ms`);
+      if (reply.type === 'error') {
         const ErrorType = ERROR_TYPES[reply.name] ?? Error;
         failure ??= new ErrorType(`AsyncVectorEnv env ${i}: ${reply.message}`);
-      } else if (reply?.type !== type) {
-        failure ??= new GymError(`AsyncVectorEnv: env ${i} answered ${reply?.type ?? 'nothing'} to "${type}"`);
+      } else if (reply.type !== type) {
+        this.breakDown(`env ${i} answered "${reply.type}" to "${type}"`);
       } else {
         replies.push(reply as Extract<Reply, { type: T }>);
       }

@@ -58,6 +58,24 @@ describe('AsyncVectorEnv', function () {
     assert.throws(() => new AsyncVectorEnv([{ id: 'CartPole-v1' }], { copy: 'no' as never }), /AsyncVectorEnv: copy = "no" must be true or false/);
   });
 
+  it('after a timeout, ends its workers and refuses every call but close (a late reply would answer the next call)', () => {
+    const imports = [new URL('./fixtures/scripted-env.ts', import.meta.url).href];
+    const timeoutMs = 4000; // long enough for a worker to start on a loaded machine
+    envs = new AsyncVectorEnv([{ id: 'Scripted-v0', imports }, { id: 'Scripted-v0', kwargs: { hangAt: 2, hangMs: 3 * timeoutMs }, imports }], { timeoutMs });
+    envs.reset({ seed: 0 });
+    assert.deepEqual(envs.step([0, 0])[0], Float32Array.of(1, 1));
+    assert.throws(
+      () => envs!.step([0, 0]),
+      (e: unknown) => e instanceof GymError && e.message === `AsyncVectorEnv: env 1 did not answer "step" within ${timeoutMs} ms; every worker was ended, since a late reply would be read as the answer to the next request: the vector env is unusable but for close()`,
+    );
+    for (const [method, use] of [['step', () => envs!.step([0, 0])], ['reset', () => envs!.reset()], ['getAttr', () => envs!.getAttr('t')], ['call', () => envs!.call('toString')]] as const) {
+      assert.throws(use, (e: unknown) => e instanceof GymError && e.message === `AsyncVectorEnv.${method}: the vector env is unusable since env 1 did not answer "step" within ${timeoutMs} ms; its workers were ended: close() it and build a new one`);
+    }
+    envs.close();
+    envs.close();
+    assert.throws(() => envs!.step([0, 0]), /^GymError: AsyncVectorEnv\.step: the vector env is closed$/);
+  });
+
   it('closes twice and refuses to step after close', () => {
     envs = new AsyncVectorEnv([{ id: 'CartPole-v1' }]);
     envs.close();

@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { checkResetArgs, type Info } from '../env/core/env.ts';
-import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError } from '../env/core/errors.ts';
+import { AttributeRefusedError, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, ResetNeededError, SpaceError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
 import type { Space } from '../env/spaces/space.ts';
 import { spaceFromJSON } from '../env/spaces/from-json.ts';
@@ -56,8 +56,19 @@ import(workerData.tsxApi)
   });
 `;
 
-// a KwargsError (bad env kwargs in a worker) comes back as the GymError it extends: its issues do not cross threads
-const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, AttributeRefusedError, GymError, KwargsError: GymError, TypeError, RangeError };
+const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, AttributeRefusedError, InvalidArgumentError, SpaceError, GymError, TypeError, RangeError };
+
+/**
+ * A worker's error `reply` for env `i`, of its class here: an EnvCheckError keeps its `check`;
+ * a GymError of another class (a KwargsError, whose issues do not cross threads, or an env's
+ * own) comes back as the GymError it extends.
+ */
+function workerError(reply: Extract<Reply, { type: 'error' }>, i: number): Error {
+  const message = `AsyncVectorEnv env ${i}: ${reply.message}`;
+  if (reply.check !== undefined) return Object.assign(new EnvCheckError(reply.check, ''), { message });
+  const ErrorType = ERROR_TYPES[reply.name] ?? (reply.gymError ? GymError : Error);
+  return new ErrorType(message);
+}
 
 export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv<BObs, BAct> {
   readonly numEnvs: number;
@@ -266,8 +277,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       const reply = this.receive(i);
       if (reply === undefined) this.breakDown(`env ${i} raised its flag for "${type}" but no reply arrived within ${this.timeoutMs} ms`);
       if (reply.type === 'error') {
-        const ErrorType = ERROR_TYPES[reply.name] ?? Error;
-        failure ??= new ErrorType(`AsyncVectorEnv env ${i}: ${reply.message}`);
+        failure ??= workerError(reply, i);
       } else if (reply.type !== type) {
         this.breakDown(`env ${i} answered "${reply.type}" to "${type}"`);
       } else {

@@ -147,8 +147,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     const targets = mask === undefined ? this.allEnvs : this.allEnvs.filter((i) => mask[i] === 1);
     for (const i of targets) this.send(i, { type: 'reset', args: { ...(seeds[i] === undefined ? {} : { seed: seeds[i]! }), ...(envOptions ? { options: envOptions } : {}) } });
     const infos: Info = {};
-    this.collect('reset', targets).forEach((r, k) => {
-      const i = targets[k]!;
+    this.collect('reset', targets, (r, i) => {
       writeBatchItem(this.singleObservationSpace, this.observations, i, r.obs);
       addInfo(infos, r.info, i, this.numEnvs);
       this.ended[i] = 0;
@@ -166,7 +165,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     const terminated = new Uint8Array(this.numEnvs);
     const truncated = new Uint8Array(this.numEnvs);
     const infos: Info = {};
-    this.collect('step').forEach((r, i) => {
+    this.collect('step', this.allEnvs, (r, i) => {
       writeBatchItem(this.singleObservationSpace, this.observations, i, r.obs);
       rewards[i] = r.reward;
       terminated[i] = r.terminated ? 1 : 0;
@@ -266,10 +265,12 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
 
   /**
    * Waits for one reply from each worker in `envs` (every worker by default) and returns them in
-   * that order; rethrows the first worker error with its env index. A timeout ends the workers
-   * (see `breakDown`).
+   * that order, after passing each to `apply` with its env index; rethrows the first worker error
+   * with its env index once every reply is in and the good ones applied (the workers that
+   * answered did step or reset, as SyncVectorEnv's envs before the failing one). A timeout ends
+   * the workers (see `breakDown`).
    */
-  private collect<T extends Reply['type']>(type: T, envs: readonly number[] = this.allEnvs): Array<Extract<Reply, { type: T }>> {
+  private collect<T extends Reply['type']>(type: T, envs: readonly number[] = this.allEnvs, apply?: (reply: Extract<Reply, { type: T }>, i: number) => void): Array<Extract<Reply, { type: T }>> {
     const replies: Array<Extract<Reply, { type: T }>> = [];
     let failure: Error | undefined;
     for (const i of envs) {
@@ -282,6 +283,11 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
         this.breakDown(`env ${i} answered "${reply.type}" to "${type}"`);
       } else {
         replies.push(reply as Extract<Reply, { type: T }>);
+        try {
+          apply?.(reply as Extract<Reply, { type: T }>, i);
+        } catch (error) {
+          failure ??= error as Error; // thrown once the other replies are read, or they would answer the next call
+        }
       }
     }
     if (failure) throw failure;

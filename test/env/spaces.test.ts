@@ -49,6 +49,16 @@ describe('spaces', () => {
       assert.deepEqual(new Box(0, 1).shape, [1], 'two scalars: shape [1], as Gymnasium');
     });
 
+    it('samples a float64 range wider than the largest double inside it (lo + (hi - lo) u gave Infinity), and a narrower one as lo + (hi - lo) u', () => {
+      const box = new Box<Float64Array>([-1e308, -Number.MAX_VALUE], [1e308, Number.MAX_VALUE], { dtype: 'float64', seed: 1 });
+      const samples = Array.from({ length: 200 }, () => box.sample());
+      for (const x of samples) assert.ok(box.contains(x) && x.every(Number.isFinite), `sample ${x}`);
+      for (const k of [0, 1]) assert.ok(samples.some((x) => x[k]! < 0) && samples.some((x) => x[k]! > 0), `element ${k} takes both signs`);
+      const rng = makeRng(2);
+      const narrow = new Box<Float64Array>(-1e307, 1e308, { dtype: 'float64', seed: 2 });
+      for (let k = 0; k < 5; k++) assert.equal(narrow.sample()[0], -1e307 + (1e308 + 1e307) * rng());
+    });
+
     it('samples the same sequence for the same seed', () => {
       const a = new Box(-Infinity, Infinity, { shape: [5], seed: 7 });
       const b = new Box(-Infinity, Infinity, { shape: [5], seed: 7 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, MultiDiscrete, NormalizeObservation, NormalizeReward,
+  AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
   RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
 } from '../../env/index.ts';
 
@@ -124,6 +124,14 @@ describe('wrappers', () => {
     assert.deepEqual(inner.received, [[-2, 4], [0, 2]]);
     assert.throws(() => env.step(Float64Array.of(1.5, 0)), /RescaleAction\.step: invalid action: element \[0\] = 1\.5 is outside \[-1, 1\] \(action Float64Array\(2\) \[1\.5, 0\]/);
     assert.throws(() => new RescaleAction(inner, 1, 1), /must be < maxAction/);
+  });
+
+  it('RescaleAction refuses an infinite minAction or maxAction (every action became NaN, refused by the inner env)', () => {
+    const inner = new EchoEnv();
+    const refused = (name: string, bound: number) => (e: unknown) =>
+      e instanceof InvalidArgumentError && e.message === `RescaleAction: ${name}[1] = ${bound} must be finite, to be mapped onto ${inner.actionSpace.toString()}`;
+    assert.throws(() => new RescaleAction(inner, [-1, -Infinity], 1), refused('minAction', -Infinity));
+    assert.throws(() => new RescaleAction(inner, -1, [1, Infinity]), refused('maxAction', Infinity));
   });
 
   it('TransformObservation, TransformAction and TransformReward apply their functions, with the given spaces', () => {

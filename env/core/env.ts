@@ -86,8 +86,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   abstract readonly actionSpace: Space<Act>;
   /** Render modes and frame rate (gymnasium `metadata`). */
   metadata: EnvMetadata = { renderModes: ['ansi'] };
-  /** The render mode chosen at construction (a `renderMode` kwarg), if any. */
-  renderMode: RenderMode | undefined = undefined;
+  private ownRenderMode: RenderMode | undefined = undefined;
   private ownSpec: EnvSpec | undefined = undefined;
   private ownRandom: Rng = makeRng();
   private ownSeed: number | undefined = undefined;
@@ -137,6 +136,15 @@ export abstract class Env<Obs = unknown, Act = unknown> {
 
   /** Release resources; safe to call more than once. */
   close(): void {}
+
+  /** The render mode chosen at construction (a `renderMode` kwarg), if any. A wrapper's is its inner env's. */
+  get renderMode(): RenderMode | undefined {
+    return this.ownRenderMode;
+  }
+
+  set renderMode(mode: RenderMode | undefined) {
+    this.ownRenderMode = mode;
+  }
 
   /**
    * How `make` built this env; `undefined` for envs constructed directly. As in Gymnasium, the

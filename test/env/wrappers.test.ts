@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
-  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
+  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
 } from '../../env/index.ts';
 
 /** Records the actions it receives; observation = last action; reward = 2; ends after `length` steps. */
@@ -180,6 +180,21 @@ describe('wrappers', () => {
     made.reset({ seed: 7 });
     assert.equal(made.getWrapperAttr('npRandom'), made.unwrapped.getWrapperAttr('npRandom'), "a wrapper's generator is its env's (Gymnasium's Wrapper.np_random)");
     assert.equal(made.getWrapperAttr('seedValue'), 7);
+  });
+
+  it("a wrapper's renderMode is its inner env's, read at each call, and read-only as Gymnasium's Wrapper.render_mode: setWrapperAttr refuses it on a wrapper", () => {
+    const env = make('CartPole-v1');
+    assert.equal(env.renderMode, undefined);
+    env.unwrapped.renderMode = 'ansi';
+    assert.equal(env.renderMode, 'ansi', 'a mode set below shows through every wrapper');
+    assert.ok(env instanceof Wrapper && env.env.renderMode === 'ansi');
+    assert.throws(
+      () => env.setWrapperAttr('renderMode', undefined),
+      (e: unknown) => e instanceof AttributeRefusedError && e.message === '<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>.setWrapperAttr("renderMode"): "renderMode" is read-only: Wrapper has a getter for it and no setter',
+    );
+    assert.equal(env.renderMode, 'ansi', 'the refused set changed nothing');
+    env.reset({ seed: 0 });
+    assert.match(env.render() as string, /^\|.*\| x=/);
   });
 
   it('setWrapperAttr refuses __proto__, constructor, prototype, methods and getters without a setter, naming the env and why, and sets nothing', () => {

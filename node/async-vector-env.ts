@@ -116,25 +116,23 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       this.workers.push(worker);
       this.ports.push(port1);
     });
-    let ready: Array<Extract<Reply, { type: 'ready' }>>;
     try {
-      ready = this.collect('ready');
+      const ready = this.collect('ready');
+      const first = ready[0]!;
+      ready.forEach((r, i) => {
+        if (JSON.stringify(r.observationSpace) !== JSON.stringify(first.observationSpace) || JSON.stringify(r.actionSpace) !== JSON.stringify(first.actionSpace)) {
+          throw new GymError(`AsyncVectorEnv: env ${i} (${r.specId}) has different spaces from env 0 (${first.specId})`);
+        }
+      });
+      this.singleObservationSpace = spaceFromJSON(first.observationSpace);
+      this.singleActionSpace = spaceFromJSON(first.actionSpace);
+      this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs, 'AsyncVectorEnv: the observation space') as Space<BObs>;
+      this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs, 'AsyncVectorEnv: the action space') as Space<BAct>;
+      this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as BObs;
     } catch (error) {
-      this.terminate();
+      this.terminate(); // a refused vector env leaves no worker running
       throw error;
     }
-    const first = ready[0]!;
-    ready.forEach((r, i) => {
-      if (JSON.stringify(r.observationSpace) !== JSON.stringify(first.observationSpace) || JSON.stringify(r.actionSpace) !== JSON.stringify(first.actionSpace)) {
-        this.terminate();
-        throw new GymError(`AsyncVectorEnv: env ${i} (${r.specId}) has different spaces from env 0 (${first.specId})`);
-      }
-    });
-    this.singleObservationSpace = spaceFromJSON(first.observationSpace);
-    this.singleActionSpace = spaceFromJSON(first.actionSpace);
-    this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Space<BObs>;
-    this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs) as Space<BAct>;
-    this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as BObs;
   }
 
   /** Resets every env, or only those marked by `options.reset_mask` (see `VectorResetArgs`). */

@@ -7,8 +7,9 @@
  * - `env-type`: inherits from `Env`;
  * - `observation-space`, `action-space`: are Spaces (bounds smells warn);
  * - `reset-return`, `info-type`: `reset` returns `[obs, info]`, obs inside the space;
- * - `reset-seed-determinism`: `reset({seed})` twice gives equal observations and re-seeds the
- *   env generator (`seedStreams`), another seed gives another generator, no seed re-seeds nothing;
+ * - `reset-seed-determinism`: `reset({seed})` twice gives equal observations, and so does
+ *   `reset()` after each, and re-seeds the env generator (`seedStreams`), another seed gives
+ *   another generator, no seed re-seeds nothing;
  * - `reset-options`: `reset({options: {}})` is accepted;
  * - `step-return`: `step` returns `[obs, number, boolean, boolean, info]`, obs inside the space;
  * - `step-determinism`: the same seed and action give the same step result;
@@ -22,6 +23,7 @@ import { formatValue } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { dataEquivalence } from './core/data-equivalence.ts';
 import { checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
+import { copyBatch } from './vector/batch.ts';
 import { Box } from './spaces/box.ts';
 import { Dict } from './spaces/dict.ts';
 import type { Space } from './spaces/space.ts';
@@ -89,15 +91,23 @@ function checkActionSpaceLimits(env: Env): void {
   }
 }
 
+/** Gymnasium's `check_reset_seed_determinism`: reset({seed: 123}), reset(), reset({seed: 123}), reset(), then seed 456 and no seed. */
 function checkResetSeedDeterminism(env: Env): void {
   const check = 'reset-seed-determinism';
-  const obs1 = resetChecked(env, { seed: 123 }, check);
+  // copies: an env may return the same observation object each time
+  const obs1 = copyBatch(resetChecked(env, { seed: 123 }, check));
   const state1 = JSON.stringify(rngOf(env).state());
-  const obs2 = resetChecked(env, { seed: 123 }, check);
+  const unseeded1 = copyBatch(resetChecked(env, {}, check));
+  const obs2 = copyBatch(resetChecked(env, { seed: 123 }, check));
+  const state2 = JSON.stringify(rngOf(env).state());
+  const unseeded2 = resetChecked(env, {}, check);
   if (!dataEquivalence(obs1, obs2)) {
     throw new EnvCheckError(check, `reset({seed: 123}) is non-deterministic: ${formatValue(obs1)} then ${formatValue(obs2)}`);
   }
-  if (JSON.stringify(rngOf(env).state()) !== state1) {
+  if (!dataEquivalence(unseeded1, unseeded2)) {
+    throw new EnvCheckError(check, `reset({seed: 123}) then reset() is non-deterministic: the unseeded reset gave ${formatValue(unseeded1)}, then ${formatValue(unseeded2)}; an unseeded reset must continue the streams the last seed set, not draw from fresh entropy`);
+  }
+  if (state2 !== state1) {
     throw new EnvCheckError(check, 'the env generator differs after two reset({seed: 123}) calls: reset() most likely does not call this.seedStreams(args.seed)');
   }
   resetChecked(env, { seed: 456 }, check);

@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { checkResetArgs, type Info } from '../env/core/env.ts';
-import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, UnregisteredEnvError } from '../env/core/errors.ts';
+import { AttributeRefusedError, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, ResetNeededError, SpaceError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
 import type { Space } from '../env/spaces/space.ts';
 import { spaceFromJSON } from '../env/spaces/from-json.ts';
@@ -37,7 +37,7 @@ export type { EnvRecipe } from './async-vector-protocol.ts';
 export interface AsyncVectorEnvOptions {
   /** Return a fresh observation batch each call (default) rather than the internal buffer. */
   copy?: boolean;
-  /** Longest wait for any worker reply, ms (a hung or crashed worker fails instead of blocking forever). */
+  /** Longest wait for any worker reply, ms (a hung or crashed worker fails instead of blocking forever; the vector env is then unusable but for `close`). */
   timeoutMs?: number;
   /** How ended envs are reset (default `'next-step'`, Gymnasium's default). */
   autoresetMode?: AutoresetMode;
@@ -56,8 +56,19 @@ import(workerData.tsxApi)
   });
 `;
 
-// a KwargsError (bad env kwargs in a worker) comes back as the GymError it extends: its issues do not cross threads
-const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, AttributeRefusedError, GymError, KwargsError: GymError, TypeError, RangeError };
+const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidActionError, ResetNeededError, UnregisteredEnvError, AttributeRefusedError, InvalidArgumentError, SpaceError, GymError, TypeError, RangeError };
+
+/**
+ * A worker's error `reply` for env `i`, of its class here: an EnvCheckError keeps its `check`;
+ * a GymError of another class (a KwargsError, whose issues do not cross threads, or an env's
+ * own) comes back as the GymError it extends.
+ */
+function workerError(reply: Extract<Reply, { type: 'error' }>, i: number): Error {
+  const message = `AsyncVectorEnv env ${i}: ${reply.message}`;
+  if (reply.check !== undefined) return Object.assign(new EnvCheckError(reply.check, ''), { message });
+  const ErrorType = ERROR_TYPES[reply.name] ?? (reply.gymError ? GymError : Error);
+  return new ErrorType(message);
+}
 
 export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv<BObs, BAct> {
   readonly numEnvs: number;
@@ -76,6 +87,8 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   private readonly ended: Uint8Array;
   private readonly allEnvs: readonly number[];
   private closed = false;
+  /** Why the workers were ended while the vector env was open (a timeout): every call but close is then refused. */
+  private broken: string | undefined;
 
   constructor(recipes: readonly EnvRecipe[], options: AsyncVectorEnvOptions = {}) {
     if (!Array.isArray(recipes) || recipes.length === 0) throw new GymError('AsyncVectorEnv: needs at least one env recipe');
@@ -103,25 +116,23 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       this.workers.push(worker);
       this.ports.push(port1);
     });
-    let ready: Array<Extract<Reply, { type: 'ready' }>>;
     try {
-      ready = this.collect('ready');
+      const ready = this.collect('ready');
+      const first = ready[0]!;
+      ready.forEach((r, i) => {
+        if (JSON.stringify(r.observationSpace) !== JSON.stringify(first.observationSpace) || JSON.stringify(r.actionSpace) !== JSON.stringify(first.actionSpace)) {
+          throw new GymError(`AsyncVectorEnv: env ${i} (${r.specId}) has different spaces from env 0 (${first.specId})`);
+        }
+      });
+      this.singleObservationSpace = spaceFromJSON(first.observationSpace);
+      this.singleActionSpace = spaceFromJSON(first.actionSpace);
+      this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs, 'AsyncVectorEnv: the observation space') as Space<BObs>;
+      this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs, 'AsyncVectorEnv: the action space') as Space<BAct>;
+      this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as BObs;
     } catch (error) {
-      this.terminate();
+      this.terminate(); // a refused vector env leaves no worker running
       throw error;
     }
-    const first = ready[0]!;
-    ready.forEach((r, i) => {
-      if (JSON.stringify(r.observationSpace) !== JSON.stringify(first.observationSpace) || JSON.stringify(r.actionSpace) !== JSON.stringify(first.actionSpace)) {
-        this.terminate();
-        throw new GymError(`AsyncVectorEnv: env ${i} (${r.specId}) has different spaces from env 0 (${first.specId})`);
-      }
-    });
-    this.singleObservationSpace = spaceFromJSON(first.observationSpace);
-    this.singleActionSpace = spaceFromJSON(first.actionSpace);
-    this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Space<BObs>;
-    this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs) as Space<BAct>;
-    this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as BObs;
   }
 
   /** Resets every env, or only those marked by `options.reset_mask` (see `VectorResetArgs`). */
@@ -134,8 +145,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     const targets = mask === undefined ? this.allEnvs : this.allEnvs.filter((i) => mask[i] === 1);
     for (const i of targets) this.send(i, { type: 'reset', args: { ...(seeds[i] === undefined ? {} : { seed: seeds[i]! }), ...(envOptions ? { options: envOptions } : {}) } });
     const infos: Info = {};
-    this.collect('reset', targets).forEach((r, k) => {
-      const i = targets[k]!;
+    this.collect('reset', targets, (r, i) => {
       writeBatchItem(this.singleObservationSpace, this.observations, i, r.obs);
       addInfo(infos, r.info, i, this.numEnvs);
       this.ended[i] = 0;
@@ -153,7 +163,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     const terminated = new Uint8Array(this.numEnvs);
     const truncated = new Uint8Array(this.numEnvs);
     const infos: Info = {};
-    this.collect('step').forEach((r, i) => {
+    this.collect('step', this.allEnvs, (r, i) => {
       writeBatchItem(this.singleObservationSpace, this.observations, i, r.obs);
       rewards[i] = r.reward;
       terminated[i] = r.terminated ? 1 : 0;
@@ -212,10 +222,11 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     return this;
   }
 
-  /** Closes the envs in their workers and ends the workers; safe twice. */
+  /** Closes the envs in their workers and ends the workers; safe twice, and after a timeout. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.broken !== undefined) return; // its workers are already ended
     try {
       for (const i of this.allEnvs) this.send(i, { type: 'close' });
       this.collect('closed');
@@ -225,13 +236,24 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   }
 
   private terminate(): void {
-    this.closed = true;
     for (const port of this.ports) port.close();
     for (const worker of this.workers) void worker.terminate();
   }
 
   private assertOpen(method: string): void {
     if (this.closed) throw new GymError(`AsyncVectorEnv.${method}: the vector env is closed`);
+    if (this.broken !== undefined) throw new GymError(`AsyncVectorEnv.${method}: the vector env is unusable since ${this.broken}; its workers were ended: close() it and build a new one`);
+  }
+
+  /**
+   * Ends every worker and refuses all further calls but close, as Gymnasium's AsyncVectorEnv
+   * must be closed after a timeout: the late reply would otherwise be read as the answer to the
+   * next request, and every later call would get the previous call's results.
+   */
+  private breakDown(why: string): never {
+    this.broken = why;
+    this.terminate();
+    throw new GymError(`AsyncVectorEnv: ${why}; every worker was ended, since a late reply would be read as the answer to the next request: the vector env is unusable but for close()`);
   }
 
   private send(i: number, request: Request): void {
@@ -241,24 +263,29 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
 
   /**
    * Waits for one reply from each worker in `envs` (every worker by default) and returns them in
-   * that order; rethrows the first worker error with its env index.
+   * that order, after passing each to `apply` with its env index; rethrows the first worker error
+   * with its env index once every reply is in and the good ones applied (the workers that
+   * answered did step or reset, as SyncVectorEnv's envs before the failing one). A timeout ends
+   * the workers (see `breakDown`).
    */
-  private collect<T extends Reply['type']>(type: T, envs: readonly number[] = this.allEnvs): Array<Extract<Reply, { type: T }>> {
+  private collect<T extends Reply['type']>(type: T, envs: readonly number[] = this.allEnvs, apply?: (reply: Extract<Reply, { type: T }>, i: number) => void): Array<Extract<Reply, { type: T }>> {
     const replies: Array<Extract<Reply, { type: T }>> = [];
     let failure: Error | undefined;
     for (const i of envs) {
-      if (Atomics.wait(this.flags, i, 0, this.timeoutMs) === 'timed-out') {
-        failure ??= new GymError(`AsyncVectorEnv: env ${i} did not answer "${type}" within ${this.timeoutMs} ms`);
-        continue;
-      }
+      if (Atomics.wait(this.flags, i, 0, this.timeoutMs) === 'timed-out') this.breakDown(`env ${i} did not answer "${type}" within ${this.timeoutMs} ms`);
       const reply = this.receive(i);
-      if (reply?.type === 'error') {
-        const ErrorType = ERROR_TYPES[reply.name] ?? Error;
-        failure ??= new ErrorType(`AsyncVectorEnv env ${i}: ${reply.message}`);
-      } else if (reply?.type !== type) {
-        failure ??= new GymError(`AsyncVectorEnv: env ${i} answered ${reply?.type ?? 'nothing'} to "${type}"`);
+      if (reply === undefined) this.breakDown(`env ${i} raised its flag for "${type}" but no reply arrived within ${this.timeoutMs} ms`);
+      if (reply.type === 'error') {
+        failure ??= workerError(reply, i);
+      } else if (reply.type !== type) {
+        this.breakDown(`env ${i} answered "${reply.type}" to "${type}"`);
       } else {
         replies.push(reply as Extract<Reply, { type: T }>);
+        try {
+          apply?.(reply as Extract<Reply, { type: T }>, i);
+        } catch (error) {
+          failure ??= error as Error; // thrown once the other replies are read, or they would answer the next call
+        }
       }
     }
     if (failure) throw failure;

@@ -52,4 +52,5 @@ export type Reply =
   | { type: 'setAttr' }
   | { type: 'call'; value: Carried }
   | { type: 'closed' }
-  | { type: 'error'; name: string; message: string; stack: string | undefined };
+  /** `gymError`: the error was a GymError (of a class the main thread may not know); `check`: an EnvCheckError's. */
+  | { type: 'error'; name: string; message: string; stack: string | undefined; gymError?: boolean; check?: string };

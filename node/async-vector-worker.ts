@@ -8,7 +8,7 @@ import { make } from '../env/registration.ts';
 import '../env/envs.ts';
 import type { Env } from '../env/core/env.ts';
 import { RecordEpisodeStatistics } from '../env/wrappers/record-episode-statistics.ts';
-import { GymError, UnregisteredEnvError } from '../env/core/errors.ts';
+import { EnvCheckError, GymError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { copyBatch } from '../env/vector/batch.ts';
 import { callThroughWrappers } from '../env/vector/call-through-wrappers.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
@@ -33,7 +33,7 @@ function reply(message: Reply): void {
 
 function replyError(error: unknown): void {
   const e = error instanceof Error ? error : new Error(String(error));
-  reply({ type: 'error', name: e.name, message: e.message, stack: e.stack });
+  reply({ type: 'error', name: e.name, message: e.message, stack: e.stack, gymError: e instanceof GymError, ...(e instanceof EnvCheckError ? { check: e.check } : {}) });
 }
 
 /**

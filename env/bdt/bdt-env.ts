@@ -60,10 +60,12 @@ export interface BdtResetOptions {
   trace?: ExogenousTrace;
 }
 
-/** `options` as BdtResetOptions; an unknown key (a typo such as `resetMask`) is refused naming `owner` and the `known` options, not ignored. */
+/**
+ * `options` (an object, null or undefined, as `checkResetArgs` ensures) as BdtResetOptions; an
+ * unknown key (a typo such as `resetMask`) is refused naming `owner` and the `known` options, not ignored.
+ */
 export function bdtResetOptions(options: Record<string, unknown> | null | undefined, owner: string, known = 'trace'): BdtResetOptions {
   if (options == null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError(`${owner}: options must be an object (options: ${known}), got ${JSON.stringify(options)}`);
   const unknown = unknownKeys(options, ['trace'], 'option');
   if (unknown !== undefined) throw new InvalidArgumentError(`${owner}: unknown reset ${unknown} (options: ${known})`);
   return options as BdtResetOptions;

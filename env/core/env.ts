@@ -5,7 +5,7 @@
 import type { VectorEnv } from '../vector/vector-env.ts';
 import type { Space } from '../spaces/space.ts';
 import { AttributeRefusedError, InvalidArgumentError } from './errors.ts';
-import { unknownKeys } from './format.ts';
+import { formatValue, unknownKeys } from './format.ts';
 import { checkSeed, makeRng, type Rng } from './rng.ts';
 
 /** Extra per-step or per-reset information; values are plain data. */
@@ -27,6 +27,18 @@ export function checkResetArgs(args: unknown, owner: string): void {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new InvalidArgumentError(`${owner}: expected { seed?, options? } or nothing, got ${Array.isArray(args) ? 'an array' : String(args)}`);
   const unknown = unknownKeys(args, ['seed', 'options'], 'argument');
   if (unknown !== undefined) throw new InvalidArgumentError(`${owner}: unknown reset ${unknown} (reset takes { seed?, options? })`);
+  checkResetOptions((args as ResetArgs).options, owner);
+}
+
+/**
+ * Refuses reset `options` that are neither an object nor null or undefined (no options, as
+ * Python's `options=None`): an env would otherwise fail on them with a bare TypeError, or read
+ * an array's keys. `owner` names the caller.
+ */
+export function checkResetOptions(options: unknown, owner: string): void {
+  if (options != null && (typeof options !== 'object' || Array.isArray(options))) {
+    throw new InvalidArgumentError(`${owner}: options must be an object, or null or undefined for none; got ${formatValue(options)}`);
+  }
 }
 
 /** `reset`'s result; `I`, an env's own info type (the B-DT env's `BdtResetInfo`). */
@@ -74,8 +86,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   abstract readonly actionSpace: Space<Act>;
   /** Render modes and frame rate (gymnasium `metadata`). */
   metadata: EnvMetadata = { renderModes: ['ansi'] };
-  /** The render mode chosen at construction (a `renderMode` kwarg), if any. */
-  renderMode: RenderMode | undefined = undefined;
+  private ownRenderMode: RenderMode | undefined = undefined;
   private ownSpec: EnvSpec | undefined = undefined;
   private ownRandom: Rng = makeRng();
   private ownSeed: number | undefined = undefined;
@@ -125,6 +136,15 @@ export abstract class Env<Obs = unknown, Act = unknown> {
 
   /** Release resources; safe to call more than once. */
   close(): void {}
+
+  /** The render mode chosen at construction (a `renderMode` kwarg), if any. A wrapper's is its inner env's. */
+  get renderMode(): RenderMode | undefined {
+    return this.ownRenderMode;
+  }
+
+  set renderMode(mode: RenderMode | undefined) {
+    this.ownRenderMode = mode;
+  }
 
   /**
    * How `make` built this env; `undefined` for envs constructed directly. As in Gymnasium, the

@@ -50,6 +50,19 @@ export function randomSeed(rng: Rng): number {
   return Math.floor(rng() * 4294967296) >>> 0;
 }
 
+/**
+ * A uniformly random integer in [0, n) for a safe integer `n` (> 2^32, where one draw's 32 bits
+ * would reach only every (n / 2^32)-th value): 53 bits from two draws, redrawn while they fall
+ * in the last partial block of n, so that every value is equally likely.
+ */
+export function uniformInteger53(rng: Rng, n: number): number {
+  const limit = 2 ** 53 - (2 ** 53 % n);
+  for (;;) {
+    const bits = Math.floor(rng() * 2 ** 21) * 2 ** 32 + Math.floor(rng() * 2 ** 32);
+    if (bits < limit) return bits % n;
+  }
+}
+
 /** A fresh 32-bit seed from entropy: what an unseeded `seed()` uses, returned so it can be logged and reused. */
 export function entropySeed(): number {
   return Math.floor(Math.random() * 4294967296);

@@ -5,7 +5,7 @@
  * Type parameters follow Gymnasium: `WObs`/`WAct` are what the wrapper exposes, `Obs`/`Act`
  * what the inner env speaks (default: the same).
  */
-import { Env, type EnvSpec, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
+import { Env, type EnvSpec, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
 import { AttributeRefusedError, GymError } from './errors.ts';
 import type { Rng } from './rng.ts';
 import type { Space } from '../spaces/space.ts';
@@ -22,7 +22,15 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     this.observationSpace = env.observationSpace as unknown as Space<WObs>;
     this.actionSpace = env.actionSpace as unknown as Space<WAct>;
     this.metadata = env.metadata;
-    this.renderMode = env.renderMode;
+  }
+
+  /**
+   * The inner env's render mode, read at each call (Gymnasium's `Wrapper.render_mode`): the env
+   * below renders, so a wrapper's own copy could only disagree with it. Read-only, as Gymnasium's,
+   * so `setWrapperAttr('renderMode', …)` on a wrapper is refused; set it on `env.unwrapped`.
+   */
+  override get renderMode(): RenderMode | undefined {
+    return this.env.renderMode;
   }
 
   // Gymnasium's Wrapper.np_random: the generator (and seed) are the inner env's, not a wrapper's own

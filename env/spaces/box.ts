@@ -117,7 +117,9 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
   /**
    * Per element, as Gymnasium: uniform on [low, high] when bounded, `low + Exp(1)` /
    * `high - Exp(1)` when bounded on one side, standard normal when unbounded. Takes no mask or
-   * probability (Gymnasium refuses them too).
+   * probability (Gymnasium refuses them too). A uniform element comes from one 32-bit draw, for
+   * float64 too: at most 2^32 distinct values per element (the seeded samples recorded runs
+   * rely on stay as they are).
    */
   sample(mask?: undefined, probability?: undefined): T {
     if (mask != null || probability != null) {
@@ -129,7 +131,12 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
       const hi = this.high[i] as number;
       const loFinite = Number.isFinite(lo);
       const hiFinite = Number.isFinite(hi);
-      if (loFinite && hiFinite) out[i] = lo + (hi - lo) * this.rng();
+      if (loFinite && hiFinite) {
+        const u = this.rng();
+        const width = hi - lo;
+        // a float64 range wider than the largest double (-1e308 to 1e308): mix the bounds instead, as `lo + Infinity * u` is Infinity
+        out[i] = Number.isFinite(width) ? lo + width * u : lo * (1 - u) + hi * u;
+      }
       else if (loFinite) out[i] = lo + this.exponential();
       else if (hiFinite) out[i] = hi - this.exponential();
       else out[i] = this.normal();

@@ -4,6 +4,7 @@
  */
 import { SpaceError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
+import { uniformInteger53 } from '../core/rng.ts';
 import { Space, type SpaceJSON } from './space.ts';
 import { assertMaskOrProbability, checkProbability, sampleCategorical, type Probability } from './probability.ts';
 
@@ -42,7 +43,8 @@ export class Discrete extends Space<number> {
       const sum = checkProbability('Discrete', 'probability', probability, this.n, true);
       return this.start + sampleCategorical(this.rng, probability, sum);
     }
-    if (mask == null) return this.start + Math.floor(this.rng() * this.n);
+    // one 32-bit draw as long as it covers n (the outputs seeded runs keep), 53 bits beyond
+    if (mask == null) return this.start + (this.n <= 2 ** 32 ? Math.floor(this.rng() * this.n) : uniformInteger53(this.rng, this.n));
     const allowed = validMaskCount('Discrete', mask, this.n);
     if (allowed === 0) return this.start;
     let k = Math.floor(this.rng() * allowed);

@@ -7,7 +7,7 @@
  * `Int32Array(n)`; MultiDiscrete -> `Int32Array(n * len)`; MultiBinary -> `Int8Array(n * size)`;
  * Dict -> a Dict of batches per key; Tuple -> a Tuple of batches.
  */
-import { GymError, InvalidActionError } from '../core/errors.ts';
+import { GymError, InvalidActionError, SpaceError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
@@ -16,6 +16,9 @@ import { MultiDiscrete } from '../spaces/multi-discrete.ts';
 import { MultiBinary } from '../spaces/multi-binary.ts';
 import { Dict } from '../spaces/dict.ts';
 import { Tuple } from '../spaces/tuple.ts';
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 /** The batched form of an element type `T` (see the module comment); `unknown` stays `unknown`. */
 export type Batched<T> = unknown extends T ? unknown : BatchedKnown<T>;
@@ -39,8 +42,11 @@ type BatchedKnown<T> = T extends Float32Array
 /** What `step` accepts as a batch of actions: like `Batched`, but discrete actions may be any array of numbers. */
 export type BatchedActions<T> = unknown extends T ? unknown : T extends number ? ArrayLike<number> : Batched<T>;
 
-/** The space of `n` stacked elements of `space`. */
-export function batchSpace(space: Space<unknown>, n: number): Space<unknown> {
+/**
+ * The space of `n` stacked elements of `space`; `owner` (such as "SyncVectorEnv: the
+ * observation space") names it in errors.
+ */
+export function batchSpace(space: Space<unknown>, n: number, owner = 'batchSpace'): Space<unknown> {
   if (space instanceof Box) {
     const low = new Float64Array(n * space.size);
     const high = new Float64Array(n * space.size);
@@ -50,7 +56,12 @@ export function batchSpace(space: Space<unknown>, n: number): Space<unknown> {
     }
     return new Box<BoxElement>(low, high, { shape: [n, ...space.shape], dtype: space.dtype });
   }
-  if (space instanceof Discrete) return new MultiDiscrete(new Array<number>(n).fill(space.n), { start: new Array<number>(n).fill(space.start) });
+  if (space instanceof Discrete) {
+    const last = space.start + space.n - 1;
+    // refused here, naming the space: the MultiDiscrete below would name neither it nor its vector env
+    if (space.start < INT32_MIN || last > INT32_MAX) throw new SpaceError(`${owner} ${space.toString()} cannot be batched: its values ${space.start} to ${last} go beyond int32 [${INT32_MIN}, ${INT32_MAX}], the range of a batch's Int32Array`);
+    return new MultiDiscrete(new Array<number>(n).fill(space.n), { start: new Array<number>(n).fill(space.start) });
+  }
   if (space instanceof MultiDiscrete) {
     const tile = (a: Int32Array) => Array.from({ length: n * a.length }, (_, k) => a[k % a.length] as number);
     return new MultiDiscrete(tile(space.nvec), { start: tile(space.start) });
@@ -58,10 +69,10 @@ export function batchSpace(space: Space<unknown>, n: number): Space<unknown> {
   if (space instanceof MultiBinary) return new MultiBinary([n, ...space.shape]);
   if (space instanceof Dict) {
     const spaces: Record<string, Space<unknown>> = {};
-    for (const k of space.keys) spaces[k] = batchSpace(space.spaces[k]!, n);
+    for (const k of space.keys) spaces[k] = batchSpace(space.spaces[k]!, n, owner);
     return new Dict(spaces);
   }
-  if (space instanceof Tuple) return new Tuple(space.spaces.map((s: Space<unknown>) => batchSpace(s, n)));
+  if (space instanceof Tuple) return new Tuple(space.spaces.map((s: Space<unknown>) => batchSpace(s, n, owner)));
   throw new GymError(`batchSpace: unsupported space ${space.toString()}`);
 }
 

@@ -8,6 +8,7 @@
  * const ended = terminated.map((t, i) => t | truncated[i]!);
  * if (ended.some((e) => e === 1)) envs.reset({ options: { reset_mask: ended } });
  */
+import { checkResetOptions } from '../core/env.ts';
 import { InvalidArgumentError, ResetNeededError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
 
@@ -26,8 +27,9 @@ export interface SplitResetOptions {
 }
 
 /** Reads and validates `options.reset_mask` for `numEnvs` envs; errors name `owner` and the bad entry. */
-export function splitResetOptions(options: Record<string, unknown> | undefined, numEnvs: number, owner: string): SplitResetOptions {
-  if (options === undefined || !('reset_mask' in options)) return { mask: undefined, envOptions: options };
+export function splitResetOptions(options: Record<string, unknown> | null | undefined, numEnvs: number, owner: string): SplitResetOptions {
+  checkResetOptions(options, `${owner}.reset`);
+  if (options == null || !('reset_mask' in options)) return { mask: undefined, envOptions: options ?? undefined };
   const { reset_mask: raw, ...envOptions } = options;
   const where = `${owner}.reset: options.reset_mask`;
   if (!(raw instanceof Uint8Array) && !Array.isArray(raw)) throw new InvalidArgumentError(`${where} must be a Uint8Array (0/1) or boolean[], got ${formatValue(raw)}`);

@@ -62,8 +62,8 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
         if (JSON.stringify(a.toJSON()) !== JSON.stringify(b.toJSON())) throw new GymError(`SyncVectorEnv: env ${i} has ${name} space ${a.toString()}, env 0 has ${b.toString()}`);
       }
     });
-    this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Space<Batched<Obs>>;
-    this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs) as Space<BatchedActions<Act>>;
+    this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs, 'SyncVectorEnv: the observation space') as Space<Batched<Obs>>;
+    this.actionSpace = batchSpace(this.singleActionSpace, this.numEnvs, 'SyncVectorEnv: the action space') as Space<BatchedActions<Act>>;
     this.autoresetMode = checkAutoresetMode(options.autoresetMode ?? 'next-step', 'SyncVectorEnv');
     this.copy = checkCopyOption(options.copy, 'SyncVectorEnv');
     this.observations = createBatch(this.singleObservationSpace, this.numEnvs) as Batched<Obs>;

@@ -43,7 +43,12 @@ export class DiscretizeAction<Obs> extends ActionWrapper<Obs, unknown, unknown> 
     if (space instanceof Box) {
       const out = space.zeros();
       const levels = action as Int32Array;
-      for (let i = 0; i < out.length; i++) out[i] = space.low[i]! + (levels[i]! * (space.high[i]! - space.low[i]!)) / (this.levels - 1);
+      for (let i = 0; i < out.length; i++) {
+        const low = space.low[i]!;
+        const high = space.high[i]!;
+        // clamped: rounding can put the top level one ulp above high, outside the inner space
+        out[i] = Math.min(low + (levels[i]! * (high - low)) / (this.levels - 1), high);
+      }
       return out;
     }
     if (space instanceof Dict) {

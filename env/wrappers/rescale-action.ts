@@ -5,7 +5,7 @@
  * The mapped action is written into one reused buffer (the inner env must not keep it).
  */
 import type { Env } from '../core/env.ts';
-import { GymError, invalidAction } from '../core/errors.ts';
+import { GymError, InvalidArgumentError, invalidAction } from '../core/errors.ts';
 import { ActionWrapper } from '../core/wrapper.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
 
@@ -23,6 +23,10 @@ export class RescaleAction<Obs> extends ActionWrapper<Obs, BoxElement, BoxElemen
     this.inner = space;
     this.actionSpace = new Box<BoxElement>(minAction, maxAction, { shape: space.shape, dtype: space.dtype });
     for (let i = 0; i < space.size; i++) {
+      for (const [name, bound] of [['minAction', this.actionSpace.low[i]!], ['maxAction', this.actionSpace.high[i]!]] as const) {
+        // an unbounded side maps every action to NaN (Infinity / Infinity), which the inner env would be blamed for
+        if (!Number.isFinite(bound)) throw new InvalidArgumentError(`RescaleAction: ${name}[${i}] = ${bound} must be finite, to be mapped onto ${space.toString()}`);
+      }
       if (!(this.actionSpace.low[i]! < this.actionSpace.high[i]!)) throw new GymError(`RescaleAction: minAction[${i}] = ${this.actionSpace.low[i]} must be < maxAction[${i}] = ${this.actionSpace.high[i]}`);
     }
     this.buffer = space.zeros();

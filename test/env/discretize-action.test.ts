@@ -16,6 +16,17 @@ describe('env/wrappers/DiscretizeAction', () => {
     assert.deepEqual(Array.from(sent.share), [1, -0.5]);
   });
 
+  it('maps the top level to high itself on a float64 Box where rounding put it one ulp above, outside the inner space', () => {
+    const box = new Box<Float64Array>(-0.6056310335307451, 3.064276256356781, { dtype: 'float64' });
+    const inner = new RecordingEnv(box);
+    const env = new DiscretizeAction(inner, 19);
+    for (let level = 0; level < 19; level++) {
+      env.step(Int32Array.of(level));
+      assert.ok(box.contains(inner.last), `level ${level} gave ${inner.last}`);
+    }
+    assert.equal((inner.last as Float64Array)[0], 3.064276256356781);
+  });
+
   it('rejects unbounded boxes, too few levels and actions outside the discrete space', () => {
     assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box(0, Infinity, { shape: [1] })), 3), /must be bounded/);
     assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box(0, 1, { shape: [1] })), 1), /levels must be an integer >= 2, got 1/);

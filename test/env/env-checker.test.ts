@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, Dict, Discrete, Env, EnvCheckError, captureWarnings, checkEnv, make, registry, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, Dict, Discrete, Env, EnvCheckError, captureWarnings, checkEnv, make, makeRng, registry, subSeed, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** A minimal correct env; subclasses break one contract each. */
 class GoodEnv extends Env<Float32Array, number> {
@@ -46,6 +46,22 @@ describe('checkEnv', () => {
     assert.equal(withActions(new Box([-1, -2], [1, 3])).length, 1);
     assert.equal(withActions(new Dict({ k: new Discrete(2), share: new Box(0, 5, { shape: [1] }) })).length, 1);
     assert.deepEqual(withActions(new Dict({ k: new Discrete(2), share: new Box(0, 1, { shape: [1] }) })), []);
+  });
+
+  it("refuses an env whose reset() after reset({seed: 123}) draws from fresh entropy (Gymnasium's reset(seed=123), reset(), twice)", () => {
+    // seeds its generator as asked, but a noise stream of its own from entropy when unseeded
+    class FreshNoiseEnv extends GoodEnv {
+      private noise = makeRng();
+      override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+        this.seedStreams(args.seed);
+        this.noise = makeRng(args.seed === undefined ? undefined : subSeed(args.seed, 'noise'));
+        return [Float32Array.of(this.noise(), this.npRandom()), {}];
+      }
+    }
+    assert.throws(
+      () => captureWarnings(() => checkEnv(new FreshNoiseEnv())),
+      (e: unknown) => e instanceof EnvCheckError && e.check === 'reset-seed-determinism' && /^\[reset-seed-determinism\] reset\(\{seed: 123\}\) then reset\(\) is non-deterministic: the unseeded reset gave Float32Array\(2\) .*, then .*; an unseeded reset must continue the streams the last seed set, not draw from fresh entropy$/.test(e.message),
+    );
   });
 
   it('names the broken check', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
@@ -45,9 +45,24 @@ describe('registration', () => {
       assert.throws(bad, InvalidArgumentError);
     }
     assert.throws(() => make('CartPole-v1').reset(null as never), /CartPoleEnv<CartPole-v1>>>\.reset: expected \{ seed\?, options\? \} or nothing, got null/);
-    const bdt = make('BDT-small-v0');
-    bdt.reset({ seed: 1, options: null as never });
-    assert.throws(() => bdt.reset({ options: 'abc' as never }), /BdtEnv\.reset: options must be an object \(options: trace\), got "abc"/);
+  });
+
+  it('reset takes null options as none and refuses options that are not an object with an InvalidArgumentError naming the caller, raw, made and vectorised', () => {
+    const resets: Array<[string, (options: unknown) => unknown]> = [
+      ['CartPoleEnv', (options) => new CartPoleEnv().reset({ options } as never)],
+      ['<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>', (options) => make('CartPole-v1').reset({ options } as never)],
+      ['BdtEnv', (options) => make('BDT-small-v0').unwrapped.reset({ options } as never)],
+      ['<PassiveEnvChecker<BdtEnv<BDT-small-v0>>>', (options) => make('BDT-small-v0').reset({ options } as never)],
+      ['SyncVectorEnv', (options) => makeVec('CartPole-v1', 2).reset({ options } as never)],
+      ['BdtVectorEnv', (options) => makeVec('BDT-small-v0', 2).reset({ options } as never)],
+      ['VectorNormalizeObservation', (options) => new VectorNormalizeObservation(makeVec('CartPole-v1', 2)).reset({ options } as never)],
+    ];
+    for (const [owner, reset] of resets) {
+      for (const options of [null, undefined]) reset(options);
+      for (const [options, shown] of [[5, '5'], ['low', '"low"'], [[], '[]']] as const) {
+        assert.throws(() => reset(options), (e: unknown) => e instanceof InvalidArgumentError && e.message === `${owner}.reset: options must be an object, or null or undefined for none; got ${shown}`, `${owner}, options ${shown}`);
+      }
+    }
   });
 
   it('reset refuses an argument it does not know (a misspelt seed would reset unseeded), raw, made and vectorised', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatten, flattenSpace, spaceFromJSON, unflatten, SpaceError, type Space } from '../../env/index.ts';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatten, flattenSpace, makeRng, spaceFromJSON, unflatten, SpaceError, type Space } from '../../env/index.ts';
 
 describe('spaces', () => {
   describe('Box', () => {
@@ -49,6 +49,16 @@ describe('spaces', () => {
       assert.deepEqual(new Box(0, 1).shape, [1], 'two scalars: shape [1], as Gymnasium');
     });
 
+    it('samples a float64 range wider than the largest double inside it (lo + (hi - lo) u gave Infinity), and a narrower one as lo + (hi - lo) u', () => {
+      const box = new Box<Float64Array>([-1e308, -Number.MAX_VALUE], [1e308, Number.MAX_VALUE], { dtype: 'float64', seed: 1 });
+      const samples = Array.from({ length: 200 }, () => box.sample());
+      for (const x of samples) assert.ok(box.contains(x) && x.every(Number.isFinite), `sample ${x}`);
+      for (const k of [0, 1]) assert.ok(samples.some((x) => x[k]! < 0) && samples.some((x) => x[k]! > 0), `element ${k} takes both signs`);
+      const rng = makeRng(2);
+      const narrow = new Box<Float64Array>(-1e307, 1e308, { dtype: 'float64', seed: 2 });
+      for (let k = 0; k < 5; k++) assert.equal(narrow.sample()[0], -1e307 + (1e308 + 1e307) * rng());
+    });
+
     it('samples the same sequence for the same seed', () => {
       const a = new Box(-Infinity, Infinity, { shape: [5], seed: 7 });
       const b = new Box(-Infinity, Infinity, { shape: [5], seed: 7 });
@@ -68,6 +78,18 @@ describe('spaces', () => {
       assert.equal(d.sample(new Int8Array(4)), 10);
       assert.throws(() => d.sample(Int8Array.of(0, 1)), SpaceError);
       assert.throws(() => d.sample([0, 2, 0, 0]), /mask\[1\] = 2/);
+    });
+
+    it('samples every value of n > 2^32 (53-bit draws; 32 bits reached only multiples of n / 2^32), and n <= 2^32 as one 32-bit draw did', () => {
+      const wide = new Discrete(2 ** 40, 5, 1);
+      const offsets = Array.from({ length: 64 }, () => wide.sample() - 5);
+      assert.ok(offsets.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 40));
+      assert.ok(offsets.some((x) => x % 256 !== 0), `offsets ${offsets.slice(0, 4)}… all multiples of 2^40 / 2^32`);
+      const widest = new Discrete(Number.MAX_SAFE_INTEGER, -1, 2);
+      for (let k = 0; k < 1000; k++) assert.ok(widest.contains(widest.sample()));
+      const rng = makeRng(3);
+      const narrow = new Discrete(2 ** 32, 0, 3);
+      for (let k = 0; k < 5; k++) assert.equal(narrow.sample(), Math.floor(rng() * 2 ** 32));
     });
 
     it('contains only integers in range', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {
@@ -90,6 +90,15 @@ describe('SyncVectorEnv', () => {
     const [s1] = sharing.reset();
     const [s2] = sharing.step([0]);
     assert.equal(s1, s2);
+  });
+
+  it('refuses a Discrete observation or action space beyond int32 (a batch is an Int32Array) naming the vector env and the space', () => {
+    const withSpaces = (observationSpace: Env['observationSpace'], actionSpace: Env['actionSpace']) => () => Object.assign(new CountingEnv(3), { observationSpace, actionSpace });
+    const refused = (where: string, space: string, values: string) => (e: unknown) =>
+      e instanceof SpaceError && e.message === `SyncVectorEnv: the ${where} space ${space} cannot be batched: its values ${values} go beyond int32 [-2147483648, 2147483647], the range of a batch's Int32Array`;
+    assert.throws(() => new SyncVectorEnv([withSpaces(new Discrete(3, 2 ** 31), new Discrete(3))]), refused('observation', 'Discrete(3, start=2147483648)', '2147483648 to 2147483650'));
+    assert.throws(() => new SyncVectorEnv([withSpaces(new Box(0, 1), new Dict({ k: new Discrete(2, -(2 ** 31) - 1) }))]), refused('action', 'Discrete(2, start=-2147483649)', '-2147483649 to -2147483648'));
+    assert.equal(new SyncVectorEnv([withSpaces(new Discrete(2, 2 ** 31 - 2), new Discrete(3))]).observationSpace.toString(), 'MultiDiscrete([2], start=[2147483646])', 'values up to int32 max batch');
   });
 
   it('rejects a wrong number of actions and bad actions naming the env', () => {

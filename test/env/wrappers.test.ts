@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
-  AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, MultiDiscrete, NormalizeObservation, NormalizeReward,
-  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
+  AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
+  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
 } from '../../env/index.ts';
 
 /** Records the actions it receives; observation = last action; reward = 2; ends after `length` steps. */
@@ -126,6 +126,14 @@ describe('wrappers', () => {
     assert.throws(() => new RescaleAction(inner, 1, 1), /must be < maxAction/);
   });
 
+  it('RescaleAction refuses an infinite minAction or maxAction (every action became NaN, refused by the inner env)', () => {
+    const inner = new EchoEnv();
+    const refused = (name: string, bound: number) => (e: unknown) =>
+      e instanceof InvalidArgumentError && e.message === `RescaleAction: ${name}[1] = ${bound} must be finite, to be mapped onto ${inner.actionSpace.toString()}`;
+    assert.throws(() => new RescaleAction(inner, [-1, -Infinity], 1), refused('minAction', -Infinity));
+    assert.throws(() => new RescaleAction(inner, -1, [1, Infinity]), refused('maxAction', Infinity));
+  });
+
   it('TransformObservation, TransformAction and TransformReward apply their functions, with the given spaces', () => {
     const inner = new EchoEnv(5);
     const halfSpace = new Box<Float64Array>(-5, 5, { shape: [2], dtype: 'float64' });
@@ -172,6 +180,21 @@ describe('wrappers', () => {
     made.reset({ seed: 7 });
     assert.equal(made.getWrapperAttr('npRandom'), made.unwrapped.getWrapperAttr('npRandom'), "a wrapper's generator is its env's (Gymnasium's Wrapper.np_random)");
     assert.equal(made.getWrapperAttr('seedValue'), 7);
+  });
+
+  it("a wrapper's renderMode is its inner env's, read at each call, and read-only as Gymnasium's Wrapper.render_mode: setWrapperAttr refuses it on a wrapper", () => {
+    const env = make('CartPole-v1');
+    assert.equal(env.renderMode, undefined);
+    env.unwrapped.renderMode = 'ansi';
+    assert.equal(env.renderMode, 'ansi', 'a mode set below shows through every wrapper');
+    assert.ok(env instanceof Wrapper && env.env.renderMode === 'ansi');
+    assert.throws(
+      () => env.setWrapperAttr('renderMode', undefined),
+      (e: unknown) => e instanceof AttributeRefusedError && e.message === '<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>.setWrapperAttr("renderMode"): "renderMode" is read-only: Wrapper has a getter for it and no setter',
+    );
+    assert.equal(env.renderMode, 'ansi', 'the refused set changed nothing');
+    env.reset({ seed: 0 });
+    assert.match(env.render() as string, /^\|.*\| x=/);
   });
 
   it('setWrapperAttr refuses __proto__, constructor, prototype, methods and getters without a setter, naming the env and why, and sets nothing', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
 import { RecordEpisodeStatistics, ResetNeededError, SyncVectorEnv, make, type AutoresetMode, type Info, type VectorResetArgs } from '../../env/index.ts';
+import './fixtures/scripted-env.ts'; // Scripted-v0 in this thread too, for SyncVectorEnv
 
 /** `infos` without the wall-clock episode times (`episode.t`), which differ between runs. */
 function withoutTimes(infos: Info): Info {
@@ -78,6 +79,24 @@ describe('AsyncVectorEnv autoreset modes', function () {
       assert.equal(envs.step(Int32Array.of(0, 0))[2][0], 0, 'env 0 steps again after its masked reset');
     } finally {
       envs.close();
+    }
+  });
+
+  it("disabled: a step in which one env fails still records the others' results (the env that ended must be reset first), as SyncVectorEnv", () => {
+    const imports = [new URL('./fixtures/scripted-env.ts', import.meta.url).href];
+    const kwargs = [{ endAt: 1 }, { failAt: 1 }]; // env 0 ends on its first step, in which env 1 fails
+    const asyncEnvs = new AsyncVectorEnv<Float32Array, Int32Array>(kwargs.map((k) => ({ id: 'Scripted-v0', kwargs: k, imports })), { autoresetMode: 'disabled' });
+    const sync = new SyncVectorEnv(kwargs.map((k) => () => make<Float32Array, number>('Scripted-v0', k)), { autoresetMode: 'disabled' });
+    try {
+      for (const [name, envs] of [['AsyncVectorEnv', asyncEnvs], ['SyncVectorEnv', sync]] as const) {
+        envs.reset({ seed: 0 });
+        assert.throws(() => envs.step(Int32Array.of(0, 0)), (e: Error) => e.message === `${name} env 1: scripted failure at step 1`);
+        const [obs] = envs.reset({ options: { reset_mask: [false, true] } });
+        assert.deepEqual(obs, Float32Array.of(1, 0), `${name}: env 0's observation from the failed step is kept`);
+        assert.throws(() => envs.step(Int32Array.of(0, 0)), (e: Error) => e instanceof ResetNeededError && e.message.startsWith(`${name}.step: env 0 has ended (terminated or truncated) and autoresetMode is 'disabled'`));
+      }
+    } finally {
+      asyncEnvs.close();
     }
   });
 

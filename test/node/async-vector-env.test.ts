@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
-import { Box, CartPoleEnv, Discrete, GymError, InvalidActionError, RecordEpisodeStatistics, SyncVectorEnv, UnregisteredEnvError, make, register } from '../../env/index.ts';
+import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, make, register } from '../../env/index.ts';
 
 describe('AsyncVectorEnv', function () {
   this.timeout(60_000);
@@ -31,7 +31,32 @@ describe('AsyncVectorEnv', function () {
     envs.reset({ seed: 0 });
     assert.throws(() => envs!.step([0, 5]), (e: Error) => e instanceof InvalidActionError && /env 1: .*Discrete\(2\)/.test(e.message));
     assert.throws(() => envs!.reset({ seeed: 0 } as never), /AsyncVectorEnv\.reset: unknown reset argument "seeed"/);
+    assert.throws(() => envs!.reset({ options: { low: 'x' } }), (e: unknown) => e instanceof InvalidArgumentError && e.message === 'AsyncVectorEnv env 0: CartPoleEnv.reset: options.low = "x" must be a finite number');
     assert.throws(() => new AsyncVectorEnv([{ id: 'Nope-v0' }]), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
+  });
+
+  it("rethrows a worker's InvalidArgumentError, SpaceError and EnvCheckError (its check kept) as such, an env's own GymError class as a GymError", () => {
+    const imports = [new URL('./fixtures/scripted-env.ts', import.meta.url).href];
+    envs = new AsyncVectorEnv([{ id: 'Scripted-v0', imports }, { id: 'Scripted-v0', imports }]);
+    const failure = (name: string): Error => {
+      try {
+        envs!.call('fail', name);
+      } catch (error) {
+        return error as Error;
+      }
+      assert.fail(`call("fail", ${name}) did not throw`);
+    };
+    for (const [name, type] of [['InvalidArgumentError', InvalidArgumentError], ['SpaceError', SpaceError], ['OwnGymError', GymError]] as const) {
+      const e = failure(name);
+      assert.equal(e.constructor, type, `${name} arrived as ${e.constructor.name}`);
+      assert.equal(e.message, `AsyncVectorEnv env 0: scripted ${name}`);
+    }
+    const checkError = failure('EnvCheckError');
+    assert.ok(checkError instanceof EnvCheckError, `EnvCheckError arrived as ${checkError.constructor.name}`);
+    assert.equal(checkError.check, 'scripted-check');
+    assert.equal(checkError.message, 'AsyncVectorEnv env 0: [scripted-check] scripted EnvCheckError');
+    const plain = failure('Error');
+    assert.ok(!(plain instanceof GymError) && plain.message === 'AsyncVectorEnv env 0: scripted Error', 'a plain Error stays one');
   });
 
   it("an id registered only in the main thread: the worker's error says workers do not see it and to list its module in the recipe's imports", () => {
@@ -56,6 +81,24 @@ describe('AsyncVectorEnv', function () {
     assert.throws(() => new AsyncVectorEnv([null as never]), /recipe 0 must be/);
     for (const timeoutMs of [NaN, -5, 0, 'x']) assert.throws(() => new AsyncVectorEnv([{ id: 'CartPole-v1' }], { timeoutMs: timeoutMs as number }), /AsyncVectorEnv: timeoutMs = .* must be a number of ms in \(0, 2\^31\]/);
     assert.throws(() => new AsyncVectorEnv([{ id: 'CartPole-v1' }], { copy: 'no' as never }), /AsyncVectorEnv: copy = "no" must be true or false/);
+  });
+
+  it('after a timeout, ends its workers and refuses every call but close (a late reply would answer the next call)', () => {
+    const imports = [new URL('./fixtures/scripted-env.ts', import.meta.url).href];
+    const timeoutMs = 4000; // long enough for a worker to start on a loaded machine
+    envs = new AsyncVectorEnv([{ id: 'Scripted-v0', imports }, { id: 'Scripted-v0', kwargs: { hangAt: 2, hangMs: 3 * timeoutMs }, imports }], { timeoutMs });
+    envs.reset({ seed: 0 });
+    assert.deepEqual(envs.step([0, 0])[0], Float32Array.of(1, 1));
+    assert.throws(
+      () => envs!.step([0, 0]),
+      (e: unknown) => e instanceof GymError && e.message === `AsyncVectorEnv: env 1 did not answer "step" within ${timeoutMs} ms; every worker was ended, since a late reply would be read as the answer to the next request: the vector env is unusable but for close()`,
+    );
+    for (const [method, use] of [['step', () => envs!.step([0, 0])], ['reset', () => envs!.reset()], ['getAttr', () => envs!.getAttr('t')], ['call', () => envs!.call('toString')]] as const) {
+      assert.throws(use, (e: unknown) => e instanceof GymError && e.message === `AsyncVectorEnv.${method}: the vector env is unusable since env 1 did not answer "step" within ${timeoutMs} ms; its workers were ended: close() it and build a new one`);
+    }
+    envs.close();
+    envs.close();
+    assert.throws(() => envs!.step([0, 0]), /^GymError: AsyncVectorEnv\.step: the vector env is closed$/);
   });
 
   it('closes twice and refuses to step after close', () => {

@@ -136,8 +136,7 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
         const width = hi - lo;
         // a float64 range wider than the largest double (-1e308 to 1e308): mix the bounds instead, as `lo + Infinity * u` is Infinity
         out[i] = Number.isFinite(width) ? lo + width * u : lo * (1 - u) + hi * u;
-      }
-      else if (loFinite) out[i] = lo + this.exponential();
+      } else if (loFinite) out[i] = lo + this.exponential();
       else if (hiFinite) out[i] = hi - this.exponential();
       else out[i] = this.normal();
     }

@@ -98,6 +98,17 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
     assert.equal(b.feasibility.apBudgetsRelaxed, true);
     assert.ok(Number.isFinite(b.psi) && Number.isFinite(b.outcome.latency));
     for (const f of [...b.decision.inferenceFreq, ...b.decision.miningFreq]) assert.ok(Number.isFinite(f));
+    // Work that must go to an AP without energy: only that AP's budget is relaxed, and it only
+    // computes (it used to mine at full clock as well, spending far more than its work takes).
+    const offloading = new DpraSolver(system, { partition: 'fixed', fixedPartition: new Int32Array(system.N).fill(1) });
+    const oneDark = { ...base, apBudget: Float64Array.of(0, base.apBudget[1]!) };
+    const c = offloading.solve(oneDark, env.queues);
+    assert.equal(c.feasibility.apBudgetsRelaxed, true);
+    assert.ok(Number.isFinite(c.outcome.latency));
+    assert.equal(c.decision.miningFreq[0], 0);
+    assert.ok(c.outcome.apEnergy[0]! > 0 && c.outcome.apEnergy[0] === c.outcome.inferenceEnergy[0]);
+    assert.equal(c.outcome.apEnergyExcess[1], 0, 'the AP with energy keeps C5');
+    assert.ok(c.decision.miningFreq[1]! > 0);
   });
 
   it('latency-greedy (queues ignored) and DPRA agree when the queues are zero, and differ when they are not', () => {

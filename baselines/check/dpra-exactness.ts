@@ -7,7 +7,9 @@
  * partition-independent offset sum_j (G_j U^min - H_j U^max), so Psi* can be near 0 (or of either
  * sign) and "relative to Psi*" would be meaningless. The gap is therefore taken relative to the
  * size of the terms the decision moves: scale = V tau* + sum_j |(H_j - G_j) U_j*| at the optimum.
- * The gap relative to |Psi*| is reported too.
+ * The gap relative to |Psi*| is reported too. Where the scale is 0 (V = 0 and no queue-weighted
+ * reputation at the optimum), or Psi* is 0, a relative gap is 0/0: DPRA is then exact when its Psi
+ * is within {@link ABSOLUTE_TOLERANCE} of the optimum, and infinitely far otherwise.
  */
 import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import type { VirtualQueues } from '../../env/bdt/queues.ts';
@@ -16,6 +18,9 @@ import { createSlotState } from '../../env/bdt/slot-state.ts';
 import { explainDecision } from '../../env/bdt/decision.ts';
 import { makeRng, subSeed } from '../../env/core/rng.ts';
 import { DpraSolver, type DpraSolverOptions } from '../dpra/dpra-solver.ts';
+
+/** Psi above the optimum by at most this much counts as equal where a relative gap has no scale. */
+export const ABSOLUTE_TOLERANCE = 1e-9;
 
 export interface ExactnessOptions {
   /** Number of random slots. */
@@ -91,8 +96,8 @@ export function checkDpraExactness(system: CompiledScenario, options: ExactnessO
     report.meanSolves.dpra += mine.solves / options.slots;
     if (!oracleFeasible) report.infeasibleSlots++;
     else if (!mine.feasible || explainDecision(system, mine.decision) !== undefined) report.constraintViolations++;
-    const gap = Math.max(0, (mine.psi - optimalPsi) / scale);
-    const gapVsPsi = Math.max(0, (mine.psi - optimalPsi) / Math.abs(optimalPsi));
+    const gap = relativeGap(mine.psi - optimalPsi, scale);
+    const gapVsPsi = relativeGap(mine.psi - optimalPsi, Math.abs(optimalPsi));
     if (gap <= options.tolerance) report.withinTolerance++;
     if (gap <= 0.01) report.withinOnePercent++;
     if (gap > report.maxRelativeGap || report.worst === null) {
@@ -103,6 +108,13 @@ export function checkDpraExactness(system: CompiledScenario, options: ExactnessO
   }
   report.withinToleranceShare = report.withinTolerance / Math.max(options.slots, 1);
   return report;
+}
+
+/** `excess` / `scale` (0 when DPRA is not worse); with no scale, 0 within ABSOLUTE_TOLERANCE, else Infinity. */
+function relativeGap(excess: number, scale: number): number {
+  if (!(excess > 0)) return 0;
+  if (scale > 0) return excess / scale;
+  return excess <= ABSOLUTE_TOLERANCE ? 0 : Infinity;
 }
 
 /** Whether a report meets the issue's bar: >= 99% within tolerance, all within 1%, no violation. */

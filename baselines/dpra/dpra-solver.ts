@@ -5,8 +5,10 @@
  * finally evaluated by env/bdt's own `evaluateSlot`, so the Psi it reports is the model's.
  *
  * Infeasible slots never throw: gateways where no partition meets C4 get their least-energy cut
- * (least violation); if no partition admits a finite latency under C5 (e.g. every AP without
- * energy) the AP budgets are ignored; both are reported in {@link SlotSolution.feasibility}.
+ * (least violation); if no partition admits a finite latency under C5 (work that must go to an AP
+ * without energy, or no AP with energy to mine) the budgets of the APs without energy are ignored,
+ * and those APs do not mine (every budget when no AP has energy); both are reported in
+ * {@link SlotSolution.feasibility}.
  */
 import { GymError } from '../../env/core/errors.ts';
 import type { BdtSystem, Decision, SlotState } from '../../env/bdt/system.ts';
@@ -126,7 +128,7 @@ export class DpraSolver {
     problem.load(state, objectiveQueues, undefined, !fixed);
     let psi = this.searchPartition(warmStart);
     if (!Number.isFinite(psi) && !this.allocationFinite()) {
-      // No partition has a finite latency under C5: drop the AP budgets (least violation).
+      // No partition has a finite latency under C5: drop the budgets of the APs without energy.
       problem.relaxApBudgets();
       psi = this.searchPartition(warmStart);
     }

@@ -18,7 +18,7 @@ import { reputationOf } from '../../env/bdt/reputation.ts';
 import { difficulty, miningRate } from '../../env/bdt/consensus.ts';
 import { ResourceAllocator, type Allocation, type AllocationInput } from './resource-allocation.ts';
 
-/** AP budget (J) standing in for "no limit" when C5 cannot be met at all and is relaxed. */
+/** AP budget (J) standing in for "no limit" where C5 cannot be met and is relaxed. */
 const RELAXED_BUDGET = 1e100; // large enough that no budget binds, small enough that budget / kappa stays finite
 
 /** What makes a slot infeasible, and how the solver relaxed it (updated in place each slot: copy to keep). */
@@ -27,7 +27,10 @@ export interface SlotFeasibility {
   readonly gatewaysOverBudget: number[];
   /** Least total C4 excess over those gateways (J). */
   gatewayExcess: number;
-  /** True when no partition meets C5 with a finite block time, so AP budgets were ignored. */
+  /**
+   * True when no partition meets C5 with a finite latency, so the budgets of the APs without energy
+   * were ignored (every AP's when none has any).
+   */
   apBudgetsRelaxed: boolean;
 }
 
@@ -54,6 +57,8 @@ export class SlotProblem {
   private readonly blocksPerCycle: Float64Array;
   private readonly reputation: Float64Array;
   private readonly apBudget: Float64Array;
+  /** APs whose budget was relaxed while another AP has energy to mine: they compute but do not mine. */
+  private readonly miningBarred: Uint8Array;
   private readonly zeroQueues: VirtualQueues;
   private readonly allocationInput: AllocationInput;
   private state: SlotState | undefined;
@@ -104,6 +109,7 @@ export class SlotProblem {
     this.blocksPerCycle = new Float64Array(J);
     this.reputation = new Float64Array(J);
     this.apBudget = new Float64Array(J);
+    this.miningBarred = new Uint8Array(J);
     this.zeroQueues = { H: new Float64Array(J), G: new Float64Array(J) };
     this.allocationInput = { gatewayLatency: this.gatewayLatency, apCycles: this.apCycles, blocksPerCycle: this.blocksPerCycle, apBudget: this.apBudget };
     this.queues = this.zeroQueues;
@@ -125,6 +131,7 @@ export class SlotProblem {
     this.allocator.invalidateAll();
     this.pinned.fill(0);
     this.forced.fill(0);
+    this.miningBarred.fill(0);
     const feasibility = this.feasibility;
     feasibility.gatewaysOverBudget.length = 0;
     feasibility.apBudgetsRelaxed = false;
@@ -174,11 +181,26 @@ export class SlotProblem {
     this.weight = this.queues === this.zeroQueues ? 1 : this.system.V;
   }
 
-  /** Relax C5 (every AP budget unlimited): the fallback when no partition has a finite latency. */
+  /**
+   * Relax C5 where it cannot be met, the fallback when no partition has a finite latency: an AP
+   * without energy gets an unlimited budget for the work sent to it but does not mine (the APs with
+   * energy mine within their budgets); when no AP has energy, every budget is ignored, as some AP
+   * must mine for a block.
+   */
   relaxApBudgets(): void {
-    this.apBudget.fill(RELAXED_BUDGET);
+    const { J } = this.system;
+    let energyLeft = false;
+    for (let j = 0; j < J; j++) if (this.apBudget[j]! > 0) energyLeft = true;
+    for (let j = 0; j < J; j++) {
+      if (energyLeft && this.apBudget[j]! > 0) continue;
+      this.apBudget[j] = RELAXED_BUDGET;
+      this.feasibility.apBudgetsRelaxed = true;
+      if (energyLeft) {
+        this.miningBarred[j] = 1;
+        this.refreshAp(j);
+      }
+    }
     this.allocator.invalidateAll();
-    this.feasibility.apBudgetsRelaxed = true;
   }
 
   /** Set the whole partition (pinned DTs keep their cut) and return Psi. */
@@ -325,6 +347,6 @@ export class SlotProblem {
     for (let k = this.gatewayStart[j]!; k < this.gatewayStart[j + 1]!; k++) offloaded += this.offloadWork[this.gateways[k]!]!;
     const u = reputationOf(system.reputation.kind, offloaded, system.reputation.scale);
     this.reputation[j] = u;
-    this.blocksPerCycle[j] = miningRate(1, difficulty(system.mechanism, system.alpha, system.beta, u), system.puzzleCycles);
+    this.blocksPerCycle[j] = this.miningBarred[j] ? 0 : miningRate(1, difficulty(system.mechanism, system.alpha, system.beta, u), system.puzzleCycles);
   }
 }

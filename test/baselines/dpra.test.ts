@@ -45,6 +45,19 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
     assert.equal(report.constraintViolations, 0);
   });
 
+  it('at V = 0 a slot whose gap has no scale (0/0) is judged by the absolute difference', () => {
+    // V tau* is 0 and, where the optimum sends no work to an AP whose queues differ, so is the
+    // scale: 94 of these 200 slots counted as failures (NaN gap) although DPRA hit the optimum.
+    const env = make('BDT-small-v0', { scenario: { lyapunov: { V: 0 } } }).unwrapped as BdtEnv;
+    const report = checkDpraExactness(env.system, { slots: 200, seed: 5, queueScale: 50, tolerance: 1e-6 });
+    assert.equal(report.withinTolerance, 200, JSON.stringify(report));
+    assert.ok(exactnessPasses(report));
+    // a policy that always offloads everything is still caught where the scale is 0
+    const offloading = checkDpraExactness(env.system, { slots: 200, seed: 5, queueScale: 50, tolerance: 1e-6, dpra: { partition: 'fixed', fixedPartition: new Int32Array(env.system.N).fill(1) } });
+    assert.ok(!exactnessPasses(offloading));
+    assert.equal(offloading.maxRelativeGap, Infinity);
+  });
+
   it('the fast and screened descents from any warm start end no worse than all-local, all-offloaded or the middle cut', () => {
     // A warm start (the previous slot's cut) can sit in a poor basin after the channel moves;
     // before the guard, 9 of these 300 slots ended worse than one of the three, by up to 29%.
@@ -85,6 +98,17 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
     assert.equal(b.feasibility.apBudgetsRelaxed, true);
     assert.ok(Number.isFinite(b.psi) && Number.isFinite(b.outcome.latency));
     for (const f of [...b.decision.inferenceFreq, ...b.decision.miningFreq]) assert.ok(Number.isFinite(f));
+    // Work that must go to an AP without energy: only that AP's budget is relaxed, and it only
+    // computes (it used to mine at full clock as well, spending far more than its work takes).
+    const offloading = new DpraSolver(system, { partition: 'fixed', fixedPartition: new Int32Array(system.N).fill(1) });
+    const oneDark = { ...base, apBudget: Float64Array.of(0, base.apBudget[1]!) };
+    const c = offloading.solve(oneDark, env.queues);
+    assert.equal(c.feasibility.apBudgetsRelaxed, true);
+    assert.ok(Number.isFinite(c.outcome.latency));
+    assert.equal(c.decision.miningFreq[0], 0);
+    assert.ok(c.outcome.apEnergy[0]! > 0 && c.outcome.apEnergy[0] === c.outcome.inferenceEnergy[0]);
+    assert.equal(c.outcome.apEnergyExcess[1], 0, 'the AP with energy keeps C5');
+    assert.ok(c.decision.miningFreq[1]! > 0);
   });
 
   it('latency-greedy (queues ignored) and DPRA agree when the queues are zero, and differ when they are not', () => {

@@ -9,6 +9,17 @@ import { registerBdtScenario } from './bdt/register-scenario.ts';
 import bdtSmall from '../configs/small.json' with { type: 'json' };
 import bdtDefault from '../configs/default.json' with { type: 'json' };
 import bdtLarge from '../configs/large.json' with { type: 'json' };
+import type { BdtAction, BdtObservation } from './bdt/index.ts';
+
+// `make(id)` of these ids is typed without type arguments
+declare module './registration.ts' {
+  interface RegisteredEnvTypes {
+    'CartPole-v1': { observation: Float32Array; action: number };
+    'BDT-small-v0': { observation: BdtObservation; action: BdtAction };
+    'BDT-v0': { observation: BdtObservation; action: BdtAction };
+    'BDT-large-v0': { observation: BdtObservation; action: BdtAction };
+  }
+}
 
 register({
   id: 'CartPole-v1',

@@ -3,7 +3,7 @@
  *
  * @example
  * import { make } from 'bdt-gym';
- * const env = make<Float32Array, number>('CartPole-v1');
+ * const env = make('CartPole-v1');
  * let [obs] = env.reset({ seed: 42 });
  * for (let t = 0; t < 100; t++) {
  *   const [next, reward, terminated, truncated] = env.step(env.actionSpace.sample());
@@ -49,7 +49,7 @@ export { elementFromJSON } from './spaces/element-from-json.ts';
 
 // Registry
 export { register, registerEntryPoint, make, spec, registry, unregister } from './registration.ts';
-export type { RegisterArgs, MakeOptions } from './registration.ts';
+export type { RegisterArgs, MakeOptions, RegisteredEnvTypes, RegisteredEnv } from './registration.ts';
 
 // Wrappers
 export { TimeLimit } from './wrappers/time-limit.ts';

@@ -118,9 +118,22 @@ export function spec(id: string, owner = 'spec'): EnvSpec {
 }
 
 /**
+ * The observation and action types of the built-in ids, so `make('BDT-v0')` is typed without type
+ * arguments. Each env module adds its ids by declaration merging (`declare module`); a user's
+ * registration may do the same, or pass the types to `make<Obs, Act>(id)`.
+ */
+export interface RegisteredEnvTypes {}
+
+/** The `Env` type `make(id)` returns for a built-in id. */
+export type RegisteredEnv<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { observation: infer Obs; action: infer Act } ? Env<Obs, Act> : never;
+
+/**
  * A new env for `id`: the factory's env (with `kwargs` over the spec's) wrapped as Gymnasium:
  * PassiveEnvChecker -> OrderEnforcing -> TimeLimit (outermost, when an episode limit applies).
+ * A built-in id gives its env's types ({@link RegisteredEnvTypes}); any other id, those given.
  */
+export function make<Id extends keyof RegisteredEnvTypes>(id: Id, kwargs?: Record<string, unknown>, options?: MakeOptions): RegisteredEnv<Id>;
+export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs?: Record<string, unknown>, options?: MakeOptions): Env<Obs, Act>;
 export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
   const base = isEnvSpec(id) ? id : typeof id === 'string' ? spec(id) : invalidId('make', id);
   const unknown = unknownKeys(options, ['maxEpisodeSteps', 'disableEnvChecker'], 'option');

@@ -1,6 +1,6 @@
 import { make, makeVec, type BdtAction, type BdtObservation } from 'bdt-gym';
 
-const env = make<BdtObservation, BdtAction>('BDT-v0'); // checker -> order enforcing, as gymnasium.make (the env truncates at T itself)
+const env = make('BDT-v0'); // checker -> order enforcing, as gymnasium.make (the env truncates at T itself)
 let [obs, info] = env.reset({ seed: 42 });
 let episodeReturn = 0;
 for (let t = 0; t < 100; t++) {

@@ -64,7 +64,7 @@ export const suites: BenchSuite[] = [
       { name: 'BDT-v0 raw summary', unit: 'steps', ops: 1_000_000, setup: raw('BDT-v0', 'summary') },
       { name: 'BDT-v0 raw summary reuse-obs', unit: 'steps', ops: 1_000_000, setup: raw('BDT-v0', 'summary', true) },
       { name: 'BDT-v0 raw full', unit: 'steps', ops: 300_000, setup: raw('BDT-v0', 'full') },
-      { name: 'BDT-v0 make', unit: 'steps', ops: 300_000, setup: () => episodeLoop(make<BdtObservation, BdtAction>('BDT-v0', { infoLevel: 'summary' })) },
+      { name: 'BDT-v0 make', unit: 'steps', ops: 300_000, setup: () => episodeLoop(make('BDT-v0', { infoLevel: 'summary' })) },
       { name: 'BDT-v0 vector x16', unit: 'env-steps', ops: 1_000_000, setup: () => vectorLoop('BDT-v0', 16, true) },
       { name: 'BDT-v0 vector x64', unit: 'env-steps', ops: 1_000_000, setup: () => vectorLoop('BDT-v0', 64, true) },
       { name: 'BDT-v0 vector x64 no-copy', unit: 'env-steps', ops: 1_000_000, setup: () => vectorLoop('BDT-v0', 64, false) },

@@ -27,13 +27,13 @@ export const suites: BenchSuite[] = [
     name: 'cartpole',
     cases: [
       { name: 'raw', unit: 'steps', ops: 2_000_000, setup: () => episodeLoop(new CartPoleEnv()) },
-      { name: 'make', unit: 'steps', ops: 2_000_000, setup: () => episodeLoop(make<Float32Array, number>('CartPole-v1')) },
+      { name: 'make', unit: 'steps', ops: 2_000_000, setup: () => episodeLoop(make('CartPole-v1')) },
       {
         name: 'sync-vector-8',
         unit: 'env-steps',
         ops: 1_000_000,
         setup: () => {
-          const envs = new SyncVectorEnv(Array.from({ length: 8 }, () => () => make<Float32Array, number>('CartPole-v1')));
+          const envs = new SyncVectorEnv(Array.from({ length: 8 }, () => () => make('CartPole-v1')));
           envs.reset({ seed: 0 });
           const actions = new Int32Array(8);
           let k = 0;

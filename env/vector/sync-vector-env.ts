@@ -4,7 +4,7 @@
  * `AutoresetMode`) and partial resets through `reset({ options: { reset_mask } })`.
  *
  * @example
- * const envs = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make<Float32Array, number>('CartPole-v1')));
+ * const envs = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make('CartPole-v1')));
  * let [obs] = envs.reset({ seed: 42 });            // Float32Array(4 * 4), env-major
  * const [next, rewards, terminated, truncated, infos] = envs.step(Int32Array.of(0, 1, 1, 0));
  *

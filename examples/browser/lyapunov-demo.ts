@@ -5,7 +5,7 @@
  * side by side they show what the queues buy: the long-term reputation bounds C6.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { EpisodeMetrics, make, type BdtAction, type BdtEnv, type BdtObservation, type EpisodeSummary } from 'bdt-gym';
+import { EpisodeMetrics, make, type BdtAction, type BdtEnv, type EpisodeSummary } from 'bdt-gym';
 import { createAgent } from 'bdt-gym/baselines';
 
 export interface DemoSettings {
@@ -54,7 +54,7 @@ export async function runDemo(settings: DemoSettings, onProgress?: (agent: strin
   let bounds = { J: 0, uMin: 0, uMax: 0 };
   for (const name of DEMO_AGENTS) {
     // a partial scenario override: V and T change, the rest is the default scenario
-    const env = make<BdtObservation, BdtAction>('BDT-v0', { scenario: { slots, lyapunov: { V } }, infoLevel: 'summary' });
+    const env = make('BDT-v0', { scenario: { slots, lyapunov: { V } }, infoLevel: 'summary' });
     const { J, uMin, uMax } = (env.unwrapped as BdtEnv).system;
     bounds = { J, uMin, uMax };
     const agent = await createAgent(name, env);

@@ -3,8 +3,6 @@ import { make } from '../../env/registration.ts';
 import { KwargsError } from '../../env/core/zod-issues.ts';
 import '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
-import type { BdtAction } from '../../env/bdt/action.ts';
-import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { RandomAgent, SolverAgent, agentEntry, createAgent, registerAgent, scriptedAgentNames, middlePartition, UnknownAgentError } from '../../baselines/index.ts';
@@ -76,7 +74,7 @@ describe('baselines: agents and createAgent', () => {
 
   it('latency-greedy ignores V: the same episode at V = 0 (where V tau ranks nothing) as at V = 10', async () => {
     const episode = async (V: number) => {
-      const env = make<BdtObservation, BdtAction>('BDT-v0', { scenario: { slots: 20, lyapunov: { V } } });
+      const env = make('BDT-v0', { scenario: { slots: 20, lyapunov: { V } } });
       return runEpisode(env, await createAgent('latency-greedy', env), 1);
     };
     const [atZero, atTen] = [await episode(0), await episode(10)];
@@ -85,7 +83,7 @@ describe('baselines: agents and createAgent', () => {
   });
 
   it('WDPO keeps its fixed partition (middle unit by default), all-local keeps l = L', async () => {
-    const env = make<BdtObservation, BdtAction>('BDT-v0', { scenario: { slots: 4 } });
+    const env = make('BDT-v0', { scenario: { slots: 4 } });
     const system = (env.unwrapped as BdtEnv).system;
     for (const [name, expected] of [
       ['wdpo', middlePartition(system)],

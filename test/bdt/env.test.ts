@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { captureWarnings, checkEnv, make, InvalidActionError, InvalidArgumentError, KwargsError } from '../../env/index.ts';
-import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
@@ -328,7 +327,7 @@ describe('BdtEnv', () => {
   });
 
   it('a step after the truncation warns once per episode, as Gymnasium envs do, and goes on', () => {
-    const env = make<BdtObservation, BdtAction>('BDT-small-v0', { scenario: { slots: 2 } });
+    const env = make('BDT-small-v0', { scenario: { slots: 2 } });
     const steps = (count: number) => captureWarnings(() => Array.from({ length: count }, () => env.step(env.actionSpace.sample())));
     env.reset({ seed: 1 });
     const inEpisode = steps(2);

@@ -228,7 +228,7 @@ describe('bdt model: extreme but valid scenarios', () => {
       for (let t = 0; t < 30; t++) {
         const [next, reward] = env.step(env.actionSpace.sample());
         assert.ok(Number.isFinite(reward), `${JSON.stringify(scenario)}: reward ${reward} at slot ${t}`);
-        for (const [key, values] of Object.entries(next as Record<string, Float32Array>)) assert.ok(values.every(Number.isFinite), `${JSON.stringify(scenario)}: obs.${key} at slot ${t}`);
+        for (const [key, values] of Object.entries(next)) assert.ok(values.every(Number.isFinite), `${JSON.stringify(scenario)}: obs.${key} at slot ${t}`);
       }
       env.close();
     }

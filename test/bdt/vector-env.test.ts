@@ -47,7 +47,7 @@ describe('BdtVectorEnv', () => {
   it('env i of reset({seed}) plays BdtEnv.reset({seed: seed + i}) on BDT-v0, infos included', () => {
     const n = 2;
     const native = vec('BDT-v0', n);
-    const singles = [0, 1].map(() => make<BdtObservation, BdtAction>('BDT-v0', { infoLevel: 'summary' }).unwrapped as BdtEnv);
+    const singles = [0, 1].map(() => make('BDT-v0', { infoLevel: 'summary' }).unwrapped as BdtEnv);
     const [obs] = native.reset({ seed: 40 });
     singles.forEach((env, i) => assert.deepEqual(Array.from(env.reset({ seed: 40 + i })[0].gain), Array.from(obs.gain.subarray(i * 4, (i + 1) * 4))));
     native.actionSpace.seed(0);
@@ -85,7 +85,7 @@ describe('BdtVectorEnv', () => {
   it('replays options.trace in every env, as BdtEnv does', () => {
     const trace = drawTrace((make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system, 9, 7);
     const native = vec('BDT-small-v0', 2, { scenario: { slots: 6 } });
-    const single = make<BdtObservation, BdtAction>('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv;
+    const single = make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv;
     const [obs] = native.reset({ seed: 1, options: { trace } });
     const [first] = single.reset({ options: { trace } });
     const size = first.arrivals.length;
@@ -184,7 +184,7 @@ describe('BdtVectorEnv', () => {
 
   it('call returns the getAttr values and runs BdtEnv.encodeDecision and decodeAction, which need only the shared system', () => {
     const native = vec('BDT-small-v0', 2);
-    const single = make<BdtObservation, BdtAction>('BDT-small-v0').unwrapped as BdtEnv;
+    const single = make('BDT-small-v0').unwrapped as BdtEnv;
     native.reset({ seed: 1 });
     assert.deepEqual(native.call('slot'), [0, 0]);
     const action = single.actionSpace.sample();

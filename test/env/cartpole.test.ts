@@ -39,7 +39,7 @@ describe('CartPole-v1', () => {
   });
 
   it('a random policy through make() ends episodes by termination', () => {
-    const env = make<Float32Array, number>('CartPole-v1');
+    const env = make('CartPole-v1');
     env.actionSpace.seed(0);
     env.reset({ seed: 0 });
     let steps = 0;

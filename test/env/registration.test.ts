@@ -2,6 +2,23 @@ import assert from 'node:assert/strict';
 import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
+  it('make types the built-in ids without type arguments (checked by tsc), others as given', () => {
+    const bdt = make('BDT-small-v0');
+    const [obs] = bdt.reset({ seed: 1 });
+    const queues: Float32Array = obs.H; // a BdtObservation, not unknown
+    assert.equal(queues.length, 2);
+    const cartPole = make('CartPole-v1');
+    const [state] = cartPole.reset({ seed: 1 });
+    const position: number | undefined = state[0]; // a Float32Array
+    assert.ok(Number.isFinite(position));
+    assert.equal(cartPole.step(1).length, 5); // the action is a number
+    // @ts-expect-error a built-in id's action type is checked
+    const typo = () => cartPole.step('1');
+    assert.equal(typeof typo, 'function');
+    const untyped = make<{ H: number }, number>('CartPole-v1'); // explicit types still win
+    assert.ok(untyped instanceof Env);
+  });
+
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
     const env = make('CartPole-v1');
     assert.equal(env.toString(), '<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>');
@@ -155,7 +172,7 @@ describe('registration', () => {
   });
 
   it('bad actions name the space and the value', () => {
-    const env = make('CartPole-v1');
+    const env = make<unknown, unknown>('CartPole-v1'); // untyped: it steps actions outside Discrete(2) on purpose
     env.reset({ seed: 0 });
     for (const bad of [2, NaN, 0.5, '1', Float32Array.of(1)]) {
       assert.throws(() => env.step(bad), (e: Error) => e instanceof InvalidActionError && /Discrete\(2\)/.test(e.message));

@@ -194,7 +194,7 @@ describe('vector autoreset modes (Gymnasium 1.1 AutoresetMode)', () => {
   describe('CartPole-v1 episode boundary', () => {
     /** A single CartPole pushed right from seed 4 until it terminates; then reset without a seed. */
     function reference() {
-      const env = make<Float32Array, number>('CartPole-v1');
+      const env = make('CartPole-v1');
       env.reset({ seed: 4 });
       let step;
       let steps = 0;
@@ -207,7 +207,7 @@ describe('vector autoreset modes (Gymnasium 1.1 AutoresetMode)', () => {
     }
     const ref = reference();
     const vector = (autoresetMode: 'next-step' | 'same-step' | 'disabled') =>
-      new SyncVectorEnv([0, 1].map(() => () => new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1'))), { autoresetMode });
+      new SyncVectorEnv([0, 1].map(() => () => new RecordEpisodeStatistics(make('CartPole-v1'))), { autoresetMode });
     /** Steps env 0 right (env 1 alternates) up to the step before env 0's episode ends. */
     function runToBoundary(envs: SyncVectorEnv<Float32Array, number>) {
       envs.reset({ seed: 4 });

@@ -62,7 +62,7 @@ describe('vector wrappers', () => {
         // reference: one RecordEpisodeStatistics inside each env of a SyncVectorEnv
         const reference: VectorEpisodeStatistics[] = [];
         const inner = Array.from({ length: 3 }, (_, i) => () => {
-          const env = new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1'));
+          const env = new RecordEpisodeStatistics(make('CartPole-v1'));
           env.episodes$.subscribe((s: EpisodeStatistics) => reference.push({ ...s, env: i }));
           return env;
         });
@@ -297,7 +297,7 @@ describe('vector wrappers', () => {
     it('scales rewards as the single-env NormalizeReward does over an episode', () => {
       // one env, so the pooled statistics are that env's: its first episode must match exactly
       const vector = new VectorNormalizeReward(makeVec<Float32Array, number>('CartPole-v1', 1), 0.9);
-      const single = new NormalizeReward(make<Float32Array, number>('CartPole-v1'), 0.9);
+      const single = new NormalizeReward(make('CartPole-v1'), 0.9);
       vector.reset({ seed: 4 });
       single.reset({ seed: 4 });
       let steps = 0;
@@ -348,7 +348,7 @@ describe('vector wrappers', () => {
 
     it('setAttr reaches each env: one value per env, or one for all; a wrong count is refused', () => {
       const { envs, outer } = wrapped();
-      const reference = new SyncVectorEnv([0, 1].map(() => () => make<Float32Array, number>('CartPole-v1')));
+      const reference = new SyncVectorEnv([0, 1].map(() => () => make('CartPole-v1')));
       outer.reset({ seed: 0 });
       reference.reset({ seed: 0 });
       const states = [

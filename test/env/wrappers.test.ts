@@ -30,7 +30,7 @@ class EchoEnv extends Env<Float64Array, BoxElement> {
 
 describe('wrappers', () => {
   it('RecordEpisodeStatistics adds info.episode at episode end and emits on episodes$', () => {
-    const env = new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1', {}, { maxEpisodeSteps: 4 }));
+    const env = new RecordEpisodeStatistics(make('CartPole-v1', {}, { maxEpisodeSteps: 4 }));
     const seen: EpisodeStatistics[] = [];
     let completed = false;
     env.episodes$.subscribe({ next: (e) => seen.push(e), complete: () => (completed = true) });

@@ -22,7 +22,7 @@ function withoutTimes(infos: Info): Info {
 function compareWithSync(autoresetMode: AutoresetMode, steps: number, between: (t: number, ended: Uint8Array) => VectorResetArgs | undefined) {
   const asyncEnvs = new AsyncVectorEnv<Float32Array, Int32Array>([0, 1].map(() => ({ id: 'CartPole-v1', recordEpisodeStatistics: true })), { autoresetMode });
   try {
-    const sync = new SyncVectorEnv([0, 1].map(() => () => new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1'))), { autoresetMode });
+    const sync = new SyncVectorEnv([0, 1].map(() => () => new RecordEpisodeStatistics(make('CartPole-v1'))), { autoresetMode });
     assert.equal(asyncEnvs.autoresetMode, autoresetMode);
     assert.deepEqual(asyncEnvs.reset({ seed: 3 }), sync.reset({ seed: 3 }));
     let ends = 0;

@@ -10,7 +10,7 @@ describe('AsyncVectorEnv', function () {
   it('gives the same trajectories as SyncVectorEnv, autoreset and episode infos included', () => {
     const asyncEnvs = new AsyncVectorEnv<Float32Array, Int32Array>([0, 1].map(() => ({ id: 'CartPole-v1', recordEpisodeStatistics: true })));
     envs = asyncEnvs;
-    const sync = new SyncVectorEnv([0, 1].map(() => () => make<Float32Array, number>('CartPole-v1')));
+    const sync = new SyncVectorEnv([0, 1].map(() => () => make('CartPole-v1')));
     assert.equal(asyncEnvs.observationSpace.toString(), sync.observationSpace.toString());
     const [a0] = asyncEnvs.reset({ seed: 3 });
     const [b0] = sync.reset({ seed: 3 });
@@ -114,7 +114,7 @@ describe('AsyncVectorEnv', function () {
     const pair = () => {
       const asyncEnvs = new AsyncVectorEnv<Float32Array, Int32Array>([0, 1].map(() => ({ id: 'CartPole-v1', recordEpisodeStatistics: true })));
       envs = asyncEnvs;
-      const sync = new SyncVectorEnv([0, 1].map(() => () => new RecordEpisodeStatistics(make<Float32Array, number>('CartPole-v1'))));
+      const sync = new SyncVectorEnv([0, 1].map(() => () => new RecordEpisodeStatistics(make('CartPole-v1'))));
       asyncEnvs.reset({ seed: 0 });
       sync.reset({ seed: 0 });
       return { asyncEnvs, sync };

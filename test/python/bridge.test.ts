@@ -73,6 +73,6 @@ env.close()
     assert.equal(result.status, 0, result.stderr);
     const remote = JSON.parse(result.stdout) as { rewards: number[]; obs: Record<string, number[]> };
     assert.deepEqual(remote.rewards, rewards, 'every reward, bit for bit');
-    assert.deepEqual(remote.obs, Object.fromEntries(Object.entries(finalObs as Record<string, Float32Array>).map(([key, value]) => [key, Array.from(value)])), 'the float32 observation, bit for bit');
+    assert.deepEqual(remote.obs, Object.fromEntries(Object.entries(finalObs).map(([key, value]) => [key, Array.from(value)])), 'the float32 observation, bit for bit');
   });
 });

@@ -48,4 +48,13 @@ describe('agents/dqn schedules', () => {
     assert.equal(constant.optimizer.learningRate, 0.01);
     constant.dispose();
   });
+
+  it('refuses a batchSize above bufferSize, naming both (training waits for a minibatch that buffer never holds); an equal one trains', async () => {
+    const refused = DqnHyperparametersSchema.safeParse({ bufferSize: 100, batchSize: 128 });
+    assert.deepEqual(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message]), [['batchSize', 'rule: batchSize <= bufferSize (a minibatch is sampled from the replay buffer, so a larger one never trains); got batchSize 128 > bufferSize 100']]);
+    const full = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 16, batchSize: 16, learningStarts: 0, trainFrequency: 1, totalTimesteps: 100 }), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
+    await full.train(100);
+    assert.equal(full.counters.gradientSteps, 100 - 15, 'one gradient step per env step once 16 transitions are stored');
+    full.dispose();
+  });
 });

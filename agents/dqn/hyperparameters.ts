@@ -44,8 +44,12 @@ export const DqnHyperparametersSchema = z
 
 export type DqnHyperparameters = z.infer<typeof DqnHyperparametersSchema>;
 
-/** Linear schedule from `start` to `end` over `duration` steps, then constant (CleanRL's linear_schedule). */
+/**
+ * Linear schedule from `start` to `end` over `duration` steps, then constant: CleanRL's
+ * linear_schedule, held at `end` from either side as SB3's get_linear_fn (CleanRL's max() holds
+ * only a falling one; a rising epsilon grew past `end`, and past 1).
+ */
 export function linearSchedule(start: number, end: number, duration: number, step: number): number {
   const slope = (end - start) / duration;
-  return Math.max(slope * step + start, end);
+  return start >= end ? Math.max(slope * step + start, end) : Math.min(slope * step + start, end);
 }

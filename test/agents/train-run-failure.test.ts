@@ -135,6 +135,23 @@ describe('agents: a failed training run', function () {
     assert.equal(readFileSync(join(outDir, 'checkpoint', 'manifest.json'), 'utf8'), manifest, 'the refused resume left the checkpoint alone');
   });
 
+  it('a trainer refuses to train past hp.totalTimesteps (its schedules anneal over it: the learning rate stayed 0 for the rest), and trains on to it after', async () => {
+    const makeEnv = () => make('CartPole-v1');
+    const hp = { annealLr: true, totalTimesteps: 128 };
+    const trainers = [
+      new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, ...hp }), seed: 1, makeEnv }),
+      new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, ...hp }), seed: 1, makeEnv }),
+    ];
+    for (const trainer of trainers) {
+      const name = trainer.constructor.name;
+      await assert.rejects(trainer.train(512), (e: Error) => e instanceof InvalidArgumentError && e.message.startsWith(`${name}.train: totalSteps 512 is past hp.totalTimesteps 128, over which `) && e.message.endsWith('; give a trainer hp.totalTimesteps >= 512'));
+      assert.equal(trainer.counters.globalStep, 0, `${name} trained`);
+      await trainer.train(128);
+      assert.equal(trainer.counters.globalStep, 128, name);
+      trainer.dispose();
+    }
+  });
+
   it("a trainer's metrics$ completes when its train() fails (a subscriber waiting for the end hung), and train() rejects with the error", async () => {
     const makeEnv = () => make(BOOM_ID);
     const trainers = [

@@ -12,6 +12,7 @@
  * and the loss is the mean over branches of Huber(Q_d(s, a_d) - y).
  */
 import { Subject, type Observable } from 'rxjs';
+import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
@@ -268,11 +269,15 @@ export class DqnTrainer {
   }
 
   /**
-   * Train until `totalSteps` env steps, yielding to the event loop every `YIELD_EVERY` (256)
-   * steps; stops at the first yield after `signal` aborts (the trainer stays consistent: save it
-   * and resume later).
+   * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
+   * every `YIELD_EVERY` (256) steps; stops at the first yield after `signal` aborts (the trainer
+   * stays consistent: save it and resume later).
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
+    // the schedules run over hp.totalTimesteps: past it annealLr's learning rate stayed 0
+    if (!(totalSteps <= this.hp.totalTimesteps)) {
+      throw new InvalidArgumentError(`DqnTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which epsilon and the learning rate (annealLr) are scheduled; give a trainer hp.totalTimesteps >= ${totalSteps}`);
+    }
     let sinceYield = 0;
     try {
       while (signal?.aborted !== true && this.counters.globalStep + this.hp.numEnvs <= totalSteps) {

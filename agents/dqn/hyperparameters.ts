@@ -17,7 +17,7 @@ export const DqnHyperparametersSchema = z
     doubleQ: z.boolean().default(true).describe('Double Q-learning targets (van Hasselt et al. 2016): the online network picks the next action, the target network values it; false uses the target network\'s max as SB3\'s DQN does (bool)'),
     tau: z.number().gt(0).max(1).default(1).describe('Target network update rate; 1 is a hard copy (dimensionless)'),
     targetNetworkFrequency: z.number().int().positive().default(500).describe('Env steps between target network updates (SB3 target_update_interval) (steps)'),
-    batchSize: z.number().int().positive().max(65_536).default(128).describe('Transitions per gradient step (transitions)'),
+    batchSize: z.number().int().positive().max(65_536).default(128).describe('Transitions per gradient step, at most bufferSize (transitions)'),
     startE: z.number().min(0).max(1).default(1).describe('Initial exploration epsilon (probability)'),
     endE: z.number().min(0).max(1).default(0.05).describe('Final exploration epsilon (SB3 exploration_final_eps) (probability)'),
     explorationPerDimension: z.boolean().default(false).describe('Epsilon-greedy per action dimension: after learningStarts each dimension independently takes a uniform random level with probability epsilon, the others stay greedy (for branching heads, whose off-greedy levels are otherwise only ever tried next to a fully random action); false explores the whole action at once (bool)'),
@@ -34,12 +34,22 @@ export const DqnHyperparametersSchema = z
     clipObs: z.number().positive().default(10).describe('Clip normalised observations to +-clipObs (standard deviations)'),
     rewardScale: z.number().positive().default(1).describe('Constant factor applied to rewards before they enter the replay buffer; reported returns stay raw (dimensionless)'),
   })
-  .strict();
+  .strict()
+  .superRefine((hp, ctx) => {
+    // training waits for a minibatch's worth of transitions, which a smaller buffer never holds
+    if (hp.batchSize > hp.bufferSize) {
+      ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `rule: batchSize <= bufferSize (a minibatch is sampled from the replay buffer, so a larger one never trains); got batchSize ${hp.batchSize} > bufferSize ${hp.bufferSize}`, input: hp.batchSize });
+    }
+  });
 
 export type DqnHyperparameters = z.infer<typeof DqnHyperparametersSchema>;
 
-/** Linear schedule from `start` to `end` over `duration` steps, then constant (CleanRL's linear_schedule). */
+/**
+ * Linear schedule from `start` to `end` over `duration` steps, then constant: CleanRL's
+ * linear_schedule, held at `end` from either side as SB3's get_linear_fn (CleanRL's max() holds
+ * only a falling one; a rising epsilon grew past `end`, and past 1).
+ */
 export function linearSchedule(start: number, end: number, duration: number, step: number): number {
   const slope = (end - start) / duration;
-  return Math.max(slope * step + start, end);
+  return start >= end ? Math.max(slope * step + start, end) : Math.min(slope * step + start, end);
 }

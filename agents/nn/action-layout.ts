@@ -114,11 +114,14 @@ export class ActionLayout {
   continuousToEnv(c: number, value: number): number {
     const lo = this.low[c]!;
     const hi = this.high[c]!;
+    let v = value;
     if (this.isBounded(c)) {
       const z = value > 1 ? 1 : value < -1 ? -1 : value;
-      return lo + ((z + 1) / 2) * (hi - lo);
+      // Clipped again below: the affine map can round one ulp past a bound (Box(-1, 0.3,
+      // float64) got 0.30000000000000004, which the env refuses).
+      v = lo + ((z + 1) / 2) * (hi - lo);
     }
-    return value > hi ? hi : value < lo ? lo : value;
+    return v > hi ? hi : v < lo ? lo : v;
   }
 
   /** Plain description for checkpoints: the discrete sizes and continuous bounds. */

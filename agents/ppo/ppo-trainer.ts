@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
+import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
@@ -472,11 +473,15 @@ export class PpoTrainer {
   }
 
   /**
-   * Train until `totalSteps` env steps, yielding to the event loop between iterations; stops
-   * after the iteration during which `signal` aborts (the trainer stays consistent: save it and
-   * resume later).
+   * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
+   * between iterations; stops after the iteration during which `signal` aborts (the trainer stays
+   * consistent: save it and resume later).
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
+    // the schedules anneal over hp.totalTimesteps: past it the learning rate stayed 0
+    if (!(totalSteps <= this.hp.totalTimesteps)) {
+      throw new InvalidArgumentError(`PpoTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which the learning rate and clip range anneal; give a trainer hp.totalTimesteps >= ${totalSteps}`);
+    }
     try {
       while (signal?.aborted !== true && (this.counters.globalStep + this.batchSize <= totalSteps || this.counters.globalStep === 0)) {
         this.iterate();

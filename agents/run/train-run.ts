@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
+import { z } from 'zod';
 import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
@@ -16,8 +17,8 @@ import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
 import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
-import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
-import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
+import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE } from '../checkpoint/checkpoint-dir.ts';
+import { isCompleteCheckpoint, keptBestCheckpoint, parseCheckpointPart, whyNoCheckpoint } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
@@ -29,8 +30,8 @@ import { DqnAgent, PpoAgent } from '../policy-agent.ts';
 import { PpoHyperparametersSchema } from '../ppo/hyperparameters.ts';
 import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
-import { EVAL_SEED_OFFSET } from '../training-seeds.ts';
-import { PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
+import { EVAL_SEED_OFFSET, sessionSeedsProblem } from '../training-seeds.ts';
+import { PeriodicEvaluationSchema, PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
 
 export { CHECKPOINT_SUBDIR };
 
@@ -167,9 +168,8 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
   return (performance.now() - started) / 1000;
 }
 
-/** The periodic evaluator `options` ask for, if any, with its own env and a greedy agent on the live networks. */
-function periodicEvaluator(options: TrainRunOptions, seed: number, env: () => Env<unknown, unknown>, agent: () => Agent, saveCheckpoint: (dir: string) => Promise<void>): PeriodicEvaluator | undefined {
-  const periodic = options.periodicEvaluation;
+/** The periodic evaluator `periodic` asks for, if any, with its own env and a greedy agent on the live networks. */
+function periodicEvaluator(options: TrainRunOptions, periodic: PeriodicEvaluation | undefined, seed: number, env: () => Env<unknown, unknown>, agent: () => Agent, saveCheckpoint: (dir: string) => Promise<void>): PeriodicEvaluator | undefined {
   if (periodic === undefined) return undefined;
   return new PeriodicEvaluator({
     ...periodic,
@@ -221,11 +221,35 @@ export function resumeManifest(outDir: string, agent: string, envId: string): Ch
   return manifest;
 }
 
+/** The options of {@link trainRun} beyond the agent's hyperparameters (which its own schema checks). */
+const TrainRunSettingsSchema = z.object({
+  steps: z.number().int().min(1),
+  seed: z.number().int().min(0),
+  evalEpisodes: z.number().int().min(0).default(20),
+  periodicEvaluation: PeriodicEvaluationSchema.optional(),
+});
+
+/**
+ * The hyperparameters the session trains with, `totalTimesteps` set to `options.steps`: a resumed
+ * run's from its checkpoint's manifest (as loading it reads them), a new run's from `options`.
+ */
+function sessionHyperparameters<T extends { totalTimesteps: number }>(schema: z.ZodType<T>, options: TrainRunOptions, manifest: CheckpointManifest | undefined): T {
+  if (manifest === undefined) return parseKwargs(schema, { ...options.hyperparameters, totalTimesteps: options.steps }, 'trainRun', 'hyperparameters');
+  const where = `checkpoint manifest ${join(options.outDir, CHECKPOINT_SUBDIR, MANIFEST_FILE)}: hyperparameters do not fit algo ${manifest.algo}`;
+  return { ...parseCheckpointPart(schema, manifest.hyperparameters, where, ['hyperparameters']), totalTimesteps: options.steps };
+}
+
 /** Train, save and evaluate as described by `options`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> {
+  // checked before anything is made: an evalFreq of 0 hung, a fractional evalEpisodes was reported but not played
+  const { evalEpisodes, periodicEvaluation } = parseKwargs(
+    TrainRunSettingsSchema,
+    { steps: options.steps, seed: options.seed, evalEpisodes: options.evalEpisodes, periodicEvaluation: options.periodicEvaluation },
+    'trainRun',
+    'options',
+  );
   const makeEnv = (id: string): Env<unknown, unknown> => make(id, options.envKwargs);
   const checkpointDir = join(options.outDir, CHECKPOINT_SUBDIR);
-  const evalEpisodes = options.evalEpisodes ?? 20;
   const signal = options.signal;
   const resumedManifest = options.resume ? resumeManifest(options.outDir, options.agent, options.envId) : undefined;
   // as the CLI's train: a run's checkpoint is continued (resume), never overwritten
@@ -237,6 +261,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   if (kept !== undefined) throw new CheckpointError(`trainRun: ${options.outDir} holds a run's best checkpoint, ${kept.path}${kept.left ? ' (where an interrupted save left it)' : ''}, which a new run would replace; evaluate or compare it with --checkpoint, and give another outDir`);
   const backend = tf.getBackend();
   if (options.backend !== undefined && options.backend !== backend) throw new InvalidArgumentError(`trainRun: backend ${JSON.stringify(options.backend)} is not the one running (${JSON.stringify(backend)}); start it with initBackend(${JSON.stringify(options.backend)}) first`);
+  const session = options.agent === 'ppo' ? { agent: 'ppo' as const, hp: sessionHyperparameters(PpoHyperparametersSchema, options, resumedManifest) } : { agent: 'dqn' as const, hp: sessionHyperparameters(DqnHyperparametersSchema, options, resumedManifest) };
+  // a seed past Number.MAX_SAFE_INTEGER failed the final evaluation, after the whole training
+  const resumes = resumedManifest === undefined ? 0 : (resumedManifest.counters['resumes'] ?? 0) + 1;
+  const seedProblem = sessionSeedsProblem(resumedManifest?.seed ?? options.seed, resumes, session.hp.numEnvs, evalEpisodes, { seed: 'seed', evalEpisodes: 'evalEpisodes', resume: 'resume' });
+  if (seedProblem !== undefined) throw new InvalidArgumentError(`trainRun: ${seedProblem}`);
 
   const started = performance.now();
   let startStep = 0;
@@ -250,15 +279,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   /** Wall seconds of the training loop, periodic evaluations included. */
   let loopSeconds: number;
 
-  if (options.agent === 'ppo') {
+  if (session.agent === 'ppo') {
     const probe = makeEnv(options.envId);
     const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
     if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
     const resumed = options.resume ? await loadPpoRun(checkpointDir, probe.observationSpace, probe.actionSpace) : undefined;
     probe.close();
-    const hp = resumed
-      ? { ...resumed.hp, totalTimesteps: options.steps }
-      : parseKwargs(PpoHyperparametersSchema, { ...options.hyperparameters, totalTimesteps: options.steps }, 'trainRun', 'hyperparameters');
+    const hp = session.hp;
     if (resumed) seed = resumed.seed;
     // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
     const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
@@ -267,7 +294,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     try {
       startStep = trainer.counters.globalStep;
       const ppoSeed = seed;
-      evaluator = periodicEvaluator(options, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
+      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
       stepsPerCall = trainer.batchSize;
       loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
       steps = trainer.counters.globalStep;
@@ -287,9 +314,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const resumed = options.resume ? await loadDqnRun(checkpointDir, probe) : undefined;
     const rawActionSpace = probe.actionSpace;
     probe.close();
-    const hp = resumed
-      ? { ...resumed.hp, totalTimesteps: options.steps }
-      : parseKwargs(DqnHyperparametersSchema, { ...options.hyperparameters, totalTimesteps: options.steps }, 'trainRun', 'hyperparameters');
+    const hp = session.hp;
     if (resumed) seed = resumed.seed;
     // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
     const makeVectorEnv = (numEnvs: number) =>
@@ -299,7 +324,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       startStep = trainer.counters.globalStep;
       const dqnSeed = seed;
       const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
-      evaluator = periodicEvaluator(options, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
+      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
       stepsPerCall = hp.numEnvs;
       loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
       steps = trainer.counters.globalStep;

@@ -42,7 +42,7 @@ import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type T
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, whyNoCheckpoint } from '../../agents/checkpoint/manifest.ts';
-import { EVAL_SEED_OFFSET, trainingSeedOffset } from '../../agents/training-seeds.ts';
+import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
@@ -54,7 +54,7 @@ import { FileWriteError, writeFileAtomic, writeProtection } from '../../node/ato
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, checkCanCreateFilesIn, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
+import { backendOption, checkCanCreateFilesIn, integerOption, registeredEnvOption } from '../options.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -118,24 +118,10 @@ function stepsReached(agent: 'ppo' | 'dqn', start: number, requested: number, st
   return start + (agent === 'ppo' && start === 0 ? Math.max(1, calls) : calls) * stepsPerCall;
 }
 
-/**
- * Every seed the session derives from the run's seed (its training envs' and final evaluation's,
- * agents/training-seeds.ts) is a safe integer, or a CliError: for a new run, naming the largest
- * --seed that fits; for a resume, whose seed is the checkpoint's, saying what can still be done.
- */
+/** A CliError when some seed the session derives from the run's seed is not a safe integer (agents/training-seeds.ts). */
 function checkSessionSeeds(seed: number, resumes: number, numEnvs: number, evalEpisodes: number): void {
-  const trainingMax = trainingSeedOffset(resumes) + numEnvs - 1;
-  const evalMax = evalEpisodes > 0 ? EVAL_SEED_OFFSET + evalEpisodes - 1 : 0;
-  const training = resumes === 0 ? `the ${numEnvs} training envs (seed + i)` : `the ${numEnvs} training envs after resume ${resumes} (seed + ${trainingSeedOffset(resumes)} + i)`;
-  const users = `${training}${evalEpisodes > 0 ? ` and the ${evalEpisodes} final evaluation episodes (seed + ${EVAL_SEED_OFFSET} + i)` : ''}`;
-  const maxOffset = Math.max(trainingMax, evalMax);
-  if (resumes === 0) {
-    checkSeedRange('seed', seed, maxOffset, users);
-    return;
-  }
-  if (Number.isSafeInteger(seed + maxOffset)) return;
-  const fix = Number.isSafeInteger(seed + trainingMax) ? `give --eval-episodes <= ${Number.MAX_SAFE_INTEGER - seed - EVAL_SEED_OFFSET + 1}` : 'this run cannot be resumed; train a new one with a smaller --seed';
-  throw new CliError(`--resume: ${users} use seeds up to ${seed} + ${maxOffset} (the checkpoint's seed), beyond Number.MAX_SAFE_INTEGER (${Number.MAX_SAFE_INTEGER}); ${fix}`);
+  const problem = sessionSeedsProblem(seed, resumes, numEnvs, evalEpisodes, { seed: '--seed', evalEpisodes: '--eval-episodes', resume: '--resume' });
+  if (problem !== undefined) throw new CliError(problem);
 }
 
 /** zod issues as one line, `at <path>: <rule> (value: <value>)` joined by '; ', their paths under `prefix` (where they sit in the preset). */

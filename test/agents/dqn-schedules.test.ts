@@ -48,4 +48,26 @@ describe('agents/dqn schedules', () => {
     assert.equal(constant.optimizer.learningRate, 0.01);
     constant.dispose();
   });
+
+  it('refuses a batchSize above bufferSize, naming both (training waits for a minibatch that buffer never holds); an equal one trains', async () => {
+    const refused = DqnHyperparametersSchema.safeParse({ bufferSize: 100, batchSize: 128 });
+    assert.deepEqual(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message]), [['batchSize', 'rule: batchSize <= bufferSize (a minibatch is sampled from the replay buffer, so a larger one never trains); got batchSize 128 > bufferSize 100']]);
+    const full = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 16, batchSize: 16, learningStarts: 0, trainFrequency: 1, totalTimesteps: 100 }), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
+    await full.train(100);
+    assert.equal(full.counters.gradientSteps, 100 - 15, 'one gradient step per env step once 16 transitions are stored');
+    full.dispose();
+  });
+
+  it('a rising epsilon (startE < endE) rises to endE and holds there', async () => {
+    const trainer = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ hidden: [8], startE: 0.1, endE: 0.3, explorationFraction: 0.5, learningStarts: 0, trainFrequency: 100_000, totalTimesteps: 400 }), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
+    const epsilons: number[] = []; // at steps 0, 1, ..., 399
+    for (let step = 0; step < 400; step++) {
+      epsilons.push(trainer.epsilon);
+      trainer.iterate();
+    }
+    assert.equal(epsilons[0], 0.1);
+    assert.ok(Math.abs(epsilons[100]! - 0.2) < 1e-12, `half way through the 200-step ramp: ${epsilons[100]}`);
+    assert.deepEqual(new Set(epsilons.slice(200)), new Set([0.3]), 'held at endE from step 200');
+    trainer.dispose();
+  });
 });

@@ -127,4 +127,10 @@ describe('agents/dqn', () => {
     assert.ok(Math.abs(linearSchedule(1, 0.05, 100, 50) - 0.525) < 1e-12);
     assert.equal(linearSchedule(1, 0.05, 100, 1000), 0.05);
   });
+
+  it('linearSchedule rises linearly to end, then holds (CleanRL\'s grew past end, and past 1)', () => {
+    assert.equal(linearSchedule(0.01, 0.2, 5000, 0), 0.01);
+    near(linearSchedule(0.01, 0.2, 5000, 2500), 0.105, 1e-12, 'half way');
+    assert.deepEqual([5000, 10_000, 100_000].map((step) => linearSchedule(0.01, 0.2, 5000, step)), [0.2, 0.2, 0.2]);
+  });
 });

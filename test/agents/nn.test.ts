@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { makeRng } from '../../env/core/rng.ts';
+import { Box } from '../../env/spaces/box.ts';
 import { initBackend } from '../../agents/backend.ts';
+import { ActionLayout } from '../../agents/nn/action-layout.ts';
 import { dense } from '../../agents/nn/dense-op.ts';
 import { FlatAdam } from '../../agents/nn/flat-adam.ts';
 import { HybridDistribution } from '../../agents/nn/hybrid-distribution.ts';
@@ -287,6 +289,22 @@ describe('agents/nn', () => {
       const opt = new FlatAdam([v], { learningRate: 0.1 });
       assert.throws(() => opt.applyGradients({ [v.name]: tf.tensor1d([NaN]) }), /gradient norm is NaN/);
       v.dispose();
+    });
+  });
+
+  describe('ActionLayout', () => {
+    it('maps the network range [-1, 1] into a float64 Box, never one ulp past a bound', () => {
+      // -1 + 1.3 = 0.30000000000000004 in float64: the env refused the top of Box(-1, 0.3).
+      for (const [low, high] of [[-1, 0.3], [0.1, 0.7], [-0.7, -0.1], [1e-3, 1.1]] as const) {
+        const box = new Box<Float64Array>(low, high, { shape: [1], dtype: 'float64' });
+        const layout = new ActionLayout(box);
+        const ends = [-1, 1].map((z) => (layout.toEnv(new Int32Array(0), Float32Array.of(z), 0) as Float64Array)[0]);
+        assert.deepEqual(ends, [low, high], `Box(${low}, ${high})`);
+        for (let z = -1.5; z <= 1.5; z += 1 / 64) {
+          const action = layout.toEnv(new Int32Array(0), Float32Array.of(z), 0);
+          assert.ok(box.contains(action), `Box(${low}, ${high}) network ${z}: ${String(action)}`);
+        }
+      }
     });
   });
 });

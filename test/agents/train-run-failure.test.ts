@@ -6,7 +6,7 @@
  * its `train()` fails, so a subscriber waiting for the end is not left hanging.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -18,6 +18,7 @@ import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { trainRun } from '../../agents/run/train-run.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
+import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { KwargsError } from '../../env/core/zod-issues.ts';
 import { make, register, unregister, Wrapper, type Env, type StepResult } from '../../env/index.ts';
 
@@ -99,6 +100,56 @@ describe('agents: a failed training run', function () {
     await assert.rejects(trainRun(common), (e: Error) => e instanceof CheckpointError && e.message.includes('already holds a checkpoint; continue it with resume: true'));
     await assert.rejects(trainRun({ ...common, outDir: join(dir, 'typo'), hyperparameters: { numEnv: 4 } }), (e: Error) => e instanceof KwargsError && /trainRun: invalid hyperparameters:\n {2}at \(root\): Unrecognized key: "numEnv"/.test(e.message));
     await assert.rejects(trainRun({ ...common, outDir: join(dir, 'backend'), backend: 'tensorflow' }), /trainRun: backend "tensorflow" is not the one running \("wasm"\)/);
+  });
+
+  it('refuses, before making anything, options that cannot run as given: evalFreq 0 (it hung), fractional or negative episodes, a seed that would pass Number.MAX_SAFE_INTEGER', async () => {
+    const outDir = join(dir, 'bad-options');
+    let records = 0;
+    // without the check evalFreq 0 evaluated in a loop that starved the event loop: end it here
+    const common = { agent: 'ppo', envId: 'CartPole-v1', steps: 64, seed: 1, outDir, hyperparameters: PPO_HP, evalEpisodes: 0, onMetrics: () => assert.ok(++records < 100, 'evaluating in a loop') } as const;
+    const refused = async (options: Partial<Parameters<typeof trainRun>[0]>, message: RegExp, kind: new (...args: never[]) => Error = KwargsError) => {
+      await assert.rejects(trainRun({ ...common, ...options }), (e: Error) => e instanceof kind && message.test(e.message), String(message));
+      assert.equal(existsSync(outDir), false, `${message}: ${outDir} was made`);
+    };
+    await refused({ periodicEvaluation: { evalFreq: 0, episodes: 1 } }, /^trainRun: invalid options:\n {2}at periodicEvaluation\.evalFreq: Too small: expected number to be >=1 \(value: 0\)$/);
+    await refused({ periodicEvaluation: { evalFreq: 32, episodes: 0 } }, /^trainRun: invalid options:\n {2}at periodicEvaluation\.episodes: Too small: expected number to be >=1 \(value: 0\)$/);
+    await refused({ evalEpisodes: 1.5 }, /^trainRun: invalid options:\n {2}at evalEpisodes: .*int.* \(value: 1\.5\)$/);
+    await refused({ evalEpisodes: -1 }, /^trainRun: invalid options:\n {2}at evalEpisodes: Too small: expected number to be >=0 \(value: -1\)$/);
+    await refused({ steps: 0 }, /^trainRun: invalid options:\n {2}at steps: Too small: expected number to be >=1 \(value: 0\)$/);
+    const max = Number.MAX_SAFE_INTEGER;
+    await refused(
+      { seed: 9_007_199_254_000_000, evalEpisodes: 20 },
+      new RegExp(`^trainRun: seed 9007199254000000: the 2 training envs \\(seed \\+ i\\) and the 20 final evaluation episodes \\(seed \\+ 1000000 \\+ i\\) use seeds up to 9007199254000000 \\+ 1000019, beyond Number\\.MAX_SAFE_INTEGER \\(${max}\\); give seed <= ${max - 1_000_019}$`),
+      InvalidArgumentError,
+    );
+    assert.equal(records, 0);
+
+    // the largest seed a new run takes; its first resume moves the training envs 2^32 on, past the safe range
+    const fresh = await trainRun({ ...common, seed: max - 1_000_019, evalEpisodes: 20 });
+    assert.equal(fresh.evalEpisodes, 20);
+    const manifest = readFileSync(join(outDir, 'checkpoint', 'manifest.json'), 'utf8');
+    await assert.rejects(
+      trainRun({ ...common, steps: 128, resume: true }),
+      (e: Error) => e instanceof InvalidArgumentError && /^trainRun: resume: the 2 training envs after resume 1 \(seed \+ 4294967296 \+ i\) use seeds up to \d+ \+ 4294967297 \(the checkpoint's seed\), beyond Number\.MAX_SAFE_INTEGER \(\d+\); this run cannot be resumed; train a new one with a smaller seed$/.test(e.message),
+    );
+    assert.equal(readFileSync(join(outDir, 'checkpoint', 'manifest.json'), 'utf8'), manifest, 'the refused resume left the checkpoint alone');
+  });
+
+  it('a trainer refuses to train past hp.totalTimesteps (its schedules anneal over it: the learning rate stayed 0 for the rest), and trains on to it after', async () => {
+    const makeEnv = () => make('CartPole-v1');
+    const hp = { annealLr: true, totalTimesteps: 128 };
+    const trainers = [
+      new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, ...hp }), seed: 1, makeEnv }),
+      new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, ...hp }), seed: 1, makeEnv }),
+    ];
+    for (const trainer of trainers) {
+      const name = trainer.constructor.name;
+      await assert.rejects(trainer.train(512), (e: Error) => e instanceof InvalidArgumentError && e.message.startsWith(`${name}.train: totalSteps 512 is past hp.totalTimesteps 128, over which `) && e.message.endsWith('; give a trainer hp.totalTimesteps >= 512'));
+      assert.equal(trainer.counters.globalStep, 0, `${name} trained`);
+      await trainer.train(128);
+      assert.equal(trainer.counters.globalStep, 128, name);
+      trainer.dispose();
+    }
   });
 
   it("a trainer's metrics$ completes when its train() fails (a subscriber waiting for the end hung), and train() rejects with the error", async () => {

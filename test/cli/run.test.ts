@@ -207,7 +207,7 @@ describe('bdt-gym run', () => {
     writeFileSync(blocker, '');
     const unwritable = cli('run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(blocker, 'trace.json'));
     assert.equal(unwritable.status, 1);
-    assert.match(unwritable.stderr, /^bdt-gym: --save-trace .*file\/trace\.json: cannot create a file in .*file \(ENOTDIR\)\n$/, 'refused before the episode');
+    assert.match(unwritable.stderr, /^bdt-gym: --save-trace .*file\/trace\.json: cannot create the file \(ENOTDIR: not a directory\)\n$/, 'refused before the episode');
     const oracle = cli('run', '--env', 'BDT-v0', '--agent', 'oracle', '--slots', '2');
     assert.equal(oracle.status, 1);
     assert.match(oracle.stderr, /^bdt-gym: agent oracle: this scenario has 4\.096e\+11 partition vectors, more than option maxPartitions = 2000000: .*BDT-small-v0.*\n$/);

@@ -182,7 +182,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     cpSync(run, locked, { recursive: true });
     const before = snapshot(locked);
     const args = [...TRAIN, '--steps', '1024', '--out', locked, '--resume', '--eval-episodes', '0'];
-    const refusal = `--out ${locked}: cannot create files there (EACCES)`;
+    const refusal = `--out ${locked}: cannot create files there (EACCES: permission denied)`;
     chmodSync(locked, 0o555);
     try {
       if (process.getuid?.() !== 0) {

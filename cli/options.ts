@@ -7,7 +7,7 @@ import { BdtEnv, make, registry } from '../env/index.ts';
 import { makeDirectories } from '../node/make-directories.ts';
 import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
-import { importHint } from './user-modules.ts';
+import { importedModules, importHint } from './user-modules.ts';
 
 /** A number in decimal: digits with an optional point and exponent (no hex, octal, binary or Infinity). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -139,12 +139,13 @@ export function checkOutputPath(option: string, path: string | undefined): void 
  * followed, as writeFileAtomic follows them) to an input file, or lies inside an input directory.
  * The write would come after the command read its inputs, so nothing would fail; the input would
  * be silently replaced by the output (`compare --trace t.json --out t.json`). Inputs that do not
- * exist are left to the command's own error.
+ * exist are left to the command's own error. The `--import` modules are every command's inputs
+ * (`--import ./mine.mts compare --out mine.mts` replaced the user's module).
  */
 export function checkNotAnInput(option: string, path: string | undefined, inputs: readonly CommandInput[]): void {
-  if (path === undefined || inputs.length === 0) return;
+  if (path === undefined) return;
   const target = writtenPath(path);
-  for (const input of inputs) {
+  for (const input of [...inputs, ...importInputs()]) {
     if (!input.reserved && !existsSync(input.path)) continue;
     const real = writtenPath(input.path); // an existing input's real path, a reserved one's to be
     if (input.directory) {
@@ -154,6 +155,11 @@ export function checkNotAnInput(option: string, path: string | undefined, inputs
       throw new CliError(`--${option} ${path}: is ${input.label} (${real}), which this command reads; writing there would overwrite it; give another --${option}`);
     }
   }
+}
+
+/** The `--import` modules that are files, as inputs. */
+function importInputs(): CommandInput[] {
+  return importedModules().flatMap(({ specifier, path }) => (path === undefined ? [] : [{ label: `--import ${specifier}`, path }]));
 }
 
 /**

@@ -4,6 +4,7 @@ import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync,
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
+import { LIMIT } from '../env/bdt/scenario/limits.ts';
 import { makeDirectories } from '../node/make-directories.ts';
 import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
@@ -46,6 +47,16 @@ export function checkSeedRange(name: string, seed: number, maxOffset: number, wh
   if (!Number.isSafeInteger(seed + maxOffset)) {
     throw new CliError(`--${name} ${seed}: ${what} use seeds up to ${seed} + ${maxOffset}, beyond Number.MAX_SAFE_INTEGER (${Number.MAX_SAFE_INTEGER}); give --${name} <= ${Number.MAX_SAFE_INTEGER - maxOffset}`);
   }
+}
+
+/**
+ * `--slots`: an episode length T a scenario takes (1 to LIMIT.slots), or a CliError naming the
+ * option (the scenario's own check would name its field, `slots`, after the command began).
+ */
+export function slotsOption(value: string): number {
+  const slots = integerOption('slots', value, 1);
+  if (slots > LIMIT.slots) throw new CliError(`--slots: expected an integer from 1 to ${LIMIT.slots} (the longest episode a scenario takes), got ${JSON.stringify(value)}`);
+  return slots;
 }
 
 /** A comma-separated list of distinct integers >= `min` (seeds: a repeated one would count one trace twice). */

@@ -35,7 +35,7 @@ import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCommittedModel, checkpointDirInputs, checkpointInputs } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, integerOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { checkTraceFile, jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 
@@ -79,7 +79,7 @@ export function register(program: Command): void {
       const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
       const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0);
       if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${seeds.length} seeds for ${traceFiles.length} trace files; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
-      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       // no committed model was trained on a scenario file
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());

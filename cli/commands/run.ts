@@ -25,7 +25,7 @@ import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 
 interface RunOptions {
@@ -177,7 +177,7 @@ export function register(program: Command): void {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined;
       const seed = integerOption('seed', options.seed, 0);
-      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
       checkOutputPath('save-trace', options.saveTrace);
       const entry = agentEntryOrCliError(options.agent);

@@ -15,7 +15,8 @@ import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { checkNotAnInput, checkSvgPath, fileInputs, integerList, integerOption, numberList } from '../options.ts';
+import { LIMIT } from '../../env/bdt/scenario/limits.ts';
+import { checkNotAnInput, checkSvgPath, fileInputs, integerList, numberList, slotsOption } from '../options.ts';
 
 /** One point of the sweep (the JSON output is an array of these): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
 export interface SweepPoint {
@@ -104,9 +105,9 @@ export function register(program: Command): void {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       checkSvgPath('plot', options.plot);
       const seeds = integerList('seeds', options.seeds, 0);
-      const vs = numberList('v', options.v, (v) => v >= 0, 'a number >= 0');
+      const vs = vList(options.v);
       if (options.plot !== undefined && vs.includes(0)) throw new CliError(`--plot: the plot's V axis is logarithmic, where V = 0 has no place; leave 0 out of --v for the plot (the table and --json take it)`);
-      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       const spec: SweepSpec = {
         agent: options.agent,
         vs,
@@ -143,4 +144,12 @@ export function register(program: Command): void {
       if (options.plot) lines.push(`  plot written to ${options.plot}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** `--v`: distinct values of V that a scenario takes (0 to LIMIT.V), or a CliError naming the option and the value. */
+function vList(value: string): number[] {
+  const vs = numberList('v', value, (v) => v >= 0, 'a number >= 0');
+  const tooBig = vs.findIndex((v) => v > LIMIT.V);
+  if (tooBig >= 0) throw new CliError(`--v: expected a number from 0 to ${LIMIT.V} (the largest V a scenario takes), got ${JSON.stringify(value.split(',')[tooBig]!.trim())}`);
+  return vs;
 }

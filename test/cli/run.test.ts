@@ -178,6 +178,14 @@ describe('bdt-gym run', () => {
     assert.equal(JSON.parse(whole.stdout).slots, system.slots);
   });
 
+  it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field)', () => {
+    for (const command of [['run'], ['compare', '--out', join(tmpdir(), 'bdt-never-written.json')]]) {
+      const result = cli(...command, '--slots', '1e10');
+      assert.equal(result.status, 1, command[0]);
+      assert.equal(result.stderr, 'bdt-gym: --slots: expected an integer from 1 to 1000000000 (the longest episode a scenario takes), got "1e10"\n', command[0]);
+    }
+  });
+
   it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
     const file = join(dir, 'trace.json');

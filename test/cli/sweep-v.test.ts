@@ -107,6 +107,16 @@ describe('cli: sweep-v', () => {
     assert.equal(random.stderr, 'bdt-gym: note: agent random played the same episodes for every V: it does not decide with V (dpra does)\n');
   });
 
+  it('refuses a V or --slots beyond what a scenario takes at once, naming the option (they failed at their turn, naming the scenario field)', () => {
+    const v = cli('sweep-v', '--v', '1,2e12', '--seeds', '1', '--slots', '3');
+    assert.equal(v.status, 1);
+    assert.equal(v.stdout, '');
+    assert.equal(v.stderr, 'bdt-gym: --v: expected a number from 0 to 1000000000000 (the largest V a scenario takes), got "2e12"\n');
+    assert.equal(cli('sweep-v', '--v', '1e12', '--seeds', '1', '--slots', '1', '--json').status, 0, 'LIMIT.V itself is taken');
+    const slots = cli('sweep-v', '--v', '1', '--seeds', '1', '--slots', '1e10');
+    assert.equal(slots.stderr, 'bdt-gym: --slots: expected an integer from 1 to 1000000000 (the longest episode a scenario takes), got "1e10"\n');
+  });
+
   it("gives the same means and half-widths as compare for the same episodes, to the last digit", async () => {
     const seeds = [1, 2, 3, 4, 5, 6, 7];
     // BDT-small-v0's own V is 10, so both play the same episodes

@@ -122,27 +122,9 @@ export function register(program: Command): void {
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: it does not decide with V (dpra does)\n`);
-      if (options.plot) {
-        const svg = await sweepVChartSvg(spec.agent, points, greedy);
-        writeFileAtomic(options.plot, svg);
-      }
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(points)}\n`);
-        return;
-      }
-      const cells = points.map((p) => [
-        p.v.toPrecision(4),
-        formatMeanInterval({ mean: p.meanLatency, halfWidth: p.latencyHalfWidth }, 4),
-        formatMeanInterval({ mean: p.meanBacklog, halfWidth: p.backlogHalfWidth }, 2),
-        formatMeanInterval({ mean: p.c6Violation, halfWidth: p.c6ViolationHalfWidth }, 4),
-      ]);
-      const header = ['V', 'latency (s)', 'backlog', 'C6 violation'];
-      const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
-      const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
-      const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${seeds.join(',')}${slots ? `, ${slots} slots` : ''}${seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
-      lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
-      if (options.plot) lines.push(`  plot written to ${options.plot}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      // the results first: a plot write that fails (a full disk) does not lose the sweep
+      process.stdout.write(options.json ? `${JSON.stringify(points)}\n` : formatTable(spec, points, greedy, options.plot));
+      if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
     });
 }
 
@@ -152,4 +134,21 @@ function vList(value: string): number[] {
   const tooBig = vs.findIndex((v) => v > LIMIT.V);
   if (tooBig >= 0) throw new CliError(`--v: expected a number from 0 to ${LIMIT.V} (the largest V a scenario takes), got ${JSON.stringify(value.split(',')[tooBig]!.trim())}`);
   return vs;
+}
+
+/** The sweep as a table, with the latency-greedy reference and where the plot goes. */
+function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omit<SweepPoint, 'v'>, plot: string | undefined): string {
+  const cells = points.map((p) => [
+    p.v.toPrecision(4),
+    formatMeanInterval({ mean: p.meanLatency, halfWidth: p.latencyHalfWidth }, 4),
+    formatMeanInterval({ mean: p.meanBacklog, halfWidth: p.backlogHalfWidth }, 2),
+    formatMeanInterval({ mean: p.c6Violation, halfWidth: p.c6ViolationHalfWidth }, 4),
+  ]);
+  const header = ['V', 'latency (s)', 'backlog', 'C6 violation'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
+  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${spec.slots} slots` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
+  lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
+  if (plot) lines.push(`  plot: ${plot}`);
+  return `${lines.join('\n')}\n`;
 }

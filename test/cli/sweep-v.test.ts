@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
@@ -115,6 +115,20 @@ describe('cli: sweep-v', () => {
     assert.equal(cli('sweep-v', '--v', '1e12', '--seeds', '1', '--slots', '1', '--json').status, 0, 'LIMIT.V itself is taken');
     const slots = cli('sweep-v', '--v', '1', '--seeds', '1', '--slots', '1e10');
     assert.equal(slots.stderr, 'bdt-gym: --slots: expected an integer from 1 to 1000000000 (the longest episode a scenario takes), got "1e10"\n');
+  });
+
+  it('prints the table before writing the plot: a plot write that fails keeps the sweep', function () {
+    if (process.platform !== 'linux') this.skip(); // /dev/full
+    const plot = join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'full.svg');
+    symlinkSync('/dev/full', plot); // passes the checks (a device is written through), then the disk is full
+    const result = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '2', '--plot', plot);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /^sweep-v: dpra on BDT-v0, seeds 1, 2 slots\n/);
+    assert.match(result.stdout, /latency-greedy: latency /);
+    assert.match(result.stderr, /^bdt-gym: cannot write .*full\.svg: ENOSPC/);
+    const json = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '1', '--plot', plot, '--json');
+    assert.equal(json.status, 1);
+    assert.deepEqual((JSON.parse(json.stdout) as Array<{ v: number }>).map((p) => p.v), [1, 10]);
   });
 
   it("gives the same means and half-widths as compare for the same episodes, to the last digit", async () => {

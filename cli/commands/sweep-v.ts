@@ -121,7 +121,7 @@ export function register(program: Command): void {
       checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
-      if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: it does not decide with V (dpra does)\n`);
+      if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec.agent)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep
       process.stdout.write(options.json ? `${JSON.stringify(points)}\n` : formatTable(spec, points, greedy, options.plot));
       if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
@@ -134,6 +134,18 @@ function vList(value: string): number[] {
   const tooBig = vs.findIndex((v) => v > LIMIT.V);
   if (tooBig >= 0) throw new CliError(`--v: expected a number from 0 to ${LIMIT.V} (the largest V a scenario takes), got ${JSON.stringify(value.split(',')[tooBig]!.trim())}`);
   return vs;
+}
+
+/** Agents that decide with V (they minimise drift-plus-penalty), and agents that do not. */
+const V_AGENTS = new Set(['dpra', 'wdpo', 'wtcm', 'oracle']);
+const V_BLIND_AGENTS = new Set(['latency-greedy', 'all-local', 'random', 'ppo', 'dqn']);
+
+/** Why agent `agent` played the same episodes for every V (an agent of the user's may be either kind). */
+function sameEpisodesReason(agent: string): string {
+  const identical = 'the Vs gave identical decisions on these traces (try a wider range of V or longer episodes)';
+  if (V_AGENTS.has(agent)) return identical;
+  if (V_BLIND_AGENTS.has(agent)) return 'it does not decide with V (dpra does)';
+  return `either it does not decide with V or ${identical}`;
 }
 
 /** The sweep as a table, with the latency-greedy reference and where the plot goes. */

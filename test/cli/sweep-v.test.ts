@@ -117,6 +117,12 @@ describe('cli: sweep-v', () => {
     assert.equal(slots.stderr, 'bdt-gym: --slots: expected an integer from 1 to 1000000000 (the longest episode a scenario takes), got "1e10"\n');
   });
 
+  it('for an agent that decides with V, notes that the Vs gave identical decisions (it said the agent does not decide with V)', () => {
+    const dpra = cli('sweep-v', '--v', '10,11', '--seeds', '1', '--slots', '1', '--json');
+    assert.equal(dpra.status, 0, dpra.stderr);
+    assert.equal(dpra.stderr, 'bdt-gym: note: agent dpra played the same episodes for every V: the Vs gave identical decisions on these traces (try a wider range of V or longer episodes)\n');
+  });
+
   it('prints the table before writing the plot: a plot write that fails keeps the sweep', function () {
     if (process.platform !== 'linux') this.skip(); // /dev/full
     const plot = join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'full.svg');

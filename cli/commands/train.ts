@@ -339,6 +339,7 @@ export function register(program: Command): void {
     .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
     .action(async (options: TrainOptions, command: Command) => {
       // Everything is checked before --out is created or touched.
+      if (options.out === '') throw new CliError('--out: give a directory for the run'); // '' would train into the working directory
       const preset = options.preset === undefined ? undefined : readPreset(options.preset);
       const presetSource = options.preset === undefined ? '--steps' : `--preset ${options.preset}`;
       // a resumed run's algorithm and env are its checkpoint's unless given (a different one is refused)

@@ -272,6 +272,18 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.deepEqual(snapshot(run), original);
   });
 
+  it("refuses --out '' before any work (a new run trained into the working directory)", async () => {
+    const cwd = process.cwd();
+    const empty = mkdtempSync(join(tmpdir(), 'bdt-train-cwd-'));
+    process.chdir(empty);
+    try {
+      for (const resume of [[], ['--resume']]) assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--eval-episodes', '0', '--out', '', ...resume), /^--out: give a directory for the run$/);
+    } finally {
+      process.chdir(cwd);
+    }
+    assert.deepEqual(readdirSync(empty), [], 'nothing was written to the working directory');
+  });
+
   it('a --resume says which given hyperparameters and seed it cannot honour (the checkpoint keeps its own)', async () => {
     const copy = join(dir, 'resumed');
     cpSync(run, copy, { recursive: true });

@@ -308,15 +308,22 @@ function stepOf(line: string): number | undefined {
   }
 }
 
-/** Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off. */
-function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, steps: number): PeriodicEvaluation | undefined {
+/**
+ * Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off.
+ * Refused when no evaluation would run: one runs at each multiple of evalFreq in (start, steps].
+ */
+function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, start: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
   const episodes = options.periodicEvalEpisodes === undefined ? preset?.periodicEvaluation?.episodes : integerOption('periodic-eval-episodes', options.periodicEvalEpisodes, 1);
   if (evalFreq === undefined || evalFreq === 0) {
     if (options.periodicEvalEpisodes !== undefined) throw new CliError('--periodic-eval-episodes needs --eval-freq (or a preset with periodicEvaluation)');
     return undefined;
   }
-  if (evalFreq > steps) throw new CliError(`--eval-freq ${evalFreq} is more than --steps ${requested}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
+  const source = options.evalFreq === undefined ? `the preset's periodicEvaluation.evalFreq ${evalFreq}` : `--eval-freq ${evalFreq}`;
+  if (evalFreq > steps) throw new CliError(`${source} is more than --steps ${requested}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
+  if (Math.floor(steps / evalFreq) === Math.floor(start / evalFreq)) {
+    throw new CliError(`${source}: no multiple of it lies between the checkpoint's step ${start} and step ${steps}, where this session ends: no evaluation would run; give a smaller --eval-freq or more --steps`);
+  }
   return PeriodicEvaluationSchema.parse(episodes === undefined ? { evalFreq } : { evalFreq, episodes });
 }
 
@@ -396,7 +403,7 @@ export function register(program: Command): void {
       const envKwargsSource = fromSummary ? join(options.out, SUMMARY_FILE) : `--preset ${options.preset}`;
       checkEnv(envId, envKwargs, envKwargsSource);
       if (fromSummary && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
-      const periodic = periodicEvaluation(options, preset, requested, steps);
+      const periodic = periodicEvaluation(options, preset, requested, start, steps);
       const backend = await backendOption(options.backend);
       if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);

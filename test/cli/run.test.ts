@@ -178,6 +178,21 @@ describe('bdt-gym run', () => {
     assert.equal(JSON.parse(whole.stdout).slots, system.slots);
   });
 
+  it("replays T slots from a trace of T states or more without --slots, and the saved episode's S slots from a shorter one, as --help says", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
+    const replayedSlots = (saved: number): number => {
+      const file = join(dir, `trace-${saved}.json`);
+      assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', String(saved), '--save-trace', file).status, 0);
+      const replayed = cli('run', '--env', 'BDT-small-v0', '--trace', file, '--json');
+      assert.equal(replayed.status, 0, replayed.stderr);
+      return JSON.parse(replayed.stdout).slots;
+    };
+    // BDT-small-v0's T is 100: S = 99 saves 100 states
+    assert.deepEqual([replayedSlots(98), replayedSlots(99)], [98, 100]);
+    const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
+    assert.match(help, /without --slots, it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
+  });
+
   it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field)', () => {
     for (const command of [['run'], ['compare', '--out', join(tmpdir(), 'bdt-never-written.json')]]) {
       const result = cli(...command, '--slots', '1e10');

@@ -27,6 +27,10 @@ describe('bdt-gym bench and scenario-schema: bad input', () => {
     await assert.rejects(run(benchCommand, ['bench', '--filter', 'no-such-case']), (e: unknown) => e instanceof CliError && /--filter "no-such-case" matches no case \(cases: cartpole\/raw, /.test((e as Error).message));
   });
 
+  it('bench --filter "" is refused (it matched every case and ran them all)', async () => {
+    await assert.rejects(run(benchCommand, ['bench', '--filter', '']), (e: unknown) => e instanceof CliError && (e as Error).message === '--filter "": give text that the names of the cases to run contain (without --filter every case runs)');
+  });
+
   it('scenario-schema --out with an empty file name is refused (it printed to stdout)', async () => {
     await assert.rejects(run(scenarioSchemaCommand, ['scenario-schema', '--out', '']), (e: unknown) => e instanceof CliError && /--out: give a file name/.test((e as Error).message));
   });

@@ -9,6 +9,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { openEnv } from './run.ts';
+import { plural } from '../plural.ts';
 
 /** What a scenario compiles to, as `--json` prints it. */
 interface ScenarioSummary {
@@ -63,7 +64,7 @@ function formatPartitionVectors(s: ScenarioSummary): string {
 function format(s: ScenarioSummary): string {
   return [
     `${s.file}: scenario "${s.name}" is valid`,
-    `  ${s.N} devices, ${s.M} gateways, ${s.J} APs, T = ${s.slots} slots`,
+    `  ${plural(s.N, 'device')}, ${plural(s.M, 'gateway')}, ${plural(s.J, 'AP')}, T = ${plural(s.slots, 'slot')}`,
     `  partition vectors per slot: ${formatPartitionVectors(s)} (prod of L_n)`,
     `  C6 window [${s.lyapunov.uMin}, ${s.lyapunov.uMax}], V = ${s.lyapunov.V}`,
     '  device  DNN (L_n units)             gateway  AP  max arrivals',

@@ -27,6 +27,7 @@ import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
+import { plural } from '../plural.ts';
 
 interface RunOptions {
   env?: string;
@@ -231,7 +232,7 @@ export function checkTraceFile(file: string, trace: object, system: CompiledScen
   const why = explainTrace(trace as ExogenousTrace, system, system.slots);
   if (why === undefined) return trace as ExogenousTrace;
   const fits = savedSlots !== undefined && savedSlots < system.slots && explainTrace(trace as ExogenousTrace, system, savedSlots) === undefined;
-  throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}${fits ? `; it holds an episode of ${savedSlots} slots: give --slots ${savedSlots}` : ''}`);
+  throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${plural(system.slots, 'slot')}: ${why}${fits ? `; it holds an episode of ${plural(savedSlots, 'slot')}: give --slots ${savedSlots}` : ''}`);
 }
 
 /** The refusal of an empty `--checkpoint`. */
@@ -252,7 +253,7 @@ type RunResult = EpisodeSummary & { env: string | undefined; scenario: string; a
 function formatSummary(result: RunResult): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
   return [
-    `${result.env} (${result.scenario}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${result.slots} slots`,
+    `${result.env} (${result.scenario}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${plural(result.slots, 'slot')}`,
     `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
     `  mean reward       ${result.meanReward.toFixed(4)}`,
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,
@@ -264,5 +265,5 @@ function formatSummary(result: RunResult): string {
 }
 
 function formatSolverStats(stats: SolverAgentStats): string {
-  return `${stats.infeasibleSlots} of ${stats.slots} slots solved to least violation (C4 impossible on some gateway: ${stats.gatewayBudgetSlots}; AP budgets relaxed: ${stats.apBudgetRelaxedSlots})`;
+  return `${stats.infeasibleSlots} of ${plural(stats.slots, 'slot')} solved to least violation (C4 impossible on some gateway: ${stats.gatewayBudgetSlots}; AP budgets relaxed: ${stats.apBudgetRelaxedSlots})`;
 }

@@ -17,6 +17,7 @@ import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv 
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { checkNotAnInput, checkSvgPath, fileInputs, integerList, numberList, slotsOption } from '../options.ts';
+import { plural } from '../plural.ts';
 
 /** One point of the sweep (the JSON output is an array of these): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
 export interface SweepPoint {
@@ -159,7 +160,7 @@ function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omi
   const header = ['V', 'latency (s)', 'backlog', 'C6 violation'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
   const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
-  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${spec.slots} slots` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
+  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${plural(spec.slots, 'slot')}` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
   lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
   if (plot) lines.push(`  plot: ${plot}`);
   return `${lines.join('\n')}\n`;

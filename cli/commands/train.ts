@@ -55,6 +55,7 @@ import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, checkCanCreateFilesIn, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
+import { plural } from '../plural.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -105,7 +106,7 @@ function runShape(agent: 'ppo' | 'dqn', hp: Record<string, unknown>): RunShape {
     return { stepsPerCall: numEnvs * numSteps, numEnvs, unit: `PPO trains whole rollouts of numEnvs x numSteps = ${numEnvs} x ${numSteps} = ${numEnvs * numSteps} env steps` };
   }
   const { numEnvs } = hp as { numEnvs: number };
-  return { stepsPerCall: numEnvs, numEnvs, unit: `DQN steps its numEnvs = ${numEnvs} envs together` };
+  return { stepsPerCall: numEnvs, numEnvs, unit: `DQN steps its numEnvs = ${plural(numEnvs, 'env')} together` };
 }
 
 /**
@@ -294,7 +295,7 @@ function cutRecordsPast(metricsFile: string, resumeStep: number, size: number): 
   }
   if (cutAt === undefined) return size;
   truncateSync(metricsFile, cutAt);
-  process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${cut} lines from the first of them on were cut before resuming\n`);
+  process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${plural(cut, 'line')} from the first of them on ${cut === 1 ? 'was' : 'were'} cut before resuming\n`);
   return cutAt;
 }
 
@@ -406,7 +407,7 @@ export function register(program: Command): void {
       const periodic = periodicEvaluation(options, preset, requested, start, steps);
       const backend = await backendOption(options.backend);
       if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
-      if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
+      if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
       const metricsFile = join(options.out, METRICS_FILE);
       const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);
@@ -492,9 +493,9 @@ export function register(program: Command): void {
       } else {
         process.stdout.write(
           [
-            `${summary.agent} on ${summary.env}: ${summary.steps} steps, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
+            `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
             `  mean return, last 20 training episodes  ${meanReturn}`,
-            ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`]),
+            ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
             ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
             `  checkpoint  ${summary.checkpoint}`,
             '',

@@ -12,6 +12,7 @@ import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
 import { CliError } from '../../cli/errors.ts';
 import { checkOutputPath, integerOption, numberOption } from '../../cli/options.ts';
+import { plural } from '../../cli/plural.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -77,6 +78,10 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     checkOutputPath('out', dangling);
     assert.ok(!existsSync(join(dir, 's')));
     assert.deepEqual(readdirSync(dir).sort(), ['dangling.json', 'link.json']);
+  });
+
+  it('plural: the noun plural unless the count is 1', () => {
+    assert.deepEqual([plural(0, 'slot'), plural(1, 'slot'), plural(2, 'episode'), plural(1, 'trace file')], ['0 slots', '1 slot', '2 episodes', '1 trace file']);
   });
 
   it('compare --out, sweep-v --plot and run --save-trace use the check; sweep-v and check-dpra refuse --env with --scenario', async () => {

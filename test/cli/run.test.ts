@@ -193,12 +193,16 @@ describe('bdt-gym run', () => {
     assert.match(help, /without --slots, it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
   });
 
-  it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field)', () => {
+  it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field), and says "1 slot"', () => {
     for (const command of [['run'], ['compare', '--out', join(tmpdir(), 'bdt-never-written.json')]]) {
       const result = cli(...command, '--slots', '1e10');
       assert.equal(result.status, 1, command[0]);
       assert.equal(result.stderr, 'bdt-gym: --slots: expected an integer from 1 to 1000000000 (the longest episode a scenario takes), got "1e10"\n', command[0]);
     }
+    const one = cli('run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--slots', '1');
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stdout, /^BDT-small-v0 \(small\), agent dpra, seed 0, 1 slot\n/);
+    assert.match(one.stdout, /\n {2}solver {12}\d+ of 1 slot solved to least violation/);
   });
 
   it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {

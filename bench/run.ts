@@ -13,8 +13,12 @@ import { suites as agents } from './suites/agents.ts';
 /** Every registered suite, in run order. */
 export const allSuites: BenchSuite[] = [...cartpole, ...bdtEnv, ...dpra, ...agents];
 
-/** Throws unless `filter` selects at least one case (an empty table would read as a result), listing the cases. */
+/**
+ * Throws unless `filter` selects at least one case (an empty table would read as a result),
+ * listing the cases, or is empty (it selects every case: a mistyped variable, not a filter).
+ */
 export function checkFilter(filter: string): void {
+  if (filter === '') throw new Error(`--filter ${JSON.stringify(filter)}: give text that the names of the cases to run contain (without --filter every case runs)`);
   const names = allSuites.flatMap((suite) => suite.cases.map((c) => `${suite.name}/${c.name}`));
   if (!names.some((name) => name.includes(filter))) throw new Error(`--filter ${JSON.stringify(filter)} matches no case (cases: ${names.join(', ')})`);
 }

@@ -1,12 +1,14 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
+import { LIMIT } from '../env/bdt/scenario/limits.ts';
+import { makeDirectories } from '../node/make-directories.ts';
 import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
-import { importHint } from './user-modules.ts';
+import { importedModules, importHint } from './user-modules.ts';
 
 /** A number in decimal: digits with an optional point and exponent (no hex, octal, binary or Infinity). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -45,6 +47,16 @@ export function checkSeedRange(name: string, seed: number, maxOffset: number, wh
   if (!Number.isSafeInteger(seed + maxOffset)) {
     throw new CliError(`--${name} ${seed}: ${what} use seeds up to ${seed} + ${maxOffset}, beyond Number.MAX_SAFE_INTEGER (${Number.MAX_SAFE_INTEGER}); give --${name} <= ${Number.MAX_SAFE_INTEGER - maxOffset}`);
   }
+}
+
+/**
+ * `--slots`: an episode length T a scenario takes (1 to LIMIT.slots), or a CliError naming the
+ * option (the scenario's own check would name its field, `slots`, after the command began).
+ */
+export function slotsOption(value: string): number {
+  const slots = integerOption('slots', value, 1);
+  if (slots > LIMIT.slots) throw new CliError(`--slots: expected an integer from 1 to ${LIMIT.slots} (the longest episode a scenario takes), got ${JSON.stringify(value)}`);
+  return slots;
 }
 
 /** A comma-separated list of distinct integers >= `min` (seeds: a repeated one would count one trace twice). */
@@ -119,14 +131,17 @@ export function fileInputs(option: string, ...files: (string | undefined)[]): Co
 
 /**
  * Refuses, before any work is done, an output path that cannot take the file (the results would
- * be computed, then lost at the write): empty, an existing directory, a write-protected file, or
- * in a directory where no file can be created. A command then refuses, once it knows what it
+ * be computed, then lost at the write): empty, an existing directory, one that names a directory
+ * (`out/`, `out/.`), a write-protected file, or a file that cannot be created there (a name too
+ * long, a file in the way, a read-only mount). A command then refuses, once it knows what it
  * reads, an output over one of its inputs with {@link checkNotAnInput}.
  */
 export function checkOutputPath(option: string, path: string | undefined): void {
   if (path === undefined) return;
   if (path === '') throw new CliError(`--${option}: give a file name`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`--${option} ${path}: is a directory; give a file name`);
+  // the write would make the file at `out`, not in it (extname ignores the slash: `v.svg/` passed as SVG)
+  if (path.endsWith('/') || path.endsWith(sep) || ['.', '..'].includes(basename(path))) throw new CliError(`--${option} ${path}: names a directory; give a file name`);
   checkCanCreateFile(option, path);
 }
 
@@ -135,12 +150,13 @@ export function checkOutputPath(option: string, path: string | undefined): void 
  * followed, as writeFileAtomic follows them) to an input file, or lies inside an input directory.
  * The write would come after the command read its inputs, so nothing would fail; the input would
  * be silently replaced by the output (`compare --trace t.json --out t.json`). Inputs that do not
- * exist are left to the command's own error.
+ * exist are left to the command's own error. The `--import` modules are every command's inputs
+ * (`--import ./mine.mts compare --out mine.mts` replaced the user's module).
  */
 export function checkNotAnInput(option: string, path: string | undefined, inputs: readonly CommandInput[]): void {
-  if (path === undefined || inputs.length === 0) return;
+  if (path === undefined) return;
   const target = writtenPath(path);
-  for (const input of inputs) {
+  for (const input of [...inputs, ...importInputs()]) {
     if (!input.reserved && !existsSync(input.path)) continue;
     const real = writtenPath(input.path); // an existing input's real path, a reserved one's to be
     if (input.directory) {
@@ -150,6 +166,11 @@ export function checkNotAnInput(option: string, path: string | undefined, inputs
       throw new CliError(`--${option} ${path}: is ${input.label} (${real}), which this command reads; writing there would overwrite it; give another --${option}`);
     }
   }
+}
+
+/** The `--import` modules that are files, as inputs. */
+function importInputs(): CommandInput[] {
+  return importedModules().flatMap(({ specifier, path }) => (path === undefined ? [] : [{ label: `--import ${specifier}`, path }]));
 }
 
 /**
@@ -189,21 +210,38 @@ export function checkSvgPath(option: string, path: string | undefined): void {
 }
 
 /**
- * Refuses a write-protected existing file (writeFileAtomic would refuse it after the work), then
- * creates and removes a probe file where writeFileAtomic will create its temp file: the
- * directory of `path` (of its target, for a symlink), or the nearest existing ancestor when
- * directories are missing (writeFileAtomic creates them). Permission bits alone do not tell
- * (root may write anywhere, yet nothing can be created in /proc or on a read-only mount).
+ * Refuses a write-protected existing file (writeFileAtomic would refuse it after the work), and
+ * creates and removes a file where writeFileAtomic will: for an existing file its temp file, in
+ * the file's directory; else the file itself (what a dangling symlink points to, for one), with
+ * any missing directories, which are removed again. Only creating it tells: permission bits do
+ * not (root may write anywhere, yet nothing can be created in /proc or on a read-only mount), nor
+ * does the parent directory (a name past NAME_MAX fails there, not in its directory).
  */
 function checkCanCreateFile(option: string, path: string): void {
   const existing = existsSync(path) ? statSync(path) : undefined;
   if (existing !== undefined && !existing.isFile()) return; // a device or FIFO is written through, not replaced
-  const refusal = existing === undefined ? undefined : writeProtection(realpathSync(path), existing);
-  if (refusal !== undefined) throw new CliError(`--${option} ${path}: cannot replace it: ${refusal.message}`);
-  let dir = dirname(existing === undefined ? resolve(path) : realpathSync(path));
-  while (!existsSync(dir)) dir = dirname(dir);
-  const code = probeFileCreation(dir);
-  if (code !== undefined) throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${code})`);
+  if (existing !== undefined) {
+    const refusal = writeProtection(realpathSync(path), existing);
+    if (refusal !== undefined) throw new CliError(`--${option} ${path}: cannot replace it: ${refusal.message}`);
+    const dir = dirname(realpathSync(path));
+    const why = probeFileCreation(probeFileIn(dir));
+    if (why !== undefined) throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${why})`);
+    return;
+  }
+  const link = lstat(path)?.isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : undefined; // dangling: writeFileAtomic creates its target
+  const target = link ?? path;
+  // a symlink to a dangling symlink: the rename replaces the second link, in its directory
+  const why = probeFileCreation(lstat(target) === undefined ? target : probeFileIn(dirname(target)));
+  if (why !== undefined) throw new CliError(`--${option} ${path}: cannot create ${link === undefined ? 'the file' : `${link}, where the symlink points`} (${why})`);
+}
+
+/** `lstatSync(path)`, or undefined when nothing can be found there (missing, a name too long, a file on the way). */
+function lstat(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -214,18 +252,39 @@ function checkCanCreateFile(option: string, path: string): void {
  */
 export function checkCanCreateFilesIn(option: string, dir: string): void {
   if (!existsSync(dir)) return;
-  const code = probeFileCreation(dir);
-  if (code !== undefined) throw new CliError(`--${option} ${dir}: cannot create files there (${code})`);
+  const why = probeFileCreation(probeFileIn(dir));
+  if (why !== undefined) throw new CliError(`--${option} ${dir}: cannot create files there (${why})`);
 }
 
-/** Creates and removes a uniquely named file in `dir`: undefined when that worked, else the error's code. */
-function probeFileCreation(dir: string): string | undefined {
-  const probe = join(dir, `.bdt-gym-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+/** A uniquely named file in `dir`, to probe with. */
+function probeFileIn(dir: string): string {
+  return join(dir, `.bdt-gym-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * Creates new file `file` (exclusively) and its missing directories, then removes them: undefined
+ * when that worked, else why not (`ENAMETOOLONG: name too long`).
+ */
+function probeFileCreation(file: string): string | undefined {
+  const missing: string[] = [];
+  for (let dir = dirname(resolve(file)); !existsSync(dir) && dirname(dir) !== dir; dir = dirname(dir)) missing.push(dir);
   try {
-    closeSync(openSync(probe, 'wx'));
+    makeDirectories(dirname(file));
+    closeSync(openSync(file, 'wx'));
+    rmSync(file, { force: true });
+    return undefined;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? String(error);
+    const { code, message } = error as NodeJS.ErrnoException;
+    // Node's message reads `CODE: what, syscall 'path'`: the code and what it means
+    return code === undefined ? String(error) : (new RegExp(`^${code}: [^,]+`).exec(message)?.[0] ?? code);
+  } finally {
+    // deepest first, each only while empty (one another process put a file in stays)
+    for (const dir of missing) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        // not made (the probe failed before it) or no longer empty
+      }
+    }
   }
-  rmSync(probe, { force: true });
-  return undefined;
 }

@@ -13,16 +13,18 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registryCopies } from '../env/registration.ts';
 import { CliError } from './errors.ts';
 
 export const IMPORT_OPTION_HELP = 'import this module before the command runs, e.g. one that registers an agent (registerAgent) or a scenario\'s env id (registerBdtScenario); a path (./mine.ts) is relative to the working directory; repeatable';
 
-/** A module `--import` loaded: as the user gave it, and the URL it was imported from. */
+/** A module `--import` loaded: as the user gave it, the URL it was imported from, and its file (a package's resolved). */
 export interface ImportedModule {
   readonly specifier: string;
   readonly url: string;
+  /** Undefined for a module that is no file (`node:` builtins, `data:` URLs). */
+  readonly path?: string;
 }
 
 const imported: ImportedModule[] = [];
@@ -54,12 +56,23 @@ async function importUserModule(specifier: string): Promise<void> {
   } catch (error) {
     throw new CliError(`--import ${specifier}: ${oneLine(error)}`);
   }
-  imported.push({ specifier, url });
+  const path = modulePath(url);
+  imported.push({ specifier, url, ...(path === undefined ? {} : { path }) });
   // what it registered went to that copy, so the command would say "unknown agent" of it
   if (registryCopies() > copies) {
     throw new CliError(
       `--import ${specifier}: the module loaded a second copy of bdt-gym, whose registrations this command cannot see: most likely Node loaded it as CommonJS (no "type": "module" in its package.json; name it .mts or add "type": "module"), or it imports another install of bdt-gym than the one running this command`,
     );
+  }
+}
+
+/** The file that `url` (a file: URL or a package name) was loaded from, or undefined when it is none. */
+function modulePath(url: string): string | undefined {
+  try {
+    const resolved = url.startsWith('file:') ? url : import.meta.resolve(url);
+    return resolved.startsWith('file:') ? fileURLToPath(resolved) : undefined;
+  } catch {
+    return undefined; // it was imported, so this is not expected; only the protection of its file is lost
   }
 }
 

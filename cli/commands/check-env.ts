@@ -4,7 +4,8 @@
  * failing check named. Warnings (smells) are printed but do not fail, unless `--strict`.
  */
 import type { Command } from 'commander';
-import { EnvCheckError, UnregisteredEnvError, captureWarnings, checkEnv, make, registry } from '../../env/index.ts';
+import { EnvCheckError, KwargsError, UnregisteredEnvError, captureWarnings, checkEnv, make, registry, spec, type Env } from '../../env/index.ts';
+import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
 import { importHint } from '../user-modules.ts';
 
@@ -27,6 +28,7 @@ export function register(program: Command): void {
       const targets = options.all ? [...registry.keys()] : ids;
       if (targets.length === 0) throw new CliError('check-env: give at least one env id or --all');
       const kwargs = parseKwargs(options.kwargs);
+      for (const id of targets) checkRegistered(id); // every id before any runs
       for (const id of targets) checkOne(id, kwargs, options.strict ?? false);
     });
 }
@@ -39,15 +41,35 @@ function parseKwargs(text: string | undefined): Record<string, unknown> {
   } catch (error) {
     throw new CliError(`--kwargs: not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('--kwargs: expected a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--kwargs: expected a JSON object, got ${text}`);
   return value as Record<string, unknown>;
+}
+
+/** Refuses an unregistered `id`, saying how to register one. */
+function checkRegistered(id: string): void {
+  try {
+    spec(id);
+  } catch (error) {
+    if (error instanceof UnregisteredEnvError) throw new CliError(`${error.message}${importHint('env id', 'check-env ...')}`);
+    throw error;
+  }
+}
+
+/** `make(id, kwargs)`, with kwargs the env refuses reported as a CliError naming `--kwargs`. */
+function makeWithKwargs(id: string, kwargs: Record<string, unknown>): Env {
+  try {
+    return make(id, kwargs, { disableEnvChecker: true });
+  } catch (error) {
+    if (error instanceof KwargsError || error instanceof ScenarioError) throw new CliError(`--kwargs: ${id}: ${error.message}`);
+    throw error;
+  }
 }
 
 function checkOne(id: string, kwargs: Record<string, unknown>, strict: boolean): void {
   let warnings: string[];
   try {
     ({ warnings } = captureWarnings(() => {
-      const env = make(id, kwargs, { disableEnvChecker: true });
+      const env = makeWithKwargs(id, kwargs);
       try {
         checkEnv(env.unwrapped);
       } finally {
@@ -56,7 +78,6 @@ function checkOne(id: string, kwargs: Record<string, unknown>, strict: boolean):
     }));
   } catch (error) {
     if (error instanceof EnvCheckError) throw new CliError(`${id}: FAILED check "${error.check}": ${error.message}`);
-    if (error instanceof UnregisteredEnvError) throw new CliError(`${error.message}${importHint('env id', 'check-env ...')}`, 2);
     throw error;
   }
   for (const w of warnings) process.stderr.write(`${id}: warning: ${w}\n`);

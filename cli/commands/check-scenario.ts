@@ -9,6 +9,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { openEnv } from './run.ts';
+import { plural } from '../plural.ts';
 
 /** What a scenario compiles to, as `--json` prints it. */
 interface ScenarioSummary {
@@ -19,8 +20,10 @@ interface ScenarioSummary {
   J: number;
   slots: number;
   devices: Array<{ dnn: string; units: number; gateway: number; ap: number }>;
-  /** prod_n L_n: the partition vectors an exhaustive search enumerates per slot. */
-  partitionVectors: number;
+  /** prod_n L_n: the partition vectors an exhaustive search enumerates per slot; null beyond a double's range (about 1.8e308). */
+  partitionVectors: number | null;
+  /** log10 of prod_n L_n (sum_n log10 L_n), finite however many there are. */
+  partitionVectorsLog10: number;
   lyapunov: { V: number; uMin: number; uMax: number };
   /** Largest arrivals per device the observation space allows (the arrival model's). */
   maxArrivals: number[];
@@ -31,7 +34,7 @@ export function register(program: Command): void {
     .command('check-scenario')
     .description('validate a scenario file and print what it compiles to (nodes, DNNs, partition vectors, C6 window, observation bounds)')
     .argument('<file>', 'scenario JSON file (as configs/default.json)')
-    .option('--json', 'print the summary as one JSON object')
+    .option('--json', 'print the summary as one JSON object (partitionVectors is null beyond a double\'s range; partitionVectorsLog10 is always given)')
     .action((file: string, options: { json?: boolean }) => {
       const env = openEnv({ scenario: file, scenarioSource: 'check-scenario' });
       const raw = env.unwrapped as BdtEnv;
@@ -44,14 +47,25 @@ export function register(program: Command): void {
 function summarise(file: string, system: CompiledScenario, maxArrivals: number[]): ScenarioSummary {
   const { N, M, J, slots, V, uMin, uMax, unitCount, gatewayOf, apOf } = system;
   const devices = system.dnnNames.map((dnn, n) => ({ dnn, units: unitCount[n]!, gateway: gatewayOf[n]!, ap: apOf[gatewayOf[n]!]! }));
-  return { file, name: system.scenario.name, N, M, J, slots, devices, partitionVectors: partitionSpaceSize(system), lyapunov: { V, uMin, uMax }, maxArrivals };
+  const partitionVectors = partitionSpaceSize(system);
+  const partitionVectorsLog10 = Array.from(unitCount).reduce((sum, units) => sum + Math.log10(units), 0);
+  // JSON has no Infinity (JSON.stringify writes null without a word)
+  return { file, name: system.scenario.name, N, M, J, slots, devices, partitionVectors: Number.isFinite(partitionVectors) ? partitionVectors : null, partitionVectorsLog10, lyapunov: { V, uMin, uMax }, maxArrivals };
+}
+
+/** prod_n L_n as the text prints it: in full below a million, else in scientific notation (from its log10 past a double's range). */
+function formatPartitionVectors(s: ScenarioSummary): string {
+  if (s.partitionVectors !== null) return s.partitionVectors < 1e6 ? s.partitionVectors.toLocaleString('en-US') : s.partitionVectors.toPrecision(3);
+  const exponent = Math.floor(s.partitionVectorsLog10);
+  const mantissa = (10 ** (s.partitionVectorsLog10 - exponent)).toFixed(2);
+  return mantissa === '10.00' ? `1.00e+${exponent + 1}` : `${mantissa}e+${exponent}`;
 }
 
 function format(s: ScenarioSummary): string {
   return [
     `${s.file}: scenario "${s.name}" is valid`,
-    `  ${s.N} devices, ${s.M} gateways, ${s.J} APs, T = ${s.slots} slots`,
-    `  partition vectors per slot: ${s.partitionVectors < 1e6 ? s.partitionVectors.toLocaleString('en-US') : s.partitionVectors.toPrecision(3)} (prod of L_n)`,
+    `  ${plural(s.N, 'device')}, ${plural(s.M, 'gateway')}, ${plural(s.J, 'AP')}, T = ${plural(s.slots, 'slot')}`,
+    `  partition vectors per slot: ${formatPartitionVectors(s)} (prod of L_n)`,
     `  C6 window [${s.lyapunov.uMin}, ${s.lyapunov.uMax}], V = ${s.lyapunov.V}`,
     '  device  DNN (L_n units)             gateway  AP  max arrivals',
     ...s.devices.map((d, n) => `  ${String(n).padStart(6)}  ${`${d.dnn} (${d.units})`.padEnd(26)}  ${String(d.gateway).padStart(7)}  ${String(d.ap).padStart(2)}  ${String(s.maxArrivals[n]).padStart(12)}`),

@@ -35,9 +35,10 @@ import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCommittedModel, checkpointDirInputs, checkpointInputs } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, integerOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { checkTraceFile, jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { plural } from '../plural.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
 const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
@@ -78,8 +79,8 @@ export function register(program: Command): void {
       checkOutputPath('out', options.out);
       const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
       const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0);
-      if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${seeds.length} seeds for ${traceFiles.length} trace files; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
-      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${plural(seeds.length, 'seed')} for ${plural(traceFiles.length, 'trace file')}; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
+      const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       // no committed model was trained on a scenario file
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
@@ -251,8 +252,8 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
     traceFiles === undefined
-      ? `${env}: ${rows.length} agents x ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each, identical traces per seed`
-      : `${env}: ${rows.length} agents x ${traceFiles.length} trace file${traceFiles.length === 1 ? '' : 's'} (${traceFiles.join(', ')}; agent seeds ${seeds.join(', ')}), ${records[0]?.summary.slots ?? 0} slots each`,
+      ? `${env}: ${plural(rows.length, 'agent')} x ${plural(seeds.length, 'seed')} (${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each, identical traces per seed`
+      : `${env}: ${plural(rows.length, 'agent')} x ${plural(traceFiles.length, 'trace file')} (${traceFiles.join(', ')}; agent ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each`,
     `(${seeds.length > 1 ? 'mean ± 95% CI over traces' : 'one trace: no confidence intervals'}; "vs": the latency difference paired on the same traces, with its own CI)`,
     '',
     line(header),

@@ -28,6 +28,7 @@ import { CliError } from '../errors.ts';
 import { recordedEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED, jsonObjectOption } from './run.ts';
+import { plural } from '../plural.ts';
 
 interface EvaluateOptions {
   checkpoint: string;
@@ -119,7 +120,7 @@ export function register(program: Command): void {
       const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);
       const episodes = options.episodes === undefined ? defaultEpisodes(options.checkpoint, dir, envId === manifest.envId) : integerOption('episodes', options.episodes, 1);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
-      checkSeedRange('seed', seed, episodes - 1, `${episodes} episodes`);
+      checkSeedRange('seed', seed, episodes - 1, plural(episodes, 'episode'));
       const envKwargs = chooseEnvKwargs(options.envKwargs, options.checkpoint, dir, envId);
       const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
@@ -159,7 +160,7 @@ export function register(program: Command): void {
       const from = envKwargs.source === undefined ? '' : ` (from ${envKwargs.source})`;
       process.stdout.write(
         [
-          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps ?? '?'} steps) on ${envId}${kwargs}${from}: ${episodes} episodes, seeds ${seed}..${seed + episodes - 1}, backend ${backend}`,
+          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps === undefined ? '? steps' : plural(result.trainedSteps, 'step')}) on ${envId}${kwargs}${from}: ${plural(episodes, 'episode')}, ${episodes === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes - 1}`}, backend ${backend}`,
           `  return  ${ret.mean.toFixed(2)} ± ${ret.std.toFixed(2)} (std; min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
           `  length  ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max}); ${seconds.toFixed(1)} s`,
           '',

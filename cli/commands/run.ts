@@ -25,8 +25,9 @@ import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
+import { plural } from '../plural.ts';
 
 interface RunOptions {
   env?: string;
@@ -171,13 +172,13 @@ export function register(program: Command): void {
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
-    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, a trace of a shorter episode than the scenario\'s replays that episode\'s slots')
+    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
     .option('--json', 'print the summary as one JSON object')
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined;
       const seed = integerOption('seed', options.seed, 0);
-      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
       checkOutputPath('save-trace', options.saveTrace);
       const entry = agentEntryOrCliError(options.agent);
@@ -231,7 +232,7 @@ export function checkTraceFile(file: string, trace: object, system: CompiledScen
   const why = explainTrace(trace as ExogenousTrace, system, system.slots);
   if (why === undefined) return trace as ExogenousTrace;
   const fits = savedSlots !== undefined && savedSlots < system.slots && explainTrace(trace as ExogenousTrace, system, savedSlots) === undefined;
-  throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${system.slots} slots: ${why}${fits ? `; it holds an episode of ${savedSlots} slots: give --slots ${savedSlots}` : ''}`);
+  throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${plural(system.slots, 'slot')}: ${why}${fits ? `; it holds an episode of ${plural(savedSlots, 'slot')}: give --slots ${savedSlots}` : ''}`);
 }
 
 /** The refusal of an empty `--checkpoint`. */
@@ -252,7 +253,7 @@ type RunResult = EpisodeSummary & { env: string | undefined; scenario: string; a
 function formatSummary(result: RunResult): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
   return [
-    `${result.env} (${result.scenario}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${result.slots} slots`,
+    `${result.env} (${result.scenario}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${plural(result.slots, 'slot')}`,
     `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
     `  mean reward       ${result.meanReward.toFixed(4)}`,
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,
@@ -264,5 +265,5 @@ function formatSummary(result: RunResult): string {
 }
 
 function formatSolverStats(stats: SolverAgentStats): string {
-  return `${stats.infeasibleSlots} of ${stats.slots} slots solved to least violation (C4 impossible on some gateway: ${stats.gatewayBudgetSlots}; AP budgets relaxed: ${stats.apBudgetRelaxedSlots})`;
+  return `${stats.infeasibleSlots} of ${plural(stats.slots, 'slot')} solved to least violation (C4 impossible on some gateway: ${stats.gatewayBudgetSlots}; AP budgets relaxed: ${stats.apBudgetRelaxedSlots})`;
 }

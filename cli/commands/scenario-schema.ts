@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { scenarioJsonSchemaText } from '../../env/bdt/scenario/json-schema.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { checkOutputPath } from '../options.ts';
+import { checkNotAnInput, checkOutputPath } from '../options.ts';
 
 export function register(program: Command): void {
   program
@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .action((options: { out?: string }) => {
       const text = scenarioJsonSchemaText();
       checkOutputPath('out', options.out);
+      checkNotAnInput('out', options.out, []); // it reads no file but the --import modules
       if (options.out) writeFileAtomic(options.out, text);
       else process.stdout.write(text);
     });

@@ -15,7 +15,9 @@ import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { checkNotAnInput, checkSvgPath, fileInputs, integerList, integerOption, numberList } from '../options.ts';
+import { LIMIT } from '../../env/bdt/scenario/limits.ts';
+import { checkNotAnInput, checkSvgPath, fileInputs, integerList, numberList, slotsOption } from '../options.ts';
+import { plural } from '../plural.ts';
 
 /** One point of the sweep (the JSON output is an array of these): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
 export interface SweepPoint {
@@ -104,9 +106,9 @@ export function register(program: Command): void {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       checkSvgPath('plot', options.plot);
       const seeds = integerList('seeds', options.seeds, 0);
-      const vs = numberList('v', options.v, (v) => v >= 0, 'a number >= 0');
+      const vs = vList(options.v);
       if (options.plot !== undefined && vs.includes(0)) throw new CliError(`--plot: the plot's V axis is logarithmic, where V = 0 has no place; leave 0 out of --v for the plot (the table and --json take it)`);
-      const slots = options.slots === undefined ? undefined : integerOption('slots', options.slots, 1);
+      const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       const spec: SweepSpec = {
         agent: options.agent,
         vs,
@@ -120,27 +122,46 @@ export function register(program: Command): void {
       checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
-      if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: it does not decide with V (dpra does)\n`);
-      if (options.plot) {
-        const svg = await sweepVChartSvg(spec.agent, points, greedy);
-        writeFileAtomic(options.plot, svg);
-      }
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(points)}\n`);
-        return;
-      }
-      const cells = points.map((p) => [
-        p.v.toPrecision(4),
-        formatMeanInterval({ mean: p.meanLatency, halfWidth: p.latencyHalfWidth }, 4),
-        formatMeanInterval({ mean: p.meanBacklog, halfWidth: p.backlogHalfWidth }, 2),
-        formatMeanInterval({ mean: p.c6Violation, halfWidth: p.c6ViolationHalfWidth }, 4),
-      ]);
-      const header = ['V', 'latency (s)', 'backlog', 'C6 violation'];
-      const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
-      const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
-      const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${seeds.join(',')}${slots ? `, ${slots} slots` : ''}${seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
-      lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
-      if (options.plot) lines.push(`  plot written to ${options.plot}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec.agent)}\n`);
+      // the results first: a plot write that fails (a full disk) does not lose the sweep
+      process.stdout.write(options.json ? `${JSON.stringify(points)}\n` : formatTable(spec, points, greedy, options.plot));
+      if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
     });
+}
+
+/** `--v`: distinct values of V that a scenario takes (0 to LIMIT.V), or a CliError naming the option and the value. */
+function vList(value: string): number[] {
+  const vs = numberList('v', value, (v) => v >= 0, 'a number >= 0');
+  const tooBig = vs.findIndex((v) => v > LIMIT.V);
+  if (tooBig >= 0) throw new CliError(`--v: expected a number from 0 to ${LIMIT.V} (the largest V a scenario takes), got ${JSON.stringify(value.split(',')[tooBig]!.trim())}`);
+  return vs;
+}
+
+/** Agents that decide with V (they minimise drift-plus-penalty), and agents that do not. */
+const V_AGENTS = new Set(['dpra', 'wdpo', 'wtcm', 'oracle']);
+const V_BLIND_AGENTS = new Set(['latency-greedy', 'all-local', 'random', 'ppo', 'dqn']);
+
+/** Why agent `agent` played the same episodes for every V (an agent of the user's may be either kind). */
+function sameEpisodesReason(agent: string): string {
+  const identical = 'the Vs gave identical decisions on these traces (try a wider range of V or longer episodes)';
+  if (V_AGENTS.has(agent)) return identical;
+  if (V_BLIND_AGENTS.has(agent)) return 'it does not decide with V (dpra does)';
+  return `either it does not decide with V or ${identical}`;
+}
+
+/** The sweep as a table, with the latency-greedy reference and where the plot goes. */
+function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omit<SweepPoint, 'v'>, plot: string | undefined): string {
+  const cells = points.map((p) => [
+    p.v.toPrecision(4),
+    formatMeanInterval({ mean: p.meanLatency, halfWidth: p.latencyHalfWidth }, 4),
+    formatMeanInterval({ mean: p.meanBacklog, halfWidth: p.backlogHalfWidth }, 2),
+    formatMeanInterval({ mean: p.c6Violation, halfWidth: p.c6ViolationHalfWidth }, 4),
+  ]);
+  const header = ['V', 'latency (s)', 'backlog', 'C6 violation'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
+  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${plural(spec.slots, 'slot')}` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
+  lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
+  if (plot) lines.push(`  plot: ${plot}`);
+  return `${lines.join('\n')}\n`;
 }

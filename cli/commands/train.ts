@@ -55,6 +55,7 @@ import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, checkCanCreateFilesIn, integerOption, registeredEnvOption } from '../options.ts';
+import { plural } from '../plural.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -105,7 +106,7 @@ function runShape(agent: 'ppo' | 'dqn', hp: Record<string, unknown>): RunShape {
     return { stepsPerCall: numEnvs * numSteps, numEnvs, unit: `PPO trains whole rollouts of numEnvs x numSteps = ${numEnvs} x ${numSteps} = ${numEnvs * numSteps} env steps` };
   }
   const { numEnvs } = hp as { numEnvs: number };
-  return { stepsPerCall: numEnvs, numEnvs, unit: `DQN steps its numEnvs = ${numEnvs} envs together` };
+  return { stepsPerCall: numEnvs, numEnvs, unit: `DQN steps its numEnvs = ${plural(numEnvs, 'env')} together` };
 }
 
 /**
@@ -280,7 +281,7 @@ function cutRecordsPast(metricsFile: string, resumeStep: number, size: number): 
   }
   if (cutAt === undefined) return size;
   truncateSync(metricsFile, cutAt);
-  process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${cut} lines from the first of them on were cut before resuming\n`);
+  process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${plural(cut, 'line')} from the first of them on ${cut === 1 ? 'was' : 'were'} cut before resuming\n`);
   return cutAt;
 }
 
@@ -294,15 +295,22 @@ function stepOf(line: string): number | undefined {
   }
 }
 
-/** Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off. */
-function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, steps: number): PeriodicEvaluation | undefined {
+/**
+ * Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off.
+ * Refused when no evaluation would run: one runs at each multiple of evalFreq in (start, steps].
+ */
+function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, start: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
   const episodes = options.periodicEvalEpisodes === undefined ? preset?.periodicEvaluation?.episodes : integerOption('periodic-eval-episodes', options.periodicEvalEpisodes, 1);
   if (evalFreq === undefined || evalFreq === 0) {
     if (options.periodicEvalEpisodes !== undefined) throw new CliError('--periodic-eval-episodes needs --eval-freq (or a preset with periodicEvaluation)');
     return undefined;
   }
-  if (evalFreq > steps) throw new CliError(`--eval-freq ${evalFreq} is more than --steps ${requested}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
+  const source = options.evalFreq === undefined ? `the preset's periodicEvaluation.evalFreq ${evalFreq}` : `--eval-freq ${evalFreq}`;
+  if (evalFreq > steps) throw new CliError(`${source} is more than --steps ${requested}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
+  if (Math.floor(steps / evalFreq) === Math.floor(start / evalFreq)) {
+    throw new CliError(`${source}: no multiple of it lies between the checkpoint's step ${start} and step ${steps}, where this session ends: no evaluation would run; give a smaller --eval-freq or more --steps`);
+  }
   return PeriodicEvaluationSchema.parse(episodes === undefined ? { evalFreq } : { evalFreq, episodes });
 }
 
@@ -325,6 +333,7 @@ export function register(program: Command): void {
     .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
     .action(async (options: TrainOptions, command: Command) => {
       // Everything is checked before --out is created or touched.
+      if (options.out === '') throw new CliError('--out: give a directory for the run'); // '' would train into the working directory
       const preset = options.preset === undefined ? undefined : readPreset(options.preset);
       const presetSource = options.preset === undefined ? '--steps' : `--preset ${options.preset}`;
       // a resumed run's algorithm and env are its checkpoint's unless given (a different one is refused)
@@ -381,10 +390,10 @@ export function register(program: Command): void {
       const envKwargsSource = fromSummary ? join(options.out, SUMMARY_FILE) : `--preset ${options.preset}`;
       checkEnv(envId, envKwargs, envKwargsSource);
       if (fromSummary && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
-      const periodic = periodicEvaluation(options, preset, requested, steps);
+      const periodic = periodicEvaluation(options, preset, requested, start, steps);
       const backend = await backendOption(options.backend);
       if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
-      if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${steps} steps, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
+      if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
       const metricsFile = join(options.out, METRICS_FILE);
       const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);
@@ -470,9 +479,9 @@ export function register(program: Command): void {
       } else {
         process.stdout.write(
           [
-            `${summary.agent} on ${summary.env}: ${summary.steps} steps, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
+            `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
             `  mean return, last 20 training episodes  ${meanReturn}`,
-            ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${summary.evalEpisodes} episodes)  ${summary.evalReturn.toFixed(2)}`]),
+            ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
             ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
             `  checkpoint  ${summary.checkpoint}`,
             '',

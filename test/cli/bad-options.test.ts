@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as benchCommand from '../../cli/commands/bench.ts';
@@ -10,6 +12,10 @@ import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
 import { CliError } from '../../cli/errors.ts';
 import { checkOutputPath, integerOption, numberOption } from '../../cli/options.ts';
+import { plural } from '../../cli/plural.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 function run(module: { register(program: Command): void }, args: string[]): Promise<unknown> {
   const program = new Command().exitOverride();
@@ -20,6 +26,10 @@ function run(module: { register(program: Command): void }, args: string[]): Prom
 describe('bdt-gym bench and scenario-schema: bad input', () => {
   it('bench --filter matching no case is refused, listing the cases (an empty table read as a result)', async () => {
     await assert.rejects(run(benchCommand, ['bench', '--filter', 'no-such-case']), (e: unknown) => e instanceof CliError && /--filter "no-such-case" matches no case \(cases: cartpole\/raw, /.test((e as Error).message));
+  });
+
+  it('bench --filter "" is refused (it matched every case and ran them all)', async () => {
+    await assert.rejects(run(benchCommand, ['bench', '--filter', '']), (e: unknown) => e instanceof CliError && (e as Error).message === '--filter "": give text that the names of the cases to run contain (without --filter every case runs)');
   });
 
   it('scenario-schema --out with an empty file name is refused (it printed to stdout)', async () => {
@@ -35,6 +45,45 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     checkOutputPath('out', undefined);
   });
 
+  it('a path naming a directory (a trailing separator, a last . or ..) is refused: the write would fail after the work', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-out-'));
+    for (const path of [`${dir}/newdir/`, `${dir}/v.svg/`, `${dir}/newdir/.`, `${dir}/a/..`]) {
+      assert.throws(() => checkOutputPath('out', path), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${path}: names a directory; give a file name`, path);
+    }
+    assert.deepEqual(readdirSync(dir), [], 'nothing was created');
+  });
+
+  it('a file that cannot be created is refused before any work: a name past NAME_MAX, a symlink to a directory that cannot be made; the probe leaves nothing behind', function () {
+    if (process.platform !== 'linux') this.skip(); // /proc, NAME_MAX 255
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-out-'));
+    const long = join(dir, 'new', 'deeper', `${'x'.repeat(300)}.json`);
+    assert.throws(() => checkOutputPath('out', long), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${long}: cannot create the file (ENAMETOOLONG: name too long)`);
+    assert.deepEqual(readdirSync(dir), [], 'the directories made for the probe are removed');
+    const link = join(dir, 'link.json');
+    symlinkSync('/proc/bdt-gym-no-such-dir/x.json', link);
+    assert.throws(() => checkOutputPath('out', link), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${link}: cannot create /proc/bdt-gym-no-such-dir/x.json, where the symlink points (ENOENT: no such file or directory)`);
+    // compare refuses them before any episode: it lost them all at the write
+    for (const out of [long, link, `${dir}/newdir/`]) {
+      const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '3', '--out', out);
+      assert.equal(result.status, 1, out);
+      assert.equal(result.stdout, '', `no episode ran for ${out}`);
+      assert.match(result.stderr, /^bdt-gym: --out .*: (cannot create|names a directory)/);
+    }
+    // a new file in new directories passes, and leaves neither behind; one through a dangling symlink too
+    const fresh = join(dir, 'p', 'q', 'r.json');
+    checkOutputPath('out', fresh);
+    assert.ok(!existsSync(join(dir, 'p')));
+    const dangling = join(dir, 'dangling.json');
+    symlinkSync(join(dir, 's', 't.json'), dangling);
+    checkOutputPath('out', dangling);
+    assert.ok(!existsSync(join(dir, 's')));
+    assert.deepEqual(readdirSync(dir).sort(), ['dangling.json', 'link.json']);
+  });
+
+  it('plural: the noun plural unless the count is 1', () => {
+    assert.deepEqual([plural(0, 'slot'), plural(1, 'slot'), plural(2, 'episode'), plural(1, 'trace file')], ['0 slots', '1 slot', '2 episodes', '1 trace file']);
+  });
+
   it('compare --out, sweep-v --plot and run --save-trace use the check; sweep-v and check-dpra refuse --env with --scenario', async () => {
     for (const [module, args, message] of [
       [compareCommand, ['compare', '--out', tmpdir()], /--out .*: is a directory/],
@@ -42,6 +91,8 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
       // the figure is SVG whatever the name says
       [sweepVCommand, ['sweep-v', '--plot', join(tmpdir(), 'bdt-sweep.png')], /^--plot .*bdt-sweep\.png: figures are written as SVG; give a file name ending in \.svg$/],
       [runCommand, ['run', '--env', 'BDT-small-v0', '--save-trace', tmpdir()], /--save-trace .*: is a directory/],
+      // extname('v.svg/') is .svg: the SVG check alone let it through
+      [sweepVCommand, ['sweep-v', '--plot', join(tmpdir(), 'bdt-no-such-dir', 'v.svg/')], /^--plot .*v\.svg\/: names a directory; give a file name$/],
       [sweepVCommand, ['sweep-v', '--env', 'BDT-v0', '--scenario', 'configs/small.json'], /give one of --env <id> and --scenario <file>, not both/],
       [checkDpraCommand, ['check-dpra', '--env', 'BDT-v0', '--scenario', 'configs/small.json'], /give one of --env <id> and --scenario <file>, not both/],
     ] as const) {

@@ -48,9 +48,16 @@ describe('bdt-gym check-env', function () {
     }
   });
 
-  it('exits 2 on an unknown id, listing the registered ones', () => {
-    const result = spawnSync(process.execPath, [BIN, 'check-env', 'Nope-v0'], { encoding: 'utf8' });
-    assert.equal(result.status, 2);
-    assert.match(result.stderr, /No registered env with id "Nope-v0". Registered ids: CartPole-v1/);
+  it('exits 1 on an unknown id, listing the registered ones, before checking any id (it checked the ids before it, then exited 2)', () => {
+    const result = spawnSync(process.execPath, [BIN, 'check-env', 'BDT-small-v0', 'Nope-v0'], { encoding: 'utf8' });
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '', 'BDT-small-v0 was not checked');
+    assert.match(result.stderr, /^bdt-gym: No registered env with id "Nope-v0". Registered ids: CartPole-v1, .*; for an env id of your own, .* check-env \.\.\.\n$/);
+  });
+
+  it('names --kwargs when the env refuses them, and shows a JSON value that is not an object', async () => {
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message === '--kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments:\n  at (root): Unrecognized key: "foo"');
+    await assert.rejects(runCheckEnv(['BDT-small-v0', '--kwargs', '{"scenario":{"slots":-1}}']), (e: Error) => e instanceof CliError && /^--kwargs: BDT-small-v0: invalid scenario:\n  at slots: Too small/.test(e.message));
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--kwargs', '[1]']), (e: Error) => e instanceof CliError && e.message === '--kwargs: expected a JSON object, got [1]');
   });
 });

@@ -26,6 +26,23 @@ describe('bdt-gym check-scenario', () => {
     assert.match(text.stdout, /^configs\/small\.json: scenario "small" is valid\n  4 devices, 2 gateways, 2 APs, T = 100 slots\n  partition vectors per slot: 1,000 \(prod of L_n\)\n/);
   });
 
+  it('gives a partition space beyond a double as partitionVectorsLog10 and null in JSON, and in scientific notation in the text (JSON wrote null, the text Infinity)', () => {
+    const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));
+    const devices = 1200; // alexnet has 8 units: 8^1200 = 5.10e+1083
+    const big = { ...small, topology: { kind: 'random', devices, gateways: 2, aps: 2, seed: 1 }, devices: { dnn: Array(devices).fill('alexnet'), arrivals: { kind: 'poisson', rate: Array(devices).fill(1) } } };
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-check-scenario-')), 'big.json');
+    writeFileSync(file, JSON.stringify(big));
+    const json = cli('check-scenario', file, '--json');
+    assert.equal(json.status, 0, json.stderr);
+    const summary = JSON.parse(json.stdout);
+    assert.equal(summary.partitionVectors, null);
+    assert.ok(Math.abs(summary.partitionVectorsLog10 - devices * Math.log10(8)) < 1e-9, String(summary.partitionVectorsLog10));
+    assert.match(cli('check-scenario', file).stdout, /\n  partition vectors per slot: 5\.10e\+1083 \(prod of L_n\)\n/);
+    // a finite one has both
+    const smallSummary = JSON.parse(cli('check-scenario', 'configs/small.json', '--json').stdout);
+    assert.deepEqual([smallSummary.partitionVectors, smallSummary.partitionVectorsLog10], [1000, 3]);
+  });
+
   it('refuses a bad scenario file with path, rule and value, as every command reads one', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-check-scenario-')), 'bad.json');
     writeFileSync(file, JSON.stringify({ slots: 1 }));

@@ -67,8 +67,8 @@ describe('bdt-gym evaluate', () => {
     assert.ok(!('envKwargsFrom' in withoutSummary));
     const text = cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', '--episodes', '1');
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /on BDT-v0 with envKwargs \{"scenario":\{"lyapunov":\{"V":1\.5\},"reward":\{"energyPenalty":0\.9\}\}\} \(from models\/ppo-bdt-v0\/summary\.json\): 1 episodes/);
-    assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout, /on BDT-v0 with no envKwargs: 1 episodes/);
+    assert.match(text.stdout, /on BDT-v0 with envKwargs \{"scenario":\{"lyapunov":\{"V":1\.5\},"reward":\{"energyPenalty":0\.9\}\}\} \(from models\/ppo-bdt-v0\/summary\.json\): 1 episode, seed \d+, /);
+    assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout, /on BDT-v0 with no envKwargs: 1 episode, seed \d+, /);
   });
 
   it('refuses bad input with one line naming the option or the checkpoint, and no stack trace', () => {

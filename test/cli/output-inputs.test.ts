@@ -5,9 +5,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -79,6 +80,19 @@ describe('outputs never overwrite inputs', () => {
     const curves = cli('curves', run, '--out', svg);
     assert.equal(curves.status, 0, curves.stderr);
     assert.ok(existsSync(join(run, 'new', 'x.svg')));
+  });
+
+  it("refuses an output over an --import module, which every command reads (compare --out, run --save-trace and scenario-schema --out replaced it)", () => {
+    const module = join(dir, 'mymod.mts');
+    writeFileSync(module, 'export const loaded = true;\n');
+    const label = new RegExp(`is --import ${escape(module)} \\(${escape(module)}\\), which this command reads; writing there would overwrite it`);
+    refused(['--import', module, 'compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '2', '--out', module], 'out', module, label, module);
+    refused(['--import', module, 'run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', module], 'save-trace', module, label, module);
+    refused(['--import', module, 'scenario-schema', '--out', module], 'out', module, label, module);
+    // imported as a file: URL, and written through a symlink
+    const link = join(dir, 'mymod-link.mts');
+    symlinkSync(module, link);
+    refused(['--import', pathToFileURL(module).href, 'scenario-schema', '--out', link], 'out', link, new RegExp(`is --import ${escape(pathToFileURL(module).href)} \\(${escape(module)}\\)`), module);
   });
 
   it('refuses a write-protected --out (0444) before any episode, as root too, and keeps it as it was', () => {

@@ -178,6 +178,33 @@ describe('bdt-gym run', () => {
     assert.equal(JSON.parse(whole.stdout).slots, system.slots);
   });
 
+  it("replays T slots from a trace of T states or more without --slots, and the saved episode's S slots from a shorter one, as --help says", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
+    const replayedSlots = (saved: number): number => {
+      const file = join(dir, `trace-${saved}.json`);
+      assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', String(saved), '--save-trace', file).status, 0);
+      const replayed = cli('run', '--env', 'BDT-small-v0', '--trace', file, '--json');
+      assert.equal(replayed.status, 0, replayed.stderr);
+      return JSON.parse(replayed.stdout).slots;
+    };
+    // BDT-small-v0's T is 100: S = 99 saves 100 states
+    assert.deepEqual([replayedSlots(98), replayedSlots(99)], [98, 100]);
+    const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
+    assert.match(help, /without --slots, it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
+  });
+
+  it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field), and says "1 slot"', () => {
+    for (const command of [['run'], ['compare', '--out', join(tmpdir(), 'bdt-never-written.json')]]) {
+      const result = cli(...command, '--slots', '1e10');
+      assert.equal(result.status, 1, command[0]);
+      assert.equal(result.stderr, 'bdt-gym: --slots: expected an integer from 1 to 1000000000 (the longest episode a scenario takes), got "1e10"\n', command[0]);
+    }
+    const one = cli('run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--slots', '1');
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stdout, /^BDT-small-v0 \(small\), agent dpra, seed 0, 1 slot\n/);
+    assert.match(one.stdout, /\n {2}solver {12}\d+ of 1 slot solved to least violation/);
+  });
+
   it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
     const file = join(dir, 'trace.json');
@@ -207,7 +234,7 @@ describe('bdt-gym run', () => {
     writeFileSync(blocker, '');
     const unwritable = cli('run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(blocker, 'trace.json'));
     assert.equal(unwritable.status, 1);
-    assert.match(unwritable.stderr, /^bdt-gym: --save-trace .*file\/trace\.json: cannot create a file in .*file \(ENOTDIR\)\n$/, 'refused before the episode');
+    assert.match(unwritable.stderr, /^bdt-gym: --save-trace .*file\/trace\.json: cannot create the file \(ENOTDIR: not a directory\)\n$/, 'refused before the episode');
     const oracle = cli('run', '--env', 'BDT-v0', '--agent', 'oracle', '--slots', '2');
     assert.equal(oracle.status, 1);
     assert.match(oracle.stderr, /^bdt-gym: agent oracle: this scenario has 4\.096e\+11 partition vectors, more than option maxPartitions = 2000000: .*BDT-small-v0.*\n$/);

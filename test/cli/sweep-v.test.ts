@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
@@ -105,6 +105,36 @@ describe('cli: sweep-v', () => {
     const random = cli('sweep-v', '--agent', 'random', '--v', '1,10', '--seeds', '1', '--slots', '3', '--json');
     assert.equal(random.status, 0, random.stderr);
     assert.equal(random.stderr, 'bdt-gym: note: agent random played the same episodes for every V: it does not decide with V (dpra does)\n');
+  });
+
+  it('refuses a V or --slots beyond what a scenario takes at once, naming the option (they failed at their turn, naming the scenario field)', () => {
+    const v = cli('sweep-v', '--v', '1,2e12', '--seeds', '1', '--slots', '3');
+    assert.equal(v.status, 1);
+    assert.equal(v.stdout, '');
+    assert.equal(v.stderr, 'bdt-gym: --v: expected a number from 0 to 1000000000000 (the largest V a scenario takes), got "2e12"\n');
+    assert.equal(cli('sweep-v', '--v', '1e12', '--seeds', '1', '--slots', '1', '--json').status, 0, 'LIMIT.V itself is taken');
+    const slots = cli('sweep-v', '--v', '1', '--seeds', '1', '--slots', '1e10');
+    assert.equal(slots.stderr, 'bdt-gym: --slots: expected an integer from 1 to 1000000000 (the longest episode a scenario takes), got "1e10"\n');
+  });
+
+  it('for an agent that decides with V, notes that the Vs gave identical decisions (it said the agent does not decide with V)', () => {
+    const dpra = cli('sweep-v', '--v', '10,11', '--seeds', '1', '--slots', '1', '--json');
+    assert.equal(dpra.status, 0, dpra.stderr);
+    assert.equal(dpra.stderr, 'bdt-gym: note: agent dpra played the same episodes for every V: the Vs gave identical decisions on these traces (try a wider range of V or longer episodes)\n');
+  });
+
+  it('prints the table before writing the plot: a plot write that fails keeps the sweep', function () {
+    if (process.platform !== 'linux') this.skip(); // /dev/full
+    const plot = join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'full.svg');
+    symlinkSync('/dev/full', plot); // passes the checks (a device is written through), then the disk is full
+    const result = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '2', '--plot', plot);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /^sweep-v: dpra on BDT-v0, seeds 1, 2 slots\n/);
+    assert.match(result.stdout, /latency-greedy: latency /);
+    assert.match(result.stderr, /^bdt-gym: cannot write .*full\.svg: ENOSPC/);
+    const json = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '1', '--plot', plot, '--json');
+    assert.equal(json.status, 1);
+    assert.deepEqual((JSON.parse(json.stdout) as Array<{ v: number }>).map((p) => p.v), [1, 10]);
   });
 
   it("gives the same means and half-widths as compare for the same episodes, to the last digit", async () => {

@@ -54,9 +54,14 @@ describe('bdt-gym train', () => {
     assert.equal(events().length, 2, 'a resumed session writes its own file, as TensorBoard expects');
   });
 
-  it('refuses a resume of another algorithm with one line and no stack trace', () => {
+  it('refuses a resume of another algorithm with one line and no stack trace; says "1 episode" of one (train and evaluate said "1 episodes")', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-train-')), 'run');
-    assert.equal(cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '512', '--out', out, '--eval-episodes', '1').status, 0);
+    const trained = cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '512', '--out', out, '--eval-episodes', '1');
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.match(trained.stdout, /^ppo on CartPole-v1: 512 steps, .*\n {2}mean return.*\n {2}deterministic evaluation \(1 episode\) /);
+    const evaluated = cli('evaluate', '--checkpoint', out, '--episodes', '1', '--seed', '5');
+    assert.equal(evaluated.status, 0, evaluated.stderr);
+    assert.match(evaluated.stdout, /^ppo from .* \(trained on CartPole-v1, 512 steps\) on CartPole-v1 with no envKwargs \(from .*summary\.json\): 1 episode, seed 5, backend /);
     const result = cli('train', '--agent', 'dqn', '--env', 'CartPole-v1', '--steps', '1024', '--out', out, '--resume');
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /holds a ppo run, not dqn/);

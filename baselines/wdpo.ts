@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { GymError } from '../env/core/errors.ts';
-import type { BdtSystem } from '../env/bdt/system.ts';
 import type { CompiledScenario } from '../env/bdt/scenario/compile.ts';
 import { SolverAgent } from './dpra/solver-agent.ts';
 import { parseAgentOptions } from './agent-options.ts';
@@ -20,7 +19,7 @@ export const WdpoOptions = z
       .union([z.array(z.number().int().min(1)), z.enum(['middle', 'best-static'])])
       .default('middle')
       .describe(
-        "Fixed partition point l_n per DT (units run on the gateway, 1..L_n; length N), 'middle' (ceil(L_n / 2)), or 'best-static': the fixed partition with the highest WDPO return on a calibration trace (searched when the agent first acts; BDT-v0: a few seconds)",
+        "Fixed partition point l_n per DT (units run on the gateway, 1..L_n; length N), 'middle' (ceil(L_n / 2)), or 'best-static': the fixed partition with the highest WDPO return on a calibration trace (searched when the agent is created for a B-DT env, else when it first acts; BDT-v0: a few seconds)",
       ),
     calibrationSeed: z.number().int().min(0).default(CALIBRATION_SEED).describe("Seed of the calibration trace of 'best-static' (keep it apart from the seeds WDPO is compared on)"),
     calibrationSlots: z.number().int().positive().optional().describe("Slots of the calibration episode of 'best-static' (count; default the scenario's T)"),
@@ -47,9 +46,10 @@ function cachedBestStaticPartition(system: CompiledScenario, seed: number, slots
 
 /**
  * The WDPO agent. With `system`, a configured partition is checked against it now (length N,
- * 1 <= l_n <= L_n) rather than at the first step.
+ * 1 <= l_n <= L_n) rather than at the first step, and 'best-static' is searched now, so the
+ * search is not timed as part of the first episode (compare's ms/slot).
  */
-export function createWdpoAgent(options: WdpoOptions = {}, system?: BdtSystem): SolverAgent {
+export function createWdpoAgent(options: WdpoOptions = {}, system?: CompiledScenario): SolverAgent {
   const o = parseAgentOptions(WdpoOptions, options, 'wdpo');
   const given = Array.isArray(o.partition) ? o.partition : undefined;
   if (given && system) {
@@ -58,6 +58,7 @@ export function createWdpoAgent(options: WdpoOptions = {}, system?: BdtSystem): 
       if (l > system.unitCount[n]!) throw new GymError(`agent wdpo: option partition[${n}] = ${l}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[n]}`);
     });
   }
+  if (o.partition === 'best-static' && system) cachedBestStaticPartition(system, o.calibrationSeed, o.calibrationSlots ?? system.slots);
   const fixedPartition = (system: CompiledScenario): Int32Array =>
     given ? Int32Array.from(given) : o.partition === 'best-static' ? Int32Array.from(cachedBestStaticPartition(system, o.calibrationSeed, o.calibrationSlots ?? system.slots)) : middlePartition(system);
   return new SolverAgent('wdpo', {

@@ -38,7 +38,10 @@ export interface ComparisonSpec {
   readonly traces?: readonly ExogenousTrace[];
   /** Partial scenario override applied for every agent (e.g. `{ slots: 500 }`). */
   readonly scenario?: Record<string, unknown>;
-  /** Options per agent name, passed to `createAgent` (e.g. `{ ppo: { checkpoint } }`); a labelled entry's own options take their place. */
+  /**
+   * Options per agent name, passed to `createAgent` (e.g. `{ ppo: { checkpoint } }`); a labelled
+   * entry's own options take their place. Options for a name no entry takes them for are refused.
+   */
   readonly agentOptions?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
@@ -180,6 +183,13 @@ function checkSpec(spec: ComparisonSpec): void {
   const names = spec.agents.map((compared) => (typeof compared === 'string' ? compared : compared.agent));
   const unused = Object.keys(spec.agentOptions ?? {}).filter((name) => !names.includes(name));
   if (unused.length > 0) throw new GymError(`compareAgents: agentOptions for ${unused.map((name) => JSON.stringify(name)).join(', ')}, which ${unused.length > 1 ? 'are' : 'is'} not among the agents (${names.join(', ')})`);
+  // a labelled entry's own options take the place of agentOptions[name]: refuse those no entry takes, as unused ones
+  const takesAgentOptions = (compared: ComparedAgent, name: string): boolean => (typeof compared === 'string' ? compared === name : compared.agent === name && compared.options === undefined);
+  const overridden = Object.keys(spec.agentOptions ?? {}).filter((name) => !spec.agents.some((compared) => takesAgentOptions(compared, name)));
+  if (overridden.length > 0) {
+    const which = overridden.map((name) => JSON.stringify(name)).join(', ');
+    throw new GymError(`compareAgents: agentOptions for ${which} apply to no entry: every entry of ${which} has options of its own, which take their place (give the options in the entries, or add an entry without options)`);
+  }
 }
 
 /** Refuses a trace `env` cannot replay, before the first episode (an agent's own env would refuse it mid-comparison). */

@@ -42,6 +42,14 @@ describe('comparison harness', () => {
     assert.ok(dpra!.meanReward.mean > random!.meanReward.mean, `dpra ${dpra!.meanReward.mean} vs random ${random!.meanReward.mean}`);
   });
 
+  it("gives agentOptions[name] to the entries of name without options of their own, a labelled entry's own options in their place", async () => {
+    const spec = { envId: 'BDT-small-v0', agents: ['wdpo', { label: 'wdpo-cut-1', agent: 'wdpo', options: { partition: [1, 1, 1, 1] } }], seeds: [2], scenario: { slots: 4 }, agentOptions: { wdpo: { partition: [3, 3, 3, 3] } } };
+    const records = await lastValueFrom(compareAgents(spec).pipe(toArray()));
+    const alone = async (partition: number[]) => (await lastValueFrom(compareAgents({ ...spec, agents: ['wdpo'], agentOptions: { wdpo: { partition } } }))).summary;
+    assert.deepEqual(records.map((r) => r.summary), [await alone([3, 3, 3, 3]), await alone([1, 1, 1, 1])]);
+    assert.notDeepEqual(records[0]!.summary, records[1]!.summary, 'the two cuts play differently');
+  });
+
   it('runs a labelled entry as its agent under its label, and refuses a label given twice', async () => {
     const records = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['random', { label: 'random-again', agent: 'random' }], seeds: [2], scenario: { slots: 8 } }).pipe(toArray()));
     assert.deepEqual(records.map((r) => r.agent), ['random', 'random-again']);
@@ -100,6 +108,8 @@ describe('comparison harness', () => {
       [{ agents: ['dpra', 'nope'], seeds: [1] }, /unknown agent "nope"/],
       [{ agents: ['dpra', 'wdpo'], seeds: [1], agentOptions: { wdpo: { partition: [1] } } }, /agent wdpo: option partition has 1 entries/],
       [{ agents: ['dpra'], seeds: [1], agentOptions: { rnadom: {} } }, /agentOptions for "rnadom", which is not among the agents \(dpra\)/],
+      // a labelled entry's own options take the place of agentOptions[name]: with no other entry of it, those apply to none
+      [{ agents: [{ label: 'w', agent: 'wdpo', options: {} }], seeds: [1], agentOptions: { wdpo: { partition: 'no-such' } } }, /^GymError: compareAgents: agentOptions for "wdpo" apply to no entry: every entry of "wdpo" has options of its own/],
       [{ agents: ['dpra'], seeds: [1, -1] }, /compareAgents: seeds\[1\]: seed = -1 must be an integer >= 0/],
       [{ agents: ['dpra'], seeds: [NaN] }, /compareAgents: seeds\[0\]: seed = NaN must be an integer >= 0/],
       [{ agents: ['dpra'], seeds: [] }, /seeds must be a non-empty array/],

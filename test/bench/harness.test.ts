@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { formatTable, runBenchmarks, type BenchSuite } from '../../bench/harness.ts';
 import { allSuites } from '../../bench/run.ts';
 
@@ -21,6 +22,16 @@ describe('bench harness', () => {
     assert.equal(r!.opsPerSec, [...r!.runs].sort((a, b) => a - b)[1]);
     assert.ok(Math.abs(r!.ratio - r!.opsPerSec / report.referencePerSec) < 1e-12);
     assert.match(formatTable(report), /toy\/count .* ops\/s/);
+  });
+
+  it("docs/BENCHMARKS.md's JSON command selects one suite and keeps npm's banner off stdout (so its output parses)", () => {
+    const doc = readFileSync(new URL('../../docs/BENCHMARKS.md', import.meta.url), 'utf8');
+    const command = /^npm run(?<silent> -s)? bench -- --filter "(?<filter>[^"]+)" --json/m.exec(doc);
+    assert.ok(command, 'the Measuring section gives a --json command');
+    assert.ok(command.groups!['silent'], `${command[0]}: npm prints its banner to stdout unless -s`);
+    const filter = command.groups!['filter']!;
+    const suites = allSuites.filter((s) => s.cases.some((c) => `${s.name}/${c.name}`.includes(filter)));
+    assert.deepEqual(suites.map((s) => s.name), ['bdt-env'], `--filter "${filter}"`);
   });
 
   it('every registered suite has uniquely named cases', () => {

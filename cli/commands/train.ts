@@ -299,7 +299,7 @@ function stepOf(line: string): number | undefined {
  * Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off.
  * Refused when no evaluation would run: one runs at each multiple of evalFreq in (start, steps].
  */
-function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, start: number, steps: number): PeriodicEvaluation | undefined {
+function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, stepsSource: string, start: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
   const episodes = options.periodicEvalEpisodes === undefined ? preset?.periodicEvaluation?.episodes : integerOption('periodic-eval-episodes', options.periodicEvalEpisodes, 1);
   if (evalFreq === undefined || evalFreq === 0) {
@@ -307,7 +307,7 @@ function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefin
     return undefined;
   }
   const source = options.evalFreq === undefined ? `the preset's periodicEvaluation.evalFreq ${evalFreq}` : `--eval-freq ${evalFreq}`;
-  if (evalFreq > steps) throw new CliError(`${source} is more than --steps ${requested}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
+  if (evalFreq > steps) throw new CliError(`${source} is more than ${stepsSource}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
   if (Math.floor(steps / evalFreq) === Math.floor(start / evalFreq)) {
     throw new CliError(`${source}: no multiple of it lies between the checkpoint's step ${start} and step ${steps}, where this session ends: no evaluation would run; give a smaller --eval-freq or more --steps`);
   }
@@ -354,6 +354,8 @@ export function register(program: Command): void {
       const schema = agent === 'ppo' ? PpoHyperparametersSchema : DqnHyperparametersSchema;
       const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...(stepsOption === undefined ? {} : { totalTimesteps: stepsOption }) }, presetSource, ['hyperparameters']);
       const requested = stepsOption ?? presetHp.totalTimesteps;
+      // the budget as messages name it: a preset's is not a --steps the user gave
+      const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
       checkOut(options.out, options.resume === true);
 
       // A resumed run keeps its checkpoint's hyperparameters, seed and step count.
@@ -381,8 +383,8 @@ export function register(program: Command): void {
       const steps = stepsReached(agent, start, requested, shape.stepsPerCall);
       if (steps <= start) {
         const next = stepsReached(agent, start, start + shape.stepsPerCall, shape.stepsPerCall);
-        if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so --steps ${requested} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
-        throw new CliError(`--steps ${requested} is too few: ${shape.unit}; give --steps ${next} or more`);
+        if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so ${stepsSource} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
+        throw new CliError(`${stepsSource} is too few: ${shape.unit}; give --steps ${next} or more`);
       }
       checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
       const fromSummary = options.resume === true && preset === undefined;
@@ -390,9 +392,9 @@ export function register(program: Command): void {
       const envKwargsSource = fromSummary ? join(options.out, SUMMARY_FILE) : `--preset ${options.preset}`;
       checkEnv(envId, envKwargs, envKwargsSource);
       if (fromSummary && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
-      const periodic = periodicEvaluation(options, preset, requested, start, steps);
+      const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
       const backend = await backendOption(options.backend);
-      if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
+      if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: ${stepsSource} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
       const metricsFile = join(options.out, METRICS_FILE);

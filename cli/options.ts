@@ -86,7 +86,7 @@ export function registeredEnvOption(id: string, source = '--env'): string {
 }
 
 /** Whether registered id `id` makes a B-DT env (its entry point is a function, so one is made and closed). */
-function isBdtId(id: string): boolean {
+export function isBdtId(id: string): boolean {
   const env = make(id, {}, { disableEnvChecker: true });
   const bdt = env.unwrapped instanceof BdtEnv;
   env.close();

@@ -7,12 +7,13 @@
  *   bdt-gym check-dpra --slots 1000 --seed 1 --json
  *   bdt-gym check-dpra --scenario my-small.json --slots 200
  *   bdt-gym check-dpra --effort fast      # the preset BDT-v0 runs, against the optimum
+ *   bdt-gym check-dpra --scenario-override '{"lyapunov":{"V":100}}'
  */
 import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { DESCENT_EFFORTS, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
-import { openEnv } from './run.ts';
+import { jsonObjectOption, openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
 import { integerOption, numberOption } from '../options.ts';
 
@@ -24,6 +25,7 @@ interface CheckDpraOptions {
   queueScale: string;
   tolerance: string;
   effort: string;
+  scenarioOverride?: string;
   json?: boolean;
 }
 
@@ -38,6 +40,7 @@ export function register(program: Command): void {
     .option('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50')
     .option('--tolerance <r>', 'relative gap counted as exact', '1e-6')
     .option('--effort <preset>', `DPRA's partition search preset (${DESCENT_EFFORTS.join(', ')}; 'auto' picks thorough on scenarios this small, and BDT-v0 runs 'fast')`, 'auto')
+    .option('--scenario-override <json>', 'partial scenario as a JSON object, deep-merged into the scenario checked as make(id, {scenario}) merges it (e.g. \'{"lyapunov":{"V":100}}\')')
     .option('--json', 'print the report as one JSON object')
     .action((options: CheckDpraOptions) => {
       const slots = integerOption('slots', options.slots, 1);
@@ -47,15 +50,17 @@ export function register(program: Command): void {
       const effort = effortOption(options.effort);
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-small-v0') : undefined;
-      const env = openEnv({ env: envId, scenario: options.scenario });
+      const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
+      const env = openEnv({ env: envId, scenario: options.scenario, scenarioOverride });
       const system = (env.unwrapped as BdtEnv).system;
+      const overridden = Object.keys(scenarioOverride).length > 0;
       const report = checkDpraExactness(system, { slots, seed, queueScale, tolerance, dpra: { partition: 'descent', effort } });
       const pass = exactnessPasses(report);
-      if (options.json) process.stdout.write(`${JSON.stringify({ scenario: system.scenario.name, seed, effort, pass, ...report })}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ scenario: system.scenario.name, ...(overridden ? { scenarioOverride } : {}), seed, effort, pass, ...report })}\n`);
       else {
         process.stdout.write(
           [
-            `check-dpra on ${system.scenario.name}: ${report.slots} random slots (seed ${seed}, queues up to ${queueScale}), DPRA effort ${effort}`,
+            `check-dpra on ${system.scenario.name}${overridden ? ' (overridden)' : ''}: ${report.slots} random slots (seed ${seed}, queues up to ${queueScale}), DPRA effort ${effort}`,
             `  within ${tolerance} of the optimum: ${report.withinTolerance} (${(100 * report.withinToleranceShare).toFixed(2)}%), within 1%: ${report.withinOnePercent}`,
             `  max relative gap ${report.maxRelativeGap.toExponential(3)} (vs |Psi*|: ${report.maxGapVsPsi.toExponential(3)})`,
             `  C2-C5 violations where the optimum is feasible: ${report.constraintViolations}; infeasible slots: ${report.infeasibleSlots}`,

@@ -75,13 +75,14 @@ export function register(program: Command): void {
     .action(async (options: CompareOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
-      const envLabel = options.scenario ?? envId;
       checkOutputPath('out', options.out);
       const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
       const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0);
       if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${plural(seeds.length, 'seed')} for ${plural(traceFiles.length, 'trace file')}; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
       const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
+      // the table's title: an overridden scenario's rows are not the plain env's
+      const envLabel = `${options.scenario ?? envId}${Object.keys(scenarioOverride).length > 0 ? ' (overridden)' : ''}`;
       // no committed model was trained on a scenario file
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
       const checkpoints = checkpointOptions(options.checkpoint);

@@ -248,12 +248,12 @@ function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, ch
 }
 
 /** What `run` prints: the episode's summary and what it was run with. */
-type RunResult = EpisodeSummary & { env: string | undefined; scenario: string; agent: string; seed: number; trace?: string; solver?: SolverAgentStats };
+type RunResult = EpisodeSummary & { env: string | undefined; scenario: string; scenarioOverride?: Record<string, unknown>; agent: string; seed: number; trace?: string; solver?: SolverAgentStats };
 
 function formatSummary(result: RunResult): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
   return [
-    `${result.env} (${result.scenario}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${plural(result.slots, 'slot')}`,
+    `${result.env} (${result.scenario}${result.scenarioOverride ? ', overridden' : ''}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${plural(result.slots, 'slot')}`,
     `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
     `  mean reward       ${result.meanReward.toFixed(4)}`,
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,

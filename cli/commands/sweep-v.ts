@@ -5,6 +5,7 @@
  * latency-greedy policy (V -> infinity) on the same seeds gives the level latency should approach.
  *
  *   bdt-gym sweep-v --agent dpra --v 0.1,1,10,100 --seeds 1,2,3 --slots 500 --json --plot sweep.svg
+ *   bdt-gym sweep-v --scenario-override '{"lyapunov":{"uMin":0.35}}'   # every V on that scenario
  */
 import type { Command } from 'commander';
 import { agentScenario } from '../../baselines/create-agent.ts';
@@ -13,7 +14,7 @@ import { formatMeanInterval, meanInterval } from '../../baselines/harness/statis
 import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv } from './run.ts';
+import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { checkNotAnInput, checkSvgPath, fileInputs, integerList, numberList, slotsOption } from '../options.ts';
@@ -38,12 +39,14 @@ export interface SweepSpec {
   slots?: number | undefined;
   env?: string | undefined;
   scenario?: string | undefined;
+  /** A partial scenario deep-merged into every point's (and the reference's); the swept V wins over its lyapunov.V. */
+  scenarioOverride?: Record<string, unknown>;
   agentOptions?: Record<string, unknown>;
 }
 
 async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
   agentEntryOrCliError(agentName); // an unknown name as a CliError listing the agents
-  const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, override: agentScenario(agentName, override) });
+  const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, scenarioOverride: spec.scenarioOverride, override: agentScenario(agentName, override) });
   const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
   const episodes = spec.seeds.map((seed) => runAgentEpisode(agentName, env, agent, seed));
   agent.dispose?.();
@@ -85,6 +88,7 @@ interface SweepCliOptions {
   env?: string;
   scenario?: string;
   agentOptions?: string;
+  scenarioOverride?: string;
   json?: boolean;
   plot?: string;
 }
@@ -100,6 +104,7 @@ export function register(program: Command): void {
     .option('--env <id>', 'registered env id (default BDT-v0)')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent-options <json>', 'agent options as a JSON object')
+    .option('--scenario-override <json>', `${SCENARIO_OVERRIDE_HELP}; each swept V wins over its lyapunov.V`)
     .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed)')
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
     .action(async (options: SweepCliOptions) => {
@@ -116,8 +121,13 @@ export function register(program: Command): void {
         slots,
         env: options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined,
         scenario: options.scenario,
+        scenarioOverride: jsonObjectOption('scenario-override', options.scenarioOverride),
         agentOptions: jsonObjectOption('agent-options', options.agentOptions),
       };
+      // the agent's own scenario (WTCM's plain PoW), which the override may not contradict, as in run
+      agentEntryOrCliError(spec.agent);
+      agentScenario(spec.agent, spec.scenarioOverride);
+      if ((spec.scenarioOverride?.['lyapunov'] as Record<string, unknown> | undefined)?.['V'] !== undefined) process.stderr.write('bdt-gym: note: --scenario-override sets lyapunov.V, which each swept V of --v replaces\n');
       checkCommittedModel('--agent', spec.agent, spec.env, 'checkpoint' in (spec.agentOptions ?? {}), `--agent-options '{"checkpoint":"DIR"}' (a train run or its checkpoint directory)`);
       checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       const { points, greedy } = await sweepV(spec);
@@ -160,7 +170,8 @@ function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omi
   const header = ['V', 'latency (s)', 'backlog', 'C6 violation'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
   const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
-  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${plural(spec.slots, 'slot')}` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
+  const overridden = Object.keys(spec.scenarioOverride ?? {}).length > 0 ? ' (overridden)' : '';
+  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}${overridden}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${plural(spec.slots, 'slot')}` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
   lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
   if (plot) lines.push(`  plot: ${plot}`);
   return `${lines.join('\n')}\n`;

@@ -9,6 +9,9 @@
  * tags), `checkpoint/` (see agents/checkpoint), `summary.json`. With `--json` the last line of
  * stdout is the summary `{agent, env, steps, seed, backend, sps, meanReturnLast20, evalReturn, ...}`.
  *
+ * `--scenario-override '<json>'` (B-DT envs) deep-merges a partial scenario into the training env's,
+ * as `run` and `compare` do; the summary's `envKwargs` record it, so `evaluate` and `--resume` use it.
+ *
  * With `--eval-freq N` (or a preset's `periodicEvaluation`) the policy is also evaluated every N
  * env steps on a separate env (`eval/mean_reward`, `eval/mean_ep_length` in metrics.jsonl), the
  * best one is saved to `best/` (same checkpoint format), and the summary gains `bestEvalReturn`
@@ -28,6 +31,7 @@
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { z } from 'zod';
@@ -44,17 +48,17 @@ import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../a
 import { isCompleteCheckpoint, whyNoCheckpoint } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
-import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
 import { recordedEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
-import { readJsonFile } from './run.ts';
+import { jsonObjectOption, readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, checkCanCreateFilesIn, integerOption, registeredEnvOption } from '../options.ts';
+import { backendOption, checkCanCreateFilesIn, integerOption, isBdtId, registeredEnvOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
 interface TrainOptions {
@@ -71,6 +75,7 @@ interface TrainOptions {
   evalFreq?: string;
   periodicEvalEpisodes?: string;
   tensorboard?: boolean;
+  scenarioOverride?: string;
 }
 
 const AGENTS = ['ppo', 'dqn'] as const;
@@ -137,16 +142,54 @@ function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, sourc
   return parsed.data;
 }
 
-/** Makes (and closes) the training env with `envKwargs` (from `source`, a preset or summary.json), so a bad one is refused before anything is written. */
-function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, source: string): void {
+/**
+ * Makes (and closes) the training env with `envKwargs` (from `source`, a preset or summary.json), so
+ * a bad one is refused before anything is written; scenario fields are named under `scenarioPath`
+ * (from the file's root: envKwargs.scenario.<field>; from a --scenario-override's: <field>).
+ */
+function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, scenarioPath: readonly string[] = ['envKwargs', 'scenario']): void {
   try {
     make(envId, envKwargs).close();
   } catch (error) {
-    // paths from the file's root: envKwargs.<kwarg>, envKwargs.scenario.<field>
     if (error instanceof KwargsError) throw new CliError(`${source}: ${prefixedIssueLines(error.issues, ['envKwargs'])}`);
-    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.issues.length > 0 ? prefixedIssueLines(error.issues, ['envKwargs', 'scenario']) : `envKwargs.scenario: ${error.message}`}`);
+    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.issues.length > 0 ? prefixedIssueLines(error.issues, scenarioPath) : `${scenarioPath.length > 0 ? `${scenarioPath.join('.')}: ` : ''}${error.message}`}`);
     throw error;
   }
+}
+
+/**
+ * `envKwargs` (from `source`) with `--scenario-override` deep-merged into their scenario as run and
+ * compare merge it into the env's, checked (a bad value is refused naming the option).
+ */
+function withScenarioOverride(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, override: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (Object.keys(override).length === 0) return envKwargs;
+  const merged = { ...envKwargs, scenario: mergeDeep(envKwargs?.['scenario'] ?? {}, override) };
+  checkEnv(envId, merged, envKwargs?.['scenario'] === undefined ? '--scenario-override' : `--scenario-override (merged into ${source}'s envKwargs.scenario)`, []);
+  return merged;
+}
+
+/**
+ * Notes when a resumed run trains on other envKwargs (from `source`) than its summary.json records:
+ * a --preset sets them, and one without the run's --scenario-override drops it.
+ */
+function noteOtherEnvKwargs(out: string, envId: string, envKwargs: Record<string, unknown> | undefined, source: string): void {
+  if (!existsSync(join(out, SUMMARY_FILE))) return;
+  const recorded = summaryEnvKwargs(out, envId) ?? {};
+  if (isDeepStrictEqual(envKwargs ?? {}, recorded)) return;
+  process.stderr.write(`bdt-gym train: note: --resume trains on envKwargs ${JSON.stringify(envKwargs ?? {})} (${source}), not on the run's ${JSON.stringify(recorded)} (${join(out, SUMMARY_FILE)})\n`);
+}
+
+/**
+ * On --resume, a `--scenario-override` must be one the run trained with (merged into the scenario
+ * its summary.json records, it changes nothing): a run goes on on its own system, as on its own
+ * env, and the command an interrupted run prints to continue it repeats the option.
+ */
+function checkResumedOverride(out: string, envId: string, override: Record<string, unknown>): void {
+  if (Object.keys(override).length === 0) return;
+  const recorded = summaryEnvKwargs(out, envId)?.['scenario'];
+  if (recorded !== undefined && isDeepStrictEqual(mergeDeep(recorded, override), recorded)) return;
+  const trainedOn = recorded === undefined ? 'records no scenario override' : `records its envKwargs.scenario ${JSON.stringify(recorded)}`;
+  throw new CliError(`--scenario-override: --resume continues the run in ${out} on the scenario it trained on, which this override changes (${join(out, SUMMARY_FILE)} ${trainedOn}); leave it out, or train a new run (another --out) on the other scenario`);
 }
 
 /**
@@ -299,7 +342,7 @@ function stepOf(line: string): number | undefined {
  * Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off.
  * Refused when no evaluation would run: one runs at each multiple of evalFreq in (start, steps].
  */
-function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, start: number, steps: number): PeriodicEvaluation | undefined {
+function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, stepsSource: string, start: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
   const episodes = options.periodicEvalEpisodes === undefined ? preset?.periodicEvaluation?.episodes : integerOption('periodic-eval-episodes', options.periodicEvalEpisodes, 1);
   if (evalFreq === undefined || evalFreq === 0) {
@@ -307,7 +350,7 @@ function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefin
     return undefined;
   }
   const source = options.evalFreq === undefined ? `the preset's periodicEvaluation.evalFreq ${evalFreq}` : `--eval-freq ${evalFreq}`;
-  if (evalFreq > steps) throw new CliError(`${source} is more than --steps ${requested}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
+  if (evalFreq > steps) throw new CliError(`${source} is more than ${stepsSource}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
   if (Math.floor(steps / evalFreq) === Math.floor(start / evalFreq)) {
     throw new CliError(`${source}: no multiple of it lies between the checkpoint's step ${start} and step ${steps}, where this session ends: no evaluation would run; give a smaller --eval-freq or more --steps`);
   }
@@ -331,6 +374,7 @@ export function register(program: Command): void {
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')
     .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
+    .option('--scenario-override <json>', 'B-DT envs: partial scenario as a JSON object, deep-merged into the training env\'s scenario (the preset\'s envKwargs.scenario over the env\'s) as run and compare merge it (e.g. \'{"reward":{"mode":"dpp-exact"}}\'); recorded in the run\'s envKwargs, which evaluate and --resume use; a --resume takes only the one the run trained with')
     .action(async (options: TrainOptions, command: Command) => {
       // Everything is checked before --out is created or touched.
       if (options.out === '') throw new CliError('--out: give a directory for the run'); // '' would train into the working directory
@@ -346,6 +390,8 @@ export function register(program: Command): void {
       const envId = options.env ?? preset?.env ?? resumed?.envId;
       if (envId === undefined) throw new CliError('give --env or a --preset naming one');
       registeredEnvOption(envId);
+      const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
+      if (Object.keys(scenarioOverride).length > 0 && !isBdtId(envId)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
       const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
       if (stepsOption === undefined && preset?.hyperparameters['totalTimesteps'] === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
       const seedOption = integerOption('seed', options.seed, 0);
@@ -354,6 +400,8 @@ export function register(program: Command): void {
       const schema = agent === 'ppo' ? PpoHyperparametersSchema : DqnHyperparametersSchema;
       const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...(stepsOption === undefined ? {} : { totalTimesteps: stepsOption }) }, presetSource, ['hyperparameters']);
       const requested = stepsOption ?? presetHp.totalTimesteps;
+      // the budget as messages name it: a preset's is not a --steps the user gave
+      const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
       checkOut(options.out, options.resume === true);
 
       // A resumed run keeps its checkpoint's hyperparameters, seed and step count.
@@ -381,18 +429,21 @@ export function register(program: Command): void {
       const steps = stepsReached(agent, start, requested, shape.stepsPerCall);
       if (steps <= start) {
         const next = stepsReached(agent, start, start + shape.stepsPerCall, shape.stepsPerCall);
-        if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so --steps ${requested} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
-        throw new CliError(`--steps ${requested} is too few: ${shape.unit}; give --steps ${next} or more`);
+        if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so ${stepsSource} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
+        throw new CliError(`${stepsSource} is too few: ${shape.unit}; give --steps ${next} or more`);
       }
       checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
       const fromSummary = options.resume === true && preset === undefined;
-      const envKwargs = fromSummary ? summaryEnvKwargs(options.out, envId) : preset?.envKwargs;
+      const givenEnvKwargs = fromSummary ? summaryEnvKwargs(options.out, envId) : preset?.envKwargs;
       const envKwargsSource = fromSummary ? join(options.out, SUMMARY_FILE) : `--preset ${options.preset}`;
-      checkEnv(envId, envKwargs, envKwargsSource);
+      checkEnv(envId, givenEnvKwargs, envKwargsSource); // as given: the override must not hide a bad value in them
+      if (options.resume) checkResumedOverride(options.out, envId, scenarioOverride);
+      const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
       if (fromSummary && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
-      const periodic = periodicEvaluation(options, preset, requested, start, steps);
+      if (options.resume && !fromSummary) noteOtherEnvKwargs(options.out, envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`);
+      const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
       const backend = await backendOption(options.backend);
-      if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: --steps ${requested} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
+      if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: ${stepsSource} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
       if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
       const metricsFile = join(options.out, METRICS_FILE);

@@ -33,6 +33,22 @@ describe('bdt-gym check-dpra', function () {
     assert.equal(bad.stderr, 'bdt-gym: --effort: expected one of auto, thorough, fast, screened, got "exact"\n');
   });
 
+  it('--scenario-override merges a partial scenario into the one it checks, and says so (check-dpra took no such option)', () => {
+    const override = '{"name":"tighter","lyapunov":{"V":100,"uMin":0.35}}';
+    const json = cli('check-dpra', '--slots', '10', '--seed', '4', '--json', '--scenario-override', override);
+    assert.equal(json.status, 0, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.equal(report.scenario, 'tighter', 'the report is on the overridden scenario');
+    assert.deepEqual(report.scenarioOverride, JSON.parse(override));
+    assert.equal(report.slots, 10);
+    const text = cli('check-dpra', '--slots', '10', '--seed', '4', '--scenario-override', override);
+    assert.match(text.stdout, /^check-dpra on tighter \(overridden\): 10 random slots /);
+    assert.equal(JSON.parse(cli('check-dpra', '--slots', '10', '--seed', '4', '--json').stdout).scenarioOverride, undefined);
+    const bad = cli('check-dpra', '--slots', '10', '--scenario-override', '{"lyapunov":{"V":-1}}');
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr, 'bdt-gym: invalid scenario:\n  at lyapunov.V: Too small: expected number to be >=0 (value: -1)\n(with --scenario-override merged in)\n');
+  });
+
   it('refuses a scenario too large to enumerate, in one line', () => {
     const result = cli('check-dpra', '--env', 'BDT-v0', '--slots', '1');
     assert.equal(result.status, 1);

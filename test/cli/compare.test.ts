@@ -194,6 +194,13 @@ describe('bdt-gym compare', () => {
     assert.match(bad.stderr, /^bdt-gym: invalid scenario:\n  at lyapunov\.uMin: Too small: expected number to be >=0 \(value: -1\)\n\(with --scenario-override merged in\)\n$/);
   });
 
+  it("says in the table's title that the scenario was overridden (it read as the plain env's)", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const title = (...extra: string[]) => cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '3', '--out', out, ...extra).stdout.split('\n')[0];
+    assert.equal(title('--scenario-override', '{"reward":{"mode":"dpp-exact"}}'), 'BDT-small-v0 (overridden): 1 agent x 1 seed (1), 3 slots each, identical traces per seed');
+    assert.equal(title(), 'BDT-small-v0: 1 agent x 1 seed (1), 3 slots each, identical traces per seed');
+  });
+
   it('refuses an --out where no file can be created before any episode, and prints the table before writing', function () {
     if (process.platform !== 'linux') this.skip(); // /proc and /dev/full
     const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '5'];

@@ -90,6 +90,12 @@ describe('bdt-gym run', () => {
     assert.equal(run('--scenario-override', '[1]').stderr, 'bdt-gym: --scenario-override: expected a JSON object, got [1]\n');
   });
 
+  it("says in the text summary's title that the scenario was overridden (it read as the plain scenario's)", () => {
+    const text = (...extra: string[]) => cli('run', '--env', 'BDT-small-v0', '--agent', 'random', '--slots', '3', ...extra).stdout.split('\n')[0];
+    assert.equal(text('--scenario-override', '{"reward":{"mode":"dpp-exact"}}'), 'BDT-small-v0 (small, overridden), agent random, seed 0, 3 slots');
+    assert.equal(text(), 'BDT-small-v0 (small), agent random, seed 0, 3 slots');
+  });
+
   it('checks a --scenario file as given, so --slots does not hide a bad slots in it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-run-')), 'many.json');
     const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));

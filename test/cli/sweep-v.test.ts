@@ -34,6 +34,22 @@ describe('cli: sweep-v', () => {
     assert.ok(wtcm.points[0]!.meanLatency >= wtcm.greedy.meanLatency * (1 - 1e-9), 'WTCM levels off at its own greedy latency, not below it');
   });
 
+  it('--scenario-override merges a partial scenario into every point and the latency-greedy reference, under the swept V', async () => {
+    const spec = { agent: 'dpra', vs: [1, 100], seeds: [1], slots: 20, env: 'BDT-small-v0' };
+    const plain = await sweepV(spec);
+    const looser = await sweepV({ ...spec, scenarioOverride: { lyapunov: { uMin: 0.25 } } });
+    assert.notDeepEqual(looser.points, plain.points, 'a looser U^min changes the points');
+    assert.ok(looser.greedy.c6Violation < plain.greedy.c6Violation, `the reference's C6 violation: ${looser.greedy.c6Violation} vs ${plain.greedy.c6Violation}`);
+    assert.deepEqual(await sweepV({ ...spec, scenarioOverride: { lyapunov: { uMin: 0.25, V: 5 } } }), looser, "each swept V wins over the override's");
+    const result = cli('sweep-v', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '5', '--scenario-override', '{"lyapunov":{"V":5}}');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^sweep-v: dpra on BDT-small-v0 \(overridden\), seeds 1, 5 slots\n/);
+    assert.equal(result.stderr, 'bdt-gym: note: --scenario-override sets lyapunov.V, which each swept V of --v replaces\n');
+    const conflict = cli('sweep-v', '--agent', 'wtcm', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '5', '--scenario-override', '{"consensus":{"mechanism":"reputation"}}');
+    assert.equal(conflict.status, 1);
+    assert.match(conflict.stderr, /^bdt-gym: agent wtcm runs on consensus\.mechanism = "pow" \(its scenario\); the scenario override sets "reputation"/);
+  });
+
   it("gives each point's 95% CI half-widths over the seeds, the t-interval of the per-seed episodes (null in JSON for one seed)", async () => {
     const seeds = [1, 2, 3];
     const { points } = await sweepV({ agent: 'dpra', vs: [10], seeds, slots: 40, env: 'BDT-v0' });

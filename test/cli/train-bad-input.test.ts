@@ -392,6 +392,21 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.ok(!existsSync(join(dir, 'dqn')));
   });
 
+  it("names the preset's totalTimesteps, not a --steps never given, when it is rounded, too few or trains nothing", async () => {
+    const ppo600 = preset('ppo600.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { totalTimesteps: 600 } });
+    const result = await bdtGym('train', '--preset', ppo600, '--out', join(dir, 'preset-rounded'), '--eval-episodes', '0', '--backend', 'wasm');
+    assert.equal(result.error, undefined, String(result.error));
+    assert.match(result.stderr, /^bdt-gym train: PPO trains whole rollouts of numEnvs x numSteps = 4 x 128 = 512 env steps: the preset's totalTimesteps 600 rounded down to 512\n/);
+    const dqn3 = preset('dqn4-3.json', { agent: 'dqn', env: 'CartPole-v1', hyperparameters: { numEnvs: 4, totalTimesteps: 3 } });
+    assertRefused(await bdtGym('train', '--preset', dqn3, '--out', join(dir, 'x')), /^the preset's totalTimesteps 3 is too few: DQN steps its numEnvs = 4 envs together; give --steps 4 or more$/);
+    const ppo512 = preset('ppo512.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { totalTimesteps: 512 } });
+    assertRefused(await bdtGym('train', '--preset', ppo512, '--out', run, '--resume'), new RegExp(`^--resume: ${run} is already trained to 512 env steps, so the preset's totalTimesteps 512 trains nothing \\(it is the total, not an increment\\); give --steps 1024 or more$`));
+    const rare = preset('rare-eval.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { totalTimesteps: 512 }, periodicEvaluation: { evalFreq: 1000 } });
+    assertRefused(await bdtGym('train', '--preset', rare, '--out', join(dir, 'x')), /^the preset's periodicEvaluation\.evalFreq 1000 is more than the preset's totalTimesteps 512: no evaluation would run$/);
+    assert.ok(!existsSync(join(dir, 'x')));
+    assert.deepEqual(snapshot(run), original);
+  });
+
   it('--eval-episodes 0 skips the final evaluation: no made-up evalReturn, and no NaN when no training episode finished', async () => {
     const tiny = preset('tiny-bdt.json', { agent: 'ppo', env: 'BDT-small-v0', hyperparameters: { numEnvs: 1, numSteps: 32, numMinibatches: 1, updateEpochs: 1, hidden: [8] } });
     const out = join(dir, 'no-eval');

@@ -1,0 +1,81 @@
+/**
+ * `bdt-gym train --scenario-override`: a partial scenario merged into the training env's, as run
+ * and compare merge it, recorded in the run's envKwargs so evaluate and --resume see it.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+describe('bdt-gym train --scenario-override', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let preset: string;
+  const EXACT = '{"reward":{"mode":"dpp-exact"}}';
+  const train = (out: string, ...extra: string[]) => cli('train', '--preset', preset, '--out', join(dir, out), '--eval-episodes', '1', '--backend', 'wasm', ...extra);
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bdt-train-override-'));
+    preset = join(dir, 'tiny.json');
+    const hyperparameters = { numEnvs: 1, numSteps: 32, numMinibatches: 1, updateEpochs: 1, hidden: [8], totalTimesteps: 64 };
+    writeFileSync(preset, JSON.stringify({ agent: 'ppo', env: 'BDT-small-v0', hyperparameters, envKwargs: { scenario: { reward: { energyPenalty: 0.5 } } } }));
+  });
+
+  it("deep-merges the override into the preset's envKwargs.scenario, and the summary, the checkpoint and evaluate see it", () => {
+    const result = train('run', '--scenario-override', EXACT, '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const merged = { scenario: { reward: { energyPenalty: 0.5, mode: 'dpp-exact' } } };
+    assert.deepEqual(JSON.parse(result.stdout.trim().split('\n').pop()!).envKwargs, merged);
+    assert.deepEqual(json(join(dir, 'run', 'summary.json')).envKwargs, merged);
+    const trainedOn = json(join(dir, 'run', 'checkpoint', 'manifest.json')).scenario.reward;
+    assert.deepEqual([trainedOn.mode, trainedOn.energyPenalty], ['dpp-exact', 0.5], 'the checkpoint records the scenario trained on');
+    const evaluated = cli('evaluate', '--checkpoint', join(dir, 'run'), '--episodes', '1', '--json');
+    assert.equal(evaluated.status, 0, evaluated.stderr);
+    const evaluation = JSON.parse(evaluated.stdout);
+    assert.deepEqual(evaluation.envKwargs, merged);
+    assert.equal(evaluation.meanReturn, json(join(dir, 'run', 'summary.json')).evalReturn, "evaluate replays the final evaluation, on the override's reward");
+    const plain = train('plain', '--json');
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.notEqual(json(join(dir, 'plain', 'summary.json')).evalReturn, json(join(dir, 'run', 'summary.json')).evalReturn, 'dpp-exact is another reward than dpp');
+  });
+
+  it('on --resume takes the override the run trained with (as the command an interrupted run prints to continue it does) and refuses another', () => {
+    const out = join(dir, 'resumed');
+    assert.equal(train('resumed', '--scenario-override', EXACT).status, 0);
+    const again = train('resumed', '--scenario-override', EXACT, '--steps', '96', '--resume');
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(json(join(out, 'summary.json')).steps, 96);
+    const withoutPreset = cli('train', '--out', out, '--steps', '128', '--eval-episodes', '0', '--backend', 'wasm', '--resume', '--scenario-override', EXACT);
+    assert.equal(withoutPreset.status, 0, withoutPreset.stderr);
+    assert.deepEqual(json(join(out, 'summary.json')).envKwargs, { scenario: { reward: { energyPenalty: 0.5, mode: 'dpp-exact' } } });
+
+    const summary = readFileSync(join(out, 'summary.json'), 'utf8');
+    const other = train('resumed', '--scenario-override', '{"reward":{"mode":"latency"}}', '--steps', '160', '--resume');
+    assert.equal(other.status, 1);
+    assert.equal(
+      other.stderr,
+      `bdt-gym: --scenario-override: --resume continues the run in ${out} on the scenario it trained on, which this override changes (${join(out, 'summary.json')} records its envKwargs.scenario {"reward":{"energyPenalty":0.5,"mode":"dpp-exact"}}); leave it out, or train a new run (another --out) on the other scenario\n`,
+    );
+    assert.equal(readFileSync(join(out, 'summary.json'), 'utf8'), summary, 'the run is left as it was');
+
+    // a --preset sets the resumed run's envKwargs (as before), and says so when they differ from the run's
+    const dropped = train('resumed', '--steps', '160', '--resume', '--eval-episodes', '0');
+    assert.equal(dropped.status, 0, dropped.stderr);
+    assert.match(dropped.stderr, new RegExp(`bdt-gym train: note: --resume trains on envKwargs \\{"scenario":\\{"reward":\\{"energyPenalty":0\\.5\\}\\}\\} \\(--preset ${preset}\\), not on the run's \\{"scenario":\\{"reward":\\{"energyPenalty":0\\.5,"mode":"dpp-exact"\\}\\}\\} \\(${out}/summary\\.json\\)\n`));
+  });
+
+  it('refuses, before creating --out, an override of an env with no scenario and a bad value, naming the option', () => {
+    const cartPole = cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '64', '--out', join(dir, 'x'), '--scenario-override', '{"slots":3}');
+    assert.equal(cartPole.stderr, 'bdt-gym: --scenario-override: CartPole-v1 is not a B-DT env, so it has no scenario to override\n');
+    const bad = train('x', '--scenario-override', '{"reward":{"mode":"exact"}}');
+    assert.equal(bad.stderr, `bdt-gym: --scenario-override (merged into --preset ${preset}'s envKwargs.scenario): at reward.mode: Invalid option: expected one of "dpp"|"dpp-exact"|"latency" (value: "exact")\n`);
+    const notAnObject = train('x', '--scenario-override', '[1]');
+    assert.equal(notAnObject.stderr, 'bdt-gym: --scenario-override: expected a JSON object, got [1]\n');
+    assert.ok(!existsSync(join(dir, 'x')));
+  });
+});

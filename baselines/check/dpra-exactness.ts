@@ -81,7 +81,7 @@ export function checkDpraExactness(system: CompiledScenario, options: ExactnessO
     worst: null,
   };
   for (let t = 0; t < options.slots; t++) {
-    if (t > 0) exogenous.next(state);
+    if (t > 0) exogenous.next(state, t);
     for (let j = 0; j < system.J; j++) {
       queues.H[j] = rng() < 0.5 ? 0 : options.queueScale * rng();
       queues.G[j] = rng() < 0.5 ? 0 : options.queueScale * rng();

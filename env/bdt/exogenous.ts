@@ -38,7 +38,6 @@ export class ExogenousProcess {
   private channelRng: Rng = makeRng(0);
   private budgetRng: Rng = makeRng(0);
   private miningRng: Rng = makeRng(0);
-  private slot = 0;
 
   /** @param arrivals the arrival sampler, which holds only tables of `system` and so may be shared by copies of it */
   constructor(system: CompiledScenario, arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N)) {
@@ -53,21 +52,23 @@ export class ExogenousProcess {
     this.channelRng = makeRng(subSeed(seed, 'channel'));
     this.budgetRng = makeRng(subSeed(seed, 'budgets'));
     this.miningRng = makeRng(subSeed(seed, 'mining'));
-    this.slot = 0;
     this.channel.start(this.channelRng, state.gain);
-    this.drawRest(state);
+    this.drawRest(state, 0);
   }
 
-  /** Draw the next slot's state into `state`. */
-  next(state: MutableSlotState): void {
-    this.slot++;
+  /**
+   * Draw the next state of the streams into `state`, as the episode's slot `t` (a trace of
+   * arrivals reads its row t: the episode's slot, not a count of draws, which an unseeded reset
+   * carries on from the last episode).
+   */
+  next(state: MutableSlotState, t: number): void {
     this.channel.next(this.channelRng, state.gain);
-    this.drawRest(state);
+    this.drawRest(state, t);
   }
 
-  private drawRest(state: MutableSlotState): void {
+  private drawRest(state: MutableSlotState, t: number): void {
     const exo = this.system.exogenous;
-    this.arrivals.sample(this.arrivalRng, this.slot, state.arrivals);
+    this.arrivals.sample(this.arrivalRng, t, state.arrivals);
     sampleBudgets(exo.gatewayBudget, this.budgetRng, state.gatewayBudget);
     sampleBudgets(exo.apBudget, this.budgetRng, state.apBudget);
     state.raceDraw = this.miningRng();
@@ -197,7 +198,7 @@ export function drawTrace(system: CompiledScenario, seed: number | string, lengt
   process.start(seed, state);
   recorder.record(state);
   for (let t = 1; t < length; t++) {
-    process.next(state);
+    process.next(state, t);
     recorder.record(state);
   }
   return recorder.trace();

@@ -61,7 +61,8 @@ export class BdtSimulation {
 
   /**
    * Starts an episode with empty queues. Restarts the streams from `seed` when given; without it,
-   * they continue (Gymnasium's reset without a seed), or start from `unseeded()` if they never
+   * they continue (Gymnasium's reset without a seed; arrivals of kind 'trace' still start at their
+   * row 0, as their rows are slots), or start from `unseeded()` if they never
    * started, unless `trace` is given: then the episode replays it, and the streams wait (a later
    * reset without a seed or trace starts them). `owner` names the caller in errors.
    */
@@ -87,7 +88,7 @@ export class BdtSimulation {
     if (seed !== undefined || (trace === undefined && !this.streamsStarted)) {
       this.exogenous.start(seed ?? unseeded(), this.state);
       this.streamsStarted = true;
-    } else if (trace === undefined) this.exogenous.next(this.state);
+    } else if (trace === undefined) this.exogenous.next(this.state, 0);
     // the trace's slot 0 replaces the seeded draw: the streams only carry on after it
     if (trace !== undefined) readTrace(trace, 0, this.state);
     this.started = true;
@@ -163,7 +164,7 @@ export class BdtSimulation {
     for (let j = 0; j < J; j++) lastReputation[j] = out.reputation[j]!; // not set(): a builtin call costs more for J values
     this.slot++;
     if (this.trace) readTrace(this.trace, this.slot, this.state);
-    else this.exogenous.next(this.state);
+    else this.exogenous.next(this.state, this.slot);
     return this.slot >= this.system.slots;
   }
 }

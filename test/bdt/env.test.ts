@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { captureWarnings, checkEnv, make, InvalidActionError, InvalidArgumentError, KwargsError } from '../../env/index.ts';
+import { captureWarnings, checkEnv, make, makeVec, InvalidActionError, InvalidArgumentError, KwargsError } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
@@ -181,6 +182,30 @@ describe('BdtEnv', () => {
     assert.throws(() => env.reset({ options: { trace: { ...trace, extra: 1 } } }), /unknown key "extra" \(a trace has N, M, J, length, arrivals/);
     assert.throws(() => env.reset({ options: { trace: null } }), /options\.trace cannot be replayed: a trace is an object .*got null/);
     assert.throws(() => env.reset({ options: { tarce: trace } }), /BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)/);
+  });
+
+  it("arrivals of kind 'trace' read row t % rows at every episode's slot t, after seeded, unseeded and auto-resets alike", () => {
+    const rows = 5;
+    const scenario = { slots: 3, devices: { arrivals: { kind: 'trace', values: Array.from({ length: rows }, (_, t) => [t, t, t, t]) } } };
+    const row = (obs: { arrivals: Float32Array }) => obs.arrivals[0]!; // every device of row t has t arrivals
+    const env = raw('BDT-small-v0', { scenario });
+    const episodes: number[][] = [];
+    for (const seed of [1, undefined, undefined, 2, undefined]) {
+      const [first] = env.reset(seed === undefined ? {} : { seed });
+      const seen = [row(first)];
+      for (let t = 0; t < 3; t++) seen.push(row(env.step(env.actionSpace.sample())[0]));
+      episodes.push(seen);
+    }
+    assert.deepEqual(episodes, Array(5).fill([0, 1, 2, 3]));
+    assert.deepEqual(drawTrace(env.system, 1, 7).arrivals.filter((_, i) => i % 4 === 0), [0, 1, 2, 3, 4, 0, 1], 'drawTrace: state t holds row t % rows');
+    const vector = makeVec<BdtObservation, BdtAction>('BDT-small-v0', 2, { kwargs: { scenario } });
+    const [first] = vector.reset({ seed: 1 });
+    const starts = [Array.from(first.arrivals.filter((_, i) => i % 4 === 0))];
+    for (let step = 1; step <= 12; step++) {
+      const [obs] = vector.step(vector.actionSpace.sample());
+      if (step % 4 === 0) starts.push(Array.from(obs.arrivals.filter((_, i) => i % 4 === 0))); // next-step autoreset: slot 0
+    }
+    assert.deepEqual(starts, Array(4).fill([0, 0]));
   });
 
   it('warns, once per trace, when a replayed trace would observe arrivals or budgets outside the observation space', () => {

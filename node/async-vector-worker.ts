@@ -12,14 +12,14 @@ import { EnvCheckError, GymError, UnregisteredEnvError } from '../env/core/error
 import { copyBatch } from '../env/vector/batch.ts';
 import { callThroughWrappers } from '../env/vector/call-through-wrappers.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
-import { assertSendable, carry, uncarry } from './worker-values.ts';
+import { assertSendable, carry, compactViews, uncarry } from './worker-values.ts';
 
 const { recipe, index, flags, port, autoresetMode } = workerData as WorkerInit & { port: MessagePort };
 const flag = new Int32Array(flags);
 
 function reply(message: Reply): void {
   try {
-    port.postMessage(message);
+    port.postMessage(compactViews(message));
   } catch (error) {
     // a DataCloneError only says "could not be cloned": name the part (`info.explain is a
     // function`). Checked only on failure, so a step pays no walk over its info.

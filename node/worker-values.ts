@@ -70,6 +70,75 @@ export function assertSendable(value: unknown, path: string, where: string): voi
   }
 }
 
+type TypedArray = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
+type TypedArrayConstructor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => TypedArray;
+
+/** Whether `value` is a typed array viewing part of a larger, unshared buffer (a structured clone would copy all of it). */
+function isPartialView(value: object): value is TypedArray {
+  if (!ArrayBuffer.isView(value) || value instanceof DataView) return false;
+  // a view of shared memory crosses as shared memory, not as a copy
+  return value.byteLength !== value.buffer.byteLength && !(value.buffer instanceof SharedArrayBuffer);
+}
+
+/** Every partial view (`isPartialView`) in the plain objects and arrays of `value`, once each, into `views`. */
+function collectPartialViews(value: unknown, views: Set<TypedArray>, seen: Set<object>): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (isPartialView(value)) views.add(value);
+  else if (Array.isArray(value)) for (const item of value) collectPartialViews(item, views, seen);
+  else if (isPlainObject(value)) for (const key in value) collectPartialViews((value as Record<string, unknown>)[key], views, seen);
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** `value` with the arrays of `copies` replaced, the plain objects and arrays holding them rebuilt, the rest as is. */
+function replaceViews(value: unknown, copies: Map<object, unknown>): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    copies.set(value, out);
+    for (const item of value) out.push(replaceViews(item, copies));
+    return out;
+  }
+  if (!isPlainObject(value) || ArrayBuffer.isView(value)) return value;
+  const out: Record<string, unknown> = {};
+  copies.set(value, out);
+  for (const key in value) out[key] = replaceViews((value as Record<string, unknown>)[key], copies);
+  return out;
+}
+
+/**
+ * `value` (a message) with every typed array that views part of a larger buffer replaced by a
+ * copy in one compact buffer for the whole message, the plain objects and arrays holding them
+ * rebuilt, the rest as is (`value` itself when it holds no such array). A structured clone copies
+ * a view's whole buffer: the B-DT env's observation and info arrays are views on a shared
+ * 64 KiB chunk (env/bdt/array-pool.ts), which every step's message would otherwise carry; one
+ * buffer rather than one per array, since a clone pays per buffer.
+ */
+export function compactViews(value: unknown): unknown {
+  const views = new Set<TypedArray>();
+  collectPartialViews(value, views, new Set());
+  if (views.size === 0) return value;
+  let bytes = 0;
+  for (const view of views) bytes = ((bytes + 7) & -8) + view.byteLength; // 8-byte aligned for every element type
+  const buffer = new ArrayBuffer(bytes);
+  const copies = new Map<object, unknown>();
+  let offset = 0;
+  for (const view of views) {
+    offset = (offset + 7) & -8;
+    const copy = new (view.constructor as TypedArrayConstructor)(buffer, offset, view.length);
+    (copy as Float64Array).set(view as Float64Array);
+    copies.set(view, copy);
+    offset += view.byteLength;
+  }
+  return replaceViews(value, copies);
+}
+
 /** `value` ready to cross: a space as its JSON, plain data as is; anything else refused as `assertSendable` does. */
 export function carry(value: unknown, path: string, where: string): Carried {
   if (value instanceof Space) return { space: value.toJSON() };

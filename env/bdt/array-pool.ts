@@ -2,8 +2,14 @@
  * Fresh typed arrays without a fresh buffer each. V8 gives every typed array above 64 bytes its
  * own off-heap ArrayBuffer, which costs about a microsecond to allocate and collect; the env
  * returns several such arrays per step. A pool carves them out of shared 64 KiB chunks instead,
- * so a new array costs one view. Each array is distinct and never handed out twice: a kept
- * array stays valid forever (it pins its chunk, at most 64 KiB, until it is collected).
+ * so a new array costs one view. Each array is distinct and never handed out twice: no later
+ * array overwrites a kept one (which pins its chunk, at most 64 KiB, until it is collected).
+ *
+ * But the arrays are views sharing their chunk's buffer, `.buffer` is the whole chunk:
+ * transferring it (`postMessage(x, [x.buffer])`) detaches the chunk, which empties every array
+ * carved from it, kept observations and infos included (the pool then starts a new chunk, so the
+ * env goes on), and a structured clone of one array (`structuredClone`, `postMessage`) copies the
+ * whole chunk. Copy an array (`slice()`) before transferring or sending it.
  */
 
 /** Bytes per chunk. */
@@ -22,7 +28,11 @@ export class ArrayPool {
     // reserve first: it may replace the chunk, and `new X(this.chunk, this.reserve(...))` would
     // read the old, full one before the call (arguments evaluate left to right)
     const at = this.reserve(bytes, 4);
-    return new Float32Array(this.chunk, at, length);
+    try {
+      return new Float32Array(this.chunk, at, length);
+    } catch (error) {
+      return new Float32Array(this.replaceDetached(bytes, error), 0, length);
+    }
   }
 
   /** A zeroed Float64Array of `length` elements. */
@@ -30,7 +40,11 @@ export class ArrayPool {
     const bytes = 8 * length;
     if (bytes > LARGEST_POOLED) return new Float64Array(length);
     const at = this.reserve(bytes, 8);
-    return new Float64Array(this.chunk, at, length);
+    try {
+      return new Float64Array(this.chunk, at, length);
+    } catch (error) {
+      return new Float64Array(this.replaceDetached(bytes, error), 0, length);
+    }
   }
 
   /** A zeroed Int32Array of `length` elements. */
@@ -38,14 +52,22 @@ export class ArrayPool {
     const bytes = 4 * length;
     if (bytes > LARGEST_POOLED) return new Int32Array(length);
     const at = this.reserve(bytes, 4);
-    return new Int32Array(this.chunk, at, length);
+    try {
+      return new Int32Array(this.chunk, at, length);
+    } catch (error) {
+      return new Int32Array(this.replaceDetached(bytes, error), 0, length);
+    }
   }
 
   /** A zeroed Uint8Array of `length` elements. */
   uint8(length: number): Uint8Array {
     if (length > LARGEST_POOLED) return new Uint8Array(length);
     const at = this.reserve(length, 1);
-    return new Uint8Array(this.chunk, at, length);
+    try {
+      return new Uint8Array(this.chunk, at, length);
+    } catch (error) {
+      return new Uint8Array(this.replaceDetached(length, error), 0, length);
+    }
   }
 
   /**
@@ -54,7 +76,13 @@ export class ArrayPool {
    */
   reserveFloat32(length: number): number {
     const bytes = 4 * length;
-    return bytes > LARGEST_POOLED ? -1 : this.reserve(bytes, 4);
+    if (bytes > LARGEST_POOLED) return -1;
+    // the caller makes its views without a try: a chunk transferred away is replaced here (once per call)
+    if (this.chunk.byteLength === 0) {
+      this.newChunk(bytes);
+      return 0;
+    }
+    return this.reserve(bytes, 4);
   }
 
   /** The chunk the last reservation was carved from. */
@@ -75,6 +103,24 @@ export class ArrayPool {
     const out = this.int32(source.length);
     for (let i = 0; i < source.length; i++) out[i] = source[i]!;
     return out;
+  }
+
+  /**
+   * A new chunk with its first `bytes` reserved, when a caller transferred the current one away
+   * (detached: byteLength 0), which made the construction of a view on it throw `error`; else
+   * `error` is rethrown. Checked on failure rather than at each reservation, where reading the
+   * chunk's byteLength cost 4% of a step with infoLevel 'full' (about 40 arrays).
+   */
+  private replaceDetached(bytes: number, error: unknown): ArrayBuffer {
+    if (this.chunk.byteLength !== 0) throw error;
+    return this.newChunk(bytes);
+  }
+
+  /** A new chunk, now `this.chunk`, with its first `bytes` reserved. */
+  private newChunk(bytes: number): ArrayBuffer {
+    this.chunk = new ArrayBuffer(CHUNK_BYTES);
+    this.offset = bytes;
+    return this.chunk;
   }
 
   /** Byte offset of `bytes` fresh bytes aligned to `align` (a power of two) in `this.chunk` (a new chunk when full). */

@@ -92,7 +92,9 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
  * ## Observation Space
  * `Dict` of float32 Boxes: `H`, `G` (J, virtual queues), `gain` (M, received SNR in dB),
  * `arrivals` (N, data points), `gatewayBudget` (M, J), `apBudget` (J, J), `reputation` (J, last
- * U_j), `progress` (1, t / T). See `observationSpace` in observation.ts for bounds.
+ * U_j), `progress` (1, t / T). See `observationSpace` in observation.ts for bounds. Each array
+ * (of infos too) is a view on a 64 KiB buffer it shares with others (array-pool.ts): copy it
+ * (`slice()`) before transferring its `.buffer` or cloning it.
  *
  * ## Rewards
  * Per the scenario's `reward.mode`: `dpp` (default) -Psi(t) = -(V tau(t) + sum_j [H_j (U_j -

@@ -38,6 +38,57 @@ describe('ArrayPool', () => {
     kept.forEach(({ array, value }, i) => assert.ok(Array.from(array).every((x) => x === value), `array ${i} was overwritten by a later one`));
   });
 
+  it('starts a new chunk when a caller transferred the current one away (detached), rather than failing', () => {
+    const pool = new ArrayPool();
+    const allocations: Array<() => ArrayBufferView & { length: number }> = [
+      () => pool.float32(3),
+      () => pool.float64(3),
+      () => pool.int32(3),
+      () => pool.uint8(3),
+      () => pool.copy64(Float64Array.of(1, 2, 3)),
+      () => pool.copy32(Int32Array.of(1, 2, 3)),
+      () => {
+        const at = pool.reserveFloat32(3);
+        return new Float32Array(pool.buffer, at, 3); // the buffer read after the reservation, as its doc says
+      },
+      () => pool.float64(0),
+    ];
+    for (const allocate of allocations) {
+      const kept = pool.float64(4);
+      structuredClone(kept, { transfer: [kept.buffer as ArrayBuffer] }); // detaches the chunk, as postMessage(x, [x.buffer]) does
+      assert.equal(kept.length, 0);
+      const array = allocate();
+      assert.ok(array.buffer.byteLength > 0, `${allocate}: on a live chunk`);
+      assert.equal(array.length, allocate().length, `${allocate}: its full length`);
+      const next = pool.float64(2);
+      assert.equal(next.buffer, array.buffer, 'later arrays come from the new chunk');
+      assert.ok(next.byteOffset >= array.byteOffset + array.byteLength, 'after the first one');
+    }
+  });
+
+  it("BdtEnv keeps stepping, bit for bit as an untouched twin, after an observation's buffer was transferred away", () => {
+    for (const infoLevel of ['summary', 'full'] as const) {
+      const env = make('BDT-v0', { infoLevel });
+      const twin = make('BDT-v0', { infoLevel });
+      env.reset({ seed: 1 });
+      twin.reset({ seed: 1 });
+      env.actionSpace.seed(2);
+      const first = env.actionSpace.sample();
+      const [obs] = env.step(first);
+      twin.step(first);
+      structuredClone(obs.gain, { transfer: [obs.gain.buffer as ArrayBuffer] }); // detaches the pool's current chunk
+      for (let t = 0; t < 3000; t++) {
+        const action = env.actionSpace.sample();
+        const result = env.step(action);
+        assert.deepEqual(result, twin.step(action), `${infoLevel}: step ${t} after the transfer`);
+        if (result[3]) {
+          env.reset();
+          twin.reset();
+        }
+      }
+    }
+  });
+
   it("keeps every observation and info of BdtEnv and every step result of the vector env (copy: true) as they were returned", () => {
     const kept: Kept = [];
     const env = make('BDT-small-v0', { infoLevel: 'full' });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
-import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, make, register } from '../../env/index.ts';
+import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, make, makeVec, register } from '../../env/index.ts';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
 
 describe('AsyncVectorEnv', function () {
   this.timeout(60_000);
@@ -24,6 +26,26 @@ describe('AsyncVectorEnv', function () {
       if (a[4]['_episode']) episodes += (a[4]['_episode'] as Uint8Array).reduce((s, x) => s + x, 0);
     }
     assert.ok(episodes >= 1, 'env 0 (always right) ends episodes within 60 steps');
+  });
+
+  it("B-DT observations and infos arrive as SyncVectorEnv's, each message's arrays in one compact buffer rather than the worker's 64 KiB pool chunk", () => {
+    const kwargs = { infoLevel: 'full' };
+    const bdt = new AsyncVectorEnv<BdtObservation, BdtAction>([0, 1].map(() => ({ id: 'BDT-small-v0', kwargs })));
+    try {
+      const sync = makeVec<BdtObservation, BdtAction>('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs });
+      assert.deepEqual(bdt.reset({ seed: 1 }), sync.reset({ seed: 1 }));
+      sync.actionSpace.seed(1);
+      for (let t = 0; t < 5; t++) {
+        const actions = sync.actionSpace.sample();
+        const result = bdt.step(actions);
+        assert.deepEqual(result, sync.step(actions));
+        const info = result[4] as { reputation: Float64Array[]; queues: { H: Float64Array[] } };
+        for (const array of [info.reputation[0]!, info.reputation[1]!, info.queues.H[0]!]) assert.ok(array.buffer.byteLength < 2048, `a buffer of ${array.buffer.byteLength} bytes`);
+        assert.equal(info.reputation[0]!.buffer, info.queues.H[0]!.buffer, "one buffer for an env's message");
+      }
+    } finally {
+      bdt.close();
+    }
   });
 
   it('rethrows worker errors with the env index and error class', () => {

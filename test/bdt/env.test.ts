@@ -281,6 +281,20 @@ describe('BdtEnv', () => {
     bad({ partition: Int32Array.of(0, 0, 8, 0) }, /partition.*\[2\] = 8/);
   });
 
+  it("decodeAction takes out as optional and refuses an invalid action naming the key and index, alike through either vectorization mode's call", () => {
+    const env = raw('BDT-small-v0');
+    const good = uniformAction(env, 1, 0.5);
+    assert.deepEqual(env.decodeAction(good), env.decodeAction(good, createDecision(env.system)));
+    const invalid = { ...good, partition: Int32Array.of(99, 0, 0, 0) };
+    assert.throws(() => env.decodeAction(invalid), (e: unknown) => e instanceof InvalidActionError && /^BdtEnv\.decodeAction: invalid action: key "partition": element \[0\] = 99 is outside/.test(e.message));
+    assert.throws(() => env.decodeAction({ ...good, inferenceShare: Float64Array.of(0.5, NaN) }), /^InvalidActionError: BdtEnv\.decodeAction: invalid action: key "inferenceShare": element \[1\] is NaN/);
+    for (const vectorizationMode of ['sync', 'vector-entry-point'] as const) {
+      const vector = makeVec('BDT-small-v0', 2, { vectorizationMode });
+      assert.deepEqual(vector.call!('decodeAction', good), [env.decodeAction(good), env.decodeAction(good)], vectorizationMode);
+      assert.throws(() => vector.call!('decodeAction', invalid, createDecision(env.system)), (e: unknown) => e instanceof InvalidActionError && /"partition".*\[0\] = 99/.test(e.message), vectorizationMode);
+    }
+  });
+
   it("the step's one-pass check and decode agree with the action space's contains and with decodeAction", () => {
     const env = raw('BDT-v0');
     const system = env.system;

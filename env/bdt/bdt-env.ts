@@ -26,7 +26,7 @@ import type { Decision, SlotState } from './system.ts';
 export const BdtEnvKwargs = z
   .object({
     scenario: z.unknown().describe('The scenario (parsed JSON); with `baseScenario`, a partial override deep-merged into it'),
-    baseScenario: z.unknown().optional().describe('A full scenario that `scenario` overrides (set by the registered ids)'),
+    baseScenario: z.unknown().optional().describe('A full scenario that `scenario` overrides (set by the registered ids, which refuse one in their kwargs)'),
     infoLevel: z
       .enum(['summary', 'full'])
       .default('full')

@@ -4,6 +4,7 @@
  */
 import type { EnvSpec } from '../core/env.ts';
 import { register } from '../registration.ts';
+import { KwargsError } from '../core/zod-issues.ts';
 import { BdtEnv } from './bdt-env.ts';
 import { BdtVectorEnv } from './bdt-vector-env.ts';
 import { compileScenario } from './scenario/compile.ts';
@@ -22,7 +23,14 @@ export function registerBdtScenario(id: string, scenario: unknown): EnvSpec {
   const baseScenario: unknown = structuredClone(scenario);
   return register({
     id,
-    entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...kwargs, baseScenario }),
-    vectorEntryPoint: (numEnvs, kwargs) => new BdtVectorEnv(numEnvs, { scenario: {}, ...kwargs, baseScenario }),
+    entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...withoutBaseScenario(id, 'BdtEnv', kwargs), baseScenario }),
+    vectorEntryPoint: (numEnvs, kwargs) => new BdtVectorEnv(numEnvs, { scenario: {}, ...withoutBaseScenario(id, 'BdtVectorEnv', kwargs), baseScenario }),
   });
+}
+
+/** `kwargs`, refused with a KwargsError if they give a `baseScenario`, which the registered one would silently replace. */
+function withoutBaseScenario(id: string, owner: string, kwargs: Record<string, unknown>): Record<string, unknown> {
+  if (kwargs['baseScenario'] === undefined) return kwargs;
+  const message = `${JSON.stringify(id)} takes its base scenario from registerBdtScenario, not from its keyword arguments; pass overrides as scenario, or register a whole scenario under an id of its own with registerBdtScenario(id, scenario)`;
+  throw new KwargsError(owner, [{ code: 'custom', path: ['baseScenario'], message, input: kwargs['baseScenario'] }]);
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { lastValueFrom, toArray } from 'rxjs';
-import { BdtEnv, BdtVectorEnv, ScenarioError, make, makeVec, register, registerBdtScenario, registry } from '../../env/index.ts';
+import { BdtEnv, BdtVectorEnv, KwargsError, ScenarioError, make, makeVec, register, registerBdtScenario, registry } from '../../env/index.ts';
 import { compareAgents } from '../../baselines/harness/compare.ts';
 import small from '../../configs/small.json' with { type: 'json' };
 
@@ -16,6 +16,13 @@ describe('registerBdtScenario', () => {
     assert.ok(makeVec('TestPlant-v0', 2) instanceof BdtVectorEnv);
     const records = await lastValueFrom(compareAgents({ envId: 'TestPlant-v0', agents: ['dpra', 'random'], seeds: [1], scenario: { slots: 4 } }).pipe(toArray()));
     assert.deepEqual(records.map((r) => [r.agent, r.summary.slots]), [['dpra', 4], ['random', 4]]);
+  });
+
+  it("refuses a baseScenario in a registered id's kwargs (the registered one would replace it) with a KwargsError naming registerBdtScenario", () => {
+    const refused = (error: unknown) => error instanceof KwargsError && /at baseScenario: "BDT-v0" takes its base scenario from registerBdtScenario, not from its keyword arguments/.test(error.message);
+    assert.throws(() => make('BDT-v0', { baseScenario: small }), refused);
+    assert.throws(() => makeVec('BDT-v0', 2, { kwargs: { baseScenario: small } }), refused);
+    assert.throws(() => makeVec('BDT-v0', 2, { vectorizationMode: 'sync', kwargs: { baseScenario: small } }), refused);
   });
 
   it('checks the scenario when registering: a bad one throws a ScenarioError naming the field and registers nothing', () => {

@@ -108,7 +108,7 @@ describe('bdt scenario: validation', () => {
     // the count names where it comes from: a row removed from topology.a is what makes dnn one too long
     assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 1]] }, devices: { dnn: ['two', 'two', 'two'] } })), /at devices\.dnn: rule: one entry per device \(2, the rows of topology\.a\); got 3/);
     assert.match(failure(mergeDeep(tiny(), { topology: { kind: 'random', devices: 3, gateways: 2, aps: 1, seed: 1 }, gateways: { freq: [1e9, 1e9, 1e9] } })), /at gateways\.freq: rule: one entry per gateway \(2, topology\.gateways\); got 3/);
-    assert.match(failure(mergeDeep(tiny(), { dnns: { two: { outputBits: [1, 2] } } })), /at dnns\.two\.outputBits: rule: outputBits has L \+ 1 = 3 entries/);
+    assert.match(failure(mergeDeep(tiny(), { dnns: { two: { unitFlops: [100, 300], outputBits: [1, 2] } } })), /at dnns\.two\.outputBits: rule: outputBits has L \+ 1 = 3 entries/);
   });
 
   it('unknown keys are rejected, not ignored', () => {
@@ -118,6 +118,18 @@ describe('bdt scenario: validation', () => {
   it('a kind change in an override replaces the old fields', () => {
     const merged = mergeDeep(tiny(), { devices: { arrivals: { kind: 'uniform', min: 1, max: 3 } } }) as ScenarioInput;
     assert.deepEqual(parseScenario(merged).devices.arrivals, { kind: 'uniform', min: 1, max: 3 });
+  });
+
+  it("each entry of an override's dnns replaces the base's entry of its name whole: a profile replaces a layer spec, and back", () => {
+    const spec = { name: 'tiny-cnn', inputShape: [32, 32, 3], units: [{ name: 'c', layers: [{ kind: 'conv2d', filters: 4, kernel: 3 }] }, { name: 'h', layers: [{ kind: 'globalAvgPool' }, { kind: 'dense', units: 10 }] }] };
+    const base = mergeDeep(tiny(), { dnns: { mine: spec }, devices: { dnn: 'mine' } });
+    const profile = { unitFlops: [1e6, 2e6], outputBits: [1e4, 1e3, 10] };
+    const merged = mergeDeep(base, { dnns: { mine: profile } }) as ScenarioInput;
+    assert.deepEqual(merged.dnns, { two: tiny().dnns!['two'], mine: profile }, 'the other entries stay');
+    assert.deepEqual(Array.from(compileScenario(parseScenario(merged)).cumFlops.subarray(0, 3)), [0, 1e6, 3e6]);
+    const back = mergeDeep(merged, { dnns: { mine: spec } }) as ScenarioInput;
+    assert.deepEqual(back.dnns!['mine'], spec);
+    assert.equal(compileScenario(parseScenario(back)).unitCount[0], 2);
   });
 });
 

@@ -47,16 +47,33 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Deep merge for partial overrides: objects merge key by key, anything else (arrays included)
- * replaces. An object whose `kind` changes replaces the base object (its fields belong to the old kind).
+ * replaces. An object whose `kind` changes replaces the base object (its fields belong to the old
+ * kind), and each entry of a scenario's `dnns` replaces the base's entry of its name whole (a
+ * custom DNN is a measured profile or a layer spec, whose fields do not mix).
  */
 export function mergeDeep(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   if ('kind' in override && override['kind'] !== base['kind']) return override;
   const out: Record<string, unknown> = { ...base };
-  // defined, not assigned: an own "__proto__" key (JSON.parse makes one) would otherwise set the
-  // prototype, hiding the key from the strict schema that refuses it
   for (const [key, value] of Object.entries(override)) {
-    Object.defineProperty(out, key, { value: mergeDeep(Object.hasOwn(base, key) ? base[key] : undefined, value), enumerable: true, writable: true, configurable: true });
+    const baseValue = Object.hasOwn(base, key) ? base[key] : undefined;
+    defineKey(out, key, key === 'dnns' ? mergeEntries(baseValue, value) : mergeDeep(baseValue, value));
   }
   return out;
+}
+
+/** `override`'s entries over `base`'s, each replacing the base's entry of its name whole. */
+function mergeEntries(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [name, entry] of Object.entries(override)) if (entry !== undefined) defineKey(out, name, entry);
+  return out;
+}
+
+/**
+ * Sets `out[key]`, defined rather than assigned: an own "__proto__" key (JSON.parse makes one)
+ * would otherwise set the prototype, hiding the key from the strict schema that refuses it.
+ */
+function defineKey(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }

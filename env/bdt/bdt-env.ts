@@ -35,7 +35,7 @@ export const BdtEnvKwargs = z
       .boolean()
       .default(false)
       .describe('Return the same observation object every step, overwritten in place (no allocation; callers that keep observations must copy them). Default: a fresh observation per step, as Gymnasium'),
-    renderMode: z.enum(['ansi']).optional().describe("Render mode: 'ansi' makes render() return a text summary of the last slot"),
+    renderMode: z.enum(['ansi']).optional().describe("Render mode: 'ansi' makes render() return a text summary of the last decided slot"),
   })
   .strict();
 export type BdtEnvKwargs = z.input<typeof BdtEnvKwargs>;
@@ -270,10 +270,17 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     return info;
   }
 
+  /**
+   * With `renderMode: 'ansi'`, a line on the last decided slot t (the info's `slot`): its latency,
+   * reputations and Psi; before the episode's first step, the queues the first slot is decided with.
+   */
   override render(): string | undefined {
     if (this.renderMode !== 'ansi') return undefined;
+    const { slot, queues } = this.simulation;
+    const format = (values: Float64Array) => Array.from(values, (x) => x.toFixed(3)).join(' ');
+    // the slot index moves only when a step decides a slot, so 0 means none since the reset
+    if (slot === 0) return `slot 0/${this.system.slots}: no slot decided yet, H [${format(queues.H)}], G [${format(queues.G)}]`;
     const o = this.outcome;
-    const u = Array.from(o.reputation, (x) => x.toFixed(3)).join(' ');
-    return `slot ${this.simulation.slot}/${this.system.slots}: tau ${o.latency.toPrecision(4)} s (inf ${o.inferenceLatency.toPrecision(4)}, bloc ${o.blockTime.toPrecision(4)}), U [${u}], Psi ${o.psi.toPrecision(4)}`;
+    return `slot ${slot - 1}/${this.system.slots}: tau ${o.latency.toPrecision(4)} s (inf ${o.inferenceLatency.toPrecision(4)}, bloc ${o.blockTime.toPrecision(4)}), U [${format(o.reputation)}], Psi ${o.psi.toPrecision(4)}`;
   }
 }

@@ -210,7 +210,7 @@ class BridgeTest(unittest.TestCase):
         env.step(env.action_space.sample())
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            self.assertRegex(env.render(), r"^slot 1/\d+: tau ")
+            self.assertRegex(env.render(), r"^slot 0/\d+: tau ")
             check_env(env.unwrapped)
         self.assertEqual([str(w.message) for w in caught if "render" in str(w.message)], [], "a render fps is declared")
         self.assertEqual(env.metadata["render_fps"], 4)

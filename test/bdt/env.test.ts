@@ -381,6 +381,20 @@ describe('BdtEnv', () => {
     assert.equal(steps(1).warnings.length, 1);
   });
 
+  it("render ('ansi') labels the slot the info describes, and says no slot was decided after a reset rather than showing the last episode's", () => {
+    const env = make('BDT-small-v0', { renderMode: 'ansi', scenario: { slots: 3 } });
+    const fresh = /^slot 0\/3: no slot decided yet, H \[0\.000 0\.000\], G \[0\.000 0\.000\]$/;
+    env.reset({ seed: 1 });
+    assert.match(String(env.render()), fresh);
+    for (let t = 0; t < 3; t++) {
+      const info = env.step(env.actionSpace.sample())[4] as BdtSummaryInfo;
+      assert.equal(info.slot, t);
+      assert.equal(env.render(), `slot ${t}/3: tau ${info.latency.toPrecision(4)} s (inf ${info.inferenceLatency.toPrecision(4)}, bloc ${info.blockTime.toPrecision(4)}), U [${Array.from(info.reputation, (u) => u.toFixed(3)).join(' ')}], Psi ${info.psi.toPrecision(4)}`);
+    }
+    env.reset();
+    assert.match(String(env.render()), fresh);
+  });
+
   it("info level 'full' reports every per-node term; 'summary' only scalars and reputations", () => {
     const full = raw('BDT-small-v0');
     full.reset({ seed: 2 });

@@ -4,8 +4,9 @@
  * whatever the agent does, so one seed gives one trace for all agents (common random numbers).
  * A trace can be recorded and replayed instead.
  */
-import { unknownKeys } from '../core/format.ts';
-import { makeRng, subSeed, type Rng } from '../core/rng.ts';
+import { formatValue, unknownKeys } from '../core/format.ts';
+import { checkSeed, makeRng, subSeed, type Rng } from '../core/rng.ts';
+import { InvalidArgumentError } from '../core/errors.ts';
 import { ArrivalSampler } from './arrivals.ts';
 import { sampleBudgets } from './budgets.ts';
 import { ChannelSampler } from './channel.ts';
@@ -189,9 +190,12 @@ export function readTrace(trace: ExogenousTrace, t: number, state: MutableSlotSt
 /**
  * The exogenous trace of `seed`: the `length` slot states an episode started with
  * `reset({seed})` sees (slot 0 first). An episode of T slots uses T + 1 states (the last is the
- * final observation's).
+ * final observation's). A seed `reset` refuses, or a `length` that is no integer >= 1, throws an
+ * InvalidArgumentError (a string seed, a sub-stream's, passes).
  */
 export function drawTrace(system: CompiledScenario, seed: number | string, length = system.slots + 1): ExogenousTrace {
+  checkSeed(seed, 'drawTrace', { strings: true });
+  if (!(Number.isSafeInteger(length) && length >= 1)) throw new InvalidArgumentError(`drawTrace: length = ${formatValue(length)} must be an integer >= 1 (the number of slot states; an episode of T slots uses T + 1)`);
   const process = new ExogenousProcess(system);
   const state = createSlotState(system);
   const recorder = new TraceRecorder(system);

@@ -184,6 +184,18 @@ describe('BdtEnv', () => {
     assert.throws(() => env.reset({ options: { tarce: trace } }), /BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)/);
   });
 
+  it('drawTrace refuses the seeds reset refuses and a length (of slot states) that is no integer >= 1, naming itself', () => {
+    const { system } = raw('BDT-small-v0');
+    for (const seed of [-3, 1.5, Number.NaN, 2 ** 53]) {
+      assert.throws(() => drawTrace(system, seed), (e: unknown) => e instanceof InvalidArgumentError && /^drawTrace: seed = .* must be an integer >= 0/.test(e.message), String(seed));
+    }
+    for (const length of [0, -1, 2.5, Number.NaN, Infinity, '3' as unknown as number]) {
+      assert.throws(() => drawTrace(system, 1, length), (e: unknown) => e instanceof InvalidArgumentError && /^drawTrace: length = .* must be an integer >= 1 \(the number of slot states; an episode of T slots uses T \+ 1\)$/.test(e.message), String(length));
+    }
+    assert.equal(drawTrace(system, 1, 1).length, 1);
+    assert.equal(drawTrace(system, 1, 1).raceDraw.length, 1);
+  });
+
   it("arrivals of kind 'trace' read row t % rows at every episode's slot t, after seeded, unseeded and auto-resets alike", () => {
     const rows = 5;
     const scenario = { slots: 3, devices: { arrivals: { kind: 'trace', values: Array.from({ length: rows }, (_, t) => [t, t, t, t]) } } };

@@ -116,7 +116,8 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
  * Never terminates; truncates after the scenario's T slots (the env truncates itself, since T
  * belongs to the scenario and may be overridden by `make(id, {scenario: {slots}})`). A step
  * after the truncation warns once, as Gymnasium's envs do, and goes on (slot T, T + 1, ...,
- * `progress` stays 1; a replayed trace repeats its last slot state).
+ * `progress` stays 1; a replayed trace repeats its last slot state; the queues may outgrow their
+ * bounds in `observationSpace`, which hold for T slots).
  *
  * ## Arguments
  * `make('BDT-v0', {scenario: {lyapunov: {V: 50}}, infoLevel: 'summary'})`; see `BdtEnvKwargs`.
@@ -227,7 +228,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
 
   private warnPastEnd(): void {
     this.warnedPastEnd = true;
-    warn(`BdtEnv.step: the episode was truncated after its ${this.system.slots} slots; call reset() once truncated is true. Further steps go on past T (progress stays 1), which no agent is trained or measured on.`);
+    warn(`BdtEnv.step: the episode was truncated after its ${this.system.slots} slots; call reset() once truncated is true. Further steps go on past T (progress stays 1), which no agent is trained or measured on, and their observations may leave observationSpace (the bounds of the queues H and G hold for T slots).`);
   }
 
   private info(out: SlotOutcome, H?: Float64Array, G?: Float64Array): BdtInfo {

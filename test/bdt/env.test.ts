@@ -387,6 +387,12 @@ describe('BdtEnv', () => {
     const past = steps(2);
     assert.equal(past.warnings.length, 1, 'once, not every step');
     assert.match(past.warnings[0]!, /^BdtEnv\.step: the episode was truncated after its 2 slots; call reset\(\) once truncated is true/);
+    assert.match(past.warnings[0]!, /their observations may leave observationSpace \(the bounds of the queues H and G hold for T slots\)\.$/);
+    // and they do: all on the gateways, U = 0, so G grows by U^min a slot, past its bound T U^min after T slots
+    const local = raw('BDT-small-v0', { scenario: { slots: 2 } });
+    local.reset({ seed: 1 });
+    const observations = captureWarnings(() => [0, 1, 2].map(() => local.step(uniformAction(local, 99, 0))[0])).result;
+    assert.deepEqual(observations.map((obs) => local.observationSpace.contains(obs)), [true, true, false]);
     assert.deepEqual(Array.from(past.result[1]![0].progress), [1], 'progress stays 1');
     env.reset();
     assert.deepEqual(steps(2).warnings, [], 'a new episode starts unwarned');

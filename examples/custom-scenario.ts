@@ -38,8 +38,9 @@ console.log(`${profile.name}: input ${profile.inputBits} bits, ${profile.units.l
 for (const unit of profile.units) console.log(`  ${unit.name.padEnd(6)} chi = ${(unit.flops / 1e6).toFixed(3).padStart(8)} MFLOP  s = ${String(unit.outputBits).padStart(7)} bits  output ${JSON.stringify(unit.outputShapes[0])}`);
 
 // 2. A partial override: everything not named here comes from configs/default.json. Objects
-//    merge key by key; arrays and scalars replace. Devices 3, 4 and 11 (the sensor DTs of the
-//    default) now run the vibration CNN, and a tighter upper reputation bound U^max = 0.6 is asked for.
+//    merge key by key (but each DNN in dnns is replaced whole); arrays and scalars replace.
+//    Devices 3, 4 and 11 (the sensor DTs of the default) now run the vibration CNN, and a tighter
+//    upper reputation bound U^max = 0.6 is asked for.
 const override = {
   name: 'vibration-plant',
   slots,

@@ -2,12 +2,16 @@
  * `createAgent(name, env, options)`: every policy by name, from a registry the layers above can
  * extend (`registerAgent('ppo', ...)` from the CLI or agents/, which baselines/ must not import).
  */
+import { z } from 'zod';
 import type { Env } from '../env/core/env.ts';
 import type { Agent } from './agent.ts';
 import { NoOptions, parseAgentOptions } from './agent-options.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { mergeDeep } from '../env/bdt/scenario/parse.ts';
 import { GymError } from '../env/core/errors.ts';
+import { formatValue } from '../env/core/format.ts';
+import { KwargsError } from '../env/core/zod-issues.ts';
+import { AgentCreationError } from './harness/run-episode.ts';
 import { warn } from '../env/core/logger.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
 import { createWdpoAgent } from './wdpo.ts';
@@ -95,10 +99,32 @@ function conflictingField(given: unknown, own: Record<string, unknown>, path: st
 
 /**
  * Agent `name` for `env` (async: learned agents load checkpoints), typed by the env's spaces: the
- * registry cannot check that the agent acts in them; the env's step does.
+ * registry cannot check that the agent acts in them; the env's step does. A factory's refusal
+ * that is a GymError (its options' KwargsError) rejects as it is; a ZodError (a factory that
+ * parsed its options with `Schema.parse` rather than `parseAgentOptions`) as the KwargsError
+ * naming the agent; anything else, or a factory's value that is no agent, as an
+ * {@link AgentCreationError} naming the agent.
  */
 export async function createAgent<Obs = unknown, Act = unknown>(name: string, env: Env<Obs, Act>, options: Record<string, unknown> = {}): Promise<Agent<Obs, Act>> {
-  return (await agentEntry(name).create(env as Env, options)) as Agent<Obs, Act>;
+  const entry = agentEntry(name);
+  let agent: Agent;
+  try {
+    agent = await entry.create(env as Env, options);
+  } catch (error) {
+    if (error instanceof GymError) throw error;
+    if (error instanceof z.core.$ZodError) throw new KwargsError(`agent ${name}`, error.issues.map((issue) => withInput(issue, options)), 'options');
+    throw new AgentCreationError(name, error);
+  }
+  if (typeof agent?.act !== 'function' || typeof agent.reset !== 'function') throw new AgentCreationError(name, new TypeError(`its factory returned ${formatValue(agent)}, not an agent (an object with reset and act)`));
+  return agent as Agent<Obs, Act>;
+}
+
+/** `issue` with the value it is about, from `options`: a plain `parse` leaves it out, and the message shows it. */
+function withInput(issue: z.core.$ZodIssue, options: Record<string, unknown>): z.core.$ZodIssue {
+  if ('input' in issue) return issue;
+  let value: unknown = options;
+  for (const key of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return { ...issue, input: value } as z.core.$ZodIssue;
 }
 
 registerAgent('dpra', { description: 'DPRA: per-slot drift-plus-penalty minimisation over partition and frequencies (the letter)', create: (_env, o) => createDpraAgent(o) });

@@ -9,14 +9,9 @@ import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { CliError, zodIssueLines } from './errors.ts';
 import { packageVersion } from './package-info.ts';
 import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
-import { ScenarioError } from '../env/bdt/scenario/parse.ts';
-import { DnnSpecError } from '../env/bdt/dnn/errors.ts';
-import { GymError } from '../env/core/errors.ts';
-import { UnknownAgentError } from '../baselines/create-agent.ts';
-import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
-import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
+import { isUserError } from './user-errors.ts';
+import { AgentCreationError, AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
-import { FileWriteError } from '../node/atomic-write.ts';
 
 /** Each command's module (`register(program)`), loaded when needed. */
 const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
@@ -33,9 +28,6 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   'sweep-v': () => import('./commands/sweep-v.ts'),
   serve: () => import('./commands/serve.ts'),
 };
-
-/** Errors that describe bad input (a file, an option, a checkpoint), not a bug: no stack trace. */
-const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError, DnnSpecError, FileWriteError];
 
 endQuietlyOnBrokenPipe(process.stdout, process.stderr);
 
@@ -72,6 +64,12 @@ function commandName(args: readonly string[]): string | undefined {
   return args[i];
 }
 
+/** An agent's error: a user error's message, a bug's stack. */
+function causeText(cause: unknown): string {
+  if (isUserError(cause)) return (cause as Error).message;
+  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+}
+
 /** One clear line for the user; stack traces only for genuine bugs. */
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode; // commander already printed it
@@ -79,16 +77,24 @@ function reportError(error: unknown): number {
     process.stderr.write(`bdt-gym: ${error.message}\n`);
     return error.exitCode;
   }
-  if (USER_ERRORS.some((kind) => error instanceof kind)) {
+  if (isUserError(error)) {
     process.stderr.write(`bdt-gym: ${(error as Error).message}\n`);
     return 1;
   }
   if (error instanceof AgentEpisodeError) {
     // an agent's own bug (a user's agent, say) keeps its stack; a refused action is one line
-    const cause = error.cause;
-    const known = USER_ERRORS.some((kind) => cause instanceof kind);
-    process.stderr.write(`bdt-gym: agent "${error.agent}" failed on seed ${error.seed}: ${known ? (cause as Error).message : cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
-    return known ? 1 : 70;
+    const at = `seed ${error.seed}${error.slot === undefined ? '' : ` at slot ${error.slot}`}`;
+    process.stderr.write(`bdt-gym: agent "${error.agent}" failed on ${at}: ${causeText(error.cause)}\n`);
+    return isUserError(error.cause) ? 1 : 70;
+  }
+  if (error instanceof AgentCreationError) {
+    // a checkpoint that cannot be read says so in one line (it names the checkpoint); a factory's bug keeps its stack
+    if (isUserError(error.cause)) {
+      process.stderr.write(`bdt-gym: ${(error.cause as Error).message}\n`);
+      return 1;
+    }
+    process.stderr.write(`bdt-gym: agent "${error.agent}" could not be created: ${causeText(error.cause)}\n`);
+    return 70;
   }
   if (error instanceof ZodError) {
     process.stderr.write(`bdt-gym: invalid input\n${zodIssueLines(error).map((line) => `  ${line}`).join('\n')}\n`);

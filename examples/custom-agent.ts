@@ -8,9 +8,8 @@ import { exampleArgs, integerArg, integerListArg, numberArg } from './args.ts';
 import { lastValueFrom, toArray } from 'rxjs';
 import { z } from 'zod';
 // Importing the barrel registers the built-in env ids (BDT-v0, ...) that compareAgents makes.
-import 'bdt-gym';
-import type { BdtAction, BdtObservation } from 'bdt-gym';
-import { aggregate, bdtEnvOf, compareAgents, formatMeanInterval, registerAgent, type ActContext, type Agent, type MeanInterval } from 'bdt-gym/baselines';
+import { KwargsError, make, type BdtAction, type BdtObservation } from 'bdt-gym';
+import { aggregate, bdtEnvOf, compareAgents, createAgent, formatMeanInterval, parseAgentOptions, registerAgent, type ActContext, type Agent, type MeanInterval } from 'bdt-gym/baselines';
 
 const args = exampleArgs('usage: npx tsx examples/custom-agent.ts [--slots 100] [--seeds 1,2,3] [--threshold 25]', { slots: '100', seeds: '1,2,3', threshold: '25' });
 
@@ -34,8 +33,8 @@ class SnrThresholdAgent implements Agent<BdtObservation, BdtAction> {
   readonly name = 'snr-threshold';
   private readonly thresholdDb: number;
 
-  constructor(options: z.input<typeof SnrThresholdOptions>) {
-    this.thresholdDb = SnrThresholdOptions.parse(options).thresholdDb;
+  constructor(options: z.output<typeof SnrThresholdOptions>) {
+    this.thresholdDb = options.thresholdDb;
   }
 
   reset(): void {} // deterministic: no state, nothing to seed
@@ -63,11 +62,24 @@ class SnrThresholdAgent implements Agent<BdtObservation, BdtAction> {
 }
 
 // Registering makes the agent a peer of the built-in ones: createAgent, compareAgents (and any
-// tool built on the registry) find it by name. The factory validates its own options.
+// tool built on the registry) find it by name. The factory validates its own options with
+// parseAgentOptions, whose KwargsError names the agent and each bad field, as the built-in
+// agents' do (bdt-gym --import reports it naming --agent-options).
 registerAgent('snr-threshold', {
   description: 'snr-threshold: l_n = 1 above an SNR threshold, else the smallest cut (example)',
-  create: (_env, options) => new SnrThresholdAgent(options),
+  create: (_env, options) => new SnrThresholdAgent(parseAgentOptions(SnrThresholdOptions, options, 'snr-threshold')),
 });
+
+// What a mistake looks like: a threshold given as a string.
+const env = make('BDT-v0');
+try {
+  await createAgent('snr-threshold', env, { thresholdDb: 'high' });
+} catch (error) {
+  if (!(error instanceof KwargsError)) throw error;
+  console.log(`options refused, as expected:\n${error.message}\n`);
+} finally {
+  env.close();
+}
 
 // compareAgents runs every agent on the same env and seeds, i.e. the same arrivals, fades and
 // budgets (common random numbers), and emits each finished episode (an rxjs Observable: a

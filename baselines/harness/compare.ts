@@ -84,6 +84,7 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
       checkSpec(spec);
       // every agent is built before the first episode, so bad options fail before any result
       const players: Array<{ label: string; env: Env; agent: Agent }> = [];
+      let failure: { error: unknown } | undefined;
       try {
         for (const compared of spec.agents) {
           const { label, agent: name, options } = typeof compared === 'string' ? { label: compared, agent: compared } : compared;
@@ -112,12 +113,21 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
             await new Promise((resolve) => setTimeout(resolve, 0));
           }
         }
+      } catch (error) {
+        failure = { error };
       } finally {
+        // every agent and env is released even if one's dispose throws; the first error is reported
         for (const { env, agent } of players) {
-          agent.dispose?.();
-          env.close();
+          for (const release of [() => agent.dispose?.(), () => env.close()]) {
+            try {
+              release();
+            } catch (error) {
+              failure ??= { error };
+            }
+          }
         }
       }
+      if (failure !== undefined) throw failure.error;
       subscriber.complete();
     })().catch((error: unknown) => subscriber.error(error));
     return () => {

@@ -3,6 +3,7 @@
  * the single loop behind `run`, `sweep-v` and the comparison harness.
  */
 import type { Env } from '../../env/core/env.ts';
+import { InvalidActionError } from '../../env/core/errors.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { EpisodeMetrics, type EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import type { Agent } from '../agent.ts';
@@ -13,13 +14,19 @@ import type { Agent } from '../agent.ts';
  * `options` go to the env's reset (e.g. `{ trace }` to replay a recorded trace instead).
  */
 export function runEpisode<Obs, Act>(env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number, options?: Record<string, unknown>): EpisodeSummary {
+  return playEpisode(env, agent, seed, options, {});
+}
+
+/** {@link runEpisode}, keeping in `progress.slot` the slot being decided (undefined until the env is reset). */
+function playEpisode<Obs, Act>(env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number, options: Record<string, unknown> | undefined, progress: { slot?: number }): EpisodeSummary {
   const raw = env.unwrapped;
   if (!(raw instanceof BdtEnv)) throw new TypeError(`runEpisode: needs a B-DT env, got ${String(raw)}`);
   const metrics = new EpisodeMetrics(raw.system);
   agent.reset(seed);
   let [obs, info] = env.reset(options === undefined ? { seed } : { seed, options });
-  for (;;) {
-    const action = agent.act(obs, { info, env });
+  for (let slot = 0; ; slot++) {
+    progress.slot = slot;
+    const action = synchronousAction(agent.act(obs, { info, env }));
     const [next, reward, terminated, truncated, stepInfo] = env.step(action);
     metrics.add(reward, stepInfo);
     if (terminated || truncated) return metrics.summary();
@@ -29,28 +36,64 @@ export function runEpisode<Obs, Act>(env: Env<Obs, Act>, agent: Agent<Obs, Act>,
 }
 
 /**
- * An episode that threw (the agent's `act`, or the env refusing its action): names the agent's
- * label and the seed; the error thrown is the `cause`.
+ * `action`, unless it is a Promise (an `async act`): the env would refuse it as an action with
+ * no keys, and its rejection would surface later as an unhandled one, so it is caught here and
+ * the act refused, saying why.
+ */
+export function synchronousAction<Act>(action: Act): Act {
+  if (!isThenable(action)) return action;
+  action.then(undefined, () => {}); // what it rejects with, if anything, is beside the point now
+  throw new InvalidActionError('act returned a Promise: Agent.act must be synchronous (load in the factory, which may be async)');
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * An episode that threw (the agent's `reset` or `act`, or the env refusing its action): names the
+ * agent's label, the seed and the slot being decided (undefined when the episode failed before
+ * its first decision); the error thrown is the `cause`.
  */
 export class AgentEpisodeError extends Error {
   readonly agent: string;
   readonly seed: number;
+  readonly slot: number | undefined;
   override readonly cause: unknown;
 
-  constructor(agent: string, seed: number, cause: unknown) {
-    super(`agent "${agent}", seed ${seed}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(agent: string, seed: number, cause: unknown, slot?: number) {
+    super(`agent "${agent}", seed ${seed}${slot === undefined ? '' : `, slot ${slot}`}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.agent = agent;
     this.seed = seed;
+    this.slot = slot;
     this.cause = cause;
     this.name = 'AgentEpisodeError';
   }
 }
 
-/** {@link runEpisode}, an error in it rethrown as an {@link AgentEpisodeError} naming `label` and `seed` (what compare, run and sweep-v report). */
+/** {@link runEpisode}, an error in it rethrown as an {@link AgentEpisodeError} naming `label`, `seed` and the slot (what compare, run and sweep-v report). */
 export function runAgentEpisode<Obs, Act>(label: string, env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number, options?: Record<string, unknown>): EpisodeSummary {
+  const progress: { slot?: number } = {};
   try {
-    return runEpisode(env, agent, seed, options);
+    return playEpisode(env, agent, seed, options, progress);
   } catch (error) {
-    throw new AgentEpisodeError(label, seed, error);
+    throw new AgentEpisodeError(label, seed, error, progress.slot);
+  }
+}
+
+/**
+ * An agent's factory that threw an error of its own (a bug, or a failure no GymError
+ * describes, such as an unreadable checkpoint), naming the agent; the error thrown is the `cause`.
+ * Refusals of the agent's options and other GymErrors reach the caller as they are (`createAgent`).
+ */
+export class AgentCreationError extends Error {
+  readonly agent: string;
+  override readonly cause: unknown;
+
+  constructor(agent: string, cause: unknown) {
+    super(`agent "${agent}" could not be created: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.agent = agent;
+    this.cause = cause;
+    this.name = 'AgentCreationError';
   }
 }

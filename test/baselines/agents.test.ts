@@ -4,8 +4,9 @@ import { KwargsError } from '../../env/core/zod-issues.ts';
 import '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
-import { runEpisode } from '../../baselines/harness/run-episode.ts';
-import { RandomAgent, SolverAgent, agentEntry, createAgent, registerAgent, scriptedAgentNames, middlePartition, UnknownAgentError } from '../../baselines/index.ts';
+import { z } from 'zod';
+import { AgentCreationError, runEpisode } from '../../baselines/harness/run-episode.ts';
+import { RandomAgent, SolverAgent, agentEntry, createAgent, registerAgent, scriptedAgentNames, middlePartition, UnknownAgentError, type Agent } from '../../baselines/index.ts';
 import { GymError } from '../../env/core/errors.ts';
 import { setWarningHandler } from '../../env/core/logger.ts';
 
@@ -48,6 +49,35 @@ describe('baselines: agents and createAgent', () => {
     }
     await assert.rejects(createAgent('dpra', env, { effort: 'fastest' }), (e: unknown) => e instanceof KwargsError && /^agent dpra: invalid options:\n {2}at effort: .*"screened" \(value: "fastest"\)$/.test(e.message));
     await assert.rejects(createAgent('wdpo', env, { partition: [0, 1, 1, 1] }), /at partition\[0\]: .*>=1 \(value: 0\)/);
+    env.close();
+  });
+
+  it("createAgent names the agent of a factory that throws or returns no agent (AgentCreationError), turns a factory's plain zod parse into the KwargsError naming it, and passes a GymError through", async () => {
+    const env = make('BDT-small-v0');
+    const bug = new RangeError('a bug');
+    registerAgent('test-throwing-factory', {
+      description: 'throws',
+      create: () => {
+        throw bug;
+      },
+    });
+    await assert.rejects(createAgent('test-throwing-factory', env), (e: unknown) => e instanceof AgentCreationError && e.agent === 'test-throwing-factory' && e.cause === bug && e.message === 'agent "test-throwing-factory" could not be created: a bug');
+    registerAgent('test-null-factory', { description: 'returns null', create: () => null as unknown as Agent });
+    await assert.rejects(createAgent('test-null-factory', env), /^AgentCreationError: agent "test-null-factory" could not be created: its factory returned null, not an agent \(an object with reset and act\)$/);
+    const Options = z.object({ depth: z.number().int().default(2) }).strict();
+    registerAgent('test-zod-factory', { description: 'parses its options with zod', create: (_env, options) => (Options.parse(options), new RandomAgent()) });
+    await assert.rejects(
+      createAgent('test-zod-factory', env, { depth: 1.5, extra: true }),
+      (e: unknown) => e instanceof KwargsError && e.message === 'agent test-zod-factory: invalid options:\n  at depth: Invalid input: expected int, received number (value: 1.5)\n  at (root): Unrecognized key: "extra"',
+    );
+    const refusal = new GymError('test-refusing-factory: not on this env');
+    registerAgent('test-refusing-factory', {
+      description: 'refuses',
+      create: () => {
+        throw refusal;
+      },
+    });
+    await assert.rejects(createAgent('test-refusing-factory', env), (e: unknown) => e === refusal);
     env.close();
   });
 

@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { aggregate, compareAgents, type ComparisonSpec } from '../../baselines/harness/compare.ts';
+import { AgentEpisodeError, runAgentEpisode } from '../../baselines/harness/run-episode.ts';
+import { registerAgent } from '../../baselines/create-agent.ts';
+import { RandomAgent } from '../../baselines/reference/random.ts';
+import type { Agent } from '../../baselines/agent.ts';
+import { InvalidActionError } from '../../env/core/errors.ts';
 import { meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
 import { CartPoleEnv, make, register, unregister } from '../../env/index.ts';
 import { readFileSync } from 'node:fs';
@@ -99,6 +104,57 @@ describe('comparison harness', () => {
     } finally {
       unregister('TestNeedsKwargs-v0');
     }
+  });
+
+  it("runAgentEpisode names the slot being decided when the episode threw (none when it failed before its first decision)", () => {
+    const env = make('BDT-small-v0', { scenario: { slots: 6 } });
+    let decisions = 0;
+    const fourthFails: Agent = {
+      name: 'fourth-fails',
+      reset: () => (decisions = 0),
+      act: () => {
+        if (++decisions === 4) throw new RangeError('the fourth decision');
+        return env.actionSpace.sample();
+      },
+    };
+    assert.throws(() => runAgentEpisode('fourth-fails', env, fourthFails, 3), (e: unknown) => e instanceof AgentEpisodeError && e.seed === 3 && e.slot === 3 && e.message === 'agent "fourth-fails", seed 3, slot 3: the fourth decision');
+    const resetFails: Agent = { name: 'reset-fails', reset: () => assert.fail('no reset'), act: () => env.actionSpace.sample() };
+    assert.throws(() => runAgentEpisode('reset-fails', env, resetFails, 1), (e: unknown) => e instanceof AgentEpisodeError && e.slot === undefined && /^agent "reset-fails", seed 1: no reset$/.test(e.message));
+    env.close();
+  });
+
+  it('runAgentEpisode refuses an async act (a Promise) saying why, and its rejection does not surface as an unhandled one', async () => {
+    const env = make('BDT-small-v0', { scenario: { slots: 3 } });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const asyncAct = { name: 'async', reset() {}, act: async () => assert.fail('rejected later') } as unknown as Agent;
+      assert.throws(
+        () => runAgentEpisode('async', env, asyncAct, 1),
+        (e: unknown) => e instanceof AgentEpisodeError && e.slot === 0 && e.cause instanceof InvalidActionError && e.cause.message === 'act returned a Promise: Agent.act must be synchronous (load in the factory, which may be async)',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      env.close();
+    }
+  });
+
+  it("releases every agent when an episode or a dispose throws, and reports the first error (the episode's)", async () => {
+    let disposed = 0;
+    const throwingDispose = () => {
+      throw new Error('dispose failed');
+    };
+    registerAgent('test-bad-action-bad-dispose', { description: 'an invalid action, a throwing dispose', create: () => ({ name: 'x', reset() {}, act: () => ({}), dispose: throwingDispose }) });
+    registerAgent('test-bad-dispose', { description: 'a throwing dispose', create: () => Object.assign(new RandomAgent(), { dispose: throwingDispose }) });
+    registerAgent('test-counted-dispose', { description: 'counts its disposals', create: () => Object.assign(new RandomAgent(), { dispose: () => void disposed++ }) });
+    const spec = { envId: 'BDT-small-v0', seeds: [1], scenario: { slots: 2 } };
+    await assert.rejects(lastValueFrom(compareAgents({ ...spec, agents: ['test-bad-action-bad-dispose', 'test-counted-dispose'] })), (e: unknown) => e instanceof AgentEpisodeError && e.agent === 'test-bad-action-bad-dispose' && e.cause instanceof InvalidActionError);
+    assert.equal(disposed, 1, 'the agent after the throwing dispose was disposed of');
+    await assert.rejects(lastValueFrom(compareAgents({ ...spec, agents: ['test-bad-dispose', 'test-counted-dispose'] })), /^Error: dispose failed$/);
+    assert.equal(disposed, 2);
   });
 
   it('rejects an unknown agent listing the available ones', async () => {

@@ -29,21 +29,46 @@ describe('bdt-gym --import', () => {
     assert.deepEqual(written.provenance.imports, [{ module: './user-registrations.ts', sha256: fixtureSha256 }]);
   });
 
-  it("compare names the agent and seed of an episode that threw: an agent's bug with its stack (exit 70), a refused action in one line (exit 1)", () => {
+  it("compare names the agent, seed and slot of an episode that threw: an agent's bug with its stack (exit 70), a refused action in one line (exit 1)", () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json');
     const compare = (agents: string) => cli(['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', agents, '--seeds', '4,5', '--slots', '5', '--out', out]);
     const buggy = compare('dpra,buggy');
     assert.equal(buggy.status, 70, buggy.stderr);
-    assert.match(buggy.stderr, /^bdt-gym: agent "buggy" failed on seed 4: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /);
+    // the third decision: slot 2
+    assert.match(buggy.stderr, /^bdt-gym: agent "buggy" failed on seed 4 at slot 2: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /);
     const short = compare('short-action');
     assert.equal(short.status, 1, short.stderr);
-    assert.match(short.stderr, /^bdt-gym: agent "short-action" failed on seed 4: .*step: invalid action: key "partition".*\n$/);
+    assert.match(short.stderr, /^bdt-gym: agent "short-action" failed on seed 4 at slot 0: .*step: invalid action: key "partition".*\n$/);
     assert.equal(short.stderr.split('\n').length, 2, 'one line');
     for (const command of [['run', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--seed', '6'], ['sweep-v', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--v', '1', '--seeds', '6', '--slots', '5']]) {
       const result = cli(['--import', './user-registrations.ts', ...command]);
       assert.equal(result.status, 70, result.stderr);
-      assert.match(result.stderr, /^bdt-gym: agent "buggy" failed on seed 6: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /, command[0]);
+      assert.match(result.stderr, /^bdt-gym: agent "buggy" failed on seed 6 at slot 2: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /, command[0]);
     }
+  });
+
+  it("an agent's factory that throws is named with its stack (exit 70) by run, compare and sweep-v; a factory's plain zod parse is refused as --agent-options naming the agent and field (exit 1)", () => {
+    for (const command of [
+      ['run', '--env', 'BDT-small-v0', '--agent', 'throwing-factory'],
+      ['compare', '--env', 'BDT-small-v0', '--agents', 'dpra,throwing-factory', '--seeds', '1', '--slots', '2', '--out', join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json')],
+      ['sweep-v', '--env', 'BDT-small-v0', '--agent', 'throwing-factory', '--v', '1', '--seeds', '1', '--slots', '2'],
+    ]) {
+      const result = cli(['--import', './agent-failures.ts', ...command]);
+      assert.equal(result.status, 70, result.stderr);
+      assert.match(result.stderr, /^bdt-gym: agent "throwing-factory" could not be created: RangeError: a bug in the factory\n {4}at Object\.create .*agent-failures\.ts/, command[0]);
+    }
+    const run = cli(['--import', './agent-failures.ts', 'run', '--env', 'BDT-small-v0', '--agent', 'zod-options', '--agent-options', '{"thresholdDb": "high"}']);
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, 'bdt-gym: --agent-options of agent zod-options: at thresholdDb: Invalid input: expected number, received string (value: "high")\n');
+    const compare = cli(['--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'zod-options', '--agent-options', '{"zod-options": {"bogus": 1}}', '--seeds', '1', '--slots', '2']);
+    assert.equal(compare.status, 1);
+    assert.equal(compare.stderr, 'bdt-gym: --agent-options: agent zod-options: invalid options: at (root): Unrecognized key: "bogus"\n');
+  });
+
+  it('an async act is refused in one line naming the agent, seed and slot (exit 1), with no unhandled rejection after it', () => {
+    const result = cli(['--import', './agent-failures.ts', 'run', '--env', 'BDT-small-v0', '--agent', 'async-act', '--seed', '3']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, 'bdt-gym: agent "async-act" failed on seed 3 at slot 0: act returned a Promise: Agent.act must be synchronous (load in the factory, which may be async)\n');
   });
 
   it("run: the module's env id with its own scenario, the option after the command and as a file: URL", () => {

@@ -107,8 +107,9 @@ describe('examples', function () {
     assert.ok(latency! > 0 && Number.isFinite(latency));
   });
 
-  it('custom-agent: the registered threshold agent runs in compareAgents, between dpra and random', () => {
+  it('custom-agent: the registered threshold agent refuses a bad option naming itself and the field, and runs in compareAgents, between dpra and random', () => {
     const out = runExample('custom-agent', '--slots', '40', '--seeds', '1,2');
+    assert.ok(out.startsWith('options refused, as expected:\nagent snr-threshold: invalid options:\n  at thresholdDb: Invalid input: expected number, received string (value: "high")\n\n'), out);
     const rows = new Map(
       [...out.matchAll(/^([a-z-]+) +([\d.]+) ± [\d.]+ +(-?[\d.]+) ± [\d.]+ +([\d.]+) ± [\d.]+ +([\d.]+)$/gm)].map((m) => [m[1]!, { latency: Number(m[2]), vsDpra: Number(m[3]), c6: Number(m[4]) }]),
     );

@@ -9,7 +9,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { EnvServer, ProtocolError, type Response } from '../serve/env-server.ts';
+import { EnvServer, errorResponse, ProtocolError, type Response } from '../serve/env-server.ts';
 import { parseWire, stringifyWire } from '../serve/wire-json.ts';
 
 /** The response to one line of input. */
@@ -21,6 +21,16 @@ async function respond(server: EnvServer, line: string): Promise<Response> {
     return { error: { type: ProtocolError.name, message: `bad request: not a JSON line (${(error as Error).message})` } };
   }
   return server.handle(request);
+}
+
+/** `response` as one line of wire JSON; a result JSON cannot write (a BigInt, a cycle) is answered as an error, and the server goes on. */
+function responseLine(response: Response): string {
+  try {
+    return stringifyWire(response);
+  } catch (error) {
+    const { type, message } = errorResponse(error).error;
+    return stringifyWire({ error: { type, message: `the result cannot be written as JSON: ${message}` } });
+  }
 }
 
 /** Writes to the real stdout, which the preAction hook keeps for the protocol alone. */
@@ -44,7 +54,7 @@ export function register(program: Command): void {
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of lines) {
         if (line.trim() === '') continue;
-        protocolWrite(`${stringifyWire(await respond(server, line))}\n`);
+        protocolWrite(`${responseLine(await respond(server, line))}\n`);
         if (server.closed) break;
       }
       lines.close();

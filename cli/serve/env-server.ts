@@ -17,10 +17,12 @@
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
  * `numEnvs`, `makeVec(id, numEnvs, {kwargs})` (the B-DT ids' native BdtVectorEnv), whose reset
- * and step take and give batches (actions as nested arrays, one row per env; infos with `_key`
- * masks, as Gymnasium's vector infos). `act` lets a client benchmark against, imitate or mix with
- * bdt-gym's agents (DPRA, WDPO, the reference policies, a trained checkpoint) on its own episodes:
- * the agent acts on the served env as `bdt-gym run` has it act, reset with each env reset.
+ * and step take and give batches (actions as nested arrays, one row per env, each of the single
+ * space's shape; infos with `_key` masks, as Gymnasium's vector infos). `act` lets a client
+ * benchmark against, imitate or mix with bdt-gym's agents (DPRA, WDPO, the reference policies, a
+ * trained checkpoint) on its own episodes: the agent acts on the served env as `bdt-gym run` has
+ * it act, reset with each env reset, and its action is checked as step checks one (an action
+ * outside the space, or a Promise from an async `act`, is an InvalidActionError naming the agent).
  * `getAttr`, `setAttr` and `call` are the served vector env's, with its names: the B-DT ids'
  * BdtVectorEnv, which has no per-env env objects, gives observationSpace, actionSpace, system,
  * slot, queues, slotState and outcome, calls decodeAction and encodeDecision, and sets nothing
@@ -31,14 +33,23 @@
  * ResetNeededError, KwargsError, ScenarioError, UnknownAgentError, ArgumentError, ProtocolError,
  * ...) and leaves the env as it was, so the client can raise it and go on. ProtocolError is a
  * request that is not one (malformed, unknown method, out of order); a well-formed request whose
- * arguments the env cannot take is a KwargsError, ScenarioError or ArgumentError (numEnvs out of
- * range, an agent that acts on a scenario the env was not made with), so a client can raise
- * those as its language's bad-argument error.
+ * arguments the env cannot take is a KwargsError, ScenarioError or ArgumentError (numEnvs or
+ * maxEpisodeSteps out of range, an agent that acts on a scenario the env was not made with, or a
+ * scripted agent asked on an env that is not a B-DT one), so a client can raise those as its
+ * language's bad-argument error. An agent's own error (its factory's, reset's or act's) is
+ * answered with the class of what it threw and a message naming the agent; an error that is no
+ * refusal of bad input (a bug, in an agent or in bdt-gym) also writes its stack trace to stderr.
+ * A result JSON cannot write is answered as an error too: the server ends only on `close` or at
+ * the end of its input.
  */
 import { z } from 'zod';
-import { GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
+import { Dict, GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
-import { agentEntry, createAgent, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
+import { agentEntry, createAgent, scriptedAgentNames, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
+import { AgentCreationError, synchronousAction } from '../../baselines/harness/run-episode.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { formatValue } from '../../env/core/format.ts';
+import { isUserError } from '../user-errors.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 import { importHint } from '../user-modules.ts';
 import { missingCommittedModel } from '../committed-models.ts';
@@ -51,7 +62,7 @@ const MakeRequest = z.strictObject({
   method: z.literal('make'),
   id: z.string().describe('A registered env id'),
   kwargs: z.record(z.string(), z.unknown()).optional().describe("make()'s keyword arguments"),
-  maxEpisodeSteps: z.number().int().optional().describe("make()'s option: the TimeLimit (-1 drops the id's)"),
+  maxEpisodeSteps: z.number().optional().describe("make()'s option: the TimeLimit (-1 drops the id's)"),
   numEnvs: z.number().int().optional().describe(`Serve a vector env of this many envs (1 to ${MAX_ENVS}; makeVec) instead of one env`),
   autoresetMode: z.enum(AUTORESET_MODES).optional().describe("The vector env's autoreset mode (Gymnasium's; default next-step)"),
 });
@@ -79,11 +90,10 @@ export class ArgumentError extends GymError {}
 export class EnvServer {
   private env: Env<unknown, unknown> | VectorEnv<unknown, unknown> | undefined;
   private id: string | undefined;
-  private kwargs: Record<string, unknown> = {};
   /** What `act` answers for: the observation and info of the last reset or step, and the reset's seed. */
   private last: { obs: unknown; info: Info; seed: number | undefined } | undefined;
   /** The agents `act` has made, by name and options. */
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, { name: string; agent: Agent }>();
   /** Whether `close` was requested: the server should stop reading. */
   closed = false;
 
@@ -92,8 +102,7 @@ export class EnvServer {
     try {
       return { result: await this.dispatch(request) };
     } catch (error) {
-      if (!(error instanceof Error)) return { error: { type: 'Error', message: String(error) } };
-      return { error: { type: error.constructor.name, message: error.message + serveImportHint(error) } };
+      return errorResponse(error);
     }
   }
 
@@ -103,10 +112,21 @@ export class EnvServer {
     const request: Request = parsed.data;
     if (request.method === 'make') return this.make(request);
     if (request.method === 'close') {
-      for (const agent of this.agents.values()) agent.dispose?.();
-      this.env?.close();
-      this.env = undefined;
       this.closed = true;
+      // every agent and the env are released even if an agent's dispose throws; the first error is answered
+      let failure: { error: unknown } | undefined;
+      for (const { name, agent } of this.agents.values()) {
+        try {
+          asAgent(name, () => agent.dispose?.());
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      this.agents.clear();
+      const env = this.env;
+      this.env = undefined;
+      env?.close();
+      if (failure !== undefined) throw failure.error;
       return null;
     }
     const env = this.env;
@@ -116,11 +136,11 @@ export class EnvServer {
         const seed = request.seed == null ? undefined : (request.seed as number);
         const [obs, info] = env.reset({ ...(seed === undefined ? {} : { seed }), ...(request.options == null ? {} : { options: request.options }) });
         this.last = { obs, info, seed };
-        for (const agent of this.agents.values()) agent.reset(seed);
+        for (const { name, agent } of this.agents.values()) asAgent(name, () => agent.reset(seed));
         return { obs, info: flagsAsBooleans(info) };
       }
       case 'step': {
-        const [obs, reward, terminated, truncated, info] = env.step(actionFromJSON(env.actionSpace, request.action, 'numEnvs' in env ? 'actions' : 'action'));
+        const [obs, reward, terminated, truncated, info] = env.step(actionFromJSON(env, request.action));
         if (this.last !== undefined) this.last = { ...this.last, obs, info };
         return { obs, reward, terminated: asBooleans(terminated), truncated: asBooleans(truncated), info: flagsAsBooleans(info) };
       }
@@ -128,7 +148,8 @@ export class EnvServer {
         if ('numEnvs' in env) throw new ProtocolError('act: agents act on one env; serve one env (make without numEnvs) to ask them');
         if (this.last === undefined) throw new ResetNeededError('act before reset: reset the env first, so the agent has an observation to act on');
         const agent = await this.agent(env, request.agent, request.options ?? {});
-        return agent.act(this.last.obs, { info: this.last.info, env });
+        const { obs, info } = this.last;
+        return asAgent(request.agent, () => checkedAction(env, agent.act(obs, { info, env })));
       }
       case 'render':
         if ('numEnvs' in env) throw new ProtocolError('render: a vector env does not render; serve one env to render it');
@@ -145,17 +166,32 @@ export class EnvServer {
   private async agent(env: Env<unknown, unknown>, name: string, options: Record<string, unknown>): Promise<Agent> {
     const key = `${name} ${JSON.stringify(options)}`;
     const made = this.agents.get(key);
-    if (made !== undefined) return made;
-    // an agent such as WTCM acts on its own variant of the scenario: the env must have been made with it
-    const override = (await registeredAgent(name)).scenarioOverride;
-    if (override !== undefined && !includes(this.kwargs['scenario'], override)) {
+    if (made !== undefined) return made.agent;
+    const entry = await registeredAgent(name);
+    // the scripted agents read a B-DT env's system model (a learned agent acts on any env it was trained on)
+    const raw = env.unwrapped;
+    if (scriptedAgentNames.includes(name) && !(raw instanceof BdtEnv)) throw new ArgumentError(`act: agent ${name} acts on a B-DT env; this server serves ${this.id}, which is not one`);
+    // an agent such as WTCM acts on its own variant of the scenario: the env must play it (made
+    // with it, or an id whose scenario is it already)
+    const override = entry.scenarioOverride;
+    if (override !== undefined && !(raw instanceof BdtEnv && includes(raw.system.scenario, override))) {
       throw new ArgumentError(`act: ${name} acts on a scenario with ${JSON.stringify(override)}; make the env with kwargs {"scenario": ${JSON.stringify(override)}} (merged with yours) to ask it`);
     }
     const noModel = missingCommittedModel('act:', name, this.id, 'checkpoint' in options, 'the checkpoint option (from Python: agent_action(name, checkpoint="runs/..."))');
     if (noModel !== undefined) throw new ArgumentError(noModel);
     const agent = await createAgent(name, env, options);
-    agent.reset(this.last?.seed);
-    this.agents.set(key, agent);
+    try {
+      asAgent(name, () => agent.reset(this.last?.seed));
+    } catch (error) {
+      // not kept: an agent whose reset failed would act unreset
+      try {
+        agent.dispose?.();
+      } catch {
+        // the reset's error is the one to answer
+      }
+      throw error;
+    }
+    this.agents.set(key, { name, agent });
     return agent;
   }
 
@@ -170,10 +206,11 @@ export class EnvServer {
       return { numEnvs: vector.numEnvs, singleObservationSpace: vector.singleObservationSpace.toJSON(), singleActionSpace: vector.singleActionSpace.toJSON(), autoresetMode: vector.autoresetMode };
     }
     if (request.autoresetMode !== undefined) throw new ProtocolError('make: autoresetMode applies to a vector env; give numEnvs too');
+    const steps = request.maxEpisodeSteps;
+    if (steps !== undefined && !(Number.isInteger(steps) && (steps >= 1 || steps === -1))) throw new ArgumentError(`make: maxEpisodeSteps = ${steps}; give an integer >= 1, or -1 to drop the id's time limit`);
     const env = make(request.id, request.kwargs ?? {}, request.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: request.maxEpisodeSteps });
     this.env = env;
     this.id = request.id;
-    this.kwargs = request.kwargs ?? {};
     const spec = env.spec;
     return {
       observationSpace: env.observationSpace.toJSON(),
@@ -206,14 +243,94 @@ function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, {
   }
 }
 
-/** The action `json` describes; one that cannot be read into the space is an invalid action, as one outside it. */
-function actionFromJSON(space: Space<unknown>, json: unknown, where: string): unknown {
+/** An error of agent `agent`'s `reset`, `act` (or its action) or `dispose`, answered naming the agent; the error thrown is the `cause`. */
+class AgentError extends Error {
+  readonly agent: string;
+  override readonly cause: unknown;
+
+  constructor(agent: string, cause: unknown) {
+    super(`agent "${agent}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.agent = agent;
+    this.cause = cause;
+  }
+}
+
+/** `call()`, an error in it thrown as agent `name`'s. */
+function asAgent<T>(name: string, call: () => T): T {
   try {
-    return elementFromJSON(space, json, where);
+    return call();
+  } catch (error) {
+    throw new AgentError(name, error);
+  }
+}
+
+/**
+ * `action` if it is one of `env`'s actions, as step would take it; else an InvalidActionError
+ * (a client would otherwise receive what no step takes: `{}` for undefined, a NaN share, a
+ * value JSON cannot write).
+ */
+function checkedAction(env: Env<unknown, unknown>, action: unknown): unknown {
+  const space = env.actionSpace;
+  if (!space.contains(synchronousAction(action))) throw new InvalidActionError(`act returned an invalid action: ${space.explain(action) ?? 'not contained'} (action ${formatValue(action)}; action space ${space.toString()})`);
+  return action;
+}
+
+/**
+ * The response to a request that threw: its error class and message. An agent's errors name the
+ * agent, with the class of what it threw; an error that is no refusal of bad input (a bug in an
+ * agent or in bdt-gym) also writes its stack trace to stderr, which the Python client forwards.
+ */
+export function errorResponse(error: unknown): Extract<Response, { error: unknown }> {
+  const cause = error instanceof AgentError || error instanceof AgentCreationError ? error.cause : error;
+  if (!isUserError(cause)) {
+    const agent = error instanceof AgentError ? `agent "${error.agent}": ` : error instanceof AgentCreationError ? `agent "${error.agent}" could not be created: ` : '';
+    process.stderr.write(`bdt-gym serve: ${agent}${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+  }
+  const message = error instanceof Error ? error.message + serveImportHint(error) : String(error);
+  return { error: { type: cause instanceof Error ? cause.constructor.name : 'Error', message } };
+}
+
+/** The action (a vector env's: actions) `json` describes; one that cannot be read into the space is an invalid action, as one outside it. */
+function actionFromJSON(env: Env<unknown, unknown> | VectorEnv<unknown, unknown>, json: unknown): unknown {
+  const vector = 'numEnvs' in env;
+  const where = vector ? 'actions' : 'action';
+  try {
+    if (vector) checkRows(env.singleActionSpace, json, where, [env.numEnvs]);
+    else checkRows(env.actionSpace, json, where, []);
+    return elementFromJSON(env.actionSpace, json, where);
   } catch (error) {
     if (error instanceof SpaceError) throw new InvalidActionError(error.message);
     throw error;
   }
+}
+
+/**
+ * Refuses nested rows of a Box, MultiDiscrete or MultiBinary part of `space` that do not have its
+ * shape after `batch` (a vector env's [numEnvs]): elementFromJSON flattens nested arrays, so
+ * ragged rows of the right total length would be read as some other action. A flat array is left
+ * to the space's own check.
+ */
+function checkRows(space: Space<unknown>, json: unknown, where: string, batch: readonly number[]): void {
+  if (space instanceof Dict) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return;
+    for (const key of space.keys) if (Object.hasOwn(json, key)) checkRows(space.spaces[key]!, (json as Record<string, unknown>)[key], `${where}.${key}`, batch);
+    return;
+  }
+  if (space instanceof Tuple) {
+    if (Array.isArray(json)) (space.spaces as readonly Space<unknown>[]).forEach((part, i) => checkRows(part, json[i], `${where}[${i}]`, batch));
+    return;
+  }
+  if (!Array.isArray(json) || !json.some(Array.isArray)) return;
+  const shape = [...batch, ...space.shape];
+  const visit = (value: unknown, depth: number, at: string): void => {
+    if (depth === shape.length) {
+      if (Array.isArray(value)) throw new SpaceError(`${at}: expected a number (nested rows of shape [${shape.join(', ')}]), got an array`);
+      return;
+    }
+    if (!Array.isArray(value) || value.length !== shape[depth]) throw new SpaceError(`${at}: expected ${shape[depth]} entries (nested rows of shape [${shape.join(', ')}]), got ${Array.isArray(value) ? value.length : formatValue(value)}`);
+    value.forEach((item, i) => visit(item, depth + 1, `${at}[${i}]`));
+  };
+  visit(json, 0, where);
 }
 
 /**

@@ -1,17 +1,19 @@
 /**
  * Short, bounded printing of arbitrary values for error messages, so a bad 10,000-element action
- * still yields a one-line message.
+ * (or a 50 MB string) still yields a one-line message.
  */
 
 /** Most elements printed from an array before eliding. */
 const MAX_ITEMS = 8;
+/** Most characters printed from a string before eliding (the rest is counted). */
+const MAX_CHARS = 100;
 
 /** `value` as a short string: typed arrays with their class, long arrays elided, objects by key. */
 export function formatValue(value: unknown, depth = 0): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > MAX_CHARS ? `${JSON.stringify(value.slice(0, MAX_CHARS))}… (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {

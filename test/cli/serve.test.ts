@@ -112,6 +112,46 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(refused[4]!.type, 'ProtocolError', 'not an integer: a malformed request');
   });
 
+  it('refuses nested action rows that are not of the batch shape (ragged rows would be flattened into another action)', () => {
+    const rows = { partition: [[0, 1, 2, 3], [4, 3, 2, 1]], inferenceShare: [[0.5, 0.25], [1, 0]], miningShare: [[0.5, 0.5], [0.75, 0.125]] };
+    const { responses } = serve([
+      { method: 'make', id: 'BDT-small-v0', numEnvs: 2 },
+      { method: 'reset', seed: 1 },
+      { method: 'step', action: { ...rows, partition: [[0, 1, 2, 3, 4], [3, 2, 1]] } },
+      { method: 'step', action: { ...rows, inferenceShare: [[0.5, 0.25, 1], [0]] } },
+      { method: 'step', action: { ...rows, miningShare: [[0.5, 0.5], [0.75, [0.125]]] } },
+      { method: 'step', action: { ...rows, partition: [0, 1, 2, 3, 4, 3, 2, 1] } },
+      { method: 'step', action: rows },
+    ]);
+    const errors = responses.slice(2).map((r) => r['error']);
+    assert.deepEqual(errors.slice(0, 3), [
+      { type: 'InvalidActionError', message: 'actions.partition[0]: expected 4 entries (nested rows of shape [2, 4]), got 5' },
+      { type: 'InvalidActionError', message: 'actions.inferenceShare[0]: expected 2 entries (nested rows of shape [2, 2]), got 3' },
+      { type: 'InvalidActionError', message: 'actions.miningShare[1][1]: expected a number (nested rows of shape [2, 2]), got an array' },
+    ]);
+    assert.deepEqual(errors.slice(3), [undefined, undefined], 'flat rows, env-major, and rows of the shape are taken');
+    const single = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, { method: 'step', action: { partition: [[0, 1], [2, 3]], inferenceShare: [0.5, 0.5], miningShare: [1, 1] } }]).responses;
+    assert.deepEqual(single[2], { error: { type: 'InvalidActionError', message: 'action.partition: expected 4 entries (nested rows of shape [4]), got 2' } });
+  });
+
+  it('make refuses a maxEpisodeSteps the time limit cannot take as an ArgumentError, and act a scripted agent on an env that is not a B-DT one', () => {
+    const refused = serve([
+      { method: 'make', id: 'CartPole-v1', maxEpisodeSteps: 0 },
+      { method: 'make', id: 'CartPole-v1', maxEpisodeSteps: 2.5 },
+      { method: 'make', id: 'CartPole-v1', maxEpisodeSteps: -2 },
+      { method: 'make', id: 'CartPole-v1', maxEpisodeSteps: -1 },
+      { method: 'reset', seed: 1 },
+      { method: 'act', agent: 'dpra' },
+    ]).responses;
+    assert.deepEqual(refused.slice(0, 3).map((r) => r['error']), [
+      { type: 'ArgumentError', message: "make: maxEpisodeSteps = 0; give an integer >= 1, or -1 to drop the id's time limit" },
+      { type: 'ArgumentError', message: "make: maxEpisodeSteps = 2.5; give an integer >= 1, or -1 to drop the id's time limit" },
+      { type: 'ArgumentError', message: "make: maxEpisodeSteps = -2; give an integer >= 1, or -1 to drop the id's time limit" },
+    ]);
+    assert.deepEqual((refused[3]!['result'] as { spec: unknown }).spec, { id: 'CartPole-v1', maxEpisodeSteps: null, rewardThreshold: 475 });
+    assert.deepEqual(refused[5], { error: { type: 'ArgumentError', message: 'act: agent dpra acts on a B-DT env; this server serves CartPole-v1, which is not one' } });
+  });
+
   it("act: a bdt-gym agent's action for the served env's state, as the agent gives it in this process (DPRA, an episode)", async () => {
     const local = make('BDT-v0', { infoLevel: 'summary' });
     const dpra = await createAgent('dpra', local);
@@ -250,5 +290,11 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(errors[10], { type: 'ProtocolError', message: 'make: this server already serves BDT-small-v0; start another server for another env' });
     const step = responses[11]!['result'] as Record<string, unknown>;
     assert.equal((step['info'] as Record<string, unknown>)['slot'], 0, 'the refused steps left the env at slot 0');
+  });
+
+  it('a refusal quotes a long string value in short, not whole', () => {
+    const long = 'x'.repeat(1_000_000);
+    const { responses } = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, { method: 'step', action: long }]);
+    assert.deepEqual(responses[2], { error: { type: 'InvalidActionError', message: `action: expected an object with keys partition, inferenceShare, miningShare, got "${'x'.repeat(100)}"… (1000000 characters)` } });
   });
 });

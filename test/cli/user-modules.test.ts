@@ -71,6 +71,50 @@ describe('bdt-gym --import', () => {
     assert.equal(result.stderr, 'bdt-gym: agent "async-act" failed on seed 3 at slot 0: act returned a Promise: Agent.act must be synchronous (load in the factory, which may be async)\n');
   });
 
+  it("serve: act checks the agent's action as step does and names the agent; an agent's bug writes its stack to stderr; a result JSON cannot write is an error; the server goes on", () => {
+    const requests = [
+      { method: 'make', id: 'BDT-small-v0' },
+      { method: 'reset', seed: 1 },
+      { method: 'act', agent: 'undefined-action' },
+      { method: 'act', agent: 'async-act' },
+      { method: 'act', agent: 'throwing-factory' },
+      { method: 'act', agent: 'zod-options', options: { thresholdDb: 'high' } },
+      { method: 'act', agent: 'buggy' },
+      { method: 'act', agent: 'buggy' },
+      { method: 'act', agent: 'buggy' },
+      { method: 'act', agent: 'dpra' },
+    ];
+    const result = cli(['--import', './agent-failures.ts', '--import', './user-registrations.ts', 'serve'], `${requests.map((r) => stringifyWire(r)).join('\n')}\n`);
+    assert.equal(result.status, 0, result.stderr);
+    const responses = result.stdout.trim().split('\n').map((line) => parseWire(line) as { result?: unknown; error?: { type: string; message: string } });
+    assert.equal(responses.length, requests.length, 'an answer to every request');
+    assert.equal(responses[2]!.error?.type, 'InvalidActionError');
+    assert.match(responses[2]!.error!.message, /^agent "undefined-action": act returned an invalid action: expected an object with keys \[partition, inferenceShare, miningShare\], got undefined \(action undefined; action space Dict/);
+    assert.deepEqual(responses[3], { error: { type: 'InvalidActionError', message: 'agent "async-act": act returned a Promise: Agent.act must be synchronous (load in the factory, which may be async)' } });
+    assert.deepEqual(responses[4], { error: { type: 'RangeError', message: 'agent "throwing-factory" could not be created: a bug in the factory' } });
+    assert.deepEqual(responses[5], { error: { type: 'KwargsError', message: 'agent zod-options: invalid options:\n  at thresholdDb: Invalid input: expected number, received string (value: "high")' } });
+    assert.ok('result' in responses[6]! && 'result' in responses[7]!);
+    assert.deepEqual(responses[8], { error: { type: 'RangeError', message: 'agent "buggy": a bug in the agent' } });
+    assert.ok('result' in responses[9]!, 'the server goes on');
+    // the bugs' stacks, for the client to forward (python/ does); the refusals are not repeated there
+    assert.match(result.stderr, /^bdt-gym serve: agent "throwing-factory" could not be created: RangeError: a bug in the factory\n {4}at Object\.create .*agent-failures\.ts/);
+    assert.match(result.stderr, /\nbdt-gym serve: agent "buggy": RangeError: a bug in the agent\n {4}at BuggyAgent\.act /);
+    assert.doesNotMatch(result.stderr, /InvalidActionError|KwargsError|Unhandled/);
+    const stamped = cli(['--import', './agent-failures.ts', 'serve'], `${[{ method: 'make', id: 'FixtureStamped-v0', numEnvs: 1 }, { method: 'getAttr', name: 'stamp' }, { method: 'reset', seed: 1 }].map((r) => stringifyWire(r)).join('\n')}\n`);
+    assert.equal(stamped.status, 0, stamped.stderr);
+    const [, attribute, reset] = stamped.stdout.trim().split('\n').map((line) => parseWire(line) as { result?: unknown; error?: { type: string; message: string } });
+    assert.deepEqual(attribute, { error: { type: 'TypeError', message: 'the result cannot be written as JSON: Do not know how to serialize a BigInt' } });
+    assert.ok(reset !== undefined && 'result' in reset, 'the server goes on');
+  });
+
+  it('serve: WTCM acts on an env id whose scenario is plain PoW already', () => {
+    const requests = [{ method: 'make', id: 'FixturePow-v0' }, { method: 'reset', seed: 1 }, { method: 'act', agent: 'wtcm' }];
+    const result = cli(['--import', './user-registrations.ts', 'serve'], `${requests.map((r) => stringifyWire(r)).join('\n')}\n`);
+    assert.equal(result.status, 0, result.stderr);
+    const act = parseWire(result.stdout.trim().split('\n')[2]!) as { result?: { partition: number[] } };
+    assert.equal(act.result?.partition.length, 4, JSON.stringify(act));
+  });
+
   it("run: the module's env id with its own scenario, the option after the command and as a file: URL", () => {
     const url = new URL('./fixtures/user-registrations.ts', import.meta.url).href;
     const result = cli(['run', '--env', 'FixtureSmall-v0', '--agent', 'first-unit', '--seed', '3', '--json', '--import', url]);

@@ -8,7 +8,7 @@ import gymnasium as gym
 from gymnasium import spaces
 import numpy as np
 
-from .server import InvalidActionError, InvalidArgumentError, Server
+from .server import InvalidActionError, InvalidArgumentError, InvalidSeedError, Server
 from .spaces import element_from_json, non_json_value, shape_mismatch, space_from_json, to_json_data
 
 
@@ -25,13 +25,19 @@ MAX_SEED = 2**53 - 1
 
 
 def check_reset_args(seed: Any, options: Any, owner: str) -> None:
-    """Refuses what the server would misread: options that are not a dict (a malformed request to
-    it) and a seed past MAX_SEED (JSON would round it to another number)."""
+    """Refuses, before anything is seeded, what the server would misread or refuse: options that
+    are not a dict (a malformed request to it), and a seed (or a vector env's list entry) that is
+    not an int from 0 to MAX_SEED (JSON would round a larger one to another number; a bool,
+    which Gymnasium's seeding takes as 0 or 1, the server refuses) as an InvalidSeedError."""
     if options is not None and not isinstance(options, dict):
         raise InvalidArgumentError("InvalidArgumentError", f"{owner}: options must be a dict or None, got {type(options).__name__} {options!r}")
     for s in seed if isinstance(seed, list) else [seed]:
-        if isinstance(s, int) and s > MAX_SEED:
-            raise InvalidArgumentError("InvalidArgumentError", f"{owner}: seed = {s} must be <= {MAX_SEED} (2**53 - 1: seeds travel as JSON numbers)")
+        if s is None:
+            continue
+        if isinstance(s, bool) or not isinstance(s, int) or s < 0:
+            raise InvalidSeedError("InvalidSeedError", f"{owner}: seed = {s!r} must be None or an int >= 0")
+        if s > MAX_SEED:
+            raise InvalidSeedError("InvalidSeedError", f"{owner}: seed = {s} must be <= {MAX_SEED} (2**53 - 1: seeds travel as JSON numbers)")
 
 
 def is_numbers(values: list[Any]) -> bool:

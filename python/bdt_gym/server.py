@@ -26,6 +26,9 @@ _PIECE = getattr(select, "PIPE_BUF", 4096)
 #: The server's last stderr lines an error names when it exits unasked (a Node.js trace fits).
 _STDERR_LINES = 20
 
+#: How long ``close`` lets a request in flight (an interrupted slow ``agent_action``) finish before it kills the server.
+_CLOSE_SECONDS = 5.0
+
 
 class BdtGymError(RuntimeError):
     """A request the server refused; ``kind`` is its error class (KwargsError, ScenarioError, ...)."""
@@ -44,8 +47,15 @@ class InvalidArgumentError(BdtGymError, ValueError):
     """An argument the env cannot take: a keyword argument (KwargsError), the scenario
     (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a checkpoint
     that is missing or does not fit (CheckpointError), reset options or vector options
-    (InvalidArgumentError), an agent made for a scenario the env was not made with or more envs
-    than a server steps (ArgumentError); ``kind`` says which."""
+    (InvalidArgumentError), an agent made for a scenario the env was not made with, a scripted
+    agent on an env that is not a B-DT one, a ``max_episode_steps`` the time limit cannot take or
+    more envs than a server steps (ArgumentError); ``kind`` says which."""
+
+
+class InvalidSeedError(InvalidArgumentError, gym_error.Error):
+    """A seed the env cannot take (not an int, a bool, negative, or past 2**53 - 1, which JSON would
+    round): a ``gymnasium.error.Error``, as Gymnasium's own seeding raises for a bad seed, and an
+    ``InvalidArgumentError``. Raised before anything is seeded."""
 
 
 class UnregisteredEnvError(BdtGymError, gym_error.UnregisteredEnv):
@@ -161,6 +171,18 @@ def _exit_status(code: int) -> str:
         return f"killed by signal {-code}"
 
 
+def _kill_session(process: subprocess.Popen[bytes]) -> None:
+    """Kills the server and any process it started (its session's process group, on POSIX: a
+    BDT_GYM_COMMAND such as ``npx bdt-gym`` runs node under npm, which would keep the pipes open)."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+            return
+        except OSError:
+            pass  # the group is gone
+    process.kill()
+
+
 def _response(line: bytes) -> dict[str, Any] | None:
     """The response on ``line``: a JSON object with a result or an error; None for anything else."""
     try:
@@ -269,14 +291,22 @@ class Server:
             pass
 
     def close(self) -> None:
-        """Ends the server (idempotent): the end of its input ends it, after a request in flight."""
+        """Ends the server (idempotent): the end of its input ends it, after a request in flight;
+        one still running after ``_CLOSE_SECONDS`` (an interrupted slow agent) is not waited for:
+        the server is killed."""
         process, self._process = self._process, None
         if process is None:
             return
         assert process.stdin is not None and process.stdout is not None
         try:
             process.stdin.close()
-            process.stdout.read()  # the answers to interrupted requests, if any
+            # the answers to interrupted requests, if any, read by a thread: a read has no deadline
+            drain = threading.Thread(target=process.stdout.read, name="bdt-gym serve close", daemon=True)
+            drain.start()
+            drain.join(timeout=_CLOSE_SECONDS)
+            if drain.is_alive():
+                _kill_session(process)  # which ends the read
+                drain.join()
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()

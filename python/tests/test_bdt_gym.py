@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import unittest
 import warnings
 from pathlib import Path
@@ -36,6 +37,11 @@ from bdt_gym.wrappers import BoxAction, MultiDiscreteAction
 
 PYTHON_DIR = Path(__file__).resolve().parents[1]
 REPOSITORY = PYTHON_DIR.parent
+
+
+def importing(fixture: str) -> str:
+    """A BDT_GYM_COMMAND whose server imports test/cli/fixtures/``fixture`` (a user's module of agents and env ids)."""
+    return f"node {REPOSITORY / 'bin' / 'bdt-gym.js'} --import {REPOSITORY / 'test' / 'cli' / 'fixtures' / fixture}"
 
 
 @functools.cache
@@ -163,6 +169,53 @@ class BridgeTest(unittest.TestCase):
         with self.assertRaisesRegex(gym.error.UnregisteredEnv, r'No registered env with id "BDT-nope-v0"') as raised:
             bdt_gym.BdtGymEnv("BDT-nope-v0")
         self.assertIsInstance(raised.exception, bdt_gym.UnregisteredEnvError)
+
+    def test_arguments_the_server_refuses_are_invalid_argument_errors(self) -> None:
+        for steps in (0, 2.5, -2):
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, rf"^ArgumentError: make: maxEpisodeSteps = {steps}; give an integer >= 1, or -1"):
+                bdt_gym.BdtGymEnv("CartPole-v1", max_episode_steps=steps)
+        env = bdt_gym.BdtGymEnv("CartPole-v1")
+        try:
+            env.reset(seed=1)
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"^ArgumentError: act: agent dpra acts on a B-DT env; this server serves CartPole-v1"):
+                env.agent_action("dpra")
+        finally:
+            env.close()
+
+    def test_a_bad_seed_is_gymnasiums_error_raised_before_anything_is_seeded(self) -> None:
+        env = bdt_gym.BdtGymEnv("CartPole-v1")
+        try:
+            env.reset(seed=5)
+            state = env.np_random.bit_generator.state
+            for seed in (True, np.bool_(False), 2**53, -1, 1.5, "x"):
+                with self.assertRaises(gym.error.Error, msg=repr(seed)) as raised:
+                    env.reset(seed=seed)  # type: ignore[arg-type]
+                self.assertIsInstance(raised.exception, bdt_gym.InvalidArgumentError)
+                self.assertEqual(env.np_random.bit_generator.state, state, f"seed {seed!r} seeded nothing")
+            self.assertEqual(str(raised.exception), "BdtGymEnv.reset: seed = 'x' must be None or an int >= 0")
+        finally:
+            env.close()
+        envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", 2)
+        try:
+            with self.assertRaisesRegex(gym.error.Error, r"^BdtGymVectorEnv\.reset: seed = True must be None or an int >= 0$"):
+                envs.reset(seed=[1, True])
+        finally:
+            envs.close()
+
+    def test_agent_action_checks_the_agents_action_names_the_agent_and_the_env_goes_on(self) -> None:
+        with mock.patch.dict(os.environ, {"BDT_GYM_COMMAND": importing("agent-failures.ts")}):
+            env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        try:
+            env.reset(seed=1)
+            with self.assertRaisesRegex(bdt_gym.InvalidActionError, r'^agent "undefined-action": act returned an invalid action: expected an object with keys \[partition, inferenceShare, miningShare\], got undefined'):
+                env.agent_action("undefined-action")
+            with self.assertRaisesRegex(bdt_gym.InvalidActionError, r'^agent "async-act": act returned a Promise: Agent\.act must be synchronous'):
+                env.agent_action("async-act")
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"^KwargsError: agent zod-options: invalid options:\n  at thresholdDb: "):
+                env.agent_action("zod-options", thresholdDb="high")
+            self.assertIn(env.agent_action("dpra"), env.action_space, "the env goes on")
+        finally:
+            env.close()
 
     def test_gymnasium_wrappers_apply(self) -> None:
         env = FlattenObservation(gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario={"slots": 5}))
@@ -471,6 +524,19 @@ class InterruptionTest(unittest.TestCase):
         self.assertEqual((as_lists(obs), info), (as_lists(fresh_obs), fresh_info), "a reset after an interrupted step is that reset")
         env.close()
         fresh.close()
+
+    def test_close_kills_a_server_still_busy_with_an_interrupted_request_rather_than_wait_for_it(self) -> None:
+        with mock.patch.dict(os.environ, {"BDT_GYM_COMMAND": importing("agent-failures.ts")}):
+            env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        env.reset(seed=1)
+        process = env._server._process
+        assert process is not None
+        interrupted(lambda: env.agent_action("slow", ms=30_000), after=1.0)
+        start = time.monotonic()
+        with mock.patch.object(bdt_gym.server, "_CLOSE_SECONDS", 1.0):
+            env.close()
+        self.assertLess(time.monotonic() - start, 5, "close waited for the slow agent")
+        self.assertEqual(process.returncode, -signal.SIGKILL)
 
     def test_a_request_interrupted_while_being_sent_is_sent_whole_before_the_next(self) -> None:
         trace = saved_trace(600)

@@ -94,13 +94,14 @@ function checkActionSpaceLimits(env: Env): void {
 /** Gymnasium's `check_reset_seed_determinism`: reset({seed: 123}), reset(), reset({seed: 123}), reset(), then seed 456 and no seed. */
 function checkResetSeedDeterminism(env: Env): void {
   const check = 'reset-seed-determinism';
-  // copies: an env may return the same observation object each time
+  // copies: an env may return the same observation object each time; each pair is compared
+  // through copyBatch, which drops prototypes (a null-prototype Dict observation stays equal)
   const obs1 = copyBatch(resetChecked(env, { seed: 123 }, check));
   const state1 = JSON.stringify(rngOf(env).state());
   const unseeded1 = copyBatch(resetChecked(env, {}, check));
   const obs2 = copyBatch(resetChecked(env, { seed: 123 }, check));
   const state2 = JSON.stringify(rngOf(env).state());
-  const unseeded2 = resetChecked(env, {}, check);
+  const unseeded2 = copyBatch(resetChecked(env, {}, check));
   if (!dataEquivalence(obs1, obs2)) {
     throw new EnvCheckError(check, `reset({seed: 123}) is non-deterministic: ${formatValue(obs1)} then ${formatValue(obs2)}`);
   }

@@ -7,9 +7,10 @@
  * partition-independent offset sum_j (G_j U^min - H_j U^max), so Psi* can be near 0 (or of either
  * sign) and "relative to Psi*" would be meaningless. The gap is therefore taken relative to the
  * size of the terms the decision moves: scale = V tau* + sum_j |(H_j - G_j) U_j*| at the optimum.
- * The gap relative to |Psi*| is reported too. Where the scale is 0 (V = 0 and no queue-weighted
- * reputation at the optimum), or Psi* is 0, a relative gap is 0/0: DPRA is then exact when its Psi
- * is within {@link ABSOLUTE_TOLERANCE} of the optimum, and infinitely far otherwise.
+ * The gap relative to |Psi*| is reported too. A slot whose Psi is within {@link ABSOLUTE_TOLERANCE}
+ * of the optimum is exact (gap 0) whatever the scale: the continuous solver leaves ~1e-11 of Psi,
+ * which at a tiny scale (V = 1e-9 and no queue-weighted reputation at the optimum) was a gap of
+ * several percent. Past that tolerance, a scale of 0 (or Psi* = 0) makes the gap Infinity.
  */
 import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import type { VirtualQueues } from '../../env/bdt/queues.ts';
@@ -19,7 +20,7 @@ import { explainDecision } from '../../env/bdt/decision.ts';
 import { makeRng, subSeed } from '../../env/core/rng.ts';
 import { DpraSolver, type DpraSolverOptions } from '../dpra/dpra-solver.ts';
 
-/** Psi above the optimum by at most this much counts as equal where a relative gap has no scale. */
+/** Psi above the optimum by at most this much counts as equal, whatever the gap's scale. */
 export const ABSOLUTE_TOLERANCE = 1e-9;
 
 export interface ExactnessOptions {
@@ -110,11 +111,10 @@ export function checkDpraExactness(system: CompiledScenario, options: ExactnessO
   return report;
 }
 
-/** `excess` / `scale` (0 when DPRA is not worse); with no scale, 0 within ABSOLUTE_TOLERANCE, else Infinity. */
+/** `excess` / `scale`: 0 when DPRA is not worse by more than ABSOLUTE_TOLERANCE, Infinity past it with no scale. */
 function relativeGap(excess: number, scale: number): number {
-  if (!(excess > 0)) return 0;
-  if (scale > 0) return excess / scale;
-  return excess <= ABSOLUTE_TOLERANCE ? 0 : Infinity;
+  if (!(excess > ABSOLUTE_TOLERANCE)) return 0;
+  return scale > 0 ? excess / scale : Infinity;
 }
 
 /** Whether a report meets the issue's bar: >= 99% within tolerance, all within 1%, no violation. */

@@ -31,14 +31,20 @@ export function checkResetArgs(args: unknown, owner: string): void {
 }
 
 /**
- * Refuses reset `options` that are neither an object nor null or undefined (no options, as
- * Python's `options=None`): an env would otherwise fail on them with a bare TypeError, or read
- * an array's keys. `owner` names the caller.
+ * Refuses reset `options` that are neither a plain object (prototype `Object.prototype` or null:
+ * Python's dict) nor null or undefined (no options, as Python's `options=None`): an env would
+ * otherwise fail on them with a bare TypeError, or read an array's, typed array's or Map's keys
+ * (a vector env's reset_mask given as the options reset every env). `owner` names the caller.
  */
 export function checkResetOptions(options: unknown, owner: string): void {
-  if (options != null && (typeof options !== 'object' || Array.isArray(options))) {
-    throw new InvalidArgumentError(`${owner}: options must be an object, or null or undefined for none; got ${formatValue(options)}`);
-  }
+  if (options == null) return;
+  const prototype: unknown = typeof options === 'object' ? Object.getPrototypeOf(options) : undefined;
+  if (prototype === Object.prototype || prototype === null) return;
+  // formatValue shows a Map or a class instance as {…}: name its class
+  const className: unknown = (prototype as { constructor?: { name?: unknown } } | undefined)?.constructor?.name;
+  const shown = formatValue(options);
+  const kind = typeof className === 'string' && className !== '' && !Array.isArray(options) && !shown.startsWith(className) ? ` (class ${className})` : '';
+  throw new InvalidArgumentError(`${owner}: options must be a plain object, or null or undefined for none; got ${shown}${kind}`);
 }
 
 /** `reset`'s result; `I`, an env's own info type (the B-DT env's `BdtResetInfo`). */

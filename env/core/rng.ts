@@ -51,9 +51,19 @@ export function randomSeed(rng: Rng): number {
 }
 
 /**
- * A uniformly random integer in [0, n) for a safe integer `n` (> 2^32, where one draw's 32 bits
- * would reach only every (n / 2^32)-th value): 53 bits from two draws, redrawn while they fall
- * in the last partial block of n, so that every value is equally likely.
+ * A random integer in [0, n) for a safe integer `n` >= 1, as the spaces sample one. Up to n = 2^21,
+ * `floor(u n)` of one 32-bit draw (the outputs seeded runs keep): each value then gets
+ * floor(2^32 / n) or one more of the 2^32 draws, its probability within n / 2^32 <= 2^-11 of 1/n
+ * relatively. Above, that bias grows (a factor 2 near 2^32, and past 2^32 values are skipped),
+ * so {@link uniformInteger53} draws exactly.
+ */
+export function uniformIndex(rng: Rng, n: number): number {
+  return n <= 2 ** 21 ? Math.floor(rng() * n) : uniformInteger53(rng, n);
+}
+
+/**
+ * A uniformly random integer in [0, n) for a safe integer `n`: 53 bits from two draws, redrawn
+ * while they fall in the last partial block of n, so that every value is equally likely.
  */
 export function uniformInteger53(rng: Rng, n: number): number {
   const limit = 2 ** 53 - (2 ** 53 % n);

@@ -4,7 +4,7 @@
  */
 import { SpaceError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
-import { uniformInteger53 } from '../core/rng.ts';
+import { uniformIndex } from '../core/rng.ts';
 import { Space, type SpaceJSON } from './space.ts';
 import { assertMaskOrProbability, checkProbability, sampleCategorical, type Probability } from './probability.ts';
 
@@ -35,7 +35,8 @@ export class Discrete extends Space<number> {
   /**
    * A uniformly random value; with `mask`, uniform over the allowed values; with `probability`
    * (one entry per value, summing to 1), value `start + i` with probability `probability[i]`.
-   * Give at most one of the two, as Gymnasium.
+   * Give at most one of the two, as Gymnasium. Up to n = 2^21 values, uniform within a relative
+   * n / 2^32 (one 32-bit draw), exactly beyond: see {@link uniformIndex}.
    */
   sample(mask?: DiscreteMask, probability?: Probability): number {
     assertMaskOrProbability('Discrete', mask, probability);
@@ -43,11 +44,10 @@ export class Discrete extends Space<number> {
       const sum = checkProbability('Discrete', 'probability', probability, this.n, true);
       return this.start + sampleCategorical(this.rng, probability, sum);
     }
-    // one 32-bit draw as long as it covers n (the outputs seeded runs keep), 53 bits beyond
-    if (mask == null) return this.start + (this.n <= 2 ** 32 ? Math.floor(this.rng() * this.n) : uniformInteger53(this.rng, this.n));
+    if (mask == null) return this.start + uniformIndex(this.rng, this.n);
     const allowed = validMaskCount('Discrete', mask, this.n);
     if (allowed === 0) return this.start;
-    let k = Math.floor(this.rng() * allowed);
+    let k = uniformIndex(this.rng, allowed);
     for (let i = 0; i < this.n; i++) if (mask[i] === 1 && k-- === 0) return this.start + i;
     throw new Error('unreachable: mask count mismatch');
   }

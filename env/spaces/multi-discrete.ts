@@ -4,6 +4,7 @@
  */
 import { SpaceError } from '../core/errors.ts';
 import { formatValue } from '../core/format.ts';
+import { uniformIndex } from '../core/rng.ts';
 import { Space, checkSpaceOptions, type SpaceJSON } from './space.ts';
 import { validMaskCount } from './discrete.ts';
 import { describeArrayMismatch } from './shape.ts';
@@ -42,10 +43,10 @@ export class MultiDiscrete extends Space<Int32Array> {
       const n = this.nvec[i] as number;
       const m = mask?.[i];
       let v = 0;
-      if (m == null) v = Math.floor(this.rng() * n);
+      if (m == null) v = uniformIndex(this.rng, n);
       else {
         const allowed = validMaskCount(`MultiDiscrete(mask[${i}])`, m, n);
-        let k = Math.floor(this.rng() * allowed);
+        let k = uniformIndex(this.rng, allowed);
         for (let j = 0; j < n && allowed > 0; j++) if (m[j] === 1 && k-- === 0) { v = j; break; }
       }
       out[i] = (this.start[i] as number) + v;

@@ -75,8 +75,11 @@ function partAction(part: Part, flat: BoxElement, at: number): unknown {
   for (let i = 0; i < out.length; i++) {
     const low = part.low[i]!;
     const high = part.high[i]!;
-    // clipped after rounding to the part's dtype: low + u (high - low) can overstep high by an ulp
-    out[i] = low + flat[at + i]! * (high - low);
+    const u = flat[at + i]!;
+    const width = high - low;
+    // a float64 range wider than the largest double: mix the bounds, as Box.sample does; clipped
+    // after rounding to the part's dtype: low + u (high - low) can overstep high by an ulp
+    out[i] = Number.isFinite(width) ? low + u * width : low * (1 - u) + high * u;
     out[i] = Math.min(Math.max(out[i]!, low), high);
   }
   return out;

@@ -46,8 +46,15 @@ export class DiscretizeAction<Obs> extends ActionWrapper<Obs, unknown, unknown> 
       for (let i = 0; i < out.length; i++) {
         const low = space.low[i]!;
         const high = space.high[i]!;
+        const level = levels[i]!;
+        let value = low + (level * (high - low)) / (this.levels - 1);
+        if (!Number.isFinite(value)) {
+          // past the largest double (a float64 range that wide, or level times it): mix the bounds, as Box.sample does
+          const f = level / (this.levels - 1);
+          value = low * (1 - f) + high * f;
+        }
         // clamped: rounding can put the top level one ulp above high, outside the inner space
-        out[i] = Math.min(low + (levels[i]! * (high - low)) / (this.levels - 1), high);
+        out[i] = Math.min(value, high);
       }
       return out;
     }

@@ -39,7 +39,16 @@ export class RescaleAction<Obs> extends ActionWrapper<Obs, BoxElement, BoxElemen
     for (let i = 0; i < this.buffer.length; i++) {
       const lo = low[i] as number;
       const hi = high[i] as number;
-      const v = lo + ((hi - lo) * ((action[i] as number) - (min[i] as number))) / ((max[i] as number) - (min[i] as number));
+      const a = action[i] as number;
+      const from = min[i] as number;
+      const to = max[i] as number;
+      let v = lo + ((hi - lo) * (a - from)) / (to - from);
+      if (!Number.isFinite(v) || !Number.isFinite(to - from)) {
+        // past the largest double (a float64 range that wide, or the product of two widths): the
+        // fraction of the way, from halves that cannot overflow, mixes the bounds as Box.sample does
+        const f = (a / 2 - from / 2) / (to / 2 - from / 2);
+        v = lo * (1 - f) + hi * f;
+      }
       this.buffer[i] = Math.min(Math.max(v, lo), hi);
     }
     return this.buffer;

@@ -17,6 +17,19 @@ describe('env/wrappers/BoxAction', () => {
     assert.deepEqual(Array.from(sent.share), [1, -0.5]);
   });
 
+  it('maps onto a float64 Box wider than the largest double (-1e308 to 1e308) by mixing the bounds, as Box.sample (high - low is Infinity: NaN and Infinity)', () => {
+    const inner = new RecordingEnv(new Dict({ x: new Box<Float64Array>(-1e308, 1e308, { shape: [1], dtype: 'float64' }) }));
+    const env = new BoxAction(inner, 'float64');
+    const sent = (u: number) => {
+      env.step(Float64Array.of(u));
+      return (inner.last as { x: Float64Array }).x[0]!;
+    };
+    assert.equal(sent(0), -1e308);
+    assert.equal(sent(0.5), 0);
+    assert.equal(sent(1), 1e308);
+    assert.equal(sent(0.25), -1e308 * 0.75 + 1e308 * 0.25);
+  });
+
   it("gives the B-DT env valid actions: each DT's partition from its u, the shares as they are; checkEnv passes", () => {
     const env = new BoxAction(make('BDT-small-v0'));
     const bdt = env.unwrapped as unknown as BdtEnv;

@@ -27,6 +27,21 @@ describe('env/wrappers/DiscretizeAction', () => {
     assert.equal((inner.last as Float64Array)[0], 3.064276256356781);
   });
 
+  it('spans a float64 Box wider than the largest double, or whose level times width passes it, by mixing the bounds', () => {
+    const levelsOf = (box: Box<Float64Array>) => {
+      const inner = new RecordingEnv(box);
+      const env = new DiscretizeAction(inner, 5);
+      return [0, 1, 2, 3, 4].map((level) => {
+        env.step(Int32Array.of(level));
+        return (inner.last as Float64Array)[0]!;
+      });
+    };
+    // high - low is Infinity: NaN at level 0, then Infinity clipped to high
+    assert.deepEqual(levelsOf(new Box<Float64Array>(-1e308, 1e308, { shape: [1], dtype: 'float64' })), [-1e308, -5e307, 0, 5e307, 1e308]);
+    // 2 (high - low) is Infinity: levels 2 and 3 were high
+    assert.deepEqual(levelsOf(new Box<Float64Array>(0, 1e308, { shape: [1], dtype: 'float64' })), [0, 2.5e307, 5e307, 7.5e307, 1e308]);
+  });
+
   it('rejects unbounded boxes, too few levels and actions outside the discrete space', () => {
     assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box(0, Infinity, { shape: [1] })), 3), /must be bounded/);
     assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box(0, 1, { shape: [1] })), 1), /levels must be an integer >= 2, got 1/);

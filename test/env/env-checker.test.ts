@@ -64,6 +64,27 @@ describe('checkEnv', () => {
     );
   });
 
+  it('accepts a deterministic env whose Dict observations have a null prototype', () => {
+    class NullPrototypeEnv extends Env<{ x: Float32Array }, number> {
+      observationSpace = new Dict({ x: new Box<Float32Array>(0, 1, { shape: [2] }) });
+      actionSpace = new Discrete(2);
+      private observation(): { x: Float32Array } {
+        const obs = Object.create(null) as { x: Float32Array };
+        obs.x = Float32Array.of(this.npRandom(), 0.5);
+        return obs;
+      }
+      reset(args: ResetArgs = {}): ResetResult<{ x: Float32Array }> {
+        this.seedStreams(args.seed);
+        return [this.observation(), {}];
+      }
+      step(): StepResult<{ x: Float32Array }> {
+        return [this.observation(), 1, false, false, {}];
+      }
+    }
+    const { warnings } = captureWarnings(() => checkEnv(new NullPrototypeEnv()));
+    assert.deepEqual(warnings.map((w) => w.slice(0, 40)), ['Not able to test alternative render mode']);
+  });
+
   it('names the broken check', () => {
     failsCheck(
       new (class extends GoodEnv {

@@ -64,7 +64,7 @@ describe('registration', () => {
     assert.throws(() => make('CartPole-v1').reset(null as never), /CartPoleEnv<CartPole-v1>>>\.reset: expected \{ seed\?, options\? \} or nothing, got null/);
   });
 
-  it('reset takes null options as none and refuses options that are not an object with an InvalidArgumentError naming the caller, raw, made and vectorised', () => {
+  it('reset takes null options as none and refuses options that are not a plain object (a typed array or Map reset every env of a vector env) with an InvalidArgumentError naming the caller, raw, made and vectorised', () => {
     const resets: Array<[string, (options: unknown) => unknown]> = [
       ['CartPoleEnv', (options) => new CartPoleEnv().reset({ options } as never)],
       ['<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>', (options) => make('CartPole-v1').reset({ options } as never)],
@@ -75,9 +75,13 @@ describe('registration', () => {
       ['VectorNormalizeObservation', (options) => new VectorNormalizeObservation(makeVec('CartPole-v1', 2)).reset({ options } as never)],
     ];
     for (const [owner, reset] of resets) {
-      for (const options of [null, undefined]) reset(options);
-      for (const [options, shown] of [[5, '5'], ['low', '"low"'], [[], '[]']] as const) {
-        assert.throws(() => reset(options), (e: unknown) => e instanceof InvalidArgumentError && e.message === `${owner}.reset: options must be an object, or null or undefined for none; got ${shown}`, `${owner}, options ${shown}`);
+      for (const options of [null, undefined, {}, Object.create(null)]) reset(options);
+      class Options {
+        reset_mask = Uint8Array.of(1, 0);
+      }
+      const refused: Array<[unknown, string]> = [[5, '5'], ['low', '"low"'], [[], '[]'], [Uint8Array.of(1, 0), 'Uint8Array(2) [1, 0]'], [new Map([['reset_mask', Uint8Array.of(1, 0)]]), '{} (class Map)'], [new Options(), '{reset_mask: Uint8Array(2) [1, 0]} (class Options)']];
+      for (const [options, shown] of refused) {
+        assert.throws(() => reset(options), (e: unknown) => e instanceof InvalidArgumentError && e.message === `${owner}.reset: options must be a plain object, or null or undefined for none; got ${shown}`, `${owner}, options ${shown}`);
       }
     }
   });

@@ -80,7 +80,7 @@ describe('spaces', () => {
       assert.throws(() => d.sample([0, 2, 0, 0]), /mask\[1\] = 2/);
     });
 
-    it('samples every value of n > 2^32 (53-bit draws; 32 bits reached only multiples of n / 2^32), and n <= 2^32 as one 32-bit draw did', () => {
+    it('samples every value of n > 2^32 (53-bit draws; 32 bits reached only multiples of n / 2^32), and n <= 2^21 as one 32-bit draw did', () => {
       const wide = new Discrete(2 ** 40, 5, 1);
       const offsets = Array.from({ length: 64 }, () => wide.sample() - 5);
       assert.ok(offsets.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 40));
@@ -88,8 +88,16 @@ describe('spaces', () => {
       const widest = new Discrete(Number.MAX_SAFE_INTEGER, -1, 2);
       for (let k = 0; k < 1000; k++) assert.ok(widest.contains(widest.sample()));
       const rng = makeRng(3);
-      const narrow = new Discrete(2 ** 32, 0, 3);
-      for (let k = 0; k < 5; k++) assert.equal(narrow.sample(), Math.floor(rng() * 2 ** 32));
+      const narrow = new Discrete(2 ** 21, 0, 3);
+      for (let k = 0; k < 5; k++) assert.equal(narrow.sample(), Math.floor(rng() * 2 ** 21));
+    });
+
+    it('samples uniformly for n in (2^21, 2^32] too (floor(u n) of one 32-bit draw gave some values 2 draws, others 1)', () => {
+      // n = 3 2^30: floor(u n) gave each multiple of 3 two of every four draws, a share of 1/2
+      const d = new Discrete(3 * 2 ** 30, 0, 4);
+      let multiples = 0;
+      for (let k = 0; k < 20000; k++) if (d.sample() % 3 === 0) multiples++;
+      assert.ok(Math.abs(multiples / 20000 - 1 / 3) < 0.02, `share of multiples of 3: ${multiples / 20000}`);
     });
 
     it('contains only integers in range', () => {
@@ -108,6 +116,14 @@ describe('spaces', () => {
       for (let i = 0; i < 30; i++) assert.equal(md.sample([[0, 0, 1], [1, 1]])[0], 3);
       assert.match(md.explain(Int32Array.of(0, 0))!, /element \[0\] = 0 is outside \{1, …, 3\}/);
       assert.ok(!md.contains([1, 0]));
+    });
+
+    it('MultiDiscrete samples uniformly for nvec in (2^21, 2^31) too (floor(u n) of one 32-bit draw gave some values 3 draws, others 2)', () => {
+      // nvec 3 2^29: floor(u n) gave values 2 mod 3 two of every eight draws, a share of 1/4
+      const md = new MultiDiscrete([3 * 2 ** 29, 2], { seed: 4 });
+      let twos = 0;
+      for (let k = 0; k < 20000; k++) if (md.sample()[0]! % 3 === 2) twos++;
+      assert.ok(Math.abs(twos / 20000 - 1 / 3) < 0.02, `share of values 2 mod 3: ${twos / 20000}`);
     });
 
     it('MultiBinary samples Int8Array bits, mask 0/1 forces and 2 samples', () => {

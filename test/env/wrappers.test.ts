@@ -3,6 +3,7 @@ import {
   AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
   RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
 } from '../../env/index.ts';
+import { RecordingEnv } from './recording-env.ts';
 
 /** Records the actions it receives; observation = last action; reward = 2; ends after `length` steps. */
 class EchoEnv extends Env<Float64Array, BoxElement> {
@@ -124,6 +125,27 @@ describe('wrappers', () => {
     assert.deepEqual(inner.received, [[-2, 4], [0, 2]]);
     assert.throws(() => env.step(Float64Array.of(1.5, 0)), /RescaleAction\.step: invalid action: element \[0\] = 1\.5 is outside \[-1, 1\] \(action Float64Array\(2\) \[1\.5, 0\]/);
     assert.throws(() => new RescaleAction(inner, 1, 1), /must be < maxAction/);
+  });
+
+  it('RescaleAction maps onto, and from, float64 ranges wider than the largest double (a width or product of Infinity gave NaN or a bound)', () => {
+    const wideInner = new RecordingEnv(new Box<Float64Array>(-1e308, 1e308, { shape: [1], dtype: 'float64' }));
+    const wide = new RescaleAction(wideInner as Env<number, BoxElement>, -1, 1);
+    const sent = (env: RescaleAction<unknown>, inner: RecordingEnv, a: number) => {
+      env.step(Float64Array.of(a));
+      return (inner.last as Float64Array)[0]!;
+    };
+    assert.deepEqual([-1, -0.5, 0, 0.5, 1].map((a) => sent(wide, wideInner, a)), [-1e308, -5e307, 0, 5e307, 1e308]);
+    // the outer range that wide: (a - min) / (max - min) was 0 or NaN
+    const echo = new EchoEnv(10);
+    const fromWide = new RescaleAction(echo, -1e308, 1e308);
+    echo.reset();
+    fromWide.step(Float64Array.of(-1e308, 1e308));
+    fromWide.step(Float64Array.of(0, 5e307));
+    assert.deepEqual(echo.received, [[-2, 4], [0, 3]]);
+    // finite widths whose product passes the largest double: (high - low) (a - min) was Infinity, clipped to high
+    const tallInner = new RecordingEnv(new Box<Float64Array>(0, 1e308, { shape: [1], dtype: 'float64' }));
+    const tenth = sent(new RescaleAction(tallInner as Env<number, BoxElement>, 0, 100), tallInner, 10);
+    assert.ok(Math.abs(tenth - 1e307) <= 1e307 * 1e-15, `${tenth}`);
   });
 
   it('RescaleAction refuses an infinite minAction or maxAction (every action became NaN, refused by the inner env)', () => {

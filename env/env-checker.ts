@@ -134,10 +134,11 @@ function checkStepDeterminism(env: Env): void {
   const check = 'step-determinism';
   env.actionSpace.seed(123);
   const action = env.actionSpace.sample();
+  // copies, as for reset: an env that reuses its observation object would compare it with itself
   env.reset({ seed: 123 });
-  const first = env.step(action);
+  const first = copyBatch(env.step(action));
   env.reset({ seed: 123 });
-  const second = env.step(action);
+  const second = copyBatch(env.step(action));
   const names = ['observation', 'reward', 'terminated', 'truncated', 'info'];
   for (let i = 0; i < 5; i++) {
     if (!dataEquivalence(first[i], second[i])) {

@@ -85,6 +85,18 @@ describe('checkEnv', () => {
     assert.deepEqual(warnings.map((w) => w.slice(0, 40)), ['Not able to test alternative render mode']);
   });
 
+  it('refuses a non-deterministic step even when the env reuses its observation array (each result is copied)', () => {
+    class ReusingEnv extends GoodEnv {
+      private readonly buffer = new Float32Array(2);
+      override step(action: number): StepResult<Float32Array> {
+        this.buffer[0] = Math.random(); // not from npRandom: the same seed gives another step
+        this.buffer[1] = action;
+        return [this.buffer, 1, false, false, {}];
+      }
+    }
+    failsCheck(new ReusingEnv(), 'step-determinism');
+  });
+
   it('names the broken check', () => {
     failsCheck(
       new (class extends GoodEnv {

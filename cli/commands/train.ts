@@ -340,7 +340,9 @@ function stepOf(line: string): number | undefined {
 
 /**
  * Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off.
- * Refused when no evaluation would run: one runs at each multiple of evalFreq in (start, steps].
+ * One runs at each multiple of evalFreq in (start, steps]: refused when none would run in the
+ * whole run; a resumed session in which none falls is noted (the command an interrupted run
+ * prints to continue it may stop short of the next multiple, and must continue it).
  */
 function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, stepsSource: string, start: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
@@ -352,7 +354,7 @@ function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefin
   const source = options.evalFreq === undefined ? `the preset's periodicEvaluation.evalFreq ${evalFreq}` : `--eval-freq ${evalFreq}`;
   if (evalFreq > steps) throw new CliError(`${source} is more than ${stepsSource}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
   if (Math.floor(steps / evalFreq) === Math.floor(start / evalFreq)) {
-    throw new CliError(`${source}: no multiple of it lies between the checkpoint's step ${start} and step ${steps}, where this session ends: no evaluation would run; give a smaller --eval-freq or more --steps`);
+    process.stderr.write(`bdt-gym train: note: no periodic evaluation falls in this session: no multiple of ${source} lies between the checkpoint's step ${start} and step ${steps}, where it ends\n`);
   }
   return PeriodicEvaluationSchema.parse(episodes === undefined ? { evalFreq } : { evalFreq, episodes });
 }

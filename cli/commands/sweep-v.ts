@@ -8,6 +8,9 @@
  *   bdt-gym sweep-v --scenario-override '{"lyapunov":{"uMin":0.35}}'   # every V on that scenario
  */
 import type { Command } from 'commander';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
+import type { Env } from '../../env/index.ts';
 import { agentScenario } from '../../baselines/create-agent.ts';
 import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
@@ -44,9 +47,14 @@ export interface SweepSpec {
   agentOptions?: Record<string, unknown>;
 }
 
-async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
+/** The env agent `agentName` plays in the sweep: the spec's scenario with `override` (a point's V) and the agent's own scenario merged last. */
+function openSweepEnv(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Env<BdtObservation, BdtAction> {
   agentEntryOrCliError(agentName); // an unknown name as a CliError listing the agents
-  const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, scenarioOverride: spec.scenarioOverride, override: agentScenario(agentName, override) });
+  return openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, scenarioOverride: spec.scenarioOverride, override: agentScenario(agentName, override) });
+}
+
+async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
+  const env = openSweepEnv(spec, agentName, override);
   const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
   const episodes = spec.seeds.map((seed) => runAgentEpisode(agentName, env, agent, seed));
   agent.dispose?.();
@@ -73,10 +81,13 @@ const DPRA_OPTION_AGENTS = new Set(['dpra', 'wtcm']);
  * agent's scenario (WTCM's plain PoW) and, for a DPRA-like agent, with its options.
  */
 export async function sweepV(spec: SweepSpec): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
+  const greedyScenario = agentEntryOrCliError(spec.agent).scenarioOverride ?? {};
+  // only the reference plays the override's own lyapunov.V: a bad one is refused before the sweep, not after it
+  openSweepEnv(spec, 'latency-greedy', greedyScenario).close();
   const points: SweepPoint[] = [];
   for (const v of spec.vs) points.push({ v, ...(await meanOverSeeds(spec, spec.agent, { lyapunov: { V: v } })) });
   const greedyOptions = DPRA_OPTION_AGENTS.has(spec.agent) ? (spec.agentOptions ?? {}) : {};
-  const greedy = await meanOverSeeds({ ...spec, agentOptions: greedyOptions }, 'latency-greedy', agentEntryOrCliError(spec.agent).scenarioOverride ?? {});
+  const greedy = await meanOverSeeds({ ...spec, agentOptions: greedyOptions }, 'latency-greedy', greedyScenario);
   return { points, greedy };
 }
 

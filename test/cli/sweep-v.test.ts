@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
+import { CliError } from '../../cli/errors.ts';
 import { sweepVChartSvg } from '../../cli/plot/sweep-v-chart.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -48,6 +50,16 @@ describe('cli: sweep-v', () => {
     const conflict = cli('sweep-v', '--agent', 'wtcm', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '5', '--scenario-override', '{"consensus":{"mechanism":"reputation"}}');
     assert.equal(conflict.status, 1);
     assert.match(conflict.stderr, /^bdt-gym: agent wtcm runs on consensus\.mechanism = "pow" \(its scenario\); the scenario override sets "reputation"/);
+  });
+
+  it("refuses an override's own lyapunov.V, which only the latency-greedy reference plays, before the sweep (it failed after every point)", async () => {
+    let created = 0;
+    registerAgent('test-sweep-counted', { description: 'dpra, counting the agents made (a test fixture)', create: (env, options) => (created++, createAgent('dpra', env, options)) });
+    await assert.rejects(
+      sweepV({ agent: 'test-sweep-counted', vs: [1, 10], seeds: [1], slots: 5, env: 'BDT-small-v0', scenarioOverride: { lyapunov: { V: -1 } } }),
+      (e: unknown) => e instanceof CliError && /at lyapunov\.V: Too small: expected number to be >=0 \(value: -1\)\n\(with --scenario-override merged in\)$/.test(e.message),
+    );
+    assert.equal(created, 0, 'no point was played');
   });
 
   it("gives each point's 95% CI half-widths over the seeds, the t-interval of the per-seed episodes (null in JSON for one seed)", async () => {

@@ -23,7 +23,7 @@ import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { checkNotAnInput, checkSvgPath, fileInputs, integerList, numberList, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
-/** One point of the sweep (the JSON output is an array of these): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
+/** One point of the sweep (the JSON output is an array of these, with `scenarioOverride` when one is given): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
 export interface SweepPoint {
   v: number;
   meanLatency: number;
@@ -116,7 +116,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent-options <json>', 'agent options as a JSON object')
     .option('--scenario-override <json>', `${SCENARIO_OVERRIDE_HELP}; each swept V wins over its lyapunov.V`)
-    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed)')
+    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed), and scenarioOverride when --scenario-override is given')
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
     .action(async (options: SweepCliOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -145,9 +145,15 @@ export function register(program: Command): void {
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec.agent)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep
-      process.stdout.write(options.json ? `${JSON.stringify(points)}\n` : formatTable(spec, points, greedy, options.plot));
+      process.stdout.write(options.json ? `${JSON.stringify(jsonPoints(spec, points))}\n` : formatTable(spec, points, greedy, options.plot));
       if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
     });
+}
+
+/** The points as --json prints them: each records the --scenario-override it was played under, when one was given (as run and compare record it). */
+function jsonPoints(spec: SweepSpec, points: readonly SweepPoint[]): readonly object[] {
+  const scenarioOverride = spec.scenarioOverride ?? {};
+  return Object.keys(scenarioOverride).length === 0 ? points : points.map((point) => ({ ...point, scenarioOverride }));
 }
 
 /** `--v`: distinct values of V that a scenario takes (0 to LIMIT.V), or a CliError naming the option and the value. */

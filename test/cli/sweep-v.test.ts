@@ -47,6 +47,16 @@ describe('cli: sweep-v', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^sweep-v: dpra on BDT-small-v0 \(overridden\), seeds 1, 5 slots\n/);
     assert.equal(result.stderr, 'bdt-gym: note: --scenario-override sets lyapunov.V, which each swept V of --v replaces\n');
+    // --json records the override in each point, as run and compare record theirs
+    const json = cli('sweep-v', '--env', 'BDT-small-v0', '--v', '1,10', '--seeds', '1', '--slots', '5', '--scenario-override', '{"lyapunov":{"uMin":0.25}}', '--json');
+    assert.equal(json.status, 0, json.stderr);
+    assert.deepEqual(
+      (JSON.parse(json.stdout) as Array<{ v: number; scenarioOverride: unknown }>).map((p) => [p.v, p.scenarioOverride]),
+      [
+        [1, { lyapunov: { uMin: 0.25 } }],
+        [10, { lyapunov: { uMin: 0.25 } }],
+      ],
+    );
     const conflict = cli('sweep-v', '--agent', 'wtcm', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '5', '--scenario-override', '{"consensus":{"mechanism":"reputation"}}');
     assert.equal(conflict.status, 1);
     assert.match(conflict.stderr, /^bdt-gym: agent wtcm runs on consensus\.mechanism = "pow" \(its scenario\); the scenario override sets "reputation"/);
@@ -79,6 +89,7 @@ describe('cli: sweep-v', () => {
     const json = cli('sweep-v', '--v', '10', '--seeds', '1', '--slots', '5', '--json');
     assert.equal(json.status, 0, json.stderr);
     assert.equal((JSON.parse(json.stdout) as Array<{ latencyHalfWidth: unknown }>)[0]!.latencyHalfWidth, null);
+    assert.ok(!('scenarioOverride' in JSON.parse(json.stdout)[0]), 'no override, no field');
   });
 
   it('plots latency, backlog and C6 violation against V as SVG, with latency-greedy as dashed references', async () => {

@@ -1,11 +1,10 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, make, registry } from '../env/index.ts';
 import { LIMIT } from '../env/bdt/scenario/limits.ts';
-import { makeDirectories } from '../node/make-directories.ts';
 import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
@@ -211,11 +210,10 @@ export function checkSvgPath(option: string, path: string | undefined): void {
 
 /**
  * Refuses a write-protected existing file (writeFileAtomic would refuse it after the work), and
- * creates and removes a file where writeFileAtomic will: for an existing file its temp file, in
- * the file's directory; else the file itself (what a dangling symlink points to, for one), with
- * any missing directories, which are removed again. Only creating it tells: permission bits do
- * not (root may write anywhere, yet nothing can be created in /proc or on a read-only mount), nor
- * does the parent directory (a name past NAME_MAX fails there, not in its directory).
+ * creates and removes a file where writeFileAtomic will create one: for an existing file its temp
+ * file, in the file's directory; for a new file (or what a dangling symlink points to) a temp file
+ * in the nearest existing directory on its path. Only creating it tells: permission bits do not
+ * (root may write anywhere, yet nothing can be created in /proc or on a read-only mount).
  */
 function checkCanCreateFile(option: string, path: string): void {
   const existing = existsSync(path) ? statSync(path) : undefined;
@@ -231,8 +229,27 @@ function checkCanCreateFile(option: string, path: string): void {
   const link = lstat(path)?.isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : undefined; // dangling: writeFileAtomic creates its target
   const target = link ?? path;
   // a symlink to a dangling symlink: the rename replaces the second link, in its directory
-  const why = probeFileCreation(lstat(target) === undefined ? target : probeFileIn(dirname(target)));
+  const why = lstat(target) === undefined ? whyNoNewFile(target) : probeFileCreation(probeFileIn(dirname(target)));
   if (why !== undefined) throw new CliError(`--${option} ${path}: cannot create ${link === undefined ? 'the file' : `${link}, where the symlink points`} (${why})`);
+}
+
+/** The longest file name, in bytes, that common file systems take (NAME_MAX on Linux). */
+const NAME_MAX = 255;
+
+/**
+ * Why no file can be created at missing path `file`, or undefined when one can: each missing
+ * name on its path must fit NAME_MAX, and the nearest existing ancestor must be a directory that
+ * takes a file. The missing directories are not made to find out: another command writing into
+ * the same new directory might lose it when the probe removed it again.
+ */
+function whyNoNewFile(file: string): string | undefined {
+  const missing: string[] = [];
+  let dir = resolve(file);
+  for (; lstat(dir) === undefined && dirname(dir) !== dir; dir = dirname(dir)) missing.push(basename(dir));
+  const tooLong = missing.find((name) => Buffer.byteLength(name) > NAME_MAX);
+  if (tooLong !== undefined) return `ENAMETOOLONG: name too long: a name on the path has ${Buffer.byteLength(tooLong)} bytes, more than the ${NAME_MAX} a file name takes`;
+  if (!(existsSync(dir) && statSync(dir).isDirectory())) return 'ENOTDIR: not a directory';
+  return probeFileCreation(probeFileIn(dir));
 }
 
 /** `lstatSync(path)`, or undefined when nothing can be found there (missing, a name too long, a file on the way). */
@@ -262,14 +279,11 @@ function probeFileIn(dir: string): string {
 }
 
 /**
- * Creates new file `file` (exclusively) and its missing directories, then removes them: undefined
- * when that worked, else why not (`ENAMETOOLONG: name too long`).
+ * Creates new file `file` (exclusively) in its existing directory, then removes it: undefined when
+ * that worked, else why not (`EROFS: read-only file system`).
  */
 function probeFileCreation(file: string): string | undefined {
-  const missing: string[] = [];
-  for (let dir = dirname(resolve(file)); !existsSync(dir) && dirname(dir) !== dir; dir = dirname(dir)) missing.push(dir);
   try {
-    makeDirectories(dirname(file));
     closeSync(openSync(file, 'wx'));
     rmSync(file, { force: true });
     return undefined;
@@ -277,14 +291,5 @@ function probeFileCreation(file: string): string | undefined {
     const { code, message } = error as NodeJS.ErrnoException;
     // Node's message reads `CODE: what, syscall 'path'`: the code and what it means
     return code === undefined ? String(error) : (new RegExp(`^${code}: [^,]+`).exec(message)?.[0] ?? code);
-  } finally {
-    // deepest first, each only while empty (one another process put a file in stays)
-    for (const dir of missing) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        // not made (the probe failed before it) or no longer empty
-      }
-    }
   }
 }

@@ -8,6 +8,9 @@
  *   bdt-gym sweep-v --scenario-override '{"lyapunov":{"uMin":0.35}}'   # every V on that scenario
  */
 import type { Command } from 'commander';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
+import type { Env } from '../../env/index.ts';
 import { agentScenario } from '../../baselines/create-agent.ts';
 import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
@@ -20,7 +23,7 @@ import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { checkNotAnInput, checkSvgPath, fileInputs, integerList, numberList, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
-/** One point of the sweep (the JSON output is an array of these): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
+/** One point of the sweep (the JSON output is an array of these, with `scenarioOverride` when one is given): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
 export interface SweepPoint {
   v: number;
   meanLatency: number;
@@ -44,9 +47,14 @@ export interface SweepSpec {
   agentOptions?: Record<string, unknown>;
 }
 
-async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
+/** The env agent `agentName` plays in the sweep: the spec's scenario with `override` (a point's V) and the agent's own scenario merged last. */
+function openSweepEnv(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Env<BdtObservation, BdtAction> {
   agentEntryOrCliError(agentName); // an unknown name as a CliError listing the agents
-  const env = openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, scenarioOverride: spec.scenarioOverride, override: agentScenario(agentName, override) });
+  return openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, scenarioOverride: spec.scenarioOverride, override: agentScenario(agentName, override) });
+}
+
+async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
+  const env = openSweepEnv(spec, agentName, override);
   const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
   const episodes = spec.seeds.map((seed) => runAgentEpisode(agentName, env, agent, seed));
   agent.dispose?.();
@@ -73,10 +81,13 @@ const DPRA_OPTION_AGENTS = new Set(['dpra', 'wtcm']);
  * agent's scenario (WTCM's plain PoW) and, for a DPRA-like agent, with its options.
  */
 export async function sweepV(spec: SweepSpec): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
+  const greedyScenario = agentEntryOrCliError(spec.agent).scenarioOverride ?? {};
+  // only the reference plays the override's own lyapunov.V: a bad one is refused before the sweep, not after it
+  openSweepEnv(spec, 'latency-greedy', greedyScenario).close();
   const points: SweepPoint[] = [];
   for (const v of spec.vs) points.push({ v, ...(await meanOverSeeds(spec, spec.agent, { lyapunov: { V: v } })) });
   const greedyOptions = DPRA_OPTION_AGENTS.has(spec.agent) ? (spec.agentOptions ?? {}) : {};
-  const greedy = await meanOverSeeds({ ...spec, agentOptions: greedyOptions }, 'latency-greedy', agentEntryOrCliError(spec.agent).scenarioOverride ?? {});
+  const greedy = await meanOverSeeds({ ...spec, agentOptions: greedyOptions }, 'latency-greedy', greedyScenario);
   return { points, greedy };
 }
 
@@ -105,7 +116,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent-options <json>', 'agent options as a JSON object')
     .option('--scenario-override <json>', `${SCENARIO_OVERRIDE_HELP}; each swept V wins over its lyapunov.V`)
-    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed)')
+    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed), and scenarioOverride when --scenario-override is given')
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
     .action(async (options: SweepCliOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -134,9 +145,15 @@ export function register(program: Command): void {
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec.agent)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep
-      process.stdout.write(options.json ? `${JSON.stringify(points)}\n` : formatTable(spec, points, greedy, options.plot));
+      process.stdout.write(options.json ? `${JSON.stringify(jsonPoints(spec, points))}\n` : formatTable(spec, points, greedy, options.plot));
       if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
     });
+}
+
+/** The points as --json prints them: each records the --scenario-override it was played under, when one was given (as run and compare record it). */
+function jsonPoints(spec: SweepSpec, points: readonly SweepPoint[]): readonly object[] {
+  const scenarioOverride = spec.scenarioOverride ?? {};
+  return Object.keys(scenarioOverride).length === 0 ? points : points.map((point) => ({ ...point, scenarioOverride }));
 }
 
 /** `--v`: distinct values of V that a scenario takes (0 to LIMIT.V), or a CliError naming the option and the value. */

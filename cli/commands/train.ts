@@ -10,7 +10,8 @@
  * stdout is the summary `{agent, env, steps, seed, backend, sps, meanReturnLast20, evalReturn, ...}`.
  *
  * `--scenario-override '<json>'` (B-DT envs) deep-merges a partial scenario into the training env's,
- * as `run` and `compare` do; the summary's `envKwargs` record it, so `evaluate` and `--resume` use it.
+ * as `run` and `compare` do; the summary's `envKwargs` record it, so `evaluate` and `--resume` use it
+ * (a run killed before it wrote summary.json resumes on the scenario its checkpoint's manifest records).
  *
  * With `--eval-freq N` (or a preset's `periodicEvaluation`) the policy is also evaluated every N
  * env steps on a separate env (`eval/mean_reward`, `eval/mean_ep_length` in metrics.jsonl), the
@@ -45,7 +46,8 @@ import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts'
 import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
-import { isCompleteCheckpoint, whyNoCheckpoint } from '../../agents/checkpoint/manifest.ts';
+import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
+import { scenarioOf } from '../../agents/checkpoint/trained-scenario.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
@@ -168,34 +170,79 @@ function withScenarioOverride(envId: string, envKwargs: Record<string, unknown> 
   return merged;
 }
 
+/** The envKwargs a run trained with, as a resume reads them back. */
+interface RunEnvKwargs {
+  readonly envKwargs: Record<string, unknown> | undefined;
+  /** The scenario an override on --resume must leave as it is: summary.json's envKwargs.scenario, or the manifest's resolved scenario. */
+  readonly scenario: unknown;
+  /** The file that records them: summary.json, or the checkpoint's manifest when there is no summary.json. */
+  readonly source: string;
+  readonly fromManifest: boolean;
+}
+
 /**
- * Notes when a resumed run trains on other envKwargs (from `source`) than its summary.json records:
- * a --preset sets them, and one without the run's --scenario-override drops it.
+ * The envKwargs the run in `out` (its checkpoint's `manifest`) trained `envId` with: as its
+ * summary.json records them (as evaluate reads them); without one (a run killed after it saved
+ * its checkpoint, in its final evaluation), the resolved scenario the manifest records, as
+ * envKwargs.scenario when it is not the env's own, so the run still goes on on its own system.
  */
-function noteOtherEnvKwargs(out: string, envId: string, envKwargs: Record<string, unknown> | undefined, source: string): void {
-  if (!existsSync(join(out, SUMMARY_FILE))) return;
-  const recorded = summaryEnvKwargs(out, envId) ?? {};
+function runEnvKwargs(out: string, envId: string, manifest: CheckpointManifest): RunEnvKwargs {
+  const summaryFile = join(out, SUMMARY_FILE);
+  if (existsSync(summaryFile)) {
+    const envKwargs = summaryEnvKwargs(out, envId);
+    return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false };
+  }
+  const { scenario } = manifest;
+  const ownScenario = scenario === undefined || isDeepStrictEqual(resolvedScenario(envId, undefined), scenario);
+  return { envKwargs: ownScenario ? undefined : { scenario }, scenario, source: join(out, CHECKPOINT_SUBDIR, MANIFEST_FILE), fromManifest: true };
+}
+
+/** The resolved scenario of `envId` made with `envKwargs` (checked before), as a checkpoint's manifest records it. */
+function resolvedScenario(envId: string, envKwargs: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const env = make(envId, envKwargs);
+  try {
+    return scenarioOf(env);
+  } finally {
+    env.close();
+  }
+}
+
+/**
+ * Notes when a resumed run trains on other envKwargs (from `source`) than the run's (`run`): a
+ * --preset sets them, and one without the run's --scenario-override drops it. Without
+ * summary.json, their resolved scenario is compared with the one the manifest records.
+ */
+function noteOtherEnvKwargs(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, run: RunEnvKwargs): void {
+  if (run.fromManifest) {
+    if (run.scenario === undefined || isDeepStrictEqual(resolvedScenario(envId, envKwargs), run.scenario)) return;
+    process.stderr.write(`bdt-gym train: note: --resume trains on envKwargs ${JSON.stringify(envKwargs ?? {})} (${source}), whose scenario is not the one the run trained on, which ${run.source} records (the run wrote no ${SUMMARY_FILE})\n`);
+    return;
+  }
+  const recorded = run.envKwargs ?? {};
   if (isDeepStrictEqual(envKwargs ?? {}, recorded)) return;
-  process.stderr.write(`bdt-gym train: note: --resume trains on envKwargs ${JSON.stringify(envKwargs ?? {})} (${source}), not on the run's ${JSON.stringify(recorded)} (${join(out, SUMMARY_FILE)})\n`);
+  process.stderr.write(`bdt-gym train: note: --resume trains on envKwargs ${JSON.stringify(envKwargs ?? {})} (${source}), not on the run's ${JSON.stringify(recorded)} (${run.source})\n`);
 }
 
 /**
  * On --resume, a `--scenario-override` must be one the run trained with (merged into the scenario
- * its summary.json records, it changes nothing): a run goes on on its own system, as on its own
- * env, and the command an interrupted run prints to continue it repeats the option.
+ * `run` records, it changes nothing): a run goes on on its own system, as on its own env, and the
+ * command an interrupted run prints to continue it repeats the option.
  */
-function checkResumedOverride(out: string, envId: string, override: Record<string, unknown>): void {
+function checkResumedOverride(out: string, override: Record<string, unknown>, run: RunEnvKwargs): void {
   if (Object.keys(override).length === 0) return;
-  const recorded = summaryEnvKwargs(out, envId)?.['scenario'];
+  const recorded = run.scenario;
   if (recorded !== undefined && isDeepStrictEqual(mergeDeep(recorded, override), recorded)) return;
-  const trainedOn = recorded === undefined ? 'records no scenario override' : `records its envKwargs.scenario ${JSON.stringify(recorded)}`;
-  throw new CliError(`--scenario-override: --resume continues the run in ${out} on the scenario it trained on, which this override changes (${join(out, SUMMARY_FILE)} ${trainedOn}); leave it out, or train a new run (another --out) on the other scenario`);
+  const trainedOn = run.fromManifest
+    ? `${recorded === undefined ? 'records no scenario' : 'records the resolved scenario it trained on'}; the run wrote no ${SUMMARY_FILE}`
+    : recorded === undefined
+      ? 'records no scenario override'
+      : `records its envKwargs.scenario ${JSON.stringify(recorded)}`;
+  throw new CliError(`--scenario-override: --resume continues the run in ${out} on the scenario it trained on, which this override changes (${run.source} ${trainedOn}); leave it out, or train a new run (another --out) on the other scenario`);
 }
 
 /**
  * The envKwargs that the run in `out` trained `envId` with, as its summary.json records them (as
- * evaluate reads them): a resume without --preset goes on on the run's own env, and its new
- * summary keeps them. Undefined when the summary is missing or records none.
+ * evaluate reads them). Undefined when the summary is missing or records none.
  */
 function summaryEnvKwargs(out: string, envId: string): Record<string, unknown> | undefined {
   const file = join(out, SUMMARY_FILE);
@@ -340,7 +387,9 @@ function stepOf(line: string): number | undefined {
 
 /**
  * Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off.
- * Refused when no evaluation would run: one runs at each multiple of evalFreq in (start, steps].
+ * One runs at each multiple of evalFreq in (start, steps]: refused when none would run in the
+ * whole run; a resumed session in which none falls is noted (the command an interrupted run
+ * prints to continue it may stop short of the next multiple, and must continue it).
  */
 function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefined, requested: number, stepsSource: string, start: number, steps: number): PeriodicEvaluation | undefined {
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
@@ -352,7 +401,7 @@ function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefin
   const source = options.evalFreq === undefined ? `the preset's periodicEvaluation.evalFreq ${evalFreq}` : `--eval-freq ${evalFreq}`;
   if (evalFreq > steps) throw new CliError(`${source} is more than ${stepsSource}${steps === requested ? '' : ` (${steps} env steps trained)`}: no evaluation would run`);
   if (Math.floor(steps / evalFreq) === Math.floor(start / evalFreq)) {
-    throw new CliError(`${source}: no multiple of it lies between the checkpoint's step ${start} and step ${steps}, where this session ends: no evaluation would run; give a smaller --eval-freq or more --steps`);
+    process.stderr.write(`bdt-gym train: note: no periodic evaluation falls in this session: no multiple of ${source} lies between the checkpoint's step ${start} and step ${steps}, where it ends\n`);
   }
   return PeriodicEvaluationSchema.parse(episodes === undefined ? { evalFreq } : { evalFreq, episodes });
 }
@@ -369,7 +418,7 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
-    .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records)")
+    .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records)")
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')
@@ -410,9 +459,12 @@ export function register(program: Command): void {
       let runSeed = seedOption;
       /** Resumes before the session that now starts (0: a new run). */
       let resumes = 0;
+      /** With --resume: the envKwargs the run trained with. */
+      let run: RunEnvKwargs | undefined;
       if (options.resume) {
         const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
         const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
+        run = runEnvKwargs(options.out, envId, manifest);
         hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
         start = manifest.counters['globalStep'] ?? 0;
         runSeed = manifest.seed;
@@ -433,14 +485,16 @@ export function register(program: Command): void {
         throw new CliError(`${stepsSource} is too few: ${shape.unit}; give --steps ${next} or more`);
       }
       checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
-      const fromSummary = options.resume === true && preset === undefined;
-      const givenEnvKwargs = fromSummary ? summaryEnvKwargs(options.out, envId) : preset?.envKwargs;
-      const envKwargsSource = fromSummary ? join(options.out, SUMMARY_FILE) : `--preset ${options.preset}`;
-      checkEnv(envId, givenEnvKwargs, envKwargsSource); // as given: the override must not hide a bad value in them
-      if (options.resume) checkResumedOverride(options.out, envId, scenarioOverride);
+      // a resume without --preset goes on on the run's own env, and its new summary keeps them
+      const fromRun = run !== undefined && preset === undefined ? run : undefined;
+      const givenEnvKwargs = fromRun ? fromRun.envKwargs : preset?.envKwargs;
+      const envKwargsSource = fromRun ? fromRun.source : `--preset ${options.preset}`;
+      checkEnv(envId, givenEnvKwargs, envKwargsSource, fromRun?.fromManifest ? ['scenario'] : undefined); // as given: the override must not hide a bad value in them
+      if (run) checkResumedOverride(options.out, scenarioOverride, run);
       const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
-      if (fromSummary && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
-      if (options.resume && !fromSummary) noteOtherEnvKwargs(options.out, envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`);
+      if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run wrote no ${SUMMARY_FILE}: it was stopped after saving its checkpoint); give --preset to set others\n`);
+      else if (fromRun && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
+      if (run && !fromRun) noteOtherEnvKwargs(envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`, run);
       const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
       const backend = await backendOption(options.backend);
       if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: ${stepsSource} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);

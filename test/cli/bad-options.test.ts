@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as benchCommand from '../../cli/commands/bench.ts';
 import * as checkDpraCommand from '../../cli/commands/check-dpra.ts';
 import * as compareCommand from '../../cli/commands/compare.ts';
@@ -57,8 +58,14 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     if (process.platform !== 'linux') this.skip(); // /proc, NAME_MAX 255
     const dir = mkdtempSync(join(tmpdir(), 'bdt-out-'));
     const long = join(dir, 'new', 'deeper', `${'x'.repeat(300)}.json`);
-    assert.throws(() => checkOutputPath('out', long), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${long}: cannot create the file (ENAMETOOLONG: name too long)`);
-    assert.deepEqual(readdirSync(dir), [], 'the directories made for the probe are removed');
+    const tooLong = '(ENAMETOOLONG: name too long: a name on the path has 305 bytes, more than the 255 a file name takes)';
+    assert.throws(() => checkOutputPath('out', long), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${long}: cannot create the file ${tooLong}`);
+    const longHere = join(dir, `${'x'.repeat(300)}.json`);
+    assert.throws(() => checkOutputPath('out', longHere), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${longHere}: cannot create the file ${tooLong}`);
+    // a multi-byte name is measured in bytes, as the file system counts it
+    const wide = join(dir, `${'é'.repeat(128)}.json`);
+    assert.throws(() => checkOutputPath('out', wide), (e: unknown) => e instanceof CliError && (e as Error).message.endsWith('(ENAMETOOLONG: name too long: a name on the path has 261 bytes, more than the 255 a file name takes)'));
+    assert.deepEqual(readdirSync(dir), [], 'nothing is left behind');
     const link = join(dir, 'link.json');
     symlinkSync('/proc/bdt-gym-no-such-dir/x.json', link);
     assert.throws(() => checkOutputPath('out', link), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${link}: cannot create /proc/bdt-gym-no-such-dir/x.json, where the symlink points (ENOENT: no such file or directory)`);
@@ -78,6 +85,27 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     checkOutputPath('out', dangling);
     assert.ok(!existsSync(join(dir, 's')));
     assert.deepEqual(readdirSync(dir).sort(), ['dangling.json', 'link.json']);
+    // a file on the way
+    writeFileSync(join(dir, 'file.txt'), '');
+    const underFile = join(dir, 'file.txt', 'x', 'y.json');
+    assert.throws(() => checkOutputPath('out', underFile), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${underFile}: cannot create the file (ENOTDIR: not a directory)`);
+  });
+
+  it('probes a file in new directories without making them: a parallel command writing into the same new directory lost it when the probe removed it', async function () {
+    if (process.platform !== 'linux') this.skip(); // fs.watch names each entry made
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-out-'));
+    const made: string[] = [];
+    const watcher = watch(dir, (_event, name) => made.push(String(name)));
+    try {
+      checkOutputPath('out', join(dir, 'p', 'q', 'r.json'));
+      for (let waited = 0; made.length === 0 && waited < 5000; waited += 20) await sleep(20);
+      await sleep(100);
+    } finally {
+      watcher.close();
+    }
+    assert.ok(made.length > 0, 'the probe made its file in the nearest existing directory');
+    assert.deepEqual(made.filter((name) => !name.startsWith('.bdt-gym-probe-')), [], 'nothing but the probe file was made there');
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('plural: the noun plural unless the count is 1', () => {

@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
+import { CliError } from '../../cli/errors.ts';
 import { sweepVChartSvg } from '../../cli/plot/sweep-v-chart.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -45,9 +47,29 @@ describe('cli: sweep-v', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^sweep-v: dpra on BDT-small-v0 \(overridden\), seeds 1, 5 slots\n/);
     assert.equal(result.stderr, 'bdt-gym: note: --scenario-override sets lyapunov.V, which each swept V of --v replaces\n');
+    // --json records the override in each point, as run and compare record theirs
+    const json = cli('sweep-v', '--env', 'BDT-small-v0', '--v', '1,10', '--seeds', '1', '--slots', '5', '--scenario-override', '{"lyapunov":{"uMin":0.25}}', '--json');
+    assert.equal(json.status, 0, json.stderr);
+    assert.deepEqual(
+      (JSON.parse(json.stdout) as Array<{ v: number; scenarioOverride: unknown }>).map((p) => [p.v, p.scenarioOverride]),
+      [
+        [1, { lyapunov: { uMin: 0.25 } }],
+        [10, { lyapunov: { uMin: 0.25 } }],
+      ],
+    );
     const conflict = cli('sweep-v', '--agent', 'wtcm', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '5', '--scenario-override', '{"consensus":{"mechanism":"reputation"}}');
     assert.equal(conflict.status, 1);
     assert.match(conflict.stderr, /^bdt-gym: agent wtcm runs on consensus\.mechanism = "pow" \(its scenario\); the scenario override sets "reputation"/);
+  });
+
+  it("refuses an override's own lyapunov.V, which only the latency-greedy reference plays, before the sweep (it failed after every point)", async () => {
+    let created = 0;
+    registerAgent('test-sweep-counted', { description: 'dpra, counting the agents made (a test fixture)', create: (env, options) => (created++, createAgent('dpra', env, options)) });
+    await assert.rejects(
+      sweepV({ agent: 'test-sweep-counted', vs: [1, 10], seeds: [1], slots: 5, env: 'BDT-small-v0', scenarioOverride: { lyapunov: { V: -1 } } }),
+      (e: unknown) => e instanceof CliError && /at lyapunov\.V: Too small: expected number to be >=0 \(value: -1\)\n\(with --scenario-override merged in\)$/.test(e.message),
+    );
+    assert.equal(created, 0, 'no point was played');
   });
 
   it("gives each point's 95% CI half-widths over the seeds, the t-interval of the per-seed episodes (null in JSON for one seed)", async () => {
@@ -67,6 +89,7 @@ describe('cli: sweep-v', () => {
     const json = cli('sweep-v', '--v', '10', '--seeds', '1', '--slots', '5', '--json');
     assert.equal(json.status, 0, json.stderr);
     assert.equal((JSON.parse(json.stdout) as Array<{ latencyHalfWidth: unknown }>)[0]!.latencyHalfWidth, null);
+    assert.ok(!('scenarioOverride' in JSON.parse(json.stdout)[0]), 'no override, no field');
   });
 
   it('plots latency, backlog and C6 violation against V as SVG, with latency-greedy as dashed references', async () => {

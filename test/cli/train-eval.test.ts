@@ -35,6 +35,21 @@ describe('bdt-gym train --eval-freq', () => {
     assert.ok(!existsSync(join(dir, 'off', 'best')));
   });
 
+  it('a --resume in which no periodic evaluation falls notes it and trains: the command an interrupted run prints continues it', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-train-eval-')), 'run');
+    const run = ['--agent', 'ppo', '--env', 'CartPole-v1', '--eval-freq', '1024', '--eval-episodes', '1', '--out', out];
+    // where `--steps 1536` stops when interrupted after its evaluation at 1024 (rollouts of 512 steps)
+    const first = cli('train', ...run, '--steps', '1024');
+    assert.equal(first.status, 0, first.stderr);
+    // the continue command it prints: the command as given, with --resume; the next multiple, 2048, lies past its end
+    const resumed = cli('train', ...run, '--steps', '1536', '--resume', '--json');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.ok(resumed.stderr.includes("bdt-gym train: note: no periodic evaluation falls in this session: no multiple of --eval-freq 1024 lies between the checkpoint's step 1024 and step 1536, where it ends\n"), resumed.stderr);
+    const summary = JSON.parse(resumed.stdout.trim().split('\n').pop()!);
+    assert.equal(summary.steps, 1536);
+    assert.equal(summary.bestEvalStep, 1024, 'the best evaluation so far is kept');
+  });
+
   it('refuses bad values with one line naming the option or key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-train-eval-'));
     const badPreset = join(dir, 'bad.json');

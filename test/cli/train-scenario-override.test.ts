@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,6 +67,34 @@ describe('bdt-gym train --scenario-override', function () {
     const dropped = train('resumed', '--steps', '160', '--resume', '--eval-episodes', '0');
     assert.equal(dropped.status, 0, dropped.stderr);
     assert.match(dropped.stderr, new RegExp(`bdt-gym train: note: --resume trains on envKwargs \\{"scenario":\\{"reward":\\{"energyPenalty":0\\.5\\}\\}\\} \\(--preset ${preset}\\), not on the run's \\{"scenario":\\{"reward":\\{"energyPenalty":0\\.5,"mode":"dpp-exact"\\}\\}\\} \\(${out}/summary\\.json\\)\n`));
+  });
+
+  it('resumes a run killed in its final evaluation (a checkpoint, no summary.json) on the scenario its checkpoint records', () => {
+    const out = join(dir, 'killed');
+    const manifestFile = join(out, 'checkpoint', 'manifest.json');
+    // what kill -9 in the final evaluation leaves: the checkpoint is saved before it, summary.json after
+    const killed = () => rmSync(join(out, 'summary.json'));
+    assert.equal(train('killed', '--scenario-override', EXACT).status, 0);
+    const trainedOn = json(manifestFile).scenario;
+    killed();
+    const again = train('killed', '--scenario-override', EXACT, '--steps', '96', '--resume');
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /note: --resume trains on/, 'the run\'s own scenario: nothing to note');
+
+    killed();
+    const withoutPreset = cli('train', '--out', out, '--steps', '128', '--eval-episodes', '0', '--backend', 'wasm', '--resume', '--json');
+    assert.equal(withoutPreset.status, 0, withoutPreset.stderr);
+    assert.ok(withoutPreset.stderr.includes(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${manifestFile} records (the run wrote no summary.json: it was stopped after saving its checkpoint); give --preset to set others\n`), withoutPreset.stderr);
+    assert.deepEqual(json(manifestFile).scenario, trainedOn, 'it went on on the overridden scenario, not on plain BDT-small-v0');
+    assert.deepEqual(json(join(out, 'summary.json')).envKwargs, { scenario: trainedOn });
+
+    killed();
+    const other = train('killed', '--scenario-override', '{"reward":{"mode":"latency"}}', '--steps', '160', '--resume');
+    assert.equal(other.status, 1);
+    assert.equal(other.stderr, `bdt-gym: --scenario-override: --resume continues the run in ${out} on the scenario it trained on, which this override changes (${manifestFile} records the resolved scenario it trained on; the run wrote no summary.json); leave it out, or train a new run (another --out) on the other scenario\n`);
+    const dropped = train('killed', '--steps', '160', '--resume', '--eval-episodes', '0');
+    assert.equal(dropped.status, 0, dropped.stderr);
+    assert.ok(dropped.stderr.includes(`bdt-gym train: note: --resume trains on envKwargs {"scenario":{"reward":{"energyPenalty":0.5}}} (--preset ${preset}), whose scenario is not the one the run trained on, which ${manifestFile} records (the run wrote no summary.json)\n`), dropped.stderr);
   });
 
   it('refuses, before creating --out, an override of an env with no scenario and a bad value, naming the option', () => {

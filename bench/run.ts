@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --json] [-- --runs N] [-- --filter text]`: runs every suite below and prints
- * a table (or JSON). To add a suite, export `suites` from `bench/suites/<name>.ts` and list it here.
+ * `npm run -s bench -- [--json] [--runs N] [--filter text]`: runs every suite below and prints
+ * a table (or JSON; `-s` keeps npm's banner off stdout). To add a suite, export `suites` from
+ * `bench/suites/<name>.ts` and list it here.
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +30,7 @@ export function runAndPrint(options: BenchOptions & { json?: boolean }): void {
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatTable(report)}\n`);
 }
 
-const USAGE = `usage: npm run bench [-- --json] [-- --runs N] [-- --filter text]
+const USAGE = `usage: npm run -s bench -- [--json] [--runs N] [--filter text]
   --json         print the report as JSON instead of a table
   --runs N       timed runs per case (the median is reported)
   --filter text  only the cases whose 'suite/case' name contains text

@@ -13,7 +13,7 @@ export const DpraOptions = z
     effort: z
       .enum(DESCENT_EFFORTS)
       .default('auto')
-      .describe("Partition search preset: 'thorough' (every cut exact, cold starts, joint moves), 'fast' (exact sweeps from the previous slot's partition), 'screened' (sweeps with cuts screened by a cheap bound), 'auto' (thorough when sum_n L_n <= 64, fast up to 400, screened above)"),
+      .describe("Partition search preset: 'thorough' (every cut exact, cold starts, joint moves), 'fast' (exact sweeps from the previous slot's partition; all-local, all-offloaded and the middle cut are evaluated too and swept from when one alone beats it), 'screened' (the same, with cuts screened by a cheap bound), 'auto' (thorough when sum_n L_n <= 64, fast up to 400, screened above)"),
     maxSweeps: z.number().int().positive().optional().describe("Most descent sweeps over all DTs per start (count; default the preset's 20)"),
     maxJointMoves: z.number().int().nonnegative().optional().describe("Largest number of continuous solves one joint-move pass may use (count; default the preset's: 4000 thorough, else 0)"),
     exactCandidates: z.number().int().positive().optional().describe("Cuts per DT and sweep solved exactly after screening (count; default the preset's: all, 2 screened)"),

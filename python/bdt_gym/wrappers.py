@@ -60,7 +60,12 @@ def _level(space: spaces.MultiDiscrete, fraction: np.ndarray) -> np.ndarray:
 def _scaled(box: spaces.Box, fraction: np.ndarray) -> np.ndarray:
     """The point ``fraction`` (in [0, 1]) of the way from each low to its high; exactly ``fraction``
     for Box(0, 1). Clipped, as rounding can overstep a bound by an ulp."""
-    return np.clip(box.low + fraction * (box.high - box.low), box.low, box.high).astype(box.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        point = box.low + fraction * (box.high - box.low)
+        # a range wider than the dtype's largest float (float64 -1e308 to 1e308): high - low is inf, so
+        # mix the bounds there instead, as the TypeScript wrappers and Box.sample do
+        point = np.where(np.isfinite(point), point, box.low * (1 - fraction) + box.high * fraction)
+    return np.clip(point, box.low, box.high).astype(box.dtype)
 
 
 def _refuse_outside(owner: str, action: np.ndarray, space: spaces.Space[Any], inside: np.ndarray) -> None:
@@ -83,8 +88,9 @@ def _flat(owner: str, action: Any, space: spaces.Space[Any], dtype: Any) -> np.n
 class BoxAction(TransformAction[Any, np.ndarray, Any], gym.utils.RecordConstructorArgs):
     """The action space as one ``Box(0, 1, (n,))``, n the number of entries of the Dict: a
     MultiDiscrete key's entry u is level ``start + min(floor(u * L), L - 1)`` of its L levels
-    (u = 0 the first, u = 1 the last), and a Box key's entry is ``low + u * (high - low)`` (the
-    B-DT shares, Box(0, 1), pass through as they are). For continuous-action algorithms: SB3's
+    (u = 0 the first, u = 1 the last), and a Box key's entry is ``low + u * (high - low)``, or
+    ``low * (1 - u) + high * u`` where high - low overflows the dtype (as the TypeScript BoxAction;
+    the B-DT shares, Box(0, 1), pass through as they are). For continuous-action algorithms: SB3's
     PPO, SAC and TD3, CleanRL's ppo_continuous_action.py. An entry outside [0, 1] raises
     ValueError naming it (Gymnasium's ClipAction wrapper, outside this one, clips instead).
     """

@@ -813,6 +813,19 @@ class WrappersTest(unittest.TestCase):
         scaled = BoxAction(_ActionOnly(spaces.Dict([("x", spaces.Box(-2, 2, (1,), np.float64)), ("k", spaces.MultiDiscrete([3], start=[1]))])), dtype=np.float64)
         self.assertEqual(as_lists(scaled.action(np.asarray([0.75, 1.0]))), {"x": [1.0], "k": [3]}, "Box bounds scale, MultiDiscrete starts count")
 
+    def test_a_box_wider_than_its_largest_float_mixes_the_bounds_as_the_typescript_wrappers(self) -> None:
+        # high - low overflows to inf (low + u * inf: nan at u = 0, inf elsewhere); float32 bounds subtract in float32
+        wide = spaces.Dict({"x": spaces.Box(-1e308, 1e308, (4,), np.float64), "y": spaces.Box(-3e38, 3e38, (1,), np.float32)})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no numpy overflow warning either
+            boxed = BoxAction(_ActionOnly(wide), dtype=np.float64).action(np.asarray([0, 0.5, 1, 0.25, 0.75]))
+            levelled = MultiDiscreteAction(_ActionOnly(wide), levels=5).action(np.asarray([0, 1, 2, 4, 3]))
+        self.assertEqual(boxed["x"].tolist(), [-1e308, 0, 1e308, -1e308 * 0.75 + 1e308 * 0.25])
+        high32 = float(np.float32(3e38))
+        self.assertEqual(boxed["y"].tolist(), [np.float32(-high32 * 0.25 + high32 * 0.75)])
+        self.assertEqual(levelled["x"].tolist(), [-1e308, -5e307, 0, 1e308])
+        self.assertEqual(levelled["y"].tolist(), [np.float32(-high32 * 0.25 + high32 * 0.75)])
+
     def test_multi_discrete_action_discretises_the_shares(self) -> None:
         env = MultiDiscreteAction(_ActionOnly(SMALL), levels=5)
         self.assertEqual(env.action_space, spaces.MultiDiscrete([5, 5, 8, 5, 5, 5, 5, 5]))

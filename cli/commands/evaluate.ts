@@ -80,8 +80,8 @@ function chooseEnvKwargs(option: string | undefined, checkpointOption: string, c
     unreadable: (detail) => `--checkpoint ${checkpointOption}: cannot read the run's ${file} (${detail}); give --env-kwargs to evaluate without it`,
     notAnObject: (value) => `--checkpoint ${checkpointOption}: ${file}: envKwargs: expected a JSON object, got ${value}`,
   });
-  if (run.envKwargs === undefined) return { kwargs: {} };
-  return { kwargs: run.envKwargs, source: run.source, fromManifest: run.fromManifest };
+  if (run.fromManifest && run.envKwargs === undefined) return { kwargs: {} }; // the env's own scenario
+  return { kwargs: run.envKwargs ?? {}, source: run.source, fromManifest: run.fromManifest };
 }
 
 /** Episodes evaluated by default: as many as train's final evaluation played (summary.json's `evalEpisodes`) on the run's own env, else 20. */

@@ -1,8 +1,13 @@
 /**
- * What a `train` run's summary.json records of the env it trained on, for the commands that
- * default to it (`evaluate`, and `train --resume` without --preset).
+ * What a `train` run's summary.json (else its checkpoint's manifest) records of the env it trained
+ * on, for the commands that default to it (`evaluate`, and `train --resume` without --preset).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { MANIFEST_FILE, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
+import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
+import { make } from '../env/index.ts';
 import { CliError } from './errors.ts';
 
 /** How the reading command words a summary it cannot use (the file is named by the caller). */
@@ -30,4 +35,41 @@ export function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRe
   if (envKwargs === undefined) return { ofEnv: true, envKwargs: undefined };
   if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(refuse.notAnObject(JSON.stringify(envKwargs)));
   return { ofEnv: true, envKwargs: envKwargs as Record<string, unknown> };
+}
+
+/** The envKwargs a run trained with, as the commands that default to them read them back. */
+export interface RunEnvKwargs {
+  readonly envKwargs: Record<string, unknown> | undefined;
+  /** The scenario an override on --resume must leave as it is: summary.json's envKwargs.scenario, or the manifest's resolved scenario. */
+  readonly scenario: unknown;
+  /** The file that records them: summary.json, or the checkpoint's manifest when there is no summary.json. */
+  readonly source: string;
+  readonly fromManifest: boolean;
+}
+
+/**
+ * The envKwargs the run whose checkpoint (in `checkpointDir`, its `manifest`) trained on its env
+ * with: as its `summaryFile` records them; without one (a run killed after it saved its
+ * checkpoint, in its final evaluation, or a checkpoint copied out of its run), the resolved
+ * scenario the manifest records, as envKwargs.scenario when it is not the env's own, so the
+ * policy still plays on its own system. A CliError worded by `refuse` for an unusable summary.
+ */
+export function runEnvKwargs(summaryFile: string | undefined, checkpointDir: string, manifest: CheckpointManifest, refuse: SummaryRefusals): RunEnvKwargs {
+  if (summaryFile !== undefined) {
+    const { envKwargs } = recordedEnvKwargs(summaryFile, manifest.envId, refuse);
+    return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false };
+  }
+  const { scenario } = manifest;
+  const ownScenario = scenario === undefined || isDeepStrictEqual(resolvedScenario(manifest.envId, undefined), scenario);
+  return { envKwargs: ownScenario ? undefined : { scenario }, scenario, source: join(checkpointDir, MANIFEST_FILE), fromManifest: true };
+}
+
+/** The resolved scenario of `envId` made with `envKwargs` (checked before), as a checkpoint's manifest records it. */
+export function resolvedScenario(envId: string, envKwargs: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const env = make(envId, envKwargs);
+  try {
+    return scenarioOf(env);
+  } finally {
+    env.close();
+  }
 }

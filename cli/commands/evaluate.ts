@@ -10,14 +10,15 @@
  * (the run's seed + 1,000,000), and the default env is the one `train` evaluated on: the
  * checkpoint's env id with the `envKwargs` the run's summary.json records (a preset's training
  * override), so by default it reproduces the summary's `evalReturn`. `--env-kwargs` replaces
- * them (`'{}'`: the plain env); a checkpoint without a summary.json is evaluated on the plain env.
+ * them (`'{}'`: the plain env). Without a summary.json (a run killed in its final evaluation, a
+ * bare checkpoint) it is the scenario the checkpoint's manifest records, as `train --resume` takes.
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
-import { MANIFEST_FILE, readManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { MANIFEST_FILE, readManifest, type CheckpointManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, checkpointDirOf, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
@@ -25,7 +26,7 @@ import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
-import { recordedEnvKwargs } from '../run-summary.ts';
+import { runEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED, jsonObjectOption } from './run.ts';
 import { plural } from '../plural.ts';
@@ -51,6 +52,8 @@ function describe(values: readonly number[]): { mean: number; std: number; min: 
 interface ChosenEnvKwargs {
   readonly kwargs: Record<string, unknown>;
   readonly source?: string;
+  /** They are the resolved scenario a checkpoint's manifest records (too long to print in full). */
+  readonly fromManifest?: boolean;
 }
 
 /**
@@ -65,18 +68,20 @@ function runSummaryFile(checkpointOption: string, checkpointDir: string): string
 
 /**
  * `--env-kwargs` when given; else, on the env the run trained on, the envKwargs of its
- * summary.json (train's final evaluation ran with them: `evalReturn` is on that env); else none.
+ * summary.json (train's final evaluation ran with them: `evalReturn` is on that env), or without
+ * one the scenario the checkpoint's manifest records when it is not the env's own, as `train
+ * --resume` reads them (cli/run-summary.ts); else none.
  */
-function chooseEnvKwargs(option: string | undefined, checkpointOption: string, checkpointDir: string, envId: string): ChosenEnvKwargs {
+function chooseEnvKwargs(option: string | undefined, checkpointOption: string, checkpointDir: string, manifest: CheckpointManifest, envId: string): ChosenEnvKwargs {
   if (option !== undefined) return { kwargs: jsonObjectOption('env-kwargs', option), source: '--env-kwargs' };
+  if (envId !== manifest.envId) return { kwargs: {} }; // another env (--env): the run's override does not apply to it
   const file = runSummaryFile(checkpointOption, checkpointDir);
-  if (file === undefined) return { kwargs: {} };
-  const { ofEnv, envKwargs } = recordedEnvKwargs(file, envId, {
+  const run = runEnvKwargs(file, checkpointDir, manifest, {
     unreadable: (detail) => `--checkpoint ${checkpointOption}: cannot read the run's ${file} (${detail}); give --env-kwargs to evaluate without it`,
     notAnObject: (value) => `--checkpoint ${checkpointOption}: ${file}: envKwargs: expected a JSON object, got ${value}`,
   });
-  if (!ofEnv) return { kwargs: {} }; // another env (--env): the run's override does not apply to it
-  return { kwargs: envKwargs ?? {}, source: file };
+  if (run.fromManifest && run.envKwargs === undefined) return { kwargs: {} }; // the env's own scenario
+  return { kwargs: run.envKwargs ?? {}, source: run.source, fromManifest: run.fromManifest };
 }
 
 /** Episodes evaluated by default: as many as train's final evaluation played (summary.json's `evalEpisodes`) on the run's own env, else 20. */
@@ -108,7 +113,7 @@ export function register(program: Command): void {
     .description("evaluate a trained agent's deterministic policy over whole episodes on any registered env")
     .requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/...)')
     .option('--env <id>', "registered env id (default: the one the checkpoint was trained on); its spaces must match the checkpoint's")
-    .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env); default: the envKwargs in the run's summary.json, which train's final evaluation used")
+    .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env); default: the envKwargs in the run's summary.json, which train's final evaluation used, else the scenario the checkpoint's manifest records")
     .option('--episodes <n>', "episodes to play; default: as many as train's final evaluation played (the run's summary.json), else 20")
     .option('--seed <n>', "seed of the first episode (episode i: seed + i); default: the one train's final evaluation used (run seed + 1000000)")
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
@@ -121,7 +126,7 @@ export function register(program: Command): void {
       const episodes = options.episodes === undefined ? defaultEpisodes(options.checkpoint, dir, envId === manifest.envId) : integerOption('episodes', options.episodes, 1);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
       checkSeedRange('seed', seed, episodes - 1, plural(episodes, 'episode'));
-      const envKwargs = chooseEnvKwargs(options.envKwargs, options.checkpoint, dir, envId);
+      const envKwargs = chooseEnvKwargs(options.envKwargs, options.checkpoint, dir, manifest, envId);
       const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
       const agent = await loadPolicyAgent(dir, env);
@@ -156,7 +161,11 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;
       }
-      const kwargs = Object.keys(envKwargs.kwargs).length === 0 ? ' with no envKwargs' : ` with envKwargs ${JSON.stringify(envKwargs.kwargs)}`;
+      const kwargs = envKwargs.fromManifest
+        ? ' with the scenario it trained on'
+        : Object.keys(envKwargs.kwargs).length === 0
+          ? ' with no envKwargs'
+          : ` with envKwargs ${JSON.stringify(envKwargs.kwargs)}`;
       const from = envKwargs.source === undefined ? '' : ` (from ${envKwargs.source})`;
       process.stdout.write(
         [

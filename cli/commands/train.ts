@@ -46,14 +46,13 @@ import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts'
 import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
-import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
-import { scenarioOf } from '../../agents/checkpoint/trained-scenario.ts';
+import { isCompleteCheckpoint, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
-import { recordedEnvKwargs } from '../run-summary.ts';
+import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { jsonObjectOption, readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
@@ -170,43 +169,6 @@ function withScenarioOverride(envId: string, envKwargs: Record<string, unknown> 
   return merged;
 }
 
-/** The envKwargs a run trained with, as a resume reads them back. */
-interface RunEnvKwargs {
-  readonly envKwargs: Record<string, unknown> | undefined;
-  /** The scenario an override on --resume must leave as it is: summary.json's envKwargs.scenario, or the manifest's resolved scenario. */
-  readonly scenario: unknown;
-  /** The file that records them: summary.json, or the checkpoint's manifest when there is no summary.json. */
-  readonly source: string;
-  readonly fromManifest: boolean;
-}
-
-/**
- * The envKwargs the run in `out` (its checkpoint's `manifest`) trained `envId` with: as its
- * summary.json records them (as evaluate reads them); without one (a run killed after it saved
- * its checkpoint, in its final evaluation), the resolved scenario the manifest records, as
- * envKwargs.scenario when it is not the env's own, so the run still goes on on its own system.
- */
-function runEnvKwargs(out: string, envId: string, manifest: CheckpointManifest): RunEnvKwargs {
-  const summaryFile = join(out, SUMMARY_FILE);
-  if (existsSync(summaryFile)) {
-    const envKwargs = summaryEnvKwargs(out, envId);
-    return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false };
-  }
-  const { scenario } = manifest;
-  const ownScenario = scenario === undefined || isDeepStrictEqual(resolvedScenario(envId, undefined), scenario);
-  return { envKwargs: ownScenario ? undefined : { scenario }, scenario, source: join(out, CHECKPOINT_SUBDIR, MANIFEST_FILE), fromManifest: true };
-}
-
-/** The resolved scenario of `envId` made with `envKwargs` (checked before), as a checkpoint's manifest records it. */
-function resolvedScenario(envId: string, envKwargs: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  const env = make(envId, envKwargs);
-  try {
-    return scenarioOf(env);
-  } finally {
-    env.close();
-  }
-}
-
 /**
  * Notes when a resumed run trains on other envKwargs (from `source`) than the run's (`run`): a
  * --preset sets them, and one without the run's --scenario-override drops it. Without
@@ -241,16 +203,15 @@ function checkResumedOverride(out: string, override: Record<string, unknown>, ru
 }
 
 /**
- * The envKwargs that the run in `out` trained `envId` with, as its summary.json records them (as
- * evaluate reads them). Undefined when the summary is missing or records none.
+ * The envKwargs the run in `out` (its checkpoint's `manifest`) trained with: its summary.json's
+ * (as evaluate reads them), else the scenario the manifest records (cli/run-summary.ts).
  */
-function summaryEnvKwargs(out: string, envId: string): Record<string, unknown> | undefined {
+function resumedRunEnvKwargs(out: string, manifest: CheckpointManifest): RunEnvKwargs {
   const file = join(out, SUMMARY_FILE);
-  if (!existsSync(file)) return undefined;
-  return recordedEnvKwargs(file, envId, {
+  return runEnvKwargs(existsSync(file) ? file : undefined, join(out, CHECKPOINT_SUBDIR), manifest, {
     unreadable: (detail) => `--resume: cannot read ${file}, which records the run's envKwargs (${detail}); give --preset with them`,
     notAnObject: (value) => `--resume: ${file}: envKwargs: expected a JSON object, got ${value}`,
-  }).envKwargs;
+  });
 }
 
 /**
@@ -464,7 +425,7 @@ export function register(program: Command): void {
       if (options.resume) {
         const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
         const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
-        run = runEnvKwargs(options.out, envId, manifest);
+        run = resumedRunEnvKwargs(options.out, manifest);
         hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
         start = manifest.counters['globalStep'] ?? 0;
         runSeed = manifest.seed;

@@ -37,7 +37,9 @@
  * maxEpisodeSteps out of range, an agent that acts on a scenario the env was not made with, or a
  * scripted agent asked on an env that is not a B-DT one), so a client can raise those as its
  * language's bad-argument error. An agent's own error (its factory's, reset's or act's) is
- * answered with the class of what it threw and a message naming the agent; an error that is no
+ * answered with the class of what it threw and a message naming the agent (one agent's reset
+ * error is answered after the env and every other agent were reset; that agent is made anew by
+ * the next act); an error that is no
  * refusal of bad input (a bug, in an agent or in bdt-gym) also writes its stack trace to stderr.
  * A result JSON cannot write is answered as an error too: the server ends only on `close` or at
  * the end of its input.
@@ -136,7 +138,7 @@ export class EnvServer {
         const seed = request.seed == null ? undefined : (request.seed as number);
         const [obs, info] = env.reset({ ...(seed === undefined ? {} : { seed }), ...(request.options == null ? {} : { options: request.options }) });
         this.last = { obs, info, seed };
-        for (const { name, agent } of this.agents.values()) asAgent(name, () => agent.reset(seed));
+        this.resetAgents(seed);
         return { obs, info: flagsAsBooleans(info) };
       }
       case 'step': {
@@ -160,6 +162,29 @@ export class EnvServer {
         if (!('numEnvs' in env)) throw new ProtocolError(`${request.method}: a vector env's request (Gymnasium's get_attr, set_attr, call); serve a vector env (make with numEnvs)`);
         return attribute(env, request);
     }
+  }
+
+  /**
+   * Resets every agent with the env's `seed`, even after one throws: the first error is thrown
+   * after (naming its agent). An agent whose reset failed is dropped (and disposed), as one whose
+   * first reset fails is not kept: it would act unreset; the next act makes it anew.
+   */
+  private resetAgents(seed: number | undefined): void {
+    let failure: { error: unknown } | undefined;
+    for (const [key, { name, agent }] of this.agents) {
+      try {
+        asAgent(name, () => agent.reset(seed));
+      } catch (error) {
+        failure ??= { error };
+        this.agents.delete(key);
+        try {
+          agent.dispose?.();
+        } catch {
+          // the reset's error is the one to answer
+        }
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 
   /** Agent `name` with `options` for `env`, made on first use (then reset as the env was last reset). */

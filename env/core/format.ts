@@ -14,7 +14,8 @@ export function formatValue(value: unknown, depth = 0): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'string') return value.length > MAX_CHARS ? `${JSON.stringify(value.slice(0, MAX_CHARS))}… (${value.length} characters)` : JSON.stringify(value);
-  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n`; // not the number it prints like (3n is not the action 3)
   if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const items = value as unknown as ArrayLike<number>;

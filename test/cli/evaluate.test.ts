@@ -51,7 +51,7 @@ describe('bdt-gym evaluate', () => {
     }
   });
 
-  it("uses the run's envKwargs for its checkpoint/ too, --env-kwargs in their place, and none for a checkpoint without a summary", () => {
+  it("uses the run's envKwargs for its checkpoint/ too, --env-kwargs in their place, and for a checkpoint without a summary the scenario its manifest records", () => {
     const episodes = ['--episodes', '2', '--json'];
     const fromRun = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', ...episodes).stdout);
     const fromCheckpoint = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0/checkpoint', ...episodes).stdout);
@@ -63,12 +63,14 @@ describe('bdt-gym evaluate', () => {
     const bare = join(mkdtempSync(join(tmpdir(), 'bdt-evaluate-')), 'bare');
     cpSync(join(root, 'models/ppo-bdt-v0/checkpoint'), bare, { recursive: true });
     const withoutSummary = lastJson(cli('evaluate', '--checkpoint', bare, ...episodes).stdout);
-    assert.equal(withoutSummary['meanReturn'], plain['meanReturn']);
-    assert.ok(!('envKwargsFrom' in withoutSummary));
+    assert.equal(withoutSummary['meanReturn'], fromRun['meanReturn'], 'the scenario it trained on: V = 1.5 and the energy penalty');
+    assert.deepEqual(withoutSummary['envKwargs'], { scenario: JSON.parse(readFileSync(join(bare, 'manifest.json'), 'utf8')).scenario });
+    assert.equal(withoutSummary['envKwargsFrom'], join(bare, 'manifest.json'));
     const text = cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', '--episodes', '1');
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /on BDT-v0 with envKwargs \{"scenario":\{"lyapunov":\{"V":1\.5\},"reward":\{"energyPenalty":0\.9\}\}\} \(from models\/ppo-bdt-v0\/summary\.json\): 1 episode, seed \d+, /);
-    assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout, /on BDT-v0 with no envKwargs: 1 episode, seed \d+, /);
+    assert.ok(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout.includes(`on BDT-v0 with the scenario it trained on (from ${join(bare, 'manifest.json')}): 1 episode, seed `));
+    assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1', '--env-kwargs', '{}').stdout, /on BDT-v0 with no envKwargs \(from --env-kwargs\): 1 episode, seed \d+, /);
   });
 
   it('refuses bad input with one line naming the option or the checkpoint, and no stack trace', () => {

@@ -97,6 +97,33 @@ describe('bdt-gym train --scenario-override', function () {
     assert.ok(dropped.stderr.includes(`bdt-gym train: note: --resume trains on envKwargs {"scenario":{"reward":{"energyPenalty":0.5}}} (--preset ${preset}), whose scenario is not the one the run trained on, which ${manifestFile} records (the run wrote no summary.json)\n`), dropped.stderr);
   });
 
+  it('evaluates a run killed in its final evaluation on the scenario its checkpoint records; compare and run, on their own env, warn of a transfer from it', () => {
+    const out = join(dir, 'unsummarised');
+    const manifestFile = join(out, 'checkpoint', 'manifest.json');
+    // another reward (evaluate's returns tell it) and another system (the transfer warning names it)
+    assert.equal(train('unsummarised', '--scenario-override', '{"gateways":{"bandwidth":20000000},"reward":{"mode":"dpp-exact"}}').status, 0);
+    const { evalReturn } = json(join(out, 'summary.json'));
+    rmSync(join(out, 'summary.json')); // what kill -9 in the final evaluation leaves
+    const evaluated = cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json');
+    assert.equal(evaluated.status, 0, evaluated.stderr);
+    const evaluation = JSON.parse(evaluated.stdout);
+    assert.equal(evaluation.meanReturn, evalReturn, 'the final evaluation replayed, on the overridden scenario');
+    assert.deepEqual([evaluation.envKwargs, evaluation.envKwargsFrom], [{ scenario: json(manifestFile).scenario }, manifestFile]);
+    assert.doesNotMatch(evaluated.stderr, /different system/);
+    const text = cli('evaluate', '--checkpoint', out, '--episodes', '1');
+    assert.ok(text.stdout.includes(`on BDT-small-v0 with the scenario it trained on (from ${manifestFile}): 1 episode, seed 1000001, `), text.stdout);
+    const plain = JSON.parse(cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json', '--env-kwargs', '{}').stdout);
+    assert.notEqual(plain.meanReturn, evalReturn, 'the plain env is another reward');
+
+    const transfer = `bdt-gym WARN: the policy in ${join(out, 'checkpoint')} was trained on a different system than this env's (gateways.bandwidth: 20000000 -> 10000000); it acts here as a transfer, not on the system it learned\n`;
+    const compared = cli('compare', '--env', 'BDT-small-v0', '--agents', 'mine', '--seeds', '1', '--slots', '2', '--checkpoint', `mine=${out}`);
+    assert.equal(compared.status, 0, compared.stderr);
+    assert.ok(compared.stderr.includes(transfer), compared.stderr);
+    const ran = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo', '--checkpoint', out, '--slots', '2');
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.ok(ran.stderr.includes(transfer), ran.stderr);
+  });
+
   it('refuses, before creating --out, an override of an env with no scenario and a bad value, naming the option', () => {
     const cartPole = cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '64', '--out', join(dir, 'x'), '--scenario-override', '{"slots":3}');
     assert.equal(cartPole.stderr, 'bdt-gym: --scenario-override: CartPole-v1 is not a B-DT env, so it has no scenario to override\n');

@@ -107,6 +107,24 @@ describe('bdt-gym --import', () => {
     assert.ok(reset !== undefined && 'result' in reset, 'the server goes on');
   });
 
+  it("serve: an agent's reset error on an env reset is answered after every agent was reset; that agent is made anew by the next act", () => {
+    const serve = (requests: readonly unknown[]) => {
+      const result = cli(['--import', './agent-failures.ts', 'serve'], `${requests.map((r) => stringifyWire(r)).join('\n')}\n`);
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout.trim().split('\n').map((line) => parseWire(line) as { result?: unknown; error?: { type: string; message: string } });
+    };
+    const throwing = { method: 'act', agent: 'throwing-reset', options: { failSeed: 7 } };
+    const random = { method: 'act', agent: 'random' };
+    // the random agent's action follows its seed: it tells whether the reset reached it
+    const responses = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, throwing, random, { method: 'reset', seed: 7 }, random, throwing, { method: 'reset', seed: 8 }, throwing]);
+    assert.ok('result' in responses[2]! && 'result' in responses[3]!);
+    assert.deepEqual(responses[4], { error: { type: 'RangeError', message: 'agent "throwing-reset": a bug in reset (seed 7)' } });
+    const fresh = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 7 }, random]);
+    assert.deepEqual(responses[5], fresh[2], 'the agent after the failing one was reset with seed 7');
+    assert.deepEqual(responses[6], { error: { type: 'RangeError', message: 'agent "throwing-reset": a bug in reset (seed 7)' } }, 'made anew, not acting unreset');
+    assert.ok('result' in responses[7]! && 'result' in responses[8]!, 'the server goes on');
+  });
+
   it('serve: WTCM acts on an env id whose scenario is plain PoW already', () => {
     const requests = [{ method: 'make', id: 'FixturePow-v0' }, { method: 'reset', seed: 1 }, { method: 'act', agent: 'wtcm' }];
     const result = cli(['--import', './user-registrations.ts', 'serve'], `${requests.map((r) => stringifyWire(r)).join('\n')}\n`);

@@ -94,6 +94,18 @@ function activationOps(config: Config, elements: number): number {
   return activation === undefined || activation === null || activation === 'linear' ? 0 : elements;
 }
 
+/**
+ * A SeparableConv2D's depth multiplier. tfjs 4.22's getConfig() omits it, so it is read from the
+ * layer object. (DepthwiseConv2D needs none: its multiplier is in its output channels.)
+ */
+function depthMultiplierOf(layer: Layer, config: Config, where: string): number {
+  const value = config['depthMultiplier'] ?? (layer as unknown as { depthMultiplier?: unknown }).depthMultiplier;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new Error(`${where}: depthMultiplier should be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /** MACs and other ops of one layer application, from its config and shapes. */
 function layerCost(layer: Layer, inputs: readonly number[][], output: readonly number[], where: string): { macs: number; otherOps: number } {
   const className = layer.getClassName();
@@ -120,7 +132,7 @@ function layerCost(layer: Layer, inputs: readonly number[][], output: readonly n
     }
     case 'SeparableConv2D': {
       const window = product(numberList(config, 'kernelSize', where));
-      const depthwiseChannels = channelsOf(input) * (typeof config['depthMultiplier'] === 'number' ? config['depthMultiplier'] : 1);
+      const depthwiseChannels = channelsOf(input) * depthMultiplierOf(layer, config, where);
       const positions = outputs / channelsOf(output);
       return { macs: positions * depthwiseChannels * (window + channelsOf(output)), otherOps: bias + activationOps(config, outputs) };
     }

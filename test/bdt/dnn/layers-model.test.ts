@@ -66,6 +66,26 @@ describe('DNN profiles from tfjs LayersModels', () => {
     }
   });
 
+  it('counts the depth multiplier of SeparableConv2D (absent from its tfjs config) and DepthwiseConv2D', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [9, 9, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same' }),
+        tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }),
+        tf.layers.separableConv2d({ kernelSize: 2, filters: 5, depthMultiplier: 3 }),
+      ],
+    });
+    try {
+      const profile = profileFromLayersModel(model);
+      assert.deepEqual(profile.units.map((u) => u.outputShapes), [[[5, 5, 4]], [[3, 3, 8]], [[2, 2, 5]]]);
+      // Depthwise: 3 x 3 x 8 outputs x 9 taps. Separable: 2 x 2 positions x 24 depthwise
+      // channels x (4 taps + 5 pointwise filters) = 384 + 480.
+      assert.deepEqual(profile.units.map((u) => u.macs), [5 * 5 * 4 * 27, 3 * 3 * 8 * 9, 2 * 2 * 24 * 4 + 2 * 2 * 24 * 5]);
+      assert.equal(profile.units[2]?.macs, 864);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('a tfjs twin of sensor-cnn1d has the built-in profile', () => {
     const model = tf.sequential({
       layers: [

@@ -9,7 +9,7 @@
  *   (1 per element). Flatten is free.
  * The rules are shared with the LayersModel path (layers-model.ts) so both agree.
  */
-import { expandBasicBlock, expandInvertedResidual } from './blocks.ts';
+import { expandBasicBlock, expandInvertedResidual, invertedResidualHidden } from './blocks.ts';
 import { DnnShapeError, type SpecPath } from './errors.ts';
 import type { DnnSpec, LayerSpec } from './spec.ts';
 
@@ -191,8 +191,8 @@ export function applyLayer(layer: LayerSpec, input: readonly number[], path: Spe
     case 'invertedResidual': {
       requireRank(input, 3, 'invertedResidual', path);
       const channels = input[2] as number;
-      if (Math.round(channels * layer.expandRatio) < 1) {
-        throw new DnnShapeError([...path, 'expandRatio'], `round(${channels} input channels x expandRatio) leaves no hidden channel`, layer.expandRatio);
+      if (invertedResidualHidden(channels, layer.expandRatio) < 1) {
+        throw new DnnShapeError([...path, 'expandRatio'], `round(${channels} input channels x expandRatio), halves to even, leaves no hidden channel`, layer.expandRatio);
       }
       return applyLayers(expandInvertedResidual(layer, channels), input, () => path);
     }

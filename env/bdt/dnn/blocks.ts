@@ -36,13 +36,25 @@ export function expandBasicBlock(block: BasicBlock, inputChannels: number): Laye
 }
 
 /**
+ * Hidden channels of an inverted residual: torchvision's `int(round(inp * expand_ratio))`, and
+ * Python rounds halves to even (5 x 0.5 = 2.5 gives 2, where Math.round gives 3).
+ */
+export function invertedResidualHidden(inputChannels: number, expandRatio: number): number {
+  const product = inputChannels * expandRatio;
+  const floor = Math.floor(product);
+  const fraction = product - floor; // exact for doubles
+  if (fraction !== 0.5) return Math.round(product);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
  * torchvision `InvertedResidual` (MobileNetV2): [conv1x1 expand-BN-ReLU6 when expandRatio != 1],
  * depthwise conv3x3(stride)-BN-ReLU6, linear conv1x1 projection-BN; the identity shortcut is
  * added only when stride = 1 and the channel count is unchanged.
  */
 export function expandInvertedResidual(block: InvertedResidual, inputChannels: number): LayerSpec[] {
   const { filters, expandRatio, stride } = block;
-  const hidden = Math.round(inputChannels * expandRatio);
+  const hidden = invertedResidualHidden(inputChannels, expandRatio);
   const body: PrimitiveLayerSpec[] = [];
   if (expandRatio !== 1) body.push(conv(hidden, 1, 1, 0), batchNorm, relu6);
   body.push(conv(hidden, 3, stride, 1, hidden), batchNorm, relu6, conv(filters, 1, 1, 0), batchNorm);

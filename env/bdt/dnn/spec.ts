@@ -161,7 +161,7 @@ const invertedResidualLayer = z.strictObject({
   kind: layerKind('invertedResidual', "MobileNetV2's inverted residual (1x1 expansion, 3x3 depthwise, 1x1 projection)"),
   name: layerName,
   filters: positiveInt('Output channels (count)'),
-  expandRatio: z.number().positive().describe('Hidden channels = round(input channels x expandRatio) (ratio)'),
+  expandRatio: z.number().positive().describe('Hidden channels = round(input channels x expandRatio), halves to even as in torchvision (ratio)'),
   stride: positiveInt('Stride of the 3x3 depthwise conv (elements)').default(1),
 });
 

@@ -127,6 +127,16 @@ describe('DNN layer specs: shape arithmetic', () => {
     assert.equal(down.otherOps, 64 + 32 + 128);
   });
 
+  it("rounds an inverted residual's hidden channels half to even, as torchvision (Python round) does", () => {
+    // 5 x 0.5 = 2.5 -> 2 hidden: expand 16 x 2 x 5 = 160, depthwise 16 x 2 x 9 = 288, project 16 x 5 x 2 = 160.
+    assert.equal(unitOf(single([4, 4, 5], { kind: 'invertedResidual', expandRatio: 0.5, filters: 5 })).macs, 160 + 288 + 160);
+    // 7 x 0.5 = 3.5 -> 4 hidden: 16 x 4 x 7 + 16 x 4 x 9 + 16 x 7 x 4.
+    assert.equal(unitOf(single([4, 4, 7], { kind: 'invertedResidual', expandRatio: 0.5, filters: 7 })).macs, 448 + 576 + 448);
+    // 1 x 0.5 = 0.5 -> 0 hidden channels: refused.
+    const none = issuesOf(single([4, 4, 1], { kind: 'invertedResidual', expandRatio: 0.5, filters: 1 })).issues[0];
+    assert.equal(none?.path, 'units[0].layers[0].expandRatio');
+  });
+
   it('sums a generic residual: body plus shortcut, one add per element', () => {
     const unit = unitOf(
       single(

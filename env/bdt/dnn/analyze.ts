@@ -75,6 +75,13 @@ function outputLength(
   return length;
 }
 
+/** PyTorch pools refuse explicit padding above half the window ("pad should be at most half of effective kernel size"). */
+function requirePoolPadding(padding: Padding, pool: number, axis: string, path: SpecPath, value: unknown): void {
+  if (typeof padding === 'number' && padding > Math.floor(pool / 2)) {
+    throw new DnnShapeError([...path, 'padding'], `${axis} padding ${padding} exceeds half the pool window of ${pool} (at most ${Math.floor(pool / 2)})`, value);
+  }
+}
+
 function requireRank(shape: readonly number[], rank: number, what: string, path: SpecPath): void {
   if (shape.length !== rank) {
     throw new DnnShapeError([...path, 'kind'], `${what} needs a rank-${rank} input, got shape [${shape.join(', ')}]`, shape);
@@ -136,6 +143,8 @@ export function applyLayer(layer: LayerSpec, input: readonly number[], path: Spe
       const [kh, kw] = asPair(layer.pool);
       const [sh, sw] = asPair(layer.stride ?? layer.pool);
       const [ph, pw] = paddingPair(layer.padding);
+      requirePoolPadding(ph, kh, 'height', path, layer.padding);
+      requirePoolPadding(pw, kw, 'width', path, layer.padding);
       const poolPath = [...path, 'pool'];
       const ho = outputLength(h, kh, sh, 1, ph, 'height', poolPath, layer.pool);
       const wo = outputLength(w, kw, sw, 1, pw, 'width', poolPath, layer.pool);
@@ -147,6 +156,7 @@ export function applyLayer(layer: LayerSpec, input: readonly number[], path: Spe
     case 'avgPool1d': {
       requireRank(input, 2, layer.kind, path);
       const [t, c] = input as [number, number];
+      requirePoolPadding(layer.padding, layer.pool, 'time', path, layer.padding);
       const to = outputLength(t, layer.pool, layer.stride ?? layer.pool, 1, layer.padding, 'time', [...path, 'pool'], layer.pool);
       const outputs = to * c;
       return { shape: [to, c], macs: 0, otherOps: outputs * (layer.kind === 'maxPool1d' ? layer.pool - 1 : layer.pool) };

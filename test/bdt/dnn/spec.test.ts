@@ -169,6 +169,21 @@ describe('DNN layer specs: bad input', () => {
     assert.match(message, /DNN spec 'too-big' is invalid/);
   });
 
+  it('rejects pool padding above half the window, as PyTorch does, for 2-D and 1-D pools', () => {
+    const square = issuesOf(single([8, 8, 3], { kind: 'maxPool2d', pool: 2, padding: 2 })).issues[0];
+    assert.equal(square?.path, 'units[0].layers[0].padding');
+    assert.match(square?.rule ?? '', /height padding 2 exceeds half the pool window of 2 \(at most 1\)/);
+    assert.equal(square?.value, 2);
+    const perAxis = issuesOf(single([8, 8, 3], { kind: 'avgPool2d', pool: [4, 3], padding: [2, 2] })).issues[0];
+    assert.match(perAxis?.rule ?? '', /width padding 2 exceeds half the pool window of 3 \(at most 1\)/);
+    assert.deepEqual(perAxis?.value, [2, 2]);
+    const timeAxis = issuesOf(single([10, 2], { kind: 'avgPool1d', pool: 3, padding: 2 })).issues[0];
+    assert.equal(timeAxis?.path, 'units[0].layers[0].padding');
+    assert.match(timeAxis?.rule ?? '', /time padding 2 exceeds half the pool window of 3/);
+    // At most half is fine: pool 3, padding 1 keeps 10 timesteps at stride 1.
+    assert.deepEqual(unitOf(single([10, 2], { kind: 'maxPool1d', pool: 3, stride: 1, padding: 1 })).outputShapes, [[10, 2]]);
+  });
+
   it('rejects an unknown key (a typo such as strides for stride) at its path instead of ignoring it', () => {
     const { issues } = issuesOf(single([8, 8, 3], { kind: 'conv2d', filters: 4, kernel: 3, strides: 2 } as unknown as LayerSpecInput));
     assert.equal(issues.length, 1);

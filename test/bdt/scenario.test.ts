@@ -170,6 +170,13 @@ describe('bdt scenario: union-typed fields name the rule and the inner path', ()
     assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { kind: 'burst', rate: 2 } } })), /at devices\.arrivals\.kind: .*'poisson' \| 'uniform' \| 'trace' \(value: "burst"\)/);
   });
 
+  it("a layer spec's shape error shows the error's value, not the whole DNN spec", () => {
+    const residual = { kind: 'residual', body: [{ kind: 'conv2d', filters: 4, kernel: 1 }] };
+    const message = failure(mergeDeep(readConfig('small'), { dnns: { mine: { name: 'v', inputShape: [8, 8, 3], units: [{ name: 'u', layers: [residual] }] } }, devices: { dnn: 'mine' } }));
+    assert.match(message, /at dnns\.mine\.units\[0\]\.layers\[0\]\.shortcut: shortcut output \[8, 8, 3\] differs from body output \[8, 8, 4\]; .* \(value: \[8,8,3\]\)/);
+    assert.doesNotMatch(message, /value: \{"name"/);
+  });
+
   it('NaN and Infinity are shown as such, in an element and inside a whole value', () => {
     assert.match(failure(mergeDeep(tiny(), { dnns: { mine: { unitFlops: [1, NaN], outputBits: [1, 2, 3] } } })), /at dnns\.mine\.unitFlops\[1\]: Invalid input: expected number, received NaN \(value: NaN\)/);
     // keys of both a profile and a spec: no branch is the intended one, the whole value is printed

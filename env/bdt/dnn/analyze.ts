@@ -241,12 +241,23 @@ export function analyzeSpec(spec: DnnSpec): UnitCost[] {
   });
 }
 
-/** zod refinement of `dnnSpecSchema`: the shape arithmetic, reported at the offending path. */
-export function checkSpecShapes(spec: DnnSpec, ctx: { addIssue(issue: { code: 'custom'; message: string; path: PropertyKey[] }): void }): void {
+/** A zod custom issue carrying the offending value. */
+type ShapeIssue = {
+  code: 'custom';
+  message: string;
+  path: PropertyKey[];
+  /** Shown by scenario messages (parsed with `reportInput`); zod drops it otherwise. */
+  input: unknown;
+  /** Always kept: DnnSpecError shows it (the value can be computed, e.g. a branch's output shape). */
+  params: { value: unknown };
+};
+
+/** zod refinement of `dnnSpecSchema`: the shape arithmetic, reported at the offending path with the error's value. */
+export function checkSpecShapes(spec: DnnSpec, ctx: { addIssue(issue: ShapeIssue): void }): void {
   try {
     analyzeSpec(spec);
   } catch (error) {
     if (!(error instanceof DnnShapeError)) throw error;
-    ctx.addIssue({ code: 'custom', message: error.rule, path: [...error.path] });
+    ctx.addIssue({ code: 'custom', message: error.rule, path: [...error.path], input: error.value, params: { value: error.value } });
   }
 }

@@ -54,7 +54,8 @@ export class DnnSpecError extends Error {
     const issues = error.issues.map((issue) => ({
       path: formatPath(issue.path),
       rule: issue.message,
-      value: valueAt(input, issue.path),
+      // a shape issue carries its value (which need not be in the input); others are read at their path
+      value: issue.code === 'custom' && issue.params !== undefined && 'value' in issue.params ? issue.params['value'] : valueAt(input, issue.path),
     }));
     const name = valueAt(input, ['name']);
     const label = typeof name === 'string' ? `DNN spec '${name}'` : 'DNN spec';

@@ -214,6 +214,13 @@ describe('DNN layer specs: bad input', () => {
     assert.equal(dup.issues[0]?.path, 'units[1].name');
   });
 
+  it("shows a shape error's own value, also when it is computed rather than written (a branch's output shape)", () => {
+    const residual = issuesOf(single([8, 8, 3], { kind: 'residual', body: [{ kind: 'conv2d', filters: 4, kernel: 1 }] }));
+    assert.deepEqual(residual.issues[0]?.value, [8, 8, 3]);
+    assert.match(residual.message, /at units\[0\]\.layers\[0\]\.shortcut: shortcut output \[8, 8, 3\] differs from body output \[8, 8, 4\]; .* \(got \[8,8,3\]\)/);
+    assert.doesNotMatch(residual.message, /got undefined/);
+  });
+
   it('reports shape errors at the full path when embedded in another schema, and exports to JSON Schema', () => {
     const scenario = z.object({ devices: z.array(z.object({ dnn: dnnSpecSchema })) });
     const result = scenario.safeParse({ devices: [{ dnn: single([4, 4, 1], { kind: 'maxPool2d', pool: 5 }) }] });

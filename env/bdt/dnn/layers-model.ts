@@ -15,11 +15,12 @@ type Config = Record<string, unknown>;
 export interface LayersModelProfileOptions extends ProfileOptions {
   /** Profile name (default: the model's name). */
   readonly name?: string;
-  /** Bits per tensor element (default 32, float32). */
+  /** Bits per tensor element, finite and > 0 (default 32, float32). */
   readonly bitsPerElement?: number;
   /**
    * Partition units as runs of consecutive layers of `model.layers` (input layers excluded),
-   * in order; the counts must add up to the number of those layers. Default: one unit per layer.
+   * in order, with unique names; the counts must add up to the number of those layers. Default:
+   * one unit per layer.
    */
   readonly units?: ReadonlyArray<{ readonly name: string; readonly layers: number }>;
 }
@@ -169,7 +170,9 @@ function layerCost(layer: Layer, inputs: readonly number[][], output: readonly n
  */
 export function profileFromLayersModel(model: LayersModel, options: LayersModelProfileOptions = {}): DnnProfile {
   const bitsPerElement = options.bitsPerElement ?? 32;
-  if (!(bitsPerElement > 0)) throw new Error(`profileFromLayersModel: bitsPerElement must be > 0, got ${bitsPerElement}`);
+  if (!(bitsPerElement > 0 && Number.isFinite(bitsPerElement))) {
+    throw new Error(`profileFromLayersModel: bitsPerElement must be a finite number > 0, got ${bitsPerElement}`);
+  }
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
   const groups = options.units ?? layers.map((layer) => ({ name: layer.name, layers: 1 }));
   const groupedLayers = groups.reduce((sum, g) => sum + g.layers, 0);
@@ -177,6 +180,15 @@ export function profileFromLayersModel(model: LayersModel, options: LayersModelP
   if (badGroup >= 0) {
     throw new Error(`profileFromLayersModel: options.units[${badGroup}].layers must be a positive integer, got ${groups[badGroup]?.layers}`);
   }
+  // unit names identify cut points, so they are unique, as in the spec path (analyzeSpec)
+  const firstUse = new Map<string, number>();
+  groups.forEach((group, u) => {
+    const earlier = firstUse.get(group.name);
+    if (earlier !== undefined) {
+      throw new Error(`profileFromLayersModel: options.units[${u}].name: unit name already used by units[${earlier}] (got ${JSON.stringify(group.name)})`);
+    }
+    firstUse.set(group.name, u);
+  });
   if (groupedLayers !== layers.length) {
     throw new Error(`profileFromLayersModel: options.units cover ${groupedLayers} layers but the model has ${layers.length} (input layers excluded)`);
   }

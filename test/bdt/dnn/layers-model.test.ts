@@ -164,4 +164,20 @@ describe('DNN profiles from tfjs LayersModels', () => {
       model.dispose();
     }
   });
+
+  it('rejects duplicate unit names and a non-finite bitsPerElement, as the spec path does', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 4 }), tf.layers.dense({ units: 2 })] });
+    try {
+      assert.throws(
+        () => profileFromLayersModel(model, { units: [{ name: 'x', layers: 1 }, { name: 'x', layers: 1 }] }),
+        /options.units\[1\].name: unit name already used by units\[0\] \(got "x"\)/,
+      );
+      for (const bitsPerElement of [Infinity, NaN, 0]) {
+        assert.throws(() => profileFromLayersModel(model, { bitsPerElement }), new RegExp(`bitsPerElement must be a finite number > 0, got ${bitsPerElement}`));
+      }
+      assert.equal(profileFromLayersModel(model, { bitsPerElement: 8 }).inputBits, 32);
+    } finally {
+      model.dispose();
+    }
+  });
 });

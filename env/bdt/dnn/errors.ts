@@ -13,6 +13,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value); // JSON writes NaN and Infinity as null
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }

@@ -214,6 +214,11 @@ describe('DNN layer specs: bad input', () => {
     assert.equal(dup.issues[0]?.path, 'units[1].name');
   });
 
+  it('shows NaN and Infinity as such, not as JSON null', () => {
+    const infinite = issuesOf({ name: 'b', inputShape: [3], bitsPerElement: Infinity, units: [{ name: 'u', layers: [{ kind: 'relu' }] }] });
+    assert.match(infinite.message, /at bitsPerElement: .* \(got Infinity\)/);
+  });
+
   it("shows a shape error's own value, also when it is computed rather than written (a branch's output shape)", () => {
     const residual = issuesOf(single([8, 8, 3], { kind: 'residual', body: [{ kind: 'conv2d', filters: 4, kernel: 1 }] }));
     assert.deepEqual(residual.issues[0]?.value, [8, 8, 3]);

@@ -6,7 +6,9 @@
  * no transition: its return and the statistics skip it. Unlike Gymnasium, which skips the step
  * after an end in every mode and zeroes every return on a partial reset, the first step of a new
  * episode counts in `same-step` mode (it is a real transition there), and a `reset_mask` reset
- * zeroes only the envs it resets.
+ * zeroes only the envs it resets. A truncation does not zero a return (Gymnasium's
+ * `(1 - terminated)`), so an autoreset carries it into the next episode where a `disabled`-mode
+ * reset would zero it: on envs that only truncate, the modes give different reward scales.
  */
 import { GymError } from '../../core/errors.ts';
 import { splitResetOptions } from '../../vector/reset-mask.ts';

@@ -69,7 +69,8 @@ export class DqnTrainer {
   private readonly envs: EnvBatch;
   private readonly metricsSubject = new Subject<MetricRecord>();
   /**
-   * Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps.
+   * Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps
+   * (at most one per env step; `charts/SPS` is env steps per second since the previous one).
    * Completes on `close()` (or `dispose()`), and when `train()` fails (which rejects with the error).
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
@@ -259,7 +260,9 @@ export class DqnTrainer {
     }
     this.qNetwork.markUpdated(this.optimizer.parameters);
     this.counters.gradientSteps += 1;
-    if (this.counters.gradientSteps % LOG_EVERY_GRADIENT_STEPS === 0) {
+    // One training phase can cross two multiples of LOG_EVERY_GRADIENT_STEPS with no env step
+    // between: log once per env step, else the second record repeats the step with SPS 0.
+    if (this.counters.gradientSteps % LOG_EVERY_GRADIENT_STEPS === 0 && this.counters.globalStep > this.lastLogStep) {
       const now = performance.now();
       const sps = ((this.counters.globalStep - this.lastLogStep) * 1000) / Math.max(now - this.lastLogTime, 1e-3);
       this.lastLogTime = now;

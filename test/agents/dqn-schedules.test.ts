@@ -70,4 +70,19 @@ describe('agents/dqn schedules', () => {
     assert.deepEqual(new Set(epsilons.slice(200)), new Set([0.3]), 'held at endE from step 200');
     trainer.dispose();
   });
+
+  it('logs at most one loss record per env step, with a positive SPS, when a training phase crosses two multiples of 100 gradient steps', async () => {
+    // 150 gradient steps every 10 env steps: the phase at step 20 reaches gradient steps 200 and 300
+    const trainer = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 1000, batchSize: 8, learningStarts: 8, trainFrequency: 10, gradientSteps: 150, totalTimesteps: 60 }), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
+    const lossRecords: { step: number; sps: number }[] = [];
+    trainer.metrics$.subscribe((record) => {
+      if (record.metrics['losses/td_loss'] !== undefined) lossRecords.push({ step: record.step, sps: record.metrics['charts/SPS']! });
+    });
+    await trainer.train(60);
+    const steps = lossRecords.map((record) => record.step);
+    assert.deepEqual(steps, [...new Set(steps)], `one loss record per step: ${steps}`);
+    assert.ok(steps.length >= 4, `a record per phase: ${steps}`);
+    assert.ok(lossRecords.every((record) => record.sps > 0), `SPS ${lossRecords.map((record) => record.sps)}`);
+    trainer.dispose();
+  });
 });

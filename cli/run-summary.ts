@@ -45,6 +45,12 @@ export interface RunEnvKwargs {
   /** The file that records them: summary.json, or the checkpoint's manifest when there is no summary.json. */
   readonly source: string;
   readonly fromManifest: boolean;
+  /**
+   * Without summary.json, the manifest records no scenario (not a B-DT env, or saved before
+   * manifests kept it), so it cannot tell the run's envKwargs: `envKwargs` are then the env's defaults,
+   * which may not be what the run trained on.
+   */
+  readonly unknown: boolean;
 }
 
 /**
@@ -52,16 +58,17 @@ export interface RunEnvKwargs {
  * with: as its `summaryFile` records them; without one (a run killed after it saved its
  * checkpoint, in its final evaluation, or a checkpoint copied out of its run), the resolved
  * scenario the manifest records, as envKwargs.scenario when it is not the env's own, so the
- * policy still plays on its own system. A CliError worded by `refuse` for an unusable summary.
+ * policy still plays on its own system; the manifest records nothing else (see `unknown`). A
+ * CliError worded by `refuse` for an unusable summary.
  */
 export function runEnvKwargs(summaryFile: string | undefined, checkpointDir: string, manifest: CheckpointManifest, refuse: SummaryRefusals): RunEnvKwargs {
   if (summaryFile !== undefined) {
     const { envKwargs } = recordedEnvKwargs(summaryFile, manifest.envId, refuse);
-    return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false };
+    return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false, unknown: false };
   }
   const { scenario } = manifest;
   const ownScenario = scenario === undefined || isDeepStrictEqual(resolvedScenario(manifest.envId, undefined), scenario);
-  return { envKwargs: ownScenario ? undefined : { scenario }, scenario, source: join(checkpointDir, MANIFEST_FILE), fromManifest: true };
+  return { envKwargs: ownScenario ? undefined : { scenario }, scenario, source: join(checkpointDir, MANIFEST_FILE), fromManifest: true, unknown: scenario === undefined };
 }
 
 /** The resolved scenario of `envId` made with `envKwargs` (checked before), as a checkpoint's manifest records it. */

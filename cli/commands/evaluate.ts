@@ -11,7 +11,8 @@
  * checkpoint's env id with the `envKwargs` the run's summary.json records (a preset's training
  * override), so by default it reproduces the summary's `evalReturn`. `--env-kwargs` replaces
  * them (`'{}'`: the plain env). Without a summary.json (a run killed in its final evaluation, a
- * bare checkpoint) it is the scenario the checkpoint's manifest records, as `train --resume` takes.
+ * bare checkpoint) it is the scenario the checkpoint's manifest records, as `train --resume` takes;
+ * on a non-B-DT env the manifest records no envKwargs, so it is the env's defaults (stderr notes it).
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -80,6 +81,10 @@ function chooseEnvKwargs(option: string | undefined, checkpointOption: string, c
     unreadable: (detail) => `--checkpoint ${checkpointOption}: cannot read the run's ${file} (${detail}); give --env-kwargs to evaluate without it`,
     notAnObject: (value) => `--checkpoint ${checkpointOption}: ${file}: envKwargs: expected a JSON object, got ${value}`,
   });
+  if (run.unknown) {
+    process.stderr.write(`bdt-gym evaluate: note: the run's envKwargs are unknown (no ${SUMMARY_FILE} beside --checkpoint ${checkpointOption}, and ${run.source} records no envKwargs, only a B-DT env's resolved scenario): evaluating on ${envId}'s defaults; give --env-kwargs to set others\n`);
+    return { kwargs: {} };
+  }
   if (run.fromManifest && run.envKwargs === undefined) return { kwargs: {} }; // the env's own scenario
   return { kwargs: run.envKwargs ?? {}, source: run.source, fromManifest: run.fromManifest };
 }

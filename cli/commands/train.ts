@@ -379,7 +379,7 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
-    .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records)")
+    .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records: B-DT envs; on others without summary.json give --preset)")
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')
@@ -448,6 +448,9 @@ export function register(program: Command): void {
       checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
       // a resume without --preset goes on on the run's own env, and its new summary keeps them
       const fromRun = run !== undefined && preset === undefined ? run : undefined;
+      if (fromRun?.unknown) {
+        throw new CliError(`--resume: the envKwargs the run in ${options.out} trained with are unknown: it has no ${SUMMARY_FILE}, and ${fromRun.source} records no envKwargs (only a B-DT env's resolved scenario); give the --preset it trained with`);
+      }
       const givenEnvKwargs = fromRun ? fromRun.envKwargs : preset?.envKwargs;
       const envKwargsSource = fromRun ? fromRun.source : `--preset ${options.preset}`;
       checkEnv(envId, givenEnvKwargs, envKwargsSource, fromRun?.fromManifest ? ['scenario'] : undefined); // as given: the override must not hide a bad value in them

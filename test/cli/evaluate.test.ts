@@ -1,7 +1,7 @@
 /** `bdt-gym evaluate`: replays train's final evaluation exactly, for CartPole runs and the committed B-DT models; bad input refused naming the option. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint, type RawManifest } from '../agents/rewrite-checkpoint.ts';
@@ -71,6 +71,23 @@ describe('bdt-gym evaluate', () => {
     assert.match(text.stdout, /on BDT-v0 with envKwargs \{"scenario":\{"lyapunov":\{"V":1\.5\},"reward":\{"energyPenalty":0\.9\}\}\} \(from models\/ppo-bdt-v0\/summary\.json\): 1 episode, seed \d+, /);
     assert.ok(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout.includes(`on BDT-v0 with the scenario it trained on (from ${join(bare, 'manifest.json')}): 1 episode, seed `));
     assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1', '--env-kwargs', '{}').stdout, /on BDT-v0 with no envKwargs \(from --env-kwargs\): 1 episode, seed \d+, /);
+  });
+
+  it("notes that a non-B-DT run's envKwargs are unknown without its summary.json (the manifest keeps only a B-DT scenario), and evaluates on the env's defaults", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-evaluate-'));
+    const preset = join(dir, 'preset.json');
+    writeFileSync(preset, JSON.stringify({ agent: 'ppo', env: 'CartPole-v1', envKwargs: { suttonBartoReward: true }, hyperparameters: { totalTimesteps: 256, numEnvs: 1, numSteps: 256 } }));
+    const out = join(dir, 'run');
+    const trained = cli('train', '--preset', preset, '--out', out, '--eval-episodes', '0');
+    assert.equal(trained.status, 0, trained.stderr);
+    const withSummary = cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json');
+    assert.deepEqual([lastJson(withSummary.stdout)['envKwargs'], withSummary.stderr], [{ suttonBartoReward: true }, '']);
+    rmSync(join(out, 'summary.json'));
+    const withoutSummary = cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json');
+    assert.equal(withoutSummary.status, 0, withoutSummary.stderr);
+    assert.deepEqual(lastJson(withoutSummary.stdout)['envKwargs'], {});
+    assert.equal(withoutSummary.stderr, `bdt-gym evaluate: note: the run's envKwargs are unknown (no summary.json beside --checkpoint ${out}, and ${join(out, 'checkpoint', 'manifest.json')} records no envKwargs, only a B-DT env's resolved scenario): evaluating on CartPole-v1's defaults; give --env-kwargs to set others\n`);
+    assert.equal(cli('evaluate', '--checkpoint', out, '--episodes', '1', '--env-kwargs', '{"suttonBartoReward":true}').stderr, '', 'no note when --env-kwargs gives them');
   });
 
   it('refuses bad input with one line naming the option or the checkpoint, and no stack trace', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
@@ -96,5 +96,23 @@ describe('bdt-gym train', () => {
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /--preset .*preset--1\.json: at envKwargs\.scenario\.reward\.energyPenalty: Too small: .*\(value: -1\)\n$/);
     assert.ok(!existsSync(join(dir, 'refused')), 'refused before the run directory is created');
+  });
+
+  it("refuses --resume without --preset when no summary.json records a non-B-DT run's envKwargs (the manifest keeps only a B-DT scenario); with the --preset it trains on them", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-train-'));
+    const preset = join(dir, 'preset.json');
+    writeFileSync(preset, JSON.stringify({ agent: 'ppo', env: 'CartPole-v1', envKwargs: { suttonBartoReward: true }, hyperparameters: { totalTimesteps: 2048, numEnvs: 1, numSteps: 256 } }));
+    const out = join(dir, 'run');
+    const first = cli('train', '--preset', preset, '--steps', '256', '--out', out, '--eval-episodes', '0', '--json');
+    assert.equal(first.status, 0, first.stderr);
+    rmSync(join(out, 'summary.json')); // what kill -9 in the final evaluation leaves
+    const metrics = readFileSync(join(out, 'metrics.jsonl'));
+    const refused = cli('train', '--resume', '--out', out, '--steps', '512', '--eval-episodes', '0');
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.equal(refused.stderr, `bdt-gym: --resume: the envKwargs the run in ${out} trained with are unknown: it has no summary.json, and ${join(out, 'checkpoint', 'manifest.json')} records no envKwargs (only a B-DT env's resolved scenario); give the --preset it trained with\n`);
+    assert.deepEqual(readFileSync(join(out, 'metrics.jsonl')), metrics, 'nothing trained');
+    const resumed = cli('train', '--resume', '--preset', preset, '--out', out, '--steps', '512', '--eval-episodes', '0', '--json');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.deepEqual(JSON.parse(resumed.stdout.trim().split('\n').pop()!).envKwargs, { suttonBartoReward: true });
   });
 });

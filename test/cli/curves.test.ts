@@ -99,6 +99,26 @@ describe('cli: curves', () => {
     assert.deepEqual(opacities, ['1', '1']);
   });
 
+  it('draws a dot for a point no line reaches (a one-record run, a value between NaNs), and none on a line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    /** The graphics elements of each layer of the panel of `out`: what is drawn, by mark. */
+    const drawn = (runs: string[], window: string): { lines: string[]; dots: number } => {
+      const out = join(dir, 'c.svg');
+      const result = cli('curves', ...runs, '--tag', 'x', '--window', window, '--out', out);
+      assert.equal(result.status, 0, result.stderr);
+      const svg = readFileSync(out, 'utf8');
+      const lines = [...svg.matchAll(/aria-roledescription="line mark" d="([^"]*)"/g)].map((m) => m[1]!);
+      return { lines, dots: [...svg.matchAll(/aria-roledescription="point"/g)].length };
+    };
+    // one record: the line marks are a bare move (M x,y Z), nothing visible; raw and smoothed dots
+    const one = drawn([run(dir, 'one', ['{"step":5,"x":3}'])], '20');
+    assert.ok(one.lines.every((d) => /^M[\d.]+,[\d.]+Z$/.test(d)), `lines: ${one.lines}`);
+    assert.equal(one.dots, 2);
+    // the value between NaNs (null) is lone, raw and smoothed (window 1); the two at the end make a line
+    assert.equal(drawn([run(dir, 'gaps', ['{"step":1,"x":null}', '{"step":2,"x":4}', '{"step":3,"x":null}', '{"step":4,"x":1}', '{"step":5,"x":2}'])], '1').dots, 2);
+    assert.equal(drawn([run(dir, 'two', ['{"step":1,"x":1}', '{"step":2,"x":2}'])], '20').dots, 0, 'a line needs no dots');
+  });
+
   it("reads the committed models' runs: every episodic return of metrics.jsonl is a record", () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-curves-')), 'models.svg');
     const result = cli('curves', join(models, 'ppo-bdt-v0'), join(models, 'dqn-bdt-v0', 'metrics.jsonl'), '--labels', 'ppo,dqn', '--out', out, '--json');

@@ -104,7 +104,10 @@ export function register(program: Command): void {
         const having = runs.flatMap((metrics, i) => (metrics.has(tag) ? [i] : []));
         if (having.length === 0) {
           const known = [...new Set(runs.flatMap((metrics) => [...metrics.keys()]))].sort();
-          throw new CliError(`--tag: no run has ${JSON.stringify(tag)} (their tags: ${known.join(', ')})`);
+          const empty = files.filter((_, i) => runs[i]!.size === 0);
+          const emptyFiles = `${empty.join(', ')} ${empty.length === 1 ? 'holds' : 'hold'} no metric records`;
+          if (known.length === 0) throw new CliError(`--tag: no run has ${JSON.stringify(tag)}: ${emptyFiles}`);
+          throw new CliError(`--tag: no run has ${JSON.stringify(tag)} (their tags: ${known.join(', ')}${empty.length === 0 ? '' : `; ${emptyFiles}`})`);
         }
         const lacking = labels.filter((_, i) => !having.includes(i));
         if (lacking.length > 0) process.stderr.write(`bdt-gym curves: note: ${lacking.join(', ')} ${lacking.length === 1 ? 'has' : 'have'} no ${tag}; drawn for the others\n`);

@@ -200,6 +200,12 @@ describe('cli: curves', () => {
     const typo = cli('curves', good, '--tag', 'charts/episode_return', '--out', out);
     assert.equal(typo.status, 1);
     assert.equal(typo.stderr, 'bdt-gym: --tag: no run has "charts/episode_return" (their tags: charts/episodic_return, losses/td_loss)\n');
+    // an empty metrics.jsonl (a run stopped before its first record): its file named, not an empty tag list
+    const empty = join(dir, 'no-records');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'metrics.jsonl'), '');
+    assert.equal(cli('curves', empty, '--out', out).stderr, `bdt-gym: --tag: no run has "charts/episodic_return": ${join(empty, 'metrics.jsonl')} holds no metric records\n`);
+    assert.equal(cli('curves', good, empty, '--tag', 'x', '--out', out).stderr, `bdt-gym: --tag: no run has "x" (their tags: charts/episodic_return, losses/td_loss; ${join(empty, 'metrics.jsonl')} holds no metric records)\n`);
     const corrupt = run(dir, 'corrupt', ['{"step":1,"charts/episodic_return":1}', '{"step":2,"charts/episodic_return":"high"}']);
     const bad = cli('curves', good, corrupt, '--out', out);
     assert.equal(bad.status, 1);

@@ -124,8 +124,12 @@ export function spec(id: string, owner = 'spec'): EnvSpec {
  */
 export interface RegisteredEnvTypes {}
 
+/** The observation type of a built-in id. */
+export type RegisteredObservation<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { observation: infer Obs } ? Obs : never;
+/** The action type of a built-in id. */
+export type RegisteredAction<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { action: infer Act } ? Act : never;
 /** The `Env` type `make(id)` returns for a built-in id. */
-export type RegisteredEnv<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { observation: infer Obs; action: infer Act } ? Env<Obs, Act> : never;
+export type RegisteredEnv<Id extends keyof RegisteredEnvTypes> = Env<RegisteredObservation<Id>, RegisteredAction<Id>>;
 
 /**
  * A new env for `id`: the factory's env (with `kwargs` over the spec's) wrapped as Gymnasium:

@@ -1,4 +1,4 @@
-import { make, makeVec, type BdtAction, type BdtObservation } from 'bdt-gym';
+import { make, makeVec } from 'bdt-gym';
 
 const env = make('BDT-v0'); // checker -> order enforcing, as gymnasium.make (the env truncates at T itself)
 let [obs, info] = env.reset({ seed: 42 });
@@ -15,6 +15,6 @@ env.close();
 
 // gymnasium.make_vec: the B-DT ids register a native vector form (BdtVectorEnv), 16 copies
 // stepped in one call on batched typed arrays, env i seeded with 42 + i
-const envs = makeVec<BdtObservation, BdtAction>('BDT-v0', 16);
+const envs = makeVec('BDT-v0', 16);
 const [batch] = envs.reset({ seed: 42 }); // batch.arrivals: Float32Array(16 * N), env-major
 console.log(`16 envs, ${batch.arrivals.length / 16} devices each`);

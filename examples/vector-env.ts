@@ -8,7 +8,7 @@
  * Run: npx tsx examples/vector-env.ts [--envs 4] [--steps 300] [--seed 0]
  */
 import { exampleArgs, integerArg } from './args.ts';
-import { makeVec, RecordEpisodeStatistics, VectorFlattenObservation, VectorNormalizeObservation, VectorRecordEpisodeStatistics, type BdtAction, type BdtObservation } from 'bdt-gym';
+import { makeVec, RecordEpisodeStatistics, VectorFlattenObservation, VectorNormalizeObservation, VectorRecordEpisodeStatistics } from 'bdt-gym';
 
 const args = exampleArgs('usage: npx tsx examples/vector-env.ts [--envs 4] [--steps 300] [--seed 0]', { envs: '4', steps: '300', seed: '0' });
 const numEnvs = integerArg('envs', args.envs, 1);
@@ -18,7 +18,7 @@ const seed = integerArg('seed', args.seed, 0);
 // 1. makeVec (gymnasium.make_vec, sync mode): numEnvs copies, each made by make() and then
 //    wrapped, here by RecordEpisodeStatistics, which adds info.episode = {r, l, t} when an
 //    episode ends. reset({seed}) seeds env i with seed + i.
-const cartpoles = makeVec<Float32Array, number>('CartPole-v1', numEnvs, { wrappers: [(env) => new RecordEpisodeStatistics(env)] });
+const cartpoles = makeVec('CartPole-v1', numEnvs, { wrappers: [(env) => new RecordEpisodeStatistics(env)] });
 cartpoles.actionSpace.seed(seed);
 let [obs] = cartpoles.reset({ seed });
 // Batched Box observations are one flat typed array, env-major: env i's state is
@@ -60,7 +60,7 @@ console.log(`autoreset steps: ${autoresetSteps}, their reward sum: ${autoresetRe
 //    Float32Array(numEnvs * J), env i's queues at [i J, (i + 1) J). Actions batch the same way:
 //    partition is Int32Array(numEnvs * N), inferenceShare Float64Array(numEnvs * M), miningShare
 //    Float64Array(numEnvs * J). The env ends by truncation after T slots, like a TimeLimit.
-const bdts = makeVec<BdtObservation, BdtAction>('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 20 } } });
+const bdts = makeVec('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 20 } } });
 bdts.actionSpace.seed(seed);
 const [bdtObs] = bdts.reset({ seed });
 const J = bdtObs.H.length / numEnvs;
@@ -84,7 +84,7 @@ console.log(`mean latency per env (s): [${Array.from(meanLatency, (x) => x.toFix
 //    infos.episode = {r, l, t} where infos._episode marks the envs that ended, and emits each
 //    episode on the rxjs stream episodes$.
 const learnerView = new VectorRecordEpisodeStatistics(
-  new VectorNormalizeObservation(new VectorFlattenObservation(makeVec<BdtObservation, BdtAction>('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 10 } } }))),
+  new VectorNormalizeObservation(new VectorFlattenObservation(makeVec('BDT-v0', numEnvs, { kwargs: { scenario: { slots: 10 } } }))),
 );
 const episodeReturns: number[] = [];
 learnerView.episodes$.subscribe((episode) => episodeReturns.push(episode.r));

@@ -10,14 +10,14 @@
  * `numEnvs` is at most `MAX_NUM_ENVS` (65,536). For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
  *
  * @example
- * const envs = makeVec<Float32Array, number>('CartPole-v1', 8, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
- * const sameStep = makeVec<Float32Array, number>('CartPole-v1', 8, { autoresetMode: 'same-step' });
+ * const envs = makeVec('CartPole-v1', 8, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+ * const sameStep = makeVec('CartPole-v1', 8, { autoresetMode: 'same-step' });
  * const bdt = makeVec('BDT-v0', 16); // BdtVectorEnv, the native form
  */
 import type { Env, EnvSpec } from '../core/env.ts';
 import { InvalidArgumentError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
-import { make, spec, type MakeOptions } from '../registration.ts';
+import { make, spec, type MakeOptions, type RegisteredAction, type RegisteredEnvTypes, type RegisteredObservation } from '../registration.ts';
 import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
 import type { Batched, BatchedActions } from './batch.ts';
 import { checkNumEnvs, type VectorEnv } from './vector-env.ts';
@@ -36,6 +36,9 @@ export interface MakeVecOptions<Obs, Act> extends SyncVectorEnvOptions {
   wrappers?: ReadonlyArray<(env: Env<Obs, Act>) => Env<Obs, Act>>;
 }
 
+// a built-in id types the vector env (as make); any other id, the types given
+export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>> & { vectorizationMode: 'sync' }): SyncVectorEnv<RegisteredObservation<Id>, RegisteredAction<Id>>;
+export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>>): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {

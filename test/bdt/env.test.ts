@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { captureWarnings, checkEnv, make, makeVec, InvalidActionError, InvalidArgumentError, KwargsError } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
-import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
@@ -210,7 +209,7 @@ describe('BdtEnv', () => {
     }
     assert.deepEqual(episodes, Array(5).fill([0, 1, 2, 3]));
     assert.deepEqual(drawTrace(env.system, 1, 7).arrivals.filter((_, i) => i % 4 === 0), [0, 1, 2, 3, 4, 0, 1], 'drawTrace: state t holds row t % rows');
-    const vector = makeVec<BdtObservation, BdtAction>('BDT-small-v0', 2, { kwargs: { scenario } });
+    const vector = makeVec('BDT-small-v0', 2, { kwargs: { scenario } });
     const [first] = vector.reset({ seed: 1 });
     const starts = [Array.from(first.arrivals.filter((_, i) => i % 4 === 0))];
     for (let step = 1; step <= 12; step++) {

@@ -202,7 +202,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
   it("getAttr, setAttr, call: the served vector env's, as makeVec's in this process; a name it does not give or set is an AttributeRefusedError", () => {
     const kwargs = { infoLevel: 'summary', scenario: { slots: 4 } };
     const action = { partition: [[0, 1, 2, 3], [4, 3, 2, 1]], inferenceShare: [[0.5, 0.25], [1, 0]], miningShare: [[0.5, 0.5], [0.75, 0.125]] };
-    const local = makeVec('BDT-small-v0', 2, { kwargs });
+    const local = makeVec<unknown, unknown>('BDT-small-v0', 2, { kwargs }); // untyped: it steps an action decoded from JSON
     local.reset({ seed: 6 });
     local.step(elementFromJSON(local.actionSpace, action, 'actions'));
     const single = { partition: new Int32Array([0, 1, 2, 3]), inferenceShare: new Float64Array([0.5, 0.25]), miningShare: new Float64Array([0.5, 0.5]) };

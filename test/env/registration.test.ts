@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
-  it('make types the built-in ids without type arguments (checked by tsc), others as given', () => {
+  it('make and makeVec type the built-in ids without type arguments (checked by tsc), others as given', () => {
     const bdt = make('BDT-small-v0');
     const [obs] = bdt.reset({ seed: 1 });
     const queues: Float32Array = obs.H; // a BdtObservation, not unknown
@@ -17,6 +17,14 @@ describe('registration', () => {
     assert.equal(typeof typo, 'function');
     const untyped = make<{ H: number }, number>('CartPole-v1'); // explicit types still win
     assert.ok(untyped instanceof Env);
+    const vector = makeVec('BDT-small-v0', 2);
+    const [batch] = vector.reset({ seed: 1 });
+    const batchQueues: Float32Array = batch.H; // a batched BdtObservation
+    assert.equal(batchQueues.length, 4);
+    // @ts-expect-error a built-in id's batched actions are checked
+    const wrongBatch = () => vector.step(1);
+    assert.equal(typeof wrongBatch, 'function');
+    vector.close();
   });
 
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
@@ -126,7 +134,7 @@ describe('registration', () => {
     assert.ok(Object.isFrozen(native.spec) && Object.isFrozen(native.spec!.kwargs));
     assert.equal(new VectorRecordEpisodeStatistics(native).spec, native.spec);
     const wrap = (env: Env<Float32Array, number>) => new RecordEpisodeStatistics(env);
-    const sync = makeVec<Float32Array, number>('CartPole-v1', 2, { wrappers: [wrap] });
+    const sync = makeVec('CartPole-v1', 2, { wrappers: [wrap] });
     assert.deepEqual(sync.spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', wrappers: [wrap] });
     assert.deepEqual(makeVec('CartPole-v1', 2, { makeOptions: { maxEpisodeSteps: 50 } }).spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', makeOptions: { maxEpisodeSteps: 50 } });
     assert.equal(sync.spec?.rewardThreshold, 475);

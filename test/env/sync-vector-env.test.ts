@@ -151,7 +151,7 @@ describe('SyncVectorEnv', () => {
   });
 
   it('makeVec builds numEnvs wrapped copies of a registered env', () => {
-    const envs = makeVec<Float32Array, number>('CartPole-v1', 3, { vectorizationMode: 'sync', wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+    const envs = makeVec('CartPole-v1', 3, { vectorizationMode: 'sync', wrappers: [(e) => new RecordEpisodeStatistics(e)] });
     assert.equal(envs.numEnvs, 3);
     assert.ok(envs.envs.every((e) => e instanceof RecordEpisodeStatistics));
     assert.equal(envs.reset({ seed: 0 })[0].length, 12);
@@ -183,7 +183,7 @@ describe('SyncVectorEnv', () => {
   });
 
   it('setAttr refuses, before changing any env, a name that would break them: reserved, a method, a getter without a setter', () => {
-    const envs = makeVec<Float32Array, number>('CartPole-v1', 2, { vectorizationMode: 'sync' });
+    const envs = makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' });
     const refused = (name: string, why: RegExp) => (e: unknown) =>
       e instanceof AttributeRefusedError && e.message.startsWith(`SyncVectorEnv.setAttr: env 0: <TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>.setWrapperAttr("${name}"): "${name}" is `) && why.test(e.message);
     assert.throws(() => envs.setAttr('step', 5), refused('step', /a method of TimeLimit; a value would replace it$/));

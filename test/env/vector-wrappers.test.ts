@@ -67,7 +67,7 @@ describe('vector wrappers', () => {
           return env;
         });
         const perEnv = new SyncVectorEnv(inner, { autoresetMode: mode });
-        const wrapped = new VectorRecordEpisodeStatistics(makeVec<Float32Array, number>('CartPole-v1', 3, { autoresetMode: mode }), 1000);
+        const wrapped = new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 3, { autoresetMode: mode }), 1000);
         const recorded: VectorEpisodeStatistics[] = [];
         wrapped.episodes$.subscribe((s) => recorded.push(s));
         const sample = actionStream(wrapped, 5);
@@ -124,7 +124,7 @@ describe('vector wrappers', () => {
     });
 
     it('a partial reset restarts only the envs it marks', () => {
-      const env = new VectorRecordEpisodeStatistics(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'disabled' }));
+      const env = new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 2, { autoresetMode: 'disabled' }));
       const recorded: VectorEpisodeStatistics[] = [];
       env.episodes$.subscribe((s) => recorded.push(s));
       env.reset({ seed: 1 });
@@ -254,9 +254,9 @@ describe('vector wrappers', () => {
 
     it('is refused without a Box space, outside next-step mode, and on partial resets', () => {
       assert.throws(() => new VectorNormalizeObservation(makeVec('BDT-v0', 2) as never), /needs a Box single observation space, got Dict.*VectorFlattenObservation first/);
-      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'same-step' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'same-step'/);
-      assert.throws(() => new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2, { autoresetMode: 'disabled' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'disabled'$/);
-      const env = new VectorNormalizeObservation(makeVec<Float32Array, number>('CartPole-v1', 2));
+      assert.throws(() => new VectorNormalizeObservation(makeVec('CartPole-v1', 2, { autoresetMode: 'same-step' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'same-step'/);
+      assert.throws(() => new VectorNormalizeObservation(makeVec('CartPole-v1', 2, { autoresetMode: 'disabled' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'disabled'$/);
+      const env = new VectorNormalizeObservation(makeVec('CartPole-v1', 2));
       env.reset({ seed: 1 });
       assert.throws(() => env.reset({ options: { reset_mask: Uint8Array.of(1, 0) } }), /partial reset/);
       env.reset({ options: { reset_mask: Uint8Array.of(1, 1) } });
@@ -296,7 +296,7 @@ describe('vector wrappers', () => {
 
     it('scales rewards as the single-env NormalizeReward does over an episode', () => {
       // one env, so the pooled statistics are that env's: its first episode must match exactly
-      const vector = new VectorNormalizeReward(makeVec<Float32Array, number>('CartPole-v1', 1), 0.9);
+      const vector = new VectorNormalizeReward(makeVec('CartPole-v1', 1), 0.9);
       const single = new NormalizeReward(make('CartPole-v1'), 0.9);
       vector.reset({ seed: 4 });
       single.reset({ seed: 4 });
@@ -320,7 +320,7 @@ describe('vector wrappers', () => {
         return rewards.map((r) => 2 * r);
       }
     }
-    const env = new Doubled(makeVec<Float32Array, number>('CartPole-v1', 2));
+    const env = new Doubled(makeVec('CartPole-v1', 2));
     env.reset({ seed: 1 });
     const [, rewards] = env.step(Int32Array.of(0, 1));
     assert.deepEqual(Array.from(rewards), [2, 2]);
@@ -330,7 +330,7 @@ describe('vector wrappers', () => {
   describe('getAttr, setAttr and call', () => {
     /** CartPole x2 with per-env RecordEpisodeStatistics, under two vector wrappers. */
     const wrapped = () => {
-      const envs = makeVec<Float32Array, number>('CartPole-v1', 2, { vectorizationMode: 'sync', wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+      const envs = makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', wrappers: [(e) => new RecordEpisodeStatistics(e)] });
       return { envs, outer: new VectorNormalizeReward(new VectorRecordEpisodeStatistics(envs, 100, 'vectorEpisode')) };
     };
 
@@ -376,7 +376,7 @@ describe('vector wrappers', () => {
     });
 
     it('refuse by name when the wrapped vector env has no such method', () => {
-      const full = makeVec<Float32Array, number>('CartPole-v1', 1);
+      const full = makeVec('CartPole-v1', 1);
       // a vector env with the required members only
       const bare: VectorEnv<Float32Array, ArrayLike<number>> = {
         numEnvs: 1,

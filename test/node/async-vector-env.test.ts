@@ -32,7 +32,7 @@ describe('AsyncVectorEnv', function () {
     const kwargs = { infoLevel: 'full' };
     const bdt = new AsyncVectorEnv<BdtObservation, BdtAction>([0, 1].map(() => ({ id: 'BDT-small-v0', kwargs })));
     try {
-      const sync = makeVec<BdtObservation, BdtAction>('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs });
+      const sync = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs });
       assert.deepEqual(bdt.reset({ seed: 1 }), sync.reset({ seed: 1 }));
       sync.actionSpace.seed(1);
       for (let t = 0; t < 5; t++) {

@@ -1,8 +1,9 @@
 /**
- * `bdt-gym check-scenario FILE [--json]`: validates a scenario file as every command reads one,
- * and prints what it compiles to (node counts, each device's DNN, gateway and AP, the number of
+ * `bdt-gym check-scenario FILE... [--json]`: validates scenario files as every command reads one,
+ * and prints what each compiles to (node counts, each device's DNN, gateway and AP, the number of
  * partition vectors, the C6 window, the observation's bounds), so a scenario can be checked and
- * read before any episode runs.
+ * read before any episode runs. With several files, an invalid one is reported and the others are
+ * still checked; the command fails if any is invalid.
  */
 import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -10,6 +11,8 @@ import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { openEnv } from './run.ts';
 import { plural } from '../plural.ts';
+import { CliError } from '../errors.ts';
+import { isUserError } from '../user-errors.ts';
 
 /** What a scenario compiles to, as `--json` prints it. */
 interface ScenarioSummary {
@@ -33,15 +36,34 @@ export function register(program: Command): void {
   program
     .command('check-scenario')
     .description('validate a scenario file and print what it compiles to (nodes, DNNs, partition vectors, C6 window, observation bounds)')
-    .argument('<file>', 'scenario JSON file (as configs/default.json)')
-    .option('--json', 'print the summary as one JSON object (partitionVectors is null beyond a double\'s range; partitionVectorsLog10 is always given)')
-    .action((file: string, options: { json?: boolean }) => {
-      const env = openEnv({ scenario: file, scenarioSource: 'check-scenario' });
-      const raw = env.unwrapped as BdtEnv;
-      const summary = summarise(file, raw.system, Array.from(raw.observationSpace.spaces.arrivals.high));
-      env.close();
-      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : format(summary));
+    .argument('<files...>', 'scenario JSON files (as configs/default.json); each is checked, and the command fails if any is invalid')
+    .option('--json', 'print each summary as one JSON object on its own line (partitionVectors is null beyond a double\'s range; partitionVectorsLog10 is always given)')
+    .action((files: string[], options: { json?: boolean }) => {
+      let invalid = 0;
+      let printed = 0;
+      files.forEach((file) => {
+        let summary: ScenarioSummary;
+        try {
+          summary = check(file);
+        } catch (error) {
+          // one file fails as every command does; with several, the others are still checked
+          if (files.length === 1 || !(error instanceof CliError || isUserError(error))) throw error;
+          process.stderr.write(`bdt-gym: ${(error as Error).message}\n`);
+          invalid++;
+          return;
+        }
+        process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${printed++ > 0 ? '\n' : ''}${format(summary)}`);
+      });
+      if (invalid > 0) throw new CliError(`check-scenario: ${invalid} of ${plural(files.length, 'scenario file')} ${invalid === 1 ? 'is' : 'are'} invalid (above)`);
     });
+}
+
+function check(file: string): ScenarioSummary {
+  const env = openEnv({ scenario: file, scenarioSource: 'check-scenario' });
+  const raw = env.unwrapped as BdtEnv;
+  const summary = summarise(file, raw.system, Array.from(raw.observationSpace.spaces.arrivals.high));
+  env.close();
+  return summary;
 }
 
 function summarise(file: string, system: CompiledScenario, maxArrivals: number[]): ScenarioSummary {

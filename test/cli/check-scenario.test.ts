@@ -56,6 +56,18 @@ describe('bdt-gym check-scenario', () => {
     assert.equal(missing.stderr, `bdt-gym: check-scenario ${join(tmpdir(), 'bdt-no-such-scenario.json')}: cannot read the file (ENOENT)\n`);
   });
 
+  it('checks several files: prints each valid one (a JSON line each), reports an invalid one, and still fails', () => {
+    const json = cli('check-scenario', 'configs/small.json', 'configs/default.json', '--json');
+    assert.equal(json.status, 0, json.stderr);
+    assert.deepEqual(json.stdout.trim().split('\n').map((line) => JSON.parse(line).name), ['small', 'default']);
+    const bad = join(mkdtempSync(join(tmpdir(), 'bdt-check-scenario-')), 'bad.json');
+    writeFileSync(bad, JSON.stringify({ slots: 1 }));
+    const mixed = cli('check-scenario', bad, 'configs/small.json');
+    assert.equal(mixed.status, 1);
+    assert.match(mixed.stdout, /^configs\/small\.json: scenario "small" is valid\n/);
+    assert.match(mixed.stderr, new RegExp(`^bdt-gym: invalid scenario ${bad}:\\n  at name: [^]*\\nbdt-gym: check-scenario: 1 of 2 scenario files is invalid \\(above\\)\\n$`));
+  });
+
   it('a union-typed field of the wrong type says what it takes; a custom DNN is reported inside its layers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-check-scenario-'));
     const small = JSON.parse(readFileSync('configs/small.json', 'utf8'));

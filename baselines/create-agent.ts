@@ -11,7 +11,6 @@ import { mergeDeep } from '../env/bdt/scenario/parse.ts';
 import { GymError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
 import { KwargsError } from '../env/core/zod-issues.ts';
-import { AgentCreationError } from './harness/run-episode.ts';
 import { warn } from '../env/core/logger.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
 import { createWdpoAgent } from './wdpo.ts';
@@ -20,6 +19,23 @@ import { RandomAgent } from './reference/random.ts';
 import { createAllLocalAgent } from './reference/all-local.ts';
 import { createLatencyGreedyAgent } from './reference/latency-greedy.ts';
 import { createExhaustiveOracle } from './reference/exhaustive-oracle.ts';
+
+/**
+ * An agent's factory that threw an error of its own (a bug, or a failure no GymError
+ * describes, such as an unreadable checkpoint), naming the agent; the error thrown is the `cause`.
+ * Refusals of the agent's options and other GymErrors reach the caller as they are (`createAgent`).
+ */
+export class AgentCreationError extends Error {
+  readonly agent: string;
+  override readonly cause: unknown;
+
+  constructor(agent: string, cause: unknown) {
+    super(`agent "${agent}" could not be created: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.agent = agent;
+    this.cause = cause;
+    this.name = 'AgentCreationError';
+  }
+}
 
 /** Makes an agent for `env`; `options` are the agent's own (validated by the factory). */
 export type AgentFactory = (env: Env, options: Record<string, unknown>) => Agent | Promise<Agent>;

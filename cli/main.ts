@@ -10,7 +10,8 @@ import { CliError, zodIssueLines } from './errors.ts';
 import { packageVersion } from './package-info.ts';
 import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
 import { isUserError } from './user-errors.ts';
-import { AgentCreationError, AgentEpisodeError } from '../baselines/harness/run-episode.ts';
+import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
+import { AgentCreationError } from '../baselines/create-agent.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 
 /** Each command's module (`register(program)`), loaded when needed. */

@@ -19,11 +19,11 @@ export interface SummaryRefusals {
 }
 
 /**
- * Whether summary `file` is of env `envId`, and the envKwargs it records then (train's final
- * evaluation ran on them; undefined when it records none). A CliError worded by `refuse` when the
- * file cannot be read or its envKwargs are not an object.
+ * The envKwargs summary `file` records when it is of env `envId` (train's final evaluation ran on
+ * them; undefined when it records none or is of another env). A CliError worded by `refuse` when
+ * the file cannot be read or its envKwargs are not an object.
  */
-export function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRefusals): { ofEnv: boolean; envKwargs: Record<string, unknown> | undefined } {
+function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRefusals): Record<string, unknown> | undefined {
   let summary: unknown;
   try {
     summary = JSON.parse(readFileSync(file, 'utf8'));
@@ -31,10 +31,9 @@ export function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRe
     throw new CliError(refuse.unreadable((error as NodeJS.ErrnoException).code ?? (error as Error).message));
   }
   const { env, envKwargs } = (typeof summary === 'object' && summary !== null ? summary : {}) as { env?: unknown; envKwargs?: unknown };
-  if (env !== envId) return { ofEnv: false, envKwargs: undefined };
-  if (envKwargs === undefined) return { ofEnv: true, envKwargs: undefined };
+  if (env !== envId || envKwargs === undefined) return undefined;
   if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(refuse.notAnObject(JSON.stringify(envKwargs)));
-  return { ofEnv: true, envKwargs: envKwargs as Record<string, unknown> };
+  return envKwargs as Record<string, unknown>;
 }
 
 /** The envKwargs a run trained with, as the commands that default to them read them back. */
@@ -63,7 +62,7 @@ export interface RunEnvKwargs {
  */
 export function runEnvKwargs(summaryFile: string | undefined, checkpointDir: string, manifest: CheckpointManifest, refuse: SummaryRefusals): RunEnvKwargs {
   if (summaryFile !== undefined) {
-    const { envKwargs } = recordedEnvKwargs(summaryFile, manifest.envId, refuse);
+    const envKwargs = recordedEnvKwargs(summaryFile, manifest.envId, refuse);
     return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false, unknown: false };
   }
   const { scenario } = manifest;

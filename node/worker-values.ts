@@ -105,7 +105,7 @@ function replaceViews(value: unknown, copies: Map<object, unknown>): unknown {
     for (const item of value) out.push(replaceViews(item, copies));
     return out;
   }
-  if (!isPlainObject(value) || ArrayBuffer.isView(value)) return value;
+  if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   copies.set(value, out);
   for (const key in value) out[key] = replaceViews((value as Record<string, unknown>)[key], copies);

@@ -202,7 +202,7 @@ export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace:
 }
 
 /** The checkpoint's hyperparameters validated by its algorithm's `schema` (defaults filled in). */
-export function checkpointHyperparameters<S extends z.ZodType>(checkpoint: LoadedCheckpoint, schema: S): z.output<S> {
+export function checkpointHyperparameters<S extends z.ZodType>(checkpoint: Pick<LoadedCheckpoint, 'dir' | 'manifest'>, schema: S): z.output<S> {
   const { algo, hyperparameters } = checkpoint.manifest;
   return parseCheckpointPart(schema, hyperparameters, `checkpoint manifest ${join(checkpoint.dir, MANIFEST_FILE)}: hyperparameters do not fit algo ${algo}`, ['hyperparameters']);
 }

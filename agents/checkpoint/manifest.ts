@@ -156,6 +156,8 @@ export function whyNoCheckpoint(runDir: string): string | undefined {
 
 /** Whether `dir` holds a whole checkpoint: a valid manifest and every file it lists with its checksum. */
 export function isCompleteCheckpoint(dir: string): boolean {
+  // without the directory, readManifest would look through interrupted saves for a hint this drops
+  if (!existsSync(dir)) return false;
   try {
     verifyChecksums(dir, readManifest(dir).files);
     return true;

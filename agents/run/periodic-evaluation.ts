@@ -30,8 +30,6 @@ export const PeriodicEvaluationSchema = z
 
 export type PeriodicEvaluation = z.infer<typeof PeriodicEvaluationSchema>;
 
-export { BEST_EVAL_FILE, BEST_SUBDIR };
-
 /** The best periodic evaluation so far. */
 export interface BestEvaluation {
   /** Mean return of the evaluation episodes. */

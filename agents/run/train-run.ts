@@ -15,10 +15,10 @@ import type { Env } from '../../env/core/env.ts';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
-import { CheckpointError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
+import { CheckpointError, checkpointHyperparameters, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
-import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE } from '../checkpoint/checkpoint-dir.ts';
-import { isCompleteCheckpoint, keptBestCheckpoint, parseCheckpointPart, whyNoCheckpoint } from '../checkpoint/manifest.ts';
+import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
+import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
@@ -235,8 +235,7 @@ const TrainRunSettingsSchema = z.object({
  */
 function sessionHyperparameters<T extends { totalTimesteps: number }>(schema: z.ZodType<T>, options: TrainRunOptions, manifest: CheckpointManifest | undefined): T {
   if (manifest === undefined) return parseKwargs(schema, { ...options.hyperparameters, totalTimesteps: options.steps }, 'trainRun', 'hyperparameters');
-  const where = `checkpoint manifest ${join(options.outDir, CHECKPOINT_SUBDIR, MANIFEST_FILE)}: hyperparameters do not fit algo ${manifest.algo}`;
-  return { ...parseCheckpointPart(schema, manifest.hyperparameters, where, ['hyperparameters']), totalTimesteps: options.steps };
+  return { ...checkpointHyperparameters({ dir: join(options.outDir, CHECKPOINT_SUBDIR), manifest }, schema), totalTimesteps: options.steps };
 }
 
 /** Train, save and evaluate as described by `options`. */

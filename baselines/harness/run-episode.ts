@@ -81,19 +81,3 @@ export function runAgentEpisode<Obs, Act>(label: string, env: Env<Obs, Act>, age
   }
 }
 
-/**
- * An agent's factory that threw an error of its own (a bug, or a failure no GymError
- * describes, such as an unreadable checkpoint), naming the agent; the error thrown is the `cause`.
- * Refusals of the agent's options and other GymErrors reach the caller as they are (`createAgent`).
- */
-export class AgentCreationError extends Error {
-  readonly agent: string;
-  override readonly cause: unknown;
-
-  constructor(agent: string, cause: unknown) {
-    super(`agent "${agent}" could not be created: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.agent = agent;
-    this.cause = cause;
-    this.name = 'AgentCreationError';
-  }
-}

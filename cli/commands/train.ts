@@ -274,7 +274,7 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
   }
   // a failed resume puts back every byte, the cut records included (a refused checkpoint cut them for good)
   const metrics = existsSync(metricsFile) ? readFileSync(metricsFile) : undefined;
-  if (metrics !== undefined) cutRecordsPast(metricsFile, resumeStep, cutTornLastLine(metricsFile));
+  if (metrics !== undefined) cutRecordsPast(metricsFile, resumeStep, metrics.subarray(0, cutTornLastLine(metricsFile, metrics)));
   const bestRecord = join(out, BEST_EVAL_FILE);
   const bestDir = join(out, BEST_SUBDIR);
   const record = existsSync(bestRecord) ? readFileSync(bestRecord) : undefined;
@@ -298,11 +298,11 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
 }
 
 /**
- * Cuts a last line without a newline from `metricsFile` (a run killed while appending left it), so
- * the resumed run's records do not join it into a line no reader parses; returns the file's size.
+ * Cuts a last line without a newline from `metricsFile` (its bytes `text`; a run killed while
+ * appending left it), so the resumed run's records do not join it into a line no reader parses;
+ * returns the file's size.
  */
-function cutTornLastLine(metricsFile: string): number {
-  const text = readFileSync(metricsFile);
+function cutTornLastLine(metricsFile: string, text: Buffer): number {
   if (text.length === 0 || text[text.length - 1] === 0x0a) return text.length;
   const size = text.lastIndexOf(0x0a) + 1;
   truncateSync(metricsFile, size);
@@ -311,13 +311,12 @@ function cutTornLastLine(metricsFile: string): number {
 }
 
 /**
- * Cuts the records after step `resumeStep` from `metricsFile` (its first `size` bytes): a session
+ * Cuts the records after step `resumeStep` from `metricsFile`, whose bytes are `bytes` (bytes, not
+ * a decoded string: offsets stay byte offsets, and a file past V8's string limit reads): a session
  * stopped after its last checkpoint (kill -9, power loss) logged steps the resumed run trains
- * again, and they would interleave with its records. Returns the new size.
+ * again, and they would interleave with its records.
  */
-function cutRecordsPast(metricsFile: string, resumeStep: number, size: number): number {
-  // bytes, not a decoded string: offsets stay byte offsets, and a file past V8's string limit reads
-  const bytes = readFileSync(metricsFile).subarray(0, size);
+function cutRecordsPast(metricsFile: string, resumeStep: number, bytes: Buffer): void {
   let cutAt: number | undefined;
   let cut = 0;
   for (let at = 0; at < bytes.length; ) {
@@ -330,10 +329,9 @@ function cutRecordsPast(metricsFile: string, resumeStep: number, size: number): 
     if (cutAt !== undefined) cut++;
     at = end + 1;
   }
-  if (cutAt === undefined) return size;
+  if (cutAt === undefined) return;
   truncateSync(metricsFile, cutAt);
   process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${plural(cut, 'line')} from the first of them on ${cut === 1 ? 'was' : 'were'} cut before resuming\n`);
-  return cutAt;
 }
 
 /** The "step" of a metrics line, or undefined when the line is not a record (readMetricsFile reports those). */

@@ -48,7 +48,8 @@ import { z } from 'zod';
 import { Dict, GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { agentEntry, createAgent, scriptedAgentNames, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
-import { AgentCreationError, synchronousAction } from '../../baselines/harness/run-episode.ts';
+import { synchronousAction } from '../../baselines/harness/run-episode.ts';
+import { AgentCreationError } from '../../baselines/create-agent.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { formatValue } from '../../env/core/format.ts';
 import { isUserError } from '../user-errors.ts';
@@ -177,11 +178,7 @@ export class EnvServer {
       } catch (error) {
         failure ??= { error };
         this.agents.delete(key);
-        try {
-          agent.dispose?.();
-        } catch {
-          // the reset's error is the one to answer
-        }
+        disposeQuietly(agent);
       }
     }
     if (failure !== undefined) throw failure.error;
@@ -209,11 +206,7 @@ export class EnvServer {
       asAgent(name, () => agent.reset(this.last?.seed));
     } catch (error) {
       // not kept: an agent whose reset failed would act unreset
-      try {
-        agent.dispose?.();
-      } catch {
-        // the reset's error is the one to answer
-      }
+      disposeQuietly(agent);
       throw error;
     }
     this.agents.set(key, { name, agent });
@@ -286,6 +279,15 @@ function asAgent<T>(name: string, call: () => T): T {
     return call();
   } catch (error) {
     throw new AgentError(name, error);
+  }
+}
+
+/** Disposes an agent whose reset failed: the reset's error is the one to answer, not the dispose's. */
+function disposeQuietly(agent: Agent): void {
+  try {
+    agent.dispose?.();
+  } catch {
+    // dropped on purpose
   }
 }
 

@@ -234,7 +234,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
   private info(out: SlotOutcome, H?: Float64Array, G?: Float64Array): BdtInfo {
     const pool = this.pool;
     const info: BdtInfo = this.simulation.summaryInfo(out, pool);
-    if (this.infoLevel === 'summary' || H === undefined || G === undefined) return info;
+    if (H === undefined || G === undefined) return info; // the summary level: step copies the queues for the full one only
     const { state, queues } = this.simulation;
     info['queues'] = { H, G, nextH: pool.copy64(queues.H), nextG: pool.copy64(queues.G) };
     info['gateways'] = {

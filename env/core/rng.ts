@@ -65,7 +65,7 @@ export function uniformIndex(rng: Rng, n: number): number {
  * A uniformly random integer in [0, n) for a safe integer `n`: 53 bits from two draws, redrawn
  * while they fall in the last partial block of n, so that every value is equally likely.
  */
-export function uniformInteger53(rng: Rng, n: number): number {
+function uniformInteger53(rng: Rng, n: number): number {
   const limit = 2 ** 53 - (2 ** 53 % n);
   for (;;) {
     const bits = Math.floor(rng() * 2 ** 21) * 2 ** 32 + Math.floor(rng() * 2 ** 32);

@@ -97,8 +97,8 @@ export class MultiDiscrete extends Space<Int32Array> {
   }
 }
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
 
 /**
  * `nvec` and `start` (zeros when omitted) as Int32Arrays, checked first: an entry that is not an

@@ -12,13 +12,10 @@ import { formatValue, unknownKeys } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
 import { Discrete } from '../spaces/discrete.ts';
-import { MultiDiscrete } from '../spaces/multi-discrete.ts';
+import { INT32_MAX, INT32_MIN, MultiDiscrete } from '../spaces/multi-discrete.ts';
 import { MultiBinary } from '../spaces/multi-binary.ts';
 import { Dict } from '../spaces/dict.ts';
 import { Tuple } from '../spaces/tuple.ts';
-
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
 
 /** The batched form of an element type `T` (see the module comment); `unknown` stays `unknown`. */
 export type Batched<T> = unknown extends T ? unknown : BatchedKnown<T>;

@@ -12,7 +12,7 @@ import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import type { MetricRecord } from '../../agents/metrics.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
-import { BEST_EVAL_FILE } from '../../agents/run/periodic-evaluation.ts';
+import { BEST_EVAL_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { trainRun, type TrainRunOptions, type TrainSummary } from '../../agents/run/train-run.ts';
 import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
 import { make } from '../../env/index.ts';

@@ -4,7 +4,7 @@
  * DNN names. Each issue names its path, the rule and the offending value.
  */
 import type { z } from 'zod';
-import { builtinDnnNames, profileFromSpec, type DnnSpecInput } from '../dnn/index.ts';
+import { builtinDnnNames, isBuiltinDnnName, profileFromSpec, type DnnSpecInput } from '../dnn/index.ts';
 import { LIMIT } from './limits.ts';
 
 type Ctx = z.RefinementCtx;
@@ -127,7 +127,7 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
 
   for (const [name, profile] of Object.entries(s.dnns)) {
     // a custom DNN under a built-in's name would silently replace it for every device naming it
-    if ((builtinDnnNames as readonly string[]).includes(name)) issue(ctx, ['dnns', name], `rule: a custom DNN's name is no built-in's; ${JSON.stringify(name)} is built in (name yours otherwise, e.g. ${JSON.stringify(`${name}-custom`)}, and use that name in devices.dnn)`, name);
+    if (isBuiltinDnnName(name)) issue(ctx, ['dnns', name], `rule: a custom DNN's name is no built-in's; ${JSON.stringify(name)} is built in (name yours otherwise, e.g. ${JSON.stringify(`${name}-custom`)}, and use that name in devices.dnn)`, name);
     const p = profile as { unitFlops?: number[]; outputBits?: number[] };
     if (p.unitFlops && p.outputBits && p.outputBits.length !== p.unitFlops.length + 1)
       issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);

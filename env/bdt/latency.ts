@@ -9,7 +9,9 @@
 /** Compute time (s) of `work` FLOPs at `freq` cycles/s and `flopsPerCycle`: W / (phi f). Gateway tau_m^G and AP tau_m^A. */
 export function computeTime(work: number, flopsPerCycle: number, freq: number): number {
   if (work <= 0) return 0;
-  return work / (flopsPerCycle * freq);
+  // + 0 makes a frequency of -0 (a share of -0 passes `share >= 0`) +0: W / -0 would be -Infinity,
+  // work finished before it started, where a zero frequency never finishes it (+Infinity)
+  return work / (flopsPerCycle * freq + 0);
 }
 
 /**

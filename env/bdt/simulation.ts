@@ -128,7 +128,8 @@ export class BdtSimulation {
     this.energyExcess = excess;
     this.lyapunovBefore = lyapunovBefore;
     this.lyapunovAfter = lyapunovAfter;
-    return r - reward.energyPenalty * excess;
+    // no penalty charges nothing, even for an infinite excess (an endless transmission): 0 * Infinity is NaN
+    return reward.energyPenalty === 0 ? r : r - reward.energyPenalty * excess;
   }
 
   /**

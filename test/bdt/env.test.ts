@@ -183,6 +183,36 @@ describe('BdtEnv', () => {
     assert.throws(() => env.reset({ options: { tarce: trace } }), /BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)/);
   });
 
+  it('an inference share of -0 is the share 0: offloaded work never finishes, in the single and the vector env', () => {
+    const results = [0, -0].map((share) => {
+      const env = raw('BDT-small-v0');
+      env.reset({ seed: 1 });
+      const action = uniformAction(env, 0, 0.5);
+      action.inferenceShare.fill(share); // all offloaded (k = 0), with no AP frequency for it
+      const [, reward, , , info] = env.step(action);
+      const vector = makeVec('BDT-small-v0', 2);
+      vector.reset({ seed: 1 });
+      const batch = { partition: new Int32Array(2 * env.system.N), inferenceShare: new Float64Array(2 * env.system.M).fill(share), miningShare: new Float64Array(2 * env.system.J).fill(0.5) };
+      const [, rewards] = vector.step(batch);
+      return { reward, latency: info.latency, capped: info.latencyCapped, rewards: Array.from(rewards) };
+    });
+    assert.equal(results[0]!.latency, Infinity);
+    assert.equal(results[0]!.capped, true);
+    assert.deepEqual(results[1], results[0]);
+  });
+
+  it('a replayed gain so small the uplink rate is 0 gives an infinite energy excess and, with no energy penalty, a finite reward', () => {
+    const env = raw('BDT-small-v0');
+    const trace = drawTrace(env.system, 3);
+    env.reset({ options: { trace: { ...trace, gain: trace.gain.map(() => 5e-324) } } }); // p g underflows to 0
+    const [, reward, , , info] = env.step(uniformAction(env, 0, 0.5));
+    assert.equal(info.energyExcess, Infinity);
+    assert.ok(Number.isFinite(reward), `reward ${reward}`);
+    const penalised = raw('BDT-small-v0', { scenario: { reward: { energyPenalty: 1 } } });
+    penalised.reset({ options: { trace: { ...trace, gain: trace.gain.map(() => 5e-324) } } });
+    assert.equal(penalised.step(uniformAction(penalised, 0, 0.5))[1], -Infinity);
+  });
+
   it('drawTrace refuses the seeds reset refuses and a length (of slot states) that is no integer >= 1, naming itself', () => {
     const { system } = raw('BDT-small-v0');
     for (const seed of [-3, 1.5, Number.NaN, 2 ** 53]) {

@@ -62,6 +62,7 @@ describe('bdt model: scalar equations', () => {
     assert.equal(computeTime(300, 2, 100), 1.5);
     assert.equal(computeTime(0, 2, 0), 0);
     assert.equal(computeTime(5, 2, 0), Infinity);
+    assert.equal(computeTime(5, 2, -0), Infinity, 'a frequency of -0 never finishes the work either');
     assert.equal(uplinkRate(1000, 0.5, 2, 0.001), 1000); // SNR 1 -> log2(2)
     assert.equal(uplinkRate(2000, 1, 6, 0.001), 4000); // SNR 3 -> log2(4)
     assert.equal(transmitTime(240, 4000), 0.06);

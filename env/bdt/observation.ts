@@ -43,7 +43,8 @@ function budgetBounds(process: PerNodeProcess): [Float64Array, Float64Array] {
 /**
  * The observation space:
  * - `H`, `G` (J): virtual queues before the slot's update; each grows by at most
- *   1 - U^max (resp. U^min) per slot, so they lie in [0, T (1 - U^max)] and [0, T U^min].
+ *   1 - U^max (resp. U^min) per slot, so they lie in [0, T (1 - U^max)] and [0, T U^min] (plus
+ *   the float64 sum's rounding, see {@link queueBound}).
  * - `gain` (M): received uplink SNR p_m g_m(t) / (N0 B_m) in dB (unbounded: Rayleigh fades
  *   have no floor).
  * - `arrivals` (N): D_n(t) in data points, up to `maxArrivals` (finite except for Poisson
@@ -58,8 +59,8 @@ export function observationSpace(system: CompiledScenario): Dict<BdtObservationS
   const [gLow, gHigh] = budgetBounds(system.exogenous.gatewayBudget);
   const [aLow, aHigh] = budgetBounds(system.exogenous.apBudget);
   return new Dict({
-    H: new Box(0, slots * Math.max(1 - system.uMax, 0), { ...f32, shape: [J] }),
-    G: new Box(0, slots * system.uMin, { ...f32, shape: [J] }),
+    H: new Box(0, queueBound(slots, Math.max(1 - system.uMax, 0)), { ...f32, shape: [J] }),
+    G: new Box(0, queueBound(slots, system.uMin), { ...f32, shape: [J] }),
     gain: new Box(-Infinity, Infinity, { ...f32, shape: [M] }),
     arrivals: new Box(0, maxArrivals(system.exogenous.arrivals, N), { ...f32, shape: [N] }),
     gatewayBudget: new Box(gLow, gHigh, { ...f32, shape: [M] }),
@@ -67,6 +68,17 @@ export function observationSpace(system: CompiledScenario): Dict<BdtObservationS
     reputation: new Box(0, 1, { ...f32, shape: [J] }),
     progress: new Box(0, 1, { ...f32, shape: [1] }),
   });
+}
+
+/**
+ * The most a virtual queue reaches in `slots` slots that add at most `perSlot` each: `slots *
+ * perSlot`, plus the rounding of the running float64 sum (two roundings per slot, each within
+ * EPSILON (queue + 1) / 2), which over millions of slots can pass the product by a float32 ulp.
+ * 0 stays 0: a queue that gains nothing per slot stays exactly 0.
+ */
+function queueBound(slots: number, perSlot: number): number {
+  const bound = slots * perSlot;
+  return bound === 0 ? 0 : bound + slots * Number.EPSILON * (bound + 1) * 1.01;
 }
 
 /** An observation with zeroed arrays sized for `system`, allocated from `pool` when given. */

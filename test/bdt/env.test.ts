@@ -3,7 +3,7 @@ import { captureWarnings, checkEnv, make, makeVec, InvalidActionError, InvalidAr
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
-import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov } from '../../env/bdt/index.ts';
+import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov, updateQueues } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
 import type { BdtFullInfoTerms, BdtSummaryInfo } from '../../env/bdt/info.ts';
 
@@ -404,6 +404,18 @@ describe('BdtEnv', () => {
     const ends = [1, 2, 3].map(() => env.step(env.actionSpace.sample())[3]);
     assert.deepEqual(ends, [false, false, true]);
     assert.throws(() => make('BDT-small-v0', { scenario: { lyapunov: { uMin: 0.9 } } }), /lyapunov\.uMin: rule: uMin <= uMax/);
+  });
+
+  it("the queues' bounds hold the float64 running sums, whose rounding passes T U^min over long episodes", () => {
+    const slots = 643_947;
+    const env = raw('BDT-small-v0', { scenario: { slots, lyapunov: { uMin: 0.123456789, uMax: 0.9 } } });
+    const queues = createQueues(env.system);
+    const allLocal = new Float64Array(env.system.J); // U = 0 every slot: G grows by U^min
+    for (let t = 0; t < slots; t++) updateQueues(env.system, queues, allLocal, queues);
+    assert.ok(queues.G[0]! > slots * 0.123456789, 'the sum passed the product');
+    assert.equal(env.observationSpace.spaces.G.contains(Float32Array.from(queues.G)), true);
+    assert.equal(env.observationSpace.spaces.H.high[0], Math.fround(slots * (1 - 0.9)), 'no slack shows at float32 where the sums stay below the product');
+    assert.equal(raw('BDT-small-v0', { scenario: { lyapunov: { uMin: 0, uMax: 1 } } }).observationSpace.spaces.G.high[0], 0, 'a queue that never grows stays [0, 0]');
   });
 
   it('a step after the truncation warns once per episode, as Gymnasium envs do, and goes on', () => {

@@ -2,7 +2,9 @@
  * The per-slot DPRA solver: X(t) = argmin Psi(t) subject to C1-C5 (the letter's "one-shot static
  * optimisation" after the Lyapunov transformation), with the partition searched by
  * {@link PartitionSearch} and the frequencies by {@link ResourceAllocator}. The chosen decision is
- * finally evaluated by env/bdt's own `evaluateSlot`, so the Psi it reports is the model's.
+ * finally evaluated by env/bdt's own `evaluateSlot`, so the Psi it reports is the model's, on the
+ * expected block time 1/sum lambda the solver plans on: in `sampled` block-time mode the env
+ * charges the drawn block time, which the solver does not read.
  *
  * Infeasible slots never throw: gateways where no partition meets C4 get their least-energy cut
  * (least violation); if no partition admits a finite latency under C5 (work that must go to an AP
@@ -52,11 +54,11 @@ export interface DpraSolverOptions {
 export interface SlotSolution {
   /** The decision X(t) (physical units). */
   readonly decision: Decision;
-  /** Every term of the slot under `decision`, by env/bdt's evaluateSlot. */
+  /** Every term of the slot under `decision`, by env/bdt's evaluateSlot on the expected block time 1/sum lambda. */
   readonly outcome: SlotOutcome;
   /** Psi(t) of `decision` (from `outcome`). */
   psi: number;
-  /** True when the decision meets C2-C5 (C1-C3 hold always). */
+  /** True when the decision meets C2-C5 (C1-C3 hold always), on the expected block time. */
   feasible: boolean;
   /** What was relaxed when the slot is infeasible. */
   readonly feasibility: SlotFeasibility;
@@ -78,6 +80,8 @@ export const MAX_EXHAUSTIVE = 2_000_000;
 
 export class DpraSolver {
   readonly system: BdtSystem;
+  /** `system` in `expected` block-time mode: the solution is judged as planned, whatever the race draw. */
+  private readonly plannedSystem: BdtSystem;
   private readonly options: DpraSolverOptions;
   private readonly descentOptions: DescentOptions;
   private readonly problem: SlotProblem;
@@ -87,6 +91,7 @@ export class DpraSolver {
 
   constructor(system: BdtSystem, options: DpraSolverOptions) {
     this.system = system;
+    this.plannedSystem = system.blockTime === 'expected' ? system : { ...system, blockTime: 'expected' };
     this.options = options;
     let units = 0;
     for (let n = 0; n < system.N; n++) units += system.unitCount[n]!;
@@ -137,7 +142,7 @@ export class DpraSolver {
     decision.partition.set(problem.partition);
     decision.inferenceFreq.set(allocation.inferenceFreq);
     decision.miningFreq.set(allocation.miningFreq);
-    evaluateSlot(this.system, state, decision, queues, outcome);
+    evaluateSlot(this.plannedSystem, state, decision, queues, outcome);
     const solution = this.solution;
     solution.psi = outcome.psi;
     solution.feasible = outcome.gatewayViolations === 0 && outcome.apViolations === 0 && Number.isFinite(outcome.latency);

@@ -23,7 +23,7 @@ export interface SolverAgentConfig {
 /** How often a solver agent met slots it could only solve to least violation. */
 export interface SolverAgentStats {
   slots: number;
-  /** Slots whose decision breaks C4 or C5 (no decision meets them, or a fixed partition cannot). */
+  /** Slots whose decision breaks C4 or C5 (no decision meets them, or a fixed partition cannot), on the expected block time. */
   infeasibleSlots: number;
   /** Slots where some gateway's C4 cannot be met by any partition (its DTs got the least-energy cut). */
   gatewayBudgetSlots: number;

@@ -9,6 +9,8 @@ import { SlotProblem } from '../../baselines/dpra/slot-problem.ts';
 import { DpraSolver } from '../../baselines/dpra/dpra-solver.ts';
 import { FAST_DESCENT, PartitionSearch, SCREENED_DESCENT } from '../../baselines/dpra/partition-search.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
+import { createAgent } from '../../baselines/create-agent.ts';
+import type { SolverAgent } from '../../baselines/dpra/solver-agent.ts';
 import { randomQueues, randomSlot, randomSystem } from './random-system.ts';
 
 describe('baselines/dpra: SlotProblem and DpraSolver', () => {
@@ -121,6 +123,27 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
     assert.ok(c.outcome.apEnergy[0]! > 0 && c.outcome.apEnergy[0] === c.outcome.inferenceEnergy[0]);
     assert.equal(c.outcome.apEnergyExcess[1], 0, 'the AP with energy keeps C5');
     assert.ok(c.decision.miningFreq[1]! > 0);
+  });
+
+  it('in sampled block-time mode DPRA judges its solution on the expected block time it plans on: the race draw moves neither feasible nor Psi', async () => {
+    // It counted 288 of 1,000 slots of BDT-v0 (seed 1) "solved to least violation" that it had
+    // solved within C5 for the block time it plans on: the drawn one was longer.
+    const envs = (['expected', 'sampled'] as const).map((blockTime) => make('BDT-v0', { scenario: { slots: 200, consensus: { blockTime } } }).unwrapped as BdtEnv);
+    const agents = await Promise.all(envs.map((env) => createAgent('dpra', env) as Promise<SolverAgent>));
+    const observations = envs.map((env) => env.reset({ seed: 1 })[0]);
+    let drawnBreaches = 0;
+    for (let t = 0; t < 200; t++) {
+      const actions = envs.map((env, k) => agents[k]!.act(observations[k]!, { env }));
+      const [planned, drawn] = agents.map((agent) => agent.lastSolution!);
+      assert.deepEqual(Array.from(drawn!.decision.partition), Array.from(planned!.decision.partition), `slot ${t}`);
+      assert.equal(drawn!.psi, planned!.psi, `slot ${t}`);
+      assert.equal(drawn!.feasible, planned!.feasible, `slot ${t}`);
+      const steps = envs.map((env, k) => env.step(actions[k]!));
+      if (steps[1]![4].apViolations > 0 && steps[0]![4].apViolations === 0) drawnBreaches++;
+      steps.forEach(([observation], k) => (observations[k] = observation));
+    }
+    assert.ok(drawnBreaches > 0, 'no slot where the drawn block time broke C5: the test shows nothing');
+    assert.equal(agents[1]!.stats.infeasibleSlots, agents[0]!.stats.infeasibleSlots);
   });
 
   it('latency-greedy (queues ignored) and DPRA agree when the queues are zero, and differ when they are not', () => {

@@ -143,7 +143,7 @@ export function register(program: Command): void {
       checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
-      if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec.agent)}\n`);
+      if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep
       process.stdout.write(options.json ? `${JSON.stringify(jsonPoints(spec, points))}\n` : formatTable(spec, points, greedy, options.plot));
       if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
@@ -168,9 +168,15 @@ function vList(value: string): number[] {
 const V_AGENTS = new Set(['dpra', 'wdpo', 'wtcm', 'oracle']);
 const V_BLIND_AGENTS = new Set(['latency-greedy', 'all-local', 'random', 'ppo', 'dqn']);
 
-/** Why agent `agent` played the same episodes for every V (an agent of the user's may be either kind). */
-function sameEpisodesReason(agent: string): string {
+/** Why `spec.agent` played the same episodes for every V (an agent of the user's may be either kind). */
+function sameEpisodesReason(spec: SweepSpec): string {
+  const { agent } = spec;
   const identical = 'the Vs gave identical decisions on these traces (try a wider range of V or longer episodes)';
+  const partition = spec.agentOptions?.['partition'] ?? 'middle';
+  // U depends on the partition alone, so over the frequencies Psi = V tau + a constant: V ranks nothing
+  if (agent === 'wdpo' && partition !== 'best-static') {
+    return `its partition is fixed (${partition === 'middle' ? 'the middle cut' : 'the given one'}), and with a fixed partition V cannot change its decisions: Psi over the frequencies is V tau + a constant; only --agent-options '{"partition":"best-static"}' chooses the partition with V`;
+  }
   if (V_AGENTS.has(agent)) return identical;
   if (V_BLIND_AGENTS.has(agent)) return 'it does not decide with V (dpra does)';
   return `either it does not decide with V or ${identical}`;

@@ -162,6 +162,16 @@ describe('cli: sweep-v', () => {
     assert.equal(dpra.stderr, 'bdt-gym: note: agent dpra played the same episodes for every V: the Vs gave identical decisions on these traces (try a wider range of V or longer episodes)\n');
   });
 
+  it("for wdpo with a fixed partition, notes that V cannot change its decisions (it suggested trying a wider range of V), and points to 'best-static'", () => {
+    const reason = (cut: string) => `bdt-gym: note: agent wdpo played the same episodes for every V: its partition is fixed (${cut}), and with a fixed partition V cannot change its decisions: Psi over the frequencies is V tau + a constant; only --agent-options '{"partition":"best-static"}' chooses the partition with V\n`;
+    const middle = cli('sweep-v', '--agent', 'wdpo', '--env', 'BDT-small-v0', '--v', '0,1,1000', '--seeds', '1', '--slots', '5', '--json');
+    assert.equal(middle.status, 0, middle.stderr);
+    assert.equal(middle.stderr, reason('the middle cut'));
+    const given = cli('sweep-v', '--agent', 'wdpo', '--env', 'BDT-small-v0', '--agent-options', '{"partition":[1,1,1,1]}', '--v', '1,1000', '--seeds', '1', '--slots', '5', '--json');
+    assert.equal(given.status, 0, given.stderr);
+    assert.equal(given.stderr, reason('the given one'));
+  });
+
   it('prints the table before writing the plot: a plot write that fails keeps the sweep', function () {
     if (process.platform !== 'linux') this.skip(); // /dev/full
     const plot = join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'full.svg');

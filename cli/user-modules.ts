@@ -7,12 +7,13 @@
  * the CLI runs under tsx.
  *
  * A path (`./mine.ts`, `../x/mine.ts`, `/abs/mine.ts`) is resolved from the working directory,
- * as every path option is; anything else (a package name, a `file:` URL) is imported as given,
- * resolved by Node from bdt-gym's own location (its node_modules and those above it: a project's,
- * when bdt-gym is installed in it).
+ * as every path option is; a package name too, as Node's own `--import` resolves it, and else
+ * from bdt-gym's own location (its node_modules and those above it); a URL (`file:`, `node:`) is
+ * imported as given.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { registryCopies } from '../env/registration.ts';
 import { CliError } from './errors.ts';
@@ -49,6 +50,8 @@ async function importUserModule(specifier: string): Promise<void> {
   } else if (existsSync(specifier)) {
     // Node would look for a package of that name
     throw new CliError(`--import ${specifier}: a bare name is a package name; for the file in the working directory, give --import ./${specifier}`);
+  } else if (!/^[a-z][a-z\d+.-]*:/i.test(specifier)) {
+    url = resolvePackage(specifier);
   }
   const copies = registryCopies();
   try {
@@ -66,14 +69,44 @@ async function importUserModule(specifier: string): Promise<void> {
   }
 }
 
-/** The file that `url` (a file: URL or a package name) was loaded from, or undefined when it is none. */
+/** The file that `url` was loaded from, or undefined when it is none. */
 function modulePath(url: string): string | undefined {
-  try {
-    const resolved = url.startsWith('file:') ? url : import.meta.resolve(url);
-    return resolved.startsWith('file:') ? fileURLToPath(resolved) : undefined;
-  } catch {
-    return undefined; // it was imported, so this is not expected; only the protection of its file is lost
+  return url.startsWith('file:') ? fileURLToPath(url) : undefined;
+}
+
+/**
+ * The URL a package name leads to: from the working directory first, as Node's own `--import`
+ * resolves it (a file: or `npm link` install of bdt-gym is a symlink, and Node resolves from its
+ * real path, the checkout, which does not see the project's node_modules); else from bdt-gym's
+ * location, as any of bdt-gym's imports is.
+ */
+function resolvePackage(specifier: string): string {
+  const places = [process.cwd(), dirname(dirname(fileURLToPath(import.meta.url)))];
+  for (const place of places) {
+    const resolved = resolveFrom(place, specifier);
+    if ('url' in resolved) return resolved.url;
+    // a package that is there but exports no such entry is no reason to look elsewhere
+    if (!(resolved.code === 'ERR_MODULE_NOT_FOUND' && resolved.message.startsWith('Cannot find package '))) {
+      throw new CliError(`--import ${specifier}: ${resolved.code}: ${resolved.message}`);
+    }
   }
+  const [workingDirectory, bdtGym] = places;
+  throw new CliError(`--import ${specifier}: no such package in the node_modules of the working directory (${workingDirectory}), of bdt-gym (${bdtGym}) or of a directory above either`);
+}
+
+/**
+ * Node's resolution of a package name from `directory` (ESM conditions, `exports`), by a second
+ * Node: `import.meta.resolve` takes a parent only under --experimental-import-meta-resolve.
+ */
+function resolveFrom(directory: string, specifier: string): { url: string } | { code: string; message: string } {
+  const script = 'let answer; try { answer = { url: import.meta.resolve(process.argv[1], process.argv[2]) } } catch (error) { answer = { code: error.code, message: error.message } } console.log(JSON.stringify(answer))';
+  const parent = pathToFileURL(join(directory, '/')).href;
+  const child = spawnSync(process.execPath, ['--experimental-import-meta-resolve', '--input-type=module', '--eval', script, specifier, parent], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const answer = child.stdout?.trim().split('\n').at(-1);
+  if (child.status !== 0 || answer === undefined || answer === '') {
+    throw new CliError(`--import ${specifier}: resolving it from ${directory} failed: ${child.error?.message ?? child.stderr.trim()}`);
+  }
+  return JSON.parse(answer) as { url: string } | { code: string; message: string };
 }
 
 /**

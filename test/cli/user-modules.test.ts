@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -175,7 +175,24 @@ describe('bdt-gym --import', () => {
     assert.match(commonjs.stderr, /^bdt-gym: --import \.\/commonjs\/register-agent\.ts: the module loaded a second copy of bdt-gym, whose registrations this command cannot see: most likely Node loaded it as CommonJS .*name it \.mts or add "type": "module"/);
     const unknownPackage = cli(['--import', 'no-such-package-bdt', 'run']);
     assert.equal(unknownPackage.status, 1);
-    assert.match(unknownPackage.stderr, /^bdt-gym: --import no-such-package-bdt: Error: Cannot find package 'no-such-package-bdt' imported from .*\n$/);
+    const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+    assert.equal(unknownPackage.stderr, `bdt-gym: --import no-such-package-bdt: no such package in the node_modules of the working directory (${fixtures.replace(/\/$/, '')}), of bdt-gym (${root}) or of a directory above either\n`);
+  });
+
+  it("a package name is resolved from the working directory first, as Node's --import: a package in the project's node_modules, bdt-gym linked into it (a file: install), its ESM entry", () => {
+    const project = mkdtempSync(join(tmpdir(), 'bdt-import-project-'));
+    writeFileSync(join(project, 'package.json'), '{"type": "module"}\n');
+    mkdirSync(join(project, 'node_modules', 'project-agents'), { recursive: true });
+    // npm's file: install: a symlink, whose real path (this checkout) has no project-agents above it
+    symlinkSync(fileURLToPath(new URL('../..', import.meta.url)), join(project, 'node_modules', 'bdt-gym'));
+    const pkg = join(project, 'node_modules', 'project-agents');
+    // "require" first: CommonJS resolution (require.resolve) would pick it
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'project-agents', type: 'module', exports: { '.': { require: './index.cjs', import: './index.ts' } } }));
+    writeFileSync(join(pkg, 'index.cjs'), "throw new Error('loaded as CommonJS');\n");
+    writeFileSync(join(pkg, 'index.ts'), "import { RandomAgent, registerAgent } from 'bdt-gym/baselines';\nregisterAgent('project-agent', { description: 'random (a test fixture)', create: () => new RandomAgent() });\n");
+    const result = spawnSync(process.execPath, [bin, '--import', 'project-agents', 'run', '--env', 'BDT-small-v0', '--agent', 'project-agent', '--slots', '2', '--json'], { cwd: project, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).agent, 'project-agent');
   });
 
   it('an unknown agent or env id says how to bring one in with --import', () => {

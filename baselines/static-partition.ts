@@ -6,9 +6,9 @@
  * env's own reward, so the gap that remains is what adapting the partition per slot is worth.
  *
  * Coordinate descent over the DTs from the middle cut: each pass gives every DT its best cut with
- * the others fixed, until a pass improves nothing. Each candidate costs one episode (BDT-v0: about
- * 4 ms for 200 slots, a few seconds in all). The calibration trace has its own seed, apart from
- * the traces WDPO is then compared on.
+ * the others fixed, until a pass improves nothing. Each candidate costs one episode (BDT-v0: 474
+ * episodes of 200 slots, about 0.5 ms each, 0.4 s of CPU in all; BDT-large-v0: 6,495 of 2.5 ms,
+ * 17 s). The calibration trace has its own seed, apart from the traces WDPO is then compared on.
  */
 import { BdtSimulation } from '../env/bdt/simulation.ts';
 import { createSlotOutcome, type SlotOutcome } from '../env/bdt/slot.ts';

@@ -19,7 +19,7 @@ export const WdpoOptions = z
       .union([z.array(z.number().int().min(1)), z.enum(['middle', 'best-static'])])
       .default('middle')
       .describe(
-        "Fixed partition point l_n per DT (units run on the gateway, 1..L_n; length N), 'middle' (ceil(L_n / 2)), or 'best-static': the fixed partition with the highest WDPO return on a calibration trace (searched when the agent is created for a B-DT env, else when it first acts; BDT-v0: a few seconds)",
+        "Fixed partition point l_n per DT (units run on the gateway, 1..L_n; length N), 'middle' (ceil(L_n / 2)), or 'best-static': the fixed partition with the highest WDPO return on a calibration trace (searched when the agent is created for a B-DT env, else when it first acts; BDT-v0: under half a second, BDT-large-v0: about 17 s)",
       ),
     calibrationSeed: z.number().int().min(0).default(CALIBRATION_SEED).describe("Seed of the calibration trace of 'best-static' (keep it apart from the seeds WDPO is compared on)"),
     calibrationSlots: z.number().int().positive().optional().describe("Slots of the calibration episode of 'best-static' (count; default the scenario's T)"),

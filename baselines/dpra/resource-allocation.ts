@@ -198,14 +198,14 @@ export class ResourceAllocator {
     this.prepare(input);
     const lower = this.smallestDeadline();
     if (!Number.isFinite(lower)) return this.infeasible();
-    // The block race with every budget left for mining bounds tau^bloc from below.
-    const floorBlockTime = 1 / this.raceRate(true);
-    if (!Number.isFinite(floorBlockTime)) return this.infeasible();
 
-    let deadline = lower;
     let slopeAtLower = this.evaluate(lower);
+    // The common case: the objective rises from T_lo, which is then the optimum (evaluate has just
+    // set the state `fill` reads).
+    if (!(slopeAtLower < 0)) return this.fill(lower);
+    let deadline = lower;
     let bracketLower = lower;
-    if (slopeAtLower < 0 && hint > lower && Number.isFinite(hint)) {
+    if (hint > lower && Number.isFinite(hint)) {
       const slopeAtHint = this.evaluate(hint);
       if (slopeAtHint >= 0) {
         deadline = this.slopeRoot(lower, slopeAtLower, hint, slopeAtHint);
@@ -218,7 +218,13 @@ export class ResourceAllocator {
     if (slopeAtLower < 0) {
       // With a = the bracket's lower end, F(T*) <= F(a) and F(T) >= T + tau^bloc(inf) bound T*
       // by a + tau^bloc(a) - tau^bloc(inf) (tau^bloc(inf): every budget left for mining).
-      const blockAtLower = 1 / this.rate;
+      const blockAtLower = 1 / this.rate; // read before raceRate(true) overwrites the rate
+      // The block race with every budget left for mining bounds tau^bloc from below; when even it
+      // is zero, no deadline has a finite latency. Only this branch needs it: a slope >= 0 above
+      // took a positive race rate on the budgets left after inference, so the whole budgets have
+      // one too (and a zero one gives the slope -Infinity, which lands here).
+      const floorBlockTime = 1 / this.raceRate(true);
+      if (!Number.isFinite(floorBlockTime)) return this.infeasible();
       let gap = Number.isFinite(blockAtLower) ? Math.max(blockAtLower - floorBlockTime, 0) : Math.max(bracketLower, floorBlockTime);
       if (!(gap > 0)) gap = Math.max(bracketLower, floorBlockTime, Number.MIN_VALUE);
       let upper = bracketLower + gap;

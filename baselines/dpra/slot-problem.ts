@@ -137,20 +137,23 @@ export class SlotProblem {
     feasibility.apBudgetsRelaxed = false;
     let excess = 0;
     // C4 least violation: gateway energy is a sum over its DTs, so the least-energy partition of
-    // gateway m puts each of its DTs at its own least-energy cut.
-    for (let m = 0; m < system.M; m++) {
-      let least = 0;
-      for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) {
-        const n = this.devices[k]!;
-        const l = this.leastEnergyCut(n);
-        this.partition[n] = l;
-        least += this.deviceEnergy(n, l);
-      }
-      if (pin && least > state.gatewayBudget[m]!) {
-        this.forced[m] = 1;
-        feasibility.gatewaysOverBudget.push(m);
-        excess += least - state.gatewayBudget[m]!;
-        for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) this.pinned[this.devices[k]!] = 1;
+    // gateway m puts each of its DTs at its own least-energy cut. Without `pin` nothing is pinned
+    // and the loop below sets every cut, so the search is skipped.
+    if (pin) {
+      for (let m = 0; m < system.M; m++) {
+        let least = 0;
+        for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) {
+          const n = this.devices[k]!;
+          const l = this.leastEnergyCut(n);
+          this.partition[n] = l;
+          least += this.deviceEnergy(n, l);
+        }
+        if (least > state.gatewayBudget[m]!) {
+          this.forced[m] = 1;
+          feasibility.gatewaysOverBudget.push(m);
+          excess += least - state.gatewayBudget[m]!;
+          for (let k = this.deviceStart[m]!; k < this.deviceStart[m + 1]!; k++) this.pinned[this.devices[k]!] = 1;
+        }
       }
     }
     feasibility.gatewayExcess = excess;

@@ -17,7 +17,8 @@ import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { trainRun } from '../../agents/run/train-run.ts';
 import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
-import { GymError, make, makeVec, SyncVectorEnv, type VectorEnv } from '../../env/index.ts';
+import { readBatchItem } from '../../env/vector/batch.ts';
+import { Box, Dict, Discrete, Env, flatten, GymError, make, makeVec, SpaceError, SyncVectorEnv, type Space, type StepResult, type VectorEnv } from '../../env/index.ts';
 
 /** The fields of an EnvBatch after a reset or step, copied. */
 function snapshot(batch: EnvBatch) {
@@ -31,7 +32,100 @@ function snapshot(batch: EnvBatch) {
   };
 }
 
+/**
+ * Dict observations of Boxes of different sizes (float64 values that float32 rounds), each
+ * depending on the env, the step and the key; with `discrete`, a Discrete key too. Episodes of 5 steps.
+ */
+interface DictObservation {
+  wide: Float64Array;
+  one: Float32Array;
+  mid: Float32Array;
+  pick?: number;
+}
+
+class DictEnv extends Env<DictObservation, number> {
+  readonly actionSpace = new Discrete(2);
+  readonly observationSpace: Space<DictObservation>;
+  private readonly index: number;
+  private readonly discrete: boolean;
+  private t = 0;
+
+  constructor(index: number, discrete: boolean) {
+    super();
+    this.index = index;
+    this.discrete = discrete;
+    const boxes = { wide: new Box<Float64Array>(-1e6, 1e6, { shape: [2, 3], dtype: 'float64' }), one: new Box(-1, 1, { shape: [1] }), mid: new Box(-10, 10, { shape: [4] }) };
+    this.observationSpace = (discrete ? new Dict({ ...boxes, pick: new Discrete(3) }) : new Dict(boxes)) as Space<DictObservation>;
+  }
+
+  observation(): DictObservation {
+    const base = (this.index + 1) * 0.1 + this.t * 0.01;
+    const obs: DictObservation = {
+      wide: Float64Array.from({ length: 6 }, (_, i) => ((base + i) / 3) * 1e3),
+      one: Float32Array.of(Math.sin(base)),
+      mid: Float32Array.from({ length: 4 }, (_, i) => Math.cos(base * (i + 1)) * 9),
+    };
+    if (this.discrete) obs.pick = (this.index + this.t) % 3;
+    return obs;
+  }
+
+  reset(): [DictObservation, Record<string, unknown>] {
+    this.t = 0;
+    return [this.observation(), {}];
+  }
+
+  step(): StepResult<DictObservation> {
+    this.t += 1;
+    return [this.observation(), 1, false, this.t >= 5, {}];
+  }
+}
+
 describe('EnvBatch', () => {
+  it('reads a Dict of Boxes of different sizes key by key as flatten lays it out, and a Dict with a non-Box key through the generic flatten', () => {
+    const n = 3;
+    for (const discrete of [false, true]) {
+      const envs = new SyncVectorEnv(Array.from({ length: n }, (_, e) => () => new DictEnv(e, discrete)), { copy: false });
+      const space = envs.singleObservationSpace;
+      let lastBatch: unknown;
+      const step = envs.step.bind(envs);
+      envs.step = (actions) => {
+        const result = step(actions);
+        lastBatch = result[0];
+        return result;
+      };
+      const batch = new EnvBatch(envs, new ObservationEncoder(space, false));
+      const dim = batch.encoder.dim;
+      assert.equal(dim, discrete ? 14 : 11);
+      batch.reset(1);
+      // the layout itself: keys in the Dict's order, each row env e's own values (float32-rounded)
+      for (let e = 0; e < n; e++) {
+        const own = new DictEnv(e, discrete).reset()[0];
+        const expected = [...Float32Array.from(own.wide), ...own.one, ...own.mid, ...(discrete ? [0, 1, 2].map((k) => (k === own.pick ? 1 : 0)) : [])];
+        assert.deepEqual(Array.from(batch.obs.subarray(e * dim, (e + 1) * dim)), expected, `discrete ${discrete}, env ${e} after reset`);
+      }
+      for (let t = 0; t < 12; t++) {
+        batch.step([0, 1, 0]);
+        for (let e = 0; e < n; e++) {
+          const generic: Float32Array = flatten(space, readBatchItem(space, lastBatch, e), new Float32Array(dim));
+          assert.deepEqual(batch.obs.subarray(e * dim, (e + 1) * dim), generic, `discrete ${discrete}, step ${t}, env ${e}`);
+        }
+      }
+      assert.deepEqual(Array.from(batch.autoreset), [1, 1, 1], 'the autoreset step after the second episode was compared too');
+      batch.close();
+    }
+  });
+
+  it('leaves a Dict batch whose Box key is not a typed array of E rows to the generic path and its error', () => {
+    const space = new DictEnv(0, false).observationSpace;
+    const column = (length: number) => new Float32Array(length);
+    const fakeVectorEnv = (obs: unknown) =>
+      ({ autoresetMode: 'next-step', numEnvs: 2, singleObservationSpace: space, singleActionSpace: new Discrete(2), reset: () => [obs, {}], close: () => {} }) as unknown as VectorEnv;
+    const short = new EnvBatch(fakeVectorEnv({ wide: new Float64Array(12), one: column(2), mid: column(7) }), new ObservationEncoder(space, false));
+    assert.throws(() => short.reset(0), (e: Error) => e instanceof SpaceError && e.message.includes('.mid') && e.message.includes('does not have 4 elements'));
+    const plain = new EnvBatch(fakeVectorEnv({ wide: new Float64Array(12), one: [0, 0], mid: column(8) }), new ObservationEncoder(space, false));
+    assert.throws(() => plain.reset(0), (e: Error) => e instanceof GymError && e.message.includes('must be a typed array, got Array'));
+  });
+
   it('over makeVec(BDT-v0) (BdtVectorEnv) gives the rows, rewards, autoresets and episodes of a SyncVectorEnv of make(BDT-v0) envs', () => {
     const n = 3;
     const kwargs = { scenario: { slots: 40 } };

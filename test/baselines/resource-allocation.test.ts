@@ -196,6 +196,25 @@ describe('baselines/dpra/resource-allocation', () => {
     assert.ok(energy <= 0.5 * (1 - BUDGET_MARGIN / 2), `energy ${energy}`);
   });
 
+  it('reports no finite latency and no frequencies when no AP can mine, with or without a deadline hint', () => {
+    const system: AllocationSystem = { M: 2, J: 2, apOf: Int32Array.of(0, 1), apMaxFreq: Float64Array.of(3e9, 3e9), apKappa: Float64Array.of(1e-28, 1e-28) };
+    const allocator = new ResourceAllocator(system);
+    const inputs: AllocationInput[] = [
+      // energy for the offloaded work, but no block rate anywhere
+      { gatewayLatency: Float64Array.of(0.02, 0.03), apCycles: Float64Array.of(1e8, 0), blocksPerCycle: Float64Array.of(0, 0), apBudget: Float64Array.of(1, 1) },
+      // nothing offloaded (T_lo is finite) and no energy to mine with
+      { gatewayLatency: Float64Array.of(0.02, 0.03), apCycles: Float64Array.of(0, 0), blocksPerCycle: Float64Array.of(1e-9, 1e-9), apBudget: Float64Array.of(0, 0) },
+    ];
+    for (const [k, input] of inputs.entries()) {
+      for (const hint of [Infinity, 0.01, 0.5, 1e3]) {
+        const result = allocator.solve(input, hint);
+        assert.equal(result.feasible, false, `input ${k}, hint ${hint}`);
+        assert.equal(result.latency, Infinity);
+        assert.deepEqual([...result.inferenceFreq, ...result.miningFreq], [0, 0, 0, 0], `input ${k}, hint ${hint}: the infeasible result has no frequencies`);
+      }
+    }
+  });
+
   it("gives finite frequencies when a gateway's offloaded work is below its latency's last bit (w / F << ulp(c): the deadline was c itself, f = w / 0)", () => {
     const F = 2498954901.558033;
     const allocator = new ResourceAllocator({ M: 2, J: 2, apOf: Int32Array.of(0, 1), apMaxFreq: Float64Array.of(F, F), apKappa: Float64Array.of(1.4038968637144614e-27, 1.4038968637144614e-27) });

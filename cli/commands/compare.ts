@@ -37,7 +37,7 @@ import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
-import { checkTraceFile, jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { checkTraceFile, savedEpisodeSlots, jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
@@ -66,7 +66,7 @@ export function register(program: Command): void {
     .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
     .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3); with --trace, the agents\' seeds, one per trace (default 0, 1, ...)')
-    .option('--trace <files>', 'comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each')
+    .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots, as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
@@ -102,8 +102,8 @@ export function register(program: Command): void {
         ...compared.flatMap((agent) => (typeof agent === 'string' ? checkpointInputs('--agents', agent, agentOptions[agent]?.['checkpoint'], `--agent-options ${agent} checkpoint`, options.scenario === undefined ? envId : undefined) : [])),
       ]);
 
-      const scenario = mergeDeep(scenarioOverride, slots === undefined ? {} : { slots }) as Record<string, unknown>;
-      const { traces, rewardColumn } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
+      const { traces, rewardColumn, slots: episodeSlots } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
+      const scenario = mergeDeep(scenarioOverride, episodeSlots === undefined ? {} : { slots: episodeSlots }) as Record<string, unknown>;
 
       // the terminal's cursor and line wrap are left on (the bar is cut to the width instead): Ctrl-C
       // ends compare at once, mid-episode, with no chance to restore them (a handler would wait for the episode)
@@ -195,16 +195,26 @@ function scenarioFileEnvId(file: string): string {
  * Opens the compared scenario once before any agent is built, so a bad `--scenario-override` is
  * refused as `run` refuses it, and reads the `--trace` files, each checked against that scenario
  * as `run --trace` checks one (saying which --slots replays a shorter episode's trace); also
- * names the table's reward column after the scenario's reward.
+ * names the table's reward column after the scenario's reward. Without `--slots`, traces too short
+ * for the scenario's T that were all saved from episodes of S slots replay S slots, as `run
+ * --trace` replays one; the episode length is returned (undefined: the scenario's).
  */
-function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, traceFiles: readonly string[] | undefined): { traces: ExogenousTrace[] | undefined; rewardColumn: string } {
-  const env = openEnv({ env: envId, scenarioOverride, slots });
+function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, traceFiles: readonly string[] | undefined): { traces: ExogenousTrace[] | undefined; rewardColumn: string; slots: number | undefined } {
+  const inputs = traceFiles?.map((file) => readJsonObjectFile('--trace', file, 'a trace from run --save-trace'));
+  let env = openEnv({ env: envId, scenarioOverride, slots });
   try {
+    const saved = inputs?.map((input) => savedEpisodeSlots(input));
+    const savedSlots = saved?.[0];
+    if (slots === undefined && savedSlots !== undefined && saved!.every((s) => s === savedSlots) && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
+      env.close();
+      slots = savedSlots;
+      env = openEnv({ env: envId, scenarioOverride, slots });
+    }
     const system = (env.unwrapped as BdtEnv).system;
-    const traces = traceFiles?.map((file) => checkTraceFile(file, readJsonObjectFile('--trace', file, 'a trace from run --save-trace'), system));
+    const traces = inputs?.map((input, i) => checkTraceFile(traceFiles![i]!, input, system));
     const repeated = traces && repeatedIndex(traces.map((trace) => JSON.stringify(trace)));
     if (repeated) throw new CliError(`--trace: ${traceFiles![repeated[0]]} and ${traceFiles![repeated[1]]} hold the same trace; each trace is one sample, give it once`);
-    return { traces, rewardColumn: rewardColumnOf(system.reward) };
+    return { traces, rewardColumn: rewardColumnOf(system.reward), slots };
   } finally {
     env.close();
   }

@@ -219,7 +219,7 @@ export function register(program: Command): void {
 }
 
 /** The slots of the episode a trace was saved from (T + 1 slot states for T slots), when its length says. */
-function savedEpisodeSlots(trace: object): number | undefined {
+export function savedEpisodeSlots(trace: object): number | undefined {
   const { length } = trace as { length?: unknown };
   return typeof length === 'number' && Number.isSafeInteger(length) && length >= 2 ? length - 1 : undefined;
 }

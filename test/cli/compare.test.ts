@@ -177,6 +177,17 @@ describe('bdt-gym compare', () => {
     const long = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces[0]!, '--slots', '20', '--out', join(dir, 'f.json'));
     assert.equal(long.status, 1);
     assert.equal(long.stderr, `bdt-gym: --trace ${traces[0]}: cannot be replayed on small for 20 slots: trace.length = 9: an episode needs at least 20 slot states; it holds an episode of 8 slots: give --slots 8\n`);
+    // without --slots, as run --trace: traces all saved from 8-slot episodes replay 8 slots
+    const inferred = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--trace', traces.join(','), '--out', join(dir, 'h.json'));
+    assert.equal(inferred.status, 0, inferred.stderr);
+    const summaries = (file: string) => result(file).episodes.map((e: { summary: unknown }) => e.summary);
+    assert.deepEqual(summaries('h.json'), summaries('c.json'));
+    assert.equal(result('h.json').slots, 8);
+    // traces of different episode lengths leave T to --slots
+    assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '6', '--seed', '5', '--save-trace', join(dir, 't5.json'), '--json').status, 0);
+    const mixed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 't5.json')}`, '--out', join(dir, 'i.json'));
+    assert.equal(mixed.status, 1);
+    assert.match(mixed.stderr, /^bdt-gym: --trace .*t3\.json: cannot be replayed on small for \d+ slots: .* give --slots 8\n$/);
   });
 
   it('--scenario-override merges a partial scenario for every agent, is recorded, and a bad one is refused before any episode', () => {

@@ -3,7 +3,8 @@
  * own off-heap ArrayBuffer, which costs about a microsecond to allocate and collect; the env
  * returns several such arrays per step. A pool carves them out of shared 64 KiB chunks instead,
  * so a new array costs one view. Each array is distinct and never handed out twice: no later
- * array overwrites a kept one (which pins its chunk, at most 64 KiB, until it is collected).
+ * array overwrites a kept one (which pins its chunk, at most 64 KiB, until it is collected: a few
+ * arrays kept sparsely pin a chunk each, docs/GYMNASIUM.md gives the cost and the remedy).
  *
  * But the arrays are views sharing their chunk's buffer, `.buffer` is the whole chunk:
  * transferring it (`postMessage(x, [x.buffer])`) detaches the chunk, which empties every array

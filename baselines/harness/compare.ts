@@ -12,7 +12,7 @@ import { checkSeed } from '../../env/core/rng.ts';
 import type { Agent } from '../agent.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
-import { explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
+import { explainTrace, sameTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { agentEntry, agentScenario, createAgent } from '../create-agent.ts';
 import { runAgentEpisode } from './run-episode.ts';
 import { meanInterval, type MeanInterval } from './statistics.ts';
@@ -187,8 +187,8 @@ function checkSpec(spec: ComparisonSpec): void {
     if (!Array.isArray(spec.traces)) throw new GymError(`compareAgents: traces must be an array of traces, got ${formatValue(spec.traces)}`);
     if (spec.traces.length !== spec.seeds.length) throw new GymError(`compareAgents: ${spec.traces.length} traces for ${spec.seeds.length} seeds; give one seed per trace (it seeds the agents)`);
     // as a repeated seed: one trace counted twice narrows the intervals falsely
-    const repeatedTrace = repeatedIndex(spec.traces.map((trace) => JSON.stringify(trace)));
-    if (repeatedTrace !== undefined) throw new GymError(`compareAgents: traces[${repeatedTrace[1]}] is the same trace as traces[${repeatedTrace[0]}]; each trace is one sample, give it once`);
+    const repeatedTraces = repeatedTrace(spec.traces);
+    if (repeatedTraces !== undefined) throw new GymError(`compareAgents: traces[${repeatedTraces[1]}] is the same trace as traces[${repeatedTraces[0]}]; each trace is one sample, give it once`);
   }
   const names = spec.agents.map((compared) => (typeof compared === 'string' ? compared : compared.agent));
   const unused = Object.keys(spec.agentOptions ?? {}).filter((name) => !names.includes(name));
@@ -212,10 +212,32 @@ function checkTraces(traces: readonly ExogenousTrace[] | undefined, env: Env): v
   });
 }
 
-/** The first index whose value appeared before, with that earlier index: `[first, again]`. */
+/** The first index whose value appeared before (===, or NaN), with that earlier index: `[first, again]`. */
 export function repeatedIndex(values: readonly unknown[]): [number, number] | undefined {
-  const again = values.findIndex((value, i) => values.indexOf(value) !== i);
-  return again < 0 ? undefined : [values.indexOf(values[again]), again];
+  // a map of first indices, not a scan per value (100k seeds took 4 s)
+  const firstIndex = new Map<unknown, number>();
+  for (let i = 0; i < values.length; i++) {
+    const first = firstIndex.get(values[i]);
+    if (first !== undefined) return [first, i];
+    firstIndex.set(values[i], i);
+  }
+  return undefined;
+}
+
+/** The first trace the same as an earlier one (`sameTrace`), with that earlier index: `[first, again]`. */
+export function repeatedTrace(traces: readonly ExogenousTrace[]): [number, number] | undefined {
+  // grouped by their first gain (a continuous draw), so distinct traces are seldom compared in full
+  const byFirstGain = new Map<unknown, number[]>();
+  for (let i = 0; i < traces.length; i++) {
+    const gain: unknown = (traces[i] as Partial<ExogenousTrace> | null | undefined)?.gain;
+    const key = Array.isArray(gain) ? gain[0] : undefined;
+    const group = byFirstGain.get(key) ?? [];
+    const first = group.find((j) => sameTrace(traces[j]!, traces[i]!));
+    if (first !== undefined) return [first, i];
+    group.push(i);
+    byFirstGain.set(key, group);
+  }
+  return undefined;
 }
 
 /** The label of a compared agent: its own, or its name. */

@@ -21,7 +21,7 @@ import type { Command } from 'commander';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { formatMeanInterval } from '../../baselines/harness/statistics.ts';
-import { aggregate, compareAgents, labelOf, repeatedIndex, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { aggregate, compareAgents, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
@@ -212,7 +212,7 @@ function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string
     }
     const system = (env.unwrapped as BdtEnv).system;
     const traces = inputs?.map((input, i) => checkTraceFile(traceFiles![i]!, input, system));
-    const repeated = traces && repeatedIndex(traces.map((trace) => JSON.stringify(trace)));
+    const repeated = traces && repeatedTrace(traces);
     if (repeated) throw new CliError(`--trace: ${traceFiles![repeated[0]]} and ${traceFiles![repeated[1]]} hold the same trace; each trace is one sample, give it once`);
     return { traces, rewardColumn: rewardColumnOf(system.reward), slots };
   } finally {

@@ -173,6 +173,25 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
   return undefined;
 }
 
+/**
+ * Whether `a` and `b` hold the same slot states: the same object, or equal N, M, J, length and
+ * arrays, element by element. Unlike comparing their JSON, it holds no string of a long trace (a
+ * 450k-slot BDT-large-v0 trace passes V8's string limit). Anything that is no object is the same
+ * only as itself; a trace explainTrace refuses compares key by key all the same.
+ */
+export function sameTrace(a: ExogenousTrace, b: ExogenousTrace): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
+  return TRACE_KEYS.every((key) => {
+    const x: unknown = a[key];
+    const y: unknown = b[key];
+    if (!Array.isArray(x) || !Array.isArray(y)) return x === y;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  });
+}
+
 /** Slot state `t` of `trace` into `state` (slots past the end repeat the last one). */
 export function readTrace(trace: ExogenousTrace, t: number, state: MutableSlotState): void {
   const i = Math.min(t, trace.length - 1);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import { aggregate, compareAgents, type ComparisonSpec } from '../../baselines/harness/compare.ts';
+import { aggregate, compareAgents, repeatedIndex, repeatedTrace, type ComparisonSpec } from '../../baselines/harness/compare.ts';
 import { AgentEpisodeError, runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import { registerAgent } from '../../baselines/create-agent.ts';
 import { RandomAgent } from '../../baselines/reference/random.ts';
@@ -76,6 +76,29 @@ describe('comparison harness', () => {
     await assert.rejects(lastValueFrom(compareAgents({ ...spec, traces: [traces[0]!, structuredClone(traces[0]!)] })), /compareAgents: traces\[1\] is the same trace as traces\[0\]; each trace is one sample/);
     const short = { ...traces[1]!, length: 3 };
     await assert.rejects(lastValueFrom(compareAgents({ ...spec, traces: [traces[0]!, short] })), /compareAgents: traces\[1\] cannot be replayed on .* for 6 slots: trace\.length = 3/);
+  });
+
+  it('finds a trace given twice by its contents, not its JSON: the same object, an equal copy, a copy with its keys in another order; not a trace differing in one late element', async () => {
+    const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
+    const traces = [drawTrace(system, 101), drawTrace(system, 102)];
+    const reordered = Object.fromEntries(Object.entries(traces[1]!).reverse()) as unknown as typeof traces[number];
+    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, traces[0]!]), [0, 2]);
+    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, structuredClone(traces[1]!)]), [1, 2]);
+    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, reordered]), [1, 2]);
+    const lastDrawChanged = { ...traces[0]!, winnerDraw: traces[0]!.winnerDraw.map((x, i, all) => (i === all.length - 1 ? x / 2 : x)) };
+    assert.equal(repeatedTrace([traces[0]!, traces[1]!, lastDrawChanged]), undefined);
+    // compareAgents refuses the reordered copy, with its message
+    const spec = { envId: 'BDT-small-v0', agents: ['random'], seeds: [5, 6], traces: [traces[1]!, reordered], scenario: { slots: 6 } };
+    await assert.rejects(lastValueFrom(compareAgents(spec)), /^GymError: compareAgents: traces\[1\] is the same trace as traces\[0\]; each trace is one sample, give it once$/);
+  });
+
+  it('repeatedIndex finds the first repeated value with its first index, in linear time (100k seeds took 4 s)', () => {
+    const seeds = Array.from({ length: 100_000 }, (_, i) => i);
+    assert.equal(repeatedIndex(seeds), undefined);
+    const started = performance.now();
+    assert.deepEqual(repeatedIndex([...seeds, 7, 3]), [7, 100_000]);
+    assert.ok(performance.now() - started < 1000, `${(performance.now() - started).toFixed(0)} ms`);
+    assert.deepEqual(repeatedIndex(['a', 'b', 'b', 'a']), [1, 2]);
   });
 
   it('refuses a spec with an unknown key or no env id, naming the keys a spec has (a JavaScript caller gets no type check)', async () => {

@@ -171,7 +171,8 @@ describe('bdt-gym compare', () => {
     const bad = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces.join(','), '--seeds', '1', '--out', join(dir, 'e.json'));
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^bdt-gym: --seeds: 1 seed for 2 trace files; with --trace, give one agent seed per trace/);
-    writeFileSync(join(dir, 'copy.json'), readFileSync(traces[0]!));
+    // the same trace written by another tool: keys in another order, indented
+    writeFileSync(join(dir, 'copy.json'), JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(readFileSync(traces[0]!, 'utf8')) as object).reverse()), null, 1));
     const twice = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 'copy.json')}`, '--slots', '8', '--out', join(dir, 'g.json'));
     assert.equal(twice.stderr, `bdt-gym: --trace: ${traces[0]} and ${join(dir, 'copy.json')} hold the same trace; each trace is one sample, give it once\n`);
     const long = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces[0]!, '--slots', '20', '--out', join(dir, 'f.json'));

@@ -8,7 +8,8 @@
  *   bdt-gym run --env BDT-v0 --agent random --seed 7 --save-trace trace.json   # then replay it:
  *   bdt-gym run --env BDT-v0 --agent dpra --trace trace.json
  */
-import { readFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -43,12 +44,30 @@ interface RunOptions {
   scenarioOverride?: string;
 }
 
-/** The parsed JSON of `file`, or a CliError saying why not, naming it as `source file` (`source`: the option, `--scenario`, or the command that takes the file). */
-export function readJsonFile(source: string, file: string): unknown {
+/**
+ * The most JSON a file may hold, in bytes: V8's longest string (2^29 - 24 characters, about
+ * 512 MiB), which the file is read into whole and a saved trace is written from.
+ */
+export const MAX_JSON_BYTES = constants.MAX_STRING_LENGTH;
+
+/** `bytes` for messages: in MiB from 1 MiB. */
+function formatBytes(bytes: number): string {
+  return bytes < 2 ** 20 ? `${bytes} bytes` : `${Math.round(bytes / 2 ** 20)} MiB`;
+}
+
+/**
+ * The parsed JSON of `file`, or a CliError saying why not, naming it as `source file` (`source`:
+ * the option, `--scenario`, or the command that takes the file); a file over `maxBytes` is refused
+ * before it is read (reading it only to fail on V8's string limit took seconds and its size in memory).
+ */
+export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_BYTES): unknown {
   let text: string;
   try {
+    const { size } = statSync(file);
+    if (size > maxBytes) throw new CliError(`${source} ${file}: the file is ${size} bytes, past the ${maxBytes} (${formatBytes(maxBytes)}) of JSON a string can hold (V8's limit): it cannot be read`);
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
@@ -204,9 +223,10 @@ export function register(program: Command): void {
       }
       const system = (env.unwrapped as BdtEnv).system;
       const trace = traceInput === undefined ? undefined : checkTraceFile(options.trace!, traceInput, system, savedSlots);
-      const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
-      if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, `${JSON.stringify(drawTrace(system, seed))}\n`);
+      const savedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
+      const agent = await createAgentOrCliError(options.agent, env, agentOptions);
+      if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, savedTrace!);
       const summary = runAgentEpisode(options.agent, env, agent, seed, trace === undefined ? undefined : { trace });
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
@@ -216,6 +236,41 @@ export function register(program: Command): void {
       else process.stdout.write(formatSummary(result));
       env.close();
     });
+}
+
+/** Slot states of the trace drawn to estimate the JSON size of a long one. */
+const SAMPLE_STATES = 100;
+
+/**
+ * The JSON file text of the trace of `seed` on `system`, for `--save-trace file`, or a CliError
+ * when it would pass `maxBytes` (MAX_JSON_BYTES: a string could not hold it, nor could --trace
+ * read it), before the trace is drawn (gigabytes for millions of slots) when the JSON size per
+ * slot state of its first states says so, else once drawn.
+ */
+export function traceJson(file: string, system: CompiledScenario, seed: number, maxBytes = MAX_JSON_BYTES): string {
+  const states = system.slots + 1;
+  const sampled = Math.min(states, SAMPLE_STATES);
+  const sampleBytes = JSON.stringify(drawTrace(system, seed, sampled)).length;
+  const bytesPerState = sampleBytes / sampled;
+  /** The refusal of a trace of `bytes` (undefined: past V8's limit, size unknown). */
+  const tooLong = (bytes: number | undefined): CliError => {
+    // a margin for the slots past the sample, whose numbers may print longer
+    const fitting = Math.floor((0.98 * maxBytes) / bytesPerState) - 1;
+    return new CliError(`--save-trace ${file}: the trace of ${plural(system.slots, 'slot')} on ${system.scenario.name} would be ${bytes === undefined ? `over ${formatBytes(maxBytes)}` : `${sampled < states ? 'about ' : ''}${formatBytes(bytes)}`} of JSON (about ${Math.round(bytesPerState)} bytes a slot), past the ${formatBytes(maxBytes)} a JSON string can hold (V8's limit); give --slots ${fitting} or fewer`);
+  };
+  // exact when the sample is the whole trace; the 1 is the final newline
+  const estimate = Math.round((sampleBytes * states) / sampled) + 1;
+  if (estimate > maxBytes) throw tooLong(estimate);
+  let text: string;
+  try {
+    text = `${JSON.stringify(drawTrace(system, seed, states))}\n`;
+  } catch (error) {
+    // the slots past the sample printed longer than estimated, past V8's limit
+    if (error instanceof RangeError) throw tooLong(undefined);
+    throw error;
+  }
+  if (text.length > maxBytes) throw tooLong(text.length);
+  return text;
 }
 
 /** The slots of the episode a trace was saved from (T + 1 slot states for T slots), when its length says. */

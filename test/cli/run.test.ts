@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint, setFloat32 } from '../agents/rewrite-checkpoint.ts';
 import { make } from '../../env/index.ts';
 import { drawTrace, type BdtEnv } from '../../env/bdt/index.ts';
+import { MAX_JSON_BYTES, readJsonFile, traceJson } from '../../cli/commands/run.ts';
+import { CliError } from '../../cli/errors.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -229,6 +231,49 @@ describe('bdt-gym run', () => {
     const both = cli('run', '--env', 'BDT-small-v0', '--slots', '12', '--trace', file, '--save-trace', join(dir, 'again.json'));
     assert.equal(both.status, 1);
     assert.match(both.stderr, /--save-trace and --trace/);
+  });
+
+  it('refuses a --save-trace past the JSON a string can hold before drawing it, saying which --slots fits (it crashed as an internal RangeError)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
+    const started = performance.now();
+    const tooLong = cli('run', '--env', 'BDT-v0', '--agent', 'all-local', '--slots', '2500000', '--save-trace', file);
+    assert.equal(tooLong.status, 1);
+    assert.match(tooLong.stderr, new RegExp(`^bdt-gym: --save-trace ${file}: the trace of 2500000 slots on default would be about 6\\d\\d MiB of JSON \\(about 28\\d bytes a slot\\), past the 512 MiB a JSON string can hold \\(V8's limit\\); give --slots 18\\d{5} or fewer\n$`));
+    assert.ok(performance.now() - started < 20_000, 'refused before drawing 2.5M slots');
+    assert.equal(existsSync(file), false);
+  });
+
+  it('traceJson gives the saved trace text up to maxBytes, refuses it past that, and the --slots it names fits', () => {
+    const systemOf = (slots: number) => (make('BDT-small-v0', { scenario: { slots } }).unwrapped as BdtEnv).system;
+    const short = systemOf(20);
+    const text = `${JSON.stringify(drawTrace(short, 3))}\n`;
+    assert.equal(traceJson('t.json', short, 3, text.length), text);
+    assert.throws(() => traceJson('t.json', short, 3, text.length - 1), (e: unknown) => e instanceof CliError && new RegExp(`^--save-trace t\\.json: the trace of 20 slots on small would be ${text.length} bytes of JSON \\(about 17\\d bytes a slot\\), past the ${text.length - 1} bytes a JSON string can hold \\(V8's limit\\); give --slots \\d+ or fewer$`).test(e.message));
+    // past the sampled states, an estimate; the --slots it names fits
+    const maxBytes = 100_000;
+    const refusal = (() => {
+      try {
+        return traceJson('t.json', systemOf(1000), 3, maxBytes);
+      } catch (error) {
+        return error;
+      }
+    })();
+    assert.ok(refusal instanceof CliError && /would be about \d+ bytes of JSON/.test(refusal.message), String(refusal));
+    const fitting = Number(/give --slots (\d+) or fewer$/.exec(refusal.message)![1]);
+    assert.ok(fitting > 500, refusal.message);
+    assert.ok(traceJson('t.json', systemOf(fitting), 3, maxBytes).length <= maxBytes);
+  });
+
+  it('refuses a JSON file past what a string can hold before reading it (it read the whole file to fail as ERR_STRING_TOO_LONG)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-big-'));
+    const file = join(dir, 'big.json');
+    writeFileSync(file, '');
+    truncateSync(file, MAX_JSON_BYTES + 1); // sparse: no disk used
+    try {
+      assert.throws(() => readJsonFile('--trace', file), (e: unknown) => e instanceof CliError && e.message === `--trace ${file}: the file is 536870889 bytes, past the 536870888 (512 MiB) of JSON a string can hold (V8's limit): it cannot be read`);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it('refuses an env that is not a B-DT env, and reports a file it cannot write in one line', () => {

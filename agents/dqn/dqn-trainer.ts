@@ -104,52 +104,60 @@ export class DqnTrainer {
     const hp = options.hp;
     this.hp = hp;
     const vectorEnv = buildVectorEnv(options, hp.numEnvs);
-    this.layout = new ActionLayout(vectorEnv.singleActionSpace);
-    if (this.layout.continuousDims > 0) {
-      vectorEnv.close();
-      throw new Error(`DQN needs a discrete action space; wrap ${vectorEnv.singleActionSpace.toString()} in DiscretizeAction`);
-    }
-    if (options.restore) {
-      this.encoder = options.restore.encoder;
-      this.qNetwork = options.restore.qNetwork;
-      this.targetNetwork = options.restore.targetNetwork;
-    } else {
-      this.encoder = new ObservationEncoder(vectorEnv.singleObservationSpace, hp.normObs, hp.clipObs);
-      const init = makeRng(subSeed(options.seed, 'dqn/init'));
-      this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
-      this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
-      this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
-      this.targetNetwork.markUpdated();
-    }
-    this.envs = new EnvBatch(vectorEnv, this.encoder);
-    this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm, simd: true });
-    if (options.restore) this.optimizer.setState(options.restore.optimizerState);
-    this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, gradientSteps: 0, resumes: 0 };
-    this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'dqn/explore'));
+    // a construction that fails (an env whose reset throws, say) closes the envs and frees the
+    // networks built here; restored ones are the caller's
+    const created: BranchingQNetwork[] = [];
+    try {
+      this.layout = new ActionLayout(vectorEnv.singleActionSpace);
+      if (this.layout.continuousDims > 0) throw new Error(`DQN needs a discrete action space; wrap ${vectorEnv.singleActionSpace.toString()} in DiscretizeAction`);
+      if (options.restore) {
+        this.encoder = options.restore.encoder;
+        this.qNetwork = options.restore.qNetwork;
+        this.targetNetwork = options.restore.targetNetwork;
+      } else {
+        this.encoder = new ObservationEncoder(vectorEnv.singleObservationSpace, hp.normObs, hp.clipObs);
+        const init = makeRng(subSeed(options.seed, 'dqn/init'));
+        this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
+        created.push(this.qNetwork);
+        this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
+        created.push(this.targetNetwork);
+        this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
+        this.targetNetwork.markUpdated();
+      }
+      this.envs = new EnvBatch(vectorEnv, this.encoder);
+      this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm, simd: true });
+      if (options.restore) this.optimizer.setState(options.restore.optimizerState);
+      this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, gradientSteps: 0, resumes: 0 };
+      this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'dqn/explore'));
 
-    const D = this.layout.discreteDims;
-    const dim = this.encoder.dim;
-    this.replay = new ReplayBuffer(hp.bufferSize, dim, D);
-    const sampledRows = this.sampledRows;
-    this.batch = ReplayBuffer.allocateBatch(sampledRows, dim, D);
-    this.obs = new Float32Array(hp.numEnvs * dim);
-    this.actions = new Int32Array(hp.numEnvs * D);
-    this.envActions = new Array<unknown>(hp.numEnvs);
-    this.targets = new Float32Array(sampledRows);
-    this.greedyNext = new Int32Array(sampledRows * D);
-    this.explore = new Uint8Array(hp.numEnvs);
-    this.actingRaw = new Float32Array(hp.numEnvs * this.qNetwork.outputDim);
-    this.normObs = new Float32Array(hp.numEnvs * dim);
-    this.normBatch = new Float32Array(sampledRows * dim);
-    this.normNextBatch = new Float32Array(sampledRows * dim);
-    const width = this.qNetwork.outputDim;
-    this.targetRaw = new Float32Array(sampledRows * width);
-    this.onlineNextRaw = new Float32Array(hp.doubleQ ? sampledRows * width : 0);
-    this.onlineRaw = new Float32Array(hp.batchSize * width);
-    this.dRaw = new Float32Array(hp.batchSize * width);
-    this.gradient = new Float32Array(this.optimizer.size);
-    this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
-    this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
+      const D = this.layout.discreteDims;
+      const dim = this.encoder.dim;
+      this.replay = new ReplayBuffer(hp.bufferSize, dim, D);
+      const sampledRows = this.sampledRows;
+      this.batch = ReplayBuffer.allocateBatch(sampledRows, dim, D);
+      this.obs = new Float32Array(hp.numEnvs * dim);
+      this.actions = new Int32Array(hp.numEnvs * D);
+      this.envActions = new Array<unknown>(hp.numEnvs);
+      this.targets = new Float32Array(sampledRows);
+      this.greedyNext = new Int32Array(sampledRows * D);
+      this.explore = new Uint8Array(hp.numEnvs);
+      this.actingRaw = new Float32Array(hp.numEnvs * this.qNetwork.outputDim);
+      this.normObs = new Float32Array(hp.numEnvs * dim);
+      this.normBatch = new Float32Array(sampledRows * dim);
+      this.normNextBatch = new Float32Array(sampledRows * dim);
+      const width = this.qNetwork.outputDim;
+      this.targetRaw = new Float32Array(sampledRows * width);
+      this.onlineNextRaw = new Float32Array(hp.doubleQ ? sampledRows * width : 0);
+      this.onlineRaw = new Float32Array(hp.batchSize * width);
+      this.dRaw = new Float32Array(hp.batchSize * width);
+      this.gradient = new Float32Array(this.optimizer.size);
+      this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
+      this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
+    } catch (error) {
+      vectorEnv.close();
+      for (const network of created) network.dispose();
+      throw error;
+    }
   }
 
   /**

@@ -105,49 +105,62 @@ export class PpoTrainer {
     const hp = options.hp;
     this.hp = hp;
     const vectorEnv = buildVectorEnv(options, hp.numEnvs);
-    this.policy =
-      options.restore?.policy ??
-      PpoPolicy.create(vectorEnv.singleObservationSpace, vectorEnv.singleActionSpace, hp, makeRng(subSeed(options.seed, 'ppo/init')));
-    this.envs = new EnvBatch(vectorEnv, this.policy.encoder);
-    this.optimizer = new FlatAdam(this.policy.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
-    if (options.restore) this.optimizer.setState(options.restore.optimizerState);
-    this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, iteration: 0, resumes: 0 };
-    this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'ppo/sample'));
+    // a construction that fails (an env whose reset throws, say) closes the envs and frees the
+    // networks built here; a restored policy is the caller's
+    let created: PpoPolicy | undefined;
+    try {
+      if (options.restore) this.policy = options.restore.policy;
+      else {
+        created = PpoPolicy.create(vectorEnv.singleObservationSpace, vectorEnv.singleActionSpace, hp, makeRng(subSeed(options.seed, 'ppo/init')));
+        this.policy = created;
+      }
+      this.envs = new EnvBatch(vectorEnv, this.policy.encoder);
+      this.optimizer = new FlatAdam(this.policy.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
+      if (options.restore) this.optimizer.setState(options.restore.optimizerState);
+      this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, iteration: 0, resumes: 0 };
+      this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'ppo/sample'));
 
-    this.T = hp.numSteps;
-    this.E = hp.numEnvs;
-    const n = this.T * this.E;
-    const dim = this.policy.encoder.dim;
-    const D = this.policy.layout.discreteDims;
-    const C = this.policy.layout.continuousDims;
-    this.bufObs = new Float32Array(n * dim);
-    this.bufDiscrete = new Int32Array(n * D);
-    this.bufContinuous = new Float32Array(n * C);
-    this.bufLogProb = new Float32Array(n);
-    this.bufRewards = new Float32Array(n);
-    this.bufValues = new Float32Array(n);
-    this.bufTerminated = new Uint8Array(n);
-    this.bufDones = new Uint8Array(n);
-    this.bufValid = new Uint8Array(n);
-    this.advantages = new Float32Array(n);
-    this.returns = new Float32Array(n);
-    this.obsNorm = new Float32Array(this.E * dim);
-    this.head = new Float32Array(this.E * this.policy.dist.headDim);
-    this.stepValues = new Float32Array(this.E);
-    this.stepDiscrete = new Int32Array(this.E * D);
-    this.stepContinuous = new Float32Array(this.E * C);
-    this.stepLogProb = new Float32Array(this.E);
-    this.stepActions = new Array<unknown>(this.E);
-    this.scaledRewards = new Float32Array(this.E);
-    this.returnNormalizer = hp.normReward ? new ReturnNormalizer(this.E, hp.gamma, 1e-8) : undefined;
-    // Resuming keeps the reward scale the critic was trained on (SB3's VecNormalize.load restores
-    // ret_rms); the per-env discounted returns restart at 0 with the envs, as VecNormalize's do.
-    const rewardStats = options.restore?.rewardStats;
-    if (rewardStats !== undefined) this.returnNormalizer?.rms.loadStats(rewardStats);
-    this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
+      this.T = hp.numSteps;
+      this.E = hp.numEnvs;
+      const n = this.T * this.E;
+      const dim = this.policy.encoder.dim;
+      const D = this.policy.layout.discreteDims;
+      const C = this.policy.layout.continuousDims;
+      this.bufObs = new Float32Array(n * dim);
+      this.bufDiscrete = new Int32Array(n * D);
+      this.bufContinuous = new Float32Array(n * C);
+      this.bufLogProb = new Float32Array(n);
+      this.bufRewards = new Float32Array(n);
+      this.bufValues = new Float32Array(n);
+      this.bufTerminated = new Uint8Array(n);
+      this.bufDones = new Uint8Array(n);
+      this.bufValid = new Uint8Array(n);
+      this.advantages = new Float32Array(n);
+      this.returns = new Float32Array(n);
+      this.obsNorm = new Float32Array(this.E * dim);
+      this.head = new Float32Array(this.E * this.policy.dist.headDim);
+      this.stepValues = new Float32Array(this.E);
+      this.stepDiscrete = new Int32Array(this.E * D);
+      this.stepContinuous = new Float32Array(this.E * C);
+      this.stepLogProb = new Float32Array(this.E);
+      this.stepActions = new Array<unknown>(this.E);
+      this.scaledRewards = new Float32Array(this.E);
+      this.returnNormalizer = hp.normReward ? new ReturnNormalizer(this.E, hp.gamma, 1e-8) : undefined;
+      // Resuming keeps the reward scale the critic was trained on (SB3's VecNormalize.load restores
+      // ret_rms); the per-env discounted returns restart at 0 with the envs, as VecNormalize's do.
+      const rewardStats = options.restore?.rewardStats;
+      if (rewardStats !== undefined) this.returnNormalizer?.rms.loadStats(rewardStats);
+      this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
 
-    this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
-    this.observe();
+      this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
+      this.observe();
+    } catch (error) {
+      vectorEnv.close();
+      this.jsUpdate?.actor.dispose();
+      this.jsUpdate?.critic.dispose();
+      created?.dispose();
+      throw error;
+    }
   }
 
   /** The running statistics of the discounted return (normReward; else undefined), as a checkpoint saves them. */

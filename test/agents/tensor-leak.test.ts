@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, toArray } from 'rxjs';
-import { DiscretizeAction, make } from '../../env/index.ts';
+import { DiscretizeAction, GymError, make, makeVec, type VectorEnv } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
 import { discreteActionEnv } from '../../agents/dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
@@ -88,6 +88,41 @@ describe('agents: no tensor leaks', () => {
       assert.equal(tf.memory().numTensors, before, `${name}: tensors left after dispose`);
     }
     env.close();
+  });
+
+  it('a trainer whose construction fails closes its vector env once and leaves no tensor behind', () => {
+    const ppoHp = PpoHyperparametersSchema.parse({ numEnvs: 2, numSteps: 8, hidden: [8], totalTimesteps: 64 });
+    const dqnHp = DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 200, learningStarts: 16, batchSize: 8, totalTimesteps: 200 });
+    const trainers = { ppo: (makeVectorEnv: (n: number) => VectorEnv) => new PpoTrainer({ hp: ppoHp, seed: 1, makeVectorEnv }), dqn: (makeVectorEnv: (n: number) => VectorEnv) => new DqnTrainer({ hp: dqnHp, seed: 1, makeVectorEnv }) };
+    // refused before any network is built, and refused by the env's first reset after
+    const failures = {
+      sameStep: (n: number) => makeVec('CartPole-v1', n, { vectorizationMode: 'sync', autoresetMode: 'same-step' }),
+      resetThrows: (n: number) =>
+        Object.assign(makeVec('CartPole-v1', n, { vectorizationMode: 'sync' }), {
+          reset: () => {
+            throw new RangeError('reset failed');
+          },
+        }),
+    };
+    for (const [algo, build] of Object.entries(trainers)) {
+      for (const [failure, makeVectorEnv] of Object.entries(failures)) {
+        let closed = 0;
+        const countingCloses = (n: number): VectorEnv => {
+          const vectorEnv = makeVectorEnv(n);
+          const close = vectorEnv.close.bind(vectorEnv);
+          return Object.assign(vectorEnv, {
+            close: () => {
+              closed++;
+              close();
+            },
+          });
+        };
+        const before = tf.memory().numTensors;
+        assert.throws(() => build(countingCloses), failure === 'sameStep' ? GymError : RangeError);
+        assert.equal(tf.memory().numTensors, before, `${algo}, ${failure}: tensors leaked`);
+        assert.equal(closed, 1, `${algo}, ${failure}: vector env closes`);
+      }
+    }
   });
 
   it('DQN training steps (branching, dueling) keep tf.memory().numTensors constant', async () => {

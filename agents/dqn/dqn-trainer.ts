@@ -99,6 +99,7 @@ export class DqnTrainer {
   private readonly gradient: Float32Array;
   private lastLogTime = 0;
   private lastLogStep = 0;
+  private disposed = false;
 
   constructor(options: DqnTrainerOptions) {
     const hp = options.hp;
@@ -314,7 +315,10 @@ export class DqnTrainer {
     this.metricsSubject.complete();
   }
 
+  /** Closes the envs and frees the networks; safe to call twice. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.close();
     this.qNetwork.dispose();
     this.targetNetwork.dispose();

@@ -95,6 +95,7 @@ export class PpoTrainer {
   private readonly returnNormalizer: ReturnNormalizer | undefined;
   private lastUpdateTime = 0;
   private lastUpdateStep = 0;
+  private disposed = false;
   /**
    * Discrete-only action spaces: the update runs through hand-scheduled passes with the loss and
    * its gradient in JS (see nn/mlp-backprop.ts, ppo-loss-grad.ts) instead of tf.variableGrads.
@@ -514,7 +515,10 @@ export class PpoTrainer {
     this.metricsSubject.complete();
   }
 
+  /** Closes the envs and frees the networks; safe to call twice. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.close();
     this.jsUpdate?.actor.dispose();
     this.jsUpdate?.critic.dispose();

@@ -125,6 +125,17 @@ describe('agents: no tensor leaks', () => {
     }
   });
 
+  it("a trainer's dispose() is safe to call twice, as an agent's", () => {
+    const before = tf.memory().numTensors;
+    const ppo = new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ numEnvs: 2, numSteps: 8, hidden: [8], totalTimesteps: 64 }), seed: 1, makeEnv: () => make('CartPole-v1') });
+    const dqn = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 200, totalTimesteps: 200 }), seed: 1, makeEnv: () => make('CartPole-v1') });
+    for (const trainer of [ppo, dqn]) {
+      trainer.dispose();
+      trainer.dispose(); // threw "Container ... is already disposed"
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   it('DQN training steps (branching, dueling) keep tf.memory().numTensors constant', async () => {
     const hp = DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 200, learningStarts: 16, batchSize: 8, trainFrequency: 2, gradientSteps: 2, targetNetworkFrequency: 8, tau: 0.5, dueling: true, actionLevels: 3, totalTimesteps: 1000 });
     const trainer = new DqnTrainer({ hp, seed: 2, makeEnv: () => discreteActionEnv(make('BDT-small-v0'), hp.actionLevels) });

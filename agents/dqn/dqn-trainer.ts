@@ -12,7 +12,7 @@
  * and the loss is the mean over branches of Huber(Q_d(s, a_d) - y).
  */
 import { Subject, type Observable } from 'rxjs';
-import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
@@ -71,7 +71,8 @@ export class DqnTrainer {
   /**
    * Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps
    * (at most one per env step; `charts/SPS` is env steps per second since the previous one).
-   * Completes on `close()` (or `dispose()`), and when `train()` fails (which rejects with the error).
+   * Completes on `close()` (or `dispose()`), and when training inside `train()` fails (which rejects
+   * with the error; the trainer then refuses to train again). An argument `train()` refuses leaves it open.
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -100,6 +101,8 @@ export class DqnTrainer {
   private lastLogTime = 0;
   private lastLogStep = 0;
   private disposed = false;
+  /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
+  private trainFailed = false;
 
   constructor(options: DqnTrainerOptions) {
     const hp = options.hp;
@@ -283,9 +286,11 @@ export class DqnTrainer {
   /**
    * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
    * every `YIELD_EVERY` (256) steps; stops at the first yield after `signal` aborts (the trainer
-   * stays consistent: save it and resume later).
+   * stays consistent: save it and resume later). Refused (a GymError) after a `train()` that
+   * failed, which ended `metrics$`.
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
+    if (this.trainFailed) throw new GymError(`DqnTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules run over hp.totalTimesteps: past it annealLr's learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`DqnTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which epsilon and the learning rate (annealLr) are scheduled; give a trainer hp.totalTimesteps >= ${totalSteps}`);
@@ -305,6 +310,7 @@ export class DqnTrainer {
     } catch (error) {
       // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
       // errored stream would also throw it, unhandled, in every subscriber without an error callback)
+      this.trainFailed = true;
       this.metricsSubject.complete();
       throw error;
     }

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
-import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
@@ -62,7 +62,8 @@ export class PpoTrainer {
   private readonly metricsSubject = new Subject<MetricRecord>();
   /**
    * Metrics as they are produced: one record per finished episode and one per update. Completes
-   * on `close()` (or `dispose()`), and when `train()` fails (which rejects with the error).
+   * on `close()` (or `dispose()`), and when training inside `train()` fails (which rejects with the
+   * error; the trainer then refuses to train again). An argument `train()` refuses leaves it open.
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -96,6 +97,8 @@ export class PpoTrainer {
   private lastUpdateTime = 0;
   private lastUpdateStep = 0;
   private disposed = false;
+  /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
+  private trainFailed = false;
   /**
    * Discrete-only action spaces: the update runs through hand-scheduled passes with the loss and
    * its gradient in JS (see nn/mlp-backprop.ts, ppo-loss-grad.ts) instead of tf.variableGrads.
@@ -489,9 +492,11 @@ export class PpoTrainer {
   /**
    * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
    * between iterations; stops after the iteration during which `signal` aborts (the trainer stays
-   * consistent: save it and resume later).
+   * consistent: save it and resume later). Refused (a GymError) after a `train()` that failed, which
+   * ended `metrics$`.
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
+    if (this.trainFailed) throw new GymError(`PpoTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules anneal over hp.totalTimesteps: past it the learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`PpoTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which the learning rate and clip range anneal; give a trainer hp.totalTimesteps >= ${totalSteps}`);
@@ -505,6 +510,7 @@ export class PpoTrainer {
     } catch (error) {
       // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
       // errored stream would also throw it, unhandled, in every subscriber without an error callback)
+      this.trainFailed = true;
       this.metricsSubject.complete();
       throw error;
     }

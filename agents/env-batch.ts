@@ -39,11 +39,21 @@ export function buildVectorEnv(source: EnvSource, numEnvs: number): VectorEnv {
     return new SyncVectorEnv(Array.from({ length: numEnvs }, (_, e) => () => makeEnv(e)), { copy: false });
   }
   const vectorEnv = source.makeVectorEnv(numEnvs);
-  if (vectorEnv.numEnvs !== numEnvs) {
+  try {
+    if (vectorEnv.numEnvs !== numEnvs) throw new GymError(`makeVectorEnv(${numEnvs}) built a vector env of ${vectorEnv.numEnvs} envs`);
+    assertNextStepAutoreset(vectorEnv); // here, before the learner builds its networks for it
+  } catch (error) {
     vectorEnv.close();
-    throw new GymError(`makeVectorEnv(${numEnvs}) built a vector env of ${vectorEnv.numEnvs} envs`);
+    throw error;
   }
   return vectorEnv;
+}
+
+/** A GymError unless `vectorEnv` autoresets on the next step, which EnvBatch's autoreset flags and episode records follow. */
+function assertNextStepAutoreset(vectorEnv: VectorEnv): void {
+  if (vectorEnv.autoresetMode !== 'next-step') {
+    throw new GymError(`EnvBatch: ${vectorEnv.toString()} has autoresetMode '${vectorEnv.autoresetMode}'; the learners need 'next-step' (build it with autoresetMode 'next-step', the default)`);
+  }
 }
 
 /** One Box key of a Dict observation: `size` elements at `offset` in the flat row. */
@@ -112,10 +122,7 @@ export class EnvBatch {
   ) {
     this.vectorEnv = vectorEnv;
     this.encoder = encoder;
-    // the autoreset flags and episode records below follow next-step semantics
-    if (vectorEnv.autoresetMode !== 'next-step') {
-      throw new GymError(`EnvBatch: ${vectorEnv.toString()} has autoresetMode '${vectorEnv.autoresetMode}'; the learners need 'next-step' (build it with autoresetMode 'next-step', the default)`);
-    }
+    assertNextStepAutoreset(vectorEnv);
     this.numEnvs = this.vectorEnv.numEnvs;
     this.obs = new Float32Array(this.numEnvs * encoder.dim);
     this.rewards = new Float32Array(this.numEnvs);

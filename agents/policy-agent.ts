@@ -40,7 +40,12 @@ export class PpoAgent implements Agent {
   private readonly logStd: Float32Array;
   private disposed = false;
 
-  /** `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training). */
+  /**
+   * `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training).
+   * With it (a loaded policy, as loadPolicyAgent makes) the agent owns the policy and `dispose()`
+   * frees it; without (`trainer.policy`) the policy is borrowed and left to the trainer's
+   * `dispose()`, so disposing the agent (compareAgents does) does not break training.
+   */
   constructor(
     policy: PpoPolicy,
     checkpointDir?: string,
@@ -73,7 +78,7 @@ export class PpoAgent implements Agent {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.policy.dispose();
+    if (this.checkpointDir !== undefined) this.policy.dispose(); // else borrowed from a trainer
   }
 }
 
@@ -89,7 +94,12 @@ export class DqnAgent implements Agent {
 
   private readonly qRow: Float32Array;
 
-  /** `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training). */
+  /**
+   * `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training).
+   * With it (a loaded Q-network, as loadPolicyAgent makes) the agent owns the Q-network and
+   * `dispose()` frees it; without (`trainer.qNetwork`) the network is borrowed and left to the
+   * trainer's `dispose()`, so disposing the agent (compareAgents does) does not break training.
+   */
   constructor(
     policy: DqnActingParts,
     checkpointDir?: string,
@@ -118,7 +128,7 @@ export class DqnAgent implements Agent {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.policy.qNetwork.dispose();
+    if (this.checkpointDir !== undefined) this.policy.qNetwork.dispose(); // else borrowed from a trainer
   }
 }
 

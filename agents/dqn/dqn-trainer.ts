@@ -12,7 +12,7 @@
  * and the loss is the mean over branches of Huber(Q_d(s, a_d) - y).
  */
 import { Subject, type Observable } from 'rxjs';
-import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
@@ -71,7 +71,8 @@ export class DqnTrainer {
   /**
    * Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps
    * (at most one per env step; `charts/SPS` is env steps per second since the previous one).
-   * Completes on `close()` (or `dispose()`), and when `train()` fails (which rejects with the error).
+   * Completes on `close()` (or `dispose()`), and when training inside `train()` fails (which rejects
+   * with the error; the trainer then refuses to train again). An argument `train()` refuses leaves it open.
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -99,57 +100,68 @@ export class DqnTrainer {
   private readonly gradient: Float32Array;
   private lastLogTime = 0;
   private lastLogStep = 0;
+  private disposed = false;
+  /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
+  private trainFailed = false;
 
   constructor(options: DqnTrainerOptions) {
     const hp = options.hp;
     this.hp = hp;
     const vectorEnv = buildVectorEnv(options, hp.numEnvs);
-    this.layout = new ActionLayout(vectorEnv.singleActionSpace);
-    if (this.layout.continuousDims > 0) {
-      vectorEnv.close();
-      throw new Error(`DQN needs a discrete action space; wrap ${vectorEnv.singleActionSpace.toString()} in DiscretizeAction`);
-    }
-    if (options.restore) {
-      this.encoder = options.restore.encoder;
-      this.qNetwork = options.restore.qNetwork;
-      this.targetNetwork = options.restore.targetNetwork;
-    } else {
-      this.encoder = new ObservationEncoder(vectorEnv.singleObservationSpace, hp.normObs, hp.clipObs);
-      const init = makeRng(subSeed(options.seed, 'dqn/init'));
-      this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
-      this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
-      this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
-      this.targetNetwork.markUpdated();
-    }
-    this.envs = new EnvBatch(vectorEnv, this.encoder);
-    this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm, simd: true });
-    if (options.restore) this.optimizer.setState(options.restore.optimizerState);
-    this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, gradientSteps: 0, resumes: 0 };
-    this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'dqn/explore'));
+    // a construction that fails (an env whose reset throws, say) closes the envs and frees the
+    // networks built here; restored ones are the caller's
+    const created: BranchingQNetwork[] = [];
+    try {
+      this.layout = new ActionLayout(vectorEnv.singleActionSpace);
+      if (this.layout.continuousDims > 0) throw new Error(`DQN needs a discrete action space; wrap ${vectorEnv.singleActionSpace.toString()} in DiscretizeAction`);
+      if (options.restore) {
+        this.encoder = options.restore.encoder;
+        this.qNetwork = options.restore.qNetwork;
+        this.targetNetwork = options.restore.targetNetwork;
+      } else {
+        this.encoder = new ObservationEncoder(vectorEnv.singleObservationSpace, hp.normObs, hp.clipObs);
+        const init = makeRng(subSeed(options.seed, 'dqn/init'));
+        this.qNetwork = BranchingQNetwork.create('q_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
+        created.push(this.qNetwork);
+        this.targetNetwork = BranchingQNetwork.create('target_network', this.encoder.dim, this.layout.nvec, hp.hidden, hp.dueling, init, hp.init);
+        created.push(this.targetNetwork);
+        this.targetNetwork.net.updateFrom(this.qNetwork.net, 1);
+        this.targetNetwork.markUpdated();
+      }
+      this.envs = new EnvBatch(vectorEnv, this.encoder);
+      this.optimizer = new FlatAdam(this.qNetwork.net.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm, simd: true });
+      if (options.restore) this.optimizer.setState(options.restore.optimizerState);
+      this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, gradientSteps: 0, resumes: 0 };
+      this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'dqn/explore'));
 
-    const D = this.layout.discreteDims;
-    const dim = this.encoder.dim;
-    this.replay = new ReplayBuffer(hp.bufferSize, dim, D);
-    const sampledRows = this.sampledRows;
-    this.batch = ReplayBuffer.allocateBatch(sampledRows, dim, D);
-    this.obs = new Float32Array(hp.numEnvs * dim);
-    this.actions = new Int32Array(hp.numEnvs * D);
-    this.envActions = new Array<unknown>(hp.numEnvs);
-    this.targets = new Float32Array(sampledRows);
-    this.greedyNext = new Int32Array(sampledRows * D);
-    this.explore = new Uint8Array(hp.numEnvs);
-    this.actingRaw = new Float32Array(hp.numEnvs * this.qNetwork.outputDim);
-    this.normObs = new Float32Array(hp.numEnvs * dim);
-    this.normBatch = new Float32Array(sampledRows * dim);
-    this.normNextBatch = new Float32Array(sampledRows * dim);
-    const width = this.qNetwork.outputDim;
-    this.targetRaw = new Float32Array(sampledRows * width);
-    this.onlineNextRaw = new Float32Array(hp.doubleQ ? sampledRows * width : 0);
-    this.onlineRaw = new Float32Array(hp.batchSize * width);
-    this.dRaw = new Float32Array(hp.batchSize * width);
-    this.gradient = new Float32Array(this.optimizer.size);
-    this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
-    this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
+      const D = this.layout.discreteDims;
+      const dim = this.encoder.dim;
+      this.replay = new ReplayBuffer(hp.bufferSize, dim, D);
+      const sampledRows = this.sampledRows;
+      this.batch = ReplayBuffer.allocateBatch(sampledRows, dim, D);
+      this.obs = new Float32Array(hp.numEnvs * dim);
+      this.actions = new Int32Array(hp.numEnvs * D);
+      this.envActions = new Array<unknown>(hp.numEnvs);
+      this.targets = new Float32Array(sampledRows);
+      this.greedyNext = new Int32Array(sampledRows * D);
+      this.explore = new Uint8Array(hp.numEnvs);
+      this.actingRaw = new Float32Array(hp.numEnvs * this.qNetwork.outputDim);
+      this.normObs = new Float32Array(hp.numEnvs * dim);
+      this.normBatch = new Float32Array(sampledRows * dim);
+      this.normNextBatch = new Float32Array(sampledRows * dim);
+      const width = this.qNetwork.outputDim;
+      this.targetRaw = new Float32Array(sampledRows * width);
+      this.onlineNextRaw = new Float32Array(hp.doubleQ ? sampledRows * width : 0);
+      this.onlineRaw = new Float32Array(hp.batchSize * width);
+      this.dRaw = new Float32Array(hp.batchSize * width);
+      this.gradient = new Float32Array(this.optimizer.size);
+      this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
+      this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
+    } catch (error) {
+      vectorEnv.close();
+      for (const network of created) network.dispose();
+      throw error;
+    }
   }
 
   /**
@@ -274,9 +286,11 @@ export class DqnTrainer {
   /**
    * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
    * every `YIELD_EVERY` (256) steps; stops at the first yield after `signal` aborts (the trainer
-   * stays consistent: save it and resume later).
+   * stays consistent: save it and resume later). Refused (a GymError) after a `train()` that
+   * failed, which ended `metrics$`.
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
+    if (this.trainFailed) throw new GymError(`DqnTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules run over hp.totalTimesteps: past it annealLr's learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`DqnTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which epsilon and the learning rate (annealLr) are scheduled; give a trainer hp.totalTimesteps >= ${totalSteps}`);
@@ -296,6 +310,7 @@ export class DqnTrainer {
     } catch (error) {
       // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
       // errored stream would also throw it, unhandled, in every subscriber without an error callback)
+      this.trainFailed = true;
       this.metricsSubject.complete();
       throw error;
     }
@@ -306,7 +321,10 @@ export class DqnTrainer {
     this.metricsSubject.complete();
   }
 
+  /** Closes the envs and frees the networks; safe to call twice. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.close();
     this.qNetwork.dispose();
     this.targetNetwork.dispose();

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
-import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
@@ -62,7 +62,8 @@ export class PpoTrainer {
   private readonly metricsSubject = new Subject<MetricRecord>();
   /**
    * Metrics as they are produced: one record per finished episode and one per update. Completes
-   * on `close()` (or `dispose()`), and when `train()` fails (which rejects with the error).
+   * on `close()` (or `dispose()`), and when training inside `train()` fails (which rejects with the
+   * error; the trainer then refuses to train again). An argument `train()` refuses leaves it open.
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -95,6 +96,9 @@ export class PpoTrainer {
   private readonly returnNormalizer: ReturnNormalizer | undefined;
   private lastUpdateTime = 0;
   private lastUpdateStep = 0;
+  private disposed = false;
+  /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
+  private trainFailed = false;
   /**
    * Discrete-only action spaces: the update runs through hand-scheduled passes with the loss and
    * its gradient in JS (see nn/mlp-backprop.ts, ppo-loss-grad.ts) instead of tf.variableGrads.
@@ -105,49 +109,62 @@ export class PpoTrainer {
     const hp = options.hp;
     this.hp = hp;
     const vectorEnv = buildVectorEnv(options, hp.numEnvs);
-    this.policy =
-      options.restore?.policy ??
-      PpoPolicy.create(vectorEnv.singleObservationSpace, vectorEnv.singleActionSpace, hp, makeRng(subSeed(options.seed, 'ppo/init')));
-    this.envs = new EnvBatch(vectorEnv, this.policy.encoder);
-    this.optimizer = new FlatAdam(this.policy.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
-    if (options.restore) this.optimizer.setState(options.restore.optimizerState);
-    this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, iteration: 0, resumes: 0 };
-    this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'ppo/sample'));
+    // a construction that fails (an env whose reset throws, say) closes the envs and frees the
+    // networks built here; a restored policy is the caller's
+    let created: PpoPolicy | undefined;
+    try {
+      if (options.restore) this.policy = options.restore.policy;
+      else {
+        created = PpoPolicy.create(vectorEnv.singleObservationSpace, vectorEnv.singleActionSpace, hp, makeRng(subSeed(options.seed, 'ppo/init')));
+        this.policy = created;
+      }
+      this.envs = new EnvBatch(vectorEnv, this.policy.encoder);
+      this.optimizer = new FlatAdam(this.policy.variables, { learningRate: hp.learningRate, epsilon: hp.adamEps, maxGradNorm: hp.maxGradNorm });
+      if (options.restore) this.optimizer.setState(options.restore.optimizerState);
+      this.counters = options.restore ? { ...options.restore.counters, resumes: options.restore.counters.resumes + 1 } : { globalStep: 0, iteration: 0, resumes: 0 };
+      this.rng = options.restore ? restoreRng(options.restore.rngState) : makeRng(subSeed(options.seed, 'ppo/sample'));
 
-    this.T = hp.numSteps;
-    this.E = hp.numEnvs;
-    const n = this.T * this.E;
-    const dim = this.policy.encoder.dim;
-    const D = this.policy.layout.discreteDims;
-    const C = this.policy.layout.continuousDims;
-    this.bufObs = new Float32Array(n * dim);
-    this.bufDiscrete = new Int32Array(n * D);
-    this.bufContinuous = new Float32Array(n * C);
-    this.bufLogProb = new Float32Array(n);
-    this.bufRewards = new Float32Array(n);
-    this.bufValues = new Float32Array(n);
-    this.bufTerminated = new Uint8Array(n);
-    this.bufDones = new Uint8Array(n);
-    this.bufValid = new Uint8Array(n);
-    this.advantages = new Float32Array(n);
-    this.returns = new Float32Array(n);
-    this.obsNorm = new Float32Array(this.E * dim);
-    this.head = new Float32Array(this.E * this.policy.dist.headDim);
-    this.stepValues = new Float32Array(this.E);
-    this.stepDiscrete = new Int32Array(this.E * D);
-    this.stepContinuous = new Float32Array(this.E * C);
-    this.stepLogProb = new Float32Array(this.E);
-    this.stepActions = new Array<unknown>(this.E);
-    this.scaledRewards = new Float32Array(this.E);
-    this.returnNormalizer = hp.normReward ? new ReturnNormalizer(this.E, hp.gamma, 1e-8) : undefined;
-    // Resuming keeps the reward scale the critic was trained on (SB3's VecNormalize.load restores
-    // ret_rms); the per-env discounted returns restart at 0 with the envs, as VecNormalize's do.
-    const rewardStats = options.restore?.rewardStats;
-    if (rewardStats !== undefined) this.returnNormalizer?.rms.loadStats(rewardStats);
-    this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
+      this.T = hp.numSteps;
+      this.E = hp.numEnvs;
+      const n = this.T * this.E;
+      const dim = this.policy.encoder.dim;
+      const D = this.policy.layout.discreteDims;
+      const C = this.policy.layout.continuousDims;
+      this.bufObs = new Float32Array(n * dim);
+      this.bufDiscrete = new Int32Array(n * D);
+      this.bufContinuous = new Float32Array(n * C);
+      this.bufLogProb = new Float32Array(n);
+      this.bufRewards = new Float32Array(n);
+      this.bufValues = new Float32Array(n);
+      this.bufTerminated = new Uint8Array(n);
+      this.bufDones = new Uint8Array(n);
+      this.bufValid = new Uint8Array(n);
+      this.advantages = new Float32Array(n);
+      this.returns = new Float32Array(n);
+      this.obsNorm = new Float32Array(this.E * dim);
+      this.head = new Float32Array(this.E * this.policy.dist.headDim);
+      this.stepValues = new Float32Array(this.E);
+      this.stepDiscrete = new Int32Array(this.E * D);
+      this.stepContinuous = new Float32Array(this.E * C);
+      this.stepLogProb = new Float32Array(this.E);
+      this.stepActions = new Array<unknown>(this.E);
+      this.scaledRewards = new Float32Array(this.E);
+      this.returnNormalizer = hp.normReward ? new ReturnNormalizer(this.E, hp.gamma, 1e-8) : undefined;
+      // Resuming keeps the reward scale the critic was trained on (SB3's VecNormalize.load restores
+      // ret_rms); the per-env discounted returns restart at 0 with the envs, as VecNormalize's do.
+      const rewardStats = options.restore?.rewardStats;
+      if (rewardStats !== undefined) this.returnNormalizer?.rms.loadStats(rewardStats);
+      this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
 
-    this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
-    this.observe();
+      this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
+      this.observe();
+    } catch (error) {
+      vectorEnv.close();
+      this.jsUpdate?.actor.dispose();
+      this.jsUpdate?.critic.dispose();
+      created?.dispose();
+      throw error;
+    }
   }
 
   /** The running statistics of the discounted return (normReward; else undefined), as a checkpoint saves them. */
@@ -475,9 +492,11 @@ export class PpoTrainer {
   /**
    * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
    * between iterations; stops after the iteration during which `signal` aborts (the trainer stays
-   * consistent: save it and resume later).
+   * consistent: save it and resume later). Refused (a GymError) after a `train()` that failed, which
+   * ended `metrics$`.
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
+    if (this.trainFailed) throw new GymError(`PpoTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules anneal over hp.totalTimesteps: past it the learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`PpoTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which the learning rate and clip range anneal; give a trainer hp.totalTimesteps >= ${totalSteps}`);
@@ -491,6 +510,7 @@ export class PpoTrainer {
     } catch (error) {
       // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
       // errored stream would also throw it, unhandled, in every subscriber without an error callback)
+      this.trainFailed = true;
       this.metricsSubject.complete();
       throw error;
     }
@@ -501,7 +521,10 @@ export class PpoTrainer {
     this.metricsSubject.complete();
   }
 
+  /** Closes the envs and frees the networks; safe to call twice. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.close();
     this.jsUpdate?.actor.dispose();
     this.jsUpdate?.critic.dispose();

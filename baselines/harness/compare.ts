@@ -87,6 +87,7 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
       let failure: { error: unknown } | undefined;
       try {
         for (const compared of spec.agents) {
+          if (cancelled) return; // unsubscribed while the agents were being built (the finally releases those built)
           const { label, agent: name, options } = typeof compared === 'string' ? { label: compared, agent: compared } : compared;
           const env: Env = make(spec.envId, { scenario: agentScenario(name, spec.scenario) });
           let agent: Agent;

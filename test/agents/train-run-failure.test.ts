@@ -3,7 +3,8 @@
  * catch it: an env that throws mid-training rejects `trainRun` with the env's error and leaves
  * `tf.memory()` as it found it; an `onMetrics` callback that throws rejects `trainRun` (rxjs would
  * otherwise rethrow it asynchronously and end the process); a trainer's `metrics$` completes when
- * its `train()` fails, so a subscriber waiting for the end is not left hanging.
+ * its `train()` fails, so a subscriber waiting for the end is not left hanging, and the trainer
+ * refuses to train on with its metrics unseen.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { trainRun } from '../../agents/run/train-run.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
-import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { KwargsError } from '../../env/core/zod-issues.ts';
 import { make, register, unregister, Wrapper, type Env, type StepResult } from '../../env/index.ts';
 
@@ -162,6 +163,22 @@ describe('agents: a failed training run', function () {
       const ended = lastValueFrom(trainer.metrics$.pipe(toArray()));
       await assert.rejects(trainer.train(5_000), Boom);
       assert.ok(Array.isArray(await ended));
+      trainer.dispose();
+    }
+  });
+
+  it('a train() after one that failed is refused, not run with its metrics dropped by the ended metrics$', async () => {
+    const makeEnv = () => make(BOOM_ID);
+    const trainers = [
+      new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 5_000 }), seed: 1, makeEnv }),
+      new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 5_000 }), seed: 1, makeEnv }),
+    ];
+    for (const trainer of trainers) {
+      const name = trainer.constructor.name;
+      await assert.rejects(trainer.train(5_000), Boom);
+      const failedAt = trainer.counters.globalStep;
+      await assert.rejects(trainer.train(5_000), (e: Error) => e instanceof GymError && e.message === `${name}.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
+      assert.equal(trainer.counters.globalStep, failedAt, `${name} trained on`);
       trainer.dispose();
     }
   });

@@ -178,6 +178,24 @@ describe('comparison harness', () => {
     assert.equal(disposed, 2);
   });
 
+  it('unsubscribing while the agents are being built builds no further agent and releases those built', async () => {
+    const log: string[] = [];
+    registerAgent('test-slow-create', {
+      description: 'built asynchronously, logs its creation and disposal',
+      create: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        log.push('created');
+        return Object.assign(new RandomAgent(), { dispose: () => void log.push('disposed') });
+      },
+    });
+    const agents = ['test-slow-create', { label: 'second', agent: 'test-slow-create' }, { label: 'third', agent: 'test-slow-create' }];
+    const subscription = compareAgents({ envId: 'BDT-small-v0', agents, seeds: [1], scenario: { slots: 2 } }).subscribe();
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the first agent is being built
+    subscription.unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the others would have been built by now
+    assert.deepEqual(log, ['created', 'disposed']);
+  });
+
   it('rejects an unknown agent listing the available ones', async () => {
     await assert.rejects(lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['nope'], seeds: [1] })), /unknown agent "nope" \(available: .*dpra/);
     // refused before any episode: nothing is emitted for the agents before the bad one

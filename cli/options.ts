@@ -58,21 +58,25 @@ export function slotsOption(value: string): number {
   return slots;
 }
 
-/** A comma-separated list of distinct integers >= `min` (seeds: a repeated one would count one trace twice). */
-export function integerList(name: string, value: string, min: number): number[] {
-  return distinctList(name, value, 'integers', (item) => integerOption(name, item, min));
+/**
+ * A comma-separated list of integers >= `min`, distinct unless `repeats` (seeds of traces: a
+ * repeated one would count one trace twice; agents' seeds on given traces may repeat).
+ */
+export function integerList(name: string, value: string, min: number, { repeats = false } = {}): number[] {
+  return parsedList(name, value, 'integers', (item) => integerOption(name, item, min), repeats);
 }
 
 /** A comma-separated list of distinct numbers satisfying `check` (described by `rule`), each parsed as {@link numberOption} parses one. */
 export function numberList(name: string, value: string, check: (x: number) => boolean, rule: string): number[] {
-  return distinctList(name, value, 'numbers', (item) => numberOption(name, item, check, rule));
+  return parsedList(name, value, 'numbers', (item) => numberOption(name, item, check, rule), false);
 }
 
-/** The items of a comma-separated list, each parsed by `parse`; an empty or repeated item is a CliError naming the option. */
-function distinctList(name: string, value: string, what: string, parse: (item: string) => number): number[] {
+/** The items of a comma-separated list, each parsed by `parse`; an empty item, or a repeated one unless `repeats`, is a CliError naming the option. */
+function parsedList(name: string, value: string, what: string, parse: (item: string) => number, repeats: boolean): number[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list of ${what}, got ${JSON.stringify(value)}`);
   const list = items.map(parse);
+  if (repeats) return list;
   const repeated = list.find((x, i) => list.indexOf(x) !== i);
   if (repeated !== undefined) throw new CliError(`--${name}: ${repeated} appears twice; give each value once`);
   return list;

@@ -28,7 +28,7 @@ export interface ComparisonSpec {
   readonly envId: string;
   /** The agents, in table order; their labels must differ. */
   readonly agents: readonly ComparedAgent[];
-  /** Seeds of the exogenous traces, one episode each per agent (with `traces`, the agents' seeds only). */
+  /** Seeds of the exogenous traces, one episode each per agent, each given once (with `traces`, the agents' seeds only, which may repeat). */
   readonly seeds: readonly number[];
   /**
    * Recorded traces to replay instead of drawing them from the seeds (`drawTrace`, `run
@@ -181,8 +181,9 @@ function checkSpec(spec: ComparisonSpec): void {
   const repeated = repeatedIndex(labels);
   if (repeated !== undefined) throw new GymError(`compareAgents: agent label ${JSON.stringify(labels[repeated[1]])} appears twice; give each entry its own label`);
   spec.seeds.forEach((seed, i) => checkSeed(seed, `compareAgents: seeds[${i}]`));
-  // a repeated seed would count one trace twice and narrow the intervals falsely
-  const repeatedSeed = repeatedIndex(spec.seeds);
+  // a repeated seed would count one trace twice and narrow the intervals falsely (with traces, the
+  // seeds are the agents': they may repeat, each trace being one sample)
+  const repeatedSeed = spec.traces === undefined ? repeatedIndex(spec.seeds) : undefined;
   if (repeatedSeed !== undefined) throw new GymError(`compareAgents: seed ${spec.seeds[repeatedSeed[1]]} appears twice; each seed is one trace, give it once`);
   if (spec.traces !== undefined) {
     if (!Array.isArray(spec.traces)) throw new GymError(`compareAgents: traces must be an array of traces, got ${formatValue(spec.traces)}`);
@@ -250,11 +251,13 @@ export function labelOf(compared: ComparedAgent): string {
 export function aggregate(records: readonly EpisodeRecord[]): AgentAggregate[] {
   const agents = [...new Set(records.map((r) => r.agent))];
   const first = agents[0];
-  const firstLatency = new Map(records.filter((r) => r.agent === first).map((r) => [r.seed, r.summary.meanLatency]));
+  // episodes are paired on their trace: its index when replayed (the agents' seeds may repeat), else its seed
+  const traceOf = (r: EpisodeRecord): string => (r.trace === undefined ? `seed ${r.seed}` : `trace ${r.trace}`);
+  const firstLatency = new Map(records.filter((r) => r.agent === first).map((r) => [traceOf(r), r.summary.meanLatency]));
   return agents.map((agent) => {
     const mine = records.filter((r) => r.agent === agent);
     const of = (pick: (s: EpisodeSummary) => number): MeanInterval => meanInterval(mine.map((r) => pick(r.summary)));
-    const paired = mine.filter((r) => firstLatency.has(r.seed)).map((r) => r.summary.meanLatency - firstLatency.get(r.seed)!);
+    const paired = mine.filter((r) => firstLatency.has(traceOf(r))).map((r) => r.summary.meanLatency - firstLatency.get(traceOf(r))!);
     const slots = mine.reduce((a, r) => a + r.summary.slots, 0);
     return {
       agent,

@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
-    .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3); with --trace, the agents\' seeds, one per trace (default 0, 1, ...)')
+    .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3), each given once; with --trace, the agents\' seeds, one per trace (default 0, 1, ...), which may repeat')
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots, as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
@@ -77,7 +77,8 @@ export function register(program: Command): void {
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
       checkOutputPath('out', options.out);
       const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
-      const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0);
+      // the agents' seeds on given traces may repeat: each trace is still one sample (repeated traces are refused)
+      const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0, { repeats: traceFiles !== undefined });
       if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${plural(seeds.length, 'seed')} for ${plural(traceFiles.length, 'trace file')}; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
       const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);

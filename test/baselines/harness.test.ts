@@ -78,6 +78,17 @@ describe('comparison harness', () => {
     await assert.rejects(lastValueFrom(compareAgents({ ...spec, traces: [traces[0]!, short] })), /compareAgents: traces\[1\] cannot be replayed on .* for 6 slots: trace\.length = 3/);
   });
 
+  it('takes a repeated agent seed on given traces (each trace is one sample) and pairs the episodes on their traces', async () => {
+    const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
+    const traces = [drawTrace(system, 101), drawTrace(system, 102)];
+    const records = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['dpra', 'random'], seeds: [7, 7], traces, scenario: { slots: 6 } }).pipe(toArray()));
+    assert.deepEqual(records.map((r) => [r.agent, r.seed, r.trace]), [['dpra', 7, 0], ['dpra', 7, 1], ['random', 7, 0], ['random', 7, 1]]);
+    const [, random] = aggregate(records);
+    const latency = records.map((r) => r.summary.meanLatency);
+    assert.notEqual(latency[0], latency[1], 'distinct traces, so pairing on the seed would be seen');
+    assert.ok(Math.abs(random!.latencyVsFirst.mean - (latency[2]! - latency[0]! + latency[3]! - latency[1]!) / 2) < 1e-12);
+  });
+
   it('finds a trace given twice by its contents, not its JSON: the same object, an equal copy, a copy with its keys in another order; not a trace differing in one late element', async () => {
     const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
     const traces = [drawTrace(system, 101), drawTrace(system, 102)];

@@ -171,6 +171,11 @@ describe('bdt-gym compare', () => {
     const bad = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces.join(','), '--seeds', '1', '--out', join(dir, 'e.json'));
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^bdt-gym: --seeds: 1 seed for 2 trace files; with --trace, give one agent seed per trace/);
+    // the agents' seeds may repeat on distinct traces: each trace is still one sample
+    const sameSeed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--trace', traces.join(','), '--seeds', '0,0', '--slots', '8', '--out', join(dir, 's.json'));
+    assert.equal(sameSeed.status, 0, sameSeed.stderr);
+    assert.deepEqual(result('s.json').episodes.map((e: { seed: number; trace: number }) => [e.seed, e.trace]), [[0, 0], [0, 1], [0, 0], [0, 1]]);
+    assert.deepEqual(result('s.json').episodes.map((e: { summary: unknown }) => e.summary), c.episodes.map((e: { summary: unknown }) => e.summary), 'the scripted agents play the traces alike whatever their seeds');
     // the same trace written by another tool: keys in another order, indented
     writeFileSync(join(dir, 'copy.json'), JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(readFileSync(traces[0]!, 'utf8')) as object).reverse()), null, 1));
     const twice = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 'copy.json')}`, '--slots', '8', '--out', join(dir, 'g.json'));

@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--tolerance <r>', 'relative gap counted as exact', '1e-6')
     .option('--effort <preset>', `DPRA's partition search preset (${DESCENT_EFFORTS.join(', ')}; 'auto' picks thorough on scenarios this small, and BDT-v0 runs 'fast')`, 'auto')
     .option('--scenario-override <json>', 'partial scenario as a JSON object, deep-merged into the scenario checked as make(id, {scenario}) merges it (e.g. \'{"lyapunov":{"V":100}}\')')
-    .option('--json', 'print the report as one JSON object')
+    .option('--json', 'print the report as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, seed, effort, pass and the report\'s counts')
     .action((options: CheckDpraOptions) => {
       const slots = integerOption('slots', options.slots, 1);
       const seed = integerOption('seed', options.seed, 0);
@@ -56,7 +56,7 @@ export function register(program: Command): void {
       const overridden = Object.keys(scenarioOverride).length > 0;
       const report = checkDpraExactness(system, { slots, seed, queueScale, tolerance, dpra: { partition: 'descent', effort } });
       const pass = exactnessPasses(report);
-      if (options.json) process.stdout.write(`${JSON.stringify({ scenario: system.scenario.name, ...(overridden ? { scenarioOverride } : {}), seed, effort, pass, ...report })}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ ...(envId === undefined ? { scenario: options.scenario } : { env: envId }), scenarioName: system.scenario.name, ...(overridden ? { scenarioOverride } : {}), seed, effort, pass, ...report })}\n`);
       else {
         process.stdout.write(
           [

@@ -192,7 +192,7 @@ export function register(program: Command): void {
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
     .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
-    .option('--json', 'print the summary as one JSON object')
+    .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local)')
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined;
@@ -231,7 +231,8 @@ export function register(program: Command): void {
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();
-      const result = { env: envId ?? options.scenario, scenario: system.scenario.name, ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
+      // keyed as compare's results: `env` an id, `scenario` a file, the scenario's own name apart
+      const result = { ...(envId === undefined ? { scenario: options.scenario! } : { env: envId }), scenarioName: system.scenario.name, ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result));
       env.close();
@@ -303,12 +304,12 @@ function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, ch
 }
 
 /** What `run` prints: the episode's summary and what it was run with. */
-type RunResult = EpisodeSummary & { env: string | undefined; scenario: string; scenarioOverride?: Record<string, unknown>; agent: string; seed: number; trace?: string; solver?: SolverAgentStats };
+type RunResult = EpisodeSummary & { env?: string; scenario?: string; scenarioName: string; scenarioOverride?: Record<string, unknown>; agent: string; seed: number; trace?: string; solver?: SolverAgentStats };
 
 function formatSummary(result: RunResult): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
   return [
-    `${result.env} (${result.scenario}${result.scenarioOverride ? ', overridden' : ''}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${plural(result.slots, 'slot')}`,
+    `${result.env ?? result.scenario} (${result.scenarioName}${result.scenarioOverride ? ', overridden' : ''}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${plural(result.slots, 'slot')}`,
     `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
     `  mean reward       ${result.meanReward.toFixed(4)}`,
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,

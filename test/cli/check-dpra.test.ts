@@ -17,6 +17,14 @@ describe('bdt-gym check-dpra', function () {
     assert.equal(report.constraintViolations, 0);
   });
 
+  it("keys the JSON as compare's results: env (the id) or scenario (the file), the scenario's name as scenarioName", () => {
+    const report = (...source: string[]) => JSON.parse(cli('check-dpra', '--slots', '2', '--json', ...source).stdout) as Record<string, unknown>;
+    const byId = report('--env', 'BDT-small-v0');
+    assert.deepEqual([byId['env'], byId['scenario'], byId['scenarioName']], ['BDT-small-v0', undefined, 'small']);
+    const byFile = report('--scenario', 'configs/small.json');
+    assert.deepEqual([byFile['env'], byFile['scenario'], byFile['scenarioName']], [undefined, 'configs/small.json', 'small']);
+  });
+
   it('--effort checks another search preset: fast (what BDT-v0 runs) solves fewer sub-problems than auto (thorough here)', () => {
     const report = (effort: string) => {
       const result = cli('check-dpra', '--slots', '20', '--seed', '4', '--json', '--effort', effort);
@@ -38,7 +46,7 @@ describe('bdt-gym check-dpra', function () {
     const json = cli('check-dpra', '--slots', '10', '--seed', '4', '--json', '--scenario-override', override);
     assert.equal(json.status, 0, json.stderr);
     const report = JSON.parse(json.stdout);
-    assert.equal(report.scenario, 'tighter', 'the report is on the overridden scenario');
+    assert.equal(report.scenarioName, 'tighter', 'the report is on the overridden scenario');
     assert.deepEqual(report.scenarioOverride, JSON.parse(override));
     assert.equal(report.slots, 10);
     const text = cli('check-dpra', '--slots', '10', '--seed', '4', '--scenario-override', override);

@@ -34,6 +34,17 @@ describe('bdt-gym run', () => {
     assert.equal(both.stderr, 'bdt-gym: give one of --env <id> and --scenario <file>, not both\n');
   });
 
+  it("keys the JSON as compare's results: env (the id) or scenario (the file), the scenario's name as scenarioName", () => {
+    const summary = (...source: string[]) => JSON.parse(cli('run', '--slots', '2', '--json', ...source).stdout) as Record<string, unknown>;
+    const byId = summary('--env', 'BDT-small-v0');
+    assert.deepEqual([byId['env'], byId['scenario'], byId['scenarioName']], ['BDT-small-v0', undefined, 'small']);
+    const byFile = summary('--scenario', 'configs/small.json');
+    assert.deepEqual([byFile['env'], byFile['scenario'], byFile['scenarioName']], [undefined, 'configs/small.json', 'small']);
+    for (const key of ['meanLatency', 'meanReward', 'c6Violation', 'energyViolations', 'meanBacklog']) assert.equal(typeof byFile[key], 'number', key);
+    assert.equal((byFile['avgReputation'] as number[]).length, 2);
+    assert.match(cli('run', '--slots', '2', '--scenario', 'configs/small.json').stdout, /^configs\/small\.json \(small\), agent random, seed 0, 2 slots\n/);
+  });
+
   it('rejects a malformed scenario or a non-JSON file with path, rule and value and no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
     const bad = join(dir, 'bad.json');

@@ -138,7 +138,7 @@ describe('bdt-gym --import', () => {
     const result = cli(['run', '--env', 'FixtureSmall-v0', '--agent', 'first-unit', '--seed', '3', '--json', '--import', url]);
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
-    assert.deepEqual([summary.env, summary.scenario, summary.agent, summary.slots], ['FixtureSmall-v0', 'fixture-small', 'first-unit', 8]);
+    assert.deepEqual([summary.env, summary.scenarioName, summary.agent, summary.slots], ['FixtureSmall-v0', 'fixture-small', 'first-unit', 8]);
   });
 
   it('serve: the module is loaded before the first request, and what it logs goes to stderr, not the protocol', () => {

@@ -185,7 +185,7 @@ export function register(program: Command): void {
     .option('--env <id>', 'registered env id (BDT-small-v0, BDT-v0, BDT-large-v0); default BDT-v0')
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
-    .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":[1,2,3]}\' for wdpo)')
+    .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":"best-static"}\' for wdpo)')
     .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>)')
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")

@@ -45,6 +45,15 @@ describe('bdt-gym run', () => {
     assert.match(cli('run', '--slots', '2', '--scenario', 'configs/small.json').stdout, /^configs\/small\.json \(small\), agent random, seed 0, 2 slots\n/);
   });
 
+  it("--agent-options' example in the help runs on every registered B-DT env (a partition of 3 fitted none)", () => {
+    const example = /--agent-options <json>[\s\S]*?e\.g\.\s+'(\{[^']*\})'\s+for\s+(\w+)/.exec(cli('run', '--help').stdout);
+    assert.ok(example, 'the help gives an example');
+    for (const env of ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0']) {
+      const result = cli('run', '--env', env, '--agent', example[2]!, '--agent-options', example[1]!, '--slots', '1');
+      assert.equal(result.status, 0, `${env}: ${result.stderr}`);
+    }
+  });
+
   it('rejects a malformed scenario or a non-JSON file with path, rule and value and no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
     const bad = join(dir, 'bad.json');

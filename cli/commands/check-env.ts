@@ -3,7 +3,7 @@
  * checker list) on `make(id).unwrapped`. Exit 0 when every env passes; otherwise exit 1 with the
  * failing check named. Warnings (smells) are printed but do not fail, unless `--strict`.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EnvCheckError, KwargsError, UnregisteredEnvError, captureWarnings, checkEnv, make, registry, spec, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
@@ -11,6 +11,7 @@ import { importHint } from '../user-modules.ts';
 
 interface CheckEnvCliOptions {
   all?: boolean;
+  envKwargs?: string;
   kwargs?: string;
   strict?: boolean;
 }
@@ -21,27 +22,32 @@ export function register(program: Command): void {
     .description("check registered envs against Gymnasium's env checker (spaces, reset/step contract, seeding determinism, render, close)")
     .argument('[ids...]', 'registered env ids, e.g. CartPole-v1')
     .option('--all', 'check every registered id')
-    .option('--kwargs <json>', 'env keyword arguments as JSON, e.g. \'{"renderMode":"ansi"}\'')
+    .option('--env-kwargs <json>', 'keyword arguments for make() as a JSON object, as evaluate takes them, e.g. \'{"renderMode":"ansi"}\'')
+    // the option's former name, still taken
+    .addOption(new Option('--kwargs <json>').hideHelp())
     .option('--strict', 'fail on warnings too')
     .action((ids: string[], options: CheckEnvCliOptions) => {
       if (options.all && ids.length > 0) throw new CliError(`check-env: give env ids or --all, not both (got --all and ${ids.join(', ')})`);
       const targets = options.all ? [...registry.keys()] : ids;
       if (targets.length === 0) throw new CliError('check-env: give at least one env id or --all');
-      const kwargs = parseKwargs(options.kwargs);
+      if (options.envKwargs !== undefined && options.kwargs !== undefined) throw new CliError('--kwargs is the former name of --env-kwargs; give one of them');
+      // errors name the option as it was given
+      const option = options.kwargs === undefined ? 'env-kwargs' : 'kwargs';
+      const kwargs = parseKwargs(option, options.envKwargs ?? options.kwargs);
       for (const id of targets) checkRegistered(id); // every id before any runs
-      for (const id of targets) checkOne(id, kwargs, options.strict ?? false);
+      for (const id of targets) checkOne(id, option, kwargs, options.strict ?? false);
     });
 }
 
-function parseKwargs(text: string | undefined): Record<string, unknown> {
+function parseKwargs(option: string, text: string | undefined): Record<string, unknown> {
   if (text === undefined) return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--kwargs: not valid JSON: ${(error as Error).message}`);
+    throw new CliError(`--${option}: not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--kwargs: expected a JSON object, got ${text}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--${option}: expected a JSON object, got ${text}`);
   return value as Record<string, unknown>;
 }
 
@@ -55,21 +61,21 @@ function checkRegistered(id: string): void {
   }
 }
 
-/** `make(id, kwargs)`, with kwargs the env refuses reported as a CliError naming `--kwargs`. */
-function makeWithKwargs(id: string, kwargs: Record<string, unknown>): Env {
+/** `make(id, kwargs)`, with kwargs the env refuses reported as a CliError naming `--<option>`. */
+function makeWithKwargs(id: string, option: string, kwargs: Record<string, unknown>): Env {
   try {
     return make(id, kwargs, { disableEnvChecker: true });
   } catch (error) {
-    if (error instanceof KwargsError || error instanceof ScenarioError) throw new CliError(`--kwargs: ${id}: ${error.message}`);
+    if (error instanceof KwargsError || error instanceof ScenarioError) throw new CliError(`--${option}: ${id}: ${error.message}`);
     throw error;
   }
 }
 
-function checkOne(id: string, kwargs: Record<string, unknown>, strict: boolean): void {
+function checkOne(id: string, option: string, kwargs: Record<string, unknown>, strict: boolean): void {
   let warnings: string[];
   try {
     ({ warnings } = captureWarnings(() => {
-      const env = makeWithKwargs(id, kwargs);
+      const env = makeWithKwargs(id, option, kwargs);
       try {
         checkEnv(env.unwrapped);
       } finally {

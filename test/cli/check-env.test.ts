@@ -55,9 +55,20 @@ describe('bdt-gym check-env', function () {
     assert.match(result.stderr, /^bdt-gym: No registered env with id "Nope-v0". Registered ids: CartPole-v1, .*; for an env id of your own, .* check-env \.\.\.\n$/);
   });
 
-  it('names --kwargs when the env refuses them, and shows a JSON value that is not an object', async () => {
-    await assert.rejects(runCheckEnv(['CartPole-v1', '--kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message === '--kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments:\n  at (root): Unrecognized key: "foo"');
-    await assert.rejects(runCheckEnv(['BDT-small-v0', '--kwargs', '{"scenario":{"slots":-1}}']), (e: Error) => e instanceof CliError && /^--kwargs: BDT-small-v0: invalid scenario:\n  at slots: Too small/.test(e.message));
-    await assert.rejects(runCheckEnv(['CartPole-v1', '--kwargs', '[1]']), (e: Error) => e instanceof CliError && e.message === '--kwargs: expected a JSON object, got [1]');
+  it('names --env-kwargs when the env refuses them, and shows a JSON value that is not an object', async () => {
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--env-kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments:\n  at (root): Unrecognized key: "foo"');
+    await assert.rejects(runCheckEnv(['BDT-small-v0', '--env-kwargs', '{"scenario":{"slots":-1}}']), (e: Error) => e instanceof CliError && /^--env-kwargs: BDT-small-v0: invalid scenario:\n  at slots: Too small/.test(e.message));
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--env-kwargs', '[1]']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: expected a JSON object, got [1]');
+  });
+
+  it('takes make() kwargs as --env-kwargs, as evaluate does, and still as --kwargs (its former name, not in the help)', async () => {
+    const check = (...args: string[]) => spawnSync(process.execPath, [BIN, 'check-env', 'CartPole-v1', ...args], { encoding: 'utf8' });
+    assert.equal(check('--env-kwargs', '{"renderMode":"ansi"}').status, 0);
+    assert.equal(check('--kwargs', '{"renderMode":"ansi"}').status, 0);
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message.startsWith('--kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments'));
+    assert.equal(check('--env-kwargs', '{}', '--kwargs', '{}').stderr, 'bdt-gym: --kwargs is the former name of --env-kwargs; give one of them\n');
+    const help = check('--help').stdout;
+    assert.match(help, /--env-kwargs <json>/);
+    assert.doesNotMatch(help, /--kwargs/);
   });
 });

@@ -1,6 +1,7 @@
 /** The committed models (models/<algo>-<env id>) that learned agents load when given no checkpoint. */
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BEST_EVAL_FILE, BEST_SUBDIR, CHECKPOINT_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
 import { defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { registry } from '../env/index.ts';
@@ -19,6 +20,21 @@ export function missingCommittedModel(source: string, agent: string, envId: stri
   const committed = [...registry.keys()].filter((id) => hasCommittedCheckpoint(agent, id));
   const has = committed.length === 0 ? 'there is none' : `there is one for ${committed.join(', ')} only`;
   return `${source} ${agent}: no ${agent} model is committed for ${envId ?? 'a --scenario file'} (${has}, in models/); give ${instead}`;
+}
+
+/** This package's models/ directory, where the committed models are whatever the working directory. */
+const PACKAGE_MODELS = fileURLToPath(new URL('../models/', import.meta.url));
+
+/**
+ * Checkpoint path `path` as given, or, when it is a relative models/<name>... that does not exist
+ * in the working directory, the committed model of that name in this package's models/ (when it
+ * exists there), so `--checkpoint models/ppo-bdt-v0` works outside the checkout too.
+ */
+export function checkpointPath(path: string): string {
+  const [first, ...rest] = normalize(path).split(sep);
+  if (isAbsolute(path) || first !== 'models' || rest.length === 0 || existsSync(path)) return path;
+  const committed = join(PACKAGE_MODELS, ...rest);
+  return existsSync(committed) ? committed : path;
 }
 
 /** Throws `missingCommittedModel`'s refusal as a CliError. */

@@ -26,6 +26,7 @@ import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import { checkpointPath } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { runEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
@@ -116,7 +117,7 @@ export function register(program: Command): void {
   program
     .command('evaluate')
     .description("evaluate a trained agent's deterministic policy over whole episodes on any registered env")
-    .requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/...)')
+    .requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/..., from any directory: a models/ path not in the working directory is read from the package\'s models/)')
     .option('--env <id>', "registered env id (default: the one the checkpoint was trained on); its spaces must match the checkpoint's")
     .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env); default: the envKwargs in the run's summary.json, which train's final evaluation used, else the scenario the checkpoint's manifest records")
     .option('--episodes <n>', "episodes to play; default: as many as train's final evaluation played (the run's summary.json), else 20")
@@ -125,13 +126,14 @@ export function register(program: Command): void {
     .option('--json', 'print the result as one JSON object')
     .action(async (options: EvaluateOptions) => {
       if (options.checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
-      const dir = checkpointDirOf(options.checkpoint);
+      const checkpoint = checkpointPath(options.checkpoint);
+      const dir = checkpointDirOf(checkpoint);
       const manifest = readManifest(dir);
       const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);
-      const episodes = options.episodes === undefined ? defaultEpisodes(options.checkpoint, dir, envId === manifest.envId) : integerOption('episodes', options.episodes, 1);
+      const episodes = options.episodes === undefined ? defaultEpisodes(checkpoint, dir, envId === manifest.envId) : integerOption('episodes', options.episodes, 1);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
       checkSeedRange('seed', seed, episodes - 1, plural(episodes, 'episode'));
-      const envKwargs = chooseEnvKwargs(options.envKwargs, options.checkpoint, dir, manifest, envId);
+      const envKwargs = chooseEnvKwargs(options.envKwargs, checkpoint, dir, manifest, envId);
       const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
       const agent = await loadPolicyAgent(dir, env);

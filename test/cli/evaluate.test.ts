@@ -51,6 +51,19 @@ describe('bdt-gym evaluate', () => {
     }
   });
 
+  it('finds a committed model given as models/<name> from any working directory, as run and compare find theirs (it was read from the cwd only)', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-evaluate-cwd-'));
+    const args = ['evaluate', '--checkpoint', 'models/ppo-bdt-v0', '--episodes', '1', '--json'];
+    const outside = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: elsewhere });
+    assert.equal(outside.status, 0, outside.stderr);
+    const evaluation = lastJson(outside.stdout);
+    assert.equal(evaluation['envKwargsFrom'], join(root, 'models/ppo-bdt-v0/summary.json'));
+    assert.equal(evaluation['meanReturn'], lastJson(cli(...args).stdout)['meanReturn']);
+    const missing = spawnSync(process.execPath, [bin, 'evaluate', '--checkpoint', 'models/nope'], { encoding: 'utf8', cwd: elsewhere });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /models\/nope/);
+  });
+
   it("uses the run's envKwargs for its checkpoint/ too, --env-kwargs in their place, and for a checkpoint without a summary the scenario its manifest records", () => {
     const episodes = ['--episodes', '2', '--json'];
     const fromRun = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', ...episodes).stdout);

@@ -12,10 +12,14 @@
 import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
-import { DESCENT_EFFORTS, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
+import { DESCENT_EFFORTS, MAX_EXHAUSTIVE, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
+import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { jsonObjectOption, openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
 import { integerOption, numberOption } from '../options.ts';
+
+/** The most partition vectors per slot the exhaustive reference enumerates, as the help and errors write it. */
+const EXHAUSTIVE_CAP = MAX_EXHAUSTIVE.toLocaleString('en-US');
 
 interface CheckDpraOptions {
   env?: string;
@@ -33,8 +37,8 @@ export function register(program: Command): void {
   program
     .command('check-dpra')
     .description("check DPRA's per-slot Psi against exhaustive search on random slots and queues (small scenarios)")
-    .option('--env <id>', 'registered env id (default BDT-small-v0)')
-    .option('--scenario <file>', 'scenario JSON file (instead of --env); its partition space must be small enough to enumerate')
+    .option('--env <id>', `registered env id (default BDT-small-v0) with at most ${EXHAUSTIVE_CAP} partition vectors per slot (prod of L_n; check-scenario prints it), which the exhaustive reference enumerates`)
+    .option('--scenario <file>', `scenario JSON file (instead of --env), with at most ${EXHAUSTIVE_CAP} partition vectors per slot`)
     .option('--slots <n>', 'number of random slots', '1000')
     .option('--seed <n>', 'seed of the slots and queues (integer)', '0')
     .option('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50')
@@ -54,6 +58,13 @@ export function register(program: Command): void {
       const env = openEnv({ env: envId, scenario: options.scenario, scenarioOverride });
       const system = (env.unwrapped as BdtEnv).system;
       const overridden = Object.keys(scenarioOverride).length > 0;
+      // the exhaustive reference would refuse it telling to run agent dpra instead, which does not fit here
+      const partitionVectors = partitionSpaceSize(system);
+      if (partitionVectors > MAX_EXHAUSTIVE) {
+        env.close();
+        const source = options.scenario === undefined ? `--env ${envId}` : `--scenario ${options.scenario}`;
+        throw new CliError(`${source}${overridden ? ' (with --scenario-override)' : ''}: ${partitionVectors.toExponential(1).replace('e+', 'e')} partition vectors per slot, more than the ${EXHAUSTIVE_CAP} the exhaustive reference enumerates; give a smaller --env/--scenario (e.g. BDT-small-v0)`);
+      }
       const report = checkDpraExactness(system, { slots, seed, queueScale, tolerance, dpra: { partition: 'descent', effort } });
       const pass = exactnessPasses(report);
       if (options.json) process.stdout.write(`${JSON.stringify({ ...(envId === undefined ? { scenario: options.scenario } : { env: envId }), scenarioName: system.scenario.name, ...(overridden ? { scenarioOverride } : {}), seed, effort, pass, ...report })}\n`);

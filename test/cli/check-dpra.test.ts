@@ -57,10 +57,12 @@ describe('bdt-gym check-dpra', function () {
     assert.equal(bad.stderr, 'bdt-gym: invalid scenario:\n  at lyapunov.V: Too small: expected number to be >=0 (value: -1)\n(with --scenario-override merged in)\n');
   });
 
-  it('refuses a scenario too large to enumerate, in one line', () => {
+  it('refuses a scenario too large to enumerate in one line of its own, saying the cap and what to give (it passed on the solver\'s advice to run agent dpra), as the help says', () => {
     const result = cli('check-dpra', '--env', 'BDT-v0', '--slots', '1');
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^bdt-gym: DpraSolver: .*exceeds the cap/);
-    assert.doesNotMatch(result.stderr, /\n\s+at /);
+    assert.equal(result.stderr, 'bdt-gym: --env BDT-v0: 4.1e11 partition vectors per slot, more than the 2,000,000 the exhaustive reference enumerates; give a smaller --env/--scenario (e.g. BDT-small-v0)\n', 'not the solver\'s advice to run agent dpra');
+    const file = cli('check-dpra', '--scenario', 'configs/default.json', '--slots', '1');
+    assert.match(file.stderr, /^bdt-gym: --scenario configs\/default\.json: 4\.1e11 partition vectors per slot, more than the 2,000,000 /);
+    assert.match(cli('check-dpra', '--help').stdout, /--env <id>[\s\S]*?at\s+most\s+2,000,000\s+partition\s+vectors\s+per\s+slot[\s\S]*?--scenario <file>/);
   });
 });

@@ -28,7 +28,7 @@ interface ScenarioSummary {
   /** log10 of prod_n L_n (sum_n log10 L_n), finite however many there are. */
   partitionVectorsLog10: number;
   lyapunov: { V: number; uMin: number; uMax: number };
-  /** Largest arrivals per device the observation space allows (the arrival model's). */
+  /** Largest arrivals per device the observation space allows (the arrival model's); Infinity, null in JSON, when unbounded (a Poisson rate over 1000). */
   maxArrivals: number[];
 }
 
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .command('check-scenario')
     .description('validate a scenario file and print what it compiles to (nodes, DNNs, partition vectors, C6 window, observation bounds)')
     .argument('<files...>', 'scenario JSON files (as configs/default.json); each is checked, and the command fails if any is invalid')
-    .option('--json', 'print each summary as one JSON object on its own line (partitionVectors is null beyond a double\'s range; partitionVectorsLog10 is always given)')
+    .option('--json', 'print each summary as one JSON object on its own line (partitionVectors is null beyond a double\'s range, partitionVectorsLog10 always given; a maxArrivals entry is null when unbounded: a Poisson rate over 1000)')
     .action((files: string[], options: { json?: boolean }) => {
       let invalid = 0;
       let printed = 0;

@@ -26,6 +26,16 @@ describe('bdt-gym check-scenario', () => {
     assert.match(text.stdout, /^configs\/small\.json: scenario "small" is valid\n  4 devices, 2 gateways, 2 APs, T = 100 slots\n  partition vectors per slot: 1,000 \(prod of L_n\)\n/);
   });
 
+  it('writes an unbounded maxArrivals (a Poisson rate over 1000) as null in JSON, as its --json help says', () => {
+    const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-check-scenario-')), 'busy.json');
+    writeFileSync(file, JSON.stringify({ ...small, devices: { ...small.devices, arrivals: { kind: 'poisson', rate: [2000, 1, 1, 1] } } }));
+    const summary = JSON.parse(cli('check-scenario', file, '--json').stdout);
+    assert.equal(summary.maxArrivals[0], null);
+    assert.equal(typeof summary.maxArrivals[1], 'number');
+    assert.match(cli('check-scenario', '--help').stdout, /a\s+maxArrivals\s+entry\s+is\s+null\s+when\s+unbounded/);
+  });
+
   it('gives a partition space beyond a double as partitionVectorsLog10 and null in JSON, and in scientific notation in the text (JSON wrote null, the text Infinity)', () => {
     const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));
     const devices = 1200; // alexnet has 8 units: 8^1200 = 5.10e+1083

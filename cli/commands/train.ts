@@ -354,7 +354,9 @@ function periodicEvaluation(options: TrainOptions, preset: AgentPreset | undefin
   const evalFreq = options.evalFreq === undefined ? preset?.periodicEvaluation?.evalFreq : integerOption('eval-freq', options.evalFreq, 0);
   const episodes = options.periodicEvalEpisodes === undefined ? preset?.periodicEvaluation?.episodes : integerOption('periodic-eval-episodes', options.periodicEvalEpisodes, 1);
   if (evalFreq === undefined || evalFreq === 0) {
-    if (options.periodicEvalEpisodes !== undefined) throw new CliError('--periodic-eval-episodes needs --eval-freq (or a preset with periodicEvaluation)');
+    if (options.periodicEvalEpisodes !== undefined) {
+      throw new CliError(evalFreq === 0 ? '--periodic-eval-episodes needs periodic evaluation, which --eval-freq 0 turns off; give --eval-freq > 0 or leave --periodic-eval-episodes out' : '--periodic-eval-episodes needs --eval-freq > 0 (or a preset with periodicEvaluation)');
+    }
     return undefined;
   }
   const source = options.evalFreq === undefined ? `the preset's periodicEvaluation.evalFreq ${evalFreq}` : `--eval-freq ${evalFreq}`;

@@ -59,7 +59,9 @@ describe('bdt-gym train --eval-freq', () => {
       [[...SMALL_PPO, '--eval-freq', '1.5'], /--eval-freq: expected an integer >= 0, got "1.5"/],
       [[...SMALL_PPO, '--eval-freq', '512', '--periodic-eval-episodes', '0'], /--periodic-eval-episodes: expected an integer >= 1, got "0"/],
       [[...SMALL_PPO, '--eval-freq', '5000'], /--eval-freq 5000 is more than --steps 1024/],
-      [[...SMALL_PPO, '--periodic-eval-episodes', '3'], /--periodic-eval-episodes needs --eval-freq/],
+      [[...SMALL_PPO, '--periodic-eval-episodes', '3'], /^bdt-gym: --periodic-eval-episodes needs --eval-freq > 0 \(or a preset with periodicEvaluation\)\n$/],
+      // given, but 0: not said to be missing
+      [[...SMALL_PPO, '--eval-freq', '0', '--periodic-eval-episodes', '3'], /^bdt-gym: --periodic-eval-episodes needs periodic evaluation, which --eval-freq 0 turns off; give --eval-freq > 0 or leave --periodic-eval-episodes out\n$/],
       [['--preset', badPreset, '--steps', '256'], /at periodicEvaluation\.evalFreq/],
     ];
     for (const [args, message] of cases) {

@@ -238,6 +238,19 @@ function sessionHyperparameters<T extends { totalTimesteps: number }>(schema: z.
   return { ...checkpointHyperparameters({ dir: join(options.outDir, CHECKPOINT_SUBDIR), manifest }, schema), totalTimesteps: options.steps };
 }
 
+/**
+ * The trainer `build` makes; when its construction throws (an env whose reset fails, say), the
+ * `restored` networks it was given are freed too: a trainer frees only the networks it built.
+ */
+function freeingRestoredOnError<T>(build: () => T, restored: readonly { dispose(): void }[]): T {
+  try {
+    return build();
+  } catch (error) {
+    for (const network of restored) network.dispose();
+    throw error;
+  }
+}
+
 /** Train, save and evaluate as described by `options`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> {
   // checked before anything is made: an evalFreq of 0 hung, a fractional evalEpisodes was reported but not played
@@ -288,7 +301,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     if (resumed) seed = resumed.seed;
     // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
     const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
-    const trainer = new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) });
+    const trainer = freeingRestoredOnError(() => new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }), resumed ? [resumed.restore.policy] : []);
     // a run that fails (an env or a save that throws) still frees the networks and closes the envs
     try {
       startStep = trainer.counters.globalStep;
@@ -318,7 +331,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
     const makeVectorEnv = (numEnvs: number) =>
       makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
-    const trainer = new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) });
+    const trainer = freeingRestoredOnError(() => new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }), resumed ? [resumed.restore.qNetwork, resumed.restore.targetNetwork] : []);
     try {
       startStep = trainer.counters.globalStep;
       const dqnSeed = seed;

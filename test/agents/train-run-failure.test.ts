@@ -1,7 +1,8 @@
 /**
  * A training run that fails frees what it holds and reports the failure where the caller can
  * catch it: an env that throws mid-training rejects `trainRun` with the env's error and leaves
- * `tf.memory()` as it found it; an `onMetrics` callback that throws rejects `trainRun` (rxjs would
+ * `tf.memory()` as it found it (so does a resume whose env's reset throws: the restored networks
+ * are freed); an `onMetrics` callback that throws rejects `trainRun` (rxjs would
  * otherwise rethrow it asynchronously and end the process); a trainer's `metrics$` completes when
  * its `train()` fails, so a subscriber waiting for the end is not left hanging, and the trainer
  * refuses to train on with its metrics unseen.
@@ -21,7 +22,7 @@ import { trainRun } from '../../agents/run/train-run.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { KwargsError } from '../../env/core/zod-issues.ts';
-import { make, register, unregister, Wrapper, type Env, type StepResult } from '../../env/index.ts';
+import { make, register, unregister, Wrapper, type Env, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 const BOOM_ID = 'test/Boom-v0';
 /** Steps each env takes before its step throws. */
@@ -38,6 +39,18 @@ class BoomEnv<Act> extends Wrapper<Float32Array, Act> {
   }
 }
 
+const RESET_BOOM_ID = 'test/ResetBoom-v0';
+/** Whether ResetBoomEnv's reset throws. */
+let resetThrows = false;
+
+/** CartPole whose reset throws while `resetThrows` is set. */
+class ResetBoomEnv<Act> extends Wrapper<Float32Array, Act> {
+  override reset(args?: ResetArgs): ResetResult<Float32Array> {
+    if (resetThrows) throw new Boom('reset: boom');
+    return super.reset(args);
+  }
+}
+
 const DQN_HP = { learningStarts: 64, trainFrequency: 4, batchSize: 16, targetNetworkFrequency: 50, hidden: [8] };
 const PPO_HP = { numEnvs: 2, numSteps: 32, numMinibatches: 2, updateEpochs: 1, hidden: [8] };
 
@@ -48,9 +61,11 @@ describe('agents: a failed training run', function () {
     await initBackend('wasm');
     dir = mkdtempSync(join(tmpdir(), 'bdt-train-failure-'));
     register({ id: BOOM_ID, entryPoint: () => new BoomEnv(make('CartPole-v1') as Env<Float32Array, unknown>), maxEpisodeSteps: 500 });
+    register({ id: RESET_BOOM_ID, entryPoint: () => new ResetBoomEnv(make('CartPole-v1') as Env<Float32Array, unknown>), maxEpisodeSteps: 500 });
   });
   after(() => {
     unregister(BOOM_ID);
+    unregister(RESET_BOOM_ID);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -65,6 +80,20 @@ describe('agents: a failed training run', function () {
       const before = tf.memory().numTensors;
       await assert.rejects(failingRun(2), Boom);
       assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+    });
+
+    it(`${agent}: a resume whose trainer cannot be built (the env's reset throws) frees the restored networks`, async () => {
+      const run = (resume: boolean) => trainRun({ agent, envId: RESET_BOOM_ID, steps: resume ? 256 : 128, seed: 1, outDir: join(dir, `${agent}-resume`), backend: 'wasm', hyperparameters, evalEpisodes: 0, resume });
+      resetThrows = false;
+      await run(false);
+      resetThrows = true;
+      try {
+        const before = tf.memory().numTensors;
+        await assert.rejects(run(true), Boom);
+        assert.equal(tf.memory().numTensors, before, 'the restored networks leaked');
+      } finally {
+        resetThrows = false;
+      }
     });
 
     it(`${agent}: an onMetrics that throws rejects trainRun with its error, and training stops`, async () => {

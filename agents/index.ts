@@ -12,7 +12,7 @@ export { initBackend, isBackendName, BACKENDS } from './backend.ts';
 export type { BackendName } from './backend.ts';
 export { loadPolicyAgent, PpoAgent, DqnAgent } from './policy-agent.ts';
 export { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
-export type { DqnActingParts } from './policy-agent.ts';
+export type { DqnActingParts, PolicyAgentOptions } from './policy-agent.ts';
 export { evaluateAgent } from './evaluate.ts';
 export type { EvaluationResult } from './evaluate.ts';
 export type { MetricRecord } from './metrics.ts';

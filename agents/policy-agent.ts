@@ -17,19 +17,29 @@ import type { LoadedDqnPolicy } from './dqn/dqn-checkpoint.ts';
 /** What a DQN agent needs to act (a loaded checkpoint or a live trainer provide it). */
 export type DqnActingParts = Pick<LoadedDqnPolicy, 'qNetwork' | 'encoder' | 'layout' | 'toEnvAction'>;
 
-/**
- * The error for a policy output that is not finite, which the env would blame on the action:
- * `checkpointDir` is where the policy was loaded from, undefined for a policy in training.
- */
-function nonFiniteOutput(checkpointDir: string | undefined, what: string): Error {
-  if (checkpointDir === undefined) return new Error(`the policy being trained produced ${what}`);
+/** Where a PpoAgent's or DqnAgent's networks come from. */
+export interface PolicyAgentOptions {
+  /** Where the policy was loaded from, named in errors. */
+  readonly checkpointDir?: string;
+  /**
+   * Whether the agent's `dispose()` frees the networks: true (the default) for a policy of its
+   * own, as loaded (`loadPolicyAgent`, `loadPpoPolicy`); false for one borrowed from a live trainer
+   * (`trainer.policy`, `trainer.qNetwork`), which the trainer's `dispose()` frees, so disposing the
+   * agent (compareAgents disposes every agent) does not break training.
+   */
+  readonly ownsNetworks?: boolean;
+}
+
+/** The error for a policy output that is not finite, which the env would blame on the action. */
+function nonFiniteOutput({ checkpointDir, ownsNetworks = true }: PolicyAgentOptions, what: string): Error {
+  if (checkpointDir === undefined) return new Error(`the policy${ownsNetworks ? '' : ' being trained'} produced ${what}`);
   return new CheckpointError(`the policy from ${checkpointDir} produced ${what}: its checkpoint holds network weights no training produces`);
 }
 
 /** A PPO policy acting deterministically. */
 export class PpoAgent implements Agent {
   readonly policy: PpoPolicy;
-  private readonly checkpointDir?: string | undefined;
+  private readonly options: PolicyAgentOptions;
   readonly name = 'ppo';
   private readonly raw: Float32Array;
   private readonly input: Float32Array;
@@ -40,18 +50,13 @@ export class PpoAgent implements Agent {
   private readonly logStd: Float32Array;
   private disposed = false;
 
-  /**
-   * `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training).
-   * With it (a loaded policy, as loadPolicyAgent makes) the agent owns the policy and `dispose()`
-   * frees it; without (`trainer.policy`) the policy is borrowed and left to the trainer's
-   * `dispose()`, so disposing the agent (compareAgents does) does not break training.
-   */
+  /** `options.ownsNetworks`: false for a live trainer's `trainer.policy` (see PolicyAgentOptions). */
   constructor(
     policy: PpoPolicy,
-    checkpointDir?: string,
+    options: PolicyAgentOptions = {},
   ) {
     this.policy = policy;
-    this.checkpointDir = checkpointDir;
+    this.options = options;
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
     this.head = new Float32Array(policy.dist.headDim);
@@ -69,23 +74,23 @@ export class PpoAgent implements Agent {
     policy.forward(this.input, 1, this.head);
     policy.dist.sample(this.head, this.logStd, 1, undefined, this.discrete, this.continuous, this.logProb);
     const c = firstNonFinite(this.continuous);
-    if (c >= 0) throw nonFiniteOutput(this.checkpointDir, `${this.continuous[c]} in ${policy.layout.continuousNames[c]}`);
+    if (c >= 0) throw nonFiniteOutput(this.options, `${this.continuous[c]} in ${policy.layout.continuousNames[c]}`);
     const h = firstNonFinite(this.head); // the discrete logits: argmax would pick an arbitrary action
-    if (h >= 0) throw nonFiniteOutput(this.checkpointDir, `${this.head[h]} as actor output ${h}`);
+    if (h >= 0) throw nonFiniteOutput(this.options, `${this.head[h]} as actor output ${h}`);
     return policy.layout.toEnv(this.discrete, this.continuous, 0);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.checkpointDir !== undefined) this.policy.dispose(); // else borrowed from a trainer
+    if (this.options.ownsNetworks ?? true) this.policy.dispose();
   }
 }
 
 /** A DQN policy acting greedily. */
 export class DqnAgent implements Agent {
   readonly policy: DqnActingParts;
-  private readonly checkpointDir?: string | undefined;
+  private readonly options: PolicyAgentOptions;
   readonly name = 'dqn';
   private readonly raw: Float32Array;
   private readonly input: Float32Array;
@@ -94,18 +99,13 @@ export class DqnAgent implements Agent {
 
   private readonly qRow: Float32Array;
 
-  /**
-   * `checkpointDir`: where the policy was loaded from, for errors (undefined: a policy in training).
-   * With it (a loaded Q-network, as loadPolicyAgent makes) the agent owns the Q-network and
-   * `dispose()` frees it; without (`trainer.qNetwork`) the network is borrowed and left to the
-   * trainer's `dispose()`, so disposing the agent (compareAgents does) does not break training.
-   */
+  /** `options.ownsNetworks`: false for a live trainer's `trainer.qNetwork` (see PolicyAgentOptions). */
   constructor(
     policy: DqnActingParts,
-    checkpointDir?: string,
+    options: PolicyAgentOptions = {},
   ) {
     this.policy = policy;
-    this.checkpointDir = checkpointDir;
+    this.options = options;
     this.qRow = new Float32Array(policy.qNetwork.outputDim);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
@@ -120,7 +120,7 @@ export class DqnAgent implements Agent {
     encoder.normalize(this.raw, 1, this.input);
     const q = qNetwork.actingOutputs(this.input, 1, this.qRow);
     const bad = firstNonFinite(q); // argmax would pick an arbitrary action
-    if (bad >= 0) throw nonFiniteOutput(this.checkpointDir, `${q[bad]} as Q-network output ${bad}`);
+    if (bad >= 0) throw nonFiniteOutput(this.options, `${q[bad]} as Q-network output ${bad}`);
     qNetwork.greedy(q, 1, this.action);
     return toEnvAction(layout.toEnv(this.action, EMPTY, 0));
   }
@@ -128,7 +128,7 @@ export class DqnAgent implements Agent {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.checkpointDir !== undefined) this.policy.qNetwork.dispose(); // else borrowed from a trainer
+    if (this.options.ownsNetworks ?? true) this.policy.qNetwork.dispose();
   }
 }
 
@@ -146,7 +146,7 @@ export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unkno
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
   }
-  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), dir) : dqnAgent(await loadDqnPolicy(dir, env), dir);
+  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir }) : dqnAgent(await loadDqnPolicy(dir, env), dir);
   warnIfOtherSystem(dir, manifest.scenario, env);
   return agent;
 }
@@ -154,5 +154,5 @@ export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unkno
 /** The acting agent of a loaded DQN policy (the target network, needed only to train, disposed). */
 function dqnAgent(policy: LoadedDqnPolicy, dir: string): DqnAgent {
   policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only
-  return new DqnAgent(policy, dir);
+  return new DqnAgent(policy, { checkpointDir: dir });
 }

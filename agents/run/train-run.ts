@@ -306,14 +306,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     try {
       startStep = trainer.counters.globalStep;
       const ppoSeed = seed;
-      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
+      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy, { ownsNetworks: false }), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
       stepsPerCall = trainer.batchSize;
       loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
       steps = trainer.counters.globalStep;
       recent = trainer.recentReturns;
       await savePpoCheckpoint(checkpointDir, trainer, trainedOn, seed);
       if (evalEpisodes > 0 && !signal?.aborted) {
-        evalReturn = await finalEvaluation(new PpoAgent(trainer.policy), makeEnv(options.envId), evalEpisodes, seed, signal);
+        evalReturn = await finalEvaluation(new PpoAgent(trainer.policy, { ownsNetworks: false }), makeEnv(options.envId), evalEpisodes, seed, signal);
       }
     } finally {
       trainer.dispose();
@@ -335,7 +335,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     try {
       startStep = trainer.counters.globalStep;
       const dqnSeed = seed;
-      const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
+      const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }, { ownsNetworks: false });
       evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
       stepsPerCall = hp.numEnvs;
       loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);

@@ -56,14 +56,14 @@ describe('agents/checkpoint', () => {
 
   it('PPO round trip: the reloaded policy takes the same actions, normalisation included', async () => {
     const { trainer, path } = await savedPpo();
-    const live = new PpoAgent(trainer.policy);
+    const live = new PpoAgent(trainer.policy, { ownsNetworks: false });
     const env = make('CartPole-v1');
     const loaded = await loadPolicyAgent(path, env);
     assert.ok(loaded instanceof PpoAgent);
     const observations = probeObservations(200);
     let differentFromFresh = 0;
     const fresh = new PpoTrainer({ hp: { ...ppoHp, normObs: false }, seed: 99, makeEnv: () => make('CartPole-v1') });
-    const freshAgent = new PpoAgent(fresh.policy);
+    const freshAgent = new PpoAgent(fresh.policy, { ownsNetworks: false });
     for (const obs of observations) {
       assert.equal(loaded.act(obs), live.act(obs));
       if (freshAgent.act(obs) !== live.act(obs)) differentFromFresh++;
@@ -162,7 +162,7 @@ describe('agents/checkpoint', () => {
     const path = join(dir, 'dqn');
     const env = make('CartPole-v1');
     await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
-    const live = new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
+    const live = new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }, { ownsNetworks: false });
     const loaded = await loadPolicyAgent(path, env);
     assert.ok(loaded instanceof DqnAgent);
     for (const obs of probeObservations(100)) assert.equal(loaded.act(obs), live.act(obs));

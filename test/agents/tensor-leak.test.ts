@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, toArray } from 'rxjs';
 import { DiscretizeAction, GymError, make, makeVec, type VectorEnv } from '../../env/index.ts';
@@ -9,6 +10,8 @@ import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { DqnAgent, PpoAgent } from '../../agents/policy-agent.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
+import { loadPpoPolicy } from '../../agents/ppo/ppo-checkpoint.ts';
+import { defaultCheckpointDir } from '../../agents/learned-agents.ts';
 import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
 import { compareAgents, createAgent, registerAgent } from '../../baselines/index.ts';
 
@@ -27,7 +30,7 @@ describe('agents: no tensor leaks', () => {
       const before = tf.memory().numTensors;
       for (let i = 0; i < 3; i++) trainer.iterate();
       assert.equal(tf.memory().numTensors, before, `${id}: tensors leaked by PPO updates`);
-      const agent = new PpoAgent(trainer.policy);
+      const agent = new PpoAgent(trainer.policy, { ownsNetworks: false });
       const env = make(id);
       const [obs] = env.reset({ seed: 1 });
       agent.act(obs);
@@ -59,12 +62,12 @@ describe('agents: no tensor leaks', () => {
     const dqn = new DqnTrainer({ hp: dqnHp, seed: 1, makeEnv: () => discreteActionEnv(make('BDT-small-v0'), dqnHp.actionLevels) });
     await ppo.train(16);
     await dqn.train(40);
-    registerAgent('test-live-ppo', { description: 'a PPO policy in training', create: () => new PpoAgent(ppo.policy) });
+    registerAgent('test-live-ppo', { description: 'a PPO policy in training', create: () => new PpoAgent(ppo.policy, { ownsNetworks: false }) });
     registerAgent('test-live-dqn', {
       description: 'a DQN policy in training',
       create: (env) => {
         const discrete = new DiscretizeAction(env, dqnHp.actionLevels);
-        return new DqnAgent({ qNetwork: dqn.qNetwork, encoder: dqn.encoder, layout: dqn.layout, toEnvAction: (a) => discrete.action(a) });
+        return new DqnAgent({ qNetwork: dqn.qNetwork, encoder: dqn.encoder, layout: dqn.layout, toEnvAction: (a) => discrete.action(a) }, { ownsNetworks: false });
       },
     });
     const records = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['test-live-ppo', 'test-live-dqn'], seeds: [1], scenario: { slots: 5 } }).pipe(toArray()));
@@ -87,6 +90,17 @@ describe('agents: no tensor leaks', () => {
       agent.dispose?.();
       assert.equal(tf.memory().numTensors, before, `${name}: tensors left after dispose`);
     }
+    env.close();
+  });
+
+  it('an agent made over a loaded policy (new PpoAgent(await loadPpoPolicy(...)), no checkpointDir) owns it: dispose frees it', async () => {
+    const env = make('BDT-v0');
+    const dir = join(defaultCheckpointDir('ppo', 'BDT-v0'), 'checkpoint');
+    const before = tf.memory().numTensors;
+    const agent = new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace));
+    assert.ok(tf.memory().numTensors > before, 'the loaded policy holds tensors');
+    agent.dispose();
+    assert.equal(tf.memory().numTensors, before, 'tensors left after dispose');
     env.close();
   });
 

@@ -103,6 +103,8 @@ export class DqnTrainer {
   private disposed = false;
   /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
   private trainFailed = false;
+  /** close() (or dispose()) closed the envs and ended metrics$ (dispose() freed the networks too). */
+  private closed = false;
 
   constructor(options: DqnTrainerOptions) {
     const hp = options.hp;
@@ -287,9 +289,11 @@ export class DqnTrainer {
    * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
    * every `YIELD_EVERY` (256) steps; stops at the first yield after `signal` aborts (the trainer
    * stays consistent: save it and resume later). Refused (a GymError) after a `train()` that
-   * failed, which ended `metrics$`.
+   * failed, which ended `metrics$`, and after `close()` or `dispose()`.
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
+    // training threw the closed env's error, or after dispose() a bare "Tensor is disposed."
+    if (this.closed) throw new GymError(`DqnTrainer.train: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
     if (this.trainFailed) throw new GymError(`DqnTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules run over hp.totalTimesteps: past it annealLr's learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
@@ -317,6 +321,7 @@ export class DqnTrainer {
   }
 
   close(): void {
+    this.closed = true;
     this.envs.close();
     this.metricsSubject.complete();
   }

@@ -99,6 +99,8 @@ export class PpoTrainer {
   private disposed = false;
   /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
   private trainFailed = false;
+  /** close() (or dispose()) closed the envs and ended metrics$ (dispose() freed the networks too). */
+  private closed = false;
   /**
    * Discrete-only action spaces: the update runs through hand-scheduled passes with the loss and
    * its gradient in JS (see nn/mlp-backprop.ts, ppo-loss-grad.ts) instead of tf.variableGrads.
@@ -493,9 +495,11 @@ export class PpoTrainer {
    * Train until `totalSteps` env steps (at most `hp.totalTimesteps`), yielding to the event loop
    * between iterations; stops after the iteration during which `signal` aborts (the trainer stays
    * consistent: save it and resume later). Refused (a GymError) after a `train()` that failed, which
-   * ended `metrics$`.
+   * ended `metrics$`, and after `close()` or `dispose()`.
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
+    // training threw the closed env's error, or after dispose() a bare "Tensor is disposed."
+    if (this.closed) throw new GymError(`PpoTrainer.train: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
     if (this.trainFailed) throw new GymError(`PpoTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules anneal over hp.totalTimesteps: past it the learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
@@ -517,6 +521,7 @@ export class PpoTrainer {
   }
 
   close(): void {
+    this.closed = true;
     this.envs.close();
     this.metricsSubject.complete();
   }

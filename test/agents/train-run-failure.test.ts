@@ -211,4 +211,21 @@ describe('agents: a failed training run', function () {
       trainer.dispose();
     }
   });
+
+  it('a train() after close() or dispose() is refused with a GymError (it threw the closed env\'s error, or "Tensor is disposed.")', async () => {
+    const makeEnv = () => make('CartPole-v1');
+    for (const end of ['close', 'dispose'] as const) {
+      const trainers = [
+        new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 128 }), seed: 1, makeEnv }),
+        new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 128 }), seed: 1, makeEnv }),
+      ];
+      for (const trainer of trainers) {
+        const name = trainer.constructor.name;
+        trainer[end]();
+        await assert.rejects(trainer.train(128), (e: Error) => e instanceof GymError && e.message === `${name}.train: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`, `${name} after ${end}()`);
+        assert.equal(trainer.counters.globalStep, 0, `${name} trained after ${end}()`);
+        trainer.dispose();
+      }
+    }
+  });
 });

@@ -33,7 +33,8 @@ export interface ComparisonSpec {
   /**
    * Recorded traces to replay instead of drawing them from the seeds (`drawTrace`, `run
    * --save-trace`, or built by hand to stage a burst or a fade): episode i replays `traces[i]`
-   * with the agents seeded by `seeds[i]`, so there is one seed per trace.
+   * with the agents seeded by `seeds[i]`, so there is one seed per trace. A trace given twice (the
+   * same slot states over the episode's slots, whatever follows them) is refused.
    */
   readonly traces?: readonly ExogenousTrace[];
   /** Partial scenario override applied for every agent (e.g. `{ slots: 500 }`). */
@@ -188,9 +189,6 @@ function checkSpec(spec: ComparisonSpec): void {
   if (spec.traces !== undefined) {
     if (!Array.isArray(spec.traces)) throw new GymError(`compareAgents: traces must be an array of traces, got ${formatValue(spec.traces)}`);
     if (spec.traces.length !== spec.seeds.length) throw new GymError(`compareAgents: ${spec.traces.length} traces for ${spec.seeds.length} seeds; give one seed per trace (it seeds the agents)`);
-    // as a repeated seed: one trace counted twice narrows the intervals falsely
-    const repeatedTraces = repeatedTrace(spec.traces);
-    if (repeatedTraces !== undefined) throw new GymError(`compareAgents: traces[${repeatedTraces[1]}] is the same trace as traces[${repeatedTraces[0]}]; each trace is one sample, give it once`);
   }
   const names = spec.agents.map((compared) => (typeof compared === 'string' ? compared : compared.agent));
   const unused = Object.keys(spec.agentOptions ?? {}).filter((name) => !names.includes(name));
@@ -204,7 +202,11 @@ function checkSpec(spec: ComparisonSpec): void {
   }
 }
 
-/** Refuses a trace `env` cannot replay, before the first episode (an agent's own env would refuse it mid-comparison). */
+/**
+ * Refuses, before the first episode, a trace `env` cannot replay (an agent's own env would refuse
+ * it mid-comparison) and a trace given twice: as a repeated seed, one trace counted twice narrows
+ * the intervals falsely.
+ */
 function checkTraces(traces: readonly ExogenousTrace[] | undefined, env: Env): void {
   const raw = env.unwrapped;
   if (traces === undefined || !(raw instanceof BdtEnv)) return;
@@ -212,6 +214,8 @@ function checkTraces(traces: readonly ExogenousTrace[] | undefined, env: Env): v
     const why = explainTrace(trace, raw.system, raw.system.slots);
     if (why !== undefined) throw new GymError(`compareAgents: traces[${i}] cannot be replayed on ${raw.system.scenario.name} for ${raw.system.slots} slots: ${why}`);
   });
+  const repeated = repeatedTrace(traces, raw.system.slots);
+  if (repeated !== undefined) throw new GymError(`compareAgents: traces[${repeated[1]}] is the same trace as traces[${repeated[0]}]; each trace is one sample, give it once`);
 }
 
 /** The first index whose value appeared before (===, or NaN), with that earlier index: `[first, again]`. */
@@ -226,15 +230,18 @@ export function repeatedIndex(values: readonly unknown[]): [number, number] | un
   return undefined;
 }
 
-/** The first trace the same as an earlier one (`sameTrace`), with that earlier index: `[first, again]`. */
-export function repeatedTrace(traces: readonly ExogenousTrace[]): [number, number] | undefined {
+/**
+ * The first trace that replays the same episode of `slots` slots as an earlier one (`sameTrace`:
+ * its first `slots` slot states), with that earlier index: `[first, again]`. The traces are ones
+ * explainTrace takes.
+ */
+export function repeatedTrace(traces: readonly ExogenousTrace[], slots: number): [number, number] | undefined {
   // grouped by their first gain (a continuous draw), so distinct traces are seldom compared in full
-  const byFirstGain = new Map<unknown, number[]>();
+  const byFirstGain = new Map<number | undefined, number[]>();
   for (let i = 0; i < traces.length; i++) {
-    const gain: unknown = (traces[i] as Partial<ExogenousTrace> | null | undefined)?.gain;
-    const key = Array.isArray(gain) ? gain[0] : undefined;
+    const key = traces[i]!.gain[0];
     const group = byFirstGain.get(key) ?? [];
-    const first = group.find((j) => sameTrace(traces[j]!, traces[i]!));
+    const first = group.find((j) => sameTrace(traces[j]!, traces[i]!, slots));
     if (first !== undefined) return [first, i];
     group.push(i);
     byFirstGain.set(key, group);

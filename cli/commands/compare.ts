@@ -213,7 +213,7 @@ function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string
     }
     const system = (env.unwrapped as BdtEnv).system;
     const traces = inputs?.map((input, i) => checkTraceFile(traceFiles![i]!, input, system));
-    const repeated = traces && repeatedTrace(traces);
+    const repeated = traces && repeatedTrace(traces, system.slots);
     if (repeated) throw new CliError(`--trace: ${traceFiles![repeated[0]]} and ${traceFiles![repeated[1]]} hold the same trace; each trace is one sample, give it once`);
     return { traces, rewardColumn: rewardColumnOf(system.reward), slots };
   } finally {

@@ -6,6 +6,7 @@
  */
 import { formatValue, unknownKeys } from '../core/format.ts';
 import { checkSeed, makeRng, subSeed, type Rng } from '../core/rng.ts';
+import { dataEquivalence } from '../core/data-equivalence.ts';
 import { InvalidArgumentError } from '../core/errors.ts';
 import { ArrivalSampler } from './arrivals.ts';
 import { sampleBudgets } from './budgets.ts';
@@ -148,6 +149,11 @@ const TRACE_LEAST_BUDGET = LIMIT.minEnergy * 2 ** -32;
 
 const TRACE_KEYS: ReadonlyArray<keyof ExogenousTrace> = ['N', 'M', 'J', 'length', 'arrivals', 'gain', 'gatewayBudget', 'apBudget', 'raceDraw', 'winnerDraw'];
 
+/** Numbers per slot state of each array of a trace of `system`. */
+function slotStateSizes(system: { N: number; M: number; J: number }) {
+  return { arrivals: system.N, gain: system.M, gatewayBudget: system.M, apBudget: system.J, raceDraw: 1, winnerDraw: 1 } as const;
+}
+
 /** Why `trace` cannot be replayed on `system` for `slots` slots (`undefined` if it can). */
 export function explainTrace(trace: ExogenousTrace, system: { N: number; M: number; J: number }, slots: number): string | undefined {
   if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) return `a trace is an object (from drawTrace or bdt-gym run --save-trace), got ${Array.isArray(trace) ? 'an array' : String(trace)}`;
@@ -155,7 +161,7 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
   if (unknown !== undefined) return `unknown ${unknown} (a trace has ${TRACE_KEYS.join(', ')})`;
   for (const key of ['N', 'M', 'J'] as const) if (trace[key] !== system[key]) return `trace.${key} = ${trace[key]}, the system has ${system[key]}`;
   if (!(trace.length >= slots)) return `trace.length = ${trace.length}: an episode needs at least ${slots} slot states`;
-  const sizes = { arrivals: system.N, gain: system.M, gatewayBudget: system.M, apBudget: system.J, raceDraw: 1, winnerDraw: 1 } as const;
+  const sizes = slotStateSizes(system);
   for (const [key, size] of Object.entries(sizes) as Array<[keyof typeof sizes, number]>) {
     const values = trace[key];
     if (!Array.isArray(values) || values.length !== trace.length * size) return `trace.${key}: expected ${trace.length * size} numbers, got ${Array.isArray(values) ? values.length : typeof values}`;
@@ -174,22 +180,32 @@ export function explainTrace(trace: ExogenousTrace, system: { N: number; M: numb
 }
 
 /**
- * Whether `a` and `b` hold the same slot states: the same object, or equal N, M, J, length and
- * arrays, element by element. Unlike comparing their JSON, it holds no string of a long trace (a
- * 450k-slot BDT-large-v0 trace passes V8's string limit). Anything that is no object is the same
- * only as itself; a trace explainTrace refuses compares key by key all the same.
+ * Whether traces `a` and `b` (ones explainTrace takes for `slots` slots) replay the same episode
+ * of `slots` slots: equal N, M, J and first `slots` slot states (dataEquivalence, element by
+ * element). The states past them, the final observation's among them, are left out: no decision
+ * or metric depends on them, so traces of one seed drawn to different lengths are the same.
+ * Unlike comparing their JSON, it holds no string of a long trace (a 450k-slot BDT-large-v0 trace
+ * passes V8's string limit).
  */
-export function sameTrace(a: ExogenousTrace, b: ExogenousTrace): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
-  return TRACE_KEYS.every((key) => {
-    const x: unknown = a[key];
-    const y: unknown = b[key];
-    if (!Array.isArray(x) || !Array.isArray(y)) return x === y;
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-    return true;
-  });
+export function sameTrace(a: ExogenousTrace, b: ExogenousTrace, slots: number): boolean {
+  return a === b || dataEquivalence(firstSlotStates(a, slots), firstSlotStates(b, slots));
+}
+
+/** `trace`'s system sizes and its first `slots` slot states. */
+function firstSlotStates(trace: ExogenousTrace, slots: number): Omit<ExogenousTrace, 'length'> {
+  const sizes = slotStateSizes(trace);
+  const { N, M, J } = trace;
+  return {
+    N,
+    M,
+    J,
+    arrivals: trace.arrivals.slice(0, slots * sizes.arrivals),
+    gain: trace.gain.slice(0, slots * sizes.gain),
+    gatewayBudget: trace.gatewayBudget.slice(0, slots * sizes.gatewayBudget),
+    apBudget: trace.apBudget.slice(0, slots * sizes.apBudget),
+    raceDraw: trace.raceDraw.slice(0, slots * sizes.raceDraw),
+    winnerDraw: trace.winnerDraw.slice(0, slots * sizes.winnerDraw),
+  };
 }
 
 /** Slot state `t` of `trace` into `state` (slots past the end repeat the last one). */

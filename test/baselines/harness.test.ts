@@ -93,14 +93,25 @@ describe('comparison harness', () => {
     const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
     const traces = [drawTrace(system, 101), drawTrace(system, 102)];
     const reordered = Object.fromEntries(Object.entries(traces[1]!).reverse()) as unknown as typeof traces[number];
-    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, traces[0]!]), [0, 2]);
-    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, structuredClone(traces[1]!)]), [1, 2]);
-    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, reordered]), [1, 2]);
-    const lastDrawChanged = { ...traces[0]!, winnerDraw: traces[0]!.winnerDraw.map((x, i, all) => (i === all.length - 1 ? x / 2 : x)) };
-    assert.equal(repeatedTrace([traces[0]!, traces[1]!, lastDrawChanged]), undefined);
+    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, traces[0]!], 6), [0, 2]);
+    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, structuredClone(traces[1]!)], 6), [1, 2]);
+    assert.deepEqual(repeatedTrace([traces[0]!, traces[1]!, reordered], 6), [1, 2]);
+    // slot 5, the last an episode of 6 slots steps on
+    const lastDrawChanged = { ...traces[0]!, winnerDraw: traces[0]!.winnerDraw.map((x, i) => (i === 5 ? x / 2 : x)) };
+    assert.equal(repeatedTrace([traces[0]!, traces[1]!, lastDrawChanged], 6), undefined);
     // compareAgents refuses the reordered copy, with its message
     const spec = { envId: 'BDT-small-v0', agents: ['random'], seeds: [5, 6], traces: [traces[1]!, reordered], scenario: { slots: 6 } };
     await assert.rejects(lastValueFrom(compareAgents(spec)), /^GymError: compareAgents: traces\[1\] is the same trace as traces\[0\]; each trace is one sample, give it once$/);
+  });
+
+  it('counts traces that agree on the slots an episode replays as one: one seed drawn to 20 and to 30 slot states, replayed for 20 slots (they passed as two samples, a falsely tight interval)', async () => {
+    const system = (make('BDT-small-v0').unwrapped as BdtEnv).system;
+    const [short, long] = [drawTrace(system, 7, 20), drawTrace(system, 7, 30)];
+    const spec = { envId: 'BDT-small-v0', agents: ['dpra', 'latency-greedy'], seeds: [0, 0], traces: [short, long], scenario: { slots: 20 } };
+    await assert.rejects(lastValueFrom(compareAgents(spec)), /^GymError: compareAgents: traces\[1\] is the same trace as traces\[0\]; each trace is one sample, give it once$/);
+    // a slot state past them, the final observation's, is no difference
+    const finalStateChanged = { ...long, raceDraw: long.raceDraw.map((x, i) => (i === 20 ? x / 2 : x)) };
+    assert.deepEqual(repeatedTrace([long, finalStateChanged], 20), [0, 1]);
   });
 
   it('repeatedIndex finds the first repeated value with the index of its first occurrence', () => {

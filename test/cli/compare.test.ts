@@ -180,6 +180,10 @@ describe('bdt-gym compare', () => {
     writeFileSync(join(dir, 'copy.json'), JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(readFileSync(traces[0]!, 'utf8')) as object).reverse()), null, 1));
     const twice = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 'copy.json')}`, '--slots', '8', '--out', join(dir, 'g.json'));
     assert.equal(twice.stderr, `bdt-gym: --trace: ${traces[0]} and ${join(dir, 'copy.json')} hold the same trace; each trace is one sample, give it once\n`);
+    // seed 3 saved from a 10-slot episode replays, for 8 slots, the 8-slot episode's slot states: the same sample
+    assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '10', '--seed', '3', '--save-trace', join(dir, 't3-10.json'), '--json').status, 0);
+    const longer = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 't3-10.json')}`, '--slots', '8', '--out', join(dir, 'j.json'));
+    assert.equal(longer.stderr, `bdt-gym: --trace: ${traces[0]} and ${join(dir, 't3-10.json')} hold the same trace; each trace is one sample, give it once\n`);
     const long = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces[0]!, '--slots', '20', '--out', join(dir, 'f.json'));
     assert.equal(long.status, 1);
     assert.equal(long.stderr, `bdt-gym: --trace ${traces[0]}: cannot be replayed on small for 20 slots: trace.length = 9: an episode needs at least 20 slot states; it holds an episode of 8 slots: give --slots 8\n`);

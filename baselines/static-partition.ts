@@ -7,8 +7,9 @@
  *
  * Coordinate descent over the DTs from the middle cut: each pass gives every DT its best cut with
  * the others fixed, until a pass improves nothing. Each candidate costs one episode (BDT-v0: 474
- * episodes of 200 slots, about 0.5 ms each, 0.4 s of CPU in all; BDT-large-v0: 6,495 of 2.5 ms,
- * 17 s). The calibration trace has its own seed, apart from the traces WDPO is then compared on.
+ * episodes of 200 slots, about 0.5 ms each once warm, 0.23 s of CPU in all, 0.37-0.39 s in a
+ * fresh process with its warm-up; BDT-large-v0: 6,495 of about 2.5 ms, 17 s; docs/BENCHMARKS.md).
+ * The calibration trace has its own seed, apart from the traces WDPO is then compared on.
  */
 import { BdtSimulation } from '../env/bdt/simulation.ts';
 import { createSlotOutcome, type SlotOutcome } from '../env/bdt/slot.ts';

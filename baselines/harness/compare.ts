@@ -1,7 +1,8 @@
 /**
  * The comparison harness: every agent on the same env and the same seeds, hence on identical
- * exogenous traces (common random numbers), so differences are paired and due to the policy.
- * Progress is an rxjs Observable of finished episodes; the result aggregates over seeds.
+ * exogenous traces (common random numbers), or on the same given traces, so differences are
+ * paired and due to the policy. Progress is an rxjs Observable of finished episodes; the result
+ * aggregates over the traces.
  */
 import { Observable } from 'rxjs';
 import { make } from '../../env/index.ts'; // the barrel registers the built-in ids
@@ -59,7 +60,7 @@ export interface EpisodeRecord {
   readonly wallMs: number;
 }
 
-/** Per-agent aggregate over seeds (mean and 95% CI half-width). */
+/** Per-agent aggregate over the episodes, one per trace (mean and 95% CI half-width). */
 export interface AgentAggregate {
   readonly agent: string;
   readonly episodes: number;
@@ -68,7 +69,7 @@ export interface AgentAggregate {
   readonly c6Violation: MeanInterval;
   readonly energyViolations: MeanInterval;
   readonly meanBacklog: MeanInterval;
-  /** Latency minus the first agent's on the same seeds (paired), when there is a first agent. */
+  /** Latency minus the first agent's on the same traces (paired: a replayed trace's index, else the seed), when there is a first agent. */
   readonly latencyVsFirst: MeanInterval;
   readonly msPerSlot: number;
 }

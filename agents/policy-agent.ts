@@ -146,13 +146,9 @@ export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unkno
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
   }
-  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir }) : dqnAgent(await loadDqnPolicy(dir, env), dir);
+  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir }) : new DqnAgent(await loadDqnPolicy(dir, env), { checkpointDir: dir });
   warnIfOtherSystem(dir, manifest.scenario, env);
   return agent;
 }
 
-/** The acting agent of a loaded DQN policy (the target network, needed only to train, disposed). */
-function dqnAgent(policy: LoadedDqnPolicy, dir: string): DqnAgent {
-  policy.checkpoint.networks['target_network']?.dispose(); // acting needs the online network only
-  return new DqnAgent(policy, { checkpointDir: dir });
-}
+

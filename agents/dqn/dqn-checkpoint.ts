@@ -67,8 +67,18 @@ export interface LoadedDqnPolicy {
   readonly checkpoint: LoadedCheckpoint;
 }
 
-/** Load the Q network of `dir` for `env`. */
+/**
+ * Load the Q network of `dir` for `env`, to act: the checkpoint's target network, needed only to
+ * train, is freed, so the returned parts are all there is to dispose (`qNetwork`).
+ */
 export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
+  const policy = await loadDqnParts(dir, env);
+  takeNetwork(policy.checkpoint, 'target_network')?.dispose();
+  return policy;
+}
+
+/** The acting parts of `dir` for `env`, its target network left in the checkpoint (for {@link loadDqnRun}). */
+async function loadDqnParts(dir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
   const checkpoint = await loadCheckpoint(dir);
   return buildFromCheckpoint(checkpoint, () => dqnPolicyFrom(checkpoint, env));
 }
@@ -94,7 +104,7 @@ function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>)
 
 /** Everything needed to resume the DQN run in `dir` for `env` (raw action space). */
 export async function loadDqnRun(dir: string, env: Env<unknown, unknown>): Promise<{ hp: DqnHyperparameters; restore: DqnRestoreState; seed: number }> {
-  const policy = await loadDqnPolicy(dir, env);
+  const policy = await loadDqnParts(dir, env);
   const { checkpoint, hp, layout, qNetwork, encoder } = policy;
   const taken: BranchingQNetwork[] = [qNetwork];
   try {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, toArray } from 'rxjs';
 import { DiscretizeAction, GymError, make, makeVec, type VectorEnv } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
-import { discreteActionEnv } from '../../agents/dqn/dqn-checkpoint.ts';
+import { discreteActionEnv, loadDqnPolicy } from '../../agents/dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { DqnAgent, PpoAgent } from '../../agents/policy-agent.ts';
@@ -93,14 +93,19 @@ describe('agents: no tensor leaks', () => {
     env.close();
   });
 
-  it('an agent made over a loaded policy (new PpoAgent(await loadPpoPolicy(...)), no checkpointDir) owns it: dispose frees it', async () => {
+  it('an agent made over a loaded policy (new PpoAgent(await loadPpoPolicy(...)), new DqnAgent(await loadDqnPolicy(...)), no checkpointDir) owns it: dispose frees it', async () => {
     const env = make('BDT-v0');
-    const dir = join(defaultCheckpointDir('ppo', 'BDT-v0'), 'checkpoint');
-    const before = tf.memory().numTensors;
-    const agent = new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace));
-    assert.ok(tf.memory().numTensors > before, 'the loaded policy holds tensors');
-    agent.dispose();
-    assert.equal(tf.memory().numTensors, before, 'tensors left after dispose');
+    const made = {
+      ppo: async (dir: string) => new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace)),
+      dqn: async (dir: string) => new DqnAgent(await loadDqnPolicy(dir, env)), // its target network, only for training, freed by the load
+    };
+    for (const [name, make] of Object.entries(made)) {
+      const before = tf.memory().numTensors;
+      const agent = await make(join(defaultCheckpointDir(name as 'ppo' | 'dqn', 'BDT-v0'), 'checkpoint'));
+      assert.ok(tf.memory().numTensors > before, `${name}: the loaded policy holds tensors`);
+      agent.dispose();
+      assert.equal(tf.memory().numTensors, before, `${name}: tensors left after dispose`);
+    }
     env.close();
   });
 

@@ -32,7 +32,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
-import { checkCommittedModel, checkpointDirInputs, checkpointInputs } from '../committed-models.ts';
+import { checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, slotsOption } from '../options.ts';
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots, as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table')
     .action(async (options: CompareOptions) => {
@@ -166,7 +166,7 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
   for (const { option, label, dir } of checkpoints) {
     let algo: string;
     try {
-      algo = readManifest(checkpointDirOf(dir)).algo;
+      algo = readManifest(checkpointDirOf(checkpointPath(dir))).algo;
     } catch (error) {
       if (error instanceof CheckpointError) throw new CliError(`--checkpoint ${option}: ${error.message}`);
       throw error;

@@ -76,6 +76,28 @@ describe('bdt-gym compare', () => {
     assert.notEqual(row!.meanReward.mean, byLabel.get('ppo')!.meanReward.mean, 'an untrained policy does not play like the committed one');
   });
 
+  it('finds committed models given as models/<name> from any working directory, in --checkpoint and --agent-options, for the output checks too (it was read from the cwd only)', () => {
+    const models = fileURLToPath(new URL('../../models/', import.meta.url));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-compare-cwd-'));
+    const args = ['compare', '--agents', 'ppo', '--agent-options', '{"ppo":{"checkpoint":"models/ppo-bdt-v0"}}', '--checkpoint', 'mine=models/dqn-bdt-v0', '--seeds', '1', '--slots', '3', '--json'];
+    const outside = (out: string) => spawnSync(process.execPath, [bin, ...args, '--out', out], { encoding: 'utf8', cwd: elsewhere });
+    const result = outside('compare.json');
+    assert.equal(result.status, 0, result.stderr);
+    const { provenance } = JSON.parse(readFileSync(join(elsewhere, 'compare.json'), 'utf8')) as { provenance: { checkpoints: Record<string, { path: string }> } };
+    assert.deepEqual(Object.fromEntries(Object.entries(provenance.checkpoints).map(([label, { path }]) => [label, path])), { ppo: join(models, 'ppo-bdt-v0', 'checkpoint'), mine: join(models, 'dqn-bdt-v0', 'checkpoint') });
+    const rows = JSON.parse(result.stdout) as Array<{ agent: string; meanReward: { mean: number } }>;
+    const committed = JSON.parse(cli('compare', '--agents', 'ppo,dqn', '--seeds', '1', '--slots', '3', '--json', '--out', join(elsewhere, 'committed.json')).stdout) as typeof rows;
+    assert.deepEqual(rows.map((r) => r.meanReward.mean), committed.map((r) => r.meanReward.mean));
+    // the result would be written into a committed run (best-eval.json: a file train writes there)
+    for (const model of ['ppo-bdt-v0', 'dqn-bdt-v0']) {
+      const into = join(models, model, 'best-eval.json');
+      const collision = outside(into);
+      assert.equal(collision.status, 1);
+      assert.match(collision.stderr, new RegExp(`^bdt-gym: --out .*best-eval\\.json: is (--agent-options ppo checkpoint |--checkpoint mine=)models/${model}'s best-eval\\.json`));
+      assert.equal(existsSync(into), false);
+    }
+  });
+
   it('--agents may list a --checkpoint label, which places the trained agent there (it was an unknown agent)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     const result = cli('compare', '--agents', 'mine,dpra', '--seeds', '1', '--slots', '2', '--out', out, '--json', '--checkpoint', 'mine=models/ppo-bdt-v0');

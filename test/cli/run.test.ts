@@ -137,6 +137,28 @@ describe('bdt-gym run', () => {
     assert.match(result.stderr, /\n\(a scenario file is a whole scenario, and this one has no name, slots, topology, devices, gateways, aps, channel, reputation, consensus: copy configs\/default\.json and change what you need; .*\)\n$/);
   });
 
+  it('finds a committed model given as models/<name> from any working directory, in --checkpoint and --agent-options, for the output checks too (it was read from the cwd only)', () => {
+    const models = new URL('../../models/', import.meta.url).pathname;
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-run-cwd-'));
+    const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '5', '--json'];
+    const outside = (...extra: string[]) => spawnSync(process.execPath, [bin, ...args, ...extra], { encoding: 'utf8', cwd: elsewhere });
+    const committed = JSON.parse(cli(...args).stdout);
+    for (const given of [['--checkpoint', 'models/ppo-bdt-v0'], ['--agent-options', '{"checkpoint":"models/ppo-bdt-v0/checkpoint"}']]) {
+      const result = outside(...given);
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), committed, given.join(' '));
+    }
+    // the trace would be written into the committed run (best-eval.json: a file train writes there)
+    const into = join(models, 'ppo-bdt-v0', 'best-eval.json');
+    const collision = outside('--checkpoint', 'models/ppo-bdt-v0', '--save-trace', into);
+    assert.equal(collision.status, 1);
+    assert.match(collision.stderr, /^bdt-gym: --save-trace .*best-eval\.json.*--checkpoint models\/ppo-bdt-v0's best-eval\.json/);
+    assert.equal(existsSync(into), false);
+    const missing = outside('--checkpoint', 'models/nope');
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /models\/nope/);
+  });
+
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {
     const models = new URL('../../models/', import.meta.url).pathname;
     const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '15', '--json'];

@@ -223,10 +223,11 @@ export function register(program: Command): void {
       }
       const system = (env.unwrapped as BdtEnv).system;
       const trace = traceInput === undefined ? undefined : checkTraceFile(options.trace!, traceInput, system, savedSlots);
-      // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
-      const savedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
+      // the trace reset({seed}) draws (the exogenous streams do not depend on the actions): its
+      // size checked before the agent is created, and drawn after (bad --agent-options are refused first)
+      const drawSavedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
-      if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, savedTrace!);
+      if (drawSavedTrace !== undefined) writeFileAtomic(options.saveTrace!, drawSavedTrace());
       const summary = runAgentEpisode(options.agent, env, agent, seed, trace === undefined ? undefined : { trace });
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
@@ -243,12 +244,12 @@ export function register(program: Command): void {
 const SAMPLE_STATES = 100;
 
 /**
- * The JSON file text of the trace of `seed` on `system`, for `--save-trace file`, or a CliError
- * when it would pass `maxBytes` (MAX_JSON_BYTES: a string could not hold it, nor could --trace
- * read it), before the trace is drawn (gigabytes for millions of slots) when the JSON size per
- * slot state of its first states says so, else once drawn.
+ * What draws the JSON file text of the trace of `seed` on `system`, for `--save-trace file`, or a
+ * CliError when it would pass `maxBytes` (MAX_JSON_BYTES: a string could not hold it, nor could
+ * --trace read it): at once, before the trace is drawn (gigabytes for millions of slots), when the
+ * JSON size per slot state of its first states says so, else when drawn.
  */
-export function traceJson(file: string, system: CompiledScenario, seed: number, maxBytes = MAX_JSON_BYTES): string {
+export function traceJson(file: string, system: CompiledScenario, seed: number, maxBytes = MAX_JSON_BYTES): () => string {
   const states = system.slots + 1;
   const sampled = Math.min(states, SAMPLE_STATES);
   const sampleBytes = JSON.stringify(drawTrace(system, seed, sampled)).length;
@@ -262,16 +263,18 @@ export function traceJson(file: string, system: CompiledScenario, seed: number, 
   // exact when the sample is the whole trace; the 1 is the final newline
   const estimate = Math.round((sampleBytes * states) / sampled) + 1;
   if (estimate > maxBytes) throw tooLong(estimate);
-  let text: string;
-  try {
-    text = `${JSON.stringify(drawTrace(system, seed, states))}\n`;
-  } catch (error) {
-    // the slots past the sample printed longer than estimated, past V8's limit
-    if (error instanceof RangeError) throw tooLong(undefined);
-    throw error;
-  }
-  if (text.length > maxBytes) throw tooLong(text.length);
-  return text;
+  return () => {
+    let text: string;
+    try {
+      text = `${JSON.stringify(drawTrace(system, seed, states))}\n`;
+    } catch (error) {
+      // the slots past the sample printed longer than estimated, past V8's limit
+      if (error instanceof RangeError) throw tooLong(undefined);
+      throw error;
+    }
+    if (text.length > maxBytes) throw tooLong(text.length);
+    return text;
+  };
 }
 
 /** The slots of the episode a trace was saved from (T + 1 slot states for T slots), when its length says. */

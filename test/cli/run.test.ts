@@ -277,11 +277,19 @@ describe('bdt-gym run', () => {
 
   it('refuses a --save-trace past the JSON a string can hold before drawing it, saying which --slots fits (it crashed as an internal RangeError)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
-    const started = performance.now();
     const tooLong = cli('run', '--env', 'BDT-v0', '--agent', 'all-local', '--slots', '2500000', '--save-trace', file);
     assert.equal(tooLong.status, 1);
     assert.match(tooLong.stderr, new RegExp(`^bdt-gym: --save-trace ${file}: the trace of 2500000 slots on default would be about 6\\d\\d MiB of JSON \\(about 28\\d bytes a slot\\), past the 512 MiB a JSON string can hold \\(V8's limit\\); give --slots 18\\d{5} or fewer\n$`));
-    assert.ok(performance.now() - started < 20_000, 'refused before drawing 2.5M slots');
+    assert.equal(existsSync(file), false);
+  });
+
+  it('refuses bad --agent-options before drawing the --save-trace trace, and writes nothing (the whole trace was drawn and stringified first)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
+    // a heap too small for a million slots' trace (about 170 MB of JSON, as much in arrays): drawing it first crashes
+    const args = ['--max-old-space-size=96', bin, 'run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--agent-options', '{"nope":1}', '--slots', '1000000', '--save-trace', file];
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.stderr, 'bdt-gym: --agent-options of agent dpra: at (root): Unrecognized key: "nope"\n');
     assert.equal(existsSync(file), false);
   });
 
@@ -289,8 +297,8 @@ describe('bdt-gym run', () => {
     const systemOf = (slots: number) => (make('BDT-small-v0', { scenario: { slots } }).unwrapped as BdtEnv).system;
     const short = systemOf(20);
     const text = `${JSON.stringify(drawTrace(short, 3))}\n`;
-    assert.equal(traceJson('t.json', short, 3, text.length), text);
-    assert.throws(() => traceJson('t.json', short, 3, text.length - 1), (e: unknown) => e instanceof CliError && new RegExp(`^--save-trace t\\.json: the trace of 20 slots on small would be ${text.length} bytes of JSON \\(about 17\\d bytes a slot\\), past the ${text.length - 1} bytes a JSON string can hold \\(V8's limit\\); give --slots \\d+ or fewer$`).test(e.message));
+    assert.equal(traceJson('t.json', short, 3, text.length)(), text);
+    assert.throws(() => traceJson('t.json', short, 3, text.length - 1)(), (e: unknown) => e instanceof CliError && new RegExp(`^--save-trace t\\.json: the trace of 20 slots on small would be ${text.length} bytes of JSON \\(about 17\\d bytes a slot\\), past the ${text.length - 1} bytes a JSON string can hold \\(V8's limit\\); give --slots \\d+ or fewer$`).test(e.message));
     // past the sampled states, an estimate; the --slots it names fits
     const maxBytes = 100_000;
     const refusal = (() => {
@@ -303,7 +311,9 @@ describe('bdt-gym run', () => {
     assert.ok(refusal instanceof CliError && /would be about \d+ bytes of JSON/.test(refusal.message), String(refusal));
     const fitting = Number(/give --slots (\d+) or fewer$/.exec(refusal.message)![1]);
     assert.ok(fitting > 500, refusal.message);
-    assert.ok(traceJson('t.json', systemOf(fitting), 3, maxBytes).length <= maxBytes);
+    assert.ok(traceJson('t.json', systemOf(fitting), 3, maxBytes)().length <= maxBytes);
+    // refused from its first states, before drawing: a billion slots would take hours and hundreds of GB
+    assert.throws(() => traceJson('t.json', systemOf(1e9), 3, maxBytes), (e: unknown) => e instanceof CliError && /^--save-trace t\.json: the trace of 1000000000 slots on small would be about \d+ MiB of JSON/.test(e.message));
   });
 
   it('refuses a JSON file past what a string can hold before reading it (it read the whole file to fail as ERR_STRING_TOO_LONG)', () => {

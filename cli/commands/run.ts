@@ -191,7 +191,7 @@ export function register(program: Command): void {
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
-    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
+    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots (or slots in --scenario-override), it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
     .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local)')
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -216,8 +216,9 @@ export function register(program: Command): void {
       const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, scenarioOverride, override: entry.scenarioOverride });
       let env = open(slots);
       // without --slots, a trace too short for the scenario's T (run --slots 10 --save-trace saved
-      // 11 states) replays the episode it was saved from; one of T states or more replays T slots
-      if (slots === undefined && savedSlots !== undefined && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
+      // 11 states) replays the episode it was saved from; one of T states or more replays T slots.
+      // A T the override gives is the user's, as --slots is: not replaced
+      if (slots === undefined && !('slots' in scenarioOverride) && savedSlots !== undefined && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
         env.close();
         env = open(savedSlots);
       }

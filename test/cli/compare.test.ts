@@ -211,6 +211,11 @@ describe('bdt-gym compare', () => {
     const summaries = (file: string) => result(file).episodes.map((e: { summary: unknown }) => e.summary);
     assert.deepEqual(summaries('h.json'), summaries('c.json'));
     assert.equal(result('h.json').slots, 8);
+    // a T the override gives is kept, as --slots is (the traces' 8 slots replaced it)
+    const overridden = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces.join(','), '--scenario-override', '{"slots":20}', '--out', join(dir, 'o.json'));
+    assert.equal(overridden.status, 1);
+    assert.equal(overridden.stderr, `bdt-gym: --trace ${traces[0]}: cannot be replayed on small for 20 slots: trace.length = 9: an episode needs at least 20 slot states; it holds an episode of 8 slots: give --slots 8\n`);
+    assert.equal(existsSync(join(dir, 'o.json')), false);
     // traces of different episode lengths leave T to --slots
     assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '6', '--seed', '5', '--save-trace', join(dir, 't5.json'), '--json').status, 0);
     const mixed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 't5.json')}`, '--out', join(dir, 'i.json'));

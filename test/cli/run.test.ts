@@ -239,8 +239,12 @@ describe('bdt-gym run', () => {
     };
     // BDT-small-v0's T is 100: S = 99 saves 100 states
     assert.deepEqual([replayedSlots(98), replayedSlots(99)], [98, 100]);
+    // a T the override gives is kept, as --slots is (the trace's 98 slots replaced it)
+    const overridden = cli('run', '--env', 'BDT-small-v0', '--trace', join(dir, 'trace-98.json'), '--scenario-override', '{"slots":100}');
+    assert.equal(overridden.status, 1);
+    assert.equal(overridden.stderr, `bdt-gym: --trace ${join(dir, 'trace-98.json')}: cannot be replayed on small for 100 slots: trace.length = 99: an episode needs at least 100 slot states; it holds an episode of 98 slots: give --slots 98\n`);
     const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
-    assert.match(help, /without --slots, it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
+    assert.match(help, /without --slots \(or slots in --scenario-override\), it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
   });
 
   it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field), and says "1 slot"', () => {

@@ -8,6 +8,7 @@ import { make } from '../../env/index.ts';
 import { drawTrace, type BdtEnv } from '../../env/bdt/index.ts';
 import { MAX_JSON_BYTES, readJsonFile, traceJson } from '../../cli/commands/run.ts';
 import { CliError } from '../../cli/errors.ts';
+import { scriptedAgentNames } from '../../baselines/create-agent.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -245,6 +246,14 @@ describe('bdt-gym run', () => {
     assert.equal(overridden.stderr, `bdt-gym: --trace ${join(dir, 'trace-98.json')}: cannot be replayed on small for 100 slots: trace.length = 99: an episode needs at least 100 slot states; it holds an episode of 98 slots: give --slots 98\n`);
     const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
     assert.match(help, /without --slots \(or slots in --scenario-override\), it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
+  });
+
+  it("--json's help lists the agents that report solver, and those are the scripted agents that do (oracle was left out)", () => {
+    const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
+    const listed = /solver for the agents that solve each slot \(([^)]*)\)/.exec(help)![1]!.split(', ');
+    const reporting = scriptedAgentNames.filter((agent) => 'solver' in JSON.parse(cli('run', '--env', 'BDT-small-v0', '--agent', agent, '--slots', '1', '--json').stdout));
+    assert.deepEqual([...listed].sort(), [...reporting].sort());
+    assert.ok(listed.includes('oracle'));
   });
 
   it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field), and says "1 slot"', () => {

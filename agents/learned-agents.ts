@@ -5,6 +5,7 @@
  * CLI only when an agent is created (cli/learned-agents.ts).
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseAgentOptions } from '../baselines/agent-options.ts';
@@ -21,9 +22,12 @@ export function isLearnedAlgorithm(name: string): name is LearnedAlgorithm {
   return (LEARNED_ALGORITHMS as readonly string[]).includes(name);
 }
 
+/** This package's models/ directory, which holds the committed models whatever the working directory. */
+export const COMMITTED_MODELS_DIR = fileURLToPath(new URL('../models/', import.meta.url));
+
 /** The committed checkpoint of `algo` for registered env `envId` (it may not exist). */
 export function defaultCheckpointDir(algo: LearnedAlgorithm, envId: string): string {
-  return fileURLToPath(new URL(`../models/${algo}-${envId.toLowerCase()}`, import.meta.url));
+  return join(COMMITTED_MODELS_DIR, `${algo}-${envId.toLowerCase()}`);
 }
 
 /** The envs × algorithms with a committed checkpoint, e.g. to include them in a comparison. */

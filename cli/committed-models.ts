@@ -1,9 +1,8 @@
 /** The committed models (models/<algo>-<env id>) that learned agents load when given no checkpoint. */
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BEST_EVAL_FILE, BEST_SUBDIR, CHECKPOINT_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
-import { defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
+import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { registry } from '../env/index.ts';
 import { CliError } from './errors.ts';
 import type { CommandInput } from './options.ts';
@@ -22,18 +21,16 @@ export function missingCommittedModel(source: string, agent: string, envId: stri
   return `${source} ${agent}: no ${agent} model is committed for ${envId ?? 'a --scenario file'} (${has}, in models/); give ${instead}`;
 }
 
-/** This package's models/ directory, where the committed models are whatever the working directory. */
-const PACKAGE_MODELS = fileURLToPath(new URL('../models/', import.meta.url));
-
 /**
- * Checkpoint path `path` as given, or, when it is a relative models/<name>... that does not exist
- * in the working directory, the committed model of that name in this package's models/ (when it
- * exists there), so `--checkpoint models/ppo-bdt-v0` works outside the checkout too.
+ * Checkpoint or run path `path` as given, or, when it is a relative models/<name>... that does not
+ * exist in the working directory, the committed model of that name in this package's models/ (when
+ * it exists there), so `--checkpoint models/ppo-bdt-v0` works outside the checkout too. Every CLI
+ * option taking a checkpoint or run path reads it through this, and so do the output checks.
  */
 export function checkpointPath(path: string): string {
   const [first, ...rest] = normalize(path).split(sep);
   if (isAbsolute(path) || first !== 'models' || rest.length === 0 || existsSync(path)) return path;
-  const committed = join(PACKAGE_MODELS, ...rest);
+  const committed = join(COMMITTED_MODELS_DIR, ...rest);
   return existsSync(committed) ? committed : path;
 }
 
@@ -56,10 +53,12 @@ export function checkpointInputs(source: string, agent: string, checkpoint: unkn
 }
 
 /**
- * Checkpoint directory `dir` as inputs named `label`; for the `checkpoint/` (or `best/`) of a
- * train run, the run's own files too ({@link runInputs}), which an output must not replace either.
+ * Checkpoint directory `given` (read through {@link checkpointPath}, as it is loaded) as inputs
+ * named `label`; for the `checkpoint/` (or `best/`) of a train run, the run's own files too
+ * ({@link runInputs}), which an output must not replace either.
  */
-export function checkpointDirInputs(label: string, dir: string): CommandInput[] {
+export function checkpointDirInputs(label: string, given: string): CommandInput[] {
+  const dir = checkpointPath(given);
   const isRun = (path: string) => existsSync(join(path, SUMMARY_FILE)) || existsSync(join(path, METRICS_FILE));
   if (isRun(dir)) return runInputs(label, dir); // a run given for its checkpoint
   const run = dirname(dir);

@@ -14,6 +14,7 @@ import { defaultCheckpointDir, isLearnedAlgorithm } from '../agents/learned-agen
 import type { ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
+import { checkpointPath } from './committed-models.ts';
 import { gitCommit, packageVersion } from './package-info.ts';
 import { importedModules } from './user-modules.ts';
 
@@ -58,7 +59,7 @@ function checkpoints(spec: ComparisonSpec): Record<string, { path: string; manif
     const { label, agent, options } = typeof compared === 'string' ? { label: compared, agent: compared, options: undefined } : compared;
     if (!isLearnedAlgorithm(agent)) continue;
     const given = (options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'] as string | undefined;
-    const path = resolve(checkpointDirOf(given ?? defaultCheckpointDir(agent, spec.envId)));
+    const path = resolve(checkpointDirOf(checkpointPath(given ?? defaultCheckpointDir(agent, spec.envId))));
     found[label] = { path, manifestSha256: sha256(readFileSync(join(path, MANIFEST_FILE))) };
   }
   return found;

@@ -5,11 +5,15 @@
  * modules the static ones loaded.
  */
 import { registerLearnedAgentsWith } from '../agents/learned-agents.ts';
+import { checkpointPath } from './committed-models.ts';
 
-/** Register `ppo` and `dqn` (idempotent), loading TensorFlow.js on first use. */
+/**
+ * Register `ppo` and `dqn` (idempotent), loading TensorFlow.js on first use; a `checkpoint` option
+ * models/<name> is found from any directory, as every CLI checkpoint path is (checkpointPath).
+ */
 export function registerLearnedAgentsLazily(): void {
   registerLearnedAgentsWith(async () => {
     const [{ initBackend }, { loadPolicyAgent }] = await Promise.all([import('../agents/backend.ts'), import('../agents/policy-agent.ts')]);
-    return { initBackend, loadPolicyAgent };
+    return { initBackend, loadPolicyAgent: (dir, env, expectedAlgo) => loadPolicyAgent(checkpointPath(dir), env, expectedAlgo) };
   });
 }

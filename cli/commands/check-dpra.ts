@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { DESCENT_EFFORTS, MAX_EXHAUSTIVE, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
-import { partitionSpaceSize } from '../../env/bdt/topology.ts';
+import { formatPartitionVectors, partitionVectorCount, type PartitionVectorCount } from './check-scenario.ts';
 import { jsonObjectOption, openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
 import { integerOption, numberOption } from '../options.ts';
@@ -37,7 +37,7 @@ export function register(program: Command): void {
   program
     .command('check-dpra')
     .description("check DPRA's per-slot Psi against exhaustive search on random slots and queues (small scenarios)")
-    .option('--env <id>', `registered env id (default BDT-small-v0) with at most ${EXHAUSTIVE_CAP} partition vectors per slot (prod of L_n; check-scenario prints it), which the exhaustive reference enumerates`)
+    .option('--env <id>', `registered env id (default BDT-small-v0) with at most ${EXHAUSTIVE_CAP} partition vectors per slot (prod of L_n; check-scenario prints it for a scenario file, configs/*.json for the built-in ids), which the exhaustive reference enumerates`)
     .option('--scenario <file>', `scenario JSON file (instead of --env), with at most ${EXHAUSTIVE_CAP} partition vectors per slot`)
     .option('--slots <n>', 'number of random slots', '1000')
     .option('--seed <n>', 'seed of the slots and queues (integer)', '0')
@@ -59,11 +59,15 @@ export function register(program: Command): void {
       const system = (env.unwrapped as BdtEnv).system;
       const overridden = Object.keys(scenarioOverride).length > 0;
       // the exhaustive reference would refuse it telling to run agent dpra instead, which does not fit here
-      const partitionVectors = partitionSpaceSize(system);
-      if (partitionVectors > MAX_EXHAUSTIVE) {
+      const partitionVectors = partitionVectorCount(system);
+      if (!enumerable(partitionVectors)) {
         env.close();
-        const source = options.scenario === undefined ? `--env ${envId}` : `--scenario ${options.scenario}`;
-        throw new CliError(`${source}${overridden ? ' (with --scenario-override)' : ''}: ${partitionVectors.toExponential(1).replace('e+', 'e')} partition vectors per slot, more than the ${EXHAUSTIVE_CAP} the exhaustive reference enumerates; give a smaller --env/--scenario (e.g. BDT-small-v0)`);
+        const scenario = options.scenario ?? envId!;
+        const source = `${options.scenario === undefined ? '--env' : '--scenario'} ${scenario}`;
+        // an override that made a small enough scenario too large is what to change
+        const plain = overridden ? plainPartitionVectors(envId, options.scenario) : undefined;
+        const advice = plain !== undefined && enumerable(plain) ? `give a smaller --scenario-override (${scenario} alone has ${formatPartitionVectors(plain)})` : 'give a smaller --env/--scenario (e.g. BDT-small-v0)';
+        throw new CliError(`${source}${overridden ? ' (with --scenario-override)' : ''}: ${formatPartitionVectors(partitionVectors)} partition vectors per slot, more than the ${EXHAUSTIVE_CAP} the exhaustive reference enumerates; ${advice}`);
       }
       const report = checkDpraExactness(system, { slots, seed, queueScale, tolerance, dpra: { partition: 'descent', effort } });
       const pass = exactnessPasses(report);
@@ -84,6 +88,21 @@ export function register(program: Command): void {
       env.close();
       if (!pass) process.exitCode = 1;
     });
+}
+
+/** Whether the exhaustive reference enumerates partition vectors this many. */
+function enumerable({ partitionVectors }: PartitionVectorCount): boolean {
+  return partitionVectors !== null && partitionVectors <= MAX_EXHAUSTIVE;
+}
+
+/** The partition vectors of the scenario checked, without --scenario-override. */
+function plainPartitionVectors(env: string | undefined, scenario: string | undefined): PartitionVectorCount {
+  const plain = openEnv({ env, scenario });
+  try {
+    return partitionVectorCount((plain.unwrapped as BdtEnv).system);
+  } finally {
+    plain.close();
+  }
 }
 
 function effortOption(value: string): DescentEffort {

@@ -69,14 +69,21 @@ function check(file: string): ScenarioSummary {
 function summarise(file: string, system: CompiledScenario, maxArrivals: number[]): ScenarioSummary {
   const { N, M, J, slots, V, uMin, uMax, unitCount, gatewayOf, apOf } = system;
   const devices = system.dnnNames.map((dnn, n) => ({ dnn, units: unitCount[n]!, gateway: gatewayOf[n]!, ap: apOf[gatewayOf[n]!]! }));
+  return { file, name: system.scenario.name, N, M, J, slots, devices, ...partitionVectorCount(system), lyapunov: { V, uMin, uMax }, maxArrivals };
+}
+
+/** The partition vectors per slot of `system` as ScenarioSummary gives them. */
+export type PartitionVectorCount = Pick<ScenarioSummary, 'partitionVectors' | 'partitionVectorsLog10'>;
+
+export function partitionVectorCount(system: CompiledScenario): PartitionVectorCount {
   const partitionVectors = partitionSpaceSize(system);
-  const partitionVectorsLog10 = Array.from(unitCount).reduce((sum, units) => sum + Math.log10(units), 0);
+  const partitionVectorsLog10 = Array.from(system.unitCount).reduce((sum, units) => sum + Math.log10(units), 0);
   // JSON has no Infinity (JSON.stringify writes null without a word)
-  return { file, name: system.scenario.name, N, M, J, slots, devices, partitionVectors: Number.isFinite(partitionVectors) ? partitionVectors : null, partitionVectorsLog10, lyapunov: { V, uMin, uMax }, maxArrivals };
+  return { partitionVectors: Number.isFinite(partitionVectors) ? partitionVectors : null, partitionVectorsLog10 };
 }
 
 /** prod_n L_n as the text prints it: in full below a million, else in scientific notation (from its log10 past a double's range). */
-function formatPartitionVectors(s: ScenarioSummary): string {
+export function formatPartitionVectors(s: PartitionVectorCount): string {
   if (s.partitionVectors !== null) return s.partitionVectors < 1e6 ? s.partitionVectors.toLocaleString('en-US') : s.partitionVectors.toPrecision(3);
   const exponent = Math.floor(s.partitionVectorsLog10);
   const mantissa = (10 ** (s.partitionVectorsLog10 - exponent)).toFixed(2);

@@ -32,7 +32,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
-import { checkCommittedModel, checkpointDirInputs, checkpointInputs } from '../committed-models.ts';
+import { checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, slotsOption } from '../options.ts';
@@ -66,10 +66,10 @@ export function register(program: Command): void {
     .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
     .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3), each given once; with --trace, the agents\' seeds, one per trace (default 0, 1, ...), which may repeat')
-    .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots, as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
+    .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table')
     .action(async (options: CompareOptions) => {
@@ -166,7 +166,7 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
   for (const { option, label, dir } of checkpoints) {
     let algo: string;
     try {
-      algo = readManifest(checkpointDirOf(dir)).algo;
+      algo = readManifest(checkpointDirOf(checkpointPath(dir))).algo;
     } catch (error) {
       if (error instanceof CheckpointError) throw new CliError(`--checkpoint ${option}: ${error.message}`);
       throw error;
@@ -196,7 +196,7 @@ function scenarioFileEnvId(file: string): string {
  * Opens the compared scenario once before any agent is built, so a bad `--scenario-override` is
  * refused as `run` refuses it, and reads the `--trace` files, each checked against that scenario
  * as `run --trace` checks one (saying which --slots replays a shorter episode's trace); also
- * names the table's reward column after the scenario's reward. Without `--slots`, traces too short
+ * names the table's reward column after the scenario's reward. Without `--slots` (or an override's slots), traces too short
  * for the scenario's T that were all saved from episodes of S slots replay S slots, as `run
  * --trace` replays one; the episode length is returned (undefined: the scenario's).
  */
@@ -206,7 +206,8 @@ function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string
   try {
     const saved = inputs?.map((input) => savedEpisodeSlots(input));
     const savedSlots = saved?.[0];
-    if (slots === undefined && savedSlots !== undefined && saved!.every((s) => s === savedSlots) && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
+    // a T the override gives is the user's, as --slots is: not replaced
+    if (slots === undefined && !('slots' in scenarioOverride) && savedSlots !== undefined && saved!.every((s) => s === savedSlots) && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
       env.close();
       slots = savedSlots;
       env = openEnv({ env: envId, scenarioOverride, slots });

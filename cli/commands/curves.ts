@@ -20,7 +20,7 @@ import { trailingMean } from '../plot/moving-average.ts';
 import { trainingCurvesSvg, type CurveSeries } from '../plot/training-curves-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { checkNotAnInput, checkSvgPath, integerOption } from '../options.ts';
-import { runInputs } from '../committed-models.ts';
+import { checkpointPath, runInputs } from '../committed-models.ts';
 
 interface CurvesOptions {
   out?: string;
@@ -68,7 +68,10 @@ function checkRunsDistinct(paths: readonly string[], files: readonly string[], o
   });
   checkNotAnInput('out', out, [
     ...paths.map((path, i) => ({ label: `the metrics file of run ${path}`, path: files[i]! })),
-    ...paths.filter((path, i) => files[i] !== path).flatMap((path) => runInputs(`run ${path}`, path)),
+    ...paths.flatMap((path, i) => {
+      const run = checkpointPath(path);
+      return files[i] === run ? [] : runInputs(`run ${path}`, run);
+    }),
   ]);
 }
 
@@ -82,7 +85,7 @@ export function register(program: Command): void {
   program
     .command('curves')
     .description('plot training curves (moving averages of metrics.jsonl tags) of train runs to an SVG and print where each ends')
-    .argument('<runs...>', 'run directories of train (or their metrics.jsonl files)')
+    .argument('<runs...>', "run directories of train (or their metrics.jsonl files); a committed model's models/<name> from any directory")
     .option('--out <file>', 'SVG file to write (needed without --json)')
     .option('--tag <list>', 'comma-separated metric tags, one panel each (charts/..., losses/..., eval/...)', 'charts/episodic_return')
     .option('--window <n>', 'moving-average window in records (1 = raw values)', '20')
@@ -94,7 +97,8 @@ export function register(program: Command): void {
       const tags = tagList(options.tag);
       const window = integerOption('window', options.window, 1);
       const labels = runLabels(paths, options.labels);
-      const files = paths.map(metricsFileOf);
+      // models/<name> is found from any directory, as a checkpoint is
+      const files = paths.map((path) => metricsFileOf(checkpointPath(path)));
       checkRunsDistinct(paths, files, options.out);
       const runs: RunMetrics[] = files.map(readMetricsFile);
 

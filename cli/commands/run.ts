@@ -186,13 +186,13 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":"best-static"}\' for wdpo)')
-    .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>)')
+    .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>; a models/... path not in the working directory is read from the package\'s models/, as by every command)')
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
-    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots, it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
-    .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local)')
+    .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots (or slots in --scenario-override), it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
+    .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local, oracle)')
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined;
@@ -216,17 +216,19 @@ export function register(program: Command): void {
       const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, scenarioOverride, override: entry.scenarioOverride });
       let env = open(slots);
       // without --slots, a trace too short for the scenario's T (run --slots 10 --save-trace saved
-      // 11 states) replays the episode it was saved from; one of T states or more replays T slots
-      if (slots === undefined && savedSlots !== undefined && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
+      // 11 states) replays the episode it was saved from; one of T states or more replays T slots.
+      // A T the override gives is the user's, as --slots is: not replaced
+      if (slots === undefined && !('slots' in scenarioOverride) && savedSlots !== undefined && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
         env.close();
         env = open(savedSlots);
       }
       const system = (env.unwrapped as BdtEnv).system;
       const trace = traceInput === undefined ? undefined : checkTraceFile(options.trace!, traceInput, system, savedSlots);
-      // the trace reset({seed}) draws: the exogenous streams do not depend on the actions
-      const savedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
+      // the trace reset({seed}) draws (the exogenous streams do not depend on the actions): its
+      // size checked before the agent is created, and drawn after (bad --agent-options are refused first)
+      const drawSavedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
-      if (options.saveTrace !== undefined) writeFileAtomic(options.saveTrace, savedTrace!);
+      if (drawSavedTrace !== undefined) writeFileAtomic(options.saveTrace!, drawSavedTrace());
       const summary = runAgentEpisode(options.agent, env, agent, seed, trace === undefined ? undefined : { trace });
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
@@ -243,12 +245,12 @@ export function register(program: Command): void {
 const SAMPLE_STATES = 100;
 
 /**
- * The JSON file text of the trace of `seed` on `system`, for `--save-trace file`, or a CliError
- * when it would pass `maxBytes` (MAX_JSON_BYTES: a string could not hold it, nor could --trace
- * read it), before the trace is drawn (gigabytes for millions of slots) when the JSON size per
- * slot state of its first states says so, else once drawn.
+ * What draws the JSON file text of the trace of `seed` on `system`, for `--save-trace file`, or a
+ * CliError when it would pass `maxBytes` (MAX_JSON_BYTES: a string could not hold it, nor could
+ * --trace read it): at once, before the trace is drawn (gigabytes for millions of slots), when the
+ * JSON size per slot state of its first states says so, else when drawn.
  */
-export function traceJson(file: string, system: CompiledScenario, seed: number, maxBytes = MAX_JSON_BYTES): string {
+export function traceJson(file: string, system: CompiledScenario, seed: number, maxBytes = MAX_JSON_BYTES): () => string {
   const states = system.slots + 1;
   const sampled = Math.min(states, SAMPLE_STATES);
   const sampleBytes = JSON.stringify(drawTrace(system, seed, sampled)).length;
@@ -262,16 +264,18 @@ export function traceJson(file: string, system: CompiledScenario, seed: number, 
   // exact when the sample is the whole trace; the 1 is the final newline
   const estimate = Math.round((sampleBytes * states) / sampled) + 1;
   if (estimate > maxBytes) throw tooLong(estimate);
-  let text: string;
-  try {
-    text = `${JSON.stringify(drawTrace(system, seed, states))}\n`;
-  } catch (error) {
-    // the slots past the sample printed longer than estimated, past V8's limit
-    if (error instanceof RangeError) throw tooLong(undefined);
-    throw error;
-  }
-  if (text.length > maxBytes) throw tooLong(text.length);
-  return text;
+  return () => {
+    let text: string;
+    try {
+      text = `${JSON.stringify(drawTrace(system, seed, states))}\n`;
+    } catch (error) {
+      // the slots past the sample printed longer than estimated, past V8's limit
+      if (error instanceof RangeError) throw tooLong(undefined);
+      throw error;
+    }
+    if (text.length > maxBytes) throw tooLong(text.length);
+    return text;
+  };
 }
 
 /** The slots of the episode a trace was saved from (T + 1 slot states for T slots), when its length says. */

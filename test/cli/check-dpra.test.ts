@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -60,9 +63,28 @@ describe('bdt-gym check-dpra', function () {
   it('refuses a scenario too large to enumerate in one line of its own, saying the cap and what to give (it passed on the solver\'s advice to run agent dpra), as the help says', () => {
     const result = cli('check-dpra', '--env', 'BDT-v0', '--slots', '1');
     assert.equal(result.status, 1);
-    assert.equal(result.stderr, 'bdt-gym: --env BDT-v0: 4.1e11 partition vectors per slot, more than the 2,000,000 the exhaustive reference enumerates; give a smaller --env/--scenario (e.g. BDT-small-v0)\n', 'not the solver\'s advice to run agent dpra');
+    assert.equal(result.stderr, 'bdt-gym: --env BDT-v0: 4.10e+11 partition vectors per slot, more than the 2,000,000 the exhaustive reference enumerates; give a smaller --env/--scenario (e.g. BDT-small-v0)\n', 'not the solver\'s advice to run agent dpra');
     const file = cli('check-dpra', '--scenario', 'configs/default.json', '--slots', '1');
-    assert.match(file.stderr, /^bdt-gym: --scenario configs\/default\.json: 4\.1e11 partition vectors per slot, more than the 2,000,000 /);
+    assert.match(file.stderr, /^bdt-gym: --scenario configs\/default\.json: 4\.10e\+11 partition vectors per slot, more than the 2,000,000 /);
     assert.match(cli('check-dpra', '--help').stdout, /--env <id>[\s\S]*?at\s+most\s+2,000,000\s+partition\s+vectors\s+per\s+slot[\s\S]*?--scenario <file>/);
+  });
+
+  it('writes a partition space beyond a double as check-scenario does (it said Infinity), and advises a smaller --scenario-override when the override made the scenario too large', () => {
+    const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));
+    const devices = 1200; // alexnet has 8 units: 8^1200 = 5.10e+1083
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-check-dpra-')), 'big.json');
+    writeFileSync(file, JSON.stringify({ ...small, topology: { kind: 'random', devices, gateways: 2, aps: 2, seed: 1 }, devices: { dnn: Array(devices).fill('alexnet'), arrivals: { kind: 'poisson', rate: Array(devices).fill(1) } } }));
+    const big = cli('check-dpra', '--scenario', file, '--slots', '1');
+    assert.equal(big.status, 1);
+    assert.equal(big.stderr, `bdt-gym: --scenario ${file}: 5.10e+1083 partition vectors per slot, more than the 2,000,000 the exhaustive reference enumerates; give a smaller --env/--scenario (e.g. BDT-small-v0)\n`);
+    // eight VGG-16s on BDT-small-v0's two gateways: 16^8
+    const vggs = JSON.stringify({ topology: { a: [[1, 0], [1, 0], [1, 0], [1, 0], [0, 1], [0, 1], [0, 1], [0, 1]] }, devices: { dnn: Array(8).fill('vgg16'), arrivals: { kind: 'poisson', rate: Array(8).fill(1) } } });
+    const overridden = cli('check-dpra', '--scenario-override', vggs, '--slots', '1');
+    assert.equal(overridden.status, 1);
+    assert.equal(overridden.stderr, 'bdt-gym: --env BDT-small-v0 (with --scenario-override): 4.29e+9 partition vectors per slot, more than the 2,000,000 the exhaustive reference enumerates; give a smaller --scenario-override (BDT-small-v0 alone has 1,000)\n');
+    const stillLarge = cli('check-dpra', '--env', 'BDT-v0', '--scenario-override', '{"lyapunov":{"V":3}}', '--slots', '1');
+    assert.match(stillLarge.stderr, /^bdt-gym: --env BDT-v0 \(with --scenario-override\): 4\.10e\+11 partition vectors per slot, .*; give a smaller --env\/--scenario \(e\.g\. BDT-small-v0\)\n$/);
+    // check-scenario takes files only: the help says where the built-in ids' scenarios are
+    assert.match(cli('check-dpra', '--help').stdout.replace(/\s+/g, ' '), /check-scenario prints it for a scenario file, configs\/\*\.json for the built-in ids\)/);
   });
 });

@@ -76,6 +76,28 @@ describe('bdt-gym compare', () => {
     assert.notEqual(row!.meanReward.mean, byLabel.get('ppo')!.meanReward.mean, 'an untrained policy does not play like the committed one');
   });
 
+  it('finds committed models given as models/<name> from any working directory, in --checkpoint and --agent-options, for the output checks too (it was read from the cwd only)', () => {
+    const models = fileURLToPath(new URL('../../models/', import.meta.url));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-compare-cwd-'));
+    const args = ['compare', '--agents', 'ppo', '--agent-options', '{"ppo":{"checkpoint":"models/ppo-bdt-v0"}}', '--checkpoint', 'mine=models/dqn-bdt-v0', '--seeds', '1', '--slots', '3', '--json'];
+    const outside = (out: string) => spawnSync(process.execPath, [bin, ...args, '--out', out], { encoding: 'utf8', cwd: elsewhere });
+    const result = outside('compare.json');
+    assert.equal(result.status, 0, result.stderr);
+    const { provenance } = JSON.parse(readFileSync(join(elsewhere, 'compare.json'), 'utf8')) as { provenance: { checkpoints: Record<string, { path: string }> } };
+    assert.deepEqual(Object.fromEntries(Object.entries(provenance.checkpoints).map(([label, { path }]) => [label, path])), { ppo: join(models, 'ppo-bdt-v0', 'checkpoint'), mine: join(models, 'dqn-bdt-v0', 'checkpoint') });
+    const rows = JSON.parse(result.stdout) as Array<{ agent: string; meanReward: { mean: number } }>;
+    const committed = JSON.parse(cli('compare', '--agents', 'ppo,dqn', '--seeds', '1', '--slots', '3', '--json', '--out', join(elsewhere, 'committed.json')).stdout) as typeof rows;
+    assert.deepEqual(rows.map((r) => r.meanReward.mean), committed.map((r) => r.meanReward.mean));
+    // the result would be written into a committed run (best-eval.json: a file train writes there)
+    for (const model of ['ppo-bdt-v0', 'dqn-bdt-v0']) {
+      const into = join(models, model, 'best-eval.json');
+      const collision = outside(into);
+      assert.equal(collision.status, 1);
+      assert.match(collision.stderr, new RegExp(`^bdt-gym: --out .*best-eval\\.json: is (--agent-options ppo checkpoint |--checkpoint mine=)models/${model}'s best-eval\\.json`));
+      assert.equal(existsSync(into), false);
+    }
+  });
+
   it('--agents may list a --checkpoint label, which places the trained agent there (it was an unknown agent)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     const result = cli('compare', '--agents', 'mine,dpra', '--seeds', '1', '--slots', '2', '--out', out, '--json', '--checkpoint', 'mine=models/ppo-bdt-v0');
@@ -193,6 +215,11 @@ describe('bdt-gym compare', () => {
     const summaries = (file: string) => result(file).episodes.map((e: { summary: unknown }) => e.summary);
     assert.deepEqual(summaries('h.json'), summaries('c.json'));
     assert.equal(result('h.json').slots, 8);
+    // a T the override gives is kept, as --slots is (the traces' 8 slots replaced it)
+    const overridden = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', traces.join(','), '--scenario-override', '{"slots":20}', '--out', join(dir, 'o.json'));
+    assert.equal(overridden.status, 1);
+    assert.equal(overridden.stderr, `bdt-gym: --trace ${traces[0]}: cannot be replayed on small for 20 slots: trace.length = 9: an episode needs at least 20 slot states; it holds an episode of 8 slots: give --slots 8\n`);
+    assert.equal(existsSync(join(dir, 'o.json')), false);
     // traces of different episode lengths leave T to --slots
     assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '6', '--seed', '5', '--save-trace', join(dir, 't5.json'), '--json').status, 0);
     const mixed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--trace', `${traces[0]},${join(dir, 't5.json')}`, '--out', join(dir, 'i.json'));

@@ -133,6 +133,14 @@ describe('cli: curves', () => {
     }
   });
 
+  it('reads a committed model given as models/<name> from any working directory, as a checkpoint option does (it was read from the cwd only)', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-curves-cwd-'));
+    const args = ['curves', 'models/ppo-bdt-v0', 'models/dqn-bdt-v0/metrics.jsonl', '--json'];
+    const outside = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: elsewhere });
+    assert.equal(outside.status, 0, outside.stderr);
+    assert.deepEqual(JSON.parse(outside.stdout), JSON.parse(cli(...args).stdout));
+  });
+
   it('names the run path when run directories share a name, and refuses bad labels', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
     const one = run(join(dir, 'seed1'), 'run', ['{"step":1,"charts/episodic_return":1}']);

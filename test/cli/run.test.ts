@@ -8,6 +8,7 @@ import { make } from '../../env/index.ts';
 import { drawTrace, type BdtEnv } from '../../env/bdt/index.ts';
 import { MAX_JSON_BYTES, readJsonFile, traceJson } from '../../cli/commands/run.ts';
 import { CliError } from '../../cli/errors.ts';
+import { scriptedAgentNames } from '../../baselines/create-agent.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -137,6 +138,28 @@ describe('bdt-gym run', () => {
     assert.match(result.stderr, /\n\(a scenario file is a whole scenario, and this one has no name, slots, topology, devices, gateways, aps, channel, reputation, consensus: copy configs\/default\.json and change what you need; .*\)\n$/);
   });
 
+  it('finds a committed model given as models/<name> from any working directory, in --checkpoint and --agent-options, for the output checks too (it was read from the cwd only)', () => {
+    const models = new URL('../../models/', import.meta.url).pathname;
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-run-cwd-'));
+    const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '5', '--json'];
+    const outside = (...extra: string[]) => spawnSync(process.execPath, [bin, ...args, ...extra], { encoding: 'utf8', cwd: elsewhere });
+    const committed = JSON.parse(cli(...args).stdout);
+    for (const given of [['--checkpoint', 'models/ppo-bdt-v0'], ['--agent-options', '{"checkpoint":"models/ppo-bdt-v0/checkpoint"}']]) {
+      const result = outside(...given);
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), committed, given.join(' '));
+    }
+    // the trace would be written into the committed run (best-eval.json: a file train writes there)
+    const into = join(models, 'ppo-bdt-v0', 'best-eval.json');
+    const collision = outside('--checkpoint', 'models/ppo-bdt-v0', '--save-trace', into);
+    assert.equal(collision.status, 1);
+    assert.match(collision.stderr, /^bdt-gym: --save-trace .*best-eval\.json.*--checkpoint models\/ppo-bdt-v0's best-eval\.json/);
+    assert.equal(existsSync(into), false);
+    const missing = outside('--checkpoint', 'models/nope');
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /models\/nope/);
+  });
+
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {
     const models = new URL('../../models/', import.meta.url).pathname;
     const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '15', '--json'];
@@ -217,8 +240,20 @@ describe('bdt-gym run', () => {
     };
     // BDT-small-v0's T is 100: S = 99 saves 100 states
     assert.deepEqual([replayedSlots(98), replayedSlots(99)], [98, 100]);
+    // a T the override gives is kept, as --slots is (the trace's 98 slots replaced it)
+    const overridden = cli('run', '--env', 'BDT-small-v0', '--trace', join(dir, 'trace-98.json'), '--scenario-override', '{"slots":100}');
+    assert.equal(overridden.status, 1);
+    assert.equal(overridden.stderr, `bdt-gym: --trace ${join(dir, 'trace-98.json')}: cannot be replayed on small for 100 slots: trace.length = 99: an episode needs at least 100 slot states; it holds an episode of 98 slots: give --slots 98\n`);
     const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
-    assert.match(help, /without --slots, it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
+    assert.match(help, /without --slots \(or slots in --scenario-override\), it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
+  });
+
+  it("--json's help lists the agents that report solver, and those are the scripted agents that do (oracle was left out)", () => {
+    const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
+    const listed = /solver for the agents that solve each slot \(([^)]*)\)/.exec(help)![1]!.split(', ');
+    const reporting = scriptedAgentNames.filter((agent) => 'solver' in JSON.parse(cli('run', '--env', 'BDT-small-v0', '--agent', agent, '--slots', '1', '--json').stdout));
+    assert.deepEqual([...listed].sort(), [...reporting].sort());
+    assert.ok(listed.includes('oracle'));
   });
 
   it('refuses a --slots beyond the longest episode a scenario takes, naming the option (it named the scenario field), and says "1 slot"', () => {
@@ -255,11 +290,19 @@ describe('bdt-gym run', () => {
 
   it('refuses a --save-trace past the JSON a string can hold before drawing it, saying which --slots fits (it crashed as an internal RangeError)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
-    const started = performance.now();
     const tooLong = cli('run', '--env', 'BDT-v0', '--agent', 'all-local', '--slots', '2500000', '--save-trace', file);
     assert.equal(tooLong.status, 1);
     assert.match(tooLong.stderr, new RegExp(`^bdt-gym: --save-trace ${file}: the trace of 2500000 slots on default would be about 6\\d\\d MiB of JSON \\(about 28\\d bytes a slot\\), past the 512 MiB a JSON string can hold \\(V8's limit\\); give --slots 18\\d{5} or fewer\n$`));
-    assert.ok(performance.now() - started < 20_000, 'refused before drawing 2.5M slots');
+    assert.equal(existsSync(file), false);
+  });
+
+  it('refuses bad --agent-options before drawing the --save-trace trace, and writes nothing (the whole trace was drawn and stringified first)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
+    // a heap too small for a million slots' trace (about 170 MB of JSON, as much in arrays): drawing it first crashes
+    const args = ['--max-old-space-size=96', bin, 'run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--agent-options', '{"nope":1}', '--slots', '1000000', '--save-trace', file];
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.stderr, 'bdt-gym: --agent-options of agent dpra: at (root): Unrecognized key: "nope"\n');
     assert.equal(existsSync(file), false);
   });
 
@@ -267,8 +310,8 @@ describe('bdt-gym run', () => {
     const systemOf = (slots: number) => (make('BDT-small-v0', { scenario: { slots } }).unwrapped as BdtEnv).system;
     const short = systemOf(20);
     const text = `${JSON.stringify(drawTrace(short, 3))}\n`;
-    assert.equal(traceJson('t.json', short, 3, text.length), text);
-    assert.throws(() => traceJson('t.json', short, 3, text.length - 1), (e: unknown) => e instanceof CliError && new RegExp(`^--save-trace t\\.json: the trace of 20 slots on small would be ${text.length} bytes of JSON \\(about 17\\d bytes a slot\\), past the ${text.length - 1} bytes a JSON string can hold \\(V8's limit\\); give --slots \\d+ or fewer$`).test(e.message));
+    assert.equal(traceJson('t.json', short, 3, text.length)(), text);
+    assert.throws(() => traceJson('t.json', short, 3, text.length - 1)(), (e: unknown) => e instanceof CliError && new RegExp(`^--save-trace t\\.json: the trace of 20 slots on small would be ${text.length} bytes of JSON \\(about 17\\d bytes a slot\\), past the ${text.length - 1} bytes a JSON string can hold \\(V8's limit\\); give --slots \\d+ or fewer$`).test(e.message));
     // past the sampled states, an estimate; the --slots it names fits
     const maxBytes = 100_000;
     const refusal = (() => {
@@ -281,7 +324,9 @@ describe('bdt-gym run', () => {
     assert.ok(refusal instanceof CliError && /would be about \d+ bytes of JSON/.test(refusal.message), String(refusal));
     const fitting = Number(/give --slots (\d+) or fewer$/.exec(refusal.message)![1]);
     assert.ok(fitting > 500, refusal.message);
-    assert.ok(traceJson('t.json', systemOf(fitting), 3, maxBytes).length <= maxBytes);
+    assert.ok(traceJson('t.json', systemOf(fitting), 3, maxBytes)().length <= maxBytes);
+    // refused from its first states, before drawing: a billion slots would take hours and hundreds of GB
+    assert.throws(() => traceJson('t.json', systemOf(1e9), 3, maxBytes), (e: unknown) => e instanceof CliError && /^--save-trace t\.json: the trace of 1000000000 slots on small would be about \d+ MiB of JSON/.test(e.message));
   });
 
   it('refuses a JSON file past what a string can hold before reading it (it read the whole file to fail as ERR_STRING_TOO_LONG)', () => {

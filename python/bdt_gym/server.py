@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import collections
 import itertools
 import json
@@ -11,7 +12,9 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -225,6 +228,7 @@ class Server:
         self._received: list[bytes] = []
         #: why the server ended, once it has: every later request says the same
         self._ended: str | None = None
+        _LIVE.add(self)
 
     def request(self, method: str, **fields: Any) -> Any:
         """The result of one request; a refusal raises BdtGymError (or a subclass)."""
@@ -298,6 +302,9 @@ class Server:
         if process is None:
             return
         assert process.stdin is not None and process.stdout is not None
+        if sys.is_finalizing():
+            self._close_without_threads(process)
+            return
         try:
             process.stdin.close()
             # the answers to interrupted requests, if any, read by a thread: a read has no deadline
@@ -314,3 +321,29 @@ class Server:
         finally:
             process.stdout.close()
             self._stderr.join()
+
+    def _close_without_threads(self, process: subprocess.Popen[bytes]) -> None:
+        """``close`` at interpreter shutdown, where no thread starts (Python < 3.12's
+        ``Thread.start`` waits forever for it) and the stderr thread may never end: nothing is
+        drained or joined; a server still running after ``_CLOSE_SECONDS`` is killed."""
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.close()
+            process.wait(timeout=_CLOSE_SECONDS)
+        except subprocess.TimeoutExpired:
+            _kill_session(process)
+            process.wait()
+        finally:
+            process.stdout.close()
+
+
+#: The servers not yet closed, which exit closes.
+_LIVE: weakref.WeakSet[Server] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_live_servers() -> None:
+    """Closes every server still running at exit while threads can still start (``__del__``
+    at interpreter shutdown cannot drain one)."""
+    for server in list(_LIVE):
+        server.close()

@@ -577,6 +577,70 @@ class InitialisationTest(unittest.TestCase):
                     self.fail(f"{module.__name__}: no ValueError")
 
 
+class ExitTest(unittest.TestCase):
+    """A script that leaves its envs open ends their servers as it exits, and exits."""
+
+    def assert_exits_ending_its_servers(self, script: str, returncode: int) -> subprocess.CompletedProcess[str]:
+        """Runs ``script``, which prints its servers' pids on its first line."""
+        python = [sys.executable, "-c", textwrap.dedent(script)]
+        try:
+            # a hang detector, not a timing: such a script once waited forever at exit
+            result = subprocess.run(python, cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired as expired:
+            self.fail(f"the script did not exit; it printed {expired.stdout!r}")
+        self.assertEqual(result.returncode, returncode, result.stderr)
+        pids = [int(pid) for pid in result.stdout.split("\n")[0].split()]
+        self.assertTrue(pids, result.stdout)
+        for pid in pids:
+            with self.assertRaises(ProcessLookupError, msg=f"server {pid} outlived the script"):
+                os.kill(pid, 0)
+        return result
+
+    def test_envs_left_open(self) -> None:
+        self.assert_exits_ending_its_servers(
+            """
+            import gymnasium as gym, bdt_gym
+            env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+            env.reset(seed=0)
+            envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2)
+            envs.reset(seed=0)
+            print(env.unwrapped._server._process.pid, envs.unwrapped._server._process.pid)
+            """,
+            0,
+        )
+
+    def test_an_uncaught_exception(self) -> None:
+        result = self.assert_exits_ending_its_servers(
+            """
+            import gymnasium as gym, bdt_gym
+            def main():
+                env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+                env.reset(seed=0)
+                print(env.unwrapped._server._process.pid, flush=True)
+                raise ValueError("boom")
+            main()
+            """,
+            1,
+        )
+        self.assertTrue(result.stderr.endswith("ValueError: boom\n"), result.stderr)
+
+    def test_an_env_made_after_bdt_gyms_exit_hook_ended_at_interpreter_shutdown(self) -> None:
+        # an exit hook registered before bdt_gym's runs after it: its env is left to the garbage collector
+        self.assert_exits_ending_its_servers(
+            """
+            import atexit
+            def make_late_env():
+                global late
+                late = bdt_gym.BdtGymEnv("BDT-small-v0")
+                late.reset(seed=0)
+                print(late._server._process.pid, flush=True)
+            atexit.register(make_late_env)
+            import bdt_gym
+            """,
+            0,
+        )
+
+
 class ServerCommandTest(unittest.TestCase):
     def test_a_copy_outside_the_checkout_names_the_checkouts_script_not_npx(self) -> None:
         # as a non-editable install leaves it: the package in site-packages, no bin/bdt-gym.js above it

@@ -228,13 +228,15 @@ class Server:
         self._received: list[bytes] = []
         #: why the server ended, once it has: every later request says the same
         self._ended: str | None = None
+        #: what a request says once this env no longer drives its server (closed, or in a forked child)
+        self._closed = "bdt_gym: the env is closed"
         _LIVE.add(self)
 
     def request(self, method: str, **fields: Any) -> Any:
         """The result of one request; a refusal raises BdtGymError (or a subclass)."""
         process = self._process
         if process is None:
-            raise RuntimeError("bdt_gym: the env is closed")
+            raise RuntimeError(self._closed)
         if self._ended is not None:
             raise RuntimeError(self._ended)
         line = (json.dumps({"method": method, **fields}) + "\n").encode()
@@ -336,8 +338,25 @@ class Server:
         finally:
             process.stdout.close()
 
+    def _disown(self) -> None:
+        """In a forked child: closes the child's copies of the server's pipes (the server sees the
+        end of its input when the parent closes its own) and leaves the server to the parent,
+        which drains and ends it."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self._closed = f"bdt_gym: this env's server belongs to process {os.getppid()}, which forked this one; make the env in this process"
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                # the raw file, whose close takes no lock: the parent's stderr thread, which does
+                # not exist here, held its buffer's lock when the fork copied it
+                pipe.raw.close()
+        # poll() finds the server is no child of this process (ECHILD), so that Popen does not warn
+        # here that it still runs
+        process.poll()
 
-#: The servers not yet closed, which exit closes.
+
+#: The servers not yet closed, which exit closes and a fork's child lets go of.
 _LIVE: weakref.WeakSet[Server] = weakref.WeakSet()
 
 
@@ -347,3 +366,14 @@ def _close_live_servers() -> None:
     at interpreter shutdown cannot drain one)."""
     for server in list(_LIVE):
         server.close()
+
+
+def _disown_live_servers() -> None:
+    """In a forked child (an AsyncVectorEnv's worker): the parent's servers stay the parent's; the
+    child's copies of their pipes would keep each server's input open after the parent closes it."""
+    for server in list(_LIVE):
+        server._disown()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_disown_live_servers)

@@ -8,6 +8,7 @@ import copy
 import functools
 import io
 import json
+import multiprocessing
 import os
 import pickle
 import re
@@ -639,6 +640,37 @@ class ExitTest(unittest.TestCase):
             """,
             0,
         )
+
+
+def _request_in_child(env: bdt_gym.BdtGymEnv, connection: Any) -> None:
+    """A forked child's try at its parent's env, reported on ``connection``; it ends when told."""
+    try:
+        env.reset(seed=1)
+        connection.send("the reset ran")
+    except Exception as error:
+        connection.send(f"{type(error).__name__}: {error}")
+    connection.recv()
+
+
+@unittest.skipUnless(hasattr(os, "register_at_fork"), "POSIX fork")
+class ForkTest(unittest.TestCase):
+    def test_a_forked_child_leaves_the_parents_server_to_the_parent(self) -> None:
+        # as the workers of gym.make_vec(..., vectorization_mode="async"), forked while an env runs
+        env = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+        env.reset(seed=0)
+        process = env._server._process
+        assert process is not None
+        context = multiprocessing.get_context("fork")
+        parent_end, child_end = context.Pipe()
+        child = context.Process(target=_request_in_child, args=(env, child_end))
+        child.start()
+        try:
+            self.assertRegex(parent_end.recv(), rf"^RuntimeError: bdt_gym: this env's server belongs to process {os.getpid()}, which forked this one")
+            env.close()  # while the child runs
+            self.assertEqual(process.returncode, 0, "the server ended at the end of its input, not killed after waiting for it")
+        finally:
+            parent_end.send("done")
+            child.join(timeout=60)
 
 
 class ServerCommandTest(unittest.TestCase):

@@ -418,6 +418,18 @@ class VectorTest(unittest.TestCase):
             self.assertIn(dpra, sync.single_action_space)
         sync.close()
 
+    def test_get_attr_keeps_counts_and_index_arrays_integers(self) -> None:
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="summary")
+        try:
+            system = envs.get_attr("system")[1]
+        finally:
+            envs.close()
+        self.assertEqual((system["N"], type(system["N"])), (4, int))
+        self.assertEqual(np.zeros(system["N"]).shape, (4,), "a count sizes an array")
+        self.assertEqual(system["gatewayOf"].dtype, np.int64)
+        self.assertEqual(np.arange(system["M"])[system["gatewayOf"]].tolist(), system["gatewayOf"].tolist(), "an index array indexes")
+        self.assertEqual((system["meanGain"].dtype, type(system["noisePsd"])), (np.float64, float), "fractional numbers stay floats")
+
     def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
         envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")
         envs.reset(seed=0)

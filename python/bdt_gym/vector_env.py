@@ -10,7 +10,7 @@ from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
 from .env import MAX_SEED, BdtGymEnv, check_reset_args, info_dtype, is_numbers, step_request
-from .server import AttributeRefusedError, Server
+from .server import AttributeRefusedError, InvalidSeedError, Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
@@ -147,6 +147,9 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     def reset(self, *, seed: int | list[int | None] | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         seed = to_json_data(seed)  # NumPy integers as Python ints; the server checks them, naming the env
         check_reset_args(seed, options, "BdtGymVectorEnv.reset")
+        if isinstance(seed, int) and seed + self.num_envs - 1 > MAX_SEED:
+            # refused before super().reset seeds np_random: the server would refuse env i's seed + i
+            raise InvalidSeedError("InvalidSeedError", f"BdtGymVectorEnv.reset: seed = {seed} seeds env i with seed + i, up to {seed + self.num_envs - 1}; with {self.num_envs} envs it must be <= {MAX_SEED - self.num_envs + 1} (2**53 - 1 - (num_envs - 1): seeds travel as JSON numbers)")
         if not isinstance(seed, list):
             super().reset(seed=seed)  # Gymnasium seeds the vector env's own np_random from one seed, not a list
         result = self._server.request("reset", seed=seed, options=to_json_data(options))

@@ -200,6 +200,13 @@ class BridgeTest(unittest.TestCase):
         try:
             with self.assertRaisesRegex(gym.error.Error, r"^BdtGymVectorEnv\.reset: seed = True must be None or an int >= 0$"):
                 envs.reset(seed=[1, True])
+            envs.reset(seed=5)
+            state = envs.np_random.bit_generator.state
+            # env i is seeded with seed + i: env 1's would be past 2**53 - 1
+            with self.assertRaisesRegex(bdt_gym.InvalidSeedError, rf"^BdtGymVectorEnv\.reset: seed = {2**53 - 1} seeds env i with seed \+ i, up to {2**53}; with 2 envs it must be <= {2**53 - 2} "):
+                envs.reset(seed=2**53 - 1)
+            self.assertEqual(envs.np_random.bit_generator.state, state, "the refused seed seeded nothing")
+            envs.reset(seed=2**53 - 2)  # the largest, still taken
         finally:
             envs.close()
 

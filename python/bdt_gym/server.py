@@ -51,8 +51,9 @@ class InvalidArgumentError(BdtGymError, ValueError):
     (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a checkpoint
     that is missing or does not fit (CheckpointError), reset options or vector options
     (InvalidArgumentError), an agent made for a scenario the env was not made with, a scripted
-    agent on an env that is not a B-DT one, a ``max_episode_steps`` the time limit cannot take or
-    more envs than a server steps (ArgumentError); ``kind`` says which."""
+    agent on an env that is not a B-DT one, an agent that refuses the env (the oracle a scenario too
+    large for it), a ``max_episode_steps`` the time limit cannot take or more envs than a server
+    steps (ArgumentError); ``kind`` says which."""
 
 
 class InvalidSeedError(InvalidArgumentError, gym_error.Error):

@@ -182,6 +182,15 @@ class BridgeTest(unittest.TestCase):
                 env.agent_action("dpra")
         finally:
             env.close()
+        # an agent's factory refusing the env (a plain GymError there) is a refused argument too
+        env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        try:
+            env.reset(seed=1)
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"^ArgumentError: agent oracle: this scenario has 1\.000e\+3 partition vectors, more than option maxPartitions = 10"):
+                env.agent_action("oracle", maxPartitions=10)
+            self.assertIn(env.agent_action("oracle"), env.action_space, "the env goes on")
+        finally:
+            env.close()
 
     def test_a_bad_seed_is_gymnasiums_error_raised_before_anything_is_seeded(self) -> None:
         env = bdt_gym.BdtGymEnv("CartPole-v1")

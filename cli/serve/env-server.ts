@@ -34,8 +34,9 @@
  * ...) and leaves the env as it was, so the client can raise it and go on. ProtocolError is a
  * request that is not one (malformed, unknown method, out of order); a well-formed request whose
  * arguments the env cannot take is a KwargsError, ScenarioError or ArgumentError (numEnvs or
- * maxEpisodeSteps out of range, an agent that acts on a scenario the env was not made with, or a
- * scripted agent asked on an env that is not a B-DT one), so a client can raise those as its
+ * maxEpisodeSteps out of range, an agent that acts on a scenario the env was not made with, a
+ * scripted agent asked on an env that is not a B-DT one, or an agent whose factory refuses its
+ * options or the env with a plain GymError, as the oracle a scenario too large for it), so a client can raise those as its
  * language's bad-argument error. An agent's own error (its factory's, reset's or act's) is
  * answered with the class of what it threw and a message naming the agent (one agent's reset
  * error is answered after the env and every other agent were reset; that agent is made anew by
@@ -201,7 +202,12 @@ export class EnvServer {
     }
     const noModel = missingCommittedModel('act:', name, this.id, 'checkpoint' in options, 'the checkpoint option (from Python: agent_action(name, checkpoint="runs/..."))');
     if (noModel !== undefined) throw new ArgumentError(noModel);
-    const agent = await createAgent(name, env, options);
+    const agent = await createAgent(name, env, options).catch((error: unknown) => {
+      // createAgent rejects with a factory's refusals as they are: a plain GymError (the oracle's
+      // on a scenario too large for it) is of this request's arguments too, as its subclasses
+      // (KwargsError, ScenarioError) are; an AgentCreationError is the agent's own failure
+      throw error instanceof GymError && error.constructor === GymError ? new ArgumentError(error.message) : error;
+    });
     try {
       asAgent(name, () => agent.reset(this.last?.seed));
     } catch (error) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import collections
 import itertools
 import json
@@ -11,7 +12,9 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -48,8 +51,9 @@ class InvalidArgumentError(BdtGymError, ValueError):
     (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a checkpoint
     that is missing or does not fit (CheckpointError), reset options or vector options
     (InvalidArgumentError), an agent made for a scenario the env was not made with, a scripted
-    agent on an env that is not a B-DT one, a ``max_episode_steps`` the time limit cannot take or
-    more envs than a server steps (ArgumentError); ``kind`` says which."""
+    agent on an env that is not a B-DT one, an agent that refuses the env (the oracle a scenario too
+    large for it), a ``max_episode_steps`` the time limit cannot take or more envs than a server
+    steps (ArgumentError); ``kind`` says which."""
 
 
 class InvalidSeedError(InvalidArgumentError, gym_error.Error):
@@ -225,12 +229,15 @@ class Server:
         self._received: list[bytes] = []
         #: why the server ended, once it has: every later request says the same
         self._ended: str | None = None
+        #: what a request says once this env no longer drives its server (closed, or in a forked child)
+        self._closed = "bdt_gym: the env is closed"
+        _LIVE.add(self)
 
     def request(self, method: str, **fields: Any) -> Any:
         """The result of one request; a refusal raises BdtGymError (or a subclass)."""
         process = self._process
         if process is None:
-            raise RuntimeError("bdt_gym: the env is closed")
+            raise RuntimeError(self._closed)
         if self._ended is not None:
             raise RuntimeError(self._ended)
         line = (json.dumps({"method": method, **fields}) + "\n").encode()
@@ -298,6 +305,9 @@ class Server:
         if process is None:
             return
         assert process.stdin is not None and process.stdout is not None
+        if sys.is_finalizing():
+            self._close_without_threads(process)
+            return
         try:
             process.stdin.close()
             # the answers to interrupted requests, if any, read by a thread: a read has no deadline
@@ -314,3 +324,57 @@ class Server:
         finally:
             process.stdout.close()
             self._stderr.join()
+
+    def _close_without_threads(self, process: subprocess.Popen[bytes]) -> None:
+        """``close`` at interpreter shutdown, where no thread starts (Python < 3.12's
+        ``Thread.start`` waits forever for it) and the stderr thread may never end: nothing is
+        drained or joined; a server still running after ``_CLOSE_SECONDS`` is killed."""
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.close()
+            process.wait(timeout=_CLOSE_SECONDS)
+        except subprocess.TimeoutExpired:
+            _kill_session(process)
+            process.wait()
+        finally:
+            process.stdout.close()
+
+    def _disown(self) -> None:
+        """In a forked child: closes the child's copies of the server's pipes (the server sees the
+        end of its input when the parent closes its own) and leaves the server to the parent,
+        which drains and ends it."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self._closed = f"bdt_gym: this env's server belongs to process {os.getppid()}, which forked this one; make the env in this process"
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            if pipe is not None:
+                # the raw file, whose close takes no lock: the parent's stderr thread, which does
+                # not exist here, held its buffer's lock when the fork copied it
+                pipe.raw.close()
+        # poll() finds the server is no child of this process (ECHILD), so that Popen does not warn
+        # here that it still runs
+        process.poll()
+
+
+#: The servers not yet closed, which exit closes and a fork's child lets go of.
+_LIVE: weakref.WeakSet[Server] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_live_servers() -> None:
+    """Closes every server still running at exit while threads can still start (``__del__``
+    at interpreter shutdown cannot drain one)."""
+    for server in list(_LIVE):
+        server.close()
+
+
+def _disown_live_servers() -> None:
+    """In a forked child (an AsyncVectorEnv's worker): the parent's servers stay the parent's; the
+    child's copies of their pipes would keep each server's input open after the parent closes it."""
+    for server in list(_LIVE):
+        server._disown()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_disown_live_servers)

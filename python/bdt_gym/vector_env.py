@@ -9,8 +9,8 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
-from .env import BdtGymEnv, check_reset_args, info_dtype, info_from_json, is_numbers, step_request
-from .server import AttributeRefusedError, Server
+from .env import MAX_SEED, BdtGymEnv, check_reset_args, info_dtype, is_numbers, step_request
+from .server import AttributeRefusedError, InvalidSeedError, Server
 from .spaces import element_from_json, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
@@ -29,6 +29,24 @@ def _final_observations(value: Any, mask: Any, space: spaces.Space[Any], num_env
             obs = {key: column[i] for key, column in value.items() if not key.startswith("_")} if isinstance(value, dict) else value[i]
             out[i] = element_from_json(space, obs)
     return out
+
+
+def _attribute_from_json(value: Any) -> Any:
+    """A ``get_attr`` or ``call`` value from the server: numbers as JSON has them (a count such as
+    the system's ``N`` an int), arrays of numbers as NumPy arrays, int64 when every entry is a
+    whole number (an index array such as ``gatewayOf``, an Int32Array there) else float64, dicts
+    and lists recursively. Unlike an info, which keeps its key's dtype, an attribute has no dtype
+    on the wire: JSON writes a whole double as an integer, so a float array all of whose entries
+    are whole (``queues`` at 0) arrives as int64 too."""
+    if isinstance(value, dict):
+        return {key: _attribute_from_json(v) for key, v in value.items()}
+    if isinstance(value, list) and value and is_numbers(value):
+        # a whole number past 2**53 is a double JSON wrote without its point (and may not fit int64)
+        whole = all(isinstance(v, int) and abs(v) <= MAX_SEED for v in value)
+        return np.asarray(value, dtype=np.int64 if whole else np.float64)
+    if isinstance(value, list):
+        return [_attribute_from_json(v) for v in value]
+    return value
 
 
 def _rows_of_numbers(value: list[Any]) -> bool:
@@ -129,6 +147,9 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     def reset(self, *, seed: int | list[int | None] | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         seed = to_json_data(seed)  # NumPy integers as Python ints; the server checks them, naming the env
         check_reset_args(seed, options, "BdtGymVectorEnv.reset")
+        if isinstance(seed, int) and seed + self.num_envs - 1 > MAX_SEED:
+            # refused before super().reset seeds np_random: the server would refuse env i's seed + i
+            raise InvalidSeedError("InvalidSeedError", f"BdtGymVectorEnv.reset: seed = {seed} seeds env i with seed + i, up to {seed + self.num_envs - 1}; with {self.num_envs} envs it must be <= {MAX_SEED - self.num_envs + 1} (2**53 - 1 - (num_envs - 1): seeds travel as JSON numbers)")
         if not isinstance(seed, list):
             super().reset(seed=seed)  # Gymnasium seeds the vector env's own np_random from one seed, not a list
         result = self._server.request("reset", seed=seed, options=to_json_data(options))
@@ -166,12 +187,12 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         self._request_attribute("setAttr", name, values=to_json_data(list(values)))
 
     def _per_env(self, method: str, name: str, **fields: Any) -> tuple[Any, ...]:
-        """One value per env: a single space, or the server's answer as Python values (as infos are read)."""
+        """One value per env: a single space, or the server's answer as Python values (``_attribute_from_json``)."""
         observation, action = self.single_observation_space, self.single_action_space
         single = {"observation_space": observation, "action_space": action, "observationSpace": observation, "actionSpace": action}.get(name)
         if single is not None:
             return (single,) * self.num_envs
-        return tuple(info_from_json(value, name) for value in self._request_attribute(method, name, **fields))
+        return tuple(_attribute_from_json(value) for value in self._request_attribute(method, name, **fields))
 
     def _request_attribute(self, method: str, name: str, **fields: Any) -> Any:
         """A getAttr, call or setAttr request; a refused name says where Python finds per-env envs."""

@@ -8,6 +8,7 @@ import copy
 import functools
 import io
 import json
+import multiprocessing
 import os
 import pickle
 import re
@@ -181,6 +182,15 @@ class BridgeTest(unittest.TestCase):
                 env.agent_action("dpra")
         finally:
             env.close()
+        # an agent's factory refusing the env (a plain GymError there) is a refused argument too
+        env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        try:
+            env.reset(seed=1)
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"^ArgumentError: agent oracle: this scenario has 1\.000e\+3 partition vectors, more than option maxPartitions = 10"):
+                env.agent_action("oracle", maxPartitions=10)
+            self.assertIn(env.agent_action("oracle"), env.action_space, "the env goes on")
+        finally:
+            env.close()
 
     def test_a_bad_seed_is_gymnasiums_error_raised_before_anything_is_seeded(self) -> None:
         env = bdt_gym.BdtGymEnv("CartPole-v1")
@@ -199,6 +209,13 @@ class BridgeTest(unittest.TestCase):
         try:
             with self.assertRaisesRegex(gym.error.Error, r"^BdtGymVectorEnv\.reset: seed = True must be None or an int >= 0$"):
                 envs.reset(seed=[1, True])
+            envs.reset(seed=5)
+            state = envs.np_random.bit_generator.state
+            # env i is seeded with seed + i: env 1's would be past 2**53 - 1
+            with self.assertRaisesRegex(bdt_gym.InvalidSeedError, rf"^BdtGymVectorEnv\.reset: seed = {2**53 - 1} seeds env i with seed \+ i, up to {2**53}; with 2 envs it must be <= {2**53 - 2} "):
+                envs.reset(seed=2**53 - 1)
+            self.assertEqual(envs.np_random.bit_generator.state, state, "the refused seed seeded nothing")
+            envs.reset(seed=2**53 - 2)  # the largest, still taken
         finally:
             envs.close()
 
@@ -417,6 +434,18 @@ class VectorTest(unittest.TestCase):
             self.assertIn(dpra, sync.single_action_space)
         sync.close()
 
+    def test_get_attr_keeps_counts_and_index_arrays_integers(self) -> None:
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="summary")
+        try:
+            system = envs.get_attr("system")[1]
+        finally:
+            envs.close()
+        self.assertEqual((system["N"], type(system["N"])), (4, int))
+        self.assertEqual(np.zeros(system["N"]).shape, (4,), "a count sizes an array")
+        self.assertEqual(system["gatewayOf"].dtype, np.int64)
+        self.assertEqual(np.arange(system["M"])[system["gatewayOf"]].tolist(), system["gatewayOf"].tolist(), "an index array indexes")
+        self.assertEqual((system["meanGain"].dtype, type(system["noisePsd"])), (np.float64, float), "fractional numbers stay floats")
+
     def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
         envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")
         envs.reset(seed=0)
@@ -575,6 +604,101 @@ class InitialisationTest(unittest.TestCase):
                     self.assertIsNotNone(started[0].poll(), f"{module.__name__}: the server still runs")
                 else:
                     self.fail(f"{module.__name__}: no ValueError")
+
+
+class ExitTest(unittest.TestCase):
+    """A script that leaves its envs open ends their servers as it exits, and exits."""
+
+    def assert_exits_ending_its_servers(self, script: str, returncode: int) -> subprocess.CompletedProcess[str]:
+        """Runs ``script``, which prints its servers' pids on its first line."""
+        python = [sys.executable, "-c", textwrap.dedent(script)]
+        try:
+            # a hang detector, not a timing: such a script once waited forever at exit
+            result = subprocess.run(python, cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired as expired:
+            self.fail(f"the script did not exit; it printed {expired.stdout!r}")
+        self.assertEqual(result.returncode, returncode, result.stderr)
+        pids = [int(pid) for pid in result.stdout.split("\n")[0].split()]
+        self.assertTrue(pids, result.stdout)
+        for pid in pids:
+            with self.assertRaises(ProcessLookupError, msg=f"server {pid} outlived the script"):
+                os.kill(pid, 0)
+        return result
+
+    def test_envs_left_open(self) -> None:
+        self.assert_exits_ending_its_servers(
+            """
+            import gymnasium as gym, bdt_gym
+            env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+            env.reset(seed=0)
+            envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2)
+            envs.reset(seed=0)
+            print(env.unwrapped._server._process.pid, envs.unwrapped._server._process.pid)
+            """,
+            0,
+        )
+
+    def test_an_uncaught_exception(self) -> None:
+        result = self.assert_exits_ending_its_servers(
+            """
+            import gymnasium as gym, bdt_gym
+            def main():
+                env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+                env.reset(seed=0)
+                print(env.unwrapped._server._process.pid, flush=True)
+                raise ValueError("boom")
+            main()
+            """,
+            1,
+        )
+        self.assertTrue(result.stderr.endswith("ValueError: boom\n"), result.stderr)
+
+    def test_an_env_made_after_bdt_gyms_exit_hook_ended_at_interpreter_shutdown(self) -> None:
+        # an exit hook registered before bdt_gym's runs after it: its env is left to the garbage collector
+        self.assert_exits_ending_its_servers(
+            """
+            import atexit
+            def make_late_env():
+                global late
+                late = bdt_gym.BdtGymEnv("BDT-small-v0")
+                late.reset(seed=0)
+                print(late._server._process.pid, flush=True)
+            atexit.register(make_late_env)
+            import bdt_gym
+            """,
+            0,
+        )
+
+
+def _request_in_child(env: bdt_gym.BdtGymEnv, connection: Any) -> None:
+    """A forked child's try at its parent's env, reported on ``connection``; it ends when told."""
+    try:
+        env.reset(seed=1)
+        connection.send("the reset ran")
+    except Exception as error:
+        connection.send(f"{type(error).__name__}: {error}")
+    connection.recv()
+
+
+@unittest.skipUnless(hasattr(os, "register_at_fork"), "POSIX fork")
+class ForkTest(unittest.TestCase):
+    def test_a_forked_child_leaves_the_parents_server_to_the_parent(self) -> None:
+        # as the workers of gym.make_vec(..., vectorization_mode="async"), forked while an env runs
+        env = bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")
+        env.reset(seed=0)
+        process = env._server._process
+        assert process is not None
+        context = multiprocessing.get_context("fork")
+        parent_end, child_end = context.Pipe()
+        child = context.Process(target=_request_in_child, args=(env, child_end))
+        child.start()
+        try:
+            self.assertRegex(parent_end.recv(), rf"^RuntimeError: bdt_gym: this env's server belongs to process {os.getpid()}, which forked this one")
+            env.close()  # while the child runs
+            self.assertEqual(process.returncode, 0, "the server ended at the end of its input, not killed after waiting for it")
+        finally:
+            parent_end.send("done")
+            child.join(timeout=60)
 
 
 class ServerCommandTest(unittest.TestCase):

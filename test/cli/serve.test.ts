@@ -152,6 +152,19 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(refused[5], { error: { type: 'ArgumentError', message: 'act: agent dpra acts on a B-DT env; this server serves CartPole-v1, which is not one' } });
   });
 
+  it("act refuses as an ArgumentError an agent whose factory refuses its options or the env with a plain GymError (the oracle's on a scenario too large for it)", () => {
+    const { responses } = serve([
+      { method: 'make', id: 'BDT-small-v0' },
+      { method: 'reset', seed: 0 },
+      { method: 'act', agent: 'oracle', options: { maxPartitions: 10 } },
+      { method: 'act', agent: 'wdpo', options: { partition: [1] } },
+      { method: 'act', agent: 'oracle' },
+    ]);
+    assert.deepEqual(responses[2], { error: { type: 'ArgumentError', message: 'agent oracle: this scenario has 1.000e+3 partition vectors, more than option maxPartitions = 10: the exhaustive search is for small scenarios such as BDT-small-v0 (raise maxPartitions to wait for it, or use dpra)' } });
+    assert.deepEqual(responses[3], { error: { type: 'ArgumentError', message: 'agent wdpo: option partition has 1 entries, expected one per DT (N = 4)' } });
+    assert.ok('result' in responses[4]!, `the server goes on: ${JSON.stringify(responses[4])}`);
+  });
+
   it("act: a bdt-gym agent's action for the served env's state, as the agent gives it in this process (DPRA, an episode)", async () => {
     const local = make('BDT-v0', { infoLevel: 'summary' });
     const dpra = await createAgent('dpra', local);

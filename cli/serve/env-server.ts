@@ -28,7 +28,9 @@
  * slot, queues, slotState and outcome, calls decodeAction and encodeDecision, and sets nothing
  * (docs/GYMNASIUM.md); a name it does not give or set is refused as an AttributeRefusedError.
  * Spaces travel as `space.toJSON()`; elements as plain arrays and objects (`elementFromJSON`
- * reads actions back into the action space's typed arrays). A refused request answers
+ * reads actions back into the action space's typed arrays); in getAttr and call answers, which no
+ * space describes, a typed array travels as `{"__ndarray__": dtype, "data": [...]}` (NumPy's dtype
+ * name), so a client keeps a Float64Array of whole numbers a float array. A refused request answers
  * `{"error": {"type", "message"}}` (the type is the error class: InvalidActionError,
  * ResetNeededError, KwargsError, ScenarioError, UnknownAgentError, ArgumentError, ProtocolError,
  * ...) and leaves the env as it was, so the client can raise it and go on. ProtocolError is a
@@ -57,6 +59,7 @@ import { isUserError } from '../user-errors.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 import { importHint } from '../user-modules.ts';
 import { missingCommittedModel } from '../committed-models.ts';
+import { withArrayDtypes } from './wire-json.ts';
 import { registerLearnedAgentsLazily } from '../learned-agents.ts';
 
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
@@ -256,14 +259,14 @@ function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, {
   switch (request.method) {
     case 'getAttr':
       if (env.getAttr === undefined) throw missing();
-      return env.getAttr(request.name);
+      return withArrayDtypes(env.getAttr(request.name));
     case 'setAttr':
       if (env.setAttr === undefined) throw missing();
       env.setAttr(request.name, request.values);
       return null;
     case 'call':
       if (env.call === undefined) throw missing();
-      return env.call(request.name, ...(request.args ?? []));
+      return withArrayDtypes(env.call(request.name, ...(request.args ?? [])));
   }
 }
 

@@ -35,3 +35,34 @@ export function parseWire(text: string): unknown {
   const standard = text.replace(STRING_OR_TOKEN, (match, token: string | undefined) => (token === undefined ? match : JSON.stringify(placeholder(token))));
   return JSON.parse(standard, (_key, v: unknown) => (typeof v === 'string' && v.length > 2 && v.startsWith('\u0000') && v.endsWith('\u0000') && v.slice(1, -1) in NUMBERS ? NUMBERS[v.slice(1, -1)] : v));
 }
+
+/** NumPy's dtype name of each typed array a getAttr or call answer may hold. */
+const NUMPY_DTYPES: Record<string, string> = {
+  Int8Array: 'int8',
+  Uint8Array: 'uint8',
+  Uint8ClampedArray: 'uint8',
+  Int16Array: 'int16',
+  Uint16Array: 'uint16',
+  Int32Array: 'int32',
+  Uint32Array: 'uint32',
+  Float32Array: 'float32',
+  Float64Array: 'float64',
+};
+
+/**
+ * `value` with each typed array in its arrays and plain objects written as `{"__ndarray__": dtype,
+ * "data": [...]}`, so a client rebuilds it with its dtype: JSON writes a whole double as an
+ * integer, and an untagged Float64Array of zeros would read as integers. Class instances (spaces)
+ * are left to their `toJSON`.
+ */
+export function withArrayDtypes(value: unknown): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const dtype = NUMPY_DTYPES[value.constructor.name];
+    return dtype === undefined ? value : { __ndarray__: dtype, data: Array.from(value as unknown as ArrayLike<number>) };
+  }
+  if (Array.isArray(value)) return value.map(withArrayDtypes);
+  if (typeof value === 'object' && value !== null && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, withArrayDtypes(v)]));
+  }
+  return value;
+}

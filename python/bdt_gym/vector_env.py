@@ -32,18 +32,17 @@ def _final_observations(value: Any, mask: Any, space: spaces.Space[Any], num_env
 
 
 def _attribute_from_json(value: Any) -> Any:
-    """A ``get_attr`` or ``call`` value from the server: numbers as JSON has them (a count such as
-    the system's ``N`` an int), arrays of numbers as NumPy arrays, int64 when every entry is a
-    whole number (an index array such as ``gatewayOf``, an Int32Array there) else float64, dicts
-    and lists recursively. Unlike an info, which keeps its key's dtype, an attribute has no dtype
-    on the wire: JSON writes a whole double as an integer, so a float array all of whose entries
-    are whole (``queues`` at 0) arrives as int64 too."""
+    """A ``get_attr`` or ``call`` value from the server: a typed array, which travels as
+    ``{"__ndarray__": dtype, "data": [...]}``, as a NumPy array of its dtype (``gatewayOf`` int32,
+    ``queues`` float64 even when whole); a plain array of numbers, which JavaScript holds as
+    doubles, as a float64 array; numbers as JSON has them (a count such as the system's ``N`` an
+    int); dicts and lists recursively."""
     if isinstance(value, dict):
+        if set(value) == {"__ndarray__", "data"}:
+            return np.asarray(value["data"], dtype=np.dtype(value["__ndarray__"]))
         return {key: _attribute_from_json(v) for key, v in value.items()}
     if isinstance(value, list) and value and is_numbers(value):
-        # a whole number past 2**53 is a double JSON wrote without its point (and may not fit int64)
-        whole = all(isinstance(v, int) and abs(v) <= MAX_SEED for v in value)
-        return np.asarray(value, dtype=np.int64 if whole else np.float64)
+        return np.asarray(value, dtype=np.float64)
     if isinstance(value, list):
         return [_attribute_from_json(v) for v in value]
     return value

@@ -442,9 +442,16 @@ class VectorTest(unittest.TestCase):
             envs.close()
         self.assertEqual((system["N"], type(system["N"])), (4, int))
         self.assertEqual(np.zeros(system["N"]).shape, (4,), "a count sizes an array")
-        self.assertEqual(system["gatewayOf"].dtype, np.int64)
+        self.assertEqual(system["gatewayOf"].dtype, np.int32, "an Int32Array there")
         self.assertEqual(np.arange(system["M"])[system["gatewayOf"]].tolist(), system["gatewayOf"].tolist(), "an index array indexes")
         self.assertEqual((system["meanGain"].dtype, type(system["noisePsd"])), (np.float64, float), "fractional numbers stay floats")
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="summary")
+        try:
+            envs.reset(seed=1)
+            queues = envs.get_attr("queues")[0]
+        finally:
+            envs.close()
+        self.assertEqual((queues["G"].dtype, queues["G"].tolist()), (np.float64, [0.0, 0.0]), "a Float64Array of whole numbers stays float64")
 
     def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
         envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")

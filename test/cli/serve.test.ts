@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { parseWire, stringifyWire } from '../../cli/serve/wire-json.ts';
+import { parseWire, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
 import { asBooleans, flagsAsBooleans } from '../../cli/serve/env-server.ts';
 import { createAgent } from '../../baselines/create-agent.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
@@ -237,11 +237,16 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(status, 0, stderr);
     const results = responses.slice(3).map((r) => r['result']);
     const same = (remote: unknown, value: unknown, what: string) => assert.equal(stringifyWire(remote), stringifyWire(value), what);
-    names.forEach((name, i) => same(results[i], local.getAttr!(name), `getAttr ${name}`));
+    names.forEach((name, i) => same(results[i], withArrayDtypes(local.getAttr!(name)), `getAttr ${name}`));
     assert.deepEqual(results[0], [1, 1]);
+    // typed arrays keep their dtype on the wire: a float array of whole numbers stays a float array
+    const [system] = results[4] as Array<{ N: number; gatewayOf: unknown; meanGain: unknown }>;
+    assert.equal(system!.N, 4);
+    assert.deepEqual(system!.gatewayOf, { __ndarray__: 'int32', data: Array.from((local.getAttr!('system') as Array<{ gatewayOf: Int32Array }>)[0]!.gatewayOf) });
+    assert.equal((results[1] as Array<{ H: { __ndarray__: string } }>)[0]!.H.__ndarray__, 'float64');
     same(results[names.length], local.call!('slot'), 'call returns an attribute as is');
-    same(results[names.length + 1], [decision, decision], 'call decodeAction');
-    same(results[names.length + 2], [single, single], 'call encodeDecision: the action that decodes to the decision');
+    same(results[names.length + 1], [decision, decision], 'call decodeAction (into the plain arrays of the out it was sent)');
+    same(results[names.length + 2], withArrayDtypes([single, single]), 'call encodeDecision: the action that decodes to the decision');
     const refused = responses.slice(3 + names.length + 3).map((r) => r['error'] as { type: string; message: string });
     assert.deepEqual(
       refused.map((e) => e.type),

@@ -308,11 +308,16 @@ class Server:
         if sys.is_finalizing():
             self._close_without_threads(process)
             return
+        # the answers to interrupted requests, if any, read by a thread: a read has no deadline
+        drain = threading.Thread(target=process.stdout.read, name="bdt-gym serve close", daemon=True)
+        try:
+            drain.start()
+        except RuntimeError:
+            # Python 3.12 starts no thread in an atexit hook either, where is_finalizing() is still False
+            self._close_without_threads(process)
+            return
         try:
             process.stdin.close()
-            # the answers to interrupted requests, if any, read by a thread: a read has no deadline
-            drain = threading.Thread(target=process.stdout.read, name="bdt-gym serve close", daemon=True)
-            drain.start()
             drain.join(timeout=_CLOSE_SECONDS)
             if drain.is_alive():
                 _kill_session(process)  # which ends the read

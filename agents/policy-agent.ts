@@ -13,6 +13,8 @@ import { loadDqnPolicy } from './dqn/dqn-checkpoint.ts';
 import { loadPpoPolicy } from './ppo/ppo-checkpoint.ts';
 import type { PpoPolicy } from './ppo/ppo-policy.ts';
 import type { LoadedDqnPolicy } from './dqn/dqn-checkpoint.ts';
+import { isHeldByTrainer } from './trainer-held-networks.ts';
+import { InvalidArgumentError } from '../env/core/errors.ts';
 
 /** What a DQN agent needs to act (a loaded checkpoint or a live trainer provide it). */
 export type DqnActingParts = Pick<LoadedDqnPolicy, 'qNetwork' | 'encoder' | 'layout' | 'toEnvAction'>;
@@ -22,16 +24,25 @@ export interface PolicyAgentOptions {
   /** Where the policy was loaded from, named in errors. */
   readonly checkpointDir?: string;
   /**
-   * Whether the agent's `dispose()` frees the networks: true (the default) for a policy of its
-   * own, as loaded (`loadPolicyAgent`, `loadPpoPolicy`); false for one borrowed from a live trainer
-   * (`trainer.policy`, `trainer.qNetwork`), which the trainer's `dispose()` frees, so disposing the
-   * agent (compareAgents disposes every agent) does not break training.
+   * Whether the agent's `dispose()` frees the networks. By default, true for a policy of its own,
+   * as loaded (`loadPolicyAgent`, `loadPpoPolicy`), and false for one a live trainer holds
+   * (`trainer.policy`, `trainer.qNetwork`), which the trainer's `dispose()` frees: disposing the
+   * agent (compareAgents disposes every agent) then does not break training.
    */
   readonly ownsNetworks?: boolean;
 }
 
+/** `options`, checked (a JavaScript caller may pass the former second argument, a directory), with `ownsNetworks` decided for `network`. */
+function agentOptions(owner: string, options: unknown, network: object): PolicyAgentOptions & { ownsNetworks: boolean } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${owner}: options must be an object { checkpointDir?, ownsNetworks? }, got ${typeof options === 'string' ? JSON.stringify(options) : String(options)}`);
+  }
+  const given = options as PolicyAgentOptions;
+  return { ...given, ownsNetworks: given.ownsNetworks ?? !isHeldByTrainer(network) };
+}
+
 /** The error for a policy output that is not finite, which the env would blame on the action. */
-function nonFiniteOutput({ checkpointDir, ownsNetworks = true }: PolicyAgentOptions, what: string): Error {
+function nonFiniteOutput({ checkpointDir, ownsNetworks }: PolicyAgentOptions & { ownsNetworks: boolean }, what: string): Error {
   if (checkpointDir === undefined) return new Error(`the policy${ownsNetworks ? '' : ' being trained'} produced ${what}`);
   return new CheckpointError(`the policy from ${checkpointDir} produced ${what}: its checkpoint holds network weights no training produces`);
 }
@@ -39,7 +50,7 @@ function nonFiniteOutput({ checkpointDir, ownsNetworks = true }: PolicyAgentOpti
 /** A PPO policy acting deterministically. */
 export class PpoAgent implements Agent {
   readonly policy: PpoPolicy;
-  private readonly options: PolicyAgentOptions;
+  private readonly options: PolicyAgentOptions & { ownsNetworks: boolean };
   readonly name = 'ppo';
   private readonly raw: Float32Array;
   private readonly input: Float32Array;
@@ -50,13 +61,13 @@ export class PpoAgent implements Agent {
   private readonly logStd: Float32Array;
   private disposed = false;
 
-  /** `options.ownsNetworks`: false for a live trainer's `trainer.policy` (see PolicyAgentOptions). */
+  /** `options.ownsNetworks`: by default false for a live trainer's `trainer.policy` (see PolicyAgentOptions). */
   constructor(
     policy: PpoPolicy,
     options: PolicyAgentOptions = {},
   ) {
     this.policy = policy;
-    this.options = options;
+    this.options = agentOptions('PpoAgent', options, policy);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
     this.head = new Float32Array(policy.dist.headDim);
@@ -83,14 +94,14 @@ export class PpoAgent implements Agent {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.options.ownsNetworks ?? true) this.policy.dispose();
+    if (this.options.ownsNetworks) this.policy.dispose();
   }
 }
 
 /** A DQN policy acting greedily. */
 export class DqnAgent implements Agent {
   readonly policy: DqnActingParts;
-  private readonly options: PolicyAgentOptions;
+  private readonly options: PolicyAgentOptions & { ownsNetworks: boolean };
   readonly name = 'dqn';
   private readonly raw: Float32Array;
   private readonly input: Float32Array;
@@ -99,13 +110,13 @@ export class DqnAgent implements Agent {
 
   private readonly qRow: Float32Array;
 
-  /** `options.ownsNetworks`: false for a live trainer's `trainer.qNetwork` (see PolicyAgentOptions). */
+  /** `options.ownsNetworks`: by default false for a live trainer's `trainer.qNetwork` (see PolicyAgentOptions). */
   constructor(
     policy: DqnActingParts,
     options: PolicyAgentOptions = {},
   ) {
     this.policy = policy;
-    this.options = options;
+    this.options = agentOptions('DqnAgent', options, policy.qNetwork);
     this.qRow = new Float32Array(policy.qNetwork.outputDim);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
@@ -128,7 +139,7 @@ export class DqnAgent implements Agent {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.options.ownsNetworks ?? true) this.policy.qNetwork.dispose();
+    if (this.options.ownsNetworks) this.policy.qNetwork.dispose();
   }
 }
 

@@ -11,6 +11,7 @@
  *   y = r + gamma (1 - terminated) (1/D) sum_d Q_d^target(s', argmax_a Q_d(s', a)),
  * and the loss is the mean over branches of Huber(Q_d(s, a_d) - y).
  */
+import { holdNetwork, releaseNetwork } from '../trainer-held-networks.ts';
 import { Subject, type Observable } from 'rxjs';
 import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
@@ -159,6 +160,7 @@ export class DqnTrainer {
       this.gradient = new Float32Array(this.optimizer.size);
       this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
       this.encoder.rms?.update(this.envs.obs, hp.numEnvs);
+      holdNetwork(this.qNetwork); // an agent made over trainer.qNetwork borrows it
     } catch (error) {
       vectorEnv.close();
       for (const network of created) network.dispose();
@@ -185,6 +187,8 @@ export class DqnTrainer {
 
   /** One vector step: act, store transitions, and train / update the target when due. */
   iterate(): void {
+    // a close() or dispose() during train()'s pauses (an onIteration callback, a timer) ends it here
+    if (this.closed) throw this.closedError('iterate');
     const hp = this.hp;
     const E = hp.numEnvs;
     const D = this.layout.discreteDims;
@@ -293,7 +297,7 @@ export class DqnTrainer {
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
     // training threw the closed env's error, or after dispose() a bare "Tensor is disposed."
-    if (this.closed) throw new GymError(`DqnTrainer.train: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
+    if (this.closed) throw this.closedError('train');
     if (this.trainFailed) throw new GymError(`DqnTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules run over hp.totalTimesteps: past it annealLr's learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
@@ -320,6 +324,10 @@ export class DqnTrainer {
     }
   }
 
+  private closedError(method: string): GymError {
+    return new GymError(`DqnTrainer.${method}: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
+  }
+
   close(): void {
     this.closed = true;
     this.envs.close();
@@ -331,6 +339,7 @@ export class DqnTrainer {
     if (this.disposed) return;
     this.disposed = true;
     this.close();
+    releaseNetwork(this.qNetwork);
     this.qNetwork.dispose();
     this.targetNetwork.dispose();
   }

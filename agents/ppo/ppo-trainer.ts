@@ -7,6 +7,7 @@
  * transition is kept in the buffer (its V(s) is the final observation's value, which bootstraps
  * a truncated episode in GAE) but excluded from the loss.
  */
+import { holdNetwork, releaseNetwork } from '../trainer-held-networks.ts';
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
 import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
@@ -160,6 +161,7 @@ export class PpoTrainer {
 
       this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
       this.observe();
+      holdNetwork(this.policy); // an agent made over trainer.policy borrows it
     } catch (error) {
       vectorEnv.close();
       this.jsUpdate?.actor.dispose();
@@ -192,6 +194,8 @@ export class PpoTrainer {
 
   /** One iteration: collect a rollout, then update the policy. */
   iterate(): void {
+    // a close() or dispose() during train()'s pauses (an onIteration callback, a timer) ends it here
+    if (this.closed) throw this.closedError('iterate');
     if (this.lastUpdateTime === 0) {
       this.lastUpdateTime = performance.now();
       this.lastUpdateStep = this.counters.globalStep;
@@ -499,7 +503,7 @@ export class PpoTrainer {
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
     // training threw the closed env's error, or after dispose() a bare "Tensor is disposed."
-    if (this.closed) throw new GymError(`PpoTrainer.train: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
+    if (this.closed) throw this.closedError('train');
     if (this.trainFailed) throw new GymError(`PpoTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
     // the schedules anneal over hp.totalTimesteps: past it the learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
@@ -520,6 +524,10 @@ export class PpoTrainer {
     }
   }
 
+  private closedError(method: string): GymError {
+    return new GymError(`PpoTrainer.${method}: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
+  }
+
   close(): void {
     this.closed = true;
     this.envs.close();
@@ -533,6 +541,7 @@ export class PpoTrainer {
     this.close();
     this.jsUpdate?.actor.dispose();
     this.jsUpdate?.critic.dispose();
+    releaseNetwork(this.policy);
     this.policy.dispose();
   }
 }

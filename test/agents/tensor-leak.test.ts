@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { lastValueFrom, toArray } from 'rxjs';
-import { DiscretizeAction, GymError, make, makeVec, type VectorEnv } from '../../env/index.ts';
+import { DiscretizeAction, GymError, InvalidArgumentError, make, makeVec, type VectorEnv } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
 import { discreteActionEnv, loadDqnPolicy } from '../../agents/dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
@@ -55,7 +55,7 @@ describe('agents: no tensor leaks', () => {
     }
   });
 
-  it('agents over live trainers borrow their networks: compared (and so disposed), training goes on and the trainers free them', async () => {
+  it('agents over live trainers borrow their networks, by default too: compared (and so disposed), training goes on and the trainers free them', async () => {
     const baseline = tf.memory().numTensors;
     const ppo = new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ numEnvs: 2, numSteps: 8, hidden: [8], totalTimesteps: 64 }), seed: 1, makeEnv: () => make('BDT-small-v0') });
     const dqnHp = DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 200, learningStarts: 16, batchSize: 8, actionLevels: 3, totalTimesteps: 200 });
@@ -63,6 +63,8 @@ describe('agents: no tensor leaks', () => {
     await ppo.train(16);
     await dqn.train(40);
     registerAgent('test-live-ppo', { description: 'a PPO policy in training', create: () => new PpoAgent(ppo.policy, { ownsNetworks: false }) });
+    // without the option: the trainer holds the networks, so the agent borrows them
+    registerAgent('test-live-ppo-default', { description: 'a PPO policy in training', create: () => new PpoAgent(ppo.policy) });
     registerAgent('test-live-dqn', {
       description: 'a DQN policy in training',
       create: (env) => {
@@ -70,8 +72,17 @@ describe('agents: no tensor leaks', () => {
         return new DqnAgent({ qNetwork: dqn.qNetwork, encoder: dqn.encoder, layout: dqn.layout, toEnvAction: (a) => discrete.action(a) }, { ownsNetworks: false });
       },
     });
-    const records = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['test-live-ppo', 'test-live-dqn'], seeds: [1], scenario: { slots: 5 } }).pipe(toArray()));
-    assert.equal(records.length, 2);
+    registerAgent('test-live-dqn-default', {
+      description: 'a DQN policy in training',
+      create: (env) => {
+        const discrete = new DiscretizeAction(env, dqnHp.actionLevels);
+        return new DqnAgent({ qNetwork: dqn.qNetwork, encoder: dqn.encoder, layout: dqn.layout, toEnvAction: (a) => discrete.action(a) });
+      },
+    });
+    const agents = ['test-live-ppo', 'test-live-dqn', 'test-live-ppo-default', 'test-live-dqn-default'];
+    const records = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents, seeds: [1], scenario: { slots: 5 } }).pipe(toArray()));
+    assert.equal(records.length, 4);
+    assert.throws(() => new PpoAgent(ppo.policy, 'runs/x' as never), (e: unknown) => e instanceof InvalidArgumentError && /^PpoAgent: options must be an object \{ checkpointDir\?, ownsNetworks\? \}, got "runs\/x"$/.test((e as Error).message));
     await ppo.train(32); // threw "Tensor is disposed" when the agent's dispose freed the trainer's policy
     await dqn.train(80);
     assert.equal(ppo.counters.globalStep, 32);

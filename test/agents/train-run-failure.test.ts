@@ -228,4 +228,20 @@ describe('agents: a failed training run', function () {
       }
     }
   });
+
+  it('a close() or dispose() during train() (in its callback) ends it with the same GymError at the next iteration', async () => {
+    const makeEnv = () => make('CartPole-v1');
+    for (const end of ['close', 'dispose'] as const) {
+      const ppo = new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 4096 }), seed: 1, makeEnv });
+      const dqn = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 4096 }), seed: 1, makeEnv });
+      for (const trainer of [ppo, dqn]) {
+        const name = trainer.constructor.name;
+        const ended = (t: PpoTrainer | DqnTrainer) => t[end]();
+        const training = trainer instanceof PpoTrainer ? trainer.train(4096, ended) : trainer.train(4096, ended);
+        await assert.rejects(training, (e: Error) => e instanceof GymError && e.message === `${name}.iterate: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`, `${name} after ${end}() in its callback`);
+        assert.ok(trainer.counters.globalStep < 4096, `${name} trained on after ${end}()`);
+        trainer.dispose();
+      }
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { mergeDeep } from '../env/bdt/scenario/parse.ts';
 import { GymError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
-import { KwargsError } from '../env/core/zod-issues.ts';
+import { KwargsError, valueAt } from '../env/core/zod-issues.ts';
 import { warn } from '../env/core/logger.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
 import { createWdpoAgent } from './wdpo.ts';
@@ -138,9 +138,7 @@ export async function createAgent<Obs = unknown, Act = unknown>(name: string, en
 /** `issue` with the value it is about, from `options`: a plain `parse` leaves it out, and the message shows it. */
 function withInput(issue: z.core.$ZodIssue, options: Record<string, unknown>): z.core.$ZodIssue {
   if ('input' in issue) return issue;
-  let value: unknown = options;
-  for (const key of issue.path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  return { ...issue, input: value } as z.core.$ZodIssue;
+  return { ...issue, input: valueAt(options, issue.path) } as z.core.$ZodIssue;
 }
 
 registerAgent('dpra', { description: 'DPRA: per-slot drift-plus-penalty minimisation over partition and frequencies (the letter)', create: (_env, o) => createDpraAgent(o) });

@@ -21,7 +21,7 @@ import { makeRng, subSeed } from '../../env/core/rng.ts';
 import { DpraSolver, type DpraSolverOptions } from '../dpra/dpra-solver.ts';
 
 /** Psi above the optimum by at most this much counts as equal, whatever the gap's scale. */
-export const ABSOLUTE_TOLERANCE = 1e-9;
+const ABSOLUTE_TOLERANCE = 1e-9;
 
 export interface ExactnessOptions {
   /** Number of random slots. */

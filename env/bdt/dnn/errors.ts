@@ -1,5 +1,6 @@
 /** Errors of DNN specs and profiles: each names where (path), what rule, and the value found. */
 import type { ZodError } from 'zod';
+import { valueAt } from '../../core/zod-issues.ts';
 
 /** A path into a spec, e.g. `['units', 2, 'layers', 0, 'kernel']`. */
 export type SpecPath = ReadonlyArray<string | number>;
@@ -35,15 +36,6 @@ export class DnnShapeError extends Error {
     this.value = value;
     this.name = 'DnnShapeError';
   }
-}
-
-function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
 }
 
 /** A DNN spec that failed validation; one line per issue with path, rule and offending value. */

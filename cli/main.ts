@@ -9,7 +9,7 @@ import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { CliError, zodIssueLines } from './errors.ts';
 import { packageVersion } from './package-info.ts';
 import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
-import { isUserError } from './user-errors.ts';
+import { bugText, isUserError } from './user-errors.ts';
 import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../baselines/create-agent.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
@@ -68,7 +68,7 @@ function commandName(args: readonly string[]): string | undefined {
 /** An agent's error: a user error's message, a bug's stack. */
 function causeText(cause: unknown): string {
   if (isUserError(cause)) return (cause as Error).message;
-  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+  return bugText(cause);
 }
 
 /** One clear line for the user; stack traces only for genuine bugs. */
@@ -101,6 +101,6 @@ function reportError(error: unknown): number {
     process.stderr.write(`bdt-gym: invalid input\n${zodIssueLines(error).map((line) => `  ${line}`).join('\n')}\n`);
     return 1;
   }
-  process.stderr.write(`bdt-gym: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`bdt-gym: internal error: ${bugText(error)}\n`);
   return 70;
 }

@@ -297,3 +297,16 @@ function probeFileCreation(file: string): string | undefined {
     return code === undefined ? String(error) : (new RegExp(`^${code}: [^,]+`).exec(message)?.[0] ?? code);
   }
 }
+
+/** A JSON-object option (`{}` when absent), or a CliError naming it. */
+export function jsonObjectOption(name: string, value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new CliError(`--${name}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`--${name}: expected a JSON object, got ${value}`);
+  return parsed as Record<string, unknown>;
+}

@@ -15,3 +15,8 @@ const USER_ERRORS = [ScenarioError, CheckpointError, UnknownAgentError, GymError
 export function isUserError(error: unknown): boolean {
   return USER_ERRORS.some((kind) => error instanceof kind);
 }
+
+/** What the CLI shows of a bug: its stack trace (its message when it has none). */
+export function bugText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -14,9 +14,9 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { DESCENT_EFFORTS, MAX_EXHAUSTIVE, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
 import { formatPartitionVectors, partitionVectorCount, type PartitionVectorCount } from './check-scenario.ts';
-import { jsonObjectOption, openEnv } from './run.ts';
+import { openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
-import { integerOption, numberOption } from '../options.ts';
+import { integerOption, jsonObjectOption, numberOption } from '../options.ts';
 
 /** The most partition vectors per slot the exhaustive reference enumerates, as the help and errors write it. */
 const EXHAUSTIVE_CAP = MAX_EXHAUSTIVE.toLocaleString('en-US');

@@ -8,6 +8,7 @@ import { EnvCheckError, KwargsError, UnregisteredEnvError, captureWarnings, chec
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError } from '../errors.ts';
 import { importHint } from '../user-modules.ts';
+import { jsonObjectOption } from '../options.ts';
 
 interface CheckEnvCliOptions {
   all?: boolean;
@@ -33,22 +34,10 @@ export function register(program: Command): void {
       if (options.envKwargs !== undefined && options.kwargs !== undefined) throw new CliError('--kwargs is the former name of --env-kwargs; give one of them');
       // errors name the option as it was given
       const option = options.kwargs === undefined ? 'env-kwargs' : 'kwargs';
-      const kwargs = parseKwargs(option, options.envKwargs ?? options.kwargs);
+      const kwargs = jsonObjectOption(option, options.envKwargs ?? options.kwargs);
       for (const id of targets) checkRegistered(id); // every id before any runs
       for (const id of targets) checkOne(id, option, kwargs, options.strict ?? false);
     });
-}
-
-function parseKwargs(option: string, text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`--${option}: not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--${option}: expected a JSON object, got ${text}`);
-  return value as Record<string, unknown>;
 }
 
 /** Refuses an unregistered `id`, saying how to register one. */

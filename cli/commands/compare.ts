@@ -35,9 +35,9 @@ import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError } from '../errors.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, jsonObjectOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
-import { checkTraceFile, savedEpisodeSlots, jsonObjectOption, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
@@ -204,12 +204,10 @@ function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string
   const inputs = traceFiles?.map((file) => readJsonObjectFile('--trace', file, 'a trace from run --save-trace'));
   let env = openEnv({ env: envId, scenarioOverride, slots });
   try {
-    const saved = inputs?.map((input) => savedEpisodeSlots(input));
-    const savedSlots = saved?.[0];
-    // a T the override gives is the user's, as --slots is: not replaced
-    if (slots === undefined && !('slots' in scenarioOverride) && savedSlots !== undefined && saved!.every((s) => s === savedSlots) && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
+    const replayed = inputs === undefined ? undefined : replayedSlots(slots, scenarioOverride, inputs, (env.unwrapped as BdtEnv).system.slots);
+    if (replayed !== undefined) {
       env.close();
-      slots = savedSlots;
+      slots = replayed;
       env = openEnv({ env: envId, scenarioOverride, slots });
     }
     const system = (env.unwrapped as BdtEnv).system;

@@ -29,8 +29,8 @@ import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { checkpointPath } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { runEnvKwargs } from '../run-summary.ts';
-import { backendOption, checkSeedRange, integerOption, registeredEnvOption } from '../options.ts';
-import { CHECKPOINT_DIR_EXPECTED, jsonObjectOption } from './run.ts';
+import { backendOption, checkSeedRange, integerOption, jsonObjectOption, registeredEnvOption } from '../options.ts';
+import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
 import { plural } from '../plural.ts';
 
 interface EvaluateOptions {

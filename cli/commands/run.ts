@@ -26,7 +26,7 @@ import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, jsonObjectOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { plural } from '../plural.ts';
 
@@ -165,19 +165,6 @@ export async function createAgentOrCliError(name: string, env: Env, options: Rec
   }
 }
 
-/** A JSON-object option (`{}` when absent), or a CliError naming it. */
-export function jsonObjectOption(name: string, value: string | undefined): Record<string, unknown> {
-  if (value === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch (error) {
-    throw new CliError(`--${name}: not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`--${name}: expected a JSON object, got ${value}`);
-  return parsed as Record<string, unknown>;
-}
-
 export function register(program: Command): void {
   program
     .command('run')
@@ -208,22 +195,19 @@ export function register(program: Command): void {
       ]);
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('--trace', options.trace, 'a trace from --save-trace');
-      const savedSlots = traceInput === undefined ? undefined : savedEpisodeSlots(traceInput);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       // Agents defined on a scenario variant (WTCM: plain PoW) run on that variant, which the
       // override may not contradict
       agentScenario(options.agent, scenarioOverride);
       const open = (episodeSlots: number | undefined) => openEnv({ env: envId, scenario: options.scenario, slots: episodeSlots, scenarioOverride, override: entry.scenarioOverride });
       let env = open(slots);
-      // without --slots, a trace too short for the scenario's T (run --slots 10 --save-trace saved
-      // 11 states) replays the episode it was saved from; one of T states or more replays T slots.
-      // A T the override gives is the user's, as --slots is: not replaced
-      if (slots === undefined && !('slots' in scenarioOverride) && savedSlots !== undefined && savedSlots + 1 < (env.unwrapped as BdtEnv).system.slots) {
+      const replayed = traceInput === undefined ? undefined : replayedSlots(slots, scenarioOverride, [traceInput], (env.unwrapped as BdtEnv).system.slots);
+      if (replayed !== undefined) {
         env.close();
-        env = open(savedSlots);
+        env = open(replayed);
       }
       const system = (env.unwrapped as BdtEnv).system;
-      const trace = traceInput === undefined ? undefined : checkTraceFile(options.trace!, traceInput, system, savedSlots);
+      const trace = traceInput === undefined ? undefined : checkTraceFile(options.trace!, traceInput, system);
       // the trace reset({seed}) draws (the exogenous streams do not depend on the actions): its
       // size checked before the agent is created, and drawn after (bad --agent-options are refused first)
       const drawSavedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
@@ -278,8 +262,20 @@ export function traceJson(file: string, system: CompiledScenario, seed: number, 
   };
 }
 
+/**
+ * The episode length to replay `traces` with, when it is not the scenario's T (`scenarioSlots`):
+ * without --slots, traces too short for T (run --slots 10 --save-trace saved 11 states), all saved
+ * from episodes of S slots, replay S slots; ones of T states or more replay T. A T the override
+ * gives is the user's, as --slots is: not replaced.
+ */
+export function replayedSlots(slots: number | undefined, scenarioOverride: Record<string, unknown>, traces: readonly object[], scenarioSlots: number): number | undefined {
+  if (slots !== undefined || 'slots' in scenarioOverride) return undefined;
+  const [saved, ...others] = traces.map(savedEpisodeSlots);
+  return saved !== undefined && others.every((s) => s === saved) && saved + 1 < scenarioSlots ? saved : undefined;
+}
+
 /** The slots of the episode a trace was saved from (T + 1 slot states for T slots), when its length says. */
-export function savedEpisodeSlots(trace: object): number | undefined {
+function savedEpisodeSlots(trace: object): number | undefined {
   const { length } = trace as { length?: unknown };
   return typeof length === 'number' && Number.isSafeInteger(length) && length >= 2 ? length - 1 : undefined;
 }
@@ -288,9 +284,10 @@ export function savedEpisodeSlots(trace: object): number | undefined {
  * `trace`, from file `file` (option `--trace`), checked against `system` before any step, or a
  * CliError saying why not, and which --slots would replay it when only its length is short.
  */
-export function checkTraceFile(file: string, trace: object, system: CompiledScenario, savedSlots = savedEpisodeSlots(trace)): ExogenousTrace {
+export function checkTraceFile(file: string, trace: object, system: CompiledScenario): ExogenousTrace {
   const why = explainTrace(trace as ExogenousTrace, system, system.slots);
   if (why === undefined) return trace as ExogenousTrace;
+  const savedSlots = savedEpisodeSlots(trace);
   const fits = savedSlots !== undefined && savedSlots < system.slots && explainTrace(trace as ExogenousTrace, system, savedSlots) === undefined;
   throw new CliError(`--trace ${file}: cannot be replayed on ${system.scenario.name} for ${plural(system.slots, 'slot')}: ${why}${fits ? `; it holds an episode of ${plural(savedSlots, 'slot')}: give --slots ${savedSlots}` : ''}`);
 }

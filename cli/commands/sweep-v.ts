@@ -17,10 +17,10 @@ import { formatMeanInterval, meanInterval } from '../../baselines/harness/statis
 import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { agentEntryOrCliError, createAgentOrCliError, jsonObjectOption, openEnv, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
-import { checkNotAnInput, checkSvgPath, fileInputs, integerList, numberList, slotsOption } from '../options.ts';
+import { checkNotAnInput, checkSvgPath, fileInputs, integerList, jsonObjectOption, numberList, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
 /** One point of the sweep (the JSON output is an array of these, with `scenarioOverride` when one is given): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */

@@ -54,12 +54,12 @@ import { issueLines, KwargsError, make } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
-import { jsonObjectOption, readJsonFile } from './run.ts';
+import { readJsonFile } from './run.ts';
 import { FileWriteError, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, checkCanCreateFilesIn, integerOption, isBdtId, registeredEnvOption } from '../options.ts';
+import { backendOption, checkCanCreateFilesIn, integerOption, isBdtId, jsonObjectOption, registeredEnvOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
 interface TrainOptions {

@@ -50,12 +50,11 @@
 import { z } from 'zod';
 import { Dict, GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
-import { agentEntry, createAgent, scriptedAgentNames, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
+import { AgentCreationError, agentEntry, createAgent, scriptedAgentNames, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { synchronousAction } from '../../baselines/harness/run-episode.ts';
-import { AgentCreationError } from '../../baselines/create-agent.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { formatValue } from '../../env/core/format.ts';
-import { isUserError } from '../user-errors.ts';
+import { bugText, isUserError } from '../user-errors.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 import { importHint } from '../user-modules.ts';
 import { missingCommittedModel } from '../committed-models.ts';
@@ -320,7 +319,7 @@ export function errorResponse(error: unknown): Extract<Response, { error: unknow
   const cause = error instanceof AgentError || error instanceof AgentCreationError ? error.cause : error;
   if (!isUserError(cause)) {
     const agent = error instanceof AgentError ? `agent "${error.agent}": ` : error instanceof AgentCreationError ? `agent "${error.agent}" could not be created: ` : '';
-    process.stderr.write(`bdt-gym serve: ${agent}${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+    process.stderr.write(`bdt-gym serve: ${agent}${bugText(cause)}\n`);
   }
   const message = error instanceof Error ? error.message + serveImportHint(error) : String(error);
   return { error: { type: cause instanceof Error ? cause.constructor.name : 'Error', message } };

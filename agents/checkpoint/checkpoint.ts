@@ -58,6 +58,16 @@ export function takeNetwork(checkpoint: LoadedCheckpoint, name: string): tf.Laye
   return model;
 }
 
+/** `compute()`, freeing `networks` (taken from a checkpoint, or given to what `compute` builds) if it throws. */
+export function disposingOnError<T>(networks: readonly { dispose(): void }[], compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    for (const network of networks) network.dispose();
+    throw error;
+  }
+}
+
 /**
  * `build()`, which turns `checkpoint` into a policy taking its networks with `takeNetwork` (and
  * disposing what it built if it fails later). When `build` throws, the networks not taken are

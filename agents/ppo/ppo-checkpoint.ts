@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
-import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
@@ -66,18 +66,8 @@ function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observ
     critic.dispose();
     throw new CheckpointError(`checkpoint ${checkpoint.dir} does not fit this env: ${error instanceof Error ? error.message : String(error)}`);
   }
-  disposingOnError(policy, () => restoreObservationStats(checkpoint, policy.encoder));
+  disposingOnError([policy], () => restoreObservationStats(checkpoint, policy.encoder));
   return policy;
-}
-
-/** `compute()`, disposing `policy` (which holds the checkpoint's networks) when it throws. */
-function disposingOnError<T>(policy: PpoPolicy, compute: () => T): T {
-  try {
-    return compute();
-  } catch (error) {
-    policy.dispose();
-    throw error;
-  }
 }
 
 /**
@@ -111,13 +101,13 @@ export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, 
   const policy = buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, hp, observationSpace, actionSpace));
   const size = policy.variables.reduce((sum, v) => sum + v.size, 0);
   const c = checkpoint.manifest.counters;
-  const optimizerState = disposingOnError(policy, () => {
+  const optimizerState = disposingOnError([policy], () => {
     for (const key of ['iteration', 'resumes', 'adamStep']) {
       if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
     }
     return { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) };
   });
-  const rewardStats = disposingOnError(policy, () => rewardStatsOf(checkpoint, hp.normReward));
+  const rewardStats = disposingOnError([policy], () => rewardStatsOf(checkpoint, hp.normReward));
   return {
     hp,
     seed: checkpoint.manifest.seed,

@@ -15,7 +15,7 @@ import type { Env } from '../../env/core/env.ts';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
-import { CheckpointError, checkpointHyperparameters, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
+import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
@@ -238,19 +238,6 @@ function sessionHyperparameters<T extends { totalTimesteps: number }>(schema: z.
   return { ...checkpointHyperparameters({ dir: join(options.outDir, CHECKPOINT_SUBDIR), manifest }, schema), totalTimesteps: options.steps };
 }
 
-/**
- * The trainer `build` makes; when its construction throws (an env whose reset fails, say), the
- * `restored` networks it was given are freed too: a trainer frees only the networks it built.
- */
-function freeingRestoredOnError<T>(build: () => T, restored: readonly { dispose(): void }[]): T {
-  try {
-    return build();
-  } catch (error) {
-    for (const network of restored) network.dispose();
-    throw error;
-  }
-}
-
 /** Train, save and evaluate as described by `options`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> {
   // checked before anything is made: an evalFreq of 0 hung, a fractional evalEpisodes was reported but not played
@@ -301,19 +288,20 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     if (resumed) seed = resumed.seed;
     // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
     const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
-    const trainer = freeingRestoredOnError(() => new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }), resumed ? [resumed.restore.policy] : []);
+    // a trainer frees only the networks it built: the restored ones are freed here when it cannot be built
+    const trainer = disposingOnError(resumed ? [resumed.restore.policy] : [], () => new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
     // a run that fails (an env or a save that throws) still frees the networks and closes the envs
     try {
       startStep = trainer.counters.globalStep;
       const ppoSeed = seed;
-      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy, { ownsNetworks: false }), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
+      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
       stepsPerCall = trainer.batchSize;
       loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
       steps = trainer.counters.globalStep;
       recent = trainer.recentReturns;
       await savePpoCheckpoint(checkpointDir, trainer, trainedOn, seed);
       if (evalEpisodes > 0 && !signal?.aborted) {
-        evalReturn = await finalEvaluation(new PpoAgent(trainer.policy, { ownsNetworks: false }), makeEnv(options.envId), evalEpisodes, seed, signal);
+        evalReturn = await finalEvaluation(new PpoAgent(trainer.policy), makeEnv(options.envId), evalEpisodes, seed, signal);
       }
     } finally {
       trainer.dispose();
@@ -331,11 +319,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
     const makeVectorEnv = (numEnvs: number) =>
       makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
-    const trainer = freeingRestoredOnError(() => new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }), resumed ? [resumed.restore.qNetwork, resumed.restore.targetNetwork] : []);
+    const trainer = disposingOnError(resumed ? [resumed.restore.qNetwork, resumed.restore.targetNetwork] : [], () => new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
     try {
       startStep = trainer.counters.globalStep;
       const dqnSeed = seed;
-      const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }, { ownsNetworks: false });
+      const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
       evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
       stepsPerCall = hp.numEnvs;
       loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);

@@ -13,7 +13,8 @@
  */
 import { holdNetwork, releaseNetwork } from '../trainer-held-networks.ts';
 import { Subject, type Observable } from 'rxjs';
-import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
+import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
 import type { MetricRecord } from '../metrics.ts';
@@ -101,11 +102,7 @@ export class DqnTrainer {
   private readonly gradient: Float32Array;
   private lastLogTime = 0;
   private lastLogStep = 0;
-  private disposed = false;
-  /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
-  private trainFailed = false;
-  /** close() (or dispose()) closed the envs and ended metrics$ (dispose() freed the networks too). */
-  private closed = false;
+  private readonly lifecycle = new TrainerLifecycle('DqnTrainer');
 
   constructor(options: DqnTrainerOptions) {
     const hp = options.hp;
@@ -187,8 +184,7 @@ export class DqnTrainer {
 
   /** One vector step: act, store transitions, and train / update the target when due. */
   iterate(): void {
-    // a close() or dispose() during train()'s pauses (an onIteration callback, a timer) ends it here
-    if (this.closed) throw this.closedError('iterate');
+    this.lifecycle.checkOpen('iterate');
     const hp = this.hp;
     const E = hp.numEnvs;
     const D = this.layout.discreteDims;
@@ -296,15 +292,13 @@ export class DqnTrainer {
    * failed, which ended `metrics$`, and after `close()` or `dispose()`.
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
-    // training threw the closed env's error, or after dispose() a bare "Tensor is disposed."
-    if (this.closed) throw this.closedError('train');
-    if (this.trainFailed) throw new GymError(`DqnTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
+    this.lifecycle.checkTrainable();
     // the schedules run over hp.totalTimesteps: past it annealLr's learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`DqnTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which epsilon and the learning rate (annealLr) are scheduled; give a trainer hp.totalTimesteps >= ${totalSteps}`);
     }
-    let sinceYield = 0;
-    try {
+    await this.lifecycle.training(this.metricsSubject, async () => {
+      let sinceYield = 0;
       while (signal?.aborted !== true && this.counters.globalStep + this.hp.numEnvs <= totalSteps) {
         this.iterate();
         sinceYield += this.hp.numEnvs;
@@ -315,29 +309,18 @@ export class DqnTrainer {
         }
       }
       onProgress?.(this);
-    } catch (error) {
-      // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
-      // errored stream would also throw it, unhandled, in every subscriber without an error callback)
-      this.trainFailed = true;
-      this.metricsSubject.complete();
-      throw error;
-    }
-  }
-
-  private closedError(method: string): GymError {
-    return new GymError(`DqnTrainer.${method}: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
+    });
   }
 
   close(): void {
-    this.closed = true;
+    this.lifecycle.close();
     this.envs.close();
     this.metricsSubject.complete();
   }
 
   /** Closes the envs and frees the networks; safe to call twice. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (!this.lifecycle.dispose()) return;
     this.close();
     releaseNetwork(this.qNetwork);
     this.qNetwork.dispose();

@@ -10,7 +10,8 @@
 import { holdNetwork, releaseNetwork } from '../trainer-held-networks.ts';
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
-import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
+import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
@@ -97,11 +98,7 @@ export class PpoTrainer {
   private readonly returnNormalizer: ReturnNormalizer | undefined;
   private lastUpdateTime = 0;
   private lastUpdateStep = 0;
-  private disposed = false;
-  /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
-  private trainFailed = false;
-  /** close() (or dispose()) closed the envs and ended metrics$ (dispose() freed the networks too). */
-  private closed = false;
+  private readonly lifecycle = new TrainerLifecycle('PpoTrainer');
   /**
    * Discrete-only action spaces: the update runs through hand-scheduled passes with the loss and
    * its gradient in JS (see nn/mlp-backprop.ts, ppo-loss-grad.ts) instead of tf.variableGrads.
@@ -194,8 +191,7 @@ export class PpoTrainer {
 
   /** One iteration: collect a rollout, then update the policy. */
   iterate(): void {
-    // a close() or dispose() during train()'s pauses (an onIteration callback, a timer) ends it here
-    if (this.closed) throw this.closedError('iterate');
+    this.lifecycle.checkOpen('iterate');
     if (this.lastUpdateTime === 0) {
       this.lastUpdateTime = performance.now();
       this.lastUpdateStep = this.counters.globalStep;
@@ -502,42 +498,29 @@ export class PpoTrainer {
    * ended `metrics$`, and after `close()` or `dispose()`.
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
-    // training threw the closed env's error, or after dispose() a bare "Tensor is disposed."
-    if (this.closed) throw this.closedError('train');
-    if (this.trainFailed) throw new GymError(`PpoTrainer.train: an earlier train() failed, which ended metrics$; make a new trainer (or resume the run from its last checkpoint)`);
+    this.lifecycle.checkTrainable();
     // the schedules anneal over hp.totalTimesteps: past it the learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`PpoTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which the learning rate and clip range anneal; give a trainer hp.totalTimesteps >= ${totalSteps}`);
     }
-    try {
+    await this.lifecycle.training(this.metricsSubject, async () => {
       while (signal?.aborted !== true && (this.counters.globalStep + this.batchSize <= totalSteps || this.counters.globalStep === 0)) {
         this.iterate();
         onIteration?.(this);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-    } catch (error) {
-      // a subscriber waiting for the end is not left hanging; the error is train()'s rejection (an
-      // errored stream would also throw it, unhandled, in every subscriber without an error callback)
-      this.trainFailed = true;
-      this.metricsSubject.complete();
-      throw error;
-    }
-  }
-
-  private closedError(method: string): GymError {
-    return new GymError(`PpoTrainer.${method}: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`);
+    });
   }
 
   close(): void {
-    this.closed = true;
+    this.lifecycle.close();
     this.envs.close();
     this.metricsSubject.complete();
   }
 
   /** Closes the envs and frees the networks; safe to call twice. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (!this.lifecycle.dispose()) return;
     this.close();
     this.jsUpdate?.actor.dispose();
     this.jsUpdate?.critic.dispose();

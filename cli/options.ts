@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
-import { BdtEnv, make, registry } from '../env/index.ts';
+import { BdtEnv, UnregisteredEnvError, make, registry, spec } from '../env/index.ts';
+import { unregisteredEnvHint } from '../env/registration.ts';
 import { LIMIT } from '../env/bdt/scenario/limits.ts';
 import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
@@ -82,10 +83,19 @@ function parsedList(name: string, value: string, what: string, parse: (item: str
   return list;
 }
 
-/** `--env`: a registered env id, or a CliError naming `source` (where the id came from) and listing the registered ones. */
+/**
+ * `--env`: the registered env id `id` names, as `make` resolves it (an unversioned id is its latest
+ * version, with a warning), or a CliError naming `source` (where the id came from), saying what is
+ * near and listing the registered ones.
+ */
 export function registeredEnvOption(id: string, source = '--env'): string {
-  if (!registry.has(id)) throw new CliError(`${source}: unknown env ${JSON.stringify(id)} (registered: ${[...registry.keys()].join(', ')})${importHint('env id')}`);
-  return id;
+  try {
+    return spec(id).id;
+  } catch (error) {
+    if (!(error instanceof UnregisteredEnvError)) throw error;
+    const hint = unregisteredEnvHint(id);
+    throw new CliError(`${source}: unknown env ${JSON.stringify(id)}${hint === undefined ? '' : `. ${hint}`} (registered: ${[...registry.keys()].join(', ')})${importHint('env id')}`);
+  }
 }
 
 /** Whether registered id `id` makes a B-DT env (its entry point is a function, so one is made and closed). */
@@ -97,8 +107,8 @@ export function isBdtId(id: string): boolean {
 }
 
 /** `--env` of a command that needs the B-DT model: a registered B-DT id, or a CliError listing them. */
-export function bdtEnvOption(id: string): string {
-  registeredEnvOption(id);
+export function bdtEnvOption(givenId: string): string {
+  const id = registeredEnvOption(givenId);
   if (!isBdtId(id)) throw new CliError(`--env: ${id} is not a B-DT env (B-DT ids: ${[...registry.keys()].filter(isBdtId).join(', ')})`);
   return id;
 }

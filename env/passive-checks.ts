@@ -1,8 +1,9 @@
 /**
  * The passive checks of gymnasium.utils.passive_env_checker: cheap inspections of spaces and of
- * one `reset`/`step` result. Structural breaks (wrong tuple, wrong types) throw `EnvCheckError`;
- * smells (observation outside its space, NaN/Inf, equal bounds) warn. `PassiveEnvChecker` runs
- * them on the first reset and step; `checkEnv` runs them too.
+ * one `reset`/`step` result. Structural breaks (wrong tuple, wrong types, a Dict observation's
+ * keys or a Tuple one's length not the space's) throw `EnvCheckError`; smells (observation
+ * outside its space, NaN/Inf, equal bounds) warn. `PassiveEnvChecker` runs them on the first
+ * reset and step; `checkEnv` runs them too.
  */
 import type { Env } from './core/env.ts';
 import { EnvCheckError } from './core/errors.ts';
@@ -37,11 +38,35 @@ function checkSpaceSmells(space: Space<unknown>, path: string, isAction: boolean
   }
 }
 
-/** Observation smells: outside the space, NaN or ±Infinity inside. */
+/**
+ * A Dict observation without the space's keys, or with others, or a Tuple one of another length,
+ * throws (Gymnasium's check_obs asserts); smells warn: outside the space, NaN or ±Infinity inside.
+ */
 export function checkObservation(env: Env, obs: unknown, where: string): void {
+  checkObservationStructure(env.observationSpace, obs, where, '');
   const why = env.observationSpace.explain(obs);
   if (why !== undefined) warn(`The observation returned by \`${where}\` is not within the observation space ${env.observationSpace.toString()}: ${why}`);
   if (hasNonFinite(obs)) warn(`The observation returned by \`${where}\` contains NaN or Infinity: ${formatValue(obs)}`);
+}
+
+/** Throws unless `obs` has the Dict keys and Tuple lengths of `space`, at every depth; `at` is the path so far (` at key "k"`). */
+function checkObservationStructure(space: Space<unknown>, obs: unknown, where: string, at: string): void {
+  const refused = (why: string) => new EnvCheckError('observation-structure', `The observation returned by \`${where}\`${at} ${why}`);
+  if (space instanceof Dict) {
+    if (typeof obs !== 'object' || obs === null || Array.isArray(obs) || ArrayBuffer.isView(obs)) throw refused(`must be an object with keys [${space.keys.join(', ')}], got ${formatValue(obs)}`);
+    const keys = Object.keys(obs);
+    const missing = space.keys.find((key) => !keys.includes(key));
+    const extra = keys.find((key) => !space.keys.includes(key));
+    if (missing !== undefined || extra !== undefined) {
+      const why = missing !== undefined ? `key "${missing}" is missing` : `key "${extra}" is not in the space`;
+      throw refused(`does not have the keys of ${space.toString()}: ${why} (observation keys: [${keys.join(', ')}]; space keys: [${space.keys.join(', ')}])`);
+    }
+    for (const key of space.keys) checkObservationStructure(space.spaces[key]!, (obs as Record<string, unknown>)[key], where, `${at} at key "${key}"`);
+  } else if (space instanceof Tuple) {
+    if (!Array.isArray(obs)) throw refused(`must be an Array of ${space.spaces.length} elements for ${space.toString()}, got ${formatValue(obs)}`);
+    if (obs.length !== space.spaces.length) throw refused(`has ${obs.length} elements, ${space.toString()} has ${space.spaces.length}`);
+    space.spaces.forEach((s: Space<unknown>, i: number) => checkObservationStructure(s, obs[i], where, `${at} at [${i}]`));
+  }
 }
 
 /** `reset` returned `[obs, info]` with an object info. */

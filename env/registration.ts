@@ -38,7 +38,21 @@ export interface MakeOptions {
 }
 
 /** Gymnasium's env id pattern: an optional namespace, a name, an optional version. */
-const ENV_ID = /^(?:[\p{L}\p{N}_:-]+\/)?[\p{L}\p{N}_:.-]+?(?:-v\d+)?$/u;
+const ENV_ID = /^(?:([\p{L}\p{N}_:-]+)\/)?([\p{L}\p{N}_:.-]+?)(?:-v(\d+))?$/u;
+
+/** The parts of an env id (Gymnasium's `parse_env_id`). */
+interface EnvIdParts {
+  id: string;
+  namespace: string | undefined;
+  name: string;
+  version: number | undefined;
+}
+
+function parseEnvId(id: string): EnvIdParts | undefined {
+  const match = ENV_ID.exec(id);
+  if (!match) return undefined;
+  return { id, namespace: match[1], name: match[2]!, version: match[3] === undefined ? undefined : Number(match[3]) };
+}
 
 const specs = new Map<string, EnvSpec>();
 const entryPoints = new Map<string, EnvFactory>();
@@ -109,12 +123,86 @@ export function unregister(id: string): boolean {
   return specs.delete(id);
 }
 
-/** The spec of `id`; throws `UnregisteredEnvError` listing the registered ids (`owner` names the caller when `id` is no string). */
+/**
+ * The spec of `id`. An unversioned id that is not registered itself gives its name's latest
+ * version, with a warning (as gymnasium.make); an unknown id throws `UnregisteredEnvError` saying
+ * what is near ({@link unregisteredEnvHint}) and listing the registered ids (`owner` names the
+ * caller when `id` is no string).
+ */
 export function spec(id: string, owner = 'spec'): EnvSpec {
   if (typeof id !== 'string') invalidId(owner, id);
   const found = specs.get(id);
   if (found) return found;
-  throw new UnregisteredEnvError(`No registered env with id "${id}". Registered ids: ${[...specs.keys()].join(', ') || '(none)'}`);
+  const wanted = parseEnvId(id);
+  if (wanted !== undefined && wanted.version === undefined) {
+    const latest = versionsOf(wanted).at(-1);
+    if (latest !== undefined) {
+      warn(`Using the latest versioned environment \`${latest.id}\` instead of the unversioned environment \`${id}\`.`);
+      return specs.get(latest.id)!;
+    }
+  }
+  const hint = unregisteredEnvHint(id);
+  throw new UnregisteredEnvError(`No registered env with id "${id}".${hint === undefined ? '' : ` ${hint}`} Registered ids: ${[...specs.keys()].join(', ') || '(none)'}`);
+}
+
+/**
+ * What is registered near the unregistered `id`, as a sentence (Gymnasium's VersionNotFound,
+ * NamespaceNotFound and NameNotFound): the versions its name has, an unknown namespace, or the
+ * closest registered name; undefined when nothing is near.
+ */
+export function unregisteredEnvHint(id: string): string | undefined {
+  const wanted = parseEnvId(id);
+  if (wanted === undefined) return undefined;
+  const registered = registeredIds();
+  const inNamespace = registered.filter((parts) => parts.namespace === wanted.namespace);
+  if (inNamespace.length === 0 && wanted.namespace !== undefined) {
+    const namespaces = registered.flatMap((parts) => (parts.namespace === undefined ? [] : [parts.namespace]));
+    const closest = closestName(wanted.namespace, namespaces);
+    return `No env is registered in namespace "${wanted.namespace}".${closest === undefined ? '' : ` Did you mean "${closest}"?`}`;
+  }
+  const fullName = `${wanted.namespace === undefined ? '' : `${wanted.namespace}/`}${wanted.name}`;
+  const versions = versionsOf(wanted);
+  if (versions.length > 0) return `"${fullName}" has no version v${wanted.version}; it provides versioned environments: [ ${versions.map((parts) => `v${parts.version}`).join(', ')} ].`;
+  if (inNamespace.some((parts) => parts.name === wanted.name)) return `"${fullName}" is registered without a version: use "${fullName}".`;
+  const closest = closestName(wanted.name, inNamespace.map((parts) => parts.name));
+  return closest === undefined ? undefined : `Did you mean "${closest}"?`;
+}
+
+/** The parts of every registered id (`register` takes no other ids). */
+function registeredIds(): EnvIdParts[] {
+  return [...specs.keys()].map((id) => parseEnvId(id)!);
+}
+
+/** The registered versions of `wanted`'s namespace and name, lowest first. */
+function versionsOf(wanted: EnvIdParts): EnvIdParts[] {
+  return registeredIds()
+    .filter((parts) => parts.namespace === wanted.namespace && parts.name === wanted.name && parts.version !== undefined)
+    .sort((a, b) => a.version! - b.version!);
+}
+
+/** The name of `names` fewest edits from `name`, ignoring case, if within a third of its length (at least one edit); the first of equals. */
+function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3));
+  for (const candidate of new Set(names)) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance || (distance === bestDistance && best === undefined)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /**

@@ -156,7 +156,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     this.assertOpen('step');
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.ended, 'AsyncVectorEnv');
-    // every action is checked before any is sent, so a refused call leaves every env as it was
+    // the batch is checked before any action is sent, so a call refused here leaves every env as it was (a Box part's bounds are each env's to judge)
     const envActions = readCheckedActions(this.singleActionSpace, actions, this.numEnvs, 'AsyncVectorEnv', this.autoresetMode === 'next-step' ? this.ended : undefined);
     for (let i = 0; i < this.numEnvs; i++) this.send(i, { type: 'step', action: envActions[i] });
     const rewards = new Float64Array(this.numEnvs);

@@ -35,15 +35,15 @@ export function register(program: Command): void {
       // errors name the option as it was given
       const option = options.kwargs === undefined ? 'env-kwargs' : 'kwargs';
       const kwargs = jsonObjectOption(option, options.envKwargs ?? options.kwargs);
-      for (const id of targets) checkRegistered(id); // every id before any runs
-      for (const id of targets) checkOne(id, option, kwargs, options.strict ?? false);
+      const registered = targets.map(registeredId); // every id before any runs
+      for (const id of registered) checkOne(id, option, kwargs, options.strict ?? false);
     });
 }
 
-/** Refuses an unregistered `id`, saying how to register one. */
-function checkRegistered(id: string): void {
+/** The registered id `id` names (an unversioned id is its latest version), or a CliError saying how to register one. */
+function registeredId(id: string): string {
   try {
-    spec(id);
+    return spec(id).id;
   } catch (error) {
     if (error instanceof UnregisteredEnvError) throw new CliError(`${error.message}${importHint('env id', 'check-env ...')}`);
     throw error;

@@ -397,9 +397,9 @@ export function register(program: Command): void {
       if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agentName)} (available: ${AGENTS.join(', ')})`);
       const agent = agentName as (typeof AGENTS)[number];
       if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
-      const envId = options.env ?? preset?.env ?? resumed?.envId;
-      if (envId === undefined) throw new CliError('give --env or a --preset naming one');
-      registeredEnvOption(envId);
+      const givenEnvId = options.env ?? preset?.env ?? resumed?.envId;
+      if (givenEnvId === undefined) throw new CliError('give --env or a --preset naming one');
+      const envId = registeredEnvOption(givenEnvId);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       if (Object.keys(scenarioOverride).length > 0 && !isBdtId(envId)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
       const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);

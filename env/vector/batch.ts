@@ -11,6 +11,7 @@ import { GymError, InvalidActionError, SpaceError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
+import { describeArrayMismatch } from '../spaces/shape.ts';
 import { Discrete } from '../spaces/discrete.ts';
 import { INT32_MAX, INT32_MIN, MultiDiscrete } from '../spaces/multi-discrete.ts';
 import { MultiBinary } from '../spaces/multi-binary.ts';
@@ -168,9 +169,10 @@ export function checkBatchLength(space: Space<unknown>, batch: unknown, n: numbe
 }
 
 /**
- * Each env's action of `batch`, read and checked against `space` before any env steps, so a
- * refused call leaves every env as it was; envs marked in `skip` (their action is ignored) are
- * not read.
+ * Each env's action of `batch`, read and checked before any env steps, so a call refused here
+ * leaves every env as it was; envs marked in `skip` (their action is ignored) are not read. Box
+ * parts are checked for their array type only: their bounds and NaN are the env's to judge, as
+ * `make`'s env and Gymnasium's vector envs (which check no action) leave them.
  */
 export function readCheckedActions(space: Space<unknown>, batch: unknown, n: number, owner: string, skip?: Uint8Array): unknown[] {
   checkBatchLength(space, batch, n, `${owner}.step`);
@@ -178,8 +180,30 @@ export function readCheckedActions(space: Space<unknown>, batch: unknown, n: num
   for (let i = 0; i < n; i++) {
     if (skip?.[i]) continue;
     const action = readBatchItem(space, batch, i);
-    if (!space.contains(action)) throw new InvalidActionError(`${owner}.step: env ${i}: invalid action: ${space.explain(action) ?? 'not contained'} (action ${formatValue(action)}; action space ${space.toString()})`);
+    const why = explainUnsteppable(space, action);
+    if (why !== undefined) throw new InvalidActionError(`${owner}.step: env ${i}: invalid action: ${why} (action ${formatValue(action)}; action space ${space.toString()})`);
     actions[i] = action;
   }
   return actions;
+}
+
+/** Why one env's `action` cannot be handed to it, or undefined: a Box part of another array type; any other part not in its space. */
+function explainUnsteppable(space: Space<unknown>, action: unknown): string | undefined {
+  // readBatchItem built Dicts and Tuples of the space's own keys and length, Box rows of its size
+  if (space instanceof Box) return describeArrayMismatch(space.dtype === 'float32' ? 'Float32Array' : 'Float64Array', space.size, action);
+  if (space instanceof Dict) {
+    for (const key of space.keys) {
+      const why = explainUnsteppable(space.spaces[key]!, (action as Record<string, unknown>)[key]);
+      if (why !== undefined) return `key "${key}": ${why}`;
+    }
+    return undefined;
+  }
+  if (space instanceof Tuple) {
+    for (let k = 0; k < space.spaces.length; k++) {
+      const why = explainUnsteppable(space.spaces[k]!, (action as unknown[])[k]);
+      if (why !== undefined) return `index [${k}]: ${why}`;
+    }
+    return undefined;
+  }
+  return space.contains(action) ? undefined : (space.explain(action) ?? 'not contained');
 }

@@ -61,7 +61,7 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
   (wrappers ?? []).forEach((wrap, i) => {
     if (typeof wrap !== 'function') throw new InvalidArgumentError(`makeVec: wrappers[${i}] must be a function (env) => Env, got ${formatValue(wrap)}`);
   });
-  const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(id, kwargs, makeOptions ?? {}));
+  const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(envSpec, kwargs, makeOptions ?? {}));
   const sync = new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
   return withSpec(sync, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions), ...(makeOptions !== undefined ? { makeOptions } : {}), ...(wrappers !== undefined && wrappers.length > 0 ? { wrappers } : {}) });
 }

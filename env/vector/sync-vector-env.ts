@@ -91,7 +91,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
   /** One action per env (batched, see `batch.ts`); ended envs are reset as `autoresetMode` says. */
   step(actions: BatchedActions<Act>): VectorStepResult<Batched<Obs>> {
     this.assertOpen('step');
-    // Before any env steps, so a refused call leaves every env as it was.
+    // Before any env steps, so a call refused here leaves every env as it was (a Box part's bounds are each env's to judge).
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.autoresetEnvs, 'SyncVectorEnv');
     const envActions = readCheckedActions(this.singleActionSpace, actions, this.numEnvs, 'SyncVectorEnv', this.autoresetMode === 'next-step' ? this.autoresetEnvs : undefined);
     const rewards = new Float64Array(this.numEnvs);

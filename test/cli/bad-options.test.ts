@@ -12,7 +12,8 @@ import * as runCommand from '../../cli/commands/run.ts';
 import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
 import { CliError } from '../../cli/errors.ts';
-import { checkOutputPath, integerOption, numberOption } from '../../cli/options.ts';
+import { checkOutputPath, integerOption, numberOption, registeredEnvOption } from '../../cli/options.ts';
+import { captureWarnings } from '../../env/index.ts';
 import { plural } from '../../cli/plural.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -144,5 +145,14 @@ describe('bdt-gym: numeric options are decimal numbers a double holds', () => {
       ['0', '0.0', '0e5', ' 12 ', '1e3', '2.5E-1', '.5', '5.', '+3'].map((value) => numberOption('x', value, () => true, 'a number')),
       [0, 0, 0, 12, 1000, 0.25, 0.5, 5, 3],
     );
+  });
+});
+
+describe('bdt-gym: --env resolves ids as make does', () => {
+  it('an unversioned id is its latest version (with make\'s warning); an unknown one is refused with the closest registered name', () => {
+    const { result, warnings } = captureWarnings(() => registeredEnvOption('CartPole'));
+    assert.equal(result, 'CartPole-v1');
+    assert.deepEqual(warnings, ['Using the latest versioned environment `CartPole-v1` instead of the unversioned environment `CartPole`.']);
+    assert.throws(() => registeredEnvOption('CartPol-v1'), (e: unknown) => e instanceof CliError && /^--env: unknown env "CartPol-v1"\. Did you mean "CartPole"\? \(registered: CartPole-v1, .*\); for an env id of your own/.test((e as Error).message));
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, captureWarnings, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
 
 describe('registration', () => {
   it('make and makeVec type the built-in ids without type arguments (checked by tsc), others as given', () => {
@@ -179,6 +179,46 @@ describe('registration', () => {
     assert.throws(() => make('CartPole-v9'), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
   });
 
+  it('an unversioned id makes its latest version with one warning, as gymnasium.make; make, makeVec and spec alike', () => {
+    for (const id of ['TestVersions-v0', 'TestVersions-v2']) register({ id, entryPoint: () => new CartPoleEnv() });
+    try {
+      const expected = ['Using the latest versioned environment `TestVersions-v2` instead of the unversioned environment `TestVersions`.'];
+      const made = captureWarnings(() => make('TestVersions'));
+      assert.equal(made.result.spec?.id, 'TestVersions-v2');
+      assert.deepEqual(made.warnings, expected);
+      const vectorised = captureWarnings(() => makeVec('TestVersions', 2));
+      assert.equal(vectorised.result.spec?.id, 'TestVersions-v2');
+      assert.deepEqual(vectorised.warnings, expected, 'one warning for the vector env, none per env');
+      assert.deepEqual(captureWarnings(() => spec('TestVersions').id), { result: 'TestVersions-v2', warnings: expected });
+      assert.deepEqual(captureWarnings(() => make('TestVersions-v0').spec?.id), { result: 'TestVersions-v0', warnings: [] }, 'a registered id is made as given');
+    } finally {
+      unregister('TestVersions-v0');
+      unregister('TestVersions-v2');
+    }
+  });
+
+  it('an unknown id says which versions its name has, the closest registered name, or the unknown namespace, as gymnasium.make; still an UnregisteredEnvError', () => {
+    const refused = (id: string, hint: string) =>
+      assert.throws(
+        () => make(id),
+        (e: unknown) => e instanceof UnregisteredEnvError && e.message.startsWith(`No registered env with id "${id}". ${hint} Registered ids: CartPole-v1, `),
+        id,
+      );
+    refused('CartPole-v9', '"CartPole" has no version v9; it provides versioned environments: [ v1 ].');
+    refused('CartPol-v1', 'Did you mean "CartPole"?');
+    refused('cartpole-v1', 'Did you mean "CartPole"?');
+    refused('CartPol', 'Did you mean "CartPole"?');
+    refused('Foo/CartPole-v1', 'No env is registered in namespace "Foo".');
+    assert.throws(() => makeVec('BDT-smal-v0', 2), (e: unknown) => e instanceof UnregisteredEnvError && /^No registered env with id "BDT-smal-v0"\. Did you mean "BDT-small"\? Registered ids: /.test((e as Error).message));
+    assert.throws(() => make('Nope-v0'), (e: unknown) => e instanceof UnregisteredEnvError && /^No registered env with id "Nope-v0"\. Registered ids: /.test((e as Error).message), 'nothing near: no hint');
+    register({ id: 'TestUnversioned', entryPoint: () => new CartPoleEnv() });
+    try {
+      refused('TestUnversioned-v1', '"TestUnversioned" is registered without a version: use "TestUnversioned".');
+    } finally {
+      unregister('TestUnversioned');
+    }
+  });
+
   it('step before reset fails clearly', () => {
     assert.throws(() => make('CartPole-v1').step(0), (e: Error) => e instanceof ResetNeededError && /before reset/.test(e.message));
   });
@@ -230,5 +270,30 @@ describe('registration', () => {
     const { warnings } = captureWarnings(() => env.reset());
     assert.match(warnings.join('\n'), /not within the observation space.*= 5 is outside \[0, 1\]/);
     assert.throws(() => env.step(0), /\[step-return\] step\(\) terminated must be a boolean/);
+  });
+
+  it("PassiveEnvChecker throws on a Dict observation with missing or extra keys and a Tuple observation of the wrong length (Gymnasium's check_obs asserts), nested too; values outside the space still only warn", () => {
+    /** An env whose every observation is `observation`. */
+    const envOf = (observationSpace: Env['observationSpace'], observation: unknown) =>
+      new (class extends Env<unknown, number> {
+        observationSpace = observationSpace;
+        actionSpace = new Discrete(2);
+        reset(): ResetResult<unknown> {
+          return [observation, {}];
+        }
+        step(): StepResult<unknown> {
+          return [observation, 0, false, false, {}];
+        }
+      })();
+    const dict = new Dict({ a: new Discrete(2), b: new Discrete(2) });
+    const structural = (pattern: RegExp) => (e: unknown) => e instanceof EnvCheckError && e.check === 'observation-structure' && pattern.test(e.message);
+    assert.throws(() => new PassiveEnvChecker(envOf(dict, { a: 0 })).reset(), structural(/^\[observation-structure\] The observation returned by `reset\(\)` does not have the keys of Dict\(a: Discrete\(2\), b: Discrete\(2\)\): key "b" is missing \(observation keys: \[a\]; space keys: \[a, b\]\)$/));
+    assert.throws(() => new PassiveEnvChecker(envOf(dict, { a: 0, b: 1, c: 1 })).reset(), structural(/key "c" is not in the space/));
+    assert.throws(() => new PassiveEnvChecker(envOf(dict, [0, 1])).reset(), structural(/must be an object with keys \[a, b\], got \[0, 1\]/));
+    const tuple = new Tuple([new Discrete(2), new Discrete(2)]);
+    assert.throws(() => new PassiveEnvChecker(envOf(tuple, [0])).reset(), structural(/has 1 elements, Tuple\(Discrete\(2\), Discrete\(2\)\) has 2/));
+    assert.throws(() => new PassiveEnvChecker(envOf(new Tuple([dict]), [{ a: 0 }])).reset(), structural(/`reset\(\)` at \[0\] does not have the keys of .*: key "b" is missing/));
+    const { warnings } = captureWarnings(() => new PassiveEnvChecker(envOf(dict, { a: 0, b: 5 })).reset());
+    assert.match(warnings.join('\n'), /not within the observation space .*key "b": 5 is outside/, 'a value outside the space warns');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidActionError, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {
@@ -122,20 +122,58 @@ describe('SyncVectorEnv', () => {
     assert.throws(() => makeVec('CartPole-v1', '2' as never), /makeVec: numEnvs = "2" must be a positive integer/);
   });
 
-  it('a refused step leaves every env as it was: all actions are checked before any env steps', () => {
+  it('a step the vector env refuses leaves every env as it was: the batch is checked before any env steps', () => {
     const envs = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
     const twin = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
     envs.reset({ seed: 3 });
     twin.reset({ seed: 3 });
     const good = envs.actionSpace.sample() as { partition: Int32Array; inferenceShare: Float64Array; miningShare: Float64Array };
-    const bad = { ...good, inferenceShare: good.inferenceShare.slice() };
-    bad.inferenceShare[bad.inferenceShare.length - 1] = NaN; // env 1's last share
+    const bad = { ...good, partition: good.partition.slice() };
+    bad.partition[bad.partition.length - 1] = 99; // env 1's last unit: a MultiDiscrete part is still checked here
     assert.throws(() => envs.step(bad), /SyncVectorEnv\.step: env 1: invalid action: .* \(action .*; action space .*\)$/);
     assert.deepEqual(envs.step(good), twin.step(good), 'env 0 did not step on the refused call');
     const { miningShare: _missing, ...partial } = good;
     assert.throws(() => envs.step(partial as never), /SyncVectorEnv\.step: key "miningShare": expected a batch of 2 actions for Box\(0, 1, \[2\], float64\) \(4 numbers\), got undefined/);
     assert.throws(() => envs.step({ ...good, partition: new Int32Array(3 * good.partition.length / 2) }), /key "partition": expected a batch of 2 actions .* got 12 numbers/);
     assert.throws(() => envs.step({ ...good, extra: 1 } as never), /unexpected key "extra" in the action batch/);
+  });
+
+  it("leaves a Box action's bounds and NaN to each env, as make's env and Gymnasium's vector envs do, but refuses a row of another array type naming the env", () => {
+    /** Rewards its action's element: an env that takes actions outside its Box. */
+    class EchoActionEnv extends Env<Float32Array, Float32Array> {
+      observationSpace = new Box(-1, 1, { shape: [1] });
+      actionSpace = new Box(-1, 1, { shape: [1] });
+      reset(): ResetResult<Float32Array> {
+        return [new Float32Array(1), {}];
+      }
+      step(action: Float32Array): StepResult<Float32Array> {
+        return [new Float32Array(1), action[0]!, false, false, {}];
+      }
+    }
+    const single = new EchoActionEnv();
+    single.reset();
+    const envs = new SyncVectorEnv([() => new EchoActionEnv(), () => new EchoActionEnv()]);
+    envs.reset();
+    assert.deepEqual(Array.from(envs.step(Float32Array.of(2, -3))[1]), [single.step(Float32Array.of(2))[1], -3]);
+    assert.ok(Number.isNaN(envs.step(Float32Array.of(0, NaN))[1][1]));
+    assert.throws(() => envs.step(Float64Array.of(0, 0) as never), (e: unknown) => e instanceof InvalidActionError && /^SyncVectorEnv\.step: env 0: invalid action: expected a Float32Array of length 1, got Float64Array/.test((e as Error).message));
+    assert.throws(() => envs.step(Float32Array.of(0)), /SyncVectorEnv\.step: expected a batch of 2 actions for Box\(-1, 1, \[1\], float32\) \(2 numbers\), got 1 numbers/);
+  });
+
+  it("refuses an out-of-range or NaN B-DT action through the env's own check, naming the env, the key and the index; the native vector env refuses it too", () => {
+    const envs = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
+    const native = makeVec('BDT-small-v0', 2);
+    envs.reset({ seed: 3 });
+    native.reset({ seed: 3 });
+    const good = envs.actionSpace.sample() as { partition: Int32Array; inferenceShare: Float64Array; miningShare: Float64Array };
+    const outside = { ...good, miningShare: good.miningShare.slice() };
+    outside.miningShare[outside.miningShare.length / 2] = 2; // env 1's first AP
+    const refused = (pattern: RegExp) => (e: unknown) => e instanceof InvalidActionError && pattern.test((e as Error).message);
+    assert.throws(() => envs.step(outside), refused(/^SyncVectorEnv env 1: BdtEnv\.step: invalid action: key "miningShare": element \[0\] = 2 is outside \[0, 1\]/));
+    assert.throws(() => native.step(outside), refused(/^BdtVectorEnv\.step: invalid action: env 1: key "miningShare": element \[0\] = 2 is outside \[0, 1\]/));
+    const nan = { ...good, inferenceShare: good.inferenceShare.slice() };
+    nan.inferenceShare[nan.inferenceShare.length - 1] = NaN; // env 1's last share
+    assert.throws(() => envs.step(nan), refused(/^SyncVectorEnv env 1: BdtEnv\.step: invalid action: key "inferenceShare": element \[1\] is NaN/));
   });
 
   it('matches single CartPole envs stepped by hand', () => {

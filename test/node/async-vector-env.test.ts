@@ -57,6 +57,14 @@ describe('AsyncVectorEnv', function () {
     assert.throws(() => new AsyncVectorEnv([{ id: 'Nope-v0' }]), (e: Error) => e instanceof UnregisteredEnvError && /CartPole-v1/.test(e.message));
   });
 
+  it("leaves a Box action's bounds to each env, as SyncVectorEnv and Gymnasium's AsyncVectorEnv do", () => {
+    const imports = [new URL('./fixtures/echo-action-env.ts', import.meta.url).href];
+    const echo = new AsyncVectorEnv<Float32Array, Float32Array>([{ id: 'EchoAction-v0', imports }, { id: 'EchoAction-v0', imports }]);
+    envs = echo as never; // closed after the test
+    echo.reset();
+    assert.deepEqual(Array.from(echo.step(Float32Array.of(2, -3))[1]), [2, -3]);
+  });
+
   it("rethrows a worker's InvalidArgumentError, SpaceError and EnvCheckError (its check kept) as such, an env's own GymError class as a GymError", () => {
     const imports = [new URL('./fixtures/scripted-env.ts', import.meta.url).href];
     envs = new AsyncVectorEnv([{ id: 'Scripted-v0', imports }, { id: 'Scripted-v0', imports }]);

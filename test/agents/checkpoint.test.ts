@@ -110,6 +110,10 @@ describe('agents/checkpoint', () => {
     assert.deepEqual(run.restore.optimizerState.m, trainer.optimizer.getState().m);
     const resumed = new PpoTrainer({ hp: run.hp, seed: run.seed, makeEnv: () => make('CartPole-v1'), restore: run.restore });
     assert.equal(resumed.counters.resumes, 1);
+    // the loaded moments must reach the resumed trainer's optimiser, not just the checkpoint reader
+    const saved = trainer.optimizer.getState();
+    assert.ok(saved.step > 0, 'the saving trainer has taken optimiser steps');
+    assert.deepEqual(resumed.optimizer.getState(), saved);
     assert.equal(resumed.rng(), trainer.rng());
     resumed.iterate();
     assert.equal(resumed.counters.globalStep, 96);
@@ -156,7 +160,7 @@ describe('agents/checkpoint', () => {
     env.close();
   });
 
-  it('DQN round trip and resume', async () => {
+  it('DQN round trip and resume (optimiser included)', async () => {
     const trainer = new DqnTrainer({ hp: dqnHp, seed: 4, makeEnv: () => make('CartPole-v1') });
     await trainer.train(200);
     const path = join(dir, 'dqn');
@@ -169,8 +173,13 @@ describe('agents/checkpoint', () => {
     const run = await loadDqnRun(path, env);
     assert.equal(run.restore.counters.globalStep, 200);
     assert.ok(run.restore.counters.gradientSteps > 0);
-    run.restore.qNetwork.dispose();
-    run.restore.targetNetwork.dispose();
+    const resumed = new DqnTrainer({ hp: run.hp, seed: run.seed, makeEnv: () => make('CartPole-v1'), restore: run.restore });
+    assert.equal(resumed.counters.resumes, 1);
+    // the loaded moments must reach the resumed trainer's optimiser, not just the checkpoint reader
+    const saved = trainer.optimizer.getState();
+    assert.ok(saved.step > 0, 'the saving trainer has taken optimiser steps');
+    assert.deepEqual(resumed.optimizer.getState(), saved);
+    resumed.dispose(); // owns the restored networks
     loaded.dispose();
     trainer.dispose();
     env.close();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { makeRng } from '../../env/core/rng.ts';
 import { make } from '../../env/registration.ts';
 import '../../env/index.ts';
@@ -144,6 +145,33 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
     }
     assert.ok(drawnBreaches > 0, 'no slot where the drawn block time broke C5: the test shows nothing');
     assert.equal(agents[1]!.stats.infeasibleSlots, agents[0]!.stats.infeasibleSlots);
+  });
+
+  it("docs/MODEL.md's count of DPRA's C5 breaches in sampled block-time mode (and none in expected mode) is what the env reports", async () => {
+    const doc = readFileSync(new URL('../../docs/MODEL.md', import.meta.url), 'utf8');
+    const quoted = /on BDT-v0 with `\{"consensus":\{"blockTime":"sampled"\}\}` \(seed (\d+), ([\d,]+) slots\) DPRA\s+breaks C5 (\d+) times \(0 in `expected` mode\)/.exec(doc);
+    assert.ok(quoted, 'docs/MODEL.md no longer quotes the breach count in this form: update this test with it');
+    const [seed, slots, breaches] = [quoted[1]!, quoted[2]!.replaceAll(',', ''), quoted[3]!].map(Number) as [number, number, number];
+    const counted = await Promise.all(
+      (['expected', 'sampled'] as const).map(async (blockTime) => {
+        const env = make('BDT-v0', { scenario: { slots, consensus: { blockTime } } }).unwrapped as BdtEnv;
+        const agent = await createAgent('dpra', env);
+        let [observation] = env.reset({ seed });
+        const count = { c4: 0, c5: 0 };
+        for (let t = 0; t < slots; t++) {
+          const [next, , , , info] = env.step(agent.act(observation, { env }));
+          count.c4 += info.gatewayViolations;
+          count.c5 += info.apViolations;
+          observation = next;
+        }
+        env.close();
+        return count;
+      }),
+    );
+    assert.deepEqual(counted, [
+      { c4: 0, c5: 0 },
+      { c4: 0, c5: breaches },
+    ]);
   });
 
   it('latency-greedy (queues ignored) and DPRA agree when the queues are zero, and differ when they are not', () => {

@@ -5,8 +5,9 @@ const info = (latency: number, reputation: number[], extra: Record<string, unkno
   latency,
   chargedLatency: Math.min(latency, 60),
   latencyCapped: latency > 60,
-  inferenceLatency: latency / 2,
-  blockTime: latency / 2,
+  // distinct shares, so a mean taken from the wrong sum shows
+  inferenceLatency: latency / 4,
+  blockTime: (3 * latency) / 4,
   reputation: Float64Array.from(reputation),
   gatewayViolations: 0,
   apViolations: 0,
@@ -16,13 +17,15 @@ const info = (latency: number, reputation: number[], extra: Record<string, unkno
 });
 
 describe('EpisodeMetrics', () => {
-  it('averages latency, reward, reputation per AP and backlog; C6 violation is the worst AP distance', () => {
+  it('averages latency (inference and block too), reward, reputation per AP and backlog; C6 violation is the worst AP distance', () => {
     const metrics = new EpisodeMetrics({ J: 3, uMin: 0.3, uMax: 0.7 });
     metrics.add(-1, info(1, [0.2, 0.5, 0.9], { gatewayViolations: 2, energyExcess: 1.5 }));
     metrics.add(-3, info(3, [0.2, 0.6, 0.7], { apViolations: 1, backlog: 3 }));
     const s = metrics.summary();
     assert.equal(s.slots, 2);
     assert.equal(s.meanLatency, 2);
+    assert.equal(s.meanInferenceLatency, 0.5);
+    assert.equal(s.meanBlockTime, 1.5);
     assert.equal(s.meanReward, -2);
     assert.deepEqual(s.avgReputation.map((u) => +u.toFixed(12)), [0.2, 0.55, 0.8]);
     assert.ok(Math.abs(s.c6Violation - 0.1) < 1e-12); // AP 0 is 0.1 below, AP 2 0.1 above

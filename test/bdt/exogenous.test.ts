@@ -59,6 +59,29 @@ describe('bdt exogenous processes', () => {
     assert.equal(mismatches, 0);
   });
 
+  it('Poisson arrivals above the tabled rates (normal approximation) have mean and variance = rate, as integers >= 0', () => {
+    const rate = 5000;
+    const draws = 20000;
+    const sampler = new ArrivalSampler({ kind: 'poisson', rate: Float64Array.of(rate) }, 1);
+    const rng = makeRng('normal approximation');
+    const out = new Float64Array(1);
+    let sum = 0;
+    let sumSq = 0;
+    for (let t = 0; t < draws; t++) {
+      sampler.sample(rng, t, out);
+      const x = out[0]!;
+      assert.ok(Number.isInteger(x) && x >= 0, `draw ${t}: ${x}`);
+      sum += x;
+      sumSq += x * x;
+    }
+    const mean = sum / draws;
+    const variance = (sumSq - draws * mean * mean) / (draws - 1);
+    // sampling errors: the mean's standard error is sqrt(rate / draws) = 0.5, so 2.5 is 5 of them;
+    // the variance's is about rate sqrt(2 / draws) = 1%, so 5% is 5 of them (rounding adds 1/12)
+    assert.ok(Math.abs(mean - rate) < 2.5, `mean ${mean}`);
+    assert.ok(Math.abs(variance / rate - 1) < 0.05, `variance ${variance}`);
+  });
+
   it('maxArrivals bounds every draw (the observation space uses it)', () => {
     const model = { kind: 'poisson' as const, rate: Float64Array.of(0, 2, 20, 2000) };
     const high = maxArrivals(model, 4);

@@ -99,6 +99,11 @@ describe('bdt model: scalar equations', () => {
     assert.equal(miningRate(500, 0.5, 1000), 1);
     assert.equal(blockTime('expected', 4, 0.3), 0.25);
     close(blockTime('sampled', 2, 0.5), Math.LN2 / 2, 'sampled median');
+    // -ln(1 - u) / sum lambda (docs/MODEL.md); away from u = 0.5, where it equals -ln(u) / sum lambda
+    close(blockTime('sampled', 2, 0.25), -Math.log(0.75) / 2, 'sampled at u = 0.25');
+    // near u = 0 the block is almost instant: -ln(1 - u) = u + u^2/2 + ..., to full relative precision
+    const tiny = blockTime('sampled', 2, 1e-9);
+    assert.ok(Math.abs(tiny / ((1e-9 + 0.5e-18) / 2) - 1) < 1e-12, `sampled at u = 1e-9: ${tiny}`);
     assert.equal(blockTime('expected', 0, 0.5), Infinity);
     const rates = Float64Array.of(1, 0, 3);
     assert.equal(raceWinner(rates, 4, 0.2), 0);
@@ -182,6 +187,8 @@ describe('bdt model: evaluateSlot against hand-computed values', () => {
     close(o.blockTime, Math.LN2 / rateSum, 'sampled block time at u = 0.5');
     assert.equal(o.winner, 0); // 0.25 < 500/750
     assert.equal(o.drift, 0);
+    evaluateSlot(pow, { ...fixtureState(), raceDraw: 0.25 }, fixtureDecision(), createQueues(pow), o);
+    close(o.blockTime, -Math.log(0.75) / rateSum, 'sampled block time at u = 0.25');
   });
 
   it('no AP frequency for offloaded work gives infinite latency, not NaN', () => {

@@ -22,6 +22,15 @@ describe('bdt-gym run', () => {
     for (const key of ['meanLatency', 'meanReward', 'c6Violation', 'energyViolations', 'meanBacklog']) assert.equal(typeof summary[key], 'number', key);
     assert.equal(summary.avgReputation.length, 2);
     assert.deepEqual(JSON.parse(cli('run', '--env', 'BDT-small-v0', '--seed', '3', '--slots', '20', '--json').stdout), summary, 'same seed, same episode');
+    // tau = tau^inf + tau^bloc per slot, so with no slot capped the means add up the same way
+    assert.equal(summary.cappedSlots, 0);
+    assert.ok(Math.abs(summary.meanInferenceLatency + summary.meanBlockTime - summary.meanLatency) < 1e-9, `${summary.meanInferenceLatency} + ${summary.meanBlockTime} != ${summary.meanLatency}`);
+    // the text summary prints the same episode's inference and block means, each in its place
+    const text = cli('run', '--env', 'BDT-small-v0', '--agent', 'random', '--seed', '3', '--slots', '20');
+    assert.equal(text.status, 0, text.stderr);
+    const f = (x: number) => x.toFixed(4);
+    const line = `  mean latency      ${f(summary.meanLatency)} s (inference ${f(summary.meanInferenceLatency)}, block ${f(summary.meanBlockTime)}; 0 capped)`;
+    assert.ok(text.stdout.split('\n').includes(line), `expected the line\n${line}\nin\n${text.stdout}`);
   });
 
   it('runs BDT-v0 without --env or --scenario, as compare and sweep-v do, and refuses both', () => {

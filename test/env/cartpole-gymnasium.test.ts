@@ -1,9 +1,13 @@
 /**
- * CartPole-v1 against Gymnasium's dynamics to 1e-9.
- *
- * No Python gymnasium is available here, so the reference is twofold:
- * 1. literal states computed with python3 (IEEE doubles, like numpy float64) by a verbatim copy
- *    of `CartPoleEnv.step` from gymnasium/envs/classic_control/cartpole.py (Gymnasium 1.x);
+ * CartPole-v1 against Gymnasium's dynamics to 1e-9, on two references (the tests need no Python):
+ * 1. literal states produced by Gymnasium 1.3.0's own CartPoleEnv (numpy 2.4, float64 state).
+ *    To regenerate a case, in Python with gymnasium installed:
+ *      import numpy as np, gymnasium as gym
+ *      env = gym.make("CartPole-v1").unwrapped; env.reset(seed=0)
+ *      env.state = np.array(start, dtype=np.float64)
+ *      for a in actions: env.step(a); print(env.state.tolist())
+ *    (stepping past termination only warns), reading the states after steps 1, 10, 25 and 40
+ *    and the first step whose `terminated` is true;
  * 2. `gymnasiumStep` below, an independent transcription of the same Python, run against the env
  *    on random starts and action sequences.
  */
@@ -66,7 +70,7 @@ function rollout(start: State, actions: number[]) {
 }
 
 describe('CartPole-v1 matches Gymnasium', () => {
-  // From python3 running gymnasium's step verbatim (see the module comment).
+  // From Gymnasium 1.3.0's CartPoleEnv (see the module comment for how to regenerate them).
   const cases = [
     {
       start: [0.01, -0.02, 0.03, -0.04] as State,
@@ -93,7 +97,7 @@ describe('CartPole-v1 matches Gymnasium', () => {
   ];
 
   cases.forEach((c, k) => {
-    it(`reproduces the python3 reference trajectory ${k + 1} (states, termination step, rewards)`, () => {
+    it(`reproduces the Gymnasium reference trajectory ${k + 1} (states, termination step, rewards)`, () => {
       const { states, rewards, terminated } = rollout(c.start, c.actions);
       for (const [t, expected] of Object.entries(c.states)) assertClose(states[Number(t) - 1]!, expected, `step ${t}`);
       assert.equal(terminated.indexOf(true) + 1, c.firstTermination);

@@ -32,7 +32,8 @@
  *    (implicit differentiation of the fixed point).
  *
  * Budgets are shrunk by a relative {@link BUDGET_MARGIN} so rounding never turns an optimum on the
- * C5 boundary into a violation.
+ * C5 boundary into a violation. Where T's rounding breaks C2, `fill` takes the excess from the
+ * slacks T - c_m (see {@link ResourceAllocator.capacityDelay}).
  */
 
 /** Relative margin kept below each AP energy budget (dimensionless). */
@@ -308,6 +309,34 @@ export class ResourceAllocator {
     return t;
   }
 
+  /**
+   * The root in delta >= 0 of sum_m w_m / (t - c_m + delta) = F_j (C2 tight past deadline t), by
+   * Newton from delta = 0 (monotone: convex, decreasing). Added to the slacks t - c_m, not to t,
+   * so delta keeps its precision below t's last bit.
+   */
+  private capacityDelay(j: number, t: number): number {
+    const { gatewayLatency: c, apCycles: w } = this.input!;
+    const cap = this.maxFreq[j]!;
+    let delay = 0;
+    for (let it = 0; it < MAX_ITERATIONS; it++) {
+      let h = -cap;
+      let dh = 0;
+      for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
+        const m = this.members[k]!;
+        if (!(w[m]! > 0)) continue;
+        const slack = t - c[m]! + delay;
+        const q = w[m]! / slack;
+        h += q;
+        dh -= q / slack;
+      }
+      const step = -h / dh;
+      if (!(step > 0)) break;
+      delay += step;
+      if (step <= 1e-16 * delay) break;
+    }
+    return delay;
+  }
+
   /** Root in T of kappa_j sum_m w_m^3 / (T - c_m)^2 = E_j (inference alone spends the budget), Newton from the left. */
   private energyDeadline(j: number): number {
     const { gatewayLatency: c, apCycles: w } = this.input!;
@@ -508,11 +537,34 @@ export class ResourceAllocator {
       }
     }
     for (let j = 0; j < this.J; j++) {
-      // C2 can be exceeded by rounding in the last bit: scale back onto the boundary.
+      // C2 can be exceeded by the rounding of t (Newton stops a bit below the C2 root).
+      const cap = this.maxFreq[j]!;
       let sum = 0;
       for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) sum += out.inferenceFreq[this.members[k]!]!;
-      if (sum > this.maxFreq[j]!) {
-        const shrink = this.maxFreq[j]! / sum;
+      if (!(sum > cap)) continue;
+      // Scaling every share by cap / sum delays gateway m by (t - c_m) (sum - cap) / cap. That is
+      // within the deadline's tolerance unless a gateway's slack t - c_m is so small that t's last
+      // bit is a sizeable part of it, which puts its share, and the excess, far off: then the
+      // excess is taken from the slacks instead, delaying every gateway of AP j alike, by at most
+      // about t's last bit.
+      let widestSlack = 0;
+      for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
+        const m = this.members[k]!;
+        if (w[m]! > 0 && t - c[m]! > widestSlack) widestSlack = t - c[m]!;
+      }
+      if (widestSlack * (sum - cap) > DEADLINE_TOLERANCE * t * cap) {
+        const delay = this.capacityDelay(j, t);
+        sum = 0;
+        for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
+          const m = this.members[k]!;
+          if (w[m]! > 0) out.inferenceFreq[m] = w[m]! / (t - c[m]! + delay);
+          sum += out.inferenceFreq[m]!;
+        }
+        if (t + delay > inference) inference = t + delay;
+      }
+      // what is left is rounding in the last bit: scale back onto the boundary
+      if (sum > cap) {
+        const shrink = cap / sum;
         for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) out.inferenceFreq[this.members[k]!]! *= shrink;
       }
     }

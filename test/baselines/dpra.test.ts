@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { makeRng } from '../../env/core/rng.ts';
 import { make } from '../../env/registration.ts';
 import '../../env/index.ts';
-import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { createSlotOutcome, evaluateSlot } from '../../env/bdt/slot.ts';
 import { explainDecision } from '../../env/bdt/decision.ts';
 import { SlotProblem } from '../../baselines/dpra/slot-problem.ts';
@@ -172,6 +172,38 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
       { c4: 0, c5: 0 },
       { c4: 0, c5: breaches },
     ]);
+  });
+
+  it("gives every gateway its share of C2 when one gateway's local latency dwarfs its AP time (the C2 excess of the deadline's rounding was shrunk from all)", async () => {
+    // Gateway 0 waits 1e8 s locally and then needs ~F for 2e-5 s; gateway 1 needs only 30 cycles/s.
+    // The deadline's last bit at 1e8 is 7e-4 of that 2e-5 s slack: gateway 0 overshot C2 by
+    // 1.3e-4 F, and shrinking every share by that cost gateway 1 13,000 s (Psi 1.3e-4 too high).
+    const env = new BdtEnv({
+      scenario: {
+        name: 'dwarfed-ap-time',
+        slots: 1,
+        topology: { kind: 'explicit', a: [[1, 0], [0, 1]], b: [[1], [1]] },
+        dnns: { a: { unitFlops: [1e8, 2e4], outputBits: [0, 0, 0] }, b: { unitFlops: [0, 3e9], outputBits: [0, 0, 0] } },
+        devices: { dnn: ['a', 'b'], arrivals: { kind: 'uniform', min: 1, max: 1 } },
+        gateways: { freq: 1, flopsPerCycle: 1, kappa: 1e-28, txPower: 0.2, bandwidth: 1e7, energyBudget: { kind: 'constant', joules: 1e12 } },
+        aps: { maxFreq: 1e9, flopsPerCycle: 1, kappa: 1e-28, energyBudget: { kind: 'constant', joules: 1e12 } },
+        channel: { distance: 100 },
+        reputation: { scale: 1e9 },
+        consensus: { alpha: 0, beta: 0, puzzleCycles: 1e9 },
+        lyapunov: { V: 1, uMin: 0, uMax: 1 },
+      },
+    });
+    const agent = (await createAgent('dpra', env)) as SolverAgent;
+    agent.act(env.reset({ seed: 1 })[0], { env });
+    const { decision, outcome, feasible } = agent.lastSolution!;
+    assert.ok(feasible);
+    assert.deepEqual(Array.from(decision.partition), [1, 1], 'both gateways offload their last unit');
+    // by hand: gateway 1 gets a little more than it needs, gateway 0 the rest of F
+    const byHand = createSlotOutcome(env.system);
+    evaluateSlot(env.system, env.slotState, { partition: decision.partition, inferenceFreq: Float64Array.of(1e9 - 1000, 1000), miningFreq: decision.miningFreq }, env.queues, byHand);
+    assert.equal(byHand.apViolations, 0);
+    assert.ok(outcome.inferenceLatency <= byHand.inferenceLatency * (1 + 1e-14), `DPRA's inference latency ${outcome.inferenceLatency} s, by hand ${byHand.inferenceLatency} s`);
+    assert.ok(outcome.psi <= byHand.psi * (1 + 1e-14), `DPRA's Psi ${outcome.psi}, by hand ${byHand.psi}`);
   });
 
   it('latency-greedy (queues ignored) and DPRA agree when the queues are zero, and differ when they are not', () => {

@@ -261,3 +261,42 @@ describe('baselines/dpra/resource-allocation', () => {
     }
   });
 });
+
+describe('baselines/dpra/resource-allocation: deadlines near a large gateway latency', () => {
+  it("meets the C2 deadline to its last bits when one gateway's slack T - c is 1 to 10^4 ulps of c (the excess of T's rounding was shrunk from every gateway)", () => {
+    // Gateway 0 waits c locally and then needs nearly F for a slack of 1 to 10^4 ulps of c;
+    // gateway 1 (c = 0) needs a share 1e-8 to 0.1 of F. The deadline's rounding puts gateway 0
+    // up to 1/2 of its slack's ulps over C2; scaling every share by that excess cost gateway 1
+    // up to 1e-4 of the deadline.
+    const rng = makeRng('dwarfed-ap-time');
+    const F = 1e9;
+    const system: AllocationSystem = { M: 2, J: 1, apOf: Int32Array.of(0, 0), apMaxFreq: Float64Array.of(F), apKappa: Float64Array.of(1e-28) };
+    const allocator = new ResourceAllocator(system);
+    for (let trial = 0; trial < 200; trial++) {
+      const c = 10 ** (2 + 10 * rng());
+      const slack = c * Number.EPSILON * 10 ** (4 * rng());
+      const share = 10 ** (-8 + 7 * rng());
+      const input: AllocationInput = {
+        gatewayLatency: Float64Array.of(c, 0),
+        apCycles: Float64Array.of((1 - share) * F * slack, share * F * c),
+        blocksPerCycle: Float64Array.of(1e-9),
+        apBudget: Float64Array.of(1e12),
+      };
+      // the least deadline under C2, solved in the slack s = T - c (full precision), by bisection
+      const [w0, w1] = input.apCycles;
+      let lo = 0;
+      let hi = 2 * slack + (w0! + w1!) / F;
+      for (let it = 0; it < 200; it++) {
+        const mid = (lo + hi) / 2;
+        if (w0! / mid + w1! / (c + mid) > F) lo = mid;
+        else hi = mid;
+      }
+      const least = c + hi;
+      const result = allocator.solve(input);
+      assert.ok(direct({ system, input }, result.inferenceFreq, result.miningFreq).feasible, `trial ${trial}: C2`);
+      const inference = Math.max(c + w0! / result.inferenceFreq[0]!, w1! / result.inferenceFreq[1]!);
+      assert.ok(inference <= least * (1 + 4 * Number.EPSILON), `trial ${trial} (c ${c}, slack ${slack}, share ${share}): inference latency ${inference}, least under C2 ${least}`);
+      assert.ok(Math.abs(result.inferenceLatency - inference) <= 4 * Number.EPSILON * inference, `trial ${trial}: reported ${result.inferenceLatency}, the frequencies give ${inference}`);
+    }
+  });
+});

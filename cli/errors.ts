@@ -18,3 +18,20 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/**
+ * A command's failure (`cause`), reported as the CLI reports the cause, then `note` on a line of
+ * its own: what the command kept of its work (a file it wrote before failing), which the cause's
+ * own report cannot say.
+ */
+export class FailureWithNote extends Error {
+  readonly note: string;
+  override readonly cause: unknown;
+
+  constructor(cause: unknown, note: string) {
+    super(note, { cause });
+    this.note = note;
+    this.cause = cause;
+    this.name = 'FailureWithNote';
+  }
+}

@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
-import { CliError, zodIssueLines } from './errors.ts';
+import { CliError, FailureWithNote, zodIssueLines } from './errors.ts';
 import { packageVersion } from './package-info.ts';
 import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
 import { bugText, isUserError } from './user-errors.ts';
@@ -74,6 +74,11 @@ function causeText(cause: unknown): string {
 /** One clear line for the user; stack traces only for genuine bugs. */
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode; // commander already printed it
+  if (error instanceof FailureWithNote) {
+    const exitCode = reportError(error.cause);
+    process.stderr.write(`bdt-gym: ${error.note}\n`);
+    return exitCode;
+  }
   if (error instanceof CliError) {
     process.stderr.write(`bdt-gym: ${error.message}\n`);
     return error.exitCode;

@@ -47,6 +47,42 @@ describe('bdt-gym --import', () => {
     }
   });
 
+  it('compare writes the episodes finished before an agent failed to --out, marked incomplete with the failed episode, and says so (they were thrown away)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-import-'));
+    const out = join(dir, 'compare.json');
+    const args = ['--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,throwing-reset', '--agent-options', '{"throwing-reset": {"failSeed": 2}}', '--slots', '3', '--out', out];
+    const failed = cli([...args, '--seeds', '1,2']);
+    assert.equal(failed.status, 70, failed.stderr);
+    assert.equal(failed.stdout, '', 'no table of a partial comparison');
+    assert.match(failed.stderr, /^bdt-gym: agent "throwing-reset" failed on seed 2: RangeError: a bug in reset \(seed 2\)\n {4}at /);
+    assert.ok(failed.stderr.endsWith(`\nbdt-gym: the 3 finished episodes of 4 were written to ${out}, marked incomplete (its "incomplete" field names the episode that failed)\n`), failed.stderr);
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(Object.keys(written)[0], 'incomplete', 'said first');
+    assert.deepEqual(written.incomplete, { agent: 'throwing-reset', seed: 2, message: 'a bug in reset (seed 2)', finishedEpisodes: 3, plannedEpisodes: 4 });
+    assert.deepEqual(written.episodes.map((e: { agent: string; seed: number }) => [e.agent, e.seed]), [['dpra', 1], ['dpra', 2], ['throwing-reset', 1]]);
+    assert.deepEqual(written.agents.map((a: { agent: string; episodes: number }) => [a.agent, a.episodes]), [['dpra', 2], ['throwing-reset', 1]]);
+    assert.equal(written.slots, 3);
+    assert.ok(written.provenance.bdtGym.version);
+    // on trace files the agents' seeds may repeat: the failed episode's trace is named, as the episodes name theirs
+    const traces = [5, 6].map((seed) => {
+      const file = join(dir, `t${seed}.json`);
+      assert.equal(cli(['run', '--env', 'BDT-small-v0', '--slots', '3', '--seed', String(seed), '--save-trace', file]).status, 0);
+      return file;
+    });
+    const onTraces = cli([...args, '--trace', traces.join(','), '--seeds', '1,2']);
+    assert.equal(onTraces.status, 70, onTraces.stderr);
+    const partial = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(partial.incomplete, { agent: 'throwing-reset', seed: 2, trace: 1, message: 'a bug in reset (seed 2)', finishedEpisodes: 3, plannedEpisodes: 4 });
+    assert.deepEqual(partial.traces, traces);
+    assert.deepEqual(partial.episodes.map((e: { trace: number }) => e.trace), [0, 1, 0]);
+    // nothing finished: nothing to keep, the last result is left as it was
+    const before = readFileSync(out, 'utf8');
+    const first = cli([...args.map((arg) => (arg === 'dpra,throwing-reset' ? 'throwing-reset' : arg)), '--seeds', '2']);
+    assert.equal(first.status, 70);
+    assert.doesNotMatch(first.stderr, /written to/);
+    assert.equal(readFileSync(out, 'utf8'), before);
+  });
+
   it("an agent's factory that throws is named with its stack (exit 70) by run, compare and sweep-v; a factory's plain zod parse is refused as --agent-options naming the agent and field (exit 1)", () => {
     for (const command of [
       ['run', '--env', 'BDT-small-v0', '--agent', 'throwing-factory'],

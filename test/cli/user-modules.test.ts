@@ -83,6 +83,20 @@ describe('bdt-gym --import', () => {
     assert.equal(readFileSync(out, 'utf8'), before);
   });
 
+  it('run --save-trace with an agent that fails mid-episode says the trace was saved (it was overwritten silently), which replays the failure', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'failing.json');
+    writeFileSync(file, 'an older trace\n');
+    const base = ['--import', './user-registrations.ts', 'run', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--seed', '6'];
+    const saved = cli([...base, '--save-trace', file]);
+    assert.equal(saved.status, 70, saved.stderr);
+    assert.match(saved.stderr, /^bdt-gym: agent "buggy" failed on seed 6 at slot 2: RangeError: a bug in the agent\n/);
+    assert.ok(saved.stderr.endsWith(`\nbdt-gym: the episode's trace was saved to ${file}: to replay the failing episode, give --trace ${file} in place of --save-trace\n`), saved.stderr);
+    const replayed = cli([...base, '--trace', file]);
+    assert.equal(replayed.status, 70);
+    assert.match(replayed.stderr, /^bdt-gym: agent "buggy" failed on seed 6 at slot 2: /);
+    assert.doesNotMatch(replayed.stderr, /saved to/, 'nothing was saved');
+  });
+
   it("an agent's factory that throws is named with its stack (exit 70) by run, compare and sweep-v; a factory's plain zod parse is refused as --agent-options naming the agent and field (exit 1)", () => {
     for (const command of [
       ['run', '--env', 'BDT-small-v0', '--agent', 'throwing-factory'],

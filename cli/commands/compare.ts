@@ -39,7 +39,7 @@ import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, jsonObjectOption, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
@@ -80,7 +80,8 @@ export function register(program: Command): void {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
       checkOutputPath('out', options.out);
-      const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
+      // a repeated file is refused once read, as the same trace
+      const traceFiles = options.trace === undefined ? undefined : fileList('trace', options.trace);
       // the agents' seeds on given traces may repeat: each trace is still one sample (repeated traces are refused)
       const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0, { repeats: traceFiles !== undefined });
       if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${plural(seeds.length, 'seed')} for ${plural(traceFiles.length, 'trace file')}; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);

@@ -121,7 +121,13 @@ function importFailure(error: unknown, path: string | undefined): string {
   // a syntax error's place, which Node puts before a CommonJS module's stack, names the file at fault
   const place = (error instanceof SyntaxError ? sourcePlace(stackPreamble(error)) : undefined) ?? userFrame(error, path) ?? (error instanceof SyntaxError ? sourcePlace(checkedSyntax(path)) : undefined);
   if (place === undefined) return message;
-  return typeof place === 'string' ? `${place}: ${message}` : `${place.at}: ${message}${place.source === undefined ? '' : `\n${place.source}`}`;
+  return `${place.at}: ${message}${place.source === undefined ? '' : `\n${place.source}`}`;
+}
+
+/** Where an import failed: `file:line[:column]`, and for a syntax error the source line with a caret, indented. */
+interface FailurePlace {
+  readonly at: string;
+  readonly source?: string;
 }
 
 /** Directories of bdt-gym's own code, whose stack frames are not where a user's module went wrong. */
@@ -132,12 +138,12 @@ const BDT_GYM_CODE = ['agents', 'baselines', 'bin', 'cli', 'env', 'node'].map((d
  * module's file `path`, or a file that is neither bdt-gym's code nor Node's nor a package's (a
  * module of the user's that the module imports).
  */
-function userFrame(error: Error, path: string | undefined): string | undefined {
+function userFrame(error: Error, path: string | undefined): FailurePlace | undefined {
   for (const line of (error.stack ?? '').split('\n')) {
     const frame = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
     if (!frame) continue;
     const file = filePath(frame[1]!);
-    if (file === path || (isAbsolute(file) && !file.includes(`${sep}node_modules${sep}`) && !BDT_GYM_CODE.some((dir) => file.startsWith(dir)))) return `${file}:${frame[2]}:${frame[3]}`;
+    if (file === path || (isAbsolute(file) && !file.includes(`${sep}node_modules${sep}`) && !BDT_GYM_CODE.some((dir) => file.startsWith(dir)))) return { at: `${file}:${frame[2]}:${frame[3]}` };
   }
   return undefined;
 }
@@ -166,7 +172,7 @@ const MAX_SOURCE_LINE = 200;
  * A syntax error's place from Node's lines for it (`file:line`, the source line, a caret under the
  * column): `file:line:column`, and the source line and caret, indented.
  */
-function sourcePlace(lines: string | undefined): { at: string; source?: string } | undefined {
+function sourcePlace(lines: string | undefined): FailurePlace | undefined {
   const [place, source, caret] = lines?.split('\n') ?? [];
   const where = place === undefined ? undefined : /^(.+):(\d+)$/.exec(place);
   if (!where) return undefined;

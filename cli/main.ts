@@ -6,13 +6,14 @@
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
-import { CliError, zodIssueLines } from './errors.ts';
+import { CliError, FailureWithNote, zodIssueLines } from './errors.ts';
 import { packageVersion } from './package-info.ts';
 import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
 import { bugText, isUserError } from './user-errors.ts';
 import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../baselines/create-agent.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
+import { refuseOptionsAsValues } from './options.ts';
 
 /** Each command's module (`register(program)`), loaded when needed. */
 const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
@@ -45,24 +46,31 @@ registerLearnedAgentsLazily();
 // The invoked command's module alone (every one for help or an unknown command): a command loads
 // no TensorFlow.js or Vega until it needs them, which halves start time and memory (`serve` is
 // started once per env by python/).
-const invoked = commandName(process.argv.slice(2));
+const args = process.argv.slice(2);
+const at = commandIndex(args);
+const invoked = args[at];
 const names = invoked !== undefined && Object.hasOwn(COMMANDS, invoked) ? [invoked] : Object.keys(COMMANDS);
+// commander answers `help <name>` of no command with the root help as an error, never saying why:
+// given as `<name>`, it is refused as an unknown command, with the nearest one
+const helpOf = args[at + 1];
+if (invoked === 'help' && helpOf !== undefined && !helpOf.startsWith('-') && helpOf !== 'help' && !Object.hasOwn(COMMANDS, helpOf)) args.splice(at, 1);
 for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
 // A hook on each command, added after the command's own (serve's makes stdout the protocol's
 // before a user module could log to it), so every command, serve included, sees what they register.
 for (const command of program.commands) command.hook('preAction', () => importUserModules(program.opts<{ import?: string[] }>().import ?? []));
+for (const command of [program, ...program.commands]) refuseOptionsAsValues(command);
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(args, { from: 'user' });
 } catch (error) {
   process.exitCode = reportError(error);
 }
 
-/** The command in `args` (the arguments after `bdt-gym`), skipping the global `--import <module>`s before it. */
-function commandName(args: readonly string[]): string | undefined {
+/** The index of the command in `args` (the arguments after `bdt-gym`), past the global `--import <module>`s before it. */
+function commandIndex(args: readonly string[]): number {
   let i = 0;
   while (args[i] === '--import' || args[i]?.startsWith('--import=')) i += args[i] === '--import' ? 2 : 1;
-  return args[i];
+  return i;
 }
 
 /** An agent's error: a user error's message, a bug's stack. */
@@ -74,6 +82,11 @@ function causeText(cause: unknown): string {
 /** One clear line for the user; stack traces only for genuine bugs. */
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode; // commander already printed it
+  if (error instanceof FailureWithNote) {
+    const exitCode = reportError(error.cause);
+    process.stderr.write(`bdt-gym: ${error.note}\n`);
+    return exitCode;
+  }
   if (error instanceof CliError) {
     process.stderr.write(`bdt-gym: ${error.message}\n`);
     return error.exitCode;

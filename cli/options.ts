@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
 import { BdtEnv, UnregisteredEnvError, make, registry, spec } from '../env/index.ts';
 import { unregisteredEnvHint } from '../env/registration.ts';
@@ -9,6 +10,24 @@ import { LIMIT } from '../env/bdt/scenario/limits.ts';
 import { writeProtection } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
+
+/**
+ * Makes each of `command`'s options that takes a value refuse one starting with `--`: commander
+ * takes the word after the option whatever it is, so `run --seed --slots 2` read "--slots" as the
+ * seed and refused the 2 as "too many arguments", naming neither. No value of ours starts with --
+ * (a number, a file, JSON); a CliError names the option.
+ */
+export function refuseOptionsAsValues(command: Command): void {
+  for (const option of command.options) {
+    if (!option.required && !option.optional) continue; // a flag takes no value
+    const parse = option.parseArg;
+    const placeholder = option.long === undefined ? '' : ` ${option.flags.slice(option.flags.indexOf(option.long) + option.long.length).trim()}`;
+    option.argParser((value: string, previous: unknown) => {
+      if (value.startsWith('--')) throw new CliError(`${option.long ?? option.flags}: expected its value${placeholder}, got ${JSON.stringify(value)} (an option's value cannot start with --)`);
+      return parse === undefined ? value : parse(value, previous);
+    });
+  }
+}
 
 /** A number in decimal: digits with an optional point and exponent (no hex, octal, binary or Infinity). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -72,8 +91,13 @@ export function numberList(name: string, value: string, check: (x: number) => bo
   return parsedList(name, value, 'numbers', (item) => numberOption(name, item, check, rule), false);
 }
 
+/** A comma-separated list of file names (trimmed), which may repeat; an empty item is a CliError naming the option, as in a list of numbers. */
+export function fileList(name: string, value: string): string[] {
+  return parsedList(name, value, 'files', (item) => item, true);
+}
+
 /** The items of a comma-separated list, each parsed by `parse`; an empty item, or a repeated one unless `repeats`, is a CliError naming the option. */
-function parsedList(name: string, value: string, what: string, parse: (item: string) => number, repeats: boolean): number[] {
+function parsedList<T>(name: string, value: string, what: string, parse: (item: string) => T, repeats: boolean): T[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list of ${what}, got ${JSON.stringify(value)}`);
   const list = items.map(parse);

@@ -15,7 +15,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { explainTrace, sameTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { agentEntry, agentScenario, createAgent } from '../create-agent.ts';
-import { runAgentEpisode } from './run-episode.ts';
+import { AgentEpisodeError, runAgentEpisode } from './run-episode.ts';
 import { meanInterval, type MeanInterval } from './statistics.ts';
 
 /**
@@ -77,7 +77,9 @@ export interface AgentAggregate {
 /**
  * Runs the comparison; emits each episode as it finishes, then completes. Each subscription runs
  * it again (a cold Observable): to watch progress and collect the records of one run, subscribe
- * once (or `share()` it). An episode that throws errors the stream with an `AgentEpisodeError`.
+ * once (or `share()` it). An episode that throws errors the stream with an `AgentEpisodeError`
+ * (naming the agent, seed, slot and, on traces, the trace's index); the records emitted before it
+ * are whole episodes, so a subscriber that collected them (`tap`) keeps them, as `compare --out` does.
  */
 export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
   return new Observable<EpisodeRecord>((subscriber) => {
@@ -109,7 +111,13 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
             if (cancelled) return;
             const start = performance.now();
             const trace = spec.traces?.[i];
-            const summary = runAgentEpisode(label, env, agent, seed, trace === undefined ? undefined : { trace });
+            let summary: EpisodeSummary;
+            try {
+              summary = runAgentEpisode(label, env, agent, seed, trace === undefined ? undefined : { trace });
+            } catch (error) {
+              // on given traces the seeds may repeat: the trace's index tells which episode failed
+              throw trace !== undefined && error instanceof AgentEpisodeError ? new AgentEpisodeError(error.agent, error.seed, error.cause, error.slot, i) : error;
+            }
             const wallMs = performance.now() - start;
             subscriber.next(trace === undefined ? { agent: label, seed, summary, wallMs } : { agent: label, seed, trace: i, summary, wallMs });
             // Yield to the event loop so progress renders and unsubscription is seen.

@@ -52,20 +52,24 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /**
  * An episode that threw (the agent's `reset` or `act`, or the env refusing its action): names the
- * agent's label, the seed and the slot being decided (undefined when the episode failed before
- * its first decision); the error thrown is the `cause`.
+ * agent's label, the seed, the slot being decided (undefined when the episode failed before
+ * its first decision) and, from `compareAgents` with traces, the index of the trace replayed; the
+ * error thrown is the `cause`.
  */
 export class AgentEpisodeError extends Error {
   readonly agent: string;
   readonly seed: number;
   readonly slot: number | undefined;
+  /** Index into the comparison's `traces` of the trace replayed (the agents' seeds may repeat there). */
+  readonly trace: number | undefined;
   override readonly cause: unknown;
 
-  constructor(agent: string, seed: number, cause: unknown, slot?: number) {
-    super(`agent "${agent}", seed ${seed}${slot === undefined ? '' : `, slot ${slot}`}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(agent: string, seed: number, cause: unknown, slot?: number, trace?: number) {
+    super(`agent "${agent}", seed ${seed}${trace === undefined ? '' : `, trace ${trace}`}${slot === undefined ? '' : `, slot ${slot}`}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.agent = agent;
     this.seed = seed;
     this.slot = slot;
+    this.trace = trace;
     this.cause = cause;
     this.name = 'AgentEpisodeError';
   }

@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { EnvCheckError, KwargsError, UnregisteredEnvError, captureWarnings, checkEnv, make, registry, spec, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { CliError } from '../errors.ts';
+import { CliError, issuePathsUnder } from '../errors.ts';
 import { importHint } from '../user-modules.ts';
 import { jsonObjectOption } from '../options.ts';
 
@@ -55,7 +55,9 @@ function makeWithKwargs(id: string, option: string, kwargs: Record<string, unkno
   try {
     return make(id, kwargs, { disableEnvChecker: true });
   } catch (error) {
-    if (error instanceof KwargsError || error instanceof ScenarioError) throw new CliError(`--${option}: ${id}: ${error.message}`);
+    // the scenario's fields are named by their path in the kwargs (`at scenario.slots`), as evaluate names them
+    if (error instanceof KwargsError) throw new CliError(`--${option}: ${id}: ${error.message}`);
+    if (error instanceof ScenarioError) throw new CliError(`--${option}: ${id}: ${issuePathsUnder(error.message, ['scenario'])}`);
     throw error;
   }
 }

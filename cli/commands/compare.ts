@@ -15,12 +15,16 @@
  * `--out` (results/compare.json) holds the table's rows (`agents`), every episode, what was run
  * (`env` or `scenario`, `seeds`, `slots`, `agentOptions`) and its `provenance`
  * (cli/compare-provenance.ts): bdt-gym's version and commit, the scenario's hash, the checkpoints.
+ * When an agent's episode fails, compare reports the error and exits non-zero without a table, but
+ * first writes the episodes finished before it to `--out`, with an `incomplete` field naming the
+ * failed episode (minutes of DPRA on BDT-v0 are not thrown away).
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { lastValueFrom, tap, toArray } from 'rxjs';
+import { lastValueFrom, tap } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { formatMeanInterval } from '../../baselines/harness/statistics.ts';
+import { AgentEpisodeError } from '../../baselines/harness/run-episode.ts';
 import { aggregate, compareAgents, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest } from '../../agents/checkpoint/manifest.ts';
@@ -34,8 +38,8 @@ import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
-import { CliError } from '../errors.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerList, jsonObjectOption, slotsOption } from '../options.ts';
+import { CliError, FailureWithNote } from '../errors.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
@@ -70,13 +74,14 @@ export function register(program: Command): void {
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--out <file>', 'where to write the full result (JSON, written atomically)', 'results/compare.json')
+    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, the episodes finished before it, with an "incomplete" field naming the failed episode (compare then exits non-zero, without a table)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table')
     .action(async (options: CompareOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
       checkOutputPath('out', options.out);
-      const traceFiles = options.trace === undefined ? undefined : options.trace.split(',').map((file) => file.trim());
+      // a repeated file is refused once read, as the same trace
+      const traceFiles = options.trace === undefined ? undefined : fileList('trace', options.trace);
       // the agents' seeds on given traces may repeat: each trace is still one sample (repeated traces are refused)
       const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0, { repeats: traceFiles !== undefined });
       if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${plural(seeds.length, 'seed')} for ${plural(traceFiles.length, 'trace file')}; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
@@ -111,27 +116,71 @@ export function register(program: Command): void {
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: false, linewrap: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
       const spec: ComparisonSpec = { envId, agents: compared, seeds, ...(traces ? { traces } : {}), agentOptions, ...(Object.keys(scenario).length > 0 ? { scenario } : {}) };
-      const records = await lastValueFrom(
-        compareAgents(spec).pipe(
-          tap((r) => bar?.increment({ agent: r.agent })),
-          toArray(),
-        ),
-      )
-        .catch((error: unknown) => {
-          // compare's own agents take valid options: options an agent refuses came from --agent-options
-          if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues, error.schema).join('; ')}`);
-          throw error;
-        })
-        .finally(() => bar?.stop());
+      const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
+      // a partial result says so first, where a reader of the file looks
+      const resultJson = (records: readonly EpisodeRecord[], incomplete?: IncompleteComparison): string =>
+        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: aggregate(records), episodes: records, provenance: compareProvenance(spec) }, null, 2)}\n`;
+      // collected as they finish, so an episode that fails does not take the finished ones with it
+      const records: EpisodeRecord[] = [];
+      try {
+        await lastValueFrom(
+          compareAgents(spec).pipe(
+            tap((r) => {
+              records.push(r);
+              bar?.increment({ agent: r.agent });
+            }),
+          ),
+          { defaultValue: undefined },
+        );
+      } catch (error) {
+        // compare's own agents take valid options: options an agent refuses came from --agent-options
+        if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues, error.schema).join('; ')}`);
+        // with no episode finished there is nothing to keep (and the last result is left in place)
+        if (!(error instanceof AgentEpisodeError) || records.length === 0) throw error;
+        const incomplete: IncompleteComparison = {
+          agent: error.agent,
+          seed: error.seed,
+          ...(error.trace === undefined ? {} : { trace: error.trace }),
+          ...(error.slot === undefined ? {} : { slot: error.slot }),
+          message: error.cause instanceof Error ? error.cause.message : String(error.cause),
+          finishedEpisodes: records.length,
+          plannedEpisodes: compared.length * seeds.length,
+        };
+        const finished = `the ${plural(records.length, 'finished episode')} of ${incomplete.plannedEpisodes}`;
+        let note: string;
+        try {
+          writeFileAtomic(options.out, resultJson(records, incomplete));
+          note = `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${options.out}, marked incomplete (its "incomplete" field names the episode that failed)`;
+        } catch (writeError) {
+          // the episode's failure is still the one to report
+          note = `${finished} could not be written to ${options.out}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
+        }
+        throw new FailureWithNote(error, note);
+      } finally {
+        bar?.stop();
+      }
 
       const result = aggregate(records);
-      const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // the table first: a write that still fails (a full disk) does not lose it
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, result, options.out, rewardColumn));
-      const provenance = compareProvenance(spec);
-      writeFileAtomic(options.out, `${JSON.stringify({ ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: result, episodes: records, provenance }, null, 2)}\n`);
+      writeFileAtomic(options.out, resultJson(records));
     });
+}
+
+/**
+ * What `--out` says of a comparison an episode of which failed: the episode (its agent's label, the
+ * seed, with `--trace` the index in `traces` of the trace replayed, as the episodes' `trace`, the slot
+ * being decided, the error's message), and how many episodes finished of those planned (the file holds them).
+ */
+interface IncompleteComparison {
+  readonly agent: string;
+  readonly seed: number;
+  readonly trace?: number;
+  readonly slot?: number;
+  readonly message: string;
+  readonly finishedEpisodes: number;
+  readonly plannedEpisodes: number;
 }
 
 /** One `--checkpoint label=dir`. */

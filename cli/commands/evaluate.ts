@@ -27,7 +27,7 @@ import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { checkpointPath } from '../committed-models.ts';
-import { CliError } from '../errors.ts';
+import { CliError, issuePathsUnder } from '../errors.ts';
 import { runEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
@@ -102,13 +102,18 @@ function defaultEpisodes(checkpointOption: string, checkpointDir: string, onRunE
   }
 }
 
-/** `make(id, kwargs)`, with kwargs the env refuses reported against their source (`--env-kwargs` or a summary.json). */
-function makeOrCliError(id: string, { kwargs, source = '--env-kwargs' }: ChosenEnvKwargs): Env {
+/**
+ * `make(id, kwargs)`, with kwargs the env refuses reported against their source (`--env-kwargs`, a
+ * summary.json or a manifest.json), each field named by its path there, as `train --resume` names them.
+ */
+function makeOrCliError(id: string, { kwargs, source = '--env-kwargs', fromManifest = false }: ChosenEnvKwargs): Env {
+  // a summary.json holds them as its envKwargs; a manifest.json holds the scenario at its root, as --env-kwargs does
+  const kwargsPath = source === '--env-kwargs' || fromManifest ? [] : ['envKwargs'];
   try {
     return make(id, kwargs);
   } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${issueLines(error.issues, error.schema).join('; ')}`);
-    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.message}`);
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${issueLines(error.issues, error.schema).map((line) => issuePathsUnder(line, kwargsPath)).join('; ')}`);
+    if (error instanceof ScenarioError) throw new CliError(`${source}: ${issuePathsUnder(error.message, [...kwargsPath, 'scenario'])}`);
     throw error;
   }
 }

@@ -20,9 +20,9 @@ import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exog
 import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { CliError } from '../errors.ts';
+import { CliError, FailureWithNote } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
-import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
+import { AgentEpisodeError, runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
@@ -177,7 +177,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace")
+    .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace; written before the episode runs, so an episode that fails leaves its trace there too (to replay the failure)")
     .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots (or slots in --scenario-override), it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
     .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local, oracle)')
     .action(async (options: RunOptions) => {
@@ -213,7 +213,14 @@ export function register(program: Command): void {
       const drawSavedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       if (drawSavedTrace !== undefined) writeFileAtomic(options.saveTrace!, drawSavedTrace());
-      const summary = runAgentEpisode(options.agent, env, agent, seed, trace === undefined ? undefined : { trace });
+      let summary: EpisodeSummary;
+      try {
+        summary = runAgentEpisode(options.agent, env, agent, seed, trace === undefined ? undefined : { trace });
+      } catch (error) {
+        // the trace was written before the episode (it does not depend on the actions): it replays the failing one
+        if (options.saveTrace === undefined || !(error instanceof AgentEpisodeError)) throw error;
+        throw new FailureWithNote(error, `the episode's trace was saved to ${options.saveTrace}: to replay the failing episode, give --trace ${options.saveTrace} in place of --save-trace`);
+      }
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};
       agent.dispose?.();

@@ -89,6 +89,25 @@ describe('comparison harness', () => {
     assert.ok(Math.abs(random!.latencyVsFirst.mean - (latency[2]! - latency[0]! + latency[3]! - latency[1]!) / 2) < 1e-12);
   });
 
+  it("an episode that throws on a given trace names the trace's index (the agents' seeds repeat there); the episodes emitted before it are whole", async () => {
+    const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
+    const traces = [drawTrace(system, 101), drawTrace(system, 102)];
+    registerAgent('test-second-episode-fails', {
+      description: 'random, throws in its second episode',
+      create: (env) => {
+        let episodes = 0;
+        return { name: 'second-fails', reset: () => void episodes++, act: () => (episodes === 2 ? assert.fail('the second episode') : env.actionSpace.sample()) } as Agent;
+      },
+    });
+    const finished: string[] = [];
+    const stream = compareAgents({ envId: 'BDT-small-v0', agents: ['dpra', 'test-second-episode-fails'], seeds: [7, 7], traces, scenario: { slots: 6 } });
+    await assert.rejects(
+      lastValueFrom(stream.pipe(tap((r) => finished.push(`${r.agent}/${r.trace}/${r.summary.slots}`)))),
+      (e: unknown) => e instanceof AgentEpisodeError && e.agent === 'test-second-episode-fails' && e.seed === 7 && e.trace === 1 && e.slot === 0 && e.message === 'agent "test-second-episode-fails", seed 7, trace 1, slot 0: the second episode',
+    );
+    assert.deepEqual(finished, ['dpra/0/6', 'dpra/1/6', 'test-second-episode-fails/0/6']);
+  });
+
   it('finds a trace given twice by its contents, not its JSON: the same object, an equal copy, a copy with its keys in another order; not a trace differing in one late element', async () => {
     const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
     const traces = [drawTrace(system, 101), drawTrace(system, 102)];

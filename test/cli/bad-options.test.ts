@@ -148,6 +148,47 @@ describe('bdt-gym: numeric options are decimal numbers a double holds', () => {
   });
 });
 
+describe('bdt-gym: the words of the command line', () => {
+  it('an option given no value before the next option is refused naming it (the next option was taken as its value, and its own value as too many arguments)', () => {
+    const cases: [string[], string][] = [
+      [['run', '--seed', '--slots', '2'], 'bdt-gym: --seed: expected its value <n>, got "--slots" (an option\'s value cannot start with --)\n'],
+      [['run', '--seed', '--slots'], 'bdt-gym: --seed: expected its value <n>, got "--slots" (an option\'s value cannot start with --)\n'],
+      [['train', '--steps', '--env', 'CartPole-v1'], 'bdt-gym: --steps: expected its value <n>, got "--env" (an option\'s value cannot start with --)\n'],
+      // options with parsers of their own (repeatable ones), and the global --import
+      [['compare', '--checkpoint', '--seeds', '1'], 'bdt-gym: --checkpoint: expected its value <label=dir>, got "--seeds" (an option\'s value cannot start with --)\n'],
+      [['--import', '--slots', 'run'], 'bdt-gym: --import: expected its value <module>, got "--slots" (an option\'s value cannot start with --)\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const result = cli(...args);
+      assert.equal(result.status, 1, args.join(' '));
+      assert.equal(result.stderr, stderr, args.join(' '));
+    }
+    // values that only hold dashes inside, or one, are values; repeated options still collect
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-words-'));
+    assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(dir, 'a--b.json')).status, 0);
+    assert.match(cli('run', '--seed', '-1').stderr, /^bdt-gym: --seed: expected an integer >= 0, got "-1"\n$/);
+    assert.match(cli('compare', '--checkpoint', 'a=x', '--checkpoint', 'b=y').stderr, /^bdt-gym: --checkpoint a=x: /);
+  });
+
+  it('help of an unknown command says it is unknown, as the command would (it printed the root help with exit 1, never saying why)', () => {
+    for (const [args, message] of [
+      [['help', 'nope'], "error: unknown command 'nope'\n(add --help for usage)\n"],
+      [['help', 'compar'], "error: unknown command 'compar'\n(Did you mean compare?)\n(add --help for usage)\n"],
+    ] as const) {
+      const result = cli(...args);
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr, message);
+      assert.equal(result.stdout, '');
+    }
+    const known = cli('help', 'compare');
+    assert.equal(known.status, 0);
+    assert.match(known.stdout, /^Usage: bdt-gym compare \[options\]/);
+    const root = cli('help');
+    assert.equal(root.status, 0);
+    assert.match(root.stdout, /^Usage: bdt-gym \[options\] \[command\]/);
+  });
+});
+
 describe('bdt-gym: --env resolves ids as make does', () => {
   it('an unversioned id is its latest version (with make\'s warning); an unknown one is refused with the closest registered name', () => {
     const { result, warnings } = captureWarnings(() => registeredEnvOption('CartPole'));

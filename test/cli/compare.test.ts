@@ -296,6 +296,12 @@ describe('bdt-gym compare', () => {
     const seeds = cli('compare', '--seeds', '1,,2');
     assert.equal(seeds.status, 1);
     assert.match(seeds.stderr, /--seeds: expected a comma-separated list of integers/);
+    // an empty trace file name, as an empty seed (it was read as the file "")
+    for (const traces of ['tr.json,,tr2.json', 'tr.json,']) {
+      const emptyTrace = cli('compare', '--trace', traces);
+      assert.equal(emptyTrace.status, 1);
+      assert.equal(emptyTrace.stderr, `bdt-gym: --trace: expected a comma-separated list of files, got ${JSON.stringify(traces)}\n`);
+    }
     const repeatedSeed = cli('compare', '--seeds', '1,2,1');
     assert.equal(repeatedSeed.status, 1);
     assert.equal(repeatedSeed.stderr, 'bdt-gym: --seeds: 1 appears twice; give each value once\n', 'one trace counted twice would narrow the intervals falsely');

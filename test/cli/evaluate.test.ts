@@ -112,13 +112,31 @@ describe('bdt-gym evaluate', () => {
       [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'CartPole-v1'], /trained on BDT-v0 with a different observation layout/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '[1]'], /--env-kwargs: expected a JSON object/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"foo": 1}'], /--env-kwargs: at \(root\): Unrecognized key: "foo"/],
-      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": {"lyapunov": {"V": -1}}}'], /--env-kwargs: invalid scenario:\s+at lyapunov\.V: .*\(value: -1\)/],
+      // the scenario's fields by their path in --env-kwargs (they read as top-level kwargs)
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": {"lyapunov": {"V": -1}}}'], /--env-kwargs: invalid scenario:\n {2}at scenario\.lyapunov\.V: .*\(value: -1\)/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": 5}'], /--env-kwargs: invalid scenario:\n {2}at scenario: Invalid input: expected object, received number \(value: 5\)\n$/],
     ];
     for (const [args, message] of cases) {
       const result = cli('evaluate', ...args);
       assert.equal(result.status, 1, args.join(' '));
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, /\n\s+at .*\.ts:\d+/, 'no stack trace');
+    }
+  });
+
+  it("names a bad field of a run's summary.json envKwargs by its path in the file, as train --resume does (it said at (root))", () => {
+    const run = join(mkdtempSync(join(tmpdir(), 'bdt-evaluate-')), 'run');
+    cpSync(join(root, 'models/ppo-bdt-v0'), run, { recursive: true });
+    const summaryFile = join(run, 'summary.json');
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>;
+    for (const [envKwargs, message] of [
+      [{ bogus: 1 }, `bdt-gym: ${summaryFile}: at envKwargs: Unrecognized key: "bogus"\n`],
+      [{ scenario: { slots: -1 } }, `bdt-gym: ${summaryFile}: invalid scenario:\n  at envKwargs.scenario.slots: Too small: expected number to be >0 (value: -1)\n`],
+    ] as const) {
+      writeFileSync(summaryFile, JSON.stringify({ ...summary, envKwargs }));
+      const result = cli('evaluate', '--checkpoint', run, '--episodes', '1');
+      assert.equal(result.status, 1, result.stderr);
+      assert.equal(result.stderr, message);
     }
   });
 

@@ -47,6 +47,56 @@ describe('bdt-gym --import', () => {
     }
   });
 
+  it('compare writes the episodes finished before an agent failed to --out, marked incomplete with the failed episode, and says so (they were thrown away)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-import-'));
+    const out = join(dir, 'compare.json');
+    const args = ['--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,throwing-reset', '--agent-options', '{"throwing-reset": {"failSeed": 2}}', '--slots', '3', '--out', out];
+    const failed = cli([...args, '--seeds', '1,2']);
+    assert.equal(failed.status, 70, failed.stderr);
+    assert.equal(failed.stdout, '', 'no table of a partial comparison');
+    assert.match(failed.stderr, /^bdt-gym: agent "throwing-reset" failed on seed 2: RangeError: a bug in reset \(seed 2\)\n {4}at /);
+    assert.ok(failed.stderr.endsWith(`\nbdt-gym: the 3 finished episodes of 4 were written to ${out}, marked incomplete (its "incomplete" field names the episode that failed)\n`), failed.stderr);
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(Object.keys(written)[0], 'incomplete', 'said first');
+    assert.deepEqual(written.incomplete, { agent: 'throwing-reset', seed: 2, message: 'a bug in reset (seed 2)', finishedEpisodes: 3, plannedEpisodes: 4 });
+    assert.deepEqual(written.episodes.map((e: { agent: string; seed: number }) => [e.agent, e.seed]), [['dpra', 1], ['dpra', 2], ['throwing-reset', 1]]);
+    assert.deepEqual(written.agents.map((a: { agent: string; episodes: number }) => [a.agent, a.episodes]), [['dpra', 2], ['throwing-reset', 1]]);
+    assert.equal(written.slots, 3);
+    assert.ok(written.provenance.bdtGym.version);
+    // on trace files the agents' seeds may repeat: the failed episode's trace is named, as the episodes name theirs
+    const traces = [5, 6].map((seed) => {
+      const file = join(dir, `t${seed}.json`);
+      assert.equal(cli(['run', '--env', 'BDT-small-v0', '--slots', '3', '--seed', String(seed), '--save-trace', file]).status, 0);
+      return file;
+    });
+    const onTraces = cli([...args, '--trace', traces.join(','), '--seeds', '1,2']);
+    assert.equal(onTraces.status, 70, onTraces.stderr);
+    const partial = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(partial.incomplete, { agent: 'throwing-reset', seed: 2, trace: 1, message: 'a bug in reset (seed 2)', finishedEpisodes: 3, plannedEpisodes: 4 });
+    assert.deepEqual(partial.traces, traces);
+    assert.deepEqual(partial.episodes.map((e: { trace: number }) => e.trace), [0, 1, 0]);
+    // nothing finished: nothing to keep, the last result is left as it was
+    const before = readFileSync(out, 'utf8');
+    const first = cli([...args.map((arg) => (arg === 'dpra,throwing-reset' ? 'throwing-reset' : arg)), '--seeds', '2']);
+    assert.equal(first.status, 70);
+    assert.doesNotMatch(first.stderr, /written to/);
+    assert.equal(readFileSync(out, 'utf8'), before);
+  });
+
+  it('run --save-trace with an agent that fails mid-episode says the trace was saved (it was overwritten silently), which replays the failure', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'failing.json');
+    writeFileSync(file, 'an older trace\n');
+    const base = ['--import', './user-registrations.ts', 'run', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--seed', '6'];
+    const saved = cli([...base, '--save-trace', file]);
+    assert.equal(saved.status, 70, saved.stderr);
+    assert.match(saved.stderr, /^bdt-gym: agent "buggy" failed on seed 6 at slot 2: RangeError: a bug in the agent\n/);
+    assert.ok(saved.stderr.endsWith(`\nbdt-gym: the episode's trace was saved to ${file}: to replay the failing episode, give --trace ${file} in place of --save-trace\n`), saved.stderr);
+    const replayed = cli([...base, '--trace', file]);
+    assert.equal(replayed.status, 70);
+    assert.match(replayed.stderr, /^bdt-gym: agent "buggy" failed on seed 6 at slot 2: /);
+    assert.doesNotMatch(replayed.stderr, /saved to/, 'nothing was saved');
+  });
+
   it("an agent's factory that throws is named with its stack (exit 70) by run, compare and sweep-v; a factory's plain zod parse is refused as --agent-options naming the agent and field (exit 1)", () => {
     for (const command of [
       ['run', '--env', 'BDT-small-v0', '--agent', 'throwing-factory'],
@@ -152,11 +202,11 @@ describe('bdt-gym --import', () => {
     assert.equal(result.stderr, 'user module loaded\n{ dir: 1 }\na raw stdout write\n');
   });
 
-  it('a module that fails to load: one line naming it and the cause, exit 1, no stack trace, for every command', () => {
+  it('a module that fails to load: a message naming it, where it threw and the cause, exit 1, no stack trace, for every command', () => {
     for (const command of [['run', '--slots', '1'], ['serve']]) {
       const thrown = cli(['--import', './throwing-module.ts', ...command], '');
       assert.equal(thrown.status, 1, command[0]);
-      assert.equal(thrown.stderr, 'bdt-gym: --import ./throwing-module.ts: RangeError: plant 8 is not configured: set PLANT8_SCENARIO to its scenario file\n');
+      assert.equal(thrown.stderr, `bdt-gym: --import ./throwing-module.ts: ${join(fixtures, 'throwing-module.ts')}:2:7: RangeError: plant 8 is not configured:\n  set PLANT8_SCENARIO to its scenario file\n`);
       assert.equal(thrown.stdout, '');
     }
     const missing = cli(['--import', './no-such-module.ts', 'run']);
@@ -166,7 +216,7 @@ describe('bdt-gym --import', () => {
     writeFileSync(bad, 'export const x = ;\n');
     const syntax = cli(['--import', bad, 'run']);
     assert.equal(syntax.status, 1);
-    assert.equal(syntax.stderr, `bdt-gym: --import ${bad}: TransformError: Transform failed with 1 error: ${bad}:1:17: ERROR: Unexpected ";"\n`);
+    assert.equal(syntax.stderr, `bdt-gym: --import ${bad}: TransformError: Transform failed with 1 error:\n  ${bad}:1:17: ERROR: Unexpected ";"\n`);
     // a file's bare name would be looked up as a package
     assert.equal(cli(['--import', 'user-registrations.ts', 'run']).stderr, 'bdt-gym: --import user-registrations.ts: a bare name is a package name; for the file in the working directory, give --import ./user-registrations.ts\n');
     // loaded as CommonJS, the module's bdt-gym is a second copy: refused, not an agent gone missing
@@ -177,6 +227,36 @@ describe('bdt-gym --import', () => {
     assert.equal(unknownPackage.status, 1);
     const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
     assert.equal(unknownPackage.stderr, `bdt-gym: --import no-such-package-bdt: no such package in the node_modules of the working directory (${fixtures.replace(/\/$/, '')}), of bdt-gym (${root}) or of a directory above either\n`);
+  });
+
+  it('says where a module failed: the place of a JavaScript syntax error with its source line, the line of a runtime error in the module or a module of its own, an invalid scenario\'s issues one a line (a .mjs error had no place, the issues one long line)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-import-'));
+    const write = (name: string, text: string): string => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const failure = (module: string): string => {
+      const result = cli(['--import', module, 'run', '--slots', '1']);
+      assert.equal(result.status, 1, result.stderr);
+      return result.stderr;
+    };
+    const syntax = write('syntax.mjs', 'export const x = 1;\nexport const y = ;\n');
+    assert.equal(failure(syntax), `bdt-gym: --import ${syntax}: ${syntax}:2:18: SyntaxError: Unexpected token ';'\n    export const y = ;\n                     ^\n`);
+    const commonjs = write('syntax.cjs', 'const a = 1;\nconst b = ;\n');
+    assert.equal(failure(commonjs), `bdt-gym: --import ${commonjs}: ${commonjs}:2:11: SyntaxError: Unexpected token ';'\n    const b = ;\n              ^\n`);
+    const runtime = write('runtime.ts', 'const a: { x: number } | null = null as { x: number } | null;\nexport const y = 1;\nexport const z = a!.x;\n');
+    assert.match(failure(runtime), new RegExp(`^bdt-gym: --import ${runtime}: ${runtime}:3:\\d+: TypeError: Cannot read properties of null \\(reading 'x'\\)\\n$`));
+    // thrown in a module the module imports: that module's line
+    const helper = write('helper.mjs', 'export const ok = 1;\nthrow new RangeError("no plant 8");\n');
+    const entry = write('entry.mjs', 'import "./helper.mjs";\n');
+    assert.equal(failure(entry), `bdt-gym: --import ${entry}: ${helper}:2:7: RangeError: no plant 8\n`);
+    // thrown by bdt-gym for the module's call: the call's line
+    const registerScenario = new URL('../../env/bdt/register-scenario.ts', import.meta.url).href;
+    const scenario = write('scenario.mjs', `import { registerBdtScenario } from '${registerScenario}';\n\nregisterBdtScenario('Mine-v0', { name: 'x' });\n`);
+    const lines = failure(scenario).split('\n');
+    assert.equal(lines[0], `bdt-gym: --import ${scenario}: ${scenario}:3:1: ScenarioError: invalid scenario of "Mine-v0":`);
+    assert.equal(lines[1], '  at slots: Invalid input: expected number, received undefined (value: undefined)');
+    assert.ok(lines.length > 5 && lines.slice(1, -1).every((line) => /^ {2}at \w+: /.test(line)), lines.join('\n'));
   });
 
   it("a package name is resolved from the working directory first, as Node's --import: a package in the project's node_modules, bdt-gym linked into it (a file: install), its ESM entry", () => {

@@ -3,13 +3,15 @@
  * bdt-gym that ran (package version; commit, from a git checkout), the content of the scenario
  * the agents ran on (an id or a file name says nothing of edits to it) and the checkpoint of each
  * learned agent. A checkpoint's manifest holds the SHA-256 of every file of it (checked on load),
- * so the manifest's hash pins the weights.
+ * so the manifest's hash pins the weights: the hash of the manifest as loaded, since the directory
+ * may hold another checkpoint (a training saving there), or none, by the end of the comparison.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkpointDirOf, MANIFEST_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
+import { CHECKPOINT_SUBDIR } from '../agents/checkpoint/checkpoint-dir.ts';
+import { checkpointLoads, type CheckpointLoad } from '../agents/checkpoint/loaded-checkpoints.ts';
 import { defaultCheckpointDir, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import type { ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
@@ -23,7 +25,7 @@ export interface CompareProvenance {
   readonly bdtGym: { readonly version: string; readonly commit?: string; readonly dirty?: boolean };
   /** SHA-256 (hex) of the resolved scenario (defaults filled in, --slots applied) as canonical JSON: keys sorted, no spaces. */
   readonly scenarioSha256: string;
-  /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json. */
+  /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json as loaded. */
   readonly checkpoints: Readonly<Record<string, { readonly path: string; readonly manifestSha256: string }>>;
   /** With `--trace`: the SHA-256 of each replayed trace as canonical JSON, in episode order. */
   readonly tracesSha256?: readonly string[];
@@ -31,7 +33,7 @@ export interface CompareProvenance {
   readonly imports?: ReadonlyArray<{ readonly module: string; readonly sha256?: string }>;
 }
 
-/** The provenance of a comparison that ran `spec` (so its env and checkpoints are known to load). */
+/** The provenance of a comparison that ran `spec` in this process (so its env loads, and its checkpoints were loaded). */
 export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
   const traces = spec.traces === undefined ? {} : { tracesSha256: spec.traces.map((trace) => sha256(canonicalJson(trace))) };
   const modules = importedModules();
@@ -52,17 +54,26 @@ function scenarioSha256(spec: ComparisonSpec): string {
   }
 }
 
-/** The checkpoint of each learned agent in `spec`, found as compareAgents and the learned agents' factory find it. */
+/**
+ * The checkpoint each learned agent in `spec` loaded (loaded-checkpoints.ts): its directory, found
+ * as compareAgents and the learned agents' factory find it (a run directory's checkpoint/), and
+ * its manifest's hash as loaded. compareAgents builds the agents in order, so the last loads are
+ * the last agents': each agent, from the last, takes the latest load of its directory not taken.
+ */
 function checkpoints(spec: ComparisonSpec): Record<string, { path: string; manifestSha256: string }> {
-  const found: Record<string, { path: string; manifestSha256: string }> = {};
-  for (const compared of spec.agents) {
+  const loads: Array<CheckpointLoad | undefined> = [...checkpointLoads()];
+  const found: Array<[string, { path: string; manifestSha256: string }]> = [];
+  for (const compared of [...spec.agents].reverse()) {
     const { label, agent, options } = typeof compared === 'string' ? { label: compared, agent: compared, options: undefined } : compared;
     if (!isLearnedAlgorithm(agent)) continue;
-    const given = (options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'] as string | undefined;
-    const path = resolve(checkpointDirOf(checkpointPath(given ?? defaultCheckpointDir(agent, spec.envId))));
-    found[label] = { path, manifestSha256: sha256(readFileSync(join(path, MANIFEST_FILE))) };
+    const given = resolve(checkpointPath(((options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'] as string | undefined) ?? defaultCheckpointDir(agent, spec.envId)));
+    const index = loads.findLastIndex((load) => load !== undefined && (load.dir === given || load.dir === join(given, CHECKPOINT_SUBDIR)));
+    if (index < 0) throw new Error(`compareProvenance: agent ${label}'s checkpoint ${given} was not loaded in this process; give the spec of a comparison that ran`);
+    const { dir, manifestSha256 } = loads[index]!;
+    loads[index] = undefined;
+    found.unshift([label, { path: dir, manifestSha256 }]);
   }
-  return found;
+  return Object.fromEntries(found);
 }
 
 /** JSON with every object's keys sorted, so equal values give equal text whatever their key order. */

@@ -4,12 +4,14 @@
  * kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
  * A write-protected target is refused, as a shell's `>` would refuse it (a rename needs only
  * the directory's permission, so it would replace the file regardless), and a replaced file
- * keeps its permissions (a 0600 file stays 0600).
+ * keeps its permissions (a 0600 file stays 0600). A killed write leaves its temp file, which
+ * {@link removeAbandonedTempFiles} removes.
  */
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { makeDirectories } from './make-directories.ts';
+import { mayBeWriting } from './process-liveness.ts';
 
 /** A file that could not be written (no space, no permission, a directory in the way); the target is unchanged. */
 export class FileWriteError extends Error {
@@ -31,6 +33,40 @@ export class FileWriteError extends Error {
 
 /** Temp files get distinct names (pid, count, random: a crashed process with the same pid left its own), short so a target name near NAME_MAX still fits. */
 let tempCount = 0;
+
+/** A temp file's name, `.bdt-gym-<pid>-<count>-<hex>.tmp`, with the writer's pid. */
+const TEMP_FILE = /^\.bdt-gym-(\d+)-\d+-[0-9a-f]+\.tmp$/;
+
+/**
+ * Removes from `dir` the temp files of writes that were killed: their writer is not running, or
+ * the process with its pid started after the file was written (a pid taken again), or it is
+ * this process, whose writes are synchronous, so that none of them is under way. Returns the
+ * paths removed; one that cannot be removed costs only disk space.
+ */
+export function removeAbandonedTempFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const match = TEMP_FILE.exec(entry);
+    if (match === null) continue;
+    const path = join(dir, entry);
+    const pid = Number(match[1]);
+    try {
+      const stats = lstatSync(path);
+      if (!stats.isFile() || (pid !== process.pid && mayBeWriting(pid, stats.mtimeMs))) continue;
+      rmSync(path);
+      removed.push(path);
+    } catch {
+      // gone meanwhile, or a directory that refuses
+    }
+  }
+  return removed;
+}
 
 /** Write `data` to `path` atomically, creating parent directories; a failure leaves `path` as it was and throws a FileWriteError. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {

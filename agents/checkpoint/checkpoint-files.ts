@@ -9,11 +9,13 @@
  * old one aside to `.<name>.old-<pid>-<ms>`, renames the new one into place and removes the old.
  * A kill between the two renames leaves no `<name>` at all, only the siblings; a kill before
  * them leaves a `.tmp-` one. {@link interruptedSave} finds the checkpoint such a save left, and
- * {@link removeSaveLeftovers} tidies the siblings of finished or dead saves.
+ * {@link removeSaveLeftovers} tidies the siblings of finished or dead saves. A symlinked `<name>`
+ * is followed: the siblings are beside its target, which a save replaces (the link is kept).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { mayBeWriting } from '../../node/process-liveness.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 
 /** The largest checkpoint file read (bytes): far above any network here, far below what a read cannot hold. */
@@ -60,10 +62,33 @@ interface SaveSibling {
   readonly time: number;
 }
 
+/** The most symbolic links followed in a row, as Linux's path lookup (beyond: a loop). */
+const MAX_LINKS = 40;
+
+/**
+ * The directory a save of `dir` replaces: `dir`, or where the symbolic link at `dir` points
+ * (also when it dangles, as after a save of its target was interrupted), so the link is kept.
+ */
+export function checkpointTarget(dir: string): string {
+  let target = dir;
+  for (let links = 0; links < MAX_LINKS; links++) {
+    let isLink: boolean | undefined;
+    try {
+      isLink = lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink();
+    } catch {
+      return target; // a path the caller's own file operations report on (ENOTDIR, ELOOP, EACCES)
+    }
+    if (!isLink) return target;
+    target = resolve(dirname(target), readlinkSync(target));
+  }
+  return dir; // a loop, which reading and saving refuse
+}
+
 /** The save siblings of checkpoint directory `dir` (see the module comment). */
 function saveSiblings(dir: string): SaveSibling[] {
-  const parent = dirname(dir);
-  const prefix = `.${basename(dir)}.`;
+  const target = checkpointTarget(dir);
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.`;
   let entries: string[];
   try {
     entries = readdirSync(parent);
@@ -92,15 +117,24 @@ export function saveUnderWay(paths: readonly string[]): () => void {
   return () => paths.forEach((path) => savesUnderWay.delete(path));
 }
 
-/** Whether `sibling`'s save may still be writing it: one of this process under way, or another process that is running. */
+/**
+ * Whether `sibling`'s save may still be writing it: one of this process under way, or another
+ * process with its pid that is running and started before the save (a process that started
+ * after it took the pid of a save killed earlier: a container's pid 1 after a restart).
+ */
 function isLive(sibling: SaveSibling): boolean {
   if (sibling.pid === process.pid) return savesUnderWay.has(sibling.path);
-  try {
-    process.kill(sibling.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // another user's process
-  }
+  return mayBeWriting(sibling.pid, sibling.time);
+}
+
+/** The complete checkpoints beside missing `dir` left by saves for which `live` holds, newest first. */
+function completeSiblings(dir: string, isComplete: (candidate: string) => boolean, live: boolean, prefer: 'new' | 'old'): SaveSibling[] {
+  if (existsSync(dir)) return [];
+  const first = prefer === 'new' ? 'tmp' : 'old';
+  return saveSiblings(dir)
+    .filter((sibling) => isLive(sibling) === live)
+    .sort((a, b) => (a.kind === b.kind ? b.time - a.time : a.kind === first ? -1 : 1))
+    .filter((sibling) => isComplete(sibling.path));
 }
 
 /**
@@ -110,12 +144,18 @@ function isLive(sibling: SaveSibling): boolean {
  * `isComplete` checks a directory (it reads the manifest, which this module must not import).
  */
 export function interruptedSave(dir: string, isComplete: (candidate: string) => boolean, prefer: 'new' | 'old' = 'new'): string | undefined {
-  if (existsSync(dir)) return undefined;
-  const first = prefer === 'new' ? 'tmp' : 'old';
-  const candidates = saveSiblings(dir)
-    .filter((sibling) => !isLive(sibling))
-    .sort((a, b) => (a.kind === b.kind ? b.time - a.time : a.kind === first ? -1 : 1));
-  return candidates.find((sibling) => isComplete(sibling.path))?.path;
+  return completeSiblings(dir, isComplete, false, prefer)[0]?.path;
+}
+
+/**
+ * When `dir` is missing: a complete checkpoint beside it (as {@link interruptedSave} finds them)
+ * whose save may still be under way, by the running process `pid`. It may also be the only copy
+ * of a checkpoint whose save was killed (the pid's process cannot be told apart from the save's),
+ * so no message may send the user to delete it.
+ */
+export function saveMaybeUnderWay(dir: string, isComplete: (candidate: string) => boolean, prefer: 'new' | 'old' = 'new'): { path: string; pid: number } | undefined {
+  const sibling = completeSiblings(dir, isComplete, true, prefer)[0];
+  return sibling === undefined ? undefined : { path: sibling.path, pid: sibling.pid };
 }
 
 /**
@@ -128,7 +168,7 @@ export function restoreInterruptedSave(dir: string, isComplete: (candidate: stri
   const found = interruptedSave(dir, isComplete, prefer);
   if (found === undefined) return undefined;
   try {
-    renameSync(found, dir);
+    renameSync(found, checkpointTarget(dir)); // a dangling link's target: the link is kept
   } catch (error) {
     throw new CheckpointError(`checkpoint ${dir}: an interrupted save left a complete checkpoint at ${found}, which cannot be moved into place (${(error as NodeJS.ErrnoException).code ?? String(error)}); move it there by hand`);
   }

@@ -9,7 +9,7 @@
  * checksums, the array sizes and that every stored number is finite before anything is used, and
  * fails with an error naming the file, the field, the rule and the value.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -18,9 +18,10 @@ import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { CheckpointError } from './checkpoint-error.ts';
-import { readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
+import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
-import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifest, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
+import { noteCheckpointLoad } from './loaded-checkpoints.ts';
+import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
 
 export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest } from './manifest.ts';
 
@@ -47,6 +48,8 @@ export interface CheckpointContents {
 export interface LoadedCheckpoint {
   readonly dir: string;
   readonly manifest: CheckpointManifest;
+  /** SHA-256 of manifest.json as read, which names the checkpoint (it holds the checksum of every other file). */
+  readonly manifestSha256: string;
   readonly networks: Record<string, tf.LayersModel>;
   readonly arrays: Record<string, Float32Array>;
 }
@@ -84,15 +87,21 @@ export function buildFromCheckpoint<T>(checkpoint: LoadedCheckpoint, build: () =
 
 export { CheckpointError };
 
-/** Save `contents` to `dir`, replacing any checkpoint there, atomically. */
+/**
+ * Save `contents` to `dir`, replacing any checkpoint there, atomically. A symbolic link at `dir`
+ * is followed: its target is replaced and the link kept (as writeFileAtomic does for a file).
+ */
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
-  const parent = dirname(dir);
+  const target = checkpointTarget(dir);
+  const parent = dirname(target);
   makeDirectories(parent);
   const stamp = `${process.pid}-${Date.now()}`; // the names checkpoint-files.ts reads back
-  const temp = join(parent, `.${basename(dir)}.tmp-${stamp}`);
-  const old = join(parent, `.${basename(dir)}.old-${stamp}`);
+  const temp = join(parent, `.${basename(target)}.tmp-${stamp}`);
+  const old = join(parent, `.${basename(target)}.old-${stamp}`);
   const finished = saveUnderWay([temp, old]);
   try {
+    // a rename onto a loop of links would replace the link
+    if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) throw Object.assign(new Error(`ELOOP: ${dir} is a loop of symbolic links`), { code: 'ELOOP' });
     mkdirSync(temp, { recursive: true });
     const names = Object.keys(contents.networks);
     for (const name of names) await contents.networks[name]!.save(directoryHandler(join(temp, name)));
@@ -135,11 +144,11 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
 
     // a kill between these two renames leaves no `dir`: readManifest points at what it left, and
     // a resume restores it (checkpoint-files.ts)
-    if (existsSync(dir)) renameSync(dir, old);
-    renameSync(temp, dir);
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(temp, target);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });
-    if (!existsSync(dir) && existsSync(old)) renameSync(old, dir); // the old checkpoint back in place
+    if (!existsSync(target) && existsSync(old)) renameSync(old, target); // the old checkpoint back in place
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === 'string') throw new FileWriteError(dir, code, { cause: error });
     throw error;
@@ -151,9 +160,12 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
   if (kept.length > 0) warn(`saveCheckpoint: saved ${dir}, but cannot remove ${kept.join(', ')} (left by this or an interrupted save); remove by hand`);
 }
 
-/** Load the checkpoint in `dir`, verifying every checksum first. */
+/**
+ * Load the checkpoint in `dir`, verifying every checksum first. The load is recorded with its
+ * manifest's hash (loaded-checkpoints.ts), for records that name what was loaded.
+ */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
-  const manifest = readManifest(dir);
+  const { manifest, sha256: manifestSha256 } = readManifestFile(dir);
   verifyChecksums(dir, manifest.files);
 
   const statePath = join(dir, STATE_FILE);
@@ -177,7 +189,8 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     for (const model of Object.values(networks)) model.dispose();
     throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { dir, manifest, networks, arrays };
+  noteCheckpointLoad(dir, manifestSha256);
+  return { dir, manifest, manifestSha256, networks, arrays };
 }
 
 /**

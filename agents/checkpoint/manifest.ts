@@ -3,13 +3,13 @@
  * Apart from the rest of checkpoint/ so that reading a manifest (which algorithm a checkpoint
  * holds, for the CLI) loads no TensorFlow.js.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { CheckpointError } from './checkpoint-error.ts';
-import { interruptedSave, readCheckpointFile, verifyChecksums } from './checkpoint-files.ts';
+import { checkpointTarget, interruptedSave, readCheckpointFile, saveMaybeUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE, METRICS_FILE } from './checkpoint-dir.ts';
 
 export { MANIFEST_FILE };
@@ -105,19 +105,20 @@ export function parseCheckpointPart<S extends z.ZodType>(schema: S, value: unkno
 
 /** Read and check the manifest of the checkpoint in `dir` (no networks loaded). */
 export function readManifest(dir: string): CheckpointManifest {
-  if (!existsSync(dir)) {
-    const left = interruptedSave(dir, isCompleteCheckpoint);
-    const run = dirname(dir);
-    const why = basename(dir) === CHECKPOINT_SUBDIR ? whyNoCheckpoint(run) : undefined;
-    const hint = left !== undefined ? `; a save into it was interrupted and left a complete checkpoint at ${left}: train --resume restores it, or move it to ${dir}` : why !== undefined ? ` (${run} holds a run with none: ${why})` : '';
-    throw new CheckpointError(`checkpoint ${dir} does not exist${hint}`);
-  }
+  return readManifestFile(dir).manifest;
+}
+
+/** {@link readManifest}, with the SHA-256 of the manifest's bytes as read, which name the checkpoint (see loaded-checkpoints.ts). */
+export function readManifestFile(dir: string): { manifest: CheckpointManifest; sha256: string } {
+  if (!existsSync(dir)) throw new CheckpointError(missingCheckpoint(dir));
   if (!statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} is not a directory`);
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
+  let bytes: Buffer;
   let raw: unknown;
   try {
-    raw = JSON.parse(readCheckpointFile(path).toString('utf8'));
+    bytes = readCheckpointFile(path);
+    raw = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     if (error instanceof CheckpointError) throw error;
     throw new CheckpointError(`checkpoint manifest ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
@@ -126,7 +127,31 @@ export function readManifest(dir: string): CheckpointManifest {
   if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
-  return parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`);
+  return { manifest: parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`), sha256: sha256(bytes) };
+}
+
+/**
+ * Why there is no checkpoint at `dir`, which does not exist (as existsSync sees it): a loop of
+ * symbolic links, a dangling one (named with its target) or nothing there; and where an
+ * interrupted save left it, or why the run holding it has none.
+ */
+function missingCheckpoint(dir: string): string {
+  let what = 'does not exist';
+  try {
+    if (lstatSync(dir).isSymbolicLink()) what = `is a symbolic link to ${checkpointTarget(dir)}, which does not exist`;
+    statSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return `checkpoint ${dir} is a loop of symbolic links (ELOOP)`;
+  }
+  const target = checkpointTarget(dir);
+  const left = interruptedSave(dir, isCompleteCheckpoint);
+  if (left !== undefined) return `checkpoint ${dir} ${what}; a save into it was interrupted and left a complete checkpoint at ${left}: train --resume restores it, or move it to ${target}`;
+  const run = dirname(dir);
+  const why = basename(dir) === CHECKPOINT_SUBDIR ? whyNoCheckpoint(run) : undefined;
+  if (why !== undefined) return `checkpoint ${dir} ${what} (${run} holds a run with none: ${why})`;
+  const underWay = saveMaybeUnderWay(dir, isCompleteCheckpoint);
+  if (underWay !== undefined) return `checkpoint ${dir} ${what}; a save into it by process ${underWay.pid}, which is running, may be under way and has written a complete checkpoint at ${underWay.path}: if that process is not saving it, move it to ${target}`;
+  return `checkpoint ${dir} ${what}`;
 }
 
 /**
@@ -147,10 +172,16 @@ export function keptBestCheckpoint(runDir: string): { path: string; left: boolea
  */
 export function whyNoCheckpoint(runDir: string): string | undefined {
   if (!existsSync(join(runDir, METRICS_FILE))) return undefined;
+  // a complete checkpoint beside its place whose save may be under way, or killed (a pid that cannot be told apart)
+  const checkpointDir = join(runDir, CHECKPOINT_SUBDIR);
+  const saving = saveMaybeUnderWay(checkpointDir, isCompleteCheckpoint);
+  if (saving !== undefined) return `a save of its checkpoint left a complete one at ${saving.path}, and process ${saving.pid}, which may be that save, is running: if it is not a training of this run, move ${saving.path} to ${checkpointTarget(checkpointDir)}, and --resume continues the run`;
   const best = keptBestCheckpoint(runDir);
   const bestDir = join(runDir, BEST_SUBDIR);
-  if (best?.left) return `it was stopped before it saved its checkpoint, but kept its best one, which an interrupted save left at ${best.path} (move it to ${bestDir}, then evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
+  if (best?.left) return `it was stopped before it saved its checkpoint, but kept its best one, which an interrupted save left at ${best.path} (move it to ${checkpointTarget(bestDir)}, then evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
   if (best !== undefined) return `it was stopped before it saved its checkpoint, but kept its best one in ${bestDir} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
+  const savingBest = saveMaybeUnderWay(bestDir, isCompleteCheckpoint, 'old');
+  if (savingBest !== undefined) return `it was stopped before it saved its checkpoint, and a save of its best one left a complete checkpoint at ${savingBest.path}, and process ${savingBest.pid}, which may be that save, is running: if it is not a training of this run, move ${savingBest.path} to ${checkpointTarget(bestDir)}, then evaluate or compare that with --checkpoint; --resume cannot continue it: give another --out`;
   return `it was stopped before it saved one, so --resume cannot continue it; remove ${runDir} or give another --out`;
 }
 

@@ -15,7 +15,8 @@ import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
-import { CheckpointError } from '../checkpoint/checkpoint.ts';
+import { warn } from '../../env/core/logger.ts';
+import { CheckpointError, readManifest } from '../checkpoint/checkpoint.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
@@ -103,9 +104,15 @@ export class PeriodicEvaluator {
   }
 }
 
+/**
+ * The record of the run's best evaluation, if it describes the checkpoint in best/: a run killed
+ * after saving best/ but before writing the record left the previous best's record, whose return
+ * would keep the better model from best/; such a record is dropped with a note.
+ */
 function readBest(outDir: string): BestEvaluation | undefined {
   const file = join(outDir, BEST_EVAL_FILE);
-  if (!existsSync(file) || !existsSync(join(outDir, BEST_SUBDIR))) return undefined;
+  const bestDir = join(outDir, BEST_SUBDIR);
+  if (!existsSync(file) || !existsSync(bestDir)) return undefined;
   let record: unknown;
   try {
     record = JSON.parse(readFileSync(file, 'utf8'));
@@ -114,7 +121,18 @@ function readBest(outDir: string): BestEvaluation | undefined {
   }
   const parsed = z.strictObject({ meanReturn: z.number(), step: z.number().int().min(0) }).safeParse(record, { reportInput: true });
   if (!parsed.success) throw new CheckpointError(`${file}: not a best-evaluation record:\n${issueLines(parsed.error.issues).map((line) => `  ${line}`).join('\n')}`);
-  return parsed.data;
+  const { step } = parsed.data;
+  let held: number;
+  try {
+    held = readManifest(bestDir).counters.globalStep;
+  } catch (error) {
+    if (!(error instanceof CheckpointError)) throw error;
+    warn(`${file} records the evaluation at step ${step}, but ${bestDir} holds no checkpoint it could describe (${error.message}); the next evaluation replaces best/`);
+    return undefined;
+  }
+  if (held === step) return parsed.data;
+  warn(`${file} records the evaluation at step ${step}, but ${bestDir} holds the checkpoint of step ${held}: the record is of another checkpoint (a run killed between saving best/ and writing it); the next evaluation replaces best/`);
+  return undefined;
 }
 
 function writeBest(outDir: string, best: BestEvaluation): void {

@@ -20,6 +20,7 @@ import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoin
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
+import { removeAbandonedTempFiles } from '../../node/atomic-write.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
@@ -258,6 +259,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   // a run stopped before its first checkpoint may have kept its best one, which a new run would replace
   const kept = options.resume ? undefined : keptBestCheckpoint(options.outDir);
   if (kept !== undefined) throw new CheckpointError(`trainRun: ${options.outDir} holds a run's best checkpoint, ${kept.path}${kept.left ? ' (where an interrupted save left it)' : ''}, which a new run would replace; evaluate or compare it with --checkpoint, and give another outDir`);
+  removeAbandonedTempFiles(options.outDir); // what writes a killed session made left (best-eval.json's, the CLI's summary.json's)
   const backend = tf.getBackend();
   if (options.backend !== undefined && options.backend !== backend) throw new InvalidArgumentError(`trainRun: backend ${JSON.stringify(options.backend)} is not the one running (${JSON.stringify(backend)}); start it with initBackend(${JSON.stringify(options.backend)}) first`);
   const session = options.agent === 'ppo' ? { agent: 'ppo' as const, hp: sessionHyperparameters(PpoHyperparametersSchema, options, resumedManifest) } : { agent: 'dqn' as const, hp: sessionHyperparameters(DqnHyperparametersSchema, options, resumedManifest) };

@@ -9,7 +9,7 @@
  *   bdt-gym run --env BDT-v0 --agent dpra --trace trace.json
  */
 import { constants } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -59,13 +59,19 @@ function formatBytes(bytes: number): string {
  * The parsed JSON of `file`, or a CliError saying why not, naming it as `source file` (`source`:
  * the option, `--scenario`, or the command that takes the file); a file over `maxBytes` is refused
  * before it is read (reading it only to fail on V8's string limit took seconds and its size in memory).
+ * Only a regular file or a FIFO (a pipe, `<(...)`) is read, the FIFO up to `maxBytes`: a device
+ * (/dev/zero) has no size to check and was read until memory ran out.
  */
 export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_BYTES): unknown {
+  const tooLarge = (size: string) => new CliError(`${source} ${file}: the file is ${size} bytes, past the ${maxBytes} (${formatBytes(maxBytes)}) of JSON a string can hold (V8's limit): it cannot be read`);
   let text: string;
   try {
-    const { size } = statSync(file);
-    if (size > maxBytes) throw new CliError(`${source} ${file}: the file is ${size} bytes, past the ${maxBytes} (${formatBytes(maxBytes)}) of JSON a string can hold (V8's limit): it cannot be read`);
-    text = readFileSync(file, 'utf8');
+    const stats = statSync(file);
+    if (!stats.isFile() && !stats.isFIFO()) throw new CliError(`${source} ${file}: not a regular file (${stats.isDirectory() ? 'a directory' : 'a device or socket'})`);
+    if (stats.size > maxBytes) throw tooLarge(String(stats.size));
+    const bytes = stats.isFile() ? readFileSync(file) : readUpTo(file, maxBytes);
+    if (bytes === undefined) throw tooLarge(`more than ${maxBytes}`);
+    text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
@@ -75,6 +81,25 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new CliError(`${source} ${file}: not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The bytes of FIFO `file`, or undefined when more than `maxBytes` come through it. */
+function readUpTo(file: string, maxBytes: number): Buffer | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, maxBytes + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > maxBytes) return undefined;
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

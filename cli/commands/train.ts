@@ -55,7 +55,7 @@ import { CliError } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { readJsonFile } from './run.ts';
-import { FileWriteError, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
+import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
@@ -222,6 +222,7 @@ function resumedRunEnvKwargs(out: string, manifest: CheckpointManifest): RunEnvK
 function checkOut(out: string, resume: boolean): void {
   const exists = existsSync(out);
   if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
+  removeAbandonedTempFiles(out); // a killed write's, not a file of the run to list
   checkCanCreateFilesIn('out', out); // not after training, when the checkpoint cannot be saved
   if (resume) {
     // nor the files a resumed run writes at its end (what --out must hold is checked by resumeManifest)

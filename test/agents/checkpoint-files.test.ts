@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { make, setWarningHandler } from '../../env/index.ts';
@@ -117,6 +117,70 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     const why = `it was stopped before it saved its checkpoint, but kept its best one in ${join(dir, 'best')} (evaluate or compare that with --checkpoint); --resume cannot continue it: give another --out`;
     await assert.rejects(trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 32, seed: 1, outDir: dir, evalEpisodes: 0 }), (e: Error) => e instanceof CheckpointError && e.message === `trainRun: ${dir} holds a run's best checkpoint, ${join(dir, 'best')}, which a new run would replace; evaluate or compare it with --checkpoint, and give another outDir`);
     assert.throws(() => readManifest(checkpointDirOf(dir)), (e: Error) => e.message === `checkpoint ${join(dir, 'checkpoint')} does not exist (${dir} holds a run with none: ${why})`);
+  });
+
+  it('a leftover whose pid a later process took (pid 1 after a container restart) is a dead save\'s, so a resume restores it; one the running process may be writing is named, and no message says to remove the run', async function () {
+    if (!existsSync('/proc/1/stat')) this.skip(); // Linux's /proc tells when pid 1 started
+    const checkpoint = join(dir, 'checkpoint');
+    await save(checkpoint);
+    writeFileSync(join(dir, 'metrics.jsonl'), '');
+    // made at 1000 ms after the epoch, long before the pid 1 running now started
+    const dead = join(dir, '.checkpoint.old-1-1000');
+    renameSync(checkpoint, dead);
+    assert.throws(() => readManifest(checkpoint), (e: Error) => e.message.includes(`left a complete checkpoint at ${dead}`));
+    // made now: pid 1, running since before, may be writing it
+    const live = join(dir, `.checkpoint.old-1-${Date.now()}`);
+    renameSync(dead, live);
+    const why = `a save of its checkpoint left a complete one at ${live}, and process 1, which may be that save, is running: if it is not a training of this run, move ${live} to ${checkpoint}, and --resume continues the run`;
+    assert.throws(() => readManifest(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${checkpoint} does not exist (${dir} holds a run with none: ${why})`);
+    assert.throws(() => resumedRunManifest(dir), (e: Error) => e instanceof CheckpointError && e.message === `--resume: no checkpoint in ${checkpoint} (${dir} holds a run with none: ${why})`);
+    assert.ok(existsSync(live), 'a save that may be under way is left alone');
+    renameSync(live, dead);
+    const previous = setWarningHandler(() => {});
+    try {
+      assert.equal(resumedRunManifest(dir).algo, 'ppo');
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'metrics.jsonl']);
+  });
+
+  it('a symlinked checkpoint directory is followed: the save replaces its target and keeps the link, and an interrupted one is found beside the target', async () => {
+    const store = join(dir, 'store');
+    const target = join(store, 'checkpoint');
+    await save(target);
+    mkdirSync(join(dir, 'run'));
+    const link = join(dir, 'run', 'checkpoint');
+    symlinkSync(target, link);
+    const before = readManifest(target).counters.globalStep;
+    trainer.iterate();
+    await save(link);
+    assert.ok(lstatSync(link).isSymbolicLink(), 'the link is kept');
+    assert.equal(readManifest(target).counters.globalStep, trainer.counters.globalStep);
+    assert.notEqual(trainer.counters.globalStep, before);
+    assert.deepEqual(readdirSync(store), ['checkpoint'], 'the save went beside the target, and tidied up there');
+    // a save killed between its renames: the link dangles, its target's old checkpoint is beside it
+    const left = join(store, `.checkpoint.old-${DEAD_PID}-1`);
+    renameSync(target, left);
+    assert.throws(() => readManifest(link), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${link} is a symbolic link to ${target}, which does not exist; a save into it was interrupted and left a complete checkpoint at ${left}: train --resume restores it, or move it to ${target}`);
+    const previous = setWarningHandler(() => {});
+    try {
+      resumedRunManifest(join(dir, 'run'));
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.deepEqual(readdirSync(store), ['checkpoint']);
+  });
+
+  it('a dangling symbolic link or a loop of them is named as such, not as a missing checkpoint', () => {
+    const dangling = join(dir, 'dangling');
+    symlinkSync(join(dir, 'nowhere'), dangling);
+    assert.throws(() => readManifest(dangling), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${dangling} is a symbolic link to ${join(dir, 'nowhere')}, which does not exist`);
+    const loop = join(dir, 'loop');
+    symlinkSync(join(dir, 'loop2'), loop);
+    symlinkSync(loop, join(dir, 'loop2'));
+    assert.throws(() => readManifest(loop), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${loop} is a loop of symbolic links (ELOOP)`);
   });
 
   it("a network's model.json may name no weights file but its checksummed weights.bin (another was read unchecked: a FIFO blocked forever)", async () => {

@@ -15,7 +15,7 @@ import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { BEST_EVAL_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { trainRun, type TrainRunOptions, type TrainSummary } from '../../agents/run/train-run.ts';
 import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
-import { make } from '../../env/index.ts';
+import { make, setWarningHandler } from '../../env/index.ts';
 
 const DQN_HP = { learningStarts: 200, trainFrequency: 50, gradientSteps: 4, batchSize: 32, targetNetworkFrequency: 50, hidden: [32] };
 const PPO_HP = { numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 2, hidden: [16] };
@@ -97,9 +97,22 @@ describe('agents: periodic evaluation during training', function () {
     const fresh = await run('resume', { ...base, steps: 200 });
     assert.equal(fresh.summary.bestEvalStep, 200);
     const record = join(fresh.outDir, BEST_EVAL_FILE);
+    // a record of another best/ (a run killed between saving best/ and writing the record) is dropped, with a note
+    writeFileSync(record, `${JSON.stringify({ meanReturn: 1e9, step: 100 })}\n`);
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    let mismatched: Awaited<ReturnType<typeof run>>;
+    try {
+      mismatched = await run('resume', { ...base, steps: 400, resume: true });
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.deepEqual(warnings, [`${record} records the evaluation at step 100, but ${join(fresh.outDir, 'best')} holds the checkpoint of step 200: the record is of another checkpoint (a run killed between saving best/ and writing it); the next evaluation replaces best/`]);
+    assert.equal(mismatched.summary.bestEvalStep, 400, 'the first evaluation of the resume is the best so far');
+    assert.equal(mismatched.summary.bestEvalReturn, mismatched.records.find(isEval)!.metrics['eval/mean_reward']);
     writeFileSync(record, '{"meanReturn": ');
-    await assert.rejects(run('resume', { ...base, steps: 400, resume: true }), (e: unknown) => e instanceof CheckpointError && /best-eval\.json: not valid JSON/.test((e as Error).message));
-    writeFileSync(record, '{"meanReturn": "high", "step": 200}');
-    await assert.rejects(run('resume', { ...base, steps: 400, resume: true }), (e: unknown) => e instanceof CheckpointError && /not a best-evaluation record:\n {2}at meanReturn: Invalid input: expected number, received string \(value: "high"\)/.test((e as Error).message));
+    await assert.rejects(run('resume', { ...base, steps: 600, resume: true }), (e: unknown) => e instanceof CheckpointError && /best-eval\.json: not valid JSON/.test((e as Error).message));
+    writeFileSync(record, '{"meanReturn": "high", "step": 400}');
+    await assert.rejects(run('resume', { ...base, steps: 600, resume: true }), (e: unknown) => e instanceof CheckpointError && /not a best-evaluation record:\n {2}at meanReturn: Invalid input: expected number, received string \(value: "high"\)/.test((e as Error).message));
   });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -346,6 +347,35 @@ describe('bdt-gym run', () => {
     try {
       assert.throws(() => readJsonFile('--trace', file), (e: unknown) => e instanceof CliError && e.message === `--trace ${file}: the file is 536870889 bytes, past the 536870888 (512 MiB) of JSON a string can hold (V8's limit): it cannot be read`);
     } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('refuses a device or a directory as a JSON file, and reads a FIFO only up to the same limit (/dev/zero was read until memory ran out)', async function () {
+    if (!existsSync('/dev/zero')) this.skip();
+    const zero = cli('run', '--scenario', '/dev/zero', '--agent', 'dpra');
+    assert.equal(zero.status, 1);
+    assert.equal(zero.stderr, 'bdt-gym: --scenario /dev/zero: not a regular file (a device or socket)\n');
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-fifo-'));
+    const writers: ChildProcess[] = [];
+    try {
+      assert.throws(() => readJsonFile('--preset', dir), (e: unknown) => e instanceof CliError && e.message === `--preset ${dir}: not a regular file (a directory)`);
+      const fifo = join(dir, 'trace.json');
+      spawnSync('mkfifo', [fifo]);
+      // a writer at the other end (process substitution, a pipe): 100 bytes for a limit of 50, then a small JSON object
+      const written = (command: string) => {
+        const writer = spawn('sh', ['-c', `${command} > '${fifo}'`], { stdio: 'ignore' });
+        writers.push(writer);
+        return once(writer, 'exit');
+      };
+      const endless = written('head -c 100 /dev/zero');
+      assert.throws(() => readJsonFile('--trace', fifo, 50), (e: unknown) => e instanceof CliError && e.message === `--trace ${fifo}: the file is more than 50 bytes, past the 50 (50 bytes) of JSON a string can hold (V8's limit): it cannot be read`);
+      await endless;
+      const small = written(`printf '{"a":1}'`);
+      assert.deepEqual(readJsonFile('--trace', fifo, 50), { a: 1 });
+      await small;
+    } finally {
+      for (const writer of writers) if (writer.exitCode === null) writer.kill(); // one a failed read left blocked
       rmSync(dir, { recursive: true });
     }
   });

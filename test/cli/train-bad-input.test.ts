@@ -149,6 +149,16 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', other), new RegExp(`^--out ${other} is not empty \\(notes\\.txt\\) and holds no run: a new run needs a missing or empty directory; give another --out; nothing was changed$`));
   });
 
+  it("the temp file of a killed write (a dead process's) is removed, not listed among the run's files", async () => {
+    const killed = join(dir, 'killed-writing');
+    mkdirSync(killed);
+    writeFileSync(join(killed, 'metrics.jsonl'), '{"step":4,"charts/episodic_return":9}\n');
+    const temp = `.bdt-gym-${2 ** 22 + 12345}-0-0123abcd.tmp`; // a pid above Linux's largest pid_max
+    writeFileSync(join(killed, temp), '{"agent":');
+    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', killed), new RegExp(`^--out ${killed} holds a run with no checkpoint \\(metrics\\.jsonl\\): `));
+    assert.deepEqual(readdirSync(killed), ['metrics.jsonl']);
+  });
+
   it('a run killed after it kept a best checkpoint but before its own: no message sends the user to remove it', async () => {
     const stopped = join(dir, 'stopped-with-best');
     mkdirSync(stopped);

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
+import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic } from '../../node/atomic-write.ts';
 
 describe('writeFileAtomic', () => {
   it('writes the file, creating its directories, and leaves no temp file', () => {
@@ -148,5 +148,20 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(fresh, 'x');
     const umask = process.umask();
     assert.equal(statSync(fresh).mode & 0o777, 0o666 & ~umask);
+  });
+
+  it('removeAbandonedTempFiles removes the temp files of killed writes (dead pid, or a pid a later process took), and keeps the rest', function () {
+    if (!existsSync('/proc/1/stat')) this.skip(); // Linux's /proc tells when pid 1 started
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    const temp = (pid: number) => `.bdt-gym-${pid}-0-0123abcd.tmp`;
+    const deadPid = 2 ** 22 + 12345; // above Linux's largest pid_max
+    for (const name of [temp(deadPid), temp(process.pid), temp(1), 'summary.json', '.bdt-gym-notes.tmp']) writeFileSync(join(dir, name), '');
+    const old = join(dir, `.bdt-gym-1-1-0123abcd.tmp`);
+    writeFileSync(old, '');
+    utimesSync(old, 1, 1); // written in 1970: pid 1, running now, started since
+    // this process writes synchronously: a temp file with its pid is an earlier process's
+    assert.deepEqual(removeAbandonedTempFiles(dir).sort(), [temp(deadPid), temp(process.pid), '.bdt-gym-1-1-0123abcd.tmp'].map((name) => join(dir, name)).sort());
+    assert.deepEqual(readdirSync(dir).sort(), [temp(1), '.bdt-gym-notes.tmp', 'summary.json'].sort(), 'a write pid 1 may be making is kept');
+    assert.deepEqual(removeAbandonedTempFiles(join(dir, 'missing')), []);
   });
 });

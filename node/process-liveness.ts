@@ -1,0 +1,73 @@
+/**
+ * Whether the process that made a file may still be writing it. Files named after their writer's
+ * pid (writeFileAtomic's temp files, a checkpoint save's siblings) outlive a writer that is
+ * killed, and the pid may by then be another process's: a container's after a restart, whose
+ * pid 1 always runs. On Linux, /proc tells them apart: a process that started after the file
+ * was made is not its writer. Elsewhere a running pid counts as the writer.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The unit of /proc/<pid>/stat's start time, Linux's USER_HZ: 100 on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * How far a start time read from /proc may be off the wall clock (rounding to whole ticks, clock
+ * adjustments since boot), counted in the writer's favour: a save or a write starts well after
+ * its process (loading TensorFlow.js alone takes longer).
+ */
+const CLOCK_SLACK_MS = 1000;
+
+/**
+ * Whether process `pid` may be the one that made a file at `madeAtMs` (ms since the epoch) and
+ * still be writing it: it runs (or belongs to another user), and did not start after that time.
+ */
+export function mayBeWriting(pid: number, madeAtMs: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: another user's process
+  }
+  const started = processStartMs(pid);
+  return started === undefined || started <= madeAtMs + CLOCK_SLACK_MS;
+}
+
+/** When process `pid` started (ms since the epoch), or undefined where /proc does not tell it reliably. */
+function processStartMs(pid: number): number | undefined {
+  const bootMs = bootTimeMs();
+  const ticks = startTicks(pid);
+  return bootMs === undefined || ticks === undefined ? undefined : bootMs + (ticks / TICKS_PER_SECOND) * 1000;
+}
+
+/**
+ * When the system booted (ms since the epoch) as /proc counts start times from it, checked on
+ * this process, whose start Node knows: undefined when they disagree (another tick rate, a clock
+ * stepped since boot), so no start time is trusted.
+ */
+function bootTimeMs(): number | undefined {
+  let uptimeSeconds: number;
+  try {
+    uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+  const ownTicks = startTicks(process.pid);
+  if (!Number.isFinite(uptimeSeconds) || ownTicks === undefined) return undefined;
+  const now = Date.now();
+  const bootMs = now - uptimeSeconds * 1000;
+  const ownStartMs = now - process.uptime() * 1000;
+  return Math.abs(bootMs + (ownTicks / TICKS_PER_SECOND) * 1000 - ownStartMs) <= CLOCK_SLACK_MS ? bootMs : undefined;
+}
+
+/** Field 22 of /proc/<pid>/stat: the process's start, in ticks after boot. */
+function startTicks(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // the fields after the command name (field 2, in parentheses, which may itself hold spaces and parentheses), from field 3 on
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[22 - 3]);
+  return Number.isInteger(ticks) && ticks >= 0 ? ticks : undefined;
+}

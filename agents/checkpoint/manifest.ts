@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
+import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { interruptedSave, readCheckpointFile, verifyChecksums } from './checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE, METRICS_FILE } from './checkpoint-dir.ts';
@@ -117,7 +118,7 @@ export function readManifest(dir: string): CheckpointManifest {
   if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readCheckpointFile(path).toString('utf8'));
+    raw = JSON.parse(withoutByteOrderMark(readCheckpointFile(path).toString('utf8')));
   } catch (error) {
     if (error instanceof CheckpointError) throw error;
     throw new CheckpointError(`checkpoint manifest ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,19 +1,43 @@
 /**
  * A reader that went away (`bdt-gym scenario-schema | head -1`, a client that closed its end of
- * `serve`) ends the command quietly, as Unix tools end on SIGPIPE, instead of an unhandled
- * EPIPE stack trace: nothing more can reach it, so there is nothing left to do. The exit code is
- * the one already set (1 when the lost output was an error message; serve sets 0, where a client
- * closing is the normal end), else 141 as a shell reports a tool SIGPIPE ended (`git log | head
- * -1`): the command did not finish, which a `train` cut short must not hide behind a 0.
+ * `serve`, a terminal that hung up) ends the command quietly, as Unix tools end on SIGPIPE,
+ * instead of an unhandled EPIPE (or, on a terminal, EIO) stack trace: nothing more can reach it,
+ * so there is nothing left to do. The exit code is the one already set (1 when the lost output was
+ * an error message; serve sets 0, where a client closing is the normal end), else 141 as a shell
+ * reports a tool SIGPIPE ended (`git log | head -1`), 129 (SIGHUP's) for a terminal: the command
+ * did not finish, which a `train` cut short must not hide behind a 0. While `train` trains, it is
+ * told instead ({@link deferReaderGone}): ending there would leave a new run with no checkpoint,
+ * which could be neither resumed nor started again.
  */
+
+/** How a write fails when its reader has gone: a closed pipe, or a terminal that hung up. */
+export type ReaderGone = 'EPIPE' | 'EIO';
+
+/** 128 + SIGPIPE (13); 128 + SIGHUP (1), the signal a hung-up terminal sends with it. */
+export const READER_GONE_EXIT_CODES = { EPIPE: 141, EIO: 129 } as const;
+
 export function endQuietlyOnBrokenPipe(...streams: NodeJS.WriteStream[]): void {
   for (const stream of streams) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      process.exit(process.exitCode ?? SIGPIPE_EXIT_CODE);
+      // EIO elsewhere (a file on a failing disk) is no reader gone
+      const gone = error.code === 'EPIPE' || (error.code === 'EIO' && stream.isTTY === true) ? (error.code as ReaderGone) : undefined;
+      if (gone === undefined) throw error;
+      if (deferredTo !== undefined) deferredTo(gone);
+      else process.exit(process.exitCode ?? READER_GONE_EXIT_CODES[gone]);
     });
   }
 }
 
-/** 128 + SIGPIPE (13). */
-const SIGPIPE_EXIT_CODE = 141;
+/** What a reader gone calls instead of ending the command, while set. */
+let deferredTo: ((gone: ReaderGone) => void) | undefined;
+
+/**
+ * Until the returned function is called, a reader gone calls `stop` (at each failed write) instead
+ * of ending the command, which then ends itself once its files are consistent.
+ */
+export function deferReaderGone(stop: (gone: ReaderGone) => void): () => void {
+  deferredTo = stop;
+  return () => {
+    if (deferredTo === stop) deferredTo = undefined;
+  };
+}

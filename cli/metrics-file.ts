@@ -6,6 +6,7 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors.ts';
 import { METRICS_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
+import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
 
 /** One tag's values over training. A NaN the trainer logged (written as null) stays NaN. */
 export interface MetricSeries {
@@ -47,7 +48,7 @@ export function readMetricsFile(file: string): RunMetrics {
   const series = new Map<string, { steps: number[]; values: number[] }>();
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = withoutByteOrderMark(readFileSync(file, 'utf8'));
   } catch (error) {
     // Node's message is "<CODE>: <what>, <syscall> '<path>'": keep the code and what
     throw new CliError(`${file}: cannot read the file (${(error as Error).message.split(',')[0]})`);

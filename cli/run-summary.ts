@@ -7,32 +7,37 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { MANIFEST_FILE, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
 import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
-import { make } from '../env/index.ts';
+import { formatValue, make } from '../env/index.ts';
+import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
 import { CliError } from './errors.ts';
 
 /** How the reading command words a summary it cannot use (the file is named by the caller). */
 export interface SummaryRefusals {
   /** The file cannot be read or parsed (`detail`: the error code or message). */
   unreadable(detail: string): string;
-  /** Its envKwargs are not a JSON object (`value`: them as JSON). */
-  notAnObject(value: string): string;
+  /** It does not record the run's envKwargs as train writes them (`problem`: what is wrong, e.g. `envKwargs: expected a JSON object, got [1]`). */
+  unusable(problem: string): string;
 }
 
 /**
- * The envKwargs summary `file` records when it is of env `envId` (train's final evaluation ran on
- * them; undefined when it records none or is of another env). A CliError worded by `refuse` when
- * the file cannot be read or its envKwargs are not an object.
+ * The envKwargs summary `file` records of the run whose checkpoint is of env `envId` (train's
+ * final evaluation ran on them; undefined when it records none: the run had none). A CliError
+ * worded by `refuse` when the file cannot be read, or is not train's summary of that run: not an
+ * object, of another env, or its envKwargs not an object (taking any of those for a run with no
+ * envKwargs would put the run on the plain env, silently).
  */
 function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRefusals): Record<string, unknown> | undefined {
   let summary: unknown;
   try {
-    summary = JSON.parse(readFileSync(file, 'utf8'));
+    summary = JSON.parse(withoutByteOrderMark(readFileSync(file, 'utf8')));
   } catch (error) {
     throw new CliError(refuse.unreadable((error as NodeJS.ErrnoException).code ?? (error as Error).message));
   }
-  const { env, envKwargs } = (typeof summary === 'object' && summary !== null ? summary : {}) as { env?: unknown; envKwargs?: unknown };
-  if (env !== envId || envKwargs === undefined) return undefined;
-  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(refuse.notAnObject(JSON.stringify(envKwargs)));
+  if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new CliError(refuse.unusable(`expected a JSON object (the run's summary), got ${formatValue(summary)}`));
+  const { env, envKwargs } = summary as { env?: unknown; envKwargs?: unknown };
+  if (env !== envId) throw new CliError(refuse.unusable(`env: expected ${JSON.stringify(envId)}, the env of the checkpoint beside it, got ${env === undefined ? 'none' : formatValue(env)}`));
+  if (envKwargs === undefined) return undefined;
+  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(refuse.unusable(`envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`));
   return envKwargs as Record<string, unknown>;
 }
 
@@ -58,7 +63,8 @@ export interface RunEnvKwargs {
  * checkpoint, in its final evaluation, or a checkpoint copied out of its run), the resolved
  * scenario the manifest records, as envKwargs.scenario when it is not the env's own, so the
  * policy still plays on its own system; the manifest records nothing else (see `unknown`). A
- * CliError worded by `refuse` for an unusable summary.
+ * CliError worded by `refuse` for a summary that cannot be read or used (never taken for one that
+ * records no envKwargs).
  */
 export function runEnvKwargs(summaryFile: string | undefined, checkpointDir: string, manifest: CheckpointManifest, refuse: SummaryRefusals): RunEnvKwargs {
   if (summaryFile !== undefined) {

@@ -1,40 +1,49 @@
 /**
- * Ctrl-C (SIGINT) and SIGTERM during `train`, as RL Zoo treats a KeyboardInterrupt: the first
- * stops training after the current update and lets the run save its checkpoint, so `--resume`
- * continues it (a cluster's SIGTERM before preemption loses no more than one update); the final
- * evaluation is skipped, or cut between its episodes. Signals are seen only between updates (an
- * update runs synchronously), where saving takes milliseconds, so a second signal has nothing
- * quicker to do than the first: it is noted, and the run is still saved. (SIGKILL stops at once.)
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP during `train`, as RL Zoo treats a KeyboardInterrupt: the
+ * first stops training after the current update and lets the run save its checkpoint, so
+ * `--resume` continues it (a cluster's SIGTERM before preemption loses no more than one update).
+ * A reader of its output that went away (a closed pipe, EPIPE; a terminal that hung up, EIO, with
+ * its SIGHUP) stops it so too. The final evaluation is skipped, or cut between its episodes.
+ * Signals are seen only between updates (an update runs synchronously), where saving takes
+ * milliseconds, so a second signal has nothing quicker to do than the first: it is noted, and the
+ * run is still saved. (SIGKILL stops at once.)
  */
+import { deferReaderGone, READER_GONE_EXIT_CODES } from './broken-pipe.ts';
 
-/** Exit status of a process stopped by the signal: 128 + its number, as shells report it. */
-const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-type StopSignal = keyof typeof EXIT_CODES;
+/** Exit status of a process stopped by the signal: 128 + its number, as shells report it (for a reader gone, the signal's that comes with it). */
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, ...READER_GONE_EXIT_CODES } as const;
+type StopCause = keyof typeof EXIT_CODES;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** How the notice names a cause that is not a signal. */
+const READER_GONE = { EPIPE: "EPIPE: the output's reader has gone", EIO: 'EIO: the terminal has gone' } as const;
 
 export interface TrainingInterrupt {
   /** Aborted at the first signal (pass it to `trainRun`). */
   readonly signal: AbortSignal;
   /** The exit status the first signal asks for; undefined while none came. */
   readonly exitCode: number | undefined;
-  /** Removes the handlers: the signals' default action (exit) returns. */
+  /** Removes the handlers: the signals' default action (exit) returns, and a reader gone ends the command again. */
   dispose(): void;
 }
 
-/** Handles SIGINT and SIGTERM until `dispose`; `notice` writes one line to the user. */
+/** Handles SIGINT, SIGTERM, SIGHUP and a reader gone until `dispose`; `notice` writes one line to the user. */
 export function catchTrainingInterrupt(notice: (line: string) => void): TrainingInterrupt {
   const controller = new AbortController();
-  let received: StopSignal | undefined;
-  const onSignal = (name: StopSignal): void => {
+  let received: StopCause | undefined;
+  const stop = (cause: StopCause): void => {
+    const readerGone = cause === 'EPIPE' || cause === 'EIO';
     if (received === undefined) {
-      received = name;
+      received = cause;
       controller.abort();
-      notice(`${name}: stopping after the current update and saving the checkpoint`);
-    } else {
-      notice(`${name}: already stopping; the checkpoint is being saved (SIGKILL, kill -9, quits without saving)`);
+      notice(`${readerGone ? `${READER_GONE[cause]};` : `${cause}:`} stopping after the current update and saving the checkpoint`);
+    } else if (!readerGone) {
+      // (a reader gone is reported at each failed write, this notice's own when it is stderr's: it is not noted again)
+      notice(`${cause}: already stopping; the checkpoint is being saved (SIGKILL, kill -9, quits without saving)`);
     }
   };
-  const handlers = (Object.keys(EXIT_CODES) as StopSignal[]).map((name) => [name, () => onSignal(name)] as const);
+  const handlers = SIGNALS.map((name) => [name, () => stop(name)] as const);
   for (const [name, handler] of handlers) process.on(name, handler);
+  const undefer = deferReaderGone(stop);
   return {
     signal: controller.signal,
     get exitCode() {
@@ -42,6 +51,7 @@ export function catchTrainingInterrupt(notice: (line: string) => void): Training
     },
     dispose: () => {
       for (const [name, handler] of handlers) process.off(name, handler);
+      undefer();
     },
   };
 }

@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
+import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, interruptedSave, readCheckpointFile, saveMaybeUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE, METRICS_FILE } from './checkpoint-dir.ts';
@@ -118,7 +119,7 @@ export function readManifestFile(dir: string): { manifest: CheckpointManifest; s
   let raw: unknown;
   try {
     bytes = readCheckpointFile(path);
-    raw = JSON.parse(bytes.toString('utf8'));
+    raw = JSON.parse(withoutByteOrderMark(bytes.toString('utf8')));
   } catch (error) {
     if (error instanceof CheckpointError) throw error;
     throw new CheckpointError(`checkpoint manifest ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);

@@ -9,9 +9,10 @@
  * Episode i is reset with seed `--seed + i`. The default seed is the one `train` evaluates with
  * (the run's seed + 1,000,000), and the default env is the one `train` evaluated on: the
  * checkpoint's env id with the `envKwargs` the run's summary.json records (a preset's training
- * override), so by default it reproduces the summary's `evalReturn`. `--env-kwargs` replaces
- * them (`'{}'`: the plain env). Without a summary.json (a run killed in its final evaluation, a
- * bare checkpoint) it is the scenario the checkpoint's manifest records, as `train --resume` takes;
+ * override), so by default it reproduces the summary's `evalReturn` (a summary.json that cannot
+ * be read or used is refused, naming it). `--env-kwargs` replaces them (`'{}'`: the plain env).
+ * Without a summary.json (a run killed in its final evaluation, a bare checkpoint) it is the
+ * scenario the checkpoint's manifest records, as `train --resume` takes;
  * on a non-B-DT env the manifest records no envKwargs, so it is the env's defaults (stderr notes it).
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
@@ -26,6 +27,7 @@ import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { checkpointPath } from '../committed-models.ts';
 import { CliError, issuePathsUnder } from '../errors.ts';
 import { runEnvKwargs } from '../run-summary.ts';
@@ -80,7 +82,7 @@ function chooseEnvKwargs(option: string | undefined, checkpointOption: string, c
   const file = runSummaryFile(checkpointOption, checkpointDir);
   const run = runEnvKwargs(file, checkpointDir, manifest, {
     unreadable: (detail) => `--checkpoint ${checkpointOption}: cannot read the run's ${file} (${detail}); give --env-kwargs to evaluate without it`,
-    notAnObject: (value) => `--checkpoint ${checkpointOption}: ${file}: envKwargs: expected a JSON object, got ${value}`,
+    unusable: (problem) => `--checkpoint ${checkpointOption}: ${file}: ${problem}; give --env-kwargs to evaluate without it`,
   });
   if (run.unknown) {
     process.stderr.write(`bdt-gym evaluate: note: the run's envKwargs are unknown (no ${SUMMARY_FILE} beside --checkpoint ${checkpointOption}, and ${run.source} records no envKwargs, only a B-DT env's resolved scenario): evaluating on ${envId}'s defaults; give --env-kwargs to set others\n`);
@@ -95,7 +97,7 @@ function defaultEpisodes(checkpointOption: string, checkpointDir: string, onRunE
   const file = onRunEnv ? runSummaryFile(checkpointOption, checkpointDir) : undefined;
   if (file === undefined) return 20;
   try {
-    const recorded: unknown = (JSON.parse(readFileSync(file, 'utf8')) as { evalEpisodes?: unknown }).evalEpisodes;
+    const recorded: unknown = (JSON.parse(withoutByteOrderMark(readFileSync(file, 'utf8'))) as { evalEpisodes?: unknown }).evalEpisodes;
     return typeof recorded === 'number' && Number.isSafeInteger(recorded) && recorded > 0 ? recorded : 20;
   } catch {
     return 20; // an unreadable summary.json is reported where its envKwargs are read

@@ -19,6 +19,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
+import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
 import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
@@ -77,8 +78,7 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
-    // editors on Windows may save a byte order mark, which JSON.parse refuses as an invisible token
-    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    return JSON.parse(withoutByteOrderMark(text));
   } catch (error) {
     throw new CliError(`${source} ${file}: not valid JSON: ${(error as Error).message}`);
   }

@@ -26,8 +26,9 @@
  * killed session left past the checkpoint, which a resume cuts, included) and its checkpoint and
  * summary.json are only replaced (atomically) when the run succeeds.
  *
- * Ctrl-C or SIGTERM stops training after the current update and saves a resumable checkpoint
- * (exit 130 / 143), skipping or cutting the final evaluation (cli/training-interrupt.ts).
+ * Ctrl-C, SIGTERM or SIGHUP, or a reader of its output that went away (a closed pipe, a hung-up
+ * terminal), stops training after the current update and saves a resumable checkpoint (exit 130 /
+ * 143 / 129 / 141), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts'
 import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
-import { isCompleteCheckpoint, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
+import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
@@ -208,9 +209,12 @@ function checkResumedOverride(out: string, override: Record<string, unknown>, ru
  */
 function resumedRunEnvKwargs(out: string, manifest: CheckpointManifest): RunEnvKwargs {
   const file = join(out, SUMMARY_FILE);
-  return runEnvKwargs(existsSync(file) ? file : undefined, join(out, CHECKPOINT_SUBDIR), manifest, {
-    unreadable: (detail) => `--resume: cannot read ${file}, which records the run's envKwargs (${detail}); give --preset with them`,
-    notAnObject: (value) => `--resume: ${file}: envKwargs: expected a JSON object, got ${value}`,
+  const checkpointDir = join(out, CHECKPOINT_SUBDIR);
+  // (a --preset does not stand in for it: the override check and the notes compare with the run's envKwargs)
+  const remedy = `repair it, or remove it to resume on what ${join(checkpointDir, MANIFEST_FILE)} records`;
+  return runEnvKwargs(existsSync(file) ? file : undefined, checkpointDir, manifest, {
+    unreadable: (detail) => `--resume: cannot read ${file}, which records the run's envKwargs (${detail}); ${remedy}`,
+    unusable: (problem) => `--resume: ${file}: ${problem}; ${remedy}`,
   });
 }
 
@@ -223,7 +227,7 @@ function checkOut(out: string, resume: boolean): void {
   const exists = existsSync(out);
   if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
   removeAbandonedTempFiles(out); // a killed write's, not a file of the run to list
-  checkCanCreateFilesIn('out', out); // not after training, when the checkpoint cannot be saved
+  checkCanCreateFilesIn('out', out); // not after training, when the checkpoint cannot be saved (nor after the start banner)
   if (resume) {
     // nor the files a resumed run writes at its end (what --out must hold is checked by resumeManifest)
     for (const file of [METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE]) {
@@ -400,7 +404,9 @@ export function register(program: Command): void {
       if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
       const givenEnvId = options.env ?? preset?.env ?? resumed?.envId;
       if (givenEnvId === undefined) throw new CliError('give --env or a --preset naming one');
-      const envId = registeredEnvOption(givenEnvId);
+      // an unknown id is blamed on where it came from, as evaluate does
+      const envIdSource = options.env !== undefined ? '--env' : preset?.env !== undefined ? `--preset ${options.preset}: env` : `checkpoint manifest ${join(options.out, CHECKPOINT_SUBDIR, MANIFEST_FILE)}: envId`;
+      const envId = registeredEnvOption(givenEnvId, envIdSource);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       if (Object.keys(scenarioOverride).length > 0 && !isBdtId(envId)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
       const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);

@@ -254,4 +254,13 @@ describe('cli: curves', () => {
     writeFileSync(file, '{"step":1,"charts/episodic_return":1}\n{"step":2,"charts/epis{"step":3,"charts/episodic_return":3}\n{"step":4,"charts/episodic_return":4}');
     assert.throws(() => readMetricsFile(file), { name: 'CliError', message: `${file}:2: not a JSON line ("{\\"step\\":2,\\"charts/epis{\\"step\\":3,\\"charts/episodic_return\\":3}")` });
   });
+
+  it('reads a metrics.jsonl saved with a UTF-8 byte order mark (its first line was refused as not JSON)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
+    const file = join(dir, 'metrics.jsonl');
+    writeFileSync(file, '\uFEFF{"step":1,"a":1}\n{"step":2,"a":2}\n');
+    const { metrics, stderr } = readCapturingStderr(file);
+    assert.deepEqual(Array.from(metrics.get('a')!.steps), [1, 2]);
+    assert.equal(stderr, '');
+  });
 });

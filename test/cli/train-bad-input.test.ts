@@ -119,12 +119,14 @@ describe('bdt-gym train: bad input loses nothing', () => {
     writeFileSync(file, '{}');
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', file), /^--out .*some-existing-file\.json: exists and is not a directory/);
     assert.equal(readFileSync(file, 'utf8'), '{}');
-    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(file, 'run')), /^--out .*some-existing-file\.json\/run: cannot create the directory \(ENOTDIR\)$/);
+    const underFile = await bdtGym(...TRAIN, '--steps', '64', '--out', join(file, 'run'));
+    assertRefused(underFile, /^--out .*some-existing-file\.json\/run: cannot create the directory \(ENOTDIR\)$/);
+    assert.equal(underFile.stderr, '', 'refused before the start banner (and the backend)');
     if (process.platform === 'linux') {
       // spawned with a time limit: Node's recursive mkdir looped forever there
       const proc = spawnSync(process.execPath, [bin, ...TRAIN, '--steps', '64', '--out', '/proc/bdt-gym/run'], { encoding: 'utf8', timeout: 60_000 });
       assert.equal(proc.status, 1, proc.error?.message);
-      assert.match(proc.stderr, /\nbdt-gym: --out \/proc\/bdt-gym\/run: cannot create the directory \(ENOENT\)\n$/);
+      assert.equal(proc.stderr, 'bdt-gym: --out /proc/bdt-gym/run: cannot create the directory (ENOENT)\n', 'refused before the start banner');
     }
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(dir, 'none'), '--resume'), /^--resume: no checkpoint in .*none\/checkpoint$/);
     // an empty directory is fine
@@ -271,6 +273,59 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.match(resumed.stderr, new RegExp(`bdt-gym train: note: --resume trains on the run's envKwargs \\{"suttonBartoReward":true\\} \\(${summaryFile}\\); give --preset to set others\n`));
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
     assert.deepEqual([summary.agent, summary.env, summary.steps, summary.envKwargs], ['ppo', 'CartPole-v1', 1024, { suttonBartoReward: true }]);
+  });
+
+  it("refuses a summary.json it cannot use (not an object, of another env, envKwargs not an object), for --resume and evaluate, naming it and what is wrong: it is not a run with no envKwargs", async () => {
+    const copy = join(dir, 'unusable-summary');
+    cpSync(run, copy, { recursive: true });
+    const summaryFile = join(copy, 'summary.json');
+    const trained = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    const cases: [string, string][] = [
+      ['[]', 'expected a JSON object \\(the run\'s summary\\), got \\[\\]'],
+      ['"ok"', 'expected a JSON object \\(the run\'s summary\\), got "ok"'],
+      ['{}', 'env: expected "CartPole-v1", the env of the checkpoint beside it, got none'],
+      [JSON.stringify({ ...trained, env: 'Acrobot-v1' }), 'env: expected "CartPole-v1", the env of the checkpoint beside it, got "Acrobot-v1"'],
+      [JSON.stringify({ ...trained, envKwargs: [1] }), 'envKwargs: expected a JSON object, got \\[1\\]'],
+    ];
+    for (const [text, problem] of cases) {
+      writeFileSync(summaryFile, text);
+      const before = snapshot(copy);
+      assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--backend', 'wasm'), new RegExp(`^--resume: ${summaryFile}: ${problem}; repair it, or remove it to resume on what ${copy}/checkpoint/manifest\\.json records$`));
+      assert.deepEqual(snapshot(copy), before, text);
+      assertRefused(await bdtGym('evaluate', '--checkpoint', copy, '--episodes', '1', '--backend', 'wasm'), new RegExp(`^--checkpoint ${copy}: ${summaryFile}: ${problem}; give --env-kwargs to evaluate without it$`));
+    }
+    writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { suttonBartoReward: true } }));
+    const evaluated = await bdtGym('evaluate', '--checkpoint', copy, '--episodes', '1', '--backend', 'wasm', '--json');
+    assert.equal(evaluated.error, undefined, String(evaluated.error));
+    assert.deepEqual(JSON.parse(evaluated.stdout).envKwargs, { suttonBartoReward: true });
+  });
+
+  it('reads a manifest.json and a summary.json saved with a UTF-8 byte order mark (JSON.parse refused it as an invisible token), as --preset files', async () => {
+    const copy = join(dir, 'byte-order-mark');
+    cpSync(run, copy, { recursive: true });
+    const plain = await bdtGym('evaluate', '--checkpoint', copy, '--episodes', '1', '--backend', 'wasm', '--json');
+    const summaryFile = join(copy, 'summary.json');
+    writeFileSync(summaryFile, `\uFEFF${JSON.stringify({ ...JSON.parse(readFileSync(summaryFile, 'utf8')), envKwargs: { suttonBartoReward: true } })}`);
+    const manifestFile = join(copy, 'checkpoint', 'manifest.json');
+    writeFileSync(manifestFile, `\uFEFF${readFileSync(manifestFile, 'utf8')}`);
+    const evaluated = await bdtGym('evaluate', '--checkpoint', copy, '--episodes', '1', '--backend', 'wasm', '--json');
+    assert.equal(evaluated.error, undefined, String(evaluated.error));
+    const evaluation = JSON.parse(evaluated.stdout);
+    assert.deepEqual([evaluation.trainedSteps, evaluation.seed, evaluation.envKwargs], [JSON.parse(plain.stdout).trainedSteps, JSON.parse(plain.stdout).seed, { suttonBartoReward: true }]);
+    const resumed = await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--eval-episodes', '0', '--backend', 'wasm', '--json');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.deepEqual(JSON.parse(readFileSync(summaryFile, 'utf8')).envKwargs, { suttonBartoReward: true });
+  });
+
+  it('names where an env id it does not know came from: the preset or the checkpoint, not an --env never given', async () => {
+    const nope = preset('nope-env.json', { agent: 'ppo', env: 'Nope', hyperparameters: { totalTimesteps: 64 } });
+    assertRefused(await bdtGym('train', '--preset', nope, '--out', join(dir, 'new')), new RegExp(`^--preset ${nope}: env: unknown env "Nope"`));
+    const copy = join(dir, 'unknown-env');
+    cpSync(run, copy, { recursive: true });
+    rewriteCheckpoint(join(copy, 'checkpoint'), (manifest) => (manifest['envId'] = 'Mine-v0'));
+    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024'), new RegExp(`^checkpoint manifest ${copy}/checkpoint/manifest\\.json: envId: unknown env "Mine-v0"`));
+    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--env', 'Mine-v0'), /^--env: unknown env "Mine-v0"/);
+    assert.ok(!existsSync(join(dir, 'new')));
   });
 
   it('refuses a --resume that would train nothing, leaving the run as it was', async () => {

@@ -1,10 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cliInvocation } from '../../cli/invocation.ts';
+import { endQuietlyOnBrokenPipe } from '../../cli/broken-pipe.ts';
+import { cliInvocation, shellQuote } from '../../cli/invocation.ts';
 import { catchTrainingInterrupt } from '../../cli/training-interrupt.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -55,6 +58,58 @@ describe('bdt-gym train interrupted (Ctrl-C)', () => {
     assert.equal(after.evalEpisodes, 1);
   });
 
+  it('stops and saves a resumable checkpoint on SIGHUP too (its terminal closed), exiting 129', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-interrupt-')), 'run');
+    const run = startTrain(['--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '10000000', '--out', out]);
+    await until(trainingStarted(join(out, 'metrics.jsonl')), 'the first update');
+    run.child.kill('SIGHUP');
+    assert.equal(await run.exit, 129, run.stderr());
+    assert.match(run.stderr(), /SIGHUP: stopping after the current update and saving the checkpoint/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.interrupted, true);
+    assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8')).counters.globalStep, summary.steps);
+  });
+
+  it('stops and saves a resumable checkpoint when the reader of its output goes away (EPIPE: `train ... 2>&1 | head -1`), exiting 141 as SIGPIPE would', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-interrupt-')), 'run');
+    // both ends closed at once: the start banner's write fails, and every later one
+    const child = spawn(process.execPath, [bin, 'train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '10000000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 141);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.interrupted, true);
+    assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8')).counters.globalStep, summary.steps);
+    const resumed = spawnSync(process.execPath, [bin, 'train', '--out', out, '--steps', String(summary.steps + 512), '--resume', '--eval-episodes', '0', '--json'], { encoding: 'utf8' });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout.trim().split('\n').pop()!).steps, summary.steps + 512);
+  });
+
+  it('stops and saves a resumable checkpoint when its terminal hangs up (SIGHUP, and EIO at each write to it, the progress bar\'s too), exiting 129', async function () {
+    // util-linux script runs it on a terminal of its own, which hangs up when script is killed
+    if (process.platform !== 'linux' || spawnSync('script', ['--version']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-interrupt-'));
+    const out = join(dir, 'run');
+    // the train process is script's child: it records its pid and exit code itself
+    const recorder = join(dir, 'record-exit.mjs');
+    writeFileSync(recorder, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(dir, 'pid'))}, String(process.pid));\nprocess.on('exit', (code) => writeFileSync(${JSON.stringify(join(dir, 'exit'))}, String(code)));\n`);
+    const command = [process.execPath, bin, '--import', recorder, 'train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '10000000', '--eval-episodes', '0', '--out', out].map(shellQuote).join(' ');
+    const terminal = spawn('script', ['-qfc', `exec ${command}`, '/dev/null'], { stdio: 'ignore' });
+    try {
+      await until(trainingStarted(join(out, 'metrics.jsonl')), 'the first update');
+      terminal.kill('SIGKILL');
+      await until(() => existsSync(join(dir, 'exit')), 'train to exit');
+      assert.equal(readFileSync(join(dir, 'exit'), 'utf8'), '129');
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      assert.equal(summary.interrupted, true);
+      assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8')).counters.globalStep, summary.steps);
+    } finally {
+      terminal.kill('SIGKILL');
+      if (existsSync(join(dir, 'pid')) && !existsSync(join(dir, 'exit'))) process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGKILL');
+    }
+  });
+
 });
 
 describe('cli: cliInvocation, the words that start the CLI again', () => {
@@ -86,5 +141,43 @@ describe('cli: training interrupt handling (signals emitted in this process)', (
     assert.deepEqual(notices, ['SIGTERM: stopping after the current update and saving the checkpoint', 'SIGINT: already stopping; the checkpoint is being saved (SIGKILL, kill -9, quits without saving)']);
     interrupt.dispose();
     assert.deepEqual({ SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') }, before);
+  });
+
+  it('aborts at SIGHUP (129), and when the output\'s reader has gone: a broken pipe (141), a hung-up terminal (129); a failed write is not noted again', () => {
+    const listeners = process.listenerCount('SIGHUP');
+    const sighup = catchTrainingInterrupt(() => {});
+    process.emit('SIGHUP');
+    assert.deepEqual([sighup.signal.aborted, sighup.exitCode], [true, 129]);
+    sighup.dispose();
+    assert.equal(process.listenerCount('SIGHUP'), listeners);
+
+    const output = new PassThrough() as unknown as NodeJS.WriteStream;
+    endQuietlyOnBrokenPipe(output);
+    const failedWrite = (code: string) => () => output.emit('error', Object.assign(new Error(`write ${code}`), { code }));
+    const epipe = failedWrite('EPIPE');
+    const exit = process.exit;
+    process.exit = ((code?: number) => {
+      throw new Error(`process.exit(${code})`);
+    }) as typeof process.exit;
+    try {
+      const notices: string[] = [];
+      const interrupt = catchTrainingInterrupt((line) => notices.push(line));
+      epipe();
+      epipe(); // the notice's own write fails too when the broken pipe is stderr
+      assert.deepEqual([interrupt.signal.aborted, interrupt.exitCode], [true, 141]);
+      assert.deepEqual(notices, ["EPIPE: the output's reader has gone; stopping after the current update and saving the checkpoint"]);
+      interrupt.dispose();
+      assert.throws(epipe, /process\.exit\(141\)/, 'after training a broken pipe ends the command again');
+
+      // a terminal that hung up fails writes with EIO; a file on a failing disk too, which is no reader gone
+      const hungUp = catchTrainingInterrupt((line) => notices.push(line));
+      assert.throws(failedWrite('EIO'), /write EIO/, 'not a terminal');
+      output.isTTY = true;
+      failedWrite('EIO')();
+      assert.deepEqual([hungUp.signal.aborted, hungUp.exitCode, notices.at(-1)], [true, 129, 'EIO: the terminal has gone; stopping after the current update and saving the checkpoint']);
+      hungUp.dispose();
+    } finally {
+      process.exit = exit;
+    }
   });
 });

@@ -1,6 +1,6 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
@@ -303,34 +303,18 @@ function lstat(path: string): Stats | undefined {
  * Refuses, before any work, an existing output directory `dir` in which no file can be created (a
  * run directory made read-only: `train --resume` trained, then failed to save its checkpoint),
  * probed by creating and removing a file there; and a directory still to be made that cannot be
- * (under a file, say), probed by making and removing its first missing level (one that is made
- * can take files).
+ * (under a file, say), probed as a new file at its place (`whyNoNewFile`: a directory is made where
+ * a file can be), without making it: another run started into the same new parent would find it
+ * made, or lose it.
  */
 export function checkCanCreateFilesIn(option: string, dir: string): void {
   if (!existsSync(dir)) {
-    const why = probeDirectoryCreation(dir);
+    const why = whyNoNewFile(dir);
     if (why !== undefined) throw new CliError(`--${option} ${dir}: cannot create the directory (${why})`);
     return;
   }
   const why = probeFileCreation(probeFileIn(dir));
   if (why !== undefined) throw new CliError(`--${option} ${dir}: cannot create files there (${why})`);
-}
-
-/**
- * Makes and removes the first missing directory on the way to missing `dir` (one level, as
- * node/make-directories.ts makes them: a recursive mkdir can hang): undefined when that worked,
- * else the error's code (ENOTDIR under a file, EACCES, EROFS).
- */
-function probeDirectoryCreation(dir: string): string | undefined {
-  let first = resolve(dir);
-  while (dirname(first) !== first && !existsSync(dirname(first))) first = dirname(first);
-  try {
-    mkdirSync(first);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? String(error);
-  }
-  rmdirSync(first);
-  return undefined;
 }
 
 /** A uniquely named file in `dir`, to probe with. */

@@ -48,8 +48,6 @@ export interface CheckpointContents {
 export interface LoadedCheckpoint {
   readonly dir: string;
   readonly manifest: CheckpointManifest;
-  /** SHA-256 of manifest.json as read, which names the checkpoint (it holds the checksum of every other file). */
-  readonly manifestSha256: string;
   readonly networks: Record<string, tf.LayersModel>;
   readonly arrays: Record<string, Float32Array>;
 }
@@ -190,7 +188,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
   }
   noteCheckpointLoad(dir, manifestSha256);
-  return { dir, manifest, manifestSha256, networks, arrays };
+  return { dir, manifest, networks, arrays };
 }
 
 /**

@@ -16,7 +16,7 @@ import { DESCENT_EFFORTS, MAX_EXHAUSTIVE, type DescentEffort } from '../../basel
 import { formatPartitionVectors, partitionVectorCount, type PartitionVectorCount } from './check-scenario.ts';
 import { openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
-import { integerOption, jsonObjectOption, numberOption } from '../options.ts';
+import { bdtEnvOption, integerOption, jsonObjectOption, numberOption } from '../options.ts';
 
 /** The most partition vectors per slot the exhaustive reference enumerates, as the help and errors write it. */
 const EXHAUSTIVE_CAP = MAX_EXHAUSTIVE.toLocaleString('en-US');
@@ -53,7 +53,8 @@ export function register(program: Command): void {
       const tolerance = numberOption('tolerance', options.tolerance, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
       const effort = effortOption(options.effort);
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
-      const envId = options.scenario === undefined ? (options.env ?? 'BDT-small-v0') : undefined;
+      // resolved once (`BDT` is BDT-v0, with one warning), as run does
+      const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-small-v0') : undefined;
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       const env = openEnv({ env: envId, scenario: options.scenario, scenarioOverride });
       const system = (env.unwrapped as BdtEnv).system;

@@ -28,6 +28,7 @@ import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, jsonObjectOption, slotsOption } from '../options.ts';
+import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
 import { plural } from '../plural.ts';
 
@@ -207,7 +208,8 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local, oracle)')
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
-      const envId = options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined;
+      // resolved once (`BDT` is BDT-v0, with one warning): the committed model, the JSON and the messages name that id
+      const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : undefined;
       const seed = integerOption('seed', options.seed, 0);
       const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
@@ -244,7 +246,7 @@ export function register(program: Command): void {
       } catch (error) {
         // the trace was written before the episode (it does not depend on the actions): it replays the failing one
         if (options.saveTrace === undefined || !(error instanceof AgentEpisodeError)) throw error;
-        throw new FailureWithNote(error, `the episode's trace was saved to ${options.saveTrace}: to replay the failing episode, give --trace ${options.saveTrace} in place of --save-trace`);
+        throw new FailureWithNote(error, `the episode's trace was saved to ${options.saveTrace}: to replay the failing episode, give --trace ${shellQuote(options.saveTrace)} in place of --save-trace`);
       }
       // Solver agents report the slots they could only solve to least violation.
       const solverStats = agent instanceof SolverAgent ? { solver: { ...agent.stats } } : {};

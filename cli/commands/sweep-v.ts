@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
-import { checkNotAnInput, checkSvgPath, fileInputs, integerList, jsonObjectOption, numberList, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkSvgPath, fileInputs, integerList, jsonObjectOption, numberList, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
 /** One point of the sweep (the JSON output is an array of these, with `scenarioOverride` when one is given): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
@@ -130,7 +130,8 @@ export function register(program: Command): void {
         vs,
         seeds,
         slots,
-        env: options.scenario === undefined ? (options.env ?? 'BDT-v0') : undefined,
+        // resolved once (`BDT` is BDT-v0, with one warning, not one an episode), as run does
+        env: options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : undefined,
         scenario: options.scenario,
         scenarioOverride: jsonObjectOption('scenario-override', options.scenarioOverride),
         agentOptions: jsonObjectOption('agent-options', options.agentOptions),

@@ -210,8 +210,13 @@ function checkResumedOverride(out: string, override: Record<string, unknown>, ru
 function resumedRunEnvKwargs(out: string, manifest: CheckpointManifest): RunEnvKwargs {
   const file = join(out, SUMMARY_FILE);
   const checkpointDir = join(out, CHECKPOINT_SUBDIR);
-  // (a --preset does not stand in for it: the override check and the notes compare with the run's envKwargs)
-  const remedy = `repair it, or remove it to resume on what ${join(checkpointDir, MANIFEST_FILE)} records`;
+  // (a --preset does not stand in for it: the override check and the notes compare with the run's envKwargs);
+  // without it, only a B-DT run's manifest tells its envKwargs (its scenario)
+  const manifestFile = join(checkpointDir, MANIFEST_FILE);
+  const remedy =
+    manifest.scenario !== undefined
+      ? `repair it, or remove it to resume on what ${manifestFile} records`
+      : `repair it to record the run's env and envKwargs, as {"env":${JSON.stringify(manifest.envId)},"envKwargs":{...}} (no "envKwargs" if it trained with none): ${manifestFile} does not record them`;
   return runEnvKwargs(existsSync(file) ? file : undefined, checkpointDir, manifest, {
     unreadable: (detail) => `--resume: cannot read ${file}, which records the run's envKwargs (${detail}); ${remedy}`,
     unusable: (problem) => `--resume: ${file}: ${problem}; ${remedy}`,

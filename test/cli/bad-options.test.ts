@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, readdirSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,7 @@ import * as runCommand from '../../cli/commands/run.ts';
 import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
 import { CliError } from '../../cli/errors.ts';
-import { checkOutputPath, integerOption, numberOption, registeredEnvOption } from '../../cli/options.ts';
+import { checkCanCreateFilesIn, checkOutputPath, integerOption, numberOption, registeredEnvOption } from '../../cli/options.ts';
 import { captureWarnings } from '../../env/index.ts';
 import { plural } from '../../cli/plural.ts';
 
@@ -195,5 +196,35 @@ describe('bdt-gym: --env resolves ids as make does', () => {
     assert.equal(result, 'CartPole-v1');
     assert.deepEqual(warnings, ['Using the latest versioned environment `CartPole-v1` instead of the unversioned environment `CartPole`.']);
     assert.throws(() => registeredEnvOption('CartPol-v1'), (e: unknown) => e instanceof CliError && /^--env: unknown env "CartPol-v1"\. Did you mean "CartPole"\? \(registered: CartPole-v1, .*\); for an env id of your own/.test((e as Error).message));
+  });
+});
+
+describe('bdt-gym: an output directory still to be made is probed without making it', () => {
+  it('train --out new/run creates no directory to find out (two runs started together into a new parent refused each other, or one removed the directory the other had made)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-probe-'));
+    const made: string[] = [];
+    const { mkdirSync, rmdirSync } = fs;
+    // the named imports of node:fs in cli/options.ts see these once synced
+    fs.mkdirSync = ((path: fs.PathLike) => {
+      made.push(String(path));
+      throw Object.assign(new Error(`EEXIST: file already exists, mkdir '${String(path)}'`), { code: 'EEXIST' }); // as when another run made it first
+    }) as typeof fs.mkdirSync;
+    fs.rmdirSync = ((path: fs.PathLike) => {
+      made.push(`removed ${String(path)}`);
+    }) as typeof fs.rmdirSync;
+    syncBuiltinESMExports();
+    try {
+      checkCanCreateFilesIn('out', join(dir, 'results', 'run'));
+    } finally {
+      fs.mkdirSync = mkdirSync;
+      fs.rmdirSync = rmdirSync;
+      syncBuiltinESMExports();
+    }
+    assert.deepEqual(made, []);
+    assert.deepEqual(readdirSync(dir), [], 'nothing left behind');
+    // a file on the way, or a name too long, is still refused
+    writeFileSync(join(dir, 'results'), '');
+    assert.throws(() => checkCanCreateFilesIn('out', join(dir, 'results', 'run')), (e: unknown) => e instanceof CliError && /^--out .*results\/run: cannot create the directory \(ENOTDIR: not a directory\)$/.test((e as Error).message));
+    assert.throws(() => checkCanCreateFilesIn('out', join(dir, 'x'.repeat(256), 'run')), (e: unknown) => e instanceof CliError && /: cannot create the directory \(ENAMETOOLONG: /.test((e as Error).message));
   });
 });

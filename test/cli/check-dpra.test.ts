@@ -20,6 +20,12 @@ describe('bdt-gym check-dpra', function () {
     assert.equal(report.constraintViolations, 0);
   });
 
+  it('takes an unversioned --env as its latest version, as make does, with one warning, and names that id', () => {
+    const result = cli('check-dpra', '--env', 'BDT', '--slots', '2');
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^bdt-gym WARN: Using the latest versioned environment `BDT-v0` instead of the unversioned environment `BDT`\.\nbdt-gym: --env BDT-v0: [^\n]* partition vectors per slot, more than the [^\n]*\n$/);
+  });
+
   it("keys the JSON as compare's results: env (the id) or scenario (the file), the scenario's name as scenarioName", () => {
     const report = (...source: string[]) => JSON.parse(cli('check-dpra', '--slots', '2', '--json', ...source).stdout) as Record<string, unknown>;
     const byId = report('--env', 'BDT-small-v0');

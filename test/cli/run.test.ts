@@ -45,6 +45,13 @@ describe('bdt-gym run', () => {
     assert.equal(both.stderr, 'bdt-gym: give one of --env <id> and --scenario <file>, not both\n');
   });
 
+  it('takes an unversioned --env as its latest version everywhere, as make does, with one warning: the committed model, the JSON', () => {
+    const result = cli('run', '--env', 'BDT', '--agent', 'ppo', '--slots', '2', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).env, 'BDT-v0', "compare's key");
+    assert.equal(result.stderr, 'bdt-gym WARN: Using the latest versioned environment `BDT-v0` instead of the unversioned environment `BDT`.\n');
+  });
+
   it("keys the JSON as compare's results: env (the id) or scenario (the file), the scenario's name as scenarioName", () => {
     const summary = (...source: string[]) => JSON.parse(cli('run', '--slots', '2', '--json', ...source).stdout) as Record<string, unknown>;
     const byId = summary('--env', 'BDT-small-v0');

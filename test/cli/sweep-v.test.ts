@@ -27,6 +27,14 @@ describe('cli: sweep-v', () => {
     assert.ok(points[0]!.meanLatency > greedy.meanLatency * 1.05, 'small V should cost latency');
   });
 
+  it('takes an unversioned --env as its latest version, as make does, with one warning (one a V and seed)', () => {
+    const result = cli('sweep-v', '--env', 'BDT', '--agent', 'ppo', '--v', '1,10', '--seeds', '1,2', '--slots', '2', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).length, 2);
+    // (and the note that ppo does not decide with V)
+    assert.deepEqual(result.stderr.split('\n').filter((line) => line.includes('WARN')), ['bdt-gym WARN: Using the latest versioned environment `BDT-v0` instead of the unversioned environment `BDT`.']);
+  });
+
   it("draws the latency-greedy reference in the swept agent's scenario: plain PoW for WTCM, whose blocks need more work", async () => {
     const spec = { vs: [10], seeds: [0], slots: 30, env: 'BDT-small-v0' };
     const wtcm = await sweepV({ ...spec, agent: 'wtcm' });

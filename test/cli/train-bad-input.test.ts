@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -120,13 +120,13 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', file), /^--out .*some-existing-file\.json: exists and is not a directory/);
     assert.equal(readFileSync(file, 'utf8'), '{}');
     const underFile = await bdtGym(...TRAIN, '--steps', '64', '--out', join(file, 'run'));
-    assertRefused(underFile, /^--out .*some-existing-file\.json\/run: cannot create the directory \(ENOTDIR\)$/);
+    assertRefused(underFile, /^--out .*some-existing-file\.json\/run: cannot create the directory \(ENOTDIR: not a directory\)$/);
     assert.equal(underFile.stderr, '', 'refused before the start banner (and the backend)');
     if (process.platform === 'linux') {
       // spawned with a time limit: Node's recursive mkdir looped forever there
       const proc = spawnSync(process.execPath, [bin, ...TRAIN, '--steps', '64', '--out', '/proc/bdt-gym/run'], { encoding: 'utf8', timeout: 60_000 });
       assert.equal(proc.status, 1, proc.error?.message);
-      assert.equal(proc.stderr, 'bdt-gym: --out /proc/bdt-gym/run: cannot create the directory (ENOENT)\n', 'refused before the start banner');
+      assert.equal(proc.stderr, 'bdt-gym: --out /proc/bdt-gym/run: cannot create the directory (ENOENT: no such file or directory)\n', 'refused before the start banner');
     }
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(dir, 'none'), '--resume'), /^--resume: no checkpoint in .*none\/checkpoint$/);
     // an empty directory is fine
@@ -290,7 +290,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     for (const [text, problem] of cases) {
       writeFileSync(summaryFile, text);
       const before = snapshot(copy);
-      assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--backend', 'wasm'), new RegExp(`^--resume: ${summaryFile}: ${problem}; repair it, or remove it to resume on what ${copy}/checkpoint/manifest\\.json records$`));
+      assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--backend', 'wasm'), new RegExp(`^--resume: ${summaryFile}: ${problem}; repair it to record the run's env and envKwargs, as \\{"env":"CartPole-v1","envKwargs":\\{\\.\\.\\.\\}\\} \\(no "envKwargs" if it trained with none\\): ${copy}/checkpoint/manifest\\.json does not record them$`));
       assert.deepEqual(snapshot(copy), before, text);
       assertRefused(await bdtGym('evaluate', '--checkpoint', copy, '--episodes', '1', '--backend', 'wasm'), new RegExp(`^--checkpoint ${copy}: ${summaryFile}: ${problem}; give --env-kwargs to evaluate without it$`));
     }
@@ -298,6 +298,21 @@ describe('bdt-gym train: bad input loses nothing', () => {
     const evaluated = await bdtGym('evaluate', '--checkpoint', copy, '--episodes', '1', '--backend', 'wasm', '--json');
     assert.equal(evaluated.error, undefined, String(evaluated.error));
     assert.deepEqual(JSON.parse(evaluated.stdout).envKwargs, { suttonBartoReward: true });
+  });
+
+  it("a B-DT run's unusable summary.json: --resume offers to remove it and go by the scenario its manifest records, which then resumes", async () => {
+    const tiny = preset('tiny-bdt-resume.json', { agent: 'ppo', env: 'BDT-small-v0', hyperparameters: { numEnvs: 1, numSteps: 32, numMinibatches: 1, updateEpochs: 1, hidden: [8] } });
+    const out = join(dir, 'bdt-unusable-summary');
+    const trained = await bdtGym('train', '--preset', tiny, '--steps', '32', '--out', out, '--eval-episodes', '0', '--backend', 'wasm');
+    assert.equal(trained.error, undefined, String(trained.error));
+    const summaryFile = join(out, 'summary.json');
+    writeFileSync(summaryFile, '[]');
+    const resume = ['train', '--resume', '--out', out, '--steps', '64', '--eval-episodes', '0', '--backend', 'wasm'];
+    assertRefused(await bdtGym(...resume), new RegExp(`^--resume: ${summaryFile}: expected a JSON object \\(the run's summary\\), got \\[\\]; repair it, or remove it to resume on what ${out}/checkpoint/manifest\\.json records$`));
+    rmSync(summaryFile);
+    const resumed = await bdtGym(...resume);
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.equal(JSON.parse(readFileSync(summaryFile, 'utf8')).steps, 64);
   });
 
   it('reads a manifest.json and a summary.json saved with a UTF-8 byte order mark (JSON.parse refused it as an invisible token), as --preset files', async () => {

@@ -84,13 +84,14 @@ describe('bdt-gym --import', () => {
   });
 
   it('run --save-trace with an agent that fails mid-episode says the trace was saved (it was overwritten silently), which replays the failure', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'failing.json');
+    // a name with a space and a quote: the --trace to paste is shell-quoted
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), "failing run's trace.json");
     writeFileSync(file, 'an older trace\n');
     const base = ['--import', './user-registrations.ts', 'run', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--seed', '6'];
     const saved = cli([...base, '--save-trace', file]);
     assert.equal(saved.status, 70, saved.stderr);
     assert.match(saved.stderr, /^bdt-gym: agent "buggy" failed on seed 6 at slot 2: RangeError: a bug in the agent\n/);
-    assert.ok(saved.stderr.endsWith(`\nbdt-gym: the episode's trace was saved to ${file}: to replay the failing episode, give --trace ${file} in place of --save-trace\n`), saved.stderr);
+    assert.ok(saved.stderr.endsWith(`\nbdt-gym: the episode's trace was saved to ${file}: to replay the failing episode, give --trace '${file.replace("'", "'\\''")}' in place of --save-trace\n`), saved.stderr);
     const replayed = cli([...base, '--trace', file]);
     assert.equal(replayed.status, 70);
     assert.match(replayed.stderr, /^bdt-gym: agent "buggy" failed on seed 6 at slot 2: /);

@@ -45,13 +45,20 @@ interface EnvIdParts {
   id: string;
   namespace: string | undefined;
   name: string;
-  version: number | undefined;
+  /** The version's digits as written (kept as text: a number would print 1e+23, or lose digits). */
+  version: string | undefined;
 }
 
 function parseEnvId(id: string): EnvIdParts | undefined {
   const match = ENV_ID.exec(id);
   if (!match) return undefined;
-  return { id, namespace: match[1], name: match[2]!, version: match[3] === undefined ? undefined : Number(match[3]) };
+  return { id, namespace: match[1], name: match[2]!, version: match[3] };
+}
+
+/** `parts`'s id with its version as Gymnasium's `int(version)` writes it: without leading zeros. */
+function canonicalId(parts: EnvIdParts): string {
+  const name = `${parts.namespace === undefined ? '' : `${parts.namespace}/`}${parts.name}`;
+  return parts.version === undefined ? name : `${name}-v${parts.version.replace(/^0+(?=\d)/, '')}`;
 }
 
 const specs = new Map<string, EnvSpec>();
@@ -100,21 +107,36 @@ export function registerEntryPoint(key: string, factory: EnvFactory): void {
   entryPoints.set(key, factory);
 }
 
-/** Register an env id. Re-registering an id replaces it with a warning, as Gymnasium. */
+/**
+ * Register an env id, its version written without leading zeros (`Plant-v02` is registered as
+ * `Plant-v2`), as Gymnasium. A name is registered with versions or without one, not both (as
+ * Gymnasium refuses), so an unversioned id means one env. Re-registering an id replaces it with
+ * a warning, as Gymnasium.
+ */
 export function register(args: RegisterArgs): EnvSpec {
-  if (typeof args.id !== 'string' || !ENV_ID.test(args.id)) {
+  const parts = typeof args.id === 'string' ? parseEnvId(args.id) : undefined;
+  if (parts === undefined) {
     throw new GymError(`register: id ${formatValue(args.id)} is not an env id: [namespace/]name[-vN], of letters, digits and _ : . - (Gymnasium's pattern, e.g. "BDT-v0", "mylab/Plant8-v1")`);
   }
-  if (specs.has(args.id)) warn(`Overriding environment ${args.id} already in registry.`);
+  const id = canonicalId(parts);
+  const unversioned = canonicalId({ ...parts, version: undefined });
+  if (parts.version !== undefined && specs.has(unversioned)) {
+    throw new GymError(`register: cannot register the versioned environment "${id}" when the unversioned environment "${unversioned}" of the same name already exists`);
+  }
+  const latest = versionsOf(parts).at(-1);
+  if (parts.version === undefined && latest !== undefined) {
+    throw new GymError(`register: cannot register the unversioned environment "${id}" when the versioned environment "${latest.id}" of the same name already exists (make("${id}") makes its latest version)`);
+  }
+  if (specs.has(id)) warn(`Overriding environment ${id} already in registry.`);
   const spec: EnvSpec = Object.freeze({
-    id: args.id,
+    id,
     entryPoint: args.entryPoint,
     vectorEntryPoint: args.vectorEntryPoint,
     maxEpisodeSteps: args.maxEpisodeSteps,
     rewardThreshold: args.rewardThreshold,
     kwargs: Object.freeze({ ...(args.kwargs ?? {}) }),
   });
-  specs.set(args.id, spec);
+  specs.set(id, spec);
   return spec;
 }
 
@@ -162,13 +184,18 @@ export function unregisteredEnvHint(id: string): string | undefined {
   }
   const fullName = `${wanted.namespace === undefined ? '' : `${wanted.namespace}/`}${wanted.name}`;
   const versions = versionsOf(wanted);
-  if (versions.length > 0) return `"${fullName}" has no version v${wanted.version}; it provides versioned environments: [ ${versions.map((parts) => `v${parts.version}`).join(', ')} ].`;
+  if (versions.length > 0) {
+    if (wanted.version === undefined) return undefined; // spec() makes the latest version
+    const canonical = canonicalId(wanted);
+    if (canonical !== id && specs.has(canonical)) return `Versions are written without leading zeros: did you mean "${canonical}"?`;
+    return `"${fullName}" has no version v${wanted.version}; it provides versioned environments: [ ${versions.map((parts) => `v${parts.version}`).join(', ')} ].`;
+  }
   if (inNamespace.some((parts) => parts.name === wanted.name)) return `"${fullName}" is registered without a version: use "${fullName}".`;
   const closest = closestName(wanted.name, inNamespace.map((parts) => parts.name));
   return closest === undefined ? undefined : `Did you mean "${closest}"?`;
 }
 
-/** The parts of every registered id (`register` takes no other ids). */
+/** The parts of every registered id (`register` takes no other ids, and writes no leading zeros). */
 function registeredIds(): EnvIdParts[] {
   return [...specs.keys()].map((id) => parseEnvId(id)!);
 }
@@ -177,7 +204,7 @@ function registeredIds(): EnvIdParts[] {
 function versionsOf(wanted: EnvIdParts): EnvIdParts[] {
   return registeredIds()
     .filter((parts) => parts.namespace === wanted.namespace && parts.name === wanted.name && parts.version !== undefined)
-    .sort((a, b) => a.version! - b.version!);
+    .sort((a, b) => a.version!.length - b.version!.length || (a.version! < b.version! ? -1 : 1)); // digits without leading zeros: the shorter is less
 }
 
 /** The name of `names` fewest edits from `name`, ignoring case, if within a third of its length (at least one edit); the first of equals. */

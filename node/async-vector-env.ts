@@ -6,7 +6,8 @@
  * than a message round trip (tens of microseconds); for CartPole-sized envs use `SyncVectorEnv`.
  *
  * Envs are built in the workers from recipes (`{id, kwargs}`), since functions cannot cross
- * threads; `imports` lets a worker load modules that register custom ids. `getAttr`, `setAttr`
+ * threads; `imports` lets a worker load modules that register custom ids (the warnings of the
+ * imports and make are reported in the main thread, each once). `getAttr`, `setAttr`
  * and `call` reach each env through its wrappers in its worker, as `SyncVectorEnv`'s do; what
  * they send and return must be plain data or a space (see worker-values.ts), as must the
  * recipes and the reset options.
@@ -23,6 +24,7 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 import { checkResetArgs, type Info } from '../env/core/env.ts';
 import { AttributeRefusedError, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, ResetNeededError, SpaceError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
+import { warn } from '../env/core/logger.ts';
 import type { Space } from '../env/spaces/space.ts';
 import { spaceFromJSON } from '../env/spaces/from-json.ts';
 import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem } from '../env/vector/batch.ts';
@@ -118,6 +120,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     });
     try {
       const ready = this.collect('ready');
+      for (const message of new Set(ready.flatMap((r) => r.warnings))) warn(message); // once, not once per worker
       const first = ready[0]!;
       ready.forEach((r, i) => {
         if (JSON.stringify(r.observationSpace) !== JSON.stringify(first.observationSpace) || JSON.stringify(r.actionSpace) !== JSON.stringify(first.actionSpace)) {

@@ -44,7 +44,8 @@ export type Request =
   | { type: 'close' };
 
 export type Reply =
-  | { type: 'ready'; observationSpace: SpaceJSON; actionSpace: SpaceJSON; specId: string | undefined }
+  /** `warnings`: those of the recipe's imports and make, which the main thread reports. */
+  | { type: 'ready'; observationSpace: SpaceJSON; actionSpace: SpaceJSON; specId: string | undefined; warnings: string[] }
   | { type: 'reset'; obs: unknown; info: Info }
   /** `final`: in same-step mode, the ended episode's last observation and info (`obs`, `info` are then the reset's). */
   | { type: 'step'; obs: unknown; reward: number; terminated: boolean; truncated: boolean; info: Info; final?: { obs: unknown; info: Info } }

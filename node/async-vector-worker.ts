@@ -11,6 +11,7 @@ import { RecordEpisodeStatistics } from '../env/wrappers/record-episode-statisti
 import { EnvCheckError, GymError, UnregisteredEnvError } from '../env/core/errors.ts';
 import { copyBatch } from '../env/vector/batch.ts';
 import { callThroughWrappers } from '../env/vector/call-through-wrappers.ts';
+import { setWarningHandler } from '../env/core/logger.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
 import { assertSendable, carry, compactViews, uncarry } from './worker-values.ts';
 
@@ -54,12 +55,18 @@ let env: Env;
 /** Next-step mode: the last step ended the episode, so the next step resets instead. */
 let autoreset = false;
 
+// The imports' and make's warnings (an unversioned id's latest version) go to the main thread,
+// which reports each once, through its own handler, rather than every worker printing its own.
+const warnings: string[] = [];
+const consoleHandler = setWarningHandler((message) => warnings.push(message));
 try {
   for (const url of recipe.imports ?? []) await import(url);
   env = makeFromRecipe();
   if (recipe.recordEpisodeStatistics) env = new RecordEpisodeStatistics(env);
-  reply({ type: 'ready', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), specId: env.spec?.id });
+  setWarningHandler(consoleHandler);
+  reply({ type: 'ready', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), specId: env.spec?.id, warnings });
 } catch (error) {
+  setWarningHandler(consoleHandler);
   replyError(error);
 }
 

@@ -39,7 +39,8 @@ const TEMP_FILE = /^\.bdt-gym-(\d+)-\d+-[0-9a-f]+\.tmp$/;
 
 /**
  * Removes from `dir` the temp files of writes that were killed: their writer is not running, or
- * the process with its pid started after the file was written (a pid taken again), or it is
+ * the process with its pid started after the file was written (a pid taken again) and the file
+ * is over a minute old (a clock stepped forward since could explain a younger one), or it is
  * this process, whose writes are synchronous, so that none of them is under way. Returns the
  * paths removed; one that cannot be removed costs only disk space.
  */

@@ -3,7 +3,8 @@
  * pid (writeFileAtomic's temp files, a checkpoint save's siblings) outlive a writer that is
  * killed, and the pid may by then be another process's: a container's after a restart, whose
  * pid 1 always runs. On Linux, /proc tells them apart: a process that started after the file
- * was made is not its writer. Elsewhere a running pid counts as the writer.
+ * was made is not its writer, once the file is old enough that a wall clock stepped forward since
+ * the write cannot explain it. Elsewhere a running pid counts as the writer.
  */
 import { readFileSync } from 'node:fs';
 
@@ -11,15 +12,24 @@ import { readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /**
- * How far a start time read from /proc may be off the wall clock (rounding to whole ticks, clock
- * adjustments since boot), counted in the writer's favour: a save or a write starts well after
- * its process (loading TensorFlow.js alone takes longer).
+ * How far a start time read from /proc may be off (rounding to whole ticks, the clock slewed
+ * since), counted in the writer's favour: a save or a write starts well after its process
+ * (loading TensorFlow.js alone takes longer).
  */
 const CLOCK_SLACK_MS = 1000;
 
 /**
+ * How old (by the wall clock now) a file of a running pid must be before a start time after it
+ * rules that process out. The start time is placed on today's wall clock and the file's time on
+ * the wall clock of its write, so a clock stepped forward in between (NTP at boot, a VM resumed)
+ * makes a live writer look younger than its file; a write under way keeps its file's time recent.
+ */
+const STEPPED_CLOCK_MS = 60_000;
+
+/**
  * Whether process `pid` may be the one that made a file at `madeAtMs` (ms since the epoch) and
- * still be writing it: it runs (or belongs to another user), and did not start after that time.
+ * still be writing it: it runs (or belongs to another user), and did not start after that time
+ * or the file is under a minute old.
  */
 export function mayBeWriting(pid: number, madeAtMs: number): boolean {
   try {
@@ -27,6 +37,7 @@ export function mayBeWriting(pid: number, madeAtMs: number): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: another user's process
   }
+  if (Date.now() - madeAtMs < STEPPED_CLOCK_MS) return true;
   const started = processStartMs(pid);
   return started === undefined || started <= madeAtMs + CLOCK_SLACK_MS;
 }
@@ -39,9 +50,11 @@ function processStartMs(pid: number): number | undefined {
 }
 
 /**
- * When the system booted (ms since the epoch) as /proc counts start times from it, checked on
- * this process, whose start Node knows: undefined when they disagree (another tick rate, a clock
- * stepped since boot), so no start time is trusted.
+ * When the system booted (ms since the epoch, on today's wall clock) as /proc counts start times
+ * from it, checked on this process: undefined, so no start time is trusted, unless its start
+ * ticks agree with how long Node has run it (not so for another tick rate, or a suspend since it
+ * started, which /proc's clock counts and Node's does not). Every time here derives from one
+ * Date.now(), so a wall clock stepped since a file was written goes unseen (see STEPPED_CLOCK_MS).
  */
 function bootTimeMs(): number | undefined {
   let uptimeSeconds: number;

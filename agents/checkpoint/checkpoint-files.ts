@@ -119,8 +119,9 @@ export function saveUnderWay(paths: readonly string[]): () => void {
 
 /**
  * Whether `sibling`'s save may still be writing it: one of this process under way, or another
- * process with its pid that is running and started before the save (a process that started
- * after it took the pid of a save killed earlier: a container's pid 1 after a restart).
+ * process with its pid that is running and started before the save, or that save began under a
+ * minute ago (a process that started after an older save took the pid of a save killed
+ * earlier: a container's pid 1 after a restart; see mayBeWriting).
  */
 function isLive(sibling: SaveSibling): boolean {
   if (sibling.pid === process.pid) return savesUnderWay.has(sibling.path);

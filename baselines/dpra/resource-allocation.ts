@@ -284,57 +284,50 @@ export class ResourceAllocator {
   /** Root in T of sum_m w_m / (T - c_m) = F_j (C2 tight), by Newton from the left (monotone: convex, decreasing). */
   private capacityDeadline(j: number): number {
     const { gatewayLatency: c, apCycles: w } = this.input!;
-    const cap = this.maxFreq[j]!;
     let t = 0;
     for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
       const m = this.members[k]!;
       // above(c): where w / F is below c's last bit, c + w / F is c, where Newton's step is NaN
-      if (w[m]! > 0) t = Math.max(t, above(c[m]!), c[m]! + w[m]! / cap);
+      if (w[m]! > 0) t = Math.max(t, above(c[m]!), c[m]! + w[m]! / this.maxFreq[j]!);
     }
-    for (let it = 0; it < MAX_ITERATIONS; it++) {
-      let h = -cap;
-      let dh = 0;
-      for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
-        const m = this.members[k]!;
-        if (!(w[m]! > 0)) continue;
-        const q = w[m]! / (t - c[m]!);
-        h += q;
-        dh -= q / (t - c[m]!);
-      }
-      const step = -h / dh;
-      if (!(step > 0)) break;
-      t += step;
-      if (step <= 1e-16 * t) break;
-    }
-    return t;
+    return this.capacityRoot(j, 0, t); // slacks 0 - c_m + T: T - c_m to the bit
   }
 
   /**
    * The root in delta >= 0 of sum_m w_m / (t - c_m + delta) = F_j (C2 tight past deadline t), by
-   * Newton from delta = 0 (monotone: convex, decreasing). Added to the slacks t - c_m, not to t,
-   * so delta keeps its precision below t's last bit.
+   * Newton from delta = 0. Added to the slacks t - c_m, not to t, so delta keeps its precision
+   * below t's last bit.
    */
   private capacityDelay(j: number, t: number): number {
+    return this.capacityRoot(j, t, 0);
+  }
+
+  /**
+   * The root in x of sum_m w_m / (offset - c_m + x) = F_j over AP j's offloading gateways, by
+   * Newton from `start` (left of the root; the sum is convex and decreasing in x, so Newton climbs
+   * to it monotonically).
+   */
+  private capacityRoot(j: number, offset: number, start: number): number {
     const { gatewayLatency: c, apCycles: w } = this.input!;
     const cap = this.maxFreq[j]!;
-    let delay = 0;
+    let x = start;
     for (let it = 0; it < MAX_ITERATIONS; it++) {
       let h = -cap;
       let dh = 0;
       for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
         const m = this.members[k]!;
         if (!(w[m]! > 0)) continue;
-        const slack = t - c[m]! + delay;
+        const slack = offset - c[m]! + x;
         const q = w[m]! / slack;
         h += q;
         dh -= q / slack;
       }
       const step = -h / dh;
       if (!(step > 0)) break;
-      delay += step;
-      if (step <= 1e-16 * delay) break;
+      x += step;
+      if (step <= 1e-16 * x) break;
     }
-    return delay;
+    return x;
   }
 
   /** Root in T of kappa_j sum_m w_m^3 / (T - c_m)^2 = E_j (inference alone spends the budget), Newton from the left. */

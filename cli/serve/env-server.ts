@@ -16,7 +16,8 @@
  *   {"method": "close"}                                -> {"result": null} (and the server ends)
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
- * `numEnvs`, `makeVec(id, numEnvs, {kwargs})` (the B-DT ids' native BdtVectorEnv), whose reset
+ * `numEnvs`, `makeVec(id, numEnvs, {kwargs})` (the B-DT ids' native BdtVectorEnv; a SyncVectorEnv
+ * of `make`'s envs for an id of the client's own, registered by an `--import`ed module), whose reset
  * and step take and give batches (actions as nested arrays, one row per env, each of the single
  * space's shape; infos with `_key` masks, as Gymnasium's vector infos). `act` lets a client
  * benchmark against, imitate or mix with bdt-gym's agents (DPRA, WDPO, the reference policies, a
@@ -33,7 +34,13 @@
  * name), so a client keeps a Float64Array of whole numbers a float array. A refused request answers
  * `{"error": {"type", "message"}}` (the type is the error class: InvalidActionError,
  * ResetNeededError, KwargsError, ScenarioError, UnknownAgentError, ArgumentError, ProtocolError,
- * ...) and leaves the env as it was, so the client can raise it and go on. ProtocolError is a
+ * ...). A refusal of the server's, of a B-DT env's (the native BdtVectorEnv checks every row
+ * before any env steps) or of the vector layer's batch checks (shape, array type, a part other
+ * than a Box out of its space, an ended env in disabled autoreset mode: all before any env
+ * steps) leaves the env as it was, so the client can raise it and go on. An imported env's own
+ * refusal leaves it as that env does; in a SyncVectorEnv, which leaves Box bounds to each env (as
+ * Gymnasium's vector envs do), env i's refusal (a message starting `SyncVectorEnv env i:`) comes
+ * after envs 0 to i - 1 stepped, so the client should reset after it, not retry the step. ProtocolError is a
  * request that is not one (malformed, unknown method, out of order); a well-formed request whose
  * arguments the env cannot take is a KwargsError, ScenarioError or ArgumentError (numEnvs or
  * maxEpisodeSteps out of range, an agent that acts on a scenario the env was not made with, a

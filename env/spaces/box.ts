@@ -162,8 +162,13 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
     return true;
   }
 
+  /** Why `x` is not an array of this Box's type and size, or undefined; its values unchecked (as vector envs leave bounds and NaN to the env). */
+  explainArrayType(x: unknown): string | undefined {
+    return describeArrayMismatch(this.ArrayType.name, this.size, x);
+  }
+
   explain(x: unknown): string | undefined {
-    const mismatch = describeArrayMismatch(this.ArrayType.name, this.size, x);
+    const mismatch = this.explainArrayType(x);
     if (mismatch) return mismatch;
     const a = x as ArrayLike<number>;
     for (let i = 0; i < this.size; i++) {

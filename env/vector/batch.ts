@@ -11,7 +11,6 @@ import { GymError, InvalidActionError, SpaceError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
-import { describeArrayMismatch } from '../spaces/shape.ts';
 import { Discrete } from '../spaces/discrete.ts';
 import { INT32_MAX, INT32_MIN, MultiDiscrete } from '../spaces/multi-discrete.ts';
 import { MultiBinary } from '../spaces/multi-binary.ts';
@@ -190,7 +189,7 @@ export function readCheckedActions(space: Space<unknown>, batch: unknown, n: num
 /** Why one env's `action` cannot be handed to it, or undefined: a Box part of another array type; any other part not in its space. */
 function explainUnsteppable(space: Space<unknown>, action: unknown): string | undefined {
   // readBatchItem built Dicts and Tuples of the space's own keys and length, Box rows of its size
-  if (space instanceof Box) return describeArrayMismatch(space.dtype === 'float32' ? 'Float32Array' : 'Float64Array', space.size, action);
+  if (space instanceof Box) return space.explainArrayType(action);
   if (space instanceof Dict) {
     for (const key of space.keys) {
       const why = explainUnsteppable(space.spaces[key]!, (action as Record<string, unknown>)[key]);

@@ -3,10 +3,10 @@
  * a regular file is refused by name instead of crashing or blocking the reader.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { make, setWarningHandler } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
 import { CheckpointError, loadCheckpoint, readManifest } from '../../agents/checkpoint/checkpoint.ts';
@@ -143,6 +143,22 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
       setWarningHandler(previous);
     }
     assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'metrics.jsonl']);
+  });
+
+  it("a save's recent sibling whose running pid seems to have started after it is left to that save: the wall clock may have stepped forward since", async function () {
+    if (!existsSync('/proc/1/stat')) this.skip();
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      // named 30 s "before" the child started, as a clock stepped forward since the save began shows it
+      const recent = join(dir, `.checkpoint.tmp-${child.pid}-${Date.now() - 30_000}`);
+      const old = join(dir, `.checkpoint.tmp-${child.pid}-1000`);
+      mkdirSync(recent);
+      mkdirSync(old);
+      await save(join(dir, 'checkpoint'));
+      assert.deepEqual(readdirSync(dir).sort(), [basename(recent), 'checkpoint'].sort(), 'the save tidied only the old sibling, long before its pid started');
+    } finally {
+      child.kill();
+    }
   });
 
   it('a symlinked checkpoint directory is followed: the save replaces its target and keeps the link, and an interrupted one is found beside the target', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
+import { unregisteredEnvHint } from '../../env/registration.ts';
 
 describe('registration', () => {
   it('make and makeVec type the built-in ids without type arguments (checked by tsc), others as given', () => {
@@ -216,6 +217,39 @@ describe('registration', () => {
       refused('TestUnversioned-v1', '"TestUnversioned" is registered without a version: use "TestUnversioned".');
     } finally {
       unregister('TestUnversioned');
+    }
+  });
+
+  it('a version is written without leading zeros, as Gymnasium registers it; messages give the version as written', () => {
+    const registered = register({ id: 'TestZeros-v02', entryPoint: () => new CartPoleEnv() });
+    try {
+      assert.equal(registered.id, 'TestZeros-v2', "Gymnasium's register reads the version as a number");
+      assert.ok(registry.has('TestZeros-v2') && !registry.has('TestZeros-v02'));
+      const refused = (id: string, hint: string) =>
+        assert.throws(() => make(id), (e: unknown) => e instanceof UnregisteredEnvError && e.message.startsWith(`No registered env with id "${id}". ${hint} Registered ids: `), id);
+      refused('TestZeros-v02', 'Versions are written without leading zeros: did you mean "TestZeros-v2"?');
+      refused('TestZeros-v3', '"TestZeros" has no version v3; it provides versioned environments: [ v2 ].');
+      refused('TestZeros-v99999999999999999999999', '"TestZeros" has no version v99999999999999999999999; it provides versioned environments: [ v2 ].');
+      assert.equal(unregisteredEnvHint('TestZeros'), undefined, 'an unversioned id makes its latest version: nothing to hint');
+    } finally {
+      unregister('TestZeros-v2');
+    }
+  });
+
+  it("an id is registered with versions or without one, not both, as Gymnasium refuses (so an unversioned id means one env)", () => {
+    register({ id: 'TestPair', entryPoint: () => new CartPoleEnv() });
+    try {
+      assert.throws(() => register({ id: 'TestPair-v0', entryPoint: () => new CartPoleEnv() }), /^GymError: register: cannot register the versioned environment "TestPair-v0" when the unversioned environment "TestPair" of the same name already exists$/);
+    } finally {
+      unregister('TestPair');
+    }
+    register({ id: 'lab/TestPair-v1', entryPoint: () => new CartPoleEnv() });
+    try {
+      assert.throws(() => register({ id: 'lab/TestPair', entryPoint: () => new CartPoleEnv() }), /^GymError: register: cannot register the unversioned environment "lab\/TestPair" when the versioned environment "lab\/TestPair-v1" of the same name already exists \(make\("lab\/TestPair"\) makes its latest version\)$/);
+      register({ id: 'TestPair', entryPoint: () => new CartPoleEnv() }); // another namespace: no clash
+      unregister('TestPair');
+    } finally {
+      unregister('lab/TestPair-v1');
     }
   });
 

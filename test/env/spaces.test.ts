@@ -43,6 +43,13 @@ describe('spaces', () => {
       assert.equal(box.explain(Float32Array.of(0, 1, -1, 0)), undefined);
     });
 
+    it('explainArrayType judges the array type and length only (the values are an env\'s to judge, as vector envs leave them)', () => {
+      const box = new Box(-1, 1, { shape: [2], dtype: 'float64' });
+      assert.equal(box.explainArrayType(Float64Array.of(2, NaN)), undefined);
+      assert.equal(box.explainArrayType(Float32Array.of(0, 0)), 'expected a Float64Array of length 2, got Float32Array (copy it: Float64Array.from(x))');
+      assert.equal(box.explainArrayType(new Float64Array(3)), 'expected a Float64Array of length 2, got length 3');
+    });
+
     it('rejects inconsistent construction', () => {
       assert.throws(() => new Box(1, 0, { shape: [1] }), /low\[0\] = 1 must be <= high\[0\] = 0/);
       assert.throws(() => new Box([0, 0], [1, 1, 1]), /high has 3 elements/);

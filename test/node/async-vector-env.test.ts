@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
-import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, make, makeVec, register } from '../../env/index.ts';
+import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, captureWarnings, make, makeVec, register } from '../../env/index.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 
@@ -98,6 +98,18 @@ describe('AsyncVectorEnv', function () {
         e.message.startsWith('AsyncVectorEnv env 0: No registered env with id "MainThreadCartPole-v0". Registered ids: CartPole-v1, ') &&
         e.message.endsWith(`. If the main thread registers "MainThreadCartPole-v0": AsyncVectorEnv's workers do not see its registrations; put the module that registers it in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`),
     );
+  });
+
+  it("an unversioned id warns once, through the main thread's warning handler, however many workers make it (each resolves it in its own registry)", () => {
+    const made = captureWarnings(() => new AsyncVectorEnv<Float32Array, Int32Array>([0, 1, 2].map(() => ({ id: 'CartPole' }))));
+    envs = made.result;
+    assert.deepEqual(made.warnings, ['Using the latest versioned environment `CartPole-v1` instead of the unversioned environment `CartPole`.']);
+    envs.close();
+    // an id only the recipe's imports register, which the main thread could not resolve
+    const imports = [new URL('./fixtures/echo-action-env.ts', import.meta.url).href];
+    const echo = captureWarnings(() => new AsyncVectorEnv([0, 1].map(() => ({ id: 'EchoAction', imports }))));
+    echo.result.close();
+    assert.deepEqual(echo.warnings, ['Using the latest versioned environment `EchoAction-v0` instead of the unversioned environment `EchoAction`.']);
   });
 
   it("names the part of a step's result that cannot cross between threads (a function in the info), not a bare clone error", () => {

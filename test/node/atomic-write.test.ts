@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,5 +163,25 @@ describe('writeFileAtomic', () => {
     assert.deepEqual(removeAbandonedTempFiles(dir).sort(), [temp(deadPid), temp(process.pid), '.bdt-gym-1-1-0123abcd.tmp'].map((name) => join(dir, name)).sort());
     assert.deepEqual(readdirSync(dir).sort(), [temp(1), '.bdt-gym-notes.tmp', 'summary.json'].sort(), 'a write pid 1 may be making is kept');
     assert.deepEqual(removeAbandonedTempFiles(join(dir, 'missing')), []);
+  });
+
+  it("removeAbandonedTempFiles keeps a recent temp file of a running pid that seems to have started after it: the wall clock may have stepped forward since the write", function () {
+    if (!existsSync('/proc/1/stat')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      const recent = join(dir, `.bdt-gym-${child.pid}-0-0123abcd.tmp`);
+      const old = join(dir, `.bdt-gym-${child.pid}-1-0123abcd.tmp`);
+      writeFileSync(recent, '');
+      writeFileSync(old, '');
+      // written "before" the child started, as a clock stepped forward by 30 s after the write shows it
+      const before = (Date.now() - 30_000) / 1000;
+      utimesSync(recent, before, before);
+      utimesSync(old, 1, 1);
+      assert.deepEqual(removeAbandonedTempFiles(dir), [old], 'only the old one, long before its pid started, is abandoned');
+      assert.deepEqual(readdirSync(dir), [`.bdt-gym-${child.pid}-0-0123abcd.tmp`]);
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Periodic deterministic evaluation during training, as Stable-Baselines3's `EvalCallback` (what
  * rl-baselines3-zoo trains with): every `evalFreq` env steps the current policy plays `episodes`
  * whole episodes on a separate evaluation env, `eval/mean_reward` and `eval/mean_ep_length` are
- * logged, and the checkpoint is saved to `<out>/best/` whenever the mean is the best so far.
+ * logged, and the checkpoint is saved to `<out>/best/` whenever the mean is the best so far (a
+ * save that fails, say on a full disk, is warned about and training goes on).
  *
  * The evaluation env and its seeds are its own (derived with subSeed from the run seed and the
  * step), and acting greedily draws from no training RNG, so enabling evaluation leaves the
@@ -17,7 +18,7 @@ import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { warn } from '../../env/core/logger.ts';
 import { CheckpointError, readManifest } from '../checkpoint/checkpoint.ts';
-import { writeFileAtomic } from '../../node/atomic-write.ts';
+import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
@@ -91,12 +92,33 @@ export class PeriodicEvaluator {
     const result = evaluateAgent(options.agent, options.env, options.episodes, firstSeed);
     const meanLength = result.lengths.reduce((a, b) => a + b, 0) / result.lengths.length;
     options.onMetrics?.({ step, metrics: { 'eval/mean_reward': result.meanReturn, 'eval/mean_ep_length': meanLength } });
-    if (this.bestSoFar === undefined || result.meanReturn > this.bestSoFar.meanReturn) {
-      this.bestSoFar = { meanReturn: result.meanReturn, step };
-      await options.saveCheckpoint(this.bestDir);
-      writeBest(options.outDir, this.bestSoFar);
-    }
+    if (this.bestSoFar === undefined || result.meanReturn > this.bestSoFar.meanReturn) await this.saveBest({ meanReturn: result.meanReturn, step });
     this.seconds += (performance.now() - started) / 1000;
+  }
+
+  /**
+   * Saves the policy evaluated as `best` to best/ and records it. best/ is an extra the run can do
+   * without: a save that fails (a full disk) is warned about and training goes on, best/ keeping
+   * the previous best (the next evaluation that beats it tries again); the run's own checkpoint
+   * still fails the run when it cannot be saved.
+   */
+  private async saveBest(best: BestEvaluation): Promise<void> {
+    const { options } = this;
+    const previous = this.bestSoFar;
+    try {
+      await options.saveCheckpoint(this.bestDir);
+      this.bestSoFar = best; // what best/ holds now, recorded or not
+      writeBest(options.outDir, best);
+    } catch (error) {
+      if (!(error instanceof FileWriteError)) throw error;
+      const saved = this.bestSoFar === best; // its record could not be written
+      const holds = saved
+        ? `${this.bestDir} holds it, but a --resume will not know its return (the next evaluation replaces it)`
+        : previous === undefined
+          ? `${this.bestDir} holds none`
+          : `${this.bestDir} keeps the best before it, of step ${previous.step}`;
+      warn(`the best evaluation so far (step ${best.step}, mean return ${best.meanReturn}) could not be saved: ${error.message}; ${holds}; training goes on`);
+    }
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 /**
  * One training run as the `train` command does it: build or resume a trainer, train to a step
  * budget (optionally evaluating periodically and keeping the best checkpoint in `<out>/best`, see
- * periodic-evaluation.ts), save the checkpoint (`<out>/checkpoint`), evaluate the deterministic
- * policy, summarise.
+ * periodic-evaluation.ts, and saving the checkpoint every `checkpointFreq` env steps), save the
+ * checkpoint (`<out>/checkpoint`), evaluate the deterministic policy, summarise.
  * Metrics and progress go to callbacks so callers decide where they are written.
  */
 import { existsSync } from 'node:fs';
@@ -52,6 +52,16 @@ export interface TrainRunOptions {
   readonly evalEpisodes?: number;
   /** Evaluate every `evalFreq` env steps during training and keep the best checkpoint (default: off). */
   readonly periodicEvaluation?: PeriodicEvaluation;
+  /** Env steps between two saves of the checkpoint during training (0: off; default {@link DEFAULT_CHECKPOINT_FREQ}); see {@link TrainRunSettingsSchema}. */
+  readonly checkpointFreq?: number;
+  /**
+   * Called after each periodic save of the checkpoint (`checkpointFreq`) with the summary of the
+   * run as saved there, the one a run stopped at that step has: its `steps`, `interrupted: true`,
+   * no final evaluation. A caller that writes the summary at the end writes this one too, so a
+   * run killed later (kill -9, OOM, power loss) is described as its checkpoint left it. A
+   * throwing callback rejects the run.
+   */
+  readonly onCheckpoint?: (saved: TrainSummary) => void;
   /**
    * The TensorFlow.js backend the caller started (`initBackend`), which the summary records;
    * refused when it is not the one running (`tf.getBackend()`, recorded when omitted).
@@ -93,7 +103,8 @@ export interface TrainSummary {
   readonly evalEpisodes: number;
   /**
    * Present (true) when `signal` cut the run short: training before `steps` (the checkpoint
-   * holds the steps reached), or the final evaluation (no `evalReturn`).
+   * holds the steps reached), or the final evaluation (no `evalReturn`); and in the summary
+   * `onCheckpoint` is given, of a run saved short of its steps.
    */
   readonly interrupted?: true;
   /** Wall time of the whole session: setup, training, periodic evaluations, saving, final evaluation. */
@@ -112,23 +123,43 @@ function meanLast(values: readonly number[], n: number): number {
   return tail.length === 0 ? NaN : tail.reduce((a, b) => a + b, 0) / tail.length;
 }
 
-/** What {@link trainWithReporting} needs of a PPO or DQN trainer. */
-interface ReportingTrainer<T> {
-  readonly metrics$: Observable<MetricRecord>;
+/** What a summary reads of a PPO or DQN trainer. */
+interface TrainerState {
   readonly counters: { readonly globalStep: number };
   readonly recentReturns: readonly number[];
+}
+
+/** What {@link trainWithReporting} needs of a PPO or DQN trainer. */
+interface ReportingTrainer<T> extends TrainerState {
+  readonly metrics$: Observable<MetricRecord>;
   train(steps: number, onIteration: (trainer: T) => void, signal?: AbortSignal): Promise<void>;
+}
+
+/** Saves the run's checkpoint during training, every `freq` env steps (as SB3's CheckpointCallback). */
+interface PeriodicSave {
+  readonly freq: number;
+  /** Saves it, the training loop having run `loopSeconds` so far. */
+  save(loopSeconds: number): Promise<void>;
+}
+
+/** The first multiple of `freq` after `step`. */
+function nextMultiple(step: number, freq: number): number {
+  return (Math.floor(step / freq) + 1) * freq;
 }
 
 /**
  * Trains to `options.steps`, forwarding metrics and progress to the caller's callbacks and
- * pausing for `evaluator` at each evaluation step. The trainers stop at the last step of their
- * own granularity (`stepsPerCall`: a vector step for DQN, a rollout for PPO) not past the target
- * they are given, and training is resumable call by call, so training in segments is the same as
- * training in one call; an evaluation happens at the first such boundary at or after each
- * multiple of `evalFreq`. Stops early when `options.signal` aborts. Returns the wall seconds it took.
+ * pausing for `evaluator` at each evaluation step and for `periodicSave` at each save step. The
+ * trainers stop at the last step of their own granularity (`stepsPerCall`: a vector step for DQN,
+ * a rollout for PPO) not past the target they are given, and training is resumable call by call,
+ * so training in segments is the same as training in one call; an evaluation happens at the first
+ * such boundary at or after each multiple of `evalFreq`, and a save at the first at or after each
+ * multiple of `checkpointFreq` (but the last, which the final save saves), after the evaluation
+ * that falls there. Progress is reported after each evaluation too, so a caller that writes
+ * records at progress reports has written the evaluation's before the save. Stops early when
+ * `options.signal` aborts. Returns the wall seconds it took.
  */
-async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions, stepsPerCall: number, evaluator: PeriodicEvaluator | undefined): Promise<number> {
+async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, options: TrainRunOptions, stepsPerCall: number, evaluator: PeriodicEvaluator | undefined, periodicSave: PeriodicSave | undefined): Promise<number> {
   const started = performance.now();
   // a throwing onMetrics must reject the run: rxjs would rethrow it asynchronously, out of reach
   // of the caller's catch, and end the process; it stops training at the trainer's next yield
@@ -149,17 +180,25 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
   const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
   const signal = options.signal === undefined ? metricsFailed.signal : AbortSignal.any([options.signal, metricsFailed.signal]);
   try {
-    if (evaluator) {
-      for (;;) {
-        const step = trainer.counters.globalStep;
-        const due = evaluator.nextEvaluationStep(step);
-        const target = step + Math.ceil((due - step) / stepsPerCall) * stepsPerCall;
-        if (target > options.steps) break;
-        await trainer.train(target, onProgress, signal);
-        // stopped short (interrupted; else it cannot happen with aligned counters): never spin, nor evaluate after an interrupt
-        if (signal.aborted || trainer.counters.globalStep < due) break;
-        await evaluator.evaluate(trainer.counters.globalStep);
+    for (;;) {
+      const step = trainer.counters.globalStep;
+      /** The first boundary at or after `due`. */
+      const boundary = (due: number): number => step + Math.ceil((due - step) / stepsPerCall) * stepsPerCall;
+      const evaluationDue = evaluator?.nextEvaluationStep(step);
+      // (none at the last boundary: the final save saves it)
+      const saveDue = periodicSave === undefined ? undefined : nextMultiple(step, periodicSave.freq);
+      const saveAt = saveDue === undefined || boundary(saveDue) + stepsPerCall > options.steps ? undefined : boundary(saveDue);
+      const target = Math.min(evaluationDue === undefined ? Infinity : boundary(evaluationDue), saveAt ?? Infinity);
+      if (target > options.steps) break;
+      await trainer.train(target, onProgress, signal);
+      // stopped short (interrupted; else it cannot happen with aligned counters): never spin, nor evaluate or save after an interrupt
+      if (signal.aborted || trainer.counters.globalStep < target) break;
+      const reached = trainer.counters.globalStep;
+      if (evaluationDue !== undefined && reached >= evaluationDue) {
+        await evaluator!.evaluate(reached);
+        onProgress(trainer);
       }
+      if (saveAt !== undefined && reached >= saveAt && !signal.aborted) await periodicSave!.save((performance.now() - started) / 1000);
     }
     await trainer.train(options.steps, onProgress, signal);
   } finally {
@@ -222,12 +261,28 @@ export function resumeManifest(outDir: string, agent: string, envId: string): Ch
   return manifest;
 }
 
+/**
+ * The default of `checkpointFreq`, in env steps. A checkpoint holds the networks, the optimiser
+ * and the counters (no replay buffer), so a save takes milliseconds; every 100k steps (about a
+ * minute of PPO on BDT-v0 on 2 cores) costs nothing measurable, bounds what a kill -9 loses to
+ * that, and leaves runs of up to 100k steps with their final save alone.
+ */
+export const DEFAULT_CHECKPOINT_FREQ = 100_000;
+
 /** The options of {@link trainRun} beyond the agent's hyperparameters (which its own schema checks). */
 const TrainRunSettingsSchema = z.object({
   steps: z.number().int().min(1),
   seed: z.number().int().min(0),
   evalEpisodes: z.number().int().min(0).default(20),
   periodicEvaluation: PeriodicEvaluationSchema.optional(),
+  checkpointFreq: z
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_CHECKPOINT_FREQ)
+    .describe(
+      'Env steps between two saves of the checkpoint during training (SB3 CheckpointCallback save_freq, counted in env steps over all training envs), at the first update boundary at or after each multiple, so a run killed without saving resumes from the last one; 0 = off',
+    ),
 });
 
 /**
@@ -242,9 +297,9 @@ function sessionHyperparameters<T extends { totalTimesteps: number }>(schema: z.
 /** Train, save and evaluate as described by `options`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> {
   // checked before anything is made: an evalFreq of 0 hung, a fractional evalEpisodes was reported but not played
-  const { evalEpisodes, periodicEvaluation } = parseKwargs(
+  const { evalEpisodes, periodicEvaluation, checkpointFreq } = parseKwargs(
     TrainRunSettingsSchema,
-    { steps: options.steps, seed: options.seed, evalEpisodes: options.evalEpisodes, periodicEvaluation: options.periodicEvaluation },
+    { steps: options.steps, seed: options.seed, evalEpisodes: options.evalEpisodes, periodicEvaluation: options.periodicEvaluation, checkpointFreq: options.checkpointFreq },
     'trainRun',
     'options',
   );
@@ -270,15 +325,44 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
 
   const started = performance.now();
   let startStep = 0;
-  let steps: number;
-  let recent: readonly number[];
-  let evalReturn: number | undefined;
-  /** Env steps per trainer call (see trainWithReporting). */
-  let stepsPerCall: number;
-  let seed = options.seed;
   let evaluator: PeriodicEvaluator | undefined;
-  /** Wall seconds of the training loop, periodic evaluations included. */
-  let loopSeconds: number;
+  /** The summary of the session so far (`trainer` at its step; the training loop ran `loopSeconds`). */
+  const summarise = (trainer: TrainerState, seed: number, loopSeconds: number, end: { evalReturn?: number | undefined; interrupted: boolean }): TrainSummary => {
+    const steps = trainer.counters.globalStep;
+    const best = evaluator?.best;
+    const { evalReturn } = end;
+    return {
+      agent: options.agent,
+      env: options.envId,
+      ...(options.envKwargs ? { envKwargs: options.envKwargs } : {}),
+      steps,
+      seed,
+      backend,
+      sps: (steps - startStep) / (loopSeconds - (evaluator?.seconds ?? 0)),
+      meanReturnLast20: meanLast(trainer.recentReturns, 20),
+      ...(evalReturn === undefined ? {} : { evalReturn }),
+      evalEpisodes: evalReturn === undefined ? 0 : evalEpisodes,
+      ...(end.interrupted ? { interrupted: true as const } : {}),
+      trainSeconds: (performance.now() - started) / 1000,
+      checkpoint: checkpointDir,
+      ...(evaluator ? { periodicEvalSeconds: evaluator.seconds } : {}),
+      ...(evaluator && best ? { bestEvalReturn: best.meanReturn, bestEvalStep: best.step, bestCheckpoint: evaluator.bestDir } : {}),
+    };
+  };
+  /** Whether `signal` cut the session short: training that had another whole call to go, or the final evaluation. */
+  const cutShort = (steps: number, stepsPerCall: number, evalReturn: number | undefined): boolean =>
+    signal?.aborted === true && (steps + stepsPerCall <= options.steps || (evalEpisodes > 0 && evalReturn === undefined));
+  /** Saves the checkpoint every checkpointFreq env steps with `save`, telling onCheckpoint. */
+  const periodicSave = (trainer: TrainerState, seed: number, save: () => Promise<void>): PeriodicSave | undefined =>
+    checkpointFreq === 0
+      ? undefined
+      : {
+          freq: checkpointFreq,
+          save: async (loopSeconds) => {
+            await save();
+            options.onCheckpoint?.(summarise(trainer, seed, loopSeconds, { interrupted: true }));
+          },
+        };
 
   if (session.agent === 'ppo') {
     const probe = makeEnv(options.envId);
@@ -287,7 +371,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const resumed = options.resume ? await loadPpoRun(checkpointDir, probe.observationSpace, probe.actionSpace) : undefined;
     probe.close();
     const hp = session.hp;
-    if (resumed) seed = resumed.seed;
+    const seed = resumed ? resumed.seed : options.seed;
     // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
     const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
     // a trainer frees only the networks it built: the restored ones are freed here when it cannot be built
@@ -295,69 +379,42 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     // a run that fails (an env or a save that throws) still frees the networks and closes the envs
     try {
       startStep = trainer.counters.globalStep;
-      const ppoSeed = seed;
-      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), (dir) => savePpoCheckpoint(dir, trainer, trainedOn, ppoSeed));
-      stepsPerCall = trainer.batchSize;
-      loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
-      steps = trainer.counters.globalStep;
-      recent = trainer.recentReturns;
-      await savePpoCheckpoint(checkpointDir, trainer, trainedOn, seed);
-      if (evalEpisodes > 0 && !signal?.aborted) {
-        evalReturn = await finalEvaluation(new PpoAgent(trainer.policy), makeEnv(options.envId), evalEpisodes, seed, signal);
-      }
-    } finally {
-      trainer.dispose();
-      evaluator?.close();
-    }
-  } else {
-    const probe = makeEnv(options.envId);
-    const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
-    if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
-    const resumed = options.resume ? await loadDqnRun(checkpointDir, probe) : undefined;
-    const rawActionSpace = probe.actionSpace;
-    probe.close();
-    const hp = session.hp;
-    if (resumed) seed = resumed.seed;
-    // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
-    const makeVectorEnv = (numEnvs: number) =>
-      makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
-    const trainer = disposingOnError(resumed ? [resumed.restore.qNetwork, resumed.restore.targetNetwork] : [], () => new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
-    try {
-      startStep = trainer.counters.globalStep;
-      const dqnSeed = seed;
-      const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
-      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, dqnSeed, rawActionSpace));
-      stepsPerCall = hp.numEnvs;
-      loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator);
-      steps = trainer.counters.globalStep;
-      recent = trainer.recentReturns;
-      await saveDqnCheckpoint(checkpointDir, trainer, trainedOn, seed, rawActionSpace);
-      if (evalEpisodes > 0 && !signal?.aborted) {
-        evalReturn = await finalEvaluation(greedy(), discreteActionEnv(makeEnv(options.envId), hp.actionLevels), evalEpisodes, seed, signal);
-      }
+      const saveTo = (dir: string): Promise<void> => savePpoCheckpoint(dir, trainer, trainedOn, seed);
+      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), saveTo);
+      const stepsPerCall = trainer.batchSize;
+      const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
+      await saveTo(checkpointDir);
+      const evalReturn = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(new PpoAgent(trainer.policy), makeEnv(options.envId), evalEpisodes, seed, signal) : undefined;
+      return summarise(trainer, seed, loopSeconds, { evalReturn, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evalReturn) });
     } finally {
       trainer.dispose();
       evaluator?.close();
     }
   }
-  const trainSeconds = (performance.now() - started) / 1000;
-  const best = evaluator?.best;
-  return {
-    agent: options.agent,
-    env: options.envId,
-    ...(options.envKwargs ? { envKwargs: options.envKwargs } : {}),
-    steps,
-    seed,
-    backend,
-    sps: (steps - startStep) / (loopSeconds - (evaluator?.seconds ?? 0)),
-    meanReturnLast20: meanLast(recent, 20),
-    ...(evalReturn === undefined ? {} : { evalReturn }),
-    evalEpisodes: evalReturn === undefined ? 0 : evalEpisodes,
-    // cut short: training that had another whole call to go, or the final evaluation
-    ...(signal?.aborted && (steps + stepsPerCall <= options.steps || (evalEpisodes > 0 && evalReturn === undefined)) ? { interrupted: true as const } : {}),
-    trainSeconds,
-    checkpoint: checkpointDir,
-    ...(evaluator ? { periodicEvalSeconds: evaluator.seconds } : {}),
-    ...(evaluator && best ? { bestEvalReturn: best.meanReturn, bestEvalStep: best.step, bestCheckpoint: evaluator.bestDir } : {}),
-  };
+  const probe = makeEnv(options.envId);
+  const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
+  if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
+  const resumed = options.resume ? await loadDqnRun(checkpointDir, probe) : undefined;
+  const rawActionSpace = probe.actionSpace;
+  probe.close();
+  const hp = session.hp;
+  const seed = resumed ? resumed.seed : options.seed;
+  // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
+  const makeVectorEnv = (numEnvs: number) =>
+    makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
+  const trainer = disposingOnError(resumed ? [resumed.restore.qNetwork, resumed.restore.targetNetwork] : [], () => new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
+  try {
+    startStep = trainer.counters.globalStep;
+    const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
+    const saveTo = (dir: string): Promise<void> => saveDqnCheckpoint(dir, trainer, trainedOn, seed, rawActionSpace);
+    evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, saveTo);
+    const stepsPerCall = hp.numEnvs;
+    const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
+    await saveTo(checkpointDir);
+    const evalReturn = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(greedy(), discreteActionEnv(makeEnv(options.envId), hp.actionLevels), evalEpisodes, seed, signal) : undefined;
+    return summarise(trainer, seed, loopSeconds, { evalReturn, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evalReturn) });
+  } finally {
+    trainer.dispose();
+    evaluator?.close();
+  }
 }

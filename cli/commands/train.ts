@@ -18,13 +18,22 @@
  * best one is saved to `best/` (same checkpoint format), and the summary gains `bestEvalReturn`
  * and `bestEvalStep`.
  *
+ * One train at a time in a run directory: a session holds `<out>/.lock` (cli/run-lock.ts) from
+ * before it reads or writes anything in `--out` to its end, and a second is refused.
+ *
  * Bad input loses nothing: the preset, hyperparameters, env, seeds, step budget and `--out` are
- * all checked before the run directory is created or touched. A new run needs a missing or empty
+ * all checked before the run directory is touched (a new run's missing `--out` is made for the
+ * lock, and removed again when a later check refuses the run). A new run needs a missing or empty
  * `--out` (an existing run is continued with `--resume`, never overwritten); a run that fails
- * (training diverged, a file could not be written) leaves `--out` as it found it: a new run's
- * directory is removed, a resumed run's metrics.jsonl gets back every byte it had (the records a
- * killed session left past the checkpoint, which a resume cuts, included) and its checkpoint and
- * summary.json are only replaced (atomically) when the run succeeds.
+ * (training diverged, a file could not be written) before a periodic checkpoint leaves `--out` as
+ * it found it, and says so: a new run's directory is removed (its best/ too), a resumed run's
+ * metrics.jsonl gets back every byte it had (the records a killed session left past the
+ * checkpoint, which a resume cuts, included) and its best evaluation, and its checkpoint and
+ * summary.json are only replaced (atomically) by a periodic checkpoint or when the run succeeds.
+ *
+ * `--checkpoint-freq N` (default 100000) saves the checkpoint and summary.json every N env steps,
+ * so a run killed without saving (kill -9, out of memory, power loss) resumes from the last one;
+ * after one, a run that fails is kept as it left it. A best/ save that fails is only warned about.
  *
  * Ctrl-C, SIGTERM or SIGHUP, or a reader of its output that went away (a closed pipe, a hung-up
  * terminal), stops training after the current update and saves a resumable checkpoint (exit 130 /
@@ -44,7 +53,7 @@ import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
-import { CHECKPOINT_SUBDIR, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
+import { CHECKPOINT_SUBDIR, DEFAULT_CHECKPOINT_FREQ, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
@@ -52,13 +61,13 @@ import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
-import { CliError } from '../errors.ts';
+import { CliError, FailureWithNote, issuePathsUnder } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
+import { isLockFile, lockRun, type RunLock } from '../run-lock.ts';
 import { readJsonFile } from './run.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
-import { makeDirectories } from '../../node/make-directories.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, checkCanCreateFilesIn, integerOption, isBdtId, jsonObjectOption, registeredEnvOption } from '../options.ts';
 import { plural } from '../plural.ts';
@@ -76,6 +85,7 @@ interface TrainOptions {
   evalEpisodes: string;
   evalFreq?: string;
   periodicEvalEpisodes?: string;
+  checkpointFreq: string;
   tensorboard?: boolean;
   scenarioOverride?: string;
 }
@@ -83,8 +93,9 @@ interface TrainOptions {
 const AGENTS = ['ppo', 'dqn'] as const;
 
 function readPreset(file: string): AgentPreset {
-  const parsed = AgentPresetSchema.safeParse(readJsonFile('--preset', file), { reportInput: true });
-  if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues).join('; ')}`);
+  const input = readJsonFile('--preset', file);
+  const parsed = AgentPresetSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues, AgentPresetSchema, input).join('; ')}`);
   return parsed.data;
 }
 
@@ -132,15 +143,15 @@ function checkSessionSeeds(seed: number, resumes: number, numEnvs: number, evalE
   if (problem !== undefined) throw new CliError(problem);
 }
 
-/** zod issues as one line, `at <path>: <rule> (value: <value>)` joined by '; ', their paths under `prefix` (where they sit in the preset). */
-function prefixedIssueLines(issues: readonly z.core.$ZodIssue[], prefix: readonly string[]): string {
-  return issueLines(issues.map((issue) => ({ ...issue, path: [...prefix, ...issue.path] }))).join('; ');
+/** Issue lines (`at <path>: <rule> (value: <value>)`) as one line, joined by '; ', their paths under `prefix` (where they sit in the file). */
+function issuesUnder(lines: readonly string[], prefix: readonly string[]): string {
+  return lines.map((line) => issuePathsUnder(line, prefix)).join('; ');
 }
 
 /** `schema.safeParse(hp)` or a CliError naming `source` and every bad field with its path (under `prefix`), rule and value. */
 function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, source: string, prefix: readonly string[]): z.output<S> {
   const parsed = schema.safeParse(hp, { reportInput: true });
-  if (!parsed.success) throw new CliError(`${source}: ${prefixedIssueLines(parsed.error.issues, prefix)}`);
+  if (!parsed.success) throw new CliError(`${source}: ${issuesUnder(issueLines(parsed.error.issues, schema, hp), prefix)}`);
   return parsed.data;
 }
 
@@ -153,8 +164,9 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
   try {
     make(envId, envKwargs).close();
   } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${prefixedIssueLines(error.issues, ['envKwargs'])}`);
-    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.issues.length > 0 ? prefixedIssueLines(error.issues, scenarioPath) : `${scenarioPath.length > 0 ? `${scenarioPath.join('.')}: ` : ''}${error.message}`}`);
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${issuesUnder(issueLines(error.issues, error.schema), ['envKwargs'])}`);
+    // its message's lines after the first (`invalid scenario:`), formatted with the scenario's schema: what a union's branches expect
+    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.issues.length > 0 ? issuesUnder(error.message.split('\n').slice(1).map((line) => line.trim()), scenarioPath) : `${scenarioPath.length > 0 ? `${scenarioPath.join('.')}: ` : ''}${error.message}`}`);
     throw error;
   }
 }
@@ -243,7 +255,7 @@ function checkOut(out: string, resume: boolean): void {
     }
     return;
   }
-  const entries = exists ? readdirSync(out).sort() : [];
+  const entries = exists ? readdirSync(out).filter((entry) => !isLockFile(entry)).sort() : [];
   if (entries.length === 0) return;
   const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
   const interrupted = interruptedSave(join(out, CHECKPOINT_SUBDIR), isCompleteCheckpoint);
@@ -262,22 +274,17 @@ interface OutDirectory {
 }
 
 /**
- * Creates `out` and remembers what a failed run must put back: for a resumed run (from the
- * checkpoint's `resumeStep`), the length of metrics.jsonl and the best evaluation (record and best/
- * checkpoint, which periodic evaluation replaces during training); a new run's directory is emptied.
+ * Remembers what a failed run must put back in `out` (which the lock made for a new run): for a
+ * resumed run (from the checkpoint's `resumeStep`), the length of metrics.jsonl and the best
+ * evaluation (record and best/ checkpoint, which periodic evaluation replaces during training); a
+ * new run's directory is emptied (the lock goes with the lock's release, and so does a directory
+ * it made).
  */
 function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: string): OutDirectory {
-  let created: string | undefined;
-  try {
-    created = makeDirectories(out);
-  } catch (error) {
-    throw new CliError(`--out ${out}: cannot create the directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
   if (!resume) {
     return {
       restore: () => {
-        if (created !== undefined) rmSync(created, { recursive: true, force: true });
-        else for (const entry of readdirSync(out)) rmSync(join(out, entry), { recursive: true, force: true });
+        for (const entry of readdirSync(out)) if (!isLockFile(entry)) rmSync(join(out, entry), { recursive: true, force: true });
       },
       keep: () => {},
     };
@@ -385,7 +392,7 @@ export function register(program: Command): void {
     .option('--env <id>', "registered env id, e.g. CartPole-v1, BDT-v0; default: the preset's, with --resume the checkpoint's")
     .option('--steps <n>', "env steps to train for (total, including steps before --resume; PPO rounds to whole rollouts, DQN to whole vector steps); default: the preset's totalTimesteps")
     .option('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1')
-    .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue')
+    .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue; one train at a time (it holds <dir>/.lock)')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
@@ -394,196 +401,255 @@ export function register(program: Command): void {
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
     .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')
     .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
+    .option(
+      '--checkpoint-freq <n>',
+      'save the checkpoint (and summary.json) every n env steps during training, after the update that reaches each multiple of n (SB3 CheckpointCallback), so a run killed without saving (kill -9, out of memory, power loss) resumes from the last one; a run that fails after one is kept as it left it; 0 = off',
+      String(DEFAULT_CHECKPOINT_FREQ),
+    )
     .option('--scenario-override <json>', 'B-DT envs: partial scenario as a JSON object, deep-merged into the training env\'s scenario (the preset\'s envKwargs.scenario over the env\'s) as run and compare merge it (e.g. \'{"reward":{"mode":"dpp-exact"}}\'); recorded in the run\'s envKwargs, which evaluate and --resume use; a --resume takes only the one the run trained with')
-    .action(async (options: TrainOptions, command: Command) => {
-      // Everything is checked before --out is created or touched.
-      if (options.out === '') throw new CliError('--out: give a directory for the run'); // '' would train into the working directory
-      const preset = options.preset === undefined ? undefined : readPreset(options.preset);
-      const presetSource = options.preset === undefined ? '--steps' : `--preset ${options.preset}`;
-      // a resumed run's algorithm and env are its checkpoint's unless given (a different one is refused)
-      const resumed = options.resume ? cliCheckpointError(() => resumedRunManifest(options.out)) : undefined;
-      const agentName = options.agent ?? preset?.agent ?? resumed?.algo;
-      if (agentName === undefined) throw new CliError('give --agent or a --preset naming one');
-      if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agentName)} (available: ${AGENTS.join(', ')})`);
-      const agent = agentName as (typeof AGENTS)[number];
-      if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
-      const givenEnvId = options.env ?? preset?.env ?? resumed?.envId;
-      if (givenEnvId === undefined) throw new CliError('give --env or a --preset naming one');
-      // an unknown id is blamed on where it came from, as evaluate does
-      const envIdSource = options.env !== undefined ? '--env' : preset?.env !== undefined ? `--preset ${options.preset}: env` : `checkpoint manifest ${join(options.out, CHECKPOINT_SUBDIR, MANIFEST_FILE)}: envId`;
-      const envId = registeredEnvOption(givenEnvId, envIdSource);
-      const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
-      if (Object.keys(scenarioOverride).length > 0 && !isBdtId(envId)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
-      const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
-      if (stepsOption === undefined && preset?.hyperparameters['totalTimesteps'] === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
-      const seedOption = integerOption('seed', options.seed, 0);
-      // 0 skips the final evaluation (evaluate itself needs >= 1 episode)
-      const evalEpisodes = integerOption('eval-episodes', options.evalEpisodes, 0);
-      const schema = agent === 'ppo' ? PpoHyperparametersSchema : DqnHyperparametersSchema;
-      const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...(stepsOption === undefined ? {} : { totalTimesteps: stepsOption }) }, presetSource, ['hyperparameters']);
-      const requested = stepsOption ?? presetHp.totalTimesteps;
-      // the budget as messages name it: a preset's is not a --steps the user gave
-      const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
-      checkOut(options.out, options.resume === true);
+    .action((options: TrainOptions, command: Command) => train(options, command));
+}
 
-      // A resumed run keeps its checkpoint's hyperparameters, seed and step count.
-      let hp: Record<string, unknown> = presetHp;
-      let start = 0;
-      let runSeed = seedOption;
-      /** Resumes before the session that now starts (0: a new run). */
-      let resumes = 0;
-      /** With --resume: the envKwargs the run trained with. */
-      let run: RunEnvKwargs | undefined;
-      if (options.resume) {
-        const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
-        const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
-        run = resumedRunEnvKwargs(options.out, manifest);
-        hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
-        start = manifest.counters['globalStep'] ?? 0;
-        runSeed = manifest.seed;
-        resumes = (manifest.counters['resumes'] ?? 0) + 1;
-        if (hp['normReward'] === true && manifest.rewardStats === undefined) {
-          process.stderr.write(`bdt-gym train: note: ${checkpointDir} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
-        }
-        // what the user gave but a resume cannot honour is said, not silently dropped
-        const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((presetHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
-        if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} differ and are not used\n`);
-        if (command.getOptionValueSource('seed') === 'cli' && seedOption !== runSeed) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's seed ${runSeed}; --seed ${seedOption} is not used\n`);
-      }
-      const shape = runShape(agent, hp);
-      const steps = stepsReached(agent, start, requested, shape.stepsPerCall);
-      if (steps <= start) {
-        const next = stepsReached(agent, start, start + shape.stepsPerCall, shape.stepsPerCall);
-        if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so ${stepsSource} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
-        throw new CliError(`${stepsSource} is too few: ${shape.unit}; give --steps ${next} or more`);
-      }
-      checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
-      // a resume without --preset goes on on the run's own env, and its new summary keeps them
-      const fromRun = run !== undefined && preset === undefined ? run : undefined;
-      if (fromRun?.unknown) {
-        throw new CliError(`--resume: the envKwargs the run in ${options.out} trained with are unknown: it has no ${SUMMARY_FILE}, and ${fromRun.source} records no envKwargs (only a B-DT env's resolved scenario); give the --preset it trained with`);
-      }
-      const givenEnvKwargs = fromRun ? fromRun.envKwargs : preset?.envKwargs;
-      const envKwargsSource = fromRun ? fromRun.source : `--preset ${options.preset}`;
-      checkEnv(envId, givenEnvKwargs, envKwargsSource, fromRun?.fromManifest ? ['scenario'] : undefined); // as given: the override must not hide a bad value in them
-      if (run) checkResumedOverride(options.out, scenarioOverride, run);
-      const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
-      if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run wrote no ${SUMMARY_FILE}: it was stopped after saving its checkpoint); give --preset to set others\n`);
-      else if (fromRun && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
-      if (run && !fromRun) noteOtherEnvKwargs(envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`, run);
-      const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
-      const backend = await backendOption(options.backend);
-      if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: ${stepsSource} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
-      if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
+/**
+ * The train command, `options` as commander parsed them: {@link trainLocked}, holding the lock
+ * of --out (cli/run-lock.ts) from when it takes it to the end, whatever the end.
+ */
+async function train(options: TrainOptions, command: Command): Promise<void> {
+  if (options.out === '') throw new CliError('--out: give a directory for the run'); // '' would train into the working directory
+  const held: { lock?: RunLock } = {};
+  try {
+    await trainLocked(options, command, (create) => (held.lock = lockRun(options.out, create)));
+  } finally {
+    held.lock?.release();
+  }
+}
 
-      const metricsFile = join(options.out, METRICS_FILE);
-      const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);
-      let tensorboard: EventFileWriter | undefined;
-      /** `write()` as a FileWriteError naming `file` when it fails. */
-      const writing = (file: string, write: () => void): void => {
-        try {
-          write();
-        } catch (error) {
-          throw new FileWriteError(file, (error as NodeJS.ErrnoException).code ?? 'unknown', { cause: error });
-        }
-      };
-      const append = (text: string): void => writing(metricsFile, () => appendFileSync(metricsFile, text));
-      // Records are written at each progress report (not as the trainer publishes them, inside an
-      // rxjs subscriber whose errors would escape trainRun), so a failed write fails the run.
-      const pending: MetricRecord[] = [];
-      const flush = (): void => {
-        if (pending.length === 0) return;
-        append(`${pending.map(metricRecordToJsonLine).join('\n')}\n`);
-        const events = tensorboard;
-        if (events !== undefined) writing(events.path, () => pending.forEach((record) => events.add(record.step, record.metrics)));
-        pending.length = 0;
-      };
-      const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-      bar?.start(steps, start, { ret: 'n/a' });
+/**
+ * Checks everything, then trains. `lockOut` locks --out (making it, with `create`) before it is
+ * read or written: a resumed run's before its checkpoint is read (which restores an interrupted
+ * save), a new run's when --out is judged, after the preset, agent, env and step budget (a missing
+ * --out it made is removed with the lock unless the run is kept).
+ */
+async function trainLocked(options: TrainOptions, command: Command, lockOut: (create: boolean) => RunLock): Promise<void> {
+  // Everything is checked before --out is created or touched (but for the lock).
+  const preset = options.preset === undefined ? undefined : readPreset(options.preset);
+  const presetSource = options.preset === undefined ? '--steps' : `--preset ${options.preset}`;
+  const resumeLock = options.resume ? lockOut(false) : undefined;
+  // a resumed run's algorithm and env are its checkpoint's unless given (a different one is refused)
+  const resumed = options.resume ? cliCheckpointError(() => resumedRunManifest(options.out)) : undefined;
+  const agentName = options.agent ?? preset?.agent ?? resumed?.algo;
+  if (agentName === undefined) throw new CliError('give --agent or a --preset naming one');
+  if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agentName)} (available: ${AGENTS.join(', ')})`);
+  const agent = agentName as (typeof AGENTS)[number];
+  if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
+  const givenEnvId = options.env ?? preset?.env ?? resumed?.envId;
+  if (givenEnvId === undefined) throw new CliError('give --env or a --preset naming one');
+  // an unknown id is blamed on where it came from, as evaluate does
+  const envIdSource = options.env !== undefined ? '--env' : preset?.env !== undefined ? `--preset ${options.preset}: env` : `checkpoint manifest ${join(options.out, CHECKPOINT_SUBDIR, MANIFEST_FILE)}: envId`;
+  const envId = registeredEnvOption(givenEnvId, envIdSource);
+  const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
+  if (Object.keys(scenarioOverride).length > 0 && !isBdtId(envId)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
+  const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
+  if (stepsOption === undefined && preset?.hyperparameters['totalTimesteps'] === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
+  const seedOption = integerOption('seed', options.seed, 0);
+  // 0 skips the final evaluation (evaluate itself needs >= 1 episode)
+  const evalEpisodes = integerOption('eval-episodes', options.evalEpisodes, 0);
+  const checkpointFreq = integerOption('checkpoint-freq', options.checkpointFreq, 0);
+  const schema = agent === 'ppo' ? PpoHyperparametersSchema : DqnHyperparametersSchema;
+  const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...(stepsOption === undefined ? {} : { totalTimesteps: stepsOption }) }, presetSource, ['hyperparameters']);
+  const requested = stepsOption ?? presetHp.totalTimesteps;
+  // the budget as messages name it: a preset's is not a --steps the user gave
+  const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
+  const lock = resumeLock ?? lockOut(true);
+  checkOut(options.out, options.resume === true);
 
-      try {
-        tensorboard = options.tensorboard ? new EventFileWriter(options.out) : undefined;
-      } catch (error) {
-        outDirectory.restore();
-        throw new CliError(`--tensorboard: cannot create an event file in ${options.out} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-      }
-      const interrupt = catchTrainingInterrupt((line) => {
-        bar?.stop();
-        process.stderr.write(`bdt-gym train: ${line}\n`);
-      });
-      let summary: TrainSummary;
-      try {
-        if (!options.resume) append(''); // a new, empty directory: nothing is truncated
-        summary = await trainRun({
-          agent,
-          envId,
-          steps,
-          seed: runSeed,
-          outDir: options.out,
-          backend,
-          evalEpisodes,
-          ...(periodic ? { periodicEvaluation: periodic } : {}),
-          ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
-          ...(envKwargs ? { envKwargs } : {}),
-          ...(options.resume ? { resume: true } : {}),
-          onMetrics: (record: MetricRecord) => pending.push(record),
-          onProgress: (step, _total, mean) => {
-            flush();
-            if (!interrupt.signal.aborted) bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
-          },
-          signal: interrupt.signal,
-        });
-      } catch (error) {
-        interrupt.dispose();
-        bar?.stop();
-        tensorboard?.discard();
-        try {
-          outDirectory.restore();
-        } catch (restoring) {
-          // the run's own failure is the news; what could not be put back follows it
-          throw new CliError(`${error instanceof Error ? error.message : String(error)}; and ${options.out} could not be put back as it was: ${restoring instanceof Error ? restoring.message : String(restoring)}`);
-        }
-        if (error instanceof TrainingDivergedError) throw new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; the run was discarded and ${options.out} left as it was`);
-        if (error instanceof CheckpointError) throw new CliError(error.message);
-        throw error;
-      }
-      interrupt.dispose();
-      bar?.stop();
-      // The checkpoint is saved: from here on a failure keeps the run (summary.json is written atomically).
-      outDirectory.keep();
-      flush();
-      tensorboard?.close();
-      writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-      const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      } else {
-        process.stdout.write(
-          [
-            `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
-            `  mean return, last 20 training episodes  ${meanReturn}`,
-            ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
-            ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
-            `  checkpoint  ${summary.checkpoint}`,
-            '',
-          ].join('\n'),
-        );
-      }
-      // (a signal after the run's last piece of work came too late to stop anything: that run is complete)
-      if (summary.interrupted) {
-        if (summary.steps < steps) {
-          // the command as given, with --resume: the same flags (periodic evaluation, --tensorboard, ...) go on
-          const again = [...imports(command), ...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
-          process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  ${cliInvocation()} ${again}\n`);
-        } else {
-          // the evaluation that was cut: its env (the run's envKwargs) and episodes (its seeds are evaluate's default, as train's)
-          const envKwargsOption = envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(envKwargs)];
-          const evaluate = ['evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargsOption].map(shellQuote).join(' ');
-          process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  ${cliInvocation()} ${[...imports(command).map(shellQuote), evaluate].join(' ')}\n`);
-        }
-        process.exitCode = interrupt.exitCode;
-      }
+  // A resumed run keeps its checkpoint's hyperparameters, seed and step count.
+  let hp: Record<string, unknown> = presetHp;
+  let start = 0;
+  let runSeed = seedOption;
+  /** Resumes before the session that now starts (0: a new run). */
+  let resumes = 0;
+  /** With --resume: the envKwargs the run trained with. */
+  let run: RunEnvKwargs | undefined;
+  if (options.resume) {
+    const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
+    const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
+    run = resumedRunEnvKwargs(options.out, manifest);
+    hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
+    start = manifest.counters['globalStep'] ?? 0;
+    runSeed = manifest.seed;
+    resumes = (manifest.counters['resumes'] ?? 0) + 1;
+    if (hp['normReward'] === true && manifest.rewardStats === undefined) {
+      process.stderr.write(`bdt-gym train: note: ${checkpointDir} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
+    }
+    // what the user gave but a resume cannot honour is said, not silently dropped
+    const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((presetHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
+    if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} differ and are not used\n`);
+    if (command.getOptionValueSource('seed') === 'cli' && seedOption !== runSeed) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's seed ${runSeed}; --seed ${seedOption} is not used\n`);
+  }
+  const shape = runShape(agent, hp);
+  const steps = stepsReached(agent, start, requested, shape.stepsPerCall);
+  if (steps <= start) {
+    const next = stepsReached(agent, start, start + shape.stepsPerCall, shape.stepsPerCall);
+    if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so ${stepsSource} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
+    throw new CliError(`${stepsSource} is too few: ${shape.unit}; give --steps ${next} or more`);
+  }
+  checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);
+  // a resume without --preset goes on on the run's own env, and its new summary keeps them
+  const fromRun = run !== undefined && preset === undefined ? run : undefined;
+  if (fromRun?.unknown) {
+    throw new CliError(`--resume: the envKwargs the run in ${options.out} trained with are unknown: it has no ${SUMMARY_FILE}, and ${fromRun.source} records no envKwargs (only a B-DT env's resolved scenario); give the --preset it trained with`);
+  }
+  const givenEnvKwargs = fromRun ? fromRun.envKwargs : preset?.envKwargs;
+  const envKwargsSource = fromRun ? fromRun.source : `--preset ${options.preset}`;
+  checkEnv(envId, givenEnvKwargs, envKwargsSource, fromRun?.fromManifest ? ['scenario'] : undefined); // as given: the override must not hide a bad value in them
+  if (run) checkResumedOverride(options.out, scenarioOverride, run);
+  const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
+  if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run wrote no ${SUMMARY_FILE}: it was stopped after saving its checkpoint); give --preset to set others\n`);
+  else if (fromRun && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
+  if (run && !fromRun) noteOtherEnvKwargs(envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`, run);
+  const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
+  const backend = await backendOption(options.backend);
+  if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: ${stepsSource} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
+  if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
+
+  const metricsFile = join(options.out, METRICS_FILE);
+  const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);
+  let tensorboard: EventFileWriter | undefined;
+  /** `write()` as a FileWriteError naming `file` when it fails. */
+  const writing = (file: string, write: () => void): void => {
+    try {
+      write();
+    } catch (error) {
+      throw new FileWriteError(file, (error as NodeJS.ErrnoException).code ?? 'unknown', { cause: error });
+    }
+  };
+  const append = (text: string): void => writing(metricsFile, () => appendFileSync(metricsFile, text));
+  // Records are written at each progress report (not as the trainer publishes them, inside an
+  // rxjs subscriber whose errors would escape trainRun), so a failed write fails the run.
+  const pending: MetricRecord[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    append(`${pending.map(metricRecordToJsonLine).join('\n')}\n`);
+    const events = tensorboard;
+    if (events !== undefined) writing(events.path, () => pending.forEach((record) => events.add(record.step, record.metrics)));
+    pending.length = 0;
+  };
+  const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(steps, start, { ret: 'n/a' });
+
+  try {
+    tensorboard = options.tensorboard ? new EventFileWriter(options.out) : undefined;
+  } catch (error) {
+    outDirectory.restore();
+    throw new CliError(`--tensorboard: cannot create an event file in ${options.out} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const interrupt = catchTrainingInterrupt((line) => {
+    bar?.stop();
+    process.stderr.write(`bdt-gym train: ${line}\n`);
+  });
+  /** The step of the checkpoint this session last saved periodically (--checkpoint-freq): from then on a failure keeps the run. */
+  let savedStep: number | undefined;
+  /** Training went on (an update was reported): a failure loses work, which its message says. */
+  let trained = false;
+  /** The run's failure `error`, with what became of the run (`fate`). */
+  const failure = (error: unknown, fate: string): unknown => {
+    if (error instanceof TrainingDivergedError) return new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; ${fate}`);
+    const cause = error instanceof CheckpointError ? new CliError(error.message) : error;
+    // one before training (a checkpoint that does not load) lost nothing
+    return trained || savedStep !== undefined ? new FailureWithNote(cause, fate) : cause;
+  };
+  let summary: TrainSummary;
+  try {
+    if (!options.resume) append(''); // a new, empty directory: nothing is truncated
+    summary = await trainRun({
+      agent,
+      envId,
+      steps,
+      seed: runSeed,
+      outDir: options.out,
+      backend,
+      evalEpisodes,
+      ...(periodic ? { periodicEvaluation: periodic } : {}),
+      ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
+      ...(envKwargs ? { envKwargs } : {}),
+      ...(options.resume ? { resume: true } : {}),
+      checkpointFreq,
+      onCheckpoint: (saved) => {
+        // the run stays from here on, as a kill would leave it: the checkpoint, the records up to it, a summary of it
+        savedStep = saved.steps;
+        outDirectory.keep();
+        lock.keepDirectory();
+        flush();
+        writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(saved, null, 2)}\n`);
+      },
+      onMetrics: (record: MetricRecord) => pending.push(record),
+      onProgress: (step, _total, mean) => {
+        trained = true;
+        flush();
+        if (!interrupt.signal.aborted) bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
+      },
+      signal: interrupt.signal,
     });
+  } catch (error) {
+    interrupt.dispose();
+    bar?.stop();
+    if (savedStep !== undefined) {
+      try {
+        tensorboard?.close();
+      } catch {
+        // (its records past the checkpoint are of steps a resume trains again)
+      }
+      throw failure(error, `the run is kept as its last periodic checkpoint (--checkpoint-freq) left it, at step ${savedStep}: --resume continues it from there`);
+    }
+    // a new run's best/ goes with it: said, as it may be what the user wanted of it
+    const best = options.resume || !existsSync(join(options.out, BEST_SUBDIR)) ? '' : ', the best/ checkpoint its periodic evaluation had saved with it,';
+    tensorboard?.discard();
+    try {
+      outDirectory.restore();
+    } catch (restoring) {
+      // the run's own failure is the news; what could not be put back follows it
+      throw new CliError(`${error instanceof Error ? error.message : String(error)}; and ${options.out} could not be put back as it was: ${restoring instanceof Error ? restoring.message : String(restoring)}`);
+    }
+    throw failure(error, options.resume ? `this session was discarded (the run goes on from its checkpoint of step ${start}) and ${options.out} left as it was` : `the run was discarded${best} and ${options.out} left as it was`);
+  }
+  interrupt.dispose();
+  bar?.stop();
+  // The checkpoint is saved: from here on a failure keeps the run (summary.json is written atomically).
+  outDirectory.keep();
+  lock.keepDirectory();
+  flush();
+  tensorboard?.close();
+  writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    process.stdout.write(
+      [
+        `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
+        `  mean return, last 20 training episodes  ${meanReturn}`,
+        ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
+        ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
+        `  checkpoint  ${summary.checkpoint}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  // (a signal after the run's last piece of work came too late to stop anything: that run is complete)
+  if (summary.interrupted) {
+    if (summary.steps < steps) {
+      // the command as given, with --resume: the same flags (periodic evaluation, --tensorboard, ...) go on
+      const again = [...imports(command), ...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
+      process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  ${cliInvocation()} ${again}\n`);
+    } else {
+      // the evaluation that was cut: its env (the run's envKwargs) and episodes (its seeds are evaluate's default, as train's)
+      const envKwargsOption = envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(envKwargs)];
+      const evaluate = ['evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargsOption].map(shellQuote).join(' ');
+      process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  ${cliInvocation()} ${[...imports(command).map(shellQuote), evaluate].join(' ')}\n`);
+    }
+    process.exitCode = interrupt.exitCode;
+  }
 }
 
 /** The global `--import` options the command ran with, as words: the modules that registered its env or agent. */

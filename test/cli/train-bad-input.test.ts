@@ -111,6 +111,16 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.ok(!existsSync(join(dir, 'new')));
   });
 
+  it("names a failed union's branches and the field in a preset's envKwargs and a --scenario-override, as evaluate does (they said only \"expected string or array\")", async () => {
+    const dnn = 'Invalid input: expected a string or an array of strings, received number; field: DNN of each DT: a built-in or custom name for all, or one per device (names) (value: 5)';
+    const bad = preset('bad-dnn.json', { agent: 'ppo', env: 'BDT-v0', envKwargs: { scenario: { devices: { dnn: 5 } } } });
+    const fromPreset = await bdtGym('train', '--preset', bad, '--steps', '64', '--out', join(dir, 'new'));
+    assert.ok(fromPreset.error instanceof CliError && fromPreset.error.message === `--preset ${bad}: at envKwargs.scenario.devices.dnn: ${dnn}`, String(fromPreset.error));
+    const override = await bdtGym('train', '--agent', 'ppo', '--env', 'BDT-v0', '--steps', '64', '--out', join(dir, 'new'), '--scenario-override', '{"devices":{"dnn":5}}');
+    assert.ok(override.error instanceof CliError && override.error.message === `--scenario-override: at devices.dnn: ${dnn}`, String(override.error));
+    assert.ok(!existsSync(join(dir, 'new')));
+  });
+
   it('refuses to train a new run into a non-empty --out (naming it, suggesting --resume), a file or a path under a file', async () => {
     const again = await bdtGym(...TRAIN, '--steps', '64', '--out', run);
     assertRefused(again, new RegExp(`^--out ${run} is not empty \\(checkpoint, metrics\\.jsonl, summary\\.json\\): give --resume to continue the run there, or another --out; nothing was changed$`));

@@ -47,6 +47,7 @@ describe('bdt-gym train interrupted (Ctrl-C)', () => {
     assert.equal(summary.evalEpisodes, 0);
     const manifest = JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8'));
     assert.equal(manifest.counters.globalStep, summary.steps, 'the checkpoint holds the steps reached');
+    assert.ok(!existsSync(join(out, '.lock')), 'the --out lock is released');
     // the command as given (periodic evaluation included), with --resume, started as this one was
     assert.ok(run.stderr().includes(`continue with\n  ./bin/bdt-gym.js train --agent ppo --env CartPole-v1 --steps 10000000 --out '${out}' --eval-freq 100000 --resume\n`), run.stderr());
 
@@ -64,6 +65,7 @@ describe('bdt-gym train interrupted (Ctrl-C)', () => {
     await until(trainingStarted(join(out, 'metrics.jsonl')), 'the first update');
     run.child.kill('SIGHUP');
     assert.equal(await run.exit, 129, run.stderr());
+    assert.ok(!existsSync(join(out, '.lock')), 'the --out lock is released');
     assert.match(run.stderr(), /SIGHUP: stopping after the current update and saving the checkpoint/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.interrupted, true);
@@ -78,6 +80,7 @@ describe('bdt-gym train interrupted (Ctrl-C)', () => {
     child.stderr!.destroy();
     const [code] = (await once(child, 'close')) as [number | null];
     assert.equal(code, 141);
+    assert.ok(!existsSync(join(out, '.lock')), 'the --out lock is released');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.interrupted, true);
     assert.equal(JSON.parse(readFileSync(join(out, 'checkpoint', 'manifest.json'), 'utf8')).counters.globalStep, summary.steps);

@@ -1,0 +1,222 @@
+/**
+ * One `train` at a time in a run directory. Two trains into one --out each judged it empty (or
+ * resumed the same checkpoint) and then wrote it together: metrics.jsonl interleaved both, one's
+ * checkpoint and summary replaced the other's, and the loser was told to remove a run still
+ * training. So a session holds `<out>/.lock`, made with O_EXCL and holding its pid and when it
+ * was taken, from before it reads or writes anything in --out until it ends, and a second train
+ * is refused. A lock whose process is gone (killed: SIGKILL, OOM, power loss) or whose pid is
+ * now another process's (node/process-liveness.ts) is taken over with a note.
+ */
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { mayBeWriting } from '../node/process-liveness.ts';
+import { makeDirectories } from '../node/make-directories.ts';
+import { CliError } from './errors.ts';
+import { checkCanCreateFilesIn } from './options.ts';
+
+/** The lock's file name in the run directory. */
+export const LOCK_FILE = '.lock';
+
+/** Whether `name` (an entry of a run directory) is the lock or a lock being taken over: no file of the run. */
+export function isLockFile(name: string): boolean {
+  return name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`);
+}
+
+export interface RunLock {
+  /** The run is to stay: {@link release} no longer removes the directories taking the lock made (a new run's --out, missing parents). */
+  keepDirectory(): void;
+  /** Removes the lock file, and the directories it created (when empty) unless kept; once (later calls do nothing). */
+  release(): void;
+}
+
+/** What a lock file says of its holder. */
+interface Holder {
+  readonly pid: number;
+  /** When it took the lock (ms since the epoch). */
+  readonly since: number;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** For an --out that is missing (on --resume) or not a directory: no run to lock, and the checks after say why. */
+const NO_LOCK: RunLock = { keepDirectory: () => {}, release: () => {} };
+
+/**
+ * Locks run directory `out` for this process. A new run (`create`) makes a missing --out (and
+ * refuses a file); on --resume a missing --out or a file is left to the checks that refuse it. A
+ * CliError when another train holds it, or when the lock file cannot be made.
+ */
+export function lockRun(out: string, create: boolean): RunLock {
+  const stats = statSync(out, { throwIfNoEntry: false });
+  if (stats !== undefined && !stats.isDirectory()) {
+    if (create) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
+    return NO_LOCK;
+  }
+  let created: string | undefined;
+  if (stats === undefined) {
+    if (!create) return NO_LOCK;
+    try {
+      created = makeDirectories(out);
+    } catch (error) {
+      throw new CliError(`--out ${out}: cannot create the directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  const file = join(out, LOCK_FILE);
+  try {
+    /** The stale lock taken over, said once this process holds the lock. */
+    let stale: { holder: Holder; running: boolean } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const text = `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`;
+      if (createLockFile(out, file, text)) {
+        if (stale !== undefined) {
+          const { holder, running } = stale;
+          process.stderr.write(`bdt-gym train: note: --out ${out}: took over the lock of pid ${holder.pid} (taken ${new Date(holder.since).toISOString()}), which ${running ? 'now belongs to a process started since' : 'is no longer running'}: that train was killed\n`);
+        }
+        return heldLock(out, file, text, created);
+      }
+      // (other trains taking and releasing it all the while: given up after a few tries)
+      if (attempt >= 3) throw new CliError(`--out ${out}: other bdt-gym trains keep taking its lock ${file}; wait for them or give another --out`);
+      const seen = readLock(file);
+      if (seen === undefined) continue; // released meanwhile
+      const holder = parseHolder(seen);
+      if (holder === undefined) throw new CliError(`--out ${out}: its lock file ${file}, which keeps two bdt-gym trains from writing one run, does not say which train holds it (${JSON.stringify(seen.slice(0, 80))}); if no train is using this run, remove it`);
+      if (mayBeWriting(holder.pid, holder.since)) throw new CliError(`--out ${out}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out`);
+      stale = { holder, running: isRunning(holder.pid) };
+      takeOver(file, seen);
+    }
+  } catch (error) {
+    removeMadeDirectories(out, created);
+    throw error;
+  }
+}
+
+/**
+ * Removes `out` and its parents up to `created`, the first of them this process made, while they
+ * are empty: one that is not holds another train's files (a train into a sibling --out that made
+ * the same parents meanwhile, or one that took --out's lock as this one let it go).
+ */
+function removeMadeDirectories(out: string, created: string | undefined): void {
+  if (created === undefined) return;
+  const top = resolve(created);
+  for (let dir = resolve(out); ; dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === top || dirname(dir) === dir) return;
+  }
+}
+
+/** Makes lock file `file` holding `text`: false when it exists (another train's), a CliError when it cannot be made. */
+function createLockFile(out: string, file: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    checkCanCreateFilesIn('out', out); // says why no file can be made there (EACCES, EROFS), as before the lock
+    throw new CliError(`--out ${out}: cannot create its lock file ${file} (${code ?? String(error)})`);
+  }
+  try {
+    writeSync(fd, text);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(file, { force: true }); // an empty lock would say no holder
+    throw new CliError(`--out ${out}: cannot write its lock file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** The lock file's text, or undefined when it is gone. */
+function readLock(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function parseHolder(text: string): Holder | undefined {
+  try {
+    const { pid, since } = JSON.parse(text) as { pid?: unknown; since?: unknown };
+    const ms = typeof since === 'string' ? Date.parse(since) : NaN;
+    return Number.isSafeInteger(pid) && (pid as number) > 0 && Number.isFinite(ms) ? { pid: pid as number, since: ms } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the stale lock whose text is `seen`. It is moved aside first, and put back if what was
+ * moved is not it: another train took it over since it was read, and holds the new one.
+ */
+function takeOver(file: string, seen: string): void {
+  const aside = `${file}.stale-${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // taken over (and released) meanwhile
+    throw error;
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== seen) linkSync(aside, file);
+  } catch {
+    // a third train made a lock in between, and holds the run with the one whose lock was moved
+    // aside (three trains starting at once on a killed train's run): not guarded against
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+/**
+ * The lock this process holds in `file` (its text `text`), released at the end of the session,
+ * at process.exit (a reader gone after training ends the command at once: cli/broken-pipe.ts) and
+ * at a signal no training is there to catch (before and after training: it then ends the process
+ * as it would have without the lock).
+ */
+function heldLock(out: string, file: string, text: string, created: string | undefined): RunLock {
+  let keep = false;
+  let released = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return; // training catches it (cli/training-interrupt.ts) and ends the session
+    release();
+    process.kill(process.pid, signal); // with no listener left, the signal's default action
+  };
+  const handlers = SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
+  const onExit = (): void => release();
+  function release(): void {
+    if (released) return;
+    released = true;
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    process.off('exit', onExit);
+    try {
+      // only its own: a lock taken over meanwhile (its holder judged gone) is the other train's
+      if (readLock(file) === text) rmSync(file, { force: true });
+    } catch {
+      // unreadable: left for the next train to judge, by its pid (this process's, gone by then)
+    }
+    // (a failed run's files are gone: cli/commands/train.ts's openOut put --out back as it was)
+    if (!keep) removeMadeDirectories(out, created);
+  }
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  process.on('exit', onExit);
+  return {
+    keepDirectory: () => {
+      keep = true;
+    },
+    release,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * `bdt-gym train --checkpoint-freq` and failed writes during training: a run killed with SIGKILL
+ * after a periodic checkpoint resumes from it; a run that fails after one is kept as it left it;
+ * a new run that fails before one is discarded, the message saying so (its best/ checkpoint
+ * too); a best/ save that fails is warned about and training goes on. Write failures are injected
+ * by replacing node:fs functions (syncBuiltinESMExports makes the modules' imports see them).
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import fs, { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError, FailureWithNote } from '../../cli/errors.ts';
+import { setWarningHandler } from '../../env/index.ts';
+import { FileWriteError } from '../../node/atomic-write.ts';
+import { bdtGym } from './in-process-cli.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const TRAIN = ['train', '--agent', 'ppo', '--env', 'CartPole-v1', '--backend', 'wasm', '--eval-episodes', '0'];
+
+/** Waits (up to a minute) until `ready()` holds. */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !ready(); waited += 50) {
+    if (waited > 60_000) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Runs `body` with node:fs's `name` failing with ENOSPC for the calls `fails` picks (its first argument). */
+async function withFailing<T>(name: 'appendFileSync' | 'mkdirSync', fails: (path: string) => boolean, body: () => Promise<T>): Promise<T> {
+  const original = fs[name] as (...args: unknown[]) => unknown;
+  (fs as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    if (fails(String(args[0]))) throw Object.assign(new Error(`ENOSPC: no space left on device, ${name} '${String(args[0])}'`), { code: 'ENOSPC' });
+    return original.apply(fs, args);
+  };
+  syncBuiltinESMExports();
+  try {
+    return await body();
+  } finally {
+    (fs as unknown as Record<string, unknown>)[name] = original;
+    syncBuiltinESMExports();
+  }
+}
+
+const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+const globalStep = (out: string): number => json(join(out, 'checkpoint', 'manifest.json')).counters.globalStep;
+
+describe('bdt-gym train --checkpoint-freq, and failed writes during training', function () {
+  this.timeout(180_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bdt-checkpoint-freq-'));
+  });
+
+  it('a run killed with SIGKILL after a periodic checkpoint resumes from it: summary.json describes it, the lock is taken over, the records past it are cut', async () => {
+    const out = join(dir, 'killed');
+    const child = spawn(process.execPath, [bin, ...TRAIN, '--steps', '10000000', '--checkpoint-freq', '2048', '--out', out], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      await until(() => existsSync(join(out, 'checkpoint', 'manifest.json')), 'the first periodic checkpoint');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await exited;
+    const saved = globalStep(out);
+    assert.ok(saved >= 2048 && saved % 512 === 0, `checkpoint at ${saved}: a whole rollout at or past a multiple of 2048`);
+    const summary = json(join(out, 'summary.json'));
+    assert.equal(summary.interrupted, true);
+    assert.ok(summary.steps <= saved, 'the summary is of this checkpoint, or (killed between the two) of the one before');
+    assert.ok(existsSync(join(out, '.lock')), 'the killed train left its lock');
+
+    const resumed = spawnSync(process.execPath, [bin, ...TRAIN, '--out', out, '--steps', String(saved + 512), '--resume', '--json'], { encoding: 'utf8' });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`^bdt-gym train: note: --out ${out}: took over the lock of pid ${child.pid} \\(taken [^)]+\\), which is no longer running: that train was killed\n`));
+    const after = JSON.parse(resumed.stdout.trim().split('\n').pop()!);
+    assert.equal(after.steps, saved + 512, 'trained on from the periodic checkpoint');
+    assert.equal(json(join(out, 'checkpoint', 'manifest.json')).counters.resumes, 1);
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step as number);
+    steps.forEach((step, i) => assert.ok(i === 0 || step >= steps[i - 1]!, `step ${step} after ${steps[i - 1]} at line ${i + 1}`));
+    assert.ok(!existsSync(join(out, '.lock')));
+  });
+
+  it('a run that fails after a periodic checkpoint is kept as it left it, and says so: --resume continues it', async () => {
+    const out = join(dir, 'kept');
+    const metrics = join(out, 'metrics.jsonl');
+    // the disk fills once the first periodic checkpoint is saved
+    const result = await withFailing('appendFileSync', (path) => path === metrics && existsSync(join(out, 'checkpoint')), () => bdtGym(...TRAIN, '--steps', '4096', '--checkpoint-freq', '1024', '--out', out));
+    assert.ok(result.error instanceof FailureWithNote, String(result.error));
+    assert.ok(result.error.cause instanceof FileWriteError && result.error.cause.code === 'ENOSPC', String(result.error.cause));
+    assert.equal(result.error.note, `the run is kept as its last periodic checkpoint (--checkpoint-freq) left it, at step 1024: --resume continues it from there`);
+    assert.equal(globalStep(out), 1024);
+    const summary = json(join(out, 'summary.json'));
+    assert.equal(summary.steps, 1024);
+    assert.equal(summary.interrupted, true);
+    assert.ok(!existsSync(join(out, '.lock')));
+    const resumed = await bdtGym(...TRAIN, '--steps', '2048', '--out', out, '--resume');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.equal(globalStep(out), 2048);
+  });
+
+  it('a new run that fails before any periodic checkpoint is discarded, its best/ checkpoint with it, and the message says so', async () => {
+    const out = join(dir, 'discarded');
+    const metrics = join(out, 'metrics.jsonl');
+    // the disk fills once periodic evaluation has saved best/
+    const result = await withFailing('appendFileSync', (path) => path === metrics && existsSync(join(out, 'best')), () => bdtGym(...TRAIN, '--steps', '4096', '--eval-freq', '512', '--periodic-eval-episodes', '1', '--out', out));
+    assert.ok(result.error instanceof FailureWithNote, String(result.error));
+    assert.ok(result.error.cause instanceof FileWriteError && result.error.cause.code === 'ENOSPC', String(result.error.cause));
+    assert.equal(result.error.note, `the run was discarded, the best/ checkpoint its periodic evaluation had saved with it, and ${out} left as it was`);
+    assert.ok(!existsSync(out));
+  });
+
+  it('a best/ save that fails (a full disk) is warned about and training goes on; the run is saved', async () => {
+    const out = join(dir, 'no-best');
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    let result;
+    try {
+      result = await withFailing('mkdirSync', (path) => path.includes('.best.tmp-'), () => bdtGym(...TRAIN, '--steps', '1024', '--eval-freq', '512', '--periodic-eval-episodes', '1', '--out', out, '--json'));
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.equal(result.error, undefined, String(result.error));
+    assert.equal(warnings.length, 2, `one per evaluation (each is the best so far, none saved): ${warnings.join('\n')}`);
+    assert.match(warnings[0]!, new RegExp(`^the best evaluation so far \\(step 512, mean return [\\d.]+\\) could not be saved: cannot write ${join(out, 'best')}: ENOSPC: .*; ${join(out, 'best')} holds none; training goes on$`));
+    const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    assert.equal(summary.steps, 1024);
+    assert.equal(summary.bestEvalReturn, undefined, 'no best/ to report');
+    assert.equal(globalStep(out), 1024);
+    assert.ok(!existsSync(join(out, 'best')));
+  });
+
+  it('refuses a --checkpoint-freq that is not an integer >= 0', async () => {
+    const result = await bdtGym(...TRAIN, '--steps', '512', '--checkpoint-freq', '-1', '--out', join(dir, 'x'));
+    assert.ok(result.error instanceof CliError && result.error.message === '--checkpoint-freq: expected an integer >= 0, got "-1"', String(result.error));
+    assert.ok(!existsSync(join(dir, 'x')));
+  });
+});

@@ -55,6 +55,7 @@ export function lockRun(out: string, create: boolean): RunLock {
   let created: string | undefined;
   if (stats === undefined) {
     if (!create) return NO_LOCK;
+    checkCanCreateFilesIn('out', out); // why a path cannot be made (under a file, a name too long), before trying
     try {
       created = makeDirectories(out);
     } catch (error) {

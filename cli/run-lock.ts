@@ -2,14 +2,17 @@
  * One `train` at a time in a run directory. Two trains into one --out each judged it empty (or
  * resumed the same checkpoint) and then wrote it together: metrics.jsonl interleaved both, one's
  * checkpoint and summary replaced the other's, and the loser was told to remove a run still
- * training. So a session holds `<out>/.lock`, made with O_EXCL and holding its pid and when it
- * was taken, from before it reads or writes anything in --out until it ends, and a second train
- * is refused. A lock whose process is gone (killed: SIGKILL, OOM, power loss) or whose pid is
- * now another process's (node/process-liveness.ts) is taken over with a note.
+ * training. So a session holds `<out>/.lock`, made with O_EXCL and holding its pid, its start
+ * (on Linux: ticks after boot, and the boot's id) and when it was taken, from before it reads or
+ * writes anything in --out until it ends, and a second train is refused. A lock whose process is
+ * gone (killed: SIGKILL, OOM, power loss) or whose pid is now another process's is taken over
+ * with a note: on Linux a process of another start or boot (node/process-liveness.ts), whatever
+ * the wall clock did since; and this process's own pid unless it holds that lock (a train killed
+ * in a container restarts as pid 1 again). Elsewhere a running pid counts as the holder.
  */
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { mayBeWriting } from '../node/process-liveness.ts';
+import { isRunning, isStillRunning, processStart, type ProcessStart } from '../node/process-liveness.ts';
 import { makeDirectories } from '../node/make-directories.ts';
 import { CliError } from './errors.ts';
 import { checkCanCreateFilesIn } from './options.ts';
@@ -32,9 +35,14 @@ export interface RunLock {
 /** What a lock file says of its holder. */
 interface Holder {
   readonly pid: number;
-  /** When it took the lock (ms since the epoch). */
+  /** When it took the lock (ms since the epoch): said in the note of a takeover, never judged (a wall clock steps). */
   readonly since: number;
+  /** Its start, where /proc told it: the holder is the process with its pid only if that started then. */
+  readonly start?: ProcessStart;
 }
+
+/** The lock files this process holds (resolved): a lock with its pid is another process's (one that had the pid before) unless listed. */
+const heldLocks = new Set<string>();
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -67,7 +75,7 @@ export function lockRun(out: string, create: boolean): RunLock {
     /** The stale lock taken over, said once this process holds the lock. */
     let stale: { holder: Holder; running: boolean } | undefined;
     for (let attempt = 1; ; attempt++) {
-      const text = `${JSON.stringify({ pid: process.pid, since: new Date().toISOString() })}\n`;
+      const text = `${JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...processStart(process.pid) })}\n`;
       if (createLockFile(out, file, text)) {
         if (stale !== undefined) {
           const { holder, running } = stale;
@@ -81,7 +89,7 @@ export function lockRun(out: string, create: boolean): RunLock {
       if (seen === undefined) continue; // released meanwhile
       const holder = parseHolder(seen);
       if (holder === undefined) throw new CliError(`--out ${out}: its lock file ${file}, which keeps two bdt-gym trains from writing one run, does not say which train holds it (${JSON.stringify(seen.slice(0, 80))}); if no train is using this run, remove it`);
-      if (mayBeWriting(holder.pid, holder.since)) throw new CliError(`--out ${out}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out`);
+      if (holderRuns(file, holder)) throw new CliError(`--out ${out}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out`);
       stale = { holder, running: isRunning(holder.pid) };
       takeOver(file, seen);
     }
@@ -143,21 +151,25 @@ function readLock(file: string): string | undefined {
 
 function parseHolder(text: string): Holder | undefined {
   try {
-    const { pid, since } = JSON.parse(text) as { pid?: unknown; since?: unknown };
+    const { pid, since, startTicks, bootId } = JSON.parse(text) as { pid?: unknown; since?: unknown; startTicks?: unknown; bootId?: unknown };
     const ms = typeof since === 'string' ? Date.parse(since) : NaN;
-    return Number.isSafeInteger(pid) && (pid as number) > 0 && Number.isFinite(ms) ? { pid: pid as number, since: ms } : undefined;
+    if (!(Number.isSafeInteger(pid) && (pid as number) > 0 && Number.isFinite(ms))) return undefined;
+    if (startTicks === undefined) return { pid: pid as number, since: ms }; // taken where /proc told nothing
+    if (!(Number.isSafeInteger(startTicks) && (startTicks as number) >= 0) || !(bootId === undefined || typeof bootId === 'string')) return undefined;
+    return { pid: pid as number, since: ms, start: { startTicks: startTicks as number, ...(bootId === undefined ? {} : { bootId }) } };
   } catch {
     return undefined;
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * Whether the train that took lock `file` may still hold it: its process runs (same pid, same
+ * start). This process's pid is its own only for a lock it holds: one it does not was left by an
+ * earlier process with that pid (a container's pid 1 before a restart), whatever /proc says.
+ */
+function holderRuns(file: string, holder: Holder): boolean {
+  if (holder.pid === process.pid) return heldLocks.has(resolve(file));
+  return isStillRunning(holder.pid, holder.start);
 }
 
 /**
@@ -198,9 +210,11 @@ function heldLock(out: string, file: string, text: string, created: string | und
   };
   const handlers = SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   const onExit = (): void => release();
+  heldLocks.add(resolve(file));
   function release(): void {
     if (released) return;
     released = true;
+    heldLocks.delete(resolve(file));
     for (const [signal, handler] of handlers) process.off(signal, handler);
     process.off('exit', onExit);
     try {

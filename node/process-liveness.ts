@@ -5,6 +5,9 @@
  * pid 1 always runs. On Linux, /proc tells them apart: a process that started after the file
  * was made is not its writer, once the file is old enough that a wall clock stepped forward since
  * the write cannot explain it. Elsewhere a running pid counts as the writer.
+ *
+ * A file that can hold more than a name (train's run lock) records its writer's start instead
+ * ({@link processStart}), which no clock step moves, and {@link isStillRunning} compares it.
  */
 import { readFileSync } from 'node:fs';
 
@@ -32,14 +35,62 @@ const STEPPED_CLOCK_MS = 60_000;
  * or the file is under a minute old.
  */
 export function mayBeWriting(pid: number, madeAtMs: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false; // EPERM: another user's process
-  }
+  if (!isRunning(pid)) return false;
   if (Date.now() - madeAtMs < STEPPED_CLOCK_MS) return true;
   const started = processStartMs(pid);
   return started === undefined || started <= madeAtMs + CLOCK_SLACK_MS;
+}
+
+/**
+ * What tells a process apart from a later one with its pid: when it started, in ticks after boot
+ * (/proc/<pid>/stat), and which boot (/proc/sys/kernel/random/boot_id; the ticks start again at 0).
+ */
+export interface ProcessStart {
+  readonly startTicks: number;
+  readonly bootId?: string;
+}
+
+/** Process `pid`'s start where /proc tells it (Linux, a /proc of this process's pid namespace), else undefined. */
+export function processStart(pid: number): ProcessStart | undefined {
+  // another namespace's /proc (`unshare --pid` without a /proc of its own) holds other processes under these pids
+  if (procPid('self') !== process.pid) return undefined;
+  const ticks = startTicks(pid);
+  if (ticks === undefined) return undefined;
+  const bootId = currentBootId();
+  return bootId === undefined ? { startTicks: ticks } : { startTicks: ticks, bootId };
+}
+
+/**
+ * Whether the process that was `pid` and started at `start` (its {@link processStart} then;
+ * undefined where /proc did not tell it) still runs: `pid` runs (or belongs to another user), and
+ * where /proc tells its start now, it is that one, in the same boot. Where /proc tells nothing, a
+ * running pid counts as that process.
+ */
+export function isStillRunning(pid: number, start: ProcessStart | undefined): boolean {
+  if (!isRunning(pid)) return false;
+  const now = start === undefined ? undefined : processStart(pid);
+  if (start === undefined || now === undefined) return true;
+  const sameBoot = start.bootId === undefined || now.bootId === undefined || start.bootId === now.bootId;
+  return sameBoot && now.startTicks === start.startTicks;
+}
+
+/** Whether process `pid` runs: a signal can be sent to it, or it is another user's (EPERM). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** This boot's id, or undefined where the kernel does not tell it. */
+function currentBootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** When process `pid` started (ms since the epoch), or undefined where /proc does not tell it reliably. */
@@ -73,14 +124,24 @@ function bootTimeMs(): number | undefined {
 
 /** Field 22 of /proc/<pid>/stat: the process's start, in ticks after boot. */
 function startTicks(pid: number): number | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const stat = readStat(pid);
+  if (stat === undefined) return undefined;
   // the fields after the command name (field 2, in parentheses, which may itself hold spaces and parentheses), from field 3 on
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[22 - 3]);
   return Number.isInteger(ticks) && ticks >= 0 ? ticks : undefined;
+}
+
+/** Field 1 of /proc/<pid>/stat: the pid, as that /proc's namespace numbers it. */
+function procPid(pid: number | 'self'): number | undefined {
+  const stat = readStat(pid);
+  return stat === undefined ? undefined : Number.parseInt(stat, 10);
+}
+
+function readStat(pid: number | 'self'): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

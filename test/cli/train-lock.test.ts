@@ -2,22 +2,40 @@
  * One `bdt-gym train` per run directory (cli/run-lock.ts): a second train into an --out another
  * holds is refused before it reads or writes anything there (two trains into one --out both
  * exited 0, one's checkpoint replacing the other's, metrics.jsonl interleaving both); a lock whose
- * train is gone is taken over with a note; the lock is no file of the run. The lock is taken in
- * the test (as this process's, which is running), so nothing depends on timing.
+ * train is gone is taken over with a note; the lock is no file of the run. A live holder is a
+ * child process holding the lock (fixtures/hold-run-lock.ts) until the test ends it, so nothing
+ * depends on timing.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../../cli/errors.ts';
+import { lockRun } from '../../cli/run-lock.ts';
 import { bdtGym, snapshot, type CliResult } from './in-process-cli.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const TRAIN = ['train', '--agent', 'ppo', '--env', 'CartPole-v1', '--backend', 'wasm', '--eval-episodes', '0'];
 /** A pid above Linux's largest pid_max: no process has it. */
 const DEAD_PID = 2 ** 22 + 12345;
+
+const holderScript = new URL('./fixtures/hold-run-lock.ts', import.meta.url).pathname;
+
+/** A process that holds the lock of `out` (and keeps running until ended), once it holds it. */
+async function holdLock(out: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', holderScript, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
+  assert.equal(line, 'locked\n');
+  return child;
+}
+
+async function end(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
 
 /** Writes the lock of a train with `pid` that took it at `since` into `out`. */
 function lock(out: string, pid: number, since = new Date()): string {
@@ -46,25 +64,56 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
   it('refuses a new run into an --out another train holds, and a --resume of the run it holds, before reading or writing anything there', async () => {
     const held = join(dir, 'held');
     mkdirSync(held);
-    const text = lock(held, process.pid);
-    assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', held), `--out ${held}: another bdt-gym train (pid ${process.pid}) is using this run; wait for it or give another --out`);
-    assert.deepEqual(readdirSync(held), ['.lock']);
-    assert.equal(readFileSync(join(held, '.lock'), 'utf8'), text, "the holder's lock is left alone");
-
+    const holder = await holdLock(held);
     // the records past the checkpoint a resume cuts, and the checkpoint it reads, are the holder's
     const resumed = join(dir, 'resumed-held');
     cpSync(run, resumed, { recursive: true });
     appendFileSync(join(resumed, 'metrics.jsonl'), '{"step":1024,"charts/episodic_return":1}\n');
-    lock(resumed, process.pid);
-    const before = snapshot(resumed);
-    assertRefused(await bdtGym(...TRAIN, '--steps', '1024', '--out', resumed, '--resume'), `--out ${resumed}: another bdt-gym train (pid ${process.pid}) is using this run; wait for it or give another --out`);
-    assert.deepEqual(snapshot(resumed), before);
+    const resumedHolder = await holdLock(resumed);
+    try {
+      const text = readFileSync(join(held, '.lock'), 'utf8');
+      assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', held), `--out ${held}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out`);
+      assert.deepEqual(readdirSync(held), ['.lock']);
+      assert.equal(readFileSync(join(held, '.lock'), 'utf8'), text, "the holder's lock is left alone");
 
-    // another process: refused with one line, exit 1
-    const proc = spawnSync(process.execPath, [bin, ...TRAIN, '--steps', '64', '--out', held], { encoding: 'utf8' });
-    assert.equal(proc.stderr, `bdt-gym: --out ${held}: another bdt-gym train (pid ${process.pid}) is using this run; wait for it or give another --out\n`);
-    assert.equal(proc.status, 1);
-    assert.deepEqual(readdirSync(held), ['.lock']);
+      const before = snapshot(resumed);
+      assertRefused(await bdtGym(...TRAIN, '--steps', '1024', '--out', resumed, '--resume'), `--out ${resumed}: another bdt-gym train (pid ${resumedHolder.pid}) is using this run; wait for it or give another --out`);
+      assert.deepEqual(snapshot(resumed), before);
+
+      // another process: refused with one line, exit 1
+      const proc = spawnSync(process.execPath, [bin, ...TRAIN, '--steps', '64', '--out', held], { encoding: 'utf8' });
+      assert.equal(proc.stderr, `bdt-gym: --out ${held}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out\n`);
+      assert.equal(proc.status, 1);
+      assert.deepEqual(readdirSync(held), ['.lock']);
+    } finally {
+      await end(holder);
+      await end(resumedHolder);
+    }
+  });
+
+  it("a live holder's lock is judged by its process, not by the wall clock: refused however long before that process's start its time says it was taken (a clock stepped forward since)", async () => {
+    const stepped = join(dir, 'stepped');
+    mkdirSync(stepped);
+    const holder = await holdLock(stepped);
+    try {
+      const file = join(stepped, '.lock');
+      writeFileSync(file, `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), since: '2000-01-01T00:00:00.000Z' })}\n`);
+      assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', stepped), `--out ${stepped}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out`);
+      assert.deepEqual(readdirSync(stepped), ['.lock']);
+    } finally {
+      await end(holder);
+    }
+  });
+
+  it('a lock this process holds is refused to another session of it', () => {
+    const own = join(dir, 'own');
+    const held = lockRun(own, true);
+    try {
+      assert.throws(() => lockRun(own, true), (error: unknown) => error instanceof CliError && error.message === `--out ${own}: another bdt-gym train (pid ${process.pid}) is using this run; wait for it or give another --out`);
+    } finally {
+      held.release();
+    }
+    assert.ok(!existsSync(own));
   });
 
   it('takes over, with a note, the lock of a train that is gone (a dead pid), or whose pid is now a process started since, and releases it at the end', async () => {
@@ -77,13 +126,39 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
     assert.ok(fresh.stderr.startsWith(`bdt-gym train: note: --out ${stale}: took over the lock of pid ${DEAD_PID} (taken ${since.toISOString()}), which is no longer running: that train was killed\n`), fresh.stderr);
     assert.ok(!existsSync(join(stale, '.lock')));
 
-    // a resume too; and a pid taken again (this process's, which started after the lock was taken) where /proc tells it
-    lock(stale, process.platform === 'linux' ? process.pid : DEAD_PID, new Date('2000-01-01T00:00:00Z'));
+    // a resume too, of a lock taken a moment ago by this process's pid, which this process does not
+    // hold: a train killed in a container restarted (as pid 1 again) within the minute
+    const restarted = new Date();
+    lock(stale, process.pid, restarted);
     const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', stale, '--resume');
     assert.equal(resumed.error, undefined, String(resumed.error));
-    const which = process.platform === 'linux' ? 'now belongs to a process started since' : 'is no longer running';
-    assert.ok(resumed.stderr.startsWith(`bdt-gym train: note: --out ${stale}: took over the lock of pid ${process.platform === 'linux' ? process.pid : DEAD_PID} (taken 2000-01-01T00:00:00.000Z), which ${which}: that train was killed\n`), resumed.stderr);
+    assert.ok(resumed.stderr.startsWith(`bdt-gym train: note: --out ${stale}: took over the lock of pid ${process.pid} (taken ${restarted.toISOString()}), which now belongs to a process started since: that train was killed\n`), resumed.stderr);
     assert.ok(!existsSync(join(stale, '.lock')));
+  });
+
+  it('takes over the lock of a running pid that /proc shows is another process than the one that took it (another start or boot), at once', async function () {
+    if (process.platform !== 'linux') this.skip(); // elsewhere a running pid is taken for the holder
+    const reused = join(dir, 'reused');
+    cpSync(run, reused, { recursive: true });
+    const other = await holdLock(join(dir, 'reused-other')); // a running process, which took its own lock
+    try {
+      const file = join(reused, '.lock');
+      const taken = JSON.parse(readFileSync(join(dir, 'reused-other', '.lock'), 'utf8')) as { pid: number; since: string; startTicks: number };
+      // what the lock of a killed train says whose pid that process has since taken: its start, before this process's
+      writeFileSync(file, `${JSON.stringify({ ...taken, startTicks: taken.startTicks - 1 })}\n`);
+      const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', reused, '--resume');
+      assert.equal(resumed.error, undefined, String(resumed.error));
+      assert.ok(resumed.stderr.startsWith(`bdt-gym train: note: --out ${reused}: took over the lock of pid ${other.pid} (taken ${taken.since}), which now belongs to a process started since: that train was killed\n`), resumed.stderr);
+      assert.ok(!existsSync(file));
+
+      // the same start in another boot (the ticks count from each boot): a process started since
+      writeFileSync(file, `${JSON.stringify({ ...taken, bootId: 'another boot' })}\n`);
+      const rebooted = await bdtGym(...TRAIN, '--steps', '1536', '--out', reused, '--resume');
+      assert.equal(rebooted.error, undefined, String(rebooted.error));
+      assert.ok(rebooted.stderr.startsWith(`bdt-gym train: note: --out ${reused}: took over the lock of pid ${other.pid} (taken ${taken.since}), which now belongs to a process started since: that train was killed\n`), rebooted.stderr);
+    } finally {
+      await end(other);
+    }
   });
 
   it('the lock is no file of the run: a refusal does not list it, and a refused or failed new run leaves no lock nor the --out it made', async () => {
@@ -112,17 +187,16 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
   });
 
   it('is released when the process ends by process.exit (a reader gone after training) or by a signal no training catches, which still ends it', async () => {
-    const holder = new URL('./fixtures/hold-run-lock.ts', import.meta.url).pathname;
     const exiting = join(dir, 'exiting');
     mkdirSync(exiting);
-    const exited = spawnSync(process.execPath, ['--import', 'tsx/esm', holder, exiting, '3'], { encoding: 'utf8' });
+    const exited = spawnSync(process.execPath, ['--import', 'tsx/esm', holderScript, exiting, '3'], { encoding: 'utf8' });
     assert.equal(exited.stdout, 'locked\n', exited.stderr);
     assert.equal(exited.status, 3);
     assert.deepEqual(readdirSync(exiting), []);
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       const out = join(dir, `signalled-${signal}`);
       mkdirSync(out);
-      const child = spawn(process.execPath, ['--import', 'tsx/esm', holder, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx/esm', holderScript, out], { stdio: ['ignore', 'pipe', 'inherit'] });
       const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
       assert.equal(line, 'locked\n');
       assert.ok(existsSync(join(out, '.lock')));

@@ -59,8 +59,8 @@ export interface RunEnvKwargs {
 
 /**
  * The envKwargs the run whose checkpoint (in `checkpointDir`, its `manifest`) trained on its env
- * with: as its `summaryFile` records them; without one (a run killed after it saved its
- * checkpoint, in its final evaluation, or a checkpoint copied out of its run), the resolved
+ * with: as its `summaryFile` records them; without one (a checkpoint copied out of its run, an
+ * earlier version's run killed in its final evaluation), the resolved
  * scenario the manifest records, as envKwargs.scenario when it is not the env's own, so the
  * policy still plays on its own system; the manifest records nothing else (see `unknown`). A
  * CliError worded by `refuse` for a summary that cannot be read or used (never taken for one that

@@ -11,7 +11,7 @@
  * checkpoint's env id with the `envKwargs` the run's summary.json records (a preset's training
  * override), so by default it reproduces the summary's `evalReturn` (a summary.json that cannot
  * be read or used is refused, naming it). `--env-kwargs` replaces them (`'{}'`: the plain env).
- * Without a summary.json (a run killed in its final evaluation, a bare checkpoint) it is the
+ * Without a summary.json (a bare checkpoint, an earlier version's run killed in its final evaluation) it is the
  * scenario the checkpoint's manifest records, as `train --resume` takes;
  * on a non-B-DT env the manifest records no envKwargs, so it is the env's defaults (stderr notes it).
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.

@@ -11,7 +11,8 @@
  *
  * `--scenario-override '<json>'` (B-DT envs) deep-merges a partial scenario into the training env's,
  * as `run` and `compare` do; the summary's `envKwargs` record it, so `evaluate` and `--resume` use it
- * (a run killed before it wrote summary.json resumes on the scenario its checkpoint's manifest records).
+ * (a run without summary.json resumes on the scenario its checkpoint's manifest records; a new run
+ * writes one before training, so its checkpoint never goes without one).
  *
  * With `--eval-freq N` (or a preset's `periodicEvaluation`) the policy is also evaluated every N
  * env steps on a separate env (`eval/mean_reward`, `eval/mean_ep_length` in metrics.jsonl), the
@@ -505,7 +506,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   checkEnv(envId, givenEnvKwargs, envKwargsSource, fromRun?.fromManifest ? ['scenario'] : undefined); // as given: the override must not hide a bad value in them
   if (run) checkResumedOverride(options.out, scenarioOverride, run);
   const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
-  if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run wrote no ${SUMMARY_FILE}: it was stopped after saving its checkpoint); give --preset to set others\n`);
+  if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run has no ${SUMMARY_FILE}); give --preset to set others\n`);
   else if (fromRun && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
   if (run && !fromRun) noteOtherEnvKwargs(envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`, run);
   const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
@@ -561,7 +562,14 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   };
   let summary: TrainSummary;
   try {
-    if (!options.resume) append(''); // a new, empty directory: nothing is truncated
+    if (!options.resume) {
+      append(''); // a new, empty directory: nothing is truncated
+      // The run's summary before any checkpoint, so none lies in --out without one recording the
+      // run's envKwargs, which a non-B-DT env's manifest does not: a run killed between its first
+      // checkpoint and that one's summary, or in its final evaluation, resumes without --preset.
+      const atStart: TrainSummary = { agent, env: envId, ...(envKwargs ? { envKwargs } : {}), steps: 0, seed: runSeed, backend, sps: 0, meanReturnLast20: NaN, evalEpisodes: 0, interrupted: true, trainSeconds: 0, checkpoint: join(options.out, CHECKPOINT_SUBDIR) };
+      writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(atStart, null, 2)}\n`);
+    }
     summary = await trainRun({
       agent,
       envId,

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import fs, { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +28,10 @@ async function until(ready: () => boolean, what: string): Promise<void> {
   }
 }
 
-/** Runs `body` with node:fs's `name` failing with ENOSPC for the calls `fails` picks (its first argument). */
-async function withFailing<T>(name: 'appendFileSync' | 'mkdirSync', fails: (path: string) => boolean, body: () => Promise<T>): Promise<T> {
+/** Runs `body` with node:fs's `name` replaced by `replacement` (given the original). */
+async function withReplaced<T>(name: 'appendFileSync' | 'mkdirSync' | 'renameSync', replacement: (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown, body: () => Promise<T>): Promise<T> {
   const original = fs[name] as (...args: unknown[]) => unknown;
-  (fs as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-    if (fails(String(args[0]))) throw Object.assign(new Error(`ENOSPC: no space left on device, ${name} '${String(args[0])}'`), { code: 'ENOSPC' });
-    return original.apply(fs, args);
-  };
+  (fs as unknown as Record<string, unknown>)[name] = replacement((...args) => original.apply(fs, args));
   syncBuiltinESMExports();
   try {
     return await body();
@@ -42,6 +39,19 @@ async function withFailing<T>(name: 'appendFileSync' | 'mkdirSync', fails: (path
     (fs as unknown as Record<string, unknown>)[name] = original;
     syncBuiltinESMExports();
   }
+}
+
+/** Runs `body` with node:fs's `name` failing with ENOSPC for the calls `fails` picks (its first argument). */
+function withFailing<T>(name: 'appendFileSync' | 'mkdirSync', fails: (path: string) => boolean, body: () => Promise<T>): Promise<T> {
+  return withReplaced(
+    name,
+    (original) =>
+      (...args) => {
+        if (fails(String(args[0]))) throw Object.assign(new Error(`ENOSPC: no space left on device, ${name} '${String(args[0])}'`), { code: 'ENOSPC' });
+        return original(...args);
+      },
+    body,
+  );
 }
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
@@ -66,9 +76,12 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
     await exited;
     const saved = globalStep(out);
     assert.ok(saved >= 2048 && saved % 512 === 0, `checkpoint at ${saved}: a whole rollout at or past a multiple of 2048`);
+    // whenever it is killed: the run's envKwargs (none here: not a B-DT env, whose manifest would tell them) are in summary.json
     const summary = json(join(out, 'summary.json'));
+    assert.equal(summary.env, 'CartPole-v1');
+    assert.equal(summary.envKwargs, undefined);
     assert.equal(summary.interrupted, true);
-    assert.ok(summary.steps <= saved, 'the summary is of this checkpoint, or (killed between the two) of the one before');
+    assert.ok(summary.steps <= saved, "the summary is of this checkpoint, or (killed between the two) of the one before or of the run's start");
     assert.ok(existsSync(join(out, '.lock')), 'the killed train left its lock');
 
     const resumed = spawnSync(process.execPath, [bin, ...TRAIN, '--out', out, '--steps', String(saved + 512), '--resume', '--json'], { encoding: 'utf8' });
@@ -80,6 +93,28 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
     const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step as number);
     steps.forEach((step, i) => assert.ok(i === 0 || step >= steps[i - 1]!, `step ${step} after ${steps[i - 1]} at line ${i + 1}`));
     assert.ok(!existsSync(join(out, '.lock')));
+  });
+
+  it("a checkpoint is never in place without a summary.json recording the run's envKwargs, so a kill at any moment leaves a run --resume continues", async () => {
+    const out = join(dir, 'ordered');
+    const summaryFile = join(out, 'summary.json');
+    // a non-B-DT env's envKwargs, which no manifest records
+    const preset = join(dir, 'sutton-barto.json');
+    writeFileSync(preset, JSON.stringify({ agent: 'ppo', env: 'CartPole-v1', envKwargs: { suttonBartoReward: true } }));
+    /** What summary.json recorded each time a checkpoint was renamed into place. */
+    const recorded: unknown[] = [];
+    const result = await withReplaced(
+      'renameSync',
+      (original) =>
+        (...args) => {
+          if (args[1] === join(out, 'checkpoint')) recorded.push(existsSync(summaryFile) ? { env: json(summaryFile).env, envKwargs: json(summaryFile).envKwargs } : 'no summary.json');
+          return original(...args);
+        },
+      () => bdtGym('train', '--preset', preset, '--backend', 'wasm', '--eval-episodes', '0', '--steps', '2048', '--checkpoint-freq', '512', '--out', out),
+    );
+    assert.equal(result.error, undefined, String(result.error));
+    assert.ok(recorded.length > 1, 'periodic checkpoints and the final one');
+    recorded.forEach((summary, i) => assert.deepEqual(summary, { env: 'CartPole-v1', envKwargs: { suttonBartoReward: true } }, `at checkpoint ${i + 1} of ${recorded.length}`));
   });
 
   it('a run that fails after a periodic checkpoint is kept as it left it, and says so: --resume continues it', async () => {

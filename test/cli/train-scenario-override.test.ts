@@ -69,10 +69,10 @@ describe('bdt-gym train --scenario-override', function () {
     assert.match(dropped.stderr, new RegExp(`bdt-gym train: note: --resume trains on envKwargs \\{"scenario":\\{"reward":\\{"energyPenalty":0\\.5\\}\\}\\} \\(--preset ${preset}\\), not on the run's \\{"scenario":\\{"reward":\\{"energyPenalty":0\\.5,"mode":"dpp-exact"\\}\\}\\} \\(${out}/summary\\.json\\)\n`));
   });
 
-  it('resumes a run killed in its final evaluation (a checkpoint, no summary.json) on the scenario its checkpoint records', () => {
+  it('resumes a run without summary.json (a checkpoint only) on the scenario its checkpoint records', () => {
     const out = join(dir, 'killed');
     const manifestFile = join(out, 'checkpoint', 'manifest.json');
-    // what kill -9 in the final evaluation leaves: the checkpoint is saved before it, summary.json after
+    // what an earlier version's run killed in its final evaluation left: the checkpoint was saved before it, summary.json after
     const killed = () => rmSync(join(out, 'summary.json'));
     assert.equal(train('killed', '--scenario-override', EXACT).status, 0);
     const trainedOn = json(manifestFile).scenario;
@@ -84,7 +84,7 @@ describe('bdt-gym train --scenario-override', function () {
     killed();
     const withoutPreset = cli('train', '--out', out, '--steps', '128', '--eval-episodes', '0', '--backend', 'wasm', '--resume', '--json');
     assert.equal(withoutPreset.status, 0, withoutPreset.stderr);
-    assert.ok(withoutPreset.stderr.includes(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${manifestFile} records (the run wrote no summary.json: it was stopped after saving its checkpoint); give --preset to set others\n`), withoutPreset.stderr);
+    assert.ok(withoutPreset.stderr.includes(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${manifestFile} records (the run has no summary.json); give --preset to set others\n`), withoutPreset.stderr);
     assert.deepEqual(json(manifestFile).scenario, trainedOn, 'it went on on the overridden scenario, not on plain BDT-small-v0');
     assert.deepEqual(json(join(out, 'summary.json')).envKwargs, { scenario: trainedOn });
 
@@ -97,13 +97,13 @@ describe('bdt-gym train --scenario-override', function () {
     assert.ok(dropped.stderr.includes(`bdt-gym train: note: --resume trains on envKwargs {"scenario":{"reward":{"energyPenalty":0.5}}} (--preset ${preset}), whose scenario is not the one the run trained on, which ${manifestFile} records (the run wrote no summary.json)\n`), dropped.stderr);
   });
 
-  it('evaluates a run killed in its final evaluation on the scenario its checkpoint records; compare and run, on their own env, warn of a transfer from it', () => {
+  it('evaluates a run without summary.json on the scenario its checkpoint records; compare and run, on their own env, warn of a transfer from it', () => {
     const out = join(dir, 'unsummarised');
     const manifestFile = join(out, 'checkpoint', 'manifest.json');
     // another reward (evaluate's returns tell it) and another system (the transfer warning names it)
     assert.equal(train('unsummarised', '--scenario-override', '{"gateways":{"bandwidth":20000000},"reward":{"mode":"dpp-exact"}}').status, 0);
     const { evalReturn } = json(join(out, 'summary.json'));
-    rmSync(join(out, 'summary.json')); // what kill -9 in the final evaluation leaves
+    rmSync(join(out, 'summary.json')); // what an earlier version's run killed in its final evaluation left
     const evaluated = cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json');
     assert.equal(evaluated.status, 0, evaluated.stderr);
     const evaluation = JSON.parse(evaluated.stdout);

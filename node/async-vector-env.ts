@@ -7,7 +7,7 @@
  *
  * Envs are built in the workers from recipes (`{id, kwargs}`), since functions cannot cross
  * threads; `imports` lets a worker load modules that register custom ids (the warnings of the
- * imports and make are reported in the main thread, each once). `getAttr`, `setAttr`
+ * imports and make are reported in the main thread, each once, a failed worker's too). `getAttr`, `setAttr`
  * and `call` reach each env through its wrappers in its worker, as `SyncVectorEnv`'s do; what
  * they send and return must be plain data or a space (see worker-values.ts), as must the
  * recipes and the reset options.
@@ -119,8 +119,14 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       this.ports.push(port1);
     });
     try {
-      const ready = this.collect('ready');
-      for (const message of new Set(ready.flatMap((r) => r.warnings))) warn(message); // once, not once per worker
+      const warnings: string[] = [];
+      const gather = (reply: { warnings?: string[] }): void => void warnings.push(...(reply.warnings ?? []));
+      let ready: Array<Extract<Reply, { type: 'ready' }>>;
+      try {
+        ready = this.collect('ready', this.allEnvs, gather, gather);
+      } finally {
+        for (const message of new Set(warnings)) warn(message); // once, not once per worker; a failed worker's too, before its error
+      }
       const first = ready[0]!;
       ready.forEach((r, i) => {
         if (JSON.stringify(r.observationSpace) !== JSON.stringify(first.observationSpace) || JSON.stringify(r.actionSpace) !== JSON.stringify(first.actionSpace)) {
@@ -268,10 +274,15 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
    * Waits for one reply from each worker in `envs` (every worker by default) and returns them in
    * that order, after passing each to `apply` with its env index; rethrows the first worker error
    * with its env index once every reply is in and the good ones applied (the workers that
-   * answered did step or reset, as SyncVectorEnv's envs before the failing one). A timeout ends
-   * the workers (see `breakDown`).
+   * answered did step or reset, as SyncVectorEnv's envs before the failing one), each error reply
+   * passed to `onError` first. A timeout ends the workers (see `breakDown`).
    */
-  private collect<T extends Reply['type']>(type: T, envs: readonly number[] = this.allEnvs, apply?: (reply: Extract<Reply, { type: T }>, i: number) => void): Array<Extract<Reply, { type: T }>> {
+  private collect<T extends Reply['type']>(
+    type: T,
+    envs: readonly number[] = this.allEnvs,
+    apply?: (reply: Extract<Reply, { type: T }>, i: number) => void,
+    onError?: (reply: Extract<Reply, { type: 'error' }>) => void,
+  ): Array<Extract<Reply, { type: T }>> {
     const replies: Array<Extract<Reply, { type: T }>> = [];
     let failure: Error | undefined;
     for (const i of envs) {
@@ -280,6 +291,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       if (reply === undefined) this.breakDown(`env ${i} raised its flag for "${type}" but no reply arrived within ${this.timeoutMs} ms`);
       if (reply.type === 'error') {
         failure ??= workerError(reply, i);
+        onError?.(reply);
       } else if (reply.type !== type) {
         this.breakDown(`env ${i} answered "${reply.type}" to "${type}"`);
       } else {

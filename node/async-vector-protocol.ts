@@ -53,5 +53,8 @@ export type Reply =
   | { type: 'setAttr' }
   | { type: 'call'; value: Carried }
   | { type: 'closed' }
-  /** `gymError`: the error was a GymError (of a class the main thread may not know); `check`: an EnvCheckError's. */
-  | { type: 'error'; name: string; message: string; stack: string | undefined; gymError?: boolean; check?: string };
+  /**
+   * `gymError`: the error was a GymError (of a class the main thread may not know); `check`: an
+   * EnvCheckError's; `warnings`: a failed start's, as `ready`'s (the main thread reports them before the error).
+   */
+  | { type: 'error'; name: string; message: string; stack: string | undefined; gymError?: boolean; check?: string; warnings?: string[] };

@@ -32,9 +32,9 @@ function reply(message: Reply): void {
   Atomics.notify(flag, index);
 }
 
-function replyError(error: unknown): void {
+function replyError(error: unknown, warnings?: string[]): void {
   const e = error instanceof Error ? error : new Error(String(error));
-  reply({ type: 'error', name: e.name, message: e.message, stack: e.stack, gymError: e instanceof GymError, ...(e instanceof EnvCheckError ? { check: e.check } : {}) });
+  reply({ type: 'error', name: e.name, message: e.message, stack: e.stack, gymError: e instanceof GymError, ...(e instanceof EnvCheckError ? { check: e.check } : {}), ...(warnings ? { warnings } : {}) });
 }
 
 /**
@@ -67,7 +67,7 @@ try {
   reply({ type: 'ready', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), specId: env.spec?.id, warnings });
 } catch (error) {
   setWarningHandler(consoleHandler);
-  replyError(error);
+  replyError(error, warnings); // they may say why it failed (an unversioned id resolved to a version refusing its kwargs)
 }
 
 port.on('message', (request: Request) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
-import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, captureWarnings, make, makeVec, register } from '../../env/index.ts';
+import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, captureWarnings, make, makeVec, register, setWarningHandler } from '../../env/index.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 
@@ -110,6 +110,21 @@ describe('AsyncVectorEnv', function () {
     const echo = captureWarnings(() => new AsyncVectorEnv([0, 1].map(() => ({ id: 'EchoAction', imports }))));
     echo.result.close();
     assert.deepEqual(echo.warnings, ['Using the latest versioned environment `EchoAction-v0` instead of the unversioned environment `EchoAction`.']);
+  });
+
+  it('reports the warnings of workers that failed to make their env (once), before their error', () => {
+    const seen: string[] = [];
+    const previous = setWarningHandler((message) => seen.push(`warning: ${message}`));
+    try {
+      new AsyncVectorEnv([0, 1].map(() => ({ id: 'CartPole', kwargs: { bogus: 1 } })));
+    } catch (error) {
+      seen.push(`error: ${(error as Error).message}`);
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.equal(seen.length, 2, seen.join('\n'));
+    assert.equal(seen[0], 'warning: Using the latest versioned environment `CartPole-v1` instead of the unversioned environment `CartPole`.');
+    assert.match(seen[1]!, /^error: AsyncVectorEnv env 0: CartPoleEnv: invalid keyword arguments:\n.*Unrecognized key: "bogus"/);
   });
 
   it("names the part of a step's result that cannot cross between threads (a function in the info), not a bare clone error", () => {

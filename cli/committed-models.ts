@@ -2,8 +2,12 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { BEST_EVAL_FILE, BEST_SUBDIR, CHECKPOINT_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
+import { checkpointDirOf } from '../agents/checkpoint/checkpoint-dir.ts';
+import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
+import { readManifest } from '../agents/checkpoint/manifest.ts';
+import { spaceMismatch } from '../agents/checkpoint/space-fit.ts';
 import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
-import { registry } from '../env/index.ts';
+import { registry, type Env } from '../env/index.ts';
 import { CliError } from './errors.ts';
 import type { CommandInput } from './options.ts';
 
@@ -32,6 +36,26 @@ export function checkpointPath(path: string): string {
   if (isAbsolute(path) || first !== 'models' || rest.length === 0 || existsSync(path)) return path;
   const committed = join(COMMITTED_MODELS_DIR, ...rest);
   return existsSync(committed) ? committed : path;
+}
+
+/**
+ * A CliError when the checkpoint `given` (by `option`) was trained on another env id than
+ * `envId`, the env the command plays (`env`, as `played`: "compared", "run"), and does not fit
+ * its spaces: the two ids and the fix in one line, where loading would print the whole space. On
+ * the id it was trained on (a --scenario-override changed the layout) loading's detail is left to
+ * say what differs; a checkpoint that cannot be read is left to loading to report.
+ */
+export function checkCheckpointEnv(option: string, given: string, envId: string, env: Env, played: string): void {
+  let trainedOn: string;
+  try {
+    const manifest = readManifest(checkpointDirOf(checkpointPath(given)));
+    if (manifest.envId === envId || spaceMismatch(manifest, env.observationSpace, env.actionSpace) === undefined) return;
+    trainedOn = manifest.envId;
+  } catch (error) {
+    if (error instanceof CheckpointError) return;
+    throw error;
+  }
+  throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}; give --env ${trainedOn}`);
 }
 
 /** Throws `missingCommittedModel`'s refusal as a CliError. */

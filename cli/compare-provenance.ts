@@ -27,7 +27,7 @@ export interface CompareProvenance {
   readonly scenarioSha256: string;
   /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json as loaded. */
   readonly checkpoints: Readonly<Record<string, { readonly path: string; readonly manifestSha256: string }>>;
-  /** With `--trace`: the SHA-256 of each replayed trace as canonical JSON, in episode order. */
+  /** With `--trace`: the SHA-256 of each trace file's trace as canonical JSON, one per file, in the order of `traces` (an episode's `trace` indexes it). */
   readonly tracesSha256?: readonly string[];
   /** With `--import`: each module as given, and the SHA-256 of its file (a module that is a file). */
   readonly imports?: ReadonlyArray<{ readonly module: string; readonly sha256?: string }>;

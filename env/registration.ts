@@ -5,6 +5,7 @@
  * with `registerEntryPoint` (so specs stay plain data). Everything here is synchronous and
  * browser-safe; envs register themselves in `env/envs.ts`, which the `env/index.ts` barrel imports.
  */
+import { closestName } from './core/closest-name.ts';
 import type { Env, EnvFactory, EnvSpec, VectorEnvFactory } from './core/env.ts';
 import { GymError, InvalidArgumentError, UnregisteredEnvError } from './core/errors.ts';
 import { formatValue, unknownKeys } from './core/format.ts';
@@ -169,10 +170,13 @@ export function spec(id: string, owner = 'spec'): EnvSpec {
 
 /**
  * What is registered near the unregistered `id`, as a sentence (Gymnasium's VersionNotFound,
- * NamespaceNotFound and NameNotFound): the versions its name has, an unknown namespace, or the
- * closest registered name; undefined when nothing is near.
+ * NamespaceNotFound and NameNotFound): a registered id it spells in another case, the versions its
+ * name has, an unknown namespace, or the closest registered name; undefined when nothing is near.
  */
 export function unregisteredEnvHint(id: string): string | undefined {
+  // first the whole id: `BDT-V0` parses as an unversioned name, whose nearest names are no help
+  const sameLetters = [...specs.keys()].filter((registered) => registered.toLowerCase() === id.toLowerCase());
+  if (sameLetters.length === 1) return `Env ids are case-sensitive: did you mean "${sameLetters[0]!}"?`;
   const wanted = parseEnvId(id);
   if (wanted === undefined) return undefined;
   const registered = registeredIds();
@@ -205,31 +209,6 @@ function versionsOf(wanted: EnvIdParts): EnvIdParts[] {
   return registeredIds()
     .filter((parts) => parts.namespace === wanted.namespace && parts.name === wanted.name && parts.version !== undefined)
     .sort((a, b) => a.version!.length - b.version!.length || (a.version! < b.version! ? -1 : 1)); // digits without leading zeros: the shorter is less
-}
-
-/** The name of `names` fewest edits from `name`, ignoring case, if within a third of its length (at least one edit); the first of equals. */
-function closestName(name: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3));
-  for (const candidate of new Set(names)) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance || (distance === bestDistance && best === undefined)) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**

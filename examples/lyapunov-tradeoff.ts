@@ -21,7 +21,7 @@
  *
  * Run: npx tsx examples/lyapunov-tradeoff.ts [--slots 200] [--seeds 1,2] [--v 0.1,1,10,100,1000]
  * (defaults take a few seconds; e.g. --slots 2000 --seeds 1,2,3,4,5 for the letter-sized run).
- * The CLI does the same sweep: ./bin/bdt-gym.js sweep-v --v 0.1,1,10,100,1000 --seeds 1,2 --slots 200 --plot v.svg
+ * The CLI does the same sweep: npx bdt-gym sweep-v --v 0.1,1,10,100,1000 --seeds 1,2 --slots 200 --plot v.svg
  * (same latency and backlog; its C6 column averages each episode's violation, where this one
  * pools the seeds into one long run, whose time-average reputations sit closer to the band).
  */

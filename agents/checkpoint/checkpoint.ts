@@ -21,6 +21,7 @@ import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
+import { spaceMismatch, type PrintableSpace } from './space-fit.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
 
 export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest } from './manifest.ts';
@@ -192,34 +193,14 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
 }
 
 /**
- * The layout of a space's JSON form without Box bounds: what the networks depend on. Observation
- * bounds may differ (B-DT's queue bounds scale with the episode length T) since inputs are
- * normalised by running statistics, never by the bounds.
- */
-function layoutOf(json: unknown): unknown {
-  if (Array.isArray(json)) return json.map(layoutOf);
-  if (json === null || typeof json !== 'object') return json;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(json)) {
-    if ((json as { type?: unknown }).type === 'Box' && (key === 'low' || key === 'high')) continue;
-    out[key] = layoutOf(value);
-  }
-  return out;
-}
-
-/**
  * Throws unless the checkpoint fits the env: the same observation layout (keys, shapes, dtypes,
  * category counts) and exactly the same action space (its bounds define the actions).
  */
-export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace: { toJSON(): object; toString(): string }, actionSpace: { toJSON(): object; toString(): string }): void {
+export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace: PrintableSpace, actionSpace: PrintableSpace): void {
   const { manifest, dir } = checkpoint;
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  if (!same(layoutOf(manifest.observationSpace), layoutOf(observationSpace.toJSON()))) {
-    throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different observation layout than this env's ${observationSpace.toString()}`);
-  }
-  if (!same(manifest.actionSpace, actionSpace.toJSON())) {
-    throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);
-  }
+  const mismatch = spaceMismatch(manifest, observationSpace, actionSpace);
+  if (mismatch === 'observation layout') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different observation layout than this env's ${observationSpace.toString()}`);
+  if (mismatch === 'action space') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);
 }
 
 /** The checkpoint's hyperparameters validated by its algorithm's `schema` (defaults filled in). */

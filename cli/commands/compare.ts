@@ -30,13 +30,13 @@ import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { hasCommittedCheckpoint, LEARNED_ALGORITHMS } from '../../agents/learned-agents.ts';
+import { hasCommittedCheckpoint, isLearnedAlgorithm, LEARNED_ALGORITHMS } from '../../agents/learned-agents.ts';
 import { issueLines, KwargsError } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
-import { checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
+import { checkCheckpointEnv, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, slotsOption } from '../options.ts';
@@ -110,6 +110,7 @@ export function register(program: Command): void {
 
       const { traces, rewardColumn, slots: episodeSlots } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
       const scenario = mergeDeep(scenarioOverride, episodeSlots === undefined ? {} : { slots: episodeSlots }) as Record<string, unknown>;
+      if (options.scenario === undefined) checkCheckpointEnvs(envId, scenarioOverride, episodeSlots, checkpoints, compared, agentOptions);
 
       // the terminal's cursor and line wrap are left on (the bar is cut to the width instead): Ctrl-C
       // ends compare at once, mid-episode, with no chance to restore them (a handler would wait for the episode)
@@ -227,6 +228,28 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
     else compared.push(entry);
   }
   return compared;
+}
+
+/**
+ * Refuses, before any agent is built, a given checkpoint (`--checkpoint`, a learned agent's
+ * `--agent-options` checkpoint) trained on another env id than `envId` that does not fit it (with
+ * the override and episode length compared), naming the id to give as --env.
+ */
+function checkCheckpointEnvs(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, checkpoints: readonly CheckpointOption[], compared: readonly ComparedAgent[], agentOptions: Record<string, Record<string, unknown>>): void {
+  const given = [
+    ...checkpoints.map(({ option, dir }) => ({ option: `--checkpoint ${option}`, dir })),
+    ...compared.flatMap((agent) => {
+      const dir = typeof agent === 'string' && isLearnedAlgorithm(agent) ? agentOptions[agent]?.['checkpoint'] : undefined;
+      return typeof dir === 'string' ? [{ option: `--agent-options ${agent} checkpoint ${dir}`, dir }] : [];
+    }),
+  ];
+  if (given.length === 0) return;
+  const env = openEnv({ env: envId, scenarioOverride, slots });
+  try {
+    for (const { option, dir } of given) checkCheckpointEnv(option, dir, envId, env, 'compared');
+  } finally {
+    env.close();
+  }
 }
 
 /**

@@ -26,7 +26,8 @@ import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, 
 import { AgentEpisodeError, runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
-import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
+import { isLearnedAlgorithm } from '../../agents/learned-agents.ts';
+import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, jsonObjectOption, slotsOption } from '../options.ts';
 import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
@@ -238,6 +239,10 @@ export function register(program: Command): void {
       // the trace reset({seed}) draws (the exogenous streams do not depend on the actions): its
       // size checked before the agent is created, and drawn after (bad --agent-options are refused first)
       const drawSavedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
+      const checkpoint = agentOptions['checkpoint'];
+      if (envId !== undefined && isLearnedAlgorithm(options.agent) && typeof checkpoint === 'string') {
+        checkCheckpointEnv(`${options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint'} ${checkpoint}`, checkpoint, envId, env, 'run');
+      }
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       if (drawSavedTrace !== undefined) writeFileAtomic(options.saveTrace!, drawSavedTrace());
       let summary: EpisodeSummary;
@@ -254,7 +259,7 @@ export function register(program: Command): void {
       // keyed as compare's results: `env` an id, `scenario` a file, the scenario's own name apart
       const result = { ...(envId === undefined ? { scenario: options.scenario! } : { env: envId }), scenarioName: system.scenario.name, ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else process.stdout.write(formatSummary(result));
+      else process.stdout.write(formatSummary(result, system.reward.latencyCap));
       env.close();
     });
 }
@@ -341,11 +346,14 @@ function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, ch
 /** What `run` prints: the episode's summary and what it was run with. */
 type RunResult = EpisodeSummary & { env?: string; scenario?: string; scenarioName: string; scenarioOverride?: Record<string, unknown>; agent: string; seed: number; trace?: string; solver?: SolverAgentStats };
 
-function formatSummary(result: RunResult): string {
+/** `result` as text lines; `latencyCap`, the scenario's reward.latencyCap (s), the most a slot's latency is charged. */
+function formatSummary(result: RunResult, latencyCap: number): string {
   const u = result.avgReputation.map((x) => x.toFixed(3)).join(', ');
+  const parts = `inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}`;
   return [
     `${result.env ?? result.scenario} (${result.scenarioName}${result.scenarioOverride ? ', overridden' : ''}), agent ${result.agent}, ${result.trace ? `trace ${String(result.trace)}, agent seed ${result.seed}` : `seed ${result.seed}`}, ${plural(result.slots, 'slot')}`,
-    `  mean latency      ${result.meanLatency.toFixed(4)} s (inference ${result.meanInferenceLatency.toFixed(4)}, block ${result.meanBlockTime.toFixed(4)}; ${result.cappedSlots} capped)`,
+    // the mean charges a capped slot the cap, its parts the latency itself: said, or they seem not to add up
+    `  mean latency      ${result.meanLatency.toFixed(4)} s (${result.cappedSlots === 0 ? `${parts}; 0 capped` : `uncapped: ${parts}; ${plural(result.cappedSlots, 'slot')} capped at ${latencyCap} s`})`,
     `  mean reward       ${result.meanReward.toFixed(4)}`,
     `  avg reputation    [${u}]  C6 violation ${result.c6Violation.toFixed(4)}`,
     `  energy violations ${result.energyViolations} (excess ${result.energyExcess.toFixed(2)} J)`,

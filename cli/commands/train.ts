@@ -14,6 +14,9 @@
  * (a run without summary.json resumes on the scenario its checkpoint's manifest records; a new run
  * writes one before training, so its checkpoint never goes without one).
  *
+ * `--hyperparameters '<json>'` merges hyperparameters over the preset's (not totalTimesteps: the
+ * budget is --steps); the checkpoint's manifest records the merged set, and --resume takes only its values.
+ *
  * With `--eval-freq N` (or a preset's `periodicEvaluation`) the policy is also evaluated every N
  * env steps on a separate env (`eval/mean_reward`, `eval/mean_ep_length` in metrics.jsonl), the
  * best one is saved to `best/` (same checkpoint format), and the summary gains `bestEvalReturn`
@@ -89,6 +92,7 @@ interface TrainOptions {
   checkpointFreq: string;
   tensorboard?: boolean;
   scenarioOverride?: string;
+  hyperparameters?: string;
 }
 
 const AGENTS = ['ppo', 'dqn'] as const;
@@ -214,6 +218,29 @@ function checkResumedOverride(out: string, override: Record<string, unknown>, ru
       ? 'records no scenario override'
       : `records its envKwargs.scenario ${JSON.stringify(recorded)}`;
   throw new CliError(`--scenario-override: --resume continues the run in ${out} on the scenario it trained on, which this override changes (${run.source} ${trainedOn}); leave it out, or train a new run (another --out) on the other scenario`);
+}
+
+/**
+ * `--hyperparameters`: a JSON object of hyperparameters merged over the preset's (checked by the
+ * agent's schema with them). Not `totalTimesteps`: the step budget is --steps (or the preset's),
+ * one place to give it.
+ */
+function hyperparametersOption(value: string | undefined): Record<string, unknown> {
+  const override = jsonObjectOption('hyperparameters', value);
+  if (Object.hasOwn(override, 'totalTimesteps')) throw new CliError("--hyperparameters: totalTimesteps is the step budget, which --steps gives (else the preset's totalTimesteps); leave it out of --hyperparameters");
+  return override;
+}
+
+/**
+ * On --resume, `--hyperparameters` may only repeat the run's own (`hp`, its checkpoint's): a run
+ * goes on with the hyperparameters it trained with, as on its own scenario, and the command an
+ * interrupted run prints to continue it repeats the option.
+ */
+function checkResumedHyperparameters(out: string, override: Record<string, unknown>, hp: Record<string, unknown>): void {
+  const changed = Object.keys(override).filter((key) => JSON.stringify(override[key]) !== JSON.stringify(hp[key]));
+  if (changed.length === 0) return;
+  const values = changed.map((key) => `${key} ${JSON.stringify(override[key])} (the run's: ${JSON.stringify(hp[key])})`).join(', ');
+  throw new CliError(`--hyperparameters: --resume continues the run in ${out} with the hyperparameters its checkpoint records, which this changes: ${values}; leave them out, or train a new run (another --out) with them`);
 }
 
 /**
@@ -408,6 +435,7 @@ export function register(program: Command): void {
       String(DEFAULT_CHECKPOINT_FREQ),
     )
     .option('--scenario-override <json>', 'B-DT envs: partial scenario as a JSON object, deep-merged into the training env\'s scenario (the preset\'s envKwargs.scenario over the env\'s) as run and compare merge it (e.g. \'{"reward":{"mode":"dpp-exact"}}\'); recorded in the run\'s envKwargs, which evaluate and --resume use; a --resume takes only the one the run trained with')
+    .option('--hyperparameters <json>', 'hyperparameters as a JSON object, merged over the preset\'s (over the agent\'s defaults without --preset) and checked with them (e.g. \'{"entCoef":0}\'); not totalTimesteps, which --steps sets; the checkpoint\'s manifest.json records the merged ones; a --resume takes only the run\'s own values')
     .action((options: TrainOptions, command: Command) => train(options, command));
 }
 
@@ -457,15 +485,19 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const evalEpisodes = integerOption('eval-episodes', options.evalEpisodes, 0);
   const checkpointFreq = integerOption('checkpoint-freq', options.checkpointFreq, 0);
   const schema = agent === 'ppo' ? PpoHyperparametersSchema : DqnHyperparametersSchema;
-  const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...(stepsOption === undefined ? {} : { totalTimesteps: stepsOption }) }, presetSource, ['hyperparameters']);
-  const requested = stepsOption ?? presetHp.totalTimesteps;
+  const budget = stepsOption === undefined ? {} : { totalTimesteps: stepsOption };
+  const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...budget }, presetSource, ['hyperparameters']);
+  const hpOverride = hyperparametersOption(options.hyperparameters);
+  // checked apart from the preset's, so a bad field is blamed on --hyperparameters (and the preset's on the preset)
+  const givenHp = Object.keys(hpOverride).length === 0 ? presetHp : parseHyperparameters(schema, { ...preset?.hyperparameters, ...hpOverride, ...budget }, preset === undefined ? '--hyperparameters' : `--hyperparameters (over --preset ${options.preset}'s)`, []);
+  const requested = stepsOption ?? givenHp.totalTimesteps;
   // the budget as messages name it: a preset's is not a --steps the user gave
   const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
   const lock = resumeLock ?? lockOut(true);
   checkOut(options.out, options.resume === true);
 
   // A resumed run keeps its checkpoint's hyperparameters, seed and step count.
-  let hp: Record<string, unknown> = presetHp;
+  let hp: Record<string, unknown> = givenHp;
   let start = 0;
   let runSeed = seedOption;
   /** Resumes before the session that now starts (0: a new run). */
@@ -477,6 +509,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
     run = resumedRunEnvKwargs(options.out, manifest);
     hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
+    checkResumedHyperparameters(options.out, hpOverride, hp);
     start = manifest.counters['globalStep'] ?? 0;
     runSeed = manifest.seed;
     resumes = (manifest.counters['resumes'] ?? 0) + 1;
@@ -484,7 +517,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       process.stderr.write(`bdt-gym train: note: ${checkpointDir} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
     }
     // what the user gave but a resume cannot honour is said, not silently dropped
-    const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((presetHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
+    const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((givenHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
     if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} differ and are not used\n`);
     if (command.getOptionValueSource('seed') === 'cli' && seedOption !== runSeed) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's seed ${runSeed}; --seed ${seedOption} is not used\n`);
   }
@@ -555,7 +588,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   let trained = false;
   /** The run's failure `error`, with what became of the run (`fate`). */
   const failure = (error: unknown, fate: string): unknown => {
-    if (error instanceof TrainingDivergedError) return new CliError(`${error.message}${options.preset === undefined ? '' : ` in ${presetSource}`}; ${fate}`);
+    if (error instanceof TrainingDivergedError) return new CliError(`${error.message}${'learningRate' in hpOverride ? ' in --hyperparameters' : options.preset === undefined ? '' : ` in ${presetSource}`}; ${fate}`);
     const cause = error instanceof CheckpointError ? new CliError(error.message) : error;
     // one before training (a checkpoint that does not load) lost nothing
     return trained || savedStep !== undefined ? new FailureWithNote(cause, fate) : cause;
@@ -579,7 +612,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       backend,
       evalEpisodes,
       ...(periodic ? { periodicEvaluation: periodic } : {}),
-      ...(preset ? { hyperparameters: preset.hyperparameters } : {}),
+      ...(preset !== undefined || Object.keys(hpOverride).length > 0 ? { hyperparameters: { ...preset?.hyperparameters, ...hpOverride } } : {}),
       ...(envKwargs ? { envKwargs } : {}),
       ...(options.resume ? { resume: true } : {}),
       checkpointFreq,

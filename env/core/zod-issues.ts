@@ -3,6 +3,7 @@
  * scenarios (`parseScenario`) and for env keyword arguments (`parseKwargs`).
  */
 import { z } from 'zod';
+import { closestName, editDistance } from './closest-name.ts';
 import { GymError } from './errors.ts';
 
 /** `value` as one short line; NaN, Infinity and undefined are written as such (JSON writes the numbers as null). */
@@ -49,8 +50,45 @@ export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodTy
     const branch = matchingBranch(issue);
     if (branch) return issueLines(branch, schema, input);
     const where = `at ${formatPath(issue.path)}: ${issue.code === 'invalid_union' ? unionMessage(issue, schema, input) : issue.message}`;
-    return issue.code === 'unrecognized_keys' ? [where] : [`${where} (value: ${shortValue(issueValue(issue))})`];
+    if (issue.code !== 'unrecognized_keys') return [`${where} (value: ${shortValue(issueValue(issue))})`];
+    const at = schema && schemaAt(schema, issue.path, input);
+    return [`${where}${knownKeysHint(issue.keys, at && objectBranch(at, valueAt(input, issue.path)))}`];
   });
+}
+
+/**
+ * The object schema `value` was checked by: `schema` itself, or the one branch of a union whose
+ * literal fields (a `kind`) the value has; undefined when that is no object or not one branch.
+ */
+function objectBranch(schema: z.core.$ZodType, value: unknown): z.core.$ZodType | undefined {
+  const options = unionOptions(schema);
+  const branches = options.filter((option) => defOf(option).type === 'object');
+  if (options.length === 1) return branches[0];
+  const fitting = branches.filter((branch) =>
+    Object.keys(defOf(branch).shape as Record<string, unknown>).every((key) => {
+      const literals = literalValues(branch, key);
+      return literals.length === 0 || (isPlainObject(value) && literals.includes(value[key]));
+    }),
+  );
+  return fitting.length === 1 ? fitting[0] : undefined;
+}
+
+/**
+ * For unknown `keys` of an object of `schema` (undefined: not known), the keys it takes and the
+ * nearest of them to each unknown one (`; did you mean "V"? (keys: V, uMin, uMax)`): a typo such as
+ * `v` for `V` is otherwise left to the reader to find in the docs.
+ */
+function knownKeysHint(keys: readonly string[], schema: z.core.$ZodType | undefined): string {
+  if (schema === undefined) return '';
+  const known = Object.keys(defOf(schema).shape as Record<string, unknown>);
+  if (known.length === 0) return ' (no keys are taken here)';
+  const nearest = keys.flatMap((key) => {
+    const match = closestName(key, known);
+    // a key with no letter left in place ("x" for "c") is no near miss
+    if (match === undefined || editDistance(key.toLowerCase(), match.toLowerCase()) >= Math.min(key.length, match.length)) return [];
+    return [keys.length > 1 ? `"${match}" for "${key}"` : `"${match}"`];
+  });
+  return `${nearest.length > 0 ? `; did you mean ${nearest.join(', ')}?` : ''} (keys: ${known.join(', ')})`;
 }
 
 /** The kind of `value` in zod's words (`received ...`). */

@@ -115,6 +115,15 @@ describe('bdt scenario: validation', () => {
     assert.match(failure(mergeDeep(tiny(), { gateways: { frequency: 1e9 } })), /at gateways: Unrecognized key: "frequency"/);
   });
 
+  it("an unknown key's line names the keys the object takes and the nearest to each unknown one (a case slip, a typo), in a union's branch too", () => {
+    assert.match(failure(mergeDeep(tiny(), { lyapunov: { v: 50 } })), /^ {2}at lyapunov: Unrecognized key: "v"; did you mean "V"\? \(keys: V, uMin, uMax\)$/m);
+    assert.match(failure(mergeDeep(tiny(), { lyapunov: { v: 50, umin: 0.1 } })), /at lyapunov: Unrecognized keys: "v", "umin"; did you mean "V" for "v", "uMin" for "umin"\? \(keys: V, uMin, uMax\)$/m);
+    assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { rat: 3 } } })), /at devices\.arrivals: Unrecognized key: "rat"; did you mean "rate"\? \(keys: kind, rate\)$/m, "the branch of the input's kind");
+    assert.match(failure(mergeDeep(tiny(), { gateways: { frequency: 1e9 } })), /at gateways: Unrecognized key: "frequency" \(keys: freq, flopsPerCycle, /, 'nothing near: the keys alone');
+    // make's keyword arguments are checked by the same formatter
+    assert.throws(() => make('BDT-small-v0', { infolevel: 'summary' }), /at \(root\): Unrecognized key: "infolevel"; did you mean "infoLevel"\? \(keys: scenario, /);
+  });
+
   it('a kind change in an override replaces the old fields', () => {
     const merged = mergeDeep(tiny(), { devices: { arrivals: { kind: 'uniform', min: 1, max: 3 } } }) as ScenarioInput;
     assert.deepEqual(parseScenario(merged).devices.arrivals, { kind: 'uniform', min: 1, max: 3 });

@@ -221,7 +221,7 @@ describe('BdtVectorEnv', () => {
 
   it('rejects kwargs it cannot honour, naming the field, the rule and the value', () => {
     assert.throws(() => vec('BDT-small-v0', 2, { infoLevel: 'full' }), (e: unknown) => e instanceof KwargsError && /^BdtVectorEnv: invalid keyword arguments:\n {2}at infoLevel: the native vector env gives 'summary' infos only; 'full' .* needs an env object per env: makeVec's vectorizationMode 'sync' \(value: "full"\)$/.test(e.message));
-    assert.throws(() => vec('BDT-small-v0', 2, { reuseObservation: true }), /at \(root\): Unrecognized key: "reuseObservation"$/);
+    assert.throws(() => vec('BDT-small-v0', 2, { reuseObservation: true }), /at \(root\): Unrecognized key: "reuseObservation" \(keys: scenario, baseScenario, autoresetMode, infoLevel, copy\)$/);
     assert.throws(() => vec('BDT-small-v0', 2, { autoresetMode: 'SAME_STEP' }), /at autoresetMode: .* \(value: "SAME_STEP"\)/);
     assert.throws(() => vec('BDT-small-v0', 2, { scenario: { slots: -1 } }), /slots/);
     assert.throws(() => new BdtVectorEnv(0, { scenario: {} }), /numEnvs = 0/);

@@ -56,7 +56,7 @@ describe('bdt-gym check-env', function () {
   });
 
   it('names --env-kwargs when the env refuses them, and shows a JSON value that is not an object', async () => {
-    await assert.rejects(runCheckEnv(['CartPole-v1', '--env-kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments:\n  at (root): Unrecognized key: "foo"');
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--env-kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments:\n  at (root): Unrecognized key: "foo" (keys: renderMode, suttonBartoReward)');
     await assert.rejects(runCheckEnv(['BDT-small-v0', '--env-kwargs', '{"scenario":{"slots":-1}}']), (e: Error) => e instanceof CliError && /^--env-kwargs: BDT-small-v0: invalid scenario:\n  at scenario\.slots: Too small/.test(e.message));
     // the scenario's own path in the kwargs, not (root)
     await assert.rejects(runCheckEnv(['BDT-small-v0', '--env-kwargs', '{"scenario":5}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: BDT-small-v0: invalid scenario:\n  at scenario: Invalid input: expected object, received number (value: 5)');

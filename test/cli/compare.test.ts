@@ -107,6 +107,18 @@ describe('bdt-gym compare', () => {
     assert.match(unlabelled.stderr, /^bdt-gym: --agents: unknown agent "mine" \(available: /);
   });
 
+  it("names a checkpoint trained on another env id than the compared one, and the --env to give, in one short line; on its own id, what an override changed in detail", () => {
+    const args = ['compare', '--env', 'BDT-small-v0', '--seeds', '1', '--slots', '2'];
+    const given = cli(...args, '--agents', 'dpra', '--checkpoint', 'base=models/ppo-bdt-v0');
+    assert.equal(given.status, 1);
+    assert.equal(given.stderr, 'bdt-gym: --checkpoint base=models/ppo-bdt-v0: trained on BDT-v0, compared on BDT-small-v0; give --env BDT-v0\n', 'not the whole observation space');
+    const inOptions = cli(...args, '--agents', 'ppo', '--agent-options', '{"ppo":{"checkpoint":"models/ppo-bdt-v0"}}');
+    assert.equal(inOptions.stderr, 'bdt-gym: --agent-options ppo checkpoint models/ppo-bdt-v0: trained on BDT-v0, compared on BDT-small-v0; give --env BDT-v0\n');
+    const overridden = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '2', '--checkpoint', 'base=models/ppo-bdt-v0', '--scenario-override', '{"devices":{"dnn":"alexnet"}}');
+    assert.equal(overridden.status, 1);
+    assert.match(overridden.stderr, /^bdt-gym: checkpoint .*ppo-bdt-v0\/checkpoint was trained on BDT-v0 with a different action space than this env's Dict\(partition: MultiDiscrete\(\[8, 8,/);
+  });
+
   it('refuses a malformed or mismatched --checkpoint with one line naming it', () => {
     const cases: [string, RegExp][] = [
       ['models/ppo-bdt-v0', /--checkpoint: expected label=dir \(e\.g\. mine=runs\/ppo-bdt\), got "models\/ppo-bdt-v0"/],
@@ -161,7 +173,7 @@ describe('bdt-gym compare', () => {
       [['--agents', 'dpra', '--agent-options', '{"wdpo":{}}'], /^bdt-gym: --agent-options: "wdpo" is not among the agents \(dpra\)/],
       [['--agents', 'dpra', '--agent-options', '{"dpra":3}'], /^bdt-gym: --agent-options: the options of dpra must be a JSON object, got 3\n$/],
       [['--agents', 'dpra', '--agent-options', '[1]'], /^bdt-gym: --agent-options: expected a JSON object, got \[1\]\n$/],
-      [['--agents', 'wdpo', '--seeds', '1', '--slots', '3', '--agent-options', '{"wdpo":{"foo":1}}'], /^bdt-gym: --agent-options: agent wdpo: invalid options: at \(root\): Unrecognized key: "foo"\n$/],
+      [['--agents', 'wdpo', '--seeds', '1', '--slots', '3', '--agent-options', '{"wdpo":{"foo":1}}'], /^bdt-gym: --agent-options: agent wdpo: invalid options: at \(root\): Unrecognized key: "foo" \(keys: partition, calibrationSeed, calibrationSlots\)\n$/],
       [['--env', 'BDT-small-v0', '--agents', 'dpra,ppo'], /^bdt-gym: --agents ppo: no ppo model is committed for BDT-small-v0 \(there is one for BDT-v0 only, in models\/\); give --checkpoint ppo=DIR \(a train run or its checkpoint directory\)\n$/],
       [['--agents', 'ppo', '--agent-options', '{"ppo":{}}', '--checkpoint', 'ppo=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: ppo's checkpoint is given by --checkpoint ppo=\.\.\.; give its options in one place\n$/],
       [['--agents', 'dpra', '--agent-options', '{"mine":{}}', '--checkpoint', 'mine=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: mine's checkpoint is given by --checkpoint mine=\.\.\.; give its options in one place\n$/],
@@ -268,7 +280,7 @@ describe('bdt-gym compare', () => {
 
   it("docs/TUTORIAL.md's plain compare line lists the agents compare runs by default", () => {
     const tutorial = readFileSync(new URL('../../docs/TUTORIAL.md', import.meta.url), 'utf8');
-    const listed = /^\.\/bin\/bdt-gym\.js compare --seeds 1,2,3 +# (\S+)$/m.exec(tutorial)?.[1];
+    const listed = /^npx bdt-gym compare --seeds 1,2,3 +# (\S+)$/m.exec(tutorial)?.[1];
     assert.ok(listed !== undefined, 'the line is there');
     const result = cli('compare', '--seeds', '1', '--slots', '1', '--json', '--out', join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json'));
     assert.equal(result.status, 0, result.stderr);

@@ -130,7 +130,7 @@ describe('bdt-gym evaluate', () => {
     const summaryFile = join(run, 'summary.json');
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>;
     for (const [envKwargs, message] of [
-      [{ bogus: 1 }, `bdt-gym: ${summaryFile}: at envKwargs: Unrecognized key: "bogus"\n`],
+      [{ bogus: 1 }, `bdt-gym: ${summaryFile}: at envKwargs: Unrecognized key: "bogus" (keys: scenario, baseScenario, infoLevel, reuseObservation, renderMode)\n`],
       [{ scenario: { slots: -1 } }, `bdt-gym: ${summaryFile}: invalid scenario:\n  at envKwargs.scenario.slots: Too small: expected number to be >0 (value: -1)\n`],
     ] as const) {
       writeFileSync(summaryFile, JSON.stringify({ ...summary, envKwargs }));

@@ -32,6 +32,13 @@ describe('bdt-gym run', () => {
     const f = (x: number) => x.toFixed(4);
     const line = `  mean latency      ${f(summary.meanLatency)} s (inference ${f(summary.meanInferenceLatency)}, block ${f(summary.meanBlockTime)}; 0 capped)`;
     assert.ok(text.stdout.split('\n').includes(line), `expected the line\n${line}\nin\n${text.stdout}`);
+    // with slots capped, the mean charges them the cap while its parts keep their latency: the line says so
+    const capped = ['run', '--env', 'BDT-small-v0', '--agent', 'random', '--seed', '3', '--slots', '20', '--scenario-override', '{"reward":{"latencyCap":0.5}}'];
+    const cappedSummary = JSON.parse(cli(...capped, '--json').stdout);
+    assert.ok(cappedSummary.cappedSlots > 1, `some slots capped: ${cappedSummary.cappedSlots}`);
+    const cappedText = cli(...capped);
+    const cappedLine = `  mean latency      ${f(cappedSummary.meanLatency)} s (uncapped: inference ${f(cappedSummary.meanInferenceLatency)}, block ${f(cappedSummary.meanBlockTime)}; ${cappedSummary.cappedSlots} slots capped at 0.5 s)`;
+    assert.ok(cappedText.stdout.split('\n').includes(cappedLine), `expected the line\n${cappedLine}\nin\n${cappedText.stdout}`);
   });
 
   it('runs BDT-v0 without --env or --scenario, as compare and sweep-v do, and refuses both', () => {
@@ -192,6 +199,10 @@ describe('bdt-gym run', () => {
     const wrongAlgo = cli(...args, '--checkpoint', join(models, 'dqn-bdt-v0'));
     assert.equal(wrongAlgo.status, 1);
     assert.match(wrongAlgo.stderr, /^bdt-gym: checkpoint .*dqn-bdt-v0\/checkpoint holds a dqn policy; agent ppo needs a ppo checkpoint\n$/);
+    // trained on another env id: that id and the --env to give, not the whole observation space
+    const otherEnv = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo', '--slots', '2', '--checkpoint', 'models/ppo-bdt-v0');
+    assert.equal(otherEnv.status, 1);
+    assert.equal(otherEnv.stderr, 'bdt-gym: --checkpoint models/ppo-bdt-v0: trained on BDT-v0, run on BDT-small-v0; give --env BDT-v0\n');
     const scripted = cli('run', '--env', 'BDT-v0', '--agent', 'dpra', '--checkpoint', join(models, 'ppo-bdt-v0'));
     assert.equal(scripted.status, 1);
     assert.match(scripted.stderr, /--checkpoint: agent dpra is scripted and takes no checkpoint/);
@@ -207,7 +218,7 @@ describe('bdt-gym run', () => {
     assert.match(nan.stderr, /^bdt-gym: checkpoint .*nan: cannot load network: weights .*nan\/actor\/weights\.bin: weight '\w+\/kernel' \[33, 64\] has value NaN at index 7 \(must be finite\)\n$/, 'checksum-consistent NaN weights are refused');
     const unknownOption = cli('run', '--env', 'BDT-v0', '--agent', 'random', '--slots', '2', '--agent-options', '{"epsilon":0.1}');
     assert.equal(unknownOption.status, 1);
-    assert.equal(unknownOption.stderr, 'bdt-gym: --agent-options of agent random: at (root): Unrecognized key: "epsilon"\n', 'an option the agent does not take is refused, not ignored');
+    assert.equal(unknownOption.stderr, 'bdt-gym: --agent-options of agent random: at (root): Unrecognized key: "epsilon" (no keys are taken here)\n', 'an option the agent does not take is refused, not ignored');
   });
   it('saves an episode\'s exogenous trace and replays it: same trace, same DPRA episode whatever --seed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
@@ -319,7 +330,7 @@ describe('bdt-gym run', () => {
     const args = ['--max-old-space-size=96', bin, 'run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--agent-options', '{"nope":1}', '--slots', '1000000', '--save-trace', file];
     const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
     assert.equal(result.status, 1, result.stderr);
-    assert.equal(result.stderr, 'bdt-gym: --agent-options of agent dpra: at (root): Unrecognized key: "nope"\n');
+    assert.equal(result.stderr, 'bdt-gym: --agent-options of agent dpra: at (root): Unrecognized key: "nope" (keys: effort, maxSweeps, maxJointMoves, exactCandidates, warmStart)\n');
     assert.equal(existsSync(file), false);
   });
 

@@ -207,7 +207,10 @@ describe('registration', () => {
       );
     refused('CartPole-v9', '"CartPole" has no version v9; it provides versioned environments: [ v1 ].');
     refused('CartPol-v1', 'Did you mean "CartPole"?');
-    refused('cartpole-v1', 'Did you mean "CartPole"?');
+    // the whole id in another case first: BDT-V0 parses as an unversioned name, with no near name
+    refused('cartpole-v1', 'Env ids are case-sensitive: did you mean "CartPole-v1"?');
+    refused('BDT-V0', 'Env ids are case-sensitive: did you mean "BDT-v0"?');
+    assert.equal(unregisteredEnvHint('bdt-SMALL-V0'), 'Env ids are case-sensitive: did you mean "BDT-small-v0"?');
     refused('CartPol', 'Did you mean "CartPole"?');
     refused('Foo/CartPole-v1', 'No env is registered in namespace "Foo".');
     assert.throws(() => makeVec('BDT-smal-v0', 2), (e: unknown) => e instanceof UnregisteredEnvError && /^No registered env with id "BDT-smal-v0"\. Did you mean "BDT-small"\? Registered ids: /.test((e as Error).message));

@@ -51,8 +51,13 @@ describe('examples', function () {
     const code = readFileSync(new URL('../../examples/api-in-short.ts', import.meta.url), 'utf8');
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     assert.ok(readme.includes(`## The API in short\n\n[examples/api-in-short.ts](examples/api-in-short.ts) (\`npx tsx examples/api-in-short.ts\`):\n\n\`\`\`ts\n${code}\`\`\`\n`), 'README block differs from the example');
-    const [slot] = numbersOf(runExample('api-in-short'), /^return -?[\d.]+ over slots 0-(\d+); queues H now [\d., e-]+\n16 envs, 12 devices each\n$/);
+    const [slot, latency, c6] = numbersOf(runExample('api-in-short'), /^return -?[\d.]+ over slots 0-(\d+); queues H now [\d., e-]+\nDPRA at V = 50: mean latency ([\d.]+) s, C6 violation ([\d.]+)\n16 envs, 12 devices each\n$/);
     assert.equal(slot, 99);
+    // runEpisode's summary is the one `run` prints for the same agent, override and seed
+    const run = spawnSync(process.execPath, ['bin/bdt-gym.js', 'run', '--agent', 'dpra', '--seed', '1', '--scenario-override', '{"lyapunov":{"V":50}}', '--json'], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { meanLatency: number; c6Violation: number };
+    assert.deepEqual([latency, c6], [Number(summary.meanLatency.toFixed(4)), Number(summary.c6Violation.toFixed(4))]);
   });
 
   it('quickstart: reward is -Psi on every printed slot, DPRA beats random on the same trace', () => {

@@ -1,8 +1,9 @@
-/** Runs `bdt-gym train` (and evaluate) in this process, as bin/bdt-gym.js would, for tests that inject failures. */
+/** Runs `bdt-gym train` (and evaluate, run) in this process, as bin/bdt-gym.js would, for tests that inject failures. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import * as evaluateCommand from '../../cli/commands/evaluate.ts';
+import * as runCommand from '../../cli/commands/run.ts';
 import * as trainCommand from '../../cli/commands/train.ts';
 
 export interface CliResult {
@@ -14,7 +15,7 @@ export interface CliResult {
 /** Runs a command capturing stdout, stderr and the error it throws (main.ts prints a CliError as one line, exit 1). */
 export async function bdtGym(...args: string[]): Promise<CliResult> {
   const program = new Command('bdt-gym').exitOverride();
-  for (const command of [trainCommand, evaluateCommand]) command.register(program);
+  for (const command of [trainCommand, evaluateCommand, runCommand]) command.register(program);
   let stdout = '';
   let stderr = '';
   const writeOut = process.stdout.write;

@@ -7,67 +7,22 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import * as evaluateCommand from '../../cli/commands/evaluate.ts';
-import * as runCommand from '../../cli/commands/run.ts';
-import * as trainCommand from '../../cli/commands/train.ts';
 import { CliError } from '../../cli/errors.ts';
 import { integerOption } from '../../cli/options.ts';
 import { FlatAdam, NonFiniteGradientError } from '../../agents/nn/flat-adam.ts';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
+import { bdtGym, snapshot, type CliResult } from './in-process-cli.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const spawnCli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
-interface Result {
-  readonly error: unknown;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command in this process as bin/bdt-gym.js would, capturing stdout, stderr and the error it throws (main.ts prints a CliError as one line, exit 1). */
-async function bdtGym(...args: string[]): Promise<Result> {
-  const program = new Command('bdt-gym').exitOverride();
-  for (const command of [trainCommand, evaluateCommand, runCommand]) command.register(program);
-  let stdout = '';
-  let stderr = '';
-  const writeOut = process.stdout.write;
-  const writeErr = process.stderr.write;
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
-  let error: unknown;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (thrown) {
-    error = thrown;
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-  return { error, stdout, stderr };
-}
-
 /** The command was refused with a CliError whose message matches `message`. */
-function assertRefused(result: Result, message: RegExp): void {
+function assertRefused(result: CliResult, message: RegExp): void {
   assert.ok(result.error instanceof CliError, `expected a CliError, got ${result.error instanceof Error ? result.error.stack : String(result.error)}`);
   assert.match(result.error.message, message);
-}
-
-/** Every file under `dir` with its bytes, to compare a run directory before and after. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[path.slice(dir.length)] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 const TRAIN = ['train', '--agent', 'ppo', '--env', 'CartPole-v1', '--backend', 'wasm'];

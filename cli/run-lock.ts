@@ -10,9 +10,9 @@
  * the wall clock did since; and this process's own pid unless it holds that lock (a train killed
  * in a container restarts as pid 1 again). Elsewhere a running pid counts as the holder.
  */
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isRunning, isStillRunning, processStart, type ProcessStart } from '../node/process-liveness.ts';
+import { isRunning, isStillRunning, mayBeWriting, processStart, type ProcessStart } from '../node/process-liveness.ts';
 import { makeDirectories } from '../node/make-directories.ts';
 import { CliError } from './errors.ts';
 import { checkCanCreateFilesIn } from './options.ts';
@@ -35,7 +35,7 @@ export interface RunLock {
 /** What a lock file says of its holder. */
 interface Holder {
   readonly pid: number;
-  /** When it took the lock (ms since the epoch): said in the note of a takeover, never judged (a wall clock steps). */
+  /** When it took the lock (ms since the epoch): said in the note of a takeover; judged (a wall clock steps) only for a lock without `start`. */
   readonly since: number;
   /** Its start, where /proc told it: the holder is the process with its pid only if that started then. */
   readonly start?: ProcessStart;
@@ -168,8 +168,18 @@ function parseHolder(text: string): Holder | undefined {
  * earlier process with that pid (a container's pid 1 before a restart), whatever /proc says.
  */
 function holderRuns(file: string, holder: Holder): boolean {
-  if (holder.pid === process.pid) return heldLocks.has(resolve(file));
-  return isStillRunning(holder.pid, holder.start);
+  if (holder.pid === process.pid) return heldLocks.has(lockKey(file));
+  // a lock without its holder's start (taken where /proc told nothing) is judged by when it was taken
+  return holder.start === undefined ? mayBeWriting(holder.pid, holder.since) : isStillRunning(holder.pid, holder.start);
+}
+
+/** `file` with its links resolved, so that one --out reached by two paths (a symlink) is one lock. */
+function lockKey(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return resolve(file);
+  }
 }
 
 /**
@@ -210,11 +220,12 @@ function heldLock(out: string, file: string, text: string, created: string | und
   };
   const handlers = SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   const onExit = (): void => release();
-  heldLocks.add(resolve(file));
+  const key = lockKey(file);
+  heldLocks.add(key);
   function release(): void {
     if (released) return;
     released = true;
-    heldLocks.delete(resolve(file));
+    heldLocks.delete(key);
     for (const [signal, handler] of handlers) process.off(signal, handler);
     process.off('exit', onExit);
     try {

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../../cli/errors.ts';
@@ -114,6 +114,28 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
       held.release();
     }
     assert.ok(!existsSync(own));
+  });
+
+  it('a lock this process holds is refused through another path to its --out (a symlink), not taken over as a killed train of its pid', () => {
+    const own = join(dir, 'own-linked');
+    const link = join(dir, 'own-link');
+    const held = lockRun(own, true);
+    try {
+      symlinkSync(own, link);
+      assert.throws(() => lockRun(link, true), (error: unknown) => error instanceof CliError && error.message.startsWith(`--out ${link}: another bdt-gym train (pid ${process.pid}) is using this run`));
+    } finally {
+      held.release();
+    }
+  });
+
+  it('judges a lock that does not record its holder\'s start (taken where /proc told nothing) by when it was taken: a running pid that started after that is not its holder', function () {
+    if (process.platform !== 'linux') this.skip(); // elsewhere a running pid is taken for the holder
+    const old = join(dir, 'startless');
+    mkdirSync(old);
+    // pid 1 runs, and started long after 2000
+    lock(old, 1, new Date('2000-01-01T00:00:00.000Z'));
+    const taken = lockRun(old, true);
+    taken.release();
   });
 
   it('takes over, with a note, the lock of a train that is gone (a dead pid), or whose pid is now a process started since, and releases it at the end', async () => {

@@ -9,7 +9,8 @@ import { spaceMismatch } from '../agents/checkpoint/space-fit.ts';
 import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { registry, type Env } from '../env/index.ts';
 import { CliError } from './errors.ts';
-import type { CommandInput } from './options.ts';
+import { shellQuote } from './invocation.ts';
+import { isBdtId, type CommandInput } from './options.ts';
 
 /**
  * Why a learned agent given no checkpoint cannot run on an env without a committed model: that
@@ -55,6 +56,8 @@ export function checkCheckpointEnv(option: string, given: string, envId: string,
     if (error instanceof CheckpointError) return;
     throw error;
   }
+  // run and compare play B-DT envs only: a checkpoint of another env (CartPole) is evaluate's
+  if (!isPlayableBdtId(trainedOn)) throw new CliError(`${option}: trained on ${trainedOn}, which is not a B-DT env, and only B-DT envs are ${played} here; evaluate it on its own env with bdt-gym evaluate --checkpoint ${shellQuote(given)}`);
   throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}; give --env ${trainedOn}`);
 }
 
@@ -100,4 +103,13 @@ export function runInputs(label: string, run: string): CommandInput[] {
     ...[CHECKPOINT_SUBDIR, BEST_SUBDIR].map((sub) => ({ label: `${label}'s ${sub}/`, path: join(run, sub), directory: true, reserved: true })),
     ...[METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE].map((file) => ({ label: `${label}'s ${file}`, path: join(run, file), reserved: true })),
   ];
+}
+
+/** Whether `id` is a registered B-DT env (an id registered by a module not imported here is not). */
+function isPlayableBdtId(id: string): boolean {
+  try {
+    return isBdtId(id);
+  } catch {
+    return false;
+  }
 }

@@ -203,6 +203,13 @@ describe('bdt-gym run', () => {
     const otherEnv = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo', '--slots', '2', '--checkpoint', 'models/ppo-bdt-v0');
     assert.equal(otherEnv.status, 1);
     assert.equal(otherEnv.stderr, 'bdt-gym: --checkpoint models/ppo-bdt-v0: trained on BDT-v0, run on BDT-small-v0; give --env BDT-v0\n');
+    // trained on an env run does not play: evaluate's, not an --env run refuses
+    const cartPoleCheckpoint = join(mkdtempSync(join(tmpdir(), 'bdt-run-cartpole-')), 'checkpoint');
+    cpSync(join(models, 'ppo-bdt-v0', 'checkpoint'), cartPoleCheckpoint, { recursive: true });
+    rewriteCheckpoint(cartPoleCheckpoint, (manifest) => (manifest['envId'] = 'CartPole-v1'));
+    const notBdt = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo', '--slots', '2', '--checkpoint', cartPoleCheckpoint);
+    assert.equal(notBdt.status, 1);
+    assert.equal(notBdt.stderr, `bdt-gym: --checkpoint ${cartPoleCheckpoint}: trained on CartPole-v1, which is not a B-DT env, and only B-DT envs are run here; evaluate it on its own env with bdt-gym evaluate --checkpoint ${cartPoleCheckpoint}\n`);
     const scripted = cli('run', '--env', 'BDT-v0', '--agent', 'dpra', '--checkpoint', join(models, 'ppo-bdt-v0'));
     assert.equal(scripted.status, 1);
     assert.match(scripted.stderr, /--checkpoint: agent dpra is scripted and takes no checkpoint/);

@@ -488,8 +488,9 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const budget = stepsOption === undefined ? {} : { totalTimesteps: stepsOption };
   const presetHp = parseHyperparameters(schema, { ...preset?.hyperparameters, ...budget }, presetSource, ['hyperparameters']);
   const hpOverride = hyperparametersOption(options.hyperparameters);
-  // checked apart from the preset's, so a bad field is blamed on --hyperparameters (and the preset's on the preset)
-  const givenHp = Object.keys(hpOverride).length === 0 ? presetHp : parseHyperparameters(schema, { ...preset?.hyperparameters, ...hpOverride, ...budget }, preset === undefined ? '--hyperparameters' : `--hyperparameters (over --preset ${options.preset}'s)`, []);
+  // checked apart from the preset's, so a bad field is blamed on --hyperparameters (and the preset's on the preset);
+  // a resume checks them over the run's own, below
+  const givenHp = Object.keys(hpOverride).length === 0 || options.resume ? presetHp : parseHyperparameters(schema, { ...preset?.hyperparameters, ...hpOverride, ...budget }, preset === undefined ? '--hyperparameters' : `--hyperparameters (over --preset ${options.preset}'s)`, []);
   const requested = stepsOption ?? givenHp.totalTimesteps;
   // the budget as messages name it: a preset's is not a --steps the user gave
   const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
@@ -509,7 +510,11 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
     run = resumedRunEnvKwargs(options.out, manifest);
     hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
-    checkResumedHyperparameters(options.out, hpOverride, hp);
+    if (Object.keys(hpOverride).length > 0) {
+      // over the run's own: a part of them repeated is checked with the rest the run has (not the preset's or the defaults)
+      parseHyperparameters(schema, { ...hp, ...hpOverride }, '--hyperparameters', []);
+      checkResumedHyperparameters(options.out, hpOverride, hp);
+    }
     start = manifest.counters['globalStep'] ?? 0;
     runSeed = manifest.seed;
     resumes = (manifest.counters['resumes'] ?? 0) + 1;
@@ -517,8 +522,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       process.stderr.write(`bdt-gym train: note: ${checkpointDir} predates saved reward-normalisation statistics: they restart from scratch, so the reward scale jumps for the first updates\n`);
     }
     // what the user gave but a resume cannot honour is said, not silently dropped
-    const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && JSON.stringify((givenHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
-    if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} differ and are not used\n`);
+    const ignored = Object.keys(preset?.hyperparameters ?? {}).filter((key) => key !== 'totalTimesteps' && !(key in hpOverride) && JSON.stringify((givenHp as Record<string, unknown>)[key]) !== JSON.stringify(hp[key]));
+    if (ignored.length > 0) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${options.preset}'s ${ignored.join(', ')} ${ignored.length === 1 ? 'differs and is' : 'differ and are'} not used\n`);
     if (command.getOptionValueSource('seed') === 'cli' && seedOption !== runSeed) process.stderr.write(`bdt-gym train: note: --resume keeps the checkpoint's seed ${runSeed}; --seed ${seedOption} is not used\n`);
   }
   const shape = runShape(agent, hp);

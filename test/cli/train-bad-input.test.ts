@@ -337,7 +337,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.equal(result.error, undefined, String(result.error));
     assert.equal(
       result.stderr,
-      `bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${other}'s learningRate differ and are not used\n` +
+      `bdt-gym train: note: --resume keeps the checkpoint's hyperparameters; --preset ${other}'s learningRate differs and is not used\n` +
         "bdt-gym train: note: --resume keeps the checkpoint's seed 1; --seed 9 is not used\n",
     );
   });

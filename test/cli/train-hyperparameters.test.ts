@@ -69,4 +69,15 @@ describe('bdt-gym train --hyperparameters', function () {
     assert.equal(json(join(run, 'checkpoint', 'manifest.json')).hyperparameters.learningRate, 0.0123);
     assert.doesNotMatch(again.stderr, /not used/, 'no note that the preset\'s learningRate is not used: --hyperparameters set the one the run has');
   });
+
+  it('on --resume checks a part of the run\'s values with the rest the run has, not the defaults\' (a repeated bufferSize was refused against the default batchSize)', async () => {
+    const out = join(dir, 'dqn');
+    const dqn = (...extra: string[]) => bdtGym('train', '--agent', 'dqn', '--env', 'CartPole-v1', '--out', out, '--eval-episodes', '0', '--backend', 'wasm', ...extra);
+    const trained = await dqn('--hyperparameters', '{"bufferSize":64,"batchSize":32,"learningStarts":64,"hidden":[8]}', '--steps', '256');
+    assert.equal(trained.error, undefined, String(trained.error));
+    const resumed = await dqn('--hyperparameters', '{"bufferSize":64}', '--steps', '512', '--resume');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.equal(json(join(out, 'checkpoint', 'manifest.json')).counters.globalStep, 512);
+    assertRefused(await dqn('--hyperparameters', '{"bufferSize":16}', '--steps', '768', '--resume'), /^--hyperparameters: at batchSize: rule: batchSize <= bufferSize/);
+  });
 });

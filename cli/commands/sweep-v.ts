@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
-import type { Env } from '../../env/index.ts';
+import { make, type Env } from '../../env/index.ts';
 import { agentScenario } from '../../baselines/create-agent.ts';
 import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
@@ -18,7 +18,7 @@ import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_OVERRIDE_HELP } from './run.ts';
-import { checkCommittedModel, checkpointInputs } from '../committed-models.ts';
+import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { bdtEnvOption, checkNotAnInput, checkSvgPath, fileInputs, integerList, jsonObjectOption, numberList, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
@@ -142,6 +142,7 @@ export function register(program: Command): void {
       if ((spec.scenarioOverride?.['lyapunov'] as Record<string, unknown> | undefined)?.['V'] !== undefined) process.stderr.write('bdt-gym: note: --scenario-override sets lyapunov.V, which each swept V of --v replaces\n');
       checkCommittedModel('--agent', spec.agent, spec.env, 'checkpoint' in (spec.agentOptions ?? {}), `--agent-options '{"checkpoint":"DIR"}' (a train run or its checkpoint directory)`);
       checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
+      checkSweptCheckpointEnv(spec);
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec)}\n`);
@@ -149,6 +150,18 @@ export function register(program: Command): void {
       process.stdout.write(options.json ? `${JSON.stringify(jsonPoints(spec, points))}\n` : formatTable(spec, points, greedy, options.plot));
       if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
     });
+}
+
+/** A checkpoint trained on another env id than the swept --env refused in one line with the --env to give, as run and compare refuse it. */
+function checkSweptCheckpointEnv(spec: SweepSpec): void {
+  const checkpoint = spec.agentOptions?.['checkpoint'];
+  if (spec.env === undefined || typeof checkpoint !== 'string') return;
+  const env = make(spec.env, { scenario: spec.scenarioOverride ?? {} }, { disableEnvChecker: true });
+  try {
+    checkCheckpointEnv(`--agent-options checkpoint ${checkpoint}`, checkpoint, spec.env, env, 'swept');
+  } finally {
+    env.close();
+  }
 }
 
 /** The points as --json prints them: each records the --scenario-override it was played under, when one was given (as run and compare record it). */

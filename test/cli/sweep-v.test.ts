@@ -35,6 +35,12 @@ describe('cli: sweep-v', () => {
     assert.deepEqual(result.stderr.split('\n').filter((line) => line.includes('WARN')), ['bdt-gym WARN: Using the latest versioned environment `BDT-v0` instead of the unversioned environment `BDT`.']);
   });
 
+  it('refuses a checkpoint trained on another env id in one line with the --env to give, as run and compare (it printed the whole observation space)', () => {
+    const result = cli('sweep-v', '--env', 'BDT-small-v0', '--agent', 'ppo', '--agent-options', '{"checkpoint":"models/ppo-bdt-v0"}', '--v', '1', '--seeds', '1', '--slots', '2');
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, 'bdt-gym: --agent-options checkpoint models/ppo-bdt-v0: trained on BDT-v0, swept on BDT-small-v0; give --env BDT-v0\n');
+  });
+
   it("draws the latency-greedy reference in the swept agent's scenario: plain PoW for WTCM, whose blocks need more work", async () => {
     const spec = { vs: [10], seeds: [0], slots: 30, env: 'BDT-small-v0' };
     const wtcm = await sweepV({ ...spec, agent: 'wtcm' });

@@ -270,11 +270,11 @@ export function resumeManifest(outDir: string, agent: string, envId: string): Ch
 export const DEFAULT_CHECKPOINT_FREQ = 100_000;
 
 /** The options of {@link trainRun} beyond the agent's hyperparameters (which its own schema checks). */
-const TrainRunSettingsSchema = z.object({
-  steps: z.number().int().min(1),
-  seed: z.number().int().min(0),
-  evalEpisodes: z.number().int().min(0).default(20),
-  periodicEvaluation: PeriodicEvaluationSchema.optional(),
+export const TrainRunSettingsSchema = z.object({
+  steps: z.number().int().min(1).describe('Env steps (over all training envs) the run is trained to: the total, so a resumed run goes on to it (env steps)'),
+  seed: z.number().int().min(0).describe("The run's root seed: network initialisation, exploration and the training envs' streams derive from it (a resumed run keeps its checkpoint's)"),
+  evalEpisodes: z.number().int().min(0).default(20).describe('Episodes of the final evaluation on seeds no training env used; 0 skips it (episodes)'),
+  periodicEvaluation: PeriodicEvaluationSchema.optional().describe('Evaluate during training and keep the best policy in best/ (off when absent)'),
   checkpointFreq: z
     .number()
     .int()

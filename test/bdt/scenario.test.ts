@@ -5,6 +5,7 @@ import { issueLines } from '../../env/core/zod-issues.ts';
 import { make } from '../../env/index.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
+import { undescribedFields } from '../undescribed-fields.ts';
 
 const readConfig = (name: string): ScenarioInput => JSON.parse(readFileSync(new URL(`../../configs/${name}.json`, import.meta.url), 'utf8'));
 
@@ -250,26 +251,11 @@ describe('bdt scenario: compile', () => {
   });
 });
 
-/** Paths of properties without a description (DNN layer specs are checked by their own tests). */
-function undescribed(node: unknown, path = ''): string[] {
-  if (typeof node !== 'object' || node === null) return [];
-  const n = node as Record<string, unknown>;
-  const out: string[] = [];
-  for (const [key, child] of Object.entries((n['properties'] ?? {}) as Record<string, Record<string, unknown>>)) {
-    const variants = [child, ...((child['anyOf'] ?? child['oneOf'] ?? []) as Array<Record<string, unknown>>)];
-    if (!variants.some((v) => typeof v['description'] === 'string' && v['description'].length > 0)) out.push(`${path}.${key}`);
-    out.push(...undescribed(child, `${path}.${key}`));
-  }
-  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) ((n[key] ?? []) as unknown[]).forEach((v, i) => out.push(...undescribed(v, `${path}|${i}`)));
-  if (n['items']) out.push(...undescribed(n['items'], `${path}[]`));
-  return out;
-}
-
 describe('bdt scenario: JSON Schema', () => {
   it('every scenario field has a description', () => {
     const schema = JSON.parse(scenarioJsonSchemaText()) as { properties: Record<string, unknown> };
     const { dnns: _ownTests, ...rest } = schema.properties;
-    assert.deepEqual(undescribed({ properties: rest }), []);
+    assert.deepEqual(undescribedFields({ properties: rest }), []); // DNN layer specs are checked by their own tests
   });
 
   it('configs/scenario.schema.json is up to date (regenerate: bdt-gym scenario-schema --out configs/scenario.schema.json)', () => {

@@ -30,6 +30,7 @@ import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { checkpointPath } from '../committed-models.ts';
 import { CliError, issuePathsUnder } from '../errors.ts';
+import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
 import { runEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
@@ -143,6 +144,12 @@ export function register(program: Command): void {
       const envKwargs = chooseEnvKwargs(options.envKwargs, checkpoint, dir, manifest, envId);
       const backend = await backendOption(options.backend);
       const env = makeOrCliError(envId, envKwargs);
+      // another env id (--env) that the policy does not fit: the two ids and the fix, not the whole space
+      const misfit = envId === manifest.envId ? undefined : spaceMismatch(manifest, env.observationSpace, env.actionSpace);
+      if (misfit !== undefined) {
+        env.close();
+        throw new CliError(`--env ${envId}: the checkpoint ${dir} was trained on ${manifest.envId}, and its ${misfit} is not ${envId}'s; leave out --env to evaluate it on ${manifest.envId}`);
+      }
       const agent = await loadPolicyAgent(dir, env);
       const started = performance.now();
       const { returns, lengths } = evaluateAgent(agent, env, episodes, seed);

@@ -109,7 +109,9 @@ describe('bdt-gym evaluate', () => {
       [['--checkpoint', ''], /^bdt-gym: --checkpoint: expected a directory \(a train run or its checkpoint directory\), got ""\n$/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--episodes', '0'], /--episodes: expected an integer >= 1, got "0"/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'Nope-v0'], /--env: unknown env "Nope-v0"/],
-      [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'CartPole-v1'], /trained on BDT-v0 with a different observation layout/],
+      // another env id the policy does not fit: the two ids and the fix in one line, not the whole space
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'CartPole-v1'], /^bdt-gym: --env CartPole-v1: the checkpoint models\/ppo-bdt-v0\/checkpoint was trained on BDT-v0, and its observation layout is not CartPole-v1's; leave out --env to evaluate it on BDT-v0\n$/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'BDT-small-v0'], /^bdt-gym: --env BDT-small-v0: the checkpoint .* was trained on BDT-v0, and its observation layout is not BDT-small-v0's; leave out --env/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '[1]'], /--env-kwargs: expected a JSON object/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"foo": 1}'], /--env-kwargs: at \(root\): Unrecognized key: "foo"/],
       // the scenario's fields by their path in --env-kwargs (they read as top-level kwargs)

@@ -18,6 +18,11 @@ export function issuePathsUnder(text: string, path: readonly string[]): string {
   return text.replace(/^(\s*at )(.*?): /gm, (_line, at: string, issuePath: string) => `${at}${issuePath === '(root)' ? prefix : issuePath.startsWith('[') ? `${prefix}${issuePath}` : `${prefix}.${issuePath}`}: `);
 }
 
+/** Issue lines (`at <path>: <rule> (value: <value>)`) as one line, joined by '; ', their paths under `prefix` (where they sit in the file). */
+export function issuesUnder(lines: readonly string[], prefix: readonly string[]): string {
+  return lines.map((line) => issuePathsUnder(line, prefix)).join('; ');
+}
+
 /** An error the CLI reports as a one-line message (no stack trace) with a non-zero exit code. */
 export class CliError extends Error {
   readonly exitCode: number;

@@ -16,6 +16,7 @@ import { isRunning, isStillRunning, mayBeWriting, processStart, type ProcessStar
 import { makeDirectories } from '../node/make-directories.ts';
 import { CliError } from './errors.ts';
 import { checkCanCreateFilesIn } from './options.ts';
+import { STOP_SIGNALS } from './training-interrupt.ts';
 
 /** The lock's file name in the run directory. */
 export const LOCK_FILE = '.lock';
@@ -43,8 +44,6 @@ interface Holder {
 
 /** The lock files this process holds (resolved): a lock with its pid is another process's (one that had the pid before) unless listed. */
 const heldLocks = new Set<string>();
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** For an --out that is missing (on --resume) or not a directory: no run to lock, and the checks after say why. */
 const NO_LOCK: RunLock = { keepDirectory: () => {}, release: () => {} };
@@ -218,7 +217,7 @@ function heldLock(out: string, file: string, text: string, created: string | und
     release();
     process.kill(process.pid, signal); // with no listener left, the signal's default action
   };
-  const handlers = SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   const onExit = (): void => release();
   const key = lockKey(file);
   heldLocks.add(key);

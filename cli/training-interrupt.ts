@@ -13,7 +13,8 @@ import { deferReaderGone, READER_GONE_EXIT_CODES } from './broken-pipe.ts';
 /** Exit status of a process stopped by the signal: 128 + its number, as shells report it (for a reader gone, the signal's that comes with it). */
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, ...READER_GONE_EXIT_CODES } as const;
 type StopCause = keyof typeof EXIT_CODES;
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The signals that stop a training (and, outside one, end a process holding a run lock: cli/run-lock.ts). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** How the notice names a cause that is not a signal. */
 const READER_GONE = { EPIPE: "EPIPE: the output's reader has gone", EIO: 'EIO: the terminal has gone' } as const;
 
@@ -41,7 +42,7 @@ export function catchTrainingInterrupt(notice: (line: string) => void): Training
       notice(`${cause}: already stopping; the checkpoint is being saved (SIGKILL, kill -9, quits without saving)`);
     }
   };
-  const handlers = SIGNALS.map((name) => [name, () => stop(name)] as const);
+  const handlers = STOP_SIGNALS.map((name) => [name, () => stop(name)] as const);
   for (const [name, handler] of handlers) process.on(name, handler);
   const undefer = deferReaderGone(stop);
   return {

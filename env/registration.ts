@@ -186,7 +186,7 @@ export function unregisteredEnvHint(id: string): string | undefined {
     const closest = closestName(wanted.namespace, namespaces);
     return `No env is registered in namespace "${wanted.namespace}".${closest === undefined ? '' : ` Did you mean "${closest}"?`}`;
   }
-  const fullName = `${wanted.namespace === undefined ? '' : `${wanted.namespace}/`}${wanted.name}`;
+  const fullName = canonicalId({ ...wanted, version: undefined });
   const versions = versionsOf(wanted);
   if (versions.length > 0) {
     if (wanted.version === undefined) return undefined; // spec() makes the latest version

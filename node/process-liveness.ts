@@ -61,15 +61,14 @@ export function processStart(pid: number): ProcessStart | undefined {
 }
 
 /**
- * Whether the process that was `pid` and started at `start` (its {@link processStart} then;
- * undefined where /proc did not tell it) still runs: `pid` runs (or belongs to another user), and
- * where /proc tells its start now, it is that one, in the same boot. Where /proc tells nothing, a
- * running pid counts as that process.
+ * Whether the process that was `pid` and started at `start` (its {@link processStart} then) still
+ * runs: `pid` runs (or belongs to another user), and where /proc tells its start now, it is that
+ * one, in the same boot. Where /proc tells nothing now, a running pid counts as that process.
  */
-export function isStillRunning(pid: number, start: ProcessStart | undefined): boolean {
+export function isStillRunning(pid: number, start: ProcessStart): boolean {
   if (!isRunning(pid)) return false;
-  const now = start === undefined ? undefined : processStart(pid);
-  if (start === undefined || now === undefined) return true;
+  const now = processStart(pid);
+  if (now === undefined) return true;
   const sameBoot = start.bootId === undefined || now.bootId === undefined || start.bootId === now.bootId;
   return sameBoot && now.startTicks === start.startTicks;
 }

@@ -105,13 +105,15 @@ export class PeriodicEvaluator {
   private async saveBest(best: BestEvaluation): Promise<void> {
     const { options } = this;
     const previous = this.bestSoFar;
+    /** Whether best/ holds `best` (only its record could not be written). */
+    let saved = false;
     try {
       await options.saveCheckpoint(this.bestDir);
+      saved = true;
       this.bestSoFar = best; // what best/ holds now, recorded or not
       writeBest(options.outDir, best);
     } catch (error) {
       if (!(error instanceof FileWriteError)) throw error;
-      const saved = this.bestSoFar === best; // its record could not be written
       const holds = saved
         ? `${this.bestDir} holds it, but a --resume will not know its return (the next evaluation replaces it)`
         : previous === undefined

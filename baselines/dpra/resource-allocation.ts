@@ -33,7 +33,7 @@
  *
  * Budgets are shrunk by a relative {@link BUDGET_MARGIN} so rounding never turns an optimum on the
  * C5 boundary into a violation. Where T's rounding breaks C2, `fill` takes the excess from the
- * slacks T - c_m (see {@link ResourceAllocator.capacityDelay}).
+ * slacks T - c_m (see {@link ResourceAllocator.capacityRoot}).
  */
 
 /** Relative margin kept below each AP energy budget (dimensionless). */
@@ -294,18 +294,10 @@ export class ResourceAllocator {
   }
 
   /**
-   * The root in delta >= 0 of sum_m w_m / (t - c_m + delta) = F_j (C2 tight past deadline t), by
-   * Newton from delta = 0. Added to the slacks t - c_m, not to t, so delta keeps its precision
-   * below t's last bit.
-   */
-  private capacityDelay(j: number, t: number): number {
-    return this.capacityRoot(j, t, 0);
-  }
-
-  /**
    * The root in x of sum_m w_m / (offset - c_m + x) = F_j over AP j's offloading gateways, by
    * Newton from `start` (left of the root; the sum is convex and decreasing in x, so Newton climbs
-   * to it monotonically).
+   * to it monotonically). With offset t and start 0 it is the delay past deadline t at which C2 is
+   * tight: added to the slacks t - c_m, not to t, it keeps its precision below t's last bit.
    */
   private capacityRoot(j: number, offset: number, start: number): number {
     const { gatewayLatency: c, apCycles: w } = this.input!;
@@ -546,7 +538,7 @@ export class ResourceAllocator {
         if (w[m]! > 0 && t - c[m]! > widestSlack) widestSlack = t - c[m]!;
       }
       if (widestSlack * (sum - cap) > DEADLINE_TOLERANCE * t * cap) {
-        const delay = this.capacityDelay(j, t);
+        const delay = this.capacityRoot(j, t, 0);
         sum = 0;
         for (let k = this.memberStart[j]!; k < this.memberStart[j + 1]!; k++) {
           const m = this.members[k]!;

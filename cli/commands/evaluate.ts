@@ -29,7 +29,7 @@ import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { checkpointPath } from '../committed-models.ts';
-import { CliError, issuePathsUnder } from '../errors.ts';
+import { CliError, issuePathsUnder, issuesUnder } from '../errors.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
 import { runEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, registeredEnvOption } from '../options.ts';
@@ -115,7 +115,7 @@ function makeOrCliError(id: string, { kwargs, source = '--env-kwargs', fromManif
   try {
     return make(id, kwargs);
   } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${issueLines(error.issues, error.schema).map((line) => issuePathsUnder(line, kwargsPath)).join('; ')}`);
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${issuesUnder(issueLines(error.issues, error.schema), kwargsPath)}`);
     if (error instanceof ScenarioError) throw new CliError(`${source}: ${issuePathsUnder(error.message, [...kwargsPath, 'scenario'])}`);
     throw error;
   }

@@ -65,7 +65,7 @@ import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, KwargsError, make } from '../../env/index.ts';
-import { CliError, FailureWithNote, issuePathsUnder } from '../errors.ts';
+import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { isLockFile, lockRun, type RunLock } from '../run-lock.ts';
@@ -73,7 +73,7 @@ import { readJsonFile } from './run.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, checkCanCreateFilesIn, integerOption, isBdtId, jsonObjectOption, registeredEnvOption } from '../options.ts';
+import { backendOption, integerOption, isBdtId, jsonObjectOption, registeredEnvOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
 interface TrainOptions {
@@ -146,11 +146,6 @@ function stepsReached(agent: 'ppo' | 'dqn', start: number, requested: number, st
 function checkSessionSeeds(seed: number, resumes: number, numEnvs: number, evalEpisodes: number): void {
   const problem = sessionSeedsProblem(seed, resumes, numEnvs, evalEpisodes, { seed: '--seed', evalEpisodes: '--eval-episodes', resume: '--resume' });
   if (problem !== undefined) throw new CliError(problem);
-}
-
-/** Issue lines (`at <path>: <rule> (value: <value>)`) as one line, joined by '; ', their paths under `prefix` (where they sit in the file). */
-function issuesUnder(lines: readonly string[], prefix: readonly string[]): string {
-  return lines.map((line) => issuePathsUnder(line, prefix)).join('; ');
 }
 
 /** `schema.safeParse(hp)` or a CliError naming `source` and every bad field with its path (under `prefix`), rule and value. */
@@ -264,15 +259,14 @@ function resumedRunEnvKwargs(out: string, manifest: CheckpointManifest): RunEnvK
 }
 
 /**
- * `--out` checked before anything is written: not a file; for a new run missing or empty (a run
- * there is continued with --resume, never overwritten). A run killed before it saved a checkpoint
- * (metrics.jsonl only) cannot be resumed: the message says so rather than suggest --resume.
+ * `--out`, a directory holding this session's lock (so files can be made there: not found only
+ * after training, when the checkpoint cannot be saved), checked before anything else is written:
+ * for a new run empty (a run there is continued with --resume, never overwritten). A run killed
+ * before it saved a checkpoint (metrics.jsonl only) cannot be resumed: the message says so
+ * rather than suggest --resume.
  */
 function checkOut(out: string, resume: boolean): void {
-  const exists = existsSync(out);
-  if (exists && !statSync(out).isDirectory()) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
   removeAbandonedTempFiles(out); // a killed write's, not a file of the run to list
-  checkCanCreateFilesIn('out', out); // not after training, when the checkpoint cannot be saved (nor after the start banner)
   if (resume) {
     // nor the files a resumed run writes at its end (what --out must hold is checked by resumeManifest)
     for (const file of [METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE]) {
@@ -283,7 +277,7 @@ function checkOut(out: string, resume: boolean): void {
     }
     return;
   }
-  const entries = exists ? readdirSync(out).filter((entry) => !isLockFile(entry)).sort() : [];
+  const entries = readdirSync(out).filter((entry) => !isLockFile(entry)).sort();
   if (entries.length === 0) return;
   const listed = entries.length > 5 ? `${entries.slice(0, 5).join(', ')}, ...` : entries.join(', ');
   const interrupted = interruptedSave(join(out, CHECKPOINT_SUBDIR), isCompleteCheckpoint);
@@ -598,6 +592,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     // one before training (a checkpoint that does not load) lost nothing
     return trained || savedStep !== undefined ? new FailureWithNote(cause, fate) : cause;
   };
+  const writeSummary = (written: TrainSummary): void => writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(written, null, 2)}\n`);
   let summary: TrainSummary;
   try {
     if (!options.resume) {
@@ -606,7 +601,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       // run's envKwargs, which a non-B-DT env's manifest does not: a run killed between its first
       // checkpoint and that one's summary, or in its final evaluation, resumes without --preset.
       const atStart: TrainSummary = { agent, env: envId, ...(envKwargs ? { envKwargs } : {}), steps: 0, seed: runSeed, backend, sps: 0, meanReturnLast20: NaN, evalEpisodes: 0, interrupted: true, trainSeconds: 0, checkpoint: join(options.out, CHECKPOINT_SUBDIR) };
-      writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(atStart, null, 2)}\n`);
+      writeSummary(atStart);
     }
     summary = await trainRun({
       agent,
@@ -627,7 +622,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
         outDirectory.keep();
         lock.keepDirectory();
         flush();
-        writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(saved, null, 2)}\n`);
+        writeSummary(saved);
       },
       onMetrics: (record: MetricRecord) => pending.push(record),
       onProgress: (step, _total, mean) => {
@@ -666,7 +661,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   lock.keepDirectory();
   flush();
   tensorboard?.close();
-  writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  writeSummary(summary);
   const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);

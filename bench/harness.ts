@@ -41,13 +41,16 @@ export interface CaseResult {
   opsPerSec: number;
   /** Every run's operations per second. */
   runs: number[];
-  /** `opsPerSec` divided by the reference loop's iterations per second. */
+  /** `opsPerSec` divided by the reference loop's iterations per second, timed in the same process. */
   ratio: number;
 }
 
 export interface BenchReport {
   machine: { node: string; cpu: string; cores: number; platform: string };
-  /** Median iterations per second of the reference loop. */
+  /**
+   * Median iterations per second of the reference loop (when each case ran in a process of its
+   * own, bench/isolate.ts: the median of those processes' medians).
+   */
   referencePerSec: number;
   results: CaseResult[];
 }
@@ -70,7 +73,8 @@ function update(acc: number, i: number): number {
 
 let sink = 0;
 
-function median(values: number[]): number {
+/** The median of `values` (the mean of the middle two when their count is even). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -109,8 +113,12 @@ export function runBenchmarks(suites: readonly BenchSuite[], options: BenchOptio
       results.push({ suite: suite.name, name: c.name, unit: c.unit, opsPerSec, runs: rates, ratio: opsPerSec / referencePerSec });
     }
   }
-  const cpu = cpus()[0]?.model ?? 'unknown';
-  return { machine: { node: process.version, cpu, cores: cpus().length, platform: `${platform()}-${arch()}` }, referencePerSec, results };
+  return { machine: machineInfo(), referencePerSec, results };
+}
+
+/** The machine and Node version a report was measured on. */
+export function machineInfo(): BenchReport['machine'] {
+  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${platform()}-${arch()}` };
 }
 
 /** The report as an aligned text table. */

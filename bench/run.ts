@@ -1,18 +1,27 @@
 /**
- * `npm run -s bench -- [--json] [--runs N] [--filter text]`: runs every suite below and prints
- * a table (or JSON; `-s` keeps npm's banner off stdout). To add a suite, export `suites` from
- * `bench/suites/<name>.ts` and list it here.
+ * `npm run -s bench -- [--json] [--runs N] [--filter text]`: runs every suite below, each case
+ * in a process of its own (bench/isolate.ts), and prints a table (or JSON; `-s` keeps npm's
+ * banner off stdout). To add a suite, export `suites` from `bench/suites/<name>.ts` and list it
+ * in SUITE_FILES.
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { formatTable, runBenchmarks, type BenchOptions, type BenchSuite } from './harness.ts';
-import { suites as cartpole } from './suites/cartpole.ts';
-import { suites as bdtEnv } from './suites/bdt-env.ts';
-import { suites as dpra } from './suites/dpra.ts';
-import { suites as agents } from './suites/agents.ts';
+import { formatTable, type BenchOptions, type BenchSuite } from './harness.ts';
+import { runIsolated, type SuiteSource } from './isolate.ts';
+
+/** The suite modules under bench/suites/, in run order. */
+const SUITE_FILES = ['cartpole', 'bdt-env', 'dpra', 'agents'];
+
+/** Every registered suite with its module (loading them here times nothing: each case runs in a process of its own). */
+export const suiteSources: SuiteSource[] = [];
+for (const file of SUITE_FILES) {
+  const moduleUrl = new URL(`./suites/${file}.ts`, import.meta.url).href;
+  const { suites } = (await import(moduleUrl)) as { suites: BenchSuite[] };
+  for (const suite of suites) suiteSources.push({ moduleUrl, suite });
+}
 
 /** Every registered suite, in run order. */
-export const allSuites: BenchSuite[] = [...cartpole, ...bdtEnv, ...dpra, ...agents];
+export const allSuites: BenchSuite[] = suiteSources.map((source) => source.suite);
 
 /**
  * Throws unless `filter` selects at least one case (an empty table would read as a result),
@@ -24,9 +33,9 @@ export function checkFilter(filter: string): void {
   if (!names.some((name) => name.includes(filter))) throw new Error(`--filter ${JSON.stringify(filter)} matches no case (cases: ${names.join(', ')})`);
 }
 
-/** Runs the suites; prints JSON when `json`, else a table. */
+/** Runs the suites, each case in a process of its own; prints JSON when `json`, else a table. */
 export function runAndPrint(options: BenchOptions & { json?: boolean }): void {
-  const report = runBenchmarks(allSuites, options);
+  const report = runIsolated(suiteSources, options);
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatTable(report)}\n`);
 }
 

@@ -1,6 +1,7 @@
 /**
  * `bdt-gym bench [--json] [--runs N] [--filter text]`: the benchmark suites of bench/run.ts
- * (same as `npm run bench`): median rates and their ratio to a reference loop timed in the same run.
+ * (same as `npm run bench`): each case in a fresh process, its median rate and the ratio to a
+ * reference loop timed in that process.
  */
 import type { Command } from 'commander';
 import { checkFilter, runAndPrint } from '../../bench/run.ts';

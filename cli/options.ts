@@ -1,6 +1,6 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, openSync, readlinkSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
@@ -8,6 +8,7 @@ import { BdtEnv, UnregisteredEnvError, make, registry, spec } from '../env/index
 import { unregisteredEnvHint } from '../env/registration.ts';
 import { LIMIT } from '../env/bdt/scenario/limits.ts';
 import { writeProtection } from '../node/atomic-write.ts';
+import { linkTarget } from '../node/link-target.ts';
 import { CliError } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
 
@@ -211,19 +212,14 @@ function importInputs(): CommandInput[] {
 }
 
 /**
- * The real path writeFileAtomic replaces for `path`: an existing file's real path; for a symlink
- * to a missing file, what it points to; for a new file, the real path of the nearest existing
- * ancestor joined with the rest (so `link-to-dir/x` and `dir/x` are one file).
+ * The real path writeFileAtomic replaces for `path`: an existing file's real path; for a chain of
+ * symlinks to a missing file, the chain's end; for a new file, the real path of the nearest
+ * existing ancestor joined with the rest (so `link-to-dir/x` and `dir/x` are one file).
  */
-function writtenPath(path: string, depth = 0): string {
-  const abs = resolve(path);
+function writtenPath(path: string): string {
   try {
-    const link = lstatSync(abs, { throwIfNoEntry: false });
-    if (link !== undefined) {
-      if (existsSync(abs)) return realpathSync(abs);
-      if (link.isSymbolicLink() && depth < 40) return writtenPath(resolve(dirname(abs), readlinkSync(abs)), depth + 1);
-      return abs;
-    }
+    const abs = linkTarget(resolve(path));
+    if (lstatSync(abs, { throwIfNoEntry: false }) !== undefined) return realpathSync(abs);
     const rest = [basename(abs)];
     let dir = dirname(abs);
     while (!existsSync(dir) && dirname(dir) !== dir) {
@@ -232,7 +228,7 @@ function writtenPath(path: string, depth = 0): string {
     }
     return join(realpathSync(dir), ...rest);
   } catch {
-    return abs; // unreadable on the way (EACCES): the write will say so
+    return resolve(path); // unreadable on the way (EACCES), a loop of symlinks: the write will say so
   }
 }
 
@@ -264,10 +260,14 @@ function checkCanCreateFile(option: string, path: string): void {
     if (why !== undefined) throw new CliError(`--${option} ${path}: cannot create a file in ${dir} (${why})`);
     return;
   }
-  const link = lstat(path)?.isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : undefined; // dangling: writeFileAtomic creates its target
+  let link: string | undefined; // the end of a dangling chain of symlinks, where writeFileAtomic creates the file
+  try {
+    link = lstat(path)?.isSymbolicLink() ? linkTarget(path) : undefined;
+  } catch (error) {
+    throw new CliError(`--${option} ${path}: cannot create the file (${(error as Error).message})`); // a loop
+  }
   const target = link ?? path;
-  // a symlink to a dangling symlink: the rename replaces the second link, in its directory
-  const why = lstat(target) === undefined ? whyNoNewFile(target) : probeFileCreation(probeFileIn(dirname(target)));
+  const why = whyNoNewFile(target);
   if (why !== undefined) throw new CliError(`--${option} ${path}: cannot create ${link === undefined ? 'the file' : `${link}, where the symlink points`} (${why})`);
 }
 

@@ -1,15 +1,17 @@
 /**
  * Crash-safe file writes: write a temp file beside the target, flush it to disk, then rename it
- * over the target (atomic on POSIX). A symlink is followed (its target is replaced, the link
- * kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
+ * over the target (atomic on POSIX). A symlink is followed to the end of its chain, as
+ * `fs.writeFileSync` follows it (that file is replaced or, the chain dangling, created; the links
+ * are kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
  * A write-protected target is refused, as a shell's `>` would refuse it (a rename needs only
  * the directory's permission, so it would replace the file regardless), and a replaced file
  * keeps its permissions (a 0600 file stays 0600). A killed write leaves its temp file, which
  * {@link removeAbandonedTempFiles} removes.
  */
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { linkTarget } from './link-target.ts';
 import { makeDirectories } from './make-directories.ts';
 import { mayBeWriting } from './process-liveness.ts';
 
@@ -79,7 +81,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       writeAll(openSync(path, 'w'), bytes, false);
       return;
     }
-    const target = replacedFile(path, existing !== undefined);
+    const target = linkTarget(path);
     if (existing?.isFile()) {
       const refusal = writeProtection(target, existing);
       if (refusal !== undefined) throw refusal;
@@ -139,12 +141,6 @@ function keepOwnerAndMode(fd: number, stats: Stats): void {
     }
   }
   fchmodSync(fd, stats.mode & 0o7777); // after chown, which clears set-id bits
-}
-
-/** The file the rename must replace: `path`, or what a symlink at `path` points to (also when dangling). */
-function replacedFile(path: string, exists: boolean): string {
-  if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return path;
-  return exists ? realpathSync(path) : resolve(dirname(path), readlinkSync(path));
 }
 
 function writeAll(fd: number, bytes: Uint8Array, flush: boolean): void {

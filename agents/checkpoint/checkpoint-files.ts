@@ -13,8 +13,9 @@
  * is followed: the siblings are beside its target, which a save replaces (the link is kept).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { linkTarget } from '../../node/link-target.ts';
 import { mayBeWriting } from '../../node/process-liveness.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 
@@ -62,26 +63,17 @@ interface SaveSibling {
   readonly time: number;
 }
 
-/** The most symbolic links followed in a row, as Linux's path lookup (beyond: a loop). */
-const MAX_LINKS = 40;
-
 /**
- * The directory a save of `dir` replaces: `dir`, or where the symbolic link at `dir` points
- * (also when it dangles, as after a save of its target was interrupted), so the link is kept.
+ * The directory a save of `dir` replaces: `dir`, or the end of the chain of symbolic links at
+ * `dir` (also when it dangles, as after a save of its target was interrupted), so the links are kept.
  */
 export function checkpointTarget(dir: string): string {
-  let target = dir;
-  for (let links = 0; links < MAX_LINKS; links++) {
-    let isLink: boolean | undefined;
-    try {
-      isLink = lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink();
-    } catch {
-      return target; // a path the caller's own file operations report on (ENOTDIR, ELOOP, EACCES)
-    }
-    if (!isLink) return target;
-    target = resolve(dirname(target), readlinkSync(target));
+  try {
+    return linkTarget(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return dir; // a loop, which reading and saving refuse
+    throw error;
   }
-  return dir; // a loop, which reading and saving refuse
 }
 
 /** The save siblings of checkpoint directory `dir` (see the module comment). */

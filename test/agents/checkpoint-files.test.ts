@@ -193,6 +193,10 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     const dangling = join(dir, 'dangling');
     symlinkSync(join(dir, 'nowhere'), dangling);
     assert.throws(() => readManifest(dangling), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${dangling} is a symbolic link to ${join(dir, 'nowhere')}, which does not exist`);
+    // a chain of links is named by its end
+    const chain = join(dir, 'chain');
+    symlinkSync('dangling', chain);
+    assert.throws(() => readManifest(chain), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${chain} is a symbolic link to ${join(dir, 'nowhere')}, which does not exist`);
     const loop = join(dir, 'loop');
     symlinkSync(join(dir, 'loop2'), loop);
     symlinkSync(loop, join(dir, 'loop2'));

@@ -87,6 +87,15 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     checkOutputPath('out', dangling);
     assert.ok(!existsSync(join(dir, 's')));
     assert.deepEqual(readdirSync(dir).sort(), ['dangling.json', 'link.json']);
+    // a chain of symlinks is followed to its end, where the write creates the file (the probe was made beside the second link)
+    const chain = join(dir, 'chain.json');
+    symlinkSync('link.json', chain);
+    assert.throws(() => checkOutputPath('out', chain), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${chain}: cannot create /proc/bdt-gym-no-such-dir/x.json, where the symlink points (ENOENT: no such file or directory)`);
+    // a loop of symlinks is refused before the work, naming the path (the write failed after it)
+    const loop = join(dir, 'loop.json');
+    symlinkSync('loop2.json', loop);
+    symlinkSync('loop.json', join(dir, 'loop2.json'));
+    assert.throws(() => checkOutputPath('out', loop), (e: unknown) => e instanceof CliError && (e as Error).message.startsWith(`--out ${loop}: cannot create the file (ELOOP: ${loop} is a loop of symbolic links`));
     // a file on the way
     writeFileSync(join(dir, 'file.txt'), '');
     const underFile = join(dir, 'file.txt', 'x', 'y.json');

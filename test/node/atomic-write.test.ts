@@ -57,6 +57,54 @@ describe('writeFileAtomic', () => {
     assert.equal(readFileSync(join(dir, 'later.json'), 'utf8'), 'made');
   });
 
+  it('follows a whole chain of symlinks, as fs.writeFileSync does: a dangling chain creates its last target, both links stay links', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    // relative targets, each against its own link's directory
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync('sub/b.json', join(dir, 'a.json'));
+    symlinkSync('../c.json', join(dir, 'sub', 'b.json'));
+    writeFileAtomic(join(dir, 'a.json'), 'made');
+    assert.ok(lstatSync(join(dir, 'a.json')).isSymbolicLink() && lstatSync(join(dir, 'sub', 'b.json')).isSymbolicLink(), 'both links are kept');
+    assert.equal(readFileSync(join(dir, 'c.json'), 'utf8'), 'made');
+    // now the chain's end exists: it is replaced
+    writeFileAtomic(join(dir, 'a.json'), 'replaced');
+    assert.ok(lstatSync(join(dir, 'sub', 'b.json')).isSymbolicLink());
+    assert.equal(readFileSync(join(dir, 'c.json'), 'utf8'), 'replaced');
+    // absolute targets
+    symlinkSync(join(dir, 'y.json'), join(dir, 'x.json'));
+    symlinkSync(join(dir, 'new', 'z.json'), join(dir, 'y.json'));
+    writeFileAtomic(join(dir, 'x.json'), 'deep');
+    assert.ok(lstatSync(join(dir, 'y.json')).isSymbolicLink());
+    assert.equal(readFileSync(join(dir, 'new', 'z.json'), 'utf8'), 'deep');
+    writeFileAtomic(join(dir, 'x.json'), 'again');
+    assert.equal(readFileSync(join(dir, 'new', 'z.json'), 'utf8'), 'again');
+  });
+
+  it("resolves a link's relative target against its directory as the kernel does, through a symlinked directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    mkdirSync(join(dir, 'real', 'inner'), { recursive: true });
+    symlinkSync(join(dir, 'real', 'inner'), join(dir, 'alias'));
+    symlinkSync('../end.json', join(dir, 'real', 'inner', 'b.json'));
+    symlinkSync('alias/b.json', join(dir, 'a.json'));
+    // alias/b.json's `..` is real/, where inner is: not dir/ (as alias/.. would read lexically)
+    writeFileAtomic(join(dir, 'a.json'), 'atomic');
+    assert.ok(lstatSync(join(dir, 'real', 'inner', 'b.json')).isSymbolicLink());
+    assert.equal(readFileSync(join(dir, 'real', 'end.json'), 'utf8'), 'atomic');
+    assert.ok(!existsSync(join(dir, 'end.json')));
+    writeFileSync(join(dir, 'a.json'), 'kernel'); // the kernel's write lands on the same file
+    assert.equal(readFileSync(join(dir, 'real', 'end.json'), 'utf8'), 'kernel');
+  });
+
+  it('refuses a loop of symlinks with a FileWriteError naming the path, and changes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    const loop = join(dir, 'loop.json');
+    symlinkSync('loop2.json', loop);
+    symlinkSync('loop.json', join(dir, 'loop2.json'));
+    assert.throws(() => writeFileAtomic(loop, 'x'), (e: unknown) => e instanceof FileWriteError && e.code === 'ELOOP' && e.message.includes(loop));
+    assert.equal(readlinkSync(loop), 'loop2.json');
+    assert.deepEqual(readdirSync(dir).sort(), ['loop.json', 'loop2.json']);
+  });
+
   it('writes through a device instead of replacing it (/dev/full: no space, a FileWriteError)', function () {
     if (!existsSync('/dev/full')) this.skip();
     assert.throws(() => writeFileAtomic('/dev/full', 'x'), (e: unknown) => e instanceof FileWriteError && e.code === 'ENOSPC');

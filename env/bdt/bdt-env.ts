@@ -79,7 +79,8 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
  * points. In every slot, each DT runs the bottom l_n units of its DNN on the gateway, sends the
  * cut-layer output up the wireless link, and the AP runs the rest; then the APs race to mine a
  * block under reputation-discounted PoW. The agent chooses the partition points and the AP CPU
- * split between inference and mining to minimise the time-average latency subject to the
+ * frequencies for inference and for mining (each capped at f_j^max, C2 and C3; no joint cap, as
+ * in the letter) to minimise the time-average latency subject to the
  * long-term reputation bounds C6 (tracked by Lyapunov virtual queues). The model and its
  * equations: docs/MODEL.md.
  *
@@ -91,7 +92,7 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
  *
  * ## Observation Space
  * `Dict` of float32 Boxes: `H`, `G` (J, virtual queues), `gain` (M, received SNR in dB),
- * `arrivals` (N, data points), `gatewayBudget` (M, J), `apBudget` (J, J), `reputation` (J, last
+ * `arrivals` (N, data points), `gatewayBudget` (M, in joules), `apBudget` (J, in joules), `reputation` (J, last
  * U_j), `progress` (1, t / T). See `observationSpace` in observation.ts for bounds. Each array
  * (of infos too) is a view on a 64 KiB buffer it shares with others (array-pool.ts): copy it
  * (`slice()`) before transferring its `.buffer` or cloning it, and `slice()` what you keep

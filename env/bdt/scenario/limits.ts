@@ -17,7 +17,7 @@ export const LIMIT = {
   minEnergy: 1e-9, // J per slot: the least positive budget (energies of subnormal size underflow to 0)
   flops: 1e18, // FLOP (per data point of a unit; O_ref)
   bits: 1e15, // bits per data point
-  difficulty: 100, // |alpha|, |beta| (dimensionless): exp(+-100) keeps gamma finite and non-zero
+  difficulty: 100, // alpha (>= 0 by the schema), |beta| (dimensionless): exp(+-100) keeps gamma finite and non-zero
   puzzleCycles: [1, 1e24], // cycles
   referenceWork: [1, 1e18], // FLOP (O_ref)
   V: 1e12, // 1/s

@@ -49,7 +49,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BACKENDS } from '../../agents/backend.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
@@ -148,11 +148,20 @@ function checkSessionSeeds(seed: number, resumes: number, numEnvs: number, evalE
   if (problem !== undefined) throw new CliError(problem);
 }
 
-/** `schema.safeParse(hp)` or a CliError naming `source` and every bad field with its path (under `prefix`), rule and value. */
-function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, source: string, prefix: readonly string[]): z.output<S> {
+/**
+ * `schema.safeParse(hp)` or a CliError naming `source` and every bad field with its path (under
+ * `prefix`), rule and value; an unknown key's hint lists the keys of `taken`, those `source` takes.
+ */
+function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, source: string, prefix: readonly string[], taken: z.ZodType = schema): z.output<S> {
   const parsed = schema.safeParse(hp, { reportInput: true });
-  if (!parsed.success) throw new CliError(`${source}: ${issuesUnder(issueLines(parsed.error.issues, schema, hp), prefix)}`);
+  if (!parsed.success) throw new CliError(`${source}: ${issuesUnder(issueLines(parsed.error.issues, taken, hp), prefix)}`);
   return parsed.data;
+}
+
+/** The keys of `schema` that `--hyperparameters` takes: all but totalTimesteps (see hyperparametersOption), for its unknown-key hint. */
+function overridableKeys(schema: typeof PpoHyperparametersSchema | typeof DqnHyperparametersSchema): z.ZodType {
+  const { totalTimesteps: _budget, ...taken } = schema.shape;
+  return z.object(taken).strict();
 }
 
 /**
@@ -484,7 +493,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const hpOverride = hyperparametersOption(options.hyperparameters);
   // checked apart from the preset's, so a bad field is blamed on --hyperparameters (and the preset's on the preset);
   // a resume checks them over the run's own, below
-  const givenHp = Object.keys(hpOverride).length === 0 || options.resume ? presetHp : parseHyperparameters(schema, { ...preset?.hyperparameters, ...hpOverride, ...budget }, preset === undefined ? '--hyperparameters' : `--hyperparameters (over --preset ${options.preset}'s)`, []);
+  const givenHp = Object.keys(hpOverride).length === 0 || options.resume ? presetHp : parseHyperparameters(schema, { ...preset?.hyperparameters, ...hpOverride, ...budget }, preset === undefined ? '--hyperparameters' : `--hyperparameters (over --preset ${options.preset}'s)`, [], overridableKeys(schema));
   const requested = stepsOption ?? givenHp.totalTimesteps;
   // the budget as messages name it: a preset's is not a --steps the user gave
   const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
@@ -506,7 +515,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
     if (Object.keys(hpOverride).length > 0) {
       // over the run's own: a part of them repeated is checked with the rest the run has (not the preset's or the defaults)
-      parseHyperparameters(schema, { ...hp, ...hpOverride }, '--hyperparameters', []);
+      parseHyperparameters(schema, { ...hp, ...hpOverride }, '--hyperparameters', [], overridableKeys(schema));
       checkResumedHyperparameters(options.out, hpOverride, hp);
     }
     start = manifest.counters['globalStep'] ?? 0;

@@ -63,8 +63,8 @@ import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../a
 import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
-import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { issueLines, KwargsError, make } from '../../env/index.ts';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { issueLines } from '../../env/index.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
@@ -73,7 +73,7 @@ import { readJsonFile } from './run.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, integerOption, isBdtId, jsonObjectOption, registeredEnvOption } from '../options.ts';
+import { backendOption, integerOption, isBdtId, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
 
 interface TrainOptions {
@@ -165,19 +165,11 @@ function overridableKeys(schema: typeof PpoHyperparametersSchema | typeof DqnHyp
 }
 
 /**
- * Makes (and closes) the training env with `envKwargs` (from `source`, a preset or summary.json), so
- * a bad one is refused before anything is written; scenario fields are named under `scenarioPath`
- * (from the file's root: envKwargs.scenario.<field>; from a --scenario-override's: <field>).
+ * Makes (and closes) the training env with `envKwargs` (from `from`: a preset, a summary.json, a
+ * manifest's scenario, a --scenario-override), so a bad one is refused before anything is written.
  */
-function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, scenarioPath: readonly string[] = ['envKwargs', 'scenario']): void {
-  try {
-    make(envId, envKwargs).close();
-  } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${issuesUnder(issueLines(error.issues, error.schema), ['envKwargs'])}`);
-    // its message's lines after the first (`invalid scenario:`), formatted with the scenario's schema: what a union's branches expect
-    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.issues.length > 0 ? issuesUnder(error.message.split('\n').slice(1).map((line) => line.trim()), scenarioPath) : `${scenarioPath.length > 0 ? `${scenarioPath.join('.')}: ` : ''}${error.message}`}`);
-    throw error;
-  }
+function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, from: EnvKwargsSource): void {
+  makeOrCliError(envId, envKwargs, from).close();
 }
 
 /**
@@ -187,7 +179,7 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
 function withScenarioOverride(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, override: Record<string, unknown>): Record<string, unknown> | undefined {
   if (Object.keys(override).length === 0) return envKwargs;
   const merged = { ...envKwargs, scenario: mergeDeep(envKwargs?.['scenario'] ?? {}, override) };
-  checkEnv(envId, merged, envKwargs?.['scenario'] === undefined ? '--scenario-override' : `--scenario-override (merged into ${source}'s envKwargs.scenario)`, []);
+  checkEnv(envId, merged, { source: envKwargs?.['scenario'] === undefined ? '--scenario-override' : `--scenario-override (merged into ${source}'s envKwargs.scenario)`, scenarioPath: [] });
   return merged;
 }
 
@@ -544,7 +536,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   }
   const givenEnvKwargs = fromRun ? fromRun.envKwargs : preset?.envKwargs;
   const envKwargsSource = fromRun ? fromRun.source : `--preset ${options.preset}`;
-  checkEnv(envId, givenEnvKwargs, envKwargsSource, fromRun?.fromManifest ? ['scenario'] : undefined); // as given: the override must not hide a bad value in them
+  // as given: the override must not hide a bad value in them; a manifest holds the scenario at its root
+  checkEnv(envId, givenEnvKwargs, { source: envKwargsSource, kwargsPath: fromRun?.fromManifest ? [] : ['envKwargs'] });
   if (run) checkResumedOverride(options.out, scenarioOverride, run);
   const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
   if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run has no ${SUMMARY_FILE}); give --preset to set others\n`);

@@ -61,6 +61,26 @@ export function checkCheckpointEnv(option: string, given: string, envId: string,
   throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}; give --env ${trainedOn}`);
 }
 
+/** A checkpoint directory `dir` as given by `option` (`--checkpoint runs/x`), for {@link checkCheckpointEnvs}. */
+export interface GivenCheckpoint {
+  readonly option: string;
+  readonly dir: string;
+}
+
+/**
+ * {@link checkCheckpointEnv} for each checkpoint `given`, all on one env that `open` makes (none
+ * made when none is given) and closed after.
+ */
+export function checkCheckpointEnvs(given: readonly GivenCheckpoint[], envId: string, open: () => Env, played: string): void {
+  if (given.length === 0) return;
+  const env = open();
+  try {
+    for (const { option, dir } of given) checkCheckpointEnv(option, dir, envId, env, played);
+  } finally {
+    env.close();
+  }
+}
+
 /** Throws `missingCommittedModel`'s refusal as a CliError. */
 export function checkCommittedModel(...args: Parameters<typeof missingCommittedModel>): void {
   const why = missingCommittedModel(...args);

@@ -4,12 +4,13 @@ import { closeSync, existsSync, lstatSync, openSync, realpathSync, rmSync, statS
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
-import { BdtEnv, UnregisteredEnvError, make, registry, spec } from '../env/index.ts';
+import { BdtEnv, KwargsError, UnregisteredEnvError, issueLines, make, registry, spec, type Env, type MakeOptions } from '../env/index.ts';
 import { unregisteredEnvHint } from '../env/registration.ts';
 import { LIMIT } from '../env/bdt/scenario/limits.ts';
+import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { writeProtection } from '../node/atomic-write.ts';
 import { linkTarget } from '../node/link-target.ts';
-import { CliError } from './errors.ts';
+import { CliError, issuesUnder } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
 
 /**
@@ -111,15 +112,46 @@ function parsedList<T>(name: string, value: string, what: string, parse: (item: 
 /**
  * `--env`: the registered env id `id` names, as `make` resolves it (an unversioned id is its latest
  * version, with a warning), or a CliError naming `source` (where the id came from), saying what is
- * near and listing the registered ones.
+ * near and listing the registered ones; `command` is the command line after `--import <module>`
+ * in the hint on registering an id of one's own.
  */
-export function registeredEnvOption(id: string, source = '--env'): string {
+export function registeredEnvOption(id: string, source = '--env', command?: string): string {
   try {
     return spec(id).id;
   } catch (error) {
     if (!(error instanceof UnregisteredEnvError)) throw error;
     const hint = unregisteredEnvHint(id);
-    throw new CliError(`${source}: unknown env ${JSON.stringify(id)}${hint === undefined ? '' : `. ${hint}`} (registered: ${[...registry.keys()].join(', ')})${importHint('env id')}`);
+    throw new CliError(`${source}: unknown env ${JSON.stringify(id)}${hint === undefined ? '' : `. ${hint}`} (registered: ${[...registry.keys()].join(', ')})${importHint('env id', command)}`);
+  }
+}
+
+/** Where env keyword arguments were written, for the messages of {@link makeOrCliError}. */
+export interface EnvKwargsSource {
+  /** What gave them: `--env-kwargs`, `--preset <file>`, a run's summary.json. */
+  readonly source: string;
+  /** Their path in it: `['envKwargs']` in a preset or a summary.json; none (the default) in an option or a manifest's scenario. */
+  readonly kwargsPath?: readonly string[];
+  /** The scenario's path in it; default: `scenario` under `kwargsPath` (none for a --scenario-override, which is the scenario). */
+  readonly scenarioPath?: readonly string[];
+}
+
+/**
+ * `make(id, kwargs, options)`, with kwargs env `id` refuses (a KwargsError, a ScenarioError) as a
+ * one-line CliError naming their source, the id, and each bad field by its path where it was
+ * written (`--preset p.json: BDT-v0: at envKwargs.scenario.slots: ...`). `id` is registered
+ * (see {@link registeredEnvOption}).
+ */
+export function makeOrCliError(id: string, kwargs: Record<string, unknown> | undefined, { source, kwargsPath = [], scenarioPath = [...kwargsPath, 'scenario'] }: EnvKwargsSource, options?: MakeOptions): Env {
+  try {
+    return make(id, kwargs, options);
+  } catch (error) {
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${id}: ${issuesUnder(issueLines(error.issues, error.schema), kwargsPath)}`);
+    if (error instanceof ScenarioError) {
+      // its message's lines after the first (`invalid scenario:`), formatted with the scenario's schema: what a union's branches expect
+      const issues = error.issues.length > 0 ? issuesUnder(error.message.split('\n').slice(1).map((line) => line.trim()), scenarioPath) : `${scenarioPath.length > 0 ? `${scenarioPath.join('.')}: ` : ''}${error.message}`;
+      throw new CliError(`${source}: ${id}: ${issues}`);
+    }
+    throw error;
   }
 }
 

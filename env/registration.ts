@@ -183,7 +183,7 @@ export function unregisteredEnvHint(id: string): string | undefined {
   const inNamespace = registered.filter((parts) => parts.namespace === wanted.namespace);
   if (inNamespace.length === 0 && wanted.namespace !== undefined) {
     const namespaces = registered.flatMap((parts) => (parts.namespace === undefined ? [] : [parts.namespace]));
-    const closest = closestName(wanted.namespace, namespaces);
+    const closest = closestName(wanted.namespace, namespaces)?.name;
     return `No env is registered in namespace "${wanted.namespace}".${closest === undefined ? '' : ` Did you mean "${closest}"?`}`;
   }
   const fullName = canonicalId({ ...wanted, version: undefined });
@@ -195,7 +195,7 @@ export function unregisteredEnvHint(id: string): string | undefined {
     return `"${fullName}" has no version v${wanted.version}; it provides versioned environments: [ ${versions.map((parts) => `v${parts.version}`).join(', ')} ].`;
   }
   if (inNamespace.some((parts) => parts.name === wanted.name)) return `"${fullName}" is registered without a version: use "${fullName}".`;
-  const closest = closestName(wanted.name, inNamespace.map((parts) => parts.name));
+  const closest = closestName(wanted.name, inNamespace.map((parts) => parts.name))?.name;
   return closest === undefined ? undefined : `Did you mean "${closest}"?`;
 }
 

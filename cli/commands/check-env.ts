@@ -4,11 +4,9 @@
  * failing check named. Warnings (smells) are printed but do not fail, unless `--strict`.
  */
 import { Option, type Command } from 'commander';
-import { EnvCheckError, KwargsError, UnregisteredEnvError, captureWarnings, checkEnv, make, registry, spec, type Env } from '../../env/index.ts';
-import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { CliError, issuePathsUnder } from '../errors.ts';
-import { importHint } from '../user-modules.ts';
-import { jsonObjectOption } from '../options.ts';
+import { EnvCheckError, captureWarnings, checkEnv, registry } from '../../env/index.ts';
+import { CliError } from '../errors.ts';
+import { jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
 
 interface CheckEnvCliOptions {
   all?: boolean;
@@ -35,38 +33,17 @@ export function register(program: Command): void {
       // errors name the option as it was given
       const option = options.kwargs === undefined ? 'env-kwargs' : 'kwargs';
       const kwargs = jsonObjectOption(option, options.envKwargs ?? options.kwargs);
-      const registered = targets.map(registeredId); // every id before any runs
+      // every id before any runs; an unversioned id is its latest version
+      const registered = targets.map((id) => registeredEnvOption(id, 'check-env', 'check-env ...'));
       for (const id of registered) checkOne(id, option, kwargs, options.strict ?? false);
     });
-}
-
-/** The registered id `id` names (an unversioned id is its latest version), or a CliError saying how to register one. */
-function registeredId(id: string): string {
-  try {
-    return spec(id).id;
-  } catch (error) {
-    if (error instanceof UnregisteredEnvError) throw new CliError(`${error.message}${importHint('env id', 'check-env ...')}`);
-    throw error;
-  }
-}
-
-/** `make(id, kwargs)`, with kwargs the env refuses reported as a CliError naming `--<option>`. */
-function makeWithKwargs(id: string, option: string, kwargs: Record<string, unknown>): Env {
-  try {
-    return make(id, kwargs, { disableEnvChecker: true });
-  } catch (error) {
-    // the scenario's fields are named by their path in the kwargs (`at scenario.slots`), as evaluate names them
-    if (error instanceof KwargsError) throw new CliError(`--${option}: ${id}: ${error.message}`);
-    if (error instanceof ScenarioError) throw new CliError(`--${option}: ${id}: ${issuePathsUnder(error.message, ['scenario'])}`);
-    throw error;
-  }
 }
 
 function checkOne(id: string, option: string, kwargs: Record<string, unknown>, strict: boolean): void {
   let warnings: string[];
   try {
     ({ warnings } = captureWarnings(() => {
-      const env = makeWithKwargs(id, option, kwargs);
+      const env = makeOrCliError(id, kwargs, { source: `--${option}` }, { disableEnvChecker: true });
       try {
         checkEnv(env.unwrapped);
       } finally {

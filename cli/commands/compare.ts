@@ -36,7 +36,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
-import { checkCheckpointEnv, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
+import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, slotsOption } from '../options.ts';
@@ -110,7 +110,7 @@ export function register(program: Command): void {
 
       const { traces, rewardColumn, slots: episodeSlots } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
       const scenario = mergeDeep(scenarioOverride, episodeSlots === undefined ? {} : { slots: episodeSlots }) as Record<string, unknown>;
-      if (options.scenario === undefined) checkCheckpointEnvs(envId, scenarioOverride, episodeSlots, checkpoints, compared, agentOptions);
+      if (options.scenario === undefined) checkComparedCheckpointEnvs(envId, scenarioOverride, episodeSlots, checkpoints, compared, agentOptions);
 
       // the terminal's cursor and line wrap are left on (the bar is cut to the width instead): Ctrl-C
       // ends compare at once, mid-episode, with no chance to restore them (a handler would wait for the episode)
@@ -235,7 +235,7 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
  * `--agent-options` checkpoint) trained on another env id than `envId` that does not fit it (with
  * the override and episode length compared), naming the id to give as --env.
  */
-function checkCheckpointEnvs(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, checkpoints: readonly CheckpointOption[], compared: readonly ComparedAgent[], agentOptions: Record<string, Record<string, unknown>>): void {
+function checkComparedCheckpointEnvs(envId: string, scenarioOverride: Record<string, unknown>, slots: number | undefined, checkpoints: readonly CheckpointOption[], compared: readonly ComparedAgent[], agentOptions: Record<string, Record<string, unknown>>): void {
   const given = [
     ...checkpoints.map(({ option, dir }) => ({ option: `--checkpoint ${option}`, dir })),
     ...compared.flatMap((agent) => {
@@ -243,13 +243,7 @@ function checkCheckpointEnvs(envId: string, scenarioOverride: Record<string, unk
       return typeof dir === 'string' ? [{ option: `--agent-options ${agent} checkpoint ${dir}`, dir }] : [];
     }),
   ];
-  if (given.length === 0) return;
-  const env = openEnv({ env: envId, scenarioOverride, slots });
-  try {
-    for (const { option, dir } of given) checkCheckpointEnv(option, dir, envId, env, 'compared');
-  } finally {
-    env.close();
-  }
+  checkCheckpointEnvs(given, envId, () => openEnv({ env: envId, scenarioOverride, slots }), 'compared');
 }
 
 /**

@@ -25,14 +25,13 @@ import { evaluateAgent } from '../../agents/evaluate.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, checkpointDirOf, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
-import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
-import { ScenarioError } from '../../env/bdt/scenario/parse.ts';
+import type { Env } from '../../env/index.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { checkpointPath } from '../committed-models.ts';
-import { CliError, issuePathsUnder, issuesUnder } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
 import { runEnvKwargs } from '../run-summary.ts';
-import { backendOption, checkSeedRange, integerOption, jsonObjectOption, registeredEnvOption } from '../options.ts';
+import { backendOption, checkSeedRange, integerOption, jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
 import { plural } from '../plural.ts';
 
@@ -106,19 +105,13 @@ function defaultEpisodes(checkpointOption: string, checkpointDir: string, onRunE
 }
 
 /**
- * `make(id, kwargs)`, with kwargs the env refuses reported against their source (`--env-kwargs`, a
- * summary.json or a manifest.json), each field named by its path there, as `train --resume` names them.
+ * The env `id` with the chosen kwargs; kwargs it refuses are reported against their source
+ * (`--env-kwargs`, a summary.json or a manifest.json), each field named by its path there, as
+ * `train --resume` names them.
  */
-function makeOrCliError(id: string, { kwargs, source = '--env-kwargs', fromManifest = false }: ChosenEnvKwargs): Env {
+function makeChosenEnv(id: string, { kwargs, source = '--env-kwargs', fromManifest = false }: ChosenEnvKwargs): Env {
   // a summary.json holds them as its envKwargs; a manifest.json holds the scenario at its root, as --env-kwargs does
-  const kwargsPath = source === '--env-kwargs' || fromManifest ? [] : ['envKwargs'];
-  try {
-    return make(id, kwargs);
-  } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${issuesUnder(issueLines(error.issues, error.schema), kwargsPath)}`);
-    if (error instanceof ScenarioError) throw new CliError(`${source}: ${issuePathsUnder(error.message, [...kwargsPath, 'scenario'])}`);
-    throw error;
-  }
+  return makeOrCliError(id, kwargs, { source, kwargsPath: source === '--env-kwargs' || fromManifest ? [] : ['envKwargs'] });
 }
 
 export function register(program: Command): void {
@@ -143,7 +136,7 @@ export function register(program: Command): void {
       checkSeedRange('seed', seed, episodes - 1, plural(episodes, 'episode'));
       const envKwargs = chooseEnvKwargs(options.envKwargs, checkpoint, dir, manifest, envId);
       const backend = await backendOption(options.backend);
-      const env = makeOrCliError(envId, envKwargs);
+      const env = makeChosenEnv(envId, envKwargs);
       // another env id (--env) that the policy does not fit: the two ids and the fix, not the whole space
       const misfit = envId === manifest.envId ? undefined : spaceMismatch(manifest, env.observationSpace, env.actionSpace);
       if (misfit !== undefined) {

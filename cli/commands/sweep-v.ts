@@ -18,7 +18,7 @@ import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_OVERRIDE_HELP } from './run.ts';
-import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
+import { checkCheckpointEnvs, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { bdtEnvOption, checkNotAnInput, checkSvgPath, fileInputs, integerList, jsonObjectOption, numberList, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
@@ -155,13 +155,9 @@ export function register(program: Command): void {
 /** A checkpoint trained on another env id than the swept --env refused in one line with the --env to give, as run and compare refuse it. */
 function checkSweptCheckpointEnv(spec: SweepSpec): void {
   const checkpoint = spec.agentOptions?.['checkpoint'];
-  if (spec.env === undefined || typeof checkpoint !== 'string') return;
-  const env = make(spec.env, { scenario: spec.scenarioOverride ?? {} }, { disableEnvChecker: true });
-  try {
-    checkCheckpointEnv(`--agent-options checkpoint ${checkpoint}`, checkpoint, spec.env, env, 'swept');
-  } finally {
-    env.close();
-  }
+  const { env } = spec;
+  if (env === undefined || typeof checkpoint !== 'string') return;
+  checkCheckpointEnvs([{ option: `--agent-options checkpoint ${checkpoint}`, dir: checkpoint }], env, () => make(env, { scenario: spec.scenarioOverride ?? {} }, { disableEnvChecker: true }), 'swept');
 }
 
 /** The points as --json prints them: each records the --scenario-override it was played under, when one was given (as run and compare record it). */

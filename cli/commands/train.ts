@@ -49,7 +49,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BACKENDS } from '../../agents/backend.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
@@ -63,8 +63,8 @@ import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../a
 import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
-import { mergeDeep, ScenarioError } from '../../env/bdt/scenario/parse.ts';
-import { issueLines, KwargsError, make } from '../../env/index.ts';
+import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { issueLines } from '../../env/index.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
@@ -73,7 +73,7 @@ import { readJsonFile } from './run.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, integerOption, isBdtId, jsonObjectOption, registeredEnvOption } from '../options.ts';
+import { backendOption, integerOption, isBdtId, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
 
 interface TrainOptions {
@@ -148,27 +148,28 @@ function checkSessionSeeds(seed: number, resumes: number, numEnvs: number, evalE
   if (problem !== undefined) throw new CliError(problem);
 }
 
-/** `schema.safeParse(hp)` or a CliError naming `source` and every bad field with its path (under `prefix`), rule and value. */
-function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, source: string, prefix: readonly string[]): z.output<S> {
+/**
+ * `schema.safeParse(hp)` or a CliError naming `source` and every bad field with its path (under
+ * `prefix`), rule and value; an unknown key's hint lists the keys of `taken`, those `source` takes.
+ */
+function parseHyperparameters<S extends z.ZodType>(schema: S, hp: unknown, source: string, prefix: readonly string[], taken: z.ZodType = schema): z.output<S> {
   const parsed = schema.safeParse(hp, { reportInput: true });
-  if (!parsed.success) throw new CliError(`${source}: ${issuesUnder(issueLines(parsed.error.issues, schema, hp), prefix)}`);
+  if (!parsed.success) throw new CliError(`${source}: ${issuesUnder(issueLines(parsed.error.issues, taken, hp), prefix)}`);
   return parsed.data;
 }
 
+/** The keys of `schema` that `--hyperparameters` takes: all but totalTimesteps (see hyperparametersOption), for its unknown-key hint. */
+function overridableKeys(schema: typeof PpoHyperparametersSchema | typeof DqnHyperparametersSchema): z.ZodType {
+  const { totalTimesteps: _budget, ...taken } = schema.shape;
+  return z.object(taken).strict();
+}
+
 /**
- * Makes (and closes) the training env with `envKwargs` (from `source`, a preset or summary.json), so
- * a bad one is refused before anything is written; scenario fields are named under `scenarioPath`
- * (from the file's root: envKwargs.scenario.<field>; from a --scenario-override's: <field>).
+ * Makes (and closes) the training env with `envKwargs` (from `from`: a preset, a summary.json, a
+ * manifest's scenario, a --scenario-override), so a bad one is refused before anything is written.
  */
-function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, scenarioPath: readonly string[] = ['envKwargs', 'scenario']): void {
-  try {
-    make(envId, envKwargs).close();
-  } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${issuesUnder(issueLines(error.issues, error.schema), ['envKwargs'])}`);
-    // its message's lines after the first (`invalid scenario:`), formatted with the scenario's schema: what a union's branches expect
-    if (error instanceof ScenarioError) throw new CliError(`${source}: ${error.issues.length > 0 ? issuesUnder(error.message.split('\n').slice(1).map((line) => line.trim()), scenarioPath) : `${scenarioPath.length > 0 ? `${scenarioPath.join('.')}: ` : ''}${error.message}`}`);
-    throw error;
-  }
+function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined, from: EnvKwargsSource): void {
+  makeOrCliError(envId, envKwargs, from).close();
 }
 
 /**
@@ -178,7 +179,7 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
 function withScenarioOverride(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, override: Record<string, unknown>): Record<string, unknown> | undefined {
   if (Object.keys(override).length === 0) return envKwargs;
   const merged = { ...envKwargs, scenario: mergeDeep(envKwargs?.['scenario'] ?? {}, override) };
-  checkEnv(envId, merged, envKwargs?.['scenario'] === undefined ? '--scenario-override' : `--scenario-override (merged into ${source}'s envKwargs.scenario)`, []);
+  checkEnv(envId, merged, { source: envKwargs?.['scenario'] === undefined ? '--scenario-override' : `--scenario-override (merged into ${source}'s envKwargs.scenario)`, scenarioPath: [] });
   return merged;
 }
 
@@ -484,7 +485,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const hpOverride = hyperparametersOption(options.hyperparameters);
   // checked apart from the preset's, so a bad field is blamed on --hyperparameters (and the preset's on the preset);
   // a resume checks them over the run's own, below
-  const givenHp = Object.keys(hpOverride).length === 0 || options.resume ? presetHp : parseHyperparameters(schema, { ...preset?.hyperparameters, ...hpOverride, ...budget }, preset === undefined ? '--hyperparameters' : `--hyperparameters (over --preset ${options.preset}'s)`, []);
+  const givenHp = Object.keys(hpOverride).length === 0 || options.resume ? presetHp : parseHyperparameters(schema, { ...preset?.hyperparameters, ...hpOverride, ...budget }, preset === undefined ? '--hyperparameters' : `--hyperparameters (over --preset ${options.preset}'s)`, [], overridableKeys(schema));
   const requested = stepsOption ?? givenHp.totalTimesteps;
   // the budget as messages name it: a preset's is not a --steps the user gave
   const stepsSource = stepsOption === undefined ? `the preset's totalTimesteps ${requested}` : `--steps ${requested}`;
@@ -506,7 +507,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
     if (Object.keys(hpOverride).length > 0) {
       // over the run's own: a part of them repeated is checked with the rest the run has (not the preset's or the defaults)
-      parseHyperparameters(schema, { ...hp, ...hpOverride }, '--hyperparameters', []);
+      parseHyperparameters(schema, { ...hp, ...hpOverride }, '--hyperparameters', [], overridableKeys(schema));
       checkResumedHyperparameters(options.out, hpOverride, hp);
     }
     start = manifest.counters['globalStep'] ?? 0;
@@ -535,7 +536,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   }
   const givenEnvKwargs = fromRun ? fromRun.envKwargs : preset?.envKwargs;
   const envKwargsSource = fromRun ? fromRun.source : `--preset ${options.preset}`;
-  checkEnv(envId, givenEnvKwargs, envKwargsSource, fromRun?.fromManifest ? ['scenario'] : undefined); // as given: the override must not hide a bad value in them
+  // as given: the override must not hide a bad value in them; a manifest holds the scenario at its root
+  checkEnv(envId, givenEnvKwargs, { source: envKwargsSource, kwargsPath: fromRun?.fromManifest ? [] : ['envKwargs'] });
   if (run) checkResumedOverride(options.out, scenarioOverride, run);
   const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
   if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run has no ${SUMMARY_FILE}); give --preset to set others\n`);

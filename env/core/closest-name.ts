@@ -1,7 +1,10 @@
 /** The nearest of several names to a mistyped one: for "did you mean" hints (env ids, unknown keys). */
 
-/** The name of `names` fewest edits from `name`, ignoring case, if within a third of its length (at least one edit); the first of equals. */
-export function closestName(name: string, names: Iterable<string>): string | undefined {
+/**
+ * The name of `names` fewest edits from `name`, ignoring case, if within a third of its length (at
+ * least one edit); the first of equals. With its edit distance, for callers that judge the match further.
+ */
+export function closestName(name: string, names: Iterable<string>): { name: string; distance: number } | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(name.length / 3));
   for (const candidate of new Set(names)) {
@@ -11,7 +14,7 @@ export function closestName(name: string, names: Iterable<string>): string | und
       bestDistance = distance;
     }
   }
-  return best;
+  return best === undefined ? undefined : { name: best, distance: bestDistance };
 }
 
 /** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */

@@ -3,7 +3,7 @@
  * scenarios (`parseScenario`) and for env keyword arguments (`parseKwargs`).
  */
 import { z } from 'zod';
-import { closestName, editDistance } from './closest-name.ts';
+import { closestName } from './closest-name.ts';
 import { GymError } from './errors.ts';
 
 /** `value` as one short line; NaN, Infinity and undefined are written as such (JSON writes the numbers as null). */
@@ -85,8 +85,8 @@ function knownKeysHint(keys: readonly string[], schema: z.core.$ZodType | undefi
   const nearest = keys.flatMap((key) => {
     const match = closestName(key, known);
     // a key with no letter left in place ("x" for "c") is no near miss
-    if (match === undefined || editDistance(key.toLowerCase(), match.toLowerCase()) >= Math.min(key.length, match.length)) return [];
-    return [keys.length > 1 ? `"${match}" for "${key}"` : `"${match}"`];
+    if (match === undefined || match.distance >= Math.min(key.length, match.name.length)) return [];
+    return [keys.length > 1 ? `"${match.name}" for "${key}"` : `"${match.name}"`];
   });
   return `${nearest.length > 0 ? `; did you mean ${nearest.join(', ')}?` : ''} (keys: ${known.join(', ')})`;
 }

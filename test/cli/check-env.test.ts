@@ -48,18 +48,18 @@ describe('bdt-gym check-env', function () {
     }
   });
 
-  it('exits 1 on an unknown id, listing the registered ones, before checking any id (it checked the ids before it, then exited 2)', () => {
+  it('exits 1 on an unknown id, named as check-env\'s and listing the registered ones, as --env of train and evaluate, before checking any id (it checked the ids before it, then exited 2)', () => {
     const result = spawnSync(process.execPath, [BIN, 'check-env', 'BDT-small-v0', 'Nope-v0'], { encoding: 'utf8' });
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '', 'BDT-small-v0 was not checked');
-    assert.match(result.stderr, /^bdt-gym: No registered env with id "Nope-v0". Registered ids: CartPole-v1, .*; for an env id of your own, .* check-env \.\.\.\n$/);
+    assert.match(result.stderr, /^bdt-gym: check-env: unknown env "Nope-v0" \(registered: CartPole-v1, [^)]*\); for an env id of your own, .* check-env \.\.\.\n$/);
   });
 
-  it('names --env-kwargs when the env refuses them, and shows a JSON value that is not an object', async () => {
-    await assert.rejects(runCheckEnv(['CartPole-v1', '--env-kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments:\n  at (root): Unrecognized key: "foo" (keys: renderMode, suttonBartoReward)');
-    await assert.rejects(runCheckEnv(['BDT-small-v0', '--env-kwargs', '{"scenario":{"slots":-1}}']), (e: Error) => e instanceof CliError && /^--env-kwargs: BDT-small-v0: invalid scenario:\n  at scenario\.slots: Too small/.test(e.message));
+  it('names --env-kwargs and the id when the env refuses them, each field at its path in one line as train and evaluate, and shows a JSON value that is not an object', async () => {
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--env-kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: CartPole-v1: at (root): Unrecognized key: "foo" (keys: renderMode, suttonBartoReward)');
+    await assert.rejects(runCheckEnv(['BDT-small-v0', '--env-kwargs', '{"scenario":{"slots":-1}}']), (e: Error) => e instanceof CliError && /^--env-kwargs: BDT-small-v0: at scenario\.slots: Too small[^\n]*$/.test(e.message));
     // the scenario's own path in the kwargs, not (root)
-    await assert.rejects(runCheckEnv(['BDT-small-v0', '--env-kwargs', '{"scenario":5}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: BDT-small-v0: invalid scenario:\n  at scenario: Invalid input: expected object, received number (value: 5)');
+    await assert.rejects(runCheckEnv(['BDT-small-v0', '--env-kwargs', '{"scenario":5}']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: BDT-small-v0: at scenario: Invalid input: expected object, received number (value: 5)');
     await assert.rejects(runCheckEnv(['CartPole-v1', '--env-kwargs', '[1]']), (e: Error) => e instanceof CliError && e.message === '--env-kwargs: expected a JSON object, got [1]');
   });
 
@@ -67,7 +67,7 @@ describe('bdt-gym check-env', function () {
     const check = (...args: string[]) => spawnSync(process.execPath, [BIN, 'check-env', 'CartPole-v1', ...args], { encoding: 'utf8' });
     assert.equal(check('--env-kwargs', '{"renderMode":"ansi"}').status, 0);
     assert.equal(check('--kwargs', '{"renderMode":"ansi"}').status, 0);
-    await assert.rejects(runCheckEnv(['CartPole-v1', '--kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message.startsWith('--kwargs: CartPole-v1: CartPoleEnv: invalid keyword arguments'));
+    await assert.rejects(runCheckEnv(['CartPole-v1', '--kwargs', '{"foo":1}']), (e: Error) => e instanceof CliError && e.message.startsWith('--kwargs: CartPole-v1: at (root): Unrecognized key: "foo"'));
     assert.equal(check('--env-kwargs', '{}', '--kwargs', '{}').stderr, 'bdt-gym: --kwargs is the former name of --env-kwargs; give one of them\n');
     const help = check('--help').stdout;
     assert.match(help, /--env-kwargs <json>/);

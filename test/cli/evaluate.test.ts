@@ -113,10 +113,10 @@ describe('bdt-gym evaluate', () => {
       [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'CartPole-v1'], /^bdt-gym: --env CartPole-v1: the checkpoint models\/ppo-bdt-v0\/checkpoint was trained on BDT-v0, and its observation layout is not CartPole-v1's; leave out --env to evaluate it on BDT-v0\n$/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env', 'BDT-small-v0'], /^bdt-gym: --env BDT-small-v0: the checkpoint .* was trained on BDT-v0, and its observation layout is not BDT-small-v0's; leave out --env/],
       [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '[1]'], /--env-kwargs: expected a JSON object/],
-      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"foo": 1}'], /--env-kwargs: at \(root\): Unrecognized key: "foo"/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"foo": 1}'], /^bdt-gym: --env-kwargs: BDT-v0: at \(root\): Unrecognized key: "foo" \(keys: scenario, [^)]*\)\n$/],
       // the scenario's fields by their path in --env-kwargs (they read as top-level kwargs)
-      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": {"lyapunov": {"V": -1}}}'], /--env-kwargs: invalid scenario:\n {2}at scenario\.lyapunov\.V: .*\(value: -1\)/],
-      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": 5}'], /--env-kwargs: invalid scenario:\n {2}at scenario: Invalid input: expected object, received number \(value: 5\)\n$/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": {"lyapunov": {"V": -1}}}'], /^bdt-gym: --env-kwargs: BDT-v0: at scenario\.lyapunov\.V: .*\(value: -1\)\n$/],
+      [['--checkpoint', 'models/ppo-bdt-v0', '--env-kwargs', '{"scenario": 5}'], /^bdt-gym: --env-kwargs: BDT-v0: at scenario: Invalid input: expected object, received number \(value: 5\)\n$/],
     ];
     for (const [args, message] of cases) {
       const result = cli('evaluate', ...args);
@@ -132,8 +132,8 @@ describe('bdt-gym evaluate', () => {
     const summaryFile = join(run, 'summary.json');
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>;
     for (const [envKwargs, message] of [
-      [{ bogus: 1 }, `bdt-gym: ${summaryFile}: at envKwargs: Unrecognized key: "bogus" (keys: scenario, baseScenario, infoLevel, reuseObservation, renderMode)\n`],
-      [{ scenario: { slots: -1 } }, `bdt-gym: ${summaryFile}: invalid scenario:\n  at envKwargs.scenario.slots: Too small: expected number to be >0 (value: -1)\n`],
+      [{ bogus: 1 }, `bdt-gym: ${summaryFile}: BDT-v0: at envKwargs: Unrecognized key: "bogus" (keys: scenario, baseScenario, infoLevel, reuseObservation, renderMode)\n`],
+      [{ scenario: { slots: -1 } }, `bdt-gym: ${summaryFile}: BDT-v0: at envKwargs.scenario.slots: Too small: expected number to be >0 (value: -1)\n`],
     ] as const) {
       writeFileSync(summaryFile, JSON.stringify({ ...summary, envKwargs }));
       const result = cli('evaluate', '--checkpoint', run, '--episodes', '1');

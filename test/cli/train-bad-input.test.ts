@@ -70,9 +70,9 @@ describe('bdt-gym train: bad input loses nothing', () => {
     const dnn = 'Invalid input: expected a string or an array of strings, received number; field: DNN of each DT: a built-in or custom name for all, or one per device (names) (value: 5)';
     const bad = preset('bad-dnn.json', { agent: 'ppo', env: 'BDT-v0', envKwargs: { scenario: { devices: { dnn: 5 } } } });
     const fromPreset = await bdtGym('train', '--preset', bad, '--steps', '64', '--out', join(dir, 'new'));
-    assert.ok(fromPreset.error instanceof CliError && fromPreset.error.message === `--preset ${bad}: at envKwargs.scenario.devices.dnn: ${dnn}`, String(fromPreset.error));
+    assert.ok(fromPreset.error instanceof CliError && fromPreset.error.message === `--preset ${bad}: BDT-v0: at envKwargs.scenario.devices.dnn: ${dnn}`, String(fromPreset.error));
     const override = await bdtGym('train', '--agent', 'ppo', '--env', 'BDT-v0', '--steps', '64', '--out', join(dir, 'new'), '--scenario-override', '{"devices":{"dnn":5}}');
-    assert.ok(override.error instanceof CliError && override.error.message === `--scenario-override: at devices.dnn: ${dnn}`, String(override.error));
+    assert.ok(override.error instanceof CliError && override.error.message === `--scenario-override: BDT-v0: at devices.dnn: ${dnn}`, String(override.error));
     assert.ok(!existsSync(join(dir, 'new')));
   });
 
@@ -229,7 +229,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     const trained = JSON.parse(readFileSync(summaryFile, 'utf8'));
     writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { foo: 1 } }));
     const before = snapshot(copy);
-    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024'), new RegExp(`^${summaryFile}: at envKwargs: Unrecognized key: "foo" \\(keys: renderMode, suttonBartoReward\\)$`));
+    assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024'), new RegExp(`^${summaryFile}: CartPole-v1: at envKwargs: Unrecognized key: "foo" \\(keys: renderMode, suttonBartoReward\\)$`));
     assertRefused(await bdtGym('train', '--resume', '--out', copy, '--steps', '1024', '--agent', 'dqn'), /^--resume: .*defaults\/checkpoint holds a ppo run, not dqn$/);
     assert.deepEqual(snapshot(copy), before);
     writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { suttonBartoReward: true } }));

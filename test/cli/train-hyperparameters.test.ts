@@ -44,7 +44,13 @@ describe('bdt-gym train --hyperparameters', function () {
   });
 
   it('refuses a bad key or value naming --hyperparameters and the field, an array or non-JSON, and totalTimesteps (--steps is the budget), before --out is made', async () => {
-    assertRefused(await train('bad', '--hyperparameters', '{"learningrate":0.001}'), /^--hyperparameters \(over --preset .*tiny\.json's\): at \(root\): Unrecognized key: "learningrate"; did you mean "learningRate"\? \(keys: totalTimesteps, learningRate, /);
+    // the keys the hint lists are those the option takes: not totalTimesteps, which it refuses
+    assertRefused(await train('bad', '--hyperparameters', '{"learningrate":0.001}'), /^--hyperparameters \(over --preset .*tiny\.json's\): at \(root\): Unrecognized key: "learningrate"; did you mean "learningRate"\? \(keys: learningRate, annealLr, [^)]*\)$/);
+    for (const [agent, override] of [['ppo', '{"totalTimestep":64}'], ['dqn', '{"learningrate":0.001}']]) {
+      const unknownKey = await bdtGym('train', '--agent', agent!, '--env', 'CartPole-v1', '--steps', '64', '--out', join(dir, 'bad'), '--hyperparameters', override!);
+      assertRefused(unknownKey, /^--hyperparameters: at \(root\): Unrecognized key: .*\(keys: learningRate, /);
+      assert.doesNotMatch((unknownKey.error as Error).message, /totalTimesteps/);
+    }
     assertRefused(await train('bad', '--hyperparameters', '{"learningRate":5}'), /^--hyperparameters \(over --preset .*\): at learningRate: Too big: expected number to be <=1 \(value: 5\)$/);
     assertRefused(await bdtGym('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '64', '--out', join(dir, 'bad'), '--hyperparameters', '{"numEnvs":0}'), /^--hyperparameters: at numEnvs: Too small/);
     assertRefused(await train('bad', '--hyperparameters', '[0.001]'), /^--hyperparameters: expected a JSON object, got \[0\.001\]$/);

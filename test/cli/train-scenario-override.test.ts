@@ -128,7 +128,7 @@ describe('bdt-gym train --scenario-override', function () {
     const cartPole = cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '64', '--out', join(dir, 'x'), '--scenario-override', '{"slots":3}');
     assert.equal(cartPole.stderr, 'bdt-gym: --scenario-override: CartPole-v1 is not a B-DT env, so it has no scenario to override\n');
     const bad = train('x', '--scenario-override', '{"reward":{"mode":"exact"}}');
-    assert.equal(bad.stderr, `bdt-gym: --scenario-override (merged into --preset ${preset}'s envKwargs.scenario): at reward.mode: Invalid option: expected one of "dpp"|"dpp-exact"|"latency" (value: "exact")\n`);
+    assert.equal(bad.stderr, `bdt-gym: --scenario-override (merged into --preset ${preset}'s envKwargs.scenario): BDT-small-v0: at reward.mode: Invalid option: expected one of "dpp"|"dpp-exact"|"latency" (value: "exact")\n`);
     const notAnObject = train('x', '--scenario-override', '[1]');
     assert.equal(notAnObject.stderr, 'bdt-gym: --scenario-override: expected a JSON object, got [1]\n');
     assert.ok(!existsSync(join(dir, 'x')));

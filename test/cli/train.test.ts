@@ -94,7 +94,7 @@ describe('bdt-gym train', () => {
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'ok', 'summary.json'), 'utf8')).envKwargs, summary.envKwargs);
     const refused = cli('train', '--preset', preset(-1), '--steps', '32', '--out', join(dir, 'refused'), '--eval-episodes', '0');
     assert.notEqual(refused.status, 0);
-    assert.match(refused.stderr, /--preset .*preset--1\.json: at envKwargs\.scenario\.reward\.energyPenalty: Too small: .*\(value: -1\)\n$/);
+    assert.match(refused.stderr, /--preset .*preset--1\.json: BDT-v0: at envKwargs\.scenario\.reward\.energyPenalty: Too small: .*\(value: -1\)\n$/);
     assert.ok(!existsSync(join(dir, 'refused')), 'refused before the run directory is created');
   });
 

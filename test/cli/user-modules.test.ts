@@ -284,7 +284,7 @@ describe('bdt-gym --import', () => {
     const env = cli(['run', '--env', 'FixtureSmall-v0']);
     assert.equal(env.status, 1);
     assert.match(env.stderr, /^bdt-gym: --env: unknown env "FixtureSmall-v0" \(registered: .*BDT-v0.*\); for an env id of your own, call registerBdtScenario\(id, scenario\) in a module and load it with bdt-gym --import <module> <command> \.\.\.\n$/);
-    assert.match(cli(['check-env', 'FixtureSmall-v0']).stderr, /No registered env with id "FixtureSmall-v0".*; for an env id of your own, .* bdt-gym --import <module> check-env \.\.\.\n$/);
+    assert.match(cli(['check-env', 'FixtureSmall-v0']).stderr, /^bdt-gym: check-env: unknown env "FixtureSmall-v0" \(registered: .*BDT-v0.*\); for an env id of your own, .* bdt-gym --import <module> check-env \.\.\.\n$/);
     const served = cli(['serve'], `${stringifyWire({ method: 'make', id: 'FixtureSmall-v0' })}\n`);
     const { error } = parseWire(served.stdout.trim()) as { error: { type: string; message: string } };
     assert.equal(error.type, 'UnregisteredEnvError');

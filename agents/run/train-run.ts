@@ -364,10 +364,41 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
           },
         };
 
+  /**
+   * The session once the algorithm's branch has built `trainer`, which it disposes: train (saving
+   * every checkpointFreq steps, evaluating periodically when asked), save, evaluate, summarise;
+   * what differs by algorithm comes in the arguments. A run that fails (an env or a save that
+   * throws) still frees the networks and closes the envs.
+   */
+  const runSession = async <T extends ReportingTrainer<T> & { dispose(): void }>(
+    trainer: T,
+    seed: number,
+    /** Env steps of one step of the trainer's own granularity (a rollout for PPO, a vector step for DQN). */
+    stepsPerCall: number,
+    saveTo: (dir: string) => Promise<void>,
+    /** A new env to evaluate on, as the greedy agent acts in it. */
+    evalEnv: () => Env<unknown, unknown>,
+    /** A greedy agent on the live networks. */
+    greedyAgent: () => Agent,
+  ): Promise<TrainSummary> => {
+    try {
+      startStep = trainer.counters.globalStep;
+      evaluator = periodicEvaluator(options, periodicEvaluation, seed, evalEnv, greedyAgent, saveTo);
+      const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
+      await saveTo(checkpointDir);
+      const evalReturn = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(greedyAgent(), evalEnv(), evalEpisodes, seed, signal) : undefined;
+      return summarise(trainer, seed, loopSeconds, { evalReturn, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evalReturn) });
+    } finally {
+      trainer.dispose();
+      evaluator?.close();
+    }
+  };
+
+  // the env the run trains on, as its checkpoint records it (each branch loads a resumed run against it)
+  const probe = makeEnv(options.envId);
+  const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
+  if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
   if (session.agent === 'ppo') {
-    const probe = makeEnv(options.envId);
-    const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
-    if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
     const resumed = options.resume ? await loadPpoRun(checkpointDir, probe.observationSpace, probe.actionSpace) : undefined;
     probe.close();
     const hp = session.hp;
@@ -376,24 +407,15 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
     // a trainer frees only the networks it built: the restored ones are freed here when it cannot be built
     const trainer = disposingOnError(resumed ? [resumed.restore.policy] : [], () => new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
-    // a run that fails (an env or a save that throws) still frees the networks and closes the envs
-    try {
-      startStep = trainer.counters.globalStep;
-      const saveTo = (dir: string): Promise<void> => savePpoCheckpoint(dir, trainer, trainedOn, seed);
-      evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => makeEnv(options.envId), () => new PpoAgent(trainer.policy), saveTo);
-      const stepsPerCall = trainer.batchSize;
-      const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
-      await saveTo(checkpointDir);
-      const evalReturn = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(new PpoAgent(trainer.policy), makeEnv(options.envId), evalEpisodes, seed, signal) : undefined;
-      return summarise(trainer, seed, loopSeconds, { evalReturn, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evalReturn) });
-    } finally {
-      trainer.dispose();
-      evaluator?.close();
-    }
+    return runSession(
+      trainer,
+      seed,
+      trainer.batchSize,
+      (dir) => savePpoCheckpoint(dir, trainer, trainedOn, seed),
+      () => makeEnv(options.envId),
+      () => new PpoAgent(trainer.policy),
+    );
   }
-  const probe = makeEnv(options.envId);
-  const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
-  if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
   const resumed = options.resume ? await loadDqnRun(checkpointDir, probe) : undefined;
   const rawActionSpace = probe.actionSpace;
   probe.close();
@@ -403,18 +425,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const makeVectorEnv = (numEnvs: number) =>
     makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
   const trainer = disposingOnError(resumed ? [resumed.restore.qNetwork, resumed.restore.targetNetwork] : [], () => new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
-  try {
-    startStep = trainer.counters.globalStep;
-    const greedy = (): DqnAgent => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a });
-    const saveTo = (dir: string): Promise<void> => saveDqnCheckpoint(dir, trainer, trainedOn, seed, rawActionSpace);
-    evaluator = periodicEvaluator(options, periodicEvaluation, seed, () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels), greedy, saveTo);
-    const stepsPerCall = hp.numEnvs;
-    const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
-    await saveTo(checkpointDir);
-    const evalReturn = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(greedy(), discreteActionEnv(makeEnv(options.envId), hp.actionLevels), evalEpisodes, seed, signal) : undefined;
-    return summarise(trainer, seed, loopSeconds, { evalReturn, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evalReturn) });
-  } finally {
-    trainer.dispose();
-    evaluator?.close();
-  }
+  return runSession(
+    trainer,
+    seed,
+    hp.numEnvs,
+    (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, seed, rawActionSpace),
+    () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels),
+    () => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }),
+  );
 }

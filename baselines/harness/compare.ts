@@ -15,7 +15,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { explainTrace, sameTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { agentEntry, agentScenario, createAgent } from '../create-agent.ts';
-import { AgentEpisodeError, runAgentEpisode } from './run-episode.ts';
+import { runAgentEpisode } from './run-episode.ts';
 import { meanInterval, type MeanInterval } from './statistics.ts';
 
 /**
@@ -111,13 +111,8 @@ export function compareAgents(spec: ComparisonSpec): Observable<EpisodeRecord> {
             if (cancelled) return;
             const start = performance.now();
             const trace = spec.traces?.[i];
-            let summary: EpisodeSummary;
-            try {
-              summary = runAgentEpisode(label, env, agent, seed, trace === undefined ? undefined : { trace });
-            } catch (error) {
-              // on given traces the seeds may repeat: the trace's index tells which episode failed
-              throw trace !== undefined && error instanceof AgentEpisodeError ? new AgentEpisodeError(error.agent, error.seed, error.cause, error.slot, i) : error;
-            }
+            // on given traces the seeds may repeat: the trace's index tells which episode failed
+            const summary = trace === undefined ? runAgentEpisode(label, env, agent, seed) : runAgentEpisode(label, env, agent, seed, { trace }, i);
             const wallMs = performance.now() - start;
             subscriber.next(trace === undefined ? { agent: label, seed, summary, wallMs } : { agent: label, seed, trace: i, summary, wallMs });
             // Yield to the event loop so progress renders and unsubscription is seen.

@@ -75,13 +75,17 @@ export class AgentEpisodeError extends Error {
   }
 }
 
-/** {@link runEpisode}, an error in it rethrown as an {@link AgentEpisodeError} naming `label`, `seed` and the slot (what compare, run and sweep-v report). */
-export function runAgentEpisode<Obs, Act>(label: string, env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number, options?: Record<string, unknown>): EpisodeSummary {
+/**
+ * {@link runEpisode}, an error in it rethrown as an {@link AgentEpisodeError} naming `label`,
+ * `seed`, the slot and `trace`, the index of the trace replayed when the caller has several (what
+ * compare, run and sweep-v report).
+ */
+export function runAgentEpisode<Obs, Act>(label: string, env: Env<Obs, Act>, agent: Agent<Obs, Act>, seed: number, options?: Record<string, unknown>, trace?: number): EpisodeSummary {
   const progress: { slot?: number } = {};
   try {
     return playEpisode(env, agent, seed, options, progress);
   } catch (error) {
-    throw new AgentEpisodeError(label, seed, error, progress.slot);
+    throw new AgentEpisodeError(label, seed, error, progress.slot, trace);
   }
 }
 

@@ -7,7 +7,7 @@ import { RandomAgent } from '../../baselines/reference/random.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { InvalidActionError } from '../../env/core/errors.ts';
 import { meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
-import { CartPoleEnv, make, register, unregister } from '../../env/index.ts';
+import { CartPoleEnv, make, register, unregister, type Env } from '../../env/index.ts';
 import { readFileSync } from 'node:fs';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
@@ -106,6 +106,33 @@ describe('comparison harness', () => {
       (e: unknown) => e instanceof AgentEpisodeError && e.agent === 'test-second-episode-fails' && e.seed === 7 && e.trace === 1 && e.slot === 0 && e.message === 'agent "test-second-episode-fails", seed 7, trace 1, slot 0: the second episode',
     );
     assert.deepEqual(finished, ['dpra/0/6', 'dpra/1/6', 'test-second-episode-fails/0/6']);
+  });
+
+  it("an episode that throws on a given trace is reported by the error runAgentEpisode built: the agent's error as cause, the stack where the episode failed", async () => {
+    const system = (make('BDT-small-v0', { scenario: { slots: 6 } }).unwrapped as BdtEnv).system;
+    const traces = [drawTrace(system, 101), drawTrace(system, 102)];
+    let thrown: Error | undefined;
+    function actOnTheSecondTrace(env: Env, episodes: number): unknown {
+      if (episodes === 2) throw (thrown = new RangeError('the second trace'));
+      return env.actionSpace.sample();
+    }
+    registerAgent('test-second-trace-fails', {
+      description: 'random, throws in its second episode, from a named function',
+      create: (env) => {
+        let episodes = 0;
+        return { name: 'second-trace-fails', reset: () => void episodes++, act: () => actOnTheSecondTrace(env, episodes) } as Agent;
+      },
+    });
+    const error = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['test-second-trace-fails'], seeds: [7, 7], traces, scenario: { slots: 6 } })).then(
+      () => assert.fail('the second episode threw'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof AgentEpisodeError && error.trace === 1, String(error));
+    // the agent's error itself, with the agent's frame in its stack
+    assert.equal(error.cause, thrown);
+    assert.match(thrown!.stack!, /at actOnTheSecondTrace /);
+    // the error's own stack runs through the episode that failed, not only through compare's rethrow (which rebuilt it, the cause kept but this stack lost)
+    assert.match(error.stack!, /at runAgentEpisode /);
   });
 
   it('finds a trace given twice by its contents, not its JSON: the same object, an equal copy, a copy with its keys in another order; not a trace differing in one late element', async () => {

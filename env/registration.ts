@@ -256,10 +256,10 @@ function resolveEntryPoint(s: EnvSpec): EnvFactory {
   return factory;
 }
 
-function isEnvSpec(value: unknown): value is EnvSpec {
+export function isEnvSpec(value: unknown): value is EnvSpec {
   return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
 }
 
 function invalidId(owner: string, id: unknown): never {
-  throw new InvalidArgumentError(`${owner}: expected an env id (a string such as "BDT-v0")${owner === 'make' ? ' or an EnvSpec' : ''}, got ${formatValue(id)}`);
+  throw new InvalidArgumentError(`${owner}: expected an env id (a string such as "BDT-v0")${owner === 'make' || owner === 'makeVec' ? ' or an EnvSpec' : ''}, got ${formatValue(id)}`);
 }

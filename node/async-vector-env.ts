@@ -63,14 +63,39 @@ const ERROR_TYPES: Record<string, new (message: string) => Error> = { InvalidAct
 /**
  * A worker's error `reply` for env `i`, of its class here: an EnvCheckError keeps its `check`;
  * a GymError of another class (a KwargsError, whose issues do not cross threads, or an env's
- * own) comes back as the GymError it extends.
+ * own) comes back as the GymError it extends. Its stack holds the worker's frames (where the env
+ * threw), then the main thread's (where the call was made), as a SyncVectorEnv's error would.
  */
 function workerError(reply: Extract<Reply, { type: 'error' }>, i: number): Error {
   const message = `AsyncVectorEnv env ${i}: ${reply.message}`;
-  if (reply.check !== undefined) return Object.assign(new EnvCheckError(reply.check, ''), { message });
   const ErrorType = ERROR_TYPES[reply.name] ?? (reply.gymError ? GymError : Error);
-  return new ErrorType(message);
+  const error = reply.check !== undefined ? Object.assign(new EnvCheckError(reply.check, ''), { message }) : new ErrorType(message);
+  error.stack = [`${error.name}: ${message}`, ...stackFrames(reply.stack), ...stackFrames(error.stack)].join('\n');
+  return error;
 }
+
+/** The `at ...` lines of a stack (those after its message, which may have lines of its own). */
+function stackFrames(stack: string | undefined): string[] {
+  return (stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+}
+
+/** What an unclosed vector env leaves running: its workers and its ends of their ports. */
+interface WorkerThreads {
+  readonly workers: readonly Worker[];
+  readonly ports: readonly MessagePort[];
+}
+
+function endWorkers({ workers, ports }: WorkerThreads): void {
+  for (const port of ports) port.close();
+  for (const worker of workers) void worker.terminate();
+}
+
+/**
+ * Ends the workers of a vector env that became unreachable unclosed (as Gymnasium's `__del__`
+ * closes it): `unref` only lets the process exit, and each worker holds its own heap until then.
+ * Its held value must not reach the env, or the env would never become unreachable.
+ */
+const unclosedEnvs = new FinalizationRegistry<WorkerThreads>(endWorkers);
 
 export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv<BObs, BAct> {
   readonly numEnvs: number;
@@ -118,6 +143,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
       this.workers.push(worker);
       this.ports.push(port1);
     });
+    unclosedEnvs.register(this, { workers: this.workers, ports: this.ports }, this);
     try {
       const warnings: string[] = [];
       const gather = (reply: { warnings?: string[] }): void => void warnings.push(...(reply.warnings ?? []));
@@ -245,8 +271,8 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
   }
 
   private terminate(): void {
-    for (const port of this.ports) port.close();
-    for (const worker of this.workers) void worker.terminate();
+    unclosedEnvs.unregister(this);
+    endWorkers({ workers: this.workers, ports: this.ports });
   }
 
   private assertOpen(method: string): void {

@@ -14,6 +14,7 @@ import { callThroughWrappers } from '../env/vector/call-through-wrappers.ts';
 import { setWarningHandler } from '../env/core/logger.ts';
 import type { Reply, Request, WorkerInit } from './async-vector-protocol.ts';
 import { assertSendable, carry, compactViews, uncarry } from './worker-values.ts';
+import { importFailure, modulePath } from './import-failure.ts';
 
 const { recipe, index, flags, port, autoresetMode } = workerData as WorkerInit & { port: MessagePort };
 const flag = new Int32Array(flags);
@@ -35,6 +36,17 @@ function reply(message: Reply): void {
 function replyError(error: unknown, warnings?: string[]): void {
   const e = error instanceof Error ? error : new Error(String(error));
   reply({ type: 'error', name: e.name, message: e.message, stack: e.stack, gymError: e instanceof GymError, ...(e instanceof EnvCheckError ? { check: e.check } : {}), ...(warnings ? { warnings } : {}) });
+}
+
+/** Imports the recipe's module `url`, or throws a GymError naming it, where it threw and why (as `bdt-gym --import`), with the module's stack. */
+async function importRecipeModule(url: string): Promise<void> {
+  try {
+    await import(url);
+  } catch (error) {
+    const failure = new GymError(`importing ${url}: ${importFailure(error, modulePath(url))}`);
+    if (error instanceof Error && error.stack !== undefined) failure.stack = error.stack; // its frames, not this function's
+    throw failure;
+  }
 }
 
 /**
@@ -60,7 +72,7 @@ let autoreset = false;
 const warnings: string[] = [];
 const consoleHandler = setWarningHandler((message) => warnings.push(message));
 try {
-  for (const url of recipe.imports ?? []) await import(url);
+  for (const url of recipe.imports ?? []) await importRecipeModule(url);
   env = makeFromRecipe();
   if (recipe.recordEpisodeStatistics) env = new RecordEpisodeStatistics(env);
   setWarningHandler(consoleHandler);

@@ -7,17 +7,22 @@
  * - `'sync'` (the default otherwise): a `SyncVectorEnv` of `make(id, kwargs)` envs, each passed
  *   through `wrappers` in order; `copy` and `autoresetMode` go to the `SyncVectorEnv`.
  *
+ * Given a vector env's `spec` (gymnasium.make_vec(spec)), it takes `numEnvs`, the mode, the vector
+ * options, `makeOptions` and `wrappers` from the spec's kwargs and the rest as env kwargs; the
+ * arguments given override them. `makeVec(envs.spec)` rebuilds `envs`.
+ *
  * `numEnvs` is at most `MAX_NUM_ENVS` (65,536). For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
  *
  * @example
  * const envs = makeVec('CartPole-v1', 8, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
  * const sameStep = makeVec('CartPole-v1', 8, { autoresetMode: 'same-step' });
  * const bdt = makeVec('BDT-v0', 16); // BdtVectorEnv, the native form
+ * const again = makeVec(bdt.spec!); // another BdtVectorEnv of 16
  */
 import type { Env, EnvSpec } from '../core/env.ts';
 import { InvalidArgumentError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
-import { make, spec, type MakeOptions, type RegisteredAction, type RegisteredEnvTypes, type RegisteredObservation } from '../registration.ts';
+import { isEnvSpec, make, spec, type MakeOptions, type RegisteredAction, type RegisteredEnvTypes, type RegisteredObservation } from '../registration.ts';
 import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
 import type { Batched, BatchedActions } from './batch.ts';
 import { checkNumEnvs, type VectorEnv } from './vector-env.ts';
@@ -41,11 +46,13 @@ export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: nu
 export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>>): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
 export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
-export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`makeVec: options must be an object, got ${formatValue(options)}`);
+export function makeVec<Obs = unknown, Act = unknown>(spec: EnvSpec, numEnvs?: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
+export function makeVec<Obs = unknown, Act = unknown>(idOrSpec: string | EnvSpec, numEnvsGiven?: number, optionsGiven: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
+  if (typeof optionsGiven !== 'object' || optionsGiven === null) throw new InvalidArgumentError(`makeVec: options must be an object, got ${formatValue(optionsGiven)}`);
+  const { envSpec, numEnvs, options } = isEnvSpec(idOrSpec) ? fromSpec(idOrSpec, numEnvsGiven, optionsGiven) : { envSpec: spec(idOrSpec, 'makeVec'), numEnvs: numEnvsGiven as number, options: optionsGiven }; // checkNumEnvs refuses a missing numEnvs
   checkNumEnvs(numEnvs, 'makeVec');
   const { vectorizationMode, kwargs = {}, makeOptions, wrappers, ...vectorOptions } = options;
-  const envSpec = spec(id, 'makeVec');
+  const id = envSpec.id;
   const mode = vectorizationMode ?? (envSpec.vectorEntryPoint ? 'vector-entry-point' : 'sync');
   if (mode === 'vector-entry-point') {
     if (!envSpec.vectorEntryPoint) throw new InvalidArgumentError(`makeVec: ${id} registers no vectorEntryPoint; use vectorizationMode 'sync'`);
@@ -64,6 +71,19 @@ export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: numbe
   const build = (): Env<Obs, Act> => (wrappers ?? []).reduce((env, wrap) => wrap(env), make<Obs, Act>(envSpec, kwargs, makeOptions ?? {}));
   const sync = new SyncVectorEnv(Array.from({ length: numEnvs }, () => build), vectorOptions);
   return withSpec(sync, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions), ...(makeOptions !== undefined ? { makeOptions } : {}), ...(wrappers !== undefined && wrappers.length > 0 ? { wrappers } : {}) });
+}
+
+/**
+ * What a vector env's spec says to build (as gymnasium.make_vec(spec)): its kwargs' `numEnvs`,
+ * `vectorizationMode`, `vectorKwargs`, `makeOptions` and `wrappers`, the rest as env kwargs (which
+ * include the id's own, so the spec is used with none of its own), each overridden by what is given;
+ * `numEnvs` is 1 when neither has one (an env's spec), as Gymnasium's default.
+ */
+function fromSpec<Obs, Act>(given: EnvSpec, numEnvs: number | undefined, options: MakeVecOptions<Obs, Act>): { envSpec: EnvSpec; numEnvs: number; options: MakeVecOptions<Obs, Act> } {
+  const { numEnvs: specNumEnvs, vectorizationMode, vectorKwargs, makeOptions, wrappers, ...kwargs } = (given.kwargs ?? {}) as Record<string, unknown> & MakeVecOptions<Obs, Act> & { numEnvs?: number; vectorKwargs?: SyncVectorEnvOptions };
+  const fromSpecKwargs = { vectorizationMode, ...vectorKwargs, makeOptions, wrappers };
+  const defined = Object.fromEntries(Object.entries({ ...fromSpecKwargs, ...options }).filter(([, value]) => value !== undefined));
+  return { envSpec: { ...given, kwargs: {} }, numEnvs: numEnvs ?? specNumEnvs ?? 1, options: { ...defined, kwargs: { ...kwargs, ...options.kwargs } } };
 }
 
 /** `{vectorKwargs}` when vector options were given (as Gymnasium's spec keeps `vector_kwargs`), else nothing. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, NormalizeReward, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
 import { unregisteredEnvHint } from '../../env/registration.ts';
 
 describe('registration', () => {
@@ -142,6 +142,35 @@ describe('registration', () => {
     assert.equal(new SyncVectorEnv([() => make('CartPole-v1')]).spec, undefined, 'a vector env not made by makeVec has none');
   });
 
+  it("makeVec rebuilds a vector env from its spec, as gymnasium.make_vec(spec): numEnvs, mode, vector options and env kwargs from the spec; explicit arguments override", () => {
+    const wrap = (env: Env<Float32Array, number>) => new NormalizeReward(env);
+    const originals: Array<ReturnType<typeof makeVec>> = [
+      makeVec('CartPole-v1', 2, { kwargs: { suttonBartoReward: true }, autoresetMode: 'same-step', makeOptions: { maxEpisodeSteps: 20 }, wrappers: [wrap] }),
+      makeVec('BDT-v0', 2, { kwargs: { infoLevel: 'summary' }, copy: false }),
+    ];
+    for (const original of originals) {
+      const rebuilt = makeVec(original.spec!);
+      assert.deepEqual(rebuilt.spec, original.spec);
+      assert.equal(rebuilt.constructor, original.constructor);
+      assert.deepEqual(rebuilt.reset({ seed: 5 }), original.reset({ seed: 5 }));
+      original.actionSpace.seed(5);
+      for (let t = 0; t < 30; t++) {
+        const actions = original.actionSpace.sample();
+        assert.deepEqual(rebuilt.step(actions), original.step(actions), `${original.spec!.id} step ${t}`);
+      }
+      const three = makeVec(original.spec!, 3);
+      assert.equal(three.numEnvs, 3);
+      assert.deepEqual(three.spec, { ...original.spec, kwargs: { ...original.spec!.kwargs, numEnvs: 3 } });
+    }
+    const cartPole = originals[0]!.spec!;
+    const overridden = makeVec(cartPole, 2, { kwargs: { suttonBartoReward: false }, copy: false });
+    assert.deepEqual(overridden.spec?.kwargs, { ...cartPole.kwargs, suttonBartoReward: false, vectorKwargs: { autoresetMode: 'same-step', copy: false } });
+    const bdt = originals[1]!.spec!;
+    const synced = makeVec(bdt, 2, { vectorizationMode: 'sync' });
+    assert.ok(synced instanceof SyncVectorEnv);
+    assert.deepEqual(synced.spec?.kwargs, { ...bdt.kwargs, vectorizationMode: 'sync' });
+  });
+
   it('vector seeds: null is no seed, a non-integer or a seed + i past 2^53 is refused', () => {
     const envs = makeVec('CartPole-v1', 2);
     envs.reset({ seed: null as never });
@@ -171,7 +200,7 @@ describe('registration', () => {
     }
     assert.throws(() => make(5 as unknown as string), /^InvalidArgumentError: make: expected an env id \(a string such as "BDT-v0"\) or an EnvSpec, got 5$/);
     assert.throws(() => make({} as unknown as string), /^InvalidArgumentError: make: expected an env id .* got \{\}$/);
-    assert.throws(() => makeVec(5n as unknown as string, 2), /^InvalidArgumentError: makeVec: expected an env id \(a string such as "BDT-v0"\), got 5n?$/);
+    assert.throws(() => makeVec(5n as unknown as string, 2), /^InvalidArgumentError: makeVec: expected an env id \(a string such as "BDT-v0"\) or an EnvSpec, got 5n?$/);
     assert.throws(() => register({ id: 5n as unknown as string, entryPoint: () => new CartPoleEnv() }), /^GymError: register: id 5n? is not an env id/);
     register({ id: 'Ünïcode/Plant-v1', entryPoint: () => new CartPoleEnv() }); // Gymnasium's \w takes letters of any script
   });

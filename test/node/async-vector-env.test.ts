@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
 import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, captureWarnings, make, makeVec, register, setWarningHandler } from '../../env/index.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
@@ -89,6 +93,36 @@ describe('AsyncVectorEnv', function () {
     assert.ok(!(plain instanceof GymError) && plain.message === 'AsyncVectorEnv env 0: scripted Error', 'a plain Error stays one');
   });
 
+  it("keeps the worker's stack: an env's error in step shows the env's file and line, then the main thread's frames", () => {
+    const fixture = new URL('./fixtures/scripted-env.ts', import.meta.url);
+    envs = new AsyncVectorEnv([{ id: 'Scripted-v0', kwargs: { failAt: 1 }, imports: [fixture.href] }]);
+    envs.reset();
+    let error: Error | undefined;
+    try {
+      envs.step([0]);
+    } catch (e) {
+      error = e as Error;
+    }
+    assert.equal(error?.message, 'AsyncVectorEnv env 0: scripted failure at step 1');
+    const line = readFileSync(fixture, 'utf8').split('\n').findIndex((text) => text.includes('throw new Error(`scripted failure')) + 1;
+    const envFrame = new RegExp(`\\(?(file://)?${fileURLToPath(fixture).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+`);
+    // what Node prints of an uncaught error is its inspect
+    for (const printed of [error!.stack!, inspect(error)]) {
+      assert.match(printed, envFrame);
+      assert.ok(printed.startsWith('Error: AsyncVectorEnv env 0: scripted failure at step 1\n'), printed);
+      assert.ok(printed.includes('async-vector-env.test.ts:'), `the main thread's frames stay: ${printed}`);
+    }
+  });
+
+  it("a recipe import that throws while it loads: the error names the module's URL, where it threw and the original error", () => {
+    const fixture = new URL('./fixtures/throwing-imports.ts', import.meta.url);
+    const line = readFileSync(fixture, 'utf8').split('\n').findIndex((text) => text.startsWith('throw ')) + 1;
+    assert.throws(
+      () => new AsyncVectorEnv([{ id: 'CartPole-v1', imports: [fixture.href] }]),
+      (e: unknown) => e instanceof GymError && e.message === `AsyncVectorEnv env 0: importing ${fixture.href}: ${fileURLToPath(fixture)}:${line}:7: RangeError: registration failed here`,
+    );
+  });
+
   it("an id registered only in the main thread: the worker's error says workers do not see it and to list its module in the recipe's imports", () => {
     register({ id: 'MainThreadCartPole-v0', entryPoint: () => new CartPoleEnv() });
     assert.throws(
@@ -156,6 +190,15 @@ describe('AsyncVectorEnv', function () {
     envs.close();
     envs.close();
     assert.throws(() => envs!.step([0, 0]), /^GymError: AsyncVectorEnv\.step: the vector env is closed$/);
+  });
+
+  it('an unreachable vector env that was never closed ends its workers once garbage-collected', () => {
+    const script = fileURLToPath(new URL('./fixtures/drop-unclosed-envs.ts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(child.status, 0, child.stderr);
+    const { started, exited } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { started: number; exited: number };
+    assert.equal(started, 4);
+    assert.equal(exited, started, `${exited} of ${started} workers exited`);
   });
 
   it('closes twice and refuses to step after close', () => {

@@ -3,10 +3,13 @@
  * action branching), their checkpoints, and trained policies as `Agent`s.
  *
  * @example
+ * import { make } from 'bdt-gym';
  * import { defaultCheckpointDir, initBackend, loadPolicyAgent } from 'bdt-gym/agents';
+ * const env = make('BDT-v0');
  * await initBackend();
- * const agent = await loadPolicyAgent(defaultCheckpointDir('ppo', 'BDT-v0'), env); // the committed PPO
- * const action = agent.act(obs);
+ * const agent = await loadPolicyAgent(defaultCheckpointDir('ppo', 'BDT-v0'), env); // the committed PPO, typed by env
+ * const [obs] = env.reset({ seed: 0 });
+ * env.step(agent.act(obs));
  */
 export { initBackend, isBackendName, BACKENDS } from './backend.ts';
 export type { BackendName } from './backend.ts';

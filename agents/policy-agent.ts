@@ -47,8 +47,8 @@ function nonFiniteOutput({ checkpointDir, ownsNetworks }: PolicyAgentOptions & {
   return new CheckpointError(`the policy from ${checkpointDir} produced ${what}: its checkpoint holds network weights no training produces`);
 }
 
-/** A PPO policy acting deterministically. */
-export class PpoAgent implements Agent {
+/** A PPO policy acting deterministically, on an env of observations `Obs` and actions `Act`. */
+export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
   readonly policy: PpoPolicy;
   private readonly options: PolicyAgentOptions & { ownsNetworks: boolean };
   readonly name = 'ppo';
@@ -78,7 +78,7 @@ export class PpoAgent implements Agent {
 
   reset(): void {}
 
-  act(obs: unknown): unknown {
+  act(obs: Obs): Act {
     const { policy } = this;
     policy.encoder.flattenInto(obs, this.raw, 0);
     policy.encoder.normalize(this.raw, 1, this.input);
@@ -88,7 +88,7 @@ export class PpoAgent implements Agent {
     if (c >= 0) throw nonFiniteOutput(this.options, `${this.continuous[c]} in ${policy.layout.continuousNames[c]}`);
     const h = firstNonFinite(this.head); // the discrete logits: argmax would pick an arbitrary action
     if (h >= 0) throw nonFiniteOutput(this.options, `${this.head[h]} as actor output ${h}`);
-    return policy.layout.toEnv(this.discrete, this.continuous, 0);
+    return policy.layout.toEnv(this.discrete, this.continuous, 0) as Act; // the layout was built from the env's action space
   }
 
   dispose(): void {
@@ -98,8 +98,8 @@ export class PpoAgent implements Agent {
   }
 }
 
-/** A DQN policy acting greedily. */
-export class DqnAgent implements Agent {
+/** A DQN policy acting greedily, on an env of observations `Obs` and actions `Act`. */
+export class DqnAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
   readonly policy: DqnActingParts;
   private readonly options: PolicyAgentOptions & { ownsNetworks: boolean };
   readonly name = 'dqn';
@@ -125,7 +125,7 @@ export class DqnAgent implements Agent {
 
   reset(): void {}
 
-  act(obs: unknown): unknown {
+  act(obs: Obs): Act {
     const { encoder, qNetwork, layout, toEnvAction } = this.policy;
     encoder.flattenInto(obs, this.raw, 0);
     encoder.normalize(this.raw, 1, this.input);
@@ -133,7 +133,7 @@ export class DqnAgent implements Agent {
     const bad = firstNonFinite(q); // argmax would pick an arbitrary action
     if (bad >= 0) throw nonFiniteOutput(this.options, `${q[bad]} as Q-network output ${bad}`);
     qNetwork.greedy(q, 1, this.action);
-    return toEnvAction(layout.toEnv(this.action, EMPTY, 0));
+    return toEnvAction(layout.toEnv(this.action, EMPTY, 0)) as Act; // the layout was built from the env's action space
   }
 
   dispose(): void {
@@ -149,15 +149,16 @@ const EMPTY = new Float32Array(0);
  * The trained agent saved in `dir` — a checkpoint directory, or a `train` run directory holding
  * one in `checkpoint/` — for `env` (whose spaces must equal the ones it was trained on). The
  * algorithm is read from the checkpoint's manifest; with `expectedAlgo`, a checkpoint of the
- * other algorithm is refused.
+ * other algorithm is refused. The agent is typed by `env`: it takes its observations and gives
+ * its actions.
  */
-export async function loadPolicyAgent(runOrCheckpointDir: string, env: Env<unknown, unknown>, expectedAlgo?: 'ppo' | 'dqn'): Promise<PpoAgent | DqnAgent> {
+export async function loadPolicyAgent<Obs, Act>(runOrCheckpointDir: string, env: Env<Obs, Act>, expectedAlgo?: 'ppo' | 'dqn'): Promise<PpoAgent<Obs, Act> | DqnAgent<Obs, Act>> {
   const dir = checkpointDirOf(runOrCheckpointDir);
   const manifest = readManifest(dir);
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
   }
-  const agent = manifest.algo === 'ppo' ? new PpoAgent(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir }) : new DqnAgent(await loadDqnPolicy(dir, env), { checkpointDir: dir });
+  const agent = manifest.algo === 'ppo' ? new PpoAgent<Obs, Act>(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir }) : new DqnAgent<Obs, Act>(await loadDqnPolicy(dir, env), { checkpointDir: dir });
   warnIfOtherSystem(dir, manifest.scenario, env);
   return agent;
 }

@@ -4,13 +4,16 @@
  * `AutoresetMode`) and partial resets through `reset({ options: { reset_mask } })`.
  *
  * @example
- * const envs = new SyncVectorEnv(Array.from({ length: 4 }, () => () => make('CartPole-v1')));
- * let [obs] = envs.reset({ seed: 42 });            // Float32Array(4 * 4), env-major
+ * const envFns = Array.from({ length: 4 }, () => () => make('CartPole-v1'));
+ * const envs = new SyncVectorEnv(envFns);
+ * const [obs] = envs.reset({ seed: 42 });          // Float32Array(4 * 4), env-major
  * const [next, rewards, terminated, truncated, infos] = envs.step(Int32Array.of(0, 1, 1, 0));
  *
  * // same-step: an ended env is reset within the step; its last observation is in the infos.
  * const sameStep = new SyncVectorEnv(envFns, { autoresetMode: 'same-step' });
- * // infos.final_obs[i] (with infos._final_obs[i] = 1) for each env i that ended
+ * // for each env i that ended, (infos['_final_obs'] as Uint8Array)[i] === 1 and
+ * // (infos['final_obs'] as (Float32Array | undefined)[])[i] is its last observation (neither
+ * // entry is there on a step where no env ended)
  */
 import { checkResetArgs, Env, type EnvSpec, type Info } from '../core/env.ts';
 import { formatValue } from '../core/format.ts';

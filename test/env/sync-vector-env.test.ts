@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidActionError, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { docExample, runnable } from './doc-example.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
 class CountingEnv extends Env<Float32Array, number> {
@@ -174,6 +175,12 @@ describe('SyncVectorEnv', () => {
     const nan = { ...good, inferenceShare: good.inferenceShare.slice() };
     nan.inferenceShare[nan.inferenceShare.length - 1] = NaN; // env 1's last share
     assert.throws(() => envs.step(nan), refused(/^SyncVectorEnv env 1: BdtEnv\.step: invalid action: key "inferenceShare": element \[1\] is NaN/));
+  });
+
+  it('its doc example runs as written, with the observation batch its comment gives', () => {
+    const example = docExample('env/vector/sync-vector-env.ts');
+    const { obs } = runnable(`${example}\nreturn { obs };`, 'make', 'SyncVectorEnv')(make, SyncVectorEnv) as { obs: unknown };
+    assert.ok(obs instanceof Float32Array && obs.length === 4 * 4, String(obs));
   });
 
   it('matches single CartPole envs stepped by hand', () => {

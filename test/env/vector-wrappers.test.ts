@@ -30,11 +30,18 @@ import {
   type VectorEnv,
   type VectorEpisodeStatistics,
 } from '../../env/index.ts';
+import { docExample, runnable } from './doc-example.ts';
 
 /** Seeded random action batches for `env`, the same for every env built alike. */
 function actionStream<A>(env: VectorEnv<unknown, A>, seed: number): () => A {
   env.actionSpace.seed(seed);
   return () => env.actionSpace.sample();
+}
+
+/** A `console` whose `log` keeps the numbers of each line logged. */
+function numbersLogged(): { log(...args: unknown[]): void; lines: number[][] } {
+  const lines: number[][] = [];
+  return { lines, log: (...args) => lines.push((args.join(' ').match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number)) };
 }
 
 /** The envs that ended in the step result `ended` = terminated | truncated, as a reset mask. */
@@ -100,6 +107,33 @@ describe('vector wrappers', () => {
         assert.deepEqual(wrapped.returnQueue, recorded.map((s) => s.r));
       });
     }
+
+    it('its doc example runs, and reads the infos both on steps where episodes ended and on steps where none did', () => {
+      const example = docExample('env/wrappers/vector/record-episode-statistics.ts');
+      // as written: BDT-v0 x8, one step, on which no episode ends
+      const asWritten = numbersLogged();
+      runnable(example, 'makeVec', 'VectorRecordEpisodeStatistics', 'console')(makeVec, VectorRecordEpisodeStatistics, asWritten);
+      assert.deepEqual(asWritten.lines, []);
+      // what follows the step reads `infos`: on CartPole-v1 x2 it must log env, return and length of each episode ended
+      const reading = example.split(/^.*= envs\.step\(.*\n/m)[1];
+      assert.ok(reading !== undefined && reading.trim() !== '', `no code after the step in the example:\n${example}`);
+      const read = runnable(reading, 'envs', 'infos', 'console');
+      const envs = new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 2));
+      const recorded: VectorEpisodeStatistics[] = [];
+      envs.episodes$.subscribe((s) => recorded.push(s));
+      const sample = actionStream(envs, 4);
+      envs.reset({ seed: 4 });
+      const steps = { ended: 0, none: 0 };
+      for (let t = 0; t < 100; t++) {
+        const before = recorded.length;
+        const [, , , , infos] = envs.step(sample());
+        const logged = numbersLogged();
+        read(envs, infos, logged);
+        assert.deepEqual(logged.lines, recorded.slice(before).map((s) => [s.env, s.r, s.l]), `step ${t}`);
+        steps[recorded.length > before ? 'ended' : 'none']++;
+      }
+      assert.ok(steps.ended > 0 && steps.none > 0, JSON.stringify(steps));
+    });
 
     it('on the native BdtVectorEnv, an episode is its T slots and the sum of their rewards', () => {
       const env = new VectorRecordEpisodeStatistics(makeVec('BDT-small-v0', 2, { kwargs: { scenario: { slots: 7 } } }));

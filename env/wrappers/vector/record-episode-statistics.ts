@@ -13,7 +13,12 @@
  * const envs = new VectorRecordEpisodeStatistics(makeVec('BDT-v0', 8));
  * envs.reset({ seed: 1 });
  * const [, , , , infos] = envs.step(envs.actionSpace.sample());
- * // where (infos._episode as Uint8Array)[i] === 1: (infos.episode as Info).r[i] is env i's return
+ * // both entries are there only on a step where an episode ended
+ * const ended = infos['_episode'] as Uint8Array | undefined;
+ * const episode = infos['episode'] as { r: Float64Array; l: Float64Array } | undefined;
+ * for (let i = 0; i < envs.numEnvs; i++) {
+ *   if (ended?.[i] === 1) console.log(`env ${i}: return ${episode?.r[i]}, length ${episode?.l[i]}`);
+ * }
  */
 import { Subject, type Observable } from 'rxjs';
 import type { Info } from '../../core/env.ts';

@@ -40,12 +40,19 @@ function runCase(source: SuiteSource, caseName: string, runs: number): BenchRepo
     // the case's own stdout goes to our stderr, so a --json report on our stdout stays parseable;
     // its stderr is kept for the error when it fails
     stdio: ['ignore', 2, 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024, // bytes of stderr and report kept (beyond: the process is killed, ENOBUFS)
   });
-  if (child.error) throw new Error(`bench case ${name}: could not start its process: ${child.error.message}`);
-  const stderr = String(child.stderr);
-  if (child.status !== 0) throw new Error(`bench case ${name}: its process exited with ${child.status ?? child.signal}:\n${stderr.trimEnd()}`);
+  const stderr = String(child.stderr ?? '');
+  const failed = (why: string) => new Error(`bench case ${name}: ${why}${stderr.trim() === '' ? '' : `:\n${stderr.trimEnd()}`}`);
+  if (child.error) throw failed(`its process failed (${child.error.message})`);
+  if (child.status !== 0) throw failed(`its process exited with ${child.status ?? child.signal}`);
   process.stderr.write(stderr);
-  return JSON.parse(String(child.output[3])) as BenchReport;
+  const report = String(child.output[3] ?? '');
+  try {
+    return JSON.parse(report) as BenchReport;
+  } catch {
+    throw failed(report === '' ? 'its process exited without a report' : `its process wrote an unreadable report (${report.slice(0, 80)})`);
+  }
 }
 
 /**
@@ -53,7 +60,7 @@ function runCase(source: SuiteSource, caseName: string, runs: number): BenchRepo
  * one report: each case's ratio is to the reference loop timed in the case's own process, and
  * the report's `referencePerSec` is the median of those.
  */
-export function runIsolated(sources: readonly SuiteSource[], options: BenchOptions = {}): BenchReport {
+export function runIsolated(sources: readonly SuiteSource[], options: Pick<BenchOptions, 'runs' | 'filter'> = {}): BenchReport {
   const runs = options.runs ?? 5;
   const results: CaseResult[] = [];
   const references: number[] = [];

@@ -11,9 +11,10 @@ const MAX_LINKS = 40;
 /**
  * `path` when it is not a symbolic link; else the end of its chain of links: its real path when it
  * exists, and also when it is missing (a dangling chain, whose end a write creates, as
- * `fs.writeFileSync` would). A relative target is resolved against its link's directory as the
- * kernel resolves it: that directory's real path, so `..` from a directory reached through a link
- * is its real parent. A loop throws an ELOOP error naming `path`; a path that cannot be looked at
+ * `fs.writeFileSync` would). A relative target is resolved against its link's directory's real
+ * path, as the kernel does, so `..` from a directory reached through a link is its real parent;
+ * a `..` after a linked directory inside the target's own text (`sub/../x`, `sub` a link) is
+ * resolved as text, where the kernel would go up from `sub`'s target. A loop throws an ELOOP error naming `path`; a path that cannot be looked at
  * (EACCES, ENOTDIR) is returned as it is, for the caller's own file operation to report.
  */
 export function linkTarget(path: string): string {

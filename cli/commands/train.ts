@@ -65,6 +65,7 @@ import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { issueLines } from '../../env/index.ts';
+import { closestName } from '../../env/core/closest-name.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
@@ -224,6 +225,9 @@ function checkResumedOverride(out: string, override: Record<string, unknown>, ru
 function hyperparametersOption(value: string | undefined): Record<string, unknown> {
   const override = jsonObjectOption('hyperparameters', value);
   if (Object.hasOwn(override, 'totalTimesteps')) throw new CliError("--hyperparameters: totalTimesteps is the step budget, which --steps gives (else the preset's totalTimesteps); leave it out of --hyperparameters");
+  // a near miss of the budget's key: the unknown-key hint lists only the keys this option takes, so it would not point there
+  const budgetLike = Object.keys(override).find((key) => closestName(key, ['totalTimesteps']) !== undefined);
+  if (budgetLike !== undefined) throw new CliError(`--hyperparameters: unknown key ${JSON.stringify(budgetLike)}; if it is meant as totalTimesteps, the step budget, give it with --steps (else the preset's totalTimesteps), not --hyperparameters`);
   return override;
 }
 

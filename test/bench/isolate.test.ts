@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runIsolated, type SuiteSource } from '../../bench/isolate.ts';
 import { suites } from './isolation-suite.ts';
 
@@ -18,7 +20,17 @@ describe('bench: each case in a process of its own', () => {
     assert.ok(Math.abs(report.referencePerSec - (first! + second!) / 2) <= 1e-9 * report.referencePerSec);
   });
 
-  it("a case's failure names the case", () => {
-    assert.throws(() => runIsolated(sources, { runs: 1, filter: 'isolation-failing' }), /^Error: bench case isolation-failing\/setup: its process exited with 1:\n[^]*Error: this case cannot be set up/);
+  it("a case's failure names the case, with its error; so does a process that quits without a report", () => {
+    assert.throws(() => runIsolated(sources, { runs: 1, filter: 'isolation-failing/setup' }), /^Error: bench case isolation-failing\/setup: its process exited with 1:\n[^]*Error: this case cannot be set up/);
+    assert.throws(() => runIsolated(sources, { runs: 1, filter: 'isolation-failing/quits' }), /^Error: bench case isolation-failing\/quits: its process exited without a report$/);
+  });
+
+  it("keeps a case's own stdout off the parent's stdout (where --json prints the report)", () => {
+    const script = fileURLToPath(new URL('./print-isolated-report.ts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), script], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    const report = JSON.parse(child.stdout) as { results: { name: string }[] };
+    assert.deepEqual(report.results.map((r) => r.name), ['first', 'second']);
+    assert.match(child.stderr, /a bench case printing to stdout/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Bench suites for test/bench/isolate.test.ts: two cases that refuse to share a process (one also
- * prints to stdout, which must not garble the report its process sends), and one that fails.
+ * prints to stdout, which must not reach the parent's stdout), one that fails and one that quits
+ * without a report.
  */
 import type { BenchSuite } from '../../bench/harness.ts';
 
@@ -43,6 +44,12 @@ export const suites: BenchSuite[] = [
         setup: () => {
           throw new Error('this case cannot be set up');
         },
+      },
+      {
+        name: 'quits',
+        unit: 'ops',
+        ops: 1000,
+        setup: () => process.exit(0),
       },
     ],
   },

@@ -46,7 +46,7 @@ describe('bdt-gym train --hyperparameters', function () {
   it('refuses a bad key or value naming --hyperparameters and the field, an array or non-JSON, and totalTimesteps (--steps is the budget), before --out is made', async () => {
     // the keys the hint lists are those the option takes: not totalTimesteps, which it refuses
     assertRefused(await train('bad', '--hyperparameters', '{"learningrate":0.001}'), /^--hyperparameters \(over --preset .*tiny\.json's\): at \(root\): Unrecognized key: "learningrate"; did you mean "learningRate"\? \(keys: learningRate, annealLr, [^)]*\)$/);
-    for (const [agent, override] of [['ppo', '{"totalTimestep":64}'], ['dqn', '{"learningrate":0.001}']]) {
+    for (const [agent, override] of [['ppo', '{"learningrat":0.001}'], ['dqn', '{"learningrate":0.001}']]) {
       const unknownKey = await bdtGym('train', '--agent', agent!, '--env', 'CartPole-v1', '--steps', '64', '--out', join(dir, 'bad'), '--hyperparameters', override!);
       assertRefused(unknownKey, /^--hyperparameters: at \(root\): Unrecognized key: .*\(keys: learningRate, /);
       assert.doesNotMatch((unknownKey.error as Error).message, /totalTimesteps/);
@@ -57,6 +57,8 @@ describe('bdt-gym train --hyperparameters', function () {
     assertRefused(await train('bad', '--hyperparameters', '0.001'), /^--hyperparameters: expected a JSON object, got 0\.001$/);
     assertRefused(await train('bad', '--hyperparameters', '{learningRate: 1}'), /^--hyperparameters: not valid JSON: /);
     assertRefused(await train('bad', '--hyperparameters', '{"totalTimesteps":64}'), /^--hyperparameters: totalTimesteps is the step budget, which --steps gives/);
+    // a near miss of it is pointed to --steps (the key hint lists only keys the option takes)
+    assertRefused(await train('bad', '--hyperparameters', '{"totalTimestep":64}'), /^--hyperparameters: unknown key "totalTimestep"; if it is meant as totalTimesteps, the step budget, give it with --steps/);
     assert.ok(!existsSync(join(dir, 'bad')), 'no run directory is made');
   });
 

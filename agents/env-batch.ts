@@ -8,10 +8,9 @@
  */
 import type { Env } from '../env/core/env.ts';
 import { GymError } from '../env/core/errors.ts';
-import { Box } from '../env/spaces/box.ts';
-import { Dict } from '../env/spaces/dict.ts';
 import type { Space } from '../env/spaces/space.ts';
 import { createBatch, readBatchItem, writeBatchItem } from '../env/vector/batch.ts';
+import { FlatBatchLayout } from '../env/vector/flatten-batch.ts';
 import { SyncVectorEnv } from '../env/vector/sync-vector-env.ts';
 import type { VectorEnv } from '../env/vector/vector-env.ts';
 import type { ObservationEncoder } from './nn/observation-encoder.ts';
@@ -56,29 +55,14 @@ function assertNextStepAutoreset(vectorEnv: VectorEnv): void {
   }
 }
 
-/** One Box key of a Dict observation: `size` elements at `offset` in the flat row. */
-interface BoxField {
-  readonly key: string;
-  readonly size: number;
-  readonly offset: number;
-}
-
 /**
- * The flat layout of a Dict of Boxes (`flatSpace`, flattened key by key in its order) when the
- * batch of `batchSpace` holds each key as a Box of the same size; undefined for any other space.
+ * The layout of the encoder's space (`flatSpace`) when it is made of Boxes alone and a batch of
+ * `batchSpace` is read the same way; undefined otherwise (one-hot parts take the generic flatten).
  */
-function boxFieldsOf(batchSpace: Space<unknown>, flatSpace: Space<unknown>): BoxField[] | undefined {
-  if (!(batchSpace instanceof Dict) || !(flatSpace instanceof Dict)) return undefined;
-  const fields: BoxField[] = [];
-  let offset = 0;
-  for (const key of flatSpace.keys) {
-    const space = flatSpace.spaces[key];
-    const batched = batchSpace.spaces[key];
-    if (!(space instanceof Box) || !(batched instanceof Box) || batched.size !== space.size) return undefined;
-    fields.push({ key, size: space.size, offset });
-    offset += space.size;
-  }
-  return fields;
+function copyLayoutOf(batchSpace: Space<unknown>, flatSpace: Space<unknown>): FlatBatchLayout | undefined {
+  const layout = FlatBatchLayout.of(flatSpace);
+  const batched = FlatBatchLayout.of(batchSpace);
+  return layout?.copiesOnly && batched !== undefined && layout.sameAs(batched) ? layout : undefined;
 }
 
 /** A finished episode: return, length (steps) and which env it ran in. */
@@ -105,13 +89,13 @@ export class EnvBatch {
   /** Episodes that finished during the last step. */
   readonly finished: EpisodeRecord[] = [];
   private readonly actionBatch: unknown;
-  /** Box observations are batched as flat env-major rows already: copied in one go. */
-  private readonly flatBoxObs: boolean;
   /**
-   * Dict-of-Box observations (every B-DT id): copied key by key straight from the batch, without
-   * the per-env record of views and the recursive flatten (half of a BDT-v0 EnvBatch step).
+   * Box and Dict-of-Box observations (every B-DT id), any nesting of Boxes: copied straight from
+   * the batch's typed arrays (a Box in one go), without the per-env record of views and the
+   * recursive flatten (half of a BDT-v0 EnvBatch step). Undefined for other spaces, or when the
+   * encoder's space is laid out otherwise than the vector env's.
    */
-  private readonly boxFields: readonly BoxField[] | undefined;
+  private readonly copyLayout: FlatBatchLayout | undefined;
   private readonly episodeReturn: Float64Array;
   private readonly episodeLength: Int32Array;
 
@@ -133,42 +117,18 @@ export class EnvBatch {
     this.episodeReturn = new Float64Array(this.numEnvs);
     this.episodeLength = new Int32Array(this.numEnvs);
     this.actionBatch = createBatch(this.vectorEnv.singleActionSpace, this.numEnvs);
-    const space = this.vectorEnv.singleObservationSpace;
-    this.flatBoxObs = space instanceof Box && space.size === encoder.dim;
-    this.boxFields = boxFieldsOf(space, encoder.space);
+    this.copyLayout = copyLayoutOf(this.vectorEnv.singleObservationSpace, encoder.space);
   }
 
+  /** The batch's rows into `obs`; a batch the copy cannot take (not typed arrays of E rows) goes through the generic path and its errors. */
   private readObservations(batch: unknown): void {
-    if (this.flatBoxObs) {
-      this.obs.set(batch as Float32Array | Float64Array);
+    const layout = this.copyLayout;
+    if (layout !== undefined && layout.mismatch(batch, this.numEnvs, '') === undefined) {
+      layout.writeInto(batch, this.numEnvs, this.obs, 'EnvBatch', 'observations');
       return;
     }
-    if (this.boxFields && this.readBoxFields(this.boxFields, batch as Record<string, unknown> | undefined)) return;
     const space = this.vectorEnv.singleObservationSpace;
     for (let e = 0; e < this.numEnvs; e++) this.encoder.flattenInto(readBatchItem(space, batch, e), this.obs, e);
-  }
-
-  /**
-   * Copies a Dict-of-Box batch into `obs` as `flatten` lays it out; false (nothing copied) when a
-   * key is not a typed array of E rows, left to the generic path and its error.
-   */
-  private readBoxFields(fields: readonly BoxField[], batch: Record<string, unknown> | undefined): boolean {
-    const E = this.numEnvs;
-    for (const { key, size } of fields) {
-      const column = batch?.[key];
-      if (!ArrayBuffer.isView(column) || !((column as Float32Array).length >= E * size)) return false;
-    }
-    const { obs } = this;
-    const dim = this.encoder.dim;
-    for (const { key, size, offset } of fields) {
-      const column = batch![key] as Float32Array | Float64Array;
-      for (let e = 0; e < E; e++) {
-        const from = e * size;
-        const to = e * dim + offset;
-        for (let i = 0; i < size; i++) obs[to + i] = column[from + i]!;
-      }
-    }
-    return true;
   }
 
   /** Reset every env, env e with seed `seed + e` (gymnasium's vector seeding). */

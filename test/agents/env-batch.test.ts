@@ -17,8 +17,8 @@ import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { trainRun } from '../../agents/run/train-run.ts';
 import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
-import { readBatchItem } from '../../env/vector/batch.ts';
-import { Box, Dict, Discrete, Env, flatten, GymError, make, makeVec, SpaceError, SyncVectorEnv, type Space, type StepResult, type VectorEnv } from '../../env/index.ts';
+import { readBatchItem, writeBatchItem } from '../../env/vector/batch.ts';
+import { Box, createBatch, Dict, Discrete, Env, flatten, GymError, make, makeVec, MultiBinary, SpaceError, SyncVectorEnv, Tuple, type Space, type StepResult, type VectorEnv } from '../../env/index.ts';
 
 /** The fields of an EnvBatch after a reset or step, copied. */
 function snapshot(batch: EnvBatch) {
@@ -112,6 +112,28 @@ describe('EnvBatch', () => {
       }
       assert.deepEqual(Array.from(batch.autoreset), [1, 1, 1], 'the autoreset step after the second episode was compared too');
       batch.close();
+    }
+  });
+
+  it('copies a Box, and Boxes and MultiBinaries nested in Tuples and Dicts, as the generic flatten of the same batch', () => {
+    const n = 3;
+    const spaces: Space<unknown>[] = [
+      new Box(-5, 5, { shape: [2, 2] }),
+      new Tuple([new Dict({ b: new Box(-1e6, 1e6, { shape: [3], dtype: 'float64' }), a: new MultiBinary(2) }), new Box(-1, 1, { shape: [1] })]),
+    ];
+    for (const space of spaces) {
+      space.seed(2);
+      const batch = createBatch(space, n);
+      const items = Array.from({ length: n }, () => space.sample());
+      const fake = { autoresetMode: 'next-step', numEnvs: n, singleObservationSpace: space, singleActionSpace: new Discrete(2), reset: () => [batch, {}], close: () => {} } as unknown as VectorEnv;
+      const envBatch = new EnvBatch(fake, new ObservationEncoder(space, false));
+      const dim = envBatch.encoder.dim;
+      items.forEach((item, e) => writeBatchItem(space, batch, e, item));
+      envBatch.reset(0);
+      for (let e = 0; e < n; e++) {
+        const generic: Float32Array = flatten(space, readBatchItem(space, batch, e), new Float32Array(dim));
+        assert.deepEqual(envBatch.obs.subarray(e * dim, (e + 1) * dim), generic, `${space.toString()}, env ${e}`);
+      }
     }
   });
 

@@ -13,6 +13,7 @@ import {
   RecordEpisodeStatistics,
   RunningMeanStd,
   SyncVectorEnv,
+  Tuple,
   VectorFlattenObservation,
   VectorNormalizeObservation,
   VectorNormalizeReward,
@@ -257,6 +258,29 @@ describe('vector wrappers', () => {
         assert.deepEqual(Array.from(vector.step(Int32Array.of(0, 1))[0]), [...row, ...row]);
       }
       assert.equal(vector.singleObservationSpace.toString(), single.observationSpace.toString());
+    });
+
+    it('names the part of a batch that is not a typed array of numEnvs elements, or holds an index outside its one-hot', () => {
+      class TupleEnv extends Env<unknown, number> {
+        observationSpace = new Dict({ a: new Discrete(3, 1), b: new MultiDiscrete([2, 3]), c: new Tuple([new Box(-1, 1, { shape: [2] })]) });
+        actionSpace = new Discrete(2);
+        reset(): ResetResult<unknown> {
+          return [this.observationSpace.sample(), {}];
+        }
+        step(): StepResult<unknown> {
+          return [this.observationSpace.sample(), 0, false, false, {}];
+        }
+      }
+      const vector = new VectorFlattenObservation(new SyncVectorEnv([() => new TupleEnv(), () => new TupleEnv()]));
+      const batch = (a: number[], b: number[], c: unknown) => ({ a: Int32Array.from(a), b: Int32Array.from(b), c: [c] });
+      const refused = (given: unknown, message: string) => assert.throws(() => vector.observations(given), (e: Error) => e instanceof GymError && e.message === `VectorFlattenObservation: ${message}`);
+      refused(batch([1, 3], [0, 2, 1, 0], new Float32Array(3)), 'observations.c[0] should be a typed array of 4 numbers, got 3 numbers');
+      refused(batch([1, 3], [0, 2, 1, 0], [0, 0, 0, 0]), 'observations.c[0] should be a typed array of 4 numbers, got object');
+      refused({ b: Int32Array.of(0, 2, 1, 0), c: [new Float32Array(4)] }, 'observations.a should be a typed array of 2 numbers, got undefined');
+      refused(batch([1, 4], [0, 2, 1, 0], new Float32Array(4)), 'observations.a holds index 3, outside 0..2');
+      refused(batch([1, 3], [0, 2, 1, 3], new Float32Array(4)), 'observations.b[1] holds index 3, outside 0..2');
+      assert.deepEqual(Array.from(vector.observations(batch([1, 3], [0, 2, 1, 0], Float32Array.of(0.5, -0.5, 1, -1)))), [1, 0, 0, 1, 0, 0, 0, 1, 0.5, -0.5, 0, 0, 1, 0, 1, 1, 0, 0, 1, -1]);
+      vector.close();
     });
   });
 

@@ -131,12 +131,8 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
       const hi = this.high[i] as number;
       const loFinite = Number.isFinite(lo);
       const hiFinite = Number.isFinite(hi);
-      if (loFinite && hiFinite) {
-        const u = this.rng();
-        const width = hi - lo;
-        // a float64 range wider than the largest double (-1e308 to 1e308): mix the bounds instead, as `lo + Infinity * u` is Infinity
-        out[i] = Number.isFinite(width) ? lo + width * u : lo * (1 - u) + hi * u;
-      } else if (loFinite) out[i] = lo + this.exponential();
+      if (loFinite && hiFinite) out[i] = lerpBounds(lo, hi, this.rng());
+      else if (loFinite) out[i] = lo + this.exponential();
       else if (hiFinite) out[i] = hi - this.exponential();
       else out[i] = this.normal();
     }
@@ -190,6 +186,20 @@ export class Box<T extends BoxElement = Float32Array> extends Space<T> {
     };
     return `Box(${bound(this.low)}, ${bound(this.high)}, [${this.shape.join(', ')}], ${this.dtype})`;
   }
+}
+
+/**
+ * `low + (high - low) f` between finite bounds, also where `high - low` passes the largest double
+ * (a float64 range such as -1e308 to 1e308, where it would give Infinity): there the bounds mixed.
+ */
+export function lerpBounds(low: number, high: number, f: number): number {
+  const width = high - low;
+  return Number.isFinite(width) ? low + width * f : mixBounds(low, high, f);
+}
+
+/** `low (1 - f) + high f`: between finite bounds without their difference, which can overflow. */
+export function mixBounds(low: number, high: number, f: number): number {
+  return low * (1 - f) + high * f;
 }
 
 function inferShape(low: unknown, high: unknown): number[] {

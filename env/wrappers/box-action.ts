@@ -13,7 +13,7 @@
 import type { Env } from '../core/env.ts';
 import { GymError, invalidAction } from '../core/errors.ts';
 import { ActionWrapper } from '../core/wrapper.ts';
-import { Box, type BoxDtype, type BoxElement } from '../spaces/box.ts';
+import { Box, lerpBounds, type BoxDtype, type BoxElement } from '../spaces/box.ts';
 import { Dict } from '../spaces/dict.ts';
 import { Discrete } from '../spaces/discrete.ts';
 import { MultiDiscrete } from '../spaces/multi-discrete.ts';
@@ -75,11 +75,8 @@ function partAction(part: Part, flat: BoxElement, at: number): unknown {
   for (let i = 0; i < out.length; i++) {
     const low = part.low[i]!;
     const high = part.high[i]!;
-    const u = flat[at + i]!;
-    const width = high - low;
-    // a float64 range wider than the largest double: mix the bounds, as Box.sample does; clipped
-    // after rounding to the part's dtype: low + u (high - low) can overstep high by an ulp
-    out[i] = Number.isFinite(width) ? low + u * width : low * (1 - u) + high * u;
+    // clipped after rounding to the part's dtype: low + u (high - low) can overstep high by an ulp
+    out[i] = lerpBounds(low, high, flat[at + i]!);
     out[i] = Math.min(Math.max(out[i]!, low), high);
   }
   return out;

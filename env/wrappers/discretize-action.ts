@@ -10,7 +10,7 @@
 import type { Env } from '../core/env.ts';
 import { GymError, invalidAction } from '../core/errors.ts';
 import { ActionWrapper } from '../core/wrapper.ts';
-import { Box } from '../spaces/box.ts';
+import { Box, mixBounds } from '../spaces/box.ts';
 import { Dict } from '../spaces/dict.ts';
 import { Discrete } from '../spaces/discrete.ts';
 import { MultiDiscrete } from '../spaces/multi-discrete.ts';
@@ -50,8 +50,7 @@ export class DiscretizeAction<Obs> extends ActionWrapper<Obs, unknown, unknown> 
         let value = low + (level * (high - low)) / (this.levels - 1);
         if (!Number.isFinite(value)) {
           // past the largest double (a float64 range that wide, or level times it): mix the bounds, as Box.sample does
-          const f = level / (this.levels - 1);
-          value = low * (1 - f) + high * f;
+          value = mixBounds(low, high, level / (this.levels - 1));
         }
         // clamped: rounding can put the top level one ulp above high, outside the inner space
         out[i] = Math.min(value, high);

@@ -7,7 +7,7 @@
 import type { Env } from '../core/env.ts';
 import { GymError, InvalidArgumentError, invalidAction } from '../core/errors.ts';
 import { ActionWrapper } from '../core/wrapper.ts';
-import { Box, type BoxElement } from '../spaces/box.ts';
+import { Box, mixBounds, type BoxElement } from '../spaces/box.ts';
 
 export class RescaleAction<Obs> extends ActionWrapper<Obs, BoxElement, BoxElement> {
   override actionSpace: Box<BoxElement>;
@@ -46,8 +46,7 @@ export class RescaleAction<Obs> extends ActionWrapper<Obs, BoxElement, BoxElemen
       if (!Number.isFinite(v) || !Number.isFinite(to - from)) {
         // past the largest double (a float64 range that wide, or the product of two widths): the
         // fraction of the way, from halves that cannot overflow, mixes the bounds as Box.sample does
-        const f = (a / 2 - from / 2) / (to / 2 - from / 2);
-        v = lo * (1 - f) + hi * f;
+        v = mixBounds(lo, hi, (a / 2 - from / 2) / (to / 2 - from / 2));
       }
       this.buffer[i] = Math.min(Math.max(v, lo), hi);
     }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { lerpBounds, mixBounds } from '../../env/spaces/box.ts';
 import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatten, flattenSpace, makeRng, spaceFromJSON, unflatten, SpaceError, type Space } from '../../env/index.ts';
 
 describe('spaces', () => {
@@ -64,6 +65,23 @@ describe('spaces', () => {
       const rng = makeRng(2);
       const narrow = new Box<Float64Array>(-1e307, 1e308, { dtype: 'float64', seed: 2 });
       for (let k = 0; k < 5; k++) assert.equal(narrow.sample()[0], -1e307 + (1e308 + 1e307) * rng());
+    });
+
+    it('lerpBounds and mixBounds (Box.sample, BoxAction, RescaleAction, DiscretizeAction) go from low to high, past the largest double too', () => {
+      const MAX = Number.MAX_VALUE;
+      const bounds = [[-1, 1], [0, 1], [-3.5, 7.25], [1e-300, 2e-300], [2, 2], [-1e307, 1e308], [-1e308, 1e308], [-MAX, MAX], [0, MAX]];
+      for (const [lo, hi] of bounds as [number, number][]) {
+        for (const f of [0, 0.25, 1 / 3, 0.5, 0.9999999999999999, 1]) {
+          const mixed = lo * (1 - f) + hi * f;
+          assert.ok(Object.is(mixBounds(lo, hi, f), mixed), `mixBounds(${lo}, ${hi}, ${f})`);
+          assert.ok(Object.is(lerpBounds(lo, hi, f), Number.isFinite(hi - lo) ? lo + (hi - lo) * f : mixed), `lerpBounds(${lo}, ${hi}, ${f})`);
+          assert.ok(lerpBounds(lo, hi, f) >= lo && lerpBounds(lo, hi, f) <= hi, `lerpBounds(${lo}, ${hi}, ${f}) = ${lerpBounds(lo, hi, f)} is within the bounds`);
+        }
+        assert.equal(lerpBounds(lo, hi, 0), lo);
+        assert.equal(lerpBounds(lo, hi, 1), hi);
+      }
+      assert.equal(lerpBounds(-MAX, MAX, 0.5), 0);
+      assert.equal(lerpBounds(-1e308, 1e308, 0.25), -5e307);
     });
 
     it('samples the same sequence for the same seed', () => {

@@ -10,7 +10,7 @@ import { unknownKeys } from '../core/format.ts';
 import { warn } from '../core/logger.ts';
 import { randomSeed } from '../core/rng.ts';
 import type { Dict } from '../spaces/dict.ts';
-import { actionSpace, decodeAction, decodeIfValid, encodeDecision, isValidAction, type BdtAction, type BdtActionSpaces } from './action.ts';
+import { actionSpace, decodeIfValid, encodeDecision, type BdtAction, type BdtActionSpaces } from './action.ts';
 import { createDecision } from './decision.ts';
 import type { ExogenousTrace } from './exogenous.ts';
 import { createObservation, observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
@@ -192,13 +192,13 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
 
   /**
    * The physical decision of `action`, written into `out` (a fresh decision without it); an
-   * action `step` would refuse throws an `InvalidActionError` naming the key and index. `step`
-   * decodes through the same `inferenceFrequencies` in one pass with its check (`decodeIfValid`),
-   * not through this method, so overriding it does not change what `step` does.
+   * action `step` would refuse throws an `InvalidActionError` naming the key and index, with
+   * `out` partly written. Checked and decoded in one pass, as `step` does (`decodeIfValid`), but
+   * `step` does not call this method, so overriding it does not change what `step` does.
    */
   decodeAction(action: BdtAction, out: Decision = createDecision(this.system)): Decision {
-    if (!isValidAction(this.system, action)) throw new InvalidActionError(`BdtEnv.decodeAction: invalid action: ${this.actionSpace.explain(action) ?? 'not contained'}`);
-    return decodeAction(this.system, action, out, this.shareScratch);
+    if (!decodeIfValid(this.system, action, out, this.shareScratch)) throw new InvalidActionError(`BdtEnv.decodeAction: invalid action: ${this.actionSpace.explain(action) ?? 'not contained'}`);
+    return out;
   }
 
   /** The action that decodes to the feasible `decision`. */

@@ -329,6 +329,16 @@ describe('BdtEnv', () => {
     const invalid = { ...good, partition: Int32Array.of(99, 0, 0, 0) };
     assert.throws(() => env.decodeAction(invalid), (e: unknown) => e instanceof InvalidActionError && /^BdtEnv\.decodeAction: invalid action: key "partition": element \[0\] = 99 is outside/.test(e.message));
     assert.throws(() => env.decodeAction({ ...good, inferenceShare: Float64Array.of(0.5, NaN) }), /^InvalidActionError: BdtEnv\.decodeAction: invalid action: key "inferenceShare": element \[1\] is NaN/);
+    // the space's explanation, whichever check of the one-pass decode failed first
+    const refusals: [Partial<BdtAction>, string][] = [
+      [{ partition: Int32Array.of(0, 0, 8, 0) }, 'key "partition": element [2] = 8 is outside {0, …, 7}'],
+      [{ inferenceShare: Float64Array.of(NaN, 0.5) }, 'key "inferenceShare": element [0] is NaN'],
+      [{ miningShare: Float64Array.of(0.5) }, 'key "miningShare": expected a Float64Array of length 2, got length 1'],
+      [{ partition: Int32Array.of(0, 0, 0), miningShare: Float64Array.of(NaN, 0.5) }, 'key "partition": expected an Int32Array of length 4, got length 3'],
+    ];
+    for (const [change, why] of refusals) {
+      assert.throws(() => env.decodeAction({ ...good, ...change }), (e: unknown) => e instanceof InvalidActionError && e.message === `BdtEnv.decodeAction: invalid action: ${why}`, why);
+    }
     for (const vectorizationMode of ['sync', 'vector-entry-point'] as const) {
       const vector = makeVec('BDT-small-v0', 2, { vectorizationMode });
       assert.deepEqual(vector.call!('decodeAction', good), [env.decodeAction(good), env.decodeAction(good)], vectorizationMode);

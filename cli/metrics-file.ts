@@ -2,11 +2,20 @@
  * Reading a run's `metrics.jsonl` (written by `train`, see agents/metrics.ts) back into series:
  * for one tag, the steps and values of the records that carry it, in file order.
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { constants } from 'node:buffer';
+import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors.ts';
 import { METRICS_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
 import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
+import { FileReadRefusal, readFileCapped } from '../node/capped-read.ts';
+
+/**
+ * The largest metrics.jsonl read: what one string holds (V8's limit, 512 MiB), which it is read
+ * into. A record takes about 100 bytes, one per episode and per update; CartPole's shortest
+ * episodes, some 10 steps, make 10M steps about 1M records, some 100 MB.
+ */
+export const MAX_METRICS_BYTES = constants.MAX_STRING_LENGTH;
 
 /** One tag's values over training. A NaN the trainer logged (written as null) stays NaN. */
 export interface MetricSeries {
@@ -48,8 +57,9 @@ export function readMetricsFile(file: string): RunMetrics {
   const series = new Map<string, { steps: number[]; values: number[] }>();
   let text: string;
   try {
-    text = withoutByteOrderMark(readFileSync(file, 'utf8'));
+    text = withoutByteOrderMark(readFileCapped(file, MAX_METRICS_BYTES).toString('utf8'));
   } catch (error) {
+    if (error instanceof FileReadRefusal) throw new CliError(`${file}: cannot read the file (${error.message})`);
     // Node's message is "<CODE>: <what>, <syscall> '<path>'": keep the code and what
     throw new CliError(`${file}: cannot read the file (${(error as Error).message.split(',')[0]})`);
   }

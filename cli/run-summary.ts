@@ -2,14 +2,18 @@
  * What a `train` run's summary.json (else its checkpoint's manifest) records of the env it trained
  * on, for the commands that default to it (`evaluate`, and `train --resume` without --preset).
  */
-import { readFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { MANIFEST_FILE, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
 import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
 import { formatValue, make } from '../env/index.ts';
 import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
+import { readFileCapped } from '../node/capped-read.ts';
 import { CliError } from './errors.ts';
+
+/** The largest summary.json read: what one string holds (V8's limit), as for a --scenario file, whose scenario its envKwargs may hold. */
+export const MAX_SUMMARY_BYTES = constants.MAX_STRING_LENGTH;
 
 /** How the reading command words a summary it cannot use (the file is named by the caller). */
 export interface SummaryRefusals {
@@ -29,7 +33,7 @@ export interface SummaryRefusals {
 function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRefusals): Record<string, unknown> | undefined {
   let summary: unknown;
   try {
-    summary = JSON.parse(withoutByteOrderMark(readFileSync(file, 'utf8')));
+    summary = JSON.parse(withoutByteOrderMark(readFileCapped(file, MAX_SUMMARY_BYTES).toString('utf8')));
   } catch (error) {
     throw new CliError(refuse.unreadable((error as NodeJS.ErrnoException).code ?? (error as Error).message));
   }

@@ -5,12 +5,13 @@
  * are kept); a device, FIFO or socket (`/dev/stdout`) cannot be replaced and is written through.
  * A write-protected target is refused, as a shell's `>` would refuse it (a rename needs only
  * the directory's permission, so it would replace the file regardless), and a replaced file
- * keeps its permissions (a 0600 file stays 0600). A killed write leaves its temp file, which
- * {@link removeAbandonedTempFiles} removes.
+ * keeps its permissions (a 0600 file stays 0600). A killed write leaves its temp file, which the
+ * next write of the same file removes once its writer is provably gone, and
+ * {@link removeAbandonedTempFiles} removes in a run directory.
  */
 import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import { linkTarget } from './link-target.ts';
 import { makeDirectories } from './make-directories.ts';
 import { mayBeWriting } from './process-liveness.ts';
@@ -36,8 +37,17 @@ export class FileWriteError extends Error {
 /** Temp files get distinct names (pid, count, random: a crashed process with the same pid left its own), short so a target name near NAME_MAX still fits. */
 let tempCount = 0;
 
-/** A temp file's name, `.bdt-gym-<pid>-<count>-<hex>.tmp`, with the writer's pid. */
-const TEMP_FILE = /^\.bdt-gym-(\d+)-\d+-[0-9a-f]+\.tmp$/;
+/**
+ * A temp file's name, `.bdt-gym-<pid>-<count>-<hex>-<target>.tmp`, with the writer's pid and a hash
+ * of the target's name (`<target>`, absent in earlier versions' names), so a write finds the temp
+ * files of earlier writes of its own file.
+ */
+const TEMP_FILE = /^\.bdt-gym-(\d+)-\d+-[0-9a-f]+(?:-([0-9a-f]{8}))?\.tmp$/;
+
+/** The `<target>` part of the temp file names of writes of `target`: its name's hash, fixed in length. */
+function targetTag(target: string): string {
+  return createHash('sha256').update(basename(target)).digest('hex').slice(0, 8);
+}
 
 /**
  * Removes from `dir` the temp files of writes that were killed: their writer is not running, or
@@ -47,6 +57,21 @@ const TEMP_FILE = /^\.bdt-gym-(\d+)-\d+-[0-9a-f]+\.tmp$/;
  * paths removed; one that cannot be removed costs only disk space.
  */
 export function removeAbandonedTempFiles(dir: string): string[] {
+  return removeTempFiles(dir, (pid, madeAtMs) => pid === process.pid || !mayBeWriting(pid, madeAtMs));
+}
+
+/**
+ * Removes from `dir` the temp files of earlier writes of the file `tag` stands for whose writer is
+ * provably gone (see mayBeWriting), this process's included: it may hold a write under way in a
+ * worker thread, and a process earlier given its pid, after a restart, is told apart by its start.
+ * A compare or a plot killed while writing its --out file left its temp file beside it, where no
+ * run directory's clean-up reaches.
+ */
+function removeAbandonedSiblings(dir: string, tag: string): void {
+  removeTempFiles(dir, (pid, madeAtMs, fileTag) => fileTag === tag && !mayBeWriting(pid, madeAtMs));
+}
+
+function removeTempFiles(dir: string, abandoned: (pid: number, madeAtMs: number, tag: string | undefined) => boolean): string[] {
   let entries: string[];
   try {
     entries = readdirSync(dir);
@@ -58,10 +83,9 @@ export function removeAbandonedTempFiles(dir: string): string[] {
     const match = TEMP_FILE.exec(entry);
     if (match === null) continue;
     const path = join(dir, entry);
-    const pid = Number(match[1]);
     try {
       const stats = lstatSync(path);
-      if (!stats.isFile() || (pid !== process.pid && mayBeWriting(pid, stats.mtimeMs))) continue;
+      if (!stats.isFile() || !abandoned(Number(match[1]), stats.mtimeMs, match[2])) continue;
       rmSync(path);
       removed.push(path);
     } catch {
@@ -88,7 +112,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
     const dir = dirname(target);
     makeDirectories(dir);
-    const name = join(dir, `.bdt-gym-${process.pid}-${tempCount++}-${randomBytes(4).toString('hex')}.tmp`);
+    const tag = targetTag(target);
+    removeAbandonedSiblings(dir, tag); // before writing: the space they hold may be what the write needs
+    const name = join(dir, `.bdt-gym-${process.pid}-${tempCount++}-${randomBytes(4).toString('hex')}-${tag}.tmp`);
     const fd = openSync(name, 'wx');
     temp = name; // ours from here on: removed if anything below fails
     if (existing?.isFile()) keepOwnerAndMode(fd, existing);

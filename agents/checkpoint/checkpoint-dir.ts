@@ -13,6 +13,8 @@ export const CHECKPOINT_SUBDIR = 'checkpoint';
 export const BEST_SUBDIR = 'best';
 /** That evaluation's record (mean return and step). */
 export const BEST_EVAL_FILE = 'best-eval.json';
+/** The largest best-eval.json read: its record is some 50 bytes. */
+export const MAX_BEST_EVAL_BYTES = 2 ** 20;
 /** The run's metrics, one JSON record per line. */
 export const METRICS_FILE = 'metrics.jsonl';
 /** The run's summary (train's JSON output). */

@@ -9,7 +9,7 @@
  * step), and acting greedily draws from no training RNG, so enabling evaluation leaves the
  * training trajectory unchanged.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Agent } from '../../baselines/agent.ts';
@@ -19,9 +19,10 @@ import { issueLines } from '../../env/core/zod-issues.ts';
 import { warn } from '../../env/core/logger.ts';
 import { CheckpointError, readManifest } from '../checkpoint/checkpoint.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
+import { readFileCapped } from '../../node/capped-read.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
-import { BEST_EVAL_FILE, BEST_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
+import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES } from '../checkpoint/checkpoint-dir.ts';
 
 export const PeriodicEvaluationSchema = z
   .object({
@@ -137,9 +138,15 @@ function readBest(outDir: string): BestEvaluation | undefined {
   const file = join(outDir, BEST_EVAL_FILE);
   const bestDir = join(outDir, BEST_SUBDIR);
   if (!existsSync(file) || !existsSync(bestDir)) return undefined;
+  let text: string;
+  try {
+    text = readFileCapped(file, MAX_BEST_EVAL_BYTES).toString('utf8');
+  } catch (error) {
+    throw new CheckpointError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
   let record: unknown;
   try {
-    record = JSON.parse(readFileSync(file, 'utf8'));
+    record = JSON.parse(text);
   } catch (error) {
     throw new CheckpointError(`${file}: not valid JSON (${(error as Error).message}); delete it to keep the best policy from this resume on`);
   }

@@ -16,7 +16,7 @@
  * on a non-B-DT env the manifest records no envKwargs, so it is the env's defaults (stderr notes it).
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
@@ -27,10 +27,11 @@ import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import type { Env } from '../../env/index.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
+import { readFileCapped } from '../../node/capped-read.ts';
 import { checkpointPath } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
-import { runEnvKwargs } from '../run-summary.ts';
+import { MAX_SUMMARY_BYTES, runEnvKwargs } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
 import { plural } from '../plural.ts';
@@ -97,7 +98,7 @@ function defaultEpisodes(checkpointOption: string, checkpointDir: string, onRunE
   const file = onRunEnv ? runSummaryFile(checkpointOption, checkpointDir) : undefined;
   if (file === undefined) return 20;
   try {
-    const recorded: unknown = (JSON.parse(withoutByteOrderMark(readFileSync(file, 'utf8'))) as { evalEpisodes?: unknown }).evalEpisodes;
+    const recorded: unknown = (JSON.parse(withoutByteOrderMark(readFileCapped(file, MAX_SUMMARY_BYTES).toString('utf8'))) as { evalEpisodes?: unknown }).evalEpisodes;
     return typeof recorded === 'number' && Number.isSafeInteger(recorded) && recorded > 0 ? recorded : 20;
   } catch {
     return 20; // an unreadable summary.json is reported where its envKwargs are read

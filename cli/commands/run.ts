@@ -9,7 +9,7 @@
  *   bdt-gym run --env BDT-v0 --agent dpra --trace trace.json
  */
 import { constants } from 'node:buffer';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -19,6 +19,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
+import { formatBytes, readUpTo } from '../../node/capped-read.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
@@ -53,11 +54,6 @@ interface RunOptions {
  */
 export const MAX_JSON_BYTES = constants.MAX_STRING_LENGTH;
 
-/** `bytes` for messages: in MiB from 1 MiB. */
-function formatBytes(bytes: number): string {
-  return bytes < 2 ** 20 ? `${bytes} bytes` : `${Math.round(bytes / 2 ** 20)} MiB`;
-}
-
 /**
  * The parsed JSON of `file`, or a CliError saying why not, naming it as `source file` (`source`:
  * the option, `--scenario`, or the command that takes the file); a file over `maxBytes` is refused
@@ -83,25 +79,6 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     return JSON.parse(withoutByteOrderMark(text));
   } catch (error) {
     throw new CliError(`${source} ${file}: not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** The bytes of FIFO `file`, or undefined when more than `maxBytes` come through it. */
-function readUpTo(file: string, maxBytes: number): Buffer | undefined {
-  const fd = openSync(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, maxBytes + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) return Buffer.concat(chunks, total);
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > maxBytes) return undefined;
-    }
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -43,7 +43,7 @@
  * terminal), stops training after the current update and saves a resumable checkpoint (exit 130 /
  * 143 / 129 / 141), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -59,7 +59,7 @@ import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { CHECKPOINT_SUBDIR, DEFAULT_CHECKPOINT_FREQ, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
-import { BEST_EVAL_FILE, BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
+import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
@@ -73,6 +73,7 @@ import { isLockFile, lockRun, type RunLock } from '../run-lock.ts';
 import { readJsonFile } from './run.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
+import { readFileCapped } from '../../node/capped-read.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, integerOption, isBdtId, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
@@ -301,6 +302,22 @@ interface OutDirectory {
 }
 
 /**
+ * The largest metrics.jsonl a resume reads (it holds it to put it back should the resume fail):
+ * the most one read takes (Node's 2 GiB), 20 times the some 100 MB of 10M steps (cli/metrics-file.ts).
+ */
+const MAX_RESUMED_METRICS_BYTES = 2 ** 31 - 1;
+
+/** The bytes of the run's `file`, undefined when there is none, or a CliError naming it that says why it cannot be read (a device in its place, a file past `maxBytes`). */
+function readRunFile(file: string, maxBytes: number): Buffer | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return readFileCapped(file, maxBytes);
+  } catch (error) {
+    throw new CliError(`--resume: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was changed`);
+  }
+}
+
+/**
  * Remembers what a failed run must put back in `out` (which the lock made for a new run): for a
  * resumed run (from the checkpoint's `resumeStep`), the length of metrics.jsonl and the best
  * evaluation (record and best/ checkpoint, which periodic evaluation replaces during training); a
@@ -317,11 +334,11 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
     };
   }
   // a failed resume puts back every byte, the cut records included (a refused checkpoint cut them for good)
-  const metrics = existsSync(metricsFile) ? readFileSync(metricsFile) : undefined;
-  if (metrics !== undefined) cutRecordsPast(metricsFile, resumeStep, metrics.subarray(0, cutTornLastLine(metricsFile, metrics)));
   const bestRecord = join(out, BEST_EVAL_FILE);
   const bestDir = join(out, BEST_SUBDIR);
-  const record = existsSync(bestRecord) ? readFileSync(bestRecord) : undefined;
+  const metrics = readRunFile(metricsFile, MAX_RESUMED_METRICS_BYTES);
+  const record = readRunFile(bestRecord, MAX_BEST_EVAL_BYTES); // before the cut below, which a refusal here would otherwise leave
+  if (metrics !== undefined) cutRecordsPast(metricsFile, resumeStep, metrics.subarray(0, cutTornLastLine(metricsFile, metrics)));
   const backup = existsSync(bestDir) ? mkdtempSync(join(tmpdir(), 'bdt-gym-best-')) : undefined;
   if (backup !== undefined) cpSync(bestDir, backup, { recursive: true });
   const dropBackup = (): void => {

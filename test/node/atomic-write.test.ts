@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic } from '../../node/atomic-write.ts';
 
 describe('writeFileAtomic', () => {
@@ -228,6 +228,46 @@ describe('writeFileAtomic', () => {
       utimesSync(old, 1, 1);
       assert.deepEqual(removeAbandonedTempFiles(dir), [old], 'only the old one, long before its pid started, is abandoned');
       assert.deepEqual(readdirSync(dir), [`.bdt-gym-${child.pid}-0-0123abcd.tmp`]);
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+describe('writeFileAtomic: abandoned temp files beside its target', () => {
+  /** The temp file a write of `target` left when it was killed before its rename (by a child process, dead when this returns). */
+  function killedWrite(target: string): string {
+    const before = new Set(readdirSync(dirname(target)));
+    const script = `import fs from 'node:fs';
+      import { syncBuiltinESMExports } from 'node:module';
+      fs.renameSync = () => process.kill(process.pid, 'SIGKILL'); // killed between writing the temp file and renaming it
+      syncBuiltinESMExports();
+      const { writeFileAtomic } = await import(${JSON.stringify(new URL('../../node/atomic-write.ts', import.meta.url).href)});
+      writeFileAtomic(${JSON.stringify(target)}, 'killed');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(child.signal, 'SIGKILL', child.stderr);
+    const left = readdirSync(dirname(target)).filter((name) => !before.has(name));
+    assert.equal(left.length, 1, `one temp file left: ${left.join(', ')}`);
+    return left[0]!;
+  }
+
+  it("removes a killed write's temp file of the same target (its pid dead) on the next write, and keeps live writers' and other files", function () {
+    if (!existsSync('/proc/self/stat')) this.skip(); // liveness read from /proc
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-atomic-'));
+    const target = join(dir, 'compare.json');
+    const stale = killedWrite(target);
+    const otherTarget = killedWrite(join(dir, 'other.json')); // abandoned too, but another file's: not this write's to judge
+    const deadPid = Number(/^\.bdt-gym-(\d+)-/.exec(stale)![1]);
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      // the same target's temp files of writers that run: this process (another thread may write) and a child
+      const ours = stale.replace(`.bdt-gym-${deadPid}-`, `.bdt-gym-${process.pid}-`);
+      const childs = stale.replace(`.bdt-gym-${deadPid}-`, `.bdt-gym-${child.pid}-`);
+      const unrelated = ['notes.tmp', `.bdt-gym-${deadPid}-0-0123abcd.tmp.bak`, 'compare.json.tmp'];
+      for (const name of [ours, childs, ...unrelated]) writeFileSync(join(dir, name), 'kept');
+      writeFileAtomic(target, 'new');
+      assert.equal(readFileSync(target, 'utf8'), 'new');
+      assert.deepEqual(readdirSync(dir).sort(), ['compare.json', otherTarget, ours, childs, ...unrelated].sort());
     } finally {
       child.kill();
     }

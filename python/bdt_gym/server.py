@@ -187,6 +187,12 @@ def _kill_session(process: subprocess.Popen[bytes]) -> None:
     process.kill()
 
 
+def _drain(stdout: IO[bytes]) -> None:
+    """Reads the server's stdout to its end, then closes it."""
+    with stdout:
+        stdout.read()
+
+
 def _response(line: bytes) -> dict[str, Any] | None:
     """The response on ``line``: a JSON object with a result or an error; None for anything else."""
     try:
@@ -300,7 +306,7 @@ class Server:
     def close(self) -> None:
         """Ends the server (idempotent): the end of its input ends it, after a request in flight;
         one still running after ``_CLOSE_SECONDS`` (an interrupted slow agent) is not waited for:
-        the server is killed."""
+        the server is killed, as it is at once when the wait is interrupted (a second Ctrl-C)."""
         process, self._process = self._process, None
         if process is None:
             return
@@ -308,8 +314,9 @@ class Server:
         if sys.is_finalizing():
             self._close_without_threads(process)
             return
-        # the answers to interrupted requests, if any, read by a thread: a read has no deadline
-        drain = threading.Thread(target=process.stdout.read, name="bdt-gym serve close", daemon=True)
+        # the answers to interrupted requests, if any, read by a thread: a read has no deadline; the
+        # thread closes stdout too, as a close here would wait for the read's lock
+        drain = threading.Thread(target=_drain, args=(process.stdout,), name="bdt-gym serve close", daemon=True)
         try:
             drain.start()
         except RuntimeError:
@@ -326,8 +333,13 @@ class Server:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        except BaseException:
+            # interrupted while waiting (a second Ctrl-C): the server is not left running, which
+            # also ends the drain's read
+            _kill_session(process)
+            process.wait()
+            raise
         finally:
-            process.stdout.close()
             self._stderr.join()
 
     def _close_without_threads(self, process: subprocess.Popen[bytes]) -> None:

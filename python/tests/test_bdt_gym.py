@@ -623,7 +623,11 @@ class ExitTest(unittest.TestCase):
             # a hang detector, not a timing: such a script once waited forever at exit
             result = subprocess.run(python, cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, capture_output=True, text=True, timeout=60)
         except subprocess.TimeoutExpired as expired:
-            self.fail(f"the script did not exit; it printed {expired.stdout!r}")
+            printed = expired.stdout.decode() if isinstance(expired.stdout, bytes) else expired.stdout or ""
+            for pid in printed.split("\n")[0].split():
+                with contextlib.suppress(OSError):
+                    os.killpg(int(pid), signal.SIGKILL)  # the servers a hung script left, each in a session of its own
+            self.fail(f"the script did not exit; it printed {printed!r}")
         self.assertEqual(result.returncode, returncode, result.stderr)
         pids = [int(pid) for pid in result.stdout.split("\n")[0].split()]
         self.assertTrue(pids, result.stdout)
@@ -675,6 +679,34 @@ class ExitTest(unittest.TestCase):
             """,
             0,
         )
+
+    @unittest.skipUnless(hasattr(os, "killpg"), "POSIX signals")
+    def test_a_second_ctrl_c_while_close_waits_for_an_interrupted_slow_request(self) -> None:
+        result = self.assert_exits_ending_its_servers(
+            f"""
+            import os, signal, threading
+            os.environ["BDT_GYM_COMMAND"] = {importing("agent-failures.ts")!r}
+            import bdt_gym
+            bdt_gym.server._CLOSE_SECONDS = 600  # so that close is still waiting for the request when the second Ctrl-C comes
+            env = bdt_gym.BdtGymEnv("BDT-small-v0")
+            env.reset(seed=1)
+            print(env._server._process.pid, flush=True)
+            def ctrl_c():
+                os.kill(os.getpid(), signal.SIGINT)
+            threading.Timer(0.5, ctrl_c).start()
+            try:
+                env.agent_action("slow", ms=600_000)
+            except KeyboardInterrupt:
+                print("interrupted the request", flush=True)
+            threading.Timer(0.5, ctrl_c).start()
+            try:
+                env.close()
+            except KeyboardInterrupt:
+                print("interrupted close", flush=True)
+            """,
+            0,
+        )
+        self.assertEqual(result.stdout.split("\n")[1:], ["interrupted the request", "interrupted close", ""])
 
 
 def _request_in_child(env: bdt_gym.BdtGymEnv, connection: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import ctypes
 import itertools
 import json
 import os
@@ -16,7 +17,7 @@ import sys
 import threading
 import weakref
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, Callable, NoReturn
 
 from gymnasium import error as gym_error
 
@@ -175,6 +176,35 @@ def _exit_status(code: int) -> str:
         return f"killed by signal {-code}"
 
 
+#: prctl's option that has the kernel signal a process when its parent thread ends (linux/prctl.h)
+_PR_SET_PDEATHSIG = 1
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """On Linux, what the server runs before its command so that it is killed when this Python
+    dies (SIGKILL, SIGTERM, a crash): it notices the end of its input only between requests, so
+    one busy with a slow request would run on. The kernel sends the signal when the *thread* that
+    started the server ends, so only a server started from the main thread (which ends with the
+    process) asks for it; one started from another thread (an env made in a worker thread) ends
+    at the end of its input as elsewhere. With a BDT_GYM_COMMAND that runs node under another
+    program (npx), only that program is killed. None where it is not available."""
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        # looked up here: the forked child should only call it
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def die_with_parent() -> None:
+        prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+        if os.getppid() != parent:  # Python died before the prctl: no signal will come
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return die_with_parent
+
+
 def _kill_session(process: subprocess.Popen[bytes]) -> None:
     """Kills the server and any process it started (its session's process group, on POSIX: a
     BDT_GYM_COMMAND such as ``npx bdt-gym`` runs node under npm, which would keep the pipes open)."""
@@ -219,7 +249,7 @@ class Server:
     """
 
     def __init__(self) -> None:
-        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # setsid() on POSIX
+        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_death_signal())  # setsid() on POSIX
         assert process.stdin is not None and process.stderr is not None
         self._process: subprocess.Popen[bytes] | None = process
         self._stderr = _StderrTail(process.stderr)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import unittest
 import warnings
@@ -707,6 +708,56 @@ class ExitTest(unittest.TestCase):
             0,
         )
         self.assertEqual(result.stdout.split("\n")[1:], ["interrupted the request", "interrupted close", ""])
+
+    @unittest.skipUnless(sys.platform.startswith("linux"), "PR_SET_PDEATHSIG is Linux's")
+    def test_a_killed_python_takes_its_server_busy_with_a_slow_request_with_it(self) -> None:
+        script = f"""
+            import os, signal, threading
+            os.environ["BDT_GYM_COMMAND"] = {importing("agent-failures.ts")!r}
+            import bdt_gym
+            env = bdt_gym.BdtGymEnv("BDT-small-v0")
+            env.reset(seed=1)
+            print(env._server._process.pid, flush=True)
+            threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGKILL)).start()
+            env.agent_action("slow", ms=600_000)  # the server reads no more input until it ends
+            """
+        result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, -signal.SIGKILL, result.stderr)
+        pid = int(result.stdout.split()[0])
+        try:
+            # a bound, not a timing: the server, busy for 600 s, is gone long before
+            deadline = time.monotonic() + 30
+            while running(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertFalse(running(pid), f"server {pid} outlived the killed script")
+        finally:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+
+    def test_an_env_made_in_a_thread_that_ended_still_runs(self) -> None:
+        # Linux's parent-death signal would come when the thread that started the server ends
+        made: list[bdt_gym.BdtGymEnv] = []
+        thread = threading.Thread(target=lambda: made.append(bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")))
+        thread.start()
+        thread.join()
+        env = made[0]
+        try:
+            self.assertEqual(env.reset(seed=0)[1], {"slot": 0})
+        finally:
+            env.close()
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie no parent reaped, as an orphan's in a container, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _request_in_child(env: bdt_gym.BdtGymEnv, connection: Any) -> None:

@@ -48,13 +48,28 @@ class InvalidActionError(BdtGymError, ValueError):
 
 
 class InvalidArgumentError(BdtGymError, ValueError):
-    """An argument the env cannot take: a keyword argument (KwargsError), the scenario
+    """An argument the env cannot take: a keyword argument (KwargsError; an unknown one is an
+    UnexpectedKeywordError, a TypeError too), the scenario
     (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a checkpoint
     that is missing or does not fit (CheckpointError), reset options or vector options
     (InvalidArgumentError), an agent made for a scenario the env was not made with, a scripted
     agent on an env that is not a B-DT one, an agent that refuses the env (the oracle a scenario too
     large for it), a ``max_episode_steps`` the time limit cannot take or more envs than a server
     steps (ArgumentError); ``kind`` says which."""
+
+
+class UnexpectedKeywordError(InvalidArgumentError, TypeError):
+    """A keyword argument the env (or an agent's options) does not know: a ``TypeError``, as
+    Gymnasium's own envs raise for an unexpected one, and an ``InvalidArgumentError`` (``kind``
+    KwargsError)."""
+
+    def __init__(self, kind: str, message: str | None = None) -> None:
+        if message is None:
+            # gymnasium.make re-raises an env's TypeError as type(error)(text), the text the error's own
+            Exception.__init__(self, kind)
+            self.kind = "KwargsError"
+            return
+        super().__init__(kind, message)
 
 
 class InvalidSeedError(InvalidArgumentError, gym_error.Error):
@@ -287,7 +302,8 @@ class Server:
             self._end(process, f"bdt_gym: the server answered {method} with a line that is not a response: {self._received[-1][:200]!r}")
         if "error" in response:
             error = response["error"]
-            raise _ERRORS.get(error["type"], BdtGymError)(error["type"], error["message"])
+            refused = UnexpectedKeywordError if error.get("unexpectedKeys") else _ERRORS.get(error["type"], BdtGymError)
+            raise refused(error["type"], error["message"])
         return response["result"]
 
     def _catch_up(self, process: subprocess.Popen[bytes]) -> None:

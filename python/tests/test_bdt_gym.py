@@ -172,6 +172,28 @@ class BridgeTest(unittest.TestCase):
             bdt_gym.BdtGymEnv("BDT-nope-v0")
         self.assertIsInstance(raised.exception, bdt_gym.UnregisteredEnvError)
 
+    def test_an_unknown_keyword_argument_is_a_type_error_as_gymnasiums_envs_raise(self) -> None:
+        for make in (
+            lambda: gym.make("bdt_gym/BDT-small-v0", foo=1),  # which re-raises it as type(error)(its message and the kwargs)
+            lambda: bdt_gym.BdtGymEnv("BDT-small-v0", foo=1, infoLevel="bogus"),
+            lambda: gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, foo=1),
+        ):
+            with self.assertRaisesRegex(TypeError, r'Unrecognized key: "foo"') as raised:
+                make()
+            self.assertIsInstance(raised.exception, bdt_gym.UnexpectedKeywordError)
+            self.assertIsInstance(raised.exception, bdt_gym.InvalidArgumentError)
+            self.assertEqual(raised.exception.kind, "KwargsError")
+        with self.assertRaises(bdt_gym.InvalidArgumentError) as raised:
+            gym.make("bdt_gym/BDT-small-v0", infoLevel="bogus")
+        self.assertNotIsInstance(raised.exception, TypeError, "a bad value is a ValueError")
+        env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        try:
+            env.reset(seed=0)
+            with self.assertRaisesRegex(bdt_gym.UnexpectedKeywordError, r'^KwargsError: agent dpra: invalid options:\n  at \(root\): Unrecognized key: "bogus"'):
+                env.agent_action("dpra", bogus=1)
+        finally:
+            env.close()
+
     def test_arguments_the_server_refuses_are_invalid_argument_errors(self) -> None:
         for steps in (0, 2.5, -2):
             with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, rf"^ArgumentError: make: maxEpisodeSteps = {steps}; give an integer >= 1, or -1"):

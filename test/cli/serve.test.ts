@@ -189,6 +189,25 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     });
   });
 
+  it("a KwargsError names its unrecognized keys apart (a client's unexpected keyword arguments), not its bad values", () => {
+    const { responses } = serve([
+      { method: 'make', id: 'BDT-small-v0', kwargs: { foo: 1, infoLevel: 'bogus' } },
+      { method: 'make', id: 'BDT-small-v0', kwargs: { infoLevel: 'bogus' } },
+      { method: 'make', id: 'BDT-small-v0', kwargs: { scenario: { foo: 1 } } },
+      { method: 'make', id: 'BDT-small-v0', numEnvs: 2, kwargs: { foo: 1 } },
+    ]);
+    const errors = responses.map((r) => r['error'] as Record<string, unknown>);
+    assert.deepEqual(
+      errors.map((e) => [e['type'], e['unexpectedKeys']]),
+      [
+        ['KwargsError', ['foo']],
+        ['KwargsError', undefined],
+        ['ScenarioError', undefined], // a key inside a keyword argument's value is a bad value
+        ['KwargsError', ['foo']],
+      ],
+    );
+  });
+
   it('act refuses, naming why: before reset, on a vector env, an unknown agent, an agent whose scenario the env lacks', () => {
     const errors = serve([
       { method: 'make', id: 'BDT-small-v0' },
@@ -201,6 +220,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(errors[1], { type: 'ResetNeededError', message: 'act before reset: reset the env first, so the agent has an observation to act on' });
     assert.equal(errors[3]!.type, 'KwargsError');
     assert.match(errors[3]!.message, /bogus/);
+    assert.deepEqual((errors[3] as { unexpectedKeys?: unknown }).unexpectedKeys, ['bogus'], 'named for a client whose language refuses an unknown keyword argument apart');
     assert.equal(errors[4]!.type, 'UnknownAgentError');
     assert.match(errors[4]!.message, /^unknown agent "nope" \(available: dpra, /);
     // the agent exists, the env was made without its scenario: a bad argument, not a malformed request

@@ -335,7 +335,11 @@ export function errorResponse(error: unknown): Extract<Response, { error: unknow
   return { error: { type: cause instanceof Error ? cause.constructor.name : 'Error', message, ...(unexpectedKeys.length > 0 ? { unexpectedKeys } : {}) } };
 }
 
-/** The action (a vector env's: actions) `json` describes; one that cannot be read into the space is an invalid action, as one outside it. */
+/**
+ * The action (a vector env's: actions) `json` describes; one that cannot be read into the space is
+ * an invalid action, as one outside it, and says so as the env's own refusals (`BdtEnv.step:
+ * invalid action: ...`).
+ */
 function actionFromJSON(env: Env<unknown, unknown> | VectorEnv<unknown, unknown>, json: unknown): unknown {
   const vector = 'numEnvs' in env;
   const where = vector ? 'actions' : 'action';
@@ -344,7 +348,7 @@ function actionFromJSON(env: Env<unknown, unknown> | VectorEnv<unknown, unknown>
     else checkRows(env.actionSpace, json, where, []);
     return elementFromJSON(env.actionSpace, json, where);
   } catch (error) {
-    if (error instanceof SpaceError) throw new InvalidActionError(error.message);
+    if (error instanceof SpaceError) throw new InvalidActionError(`${env.unwrapped.constructor.name}.step: invalid action: ${error.message}`);
     throw error;
   }
 }

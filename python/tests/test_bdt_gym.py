@@ -130,9 +130,14 @@ class BridgeTest(unittest.TestCase):
         action["partition"][1] = 9
         with self.assertRaisesRegex(bdt_gym.InvalidActionError, r'key "partition": element \[1\] = 9 is outside \{0, …, 4\}'):
             env.step(action)
+        # what the server cannot read into the space is refused as what is outside it
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"^BdtEnv\.step: invalid action: action\.partition\[0\]: expected an integer, got 1\.5$"):
+            env.unwrapped.step({**action, "partition": [1.5, 0, 0, 0]})
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"^BdtEnv\.step: invalid action: action: expected an object with keys partition, inferenceShare, miningShare, got null$"):
+            env.unwrapped.step(None)
         action["partition"][1] = 0
         action["inferenceShare"][0] = np.nan
-        with self.assertRaisesRegex(ValueError, r'key "inferenceShare": element \[0\] is NaN'):
+        with self.assertRaisesRegex(ValueError, r'^BdtEnv\.step: invalid action: key "inferenceShare": element \[0\] is NaN'):
             env.step(action)
         action["inferenceShare"][0] = 0.5
         self.assertEqual(env.step(action)[4]["slot"], 0, "the refused steps did not advance the env")

@@ -125,13 +125,13 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     ]);
     const errors = responses.slice(2).map((r) => r['error']);
     assert.deepEqual(errors.slice(0, 3), [
-      { type: 'InvalidActionError', message: 'actions.partition[0]: expected 4 entries (nested rows of shape [2, 4]), got 5' },
-      { type: 'InvalidActionError', message: 'actions.inferenceShare[0]: expected 2 entries (nested rows of shape [2, 2]), got 3' },
-      { type: 'InvalidActionError', message: 'actions.miningShare[1][1]: expected a number (nested rows of shape [2, 2]), got an array' },
+      { type: 'InvalidActionError', message: 'BdtVectorEnv.step: invalid action: actions.partition[0]: expected 4 entries (nested rows of shape [2, 4]), got 5' },
+      { type: 'InvalidActionError', message: 'BdtVectorEnv.step: invalid action: actions.inferenceShare[0]: expected 2 entries (nested rows of shape [2, 2]), got 3' },
+      { type: 'InvalidActionError', message: 'BdtVectorEnv.step: invalid action: actions.miningShare[1][1]: expected a number (nested rows of shape [2, 2]), got an array' },
     ]);
     assert.deepEqual(errors.slice(3), [undefined, undefined], 'flat rows, env-major, and rows of the shape are taken');
     const single = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, { method: 'step', action: { partition: [[0, 1], [2, 3]], inferenceShare: [0.5, 0.5], miningShare: [1, 1] } }]).responses;
-    assert.deepEqual(single[2], { error: { type: 'InvalidActionError', message: 'action.partition: expected 4 entries (nested rows of shape [4]), got 2' } });
+    assert.deepEqual(single[2], { error: { type: 'InvalidActionError', message: 'BdtEnv.step: invalid action: action.partition: expected 4 entries (nested rows of shape [4]), got 2' } });
   });
 
   it('make refuses a maxEpisodeSteps the time limit cannot take as an ArgumentError, and act a scripted agent on an env that is not a B-DT one', () => {
@@ -321,7 +321,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(errors[5], undefined);
     assert.equal(errors[6]!.type, 'InvalidActionError');
     assert.match(errors[6]!.message, /invalid action: key "inferenceShare": element \[0\] is NaN \(action /);
-    assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'action.partition[1]: expected an integer, got 0.5' });
+    assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'BdtEnv.step: invalid action: action.partition[1]: expected an integer, got 0.5' });
     assert.equal(errors[8]!.type, 'ProtocolError');
     assert.match(errors[8]!.message, /^bad request: not a JSON line/);
     assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'getAttr' \| 'setAttr' \| 'call' \| 'close'/);
@@ -333,6 +333,6 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
   it('a refusal quotes a long string value in short, not whole', () => {
     const long = 'x'.repeat(1_000_000);
     const { responses } = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, { method: 'step', action: long }]);
-    assert.deepEqual(responses[2], { error: { type: 'InvalidActionError', message: `action: expected an object with keys partition, inferenceShare, miningShare, got "${'x'.repeat(100)}"… (1000000 characters)` } });
+    assert.deepEqual(responses[2], { error: { type: 'InvalidActionError', message: `BdtEnv.step: invalid action: action: expected an object with keys partition, inferenceShare, miningShare, got "${'x'.repeat(100)}"… (1000000 characters)` } });
   });
 });

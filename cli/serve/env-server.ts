@@ -34,7 +34,9 @@
  * name), so a client keeps a Float64Array of whole numbers a float array. A refused request answers
  * `{"error": {"type", "message"}}` (the type is the error class: InvalidActionError,
  * ResetNeededError, KwargsError, ScenarioError, UnknownAgentError, ArgumentError, ProtocolError,
- * ...). A refusal of the server's, of a B-DT env's (the native BdtVectorEnv checks every row
+ * ...; a KwargsError refusing keys the env or agent does not know also lists them, as
+ * `"unexpectedKeys"`: the Python client raises those as a TypeError, an unexpected keyword
+ * argument). A refusal of the server's, of a B-DT env's (the native BdtVectorEnv checks every row
  * before any env steps) or of the vector layer's batch checks (shape, array type, a part other
  * than a Box out of its space, an ended env in disabled autoreset mode: all before any env
  * steps) leaves the env as it was, so the client can raise it and go on. An imported env's own
@@ -55,7 +57,7 @@
  * the end of its input.
  */
 import { z } from 'zod';
-import { Dict, GymError, InvalidActionError, issueLines, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
+import { Dict, GymError, InvalidActionError, issueLines, KwargsError, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { AgentCreationError, agentEntry, createAgent, scriptedAgentNames, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { synchronousAction } from '../../baselines/harness/run-episode.ts';
@@ -92,7 +94,7 @@ const Request = z.discriminatedUnion('method', [
 ]);
 type Request = z.infer<typeof Request>;
 
-export type Response = { readonly result: unknown } | { readonly error: { readonly type: string; readonly message: string } };
+export type Response = { readonly result: unknown } | { readonly error: { readonly type: string; readonly message: string; readonly unexpectedKeys?: readonly string[] } };
 
 /** A request that is not one: malformed JSON, an unknown method, a missing field, `step` before `make`. */
 export class ProtocolError extends GymError {}
@@ -329,10 +331,15 @@ export function errorResponse(error: unknown): Extract<Response, { error: unknow
     process.stderr.write(`bdt-gym serve: ${agent}${bugText(cause)}\n`);
   }
   const message = error instanceof Error ? error.message + serveImportHint(error) : String(error);
-  return { error: { type: cause instanceof Error ? cause.constructor.name : 'Error', message } };
+  const unexpectedKeys = cause instanceof KwargsError ? cause.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys : [])) : [];
+  return { error: { type: cause instanceof Error ? cause.constructor.name : 'Error', message, ...(unexpectedKeys.length > 0 ? { unexpectedKeys } : {}) } };
 }
 
-/** The action (a vector env's: actions) `json` describes; one that cannot be read into the space is an invalid action, as one outside it. */
+/**
+ * The action (a vector env's: actions) `json` describes; one that cannot be read into the space is
+ * an invalid action, as one outside it, and says so as the env's own refusals (`BdtEnv.step:
+ * invalid action: ...`).
+ */
 function actionFromJSON(env: Env<unknown, unknown> | VectorEnv<unknown, unknown>, json: unknown): unknown {
   const vector = 'numEnvs' in env;
   const where = vector ? 'actions' : 'action';
@@ -341,7 +348,7 @@ function actionFromJSON(env: Env<unknown, unknown> | VectorEnv<unknown, unknown>
     else checkRows(env.actionSpace, json, where, []);
     return elementFromJSON(env.actionSpace, json, where);
   } catch (error) {
-    if (error instanceof SpaceError) throw new InvalidActionError(error.message);
+    if (error instanceof SpaceError) throw new InvalidActionError(`${env.unwrapped.constructor.name}.step: invalid action: ${error.message}`);
     throw error;
   }
 }

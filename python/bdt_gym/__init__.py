@@ -16,10 +16,10 @@ One flat action space in place of the B-DT Dict, for Stable-Baselines3 and Clean
 import gymnasium as gym
 
 from .env import BdtGymEnv
-from .server import AttributeRefusedError, BdtGymError, InvalidActionError, InvalidArgumentError, InvalidSeedError, ResetNeededError, UnregisteredEnvError
+from .server import AttributeRefusedError, BdtGymError, InvalidActionError, InvalidArgumentError, InvalidSeedError, ResetNeededError, UnexpectedKeywordError, UnregisteredEnvError
 from .vector_env import BdtGymVectorEnv
 
-__all__ = ["BdtGymEnv", "BdtGymVectorEnv", "BdtGymError", "InvalidActionError", "InvalidArgumentError", "InvalidSeedError", "ResetNeededError", "AttributeRefusedError", "UnregisteredEnvError"]
+__all__ = ["BdtGymEnv", "BdtGymVectorEnv", "BdtGymError", "InvalidActionError", "InvalidArgumentError", "InvalidSeedError", "UnexpectedKeywordError", "ResetNeededError", "AttributeRefusedError", "UnregisteredEnvError"]
 
 for _id in ("BDT-small-v0", "BDT-v0", "BDT-large-v0"):
     # the time limit, if any, is the TypeScript make()'s (the B-DT envs truncate themselves)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import ctypes
 import itertools
 import json
 import os
@@ -16,7 +17,7 @@ import sys
 import threading
 import weakref
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, Callable, NoReturn
 
 from gymnasium import error as gym_error
 
@@ -47,13 +48,28 @@ class InvalidActionError(BdtGymError, ValueError):
 
 
 class InvalidArgumentError(BdtGymError, ValueError):
-    """An argument the env cannot take: a keyword argument (KwargsError), the scenario
+    """An argument the env cannot take: a keyword argument (KwargsError; an unknown one is an
+    UnexpectedKeywordError, a TypeError too), the scenario
     (ScenarioError), an agent's name or options (UnknownAgentError, KwargsError), a checkpoint
     that is missing or does not fit (CheckpointError), reset options or vector options
     (InvalidArgumentError), an agent made for a scenario the env was not made with, a scripted
     agent on an env that is not a B-DT one, an agent that refuses the env (the oracle a scenario too
     large for it), a ``max_episode_steps`` the time limit cannot take or more envs than a server
     steps (ArgumentError); ``kind`` says which."""
+
+
+class UnexpectedKeywordError(InvalidArgumentError, TypeError):
+    """A keyword argument the env (or an agent's options) does not know: a ``TypeError``, as
+    Gymnasium's own envs raise for an unexpected one, and an ``InvalidArgumentError`` (``kind``
+    KwargsError)."""
+
+    def __init__(self, kind: str, message: str | None = None) -> None:
+        if message is None:
+            # gymnasium.make re-raises an env's TypeError as type(error)(text), the text the error's own
+            Exception.__init__(self, kind)
+            self.kind = "KwargsError"
+            return
+        super().__init__(kind, message)
 
 
 class InvalidSeedError(InvalidArgumentError, gym_error.Error):
@@ -175,6 +191,35 @@ def _exit_status(code: int) -> str:
         return f"killed by signal {-code}"
 
 
+#: prctl's option that has the kernel signal a process when its parent thread ends (linux/prctl.h)
+_PR_SET_PDEATHSIG = 1
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """On Linux, what the server runs before its command so that it is killed when this Python
+    dies (SIGKILL, SIGTERM, a crash): it notices the end of its input only between requests, so
+    one busy with a slow request would run on. The kernel sends the signal when the *thread* that
+    started the server ends, so only a server started from the main thread (which ends with the
+    process) asks for it; one started from another thread (an env made in a worker thread) ends
+    at the end of its input as elsewhere. With a BDT_GYM_COMMAND that runs node under another
+    program (npx), only that program is killed. None where it is not available."""
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        # looked up here: the forked child should only call it
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def die_with_parent() -> None:
+        prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+        if os.getppid() != parent:  # Python died before the prctl: no signal will come
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return die_with_parent
+
+
 def _kill_session(process: subprocess.Popen[bytes]) -> None:
     """Kills the server and any process it started (its session's process group, on POSIX: a
     BDT_GYM_COMMAND such as ``npx bdt-gym`` runs node under npm, which would keep the pipes open)."""
@@ -185,6 +230,12 @@ def _kill_session(process: subprocess.Popen[bytes]) -> None:
         except OSError:
             pass  # the group is gone
     process.kill()
+
+
+def _drain(stdout: IO[bytes]) -> None:
+    """Reads the server's stdout to its end, then closes it."""
+    with stdout:
+        stdout.read()
 
 
 def _response(line: bytes) -> dict[str, Any] | None:
@@ -213,7 +264,7 @@ class Server:
     """
 
     def __init__(self) -> None:
-        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # setsid() on POSIX
+        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_death_signal())  # setsid() on POSIX
         assert process.stdin is not None and process.stderr is not None
         self._process: subprocess.Popen[bytes] | None = process
         self._stderr = _StderrTail(process.stderr)
@@ -251,7 +302,8 @@ class Server:
             self._end(process, f"bdt_gym: the server answered {method} with a line that is not a response: {self._received[-1][:200]!r}")
         if "error" in response:
             error = response["error"]
-            raise _ERRORS.get(error["type"], BdtGymError)(error["type"], error["message"])
+            refused = UnexpectedKeywordError if error.get("unexpectedKeys") else _ERRORS.get(error["type"], BdtGymError)
+            raise refused(error["type"], error["message"])
         return response["result"]
 
     def _catch_up(self, process: subprocess.Popen[bytes]) -> None:
@@ -300,7 +352,7 @@ class Server:
     def close(self) -> None:
         """Ends the server (idempotent): the end of its input ends it, after a request in flight;
         one still running after ``_CLOSE_SECONDS`` (an interrupted slow agent) is not waited for:
-        the server is killed."""
+        the server is killed, as it is at once when the wait is interrupted (a second Ctrl-C)."""
         process, self._process = self._process, None
         if process is None:
             return
@@ -308,8 +360,9 @@ class Server:
         if sys.is_finalizing():
             self._close_without_threads(process)
             return
-        # the answers to interrupted requests, if any, read by a thread: a read has no deadline
-        drain = threading.Thread(target=process.stdout.read, name="bdt-gym serve close", daemon=True)
+        # the answers to interrupted requests, if any, read by a thread: a read has no deadline; the
+        # thread closes stdout too, as a close here would wait for the read's lock
+        drain = threading.Thread(target=_drain, args=(process.stdout,), name="bdt-gym serve close", daemon=True)
         try:
             drain.start()
         except RuntimeError:
@@ -326,8 +379,13 @@ class Server:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        except BaseException:
+            # interrupted while waiting (a second Ctrl-C): the server is not left running, which
+            # also ends the drain's read
+            _kill_session(process)
+            process.wait()
+            raise
         finally:
-            process.stdout.close()
             self._stderr.join()
 
     def _close_without_threads(self, process: subprocess.Popen[bytes]) -> None:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import unittest
 import warnings
@@ -129,9 +130,14 @@ class BridgeTest(unittest.TestCase):
         action["partition"][1] = 9
         with self.assertRaisesRegex(bdt_gym.InvalidActionError, r'key "partition": element \[1\] = 9 is outside \{0, …, 4\}'):
             env.step(action)
+        # what the server cannot read into the space is refused as what is outside it
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"^BdtEnv\.step: invalid action: action\.partition\[0\]: expected an integer, got 1\.5$"):
+            env.unwrapped.step({**action, "partition": [1.5, 0, 0, 0]})
+        with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"^BdtEnv\.step: invalid action: action: expected an object with keys partition, inferenceShare, miningShare, got null$"):
+            env.unwrapped.step(None)
         action["partition"][1] = 0
         action["inferenceShare"][0] = np.nan
-        with self.assertRaisesRegex(ValueError, r'key "inferenceShare": element \[0\] is NaN'):
+        with self.assertRaisesRegex(ValueError, r'^BdtEnv\.step: invalid action: key "inferenceShare": element \[0\] is NaN'):
             env.step(action)
         action["inferenceShare"][0] = 0.5
         self.assertEqual(env.step(action)[4]["slot"], 0, "the refused steps did not advance the env")
@@ -170,6 +176,28 @@ class BridgeTest(unittest.TestCase):
         with self.assertRaisesRegex(gym.error.UnregisteredEnv, r'No registered env with id "BDT-nope-v0"') as raised:
             bdt_gym.BdtGymEnv("BDT-nope-v0")
         self.assertIsInstance(raised.exception, bdt_gym.UnregisteredEnvError)
+
+    def test_an_unknown_keyword_argument_is_a_type_error_as_gymnasiums_envs_raise(self) -> None:
+        for make in (
+            lambda: gym.make("bdt_gym/BDT-small-v0", foo=1),  # which re-raises it as type(error)(its message and the kwargs)
+            lambda: bdt_gym.BdtGymEnv("BDT-small-v0", foo=1, infoLevel="bogus"),
+            lambda: gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, foo=1),
+        ):
+            with self.assertRaisesRegex(TypeError, r'Unrecognized key: "foo"') as raised:
+                make()
+            self.assertIsInstance(raised.exception, bdt_gym.UnexpectedKeywordError)
+            self.assertIsInstance(raised.exception, bdt_gym.InvalidArgumentError)
+            self.assertEqual(raised.exception.kind, "KwargsError")
+        with self.assertRaises(bdt_gym.InvalidArgumentError) as raised:
+            gym.make("bdt_gym/BDT-small-v0", infoLevel="bogus")
+        self.assertNotIsInstance(raised.exception, TypeError, "a bad value is a ValueError")
+        env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        try:
+            env.reset(seed=0)
+            with self.assertRaisesRegex(bdt_gym.UnexpectedKeywordError, r'^KwargsError: agent dpra: invalid options:\n  at \(root\): Unrecognized key: "bogus"'):
+                env.agent_action("dpra", bogus=1)
+        finally:
+            env.close()
 
     def test_arguments_the_server_refuses_are_invalid_argument_errors(self) -> None:
         for steps in (0, 2.5, -2):
@@ -623,7 +651,11 @@ class ExitTest(unittest.TestCase):
             # a hang detector, not a timing: such a script once waited forever at exit
             result = subprocess.run(python, cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, capture_output=True, text=True, timeout=60)
         except subprocess.TimeoutExpired as expired:
-            self.fail(f"the script did not exit; it printed {expired.stdout!r}")
+            printed = expired.stdout.decode() if isinstance(expired.stdout, bytes) else expired.stdout or ""
+            for pid in printed.split("\n")[0].split():
+                with contextlib.suppress(OSError):
+                    os.killpg(int(pid), signal.SIGKILL)  # the servers a hung script left, each in a session of its own
+            self.fail(f"the script did not exit; it printed {printed!r}")
         self.assertEqual(result.returncode, returncode, result.stderr)
         pids = [int(pid) for pid in result.stdout.split("\n")[0].split()]
         self.assertTrue(pids, result.stdout)
@@ -675,6 +707,84 @@ class ExitTest(unittest.TestCase):
             """,
             0,
         )
+
+    @unittest.skipUnless(hasattr(os, "killpg"), "POSIX signals")
+    def test_a_second_ctrl_c_while_close_waits_for_an_interrupted_slow_request(self) -> None:
+        result = self.assert_exits_ending_its_servers(
+            f"""
+            import os, signal, threading
+            os.environ["BDT_GYM_COMMAND"] = {importing("agent-failures.ts")!r}
+            import bdt_gym
+            bdt_gym.server._CLOSE_SECONDS = 600  # so that close is still waiting for the request when the second Ctrl-C comes
+            env = bdt_gym.BdtGymEnv("BDT-small-v0")
+            env.reset(seed=1)
+            print(env._server._process.pid, flush=True)
+            def ctrl_c():
+                os.kill(os.getpid(), signal.SIGINT)
+            threading.Timer(0.5, ctrl_c).start()
+            try:
+                env.agent_action("slow", ms=600_000)
+            except KeyboardInterrupt:
+                print("interrupted the request", flush=True)
+            threading.Timer(0.5, ctrl_c).start()
+            try:
+                env.close()
+            except KeyboardInterrupt:
+                print("interrupted close", flush=True)
+            """,
+            0,
+        )
+        self.assertEqual(result.stdout.split("\n")[1:], ["interrupted the request", "interrupted close", ""])
+
+    @unittest.skipUnless(sys.platform.startswith("linux"), "PR_SET_PDEATHSIG is Linux's")
+    def test_a_killed_python_takes_its_server_busy_with_a_slow_request_with_it(self) -> None:
+        script = f"""
+            import os, signal, threading
+            os.environ["BDT_GYM_COMMAND"] = {importing("agent-failures.ts")!r}
+            import bdt_gym
+            env = bdt_gym.BdtGymEnv("BDT-small-v0")
+            env.reset(seed=1)
+            print(env._server._process.pid, flush=True)
+            threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGKILL)).start()
+            env.agent_action("slow", ms=600_000)  # the server reads no more input until it ends
+            """
+        result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=PYTHON_DIR, env={**os.environ, "PYTHONPATH": str(PYTHON_DIR)}, capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, -signal.SIGKILL, result.stderr)
+        pid = int(result.stdout.split()[0])
+        try:
+            # a bound, not a timing: the server, busy for 600 s, is gone long before
+            deadline = time.monotonic() + 30
+            while running(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertFalse(running(pid), f"server {pid} outlived the killed script")
+        finally:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+
+    def test_an_env_made_in_a_thread_that_ended_still_runs(self) -> None:
+        # Linux's parent-death signal would come when the thread that started the server ends
+        made: list[bdt_gym.BdtGymEnv] = []
+        thread = threading.Thread(target=lambda: made.append(bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary")))
+        thread.start()
+        thread.join()
+        env = made[0]
+        try:
+            self.assertEqual(env.reset(seed=0)[1], {"slot": 0})
+        finally:
+            env.close()
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie no parent reaped, as an orphan's in a container, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _request_in_child(env: bdt_gym.BdtGymEnv, connection: Any) -> None:

@@ -125,13 +125,13 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     ]);
     const errors = responses.slice(2).map((r) => r['error']);
     assert.deepEqual(errors.slice(0, 3), [
-      { type: 'InvalidActionError', message: 'actions.partition[0]: expected 4 entries (nested rows of shape [2, 4]), got 5' },
-      { type: 'InvalidActionError', message: 'actions.inferenceShare[0]: expected 2 entries (nested rows of shape [2, 2]), got 3' },
-      { type: 'InvalidActionError', message: 'actions.miningShare[1][1]: expected a number (nested rows of shape [2, 2]), got an array' },
+      { type: 'InvalidActionError', message: 'BdtVectorEnv.step: invalid action: actions.partition[0]: expected 4 entries (nested rows of shape [2, 4]), got 5' },
+      { type: 'InvalidActionError', message: 'BdtVectorEnv.step: invalid action: actions.inferenceShare[0]: expected 2 entries (nested rows of shape [2, 2]), got 3' },
+      { type: 'InvalidActionError', message: 'BdtVectorEnv.step: invalid action: actions.miningShare[1][1]: expected a number (nested rows of shape [2, 2]), got an array' },
     ]);
     assert.deepEqual(errors.slice(3), [undefined, undefined], 'flat rows, env-major, and rows of the shape are taken');
     const single = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, { method: 'step', action: { partition: [[0, 1], [2, 3]], inferenceShare: [0.5, 0.5], miningShare: [1, 1] } }]).responses;
-    assert.deepEqual(single[2], { error: { type: 'InvalidActionError', message: 'action.partition: expected 4 entries (nested rows of shape [4]), got 2' } });
+    assert.deepEqual(single[2], { error: { type: 'InvalidActionError', message: 'BdtEnv.step: invalid action: action.partition: expected 4 entries (nested rows of shape [4]), got 2' } });
   });
 
   it('make refuses a maxEpisodeSteps the time limit cannot take as an ArgumentError, and act a scripted agent on an env that is not a B-DT one', () => {
@@ -189,6 +189,25 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     });
   });
 
+  it("a KwargsError names its unrecognized keys apart (a client's unexpected keyword arguments), not its bad values", () => {
+    const { responses } = serve([
+      { method: 'make', id: 'BDT-small-v0', kwargs: { foo: 1, infoLevel: 'bogus' } },
+      { method: 'make', id: 'BDT-small-v0', kwargs: { infoLevel: 'bogus' } },
+      { method: 'make', id: 'BDT-small-v0', kwargs: { scenario: { foo: 1 } } },
+      { method: 'make', id: 'BDT-small-v0', numEnvs: 2, kwargs: { foo: 1 } },
+    ]);
+    const errors = responses.map((r) => r['error'] as Record<string, unknown>);
+    assert.deepEqual(
+      errors.map((e) => [e['type'], e['unexpectedKeys']]),
+      [
+        ['KwargsError', ['foo']],
+        ['KwargsError', undefined],
+        ['ScenarioError', undefined], // a key inside a keyword argument's value is a bad value
+        ['KwargsError', ['foo']],
+      ],
+    );
+  });
+
   it('act refuses, naming why: before reset, on a vector env, an unknown agent, an agent whose scenario the env lacks', () => {
     const errors = serve([
       { method: 'make', id: 'BDT-small-v0' },
@@ -201,6 +220,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(errors[1], { type: 'ResetNeededError', message: 'act before reset: reset the env first, so the agent has an observation to act on' });
     assert.equal(errors[3]!.type, 'KwargsError');
     assert.match(errors[3]!.message, /bogus/);
+    assert.deepEqual((errors[3] as { unexpectedKeys?: unknown }).unexpectedKeys, ['bogus'], 'named for a client whose language refuses an unknown keyword argument apart');
     assert.equal(errors[4]!.type, 'UnknownAgentError');
     assert.match(errors[4]!.message, /^unknown agent "nope" \(available: dpra, /);
     // the agent exists, the env was made without its scenario: a bad argument, not a malformed request
@@ -301,7 +321,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(errors[5], undefined);
     assert.equal(errors[6]!.type, 'InvalidActionError');
     assert.match(errors[6]!.message, /invalid action: key "inferenceShare": element \[0\] is NaN \(action /);
-    assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'action.partition[1]: expected an integer, got 0.5' });
+    assert.deepEqual(errors[7], { type: 'InvalidActionError', message: 'BdtEnv.step: invalid action: action.partition[1]: expected an integer, got 0.5' });
     assert.equal(errors[8]!.type, 'ProtocolError');
     assert.match(errors[8]!.message, /^bad request: not a JSON line/);
     assert.match(errors[9]!.message, /^bad request: at method: Invalid discriminator value\. Expected 'make' \| 'reset' \| 'step' \| 'act' \| 'render' \| 'getAttr' \| 'setAttr' \| 'call' \| 'close'/);
@@ -313,6 +333,6 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
   it('a refusal quotes a long string value in short, not whole', () => {
     const long = 'x'.repeat(1_000_000);
     const { responses } = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, { method: 'step', action: long }]);
-    assert.deepEqual(responses[2], { error: { type: 'InvalidActionError', message: `action: expected an object with keys partition, inferenceShare, miningShare, got "${'x'.repeat(100)}"… (1000000 characters)` } });
+    assert.deepEqual(responses[2], { error: { type: 'InvalidActionError', message: `BdtEnv.step: invalid action: action: expected an object with keys partition, inferenceShare, miningShare, got "${'x'.repeat(100)}"… (1000000 characters)` } });
   });
 });

@@ -8,10 +8,13 @@
  * gone (killed: SIGKILL, OOM, power loss) or whose pid is now another process's is taken over
  * with a note: on Linux a process of another start or boot (node/process-liveness.ts), whatever
  * the wall clock did since; and this process's own pid unless it holds that lock (a train killed
- * in a container restarts as pid 1 again). Elsewhere a running pid counts as the holder.
+ * in a container restarts as pid 1 again). Elsewhere a running pid counts as the holder. Of trains
+ * starting at once on a killed train's run, one takes its lock over and the others are refused:
+ * only the train holding the takeover's mark removes the stale lock (takeOver).
  */
-import { closeSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isRunning, isStillRunning, mayBeWriting, processStart, type ProcessStart } from '../node/process-liveness.ts';
 import { makeDirectories } from '../node/make-directories.ts';
 import { CliError } from './errors.ts';
@@ -21,10 +24,19 @@ import { STOP_SIGNALS } from './training-interrupt.ts';
 /** The lock's file name in the run directory. */
 export const LOCK_FILE = '.lock';
 
-/** Whether `name` (an entry of a run directory) is the lock or a lock being taken over: no file of the run. */
+/** The start of the name of a takeover's mark (see takeOver). */
+const TAKEOVER_MARK = `${LOCK_FILE}.takeover-`;
+
+/** Whether `name` (an entry of a run directory) is the lock or a takeover's mark: no file of the run. */
 export function isLockFile(name: string): boolean {
   return name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`);
 }
+
+/**
+ * Tests only: called at each step of taking the lock where another train may act meanwhile
+ * (test/cli/run-lock-race.test.ts runs whole other takings there, in every such interleaving).
+ */
+export const lockSteps: { between?: (step: string) => void } = {};
 
 export interface RunLock {
   /** The run is to stay: {@link release} no longer removes the directories taking the lock made (a new run's --out, missing parents). */
@@ -74,8 +86,10 @@ export function lockRun(out: string, create: boolean): RunLock {
     /** The stale lock taken over, said once this process holds the lock. */
     let stale: { holder: Holder; running: boolean } | undefined;
     for (let attempt = 1; ; attempt++) {
-      const text = `${JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...processStart(process.pid) })}\n`;
+      lockSteps.between?.('create');
+      const text = holderText();
       if (createLockFile(out, file, text)) {
+        removeTakeoverMarks(out);
         if (stale !== undefined) {
           const { holder, running } = stale;
           process.stderr.write(`bdt-gym train: note: --out ${out}: took over the lock of pid ${holder.pid} (taken ${new Date(holder.since).toISOString()}), which ${running ? 'now belongs to a process started since' : 'is no longer running'}: that train was killed\n`);
@@ -87,10 +101,11 @@ export function lockRun(out: string, create: boolean): RunLock {
       const seen = readLock(file);
       if (seen === undefined) continue; // released meanwhile
       const holder = parseHolder(seen);
-      if (holder === undefined) throw new CliError(`--out ${out}: its lock file ${file}, which keeps two bdt-gym trains from writing one run, does not say which train holds it (${JSON.stringify(seen.slice(0, 80))}); if no train is using this run, remove it`);
+      if (holder === undefined) throw new CliError(unsaidHolder(out, file, seen));
       if (holderRuns(file, holder)) throw new CliError(`--out ${out}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out`);
       stale = { holder, running: isRunning(holder.pid) };
-      takeOver(file, seen);
+      lockSteps.between?.('judged stale');
+      takeOver(out, file, seen);
     }
   } catch (error) {
     removeMadeDirectories(out, created);
@@ -138,6 +153,16 @@ function createLockFile(out: string, file: string, text: string): boolean {
   return true;
 }
 
+/** What this process's lock (or mark) says: its pid, start and when it was taken. */
+function holderText(): string {
+  return `${JSON.stringify({ pid: process.pid, since: new Date().toISOString(), ...processStart(process.pid) })}\n`;
+}
+
+/** The refusal of lock (or mark) `file` of `out`, whose text `seen` says no holder. */
+function unsaidHolder(out: string, file: string, seen: string): string {
+  return `--out ${out}: its lock file ${file}, which keeps two bdt-gym trains from writing one run, does not say which train holds it (${JSON.stringify(seen.slice(0, 80))}); if no train is using this run, remove it`;
+}
+
 /** The lock file's text, or undefined when it is gone. */
 function readLock(file: string): string | undefined {
   try {
@@ -182,24 +207,47 @@ function lockKey(file: string): string {
 }
 
 /**
- * Removes the stale lock whose text is `seen`. It is moved aside first, and put back if what was
- * moved is not it: another train took it over since it was read, and holds the new one.
+ * Removes stale lock `file` (or a takeover's mark), whose text is `seen`. Trains starting at once
+ * on a killed train's run each judge its lock stale, and one removing it late removed the lock
+ * another had made in its place (moved aside, put back after a third had made one): two trained
+ * into the run. So only the train that makes the lock's mark (O_EXCL, holding its pid as a lock
+ * does) removes it, after reading it again; one that finds the mark of a live train leaves it to
+ * that one, and meets the lock made next when it tries again. The mark is named after the text it
+ * guards, which no later lock has (another pid or time): a train that marks it late finds another
+ * lock there and leaves it. A train killed taking over leaves its mark, taken over so in turn.
  */
-function takeOver(file: string, seen: string): void {
-  const aside = `${file}.stale-${process.pid}`;
-  try {
-    renameSync(file, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // taken over (and released) meanwhile
-    throw error;
+function takeOver(out: string, file: string, seen: string): void {
+  const mark = join(out, `${TAKEOVER_MARK}${createHash('sha256').update(`${basename(file)}\n${seen}`).digest('hex').slice(0, 16)}`);
+  if (!createLockFile(out, mark, holderText())) {
+    lockSteps.between?.('found a mark');
+    const other = readLock(mark);
+    if (other === undefined) return; // that takeover is done
+    const taker = parseHolder(other);
+    if (taker === undefined) throw new CliError(unsaidHolder(out, mark, other));
+    if (!holderRuns(mark, taker)) takeOver(out, mark, other); // killed taking over: this train's next try may take it over
+    return;
   }
+  const key = lockKey(mark);
+  heldLocks.add(key); // a live train's mark to another session of this process
   try {
-    if (readFileSync(aside, 'utf8') !== seen) linkSync(aside, file);
-  } catch {
-    // a third train made a lock in between, and holds the run with the one whose lock was moved
-    // aside (three trains starting at once on a killed train's run): not guarded against
+    lockSteps.between?.('marked');
+    if (readLock(file) === seen) rmSync(file, { force: true });
+    lockSteps.between?.('removed');
   } finally {
-    rmSync(aside, { force: true });
+    heldLocks.delete(key);
+    rmSync(mark, { force: true });
+  }
+}
+
+/**
+ * Removes the marks of takeovers in `out`, once this process holds its lock: whatever lock they
+ * guarded is gone (a lock was made after it), and a train killed taking over left its mark.
+ */
+function removeTakeoverMarks(out: string): void {
+  try {
+    for (const entry of readdirSync(out)) if (entry.startsWith(TAKEOVER_MARK)) rmSync(join(out, entry), { force: true });
+  } catch {
+    // left to the next train's lock: a mark of a lock long gone keeps no train out
   }
 }
 

@@ -26,6 +26,8 @@ export const LOCK_FILE = '.lock';
 
 /** The start of the name of a takeover's mark (see takeOver). */
 const TAKEOVER_MARK = `${LOCK_FILE}.takeover-`;
+/** The most killed takers' marks one train clears before giving up (each is a train killed mid-takeover). */
+const MAX_CLEARED_MARKS = 16;
 
 /** Whether `name` (an entry of a run directory) is the lock or a takeover's mark: no file of the run. */
 export function isLockFile(name: string): boolean {
@@ -85,6 +87,8 @@ export function lockRun(out: string, create: boolean): RunLock {
   try {
     /** The stale lock taken over, said once this process holds the lock. */
     let stale: { holder: Holder; running: boolean } | undefined;
+    /** Tries spent on a killed taker's mark (see takeOver). */
+    let clearedMarks = 0;
     for (let attempt = 1; ; attempt++) {
       lockSteps.between?.('create');
       const text = holderText();
@@ -96,8 +100,9 @@ export function lockRun(out: string, create: boolean): RunLock {
         }
         return heldLock(out, file, text, created);
       }
-      // (other trains taking and releasing it all the while: given up after a few tries)
-      if (attempt >= 3) throw new CliError(`--out ${out}: other bdt-gym trains keep taking its lock ${file}; wait for them or give another --out`);
+      // (other trains taking and releasing it all the while: given up after a few tries; a try that
+      // cleared a killed taker's mark made progress and is not counted, up to a bound on such marks)
+      if (attempt - clearedMarks >= 3 || clearedMarks > MAX_CLEARED_MARKS) throw new CliError(`--out ${out}: other bdt-gym trains keep taking its lock ${file}; wait for them or give another --out`);
       const seen = readLock(file);
       if (seen === undefined) continue; // released meanwhile
       const holder = parseHolder(seen);
@@ -105,7 +110,7 @@ export function lockRun(out: string, create: boolean): RunLock {
       if (holderRuns(file, holder)) throw new CliError(`--out ${out}: another bdt-gym train (pid ${holder.pid}) is using this run; wait for it or give another --out`);
       stale = { holder, running: isRunning(holder.pid) };
       lockSteps.between?.('judged stale');
-      takeOver(out, file, seen);
+      if (takeOver(out, file, seen)) clearedMarks++;
     }
   } catch (error) {
     removeMadeDirectories(out, created);
@@ -215,17 +220,20 @@ function lockKey(file: string): string {
  * that one, and meets the lock made next when it tries again. The mark is named after the text it
  * guards, which no later lock has (another pid or time): a train that marks it late finds another
  * lock there and leaves it. A train killed taking over leaves its mark, taken over so in turn.
+ * Returns true when it found such a killed taker's mark (and cleared it or left it to the train
+ * that did): progress towards the lock, not another train's turn.
  */
-function takeOver(out: string, file: string, seen: string): void {
+function takeOver(out: string, file: string, seen: string): boolean {
   const mark = join(out, `${TAKEOVER_MARK}${createHash('sha256').update(`${basename(file)}\n${seen}`).digest('hex').slice(0, 16)}`);
   if (!createLockFile(out, mark, holderText())) {
     lockSteps.between?.('found a mark');
     const other = readLock(mark);
-    if (other === undefined) return; // that takeover is done
+    if (other === undefined) return false; // that takeover is done
     const taker = parseHolder(other);
     if (taker === undefined) throw new CliError(unsaidHolder(out, mark, other));
-    if (!holderRuns(mark, taker)) takeOver(out, mark, other); // killed taking over: this train's next try may take it over
-    return;
+    if (holderRuns(mark, taker)) return false;
+    takeOver(out, mark, other); // killed taking over: this train's next try may take it over
+    return true;
   }
   const key = lockKey(mark);
   heldLocks.add(key); // a live train's mark to another session of this process
@@ -237,6 +245,7 @@ function takeOver(out: string, file: string, seen: string): void {
     heldLocks.delete(key);
     rmSync(mark, { force: true });
   }
+  return false;
 }
 
 /**

@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { linkTarget } from './link-target.ts';
 import { makeDirectories } from './make-directories.ts';
-import { mayBeWriting } from './process-liveness.ts';
+import { STEPPED_CLOCK_MS, mayBeWriting } from './process-liveness.ts';
 
 /** A file that could not be written (no space, no permission, a directory in the way); the target is unchanged. */
 export class FileWriteError extends Error {
@@ -65,10 +65,12 @@ export function removeAbandonedTempFiles(dir: string): string[] {
  * provably gone (see mayBeWriting), this process's included: it may hold a write under way in a
  * worker thread, and a process earlier given its pid, after a restart, is told apart by its start.
  * A compare or a plot killed while writing its --out file left its temp file beside it, where no
- * run directory's clean-up reaches.
+ * run directory's clean-up reaches. A temp file under a minute old is kept whatever its pid says:
+ * its writer may run in another pid namespace (a container sharing the directory), where the pid
+ * names nobody here, and a write under way keeps its file that young.
  */
 function removeAbandonedSiblings(dir: string, tag: string): void {
-  removeTempFiles(dir, (pid, madeAtMs, fileTag) => fileTag === tag && !mayBeWriting(pid, madeAtMs));
+  removeTempFiles(dir, (pid, madeAtMs, fileTag) => fileTag === tag && Date.now() - madeAtMs >= STEPPED_CLOCK_MS && !mayBeWriting(pid, madeAtMs));
 }
 
 function removeTempFiles(dir: string, abandoned: (pid: number, madeAtMs: number, tag: string | undefined) => boolean): string[] {

@@ -27,7 +27,7 @@ const CLOCK_SLACK_MS = 1000;
  * the wall clock of its write, so a clock stepped forward in between (NTP at boot, a VM resumed)
  * makes a live writer look younger than its file; a write under way keeps its file's time recent.
  */
-const STEPPED_CLOCK_MS = 60_000;
+export const STEPPED_CLOCK_MS = 60_000;
 
 /**
  * Whether process `pid` may be the one that made a file at `madeAtMs` (ms since the epoch) and

@@ -146,4 +146,15 @@ describe('run lock: trains starting at once on a killed train\'s run', function 
       if (completed) break; // took the lock (released as it exited) before that step
     }
   });
+
+  it('trains killed one after another while taking it over leave marks that do not keep the next lone train out', function () {
+    const out = join(dir, 'killed-twice');
+    for (let first = 0; first < 4; first++) {
+      for (let second = 0; second < 4; second++) {
+        killedTrainLock(out);
+        for (const at of [first, second]) spawnSync(process.execPath, ['--import', 'tsx/esm', killedTaker, out, String(at)], { encoding: 'utf8' });
+        assertOneHolder(out, contend(out, 1, []), `the next train, after two killed at steps ${first} and ${second}`);
+      }
+    }
+  });
 });

@@ -258,6 +258,12 @@ describe('writeFileAtomic: abandoned temp files beside its target', () => {
     const stale = killedWrite(target);
     const otherTarget = killedWrite(join(dir, 'other.json')); // abandoned too, but another file's: not this write's to judge
     const deadPid = Number(/^\.bdt-gym-(\d+)-/.exec(stale)![1]);
+    // a dead pid's temp file under a minute old is kept: its writer may run in another pid namespace
+    writeFileAtomic(target, 'first');
+    assert.ok(existsSync(join(dir, stale)), 'a fresh temp file of a pid not running here is kept');
+    const twoMinutesAgo = (Date.now() - 120_000) / 1000;
+    utimesSync(join(dir, stale), twoMinutesAgo, twoMinutesAgo);
+    utimesSync(join(dir, otherTarget), twoMinutesAgo, twoMinutesAgo);
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     try {
       // the same target's temp files of writers that run: this process (another thread may write) and a child

@@ -22,22 +22,22 @@ export class VectorFlattenObservation<BObs, BAct> extends VectorObservationWrapp
   override singleObservationSpace: Box<BoxElement>;
   override observationSpace: Box<BoxElement>;
   private readonly innerSpace: Space<unknown>;
-  /** Undefined for a space with parts it cannot flatten, refused at the first batch. */
-  private readonly layout: FlatBatchLayout | undefined;
+  private readonly layout: FlatBatchLayout;
 
   constructor(env: VectorEnv<BObs, BAct>) {
     super(env);
     this.innerSpace = env.singleObservationSpace;
-    this.layout = FlatBatchLayout.of(this.innerSpace);
+    // flattenSpace refuses a space with a part it cannot flatten, the parts FlatBatchLayout cannot lay out
     this.singleObservationSpace = flattenSpace(this.innerSpace);
     this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs) as Box<BoxElement>;
+    const layout = FlatBatchLayout.of(this.innerSpace);
+    if (layout === undefined || layout.dim !== this.singleObservationSpace.size) throw new GymError(`VectorFlattenObservation: cannot flatten ${this.innerSpace.toString()} batch by batch`);
+    this.layout = layout;
   }
 
   observations(batch: BObs): BoxElement {
     const dim = this.singleObservationSpace.size;
     const layout = this.layout;
-    if (layout === undefined) throw new GymError(`VectorFlattenObservation: cannot flatten ${this.innerSpace.toString()}`);
-    if (layout.dim !== dim) throw new GymError(`VectorFlattenObservation: flattened ${layout.dim} numbers per env, flatdim is ${dim}`);
     const mismatch = layout.mismatch(batch, this.numEnvs, 'observations');
     if (mismatch !== undefined) throw new GymError(`VectorFlattenObservation: ${mismatch}`);
     const out = flatDtype(this.innerSpace) === 'float64' ? new Float64Array(this.numEnvs * dim) : new Float32Array(this.numEnvs * dim);

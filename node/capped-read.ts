@@ -11,6 +11,16 @@ export class FileReadRefusal extends Error {
   override name = 'FileReadRefusal';
 }
 
+/** A FileReadRefusal for a file past the cap; `size` is its byte count, or `more than <cap>` for a FIFO. */
+export class FileTooLarge extends FileReadRefusal {
+  override name = 'FileTooLarge';
+  readonly size: string;
+  constructor(message: string, size: string) {
+    super(message);
+    this.size = size;
+  }
+}
+
 /** `bytes` for messages: in MiB from 1 MiB. */
 export function formatBytes(bytes: number): string {
   return bytes < 2 ** 20 ? `${bytes} bytes` : `${Math.round(bytes / 2 ** 20)} MiB`;
@@ -22,7 +32,7 @@ export function formatBytes(bytes: number): string {
  * (ENOENT, EACCES, EISDIR for a directory) is thrown as it is.
  */
 export function readFileCapped(file: string, maxBytes: number): Buffer {
-  const tooLarge = (size: string) => new FileReadRefusal(`the file is ${size} bytes, past the cap of ${maxBytes} (${formatBytes(maxBytes)}) on reading it`);
+  const tooLarge = (size: string) => new FileTooLarge(`the file is ${size} bytes, past the cap of ${maxBytes} (${formatBytes(maxBytes)}) on reading it`, size);
   const stats = statSync(file);
   if (!stats.isFile() && !stats.isFIFO() && !stats.isDirectory()) throw new FileReadRefusal('a device or socket, not a regular file');
   if (stats.size > maxBytes) throw tooLarge(String(stats.size));
@@ -32,7 +42,7 @@ export function readFileCapped(file: string, maxBytes: number): Buffer {
 }
 
 /** The bytes of FIFO `file`, or undefined when more than `maxBytes` come through it. */
-export function readUpTo(file: string, maxBytes: number): Buffer | undefined {
+function readUpTo(file: string, maxBytes: number): Buffer | undefined {
   const fd = openSync(file, 'r');
   try {
     const chunks: Buffer[] = [];

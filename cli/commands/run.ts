@@ -9,7 +9,7 @@
  *   bdt-gym run --env BDT-v0 --agent dpra --trace trace.json
  */
 import { constants } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -19,7 +19,7 @@ import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { drawTrace, explainTrace, type ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import { compileScenario, type CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { formatBytes, readUpTo } from '../../node/capped-read.ts';
+import { FileReadRefusal, FileTooLarge, formatBytes, readFileCapped } from '../../node/capped-read.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
@@ -65,14 +65,13 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
   const tooLarge = (size: string) => new CliError(`${source} ${file}: the file is ${size} bytes, past the ${maxBytes} (${formatBytes(maxBytes)}) of JSON a string can hold (V8's limit): it cannot be read`);
   let text: string;
   try {
-    const stats = statSync(file);
-    if (!stats.isFile() && !stats.isFIFO()) throw new CliError(`${source} ${file}: not a regular file (${stats.isDirectory() ? 'a directory' : 'a device or socket'})`);
-    if (stats.size > maxBytes) throw tooLarge(String(stats.size));
-    const bytes = stats.isFile() ? readFileSync(file) : readUpTo(file, maxBytes);
-    if (bytes === undefined) throw tooLarge(`more than ${maxBytes}`);
-    text = bytes.toString('utf8');
+    // a directory is named as such here, where readFileCapped leaves it to the read's EISDIR
+    if (statSync(file).isDirectory()) throw new CliError(`${source} ${file}: not a regular file (a directory)`);
+    text = readFileCapped(file, maxBytes).toString('utf8');
   } catch (error) {
     if (error instanceof CliError) throw error;
+    if (error instanceof FileTooLarge) throw tooLarge(error.size);
+    if (error instanceof FileReadRefusal) throw new CliError(`${source} ${file}: not a regular file (a device or socket)`);
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {

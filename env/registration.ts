@@ -149,7 +149,7 @@ export function unregister(id: string): boolean {
 /**
  * The spec of `id`. An unversioned id that is not registered itself gives its name's latest
  * version, with a warning (as gymnasium.make); an unknown id throws `UnregisteredEnvError` saying
- * what is near ({@link unregisteredEnvHint}) and listing the registered ids (`owner` names the
+ * what is near (the id in another case, its name's versions, the closest name) and listing the registered ids (`owner` names the
  * caller when `id` is no string).
  */
 export function spec(id: string, owner = 'spec'): EnvSpec {

@@ -52,7 +52,7 @@ export interface TrainRunOptions {
   readonly evalEpisodes?: number;
   /** Evaluate every `evalFreq` env steps during training and keep the best checkpoint (default: off). */
   readonly periodicEvaluation?: PeriodicEvaluation;
-  /** Env steps between two saves of the checkpoint during training (0: off; default {@link DEFAULT_CHECKPOINT_FREQ}); see {@link TrainRunSettingsSchema}. */
+  /** Env steps between two saves of the checkpoint during training (0: off; default 100,000). */
   readonly checkpointFreq?: number;
   /**
    * Called after each periodic save of the checkpoint (`checkpointFreq`) with the summary of the

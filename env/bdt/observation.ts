@@ -44,7 +44,7 @@ function budgetBounds(process: PerNodeProcess): [Float64Array, Float64Array] {
  * The observation space:
  * - `H`, `G` (J): virtual queues before the slot's update; each grows by at most
  *   1 - U^max (resp. U^min) per slot, so they lie in [0, T (1 - U^max)] and [0, T U^min] (plus
- *   the float64 sum's rounding, see {@link queueBound}).
+ *   a slack for the float64 sum's rounding, which only millions of slots make visible in float32).
  * - `gain` (M): received uplink SNR p_m g_m(t) / (N0 B_m) in dB (unbounded: Rayleigh fades
  *   have no floor).
  * - `arrivals` (N): D_n(t) in data points, up to `maxArrivals` (finite except for Poisson

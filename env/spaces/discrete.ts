@@ -36,7 +36,7 @@ export class Discrete extends Space<number> {
    * A uniformly random value; with `mask`, uniform over the allowed values; with `probability`
    * (one entry per value, summing to 1), value `start + i` with probability `probability[i]`.
    * Give at most one of the two, as Gymnasium. Up to n = 2^21 values, uniform within a relative
-   * n / 2^32 (one 32-bit draw), exactly beyond: see {@link uniformIndex}.
+   * n / 2^32 (one 32-bit draw), exactly beyond (53 bits from two draws, redrawn past the last whole block).
    */
   sample(mask?: DiscreteMask, probability?: Probability): number {
     assertMaskOrProbability('Discrete', mask, probability);

@@ -1,0 +1,75 @@
+/**
+ * The tutorial's worked solutions (examples/solutions/, answered in docs/TUTORIAL-ANSWERS.md) run
+ * as a reader runs them, briefly, and what they print must show what the answer key says.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs examples/solutions/<name>.ts with `args`; returns stdout after asserting a clean exit. */
+function runSolution(name: string, ...args: string[]): string {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `examples/solutions/${name}.ts`, ...args], { cwd: root, encoding: 'utf8' });
+  assert.equal(result.status, 0, `examples/solutions/${name}.ts exited with ${result.status}:\n${result.stderr}`);
+  return result.stdout;
+}
+
+const listOf = (text: string): number[] => text.split(',').map((x) => Number(x.trim()));
+
+describe('tutorial solutions', function () {
+  this.timeout(120_000);
+
+  it('exercise 3: the all-offloaded episode bounds every AP reputation DPRA reaches; an AP below U^min under it is called infeasible, and its G_j grows', () => {
+    const out = runSolution('exercise-3-reputation-ceiling', '--slots', '60', '--seed', '7');
+    assert.match(out, /^"vibration-plant", seed 7, T = 60, C6 band \[U\^min, U\^max\] = \[0\.35, 0\.6\]\n/);
+    const dpraU = listOf(/^dpra: mean latency [\d.]+ s, avg U \[([^\]]*)\]/m.exec(out)![1]!);
+    const ceilingU = listOf(/^all offloaded \(wdpo, l_n = 1\): mean latency [\d.]+ s, avg U \[([^\]]*)\], C5/m.exec(out)![1]!);
+    assert.equal(dpraU.length, 3);
+    // U_j = g(O_j) and O_j is largest with l_n = 1, slot by slot: no policy gets more reputation
+    ceilingU.forEach((u, j) => assert.ok(dpraU[j]! <= u + 1e-9, `AP ${j}: dpra ${dpraU[j]} above the ceiling ${u}`));
+    const verdicts = [...out.matchAll(/^ {2}AP (\d): ceiling ([\d.]+), dpra ([\d.]+), G_j\(T\) ([\d.]+): (.*)$/gm)];
+    assert.equal(verdicts.length, 3);
+    for (const [line, , ceiling, dpra, finalG, verdict] of verdicts) {
+      assert.equal(verdict!.startsWith('infeasible'), Number(ceiling) < 0.35, line);
+      // U^min - avg U_j <= G_j(T) / T for any policy: an AP DPRA leaves below U^min ends with that queue
+      assert.ok(Number(finalG) >= 60 * (0.35 - Number(dpra)) - 1e-3, line);
+    }
+    assert.ok(verdicts.some((m) => m[5]!.startsWith('infeasible')), 'the small vibration CNN leaves one AP below U^min = 0.35');
+    const trace = [...out.matchAll(/^ {2}t= +(\d+) {2}G=\[(.*)\]$/gm)];
+    assert.deepEqual(listOf(trace[0]![2]!), [0, 0, 0], 'the queues start empty');
+  });
+
+  it('exercise 4: the H price keeps the over-reputable AP lower without touching the AP the rule starves; the G price fixes C6', () => {
+    const out = runSolution('exercise-4-priced-threshold', '--slots', '60', '--seeds', '1,2', '--h-limits', '0.5', '--g-limit', '1');
+    const rows = new Map(
+      [...out.matchAll(/^(.+?) {2,}([\d.]+) ± [\d.]+ +(-?[\d.]+) ± [\d.]+ +([\d.]+) ± [\d.]+ +[\d.]+ +\[(.*)\]$/gm)].map((m) => [m[1]!, { latency: Number(m[2]), vsDpra: Number(m[3]), c6: Number(m[4]), avgU: listOf(m[5]!) }]),
+    );
+    assert.deepEqual([...rows.keys()], ['dpra', 'threshold', 'priced H>=0.5', 'H>=0.5, G>=1']);
+    const row = (label: string) => rows.get(label)!;
+    const [dpra, plain, priced, both] = [row('dpra'), row('threshold'), row('priced H>=0.5'), row('H>=0.5, G>=1')];
+    assert.equal(dpra.vsDpra, 0);
+    assert.ok(plain.latency > dpra.latency && priced.latency > dpra.latency, 'the threshold rule is slower than DPRA, priced or not');
+    const busiest = plain.avgU.indexOf(Math.max(...plain.avgU));
+    assert.ok(priced.avgU[busiest]! < plain.avgU[busiest]!, `the H price lowers the busiest AP's U (${priced.avgU[busiest]} vs ${plain.avgU[busiest]})`);
+    assert.ok(priced.c6 >= plain.c6 - 1e-9, 'C6 is broken below U^min, where an H price cannot help');
+    assert.ok(both.c6 < plain.c6, `the G price cuts the C6 violation (${both.c6} vs ${plain.c6})`);
+  });
+
+  it('exercise 6: per-slot excess latency over DPRA splits into fade and other slots, and matches between runs of the same policy', () => {
+    // the committed model twice: the split and the head readout run on a real checkpoint, and a policy minus itself is 0
+    const out = runSolution('exercise-6-fade-tail', '--checkpoints', 'a=models/ppo-bdt-v0,b=models/ppo-bdt-v0', '--seeds', '4', '--slots', '30', '--fade-db=5');
+    assert.match(out, /^BDT-v0, seeds 4 x 30 slots = 30 slots; deep fade: the weakest gateway's SNR below 5 dB in \d+ slots/);
+    const split = [...out.matchAll(/^ {2}([ab]) +(-?[\d.]+) = (-?[\d.]+) \+ (-?[\d.]+)$/gm)];
+    assert.deepEqual(split.map((m) => m[1]), ['a', 'b']);
+    for (const [line, , all, fade, others] of split) assert.ok(Math.abs(Number(all) - Number(fade) - Number(others)) <= 2e-4, line);
+    assert.equal(split[0]![2], split[1]![2], 'the same deterministic policy on the same trace');
+    assert.match(out, /^a - b, s per slot: all -?0\.0000 = fade -?0\.0000 \+ others -?0\.0000$/m);
+    const heads = /^ {2}a +(.*)$/m.exec(out.slice(out.indexOf('partition heads')))![1]!.split(' ');
+    assert.equal(heads.length, 12, 'one partition head per DT');
+    for (const head of heads) {
+      const [, entropy, certain] = /^\d+:([\d.]+)\/([\d.]+)$/.exec(head)!.map(Number);
+      assert.ok(entropy! >= 0 && entropy! <= Math.log(20) + 0.01 && certain! >= 0 && certain! <= 1, head);
+    }
+  });
+});

@@ -9,6 +9,6 @@ import { BdtEnv } from '../env/bdt/bdt-env.ts';
 export function bdtEnvOf(agent: string, context: ActContext | undefined): BdtEnv {
   const env = context?.env?.unwrapped;
   if (env === undefined) throw new TypeError(`agent ${agent}: act() needs the env in its context ({ env }): it reads the system model, slot state and queues from env.unwrapped`);
-  if (!(env instanceof BdtEnv)) throw new TypeError(`agent ${agent}: needs a B-DT env (BDT-small-v0, BDT-v0, BDT-large-v0 or a scenario), got ${String(env)}`);
+  if (!(env instanceof BdtEnv)) throw new TypeError(`agent ${agent}: needs a B-DT env (a registered B-DT id such as BDT-v0, or a scenario), got ${String(env)}`);
   return env;
 }

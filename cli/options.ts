@@ -163,10 +163,24 @@ export function isBdtId(id: string): boolean {
   return bdt;
 }
 
+/**
+ * The registered B-DT ids, in registration order (what `--env` help and errors list). An id that
+ * cannot be made without keyword arguments is left out: it is no `--env` a user can give.
+ */
+export function registeredBdtIds(): string[] {
+  return [...registry.keys()].filter((id) => {
+    try {
+      return isBdtId(id);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** `--env` of a command that needs the B-DT model: a registered B-DT id, or a CliError listing them. */
 export function bdtEnvOption(givenId: string): string {
   const id = registeredEnvOption(givenId);
-  if (!isBdtId(id)) throw new CliError(`--env: ${id} is not a B-DT env (B-DT ids: ${[...registry.keys()].filter(isBdtId).join(', ')})`);
+  if (!isBdtId(id)) throw new CliError(`--env: ${id} is not a B-DT env (B-DT ids: ${registeredBdtIds().join(', ')})`);
   return id;
 }
 

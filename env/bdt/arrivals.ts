@@ -18,7 +18,16 @@ const GUIDE_PER_ENTRY = 8;
 /** The CDF table stops where the remaining tail mass is below this. */
 const TAIL_MASS = 1e-14;
 
-/** Samples one slot's arrivals for every device. */
+/**
+ * Samples one slot's arrivals for every device. It holds only tables computed from the scenario,
+ * and must keep to that: `BdtVectorEnv` shares one sampler among all its envs, so a field that
+ * `sample` updated (the phase of a Markov-modulated process, a row counter) would be stepped by
+ * every env in turn, and the native vector env would silently stop equalling a `SyncVectorEnv` of
+ * `BdtEnv`s. Per-episode state of a new process (a phase per device) belongs in
+ * `ExogenousProcess`, one per simulation, which restarts it in `start` (as its `ChannelSampler`'s
+ * Gauss-Markov amplitude is restarted) and hands it to `sample`; the randomness comes from `rng`.
+ * test/bdt/vector-env.test.ts checks every arrival kind for the equality.
+ */
 export class ArrivalSampler {
   private readonly N: number;
   private readonly model: ExogenousModel['arrivals'];

@@ -155,7 +155,8 @@ export class BdtVectorEnv implements VectorEnv<BdtObservation, BdtAction> {
     this.singleActionSpace = actionSpace(system);
     this.observationSpace = batchSpace(this.singleObservationSpace, numEnvs) as Space<BdtObservation>;
     this.actionSpace = batchSpace(this.singleActionSpace, numEnvs) as Space<BdtAction>;
-    // one sampler's Poisson tables for all: per-env copies would crowd the cache as numEnvs grows
+    // one sampler's Poisson tables for all: per-env copies would crowd the cache as numEnvs grows.
+    // So the sampler holds no per-episode state (see ArrivalSampler): each simulation keeps its own.
     const arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N);
     this.simulations = Array.from({ length: numEnvs }, () => new BdtSimulation(system, arrivals));
     this.observations = createBatch(this.singleObservationSpace, numEnvs) as BdtObservation;

@@ -41,7 +41,7 @@ export class ExogenousProcess {
   private budgetRng: Rng = makeRng(0);
   private miningRng: Rng = makeRng(0);
 
-  /** @param arrivals the arrival sampler, which holds only tables of `system` and so may be shared by copies of it */
+  /** @param arrivals the arrival sampler, which holds only tables of `system` and so may be shared by copies of it (per-episode state of the arrivals belongs here, see `ArrivalSampler`) */
   constructor(system: CompiledScenario, arrivals = new ArrivalSampler(system.exogenous.arrivals, system.N)) {
     this.system = system;
     this.arrivals = arrivals;

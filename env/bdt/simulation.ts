@@ -47,7 +47,7 @@ export class BdtSimulation {
   /** Whether the exogenous streams were ever seeded (a reset that only replays a trace does not seed them). */
   private streamsStarted = false;
 
-  /** @param arrivals an arrival sampler of `system` to share (its tables are read-only) */
+  /** @param arrivals an arrival sampler of `system` to share: it holds read-only tables and no per-episode state (see `ArrivalSampler`) */
   constructor(
     system: CompiledScenario,
     arrivals?: ArrivalSampler,

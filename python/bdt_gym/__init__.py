@@ -21,6 +21,8 @@ from .vector_env import BdtGymVectorEnv
 
 __all__ = ["BdtGymEnv", "BdtGymVectorEnv", "BdtGymError", "InvalidActionError", "InvalidArgumentError", "InvalidSeedError", "UnexpectedKeywordError", "ResetNeededError", "AttributeRefusedError", "UnregisteredEnvError"]
 
+# The B-DT ids env/envs.ts registers, listed here so that import starts no server;
+# test/python/bridge.test.ts fails when they differ from the TypeScript registry's.
 for _id in ("BDT-small-v0", "BDT-v0", "BDT-large-v0"):
     # the time limit, if any, is the TypeScript make()'s (the B-DT envs truncate themselves)
     gym.register(id=f"bdt_gym/{_id}", entry_point="bdt_gym.env:BdtGymEnv", vector_entry_point="bdt_gym.vector_env:BdtGymVectorEnv", kwargs={"env_id": _id})

@@ -6,8 +6,9 @@ import { drawTrace } from '../../env/bdt/exogenous.ts';
 import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov, updateQueues } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
 import type { BdtFullInfoTerms, BdtSummaryInfo } from '../../env/bdt/info.ts';
+import { registeredBdtIds } from './registered-bdt-ids.ts';
 
-const ids = ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0'];
+const ids = registeredBdtIds();
 const raw = (id = 'BDT-small-v0', kwargs: Record<string, unknown> = {}) => make(id, kwargs).unwrapped as BdtEnv;
 
 function snapshot(state: SlotState): number[] {
@@ -52,7 +53,7 @@ describe('BdtEnv info types', () => {
 });
 
 describe('BdtEnv', () => {
-  it('passes checkEnv for every registered id', () => {
+  it('passes checkEnv for every registered B-DT id', () => {
     for (const id of ids) checkEnv(raw(id));
   });
 

@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { make, makeVec, GymError, InvalidActionError, KwargsError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
+import { captureWarnings, make, makeVec, GymError, InvalidActionError, KwargsError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
 import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
+import type { Scenario } from '../../env/bdt/scenario/schema.ts';
+import { registeredBdtIds } from './registered-bdt-ids.ts';
 
 const vec = (id: string, n: number, kwargs: Record<string, unknown> = {}) => makeVec(id, n, { kwargs }) as BdtVectorEnv;
 const sync = (id: string, n: number, kwargs: Record<string, unknown>, autoresetMode: AutoresetMode) =>
@@ -18,31 +20,82 @@ function perEnvReputation(infos: Info, n: number, J: number): Info {
   return { ...infos, reputation: Array.from({ length: n }, (_, i) => (mask[i] ? flat.slice(i * J, (i + 1) * J) : undefined)) };
 }
 
+/**
+ * Steps `n` envs of `id` natively and as a SyncVectorEnv of BdtEnvs on the same actions for
+ * `steps` steps, asserting every result equal bit for bit; returns how many times an episode ended.
+ */
+function assertNativeIsSync(id: string, n: number, kwargs: Record<string, unknown>, autoresetMode: AutoresetMode, copy: boolean, steps: number, label = ''): number {
+  const native = vec(id, n, { ...kwargs, autoresetMode, copy });
+  const reference = sync(id, n, kwargs, autoresetMode);
+  assert.deepEqual(native.reset({ seed: 11 }), reference.reset({ seed: 11 }), `${label}reset`);
+  native.actionSpace.seed(2);
+  let ends = 0;
+  for (let t = 0; t < steps; t++) {
+    const actions = native.actionSpace.sample();
+    const got = native.step(actions);
+    const want = reference.step(actions);
+    got[4] = perEnvReputation(got[4], n, native.system.J);
+    assert.deepEqual(got, want, `${label}step ${t}`);
+    const ended = got[3];
+    ends += ended.reduce((a, b) => a + b, 0);
+    if (autoresetMode === 'disabled' && ended.includes(1)) {
+      assert.deepEqual(native.reset({ options: { reset_mask: ended } }), reference.reset({ options: { reset_mask: ended } }), `${label}reset after step ${t}`);
+    }
+  }
+  return ends;
+}
+
+type ArrivalKind = Scenario['devices']['arrivals']['kind'];
+type FadingKind = Scenario['channel']['fading']['kind'];
+type BudgetKind = Scenario['gateways']['energyBudget']['kind'];
+/**
+ * A scenario override selecting each kind of exogenous process, given the id's device count N.
+ * `satisfies Record<Kind, ...>`: the typecheck refuses a kind added to the schema without its
+ * case here, so a new process is held to the native = sync equality from its first commit.
+ */
+const exogenousCases = {
+  arrivals: {
+    // device 0 above the CDF tables' rate limit (1000): the normal approximation's two draws
+    poisson: (N: number) => ({ devices: { arrivals: { kind: 'poisson', rate: Array.from({ length: N }, (_, n) => (n === 0 ? 2000 : 3)) } } }),
+    uniform: () => ({ devices: { arrivals: { kind: 'uniform', min: 0, max: 6 } } }),
+    trace: (N: number) => ({ devices: { arrivals: { kind: 'trace', values: [0, 1, 2].map((t) => Array.from({ length: N }, (_, n) => (7 * t + n) % 5)) } } }),
+  } satisfies Record<ArrivalKind, (N: number) => object>,
+  fading: {
+    rayleigh: () => ({ channel: { fading: { kind: 'rayleigh' } } }),
+    'gauss-markov': () => ({ channel: { fading: { kind: 'gauss-markov', correlation: 0.8 } } }),
+  } satisfies Record<FadingKind, (N: number) => object>,
+  budgets: {
+    constant: () => ({ gateways: { energyBudget: { kind: 'constant', joules: 5 } }, aps: { energyBudget: { kind: 'constant', joules: 40 } } }),
+    uniform: () => ({ gateways: { energyBudget: { kind: 'uniform', min: 2, max: 8 } }, aps: { energyBudget: { kind: 'uniform', min: 10, max: 60 } } }),
+  } satisfies Record<BudgetKind, (N: number) => object>,
+};
+
 describe('BdtVectorEnv', () => {
+  const bdtIds = registeredBdtIds();
   for (const [autoresetMode, copy] of [['next-step', true], ['same-step', true], ['disabled', true], ['next-step', false], ['same-step', false]] as const) {
     it(`returns what a SyncVectorEnv of BdtEnvs returns, bit for bit (${autoresetMode}, copy ${copy})`, () => {
       const n = 3;
-      const kwargs = { scenario: { slots: 4 } };
-      const native = vec('BDT-small-v0', n, { ...kwargs, autoresetMode, copy });
-      const reference = sync('BDT-small-v0', n, kwargs, autoresetMode);
-      assert.deepEqual(native.reset({ seed: 11 }), reference.reset({ seed: 11 }));
-      native.actionSpace.seed(2);
-      let ends = 0;
-      for (let t = 0; t < 14; t++) {
-        const actions = native.actionSpace.sample();
-        const got = native.step(actions);
-        const want = reference.step(actions);
-        got[4] = perEnvReputation(got[4], n, native.system.J);
-        assert.deepEqual(got, want, `step ${t}`);
-        const ended = got[3];
-        ends += ended.reduce((a, b) => a + b, 0);
-        if (autoresetMode === 'disabled' && ended.includes(1)) {
-          assert.deepEqual(native.reset({ options: { reset_mask: ended } }), reference.reset({ options: { reset_mask: ended } }));
-        }
-      }
+      const ends = assertNativeIsSync('BDT-small-v0', n, { scenario: { slots: 4 } }, autoresetMode, copy, 14);
       assert.ok(ends >= 2 * n, `episodes ended ${ends} times`); // every mode's reset path ran
     });
   }
+
+  // The envs share one ArrivalSampler (and the compiled system): a process that kept per-episode
+  // state there, rather than in its ExogenousProcess, would make the envs' draws interleave.
+  describe('returns what a SyncVectorEnv returns, bit for bit, for every registered B-DT id and every kind of exogenous process', () => {
+    for (const id of bdtIds) {
+      it(id, () => {
+        const N = vec(id, 1).system.N;
+        const cases = Object.entries(exogenousCases).flatMap(([process, kinds]) => Object.entries(kinds).map(([kind, override]) => [`${process} ${kind}`, override(N)] as const));
+        for (const [label, override] of [['the id\'s own scenario', {}] as const, ...cases]) {
+          // a constant budget is a constant observation element, which the env checker warns of
+          const { result: ends, warnings } = captureWarnings(() => assertNativeIsSync(id, 2, { scenario: { ...override, slots: 3 } }, 'next-step', true, 7, `${label}: `));
+          assert.deepEqual(warnings.filter((w) => !/Budget Box\(.*\): low\[0\] equals high\[0\] \(a constant element\)$/.test(w)), [], label);
+          assert.ok(ends >= 2, `${label}: episodes ended ${ends} times`); // the autoreset path ran
+        }
+      });
+    }
+  });
 
   it('env i of reset({seed}) plays BdtEnv.reset({seed: seed + i}) on BDT-v0, infos included', () => {
     const n = 2;
@@ -68,8 +121,8 @@ describe('BdtVectorEnv', () => {
     }
   });
 
-  it('keeps every observation batch inside its batched observation space, for every id', () => {
-    for (const id of ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0']) {
+  it('keeps every observation batch inside its batched observation space, for every registered B-DT id', () => {
+    for (const id of bdtIds) {
       const native = vec(id, 3, { scenario: { slots: 3 } });
       native.actionSpace.seed(1);
       const [first] = native.reset({ seed: 2 });

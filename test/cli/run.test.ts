@@ -10,11 +10,13 @@ import { drawTrace, type BdtEnv } from '../../env/bdt/index.ts';
 import { MAX_JSON_BYTES, readJsonFile, traceJson } from '../../cli/commands/run.ts';
 import { CliError } from '../../cli/errors.ts';
 import { scriptedAgentNames } from '../../baselines/create-agent.ts';
+import { registeredBdtIds } from '../bdt/registered-bdt-ids.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 describe('bdt-gym run', () => {
+  const bdtIds = registeredBdtIds();
   it('prints the episode summary as JSON', () => {
     const result = cli('run', '--env', 'BDT-small-v0', '--agent', 'random', '--seed', '3', '--slots', '20', '--json');
     assert.equal(result.status, 0, result.stderr);
@@ -73,7 +75,7 @@ describe('bdt-gym run', () => {
   it("--agent-options' example in the help runs on every registered B-DT env (a partition of 3 fitted none)", () => {
     const example = /--agent-options <json>[\s\S]*?e\.g\.\s+'(\{[^']*\})'\s+for\s+(\w+)/.exec(cli('run', '--help').stdout);
     assert.ok(example, 'the help gives an example');
-    for (const env of ['BDT-small-v0', 'BDT-v0', 'BDT-large-v0']) {
+    for (const env of bdtIds) {
       const result = cli('run', '--env', env, '--agent', example[2]!, '--agent-options', example[1]!, '--slots', '1');
       assert.equal(result.status, 0, `${env}: ${result.stderr}`);
     }
@@ -283,6 +285,11 @@ describe('bdt-gym run', () => {
     assert.match(help, /without --slots \(or slots in --scenario-override\), it replays the scenario's T slots when it holds T slot states or more \(an episode of S slots saves S \+ 1\), else the S slots of the episode it was saved from/);
   });
 
+  it("--env's help lists the registered B-DT ids", () => {
+    const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
+    assert.match(help, new RegExp(`--env <id> registered B-DT env id \\(${bdtIds.join(', ')}\\); default BDT-v0`));
+  });
+
   it("--json's help lists the agents that report solver, and those are the scripted agents that do (oracle was left out)", () => {
     const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
     const listed = /solver for the agents that solve each slot \(([^)]*)\)/.exec(help)![1]!.split(', ');
@@ -408,7 +415,7 @@ describe('bdt-gym run', () => {
   it('refuses an env that is not a B-DT env, and reports a file it cannot write in one line', () => {
     const cartPole = cli('run', '--env', 'CartPole-v1', '--slots', '2');
     assert.equal(cartPole.status, 1);
-    assert.equal(cartPole.stderr, 'bdt-gym: --env: CartPole-v1 is not a B-DT env (B-DT ids: BDT-small-v0, BDT-v0, BDT-large-v0)\n');
+    assert.equal(cartPole.stderr, `bdt-gym: --env: CartPole-v1 is not a B-DT env (B-DT ids: ${bdtIds.join(', ')})\n`);
     const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
     const blocker = join(dir, 'file');
     writeFileSync(blocker, '');

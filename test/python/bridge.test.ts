@@ -6,14 +6,31 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyWire } from '../../cli/serve/wire-json.ts';
 import { make } from '../../env/index.ts';
+import { registeredBdtIds } from '../bdt/registered-bdt-ids.ts';
 
 const pythonDir = new URL('../../python/', import.meta.url).pathname;
 const python = (args: string[]) => spawnSync('python3', args, { cwd: pythonDir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonDir } });
+
+describe("python: bdt_gym's env ids", () => {
+  const bdtIds = registeredBdtIds();
+
+  // `import bdt_gym` registers a fixed tuple rather than asking a server (which it starts no sooner than gym.make)
+  it('registers with Gymnasium exactly the B-DT ids of the TypeScript registry, as its docs say', () => {
+    const init = readFileSync(join(pythonDir, 'bdt_gym', '__init__.py'), 'utf8');
+    const tuple = /^for _id in \(([^)]*)\):$/m.exec(init);
+    assert.ok(tuple, 'bdt_gym/__init__.py registers its ids in a loop over a tuple');
+    assert.deepEqual([...tuple[1]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]), bdtIds, 'the tuple of python/bdt_gym/__init__.py');
+    for (const file of ['python/bdt_gym/__init__.py', 'python/README.md', 'README.md']) {
+      const comment = /# registers (bdt_gym\/\S+(?:, bdt_gym\/\S+)*)$/m.exec(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+      assert.deepEqual(comment?.[1]?.split(', '), bdtIds.map((id) => `bdt_gym/${id}`), `${file}: the "import bdt_gym  # registers ..." comment`);
+    }
+  });
+});
 
 describe('python: the bdt_gym Gymnasium package', function () {
   this.timeout(300_000);

@@ -4,7 +4,7 @@
  * one given, or the best static partition on a calibration trace (static-partition.ts).
  */
 import { z } from 'zod';
-import { GymError } from '../env/core/errors.ts';
+import { assertNever, GymError } from '../env/core/errors.ts';
 import type { CompiledScenario } from '../env/bdt/scenario/compile.ts';
 import { SolverAgent } from './dpra/solver-agent.ts';
 import { parseAgentOptions } from './agent-options.ts';
@@ -59,8 +59,18 @@ export function createWdpoAgent(options: WdpoOptions = {}, system?: CompiledScen
     });
   }
   if (o.partition === 'best-static' && system) cachedBestStaticPartition(system, o.calibrationSeed, o.calibrationSlots ?? system.slots);
-  const fixedPartition = (system: CompiledScenario): Int32Array =>
-    given ? Int32Array.from(given) : o.partition === 'best-static' ? Int32Array.from(cachedBestStaticPartition(system, o.calibrationSeed, o.calibrationSlots ?? system.slots)) : middlePartition(system);
+  const fixedPartition = (system: CompiledScenario): Int32Array => {
+    const partition = o.partition;
+    if (Array.isArray(partition)) return Int32Array.from(partition);
+    switch (partition) {
+      case 'middle':
+        return middlePartition(system);
+      case 'best-static':
+        return Int32Array.from(cachedBestStaticPartition(system, o.calibrationSeed, o.calibrationSlots ?? system.slots));
+      default:
+        return assertNever(partition, 'agent wdpo: partition');
+    }
+  };
   return new SolverAgent('wdpo', {
     warmStart: false,
     solverOptions: (system) => ({ partition: 'fixed', fixedPartition: fixedPartition(system) }),

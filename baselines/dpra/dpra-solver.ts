@@ -12,7 +12,7 @@
  * and those APs do not mine (every budget when no AP has energy); both are reported in
  * {@link SlotSolution.feasibility}.
  */
-import { GymError } from '../../env/core/errors.ts';
+import { assertNever, GymError } from '../../env/core/errors.ts';
 import type { BdtSystem, Decision, SlotState } from '../../env/bdt/system.ts';
 import type { VirtualQueues } from '../../env/bdt/queues.ts';
 import { createDecision } from '../../env/bdt/decision.ts';
@@ -75,6 +75,20 @@ export const THOROUGH_UNITS = 64;
 /** Largest sum_n L_n for which `effort: 'auto'` picks the fast descent (BDT-v0 has 127, BDT-large-v0 1392). */
 export const FAST_UNITS = 400;
 
+/** The descent limits of a preset `effort` (`auto` resolved). */
+function descentPreset(effort: Exclude<DescentEffort, 'auto'>): DescentOptions {
+  switch (effort) {
+    case 'thorough':
+      return THOROUGH_DESCENT;
+    case 'fast':
+      return FAST_DESCENT;
+    case 'screened':
+      return SCREENED_DESCENT;
+    default:
+      return assertNever(effort, 'DpraSolver: descent effort');
+  }
+}
+
 /** Default cap on the exhaustive search (partitions). */
 export const MAX_EXHAUSTIVE = 2_000_000;
 
@@ -97,8 +111,7 @@ export class DpraSolver {
     for (let n = 0; n < system.N; n++) units += system.unitCount[n]!;
     let effort = options.effort ?? 'auto';
     if (effort === 'auto') effort = units <= THOROUGH_UNITS ? 'thorough' : units <= FAST_UNITS ? 'fast' : 'screened';
-    const preset = effort === 'thorough' ? THOROUGH_DESCENT : effort === 'fast' ? FAST_DESCENT : SCREENED_DESCENT;
-    this.descentOptions = { ...preset, ...options.descent };
+    this.descentOptions = { ...descentPreset(effort), ...options.descent };
     if (options.partition === 'fixed') {
       const fixed = options.fixedPartition;
       if (!fixed || fixed.length !== system.N) throw new GymError(`DpraSolver: fixedPartition must have length N = ${system.N}, got ${fixed?.length ?? 'none'}`);
@@ -164,6 +177,8 @@ export class DpraSolver {
         return this.search.exhaustive(this.best);
       case 'descent':
         return this.search.descent(this.best, warmStart, this.descentOptions);
+      default:
+        return assertNever(options.partition, 'DpraSolver: partition mode');
     }
   }
 }

@@ -348,7 +348,7 @@ export class SlotProblem {
     const { system } = this;
     let offloaded = 0;
     for (let k = this.gatewayStart[j]!; k < this.gatewayStart[j + 1]!; k++) offloaded += this.offloadWork[this.gateways[k]!]!;
-    const u = reputationOf(system.reputation.kind, offloaded, system.reputation.scale);
+    const u = reputationOf(system.reputation, offloaded);
     this.reputation[j] = u;
     this.blocksPerCycle[j] = this.miningBarred[j] ? 0 : miningRate(1, difficulty(system.mechanism, system.alpha, system.beta, u), system.puzzleCycles);
   }

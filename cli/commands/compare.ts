@@ -34,6 +34,7 @@ import { hasCommittedCheckpoint, isLearnedAlgorithm, LEARNED_ALGORITHMS } from '
 import { issueLines, KwargsError } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
+import type { RewardMode, RewardSettings } from '../../env/bdt/scenario/compile.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
@@ -307,8 +308,9 @@ function defaultAgents(envId: string): string[] {
 }
 
 /** The reward column's header: what the scenario's `reward.mode` charges, and its energy penalty. */
-function rewardColumnOf(reward: { mode: 'dpp' | 'dpp-exact' | 'latency'; energyPenalty: number }): string {
-  const charged = { dpp: '-Psi', 'dpp-exact': '-(V tau + dL)', latency: '-tau' }[reward.mode];
+function rewardColumnOf(reward: Pick<RewardSettings, 'mode' | 'energyPenalty'>): string {
+  const chargedBy: Record<RewardMode, string> = { dpp: '-Psi', 'dpp-exact': '-(V tau + dL)', latency: '-tau' };
+  const charged = chargedBy[reward.mode];
   return `reward (${charged}${reward.energyPenalty > 0 ? ' - energy penalty' : ''})`;
 }
 

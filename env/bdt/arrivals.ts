@@ -4,6 +4,7 @@
  * Poisson inverse CDF starts from a guide table (Chen and Asau) with several entries per CDF
  * entry, so a draw usually costs one comparison whatever the rate.
  */
+import { assertNever } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ExogenousModel } from './scenario/compile.ts';
 
@@ -46,7 +47,7 @@ export class ArrivalSampler {
     this.tableStart = new Int32Array(N + 1);
     const tables: number[][] = [];
     for (let n = 0; n < N; n++) {
-      const table = model.kind === 'poisson' && model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!) : [];
+      const table = poissonTable(model, n);
       tables.push(table);
       this.tableStart[n + 1] = this.tableStart[n]! + table.length;
     }
@@ -68,34 +69,54 @@ export class ArrivalSampler {
   sample(rng: Rng, t: number, out: Float64Array): void {
     const model = this.model;
     const N = this.N;
-    if (model.kind === 'trace') {
-      const row = (t % model.rows) * N;
-      for (let n = 0; n < N; n++) out[n] = model.values[row + n]!;
-      return;
-    }
-    if (model.kind === 'uniform') {
-      const { min, max } = model;
-      for (let n = 0; n < N; n++) {
-        const lo = Math.ceil(min[n]!);
-        const hi = Math.floor(max[n]!);
-        out[n] = lo + Math.floor(rng() * (hi - lo + 1));
+    switch (model.kind) {
+      case 'trace': {
+        const row = (t % model.rows) * N;
+        for (let n = 0; n < N; n++) out[n] = model.values[row + n]!;
+        return;
       }
-      return;
-    }
-    const { cdf, tableStart, guide } = this;
-    for (let n = 0; n < N; n++) {
-      const u = rng();
-      const start = tableStart[n]!;
-      const end = tableStart[n + 1]!;
-      if (end === start) {
-        out[n] = poissonNormal(model.rate[n]!, u, rng());
-        continue;
+      case 'uniform': {
+        const { min, max } = model;
+        for (let n = 0; n < N; n++) {
+          const lo = Math.ceil(min[n]!);
+          const hi = Math.floor(max[n]!);
+          out[n] = lo + Math.floor(rng() * (hi - lo + 1));
+        }
+        return;
       }
-      // every k before guide[g] has cdf[k] < g / guides <= u, so the answer is at or after it
-      let k = start + guide[start * GUIDE_PER_ENTRY + Math.floor(u * ((end - start) * GUIDE_PER_ENTRY))]!;
-      while (k < end - 1 && u >= cdf[k]!) k++;
-      out[n] = k - start;
+      case 'poisson': {
+        const { cdf, tableStart, guide } = this;
+        for (let n = 0; n < N; n++) {
+          const u = rng();
+          const start = tableStart[n]!;
+          const end = tableStart[n + 1]!;
+          if (end === start) {
+            out[n] = poissonNormal(model.rate[n]!, u, rng());
+            continue;
+          }
+          // every k before guide[g] has cdf[k] < g / guides <= u, so the answer is at or after it
+          let k = start + guide[start * GUIDE_PER_ENTRY + Math.floor(u * ((end - start) * GUIDE_PER_ENTRY))]!;
+          while (k < end - 1 && u >= cdf[k]!) k++;
+          out[n] = k - start;
+        }
+        return;
+      }
+      default:
+        assertNever(model, 'ArrivalSampler.sample: arrivals kind');
     }
+  }
+}
+
+/** Device `n`'s Poisson CDF table; empty for a rate drawn by the normal approximation and for the other kinds. */
+function poissonTable(model: ExogenousModel['arrivals'], n: number): number[] {
+  switch (model.kind) {
+    case 'poisson':
+      return model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!) : [];
+    case 'uniform':
+    case 'trace':
+      return [];
+    default:
+      return assertNever(model, 'ArrivalSampler: arrivals kind');
   }
 }
 
@@ -105,12 +126,19 @@ export class ArrivalSampler {
  */
 export function maxArrivals(model: ExogenousModel['arrivals'], N: number): Float64Array {
   const high = new Float64Array(N);
-  for (let n = 0; n < N; n++) {
-    if (model.kind === 'poisson') high[n] = model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!).length - 1 : Infinity;
-    else if (model.kind === 'uniform') high[n] = Math.floor(model.max[n]!);
+  switch (model.kind) {
+    case 'poisson':
+      for (let n = 0; n < N; n++) high[n] = model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!).length - 1 : Infinity;
+      return high;
+    case 'uniform':
+      for (let n = 0; n < N; n++) high[n] = Math.floor(model.max[n]!);
+      return high;
+    case 'trace':
+      for (let i = 0; i < model.values.length; i++) high[i % N] = Math.max(high[i % N]!, model.values[i]!);
+      return high;
+    default:
+      return assertNever(model, 'maxArrivals: arrivals kind');
   }
-  if (model.kind === 'trace') for (let i = 0; i < model.values.length; i++) high[i % N] = Math.max(high[i % N]!, model.values[i]!);
-  return high;
 }
 
 /** P(X <= k) for k = 0, 1, ... until the tail is negligible; the last entry is 1. */

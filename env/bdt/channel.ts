@@ -4,6 +4,7 @@
  * complex amplitude x follows x(t) = rho x(t-1) + sqrt(1 - rho^2) w(t), w ~ CN(0, 1), so
  * h = |x|^2 stays Exp(1) while consecutive slots correlate (rho^2 in power).
  */
+import { assertNever } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ExogenousModel } from './scenario/compile.ts';
 
@@ -30,12 +31,20 @@ export class ChannelSampler {
 
   /** Draw the first slot's gains (stationary start) into `out`. */
   start(rng: Rng, out: Float64Array): void {
-    if (this.fading.kind === 'gauss-markov') {
-      for (let m = 0; m < out.length; m++) {
-        this.draw(rng, m);
-        out[m] = this.meanGain[m]! * (this.re[m]! * this.re[m]! + this.im[m]! * this.im[m]!);
-      }
-    } else this.next(rng, out);
+    const fading = this.fading;
+    switch (fading.kind) {
+      case 'gauss-markov':
+        for (let m = 0; m < out.length; m++) {
+          this.draw(rng, m);
+          out[m] = this.meanGain[m]! * (this.re[m]! * this.re[m]! + this.im[m]! * this.im[m]!);
+        }
+        return;
+      case 'rayleigh':
+        this.next(rng, out);
+        return;
+      default:
+        assertNever(fading, 'ChannelSampler.start: fading kind');
+    }
   }
 
   /** Draw the next slot's gains into `out`. */
@@ -43,23 +52,29 @@ export class ChannelSampler {
     const fading = this.fading;
     const meanGain = this.meanGain;
     const M = out.length;
-    if (fading.kind === 'rayleigh') {
-      for (let m = 0; m < M; m++) out[m] = meanGain[m]! * -Math.log1p(-(rng() || SMALLEST_UNIFORM));
-      return;
-    }
-    const rho = fading.correlation;
-    const innovation = Math.sqrt(1 - rho * rho);
-    const reAll = this.re;
-    const imAll = this.im;
-    for (let m = 0; m < M; m++) {
-      const re = reAll[m]!;
-      const im = imAll[m]!;
-      this.draw(rng, m);
-      const nextRe = rho * re + innovation * reAll[m]!;
-      const nextIm = rho * im + innovation * imAll[m]!;
-      reAll[m] = nextRe;
-      imAll[m] = nextIm;
-      out[m] = meanGain[m]! * (nextRe * nextRe + nextIm * nextIm);
+    switch (fading.kind) {
+      case 'rayleigh':
+        for (let m = 0; m < M; m++) out[m] = meanGain[m]! * -Math.log1p(-(rng() || SMALLEST_UNIFORM));
+        return;
+      case 'gauss-markov': {
+        const rho = fading.correlation;
+        const innovation = Math.sqrt(1 - rho * rho);
+        const reAll = this.re;
+        const imAll = this.im;
+        for (let m = 0; m < M; m++) {
+          const re = reAll[m]!;
+          const im = imAll[m]!;
+          this.draw(rng, m);
+          const nextRe = rho * re + innovation * reAll[m]!;
+          const nextIm = rho * im + innovation * imAll[m]!;
+          reAll[m] = nextRe;
+          imAll[m] = nextIm;
+          out[m] = meanGain[m]! * (nextRe * nextRe + nextIm * nextIm);
+        }
+        return;
+      }
+      default:
+        assertNever(fading, 'ChannelSampler.next: fading kind');
     }
   }
 

@@ -4,11 +4,19 @@
  * finds blocks as a Poisson process of rate lambda_j = f_j^bloc / (gamma_j W_0); the first AP to
  * succeed wins, after a time Exp(sum_j lambda_j).
  */
+import { assertNever } from '../core/errors.ts';
 import type { BdtSystem, BlockTimeMode, ConsensusMechanism } from './system.ts';
 
 /** Equation (3): gamma = exp(-alpha U - beta) (`reputation`), or exp(-beta) (`pow`, no reputation stake). */
 export function difficulty(mechanism: ConsensusMechanism, alpha: number, beta: number, reputation: number): number {
-  return mechanism === 'reputation' ? Math.exp(-alpha * reputation - beta) : Math.exp(-beta);
+  switch (mechanism) {
+    case 'reputation':
+      return Math.exp(-alpha * reputation - beta);
+    case 'pow':
+      return Math.exp(-beta);
+    default:
+      return assertNever(mechanism, 'difficulty: consensus mechanism');
+  }
 }
 
 /** Block-finding rate (1/s) of an AP mining at `miningFreq` cycles/s: f^bloc / (gamma W_0). */
@@ -23,7 +31,14 @@ export function miningRate(miningFreq: number, gamma: number, puzzleCycles: numb
  */
 export function blockTime(mode: BlockTimeMode, rateSum: number, raceDraw: number): number {
   if (rateSum <= 0) return Infinity;
-  return mode === 'expected' ? 1 / rateSum : -Math.log1p(-raceDraw) / rateSum;
+  switch (mode) {
+    case 'expected':
+      return 1 / rateSum;
+    case 'sampled':
+      return -Math.log1p(-raceDraw) / rateSum;
+    default:
+      return assertNever(mode, 'blockTime: block time mode');
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ export interface EpisodeSummary {
   meanReward: number;
   /** Time-average U_j per AP. */
   avgReputation: number[];
-  /** max_j of how far the time-average U_j lies outside [U^min, U^max]; 0 when C6 holds for every AP. */
+  /** max_j of how far the time-average U_j lies outside [U^min, U^max]; 0 when C6 holds for every AP, NaN when an average is NaN. */
   c6Violation: number;
   /** Number of (node, slot) pairs over an energy budget (C4 and C5 together). */
   energyViolations: number;
@@ -29,9 +29,9 @@ export interface EpisodeSummary {
   meanBacklog: number;
 }
 
-/** How far `average` lies outside [lo, hi] (0 inside). */
+/** How far `average` lies outside [lo, hi] (0 inside); NaN for a NaN average, which both comparisons would pass as inside. */
 export function boundViolation(average: number, lo: number, hi: number): number {
-  return average < lo ? lo - average : average > hi ? average - hi : 0;
+  return average < lo ? lo - average : average > hi ? average - hi : Number.isNaN(average) ? NaN : 0;
 }
 
 /** Accumulates steps into an {@link EpisodeSummary}. */

@@ -3,6 +3,7 @@
  * the env's state. Scales are chosen so every entry is O(1)-O(100) without normalisation
  * wrappers, and bounds are finite wherever the quantity is bounded over an episode.
  */
+import { assertNever } from '../core/errors.ts';
 import { Box } from '../spaces/box.ts';
 import { Dict } from '../spaces/dict.ts';
 import type { CompiledScenario, PerNodeProcess } from './scenario/compile.ts';
@@ -37,7 +38,14 @@ export interface BdtObservation {
 }
 
 function budgetBounds(process: PerNodeProcess): [Float64Array, Float64Array] {
-  return process.kind === 'constant' ? [process.value, process.value] : [process.min, process.max];
+  switch (process.kind) {
+    case 'constant':
+      return [process.value, process.value];
+    case 'uniform':
+      return [process.min, process.max];
+    default:
+      return assertNever(process, 'observationSpace: budget kind');
+  }
 }
 
 /**

@@ -7,10 +7,12 @@
  * - `logarithmic`: g = ln(1 + x) / (1 + ln(1 + x)); concave, saturates much more slowly
  *   than the exponential, g(O_ref) = 0.409.
  */
-import type { BdtSystem, ReputationKind } from './system.ts';
+import { assertNever } from '../core/errors.ts';
+import type { BdtSystem, ReputationParams } from './system.ts';
 
-/** g(O) for offloaded work `work` (FLOPs) and scale O_ref (FLOPs). */
-export function reputationOf(kind: ReputationKind, work: number, scale: number): number {
+/** g(O) for offloaded work `work` (FLOPs), with g and O_ref as the system holds them (`system.reputation`). */
+export function reputationOf(params: ReputationParams, work: number): number {
+  const { kind, scale } = params;
   const x = work > 0 ? work / scale : 0;
   switch (kind) {
     case 'exponential':
@@ -21,15 +23,19 @@ export function reputationOf(kind: ReputationKind, work: number, scale: number):
       const y = Math.log1p(x);
       return y / (1 + y);
     }
+    default:
+      return assertNever(kind, 'reputationOf: reputation kind');
   }
 }
 
 /**
- * g^{-1}(U): the offloaded work (FLOPs) that earns reputation U; `Infinity` when U is not
- * reachable (U >= 1, except `linear` where U = 1 needs O_ref). Lets a solver target a reputation.
+ * g^{-1}(U): the offloaded work (FLOPs) that earns reputation U under `params`
+ * (`system.reputation`); `Infinity` when U is not reachable (U >= 1, except `linear` where U = 1
+ * needs O_ref). Lets a solver target a reputation.
  */
-export function workForReputation(kind: ReputationKind, reputation: number, scale: number): number {
+export function workForReputation(params: ReputationParams, reputation: number): number {
   if (reputation <= 0) return 0;
+  const { kind, scale } = params;
   switch (kind) {
     case 'exponential':
       return reputation < 1 ? -scale * Math.log1p(-reputation) : Infinity;
@@ -37,6 +43,8 @@ export function workForReputation(kind: ReputationKind, reputation: number, scal
       return reputation <= 1 ? scale * reputation : Infinity;
     case 'logarithmic':
       return reputation < 1 ? scale * Math.expm1(reputation / (1 - reputation)) : Infinity;
+    default:
+      return assertNever(kind, 'workForReputation: reputation kind');
   }
 }
 
@@ -53,8 +61,8 @@ export function offloadedWorkPerAp(system: BdtSystem, offloadWork: Float64Array,
 
 /** Equation (1) for every AP: out[j] = g(O_j). */
 export function reputations(system: BdtSystem, offloaded: Float64Array, out: Float64Array): Float64Array {
-  const { kind, scale } = system.reputation;
+  const params = system.reputation;
   const J = system.J;
-  for (let j = 0; j < J; j++) out[j] = reputationOf(kind, offloaded[j]!, scale);
+  for (let j = 0; j < J; j++) out[j] = reputationOf(params, offloaded[j]!);
   return out;
 }

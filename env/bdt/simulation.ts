@@ -5,7 +5,7 @@
  * `BdtVectorEnv` steps many with batched arrays, so both return exactly the same numbers.
  */
 import type { BdtSummaryInfo } from './info.ts';
-import { InvalidArgumentError } from '../core/errors.ts';
+import { assertNever, InvalidArgumentError } from '../core/errors.ts';
 import { warn } from '../core/logger.ts';
 import type { ArrayPool } from './array-pool.ts';
 import type { ArrivalSampler } from './arrivals.ts';
@@ -120,9 +120,19 @@ export class BdtSimulation {
     updateQueues(system, queues, out.reputation, queues);
     const lyapunovAfter = lyapunov(queues);
     let r: number;
-    if (reward.mode === 'dpp') r = -(system.V * chargedLatency + out.drift);
-    else if (reward.mode === 'dpp-exact') r = -(system.V * chargedLatency + lyapunovAfter - lyapunovBefore);
-    else r = -chargedLatency;
+    switch (reward.mode) {
+      case 'dpp':
+        r = -(system.V * chargedLatency + out.drift);
+        break;
+      case 'dpp-exact':
+        r = -(system.V * chargedLatency + lyapunovAfter - lyapunovBefore);
+        break;
+      case 'latency':
+        r = -chargedLatency;
+        break;
+      default:
+        return assertNever(reward.mode, 'BdtSimulation.step: reward mode');
+    }
     this.chargedLatency = chargedLatency;
     this.latencyCapped = latencyCapped;
     this.energyExcess = excess;

@@ -6,12 +6,28 @@
  * Partition point l_n in [1, L_n] counts the units run on the gateway (letter's C1).
  */
 
+// The choices of the system's string fields, listed once: the types below derive from them and
+// the scenario schema (which imports them from here, the lower layer) offers them.
+/** Reputation functions g of equation (1). */
+export const REPUTATION_KINDS = ['exponential', 'linear', 'logarithmic'] as const;
+/** Consensus mechanisms: reputation-discounted PoW (the letter's) or plain PoW (WTCM). */
+export const CONSENSUS_MECHANISMS = ['reputation', 'pow'] as const;
+/** Block times: expected value 1/sum(lambda) or a sampled exponential race. */
+export const BLOCK_TIME_MODES = ['expected', 'sampled'] as const;
+
 /** Reputation function g of equation (1). */
-export type ReputationKind = 'exponential' | 'linear' | 'logarithmic';
+export type ReputationKind = (typeof REPUTATION_KINDS)[number];
 /** Consensus mechanism: reputation-discounted PoW (the letter's) or plain PoW (WTCM). */
-export type ConsensusMechanism = 'reputation' | 'pow';
+export type ConsensusMechanism = (typeof CONSENSUS_MECHANISMS)[number];
 /** Block time: expected value 1/sum(lambda) or a sampled exponential race. */
-export type BlockTimeMode = 'expected' | 'sampled';
+export type BlockTimeMode = (typeof BLOCK_TIME_MODES)[number];
+
+/** g of equation (1) and its scale, as the system holds them (`system.reputation`); every use of g takes this whole. */
+export interface ReputationParams {
+  readonly kind: ReputationKind;
+  /** O_ref, FLOPs scale of g. */
+  readonly scale: number;
+}
 
 export interface BdtSystem {
   readonly N: number;
@@ -59,7 +75,7 @@ export interface BdtSystem {
   readonly apKappa: Float64Array;
 
   // --- reputation and consensus ---
-  readonly reputation: { readonly kind: ReputationKind; /** O_ref, FLOPs scale of g. */ readonly scale: number };
+  readonly reputation: ReputationParams;
   /** alpha and beta of equation (3). */
   readonly alpha: number;
   readonly beta: number;

@@ -65,3 +65,16 @@ export class EnvCheckError extends GymError {
     this.check = check;
   }
 }
+
+/**
+ * The `default` of a switch over every kind of a union: there `value` has type `never`, so a kind
+ * added to the union without a case is a type error under tsc; at run time (tsx does not
+ * typecheck) it throws naming the kind, where an if-chain would have run another kind's code.
+ * `value` is the kind or the object it discriminates; `what` says where and which union
+ * (`ArrivalSampler.sample: arrivals kind`).
+ */
+export function assertNever(value: never, what: string): never {
+  const given: unknown = value;
+  const kind = typeof given === 'object' && given !== null && 'kind' in given ? given.kind : given;
+  throw new GymError(`${what} ${formatValue(kind)} has no case here (a kind added to its union needs one in every switch over it)`);
+}

@@ -93,6 +93,14 @@ describe('baselines/dpra: SlotProblem and DpraSolver', () => {
     }
   });
 
+  it('a descent effort or partition mode without a case throws, naming it (not the screened preset, not an undefined Psi)', () => {
+    const env = make('BDT-small-v0').unwrapped as BdtEnv;
+    env.reset({ seed: 1 });
+    assert.throws(() => new DpraSolver(env.system, { partition: 'descent', effort: 'extreme' as never }), /descent effort "extreme"/);
+    const solver = new DpraSolver(env.system, { partition: 'annealing' as never });
+    assert.throws(() => solver.solve(env.slotState, env.queues), /partition mode "annealing"/);
+  });
+
   it('solves an infeasible slot to least violation: no NaN, the relaxation reported', () => {
     const env = make('BDT-small-v0').unwrapped as BdtEnv;
     env.reset({ seed: 3 });

@@ -134,7 +134,7 @@ function reputationLowerBound(system: CompiledScenario, seed: number, slots: num
       const work = Math.min(...least);
       if (Number.isFinite(work)) offloaded[system.apOf[m]!]! += work;
     }
-    for (let j = 0; j < J; j++) sum[j]! += reputationOf(system.reputation.kind, offloaded[j]!, system.reputation.scale);
+    for (let j = 0; j < J; j++) sum[j]! += reputationOf(system.reputation, offloaded[j]!);
   }
   return sum.map((x) => x / slots);
 }

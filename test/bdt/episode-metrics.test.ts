@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { boundViolation, EpisodeMetrics } from '../../env/bdt/episode-metrics.ts';
+import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 
 const info = (latency: number, reputation: number[], extra: Record<string, unknown> = {}) => ({
   latency,
@@ -39,5 +40,16 @@ describe('EpisodeMetrics', () => {
 
   it('boundViolation is 0 inside and the distance outside', () => {
     assert.deepEqual([boundViolation(0.5, 0.3, 0.7), boundViolation(0.1, 0.3, 0.7), boundViolation(0.75, 0.3, 0.7)].map((x) => +x.toFixed(12)), [0, 0.2, 0.05]);
+  });
+
+  it('a NaN average reputation is a NaN C6 violation, not 0 (met), and the reports print it as NaN', () => {
+    assert.ok(Number.isNaN(boundViolation(NaN, 0.3, 0.7)));
+    const metrics = new EpisodeMetrics({ J: 2, uMin: 0.3, uMax: 0.7 });
+    metrics.add(-1, info(1, [0.5, NaN]));
+    const summary = metrics.summary();
+    assert.ok(Number.isNaN(summary.c6Violation), `c6Violation ${summary.c6Violation}`);
+    // what run prints (toFixed) and compare's column (formatMeanInterval over the seeds)
+    assert.equal(summary.c6Violation.toFixed(4), 'NaN');
+    assert.match(formatMeanInterval(meanInterval([summary.c6Violation, 0.1]), 4), /^NaN/);
   });
 });

@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { makeRng } from '../../env/core/rng.ts';
 import { ArrivalSampler, maxArrivals } from '../../env/bdt/arrivals.ts';
 import { ChannelSampler } from '../../env/bdt/channel.ts';
 import { sampleBudgets } from '../../env/bdt/budgets.ts';
+import { observationSpace } from '../../env/bdt/observation.ts';
+import { compileScenario, parseScenario } from '../../env/bdt/scenario/index.ts';
 
 /** Inverse CDF of Poisson(rate) at u by plain sequential search (the reference). */
 function poissonInverse(rate: number, u: number): number {
@@ -156,5 +159,36 @@ describe('bdt exogenous processes', () => {
       sampleBudgets({ kind: 'uniform', min: Float64Array.of(1, 5), max: Float64Array.of(2, 5) }, rng, out);
       assert.ok(out[0]! >= 1 && out[0]! < 2 && out[1] === 5);
     }
+  });
+});
+
+// A kind added to a model's union (schema and compile) but not to a sampler must fail loudly:
+// tsc flags the switch, and tsx (which does not typecheck) throws naming the kind, instead of
+// drawing it as another kind (Poisson by the normal approximation, observation bounds [0, 0]).
+describe('bdt exogenous processes: a kind without a case throws, naming it', () => {
+  const rates = Float64Array.of(2, 3);
+
+  it('arrivals: the sampler, its draw and maxArrivals', () => {
+    const bursty = { kind: 'bursty', rate: rates } as never;
+    assert.throws(() => new ArrivalSampler(bursty, 2), /arrivals kind "bursty"/);
+    assert.throws(() => maxArrivals(bursty, 2), /arrivals kind "bursty"/);
+    // the per-slot draw, on a model whose kind changed after construction
+    const model = { kind: 'poisson', rate: rates };
+    const sampler = new ArrivalSampler(model as never, 2);
+    model.kind = 'bursty';
+    assert.throws(() => sampler.sample(makeRng(1), 0, new Float64Array(2)), /arrivals kind "bursty"/);
+  });
+
+  it('fading: the first and the next gains', () => {
+    const sampler = new ChannelSampler({ kind: 'rician', factor: 3 } as never, Float64Array.of(1, 2));
+    assert.throws(() => sampler.start(makeRng(1), new Float64Array(2)), /fading kind "rician"/);
+    assert.throws(() => sampler.next(makeRng(1), new Float64Array(2)), /fading kind "rician"/);
+  });
+
+  it('budgets: the draw and the observation bounds', () => {
+    assert.throws(() => sampleBudgets({ kind: 'gamma', shape: rates } as never, makeRng(1), new Float64Array(2)), /budget kind "gamma"/);
+    const system = compileScenario(parseScenario(JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'))));
+    const gamma = { ...system, exogenous: { ...system.exogenous, apBudget: { kind: 'gamma', shape: rates } as never } };
+    assert.throws(() => observationSpace(gamma), /budget kind "gamma"/);
   });
 });

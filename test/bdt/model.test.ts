@@ -28,6 +28,8 @@ import {
   updateQueues,
   uplinkRate,
   workForReputation,
+  REPUTATION_KINDS,
+  type BdtEnv,
   type Decision,
 } from '../../env/bdt/index.ts';
 import { fixtureState, fixtureSystem } from './fixture.ts';
@@ -81,16 +83,28 @@ describe('bdt model: scalar equations', () => {
     assert.equal(budgetExcess(1, 1.5), 0);
   });
 
-  it('reputation g: exponential, linear, logarithmic, and their inverses', () => {
-    close(reputationOf('exponential', 700, 1000), 1 - Math.exp(-0.7), 'exp');
-    assert.equal(reputationOf('linear', 700, 1000), 0.7);
-    assert.equal(reputationOf('linear', 2000, 1000), 1);
-    close(reputationOf('logarithmic', 1000, 1000), Math.LN2 / (1 + Math.LN2), 'log');
-    for (const kind of ['exponential', 'linear', 'logarithmic'] as const) {
-      assert.equal(reputationOf(kind, 0, 1000), 0);
-      close(workForReputation(kind, reputationOf(kind, 700, 1000), 1000), 700, `${kind} inverse`);
+  it('reputation g: exponential, linear, logarithmic, and their inverses, taking the parameters as the system holds them', () => {
+    close(reputationOf({ kind: 'exponential', scale: 1000 }, 700), 1 - Math.exp(-0.7), 'exp');
+    assert.equal(reputationOf({ kind: 'linear', scale: 1000 }, 700), 0.7);
+    assert.equal(reputationOf({ kind: 'linear', scale: 1000 }, 2000), 1);
+    close(reputationOf({ kind: 'logarithmic', scale: 1000 }, 1000), Math.LN2 / (1 + Math.LN2), 'log');
+    for (const kind of REPUTATION_KINDS) {
+      const params = { kind, scale: 1000 };
+      assert.equal(reputationOf(params, 0), 0);
+      close(workForReputation(params, reputationOf(params, 700)), 700, `${kind} inverse`);
     }
-    assert.equal(workForReputation('exponential', 1, 1000), Infinity);
+    assert.equal(workForReputation({ kind: 'exponential', scale: 1000 }, 1), Infinity);
+  });
+
+  it('a reputation kind, consensus mechanism, block time or reward mode without a case throws, naming it', () => {
+    assert.throws(() => reputationOf({ kind: 'sigmoid', scale: 1000 } as never, 700), /reputation kind "sigmoid"/);
+    assert.throws(() => workForReputation({ kind: 'sigmoid', scale: 1000 } as never, 0.5), /reputation kind "sigmoid"/);
+    assert.throws(() => difficulty('stake' as never, 2, 0.5, 0.25), /consensus mechanism "stake"/);
+    assert.throws(() => blockTime('median' as never, 2, 0.5), /block time mode "median"/);
+    const env = make('BDT-small-v0').unwrapped as BdtEnv;
+    (env.system.reward as { mode: string }).mode = 'lexicographic';
+    env.reset({ seed: 1 });
+    assert.throws(() => env.step(env.actionSpace.sample()), /reward mode "lexicographic"/);
   });
 
   it('consensus: difficulty eq. (3), rate, expected and sampled block time, winner', () => {

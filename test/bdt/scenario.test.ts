@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { make } from '../../env/index.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
-import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
+import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type Scenario, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
+import { checkScenario } from '../../env/bdt/scenario/check.ts';
 import { undescribedFields } from '../undescribed-fields.ts';
 
 const readConfig = (name: string): ScenarioInput => JSON.parse(readFileSync(new URL(`../../configs/${name}.json`, import.meta.url), 'utf8'));
@@ -92,6 +93,15 @@ describe('bdt scenario: validation', () => {
     assert.match(failure(mergeDeep(tiny(), { dnns: { alexnet: { unitFlops: [1], outputBits: [1, 1] } } })), /at dnns\.alexnet: rule: a custom DNN's name is no built-in's; "alexnet" is built in \(name yours otherwise, e\.g\. "alexnet-custom"/);
   });
 
+  it("a layer spec whose name differs from its key in dnns (the key names the DNN; the name was silently ignored)", () => {
+    const spec = { name: 'other', inputShape: [16], units: [{ name: 'u', layers: [{ kind: 'dense', units: 4 }] }] };
+    assert.match(
+      failure(mergeDeep(tiny(), { dnns: { 'tiny-cnn': spec }, devices: { dnn: 'tiny-cnn' } })),
+      /at dnns\.tiny-cnn\.name: rule: a layer spec's name is its key in dnns; got "other" under "tiny-cnn" \(set name to "tiny-cnn", or rename the key\) \(value: "other"\)/,
+    );
+    assert.equal(compileScenario(parseScenario(mergeDeep(tiny(), { dnns: { 'tiny-cnn': { ...spec, name: 'tiny-cnn' } }, devices: { dnn: 'tiny-cnn' } }) as ScenarioInput)).unitCount[0], 1);
+  });
+
   it('unknown DNN, listing the known ones', () => {
     assert.match(failure(mergeDeep(tiny(), { devices: { dnn: ['two', 'resnet-9000', 'two'] } })), /at devices\.dnn\[1\]: rule: a built-in or custom DNN name; unknown DNN "resnet-9000" \(known: .*alexnet.*two\)/);
   });
@@ -131,7 +141,7 @@ describe('bdt scenario: validation', () => {
   });
 
   it("each entry of an override's dnns replaces the base's entry of its name whole: a profile replaces a layer spec, and back", () => {
-    const spec = { name: 'tiny-cnn', inputShape: [32, 32, 3], units: [{ name: 'c', layers: [{ kind: 'conv2d', filters: 4, kernel: 3 }] }, { name: 'h', layers: [{ kind: 'globalAvgPool' }, { kind: 'dense', units: 10 }] }] };
+    const spec = { name: 'mine', inputShape: [32, 32, 3], units: [{ name: 'c', layers: [{ kind: 'conv2d', filters: 4, kernel: 3 }] }, { name: 'h', layers: [{ kind: 'globalAvgPool' }, { kind: 'dense', units: 10 }] }] };
     const base = mergeDeep(tiny(), { dnns: { mine: spec }, devices: { dnn: 'mine' } });
     const profile = { unitFlops: [1e6, 2e6], outputBits: [1e4, 1e3, 10] };
     const merged = mergeDeep(base, { dnns: { mine: profile } }) as ScenarioInput;
@@ -144,7 +154,7 @@ describe('bdt scenario: validation', () => {
 });
 
 describe('bdt scenario: union-typed fields name the rule and the inner path', () => {
-  const dnn = (layer: object) => ({ dnns: { mine: { name: 'v', inputShape: [1024, 3], units: [{ name: 'u', layers: [layer] }] } } });
+  const dnn = (layer: object) => ({ dnns: { mine: { name: 'mine', inputShape: [1024, 3], units: [{ name: 'u', layers: [layer] }] } } });
 
   it('a value of no branch\'s type says what the branches expect and what the field is (not a bare "Invalid input")', () => {
     const expected = (received: string, value: string) =>
@@ -174,7 +184,7 @@ describe('bdt scenario: union-typed fields name the rule and the inner path', ()
       assert.doesNotMatch(message, /pair|\[pH, pW\]/);
     }
     // a field every 2-D layer kind defines alike keeps its description
-    const kernel = failure(mergeDeep(readConfig('small'), { dnns: { mine: { name: 'v', inputShape: [32, 32, 3], units: [{ name: 'u', layers: [{ kind: 'conv2d', filters: 4, kernel: 'x' }] }] } } }));
+    const kernel = failure(mergeDeep(readConfig('small'), { dnns: { mine: { name: 'mine', inputShape: [32, 32, 3], units: [{ name: 'u', layers: [{ kind: 'conv2d', filters: 4, kernel: 'x' }] }] } } }));
     assert.match(kernel, /layers\[0\]\.kernel: Invalid input: expected an integer or a pair of integers, received string; field: Kernel size \[kH, kW\] or k for k x k \(elements\)/);
     // an unknown kind of a discriminated union shows the kind, not the whole object
     assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { kind: 'burst', rate: 2 } } })), /at devices\.arrivals\.kind: .*'poisson' \| 'uniform' \| 'trace' \(value: "burst"\)/);
@@ -182,7 +192,7 @@ describe('bdt scenario: union-typed fields name the rule and the inner path', ()
 
   it("a layer spec's shape error shows the error's value, not the whole DNN spec", () => {
     const residual = { kind: 'residual', body: [{ kind: 'conv2d', filters: 4, kernel: 1 }] };
-    const message = failure(mergeDeep(readConfig('small'), { dnns: { mine: { name: 'v', inputShape: [8, 8, 3], units: [{ name: 'u', layers: [residual] }] } }, devices: { dnn: 'mine' } }));
+    const message = failure(mergeDeep(readConfig('small'), { dnns: { mine: { name: 'mine', inputShape: [8, 8, 3], units: [{ name: 'u', layers: [residual] }] } }, devices: { dnn: 'mine' } }));
     assert.match(message, /at dnns\.mine\.units\[0\]\.layers\[0\]\.shortcut: shortcut output \[8, 8, 3\] differs from body output \[8, 8, 4\]; .* \(value: \[8,8,3\]\)/);
     assert.doesNotMatch(message, /value: \{"name"/);
   });
@@ -241,6 +251,39 @@ describe('bdt scenario: compile', () => {
     const again = compileScenario(parseScenario(readConfig('large')));
     assert.deepEqual(again.gatewayOf, large.gatewayOf);
     assert.deepEqual(again.distance, large.distance);
+  });
+
+  it('a per-node array of the wrong length (a scenario parseScenario did not check) is refused, naming its path', () => {
+    const cases: Array<[(s: Scenario) => void, RegExp]> = [
+      [(s) => (s.gateways.freq = [1e9, 1e9, 1e9]), /compileScenario: gateways\.freq has 3 entries; expected 2 \(one per gateway\)/],
+      [(s) => (s.devices.arrivals = { kind: 'poisson', rate: [1, 2] }), /devices\.arrivals\.rate has 2 entries; expected 3 \(one per device\)/],
+      [(s) => (s.devices.arrivals = { kind: 'trace', values: [[1, 2, 3], [1, 2]] }), /devices\.arrivals\.values\[1\] has 2 entries; expected 3 \(one per device\)/],
+      [(s) => (s.aps.energyBudget = { kind: 'uniform', min: [1, 1], max: 2 }), /aps\.energyBudget\.min has 2 entries; expected 1 \(one per AP\)/],
+      [(s) => (s.devices.dnn = ['two', 'two']), /devices\.dnn has 2 entries; expected 3 \(one per device\)/],
+    ];
+    for (const [spoil, message] of cases) {
+      const scenario = parseScenario(tiny());
+      spoil(scenario);
+      assert.throws(() => compileScenario(scenario), message);
+    }
+  });
+
+  it('a kind without a case in compile or in the cross-field check throws, naming it', () => {
+    const spoilt = (change: (s: Record<string, Record<string, unknown>>) => void): Scenario => {
+      const scenario = parseScenario(tiny());
+      change(scenario as unknown as Record<string, Record<string, unknown>>);
+      return scenario;
+    };
+    const bursty = spoilt((s) => (s['devices']!['arrivals'] = { kind: 'bursty', rate: 2 }));
+    assert.throws(() => compileScenario(bursty), /arrivals kind "bursty"/);
+    assert.throws(() => checkScenario(bursty, { addIssue: () => {} } as never), /arrivals kind "bursty"/);
+    assert.throws(() => compileScenario(spoilt((s) => (s['channel']!['fading'] = { kind: 'rician' }))), /fading kind "rician"/);
+    const gamma = spoilt((s) => (s['aps']!['energyBudget'] = { kind: 'gamma', shape: 2 }));
+    assert.throws(() => compileScenario(gamma), /budget kind "gamma"/);
+    assert.throws(() => checkScenario(gamma, { addIssue: () => {} } as never), /budget kind "gamma"/);
+    const grid = spoilt((s) => (s['topology'] = { kind: 'grid', rows: 2 }));
+    assert.throws(() => compileScenario(grid), /topology kind "grid"/);
+    assert.throws(() => checkScenario(grid, { addIssue: () => {} } as never), /topology kind "grid"/);
   });
 
   it('small.json is small enough to brute-force the partition', () => {

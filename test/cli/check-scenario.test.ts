@@ -89,7 +89,7 @@ describe('bdt-gym check-scenario', () => {
     const freq = run({ gateways: { freq: '1.5e9' } });
     assert.equal(freq.status, 1);
     assert.match(freq.stderr, /\n {2}at gateways\.freq: Invalid input: expected a number or an array of numbers, received string; field: f_m\^G, gateway CPU clock \(cycles\/s\); one number for all, or an array with one per node \(value: "1\.5e9"\)\n/);
-    const layers = run({ dnns: { mine: { name: 'v', inputShape: [1024, 3], units: [{ name: 'u', layers: [{ kind: 'gelu2' }] }] } } });
+    const layers = run({ dnns: { mine: { name: 'mine', inputShape: [1024, 3], units: [{ name: 'u', layers: [{ kind: 'gelu2' }] }] } } });
     assert.equal(layers.status, 1);
     assert.match(layers.stderr, /\n {2}at dnns\.mine\.units\[0\]\.layers\[0\]\.kind: unknown layer kind; expected one of .* \(value: "gelu2"\)\n/);
   });

@@ -9,6 +9,7 @@
  *   (1 per element). Flatten is free.
  * The rules are shared with the LayersModel path (layers-model.ts) so both agree.
  */
+import { assertNever } from '../../core/errors.ts';
 import { expandBasicBlock, expandInvertedResidual, invertedResidualHidden } from './blocks.ts';
 import { DnnShapeError, type SpecPath } from './errors.ts';
 import type { DnnSpec, LayerSpec } from './spec.ts';
@@ -206,6 +207,8 @@ export function applyLayer(layer: LayerSpec, input: readonly number[], path: Spe
       }
       return applyLayers(expandInvertedResidual(layer, channels), input, () => path);
     }
+    default:
+      return assertNever(layer, 'applyLayer: layer kind');
   }
 }
 

@@ -3,6 +3,7 @@
  * when the DNN is cut after that unit. The B-DT model consumes them as prefix sums
  * (`BdtSystem.cumFlops`, `BdtSystem.outputBits`).
  */
+import { assertNever } from '../../core/errors.ts';
 import { analyzeSpec, elementCount } from './analyze.ts';
 import { DnnSpecError } from './errors.ts';
 import { dnnSpecSchema, type DnnSpecInput } from './spec.ts';
@@ -56,7 +57,14 @@ export interface DnnProfile {
 
 /** chi from the counts under `convention`. */
 export function flopsOf(macs: number, otherOps: number, convention: FlopsConvention): number {
-  return convention === 'macs' ? 2 * macs : 2 * macs + otherOps;
+  switch (convention) {
+    case 'macs':
+      return 2 * macs;
+    case 'macs+elementwise':
+      return 2 * macs + otherOps;
+    default:
+      return assertNever(convention, 'flopsOf: FLOPs convention');
+  }
 }
 
 /** Assembles a profile from per-unit counts (shared by the spec and LayersModel paths). */

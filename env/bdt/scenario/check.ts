@@ -4,19 +4,31 @@
  * DNN names. Each issue names its path, the rule and the offending value.
  */
 import type { z } from 'zod';
+import { assertNever } from '../../core/errors.ts';
 import { builtinDnnNames, isBuiltinDnnName, profileFromSpec, type DnnSpecInput } from '../dnn/index.ts';
 import { LIMIT } from './limits.ts';
 
 type Ctx = z.RefinementCtx;
 type Path = Array<string | number>;
 
-/** The shape checkScenario reads (the schema's output type, kept structural to avoid a cycle). */
+/** One number for every node, or one per node. */
+type PerNodeShape = number | number[];
+type BudgetShape = { kind: 'constant'; joules: PerNodeShape } | { kind: 'uniform'; min: PerNodeShape; max: PerNodeShape };
+
+/**
+ * The shape checkScenario reads (the schema's output type, kept structural to avoid a cycle).
+ * The kinds are the schema's unions, so a kind added to the schema does not fit here (a type
+ * error at the schema's `superRefine`) until it is added, and then the switches below need its case.
+ */
 interface ScenarioShape {
   topology: { kind: 'explicit'; a: number[][]; b: number[][] } | { kind: 'random'; devices: number; gateways: number; aps: number };
   dnns: Record<string, unknown>;
-  devices: { dnn: string | string[]; arrivals: { kind: string; [key: string]: unknown } };
-  gateways: Record<string, unknown>;
-  aps: Record<string, unknown>;
+  devices: {
+    dnn: string | string[];
+    arrivals: { kind: 'poisson'; rate: PerNodeShape } | { kind: 'uniform'; min: PerNodeShape; max: PerNodeShape } | { kind: 'trace'; values: number[][] };
+  };
+  gateways: { energyBudget: BudgetShape; [key: string]: unknown };
+  aps: { energyBudget: BudgetShape; [key: string]: unknown };
   channel: { distance: unknown };
   lyapunov: { uMin: number; uMax: number };
 }
@@ -25,17 +37,36 @@ function issue(ctx: Ctx, path: Path, message: string, input: unknown): void {
   ctx.addIssue({ code: 'custom', path, message, input });
 }
 
+/** N, M and J of a topology. */
+interface NodeCounts {
+  N: number;
+  M: number;
+  J: number;
+}
+
 /** Node counts of a scenario's topology, or `undefined` when the matrices are malformed (issues added). */
-export function topologyCounts(topology: ScenarioShape['topology'], ctx?: Ctx): { N: number; M: number; J: number } | undefined {
-  if (topology.kind === 'random') {
-    const { devices: N, gateways: M, aps: J } = topology;
-    // a count the schema refused (zod reports it): the per-node checks would loop over it (1e12 hung)
-    if (![N, M, J].every((count) => Number.isSafeInteger(count) && count >= 1 && count <= LIMIT.nodes)) return undefined;
-    let ok = true;
-    if (M > N) (ok = false), ctx && issue(ctx, ['topology', 'gateways'], `rule: gateways <= devices (every gateway needs a device); got ${M} gateways for ${N} devices`, M);
-    if (J > M) (ok = false), ctx && issue(ctx, ['topology', 'aps'], `rule: aps <= gateways (every AP needs a gateway); got ${J} APs for ${M} gateways`, J);
-    return ok ? { N, M, J } : undefined;
+export function topologyCounts(topology: ScenarioShape['topology'], ctx?: Ctx): NodeCounts | undefined {
+  switch (topology.kind) {
+    case 'random':
+      return randomTopologyCounts(topology, ctx);
+    case 'explicit':
+      return explicitTopologyCounts(topology, ctx);
+    default:
+      return assertNever(topology, 'topologyCounts: topology kind');
   }
+}
+
+function randomTopologyCounts(topology: Extract<ScenarioShape['topology'], { kind: 'random' }>, ctx: Ctx | undefined): NodeCounts | undefined {
+  const { devices: N, gateways: M, aps: J } = topology;
+  // a count the schema refused (zod reports it): the per-node checks would loop over it (1e12 hung)
+  if (![N, M, J].every((count) => Number.isSafeInteger(count) && count >= 1 && count <= LIMIT.nodes)) return undefined;
+  let ok = true;
+  if (M > N) (ok = false), ctx && issue(ctx, ['topology', 'gateways'], `rule: gateways <= devices (every gateway needs a device); got ${M} gateways for ${N} devices`, M);
+  if (J > M) (ok = false), ctx && issue(ctx, ['topology', 'aps'], `rule: aps <= gateways (every AP needs a gateway); got ${J} APs for ${M} gateways`, J);
+  return ok ? { N, M, J } : undefined;
+}
+
+function explicitTopologyCounts(topology: Extract<ScenarioShape['topology'], { kind: 'explicit' }>, ctx: Ctx | undefined): NodeCounts | undefined {
   const { a, b } = topology;
   const N = a.length;
   const M = a[0]!.length;
@@ -68,9 +99,14 @@ export function topologyCounts(topology: ScenarioShape['topology'], ctx?: Ctx): 
 
 /** Where each node count of `topology` comes from, for messages about per-node arrays. */
 function countSources(topology: ScenarioShape['topology']): Record<NodeKind, string> {
-  return topology.kind === 'random'
-    ? { device: 'topology.devices', gateway: 'topology.gateways', AP: 'topology.aps' }
-    : { device: 'the rows of topology.a', gateway: 'the columns of topology.a', AP: 'the columns of topology.b' };
+  switch (topology.kind) {
+    case 'random':
+      return { device: 'topology.devices', gateway: 'topology.gateways', AP: 'topology.aps' };
+    case 'explicit':
+      return { device: 'the rows of topology.a', gateway: 'the columns of topology.a', AP: 'the columns of topology.b' };
+    default:
+      return assertNever(topology, 'countSources: topology kind');
+  }
 }
 
 type NodeKind = 'device' | 'gateway' | 'AP';
@@ -90,12 +126,12 @@ function at(value: unknown, i: number): number {
   return Array.isArray(value) ? (value[i] as number) : (value as number);
 }
 
-function checkMinMax(ctx: Ctx, path: Path, block: Record<string, unknown>, nodes: NodeCount, what: NodeKind): void {
-  checkLength(ctx, [...path, 'min'], block['min'], nodes, what);
-  checkLength(ctx, [...path, 'max'], block['max'], nodes, what);
+function checkMinMax(ctx: Ctx, path: Path, block: { min: PerNodeShape; max: PerNodeShape }, nodes: NodeCount, what: NodeKind): void {
+  checkLength(ctx, [...path, 'min'], block.min, nodes, what);
+  checkLength(ctx, [...path, 'max'], block.max, nodes, what);
   for (let i = 0; i < nodes.count; i++) {
-    const lo = at(block['min'], i);
-    const hi = at(block['max'], i);
+    const lo = at(block.min, i);
+    const hi = at(block.max, i);
     if (lo > hi) {
       issue(ctx, [...path, 'min'], `rule: min <= max; ${what} ${i} has min ${lo} > max ${hi}`, lo);
       return;
@@ -131,7 +167,12 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
     const p = profile as { unitFlops?: number[]; outputBits?: number[] };
     if (p.unitFlops && p.outputBits && p.outputBits.length !== p.unitFlops.length + 1)
       issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);
-    if (!p.unitFlops) checkSpecWithinLimits(profile as DnnSpecInput, ['dnns', name], ctx);
+    if (!p.unitFlops) {
+      // the key names the DNN (devices.dnn, check-scenario, the profile): a differing name would be silently ignored
+      const specName = (profile as DnnSpecInput).name;
+      if (specName !== name) issue(ctx, ['dnns', name, 'name'], `rule: a layer spec's name is its key in dnns; got ${JSON.stringify(specName)} under ${JSON.stringify(name)} (set name to ${JSON.stringify(name)}, or rename the key)`, specName);
+      checkSpecWithinLimits(profile as DnnSpecInput, ['dnns', name], ctx);
+    }
   }
   const known = new Set([...builtinDnnNames, ...Object.keys(s.dnns)]);
   const checkDnn = (name: string, path: Path) => {
@@ -149,22 +190,39 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
 
   checkLength(ctx, ['devices', 'dnn'], s.devices.dnn, N, 'device');
   const arrivals = s.devices.arrivals;
-  if (arrivals.kind === 'poisson') checkLength(ctx, ['devices', 'arrivals', 'rate'], arrivals['rate'], N, 'device');
-  if (arrivals.kind === 'uniform') checkMinMax(ctx, ['devices', 'arrivals'], arrivals, N, 'device');
-  if (arrivals.kind === 'trace')
-    (arrivals['values'] as number[][]).forEach((row, t) => {
-      if (row.length !== N.count) issue(ctx, ['devices', 'arrivals', 'values', t], `rule: one entry per device (${N.count}, ${N.source}); slot ${t} has ${row.length}`, row);
-    });
+  switch (arrivals.kind) {
+    case 'poisson':
+      checkLength(ctx, ['devices', 'arrivals', 'rate'], arrivals.rate, N, 'device');
+      break;
+    case 'uniform':
+      checkMinMax(ctx, ['devices', 'arrivals'], arrivals, N, 'device');
+      break;
+    case 'trace':
+      arrivals.values.forEach((row, t) => {
+        if (row.length !== N.count) issue(ctx, ['devices', 'arrivals', 'values', t], `rule: one entry per device (${N.count}, ${N.source}); slot ${t} has ${row.length}`, row);
+      });
+      break;
+    default:
+      assertNever(arrivals, 'checkScenario: arrivals kind');
+  }
 
   for (const key of ['freq', 'flopsPerCycle', 'kappa', 'txPower', 'bandwidth']) checkLength(ctx, ['gateways', key], s.gateways[key], M, 'gateway');
   for (const key of ['maxFreq', 'flopsPerCycle', 'kappa']) checkLength(ctx, ['aps', key], s.aps[key], J, 'AP');
-  const budgets: Array<[Path, Record<string, unknown>, NodeCount, NodeKind]> = [
-    [['gateways', 'energyBudget'], s.gateways['energyBudget'] as Record<string, unknown>, M, 'gateway'],
-    [['aps', 'energyBudget'], s.aps['energyBudget'] as Record<string, unknown>, J, 'AP'],
+  const budgets: Array<[Path, BudgetShape, NodeCount, NodeKind]> = [
+    [['gateways', 'energyBudget'], s.gateways.energyBudget, M, 'gateway'],
+    [['aps', 'energyBudget'], s.aps.energyBudget, J, 'AP'],
   ];
   for (const [path, block, nodes, what] of budgets) {
-    if (block['kind'] === 'constant') checkLength(ctx, [...path, 'joules'], block['joules'], nodes, what);
-    else checkMinMax(ctx, path, block, nodes, what);
+    switch (block.kind) {
+      case 'constant':
+        checkLength(ctx, [...path, 'joules'], block.joules, nodes, what);
+        break;
+      case 'uniform':
+        checkMinMax(ctx, path, block, nodes, what);
+        break;
+      default:
+        assertNever(block, 'checkScenario: budget kind');
+    }
   }
   const distance = s.channel.distance;
   if (typeof distance === 'object' && !Array.isArray(distance)) {

@@ -2,6 +2,7 @@
  * Scenario -> compiled system: validated JSON in, flat typed arrays out. Random topologies and
  * distances are drawn here, once, from their own seeded streams.
  */
+import { assertNever } from '../../core/errors.ts';
 import { makeRng, subSeed, type Rng } from '../../core/rng.ts';
 import type { BdtSystem } from '../system.ts';
 import { resolveDnn, type CustomDnn } from './dnn-source.ts';
@@ -23,9 +24,12 @@ export interface ExogenousModel {
   readonly apBudget: PerNodeProcess;
 }
 
+/** What the reward charges (`reward.mode` of the scenario). */
+export type RewardMode = (typeof REWARD_MODES)[number];
+
 /** Reward settings of the env. */
 export interface RewardSettings {
-  readonly mode: 'dpp' | 'dpp-exact' | 'latency';
+  readonly mode: RewardMode;
   /** Reward charged per J over budget (1/J). */
   readonly energyPenalty: number;
   /** Largest latency charged in the reward (s). */
@@ -61,8 +65,26 @@ export function meanGainAt(distance: number): number {
   return 10 ** (-pathLossDb(distance) / 10);
 }
 
-function perNode(value: number | readonly number[], count: number): Float64Array {
-  return typeof value === 'number' ? new Float64Array(count).fill(value) : Float64Array.from(value);
+/** A node count and what the nodes are, for the length check of per-node arrays. */
+interface Nodes {
+  readonly count: number;
+  readonly noun: 'device' | 'gateway' | 'AP';
+}
+
+/** A per-node array at `path` whose length is not the node count. */
+function lengthError(path: string, length: number, nodes: Nodes): Error {
+  return new Error(`compileScenario: ${path} has ${length} entries; expected ${nodes.count} (one per ${nodes.noun}); validate the scenario with parseScenario first`);
+}
+
+/**
+ * `value` (one number for all, or one per node) with one entry per node. check.ts refuses a
+ * wrong length with the user-facing message; this is the backstop for a scenario that skipped
+ * it (not parsed, or a kind whose check is missing), which would read past the array's end.
+ */
+function perNode(value: number | readonly number[], nodes: Nodes, path: string): Float64Array {
+  if (typeof value === 'number') return new Float64Array(nodes.count).fill(value);
+  if (value.length !== nodes.count) throw lengthError(path, value.length, nodes);
+  return Float64Array.from(value);
 }
 
 function shuffled(count: number, rng: Rng): Int32Array {
@@ -101,8 +123,44 @@ function literal<T extends string>(value: T, options: readonly T[]): T {
   return value;
 }
 
-function budgetProcess(block: Scenario['gateways']['energyBudget'], count: number): PerNodeProcess {
-  return block.kind === 'constant' ? { kind: 'constant', value: perNode(block.joules, count) } : { kind: 'uniform', min: perNode(block.min, count), max: perNode(block.max, count) };
+function budgetProcess(block: Scenario['gateways']['energyBudget'], nodes: Nodes, path: string): PerNodeProcess {
+  switch (block.kind) {
+    case 'constant':
+      return { kind: 'constant', value: perNode(block.joules, nodes, `${path}.joules`) };
+    case 'uniform':
+      return { kind: 'uniform', min: perNode(block.min, nodes, `${path}.min`), max: perNode(block.max, nodes, `${path}.max`) };
+    default:
+      return assertNever(block, `compileScenario (${path}): budget kind`);
+  }
+}
+
+function arrivalsModel(arrivals: Scenario['devices']['arrivals'], devices: Nodes): ExogenousModel['arrivals'] {
+  const path = 'devices.arrivals';
+  switch (arrivals.kind) {
+    case 'poisson':
+      return { kind: 'poisson', rate: perNode(arrivals.rate, devices, `${path}.rate`) };
+    case 'uniform':
+      return { kind: 'uniform', min: perNode(arrivals.min, devices, `${path}.min`), max: perNode(arrivals.max, devices, `${path}.max`) };
+    case 'trace':
+      arrivals.values.forEach((row, t) => {
+        if (row.length !== devices.count) throw lengthError(`${path}.values[${t}]`, row.length, devices);
+      });
+      return { kind: 'trace', values: Float64Array.from(arrivals.values.flat()), rows: arrivals.values.length };
+    default:
+      return assertNever(arrivals, `compileScenario (${path}): arrivals kind`);
+  }
+}
+
+/** The fading model, its kind a literal (see `literal`). */
+function fadingModel(fading: Scenario['channel']['fading']): ExogenousModel['fading'] {
+  switch (fading.kind) {
+    case 'rayleigh':
+      return { kind: 'rayleigh' };
+    case 'gauss-markov':
+      return { kind: 'gauss-markov', correlation: fading.correlation };
+    default:
+      return assertNever(fading, 'compileScenario (channel.fading): fading kind');
+  }
 }
 
 /** Compile a validated scenario (see `parseScenario`) into flat typed arrays. */
@@ -110,12 +168,31 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
   const counts = topologyCounts(scenario.topology);
   if (!counts) throw new Error('compileScenario: invalid topology (validate with parseScenario first)');
   const { N, M, J } = counts;
+  const devices: Nodes = { count: N, noun: 'device' };
+  const gateways: Nodes = { count: M, noun: 'gateway' };
+  const aps: Nodes = { count: J, noun: 'AP' };
   const topology = scenario.topology;
-  const topologySeed = topology.kind === 'random' ? topology.seed : 0;
-  const gatewayOf = topology.kind === 'random' ? coverAssign(N, M, makeRng(subSeed(topologySeed, 'devices'))) : Int32Array.from(topology.a, indexOfOne);
-  const apOf = topology.kind === 'random' ? coverAssign(M, J, makeRng(subSeed(topologySeed, 'gateways'))) : Int32Array.from(topology.b, indexOfOne);
+  let topologySeed: number;
+  let gatewayOf: Int32Array;
+  let apOf: Int32Array;
+  switch (topology.kind) {
+    case 'random':
+      topologySeed = topology.seed;
+      gatewayOf = coverAssign(N, M, makeRng(subSeed(topologySeed, 'devices')));
+      apOf = coverAssign(M, J, makeRng(subSeed(topologySeed, 'gateways')));
+      break;
+    case 'explicit':
+      topologySeed = 0;
+      gatewayOf = Int32Array.from(topology.a, indexOfOne);
+      apOf = Int32Array.from(topology.b, indexOfOne);
+      break;
+    default:
+      return assertNever(topology, 'compileScenario: topology kind');
+  }
 
-  const dnnNames = typeof scenario.devices.dnn === 'string' ? new Array<string>(N).fill(scenario.devices.dnn) : [...scenario.devices.dnn];
+  const dnn = scenario.devices.dnn;
+  if (typeof dnn !== 'string' && dnn.length !== N) throw lengthError('devices.dnn', dnn.length, devices);
+  const dnnNames = typeof dnn === 'string' ? new Array<string>(N).fill(dnn) : [...dnn];
   const custom = scenario.dnns as Record<string, CustomDnn>;
   const profiles = new Map(dnnNames.map((name) => [name, resolveDnn(name, custom)]));
   const unitCount = new Int32Array(N);
@@ -138,24 +215,17 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
 
   const d = scenario.channel.distance;
   let distance: Float64Array;
-  if (typeof d === 'number' || Array.isArray(d)) distance = perNode(d, M);
+  if (typeof d === 'number' || Array.isArray(d)) distance = perNode(d, gateways, 'channel.distance');
   else {
     const rng = makeRng(subSeed(topologySeed, 'distance'));
     distance = Float64Array.from({ length: M }, () => d.min + (d.max - d.min) * rng());
   }
 
-  const arrivals = scenario.devices.arrivals;
-  const fading = scenario.channel.fading;
   const exogenous: ExogenousModel = {
-    arrivals:
-      arrivals.kind === 'poisson'
-        ? { kind: 'poisson', rate: perNode(arrivals.rate, N) }
-        : arrivals.kind === 'uniform'
-          ? { kind: 'uniform', min: perNode(arrivals.min, N), max: perNode(arrivals.max, N) }
-          : { kind: 'trace', values: Float64Array.from(arrivals.values.flat()), rows: arrivals.values.length },
-    fading: fading.kind === 'rayleigh' ? { kind: 'rayleigh' } : { kind: 'gauss-markov', correlation: fading.correlation }, // literal kinds (see `literal`)
-    gatewayBudget: budgetProcess(scenario.gateways.energyBudget, M),
-    apBudget: budgetProcess(scenario.aps.energyBudget, J),
+    arrivals: arrivalsModel(scenario.devices.arrivals, devices),
+    fading: fadingModel(scenario.channel.fading),
+    gatewayBudget: budgetProcess(scenario.gateways.energyBudget, gateways, 'gateways.energyBudget'),
+    apBudget: budgetProcess(scenario.aps.energyBudget, aps, 'aps.energyBudget'),
   };
 
   return {
@@ -168,16 +238,16 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
     unitOffset,
     cumFlops,
     outputBits,
-    gatewayFreq: perNode(scenario.gateways.freq, M),
-    gatewayFlopsPerCycle: perNode(scenario.gateways.flopsPerCycle, M),
-    gatewayKappa: perNode(scenario.gateways.kappa, M),
-    txPower: perNode(scenario.gateways.txPower, M),
-    bandwidth: perNode(scenario.gateways.bandwidth, M),
+    gatewayFreq: perNode(scenario.gateways.freq, gateways, 'gateways.freq'),
+    gatewayFlopsPerCycle: perNode(scenario.gateways.flopsPerCycle, gateways, 'gateways.flopsPerCycle'),
+    gatewayKappa: perNode(scenario.gateways.kappa, gateways, 'gateways.kappa'),
+    txPower: perNode(scenario.gateways.txPower, gateways, 'gateways.txPower'),
+    bandwidth: perNode(scenario.gateways.bandwidth, gateways, 'gateways.bandwidth'),
     meanGain: distance.map(meanGainAt),
     noisePsd: dbmToWatts(scenario.channel.noiseDbmPerHz),
-    apMaxFreq: perNode(scenario.aps.maxFreq, J),
-    apFlopsPerCycle: perNode(scenario.aps.flopsPerCycle, J),
-    apKappa: perNode(scenario.aps.kappa, J),
+    apMaxFreq: perNode(scenario.aps.maxFreq, aps, 'aps.maxFreq'),
+    apFlopsPerCycle: perNode(scenario.aps.flopsPerCycle, aps, 'aps.flopsPerCycle'),
+    apKappa: perNode(scenario.aps.kappa, aps, 'aps.kappa'),
     reputation: { kind: literal(scenario.reputation.kind, REPUTATION_KINDS), scale: scenario.reputation.scale },
     alpha: scenario.consensus.alpha,
     beta: scenario.consensus.beta,

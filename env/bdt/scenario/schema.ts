@@ -11,11 +11,10 @@ import { z } from 'zod';
 import { dnnSpecSchema } from '../dnn/index.ts';
 import { checkScenario } from './check.ts';
 import { LIMIT } from './limits.ts';
+import { BLOCK_TIME_MODES, CONSENSUS_MECHANISMS, REPUTATION_KINDS } from '../system.ts';
 
-/** The choices of the scenario's string fields (compile.ts keeps them as these literals). */
-export const REPUTATION_KINDS = ['exponential', 'linear', 'logarithmic'] as const;
-export const CONSENSUS_MECHANISMS = ['reputation', 'pow'] as const;
-export const BLOCK_TIME_MODES = ['expected', 'sampled'] as const;
+/** The choices of the scenario's string fields (compile.ts keeps them as these literals); the system's own are listed in system.ts. */
+export { REPUTATION_KINDS, CONSENSUS_MECHANISMS, BLOCK_TIME_MODES };
 export const REWARD_MODES = ['dpp', 'dpp-exact', 'latency'] as const;
 
 
@@ -124,7 +123,7 @@ export const scenarioSchema = z
     dnns: z
       .record(z.string().min(1), z.union([rawProfile, dnnSpecSchema]))
       .default({})
-      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic) or a measured profile; no name may be a built-in one (alexnet, vgg16, ...)'),
+      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic; its name is its key here) or a measured profile; no name may be a built-in one (alexnet, vgg16, ...)'),
     devices: z
       .strictObject({
         dnn: z

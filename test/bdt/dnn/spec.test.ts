@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { DnnSpecError, convOutputLength, dnnSpecSchema, profileFromSpec, type DnnSpecInput, type LayerSpecInput } from '../../../env/bdt/dnn/index.ts';
+import { DnnSpecError, convOutputLength, dnnSpecSchema, flopsOf, profileFromSpec, type DnnSpecInput, type LayerSpecInput } from '../../../env/bdt/dnn/index.ts';
+import { applyLayer } from '../../../env/bdt/dnn/analyze.ts';
 
 /** A one-unit spec around `layers`, on `inputShape`. */
 function single(inputShape: number[], ...layers: LayerSpecInput[]): DnnSpecInput {
@@ -150,6 +151,11 @@ describe('DNN layer specs: shape arithmetic', () => {
 });
 
 describe('DNN layer specs: bad input', () => {
+  it('a layer kind or FLOPs convention without a case throws, naming it (not a profile of undefined costs, not the other convention)', () => {
+    assert.throws(() => applyLayer({ kind: 'gelu2' } as never, [8], []), /layer kind "gelu2"/);
+    assert.throws(() => flopsOf(3, 1, 'macs+memory' as never), /FLOPs convention "macs\+memory"/);
+  });
+
   it('rejects a negative kernel with its path and value', () => {
     const { issues } = issuesOf(single([8, 8, 3], { kind: 'conv2d', filters: 4, kernel: -3 }));
     assert.equal(issues[0]?.path, 'units[0].layers[0].kernel');

@@ -4,6 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { make, type BdtAction, type BdtInfo, type BdtObservation, type Env } from '../../env/index.ts';
@@ -125,5 +127,16 @@ describe('tutorial solutions', function () {
       const [, entropy, certain] = /^\d+:([\d.]+)\/([\d.]+)$/.exec(head)!.map(Number);
       assert.ok(entropy! >= 0 && entropy! <= Math.log(20) + 0.01 && certain! >= 0 && certain! <= 1, head);
     }
+  });
+
+  it("exercise 6 before the tutorial's training runs: one line naming the missing checkpoint and how to make it, not an agent's stack", () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'bdt-ex6-')), 'ppo-noent');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/solutions/exercise-6-fade-tail.ts', '--checkpoints', `noent=${missing},committed=models/ppo-bdt-v0`, '--seeds', '4', '--slots', '3'], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '', 'nothing played');
+    assert.equal(
+      result.stderr,
+      `--checkpoints: noent=${missing}: no such directory; train it first (docs/TUTORIAL.md §8, exercise 6: npx bdt-gym train --preset configs/agents/ppo-bdt.json --hyperparameters '{"entCoef":0}' --steps 200000 --out ${missing}), or play the committed model: --checkpoints committed=models/ppo-bdt-v0\n`,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { closeSync, existsSync, lstatSync, openSync, realpathSync, rmSync, statS
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS, isBackendName, type BackendName } from '../agents/backend-names.ts';
-import { BdtEnv, KwargsError, UnregisteredEnvError, issueLines, make, registry, spec, type Env, type MakeOptions } from '../env/index.ts';
+import { BdtEnv, KwargsError, UnregisteredEnvError, issueLines, make, registeredBdtScenarioIds, registry, spec, type Env, type MakeOptions } from '../env/index.ts';
 import { unregisteredEnvHint } from '../env/registration.ts';
 import { LIMIT } from '../env/bdt/scenario/limits.ts';
 import { ScenarioError } from '../env/bdt/scenario/parse.ts';
@@ -155,32 +155,28 @@ export function makeOrCliError(id: string, kwargs: Record<string, unknown> | und
   }
 }
 
-/** Whether registered id `id` makes a B-DT env (its entry point is a function, so one is made and closed). */
+/**
+ * Whether registered id `id` makes a B-DT env: an id of `registerBdtScenario` without making
+ * anything; any other id is made and closed (its entry point is a function), so it may throw.
+ */
 export function isBdtId(id: string): boolean {
+  if (registeredBdtScenarioIds().includes(id)) return true;
   const env = make(id, {}, { disableEnvChecker: true });
   const bdt = env.unwrapped instanceof BdtEnv;
   env.close();
   return bdt;
 }
 
-/**
- * The registered B-DT ids, in registration order (what `--env` help and errors list). An id that
- * cannot be made without keyword arguments is left out: it is no `--env` a user can give.
- */
-export function registeredBdtIds(): string[] {
-  return [...registry.keys()].filter((id) => {
-    try {
-      return isBdtId(id);
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** `--env` of a command that needs the B-DT model: a registered B-DT id, or a CliError listing them. */
 export function bdtEnvOption(givenId: string): string {
   const id = registeredEnvOption(givenId);
-  if (!isBdtId(id)) throw new CliError(`--env: ${id} is not a B-DT env (B-DT ids: ${registeredBdtIds().join(', ')})`);
+  let bdt: boolean;
+  try {
+    bdt = isBdtId(id);
+  } catch (error) {
+    throw new CliError(`--env: ${id} cannot be made without keyword arguments, so it is no B-DT env a command can make: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!bdt) throw new CliError(`--env: ${id} is not a B-DT env (B-DT ids: ${registeredBdtScenarioIds().join(', ')})`);
   return id;
 }
 

@@ -11,7 +11,7 @@
 import { constants } from 'node:buffer';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { KwargsError, issueLines, make, type Env } from '../../env/index.ts';
+import { KwargsError, issueLines, make, registeredBdtScenarioIds, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
@@ -29,7 +29,7 @@ import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { isLearnedAlgorithm } from '../../agents/learned-agents.ts';
 import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { bdtEnvOption, registeredBdtIds, checkNotAnInput, checkOutputPath, fileInputs, integerOption, jsonObjectOption, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, jsonObjectOption, slotsOption } from '../options.ts';
 import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
 import { plural } from '../plural.ts';
@@ -172,8 +172,9 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run one episode of a B-DT env with an agent and print the episode summary')
-    // the B-DT ids registered when the help is built: the built-in ones (--import modules load after it)
-    .option('--env <id>', `registered B-DT env id (${registeredBdtIds().join(', ')}); default BDT-v0`)
+    // the B-DT ids registered when the help is built: the built-in ones (--import modules load after it);
+    // listed without making any env (making each compiled BDT-large-v0, and ran a user's constructors)
+    .option('--env <id>', `registered B-DT env id (${registeredBdtScenarioIds().join(', ')}); default BDT-v0`)
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":"best-static"}\' for wdpo)')

@@ -3,7 +3,7 @@
  * scenarios work with every tool the built-ins do (`make`, `makeVec`, the CLI, the harness).
  */
 import type { EnvSpec } from '../core/env.ts';
-import { register } from '../registration.ts';
+import { register, registry } from '../registration.ts';
 import { KwargsError } from '../core/zod-issues.ts';
 import { BdtEnv } from './bdt-env.ts';
 import { BdtVectorEnv } from './bdt-vector-env.ts';
@@ -21,11 +21,24 @@ import { parseScenario } from './scenario/parse.ts';
 export function registerBdtScenario(id: string, scenario: unknown): EnvSpec {
   compileScenario(parseScenario(scenario, `scenario of ${JSON.stringify(id)}`));
   const baseScenario: unknown = structuredClone(scenario);
-  return register({
+  const spec = register({
     id,
     entryPoint: (kwargs) => new BdtEnv({ scenario: {}, ...withoutBaseScenario(id, 'BdtEnv', kwargs), baseScenario }),
     vectorEntryPoint: (numEnvs, kwargs) => new BdtVectorEnv(numEnvs, { scenario: {}, ...withoutBaseScenario(id, 'BdtVectorEnv', kwargs), baseScenario }),
   });
+  scenarioSpecs.add(spec);
+  return spec;
+}
+
+/** The specs registerBdtScenario registered (an id registered again otherwise no longer has one). */
+const scenarioSpecs = new WeakSet<EnvSpec>();
+
+/**
+ * The ids registered by `registerBdtScenario` (and not since replaced), in registration order:
+ * B-DT ids known without making an env. A B-DT env registered with `register` is not among them.
+ */
+export function registeredBdtScenarioIds(): string[] {
+  return [...registry].flatMap(([id, spec]) => (scenarioSpecs.has(spec) ? [id] : []));
 }
 
 /** `kwargs`, refused with a KwargsError if they give a `baseScenario`, which the registered one would silently replace. */

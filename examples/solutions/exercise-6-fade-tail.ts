@@ -9,6 +9,8 @@
  * Run: npx tsx examples/solutions/exercise-6-fade-tail.ts [--checkpoints noent=runs/ppo-noent,ent=runs/ppo-dpp] [--seeds 4,5,6,7,8,9,10,11,12,13] [--slots 200] [--fade-db 0]
  * (a negative threshold as --fade-db=-5: parseArgs reads "--fade-db -5" as two options)
  */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { exampleArgs, integerArg, integerListArg, numberArg } from '../args.ts';
 import { make, type BdtAction, type BdtInfo, type BdtObservation, type Env } from 'bdt-gym';
 import { createAgent, type Agent } from 'bdt-gym/baselines';
@@ -27,6 +29,15 @@ const checkpoints = args.checkpoints.split(',').map((entry) => {
   }
   return { label, dir };
 });
+// the tutorial's runs, trained by its exercises: one line saying how to make a missing one, not an agent's stack after DPRA played
+const tutorialRuns: Record<string, { exercise: number; options: string }> = { 'ppo-noent': { exercise: 6, options: `--hyperparameters '{"entCoef":0}' ` }, 'ppo-dpp': { exercise: 2, options: '' } };
+for (const { label, dir } of checkpoints) {
+  if (existsSync(dir)) continue;
+  const run = tutorialRuns[basename(dir)];
+  const train = `npx bdt-gym train --preset configs/agents/ppo-bdt.json ${run?.options ?? ''}--steps 200000 --out ${dir}`;
+  process.stderr.write(`--checkpoints: ${label}=${dir}: no such directory; train it first (${run ? `docs/TUTORIAL.md §8, exercise ${run.exercise}: ` : ''}${train}), or play the committed model: --checkpoints committed=models/ppo-bdt-v0\n`);
+  process.exit(1);
+}
 registerLearnedAgents(); // createAgent('ppo', env, { checkpoint }) loads a run or checkpoint directory
 
 /** Per slot over all seeds (seed-major): latency, and the weakest gateway's SNR (dB) as the agent saw it. */

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { issueLines } from '../../env/core/zod-issues.ts';
-import { make } from '../../env/index.ts';
+import { captureWarnings, make } from '../../env/index.ts';
+import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type Scenario, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
 import { checkScenario } from '../../env/bdt/scenario/check.ts';
@@ -93,13 +94,25 @@ describe('bdt scenario: validation', () => {
     assert.match(failure(mergeDeep(tiny(), { dnns: { alexnet: { unitFlops: [1], outputBits: [1, 1] } } })), /at dnns\.alexnet: rule: a custom DNN's name is no built-in's; "alexnet" is built in \(name yours otherwise, e\.g\. "alexnet-custom"/);
   });
 
-  it("a layer spec whose name differs from its key in dnns (the key names the DNN; the name was silently ignored)", () => {
-    const spec = { name: 'other', inputShape: [16], units: [{ name: 'u', layers: [{ kind: 'dense', units: 4 }] }] };
-    assert.match(
-      failure(mergeDeep(tiny(), { dnns: { 'tiny-cnn': spec }, devices: { dnn: 'tiny-cnn' } })),
-      /at dnns\.tiny-cnn\.name: rule: a layer spec's name is its key in dnns; got "other" under "tiny-cnn" \(set name to "tiny-cnn", or rename the key\) \(value: "other"\)/,
-    );
-    assert.equal(compileScenario(parseScenario(mergeDeep(tiny(), { dnns: { 'tiny-cnn': { ...spec, name: 'tiny-cnn' } }, devices: { dnn: 'tiny-cnn' } }) as ScenarioInput)).unitCount[0], 1);
+  it("a layer spec whose name differs from its key in dnns is named by its key: accepted (runs saved with one stay usable), the name ignored, warned about once", () => {
+    const layers = { inputShape: [16], units: [{ name: 'u', layers: [{ kind: 'dense', units: 4 }] }] };
+    // a key/name pair of this test only: the warning is once per process
+    const mismatched = { dnns: { 'tiny-mismatch': { name: 'saved-before-the-rule', ...layers } }, devices: { dnn: 'tiny-mismatch' } };
+    const { result: systems, warnings } = captureWarnings(() => [0, 1, 2].map(() => {
+      const env = make('BDT-small-v0', { scenario: mismatched });
+      const system = (env.unwrapped as BdtEnv).system;
+      env.close();
+      return system;
+    }));
+    assert.deepEqual(warnings, [
+      'dnns.tiny-mismatch: the layer spec\'s name "saved-before-the-rule" is ignored; its key "tiny-mismatch" names the DNN (set name to "tiny-mismatch" to silence this)',
+    ]);
+    const keyed = compileScenario(parseScenario(mergeDeep(readConfig('small'), { dnns: { 'tiny-mismatch': { name: 'tiny-mismatch', ...layers } }, devices: { dnn: 'tiny-mismatch' } }) as ScenarioInput));
+    for (const system of systems) {
+      assert.deepEqual(system.dnnNames, keyed.dnnNames);
+      assert.deepEqual(system.cumFlops, keyed.cumFlops);
+      assert.deepEqual(system.outputBits, keyed.outputBits);
+    }
   });
 
   it('unknown DNN, listing the known ones', () => {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rewriteCheckpoint, setFloat32 } from '../agents/rewrite-checkpoint.ts';
 import { make } from '../../env/index.ts';
 import { drawTrace, type BdtEnv } from '../../env/bdt/index.ts';
@@ -288,6 +289,27 @@ describe('bdt-gym run', () => {
   it("--env's help lists the registered B-DT ids", () => {
     const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
     assert.match(help, new RegExp(`--env <id> registered B-DT env id \\(${bdtIds.join(', ')}\\); default BDT-v0`));
+  });
+
+  it("lists the B-DT ids in --env's help and checks a registerBdtScenario id without making any env (a user's env constructor ran on every run)", () => {
+    const fixture = fileURLToPath(new URL('./fixtures/constructed-envs.ts', import.meta.url));
+    // the module loaded before the CLI builds its commands (Node's --import), and as bdt-gym --import
+    const preloaded = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', '--import', fixture, bin, ...args], { encoding: 'utf8' });
+    for (const result of [preloaded('run', '--help'), preloaded('run', '--env', 'BDT-small-v0', '--slots', '2'), cli('--import', fixture, 'run', '--env', 'BDT-small-v0', '--slots', '2')]) {
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stderr, '', 'no env of the module made');
+    }
+    // its B-DT env, registered with register(), is still told apart by making it
+    const noisy = cli('--import', fixture, 'run', '--env', 'Noisy-v0', '--json');
+    assert.equal(noisy.status, 0, noisy.stderr);
+    assert.equal(JSON.parse(noisy.stdout).env, 'Noisy-v0');
+  });
+
+  it('an --env that cannot be made without keyword arguments is refused in one line naming it and why, not an internal error', () => {
+    const fixture = fileURLToPath(new URL('./fixtures/constructed-envs.ts', import.meta.url));
+    const needs = cli('--import', fixture, 'run', '--env', 'Needs-v0', '--slots', '2');
+    assert.equal(needs.status, 1);
+    assert.equal(needs.stderr, 'bdt-gym: --env: Needs-v0 cannot be made without keyword arguments, so it is no B-DT env a command can make: Needs-v0 needs kwargs.plant, the plant to model\n');
   });
 
   it("--json's help lists the agents that report solver, and those are the scripted agents that do (oracle was left out)", () => {

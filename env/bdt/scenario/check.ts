@@ -167,12 +167,9 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
     const p = profile as { unitFlops?: number[]; outputBits?: number[] };
     if (p.unitFlops && p.outputBits && p.outputBits.length !== p.unitFlops.length + 1)
       issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);
-    if (!p.unitFlops) {
-      // the key names the DNN (devices.dnn, check-scenario, the profile): a differing name would be silently ignored
-      const specName = (profile as DnnSpecInput).name;
-      if (specName !== name) issue(ctx, ['dnns', name, 'name'], `rule: a layer spec's name is its key in dnns; got ${JSON.stringify(specName)} under ${JSON.stringify(name)} (set name to ${JSON.stringify(name)}, or rename the key)`, specName);
-      checkSpecWithinLimits(profile as DnnSpecInput, ['dnns', name], ctx);
-    }
+    // the key names the DNN; a layer spec's differing name is not refused (saved runs carry such
+    // scenarios) but warned about where it is compiled (dnn-source.ts)
+    if (!p.unitFlops) checkSpecWithinLimits(profile as DnnSpecInput, ['dnns', name], ctx);
   }
   const known = new Set([...builtinDnnNames, ...Object.keys(s.dnns)]);
   const checkDnn = (name: string, path: Path) => {

@@ -3,6 +3,7 @@
  * spec or a measured profile) first, then the built-ins of env/bdt/dnn. chi = 2 x MACs (the
  * dnn module's default 'macs' convention).
  */
+import { warn } from '../../core/logger.ts';
 import { getBuiltinDnn, profileFromSpec, type DnnProfile, type DnnSpecInput } from '../dnn/index.ts';
 
 /** Per-unit profile of one DNN: chi^l for l = 1..L and s^l for l = 0..L. */
@@ -23,10 +24,25 @@ function unitProfile(profile: DnnProfile): UnitProfile {
 /** Built-in profiles are pure functions of their name: computed once. */
 const builtinCache = new Map<string, UnitProfile>();
 
+/** The key/name pairs already warned about: once per process, not once per env of a vector env or per make of a loop. */
+const warnedNames = new Set<string>();
+
+/** A layer spec under a key other than its name: the key names the DNN (devices.dnn refers to it), the name is ignored. */
+function warnIgnoredName(key: string, specName: string): void {
+  const pair = JSON.stringify([key, specName]);
+  if (warnedNames.has(pair)) return;
+  warnedNames.add(pair);
+  warn(`dnns.${key}: the layer spec's name ${JSON.stringify(specName)} is ignored; its key ${JSON.stringify(key)} names the DNN (set name to ${JSON.stringify(key)} to silence this)`);
+}
+
 /** The profile named `name` (custom DNNs never take a built-in's name: the schema refuses it); unknown names throw (the schema checks them first). */
 export function resolveDnn(name: string, custom: Readonly<Record<string, CustomDnn>>): UnitProfile {
   const own = custom[name];
-  if (own) return 'unitFlops' in own ? own : unitProfile(profileFromSpec(own));
+  if (own) {
+    if ('unitFlops' in own) return own;
+    if (own.name !== name) warnIgnoredName(name, own.name);
+    return unitProfile(profileFromSpec(own));
+  }
   let profile = builtinCache.get(name);
   if (!profile) {
     profile = unitProfile(profileFromSpec(getBuiltinDnn(name)));

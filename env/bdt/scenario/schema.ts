@@ -123,7 +123,7 @@ export const scenarioSchema = z
     dnns: z
       .record(z.string().min(1), z.union([rawProfile, dnnSpecSchema]))
       .default({})
-      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic; its name is its key here) or a measured profile; no name may be a built-in one (alexnet, vgg16, ...)'),
+      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic; its key here is its name: a differing `name` is ignored, with a warning) or a measured profile; no name may be a built-in one (alexnet, vgg16, ...)'),
     devices: z
       .strictObject({
         dnn: z

@@ -44,6 +44,7 @@ export const LearnedAgentOptions = z
 
 /** What creating a learned agent needs: a TensorFlow.js backend started, and a checkpoint read into an agent. */
 export interface PolicyLoading {
+  /** Starts a backend; its name, when it answers one, is what {@link learnedAgentBackend} tells. */
   initBackend(): Promise<unknown>;
   loadPolicyAgent(dir: string, env: Env<unknown, unknown>, expectedAlgo?: LearnedAlgorithm): Promise<Agent<unknown, unknown>>;
 }
@@ -52,6 +53,17 @@ function checkpointFor(algo: LearnedAlgorithm, env: Env<unknown, unknown>): stri
   const id = env.spec?.id;
   if (id === undefined) throw new Error(`${algo}: give a checkpoint option (the env has no registry id to find models/${algo}-<id>)`);
   return defaultCheckpointDir(algo, id);
+}
+
+/** The TensorFlow.js backend the last learned agent created started (initBackend's answer). */
+let startedBackend: string | undefined;
+
+/**
+ * The TensorFlow.js backend the learned agents created in this process run on, or undefined when
+ * none was created; known without loading TensorFlow.js (compare's provenance records it).
+ */
+export function learnedAgentBackend(): string | undefined {
+  return startedBackend;
 }
 
 /**
@@ -67,7 +79,8 @@ export function registerLearnedAgentsWith(load: () => Promise<PolicyLoading>): v
         const { checkpoint } = parseAgentOptions(LearnedAgentOptions, options, algo);
         const dir = checkpoint ?? checkpointFor(algo, env);
         const { initBackend, loadPolicyAgent } = await load();
-        await initBackend();
+        const backend = await initBackend();
+        if (typeof backend === 'string') startedBackend = backend;
         return loadPolicyAgent(dir, env, algo);
       },
     });

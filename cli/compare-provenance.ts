@@ -1,6 +1,7 @@
 /**
  * What `compare --out` records, besides the results, to tell later what produced them: the
- * bdt-gym that ran (package version; commit, from a git checkout), the content of the scenario
+ * bdt-gym that ran (package version; commit, from a git checkout), the runtime (Node, platform,
+ * the TensorFlow.js backend of learned agents), the content of the scenario
  * the agents ran on (an id or a file name says nothing of edits to it) and the checkpoint of each
  * learned agent. A checkpoint's manifest holds the SHA-256 of every file of it (checked on load),
  * so the manifest's hash pins the weights: the hash of the manifest as loaded, since the directory
@@ -12,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_SUBDIR } from '../agents/checkpoint/checkpoint-dir.ts';
 import { checkpointLoads, type CheckpointLoad } from '../agents/checkpoint/loaded-checkpoints.ts';
-import { defaultCheckpointDir, isLearnedAlgorithm } from '../agents/learned-agents.ts';
+import { defaultCheckpointDir, isLearnedAlgorithm, learnedAgentBackend } from '../agents/learned-agents.ts';
 import type { ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
@@ -23,6 +24,11 @@ import { importedModules } from './user-modules.ts';
 export interface CompareProvenance {
   /** bdt-gym's package version, and its commit when it runs from a git checkout (`dirty`: tracked files differ from it). */
   readonly bdtGym: { readonly version: string; readonly commit?: string; readonly dirty?: boolean };
+  /**
+   * What ran it: Node's version (`process.version`), the platform and CPU architecture, and, when a
+   * learned agent was compared, the TensorFlow.js backend it ran on (floating-point results may differ between backends).
+   */
+  readonly runtime: { readonly node: string; readonly platform: string; readonly arch: string; readonly tensorflowBackend?: string };
   /** SHA-256 (hex) of the resolved scenario (defaults filled in, --slots applied) as canonical JSON: keys sorted, no spaces. */
   readonly scenarioSha256: string;
   /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json as loaded. */
@@ -38,7 +44,14 @@ export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
   const traces = spec.traces === undefined ? {} : { tracesSha256: spec.traces.map((trace) => sha256(canonicalJson(trace))) };
   const modules = importedModules();
   const imports = modules.length === 0 ? {} : { imports: modules.map(({ specifier, url }) => ({ module: specifier, ...(url.startsWith('file:') ? { sha256: sha256(readFileSync(fileURLToPath(url))) } : {}) })) };
-  return { bdtGym: { version: packageVersion(), ...gitCommit() }, scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces, ...imports };
+  return { bdtGym: { version: packageVersion(), ...gitCommit() }, runtime: runtime(spec), scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces, ...imports };
+}
+
+/** The runtime of this process; the backend only when `spec` compared a learned agent (a scripted-only comparison loads no TensorFlow.js). */
+function runtime(spec: ComparisonSpec): CompareProvenance['runtime'] {
+  const learned = spec.agents.some((compared) => isLearnedAlgorithm(typeof compared === 'string' ? compared : compared.agent));
+  const backend = learned ? learnedAgentBackend() : undefined;
+  return { node: process.version, platform: process.platform, arch: process.arch, ...(backend === undefined ? {} : { tensorflowBackend: backend }) };
 }
 
 /**

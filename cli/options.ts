@@ -167,15 +167,22 @@ export function isBdtId(id: string): boolean {
   return bdt;
 }
 
+/**
+ * {@link isBdtId}, with an id whose env cannot be made without keyword arguments (its entry point
+ * throws) a one-line CliError, `cannotMake(why)`, not an internal error with a stack.
+ */
+export function isBdtIdOrCliError(id: string, cannotMake: (why: string) => string): boolean {
+  try {
+    return isBdtId(id);
+  } catch (error) {
+    throw new CliError(cannotMake(error instanceof Error ? error.message : String(error)));
+  }
+}
+
 /** `--env` of a command that needs the B-DT model: a registered B-DT id, or a CliError listing them. */
 export function bdtEnvOption(givenId: string): string {
   const id = registeredEnvOption(givenId);
-  let bdt: boolean;
-  try {
-    bdt = isBdtId(id);
-  } catch (error) {
-    throw new CliError(`--env: ${id} cannot be made without keyword arguments, so it is no B-DT env a command can make: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const bdt = isBdtIdOrCliError(id, (why) => `--env: ${id} cannot be made without keyword arguments, so it is no B-DT env a command can make: ${why}`);
   if (!bdt) throw new CliError(`--env: ${id} is not a B-DT env (B-DT ids: ${registeredBdtScenarioIds().join(', ')})`);
   return id;
 }

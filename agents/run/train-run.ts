@@ -99,6 +99,11 @@ export interface TrainSummary {
   readonly meanReturnLast20: number;
   /** Mean return of the deterministic evaluation; absent when it was skipped (no episodes, or the run was interrupted). */
   readonly evalReturn?: number;
+  /**
+   * The return of each episode of that evaluation (episode i on seed + 1,000,000 + i), for
+   * statistics of one's own; present with `evalReturn` (a summary.json of an earlier version has none).
+   */
+  readonly evalReturns?: readonly number[];
   /** Episodes of that evaluation (0 when it was skipped). */
   readonly evalEpisodes: number;
   /**
@@ -223,10 +228,10 @@ function periodicEvaluator(options: TrainRunOptions, periodic: PeriodicEvaluatio
   });
 }
 
-/** The final evaluation's mean return on `env`, which it closes; undefined when `signal` cut it short. */
-async function finalEvaluation(agent: Agent, env: Env<unknown, unknown>, episodes: number, seed: number, signal: AbortSignal | undefined): Promise<number | undefined> {
+/** The final evaluation's mean return on `env`, which it closes, and each episode's; undefined when `signal` cut it short. */
+async function finalEvaluation(agent: Agent, env: Env<unknown, unknown>, episodes: number, seed: number, signal: AbortSignal | undefined): Promise<{ meanReturn: number; returns: number[] } | undefined> {
   try {
-    return (await evaluateAgentUnlessAborted(agent, env, episodes, seed + EVAL_SEED_OFFSET, signal))?.meanReturn;
+    return await evaluateAgentUnlessAborted(agent, env, episodes, seed + EVAL_SEED_OFFSET, signal);
   } finally {
     env.close();
   }
@@ -327,10 +332,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   let startStep = 0;
   let evaluator: PeriodicEvaluator | undefined;
   /** The summary of the session so far (`trainer` at its step; the training loop ran `loopSeconds`). */
-  const summarise = (trainer: TrainerState, seed: number, loopSeconds: number, end: { evalReturn?: number | undefined; interrupted: boolean }): TrainSummary => {
+  const summarise = (trainer: TrainerState, seed: number, loopSeconds: number, end: { evaluation?: { meanReturn: number; returns: number[] } | undefined; interrupted: boolean }): TrainSummary => {
     const steps = trainer.counters.globalStep;
     const best = evaluator?.best;
-    const { evalReturn } = end;
+    const { evaluation } = end;
     return {
       agent: options.agent,
       env: options.envId,
@@ -340,8 +345,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       backend,
       sps: (steps - startStep) / (loopSeconds - (evaluator?.seconds ?? 0)),
       meanReturnLast20: meanLast(trainer.recentReturns, 20),
-      ...(evalReturn === undefined ? {} : { evalReturn }),
-      evalEpisodes: evalReturn === undefined ? 0 : evalEpisodes,
+      ...(evaluation === undefined ? {} : { evalReturn: evaluation.meanReturn, evalReturns: evaluation.returns }),
+      evalEpisodes: evaluation === undefined ? 0 : evalEpisodes,
       ...(end.interrupted ? { interrupted: true as const } : {}),
       trainSeconds: (performance.now() - started) / 1000,
       checkpoint: checkpointDir,
@@ -386,8 +391,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       evaluator = periodicEvaluator(options, periodicEvaluation, seed, evalEnv, greedyAgent, saveTo);
       const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
       await saveTo(checkpointDir);
-      const evalReturn = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(greedyAgent(), evalEnv(), evalEpisodes, seed, signal) : undefined;
-      return summarise(trainer, seed, loopSeconds, { evalReturn, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evalReturn) });
+      const evaluation = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(greedyAgent(), evalEnv(), evalEpisodes, seed, signal) : undefined;
+      return summarise(trainer, seed, loopSeconds, { evaluation, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evaluation?.meanReturn) });
     } finally {
       trainer.dispose();
       evaluator?.close();

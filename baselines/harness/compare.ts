@@ -69,10 +69,23 @@ export interface AgentAggregate {
   readonly c6Violation: MeanInterval;
   readonly energyViolations: MeanInterval;
   readonly meanBacklog: MeanInterval;
-  /** Latency minus the first agent's on the same traces (paired: a replayed trace's index, else the seed), when there is a first agent. */
+  /**
+   * Each metric minus the first agent's on the same traces (paired: a replayed trace's index, else
+   * the seed): the mean and 95% CI of the per-trace differences, as `meanInterval` of them (NaN
+   * with no trace in common with the first agent).
+   */
   readonly latencyVsFirst: MeanInterval;
+  readonly rewardVsFirst: MeanInterval;
+  readonly c6ViolationVsFirst: MeanInterval;
+  readonly energyViolationsVsFirst: MeanInterval;
+  readonly backlogVsFirst: MeanInterval;
   readonly msPerSlot: number;
 }
+
+/** What every mean ± halfWidth of `aggregate` is, for a reader of its numbers (`compare --json` states it). */
+export const AGGREGATE_INTERVAL =
+  '{mean, halfWidth}: mean ± halfWidth is the 95% Student-t confidence interval of the mean over the traces (n - 1 degrees of freedom), one episode per agent on each; halfWidth null with one trace. ' +
+  "...VsFirst: the same interval of the per-trace differences from the first agent's episode on the same trace (paired)";
 
 /**
  * Runs the comparison; emits each episode as it finishes, then completes. Each subscription runs
@@ -264,11 +277,13 @@ export function aggregate(records: readonly EpisodeRecord[]): AgentAggregate[] {
   const first = agents[0];
   // episodes are paired on their trace: its index when replayed (the agents' seeds may repeat), else its seed
   const traceOf = (r: EpisodeRecord): string => (r.trace === undefined ? `seed ${r.seed}` : `trace ${r.trace}`);
-  const firstLatency = new Map(records.filter((r) => r.agent === first).map((r) => [traceOf(r), r.summary.meanLatency]));
+  const firstEpisodes = new Map(records.filter((r) => r.agent === first).map((r) => [traceOf(r), r.summary]));
   return agents.map((agent) => {
     const mine = records.filter((r) => r.agent === agent);
     const of = (pick: (s: EpisodeSummary) => number): MeanInterval => meanInterval(mine.map((r) => pick(r.summary)));
-    const paired = mine.filter((r) => firstLatency.has(traceOf(r))).map((r) => r.summary.meanLatency - firstLatency.get(traceOf(r))!);
+    const onFirstTraces = mine.filter((r) => firstEpisodes.has(traceOf(r)));
+    const vsFirst = (pick: (s: EpisodeSummary) => number): MeanInterval =>
+      onFirstTraces.length > 0 ? meanInterval(onFirstTraces.map((r) => pick(r.summary) - pick(firstEpisodes.get(traceOf(r))!))) : { mean: Number.NaN, halfWidth: Number.NaN };
     const slots = mine.reduce((a, r) => a + r.summary.slots, 0);
     return {
       agent,
@@ -278,7 +293,11 @@ export function aggregate(records: readonly EpisodeRecord[]): AgentAggregate[] {
       c6Violation: of((s) => s.c6Violation),
       energyViolations: of((s) => s.energyViolations),
       meanBacklog: of((s) => s.meanBacklog),
-      latencyVsFirst: paired.length > 0 ? meanInterval(paired) : { mean: Number.NaN, halfWidth: Number.NaN },
+      latencyVsFirst: vsFirst((s) => s.meanLatency),
+      rewardVsFirst: vsFirst((s) => s.meanReward),
+      c6ViolationVsFirst: vsFirst((s) => s.c6Violation),
+      energyViolationsVsFirst: vsFirst((s) => s.energyViolations),
+      backlogVsFirst: vsFirst((s) => s.meanBacklog),
       msPerSlot: mine.reduce((a, r) => a + r.wallMs, 0) / Math.max(slots, 1),
     };
   });

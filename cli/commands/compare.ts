@@ -12,20 +12,26 @@
  * checkpoint instead of the committed one), else after the agents.
  * `--agent-options` gives options per agent name (`run --agent-options` gives one agent's).
  *
- * `--out` (results/compare.json) holds the table's rows (`agents`), every episode, what was run
+ * `--json` prints `{n, interval, agents}`: the number of traces, what each `{mean, halfWidth}` is
+ * (a 95% Student-t interval over the traces), and the table's rows, every metric also paired with
+ * the first agent's on the same traces (`latencyVsFirst`, `rewardVsFirst`, ...).
+ * `--out` (results/compare.json) holds those, every episode, what was run
  * (`env` or `scenario`, `seeds`, `slots`, `agentOptions`) and its `provenance`
- * (cli/compare-provenance.ts): bdt-gym's version and commit, the scenario's hash, the checkpoints.
+ * (cli/compare-provenance.ts): bdt-gym's version and commit, the runtime, the scenario's hash, the
+ * checkpoints. `--no-timing` leaves the wall-clock fields out (`msPerSlot`, `wallMs`), so the same
+ * comparison writes the same bytes.
  * When an agent's episode fails, compare reports the error and exits non-zero without a table, but
  * first writes the episodes finished before it to `--out`, with an `incomplete` field naming the
  * failed episode (minutes of DPRA on BDT-v0 are not thrown away).
  */
+import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { lastValueFrom, tap } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
-import { formatMeanInterval } from '../../baselines/harness/statistics.ts';
+import { formatMeanInterval, type MeanInterval } from '../../baselines/harness/statistics.ts';
 import { AgentEpisodeError } from '../../baselines/harness/run-episode.ts';
-import { aggregate, compareAgents, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { aggregate, AGGREGATE_INTERVAL, compareAgents, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
@@ -59,6 +65,8 @@ interface CompareOptions {
   scenarioOverride?: string;
   out: string;
   json?: boolean;
+  /** false with --no-timing. */
+  timing: boolean;
   checkpoint: string[];
 }
 
@@ -74,9 +82,10 @@ export function register(program: Command): void {
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, the episodes finished before it, with an "incomplete" field naming the failed episode (compare then exits non-zero, without a table)', 'results/compare.json')
-    .option('--json', 'print the aggregate as JSON instead of a table')
+    .option('--json', 'print the aggregate as JSON instead of a table: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
+    .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .action(async (options: CompareOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
@@ -121,7 +130,7 @@ export function register(program: Command): void {
       const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // a partial result says so first, where a reader of the file looks
       const resultJson = (records: readonly EpisodeRecord[], incomplete?: IncompleteComparison): string =>
-        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, agents: aggregate(records), episodes: records, provenance: compareProvenance(spec) }, null, 2)}\n`;
+        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, ...aggregateJson(records, seeds.length, options.timing), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
       // collected as they finish, so an episode that fails does not take the finished ones with it
       const records: EpisodeRecord[] = [];
       try {
@@ -162,12 +171,26 @@ export function register(program: Command): void {
         bar?.stop();
       }
 
-      const result = aggregate(records);
       // the table first: a write that still fails (a full disk) does not lose it
-      if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, result, options.out, rewardColumn));
+      if (options.json) process.stdout.write(`${JSON.stringify(aggregateJson(records, seeds.length, options.timing))}\n`);
+      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, aggregate(records), options.out, rewardColumn, options.timing));
       writeFileAtomic(options.out, resultJson(records));
     });
+}
+
+/**
+ * The aggregate as `--json` prints it and `--out` holds it: the rows (`agents`) with the number of
+ * traces and what their intervals are, stated once; without `timing`, no wall-clock field, so the
+ * same comparison gives the same bytes.
+ */
+function aggregateJson(records: readonly EpisodeRecord[], traces: number, timing: boolean): { n: number; interval: string; agents: object[] } {
+  const rows = aggregate(records);
+  return { n: traces, interval: AGGREGATE_INTERVAL, agents: timing ? rows : rows.map(({ msPerSlot: _, ...row }) => row) };
+}
+
+/** An episode record without its wall-clock time (--no-timing). */
+function withoutWallMs({ wallMs: _, ...record }: EpisodeRecord): Omit<EpisodeRecord, 'wallMs'> {
+  return record;
 }
 
 /**
@@ -219,7 +242,9 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
     try {
       algo = readManifest(checkpointDirOf(checkpointPath(dir))).algo;
     } catch (error) {
-      if (error instanceof CheckpointError) throw new CliError(`--checkpoint ${option}: ${error.message}`);
+      // a list under one label (training seeds) is read as one path
+      const list = dir.includes(',') && !existsSync(checkpointPath(dir)) ? '; one label takes one checkpoint: to compare training seeds, give one --checkpoint per seed (--checkpoint s1=runs/s1 --checkpoint s2=runs/s2) and pool their episodes from --out' : '';
+      if (error instanceof CheckpointError) throw new CliError(`--checkpoint ${option}: ${error.message}${list}`);
       throw error;
     }
     if (agentNames().includes(label) && label !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
@@ -315,17 +340,20 @@ function rewardColumnOf(reward: Pick<RewardSettings, 'mode' | 'energyPenalty'>):
 }
 
 /** The table of `rows`, over the traces of `seeds` or, given `traceFiles`, of those files (agents seeded by `seeds`). */
-function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string, rewardColumn: string): string {
-  const header = ['agent', 'latency (s)', 'vs ' + (rows[0]?.agent ?? ''), rewardColumn, 'C6 violation', 'energy viol.', 'backlog', 'ms/slot'];
+function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string, rewardColumn: string, timing: boolean): string {
+  const vsFirst = 'vs ' + (rows[0]?.agent ?? '');
+  const header = ['agent', 'latency (s)', vsFirst, rewardColumn, vsFirst, 'C6 violation', 'energy viol.', 'backlog', ...(timing ? ['ms/slot'] : [])];
+  const paired = (i: number, m: MeanInterval, digits: number): string => (i === 0 ? 'ref' : Number.isNaN(m.mean) ? '' : `${m.mean >= 0 ? '+' : ''}${formatMeanInterval(m, digits)}`);
   const body = rows.map((r, i) => [
     r.agent,
     formatMeanInterval(r.meanLatency, 4),
-    i === 0 ? 'ref' : Number.isNaN(r.latencyVsFirst.mean) ? '' : `${r.latencyVsFirst.mean >= 0 ? '+' : ''}${formatMeanInterval(r.latencyVsFirst, 4)}`,
+    paired(i, r.latencyVsFirst, 4),
     formatMeanInterval(r.meanReward, 3),
+    paired(i, r.rewardVsFirst, 3),
     formatMeanInterval(r.c6Violation, 4),
     r.energyViolations.mean.toFixed(1),
     r.meanBacklog.mean.toFixed(3),
-    r.msPerSlot.toFixed(3),
+    ...(timing ? [r.msPerSlot.toFixed(3)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -333,7 +361,7 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
     traceFiles === undefined
       ? `${env}: ${plural(rows.length, 'agent')} x ${plural(seeds.length, 'seed')} (${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each, identical traces per seed`
       : `${env}: ${plural(rows.length, 'agent')} x ${plural(traceFiles.length, 'trace file')} (${traceFiles.join(', ')}; agent ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each`,
-    `(${seeds.length > 1 ? 'mean ± 95% CI over traces' : 'one trace: no confidence intervals'}; "vs": the latency difference paired on the same traces, with its own CI)`,
+    `(${seeds.length > 1 ? 'mean ± 95% CI over traces' : 'one trace: no confidence intervals'}; "vs": the difference from ${rows[0]?.agent ?? 'the first agent'} on the same traces, with its own CI; --json pairs every metric)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

@@ -46,11 +46,11 @@ interface EvaluateOptions {
   json?: boolean;
 }
 
-/** Mean, sample standard deviation (0 for one value), min and max. */
-function describe(values: readonly number[]): { mean: number; std: number; min: number; max: number } {
+/** Mean, sample standard deviation (null for one value, which has none: compare gives it no interval either), min and max. */
+function describe(values: readonly number[]): { mean: number; std: number | null; min: number; max: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const squares = values.reduce((a, b) => a + (b - mean) ** 2, 0);
-  return { mean, std: values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : 0, min: Math.min(...values), max: Math.max(...values) };
+  return { mean, std: values.length > 1 ? Math.sqrt(squares / (values.length - 1)) : null, min: Math.min(...values), max: Math.max(...values) };
 }
 
 /** The env kwargs to evaluate with, and where they came from (`--env-kwargs` or a summary.json), for the output. */
@@ -125,7 +125,7 @@ export function register(program: Command): void {
     .option('--episodes <n>', "episodes to play; default: as many as train's final evaluation played (the run's summary.json), else 20")
     .option('--seed <n>', "seed of the first episode (episode i: seed + i); default: the one train's final evaluation used (run seed + 1000000)")
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
-    .option('--json', 'print the result as one JSON object')
+    .option('--json', 'print the result as one JSON object: meanReturn, stdReturn (sample standard deviation; null for one episode), minReturn, maxReturn, and each episode\'s return and length (returns, lengths)')
     .action(async (options: EvaluateOptions) => {
       if (options.checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
       const checkpoint = checkpointPath(options.checkpoint);
@@ -185,7 +185,7 @@ export function register(program: Command): void {
       process.stdout.write(
         [
           `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps === undefined ? '? steps' : plural(result.trainedSteps, 'step')}) on ${envId}${kwargs}${from}: ${plural(episodes, 'episode')}, ${episodes === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes - 1}`}, backend ${backend}`,
-          `  return  ${ret.mean.toFixed(2)} ± ${ret.std.toFixed(2)} (std; min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
+          `  return  ${ret.mean.toFixed(2)}${ret.std === null ? ' (std n/a: one episode;' : ` ± ${ret.std.toFixed(2)} (std;`} min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
           `  length  ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max}); ${seconds.toFixed(1)} s`,
           '',
         ].join('\n'),

@@ -23,7 +23,7 @@ import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { bdtEnvOption, checkNotAnInput, checkSvgPath, fileInputs, integerList, jsonObjectOption, numberList, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
-/** One point of the sweep (the JSON output is an array of these, with `scenarioOverride` when one is given): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed). */
+/** One point of the sweep (the JSON output's `points`): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed), and each seed's values. */
 export interface SweepPoint {
   v: number;
   meanLatency: number;
@@ -32,7 +32,20 @@ export interface SweepPoint {
   latencyHalfWidth: number;
   backlogHalfWidth: number;
   c6ViolationHalfWidth: number;
+  /** The episode of each seed, in the order of the seeds: what the means and intervals are of. */
+  episodes: SweepEpisode[];
 }
+
+/** One seed's episode at a point: its time-average latency and backlog and its C6 violation (as compare's episodes' summaries). */
+export interface SweepEpisode {
+  seed: number;
+  meanLatency: number;
+  meanBacklog: number;
+  c6Violation: number;
+}
+
+/** What each point's mean and half-width are, for a reader of `--json`. */
+const SWEEP_INTERVAL = "mean ± ...HalfWidth (meanLatency ± latencyHalfWidth, ...) is the 95% Student-t confidence interval of the mean over the seeds' traces (n - 1 degrees of freedom), one episode per seed; the half-widths null with one seed";
 
 export interface SweepSpec {
   agent: string;
@@ -56,9 +69,10 @@ function openSweepEnv(spec: SweepSpec, agentName: string, override: Record<strin
 async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
   const env = openSweepEnv(spec, agentName, override);
   const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
-  const episodes = spec.seeds.map((seed) => runAgentEpisode(agentName, env, agent, seed));
+  const summaries = spec.seeds.map((seed) => runAgentEpisode(agentName, env, agent, seed));
   agent.dispose?.();
   env.close();
+  const episodes = summaries.map(({ meanLatency, meanBacklog, c6Violation }, i) => ({ seed: spec.seeds[i]!, meanLatency, meanBacklog, c6Violation }));
   // compare's statistics, so a point equals compare's row for the same episodes to the last digit
   const latency = meanInterval(episodes.map((e) => e.meanLatency));
   const backlog = meanInterval(episodes.map((e) => e.meanBacklog));
@@ -70,6 +84,7 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
     latencyHalfWidth: latency.halfWidth,
     backlogHalfWidth: backlog.halfWidth,
     c6ViolationHalfWidth: c6.halfWidth,
+    episodes,
   };
 }
 
@@ -116,7 +131,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', 'scenario JSON file (instead of --env)')
     .option('--agent-options <json>', 'agent options as a JSON object')
     .option('--scenario-override <json>', `${SCENARIO_OVERRIDE_HELP}; each swept V wins over its lyapunov.V`)
-    .option('--json', 'print the points as a JSON array of {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed), and scenarioOverride when --scenario-override is given')
+    .option('--json', 'print the sweep as JSON: {n (seeds), interval (what the half-widths are), scenarioOverride (when given), points}, each point {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed) and its per-seed values (episodes: {seed, meanLatency, meanBacklog, c6Violation})')
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
     .action(async (options: SweepCliOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -147,7 +162,7 @@ export function register(program: Command): void {
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep
-      process.stdout.write(options.json ? `${JSON.stringify(jsonPoints(spec, points))}\n` : formatTable(spec, points, greedy, options.plot));
+      process.stdout.write(options.json ? `${JSON.stringify(sweepJson(spec, points))}\n` : formatTable(spec, points, greedy, options.plot));
       if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
     });
 }
@@ -160,10 +175,10 @@ function checkSweptCheckpointEnv(spec: SweepSpec): void {
   checkCheckpointEnvs([{ option: `--agent-options checkpoint ${checkpoint}`, dir: checkpoint }], env, () => make(env, { scenario: spec.scenarioOverride ?? {} }, { disableEnvChecker: true }), 'swept');
 }
 
-/** The points as --json prints them: each records the --scenario-override it was played under, when one was given (as run and compare record it). */
-function jsonPoints(spec: SweepSpec, points: readonly SweepPoint[]): readonly object[] {
+/** The sweep as --json prints it: the number of seeds and what the intervals are, stated once, the --scenario-override every point was played under when one was given (as run and compare record it), the points. */
+function sweepJson(spec: SweepSpec, points: readonly SweepPoint[]): object {
   const scenarioOverride = spec.scenarioOverride ?? {};
-  return Object.keys(scenarioOverride).length === 0 ? points : points.map((point) => ({ ...point, scenarioOverride }));
+  return { n: spec.seeds.length, interval: SWEEP_INTERVAL, ...(Object.keys(scenarioOverride).length === 0 ? {} : { scenarioOverride }), points };
 }
 
 /** `--v`: distinct values of V that a scenario takes (0 to LIMIT.V), or a CliError naming the option and the value. */

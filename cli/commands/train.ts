@@ -7,7 +7,7 @@
  *
  * Run directory: `metrics.jsonl` (one `{"step": n, "<tag>": value, ...}` per line, CleanRL's
  * tags), `checkpoint/` (see agents/checkpoint), `summary.json`. With `--json` the last line of
- * stdout is the summary `{agent, env, steps, seed, backend, sps, meanReturnLast20, evalReturn, ...}`.
+ * stdout is the summary `{agent, env, steps, seed, backend, sps, meanReturnLast20, evalReturn, evalReturns, ...}`.
  *
  * `--scenario-override '<json>'` (B-DT envs) deep-merges a partial scenario into the training env's,
  * as `run` and `compare` do; the summary's `envKwargs` record it, so `evaluate` and `--resume` use it
@@ -75,7 +75,7 @@ import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtect
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, integerOption, isBdtId, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
+import { backendOption, integerOption, isBdtIdOrCliError, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
 
 interface TrainOptions {
@@ -493,7 +493,10 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const envIdSource = options.env !== undefined ? '--env' : preset?.env !== undefined ? `--preset ${options.preset}: env` : `checkpoint manifest ${join(options.out, CHECKPOINT_SUBDIR, MANIFEST_FILE)}: envId`;
   const envId = registeredEnvOption(givenEnvId, envIdSource);
   const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
-  if (Object.keys(scenarioOverride).length > 0 && !isBdtId(envId)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
+  // an env that needs kwargs (a preset's envKwargs may give them) cannot be made here to tell
+  const hasScenario = (): boolean =>
+    isBdtIdOrCliError(envId, (why) => `--scenario-override: ${envId} cannot be made without keyword arguments (${why}), so train cannot tell whether it has a scenario to override; give the change in a --preset's envKwargs.scenario, beside the kwargs it needs`);
+  if (Object.keys(scenarioOverride).length > 0 && !hasScenario()) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
   const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
   if (stepsOption === undefined && preset?.hyperparameters['totalTimesteps'] === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
   const seedOption = integerOption('seed', options.seed, 0);

@@ -47,6 +47,26 @@ describe('comparison harness', () => {
     assert.ok(dpra!.meanReward.mean > random!.meanReward.mean, `dpra ${dpra!.meanReward.mean} vs random ${random!.meanReward.mean}`);
   });
 
+  it('pairs every metric it aggregates with the first agent on the same traces: the t-interval of the per-trace differences', async () => {
+    const records = await lastValueFrom(compareAgents({ envId: 'BDT-small-v0', agents: ['latency-greedy', 'random'], seeds: [3, 4, 5], scenario: { slots: 12 } }).pipe(toArray()));
+    const [greedy, random] = aggregate(records);
+    // by hand: the differences seed by seed, their mean, sample sd and t(n - 1) half-width
+    const handPaired = (pick: (s: (typeof records)[number]['summary']) => number) => {
+      const diffs = [3, 4, 5].map((seed) => pick(records.find((r) => r.agent === 'random' && r.seed === seed)!.summary) - pick(records.find((r) => r.agent === 'latency-greedy' && r.seed === seed)!.summary));
+      const mean = (diffs[0]! + diffs[1]! + diffs[2]!) / 3;
+      const sd = Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / 2);
+      return { mean, halfWidth: (4.303 * sd) / Math.sqrt(3) };
+    };
+    const close = (got: { mean: number; halfWidth: number }, want: { mean: number; halfWidth: number }, what: string) =>
+      assert.ok(Math.abs(got.mean - want.mean) < 1e-9 && Math.abs(got.halfWidth - want.halfWidth) < 1e-9, `${what}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
+    close(random!.latencyVsFirst, handPaired((s) => s.meanLatency), 'latency');
+    close(random!.rewardVsFirst, handPaired((s) => s.meanReward), 'reward');
+    close(random!.c6ViolationVsFirst, handPaired((s) => s.c6Violation), 'C6 violation');
+    close(random!.energyViolationsVsFirst, handPaired((s) => s.energyViolations), 'energy violations');
+    close(random!.backlogVsFirst, handPaired((s) => s.meanBacklog), 'backlog');
+    for (const paired of [greedy!.rewardVsFirst, greedy!.c6ViolationVsFirst, greedy!.energyViolationsVsFirst, greedy!.backlogVsFirst]) assert.deepEqual(paired, { mean: 0, halfWidth: 0 }, 'the first agent against itself');
+  });
+
   it("gives agentOptions[name] to the entries of name without options of their own, a labelled entry's own options in their place", async () => {
     const spec = { envId: 'BDT-small-v0', agents: ['wdpo', { label: 'wdpo-cut-1', agent: 'wdpo', options: { partition: [1, 1, 1, 1] } }], seeds: [2], scenario: { slots: 4 }, agentOptions: { wdpo: { partition: [3, 3, 3, 3] } } };
     const records = await lastValueFrom(compareAgents(spec).pipe(toArray()));

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 import { make } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/index.ts';
+import { BACKENDS } from '../../agents/backend-names.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -17,7 +18,7 @@ describe('bdt-gym compare', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'nested', 'compare.json');
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1,2', '--slots', '10', '--out', out, '--json');
     assert.equal(result.status, 0, result.stderr);
-    const rows = JSON.parse(result.stdout) as Array<{ agent: string; episodes: number; meanLatency: { mean: number } }>;
+    const rows = JSON.parse(result.stdout).agents as Array<{ agent: string; episodes: number; meanLatency: { mean: number } }>;
     assert.deepEqual(rows.map((r) => [r.agent, r.episodes]), [['dpra', 2], ['random', 2]]);
     const written = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(written.episodes.length, 4);
@@ -56,7 +57,7 @@ describe('bdt-gym compare', () => {
     const result = cli(...args, '--checkpoint', 'ppo2=models/ppo-bdt-v0', '--checkpoint', 'mydqn=models/dqn-bdt-v0/checkpoint');
     assert.equal(result.status, 0, result.stderr);
     type Row = { agent: string; meanReward: { mean: number }; meanLatency: { mean: number } };
-    const rows = JSON.parse(result.stdout) as Row[];
+    const rows = JSON.parse(result.stdout).agents as Row[];
     assert.deepEqual(rows.map((r) => r.agent), ['dpra', 'ppo', 'dqn', 'ppo2', 'mydqn']);
     const byLabel = new Map(rows.map((r) => [r.agent, r]));
     // the same checkpoint under another label plays the same trace the same way
@@ -71,7 +72,7 @@ describe('bdt-gym compare', () => {
     assert.equal(trained.status, 0, trained.stderr);
     const replaced = cli('compare', '--agents', 'ppo', '--seeds', '1', '--slots', '12', '--out', out, '--json', '--checkpoint', `ppo=${join(dir, 'run')}`);
     assert.equal(replaced.status, 0, replaced.stderr);
-    const [row] = JSON.parse(replaced.stdout) as Row[];
+    const [row] = JSON.parse(replaced.stdout).agents as Row[];
     assert.equal(row!.agent, 'ppo');
     assert.notEqual(row!.meanReward.mean, byLabel.get('ppo')!.meanReward.mean, 'an untrained policy does not play like the committed one');
   });
@@ -85,8 +86,8 @@ describe('bdt-gym compare', () => {
     assert.equal(result.status, 0, result.stderr);
     const { provenance } = JSON.parse(readFileSync(join(elsewhere, 'compare.json'), 'utf8')) as { provenance: { checkpoints: Record<string, { path: string }> } };
     assert.deepEqual(Object.fromEntries(Object.entries(provenance.checkpoints).map(([label, { path }]) => [label, path])), { ppo: join(models, 'ppo-bdt-v0', 'checkpoint'), mine: join(models, 'dqn-bdt-v0', 'checkpoint') });
-    const rows = JSON.parse(result.stdout) as Array<{ agent: string; meanReward: { mean: number } }>;
-    const committed = JSON.parse(cli('compare', '--agents', 'ppo,dqn', '--seeds', '1', '--slots', '3', '--json', '--out', join(elsewhere, 'committed.json')).stdout) as typeof rows;
+    const rows = JSON.parse(result.stdout).agents as Array<{ agent: string; meanReward: { mean: number } }>;
+    const committed = JSON.parse(cli('compare', '--agents', 'ppo,dqn', '--seeds', '1', '--slots', '3', '--json', '--out', join(elsewhere, 'committed.json')).stdout).agents as typeof rows;
     assert.deepEqual(rows.map((r) => r.meanReward.mean), committed.map((r) => r.meanReward.mean));
     // the result would be written into a committed run (best-eval.json: a file train writes there)
     for (const model of ['ppo-bdt-v0', 'dqn-bdt-v0']) {
@@ -102,7 +103,7 @@ describe('bdt-gym compare', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
     const result = cli('compare', '--agents', 'mine,dpra', '--seeds', '1', '--slots', '2', '--out', out, '--json', '--checkpoint', 'mine=models/ppo-bdt-v0');
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual((JSON.parse(result.stdout) as Array<{ agent: string }>).map((r) => r.agent), ['mine', 'dpra']);
+    assert.deepEqual((JSON.parse(result.stdout).agents as Array<{ agent: string }>).map((r) => r.agent), ['mine', 'dpra']);
     const unlabelled = cli('compare', '--agents', 'dpra,mine', '--seeds', '1', '--slots', '2', '--out', out);
     assert.match(unlabelled.stderr, /^bdt-gym: --agents: unknown agent "mine" \(available: /);
   });
@@ -129,6 +130,8 @@ describe('bdt-gym compare', () => {
       // a label is a table row and an --agents entry: a comma would split it there
       ['a,b=models/ppo-bdt-v0', /^bdt-gym: --checkpoint a,b=models\/ppo-bdt-v0: label "a,b" is not a simple name; use letters, digits, _, \. and -\n$/],
       ['my run=models/ppo-bdt-v0', /^bdt-gym: --checkpoint my run=models\/ppo-bdt-v0: label "my run" is not a simple name/],
+      // training seeds are compared one label each, not as a list under one label
+      ['a=models/ppo-bdt-v0,models/dqn-bdt-v0', /^bdt-gym: --checkpoint a=models\/ppo-bdt-v0,models\/dqn-bdt-v0: checkpoint models\/ppo-bdt-v0,models\/dqn-bdt-v0 does not exist; one label takes one checkpoint: to compare training seeds, give one --checkpoint per seed \(--checkpoint s1=runs\/s1 --checkpoint s2=runs\/s2\) and pool their episodes from --out\n$/],
     ];
     for (const [option, message] of cases) {
       const result = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', option);
@@ -162,7 +165,7 @@ describe('bdt-gym compare', () => {
     const options = '{"wdpo":{"partition":[1,2,3,1]}}';
     const withOptions = cli('compare', '--scenario', 'configs/small.json', ...common, '--agent-options', options, '--out', join(dir, 'options.json'));
     assert.equal(withOptions.status, 0, withOptions.stderr);
-    const rows = (stdout: string) => new Map((JSON.parse(stdout) as Row[]).map((r) => [r.agent, r.meanReward.mean]));
+    const rows = (stdout: string) => new Map((JSON.parse(stdout).agents as Row[]).map((r) => [r.agent, r.meanReward.mean]));
     assert.equal(rows(withOptions.stdout).get('dpra'), rows(fromFile.stdout).get('dpra'));
     assert.notEqual(rows(withOptions.stdout).get('wdpo'), rows(fromFile.stdout).get('wdpo'), 'another partition plays otherwise');
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'options.json'), 'utf8')).agentOptions, JSON.parse(options));
@@ -248,7 +251,7 @@ describe('bdt-gym compare', () => {
     assert.deepEqual(written.scenarioOverride, { lyapunov: { uMin: 0.35 } });
     const plain = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--slots', '6', '--out', join(dir, 'd.json'), '--json');
     assert.notEqual(JSON.parse(readFileSync(join(dir, 'd.json'), 'utf8')).provenance.scenarioSha256, written.provenance.scenarioSha256);
-    assert.notDeepEqual(JSON.parse(plain.stdout)[0].meanReward, JSON.parse(result.stdout)[0].meanReward, 'a tighter U^min changes the drift terms');
+    assert.notDeepEqual(JSON.parse(plain.stdout).agents[0].meanReward, JSON.parse(result.stdout).agents[0].meanReward, 'a tighter U^min changes the drift terms');
     const bad = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--scenario-override', '{"lyapunov":{"uMin":-1}}', '--out', join(dir, 'e.json'));
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^bdt-gym: invalid scenario:\n  at lyapunov\.uMin: Too small: expected number to be >=0 \(value: -1\)\n\(with --scenario-override merged in\)\n$/);
@@ -284,7 +287,7 @@ describe('bdt-gym compare', () => {
     assert.ok(listed !== undefined, 'the line is there');
     const result = cli('compare', '--seeds', '1', '--slots', '1', '--json', '--out', join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json'));
     assert.equal(result.status, 0, result.stderr);
-    assert.equal((JSON.parse(result.stdout) as { agent: string }[]).map((row) => row.agent).join(','), listed);
+    assert.equal((JSON.parse(result.stdout).agents as { agent: string }[]).map((row) => row.agent).join(','), listed);
   });
 
   it('prints means without intervals for a single seed (not a zero-width interval)', () => {
@@ -295,6 +298,51 @@ describe('bdt-gym compare', () => {
     assert.match(result.stdout, /one trace: no confidence intervals/);
     assert.doesNotMatch(result.stdout, /±/);
     assert.equal(JSON.parse(readFileSync(out, 'utf8')).agents[0].meanLatency.halfWidth, null, 'NaN is written as null');
+  });
+
+  it('pairs every metric with the first agent, in --json and --out, by hand from the episodes in --out; says what the intervals are; shows the paired reward in the table', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'latency-greedy,random', '--seeds', '4,5,6', '--slots', '8', '--out', out];
+    const result = cli(...args, '--json');
+    assert.equal(result.status, 0, result.stderr);
+    type Interval = { mean: number; halfWidth: number };
+    const printed = JSON.parse(result.stdout) as { interval: string; n: number; agents: Array<Record<string, Interval> & { agent: string }> };
+    assert.equal(printed.n, 3);
+    assert.match(printed.interval, /95% Student-t .* over the traces \(n - 1 degrees of freedom\).*null with one trace/);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as typeof printed & { episodes: Array<{ agent: string; seed: number; summary: Record<string, number> }> };
+    assert.deepEqual([written.n, written.interval, written.agents], [printed.n, printed.interval, printed.agents]);
+    const pairs: Array<[string, string]> = [['latencyVsFirst', 'meanLatency'], ['rewardVsFirst', 'meanReward'], ['c6ViolationVsFirst', 'c6Violation'], ['energyViolationsVsFirst', 'energyViolations'], ['backlogVsFirst', 'meanBacklog']];
+    for (const [paired, field] of pairs) {
+      const of = (agent: string, seed: number) => written.episodes.find((e) => e.agent === agent && e.seed === seed)!.summary[field]!;
+      const diffs = [4, 5, 6].map((seed) => of('random', seed) - of('latency-greedy', seed));
+      const mean = diffs.reduce((a, d) => a + d, 0) / 3;
+      const halfWidth = (4.303 * Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / 2)) / Math.sqrt(3);
+      const got = printed.agents[1]![paired]!;
+      assert.ok(Math.abs(got.mean - mean) < 1e-9 && Math.abs(got.halfWidth - halfWidth) < 1e-9, `${paired}: ${JSON.stringify(got)} vs ${mean} ± ${halfWidth}`);
+    }
+    const table = cli(...args).stdout.split('\n');
+    const header = table.find((line) => line.startsWith('agent '))!;
+    assert.match(header, /latency \(s\) +vs latency-greedy +reward \(-Psi\) +vs latency-greedy +C6 violation/);
+    const random = table.find((line) => line.startsWith('random '))!;
+    const reward = printed.agents[1]!['rewardVsFirst']!;
+    assert.ok(random.includes(`${reward.mean >= 0 ? '+' : ''}${reward.mean.toFixed(3)} ± ${reward.halfWidth.toFixed(3)}`), random);
+    assert.match(cli('compare', '--help').stdout, /per-episode values and provenance are in --out/);
+  });
+
+  it('--no-timing leaves the wall-clock fields out, so the same comparison gives byte-identical JSON and --out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
+    const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1,2', '--slots', '5', '--json', '--no-timing'];
+    const [first, second] = ['a.json', 'b.json'].map((file) => cli(...args, '--out', join(dir, file)));
+    for (const result of [first!, second!]) assert.equal(result.status, 0, result.stderr);
+    assert.equal(first!.stdout, second!.stdout);
+    assert.equal(readFileSync(join(dir, 'a.json'), 'utf8'), readFileSync(join(dir, 'b.json'), 'utf8'));
+    assert.doesNotMatch(first!.stdout + readFileSync(join(dir, 'a.json'), 'utf8'), /msPerSlot|wallMs/);
+    const table = cli(...args.filter((arg) => arg !== '--json'), '--out', join(dir, 'c.json')).stdout;
+    assert.doesNotMatch(table, /ms\/slot/);
+    // by default they are there
+    const timed = cli(...args.filter((arg) => arg !== '--no-timing'), '--out', join(dir, 'd.json'));
+    assert.equal(typeof JSON.parse(timed.stdout).agents[0].msPerSlot, 'number');
+    assert.equal(typeof JSON.parse(readFileSync(join(dir, 'd.json'), 'utf8')).episodes[0].wallMs, 'number');
   });
 
   it('rejects an unknown agent and a bad seed list with one line', () => {
@@ -323,7 +371,7 @@ describe('bdt-gym compare', () => {
 describe('bdt-gym compare --out: provenance', () => {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-  type Provenance = { bdtGym: { version: string; commit?: string; dirty?: boolean }; scenarioSha256: string; checkpoints: Record<string, { path: string; manifestSha256: string }> };
+  type Provenance = { bdtGym: { version: string; commit?: string; dirty?: boolean }; runtime: { node: string; platform: string; arch: string; tensorflowBackend?: string }; scenarioSha256: string; checkpoints: Record<string, { path: string; manifestSha256: string }> };
   /** compare.json of `compare ...args --json` (asserting it succeeded), and its provenance. */
   const compareJson = (args: string[], env?: NodeJS.ProcessEnv): { written: Record<string, unknown>; provenance: Provenance } => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
@@ -338,8 +386,9 @@ describe('bdt-gym compare --out: provenance', () => {
 
   it("records bdt-gym's version and commit, and the resolved scenario's hash, next to the fields it had", () => {
     const { written, provenance } = compareJson(['--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5']);
-    assert.deepEqual(Object.keys(written), ['env', 'seeds', 'slots', 'agentOptions', 'agents', 'episodes', 'provenance']);
+    assert.deepEqual(Object.keys(written), ['env', 'seeds', 'slots', 'agentOptions', 'n', 'interval', 'agents', 'episodes', 'provenance']);
     assert.equal(provenance.bdtGym.version, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+    assert.deepEqual(provenance.runtime, { node: process.version, platform: process.platform, arch: process.arch }, 'no TensorFlow.js backend without a learned agent');
     const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
     if (existsSync(join(root, '.git'))) {
       assert.equal(provenance.bdtGym.commit, git('rev-parse', 'HEAD'));
@@ -375,6 +424,7 @@ describe('bdt-gym compare --out: provenance', () => {
       mine: { path: givenDqn, manifestSha256: manifestSha256(givenDqn) },
     });
     assert.notEqual(provenance.checkpoints['ppo']!.manifestSha256, provenance.checkpoints['mine']!.manifestSha256);
+    assert.ok((BACKENDS as readonly string[]).includes(provenance.runtime.tensorflowBackend!), `the learned agents' backend: ${provenance.runtime.tensorflowBackend}`);
   });
 
   it('leaves the commit out, and still writes the result, where git cannot tell it', () => {

@@ -28,6 +28,14 @@ describe('bdt-gym evaluate', () => {
       assert.equal(evaluation['trainedSteps'], summary['steps']);
       assert.equal(evaluation['meanReturn'], summary['evalReturn']);
       assert.equal((evaluation['returns'] as number[]).length, 3);
+      // the final evaluation's episodes, in the summary and its summary.json, for statistics of one's own
+      assert.deepEqual(summary['evalReturns'], evaluation['returns']);
+      assert.deepEqual(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).evalReturns, evaluation['returns']);
+      // one episode has no standard deviation (it printed ± 0.00)
+      const one = lastJson(cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json').stdout);
+      assert.equal(one['stdReturn'], null);
+      assert.match(cli('evaluate', '--checkpoint', out, '--episodes', '1').stdout, /\n {2}return {2}-?\d+\.\d\d \(std n\/a: one episode; min /);
+      assert.equal(typeof evaluation['stdReturn'], 'number');
       // another seed plays other episodes, the same ones each time
       const other = lastJson(cli('evaluate', '--checkpoint', join(out, 'checkpoint'), '--episodes', '3', '--seed', '7', '--json').stdout);
       const again = lastJson(cli('evaluate', '--checkpoint', out, '--episodes', '3', '--seed', '7', '--json').stdout);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
@@ -30,7 +30,7 @@ describe('cli: sweep-v', () => {
   it('takes an unversioned --env as its latest version, as make does, with one warning (one a V and seed)', () => {
     const result = cli('sweep-v', '--env', 'BDT', '--agent', 'ppo', '--v', '1,10', '--seeds', '1,2', '--slots', '2', '--json');
     assert.equal(result.status, 0, result.stderr);
-    assert.equal(JSON.parse(result.stdout).length, 2);
+    assert.equal(JSON.parse(result.stdout).points.length, 2);
     // (and the note that ppo does not decide with V)
     assert.deepEqual(result.stderr.split('\n').filter((line) => line.includes('WARN')), ['bdt-gym WARN: Using the latest versioned environment `BDT-v0` instead of the unversioned environment `BDT`.']);
   });
@@ -61,16 +61,12 @@ describe('cli: sweep-v', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^sweep-v: dpra on BDT-small-v0 \(overridden\), seeds 1, 5 slots\n/);
     assert.equal(result.stderr, 'bdt-gym: note: --scenario-override sets lyapunov.V, which each swept V of --v replaces\n');
-    // --json records the override in each point, as run and compare record theirs
+    // --json records the override (every point's), as run and compare record theirs
     const json = cli('sweep-v', '--env', 'BDT-small-v0', '--v', '1,10', '--seeds', '1', '--slots', '5', '--scenario-override', '{"lyapunov":{"uMin":0.25}}', '--json');
     assert.equal(json.status, 0, json.stderr);
-    assert.deepEqual(
-      (JSON.parse(json.stdout) as Array<{ v: number; scenarioOverride: unknown }>).map((p) => [p.v, p.scenarioOverride]),
-      [
-        [1, { lyapunov: { uMin: 0.25 } }],
-        [10, { lyapunov: { uMin: 0.25 } }],
-      ],
-    );
+    const printed = JSON.parse(json.stdout) as { scenarioOverride: unknown; points: Array<{ v: number }> };
+    assert.deepEqual(printed.scenarioOverride, { lyapunov: { uMin: 0.25 } });
+    assert.deepEqual(printed.points.map((p) => p.v), [1, 10]);
     const conflict = cli('sweep-v', '--agent', 'wtcm', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '5', '--scenario-override', '{"consensus":{"mechanism":"reputation"}}');
     assert.equal(conflict.status, 1);
     assert.match(conflict.stderr, /^bdt-gym: agent wtcm runs on consensus\.mechanism = "pow" \(its scenario\); the scenario override sets "reputation"/);
@@ -102,8 +98,12 @@ describe('cli: sweep-v', () => {
     assert.ok(Number.isNaN(perSeed[0]!.latencyHalfWidth), 'one seed gives none');
     const json = cli('sweep-v', '--v', '10', '--seeds', '1', '--slots', '5', '--json');
     assert.equal(json.status, 0, json.stderr);
-    assert.equal((JSON.parse(json.stdout) as Array<{ latencyHalfWidth: unknown }>)[0]!.latencyHalfWidth, null);
-    assert.ok(!('scenarioOverride' in JSON.parse(json.stdout)[0]), 'no override, no field');
+    const printed = JSON.parse(json.stdout) as { n: number; interval: string; points: Array<{ latencyHalfWidth: unknown }> };
+    assert.equal(printed.points[0]!.latencyHalfWidth, null);
+    assert.equal(printed.n, 1);
+    assert.match(printed.interval, /95% Student-t .* over the seeds' traces \(n - 1 degrees of freedom\).*null with one seed/);
+    assert.ok(!('scenarioOverride' in printed), 'no override, no field');
+    assert.match(cli('sweep-v', '--help').stdout, /per-seed values/);
   });
 
   it('plots latency, backlog and C6 violation against V as SVG, with latency-greedy as dashed references', async () => {
@@ -124,7 +124,7 @@ describe('cli: sweep-v', () => {
     const table = cli('sweep-v', '--v', '0,1', '--seeds', '1', '--slots', '3', '--json');
     assert.equal(table.status, 0, table.stderr);
     assert.deepEqual(
-      (JSON.parse(table.stdout) as Array<{ v: number }>).map((p) => p.v),
+      (JSON.parse(table.stdout).points as Array<{ v: number }>).map((p) => p.v),
       [0, 1],
     );
     const plot = cli('sweep-v', '--v', '0,1', '--seeds', '1', '--slots', '3', '--plot', '/tmp/bdt-sweep-zero.svg');
@@ -197,20 +197,30 @@ describe('cli: sweep-v', () => {
     assert.match(result.stderr, /^bdt-gym: cannot write .*full\.svg: ENOSPC/);
     const json = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '1', '--plot', plot, '--json');
     assert.equal(json.status, 1);
-    assert.deepEqual((JSON.parse(json.stdout) as Array<{ v: number }>).map((p) => p.v), [1, 10]);
+    assert.deepEqual((JSON.parse(json.stdout).points as Array<{ v: number }>).map((p) => p.v), [1, 10]);
   });
 
-  it("gives the same means and half-widths as compare for the same episodes, to the last digit", async () => {
+  it("gives the same means and half-widths as compare for the same episodes, to the last digit, and in --json each seed's values, compare's episodes'", async () => {
     const seeds = [1, 2, 3, 4, 5, 6, 7];
     // BDT-small-v0's own V is 10, so both play the same episodes
     const { points } = await sweepV({ agent: 'dpra', vs: [10], seeds, slots: 40, env: 'BDT-small-v0' });
-    const compared = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', seeds.join(','), '--slots', '40', '--json', '--out', join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'compare.json'));
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'compare.json');
+    const compared = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', seeds.join(','), '--slots', '40', '--json', '--out', out);
     assert.equal(compared.status, 0, compared.stderr);
-    const [row] = JSON.parse(compared.stdout) as Array<Record<'meanLatency' | 'meanBacklog' | 'c6Violation', { mean: number; halfWidth: number }>>;
+    const [row] = JSON.parse(compared.stdout).agents as Array<Record<'meanLatency' | 'meanBacklog' | 'c6Violation', { mean: number; halfWidth: number }>>;
     const point = points[0]!;
     assert.deepEqual(
       [point.meanLatency, point.latencyHalfWidth, point.meanBacklog, point.backlogHalfWidth, point.c6Violation, point.c6ViolationHalfWidth],
       [row!.meanLatency.mean, row!.meanLatency.halfWidth, row!.meanBacklog.mean, row!.meanBacklog.halfWidth, row!.c6Violation.mean, row!.c6Violation.halfWidth],
+    );
+    const swept = cli('sweep-v', '--env', 'BDT-small-v0', '--v', '10', '--seeds', seeds.join(','), '--slots', '40', '--json');
+    assert.equal(swept.status, 0, swept.stderr);
+    const printed = JSON.parse(swept.stdout) as { n: number; points: Array<{ episodes: Array<Record<string, number>> }> };
+    assert.equal(printed.n, seeds.length);
+    const episodes = (JSON.parse(readFileSync(out, 'utf8')) as { episodes: Array<{ seed: number; summary: Record<string, number> }> }).episodes;
+    assert.deepEqual(
+      printed.points[0]!.episodes,
+      episodes.map(({ seed, summary }) => ({ seed, meanLatency: summary['meanLatency'], meanBacklog: summary['meanBacklog'], c6Violation: summary['c6Violation'] })),
     );
   });
 });

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -132,5 +133,13 @@ describe('bdt-gym train --scenario-override', function () {
     const notAnObject = train('x', '--scenario-override', '[1]');
     assert.equal(notAnObject.stderr, 'bdt-gym: --scenario-override: expected a JSON object, got [1]\n');
     assert.ok(!existsSync(join(dir, 'x')));
+  });
+
+  it("refuses an override of an env id that cannot be made without kwargs in one line naming it and why (it was an internal error), pointing to the preset's envKwargs", () => {
+    const fixture = fileURLToPath(new URL('./fixtures/constructed-envs.ts', import.meta.url));
+    const needs = cli('--import', fixture, 'train', '--agent', 'ppo', '--env', 'Needs-v0', '--steps', '64', '--out', join(dir, 'needs'), '--scenario-override', '{"slots":3}');
+    assert.equal(needs.status, 1);
+    assert.equal(needs.stderr, "bdt-gym: --scenario-override: Needs-v0 cannot be made without keyword arguments (Needs-v0 needs kwargs.plant, the plant to model), so train cannot tell whether it has a scenario to override; give the change in a --preset's envKwargs.scenario, beside the kwargs it needs\n");
+    assert.ok(!existsSync(join(dir, 'needs')));
   });
 });

@@ -58,7 +58,7 @@ describe('python: the bdt_gym Gymnasium package', function () {
     const compare = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', '--seeds', '1,2', '--slots', '30', '--json', '--out', out], { encoding: 'utf8' });
     assert.equal(compare.status, 0, compare.stderr);
     type Mean = { mean: number };
-    const [dpra] = JSON.parse(compare.stdout) as Array<{ meanLatency: Mean; meanReward: Mean; c6Violation: Mean; energyViolations: Mean }>;
+    const [dpra] = JSON.parse(compare.stdout).agents as Array<{ meanLatency: Mean; meanReward: Mean; c6Violation: Mean; energyViolations: Mean }>;
     const figures = `latency ${dpra!.meanLatency.mean.toFixed(4)} +reward ${dpra!.meanReward.mean.toFixed(3)} +C6 violation ${dpra!.c6Violation.mean.toFixed(4)} +energy violations ${dpra!.energyViolations.mean.toFixed(1)}`;
     assert.match(example.stdout, /^BDT-v0, seeds 1,2, 30 slots; means over the seeds of each episode's /);
     assert.match(example.stdout, new RegExp(`\\ndpra +${figures}\\n`));

@@ -44,7 +44,7 @@ export const LearnedAgentOptions = z
 
 /** What creating a learned agent needs: a TensorFlow.js backend started, and a checkpoint read into an agent. */
 export interface PolicyLoading {
-  /** Starts a backend; its name, when it answers one, is what {@link learnedAgentBackend} tells. */
+  /** Starts a backend; its name, when it answers one, is what `learnedAgentBackend()` then tells. */
   initBackend(): Promise<unknown>;
   loadPolicyAgent(dir: string, env: Env<unknown, unknown>, expectedAlgo?: LearnedAlgorithm): Promise<Agent<unknown, unknown>>;
 }

@@ -18,6 +18,26 @@ export function exampleArgs<K extends string>(usage: string, defaults: Record<K,
   }
 }
 
+/**
+ * The positional arguments (files, labels) of a command line that takes no options but `--help`:
+ * `min` to `max` of them, or the usage and exit 2.
+ */
+export function positionalArgs(usage: string, min: number, max: number): string[] {
+  try {
+    const { values, positionals } = parseArgs({ options: { help: { type: 'boolean' } }, allowPositionals: true });
+    if (values.help === true) exit(usage, 0);
+    if (positionals.length < min || positionals.length > max) exit(`expected ${min === max ? min : `${min} to ${max}`} arguments, got ${positionals.length}\n${usage}`, 2);
+    return positionals;
+  } catch (error) {
+    return exit(`${(error as Error).message}\n${usage}`, 2);
+  }
+}
+
+/** `message` on stderr, one line, and exit 1: bad input, said where, without a stack trace. */
+export function fail(message: string): never {
+  return exit(message, 1);
+}
+
 /** `--name text` as an integer >= `min`, or one line and exit 1. */
 export function integerArg(name: string, text: string, min: number): number {
   const x = Number(text);

@@ -6,16 +6,18 @@
  * then with the mirror price on G_j added (`--g-limit`): an AP whose G_j is at or above it gets
  * all the work its gateways can send (l_n = 1), which is what the rule's C6 failure needs.
  *
- * Run: npx tsx examples/solutions/exercise-4-priced-threshold.ts [--slots 200] [--seeds 1,2,3] [--threshold 25] [--h-limits 0.5,2,8] [--g-limit 1]
+ * Run: npx tsx examples/solutions/exercise-4-priced-threshold.ts [--slots 200] [--seeds 1,2,3] [--threshold 25] [--h-limits 0.5,2,8] [--g-limit 1] [--out F.json]
+ * (--out writes every episode as compare --out does, for examples/analysis/paired-differences.ts)
  */
 import { exampleArgs, integerArg, integerListArg, numberArg } from '../args.ts';
+import { writeFileSync } from 'node:fs';
 import { lastValueFrom, toArray } from 'rxjs';
 import { z } from 'zod';
 import { make, type BdtAction, type BdtEnv, type BdtObservation } from 'bdt-gym';
 import { aggregate, bdtEnvOf, compareAgents, formatMeanInterval, parseAgentOptions, registerAgent, type ActContext, type Agent, type ComparedAgent, type MeanInterval } from 'bdt-gym/baselines';
 
-const usage = 'usage: npx tsx examples/solutions/exercise-4-priced-threshold.ts [--slots 200] [--seeds 1,2,3] [--threshold 25] [--h-limits 0.5,2,8] [--g-limit 1]';
-const args = exampleArgs(usage, { slots: '200', seeds: '1,2,3', threshold: '25', 'h-limits': '0.5,2,8', 'g-limit': '1' });
+const usage = 'usage: npx tsx examples/solutions/exercise-4-priced-threshold.ts [--slots 200] [--seeds 1,2,3] [--threshold 25] [--h-limits 0.5,2,8] [--g-limit 1] [--out F.json]';
+const args = exampleArgs(usage, { slots: '200', seeds: '1,2,3', threshold: '25', 'h-limits': '0.5,2,8', 'g-limit': '1', out: '' });
 const slots = integerArg('slots', args.slots, 1);
 const seeds = integerListArg('seeds', args.seeds, 0);
 const thresholdDb = numberArg('threshold', args.threshold);
@@ -86,6 +88,8 @@ const agents: ComparedAgent[] = [
   ...hLimits.map((hLimit) => ({ label: `H>=${hLimit}, G>=${gLimit}`, agent: 'priced-threshold', options: { thresholdDb, hLimit, gLimit } })),
 ];
 const episodes = await lastValueFrom(compareAgents({ envId: 'BDT-v0', agents, seeds, scenario: { slots } }).pipe(toArray()));
+// every episode under its label, as compare --out keeps them: any two rows can then be paired by trace
+if (args.out !== '') writeFileSync(args.out, `${JSON.stringify({ episodes }, null, 2)}\n`);
 
 const probe = make('BDT-v0');
 const { uMin, uMax } = (probe.unwrapped as BdtEnv).system;

@@ -6,7 +6,7 @@ import { registerAgent } from '../../baselines/create-agent.ts';
 import { RandomAgent } from '../../baselines/reference/random.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { InvalidActionError } from '../../env/core/errors.ts';
-import { meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
+import { interquartileMean, meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
 import { CartPoleEnv, make, register, unregister, type Env } from '../../env/index.ts';
 import { readFileSync } from 'node:fs';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -20,6 +20,15 @@ describe('comparison harness', () => {
     assert.ok(Math.abs(m.halfWidth - 4.303 / Math.sqrt(3)) < 1e-12);
     assert.deepEqual(meanInterval([5]), { mean: 5, halfWidth: Number.NaN }, 'one seed gives no interval, not a zero-width one');
     assert.throws(() => meanInterval([]), /no samples/);
+  });
+
+  it('interquartileMean averages the middle half once sorted, floor(n/4) cut from each end (scipy trim_mean 0.25)', () => {
+    // 8 samples: 2 cut from each end of 1 2 3 4 5 6 7 100 -> (3 + 4 + 5 + 6) / 4; the outlier does not count
+    assert.equal(interquartileMean([100, 7, 1, 6, 2, 5, 3, 4]), 4.5);
+    // 7 samples: floor(7/4) = 1 cut from each end of -9 0 1 2 3 4 50 -> (0 + 1 + 2 + 3 + 4) / 5
+    assert.equal(interquartileMean([4, 50, -9, 3, 0, 2, 1]), 2);
+    assert.equal(interquartileMean([2, 9, 4]), 5, 'fewer than 4 samples: nothing cut, the mean');
+    assert.throws(() => interquartileMean([]), /no samples/);
   });
 
   it("tQuantile975 follows Student's t past the table's 30 degrees of freedom, towards the normal 1.96", () => {

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +72,8 @@ describe('tutorial solutions', function () {
   });
 
   it('exercise 4: the H price keeps the over-reputable AP lower without touching the APs the rule starves; the G price lifts those, and with the H price cuts the C6 violation (the G price alone leaves an AP above U^max at 200 slots: TUTORIAL-ANSWERS.md)', () => {
-    const out = runSolution('exercise-4-priced-threshold', '--slots', '60', '--seeds', '1,2', '--h-limits', '0.5', '--g-limit', '1');
+    const episodesFile = join(mkdtempSync(join(tmpdir(), 'bdt-ex4-')), 'ex4.json');
+    const out = runSolution('exercise-4-priced-threshold', '--slots', '60', '--seeds', '1,2', '--h-limits', '0.5', '--g-limit', '1', '--out', episodesFile);
     const rows = new Map(
       [...out.matchAll(/^(.+?) {2,}([\d.]+) ± [\d.]+ +(-?[\d.]+) ± [\d.]+ +([\d.]+) ± [\d.]+ +[\d.]+ +\[(.*)\]$/gm)].map((m) => [m[1]!, { latency: Number(m[2]), vsDpra: Number(m[3]), c6: Number(m[4]), avgU: listOf(m[5]!) }]),
     );
@@ -88,6 +89,14 @@ describe('tutorial solutions', function () {
     assert.ok(starved.length > 0, 'the rule leaves an AP below U^min');
     for (const j of starved) assert.ok(both.avgU[j]! > plain.avgU[j]!, `the G price lifts AP ${j} (${both.avgU[j]} vs ${plain.avgU[j]})`);
     assert.ok(both.c6 < plain.c6, `both prices cut the C6 violation (${both.c6} vs ${plain.c6})`);
+    // --out keeps every episode under its row's label, as compare --out does, so the analysis script pairs any two rows
+    const { episodes } = JSON.parse(readFileSync(episodesFile, 'utf8')) as { episodes: Array<{ agent: string; seed: number; summary: { meanLatency: number } }> };
+    assert.deepEqual(episodes.map((e) => `${e.agent}/${e.seed}`), [...rows.keys()].flatMap((label) => [`${label}/1`, `${label}/2`]));
+    const latencyOf = (label: string) => mean(episodes.filter((e) => e.agent === label).map((e) => e.summary.meanLatency));
+    for (const [label, { latency }] of rows) assert.equal(latencyOf(label).toFixed(4), latency.toFixed(4), `${label}: its row's latency is its episodes' mean`);
+    const paired = spawnSync(process.execPath, ['--import', 'tsx', 'examples/analysis/paired-differences.ts', episodesFile, 'priced H>=0.5', 'threshold'], { cwd: root, encoding: 'utf8' });
+    assert.equal(paired.status, 0, paired.stderr);
+    assert.match(paired.stdout, /^priced H>=0\.5 - threshold in .*, paired on 2 trace\(s\): seed 1, seed 2$/m);
   });
 
   it('exercise 6: the fade slots and DPRA\'s latency in and out of them are those computed here; per-slot excess latency over DPRA splits into fade and other slots, and matches between runs of the same policy', async () => {

@@ -7,7 +7,7 @@
 import { Observable } from 'rxjs';
 import { make } from '../../env/index.ts'; // the barrel registers the built-in ids
 import type { Env } from '../../env/core/env.ts';
-import { GymError } from '../../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../../env/core/errors.ts';
 import { formatValue, unknownKeys } from '../../env/core/format.ts';
 import { checkSeed } from '../../env/core/rng.ts';
 import type { Agent } from '../agent.ts';
@@ -277,6 +277,13 @@ export function aggregate(records: readonly EpisodeRecord[]): AgentAggregate[] {
   const first = agents[0];
   // episodes are paired on their trace: its index when replayed (the agents' seeds may repeat), else its seed
   const traceOf = (r: EpisodeRecord): string => (r.trace === undefined ? `seed ${r.seed}` : `trace ${r.trace}`);
+  // two episodes of one agent on one trace leave the pairing undefined (which one to pair?)
+  const seen = new Set<string>();
+  for (const r of records) {
+    const key = `${JSON.stringify(r.agent)} on ${traceOf(r)}`;
+    if (seen.has(key)) throw new InvalidArgumentError(`aggregate: two episodes of agent ${key}; each agent plays each trace once`);
+    seen.add(key);
+  }
   const firstEpisodes = new Map(records.filter((r) => r.agent === first).map((r) => [traceOf(r), r.summary]));
   return agents.map((agent) => {
     const mine = records.filter((r) => r.agent === agent);

@@ -43,11 +43,13 @@ export function formatMeanInterval(m: MeanInterval, digits: number): string {
 /**
  * The interquartile mean: the mean of the middle half of the samples once sorted, floor(n/4) of
  * them cut from each end (scipy's trim_mean(x, 0.25), as rliable computes it). Agarwal et al.
- * (2021) recommend it over the mean for few runs: one odd run moves it less.
+ * (2021) recommend it over the mean for few runs: one odd run moves it less. NaN when a sample is
+ * NaN, as trim_mean gives (a sort cannot place NaN, so the middle half would depend on the order).
  */
 export function interquartileMean(samples: readonly number[]): number {
   const n = samples.length;
   if (n === 0) throw new RangeError('interquartileMean: no samples');
+  if (samples.some(Number.isNaN)) return Number.NaN;
   const cut = Math.floor(n / 4);
   const middle = [...samples].sort((a, b) => a - b).slice(cut, n - cut);
   return middle.reduce((a, b) => a + b, 0) / middle.length;

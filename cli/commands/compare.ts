@@ -130,7 +130,7 @@ export function register(program: Command): void {
       const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // a partial result says so first, where a reader of the file looks
       const resultJson = (records: readonly EpisodeRecord[], incomplete?: IncompleteComparison): string =>
-        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, ...aggregateJson(records, seeds.length, options.timing), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
+        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, ...aggregateJson(records, seeds.length, options.timing, incomplete !== undefined), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
       // collected as they finish, so an episode that fails does not take the finished ones with it
       const records: EpisodeRecord[] = [];
       try {
@@ -181,11 +181,13 @@ export function register(program: Command): void {
 /**
  * The aggregate as `--json` prints it and `--out` holds it: the rows (`agents`) with the number of
  * traces and what their intervals are, stated once; without `timing`, no wall-clock field, so the
- * same comparison gives the same bytes.
+ * same comparison gives the same bytes. An incomplete comparison's rows may hold fewer episodes
+ * than the `n` planned: each row's intervals are then over its own `episodes`, as `interval` says.
  */
-function aggregateJson(records: readonly EpisodeRecord[], traces: number, timing: boolean): { n: number; interval: string; agents: object[] } {
+function aggregateJson(records: readonly EpisodeRecord[], traces: number, timing: boolean, incomplete = false): { n: number; interval: string; agents: object[] } {
   const rows = aggregate(records);
-  return { n: traces, interval: AGGREGATE_INTERVAL, agents: timing ? rows : rows.map(({ msPerSlot: _, ...row }) => row) };
+  const interval = incomplete ? `${AGGREGATE_INTERVAL}. Incomplete: n is the traces planned; a row with fewer episodes has its intervals over its own episodes (its n), its ...VsFirst over the traces it shares with the first agent` : AGGREGATE_INTERVAL;
+  return { n: traces, interval, agents: timing ? rows : rows.map(({ msPerSlot: _, ...row }) => row) };
 }
 
 /** An episode record without its wall-clock time (--no-timing). */

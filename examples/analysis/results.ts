@@ -86,9 +86,13 @@ export function episodesOf(comparison: ComparisonFile, label: string): Map<strin
   return byTrace;
 }
 
-/** An episode's value of `metric` (a number of its summary), or one line naming the episode and the field. */
+/**
+ * An episode's value of `metric` (a number of its summary; null, how JSON writes a NaN such as an
+ * undefined C6 violation, is NaN), or one line naming the episode and the field.
+ */
 export function metricOf(file: string, episode: ComparedEpisode, metric: string): number {
   const value = episode.summary[metric];
+  if (value === null) return Number.NaN;
   return typeof value === 'number' ? value : fail(`${file}: episodes[${episode.index}].summary.${metric} is ${show(value)}, not a number`);
 }
 
@@ -126,9 +130,11 @@ export function readSweep(file: string): SweptPoint[] {
     if (!isObject(point) || typeof point['v'] !== 'number' || !Array.isArray(point['episodes'])) return fail(`${where}: expected {v, ..., episodes: [...]}, got ${show(point)}`);
     const episodes = point['episodes'].map((e: unknown, k) => {
       if (!isObject(e) || !Number.isSafeInteger(e['seed'])) return fail(`${where}.episodes[${k}]: expected {seed, meanLatency, meanBacklog, c6Violation}, got ${show(e)}`);
-      for (const metric of SWEPT_METRICS) if (typeof e[metric] !== 'number') fail(`${where}.episodes[${k}].${metric} is ${show(e[metric])}, not a number`);
-      return e as { seed: number } & Record<SweptMetric, number>;
+      for (const metric of SWEPT_METRICS) if (typeof e[metric] !== 'number' && e[metric] !== null) fail(`${where}.episodes[${k}].${metric} is ${show(e[metric])}, not a number`);
+      // null is how JSON writes a NaN
+      return Object.fromEntries(Object.entries(e).map(([key, value]) => [key, value === null ? Number.NaN : value])) as { seed: number } & Record<SweptMetric, number>;
     });
+    if (episodes.length === 0) return fail(`${where}: no per-seed episodes to pair`);
     return { v: point['v'], episodes };
   });
   if (points.length === 0) return fail(`${file}: no points`);

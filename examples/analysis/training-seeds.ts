@@ -27,7 +27,8 @@ const ref = refArg ?? comparison.labels[0]!;
 const labels = comparison.labels.filter((label) => label !== ref);
 if (!comparison.labels.includes(ref)) fail(`${file}: no episodes of "${ref}" (its labels: ${comparison.labels.join(', ')})`);
 if (labels.length === 0) fail(`${file}: no label but "${ref}": nothing to pool`);
-const numeric = Object.keys(comparison.episodes[0]!.summary).filter((key) => typeof comparison.episodes[0]!.summary[key] === 'number');
+// null counts: it is how JSON writes a NaN (an undefined C6 violation), which metricOf reads back
+const numeric = Object.keys(comparison.episodes[0]!.summary).filter((key) => typeof comparison.episodes[0]!.summary[key] === 'number' || comparison.episodes[0]!.summary[key] === null);
 if (!numeric.includes(metric)) fail(`METRIC ${JSON.stringify(metric)}: not a number in ${file}'s episode summaries (${numeric.join(', ')})`);
 
 const signed = (m: MeanInterval) => `${m.mean > 0 ? '+' : ''}${formatMeanInterval(m, 4)}`;

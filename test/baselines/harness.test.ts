@@ -29,6 +29,8 @@ describe('comparison harness', () => {
     assert.equal(interquartileMean([4, 50, -9, 3, 0, 2, 1]), 2);
     assert.equal(interquartileMean([2, 9, 4]), 5, 'fewer than 4 samples: nothing cut, the mean');
     assert.throws(() => interquartileMean([]), /no samples/);
+    // a NaN has no place in a sort: trim_mean gives NaN, whatever the order
+    for (const samples of [[Number.NaN, 1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, Number.NaN], [5, Number.NaN, 1, 9, 2, 8, 3, 7]]) assert.ok(Number.isNaN(interquartileMean(samples)), String(samples));
   });
 
   it("tQuantile975 follows Student's t past the table's 30 degrees of freedom, towards the normal 1.96", () => {
@@ -116,6 +118,8 @@ describe('comparison harness', () => {
     const latency = records.map((r) => r.summary.meanLatency);
     assert.notEqual(latency[0], latency[1], 'distinct traces, so pairing on the seed would be seen');
     assert.ok(Math.abs(random!.latencyVsFirst.mean - (latency[2]! - latency[0]! + latency[3]! - latency[1]!) / 2) < 1e-12);
+    // two episodes of one agent on one trace (two results concatenated) leave the pairing undefined: refused
+    assert.throws(() => aggregate([...records, { ...records[0]! }]), /aggregate: two episodes of agent "dpra" on trace 0; each agent plays each trace once/);
   });
 
   it("an episode that throws on a given trace names the trace's index (the agents' seeds repeat there); the episodes emitted before it are whole", async () => {

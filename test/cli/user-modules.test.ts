@@ -61,6 +61,9 @@ describe('bdt-gym --import', () => {
     assert.deepEqual(written.incomplete, { agent: 'throwing-reset', seed: 2, message: 'a bug in reset (seed 2)', finishedEpisodes: 3, plannedEpisodes: 4 });
     assert.deepEqual(written.episodes.map((e: { agent: string; seed: number }) => [e.agent, e.seed]), [['dpra', 1], ['dpra', 2], ['throwing-reset', 1]]);
     assert.deepEqual(written.agents.map((a: { agent: string; episodes: number }) => [a.agent, a.episodes]), [['dpra', 2], ['throwing-reset', 1]]);
+    // n is the traces planned, so the interval's statement says a shorter row is over its own episodes
+    assert.equal(written.n, 2);
+    assert.match(written.interval, /Incomplete: n is the traces planned; a row with fewer episodes has its intervals over its own episodes/);
     assert.equal(written.slots, 3);
     assert.ok(written.provenance.bdtGym.version);
     // on trace files the agents' seeds may repeat: the failed episode's trace is named, as the episodes name theirs

@@ -99,6 +99,16 @@ describe('analysis scripts', function () {
     }
   });
 
+  it('paired-differences: a null in the file (how JSON writes a NaN C6 violation) is NaN for that metric, and the other metrics still print', () => {
+    const withNaN = join(dir, 'nan-c6.json');
+    const first = episodes.findIndex((e) => e.agent === 'wdpo');
+    writeFileSync(withNaN, JSON.stringify({ episodes: episodes.map((e, i) => (i === first ? { ...e, summary: { ...e.summary, c6Violation: null } } : e)) }));
+    const out = runScript('paired-differences', withNaN, 'wdpo');
+    assert.match(out, /^c6Violation: +NaN /m);
+    assert.match(out, /^meanBacklog: +[-+]?\d/m, 'the metrics after it still print');
+    assert.match(out, /^energyViolations: +[-+]?\d/m);
+  });
+
   it('sweep-v-pairs: each V minus the V before it, paired by seed, from the per-seed values of one sweep-v --json', () => {
     const out = runScript('sweep-v-pairs', sweepFile);
     assert.ok(out.startsWith(`${sweepFile}: each V minus the V before it on the traces of 3 seed(s), 1, 2, 3\n`), out);
@@ -144,6 +154,8 @@ describe('analysis scripts', function () {
     writeFileSync(oldSweep, JSON.stringify(points.map(({ episodes: _, ...point }) => point)));
     const badEpisode = join(dir, 'bad-episode.json');
     writeFileSync(badEpisode, JSON.stringify({ episodes: [...episodes.slice(0, 2), { ...episodes[2], summary: { ...episodes[2]!.summary, meanLatency: 'fast' } }] }));
+    const emptySweep = join(dir, 'empty-sweep.json');
+    writeFileSync(emptySweep, JSON.stringify({ points: points.map((point) => ({ ...point, episodes: [] })) }));
     const missing = join(dir, 'missing.json');
     for (const [name, args, message] of [
       ['paired-differences', [missing, 'wdpo'], `${missing}: no such file`],
@@ -154,6 +166,7 @@ describe('analysis scripts', function () {
       ['sweep-v-pairs', [oldSweep], `${oldSweep}: a JSON array, as sweep-v --json printed before it gave per-seed values; run sweep-v --json again`],
       ['sweep-v-pairs', [comparisonFile], `${comparisonFile}: not what sweep-v --json prints (no "points" array)`],
       ['sweep-v-pairs', ['README.md'], 'README.md: not JSON ('],
+      ['sweep-v-pairs', [emptySweep], `${emptySweep}: points[0]: no per-seed episodes to pair`],
       ['training-seeds', [comparisonFile, 'ppo'], `${comparisonFile}: no episodes of "ppo" (its labels: dpra, wdpo, wtcm, latency-greedy)`],
       ['training-seeds', [comparisonFile, 'dpra', 'latency'], `METRIC "latency": not a number in ${comparisonFile}'s episode summaries (`],
     ] as const) {

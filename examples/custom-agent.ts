@@ -84,8 +84,8 @@ try {
 // compareAgents runs every agent on the same env and seeds, i.e. the same arrivals, fades and
 // budgets (common random numbers), and emits each finished episode (an rxjs Observable: a
 // progress bar can tap() into the one subscription below; every subscription runs the whole
-// comparison again). aggregate() gives means with 95% CIs over seeds, and the paired latency
-// difference to the first agent listed.
+// comparison again). aggregate() gives means with 95% CIs over seeds, and every metric's paired
+// difference to the first agent listed (latencyVsFirst, rewardVsFirst, ...).
 const seeds = integerListArg('seeds', args.seeds, 0);
 const episodes = await lastValueFrom(
   compareAgents({

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_SUBDIR } from '../agents/checkpoint/checkpoint-dir.ts';
 import { checkpointLoads, type CheckpointLoad } from '../agents/checkpoint/loaded-checkpoints.ts';
 import { defaultCheckpointDir, isLearnedAlgorithm, learnedAgentBackend } from '../agents/learned-agents.ts';
-import type { ComparisonSpec } from '../baselines/harness/compare.ts';
+import { agentNameOf, type ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
 import { checkpointPath } from './committed-models.ts';
@@ -49,7 +49,7 @@ export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
 
 /** The runtime of this process; the backend only when `spec` compared a learned agent (a scripted-only comparison loads no TensorFlow.js). */
 function runtime(spec: ComparisonSpec): CompareProvenance['runtime'] {
-  const learned = spec.agents.some((compared) => isLearnedAlgorithm(typeof compared === 'string' ? compared : compared.agent));
+  const learned = spec.agents.some((compared) => isLearnedAlgorithm(agentNameOf(compared)));
   const backend = learned ? learnedAgentBackend() : undefined;
   return { node: process.version, platform: process.platform, arch: process.arch, ...(backend === undefined ? {} : { tensorflowBackend: backend }) };
 }

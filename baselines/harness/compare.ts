@@ -193,7 +193,7 @@ function checkSpec(spec: ComparisonSpec): void {
   for (const compared of spec.agents) {
     const label = labelOf(compared);
     if (typeof label !== 'string' || label === '') throw new GymError(`compareAgents: every agent needs a non-empty label, got ${formatValue(compared)}`);
-    agentEntry(typeof compared === 'string' ? compared : compared.agent); // lists the available agents
+    agentEntry(agentNameOf(compared)); // lists the available agents
   }
   const labels = spec.agents.map(labelOf);
   const repeated = repeatedIndex(labels);
@@ -207,7 +207,7 @@ function checkSpec(spec: ComparisonSpec): void {
     if (!Array.isArray(spec.traces)) throw new GymError(`compareAgents: traces must be an array of traces, got ${formatValue(spec.traces)}`);
     if (spec.traces.length !== spec.seeds.length) throw new GymError(`compareAgents: ${spec.traces.length} traces for ${spec.seeds.length} seeds; give one seed per trace (it seeds the agents)`);
   }
-  const names = spec.agents.map((compared) => (typeof compared === 'string' ? compared : compared.agent));
+  const names = spec.agents.map(agentNameOf);
   const unused = Object.keys(spec.agentOptions ?? {}).filter((name) => !names.includes(name));
   if (unused.length > 0) throw new GymError(`compareAgents: agentOptions for ${unused.map((name) => JSON.stringify(name)).join(', ')}, which ${unused.length > 1 ? 'are' : 'is'} not among the agents (${names.join(', ')})`);
   // a labelled entry's own options take the place of agentOptions[name]: refuse those no entry takes, as unused ones
@@ -271,26 +271,37 @@ export function labelOf(compared: ComparedAgent): string {
   return typeof compared === 'string' ? compared : compared.label;
 }
 
+/** The registered agent name of an entry of `ComparisonSpec.agents`. */
+export function agentNameOf(compared: ComparedAgent): string {
+  return typeof compared === 'string' ? compared : compared.agent;
+}
+
+/**
+ * The trace an episode played, as episodes are paired across agents: a replayed trace's index
+ * (with `traces`, the agents' seeds may repeat), else its seed.
+ */
+export function pairingTrace(episode: { readonly seed: number; readonly trace?: number | undefined }): string {
+  return episode.trace === undefined ? `seed ${episode.seed}` : `trace ${episode.trace}`;
+}
+
 /** Aggregates finished episodes per agent, in the order the agents were first seen. */
 export function aggregate(records: readonly EpisodeRecord[]): AgentAggregate[] {
   const agents = [...new Set(records.map((r) => r.agent))];
   const first = agents[0];
-  // episodes are paired on their trace: its index when replayed (the agents' seeds may repeat), else its seed
-  const traceOf = (r: EpisodeRecord): string => (r.trace === undefined ? `seed ${r.seed}` : `trace ${r.trace}`);
   // two episodes of one agent on one trace leave the pairing undefined (which one to pair?)
   const seen = new Set<string>();
   for (const r of records) {
-    const key = `${JSON.stringify(r.agent)} on ${traceOf(r)}`;
+    const key = `${JSON.stringify(r.agent)} on ${pairingTrace(r)}`;
     if (seen.has(key)) throw new InvalidArgumentError(`aggregate: two episodes of agent ${key}; each agent plays each trace once`);
     seen.add(key);
   }
-  const firstEpisodes = new Map(records.filter((r) => r.agent === first).map((r) => [traceOf(r), r.summary]));
+  const firstEpisodes = new Map(records.filter((r) => r.agent === first).map((r) => [pairingTrace(r), r.summary]));
   return agents.map((agent) => {
     const mine = records.filter((r) => r.agent === agent);
     const of = (pick: (s: EpisodeSummary) => number): MeanInterval => meanInterval(mine.map((r) => pick(r.summary)));
-    const onFirstTraces = mine.filter((r) => firstEpisodes.has(traceOf(r)));
+    const onFirstTraces = mine.filter((r) => firstEpisodes.has(pairingTrace(r)));
     const vsFirst = (pick: (s: EpisodeSummary) => number): MeanInterval =>
-      onFirstTraces.length > 0 ? meanInterval(onFirstTraces.map((r) => pick(r.summary) - pick(firstEpisodes.get(traceOf(r))!))) : { mean: Number.NaN, halfWidth: Number.NaN };
+      onFirstTraces.length > 0 ? meanInterval(onFirstTraces.map((r) => pick(r.summary) - pick(firstEpisodes.get(pairingTrace(r))!))) : { mean: Number.NaN, halfWidth: Number.NaN };
     const slots = mine.reduce((a, r) => a + r.summary.slots, 0);
     return {
       agent,

@@ -129,8 +129,8 @@ export function register(program: Command): void {
       const spec: ComparisonSpec = { envId, agents: compared, seeds, ...(traces ? { traces } : {}), agentOptions, ...(Object.keys(scenario).length > 0 ? { scenario } : {}) };
       const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // a partial result says so first, where a reader of the file looks
-      const resultJson = (records: readonly EpisodeRecord[], incomplete?: IncompleteComparison): string =>
-        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, ...aggregateJson(records, seeds.length, options.timing, incomplete !== undefined), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
+      const resultJson = (records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], incomplete?: IncompleteComparison): string =>
+        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, ...aggregateJson(rows, seeds.length, options.timing, incomplete !== undefined), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
       // collected as they finish, so an episode that fails does not take the finished ones with it
       const records: EpisodeRecord[] = [];
       try {
@@ -160,7 +160,7 @@ export function register(program: Command): void {
         const finished = `the ${plural(records.length, 'finished episode')} of ${incomplete.plannedEpisodes}`;
         let note: string;
         try {
-          writeFileAtomic(options.out, resultJson(records, incomplete));
+          writeFileAtomic(options.out, resultJson(records, aggregate(records), incomplete));
           note = `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${options.out}, marked incomplete (its "incomplete" field names the episode that failed)`;
         } catch (writeError) {
           // the episode's failure is still the one to report
@@ -172,20 +172,20 @@ export function register(program: Command): void {
       }
 
       // the table first: a write that still fails (a full disk) does not lose it
-      if (options.json) process.stdout.write(`${JSON.stringify(aggregateJson(records, seeds.length, options.timing))}\n`);
-      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, aggregate(records), options.out, rewardColumn, options.timing));
-      writeFileAtomic(options.out, resultJson(records));
+      const rows = aggregate(records);
+      if (options.json) process.stdout.write(`${JSON.stringify(aggregateJson(rows, seeds.length, options.timing))}\n`);
+      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, rows, options.out, rewardColumn, options.timing));
+      writeFileAtomic(options.out, resultJson(records, rows));
     });
 }
 
 /**
- * The aggregate as `--json` prints it and `--out` holds it: the rows (`agents`) with the number of
+ * The aggregate's rows as `--json` prints them and `--out` holds them (`agents`), with the number of
  * traces and what their intervals are, stated once; without `timing`, no wall-clock field, so the
  * same comparison gives the same bytes. An incomplete comparison's rows may hold fewer episodes
  * than the `n` planned: each row's intervals are then over its own `episodes`, as `interval` says.
  */
-function aggregateJson(records: readonly EpisodeRecord[], traces: number, timing: boolean, incomplete = false): { n: number; interval: string; agents: object[] } {
-  const rows = aggregate(records);
+function aggregateJson(rows: readonly AgentAggregate[], traces: number, timing: boolean, incomplete = false): { n: number; interval: string; agents: readonly object[] } {
   const interval = incomplete ? `${AGGREGATE_INTERVAL}. Incomplete: n is the traces planned; a row with fewer episodes has its intervals over its own episodes (its n), its ...VsFirst over the traces it shares with the first agent` : AGGREGATE_INTERVAL;
   return { n: traces, interval, agents: timing ? rows : rows.map(({ msPerSlot: _, ...row }) => row) };
 }

@@ -494,9 +494,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const envId = registeredEnvOption(givenEnvId, envIdSource);
   const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
   // an env that needs kwargs (a preset's envKwargs may give them) cannot be made here to tell
-  const hasScenario = (): boolean =>
-    isBdtIdOrCliError(envId, (why) => `--scenario-override: ${envId} cannot be made without keyword arguments (${why}), so train cannot tell whether it has a scenario to override; give the change in a --preset's envKwargs.scenario, beside the kwargs it needs`);
-  if (Object.keys(scenarioOverride).length > 0 && !hasScenario()) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
+  const cannotMake = (why: string) => `--scenario-override: ${envId} cannot be made without keyword arguments (${why}), so train cannot tell whether it has a scenario to override; give the change in a --preset's envKwargs.scenario, beside the kwargs it needs`;
+  if (Object.keys(scenarioOverride).length > 0 && !isBdtIdOrCliError(envId, cannotMake)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
   const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
   if (stepsOption === undefined && preset?.hyperparameters['totalTimesteps'] === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
   const seedOption = integerOption('seed', options.seed, 0);

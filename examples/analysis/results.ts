@@ -5,6 +5,7 @@
  * not hold, another shape) ends the script with one line naming the file and the place in it.
  */
 import { readFileSync } from 'node:fs';
+import { pairingTrace } from 'bdt-gym/baselines';
 import { fail } from '../args.ts';
 
 /** One episode of a compare --out file. */
@@ -67,7 +68,7 @@ export function readComparison(file: string): ComparisonFile {
     if (typeof agent !== 'string') return fail(`${where}.agent is ${show(agent)}, not a label`);
     if (!Number.isSafeInteger(seed)) return fail(`${where}.seed is ${show(seed)}, not an integer`);
     if (trace !== undefined && !Number.isSafeInteger(trace)) return fail(`${where}.trace is ${show(trace)}, not an index`);
-    return { index, agent, trace: trace === undefined ? `seed ${seed as number}` : `trace ${trace as number}`, summary: e['summary'] };
+    return { index, agent, trace: pairingTrace({ seed: seed as number, trace: trace as number | undefined }), summary: e['summary'] };
   });
   if (episodes.length === 0) return fail(`${file}: no episodes`);
   if (json['incomplete'] !== undefined) process.stderr.write(`note: ${file} is an incomplete comparison (its "incomplete" field names the episode that failed): only the finished episodes are paired\n`);

@@ -40,6 +40,16 @@ export function formatMeanInterval(m: MeanInterval, digits: number): string {
   return Number.isNaN(m.halfWidth) ? m.mean.toFixed(digits) : `${m.mean.toFixed(digits)} ± ${m.halfWidth.toFixed(digits)}`;
 }
 
+/** `x` to `digits` decimals with its sign: '+' before a positive value (a difference reads as one), none before 0 or NaN. */
+export function formatSigned(x: number, digits: number): string {
+  return `${x > 0 ? '+' : ''}${x.toFixed(digits)}`;
+}
+
+/** A mean difference with its sign and interval, as `compare`'s "vs" columns and the analysis scripts print it (see {@link formatSigned}). */
+export function formatSignedMeanInterval(m: MeanInterval, digits: number): string {
+  return `${m.mean > 0 ? '+' : ''}${formatMeanInterval(m, digits)}`;
+}
+
 /**
  * The interquartile mean: the mean of the middle half of the samples once sorted, floor(n/4) of
  * them cut from each end (scipy's trim_mean(x, 0.25), as rliable computes it). Agarwal et al.

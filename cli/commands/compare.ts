@@ -29,7 +29,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { lastValueFrom, tap } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
-import { formatMeanInterval, type MeanInterval } from '../../baselines/harness/statistics.ts';
+import { formatMeanInterval, formatSignedMeanInterval, type MeanInterval } from '../../baselines/harness/statistics.ts';
 import { AgentEpisodeError } from '../../baselines/harness/run-episode.ts';
 import { aggregate, AGGREGATE_INTERVAL, compareAgents, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
@@ -345,7 +345,7 @@ function rewardColumnOf(reward: Pick<RewardSettings, 'mode' | 'energyPenalty'>):
 function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string, rewardColumn: string, timing: boolean): string {
   const vsFirst = 'vs ' + (rows[0]?.agent ?? '');
   const header = ['agent', 'latency (s)', vsFirst, rewardColumn, vsFirst, 'C6 violation', 'energy viol.', 'backlog', ...(timing ? ['ms/slot'] : [])];
-  const paired = (i: number, m: MeanInterval, digits: number): string => (i === 0 ? 'ref' : Number.isNaN(m.mean) ? '' : `${m.mean >= 0 ? '+' : ''}${formatMeanInterval(m, digits)}`);
+  const paired = (i: number, m: MeanInterval, digits: number): string => (i === 0 ? 'ref' : Number.isNaN(m.mean) ? '' : formatSignedMeanInterval(m, digits));
   const body = rows.map((r, i) => [
     r.agent,
     formatMeanInterval(r.meanLatency, 4),

@@ -12,16 +12,13 @@
  * Run: npx tsx examples/analysis/paired-differences.ts F.json AGENT [REF]   (REF: F's first agent)
  */
 import { positionalArgs } from '../args.ts';
-import { formatMeanInterval, meanInterval, type MeanInterval } from 'bdt-gym/baselines';
+import { formatSigned, formatSignedMeanInterval, meanInterval } from 'bdt-gym/baselines';
 import { COMPARED_METRICS, pairedDifference, readComparison } from './results.ts';
 
 const [file, agent, refArg] = positionalArgs('usage: npx tsx examples/analysis/paired-differences.ts F.json AGENT [REF]   (F.json: what compare --out writes; REF: its first agent unless given)', 2, 3) as [string, string, string?];
 const comparison = readComparison(file);
 const ref = refArg ?? comparison.labels[0]!;
 
-/** A difference with its sign, as compare's "vs" columns print it. */
-const signed = (m: MeanInterval) => `${m.mean > 0 ? '+' : ''}${formatMeanInterval(m, 4)}`;
-const signedValue = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(4)}`;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 const { traces } = pairedDifference(comparison, agent, ref, COMPARED_METRICS[0]);
@@ -31,6 +28,6 @@ console.log(
 );
 for (const metric of COMPARED_METRICS) {
   const paired = pairedDifference(comparison, agent, ref, metric);
-  const perTrace = paired.differences.map(signedValue).join(' ');
-  console.log(`${`${metric}:`.padEnd(18)}${signed(meanInterval(paired.differences)).padEnd(20)}(${mean(paired.mine).toFixed(4)} vs ${mean(paired.theirs).toFixed(4)})  per trace: ${perTrace}`);
+  const perTrace = paired.differences.map((x) => formatSigned(x, 4)).join(' ');
+  console.log(`${`${metric}:`.padEnd(18)}${formatSignedMeanInterval(meanInterval(paired.differences), 4).padEnd(20)}(${mean(paired.mine).toFixed(4)} vs ${mean(paired.theirs).toFixed(4)})  per trace: ${perTrace}`);
 }

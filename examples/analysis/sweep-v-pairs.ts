@@ -10,7 +10,7 @@
  *      npx tsx examples/analysis/sweep-v-pairs.ts sweep-v.json
  */
 import { fail, positionalArgs } from '../args.ts';
-import { formatMeanInterval, meanInterval } from 'bdt-gym/baselines';
+import { formatSigned, formatSignedMeanInterval, meanInterval } from 'bdt-gym/baselines';
 import { readSweep, SWEPT_METRICS } from './results.ts';
 
 const [file] = positionalArgs('usage: npx tsx examples/analysis/sweep-v-pairs.ts SWEEP.json   (what sweep-v --json prints)', 1, 1) as [string];
@@ -29,6 +29,6 @@ for (let i = 1; i < points.length; i++) {
   for (const metric of SWEPT_METRICS) {
     const d = after.episodes.map((e, k) => e[metric] - before.episodes[k]![metric]);
     const m = meanInterval(d);
-    console.log(`V ${before.v} -> ${after.v} ${`${metric}:`.padEnd(13)}${`${m.mean > 0 ? '+' : ''}${formatMeanInterval(m, 4)}`.padEnd(20)}per seed: ${d.map((x) => `${x > 0 ? '+' : ''}${x.toFixed(4)}`).join(' ')}`);
+    console.log(`V ${before.v} -> ${after.v} ${`${metric}:`.padEnd(13)}${formatSignedMeanInterval(m, 4).padEnd(20)}per seed: ${d.map((x) => formatSigned(x, 4)).join(' ')}`);
   }
 }

@@ -14,7 +14,7 @@
  *      npx tsx examples/analysis/training-seeds.ts seeds.json [REF] [METRIC]   (METRIC: meanReward unless given)
  */
 import { fail, positionalArgs } from '../args.ts';
-import { formatMeanInterval, interquartileMean, meanInterval, type MeanInterval } from 'bdt-gym/baselines';
+import { formatSignedMeanInterval, interquartileMean, meanInterval } from 'bdt-gym/baselines';
 import { pairedDifference, readComparison } from './results.ts';
 
 const [file, refArg, metric = 'meanReward'] = positionalArgs(
@@ -31,14 +31,13 @@ if (labels.length === 0) fail(`${file}: no label but "${ref}": nothing to pool`)
 const numeric = Object.keys(comparison.episodes[0]!.summary).filter((key) => typeof comparison.episodes[0]!.summary[key] === 'number' || comparison.episodes[0]!.summary[key] === null);
 if (!numeric.includes(metric)) fail(`METRIC ${JSON.stringify(metric)}: not a number in ${file}'s episode summaries (${numeric.join(', ')})`);
 
-const signed = (m: MeanInterval) => `${m.mean > 0 ? '+' : ''}${formatMeanInterval(m, 4)}`;
 console.log(`${metric}, each label minus ${ref}, paired by trace in ${file} (mean ± 95% Student-t CI over the traces):`);
 const gaps = labels.map((label) => {
   const { differences } = pairedDifference(comparison, label, ref, metric);
-  console.log(`  ${label}: ${signed(meanInterval(differences))} over ${differences.length} trace(s)`);
+  console.log(`  ${label}: ${formatSignedMeanInterval(meanInterval(differences), 4)} over ${differences.length} trace(s)`);
   return differences;
 });
 const seedGaps = gaps.map((d) => meanInterval(d).mean);
 const all = gaps.flat();
-console.log(`over ${labels.length} training seed(s) (Student-t over their mean gaps, ${labels.length - 1} degree${labels.length === 2 ? '' : 's'} of freedom): ${signed(meanInterval(seedGaps))}`);
+console.log(`over ${labels.length} training seed(s) (Student-t over their mean gaps, ${labels.length - 1} degree${labels.length === 2 ? '' : 's'} of freedom): ${formatSignedMeanInterval(meanInterval(seedGaps), 4)}`);
 console.log(`IQM over ${labels.length} seed(s) x their traces (the middle half of ${all.length} gaps): ${interquartileMean(all).toFixed(4)}`);

@@ -6,7 +6,7 @@ import { registerAgent } from '../../baselines/create-agent.ts';
 import { RandomAgent } from '../../baselines/reference/random.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { InvalidActionError } from '../../env/core/errors.ts';
-import { interquartileMean, meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
+import { formatSigned, formatSignedMeanInterval, interquartileMean, meanInterval, tQuantile975 } from '../../baselines/harness/statistics.ts';
 import { CartPoleEnv, make, register, unregister, type Env } from '../../env/index.ts';
 import { readFileSync } from 'node:fs';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -31,6 +31,13 @@ describe('comparison harness', () => {
     assert.throws(() => interquartileMean([]), /no samples/);
     // a NaN has no place in a sort: trim_mean gives NaN, whatever the order
     for (const samples of [[Number.NaN, 1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, Number.NaN], [5, Number.NaN, 1, 9, 2, 8, 3, 7]]) assert.ok(Number.isNaN(interquartileMean(samples)), String(samples));
+  });
+
+  it('differences print their sign one way everywhere: + before a positive value only', () => {
+    assert.deepEqual([0.25, 0, -0, -0.25, Number.NaN].map((x) => formatSigned(x, 2)), ['+0.25', '0.00', '0.00', '-0.25', 'NaN']);
+    assert.equal(formatSignedMeanInterval(meanInterval([1, 2]), 1), '+1.5 ± 6.4');
+    assert.equal(formatSignedMeanInterval(meanInterval([-1, 1]), 1), '0.0 ± 12.7');
+    assert.equal(formatSignedMeanInterval(meanInterval([-3]), 1), '-3.0', 'one sample: no interval');
   });
 
   it("tQuantile975 follows Student's t past the table's 30 degrees of freedom, towards the normal 1.96", () => {

@@ -25,9 +25,6 @@ export const CartPoleKwargs = z
   .strict();
 export type CartPoleKwargs = z.input<typeof CartPoleKwargs>;
 
-/** float32 max, the "unbounded" velocity bound Gymnasium uses. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
  * ## Description
  * The cart-pole problem of Barto, Sutton and Anderson, "Neuronlike Adaptive Elements That Can
@@ -45,9 +42,9 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * | Index | Observation           | Min                 | Max               |
  * |-------|-----------------------|---------------------|-------------------|
  * | 0     | Cart Position (m)     | -4.8                | 4.8               |
- * | 1     | Cart Velocity (m/s)   | -float32 max        | float32 max       |
+ * | 1     | Cart Velocity (m/s)   | -Infinity           | Infinity          |
  * | 2     | Pole Angle (rad)      | ~ -0.418 (-24°)     | ~ 0.418 (24°)     |
- * | 3     | Pole Angular Velocity (rad/s) | -float32 max | float32 max      |
+ * | 3     | Pole Angular Velocity (rad/s) | -Infinity   | Infinity          |
  *
  * The episode terminates well inside these bounds: position outside (-2.4, 2.4), angle outside
  * (-0.2095, 0.2095) rad (±12°).
@@ -101,8 +98,9 @@ export class CartPoleEnv extends Env<Float32Array, number> {
     const args = parseKwargs(CartPoleKwargs, kwargs, 'CartPoleEnv');
     this.renderMode = args.renderMode;
     this.suttonBartoReward = args.suttonBartoReward;
-    // Angle limit is twice the threshold so a failing observation is still inside the space.
-    const high = [this.xThreshold * 2, FLOAT32_MAX, this.thetaThresholdRadians * 2, FLOAT32_MAX];
+    // Angle limit is twice the threshold so a failing observation is still inside the space;
+    // the velocities are unbounded (Gymnasium 1.x's np.inf: sampled from a normal, not uniformly).
+    const high = [this.xThreshold * 2, Infinity, this.thetaThresholdRadians * 2, Infinity];
     this.observationSpace = new Box(
       high.map((h) => -h),
       high,

@@ -96,6 +96,18 @@ class BridgeTest(unittest.TestCase):
         obs["reputation"][info["winner"]]  # an index indexes
         env.close()
 
+    def test_cartpoles_spaces_are_gymnasiums_infinite_velocity_bounds_included(self) -> None:
+        env = bdt_gym.BdtGymEnv("CartPole-v1")
+        reference = gym.make("CartPole-v1")
+        try:
+            self.assertEqual(env.observation_space, reference.observation_space)
+            self.assertEqual(env.action_space, reference.action_space)
+            for bound in ("low", "high"):
+                self.assertTrue(np.array_equal(getattr(env.observation_space, bound), getattr(reference.observation_space, bound)), f"{bound}: the same float32 values, the infinities too")
+        finally:
+            env.close()
+            reference.close()
+
     def test_reset_refuses_options_that_are_no_dict_and_seeds_json_would_round(self) -> None:
         env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
         try:

@@ -75,6 +75,27 @@ describe('agents/checkpoint', () => {
     env.close();
   });
 
+  it("a CartPole checkpoint recording the velocity bounds of before (+-float32 max, now Gymnasium's Infinity) loads and acts the same: the policy does not use the bounds", async () => {
+    const { trainer, path } = await savedPpo();
+    const FLOAT32_MAX = 3.4028234663852886e38;
+    rewriteCheckpoint(path, (m) => {
+      const space = m['observationSpace'] as { low: unknown[]; high: unknown[] };
+      assert.deepEqual([space.low[1], space.high[3]], ['-Infinity', 'Infinity'], 'saved with the bounds of now');
+      space.low = space.low.map((v, i) => (i % 2 === 1 ? -FLOAT32_MAX : v));
+      space.high = space.high.map((v, i) => (i % 2 === 1 ? FLOAT32_MAX : v));
+    });
+    const env = make('CartPole-v1');
+    const loaded = await loadPolicyAgent(path, env);
+    const live = new PpoAgent(trainer.policy, { ownsNetworks: false });
+    for (const obs of probeObservations(50)) assert.equal(loaded.act(obs), live.act(obs));
+    const run = await loadPpoRun(path, env.observationSpace, env.actionSpace);
+    assert.ok(run.restore.counters.globalStep > 0, 'resumes too');
+    run.restore.policy.dispose();
+    loaded.dispose();
+    trainer.dispose();
+    env.close();
+  });
+
   it('networks load with tf.loadLayersModel through the directory handler', async () => {
     const { trainer, path } = await savedPpo();
     const model = await tf.loadLayersModel(directoryHandler(join(path, 'actor')));

@@ -15,6 +15,21 @@ describe('CartPole-v1', () => {
     assert.throws(() => env.reset({ options: { low: 1, high: 0 } }), /greater than/);
   });
 
+  it("has Gymnasium's observation space: unbounded velocities, sampled from a normal as Gymnasium samples an unbounded side", () => {
+    const space = new CartPoleEnv().observationSpace;
+    const angle = Math.fround((12 * 2 * Math.PI) / 360 * 2);
+    assert.deepEqual(Array.from(space.low), [-4.8, -Infinity, -angle, -Infinity].map(Math.fround));
+    assert.deepEqual(Array.from(space.high), [4.8, Infinity, angle, Infinity].map(Math.fround));
+    assert.equal(space.isBounded(), false);
+    assert.deepEqual(space.boundedBelow, [true, false, true, false]);
+    space.seed(1);
+    for (let i = 0; i < 100; i++) {
+      const [, xDot, , thetaDot] = space.sample();
+      // a standard normal passes 10 with probability 1.5e-23; a uniform draw on +-3.4e38 almost surely does
+      assert.ok(Math.abs(xDot!) < 10 && Math.abs(thetaDot!) < 10, `velocities ${xDot}, ${thetaDot}`);
+    }
+  });
+
   it('exposes the float64 state and returns it as float32 observations', () => {
     const env = new CartPoleEnv();
     env.state = [0.1, 0.2, 0.03, 0.4];

@@ -15,6 +15,15 @@ import { assertMaskOrProbability } from './probability.ts';
 
 const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
+/**
+ * `key` with '%' and '/' written %25 and %2F, for its sub-seed: a key holding '/' would otherwise
+ * share the seed of a nested space (key "a/0" and index 0 under key "a" both `42/a/0`). A key
+ * without either keeps the seed recorded runs drew with.
+ */
+function escapeKey(key: string): string {
+  return key.replace(/[%/]/g, (c) => (c === '%' ? '%25' : '%2F'));
+}
+
 /** The element type of a Dict over sub-spaces `S`. */
 export type DictElement<S extends Record<string, Space<unknown>>> = { [K in keyof S]: SpaceElement<S[K]> };
 
@@ -46,7 +55,7 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
     } else if (seed !== undefined) checkSeed(seed, 'Dict.seed', { strings: true });
     const used = {} as { [K in keyof S]: SpaceSeeds };
     for (const key of this.keys) {
-      const own = seed === undefined ? undefined : typeof seed === 'object' ? seed[key] : subSeed(seed, key);
+      const own = seed === undefined ? undefined : typeof seed === 'object' ? seed[key] : subSeed(seed, escapeKey(key));
       used[key] = (this.spaces[key]!.seed as (s?: SpaceSeeds) => SpaceSeeds)(own);
     }
     return used;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { lerpBounds, mixBounds } from '../../env/spaces/box.ts';
-import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatten, flattenSpace, makeRng, spaceFromJSON, unflatten, SpaceError, type Space } from '../../env/index.ts';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatten, flattenSpace, makeRng, spaceFromJSON, subSeed, unflatten, SpaceError, type Space } from '../../env/index.ts';
 
 describe('spaces', () => {
   describe('Box', () => {
@@ -235,6 +235,17 @@ describe('spaces', () => {
     assert.throws(() => new Tuple([new Discrete(2)]).seed([1, 2]), /Tuple\.seed: an array of seeds needs 1 entries, got 2/);
     const unseeded = dict.seed() as { a: number; b: number[] };
     assert.ok(Number.isInteger(unseeded.a) && unseeded.b.every(Number.isInteger), JSON.stringify(unseeded));
+  });
+
+  it("a Dict key holding '/' gets a sub-seed of its own, not a nested space's; keys without '/' or '%' keep theirs", () => {
+    const dict = new Dict({ a: new Tuple([new Discrete(1000)]), 'a/0': new Discrete(1000), 'a%2F0': new Discrete(1000) });
+    const seeds = dict.seed(42) as { a: string[]; 'a/0': string; 'a%2F0': string };
+    assert.equal(new Set([seeds.a[0], seeds['a/0'], seeds['a%2F0']]).size, 3, JSON.stringify(seeds));
+    const samples = Array.from({ length: 5 }, () => dict.sample());
+    assert.notDeepEqual(samples.map((x) => x.a[0]), samples.map((x) => x['a/0']), 'two streams, not one');
+    // the seeds of keys without '/' or '%' are subSeed's, as recorded runs drew them
+    const plain = new Dict({ a: new Discrete(1000), b: new Tuple([new Discrete(1000)]) });
+    assert.deepEqual(plain.seed(42), { a: subSeed(42, 'a'), b: [subSeed(subSeed(42, 'b'), '0')] });
   });
 
   it('sample takes null for no mask or probability (Python None), and refuses malformed composite masks by name', () => {

@@ -35,9 +35,11 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
   constructor(spaces: S, seed?: number | string) {
     super([]);
     this.keys = Object.freeze(Object.keys(spaces)) as readonly (keyof S & string)[];
-    for (const key of this.keys) {
+    this.keys.forEach((key, i) => {
+      // an own "__proto__" key (JSON.parse makes one): sample, seed and unflatten would set their result's prototype
+      if (key === '__proto__') throw new SpaceError(`Dict: keys[${i}] = ${formatValue(key)} must be a string other than "__proto__"`);
       if (!(spaces[key] instanceof Space)) throw new SpaceError(`Dict: value of key "${key}" is not a Space`);
-    }
+    });
     this.spaces = Object.freeze({ ...spaces });
     if (seed !== undefined) this.seed(seed);
   }

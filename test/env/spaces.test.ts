@@ -314,6 +314,14 @@ describe('spaces', () => {
       for (let k = 0; k < 10; k++) assert.ok(edge.contains(edge.sample()), 'the top of int32 samples inside');
     });
 
+    it('Dict: no "__proto__" key (its samples, seeds and unflatten set their prototype instead: values not in the space), as spaceFromJSON refuses', () => {
+      const spaces = JSON.parse('{"a": 0, "__proto__": 0}') as Record<string, unknown>; // an own "__proto__" key, as JSON.parse makes one
+      spaces['a'] = new Discrete(2);
+      spaces['__proto__'] = new Discrete(3);
+      assert.deepEqual(Object.keys(spaces), ['a', '__proto__']);
+      assert.throws(() => new Dict(spaces as Record<string, Space<unknown>>), refused(/^Dict: keys\[1\] = "__proto__" must be a string other than "__proto__"$/));
+    });
+
     it('spaceFromJSON: every malformed field is a SpaceError naming its path (high "abc" gave a TypeError)', () => {
       assert.throws(() => spaceFromJSON({ type: 'Box', low: 0, high: 'abc', shape: [1], dtype: 'float32' }), refused(/^spaceFromJSON: \$\.high: expected a number or "Infinity"\/"-Infinity", got "abc"$/));
       assert.throws(() => spaceFromJSON({ type: 'Tuple', spaces: [{ type: 'Box', low: [0, 'x'], high: 1, shape: [2], dtype: 'float32' }] }), refused(/^spaceFromJSON: \$\.spaces\[0\]\.low\[1\]: expected a number/));

@@ -94,16 +94,36 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   metadata: EnvMetadata = { renderModes: ['ansi'] };
   private ownRenderMode: RenderMode | undefined = undefined;
   private ownSpec: EnvSpec | undefined = undefined;
-  private ownRandom: Rng = makeRng();
+  // a seed from entropy, not an entropy string, so that npRandomSeed can name it (53 bits: unseeded envs rarely share a stream)
+  private ownRandomSeed: number = Math.floor(Math.random() * 2 ** 53);
+  private ownRandom: Rng = makeRng(this.ownRandomSeed);
   private ownSeed: number | undefined = undefined;
 
-  /** The env's own generator; re-seeded only when `reset` is given a seed. A wrapper's is its inner env's. */
+  /**
+   * The env's own generator; re-seeded only when `reset` is given a seed. A wrapper's is its inner
+   * env's. Assigning one makes `npRandomSeed` -1 (its seed is unknown), as Gymnasium's setter.
+   */
   protected get npRandom(): Rng {
     return this.ownRandom;
   }
 
   protected set npRandom(rng: Rng) {
+    this.setNpRandom(rng, -1);
+  }
+
+  /** Make `rng`, made from `seed` (-1: unknown), the generator; a wrapper's goes to its inner env. */
+  protected setNpRandom(rng: Rng, seed: number): void {
     this.ownRandom = rng;
+    this.ownRandomSeed = seed;
+  }
+
+  /**
+   * The seed of the env's generator, Gymnasium's `np_random_seed`: that of the last `reset` given
+   * one; before any, the seed drawn from entropy for it (`reset({ seed: env.npRandomSeed })` restarts
+   * that stream); -1 once a generator was assigned to `npRandom`. Read-only; a wrapper's is its inner env's.
+   */
+  get npRandomSeed(): number {
+    return this.ownRandomSeed;
   }
 
   /** The seed last given to `reset`, from which sub-streams are derived. A wrapper's is its inner env's. */
@@ -121,12 +141,12 @@ export abstract class Env<Obs = unknown, Act = unknown> {
    */
   abstract reset(args?: ResetArgs): ResetResult<Obs>;
 
-  /** Re-seed `npRandom` (and record `seedValue` for sub-streams) when `seed` is given; no-op otherwise. */
+  /** Re-seed `npRandom` (and record `seedValue` for sub-streams, `npRandomSeed`) when `seed` is given; no-op otherwise. */
   protected seedStreams(seed: number | undefined): void {
     if (seed === undefined) return;
     checkSeed(seed, `${this.constructor.name}.reset`);
     this.seedValue = seed;
-    this.npRandom = makeRng(seed);
+    this.setNpRandom(makeRng(seed), seed);
   }
 
   /**

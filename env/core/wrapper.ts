@@ -42,6 +42,14 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     (this.env as unknown as { npRandom: Rng }).npRandom = rng;
   }
 
+  protected override setNpRandom(rng: Rng, seed: number): void {
+    (this.env as unknown as { setNpRandom(rng: Rng, seed: number): void }).setNpRandom(rng, seed);
+  }
+
+  override get npRandomSeed(): number {
+    return this.env.npRandomSeed;
+  }
+
   protected override get seedValue(): number | undefined {
     return (this.env as unknown as { seedValue: number | undefined }).seedValue;
   }

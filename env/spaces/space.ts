@@ -54,6 +54,16 @@ export abstract class Space<T> {
   abstract explain(x: unknown): string | undefined;
   /** JSON form. */
   abstract toJSON(): SpaceJSON;
+
+  /**
+   * Whether `other` is the same space (Gymnasium's `==`): the same JSON form, so the same type,
+   * dtype, shape, bounds (exactly; Gymnasium's Box compares them with `np.allclose`), `n` and
+   * `start`, keys in order (they order `flatten`) and sub-spaces. The sampler's seed is not compared.
+   */
+  equals(other: Space<unknown>): boolean {
+    return other instanceof Space && JSON.stringify(this.toJSON()) === JSON.stringify(other.toJSON());
+  }
+
   /** Short human-readable form, e.g. `Box(-1, 1, [4], float32)`. */
   abstract toString(): string;
 }

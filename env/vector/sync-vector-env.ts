@@ -62,7 +62,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
     this.singleActionSpace = first.actionSpace;
     this.envs.forEach((env, i) => {
       for (const [name, a, b] of [['observation', env.observationSpace, first.observationSpace], ['action', env.actionSpace, first.actionSpace]] as const) {
-        if (JSON.stringify(a.toJSON()) !== JSON.stringify(b.toJSON())) throw new GymError(`SyncVectorEnv: env ${i} has ${name} space ${a.toString()}, env 0 has ${b.toString()}`);
+        if (!a.equals(b)) throw new GymError(`SyncVectorEnv: env ${i} has ${name} space ${a.toString()}, env 0 has ${b.toString()}`);
       }
     });
     this.observationSpace = batchSpace(this.singleObservationSpace, this.numEnvs, 'SyncVectorEnv: the observation space') as Space<Batched<Obs>>;

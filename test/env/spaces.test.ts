@@ -248,6 +248,29 @@ describe('spaces', () => {
     assert.deepEqual(plain.seed(42), { a: subSeed(42, 'a'), b: [subSeed(subSeed(42, 'b'), '0')] });
   });
 
+  it("equals is Gymnasium's ==: the same type, dtype, shape, bounds, n and start, keys in order and sub-spaces; not the sampler's seed", () => {
+    const dict = (seed: number) => new Dict({ pos: new Box(-1, [1, Infinity], { dtype: 'float64' }), parts: new Tuple([new Discrete(3, 1), new MultiDiscrete([2, 3]), new MultiBinary([2, 2])]) }, seed);
+    assert.ok(dict(1).equals(dict(2)));
+    assert.ok(new Box(0, 1, { shape: [2] }).equals(new Box([0, 0], [1, 1])), 'scalar and per-element bounds alike');
+    const others: Array<[Space<unknown>, Space<unknown>, string]> = [
+      [new Box(0, 1, { shape: [2] }), new Box(0, 1, { shape: [2], dtype: 'float64' }), 'dtype'],
+      [new Box(0, 1, { shape: [2] }), new Box(0, 1, { shape: [1, 2] }), 'shape'],
+      [new Box(0, 1, { shape: [2] }), new Box(0, [1, 2]), 'a bound'],
+      [new Box(0, 1, { shape: [2] }), new Box(0, [1, Infinity]), 'an infinite bound'],
+      [new Discrete(3), new Discrete(3, 1), 'start'],
+      [new Discrete(3), new Discrete(4), 'n'],
+      [new Discrete(2), new MultiBinary(2), 'type'],
+      [new MultiDiscrete([2, 3]), new MultiDiscrete([2, 3], { start: [0, 1] }), 'MultiDiscrete start'],
+      [new MultiBinary([4]), new MultiBinary([2, 2]), 'MultiBinary shape'],
+      [new Dict({ a: new Discrete(2), b: new Discrete(3) }), new Dict({ b: new Discrete(3), a: new Discrete(2) }), 'key order (it orders flatten)'],
+      [new Dict({ a: new Discrete(2) }), new Dict({ b: new Discrete(2) }), 'keys'],
+      [new Tuple([new Discrete(2)]), new Tuple([new Discrete(2), new Discrete(2)]), 'Tuple length'],
+      [dict(1), new Dict({ pos: new Box(-1, [1, Infinity], { dtype: 'float64' }), parts: new Tuple([new Discrete(3, 1), new MultiDiscrete([2, 3]), new MultiBinary([4])]) }), 'a nested sub-space'],
+    ];
+    for (const [a, b, what] of others) assert.ok(!a.equals(b) && !b.equals(a), `differ in ${what}: ${a.toString()} ${b.toString()}`);
+    assert.ok(!new Discrete(2).equals({ toJSON: () => new Discrete(2).toJSON() } as never), 'not a Space');
+  });
+
   it('sample takes null for no mask or probability (Python None), and refuses malformed composite masks by name', () => {
     const dict = new Dict({ a: new Discrete(3, 0, 1), b: new MultiDiscrete([2, 2], { seed: 1 }) });
     assert.ok(dict.contains(dict.sample(null as never)));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
-  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
+  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, makeRng, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
 } from '../../env/index.ts';
 import { RecordingEnv } from './recording-env.ts';
 
@@ -202,6 +202,39 @@ describe('wrappers', () => {
     made.reset({ seed: 7 });
     assert.equal(made.getWrapperAttr('npRandom'), made.unwrapped.getWrapperAttr('npRandom'), "a wrapper's generator is its env's (Gymnasium's Wrapper.np_random)");
     assert.equal(made.getWrapperAttr('seedValue'), 7);
+  });
+
+  it("npRandomSeed is Gymnasium's np_random_seed: the last seeded reset's seed, else the entropy seed of the generator, -1 once a generator of unknown seed is assigned; read-only, a wrapper's its inner env's", () => {
+    const env = make('CartPole-v1');
+    const drawn = env.npRandomSeed;
+    assert.ok(Number.isSafeInteger(drawn) && drawn >= 0, `drawn from entropy: ${drawn}`);
+    assert.equal(env.unwrapped.npRandomSeed, drawn, "a wrapper's is its inner env's");
+    const [unseeded] = env.reset();
+    assert.equal(env.npRandomSeed, drawn, 'an unseeded reset keeps it');
+    assert.deepEqual(env.reset({ seed: drawn })[0], unseeded, 'it is the seed of the generator the unseeded reset drew from');
+    env.reset({ seed: 7 });
+    env.reset();
+    assert.deepEqual([env.npRandomSeed, env.unwrapped.npRandomSeed], [7, 7], 'the seed of the last reset given one');
+    assert.throws(() => env.setWrapperAttr('npRandomSeed', 3), (e: unknown) => e instanceof AttributeRefusedError && /"npRandomSeed" is read-only/.test(e.message));
+    assert.notEqual(new EchoEnv().npRandomSeed, new EchoEnv().npRandomSeed, 'each env draws its own');
+
+    /** Assigns a generator of unknown seed, as Gymnasium's `env.np_random = rng` (through a wrapper: to the inner env). */
+    class Assigning extends Wrapper<Float64Array, BoxElement> {
+      assign(): void {
+        this.npRandom = makeRng('some stream');
+      }
+      seedThroughWrapper(seed: number): void {
+        this.seedStreams(seed);
+      }
+    }
+    const inner = new EchoEnv();
+    const wrapper = new Assigning(inner);
+    wrapper.seedThroughWrapper(11);
+    assert.deepEqual([wrapper.npRandomSeed, inner.npRandomSeed], [11, 11], "a wrapper's seedStreams seeds its inner env");
+    wrapper.assign();
+    assert.deepEqual([wrapper.npRandomSeed, inner.npRandomSeed], [-1, -1]);
+    inner.reset({ seed: 5 });
+    assert.equal(wrapper.npRandomSeed, 5, 'a seeded reset records its seed again');
   });
 
   it("a wrapper's renderMode is its inner env's, read at each call, and read-only as Gymnasium's Wrapper.render_mode: setWrapperAttr refuses it on a wrapper", () => {

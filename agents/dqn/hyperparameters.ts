@@ -7,7 +7,7 @@ import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const DqnHyperparametersSchema = z
   .object({
-    totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for (steps)'),
+    totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for, over all vector envs, counting the autoreset step after each episode end (steps)'),
     learningRate: z.number().positive().max(1).default(2.5e-4).describe('Adam learning rate (1/step)'),
     annealLr: z.boolean().default(false).describe('Decay the learning rate linearly to 0 at totalTimesteps, set before each training phase (SB3 / rl-zoo "lin_" schedule) (bool)'),
     adamEps: z.number().positive().max(1).default(1e-8).describe('Adam epsilon (dimensionless)'),

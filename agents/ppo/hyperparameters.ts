@@ -7,7 +7,7 @@ import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const PpoHyperparametersSchema = z
   .object({
-    totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for, over all vector envs (steps)'),
+    totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for, over all vector envs, counting the autoreset step after each episode end (steps)'),
     learningRate: z.number().positive().max(1).default(2.5e-4).describe('Adam learning rate at the start of training (1/step)'),
     annealLr: z.boolean().default(true).describe('Anneal the learning rate linearly to 0 over training (bool)'),
     adamEps: z.number().positive().max(1).default(1e-5).describe('Adam epsilon (dimensionless)'),
@@ -19,8 +19,8 @@ export const PpoHyperparametersSchema = z
     updateEpochs: z.number().int().positive().max(1000).default(4).describe('Epochs over each rollout (count)'),
     normAdv: z.boolean().default(true).describe('Standardise advantages per minibatch (bool)'),
     clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping epsilon (dimensionless)'),
-    annealClip: z.boolean().default(false).describe('Anneal clipCoef linearly to 0 over training, as rl-baselines3-zoo `lin_0.2` (bool)'),
-    clipVloss: z.boolean().default(true).describe('Clip the value update to +-clipCoef around the rollout value (bool)'),
+    annealClip: z.boolean().default(false).describe("Anneal the policy's clip range linearly from clipCoef to 0 over training, as rl-baselines3-zoo `lin_0.2`; the value clip (clipVloss) keeps clipCoef (bool)"),
+    clipVloss: z.boolean().default(true).describe('Clip the value update to +-clipCoef around the rollout value, never annealed (bool)'),
     entCoef: z.number().min(0).default(0.01).describe('Entropy bonus coefficient (dimensionless)'),
     vfCoef: z.number().min(0).default(0.5).describe('Value loss coefficient (dimensionless)'),
     maxGradNorm: z.number().positive().default(0.5).describe('Global gradient-norm clipping threshold (L2 norm)'),

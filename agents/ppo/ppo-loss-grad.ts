@@ -118,13 +118,13 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
     let dv = v - returns[r]!;
     if (c.clipVloss) {
       const delta = v - oldValues[r]!;
-      const clippedValue = oldValues[r]! + Math.min(Math.max(delta, -c.clipCoef), c.clipCoef);
+      const clippedValue = oldValues[r]! + Math.min(Math.max(delta, -c.valueClipCoef), c.valueClipCoef);
       const clippedLoss = (clippedValue - returns[r]!) ** 2;
       if (unclipped >= clippedLoss) {
         valueSum += unclipped;
       } else {
         valueSum += clippedLoss;
-        dv = delta >= -c.clipCoef && delta <= c.clipCoef ? clippedValue - returns[r]! : 0;
+        dv = delta >= -c.valueClipCoef && delta <= c.valueClipCoef ? clippedValue - returns[r]! : 0;
       }
     } else {
       valueSum += unclipped;

@@ -16,10 +16,12 @@ export interface PpoLossInput {
 }
 
 export interface PpoLossCoefficients {
-  /** Surrogate clipping epsilon. */
+  /** Surrogate clipping epsilon (annealed with annealClip). */
   readonly clipCoef: number;
-  /** Clip the value update to +-clipCoef around the old value. */
+  /** Clip the value update to +-valueClipCoef around the old value. */
   readonly clipVloss: boolean;
+  /** The value clip's half-width: hp.clipCoef, never annealed (CleanRL clips with the constant clip_coef; SB3's clip_range_vf is apart from clip_range). */
+  readonly valueClipCoef: number;
   readonly entCoef: number;
   readonly vfCoef: number;
 }
@@ -48,7 +50,7 @@ export function ppoLoss(input: PpoLossInput, c: PpoLossCoefficients): PpoLossTer
   const unclipped = tf.square(tf.sub(input.newValues, input.returns));
   let valueLoss: tf.Scalar;
   if (c.clipVloss) {
-    const clippedValues = tf.add(input.oldValues, tf.clipByValue(tf.sub(input.newValues, input.oldValues), -c.clipCoef, c.clipCoef));
+    const clippedValues = tf.add(input.oldValues, tf.clipByValue(tf.sub(input.newValues, input.oldValues), -c.valueClipCoef, c.valueClipCoef));
     const clipped = tf.square(tf.sub(clippedValues, input.returns));
     valueLoss = tf.mul(0.5, tf.mean(tf.maximum(unclipped, clipped)));
   } else {

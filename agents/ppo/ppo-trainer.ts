@@ -199,6 +199,7 @@ export class PpoTrainer {
     this.counters.iteration += 1;
     const frac = Math.max(0, 1 - (this.counters.iteration - 1) / this.numIterations);
     this.optimizer.learningRate = this.hp.annealLr ? frac * this.hp.learningRate : this.hp.learningRate;
+    // the policy's clip range only: the value clip keeps hp.clipCoef (see PpoLossCoefficients)
     const clipCoef = this.hp.annealClip ? Math.max(frac * this.hp.clipCoef, 1e-8) : this.hp.clipCoef;
     this.collectRollout();
     const stats = this.update(clipCoef);
@@ -317,7 +318,7 @@ export class PpoTrainer {
     const validCount = valid.length;
     const order = valid.slice();
     const minibatchSize = Math.max(1, Math.ceil(validCount / hp.numMinibatches));
-    const coefficients = { clipCoef, clipVloss: hp.clipVloss, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
+    const coefficients = { clipCoef, clipVloss: hp.clipVloss, valueClipCoef: hp.clipCoef, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
     const params = this.optimizer.parameters;
     const actorSize = s.actor.size;
     let last = [NaN, NaN, NaN, NaN, NaN];
@@ -407,7 +408,7 @@ export class PpoTrainer {
     const fullBatch = minibatchSize >= validCount;
     const fullBatchAdvantages = fullBatch && hp.normAdv ? tf.tidy(() => normalizeAdvantages(data.advantages)) : undefined;
     const variables = policy.variables;
-    const coefficients = { clipCoef, clipVloss: hp.clipVloss, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
+    const coefficients = { clipCoef, clipVloss: hp.clipVloss, valueClipCoef: hp.clipCoef, entCoef: hp.entCoef, vfCoef: hp.vfCoef };
     let stats: tf.Tensor1D | undefined;
     /** The sum of every minibatch's clip fraction (on the backend: no sync per minibatch). */
     let clipFractionSum: tf.Tensor1D | undefined;

@@ -434,7 +434,7 @@ export function register(program: Command): void {
     .description('train a PPO or DQN agent, log metrics as JSON lines, save a checkpoint and evaluate it deterministically')
     .option('--agent <name>', `learning algorithm (${AGENTS.join(', ')}); default: the preset's, with --resume the checkpoint's`)
     .option('--env <id>', "registered env id, e.g. CartPole-v1, BDT-v0; default: the preset's, with --resume the checkpoint's")
-    .option('--steps <n>', "env steps to train for (total, including steps before --resume; PPO rounds to whole rollouts, DQN to whole vector steps); default: the preset's totalTimesteps")
+    .option('--steps <n>', "env steps to train for (total, including steps before --resume; PPO rounds to whole rollouts, DQN to whole vector steps); default: the preset's totalTimesteps. Each step of each env in the vector env counts, the autoreset step after an episode end too (no transition: one per episode, 0.5-0.7% of the presets' steps; SB3 and CleanRL count transitions only, see docs/AGENTS.md)")
     .option('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1')
     .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue; one train at a time (it holds <dir>/.lock)')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')

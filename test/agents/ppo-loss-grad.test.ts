@@ -59,8 +59,9 @@ describe('agents/ppo/ppo-loss-grad', () => {
   });
 
   const cases: Array<[string, number[], PpoLossCoefficients]> = [
-    ['Discrete(2), zoo CartPole coefficients', [2], { clipCoef: 0.2, clipVloss: false, entCoef: 0, vfCoef: 0.5 }],
-    ['MultiDiscrete([3, 2, 4]) with entropy bonus and value clipping', [3, 2, 4], { clipCoef: 0.1, clipVloss: true, entCoef: 0.01, vfCoef: 0.5 }],
+    ['Discrete(2), zoo CartPole coefficients', [2], { clipCoef: 0.2, clipVloss: false, valueClipCoef: 0.2, entCoef: 0, vfCoef: 0.5 }],
+    ['MultiDiscrete([3, 2, 4]) with entropy bonus and value clipping', [3, 2, 4], { clipCoef: 0.1, clipVloss: true, valueClipCoef: 0.1, entCoef: 0.01, vfCoef: 0.5 }],
+    ['MultiDiscrete([3, 2, 4]), policy clip annealed below the value clip', [3, 2, 4], { clipCoef: 0.05, clipVloss: true, valueClipCoef: 0.2, entCoef: 0.01, vfCoef: 0.5 }],
   ];
   for (const [name, nvec, c] of cases) {
     it(`matches ppoLoss and TF.js autodiff: ${name}`, () => {
@@ -80,7 +81,7 @@ describe('agents/ppo/ppo-loss-grad', () => {
     const b = randomBatch([3, 2, 4], 4, 7);
     const dLogits = new Float32Array(b.rows * b.width);
     const dValues = new Float32Array(b.rows);
-    const c = { clipCoef: 0.2, clipVloss: false, entCoef: 0.01, vfCoef: 0.5 };
+    const c = { clipCoef: 0.2, clipVloss: false, valueClipCoef: 0.2, entCoef: 0.01, vfCoef: 0.5 };
     assert.equal(ppoLossGradientScratch(b.nvec).length, 2 * 9 + 3);
     assert.throws(() => categoricalPpoLossAndGradient(b, c, dLogits, dValues, new Float64Array(b.width)), RangeError);
   });

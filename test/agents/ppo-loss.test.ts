@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../agents/backend.ts';
 import { normalizeAdvantages, ppoLoss } from '../../agents/ppo/ppo-loss.ts';
 
-const base = { clipCoef: 0.2, clipVloss: false, entCoef: 0, vfCoef: 0.5 };
+const base = { clipCoef: 0.2, clipVloss: false, valueClipCoef: 0.2, entCoef: 0, vfCoef: 0.5 };
 
 function terms(input: Record<string, number[]>, coefficients = base): Record<string, number> {
   return tf.tidy(() => {
@@ -42,6 +42,15 @@ describe('agents/ppo/ppo-loss', () => {
     // unclipped: (2-3)^2 = 1; clipped value 0 + clip(2, -0.2, 0.2) = 0.2: (0.2-3)^2 = 7.84
     near(terms(input, { ...base, clipVloss: true })['valueLoss']!, 0.5 * 7.84, 1e-4);
     near(terms(input)['valueLoss']!, 0.5 * 1, 1e-5);
+  });
+
+  it('clips the value with valueClipCoef, not the (annealed) policy clipCoef', () => {
+    // the value moved 0.1 from 0.5 towards the return 0: inside +-0.2, outside an annealed +-0.02
+    const input = { newLogProb: [0], oldLogProb: [0], advantages: [0], newValues: [0.4], oldValues: [0.5], returns: [0], entropy: [0] };
+    const annealedPolicyClip = { ...base, clipVloss: true, clipCoef: 0.02, valueClipCoef: 0.2 };
+    near(terms(input, annealedPolicyClip)['valueLoss']!, 0.5 * 0.4 ** 2, 1e-6);
+    // clipped at 0.02 it would be 0.5 * (0.5 - 0.02)^2
+    near(terms(input, { ...annealedPolicyClip, valueClipCoef: 0.02 })['valueLoss']!, 0.5 * 0.48 ** 2, 1e-6);
   });
 
   it('combines the terms as pg - entCoef * entropy + vfCoef * value', () => {

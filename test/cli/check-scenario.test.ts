@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { make } from '../../env/index.ts';
@@ -51,6 +51,21 @@ describe('bdt-gym check-scenario', () => {
     // a finite one has both
     const smallSummary = JSON.parse(cli('check-scenario', 'configs/small.json', '--json').stdout);
     assert.deepEqual([smallSummary.partitionVectors, smallSummary.partitionVectorsLog10], [1000, 3]);
+  });
+
+  it("docs/TUTORIAL.md's copy of the default scenario points $schema at the schema from the checkout root (cp kept ./scenario.schema.json)", () => {
+    const tutorial = readFileSync(new URL('../../docs/TUTORIAL.md', import.meta.url), 'utf8');
+    const copy = /`(sed '[^`]*' configs\/default\.json) > my\.json`/.exec(tutorial)?.[1];
+    assert.ok(copy !== undefined, 'the tutorial makes my.json from configs/default.json with sed');
+    const made = spawnSync('sh', ['-c', copy], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const { $schema, ...scenario } = JSON.parse(made.stdout);
+    assert.ok(existsSync($schema), `${$schema} exists from the checkout root`);
+    const { $schema: _, ...original } = JSON.parse(readFileSync('configs/default.json', 'utf8'));
+    assert.deepEqual(scenario, original, 'nothing else changed');
+    const file = join(mkdtempSync(join(tmpdir(), 'bdt-check-scenario-')), 'my.json');
+    writeFileSync(file, made.stdout);
+    assert.equal(cli('check-scenario', file).status, 0);
   });
 
   it('refuses a bad scenario file with path, rule and value, as every command reads one', () => {

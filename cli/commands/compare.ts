@@ -363,7 +363,9 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
     traceFiles === undefined
       ? `${env}: ${plural(rows.length, 'agent')} x ${plural(seeds.length, 'seed')} (${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each, identical traces per seed`
       : `${env}: ${plural(rows.length, 'agent')} x ${plural(traceFiles.length, 'trace file')} (${traceFiles.join(', ')}; agent ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each`,
-    `(${seeds.length > 1 ? 'mean ± 95% CI over traces' : 'one trace: no confidence intervals'}; "vs": the difference from ${rows[0]?.agent ?? 'the first agent'} on the same traces, with its own CI; --json pairs every metric)`,
+    seeds.length > 1
+      ? `(mean ± 95% CI over traces; "vs": the difference from ${rows[0]?.agent ?? 'the first agent'} on the same traces, with its own CI; --json pairs every metric)`
+      : `(one trace: no confidence intervals; "vs": the difference from ${rows[0]?.agent ?? 'the first agent'} on the same trace; --json pairs every metric)`,
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

@@ -119,6 +119,39 @@ class BridgeTest(unittest.TestCase):
         finally:
             env.close()
 
+    def test_a_whole_scenario_file_as_scenario_plays_the_id_registered_with_it(self) -> None:
+        # the README's gym.make("bdt_gym/BDT-v0", scenario=json.load(open("my.json"))): deep-merged into BDT-v0's, a whole scenario is itself
+        with open(REPOSITORY / "configs" / "small.json", encoding="utf-8") as file:
+            scenario = json.load(file)
+        from_file = gym.make("bdt_gym/BDT-v0", infoLevel="summary", scenario=scenario)
+        registered = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")
+        try:
+            self.assertEqual(from_file.action_space, registered.action_space)
+            obs, _ = from_file.reset(seed=5)
+            self.assertEqual(as_lists(obs), as_lists(registered.reset(seed=5)[0]))
+            for _ in range(4):
+                action = from_file.unwrapped.agent_action("dpra")
+                obs, reward, *_ = from_file.step(action)
+                expected_obs, expected_reward, *_ = registered.step(action)
+                self.assertEqual((as_lists(obs), reward), (as_lists(expected_obs), expected_reward))
+        finally:
+            from_file.close()
+            registered.close()
+
+    def test_agent_action_plays_a_trained_policy_from_its_run_or_checkpoint_directory(self) -> None:
+        # python/README: agent_action("ppo", checkpoint=<train --out's directory>); models/ppo-bdt-v0 is such a run
+        env = gym.make("bdt_gym/BDT-v0", infoLevel="summary")
+        try:
+            env.reset(seed=2)
+            run = REPOSITORY / "models" / "ppo-bdt-v0"
+            committed = as_lists(env.unwrapped.agent_action("ppo"))
+            for checkpoint in (run, run / "checkpoint"):
+                self.assertEqual(as_lists(env.unwrapped.agent_action("ppo", checkpoint=str(checkpoint))), committed, checkpoint)
+            with tempfile.TemporaryDirectory() as empty, self.assertRaisesRegex(bdt_gym.InvalidArgumentError, re.escape(empty)):
+                env.unwrapped.agent_action("ppo", checkpoint=empty)  # the option is read, not ignored
+        finally:
+            env.close()
+
     def test_same_seed_and_actions_same_episode(self) -> None:
         def episode() -> list[float]:
             env = gym.make("bdt_gym/BDT-small-v0", infoLevel="summary")

@@ -195,6 +195,7 @@ describe('bdt-gym compare', () => {
     const replayed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--trace', traces.join(','), '--slots', '8', '--out', join(dir, 'c.json'));
     assert.equal(replayed.status, 0, replayed.stderr);
     assert.match(replayed.stdout, new RegExp(`2 agents x 2 trace files \\(${traces.join(', ')}; agent seeds 0, 1\\), 8 slots each`));
+    assert.match(replayed.stdout, /\n\(mean ± 95% CI over traces; "vs": the difference from dpra on the same traces, with its own CI; --json pairs every metric\)\n/);
     const drawn = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--seeds', '3,4', '--slots', '8', '--out', join(dir, 'd.json'));
     assert.equal(drawn.status, 0, drawn.stderr);
     const result = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
@@ -295,8 +296,8 @@ describe('bdt-gym compare', () => {
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5', '--out', out);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /2 agents x 1 seed \(1\)/);
-    assert.match(result.stdout, /one trace: no confidence intervals/);
-    assert.doesNotMatch(result.stdout, /±/);
+    assert.match(result.stdout, /\(one trace: no confidence intervals; "vs": the difference from dpra on the same trace; --json pairs every metric\)/);
+    assert.doesNotMatch(result.stdout, /±|CI/, 'no interval is printed, nor promised for the vs columns');
     assert.equal(JSON.parse(readFileSync(out, 'utf8')).agents[0].meanLatency.halfWidth, null, 'NaN is written as null');
   });
 

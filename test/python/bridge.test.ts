@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringifyWire } from '../../cli/serve/wire-json.ts';
+import { formatSignedMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 import { make } from '../../env/index.ts';
 import { registeredBdtIds } from '../bdt/registered-bdt-ids.ts';
 
@@ -50,19 +51,43 @@ describe('python: the bdt_gym Gymnasium package', function () {
     assert.doesNotMatch(result.stderr, /Exception ignored|ResourceWarning/, result.stderr);
   });
 
-  it("runs python/examples/compare_with_dpra.py, whose DPRA line is bdt-gym compare's on the same seeds", () => {
+  it("runs python/examples/compare_with_dpra.py, whose DPRA line is bdt-gym compare's on the same seeds, on BDT-v0 or a --scenario file, with the paired difference", () => {
+    const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+    const dpraFigures = (...args: string[]) => {
+      const out = join(mkdtempSync(join(tmpdir(), 'bdt-python-')), 'compare.json');
+      const compare = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', ...args, '--json', '--out', out], { encoding: 'utf8' });
+      assert.equal(compare.status, 0, compare.stderr);
+      type Mean = { mean: number };
+      const [dpra] = JSON.parse(compare.stdout).agents as Array<{ meanLatency: Mean; meanReward: Mean; c6Violation: Mean; energyViolations: Mean }>;
+      return `latency ${dpra!.meanLatency.mean.toFixed(4)} +reward ${dpra!.meanReward.mean.toFixed(3)} +C6 violation ${dpra!.c6Violation.mean.toFixed(4)} +energy violations ${dpra!.energyViolations.mean.toFixed(1)}`;
+    };
     const example = python([join(pythonDir, 'examples', 'compare_with_dpra.py'), '--seeds', '1,2', '--slots', '30']);
     assert.equal(example.status, 0, example.stderr);
-    const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
-    const out = join(mkdtempSync(join(tmpdir(), 'bdt-python-')), 'compare.json');
-    const compare = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', '--seeds', '1,2', '--slots', '30', '--json', '--out', out], { encoding: 'utf8' });
-    assert.equal(compare.status, 0, compare.stderr);
-    type Mean = { mean: number };
-    const [dpra] = JSON.parse(compare.stdout).agents as Array<{ meanLatency: Mean; meanReward: Mean; c6Violation: Mean; energyViolations: Mean }>;
-    const figures = `latency ${dpra!.meanLatency.mean.toFixed(4)} +reward ${dpra!.meanReward.mean.toFixed(3)} +C6 violation ${dpra!.c6Violation.mean.toFixed(4)} +energy violations ${dpra!.energyViolations.mean.toFixed(1)}`;
     assert.match(example.stdout, /^BDT-v0, seeds 1,2, 30 slots; means over the seeds of each episode's /);
-    assert.match(example.stdout, new RegExp(`\\ndpra +${figures}\\n`));
-    assert.match(example.stdout, /\nmy_policy +latency \d+\.\d{4} +reward -\d+\.\d{3} +C6 violation \d+\.\d{4} +energy violations \d+\.\d\n$/);
+    assert.match(example.stdout, new RegExp(`\\ndpra +${dpraFigures('--seeds', '1,2', '--slots', '30')}\\n`));
+    assert.match(example.stdout, /\nmy_policy +latency \d+\.\d{4} +reward -\d+\.\d{3} +C6 violation \d+\.\d{4} +energy violations \d+\.\d\n/);
+    assert.match(example.stdout, /\nmy_policy - dpra on each seed's trace: mean ± 95% Student-t CI over the seeds\ndifference +latency [+-]?\d+\.\d{4} ± \d+\.\d{4} +reward [+-]?\d+\.\d{3} ± \d+\.\d{3} +C6 violation [+-]?\d+\.\d{4} ± \d+\.\d{4} +energy violations [+-]?\d+\.\d ± \d+\.\d\n$/);
+    // a scenario file, played as compare --scenario plays it; one seed gives no interval
+    const small = new URL('../../configs/small.json', import.meta.url).pathname;
+    const onFile = python([join(pythonDir, 'examples', 'compare_with_dpra.py'), '--seeds', '3', '--slots', '10', '--scenario', small]);
+    assert.equal(onFile.status, 0, onFile.stderr);
+    assert.match(onFile.stdout, new RegExp(`^${small} \\(scenario "small"\\), seeds 3, 10 slots; `));
+    assert.match(onFile.stdout, new RegExp(`\\ndpra +${dpraFigures('--scenario', small, '--seeds', '3', '--slots', '10')}\\n`));
+    assert.match(onFile.stdout, /\nmy_policy - dpra on each seed's trace: mean \(one seed: no interval\)\ndifference +latency [+-]?\d+\.\d{4} +reward [+-]?\d+\.\d{3} +C6 violation [+-]?\d+\.\d{4} +energy violations [+-]?\d+\.\d\n$/);
+  });
+
+  it("compare_with_dpra.py's interval is compare's: the same Student-t mean ± half-width, signed, for one sample to many", () => {
+    const samples = [[0.25], [-1.5, 2], [0.1, 0.3, -0.2, 0.05, 0.4], Array.from({ length: 31 }, (_, i) => Math.sin(i) - 0.1), Array.from({ length: 45 }, (_, i) => Math.cos(i * 0.7) + 0.2), [0, 0, 0]];
+    const script = `
+import json, sys, importlib.util
+spec = importlib.util.spec_from_file_location("example", "examples/compare_with_dpra.py")
+example = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(example)
+print(json.dumps([example.signed_mean_interval(s, 4) for s in json.loads(sys.argv[1])]))
+`;
+    const result = python(['-c', script, JSON.stringify(samples)]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), samples.map((s) => formatSignedMeanInterval(meanInterval(s), 4)));
   });
 
   it('gives the numbers of the TypeScript env for the same seed and actions', () => {

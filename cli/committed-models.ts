@@ -4,10 +4,10 @@ import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { BEST_EVAL_FILE, BEST_SUBDIR, CHECKPOINT_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
 import { checkpointDirOf } from '../agents/checkpoint/checkpoint-dir.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
-import { readManifest } from '../agents/checkpoint/manifest.ts';
+import { MANIFEST_FILE, readManifest, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
 import { spaceMismatch } from '../agents/checkpoint/space-fit.ts';
 import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
-import { registry, type Env } from '../env/index.ts';
+import { make, registry, type Env } from '../env/index.ts';
 import { CliError } from './errors.ts';
 import { shellQuote } from './invocation.ts';
 import { isBdtId, type CommandInput } from './options.ts';
@@ -40,25 +40,50 @@ export function checkpointPath(path: string): string {
 }
 
 /**
- * A CliError when the checkpoint `given` (by `option`) was trained on another env id than
- * `envId`, the env the command plays (`env`, as `played`: "compared", "run"), and does not fit
- * its spaces: the two ids and the fix in one line, where loading would print the whole space. On
- * the id it was trained on (a --scenario-override changed the layout) loading's detail is left to
- * say what differs; a checkpoint that cannot be read is left to loading to report.
+ * A CliError when the checkpoint `given` (by `option`) does not fit the spaces of `env`, the env
+ * of `envId` the command (`command`, in the words of `played`: "compared", "run") plays: in one
+ * line, where loading would print the whole space, what it was trained on and the fix: the --env
+ * of the id it trained on, the --scenario of a scenario of its own (train --scenario, a
+ * --scenario-override), the --import of an id registered by a module not imported here. When the
+ * command's own override changes the layout, or the checkpoint cannot be read, loading's detail
+ * is left to say what differs.
  */
-export function checkCheckpointEnv(option: string, given: string, envId: string, env: Env, played: string): void {
-  let trainedOn: string;
+export function checkCheckpointEnv(option: string, given: string, envId: string, env: Env, played: string, command: string): void {
+  const dir = checkpointDirOf(checkpointPath(given));
+  let manifest: CheckpointManifest;
   try {
-    const manifest = readManifest(checkpointDirOf(checkpointPath(given)));
-    if (manifest.envId === envId || spaceMismatch(manifest, env.observationSpace, env.actionSpace) === undefined) return;
-    trainedOn = manifest.envId;
+    manifest = readManifest(dir);
   } catch (error) {
     if (error instanceof CheckpointError) return;
     throw error;
   }
+  const trainedOn = manifest.envId;
+  const misfit = spaceMismatch(manifest, env.observationSpace, env.actionSpace);
+  if (misfit === undefined) return;
+  const manifestFile = join(dir, MANIFEST_FILE);
+  if (!registry.has(trainedOn)) {
+    const scenario = manifest.scenario === undefined ? '' : `, or give --scenario with the file of the scenario it trained on (${manifestFile} records it, resolved, as "scenario")`;
+    throw new CliError(`${option}: trained on ${trainedOn}, an env id not registered in this process: load the module that registers it, as for training, with bdt-gym --import <module> ${command} ...${scenario}`);
+  }
   // run and compare play B-DT envs only: a checkpoint of another env (CartPole) is evaluate's
   if (!isPlayableBdtId(trainedOn)) throw new CliError(`${option}: trained on ${trainedOn}, which is not a B-DT env, and only B-DT envs are ${played} here; evaluate it on its own env with bdt-gym evaluate --checkpoint ${shellQuote(given)}`);
-  throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}; give --env ${trainedOn}`);
+  // (a checkpoint that records no scenario is taken to be of its id's own)
+  if (manifest.scenario === undefined || fitsOwnScenario(manifest)) {
+    if (trainedOn === envId) return; // the command's override changed the layout
+    throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}; give --env ${trainedOn}`);
+  }
+  const { name } = manifest.scenario as { name?: unknown };
+  throw new CliError(`${option}: trained on ${trainedOn} with a scenario of its own (${JSON.stringify(name)}, which ${manifestFile} records), whose ${misfit} is not that of the env ${played} here; give --scenario with the file of that scenario`);
+}
+
+/** Whether the checkpoint of `manifest` fits the spaces of the scenario its env id (registered, B-DT) has without envKwargs. */
+function fitsOwnScenario(manifest: CheckpointManifest): boolean {
+  const own = make(manifest.envId, {}, { disableEnvChecker: true });
+  try {
+    return spaceMismatch(manifest, own.observationSpace, own.actionSpace) === undefined;
+  } finally {
+    own.close();
+  }
 }
 
 /** A checkpoint directory `dir` as given by `option` (`--checkpoint runs/x`), for {@link checkCheckpointEnvs}. */
@@ -71,11 +96,11 @@ export interface GivenCheckpoint {
  * {@link checkCheckpointEnv} for each checkpoint `given`, all on one env that `open` makes (none
  * made when none is given) and closed after.
  */
-export function checkCheckpointEnvs(given: readonly GivenCheckpoint[], envId: string, open: () => Env, played: string): void {
+export function checkCheckpointEnvs(given: readonly GivenCheckpoint[], envId: string, open: () => Env, played: string, command: string): void {
   if (given.length === 0) return;
   const env = open();
   try {
-    for (const { option, dir } of given) checkCheckpointEnv(option, dir, envId, env, played);
+    for (const { option, dir } of given) checkCheckpointEnv(option, dir, envId, env, played, command);
   } finally {
     env.close();
   }
@@ -125,7 +150,7 @@ export function runInputs(label: string, run: string): CommandInput[] {
   ];
 }
 
-/** Whether `id` is a registered B-DT env (an id registered by a module not imported here is not). */
+/** Whether registered id `id` is a B-DT env (one that cannot be made without kwargs is not). */
 function isPlayableBdtId(id: string): boolean {
   try {
     return isBdtId(id);

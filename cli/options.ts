@@ -133,6 +133,8 @@ export interface EnvKwargsSource {
   readonly kwargsPath?: readonly string[];
   /** The scenario's path in it; default: `scenario` under `kwargsPath` (none for a --scenario-override, which is the scenario). */
   readonly scenarioPath?: readonly string[];
+  /** How messages name the env; default: its id (`--scenario my.json` for the internal id of a scenario file). */
+  readonly envName?: string;
 }
 
 /**
@@ -141,15 +143,15 @@ export interface EnvKwargsSource {
  * written (`--preset p.json: BDT-v0: at envKwargs.scenario.slots: ...`). `id` is registered
  * (see {@link registeredEnvOption}).
  */
-export function makeOrCliError(id: string, kwargs: Record<string, unknown> | undefined, { source, kwargsPath = [], scenarioPath = [...kwargsPath, 'scenario'] }: EnvKwargsSource, options?: MakeOptions): Env {
+export function makeOrCliError(id: string, kwargs: Record<string, unknown> | undefined, { source, kwargsPath = [], scenarioPath = [...kwargsPath, 'scenario'], envName = id }: EnvKwargsSource, options?: MakeOptions): Env {
   try {
     return make(id, kwargs, options);
   } catch (error) {
-    if (error instanceof KwargsError) throw new CliError(`${source}: ${id}: ${issuesUnder(issueLines(error.issues, error.schema), kwargsPath)}`);
+    if (error instanceof KwargsError) throw new CliError(`${source}: ${envName}: ${issuesUnder(issueLines(error.issues, error.schema), kwargsPath)}`);
     if (error instanceof ScenarioError) {
       // its message's lines after the first (`invalid scenario:`), formatted with the scenario's schema: what a union's branches expect
       const issues = error.issues.length > 0 ? issuesUnder(error.message.split('\n').slice(1).map((line) => line.trim()), scenarioPath) : `${scenarioPath.length > 0 ? `${scenarioPath.join('.')}: ` : ''}${error.message}`;
-      throw new CliError(`${source}: ${id}: ${issues}`);
+      throw new CliError(`${source}: ${envName}: ${issues}`);
     }
     throw error;
   }

@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MANIFEST_FILE, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
 import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
 import { formatValue, make } from '../env/index.ts';
+import { missingSections } from '../env/bdt/scenario/parse.ts';
 import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
 import { readFileCapped } from '../node/capped-read.ts';
 import { CliError } from './errors.ts';
@@ -88,4 +89,15 @@ export function resolvedScenario(envId: string, envKwargs: Record<string, unknow
   } finally {
     env.close();
   }
+}
+
+/**
+ * `envKwargs` as a line names them when they hold a whole scenario (train --scenario records the
+ * resolved one): `whole scenario "<name>"`, with any other kwargs after it, not its every field;
+ * undefined for others, which a line prints as JSON.
+ */
+export function wholeScenarioLabel(envKwargs: Record<string, unknown> | undefined): string | undefined {
+  const { scenario, ...rest } = envKwargs ?? {};
+  if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario) || missingSections(scenario).length > 0) return undefined;
+  return `whole scenario ${JSON.stringify((scenario as { name?: unknown }).name)}${Object.keys(rest).length > 0 ? ` and envKwargs ${JSON.stringify(rest)}` : ''}`;
 }

@@ -42,13 +42,12 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import type { RewardMode, RewardSettings } from '../../env/bdt/scenario/compile.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
-import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
-import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, readScenarioFile, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
@@ -271,19 +270,7 @@ function checkComparedCheckpointEnvs(envId: string, scenarioOverride: Record<str
       return typeof dir === 'string' ? [{ option: `--agent-options ${agent} checkpoint ${dir}`, dir }] : [];
     }),
   ];
-  checkCheckpointEnvs(given, envId, () => openEnv({ env: envId, scenarioOverride, slots }), 'compared');
-}
-
-/**
- * Registers scenario file `file` (checked first, errors naming it) as an env id for this process,
- * the file's scenario its base as configs/default.json is BDT-v0's, so `--slots` and the agents'
- * scenario overrides merge into it as into a registered id's.
- */
-function scenarioFileEnvId(file: string): string {
-  // an env id has Gymnasium's form (no path separators or spaces); this one is internal, never shown
-  const id = `scenario-file:${file.replace(/[^\w:.-]/g, '_')}`;
-  registerBdtScenario(id, readScenarioFile(file));
-  return id;
+  checkCheckpointEnvs(given, envId, () => openEnv({ env: envId, scenarioOverride, slots }), 'compared', 'compare');
 }
 
 /**

@@ -31,7 +31,7 @@ import { readFileCapped } from '../../node/capped-read.ts';
 import { checkpointPath } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
-import { MAX_SUMMARY_BYTES, runEnvKwargs } from '../run-summary.ts';
+import { MAX_SUMMARY_BYTES, runEnvKwargs, wholeScenarioLabel } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
 import { plural } from '../plural.ts';
@@ -176,11 +176,13 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;
       }
+      // a whole scenario (a train --scenario run's) by its name, not its every field
+      const whole = wholeScenarioLabel(envKwargs.kwargs);
       const kwargs = envKwargs.fromManifest
         ? ' with the scenario it trained on'
         : Object.keys(envKwargs.kwargs).length === 0
           ? ' with no envKwargs'
-          : ` with envKwargs ${JSON.stringify(envKwargs.kwargs)}`;
+          : ` with ${whole === undefined ? `envKwargs ${JSON.stringify(envKwargs.kwargs)}` : `the ${whole}`}`;
       const from = envKwargs.source === undefined ? '' : ` (from ${envKwargs.source})`;
       process.stdout.write(
         [

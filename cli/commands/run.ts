@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KwargsError, issueLines, make, registeredBdtScenarioIds, type Env } from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { registerBdtScenario } from '../../env/bdt/register-scenario.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
@@ -133,6 +134,19 @@ export function readScenarioFile(file: string, source = '--scenario'): object {
   return scenario;
 }
 
+/**
+ * Registers scenario file `file` (checked first by {@link readScenarioFile}, errors naming it) as
+ * an env id for this process, the file's scenario its base as configs/default.json is BDT-v0's, so
+ * `--slots`, the agents' scenario overrides (compare) and a preset's envKwargs (train) merge into
+ * it as into a registered id's.
+ */
+export function scenarioFileEnvId(file: string): string {
+  // an env id has Gymnasium's form (no path separators or spaces); this one is internal, never shown
+  const id = `scenario-file:${file.replace(/[^\w:.-]/g, '_')}`;
+  registerBdtScenario(id, readScenarioFile(file));
+  return id;
+}
+
 /** A ScenarioError's message naming the file it came from. */
 function inFile(error: ScenarioError, file: string): string {
   return error.message.replace(/^invalid scenario/, `invalid scenario ${file}`);
@@ -219,7 +233,7 @@ export function register(program: Command): void {
       const drawSavedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
       const checkpoint = agentOptions['checkpoint'];
       if (envId !== undefined && isLearnedAlgorithm(options.agent) && typeof checkpoint === 'string') {
-        checkCheckpointEnv(`${options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint'} ${checkpoint}`, checkpoint, envId, env, 'run');
+        checkCheckpointEnv(`${options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint'} ${checkpoint}`, checkpoint, envId, env, 'run', 'run');
       }
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
       if (drawSavedTrace !== undefined) writeFileAtomic(options.saveTrace!, drawSavedTrace());

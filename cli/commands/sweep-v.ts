@@ -172,7 +172,7 @@ function checkSweptCheckpointEnv(spec: SweepSpec): void {
   const checkpoint = spec.agentOptions?.['checkpoint'];
   const { env } = spec;
   if (env === undefined || typeof checkpoint !== 'string') return;
-  checkCheckpointEnvs([{ option: `--agent-options checkpoint ${checkpoint}`, dir: checkpoint }], env, () => make(env, { scenario: spec.scenarioOverride ?? {} }, { disableEnvChecker: true }), 'swept');
+  checkCheckpointEnvs([{ option: `--agent-options checkpoint ${checkpoint}`, dir: checkpoint }], env, () => make(env, { scenario: spec.scenarioOverride ?? {} }, { disableEnvChecker: true }), 'swept', 'sweep-v');
 }
 
 /** The sweep as --json prints it: the number of seeds and what the intervals are, stated once, the --scenario-override every point was played under when one was given (as run and compare record it), the points. */

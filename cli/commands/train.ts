@@ -14,6 +14,13 @@
  * (a run without summary.json resumes on the scenario its checkpoint's manifest records; a new run
  * writes one before training, so its checkpoint never goes without one).
  *
+ * `--scenario FILE` (B-DT envs) trains on a scenario file, read and checked as `run --scenario`
+ * reads it, in place of the env's own scenario: the preset's envKwargs.scenario is merged over it,
+ * then --scenario-override. The envKwargs record the resolved scenario whole, under the env's id
+ * (--env, the preset's, else BDT-v0), so `evaluate` and `--resume` need neither the file nor an
+ * --import, and `compare --scenario FILE --checkpoint` no --import; a --resume takes only the
+ * file the run trained on.
+ *
  * `--hyperparameters '<json>'` merges hyperparameters over the preset's (not totalTimesteps: the
  * budget is --steps); the checkpoint's manifest records the merged set, and --resume takes only its values.
  *
@@ -63,14 +70,14 @@ import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES, METRICS_FILE, SUMMARY
 import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
-import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
-import { issueLines } from '../../env/index.ts';
+import { mergeDeep, missingSections } from '../../env/bdt/scenario/parse.ts';
+import { issueLines, registeredBdtScenarioIds } from '../../env/index.ts';
 import { closestName } from '../../env/core/closest-name.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
-import { resolvedScenario, runEnvKwargs, type RunEnvKwargs } from '../run-summary.ts';
+import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { isLockFile, lockRun, type RunLock } from '../run-lock.ts';
-import { readJsonFile } from './run.ts';
+import { readJsonFile, scenarioFileEnvId } from './run.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
@@ -94,6 +101,7 @@ interface TrainOptions {
   checkpointFreq: string;
   tensorboard?: boolean;
   scenarioOverride?: string;
+  scenario?: string;
   hyperparameters?: string;
 }
 
@@ -178,11 +186,75 @@ function checkEnv(envId: string, envKwargs: Record<string, unknown> | undefined,
  * `envKwargs` (from `source`) with `--scenario-override` deep-merged into their scenario as run and
  * compare merge it into the env's, checked (a bad value is refused naming the option).
  */
-function withScenarioOverride(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, override: Record<string, unknown>): Record<string, unknown> | undefined {
+function withScenarioOverride(envId: string, envKwargs: Record<string, unknown> | undefined, source: string, override: Record<string, unknown>, envName?: string): Record<string, unknown> | undefined {
   if (Object.keys(override).length === 0) return envKwargs;
   const merged = { ...envKwargs, scenario: mergeDeep(envKwargs?.['scenario'] ?? {}, override) };
-  checkEnv(envId, merged, { source: envKwargs?.['scenario'] === undefined ? '--scenario-override' : `--scenario-override (merged into ${source}'s envKwargs.scenario)`, scenarioPath: [] });
+  checkEnv(envId, merged, { source: envKwargs?.['scenario'] === undefined ? '--scenario-override' : `--scenario-override (merged into ${source}'s envKwargs.scenario)`, scenarioPath: [], ...(envName === undefined ? {} : { envName }) });
   return merged;
+}
+
+/**
+ * The envKwargs of a run on `--scenario` file `file`, registered as `fileEnvId`: `envKwargs` (from
+ * `from`: a preset's; a resumed run's, without their scenario) with their scenario merged into the
+ * file's, then `override`, each checked there (errors name the file), and the result resolved
+ * (defaults filled in): make(<the run's id>, ...) merges it into the id's scenario, whose values
+ * would otherwise fill in what the file leaves to the defaults (BDT-large-v0's Gauss-Markov fading
+ * for a file with none); only `$schema` and `description`, labels, come from the id when the file
+ * has none.
+ */
+function scenarioFileEnvKwargs(fileEnvId: string, file: string, envKwargs: Record<string, unknown> | undefined, from: EnvKwargsSource, override: Record<string, unknown>): Record<string, unknown> {
+  const envName = `--scenario ${file}`;
+  checkEnv(fileEnvId, envKwargs, { ...from, envName });
+  const merged = withScenarioOverride(fileEnvId, envKwargs, from.source, override, envName);
+  return { ...merged, scenario: resolvedScenario(fileEnvId, merged) };
+}
+
+/**
+ * On --resume, a `--scenario` file must be the one the run trained on: with the preset's
+ * envKwargs.scenario and --scenario-override merged over it (`envKwargs`, as a new run would
+ * record them), the scenario `run` records, as the command an interrupted run prints to continue
+ * it repeats the option. (`given` says what was merged over the file; `withPreset`, whether a
+ * --preset was given, without which the file misses the training settings a preset merged over it.)
+ */
+function checkResumedScenario(out: string, file: string, given: string, envId: string, envKwargs: Record<string, unknown>, run: RunEnvKwargs, withPreset: boolean): void {
+  // both through the run's id, as the run made its env
+  const trained = run.fromManifest ? run.scenario : resolvedScenario(envId, run.envKwargs);
+  const changes = leafChanges(trained, resolvedScenario(envId, envKwargs));
+  if (changes.length === 0) return;
+  const what = trained === undefined ? `${run.source} records no scenario` : `${shownChanges(changes)}; ${run.source} records the run's`;
+  throw new CliError(`--scenario: --resume continues the run in ${out} on the scenario it trained on, which ${file}${given} changes (${what}); leave --scenario out${withPreset ? '' : ' (or give with it the --preset the run trained with)'}, or train a new run (another --out) on it`);
+}
+
+/**
+ * `path: before -> after` for each leaf where `after` differs from `before` (arrays compare whole),
+ * in key order; with `beforeOnly`, only at `before`'s leaves (what an override replaces of it).
+ */
+function leafChanges(before: unknown, after: unknown, beforeOnly = false, path = ''): string[] {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isObject(before) && isObject(after)) {
+    const keys = beforeOnly ? Object.keys(before) : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((key) => leafChanges(before[key], after[key], beforeOnly, path === '' ? key : `${path}.${key}`));
+  }
+  if (isDeepStrictEqual(before, after)) return [];
+  const show = (value: unknown) => (value === undefined ? 'absent' : JSON.stringify(value).length <= 60 ? JSON.stringify(value) : `${JSON.stringify(value).slice(0, 57)}...`);
+  return [`${path}: ${show(before)} -> ${show(after)}`];
+}
+
+/** The first three `changes`, and how many more. */
+function shownChanges(changes: readonly string[]): string {
+  return changes.slice(0, 3).join(', ') + (changes.length > 3 ? `, and ${changes.length - 3} more` : '');
+}
+
+/**
+ * Notes, for a new run, a whole scenario given as `--scenario-override` over a preset's
+ * envKwargs.scenario (`presetScenario`, from `source`): it replaces the preset's training settings
+ * (ppo-bdt's V 1.5 and energy penalty) with the file's values, which `--scenario` merges under them.
+ */
+function noteWholeScenarioOverride(override: Record<string, unknown>, presetScenario: unknown, source: string): void {
+  if (missingSections(override).length > 0 || presetScenario === undefined) return;
+  const replaced = leafChanges(presetScenario, mergeDeep(presetScenario, override), true);
+  if (replaced.length === 0) return;
+  process.stderr.write(`bdt-gym train: note: --scenario-override is a whole scenario, and its values replace those ${source}'s envKwargs.scenario sets (${shownChanges(replaced)}); to train on a scenario file under the preset's settings, give it as --scenario FILE\n`);
 }
 
 /**
@@ -450,6 +522,10 @@ export function register(program: Command): void {
       'save the checkpoint (and summary.json) every n env steps during training, after the update that reaches each multiple of n (SB3 CheckpointCallback), so a run killed without saving (kill -9, out of memory, power loss) resumes from the last one; a run that fails after one is kept as it left it; 0 = off',
       String(DEFAULT_CHECKPOINT_FREQ),
     )
+    .option(
+      '--scenario <file>',
+      "B-DT scenario JSON file to train on, checked as run --scenario checks it, in place of the env's own scenario (--env: a B-DT id, default the preset's, else BDT-v0, under which the run is recorded): the preset's envKwargs.scenario is merged over the file, then --scenario-override; the run's envKwargs record the resolved scenario, which evaluate and --resume use without --scenario or --import (a --resume takes only the file the run trained on); compare and run play the policy on the --scenario they are given",
+    )
     .option('--scenario-override <json>', 'B-DT envs: partial scenario as a JSON object, deep-merged into the training env\'s scenario (the preset\'s envKwargs.scenario over the env\'s) as run and compare merge it (e.g. \'{"reward":{"mode":"dpp-exact"}}\'); recorded in the run\'s envKwargs, which evaluate and --resume use; a --resume takes only the one the run trained with')
     .option('--hyperparameters <json>', 'hyperparameters as a JSON object, merged over the preset\'s (over the agent\'s defaults without --preset) and checked with them (e.g. \'{"entCoef":0}\'); not totalTimesteps, which --steps sets; the checkpoint\'s manifest.json records the merged ones; a --resume takes only the run\'s own values')
     .action((options: TrainOptions, command: Command) => train(options, command));
@@ -487,7 +563,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agentName)} (available: ${AGENTS.join(', ')})`);
   const agent = agentName as (typeof AGENTS)[number];
   if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
-  const givenEnvId = options.env ?? preset?.env ?? resumed?.envId;
+  // a scenario file is a B-DT env's scenario: BDT-v0's place, as in run and compare
+  const givenEnvId = options.env ?? preset?.env ?? resumed?.envId ?? (options.scenario === undefined ? undefined : 'BDT-v0');
   if (givenEnvId === undefined) throw new CliError('give --env or a --preset naming one');
   // an unknown id is blamed on where it came from, as evaluate does
   const envIdSource = options.env !== undefined ? '--env' : preset?.env !== undefined ? `--preset ${options.preset}: env` : `checkpoint manifest ${join(options.out, CHECKPOINT_SUBDIR, MANIFEST_FILE)}: envId`;
@@ -496,6 +573,11 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   // an env that needs kwargs (a preset's envKwargs may give them) cannot be made here to tell
   const cannotMake = (why: string) => `--scenario-override: ${envId} cannot be made without keyword arguments (${why}), so train cannot tell whether it has a scenario to override; give the change in a --preset's envKwargs.scenario, beside the kwargs it needs`;
   if (Object.keys(scenarioOverride).length > 0 && !isBdtIdOrCliError(envId, cannotMake)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
+  if (options.scenario !== undefined && !isBdtIdOrCliError(envId, (why) => `--scenario: ${envId} cannot be made without keyword arguments (${why}), so it is no B-DT env train can give a scenario file`)) {
+    throw new CliError(`--scenario: ${envId}${options.env === undefined ? ` (${envIdSource})` : ''} is not a B-DT env, so it cannot train on a scenario file; give --env with a B-DT id (${registeredBdtScenarioIds().join(', ')})`);
+  }
+  // the file checked (errors as run --scenario's) and registered for this process, its scenario the base the preset's envKwargs merge into
+  const fileEnvId = options.scenario === undefined ? undefined : scenarioFileEnvId(options.scenario);
   const stepsOption = options.steps === undefined ? undefined : integerOption('steps', options.steps, 1);
   if (stepsOption === undefined && preset?.hyperparameters['totalTimesteps'] === undefined) throw new CliError('give --steps or a --preset with hyperparameters.totalTimesteps');
   const seedOption = integerOption('seed', options.seed, 0);
@@ -560,16 +642,33 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const givenEnvKwargs = fromRun ? fromRun.envKwargs : preset?.envKwargs;
   const envKwargsSource = fromRun ? fromRun.source : `--preset ${options.preset}`;
   // as given: the override must not hide a bad value in them; a manifest holds the scenario at its root
-  checkEnv(envId, givenEnvKwargs, { source: envKwargsSource, kwargsPath: fromRun?.fromManifest ? [] : ['envKwargs'] });
+  const from: EnvKwargsSource = { source: envKwargsSource, kwargsPath: fromRun?.fromManifest ? [] : ['envKwargs'] };
+  // (a preset's over the file, below)
+  if (fileEnvId === undefined || fromRun) checkEnv(envId, givenEnvKwargs, from);
   if (run) checkResumedOverride(options.out, scenarioOverride, run);
-  const envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
+  let envKwargs: Record<string, unknown> | undefined;
+  if (fileEnvId === undefined) {
+    envKwargs = withScenarioOverride(envId, givenEnvKwargs, envKwargsSource, scenarioOverride);
+    if (!options.resume) noteWholeScenarioOverride(scenarioOverride, givenEnvKwargs?.['scenario'], envKwargsSource);
+  } else {
+    // a resumed run's own scenario is not merged over the file: the file is checked to be it
+    const { scenario: _runScenario, ...runKwargs } = fromRun ? (givenEnvKwargs ?? {}) : {};
+    envKwargs = scenarioFileEnvKwargs(fileEnvId, options.scenario!, fromRun ? runKwargs : givenEnvKwargs, from, scenarioOverride);
+    const mergedOver = [...(fromRun || givenEnvKwargs?.['scenario'] === undefined ? [] : [`${envKwargsSource}'s envKwargs.scenario`]), ...(Object.keys(scenarioOverride).length > 0 ? ['--scenario-override'] : [])];
+    if (run) checkResumedScenario(options.out, options.scenario!, mergedOver.length === 0 ? '' : ` (with ${mergedOver.join(' and ')} merged over it)`, envId, envKwargs, run, preset !== undefined);
+  }
   if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run has no ${SUMMARY_FILE}); give --preset to set others\n`);
-  else if (fromRun && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the run's envKwargs ${JSON.stringify(envKwargs)} (${envKwargsSource}); give --preset to set others\n`);
+  // (with --scenario they were checked to be the run's: nothing to note)
+  else if (fromRun && envKwargs !== undefined && fileEnvId === undefined) {
+    // a whole scenario (a --scenario run's) by its name, not its every field
+    const whole = wholeScenarioLabel(envKwargs);
+    process.stderr.write(`bdt-gym train: note: --resume trains on the run's ${whole ?? `envKwargs ${JSON.stringify(envKwargs)}`} (${envKwargsSource}); give --preset to set others\n`);
+  }
   if (run && !fromRun) noteOtherEnvKwargs(envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`, run);
   const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
   const backend = await backendOption(options.backend);
   if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: ${stepsSource} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
-  if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
+  if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}${options.scenario === undefined ? '' : ` with the scenario of ${options.scenario}`}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
   const metricsFile = join(options.out, METRICS_FILE);
   const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);

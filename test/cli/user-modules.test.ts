@@ -195,6 +195,28 @@ describe('bdt-gym --import', () => {
     assert.deepEqual([summary.env, summary.scenarioName, summary.agent, summary.slots], ['FixtureSmall-v0', 'fixture-small', 'first-unit', 8]);
   });
 
+  it("a checkpoint trained on a module's env id, used without --import: run, compare and sweep-v say the id is not registered here and how to bring it in or give its scenario (they said it was no B-DT env, and to evaluate it, which fails too)", () => {
+    const run = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'run');
+    const hyperparameters = JSON.stringify({ numEnvs: 1, numSteps: 16, numMinibatches: 1, updateEpochs: 1, hidden: [8] });
+    const trained = cli(['--import', './user-registrations.ts', 'train', '--agent', 'ppo', '--env', 'FixtureSmall-v0', '--steps', '16', '--hyperparameters', hyperparameters, '--eval-episodes', '0', '--backend', 'wasm', '--out', run]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const manifest = join(run, 'checkpoint', 'manifest.json');
+    const how = (command: string) => `trained on FixtureSmall-v0, an env id not registered in this process: load the module that registers it, as for training, with bdt-gym --import <module> ${command} ..., or give --scenario with the file of the scenario it trained on (${manifest} records it, resolved, as "scenario")\n`;
+    const compared = cli(['compare', '--agents', 'dpra', '--checkpoint', `mine=${run}`, '--seeds', '1', '--slots', '2', '--out', join(run, '..', 'compare.json')]);
+    assert.equal(compared.status, 1);
+    assert.equal(compared.stderr, `bdt-gym: --checkpoint mine=${run}: ${how('compare')}`);
+    const ran = cli(['run', '--agent', 'ppo', '--checkpoint', run, '--slots', '2']);
+    assert.equal(ran.stderr, `bdt-gym: --checkpoint ${run}: ${how('run')}`);
+    const swept = cli(['sweep-v', '--agent', 'ppo', '--agent-options', JSON.stringify({ checkpoint: run }), '--v', '1', '--seeds', '1', '--slots', '2']);
+    assert.equal(swept.stderr, `bdt-gym: --agent-options checkpoint ${run}: ${how('sweep-v')}`);
+    // what it says works: the module, or the scenario's file (FixtureSmall-v0 is configs/small.json renamed, 8 slots)
+    const imported = cli(['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', 'dpra', '--checkpoint', `mine=${run}`, '--seeds', '1', '--slots', '2', '--out', join(run, '..', 'compare.json')]);
+    assert.equal(imported.status, 0, imported.stderr);
+    const small = fileURLToPath(new URL('../../configs/small.json', import.meta.url));
+    const fromFile = cli(['compare', '--scenario', small, '--agents', 'dpra', '--checkpoint', `mine=${run}`, '--seeds', '1', '--slots', '2', '--out', join(run, '..', 'compare.json')]);
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+  });
+
   it('serve: the module is loaded before the first request, and what it logs goes to stderr, not the protocol', () => {
     const requests = [{ method: 'make', id: 'FixtureSmall-v0' }, { method: 'reset', seed: 1 }, { method: 'act', agent: 'first-unit' }, { method: 'close' }];
     const result = cli(['--import', './logging-module.ts', '--import', './user-registrations.ts', 'serve'], `${requests.map((r) => stringifyWire(r)).join('\n')}\n`);

@@ -69,26 +69,17 @@ export function readMetricsFile(file: string): RunMetrics {
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const where = `${file}:${index + 1}`;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      if (index === lines.length - 1) {
-        process.stderr.write(`bdt-gym: warning: ${where}: skipped a torn last line (no newline at its end: the run was stopped while writing it)\n`);
-        return;
-      }
-      throw new CliError(`${where}: not a JSON line (${JSON.stringify(line.slice(0, 60))}${line.length > 60 ? '...' : ''})`);
+    if (index === lines.length - 1 && !isJson(line)) {
+      process.stderr.write(`bdt-gym: warning: ${where}: skipped a torn last line (no newline at its end: the run was stopped while writing it)\n`);
+      return;
     }
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new CliError(`${where}: expected an object {"step": n, "<tag>": value, ...}, got ${line.slice(0, 60)}`);
-    const { step, ...metrics } = record as Record<string, unknown>;
-    if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) throw new CliError(`${where}: "step" must be a number >= 0, got ${JSON.stringify(step)}`);
+    const { step, metrics } = parseMetricsLine(line, where);
     if (step < lastStep && !wentBack) {
       wentBack = true;
       process.stderr.write(`bdt-gym: warning: ${where}: step ${step} follows step ${lastStep}: a session stopped after its last checkpoint logged the steps its resumed run trained again, so some steps have records of both\n`);
     }
     lastStep = Math.max(lastStep, step);
     for (const [tag, value] of Object.entries(metrics)) {
-      if (value !== null && typeof value !== 'number') throw new CliError(`${where}: "${tag}" must be a number (or null for NaN), got ${JSON.stringify(value)}`);
       let tagSeries = series.get(tag);
       if (tagSeries === undefined) series.set(tag, (tagSeries = { steps: [], values: [] }));
       tagSeries.steps.push(step);
@@ -96,4 +87,35 @@ export function readMetricsFile(file: string): RunMetrics {
     }
   });
   return new Map([...series].map(([tag, { steps, values }]) => [tag, { steps: Float64Array.from(steps), values: Float64Array.from(values) }]));
+}
+
+/** Whether `text` parses as JSON (a torn last line does not). */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The record of a complete (not blank) line of metrics.jsonl, or a CliError at `where`
+ * (`file:line`) saying what is wrong with it: what curves reads, and a resume checks before it
+ * appends.
+ */
+export function parseMetricsLine(line: string, where: string): { step: number; metrics: Record<string, number | null> } {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    throw new CliError(`${where}: not a JSON line (${JSON.stringify(line.slice(0, 60))}${line.length > 60 ? '...' : ''})`);
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new CliError(`${where}: expected an object {"step": n, "<tag>": value, ...}, got ${line.slice(0, 60)}`);
+  const { step, ...metrics } = record as Record<string, unknown>;
+  if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) throw new CliError(`${where}: "step" must be a number >= 0, got ${JSON.stringify(step)}`);
+  for (const [tag, value] of Object.entries(metrics)) {
+    if (value !== null && typeof value !== 'number') throw new CliError(`${where}: "${tag}" must be a number (or null for NaN), got ${JSON.stringify(value)}`);
+  }
+  return { step, metrics: metrics as Record<string, number | null> };
 }

@@ -21,7 +21,7 @@ import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
-import { spaceMismatch, type PrintableSpace } from './space-fit.ts';
+import { spaceDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
 
 export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest } from './manifest.ts';
@@ -199,8 +199,9 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
 export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace: PrintableSpace, actionSpace: PrintableSpace): void {
   const { manifest, dir } = checkpoint;
   const mismatch = spaceMismatch(manifest, observationSpace, actionSpace);
-  if (mismatch === 'observation layout') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different observation layout than this env's ${observationSpace.toString()}`);
-  if (mismatch === 'action space') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different action space than this env's ${actionSpace.toString()}`);
+  // what differs first: the whole space alone left the reader to find it
+  if (mismatch === 'observation layout') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different observation layout (${spaceDifference(manifest.observationSpace, observationSpace, true)}) than this env's ${observationSpace.toString()}`);
+  if (mismatch === 'action space') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different action space (${spaceDifference(manifest.actionSpace, actionSpace)}) than this env's ${actionSpace.toString()}`);
 }
 
 /** The checkpoint's hyperparameters validated by its algorithm's `schema` (defaults filled in). */

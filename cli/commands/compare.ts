@@ -21,8 +21,9 @@
  * checkpoints. `--no-timing` leaves the wall-clock fields out (`msPerSlot`, `wallMs`), so the same
  * comparison writes the same bytes.
  * When an agent's episode fails, compare reports the error and exits non-zero without a table, but
- * first writes the episodes finished before it to `--out`, with an `incomplete` field naming the
- * failed episode (minutes of DPRA on BDT-v0 are not thrown away).
+ * first writes the episodes finished before it beside `--out` (`compare.json`: `compare.incomplete.json`),
+ * with an `incomplete` field naming the failed episode (minutes of DPRA on BDT-v0 are not thrown
+ * away); `--out` keeps the last complete result.
  */
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
@@ -82,7 +83,7 @@ export function register(program: Command): void {
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, the episodes finished before it, with an "incomplete" field naming the failed episode (compare then exits non-zero, without a table)', 'results/compare.json')
+    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, it is left as it was, and the episodes finished before it go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode (compare then exits non-zero, without a table)', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .action(async (options: CompareOptions) => {
@@ -110,12 +111,15 @@ export function register(program: Command): void {
       for (const agent of compared) {
         if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
       }
-      checkNotAnInput('out', options.out, [
+      const inputs = [
         ...fileInputs('--scenario', options.scenario),
         ...fileInputs('--trace', ...(traceFiles ?? [])),
         ...checkpoints.flatMap(({ option, dir }) => checkpointDirInputs(`--checkpoint ${option}`, dir)),
         ...compared.flatMap((agent) => (typeof agent === 'string' ? checkpointInputs('--agents', agent, agentOptions[agent]?.['checkpoint'], `--agent-options ${agent} checkpoint`, options.scenario === undefined ? envId : undefined) : [])),
-      ]);
+      ];
+      checkNotAnInput('out', options.out, inputs);
+      const incompleteOut = incompletePath(options.out);
+      checkNotAnInput('out', incompleteOut, inputs); // where a failed comparison's episodes would go
 
       const { traces, rewardColumn, slots: episodeSlots } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
       const scenario = mergeDeep(scenarioOverride, episodeSlots === undefined ? {} : { slots: episodeSlots }) as Record<string, unknown>;
@@ -159,11 +163,12 @@ export function register(program: Command): void {
         const finished = `the ${plural(records.length, 'finished episode')} of ${incomplete.plannedEpisodes}`;
         let note: string;
         try {
-          writeFileAtomic(options.out, resultJson(records, aggregate(records), incomplete));
-          note = `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${options.out}, marked incomplete (its "incomplete" field names the episode that failed)`;
+          // beside --out, not over it: a failed run does not replace the last complete result
+          writeFileAtomic(incompleteOut, resultJson(records, aggregate(records), incomplete));
+          note = `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${incompleteOut}, marked incomplete (its "incomplete" field names the episode that failed); --out ${options.out} is left as it was`;
         } catch (writeError) {
           // the episode's failure is still the one to report
-          note = `${finished} could not be written to ${options.out}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
+          note = `${finished} could not be written to ${incompleteOut}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
         }
         throw new FailureWithNote(error, note);
       } finally {
@@ -173,9 +178,16 @@ export function register(program: Command): void {
       // the table first: a write that still fails (a full disk) does not lose it
       const rows = aggregate(records);
       if (options.json) process.stdout.write(`${JSON.stringify(aggregateJson(rows, seeds.length, options.timing))}\n`);
-      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, rows, options.out, rewardColumn, options.timing));
+      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, rows, rewardColumn, options.timing));
       writeFileAtomic(options.out, resultJson(records, rows));
+      // only once it is there: a write that failed said so on stderr
+      if (!options.json) process.stdout.write(`\nfull result: ${options.out}\n`);
     });
+}
+
+/** Where a comparison an episode of which failed writes the episodes that finished: beside `out`, which keeps the last complete result. */
+function incompletePath(out: string): string {
+  return `${out.endsWith('.json') ? out.slice(0, -'.json'.length) : out}.incomplete.json`;
 }
 
 /**
@@ -329,7 +341,7 @@ function rewardColumnOf(reward: Pick<RewardSettings, 'mode' | 'energyPenalty'>):
 }
 
 /** The table of `rows`, over the traces of `seeds` or, given `traceFiles`, of those files (agents seeded by `seeds`). */
-function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], out: string, rewardColumn: string, timing: boolean): string {
+function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], rewardColumn: string, timing: boolean): string {
   const vsFirst = 'vs ' + (rows[0]?.agent ?? '');
   const header = ['agent', 'latency (s)', vsFirst, rewardColumn, vsFirst, 'C6 violation', 'energy viol.', 'backlog', ...(timing ? ['ms/slot'] : [])];
   const paired = (i: number, m: MeanInterval, digits: number): string => (i === 0 ? 'ref' : Number.isNaN(m.mean) ? '' : formatSignedMeanInterval(m, digits));
@@ -357,8 +369,6 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
-    '',
-    `full result: ${out}`,
     '',
   ].join('\n');
 }

@@ -162,8 +162,12 @@ export function register(program: Command): void {
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep
-      process.stdout.write(options.json ? `${JSON.stringify(sweepJson(spec, points))}\n` : formatTable(spec, points, greedy, options.plot));
-      if (options.plot) writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
+      process.stdout.write(options.json ? `${JSON.stringify(sweepJson(spec, points))}\n` : formatTable(spec, points, greedy));
+      if (options.plot) {
+        writeFileAtomic(options.plot, await sweepVChartSvg(spec.agent, points, greedy));
+        // only once it is there: a write that failed said so on stderr
+        if (!options.json) process.stdout.write(`  plot: ${options.plot}\n`);
+      }
     });
 }
 
@@ -207,8 +211,8 @@ function sameEpisodesReason(spec: SweepSpec): string {
   return `either it does not decide with V or ${identical}`;
 }
 
-/** The sweep as a table, with the latency-greedy reference and where the plot goes. */
-function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omit<SweepPoint, 'v'>, plot: string | undefined): string {
+/** The sweep as a table, with the latency-greedy reference. */
+function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omit<SweepPoint, 'v'>): string {
   const cells = points.map((p) => [
     p.v.toPrecision(4),
     formatMeanInterval({ mean: p.meanLatency, halfWidth: p.latencyHalfWidth }, 4),
@@ -221,6 +225,5 @@ function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omi
   const overridden = Object.keys(spec.scenarioOverride ?? {}).length > 0 ? ' (overridden)' : '';
   const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}${overridden}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${plural(spec.slots, 'slot')}` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
   lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
-  if (plot) lines.push(`  plot: ${plot}`);
   return `${lines.join('\n')}\n`;
 }

@@ -81,6 +81,8 @@ import { readJsonFile, scenarioFileEnvId } from './run.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
+import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
+import { parseMetricsLine } from '../metrics-file.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, integerOption, isBdtIdOrCliError, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
@@ -410,7 +412,12 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
   const bestDir = join(out, BEST_SUBDIR);
   const metrics = readRunFile(metricsFile, MAX_RESUMED_METRICS_BYTES);
   const record = readRunFile(bestRecord, MAX_BEST_EVAL_BYTES); // before the cut below, which a refusal here would otherwise leave
-  if (metrics !== undefined) cutRecordsPast(metricsFile, resumeStep, metrics.subarray(0, cutTornLastLine(metricsFile, metrics)));
+  if (metrics !== undefined) {
+    // every line read before anything is cut: a refused line leaves the file as it was
+    const past = recordsPast(metricsFile, resumeStep, metrics.subarray(0, metrics.lastIndexOf(0x0a) + 1));
+    cutTornLastLine(metricsFile, metrics);
+    if (past !== undefined) cutRecordsPast(metricsFile, resumeStep, past);
+  }
   const backup = existsSync(bestDir) ? mkdtempSync(join(tmpdir(), 'bdt-gym-best-')) : undefined;
   if (backup !== undefined) cpSync(bestDir, backup, { recursive: true });
   const dropBackup = (): void => {
@@ -444,36 +451,45 @@ function cutTornLastLine(metricsFile: string, text: Buffer): number {
 }
 
 /**
- * Cuts the records after step `resumeStep` from `metricsFile`, whose bytes are `bytes` (bytes, not
- * a decoded string: offsets stay byte offsets, and a file past V8's string limit reads): a session
- * stopped after its last checkpoint (kill -9, power loss) logged steps the resumed run trains
- * again, and they would interleave with its records.
+ * Where the records after step `resumeStep` begin in `metricsFile`, whose complete lines are
+ * `bytes` (bytes, not a decoded string: offsets stay byte offsets, and a file past V8's string
+ * limit reads), and how many lines that is; undefined when there are none. A session stopped
+ * after its last checkpoint (kill -9, power loss) logged steps the resumed run trains again, and
+ * they would interleave with its records. A line before them that curves would refuse is refused
+ * here, before training: appended to, the run's curves would not read.
  */
-function cutRecordsPast(metricsFile: string, resumeStep: number, bytes: Buffer): void {
+function recordsPast(metricsFile: string, resumeStep: number, bytes: Buffer): { cutAt: number; lines: number } | undefined {
   let cutAt: number | undefined;
   let cut = 0;
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0, line = 1; at < bytes.length; line++) {
     const newline = bytes.indexOf(0x0a, at);
     const end = newline < 0 ? bytes.length : newline;
     if (cutAt === undefined) {
-      const step = stepOf(bytes.toString('utf8', at, end));
+      const text = bytes.toString('utf8', at, end);
+      const step = stepOf(line === 1 ? withoutByteOrderMark(text) : text, `${metricsFile}:${line}`); // as curves reads it
       if (step !== undefined && step > resumeStep) cutAt = at;
     }
     if (cutAt !== undefined) cut++;
     at = end + 1;
   }
-  if (cutAt === undefined) return;
+  return cutAt === undefined ? undefined : { cutAt, lines: cut };
+}
+
+/** Cuts the records `past` the checkpoint's step `resumeStep` from `metricsFile` (see {@link recordsPast}). */
+function cutRecordsPast(metricsFile: string, resumeStep: number, past: { cutAt: number; lines: number }): void {
+  const { cutAt, lines: cut } = past;
   truncateSync(metricsFile, cutAt);
   process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${plural(cut, 'line')} from the first of them on ${cut === 1 ? 'was' : 'were'} cut before resuming\n`);
 }
 
-/** The "step" of a metrics line, or undefined when the line is not a record (readMetricsFile reports those). */
-function stepOf(line: string): number | undefined {
+/** The "step" of a complete metrics line at `where` (`file:line`); undefined for a blank one; a CliError for one curves refuses. */
+function stepOf(line: string, where: string): number | undefined {
+  if (line.trim() === '') return undefined;
   try {
-    const step: unknown = (JSON.parse(line) as { step?: unknown }).step;
-    return typeof step === 'number' ? step : undefined;
-  } catch {
-    return undefined;
+    return parseMetricsLine(line, where).step;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    throw new CliError(`--resume: ${error.message}; nothing was changed: repair or remove that line (bdt-gym curves refuses it too), then resume`);
   }
 }
 

@@ -70,10 +70,12 @@ def _scaled(box: spaces.Box, fraction: np.ndarray) -> np.ndarray:
 
 def _refuse_outside(owner: str, action: np.ndarray, space: spaces.Space[Any], inside: np.ndarray) -> None:
     """Raises InvalidActionError (a ValueError) naming the first entry of ``action`` that ``inside``
-    marks as outside ``space``, as the env itself does."""
+    marks as outside ``space``, as the env itself does: NaN, a fraction where ``space`` takes
+    integer levels, or a value past its bounds."""
     if not inside.all():
         i = int(np.argmin(inside))
-        why = "is NaN" if np.isnan(action[i]) else f"is outside {space}"
+        fraction = isinstance(space, spaces.MultiDiscrete) and np.isfinite(action[i]) and action[i] != np.floor(action[i])
+        why = "is NaN" if np.isnan(action[i]) else f"is not an integer level of {space}" if fraction else f"is outside {space}"
         raise InvalidActionError("InvalidActionError", f"{owner}: action[{i}] = {action[i]} {why}")
 
 

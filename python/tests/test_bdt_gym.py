@@ -1118,6 +1118,13 @@ class WrappersTest(unittest.TestCase):
         self.assertEqual(as_lists(env.action(np.asarray([4, 0, 7, 2, 0, 4, 1, 2]))), {"partition": [4, 0, 7, 2], "inferenceShare": [0, 1], "miningShare": [0.25, 0.5]})
         with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: action\[2\] = 8 is outside MultiDiscrete"):
             env.action(np.asarray([4, 0, 8, 2, 0, 4, 1, 2]))
+        # a fraction within the levels is not outside them: it is not a level at all
+        with self.assertRaisesRegex(ValueError, r"^MultiDiscreteAction: action\[1\] = 0\.5 is not an integer level of MultiDiscrete\(\[5 5 8 5 5 5 5 5\]\)$"):
+            env.action(np.asarray([4, 0.5, 7, 2, 0, 4, 1, 2]))
+        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: action\[1\] = nan is NaN"):
+            env.action(np.asarray([4, np.nan, 7, 2, 0, 4, 1, 2]))
+        with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: action\[1\] = inf is outside MultiDiscrete"):
+            env.action(np.asarray([4, np.inf, 7, 2, 0, 4, 1, 2]))
         with self.assertRaisesRegex(ValueError, r"MultiDiscreteAction: levels = 1; give an integer >= 2"):
             MultiDiscreteAction(_ActionOnly(SMALL), levels=1)
 

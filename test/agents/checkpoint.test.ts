@@ -3,9 +3,9 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { make } from '../../env/index.ts';
+import { Box, Dict, make, MultiDiscrete, Tuple, type Space } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
-import { CheckpointError, loadCheckpoint } from '../../agents/checkpoint/checkpoint.ts';
+import { assertSameSpaces, CheckpointError, loadCheckpoint, type LoadedCheckpoint } from '../../agents/checkpoint/checkpoint.ts';
 import { directoryHandler } from '../../agents/checkpoint/directory-handler.ts';
 import { saveDqnCheckpoint, loadDqnRun } from '../../agents/dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
@@ -520,9 +520,27 @@ describe('agents/checkpoint', () => {
       const { trainer, path } = await savedPpo();
       const other = make('BDT-small-v0');
       // named by its directory: compare loads several
-      await assert.rejects(loadPolicyAgent(path, other), (e: Error) => e.message.startsWith(`checkpoint ${path} was trained on CartPole-v1 with a different observation layout`));
+      await assert.rejects(loadPolicyAgent(path, other), (e: Error) => e.message.startsWith(`checkpoint ${path} was trained on CartPole-v1 with a different observation layout (type: the checkpoint's "Box", this env's "Dict") than this env's Dict(`));
       other.close();
       trainer.dispose();
+    });
+
+    it('a space mismatch names the first path that differs and both values, then the env\'s whole space', () => {
+      const trained = (observationSpace: Space<unknown>, actionSpace: Space<unknown>) => ({ dir: 'runs/x/checkpoint', manifest: { envId: 'BDT-v0', observationSpace: observationSpace.toJSON(), actionSpace: actionSpace.toJSON() } }) as unknown as LoadedCheckpoint;
+      const box = (shape: number[], low = 0) => new Box(low, 1, { shape });
+      const observation = new Dict({ H: box([4]), G: new Tuple([box([2]), box([3])]) });
+      const action = new Dict({ partition: new MultiDiscrete([5, 10]), share: box([4]) });
+      const refused = (checkpoint: LoadedCheckpoint, message: string) => assert.throws(() => assertSameSpaces(checkpoint, observation, action), (e: Error) => e instanceof CheckpointError && e.message === message);
+      const than = (what: string, difference: string, space: Space<unknown>) => `checkpoint runs/x/checkpoint was trained on BDT-v0 with a different ${what} (${difference}) than this env's ${space.toString()}`;
+      refused(trained(new Dict({ H: box([3]), G: new Tuple([box([2]), box([3])]) }), action), than('observation layout', "H.shape: the checkpoint's [3], this env's [4]", observation));
+      refused(trained(new Dict({ H: box([4]), G: new Tuple([box([2]), box([5])]) }), action), than('observation layout', "G[1].shape: the checkpoint's [5], this env's [3]", observation));
+      refused(trained(new Dict({ H: box([4]) }), action), than('observation layout', "G: only this env's space has it", observation));
+      refused(trained(new Dict({ G: new Tuple([box([2]), box([3])]), H: box([4]) }), action), than('observation layout', 'the space: key order: the checkpoint\'s ["G","H"], this env\'s ["H","G"]', observation));
+      refused(trained(observation, new Dict({ partition: new MultiDiscrete([8, 10]), share: box([4]) })), than('action space', "partition.nvec[0]: the checkpoint's 8, this env's 5", action));
+      refused(trained(observation, new Dict({ partition: new MultiDiscrete([5, 10, 20]), share: box([4]) })), than('action space', "partition.nvec: the checkpoint's [5,10,20], this env's [5,10]", action));
+      // observation bounds are no part of the layout; action bounds are
+      assertSameSpaces(trained(new Dict({ H: box([4], -1), G: new Tuple([box([2]), box([3])]) }), action), observation, action);
+      refused(trained(observation, new Dict({ partition: new MultiDiscrete([5, 10]), share: box([4], -1) })), than('action space', "share.low: the checkpoint's -1, this env's 0", action));
     });
 
     it('a model.json whose weights do not match its manifest', async () => {

@@ -117,7 +117,7 @@ describe('bdt-gym compare', () => {
     assert.equal(inOptions.stderr, 'bdt-gym: --agent-options ppo checkpoint models/ppo-bdt-v0: trained on BDT-v0, compared on BDT-small-v0; give --env BDT-v0\n');
     const overridden = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '2', '--checkpoint', 'base=models/ppo-bdt-v0', '--scenario-override', '{"devices":{"dnn":"alexnet"}}');
     assert.equal(overridden.status, 1);
-    assert.match(overridden.stderr, /^bdt-gym: checkpoint .*ppo-bdt-v0\/checkpoint was trained on BDT-v0 with a different action space than this env's Dict\(partition: MultiDiscrete\(\[8, 8,/);
+    assert.match(overridden.stderr, /^bdt-gym: checkpoint .*ppo-bdt-v0\/checkpoint was trained on BDT-v0 with a different action space \(partition.nvec\[1\]: the checkpoint's 10, this env's 8\) than this env's Dict\(partition: MultiDiscrete\(\[8, 8,/);
   });
 
   it('refuses a malformed or mismatched --checkpoint with one line naming it', () => {
@@ -280,6 +280,13 @@ describe('bdt-gym compare', () => {
     assert.match(full.stdout, /^random /m);
     assert.match(full.stdout, /^BDT-small-v0: 1 agent x 1 seed \(1\), 5 slots each,/);
     assert.match(full.stderr, /^bdt-gym: cannot write \/dev\/full: ENOSPC/);
+    assert.doesNotMatch(full.stdout, /full result:/, 'nothing was written');
+    // where the result went, once it is there
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const written = cli(...args, '--out', out);
+    assert.equal(written.status, 0, written.stderr);
+    assert.ok(written.stdout.endsWith(`\n\nfull result: ${out}\n`), written.stdout);
+    assert.ok(existsSync(out));
   });
 
   it("docs/TUTORIAL.md's plain compare line lists the agents compare runs by default", () => {

@@ -186,14 +186,20 @@ describe('cli: sweep-v', () => {
     assert.equal(given.stderr, reason('the given one'));
   });
 
-  it('prints the table before writing the plot: a plot write that fails keeps the sweep', function () {
+  it('prints the table before writing the plot, and where the plot went once it is written: a plot write that fails keeps the sweep', function () {
     if (process.platform !== 'linux') this.skip(); // /dev/full
-    const plot = join(mkdtempSync(join(tmpdir(), 'bdt-sweep-')), 'full.svg');
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-sweep-'));
+    const plot = join(dir, 'full.svg');
     symlinkSync('/dev/full', plot); // passes the checks (a device is written through), then the disk is full
     const result = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '2', '--plot', plot);
     assert.equal(result.status, 1);
     assert.match(result.stdout, /^sweep-v: dpra on BDT-v0, seeds 1, 2 slots\n/);
     assert.match(result.stdout, /latency-greedy: latency /);
+    assert.doesNotMatch(result.stdout, /plot:/, 'the plot was not written');
+    const written = join(dir, 'sweep.svg');
+    const plotted = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '2', '--plot', written);
+    assert.equal(plotted.status, 0, plotted.stderr);
+    assert.deepEqual(plotted.stdout.split('\n').slice(-3), [plotted.stdout.split('\n').find((line) => line.startsWith('  latency-greedy: ')), `  plot: ${written}`, ''], plotted.stdout);
     assert.match(result.stderr, /^bdt-gym: cannot write .*full\.svg: ENOSPC/);
     const json = cli('sweep-v', '--v', '1,10', '--seeds', '1', '--slots', '1', '--plot', plot, '--json');
     assert.equal(json.status, 1);

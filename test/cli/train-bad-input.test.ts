@@ -205,6 +205,25 @@ describe('bdt-gym train: bad input loses nothing', () => {
     for (const line of text.trim().split('\n')) JSON.parse(line);
   });
 
+  it('a --resume refuses, before training and changing anything, a complete line of metrics.jsonl that curves would refuse (it kept it, and the curves of the run no longer read)', async () => {
+    const spoilt = join(dir, 'spoilt');
+    cpSync(run, spoilt, { recursive: true });
+    const metrics = join(spoilt, 'metrics.jsonl');
+    const lines = readFileSync(metrics, 'utf8').split('\n');
+    // a stray line in the middle, and a torn last line, which alone would be cut
+    writeFileSync(metrics, [lines[0], 'not json', ...lines.slice(1)].join('\n') + '{"step":520,"charts/epis');
+    const before = snapshot(spoilt);
+    const curves = spawnCli('curves', spoilt, '--out', join(dir, 'spoilt.svg'));
+    assert.equal(curves.stderr, `bdt-gym: ${metrics}:2: not a JSON line ("not json")\n`);
+    const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', spoilt, '--resume', '--eval-episodes', '0');
+    assertRefused(resumed, new RegExp(`^--resume: ${metrics}:2: not a JSON line \\("not json"\\); nothing was changed: repair or remove that line \\(bdt-gym curves refuses it too\\), then resume$`));
+    assert.doesNotMatch(resumed.stderr, /cut/);
+    assert.deepEqual(snapshot(spoilt), before);
+    // a record curves refuses all the same
+    writeFileSync(metrics, `${lines[0]}\n{"step":1,"charts/episodic_return":"high"}\n`);
+    assertRefused(await bdtGym(...TRAIN, '--steps', '1024', '--out', spoilt, '--resume', '--eval-episodes', '0'), new RegExp(`^--resume: ${metrics}:2: "charts/episodic_return" must be a number \\(or null for NaN\\), got "high"; nothing was changed`));
+  });
+
   it("a --resume cuts the records past the checkpoint's step (a session killed after its last checkpoint), so steps never go back", async () => {
     const killed = join(dir, 'killed');
     cpSync(run, killed, { recursive: true });

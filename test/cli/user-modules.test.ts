@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,16 +47,18 @@ describe('bdt-gym --import', () => {
     }
   });
 
-  it('compare writes the episodes finished before an agent failed to --out, marked incomplete with the failed episode, and says so (they were thrown away)', () => {
+  it('compare writes the episodes finished before an agent failed beside --out, marked incomplete with the failed episode, says so, and leaves --out as it was', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-import-'));
     const out = join(dir, 'compare.json');
+    const partialFile = join(dir, 'compare.incomplete.json');
     const args = ['--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,throwing-reset', '--agent-options', '{"throwing-reset": {"failSeed": 2}}', '--slots', '3', '--out', out];
     const failed = cli([...args, '--seeds', '1,2']);
     assert.equal(failed.status, 70, failed.stderr);
     assert.equal(failed.stdout, '', 'no table of a partial comparison');
     assert.match(failed.stderr, /^bdt-gym: agent "throwing-reset" failed on seed 2: RangeError: a bug in reset \(seed 2\)\n {4}at /);
-    assert.ok(failed.stderr.endsWith(`\nbdt-gym: the 3 finished episodes of 4 were written to ${out}, marked incomplete (its "incomplete" field names the episode that failed)\n`), failed.stderr);
-    const written = JSON.parse(readFileSync(out, 'utf8'));
+    assert.ok(failed.stderr.endsWith(`\nbdt-gym: the 3 finished episodes of 4 were written to ${partialFile}, marked incomplete (its "incomplete" field names the episode that failed); --out ${out} is left as it was\n`), failed.stderr);
+    assert.equal(existsSync(out), false, 'no complete result there before: none written');
+    const written = JSON.parse(readFileSync(partialFile, 'utf8'));
     assert.equal(Object.keys(written)[0], 'incomplete', 'said first');
     assert.deepEqual(written.incomplete, { agent: 'throwing-reset', seed: 2, message: 'a bug in reset (seed 2)', finishedEpisodes: 3, plannedEpisodes: 4 });
     assert.deepEqual(written.episodes.map((e: { agent: string; seed: number }) => [e.agent, e.seed]), [['dpra', 1], ['dpra', 2], ['throwing-reset', 1]]);
@@ -66,6 +68,11 @@ describe('bdt-gym --import', () => {
     assert.match(written.interval, /Incomplete: n is the traces planned; a row with fewer episodes has its intervals over its own episodes/);
     assert.equal(written.slots, 3);
     assert.ok(written.provenance.bdtGym.version);
+    // a previous complete result at --out is kept: a failing run does not replace it with a partial one
+    const complete = cli([...args.map((arg) => (arg === 'dpra,throwing-reset' ? 'dpra' : arg === '{"throwing-reset": {"failSeed": 2}}' ? '{}' : arg)), '--seeds', '1,2']);
+    assert.equal(complete.status, 0, complete.stderr);
+    const good = readFileSync(out, 'utf8');
+    assert.equal(JSON.parse(good).incomplete, undefined);
     // on trace files the agents' seeds may repeat: the failed episode's trace is named, as the episodes name theirs
     const traces = [5, 6].map((seed) => {
       const file = join(dir, `t${seed}.json`);
@@ -74,16 +81,23 @@ describe('bdt-gym --import', () => {
     });
     const onTraces = cli([...args, '--trace', traces.join(','), '--seeds', '1,2']);
     assert.equal(onTraces.status, 70, onTraces.stderr);
-    const partial = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(readFileSync(out, 'utf8'), good, 'the complete result is left in place');
+    const partial = JSON.parse(readFileSync(partialFile, 'utf8'));
     assert.deepEqual(partial.incomplete, { agent: 'throwing-reset', seed: 2, trace: 1, message: 'a bug in reset (seed 2)', finishedEpisodes: 3, plannedEpisodes: 4 });
     assert.deepEqual(partial.traces, traces);
     assert.deepEqual(partial.episodes.map((e: { trace: number }) => e.trace), [0, 1, 0]);
-    // nothing finished: nothing to keep, the last result is left as it was
-    const before = readFileSync(out, 'utf8');
+    // nothing finished: nothing to keep, the last partial result is left as it was
+    const before = readFileSync(partialFile, 'utf8');
     const first = cli([...args.map((arg) => (arg === 'dpra,throwing-reset' ? 'throwing-reset' : arg)), '--seeds', '2']);
     assert.equal(first.status, 70);
     assert.doesNotMatch(first.stderr, /written to/);
-    assert.equal(readFileSync(out, 'utf8'), before);
+    assert.equal(readFileSync(partialFile, 'utf8'), before);
+    assert.equal(readFileSync(out, 'utf8'), good);
+    // an --out not ending in .json: the partial result is <out>.incomplete.json
+    const bare = join(dir, 'result');
+    assert.equal(cli([...args.map((arg) => (arg === out ? bare : arg)), '--seeds', '1,2']).status, 70);
+    assert.equal(JSON.parse(readFileSync(`${bare}.incomplete.json`, 'utf8')).incomplete.finishedEpisodes, 3);
+    assert.equal(existsSync(bare), false);
   });
 
   it('run --save-trace with an agent that fails mid-episode says the trace was saved (it was overwritten silently), which replays the failure', () => {

@@ -5,11 +5,14 @@ import { BEST_EVAL_FILE, BEST_SUBDIR, CHECKPOINT_SUBDIR, METRICS_FILE, SUMMARY_F
 import { checkpointDirOf } from '../agents/checkpoint/checkpoint-dir.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
 import { MANIFEST_FILE, readManifest, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
-import { spaceMismatch } from '../agents/checkpoint/space-fit.ts';
+import { misfitDifference, spaceMismatch } from '../agents/checkpoint/space-fit.ts';
+import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
 import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { make, registry, type Env } from '../env/index.ts';
+import { missingSections } from '../env/bdt/scenario/parse.ts';
 import { CliError } from './errors.ts';
 import { shellQuote } from './invocation.ts';
+import { runEnvKwargs, runSummaryFile } from './run-summary.ts';
 import { isBdtId, type CommandInput } from './options.ts';
 
 /**
@@ -68,22 +71,60 @@ export function checkCheckpointEnv(option: string, given: string, envId: string,
   // run and compare play B-DT envs only: a checkpoint of another env (CartPole) is evaluate's
   if (!isPlayableBdtId(trainedOn)) throw new CliError(`${option}: trained on ${trainedOn}, which is not a B-DT env, and only B-DT envs are ${played} here; evaluate it on its own env with bdt-gym evaluate --checkpoint ${shellQuote(given)}`);
   // (a checkpoint that records no scenario is taken to be of its id's own)
-  if (manifest.scenario === undefined || fitsOwnScenario(manifest)) {
+  const own = ownScenario(manifest);
+  if (manifest.scenario === undefined || own.fits) {
     if (trainedOn === envId) return; // the command's override changed the layout
     throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}; give --env ${trainedOn}`);
   }
   const { name } = manifest.scenario as { name?: unknown };
-  throw new CliError(`${option}: trained on ${trainedOn} with a scenario of its own (${JSON.stringify(name)}, which ${manifestFile} records), whose ${misfit} is not that of the env ${played} here; give --scenario with the file of that scenario`);
+  const unfit = `whose ${misfit} (${misfitDifference(misfit, manifest, env.observationSpace, env.actionSpace)}) is not that of the env ${played} here`;
+  const recorded = recordedScenario(given, dir, manifest);
+  // without summary.json, a scenario named as the id's own is taken for an override of it
+  if (recorded === 'whole' || (recorded === undefined && name !== own.name)) {
+    throw new CliError(`${option}: trained on ${trainedOn} with a scenario of its own (${JSON.stringify(name)}, which ${manifestFile} records), ${unfit}; give --scenario with the file of that scenario`);
+  }
+  const orFile = `or --scenario with a file of the scenario ${manifestFile} records (as "scenario")`;
+  const onItsId = trainedOn === envId ? '' : ` with --env ${trainedOn}`;
+  if (recorded === undefined) throw new CliError(`${option}: trained on ${trainedOn} with an override of its scenario ${JSON.stringify(own.name)}, ${unfit}; give the override it trained with as --scenario-override${onItsId}, ${orFile}`);
+  const override = JSON.stringify(recorded.override);
+  if (override.length > MAX_QUOTED_OVERRIDE_CHARS) throw new CliError(`${option}: trained on ${trainedOn} with an override of its scenario ${JSON.stringify(own.name)} (${recorded.summaryFile} records it as envKwargs.scenario), ${unfit}; give that override as --scenario-override${onItsId}, ${orFile}`);
+  throw new CliError(`${option}: trained on ${trainedOn} with an override of its scenario ${JSON.stringify(own.name)} (${override}, as ${recorded.summaryFile} records it), ${unfit}; give --scenario-override ${shellQuote(override)}${onItsId}, ${orFile}`);
 }
 
-/** Whether the checkpoint of `manifest` fits the spaces of the scenario its env id (registered, B-DT) has without envKwargs. */
-function fitsOwnScenario(manifest: CheckpointManifest): boolean {
+/** The longest override a message quotes whole (a longer one is named by where it is recorded). */
+const MAX_QUOTED_OVERRIDE_CHARS = 200;
+
+/**
+ * The scenario of the checkpoint's env id (registered, B-DT) without envKwargs: its name, and
+ * whether the checkpoint of `manifest` fits its spaces.
+ */
+function ownScenario(manifest: CheckpointManifest): { readonly name: unknown; readonly fits: boolean } {
   const own = make(manifest.envId, {}, { disableEnvChecker: true });
   try {
-    return spaceMismatch(manifest, own.observationSpace, own.actionSpace) === undefined;
+    return { name: scenarioOf(own)?.['name'], fits: spaceMismatch(manifest, own.observationSpace, own.actionSpace) === undefined };
   } finally {
     own.close();
   }
+}
+
+/**
+ * What the run of the checkpoint `given` (in `dir`) trained on, as its summary.json records it in
+ * envKwargs.scenario: a whole scenario (train --scenario), or an override of its id's (a
+ * --scenario-override, a preset's); undefined when there is no summary.json, it cannot be read
+ * or it records no scenario.
+ */
+function recordedScenario(given: string, dir: string, manifest: CheckpointManifest): 'whole' | { readonly override: Record<string, unknown>; readonly summaryFile: string } | undefined {
+  const summaryFile = runSummaryFile(checkpointPath(given), dir);
+  if (summaryFile === undefined) return undefined;
+  let scenario: unknown;
+  try {
+    scenario = runEnvKwargs(summaryFile, dir, manifest, { unreadable: () => summaryFile, unusable: () => summaryFile }).envKwargs?.['scenario'];
+  } catch (error) {
+    if (error instanceof CliError) return undefined; // only a hint is lost
+    throw error;
+  }
+  if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario)) return undefined;
+  return missingSections(scenario).length === 0 ? 'whole' : { override: scenario as Record<string, unknown>, summaryFile };
 }
 
 /** A checkpoint directory `dir` as given by `option` (`--checkpoint runs/x`), for {@link checkCheckpointEnvs}. */

@@ -3,8 +3,10 @@
  * on, for the commands that default to it (`evaluate`, and `train --resume` without --preset).
  */
 import { constants } from 'node:buffer';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { BEST_SUBDIR, CHECKPOINT_SUBDIR, SUMMARY_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
 import { MANIFEST_FILE, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
 import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
 import { formatValue, make } from '../env/index.ts';
@@ -44,6 +46,16 @@ function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRefusals)
   if (envKwargs === undefined) return undefined;
   if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(refuse.unusable(`envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`));
   return envKwargs as Record<string, unknown>;
+}
+
+/**
+ * The summary.json of the train run that `checkpointOption` names: in the run directory itself,
+ * or beside the checkpoint/ or best/ directory given (undefined for a bare checkpoint).
+ */
+export function runSummaryFile(checkpointOption: string, checkpointDir: string): string | undefined {
+  const candidates = [join(checkpointOption, SUMMARY_FILE)];
+  if ([CHECKPOINT_SUBDIR, BEST_SUBDIR].includes(basename(checkpointDir))) candidates.push(join(dirname(checkpointDir), SUMMARY_FILE));
+  return candidates.find((file) => existsSync(file));
 }
 
 /** The envKwargs a run trained with, as the commands that default to them read them back. */

@@ -21,7 +21,7 @@ import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
-import { spaceDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
+import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
 
 export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest } from './manifest.ts';
@@ -200,8 +200,9 @@ export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace:
   const { manifest, dir } = checkpoint;
   const mismatch = spaceMismatch(manifest, observationSpace, actionSpace);
   // what differs first: the whole space alone left the reader to find it
-  if (mismatch === 'observation layout') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different observation layout (${spaceDifference(manifest.observationSpace, observationSpace, true)}) than this env's ${observationSpace.toString()}`);
-  if (mismatch === 'action space') throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different action space (${spaceDifference(manifest.actionSpace, actionSpace)}) than this env's ${actionSpace.toString()}`);
+  if (mismatch === undefined) return;
+  const space = mismatch === 'observation layout' ? observationSpace : actionSpace;
+  throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different ${mismatch} (${misfitDifference(mismatch, manifest, observationSpace, actionSpace)}) than this env's ${space.toString()}`);
 }
 
 /** The checkpoint's hyperparameters validated by its algorithm's `schema` (defaults filled in). */

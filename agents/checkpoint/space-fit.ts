@@ -43,16 +43,26 @@ function pathName(path: readonly (string | number)[]): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('') || 'the space';
 }
 
+/** How {@link spaceDifference} compares two spaces. */
+export interface SpaceDifferenceOptions {
+  /** Leave Box bounds out, as the observation check does (default false: the action check's exact comparison). */
+  readonly layoutOnly?: boolean;
+}
+
 /**
  * Where a checkpoint's space (its JSON form, as the manifest records it) first differs from the
  * env's, for a message: `partition.nvec[0]: the checkpoint's 8, this env's 5`, `H.shape: the
  * checkpoint's [3], this env's [4]`, a Dict key only one of them has, or the Dicts' key order;
- * undefined when the two are the same. With `layout`, Box bounds are left out, as the observation
- * check leaves them out.
+ * undefined when the two are the same.
  */
-export function spaceDifference(checkpointSpace: unknown, envSpace: PrintableSpace, layout = false): string | undefined {
-  const [trained, played] = layout ? [layoutOf(checkpointSpace), layoutOf(envSpace.toJSON())] : [checkpointSpace, envSpace.toJSON()];
+export function spaceDifference(checkpointSpace: unknown, envSpace: PrintableSpace, { layoutOnly = false }: SpaceDifferenceOptions = {}): string | undefined {
+  const [trained, played] = layoutOnly ? [layoutOf(checkpointSpace), layoutOf(envSpace.toJSON())] : [checkpointSpace, envSpace.toJSON()];
   return firstDifference(trained, played, []);
+}
+
+/** {@link spaceDifference} of the space {@link spaceMismatch} found the checkpoint does not fit (`misfit`), compared as it compares it. */
+export function misfitDifference(misfit: 'observation layout' | 'action space', manifest: Pick<CheckpointManifest, 'observationSpace' | 'actionSpace'>, observationSpace: PrintableSpace, actionSpace: PrintableSpace): string | undefined {
+  return misfit === 'observation layout' ? spaceDifference(manifest.observationSpace, observationSpace, { layoutOnly: true }) : spaceDifference(manifest.actionSpace, actionSpace);
 }
 
 /** The first difference of two JSON values under `path`, walking Dicts by key. */

@@ -16,13 +16,12 @@
  * on a non-B-DT env the manifest records no envKwargs, so it is the env's defaults (stderr notes it).
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
-import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
 import { MANIFEST_FILE, readManifest, type CheckpointManifest } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
-import { BEST_SUBDIR, CHECKPOINT_SUBDIR, checkpointDirOf, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
+import { checkpointDirOf, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
 import type { Env } from '../../env/index.ts';
@@ -31,7 +30,7 @@ import { readFileCapped } from '../../node/capped-read.ts';
 import { checkpointPath } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
-import { MAX_SUMMARY_BYTES, runEnvKwargs, wholeScenarioLabel } from '../run-summary.ts';
+import { MAX_SUMMARY_BYTES, runEnvKwargs, runSummaryFile, wholeScenarioLabel } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
 import { plural } from '../plural.ts';
@@ -59,16 +58,6 @@ interface ChosenEnvKwargs {
   readonly source?: string;
   /** They are the resolved scenario a checkpoint's manifest records (too long to print in full). */
   readonly fromManifest?: boolean;
-}
-
-/**
- * The summary.json of the train run that `checkpointOption` names: in the run directory itself,
- * or beside the checkpoint/ or best/ directory given (undefined for a bare checkpoint).
- */
-function runSummaryFile(checkpointOption: string, checkpointDir: string): string | undefined {
-  const candidates = [join(checkpointOption, SUMMARY_FILE)];
-  if ([CHECKPOINT_SUBDIR, BEST_SUBDIR].includes(basename(checkpointDir))) candidates.push(join(dirname(checkpointDir), SUMMARY_FILE));
-  return candidates.find((file) => existsSync(file));
 }
 
 /**

@@ -6,11 +6,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarioOf } from '../../agents/checkpoint/trained-scenario.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import { make } from '../../env/index.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -66,7 +67,12 @@ describe('bdt-gym train --scenario', function () {
     // compared on BDT-v0 (no --scenario), which it does not fit: said, with what to give
     const onDefault = cli('compare', '--agents', 'dpra', '--checkpoint', `mine=${run}`, '--seeds', '1', '--slots', '2', '--out', out);
     assert.equal(onDefault.status, 1);
-    const ownScenario = `trained on BDT-large-v0 with a scenario of its own ("plant", which ${manifestFile} records), whose observation layout is not that of the env`;
+    // the first observation key, H (the APs' queues), has as many entries as the scenario has APs
+    const hShape = (env: { observationSpace: { toJSON(): unknown } }) => {
+      const { keys, spaces } = env.observationSpace.toJSON() as { keys: string[]; spaces: { shape: number[] }[] };
+      return JSON.stringify(spaces[keys.indexOf('H')]!.shape);
+    };
+    const ownScenario = `trained on BDT-large-v0 with a scenario of its own ("plant", which ${manifestFile} records), whose observation layout (H.shape: the checkpoint's ${hShape(new BdtEnv({ scenario: json(plant) }))}, this env's ${hShape(make('BDT-v0'))}) is not that of the env`;
     assert.equal(onDefault.stderr, `bdt-gym: --checkpoint mine=${run}: ${ownScenario} compared here; give --scenario with the file of that scenario\n`);
     const ran = cli('run', '--agent', 'ppo', '--checkpoint', run, '--slots', '2');
     assert.equal(ran.stderr, `bdt-gym: --checkpoint ${run}: ${ownScenario} run here; give --scenario with the file of that scenario\n`);
@@ -90,6 +96,33 @@ describe('bdt-gym train --scenario', function () {
     assert.equal(refused.status, 1);
     assert.equal(refused.stderr, `bdt-gym: --scenario: --resume continues the run in ${run} on the scenario it trained on, which ${other} (with --preset ${preset}'s envKwargs.scenario and --scenario-override merged over it) changes (gateways.bandwidth: 10000000 -> 20000000; ${join(run, 'summary.json')} records the run's); leave --scenario out, or train a new run (another --out) on it\n`);
     assert.equal(readFileSync(join(run, 'summary.json'), 'utf8'), summaryBefore, 'the run is left as it was');
+  });
+
+  it("says a checkpoint trained on an override of its id's own scenario needs that --scenario-override (or a file of the scenario its manifest records), with the first space difference", () => {
+    const run = join(dir, 'alexnet');
+    const ALEXNET = { devices: { dnn: 'alexnet' } };
+    const trained = cli('train', '--agent', 'ppo', '--env', 'BDT-small-v0', '--steps', '16', '--hyperparameters', JSON.stringify({ ...TINY, numSteps: 16 }), '--scenario-override', JSON.stringify(ALEXNET), '--out', run, '--eval-episodes', '0', '--backend', 'wasm');
+    assert.equal(trained.status, 0, trained.stderr);
+    const manifestFile = join(run, 'checkpoint', 'manifest.json');
+    const summaryFile = join(run, 'summary.json');
+    // alexnet's cuts against small's own DNN's, on the first device
+    const cuts = (env: BdtEnv) => (env.actionSpace.toJSON() as unknown as { spaces: { nvec: number[] }[] }).spaces[0]!.nvec[0];
+    const [trainedCuts, ownCuts] = [cuts(new BdtEnv({ scenario: mergeDeep(small, ALEXNET) })), cuts(new BdtEnv({ scenario: small }))];
+    assert.notEqual(trainedCuts, ownCuts);
+    const fix = `give --scenario-override '${JSON.stringify(ALEXNET)}'`;
+    const orFile = `or --scenario with a file of the scenario ${manifestFile} records (as "scenario")`;
+    const onOwnId = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--checkpoint', `mine=${run}`, '--seeds', '1', '--slots', '2');
+    assert.equal(onOwnId.status, 1);
+    assert.equal(onOwnId.stderr, `bdt-gym: --checkpoint mine=${run}: trained on BDT-small-v0 with an override of its scenario "small" (${JSON.stringify(ALEXNET)}, as ${summaryFile} records it), whose action space (partition.nvec[0]: the checkpoint's ${trainedCuts}, this env's ${ownCuts}) is not that of the env compared here; ${fix}, ${orFile}\n`);
+    // on another id: with --env of its own
+    const onOther = cli('run', '--env', 'BDT-v0', '--agent', 'ppo', '--checkpoint', run, '--slots', '2');
+    assert.equal(onOther.status, 1);
+    assert.match(onOther.stderr, new RegExp(`^bdt-gym: --checkpoint ${run}: trained on BDT-small-v0 with an override of its scenario "small" \\(.*\\), whose observation layout \\([^)]*: the checkpoint's .*, this env's .*\\) is not that of the env run here; ${fix.replace(/[{}[\]]/g, '\\$&')} with --env BDT-small-v0, or --scenario with a file`));
+    // a checkpoint copied out of its run (no summary.json): its manifest's scenario name is the id's own, so an override
+    const bare = join(dir, 'alexnet-bare');
+    cpSync(join(run, 'checkpoint'), bare, { recursive: true });
+    const withoutSummary = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--checkpoint', `mine=${bare}`, '--seeds', '1', '--slots', '2');
+    assert.equal(withoutSummary.stderr, `bdt-gym: --checkpoint mine=${bare}: trained on BDT-small-v0 with an override of its scenario "small", whose action space (partition.nvec[0]: the checkpoint's ${trainedCuts}, this env's ${ownCuts}) is not that of the env compared here; give the override it trained with as --scenario-override, or --scenario with a file of the scenario ${join(bare, 'manifest.json')} records (as "scenario")\n`);
   });
 
   it('without --env or a preset trains on the file as BDT-v0 (the id run and compare default to), and train --help describes the option', () => {

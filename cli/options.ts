@@ -242,7 +242,7 @@ export function checkOutputPath(option: string, path: string | undefined): void 
  * exist are left to the command's own error. The `--import` modules are every command's inputs
  * (`--import ./mine.mts compare --out mine.mts` replaced the user's module).
  */
-export function checkNotAnInput(option: string, path: string | undefined, inputs: readonly CommandInput[]): void {
+export function checkNotAnInput(option: string, path: string | undefined, inputs: readonly CommandInput[], { subject = `--${option} ${path}:` }: NotAnInputOptions = {}): void {
   if (path === undefined) return;
   const target = writtenPath(path);
   for (const input of [...inputs, ...importInputs()]) {
@@ -250,11 +250,17 @@ export function checkNotAnInput(option: string, path: string | undefined, inputs
     const real = writtenPath(input.path); // an existing input's real path, a reserved one's to be
     if (input.directory) {
       const rel = relative(real, target);
-      if (rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')) throw new CliError(`--${option} ${path}: lies inside ${input.label} (${real}), which this command reads; writing there would replace its files; give a path outside it`);
+      if (rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')) throw new CliError(`${subject} lies inside ${input.label} (${real}), which this command reads; writing there would replace its files; give a path outside it`);
     } else if (real === target) {
-      throw new CliError(`--${option} ${path}: is ${input.label} (${real}), which this command reads; writing there would overwrite it; give another --${option}`);
+      throw new CliError(`${subject} is ${input.label} (${real}), which this command reads; writing there would overwrite it; give another --${option}`);
     }
   }
+}
+
+/** How {@link checkNotAnInput} names the output. */
+export interface NotAnInputOptions {
+  /** What the message says is the input, for a path derived from the option's (default `--<option> <path>:`, the path as given). */
+  readonly subject?: string;
 }
 
 /** The `--import` modules that are files, as inputs. */

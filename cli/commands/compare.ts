@@ -119,7 +119,8 @@ export function register(program: Command): void {
       ];
       checkNotAnInput('out', options.out, inputs);
       const incompleteOut = incompletePath(options.out);
-      checkNotAnInput('out', incompleteOut, inputs); // where a failed comparison's episodes would go
+      // where a failed comparison's episodes would go, named as the user never gave it
+      checkNotAnInput('out', incompleteOut, inputs, { subject: `--out ${options.out}: its .incomplete.json sibling ${incompleteOut}, where a failed run's episodes go,` });
 
       const { traces, rewardColumn, slots: episodeSlots } = checkedScenarioAndTraces(envId, scenarioOverride, slots, traceFiles);
       const scenario = mergeDeep(scenarioOverride, episodeSlots === undefined ? {} : { slots: episodeSlots }) as Record<string, unknown>;

@@ -48,6 +48,12 @@ describe('outputs never overwrite inputs', () => {
     refused(['compare', '--agents', 'random', '--trace', trace, '--slots', '5', '--out', link], 'out', link, /is --trace .*t\.json \(.*t\.json\)/, trace);
     refused(['compare', '--agents', 'random', '--trace', link, '--slots', '5', '--out', `${dir}/./t.json`], 'out', `${dir}/./t.json`, /is --trace .*link\.json \(.*t\.json\)/, trace);
     refused(['compare', '--scenario', scenario, '--agents', 'random', '--slots', '5', '--out', scenario], 'out', scenario, /is --scenario .*s\.json .*give another --out\n$/, scenario);
+    // the .incomplete.json beside --out, where a failed run's episodes would go, is named as what it is
+    const sibling = join(dir, 'c.incomplete.json');
+    cpSync(trace, sibling);
+    const out = join(dir, 'c.json');
+    refused(['compare', '--agents', 'dpra', '--trace', sibling, '--slots', '5', '--out', out], 'out', out, new RegExp(`^bdt-gym: --out ${escape(out)}: its \\.incomplete\\.json sibling ${escape(sibling)}, where a failed run's episodes go, is --trace ${escape(sibling)} \\(${escape(sibling)}\\), which this command reads; writing there would overwrite it; give another --out\\n$`), sibling);
+    assert.equal(existsSync(out), false);
   });
 
   it('run --save-trace refuses its --scenario file', () => {

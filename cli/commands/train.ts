@@ -439,15 +439,12 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
 
 /**
  * Cuts a last line without a newline from `metricsFile` (its bytes `text`; a run killed while
- * appending left it), so the resumed run's records do not join it into a line no reader parses;
- * returns the file's size.
+ * appending left it), so the resumed run's records do not join it into a line no reader parses.
  */
-function cutTornLastLine(metricsFile: string, text: Buffer): number {
-  if (text.length === 0 || text[text.length - 1] === 0x0a) return text.length;
-  const size = text.lastIndexOf(0x0a) + 1;
-  truncateSync(metricsFile, size);
+function cutTornLastLine(metricsFile: string, text: Buffer): void {
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+  truncateSync(metricsFile, text.lastIndexOf(0x0a) + 1);
   process.stderr.write(`bdt-gym train: note: ${metricsFile} ended in a torn line (the run was stopped while writing it); it was cut before resuming\n`);
-  return size;
 }
 
 /**
@@ -466,7 +463,7 @@ function recordsPast(metricsFile: string, resumeStep: number, bytes: Buffer): { 
     const end = newline < 0 ? bytes.length : newline;
     if (cutAt === undefined) {
       const text = bytes.toString('utf8', at, end);
-      const step = stepOf(line === 1 ? withoutByteOrderMark(text) : text, `${metricsFile}:${line}`); // as curves reads it
+      const step = stepOf(line === 1 ? withoutByteOrderMark(text) : text, `${metricsFile}:${line}`, resumeStep); // as curves reads it
       if (step !== undefined && step > resumeStep) cutAt = at;
     }
     if (cutAt !== undefined) cut++;
@@ -482,15 +479,33 @@ function cutRecordsPast(metricsFile: string, resumeStep: number, past: { cutAt: 
   process.stderr.write(`bdt-gym train: note: ${metricsFile} held records past the checkpoint's step ${resumeStep} (the last session stopped after its last checkpoint, which the resumed run trains on from): the ${plural(cut, 'line')} from the first of them on ${cut === 1 ? 'was' : 'were'} cut before resuming\n`);
 }
 
-/** The "step" of a complete metrics line at `where` (`file:line`); undefined for a blank one; a CliError for one curves refuses. */
-function stepOf(line: string, where: string): number | undefined {
+/**
+ * The "step" of a complete metrics line at `where` (`file:line`); undefined for a blank one; a
+ * CliError for one curves refuses, unless its step is past `resumeStep`: the resume cuts it, as
+ * every line after it, unread.
+ */
+function stepOf(line: string, where: string, resumeStep: number): number | undefined {
   if (line.trim() === '') return undefined;
   try {
     return parseMetricsLine(line, where).step;
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
+    const step = stepField(line);
+    if (step !== undefined && step > resumeStep) return step;
     throw new CliError(`--resume: ${error.message}; nothing was changed: repair or remove that line (bdt-gym curves refuses it too), then resume`);
   }
+}
+
+/** The "step" of a JSON object line, when it is a finite number (whatever else the line holds). */
+function stepField(line: string): number | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const step = typeof record === 'object' && record !== null ? (record as { step?: unknown }).step : undefined;
+  return typeof step === 'number' && Number.isFinite(step) ? step : undefined;
 }
 
 /**

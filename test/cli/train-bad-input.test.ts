@@ -241,6 +241,41 @@ describe('bdt-gym train: bad input loses nothing', () => {
     steps.forEach((step, i) => assert.ok(i === 0 || step >= steps[i - 1]!, `step ${step} after ${steps[i - 1]} at line ${i + 1}`));
   });
 
+  it("a --resume cuts a line past the checkpoint's step that curves would refuse, first or after a good one (only its step is read), as it cuts the others past it", async () => {
+    for (const [name, past] of [
+      ['bad-first', (saved: number) => [`{"step":${saved + 8},"charts/episodic_return":"bad"}`]],
+      ['bad-second', (saved: number) => [`{"step":${saved + 8},"charts/episodic_return":1}`, `{"step":${saved + 9},"charts/episodic_return":"bad"}`]],
+    ] as const) {
+      const killed = join(dir, name);
+      cpSync(run, killed, { recursive: true });
+      const metrics = join(killed, 'metrics.jsonl');
+      const whole = readFileSync(metrics, 'utf8');
+      const saved = JSON.parse(readFileSync(join(killed, 'checkpoint', 'manifest.json'), 'utf8')).counters.globalStep as number;
+      const lines = past(saved);
+      appendFileSync(metrics, `${lines.join('\n')}\n`);
+      const resumed = await bdtGym(...TRAIN, '--steps', String(saved + 512), '--out', killed, '--resume', '--eval-episodes', '0');
+      assert.equal(resumed.error, undefined, `${name}: ${String(resumed.error)}`);
+      assert.match(resumed.stderr, new RegExp(`note: ${metrics} held records past the checkpoint's step ${saved} \\(.*\\): the ${lines.length === 1 ? '1 line' : `${lines.length} lines`} from the first of them on ${lines.length === 1 ? 'was' : 'were'} cut before resuming\n`), name);
+      const text = readFileSync(metrics, 'utf8');
+      assert.ok(text.startsWith(whole) && text.length > whole.length, name);
+      assert.doesNotMatch(text, /"bad"/, name);
+    }
+  });
+
+  it('a --resume takes a metrics.jsonl that begins with a byte-order mark, as curves does', async () => {
+    const marked = join(dir, 'bom');
+    cpSync(run, marked, { recursive: true });
+    const metrics = join(marked, 'metrics.jsonl');
+    const whole = readFileSync(metrics, 'utf8');
+    writeFileSync(metrics, `\uFEFF${whole}`);
+    assert.equal(spawnCli('curves', marked, '--out', join(dir, 'bom.svg')).status, 0, 'curves reads it');
+    const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', marked, '--resume', '--eval-episodes', '0');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    const text = readFileSync(metrics, 'utf8');
+    assert.ok(text.startsWith(`\uFEFF${whole}`) && text.length > whole.length + 1, 'kept, and appended to');
+    assert.equal(spawnCli('curves', marked, '--out', join(dir, 'bom-resumed.svg')).status, 0, 'curves reads the resumed run');
+  });
+
   it("a --resume takes the algorithm and env of the checkpoint, and without --preset the envKwargs of the run's summary.json", async () => {
     const copy = join(dir, 'defaults');
     cpSync(run, copy, { recursive: true });

@@ -605,6 +605,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const cannotMake = (why: string) => `--scenario-override: ${envId} cannot be made without keyword arguments (${why}), so train cannot tell whether it has a scenario to override; give the change in a --preset's envKwargs.scenario, beside the kwargs it needs`;
   if (Object.keys(scenarioOverride).length > 0 && !isBdtIdOrCliError(envId, cannotMake)) throw new CliError(`--scenario-override: ${envId} is not a B-DT env, so it has no scenario to override`);
   if (options.scenario !== undefined && !isBdtIdOrCliError(envId, (why) => `--scenario: ${envId} cannot be made without keyword arguments (${why}), so it is no B-DT env train can give a scenario file`)) {
+    // a resumed run trains on its own env (another --env is refused): no --env would help
+    if (resumed?.envId === envId) throw new CliError(`--scenario: --resume continues the run in ${options.out}, which trained on ${envId}, not a B-DT env, so it takes no scenario file; leave --scenario out`);
     throw new CliError(`--scenario: ${envId}${options.env === undefined ? ` (${envIdSource})` : ''} is not a B-DT env, so it cannot train on a scenario file; give --env with a B-DT id (${registeredBdtScenarioIds().join(', ')})`);
   }
   // the file checked (errors as run --scenario's) and registered for this process, its scenario the base the preset's envKwargs merge into

@@ -156,6 +156,14 @@ describe('bdt-gym train --scenario', function () {
     const cartPolePreset = new URL('../../configs/agents/ppo-cartpole.json', import.meta.url).pathname;
     const fromPreset = cli('train', '--preset', cartPolePreset, '--scenario', plant, '--out', out);
     assert.equal(fromPreset.stderr, `bdt-gym: --scenario: CartPole-v1 (--preset ${cartPolePreset}: env) is not a B-DT env, so it cannot train on a scenario file; give --env with a B-DT id (BDT-small-v0, BDT-v0, BDT-large-v0)\n`);
+    // a resumed run's env is its own: another --env would be refused, so --scenario is what to leave out
+    const cartPoleRun = join(dir, 'cartpole');
+    assert.equal(cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '16', '--hyperparameters', JSON.stringify({ ...TINY, numSteps: 16 }), '--out', cartPoleRun, '--eval-episodes', '0', '--backend', 'wasm').status, 0);
+    const summaryBefore = readFileSync(join(cartPoleRun, 'summary.json'), 'utf8');
+    const resumed = cli('train', '--out', cartPoleRun, '--resume', '--steps', '32', '--scenario', plant);
+    assert.equal(resumed.status, 1);
+    assert.equal(resumed.stderr, `bdt-gym: --scenario: --resume continues the run in ${cartPoleRun}, which trained on CartPole-v1, not a B-DT env, so it takes no scenario file; leave --scenario out\n`);
+    assert.equal(readFileSync(join(cartPoleRun, 'summary.json'), 'utf8'), summaryBefore);
 
     // a preset written for BDT-v0's 4 gateways, over the file's 2
     const forBdt = join(dir, 'for-bdt-v0.json');

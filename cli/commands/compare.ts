@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, it is left as it was, and the episodes finished before it go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode (compare then exits non-zero, without a table)', 'results/compare.json')
+    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, it is left as it was, and the episodes finished before it go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .action(async (options: CompareOptions) => {
@@ -181,6 +181,8 @@ export function register(program: Command): void {
       if (options.json) process.stdout.write(`${JSON.stringify(aggregateJson(rows, seeds.length, options.timing))}\n`);
       else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, rows, rewardColumn, options.timing));
       writeFileAtomic(options.out, resultJson(records, rows));
+      // a user's file, not removed; a reader of the directory would take it for this run's
+      if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${incompleteOut} is from an earlier run that failed, not this one (left in place)\n`);
       // only once it is there: a write that failed said so on stderr
       if (!options.json) process.stdout.write(`\nfull result: ${options.out}\n`);
     });

@@ -18,6 +18,7 @@ describe('bdt-gym --import', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json');
     const result = cli(['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', 'dpra,first-unit', '--seeds', '1,2', '--slots', '5', '--out', out, '--json']);
     assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '', 'no .incomplete.json beside --out: nothing to note');
     const rows = (JSON.parse(result.stdout) as { agents: Array<{ agent: string; episodes: number; meanLatency: { mean: number } }> }).agents;
     assert.deepEqual(rows.map((r) => [r.agent, r.episodes]), [['dpra', 2], ['first-unit', 2]]);
     assert.notEqual(rows[0]!.meanLatency.mean, rows[1]!.meanLatency.mean, 'the fixture agent is not DPRA');
@@ -73,6 +74,10 @@ describe('bdt-gym --import', () => {
     assert.equal(complete.status, 0, complete.stderr);
     const good = readFileSync(out, 'utf8');
     assert.equal(JSON.parse(good).incomplete, undefined);
+    // the failed run's file is left beside it (a user's file), said to be older in one line
+    assert.equal(complete.stderr, `bdt-gym compare: note: ${partialFile} is from an earlier run that failed, not this one (left in place)\n`);
+    assert.equal(JSON.parse(readFileSync(partialFile, 'utf8')).incomplete.finishedEpisodes, 3);
+    assert.match(cli(['compare', '--help']).stdout.replace(/\s+/g, ' '), /a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run/);
     // on trace files the agents' seeds may repeat: the failed episode's trace is named, as the episodes name theirs
     const traces = [5, 6].map((seed) => {
       const file = join(dir, `t${seed}.json`);

@@ -215,16 +215,18 @@ function scenarioFileEnvKwargs(fileEnvId: string, file: string, envKwargs: Recor
  * On --resume, a `--scenario` file must be the one the run trained on: with the preset's
  * envKwargs.scenario and --scenario-override merged over it (`envKwargs`, as a new run would
  * record them), the scenario `run` records, as the command an interrupted run prints to continue
- * it repeats the option. (`given` says what was merged over the file; `withPreset`, whether a
- * --preset was given, without which the file misses the training settings a preset merged over it.)
+ * it repeats the option. (`mergedOver` names the options merged over the file: a preset's
+ * envKwargs.scenario, --scenario-override; `withPreset`, whether a --preset was given, without
+ * which the file misses the training settings a preset merged over it.)
  */
-function checkResumedScenario(out: string, file: string, given: string, envId: string, envKwargs: Record<string, unknown>, run: RunEnvKwargs, withPreset: boolean): void {
+function checkResumedScenario(out: string, file: string, mergedOver: readonly string[], envId: string, envKwargs: Record<string, unknown>, run: RunEnvKwargs, withPreset: boolean): void {
   // both through the run's id, as the run made its env
   const trained = run.fromManifest ? run.scenario : resolvedScenario(envId, run.envKwargs);
   const changes = leafChanges(trained, resolvedScenario(envId, envKwargs));
   if (changes.length === 0) return;
   const what = trained === undefined ? `${run.source} records no scenario` : `${shownChanges(changes)}; ${run.source} records the run's`;
-  throw new CliError(`--scenario: --resume continues the run in ${out} on the scenario it trained on, which ${file}${given} changes (${what}); leave --scenario out${withPreset ? '' : ' (or give with it the --preset the run trained with)'}, or train a new run (another --out) on it`);
+  const merged = mergedOver.length === 0 ? '' : ` (with ${mergedOver.join(' and ')} merged over it)`;
+  throw new CliError(`--scenario: --resume continues the run in ${out} on the scenario it trained on, which ${file}${merged} changes (${what}); leave --scenario out${withPreset ? '' : ' (or give with it the --preset the run trained with)'}, or train a new run (another --out) on it`);
 }
 
 /**
@@ -688,7 +690,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     const { scenario: _runScenario, ...runKwargs } = fromRun ? (givenEnvKwargs ?? {}) : {};
     envKwargs = scenarioFileEnvKwargs(fileEnvId, options.scenario!, fromRun ? runKwargs : givenEnvKwargs, from, scenarioOverride);
     const mergedOver = [...(fromRun || givenEnvKwargs?.['scenario'] === undefined ? [] : [`${envKwargsSource}'s envKwargs.scenario`]), ...(Object.keys(scenarioOverride).length > 0 ? ['--scenario-override'] : [])];
-    if (run) checkResumedScenario(options.out, options.scenario!, mergedOver.length === 0 ? '' : ` (with ${mergedOver.join(' and ')} merged over it)`, envId, envKwargs, run, preset !== undefined);
+    if (run) checkResumedScenario(options.out, options.scenario!, mergedOver, envId, envKwargs, run, preset !== undefined);
   }
   if (fromRun?.fromManifest && envKwargs !== undefined) process.stderr.write(`bdt-gym train: note: --resume trains on the scenario the run trained on, which ${fromRun.source} records (the run has no ${SUMMARY_FILE}); give --preset to set others\n`);
   // (with --scenario they were checked to be the run's: nothing to note)

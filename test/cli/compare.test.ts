@@ -337,6 +337,21 @@ describe('bdt-gym compare', () => {
     assert.match(cli('compare', '--help').stdout, /per-episode values and provenance are in --out/);
   });
 
+  it("prints an exact zero difference unsigned in the vs columns (0.0000, not +0.0000): one checkpoint under two labels", () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'compare.json');
+    const args = ['compare', '--agents', 'a,b', '--checkpoint', 'a=models/ppo-bdt-v0', '--checkpoint', 'b=models/ppo-bdt-v0', '--seeds', '1,2', '--slots', '3', '--out', out, '--no-timing'];
+    const json = cli(...args, '--json');
+    assert.equal(json.status, 0, json.stderr);
+    const b = (JSON.parse(json.stdout) as { agents: Array<Record<string, { mean: number; halfWidth: number }>> }).agents[1]!;
+    assert.deepEqual([b['latencyVsFirst'], b['rewardVsFirst']], [{ mean: 0, halfWidth: 0 }, { mean: 0, halfWidth: 0 }], 'the same policy on the same traces: exactly 0');
+    const table = cli(...args);
+    assert.equal(table.status, 0, table.stderr);
+    const row = table.stdout.split('\n').find((line) => line.startsWith('b '))!;
+    // latency, its vs column, reward, its vs column
+    assert.match(row, /^b +\S+ ± \S+ +0\.0000 ± 0\.0000 +\S+ ± \S+ +0\.000 ± 0\.000 /, row);
+    assert.doesNotMatch(row, /\+0\.0/, row);
+  });
+
   it('--no-timing leaves the wall-clock fields out, so the same comparison gives byte-identical JSON and --out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
     const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1,2', '--slots', '5', '--json', '--no-timing'];

@@ -1,6 +1,6 @@
 /** The committed models (models/<algo>-<env id>) that learned agents load when given no checkpoint. */
 import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BEST_EVAL_FILE, BEST_SUBDIR, CHECKPOINT_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../agents/checkpoint/checkpoint-dir.ts';
 import { checkpointDirOf } from '../agents/checkpoint/checkpoint-dir.ts';
 import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
@@ -13,6 +13,7 @@ import { missingSections } from '../env/bdt/scenario/parse.ts';
 import { CliError } from './errors.ts';
 import { shellQuote } from './invocation.ts';
 import { runEnvKwargs, runSummaryFile } from './run-summary.ts';
+import { packageFallbackPath } from './package-files.ts';
 import { isBdtId, type CommandInput } from './options.ts';
 
 /**
@@ -36,10 +37,7 @@ export function missingCommittedModel(source: string, agent: string, envId: stri
  * option taking a checkpoint or run path reads it through this, and so do the output checks.
  */
 export function checkpointPath(path: string): string {
-  const [first, ...rest] = normalize(path).split(sep);
-  if (isAbsolute(path) || first !== 'models' || rest.length === 0 || existsSync(path)) return path;
-  const committed = join(COMMITTED_MODELS_DIR, ...rest);
-  return existsSync(committed) ? committed : path;
+  return packageFallbackPath(path, 'models', COMMITTED_MODELS_DIR);
 }
 
 /**

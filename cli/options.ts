@@ -12,6 +12,7 @@ import { writeProtection } from '../node/atomic-write.ts';
 import { linkTarget } from '../node/link-target.ts';
 import { CliError, issuesUnder } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
+import { configPath } from './package-files.ts';
 
 /**
  * Makes each of `command`'s options that takes a value refuse one starting with `--`: commander
@@ -216,6 +217,11 @@ export interface CommandInput {
 /** The input files of option `option` (none when absent), as {@link CommandInput}s. */
 export function fileInputs(option: string, ...files: (string | undefined)[]): CommandInput[] {
   return files.flatMap((file) => (file === undefined ? [] : [{ label: `${option} ${file}`, path: file }]));
+}
+
+/** The `--scenario` file (none when absent) as a {@link CommandInput}, at the path it is read from ({@link configPath}: maybe the package's configs/). */
+export function scenarioInputs(file: string | undefined): CommandInput[] {
+  return file === undefined ? [] : [{ label: `--scenario ${file}`, path: configPath(file) }];
 }
 
 /**

@@ -41,6 +41,11 @@ class SnrThresholdAgent implements Agent<BdtObservation, BdtAction> {
 
   act(obs: BdtObservation, context?: ActContext<BdtObservation, BdtAction>): BdtAction {
     // Scripted agents read the system model from the env (bdtEnvOf explains what is missing).
+    // An agent that needs only the sizes can read the spaces instead: they are typed by their
+    // elements (Space<BdtAction>), so cast to the Dict of the B-DT parts, both types from
+    // 'bdt-gym', to reach a part: `(env.actionSpace as Dict<BdtActionSpaces>).spaces.partition.nvec`
+    // (L_n per DT), `(env.observationSpace as Dict<BdtObservationSpaces>).spaces.H.shape`; a bare
+    // `as Dict` is refused (TS2352: a Dict of any parts is no Space<BdtAction>).
     const { system } = bdtEnvOf(this.name, context);
     const { N, M, J, gatewayOf, apOf, unitCount, unitOffset, outputBits } = system;
     const partition = new Int32Array(N); // index k means l_n = k + 1 units on the gateway

@@ -17,6 +17,7 @@ import { formatPartitionVectors, partitionVectorCount, type PartitionVectorCount
 import { openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
 import { bdtEnvOption, integerOption, jsonObjectOption, numberOption } from '../options.ts';
+import { CONFIGS_FALLBACK_HELP } from '../package-files.ts';
 
 /** The most partition vectors per slot the exhaustive reference enumerates, as the help and errors write it. */
 const EXHAUSTIVE_CAP = MAX_EXHAUSTIVE.toLocaleString('en-US');
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     .command('check-dpra')
     .description("check DPRA's per-slot Psi against exhaustive search on random slots and queues (small scenarios)")
     .option('--env <id>', `registered env id (default BDT-small-v0) with at most ${EXHAUSTIVE_CAP} partition vectors per slot (prod of L_n; check-scenario prints it for a scenario file, configs/*.json for the built-in ids), which the exhaustive reference enumerates`)
-    .option('--scenario <file>', `scenario JSON file (instead of --env), with at most ${EXHAUSTIVE_CAP} partition vectors per slot`)
+    .option('--scenario <file>', `scenario JSON file (instead of --env), with at most ${EXHAUSTIVE_CAP} partition vectors per slot; ${CONFIGS_FALLBACK_HELP}`)
     .option('--slots <n>', 'number of random slots', '1000')
     .option('--seed <n>', 'seed of the slots and queues (integer)', '0')
     .option('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50')

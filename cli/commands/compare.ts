@@ -46,9 +46,9 @@ import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
-import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .command('compare')
     .description('compare agents on the same env and the same seeds (identical exogenous traces)')
     .option('--env <id>', 'registered B-DT env id (default BDT-v0)')
-    .option('--scenario <file>', 'scenario JSON file (instead of --env)')
+    .option('--scenario <file>', SCENARIO_FILE_HELP)
     .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
     .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3), each given once; with --trace, the agents\' seeds, one per trace (default 0, 1, ...), which may repeat')
@@ -112,7 +112,7 @@ export function register(program: Command): void {
         if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
       }
       const inputs = [
-        ...fileInputs('--scenario', options.scenario),
+        ...scenarioInputs(options.scenario),
         ...fileInputs('--trace', ...(traceFiles ?? [])),
         ...checkpoints.flatMap(({ option, dir }) => checkpointDirInputs(`--checkpoint ${option}`, dir)),
         ...compared.flatMap((agent) => (typeof agent === 'string' ? checkpointInputs('--agents', agent, agentOptions[agent]?.['checkpoint'], `--agent-options ${agent} checkpoint`, options.scenario === undefined ? envId : undefined) : [])),

@@ -30,7 +30,8 @@ import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { isLearnedAlgorithm } from '../../agents/learned-agents.ts';
 import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, integerOption, jsonObjectOption, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, integerOption, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
+import { CONFIGS_FALLBACK_HELP, configPath } from '../package-files.ts';
 import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
 import { plural } from '../plural.ts';
@@ -116,15 +117,19 @@ export function openEnv(options: {
   }
 }
 
+/** Help text of `--scenario`, the same for every command that takes it. */
+export const SCENARIO_FILE_HELP = `scenario JSON file (instead of --env); ${CONFIGS_FALLBACK_HELP}`;
+
 /** Help text of `--scenario-override`, the same for every command that takes it. */
 export const SCENARIO_OVERRIDE_HELP = 'partial scenario as a JSON object, deep-merged into the scenario as make(id, {scenario}) merges it (e.g. \'{"lyapunov":{"uMin":0.35}}\'); --slots wins over its slots';
 
 /**
- * The scenario in the `--scenario` file `file`, checked as given: an override merged in later
- * (--slots 3 over "slots": "many") must not hide a bad value in it. A CliError names the file.
+ * The scenario in the `--scenario` file `file` (a relative configs/... missing here: the package's,
+ * {@link configPath}), checked as given: an override merged in later (--slots 3 over "slots":
+ * "many") must not hide a bad value in it. A CliError names the file.
  */
 export function readScenarioFile(file: string, source = '--scenario'): object {
-  const scenario = readJsonObjectFile(source, file, 'a scenario, as in configs/');
+  const scenario = readJsonObjectFile(source, configPath(file), 'a scenario, as in configs/');
   try {
     compileScenario(parseScenario(scenario));
   } catch (error) {
@@ -189,7 +194,7 @@ export function register(program: Command): void {
     // the B-DT ids registered when the help is built: the built-in ones (--import modules load after it);
     // listed without making any env (making each compiled BDT-large-v0, and ran a user's constructors)
     .option('--env <id>', `registered B-DT env id (${registeredBdtScenarioIds().join(', ')}); default BDT-v0`)
-    .option('--scenario <file>', 'scenario JSON file (instead of --env)')
+    .option('--scenario <file>', SCENARIO_FILE_HELP)
     .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":"best-static"}\' for wdpo)')
     .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>; a models/... path not in the working directory is read from the package\'s models/, as by every command)')
@@ -210,7 +215,7 @@ export function register(program: Command): void {
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       checkNotAnInput('save-trace', options.saveTrace, [
-        ...fileInputs('--scenario', options.scenario),
+        ...scenarioInputs(options.scenario),
         ...checkpointInputs('--agent', options.agent, agentOptions['checkpoint'], options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
       ]);
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');

@@ -17,10 +17,10 @@ import { formatMeanInterval, meanInterval } from '../../baselines/harness/statis
 import { CliError } from '../errors.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
-import { bdtEnvOption, checkNotAnInput, checkSvgPath, fileInputs, integerList, jsonObjectOption, numberList, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkSvgPath, integerList, jsonObjectOption, numberList, scenarioInputs, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
 /** One point of the sweep (the JSON output's `points`): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed), and each seed's values. */
@@ -128,7 +128,7 @@ export function register(program: Command): void {
     .option('--seeds <list>', 'comma-separated trace seeds, one episode per V each (as compare)', '1,2,3')
     .option('--slots <t>', "slots per episode (default: the scenario's)")
     .option('--env <id>', 'registered env id (default BDT-v0)')
-    .option('--scenario <file>', 'scenario JSON file (instead of --env)')
+    .option('--scenario <file>', SCENARIO_FILE_HELP)
     .option('--agent-options <json>', 'agent options as a JSON object')
     .option('--scenario-override <json>', `${SCENARIO_OVERRIDE_HELP}; each swept V wins over its lyapunov.V`)
     .option('--json', 'print the sweep as JSON: {n (seeds), interval (what the half-widths are), scenarioOverride (when given), points}, each point {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed) and its per-seed values (episodes: {seed, meanLatency, meanBacklog, c6Violation})')
@@ -156,7 +156,7 @@ export function register(program: Command): void {
       agentScenario(spec.agent, spec.scenarioOverride);
       if ((spec.scenarioOverride?.['lyapunov'] as Record<string, unknown> | undefined)?.['V'] !== undefined) process.stderr.write('bdt-gym: note: --scenario-override sets lyapunov.V, which each swept V of --v replaces\n');
       checkCommittedModel('--agent', spec.agent, spec.env, 'checkpoint' in (spec.agentOptions ?? {}), `--agent-options '{"checkpoint":"DIR"}' (a train run or its checkpoint directory)`);
-      checkNotAnInput('plot', options.plot, [...fileInputs('--scenario', spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
+      checkNotAnInput('plot', options.plot, [...scenarioInputs(spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       checkSweptCheckpointEnv(spec);
       const { points, greedy } = await sweepV(spec);
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;

@@ -78,6 +78,7 @@ import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs }
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { isLockFile, lockRun, type RunLock } from '../run-lock.ts';
 import { readJsonFile, scenarioFileEnvId } from './run.ts';
+import { CONFIGS_FALLBACK_HELP, configPath } from '../package-files.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
@@ -110,7 +111,7 @@ interface TrainOptions {
 const AGENTS = ['ppo', 'dqn'] as const;
 
 function readPreset(file: string): AgentPreset {
-  const input = readJsonFile('--preset', file);
+  const input = readJsonFile('--preset', configPath(file));
   const parsed = AgentPresetSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues, AgentPresetSchema, input).join('; ')}`);
   return parsed.data;
@@ -544,7 +545,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue; one train at a time (it holds <dir>/.lock)')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
-    .option('--preset <file>', 'agent preset JSON (configs/agents/*.json): agent, env and hyperparameters')
+    .option('--preset <file>', `agent preset JSON (configs/agents/*.json): agent, env and hyperparameters; ${CONFIGS_FALLBACK_HELP}`)
     .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records: B-DT envs; on others without summary.json give --preset)")
     .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")

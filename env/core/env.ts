@@ -214,8 +214,13 @@ export abstract class Env<Obs = unknown, Act = unknown> {
     return assertSettableAttr(this, name);
   }
 
-  /** The innermost env under any wrappers. */
-  get unwrapped(): Env<Obs, Act> {
+  /**
+   * The innermost env under any wrappers. Typed `Env<unknown, unknown>` (Gymnasium: `Env[ObsType,
+   * ActType]`): an `Env<Obs, Act>` may be a wrapper that changed the types of the env it wraps, and
+   * a wrapper's own `unwrapped` is typed by that env's (`Wrapper.unwrapped`), which it could not
+   * be if this one claimed `Obs` and `Act`. Narrow it with `instanceof` (`BdtEnv`) or a cast.
+   */
+  get unwrapped(): Env<unknown, unknown> {
     return this;
   }
 

@@ -102,8 +102,13 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     return super.wrapperAttrTarget(name);
   }
 
-  override get unwrapped(): Env<WObs, WAct> {
-    return this.env.unwrapped as unknown as Env<WObs, WAct>;
+  /**
+   * The innermost env, typed as Gymnasium's `Wrapper.unwrapped`: by the env this wrapper wraps
+   * (`Obs`/`Act`), not by this wrapper's own types (a FlattenObservation's innermost env still
+   * observes a Dict). As there, a wrapper further in that changes the types makes this a claim.
+   */
+  override get unwrapped(): Env<Obs, Act> {
+    return this.env.unwrapped as Env<Obs, Act>;
   }
 
   override toString(): string {

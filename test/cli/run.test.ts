@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { make } from '../../env/index.ts';
 import { drawTrace, type BdtEnv } from '../../env/bdt/index.ts';
 import { MAX_JSON_BYTES, readJsonFile, traceJson } from '../../cli/commands/run.ts';
 import { CliError } from '../../cli/errors.ts';
+import { scenarioInputs } from '../../cli/options.ts';
 import { scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { registeredBdtIds } from '../bdt/registered-bdt-ids.ts';
 
@@ -185,6 +186,34 @@ describe('bdt-gym run', () => {
     const missing = outside('--checkpoint', 'models/nope');
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /models\/nope/);
+  });
+
+  it("reads a --scenario configs/... missing from the working directory from the package's configs/, the working directory's own first, for the output checks too (it was read from the cwd only)", () => {
+    const configs = new URL('../../configs/', import.meta.url).pathname;
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-run-cwd-'));
+    const args = ['run', '--scenario', 'configs/small.json', '--agent', 'random', '--seed', '1', '--slots', '3', '--json'];
+    const outside = () => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: elsewhere });
+    const packaged = outside();
+    assert.equal(packaged.status, 0, packaged.stderr);
+    assert.deepEqual(JSON.parse(packaged.stdout), JSON.parse(cli(...args).stdout));
+    // a configs/small.json of the working directory's own wins over the package's
+    mkdirSync(join(elsewhere, 'configs'));
+    writeFileSync(join(elsewhere, 'configs', 'small.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(configs, 'small.json'), 'utf8')), name: 'mine' }));
+    const own = outside();
+    assert.equal(own.status, 0, own.stderr);
+    assert.equal(JSON.parse(own.stdout).scenarioName, 'mine');
+    // an output over the package's file is refused as over the input it is
+    const cwd = process.cwd();
+    try {
+      process.chdir(mkdtempSync(join(tmpdir(), 'bdt-run-cwd-')));
+      assert.deepEqual(scenarioInputs('configs/small.json'), [{ label: '--scenario configs/small.json', path: join(configs, 'small.json') }]);
+      assert.deepEqual(scenarioInputs('configs/nope.json'), [{ label: '--scenario configs/nope.json', path: 'configs/nope.json' }]);
+    } finally {
+      process.chdir(cwd);
+    }
+    const missing = spawnSync(process.execPath, [bin, 'run', '--scenario', 'configs/nope.json'], { encoding: 'utf8', cwd: elsewhere });
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr, 'bdt-gym: --scenario configs/nope.json: cannot read the file (ENOENT)\n');
   });
 
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {

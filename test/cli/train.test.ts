@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
@@ -75,6 +75,22 @@ describe('bdt-gym train', () => {
     const result = cli('train', '--agent', 'ppo', '--env', 'BDT-v0', '--steps', '4000100', '--out', out, '--resume');
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stderr, /^bdt-gym: --resume: checkpoint manifest .*run\/checkpoint\/manifest\.json is invalid:\n {2}at rngState\.c: Invalid input: expected number, received undefined \(value: undefined\)\n[^]*at rngState: Unrecognized key: "x"\n$/);
+  });
+
+  it("reads a --preset configs/... missing from the working directory from the package's configs/, the working directory's own first (it was read from the cwd only)", () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-train-cwd-'));
+    const out = join(elsewhere, 'run');
+    // refused for the agent after the preset is read: no training needed to see which file was read
+    const outside = () => spawnSync(process.execPath, [bin, 'train', '--preset', 'configs/agents/ppo-cartpole.json', '--agent', 'dqn', '--out', out], { encoding: 'utf8', cwd: elsewhere });
+    const packaged = outside();
+    assert.equal(packaged.status, 1);
+    assert.equal(packaged.stderr, 'bdt-gym: --preset configs/agents/ppo-cartpole.json is for ppo, not dqn\n');
+    mkdirSync(join(elsewhere, 'configs', 'agents'), { recursive: true });
+    writeFileSync(join(elsewhere, 'configs', 'agents', 'ppo-cartpole.json'), JSON.stringify({ agent: 'dqn', env: 'Nope' }));
+    const own = outside();
+    assert.equal(own.status, 1);
+    assert.match(own.stderr, /^bdt-gym: --preset configs\/agents\/ppo-cartpole\.json: env: unknown env "Nope"/);
+    assert.equal(existsSync(out), false);
   });
 
   it("passes a preset's envKwargs to the training env (an invalid scenario value is refused naming it)", () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
-  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, makeRng, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement,
+  RecordEpisodeStatistics, RescaleAction, RunningMeanStd, makeRng, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement, type BdtAction,
 } from '../../env/index.ts';
 import { RecordingEnv } from './recording-env.ts';
 
@@ -104,6 +104,20 @@ describe('wrappers', () => {
     assert.deepEqual(Array.from(env.reset()[0]), [0, 0, 1, 0, 1]);
     assert.deepEqual(Array.from(env.step(0)[0]), [1, 0, 0, 1, 0]);
     assert.equal(env.observationSpace.toString(), 'Box(0, 1, [5], float32)');
+  });
+
+  it("a wrapper's unwrapped is typed by the env it wraps, as Gymnasium's Wrapper.unwrapped, not by the wrapper's own types (tsc checks the assignments)", () => {
+    const flat = new FlattenObservation(make('BDT-v0'));
+    const [obs] = flat.unwrapped.reset({ seed: 1 });
+    const queues: Float32Array = obs.H; // the Dict observation of BDT-v0, not the flattened Float32Array
+    // @ts-expect-error the innermost env's observation is not the wrapper's flat one
+    const flattened: BoxElement = obs;
+    assert.ok(!(flattened instanceof Float32Array) && queues instanceof Float32Array);
+    // and the wrapper is still an Env of its own types, so it wraps and is wrapped as one
+    const asEnv: Env<BoxElement, BdtAction> = flat;
+    const normalized = new NormalizeObservation(flat);
+    assert.ok(normalized.reset({ seed: 1 })[0] instanceof Float32Array && asEnv.unwrapped === flat.unwrapped);
+    normalized.close();
   });
 
   it('ClipAction clips into the bounds and rejects NaN naming the space', () => {

@@ -3,9 +3,10 @@
  * `--checkpoint models/...`, `--scenario configs/...` and `--preset configs/agents/...` work from
  * any working directory, a project with bdt-gym installed in node_modules included.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CliError } from './errors.ts';
 
 /** This package's configs/ directory, whatever the working directory. */
 const PACKAGE_CONFIGS_DIR = fileURLToPath(new URL('../configs/', import.meta.url));
@@ -26,6 +27,21 @@ export function packageFallbackPath(path: string, dir: string, packageDir: strin
 /** A scenario or preset file `path` as read: a relative configs/... missing here is the package's own ({@link packageFallbackPath}). */
 export function configPath(path: string): string {
   return packageFallbackPath(path, 'configs', PACKAGE_CONFIGS_DIR);
+}
+
+/**
+ * {@link configPath}, for reading `source`'s file: a relative configs/... in neither place is a
+ * CliError naming the package's files beside where it would be (a typo's likely target), not a
+ * bare ENOENT. Other paths are returned as given, for the reader's own errors.
+ */
+export function readableConfigPath(source: string, path: string): string {
+  const found = configPath(path);
+  const [first, ...rest] = normalize(path).split(sep);
+  if (found !== path || isAbsolute(path) || first !== 'configs' || rest.length === 0 || existsSync(path)) return found;
+  const packagedDir = dirname(join(PACKAGE_CONFIGS_DIR, ...rest));
+  const names = existsSync(packagedDir) ? readdirSync(packagedDir).filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json')).sort() : [];
+  const beside = names.length === 0 ? '' : ` (its ${join(first, ...rest.slice(0, -1))}/ has ${names.join(', ')})`;
+  throw new CliError(`${source} ${path}: no such file in the working directory, nor in bdt-gym's configs/${beside}`);
 }
 
 /** Help text of a scenario or preset file option: where a relative configs/... path is read from. */

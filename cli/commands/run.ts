@@ -31,7 +31,7 @@ import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-
 import { isLearnedAlgorithm } from '../../agents/learned-agents.ts';
 import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, integerOption, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
-import { CONFIGS_FALLBACK_HELP, configPath } from '../package-files.ts';
+import { CONFIGS_FALLBACK_HELP, readableConfigPath } from '../package-files.ts';
 import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
 import { plural } from '../plural.ts';
@@ -129,7 +129,7 @@ export const SCENARIO_OVERRIDE_HELP = 'partial scenario as a JSON object, deep-m
  * "many") must not hide a bad value in it. A CliError names the file.
  */
 export function readScenarioFile(file: string, source = '--scenario'): object {
-  const scenario = readJsonObjectFile(source, configPath(file), 'a scenario, as in configs/');
+  const scenario = readJsonObjectFile(source, readableConfigPath(source, file), 'a scenario, as in configs/');
   try {
     compileScenario(parseScenario(scenario));
   } catch (error) {

@@ -78,7 +78,7 @@ import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs }
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { isLockFile, lockRun, type RunLock } from '../run-lock.ts';
 import { readJsonFile, scenarioFileEnvId } from './run.ts';
-import { CONFIGS_FALLBACK_HELP, configPath } from '../package-files.ts';
+import { CONFIGS_FALLBACK_HELP, readableConfigPath } from '../package-files.ts';
 import { FileWriteError, removeAbandonedTempFiles, writeFileAtomic, writeProtection } from '../../node/atomic-write.ts';
 import { EventFileWriter } from '../../node/tfevents.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
@@ -111,7 +111,7 @@ interface TrainOptions {
 const AGENTS = ['ppo', 'dqn'] as const;
 
 function readPreset(file: string): AgentPreset {
-  const input = readJsonFile('--preset', configPath(file));
+  const input = readJsonFile('--preset', readableConfigPath('--preset', file));
   const parsed = AgentPresetSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) throw new CliError(`--preset ${file}: ${issueLines(parsed.error.issues, AgentPresetSchema, input).join('; ')}`);
   return parsed.data;

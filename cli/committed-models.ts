@@ -9,7 +9,8 @@ import { misfitDifference, spaceMismatch } from '../agents/checkpoint/space-fit.
 import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
 import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
 import { make, registry, type Env } from '../env/index.ts';
-import { missingSections } from '../env/bdt/scenario/parse.ts';
+import { isWholeScenario } from '../env/bdt/scenario/parse.ts';
+import { isPlainObject } from '../env/core/plain-object.ts';
 import { CliError } from './errors.ts';
 import { shellQuote } from './invocation.ts';
 import { runEnvKwargs, runSummaryFile } from './run-summary.ts';
@@ -121,8 +122,8 @@ function recordedScenario(given: string, dir: string, manifest: CheckpointManife
     if (error instanceof CliError) return undefined; // only a hint is lost
     throw error;
   }
-  if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario)) return undefined;
-  return missingSections(scenario).length === 0 ? 'whole' : { override: scenario as Record<string, unknown>, summaryFile };
+  if (isWholeScenario(scenario)) return 'whole';
+  return isPlainObject(scenario) ? { override: scenario, summaryFile } : undefined;
 }
 
 /** A checkpoint directory `dir` as given by `option` (`--checkpoint runs/x`), for {@link checkCheckpointEnvs}. */

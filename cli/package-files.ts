@@ -18,10 +18,17 @@ const PACKAGE_CONFIGS_DIR = fileURLToPath(new URL('../configs/', import.meta.url
  * returned as given, so a command's error names what the user typed.
  */
 export function packageFallbackPath(path: string, dir: string, packageDir: string): string {
-  const [first, ...rest] = normalize(path).split(sep);
-  if (isAbsolute(path) || first !== dir || rest.length === 0 || existsSync(path)) return path;
+  const rest = segmentsUnder(path, dir);
+  if (rest === undefined || existsSync(path)) return path;
   const packaged = join(packageDir, ...rest);
   return existsSync(packaged) ? packaged : path;
+}
+
+/** The segments of `path` after `dir` when it is a relative `<dir>/...`; undefined for any other path. */
+function segmentsUnder(path: string, dir: string): string[] | undefined {
+  if (isAbsolute(path)) return undefined;
+  const [first, ...rest] = normalize(path).split(sep);
+  return first === dir && rest.length > 0 ? rest : undefined;
 }
 
 /** A scenario or preset file `path` as read: a relative configs/... missing here is the package's own ({@link packageFallbackPath}). */
@@ -36,11 +43,11 @@ export function configPath(path: string): string {
  */
 export function readableConfigPath(source: string, path: string): string {
   const found = configPath(path);
-  const [first, ...rest] = normalize(path).split(sep);
-  if (found !== path || isAbsolute(path) || first !== 'configs' || rest.length === 0 || existsSync(path)) return found;
+  const rest = segmentsUnder(path, 'configs');
+  if (rest === undefined || existsSync(found)) return found;
   const packagedDir = dirname(join(PACKAGE_CONFIGS_DIR, ...rest));
   const names = existsSync(packagedDir) ? readdirSync(packagedDir).filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json')).sort() : [];
-  const beside = names.length === 0 ? '' : ` (its ${join(first, ...rest.slice(0, -1))}/ has ${names.join(', ')})`;
+  const beside = names.length === 0 ? '' : ` (its ${join('configs', ...rest.slice(0, -1))}/ has ${names.join(', ')})`;
   throw new CliError(`${source} ${path}: no such file in the working directory, nor in bdt-gym's configs/${beside}`);
 }
 

@@ -10,7 +10,7 @@ import { BEST_SUBDIR, CHECKPOINT_SUBDIR, SUMMARY_FILE } from '../agents/checkpoi
 import { MANIFEST_FILE, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
 import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
 import { formatValue, make } from '../env/index.ts';
-import { missingSections } from '../env/bdt/scenario/parse.ts';
+import { isWholeScenario } from '../env/bdt/scenario/parse.ts';
 import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
 import { readFileCapped } from '../node/capped-read.ts';
 import { CliError } from './errors.ts';
@@ -110,6 +110,6 @@ export function resolvedScenario(envId: string, envKwargs: Record<string, unknow
  */
 export function wholeScenarioLabel(envKwargs: Record<string, unknown> | undefined): string | undefined {
   const { scenario, ...rest } = envKwargs ?? {};
-  if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario) || missingSections(scenario).length > 0) return undefined;
-  return `whole scenario ${JSON.stringify((scenario as { name?: unknown }).name)}${Object.keys(rest).length > 0 ? ` and envKwargs ${JSON.stringify(rest)}` : ''}`;
+  if (!isWholeScenario(scenario)) return undefined;
+  return `whole scenario ${JSON.stringify(scenario['name'])}${Object.keys(rest).length > 0 ? ` and envKwargs ${JSON.stringify(rest)}` : ''}`;
 }

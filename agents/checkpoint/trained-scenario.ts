@@ -6,6 +6,7 @@
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { Env } from '../../env/core/env.ts';
 import { warn } from '../../env/core/logger.ts';
+import { isPlainObject } from '../../env/core/plain-object.ts';
 
 /**
  * Scenario paths a trained policy does not depend on: labels, the episode length (runs shorten
@@ -69,6 +70,3 @@ function shortJson(value: unknown): string {
   return text.length <= MAX_VALUE_CHARS ? text : `${text.slice(0, MAX_VALUE_CHARS - 3)}...`;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -70,7 +70,8 @@ import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES, METRICS_FILE, SUMMARY
 import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
-import { mergeDeep, missingSections } from '../../env/bdt/scenario/parse.ts';
+import { isWholeScenario, mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { isPlainObject } from '../../env/core/plain-object.ts';
 import { issueLines, registeredBdtScenarioIds } from '../../env/index.ts';
 import { closestName } from '../../env/core/closest-name.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
@@ -235,8 +236,7 @@ function checkResumedScenario(out: string, file: string, mergedOver: readonly st
  * in key order; with `beforeOnly`, only at `before`'s leaves (what an override replaces of it).
  */
 function leafChanges(before: unknown, after: unknown, beforeOnly = false, path = ''): string[] {
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (isObject(before) && isObject(after)) {
+  if (isPlainObject(before) && isPlainObject(after)) {
     const keys = beforeOnly ? Object.keys(before) : [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((key) => leafChanges(before[key], after[key], beforeOnly, path === '' ? key : `${path}.${key}`));
   }
@@ -256,7 +256,7 @@ function shownChanges(changes: readonly string[]): string {
  * (ppo-bdt's V 1.5 and energy penalty) with the file's values, which `--scenario` merges under them.
  */
 function noteWholeScenarioOverride(override: Record<string, unknown>, presetScenario: unknown, source: string): void {
-  if (missingSections(override).length > 0 || presetScenario === undefined) return;
+  if (!isWholeScenario(override) || presetScenario === undefined) return;
   const replaced = leafChanges(presetScenario, mergeDeep(presetScenario, override), true);
   if (replaced.length === 0) return;
   process.stderr.write(`bdt-gym train: note: --scenario-override is a whole scenario, and its values replace those ${source}'s envKwargs.scenario sets (${shownChanges(replaced)}); to train on a scenario file under the preset's settings, give it as --scenario FILE\n`);

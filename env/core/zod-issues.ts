@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { closestName } from './closest-name.ts';
 import { GymError } from './errors.ts';
+import { isPlainObject } from './plain-object.ts';
 
 /** `value` as one short line; NaN, Infinity and undefined are written as such (JSON writes the numbers as null). */
 function shortValue(value: unknown): string {
@@ -103,10 +104,6 @@ function kindOf(value: unknown): string {
 function sameKind(expected: string, value: unknown): boolean {
   const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
   return (expected === 'int' ? 'number' : expected) === kind;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The value an issue is about: for an unknown discriminator, the discriminator's value, not the whole object. */

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { issueLines } from '../../core/zod-issues.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
+import { isPlainObject } from '../../core/plain-object.ts';
 
 /** A scenario that fails validation; the message lists every issue with path, rule and value. */
 export class ScenarioError extends Error {
@@ -41,8 +42,9 @@ export function missingSections(input: unknown): string[] {
     .map(([key]) => key);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Whether `input` is an object with every required section: a whole scenario (as a file holds), not a partial override. */
+export function isWholeScenario(input: unknown): input is Record<string, unknown> {
+  return isPlainObject(input) && missingSections(input).length === 0;
 }
 
 /**

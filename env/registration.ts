@@ -222,6 +222,10 @@ export interface RegisteredEnvTypes {}
 export type RegisteredObservation<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { observation: infer Obs } ? Obs : never;
 /** The action type of a built-in id. */
 export type RegisteredAction<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { action: infer Act } ? Act : never;
+/** The keyword arguments `make(id, kwargs)` takes for a built-in id. */
+export type RegisteredKwargs<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { kwargs: infer Kwargs extends object } ? Kwargs : Record<string, unknown>;
+/** `Id` unless it is a built-in id (then never): the untyped overloads leave the built-in ids to the typed ones. */
+export type NotBuiltIn<Id extends string> = Id extends keyof RegisteredEnvTypes ? never : Id;
 /** The `Env` type `make(id)` returns for a built-in id. */
 export type RegisteredEnv<Id extends keyof RegisteredEnvTypes> = Env<RegisteredObservation<Id>, RegisteredAction<Id>>;
 
@@ -230,9 +234,10 @@ export type RegisteredEnv<Id extends keyof RegisteredEnvTypes> = Env<RegisteredO
  * PassiveEnvChecker -> OrderEnforcing -> TimeLimit (outermost, when an episode limit applies).
  * A built-in id gives its env's types ({@link RegisteredEnvTypes}); any other id, those given.
  */
-export function make<Id extends keyof RegisteredEnvTypes>(id: Id, kwargs?: Record<string, unknown>, options?: MakeOptions): RegisteredEnv<Id>;
-export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs?: Record<string, unknown>, options?: MakeOptions): Env<Obs, Act>;
-export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: Record<string, unknown> = {}, options: MakeOptions = {}): Env<Obs, Act> {
+export function make<Id extends keyof RegisteredEnvTypes>(id: Id, kwargs?: RegisteredKwargs<Id>, options?: MakeOptions): RegisteredEnv<Id>;
+// a built-in id matches only the overload above, so its kwargs are checked (a typo is an error, not untyped)
+export function make<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id> | EnvSpec, kwargs?: Record<string, unknown>, options?: MakeOptions): Env<Obs, Act>;
+export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: object = {}, options: MakeOptions = {}): Env<Obs, Act> {
   const base = isEnvSpec(id) ? id : typeof id === 'string' ? spec(id) : invalidId('make', id);
   const unknown = unknownKeys(options, ['maxEpisodeSteps', 'disableEnvChecker'], 'option');
   if (unknown !== undefined) throw new GymError(`make: unknown ${unknown} (options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument)`);

@@ -16,7 +16,7 @@ import type { ExogenousTrace } from './exogenous.ts';
 import { createObservation, observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
 import type { VirtualQueues } from './queues.ts';
 import { compileScenario, type CompiledScenario } from './scenario/compile.ts';
-import { ScenarioError, mergeDeep, missingSections, parseScenario } from './scenario/parse.ts';
+import { ScenarioError, mergeDeep, missingSections, parseScenario, type ScenarioOverride } from './scenario/parse.ts';
 import { createSlotOutcome, type SlotOutcome } from './slot.ts';
 import { BdtSimulation } from './simulation.ts';
 import { ArrayPool } from './array-pool.ts';
@@ -39,6 +39,8 @@ export const BdtEnvKwargs = z
   })
   .strict();
 export type BdtEnvKwargs = z.input<typeof BdtEnvKwargs>;
+/** `make(id, kwargs)`'s keyword arguments for an id registered by `registerBdtScenario`: `scenario` is a partial override of the registered one. */
+export type BdtMakeKwargs = Omit<BdtEnvKwargs, 'scenario' | 'baseScenario'> & { scenario?: ScenarioOverride };
 
 /** The compiled system of the kwargs' `scenario`, deep-merged into `baseScenario` when given. */
 export function kwargsSystem(args: { scenario?: unknown; baseScenario?: unknown }): CompiledScenario {

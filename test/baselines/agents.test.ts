@@ -3,7 +3,7 @@ import { make } from '../../env/registration.ts';
 import { KwargsError } from '../../env/core/zod-issues.ts';
 import '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
-import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { mergeDeep, type ScenarioOverride } from '../../env/bdt/scenario/parse.ts';
 import { z } from 'zod';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../../baselines/create-agent.ts';
@@ -85,7 +85,7 @@ describe('baselines: agents and createAgent', () => {
   it('every registered scripted agent runs an episode of BDT-small-v0 without NaN, on its scenario variant', async () => {
     for (const name of scriptedAgentNames) {
       const entry = agentEntry(name);
-      const env = make('BDT-small-v0', { scenario: mergeDeep({ slots: 15 }, entry.scenarioOverride ?? {}), infoLevel: 'summary' });
+      const env = make('BDT-small-v0', { scenario: mergeDeep({ slots: 15 }, entry.scenarioOverride ?? {}) as ScenarioOverride, infoLevel: 'summary' });
       const agent = await createAgent(name, env);
       const summary = runEpisode(env, agent, 2);
       assert.equal(summary.slots, 15);

@@ -7,12 +7,12 @@ import { make } from '../../env/registration.ts';
 import '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
-import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
+import { mergeDeep, type ScenarioOverride } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { agentEntry, createAgent } from '../../baselines/index.ts';
 
 async function episode(name: string): Promise<{ summary: EpisodeSummary; range: number }> {
-  const env = make('BDT-v0', { scenario: mergeDeep({ slots: 300 }, agentEntry(name).scenarioOverride ?? {}), infoLevel: 'summary' });
+  const env = make('BDT-v0', { scenario: mergeDeep({ slots: 300 }, agentEntry(name).scenarioOverride ?? {}) as ScenarioOverride, infoLevel: 'summary' });
   const { uMin, uMax } = (env.unwrapped as BdtEnv).system;
   return { summary: runEpisode(env, await createAgent(name, env), 1), range: uMax - uMin };
 }

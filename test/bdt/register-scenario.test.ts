@@ -20,6 +20,7 @@ describe('registerBdtScenario', () => {
 
   it("refuses a baseScenario in a registered id's kwargs (the registered one would replace it) with a KwargsError naming registerBdtScenario", () => {
     const refused = (error: unknown) => error instanceof KwargsError && /at baseScenario: "BDT-v0" takes its base scenario from registerBdtScenario, not from its keyword arguments/.test(error.message);
+    // @ts-expect-error a built-in id's kwargs have no baseScenario
     assert.throws(() => make('BDT-v0', { baseScenario: small }), refused);
     assert.throws(() => makeVec('BDT-v0', 2, { kwargs: { baseScenario: small } }), refused);
     assert.throws(() => makeVec('BDT-v0', 2, { vectorizationMode: 'sync', kwargs: { baseScenario: small } }), refused);

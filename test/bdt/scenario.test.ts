@@ -5,7 +5,7 @@ import { issueLines } from '../../env/core/zod-issues.ts';
 import { captureWarnings, make } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
-import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type Scenario, type ScenarioInput } from '../../env/bdt/scenario/index.ts';
+import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type Scenario, type ScenarioInput, type ScenarioOverride } from '../../env/bdt/scenario/index.ts';
 import { checkScenario } from '../../env/bdt/scenario/check.ts';
 import { undescribedFields } from '../undescribed-fields.ts';
 
@@ -95,7 +95,7 @@ describe('bdt scenario: validation', () => {
   });
 
   it("a layer spec whose name differs from its key in dnns is named by its key: accepted (runs saved with one stay usable), the name ignored, warned about once", () => {
-    const layers = { inputShape: [16], units: [{ name: 'u', layers: [{ kind: 'dense', units: 4 }] }] };
+    const layers = { inputShape: [16], units: [{ name: 'u', layers: [{ kind: 'dense' as const, units: 4 }] }] };
     // a key/name pair of this test only: the warning is once per process
     const mismatched = { dnns: { 'tiny-mismatch': { name: 'saved-before-the-rule', ...layers } }, devices: { dnn: 'tiny-mismatch' } };
     const { result: systems, warnings } = captureWarnings(() => [0, 1, 2].map(() => {
@@ -145,6 +145,7 @@ describe('bdt scenario: validation', () => {
     assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { rat: 3 } } })), /at devices\.arrivals: Unrecognized key: "rat"; did you mean "rate"\? \(keys: kind, rate\)$/m, "the branch of the input's kind");
     assert.match(failure(mergeDeep(tiny(), { gateways: { frequency: 1e9 } })), /at gateways: Unrecognized key: "frequency" \(keys: freq, flopsPerCycle, /, 'nothing near: the keys alone');
     // make's keyword arguments are checked by the same formatter
+    // @ts-expect-error a typo is a type error too
     assert.throws(() => make('BDT-small-v0', { infolevel: 'summary' }), /at \(root\): Unrecognized key: "infolevel"; did you mean "infoLevel"\? \(keys: scenario, /);
   });
 
@@ -231,8 +232,9 @@ describe('bdt scenario: union-typed fields name the rule and the inner path', ()
   });
 
   it('make(id, { scenario }) gives the same messages', () => {
+    // @ts-expect-error a string for a number is a type error too
     assert.throws(() => make('BDT-small-v0', { scenario: { gateways: { freq: '1.5e9' } } }), /at gateways\.freq: Invalid input: expected a number or an array of numbers, received string; field: f_m\^G/);
-    assert.throws(() => make('BDT-small-v0', { scenario: dnn({ kind: 'conv1d', filters: '16', kernel: 3 }) }), /at dnns\.mine\.units\[0\]\.layers\[0\]\.filters: Invalid input: expected number, received string \(value: "16"\)/);
+    assert.throws(() => make('BDT-small-v0', { scenario: dnn({ kind: 'conv1d', filters: '16', kernel: 3 }) as ScenarioOverride }), /at dnns\.mine\.units\[0\]\.layers\[0\]\.filters: Invalid input: expected number, received string \(value: "16"\)/);
   });
 });
 

@@ -28,6 +28,21 @@ describe('registration', () => {
     vector.close();
   });
 
+  it("make types a built-in id's keyword arguments (checked by tsc): a partial scenario, the env's options; other ids take any", () => {
+    const env = make('BDT-small-v0', { scenario: { lyapunov: { V: 7 }, slots: 3 }, infoLevel: 'summary' });
+    env.reset({ seed: 1 });
+    const steps = [1, 2, 3].map(() => env.step(env.actionSpace.sample()));
+    assert.deepEqual(steps.map(([, , , truncated]) => truncated), [false, false, true]);
+    // @ts-expect-error a misspelt option is refused by the type, not only at run time
+    assert.throws(() => make('BDT-small-v0', { infolevel: 'summary' }), /infolevel/);
+    // @ts-expect-error so is a scenario field of the wrong type
+    assert.throws(() => make('BDT-small-v0', { scenario: { lyapunov: { V: '7' } } }), /lyapunov\.V/);
+    // @ts-expect-error CartPole's kwargs too
+    assert.throws(() => make('CartPole-v1', { renderMode: 'human' }), /renderMode/);
+    const id: string = 'BDT-small-v0'; // an id known at run time only: its kwargs are checked at run time only
+    assert.throws(() => make(id, { anything: 1 }), /Unrecognized key: "anything"/);
+  });
+
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
     const env = make('CartPole-v1');
     assert.equal(env.toString(), '<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>');

@@ -1,7 +1,7 @@
 /** Parsing, merging and error reporting of scenarios. */
 import type { z } from 'zod';
 import { issueLines } from '../../core/zod-issues.ts';
-import { scenarioSchema, type Scenario } from './schema.ts';
+import { scenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
 import { isPlainObject } from '../../core/plain-object.ts';
 
 /** A scenario that fails validation; the message lists every issue with path, rule and value. */
@@ -46,6 +46,16 @@ export function missingSections(input: unknown): string[] {
 export function isWholeScenario(input: unknown): input is Record<string, unknown> {
   return isPlainObject(input) && missingSections(input).length === 0;
 }
+
+/**
+ * A partial scenario, as `make(id, {scenario})` and `--scenario-override` take it and
+ * {@link mergeDeep} merges it: any section or field may be left out; arrays, and each `dnns`
+ * entry, are given whole.
+ */
+export type ScenarioOverride = PartialFields<Omit<ScenarioInput, 'dnns'>> & { dnns?: ScenarioInput['dnns'] };
+
+/** `T` with every object field optional, recursively; arrays whole (an override replaces them). */
+type PartialFields<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialFields<T[K]> } : T;
 
 /**
  * Deep merge for partial overrides: objects merge key by key, anything else (arrays included)

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAgentOptions } from '../baselines/agent-options.ts';
 import type { Agent } from '../baselines/agent.ts';
 import { registerAgent } from '../baselines/create-agent.ts';

@@ -1,5 +1,5 @@
 /** Validation of an agent's options: a zod schema per agent, one error format for all of them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseKwargs } from '../env/core/zod-issues.ts';
 
 /** The options of an agent that takes none: any key is refused rather than ignored. */

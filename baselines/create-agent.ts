@@ -2,7 +2,7 @@
  * `createAgent(name, env, options)`: every policy by name, from a registry the layers above can
  * extend (`registerAgent('ppo', ...)` from the CLI or agents/, which baselines/ must not import).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Env } from '../env/core/env.ts';
 import type { Agent } from './agent.ts';
 import { NoOptions, parseAgentOptions } from './agent-options.ts';
@@ -128,7 +128,7 @@ export async function createAgent<Obs = unknown, Act = unknown>(name: string, en
     agent = await entry.create(env as Env, options);
   } catch (error) {
     if (error instanceof GymError) throw error;
-    if (error instanceof z.core.$ZodError) throw new KwargsError(`agent ${name}`, error.issues.map((issue) => withInput(issue, options)), 'options');
+    if (error instanceof z.ZodError) throw new KwargsError(`agent ${name}`, error.issues.map((issue) => withInput(issue, options)), 'options');
     throw new AgentCreationError(name, error);
   }
   if (typeof agent?.act !== 'function' || typeof agent.reset !== 'function') throw new AgentCreationError(name, new TypeError(`its factory returned ${formatValue(agent)}, not an agent (an object with reset and act)`));

@@ -3,7 +3,7 @@
  * allocation with a fixed partition point per DT: by default the middle unit ceil(L_n / 2), or
  * one given, or the best static partition on a calibration trace (static-partition.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertNever, GymError } from '../env/core/errors.ts';
 import type { CompiledScenario } from '../env/bdt/scenario/compile.ts';
 import { SolverAgent } from './dpra/solver-agent.ts';

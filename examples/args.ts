@@ -49,10 +49,11 @@ export function integerListArg(name: string, text: string, min: number): number[
   return text.split(',').map((part) => integerArg(name, part, min));
 }
 
-/** `--name text` as a finite number (> 0 with `positive`), or one line and exit 1. */
-export function numberArg(name: string, text: string, { positive = false } = {}): number {
+/** `--name text` as a finite number (> 0 with `positive`, >= 0 with `nonNegative`), or one line and exit 1. */
+export function numberArg(name: string, text: string, { positive = false, nonNegative = false } = {}): number {
   const x = Number(text);
-  return text.trim() !== '' && Number.isFinite(x) && (!positive || x > 0) ? x : exit(`--${name}: expected a ${positive ? 'number > 0' : 'finite number'}, got ${JSON.stringify(text)}`, 1);
+  const expected = positive ? 'number > 0' : nonNegative ? 'number >= 0' : 'finite number';
+  return text.trim() !== '' && Number.isFinite(x) && (!positive || x > 0) && (!nonNegative || x >= 0) ? x : exit(`--${name}: expected a ${expected}, got ${JSON.stringify(text)}`, 1);
 }
 
 function exit(message: string, code: number): never {

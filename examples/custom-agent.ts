@@ -6,7 +6,7 @@
  */
 import { exampleArgs, integerArg, integerListArg, numberArg } from './args.ts';
 import { lastValueFrom, toArray } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod';
 // Importing the barrel registers the built-in env ids (BDT-v0, ...) that compareAgents makes.
 import { KwargsError, make, type BdtAction, type BdtObservation } from 'bdt-gym';
 import { aggregate, bdtEnvOf, compareAgents, createAgent, formatMeanInterval, parseAgentOptions, registerAgent, type ActContext, type Agent, type MeanInterval } from 'bdt-gym/baselines';

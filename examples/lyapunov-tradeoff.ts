@@ -39,7 +39,7 @@ import { createAgent } from 'bdt-gym/baselines';
 const args = exampleArgs('usage: npx tsx examples/lyapunov-tradeoff.ts [--slots 200] [--seeds 1,2] [--v 0.1,1,10,100,1000]', { slots: '200', seeds: '1,2', v: '0.1,1,10,100,1000' });
 const slots = integerArg('slots', args.slots, 1);
 const seeds = integerListArg('seeds', args.seeds, 0);
-const vs = args.v.split(',').map((text) => numberArg('v', text, { positive: true }));
+const vs = args.v.split(',').map((text) => numberArg('v', text, { nonNegative: true }));
 
 /** Time-averages over every seed, plus the queues at the end of the last episode. */
 interface Run {

@@ -12,7 +12,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { warn } from '../../env/core/logger.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { makeDirectories } from '../../node/make-directories.ts';

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { MODEL_FILE, parseCheckpointPart, WEIGHTS_FILE } from './manifest.ts';

@@ -2,7 +2,7 @@
  * DQN hyperparameters (CleanRL dqn.py `Args`, SB3 DQN names in comments), validated by zod.
  * Defaults are CleanRL's; presets live in configs/agents/.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const DqnHyperparametersSchema = z

@@ -2,7 +2,7 @@
  * PPO hyperparameters (CleanRL ppo.py / ppo_continuous_action.py `Args`), validated by zod.
  * Defaults are CleanRL's discrete-action defaults; presets live in configs/agents/.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const PpoHyperparametersSchema = z

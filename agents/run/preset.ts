@@ -2,7 +2,7 @@
  * Agent presets (configs/agents/*.json): which agent, which env, and hyperparameter overrides,
  * validated against the agent's own schema when the run starts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PeriodicEvaluationSchema } from './periodic-evaluation.ts';
 
 export const AgentPresetSchema = z

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Agent } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { InvalidArgumentError } from '../../env/core/errors.ts';

@@ -2,7 +2,7 @@
  * DPRA (the letter's algorithm): each slot, the decision minimising the drift-plus-penalty bound
  * Psi(t) = V tau(t) + sum_j [H_j (U_j - U^max) + G_j (U^min - U_j)] under C1-C5.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SolverAgent } from './solver-agent.ts';
 import { DESCENT_EFFORTS, type DpraSolverOptions } from './dpra-solver.ts';
 import type { DescentOptions } from './partition-search.ts';

@@ -3,7 +3,7 @@
  * each with the exact optimal frequencies. The ground truth for small scenarios; refuses
  * scenarios whose partition space exceeds `maxPartitions`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { GymError } from '../../env/core/errors.ts';
 import type { BdtSystem } from '../../env/bdt/system.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';

@@ -56,7 +56,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BACKENDS } from '../../agents/backend.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';

@@ -56,7 +56,7 @@
  * A result JSON cannot write is answered as an error too: the server ends only on `close` or at
  * the end of its input.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Dict, GymError, InvalidActionError, issueLines, KwargsError, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { AgentCreationError, agentEntry, createAgent, scriptedAgentNames, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';

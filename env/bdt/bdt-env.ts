@@ -1,7 +1,7 @@
 /**
  * The B-DT environment: one step is one slot of the blockchain-enabled digital twin system.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import { checkResetArgs, Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import type { BdtInfo, BdtResetInfo } from './info.ts';

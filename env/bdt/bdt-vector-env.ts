@@ -3,7 +3,7 @@
  * `CartPoleVectorEnv`): `numEnvs` copies of the system stepped in one call on batched typed
  * arrays, with no per-env observation, action or info objects.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import { checkResetArgs, type EnvSpec, type Info } from '../core/env.ts';
 import { AttributeRefusedError, GymError, InvalidActionError, ResetNeededError, invalidAction } from '../core/errors.ts';

@@ -4,7 +4,7 @@
  * `steps_beyond_terminated` behaviour. The state is kept in float64; only the returned
  * observation is float32, as Gymnasium.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseKwargs } from '../core/zod-issues.ts';
 import { checkResetArgs, Env, type ResetArgs, type ResetResult, type StepResult } from '../core/env.ts';
 import { GymError, InvalidArgumentError, invalidAction } from '../core/errors.ts';

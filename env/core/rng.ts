@@ -4,7 +4,7 @@
  * else consumes randomness (common random numbers across agents).
  */
 import seedrandom from 'seedrandom';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidArgumentError } from './errors.ts';
 import { parseKwargs } from './zod-issues.ts';
 

@@ -2,7 +2,7 @@
  * Zod validation errors as messages that name each bad field, the rule and the value: for
  * scenarios (`parseScenario`) and for env keyword arguments (`parseKwargs`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { closestName } from './closest-name.ts';
 import { GymError } from './errors.ts';
 import { isPlainObject } from './plain-object.ts';

@@ -62,7 +62,7 @@ export function makeVec<Obs = unknown, Act = unknown>(idOrSpec: string | EnvSpec
     const native = envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
     return withSpec(native, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions) });
   }
-  if (mode !== 'sync') throw new InvalidArgumentError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'`);
+  if (mode !== 'sync') throw new InvalidArgumentError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'${mode === 'async' ? " (the async form runs worker threads, Node only: new AsyncVectorEnv(...) from 'bdt-gym/node')" : ''}`);
   const unknown = unknownKeys(vectorOptions, ['copy', 'autoresetMode'], 'option');
   if (unknown !== undefined) throw new InvalidArgumentError(`makeVec: unknown ${unknown} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
   (wrappers ?? []).forEach((wrap, i) => {

@@ -12,7 +12,7 @@
 import { exampleArgs, integerArg, integerListArg, numberArg } from '../args.ts';
 import { writeFileSync } from 'node:fs';
 import { lastValueFrom, toArray } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { make, type BdtAction, type BdtEnv, type BdtObservation } from 'bdt-gym';
 import { aggregate, bdtEnvOf, compareAgents, formatMeanInterval, parseAgentOptions, registerAgent, type ActContext, type Agent, type ComparedAgent, type MeanInterval } from 'bdt-gym/baselines';
 

@@ -34,6 +34,14 @@ describe('browser bundle', () => {
     });
   }
 
+  it("takes from zod only what env/ uses: none of its translated messages but English (a named `{ z }` import pulls in all ~50)", async () => {
+    const result = await build({ entryPoints: [resolve(root, 'env/index.ts'), resolve(root, 'baselines/index.ts')], bundle: true, platform: 'browser', format: 'esm', outdir: 'out', write: false, metafile: true, logLevel: 'silent' });
+    // the inputs that left code in an output (esbuild lists every file it read, tree-shaken or not)
+    const bundled = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, use]) => use.bytesInOutput > 0).map(([input]) => input));
+    const locales = [...new Set(bundled.filter((input) => /zod\/v4\/locales\//.test(input)))];
+    assert.deepEqual(locales.map((input) => input.replace(/.*\/locales\//, '')), ['en.js']);
+  });
+
   it('plays a DPRA episode in a context without Node globals, as under Node', async function () {
     this.timeout(60_000);
     const code = await browserBundle({

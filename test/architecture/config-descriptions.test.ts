@@ -4,7 +4,7 @@
  * the project's rule for configs, and what editors and error messages show.
  */
 import { strict as assert } from 'node:assert';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BdtEnvKwargs } from '../../env/bdt/bdt-env.ts';
 import { CartPoleKwargs } from '../../env/classic-control/cartpole.ts';
 import { RngStateSchema } from '../../env/core/rng.ts';

@@ -60,6 +60,15 @@ describe('layering', () => {
     });
   }
 
+  for (const layer of ['env', 'baselines']) {
+    it(`${layer}/ has no dynamic import of a computed specifier (which no check here could follow)`, () => {
+      const offenders = sourceFiles(layer).flatMap((f) =>
+        [...readFileSync(join(root, f), 'utf8').matchAll(/\bimport\s*\(\s*(?!['"])/g)].map((m) => `${f} at offset ${m.index}`),
+      );
+      assert.deepEqual(offenders, []);
+    });
+  }
+
   for (const [layer, banned] of Object.entries(forbidden)) {
     it(`${layer}/ does not depend on ${banned.join(', ')}`, () => {
       const offenders = sourceFiles(layer).flatMap((f) =>

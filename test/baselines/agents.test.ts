@@ -4,7 +4,7 @@ import { KwargsError } from '../../env/core/zod-issues.ts';
 import '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { mergeDeep, type ScenarioOverride } from '../../env/bdt/scenario/parse.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../../baselines/create-agent.ts';
 import { RandomAgent, SolverAgent, agentEntry, createAgent, registerAgent, scriptedAgentNames, middlePartition, UnknownAgentError, type Agent } from '../../baselines/index.ts';

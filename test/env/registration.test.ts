@@ -140,6 +140,7 @@ describe('registration', () => {
   it('make and makeVec refuse options they do not know, instead of ignoring them', () => {
     assert.throws(() => make('CartPole-v1', {}, { maxEpisodeStep: 5 } as never), /make: unknown option "maxEpisodeStep" \(options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument\)/);
     assert.throws(() => makeVec('CartPole-v1', 2, { autoReset: 'same-step' } as never), /makeVec: unknown option "autoReset" \(options: .*autoresetMode\)/);
+    assert.throws(() => makeVec('CartPole-v1', 2, { vectorizationMode: 'async' } as never), /is not one of 'sync', 'vector-entry-point' \(the async form runs worker threads, Node only: new AsyncVectorEnv\(\.\.\.\) from 'bdt-gym\/node'\)/);
   });
 
   it("makeVec sets the vector env's spec as gymnasium.make_vec: the id's spec, kwargs with numEnvs, the mode, vector options and wrappers; a vector wrapper shows it", () => {

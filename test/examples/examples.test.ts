@@ -35,7 +35,7 @@ describe('examples', function () {
       ['quickstart', ['--slots', 'x'], '--slots: expected an integer >= 1, got "x"\n'],
       ['vector-env', ['--steps', '0'], '--steps: expected an integer >= 1, got "0"\n'],
       ['custom-agent', ['--seeds', ''], '--seeds: expected an integer >= 0, got ""\n'],
-      ['lyapunov-tradeoff', ['--v', '1,-2'], '--v: expected a number > 0, got "-2"\n'],
+      ['lyapunov-tradeoff', ['--v', '1,-2'], '--v: expected a number >= 0, got "-2"\n'],
     ] as const) {
       const result = run(name, ...args);
       assert.equal(result.status, 1, `${name} ${args.join(' ')}`);

@@ -6,7 +6,7 @@
  * The schema validates both the fields (zod) and the shape arithmetic (a refinement that walks
  * the network), so a kernel larger than its input is reported at its path like any field error.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkSpecShapes } from './analyze.ts';
 
 const positiveInt = (description: string) => z.number().int().positive().describe(description);

@@ -3,7 +3,7 @@
  * gateway per device, a device for every AP, per-node array lengths, min <= max pairs, known
  * DNN names. Each issue names its path, the rule and the offending value.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { assertNever } from '../../core/errors.ts';
 import { builtinDnnNames, isBuiltinDnnName, profileFromSpec, type DnnSpecInput } from '../dnn/index.ts';
 import { LIMIT } from './limits.ts';

@@ -1,5 +1,5 @@
 /** The scenario schema as JSON Schema (draft 2020-12), for editors; committed as configs/scenario.schema.json. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { scenarioSchema } from './schema.ts';
 
 /** JSON Schema of a scenario file as written (inputs: fields with defaults are optional). */

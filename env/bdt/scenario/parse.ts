@@ -1,5 +1,5 @@
 /** Parsing, merging and error reporting of scenarios. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { issueLines } from '../../core/zod-issues.ts';
 import { scenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
 import { isPlainObject } from '../../core/plain-object.ts';
@@ -55,7 +55,7 @@ export function isWholeScenario(input: unknown): input is Record<string, unknown
 export type ScenarioOverride = PartialFields<Omit<ScenarioInput, 'dnns'>> & { dnns?: ScenarioInput['dnns'] };
 
 /** `T` with every object field optional, recursively; arrays whole (an override replaces them). */
-type PartialFields<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialFields<T[K]> } : T;
+export type PartialFields<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialFields<T[K]> } : T;
 
 /**
  * Deep merge for partial overrides: objects merge key by key, anything else (arrays included)

@@ -7,7 +7,7 @@
  * Marks: [letter] from the letter's equations, [reconstructed] standard models of the
  * literature chosen to complete it (see docs/MODEL.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnnSpecSchema } from '../dnn/index.ts';
 import { checkScenario } from './check.ts';
 import { LIMIT } from './limits.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DnnSpecError, convOutputLength, dnnSpecSchema, flopsOf, profileFromSpec, type DnnSpecInput, type LayerSpecInput } from '../../../env/bdt/dnn/index.ts';
 import { applyLayer } from '../../../env/bdt/dnn/analyze.ts';
 

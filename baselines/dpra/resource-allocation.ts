@@ -503,6 +503,9 @@ export class ResourceAllocator {
       fb = this.evaluate(b);
       if (!Number.isFinite(fb)) fb = -1e300;
     }
+    // out of iterations (a bracket of ~1e90 s halves 200 times short of converging), c is still
+    // the bracket end of before the last step: the loop's first line would have moved it to a
+    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) c = a;
     // Return the end of the final bracket on the side where the slope is >= 0 (never below T_lo).
     return fb >= 0 ? b : c;
   }

@@ -245,6 +245,22 @@ describe('baselines/dpra/resource-allocation', () => {
     }
   });
 
+  it('finds a feasible deadline when the bracket spans ~1e90 s (the search ran out of iterations and returned its stale lower end, where nothing is left to mine)', () => {
+    // one AP with a micro-joule budget and a PoW puzzle of 1e24 cycles at gamma = e^100: the block takes ~1e90 s
+    const system: AllocationSystem = { M: 2, J: 1, apOf: Int32Array.of(0, 0), apMaxFreq: Float64Array.of(3e9), apKappa: Float64Array.of(1e-27) };
+    const input: AllocationInput = {
+      gatewayLatency: Float64Array.of(0.027659911750540417, 0.0007187206029480597),
+      apCycles: Float64Array.of(40244480, 106544),
+      blocksPerCycle: Float64Array.of(3.720075985627812e-68),
+      apBudget: Float64Array.of(1e-6),
+    };
+    const result = new ResourceAllocator(system).solve(input);
+    assert.ok(result.feasible && Number.isFinite(result.latency), `feasible ${result.feasible}, latency ${result.latency}, deadline ${result.deadline}`);
+    assert.ok(direct({ system, input }, result.inferenceFreq, result.miningFreq).feasible);
+    // by hand, T = 1e31 s with the rest of the budget spent mining gives 4.41e90 s; the optimum is no worse
+    assert.ok(result.latency <= 4.42e90, `latency ${result.latency}`);
+  });
+
   it("keeps C2 and reports the true latency when one gateway's tiny work shares an AP with real work (the C2 deadline stopped at c's next bit)", () => {
     const F = 1e9;
     const input: AllocationInput = {

@@ -53,8 +53,8 @@ export type { MultiCategorical } from './nn/multi-categorical.ts';
 export type { DiagonalGaussian } from './nn/diagonal-gaussian.ts';
 
 export { saveCheckpoint, loadCheckpoint, readManifest, CheckpointError, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint.ts';
-export type { CheckpointManifest, CheckpointContents, LoadedCheckpoint } from './checkpoint/checkpoint.ts';
-export { ManifestSchema } from './checkpoint/manifest.ts';
+export type { CheckpointManifest, CheckpointContents, LoadedCheckpoint, RunProvenance } from './checkpoint/checkpoint.ts';
+export { ManifestSchema, RunProvenanceSchema } from './checkpoint/manifest.ts';
 export { scenarioOf } from './checkpoint/trained-scenario.ts';
 export type { TrainedEnv } from './checkpoint/trained-scenario.ts';
 export { directoryHandler } from './checkpoint/directory-handler.ts';

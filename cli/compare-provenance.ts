@@ -12,23 +12,18 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_SUBDIR } from '../agents/checkpoint/checkpoint-dir.ts';
+import type { RunProvenance } from '../agents/checkpoint/manifest.ts';
 import { checkpointLoads, type CheckpointLoad } from '../agents/checkpoint/loaded-checkpoints.ts';
 import { defaultCheckpointDir, isLearnedAlgorithm, learnedAgentBackend } from '../agents/learned-agents.ts';
 import { agentNameOf, type ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
 import { checkpointPath } from './committed-models.ts';
-import { gitCommit, packageVersion } from './package-info.ts';
+import { runProvenance } from './package-info.ts';
 import { importedModules } from './user-modules.ts';
 
-export interface CompareProvenance {
-  /** bdt-gym's package version, and its commit when it runs from a git checkout (`dirty`: tracked files differ from it). */
-  readonly bdtGym: { readonly version: string; readonly commit?: string; readonly dirty?: boolean };
-  /**
-   * What ran it: Node's version (`process.version`), the platform and CPU architecture, and, when a
-   * learned agent was compared, the TensorFlow.js backend it ran on (floating-point results may differ between backends).
-   */
-  readonly runtime: { readonly node: string; readonly platform: string; readonly arch: string; readonly tensorflowBackend?: string };
+/** `bdtGym`: bdt-gym's version and commit; `runtime`: Node, platform, arch and, when a learned agent was compared, its TensorFlow.js backend (package-info.ts). */
+export interface CompareProvenance extends RunProvenance {
   /** SHA-256 (hex) of the resolved scenario (defaults filled in, --slots applied) as canonical JSON: keys sorted, no spaces. */
   readonly scenarioSha256: string;
   /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json as loaded. */
@@ -44,14 +39,9 @@ export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
   const traces = spec.traces === undefined ? {} : { tracesSha256: spec.traces.map((trace) => sha256(canonicalJson(trace))) };
   const modules = importedModules();
   const imports = modules.length === 0 ? {} : { imports: modules.map(({ specifier, url }) => ({ module: specifier, ...(url.startsWith('file:') ? { sha256: sha256(readFileSync(fileURLToPath(url))) } : {}) })) };
-  return { bdtGym: { version: packageVersion(), ...gitCommit() }, runtime: runtime(spec), scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces, ...imports };
-}
-
-/** The runtime of this process; the backend only when `spec` compared a learned agent (a scripted-only comparison loads no TensorFlow.js). */
-function runtime(spec: ComparisonSpec): CompareProvenance['runtime'] {
+  // the backend only when a learned agent was compared (a scripted-only comparison loads no TensorFlow.js)
   const learned = spec.agents.some((compared) => isLearnedAlgorithm(agentNameOf(compared)));
-  const backend = learned ? learnedAgentBackend() : undefined;
-  return { node: process.version, platform: process.platform, arch: process.arch, ...(backend === undefined ? {} : { tensorflowBackend: backend }) };
+  return { ...runProvenance(learned ? learnedAgentBackend() : undefined), scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces, ...imports };
 }
 
 /**

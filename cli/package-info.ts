@@ -1,10 +1,12 @@
 /**
  * What identifies the bdt-gym that is running, for results to record: its package version and,
- * from a git checkout, its commit.
+ * from a git checkout, its commit; with the runtime, the provenance `compare --out`, train's
+ * summary.json and its checkpoints record.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { RunProvenance } from '../agents/checkpoint/manifest.ts';
 
 /** The package root (the directory of package.json). */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,4 +29,13 @@ export function gitCommit(): { commit: string; dirty: boolean } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The bdt-gym that is running (version; commit, from a git checkout) and the runtime of this
+ * process, with `tensorflowBackend` when learned agents ran (TensorFlow.js is not loaded here to ask).
+ */
+export function runProvenance(tensorflowBackend?: string): RunProvenance {
+  const runtime = { node: process.version, platform: process.platform, arch: process.arch, ...(tensorflowBackend === undefined ? {} : { tensorflowBackend }) };
+  return { bdtGym: { version: packageVersion(), ...gitCommit() }, runtime };
 }

@@ -2,7 +2,8 @@
  * Training checkpoints: a directory with the networks (one Layers model per subdirectory, see
  * directory-handler.ts), `state.bin` (Float32 arrays: optimiser moments, log-std, ...), and
  * `manifest.json` (format version, algorithm, env id and spaces, hyperparameters, counters, RNG
- * state, observation statistics, PPO's reward statistics, SHA-256 of every other file).
+ * state, observation statistics, PPO's reward statistics, SHA-256 of every other file, and what
+ * saved it when the saver says).
  *
  * Saving writes a fresh sibling directory and renames it into place, so an interrupted save
  * never leaves a half-written checkpoint (checkpoint-files.ts finds what one leaves). Loading checks the format, every manifest field, the
@@ -22,9 +23,9 @@ import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
 import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
-import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest } from './manifest.ts';
+import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
-export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest } from './manifest.ts';
+export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
 /** What a trainer hands over to be saved. */
 export interface CheckpointContents {
@@ -43,6 +44,8 @@ export interface CheckpointContents {
   readonly rewardStats?: CheckpointManifest['rewardStats'];
   readonly networks: Readonly<Record<string, tf.LayersModel>>;
   readonly arrays: Readonly<Record<string, Float32Array>>;
+  /** What saves it (bdt-gym's version, the runtime), recorded as is: informational. */
+  readonly provenance?: RunProvenance | undefined;
 }
 
 /** A checkpoint read back: the manifest, the networks (freshly loaded) and the arrays. */
@@ -138,6 +141,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       arrays,
       files,
       backend: tf.getBackend(),
+      ...(contents.provenance === undefined ? {} : { provenance: contents.provenance }),
     };
     writeFileAtomic(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 

@@ -36,6 +36,30 @@ const RewardStatsSchema = z.object({
 
 const CounterSchema = z.number().int().min(0);
 
+/**
+ * What produced a result, as the CLI records it (`compare --out`, train's summary.json and
+ * checkpoints): the bdt-gym that ran and the runtime. Informational: nothing reads it back.
+ */
+export const RunProvenanceSchema = z.object({
+  bdtGym: z
+    .object({
+      version: z.string().describe("bdt-gym's package version"),
+      commit: z.string().optional().describe('The commit checked out, when bdt-gym ran from a git checkout'),
+      dirty: z.boolean().optional().describe('With commit: whether tracked files differed from it'),
+    })
+    .describe('The bdt-gym that ran'),
+  runtime: z
+    .object({
+      node: z.string().describe("Node's version (process.version)"),
+      platform: z.string().describe('process.platform'),
+      arch: z.string().describe('process.arch'),
+      tensorflowBackend: z.string().optional().describe('The TensorFlow.js backend, when learned agents ran (floating-point results may differ between backends)'),
+    })
+    .describe('What ran it'),
+});
+
+export type RunProvenance = z.infer<typeof RunProvenanceSchema>;
+
 /** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
 const NetworkNameSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a subdirectory name (letters, digits, _ and -)');
 
@@ -73,6 +97,7 @@ export const ManifestSchema = z
     arrays: z.array(z.object({ name: z.string(), offset: z.number().int().min(0), length: z.number().int().min(0) })).describe(`Float32 arrays in ${STATE_FILE}: name, element offset, element count`),
     files: z.record(z.string(), z.string()).describe('SHA-256 (hex) of every file but the manifest, by relative path'),
     backend: z.string().describe('TF.js backend the run used'),
+    provenance: RunProvenanceSchema.optional().describe('What saved it (the session of train that did): informational, absent when the saver gave none and in checkpoints saved before it was kept'),
   })
   .superRefine((manifest, ctx) => {
     const expected = checkpointFiles(manifest.networks);

@@ -2,7 +2,7 @@
 import type { Env } from '../../env/core/env.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
-import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
@@ -17,8 +17,11 @@ export function discreteActionEnv(env: Env<unknown, unknown>, levels: number): E
   return new ActionLayout(env.actionSpace).continuousDims > 0 ? new DiscretizeAction(env, levels) : env;
 }
 
-/** Save the trainer's state to `dir`; `rawActionSpace` is the env's own (before DiscretizeAction). */
-export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, trainedOn: TrainedEnv, seed: number, rawActionSpace: Space<unknown>): Promise<void> {
+/**
+ * Save the trainer's state to `dir`; `rawActionSpace` is the env's own (before DiscretizeAction);
+ * `provenance` (what saves it), when given, goes in the manifest as is.
+ */
+export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, trainedOn: TrainedEnv, seed: number, rawActionSpace: Space<unknown>, provenance?: RunProvenance): Promise<void> {
   const adam = trainer.optimizer.getState();
   await saveCheckpoint(dir, {
     algo: 'dqn',
@@ -33,6 +36,7 @@ export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, traine
     observationStats: trainer.encoder.stats() ?? null,
     networks: { q_network: trainer.qNetwork.net.model, target_network: trainer.targetNetwork.net.model },
     arrays: { 'adam.m': adam.m, 'adam.v': adam.v },
+    provenance,
   });
 }
 

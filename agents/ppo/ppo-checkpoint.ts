@@ -2,15 +2,15 @@
 import { join } from 'node:path';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
-import { assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint } from '../checkpoint/checkpoint.ts';
+import { assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
 
-/** Save the trainer's full state to `dir`. */
-export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, trainedOn: TrainedEnv, seed: number): Promise<void> {
+/** Save the trainer's full state to `dir`; `provenance` (what saves it), when given, goes in the manifest as is. */
+export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, trainedOn: TrainedEnv, seed: number, provenance?: RunProvenance): Promise<void> {
   const policy = trainer.policy;
   const adam = trainer.optimizer.getState();
   await saveCheckpoint(dir, {
@@ -27,6 +27,7 @@ export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, traine
     rewardStats: trainer.rewardStats() ?? null,
     networks: { actor: policy.actor.model, critic: policy.critic.model },
     arrays: { logStd: policy.logStdValues(), 'adam.m': adam.m, 'adam.v': adam.v },
+    provenance,
   });
 }
 

@@ -15,7 +15,7 @@ import type { Env } from '../../env/core/env.ts';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
-import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest, type CheckpointManifest } from '../checkpoint/checkpoint.ts';
+import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest, type CheckpointManifest, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
@@ -77,6 +77,12 @@ export interface TrainRunOptions {
    * skipped, or cut between its episodes.
    */
   readonly signal?: AbortSignal;
+  /**
+   * What runs the training (the CLI gives bdt-gym's version and commit and the runtime), recorded
+   * as is in the manifest of each checkpoint it saves (best/ too): informational, it changes no
+   * other byte of a checkpoint.
+   */
+  readonly provenance?: RunProvenance;
 }
 
 export interface TrainSummary {
@@ -416,7 +422,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       trainer,
       seed,
       trainer.batchSize,
-      (dir) => savePpoCheckpoint(dir, trainer, trainedOn, seed),
+      (dir) => savePpoCheckpoint(dir, trainer, trainedOn, seed, options.provenance),
       () => makeEnv(options.envId),
       () => new PpoAgent(trainer.policy),
     );
@@ -434,7 +440,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     trainer,
     seed,
     hp.numEnvs,
-    (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, seed, rawActionSpace),
+    (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, seed, rawActionSpace, options.provenance),
     () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels),
     () => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }),
   );

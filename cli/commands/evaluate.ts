@@ -14,6 +14,7 @@
  * Without a summary.json (a bare checkpoint, an earlier version's run killed in its final evaluation) it is the
  * scenario the checkpoint's manifest records, as `train --resume` takes;
  * on a non-B-DT env the manifest records no envKwargs, so it is the env's defaults (stderr notes it).
+ * `--no-timing` leaves out the wall time (`seconds`), so the same evaluation prints the same bytes.
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
 import { join } from 'node:path';
@@ -43,6 +44,8 @@ interface EvaluateOptions {
   seed?: string;
   backend?: string;
   json?: boolean;
+  /** false with --no-timing. */
+  timing: boolean;
 }
 
 /** Mean, sample standard deviation (null for one value, which has none: compare gives it no interval either), min and max. */
@@ -115,6 +118,7 @@ export function register(program: Command): void {
     .option('--seed <n>', "seed of the first episode (episode i: seed + i); default: the one train's final evaluation used (run seed + 1000000)")
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--json', 'print the result as one JSON object: meanReturn, stdReturn (sample standard deviation; null for one episode), minReturn, maxReturn, and each episode\'s return and length (returns, lengths)')
+    .option('--no-timing', 'leave out the wall time (seconds), so the same evaluation prints byte-identical output')
     .action(async (options: EvaluateOptions) => {
       if (options.checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
       const checkpoint = checkpointPath(options.checkpoint);
@@ -157,7 +161,7 @@ export function register(program: Command): void {
         minReturn: ret.min,
         maxReturn: ret.max,
         meanLength: length.mean,
-        seconds,
+        ...(options.timing ? { seconds } : {}),
         returns,
         lengths,
       };
@@ -177,7 +181,7 @@ export function register(program: Command): void {
         [
           `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps === undefined ? '? steps' : plural(result.trainedSteps, 'step')}) on ${envId}${kwargs}${from}: ${plural(episodes, 'episode')}, ${episodes === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes - 1}`}, backend ${backend}`,
           `  return  ${ret.mean.toFixed(2)}${ret.std === null ? ' (std n/a: one episode;' : ` ± ${ret.std.toFixed(2)} (std;`} min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
-          `  length  ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max}); ${seconds.toFixed(1)} s`,
+          `  length  ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max})${options.timing ? `; ${seconds.toFixed(1)} s` : ''}`,
           '',
         ].join('\n'),
       );

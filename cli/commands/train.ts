@@ -7,7 +7,13 @@
  *
  * Run directory: `metrics.jsonl` (one `{"step": n, "<tag>": value, ...}` per line, CleanRL's
  * tags), `checkpoint/` (see agents/checkpoint), `summary.json`. With `--json` the last line of
- * stdout is the summary `{agent, env, steps, seed, backend, sps, meanReturnLast20, evalReturn, evalReturns, ...}`.
+ * stdout is the summary `{agent, env, steps, seed, backend, sps, meanReturnLast20, evalReturn, evalReturns, ..., provenance}`.
+ * Its `provenance` (cli/package-info.ts, as `compare --out` records it: bdt-gym's version and
+ * commit, the runtime) is the session's that wrote it, which each checkpoint's manifest records
+ * too. `--no-timing` leaves out the wall-clock fields (the summary's `sps`, `trainSeconds`,
+ * `periodicEvalSeconds`; metrics.jsonl's `charts/SPS`), so two runs of the same seed write
+ * byte-identical summary.json and metrics.jsonl (with the same --out as given: the summary names
+ * the checkpoint by it).
  *
  * `--scenario-override '<json>'` (B-DT envs) deep-merges a partial scenario into the training env's,
  * as `run` and `compare` do; the summary's `envKwargs` record it, so `evaluate` and `--resume` use it
@@ -85,6 +91,8 @@ import { EventFileWriter } from '../../node/tfevents.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { parseMetricsLine } from '../metrics-file.ts';
+import { runProvenance } from '../package-info.ts';
+import type { RunProvenance } from '../../agents/checkpoint/manifest.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, integerOption, isBdtIdOrCliError, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
@@ -107,6 +115,8 @@ interface TrainOptions {
   scenarioOverride?: string;
   scenario?: string;
   hyperparameters?: string;
+  /** false with --no-timing. */
+  timing: boolean;
 }
 
 const AGENTS = ['ppo', 'dqn'] as const;
@@ -544,6 +554,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1')
     .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue; one train at a time (it holds <dir>/.lock)')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
+    .option('--no-timing', "leave out the wall-clock fields (the summary's sps, trainSeconds and periodicEvalSeconds, metrics.jsonl's charts/SPS), so two runs with the same seed write byte-identical summary.json and metrics.jsonl")
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', `agent preset JSON (configs/agents/*.json): agent, env and hyperparameters; ${CONFIGS_FALLBACK_HELP}`)
     .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records: B-DT envs; on others without summary.json give --preset)")
@@ -703,6 +714,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   if (run && !fromRun) noteOtherEnvKwargs(envId, envKwargs, `${envKwargsSource}${Object.keys(scenarioOverride).length > 0 ? ' and --scenario-override' : ''}`, run);
   const periodic = periodicEvaluation(options, preset, requested, stepsSource, start, steps);
   const backend = await backendOption(options.backend);
+  // once, before anything is saved: the summary and every checkpoint of the session record the same
+  const provenance = runProvenance(backend);
   if (steps !== requested) process.stderr.write(`bdt-gym train: ${shape.unit}: ${stepsSource} rounded ${steps > requested ? 'up' : 'down'} to ${steps}\n`);
   if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}${options.scenario === undefined ? '' : ` with the scenario of ${options.scenario}`}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
@@ -752,7 +765,9 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     // one before training (a checkpoint that does not load) lost nothing
     return trained || savedStep !== undefined ? new FailureWithNote(cause, fate) : cause;
   };
-  const writeSummary = (written: TrainSummary): void => writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(written, null, 2)}\n`);
+  /** The summary as the run records it (summary.json, --json): its provenance added, the wall-clock fields left out with --no-timing. */
+  const recorded = (summary: TrainSummary): RecordedSummary => ({ ...(options.timing ? summary : withoutTiming(summary)), provenance });
+  const writeSummary = (written: TrainSummary): void => writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(recorded(written), null, 2)}\n`);
   let summary: TrainSummary;
   try {
     if (!options.resume) {
@@ -776,6 +791,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       ...(envKwargs ? { envKwargs } : {}),
       ...(options.resume ? { resume: true } : {}),
       checkpointFreq,
+      provenance,
       onCheckpoint: (saved) => {
         // the run stays from here on, as a kill would leave it: the checkpoint, the records up to it, a summary of it
         savedStep = saved.steps;
@@ -784,7 +800,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
         flush();
         writeSummary(saved);
       },
-      onMetrics: (record: MetricRecord) => pending.push(record),
+      onMetrics: (record: MetricRecord) => pending.push(options.timing ? record : withoutSps(record)),
       onProgress: (step, _total, mean) => {
         trained = true;
         flush();
@@ -824,11 +840,11 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   writeSummary(summary);
   const meanReturn = Number.isNaN(summary.meanReturnLast20) ? 'n/a (no training episode finished)' : summary.meanReturnLast20.toFixed(2);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    process.stdout.write(`${JSON.stringify(recorded(summary))}\n`);
   } else {
     process.stdout.write(
       [
-        `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all (backend ${summary.backend})`,
+        `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${options.timing ? `${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all ` : ''}(backend ${summary.backend})`,
         `  mean return, last 20 training episodes  ${meanReturn}`,
         ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
         ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
@@ -851,6 +867,24 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     }
     process.exitCode = interrupt.exitCode;
   }
+}
+
+/** The summary's fields that measure wall time, which differ between two runs of the same seed (--no-timing leaves them out). */
+type WallClockField = 'sps' | 'trainSeconds' | 'periodicEvalSeconds';
+
+/** A summary as the run records it: with what produced it; with --no-timing, without its wall-clock fields. */
+type RecordedSummary = Omit<TrainSummary, WallClockField> & { readonly provenance: RunProvenance };
+
+/** `summary` without its wall-clock fields. */
+function withoutTiming(summary: TrainSummary): Omit<TrainSummary, WallClockField> {
+  const { sps: _sps, trainSeconds: _trainSeconds, periodicEvalSeconds: _periodicEvalSeconds, ...rest } = summary;
+  return rest;
+}
+
+/** `record` without `charts/SPS`, the one wall-clock tag. */
+function withoutSps(record: MetricRecord): MetricRecord {
+  const { 'charts/SPS': _sps, ...metrics } = record.metrics;
+  return { step: record.step, metrics };
 }
 
 /** The global `--import` options the command ran with, as words: the modules that registered its env or agent. */

@@ -7,6 +7,7 @@
  *   bdt-gym run --env BDT-v0 --agent ppo --checkpoint runs/ppo-bdt --json
  *   bdt-gym run --env BDT-v0 --agent random --seed 7 --save-trace trace.json   # then replay it:
  *   bdt-gym run --env BDT-v0 --agent dpra --trace trace.json
+ *   bdt-gym run --agent dpra --slots 2000 --plot episode.svg                   # reputations, queues, latency over t
  */
 import { constants } from 'node:buffer';
 import { statSync } from 'node:fs';
@@ -30,11 +31,12 @@ import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { isLearnedAlgorithm } from '../../agents/learned-agents.ts';
 import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, integerOption, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, checkSvgPath, fileInputs, integerOption, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
 import { CONFIGS_FALLBACK_HELP, readableConfigPath } from '../package-files.ts';
 import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
 import { plural } from '../plural.ts';
+import { TrajectoryRecorder, episodeChartSvg } from '../plot/episode-chart.ts';
 
 interface RunOptions {
   env?: string;
@@ -48,6 +50,7 @@ interface RunOptions {
   trace?: string;
   saveTrace?: string;
   scenarioOverride?: string;
+  plot?: string;
 }
 
 /**
@@ -203,6 +206,7 @@ export function register(program: Command): void {
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace; written before the episode runs, so an episode that fails leaves its trace there too (to replay the failure)")
     .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots (or slots in --scenario-override), it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
+    .option('--plot <file>', "write an SVG of the episode slot by slot: each AP's time-average reputation against [U^min, U^max] (C6), its virtual queues H_j and G_j, and the latency")
     .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local, oracle)')
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -212,10 +216,17 @@ export function register(program: Command): void {
       const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
       checkOutputPath('save-trace', options.saveTrace);
+      checkSvgPath('plot', options.plot);
+      if (options.plot !== undefined && options.plot === options.saveTrace) throw new CliError('--plot and --save-trace name the same file; give each its own');
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       checkNotAnInput('save-trace', options.saveTrace, [
         ...scenarioInputs(options.scenario),
+        ...checkpointInputs('--agent', options.agent, agentOptions['checkpoint'], options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
+      ]);
+      checkNotAnInput('plot', options.plot, [
+        ...scenarioInputs(options.scenario),
+        ...fileInputs('--trace', options.trace),
         ...checkpointInputs('--agent', options.agent, agentOptions['checkpoint'], options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
       ]);
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
@@ -241,10 +252,12 @@ export function register(program: Command): void {
         checkCheckpointEnv(`${options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint'} ${checkpoint}`, checkpoint, envId, env, 'run', 'run');
       }
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
+      // the recorder outermost: the agent sees the env it was made for, the episode's slots are kept
+      const recorder = options.plot === undefined ? undefined : new TrajectoryRecorder(env);
       if (drawSavedTrace !== undefined) writeFileAtomic(options.saveTrace!, drawSavedTrace());
       let summary: EpisodeSummary;
       try {
-        summary = runAgentEpisode(options.agent, env, agent, seed, trace === undefined ? undefined : { trace });
+        summary = runAgentEpisode(options.agent, recorder ?? env, agent, seed, trace === undefined ? undefined : { trace });
       } catch (error) {
         // the trace was written before the episode (it does not depend on the actions): it replays the failing one
         if (options.saveTrace === undefined || !(error instanceof AgentEpisodeError)) throw error;
@@ -257,6 +270,12 @@ export function register(program: Command): void {
       const result = { ...(envId === undefined ? { scenario: options.scenario! } : { env: envId }), scenarioName: system.scenario.name, ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result, system.reward.latencyCap));
+      // after the summary is out: a plot write that fails (a full disk) does not lose it
+      if (recorder !== undefined) {
+        const title = `${options.agent} on ${envId ?? options.scenario}, seed ${seed}, ${plural(recorder.slots.length, 'slot')}`;
+        writeFileAtomic(options.plot!, await episodeChartSvg(title, recorder.slots, system.uMin, system.uMax));
+        if (!options.json) process.stdout.write(`  plot: ${options.plot}\n`);
+      }
       env.close();
     });
 }

@@ -1,0 +1,116 @@
+/**
+ * The `run --plot` figure: one episode slot by slot, the Lyapunov story on one page. Per AP j, the
+ * running time-average reputation (1/t) sum U_j against the C6 band [U^min, U^max] it must end in,
+ * and the virtual queues H_j (over U^max) and G_j (under U^min) that price a drift out of it; then
+ * the slot latency tau(t) with its running mean. Vega-Lite rendered to SVG by Vega's headless
+ * renderer, as the sweep-v figure (sweep-v-chart.ts).
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { Wrapper } from '../../env/core/wrapper.ts';
+import type { ResetArgs, ResetResult, StepResult } from '../../env/core/env.ts';
+import { BdtEnv } from '../../env/bdt/bdt-env.ts';
+import type { BdtAction } from '../../env/bdt/action.ts';
+import type { BdtObservation } from '../../env/bdt/observation.ts';
+
+/** One decided slot: its latency, each AP's reputation and the queues it leaves (H(t+1), G(t+1)). */
+export interface TrajectorySlot {
+  readonly latency: number;
+  readonly reputation: Float64Array;
+  readonly H: Float64Array;
+  readonly G: Float64Array;
+}
+
+/** A B-DT env that keeps every decided slot's {@link TrajectorySlot} of the current episode. */
+export class TrajectoryRecorder extends Wrapper<BdtObservation, BdtAction> {
+  readonly slots: TrajectorySlot[] = [];
+
+  override reset(args?: ResetArgs): ResetResult<BdtObservation> {
+    this.slots.length = 0;
+    return super.reset(args);
+  }
+
+  override step(action: BdtAction): StepResult<BdtObservation> {
+    const result = super.step(action);
+    const raw = this.env.unwrapped;
+    if (!(raw instanceof BdtEnv)) throw new TypeError(`TrajectoryRecorder: needs a B-DT env, got ${String(raw)}`);
+    const info = result[4] as { latency: number; reputation: Float64Array };
+    // copies: the env updates its queues in place
+    this.slots.push({ latency: info.latency, reputation: Float64Array.from(info.reputation), H: Float64Array.from(raw.queues.H), G: Float64Array.from(raw.queues.G) });
+    return result;
+  }
+}
+
+/** Points drawn per series at most: longer episodes keep every k-th slot and the last (as the training curves). */
+const MAX_POINTS = 1000;
+const WIDTH = 560;
+const HEIGHT = 170;
+const BOUND_COLOR = '#d62728';
+// the first label of the dash scale's domain is drawn solid
+const H_LABEL = 'H (over U^max)';
+const G_LABEL = 'G (under U^min)';
+
+/** SVG text of the figure of `slots` (an episode of `title`), with the C6 bounds `uMin`, `uMax`. */
+export async function episodeChartSvg(title: string, slots: readonly TrajectorySlot[], uMin: number, uMax: number): Promise<string> {
+  const T = slots.length;
+  const J = T === 0 ? 0 : slots[0]!.reputation.length;
+  const stride = Math.ceil(T / MAX_POINTS);
+  const apRows: Array<{ t: number; ap: string; avgU: number; queue: string; value: number }> = [];
+  const latencyRows: Array<{ t: number; latency: number | null; meanLatency: number | null }> = [];
+  const sumU = new Float64Array(J);
+  let sumLatency = 0;
+  for (let i = 0; i < T; i++) {
+    const slot = slots[i]!;
+    for (let j = 0; j < J; j++) sumU[j]! += slot.reputation[j]!;
+    sumLatency += slot.latency;
+    if (i % stride !== 0 && i !== T - 1) continue;
+    const t = i + 1; // slots decided so far
+    for (let j = 0; j < J; j++) {
+      const ap = `AP ${j}`;
+      apRows.push({ t, ap, avgU: sumU[j]! / t, queue: H_LABEL, value: slot.H[j]! }, { t, ap, avgU: sumU[j]! / t, queue: G_LABEL, value: slot.G[j]! });
+    }
+    // a slot that cannot finish (tau = Infinity) leaves a gap, and the mean from there on
+    latencyRows.push({ t, latency: Number.isFinite(slot.latency) ? slot.latency : null, meanLatency: Number.isFinite(sumLatency) ? sumLatency / t : null });
+  }
+  const x = { field: 't', type: 'quantitative', title: 'slot t' } as const;
+  const color = { field: 'ap', type: 'nominal', title: 'AP' } as const;
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    vconcat: [
+      {
+        title: 'C6: time-average reputation (1/t) sum U_j(s) must end in [U^min, U^max]',
+        width: WIDTH,
+        height: HEIGHT,
+        layer: [
+          { data: { values: apRows.filter((row) => row.queue === H_LABEL) }, mark: 'line', encoding: { x, y: { field: 'avgU', type: 'quantitative', title: 'average U_j', scale: { zero: false } }, color } },
+          { data: { values: [{ bound: uMin }, { bound: uMax }] }, mark: { type: 'rule', strokeDash: [6, 4], color: BOUND_COLOR }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
+        ],
+      },
+      {
+        title: 'virtual queues H_j(t+1) (solid) and G_j(t+1) (dashed): the prices of leaving the band',
+        width: WIDTH,
+        height: HEIGHT,
+        data: { values: apRows },
+        mark: 'line',
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'queue' }, color, strokeDash: { field: 'queue', type: 'nominal', title: 'queue', scale: { domain: [H_LABEL, G_LABEL] } }, detail: { field: 'queue' } },
+      },
+      {
+        title: 'latency tau(t) (faint) and its running mean',
+        width: WIDTH,
+        height: HEIGHT,
+        data: { values: latencyRows },
+        layer: [
+          { mark: { type: 'line', opacity: 0.3, strokeWidth: 1 }, encoding: { x, y: { field: 'latency', type: 'quantitative', title: 'latency (s)', scale: { zero: false } } } },
+          { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'meanLatency', type: 'quantitative' } } },
+        ],
+      },
+    ],
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

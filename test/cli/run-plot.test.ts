@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { make } from '../../env/index.ts';
+import { TrajectoryRecorder, episodeChartSvg } from '../../cli/plot/episode-chart.ts';
+
+const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+describe('bdt-gym run --plot', () => {
+  it("records each decided slot's latency, reputations and the queues it leaves, afresh at each reset", () => {
+    const recorder = new TrajectoryRecorder(make('BDT-small-v0'));
+    recorder.reset({ seed: 2 });
+    const infos = [0, 1, 2].map(() => recorder.step(recorder.actionSpace.sample())[4] as { latency: number; reputation: Float64Array; queues: { nextH: Float64Array; nextG: Float64Array } });
+    assert.equal(recorder.slots.length, 3);
+    recorder.slots.forEach((slot, t) => {
+      assert.equal(slot.latency, infos[t]!.latency);
+      assert.deepEqual(slot.reputation, infos[t]!.reputation);
+      assert.deepEqual([slot.H, slot.G], [infos[t]!.queues.nextH, infos[t]!.queues.nextG], `slot ${t}: the queues after the step, kept as they were then`);
+    });
+    recorder.reset({ seed: 2 });
+    assert.equal(recorder.slots.length, 0);
+    recorder.close();
+  });
+
+  it('draws the average reputations against the C6 bounds, the queues and the latency; a slot that cannot finish leaves a gap, not NaN', async () => {
+    const slot = (latency: number, u: number) => ({ latency, reputation: Float64Array.of(u, 1 - u), H: Float64Array.of(u, 0), G: Float64Array.of(0, u) });
+    const svg = await episodeChartSvg('dpra on BDT-v0', [slot(0.5, 0.4), slot(Infinity, 0.6), slot(0.7, 0.5)], 0.3, 0.65);
+    assert.match(svg, /^<svg [^>]*width="\d+"/);
+    for (const title of ['dpra on BDT-v0', 'C6: time-average reputation', 'virtual queues H_j(t+1)', 'latency tau(t)']) assert.ok(svg.includes(title), title);
+    assert.equal((svg.match(/stroke-dasharray="6,4"/g) ?? []).length, 2, 'U^min and U^max are the dashed rules');
+    assert.ok(!svg.includes('NaN'));
+  });
+
+  it('writes the SVG after the summary (also with --json, which stays one JSON line), and refuses a name that is not .svg', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-run-plot-'));
+    try {
+      const plot = join(dir, 'episode.svg');
+      const json = cli('run', '--env', 'BDT-small-v0', '--agent', 'latency-greedy', '--seed', '1', '--slots', '40', '--plot', plot, '--json');
+      assert.equal(json.status, 0, json.stderr);
+      assert.equal(JSON.parse(json.stdout).slots, 40);
+      assert.ok(readFileSync(plot, 'utf8').includes('latency-greedy on BDT-small-v0, seed 1, 40 slots'));
+      const text = cli('run', '--env', 'BDT-small-v0', '--agent', 'latency-greedy', '--seed', '1', '--slots', '40', '--plot', plot);
+      assert.equal(text.status, 0, text.stderr);
+      assert.ok(text.stdout.endsWith(`  plot: ${plot}\n`), text.stdout);
+      const png = cli('run', '--env', 'BDT-small-v0', '--slots', '5', '--plot', join(dir, 'episode.png'));
+      assert.equal(png.status, 1);
+      assert.match(png.stderr, /--plot .*episode\.png: figures are written as SVG; give a file name ending in \.svg/);
+      assert.ok(!existsSync(join(dir, 'episode.png')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -272,8 +272,8 @@ export function register(program: Command): void {
       else process.stdout.write(formatSummary(result, system.reward.latencyCap));
       // after the summary is out: a plot write that fails (a full disk) does not lose it
       if (recorder !== undefined) {
-        const title = `${options.agent} on ${envId ?? options.scenario}, seed ${seed}, ${plural(recorder.slots.length, 'slot')}`;
-        writeFileAtomic(options.plot!, await episodeChartSvg(title, recorder.slots, system.uMin, system.uMax));
+        const title = `${options.agent} on ${envId ?? options.scenario}, seed ${seed}, ${plural(recorder.trajectory.length, 'slot')}`;
+        writeFileAtomic(options.plot!, await episodeChartSvg(title, recorder.trajectory, system.uMin, system.uMax));
         if (!options.json) process.stdout.write(`  plot: ${options.plot}\n`);
       }
       env.close();

@@ -8,35 +8,68 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { Wrapper } from '../../env/core/wrapper.ts';
-import type { ResetArgs, ResetResult, StepResult } from '../../env/core/env.ts';
+import type { Env, ResetArgs, ResetResult, StepResult } from '../../env/core/env.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 
-/** One decided slot: its latency, each AP's reputation and the queues it leaves (H(t+1), G(t+1)). */
-export interface TrajectorySlot {
-  readonly latency: number;
-  readonly reputation: Float64Array;
-  readonly H: Float64Array;
-  readonly G: Float64Array;
+/**
+ * One episode, slot by slot (row t: the slot decided at t), as flat rows of `J` values per slot:
+ * its latency, each AP's reputation and the queues it leaves (H(t+1), G(t+1)). Plain number
+ * arrays, 8 bytes a value: a million-slot episode on BDT-v0 keeps 80 MB, not an array object per slot.
+ */
+export class Trajectory {
+  readonly latency: number[] = [];
+  readonly reputation: number[] = [];
+  readonly H: number[] = [];
+  readonly G: number[] = [];
+  /** APs: values per slot in `reputation`, `H` and `G`. */
+  readonly J: number;
+
+  constructor(J: number) {
+    this.J = J;
+  }
+
+  get length(): number {
+    return this.latency.length;
+  }
+
+  add(latency: number, reputation: ArrayLike<number>, H: ArrayLike<number>, G: ArrayLike<number>): void {
+    this.latency.push(latency);
+    for (let j = 0; j < this.J; j++) {
+      this.reputation.push(reputation[j]!);
+      this.H.push(H[j]!);
+      this.G.push(G[j]!);
+    }
+  }
+
+  clear(): void {
+    for (const values of [this.latency, this.reputation, this.H, this.G]) values.length = 0;
+  }
 }
 
-/** A B-DT env that keeps every decided slot's {@link TrajectorySlot} of the current episode. */
+/** A B-DT env that keeps the current episode's {@link Trajectory}. */
 export class TrajectoryRecorder extends Wrapper<BdtObservation, BdtAction> {
-  readonly slots: TrajectorySlot[] = [];
+  readonly trajectory: Trajectory;
+  private readonly raw: BdtEnv;
+
+  constructor(env: Env<BdtObservation, BdtAction>) {
+    super(env);
+    const raw = env.unwrapped;
+    if (!(raw instanceof BdtEnv)) throw new TypeError(`TrajectoryRecorder: needs a B-DT env, got ${String(raw)}`);
+    this.raw = raw;
+    this.trajectory = new Trajectory(raw.system.J);
+  }
 
   override reset(args?: ResetArgs): ResetResult<BdtObservation> {
-    this.slots.length = 0;
+    this.trajectory.clear();
     return super.reset(args);
   }
 
   override step(action: BdtAction): StepResult<BdtObservation> {
     const result = super.step(action);
-    const raw = this.env.unwrapped;
-    if (!(raw instanceof BdtEnv)) throw new TypeError(`TrajectoryRecorder: needs a B-DT env, got ${String(raw)}`);
     const info = result[4] as { latency: number; reputation: Float64Array };
-    // copies: the env updates its queues in place
-    this.slots.push({ latency: info.latency, reputation: Float64Array.from(info.reputation), H: Float64Array.from(raw.queues.H), G: Float64Array.from(raw.queues.G) });
+    this.trajectory.add(info.latency, info.reputation, this.raw.queues.H, this.raw.queues.G);
     return result;
   }
 }
@@ -50,27 +83,26 @@ const BOUND_COLOR = '#d62728';
 const H_LABEL = 'H (over U^max)';
 const G_LABEL = 'G (under U^min)';
 
-/** SVG text of the figure of `slots` (an episode of `title`), with the C6 bounds `uMin`, `uMax`. */
-export async function episodeChartSvg(title: string, slots: readonly TrajectorySlot[], uMin: number, uMax: number): Promise<string> {
-  const T = slots.length;
-  const J = T === 0 ? 0 : slots[0]!.reputation.length;
+/** SVG text of the figure of `trajectory` (an episode of `title`), with the C6 bounds `uMin`, `uMax`. */
+export async function episodeChartSvg(title: string, trajectory: Trajectory, uMin: number, uMax: number): Promise<string> {
+  const { length: T, J } = trajectory;
   const stride = Math.ceil(T / MAX_POINTS);
   const apRows: Array<{ t: number; ap: string; avgU: number; queue: string; value: number }> = [];
   const latencyRows: Array<{ t: number; latency: number | null; meanLatency: number | null }> = [];
   const sumU = new Float64Array(J);
   let sumLatency = 0;
   for (let i = 0; i < T; i++) {
-    const slot = slots[i]!;
-    for (let j = 0; j < J; j++) sumU[j]! += slot.reputation[j]!;
-    sumLatency += slot.latency;
+    for (let j = 0; j < J; j++) sumU[j]! += trajectory.reputation[i * J + j]!;
+    const latency = trajectory.latency[i]!;
+    sumLatency += latency;
     if (i % stride !== 0 && i !== T - 1) continue;
     const t = i + 1; // slots decided so far
     for (let j = 0; j < J; j++) {
       const ap = `AP ${j}`;
-      apRows.push({ t, ap, avgU: sumU[j]! / t, queue: H_LABEL, value: slot.H[j]! }, { t, ap, avgU: sumU[j]! / t, queue: G_LABEL, value: slot.G[j]! });
+      apRows.push({ t, ap, avgU: sumU[j]! / t, queue: H_LABEL, value: trajectory.H[i * J + j]! }, { t, ap, avgU: sumU[j]! / t, queue: G_LABEL, value: trajectory.G[i * J + j]! });
     }
     // a slot that cannot finish (tau = Infinity) leaves a gap, and the mean from there on
-    latencyRows.push({ t, latency: Number.isFinite(slot.latency) ? slot.latency : null, meanLatency: Number.isFinite(sumLatency) ? sumLatency / t : null });
+    latencyRows.push({ t, latency: Number.isFinite(latency) ? latency : null, meanLatency: Number.isFinite(sumLatency) ? sumLatency / t : null });
   }
   const x = { field: 't', type: 'quantitative', title: 'slot t' } as const;
   const color = { field: 'ap', type: 'nominal', title: 'AP' } as const;

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { make } from '../../env/index.ts';
-import { TrajectoryRecorder, episodeChartSvg } from '../../cli/plot/episode-chart.ts';
+import { Trajectory, TrajectoryRecorder, episodeChartSvg } from '../../cli/plot/episode-chart.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -14,20 +14,25 @@ describe('bdt-gym run --plot', () => {
     const recorder = new TrajectoryRecorder(make('BDT-small-v0'));
     recorder.reset({ seed: 2 });
     const infos = [0, 1, 2].map(() => recorder.step(recorder.actionSpace.sample())[4] as { latency: number; reputation: Float64Array; queues: { nextH: Float64Array; nextG: Float64Array } });
-    assert.equal(recorder.slots.length, 3);
-    recorder.slots.forEach((slot, t) => {
-      assert.equal(slot.latency, infos[t]!.latency);
-      assert.deepEqual(slot.reputation, infos[t]!.reputation);
-      assert.deepEqual([slot.H, slot.G], [infos[t]!.queues.nextH, infos[t]!.queues.nextG], `slot ${t}: the queues after the step, kept as they were then`);
+    const { trajectory } = recorder;
+    assert.equal(trajectory.length, 3);
+    const J = 2; // BDT-small-v0's APs
+    infos.forEach((info, t) => {
+      const row = (values: number[]) => values.slice(t * J, (t + 1) * J);
+      assert.equal(trajectory.latency[t], info.latency);
+      assert.deepEqual(row(trajectory.reputation), [...info.reputation]);
+      assert.deepEqual([row(trajectory.H), row(trajectory.G)], [[...info.queues.nextH], [...info.queues.nextG]], `slot ${t}: the queues after the step, kept as they were then`);
     });
     recorder.reset({ seed: 2 });
-    assert.equal(recorder.slots.length, 0);
+    assert.equal(trajectory.length, 0);
+    assert.equal(trajectory.H.length, 0);
     recorder.close();
   });
 
   it('draws the average reputations against the C6 bounds, the queues and the latency; a slot that cannot finish leaves a gap, not NaN', async () => {
-    const slot = (latency: number, u: number) => ({ latency, reputation: Float64Array.of(u, 1 - u), H: Float64Array.of(u, 0), G: Float64Array.of(0, u) });
-    const svg = await episodeChartSvg('dpra on BDT-v0', [slot(0.5, 0.4), slot(Infinity, 0.6), slot(0.7, 0.5)], 0.3, 0.65);
+    const trajectory = new Trajectory(2);
+    for (const [latency, u] of [[0.5, 0.4], [Infinity, 0.6], [0.7, 0.5]] as const) trajectory.add(latency, [u, 1 - u], [u, 0], [0, u]);
+    const svg = await episodeChartSvg('dpra on BDT-v0', trajectory, 0.3, 0.65);
     assert.match(svg, /^<svg [^>]*width="\d+"/);
     for (const title of ['dpra on BDT-v0', 'C6: time-average reputation', 'virtual queues H_j(t+1)', 'latency tau(t)']) assert.ok(svg.includes(title), title);
     assert.equal((svg.match(/stroke-dasharray="6,4"/g) ?? []).length, 2, 'U^min and U^max are the dashed rules');

@@ -1,5 +1,4 @@
 /** Parsing of CLI option values, with errors that name the option and the value. */
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, openSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
@@ -8,7 +7,7 @@ import { BdtEnv, KwargsError, UnregisteredEnvError, issueLines, make, registered
 import { unregisteredEnvHint } from '../env/registration.ts';
 import { LIMIT } from '../env/bdt/scenario/limits.ts';
 import { ScenarioError } from '../env/bdt/scenario/parse.ts';
-import { writeProtection } from '../node/atomic-write.ts';
+import { removeAbandonedTempFilesOf, tempFileFor, writeProtection } from '../node/atomic-write.ts';
 import { linkTarget } from '../node/link-target.ts';
 import { CliError, issuesUnder } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
@@ -349,6 +348,11 @@ function whyNoNewFile(file: string): string | undefined {
   for (; lstat(dir) === undefined && dirname(dir) !== dir; dir = dirname(dir)) missing.push(basename(dir));
   const tooLong = missing.find((name) => Buffer.byteLength(name) > NAME_MAX);
   if (tooLong !== undefined) return `ENAMETOOLONG: name too long: a name on the path has ${Buffer.byteLength(tooLong)} bytes, more than the ${NAME_MAX} a file name takes`;
+  // each name fits, yet the whole path may not (PATH_MAX), nor the temp file written beside it: lstat tells (lstat above took that for missing)
+  const abs = resolve(file);
+  const bytes = Buffer.byteLength(abs);
+  if (lstatError(abs) === 'ENAMETOOLONG') return `ENAMETOOLONG: name too long: the path has ${bytes} bytes, more than a path may have`;
+  if (lstatError(tempFileFor(abs)) === 'ENAMETOOLONG') return `ENAMETOOLONG: name too long: the path has ${bytes} bytes, too many for the temp file written beside it`;
   if (!(existsSync(dir) && statSync(dir).isDirectory())) return 'ENOTDIR: not a directory';
   return probeFileCreation(probeFileIn(dir));
 }
@@ -359,6 +363,16 @@ function lstat(path: string): Stats | undefined {
     return lstatSync(path);
   } catch {
     return undefined;
+  }
+}
+
+/** The code lstat fails with at `path` (ENOENT, ENAMETOOLONG, ...), or undefined when there is something there. */
+function lstatError(path: string): string | undefined {
+  try {
+    lstatSync(path);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
   }
 }
 
@@ -380,9 +394,18 @@ export function checkCanCreateFilesIn(option: string, dir: string): void {
   if (why !== undefined) throw new CliError(`--${option} ${dir}: cannot create files there (${why})`);
 }
 
-/** A uniquely named file in `dir`, to probe with. */
+/**
+ * What the probes write, by name: a probe's file is a temp file of a write of it (node/atomic-write.ts,
+ * named after its process), so one a kill left (made, not yet removed) is removed by the next probe
+ * in its directory, or a run directory's clean-up, once its process is gone.
+ */
+const PROBE_TARGET = '.bdt-gym-probe';
+
+/** A uniquely named file in `dir`, to probe with; the files of killed probes there are removed first. */
 function probeFileIn(dir: string): string {
-  return join(dir, `.bdt-gym-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const target = join(dir, PROBE_TARGET);
+  removeAbandonedTempFilesOf(target);
+  return tempFileFor(target);
 }
 
 /**
@@ -395,10 +418,15 @@ function probeFileCreation(file: string): string | undefined {
     rmSync(file, { force: true });
     return undefined;
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    // Node's message reads `CODE: what, syscall 'path'`: the code and what it means
-    return code === undefined ? String(error) : (new RegExp(`^${code}: [^,]+`).exec(message)?.[0] ?? code);
+    return systemErrorText(error);
   }
+}
+
+/** A system error as `CODE: what it means` (`EROFS: read-only file system`), without the call and path Node's message adds. */
+export function systemErrorText(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  // Node's message reads `CODE: what, syscall 'path'`
+  return code === undefined ? String(error) : (new RegExp(`^${code}: [^,]+`).exec(message)?.[0] ?? code);
 }
 
 /** A JSON-object option (`{}` when absent), or a CliError naming it. */

@@ -13,12 +13,12 @@
  * only the train holding the takeover's mark removes the stale lock (takeOver).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isRunning, isStillRunning, mayBeWriting, processStart, type ProcessStart } from '../node/process-liveness.ts';
 import { makeDirectories } from '../node/make-directories.ts';
 import { CliError } from './errors.ts';
-import { checkCanCreateFilesIn } from './options.ts';
+import { checkCanCreateFilesIn, systemErrorText } from './options.ts';
 import { STOP_SIGNALS } from './training-interrupt.ts';
 
 /** The lock's file name in the run directory. */
@@ -68,7 +68,7 @@ const NO_LOCK: RunLock = { keepDirectory: () => {}, release: () => {} };
  * CliError when another train holds it, or when the lock file cannot be made.
  */
 export function lockRun(out: string, create: boolean): RunLock {
-  const stats = statSync(out, { throwIfNoEntry: false });
+  const stats = runDirectoryStats(out, create);
   if (stats !== undefined && !stats.isDirectory()) {
     if (create) throw new CliError(`--out ${out}: exists and is not a directory; give a directory for the run`);
     return NO_LOCK;
@@ -115,6 +115,21 @@ export function lockRun(out: string, create: boolean): RunLock {
   } catch (error) {
     removeMadeDirectories(out, created);
     throw error;
+  }
+}
+
+/**
+ * `out`'s stats, undefined when it is missing (a file on its path too); a CliError saying why it
+ * cannot be looked up: a name or the whole path too long, a loop of symbolic links, a directory on
+ * the way this user may not search. (statSync's throwIfNoEntry spares only ENOENT and ENOTDIR.)
+ */
+function runDirectoryStats(out: string, create: boolean): Stats | undefined {
+  try {
+    return statSync(out, { throwIfNoEntry: false });
+  } catch (error) {
+    // which name is too long, as for a missing --out under a long name
+    if (create && (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') checkCanCreateFilesIn('out', out);
+    throw new CliError(`--out ${out}: cannot ${create ? 'create the directory' : 'open the run directory'} (${systemErrorText(error)})`);
   }
 }
 

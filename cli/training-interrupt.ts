@@ -13,8 +13,27 @@ import { deferReaderGone, READER_GONE_EXIT_CODES } from './broken-pipe.ts';
 /** Exit status of a process stopped by the signal: 128 + its number, as shells report it (for a reader gone, the signal's that comes with it). */
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, ...READER_GONE_EXIT_CODES } as const;
 type StopCause = keyof typeof EXIT_CODES;
-/** The signals that stop a training (and, outside one, end a process holding a run lock: cli/run-lock.ts). */
+/** The signals that stop a training (and, outside one, end a process holding a run lock: cli/run-lock.ts), and a comparison (cli/commands/compare.ts). */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** The exit status of a command that `signal` stopped (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). */
+export function stopExitCode(signal: StopSignal): number {
+  return EXIT_CODES[signal];
+}
+
+/**
+ * Until the returned function is called, each of {@link STOP_SIGNALS} calls `stop` instead of
+ * ending the process. Node runs `stop` only between pieces of synchronous work (an update, an
+ * episode), so what it stops ends after the one under way.
+ */
+export function catchStopSignals(stop: (signal: StopSignal) => void): () => void {
+  const handlers = STOP_SIGNALS.map((name) => [name, () => stop(name)] as const);
+  for (const [name, handler] of handlers) process.on(name, handler);
+  return () => {
+    for (const [name, handler] of handlers) process.off(name, handler);
+  };
+}
 /** How the notice names a cause that is not a signal. */
 const READER_GONE = { EPIPE: "EPIPE: the output's reader has gone", EIO: 'EIO: the terminal has gone' } as const;
 
@@ -42,8 +61,7 @@ export function catchTrainingInterrupt(notice: (line: string) => void): Training
       notice(`${cause}: already stopping; the checkpoint is being saved (SIGKILL, kill -9, quits without saving)`);
     }
   };
-  const handlers = STOP_SIGNALS.map((name) => [name, () => stop(name)] as const);
-  for (const [name, handler] of handlers) process.on(name, handler);
+  const uncatch = catchStopSignals(stop);
   const undefer = deferReaderGone(stop);
   return {
     signal: controller.signal,
@@ -51,7 +69,7 @@ export function catchTrainingInterrupt(notice: (line: string) => void): Training
       return received === undefined ? undefined : EXIT_CODES[received];
     },
     dispose: () => {
-      for (const [name, handler] of handlers) process.off(name, handler);
+      uncatch();
       undefer();
     },
   };

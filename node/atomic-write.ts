@@ -97,6 +97,16 @@ function removeTempFiles(dir: string, abandoned: (pid: number, madeAtMs: number,
   return removed;
 }
 
+/** A new temp file for a write of `target`: beside it, named as {@link TEMP_FILE} says. */
+export function tempFileFor(target: string): string {
+  return join(dirname(target), `.bdt-gym-${process.pid}-${tempCount++}-${randomBytes(4).toString('hex')}-${targetTag(target)}.tmp`);
+}
+
+/** Removes the temp files that earlier writes of `target` left beside it, once their writer is provably gone (see removeAbandonedSiblings). */
+export function removeAbandonedTempFilesOf(target: string): void {
+  removeAbandonedSiblings(dirname(target), targetTag(target));
+}
+
 /** Write `data` to `path` atomically, creating parent directories; a failure leaves `path` as it was and throws a FileWriteError. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   let temp: string | undefined;
@@ -114,9 +124,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
     const dir = dirname(target);
     makeDirectories(dir);
-    const tag = targetTag(target);
-    removeAbandonedSiblings(dir, tag); // before writing: the space they hold may be what the write needs
-    const name = join(dir, `.bdt-gym-${process.pid}-${tempCount++}-${randomBytes(4).toString('hex')}-${tag}.tmp`);
+    removeAbandonedTempFilesOf(target); // before writing: the space they hold may be what the write needs
+    const name = tempFileFor(target);
     const fd = openSync(name, 'wx');
     temp = name; // ours from here on: removed if anything below fails
     if (existing?.isFile()) keepOwnerAndMode(fd, existing);

@@ -170,14 +170,17 @@ export function restoreInterruptedSave(dir: string, isComplete: (candidate: stri
 
 /**
  * Removes the siblings of saves of `dir` that are over (no save under way in this process, nor a
- * running process, owns them), once `dir` holds a checkpoint. Returns the
- * paths it could not remove (a read-only directory), which cost only disk space.
+ * running process, owns them), once `dir` holds a checkpoint; while it is missing, only given
+ * `isComplete`, and only those it finds incomplete (a complete one may be the only copy of the
+ * checkpoint: see {@link interruptedSave}). Returns the paths it could not remove (a read-only
+ * directory), which cost only disk space.
  */
-export function removeSaveLeftovers(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+export function removeSaveLeftovers(dir: string, isComplete?: (candidate: string) => boolean): string[] {
+  const missing = !existsSync(dir);
+  if (missing && isComplete === undefined) return [];
   const kept: string[] = [];
   for (const sibling of saveSiblings(dir)) {
-    if (isLive(sibling)) continue;
+    if (isLive(sibling) || (missing && isComplete!(sibling.path))) continue;
     try {
       rmSync(sibling.path, { recursive: true, force: true });
     } catch {

@@ -23,12 +23,13 @@
  * When an agent's episode fails, compare reports the error and exits non-zero without a table, but
  * first writes the episodes finished before it beside `--out` (`compare.json`: `compare.incomplete.json`),
  * with an `incomplete` field naming the failed episode (minutes of DPRA on BDT-v0 are not thrown
- * away); `--out` keeps the last complete result.
+ * away); `--out` keeps the last complete result. Ctrl-C, SIGTERM or SIGHUP do the same once the
+ * episode under way has finished (its `incomplete` names the signal), exiting 130, 143 or 129.
  */
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { lastValueFrom, tap } from 'rxjs';
+import { lastValueFrom, Subject, takeUntil, tap } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { formatMeanInterval, formatSignedMeanInterval, type MeanInterval } from '../../baselines/harness/statistics.ts';
 import { AgentEpisodeError } from '../../baselines/harness/run-episode.ts';
@@ -48,6 +49,7 @@ import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
+import { catchStopSignals, stopExitCode, type StopSignal } from '../training-interrupt.ts';
 import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
 
@@ -83,7 +85,7 @@ export function register(program: Command): void {
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, it is left as it was, and the episodes finished before it go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json')
+    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way, it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .action(async (options: CompareOptions) => {
@@ -126,8 +128,8 @@ export function register(program: Command): void {
       const scenario = mergeDeep(scenarioOverride, episodeSlots === undefined ? {} : { slots: episodeSlots }) as Record<string, unknown>;
       if (options.scenario === undefined) checkComparedCheckpointEnvs(envId, scenarioOverride, episodeSlots, checkpoints, compared, agentOptions);
 
-      // the terminal's cursor and line wrap are left on (the bar is cut to the width instead): Ctrl-C
-      // ends compare at once, mid-episode, with no chance to restore them (a handler would wait for the episode)
+      // the terminal's cursor and line wrap are left on (the bar is cut to the width instead): kill -9
+      // or Ctrl-\ (SIGQUIT) end compare at once, mid-episode, with no chance to restore them
       const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: false, linewrap: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
       const spec: ComparisonSpec = { envId, agents: compared, seeds, ...(traces ? { traces } : {}), agentOptions, ...(Object.keys(scenario).length > 0 ? { scenario } : {}) };
@@ -137,6 +139,26 @@ export function register(program: Command): void {
         `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, ...aggregateJson(rows, seeds.length, options.timing, incomplete !== undefined), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
       // collected as they finish, so an episode that fails does not take the finished ones with it
       const records: EpisodeRecord[] = [];
+      const plannedEpisodes = compared.length * seeds.length;
+      /** Writes the finished episodes beside --out, not over it (a failed run does not replace the last complete result), `incomplete` saying why they stop; what became of them, for the note. */
+      const keepFinished = (incomplete: IncompleteComparison, field: string): string => {
+        const finished = `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`;
+        try {
+          writeFileAtomic(incompleteOut, resultJson(records, aggregate(records), incomplete));
+          return `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${incompleteOut}, marked incomplete (its "incomplete" field names ${field}); --out ${options.out} is left as it was`;
+        } catch (writeError) {
+          // the failure or the signal is still the news
+          return `${finished} could not be written to ${incompleteOut}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
+        }
+      };
+      // Ctrl-C, SIGTERM, SIGHUP stop the comparison once the episode under way has finished (an
+      // episode runs synchronously: the handler runs between them), keeping the finished ones
+      const stop = new Subject<void>();
+      let stoppedBy: StopSignal | undefined;
+      const uncatch = catchStopSignals((signal) => {
+        stoppedBy ??= signal;
+        stop.next();
+      });
       try {
         await lastValueFrom(
           compareAgents(spec).pipe(
@@ -144,6 +166,7 @@ export function register(program: Command): void {
               records.push(r);
               bar?.increment({ agent: r.agent });
             }),
+            takeUntil(stop),
           ),
           { defaultValue: undefined },
         );
@@ -159,21 +182,18 @@ export function register(program: Command): void {
           ...(error.slot === undefined ? {} : { slot: error.slot }),
           message: error.cause instanceof Error ? error.cause.message : String(error.cause),
           finishedEpisodes: records.length,
-          plannedEpisodes: compared.length * seeds.length,
+          plannedEpisodes,
         };
-        const finished = `the ${plural(records.length, 'finished episode')} of ${incomplete.plannedEpisodes}`;
-        let note: string;
-        try {
-          // beside --out, not over it: a failed run does not replace the last complete result
-          writeFileAtomic(incompleteOut, resultJson(records, aggregate(records), incomplete));
-          note = `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${incompleteOut}, marked incomplete (its "incomplete" field names the episode that failed); --out ${options.out} is left as it was`;
-        } catch (writeError) {
-          // the episode's failure is still the one to report
-          note = `${finished} could not be written to ${incompleteOut}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
-        }
-        throw new FailureWithNote(error, note);
+        throw new FailureWithNote(error, keepFinished(incomplete, 'the episode that failed'));
       } finally {
+        uncatch();
         bar?.stop();
+      }
+      if (stoppedBy !== undefined) {
+        // (it died at once with nothing said, and the finished episodes lost)
+        const stopped = new CliError(`${stoppedBy}: compare stopped after ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`, stopExitCode(stoppedBy));
+        const note = records.length === 0 ? `nothing was written; --out ${options.out} is left as it was` : keepFinished({ signal: stoppedBy, finishedEpisodes: records.length, plannedEpisodes }, 'the signal');
+        throw new FailureWithNote(stopped, note);
       }
 
       // the table first: a write that still fails (a full disk) does not lose it
@@ -210,19 +230,15 @@ function withoutWallMs({ wallMs: _, ...record }: EpisodeRecord): Omit<EpisodeRec
 }
 
 /**
- * What `--out` says of a comparison an episode of which failed: the episode (its agent's label, the
- * seed, with `--trace` the index in `traces` of the trace replayed, as the episodes' `trace`, the slot
- * being decided, the error's message), and how many episodes finished of those planned (the file holds them).
+ * What `--out`'s .incomplete.json says of a comparison an episode of which failed: the episode (its
+ * agent's label, the seed, with `--trace` the index in `traces` of the trace replayed, as the
+ * episodes' `trace`, the slot being decided, the error's message); of one a signal stopped, the
+ * signal; and how many episodes finished of those planned (the file holds them).
  */
-interface IncompleteComparison {
-  readonly agent: string;
-  readonly seed: number;
-  readonly trace?: number;
-  readonly slot?: number;
-  readonly message: string;
+type IncompleteComparison = ({ readonly agent: string; readonly seed: number; readonly trace?: number; readonly slot?: number; readonly message: string } | { readonly signal: StopSignal }) & {
   readonly finishedEpisodes: number;
   readonly plannedEpisodes: number;
-}
+};
 
 /** One `--checkpoint label=dir`. */
 interface CheckpointOption {

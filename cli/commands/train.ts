@@ -56,8 +56,7 @@
  * terminal), stops training after the current update and saves a resumable checkpoint (exit 130 /
  * 143 / 129 / 141), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
@@ -71,7 +70,7 @@ import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
 import { CHECKPOINT_SUBDIR, DEFAULT_CHECKPOINT_FREQ, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
-import { interruptedSave } from '../../agents/checkpoint/checkpoint-files.ts';
+import { interruptedSave, removeSaveLeftovers } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { isCompleteCheckpoint, MANIFEST_FILE, whyNoCheckpoint, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
@@ -361,6 +360,7 @@ function resumedRunEnvKwargs(out: string, manifest: CheckpointManifest): RunEnvK
 function checkOut(out: string, resume: boolean): void {
   removeAbandonedTempFiles(out); // a killed write's, not a file of the run to list
   if (resume) {
+    removeKilledSessionLeftovers(out);
     // nor the files a resumed run writes at its end (what --out must hold is checked by resumeManifest)
     for (const file of [METRICS_FILE, SUMMARY_FILE, BEST_EVAL_FILE]) {
       const path = join(out, file);
@@ -380,6 +380,29 @@ function checkOut(out: string, resume: boolean): void {
   }
   if (entries.includes(METRICS_FILE)) throw new CliError(`--out ${out} holds a run with no checkpoint (${listed}): ${whyNoCheckpoint(out)}; nothing was changed`);
   throw new CliError(`--out ${out} is not empty (${listed}) and holds no run: a new run needs a missing or empty directory; give another --out; nothing was changed`);
+}
+
+/** The start of the name of a resumed session's backup of best/ in --out, then its pid and the time (ms): see openOut. */
+const BEST_BACKUP = `.${BEST_SUBDIR}.backup-`;
+
+/**
+ * Removes from run `out` what killed sessions left there, once this session holds its lock (so
+ * none of them is running): a resumed session's backup of best/ (openOut), and the siblings of the
+ * killed saves of checkpoint/ and best/ (agents/checkpoint/checkpoint-files.ts), which only a
+ * later save of the same checkpoint removed, and best/ may never be saved again. (A complete save
+ * beside a missing checkpoint was put in its place before: resumedRunManifest.) What cannot be
+ * removed costs only disk space.
+ */
+function removeKilledSessionLeftovers(out: string): void {
+  for (const entry of readdirSync(out)) {
+    if (!entry.startsWith(BEST_BACKUP)) continue;
+    try {
+      rmSync(join(out, entry), { recursive: true, force: true });
+    } catch {
+      // left for the next train
+    }
+  }
+  for (const dir of [CHECKPOINT_SUBDIR, BEST_SUBDIR]) removeSaveLeftovers(join(out, dir), isCompleteCheckpoint);
 }
 
 /** How to leave `--out` after the run: `restore` puts it back as it was (the run failed), `keep` accepts it. */
@@ -425,21 +448,34 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
   const bestDir = join(out, BEST_SUBDIR);
   const metrics = readRunFile(metricsFile, MAX_RESUMED_METRICS_BYTES);
   const record = readRunFile(bestRecord, MAX_BEST_EVAL_BYTES); // before the cut below, which a refusal here would otherwise leave
-  if (metrics !== undefined) {
-    // every line read before anything is cut: a refused line leaves the file as it was
-    const past = recordsPast(metricsFile, resumeStep, metrics.subarray(0, metrics.lastIndexOf(0x0a) + 1));
-    cutTornLastLine(metricsFile, metrics);
-    if (past !== undefined) cutRecordsPast(metricsFile, resumeStep, past);
-  }
-  const backup = existsSync(bestDir) ? mkdtempSync(join(tmpdir(), 'bdt-gym-best-')) : undefined;
-  if (backup !== undefined) cpSync(bestDir, backup, { recursive: true });
+  // every line read before anything is cut: a refused line leaves the file as it was
+  const lines = metrics === undefined ? undefined : recordsPast(metricsFile, resumeStep, metrics.subarray(0, metrics.lastIndexOf(0x0a) + 1));
+  // in --out, named after this process, not in the temp directory, where a kill left it for good:
+  // the next train in --out removes it (removeKilledSessionLeftovers)
+  const backup = existsSync(bestDir) ? join(out, `${BEST_BACKUP}${process.pid}-${Date.now()}`) : undefined;
   const dropBackup = (): void => {
     if (backup !== undefined) rmSync(backup, { recursive: true, force: true });
   };
+  if (backup !== undefined) {
+    try {
+      cpSync(bestDir, backup, { recursive: true });
+    } catch (error) {
+      dropBackup();
+      throw new CliError(`--resume: cannot copy ${bestDir} to ${backup}, to put it back should the session fail (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was changed`);
+    }
+  }
+  if (metrics !== undefined) {
+    cutTornLastLine(metricsFile, metrics);
+    if (lines!.past !== undefined) cutRecordsPast(metricsFile, resumeStep, lines!.past);
+  }
+  // the records of the steps trained go with the file: the run's curves will miss them
+  if (resumeStep > 0 && (lines?.upToResume ?? 0) === 0) {
+    process.stderr.write(`bdt-gym train: note: ${metricsFile} holds no record of the ${resumeStep} steps its checkpoint trained (was it emptied or removed?): the run's curves begin at this session, after step ${resumeStep}\n`);
+  }
   return {
     restore: () => {
       if (metrics === undefined) rmSync(metricsFile, { force: true });
-      else writeFileSync(metricsFile, metrics); // in place, as it was cut
+      else writeFileAtomic(metricsFile, metrics); // a kill while rewriting it in place emptied it, and the next resume went on without its records
       if (record === undefined) rmSync(bestRecord, { force: true });
       else writeFileAtomic(bestRecord, record);
       rmSync(bestDir, { recursive: true, force: true });
@@ -463,14 +499,16 @@ function cutTornLastLine(metricsFile: string, text: Buffer): void {
 /**
  * Where the records after step `resumeStep` begin in `metricsFile`, whose complete lines are
  * `bytes` (bytes, not a decoded string: offsets stay byte offsets, and a file past V8's string
- * limit reads), and how many lines that is; undefined when there are none. A session stopped
- * after its last checkpoint (kill -9, power loss) logged steps the resumed run trains again, and
- * they would interleave with its records. A line before them that curves would refuse is refused
- * here, before training: appended to, the run's curves would not read.
+ * limit reads), and how many lines that is (`past`, undefined when there are none); and how many
+ * records come before them (`upToResume`). A session stopped after its last checkpoint (kill -9,
+ * power loss) logged steps the resumed run trains again, and they would interleave with its
+ * records. A line before them that curves would refuse is refused here, before training:
+ * appended to, the run's curves would not read.
  */
-function recordsPast(metricsFile: string, resumeStep: number, bytes: Buffer): { cutAt: number; lines: number } | undefined {
+function recordsPast(metricsFile: string, resumeStep: number, bytes: Buffer): { past: { cutAt: number; lines: number } | undefined; upToResume: number } {
   let cutAt: number | undefined;
   let cut = 0;
+  let upToResume = 0;
   for (let at = 0, line = 1; at < bytes.length; line++) {
     const newline = bytes.indexOf(0x0a, at);
     const end = newline < 0 ? bytes.length : newline;
@@ -478,11 +516,12 @@ function recordsPast(metricsFile: string, resumeStep: number, bytes: Buffer): { 
       const text = bytes.toString('utf8', at, end);
       const step = stepOf(line === 1 ? withoutByteOrderMark(text) : text, `${metricsFile}:${line}`, resumeStep); // as curves reads it
       if (step !== undefined && step > resumeStep) cutAt = at;
+      else if (step !== undefined) upToResume++;
     }
     if (cutAt !== undefined) cut++;
     at = end + 1;
   }
-  return cutAt === undefined ? undefined : { cutAt, lines: cut };
+  return { past: cutAt === undefined ? undefined : { cutAt, lines: cut }, upToResume };
 }
 
 /** Cuts the records `past` the checkpoint's step `resumeStep` from `metricsFile` (see {@link recordsPast}). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import fs, { existsSync, mkdtempSync, readdirSync, symlinkSync, watch, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, readdirSync, renameSync, symlinkSync, utimesSync, watch, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import { captureWarnings } from '../../env/index.ts';
 import { plural } from '../../cli/plural.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+/** A pid above Linux's largest pid_max: no process has it. */
+const DEAD_PID = 2 ** 22 + 12345;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 function run(module: { register(program: Command): void }, args: string[]): Promise<unknown> {
@@ -102,6 +104,43 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
     assert.throws(() => checkOutputPath('out', underFile), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${underFile}: cannot create the file (ENOTDIR: not a directory)`);
   });
 
+  it('a path longer than a path may be (PATH_MAX), each of its names short enough, is refused before any work: compare ran every episode, then failed to write', function () {
+    if (process.platform !== 'linux') this.skip(); // PATH_MAX 4096
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-out-'));
+    const long = join(dir, ...Array.from({ length: 25 }, () => 'b'.repeat(200)), 'r.json');
+    assert.throws(() => checkOutputPath('out', long), (e: unknown) => e instanceof CliError && (e as Error).message === `--out ${long}: cannot create the file (ENAMETOOLONG: name too long: the path has ${Buffer.byteLength(long)} bytes, more than a path may have)`);
+    assert.throws(() => checkCanCreateFilesIn('out', long), (e: unknown) => e instanceof CliError && (e as Error).message.startsWith(`--out ${long}: cannot create the directory (ENAMETOOLONG: name too long: the path has `));
+    const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '3', '--out', long);
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.stdout, '', 'no episode ran');
+    assert.deepEqual(readdirSync(dir), [], 'nothing was created');
+  });
+
+  it("a probe killed before it removed its file leaves it no longer than its process: the next probe there removes it once that process is gone", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-out-'));
+    // killed between making the probe file and removing it
+    const { rmSync } = fs;
+    fs.rmSync = (() => {}) as typeof fs.rmSync;
+    syncBuiltinESMExports();
+    try {
+      checkOutputPath('out', join(dir, 'r.json'));
+    } finally {
+      fs.rmSync = rmSync;
+      syncBuiltinESMExports();
+    }
+    const [left, ...more] = readdirSync(dir);
+    assert.ok(left !== undefined && more.length === 0, 'the probe file is left');
+    assert.ok(left.includes(String(process.pid)), `named after its process: ${left}`);
+    // as a process that is gone left it, two minutes ago
+    const killed = join(dir, left.replace(String(process.pid), String(DEAD_PID)));
+    renameSync(join(dir, left), killed);
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    utimesSync(killed, twoMinutesAgo, twoMinutesAgo);
+    checkOutputPath('out', join(dir, 'r.json'));
+    checkCanCreateFilesIn('out', join(dir, 'run'));
+    assert.deepEqual(readdirSync(dir), [], 'the next probe removed it');
+  });
+
   it('probes a file in new directories without making them: a parallel command writing into the same new directory lost it when the probe removed it', async function () {
     if (process.platform !== 'linux') this.skip(); // fs.watch names each entry made
     const dir = mkdtempSync(join(tmpdir(), 'bdt-out-'));
@@ -115,7 +154,7 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
       watcher.close();
     }
     assert.ok(made.length > 0, 'the probe made its file in the nearest existing directory');
-    assert.deepEqual(made.filter((name) => !name.startsWith('.bdt-gym-probe-')), [], 'nothing but the probe file was made there');
+    assert.deepEqual(made.filter((name) => !/^\.bdt-gym-\d+-\d+-[0-9a-f]+-[0-9a-f]{8}\.tmp$/.test(name)), [], 'nothing but the probe file (named as a temp file) was made there');
     assert.deepEqual(readdirSync(dir), []);
   });
 

@@ -26,7 +26,7 @@ describe('bdt-gym compare', () => {
     assert.deepEqual(written.agents, rows);
   });
 
-  it("draws its progress bar on a terminal without hiding the cursor or turning line wrap off (Ctrl-C ends it mid-episode, before it could restore them)", function () {
+  it("draws its progress bar on a terminal without hiding the cursor or turning line wrap off (kill -9 or Ctrl-\\ end it mid-episode, before it could restore them)", function () {
     // `script` (util-linux) gives the command a pseudo-terminal, where the bar is drawn
     const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
     if (probe.status !== 0) this.skip();

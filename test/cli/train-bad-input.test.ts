@@ -7,7 +7,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../../cli/errors.ts';
@@ -26,6 +27,8 @@ function assertRefused(result: CliResult, message: RegExp): void {
 }
 
 const TRAIN = ['train', '--agent', 'ppo', '--env', 'CartPole-v1', '--backend', 'wasm'];
+/** A pid above Linux's largest pid_max: no process has it. */
+const DEAD_PID = 2 ** 22 + 12345;
 
 describe('bdt-gym train: bad input loses nothing', () => {
   let dir: string;
@@ -100,6 +103,52 @@ describe('bdt-gym train: bad input loses nothing', () => {
     const ok = await bdtGym(...TRAIN, '--steps', '64', '--out', empty, '--eval-episodes', '1', '--json');
     assert.equal(ok.error, undefined, String(ok.error));
     assert.ok(existsSync(join(empty, 'summary.json')));
+  });
+
+  it('refuses, new or --resume, an --out whose path cannot be looked up (a name past NAME_MAX, a path past PATH_MAX, a loop of symlinks) with one line (it crashed with an internal error and a stack trace, exit 70)', async function () {
+    if (process.platform !== 'linux') this.skip(); // NAME_MAX 255, PATH_MAX 4096
+    const longName = join(dir, 'a'.repeat(300));
+    const longPath = join(dir, ...Array.from({ length: 25 }, () => 'b'.repeat(200)));
+    const loop = join(dir, 'loop');
+    symlinkSync('loop', loop);
+    const created = readdirSync(dir).sort();
+    for (const [out, why] of [
+      [longName, /^cannot (create the|open the run) directory \(ENAMETOOLONG: name too long/],
+      [join(longName, 'run'), /^cannot (create the|open the run) directory \(ENAMETOOLONG: name too long/],
+      [longPath, /^cannot (create the|open the run) directory \(ENAMETOOLONG: name too long/],
+      [loop, /^cannot (create the|open the run) directory \(ELOOP: too many symbolic links encountered\)$/],
+    ] as const) {
+      for (const resume of [[], ['--resume']]) {
+        const result = await bdtGym(...TRAIN, '--steps', '64', '--out', out, ...resume);
+        assert.ok(result.error instanceof CliError, `${out.slice(0, 80)}... ${resume}: ${result.error instanceof Error ? result.error.stack : String(result.error)}`);
+        assert.ok(result.error.message.startsWith(`--out ${out}: `), result.error.message.slice(0, 200));
+        assert.match(result.error.message.slice(`--out ${out}: `.length), why);
+      }
+    }
+    const proc = spawnCli(...TRAIN, '--steps', '64', '--out', longName, '--resume');
+    assert.equal(proc.status, 1, proc.stderr.slice(0, 400));
+    assert.equal(proc.stderr.split('\n').length, 2, 'one line');
+    assert.deepEqual(readdirSync(dir).sort(), created, 'nothing was created');
+  });
+
+  it('a --resume removes what killed saves of checkpoint/ and best/ left beside them (only a later save of the same checkpoint did, and best/ may never be saved again)', async () => {
+    const withBest = join(dir, 'save-leftovers');
+    cpSync(run, withBest, { recursive: true });
+    cpSync(join(withBest, 'checkpoint'), join(withBest, 'best'), { recursive: true });
+    const noBest = join(dir, 'first-best-save-killed');
+    cpSync(run, noBest, { recursive: true });
+    for (const out of [withBest, noBest]) {
+      const files = readdirSync(out).sort();
+      // a save killed while writing its new directory, one killed before it removed the old one
+      for (const left of [`.best.tmp-${DEAD_PID}-1`, `.checkpoint.old-${DEAD_PID}-1`]) {
+        mkdirSync(join(out, left));
+        writeFileSync(join(out, left, 'state.bin'), 'half');
+      }
+      const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', out, '--resume', '--eval-episodes', '0');
+      assert.equal(resumed.error, undefined, String(resumed.error));
+      assert.doesNotMatch(resumed.stderr, /holds no record/);
+      assert.deepEqual(readdirSync(out).sort(), files, out);
+    }
   });
 
   it('a run killed before it saved a checkpoint (metrics.jsonl only) is not sent to --resume, nor --resume back to a new run', async () => {
@@ -453,6 +502,56 @@ describe('bdt-gym train: bad input loses nothing', () => {
       FlatAdam.prototype.applyFlatGradient = apply;
     }
     assert.deepEqual(snapshot(out), before);
+  });
+
+  it('a failed resume puts metrics.jsonl back atomically: a kill while it is being written leaves its records (it was rewritten in place, and a kill emptied it)', async () => {
+    const out = join(dir, 'restore-killed');
+    cpSync(run, out, { recursive: true });
+    const metrics = join(out, 'metrics.jsonl');
+    const had = readFileSync(metrics, 'utf8');
+    const killed = () => Object.assign(new Error('killed'), { code: 'EINTR' });
+    // the process dies at the first write of metrics.jsonl's bytes: in place, after the file was truncated and half written; atomically, before the rename
+    const { writeFileSync: write, renameSync: rename } = fs;
+    fs.writeFileSync = ((file: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, options?: fs.WriteFileOptions) => {
+      const appends = typeof options === 'object' && options?.flag === 'a'; // appendFileSync's records
+      if (file !== metrics || appends) return write(file, data, options);
+      const bytes = Buffer.from(data as Uint8Array);
+      write(file, bytes.subarray(0, bytes.length >> 1));
+      throw killed();
+    }) as typeof fs.writeFileSync;
+    fs.renameSync = ((from: fs.PathLike, to: fs.PathLike) => {
+      if (to === metrics) throw killed();
+      return rename(from, to);
+    }) as typeof fs.renameSync;
+    syncBuiltinESMExports();
+    let updates = 0;
+    const apply = FlatAdam.prototype.applyFlatGradient;
+    FlatAdam.prototype.applyFlatGradient = function (this: FlatAdam, gradient: Float32Array) {
+      if (++updates > 20) throw new NonFiniteGradientError(NaN, updates); // diverges in the resumed session's second update
+      return apply.call(this, gradient);
+    };
+    try {
+      const resumed = await bdtGym(...TRAIN, '--steps', '2048', '--out', out, '--resume', '--eval-episodes', '0');
+      assert.ok(resumed.error instanceof Error, 'the resumed session failed');
+    } finally {
+      FlatAdam.prototype.applyFlatGradient = apply;
+      fs.writeFileSync = write;
+      fs.renameSync = rename;
+      syncBuiltinESMExports();
+    }
+    assert.ok(readFileSync(metrics, 'utf8').startsWith(had), 'every record it had is still there');
+  });
+
+  it("a --resume notes a metrics.jsonl that holds no record of the steps its checkpoint trained (emptied, removed): the run's curves begin where it resumes", async () => {
+    for (const [name, damage] of [['emptied', (file: string) => writeFileSync(file, '')], ['removed', (file: string) => rmSync(file)]] as const) {
+      const out = join(dir, `metrics-${name}`);
+      cpSync(run, out, { recursive: true });
+      const metrics = join(out, 'metrics.jsonl');
+      damage(metrics);
+      const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', out, '--resume', '--eval-episodes', '0');
+      assert.equal(resumed.error, undefined, String(resumed.error));
+      assert.ok(resumed.stderr.includes(`bdt-gym train: note: ${metrics} holds no record of the 512 steps its checkpoint trained (was it emptied or removed?): the run's curves begin at this session, after step 512\n`), resumed.stderr);
+    }
   });
 
   it('stops a diverging run with one line (update, losses, learning rate) and leaves --out as it was', async () => {

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import fs, { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,33 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
     const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step as number);
     steps.forEach((step, i) => assert.ok(i === 0 || step >= steps[i - 1]!, `step ${step} after ${steps[i - 1]} at line ${i + 1}`));
     assert.ok(!existsSync(join(out, '.lock')));
+  });
+
+  it('a --resume killed with SIGKILL leaves nothing of the run outside --out (its backup of best/ stayed in the temp directory for good), and the next train removes what it left', async () => {
+    const out = join(dir, 'killed-resume');
+    const first = await bdtGym(...TRAIN, '--steps', '512', '--eval-freq', '512', '--periodic-eval-episodes', '1', '--out', out);
+    assert.equal(first.error, undefined, String(first.error));
+    assert.ok(existsSync(join(out, 'best')));
+    const files = readdirSync(out).sort();
+    const metrics = join(out, 'metrics.jsonl');
+    const size = statSync(metrics).size;
+    // the child's temp directory, to see what it leaves there
+    const tmp = mkdtempSync(join(tmpdir(), 'bdt-resume-tmp-'));
+    const env = { ...process.env, TMPDIR: tmp };
+    const child = spawn(process.execPath, [bin, ...TRAIN, '--steps', '10000000', '--out', out, '--resume'], { stdio: 'ignore', env });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      await until(() => statSync(metrics).size > size, "the resumed session's first update");
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await exited;
+    const leftInTmp = () => readdirSync(tmp).filter((name) => !name.startsWith('tsx-')); // (tsx's cache of the sources bin/bdt-gym.js runs)
+    assert.deepEqual(leftInTmp(), [], 'nothing left in the temp directory');
+    const resumed = spawnSync(process.execPath, [bin, ...TRAIN, '--out', out, '--steps', '1024', '--resume'], { encoding: 'utf8', env });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.deepEqual(readdirSync(out).sort(), files, 'nothing the killed session left');
+    assert.deepEqual(leftInTmp(), []);
   });
 
   it("a checkpoint is never in place without a summary.json recording the run's envKwargs, so a kill at any moment leaves a run --resume continues", async () => {

@@ -105,6 +105,25 @@ describe('bdt-gym --import', () => {
     assert.equal(existsSync(bare), false);
   });
 
+  it('compare stopped by a signal (Ctrl-C, SIGTERM) writes the episodes finished before it beside --out, marked incomplete, says so and exits 130 or 143, leaving --out as it was (it died with nothing said)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-import-'));
+    const out = join(dir, 'compare.json');
+    const partialFile = join(dir, 'compare.incomplete.json');
+    for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      // the signal comes as the second agent starts its second episode: seen once that one has finished
+      const args = ['--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,signalling', '--agent-options', `{"signalling": {"signal": "${signal}", "atSeed": 2}}`, '--seeds', '1,2,3', '--slots', '3', '--out', out];
+      const stopped = cli(args);
+      assert.equal(stopped.status, status, `${stopped.signal ?? ''} ${stopped.stderr}`);
+      assert.equal(stopped.stdout, '', 'no table of a partial comparison');
+      assert.equal(stopped.stderr, `bdt-gym: ${signal}: compare stopped after 5 finished episodes of 6\nbdt-gym: the 5 finished episodes of 6 were written to ${partialFile}, marked incomplete (its "incomplete" field names the signal); --out ${out} is left as it was\n`);
+      assert.equal(existsSync(out), false, 'no complete result there before: none written');
+      const written = JSON.parse(readFileSync(partialFile, 'utf8'));
+      assert.deepEqual(written.incomplete, { signal, finishedEpisodes: 5, plannedEpisodes: 6 });
+      assert.deepEqual(written.episodes.map((e: { agent: string; seed: number }) => [e.agent, e.seed]), [['dpra', 1], ['dpra', 2], ['dpra', 3], ['signalling', 1], ['signalling', 2]]);
+      assert.deepEqual(written.agents.map((a: { agent: string; episodes: number }) => [a.agent, a.episodes]), [['dpra', 3], ['signalling', 2]]);
+    }
+  });
+
   it('run --save-trace with an agent that fails mid-episode says the trace was saved (it was overwritten silently), which replays the failure', () => {
     // a name with a space and a quote: the --trace to paste is shell-quoted
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), "failing run's trace.json");

@@ -20,9 +20,10 @@ export class TrainerLifecycle {
   }
 
   /**
-   * Throws a GymError once closed. `iterate()` calls it first, so a `close()` during `train()`'s
-   * pauses (an onIteration callback, a timer) ends training there rather than with the closed
-   * env's error or, after `dispose()`, a bare "Tensor is disposed".
+   * Throws a GymError once closed. `iterate()` calls it first, and again after each `metrics$`
+   * record, so a `close()` during `train()`'s pauses (an onIteration callback, a timer) or in a
+   * `metrics$` subscriber ends training there rather than with the closed env's error or, after
+   * `dispose()`, a bare "Tensor is disposed".
    */
   checkOpen(method: string): void {
     if (this.closed) throw new GymError(`${this.owner}.${method}: the trainer is closed (close() or dispose()); ${REMEDY}`);

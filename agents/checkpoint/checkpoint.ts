@@ -90,10 +90,66 @@ export function buildFromCheckpoint<T>(checkpoint: LoadedCheckpoint, build: () =
 export { CheckpointError };
 
 /**
+ * A Layers model's artifacts as `model.save` hands them to its handler, read now: `model.save`
+ * reads the weights after an await, by which time training may have changed them.
+ */
+function modelArtifactsNow(model: tf.LayersModel): tf.io.ModelArtifacts {
+  const tensors = model.getWeights();
+  const weightSpecs = model.weights.map((weight, i): tf.io.WeightsManifestEntry => ({ name: weight.originalName, shape: tensors[i]!.shape, dtype: tensors[i]!.dtype }));
+  const values = tensors.map((tensor) => tensor.dataSync());
+  const weightData = new Uint8Array(values.reduce((sum, v) => sum + v.byteLength, 0));
+  let offset = 0;
+  for (const v of values) {
+    weightData.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), offset);
+    offset += v.byteLength;
+  }
+  return {
+    modelTopology: model.toJSON(null, false) as object,
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: null,
+    weightSpecs,
+    weightData: weightData.buffer,
+  };
+}
+
+/**
  * Save `contents` to `dir`, replacing any checkpoint there, atomically. A symbolic link at `dir`
  * is followed: its target is replaced and the link kept (as writeFileAtomic does for a file).
+ *
+ * Everything is read from `contents` (the networks' weights too) before the first await, so a
+ * save started mid-training (from a trainer's `metrics$` subscriber, which runs mid-iteration)
+ * holds the state of that moment, not networks saved one after another as training moves on.
  */
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
+  const names = Object.keys(contents.networks);
+  const networks = names.map((name) => modelArtifactsNow(contents.networks[name]!));
+  const arrays: CheckpointManifest['arrays'] = [];
+  let total = 0;
+  for (const [name, values] of Object.entries(contents.arrays)) {
+    arrays.push({ name, offset: total, length: values.length });
+    total += values.length;
+  }
+  const state = new Float32Array(total);
+  for (const entry of arrays) state.set(contents.arrays[entry.name]!, entry.offset);
+  const stateBytes = new Uint8Array(state.buffer);
+  const fields = {
+    algo: contents.algo,
+    envId: contents.envId,
+    ...(contents.scenario === undefined ? {} : { scenario: contents.scenario }),
+    observationSpace: contents.observationSpace as Record<string, unknown>,
+    actionSpace: contents.actionSpace as Record<string, unknown>,
+    hyperparameters: contents.hyperparameters as Record<string, unknown>,
+    counters: { ...contents.counters },
+    seed: contents.seed,
+    rngState: contents.rngState as CheckpointManifest['rngState'],
+    observationStats: contents.observationStats,
+    ...(contents.rewardStats === undefined ? {} : { rewardStats: contents.rewardStats }),
+  };
+  // copied as the manifest writes them (JSON): what changes in the caller's objects from here on is not saved
+  const described = JSON.parse(JSON.stringify(fields)) as typeof fields;
+  const provenance = contents.provenance === undefined ? undefined : (JSON.parse(JSON.stringify(contents.provenance)) as RunProvenance);
+
   const target = checkpointTarget(dir);
   const parent = dirname(target);
   makeDirectories(parent);
@@ -105,18 +161,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     // a rename onto a loop of links would replace the link
     if (lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink()) throw Object.assign(new Error(`ELOOP: ${dir} is a loop of symbolic links`), { code: 'ELOOP' });
     mkdirSync(temp, { recursive: true });
-    const names = Object.keys(contents.networks);
-    for (const name of names) await contents.networks[name]!.save(directoryHandler(join(temp, name)));
-
-    const arrays: CheckpointManifest['arrays'] = [];
-    let total = 0;
-    for (const [name, values] of Object.entries(contents.arrays)) {
-      arrays.push({ name, offset: total, length: values.length });
-      total += values.length;
-    }
-    const state = new Float32Array(total);
-    for (const entry of arrays) state.set(contents.arrays[entry.name]!, entry.offset);
-    const stateBytes = new Uint8Array(state.buffer);
+    for (const [i, name] of names.entries()) await directoryHandler(join(temp, name)).save!(networks[i]!);
     writeFileAtomic(join(temp, STATE_FILE), stateBytes);
 
     const files: Record<string, string> = { [STATE_FILE]: sha256(stateBytes) };
@@ -126,22 +171,12 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     const manifest: CheckpointManifest = {
       format: 'bdt-gym-checkpoint',
       formatVersion: CHECKPOINT_FORMAT_VERSION,
-      algo: contents.algo,
-      envId: contents.envId,
-      ...(contents.scenario === undefined ? {} : { scenario: contents.scenario }),
-      observationSpace: contents.observationSpace as Record<string, unknown>,
-      actionSpace: contents.actionSpace as Record<string, unknown>,
-      hyperparameters: contents.hyperparameters as Record<string, unknown>,
-      counters: { ...contents.counters },
-      seed: contents.seed,
-      rngState: contents.rngState as CheckpointManifest['rngState'],
-      observationStats: contents.observationStats,
-      ...(contents.rewardStats === undefined ? {} : { rewardStats: contents.rewardStats }),
+      ...described,
       networks: names,
       arrays,
       files,
       backend: tf.getBackend(),
-      ...(contents.provenance === undefined ? {} : { provenance: contents.provenance }),
+      ...(provenance === undefined ? {} : { provenance }),
     };
     writeFileAtomic(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 

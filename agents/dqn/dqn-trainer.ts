@@ -75,6 +75,12 @@ export class DqnTrainer {
    * (at most one per env step; `charts/SPS` is env steps per second since the previous one).
    * Completes on `close()` (or `dispose()`), and when training inside `train()` fails (which rejects
    * with the error; the trainer then refuses to train again). An argument `train()` refuses leaves it open.
+   *
+   * Subscribers run synchronously mid-step (an episode's record comes before that step's gradient
+   * steps): a checkpoint saved there holds the trainer as it is then. A `close()` or `dispose()`
+   * there ends `train()` with the trainer-closed GymError. A subscriber that throws does not stop
+   * training: rxjs rethrows its error asynchronously, as an uncaughtException that ends Node by
+   * default, so catch inside the callback or route errors with operators (`tap` and `catchError`).
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -225,7 +231,7 @@ export class DqnTrainer {
     for (const episode of this.envs.finished) {
       this.recentReturns.push(episode.r);
       if (this.recentReturns.length > 100) this.recentReturns.shift();
-      this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l, 'charts/epsilon': epsilon } });
+      this.emit({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l, 'charts/epsilon': epsilon } });
     }
 
     const vectorSteps = this.counters.globalStep / E;
@@ -281,7 +287,7 @@ export class DqnTrainer {
       const sps = ((this.counters.globalStep - this.lastLogStep) * 1000) / Math.max(now - this.lastLogTime, 1e-3);
       this.lastLogTime = now;
       this.lastLogStep = this.counters.globalStep;
-      this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'losses/td_loss': loss, 'losses/q_values': meanQ, 'charts/SPS': sps } });
+      this.emit({ step: this.counters.globalStep, metrics: { 'losses/td_loss': loss, 'losses/q_values': meanQ, 'charts/SPS': sps } });
     }
   }
 
@@ -312,19 +318,35 @@ export class DqnTrainer {
     });
   }
 
-  close(): void {
-    this.lifecycle.close();
-    this.envs.close();
-    this.metricsSubject.complete();
+  /**
+   * A metric record to `metrics$`. Its subscribers run mid-step: one that closed (or disposed) the
+   * trainer ends the step here, before it trains freed networks.
+   */
+  private emit(record: MetricRecord): void {
+    this.metricsSubject.next(record);
+    this.lifecycle.checkOpen('iterate');
   }
 
-  /** Closes the envs and frees the networks; safe to call twice. */
+  /** Closes the envs and completes `metrics$`, even when an env's close() throws (its error is rethrown). */
+  close(): void {
+    this.lifecycle.close();
+    try {
+      this.envs.close();
+    } finally {
+      this.metricsSubject.complete();
+    }
+  }
+
+  /** Closes the envs and frees the networks, the latter even when an env's close() throws (its error is rethrown); safe to call twice. */
   dispose(): void {
     if (!this.lifecycle.dispose()) return;
-    this.close();
-    releaseNetwork(this.qNetwork);
-    this.qNetwork.dispose();
-    this.targetNetwork.dispose();
+    try {
+      this.close();
+    } finally {
+      releaseNetwork(this.qNetwork);
+      this.qNetwork.dispose();
+      this.targetNetwork.dispose();
+    }
   }
 }
 

@@ -66,6 +66,14 @@ export class PpoTrainer {
    * Metrics as they are produced: one record per finished episode and one per update. Completes
    * on `close()` (or `dispose()`), and when training inside `train()` fails (which rejects with the
    * error; the trainer then refuses to train again). An argument `train()` refuses leaves it open.
+   *
+   * Subscribers run synchronously mid-iteration (an episode's record comes mid-rollout, before the
+   * update): a checkpoint saved there holds the trainer as it is then (counters partway through the
+   * rollout, networks not yet updated); `train()`'s `onIteration` sees whole iterations. A
+   * `close()` or `dispose()` there ends `train()` with the trainer-closed GymError. A subscriber
+   * that throws does not stop training: rxjs rethrows its error asynchronously, as an
+   * uncaughtException that ends Node by default, so catch inside the callback or route errors with
+   * operators (`tap` and `catchError`).
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
   /** Returns of the most recent finished episodes (newest last, at most 100). */
@@ -205,7 +213,7 @@ export class PpoTrainer {
     const stats = this.update(clipCoef);
     const now = performance.now();
     const sps = ((this.counters.globalStep - this.lastUpdateStep) * 1000) / Math.max(now - this.lastUpdateTime, 1e-3);
-    this.metricsSubject.next({
+    this.emit({
       step: this.counters.globalStep,
       metrics: {
         'charts/learning_rate': this.hp.annealLr ? frac * this.hp.learningRate : this.hp.learningRate,
@@ -247,7 +255,7 @@ export class PpoTrainer {
       for (const episode of this.envs.finished) {
         this.recentReturns.push(episode.r);
         if (this.recentReturns.length > 100) this.recentReturns.shift();
-        this.metricsSubject.next({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l } });
+        this.emit({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l } });
       }
       this.observe();
     }
@@ -513,20 +521,36 @@ export class PpoTrainer {
     });
   }
 
-  close(): void {
-    this.lifecycle.close();
-    this.envs.close();
-    this.metricsSubject.complete();
+  /**
+   * A metric record to `metrics$`. Its subscribers run mid-iteration: one that closed (or disposed)
+   * the trainer ends the iteration here, before it steps the closed envs or trains freed networks.
+   */
+  private emit(record: MetricRecord): void {
+    this.metricsSubject.next(record);
+    this.lifecycle.checkOpen('iterate');
   }
 
-  /** Closes the envs and frees the networks; safe to call twice. */
+  /** Closes the envs and completes `metrics$`, even when an env's close() throws (its error is rethrown). */
+  close(): void {
+    this.lifecycle.close();
+    try {
+      this.envs.close();
+    } finally {
+      this.metricsSubject.complete();
+    }
+  }
+
+  /** Closes the envs and frees the networks, the latter even when an env's close() throws (its error is rethrown); safe to call twice. */
   dispose(): void {
     if (!this.lifecycle.dispose()) return;
-    this.close();
-    this.jsUpdate?.actor.dispose();
-    this.jsUpdate?.critic.dispose();
-    releaseNetwork(this.policy);
-    this.policy.dispose();
+    try {
+      this.close();
+    } finally {
+      this.jsUpdate?.actor.dispose();
+      this.jsUpdate?.critic.dispose();
+      releaseNetwork(this.policy);
+      this.policy.dispose();
+    }
   }
 }
 

@@ -170,10 +170,19 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
     if (this.closed) throw new GymError(`SyncVectorEnv.${method}: the env is closed`);
   }
 
+  /** Closes every env, even after one's close throws; the first error is rethrown once all are closed. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const env of this.envs) env.close();
+    let failure: { error: unknown } | undefined;
+    for (const env of this.envs) {
+      try {
+        env.close();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 
   toString(): string {

@@ -34,7 +34,12 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
   private episodeLength = 0;
   private episodeStart = 0;
   private readonly subject = new Subject<EpisodeStatistics>();
-  /** Every finished episode, as it finishes; completes on `close()`. */
+  /**
+   * Every finished episode, emitted at the end of the step that finished it; completes on
+   * `close()`. A subscriber that throws does not stop the env: rxjs rethrows its error
+   * asynchronously, as an uncaughtException that ends Node by default, so catch inside the
+   * callback or route errors with operators.
+   */
   readonly episodes$: Observable<EpisodeStatistics> = this.subject.asObservable();
 
   /**

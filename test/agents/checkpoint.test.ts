@@ -206,6 +206,44 @@ describe('agents/checkpoint', () => {
     env.close();
   });
 
+  it("a checkpoint saved from a metrics$ subscriber, mid-iteration while training goes on, holds the trainer as it was at the call: every network, the counters and the optimiser state (PPO's critic and DQN's target network were saved as training left them later)", async () => {
+    const flat = (model: tf.LayersModel) => model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    const maxDifference = (a: number[], b: number[]) => (a.length === b.length ? a.reduce((max, x, i) => Math.max(max, Math.abs(x - b[i]!)), 0) : Infinity);
+    const cartPole = { id: 'CartPole-v1', scenario: undefined };
+    const actionSpace = make('CartPole-v1').actionSpace;
+    const ppo = new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...ppoHp, totalTimesteps: 512 }), seed: 1, makeEnv: () => make('CartPole-v1') });
+    const dqn = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...dqnHp, totalTimesteps: 512 }), seed: 1, makeEnv: () => make('CartPole-v1') });
+    const cases = [
+      { trainer: ppo, trained: () => ppo.counters.iteration > 1, networks: () => ({ actor: ppo.policy.actor.model, critic: ppo.policy.critic.model }), save: (path: string) => savePpoCheckpoint(path, ppo, cartPole, 1) },
+      { trainer: dqn, trained: () => dqn.counters.gradientSteps > 0, networks: () => ({ q_network: dqn.qNetwork.net.model, target_network: dqn.targetNetwork.net.model }), save: (path: string) => saveDqnCheckpoint(path, dqn, cartPole, 1, actionSpace) },
+    ];
+    for (const { trainer, trained, networks, save } of cases) {
+      const name = trainer.constructor.name;
+      const path = join(dir, name);
+      let saving: Promise<void> | undefined;
+      let atCall: { weights: Record<string, number[]>; counters: object; adam: { step: number; m: Float32Array; v: Float32Array } } | undefined;
+      trainer.metrics$.subscribe((record) => {
+        // an episode's record: mid-rollout for PPO, before the step's gradient steps for DQN
+        if (saving !== undefined || !('charts/episodic_return' in record.metrics) || !trained()) return;
+        atCall = { weights: Object.fromEntries(Object.entries(networks()).map(([k, model]) => [k, flat(model)])), counters: { ...trainer.counters }, adam: trainer.optimizer.getState() };
+        saving = save(path);
+      });
+      await trainer.train(512);
+      await saving;
+      assert.ok(atCall !== undefined, `${name}: saved`);
+      const checkpoint = await loadCheckpoint(path);
+      for (const [network, weights] of Object.entries(atCall.weights)) {
+        assert.ok(maxDifference(flat(networks()[network as never]), weights) > 0, `${name}: ${network} trained on after the save was called`);
+        assert.equal(maxDifference(flat(checkpoint.networks[network]!), weights), 0, `${name}: ${network} as at the save call`);
+      }
+      assert.deepEqual(checkpoint.manifest.counters, { ...atCall.counters, adamStep: atCall.adam.step }, name);
+      assert.deepEqual(checkpoint.arrays['adam.m'], atCall.adam.m, name);
+      assert.deepEqual(checkpoint.arrays['adam.v'], atCall.adam.v, name);
+      for (const model of Object.values(checkpoint.networks)) model.dispose();
+      trainer.dispose();
+    }
+  });
+
   describe('corrupted or mismatched checkpoints fail clearly', () => {
     it('a missing directory', async () => {
       await assert.rejects(loadCheckpoint(join(dir, 'nope')), /does not exist/);

@@ -5,7 +5,9 @@
  * are freed); an `onMetrics` callback that throws rejects `trainRun` (rxjs would
  * otherwise rethrow it asynchronously and end the process); a trainer's `metrics$` completes when
  * its `train()` fails, so a subscriber waiting for the end is not left hanging, and the trainer
- * refuses to train on with its metrics unseen.
+ * refuses to train on with its metrics unseen. A trainer whose env's close() throws still
+ * completes `metrics$` and frees its networks; a close() from a `metrics$` subscriber ends
+ * `train()` with the trainer-closed error.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -53,6 +55,17 @@ class ResetBoomEnv<Act> extends Wrapper<Float32Array, Act> {
 
 const DQN_HP = { learningStarts: 64, trainFrequency: 4, batchSize: 16, targetNetworkFrequency: 50, hidden: [8] };
 const PPO_HP = { numEnvs: 2, numSteps: 32, numMinibatches: 2, updateEpochs: 1, hidden: [8] };
+
+/** Trains and disposes a PPO and a DQN trainer: TF.js makes some constants on first use, which a leak count would take for leaks. */
+async function warmUpTensorFlow(): Promise<void> {
+  const makeEnv = () => make('CartPole-v1');
+  const ppo = new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 128 }), seed: 1, makeEnv });
+  const dqn = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 128 }), seed: 1, makeEnv });
+  for (const trainer of [ppo, dqn]) {
+    await trainer.train(128);
+    trainer.dispose();
+  }
+}
 
 describe('agents: a failed training run', function () {
   this.timeout(120_000);
@@ -242,6 +255,69 @@ describe('agents: a failed training run', function () {
         assert.ok(trainer.counters.globalStep < 4096, `${name} trained on after ${end}()`);
         trainer.dispose();
       }
+    }
+  });
+
+  it("an env whose close() throws: close() and dispose() rethrow its error, yet every env is closed, metrics$ completes and the networks are freed (metrics$ hung, the networks leaked and a second dispose() did nothing)", async () => {
+    for (const end of ['close', 'dispose'] as const) {
+      const closed: number[] = [];
+      /** CartPole; env 0's close() throws once the env is closed. */
+      const makeEnv = (e: number) => {
+        const env = make('CartPole-v1');
+        const close = env.close.bind(env);
+        env.close = () => {
+          close();
+          closed.push(e);
+          if (e === 0) throw new Boom('env 0: release failed');
+        };
+        return env;
+      };
+      await warmUpTensorFlow();
+      const before = tf.memory().numTensors;
+      const trainers = [
+        new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 128 }), seed: 1, makeEnv }),
+        new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, numEnvs: 2, totalTimesteps: 128 }), seed: 1, makeEnv }),
+      ];
+      for (const trainer of trainers) {
+        const name = `${trainer.constructor.name} ${end}()`;
+        closed.length = 0;
+        await trainer.train(128);
+        let completed = false;
+        trainer.metrics$.subscribe({ complete: () => (completed = true) });
+        assert.throws(() => trainer[end](), (e: Error) => e instanceof Boom && e.message === 'env 0: release failed', name);
+        assert.ok(completed, `${name}: metrics$ completes`);
+        assert.deepEqual(closed, [0, 1], `${name}: env 1 is closed too`);
+        await assert.rejects(trainer.train(128), (e: Error) => e instanceof GymError && /the trainer is closed/.test(e.message), name);
+        trainer.dispose(); // after close(): frees the networks; after dispose(): nothing left to do
+        trainer.dispose();
+        assert.deepEqual(closed, [0, 1], `${name}: each env is closed once`);
+      }
+      assert.equal(tf.memory().numTensors, before, `${end}(): tensors leaked`);
+    }
+  });
+
+  it("a close() or dispose() from a metrics$ subscriber ends train() with the trainer-closed GymError, PPO's mid-rollout too (PPO stepped the closed env; DQN, disposed, trained on freed networks)", async () => {
+    for (const end of ['close', 'dispose'] as const) {
+      await warmUpTensorFlow();
+      const before = tf.memory().numTensors;
+      const ppo = new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 1024 }), seed: 1, makeEnv: () => make('CartPole-v1') });
+      // a gradient step right after each env step, so one follows the episode whose record ends the trainer
+      const dqnHp = DqnHyperparametersSchema.parse({ ...DQN_HP, learningStarts: 16, trainFrequency: 1, gradientSteps: 2, totalTimesteps: 1024 });
+      const dqn = new DqnTrainer({ hp: dqnHp, seed: 1, makeEnv: () => make('CartPole-v1') });
+      for (const trainer of [ppo, dqn]) {
+        const name = trainer.constructor.name;
+        let endedAt: number | undefined;
+        trainer.metrics$.subscribe((record) => {
+          // PPO's first record is an episode's, mid-rollout; DQN's first past learningStarts is followed by gradient steps
+          if (endedAt !== undefined || (trainer === dqn && record.step <= dqnHp.learningStarts)) return;
+          endedAt = record.step;
+          trainer[end]();
+        });
+        await assert.rejects(trainer.train(1024), (e: Error) => e instanceof GymError && e.message === `${name}.iterate: the trainer is closed (close() or dispose()); make a new trainer (or resume the run from its last checkpoint)`, `${name} after ${end}() in a metrics$ subscriber`);
+        assert.equal(trainer.counters.globalStep, endedAt, `${name} stepped on after ${end}()`);
+        trainer.dispose();
+      }
+      assert.equal(tf.memory().numTensors, before, `${end}(): tensors leaked`);
     }
   });
 });

@@ -123,6 +123,25 @@ describe('SyncVectorEnv', () => {
     assert.throws(() => makeVec('CartPole-v1', '2' as never), /makeVec: numEnvs = "2" must be a positive integer/);
   });
 
+  it("closes every env even when one's close throws, and rethrows the first error once all are closed (env 1 stayed open)", () => {
+    const closed: number[] = [];
+    const envs = new SyncVectorEnv(
+      [0, 1, 2].map((i) => () => {
+        const env = make('CartPole-v1');
+        env.close = () => {
+          closed.push(i);
+          if (i < 2) throw new Error(`env ${i}: release failed`);
+        };
+        return env;
+      }),
+    );
+    assert.throws(() => envs.close(), /^Error: env 0: release failed$/);
+    assert.deepEqual(closed, [0, 1, 2]);
+    envs.close(); // closed already: a no-op
+    assert.deepEqual(closed, [0, 1, 2]);
+    assert.throws(() => envs.reset(), /SyncVectorEnv\.reset: the env is closed/);
+  });
+
   it('a step the vector env refuses leaves every env as it was: the batch is checked before any env steps', () => {
     const envs = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
     const twin = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });

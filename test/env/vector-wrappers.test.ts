@@ -191,6 +191,24 @@ describe('vector wrappers', () => {
       assert.deepEqual(recorded.map((s) => `${s.env}:${s.l}`), expected);
     });
 
+    it("emits a step's episodes once all are counted: a subscriber that resets the envs no longer cuts the other envs' episodes short", () => {
+      for (const resetInSubscriber of [true, false]) {
+        // 4 envs whose 10-slot episodes all end on the same step
+        const envs = new VectorRecordEpisodeStatistics(makeVec('BDT-small-v0', 4, { kwargs: { scenario: { slots: 10 } } }));
+        const sample = actionStream(envs, 1);
+        const seen: Array<{ l: number; count: number }> = [];
+        envs.episodes$.subscribe((e) => {
+          seen.push({ l: e.l, count: envs.episodeCount });
+          if (resetInSubscriber && seen.length === 1) envs.reset({ seed: 2 }); // "stop and start over"
+        });
+        envs.reset({ seed: 1 });
+        for (let t = 0; t < 10; t++) envs.step(sample());
+        assert.deepEqual(seen.map((s) => s.l), [10, 10, 10, 10], `reset in subscriber: ${resetInSubscriber}`);
+        assert.deepEqual(seen.map((s) => s.count), [4, 4, 4, 4], 'every episode of the step is counted before the first is emitted');
+        envs.close();
+      }
+    });
+
     it('refuses to overwrite an info key the inner env already sets, and completes episodes$ on close', () => {
       const twice = new VectorRecordEpisodeStatistics(new VectorRecordEpisodeStatistics(makeVec('BDT-small-v0', 1, { kwargs: { scenario: { slots: 2 } } })));
       const sample = actionStream(twice, 1);

@@ -2,7 +2,7 @@
  * gymnasium.wrappers.vector.RecordEpisodeStatistics: tracks each env's running return and
  * length and, on the step an episode ends, adds `infos.episode = {r, l, t, _r, _l, _t}` and the
  * mask `infos._episode` (the layout a `SyncVectorEnv` of per-env `RecordEpisodeStatistics` gives,
- * see `addInfo`); the same records are emitted one by one on `episodes$`.
+ * see `addInfo`); the same records are emitted one by one on `episodes$`, at the end of the step.
  *
  * Every autoreset mode is counted right: under `next-step` the step that resets an ended env
  * (reward 0, action ignored) belongs to no episode; under `same-step` and `disabled` every step
@@ -62,7 +62,12 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
   /** next-step mode: 1 where the env ended last step, so this step only resets it. */
   private readonly resetting: Uint8Array;
   private readonly subject = new Subject<VectorEpisodeStatistics>();
-  /** Every finished episode, as it finishes; completes on `close()`. */
+  /**
+   * Every finished episode, emitted at the end of the step that finished it, once all of that
+   * step's episodes are counted and its infos built; completes on `close()`. A subscriber that
+   * throws does not stop the env: rxjs rethrows its error asynchronously, as an uncaughtException
+   * that ends Node by default, so catch inside the callback or route errors with operators.
+   */
   readonly episodes$: Observable<VectorEpisodeStatistics> = this.subject.asObservable();
 
   /**
@@ -101,6 +106,8 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
     const now = performance.now();
     let episode: EpisodeInfo | undefined;
     let ended: Uint8Array | undefined;
+    /** Emitted last, as the single-env wrapper does: a subscriber that resets the envs would cut the other envs' episodes short. */
+    const finished: VectorEpisodeStatistics[] = [];
     // refused before any statistic moves, so the wrapper stays consistent
     if (this.conflicts(infos) && this.anyEpisodeEnds(terminated, truncated)) {
       throw new GymError(`VectorRecordEpisodeStatistics: the infos already have a "${this.statsKey}" entry; pass another statsKey`);
@@ -123,11 +130,13 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
       episode.t[i] = record.t;
       for (const mask of [episode._r, episode._l, episode._t, ended]) mask[i] = 1;
       this.record(record);
+      finished.push(record);
       if (this.autoresetMode === 'next-step') this.resetting[i] = 1;
       else this.restart(i, now); // the env is already reset (same-step) or must be reset with reset_mask (disabled)
     }
     // a new infos object: the inner env's may be its own buffer (copy: false)
     if (episode !== undefined) result[4] = { ...infos, [this.statsKey]: episode, [`_${this.statsKey}`]: ended };
+    for (const record of finished) this.subject.next(record);
     return result;
   }
 
@@ -164,6 +173,5 @@ export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BOb
     pushBounded(this.lengthQueue, record.l, this.bufferLength);
     pushBounded(this.timeQueue, record.t, this.bufferLength);
     this.episodeCount += 1;
-    this.subject.next(record);
   }
 }

@@ -128,6 +128,9 @@ describe('bdt scenario: validation', () => {
   it('wrong matrix and array sizes', () => {
     assert.match(failure(mergeDeep(tiny(), { topology: { b: [[1]] } })), /at topology\.b: rule: b has one row per gateway, M = 2/);
     assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 1, 0], [0, 1]] } })), /at topology\.a\[1\]: rule: every row of a has M = 2 columns/);
+    // empty matrices: the refusal, not a TypeError from the cross-field checks zod runs after it
+    assert.match(failure(mergeDeep(tiny(), { topology: { a: [] } })), /at topology\.a: Too small: expected array to have >=1 items/);
+    assert.match(failure(mergeDeep(tiny(), { topology: { b: [] } })), /at topology\.b: Too small: expected array to have >=1 items/);
     assert.match(failure(mergeDeep(tiny(), { aps: { maxFreq: [1e9, 2e9] } })), /at aps\.maxFreq: rule: one entry per AP \(1, the columns of topology\.b\); got 2/);
     // the count names where it comes from: a row removed from topology.a is what makes dnn one too long
     assert.match(failure(mergeDeep(tiny(), { topology: { a: [[1, 0], [0, 1]] }, devices: { dnn: ['two', 'two', 'two'] } })), /at devices\.dnn: rule: one entry per device \(2, the rows of topology\.a\); got 3/);

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import { checkSpecShapes } from './analyze.ts';
+import { LIMIT } from '../scenario/limits.ts';
 
 const positiveInt = (description: string) => z.number().int().positive().describe(description);
 
@@ -189,7 +190,7 @@ const dnnSpecFields = z.strictObject({
     .min(1)
     .max(3)
     .describe('Input shape of one data point without the batch axis: [H, W, C] (image), [T, C] (1-D signal) or [F] (features), elements'),
-  bitsPerElement: z.number().positive().default(32).describe('Bits per tensor element of the input and every unit output (bits; 32 = float32)'),
+  bitsPerElement: z.number().positive().default(32).describe(`Bits per tensor element of the input and every unit output (bits; 32 = float32); in a scenario, the input and each unit output at most ${LIMIT.bits} bits per data point`),
   units: z.array(unitSchema).min(1).describe('Partition units, in execution order'),
 });
 

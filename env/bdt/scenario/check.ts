@@ -68,6 +68,8 @@ function randomTopologyCounts(topology: Extract<ScenarioShape['topology'], { kin
 
 function explicitTopologyCounts(topology: Extract<ScenarioShape['topology'], { kind: 'explicit' }>, ctx: Ctx | undefined): NodeCounts | undefined {
   const { a, b } = topology;
+  // an empty matrix the schema refused (zod reports it, and runs this refinement all the same)
+  if (a.length === 0 || b.length === 0) return undefined;
   const N = a.length;
   const M = a[0]!.length;
   const J = b[0]!.length;

@@ -41,7 +41,7 @@ const explicitTopology = z
   .strictObject({
     kind: z.literal('explicit').describe('Topology variant: the a and b matrices are given'),
     a: binaryMatrix('Device-to-gateway matrix a[n][m] in {0,1}, N rows x M columns, exactly one 1 per row [letter]'),
-    b: binaryMatrix('Gateway-to-AP matrix b[m][j] in {0,1}, M rows x J columns, exactly one 1 per row'),
+    b: binaryMatrix('Gateway-to-AP matrix b[m][j] in {0,1}, M rows x J columns, exactly one 1 per row; every AP (column) serves at least one device'),
   })
   .describe('Topology given by the a and b matrices');
 
@@ -70,7 +70,7 @@ const arrivals = z
     z.strictObject({ kind: z.literal('poisson').describe('Arrival variant: Poisson(lambda_n) per slot'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)', LIMIT.arrivals) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeCount('Smallest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
+      min: perNodeCount('Smallest arrival count per slot (points/slot, integer); at most max', LIMIT.arrivals),
       max: perNodeCount('Largest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
     }),
     z.strictObject({
@@ -88,7 +88,7 @@ const budget = z
     z.strictObject({ kind: z.literal('constant').describe('Budget variant: the same budget every slot'), joules: perNodeBetween('Energy budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeZeroOrBetween('Smallest budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]),
+      min: perNodeZeroOrBetween('Smallest budget per slot (J); at most max', [LIMIT.minEnergy, LIMIT.energy]),
       max: perNodeBetween('Largest budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]),
     }),
   ])
@@ -109,7 +109,7 @@ const fading = z
 const distance = z
   .union([
     perNodeBetween('Gateway-to-AP distance (m)', LIMIT.distance),
-    z.strictObject({ min: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Smallest distance (m)'), max: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Largest distance (m)') }).describe('Distances drawn uniformly with the topology seed (m)'),
+    z.strictObject({ min: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Smallest distance (m); at most max'), max: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Largest distance (m)') }).describe('Distances drawn uniformly with the topology seed (m)'),
   ])
   .describe('Gateway-to-AP distance d_m (m), from which the mean gain gbar_m = 10^(-PL/10), PL = 128.1 + 37.6 log10(d/km) dB [reconstructed]');
 
@@ -175,8 +175,8 @@ export const scenarioSchema = z
     lyapunov: z
       .strictObject({
         V: nonNegative('V, weight of latency against the queue drift in Psi (1/s)', LIMIT.V),
-        uMin: z.number().min(0).max(1).describe('U^min, lower bound of the time-average reputation in C6 (dimensionless)'),
-        uMax: z.number().min(0).max(1).describe('U^max, upper bound of the time-average reputation in C6 (dimensionless)'),
+        uMin: z.number().min(0).max(1).describe('U^min, lower bound of the time-average reputation in C6 (dimensionless); at most uMax'),
+        uMax: z.number().min(0).max(1).describe('U^max, upper bound of the time-average reputation in C6 (dimensionless); at least uMin'),
       })
       .describe('Long-term constraint C6 and the drift-plus-penalty weight'),
     reward: z
@@ -189,7 +189,7 @@ export const scenarioSchema = z
       .describe('Reward of the env'),
   })
   .superRefine(checkScenario)
-  .describe('A B-DT scenario: topology, DNNs, random processes and every model parameter');
+  .describe('A B-DT scenario: topology, DNNs, random processes and every model parameter. Rules across fields, which this JSON Schema cannot state, are in the fields\' descriptions (sizes of per-node arrays, min <= max, uMin <= uMax, every AP serving a device, DNN names); `bdt-gym check-scenario FILE` checks them all');
 
 /** A validated scenario, defaults filled in. */
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -58,18 +58,35 @@ function keepProcessErrorListeners(): () => void {
   };
 }
 
+/** The backend last started by name: later calls without one keep it while it runs. */
+let chosen: BackendName | undefined;
+/** The calls so far, settled or not: each starts after the one before settles. */
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
- * Start a backend and return its name. Without `preferred`, tries {@link BACKENDS} in order and
- * takes the first that starts; with it, starts exactly that one or throws saying why not.
+ * Start a backend and return its name. Without `preferred`, keeps a backend an earlier call
+ * started by name (`initBackend('cpu')`, then `createAgent('ppo', ...)`, stays on cpu), else tries
+ * {@link BACKENDS} in order and takes the first that starts; with it, starts exactly that one or
+ * throws saying why not. Calls take turns (two at once raced, both answering while one ran), so
+ * each answers the backend running when it settles.
  */
-export async function initBackend(preferred?: BackendName): Promise<BackendName> {
+export function initBackend(preferred?: BackendName): Promise<BackendName> {
+  const started = queue.then(() => startBackend(preferred));
+  queue = started.catch(() => undefined);
+  return started;
+}
+
+async function startBackend(preferred: BackendName | undefined): Promise<BackendName> {
   if (preferred !== undefined) {
-    if (tf.getBackend() === preferred) return preferred;
-    const failure = await tryBackend(preferred);
-    if (failure !== undefined) throw new Error(`TensorFlow.js backend '${preferred}' is unavailable: ${failure}`);
+    if (tf.getBackend() !== preferred) {
+      const failure = await tryBackend(preferred);
+      if (failure !== undefined) throw new Error(`TensorFlow.js backend '${preferred}' is unavailable: ${failure}`);
+    }
+    chosen = preferred;
     return preferred;
   }
   const current = tf.getBackend();
+  if (chosen !== undefined && current === chosen) return chosen;
   if (current !== undefined && isBackendName(current) && current !== 'cpu') return current;
   for (const name of BACKENDS) {
     if ((await tryBackend(name)) === undefined) return name;

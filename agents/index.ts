@@ -15,7 +15,7 @@ export { initBackend, isBackendName, BACKENDS } from './backend.ts';
 export type { BackendName } from './backend.ts';
 export { loadPolicyAgent, PpoAgent, DqnAgent } from './policy-agent.ts';
 export { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
-export type { DqnActingParts, PolicyAgentOptions } from './policy-agent.ts';
+export type { DqnActingParts, PolicyAgentOptions, PpoAgentOptions } from './policy-agent.ts';
 export { evaluateAgent } from './evaluate.ts';
 export type { EvaluationResult } from './evaluate.ts';
 export type { MetricRecord } from './metrics.ts';
@@ -29,6 +29,8 @@ export { PpoPolicy } from './ppo/ppo-policy.ts';
 export type { PpoPolicyOptions } from './ppo/ppo-policy.ts';
 export { savePpoCheckpoint, loadPpoPolicy, loadPpoRun } from './ppo/ppo-checkpoint.ts';
 export { computeGae } from './ppo/gae.ts';
+export { TrainingDivergedError } from './training-diverged.ts';
+export { NonFiniteGradientError } from './nn/flat-adam.ts';
 export type { GaeInput } from './ppo/gae.ts';
 export type { EnvSource } from './env-batch.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Trained policies as `Agent`s (baselines/agent.ts), so the CLI and the comparison harness run
  * them like scripted agents. Acting is deterministic: the most likely discrete choice and the
- * Gaussian mean for PPO, the greedy action for DQN.
+ * Gaussian mean for PPO (unless given `{ sample: rng }`), the greedy action for DQN.
  */
 import type { Agent } from '../baselines/agent.ts';
 import type { Env } from '../env/core/env.ts';
@@ -14,7 +14,8 @@ import { loadPpoPolicy } from './ppo/ppo-checkpoint.ts';
 import type { PpoPolicy } from './ppo/ppo-policy.ts';
 import type { LoadedDqnPolicy } from './dqn/dqn-checkpoint.ts';
 import { isHeldByTrainer } from './trainer-held-networks.ts';
-import { InvalidArgumentError } from '../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../env/core/errors.ts';
+import type { Rng } from '../env/core/rng.ts';
 
 /** What a DQN agent needs to act (a loaded checkpoint or a live trainer provide it). */
 export type DqnActingParts = Pick<LoadedDqnPolicy, 'qNetwork' | 'encoder' | 'layout' | 'toEnvAction'>;
@@ -32,13 +33,37 @@ export interface PolicyAgentOptions {
   readonly ownsNetworks?: boolean;
 }
 
+/** A PpoAgent's options: a DqnAgent's, and how it picks actions. */
+export interface PpoAgentOptions extends PolicyAgentOptions {
+  /**
+   * Sample each action from the policy's distribution with this generator, as training does
+   * (`makeRng(seed)`: one seed, one sequence of actions); by default the agent takes its mode.
+   */
+  readonly sample?: Rng | undefined;
+}
+
 /** `options`, checked (a JavaScript caller may pass the former second argument, a directory), with `ownsNetworks` decided for `network`. */
-function agentOptions(owner: string, options: unknown, network: object): PolicyAgentOptions & { ownsNetworks: boolean } {
+function agentOptions<O extends PolicyAgentOptions>(owner: string, options: unknown, network: { readonly isDisposed: boolean }): O & { ownsNetworks: boolean } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError(`${owner}: options must be an object { checkpointDir?, ownsNetworks? }, got ${typeof options === 'string' ? JSON.stringify(options) : String(options)}`);
   }
-  const given = options as PolicyAgentOptions;
+  if (network.isDisposed) throw networksFreed(owner);
+  const given = options as O;
   return { ...given, ownsNetworks: given.ownsNetworks ?? !isHeldByTrainer(network) };
+}
+
+/** The error for networks freed under an agent: its JS copies of the weights would act on unseen. */
+function networksFreed(where: string): GymError {
+  return new GymError(`${where}: the networks it acts with were freed (their trainer or policy was disposed); make the agent over a live trainer's networks, or save a checkpoint before disposing the trainer and load it`);
+}
+
+/** Throws a GymError once the agent was disposed, or its networks were freed under it. */
+function assertUsable(where: string, disposed: boolean, network: { readonly isDisposed: boolean }, { checkpointDir, ownsNetworks }: PolicyAgentOptions & { ownsNetworks: boolean }): void {
+  if (disposed) {
+    if (!ownsNetworks) throw new GymError(`${where}: the agent was disposed; make a new one over the networks it borrowed`);
+    throw new GymError(`${where}: the agent was disposed (its networks were freed); ${checkpointDir === undefined ? 'load the policy again' : `load the checkpoint again (${checkpointDir})`}`);
+  }
+  if (network.isDisposed) throw networksFreed(where);
 }
 
 /** The error for a policy output that is not finite, which the env would blame on the action. */
@@ -47,10 +72,10 @@ function nonFiniteOutput({ checkpointDir, ownsNetworks }: PolicyAgentOptions & {
   return new CheckpointError(`the policy from ${checkpointDir} produced ${what}: its checkpoint holds network weights no training produces`);
 }
 
-/** A PPO policy acting deterministically, on an env of observations `Obs` and actions `Act`. */
+/** A PPO policy acting deterministically (or sampling, with `options.sample`), on an env of observations `Obs` and actions `Act`. */
 export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
   readonly policy: PpoPolicy;
-  private readonly options: PolicyAgentOptions & { ownsNetworks: boolean };
+  private readonly options: PpoAgentOptions & { ownsNetworks: boolean };
   readonly name = 'ppo';
   private readonly raw: Float32Array;
   private readonly input: Float32Array;
@@ -61,13 +86,15 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
   private readonly logStd: Float32Array;
   private disposed = false;
 
-  /** `options.ownsNetworks`: by default false for a live trainer's `trainer.policy` (see PolicyAgentOptions). */
+  /** `options.ownsNetworks`: by default false for a live trainer's `trainer.policy` (see PolicyAgentOptions); `options.sample` samples actions instead of taking the mode. */
   constructor(
     policy: PpoPolicy,
-    options: PolicyAgentOptions = {},
+    options: PpoAgentOptions = {},
   ) {
     this.policy = policy;
-    this.options = agentOptions('PpoAgent', options, policy);
+    this.options = agentOptions<PpoAgentOptions>('PpoAgent', options, policy);
+    const { sample } = this.options;
+    if (sample !== undefined && typeof sample !== 'function') throw new InvalidArgumentError(`PpoAgent: options.sample must be a random generator (makeRng(seed)), got ${String(sample)}`);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
     this.head = new Float32Array(policy.dist.headDim);
@@ -80,10 +107,15 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
 
   act(obs: Obs): Act {
     const { policy } = this;
+    assertUsable('PpoAgent.act', this.disposed, policy, this.options);
     policy.encoder.flattenInto(obs, this.raw, 0);
+    policy.encoder.assertFinite(this.raw, 0, 'PpoAgent.act');
     policy.encoder.normalize(this.raw, 1, this.input);
     policy.forward(this.input, 1, this.head);
-    policy.dist.sample(this.head, this.logStd, 1, undefined, this.discrete, this.continuous, this.logProb);
+    const { sample } = this.options;
+    // a trainer's policy moves its log-std as it trains: sampling reads it afresh (the mode needs none)
+    const logStd = sample === undefined ? this.logStd : policy.logStdValues();
+    policy.dist.sample(this.head, logStd, 1, sample, this.discrete, this.continuous, this.logProb);
     const c = firstNonFinite(this.continuous);
     if (c >= 0) throw nonFiniteOutput(this.options, `${this.continuous[c]} in ${policy.layout.continuousNames[c]}`);
     const h = firstNonFinite(this.head); // the discrete logits: argmax would pick an arbitrary action
@@ -127,7 +159,9 @@ export class DqnAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
 
   act(obs: Obs): Act {
     const { encoder, qNetwork, layout, toEnvAction } = this.policy;
+    assertUsable('DqnAgent.act', this.disposed, qNetwork, this.options);
     encoder.flattenInto(obs, this.raw, 0);
+    encoder.assertFinite(this.raw, 0, 'DqnAgent.act');
     encoder.normalize(this.raw, 1, this.input);
     const q = qNetwork.actingOutputs(this.input, 1, this.qRow);
     const bad = firstNonFinite(q); // argmax would pick an arbitrary action

@@ -222,13 +222,56 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   }
   const networks: Record<string, tf.LayersModel> = {};
   try {
-    for (const name of manifest.networks) networks[name] = await tf.loadLayersModel(directoryHandler(join(dir, name), { onlyWeightsFile: true }));
+    for (const name of manifest.networks) networks[name] = await loadNetwork(join(dir, name));
   } catch (error) {
     for (const model of Object.values(networks)) model.dispose();
     throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
   }
   noteCheckpointLoad(dir, manifestSha256);
   return { dir, manifest, networks, arrays };
+}
+
+/**
+ * The Layers model saved in `networkDir`. tf.loadLayersModel builds the model's variables before
+ * it loads the weights, and leaks them when the weights do not fit the topology (a layer's units
+ * or a kernel's shape edited: TF.js's bare 'Shape mismatch'). So the model is built from the
+ * topology alone, each weight checked against its layer's by name, shape and dtype (a
+ * CheckpointError naming the model file and the weight), and the model freed if they differ.
+ */
+async function loadNetwork(networkDir: string): Promise<tf.LayersModel> {
+  const { weightSpecs = [], weightData, ...topology } = await directoryHandler(networkDir, { onlyWeightsFile: true }).load!();
+  const model = await tf.loadLayersModel({ load: async () => topology });
+  try {
+    const where = `model ${join(networkDir, MODEL_FILE)}`;
+    const specs = new Map(weightSpecs.map((spec) => [spec.name, spec]));
+    for (const layer of model.layers) {
+      for (const weight of layer.weights) {
+        const spec = specs.get(weight.originalName);
+        if (spec === undefined) throw new CheckpointError(`${where}: its weightsManifest has no weight '${weight.originalName}', which layer ${layer.name} of its topology has`);
+        if (spec.shape.length !== weight.shape.length || spec.shape.some((size, i) => size !== weight.shape[i]) || spec.dtype !== weight.dtype) {
+          throw new CheckpointError(`${where}: weight '${spec.name}' has shape ${describeWeight(spec.shape, spec.dtype, weight.dtype)} in its weightsManifest, but layer ${layer.name} of its topology makes it ${describeWeight(weight.shape, weight.dtype, spec.dtype)}`);
+        }
+        specs.delete(weight.originalName);
+      }
+    }
+    const extra = [...specs.keys()][0];
+    if (extra !== undefined) throw new CheckpointError(`${where}: its weightsManifest has weight '${extra}', which no layer of its topology has`);
+    const values = tf.io.decodeWeights(weightData ?? new ArrayBuffer(0), weightSpecs);
+    try {
+      model.setWeights(model.weights.map((weight) => values[weight.originalName]!));
+    } finally {
+      tf.dispose(values);
+    }
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** A weight's shape, and its dtype when the other side's differs: `[16, 3]`, `[4] of int32`. */
+function describeWeight(shape: readonly (number | null)[], dtype: string | undefined, otherDtype: string | undefined): string {
+  return `[${shape.join(', ')}]${dtype === otherDtype ? '' : ` of ${dtype}`}`;
 }
 
 /**
@@ -242,6 +285,14 @@ export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace:
   if (mismatch === undefined) return;
   const space = mismatch === 'observation layout' ? observationSpace : actionSpace;
   throw new CheckpointError(`checkpoint ${dir} was trained on ${manifest.envId} with a different ${mismatch} (${misfitDifference(mismatch, manifest, observationSpace, actionSpace)}) than this env's ${space.toString()}`);
+}
+
+/**
+ * Throws unless the checkpoint holds an agent of `algo`; checked before its hyperparameters, which
+ * the other algorithm's schema refuses field by field, hiding the reason.
+ */
+export function assertAlgo(checkpoint: Pick<LoadedCheckpoint, 'dir' | 'manifest'>, algo: CheckpointManifest['algo']): void {
+  if (checkpoint.manifest.algo !== algo) throw new CheckpointError(`checkpoint ${checkpoint.dir} holds a ${checkpoint.manifest.algo} agent, not ${algo}`);
 }
 
 /** The checkpoint's hyperparameters validated by its algorithm's `schema` (defaults filled in). */

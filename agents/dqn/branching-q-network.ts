@@ -186,6 +186,11 @@ export class BranchingQNetwork {
     }
   }
 
+  /** Whether its network was freed (by `dispose()`, or a trainer holding it). */
+  get isDisposed(): boolean {
+    return this.net.isDisposed;
+  }
+
   dispose(): void {
     this.net.dispose();
     this.backprop?.dispose();

@@ -1,8 +1,9 @@
 /** Saving and restoring DQN runs and policies (see checkpoint/checkpoint.ts for the layout). */
 import type { Env } from '../../env/core/env.ts';
+import { GymError } from '../../env/core/errors.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
-import { assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
+import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
@@ -22,6 +23,7 @@ export function discreteActionEnv(env: Env<unknown, unknown>, levels: number): E
  * `provenance` (what saves it), when given, goes in the manifest as is.
  */
 export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, trainedOn: TrainedEnv, seed: number, rawActionSpace: Space<unknown>, provenance?: RunProvenance): Promise<void> {
+  if (trainer.qNetwork.isDisposed || trainer.targetNetwork.isDisposed) throw new GymError('saveDqnCheckpoint: the trainer was disposed (its networks were freed); save before dispose()');
   const adam = trainer.optimizer.getState();
   await saveCheckpoint(dir, {
     algo: 'dqn',
@@ -90,7 +92,7 @@ async function loadDqnParts(dir: string, env: Env<unknown, unknown>): Promise<Lo
 /** The acting parts of `checkpoint` for `env`; its Q network is taken (the target network stays in the checkpoint). */
 function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>): LoadedDqnPolicy {
   const dir = checkpoint.dir;
-  if (checkpoint.manifest.algo !== 'dqn') throw new CheckpointError(`checkpoint ${dir} holds a ${checkpoint.manifest.algo} agent, not dqn`);
+  assertAlgo(checkpoint, 'dqn');
   assertSameSpaces(checkpoint, env.observationSpace, env.actionSpace);
   const hp = checkpointHyperparameters(checkpoint, DqnHyperparametersSchema);
   const discrete = discreteActionEnv(env, hp.actionLevels);

@@ -14,6 +14,7 @@
 import { holdNetwork, releaseNetwork } from '../trainer-held-networks.ts';
 import { Subject, type Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
@@ -24,7 +25,7 @@ import { TrainingDivergedError } from '../training-diverged.ts';
 import { trainingSeedOffset } from '../training-seeds.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { BranchingQNetwork } from './branching-q-network.ts';
-import { linearSchedule, type DqnHyperparameters } from './hyperparameters.ts';
+import { DqnHyperparametersSchema, linearSchedule, type DqnHyperparameters } from './hyperparameters.ts';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.ts';
 
 /** Gradient steps between two loss records (CleanRL logs every 100). */
@@ -53,6 +54,7 @@ export interface DqnRestoreState extends DqnPolicyParts {
 
 /** The envs (`makeEnv` per env, or `makeVectorEnv`), hyperparameters, seed and an optional restored state. The envs' action space must be discrete already (wrap Box parts in DiscretizeAction). */
 export type DqnTrainerOptions = EnvSource & {
+  /** Checked by {@link DqnHyperparametersSchema} (defaults filled in); a KwargsError names every bad field, its rule and its value. */
   readonly hp: DqnHyperparameters;
   readonly seed: number;
   readonly restore?: DqnRestoreState;
@@ -111,7 +113,8 @@ export class DqnTrainer {
   private readonly lifecycle = new TrainerLifecycle('DqnTrainer');
 
   constructor(options: DqnTrainerOptions) {
-    const hp = options.hp;
+    // checked as trainRun checks them: an hp edited after parsing (trainFrequency 0, a batchSize above bufferSize) got past the schema
+    const hp = parseKwargs(DqnHyperparametersSchema, options.hp, 'DqnTrainer', 'hp');
     this.hp = hp;
     const vectorEnv = buildVectorEnv(options, hp.numEnvs);
     // a construction that fails (an env whose reset throws, say) closes the envs and frees the

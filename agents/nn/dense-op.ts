@@ -5,13 +5,17 @@
  * transpose then a plain matMul) and tanh (~5x slower than sigmoid). The forward pass uses one
  * fused matMul+bias(+relu) and tanh as 2 sigmoid(2z) - 1; the gradient is written by hand:
  * dz = dy * act'(z), dx = dz @ W^T, dW = x^T @ dz, db = sum(dz).
+ *
+ * Its two constant scalars (1 and 2) are made at the first use and kept for the process: they stay
+ * in `tf.memory()` (2 tensors, 8 bytes) after every trainer and agent is disposed, so a leak check
+ * takes its baseline after a first training step (or allows for them).
  */
 import * as tf from '@tensorflow/tfjs';
 
 export type DenseActivation = 'tanh' | 'relu' | 'linear';
 
 let constants: { one: tf.Scalar; two: tf.Scalar } | undefined;
-/** Scalars reused by every call (uploading a scalar per op costs as much as the op). */
+/** Scalars reused by every call (uploading a scalar per op costs as much as the op), kept for the process. */
 function scalars(): { one: tf.Scalar; two: tf.Scalar } {
   if (constants === undefined || constants.one.isDisposed) {
     constants = tf.tidy(() => ({ one: tf.keep(tf.scalar(1)), two: tf.keep(tf.scalar(2)) }));

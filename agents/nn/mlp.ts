@@ -132,6 +132,11 @@ export class DenseStack {
     });
   }
 
+  /** Whether its variables were freed (by `dispose()`, or the model's): acting from JS copies would go on unseen. */
+  get isDisposed(): boolean {
+    return this.layers.some((l) => l.kernel.isDisposed || l.bias.isDisposed);
+  }
+
   dispose(): void {
     this.model.dispose();
   }

@@ -3,8 +3,11 @@
  * Dict keys in order) into preallocated rows, then optionally normalised by running statistics
  * (gymnasium's NormalizeObservation, kept here so the statistics travel with the checkpoint).
  */
+import { SpaceError } from '../../env/core/errors.ts';
+import { Dict } from '../../env/spaces/dict.ts';
 import { flatdim, flatten } from '../../env/spaces/utils.ts';
 import type { Space } from '../../env/spaces/space.ts';
+import { Tuple } from '../../env/spaces/tuple.ts';
 import { RunningMeanStd, type RunningStats } from '../../env/wrappers/running-mean-std.ts';
 
 /** Serialisable observation statistics. */
@@ -35,6 +38,19 @@ export class ObservationEncoder {
   /** Flatten `obs` into row `row` of `out` (`[*, dim]`), raw (not normalised). */
   flattenInto(obs: unknown, out: Float32Array, row: number): void {
     flatten(this.space, obs, out.subarray(row * this.dim, (row + 1) * this.dim));
+  }
+
+  /**
+   * Throws a SpaceError naming the element (`observation.H[1] is NaN`) when raw row `row` holds a
+   * NaN or infinite value: the networks would turn it into NaN outputs (blamed on the policy) or,
+   * through an argmax, an arbitrary action.
+   */
+  assertFinite(raw: Float32Array, row: number, owner: string): void {
+    const base = row * this.dim;
+    for (let i = 0; i < this.dim; i++) {
+      const x = raw[base + i]!;
+      if (!Number.isFinite(x)) throw new SpaceError(`${owner}: ${flatElementName(this.space, i, 'observation')} is ${x}; the networks take finite inputs`);
+    }
   }
 
   /** Normalise `rows` raw rows of `raw` into `out` (a copy when not normalising). */
@@ -70,4 +86,16 @@ export class ObservationEncoder {
     }
     this.rms.loadStats(stats);
   }
+}
+
+/** Element `index` of the flat form of `space` by its Dict keys and indices (`observation.H[1]`), as flatten lays them out. */
+function flatElementName(space: Space<unknown>, index: number, path: string): string {
+  const parts: Array<readonly [string, Space<unknown>]> =
+    space instanceof Dict ? space.keys.map((key) => [`${path}.${key}`, space.spaces[key]!] as const) : space instanceof Tuple ? space.spaces.map((s: Space<unknown>, i: number) => [`${path}[${i}]`, s] as const) : [];
+  for (const [name, part] of parts) {
+    const size = flatdim(part);
+    if (index < size) return flatElementName(part, index, name);
+    index -= size;
+  }
+  return `${path}[${index}]`;
 }

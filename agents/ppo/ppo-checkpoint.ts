@@ -1,8 +1,9 @@
 /** Saving and restoring PPO runs and policies (see checkpoint/checkpoint.ts for the layout). */
 import { join } from 'node:path';
+import { GymError } from '../../env/core/errors.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
-import { assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
+import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
@@ -12,6 +13,7 @@ import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
 /** Save the trainer's full state to `dir`; `provenance` (what saves it), when given, goes in the manifest as is. */
 export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, trainedOn: TrainedEnv, seed: number, provenance?: RunProvenance): Promise<void> {
   const policy = trainer.policy;
+  if (policy.isDisposed) throw new GymError('savePpoCheckpoint: the trainer was disposed (its networks were freed); save before dispose()');
   const adam = trainer.optimizer.getState();
   await saveCheckpoint(dir, {
     algo: 'ppo',
@@ -47,8 +49,6 @@ function checkLogStd(checkpoint: LoadedCheckpoint): void {
 
 /** The policy stored in a loaded PPO checkpoint, for an env with the given spaces. */
 function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observationSpace: Space<unknown>, actionSpace: Space<unknown>): PpoPolicy {
-  const { manifest } = checkpoint;
-  if (manifest.algo !== 'ppo') throw new CheckpointError(`checkpoint ${checkpoint.dir} holds a ${manifest.algo} agent, not ppo`);
   assertSameSpaces(checkpoint, observationSpace, actionSpace);
   if (checkpoint.networks['actor'] === undefined || checkpoint.networks['critic'] === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
   checkLogStd(checkpoint);
@@ -89,16 +89,22 @@ function rewardStatsOf(checkpoint: LoadedCheckpoint, normReward: boolean): Runni
   return stats;
 }
 
+/** The hyperparameters of a PPO checkpoint; a CheckpointError for another algorithm's. */
+function ppoHyperparameters(checkpoint: LoadedCheckpoint): PpoHyperparameters {
+  assertAlgo(checkpoint, 'ppo');
+  return checkpointHyperparameters(checkpoint, PpoHyperparametersSchema);
+}
+
 /** A deterministic-use policy from `dir` for an env with these spaces. */
 export async function loadPpoPolicy(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<PpoPolicy> {
   const checkpoint = await loadCheckpoint(dir);
-  return buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, checkpointHyperparameters(checkpoint, PpoHyperparametersSchema), observationSpace, actionSpace));
+  return buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, ppoHyperparameters(checkpoint), observationSpace, actionSpace));
 }
 
 /** Everything needed to resume the run saved in `dir`, plus its hyperparameters. */
 export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<{ hp: PpoHyperparameters; restore: PpoRestoreState; seed: number }> {
   const checkpoint = await loadCheckpoint(dir);
-  const hp = buildFromCheckpoint(checkpoint, () => checkpointHyperparameters(checkpoint, PpoHyperparametersSchema));
+  const hp = buildFromCheckpoint(checkpoint, () => ppoHyperparameters(checkpoint));
   const policy = buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, hp, observationSpace, actionSpace));
   const size = policy.variables.reduce((sum, v) => sum + v.size, 0);
   const c = checkpoint.manifest.counters;

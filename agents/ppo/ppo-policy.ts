@@ -142,6 +142,11 @@ export class PpoPolicy {
     this.criticJs.forward(obs, batch, values);
   }
 
+  /** Whether its networks were freed (by `dispose()`, or a trainer holding it). */
+  get isDisposed(): boolean {
+    return this.actor.isDisposed || this.critic.isDisposed || (this.logStd?.isDisposed ?? false);
+  }
+
   dispose(): void {
     this.actor.dispose();
     this.critic.dispose();

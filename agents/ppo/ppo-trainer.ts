@@ -11,6 +11,7 @@ import { holdNetwork, releaseNetwork } from '../trainer-held-networks.ts';
 import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
@@ -23,7 +24,7 @@ import { trainingSeedOffset } from '../training-seeds.ts';
 import { MlpBackprop } from '../nn/mlp-backprop.ts';
 import { shuffleInPlace } from '../nn/random.ts';
 import { computeGae } from './gae.ts';
-import type { PpoHyperparameters } from './hyperparameters.ts';
+import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { categoricalPpoLossAndGradient, normalizeAdvantagesInPlace, ppoLossGradientScratch } from './ppo-loss-grad.ts';
 import { normalizeAdvantages, ppoLoss } from './ppo-loss.ts';
 import { PpoPolicy } from './ppo-policy.ts';
@@ -38,6 +39,7 @@ export interface PpoCounters {
 
 /** The envs (`makeEnv` per env, or `makeVectorEnv`), hyperparameters, seed and an optional restored state. */
 export type PpoTrainerOptions = EnvSource & {
+  /** Checked by {@link PpoHyperparametersSchema} (defaults filled in); a KwargsError names every bad field, its rule and its value. */
   readonly hp: PpoHyperparameters;
   readonly seed: number;
   /** A restored policy, counters, RNG and reward statistics (from a checkpoint) instead of fresh ones. */
@@ -114,7 +116,8 @@ export class PpoTrainer {
   private readonly jsUpdate: JsUpdateScratch | undefined;
 
   constructor(options: PpoTrainerOptions) {
-    const hp = options.hp;
+    // checked as trainRun checks them: an hp edited after parsing (numSteps 0) trained forever
+    const hp = parseKwargs(PpoHyperparametersSchema, options.hp, 'PpoTrainer', 'hp');
     this.hp = hp;
     const vectorEnv = buildVectorEnv(options, hp.numEnvs);
     // a construction that fails (an env whose reset throws, say) closes the envs and frees the

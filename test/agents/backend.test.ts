@@ -9,6 +9,9 @@ import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '../..');
 const backendUrl = pathToFileURL(resolve(root, 'agents/backend.ts')).href;
+const agentsUrl = pathToFileURL(resolve(root, 'agents/index.ts')).href;
+const baselinesUrl = pathToFileURL(resolve(root, 'baselines/index.ts')).href;
+const envUrl = pathToFileURL(resolve(root, 'env/index.ts')).href;
 
 /** Runs an ES module source with tsx in a fresh Node process. */
 function runModule(source: string): { status: number | null; stderr: string; stdout: string } {
@@ -40,5 +43,35 @@ describe('TensorFlow.js backend', () => {
     `);
     assert.equal(status, 0, stderr);
     assert.match(stdout.trim(), /^(tensorflow|wasm|cpu) 1 true 0$/);
+  });
+
+  it("a backend chosen by name is kept by later initBackend() calls, as createAgent('ppo') makes (it switched to wasm silently)", () => {
+    const { status, stdout, stderr } = runModule(`
+      import * as tf from '@tensorflow/tfjs';
+      import { initBackend, registerLearnedAgents } from ${JSON.stringify(agentsUrl)};
+      import { createAgent } from ${JSON.stringify(baselinesUrl)};
+      import { make } from ${JSON.stringify(envUrl)};
+      const chosen = await initBackend('cpu');
+      const again = await initBackend();
+      registerLearnedAgents();
+      const agent = await createAgent('ppo', make('BDT-v0'));
+      agent.dispose?.();
+      console.log(chosen, again, tf.getBackend());
+    `);
+    assert.equal(status, 0, stderr);
+    assert.equal(stdout.trim(), 'cpu cpu cpu');
+  });
+
+  it('calls at once take turns, so each answers the backend it started and the last one runs (two at once answered wasm and cpu while wasm ran)', () => {
+    const { status, stdout, stderr } = runModule(`
+      import * as tf from '@tensorflow/tfjs';
+      import { initBackend } from ${JSON.stringify(backendUrl)};
+      const named = await Promise.all([initBackend('wasm'), initBackend('cpu')]);
+      const running = tf.getBackend();
+      const unnamed = await Promise.all([initBackend(), initBackend()]);
+      console.log(JSON.stringify({ named, running, unnamed, last: tf.getBackend() }));
+    `);
+    assert.equal(status, 0, stderr);
+    assert.deepEqual(JSON.parse(stdout.trim()), { named: ['wasm', 'cpu'], running: 'cpu', unnamed: ['cpu', 'cpu'], last: 'cpu' });
   });
 });

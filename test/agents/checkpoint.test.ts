@@ -7,12 +7,12 @@ import { Box, Dict, make, MultiDiscrete, Tuple, type Space } from '../../env/ind
 import { initBackend } from '../../agents/backend.ts';
 import { assertSameSpaces, CheckpointError, loadCheckpoint, type LoadedCheckpoint } from '../../agents/checkpoint/checkpoint.ts';
 import { directoryHandler } from '../../agents/checkpoint/directory-handler.ts';
-import { saveDqnCheckpoint, loadDqnRun } from '../../agents/dqn/dqn-checkpoint.ts';
+import { saveDqnCheckpoint, loadDqnPolicy, loadDqnRun } from '../../agents/dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { DqnAgent, loadPolicyAgent, PpoAgent } from '../../agents/policy-agent.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
-import { loadPpoRun, savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
+import { loadPpoPolicy, loadPpoRun, savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { rewriteCheckpoint, setFloat32, type RawManifest } from './rewrite-checkpoint.ts';
 
@@ -337,6 +337,63 @@ describe('agents/checkpoint', () => {
         // well formed, but describing other weights than weights.bin holds
         ['bytes', actorModel((m) => (m['weightsManifest'][0].weights[0].shape = [4, 15])), /^checkpoint .*bytes: cannot load network: weights of .*bytes\/actor\/model\.json \(weights\.bin\) have (\d+) bytes, its weightsManifest describes (?!\1)\d+$/],
       ]);
+    });
+
+    it("a model.json whose weights do not fit its topology (a layer's units changed, a kernel's shape swapped; checksums consistent) is refused naming the network file and the weight, leaking no tensors (TF.js's raw 'Shape mismatch' leaked the model's variables)", async () => {
+      const env = make('CartPole-v1');
+      const { trainer, path } = await savedPpo(); // hidden [16, 16]
+      /** Edits `network`'s model.json in the copy. */
+      const editModel = (copy: string, network: string, edit: (model: RawManifest) => void) => {
+        const file = join(copy, network, 'model.json');
+        const model = JSON.parse(readFileSync(file, 'utf8')) as RawManifest;
+        edit(model);
+        writeFileSync(file, JSON.stringify(model));
+      };
+      const loads = [loadCheckpoint, (copy: string) => loadPolicyAgent(copy, env), (copy: string) => loadPpoRun(copy, env.observationSpace, env.actionSpace)];
+      await refusedArchitectures(path, [
+        [
+          'units',
+          (_, copy) => editModel(copy, 'actor', (m) => (m['modelTopology'].config.layers.at(-1).config.units += 1)),
+          loads,
+          /^checkpoint \S*units: cannot load network: model \S*units\/actor\/model\.json: weight 'actor_dense2\/kernel' has shape \[16, 2\] in its weightsManifest, but layer actor_dense2 of its topology makes it \[16, 3\]$/,
+        ],
+        [
+          'swapped',
+          (_, copy) => editModel(copy, 'critic', (m) => (m['weightsManifest'][0].weights[0].shape = [16, 4])),
+          loads,
+          /^checkpoint \S*swapped: cannot load network: model \S*swapped\/critic\/model\.json: weight 'critic_dense0\/kernel' has shape \[16, 4\] in its weightsManifest, but layer critic_dense0 of its topology makes it \[4, 16\]$/,
+        ],
+        [
+          'renamed',
+          (_, copy) => editModel(copy, 'actor', (m) => (m['weightsManifest'][0].weights[1].name = 'actor_dense0/beta')),
+          loads,
+          /^checkpoint \S*renamed: cannot load network: model \S*renamed\/actor\/model\.json: its weightsManifest has no weight 'actor_dense0\/bias', which layer actor_dense0 of its topology has$/,
+        ],
+      ]);
+      trainer.dispose();
+      env.close();
+    });
+
+    it('loadPpoPolicy and loadPpoRun refuse a DQN checkpoint as holding a dqn agent (they said its hyperparameters did not fit), as loadDqnPolicy refuses a PPO one', async () => {
+      const env = make('CartPole-v1');
+      const dqnTrainer = new DqnTrainer({ hp: dqnHp, seed: 4, makeEnv: () => make('CartPole-v1') });
+      const dqn = join(dir, 'dqn');
+      await saveDqnCheckpoint(dqn, dqnTrainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
+      const { trainer, path: ppo } = await savedPpo();
+      const cases: ReadonlyArray<readonly [string, () => Promise<unknown>, RegExp]> = [
+        ['loadPpoPolicy', () => loadPpoPolicy(dqn, env.observationSpace, env.actionSpace), /^checkpoint \S*dqn holds a dqn agent, not ppo$/],
+        ['loadPpoRun', () => loadPpoRun(dqn, env.observationSpace, env.actionSpace), /^checkpoint \S*dqn holds a dqn agent, not ppo$/],
+        ['loadDqnPolicy', () => loadDqnPolicy(ppo, env), /^checkpoint \S*ppo holds a ppo agent, not dqn$/],
+        ['loadDqnRun', () => loadDqnRun(ppo, env), /^checkpoint \S*ppo holds a ppo agent, not dqn$/],
+      ];
+      for (const [name, load, expected] of cases) {
+        const before = tf.memory().numTensors;
+        await assert.rejects(load(), (e: Error) => e instanceof CheckpointError && expected.test(e.message), name);
+        assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
+      }
+      dqnTrainer.dispose();
+      trainer.dispose();
+      env.close();
     });
 
     it('a state.bin that is not whole Float32 values (checksum consistent)', async () => {

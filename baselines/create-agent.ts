@@ -3,6 +3,7 @@
  * extend (`registerAgent('ppo', ...)` from the CLI or agents/, which baselines/ must not import).
  */
 import * as z from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import type { Env } from '../env/core/env.ts';
 import type { Agent } from './agent.ts';
 import { NoOptions, parseAgentOptions } from './agent-options.ts';
@@ -128,7 +129,7 @@ export async function createAgent<Obs = unknown, Act = unknown>(name: string, en
     agent = await entry.create(env as Env, options);
   } catch (error) {
     if (error instanceof GymError) throw error;
-    if (error instanceof z.ZodError) throw new KwargsError(`agent ${name}`, error.issues.map((issue) => withInput(issue, options)), 'options');
+    if (error instanceof $ZodError) throw new KwargsError(`agent ${name}`, error.issues.map((issue) => withInput(issue, options)), 'options');
     throw new AgentCreationError(name, error);
   }
   if (typeof agent?.act !== 'function' || typeof agent.reset !== 'function') throw new AgentCreationError(name, new TypeError(`its factory returned ${formatValue(agent)}, not an agent (an object with reset and act)`));

@@ -222,19 +222,23 @@ export interface RegisteredEnvTypes {}
 export type RegisteredObservation<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { observation: infer Obs } ? Obs : never;
 /** The action type of a built-in id. */
 export type RegisteredAction<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { action: infer Act } ? Act : never;
-/** The keyword arguments `make(id, kwargs)` takes for a built-in id. */
-export type RegisteredKwargs<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { kwargs: infer Kwargs extends object } ? Kwargs : Record<string, unknown>;
-/** `Id` unless it is a built-in id (then never): the untyped overloads leave the built-in ids to the typed ones. */
+/** The keyword arguments `make(id, kwargs)` takes: a built-in id's own ({@link RegisteredEnvTypes}), any object for other ids. */
+export type RegisteredKwargs<Id extends string> = Id extends keyof RegisteredEnvTypes ? (RegisteredEnvTypes[Id] extends { kwargs: infer Kwargs extends object } ? Kwargs : Record<string, unknown>) : Record<string, unknown>;
+/** `Id` unless it is a built-in id (then never): the untyped overload leaves the built-in ids to the typed one. */
 export type NotBuiltIn<Id extends string> = Id extends keyof RegisteredEnvTypes ? never : Id;
 /** The `Env` type `make(id)` returns for a built-in id. */
 export type RegisteredEnv<Id extends keyof RegisteredEnvTypes> = Env<RegisteredObservation<Id>, RegisteredAction<Id>>;
+/** The `Env` type `make(id)` returns: a built-in id's ({@link RegisteredEnv}); for other ids `Env<Obs, Act>`, as the context asks (`const env: Env<O, A> = make(id)`), else `Env<unknown, unknown>`. */
+export type MadeEnv<Id extends string, Obs = unknown, Act = unknown> = Id extends keyof RegisteredEnvTypes ? RegisteredEnv<Id> : Env<Obs, Act>;
 
 /**
  * A new env for `id`: the factory's env (with `kwargs` over the spec's) wrapped as Gymnasium:
  * PassiveEnvChecker -> OrderEnforcing -> TimeLimit (outermost, when an episode limit applies).
- * A built-in id gives its env's types ({@link RegisteredEnvTypes}); any other id, those given.
+ * A built-in id types the env and its kwargs ({@link RegisteredEnvTypes}); any other id takes
+ * any kwargs and gives `Env<unknown, unknown>`, or the types given as `make<Obs, Act>(id)`
+ * (which, for a built-in id, leaves its kwargs unchecked by the type).
  */
-export function make<Id extends keyof RegisteredEnvTypes>(id: Id, kwargs?: RegisteredKwargs<Id>, options?: MakeOptions): RegisteredEnv<Id>;
+export function make<Id extends string, Obs = unknown, Act = unknown>(id: Id, kwargs?: RegisteredKwargs<Id>, options?: MakeOptions): MadeEnv<Id, Obs, Act>;
 // a built-in id matches only the overload above, so its kwargs are checked (a typo is an error, not untyped)
 export function make<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id> | EnvSpec, kwargs?: Record<string, unknown>, options?: MakeOptions): Env<Obs, Act>;
 export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs: object = {}, options: MakeOptions = {}): Env<Obs, Act> {

@@ -22,7 +22,7 @@ import { BdtSimulation } from './simulation.ts';
 import { ArrayPool } from './array-pool.ts';
 import type { Decision, SlotState } from './system.ts';
 
-/** Keyword arguments of {@link BdtEnv} (and of `make('BDT-v0', kwargs)`). */
+/** Keyword arguments of {@link BdtEnv}'s constructor (a whole `scenario`, or a partial one over `baseScenario`); `make('BDT-v0', kwargs)` takes {@link BdtMakeKwargs}. */
 export const BdtEnvKwargs = z
   .object({
     scenario: z.unknown().describe('The scenario (parsed JSON); with `baseScenario`, a partial override deep-merged into it'),
@@ -40,7 +40,7 @@ export const BdtEnvKwargs = z
   .strict();
 export type BdtEnvKwargs = z.input<typeof BdtEnvKwargs>;
 /** `make(id, kwargs)`'s keyword arguments for an id registered by `registerBdtScenario`: `scenario` is a partial override of the registered one. */
-export type BdtMakeKwargs = Omit<BdtEnvKwargs, 'scenario' | 'baseScenario'> & { scenario?: ScenarioOverride };
+export type BdtMakeKwargs = Omit<BdtEnvKwargs, 'scenario' | 'baseScenario'> & { scenario?: ScenarioOverride | undefined };
 
 /** The compiled system of the kwargs' `scenario`, deep-merged into `baseScenario` when given. */
 export function kwargsSystem(args: { scenario?: unknown; baseScenario?: unknown }): CompiledScenario {
@@ -127,7 +127,8 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
  * bounds in `observationSpace`, which hold for T slots).
  *
  * ## Arguments
- * `make('BDT-v0', {scenario: {lyapunov: {V: 50}}, infoLevel: 'summary'})`; see `BdtEnvKwargs`.
+ * `make('BDT-v0', {scenario: {lyapunov: {V: 50}}, infoLevel: 'summary'})`; see `BdtMakeKwargs` (and
+ * `BdtEnvKwargs` for the constructor).
  * Scripted agents read `env.unwrapped.system`, `.slotState`, `.queues` and use
  * `.decodeAction` / `.encodeDecision`. The exogenous trace of a seed does not depend on the
  * actions; `drawTrace` exports it and `reset({options: {trace}})` replays one.

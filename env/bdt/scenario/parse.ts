@@ -52,10 +52,10 @@ export function isWholeScenario(input: unknown): input is Record<string, unknown
  * {@link mergeDeep} merges it: any section or field may be left out; arrays, and each `dnns`
  * entry, are given whole.
  */
-export type ScenarioOverride = PartialFields<Omit<ScenarioInput, 'dnns'>> & { dnns?: ScenarioInput['dnns'] };
+export type ScenarioOverride = PartialFields<Omit<ScenarioInput, 'dnns'>> & { dnns?: ScenarioInput['dnns'] | undefined };
 
 /** `T` with every object field optional, recursively; arrays whole (an override replaces them). */
-export type PartialFields<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialFields<T[K]> } : T;
+export type PartialFields<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialFields<T[K]> | undefined } : T;
 
 /**
  * Deep merge for partial overrides: objects merge key by key, anything else (arrays included)

@@ -25,15 +25,16 @@ const nonNegative = (description: string, max: number) => z.number().nonnegative
 /** One positive number (at most `max`) for every node, or one per node. */
 const perNodeNonNegative = (description: string, max: number) =>
   z.union([z.number().nonnegative().max(max), z.array(z.number().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
-const perNodeCount = (description: string, max: number) =>
-  z.union([z.number().int().nonnegative().max(max), z.array(z.number().int().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
+/** `rule`: a rule across fields, which the JSON Schema cannot state, said last in the description. */
+const perNodeCount = (description: string, max: number, rule?: string) =>
+  z.union([z.number().int().nonnegative().max(max), z.array(z.number().int().nonnegative().max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node${rule === undefined ? '' : `; ${rule}`}`);
 const perNodeBetween = (description: string, [min, max]: readonly [number, number]) =>
   z.union([z.number().min(min).max(max), z.array(z.number().min(min).max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 
 /** 0 or a number in [min, max] for every node, or one per node (a budget: none, or one the model's energies do not underflow against). */
 const zeroOrBetween = (min: number, max: number) => z.union([z.literal(0), z.number().min(min).max(max)]);
-const perNodeZeroOrBetween = (description: string, [min, max]: readonly [number, number]) =>
-  z.union([zeroOrBetween(min, max), z.array(zeroOrBetween(min, max)).min(1)]).describe(`${description}: 0 or in [${min}, ${max}]; one number for all, or an array with one per node`);
+const perNodeZeroOrBetween = (description: string, [min, max]: readonly [number, number], rule?: string) =>
+  z.union([zeroOrBetween(min, max), z.array(zeroOrBetween(min, max)).min(1)]).describe(`${description}: 0 or in [${min}, ${max}]; one number for all, or an array with one per node${rule === undefined ? '' : `; ${rule}`}`);
 
 const binaryMatrix = (description: string) => z.array(z.array(z.union([z.literal(0), z.literal(1)])).min(1)).min(1).describe(description);
 
@@ -70,7 +71,7 @@ const arrivals = z
     z.strictObject({ kind: z.literal('poisson').describe('Arrival variant: Poisson(lambda_n) per slot'), rate: perNodeNonNegative('lambda_n, mean data points per slot per device (points/slot)', LIMIT.arrivals) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeCount('Smallest arrival count per slot (points/slot, integer); at most max', LIMIT.arrivals),
+      min: perNodeCount('Smallest arrival count per slot (points/slot, integer)', LIMIT.arrivals, 'at most max'),
       max: perNodeCount('Largest arrival count per slot (points/slot, integer)', LIMIT.arrivals),
     }),
     z.strictObject({
@@ -88,7 +89,7 @@ const budget = z
     z.strictObject({ kind: z.literal('constant').describe('Budget variant: the same budget every slot'), joules: perNodeBetween('Energy budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]) }),
     z.strictObject({
       kind: z.literal('uniform').describe('Variant: uniform per slot on [min, max]'),
-      min: perNodeZeroOrBetween('Smallest budget per slot (J); at most max', [LIMIT.minEnergy, LIMIT.energy]),
+      min: perNodeZeroOrBetween('Smallest budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy], 'at most max'),
       max: perNodeBetween('Largest budget per slot (J)', [LIMIT.minEnergy, LIMIT.energy]),
     }),
   ])

@@ -68,3 +68,4 @@ export type { TrainRunOptions, TrainSummary } from './run/train-run.ts';
 export { PeriodicEvaluationSchema } from './run/periodic-evaluation.ts';
 export type { PeriodicEvaluation } from './run/periodic-evaluation.ts';
 export { AgentPresetSchema } from './run/preset.ts';
+export { presetJsonSchema, presetJsonSchemaText } from './run/preset-json-schema.ts';

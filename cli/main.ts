@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   compare: () => import('./commands/compare.ts'),
   run: () => import('./commands/run.ts'),
   'scenario-schema': () => import('./commands/scenario-schema.ts'),
+  'preset-schema': () => import('./commands/preset-schema.ts'),
   'check-env': () => import('./commands/check-env.ts'),
   'check-scenario': () => import('./commands/check-scenario.ts'),
   bench: () => import('./commands/bench.ts'),

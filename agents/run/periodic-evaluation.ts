@@ -23,15 +23,9 @@ import { readFileCapped } from '../../node/capped-read.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES } from '../checkpoint/checkpoint-dir.ts';
+import type { PeriodicEvaluation } from './periodic-evaluation-schema.ts';
 
-export const PeriodicEvaluationSchema = z
-  .object({
-    evalFreq: z.number().int().min(1).describe('Env steps between two evaluations (SB3 EvalCallback eval_freq, counted in env steps over all training envs)'),
-    episodes: z.number().int().min(1).default(5).describe('Deterministic episodes per evaluation (SB3 n_eval_episodes; default 5)'),
-  })
-  .strict();
-
-export type PeriodicEvaluation = z.infer<typeof PeriodicEvaluationSchema>;
+export { PeriodicEvaluationSchema, type PeriodicEvaluation } from './periodic-evaluation-schema.ts';
 
 /** The best periodic evaluation so far. */
 export interface BestEvaluation {

@@ -12,6 +12,7 @@ import * as compareCommand from '../../cli/commands/compare.ts';
 import * as runCommand from '../../cli/commands/run.ts';
 import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
+import * as presetSchemaCommand from '../../cli/commands/preset-schema.ts';
 import { CliError } from '../../cli/errors.ts';
 import { checkCanCreateFilesIn, checkOutputPath, integerOption, numberOption, registeredEnvOption } from '../../cli/options.ts';
 import { captureWarnings } from '../../env/index.ts';
@@ -28,7 +29,7 @@ function run(module: { register(program: Command): void }, args: string[]): Prom
   return program.parseAsync(args, { from: 'user' });
 }
 
-describe('bdt-gym bench and scenario-schema: bad input', () => {
+describe('bdt-gym bench, scenario-schema and preset-schema: bad input', () => {
   it('bench --filter matching no case is refused, listing the cases (an empty table read as a result)', async () => {
     await assert.rejects(run(benchCommand, ['bench', '--filter', 'no-such-case']), (e: unknown) => e instanceof CliError && /--filter "no-such-case" matches no case \(cases: cartpole\/raw, /.test((e as Error).message));
   });
@@ -39,6 +40,10 @@ describe('bdt-gym bench and scenario-schema: bad input', () => {
 
   it('scenario-schema --out with an empty file name is refused (it printed to stdout)', async () => {
     await assert.rejects(run(scenarioSchemaCommand, ['scenario-schema', '--out', '']), (e: unknown) => e instanceof CliError && /--out: give a file name/.test((e as Error).message));
+  });
+
+  it('preset-schema --out with an empty file name is refused', async () => {
+    await assert.rejects(run(presetSchemaCommand, ['preset-schema', '--out', '']), (e: unknown) => e instanceof CliError && /--out: give a file name/.test((e as Error).message));
   });
 });
 

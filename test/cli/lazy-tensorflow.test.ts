@@ -12,12 +12,13 @@ const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', hook
 describe('bdt-gym loads TensorFlow.js only when a learned agent needs it', function () {
   this.timeout(60_000);
 
-  it('serve (one process per Python env), run and compare with scripted agents, and check-scenario import no TensorFlow.js', () => {
+  it('serve (one process per Python env), run and compare with scripted agents, check-scenario and preset-schema import no TensorFlow.js', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-lazy-tf-'));
     const scripted = [
       ['serve'],
       ['run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--slots', '3'],
       ['check-scenario', 'configs/small.json'],
+      ['preset-schema'],
       ['compare', '--agents', 'dpra,random', '--seeds', '1', '--slots', '3', '--out', join(dir, 'compare.json')],
     ];
     for (const args of scripted) {

@@ -1,0 +1,75 @@
+/** configs/agents/preset.schema.json: generated from the zod schemas, and what editors check the shipped presets against. */
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
+import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
+import { AgentPresetSchema } from '../../agents/run/preset.ts';
+import { presetJsonSchema, presetJsonSchemaText, PresetJsonSchemaSource } from '../../agents/run/preset-json-schema.ts';
+import { jsonSchemaErrors } from '../json-schema-subset.ts';
+import { undescribedFields } from '../undescribed-fields.ts';
+
+const dir = new URL('../../configs/agents/', import.meta.url);
+const SCHEMA_FILE = 'preset.schema.json';
+const presetFiles = readdirSync(dir).filter((file) => file.endsWith('.json') && file !== SCHEMA_FILE);
+const readPreset = (file: string) => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Record<string, unknown> & { hyperparameters: Record<string, unknown> };
+const hyperparameterSchemas = { ppo: PpoHyperparametersSchema, dqn: DqnHyperparametersSchema };
+type Branch = { properties: Record<string, { const?: string; properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown }>; additionalProperties?: unknown };
+const branches = () => (presetJsonSchema() as { oneOf: Branch[] }).oneOf;
+
+describe('agent presets: JSON Schema', () => {
+  it('configs/agents/preset.schema.json is up to date (regenerate: bdt-gym preset-schema --out configs/agents/preset.schema.json)', () => {
+    assert.equal(readFileSync(new URL(SCHEMA_FILE, dir), 'utf8'), presetJsonSchemaText());
+  });
+
+  it('bdt-gym preset-schema prints it', () => {
+    const result = spawnSync(process.execPath, [new URL('../../bin/bdt-gym.js', import.meta.url).pathname, 'preset-schema'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, presetJsonSchemaText());
+  });
+
+  it('every field has a description', () => {
+    assert.deepEqual(undescribedFields(presetJsonSchema()), []);
+  });
+
+  it("one branch per agent, with the preset's fields and the agent's hyperparameters, each optional, no other keys", () => {
+    assert.deepEqual(branches().map((branch) => branch.properties['agent']!.const), ['ppo', 'dqn']);
+    for (const branch of branches()) {
+      assert.equal(branch.additionalProperties, false);
+      assert.deepEqual(Object.keys(branch.properties), Object.keys(AgentPresetSchema.shape));
+      const hp = branch.properties['hyperparameters']!;
+      assert.deepEqual(Object.keys(hp.properties!), Object.keys(hyperparameterSchemas[branch.properties['agent']!.const as 'ppo' | 'dqn'].shape));
+      assert.equal(hp.required, undefined);
+      assert.equal(hp.additionalProperties, false);
+    }
+  });
+
+  it('every shipped preset points $schema at it, validates against it, and is taken by the run (AgentPresetSchema and its agent\'s hyperparameters)', () => {
+    assert.deepEqual([...presetFiles].sort(), ['dqn-bdt.json', 'dqn-cartpole.json', 'ppo-bdt.json', 'ppo-cartpole.json']);
+    for (const file of presetFiles) {
+      const preset = readPreset(file);
+      assert.equal(preset['$schema'], `./${SCHEMA_FILE}`, file);
+      assert.deepEqual(jsonSchemaErrors(presetJsonSchema(), preset), [], file);
+      assert.ok(PresetJsonSchemaSource.safeParse(preset).success, file);
+      const parsed = AgentPresetSchema.safeParse(preset);
+      assert.ok(parsed.success, `${file}: ${parsed.error?.message}`);
+      assert.ok(hyperparameterSchemas[parsed.data.agent].safeParse(preset.hyperparameters).success, file);
+    }
+  });
+
+  it('refuses a misspelt hyperparameter, another agent\'s, and a value of the wrong type', () => {
+    const ppo = readPreset('ppo-cartpole.json');
+    const { learningRate, ...rest } = ppo.hyperparameters;
+    const cases = {
+      misspelt: { ...ppo, hyperparameters: { ...rest, learningrate: learningRate } },
+      "DQN's": { ...ppo, hyperparameters: { ...ppo.hyperparameters, bufferSize: 1000 } },
+      'a string gamma': { ...ppo, hyperparameters: { ...ppo.hyperparameters, gamma: '0.98' } },
+      'an unknown agent': { ...ppo, agent: 'sac' },
+    };
+    for (const [what, preset] of Object.entries(cases)) {
+      assert.notDeepEqual(jsonSchemaErrors(presetJsonSchema(), preset), [], what);
+      assert.ok(!PresetJsonSchemaSource.safeParse(preset).success, what);
+    }
+    assert.match(jsonSchemaErrors(presetJsonSchema(), cases.misspelt).join('\n'), /\$\.hyperparameters: unknown key learningrate/);
+  });
+});

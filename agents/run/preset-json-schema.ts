@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { DqnHyperparametersSchema } from '../dqn/hyperparameters.ts';
 import { PpoHyperparametersSchema } from '../ppo/hyperparameters.ts';
 import { AgentPresetSchema } from './preset.ts';
+import { editorJsonSchema, jsonSchemaFileText } from '../../env/core/editor-json-schema.ts';
 
 const { agent, hyperparameters, envKwargs } = AgentPresetSchema.shape;
 
@@ -28,13 +29,10 @@ export const PresetJsonSchemaSource = z.discriminatedUnion('agent', [
 
 /** JSON Schema of a preset file as written (inputs: fields with defaults are optional). */
 export function presetJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(PresetJsonSchemaSource, { io: 'input', unrepresentable: 'any' }),
-    title: 'bdt-gym agent preset',
-  };
+  return editorJsonSchema(PresetJsonSchemaSource, 'bdt-gym agent preset');
 }
 
 /** The committed file's text: 2-space JSON plus a final newline. */
 export function presetJsonSchemaText(): string {
-  return `${JSON.stringify(presetJsonSchema(), null, 2)}\n`;
+  return jsonSchemaFileText(presetJsonSchema());
 }

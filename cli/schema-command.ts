@@ -1,0 +1,19 @@
+/** The `scenario-schema` and `preset-schema` commands: print a committed JSON Schema, or write it with --out. */
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../node/atomic-write.ts';
+import { checkNotAnInput, checkOutputPath } from './options.ts';
+
+/** Registers command `name`, which prints `text()` (the schema of `files`) or writes it to --out (`committedAt`, the repository's copy). */
+export function registerSchemaCommand(program: Command, name: string, files: string, committedAt: string, text: () => string): void {
+  program
+    .command(name)
+    .description(`print the JSON Schema of ${files} (or write it with --out)`)
+    .option('--out <file>', `write to this file (atomically) instead of stdout (e.g. ${committedAt})`)
+    .action((options: { out?: string }) => {
+      const schema = text();
+      checkOutputPath('out', options.out);
+      checkNotAnInput('out', options.out, []); // it reads no file but the --import modules
+      if (options.out) writeFileAtomic(options.out, schema);
+      else process.stdout.write(schema);
+    });
+}

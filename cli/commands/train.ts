@@ -77,7 +77,8 @@ import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { isWholeScenario, mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { isPlainObject } from '../../env/core/plain-object.ts';
-import { issueLines, registeredBdtScenarioIds } from '../../env/index.ts';
+import { issueLines, registeredBdtScenarioIds, spec } from '../../env/index.ts';
+import { trainingMustHaveLogged } from '../../agents/metrics.ts';
 import { closestName } from '../../env/core/closest-name.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs } from '../run-summary.ts';
@@ -432,9 +433,10 @@ function readRunFile(file: string, maxBytes: number): Buffer | undefined {
  * resumed run (from the checkpoint's `resumeStep`), the length of metrics.jsonl and the best
  * evaluation (record and best/ checkpoint, which periodic evaluation replaces during training); a
  * new run's directory is emptied (the lock goes with the lock's release, and so does a directory
- * it made).
+ * it made). A resume notes a metrics.jsonl that is gone, or that holds no record of the steps
+ * trained when the checkpoint's training logged one (`checkpointLogged`).
  */
-function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: string): OutDirectory {
+function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: string, checkpointLogged: boolean): OutDirectory {
   if (!resume) {
     return {
       restore: () => {
@@ -468,8 +470,9 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
     cutTornLastLine(metricsFile, metrics);
     if (lines!.past !== undefined) cutRecordsPast(metricsFile, resumeStep, lines!.past);
   }
-  // the records of the steps trained go with the file: the run's curves will miss them
-  if (resumeStep > 0 && (lines?.upToResume ?? 0) === 0) {
+  // the records of the steps trained go with the file: the run's curves will miss them (a DQN
+  // run may have logged none yet: no episode finished, learning not started)
+  if (resumeStep > 0 && (metrics === undefined || (checkpointLogged && lines!.upToResume === 0))) {
     process.stderr.write(`bdt-gym train: note: ${metricsFile} holds no record of the ${resumeStep} steps its checkpoint trained (was it emptied or removed?): the run's curves begin at this session, after step ${resumeStep}\n`);
   }
   return {
@@ -691,6 +694,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   let resumes = 0;
   /** With --resume: the envKwargs the run trained with. */
   let run: RunEnvKwargs | undefined;
+  /** With --resume: whether the checkpoint's training logged a metric record (metrics.jsonl without one lost it). */
+  let checkpointLogged = false;
   if (options.resume) {
     const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
     const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
@@ -702,6 +707,10 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       checkResumedHyperparameters(options.out, hpOverride, hp);
     }
     start = manifest.counters['globalStep'] ?? 0;
+    // a B-DT episode ends after its scenario's slots, another env's at its id's time limit
+    const slots = manifest.scenario?.['slots'];
+    const episodeLimit = Math.min(typeof slots === 'number' ? slots : Infinity, spec(envId).maxEpisodeSteps ?? Infinity);
+    checkpointLogged = trainingMustHaveLogged(agent, manifest.counters, hp['numEnvs'] as number, Number.isFinite(episodeLimit) ? episodeLimit : undefined);
     runSeed = manifest.seed;
     resumes = (manifest.counters['resumes'] ?? 0) + 1;
     if (hp['normReward'] === true && manifest.rewardStats === undefined) {
@@ -759,7 +768,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}${options.scenario === undefined ? '' : ` with the scenario of ${options.scenario}`}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
   const metricsFile = join(options.out, METRICS_FILE);
-  const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);
+  const outDirectory = openOut(options.out, options.resume === true, start, metricsFile, checkpointLogged);
   let tensorboard: EventFileWriter | undefined;
   /** `write()` as a FileWriteError naming `file` when it fails. */
   const writing = (file: string, write: () => void): void => {

@@ -56,7 +56,7 @@
  * terminal), stops training after the current update and saves a resumable checkpoint (exit 130 /
  * 143 / 129 / 141), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
-import { appendFileSync, cpSync, existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
@@ -391,14 +391,27 @@ const BEST_BACKUP = `.${BEST_SUBDIR}.backup-`;
  * none of them is running): a resumed session's backup of best/ (openOut), and the siblings of the
  * killed saves of checkpoint/ and best/ (agents/checkpoint/checkpoint-files.ts), which only a
  * later save of the same checkpoint removed, and best/ may never be saved again. (A complete save
- * beside a missing checkpoint was put in its place before: resumedRunManifest.) What cannot be
- * removed costs only disk space.
+ * beside a missing checkpoint was put in its place before: resumedRunManifest.) A session killed
+ * while putting best/ back left it missing or part removed, its backup the only copy: the newest
+ * whole backup is renamed into its place (best-eval.json, put back first, describes it; a
+ * record that does not is dropped by the resume with a note). What cannot be removed costs only
+ * disk space.
  */
 function removeKilledSessionLeftovers(out: string): void {
-  for (const entry of readdirSync(out)) {
-    if (!entry.startsWith(BEST_BACKUP)) continue;
+  const bestDir = join(out, BEST_SUBDIR);
+  const startedAt = (entry: string): number => Number(/-(\d+)$/.exec(entry)?.[1] ?? 0);
+  const backups = readdirSync(out)
+    .filter((entry) => entry.startsWith(BEST_BACKUP))
+    .sort((a, b) => startedAt(b) - startedAt(a));
+  for (const entry of backups) {
+    const backup = join(out, entry);
     try {
-      rmSync(join(out, entry), { recursive: true, force: true });
+      if (!isCompleteCheckpoint(bestDir) && isCompleteCheckpoint(backup)) {
+        const was = existsSync(bestDir) ? 'incomplete' : 'missing';
+        rmSync(bestDir, { recursive: true, force: true });
+        renameSync(backup, bestDir);
+        process.stderr.write(`bdt-gym train: note: ${bestDir} was ${was} (a session was killed while putting it back); it was restored from ${backup}, that session's copy of it\n`);
+      } else rmSync(backup, { recursive: true, force: true });
     } catch {
       // left for the next train
     }
@@ -453,7 +466,7 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
   // every line read before anything is cut: a refused line leaves the file as it was
   const lines = metrics === undefined ? undefined : recordsPast(metricsFile, resumeStep, metrics.subarray(0, metrics.lastIndexOf(0x0a) + 1));
   // in --out, named after this process, not in the temp directory, where a kill left it for good:
-  // the next train in --out removes it (removeKilledSessionLeftovers)
+  // the next train in --out removes it, or puts it back (removeKilledSessionLeftovers)
   const backup = existsSync(bestDir) ? join(out, `${BEST_BACKUP}${process.pid}-${Date.now()}`) : undefined;
   const dropBackup = (): void => {
     if (backup !== undefined) rmSync(backup, { recursive: true, force: true });
@@ -482,8 +495,8 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
       if (record === undefined) rmSync(bestRecord, { force: true });
       else writeFileAtomic(bestRecord, record);
       rmSync(bestDir, { recursive: true, force: true });
-      if (backup !== undefined) cpSync(backup, bestDir, { recursive: true });
-      dropBackup();
+      // renamed, not copied: a kill leaves best/ missing beside the whole backup, which the next train puts back (removeKilledSessionLeftovers)
+      if (backup !== undefined) renameSync(backup, bestDir);
     },
     keep: dropBackup,
   };

@@ -905,7 +905,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   } else {
     process.stdout.write(
       [
-        `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${options.timing ? `${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all ` : ''}(backend ${summary.backend})`,
+        `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}${options.timing ? `, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all` : ''} (backend ${summary.backend})`,
         `  mean return, last 20 training episodes  ${meanReturn}`,
         ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
         ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),

@@ -14,3 +14,20 @@ export interface MetricRecord {
 export function metricRecordToJsonLine(record: MetricRecord): string {
   return JSON.stringify({ step: record.step, ...record.metrics });
 }
+
+/** DQN logs its losses once per this many gradient steps, as CleanRL (besides a record per finished episode). */
+export const DQN_LOG_EVERY_GRADIENT_STEPS = 100;
+
+/**
+ * Whether training a run to a checkpoint of `algo` with these `counters` must have logged a metric
+ * record. PPO logs one per update (a checkpoint past step 0 has one); DQN one per finished episode
+ * and one per {@link DQN_LOG_EVERY_GRADIENT_STEPS} gradient steps, so before learning starts it
+ * may have logged none: it has once each of its `numEnvs` envs ran past `episodeLimit` steps (the
+ * most an episode lasts, when known: every env finished one).
+ */
+export function trainingMustHaveLogged(algo: 'ppo' | 'dqn', counters: { readonly globalStep: number; readonly gradientSteps?: number | undefined }, numEnvs: number, episodeLimit: number | undefined): boolean {
+  if (counters.globalStep === 0) return false;
+  if (algo === 'ppo') return true;
+  if ((counters.gradientSteps ?? 0) >= DQN_LOG_EVERY_GRADIENT_STEPS) return true;
+  return episodeLimit !== undefined && counters.globalStep / numEnvs >= episodeLimit;
+}

@@ -1,7 +1,7 @@
 /**
  * Trained policies as `Agent`s (baselines/agent.ts), so the CLI and the comparison harness run
  * them like scripted agents. Acting is deterministic: the most likely discrete choice and the
- * Gaussian mean for PPO (unless given `{ sample: rng }`), the greedy action for DQN.
+ * Gaussian mean for PPO (unless given `{ sample: seed }`), the greedy action for DQN.
  */
 import type { Agent } from '../baselines/agent.ts';
 import type { Env } from '../env/core/env.ts';
@@ -15,7 +15,7 @@ import type { PpoPolicy } from './ppo/ppo-policy.ts';
 import type { LoadedDqnPolicy } from './dqn/dqn-checkpoint.ts';
 import { isHeldByTrainer } from './trainer-held-networks.ts';
 import { GymError, InvalidArgumentError } from '../env/core/errors.ts';
-import type { Rng } from '../env/core/rng.ts';
+import { makeRng, subSeed, type Rng } from '../env/core/rng.ts';
 
 /** What a DQN agent needs to act (a loaded checkpoint or a live trainer provide it). */
 export type DqnActingParts = Pick<LoadedDqnPolicy, 'qNetwork' | 'encoder' | 'layout' | 'toEnvAction'>;
@@ -36,10 +36,13 @@ export interface PolicyAgentOptions {
 /** A PpoAgent's options: a DqnAgent's, and how it picks actions. */
 export interface PpoAgentOptions extends PolicyAgentOptions {
   /**
-   * Sample each action from the policy's distribution with this generator, as training does
-   * (`makeRng(seed)`: one seed, one sequence of actions); by default the agent takes its mode.
+   * Sample each action from the policy's distribution, as training does, from this seed (an
+   * integer): each `reset(seed)` reseeds the sampler from it and the episode's seed, so an episode
+   * seed gives one sequence of actions whatever the agent played before (a `reset()` without a
+   * seed goes on with the sequence; before any reset the agent draws from `makeRng(sample)`). By
+   * default the agent takes the policy's mode.
    */
-  readonly sample?: Rng | undefined;
+  readonly sample?: number | undefined;
 }
 
 /** `options`, checked (a JavaScript caller may pass the former second argument, a directory), with `ownsNetworks` decided for `network`. */
@@ -84,6 +87,8 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
   private readonly continuous: Float32Array;
   private readonly logProb = new Float32Array(1);
   private readonly logStd: Float32Array;
+  /** With `options.sample`: the generator actions are drawn from, reseeded at each seeded reset. */
+  private sampler: Rng | undefined;
   private disposed = false;
 
   /** `options.ownsNetworks`: by default false for a live trainer's `trainer.policy` (see PolicyAgentOptions); `options.sample` samples actions instead of taking the mode. */
@@ -94,7 +99,8 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
     this.policy = policy;
     this.options = agentOptions<PpoAgentOptions>('PpoAgent', options, policy);
     const { sample } = this.options;
-    if (sample !== undefined && typeof sample !== 'function') throw new InvalidArgumentError(`PpoAgent: options.sample must be a random generator (makeRng(seed)), got ${String(sample)}`);
+    if (sample !== undefined && !Number.isSafeInteger(sample)) throw new InvalidArgumentError(`PpoAgent: options.sample must be an integer seed, got ${typeof sample === 'number' ? String(sample) : `a ${typeof sample}`}`);
+    this.sampler = sample === undefined ? undefined : makeRng(sample);
     this.raw = new Float32Array(policy.encoder.dim);
     this.input = new Float32Array(policy.encoder.dim);
     this.head = new Float32Array(policy.dist.headDim);
@@ -103,7 +109,11 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
     this.logStd = policy.logStdValues();
   }
 
-  reset(): void {}
+  /** With `options.sample` and a `seed`, reseeds the sampler: the same seed, the same actions, as Agent.reset promises. */
+  reset(seed?: number): void {
+    const { sample } = this.options;
+    if (sample !== undefined && seed !== undefined) this.sampler = makeRng(subSeed(sample, `episode/${seed}`));
+  }
 
   act(obs: Obs): Act {
     const { policy } = this;
@@ -112,10 +122,10 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
     policy.encoder.assertFinite(this.raw, 0, 'PpoAgent.act');
     policy.encoder.normalize(this.raw, 1, this.input);
     policy.forward(this.input, 1, this.head);
-    const { sample } = this.options;
+    const { sampler } = this;
     // a trainer's policy moves its log-std as it trains: sampling reads it afresh (the mode needs none)
-    const logStd = sample === undefined ? this.logStd : policy.logStdValues();
-    policy.dist.sample(this.head, logStd, 1, sample, this.discrete, this.continuous, this.logProb);
+    const logStd = sampler === undefined ? this.logStd : policy.logStdValues();
+    policy.dist.sample(this.head, logStd, 1, sampler, this.discrete, this.continuous, this.logProb);
     const c = firstNonFinite(this.continuous);
     if (c >= 0) throw nonFiniteOutput(this.options, `${this.continuous[c]} in ${policy.layout.continuousNames[c]}`);
     const h = firstNonFinite(this.head); // the discrete logits: argmax would pick an arbitrary action

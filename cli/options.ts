@@ -273,6 +273,11 @@ function importInputs(): CommandInput[] {
   return importedModules().flatMap(({ specifier, path }) => (path === undefined ? [] : [{ label: `--import ${specifier}`, path }]));
 }
 
+/** Whether two output paths name one file (by `./`, `..` or a symbolic link), which the second write would replace. */
+export function sameWrittenFile(a: string, b: string): boolean {
+  return writtenPath(a) === writtenPath(b);
+}
+
 /**
  * The real path writeFileAtomic replaces for `path`: an existing file's real path; for a chain of
  * symlinks to a missing file, the chain's end; for a new file, the real path of the nearest

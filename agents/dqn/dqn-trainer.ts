@@ -18,7 +18,7 @@ import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
-import type { MetricRecord } from '../metrics.ts';
+import { DQN_LOG_EVERY_GRADIENT_STEPS, type MetricRecord } from '../metrics.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
 import { TrainingDivergedError } from '../training-diverged.ts';
@@ -28,8 +28,6 @@ import { BranchingQNetwork } from './branching-q-network.ts';
 import { DqnHyperparametersSchema, linearSchedule, type DqnHyperparameters } from './hyperparameters.ts';
 import { ReplayBuffer, type ReplayBatch } from './replay-buffer.ts';
 
-/** Gradient steps between two loss records (CleanRL logs every 100). */
-const LOG_EVERY_GRADIENT_STEPS = 100;
 /** Env steps between yields to the event loop in `train` (where progress is reported and an abort is seen). */
 const YIELD_EVERY = 256;
 
@@ -73,7 +71,7 @@ export class DqnTrainer {
   private readonly envs: EnvBatch;
   private readonly metricsSubject = new Subject<MetricRecord>();
   /**
-   * Metrics: one record per finished episode and one per LOG_EVERY_GRADIENT_STEPS gradient steps
+   * Metrics: one record per finished episode and one per DQN_LOG_EVERY_GRADIENT_STEPS gradient steps
    * (at most one per env step; `charts/SPS` is env steps per second since the previous one).
    * Completes on `close()` (or `dispose()`), and when training inside `train()` fails (which rejects
    * with the error; the trainer then refuses to train again). An argument `train()` refuses leaves it open.
@@ -283,9 +281,9 @@ export class DqnTrainer {
     }
     this.qNetwork.markUpdated(this.optimizer.parameters);
     this.counters.gradientSteps += 1;
-    // One training phase can cross two multiples of LOG_EVERY_GRADIENT_STEPS with no env step
+    // One training phase can cross two multiples of DQN_LOG_EVERY_GRADIENT_STEPS with no env step
     // between: log once per env step, else the second record repeats the step with SPS 0.
-    if (this.counters.gradientSteps % LOG_EVERY_GRADIENT_STEPS === 0 && this.counters.globalStep > this.lastLogStep) {
+    if (this.counters.gradientSteps % DQN_LOG_EVERY_GRADIENT_STEPS === 0 && this.counters.globalStep > this.lastLogStep) {
       const now = performance.now();
       const sps = ((this.counters.globalStep - this.lastLogStep) * 1000) / Math.max(now - this.lastLogTime, 1e-3);
       this.lastLogTime = now;

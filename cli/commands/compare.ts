@@ -24,7 +24,9 @@
  * first writes the episodes finished before it beside `--out` (`compare.json`: `compare.incomplete.json`),
  * with an `incomplete` field naming the failed episode (minutes of DPRA on BDT-v0 are not thrown
  * away); `--out` keeps the last complete result. Ctrl-C, SIGTERM or SIGHUP do the same once the
- * episode under way has finished (its `incomplete` names the signal), exiting 130, 143 or 129.
+ * episode under way has finished (its `incomplete` names the signal), exiting 130, 143 or 129: an
+ * episode runs synchronously, so the signal is seen, and answered, only then (on a long episode,
+ * minutes later); a second signal is noted on stderr and the finished episodes are still written.
  */
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
@@ -85,7 +87,7 @@ export function register(program: Command): void {
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way, it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json')
+    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json')
     .option('--json', 'print the aggregate as JSON instead of a table: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .action(async (options: CompareOptions) => {
@@ -152,13 +154,23 @@ export function register(program: Command): void {
         }
       };
       // Ctrl-C, SIGTERM, SIGHUP stop the comparison once the episode under way has finished (an
-      // episode runs synchronously: the handler runs between them), keeping the finished ones
+      // episode runs synchronously: the handler runs between them, so nothing can be said sooner),
+      // keeping the finished ones
       const stop = new Subject<void>();
       let stoppedBy: StopSignal | undefined;
       const uncatch = catchStopSignals((signal) => {
-        stoppedBy ??= signal;
-        stop.next();
+        if (stoppedBy === undefined) {
+          stoppedBy = signal;
+          stop.next();
+          return;
+        }
+        // a later signal (a second Ctrl-C while the first waits for the episode) was ignored without a word
+        bar?.stop();
+        const what = records.length === 0 ? 'no episode has finished, nothing is written' : `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes} ${records.length === 1 ? 'is' : 'are'} being written to ${incompleteOut} (SIGKILL, kill -9, quits without writing ${records.length === 1 ? 'it' : 'them'})`;
+        process.stderr.write(`bdt-gym compare: ${signal}: already stopping for ${stoppedBy}; ${what}\n`);
       });
+      /** Stopped by a signal: the handlers stay while the finished episodes are written, so a later signal is noted instead of ending the write. */
+      let keepHandlers = false;
       try {
         await lastValueFrom(
           compareAgents(spec).pipe(
@@ -170,6 +182,7 @@ export function register(program: Command): void {
           ),
           { defaultValue: undefined },
         );
+        keepHandlers = stoppedBy !== undefined;
       } catch (error) {
         // compare's own agents take valid options: options an agent refuses came from --agent-options
         if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues, error.schema).join('; ')}`);
@@ -186,13 +199,17 @@ export function register(program: Command): void {
         };
         throw new FailureWithNote(error, keepFinished(incomplete, 'the episode that failed'));
       } finally {
-        uncatch();
+        if (!keepHandlers) uncatch();
         bar?.stop();
       }
       if (stoppedBy !== undefined) {
         // (it died at once with nothing said, and the finished episodes lost)
         const stopped = new CliError(`${stoppedBy}: compare stopped after ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`, stopExitCode(stoppedBy));
         const note = records.length === 0 ? `nothing was written; --out ${options.out} is left as it was` : keepFinished({ signal: stoppedBy, finishedEpisodes: records.length, plannedEpisodes }, 'the signal');
+        // a signal that came during the write is read at the event loop's next poll, which the
+        // second of these turns follows (a setImmediate runs after a poll): noted before the handlers go
+        for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+        uncatch();
         throw new FailureWithNote(stopped, note);
       }
 

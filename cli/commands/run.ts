@@ -31,7 +31,7 @@ import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
 import { isLearnedAlgorithm } from '../../agents/learned-agents.ts';
 import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, checkSvgPath, fileInputs, integerOption, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, checkSvgPath, fileInputs, integerOption, jsonObjectOption, sameWrittenFile, scenarioInputs, slotsOption } from '../options.ts';
 import { CONFIGS_FALLBACK_HELP, readableConfigPath } from '../package-files.ts';
 import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
@@ -217,7 +217,7 @@ export function register(program: Command): void {
       if (options.saveTrace !== undefined && options.trace !== undefined) throw new CliError('--save-trace and --trace: the replayed trace is already in a file; give one of them');
       checkOutputPath('save-trace', options.saveTrace);
       checkSvgPath('plot', options.plot);
-      if (options.plot !== undefined && options.plot === options.saveTrace) throw new CliError('--plot and --save-trace name the same file; give each its own');
+      if (options.plot !== undefined && options.saveTrace !== undefined && sameWrittenFile(options.plot, options.saveTrace)) throw new CliError('--plot and --save-trace name the same file; give each its own');
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
       checkNotAnInput('save-trace', options.saveTrace, [

@@ -56,7 +56,7 @@
  * terminal), stops training after the current update and saves a resumable checkpoint (exit 130 /
  * 143 / 129 / 141), skipping or cutting the final evaluation (cli/training-interrupt.ts).
  */
-import { appendFileSync, cpSync, existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
@@ -77,7 +77,8 @@ import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { isWholeScenario, mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { isPlainObject } from '../../env/core/plain-object.ts';
-import { issueLines, registeredBdtScenarioIds } from '../../env/index.ts';
+import { issueLines, registeredBdtScenarioIds, spec } from '../../env/index.ts';
+import { trainingMustHaveLogged } from '../../agents/metrics.ts';
 import { closestName } from '../../env/core/closest-name.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
 import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs } from '../run-summary.ts';
@@ -390,14 +391,27 @@ const BEST_BACKUP = `.${BEST_SUBDIR}.backup-`;
  * none of them is running): a resumed session's backup of best/ (openOut), and the siblings of the
  * killed saves of checkpoint/ and best/ (agents/checkpoint/checkpoint-files.ts), which only a
  * later save of the same checkpoint removed, and best/ may never be saved again. (A complete save
- * beside a missing checkpoint was put in its place before: resumedRunManifest.) What cannot be
- * removed costs only disk space.
+ * beside a missing checkpoint was put in its place before: resumedRunManifest.) A session killed
+ * while putting best/ back left it missing or part removed, its backup the only copy: the newest
+ * whole backup is renamed into its place (best-eval.json, put back first, describes it; a
+ * record that does not is dropped by the resume with a note). What cannot be removed costs only
+ * disk space.
  */
 function removeKilledSessionLeftovers(out: string): void {
-  for (const entry of readdirSync(out)) {
-    if (!entry.startsWith(BEST_BACKUP)) continue;
+  const bestDir = join(out, BEST_SUBDIR);
+  const startedAt = (entry: string): number => Number(/-(\d+)$/.exec(entry)?.[1] ?? 0);
+  const backups = readdirSync(out)
+    .filter((entry) => entry.startsWith(BEST_BACKUP))
+    .sort((a, b) => startedAt(b) - startedAt(a));
+  for (const entry of backups) {
+    const backup = join(out, entry);
     try {
-      rmSync(join(out, entry), { recursive: true, force: true });
+      if (!isCompleteCheckpoint(bestDir) && isCompleteCheckpoint(backup)) {
+        const was = existsSync(bestDir) ? 'incomplete' : 'missing';
+        rmSync(bestDir, { recursive: true, force: true });
+        renameSync(backup, bestDir);
+        process.stderr.write(`bdt-gym train: note: ${bestDir} was ${was} (a session was killed while putting it back); it was restored from ${backup}, that session's copy of it\n`);
+      } else rmSync(backup, { recursive: true, force: true });
     } catch {
       // left for the next train
     }
@@ -432,9 +446,10 @@ function readRunFile(file: string, maxBytes: number): Buffer | undefined {
  * resumed run (from the checkpoint's `resumeStep`), the length of metrics.jsonl and the best
  * evaluation (record and best/ checkpoint, which periodic evaluation replaces during training); a
  * new run's directory is emptied (the lock goes with the lock's release, and so does a directory
- * it made).
+ * it made). A resume notes a metrics.jsonl that is gone, or that holds no record of the steps
+ * trained when the checkpoint's training logged one (`checkpointLogged`).
  */
-function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: string): OutDirectory {
+function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: string, checkpointLogged: boolean): OutDirectory {
   if (!resume) {
     return {
       restore: () => {
@@ -451,7 +466,7 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
   // every line read before anything is cut: a refused line leaves the file as it was
   const lines = metrics === undefined ? undefined : recordsPast(metricsFile, resumeStep, metrics.subarray(0, metrics.lastIndexOf(0x0a) + 1));
   // in --out, named after this process, not in the temp directory, where a kill left it for good:
-  // the next train in --out removes it (removeKilledSessionLeftovers)
+  // the next train in --out removes it, or puts it back (removeKilledSessionLeftovers)
   const backup = existsSync(bestDir) ? join(out, `${BEST_BACKUP}${process.pid}-${Date.now()}`) : undefined;
   const dropBackup = (): void => {
     if (backup !== undefined) rmSync(backup, { recursive: true, force: true });
@@ -468,8 +483,9 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
     cutTornLastLine(metricsFile, metrics);
     if (lines!.past !== undefined) cutRecordsPast(metricsFile, resumeStep, lines!.past);
   }
-  // the records of the steps trained go with the file: the run's curves will miss them
-  if (resumeStep > 0 && (lines?.upToResume ?? 0) === 0) {
+  // the records of the steps trained go with the file: the run's curves will miss them (a DQN
+  // run may have logged none yet: no episode finished, learning not started)
+  if (resumeStep > 0 && (metrics === undefined || (checkpointLogged && lines!.upToResume === 0))) {
     process.stderr.write(`bdt-gym train: note: ${metricsFile} holds no record of the ${resumeStep} steps its checkpoint trained (was it emptied or removed?): the run's curves begin at this session, after step ${resumeStep}\n`);
   }
   return {
@@ -479,8 +495,8 @@ function openOut(out: string, resume: boolean, resumeStep: number, metricsFile: 
       if (record === undefined) rmSync(bestRecord, { force: true });
       else writeFileAtomic(bestRecord, record);
       rmSync(bestDir, { recursive: true, force: true });
-      if (backup !== undefined) cpSync(backup, bestDir, { recursive: true });
-      dropBackup();
+      // renamed, not copied: a kill leaves best/ missing beside the whole backup, which the next train puts back (removeKilledSessionLeftovers)
+      if (backup !== undefined) renameSync(backup, bestDir);
     },
     keep: dropBackup,
   };
@@ -691,6 +707,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   let resumes = 0;
   /** With --resume: the envKwargs the run trained with. */
   let run: RunEnvKwargs | undefined;
+  /** With --resume: whether the checkpoint's training logged a metric record (metrics.jsonl without one lost it). */
+  let checkpointLogged = false;
   if (options.resume) {
     const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
     const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
@@ -702,6 +720,10 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       checkResumedHyperparameters(options.out, hpOverride, hp);
     }
     start = manifest.counters['globalStep'] ?? 0;
+    // a B-DT episode ends after its scenario's slots, another env's at its id's time limit
+    const slots = manifest.scenario?.['slots'];
+    const episodeLimit = Math.min(typeof slots === 'number' ? slots : Infinity, spec(envId).maxEpisodeSteps ?? Infinity);
+    checkpointLogged = trainingMustHaveLogged(agent, manifest.counters, hp['numEnvs'] as number, Number.isFinite(episodeLimit) ? episodeLimit : undefined);
     runSeed = manifest.seed;
     resumes = (manifest.counters['resumes'] ?? 0) + 1;
     if (hp['normReward'] === true && manifest.rewardStats === undefined) {
@@ -759,7 +781,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   if (!options.json) process.stderr.write(`bdt-gym train: ${agent} on ${envId}${options.scenario === undefined ? '' : ` with the scenario of ${options.scenario}`}, ${options.resume ? `${start} to ` : ''}${plural(steps, 'step')}, seed ${runSeed}, TensorFlow.js backend '${backend}'\n`);
 
   const metricsFile = join(options.out, METRICS_FILE);
-  const outDirectory = openOut(options.out, options.resume === true, start, metricsFile);
+  const outDirectory = openOut(options.out, options.resume === true, start, metricsFile, checkpointLogged);
   let tensorboard: EventFileWriter | undefined;
   /** `write()` as a FileWriteError naming `file` when it fails. */
   const writing = (file: string, write: () => void): void => {
@@ -883,7 +905,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   } else {
     process.stdout.write(
       [
-        `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}, ${options.timing ? `${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all ` : ''}(backend ${summary.backend})`,
+        `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}${options.timing ? `, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all` : ''} (backend ${summary.backend})`,
         `  mean return, last 20 training episodes  ${meanReturn}`,
         ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
         ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),

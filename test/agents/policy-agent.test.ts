@@ -21,6 +21,7 @@ import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../../agents/ppo/ppo-trainer.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
+import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 
 const ppoHp = PpoHyperparametersSchema.parse({ numEnvs: 2, numSteps: 8, numMinibatches: 1, updateEpochs: 1, hidden: [8], totalTimesteps: 256 });
 const dqnHp = DqnHyperparametersSchema.parse({ hidden: [8], bufferSize: 200, learningStarts: 8, batchSize: 8, trainFrequency: 1, totalTimesteps: 200, actionLevels: 3 });
@@ -147,7 +148,7 @@ describe('agents: PpoAgent and DqnAgent through the API', () => {
     env.close();
   });
 
-  it("PpoAgent acts deterministically by default; with { sample: rng } it samples the policy's distribution, reproducibly for a seed", () => {
+  it("PpoAgent acts deterministically by default; with { sample: seed } it samples the policy's distribution, reproducibly for a seed", () => {
     for (const id of ['CartPole-v1', 'BDT-small-v0']) {
       const trainer = ppoTrainer(id);
       const env = make(id);
@@ -156,15 +157,29 @@ describe('agents: PpoAgent and DqnAgent through the API', () => {
       const before = tf.memory().numTensors;
       const mode = actions(new PpoAgent(trainer.policy));
       assert.equal(new Set(mode).size, 1, `${id}: the mode, every time`);
-      const sampled = actions(new PpoAgent(trainer.policy, { sample: makeRng(7) }));
+      const sampled = actions(new PpoAgent(trainer.policy, { sample: 7 }));
       assert.ok(new Set(sampled).size > 1, `${id}: samples differ`);
-      assert.deepEqual(actions(new PpoAgent(trainer.policy, { sample: makeRng(7) })), sampled, `${id}: one seed, one sequence`);
+      assert.deepEqual(actions(new PpoAgent(trainer.policy, { sample: 7 })), sampled, `${id}: one seed, one sequence`);
       if (id === 'CartPole-v1') assert.deepEqual(new Set(sampled), new Set(['0', '1']), 'both CartPole actions drawn');
       assert.equal(tf.memory().numTensors, before, `${id}: acting made tensors`);
-      assert.throws(() => new PpoAgent(trainer.policy, { sample: 7 as never }), (e: Error) => e instanceof GymError && /^PpoAgent: options\.sample must be a random generator \(makeRng\(seed\)\), got 7$/.test(e.message));
+      assert.throws(() => new PpoAgent(trainer.policy, { sample: 1.5 }), (e: Error) => e instanceof GymError && /^PpoAgent: options\.sample must be an integer seed, got 1\.5$/.test(e.message));
+      assert.throws(() => new PpoAgent(trainer.policy, { sample: makeRng(7) as never }), (e: Error) => e instanceof GymError && /^PpoAgent: options\.sample must be an integer seed, got a function$/.test(e.message));
       trainer.dispose();
       env.close();
     }
+  });
+
+  it("a sampling PpoAgent's reset(seed) seeds its sampling, as Agent.reset promises: the same episode seed, the same episode, whatever ran before", () => {
+    const trainer = ppoTrainer('BDT-small-v0');
+    const env = make('BDT-small-v0', { scenario: { slots: 10 } });
+    const agent = new PpoAgent(trainer.policy, { sample: 7 });
+    const first = runAgentEpisode('ppo', env, agent, 3);
+    assert.deepEqual(runAgentEpisode('ppo', env, agent, 3), first, 'the same seed again: the same episode (it went on drawing from one sequence)');
+    assert.notDeepEqual(runAgentEpisode('ppo', env, agent, 4), first, 'another seed: other actions');
+    assert.deepEqual(runAgentEpisode('ppo', env, new PpoAgent(trainer.policy, { sample: 7 }), 3), first, 'a fresh agent of that sample seed');
+    assert.notDeepEqual(runAgentEpisode('ppo', env, new PpoAgent(trainer.policy, { sample: 8 }), 3), first, 'another sample seed: other actions');
+    trainer.dispose();
+    env.close();
   });
 
   it('the package exports TrainingDivergedError, which train() rejects with when training diverges', () => {

@@ -184,6 +184,18 @@ describe('bdt-gym: output paths and option pairs are checked before any work', (
   });
 });
 
+describe('bdt-gym run: --plot and --save-trace', () => {
+  it('are refused when they name one file by different paths (compared as strings, the plot overwrote the trace)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-plot-trace-'));
+    const link = join(dir, 'link');
+    symlinkSync(dir, link);
+    for (const plot of [`${dir}/./t.svg`, join(link, 't.svg'), join(dir, 'sub', '..', 't.svg')]) {
+      await assert.rejects(run(runCommand, ['run', '--env', 'BDT-small-v0', '--slots', '2', '--save-trace', join(dir, 't.svg'), '--plot', plot]), (e: unknown) => e instanceof CliError && (e as Error).message === '--plot and --save-trace name the same file; give each its own', plot);
+    }
+    assert.deepEqual(readdirSync(dir), ['link'], 'nothing written');
+  });
+});
+
 describe('bdt-gym: numeric options are decimal numbers a double holds', () => {
   it('hex, octal, binary and Infinity are refused (--seed 0x10 ran seed 16), naming the option and the value', () => {
     for (const value of ['0x10', '0o10', '0b10', 'Infinity', '1_000']) {

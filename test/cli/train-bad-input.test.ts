@@ -554,6 +554,33 @@ describe('bdt-gym train: bad input loses nothing', () => {
     }
   });
 
+  it('a resumed DQN run whose checkpoint wrote no record yet (no episode finished, under 100 gradient steps) is not said to have lost them; one that must have written some is', async () => {
+    const note = (out: string) => `bdt-gym train: note: ${join(out, 'metrics.jsonl')} holds no record of`;
+    const dqn = (env: string, steps: string, out: string, ...more: string[]) => bdtGym('train', '--agent', 'dqn', '--env', env, '--steps', steps, '--eval-episodes', '0', '--backend', 'wasm', '--out', out, ...more);
+    // BDT-small-v0's episodes are 100 slots; DQN learns from step 10000: 50 steps log nothing
+    const quiet = join(dir, 'dqn-quiet');
+    assert.equal((await dqn('BDT-small-v0', '50', quiet)).error, undefined);
+    assert.equal(readFileSync(join(quiet, 'metrics.jsonl'), 'utf8'), '', 'nothing to log yet');
+    const removed = join(dir, 'dqn-quiet-removed');
+    cpSync(quiet, removed, { recursive: true });
+    const resumed = await dqn('BDT-small-v0', '120', quiet, '--resume');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.ok(!resumed.stderr.includes(note(quiet)), resumed.stderr);
+    // a file that is gone was removed, whatever it held
+    rmSync(join(removed, 'metrics.jsonl'));
+    assert.ok((await dqn('BDT-small-v0', '120', removed, '--resume')).stderr.includes(`${note(removed)} the 50 steps`));
+    // 600 steps of one CartPole env: past its 500-step limit, an episode finished and was logged
+    const episodes = join(dir, 'dqn-episodes');
+    assert.equal((await dqn('CartPole-v1', '600', episodes)).error, undefined);
+    writeFileSync(join(episodes, 'metrics.jsonl'), '');
+    assert.ok((await dqn('CartPole-v1', '700', episodes, '--resume')).stderr.includes(`${note(episodes)} the 600 steps`));
+    // 100 gradient steps on BDT-small-v0 (learning from step 8): logged, with no episode finished
+    const learned = join(dir, 'dqn-learned');
+    assert.equal((await dqn('BDT-small-v0', '90', learned, '--hyperparameters', '{"learningStarts": 8, "batchSize": 4, "hidden": [4], "trainFrequency": 1, "gradientSteps": 2}')).error, undefined);
+    writeFileSync(join(learned, 'metrics.jsonl'), '');
+    assert.ok((await dqn('BDT-small-v0', '95', learned, '--resume')).stderr.includes(`${note(learned)} the 90 steps`));
+  });
+
   it('stops a diverging run with one line (update, losses, learning rate) and leaves --out as it was', async () => {
     const diverging = preset('diverging.json', { agent: 'ppo', env: 'CartPole-v1', hyperparameters: { vfCoef: 1e38 } });
     const out = join(dir, 'diverged');

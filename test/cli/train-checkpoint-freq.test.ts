@@ -7,10 +7,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import fs, { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import fs, { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, FailureWithNote } from '../../cli/errors.ts';
 import { setWarningHandler } from '../../env/index.ts';
@@ -120,6 +120,45 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.deepEqual(readdirSync(out).sort(), files, 'nothing the killed session left');
     assert.deepEqual(leftInTmp(), []);
+  });
+
+  it("a resumed session killed while putting best/ back leaves it missing beside its whole backup, and the next train puts the backup in its place (it removed best/ and copied it back, and the next train deleted the backup unseen)", async () => {
+    const out = join(dir, 'killed-restore');
+    const first = await bdtGym(...TRAIN, '--steps', '512', '--eval-freq', '512', '--periodic-eval-episodes', '1', '--out', out);
+    assert.equal(first.error, undefined, String(first.error));
+    const bestDir = join(out, 'best');
+    const bestManifest = readFileSync(join(bestDir, 'manifest.json'), 'utf8');
+    const metrics = join(out, 'metrics.jsonl');
+    const backups = () => readdirSync(out).filter((name) => name.startsWith('.best.backup-'));
+    // the resumed session fails (a full disk) and puts the run back, and is killed as it puts back best/
+    const killed = await withFailing('appendFileSync', (path) => path === metrics, () =>
+      withReplaced(
+        'renameSync',
+        (original) =>
+          (...args) => {
+            if (args[1] === bestDir && basename(String(args[0])).startsWith('.best.backup-')) throw new Error('killed');
+            return original(...args);
+          },
+        () => bdtGym(...TRAIN, '--steps', '1024', '--out', out, '--resume'),
+      ),
+    );
+    assert.ok(killed.error !== undefined);
+    assert.ok(!existsSync(bestDir), 'best/ removed before its backup is renamed into place');
+    assert.equal(backups().length, 1, 'the backup, whole');
+    const note = new RegExp(`^bdt-gym train: note: ${bestDir} was (missing|incomplete) \\(a session was killed while putting it back\\); it was restored from ${join(out, '.best.backup-')}\\d+-\\d+, that session's copy of it\n`, 'm');
+    const resumed = await bdtGym(...TRAIN, '--steps', '1024', '--out', out, '--resume');
+    assert.equal(resumed.error, undefined, String(resumed.error));
+    assert.match(resumed.stderr, note);
+    assert.equal(readFileSync(join(bestDir, 'manifest.json'), 'utf8'), bestManifest, 'best/ as it was');
+    assert.deepEqual(backups(), []);
+    // a kill while removing best/ leaves part of it
+    cpSync(bestDir, join(out, `.best.backup-12345-${Date.now()}`), { recursive: true });
+    rmSync(join(bestDir, 'manifest.json'));
+    const again = await bdtGym(...TRAIN, '--steps', '1536', '--out', out, '--resume', '--eval-freq', '512', '--periodic-eval-episodes', '1');
+    assert.equal(again.error, undefined, String(again.error));
+    assert.match(again.stderr, note);
+    assert.doesNotMatch(again.stderr, /best-eval\.json records/, "best-eval.json describes the best/ put back: the resume keeps it");
+    assert.deepEqual(backups(), []);
   });
 
   it("a checkpoint is never in place without a summary.json recording the run's envKwargs, so a kill at any moment leaves a run --resume continues", async () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
-import { snapshot } from './in-process-cli.ts';
+import { bdtGym, snapshot } from './in-process-cli.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = join(root, 'bin/bdt-gym.js');
@@ -63,6 +63,17 @@ describe('bdt-gym train: provenance and --no-timing', () => {
     const resumed = cli(cwd, ...train, '--steps', '1024', '--resume');
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.deepEqual(JSON.parse(readFileSync(join(checkpoint, 'manifest.json'), 'utf8')).provenance, summary.provenance, "the resumed session's saves record it");
+  });
+
+  it("train --no-timing's text summary leaves out the speed and the time, and their comma", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-no-timing-text-'));
+    const train = (out: string, ...more: string[]) => bdtGym('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--steps', '512', '--eval-episodes', '0', '--backend', 'wasm', '--out', join(dir, out), ...more);
+    const timed = await train('timed');
+    assert.equal(timed.error, undefined, String(timed.error));
+    assert.match(timed.stdout.split('\n')[0]!, /^ppo on CartPole-v1: 512 steps, \d+ steps\/s in the training loop, \d+\.\d s in all \(backend wasm\)$/);
+    const untimed = await train('untimed', '--no-timing');
+    assert.equal(untimed.error, undefined, String(untimed.error));
+    assert.equal(untimed.stdout.split('\n')[0], 'ppo on CartPole-v1: 512 steps (backend wasm)');
   });
 
   it('evaluate --no-timing prints no seconds', () => {

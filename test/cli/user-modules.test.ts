@@ -124,6 +124,18 @@ describe('bdt-gym --import', () => {
     }
   });
 
+  it('compare notes a second signal that came while it waited for the episode under way (ignored without a word), and stops for the first', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-import-'));
+    const out = join(dir, 'compare.json');
+    const partialFile = join(dir, 'compare.incomplete.json');
+    // both signals come as the second agent starts its second episode: seen once that one has finished
+    const args = ['--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,signalling', '--agent-options', '{"signalling": {"signal": "SIGINT", "then": "SIGTERM", "atSeed": 2}}', '--seeds', '1,2,3', '--slots', '3', '--out', out];
+    const stopped = cli(args);
+    assert.equal(stopped.status, 130, `${stopped.signal ?? ''} ${stopped.stderr}`);
+    assert.equal(stopped.stderr, `bdt-gym compare: SIGTERM: already stopping for SIGINT; the 5 finished episodes of 6 are being written to ${partialFile} (SIGKILL, kill -9, quits without writing them)\nbdt-gym: SIGINT: compare stopped after 5 finished episodes of 6\nbdt-gym: the 5 finished episodes of 6 were written to ${partialFile}, marked incomplete (its "incomplete" field names the signal); --out ${out} is left as it was\n`);
+    assert.deepEqual(JSON.parse(readFileSync(partialFile, 'utf8')).incomplete, { signal: 'SIGINT', finishedEpisodes: 5, plannedEpisodes: 6 });
+  });
+
   it('run --save-trace with an agent that fails mid-episode says the trace was saved (it was overwritten silently), which replays the failure', () => {
     // a name with a space and a quote: the --trace to paste is shell-quoted
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), "failing run's trace.json");

@@ -78,7 +78,8 @@ export class TrajectoryRecorder extends Wrapper<BdtObservation, BdtAction> {
 const MAX_POINTS = 1000;
 const WIDTH = 560;
 const HEIGHT = 170;
-const BOUND_COLOR = '#d62728';
+// grey, with labels: no AP's colour, and not to be read as the queue panel's dashed G
+const BOUND_COLOR = '#666666';
 // the first label of the dash scale's domain is drawn solid
 const H_LABEL = 'H (over U^max)';
 const G_LABEL = 'G (under U^min)';
@@ -104,6 +105,7 @@ export async function episodeChartSvg(title: string, trajectory: Trajectory, uMi
     // a slot that cannot finish (tau = Infinity) leaves a gap, and the mean from there on
     latencyRows.push({ t, latency: Number.isFinite(latency) ? latency : null, meanLatency: Number.isFinite(sumLatency) ? sumLatency / t : null });
   }
+  const bounds = [{ bound: uMin, label: 'U^min' }, { bound: uMax, label: 'U^max' }];
   const x = { field: 't', type: 'quantitative', title: 'slot t' } as const;
   const color = { field: 'ap', type: 'nominal', title: 'AP' } as const;
   const spec: TopLevelSpec = {
@@ -116,7 +118,8 @@ export async function episodeChartSvg(title: string, trajectory: Trajectory, uMi
         height: HEIGHT,
         layer: [
           { data: { values: apRows.filter((row) => row.queue === H_LABEL) }, mark: 'line', encoding: { x, y: { field: 'avgU', type: 'quantitative', title: 'average U_j', scale: { zero: false } }, color } },
-          { data: { values: [{ bound: uMin }, { bound: uMax }] }, mark: { type: 'rule', strokeDash: [6, 4], color: BOUND_COLOR }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
+          { data: { values: bounds }, mark: { type: 'rule', strokeDash: [6, 4], color: BOUND_COLOR }, encoding: { y: { field: 'bound', type: 'quantitative' } } },
+          { data: { values: bounds }, mark: { type: 'text', align: 'right', dy: -6, color: BOUND_COLOR }, encoding: { x: { value: WIDTH - 4 }, y: { field: 'bound', type: 'quantitative' }, text: { field: 'label' } } },
         ],
       },
       {

@@ -42,11 +42,16 @@ export const LearnedAgentOptions = z
   })
   .strict();
 
+/** The options of the learned agent `ppo`: those of every learned agent, and sampling. */
+export const PpoAgentOptionsSchema = LearnedAgentOptions.extend({
+  sample: z.number().int().optional().describe("Sample each action from the policy's distribution, as training does, with this seed, reseeded by each episode's seed (integer; default: act on the distribution's mode)"),
+}).strict();
+
 /** What creating a learned agent needs: a TensorFlow.js backend started, and a checkpoint read into an agent. */
 export interface PolicyLoading {
   /** Starts a backend; its name, when it answers one, is what `learnedAgentBackend()` then tells. */
   initBackend(): Promise<unknown>;
-  loadPolicyAgent(dir: string, env: Env<unknown, unknown>, expectedAlgo?: LearnedAlgorithm): Promise<Agent<unknown, unknown>>;
+  loadPolicyAgent(dir: string, env: Env<unknown, unknown>, expectedAlgo: LearnedAlgorithm, options: { sample?: number | undefined }): Promise<Agent<unknown, unknown>>;
 }
 
 function checkpointFor(algo: LearnedAlgorithm, env: Env<unknown, unknown>): string {
@@ -76,12 +81,13 @@ export function registerLearnedAgentsWith(load: () => Promise<PolicyLoading>): v
     registerAgent(algo, {
       description: `${algo.toUpperCase()} policy from a training checkpoint (option checkpoint: run or checkpoint directory; default models/${algo}-<env id>)`,
       create: async (env, options) => {
-        const { checkpoint } = parseAgentOptions(LearnedAgentOptions, options, algo);
+        // DQN acts greedily: it takes no sampling option
+        const { checkpoint, sample } = algo === 'ppo' ? parseAgentOptions(PpoAgentOptionsSchema, options, algo) : { ...parseAgentOptions(LearnedAgentOptions, options, algo), sample: undefined };
         const dir = checkpoint ?? checkpointFor(algo, env);
         const { initBackend, loadPolicyAgent } = await load();
         const backend = await initBackend();
         if (typeof backend === 'string') startedBackend = backend;
-        return loadPolicyAgent(dir, env, algo);
+        return loadPolicyAgent(dir, env, algo, { sample });
       },
     });
   }

@@ -194,15 +194,17 @@ const EMPTY = new Float32Array(0);
  * one in `checkpoint/` — for `env` (whose spaces must equal the ones it was trained on). The
  * algorithm is read from the checkpoint's manifest; with `expectedAlgo`, a checkpoint of the
  * other algorithm is refused. The agent is typed by `env`: it takes its observations and gives
- * its actions.
+ * its actions. `options.sample` (PPO only; a DQN checkpoint with it is refused) samples its
+ * actions, as PpoAgent's option.
  */
-export async function loadPolicyAgent<Obs, Act>(runOrCheckpointDir: string, env: Env<Obs, Act>, expectedAlgo?: 'ppo' | 'dqn'): Promise<PpoAgent<Obs, Act> | DqnAgent<Obs, Act>> {
+export async function loadPolicyAgent<Obs, Act>(runOrCheckpointDir: string, env: Env<Obs, Act>, expectedAlgo?: 'ppo' | 'dqn', options: { sample?: number | undefined } = {}): Promise<PpoAgent<Obs, Act> | DqnAgent<Obs, Act>> {
   const dir = checkpointDirOf(runOrCheckpointDir);
   const manifest = readManifest(dir);
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
   }
-  const agent = manifest.algo === 'ppo' ? new PpoAgent<Obs, Act>(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir }) : new DqnAgent<Obs, Act>(await loadDqnPolicy(dir, env), { checkpointDir: dir });
+  if (manifest.algo === 'dqn' && options.sample !== undefined) throw new InvalidArgumentError(`loadPolicyAgent: checkpoint ${dir} holds a dqn policy, which acts greedily; sample is PPO's option`);
+  const agent = manifest.algo === 'ppo' ? new PpoAgent<Obs, Act>(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir, sample: options.sample }) : new DqnAgent<Obs, Act>(await loadDqnPolicy(dir, env), { checkpointDir: dir });
   warnIfOtherSystem(dir, manifest.scenario, env);
   return agent;
 }

@@ -14,6 +14,6 @@ import { checkpointPath } from './committed-models.ts';
 export function registerLearnedAgentsLazily(): void {
   registerLearnedAgentsWith(async () => {
     const [{ initBackend }, { loadPolicyAgent }] = await Promise.all([import('../agents/backend.ts'), import('../agents/policy-agent.ts')]);
-    return { initBackend, loadPolicyAgent: (dir, env, expectedAlgo) => loadPolicyAgent(checkpointPath(dir), env, expectedAlgo) };
+    return { initBackend, loadPolicyAgent: (dir, env, expectedAlgo, options) => loadPolicyAgent(checkpointPath(dir), env, expectedAlgo, options) };
   });
 }

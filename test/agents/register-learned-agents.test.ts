@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createAgent } from '../../baselines/create-agent.ts';
 import { make, setWarningHandler } from '../../env/index.ts';
 import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
+import { runEpisode } from '../../baselines/harness/run-episode.ts';
 
 /** The warnings `fn` reports while it runs. */
 async function warningsOf(fn: () => Promise<unknown>): Promise<string[]> {
@@ -26,6 +27,26 @@ describe('agents: createAgent integration', () => {
       assert.ok(env.actionSpace.contains(action), `${name}: ${env.actionSpace.explain(action)}`);
       agent.dispose?.();
     }
+    env.close();
+  });
+
+  it("createAgent('ppo', env, { sample }) samples its actions, one episode per seed; dqn (greedy) refuses the option", async () => {
+    registerLearnedAgents();
+    const env = make('BDT-v0', { scenario: { slots: 20 }, infoLevel: 'summary' });
+    const episode = async (options: Record<string, unknown>, seed: number) => {
+      const agent = await createAgent('ppo', env, options);
+      try {
+        return JSON.stringify(runEpisode(env, agent, seed));
+      } finally {
+        agent.dispose?.();
+      }
+    };
+    const sampled = await episode({ sample: 7 }, 5);
+    assert.equal(await episode({ sample: 7 }, 5), sampled, 'the same seeds, the same episode');
+    assert.notEqual(await episode({}, 5), sampled, 'the mode is another policy than samples of it');
+    assert.notEqual(await episode({ sample: 8 }, 5), sampled);
+    await assert.rejects(createAgent('dqn', env, { sample: 7 }), /agent dqn.*Unrecognized key: "sample"/s);
+    await assert.rejects(createAgent('ppo', env, { sample: 0.5 }), /at sample: .*expected int/);
     env.close();
   });
 

@@ -220,15 +220,14 @@ export function register(program: Command): void {
       if (options.plot !== undefined && options.saveTrace !== undefined && sameWrittenFile(options.plot, options.saveTrace)) throw new CliError('--plot and --save-trace name the same file; give each its own');
       const entry = agentEntryOrCliError(options.agent);
       const agentOptions = withCheckpoint(options.agent, jsonObjectOption('agent-options', options.agentOptions), options.checkpoint);
-      checkNotAnInput('save-trace', options.saveTrace, [
-        ...scenarioInputs(options.scenario),
-        ...checkpointInputs('--agent', options.agent, agentOptions['checkpoint'], options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
-      ]);
-      checkNotAnInput('plot', options.plot, [
+      // the files this command reads (--trace excludes --save-trace, refused above)
+      const inputs = [
         ...scenarioInputs(options.scenario),
         ...fileInputs('--trace', options.trace),
         ...checkpointInputs('--agent', options.agent, agentOptions['checkpoint'], options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint', envId),
-      ]);
+      ];
+      checkNotAnInput('save-trace', options.saveTrace, inputs);
+      checkNotAnInput('plot', options.plot, inputs);
       checkCommittedModel('--agent', options.agent, envId, 'checkpoint' in agentOptions, '--checkpoint DIR (a train run or its checkpoint directory)');
       const traceInput = options.trace === undefined ? undefined : readJsonObjectFile('--trace', options.trace, 'a trace from --save-trace');
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);

@@ -81,31 +81,53 @@ export function slotsOption(value: string): number {
 }
 
 /**
- * A comma-separated list of integers >= `min`, distinct unless `repeats` (seeds of traces: a
- * repeated one would count one trace twice; agents' seeds on given traces may repeat).
+ * A comma-separated list of integers >= `min` and inclusive ranges of them (`1,4-13`: 1, 4, 5,
+ * ..., 13), distinct unless `repeats` (seeds of traces: a repeated one would count one trace
+ * twice; agents' seeds on given traces may repeat).
  */
 export function integerList(name: string, value: string, min: number, { repeats = false } = {}): number[] {
-  return parsedList(name, value, 'integers', (item) => integerOption(name, item, min), repeats);
+  return parsedList(name, value, 'integers', (item) => integerItems(name, item, min), repeats);
+}
+
+/** The most integers one range of {@link integerList} expands to (a typo such as 1-1000000000 would fill memory). */
+const MAX_RANGE_LENGTH = 100_000;
+
+/** One item of {@link integerList}: an integer, or the integers of a range `first-last`. */
+function integerItems(name: string, item: string, min: number): number[] {
+  // digits on both sides: a leading '-' is a negative integer, refused by integerOption as one
+  const range = /^(\d+)\s*-\s*(\d+)$/.exec(item);
+  if (range === null) return [integerOption(name, item, min)];
+  const first = integerOption(name, range[1]!, min);
+  const last = integerOption(name, range[2]!, min);
+  if (last < first) throw new CliError(`--${name}: the range ${JSON.stringify(item)} runs downward; write it ${last}-${first}`);
+  if (last - first + 1 > MAX_RANGE_LENGTH) throw new CliError(`--${name}: the range ${JSON.stringify(item)} holds ${last - first + 1} integers; a range holds at most ${MAX_RANGE_LENGTH}`);
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
 /** A comma-separated list of distinct numbers satisfying `check` (described by `rule`), each parsed as {@link numberOption} parses one. */
 export function numberList(name: string, value: string, check: (x: number) => boolean, rule: string): number[] {
-  return parsedList(name, value, 'numbers', (item) => numberOption(name, item, check, rule), false);
+  return parsedList(name, value, 'numbers', (item) => [numberOption(name, item, check, rule)], false);
 }
 
 /** A comma-separated list of file names (trimmed), which may repeat; an empty item is a CliError naming the option, as in a list of numbers. */
 export function fileList(name: string, value: string): string[] {
-  return parsedList(name, value, 'files', (item) => item, true);
+  return parsedList(name, value, 'files', (item) => [item], true);
 }
 
-/** The items of a comma-separated list, each parsed by `parse`; an empty item, or a repeated one unless `repeats`, is a CliError naming the option. */
-function parsedList<T>(name: string, value: string, what: string, parse: (item: string) => T, repeats: boolean): T[] {
+/**
+ * The values of a comma-separated list, each item parsed by `parse` into one value or more (a
+ * range); an empty item, or a repeated value unless `repeats`, is a CliError naming the option.
+ */
+function parsedList<T>(name: string, value: string, what: string, parse: (item: string) => T[], repeats: boolean): T[] {
   const items = value.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new CliError(`--${name}: expected a comma-separated list of ${what}, got ${JSON.stringify(value)}`);
-  const list = items.map(parse);
+  const list = items.flatMap(parse);
   if (repeats) return list;
-  const repeated = list.find((x, i) => list.indexOf(x) !== i);
-  if (repeated !== undefined) throw new CliError(`--${name}: ${repeated} appears twice; give each value once`);
+  const seen = new Set<T>();
+  for (const x of list) {
+    if (seen.has(x)) throw new CliError(`--${name}: ${x} appears twice; give each value once`);
+    seen.add(x);
+  }
   return list;
 }
 

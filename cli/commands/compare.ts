@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', SCENARIO_FILE_HELP)
     .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
-    .option('--seeds <list>', 'comma-separated trace seeds, one episode per agent each (default 1,2,3), each given once; with --trace, the agents\' seeds, one per trace (default 0, 1, ...), which may repeat')
+    .option('--seeds <list>', 'comma-separated trace seeds and ranges of them (1,4-13), one episode per agent each (default 1,2,3), each given once; with --trace, the agents\' seeds, one per trace (default 0, 1, ...), which may repeat')
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)

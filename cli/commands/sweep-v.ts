@@ -125,7 +125,7 @@ export function register(program: Command): void {
     .description('latency and queue backlog against the Lyapunov weight V (the [O(1/V), O(V)] trade-off), on the same traces for every V')
     .option('--agent <name>', 'agent whose V is swept', 'dpra')
     .option('--v <list>', 'comma-separated values of V', '0.1,1,10,100')
-    .option('--seeds <list>', 'comma-separated trace seeds, one episode per V each (as compare)', '1,2,3')
+    .option('--seeds <list>', 'comma-separated trace seeds and ranges of them (1,4-13), one episode per V each (as compare)', '1,2,3')
     .option('--slots <t>', "slots per episode (default: the scenario's)")
     .option('--env <id>', 'registered env id (default BDT-v0)')
     .option('--scenario <file>', SCENARIO_FILE_HELP)

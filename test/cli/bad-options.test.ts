@@ -14,7 +14,7 @@ import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
 import * as presetSchemaCommand from '../../cli/commands/preset-schema.ts';
 import { CliError } from '../../cli/errors.ts';
-import { checkCanCreateFilesIn, checkOutputPath, integerOption, numberOption, registeredEnvOption } from '../../cli/options.ts';
+import { checkCanCreateFilesIn, checkOutputPath, integerList, integerOption, numberOption, registeredEnvOption } from '../../cli/options.ts';
 import { captureWarnings } from '../../env/index.ts';
 import { plural } from '../../cli/plural.ts';
 
@@ -211,6 +211,33 @@ describe('bdt-gym: numeric options are decimal numbers a double holds', () => {
       ['0', '0.0', '0e5', ' 12 ', '1e3', '2.5E-1', '.5', '5.', '+3'].map((value) => numberOption('x', value, () => true, 'a number')),
       [0, 0, 0, 12, 1000, 0.25, 0.5, 5, 3],
     );
+  });
+});
+
+describe('bdt-gym: lists of seeds take ranges', () => {
+  const refused = (value: string, message: string) =>
+    assert.throws(() => integerList('seeds', value, 0), (e: unknown) => e instanceof CliError && (e as Error).message === message, value);
+
+  it('first-last is every integer from first to last, mixed with single ones in the order given', () => {
+    assert.deepEqual(integerList('seeds', '4-13', 0), [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    assert.deepEqual(integerList('seeds', '1, 4 - 6,9', 0), [1, 4, 5, 6, 9]);
+    assert.deepEqual(integerList('seeds', '7-7', 0), [7]);
+  });
+
+  it('a downward, oversized or overlapping range, or one below the minimum, is refused naming the option and the range', () => {
+    refused('13-4', '--seeds: the range "13-4" runs downward; write it 4-13');
+    refused('0-100000', '--seeds: the range "0-100000" holds 100001 integers; a range holds at most 100000');
+    refused('1-5,3', '--seeds: 3 appears twice; give each value once');
+    refused('2-4,4-6', '--seeds: 4 appears twice; give each value once');
+    assert.throws(() => integerList('slots', '0-3', 1), (e: unknown) => e instanceof CliError && (e as Error).message === '--slots: expected an integer >= 1, got "0"');
+    // a leading '-' is a negative number, not a range
+    refused('-3', '--seeds: expected an integer >= 0, got "-3"');
+    refused('1--3', '--seeds: expected an integer >= 0, got "1--3" (write numbers in decimal)');
+  });
+
+  it('a value repeated at the end of a long range is found', () => {
+    assert.equal(integerList('seeds', '0-99999', 0).length, 100_000);
+    refused('0-99999,99999', '--seeds: 99999 appears twice; give each value once');
   });
 });
 

@@ -9,16 +9,16 @@ import { registerBdtScenario } from './bdt/register-scenario.ts';
 import bdtSmall from '../configs/small.json' with { type: 'json' };
 import bdtDefault from '../configs/default.json' with { type: 'json' };
 import bdtLarge from '../configs/large.json' with { type: 'json' };
-import type { BdtAction, BdtMakeKwargs, BdtObservation } from './bdt/index.ts';
+import type { BdtAction, BdtMakeKwargs, BdtObservation, BdtVectorMakeKwargs } from './bdt/index.ts';
 import type { CartPoleKwargs } from './classic-control/cartpole.ts';
 
-// `make(id, kwargs)` of these ids is typed without type arguments, kwargs included
+// `make(id, kwargs)` and `makeVec(id, n, { kwargs })` of these ids are typed without type arguments, kwargs included
 declare module './registration.ts' {
   interface RegisteredEnvTypes {
     'CartPole-v1': { observation: Float32Array; action: number; kwargs: CartPoleKwargs };
-    'BDT-small-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs };
-    'BDT-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs };
-    'BDT-large-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs };
+    'BDT-small-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs; vectorKwargs: BdtVectorMakeKwargs };
+    'BDT-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs; vectorKwargs: BdtVectorMakeKwargs };
+    'BDT-large-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs; vectorKwargs: BdtVectorMakeKwargs };
   }
 }
 

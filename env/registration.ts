@@ -224,6 +224,12 @@ export type RegisteredObservation<Id extends keyof RegisteredEnvTypes> = Registe
 export type RegisteredAction<Id extends keyof RegisteredEnvTypes> = RegisteredEnvTypes[Id] extends { action: infer Act } ? Act : never;
 /** The keyword arguments `make(id, kwargs)` takes: a built-in id's own ({@link RegisteredEnvTypes}), any object for other ids. */
 export type RegisteredKwargs<Id extends string> = Id extends keyof RegisteredEnvTypes ? (RegisteredEnvTypes[Id] extends { kwargs: infer Kwargs extends object } ? Kwargs : Record<string, unknown>) : Record<string, unknown>;
+/**
+ * The keyword arguments `makeVec(id, n, { kwargs })` takes where it builds the id's native vector
+ * env: a built-in id's `vectorKwargs` ({@link RegisteredEnvTypes}) when it has a vector entry
+ * point, else its env's ({@link RegisteredKwargs}); any object for other ids.
+ */
+export type RegisteredVectorKwargs<Id extends string> = Id extends keyof RegisteredEnvTypes ? (RegisteredEnvTypes[Id] extends { vectorKwargs: infer Kwargs extends object } ? Kwargs : RegisteredKwargs<Id>) : Record<string, unknown>;
 /** `Id` unless it is a built-in id (then never): the untyped overload leaves the built-in ids to the typed one. */
 export type NotBuiltIn<Id extends string> = Id extends keyof RegisteredEnvTypes ? never : Id;
 /** The `Env` type `make(id)` returns for a built-in id. */

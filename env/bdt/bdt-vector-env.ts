@@ -22,6 +22,7 @@ import { BdtEnvKwargs, bdtResetOptions, kwargsSystem, type BdtResetOptions } fro
 import { createDecision } from './decision.ts';
 import { observationSpace, observeInto, snrPerGain, type BdtObservation, type BdtObservationSpaces } from './observation.ts';
 import type { CompiledScenario } from './scenario/compile.ts';
+import type { ScenarioOverride } from './scenario/parse.ts';
 import { BdtSimulation } from './simulation.ts';
 import { createSlotOutcome, type SlotOutcome } from './slot.ts';
 import type { Decision } from './system.ts';
@@ -42,6 +43,8 @@ export const BdtVectorEnvKwargs = BdtEnvKwargs.pick({ scenario: true, baseScenar
   })
   .strict();
 export type BdtVectorEnvKwargs = z.input<typeof BdtVectorEnvKwargs>;
+/** `makeVec(id, n, { kwargs })`'s keyword arguments for an id registered by `registerBdtScenario` (its native vector env): `scenario` is a partial override of the registered one. */
+export type BdtVectorMakeKwargs = Omit<BdtVectorEnvKwargs, 'scenario' | 'baseScenario'> & { scenario?: ScenarioOverride | undefined };
 
 /**
  * ## Description

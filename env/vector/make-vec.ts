@@ -22,7 +22,7 @@
 import type { Env, EnvSpec } from '../core/env.ts';
 import { InvalidArgumentError } from '../core/errors.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
-import { isEnvSpec, make, spec, type MakeOptions, type RegisteredAction, type RegisteredEnvTypes, type RegisteredObservation } from '../registration.ts';
+import { isEnvSpec, make, spec, type MakeOptions, type NotBuiltIn, type RegisteredAction, type RegisteredEnvTypes, type RegisteredKwargs, type RegisteredObservation, type RegisteredVectorKwargs } from '../registration.ts';
 import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
 import type { Batched, BatchedActions } from './batch.ts';
 import { checkNumEnvs, type VectorEnv } from './vector-env.ts';
@@ -30,24 +30,27 @@ import { checkNumEnvs, type VectorEnv } from './vector-env.ts';
 /** How `makeVec` vectorises (gymnasium.VectorizeMode, without `async`: see `bdt-gym/node`). */
 export type VectorizationMode = 'sync' | 'vector-entry-point';
 
-export interface MakeVecOptions<Obs, Act> extends SyncVectorEnvOptions {
+export interface MakeVecOptions<Obs, Act, Kwargs extends object = Record<string, unknown>> extends SyncVectorEnvOptions {
   /** Default: `'vector-entry-point'` when the id registers one, else `'sync'`. */
   vectorizationMode?: VectorizationMode;
-  /** Env keyword arguments (as `make`). */
-  kwargs?: Record<string, unknown>;
+  /** Env keyword arguments: `make`'s (`sync`), or the vector entry point's. */
+  kwargs?: Kwargs;
   /** `make` options (`sync` only). */
   makeOptions?: MakeOptions;
   /** Applied to each env after `make`, first to last (`sync` only). */
   wrappers?: ReadonlyArray<(env: Env<Obs, Act>) => Env<Obs, Act>>;
 }
 
-// a built-in id types the vector env (as make); any other id, the types given
-export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>> & { vectorizationMode: 'sync' }): SyncVectorEnv<RegisteredObservation<Id>, RegisteredAction<Id>>;
-export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>>): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
-export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
-export function makeVec<Obs = unknown, Act = unknown>(id: string, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
+// a built-in id types the vector env and its kwargs (as make: `make`'s in 'sync' mode, else its
+// vector entry point's); any other id takes any kwargs and gives the types given
+export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, RegisteredKwargs<Id>> & { vectorizationMode: 'sync' }): SyncVectorEnv<RegisteredObservation<Id>, RegisteredAction<Id>>;
+export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, RegisteredVectorKwargs<Id>>): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
+// a built-in id matches only the overloads above, so its kwargs are checked
+export function makeVec<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id>, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
+export function makeVec<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id>, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
 export function makeVec<Obs = unknown, Act = unknown>(spec: EnvSpec, numEnvs?: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
-export function makeVec<Obs = unknown, Act = unknown>(idOrSpec: string | EnvSpec, numEnvsGiven?: number, optionsGiven: MakeVecOptions<Obs, Act> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
+export function makeVec<Obs = unknown, Act = unknown>(idOrSpec: string | EnvSpec, numEnvsGiven?: number, optionsTyped: MakeVecOptions<Obs, Act, object> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
+  const optionsGiven = optionsTyped as MakeVecOptions<Obs, Act>; // the entry points check the kwargs
   if (typeof optionsGiven !== 'object' || optionsGiven === null) throw new InvalidArgumentError(`makeVec: options must be an object, got ${formatValue(optionsGiven)}`);
   const { envSpec, numEnvs, options } = isEnvSpec(idOrSpec) ? fromSpec(idOrSpec, numEnvsGiven, optionsGiven) : { envSpec: spec(idOrSpec, 'makeVec'), numEnvs: numEnvsGiven as number, options: optionsGiven }; // checkNumEnvs refuses a missing numEnvs
   checkNumEnvs(numEnvs, 'makeVec');

@@ -3,7 +3,7 @@ import { captureWarnings, checkEnv, make, makeVec, InvalidActionError, InvalidAr
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
-import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov, updateQueues } from '../../env/bdt/index.ts';
+import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov, updateQueues, type ScenarioOverride } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
 import type { BdtFullInfoTerms, BdtSummaryInfo } from '../../env/bdt/info.ts';
 import { registeredBdtIds } from './registered-bdt-ids.ts';
@@ -228,7 +228,7 @@ describe('BdtEnv', () => {
 
   it("arrivals of kind 'trace' read row t % rows at every episode's slot t, after seeded, unseeded and auto-resets alike", () => {
     const rows = 5;
-    const scenario = { slots: 3, devices: { arrivals: { kind: 'trace', values: Array.from({ length: rows }, (_, t) => [t, t, t, t]) } } };
+    const scenario: ScenarioOverride = { slots: 3, devices: { arrivals: { kind: 'trace', values: Array.from({ length: rows }, (_, t) => [t, t, t, t]) } } };
     const row = (obs: { arrivals: Float32Array }) => obs.arrivals[0]!; // every device of row t has t arrivals
     const env = raw('BDT-small-v0', { scenario });
     const episodes: number[][] = [];

@@ -22,7 +22,9 @@ describe('registerBdtScenario', () => {
     const refused = (error: unknown) => error instanceof KwargsError && /at baseScenario: "BDT-v0" takes its base scenario from registerBdtScenario, not from its keyword arguments/.test(error.message);
     // @ts-expect-error a built-in id's kwargs have no baseScenario
     assert.throws(() => make('BDT-v0', { baseScenario: small }), refused);
+    // @ts-expect-error nor have its vector env's (makeVec types them as make)
     assert.throws(() => makeVec('BDT-v0', 2, { kwargs: { baseScenario: small } }), refused);
+    // @ts-expect-error nor in 'sync' mode
     assert.throws(() => makeVec('BDT-v0', 2, { vectorizationMode: 'sync', kwargs: { baseScenario: small } }), refused);
   });
 

@@ -43,6 +43,25 @@ describe('registration', () => {
     assert.throws(() => make(id, { anything: 1 }), /Unrecognized key: "anything"/);
   });
 
+  it("makeVec types a built-in id's kwargs (checked by tsc): its native vector env's by default, make's in 'sync' mode; other ids take any", () => {
+    const native = makeVec('BDT-small-v0', 2, { kwargs: { scenario: { slots: 3 }, autoresetMode: 'same-step', copy: false } });
+    assert.equal(native.reset({ seed: 1 })[0].progress.length, 2);
+    native.close();
+    const sync = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs: { infoLevel: 'full', reuseObservation: false } });
+    assert.ok(sync instanceof SyncVectorEnv);
+    sync.close();
+    // @ts-expect-error a misspelt kwarg is refused by the type
+    assert.throws(() => makeVec('BDT-small-v0', 2, { kwargs: { infolevel: 'summary' } }), /infolevel/);
+    // @ts-expect-error the native vector env gives summary infos only
+    assert.throws(() => makeVec('BDT-small-v0', 2, { kwargs: { infoLevel: 'full' } }), /vectorizationMode 'sync'/);
+    // @ts-expect-error reuseObservation is BdtEnv's, not the native vector env's (which has copy)
+    assert.throws(() => makeVec('BDT-small-v0', 2, { kwargs: { reuseObservation: true } }), /reuseObservation/);
+    // @ts-expect-error so is a scenario field of the wrong type, in either mode
+    assert.throws(() => makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs: { scenario: { lyapunov: { V: '7' } } } }), /lyapunov\.V/);
+    const id: string = 'BDT-small-v0';
+    assert.throws(() => makeVec(id, 2, { kwargs: { anything: 1 } }), /Unrecognized key: "anything"/);
+  });
+
   it('make wraps PassiveEnvChecker -> OrderEnforcing -> TimeLimit and sets the spec', () => {
     const env = make('CartPole-v1');
     assert.equal(env.toString(), '<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>');

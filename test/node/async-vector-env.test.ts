@@ -33,7 +33,7 @@ describe('AsyncVectorEnv', function () {
   });
 
   it("B-DT observations and infos arrive as SyncVectorEnv's, each message's arrays in one compact buffer rather than the worker's 64 KiB pool chunk", () => {
-    const kwargs = { infoLevel: 'full' };
+    const kwargs = { infoLevel: 'full' } as const;
     const bdt = new AsyncVectorEnv<BdtObservation, BdtAction>([0, 1].map(() => ({ id: 'BDT-small-v0', kwargs })));
     try {
       const sync = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs });

@@ -76,6 +76,22 @@ export function initBackend(preferred?: BackendName): Promise<BackendName> {
   return started;
 }
 
+/**
+ * The running backend, or else the fastest one started as by `initBackend()`: what loading and
+ * training do first, so that code which never called initBackend does not run on TF.js's
+ * default, the slow `cpu` backend. A backend chosen already (an earlier initBackend, the user's
+ * `tf.setBackend('cpu')`) is kept. Takes its turn with initBackend's calls.
+ */
+export function initBackendUnlessChosen(): Promise<string> {
+  const started = queue.then(() => {
+    // undefined until a backend is set, or a first op makes TF.js start its default; reading it starts none
+    const current: string | undefined = tf.getBackend();
+    return current ?? startBackend(undefined);
+  });
+  queue = started.catch(() => undefined);
+  return started;
+}
+
 async function startBackend(preferred: BackendName | undefined): Promise<BackendName> {
   if (preferred !== undefined) {
     if (tf.getBackend() !== preferred) {

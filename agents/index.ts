@@ -4,9 +4,9 @@
  *
  * @example
  * import { make } from 'bdt-gym';
- * import { defaultCheckpointDir, initBackend, loadPolicyAgent } from 'bdt-gym/agents';
+ * import { defaultCheckpointDir, loadPolicyAgent } from 'bdt-gym/agents';
  * const env = make('BDT-v0');
- * await initBackend();
+ * // starts the fastest TensorFlow.js backend unless one is running (initBackend('cpu') chooses one)
  * const agent = await loadPolicyAgent(defaultCheckpointDir('ppo', 'BDT-v0'), env); // the committed PPO, typed by env
  * const [obs] = env.reset({ seed: 0 });
  * env.step(agent.act(obs));

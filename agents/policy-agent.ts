@@ -195,7 +195,8 @@ const EMPTY = new Float32Array(0);
  * algorithm is read from the checkpoint's manifest; with `expectedAlgo`, a checkpoint of the
  * other algorithm is refused. The agent is typed by `env`: it takes its observations and gives
  * its actions. `options.sample` (PPO only; a DQN checkpoint with it is refused) samples its
- * actions, as PpoAgent's option.
+ * actions, as PpoAgent's option. With no TensorFlow.js backend running yet, the fastest is
+ * started (as `initBackend()` does); a running one is kept.
  */
 export async function loadPolicyAgent<Obs, Act>(runOrCheckpointDir: string, env: Env<Obs, Act>, expectedAlgo?: 'ppo' | 'dqn', options: { sample?: number | undefined } = {}): Promise<PpoAgent<Obs, Act> | DqnAgent<Obs, Act>> {
   const dir = checkpointDirOf(runOrCheckpointDir);

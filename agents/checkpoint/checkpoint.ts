@@ -17,6 +17,7 @@ import * as z from 'zod';
 import { warn } from '../../env/core/logger.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
+import { initBackendUnlessChosen } from '../backend.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
@@ -200,7 +201,9 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
 
 /**
  * Load the checkpoint in `dir`, verifying every checksum first. The load is recorded with its
- * manifest's hash (loaded-checkpoints.ts), for records that name what was loaded.
+ * manifest's hash (loaded-checkpoints.ts), for records that name what was loaded. The networks
+ * load on the running TensorFlow.js backend, or on the fastest one, started here when none was
+ * chosen yet (as `initBackend()` does).
  */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const { manifest, sha256: manifestSha256 } = readManifestFile(dir);
@@ -220,6 +223,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     if (bad >= 0) throw new CheckpointError(`checkpoint file ${statePath}: array '${name}' has value ${values[bad]} at index ${bad} (must be finite)`);
     arrays[name] = values;
   }
+  await initBackendUnlessChosen();
   const networks: Record<string, tf.LayersModel> = {};
   try {
     for (const name of manifest.networks) networks[name] = await loadNetwork(join(dir, name));

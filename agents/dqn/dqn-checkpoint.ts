@@ -4,6 +4,7 @@ import { GymError } from '../../env/core/errors.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
 import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
+import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
@@ -74,18 +75,19 @@ export interface LoadedDqnPolicy {
 }
 
 /**
- * Load the Q network of `dir` for `env`, to act: the checkpoint's target network, needed only to
- * train, is freed, so the returned parts are all there is to dispose (`qNetwork`).
+ * Load the Q network of `runOrCheckpointDir` (a checkpoint directory, or a `train` run directory
+ * holding one in `checkpoint/`) for `env`, to act: the checkpoint's target network, needed only
+ * to train, is freed, so the returned parts are all there is to dispose (`qNetwork`).
  */
-export async function loadDqnPolicy(dir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
-  const policy = await loadDqnParts(dir, env);
+export async function loadDqnPolicy(runOrCheckpointDir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
+  const policy = await loadDqnParts(runOrCheckpointDir, env);
   takeNetwork(policy.checkpoint, 'target_network')?.dispose();
   return policy;
 }
 
-/** The acting parts of `dir` for `env`, its target network left in the checkpoint (for {@link loadDqnRun}). */
-async function loadDqnParts(dir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
-  const checkpoint = await loadCheckpoint(dir);
+/** The acting parts of the run or checkpoint directory `runOrCheckpointDir` for `env`, its target network left in the checkpoint (for {@link loadDqnRun}). */
+async function loadDqnParts(runOrCheckpointDir: string, env: Env<unknown, unknown>): Promise<LoadedDqnPolicy> {
+  const checkpoint = await loadCheckpoint(checkpointDirOf(runOrCheckpointDir));
   return buildFromCheckpoint(checkpoint, () => dqnPolicyFrom(checkpoint, env));
 }
 
@@ -108,10 +110,11 @@ function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>)
   return { hp, qNetwork, encoder, layout, toEnvAction, checkpoint };
 }
 
-/** Everything needed to resume the DQN run in `dir` for `env` (raw action space). */
-export async function loadDqnRun(dir: string, env: Env<unknown, unknown>): Promise<{ hp: DqnHyperparameters; restore: DqnRestoreState; seed: number }> {
-  const policy = await loadDqnParts(dir, env);
+/** Everything needed to resume the DQN run saved in `runOrCheckpointDir` (a checkpoint directory, or a `train` run directory's) for `env` (raw action space). */
+export async function loadDqnRun(runOrCheckpointDir: string, env: Env<unknown, unknown>): Promise<{ hp: DqnHyperparameters; restore: DqnRestoreState; seed: number }> {
+  const policy = await loadDqnParts(runOrCheckpointDir, env);
   const { checkpoint, hp, layout, qNetwork, encoder } = policy;
+  const dir = checkpoint.dir;
   const taken: BranchingQNetwork[] = [qNetwork];
   try {
     return buildFromCheckpoint(checkpoint, () => {

@@ -110,6 +110,11 @@ export class DqnTrainer {
   private lastLogStep = 0;
   private readonly lifecycle = new TrainerLifecycle('DqnTrainer');
 
+  /**
+   * Builds its networks on the running TensorFlow.js backend (a restored state brings its own): start
+   * one first with `await initBackend()` (the fastest), or TF.js starts its slow default, `cpu`.
+   * `trainRun` and the checkpoint loaders start the fastest themselves when none is running.
+   */
   constructor(options: DqnTrainerOptions) {
     // checked as trainRun checks them: an hp edited after parsing (trainFrequency 0, a batchSize above bufferSize) got past the schema
     const hp = parseKwargs(DqnHyperparametersSchema, options.hp, 'DqnTrainer', 'hp');

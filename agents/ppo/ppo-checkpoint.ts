@@ -4,6 +4,7 @@ import { GymError } from '../../env/core/errors.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
 import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
+import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
@@ -95,15 +96,19 @@ function ppoHyperparameters(checkpoint: LoadedCheckpoint): PpoHyperparameters {
   return checkpointHyperparameters(checkpoint, PpoHyperparametersSchema);
 }
 
-/** A deterministic-use policy from `dir` for an env with these spaces. */
-export async function loadPpoPolicy(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<PpoPolicy> {
-  const checkpoint = await loadCheckpoint(dir);
+/**
+ * A deterministic-use policy from `runOrCheckpointDir` (a checkpoint directory, or a `train` run
+ * directory holding one in `checkpoint/`) for an env with these spaces.
+ */
+export async function loadPpoPolicy(runOrCheckpointDir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<PpoPolicy> {
+  const checkpoint = await loadCheckpoint(checkpointDirOf(runOrCheckpointDir));
   return buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, ppoHyperparameters(checkpoint), observationSpace, actionSpace));
 }
 
-/** Everything needed to resume the run saved in `dir`, plus its hyperparameters. */
-export async function loadPpoRun(dir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<{ hp: PpoHyperparameters; restore: PpoRestoreState; seed: number }> {
-  const checkpoint = await loadCheckpoint(dir);
+/** Everything needed to resume the run saved in `runOrCheckpointDir` (a checkpoint directory, or a `train` run directory's), plus its hyperparameters. */
+export async function loadPpoRun(runOrCheckpointDir: string, observationSpace: Space<unknown>, actionSpace: Space<unknown>): Promise<{ hp: PpoHyperparameters; restore: PpoRestoreState; seed: number }> {
+  const checkpoint = await loadCheckpoint(checkpointDirOf(runOrCheckpointDir));
+  const dir = checkpoint.dir;
   const hp = buildFromCheckpoint(checkpoint, () => ppoHyperparameters(checkpoint));
   const policy = buildFromCheckpoint(checkpoint, () => policyFrom(checkpoint, hp, observationSpace, actionSpace));
   const size = policy.variables.reduce((sum, v) => sum + v.size, 0);

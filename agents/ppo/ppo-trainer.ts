@@ -115,6 +115,11 @@ export class PpoTrainer {
    */
   private readonly jsUpdate: JsUpdateScratch | undefined;
 
+  /**
+   * Builds its networks on the running TensorFlow.js backend (a restored state brings its own): start
+   * one first with `await initBackend()` (the fastest), or TF.js starts its slow default, `cpu`.
+   * `trainRun` and the checkpoint loaders start the fastest themselves when none is running.
+   */
   constructor(options: PpoTrainerOptions) {
     // checked as trainRun checks them: an hp edited after parsing (numSteps 0) trained forever
     const hp = parseKwargs(PpoHyperparametersSchema, options.hp, 'PpoTrainer', 'hp');

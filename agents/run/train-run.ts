@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { Observable } from 'rxjs';
 import * as z from 'zod';
 import type { Agent } from '../../baselines/agent.ts';
@@ -15,6 +14,7 @@ import type { Env } from '../../env/core/env.ts';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
 import { make, makeVec } from '../../env/index.ts';
+import { initBackendUnlessChosen } from '../backend.ts';
 import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest, type CheckpointManifest, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
@@ -64,7 +64,8 @@ export interface TrainRunOptions {
   readonly onCheckpoint?: (saved: TrainSummary) => void;
   /**
    * The TensorFlow.js backend the caller started (`initBackend`), which the summary records;
-   * refused when it is not the one running (`tf.getBackend()`, recorded when omitted).
+   * refused when it is not the one running (`tf.getBackend()`, recorded when omitted). With none
+   * started, the run starts the fastest, as `initBackend()` does.
    */
   readonly backend?: string;
   readonly onMetrics?: (record: MetricRecord) => void;
@@ -326,7 +327,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const kept = options.resume ? undefined : keptBestCheckpoint(options.outDir);
   if (kept !== undefined) throw new CheckpointError(`trainRun: ${options.outDir} holds a run's best checkpoint, ${kept.path}${kept.left ? ' (where an interrupted save left it)' : ''}, which a new run would replace; evaluate or compare it with --checkpoint, and give another outDir`);
   removeAbandonedTempFiles(options.outDir); // what writes a killed session made left (best-eval.json's, the CLI's summary.json's)
-  const backend = tf.getBackend();
+  const backend = await initBackendUnlessChosen();
   if (options.backend !== undefined && options.backend !== backend) throw new InvalidArgumentError(`trainRun: backend ${JSON.stringify(options.backend)} is not the one running (${JSON.stringify(backend)}); start it with initBackend(${JSON.stringify(options.backend)}) first`);
   const session = options.agent === 'ppo' ? { agent: 'ppo' as const, hp: sessionHyperparameters(PpoHyperparametersSchema, options, resumedManifest) } : { agent: 'dqn' as const, hp: sessionHyperparameters(DqnHyperparametersSchema, options, resumedManifest) };
   // a seed past Number.MAX_SAFE_INTEGER failed the final evaluation, after the whole training

@@ -4,7 +4,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -60,6 +62,83 @@ describe('TensorFlow.js backend', () => {
     `);
     assert.equal(status, 0, stderr);
     assert.equal(stdout.trim(), 'cpu cpu cpu');
+  });
+
+  // the banner TF.js's cpu backend prints at its first tensor in Node
+  const CPU_BANNER = /looks like you are running TensorFlow\.js in Node\.js/;
+
+  it("loading a trained policy in code without initBackend() starts the fastest backend (it ran on TF.js's default cpu, printing its Node.js banner)", () => {
+    const { status, stdout, stderr } = runModule(`
+      import * as tf from '@tensorflow/tfjs';
+      import { evaluateAgent, loadPolicyAgent } from ${JSON.stringify(agentsUrl)};
+      import { make } from ${JSON.stringify(envUrl)};
+      const env = make('BDT-v0');
+      const agent = await loadPolicyAgent('models/ppo-bdt-v0', env);
+      evaluateAgent(agent, env, 1, 1);
+      console.log(tf.getBackend());
+    `);
+    assert.equal(status, 0, stderr);
+    assert.match(stdout.trim(), /^(tensorflow|wasm)$/); // tfjs-node when installed, else wasm
+    assert.doesNotMatch(stdout + stderr, CPU_BANNER);
+  });
+
+  it('each loader alone, first in its process, starts the fastest backend (loadPpoPolicy, loadDqnPolicy, loadPpoRun, loadDqnRun, loadCheckpoint)', () => {
+    for (const call of [
+      "loadPpoPolicy('models/ppo-bdt-v0/checkpoint', env.observationSpace, env.actionSpace)",
+      "loadDqnPolicy('models/dqn-bdt-v0/checkpoint', env)",
+      "loadPpoRun('models/ppo-bdt-v0/checkpoint', env.observationSpace, env.actionSpace)",
+      "loadDqnRun('models/dqn-bdt-v0/checkpoint', env)",
+      "loadCheckpoint('models/ppo-bdt-v0/checkpoint')",
+    ]) {
+      const { status, stdout, stderr } = runModule(`
+        import * as tf from '@tensorflow/tfjs';
+        import { loadCheckpoint, loadDqnPolicy, loadDqnRun, loadPpoPolicy, loadPpoRun } from ${JSON.stringify(agentsUrl)};
+        import { make } from ${JSON.stringify(envUrl)};
+        const env = make('BDT-v0');
+        await ${call};
+        console.log(tf.getBackend());
+      `);
+      assert.equal(status, 0, `${call}: ${stderr}`);
+      assert.match(stdout.trim(), /^(tensorflow|wasm)$/, call);
+      assert.doesNotMatch(stdout + stderr, CPU_BANNER, call);
+    }
+  });
+
+  it('trainRun without initBackend() trains on the fastest backend and records it (it trained on cpu, its summary backend undefined)', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'bdt-backend-'));
+    try {
+      const { status, stdout, stderr } = runModule(`
+        import * as tf from '@tensorflow/tfjs';
+        import { trainRun } from ${JSON.stringify(agentsUrl)};
+        const summary = await trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 32, seed: 1, outDir: ${JSON.stringify(join(outDir, 'run'))}, hyperparameters: { numEnvs: 1, numSteps: 32, numMinibatches: 1, updateEpochs: 1, hidden: [4] }, evalEpisodes: 0 });
+        console.log(summary.backend, tf.getBackend());
+      `);
+      assert.equal(status, 0, stderr);
+      const [recorded, running] = stdout.trim().split(' ');
+      assert.match(running!, /^(tensorflow|wasm)$/);
+      assert.equal(recorded, running);
+      assert.doesNotMatch(stdout + stderr, CPU_BANNER);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a backend the user set before loading is kept (tf.setBackend('cpu'), then loadPolicyAgent, stays on cpu)", () => {
+    const { status, stdout, stderr } = runModule(`
+      import * as tf from '@tensorflow/tfjs';
+      import { evaluateAgent, loadPolicyAgent } from ${JSON.stringify(agentsUrl)};
+      import { make } from ${JSON.stringify(envUrl)};
+      await tf.setBackend('cpu');
+      const env = make('BDT-v0');
+      for (const algo of ['ppo', 'dqn']) {
+        const agent = await loadPolicyAgent('models/' + algo + '-bdt-v0', env);
+        evaluateAgent(agent, env, 1, 1);
+        agent.dispose();
+      }
+      console.log(tf.getBackend());
+    `);
+    assert.equal(status, 0, stderr);
+    assert.equal(stdout.trim().split('\n').at(-1), 'cpu');
   });
 
   it('calls at once take turns, so each answers the backend it started and the last one runs (two at once answered wasm and cpu while wasm ran)', () => {

@@ -10,6 +10,7 @@ import { directoryHandler } from '../../agents/checkpoint/directory-handler.ts';
 import { saveDqnCheckpoint, loadDqnPolicy, loadDqnRun } from '../../agents/dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
+import { defaultCheckpointDir } from '../../agents/learned-agents.ts';
 import { DqnAgent, loadPolicyAgent, PpoAgent } from '../../agents/policy-agent.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { loadPpoPolicy, loadPpoRun, savePpoCheckpoint } from '../../agents/ppo/ppo-checkpoint.ts';
@@ -242,6 +243,36 @@ describe('agents/checkpoint', () => {
       for (const model of Object.values(checkpoint.networks)) model.dispose();
       trainer.dispose();
     }
+  });
+
+  it("loadPpoPolicy, loadDqnPolicy, loadPpoRun and loadDqnRun take a train run directory, as loadPolicyAgent does (they refused it: 'has no manifest.json'), and act as on its checkpoint/", async () => {
+    const env = make('BDT-v0');
+    const observations: unknown[] = [];
+    env.actionSpace.seed(2);
+    let [obs] = env.reset({ seed: 2 });
+    for (let i = 0; i < 20; i++) {
+      observations.push(structuredClone(obs));
+      [obs] = env.step(env.actionSpace.sample());
+    }
+    const ppoRun = defaultCheckpointDir('ppo', 'BDT-v0');
+    const dqnRun = defaultCheckpointDir('dqn', 'BDT-v0');
+    const agents = {
+      ppo: [new PpoAgent(await loadPpoPolicy(ppoRun, env.observationSpace, env.actionSpace)), new PpoAgent(await loadPpoPolicy(join(ppoRun, 'checkpoint'), env.observationSpace, env.actionSpace))],
+      dqn: [new DqnAgent(await loadDqnPolicy(dqnRun, env)), new DqnAgent(await loadDqnPolicy(join(dqnRun, 'checkpoint'), env))],
+    };
+    for (const [algo, [fromRun, fromCheckpoint]] of Object.entries(agents)) {
+      for (const o of observations) assert.deepEqual(fromRun!.act(o), fromCheckpoint!.act(o), algo);
+      fromRun!.dispose();
+      fromCheckpoint!.dispose();
+    }
+    const ppo = await loadPpoRun(ppoRun, env.observationSpace, env.actionSpace);
+    assert.equal(ppo.seed, JSON.parse(readFileSync(join(ppoRun, 'checkpoint', 'manifest.json'), 'utf8')).seed);
+    ppo.restore.policy.dispose();
+    const dqn = await loadDqnRun(dqnRun, env);
+    assert.equal(dqn.seed, JSON.parse(readFileSync(join(dqnRun, 'checkpoint', 'manifest.json'), 'utf8')).seed);
+    dqn.restore.qNetwork.dispose();
+    dqn.restore.targetNetwork.dispose();
+    env.close();
   });
 
   describe('corrupted or mismatched checkpoints fail clearly', () => {

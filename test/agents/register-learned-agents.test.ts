@@ -17,17 +17,19 @@ async function warningsOf(fn: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe('agents: createAgent integration', () => {
-  it("createAgent('ppo' | 'dqn', BDT-v0) loads the committed checkpoints and acts inside the action space", async () => {
+  it("createAgent('ppo' | 'dqn', BDT-v0 | BDT-small-v0) loads the committed checkpoints and acts inside the action space", async () => {
     registerLearnedAgents();
-    const env = make('BDT-v0');
-    const [obs] = env.reset({ seed: 1 });
-    for (const name of ['ppo', 'dqn']) {
-      const agent = await createAgent(name, env);
-      const action = agent.act(obs);
-      assert.ok(env.actionSpace.contains(action), `${name}: ${env.actionSpace.explain(action)}`);
-      agent.dispose?.();
+    for (const id of ['BDT-v0', 'BDT-small-v0'] as const) {
+      const env = make(id);
+      const [obs] = env.reset({ seed: 1 });
+      for (const name of ['ppo', 'dqn']) {
+        const agent = await createAgent(name, env);
+        const action = agent.act(obs);
+        assert.ok(env.actionSpace.contains(action), `${id} ${name}: ${env.actionSpace.explain(action)}`);
+        agent.dispose?.();
+      }
+      env.close();
     }
-    env.close();
   });
 
   it("createAgent('ppo', env, { sample }) samples its actions, one episode per seed; dqn (greedy) refuses the option", async () => {

@@ -45,17 +45,18 @@ describe('bdt-gym evaluate', () => {
   }
 
   it("reproduces the committed models' summary evalReturn by default, on the training override their summary.json records", () => {
-    for (const algo of ['ppo', 'dqn']) {
-      const summary = JSON.parse(readFileSync(join(root, `models/${algo}-bdt-v0/summary.json`), 'utf8')) as Record<string, unknown>;
+    for (const model of ['ppo-bdt-v0', 'dqn-bdt-v0', 'ppo-bdt-small-v0', 'dqn-bdt-small-v0']) {
+      const algo = model.slice(0, 3);
+      const summary = JSON.parse(readFileSync(join(root, `models/${model}/summary.json`), 'utf8')) as Record<string, unknown>;
       const preset = JSON.parse(readFileSync(join(root, `configs/agents/${algo}-bdt.json`), 'utf8')) as { envKwargs: unknown };
-      assert.deepEqual(summary['envKwargs'], preset.envKwargs, `${algo}: summary.json records the preset's envKwargs`);
-      const result = cli('evaluate', '--checkpoint', `models/${algo}-bdt-v0`, '--json'); // dqn's ran 2 episodes, ppo's 20
-      assert.equal(lastJson(result.stdout)['episodes'], summary['evalEpisodes'], algo);
+      assert.deepEqual(summary['envKwargs'], preset.envKwargs, `${model}: summary.json records the preset's envKwargs`);
+      const result = cli('evaluate', '--checkpoint', `models/${model}`, '--json'); // dqn-bdt-v0's ran 2 episodes, the others 20
       assert.equal(result.status, 0, result.stderr);
       const evaluation = lastJson(result.stdout);
-      assert.equal(evaluation['meanReturn'], summary['evalReturn'], algo);
+      assert.equal(evaluation['episodes'], summary['evalEpisodes'], model);
+      assert.equal(evaluation['meanReturn'], summary['evalReturn'], model);
       assert.deepEqual(evaluation['envKwargs'], preset.envKwargs);
-      assert.equal(evaluation['envKwargsFrom'], `models/${algo}-bdt-v0/summary.json`);
+      assert.equal(evaluation['envKwargsFrom'], `models/${model}/summary.json`);
     }
   });
 

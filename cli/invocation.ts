@@ -3,7 +3,7 @@
  * (train's `--resume` after Ctrl-C) runs as pasted: `bdt-gym` only works after `npm link`, and a
  * checkout runs `./bin/bdt-gym.js`.
  */
-import { basename, isAbsolute, relative, sep } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /**
  * `npx bdt-gym` (a project's install: npm's `.bin` link, or the script inside `node_modules`,
@@ -28,4 +28,13 @@ function runnablePath(script: string, cwd: string): string {
   if (!isAbsolute(script)) return script.startsWith('.') ? script : `.${sep}${script}`;
   const path = relative(cwd, script);
   return path === '' || path.startsWith('..') || isAbsolute(path) ? script : `.${sep}${path}`;
+}
+
+/**
+ * `path`, relative to the working directory, as the user finds it from where they typed the
+ * command: npm runs a script (`npm start`) in the package root whatever directory it was typed in,
+ * which it passes as INIT_CWD, so from elsewhere (`cd docs && npm start`) the path is made absolute.
+ */
+export function pathFromInvocation(path: string, cwd = process.cwd(), initCwd = process.env['INIT_CWD']): string {
+  return initCwd === undefined || initCwd === '' || resolve(initCwd) === cwd ? path : resolve(cwd, path);
 }

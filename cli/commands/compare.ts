@@ -1,6 +1,7 @@
 /**
  * `bdt-gym compare`: every agent side by side on identical random traces (the same seeds), the
- * main job of `npm start`. Prints a table (or JSON) and writes the full result atomically.
+ * main job of `npm start`. Prints two tables, each agent's means and their differences from the
+ * first agent paired on the same traces (or JSON), and writes the full result atomically.
  *
  *   bdt-gym compare                                  # BDT-v0, all baselines, 3 seeds
  *   bdt-gym compare --agents dpra,wdpo --seeds 1,2,3,4,5 --slots 2000 --json
@@ -54,6 +55,8 @@ import { importHint } from '../user-modules.ts';
 import { catchStopSignals, stopExitCode, type StopSignal } from '../training-interrupt.ts';
 import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
+import { pathFromInvocation } from '../invocation.ts';
+import { drawsProgressBar } from '../progress-bar.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
 const DEFAULT_AGENTS = ['dpra', 'wdpo', 'wtcm', 'latency-greedy', 'all-local', 'random'];
@@ -88,7 +91,7 @@ export function register(program: Command): void {
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json')
-    .option('--json', 'print the aggregate as JSON instead of a table: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
+    .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .action(async (options: CompareOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
@@ -132,7 +135,7 @@ export function register(program: Command): void {
 
       // the terminal's cursor and line wrap are left on (the bar is cut to the width instead): kill -9
       // or Ctrl-\ (SIGQUIT) end compare at once, mid-episode, with no chance to restore them
-      const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: false, linewrap: true }) : undefined;
+      const bar = drawsProgressBar() && !options.json ? new SingleBar({ format: 'compare |{bar}| {value}/{total} episodes | {agent}', hideCursor: false, linewrap: true }) : undefined;
       bar?.start(compared.length * seeds.length, 0, { agent: labelOf(compared[0]!) });
       const spec: ComparisonSpec = { envId, agents: compared, seeds, ...(traces ? { traces } : {}), agentOptions, ...(Object.keys(scenario).length > 0 ? { scenario } : {}) };
       const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
@@ -176,7 +179,8 @@ export function register(program: Command): void {
           compareAgents(spec).pipe(
             tap((r) => {
               records.push(r);
-              bar?.increment({ agent: r.agent });
+              // the agent of the episode now running (the episodes run agent by agent), the last one's when all are done
+              bar?.increment({ agent: labelOf(compared[Math.min(Math.floor(records.length / seeds.length), compared.length - 1)]!) });
             }),
             takeUntil(stop),
           ),
@@ -221,7 +225,7 @@ export function register(program: Command): void {
       // a user's file, not removed; a reader of the directory would take it for this run's
       if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${incompleteOut} is from an earlier run that failed, not this one (left in place)\n`);
       // only once it is there: a write that failed said so on stderr
-      if (!options.json) process.stdout.write(`\nfull result: ${options.out}\n`);
+      if (!options.json) process.stdout.write(`\nfull result: ${pathFromInvocation(options.out)}\n`);
     });
 }
 
@@ -376,35 +380,47 @@ function rewardColumnOf(reward: Pick<RewardSettings, 'mode' | 'energyPenalty'>):
   return `reward (${charged}${reward.energyPenalty > 0 ? ' - energy penalty' : ''})`;
 }
 
-/** The table of `rows`, over the traces of `seeds` or, given `traceFiles`, of those files (agents seeded by `seeds`). */
+/**
+ * The tables of `rows`, over the traces of `seeds` or, given `traceFiles`, of those files (agents
+ * seeded by `seeds`): each agent's means, then its differences from the first agent paired on the
+ * same traces. Stacked, sharing the agent column, so that the default comparison fits a
+ * 100-column terminal (side by side they made 132 columns); a long label widens that column only.
+ */
 function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], rewardColumn: string, timing: boolean): string {
-  const vsFirst = 'vs ' + (rows[0]?.agent ?? '');
-  const header = ['agent', 'latency (s)', vsFirst, rewardColumn, vsFirst, 'C6 violation', 'energy viol.', 'backlog', ...(timing ? ['ms/slot'] : [])];
+  const ref = rows[0]?.agent ?? 'the first agent';
+  const intervals = seeds.length > 1;
   const paired = (i: number, m: MeanInterval, digits: number): string => (i === 0 ? 'ref' : Number.isNaN(m.mean) ? '' : formatSignedMeanInterval(m, digits));
-  const body = rows.map((r, i) => [
-    r.agent,
-    formatMeanInterval(r.meanLatency, 4),
-    paired(i, r.latencyVsFirst, 4),
-    formatMeanInterval(r.meanReward, 3),
-    paired(i, r.rewardVsFirst, 3),
-    formatMeanInterval(r.c6Violation, 4),
-    r.energyViolations.mean.toFixed(1),
-    r.meanBacklog.mean.toFixed(3),
-    ...(timing ? [r.msPerSlot.toFixed(3)] : []),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const agentWidth = Math.max('agent'.length, ...rows.map((r) => r.agent.length));
+  /** A heading, then a table of one row of `cells` per agent under `header`, numbers right-aligned. */
+  const table = (heading: string, header: readonly string[], cells: ReadonlyArray<readonly string[]>): string[] => {
+    const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+    const line = (agent: string, row: readonly string[]): string => [agent.padEnd(agentWidth), ...row.map((c, i) => c.padStart(widths[i]!))].join('  ');
+    return [heading, line('agent', header), line('-'.repeat(agentWidth), widths.map((w) => '-'.repeat(w))), ...cells.map((row, i) => line(rows[i]!.agent, row))];
+  };
   return [
     traceFiles === undefined
       ? `${env}: ${plural(rows.length, 'agent')} x ${plural(seeds.length, 'seed')} (${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each, identical traces per seed`
       : `${env}: ${plural(rows.length, 'agent')} x ${plural(traceFiles.length, 'trace file')} (${traceFiles.join(', ')}; agent ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each`,
-    seeds.length > 1
-      ? `(mean ± 95% CI over traces; "vs": the difference from ${rows[0]?.agent ?? 'the first agent'} on the same traces, with its own CI; --json pairs every metric)`
-      : `(one trace: no confidence intervals; "vs": the difference from ${rows[0]?.agent ?? 'the first agent'} on the same trace; --json pairs every metric)`,
     '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...body.map(line),
+    ...table(
+      intervals ? `Per agent: mean ± 95% CI over the ${seeds.length} traces` : 'Per agent, on one trace (no confidence intervals)',
+      ['latency (s)', rewardColumn, 'C6 violation', 'energy viol.', 'backlog', ...(timing ? ['ms/slot'] : [])],
+      rows.map((r) => [
+        formatMeanInterval(r.meanLatency, 4),
+        formatMeanInterval(r.meanReward, 3),
+        formatMeanInterval(r.c6Violation, 4),
+        r.energyViolations.mean.toFixed(1),
+        r.meanBacklog.mean.toFixed(3),
+        ...(timing ? [r.msPerSlot.toFixed(3)] : []),
+      ]),
+    ),
+    '',
+    // paired, a trace's difficulty cancels: these intervals are narrower than the agents' own
+    ...table(
+      intervals ? `Paired: each agent minus ${ref} on the same traces, ± 95% CI (--json pairs every metric)` : `Paired: each agent minus ${ref} on the same trace (--json pairs every metric)`,
+      [`latency vs ${ref} (s)`, `reward vs ${ref}`],
+      rows.map((r, i) => [paired(i, r.latencyVsFirst, 4), paired(i, r.rewardVsFirst, 3)]),
+    ),
     '',
   ].join('\n');
 }

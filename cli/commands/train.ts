@@ -96,6 +96,7 @@ import type { RunProvenance } from '../../agents/checkpoint/manifest.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
 import { backendOption, integerOption, isBdtIdOrCliError, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
+import { drawsProgressBar } from '../progress-bar.ts';
 
 interface TrainOptions {
   agent?: string;
@@ -802,7 +803,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     if (events !== undefined) writing(events.path, () => pending.forEach((record) => events.add(record.step, record.metrics)));
     pending.length = 0;
   };
-  const bar = process.stderr.isTTY && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = drawsProgressBar() && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(steps, start, { ret: 'n/a' });
 
   try {

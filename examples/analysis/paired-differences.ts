@@ -5,7 +5,7 @@
  * Every agent of a comparison plays the same traces (common random numbers), so most of each
  * agent's spread over the traces is how hard each trace is; the difference on each trace cancels
  * it, and its mean's interval is the one to cite. `compare` itself pairs every metric with its
- * first agent (the table's "vs" columns; `latencyVsFirst`, `rewardVsFirst`, ... in --out and
+ * first agent (its second table's "vs" columns; `latencyVsFirst`, `rewardVsFirst`, ... in --out and
  * --json): with REF the first agent this script prints those same intervals, plus each trace's
  * difference. Use it for two agents neither of which is first, or to read the per-trace values.
  *

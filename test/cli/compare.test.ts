@@ -195,7 +195,7 @@ describe('bdt-gym compare', () => {
     const replayed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--trace', traces.join(','), '--slots', '8', '--out', join(dir, 'c.json'));
     assert.equal(replayed.status, 0, replayed.stderr);
     assert.match(replayed.stdout, new RegExp(`2 agents x 2 trace files \\(${traces.join(', ')}; agent seeds 0, 1\\), 8 slots each`));
-    assert.match(replayed.stdout, /\n\(mean ± 95% CI over traces; "vs": the difference from dpra on the same traces, with its own CI; --json pairs every metric\)\n/);
+    assert.match(replayed.stdout, /\nPer agent: mean ± 95% CI over the 2 traces\n[^]*\nPaired: each agent minus dpra on the same traces, ± 95% CI \(--json pairs every metric\)\n/);
     const drawn = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--seeds', '3,4', '--slots', '8', '--out', join(dir, 'd.json'));
     assert.equal(drawn.status, 0, drawn.stderr);
     const result = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
@@ -303,7 +303,7 @@ describe('bdt-gym compare', () => {
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,random', '--seeds', '1', '--slots', '5', '--out', out);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /2 agents x 1 seed \(1\)/);
-    assert.match(result.stdout, /\(one trace: no confidence intervals; "vs": the difference from dpra on the same trace; --json pairs every metric\)/);
+    assert.match(result.stdout, /\nPer agent, on one trace \(no confidence intervals\)\n[^]*\nPaired: each agent minus dpra on the same trace \(--json pairs every metric\)\n/);
     assert.doesNotMatch(result.stdout, /±|CI/, 'no interval is printed, nor promised for the vs columns');
     assert.equal(JSON.parse(readFileSync(out, 'utf8')).agents[0].meanLatency.halfWidth, null, 'NaN is written as null');
   });
@@ -329,9 +329,11 @@ describe('bdt-gym compare', () => {
       assert.ok(Math.abs(got.mean - mean) < 1e-9 && Math.abs(got.halfWidth - halfWidth) < 1e-9, `${paired}: ${JSON.stringify(got)} vs ${mean} ± ${halfWidth}`);
     }
     const table = cli(...args).stdout.split('\n');
-    const header = table.find((line) => line.startsWith('agent '))!;
-    assert.match(header, /latency \(s\) +vs latency-greedy +reward \(-Psi\) +vs latency-greedy +C6 violation/);
-    const random = table.find((line) => line.startsWith('random '))!;
+    // the per-agent table, then the paired one
+    const [header, pairedHeader] = table.filter((line) => line.startsWith('agent '));
+    assert.match(header!, /latency \(s\) +reward \(-Psi\) +C6 violation/);
+    assert.match(pairedHeader!, /^agent +latency vs latency-greedy \(s\) +reward vs latency-greedy$/);
+    const random = table.filter((line) => line.startsWith('random ')).at(-1)!;
     const reward = printed.agents[1]!['rewardVsFirst']!;
     assert.ok(random.includes(`${reward.mean >= 0 ? '+' : ''}${reward.mean.toFixed(3)} ± ${reward.halfWidth.toFixed(3)}`), random);
     assert.match(cli('compare', '--help').stdout, /per-episode values and provenance are in --out/);
@@ -346,9 +348,9 @@ describe('bdt-gym compare', () => {
     assert.deepEqual([b['latencyVsFirst'], b['rewardVsFirst']], [{ mean: 0, halfWidth: 0 }, { mean: 0, halfWidth: 0 }], 'the same policy on the same traces: exactly 0');
     const table = cli(...args);
     assert.equal(table.status, 0, table.stderr);
-    const row = table.stdout.split('\n').find((line) => line.startsWith('b '))!;
-    // latency, its vs column, reward, its vs column
-    assert.match(row, /^b +\S+ ± \S+ +0\.0000 ± 0\.0000 +\S+ ± \S+ +0\.000 ± 0\.000 /, row);
+    // the paired table's row: latency vs a, reward vs a
+    const row = table.stdout.split('\n').filter((line) => line.startsWith('b ')).at(-1)!;
+    assert.match(row, /^b +0\.0000 ± 0\.0000 +0\.000 ± 0\.000$/, row);
     assert.doesNotMatch(row, /\+0\.0/, row);
   });
 

@@ -203,12 +203,21 @@ class BridgeTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.ResetNeededError, r"^act before reset"):
             env.unwrapped.agent_action("dpra")
         env.reset(seed=0)
-        for agent, options, kind in (("wtcm", {}, "ArgumentError"), ("ppo", {}, "ArgumentError"), ("nope", {}, "UnknownAgentError"), ("dpra", {"bogus": 1}, "KwargsError")):
+        for agent, options, kind in (("wtcm", {}, "ArgumentError"), ("nope", {}, "UnknownAgentError"), ("dpra", {"bogus": 1}, "KwargsError")):
             with self.assertRaises(bdt_gym.InvalidArgumentError) as raised:
                 env.unwrapped.agent_action(agent, **options)
             self.assertIsInstance(raised.exception, ValueError)
             self.assertEqual(raised.exception.kind, kind, agent)
         self.assertIn(env.unwrapped.agent_action("dpra"), env.action_space, "the env goes on")
+        self.assertIn(env.unwrapped.agent_action("ppo"), env.action_space, "BDT-small-v0's committed model")
+        large = gym.make("bdt_gym/BDT-large-v0", infoLevel="summary")
+        try:
+            large.reset(seed=0)
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"no ppo model is committed for BDT-large-v0") as raised:
+                large.unwrapped.agent_action("ppo")
+            self.assertEqual(raised.exception.kind, "ArgumentError")
+        finally:
+            large.close()
         with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r'^BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)'):
             env.reset(options={"tarce": 1})
         env.close()

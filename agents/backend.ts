@@ -92,12 +92,30 @@ export function initBackendUnlessChosen(): Promise<string> {
   return started;
 }
 
+/**
+ * The cpu backend's first tensor prints TF.js's banner advising, in Node, to install its node
+ * backend (a console.warn of tfjs-core's, which it skips in production mode): when cpu was chosen
+ * by name, that first tensor is made here with the PROD flag set for it alone, then put back, so
+ * TF.js's other warnings still print. (PROD changes nothing else in this TF.js: it only quiets
+ * tfjs-core's warn and log.)
+ */
+function quietCpuBanner(): void {
+  const prod = tf.env().getBool('PROD');
+  tf.env().set('PROD', true);
+  try {
+    tf.scalar(0).dispose();
+  } finally {
+    tf.env().set('PROD', prod);
+  }
+}
+
 async function startBackend(preferred: BackendName | undefined): Promise<BackendName> {
   if (preferred !== undefined) {
     if (tf.getBackend() !== preferred) {
       const failure = await tryBackend(preferred);
       if (failure !== undefined) throw new Error(`TensorFlow.js backend '${preferred}' is unavailable: ${failure}`);
     }
+    if (preferred === 'cpu') quietCpuBanner();
     chosen = preferred;
     return preferred;
   }

@@ -15,6 +15,19 @@ import { AgentCreationError } from '../baselines/create-agent.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { refuseOptionsAsValues } from './options.ts';
 
+/** The exit statuses of every command, as README.md's "Exit status" gives them. */
+const EXIT_STATUS_HELP = `
+Exit status:
+  0            success (--help and --version too)
+  1            a usage error (an unknown command or option, a bad value), a
+               user error (a file that cannot be read, an invalid scenario, a
+               refused run) or a failed check (check-env, check-dpra)
+  70           an internal error or an agent's own bug (its stack trace printed)
+  130 143 129  stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP (train and compare
+               first save what they did)
+  141          the reader of the output went away (a closed pipe, | head); 129
+               for a terminal that hung up`;
+
 /** Each command's module (`register(program)`), loaded when needed. */
 const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {
   compare: () => import('./commands/compare.ts'),
@@ -39,6 +52,7 @@ const program = new Command('bdt-gym')
   .version(packageVersion())
   .option('--import <module>', IMPORT_OPTION_HELP, (value: string, previous: string[] = []) => [...previous, value])
   .showHelpAfterError('(add --help for usage)')
+  .addHelpText('after', EXIT_STATUS_HELP)
   .exitOverride();
 
 // Learned agents join the scripted ones in createAgent's registry (baselines/ cannot import agents/);

@@ -69,7 +69,12 @@ export interface TrainRunOptions {
    */
   readonly backend?: string;
   readonly onMetrics?: (record: MetricRecord) => void;
-  readonly onProgress?: (step: number, total: number, meanRecentReturn: number) => void;
+  /**
+   * Called as training goes (after each PPO update, every 256 or so DQN env steps) with the env
+   * steps so far, `steps`, the mean return of this session's last (up to) 20 training episodes
+   * (NaN before one finished), and how many it averages.
+   */
+  readonly onProgress?: (step: number, total: number, meanRecentReturn: number, recentEpisodes: number) => void;
   /** Keyword arguments of the training (`makeVec`) and evaluation (`make`) envs (a preset's training-time override). */
   readonly envKwargs?: Record<string, unknown>;
   /**
@@ -189,7 +194,7 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
         }
       })
     : undefined;
-  const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20));
+  const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20), Math.min(t.recentReturns.length, 20));
   const signal = options.signal === undefined ? metricsFailed.signal : AbortSignal.any([options.signal, metricsFailed.signal]);
   try {
     for (;;) {

@@ -269,6 +269,8 @@ export function register(program: Command): void {
       const result = { ...(envId === undefined ? { scenario: options.scenario! } : { env: envId }), scenarioName: system.scenario.name, ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), agent: options.agent, seed, ...(options.trace ? { trace: options.trace } : {}), ...summary, ...solverStats };
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(formatSummary(result, system.reward.latencyCap));
+      // written before the episode; said after the summary, as the plot is (--json keeps stdout one JSON line)
+      if (options.saveTrace !== undefined && !options.json) process.stdout.write(`  trace: ${options.saveTrace}\n`);
       // after the summary is out: a plot write that fails (a full disk) does not lose it
       if (recorder !== undefined) {
         const title = `${options.agent} on ${envId ?? options.scenario}, seed ${seed}, ${plural(recorder.trajectory.length, 'slot')}`;

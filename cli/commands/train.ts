@@ -35,6 +35,10 @@
  * best one is saved to `best/` (same checkpoint format), and the summary gains `bestEvalReturn`
  * and `bestEvalStep`.
  *
+ * Progress goes to stderr: a bar on a terminal; elsewhere (CI, a log file) a plain line at each
+ * tenth of the run's steps (step, mean return of the last 20 training episodes, steps/s); neither
+ * with `--json`.
+ *
  * One train at a time in a run directory: a session holds `<out>/.lock` (cli/run-lock.ts) from
  * before it reads or writes anything in `--out` to its end, and a second is refused.
  *
@@ -610,7 +614,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1')
     .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue; one train at a time (it holds <dir>/.lock)')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .option('--no-timing', "leave out the wall-clock fields (the summary's sps, trainSeconds and periodicEvalSeconds, metrics.jsonl's charts/SPS), so two runs with the same seed write byte-identical summary.json and metrics.jsonl")
+    .option('--no-timing', "leave out the wall-clock fields (the summary's sps, trainSeconds and periodicEvalSeconds, metrics.jsonl's charts/SPS, the text output's steps/s and seconds), so two runs with the same seed write byte-identical summary.json and metrics.jsonl")
     .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
     .option('--preset <file>', `agent preset JSON (configs/agents/*.json): agent, env and hyperparameters; ${CONFIGS_FALLBACK_HELP}`)
     .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records: B-DT envs; on others without summary.json give --preset)")
@@ -803,8 +807,11 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     if (events !== undefined) writing(events.path, () => pending.forEach((record) => events.add(record.step, record.metrics)));
     pending.length = 0;
   };
-  const bar = drawsProgressBar() && !options.json ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | {value}/{total} steps | return(20) {ret} | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = drawsProgressBar() && !options.json ? new cliProgress.SingleBar(trainBarOptions(steps, process.stderr.columns), cliProgress.Presets.shades_classic) : undefined;
   bar?.start(steps, start, { ret: 'n/a' });
+  const progressLine = bar === undefined && !options.json ? progressLines(start, steps, options.timing) : undefined;
+  /** The training episodes `meanRecentReturn` averages at the last progress report: the summary's (no training episode ends after it). */
+  let recentEpisodes = 0;
 
   try {
     tensorboard = options.tensorboard ? new EventFileWriter(options.out) : undefined;
@@ -863,10 +870,13 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
         writeSummary(saved);
       },
       onMetrics: (record: MetricRecord) => pending.push(options.timing ? record : withoutSps(record)),
-      onProgress: (step, _total, mean) => {
+      onProgress: (step, _total, mean, episodes) => {
         trained = true;
+        recentEpisodes = episodes;
         flush();
-        if (!interrupt.signal.aborted) bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
+        if (interrupt.signal.aborted) return;
+        bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
+        progressLine?.(Math.min(step, steps), mean, episodes);
       },
       signal: interrupt.signal,
     });
@@ -907,7 +917,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     process.stdout.write(
       [
         `${summary.agent} on ${summary.env}: ${plural(summary.steps, 'step')}${options.timing ? `, ${summary.sps.toFixed(0)} steps/s in the training loop, ${summary.trainSeconds.toFixed(1)} s in all` : ''} (backend ${summary.backend})`,
-        `  mean return, last 20 training episodes  ${meanReturn}`,
+        `  mean return, ${recentEpisodes === 0 ? 'training episodes' : `last ${plural(recentEpisodes, 'training episode')}`}  ${meanReturn}`,
         ...(summary.evalReturn === undefined ? [] : [`  deterministic evaluation (${plural(summary.evalEpisodes, 'episode')})  ${summary.evalReturn.toFixed(2)}`]),
         ...(summary.bestEvalReturn === undefined ? [] : [`  best periodic evaluation  ${summary.bestEvalReturn.toFixed(2)} at step ${summary.bestEvalStep} (${summary.bestCheckpoint})`]),
         `  checkpoint  ${summary.checkpoint}`,
@@ -929,6 +939,39 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
     }
     process.exitCode = interrupt.exitCode;
   }
+}
+
+/** The train bar's line: `{value}/{total}` are steps. */
+const BAR_FORMAT = 'train [{bar}] {percentage}% | {value}/{total} | return(20) {ret} | {eta_formatted} left';
+
+/**
+ * The train bar's options: its width is what `columns` (80 when unknown) leave of the line at its
+ * widest for `steps`, 10 to 40 characters, as the bar turns the terminal's line wrapping off and
+ * a longer line loses its end (the time left).
+ */
+export function trainBarOptions(steps: number, columns: number | undefined): cliProgress.Options {
+  const widest = BAR_FORMAT.replace('{bar}', '').replace('{percentage}', '100').replace('{value}/{total}', `${steps}/${steps}`).replace('{ret}', '-12345.6').replace('{eta_formatted}', '99h59m');
+  return { format: BAR_FORMAT, barsize: Math.max(10, Math.min(40, (columns ?? 80) - 1 - widest.length)), stream: process.stderr, hideCursor: true };
+}
+
+/**
+ * What prints the progress where the bar is off (stderr no terminal: CI, a log file): one line at
+ * the first progress report at or past each tenth of the run's `steps`, past `start` (a resumed
+ * run's), as SB3 and CleanRL print theirs whatever the output. By step, not time, so a command's
+ * lines fall at the same steps in every run; steps/s (since the session began) only with `timing`.
+ */
+function progressLines(start: number, steps: number, timing: boolean): (step: number, meanRecentReturn: number, episodes: number) => void {
+  const tenth = (k: number): number => Math.ceil((k * steps) / 10);
+  let next = 1;
+  while (next <= 10 && tenth(next) <= start) next++;
+  const began = performance.now();
+  return (step, meanRecentReturn, episodes) => {
+    if (next > 10 || step < tenth(next)) return;
+    while (next <= 10 && tenth(next) <= step) next++;
+    const recent = episodes === 0 ? 'no training episode finished yet' : `mean return ${meanRecentReturn.toFixed(2)} (last ${plural(episodes, 'episode')})`;
+    const rate = timing ? `, ${((step - start) / ((performance.now() - began) / 1000)).toFixed(0)} steps/s` : '';
+    process.stderr.write(`bdt-gym train: step ${step} of ${steps} (${Math.floor((100 * step) / steps)}%): ${recent}${rate}\n`);
+  };
 }
 
 /** The summary's fields that measure wall time, which differ between two runs of the same seed (--no-timing leaves them out). */

@@ -82,6 +82,21 @@ describe('TensorFlow.js backend', () => {
     assert.doesNotMatch(stdout + stderr, CPU_BANNER);
   });
 
+  it("initBackend('cpu') does not print the banner advising the node backend (the user chose cpu), and TF.js's other warnings still print", () => {
+    const { status, stdout, stderr } = runModule(`
+      import * as tf from '@tensorflow/tfjs';
+      import { initBackend } from ${JSON.stringify(backendUrl)};
+      await initBackend('cpu');
+      tf.tensor([1, 2]).square().dataSync();
+      tf.backend_util.warn('a TF.js warning');
+      console.log(tf.getBackend(), tf.env().getBool('PROD'));
+    `);
+    assert.equal(status, 0, stderr);
+    assert.equal(stdout.trim(), 'cpu false', 'production mode is not left on');
+    assert.doesNotMatch(stderr, CPU_BANNER);
+    assert.equal(stderr, 'a TF.js warning\n');
+  });
+
   it('each loader alone, first in its process, starts the fastest backend (loadPpoPolicy, loadDqnPolicy, loadPpoRun, loadDqnRun, loadCheckpoint)', () => {
     for (const call of [
       "loadPpoPolicy('models/ppo-bdt-v0/checkpoint', env.observationSpace, env.actionSpace)",

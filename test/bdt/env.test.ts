@@ -174,8 +174,10 @@ describe('BdtEnv', () => {
     const tiny = [...trace.apBudget];
     tiny[1] = 1e-300; // the energies would underflow to 0 against it: every slot would look feasible
     assert.throws(() => env.reset({ options: { trace: { ...trace, apBudget: tiny } } }), /trace\.apBudget\[1\] = 1e-300: must be a number >= 0 and < .*, and 0 or at least 2\.33e-19 J \(the least positive budget a scenario draws\)/);
-    tiny[1] = 0; // no budget at all is a budget
-    env.reset({ options: { trace: { ...trace, apBudget: tiny } } });
+    tiny[1] = 0; // no budget at all is a budget, outside the observation space's [10, 30]: it warns
+    const zeroBudget = captureWarnings(() => env.reset({ options: { trace: { ...trace, apBudget: tiny } } }));
+    assert.equal(zeroBudget.warnings.length, 1, zeroBudget.warnings.join('\n'));
+    assert.match(zeroBudget.warnings[0]!, /^BdtEnv\.reset: options\.trace goes beyond the observation space: trace\.apBudget at slot 0, AP 1, is 0, outside \[10, 30\] /);
     const apBudget = [...trace.apBudget];
     apBudget[0] = 1e300;
     assert.throws(() => env.reset({ options: { trace: { ...trace, apBudget } } }), /trace\.apBudget\[0\] = 1e\+300: must be a number >= 0 and < 1000000000000000/);
@@ -426,7 +428,10 @@ describe('BdtEnv', () => {
     assert.ok(queues.G[0]! > slots * 0.123456789, 'the sum passed the product');
     assert.equal(env.observationSpace.spaces.G.contains(Float32Array.from(queues.G)), true);
     assert.equal(env.observationSpace.spaces.H.high[0], Math.fround(slots * (1 - 0.9)), 'no slack shows at float32 where the sums stay below the product');
-    assert.equal(raw('BDT-small-v0', { scenario: { lyapunov: { uMin: 0, uMax: 1 } } }).observationSpace.spaces.G.high[0], 0, 'a queue that never grows stays [0, 0]');
+    // (make's passive checker says each such queue's elements are constant)
+    const neverGrowing = captureWarnings(() => raw('BDT-small-v0', { scenario: { lyapunov: { uMin: 0, uMax: 1 } } }));
+    assert.equal(neverGrowing.result.observationSpace.spaces.G.high[0], 0, 'a queue that never grows stays [0, 0]');
+    assert.deepEqual(neverGrowing.warnings, ['H', 'G'].map((queue) => `observationSpace.${queue} Box(0, 0, [2], float32): low[0] equals high[0] (a constant element)`));
   });
 
   it('a step after the truncation warns once per episode, as Gymnasium envs do, and goes on', () => {

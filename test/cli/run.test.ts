@@ -283,6 +283,22 @@ describe('bdt-gym run', () => {
     assert.notEqual(otherSeed.meanLatency, original.meanLatency, 'seed 99 without --trace draws another trace');
   });
 
+  it('--save-trace says where it wrote the trace after the summary, as --plot does (it said nothing); with --json stdout stays one JSON line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-trace-'));
+    const file = join(dir, 'trace.json');
+    const plot = join(dir, 'episode.svg');
+    const text = cli('run', '--env', 'BDT-small-v0', '--slots', '5', '--save-trace', file, '--plot', plot);
+    assert.equal(text.status, 0, text.stderr);
+    assert.ok(text.stdout.endsWith(`\n  trace: ${file}\n  plot: ${plot}\n`), text.stdout);
+    assert.equal(text.stderr, '');
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).length, 6);
+    const json = cli('run', '--env', 'BDT-small-v0', '--slots', '5', '--save-trace', file, '--json');
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal(json.stdout.split('\n').length, 2, json.stdout);
+    assert.equal(JSON.parse(json.stdout).slots, 5);
+    assert.equal(json.stderr, '');
+  });
+
   it('replays a trace of a shorter episode without --slots, and with a longer --slots says which --slots would', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bdt-trace-')), 'trace.json');
     const saved = cli('run', '--slots', '10', '--seed', '4', '--save-trace', file, '--json');

@@ -628,7 +628,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.equal(result.error, undefined, String(result.error));
     assert.doesNotMatch(result.stdout, /deterministic evaluation/);
     assert.doesNotMatch(result.stdout, /NaN/);
-    assert.match(result.stdout, /mean return, last 20 training episodes {2}n\/a \(no training episode finished\)/);
+    assert.match(result.stdout, /\n {2}mean return, training episodes {2}n\/a \(no training episode finished\)\n/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     assert.equal(summary.evalEpisodes, 0);
     assert.ok(!('evalReturn' in summary), 'no evalReturn without an evaluation');

@@ -49,7 +49,7 @@ export { elementFromJSON } from './spaces/element-from-json.ts';
 
 // Registry
 export { register, registerEntryPoint, make, spec, registry, unregister } from './registration.ts';
-export type { RegisterArgs, MakeOptions, RegisteredEnvTypes, RegisteredEnv, RegisteredObservation, RegisteredAction, RegisteredKwargs, NotBuiltIn, MadeEnv } from './registration.ts';
+export type { RegisterArgs, MakeOptions, RegisteredEnvTypes, RegisteredEnv, RegisteredObservation, RegisteredAction, RegisteredKwargs, RegisteredVectorKwargs, NotBuiltIn, MadeEnv } from './registration.ts';
 
 // Wrappers
 export { TimeLimit } from './wrappers/time-limit.ts';

@@ -89,6 +89,22 @@ export function integerList(name: string, value: string, min: number, { repeats 
   return parsedList(name, value, 'integers', (item) => integerItems(name, item, min), repeats);
 }
 
+/**
+ * `values` as {@link integerList} reads them, runs of three or more consecutive integers as
+ * ranges: `[1, 4, 5, 6, 7, 9]` is `1, 4-7, 9`, so a title naming `--seeds 14-33` stays one line.
+ */
+export function integerRanges(values: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j + 1 < values.length && values[j + 1] === values[j]! + 1) j++;
+    if (j - i >= 2) parts.push(`${values[i]}-${values[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(values[k]));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
 /** The most integers one range of {@link integerList} expands to (a typo such as 1-1000000000 would fill memory). */
 const MAX_RANGE_LENGTH = 100_000;
 

@@ -44,9 +44,15 @@ export function integerArg(name: string, text: string, min: number): number {
   return text.trim() !== '' && Number.isSafeInteger(x) && x >= min ? x : exit(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(text)}`, 1);
 }
 
-/** `--name a,b,c` as integers >= `min`, or one line and exit 1. */
+/** `--name a,b,c` as integers >= `min`, ranges `first-last` expanded (`1,4-6`: 1, 4, 5, 6, as the CLI's --seeds), or one line and exit 1. */
 export function integerListArg(name: string, text: string, min: number): number[] {
-  return text.split(',').map((part) => integerArg(name, part, min));
+  return text.split(',').flatMap((part) => {
+    const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
+    if (range === null) return [integerArg(name, part, min)];
+    const first = integerArg(name, range[1]!, min);
+    const last = integerArg(name, range[2]!, min);
+    return last >= first ? Array.from({ length: last - first + 1 }, (_, i) => first + i) : exit(`--${name}: the range ${JSON.stringify(part)} runs downward; write it ${last}-${first}`, 1);
+  });
 }
 
 /** `--name text` as a finite number (> 0 with `positive`, >= 0 with `nonNegative`), or one line and exit 1. */

@@ -50,7 +50,7 @@ import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, integerRanges, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { catchStopSignals, stopExitCode, type StopSignal } from '../training-interrupt.ts';
 import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
@@ -150,10 +150,10 @@ export function register(program: Command): void {
         const finished = `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`;
         try {
           writeFileAtomic(incompleteOut, resultJson(records, aggregate(records), incomplete));
-          return `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${incompleteOut}, marked incomplete (its "incomplete" field names ${field}); --out ${options.out} is left as it was`;
+          return `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${pathFromInvocation(incompleteOut)}, marked incomplete (its "incomplete" field names ${field}); --out ${pathFromInvocation(options.out)} is left as it was`;
         } catch (writeError) {
           // the failure or the signal is still the news
-          return `${finished} could not be written to ${incompleteOut}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
+          return `${finished} could not be written to ${pathFromInvocation(incompleteOut)}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
         }
       };
       // Ctrl-C, SIGTERM, SIGHUP stop the comparison once the episode under way has finished (an
@@ -169,7 +169,7 @@ export function register(program: Command): void {
         }
         // a later signal (a second Ctrl-C while the first waits for the episode) was ignored without a word
         bar?.stop();
-        const what = records.length === 0 ? 'no episode has finished, nothing is written' : `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes} ${records.length === 1 ? 'is' : 'are'} being written to ${incompleteOut} (SIGKILL, kill -9, quits without writing ${records.length === 1 ? 'it' : 'them'})`;
+        const what = records.length === 0 ? 'no episode has finished, nothing is written' : `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes} ${records.length === 1 ? 'is' : 'are'} being written to ${pathFromInvocation(incompleteOut)} (SIGKILL, kill -9, quits without writing ${records.length === 1 ? 'it' : 'them'})`;
         process.stderr.write(`bdt-gym compare: ${signal}: already stopping for ${stoppedBy}; ${what}\n`);
       });
       /** Stopped by a signal: the handlers stay while the finished episodes are written, so a later signal is noted instead of ending the write. */
@@ -209,7 +209,7 @@ export function register(program: Command): void {
       if (stoppedBy !== undefined) {
         // (it died at once with nothing said, and the finished episodes lost)
         const stopped = new CliError(`${stoppedBy}: compare stopped after ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`, stopExitCode(stoppedBy));
-        const note = records.length === 0 ? `nothing was written; --out ${options.out} is left as it was` : keepFinished({ signal: stoppedBy, finishedEpisodes: records.length, plannedEpisodes }, 'the signal');
+        const note = records.length === 0 ? `nothing was written; --out ${pathFromInvocation(options.out)} is left as it was` : keepFinished({ signal: stoppedBy, finishedEpisodes: records.length, plannedEpisodes }, 'the signal');
         // a signal that came during the write is read at the event loop's next poll, which the
         // second of these turns follows (a setImmediate runs after a poll): noted before the handlers go
         for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -223,7 +223,7 @@ export function register(program: Command): void {
       else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, rows, rewardColumn, options.timing));
       writeFileAtomic(options.out, resultJson(records, rows));
       // a user's file, not removed; a reader of the directory would take it for this run's
-      if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${incompleteOut} is from an earlier run that failed, not this one (left in place)\n`);
+      if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${pathFromInvocation(incompleteOut)} is from an earlier run that failed, not this one (left in place)\n`);
       // only once it is there: a write that failed said so on stderr
       if (!options.json) process.stdout.write(`\nfull result: ${pathFromInvocation(options.out)}\n`);
     });
@@ -399,8 +399,8 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
   };
   return [
     traceFiles === undefined
-      ? `${env}: ${plural(rows.length, 'agent')} x ${plural(seeds.length, 'seed')} (${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each, identical traces per seed`
-      : `${env}: ${plural(rows.length, 'agent')} x ${plural(traceFiles.length, 'trace file')} (${traceFiles.join(', ')}; agent ${seeds.length === 1 ? 'seed' : 'seeds'} ${seeds.join(', ')}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each`,
+      ? `${env}: ${plural(rows.length, 'agent')} x ${plural(seeds.length, 'seed')} (${integerRanges(seeds)}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each, identical traces per seed`
+      : `${env}: ${plural(rows.length, 'agent')} x ${plural(traceFiles.length, 'trace file')} (${traceFiles.join(', ')}; agent ${seeds.length === 1 ? 'seed' : 'seeds'} ${integerRanges(seeds)}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each`,
     '',
     ...table(
       intervals ? `Per agent: mean ± 95% CI over the ${seeds.length} traces` : 'Per agent, on one trace (no confidence intervals)',
@@ -416,11 +416,16 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
     ),
     '',
     // paired, a trace's difficulty cancels: these intervals are narrower than the agents' own
-    ...table(
-      intervals ? `Paired: each agent minus ${ref} on the same traces, ± 95% CI (--json pairs every metric)` : `Paired: each agent minus ${ref} on the same trace (--json pairs every metric)`,
-      [`latency vs ${ref} (s)`, `reward vs ${ref}`],
-      rows.map((r, i) => [paired(i, r.latencyVsFirst, 4), paired(i, r.rewardVsFirst, 3)]),
-    ),
-    '',
+    // (one agent has nothing to pair with)
+    ...(rows.length < 2
+      ? []
+      : [
+          ...table(
+            intervals ? `Paired: each agent minus ${ref} on the same traces, ± 95% CI (--json pairs every metric)` : `Paired: each agent minus ${ref} on the same trace (--json pairs every metric)`,
+            [`latency vs ${ref} (s)`, `reward vs ${ref}`],
+            rows.map((r, i) => [paired(i, r.latencyVsFirst, 4), paired(i, r.rewardVsFirst, 3)]),
+          ),
+          '',
+        ]),
   ].join('\n');
 }

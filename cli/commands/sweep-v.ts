@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
-import { bdtEnvOption, checkNotAnInput, checkSvgPath, integerList, jsonObjectOption, numberList, scenarioInputs, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkSvgPath, integerList, integerRanges, jsonObjectOption, numberList, scenarioInputs, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
 
 /** One point of the sweep (the JSON output's `points`): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed), and each seed's values. */
@@ -223,7 +223,7 @@ function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omi
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
   const line = (row: readonly string[]) => row.map((c, i) => c.padStart(widths[i]!)).join('   ');
   const overridden = Object.keys(spec.scenarioOverride ?? {}).length > 0 ? ' (overridden)' : '';
-  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}${overridden}, seeds ${spec.seeds.join(',')}${spec.slots ? `, ${plural(spec.slots, 'slot')}` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
+  const lines = [`sweep-v: ${spec.agent} on ${spec.scenario ?? spec.env}${overridden}, seeds ${integerRanges(spec.seeds)}${spec.slots ? `, ${plural(spec.slots, 'slot')}` : ''}${spec.seeds.length > 1 ? ' (mean ± 95% CI over the seeds)' : ''}`, line(header), ...cells.map(line)];
   lines.push(`  latency-greedy: latency ${greedy.meanLatency.toFixed(4)} s, C6 violation ${greedy.c6Violation.toFixed(4)}`);
   return `${lines.join('\n')}\n`;
 }

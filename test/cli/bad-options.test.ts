@@ -14,7 +14,7 @@ import * as sweepVCommand from '../../cli/commands/sweep-v.ts';
 import * as scenarioSchemaCommand from '../../cli/commands/scenario-schema.ts';
 import * as presetSchemaCommand from '../../cli/commands/preset-schema.ts';
 import { CliError } from '../../cli/errors.ts';
-import { checkCanCreateFilesIn, checkOutputPath, integerList, integerOption, numberOption, registeredEnvOption } from '../../cli/options.ts';
+import { checkCanCreateFilesIn, checkOutputPath, integerList, integerOption, integerRanges, numberOption, registeredEnvOption } from '../../cli/options.ts';
 import { captureWarnings } from '../../env/index.ts';
 import { plural } from '../../cli/plural.ts';
 
@@ -233,6 +233,13 @@ describe('bdt-gym: lists of seeds take ranges', () => {
     // a leading '-' is a negative number, not a range
     refused('-3', '--seeds: expected an integer >= 0, got "-3"');
     refused('1--3', '--seeds: expected an integer >= 0, got "1--3" (write numbers in decimal)');
+  });
+
+  it('integerRanges writes runs of three or more as ranges, which integerList reads back', () => {
+    for (const [values, text] of [[[1, 4, 5, 6, 7, 9], '1, 4-7, 9'], [[14, 15], '14, 15'], [[3, 2, 1], '3, 2, 1'], [[], ''], [[0, 1, 2, 10, 11, 12, 13], '0-2, 10-13']] as const) {
+      assert.equal(integerRanges(values), text);
+      if (values.length > 0) assert.deepEqual(integerList('seeds', text, 0), values);
+    }
   });
 
   it('a value repeated at the end of a long range is found', () => {

@@ -90,6 +90,15 @@ describe('bdt-gym compare on a terminal', function () {
     assert.deepEqual(timed[1]!.header, short[1]!.header);
   });
 
+  it('names consecutive seeds as a range in its title (--seeds 14-33 listed twenty), and prints no paired table for one agent (a lone row of ref)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-title-'));
+    const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '2,14-33,40,41', '--slots', '2', '--no-timing', '--out', join(dir, 'c.json'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.split('\n')[0], 'BDT-small-v0: 1 agent x 23 seeds (2, 14-33, 40, 41), 2 slots each, identical traces per seed');
+    assert.deepEqual(tablesOf(result.stdout).map((t) => t.heading), ['Per agent: mean ± 95% CI over the 23 traces']);
+    assert.doesNotMatch(result.stdout, /Paired/);
+  });
+
   it('says where the full result went from the directory npm was started in (INIT_CWD), where npm start ran it in the package root', () => {
     const root = mkdtempSync(join(tmpdir(), 'bdt-compare-root-'));
     const typedIn = join(root, 'docs');

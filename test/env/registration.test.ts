@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { registerEntryPoint, makeVec, NormalizeReward, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
 import { unregisteredEnvHint } from '../../env/registration.ts';
+import type { VectorizationMode } from '../../env/vector/make-vec.ts';
 
 describe('registration', () => {
   it('make and makeVec type the built-in ids without type arguments (checked by tsc), others as given', () => {
@@ -58,6 +59,12 @@ describe('registration', () => {
     assert.throws(() => makeVec('BDT-small-v0', 2, { kwargs: { reuseObservation: true } }), /reuseObservation/);
     // @ts-expect-error so is a scenario field of the wrong type, in either mode
     assert.throws(() => makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs: { scenario: { lyapunov: { V: '7' } } } }), /lyapunov\.V/);
+    // @ts-expect-error the vector env's copy is not make's (the 'sync' envs are made by make)
+    assert.throws(() => makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync', kwargs: { copy: false } }), /Unrecognized key: "copy"/);
+    const mode = 'sync' as VectorizationMode; // known at run time only: either mode's kwargs type-check
+    const either = makeVec('BDT-small-v0', 2, { vectorizationMode: mode, kwargs: { infoLevel: 'full' } });
+    assert.ok(either instanceof SyncVectorEnv);
+    either.close();
     const id: string = 'BDT-small-v0';
     assert.throws(() => makeVec(id, 2, { kwargs: { anything: 1 } }), /Unrecognized key: "anything"/);
   });

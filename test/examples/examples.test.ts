@@ -35,6 +35,7 @@ describe('examples', function () {
       ['quickstart', ['--slots', 'x'], '--slots: expected an integer >= 1, got "x"\n'],
       ['vector-env', ['--steps', '0'], '--steps: expected an integer >= 1, got "0"\n'],
       ['custom-agent', ['--seeds', ''], '--seeds: expected an integer >= 0, got ""\n'],
+      ['custom-agent', ['--seeds', '3-1'], '--seeds: the range "3-1" runs downward; write it 1-3\n'],
       ['lyapunov-tradeoff', ['--v', '1,-2'], '--v: expected a number >= 0, got "-2"\n'],
     ] as const) {
       const result = run(name, ...args);
@@ -113,7 +114,7 @@ describe('examples', function () {
   });
 
   it('custom-agent: the registered threshold agent refuses a bad option naming itself and the field, and runs in compareAgents, between dpra and random', () => {
-    const out = runExample('custom-agent', '--slots', '40', '--seeds', '1,2');
+    const out = runExample('custom-agent', '--slots', '40', '--seeds', '1-2'); // a range, as the CLI's --seeds takes
     assert.ok(out.startsWith('options refused, as expected:\nagent snr-threshold: invalid options:\n  at thresholdDb: Invalid input: expected number, received string (value: "high")\n\n'), out);
     const rows = new Map(
       [...out.matchAll(/^([a-z-]+) +([\d.]+) ± [\d.]+ +(-?[\d.]+) ± [\d.]+ +([\d.]+) ± [\d.]+ +([\d.]+)$/gm)].map((m) => [m[1]!, { latency: Number(m[2]), vsDpra: Number(m[3]), c6: Number(m[4]) }]),

@@ -45,7 +45,7 @@ export interface MakeVecOptions<Obs, Act, Kwargs extends object = Record<string,
  * The kwargs of built-in id `Id` in vectorization mode `Mode`: `make`'s in 'sync', the vector entry
  * point's in 'vector-entry-point' (and by default); either, for a mode not known statically.
  */
-type ModeKwargs<Id extends keyof RegisteredEnvTypes, Mode extends VectorizationMode> = [VectorizationMode] extends [Mode]
+export type MakeVecKwargs<Id extends keyof RegisteredEnvTypes, Mode extends VectorizationMode> = [VectorizationMode] extends [Mode]
   ? RegisteredKwargs<Id> | RegisteredVectorKwargs<Id>
   : Mode extends 'sync'
     ? RegisteredKwargs<Id>
@@ -54,7 +54,7 @@ type ModeKwargs<Id extends keyof RegisteredEnvTypes, Mode extends VectorizationM
 // a built-in id types the vector env and its kwargs (as make: `make`'s in 'sync' mode, else its
 // vector entry point's); any other id takes any kwargs and gives the types given
 export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, RegisteredKwargs<Id>> & { vectorizationMode: 'sync' }): SyncVectorEnv<RegisteredObservation<Id>, RegisteredAction<Id>>;
-export function makeVec<Id extends keyof RegisteredEnvTypes, Mode extends VectorizationMode = 'vector-entry-point'>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, ModeKwargs<Id, Mode>> & { vectorizationMode?: Mode }): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
+export function makeVec<Id extends keyof RegisteredEnvTypes, Mode extends VectorizationMode = 'vector-entry-point'>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, MakeVecKwargs<Id, Mode>> & { vectorizationMode?: Mode }): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
 // a built-in id matches only the overloads above, so its kwargs are checked
 export function makeVec<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id>, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
 export function makeVec<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id>, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, NormalizeReward, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, type VectorizationMode, NormalizeReward, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
 import { unregisteredEnvHint } from '../../env/registration.ts';
-import type { VectorizationMode } from '../../env/vector/make-vec.ts';
+
 
 describe('registration', () => {
   it('make and makeVec type the built-in ids without type arguments (checked by tsc), others as given', () => {

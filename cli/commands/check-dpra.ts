@@ -16,6 +16,7 @@ import { DESCENT_EFFORTS, MAX_EXHAUSTIVE, type DescentEffort } from '../../basel
 import { formatPartitionVectors, partitionVectorCount, type PartitionVectorCount } from './check-scenario.ts';
 import { openEnv } from './run.ts';
 import { CliError } from '../errors.ts';
+import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { bdtEnvOption, integerOption, jsonObjectOption, numberOption } from '../options.ts';
 import { CONFIGS_FALLBACK_HELP } from '../package-files.ts';
 
@@ -38,15 +39,24 @@ export function register(program: Command): void {
   program
     .command('check-dpra')
     .description("check DPRA's per-slot Psi against exhaustive search on random slots and queues (small scenarios)")
-    .option('--env <id>', `registered env id (default BDT-small-v0) with at most ${EXHAUSTIVE_CAP} partition vectors per slot (prod of L_n; check-scenario prints it for a scenario file, configs/*.json for the built-in ids), which the exhaustive reference enumerates`)
+    .option('--env <id>', `registered env id with at most ${EXHAUSTIVE_CAP} partition vectors per slot (prod of L_n; check-scenario prints it for a scenario file, configs/*.json for the built-in ids), which the exhaustive reference enumerates (default: BDT-small-v0)`)
     .option('--scenario <file>', `scenario JSON file (instead of --env), with at most ${EXHAUSTIVE_CAP} partition vectors per slot; ${CONFIGS_FALLBACK_HELP}`)
-    .option('--slots <n>', 'number of random slots', '1000')
-    .option('--seed <n>', 'seed of the slots and queues (integer)', '0')
-    .option('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50')
-    .option('--tolerance <r>', 'relative gap counted as exact', '1e-6')
-    .option('--effort <preset>', `DPRA's partition search preset (${DESCENT_EFFORTS.join(', ')}; 'auto' picks thorough on scenarios this small, and BDT-v0 runs 'fast')`, 'auto')
+    .addOption(optionWithDefault('--slots <n>', 'number of random slots', '1000'))
+    .addOption(optionWithDefault('--seed <n>', 'seed of the slots and queues (integer)', '0'))
+    .addOption(optionWithDefault('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50'))
+    .addOption(optionWithDefault('--tolerance <r>', 'relative gap counted as exact', '1e-6'))
+    .addOption(optionWithDefault('--effort <preset>', `DPRA's partition search preset (${DESCENT_EFFORTS.join(', ')}; 'auto' picks thorough on scenarios this small, and BDT-v0 runs 'fast')`, 'auto'))
     .option('--scenario-override <json>', 'partial scenario as a JSON object, deep-merged into the scenario checked as make(id, {scenario}) merges it (e.g. \'{"lyapunov":{"V":100}}\')')
     .option('--json', 'print the report as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, seed, effort, pass and the report\'s counts')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        'bdt-gym check-dpra --slots 1000 --seed 1 --json',
+        'bdt-gym check-dpra --scenario configs/small.json --slots 200',
+        "bdt-gym check-dpra --effort fast          # BDT-v0's preset, not exact: exit 1",
+        `bdt-gym check-dpra --scenario-override '{"lyapunov":{"V":100}}'`,
+      ),
+    )
     .action((options: CheckDpraOptions) => {
       const slots = integerOption('slots', options.slots, 1);
       const seed = integerOption('seed', options.seed, 0);

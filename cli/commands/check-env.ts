@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { EnvCheckError, captureWarnings, checkEnv, registry } from '../../env/index.ts';
 import { CliError } from '../errors.ts';
+import { examplesHelp } from '../help-text.ts';
 import { jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
 
 interface CheckEnvCliOptions {
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     // the option's former name, still taken
     .addOption(new Option('--kwargs <json>').hideHelp())
     .option('--strict', 'fail on warnings too')
+    .addHelpText('after', examplesHelp('bdt-gym check-env --all', 'bdt-gym check-env CartPole-v1 BDT-small-v0 --strict', `bdt-gym check-env BDT-v0 --env-kwargs '{"renderMode":"ansi"}'`))
     .action((ids: string[], options: CheckEnvCliOptions) => {
       if (options.all && ids.length > 0) throw new CliError(`check-env: give env ids or --all, not both (got --all and ${ids.join(', ')})`);
       const targets = options.all ? [...registry.keys()] : ids;

@@ -14,6 +14,7 @@ import { openEnv } from './run.ts';
 import { CONFIGS_FALLBACK_HELP } from '../package-files.ts';
 import { plural } from '../plural.ts';
 import { CliError } from '../errors.ts';
+import { examplesHelp } from '../help-text.ts';
 import { isUserError } from '../user-errors.ts';
 
 /** One partition point l of a DNN: units 1..l run on the gateway, l+1..L on the AP. */
@@ -66,6 +67,7 @@ export function register(program: Command): void {
     .argument('<files...>', `scenario JSON files (as configs/default.json); each is checked, and the command fails if any is invalid; ${CONFIGS_FALLBACK_HELP}`)
     .option('--cuts', "print every DNN's partition points (gateway FLOPs and uplink size per cut), not only those of the scenario's own DNNs")
     .option('--json', 'print each summary as one JSON object on its own line (every DNN\'s cuts included; partitionVectors is null beyond a double\'s range, partitionVectorsLog10 always given; a maxArrivals entry is null when unbounded: a Poisson rate over 1000)')
+    .addHelpText('after', examplesHelp('bdt-gym check-scenario configs/small.json', 'bdt-gym check-scenario configs/default.json --cuts', 'bdt-gym check-scenario configs/small.json configs/large.json --json'))
     .action((files: string[], options: { json?: boolean; cuts?: boolean }) => {
       let invalid = 0;
       let printed = 0;

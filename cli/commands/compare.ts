@@ -50,6 +50,7 @@ import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
+import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, integerRanges, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
 import { importHint } from '../user-modules.ts';
 import { catchStopSignals, stopExitCode, type StopSignal } from '../training-interrupt.ts';
@@ -74,25 +75,35 @@ interface CompareOptions {
   json?: boolean;
   /** false with --no-timing. */
   timing: boolean;
-  checkpoint: string[];
+  /** Absent when not given: a repeatable option's [] default would show in --help. */
+  checkpoint?: string[];
 }
 
 export function register(program: Command): void {
   program
     .command('compare')
     .description('compare agents on the same env and the same seeds (identical exogenous traces)')
-    .option('--env <id>', 'registered B-DT env id (default BDT-v0)')
+    .option('--env <id>', 'registered B-DT env id (default: BDT-v0)')
     .option('--scenario <file>', SCENARIO_FILE_HELP)
     .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
     .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
-    .option('--seeds <list>', 'comma-separated trace seeds and ranges of them (1,4-13), one episode per agent each (default 1,2,3), each given once; with --trace, the agents\' seeds, one per trace (default 0, 1, ...), which may repeat')
+    .option('--seeds <list>', 'comma-separated trace seeds and ranges of them (1,4-13), one episode per agent each, each given once; with --trace, the agents\' seeds, one per trace, which may repeat (default: 1,2,3; with --trace, 0,1,...)')
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json')
+    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[] = []) => [...previous, value])
+    .addOption(optionWithDefault('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json'))
     .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        'bdt-gym compare                      # every agent on BDT-v0, seeds 1,2,3',
+        'bdt-gym compare --agents dpra,wdpo --seeds 1-5 --slots 2000 --json',
+        'bdt-gym compare --agents dpra --checkpoint mine=models/ppo-bdt-v0',
+        'bdt-gym compare --scenario configs/small.json --agents dpra,wdpo,random',
+      ),
+    )
     .action(async (options: CompareOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
@@ -108,7 +119,7 @@ export function register(program: Command): void {
       const envLabel = `${options.scenario ?? envId}${Object.keys(scenarioOverride).length > 0 ? ' (overridden)' : ''}`;
       // no committed model was trained on a scenario file
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
-      const checkpoints = checkpointOptions(options.checkpoint);
+      const checkpoints = checkpointOptions(options.checkpoint ?? []);
       const unknown = agents.filter((a) => !agentNames().includes(a) && !checkpoints.some((c) => c.label === a));
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})${importHint('agent', 'compare --agents ...')}`);
       const repeated = repeatedIndex(agents);

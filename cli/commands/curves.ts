@@ -15,6 +15,7 @@ import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
+import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { metricsFileOf, readMetricsFile, type RunMetrics } from '../metrics-file.ts';
 import { trailingMean } from '../plot/moving-average.ts';
 import { trainingCurvesSvg, type CurveSeries } from '../plot/training-curves-chart.ts';
@@ -87,10 +88,18 @@ export function register(program: Command): void {
     .description('plot training curves (moving averages of metrics.jsonl tags) of train runs to an SVG and print where each ends')
     .argument('<runs...>', "run directories of train (or their metrics.jsonl files); a committed model's models/<name> from any directory")
     .option('--out <file>', 'SVG file to write (needed without --json)')
-    .option('--tag <list>', 'comma-separated metric tags, one panel each (charts/..., losses/..., eval/...)', 'charts/episodic_return')
-    .option('--window <n>', 'moving-average window in records (1 = raw values)', '20')
+    .addOption(optionWithDefault('--tag <list>', 'comma-separated metric tags, one panel each (charts/..., losses/..., eval/...)', 'charts/episodic_return'))
+    .addOption(optionWithDefault('--window <n>', 'moving-average window in records (1 = raw values)', '20'))
     .option('--labels <list>', "comma-separated run names for the legend (default: each run directory's name)")
     .option('--json', 'print the curve ends as a JSON array of {run, tag, records, lastStep, final}')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        'bdt-gym curves models/ppo-bdt-v0 models/dqn-bdt-v0 --out curves.svg',
+        'bdt-gym curves models/ppo-bdt-v0 --tag losses/entropy --window 50 --out e.svg',
+        'bdt-gym curves models/ppo-bdt-small-v0 --json    # the curve ends, no figure',
+      ),
+    )
     .action(async (paths: string[], options: CurvesOptions) => {
       if (options.out === undefined && !options.json) throw new CliError('--out: give the SVG file to write (or --json to print where the curves end, without a figure)');
       checkSvgPath('out', options.out);

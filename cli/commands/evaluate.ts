@@ -30,6 +30,7 @@ import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
 import { checkpointPath } from '../committed-models.ts';
 import { CliError } from '../errors.ts';
+import { examplesHelp, requiredOption } from '../help-text.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
 import { MAX_SUMMARY_BYTES, runEnvKwargs, runSummaryFile, wholeScenarioLabel } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
@@ -111,14 +112,22 @@ export function register(program: Command): void {
   program
     .command('evaluate')
     .description("evaluate a trained agent's deterministic policy over whole episodes on any registered env")
-    .requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/..., from any directory: a models/ path not in the working directory is read from the package\'s models/)')
-    .option('--env <id>', "registered env id (default: the one the checkpoint was trained on); its spaces must match the checkpoint's")
-    .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env); default: the envKwargs in the run's summary.json, which train's final evaluation used, else the scenario the checkpoint's manifest records")
-    .option('--episodes <n>', "episodes to play; default: as many as train's final evaluation played (the run's summary.json), else 20")
-    .option('--seed <n>', "seed of the first episode (episode i: seed + i); default: the one train's final evaluation used (run seed + 1000000)")
-    .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
+    .addOption(requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/..., from any directory: a models/ path not in the working directory is read from the package\'s models/)'))
+    .option('--env <id>', "registered env id; its spaces must match the checkpoint's (default: the one the checkpoint was trained on)")
+    .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env) (default: the envKwargs in the run's summary.json, which train's final evaluation used, else the scenario the checkpoint's manifest records)")
+    .option('--episodes <n>', "episodes to play (default: as many as train's final evaluation played, as the run's summary.json records, else 20)")
+    .option('--seed <n>', "seed of the first episode (episode i: seed + i) (default: the one train's final evaluation used, the run's seed + 1000000)")
+    .option('--backend <name>', `TensorFlow.js backend: ${BACKENDS.join(', ')} (default: the fastest available)`)
     .option('--json', 'print the result as one JSON object: meanReturn, stdReturn (sample standard deviation; null for one episode), minReturn, maxReturn, and each episode\'s return and length (returns, lengths)')
     .option('--no-timing', 'leave out the wall time (seconds), so the same evaluation prints byte-identical output')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        'bdt-gym evaluate --checkpoint models/ppo-bdt-v0 --json',
+        'bdt-gym evaluate --checkpoint models/dqn-bdt-small-v0 --episodes 5 --seed 1',
+        "bdt-gym evaluate --checkpoint models/ppo-bdt-v0 --env-kwargs '{}'",
+      ),
+    )
     .action(async (options: EvaluateOptions) => {
       if (options.checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
       const checkpoint = checkpointPath(options.checkpoint);

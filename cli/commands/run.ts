@@ -25,6 +25,7 @@ import { FileReadRefusal, FileTooLarge, formatBytes, readFileCapped } from '../.
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../../env/bdt/scenario/parse.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
+import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, scriptedAgentNames, type AgentEntry } from '../../baselines/create-agent.ts';
 import { AgentEpisodeError, runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
@@ -196,18 +197,27 @@ export function register(program: Command): void {
     .description('run one episode of a B-DT env with an agent and print the episode summary')
     // the B-DT ids registered when the help is built: the built-in ones (--import modules load after it);
     // listed without making any env (making each compiled BDT-large-v0, and ran a user's constructors)
-    .option('--env <id>', `registered B-DT env id (${registeredBdtScenarioIds().join(', ')}); default BDT-v0`)
+    .option('--env <id>', `registered B-DT env id (${registeredBdtScenarioIds().join(', ')}) (default: BDT-v0)`)
     .option('--scenario <file>', SCENARIO_FILE_HELP)
-    .option('--agent <name>', `agent (${agentNames().join(', ')})`, 'random')
+    .addOption(optionWithDefault('--agent <name>', `agent (${agentNames().join(', ')})`, 'random'))
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":"best-static"}\' for wdpo)')
-    .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory (default: the committed models/<agent>-<env>; a models/... path not in the working directory is read from the package\'s models/, as by every command)')
-    .option('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0')
+    .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory; a models/... path not in the working directory is read from the package\'s models/, as by every command (default: the committed models/<agent>-<env>)')
+    .addOption(optionWithDefault('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0'))
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--save-trace <file>', "write the episode's exogenous trace (arrivals, fades, budgets, mining draws) as JSON, to replay with --trace; written before the episode runs, so an episode that fails leaves its trace there too (to replay the failure)")
     .option('--trace <file>', 'replay this exogenous trace (from --save-trace or drawTrace) instead of drawing one from --seed, which then seeds the agent only; without --slots (or slots in --scenario-override), it replays the scenario\'s T slots when it holds T slot states or more (an episode of S slots saves S + 1), else the S slots of the episode it was saved from')
     .option('--plot <file>', "write an SVG of the episode slot by slot: each AP's time-average reputation against [U^min, U^max] (C6), its virtual queues H_j and G_j, and the latency")
     .option('--json', 'print the summary as one JSON object: env (the id) or scenario (the file), scenarioName, scenarioOverride when given, agent, seed, trace when given, the episode summary (slots, meanLatency, meanReward, avgReputation, c6Violation, energyViolations, meanBacklog, ...) and solver for the agents that solve each slot (dpra, wdpo, wtcm, latency-greedy, all-local, oracle)')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        'bdt-gym run --agent dpra --json                       # BDT-v0, seed 0',
+        'bdt-gym run --env BDT-small-v0 --agent random --seed 1 --slots 100',
+        'bdt-gym run --seed 7 --save-trace trace.json          # then replay it:',
+        'bdt-gym run --agent dpra --trace trace.json',
+      ),
+    )
     .action(async (options: RunOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       // resolved once (`BDT` is BDT-v0, with one warning): the committed model, the JSON and the messages name that id

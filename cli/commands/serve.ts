@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { EnvServer, errorResponse, ProtocolError, type Response } from '../serve/env-server.ts';
 import { parseWire, stringifyWire } from '../serve/wire-json.ts';
+import { examplesHelp } from '../help-text.ts';
 
 /** The response to one line of input. */
 async function respond(server: EnvServer, line: string): Promise<Response> {
@@ -40,6 +41,13 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('serve one env (or a vector env) over stdin/stdout as JSON lines (make, reset, step, act, render, getAttr, setAttr, call, close), for clients in other languages such as the Python package in python/')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        `echo '{"method": "make", "id": "BDT-v0"}' | bdt-gym serve`,
+        `echo '{"method": "make", "id": "CartPole-v1", "numEnvs": 4}' | bdt-gym serve`,
+      ),
+    )
     // stdout carries the protocol alone: whatever else writes to it (console.log, console.dir, a
     // library's or a --import module's process.stdout.write) goes to stderr (a hook, to come
     // before main.ts's, which imports those modules)

@@ -15,6 +15,7 @@ import { agentScenario } from '../../baselines/create-agent.ts';
 import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 import { CliError } from '../errors.ts';
+import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
@@ -123,16 +124,25 @@ export function register(program: Command): void {
   program
     .command('sweep-v')
     .description('latency and queue backlog against the Lyapunov weight V (the [O(1/V), O(V)] trade-off), on the same traces for every V')
-    .option('--agent <name>', 'agent whose V is swept', 'dpra')
-    .option('--v <list>', 'comma-separated values of V', '0.1,1,10,100')
-    .option('--seeds <list>', 'comma-separated trace seeds and ranges of them (1,4-13), one episode per V each (as compare)', '1,2,3')
+    .addOption(optionWithDefault('--agent <name>', 'agent whose V is swept', 'dpra'))
+    .addOption(optionWithDefault('--v <list>', 'comma-separated values of V', '0.1,1,10,100'))
+    .addOption(optionWithDefault('--seeds <list>', 'comma-separated trace seeds and ranges of them (1,4-13), one episode per V each (as compare)', '1,2,3'))
     .option('--slots <t>', "slots per episode (default: the scenario's)")
-    .option('--env <id>', 'registered env id (default BDT-v0)')
+    .option('--env <id>', 'registered env id (default: BDT-v0)')
     .option('--scenario <file>', SCENARIO_FILE_HELP)
     .option('--agent-options <json>', 'agent options as a JSON object')
     .option('--scenario-override <json>', `${SCENARIO_OVERRIDE_HELP}; each swept V wins over its lyapunov.V`)
     .option('--json', 'print the sweep as JSON: {n (seeds), interval (what the half-widths are), scenarioOverride (when given), points}, each point {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed) and its per-seed values (episodes: {seed, meanLatency, meanBacklog, c6Violation})')
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        'bdt-gym sweep-v --v 0.1,1,10,100,1000 --seeds 1,2,3 --plot sweep-v.svg',
+        'bdt-gym sweep-v --env BDT-small-v0 --seeds 1-5 --json',
+        'bdt-gym sweep-v --agent wtcm --v 1,10 --slots 500',
+        `bdt-gym sweep-v --scenario-override '{"lyapunov":{"uMin":0.35}}'`,
+      ),
+    )
     .action(async (options: SweepCliOptions) => {
       if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
       checkSvgPath('plot', options.plot);

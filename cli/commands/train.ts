@@ -85,6 +85,7 @@ import { issueLines, registeredBdtScenarioIds, spec } from '../../env/index.ts';
 import { trainingMustHaveLogged } from '../../agents/metrics.ts';
 import { closestName } from '../../env/core/closest-name.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
+import { examplesHelp, optionWithDefault, requiredOption } from '../help-text.ts';
 import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { isLockFile, lockRun, type RunLock } from '../run-lock.ts';
@@ -608,31 +609,41 @@ export function register(program: Command): void {
   program
     .command('train')
     .description('train a PPO or DQN agent, log metrics as JSON lines, save a checkpoint and evaluate it deterministically')
-    .option('--agent <name>', `learning algorithm (${AGENTS.join(', ')}); default: the preset's, with --resume the checkpoint's`)
-    .option('--env <id>', "registered env id, e.g. CartPole-v1, BDT-v0; default: the preset's, with --resume the checkpoint's")
-    .option('--steps <n>', "env steps to train for (total, including steps before --resume; PPO rounds to whole rollouts, DQN to whole vector steps); default: the preset's totalTimesteps. Each step of each env in the vector env counts, the autoreset step after an episode end too (no transition: one per episode, 0.5-0.7% of the presets' steps; SB3 and CleanRL count transitions only, see docs/AGENTS.md)")
-    .option('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1')
-    .requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue; one train at a time (it holds <dir>/.lock)')
+    .option('--agent <name>', `learning algorithm (${AGENTS.join(', ')}) (default: the preset's; with --resume, the checkpoint's)`)
+    .option('--env <id>', "registered env id, e.g. CartPole-v1, BDT-v0 (default: the preset's; with --resume, the checkpoint's)")
+    .option('--steps <n>', "env steps to train for (total, including steps before --resume; PPO rounds to whole rollouts, DQN to whole vector steps). Each step of each env in the vector env counts, the autoreset step after an episode end too (no transition: one per episode, 0.5-0.7% of the presets' steps; SB3 and CleanRL count transitions only, see docs/AGENTS.md) (default: the preset's totalTimesteps)")
+    .addOption(optionWithDefault('--seed <n>', 'seed of network initialisation, sampling and the envs (integer)', '1'))
+    .addOption(requiredOption('--out <dir>', 'run directory for metrics.jsonl, checkpoint/ and summary.json: missing or empty, or with --resume the run to continue; one train at a time (it holds <dir>/.lock)'))
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--no-timing', "leave out the wall-clock fields (the summary's sps, trainSeconds and periodicEvalSeconds, metrics.jsonl's charts/SPS, the text output's steps/s and seconds), so two runs with the same seed write byte-identical summary.json and metrics.jsonl")
-    .option('--backend <name>', `TensorFlow.js backend (${BACKENDS.join(', ')}); default: the fastest available`)
+    .option('--backend <name>', `TensorFlow.js backend: ${BACKENDS.join(', ')} (default: the fastest available)`)
     .option('--preset <file>', `agent preset JSON (configs/agents/*.json): agent, env and hyperparameters; ${CONFIGS_FALLBACK_HELP}`)
     .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records: B-DT envs; on others without summary.json give --preset)")
-    .option('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20')
-    .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off; default: the preset's periodicEvaluation, else off")
+    .addOption(optionWithDefault('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20'))
+    .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off (default: the preset's periodicEvaluation, else off)")
     .option('--tensorboard', 'also write the metrics as a TensorBoard event file in --out, live (CleanRL\'s tags: tensorboard --logdir <parent of --out>)')
-    .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes); default: the preset's, else 5")
-    .option(
-      '--checkpoint-freq <n>',
-      'save the checkpoint (and summary.json) every n env steps during training, after the update that reaches each multiple of n (SB3 CheckpointCallback), so a run killed without saving (kill -9, out of memory, power loss) resumes from the last one; a run that fails after one is kept as it left it; 0 = off',
-      String(DEFAULT_CHECKPOINT_FREQ),
+    .option('--periodic-eval-episodes <n>', "episodes per periodic evaluation (SB3 n_eval_episodes) (default: the preset's, else 5)")
+    .addOption(
+      optionWithDefault(
+        '--checkpoint-freq <n>',
+        'save the checkpoint (and summary.json) every n env steps during training, after the update that reaches each multiple of n (SB3 CheckpointCallback), so a run killed without saving (kill -9, out of memory, power loss) resumes from the last one; a run that fails after one is kept as it left it; 0 = off',
+        String(DEFAULT_CHECKPOINT_FREQ),
+      ),
     )
     .option(
       '--scenario <file>',
-      "B-DT scenario JSON file to train on, checked as run --scenario checks it, in place of the env's own scenario (--env: a B-DT id, default the preset's, else BDT-v0, under which the run is recorded): the preset's envKwargs.scenario is merged over the file, then --scenario-override; the run's envKwargs record the resolved scenario, which evaluate and --resume use without --scenario or --import (a --resume takes only the file the run trained on); compare and run play the policy on the --scenario they are given",
+      "B-DT scenario JSON file to train on, checked as run --scenario checks it, in place of the env's own scenario (--env: a B-DT id, by default the preset's, else BDT-v0, under which the run is recorded): the preset's envKwargs.scenario is merged over the file, then --scenario-override; the run's envKwargs record the resolved scenario, which evaluate and --resume use without --scenario or --import (a --resume takes only the file the run trained on); compare and run play the policy on the --scenario they are given",
     )
     .option('--scenario-override <json>', 'B-DT envs: partial scenario as a JSON object, deep-merged into the training env\'s scenario (the preset\'s envKwargs.scenario over the env\'s) as run and compare merge it (e.g. \'{"reward":{"mode":"dpp-exact"}}\'); recorded in the run\'s envKwargs, which evaluate and --resume use; a --resume takes only the one the run trained with')
     .option('--hyperparameters <json>', 'hyperparameters as a JSON object, merged over the preset\'s (over the agent\'s defaults without --preset) and checked with them (e.g. \'{"entCoef":0}\'); not totalTimesteps, which --steps sets; the checkpoint\'s manifest.json records the merged ones; a --resume takes only the run\'s own values')
+    .addHelpText(
+      'after',
+      examplesHelp(
+        'bdt-gym train --preset configs/agents/ppo-cartpole.json --out runs/cartpole',
+        'bdt-gym train --out runs/cartpole --resume --steps 150000   # 50000 more',
+        'bdt-gym train --preset configs/agents/dqn-bdt.json --steps 50000 --out dqn-bdt',
+      ),
+    )
     .action((options: TrainOptions, command: Command) => train(options, command));
 }
 

@@ -339,7 +339,7 @@ describe('bdt-gym run', () => {
 
   it("--env's help lists the registered B-DT ids", () => {
     const help = cli('run', '--help').stdout.replace(/\s+/g, ' ');
-    assert.match(help, new RegExp(`--env <id> registered B-DT env id \\(${bdtIds.join(', ')}\\); default BDT-v0`));
+    assert.match(help, new RegExp(`--env <id> registered B-DT env id \\(${bdtIds.join(', ')}\\) \\(default: BDT-v0\\)`));
   });
 
   it("lists the B-DT ids in --env's help and checks a registerBdtScenario id without making any env (a user's env constructor ran on every run)", () => {

@@ -188,9 +188,12 @@ export function register(program: Command): void {
       const from = envKwargs.source === undefined ? '' : ` (from ${envKwargs.source})`;
       process.stdout.write(
         [
-          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps === undefined ? '? steps' : plural(result.trainedSteps, 'step')}) on ${envId}${kwargs}${from}: ${plural(episodes, 'episode')}, ${episodes === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes - 1}`}, backend ${backend}`,
-          `  return  ${ret.mean.toFixed(2)}${ret.std === null ? ' (std n/a: one episode;' : ` ± ${ret.std.toFixed(2)} (std;`} min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
-          `  length  ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max})${options.timing ? `; ${seconds.toFixed(1)} s` : ''}`,
+          // labelled lines, as run's summary: one line of it all ran to 250 columns
+          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps === undefined ? '? steps' : plural(result.trainedSteps, 'step')})`,
+          `  env       ${envId}${kwargs}${from}`,
+          `  episodes  ${episodes}, ${episodes === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes - 1}`} (backend ${backend})`,
+          `  return    ${ret.mean.toFixed(2)}${ret.std === null ? ' (std n/a: one episode;' : ` ± ${ret.std.toFixed(2)} (std;`} min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,
+          `  length    ${length.mean.toFixed(1)} steps (min ${length.min}, max ${length.max})${options.timing ? `; ${seconds.toFixed(1)} s` : ''}`,
           '',
         ].join('\n'),
       );

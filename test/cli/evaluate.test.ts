@@ -34,7 +34,7 @@ describe('bdt-gym evaluate', () => {
       // one episode has no standard deviation (it printed ± 0.00)
       const one = lastJson(cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json').stdout);
       assert.equal(one['stdReturn'], null);
-      assert.match(cli('evaluate', '--checkpoint', out, '--episodes', '1').stdout, /\n {2}return {2}-?\d+\.\d\d \(std n\/a: one episode; min /);
+      assert.match(cli('evaluate', '--checkpoint', out, '--episodes', '1').stdout, /\n {2}return {4}-?\d+\.\d\d \(std n\/a: one episode; min /);
       assert.equal(typeof evaluation['stdReturn'], 'number');
       // another seed plays other episodes, the same ones each time
       const other = lastJson(cli('evaluate', '--checkpoint', join(out, 'checkpoint'), '--episodes', '3', '--seed', '7', '--json').stdout);
@@ -90,9 +90,9 @@ describe('bdt-gym evaluate', () => {
     assert.equal(withoutSummary['envKwargsFrom'], join(bare, 'manifest.json'));
     const text = cli('evaluate', '--checkpoint', 'models/ppo-bdt-v0', '--episodes', '1');
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, /on BDT-v0 with envKwargs \{"scenario":\{"lyapunov":\{"V":1\.5\},"reward":\{"energyPenalty":0\.9\}\}\} \(from models\/ppo-bdt-v0\/summary\.json\): 1 episode, seed \d+, /);
-    assert.ok(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout.includes(`on BDT-v0 with the scenario it trained on (from ${join(bare, 'manifest.json')}): 1 episode, seed `));
-    assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1', '--env-kwargs', '{}').stdout, /on BDT-v0 with no envKwargs \(from --env-kwargs\): 1 episode, seed \d+, /);
+    assert.match(text.stdout, /\n {2}env {7}BDT-v0 with envKwargs \{"scenario":\{"lyapunov":\{"V":1\.5\},"reward":\{"energyPenalty":0\.9\}\}\} \(from models\/ppo-bdt-v0\/summary\.json\)\n {2}episodes {2}1, seed \d+ \(/);
+    assert.ok(cli('evaluate', '--checkpoint', bare, '--episodes', '1').stdout.includes(`\n  env       BDT-v0 with the scenario it trained on (from ${join(bare, 'manifest.json')})\n  episodes  1, seed `));
+    assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1', '--env-kwargs', '{}').stdout, /\n {2}env {7}BDT-v0 with no envKwargs \(from --env-kwargs\)\n {2}episodes {2}1, seed \d+ \(/);
   });
 
   it("notes that a non-B-DT run's envKwargs are unknown without its summary.json (the manifest keeps only a B-DT scenario), and evaluates on the env's defaults", () => {

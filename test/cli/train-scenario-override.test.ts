@@ -112,7 +112,7 @@ describe('bdt-gym train --scenario-override', function () {
     assert.deepEqual([evaluation.envKwargs, evaluation.envKwargsFrom], [{ scenario: json(manifestFile).scenario }, manifestFile]);
     assert.doesNotMatch(evaluated.stderr, /different system/);
     const text = cli('evaluate', '--checkpoint', out, '--episodes', '1');
-    assert.ok(text.stdout.includes(`on BDT-small-v0 with the scenario it trained on (from ${manifestFile}): 1 episode, seed 1000001, `), text.stdout);
+    assert.ok(text.stdout.includes(`\n  env       BDT-small-v0 with the scenario it trained on (from ${manifestFile})\n  episodes  1, seed 1000001 (`), text.stdout);
     const plain = JSON.parse(cli('evaluate', '--checkpoint', out, '--episodes', '1', '--json', '--env-kwargs', '{}').stdout);
     assert.notEqual(plain.meanReturn, evalReturn, 'the plain env is another reward');
 

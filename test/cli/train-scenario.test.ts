@@ -56,7 +56,7 @@ describe('bdt-gym train --scenario', function () {
     assert.equal(JSON.parse(evaluated.stdout).meanReturn, summary.evalReturn, "evaluate replays train's final evaluation, on the file's scenario");
     const text = cli('evaluate', '--checkpoint', run);
     assert.equal(text.status, 0, text.stderr);
-    assert.ok(text.stdout.includes(`on BDT-large-v0 with the whole scenario "plant" (from ${join(run, 'summary.json')}): 1 episode, `), text.stdout);
+    assert.ok(text.stdout.includes(`\n  env       BDT-large-v0 with the whole scenario "plant" (from ${join(run, 'summary.json')})\n  episodes  1, `), text.stdout);
 
     // compared on the file (the plain scenario, V 10, as compare plays the committed models on plain BDT-v0)
     const out = join(dir, 'compare.json');

@@ -61,7 +61,7 @@ describe('bdt-gym train', () => {
     assert.match(trained.stdout, /^ppo on CartPole-v1: 512 steps, .*\n {2}mean return.*\n {2}deterministic evaluation \(1 episode\) /);
     const evaluated = cli('evaluate', '--checkpoint', out, '--episodes', '1', '--seed', '5');
     assert.equal(evaluated.status, 0, evaluated.stderr);
-    assert.match(evaluated.stdout, /^ppo from .* \(trained on CartPole-v1, 512 steps\) on CartPole-v1 with no envKwargs \(from .*summary\.json\): 1 episode, seed 5, backend /);
+    assert.match(evaluated.stdout, /^ppo from .* \(trained on CartPole-v1, 512 steps\)\n {2}env {7}CartPole-v1 with no envKwargs \(from .*summary\.json\)\n {2}episodes {2}1, seed 5 \(backend \w+\)\n {2}return /);
     const result = cli('train', '--agent', 'dqn', '--env', 'CartPole-v1', '--steps', '1024', '--out', out, '--resume');
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /holds a ppo run, not dqn/);

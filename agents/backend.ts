@@ -71,9 +71,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * each answers the backend running when it settles.
  */
 export function initBackend(preferred?: BackendName): Promise<BackendName> {
-  const started = queue.then(() => startBackend(preferred));
-  queue = started.catch(() => undefined);
-  return started;
+  return inTurn(() => startBackend(preferred));
 }
 
 /**
@@ -83,11 +81,16 @@ export function initBackend(preferred?: BackendName): Promise<BackendName> {
  * `tf.setBackend('cpu')`) is kept. Takes its turn with initBackend's calls.
  */
 export function initBackendUnlessChosen(): Promise<string> {
-  const started = queue.then(() => {
+  return inTurn(() => {
     // undefined until a backend is set, or a first op makes TF.js start its default; reading it starts none
     const current: string | undefined = tf.getBackend();
     return current ?? startBackend(undefined);
   });
+}
+
+/** `start` run once the calls queued before it have settled; the next call waits for this one. */
+function inTurn<T>(start: () => T | Promise<T>): Promise<T> {
+  const started = queue.then(start);
   queue = started.catch(() => undefined);
   return started;
 }

@@ -137,6 +137,9 @@ export function register(program: Command): void {
       ];
       checkNotAnInput('out', options.out, inputs);
       const incompleteOut = incompletePath(options.out);
+      // as the user finds them from where they typed the command (npm start runs in the package root)
+      const shownOut = pathFromInvocation(options.out);
+      const shownIncomplete = pathFromInvocation(incompleteOut);
       // where a failed comparison's episodes would go, named as the user never gave it
       checkNotAnInput('out', incompleteOut, inputs, { subject: `--out ${options.out}: its .incomplete.json sibling ${incompleteOut}, where a failed run's episodes go,` });
 
@@ -161,10 +164,10 @@ export function register(program: Command): void {
         const finished = `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`;
         try {
           writeFileAtomic(incompleteOut, resultJson(records, aggregate(records), incomplete));
-          return `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${pathFromInvocation(incompleteOut)}, marked incomplete (its "incomplete" field names ${field}); --out ${pathFromInvocation(options.out)} is left as it was`;
+          return `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${shownIncomplete}, marked incomplete (its "incomplete" field names ${field}); --out ${shownOut} is left as it was`;
         } catch (writeError) {
           // the failure or the signal is still the news
-          return `${finished} could not be written to ${pathFromInvocation(incompleteOut)}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
+          return `${finished} could not be written to ${shownIncomplete}: ${writeError instanceof Error ? writeError.message : String(writeError)}`;
         }
       };
       // Ctrl-C, SIGTERM, SIGHUP stop the comparison once the episode under way has finished (an
@@ -180,7 +183,7 @@ export function register(program: Command): void {
         }
         // a later signal (a second Ctrl-C while the first waits for the episode) was ignored without a word
         bar?.stop();
-        const what = records.length === 0 ? 'no episode has finished, nothing is written' : `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes} ${records.length === 1 ? 'is' : 'are'} being written to ${pathFromInvocation(incompleteOut)} (SIGKILL, kill -9, quits without writing ${records.length === 1 ? 'it' : 'them'})`;
+        const what = records.length === 0 ? 'no episode has finished, nothing is written' : `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes} ${records.length === 1 ? 'is' : 'are'} being written to ${shownIncomplete} (SIGKILL, kill -9, quits without writing ${records.length === 1 ? 'it' : 'them'})`;
         process.stderr.write(`bdt-gym compare: ${signal}: already stopping for ${stoppedBy}; ${what}\n`);
       });
       /** Stopped by a signal: the handlers stay while the finished episodes are written, so a later signal is noted instead of ending the write. */
@@ -220,7 +223,7 @@ export function register(program: Command): void {
       if (stoppedBy !== undefined) {
         // (it died at once with nothing said, and the finished episodes lost)
         const stopped = new CliError(`${stoppedBy}: compare stopped after ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`, stopExitCode(stoppedBy));
-        const note = records.length === 0 ? `nothing was written; --out ${pathFromInvocation(options.out)} is left as it was` : keepFinished({ signal: stoppedBy, finishedEpisodes: records.length, plannedEpisodes }, 'the signal');
+        const note = records.length === 0 ? `nothing was written; --out ${shownOut} is left as it was` : keepFinished({ signal: stoppedBy, finishedEpisodes: records.length, plannedEpisodes }, 'the signal');
         // a signal that came during the write is read at the event loop's next poll, which the
         // second of these turns follows (a setImmediate runs after a poll): noted before the handlers go
         for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -234,9 +237,9 @@ export function register(program: Command): void {
       else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, rows, rewardColumn, options.timing));
       writeFileAtomic(options.out, resultJson(records, rows));
       // a user's file, not removed; a reader of the directory would take it for this run's
-      if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${pathFromInvocation(incompleteOut)} is from an earlier run that failed, not this one (left in place)\n`);
+      if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${shownIncomplete} is from an earlier run that failed, not this one (left in place)\n`);
       // only once it is there: a write that failed said so on stderr
-      if (!options.json) process.stdout.write(`\nfull result: ${pathFromInvocation(options.out)}\n`);
+      if (!options.json) process.stdout.write(`\nfull result: ${shownOut}\n`);
     });
 }
 

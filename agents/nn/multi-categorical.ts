@@ -5,7 +5,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
-import { dense } from './dense-op.ts';
 
 /** Logit given to padding entries so they get probability 0 without NaN. */
 const PAD_LOGIT = -1e9;
@@ -20,11 +19,11 @@ export class MultiCategorical {
   /** Largest dimension size (dimensions are padded to it in the batched tensor form). */
   readonly maxN: number;
   /**
-   * Padding as an affine map `logits @ select + padBias` to the `[D, maxN]` layout (undefined
-   * when all dimensions have the same size). A matMul rather than a gather: the wasm backend
-   * has no gradient kernel for gather.
+   * The `[D, maxN]` layout as gather indices (undefined when all dimensions have the same size):
+   * `source[column]` is the logit that padded column reads, or `logitDim` for a padding entry
+   * (a PAD_LOGIT column appended to the logits); `target[k]` is the column logit k lands in.
    */
-  private readonly padding: { readonly select: Float32Array; readonly bias: Float32Array } | undefined;
+  private readonly padding: { readonly source: Int32Array; readonly target: Int32Array } | undefined;
 
   constructor(nvec: ArrayLike<number>) {
     this.nvec = Int32Array.from(nvec);
@@ -37,17 +36,16 @@ export class MultiCategorical {
     this.logitDim = this.offsets[this.nvec.length]!;
     this.maxN = Math.max(...this.nvec);
     if (this.maxN * this.nvec.length !== this.logitDim) {
-      const width = this.nvec.length * this.maxN;
-      const select = new Float32Array(this.logitDim * width);
-      const bias = new Float32Array(width);
+      const source = new Int32Array(this.nvec.length * this.maxN).fill(this.logitDim);
+      const target = new Int32Array(this.logitDim);
       for (let d = 0; d < this.nvec.length; d++) {
-        for (let k = 0; k < this.maxN; k++) {
+        for (let k = 0; k < this.nvec[d]!; k++) {
           const column = d * this.maxN + k;
-          if (k < this.nvec[d]!) select[(this.offsets[d]! + k) * width + column] = 1;
-          else bias[column] = PAD_LOGIT;
+          source[column] = this.offsets[d]! + k;
+          target[this.offsets[d]! + k] = column;
         }
       }
-      this.padding = { select, bias };
+      this.padding = { source, target };
     }
   }
 
@@ -58,12 +56,28 @@ export class MultiCategorical {
   /** Per-dimension log-softmax as `[B, D, maxN]` (padding entries ~ -1e9). Inside tf.tidy. */
   private logSoftmax(logits: tf.Tensor2D): tf.Tensor3D {
     const batch = logits.shape[0];
-    let grid: tf.Tensor2D = logits;
-    if (this.padding !== undefined) {
-      const width = this.dims * this.maxN;
-      grid = dense(logits, tf.tensor2d(this.padding.select, [this.logitDim, width]), tf.tensor1d(this.padding.bias), 'linear');
-    }
+    const grid = this.padding === undefined ? logits : this.pad(logits, this.padding);
     return tf.logSoftmax(tf.reshape(grid, [batch, this.dims, this.maxN]) as tf.Tensor3D);
+  }
+
+  /**
+   * `logits` `[B, logitDim]` gathered into the padded `[B, D * maxN]` layout, PAD_LOGIT in the
+   * padding. Its gradient gathers back (each logit lands in exactly one column), because the wasm
+   * backend has no kernel for gather's own gradient (an unsorted segment sum). A 0/1 selection
+   * matMul gives the same numbers, but costs logitDim x D x maxN per row: 3.3M multiply-adds a row
+   * on BDT-large-v0 (120 heads), 30 times the rest of the policy network.
+   */
+  private pad(logits: tf.Tensor2D, padding: { readonly source: Int32Array; readonly target: Int32Array }): tf.Tensor2D {
+    const source = tf.tensor1d(padding.source, 'int32');
+    const target = tf.tensor1d(padding.target, 'int32');
+    const padOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+      // saved, not captured: a tidy around the loss may dispose `target` before the gradient runs
+      save([target]);
+      const withPad = tf.concat([x, tf.fill([x.shape[0], 1], PAD_LOGIT)], 1);
+      return { value: tf.gather(withPad, source, 1) as tf.Tensor2D, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.gather(dy, saved[0]!, 1)] };
+    }) as (x: tf.Tensor2D) => tf.Tensor2D;
+    return padOp(logits);
   }
 
   /**

@@ -10,6 +10,7 @@ import { HybridDistribution } from '../../agents/nn/hybrid-distribution.ts';
 import { JsMlp } from '../../agents/nn/js-mlp.ts';
 import { buildMlp, DenseStack } from '../../agents/nn/mlp.ts';
 import { MlpBackprop } from '../../agents/nn/mlp-backprop.ts';
+import { MultiCategorical } from '../../agents/nn/multi-categorical.ts';
 import { orthogonalKernel } from '../../agents/nn/orthogonal.ts';
 import { tensorValues } from '../../agents/nn/tensor-values.ts';
 import { simdTransposeAvailable, transpose } from '../../agents/nn/transpose.ts';
@@ -190,6 +191,62 @@ describe('agents/nn', () => {
         stack.dispose();
       });
     }
+  });
+
+  describe('MultiCategorical', () => {
+    /** The former padding: logits @ select + bias, a 0/1 selection matMul (the reference the gather must equal). */
+    function selectionLogProbAndEntropy(nvec: number[], logits: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
+      const maxN = Math.max(...nvec);
+      const logitDim = nvec.reduce((a, b) => a + b, 0);
+      const width = nvec.length * maxN;
+      const select = new Float32Array(logitDim * width);
+      const bias = new Float32Array(width);
+      let offset = 0;
+      nvec.forEach((n, d) => {
+        for (let k = 0; k < maxN; k++) {
+          if (k < n) select[(offset + k) * width + d * maxN + k] = 1;
+          else bias[d * maxN + k] = -1e9;
+        }
+        offset += n;
+      });
+      const grid = tf.add(tf.matMul(logits, tf.tensor2d(select, [logitDim, width])), tf.tensor1d(bias));
+      const logp = tf.logSoftmax(tf.reshape(grid, [logits.shape[0], nvec.length, maxN]) as tf.Tensor3D);
+      const logProb = tf.sum(tf.mul(tf.oneHot(actions, maxN), logp), [1, 2]) as tf.Tensor1D;
+      const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), [1, 2])) as tf.Tensor1D;
+      return { logProb, entropy };
+    }
+
+    it('pads unequal dimensions by a gather whose values and logit gradients equal the selection matMul, bit for bit', () => {
+      const rng = makeRng(3);
+      const nvec = Array.from({ length: 30 }, () => 1 + Math.floor(rng() * 9));
+      nvec[4] = 9; // a widest dimension for sure, and one of size 1
+      nvec[5] = 1;
+      const dist = new MultiCategorical(nvec);
+      const rows = 6;
+      const logitValues = Float32Array.from({ length: rows * dist.logitDim }, () => (rng() - 0.5) * 20);
+      const actionValues = Int32Array.from({ length: rows * nvec.length }, (_, i) => Math.floor(rng() * nvec[i % nvec.length]!));
+      const before = tf.memory().numTensors;
+      const run = (form: typeof selectionLogProbAndEntropy) =>
+        tf.tidy(() => {
+          const actions = tf.tensor2d(actionValues, [rows, nvec.length], 'int32');
+          // a loss that weighs both outputs, so the gradient exercises both paths through the padding
+          const lossOf = (logits: tf.Tensor) => {
+            const { logProb, entropy } = form(nvec, logits as tf.Tensor2D, actions);
+            return tf.sum(tf.add(tf.mul(logProb, tf.linspace(1, 2, rows)), tf.mul(entropy, 0.3)));
+          };
+          const { value, grad } = tf.valueAndGrad(lossOf)(tf.tensor2d(logitValues, [rows, dist.logitDim]));
+          const { logProb, entropy } = form(nvec, tf.tensor2d(logitValues, [rows, dist.logitDim]), actions);
+          return { loss: value.dataSync()[0]!, grad: grad.dataSync() as Float32Array, logProb: logProb.dataSync() as Float32Array, entropy: entropy.dataSync() as Float32Array };
+        });
+      const gathered = run((_, logits, actions) => dist.logProbAndEntropy(logits, actions));
+      const selected = run(selectionLogProbAndEntropy);
+      assert.deepEqual(gathered.logProb, selected.logProb);
+      assert.deepEqual(gathered.entropy, selected.entropy);
+      assert.equal(gathered.loss, selected.loss);
+      assert.deepEqual(gathered.grad, selected.grad);
+      assert.ok(gathered.grad.some((g) => g !== 0), 'the gradient reaches the logits');
+      assert.equal(tf.memory().numTensors, before, 'no tensor outlives the tidy');
+    });
   });
 
   describe('HybridDistribution', () => {

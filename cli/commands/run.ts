@@ -391,5 +391,6 @@ function formatSummary(result: RunResult, latencyCap: number): string {
 }
 
 function formatSolverStats(stats: SolverAgentStats): string {
-  return `${stats.infeasibleSlots} of ${plural(stats.slots, 'slot')} solved to least violation (C4 impossible on some gateway: ${stats.gatewayBudgetSlots}; AP budgets relaxed: ${stats.apBudgetRelaxedSlots})`;
+  // two lines: one was 118 columns
+  return `${stats.infeasibleSlots} of ${plural(stats.slots, 'slot')} solved to least violation\n${' '.repeat(20)}(C4 impossible on some gateway: ${stats.gatewayBudgetSlots}; AP budgets relaxed: ${stats.apBudgetRelaxedSlots})`;
 }

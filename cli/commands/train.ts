@@ -886,7 +886,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
         recentEpisodes = episodes;
         flush();
         if (interrupt.signal.aborted) return;
-        bar?.update(Math.min(step, steps), { ret: Number.isNaN(mean) ? 'n/a' : mean.toFixed(1) });
+        bar?.update(Math.min(step, steps), { ret: barReturn(mean, episodes) });
         progressLine?.(Math.min(step, steps), mean, episodes);
       },
       signal: interrupt.signal,
@@ -952,8 +952,13 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   }
 }
 
-/** The train bar's line: `{value}/{total}` are steps. */
-const BAR_FORMAT = 'train [{bar}] {percentage}% | {value}/{total} | return(20) {ret} | {eta_formatted} left';
+/** The train bar's line: `{value}/{total}` are steps, `{ret}` is {@link barReturn}'s. */
+const BAR_FORMAT = 'train [{bar}] {percentage}% | {value}/{total} | return {ret} | {eta_formatted} left';
+
+/** The bar's mean return and how many episodes it is over (up to the last 20; fewer early on). */
+export function barReturn(mean: number, episodes: number): string {
+  return Number.isNaN(mean) || episodes === 0 ? 'n/a' : `${mean.toFixed(1)} (last ${episodes})`;
+}
 
 /**
  * The train bar's options: its width is what `columns` (80 when unknown) leave of the line at its
@@ -961,7 +966,7 @@ const BAR_FORMAT = 'train [{bar}] {percentage}% | {value}/{total} | return(20) {
  * a longer line loses its end (the time left).
  */
 export function trainBarOptions(steps: number, columns: number | undefined): cliProgress.Options {
-  const widest = BAR_FORMAT.replace('{bar}', '').replace('{percentage}', '100').replace('{value}/{total}', `${steps}/${steps}`).replace('{ret}', '-12345.6').replace('{eta_formatted}', '99h59m');
+  const widest = BAR_FORMAT.replace('{bar}', '').replace('{percentage}', '100').replace('{value}/{total}', `${steps}/${steps}`).replace('{ret}', barReturn(-12345.6, 20)).replace('{eta_formatted}', '99h59m');
   return { format: BAR_FORMAT, barsize: Math.max(10, Math.min(40, (columns ?? 80) - 1 - widest.length)), stream: process.stderr, hideCursor: true };
 }
 

@@ -380,7 +380,7 @@ describe('bdt-gym run', () => {
     const one = cli('run', '--env', 'BDT-small-v0', '--agent', 'dpra', '--slots', '1');
     assert.equal(one.status, 0, one.stderr);
     assert.match(one.stdout, /^BDT-small-v0 \(small\), agent dpra, seed 0, 1 slot\n/);
-    assert.match(one.stdout, /\n {2}solver {12}\d+ of 1 slot solved to least violation/);
+    assert.match(one.stdout, /\n {2}solver {12}\d+ of 1 slot solved to least violation\n {20}\(C4 impossible on some gateway: \d+; AP budgets relaxed: \d+\)\n/);
   });
 
   it('refuses a trace that does not fit the scenario, a non-object, and --trace with --save-trace', () => {

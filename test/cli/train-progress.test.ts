@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { trainBarOptions } from '../../cli/commands/train.ts';
+import { barReturn, trainBarOptions } from '../../cli/commands/train.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 // spawned with pipes: stderr is no terminal, as in CI or `nohup bdt-gym train ... > log 2>&1`
@@ -93,16 +93,22 @@ describe('bdt-gym train: progress', () => {
       const terminal = { isTTY: true, columns, write: (text: string) => ((written += text), true) };
       const bar = new cliProgress.SingleBar({ ...trainBarOptions(4_000_000, columns), stream: terminal as unknown as NodeJS.WriteStream }, cliProgress.Presets.shades_classic);
       bar.start(4_000_000, 0, { ret: 'n/a' });
-      bar.update(1_234_567, { ret: '-12345.6' });
+      bar.update(1_234_567, { ret: barReturn(-12345.6, 20) });
       bar.stop();
       // eslint-disable-next-line no-control-regex
       const lines = written.replace(/\x1B(\[[0-9;?]*[A-Za-z]|[78])/g, '\n').split(/[\r\n]/);
       return lines.reduce((a, b) => (b.length > a.length ? b : a), '');
     };
     const narrow = drawn(80);
-    assert.match(narrow, /^train \[.{10,}\] 30% \| 1234567\/4000000 \| return\(20\) -12345\.6 \| \S+ left$/);
+    assert.match(narrow, /^train \[.{10,}\] 30% \| 1234567\/4000000 \| return -12345\.6 \(last 20\) \| \S+ left$/);
     assert.ok(narrow.length < 80, `${narrow.length} characters: ${narrow}`);
     assert.equal(/^train \[(.*)\] /.exec(drawn(200))![1]!.length, 40, 'the bar at its widest');
+  });
+
+  it("the bar's return says how many episodes its mean is over (fewer than 20 early in a run), n/a before the first", () => {
+    assert.equal(barReturn(-7878.014, 20), '-7878.0 (last 20)');
+    assert.equal(barReturn(-13355.63, 8), '-13355.6 (last 8)');
+    assert.equal(barReturn(Number.NaN, 0), 'n/a');
   });
 
   it('--backend cpu prints no TF.js banner advising the node backend (the user chose cpu): train and evaluate --json leave stderr empty', () => {

@@ -213,8 +213,8 @@ class BridgeTest(unittest.TestCase):
         large = gym.make("bdt_gym/BDT-large-v0", infoLevel="summary")
         try:
             large.reset(seed=0)
-            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"no ppo model is committed for BDT-large-v0") as raised:
-                large.unwrapped.agent_action("ppo")
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"no dqn model is committed for BDT-large-v0") as raised:
+                large.unwrapped.agent_action("dqn")
             self.assertEqual(raised.exception.kind, "ArgumentError")
         finally:
             large.close()

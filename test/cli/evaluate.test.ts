@@ -1,7 +1,7 @@
 /** `bdt-gym evaluate`: replays train's final evaluation exactly, for CartPole runs and the committed B-DT models; bad input refused naming the option. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteCheckpoint, type RawManifest } from '../agents/rewrite-checkpoint.ts';
@@ -45,10 +45,11 @@ describe('bdt-gym evaluate', () => {
   }
 
   it("reproduces the committed models' summary evalReturn by default, on the training override their summary.json records", () => {
-    for (const model of ['ppo-bdt-v0', 'dqn-bdt-v0', 'ppo-bdt-small-v0', 'dqn-bdt-small-v0']) {
-      const algo = model.slice(0, 3);
+    const presetOf: Record<string, string> = { 'ppo-bdt-v0': 'ppo-bdt', 'dqn-bdt-v0': 'dqn-bdt', 'ppo-bdt-small-v0': 'ppo-bdt', 'dqn-bdt-small-v0': 'dqn-bdt', 'ppo-bdt-large-v0': 'ppo-bdt-large' };
+    assert.deepEqual(readdirSync(join(root, 'models')).sort(), Object.keys(presetOf).sort(), 'every committed model is checked');
+    for (const [model, presetName] of Object.entries(presetOf)) {
       const summary = JSON.parse(readFileSync(join(root, `models/${model}/summary.json`), 'utf8')) as Record<string, unknown>;
-      const preset = JSON.parse(readFileSync(join(root, `configs/agents/${algo}-bdt.json`), 'utf8')) as { envKwargs: unknown };
+      const preset = JSON.parse(readFileSync(join(root, `configs/agents/${presetName}.json`), 'utf8')) as { envKwargs: unknown };
       assert.deepEqual(summary['envKwargs'], preset.envKwargs, `${model}: summary.json records the preset's envKwargs`);
       const result = cli('evaluate', '--checkpoint', `models/${model}`, '--json'); // dqn-bdt-v0's ran 2 episodes, the others 20
       assert.equal(result.status, 0, result.stderr);

@@ -120,9 +120,9 @@ describe('bdt-gym run', () => {
   });
 
   it('says when no model is committed for the env of a learned agent, which envs have one, and to give --checkpoint', () => {
-    const large = cli('run', '--env', 'BDT-large-v0', '--agent', 'ppo');
+    const large = cli('run', '--env', 'BDT-large-v0', '--agent', 'dqn');
     assert.equal(large.status, 1);
-    assert.equal(large.stderr, 'bdt-gym: --agent ppo: no ppo model is committed for BDT-large-v0 (there is one for BDT-small-v0, BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
+    assert.equal(large.stderr, 'bdt-gym: --agent dqn: no dqn model is committed for BDT-large-v0 (there is one for BDT-small-v0, BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
     const scenario = cli('run', '--scenario', 'configs/small.json', '--agent', 'dqn');
     assert.equal(scenario.status, 1, 'it was an internal error');
     assert.equal(scenario.stderr, 'bdt-gym: --agent dqn: no dqn model is committed for a --scenario file (there is one for BDT-small-v0, BDT-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');

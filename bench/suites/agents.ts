@@ -2,8 +2,8 @@
  * Training throughput of the learned agents on CartPole-v1 with the configs/agents/*-cartpole.json
  * presets (rl-baselines3-zoo's settings; the DQN preset's learning rate differs, its compute does
  * not), and of the `ppo-bdt` preset on BDT-v0 and BDT-large-v0 (120 partition heads), on the wasm
- * backend: env steps per second of training, rollouts, updates and all. Peers on this machine (PyTorch CPU): SB3 PPO (zoo settings) 2,233
- * steps/s, CleanRL PPO ~2,200, SB3 DQN (zoo settings) 630.
+ * backend: env steps per second of training, rollouts, updates and all. Peers on this machine
+ * (PyTorch CPU): SB3 PPO (zoo settings) 2,233 steps/s, CleanRL PPO ~2,200, SB3 DQN (zoo settings) 630.
  *
  * Each timed run continues the same trainer (after warm-up past DQN's learning start), so it
  * measures steady-state training, including the periodic gradient phases, with DQN acting at its

@@ -135,6 +135,9 @@ export interface TrainSummary {
   readonly periodicEvalSeconds?: number;
 }
 
+/** Training episodes behind the summary's meanReturnLast20 and each progress report's mean return. */
+const RECENT_EPISODES = 20;
+
 function meanLast(values: readonly number[], n: number): number {
   const tail = values.slice(-n);
   return tail.length === 0 ? NaN : tail.reduce((a, b) => a + b, 0) / tail.length;
@@ -194,7 +197,7 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
         }
       })
     : undefined;
-  const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, 20), Math.min(t.recentReturns.length, 20));
+  const onProgress = (t: T): void => options.onProgress?.(t.counters.globalStep, options.steps, meanLast(t.recentReturns, RECENT_EPISODES), Math.min(t.recentReturns.length, RECENT_EPISODES));
   const signal = options.signal === undefined ? metricsFailed.signal : AbortSignal.any([options.signal, metricsFailed.signal]);
   try {
     for (;;) {
@@ -356,7 +359,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       seed,
       backend,
       sps: (steps - startStep) / (loopSeconds - (evaluator?.seconds ?? 0)),
-      meanReturnLast20: meanLast(trainer.recentReturns, 20),
+      meanReturnLast20: meanLast(trainer.recentReturns, RECENT_EPISODES),
       ...(evaluation === undefined ? {} : { evalReturn: evaluation.meanReturn, evalReturns: evaluation.returns }),
       evalEpisodes: evaluation === undefined ? 0 : evalEpisodes,
       ...(end.interrupted ? { interrupted: true as const } : {}),

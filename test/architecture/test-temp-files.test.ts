@@ -14,7 +14,7 @@ const root = resolve(import.meta.dirname, '../..');
 describe("the test run's temporary files", () => {
   it('.mocharc.json loads test/temp-root.ts, so every temp directory of the run is under its root, in spawned processes too', () => {
     const config = JSON.parse(readFileSync(join(root, '.mocharc.json'), 'utf8')) as { require?: string[] };
-    assert.deepEqual(config.require, ['test/temp-root.ts']);
+    assert.ok(config.require?.includes('test/temp-root.ts'), JSON.stringify(config.require));
     assert.equal(tmpdir(), TEST_TEMP_ROOT);
     assert.equal(statSync(TEST_TEMP_ROOT).mode & 0o7777, 0o1777, 'open to every user and sticky, as /tmp (tests run processes as nobody)');
     const child = spawnSync(process.execPath, ['-e', "process.stdout.write(require('node:os').tmpdir())"], { encoding: 'utf8' });

@@ -117,7 +117,7 @@ describe('bdt-gym train --scenario-override', function () {
     assert.notEqual(plain.meanReturn, evalReturn, 'the plain env is another reward');
 
     const transfer = `bdt-gym WARN: the policy in ${join(out, 'checkpoint')} was trained on a different system than this env's (gateways.bandwidth: 20000000 -> 10000000); it acts here as a transfer, not on the system it learned\n`;
-    const compared = cli('compare', '--env', 'BDT-small-v0', '--agents', 'mine', '--seeds', '1', '--slots', '2', '--checkpoint', `mine=${out}`);
+    const compared = cli('compare', '--env', 'BDT-small-v0', '--agents', 'mine', '--seeds', '1', '--slots', '2', '--checkpoint', `mine=${out}`, '--out', join(dir, 'compare.json'));
     assert.equal(compared.status, 0, compared.stderr);
     assert.ok(compared.stderr.includes(transfer), compared.stderr);
     const ran = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo', '--checkpoint', out, '--slots', '2');

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
 import { DiagonalGaussian } from './diagonal-gaussian.ts';
 import { MultiCategorical } from './multi-categorical.ts';
+import type { PerDimensionOut } from './per-dimension-out.ts';
 
 export class HybridDistribution {
   readonly categorical: MultiCategorical | undefined;
@@ -45,26 +46,54 @@ export class HybridDistribution {
     discrete: tf.Tensor2D | undefined,
     continuous: tf.Tensor2D | undefined,
   ): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
-    const parts: Array<{ logProb: tf.Tensor1D; entropy: tf.Tensor1D }> = [];
+    const parts = this.evaluateParts(head, logStd, discrete, continuous, false);
+    if (parts.length === 1) return parts[0] as { logProb: tf.Tensor1D; entropy: tf.Tensor1D };
+    return { logProb: tf.add(parts[0]!.logProb, parts[1]!.logProb), entropy: tf.add(parts[0]!.entropy, parts[1]!.entropy) };
+  }
+
+  /**
+   * As {@link logProbAndEntropy}, but each dimension's log-probability, `[B, D + C]` (discrete
+   * dimensions first); its row sums are the joint log-probabilities. Call inside tf.tidy.
+   */
+  logProbPerDimensionAndEntropy(
+    head: tf.Tensor2D,
+    logStd: tf.Tensor1D | undefined,
+    discrete: tf.Tensor2D | undefined,
+    continuous: tf.Tensor2D | undefined,
+  ): { logProb: tf.Tensor2D; entropy: tf.Tensor1D } {
+    const parts = this.evaluateParts(head, logStd, discrete, continuous, true);
+    if (parts.length === 1) return parts[0] as { logProb: tf.Tensor2D; entropy: tf.Tensor1D };
+    return { logProb: tf.concat([parts[0]!.logProb, parts[1]!.logProb], 1) as tf.Tensor2D, entropy: tf.add(parts[0]!.entropy, parts[1]!.entropy) };
+  }
+
+  /** Each part's log-probabilities (joint `[B]`, or `[B, dims]` per dimension) and entropy, on its slice of `head`. */
+  private evaluateParts(
+    head: tf.Tensor2D,
+    logStd: tf.Tensor1D | undefined,
+    discrete: tf.Tensor2D | undefined,
+    continuous: tf.Tensor2D | undefined,
+    perDimension: boolean,
+  ): Array<{ logProb: tf.Tensor; entropy: tf.Tensor1D }> {
+    const parts: Array<{ logProb: tf.Tensor; entropy: tf.Tensor1D }> = [];
     const logitDim = this.categorical?.logitDim ?? 0;
     if (this.categorical !== undefined) {
       if (discrete === undefined) throw new Error('HybridDistribution: discrete actions missing');
       const logits = this.gaussian === undefined ? head : (tf.slice(head, [0, 0], [-1, logitDim]) as tf.Tensor2D);
-      parts.push(this.categorical.logProbAndEntropy(logits, discrete));
+      parts.push(perDimension ? this.categorical.logProbPerDimensionAndEntropy(logits, discrete) : this.categorical.logProbAndEntropy(logits, discrete));
     }
     if (this.gaussian !== undefined) {
       if (continuous === undefined || logStd === undefined) throw new Error('HybridDistribution: continuous actions or log-std missing');
       const mean = this.categorical === undefined ? head : (tf.slice(head, [0, logitDim], [-1, this.gaussian.dims]) as tf.Tensor2D);
-      parts.push(this.gaussian.logProbAndEntropy(mean, logStd, continuous));
+      parts.push(perDimension ? this.gaussian.logProbPerDimensionAndEntropy(mean, logStd, continuous) : this.gaussian.logProbAndEntropy(mean, logStd, continuous));
     }
-    if (parts.length === 1) return parts[0]!;
-    return { logProb: tf.add(parts[0]!.logProb, parts[1]!.logProb), entropy: tf.add(parts[0]!.entropy, parts[1]!.entropy) };
+    return parts;
   }
 
   /**
    * Sample `batch` actions from `head` (row-major `[batch, headDim]`), or take the mode (argmax,
    * mean) when `rng` is undefined. Writes `discrete` `[batch, D]`, `continuous` `[batch, C]`
-   * (unclipped) and the joint log-probabilities `logProb` `[batch]`.
+   * (unclipped) and the joint log-probabilities `logProb` `[batch]`; with `logProbPerDimension`
+   * (`[batch, D + C]`), each dimension's too.
    */
   sample(
     head: Float32Array,
@@ -74,13 +103,17 @@ export class HybridDistribution {
     discrete: Int32Array,
     continuous: Float32Array,
     logProb: Float32Array,
+    logProbPerDimension?: Float32Array,
   ): void {
     logProb.fill(0, 0, batch);
     const stride = this.headDim;
-    this.categorical?.sample(head, stride, 0, batch, rng, discrete, logProb);
+    const D = this.discreteDims;
+    const perRow = D + this.continuousDims;
+    const perDimension = (offset: number): PerDimensionOut | undefined => (logProbPerDimension === undefined ? undefined : { values: logProbPerDimension, stride: perRow, offset });
+    this.categorical?.sample(head, stride, 0, batch, rng, discrete, logProb, perDimension(0));
     if (this.gaussian !== undefined) {
       if (logStd === undefined) throw new Error('HybridDistribution: log-std missing');
-      this.gaussian.sample(head, stride, this.categorical?.logitDim ?? 0, logStd, batch, rng, continuous, logProb);
+      this.gaussian.sample(head, stride, this.categorical?.logitDim ?? 0, logStd, batch, rng, continuous, logProb, perDimension(D));
     }
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
+import type { PerDimensionOut } from './per-dimension-out.ts';
 
 /** Logit given to padding entries so they get probability 0 without NaN. */
 const PAD_LOGIT = -1e9;
@@ -92,12 +93,21 @@ export class MultiCategorical {
     return { logProb, entropy };
   }
 
+  /** As {@link logProbAndEntropy}, but each dimension's log-probability, `[B, D]`. Call inside tf.tidy. */
+  logProbPerDimensionAndEntropy(logits: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor2D; entropy: tf.Tensor1D } {
+    const logp = this.logSoftmax(logits);
+    const logProb = tf.sum(tf.mul(tf.oneHot(actions, this.maxN), logp), 2) as tf.Tensor2D;
+    const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), [1, 2])) as tf.Tensor1D;
+    return { logProb, entropy };
+  }
+
   /**
    * Sample (or take the argmax when `rng` is undefined) for `batch` rows of logits; row b's
    * logits are `head[b * stride + offset ..]`. Writes indices to `out` (`[batch, D]`) and adds each
-   * row's joint log-probability to `logProb`.
+   * row's joint log-probability to `logProb`; with `perDimension`, also writes dimension d's
+   * log-probability of row b to `perDimension.values[b * perDimension.stride + perDimension.offset + d]`.
    */
-  sample(head: Float32Array, stride: number, offset: number, batch: number, rng: Rng | undefined, out: Int32Array, logProb: Float32Array): void {
+  sample(head: Float32Array, stride: number, offset: number, batch: number, rng: Rng | undefined, out: Int32Array, logProb: Float32Array, perDimension?: PerDimensionOut): void {
     const logits = head;
     const D = this.dims;
     for (let b = 0; b < batch; b++) {
@@ -129,7 +139,9 @@ export class MultiCategorical {
           }
         }
         out[b * D + d] = choice;
-        rowLogProb += logits[start + choice]! - max - Math.log(sum);
+        const dimLogProb = logits[start + choice]! - max - Math.log(sum);
+        if (perDimension !== undefined) perDimension.values[b * perDimension.stride + perDimension.offset + d] = dimLogProb;
+        rowLogProb += dimLogProb;
       }
       logProb[b]! += rowLogProb;
     }

@@ -20,6 +20,12 @@ export const PpoHyperparametersSchema = z
     normAdv: z.boolean().default(true).describe('Standardise advantages per minibatch (bool)'),
     clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping epsilon (dimensionless)'),
     annealClip: z.boolean().default(false).describe("Anneal the policy's clip range linearly from clipCoef to 0 over training, as rl-baselines3-zoo `lin_0.2`; the value clip (clipVloss) keeps clipCoef (bool)"),
+    ratio: z
+      .enum(['joint', 'per-dimension'])
+      .default('joint')
+      .describe(
+        "The surrogate's probability ratios: 'joint', one per sample for the whole action (CleanRL, SB3); 'per-dimension', one per action dimension (each partition head, each continuous share), each clipped alone and all weighted by the sample's advantage, as MAPPO's per-agent ratios; for actions of many dimensions, whose joint ratio is clipped in most samples (name)",
+      ),
     clipVloss: z.boolean().default(true).describe('Clip the value update to +-clipCoef around the rollout value, never annealed (bool)'),
     entCoef: z.number().min(0).default(0.01).describe('Entropy bonus coefficient (dimensionless)'),
     vfCoef: z.number().min(0).default(0.5).describe('Value loss coefficient (dimensionless)'),

@@ -19,7 +19,10 @@ export interface CategoricalPpoBatch {
   readonly logits: Float32Array;
   /** `[rows, nvec.length]` chosen indices. */
   readonly actions: Int32Array;
+  /** `[rows]` joint log-probabilities, or `[rows, nvec.length]` per dimension when `perDimension`. */
   readonly oldLogProb: Float32Array;
+  /** One ratio per dimension instead of one per row (ppoLoss with `[B, K]` log-probabilities). */
+  readonly perDimension?: boolean;
   readonly advantages: Float32Array;
   /** `[rows]` V(s) of the current critic. */
   readonly values: Float32Array;
@@ -50,6 +53,7 @@ export function ppoLossGradientScratch(nvec: Int32Array): Float64Array {
  */
 export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: PpoLossCoefficients, dLogits: Float32Array, dValues: Float32Array, scratch: Float64Array): PpoLossValues {
   const { rows: n, nvec, logits, actions, oldLogProb, advantages, values, oldValues, returns } = batch;
+  const perDimension = batch.perDimension === true;
   const D = nvec.length;
   let width = 0;
   for (let d = 0; d < D; d++) width += nvec[d]!;
@@ -87,17 +91,21 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
       entropy += hd;
       logProb += logits[start + actions[r * D + d]!]! - lse;
     }
-    const logRatio = logProb - oldLogProb[r]!;
-    const ratio = Math.exp(logRatio);
-    klSum += ratio - 1 - logRatio;
-    if (Math.abs(ratio - 1) > c.clipCoef) clipped += 1;
     const adv = advantages[r]!;
-    const pg1 = -adv * ratio;
-    const pg2 = -adv * Math.min(Math.max(ratio, 1 - c.clipCoef), 1 + c.clipCoef);
-    // maximum(pg1, pg2): the gradient reaches the ratio through pg1 on ties; through pg2 only
-    // when it is strictly larger, i.e. the ratio is clipped, where clip's gradient is 0.
-    policySum += pg1 >= pg2 ? pg1 : pg2;
-    const dLogProb = pg1 >= pg2 ? (-adv * ratio) / n : 0;
+    // dLoss/d(the row's joint log-probability); per dimension, each its own (below)
+    let dLogProb = 0;
+    if (!perDimension) {
+      const logRatio = logProb - oldLogProb[r]!;
+      const ratio = Math.exp(logRatio);
+      klSum += ratio - 1 - logRatio;
+      if (Math.abs(ratio - 1) > c.clipCoef) clipped += 1;
+      const pg1 = -adv * ratio;
+      const pg2 = -adv * Math.min(Math.max(ratio, 1 - c.clipCoef), 1 + c.clipCoef);
+      // maximum(pg1, pg2): the gradient reaches the ratio through pg1 on ties; through pg2 only
+      // when it is strictly larger, i.e. the ratio is clipped, where clip's gradient is 0.
+      policySum += pg1 >= pg2 ? pg1 : pg2;
+      dLogProb = pg1 >= pg2 ? (-adv * ratio) / n : 0;
+    }
     const dEntropy = -c.entCoef / n;
 
     // d logProb / d z_j = [j chosen] - p_j;  d entropy / d z_j = -p_j (log p_j + H_d).
@@ -105,10 +113,22 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
       const k = nvec[d]!;
       const hd = dimEntropy[d]!;
       const chosen = actions[r * D + d]!;
+      let dDimLogProb = dLogProb;
+      if (perDimension) {
+        // the joint branch's terms, for this dimension's ratio
+        const logRatio = logProbs[start - base + chosen]! - oldLogProb[r * D + d]!;
+        const ratio = Math.exp(logRatio);
+        klSum += ratio - 1 - logRatio;
+        if (Math.abs(ratio - 1) > c.clipCoef) clipped += 1;
+        const pg1 = -adv * ratio;
+        const pg2 = -adv * Math.min(Math.max(ratio, 1 - c.clipCoef), 1 + c.clipCoef);
+        policySum += pg1 >= pg2 ? pg1 : pg2;
+        dDimLogProb = pg1 >= pg2 ? (-adv * ratio) / n : 0;
+      }
       for (let j = 0; j < k; j++) {
         const logp = logProbs[start - base + j]!;
         const p = probs[start - base + j]!;
-        dLogits[start + j] = dLogProb * ((j === chosen ? 1 : 0) - p) + dEntropy * -p * (logp + hd);
+        dLogits[start + j] = dDimLogProb * ((j === chosen ? 1 : 0) - p) + dEntropy * -p * (logp + hd);
       }
     }
     entropySum += entropy;
@@ -141,7 +161,7 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
     valueLoss,
     entropy,
     approxKl: klSum / n,
-    clipFraction: clipped / n,
+    clipFraction: clipped / (perDimension ? n * D : n),
   };
 }
 

@@ -87,7 +87,10 @@ export class PpoTrainer {
   private readonly bufObs: Float32Array;
   private readonly bufDiscrete: Int32Array;
   private readonly bufContinuous: Float32Array;
+  /** `[T, E, logProbWidth]`: the joint log-probabilities, or each dimension's (hp.ratio). */
   private readonly bufLogProb: Float32Array;
+  /** 1, or the action's dimensions with `ratio: 'per-dimension'`. */
+  private readonly logProbWidth: number;
   private readonly bufRewards: Float32Array;
   private readonly bufValues: Float32Array;
   private readonly bufTerminated: Uint8Array;
@@ -102,6 +105,7 @@ export class PpoTrainer {
   private readonly stepDiscrete: Int32Array;
   private readonly stepContinuous: Float32Array;
   private readonly stepLogProb: Float32Array;
+  private readonly stepLogProbPerDimension: Float32Array | undefined;
   private readonly stepActions: unknown[];
   private readonly scaledRewards: Float32Array;
   /** Running statistics of the discounted return (normReward only). */
@@ -149,7 +153,8 @@ export class PpoTrainer {
       this.bufObs = new Float32Array(n * dim);
       this.bufDiscrete = new Int32Array(n * D);
       this.bufContinuous = new Float32Array(n * C);
-      this.bufLogProb = new Float32Array(n);
+      this.logProbWidth = hp.ratio === 'per-dimension' ? D + C : 1;
+      this.bufLogProb = new Float32Array(n * this.logProbWidth);
       this.bufRewards = new Float32Array(n);
       this.bufValues = new Float32Array(n);
       this.bufTerminated = new Uint8Array(n);
@@ -163,6 +168,7 @@ export class PpoTrainer {
       this.stepDiscrete = new Int32Array(this.E * D);
       this.stepContinuous = new Float32Array(this.E * C);
       this.stepLogProb = new Float32Array(this.E);
+      this.stepLogProbPerDimension = hp.ratio === 'per-dimension' ? new Float32Array(this.E * (D + C)) : undefined;
       this.stepActions = new Array<unknown>(this.E);
       this.scaledRewards = new Float32Array(this.E);
       this.returnNormalizer = hp.normReward ? new ReturnNormalizer(this.E, hp.gamma, 1e-8) : undefined;
@@ -170,7 +176,7 @@ export class PpoTrainer {
       // ret_rms); the per-env discounted returns restart at 0 with the envs, as VecNormalize's do.
       const rewardStats = options.restore?.rewardStats;
       if (rewardStats !== undefined) this.returnNormalizer?.rms.loadStats(rewardStats);
-      this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.optimizer.size) : undefined;
+      this.jsUpdate = C === 0 && this.policy.logStd === undefined ? createJsUpdateScratch(this.policy, n, this.logProbWidth, this.optimizer.size) : undefined;
 
       this.envs.reset(options.seed + trainingSeedOffset(this.counters.resumes));
       this.observe();
@@ -242,14 +248,14 @@ export class PpoTrainer {
       const row = t * E;
       this.bufObs.set(this.obsNorm, row * dim);
       policy.forward(this.obsNorm, E, this.head, this.stepValues);
-      policy.dist.sample(this.head, logStd, E, this.rng, this.stepDiscrete, this.stepContinuous, this.stepLogProb);
+      policy.dist.sample(this.head, logStd, E, this.rng, this.stepDiscrete, this.stepContinuous, this.stepLogProb, this.stepLogProbPerDimension);
       for (let e = 0; e < E; e++) {
         this.bufValid[row + e] = this.envs.needsReset[e] ? 0 : 1;
         this.stepActions[e] = policy.layout.toEnv(this.stepDiscrete, this.stepContinuous, e);
       }
       this.bufDiscrete.set(this.stepDiscrete, row * D);
       this.bufContinuous.set(this.stepContinuous, row * C);
-      this.bufLogProb.set(this.stepLogProb, row);
+      this.bufLogProb.set(this.stepLogProbPerDimension ?? this.stepLogProb, row * this.logProbWidth);
       this.bufValues.set(this.stepValues, row);
 
       this.envs.step(this.stepActions);
@@ -331,6 +337,7 @@ export class PpoTrainer {
     const dim = policy.encoder.dim;
     const D = policy.layout.discreteDims;
     const headDim = policy.dist.headDim;
+    const width = this.logProbWidth;
     const validCount = valid.length;
     const order = valid.slice();
     const minibatchSize = Math.max(1, Math.ceil(validCount / hp.numMinibatches));
@@ -349,7 +356,8 @@ export class PpoTrainer {
           const i = order[start + r]!;
           s.obs.set(this.bufObs.subarray(i * dim, (i + 1) * dim), r * dim);
           s.actions.set(this.bufDiscrete.subarray(i * D, (i + 1) * D), r * D);
-          s.oldLogProb[r] = this.bufLogProb[i]!;
+          if (width === 1) s.oldLogProb[r] = this.bufLogProb[i]!;
+          else s.oldLogProb.set(this.bufLogProb.subarray(i * width, (i + 1) * width), r * width);
           s.advantages[r] = this.advantages[i]!;
           s.oldValues[r] = this.bufValues[i]!;
           s.returns[r] = this.returns[i]!;
@@ -367,6 +375,7 @@ export class PpoTrainer {
             logits: s.head.subarray(0, rows * headDim),
             actions: s.actions,
             oldLogProb: s.oldLogProb,
+            perDimension: width > 1,
             advantages,
             values: s.values,
             oldValues: s.oldValues,
@@ -410,7 +419,7 @@ export class PpoTrainer {
         obs: tf.gather(tf.tensor2d(this.bufObs, [n, dim]), idx),
         discrete: D > 0 ? tf.gather(tf.tensor2d(this.bufDiscrete, [n, D], 'int32'), idx) : undefined,
         continuous: C > 0 ? tf.gather(tf.tensor2d(this.bufContinuous, [n, C]), idx) : undefined,
-        logProb: tf.gather(tf.tensor1d(this.bufLogProb), idx),
+        logProb: tf.gather(this.logProbWidth === 1 ? tf.tensor1d(this.bufLogProb) : tf.tensor2d(this.bufLogProb, [n, this.logProbWidth]), idx),
         advantages: tf.gather(tf.tensor1d(this.advantages), idx),
         returns: tf.gather(tf.tensor1d(this.returns), idx),
         values: tf.gather(tf.tensor1d(this.bufValues), idx),
@@ -442,17 +451,15 @@ export class PpoTrainer {
           const x = pick(data.obs) as tf.Tensor2D;
           const head = policy.actor.apply(x);
           const newValues = tf.reshape(policy.critic.apply(x), [-1]) as tf.Tensor1D;
-          const { logProb, entropy } = policy.dist.logProbAndEntropy(
-            head,
-            policy.logStd as tf.Tensor1D | undefined,
-            data.discrete ? (pick(data.discrete) as tf.Tensor2D) : undefined,
-            data.continuous ? (pick(data.continuous) as tf.Tensor2D) : undefined,
-          );
+          const logStd = policy.logStd as tf.Tensor1D | undefined;
+          const discrete = data.discrete ? (pick(data.discrete) as tf.Tensor2D) : undefined;
+          const continuous = data.continuous ? (pick(data.continuous) as tf.Tensor2D) : undefined;
+          const { logProb, entropy } = this.logProbWidth === 1 ? policy.dist.logProbAndEntropy(head, logStd, discrete, continuous) : policy.dist.logProbPerDimensionAndEntropy(head, logStd, discrete, continuous);
           const rawAdv = pick(data.advantages) as tf.Tensor1D;
           const terms = ppoLoss(
             {
               newLogProb: logProb,
-              oldLogProb: pick(data.logProb) as tf.Tensor1D,
+              oldLogProb: pick(data.logProb) as tf.Tensor1D | tf.Tensor2D,
               advantages: fullBatchAdvantages ?? (hp.normAdv ? normalizeAdvantages(rawAdv) : rawAdv),
               newValues,
               oldValues: pick(data.values) as tf.Tensor1D,
@@ -581,7 +588,8 @@ interface JsUpdateScratch {
   readonly gradient: Float32Array;
 }
 
-function createJsUpdateScratch(policy: PpoPolicy, rows: number, parameters: number): JsUpdateScratch {
+/** `logProbWidth`: old log-probabilities per row (1, or D with per-dimension ratios). */
+function createJsUpdateScratch(policy: PpoPolicy, rows: number, logProbWidth: number, parameters: number): JsUpdateScratch {
   const headDim = policy.dist.headDim;
   const actor = new MlpBackprop(policy.actor, rows);
   const critic = new MlpBackprop(policy.critic, rows);
@@ -591,7 +599,7 @@ function createJsUpdateScratch(policy: PpoPolicy, rows: number, parameters: numb
     critic,
     obs: new Float32Array(rows * policy.encoder.dim),
     actions: new Int32Array(rows * policy.layout.discreteDims),
-    oldLogProb: new Float32Array(rows),
+    oldLogProb: new Float32Array(rows * logProbWidth),
     advantages: new Float32Array(rows),
     oldValues: new Float32Array(rows),
     returns: new Float32Array(rows),

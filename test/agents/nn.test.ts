@@ -284,6 +284,43 @@ describe('agents/nn', () => {
       near(ent![0]!, entropy, 1e-4, 'entropy');
     });
 
+    it('gives each dimension its log-probability (tf equals JS), summing to the joint one, with the joint entropy', () => {
+      const dist = new HybridDistribution([3, 2], 2);
+      const head = Float32Array.of(0.1, 0.5, -0.3, 1.0, -1.0, 0.2, -0.4, /* row 2 */ 2, 0, 0, 0, 0, 1, 1);
+      const logStd = Float32Array.of(-0.5, 0.3);
+      const discrete = new Int32Array(4);
+      const continuous = new Float32Array(4);
+      const logProb = new Float32Array(2);
+      const perDimension = new Float32Array(2 * 4);
+      dist.sample(head, logStd, 2, makeRng(7), discrete, continuous, logProb, perDimension);
+      const jointAlone = new Float32Array(2);
+      dist.sample(head, logStd, 2, makeRng(7), new Int32Array(4), new Float32Array(4), jointAlone);
+      assert.deepEqual(logProb, jointAlone, 'asking for the dimensions changes neither the draws nor the joint log-probability');
+      const before = tf.memory().numTensors;
+      const [perDimensionTf, entropy, joint] = tf.tidy(() => {
+        const args = [tf.tensor2d(head, [2, 7]), tf.tensor1d(logStd), tf.tensor2d(discrete, [2, 2], 'int32'), tf.tensor2d(continuous, [2, 2])] as const;
+        const r = dist.logProbPerDimensionAndEntropy(...args);
+        assert.deepEqual(r.logProb.shape, [2, 4]);
+        const j = dist.logProbAndEntropy(...args);
+        return [r.logProb.dataSync(), r.entropy.dataSync(), j.entropy.dataSync()];
+      });
+      assert.equal(tf.memory().numTensors, before, 'no tensor outlives the tidy');
+      // row 0, dimension by dimension, by hand
+      const lse = (xs: number[]) => Math.log(xs.reduce((sum, x) => sum + Math.exp(x), 0));
+      const cats = [[0.1, 0.5, -0.3], [1.0, -1.0]];
+      const expected = cats.map((logits, d) => logits[discrete[d]!]! - lse(logits));
+      [0.2, -0.4].forEach((mean, c) => expected.push(-0.5 * ((continuous[c]! - mean) / Math.exp(logStd[c]!)) ** 2 - logStd[c]! - 0.5 * Math.log(2 * Math.PI)));
+      expected.forEach((value, k) => {
+        near(perDimensionTf![k]!, value, 1e-4, `tf dimension ${k}`);
+        near(perDimension[k]!, value, 1e-4, `js dimension ${k}`);
+      });
+      for (let row = 0; row < 2; row++) {
+        const sum = (values: ArrayLike<number>) => Array.from({ length: 4 }, (_, k) => values[row * 4 + k]!).reduce((a, b) => a + b, 0);
+        near(sum(perDimension), logProb[row]!, 1e-5, `row ${row}'s dimensions sum to its joint log-probability`);
+      }
+      assert.deepEqual(entropy, joint);
+    });
+
     it('acts deterministically with argmax and mean when no stream is given', () => {
       const dist = new HybridDistribution([3], 1);
       const discrete = new Int32Array(1);

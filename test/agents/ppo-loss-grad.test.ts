@@ -8,29 +8,35 @@ import { makeRng } from '../../env/core/rng.ts';
 
 const near = (a: number, b: number, what: string, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${what}: ${a} vs ${b}`);
 
-/** A random minibatch over action dims `nvec` whose ratios straddle the clip range. */
-function randomBatch(nvec: number[], rows: number, seed: number) {
+/**
+ * A random minibatch over action dims `nvec` whose ratios straddle the clip range; with
+ * `perDimension`, old log-probabilities per dimension, each shifted on its own.
+ */
+function randomBatch(nvec: number[], rows: number, seed: number, perDimension = false) {
   const rng = makeRng(seed);
   const width = nvec.reduce((a, b) => a + b, 0);
   const u = (lo: number, hi: number) => lo + (hi - lo) * rng();
   const logits = Float32Array.from({ length: rows * width }, () => u(-2, 2));
   const actions = Int32Array.from({ length: rows * nvec.length }, (_, i) => Math.floor(rng() * nvec[i % nvec.length]!));
-  const oldLogProb = new Float32Array(rows);
+  const D = nvec.length;
+  const oldLogProb = new Float32Array(perDimension ? rows * D : rows);
   // Old log-probabilities: the new ones shifted by up to +-0.5 (ratios in ~[0.6, 1.65]).
   for (let r = 0; r < rows; r++) {
     let lp = 0;
-    for (let d = 0, start = r * width; d < nvec.length; start += nvec[d]!, d++) {
+    for (let d = 0, start = r * width; d < D; start += nvec[d]!, d++) {
       const z = Array.from(logits.subarray(start, start + nvec[d]!));
       const lse = Math.log(z.reduce((s, v) => s + Math.exp(v), 0));
-      lp += z[actions[r * nvec.length + d]!]! - lse;
+      const dimLogProb = z[actions[r * D + d]!]! - lse;
+      if (perDimension) oldLogProb[r * D + d] = dimLogProb + u(-0.5, 0.5);
+      lp += dimLogProb;
     }
-    oldLogProb[r] = lp + u(-0.5, 0.5);
+    if (!perDimension) oldLogProb[r] = lp + u(-0.5, 0.5);
   }
   const advantages = Float32Array.from({ length: rows }, () => u(-2, 2));
   const values = Float32Array.from({ length: rows }, () => u(-1, 1));
   const oldValues = Float32Array.from(values, (v) => v + u(-0.4, 0.4));
   const returns = Float32Array.from({ length: rows }, () => u(-1, 1));
-  return { rows, nvec: Int32Array.from(nvec), logits, actions, oldLogProb, advantages, values, oldValues, returns, width };
+  return { rows, nvec: Int32Array.from(nvec), logits, actions, oldLogProb, perDimension, advantages, values, oldValues, returns, width };
 }
 
 /** The same loss through the TF.js path (MultiCategorical + ppoLoss) and its autodiff. */
@@ -40,9 +46,11 @@ function tfLossAndGradient(b: ReturnType<typeof randomBatch>, c: PpoLossCoeffici
   const values = tf.tensor1d(b.values);
   let terms: Record<string, number> = {};
   const grads = tf.grads((z: tf.Tensor, v: tf.Tensor) => {
-    const { logProb, entropy } = dist.logProbAndEntropy(z as tf.Tensor2D, tf.tensor2d(b.actions, [b.rows, b.nvec.length], 'int32'));
+    const actions = tf.tensor2d(b.actions, [b.rows, b.nvec.length], 'int32');
+    const { logProb, entropy } = b.perDimension ? dist.logProbPerDimensionAndEntropy(z as tf.Tensor2D, actions) : dist.logProbAndEntropy(z as tf.Tensor2D, actions);
+    const oldLogProb = b.perDimension ? tf.tensor2d(b.oldLogProb, [b.rows, b.nvec.length]) : tf.tensor1d(b.oldLogProb);
     const out = ppoLoss(
-      { newLogProb: logProb, oldLogProb: tf.tensor1d(b.oldLogProb), advantages: tf.tensor1d(b.advantages), newValues: v as tf.Tensor1D, oldValues: tf.tensor1d(b.oldValues), returns: tf.tensor1d(b.returns), entropy },
+      { newLogProb: logProb, oldLogProb, advantages: tf.tensor1d(b.advantages), newValues: v as tf.Tensor1D, oldValues: tf.tensor1d(b.oldValues), returns: tf.tensor1d(b.returns), entropy },
       c,
     );
     terms = Object.fromEntries(Object.entries(out).map(([k, s]) => [k, s.dataSync()[0]!]));
@@ -58,14 +66,15 @@ describe('agents/ppo/ppo-loss-grad', () => {
     await initBackend('wasm');
   });
 
-  const cases: Array<[string, number[], PpoLossCoefficients]> = [
-    ['Discrete(2), zoo CartPole coefficients', [2], { clipCoef: 0.2, clipVloss: false, valueClipCoef: 0.2, entCoef: 0, vfCoef: 0.5 }],
-    ['MultiDiscrete([3, 2, 4]) with entropy bonus and value clipping', [3, 2, 4], { clipCoef: 0.1, clipVloss: true, valueClipCoef: 0.1, entCoef: 0.01, vfCoef: 0.5 }],
-    ['MultiDiscrete([3, 2, 4]), policy clip annealed below the value clip', [3, 2, 4], { clipCoef: 0.05, clipVloss: true, valueClipCoef: 0.2, entCoef: 0.01, vfCoef: 0.5 }],
+  const cases: Array<[string, number[], PpoLossCoefficients, boolean]> = [
+    ['Discrete(2), zoo CartPole coefficients', [2], { clipCoef: 0.2, clipVloss: false, valueClipCoef: 0.2, entCoef: 0, vfCoef: 0.5 }, false],
+    ['MultiDiscrete([3, 2, 4]) with entropy bonus and value clipping', [3, 2, 4], { clipCoef: 0.1, clipVloss: true, valueClipCoef: 0.1, entCoef: 0.01, vfCoef: 0.5 }, false],
+    ['MultiDiscrete([3, 2, 4]), policy clip annealed below the value clip', [3, 2, 4], { clipCoef: 0.05, clipVloss: true, valueClipCoef: 0.2, entCoef: 0.01, vfCoef: 0.5 }, false],
+    ['MultiDiscrete([3, 2, 4]), per-dimension ratios', [3, 2, 4], { clipCoef: 0.1, clipVloss: true, valueClipCoef: 0.1, entCoef: 0.01, vfCoef: 0.5 }, true],
   ];
-  for (const [name, nvec, c] of cases) {
+  for (const [name, nvec, c, perDimension] of cases) {
     it(`matches ppoLoss and TF.js autodiff: ${name}`, () => {
-      const b = randomBatch(nvec, 64, 7);
+      const b = randomBatch(nvec, 64, 7, perDimension);
       const expected = tfLossAndGradient(b, c);
       const dLogits = new Float32Array(b.rows * b.width);
       const dValues = new Float32Array(b.rows);

@@ -59,6 +59,70 @@ describe('agents/ppo/ppo-loss', () => {
     near(r['loss']!, -1 - 0.1 * 2 + 0.25 * 0.5 * 4);
   });
 
+  describe('per-dimension ratios ([B, K] log-probabilities)', () => {
+    /** ppoLoss's terms and the gradient of its loss with respect to the new log-probabilities. */
+    function perDimension(newLogProb: number[][], oldLogProb: number[][], advantages: number[]) {
+      return tf.tidy(() => {
+        const rows = advantages.length;
+        const zeros = tf.zeros([rows]) as tf.Tensor1D;
+        let out: Record<string, number> = {};
+        const grad = tf.grad((lp: tf.Tensor) => {
+          const t = ppoLoss({ newLogProb: lp as tf.Tensor2D, oldLogProb: tf.tensor2d(oldLogProb), advantages: tf.tensor1d(advantages), newValues: zeros, oldValues: zeros, returns: zeros, entropy: zeros }, base);
+          out = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.dataSync()[0]!]));
+          return t.loss;
+        })(tf.tensor2d(newLogProb));
+        return { terms: out, grad: Array.from(grad.dataSync()) };
+      });
+    }
+
+    it('clips one dimension alone: the other keeps its gradient, where the joint ratio would clip both', () => {
+      // row 0, A = 1: dimension 0 moved by +0.5 (ratio e^0.5 > 1.2, clipped), dimension 1 by +0.05
+      const r = perDimension([[0.5, 0.05]], [[0, 0]], [1]);
+      const r1 = Math.exp(0.05);
+      near(r.terms['policyLoss']!, -(1.2 + r1), 1e-5);
+      near(r.terms['clipFraction']!, 0.5);
+      near(r.terms['approxKl']!, Math.exp(0.5) - 1 - 0.5 + (r1 - 1 - 0.05), 1e-6);
+      near(r.grad[0]!, 0); // clipped: no gradient
+      near(r.grad[1]!, -r1, 1e-5); // d(-A r)/d log p = -A r
+      // the joint ratio e^0.55 > 1.2 is clipped: no gradient to either dimension
+      const joint = tf.tidy(() => {
+        const zeros = tf.zeros([1]) as tf.Tensor1D;
+        const grad = tf.grad((lp: tf.Tensor) => ppoLoss({ newLogProb: tf.sum(lp, 1) as tf.Tensor1D, oldLogProb: tf.tensor1d([0]), advantages: tf.tensor1d([1]), newValues: zeros, oldValues: zeros, returns: zeros, entropy: zeros }, base).loss)(tf.tensor2d([[0.5, 0.05]]));
+        return Array.from(grad.dataSync());
+      });
+      assert.deepEqual(joint, [0, 0]);
+    });
+
+    it('has the joint ratio gradient when the policy has not moved, and sums the dimensions per row', () => {
+      const r = perDimension(
+        [
+          [-1, -2, -0.5],
+          [-0.3, -0.2, -0.1],
+        ],
+        [
+          [-1, -2, -0.5],
+          [-0.3, -0.2, -0.1],
+        ],
+        [2, -1],
+      );
+      // mean over rows of -A * (sum of 3 ratios of 1)
+      near(r.terms['policyLoss']!, -(3 * 2 + 3 * -1) / 2);
+      near(r.terms['approxKl']!, 0);
+      near(r.terms['clipFraction']!, 0);
+      // d/d log p_{r,k} = -A_r / rows: what the joint ratio gives every dimension of the row
+      assert.deepEqual(r.grad.map((g) => Math.round(g * 1e6) / 1e6), [-1, -1, -1, 0.5, 0.5, 0.5]);
+    });
+
+    it('refuses log-probabilities of different ranks', () => {
+      const zeros = tf.zeros([1]) as tf.Tensor1D;
+      assert.throws(
+        () => tf.tidy(() => ppoLoss({ newLogProb: tf.tensor2d([[0, 0]]), oldLogProb: tf.tensor1d([0]), advantages: zeros, newValues: zeros, oldValues: zeros, returns: zeros, entropy: zeros }, base).loss),
+        /newLogProb has rank 2, oldLogProb 1/,
+      );
+      zeros.dispose();
+    });
+  });
+
   it('normalises advantages to zero mean and unit (unbiased) std', () => {
     const out = tf.tidy(() => Array.from(normalizeAdvantages(tf.tensor1d([1, 2, 3, 4])).dataSync()));
     const std = Math.sqrt(((1.5 ** 2 + 0.5 ** 2) * 2) / 3);

@@ -53,6 +53,7 @@ export type { FlatAdam, FlatAdamState } from './nn/flat-adam.ts';
 export type { HybridDistribution } from './nn/hybrid-distribution.ts';
 export type { MultiCategorical } from './nn/multi-categorical.ts';
 export type { DiagonalGaussian } from './nn/diagonal-gaussian.ts';
+export type { PerDimensionOut } from './nn/per-dimension-out.ts';
 
 export { saveCheckpoint, loadCheckpoint, readManifest, CheckpointError, CHECKPOINT_FORMAT_VERSION } from './checkpoint/checkpoint.ts';
 export type { CheckpointManifest, CheckpointContents, LoadedCheckpoint, RunProvenance } from './checkpoint/checkpoint.ts';

@@ -62,11 +62,10 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
   const logProbs = scratch.subarray(0, width);
   const probs = scratch.subarray(width, 2 * width);
   const dimEntropy = scratch.subarray(2 * width, 2 * width + D);
-  let policySum = 0;
+  // the surrogate's sums over rows (and dimensions): policy loss, k3 KL, clipped ratios
+  const surrogateSums = new Float64Array(3);
   let valueSum = 0;
   let entropySum = 0;
-  let klSum = 0;
-  let clipped = 0;
   for (let r = 0; r < n; r++) {
     const base = r * width;
     // Log-softmax per dimension: log-probability of the chosen actions, entropy, probabilities.
@@ -92,20 +91,8 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
       logProb += logits[start + actions[r * D + d]!]! - lse;
     }
     const adv = advantages[r]!;
-    // dLoss/d(the row's joint log-probability); per dimension, each its own (below)
-    let dLogProb = 0;
-    if (!perDimension) {
-      const logRatio = logProb - oldLogProb[r]!;
-      const ratio = Math.exp(logRatio);
-      klSum += ratio - 1 - logRatio;
-      if (Math.abs(ratio - 1) > c.clipCoef) clipped += 1;
-      const pg1 = -adv * ratio;
-      const pg2 = -adv * Math.min(Math.max(ratio, 1 - c.clipCoef), 1 + c.clipCoef);
-      // maximum(pg1, pg2): the gradient reaches the ratio through pg1 on ties; through pg2 only
-      // when it is strictly larger, i.e. the ratio is clipped, where clip's gradient is 0.
-      policySum += pg1 >= pg2 ? pg1 : pg2;
-      dLogProb = pg1 >= pg2 ? (-adv * ratio) / n : 0;
-    }
+    // dLoss/d(the row's joint log-probability); per dimension, each dimension's own (below)
+    const dLogProb = perDimension ? 0 : clippedSurrogate(logProb - oldLogProb[r]!, adv, c.clipCoef, surrogateSums) / n;
     const dEntropy = -c.entCoef / n;
 
     // d logProb / d z_j = [j chosen] - p_j;  d entropy / d z_j = -p_j (log p_j + H_d).
@@ -113,18 +100,7 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
       const k = nvec[d]!;
       const hd = dimEntropy[d]!;
       const chosen = actions[r * D + d]!;
-      let dDimLogProb = dLogProb;
-      if (perDimension) {
-        // the joint branch's terms, for this dimension's ratio
-        const logRatio = logProbs[start - base + chosen]! - oldLogProb[r * D + d]!;
-        const ratio = Math.exp(logRatio);
-        klSum += ratio - 1 - logRatio;
-        if (Math.abs(ratio - 1) > c.clipCoef) clipped += 1;
-        const pg1 = -adv * ratio;
-        const pg2 = -adv * Math.min(Math.max(ratio, 1 - c.clipCoef), 1 + c.clipCoef);
-        policySum += pg1 >= pg2 ? pg1 : pg2;
-        dDimLogProb = pg1 >= pg2 ? (-adv * ratio) / n : 0;
-      }
+      const dDimLogProb = perDimension ? clippedSurrogate(logProbs[start - base + chosen]! - oldLogProb[r * D + d]!, adv, c.clipCoef, surrogateSums) / n : dLogProb;
       for (let j = 0; j < k; j++) {
         const logp = logProbs[start - base + j]!;
         const p = probs[start - base + j]!;
@@ -152,7 +128,7 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
     // d/dv of vfCoef * 0.5 * mean(square) = vfCoef * (v - R) / n.
     dValues[r] = (c.vfCoef * dv) / n;
   }
-  const policyLoss = policySum / n;
+  const policyLoss = surrogateSums[0]! / n;
   const valueLoss = (0.5 * valueSum) / n;
   const entropy = entropySum / n;
   return {
@@ -160,9 +136,26 @@ export function categoricalPpoLossAndGradient(batch: CategoricalPpoBatch, c: Ppo
     policyLoss,
     valueLoss,
     entropy,
-    approxKl: klSum / n,
-    clipFraction: clipped / (perDimension ? n * D : n),
+    approxKl: surrogateSums[1]! / n,
+    clipFraction: surrogateSums[2]! / (perDimension ? n * D : n),
   };
+}
+
+/**
+ * One ratio's clipped surrogate term, -min(r A, clip(r) A): adds it, its k3 KL estimate and
+ * whether it is clipped to `sums` ([policy loss, KL, clipped count]); returns its derivative with
+ * respect to the log-probability.
+ */
+function clippedSurrogate(logRatio: number, advantage: number, clipCoef: number, sums: Float64Array): number {
+  const ratio = Math.exp(logRatio);
+  sums[1]! += ratio - 1 - logRatio;
+  if (Math.abs(ratio - 1) > clipCoef) sums[2]! += 1;
+  const pg1 = -advantage * ratio;
+  const pg2 = -advantage * Math.min(Math.max(ratio, 1 - clipCoef), 1 + clipCoef);
+  // maximum(pg1, pg2): the gradient reaches the ratio through pg1 on ties; through pg2 only
+  // when it is strictly larger, i.e. the ratio is clipped, where clip's gradient is 0.
+  sums[0]! += pg1 >= pg2 ? pg1 : pg2;
+  return pg1 >= pg2 ? -advantage * ratio : 0;
 }
 
 /** Advantages standardised in place (as normalizeAdvantages: unbiased std, epsilon 1e-8). */

@@ -9,7 +9,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../env/core/rng.ts';
 import { DiagonalGaussian } from './diagonal-gaussian.ts';
 import { MultiCategorical } from './multi-categorical.ts';
-import type { PerDimensionOut } from './per-dimension-out.ts';
 
 export class HybridDistribution {
   readonly categorical: MultiCategorical | undefined;
@@ -109,11 +108,10 @@ export class HybridDistribution {
     const stride = this.headDim;
     const D = this.discreteDims;
     const perRow = D + this.continuousDims;
-    const perDimension = (offset: number): PerDimensionOut | undefined => (logProbPerDimension === undefined ? undefined : { values: logProbPerDimension, stride: perRow, offset });
-    this.categorical?.sample(head, stride, 0, batch, rng, discrete, logProb, perDimension(0));
+    this.categorical?.sample(head, stride, 0, batch, rng, discrete, logProb, logProbPerDimension && { values: logProbPerDimension, stride: perRow, offset: 0 });
     if (this.gaussian !== undefined) {
       if (logStd === undefined) throw new Error('HybridDistribution: log-std missing');
-      this.gaussian.sample(head, stride, this.categorical?.logitDim ?? 0, logStd, batch, rng, continuous, logProb, perDimension(D));
+      this.gaussian.sample(head, stride, this.categorical?.logitDim ?? 0, logStd, batch, rng, continuous, logProb, logProbPerDimension && { values: logProbPerDimension, stride: perRow, offset: D });
     }
   }
 }

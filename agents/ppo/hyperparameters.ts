@@ -30,7 +30,7 @@ export const PpoHyperparametersSchema = z
     entCoef: z.number().min(0).default(0.01).describe('Entropy bonus coefficient (dimensionless)'),
     vfCoef: z.number().min(0).default(0.5).describe('Value loss coefficient (dimensionless)'),
     maxGradNorm: z.number().positive().default(0.5).describe('Global gradient-norm clipping threshold (L2 norm)'),
-    targetKl: z.number().positive().nullable().default(null).describe('Stop the epochs early when approx-KL exceeds this (nats); null: never'),
+    targetKl: z.number().positive().nullable().default(null).describe("Stop an update's epochs early when the approx-KL of an epoch's last minibatch exceeds this (nats), as CleanRL; losses/update_epochs logs the epochs run; null: never"),
     hidden: z.array(z.number().int().positive().max(MAX_WIDTH)).min(1).max(MAX_LAYERS).default([64, 64]).describe('Hidden layer widths of the separate actor and critic MLPs (units)'),
     activation: z.enum(['tanh', 'relu']).default('tanh').describe('Hidden activation (name)'),
     initLogStd: z.number().min(-20).max(2).default(0).describe('Initial log standard deviation of the Gaussian for continuous dims (log of [-1,1]-normalised action units)'),

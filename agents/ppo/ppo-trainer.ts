@@ -286,7 +286,10 @@ export class PpoTrainer {
     else this.returnNormalizer.scale(rewards, terminated, autoreset, this.scaledRewards);
   }
 
-  /** GAE and the minibatch epochs; returns the loss terms CleanRL logs: the last minibatch's, and the clip fraction's mean over the update. */
+  /**
+   * GAE and the minibatch epochs; returns the loss terms CleanRL logs (the last minibatch's, and
+   * the clip fraction's mean over the update) and how many epochs ran before the `targetKl` stop.
+   */
   private update(clipCoef: number): Record<string, number> {
     const hp = this.hp;
     const policy = this.policy;
@@ -321,6 +324,7 @@ export class PpoTrainer {
       'losses/entropy': values[2]!,
       'losses/approx_kl': values[3]!,
       'losses/clipfrac': values[4]!,
+      'losses/update_epochs': values[5]!,
       'losses/explained_variance': explainedVariance(this.bufValues, this.returns, valid),
     };
   }
@@ -329,7 +333,7 @@ export class PpoTrainer {
    * The minibatch epochs for discrete-only policies: forward and backward passes through
    * MlpBackprop, the loss gradient in JS, one FlatAdam step per minibatch. Same maths and the same
    * random draws as {@link epochsOnBackend}. Returns the last minibatch's loss terms, but the clip
-   * fraction's mean over every minibatch of the update (as CleanRL logs them).
+   * fraction's mean over every minibatch of the update (as CleanRL logs them), then the epochs run.
    */
   private epochsInJs(s: JsUpdateScratch, valid: Int32Array, clipCoef: number): number[] {
     const hp = this.hp;
@@ -348,7 +352,9 @@ export class PpoTrainer {
     let clipFractionSum = 0;
     let minibatches = 0;
     let stopped = false;
+    let epochs = 0;
     for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
+      epochs++;
       if (minibatchSize < validCount) shuffleInPlace(order, this.rng);
       for (let start = 0; start < validCount; start += minibatchSize) {
         const rows = Math.min(start + minibatchSize, validCount) - start;
@@ -401,7 +407,7 @@ export class PpoTrainer {
       if (hp.targetKl !== null && last[3]! > hp.targetKl) stopped = true;
     }
     last[4] = clipFractionSum / minibatches;
-    return last;
+    return [...last, epochs];
   }
 
   /** The minibatch epochs through tf.variableGrads (any action space). Returns what {@link epochsInJs} returns. */
@@ -439,7 +445,9 @@ export class PpoTrainer {
     let clipFractionSum: tf.Tensor1D | undefined;
     let minibatches = 0;
     let stopped = false;
+    let epochs = 0;
     for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
+      epochs++;
       if (!fullBatch) shuffleInPlace(order, this.rng);
       for (let start = 0; start < validCount; start += minibatchSize) {
         const mb = order.subarray(start, Math.min(start + minibatchSize, validCount));
@@ -497,6 +505,7 @@ export class PpoTrainer {
     fullBatchAdvantages?.dispose();
     const values = stats ? Array.from(stats.dataSync()) : [NaN, NaN, NaN, NaN, NaN];
     if (clipFractionSum !== undefined) values[4] = clipFractionSum.dataSync()[0]! / minibatches;
+    values.push(epochs);
     stats?.dispose();
     clipFractionSum?.dispose();
     for (const t of Object.values(data)) t?.dispose();

@@ -21,13 +21,16 @@ chmodSync(TEST_TEMP_ROOT, 0o1777);
 // TMPDIR on POSIX (Node's os.tmpdir, Python's tempfile), TEMP and TMP on Windows
 for (const name of ['TMPDIR', 'TEMP', 'TMP']) process.env[name] = TEST_TEMP_ROOT;
 
-export const mochaHooks = {
-  afterAll(): void {
-    try {
-      // retries: a process a test has just killed may still be removing its own files
-      rmSync(TEST_TEMP_ROOT, { recursive: true, force: true, maxRetries: 5 });
-    } catch (error) {
-      console.warn(`test/temp-root.ts: could not remove ${TEST_TEMP_ROOT}: ${(error as Error).message}`);
-    }
-  },
-};
+/**
+ * Removes the directory when the process exits, however mocha ends the run: after the last test,
+ * on Ctrl-C, or with `--dry-run`, which runs no root hooks (an afterAll hook left the directory
+ * behind there). Only a killed process leaves it.
+ */
+process.once('exit', () => {
+  try {
+    // retries: a process a test has just killed may still be removing its own files
+    rmSync(TEST_TEMP_ROOT, { recursive: true, force: true, maxRetries: 5 });
+  } catch (error) {
+    console.warn(`test/temp-root.ts: could not remove ${TEST_TEMP_ROOT}: ${(error as Error).message}`);
+  }
+});

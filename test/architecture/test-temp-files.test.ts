@@ -1,6 +1,6 @@
 /**
  * The test run's own hygiene: its temporary files, and those of the processes it spawns, go under
- * one directory of the run (test/temp-root.ts), which mocha removes when the run ends.
+ * one directory of the run (test/temp-root.ts), removed when the run's process exits.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -41,6 +41,21 @@ describe("the test run's temporary files", () => {
     const runRoot = resolve(wrote, '..');
     assert.match(runRoot, /bdt-gym-test-[^/\\]+$/, 'the test wrote under a run root');
     assert.equal(resolve(runRoot, '..'), TEST_TEMP_ROOT, "the child run's root is made in the temp directory it was started with");
+    assert.equal(existsSync(runRoot), false, 'the run root is gone');
+  });
+
+  it('a --dry-run, which runs no hooks, removes its root too', function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-temp-root-'));
+    const spec = join(dir, 'listed.test.mjs');
+    // mocha imports the spec to list its tests, so the root exists by then
+    writeFileSync(spec, ["import { tmpdir } from 'node:os';", 'console.log(`ROOT ${tmpdir()}`);', "it('listed', () => {});"].join('\n'));
+    const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const run = spawnSync(process.execPath, [mocha, '--no-config', '--dry-run', '--node-option', 'import=tsx/esm', '--require', 'test/temp-root.ts', spec], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    const runRoot = /ROOT (\S+)/.exec(run.stdout)?.[1];
+    assert.ok(runRoot !== undefined, run.stdout);
+    assert.match(runRoot, /bdt-gym-test-[^/\\]+$/);
     assert.equal(existsSync(runRoot), false, 'the run root is gone');
   });
 });

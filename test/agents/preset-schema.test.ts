@@ -6,6 +6,7 @@ import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { AgentPresetSchema } from '../../agents/run/preset.ts';
 import { presetJsonSchema, presetJsonSchemaText, PresetJsonSchemaSource } from '../../agents/run/preset-json-schema.ts';
+import { make } from '../../env/index.ts';
 import { jsonSchemaErrors } from '../json-schema-subset.ts';
 import { undescribedFields } from '../undescribed-fields.ts';
 
@@ -71,5 +72,46 @@ describe('agent presets: JSON Schema', () => {
       assert.ok(!PresetJsonSchemaSource.safeParse(preset).success, what);
     }
     assert.match(jsonSchemaErrors(presetJsonSchema(), cases.misspelt).join('\n'), /\$\.hyperparameters: unknown key learningrate/);
+  });
+
+  describe("envKwargs of a B-DT env (env 'BDT-...'): typed as a partial scenario", () => {
+    const bdt = readPreset('ppo-bdt.json');
+    const errors = (envKwargs: unknown, env = bdt['env']) => jsonSchemaErrors(presetJsonSchema(), { ...bdt, env, envKwargs });
+
+    it('takes partial overrides at any depth, and whole scenarios, which make takes too', () => {
+      const defaultScenario = JSON.parse(readFileSync(new URL('../../configs/default.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+      const overrides = [
+        { lyapunov: { V: 10 } },
+        { reward: { mode: 'latency' }, slots: 20 },
+        { devices: { arrivals: { rate: new Array<number>(12).fill(5) } } },
+        { channel: { fading: { kind: 'gauss-markov', correlation: 0.9 } } },
+        defaultScenario,
+      ];
+      for (const scenario of overrides) {
+        assert.deepEqual(errors({ scenario }), [], JSON.stringify(scenario).slice(0, 80));
+        make('BDT-v0', { scenario: scenario as never }).close();
+      }
+      assert.deepEqual(errors({ scenario: { lyapunov: { V: 1.5 } }, infoLevel: 'summary' }), []);
+      // a variant left as the base's: it fits both fading variants, and the merge keeps the base's kind
+      assert.deepEqual(errors({ scenario: { channel: { fading: {} } } }), []);
+      assert.match(errors({ scenario: { channel: { fading: { kind: 'none' } } } }).join('\n'), /\$\.envKwargs\.scenario\.channel\.fading: matches no anyOf branch/);
+    });
+
+    it('refuses a misspelt scenario field, a value of the wrong type or range, and a key the training env does not take, naming where', () => {
+      assert.match(errors({ scenario: { lyapunov: { v: 10 } } }).join('\n'), /\$\.envKwargs\.scenario\.lyapunov: unknown key v/);
+      assert.match(errors({ scenario: { lyapunov: { V: '10' } } }).join('\n'), /\$\.envKwargs\.scenario\.lyapunov\.V: "10" is not of type number/);
+      assert.match(errors({ scenario: { slots: 0 } }).join('\n'), /\$\.envKwargs\.scenario\.slots: 0 <= exclusiveMinimum 0/);
+      assert.match(errors({ scenario: { reward: { mode: 'dpp-exactly' } } }).join('\n'), /\$\.envKwargs\.scenario\.reward\.mode/);
+      // the native vector env that trains takes neither
+      assert.match(errors({ reuseObservation: true }).join('\n'), /\$\.envKwargs: unknown key reuseObservation/);
+      assert.match(errors({ infoLevel: 'full' }).join('\n'), /\$\.envKwargs\.infoLevel/);
+    });
+
+    it('leaves the envKwargs of other envs, and of presets without env, to make', () => {
+      const cartPole = readPreset('ppo-cartpole.json');
+      assert.deepEqual(jsonSchemaErrors(presetJsonSchema(), { ...cartPole, envKwargs: { anything: [1, 'two'] } }), []);
+      const { env: _env, ...withoutEnv } = bdt;
+      assert.deepEqual(jsonSchemaErrors(presetJsonSchema(), { ...withoutEnv, envKwargs: { scenario: { lyapunov: { v: 10 } } } }), []);
+    });
   });
 });

@@ -177,7 +177,7 @@ describe('bdt-gym compare', () => {
       [['--agents', 'dpra', '--agent-options', '{"dpra":3}'], /^bdt-gym: --agent-options: the options of dpra must be a JSON object, got 3\n$/],
       [['--agents', 'dpra', '--agent-options', '[1]'], /^bdt-gym: --agent-options: expected a JSON object, got \[1\]\n$/],
       [['--agents', 'wdpo', '--seeds', '1', '--slots', '3', '--agent-options', '{"wdpo":{"foo":1}}'], /^bdt-gym: --agent-options: agent wdpo: invalid options: at \(root\): Unrecognized key: "foo" \(keys: partition, calibrationSeed, calibrationSlots\)\n$/],
-      [['--env', 'BDT-large-v0', '--agents', 'dpra,dqn'], /^bdt-gym: --agents dqn: no dqn model is committed for BDT-large-v0 \(there is one for BDT-small-v0, BDT-v0 only, in models\/\); give --checkpoint dqn=DIR \(a train run or its checkpoint directory\)\n$/],
+      [['--scenario', 'configs/small.json', '--agents', 'dpra,dqn'], /^bdt-gym: --agents dqn: no dqn model is committed for a --scenario file \(there is one for BDT-small-v0, BDT-v0, BDT-large-v0 only, in models\/\); give --checkpoint dqn=DIR \(a train run or its checkpoint directory\)\n$/],
       [['--agents', 'ppo', '--agent-options', '{"ppo":{}}', '--checkpoint', 'ppo=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: ppo's checkpoint is given by --checkpoint ppo=\.\.\.; give its options in one place\n$/],
       [['--agents', 'dpra', '--agent-options', '{"mine":{}}', '--checkpoint', 'mine=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: mine's checkpoint is given by --checkpoint mine=\.\.\.; give its options in one place\n$/],
     ];

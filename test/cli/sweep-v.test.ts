@@ -152,9 +152,9 @@ describe('cli: sweep-v', () => {
     const repeated = cli('sweep-v', '--v', '1,1', '--seeds', '1', '--slots', '3');
     assert.equal(repeated.status, 1);
     assert.equal(repeated.stderr, 'bdt-gym: --v: 1 appears twice; give each value once\n');
-    const dqn = cli('sweep-v', '--env', 'BDT-large-v0', '--agent', 'dqn', '--seeds', '1', '--slots', '3');
+    const dqn = cli('sweep-v', '--scenario', 'configs/small.json', '--agent', 'dqn', '--seeds', '1', '--slots', '3');
     assert.equal(dqn.status, 1);
-    assert.match(dqn.stderr, /^bdt-gym: --agent dqn: no dqn model is committed for BDT-large-v0 \(there is one for BDT-small-v0, BDT-v0 only, in models\/\); give --agent-options '\{"checkpoint":"DIR"\}'/);
+    assert.match(dqn.stderr, /^bdt-gym: --agent dqn: no dqn model is committed for a --scenario file \(there is one for BDT-small-v0, BDT-v0, BDT-large-v0 only, in models\/\); give --agent-options '\{"checkpoint":"DIR"\}'/);
     const random = cli('sweep-v', '--agent', 'random', '--v', '1,10', '--seeds', '1', '--slots', '3', '--json');
     assert.equal(random.status, 0, random.stderr);
     assert.equal(random.stderr, 'bdt-gym: note: agent random played the same episodes for every V: it does not decide with V (dpra does)\n');

@@ -210,14 +210,15 @@ class BridgeTest(unittest.TestCase):
             self.assertEqual(raised.exception.kind, kind, agent)
         self.assertIn(env.unwrapped.agent_action("dpra"), env.action_space, "the env goes on")
         self.assertIn(env.unwrapped.agent_action("ppo"), env.action_space, "BDT-small-v0's committed model")
-        large = gym.make("bdt_gym/BDT-large-v0", infoLevel="summary")
+        # every B-DT id has committed models; CartPole-v1 has none
+        cart_pole = bdt_gym.BdtGymEnv("CartPole-v1")
         try:
-            large.reset(seed=0)
-            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"no dqn model is committed for BDT-large-v0") as raised:
-                large.unwrapped.agent_action("dqn")
+            cart_pole.reset(seed=0)
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"no dqn model is committed for CartPole-v1") as raised:
+                cart_pole.agent_action("dqn")
             self.assertEqual(raised.exception.kind, "ArgumentError")
         finally:
-            large.close()
+            cart_pole.close()
         with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r'^BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)'):
             env.reset(options={"tarce": 1})
         env.close()

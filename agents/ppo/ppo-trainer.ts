@@ -352,9 +352,8 @@ export class PpoTrainer {
     let clipFractionSum = 0;
     let minibatches = 0;
     let stopped = false;
-    let epochs = 0;
-    for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
-      epochs++;
+    let epoch = 0; // after the loop: the epochs run
+    for (; epoch < hp.updateEpochs && !stopped; epoch++) {
       if (minibatchSize < validCount) shuffleInPlace(order, this.rng);
       for (let start = 0; start < validCount; start += minibatchSize) {
         const rows = Math.min(start + minibatchSize, validCount) - start;
@@ -407,7 +406,7 @@ export class PpoTrainer {
       if (hp.targetKl !== null && last[3]! > hp.targetKl) stopped = true;
     }
     last[4] = clipFractionSum / minibatches;
-    return [...last, epochs];
+    return [...last, epoch];
   }
 
   /** The minibatch epochs through tf.variableGrads (any action space). Returns what {@link epochsInJs} returns. */
@@ -445,9 +444,8 @@ export class PpoTrainer {
     let clipFractionSum: tf.Tensor1D | undefined;
     let minibatches = 0;
     let stopped = false;
-    let epochs = 0;
-    for (let epoch = 0; epoch < hp.updateEpochs && !stopped; epoch++) {
-      epochs++;
+    let epoch = 0; // after the loop: the epochs run
+    for (; epoch < hp.updateEpochs && !stopped; epoch++) {
       if (!fullBatch) shuffleInPlace(order, this.rng);
       for (let start = 0; start < validCount; start += minibatchSize) {
         const mb = order.subarray(start, Math.min(start + minibatchSize, validCount));
@@ -505,7 +503,7 @@ export class PpoTrainer {
     fullBatchAdvantages?.dispose();
     const values = stats ? Array.from(stats.dataSync()) : [NaN, NaN, NaN, NaN, NaN];
     if (clipFractionSum !== undefined) values[4] = clipFractionSum.dataSync()[0]! / minibatches;
-    values.push(epochs);
+    values.push(epoch);
     stats?.dispose();
     clipFractionSum?.dispose();
     for (const t of Object.values(data)) t?.dispose();

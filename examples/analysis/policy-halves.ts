@@ -15,7 +15,7 @@
  */
 import * as z from 'zod';
 import { bdtEnvOf, createAgent, DpraSolver, parseAgentOptions, registerAgent, type ActContext, type Agent } from 'bdt-gym/baselines';
-import type { BdtAction, BdtObservation, Env } from 'bdt-gym';
+import { createDecision, type BdtAction, type BdtObservation, type Decision, type Env } from 'bdt-gym';
 
 const PolicyHalfOptions = z
   .object({
@@ -35,8 +35,8 @@ async function learnedAgent(env: Env, options: z.output<typeof PolicyHalfOptions
 class LearnedPartition implements BdtAgent {
   readonly name = 'learned-partition';
   private solver: DpraSolver | undefined;
-  /** l_n = index + 1 of the policy's action, read by the solver at each solve. */
-  private partition: Int32Array | undefined;
+  /** The policy's action as the env reads it (l_n per DT); its partition is the solver's fixed one, decoded into in place. */
+  private decision: Decision | undefined;
   private readonly learned: BdtAgent;
 
   constructor(learned: BdtAgent) {
@@ -49,15 +49,10 @@ class LearnedPartition implements BdtAgent {
 
   act(obs: BdtObservation, context?: ActContext<BdtObservation, BdtAction>): BdtAction {
     const env = bdtEnvOf(this.name, context);
-    const { partition } = this.learned.act(obs, context);
-    if (this.solver?.system !== env.system) {
-      this.partition = new Int32Array(env.system.N);
-      for (let n = 0; n < env.system.N; n++) this.partition[n] = partition[n]! + 1;
-      this.solver = new DpraSolver(env.system, { partition: 'fixed', fixedPartition: this.partition });
-    } else {
-      for (let n = 0; n < env.system.N; n++) this.partition![n] = partition[n]! + 1;
-    }
-    return env.encodeDecision(this.solver.solve(env.slotState, env.queues).decision);
+    const newSystem = this.solver?.system !== env.system;
+    this.decision = env.decodeAction(this.learned.act(obs, context), newSystem ? createDecision(env.system) : this.decision);
+    if (newSystem) this.solver = new DpraSolver(env.system, { partition: 'fixed', fixedPartition: this.decision.partition });
+    return env.encodeDecision(this.solver!.solve(env.slotState, env.queues).decision);
   }
 
   dispose(): void {

@@ -3,9 +3,12 @@
  * them like scripted agents. Acting is deterministic: the most likely discrete choice and the
  * Gaussian mean for PPO (unless given `{ sample: seed }`), the greedy action for DQN.
  */
-import type { Agent } from '../baselines/agent.ts';
+import type { ActContext, Agent } from '../baselines/agent.ts';
+import { ShareSolver, unwrappedBdtEnv, type PartitionAction } from '../baselines/dpra/solved-shares.ts';
 import type { Env } from '../env/core/env.ts';
-import { CheckpointError, readManifest } from './checkpoint/checkpoint.ts';
+import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest } from './checkpoint/checkpoint.ts';
+import type { CheckpointManifest } from './checkpoint/manifest.ts';
+import { PpoHyperparametersSchema } from './ppo/hyperparameters.ts';
 import { firstNonFinite } from './checkpoint/directory-handler.ts';
 import { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
 import { warnIfOtherSystem } from './checkpoint/trained-scenario.ts';
@@ -43,6 +46,11 @@ export interface PpoAgentOptions extends PolicyAgentOptions {
    * default the agent takes the policy's mode.
    */
   readonly sample?: number | undefined;
+  /**
+   * Maps the policy's action to the action of the env acted in (`context.env` when given), for a
+   * policy that acts in a wrapper of it (cpuShares 'solved'); by default the action is the env's.
+   */
+  readonly toEnvAction?: ((action: unknown, context: ActContext | undefined) => unknown) | undefined;
 }
 
 /** `options`, checked (a JavaScript caller may pass the former second argument, a directory), with `ownsNetworks` decided for `network`. */
@@ -115,7 +123,7 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
     if (sample !== undefined && seed !== undefined) this.sampler = makeRng(subSeed(sample, `episode/${seed}`));
   }
 
-  act(obs: Obs): Act {
+  act(obs: Obs, context?: ActContext<Obs, Act>): Act {
     const { policy } = this;
     assertUsable('PpoAgent.act', this.disposed, policy, this.options);
     policy.encoder.flattenInto(obs, this.raw, 0);
@@ -130,7 +138,9 @@ export class PpoAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
     if (c >= 0) throw nonFiniteOutput(this.options, `${this.continuous[c]} in ${policy.layout.continuousNames[c]}`);
     const h = firstNonFinite(this.head); // the discrete logits: argmax would pick an arbitrary action
     if (h >= 0) throw nonFiniteOutput(this.options, `${this.head[h]} as actor output ${h}`);
-    return policy.layout.toEnv(this.discrete, this.continuous, 0) as Act; // the layout was built from the env's action space
+    const action = policy.layout.toEnv(this.discrete, this.continuous, 0); // the layout was built from the policy's action space
+    const { toEnvAction } = this.options;
+    return (toEnvAction === undefined ? action : toEnvAction(action, context as ActContext | undefined)) as Act;
   }
 
   dispose(): void {
@@ -205,9 +215,21 @@ export async function loadPolicyAgent<Obs, Act>(runOrCheckpointDir: string, env:
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy; agent ${expectedAlgo} needs a ${expectedAlgo} checkpoint`);
   }
   if (manifest.algo === 'dqn' && options.sample !== undefined) throw new InvalidArgumentError(`loadPolicyAgent: checkpoint ${dir} holds a dqn policy, which acts greedily; sample is PPO's option`);
-  const agent = manifest.algo === 'ppo' ? new PpoAgent<Obs, Act>(await loadPpoPolicy(dir, env.observationSpace, env.actionSpace), { checkpointDir: dir, sample: options.sample }) : new DqnAgent<Obs, Act>(await loadDqnPolicy(dir, env), { checkpointDir: dir });
+  const agent = manifest.algo === 'ppo' ? await loadPpoAgent<Obs, Act>(dir, manifest, env, options.sample) : new DqnAgent<Obs, Act>(await loadDqnPolicy(dir, env), { checkpointDir: dir });
   warnIfOtherSystem(dir, manifest.scenario, env);
   return agent;
 }
 
 
+
+/** The PPO agent of checkpoint `dir` (its manifest read) for `env`: with cpuShares 'solved', its policy picks the partition and DPRA solves the shares in the env acted in. */
+async function loadPpoAgent<Obs, Act>(dir: string, manifest: CheckpointManifest, env: Env<Obs, Act>, sample: number | undefined): Promise<PpoAgent<Obs, Act>> {
+  const hp = checkpointHyperparameters({ dir, manifest }, PpoHyperparametersSchema);
+  const policy = await loadPpoPolicy(dir, env.observationSpace, env.actionSpace);
+  if (hp.cpuShares === 'policy') return new PpoAgent<Obs, Act>(policy, { checkpointDir: dir, sample });
+  const own = disposingOnError([policy], () => unwrappedBdtEnv(`checkpoint ${dir} (hyperparameters.cpuShares 'solved')`, env as Env<unknown, unknown>));
+  const solver = new ShareSolver();
+  const toEnvAction = (action: unknown, context: ActContext | undefined): unknown =>
+    solver.toAction(action as PartitionAction, context?.env === undefined ? own : unwrappedBdtEnv('PpoAgent.act', context.env));
+  return new PpoAgent<Obs, Act>(policy, { checkpointDir: dir, sample, toEnvAction });
+}

@@ -7,6 +7,7 @@ import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { Env } from '../../env/core/env.ts';
 import { warn } from '../../env/core/logger.ts';
 import { isPlainObject } from '../../env/core/plain-object.ts';
+import type { Space } from '../../env/spaces/space.ts';
 
 /**
  * Scenario paths a trained policy does not depend on: labels, the episode length (runs shorten
@@ -24,6 +25,8 @@ export interface TrainedEnv {
   readonly id: string;
   /** {@link scenarioOf} the env (with the run's envKwargs). */
   readonly scenario: Record<string, unknown> | undefined;
+  /** The env's own action space, recorded when the policy acts in a wrapper of it (PPO's cpuShares 'solved'); default the policy's. */
+  readonly actionSpace?: Space<unknown>;
 }
 
 /** The resolved scenario (defaults filled in, overrides merged) of a B-DT env, as plain JSON; undefined for other envs. */

@@ -8,6 +8,7 @@ import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
+import { ppoActionSpace } from './ppo-action-env.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
 
@@ -21,7 +22,7 @@ export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, traine
     envId: trainedOn.id,
     scenario: trainedOn.scenario,
     observationSpace: policy.encoder.space.toJSON(),
-    actionSpace: policy.layout.space.toJSON(),
+    actionSpace: (trainedOn.actionSpace ?? policy.layout.space).toJSON(),
     hyperparameters: trainer.hp,
     counters: { ...trainer.counters, adamStep: adam.step },
     seed,
@@ -48,7 +49,7 @@ function checkLogStd(checkpoint: LoadedCheckpoint): void {
   if (bad >= 0) throw new CheckpointError(`checkpoint file ${join(checkpoint.dir, STATE_FILE)}: array 'logStd' has value ${logStd[bad]} at index ${bad} (must be within [-${LOG_STD_LIMIT}, ${LOG_STD_LIMIT}]; training starts it in [-20, 2])`);
 }
 
-/** The policy stored in a loaded PPO checkpoint, for an env with the given spaces. */
+/** The policy stored in a loaded PPO checkpoint, for an env with the given spaces (the env's own, also with cpuShares 'solved'). */
 function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observationSpace: Space<unknown>, actionSpace: Space<unknown>): PpoPolicy {
   assertSameSpaces(checkpoint, observationSpace, actionSpace);
   if (checkpoint.networks['actor'] === undefined || checkpoint.networks['critic'] === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} lacks the actor or critic network`);
@@ -62,7 +63,7 @@ function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observ
   let policy: PpoPolicy;
   try {
     const logStd = checkpoint.arrays['logStd'];
-    policy = PpoPolicy.fromNetworks(observationSpace, actionSpace, hp, actor, critic, logStd);
+    policy = PpoPolicy.fromNetworks(observationSpace, ppoActionSpace(actionSpace, hp), hp, actor, critic, logStd);
   } catch (error) {
     actor.dispose();
     critic.dispose();

@@ -23,6 +23,7 @@ import { warn } from '../../env/core/logger.ts';
 import { removeAbandonedTempFiles } from '../../node/atomic-write.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
+import { ppoActionEnv } from '../ppo/ppo-action-env.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../dqn/hyperparameters.ts';
 import { evaluateAgentUnlessAborted } from '../evaluate.ts';
@@ -416,15 +417,19 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
 
   // the env the run trains on, as its checkpoint records it (each branch loads a resumed run against it)
   const probe = makeEnv(options.envId);
-  const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe) };
+  const trainedOn: TrainedEnv = { id: options.envId, scenario: scenarioOf(probe), actionSpace: probe.actionSpace };
   if (resumedManifest) warnIfOtherSystem(checkpointDir, resumedManifest.scenario, probe);
   if (session.agent === 'ppo') {
+    const hp = session.hp;
     const resumed = options.resume ? await loadPpoRun(checkpointDir, probe.observationSpace, probe.actionSpace) : undefined;
     probe.close();
-    const hp = session.hp;
     const seed = resumed ? resumed.seed : options.seed;
-    // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs
-    const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
+    // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs;
+    // solved CPU shares wrap each env, so a SyncVectorEnv of wrapped make() envs
+    const makeVectorEnv = (numEnvs: number) =>
+      hp.cpuShares === 'solved'
+        ? makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => ppoActionEnv(env, hp)], copy: false })
+        : makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
     // a trainer frees only the networks it built: the restored ones are freed here when it cannot be built
     const trainer = disposingOnError(resumed ? [resumed.restore.policy] : [], () => new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
     return runSession(
@@ -432,7 +437,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       seed,
       trainer.batchSize,
       (dir) => savePpoCheckpoint(dir, trainer, trainedOn, seed, options.provenance),
-      () => makeEnv(options.envId),
+      () => ppoActionEnv(makeEnv(options.envId), hp),
       () => new PpoAgent(trainer.policy),
     );
   }

@@ -4,9 +4,9 @@
  * Gaussian mean for PPO (unless given `{ sample: seed }`), the greedy action for DQN.
  */
 import type { ActContext, Agent } from '../baselines/agent.ts';
-import { ShareSolver, unwrappedBdtEnv, type PartitionAction } from '../baselines/dpra/solved-shares.ts';
 import type { Env } from '../env/core/env.ts';
 import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest } from './checkpoint/checkpoint.ts';
+import { solvedSharesAction } from './cpu-shares.ts';
 import type { CheckpointManifest } from './checkpoint/manifest.ts';
 import { PpoHyperparametersSchema } from './ppo/hyperparameters.ts';
 import { firstNonFinite } from './checkpoint/directory-handler.ts';
@@ -177,7 +177,7 @@ export class DqnAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
 
   reset(): void {}
 
-  act(obs: Obs): Act {
+  act(obs: Obs, context?: ActContext<Obs, Act>): Act {
     const { encoder, qNetwork, layout, toEnvAction } = this.policy;
     assertUsable('DqnAgent.act', this.disposed, qNetwork, this.options);
     encoder.flattenInto(obs, this.raw, 0);
@@ -187,7 +187,7 @@ export class DqnAgent<Obs = unknown, Act = unknown> implements Agent<Obs, Act> {
     const bad = firstNonFinite(q); // argmax would pick an arbitrary action
     if (bad >= 0) throw nonFiniteOutput(this.options, `${q[bad]} as Q-network output ${bad}`);
     qNetwork.greedy(q, 1, this.action);
-    return toEnvAction(layout.toEnv(this.action, EMPTY, 0)) as Act; // the layout was built from the env's action space
+    return toEnvAction(layout.toEnv(this.action, EMPTY, 0), context as ActContext | undefined) as Act; // the layout was built from the policy's action space
   }
 
   dispose(): void {
@@ -226,10 +226,6 @@ export async function loadPolicyAgent<Obs, Act>(runOrCheckpointDir: string, env:
 async function loadPpoAgent<Obs, Act>(dir: string, manifest: CheckpointManifest, env: Env<Obs, Act>, sample: number | undefined): Promise<PpoAgent<Obs, Act>> {
   const hp = checkpointHyperparameters({ dir, manifest }, PpoHyperparametersSchema);
   const policy = await loadPpoPolicy(dir, env.observationSpace, env.actionSpace);
-  if (hp.cpuShares === 'policy') return new PpoAgent<Obs, Act>(policy, { checkpointDir: dir, sample });
-  const own = disposingOnError([policy], () => unwrappedBdtEnv(`checkpoint ${dir} (hyperparameters.cpuShares 'solved')`, env as Env<unknown, unknown>));
-  const solver = new ShareSolver();
-  const toEnvAction = (action: unknown, context: ActContext | undefined): unknown =>
-    solver.toAction(action as PartitionAction, context?.env === undefined ? own : unwrappedBdtEnv('PpoAgent.act', context.env));
+  const toEnvAction = hp.cpuShares === 'solved' ? disposingOnError([policy], () => solvedSharesAction(`checkpoint ${dir}`, env as Env<unknown, unknown>)) : undefined;
   return new PpoAgent<Obs, Act>(policy, { checkpointDir: dir, sample, toEnvAction });
 }

@@ -1,4 +1,5 @@
 /** Saving and restoring DQN runs and policies (see checkpoint/checkpoint.ts for the layout). */
+import type { ActContext } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { GymError } from '../../env/core/errors.ts';
 import type { Space } from '../../env/spaces/space.ts';
@@ -7,6 +8,7 @@ import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, che
 import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
+import { cpuSharesActionSpace, solvedSharesAction } from '../cpu-shares.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { DenseStack } from '../nn/mlp.ts';
 import { ObservationEncoder } from '../nn/observation-encoder.ts';
@@ -69,8 +71,11 @@ export interface LoadedDqnPolicy {
   readonly encoder: ObservationEncoder;
   /** Layout of the discrete (possibly discretised) action space. */
   readonly layout: ActionLayout;
-  /** Maps a discrete action to the env's own action (identity without discretisation). */
-  readonly toEnvAction: (action: unknown) => unknown;
+  /**
+   * Maps a discrete action to the action of the env acted in (`context.env` when given): undone
+   * discretisation, or with cpuShares 'solved' DPRA's shares for the partition; identity otherwise.
+   */
+  readonly toEnvAction: (action: unknown, context?: ActContext) => unknown;
   readonly checkpoint: LoadedCheckpoint;
 }
 
@@ -91,14 +96,27 @@ async function loadDqnParts(runOrCheckpointDir: string, env: Env<unknown, unknow
   return buildFromCheckpoint(checkpoint, () => dqnPolicyFrom(checkpoint, env));
 }
 
+/** The layout of the actions a DQN policy of `hp` picks in `env`, and how they map to `env`'s. */
+function dqnActionMap(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>, hp: DqnHyperparameters): Pick<LoadedDqnPolicy, 'layout' | 'toEnvAction'> {
+  if (hp.cpuShares === 'solved') {
+    // the policy acts in the partition alone: nothing to discretise
+    try {
+      return { layout: new ActionLayout(cpuSharesActionSpace(env.actionSpace, hp.cpuShares)), toEnvAction: solvedSharesAction(`checkpoint ${checkpoint.dir}`, env) };
+    } catch (error) {
+      throw new CheckpointError(`checkpoint ${checkpoint.dir} does not fit this env: ${(error as Error).message}`);
+    }
+  }
+  const discrete = discreteActionEnv(env, hp.actionLevels);
+  return { layout: new ActionLayout(discrete.actionSpace), toEnvAction: discrete instanceof DiscretizeAction ? (a: unknown) => discrete.action(a) : (a: unknown) => a };
+}
+
 /** The acting parts of `checkpoint` for `env`; its Q network is taken (the target network stays in the checkpoint). */
 function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>): LoadedDqnPolicy {
   const dir = checkpoint.dir;
   assertAlgo(checkpoint, 'dqn');
   assertSameSpaces(checkpoint, env.observationSpace, env.actionSpace);
   const hp = checkpointHyperparameters(checkpoint, DqnHyperparametersSchema);
-  const discrete = discreteActionEnv(env, hp.actionLevels);
-  const layout = new ActionLayout(discrete.actionSpace);
+  const { layout, toEnvAction } = dqnActionMap(checkpoint, env, hp);
   const encoder = new ObservationEncoder(env.observationSpace, hp.normObs, hp.clipObs);
   restoreObservationStats(checkpoint, encoder);
   const qNetwork = networkFrom(checkpoint, 'q_network', layout.nvec, hp);
@@ -106,7 +124,6 @@ function dqnPolicyFrom(checkpoint: LoadedCheckpoint, env: Env<unknown, unknown>)
     qNetwork.dispose();
     throw new CheckpointError(`checkpoint ${dir}: Q network takes ${qNetwork.net.inputDim} inputs, the observation space flattens to ${encoder.dim}`);
   }
-  const toEnvAction = discrete instanceof DiscretizeAction ? (a: unknown) => discrete.action(a) : (a: unknown) => a;
   return { hp, qNetwork, encoder, layout, toEnvAction, checkpoint };
 }
 

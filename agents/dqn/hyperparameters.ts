@@ -3,6 +3,7 @@
  * Defaults are CleanRL's; presets live in configs/agents/.
  */
 import * as z from 'zod';
+import { CpuSharesSchema } from '../cpu-shares.ts';
 import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const DqnHyperparametersSchema = z
@@ -29,6 +30,7 @@ export const DqnHyperparametersSchema = z
     hidden: z.array(z.number().int().positive().max(MAX_WIDTH)).min(1).max(MAX_LAYERS).default([120, 84]).describe('Hidden layer widths of the Q network trunk (units)'),
     init: z.enum(['orthogonal', 'torch']).default('orthogonal').describe("Q network initialisation: 'orthogonal' (CleanRL layer_init, gain sqrt(2), head gain 1, zero biases) or 'torch' (PyTorch nn.Linear default, U(+-1/sqrt(fan_in)) weights and biases, as SB3's DQN) (scheme)"),
     dueling: z.boolean().default(false).describe('Dueling heads: a state value plus one advantage head per action dimension (Tavakoli et al. 2018) (bool)'),
+    cpuShares: CpuSharesSchema,
     actionLevels: z.number().int().min(2).max(1001).default(11).describe('Levels per continuous action element for DiscretizeAction (count)'),
     normObs: z.boolean().default(false).describe('Normalise observations by running mean/std, saved in checkpoints (bool)'),
     clipObs: z.number().positive().default(10).describe('Clip normalised observations to +-clipObs (standard deviations)'),

@@ -3,6 +3,7 @@
  * Defaults are CleanRL's discrete-action defaults; presets live in configs/agents/.
  */
 import * as z from 'zod';
+import { CpuSharesSchema } from '../cpu-shares.ts';
 import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 export const PpoHyperparametersSchema = z
@@ -26,12 +27,7 @@ export const PpoHyperparametersSchema = z
       .describe(
         "The surrogate's probability ratios: 'joint', one per sample for the whole action (CleanRL, SB3); 'per-dimension', one per action dimension (each partition head, each continuous share), each clipped alone and all weighted by the sample's advantage, as MAPPO's per-agent ratios; for actions of many dimensions, whose joint ratio is clipped often (20% of the samples on BDT-large-v0) (name)",
       ),
-    cpuShares: z
-      .enum(['policy', 'solved'])
-      .default('policy')
-      .describe(
-        "Who sets a B-DT env's CPU shares (inference and mining): 'policy', the policy's Gaussian head, or 'solved', DPRA's resource allocation for the policy's partition points each slot (DROO's split: the policy learns the integer part only, baselines/dpra/solved-shares.ts); 'solved' needs a B-DT env (name)",
-      ),
+    cpuShares: CpuSharesSchema,
     clipVloss: z.boolean().default(true).describe('Clip the value update to +-clipCoef around the rollout value, never annealed (bool)'),
     entCoef: z.number().min(0).default(0.01).describe('Entropy bonus coefficient (dimensionless)'),
     vfCoef: z.number().min(0).default(0.5).describe('Value loss coefficient (dimensionless)'),

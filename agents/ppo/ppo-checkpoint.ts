@@ -8,7 +8,7 @@ import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
-import { ppoActionSpace } from './ppo-action-env.ts';
+import { cpuSharesActionSpace } from '../cpu-shares.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
 
@@ -63,7 +63,7 @@ function policyFrom(checkpoint: LoadedCheckpoint, hp: PpoHyperparameters, observ
   let policy: PpoPolicy;
   try {
     const logStd = checkpoint.arrays['logStd'];
-    policy = PpoPolicy.fromNetworks(observationSpace, ppoActionSpace(actionSpace, hp), hp, actor, critic, logStd);
+    policy = PpoPolicy.fromNetworks(observationSpace, cpuSharesActionSpace(actionSpace, hp.cpuShares), hp, actor, critic, logStd);
   } catch (error) {
     actor.dispose();
     critic.dispose();

@@ -22,8 +22,8 @@ import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../ch
 import { warn } from '../../env/core/logger.ts';
 import { removeAbandonedTempFiles } from '../../node/atomic-write.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
+import { cpuSharesEnv } from '../cpu-shares.ts';
 import { discreteActionEnv, loadDqnRun, saveDqnCheckpoint } from '../dqn/dqn-checkpoint.ts';
-import { ppoActionEnv } from '../ppo/ppo-action-env.ts';
 import { DqnTrainer } from '../dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../dqn/hyperparameters.ts';
 import { evaluateAgentUnlessAborted } from '../evaluate.ts';
@@ -428,7 +428,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     // solved CPU shares wrap each env, so a SyncVectorEnv of wrapped make() envs
     const makeVectorEnv = (numEnvs: number) =>
       hp.cpuShares === 'solved'
-        ? makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => ppoActionEnv(env, hp)], copy: false })
+        ? makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => cpuSharesEnv(env, hp.cpuShares)], copy: false })
         : makeVec(options.envId, numEnvs, { kwargs: options.envKwargs ?? {}, copy: false });
     // a trainer frees only the networks it built: the restored ones are freed here when it cannot be built
     const trainer = disposingOnError(resumed ? [resumed.restore.policy] : [], () => new PpoTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
@@ -437,7 +437,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       seed,
       trainer.batchSize,
       (dir) => savePpoCheckpoint(dir, trainer, trainedOn, seed, options.provenance),
-      () => ppoActionEnv(makeEnv(options.envId), hp),
+      () => cpuSharesEnv(makeEnv(options.envId), hp.cpuShares),
       () => new PpoAgent(trainer.policy),
     );
   }
@@ -446,16 +446,16 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   probe.close();
   const hp = session.hp;
   const seed = resumed ? resumed.seed : options.seed;
-  // DiscretizeAction wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
-  const makeVectorEnv = (numEnvs: number) =>
-    makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [(env) => discreteActionEnv(env, hp.actionLevels)], copy: false });
+  // DiscretizeAction (or SolvedShares) wraps each env, so no native vector form: a SyncVectorEnv of wrapped make() envs
+  const dqnEnv = (env: Env<unknown, unknown>) => discreteActionEnv(cpuSharesEnv(env, hp.cpuShares), hp.actionLevels);
+  const makeVectorEnv = (numEnvs: number) => makeVec(options.envId, numEnvs, { vectorizationMode: 'sync', kwargs: options.envKwargs ?? {}, wrappers: [dqnEnv], copy: false });
   const trainer = disposingOnError(resumed ? [resumed.restore.qNetwork, resumed.restore.targetNetwork] : [], () => new DqnTrainer({ hp, seed, makeVectorEnv, ...(resumed ? { restore: resumed.restore } : {}) }));
   return runSession(
     trainer,
     seed,
     hp.numEnvs,
     (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, seed, rawActionSpace, options.provenance),
-    () => discreteActionEnv(makeEnv(options.envId), hp.actionLevels),
+    () => dqnEnv(makeEnv(options.envId)),
     () => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }),
   );
 }

@@ -1,8 +1,8 @@
 /**
- * PPO with `cpuShares: 'solved'` (DROO's split): the policy picks the partition points and DPRA's
- * allocation solves the CPU shares each slot. Trained through trainRun; its checkpoint records the
- * env's own action space, so it loads, resumes and is compared on the plain env, where the loaded
- * agent acts as the policy does in the SolvedShares env.
+ * PPO and DQN with `cpuShares: 'solved'` (DROO's split): the policy picks the partition points and
+ * DPRA's allocation solves the CPU shares each slot. Trained through trainRun; the checkpoint
+ * records the env's own action space, so it loads, resumes and is compared on the plain env, where
+ * the loaded agent acts as the policy does in the SolvedShares env.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../agents/backend.ts';
-import { PpoAgent, loadPolicyAgent } from '../../agents/policy-agent.ts';
+import { DqnAgent, PpoAgent, loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { trainRun } from '../../agents/run/train-run.ts';
 import { ShareSolver, SolvedShares } from '../../baselines/index.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
@@ -20,9 +20,18 @@ import { GymError, make } from '../../env/index.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = join(root, 'bin/bdt-gym.js');
-const hyperparameters = { cpuShares: 'solved', numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 2, hidden: [16] };
+const HYPERPARAMETERS = {
+  ppo: { cpuShares: 'solved', numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 2, hidden: [16] },
+  dqn: { cpuShares: 'solved', numEnvs: 2, learningStarts: 64, bufferSize: 256, batchSize: 32, trainFrequency: 4, hidden: [16] },
+};
 
-describe("agents: PPO with cpuShares 'solved'", () => {
+/** The same networks as `agent`'s, acting in the partition-only space (as in training's SolvedShares env). */
+function partitionAgent(agent: PpoAgent | DqnAgent): PpoAgent | DqnAgent {
+  return agent instanceof PpoAgent ? new PpoAgent(agent.policy, { ownsNetworks: false }) : new DqnAgent({ ...agent.policy, toEnvAction: (a) => a }, { ownsNetworks: false });
+}
+
+for (const algo of ['ppo', 'dqn'] as const) describe(`agents: ${algo.toUpperCase()} with cpuShares 'solved'`, () => {
+  const hyperparameters = HYPERPARAMETERS[algo];
   let dir: string;
   let run: string;
 
@@ -30,7 +39,7 @@ describe("agents: PPO with cpuShares 'solved'", () => {
     await initBackend('wasm');
     dir = mkdtempSync(join(tmpdir(), 'bdt-ppo-solved-'));
     run = join(dir, 'run');
-    await trainRun({ agent: 'ppo', envId: 'BDT-small-v0', steps: 256, seed: 2, outDir: run, backend: 'wasm', hyperparameters, evalEpisodes: 1 });
+    await trainRun({ agent: algo, envId: 'BDT-small-v0', steps: 256, seed: 2, outDir: run, backend: 'wasm', hyperparameters, evalEpisodes: 1 });
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,10 +49,10 @@ describe("agents: PPO with cpuShares 'solved'", () => {
     const env = make('BDT-small-v0');
     assert.deepEqual(manifest.actionSpace, env.actionSpace.toJSON());
     assert.equal(manifest.hyperparameters.cpuShares, 'solved');
-    const agent = (await loadPolicyAgent(run, env, 'ppo')) as PpoAgent;
+    const agent = (await loadPolicyAgent(run, env, algo)) as PpoAgent | DqnAgent;
     try {
       assert.equal(agent.policy.layout.continuousDims, 0);
-      assert.deepEqual(Array.from(agent.policy.layout.nvec), Array.from((env.unwrapped as BdtEnv).system.unitCount));
+      assert.deepEqual(Array.from(agent.policy.layout.nvec), Array.from((env.unwrapped as BdtEnv).system.unitCount), 'one head per DT, no share levels');
     } finally {
       agent.dispose();
     }
@@ -51,9 +60,9 @@ describe("agents: PPO with cpuShares 'solved'", () => {
 
   it('acts in the plain env as its policy acts in the SolvedShares env: the same episode, bit for bit', async () => {
     const plain = make('BDT-small-v0');
-    const agent = (await loadPolicyAgent(run, plain, 'ppo')) as PpoAgent;
+    const agent = (await loadPolicyAgent(run, plain, algo)) as PpoAgent | DqnAgent;
     const wrapped = new SolvedShares(make('BDT-small-v0') as never);
-    const inWrapper = new PpoAgent(agent.policy, { ownsNetworks: false }); // the same networks, acting in the partition space
+    const inWrapper = partitionAgent(agent);
     try {
       let [obsP] = plain.reset({ seed: 11 });
       let [obsW] = wrapped.reset({ seed: 11 });
@@ -74,7 +83,7 @@ describe("agents: PPO with cpuShares 'solved'", () => {
   it("solves the shares in the env it acts in (context.env), the env it was loaded for when none is given", async () => {
     const loadedFor = make('BDT-small-v0');
     const other = make('BDT-small-v0');
-    const agent = (await loadPolicyAgent(run, loadedFor, 'ppo')) as PpoAgent;
+    const agent = (await loadPolicyAgent(run, loadedFor, algo)) as PpoAgent | DqnAgent;
     try {
       loadedFor.reset({ seed: 1 });
       const [obs] = other.reset({ seed: 2 }); // another slot state: other shares for the same partition
@@ -91,14 +100,14 @@ describe("agents: PPO with cpuShares 'solved'", () => {
 
   it('resumes, and frees every tensor it made', async () => {
     const before = tf.memory().numTensors;
-    const summary = await trainRun({ agent: 'ppo', envId: 'BDT-small-v0', steps: 512, seed: 2, outDir: run, backend: 'wasm', evalEpisodes: 0, resume: true });
+    const summary = await trainRun({ agent: algo, envId: 'BDT-small-v0', steps: 512, seed: 2, outDir: run, backend: 'wasm', evalEpisodes: 0, resume: true });
     assert.equal(summary.steps, 512);
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   });
 
   it("refuses an env that is no B-DT env, naming the hyperparameter", async () => {
     await assert.rejects(
-      trainRun({ agent: 'ppo', envId: 'CartPole-v1', steps: 256, seed: 1, outDir: join(dir, 'cartpole'), backend: 'wasm', hyperparameters, evalEpisodes: 0 }),
+      trainRun({ agent: algo, envId: 'CartPole-v1', steps: 256, seed: 1, outDir: join(dir, 'cartpole'), backend: 'wasm', hyperparameters, evalEpisodes: 0 }),
       (e: Error) => e instanceof GymError && /^hyperparameters\.cpuShares 'solved': solves the CPU shares of a B-DT env .*got .*CartPole/.test(e.message),
     );
   });

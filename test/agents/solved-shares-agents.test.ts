@@ -119,3 +119,19 @@ for (const algo of ['ppo', 'dqn'] as const) describe(`agents: ${algo.toUpperCase
     assert.deepEqual(agents, ['dpra', 'solved']);
   });
 });
+
+describe("agents: cpuShares 'policy', the default", () => {
+  it('the committed models, saved before the option, load with their own shares (continuous PPO dimensions, DQN share levels)', async () => {
+    for (const model of ['ppo-bdt-v0', 'dqn-bdt-v0']) {
+      const env = make('BDT-v0');
+      const agent = (await loadPolicyAgent(join(root, 'models', model), env)) as PpoAgent | DqnAgent;
+      try {
+        const { system } = env.unwrapped as BdtEnv;
+        assert.equal(agent.policy.layout.discreteDims + agent.policy.layout.continuousDims, system.N + system.M + system.J, `${model}: a head for every partition point and share`);
+        assert.ok(env.actionSpace.contains(agent.act(env.reset({ seed: 1 })[0])), model);
+      } finally {
+        agent.dispose();
+      }
+    }
+  });
+});

@@ -6,8 +6,8 @@
 import type { ActContext, Agent } from '../baselines/agent.ts';
 import type { Env } from '../env/core/env.ts';
 import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest } from './checkpoint/checkpoint.ts';
-import { solvedSharesAction } from './cpu-shares.ts';
 import type { CheckpointManifest } from './checkpoint/manifest.ts';
+import { solvedSharesAction } from './cpu-shares.ts';
 import { PpoHyperparametersSchema } from './ppo/hyperparameters.ts';
 import { firstNonFinite } from './checkpoint/directory-handler.ts';
 import { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
@@ -219,8 +219,6 @@ export async function loadPolicyAgent<Obs, Act>(runOrCheckpointDir: string, env:
   warnIfOtherSystem(dir, manifest.scenario, env);
   return agent;
 }
-
-
 
 /** The PPO agent of checkpoint `dir` (its manifest read) for `env`: with cpuShares 'solved', its policy picks the partition and DPRA solves the shares in the env acted in. */
 async function loadPpoAgent<Obs, Act>(dir: string, manifest: CheckpointManifest, env: Env<Obs, Act>, sample: number | undefined): Promise<PpoAgent<Obs, Act>> {

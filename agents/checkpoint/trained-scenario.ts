@@ -25,7 +25,7 @@ export interface TrainedEnv {
   readonly id: string;
   /** {@link scenarioOf} the env (with the run's envKwargs). */
   readonly scenario: Record<string, unknown> | undefined;
-  /** The env's own action space, recorded when the policy acts in a wrapper of it (PPO's cpuShares 'solved'); default the policy's. */
+  /** The env's own action space, which the checkpoint records, also when the policy acts in a wrapper of it (PPO's cpuShares 'solved'); default the policy's. */
   readonly actionSpace?: Space<unknown>;
 }
 

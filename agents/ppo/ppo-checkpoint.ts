@@ -7,8 +7,8 @@ import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, dis
 import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
-import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { cpuSharesActionSpace } from '../cpu-shares.ts';
+import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
 

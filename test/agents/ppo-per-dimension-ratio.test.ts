@@ -124,15 +124,15 @@ describe("agents/ppo: ratio 'per-dimension'", () => {
       }
     });
 
-    it("the committed models, saved before the option, load with the joint ratio they were trained with", async () => {
-      for (const [model, id] of [
-        ['ppo-bdt-v0', 'BDT-v0'],
-        ['ppo-bdt-large-v0', 'BDT-large-v0'],
+    it("the committed models load with the ratio they were trained with: BDT-v0's, saved before the option, joint; BDT-large-v0's per-dimension", async () => {
+      for (const [model, id, ratio] of [
+        ['ppo-bdt-v0', 'BDT-v0', 'joint'],
+        ['ppo-bdt-large-v0', 'BDT-large-v0', 'per-dimension'],
       ] as const) {
         const env = make(id);
         try {
           const run = await loadPpoRun(join('models', model), env.observationSpace, env.actionSpace);
-          assert.equal(run.hp.ratio, 'joint', model);
+          assert.equal(run.hp.ratio, ratio, model);
           run.restore.policy.dispose();
         } finally {
           env.close();

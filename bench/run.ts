@@ -10,7 +10,7 @@ import { formatTable, type BenchOptions, type BenchSuite } from './harness.ts';
 import { runIsolated, type SuiteSource } from './isolate.ts';
 
 /** The suite modules under bench/suites/, in run order. */
-const SUITE_FILES = ['cartpole', 'bdt-env', 'dpra', 'agents'];
+const SUITE_FILES = ['cartpole', 'bdt-env', 'dpra', 'solved-shares', 'agents'];
 
 /** Every registered suite with its module (loading them here times nothing: each case runs in a process of its own). */
 export const suiteSources: SuiteSource[] = [];

@@ -1,0 +1,40 @@
+/**
+ * The env a `cpuShares: 'solved'` agent trains in: one `SolvedShares` step is an env step (info
+ * level summary) with DPRA's allocation solved for a random partition, from a pool of 256 sampled
+ * once, so choosing the partition costs one array read.
+ */
+import { make } from '../../env/index.ts';
+import type { BdtAction, BdtObservation } from '../../env/bdt/index.ts';
+import { SolvedShares, type PartitionAction } from '../../baselines/index.ts';
+import { consume, type BenchSuite } from '../harness.ts';
+
+const POOL = 256;
+
+function stepLoop(id: string): () => (ops: number) => void {
+  return () => {
+    const env = new SolvedShares(make<BdtObservation, BdtAction>(id, { infoLevel: 'summary' }));
+    env.actionSpace.seed(0);
+    const actions: PartitionAction[] = Array.from({ length: POOL }, () => env.actionSpace.sample());
+    env.reset({ seed: 0 });
+    let k = 0;
+    return (ops) => {
+      let acc = 0;
+      for (let i = 0; i < ops; i++) {
+        const [, reward, terminated, truncated] = env.step(actions[k++ & (POOL - 1)]!);
+        acc += reward;
+        if (terminated || truncated) env.reset();
+      }
+      consume(acc);
+    };
+  };
+}
+
+export const suites: BenchSuite[] = [
+  {
+    name: 'solved-shares',
+    cases: [
+      { name: 'BDT-v0 step', unit: 'steps', ops: 20_000, setup: stepLoop('BDT-v0') },
+      { name: 'BDT-large-v0 step', unit: 'steps', ops: 2_000, setup: stepLoop('BDT-large-v0') },
+    ],
+  },
+];

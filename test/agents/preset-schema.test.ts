@@ -46,7 +46,7 @@ describe('agent presets: JSON Schema', () => {
   });
 
   it('every shipped preset points $schema at it, validates against it, and is taken by the run (AgentPresetSchema and its agent\'s hyperparameters)', () => {
-    assert.deepEqual([...presetFiles].sort(), ['dqn-bdt-large.json', 'dqn-bdt-solved.json', 'dqn-bdt.json', 'dqn-cartpole.json', 'ppo-bdt-large-solved.json', 'ppo-bdt-large.json', 'ppo-bdt-solved.json', 'ppo-bdt.json', 'ppo-cartpole.json']);
+    assert.deepEqual([...presetFiles].sort(), ['dqn-bdt-large-solved.json', 'dqn-bdt-large.json', 'dqn-bdt-solved.json', 'dqn-bdt.json', 'dqn-cartpole.json', 'ppo-bdt-large-solved.json', 'ppo-bdt-large.json', 'ppo-bdt-solved.json', 'ppo-bdt.json', 'ppo-cartpole.json']);
     for (const file of presetFiles) {
       const preset = readPreset(file);
       assert.equal(preset['$schema'], `./${SCHEMA_FILE}`, file);

@@ -213,7 +213,7 @@ describe('bdt-gym run', () => {
     assert.equal(missing.stderr, "bdt-gym: --scenario configs/nope.json: no such file in the working directory, nor in bdt-gym's configs/ (its configs/ has default.json, large.json, small.json)\n");
     const missingPreset = spawnSync(process.execPath, [bin, 'train', '--preset', 'configs/agents/ppo.json', '--out', join(elsewhere, 'never')], { encoding: 'utf8', cwd: elsewhere });
     assert.equal(missingPreset.status, 1);
-    assert.match(missingPreset.stderr, /^bdt-gym: --preset configs\/agents\/ppo\.json: no such file in the working directory, nor in bdt-gym's configs\/ \(its configs\/agents\/ has dqn-bdt-large\.json, (?:[\w.-]+\.json, )*ppo-bdt\.json/);
+    assert.match(missingPreset.stderr, /^bdt-gym: --preset configs\/agents\/ppo\.json: no such file in the working directory, nor in bdt-gym's configs\/ \(its configs\/agents\/ has (?:[\w.-]+\.json, )*dqn-bdt-large\.json, (?:[\w.-]+\.json, )*ppo-bdt\.json/);
     assert.ok(!existsSync(join(elsewhere, 'never')));
     // outside configs/, the reader's own error: no fallback was looked for
     assert.equal(spawnSync(process.execPath, [bin, 'run', '--scenario', join(elsewhere, 'nope.json')], { encoding: 'utf8', cwd: elsewhere }).stderr, `bdt-gym: --scenario ${join(elsewhere, 'nope.json')}: cannot read the file (ENOENT)\n`);

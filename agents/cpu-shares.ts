@@ -44,7 +44,8 @@ export function cpuSharesActionSpace(space: Space<unknown>, cpuShares: CpuShares
  * for that env's current slot. `owner` names the checkpoint in the error for another env.
  */
 export function solvedSharesAction(owner: string, env: Env<unknown, unknown>): (action: unknown, context?: ActContext) => unknown {
-  const own = unwrappedBdtEnv(`${owner} (${SOLVED})`, env);
+  const who = `${owner} (${SOLVED})`;
+  const own = unwrappedBdtEnv(who, env);
   const solver = new ShareSolver();
-  return (action, context) => solver.toAction(action as PartitionAction, context?.env === undefined ? own : unwrappedBdtEnv(`${owner} (${SOLVED})`, context.env));
+  return (action, context) => solver.toAction(action as PartitionAction, context?.env === undefined ? own : unwrappedBdtEnv(who, context.env));
 }

@@ -14,8 +14,8 @@
  *        --agents dpra,ppo,learned-partition,learned-shares --seeds 4-13
  */
 import * as z from 'zod';
-import { bdtEnvOf, createAgent, DpraSolver, parseAgentOptions, registerAgent, type ActContext, type Agent } from 'bdt-gym/baselines';
-import { createDecision, type BdtAction, type BdtObservation, type Decision, type Env } from 'bdt-gym';
+import { bdtEnvOf, createAgent, parseAgentOptions, registerAgent, ShareSolver, type ActContext, type Agent } from 'bdt-gym/baselines';
+import type { BdtAction, BdtObservation, Env } from 'bdt-gym';
 
 const PolicyHalfOptions = z
   .object({
@@ -31,12 +31,10 @@ async function learnedAgent(env: Env, options: z.output<typeof PolicyHalfOptions
   return (await createAgent(options.policy, env, options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint })) as BdtAgent;
 }
 
-/** The learned policy's partition points, with DPRA's frequencies for them. */
+/** The learned policy's partition points, with DPRA's frequencies for them (as a `cpuShares: 'solved'` agent plays). */
 class LearnedPartition implements BdtAgent {
   readonly name = 'learned-partition';
-  private solver: DpraSolver | undefined;
-  /** The policy's action as the env reads it (l_n per DT); its partition is the solver's fixed one, decoded into in place. */
-  private decision: Decision | undefined;
+  private readonly shares = new ShareSolver();
   private readonly learned: BdtAgent;
 
   constructor(learned: BdtAgent) {
@@ -48,11 +46,7 @@ class LearnedPartition implements BdtAgent {
   }
 
   act(obs: BdtObservation, context?: ActContext<BdtObservation, BdtAction>): BdtAction {
-    const env = bdtEnvOf(this.name, context);
-    const newSystem = this.solver?.system !== env.system;
-    this.decision = env.decodeAction(this.learned.act(obs, context), newSystem ? createDecision(env.system) : this.decision);
-    if (newSystem) this.solver = new DpraSolver(env.system, { partition: 'fixed', fixedPartition: this.decision.partition });
-    return env.encodeDecision(this.solver!.solve(env.slotState, env.queues).decision);
+    return this.shares.toAction(this.learned.act(obs, context), bdtEnvOf(this.name, context));
   }
 
   dispose(): void {

@@ -25,8 +25,11 @@ export interface TrainedEnv {
   readonly id: string;
   /** {@link scenarioOf} the env (with the run's envKwargs). */
   readonly scenario: Record<string, unknown> | undefined;
-  /** The env's own action space, which the checkpoint records, also when the policy acts in a wrapper of it (PPO's cpuShares 'solved'); default the policy's. */
-  readonly actionSpace?: Space<unknown>;
+  /**
+   * The env's own action space, which the checkpoint records and a load checks the env against,
+   * also when the policy acts in a wrapper of it (DQN's DiscretizeAction, cpuShares 'solved').
+   */
+  readonly actionSpace: Space<unknown>;
 }
 
 /** The resolved scenario (defaults filled in, overrides merged) of a B-DT env, as plain JSON; undefined for other envs. */

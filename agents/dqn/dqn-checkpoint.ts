@@ -2,7 +2,6 @@
 import type { ActContext } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { GymError } from '../../env/core/errors.ts';
-import type { Space } from '../../env/spaces/space.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
 import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
@@ -21,11 +20,8 @@ export function discreteActionEnv(env: Env<unknown, unknown>, levels: number): E
   return new ActionLayout(env.actionSpace).continuousDims > 0 ? new DiscretizeAction(env, levels) : env;
 }
 
-/**
- * Save the trainer's state to `dir`; `rawActionSpace` is the env's own (before DiscretizeAction);
- * `provenance` (what saves it), when given, goes in the manifest as is.
- */
-export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, trainedOn: TrainedEnv, seed: number, rawActionSpace: Space<unknown>, provenance?: RunProvenance): Promise<void> {
+/** Save the trainer's full state to `dir`; `provenance` (what saves it), when given, goes in the manifest as is. */
+export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, trainedOn: TrainedEnv, seed: number, provenance?: RunProvenance): Promise<void> {
   if (trainer.qNetwork.isDisposed || trainer.targetNetwork.isDisposed) throw new GymError('saveDqnCheckpoint: the trainer was disposed (its networks were freed); save before dispose()');
   const adam = trainer.optimizer.getState();
   await saveCheckpoint(dir, {
@@ -33,7 +29,7 @@ export async function saveDqnCheckpoint(dir: string, trainer: DqnTrainer, traine
     envId: trainedOn.id,
     scenario: trainedOn.scenario,
     observationSpace: trainer.encoder.space.toJSON(),
-    actionSpace: rawActionSpace.toJSON(),
+    actionSpace: trainedOn.actionSpace.toJSON(),
     hyperparameters: trainer.hp,
     counters: { ...trainer.counters, adamStep: adam.step },
     seed,

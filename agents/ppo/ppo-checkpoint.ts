@@ -22,7 +22,7 @@ export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, traine
     envId: trainedOn.id,
     scenario: trainedOn.scenario,
     observationSpace: policy.encoder.space.toJSON(),
-    actionSpace: (trainedOn.actionSpace ?? policy.layout.space).toJSON(),
+    actionSpace: trainedOn.actionSpace.toJSON(),
     hyperparameters: trainer.hp,
     counters: { ...trainer.counters, adamStep: adam.step },
     seed,

@@ -442,7 +442,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     );
   }
   const resumed = options.resume ? await loadDqnRun(checkpointDir, probe) : undefined;
-  const rawActionSpace = probe.actionSpace;
   probe.close();
   const hp = session.hp;
   const seed = resumed ? resumed.seed : options.seed;
@@ -454,7 +453,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     trainer,
     seed,
     hp.numEnvs,
-    (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, seed, rawActionSpace, options.provenance),
+    (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, seed, options.provenance),
     () => dqnEnv(makeEnv(options.envId)),
     () => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }),
   );

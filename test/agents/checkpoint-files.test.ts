@@ -36,7 +36,7 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const save = (path: string) => savePpoCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 3);
+  const save = (path: string) => savePpoCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: make('CartPole-v1').actionSpace }, 3);
 
   it('a save killed between its renames: loading names the checkpoint it left, a resume restores it, the next save tidies up', async () => {
     const checkpoint = join(dir, 'checkpoint');

@@ -51,7 +51,7 @@ describe('agents/checkpoint', () => {
     trainer.iterate();
     trainer.iterate();
     const path = join(dir, 'ppo');
-    await savePpoCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 3);
+    await savePpoCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: make('CartPole-v1').actionSpace }, 3);
     return { trainer, path };
   }
 
@@ -187,7 +187,7 @@ describe('agents/checkpoint', () => {
     await trainer.train(200);
     const path = join(dir, 'dqn');
     const env = make('CartPole-v1');
-    await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
+    await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 4);
     const live = new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }, { ownsNetworks: false });
     const loaded = await loadPolicyAgent(path, env);
     assert.ok(loaded instanceof DqnAgent);
@@ -210,13 +210,12 @@ describe('agents/checkpoint', () => {
   it("a checkpoint saved from a metrics$ subscriber, mid-iteration while training goes on, holds the trainer as it was at the call: every network, the counters and the optimiser state (PPO's critic and DQN's target network were saved as training left them later)", async () => {
     const flat = (model: tf.LayersModel) => model.getWeights().flatMap((w) => Array.from(w.dataSync()));
     const maxDifference = (a: number[], b: number[]) => (a.length === b.length ? a.reduce((max, x, i) => Math.max(max, Math.abs(x - b[i]!)), 0) : Infinity);
-    const cartPole = { id: 'CartPole-v1', scenario: undefined };
-    const actionSpace = make('CartPole-v1').actionSpace;
+    const cartPole = { id: 'CartPole-v1', scenario: undefined, actionSpace: make('CartPole-v1').actionSpace };
     const ppo = new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...ppoHp, totalTimesteps: 512 }), seed: 1, makeEnv: () => make('CartPole-v1') });
     const dqn = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...dqnHp, totalTimesteps: 512 }), seed: 1, makeEnv: () => make('CartPole-v1') });
     const cases = [
       { trainer: ppo, trained: () => ppo.counters.iteration > 1, networks: () => ({ actor: ppo.policy.actor.model, critic: ppo.policy.critic.model }), save: (path: string) => savePpoCheckpoint(path, ppo, cartPole, 1) },
-      { trainer: dqn, trained: () => dqn.counters.gradientSteps > 0, networks: () => ({ q_network: dqn.qNetwork.net.model, target_network: dqn.targetNetwork.net.model }), save: (path: string) => saveDqnCheckpoint(path, dqn, cartPole, 1, actionSpace) },
+      { trainer: dqn, trained: () => dqn.counters.gradientSteps > 0, networks: () => ({ q_network: dqn.qNetwork.net.model, target_network: dqn.targetNetwork.net.model }), save: (path: string) => saveDqnCheckpoint(path, dqn, cartPole, 1) },
     ];
     for (const { trainer, trained, networks, save } of cases) {
       const name = trainer.constructor.name;
@@ -409,7 +408,7 @@ describe('agents/checkpoint', () => {
       const env = make('CartPole-v1');
       const dqnTrainer = new DqnTrainer({ hp: dqnHp, seed: 4, makeEnv: () => make('CartPole-v1') });
       const dqn = join(dir, 'dqn');
-      await saveDqnCheckpoint(dqn, dqnTrainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
+      await saveDqnCheckpoint(dqn, dqnTrainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 4);
       const { trainer, path: ppo } = await savedPpo();
       const cases: ReadonlyArray<readonly [string, () => Promise<unknown>, RegExp]> = [
         ['loadPpoPolicy', () => loadPpoPolicy(dqn, env.observationSpace, env.actionSpace), /^checkpoint \S*dqn holds a dqn agent, not ppo$/],
@@ -518,7 +517,7 @@ describe('agents/checkpoint', () => {
       const ppo = (await savedPpo()).path;
       const dqnTrainer = new DqnTrainer({ hp: { ...dqnHp, normObs: true }, seed: 4, makeEnv: () => make('CartPole-v1') });
       const dqn = join(dir, 'dqn');
-      await saveDqnCheckpoint(dqn, dqnTrainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
+      await saveDqnCheckpoint(dqn, dqnTrainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 4);
       const cases: Array<[string, string, (m: RawManifest) => void, (copy: string) => Promise<unknown>]> = [
         ['ppo-stats', ppo, (m) => (m['observationStats'].mean = [0]), (copy) => loadPolicyAgent(copy, env)],
         ['ppo-space', ppo, (m) => (m['algo'] = 'ppo'), (copy) => loadPolicyAgent(copy, make('BDT-small-v0'))],
@@ -594,7 +593,7 @@ describe('agents/checkpoint', () => {
       const env = make('CartPole-v1');
       const trainer = new DqnTrainer({ hp: dqnHp, seed: 4, makeEnv: () => make('CartPole-v1') }); // hidden [16], ReLU
       const path = join(dir, 'dqn');
-      await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
+      await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 4);
       const policy = (copy: string) => loadPolicyAgent(copy, env);
       const run = (copy: string) => loadDqnRun(copy, env);
       await refusedArchitectures(path, [
@@ -610,7 +609,7 @@ describe('agents/checkpoint', () => {
       const trainer = new DqnTrainer({ hp: { ...dqnHp, normObs: true }, seed: 4, makeEnv: () => make('CartPole-v1') });
       const env = make('CartPole-v1');
       const path = join(dir, 'dqn');
-      await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined }, 4, env.actionSpace);
+      await saveDqnCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 4);
       rewriteCheckpoint(path, (m) => (m['observationStats'] = null));
       await assert.rejects(loadPolicyAgent(path, env), (e: Error) => e instanceof CheckpointError && /dqn\/manifest\.json: observationStats is null, but hyperparameters\.normObs is true/.test(e.message));
       trainer.dispose();

@@ -106,10 +106,10 @@ describe('agents: PpoAgent and DqnAgent through the API', () => {
         const env = make('CartPole-v1');
         const ppo = ppoTrainer();
         ppo.dispose();
-        await assert.rejects(savePpoCheckpoint(join(dir, 'ppo'), ppo, { id: 'CartPole-v1', scenario: undefined }, 1), (e: Error) => e instanceof GymError && /^savePpoCheckpoint: the trainer was disposed \(its networks were freed\); save before dispose\(\)$/.test(e.message));
+        await assert.rejects(savePpoCheckpoint(join(dir, 'ppo'), ppo, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 1), (e: Error) => e instanceof GymError && /^savePpoCheckpoint: the trainer was disposed \(its networks were freed\); save before dispose\(\)$/.test(e.message));
         const dqn = dqnTrainer();
         dqn.dispose();
-        await assert.rejects(saveDqnCheckpoint(join(dir, 'dqn'), dqn, { id: 'CartPole-v1', scenario: undefined }, 1, env.actionSpace), (e: Error) => e instanceof GymError && /^saveDqnCheckpoint: the trainer was disposed \(its networks were freed\); save before dispose\(\)$/.test(e.message));
+        await assert.rejects(saveDqnCheckpoint(join(dir, 'dqn'), dqn, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 1), (e: Error) => e instanceof GymError && /^saveDqnCheckpoint: the trainer was disposed \(its networks were freed\); save before dispose\(\)$/.test(e.message));
         assert.ok(!existsSync(join(dir, 'ppo')) && !existsSync(join(dir, 'dqn')));
         env.close();
       } finally {

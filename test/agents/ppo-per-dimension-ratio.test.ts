@@ -106,7 +106,7 @@ describe("agents/ppo: ratio 'per-dimension'", () => {
       try {
         saved.iterate();
         saved.iterate();
-        await savePpoCheckpoint(dir, saved, { id: 'PayingBandit', scenario: undefined }, 5);
+        await savePpoCheckpoint(dir, saved, { id: 'PayingBandit', scenario: undefined, actionSpace: space }, 5);
       } finally {
         saved.dispose();
       }

@@ -57,7 +57,7 @@ const ppoSession: Session = async (seeds, checkpoint) => {
   env.close();
   const trainer = new PpoTrainer({ hp: ppoHp, seed: SEED, makeEnv: recordingEnvs(seeds), ...(run ? { restore: run.restore } : {}) });
   trainer.iterate();
-  return { save: (dir) => savePpoCheckpoint(dir, trainer, { id: 'CartPole-v1', scenario: undefined }, SEED), dispose: () => trainer.dispose() };
+  return { save: (dir) => savePpoCheckpoint(dir, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, SEED), dispose: () => trainer.dispose() };
 };
 
 const dqnHp = DqnHyperparametersSchema.parse({ numEnvs: NUM_ENVS, hidden: [8], bufferSize: 100, learningStarts: 10, batchSize: 8, totalTimesteps: 1000 });
@@ -66,7 +66,7 @@ const dqnSession: Session = async (seeds, checkpoint) => {
   const run = checkpoint === undefined ? undefined : await loadDqnRun(checkpoint, env);
   const trainer = new DqnTrainer({ hp: dqnHp, seed: SEED, makeEnv: recordingEnvs(seeds), ...(run ? { restore: run.restore } : {}) });
   await trainer.train(30);
-  return { save: (dir) => saveDqnCheckpoint(dir, trainer, { id: 'CartPole-v1', scenario: undefined }, SEED, env.actionSpace), dispose: () => (trainer.dispose(), env.close()) };
+  return { save: (dir) => saveDqnCheckpoint(dir, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, SEED), dispose: () => (trainer.dispose(), env.close()) };
 };
 
 describe('agents/training-seeds', () => {

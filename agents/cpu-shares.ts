@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import type { ActContext } from '../baselines/agent.ts';
 import { partitionActionSpace, ShareSolver, SolvedShares, unwrappedBdtEnv, type PartitionAction } from '../baselines/dpra/solved-shares.ts';
+import type { BdtEnv } from '../env/bdt/bdt-env.ts';
 import type { Env } from '../env/core/env.ts';
 import type { Space } from '../env/spaces/space.ts';
 
@@ -44,8 +45,22 @@ export function cpuSharesActionSpace(space: Space<unknown>, cpuShares: CpuShares
  * for that env's current slot. `owner` names the checkpoint in the error for another env.
  */
 export function solvedSharesAction(owner: string, env: Env<unknown, unknown>): (action: unknown, context?: ActContext) => unknown {
+  const { solver, envOf } = sharesIn(owner, env);
+  return (action, context) => solver.toAction(action as PartitionAction, envOf(context));
+}
+
+/**
+ * As {@link solvedSharesAction}, for several candidate partition-only actions: the full action of
+ * the one whose solved shares score best in the env acted in (`ShareSolver.bestOf`).
+ */
+export function solvedSharesChoice(owner: string, env: Env<unknown, unknown>): (candidates: readonly unknown[], context?: ActContext) => unknown {
+  const { solver, envOf } = sharesIn(owner, env);
+  return (candidates, context) => solver.bestOf(candidates as readonly PartitionAction[], envOf(context));
+}
+
+/** A share solver, and the B-DT env an act solves in: `context.env` when given, else `env` (checked now). */
+function sharesIn(owner: string, env: Env<unknown, unknown>): { solver: ShareSolver; envOf: (context: ActContext | undefined) => BdtEnv } {
   const who = `${owner} (${SOLVED})`;
   const own = unwrappedBdtEnv(who, env);
-  const solver = new ShareSolver();
-  return (action, context) => solver.toAction(action as PartitionAction, context?.env === undefined ? own : unwrappedBdtEnv(who, context.env));
+  return { solver: new ShareSolver(), envOf: (context) => (context?.env === undefined ? own : unwrappedBdtEnv(who, context.env)) };
 }

@@ -7,7 +7,7 @@ import { CheckpointError } from '../agents/checkpoint/checkpoint-error.ts';
 import { MANIFEST_FILE, readManifest, type CheckpointManifest } from '../agents/checkpoint/manifest.ts';
 import { misfitDifference, spaceMismatch } from '../agents/checkpoint/space-fit.ts';
 import { scenarioOf } from '../agents/checkpoint/trained-scenario.ts';
-import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAlgorithm } from '../agents/learned-agents.ts';
+import { COMMITTED_MODELS_DIR, defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAgent } from '../agents/learned-agents.ts';
 import { make, registry, type Env } from '../env/index.ts';
 import { isWholeScenario } from '../env/bdt/scenario/parse.ts';
 import { isPlainObject } from '../env/core/plain-object.ts';
@@ -24,7 +24,7 @@ import { isBdtId, type CommandInput } from './options.ts';
  * for a scenario file (no model is committed for one), `source` names what chose the agent.
  */
 export function missingCommittedModel(source: string, agent: string, envId: string | undefined, hasCheckpoint: boolean, instead: string): string | undefined {
-  if (!isLearnedAlgorithm(agent) || hasCheckpoint) return undefined;
+  if (!isLearnedAgent(agent) || hasCheckpoint) return undefined;
   if (envId !== undefined && hasCommittedCheckpoint(agent, envId)) return undefined;
   const committed = [...registry.keys()].filter((id) => hasCommittedCheckpoint(agent, id));
   const has = committed.length === 0 ? 'there is none' : `there is one for ${committed.join(', ')} only`;
@@ -158,7 +158,7 @@ export function checkCommittedModel(...args: Parameters<typeof missingCommittedM
  * `envId`, named after `source` (what chose the agent). None for a scripted agent.
  */
 export function checkpointInputs(source: string, agent: string, checkpoint: unknown, label: string, envId: string | undefined): CommandInput[] {
-  if (!isLearnedAlgorithm(agent)) return [];
+  if (!isLearnedAgent(agent)) return [];
   if (typeof checkpoint === 'string') return checkpointDirInputs(`${label} ${checkpoint}`, checkpoint);
   if (envId === undefined) return [];
   return [{ label: `the committed model of ${source} ${agent}`, path: defaultCheckpointDir(agent, envId), directory: true }];

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_SUBDIR } from '../agents/checkpoint/checkpoint-dir.ts';
 import type { RunProvenance } from '../agents/checkpoint/manifest.ts';
 import { checkpointLoads, type CheckpointLoad } from '../agents/checkpoint/loaded-checkpoints.ts';
-import { defaultCheckpointDir, isLearnedAlgorithm, learnedAgentBackend } from '../agents/learned-agents.ts';
+import { defaultCheckpointDir, isLearnedAgent, learnedAgentBackend } from '../agents/learned-agents.ts';
 import { agentNameOf, type ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
@@ -40,7 +40,7 @@ export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
   const modules = importedModules();
   const imports = modules.length === 0 ? {} : { imports: modules.map(({ specifier, url }) => ({ module: specifier, ...(url.startsWith('file:') ? { sha256: sha256(readFileSync(fileURLToPath(url))) } : {}) })) };
   // the backend only when a learned agent was compared (a scripted-only comparison loads no TensorFlow.js)
-  const learned = spec.agents.some((compared) => isLearnedAlgorithm(agentNameOf(compared)));
+  const learned = spec.agents.some((compared) => isLearnedAgent(agentNameOf(compared)));
   return { ...runProvenance(learned ? learnedAgentBackend() : undefined), scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces, ...imports };
 }
 
@@ -68,7 +68,7 @@ function checkpoints(spec: ComparisonSpec): Record<string, { path: string; manif
   const found: Array<[string, { path: string; manifestSha256: string }]> = [];
   for (const compared of [...spec.agents].reverse()) {
     const { label, agent, options } = typeof compared === 'string' ? { label: compared, agent: compared, options: undefined } : compared;
-    if (!isLearnedAlgorithm(agent)) continue;
+    if (!isLearnedAgent(agent)) continue;
     const given = resolve(checkpointPath(((options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'] as string | undefined) ?? defaultCheckpointDir(agent, spec.envId)));
     const index = loads.findLastIndex((load) => load !== undefined && (load.dir === given || load.dir === join(given, CHECKPOINT_SUBDIR)));
     if (index < 0) throw new Error(`compareProvenance: agent ${label}'s checkpoint ${given} was not loaded in this process; give the spec of a comparison that ran`);

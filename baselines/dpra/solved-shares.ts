@@ -23,7 +23,7 @@ import { ActionWrapper } from '../../env/core/wrapper.ts';
 import { Dict } from '../../env/spaces/dict.ts';
 import { MultiDiscrete } from '../../env/spaces/multi-discrete.ts';
 import type { Space } from '../../env/spaces/space.ts';
-import { DpraSolver } from './dpra-solver.ts';
+import { DpraSolver, type SlotSolution } from './dpra-solver.ts';
 
 /** The action of a B-DT env whose CPU shares are solved: its partition points only (k -> l_n = k + 1). */
 export interface PartitionAction {
@@ -62,6 +62,34 @@ export class ShareSolver {
    * virtual queues. `action` must be valid (a partition in the env's partition space).
    */
   toAction(action: PartitionAction, env: BdtEnv): BdtAction {
+    return env.encodeDecision(this.solve(action, env).decision);
+  }
+
+  /**
+   * Of `candidates` (valid partition-only actions, at least one), the {@link toAction} of the one
+   * whose solved shares score best in `env`'s current slot, as DPRA ranks partitions: one that
+   * meets the energy budgets before one that does not, then the least Psi(t) (on the expected
+   * block time); ties go to the earlier candidate. DROO's choice among a policy's candidates.
+   */
+  bestOf(candidates: readonly PartitionAction[], env: BdtEnv): BdtAction {
+    if (candidates.length === 0) throw new GymError('ShareSolver.bestOf: no candidates');
+    let best: BdtAction | undefined;
+    let bestFeasible = false;
+    let bestPsi = Infinity;
+    for (const candidate of candidates) {
+      const { feasible, psi, decision } = this.solve(candidate, env);
+      if (best === undefined || (feasible && !bestFeasible) || (feasible === bestFeasible && psi < bestPsi)) {
+        // encoded now: the solver's decision is overwritten by the next solve (which starts from it, so solving again may differ in the last digits)
+        best = env.encodeDecision(decision);
+        bestFeasible = feasible;
+        bestPsi = psi;
+      }
+    }
+    return best!;
+  }
+
+  /** DPRA's solution for `action`'s partition in `env`'s current slot (reused by the next call). */
+  private solve(action: PartitionAction, env: BdtEnv): SlotSolution {
     if (this.solver?.system !== env.system) {
       this.decision = createDecision(env.system);
       this.scratch.inferenceShare = new Float64Array(env.system.M);
@@ -70,7 +98,7 @@ export class ShareSolver {
     }
     this.scratch.partition = action.partition;
     env.decodeAction(this.scratch, this.decision);
-    return env.encodeDecision(this.solver!.solve(env.slotState, env.queues).decision);
+    return this.solver!.solve(env.slotState, env.queues);
   }
 }
 

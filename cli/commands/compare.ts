@@ -9,8 +9,9 @@
  *   bdt-gym compare --scenario configs/small.json --agents dpra,wdpo --agent-options '{"wdpo":{"partition":[1,2,3,1]}}'
  *
  * `--checkpoint LABEL=DIR` (repeatable) adds a trained agent under LABEL, its algorithm read from
- * the checkpoint: in the place of LABEL when `--agents` lists it (`ppo` and `dqn` then get this
- * checkpoint instead of the committed one), else after the agents.
+ * the checkpoint: in the place of LABEL when `--agents` lists it (a learned agent, `ppo`, `dqn`,
+ * `ppo-solved` or `dqn-solved`, then gets this checkpoint instead of the committed one), else
+ * after the agents.
  * `--agent-options` gives options per agent name (`run --agent-options` gives one agent's).
  *
  * `--json` prints `{n, interval, agents}`: the number of traces, what each `{mean, halfWidth}` is
@@ -41,7 +42,7 @@ import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { hasCommittedCheckpoint, isLearnedAlgorithm, LEARNED_ALGORITHMS } from '../../agents/learned-agents.ts';
+import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENTS, LEARNED_ALGORITHMS } from '../../agents/learned-agents.ts';
 import { issueLines, KwargsError } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
@@ -91,7 +92,7 @@ export function register(program: Command): void {
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (ppo, dqn: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (a learned agent, ppo, dqn, ppo-solved, dqn-solved: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[] = []) => [...previous, value])
     .addOption(optionWithDefault('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json'))
     .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
@@ -295,7 +296,7 @@ function checkpointOptions(options: readonly string[]): CheckpointOption[] {
     if (at < 0 || label === '' || dir === '') throw new CliError(`--checkpoint: expected label=dir (e.g. mine=runs/ppo-bdt), got ${JSON.stringify(option)}`);
     if (!LABEL.test(label)) throw new CliError(`--checkpoint ${option}: label ${JSON.stringify(label)} is not a simple name; use letters, digits, _, . and -`);
     if (parsed.some((c) => c.label === label)) throw new CliError(`--checkpoint: label ${label} is given twice`);
-    if (scriptedAgentNames.includes(label)) throw new CliError(`--checkpoint ${option}: ${label} is a scripted agent; label the checkpoint ppo, dqn or a new name`);
+    if (scriptedAgentNames.includes(label)) throw new CliError(`--checkpoint ${option}: ${label} is a scripted agent; label the checkpoint with a learned agent's name (ppo, dqn, ppo-solved, dqn-solved) or a new name`);
     parsed.push({ option, label, dir });
   }
   return parsed;
@@ -314,8 +315,10 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
       if (error instanceof CheckpointError) throw new CliError(`--checkpoint ${option}: ${error.message}${list}`);
       throw error;
     }
-    if (agentNames().includes(label) && label !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
-    const entry = { label, agent: algo, options: { checkpoint: dir } };
+    // a learned agent's label loads the checkpoint as that agent (ppo-solved checks its cpuShares), any other as its algorithm's
+    const learned = isLearnedAgent(label) ? LEARNED_AGENTS[label] : undefined;
+    if (agentNames().includes(label) && learned?.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
+    const entry = { label, agent: learned === undefined ? algo : label, options: { checkpoint: dir } };
     const index = compared.findIndex((a) => labelOf(a) === label);
     if (index >= 0) compared[index] = entry;
     else compared.push(entry);
@@ -332,7 +335,7 @@ function checkComparedCheckpointEnvs(envId: string, scenarioOverride: Record<str
   const given = [
     ...checkpoints.map(({ option, dir }) => ({ option: `--checkpoint ${option}`, dir })),
     ...compared.flatMap((agent) => {
-      const dir = typeof agent === 'string' && isLearnedAlgorithm(agent) ? agentOptions[agent]?.['checkpoint'] : undefined;
+      const dir = typeof agent === 'string' && isLearnedAgent(agent) ? agentOptions[agent]?.['checkpoint'] : undefined;
       return typeof dir === 'string' ? [{ option: `--agent-options ${agent} checkpoint ${dir}`, dir }] : [];
     }),
   ];

@@ -30,7 +30,7 @@ import { UnknownAgentError, agentEntry, agentNames, agentScenario, createAgent, 
 import { AgentEpisodeError, runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
-import { isLearnedAlgorithm } from '../../agents/learned-agents.ts';
+import { isLearnedAgent } from '../../agents/learned-agents.ts';
 import { checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, checkSvgPath, fileInputs, integerOption, jsonObjectOption, sameWrittenFile, scenarioInputs, slotsOption } from '../options.ts';
 import { CONFIGS_FALLBACK_HELP, readableConfigPath } from '../package-files.ts';
@@ -201,7 +201,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', SCENARIO_FILE_HELP)
     .addOption(optionWithDefault('--agent <name>', `agent (${agentNames().join(', ')})`, 'random'))
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":"best-static"}\' for wdpo)')
-    .option('--checkpoint <dir>', 'trained agent (ppo, dqn): its run or checkpoint directory; a models/... path not in the working directory is read from the package\'s models/, as by every command (default: the committed models/<agent>-<env>)')
+    .option('--checkpoint <dir>', 'trained agent (ppo, dqn, ppo-solved, dqn-solved): its run or checkpoint directory; a models/... path not in the working directory is read from the package\'s models/, as by every command (default: the committed models/<agent>-<env>)')
     .addOption(optionWithDefault('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0'))
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
@@ -257,7 +257,7 @@ export function register(program: Command): void {
       // size checked before the agent is created, and drawn after (bad --agent-options are refused first)
       const drawSavedTrace = options.saveTrace === undefined ? undefined : traceJson(options.saveTrace, system, seed);
       const checkpoint = agentOptions['checkpoint'];
-      if (envId !== undefined && isLearnedAlgorithm(options.agent) && typeof checkpoint === 'string') {
+      if (envId !== undefined && isLearnedAgent(options.agent) && typeof checkpoint === 'string') {
         checkCheckpointEnv(`${options.checkpoint === undefined ? '--agent-options checkpoint' : '--checkpoint'} ${checkpoint}`, checkpoint, envId, env, 'run', 'run');
       }
       const agent = await createAgentOrCliError(options.agent, env, agentOptions);
@@ -365,7 +365,7 @@ export const CHECKPOINT_DIR_EXPECTED = '--checkpoint: expected a directory (a tr
 function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, checkpoint: string | undefined): Record<string, unknown> {
   if (checkpoint === undefined) return agentOptions;
   if (checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
-  if (scriptedAgentNames.includes(agent)) throw new CliError(`--checkpoint: agent ${agent} is scripted and takes no checkpoint (learned agents: ppo, dqn)`);
+  if (scriptedAgentNames.includes(agent)) throw new CliError(`--checkpoint: agent ${agent} is scripted and takes no checkpoint (learned agents: ppo, dqn, ppo-solved, dqn-solved)`);
   if ('checkpoint' in agentOptions) throw new CliError('--checkpoint: also given in --agent-options; give it once');
   return { ...agentOptions, checkpoint };
 }

@@ -205,7 +205,8 @@ function vList(value: string): number[] {
 
 /** Agents that decide with V (they minimise drift-plus-penalty), and agents that do not. */
 const V_AGENTS = new Set(['dpra', 'wdpo', 'wtcm', 'oracle']);
-const V_BLIND_AGENTS = new Set(['latency-greedy', 'all-local', 'random', 'ppo', 'dqn']);
+// the -solved agents' DPRA shares are solved for a fixed partition, where V ranks nothing (as WDPO's)
+const V_BLIND_AGENTS = new Set(['latency-greedy', 'all-local', 'random', 'ppo', 'dqn', 'ppo-solved', 'dqn-solved']);
 
 /** Why `spec.agent` played the same episodes for every V (an agent of the user's may be either kind). */
 function sameEpisodesReason(spec: SweepSpec): string {

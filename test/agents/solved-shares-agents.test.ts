@@ -12,11 +12,15 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../agents/backend.ts';
 import { DqnAgent, PpoAgent, loadPolicyAgent } from '../../agents/policy-agent.ts';
+import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
 import { trainRun } from '../../agents/run/train-run.ts';
+import type { Agent } from '../../baselines/agent.ts';
+import { createAgent } from '../../baselines/create-agent.ts';
 import { ShareSolver, SolvedShares } from '../../baselines/index.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { GymError, make } from '../../env/index.ts';
+import { createSlotOutcome, evaluateSlot } from '../../env/bdt/slot.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = join(root, 'bin/bdt-gym.js');
@@ -132,6 +136,118 @@ describe("agents: cpuShares 'policy', the default", () => {
       } finally {
         agent.dispose();
       }
+    }
+  });
+});
+
+describe('agents: the named solved agents, ppo-solved and dqn-solved', () => {
+  before(() => registerLearnedAgents());
+
+  /** The rewards of a 12-slot BDT-v0 episode (seed 3) played by `agent`. */
+  function rewardsOf(agent: Agent): number[] {
+    const env = make('BDT-v0');
+    try {
+      let [obs] = env.reset({ seed: 3 });
+      agent.reset(3);
+      const rewards: number[] = [];
+      for (let t = 0; t < 12; t++) {
+        const [next, reward] = env.step(agent.act(obs, { env }) as BdtAction);
+        rewards.push(reward);
+        obs = next;
+      }
+      return rewards;
+    } finally {
+      agent.dispose?.();
+    }
+  }
+
+  for (const name of ['ppo-solved', 'dqn-solved'] as const) {
+    it(`createAgent('${name}') loads the committed models/${name}-bdt-v0 and acts as that checkpoint does, not as ${name.slice(0, 3)}'s`, async () => {
+      const env = make('BDT-v0');
+      const named = rewardsOf(await createAgent(name, env));
+      assert.deepEqual(named, rewardsOf(await loadPolicyAgent(join(root, 'models', `${name}-bdt-v0`), env)));
+      assert.notDeepEqual(named, rewardsOf(await createAgent(name.slice(0, 3), env)), 'the hybrid policy of the same algorithm plays another episode');
+    });
+  }
+
+  it("refuses a checkpoint trained with the policy's own shares, or of the other algorithm; ppo and dqn load either kind", async () => {
+    const env = make('BDT-v0');
+    const models = join(root, 'models');
+    await assert.rejects(createAgent('ppo-solved', env, { checkpoint: join(models, 'ppo-bdt-v0') }), (e: Error) => /^agent "ppo-solved" could not be created: checkpoint .*ppo-bdt-v0\/checkpoint holds a ppo policy trained with cpuShares 'policy', not 'solved': agent ppo loads it$/.test(e.message));
+    await assert.rejects(createAgent('dqn-solved', env, { checkpoint: join(models, 'ppo-solved-bdt-v0') }), (e: Error) => /^agent "dqn-solved" could not be created: checkpoint .*ppo-solved-bdt-v0\/checkpoint holds a ppo policy, not a dqn one$/.test(e.message));
+    const solvedAsPpo = await createAgent('ppo', env, { checkpoint: join(models, 'ppo-solved-bdt-v0') });
+    assert.deepEqual(rewardsOf(solvedAsPpo), rewardsOf(await createAgent('ppo-solved', env)));
+  });
+
+  for (const name of ['ppo-solved', 'dqn-solved'] as const) {
+    it(`${name} with candidates plays, of its own partition and those one second choice away, the best by DPRA's ranking of their solved shares`, async () => {
+      const env = make('BDT-v0');
+      const bdt = env.unwrapped as BdtEnv;
+      const planned = { ...bdt.system, blockTime: 'expected' as const };
+      const outcome = createSlotOutcome(bdt.system);
+      const rank = (action: BdtAction) => {
+        const o = evaluateSlot(planned, bdt.slotState, bdt.decodeAction(action), bdt.queues, outcome);
+        return { met: o.gatewayViolations + o.apViolations === 0, psi: o.psi };
+      };
+      const own = await createAgent(name, env);
+      const searching = await createAgent(name, env, { candidates: bdt.system.N + 1 });
+      try {
+        let [obs] = env.reset({ seed: 5 });
+        let moved = 0;
+        for (let t = 0; t < 20; t++) {
+          const policy = own.act(obs, { env }) as BdtAction;
+          const best = searching.act(obs, { env }) as BdtAction;
+          const differing = policy.partition.filter((l, n) => l !== best.partition[n]).length;
+          assert.ok(differing <= 1, `slot ${t}: ${differing} partition points moved`);
+          if (differing > 0) moved++;
+          const a = rank(policy);
+          const b = rank(best);
+          assert.ok(b.met || !a.met, `slot ${t}: the policy's own partition meets the budgets, the chosen one does not`);
+          if (a.met === b.met) assert.ok(b.psi <= a.psi + 1e-9 * Math.abs(a.psi), `slot ${t}: Psi ${b.psi} above the policy's own ${a.psi}`);
+          [obs] = env.step(best);
+        }
+        assert.ok(moved > 0, "the search never left the policy's partition: the check compared nothing");
+      } finally {
+        own.dispose?.();
+        searching.dispose?.();
+      }
+      assert.deepEqual(rewardsOf(await createAgent(name, env, { candidates: 1 })), rewardsOf(await createAgent(name, env)), "one candidate is the policy's own choice");
+    });
+  }
+
+  it('refuses candidates for a checkpoint whose policy sets the shares, beside sample, or out of range', async () => {
+    const env = make('BDT-v0');
+    const models = join(root, 'models');
+    await assert.rejects(loadPolicyAgent(join(models, 'ppo-bdt-v0'), env, 'ppo', { candidates: 2 }), (e: Error) => e instanceof GymError && /^loadPolicyAgent: candidates weighs partitions by their solved CPU shares, for a checkpoint trained with cpuShares 'solved'; checkpoint .*ppo-bdt-v0\/checkpoint was trained with cpuShares 'policy'$/.test(e.message));
+    await assert.rejects(createAgent('ppo-solved', env, { candidates: 4, sample: 1 }), (e: Error) => /ppo-solved: options sample and candidates exclude each other/.test(e.message));
+    await assert.rejects(createAgent('dqn-solved', env, { candidates: 0 }), (e: Error) => /agent dqn-solved.*at candidates: .*>=1/s.test(e.message));
+    await assert.rejects(createAgent('dqn', env, { candidates: 2 }), (e: Error) => /agent dqn.*Unrecognized key: "candidates"/s.test(e.message));
+    const hybrid = (await loadPolicyAgent(join(models, 'ppo-bdt-v0'), env)) as PpoAgent;
+    try {
+      assert.throws(() => new PpoAgent(hybrid.policy, { ownsNetworks: false, candidates: { count: 2, choose: (c) => c[0] } }), (e: Error) => e instanceof GymError && /^PpoAgent: options\.candidates needs a policy with discrete dimensions only \(this one has 7 continuous: inferenceShare\[0\], inferenceShare\[1\], inferenceShare\[2\], \.\.\.\)$/.test(e.message));
+    } finally {
+      hybrid.dispose();
+    }
+  });
+
+  it('the CLI compares them by name, records their checkpoints, and refuses a policy-shares checkpoint under their label', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-named-solved-'));
+    try {
+      const out = join(dir, 'compare.json');
+      const result = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra,ppo-solved,dqn-solved', '--seeds', '1', '--slots', '4', '--no-timing', '--out', out, '--json'], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      const written = JSON.parse(readFileSync(out, 'utf8')) as { agents: Array<{ agent: string }>; provenance: { checkpoints: Record<string, { path: string }> } };
+      assert.deepEqual(written.agents.map((row) => row.agent), ['dpra', 'ppo-solved', 'dqn-solved']);
+      assert.match(written.provenance.checkpoints['ppo-solved']!.path, /models\/ppo-solved-bdt-v0\/checkpoint$/);
+      assert.match(written.provenance.checkpoints['dqn-solved']!.path, /models\/dqn-solved-bdt-v0\/checkpoint$/);
+      const mislabelled = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', '--checkpoint', 'ppo-solved=models/ppo-bdt-v0', '--seeds', '1', '--slots', '2', '--out', join(dir, 'bad.json')], { encoding: 'utf8' });
+      assert.equal(mislabelled.status, 1);
+      assert.match(mislabelled.stderr, /trained with cpuShares 'policy', not 'solved': agent ppo loads it\n$/);
+      const noModel = spawnSync(process.execPath, [bin, 'run', '--env', 'BDT-small-v0', '--agent', 'dqn-solved', '--slots', '2'], { encoding: 'utf8' });
+      assert.equal(noModel.status, 1);
+      assert.equal(noModel.stderr, 'bdt-gym: --agent dqn-solved: no dqn-solved model is committed for BDT-small-v0 (there is one for BDT-v0, BDT-large-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -77,6 +77,40 @@ describe('baselines: SolvedShares (the partition learned, the CPU shares solved)
     }
   });
 
+  it("bestOf plays the candidate whose solved shares rank first by the env's own Psi (budgets met first, then the least Psi)", () => {
+    const { env, bdt } = solvedEnv('BDT-v0');
+    const planned = { ...bdt.system, blockTime: 'expected' as const };
+    const outcome = createSlotOutcome(bdt.system);
+    const solver = new ShareSolver();
+    env.reset({ seed: 12 });
+    env.actionSpace.seed(13);
+    let notFirst = 0;
+    // ranked by the env's equations on the solved actions, independently of the solver's own bookkeeping
+    const rank = (action: BdtAction) => {
+      const o = evaluateSlot(planned, bdt.slotState, bdt.decodeAction(action), bdt.queues, outcome);
+      return { met: o.gatewayViolations + o.apViolations === 0, psi: o.psi };
+    };
+    for (let t = 0; t < 30; t++) {
+      const candidates = Array.from({ length: 5 }, () => env.actionSpace.sample());
+      const chosen = solver.bestOf(candidates, bdt);
+      const index = candidates.findIndex((c) => c.partition.join() === chosen.partition.join());
+      assert.ok(index >= 0, `slot ${t}: the chosen partition is no candidate's`);
+      if (index !== 0) notFirst++;
+      const r = rank(chosen);
+      // each candidate solved on its own (the solver warm-starts, so the last digits may differ)
+      for (const [i, candidate] of candidates.entries()) {
+        const other = rank(solver.toAction(candidate, bdt));
+        assert.ok(r.met || !other.met, `slot ${t}: candidate ${i} meets the budgets, the chosen ${index} does not`);
+        if (r.met === other.met) assert.ok(r.psi <= other.psi + 1e-9 * Math.abs(other.psi), `slot ${t}: candidate ${i} has Psi ${other.psi} below the chosen ${index}'s ${r.psi}`);
+      }
+      const twice = solver.bestOf([candidates[3]!, candidates[4]!, candidates[3]!], bdt);
+      assert.ok([3, 4].some((i) => twice.partition.join() === candidates[i]!.partition.join()));
+      env.step(candidates[0]!);
+    }
+    assert.ok(notFirst > 10, `the best was the first candidate in ${30 - notFirst} of 30 slots: the check tells little`);
+    assert.throws(() => solver.bestOf([], bdt), (e: Error) => e instanceof GymError && /^ShareSolver\.bestOf: no candidates$/.test(e.message));
+  });
+
   it('refuses an action outside the partition space, naming the key and index, and an env that is no B-DT env', () => {
     const { env } = solvedEnv('BDT-small-v0');
     env.reset({ seed: 1 });

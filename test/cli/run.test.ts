@@ -233,7 +233,7 @@ describe('bdt-gym run', () => {
 
     const wrongAlgo = cli(...args, '--checkpoint', join(models, 'dqn-bdt-v0'));
     assert.equal(wrongAlgo.status, 1);
-    assert.match(wrongAlgo.stderr, /^bdt-gym: checkpoint .*dqn-bdt-v0\/checkpoint holds a dqn policy; agent ppo needs a ppo checkpoint\n$/);
+    assert.match(wrongAlgo.stderr, /^bdt-gym: checkpoint .*dqn-bdt-v0\/checkpoint holds a dqn policy, not a ppo one\n$/);
     // trained on another env id: that id and the --env to give, not the whole observation space
     const otherEnv = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo', '--slots', '2', '--checkpoint', 'models/ppo-bdt-v0');
     assert.equal(otherEnv.status, 1);

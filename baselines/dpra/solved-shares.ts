@@ -66,10 +66,11 @@ export class ShareSolver {
   }
 
   /**
-   * Of `candidates` (valid partition-only actions, at least one), the {@link toAction} of the one
-   * whose solved shares score best in `env`'s current slot, as DPRA ranks partitions: one that
-   * meets the energy budgets before one that does not, then the least Psi(t) (on the expected
-   * block time); ties go to the earlier candidate. DROO's choice among a policy's candidates.
+   * Of `candidates` (valid partition-only actions, at least one), the full action (the partition
+   * and its solved shares) of the one whose shares score best in `env`'s current slot, as DPRA
+   * ranks partitions: one that meets the energy budgets before one that does not, then the least
+   * Psi(t) (on the expected block time); ties go to the earlier candidate. DROO's choice among a
+   * policy's candidates.
    */
   bestOf(candidates: readonly PartitionAction[], env: BdtEnv): BdtAction {
     if (candidates.length === 0) throw new GymError('ShareSolver.bestOf: no candidates');

@@ -158,8 +158,9 @@ class BdtGymEnv(gym.Env[Any, Any]):
         """The action bdt-gym's agent ``agent`` takes in the current state (after ``reset`` or
         ``step``): ``dpra`` (the Lyapunov drift-plus-penalty solution), ``wdpo``,
         ``latency-greedy``, ``all-local``, ``random``, ``oracle``, or a trained ``ppo``/``dqn``
-        (the committed model when ``checkpoint`` is not given; a path is read from the server's
-        working directory, which is Python's); options by their TypeScript names. To benchmark
+        or ``ppo-solved``/``dqn-solved`` (the committed model when ``checkpoint`` is not given; a
+        path is read from the server's working directory, which is Python's); options by their
+        TypeScript names (``agent_action("ppo-solved", candidates=13)``). To benchmark
         against DPRA on the same trace, imitate it, or mix it with a policy. Reach it through
         wrappers with ``env.unwrapped.agent_action(...)``.
         """

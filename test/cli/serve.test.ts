@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { parseWire, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
 import { asBooleans, flagsAsBooleans } from '../../cli/serve/env-server.ts';
 import { createAgent } from '../../baselines/create-agent.ts';
+import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -187,6 +188,29 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
       assert.equal(stringifyWire(responses[2 + 2 * t]!['result']), stringifyWire(action), `DPRA's action at slot ${t}`);
       assert.equal((responses[3 + 2 * t]!['result'] as { reward: number }).reward, rewards[t]);
     });
+  });
+
+  it("act: a learned agent with options (ppo-solved weighing 13 candidates) answers as it acts in this process, kept from one act to the next", async () => {
+    registerLearnedAgents();
+    const local = make('BDT-v0', { infoLevel: 'summary' });
+    const agent = await createAgent('ppo-solved', local, { candidates: 13 });
+    const withoutOptions = await createAgent('ppo-solved', local);
+    let [obs, info] = local.reset({ seed: 4 });
+    const actions: unknown[] = [];
+    let searched = 0;
+    for (let t = 0; t < 8; t++) {
+      const action = agent.act(obs, { info, env: local });
+      if (stringifyWire(action) !== stringifyWire(withoutOptions.act(obs, { info, env: local }))) searched++;
+      actions.push(action);
+      [obs, , , , info] = local.step(action);
+    }
+    agent.dispose?.();
+    withoutOptions.dispose?.();
+    assert.ok(searched > 0, 'the options changed no action: the check would not see them dropped');
+    const requests = [{ method: 'make', id: 'BDT-v0', kwargs: { infoLevel: 'summary' } }, { method: 'reset', seed: 4 }, ...actions.flatMap((action) => [{ method: 'act', agent: 'ppo-solved', options: { candidates: 13 } }, { method: 'step', action }])];
+    const { responses, status, stderr } = serve(requests);
+    assert.equal(status, 0, stderr);
+    actions.forEach((action, t) => assert.equal(stringifyWire(responses[2 + 2 * t]!['result']), stringifyWire(action), `slot ${t}`));
   });
 
   it("a KwargsError names its unrecognized keys apart (a client's unexpected keyword arguments), not its bad values", () => {

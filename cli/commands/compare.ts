@@ -12,7 +12,8 @@
  * the checkpoint: in the place of LABEL when `--agents` lists it (a learned agent, `ppo`, `dqn`,
  * `ppo-solved` or `dqn-solved`, then gets this checkpoint instead of the committed one), else
  * after the agents.
- * `--agent-options` gives options per agent name (`run --agent-options` gives one agent's).
+ * `--agent-options` gives options per agent name or checkpoint label (`run --agent-options` gives
+ * one agent's), so one checkpoint can be compared with two settings under two labels.
  *
  * `--json` prints `{n, interval, agents}`: the number of traces, what each `{mean, halfWidth}` is
  * (a 95% Student-t interval over the traces), and the table's rows, every metric also paired with
@@ -39,10 +40,10 @@ import { formatMeanInterval, formatSignedMeanInterval, type MeanInterval } from 
 import { AgentEpisodeError } from '../../baselines/harness/run-episode.ts';
 import { aggregate, AGGREGATE_INTERVAL, compareAgents, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
-import { readManifest } from '../../agents/checkpoint/manifest.ts';
+import { readManifest, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENTS, LEARNED_ALGORITHMS } from '../../agents/learned-agents.ts';
+import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENTS, LEARNED_ALGORITHMS, learnedAgentFor } from '../../agents/learned-agents.ts';
 import { issueLines, KwargsError } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
@@ -87,7 +88,7 @@ export function register(program: Command): void {
     .option('--env <id>', 'registered B-DT env id (default: BDT-v0)')
     .option('--scenario <file>', SCENARIO_FILE_HELP)
     .option('--agents <list>', `comma-separated agent names and --checkpoint labels, in table order (default: ${DEFAULT_AGENTS.join(',')} plus learned agents with a committed checkpoint for --env)`)
-    .option('--agent-options <json>', 'options per agent name as a JSON object, {"<agent>": {<its options, as run --agent-options>}}')
+    .option('--agent-options <json>', 'options per agent name or --checkpoint label as a JSON object, {"<agent or label>": {<its options, as run --agent-options>}} (a label\'s checkpoint is its --checkpoint\'s)')
     .option('--seeds <list>', 'comma-separated trace seeds and ranges of them (1,4-13), one episode per agent each, each given once; with --trace, the agents\' seeds, one per trace, which may repeat (default: 1,2,3; with --trace, 0,1,...)')
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
@@ -125,8 +126,10 @@ export function register(program: Command): void {
       if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})${importHint('agent', 'compare --agents ...')}`);
       const repeated = repeatedIndex(agents);
       if (repeated !== undefined) throw new CliError(`--agents: ${agents[repeated[1]]} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
-      const compared = withCheckpoints(agents, checkpoints);
-      const agentOptions = agentOptionsByName(options.agentOptions, agents, compared);
+      // a --checkpoint label's options go in its entry, the agents' by name to compareAgents; the output records both as given
+      const givenOptions = agentOptionsByName(options.agentOptions, agents, checkpoints);
+      const compared = withCheckpoints(agents, checkpoints, givenOptions);
+      const agentOptions = Object.fromEntries(Object.entries(givenOptions).filter(([name]) => !checkpoints.some((c) => c.label === name)));
       for (const agent of compared) {
         if (typeof agent === 'string') checkCommittedModel('--agents', agent, options.scenario === undefined ? envId : undefined, 'checkpoint' in (agentOptions[agent] ?? {}), `--checkpoint ${agent}=DIR (a train run or its checkpoint directory)`);
       }
@@ -156,7 +159,7 @@ export function register(program: Command): void {
       const source = { ...(options.scenario === undefined ? { env: envId } : { scenario: options.scenario }), ...(Object.keys(scenarioOverride).length > 0 ? { scenarioOverride } : {}), ...(traceFiles ? { traces: traceFiles } : {}) };
       // a partial result says so first, where a reader of the file looks
       const resultJson = (records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], incomplete?: IncompleteComparison): string =>
-        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions, ...aggregateJson(rows, seeds.length, options.timing, incomplete !== undefined), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
+        `${JSON.stringify({ ...(incomplete ? { incomplete } : {}), ...source, seeds, slots: records[0]?.summary.slots, agentOptions: givenOptions, ...aggregateJson(rows, seeds.length, options.timing, incomplete !== undefined), episodes: options.timing ? records : records.map(withoutWallMs), provenance: compareProvenance(spec) }, null, 2)}\n`;
       // collected as they finish, so an episode that fails does not take the finished ones with it
       const records: EpisodeRecord[] = [];
       const plannedEpisodes = compared.length * seeds.length;
@@ -302,23 +305,29 @@ function checkpointOptions(options: readonly string[]): CheckpointOption[] {
   return parsed;
 }
 
-/** `agents` with each checkpoint put in place of the agent or label it names, or added after them. */
-function withCheckpoints(agents: readonly string[], checkpoints: readonly CheckpointOption[]): ComparedAgent[] {
+/**
+ * `agents` with each checkpoint put in place of the agent or label it names, or added after them,
+ * with the label's `--agent-options` (`optionsByLabel`).
+ */
+function withCheckpoints(agents: readonly string[], checkpoints: readonly CheckpointOption[], optionsByLabel: Record<string, Record<string, unknown>>): ComparedAgent[] {
   const compared: ComparedAgent[] = [...agents];
   for (const { option, label, dir } of checkpoints) {
-    let algo: string;
+    let manifest: CheckpointManifest;
     try {
-      algo = readManifest(checkpointDirOf(checkpointPath(dir))).algo;
+      manifest = readManifest(checkpointDirOf(checkpointPath(dir)));
     } catch (error) {
       // a list under one label (training seeds) is read as one path
       const list = dir.includes(',') && !existsSync(checkpointPath(dir)) ? '; one label takes one checkpoint: to compare training seeds, give one --checkpoint per seed (--checkpoint s1=runs/s1 --checkpoint s2=runs/s2) and pool their episodes from --out' : '';
       if (error instanceof CheckpointError) throw new CliError(`--checkpoint ${option}: ${error.message}${list}`);
       throw error;
     }
-    // a learned agent's label loads the checkpoint as that agent (ppo-solved checks its cpuShares), any other as its algorithm's
+    const { algo } = manifest;
+    // a learned agent's label loads the checkpoint as that agent (ppo-solved checks its cpuShares); any
+    // other label as the agent named for it (a 'solved' checkpoint's agent takes `candidates`)
     const learned = isLearnedAgent(label) ? LEARNED_AGENTS[label] : undefined;
     if (agentNames().includes(label) && learned?.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
-    const entry = { label, agent: learned === undefined ? algo : label, options: { checkpoint: dir } };
+    const agent = learned === undefined ? learnedAgentFor(algo, manifest.hyperparameters['cpuShares'] === 'solved' ? 'solved' : 'policy') : label;
+    const entry = { label, agent, options: { ...optionsByLabel[label], checkpoint: dir } };
     const index = compared.findIndex((a) => labelOf(a) === label);
     if (index >= 0) compared[index] = entry;
     else compared.push(entry);
@@ -371,16 +380,16 @@ function checkedScenarioAndTraces(envId: string, scenarioOverride: Record<string
 }
 
 /**
- * `--agent-options` as compareAgents' options per agent name: a JSON object of JSON objects, each
- * for an agent in `--agents`, and none for one whose checkpoint `--checkpoint` gives.
+ * `--agent-options`: a JSON object of JSON objects, each for an agent in `--agents` or a
+ * `--checkpoint` label (whose checkpoint that option gives, and none other).
  */
-function agentOptionsByName(option: string | undefined, agents: readonly string[], compared: readonly ComparedAgent[]): Record<string, Record<string, unknown>> {
+function agentOptionsByName(option: string | undefined, agents: readonly string[], checkpoints: readonly CheckpointOption[]): Record<string, Record<string, unknown>> {
   const byName = jsonObjectOption('agent-options', option);
   for (const [name, value] of Object.entries(byName)) {
-    // a --checkpoint label first: it is compared, but its options come with its checkpoint
-    if (compared.some((entry) => typeof entry !== 'string' && entry.label === name)) throw new CliError(`--agent-options: ${name}'s checkpoint is given by --checkpoint ${name}=...; give its options in one place`);
-    if (!agents.includes(name)) throw new CliError(`--agent-options: ${JSON.stringify(name)} is not among the agents (${agents.join(', ')}); give options per agent name: {"<agent>": {...}}`);
+    const labelled = checkpoints.some((c) => c.label === name);
+    if (!agents.includes(name) && !labelled) throw new CliError(`--agent-options: ${JSON.stringify(name)} is not among the agents (${agents.join(', ')}); give options per agent name: {"<agent>": {...}}`);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--agent-options: the options of ${name} must be a JSON object, got ${JSON.stringify(value)}`);
+    if (labelled && 'checkpoint' in value) throw new CliError(`--agent-options: ${name}'s checkpoint is given by --checkpoint ${name}=...; give it in one place`);
   }
   return byName as Record<string, Record<string, unknown>>;
 }

@@ -243,6 +243,17 @@ describe('agents: the named solved agents, ppo-solved and dqn-solved', () => {
       const mislabelled = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', '--checkpoint', 'ppo-solved=models/ppo-bdt-v0', '--seeds', '1', '--slots', '2', '--out', join(dir, 'bad.json')], { encoding: 'utf8' });
       assert.equal(mislabelled.status, 1);
       assert.match(mislabelled.stderr, /trained with cpuShares 'policy', not 'solved': agent ppo loads it\n$/);
+      // one checkpoint under two labels, one weighing 13 candidates: --agent-options reach a label's entry
+      const labelled = join(dir, 'labelled.json');
+      const twoK = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', '--checkpoint', 'k1=models/ppo-solved-bdt-v0', '--checkpoint', 'k13=models/ppo-solved-bdt-v0', '--agent-options', '{"k13":{"candidates":13}}', '--seeds', '2', '--slots', '10', '--no-timing', '--out', labelled], { encoding: 'utf8' });
+      assert.equal(twoK.status, 0, twoK.stderr);
+      const named = spawnSync(process.execPath, [bin, 'compare', '--agents', 'ppo-solved', '--agent-options', '{"ppo-solved":{"candidates":13}}', '--seeds', '2', '--slots', '10', '--no-timing', '--out', join(dir, 'named.json')], { encoding: 'utf8' });
+      assert.equal(named.status, 0, named.stderr);
+      type Written = { agentOptions: unknown; agents: Array<{ agent: string; meanReward: { mean: number } }> };
+      const rewardOf = (file: string, agent: string) => (JSON.parse(readFileSync(file, 'utf8')) as Written).agents.find((row) => row.agent === agent)!.meanReward.mean;
+      assert.deepEqual((JSON.parse(readFileSync(labelled, 'utf8')) as Written).agentOptions, { k13: { candidates: 13 } });
+      assert.equal(rewardOf(labelled, 'k13'), rewardOf(join(dir, 'named.json'), 'ppo-solved'));
+      assert.notEqual(rewardOf(labelled, 'k13'), rewardOf(labelled, 'k1'), 'the candidates changed nothing: the check would not see them dropped');
       const noModel = spawnSync(process.execPath, [bin, 'run', '--env', 'BDT-small-v0', '--agent', 'dqn-solved', '--slots', '2'], { encoding: 'utf8' });
       assert.equal(noModel.status, 1);
       assert.equal(noModel.stderr, 'bdt-gym: --agent dqn-solved: no dqn-solved model is committed for BDT-small-v0 (there is one for BDT-v0, BDT-large-v0 only, in models/); give --checkpoint DIR (a train run or its checkpoint directory)\n');

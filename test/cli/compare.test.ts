@@ -178,8 +178,9 @@ describe('bdt-gym compare', () => {
       [['--agents', 'dpra', '--agent-options', '[1]'], /^bdt-gym: --agent-options: expected a JSON object, got \[1\]\n$/],
       [['--agents', 'wdpo', '--seeds', '1', '--slots', '3', '--agent-options', '{"wdpo":{"foo":1}}'], /^bdt-gym: --agent-options: agent wdpo: invalid options: at \(root\): Unrecognized key: "foo" \(keys: partition, calibrationSeed, calibrationSlots\)\n$/],
       [['--scenario', 'configs/small.json', '--agents', 'dpra,dqn'], /^bdt-gym: --agents dqn: no dqn model is committed for a --scenario file \(there is one for BDT-small-v0, BDT-v0, BDT-large-v0 only, in models\/\); give --checkpoint dqn=DIR \(a train run or its checkpoint directory\)\n$/],
-      [['--agents', 'ppo', '--agent-options', '{"ppo":{}}', '--checkpoint', 'ppo=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: ppo's checkpoint is given by --checkpoint ppo=\.\.\.; give its options in one place\n$/],
-      [['--agents', 'dpra', '--agent-options', '{"mine":{}}', '--checkpoint', 'mine=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: mine's checkpoint is given by --checkpoint mine=\.\.\.; give its options in one place\n$/],
+      [['--agents', 'ppo', '--agent-options', '{"ppo":{"checkpoint":"models/ppo-bdt-v0"}}', '--checkpoint', 'ppo=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: ppo's checkpoint is given by --checkpoint ppo=\.\.\.; give it in one place\n$/],
+      [['--agents', 'dpra', '--agent-options', '{"mine":{"checkpoint":"x"}}', '--checkpoint', 'mine=models/ppo-bdt-v0'], /^bdt-gym: --agent-options: mine's checkpoint is given by --checkpoint mine=\.\.\.; give it in one place\n$/],
+      [['--agents', 'dpra', '--agent-options', '{"mine":{"sample":0.5}}', '--checkpoint', 'mine=models/ppo-bdt-v0', '--seeds', '1', '--slots', '2'], /agent ppo.*at sample: .*expected int/s],
     ];
     for (const [args, message] of refusals) {
       const result = cli('compare', ...args, '--out', join(dir, 'refused.json'));

@@ -205,7 +205,8 @@ function vList(value: string): number[] {
 
 /** Agents that decide with V (they minimise drift-plus-penalty), and agents that do not. */
 const V_AGENTS = new Set(['dpra', 'wdpo', 'wtcm', 'oracle']);
-// the -solved agents' DPRA shares are solved for a fixed partition, where V ranks nothing (as WDPO's)
+// the -solved agents' DPRA shares are solved for a fixed partition, where V ranks nothing (as
+// WDPO's), unless they weigh several partitions (option candidates), which Psi ranks with V
 const V_BLIND_AGENTS = new Set(['latency-greedy', 'all-local', 'random', 'ppo', 'dqn', 'ppo-solved', 'dqn-solved']);
 
 /** Why `spec.agent` played the same episodes for every V (an agent of the user's may be either kind). */
@@ -217,7 +218,7 @@ function sameEpisodesReason(spec: SweepSpec): string {
   if (agent === 'wdpo' && partition !== 'best-static') {
     return `its partition is fixed (${partition === 'middle' ? 'the middle cut' : 'the given one'}), and with a fixed partition V cannot change its decisions: Psi over the frequencies is V tau + a constant; only --agent-options '{"partition":"best-static"}' chooses the partition with V`;
   }
-  if (V_AGENTS.has(agent)) return identical;
+  if (V_AGENTS.has(agent) || Number(spec.agentOptions?.['candidates'] ?? 1) > 1) return identical;
   if (V_BLIND_AGENTS.has(agent)) return 'it does not decide with V (dpra does)';
   return `either it does not decide with V or ${identical}`;
 }

@@ -17,49 +17,6 @@ import type { Env } from '../env/core/env.ts';
 export const LEARNED_ALGORITHMS = ['ppo', 'dqn'] as const;
 export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
 
-/** What a learned agent loads: checkpoints of `algo`, and when `cpuShares` is set only those trained with it. */
-export interface LearnedAgentSpec {
-  readonly algo: LearnedAlgorithm;
-  readonly cpuShares: 'solved' | undefined;
-  readonly description: string;
-}
-
-/**
- * The learned agents by name. `ppo` and `dqn` load any checkpoint of their algorithm (one trained
- * with cpuShares 'solved' acts as such); `ppo-solved` and `dqn-solved` only those trained with
- * cpuShares 'solved' (the policy picks the partition, DPRA's allocation the CPU shares).
- */
-export const LEARNED_AGENTS = {
-  ppo: { algo: 'ppo', cpuShares: undefined, description: 'PPO policy setting the whole action (partition and CPU shares)' },
-  dqn: { algo: 'dqn', cpuShares: undefined, description: 'branching DQN policy setting the whole action (partition and discretised CPU shares)' },
-  'ppo-solved': { algo: 'ppo', cpuShares: 'solved', description: "PPO policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')" },
-  'dqn-solved': { algo: 'dqn', cpuShares: 'solved', description: "branching DQN policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')" },
-} as const satisfies Record<string, LearnedAgentSpec>;
-export type LearnedAgentName = keyof typeof LEARNED_AGENTS;
-
-/** Whether agent `name` is a learned one. */
-export function isLearnedAgent(name: string): name is LearnedAgentName {
-  return Object.hasOwn(LEARNED_AGENTS, name);
-}
-
-/** The learned agent named for a checkpoint of `algo` trained with `cpuShares`. */
-export function learnedAgentFor(algo: LearnedAlgorithm, cpuShares: 'policy' | 'solved'): LearnedAgentName {
-  return cpuShares === 'solved' ? `${algo}-solved` : algo;
-}
-
-/** This package's models/ directory, which holds the committed models whatever the working directory. */
-export const COMMITTED_MODELS_DIR = fileURLToPath(new URL('../models/', import.meta.url));
-
-/** The committed checkpoint of learned agent `agent` for registered env `envId`, models/<agent>-<env id> (it may not exist). */
-export function defaultCheckpointDir(agent: LearnedAgentName, envId: string): string {
-  return join(COMMITTED_MODELS_DIR, `${agent}-${envId.toLowerCase()}`);
-}
-
-/** The envs × learned agents with a committed checkpoint, e.g. to include them in a comparison. */
-export function hasCommittedCheckpoint(agent: LearnedAgentName, envId: string): boolean {
-  return existsSync(defaultCheckpointDir(agent, envId));
-}
-
 /** The options of a learned agent. */
 export const LearnedAgentOptions = z
   .object({
@@ -88,18 +45,55 @@ export const SolvedDqnAgentOptionsSchema = LearnedAgentOptions.extend({ candidat
 /** The options of the agent `ppo-solved`: those of the PPO agents, and the candidates. */
 export const SolvedPpoAgentOptionsSchema = PpoAgentOptionsSchema.extend({ candidates }).strict();
 
-/** The options schema of learned agent `name`. */
-function optionsSchema(name: LearnedAgentName): typeof LearnedAgentOptions | typeof PpoAgentOptionsSchema | typeof SolvedDqnAgentOptionsSchema | typeof SolvedPpoAgentOptionsSchema {
-  switch (name) {
-    case 'ppo':
-      return PpoAgentOptionsSchema;
-    case 'dqn':
-      return LearnedAgentOptions;
-    case 'ppo-solved':
-      return SolvedPpoAgentOptionsSchema;
-    case 'dqn-solved':
-      return SolvedDqnAgentOptionsSchema;
-  }
+/** The options the learned agents take, each agent some of them (its `options` schema). */
+export interface LearnedAgentOptionValues {
+  checkpoint?: string | undefined;
+  sample?: number | undefined;
+  candidates?: number | undefined;
+}
+
+/** What a learned agent loads: checkpoints of `algo`, and when `cpuShares` is set only those trained with it; the options it takes. */
+export interface LearnedAgentSpec {
+  readonly algo: LearnedAlgorithm;
+  readonly cpuShares: 'solved' | undefined;
+  readonly description: string;
+  readonly options: z.ZodType<LearnedAgentOptionValues>;
+}
+
+/**
+ * The learned agents by name. `ppo` and `dqn` load any checkpoint of their algorithm (one trained
+ * with cpuShares 'solved' acts as such); `ppo-solved` and `dqn-solved` only those trained with
+ * cpuShares 'solved' (the policy picks the partition, DPRA's allocation the CPU shares).
+ */
+export const LEARNED_AGENTS = {
+  ppo: { algo: 'ppo', cpuShares: undefined, description: 'PPO policy setting the whole action (partition and CPU shares)', options: PpoAgentOptionsSchema },
+  dqn: { algo: 'dqn', cpuShares: undefined, description: 'branching DQN policy setting the whole action (partition and discretised CPU shares)', options: LearnedAgentOptions },
+  'ppo-solved': { algo: 'ppo', cpuShares: 'solved', description: "PPO policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')", options: SolvedPpoAgentOptionsSchema },
+  'dqn-solved': { algo: 'dqn', cpuShares: 'solved', description: "branching DQN policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')", options: SolvedDqnAgentOptionsSchema },
+} as const satisfies Record<string, LearnedAgentSpec>;
+export type LearnedAgentName = keyof typeof LEARNED_AGENTS;
+
+/** Whether agent `name` is a learned one. */
+export function isLearnedAgent(name: string): name is LearnedAgentName {
+  return Object.hasOwn(LEARNED_AGENTS, name);
+}
+
+/** The learned agent named for a checkpoint of `algo` trained with `cpuShares`. */
+export function learnedAgentFor(algo: LearnedAlgorithm, cpuShares: 'policy' | 'solved'): LearnedAgentName {
+  return cpuShares === 'solved' ? `${algo}-solved` : algo;
+}
+
+/** This package's models/ directory, which holds the committed models whatever the working directory. */
+export const COMMITTED_MODELS_DIR = fileURLToPath(new URL('../models/', import.meta.url));
+
+/** The committed checkpoint of learned agent `agent` for registered env `envId`, models/<agent>-<env id> (it may not exist). */
+export function defaultCheckpointDir(agent: LearnedAgentName, envId: string): string {
+  return join(COMMITTED_MODELS_DIR, `${agent}-${envId.toLowerCase()}`);
+}
+
+/** The envs × learned agents with a committed checkpoint, e.g. to include them in a comparison. */
+export function hasCommittedCheckpoint(agent: LearnedAgentName, envId: string): boolean {
+  return existsSync(defaultCheckpointDir(agent, envId));
 }
 
 /** What creating a learned agent needs: a TensorFlow.js backend started, and a checkpoint read into an agent. */
@@ -132,13 +126,12 @@ export function learnedAgentBackend(): string | undefined {
  * directory; the fastest available backend is started when an agent is created, after `load()`.
  */
 export function registerLearnedAgentsWith(load: () => Promise<PolicyLoading>): void {
-  for (const [name, { algo, cpuShares, description }] of Object.entries(LEARNED_AGENTS) as [LearnedAgentName, LearnedAgentSpec][]) {
+  for (const [name, { algo, cpuShares, description, options: schema }] of Object.entries(LEARNED_AGENTS) as [LearnedAgentName, LearnedAgentSpec][]) {
     registerAgent(name, {
       description: `${description}, from a training checkpoint (option checkpoint: run or checkpoint directory; default models/${name}-<env id>)`,
       create: async (env, options) => {
         // DQN acts greedily: it takes no sampling option; only the -solved agents weigh candidates
-        const parsed: { checkpoint?: string | undefined; sample?: number | undefined; candidates?: number | undefined } = parseAgentOptions(optionsSchema(name), options, name);
-        const { checkpoint, sample, candidates } = parsed;
+        const { checkpoint, sample, candidates } = parseAgentOptions(schema, options, name);
         if (sample !== undefined && candidates !== undefined) throw new Error(`${name}: options sample and candidates exclude each other (the candidates are around the policy's mode)`);
         const dir = checkpoint ?? checkpointFor(name, env);
         const { initBackend, loadPolicyAgent } = await load();

@@ -71,7 +71,7 @@ def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: 
             out[key] = _final_observations(value, info["_final_obs"], single_observation_space, num_envs)
         elif isinstance(value, dict):
             out[key] = _vector_info(value, num_envs, single_observation_space)
-        elif isinstance(value, list) and value and all(isinstance(v, bool) for v in value):
+        elif isinstance(value, list) and value and set(map(type, value)) == {bool}:
             out[key] = np.asarray(value, dtype=np.bool_)
         elif isinstance(value, list) and is_numbers(value):
             array = np.asarray(value, dtype=info_dtype(key))

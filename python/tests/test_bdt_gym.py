@@ -1173,6 +1173,48 @@ class WrappersTest(unittest.TestCase):
             finally:
                 envs.close()
 
+    def test_cleanrls_vector_stack_on_the_native_vector_env_records_each_envs_own_episode(self) -> None:
+        # README's CleanRL recipe: Gymnasium's vector wrappers over the native vector env, next-step autoreset
+        from gymnasium.wrappers import vector as vw
+
+        slots, num_envs = 4, 2
+        scenario = {"slots": slots}
+        envs = vw.VectorizeTransformAction(gym.make_vec("bdt_gym/BDT-small-v0", num_envs=num_envs, scenario=scenario), wrapper=BoxAction)
+        envs = vw.RescaleAction(envs, np.float32(-1), np.float32(1))
+        envs = vw.FlattenObservation(envs)
+        envs = vw.RecordEpisodeStatistics(envs)
+        envs = vw.ClipAction(envs)
+        envs = vw.NormalizeObservation(envs)
+        singles = [RescaleAction(BoxAction(bdt_gym.BdtGymEnv("BDT-small-v0", infoLevel="summary", scenario=scenario)), np.float32(-1), np.float32(1)) for _ in range(num_envs)]
+        try:
+            envs.reset(seed=5)
+            for i, single in enumerate(singles):
+                single.reset(seed=5 + i)
+            rng = np.random.default_rng(0)
+            width = envs.single_action_space.shape[0]
+            returns = np.zeros(num_envs)
+            for t in range(slots):
+                actions = rng.uniform(-1.5, 1.5, (num_envs, width)).astype(np.float32)  # beyond [-1, 1]: ClipAction's part
+                obs, rewards, _, truncated, infos = envs.step(actions)
+                self.assertEqual(obs.shape, (num_envs, *envs.single_observation_space.shape))
+                self.assertTrue(np.isfinite(obs).all())
+                for i, single in enumerate(singles):
+                    reward = single.step(np.clip(actions[i], -1, 1))[1]
+                    self.assertEqual(rewards[i], reward, f"env {i}, slot {t}")
+                    returns[i] += reward
+                self.assertEqual(list(truncated), [t == slots - 1] * num_envs)
+            self.assertEqual(list(infos["_episode"]), [True] * num_envs)
+            np.testing.assert_allclose(infos["episode"]["r"], returns, rtol=1e-12)
+            np.testing.assert_array_equal(infos["episode"]["l"], [slots] * num_envs)
+            # next-step autoreset: the step after the last slot resets each env, reward 0, and records no episode
+            _, rewards, _, truncated, infos = envs.step(np.zeros((num_envs, width), np.float32))
+            np.testing.assert_array_equal(rewards, [0.0] * num_envs)
+            self.assertNotIn("episode", infos)
+        finally:
+            envs.close()
+            for single in singles:
+                single.close()
+
     def test_wrappers_refuse_what_they_cannot_flatten(self) -> None:
         for wrapper in (BoxAction, MultiDiscreteAction):
             with self.assertRaisesRegex(TypeError, rf"{wrapper.__name__}: the action space is Discrete\(2\); it must be a Dict of MultiDiscrete and bounded float Box"):

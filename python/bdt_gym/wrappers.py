@@ -3,6 +3,7 @@ Dict action: Stable-Baselines3 refuses them (its issues #527, #731) and CleanRL'
 Box, Discrete or MultiDiscrete.
 
     env = FlattenObservation(BoxAction(gym.make("bdt_gym/BDT-v0")))   # SB3 PPO, SAC, TD3; CleanRL ppo_continuous_action
+    env = RescaleAction(env, np.float32(-1), np.float32(1))           # for a Gaussian policy: its mean 0 is then mid-range, not zero shares
     env = FlattenObservation(MultiDiscreteAction(gym.make("bdt_gym/BDT-v0"), levels=11))  # SB3 PPO, A2C; CleanRL ppo_multidiscrete
 
 The flat action holds the Dict's keys in its order, each key's elements in a row (for the B-DT

@@ -120,6 +120,11 @@ export function learnedAgentBackend(): string | undefined {
   return startedBackend;
 }
 
+/** Records that learned agents of this run were created on `backend` in another thread (`compare --jobs`'s workers), for `learnedAgentBackend`. */
+export function noteLearnedAgentBackend(backend: string): void {
+  startedBackend = backend;
+}
+
 /**
  * Registers the {@link LEARNED_AGENTS} (idempotent): without a `checkpoint` option the committed
  * one for the env, `models/<agent>-<env id in lower case>` in this package whatever the working

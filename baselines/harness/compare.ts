@@ -60,6 +60,19 @@ export interface EpisodeRecord {
   readonly wallMs: number;
 }
 
+/**
+ * `records` in the order {@link compareAgents} emits them: agent by agent as `spec` lists them,
+ * each over the traces in order (a record's trace index, else its seed's place in `seeds`). Records
+ * that finished out of order (`compare --jobs` runs episodes in parallel) then aggregate, print and
+ * save as a single-thread run's, bit for bit (a mean's sum depends on its order).
+ */
+export function inSpecOrder(records: readonly EpisodeRecord[], spec: Pick<ComparisonSpec, 'agents' | 'seeds'>): EpisodeRecord[] {
+  const agentIndex = new Map(spec.agents.map((compared, i) => [labelOf(compared), i]));
+  const seedIndex = new Map(spec.seeds.map((seed, i) => [seed, i]));
+  const episodeIndex = (record: EpisodeRecord): number => record.trace ?? seedIndex.get(record.seed)!;
+  return [...records].sort((a, b) => agentIndex.get(a.agent)! - agentIndex.get(b.agent)! || episodeIndex(a) - episodeIndex(b));
+}
+
 /** Per-agent aggregate over the episodes, one per trace (mean and 95% CI half-width). */
 export interface AgentAggregate {
   readonly agent: string;

@@ -30,6 +30,8 @@
  * episode under way has finished (its `incomplete` names the signal), exiting 130, 143 or 129: an
  * episode runs synchronously, so the signal is seen, and answered, only then (on a long episode,
  * minutes later); a second signal is noted on stderr and the finished episodes are still written.
+ * `--jobs N` runs the episodes on N worker threads (cli/compare-workers.ts), with the same result;
+ * there a signal stops at once, dropping the episodes under way.
  */
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
@@ -38,23 +40,24 @@ import { lastValueFrom, Subject, takeUntil, tap } from 'rxjs';
 import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { formatMeanInterval, formatSignedMeanInterval, type MeanInterval } from '../../baselines/harness/statistics.ts';
 import { AgentEpisodeError } from '../../baselines/harness/run-episode.ts';
-import { aggregate, AGGREGATE_INTERVAL, compareAgents, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+import { aggregate, AGGREGATE_INTERVAL, compareAgents, inSpecOrder, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENTS, LEARNED_ALGORITHMS, learnedAgentFor } from '../../agents/learned-agents.ts';
-import { issueLines, KwargsError } from '../../env/index.ts';
+import { KwargsError } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import type { RewardMode, RewardSettings } from '../../env/bdt/scenario/compile.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
+import { agentOptionsRefusal, compareAgentsInWorkers } from '../compare-workers.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
 import { examplesHelp, optionWithDefault } from '../help-text.ts';
-import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, integerRanges, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
-import { importHint } from '../user-modules.ts';
+import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, integerOption, integerRanges, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
+import { importedModules, importHint } from '../user-modules.ts';
 import { catchStopSignals, stopExitCode, type StopSignal } from '../training-interrupt.ts';
 import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
@@ -79,6 +82,7 @@ interface CompareOptions {
   timing: boolean;
   /** Absent when not given: a repeatable option's [] default would show in --help. */
   checkpoint?: string[];
+  jobs?: string;
 }
 
 export function register(program: Command): void {
@@ -95,6 +99,7 @@ export function register(program: Command): void {
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
     .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (a learned agent, ppo, dqn, ppo-solved, dqn-solved: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[] = []) => [...previous, value])
     .addOption(optionWithDefault('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json'))
+    .option('--jobs <n>', 'run the episodes in n worker threads at once, each every agent on its share of the traces (default: 1, this thread): the same results, bit for bit; each thread builds its own agents (a learned one loads TensorFlow.js, about 100 MB), the episodes\' wall-clock times are under that load, and Ctrl-C stops at once, dropping the episodes under way')
     .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .addHelpText(
@@ -104,6 +109,7 @@ export function register(program: Command): void {
         'bdt-gym compare --agents dpra,wdpo --seeds 1-5 --slots 2000 --json',
         'bdt-gym compare --agents dpra --checkpoint mine=models/ppo-bdt-v0',
         'bdt-gym compare --scenario configs/small.json --agents dpra,wdpo,random',
+        'bdt-gym compare --env BDT-large-v0 --seeds 1-20 --jobs 2   # two threads at once',
       ),
     )
     .action(async (options: CompareOptions) => {
@@ -116,6 +122,7 @@ export function register(program: Command): void {
       const seeds = integerList('seeds', options.seeds ?? (traceFiles ? traceFiles.map((_, i) => i).join(',') : '1,2,3'), 0, { repeats: traceFiles !== undefined });
       if (traceFiles && seeds.length !== traceFiles.length) throw new CliError(`--seeds: ${plural(seeds.length, 'seed')} for ${plural(traceFiles.length, 'trace file')}; with --trace, give one agent seed per trace (or none: 0, 1, ...)`);
       const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
+      const jobs = options.jobs === undefined ? 1 : integerOption('jobs', options.jobs, 1);
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);
       // the table's title: an overridden scenario's rows are not the plain env's
       const envLabel = `${options.scenario ?? envId}${Object.keys(scenarioOverride).length > 0 ? ' (overridden)' : ''}`;
@@ -167,7 +174,8 @@ export function register(program: Command): void {
       const keepFinished = (incomplete: IncompleteComparison, field: string): string => {
         const finished = `the ${plural(records.length, 'finished episode')} of ${plannedEpisodes}`;
         try {
-          writeFileAtomic(incompleteOut, resultJson(records, aggregate(records), incomplete));
+          const finishedInOrder = inSpecOrder(records, spec);
+          writeFileAtomic(incompleteOut, resultJson(finishedInOrder, aggregate(finishedInOrder), incomplete));
           return `${finished} ${records.length === 1 ? 'was' : 'were'} written to ${shownIncomplete}, marked incomplete (its "incomplete" field names ${field}); --out ${shownOut} is left as it was`;
         } catch (writeError) {
           // the failure or the signal is still the news
@@ -194,7 +202,7 @@ export function register(program: Command): void {
       let keepHandlers = false;
       try {
         await lastValueFrom(
-          compareAgents(spec).pipe(
+          (jobs > 1 ? compareAgentsInWorkers(spec, jobs, importedModules().map((module) => module.url)) : compareAgents(spec)).pipe(
             tap((r) => {
               records.push(r);
               // the agent of the episode now running (the episodes run agent by agent), the last one's when all are done
@@ -207,7 +215,7 @@ export function register(program: Command): void {
         keepHandlers = stoppedBy !== undefined;
       } catch (error) {
         // compare's own agents take valid options: options an agent refuses came from --agent-options
-        if (error instanceof KwargsError) throw new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues, error.schema).join('; ')}`);
+        if (error instanceof KwargsError) throw agentOptionsRefusal(error);
         // with no episode finished there is nothing to keep (and the last result is left in place)
         if (!(error instanceof AgentEpisodeError) || records.length === 0) throw error;
         const incomplete: IncompleteComparison = {
@@ -236,10 +244,11 @@ export function register(program: Command): void {
       }
 
       // the table first: a write that still fails (a full disk) does not lose it
-      const rows = aggregate(records);
+      const ordered = inSpecOrder(records, spec); // with --jobs, they came as they finished
+      const rows = aggregate(ordered);
       if (options.json) process.stdout.write(`${JSON.stringify(aggregateJson(rows, seeds.length, options.timing))}\n`);
-      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, records, rows, rewardColumn, options.timing));
-      writeFileAtomic(options.out, resultJson(records, rows));
+      else process.stdout.write(formatTable(envLabel, seeds, traceFiles, ordered, rows, rewardColumn, options.timing));
+      writeFileAtomic(options.out, resultJson(ordered, rows));
       // a user's file, not removed; a reader of the directory would take it for this run's
       if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${shownIncomplete} is from an earlier run that failed, not this one (left in place)\n`);
       // only once it is there: a write that failed said so on stderr

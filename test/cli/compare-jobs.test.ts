@@ -1,0 +1,87 @@
+/** `bdt-gym compare --jobs N`: episodes on N worker threads, the results of one thread bit for bit. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dealEpisodes } from '../../cli/compare-workers.ts';
+import { inSpecOrder, type EpisodeRecord } from '../../baselines/harness/compare.ts';
+
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** The CLI in the fixtures' directory, so `--import ./<fixture>.ts` finds them. */
+const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: fixtures, encoding: 'utf8' });
+const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), 'bdt-compare-jobs-')), name);
+
+describe('bdt-gym compare --jobs', function () {
+  this.timeout(300_000);
+
+  it('deals the episodes round-robin, never more shares than episodes', () => {
+    assert.deepEqual(dealEpisodes(5, 2), [[0, 2, 4], [1, 3]]);
+    assert.deepEqual(dealEpisodes(2, 8), [[0], [1]]);
+    assert.deepEqual(dealEpisodes(3, 1), [[0, 1, 2]]);
+  });
+
+  it('inSpecOrder puts records that finished out of order back agent by agent, trace by trace', () => {
+    const record = (agent: string, seed: number, trace?: number) => ({ agent, seed, ...(trace === undefined ? {} : { trace }) }) as EpisodeRecord;
+    const spec = { agents: ['dpra', { label: 'mine', agent: 'ppo' }], seeds: [7, 3, 5] };
+    const shuffled = [record('mine', 5), record('dpra', 3), record('mine', 7), record('dpra', 5), record('dpra', 7), record('mine', 3)];
+    assert.deepEqual(inSpecOrder(shuffled, spec).map((r) => `${r.agent} ${r.seed}`), ['dpra 7', 'dpra 3', 'dpra 5', 'mine 7', 'mine 3', 'mine 5']);
+    // on traces the seeds may repeat: the trace's index orders them
+    const onTraces = [record('dpra', 1, 2), record('dpra', 1, 0), record('dpra', 1, 1)];
+    assert.deepEqual(inSpecOrder(onTraces, { agents: ['dpra'], seeds: [1, 1, 1] }).map((r) => r.trace), [0, 1, 2]);
+  });
+
+  it('writes the same --out, byte for byte, and prints the same table as one thread: scripted and learned agents, seeds and traces', () => {
+    const agents = ['--agents', 'dpra,wdpo,random,ppo,dqn', '--env', 'BDT-small-v0', '--slots', '12', '--no-timing'];
+    const compare = (jobs: string, ...rest: string[]) => {
+      const out = tempFile('compare.json');
+      const result = cli('compare', ...agents, ...rest, '--jobs', jobs, '--out', out);
+      assert.equal(result.status, 0, result.stderr);
+      return { stdout: result.stdout.replace(out, 'OUT'), written: readFileSync(out, 'utf8') };
+    };
+    const one = compare('1', '--seeds', '1-5');
+    const three = compare('3', '--seeds', '1-5');
+    assert.equal(three.written, one.written);
+    assert.equal(three.stdout, one.stdout);
+    // the checkpoints the workers loaded are the run's provenance
+    assert.deepEqual(Object.keys(JSON.parse(three.written).provenance.checkpoints), ['ppo', 'dqn']);
+    // on replayed traces, each episode's trace index is the comparison's, not its worker's
+    const traces = [11, 12, 13].map((seed) => {
+      const file = tempFile(`t${seed}.json`);
+      assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '12', '--seed', String(seed), '--save-trace', file, '--json').status, 0);
+      return file;
+    });
+    const onTraces = ['--trace', traces.join(','), '--seeds', '4,4,4'];
+    const tracesOne = compare('1', ...onTraces);
+    const tracesTwo = compare('2', ...onTraces);
+    assert.equal(tracesTwo.written, tracesOne.written);
+    assert.deepEqual(JSON.parse(tracesTwo.written).episodes.filter((e: { agent: string }) => e.agent === 'dpra').map((e: { trace: number }) => e.trace), [0, 1, 2]);
+  });
+
+  it("reports a worker's failed episode as one thread does, and writes the episodes finished in any thread, in order, beside --out", () => {
+    const out = tempFile('compare.json');
+    const result = cli('--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,throwing-reset', '--agent-options', '{"throwing-reset": {"failSeed": 2}}', '--seeds', '1,2,3', '--slots', '3', '--jobs', '3', '--out', out);
+    assert.equal(result.status, 70, result.stderr);
+    assert.match(result.stderr, /^bdt-gym: agent "throwing-reset" failed on seed 2: RangeError: a bug in reset \(seed 2\)\n {4}at /);
+    const written = JSON.parse(readFileSync(out.replace(/\.json$/, '.incomplete.json'), 'utf8'));
+    assert.equal(written.incomplete.agent, 'throwing-reset');
+    assert.equal(written.incomplete.seed, 2);
+    // which of the other threads' episodes had finished depends on timing; the failed thread's
+    // dpra episode always had, and whatever finished is listed as one thread lists it
+    const episodes: string[] = written.episodes.map((e: { agent: string; seed: number }) => `${e.agent} ${e.seed}`);
+    const specOrder = ['dpra 1', 'dpra 2', 'dpra 3', 'throwing-reset 1', 'throwing-reset 3'];
+    assert.ok(episodes.includes('dpra 2'), episodes.join(', '));
+    assert.deepEqual(episodes, specOrder.filter((episode) => episodes.includes(episode)));
+    assert.equal(written.incomplete.finishedEpisodes, episodes.length);
+  });
+
+  it('refuses a --jobs that is not an integer >= 1', () => {
+    for (const jobs of ['0', '1.5', 'two']) {
+      const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '2', '--jobs', jobs, '--out', tempFile('compare.json'));
+      assert.equal(result.status, 1, jobs);
+      assert.match(result.stderr, /^bdt-gym: --jobs: expected an integer >= 1, got "/, jobs);
+    }
+  });
+});

@@ -53,7 +53,8 @@ import type { RewardMode, RewardSettings } from '../../env/bdt/scenario/compile.
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointDirInputs, checkpointInputs, checkpointPath } from '../committed-models.ts';
 import { compareProvenance } from '../compare-provenance.ts';
-import { agentOptionsRefusal, compareAgentsInWorkers } from '../compare-workers.ts';
+import { compareAgentsInWorkers } from '../compare-workers.ts';
+import { agentOptionsRefusal } from '../worker-threads.ts';
 import { CliError, FailureWithNote } from '../errors.ts';
 import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, integerOption, integerRanges, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
@@ -106,10 +107,9 @@ export function register(program: Command): void {
       'after',
       examplesHelp(
         'bdt-gym compare                      # every agent on BDT-v0, seeds 1,2,3',
-        'bdt-gym compare --agents dpra,wdpo --seeds 1-5 --slots 2000 --json',
+        'bdt-gym compare --agents dpra,wdpo --seeds 1-20 --jobs 2 --json',
         'bdt-gym compare --agents dpra --checkpoint mine=models/ppo-bdt-v0',
         'bdt-gym compare --scenario configs/small.json --agents dpra,wdpo,random',
-        'bdt-gym compare --env BDT-large-v0 --seeds 1-20 --jobs 2   # two threads at once',
       ),
     )
     .action(async (options: CompareOptions) => {

@@ -13,6 +13,8 @@ import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { make, type Env } from '../../env/index.ts';
 import { agentScenario } from '../../baselines/create-agent.ts';
 import { runAgentEpisode } from '../../baselines/harness/run-episode.ts';
+import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
+import { runsInWorkers } from '../sweep-v-workers.ts';
 import { formatMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 import { CliError } from '../errors.ts';
 import { examplesHelp, optionWithDefault } from '../help-text.ts';
@@ -21,8 +23,9 @@ import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError, openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
-import { bdtEnvOption, checkNotAnInput, checkSvgPath, integerList, integerRanges, jsonObjectOption, numberList, scenarioInputs, slotsOption } from '../options.ts';
+import { bdtEnvOption, checkNotAnInput, checkSvgPath, integerList, integerOption, integerRanges, jsonObjectOption, numberList, scenarioInputs, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
+import { importedModules } from '../user-modules.ts';
 
 /** One point of the sweep (the JSON output's `points`): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed), and each seed's values. */
 export interface SweepPoint {
@@ -67,13 +70,47 @@ function openSweepEnv(spec: SweepSpec, agentName: string, override: Record<strin
   return openEnv({ env: spec.env, scenario: spec.scenario, slots: spec.slots, scenarioOverride: spec.scenarioOverride, override: agentScenario(agentName, override) });
 }
 
-async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Record<string, unknown>): Promise<Omit<SweepPoint, 'v'>> {
-  const env = openSweepEnv(spec, agentName, override);
-  const agent = await createAgentOrCliError(agentName, env, spec.agentOptions ?? {});
-  const summaries = spec.seeds.map((seed) => runAgentEpisode(agentName, env, agent, seed));
-  agent.dispose?.();
-  env.close();
-  const episodes = summaries.map(({ meanLatency, meanBacklog, c6Violation }, i) => ({ seed: spec.seeds[i]!, meanLatency, meanBacklog, c6Violation }));
+/** One agent's episodes for the sweep: `agentName` with its options in its scenario with `override` (a point's V, or the reference's). */
+export interface SweepRun {
+  readonly agent: string;
+  readonly override: Record<string, unknown>;
+  readonly agentOptions: Record<string, unknown>;
+}
+
+/** Agents whose options latency-greedy takes too (DPRA's), so the reference mirrors them. */
+const DPRA_OPTION_AGENTS = new Set(['dpra', 'wtcm']);
+
+/**
+ * The sweep's runs: one per V, then the latency-greedy reference on the same seeds, in the swept
+ * agent's scenario (WTCM's plain PoW) and, for a DPRA-like agent, with its options.
+ */
+function sweepRuns(spec: SweepSpec): SweepRun[] {
+  const agentOptions = spec.agentOptions ?? {};
+  const greedyScenario = agentEntryOrCliError(spec.agent).scenarioOverride ?? {};
+  return [
+    ...spec.vs.map((v) => ({ agent: spec.agent, override: { lyapunov: { V: v } }, agentOptions })),
+    { agent: 'latency-greedy', override: greedyScenario, agentOptions: DPRA_OPTION_AGENTS.has(spec.agent) ? agentOptions : {} },
+  ];
+}
+
+/** The episodes of `run` on `seeds`, one agent playing them in turn. */
+export async function runEpisodes(spec: SweepSpec, run: SweepRun, seeds: readonly number[]): Promise<EpisodeSummary[]> {
+  const env = openSweepEnv(spec, run.agent, run.override);
+  try {
+    const agent = await createAgentOrCliError(run.agent, env, run.agentOptions);
+    try {
+      return seeds.map((seed) => runAgentEpisode(run.agent, env, agent, seed));
+    } finally {
+      agent.dispose?.();
+    }
+  } finally {
+    env.close();
+  }
+}
+
+/** A point's figures from its episodes, one per seed in the order of `seeds`. */
+function pointOf(seeds: readonly number[], summaries: readonly EpisodeSummary[]): Omit<SweepPoint, 'v'> {
+  const episodes = summaries.map(({ meanLatency, meanBacklog, c6Violation }, i) => ({ seed: seeds[i]!, meanLatency, meanBacklog, c6Violation }));
   // compare's statistics, so a point equals compare's row for the same episodes to the last digit
   const latency = meanInterval(episodes.map((e) => e.meanLatency));
   const backlog = meanInterval(episodes.map((e) => e.meanBacklog));
@@ -89,22 +126,20 @@ async function meanOverSeeds(spec: SweepSpec, agentName: string, override: Recor
   };
 }
 
-/** Agents whose options latency-greedy takes too (DPRA's), so the reference mirrors them. */
-const DPRA_OPTION_AGENTS = new Set(['dpra', 'wtcm']);
-
 /**
- * The sweep: one point per V, plus the latency-greedy reference on the same seeds, in the swept
- * agent's scenario (WTCM's plain PoW) and, for a DPRA-like agent, with its options.
+ * The sweep: one point per V, plus the latency-greedy reference on the same seeds (`sweepRuns`);
+ * with `jobs` > 1, their episodes on that many worker threads (sweep-v-workers.ts), which give the
+ * same episodes. `modules` are the URLs of the modules the workers import first (`--import`'s).
  */
-export async function sweepV(spec: SweepSpec): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
-  const greedyScenario = agentEntryOrCliError(spec.agent).scenarioOverride ?? {};
+export async function sweepV(spec: SweepSpec, jobs = 1, modules: readonly string[] = []): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
+  const runs = sweepRuns(spec);
   // only the reference plays the override's own lyapunov.V: a bad one is refused before the sweep, not after it
-  openSweepEnv(spec, 'latency-greedy', greedyScenario).close();
-  const points: SweepPoint[] = [];
-  for (const v of spec.vs) points.push({ v, ...(await meanOverSeeds(spec, spec.agent, { lyapunov: { V: v } })) });
-  const greedyOptions = DPRA_OPTION_AGENTS.has(spec.agent) ? (spec.agentOptions ?? {}) : {};
-  const greedy = await meanOverSeeds({ ...spec, agentOptions: greedyOptions }, 'latency-greedy', greedyScenario);
-  return { points, greedy };
+  openSweepEnv(spec, 'latency-greedy', runs.at(-1)!.override).close();
+  const summaries: EpisodeSummary[][] = [];
+  if (jobs > 1) summaries.push(...(await runsInWorkers(spec, runs, jobs, modules)));
+  else for (const run of runs) summaries.push(await runEpisodes(spec, run, spec.seeds));
+  const points = spec.vs.map((v, i) => ({ v, ...pointOf(spec.seeds, summaries[i]!) }));
+  return { points, greedy: pointOf(spec.seeds, summaries.at(-1)!) };
 }
 
 interface SweepCliOptions {
@@ -118,6 +153,7 @@ interface SweepCliOptions {
   scenarioOverride?: string;
   json?: boolean;
   plot?: string;
+  jobs?: string;
 }
 
 export function register(program: Command): void {
@@ -134,11 +170,12 @@ export function register(program: Command): void {
     .option('--scenario-override <json>', `${SCENARIO_OVERRIDE_HELP}; each swept V wins over its lyapunov.V`)
     .option('--json', 'print the sweep as JSON: {n (seeds), interval (what the half-widths are), scenarioOverride (when given), points}, each point {v, meanLatency, meanBacklog, c6Violation} with the 95% CI half-widths latencyHalfWidth, backlogHalfWidth, c6ViolationHalfWidth (null for one seed) and its per-seed values (episodes: {seed, meanLatency, meanBacklog, c6Violation})')
     .option('--plot <file>', 'write an SVG plot of latency, backlog and C6 violation against V')
+    .option('--jobs <n>', "play the episodes (every V's on every seed, and the reference's) on n worker threads at once (default: 1, this thread): the same results, bit for bit; each thread builds its own agents")
     .addHelpText(
       'after',
       examplesHelp(
         'bdt-gym sweep-v --v 0.1,1,10,100,1000 --seeds 1,2,3 --plot sweep-v.svg',
-        'bdt-gym sweep-v --env BDT-small-v0 --seeds 1-5 --json',
+        'bdt-gym sweep-v --env BDT-small-v0 --seeds 1-5 --jobs 2 --json',
         'bdt-gym sweep-v --agent wtcm --v 1,10 --slots 500',
         `bdt-gym sweep-v --scenario-override '{"lyapunov":{"uMin":0.35}}'`,
       ),
@@ -150,6 +187,7 @@ export function register(program: Command): void {
       const vs = vList(options.v);
       if (options.plot !== undefined && vs.includes(0)) throw new CliError(`--plot: the plot's V axis is logarithmic, where V = 0 has no place; leave 0 out of --v for the plot (the table and --json take it)`);
       const slots = options.slots === undefined ? undefined : slotsOption(options.slots);
+      const jobs = options.jobs === undefined ? 1 : integerOption('jobs', options.jobs, 1);
       const spec: SweepSpec = {
         agent: options.agent,
         vs,
@@ -168,7 +206,7 @@ export function register(program: Command): void {
       checkCommittedModel('--agent', spec.agent, spec.env, 'checkpoint' in (spec.agentOptions ?? {}), `--agent-options '{"checkpoint":"DIR"}' (a train run or its checkpoint directory)`);
       checkNotAnInput('plot', options.plot, [...scenarioInputs(spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       checkSweptCheckpointEnv(spec);
-      const { points, greedy } = await sweepV(spec);
+      const { points, greedy } = await sweepV(spec, jobs, importedModules().map((module) => module.url));
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep

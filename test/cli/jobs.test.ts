@@ -1,26 +1,26 @@
-/** `bdt-gym compare --jobs N`: episodes on N worker threads, the results of one thread bit for bit. */
+/** `bdt-gym compare --jobs N` and `sweep-v --jobs N`: episodes on N worker threads, the results of one thread bit for bit. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dealEpisodes } from '../../cli/compare-workers.ts';
+import { dealRoundRobin } from '../../cli/worker-threads.ts';
 import { inSpecOrder, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 
 const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 /** The CLI in the fixtures' directory, so `--import ./<fixture>.ts` finds them. */
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: fixtures, encoding: 'utf8' });
-const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), 'bdt-compare-jobs-')), name);
+const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), 'bdt-jobs-')), name);
 
 describe('bdt-gym compare --jobs', function () {
   this.timeout(300_000);
 
   it('deals the episodes round-robin, never more shares than episodes', () => {
-    assert.deepEqual(dealEpisodes(5, 2), [[0, 2, 4], [1, 3]]);
-    assert.deepEqual(dealEpisodes(2, 8), [[0], [1]]);
-    assert.deepEqual(dealEpisodes(3, 1), [[0, 1, 2]]);
+    assert.deepEqual(dealRoundRobin(5, 2), [[0, 2, 4], [1, 3]]);
+    assert.deepEqual(dealRoundRobin(2, 8), [[0], [1]]);
+    assert.deepEqual(dealRoundRobin(3, 1), [[0, 1, 2]]);
   });
 
   it('inSpecOrder puts records that finished out of order back agent by agent, trace by trace', () => {
@@ -85,3 +85,36 @@ describe('bdt-gym compare --jobs', function () {
     }
   });
 });
+
+describe('bdt-gym sweep-v --jobs', function () {
+  this.timeout(300_000);
+
+  it("prints the same sweep as one thread, for a scripted and a learned agent, the reference's options mirrored", () => {
+    for (const args of [
+      ['--agent', 'dpra', '--agent-options', '{"effort":"fast"}', '--env', 'BDT-small-v0', '--v', '0.5,5,50', '--seeds', '1-3', '--slots', '15', '--json'],
+      ['--agent', 'ppo', '--env', 'BDT-small-v0', '--v', '1,10', '--seeds', '2,4', '--slots', '10'],
+    ]) {
+      const one = cli('sweep-v', ...args);
+      assert.equal(one.status, 0, one.stderr);
+      for (const jobs of ['2', '5']) {
+        const many = cli('sweep-v', ...args, '--jobs', jobs);
+        assert.equal(many.status, 0, many.stderr);
+        assert.equal(many.stdout, one.stdout, `${args[1]} --jobs ${jobs}`);
+        assert.equal(many.stderr, one.stderr);
+      }
+    }
+  });
+
+  it("reports a worker's failed episode as one thread does", () => {
+    const result = cli('--import', './user-registrations.ts', 'sweep-v', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--v', '1,2', '--seeds', '6,7', '--slots', '5', '--jobs', '2');
+    assert.equal(result.status, 70, result.stderr);
+    assert.match(result.stderr, /^bdt-gym: agent "buggy" failed on seed [67] at slot 2: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /);
+  });
+
+  it('refuses a --jobs that is not an integer >= 1', () => {
+    const result = cli('sweep-v', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '2', '--jobs', '0');
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^bdt-gym: --jobs: expected an integer >= 1, got "0"/);
+  });
+});
+

@@ -1,0 +1,31 @@
+/**
+ * A worker thread of `sweep-v --jobs` (sweep-v-workers.ts): imports the user's modules, plays its
+ * episodes run by run, one agent per run, and posts each, then `done`, or the error that stopped it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runEpisodes } from './commands/sweep-v.ts';
+import { registerLearnedAgentsLazily } from './learned-agents.ts';
+import type { SweepWorkerInput, SweepWorkerMessage } from './sweep-v-workers.ts';
+import { carriedError } from './worker-threads.ts';
+
+const { spec, runs, episodes, modules } = workerData as SweepWorkerInput;
+const post = (message: SweepWorkerMessage): void => parentPort!.postMessage(message);
+
+try {
+  registerLearnedAgentsLazily();
+  // the main thread imported them already, so they load here too
+  for (const url of modules) await import(url);
+  // the episodes come run by run: each run's seeds are played by one agent
+  for (let i = 0; i < episodes.length; ) {
+    const run = episodes[i]![0];
+    let end = i;
+    while (end < episodes.length && episodes[end]![0] === run) end++;
+    const seedIndices = episodes.slice(i, end).map(([, seed]) => seed);
+    const summaries = await runEpisodes(spec, runs[run]!, seedIndices.map((s) => spec.seeds[s]!));
+    summaries.forEach((summary, k) => post({ type: 'episode', run, seed: seedIndices[k]!, summary }));
+    i = end;
+  }
+  post({ type: 'done' });
+} catch (error) {
+  post({ type: 'error', error: carriedError(error) });
+}

@@ -1,0 +1,77 @@
+/**
+ * What the CLI's parallel commands (`compare --jobs`, `sweep-v --jobs`) share: starting a worker
+ * thread on a TypeScript module, and carrying an error it meets back to the main thread, where it
+ * is thrown as the single-thread run would throw it: an `AgentEpisodeError` naming the agent,
+ * seed, slot and trace, an `AgentCreationError`, a `CliError`, its cause a `GymError` when the
+ * worker judged it bad input (one line), else an Error keeping the worker's stack.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AgentCreationError } from '../baselines/create-agent.ts';
+import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
+import { GymError } from '../env/core/errors.ts';
+import { issueLines, KwargsError } from '../env/core/zod-issues.ts';
+import { CliError } from './errors.ts';
+import { isUserError } from './user-errors.ts';
+
+/** An error as it crosses from a worker: what is needed to throw its like here. */
+export interface CarriedError {
+  readonly kind: 'episode' | 'creation' | 'cli' | 'other';
+  readonly message: string;
+  readonly stack?: string | undefined;
+  /** Whether the worker judged it bad input (`isUserError`): rebuilt as a GymError, reported in one line. */
+  readonly user: boolean;
+  readonly exitCode?: number;
+  readonly agent?: string;
+  readonly seed?: number;
+  readonly slot?: number | undefined;
+  readonly trace?: number | undefined;
+}
+
+/** Registers tsx's loaders (ESM and CommonJS, as bin/bdt-gym.js does), then imports the worker module. */
+const BOOTSTRAP = `
+const { workerData, parentPort } = require('node:worker_threads');
+Promise.all(workerData.tsxApis.map((api) => import(api)))
+  .then((apis) => { for (const api of apis) api.register(); return import(workerData.workerUrl); })
+  .catch((error) => parentPort.postMessage({ type: 'error', error: { kind: 'other', user: false, message: String(error?.message ?? error), stack: error?.stack } }));
+`;
+
+/** A worker thread running the TypeScript module `workerUrl`, which reads `data` from `workerData`. */
+export function startTsWorker(workerUrl: URL, data: object): Worker {
+  const require = createRequire(import.meta.url);
+  // the ESM builds of tsx's APIs (require.resolve gives the CommonJS ones, whose paths break in eval workers)
+  const tsxApis = ['tsx/esm/api', 'tsx/cjs/api'].map((api) => pathToFileURL(require.resolve(api).replace(/\.cjs$/, '.mjs')).href);
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, tsxApis, workerUrl: workerUrl.href } });
+}
+
+/** An agent's refusal of its options, which came from --agent-options, as the CliError saying so. */
+export function agentOptionsRefusal(error: KwargsError): CliError {
+  return new CliError(`--agent-options: ${error.owner}: invalid ${error.what}: ${issueLines(error.issues, error.schema).join('; ')}`);
+}
+
+/** `error`, met in a worker, as it crosses to the main thread (see {@link rebuiltError}). */
+export function carriedError(error: unknown): CarriedError {
+  if (error instanceof KwargsError) error = agentOptionsRefusal(error);
+  if (error instanceof CliError) return { kind: 'cli', message: error.message, user: true, exitCode: error.exitCode };
+  const plain = (cause: unknown) => ({ message: cause instanceof Error ? cause.message : String(cause), stack: cause instanceof Error ? cause.stack : undefined, user: isUserError(cause) });
+  if (error instanceof AgentEpisodeError) return { kind: 'episode', ...plain(error.cause), agent: error.agent, seed: error.seed, slot: error.slot, trace: error.trace };
+  if (error instanceof AgentCreationError) return { kind: 'creation', ...plain(error.cause), agent: error.agent };
+  return { kind: 'other', ...plain(error) };
+}
+
+/** The error a worker met as the single-thread run would throw it. */
+export function rebuiltError(carried: CarriedError): Error {
+  if (carried.kind === 'cli') return new CliError(carried.message, carried.exitCode);
+  const cause = carried.user ? new GymError(carried.message) : Object.assign(new Error(carried.message), { stack: carried.stack });
+  if (carried.kind === 'episode') return new AgentEpisodeError(carried.agent!, carried.seed!, cause, carried.slot, carried.trace);
+  if (carried.kind === 'creation') return new AgentCreationError(carried.agent!, cause);
+  return cause;
+}
+
+/** Indices 0..count-1 dealt round-robin into `jobs` shares (fewer when there are fewer items), each in order. */
+export function dealRoundRobin(count: number, jobs: number): number[][] {
+  const shares = Array.from({ length: Math.min(jobs, count) }, (): number[] => []);
+  for (let i = 0; i < count; i++) shares[i % shares.length]!.push(i);
+  return shares;
+}

@@ -7,17 +7,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointLoads } from '../agents/checkpoint/loaded-checkpoints.ts';
 import { learnedAgentBackend } from '../agents/learned-agents.ts';
 import { compareAgents } from '../baselines/harness/compare.ts';
+import { registerBdtScenario } from '../env/bdt/register-scenario.ts';
 import type { CompareWorkerInput, CompareWorkerMessage } from './compare-workers.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { carriedError } from './worker-threads.ts';
 
-const { spec, modules } = workerData as CompareWorkerInput;
+const { spec, modules, scenarios } = workerData as CompareWorkerInput;
 const post = (message: CompareWorkerMessage): void => parentPort!.postMessage(message);
 
 try {
   registerLearnedAgentsLazily();
   // the main thread imported them already, so they load here too
   for (const url of modules) await import(url);
+  // a --scenario file's env id, as the main thread registered it (the scenario read there, not the file again)
+  for (const { id, scenario } of scenarios) registerBdtScenario(id, scenario);
   let first = true;
   compareAgents(spec).subscribe({
     // the agents are all built before the first episode: the first record tells what they loaded

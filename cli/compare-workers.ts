@@ -17,10 +17,11 @@ import { noteLearnedAgentBackend } from '../agents/learned-agents.ts';
 import type { ComparisonSpec, EpisodeRecord } from '../baselines/harness/compare.ts';
 import { dealRoundRobin, rebuiltError, startTsWorker, type CarriedError } from './worker-threads.ts';
 
-/** What a worker is given: its share of the comparison, and the modules to import first. */
+/** What a worker is given: its share of the comparison, the modules to import first, and the env ids of scenario files to register (`--scenario`). */
 export interface CompareWorkerInput {
   readonly spec: ComparisonSpec;
   readonly modules: readonly string[];
+  readonly scenarios: ReadonlyArray<{ readonly id: string; readonly scenario: object }>;
 }
 
 /**
@@ -33,10 +34,11 @@ export type CompareWorkerMessage =
   | { readonly type: 'done' };
 
 /**
- * `compareAgents(spec)` on `jobs` worker threads, each importing `modules` (URLs) first: the same
- * records, in the order they finish (a record's `trace` is its index in `spec.traces`).
+ * `compareAgents(spec)` on `jobs` worker threads, each importing `modules` (URLs) and registering
+ * `scenarios` (a `--scenario` file's env id) first: the same records, in the order they finish (a
+ * record's `trace` is its index in `spec.traces`).
  */
-export function compareAgentsInWorkers(spec: ComparisonSpec, jobs: number, modules: readonly string[]): Observable<EpisodeRecord> {
+export function compareAgentsInWorkers(spec: ComparisonSpec, jobs: number, modules: readonly string[], scenarios: CompareWorkerInput['scenarios'] = []): Observable<EpisodeRecord> {
   return new Observable<EpisodeRecord>((subscriber) => {
     const workers: Worker[] = [];
     let finished = 0;
@@ -52,7 +54,7 @@ export function compareAgentsInWorkers(spec: ComparisonSpec, jobs: number, modul
     };
     for (const indices of dealRoundRobin(spec.seeds.length, jobs)) {
       const share: ComparisonSpec = { ...spec, seeds: indices.map((i) => spec.seeds[i]!), ...(spec.traces ? { traces: indices.map((i) => spec.traces![i]!) } : {}) };
-      const input: CompareWorkerInput = { spec: share, modules };
+      const input: CompareWorkerInput = { spec: share, modules, scenarios };
       const worker = startTsWorker(new URL('./compare-worker.ts', import.meta.url), input);
       workers.push(worker);
       /** Whether this worker said it is done (it then exits by itself). */

@@ -60,7 +60,7 @@ import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, integerList, integerOption, integerRanges, jsonObjectOption, scenarioInputs, slotsOption } from '../options.ts';
 import { importedModules, importHint } from '../user-modules.ts';
 import { catchStopSignals, stopExitCode, type StopSignal } from '../training-interrupt.ts';
-import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
+import { checkTraceFile, replayedSlots, openEnv, readJsonObjectFile, scenarioFileEnvId, scenarioFileRegistrations, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from './run.ts';
 import { plural } from '../plural.ts';
 import { pathFromInvocation } from '../invocation.ts';
 import { drawsProgressBar } from '../progress-bar.ts';
@@ -202,7 +202,7 @@ export function register(program: Command): void {
       let keepHandlers = false;
       try {
         await lastValueFrom(
-          (jobs > 1 ? compareAgentsInWorkers(spec, jobs, importedModules().map((module) => module.url)) : compareAgents(spec)).pipe(
+          (jobs > 1 ? compareAgentsInWorkers(spec, jobs, importedModules().map((module) => module.url), scenarioFileRegistrations()) : compareAgents(spec)).pipe(
             tap((r) => {
               records.push(r);
               // the agent of the episode now running (the episodes run agent by agent), the last one's when all are done

@@ -152,8 +152,18 @@ export function readScenarioFile(file: string, source = '--scenario'): object {
 export function scenarioFileEnvId(file: string): string {
   // an env id has Gymnasium's form (no path separators or spaces); this one is internal, never shown
   const id = `scenario-file:${file.replace(/[^\w:.-]/g, '_')}`;
-  registerBdtScenario(id, readScenarioFile(file));
+  const scenario = readScenarioFile(file);
+  registerBdtScenario(id, scenario);
+  scenarioFileIds.set(id, scenario);
   return id;
+}
+
+/** The ids {@link scenarioFileEnvId} registered, with the scenarios read. */
+const scenarioFileIds = new Map<string, object>();
+
+/** The env ids of scenario files this process registered and their scenarios, for worker threads to register as well (`compare --jobs`). */
+export function scenarioFileRegistrations(): Array<{ readonly id: string; readonly scenario: object }> {
+  return [...scenarioFileIds].map(([id, scenario]) => ({ id, scenario }));
 }
 
 /** A ScenarioError's message naming the file it came from. */

@@ -60,6 +60,22 @@ describe('bdt-gym compare --jobs', function () {
     assert.deepEqual(JSON.parse(tracesTwo.written).episodes.filter((e: { agent: string }) => e.agent === 'dpra').map((e: { trace: number }) => e.trace), [0, 1, 2]);
   });
 
+  it("plays a --scenario file, whose env id the main thread registered, and an --import module's env id and agent, as one thread", () => {
+    const small = fileURLToPath(new URL('../../configs/small.json', import.meta.url));
+    for (const args of [
+      ['compare', '--scenario', small, '--agents', 'dpra,wdpo', '--seeds', '1-3', '--slots', '8', '--no-timing'],
+      ['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', 'dpra,first-unit', '--seeds', '1-3', '--slots', '5', '--no-timing'],
+    ]) {
+      const written = ['1', '2'].map((jobs) => {
+        const out = tempFile('compare.json');
+        const result = cli(...args, '--jobs', jobs, '--out', out);
+        assert.equal(result.status, 0, result.stderr);
+        return readFileSync(out, 'utf8');
+      });
+      assert.equal(written[1], written[0], args.join(' '));
+    }
+  });
+
   it("reports a worker's failed episode as one thread does, and writes the episodes finished in any thread, in order, beside --out", () => {
     const out = tempFile('compare.json');
     const result = cli('--import', './agent-failures.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,throwing-reset', '--agent-options', '{"throwing-reset": {"failSeed": 2}}', '--seeds', '1,2,3', '--slots', '3', '--jobs', '3', '--out', out);

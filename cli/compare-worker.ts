@@ -8,12 +8,12 @@ import { checkpointLoads } from '../agents/checkpoint/loaded-checkpoints.ts';
 import { learnedAgentBackend } from '../agents/learned-agents.ts';
 import { compareAgents } from '../baselines/harness/compare.ts';
 import { registerBdtScenario } from '../env/bdt/register-scenario.ts';
-import type { CompareWorkerInput, CompareWorkerMessage } from './compare-workers.ts';
+import type { CompareWorkerInput, CompareWorkerRecord } from './compare-workers.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
-import { carriedError } from './worker-threads.ts';
+import { carriedError, type WorkerMessage } from './worker-threads.ts';
 
 const { spec, modules, scenarios } = workerData as CompareWorkerInput;
-const post = (message: CompareWorkerMessage): void => parentPort!.postMessage(message);
+const post = (message: WorkerMessage<CompareWorkerRecord>): void => parentPort!.postMessage(message);
 
 try {
   registerLearnedAgentsLazily();

@@ -5,11 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runEpisodes } from './commands/sweep-v.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
-import type { SweepWorkerInput, SweepWorkerMessage } from './sweep-v-workers.ts';
-import { carriedError } from './worker-threads.ts';
+import type { SweepWorkerEpisode, SweepWorkerInput } from './sweep-v-workers.ts';
+import { carriedError, type WorkerMessage } from './worker-threads.ts';
 
 const { spec, runs, episodes, modules } = workerData as SweepWorkerInput;
-const post = (message: SweepWorkerMessage): void => parentPort!.postMessage(message);
+const post = (message: WorkerMessage<SweepWorkerEpisode>): void => parentPort!.postMessage(message);
 
 try {
   registerLearnedAgentsLazily();

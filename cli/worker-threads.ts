@@ -1,13 +1,13 @@
 /**
- * What the CLI's parallel commands (`compare --jobs`, `sweep-v --jobs`) share: starting a worker
- * thread on a TypeScript module, and carrying an error it meets back to the main thread, where it
+ * What the CLI's parallel commands (`compare --jobs`, `sweep-v --jobs`) share: worker threads on a
+ * TypeScript module, followed until all are done or one fails, and an error one meets carried back
+ * to the main thread, where it
  * is thrown as the single-thread run would throw it: an `AgentEpisodeError` naming the agent,
  * seed, slot and trace, an `AgentCreationError`, a `CliError`, its cause a `GymError` when the
  * worker judged it bad input (one line), else an Error keeping the worker's stack.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { tsxApiUrl } from '../node/tsx-api.ts';
 import { AgentCreationError } from '../baselines/create-agent.ts';
 import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { GymError } from '../env/core/errors.ts';
@@ -38,11 +38,66 @@ Promise.all(workerData.tsxApis.map((api) => import(api)))
 `;
 
 /** A worker thread running the TypeScript module `workerUrl`, which reads `data` from `workerData`. */
-export function startTsWorker(workerUrl: URL, data: object): Worker {
-  const require = createRequire(import.meta.url);
-  // the ESM builds of tsx's APIs (require.resolve gives the CommonJS ones, whose paths break in eval workers)
-  const tsxApis = ['tsx/esm/api', 'tsx/cjs/api'].map((api) => pathToFileURL(require.resolve(api).replace(/\.cjs$/, '.mjs')).href);
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, tsxApis, workerUrl: workerUrl.href } });
+function startTsWorker(workerUrl: URL, data: object): Worker {
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, tsxApis: [tsxApiUrl('esm'), tsxApiUrl('cjs')], workerUrl: workerUrl.href } });
+}
+
+/** What a worker of {@link runWorkers} posts: its results (type `M`), an error that stopped it, or `done`. */
+export type WorkerMessage<M> = M | { readonly type: 'error'; readonly error: CarriedError } | { readonly type: 'done' };
+
+/** What {@link runWorkers} reports. */
+export interface WorkerHandlers<M> {
+  /** A result of worker `index` (the index of its input). */
+  readonly message: (message: M, index: number) => void;
+  /** The first failure (the others are then ended): a worker's error, as one thread throws it (`rebuilt` by default), or a thread that died. */
+  readonly failure: (error: Error) => void;
+  /** Every worker said it was done. */
+  readonly done: () => void;
+  /** The error worker `index` carried, as this thread throws it (default {@link rebuiltError}). */
+  readonly rebuilt?: (carried: CarriedError, index: number) => Error;
+}
+
+/**
+ * One worker thread per input, each running the TypeScript module `workerUrl` on it, followed
+ * until all say `done` or one fails (`what` names the command in a dead thread's error). Returns
+ * what ends them at once (the results under way are dropped).
+ */
+export function runWorkers<M extends { readonly type: string }>(workerUrl: URL, inputs: readonly object[], handlers: WorkerHandlers<M>, what: string): () => void {
+  const workers: Worker[] = [];
+  let finished = 0;
+  let over = false;
+  const end = (): void => {
+    over = true;
+    for (const worker of workers) void worker.terminate();
+  };
+  const fail = (error: Error): void => {
+    if (over) return;
+    end();
+    handlers.failure(error);
+  };
+  inputs.forEach((input, index) => {
+    const worker = startTsWorker(workerUrl, input);
+    workers.push(worker);
+    /** Whether this worker said it is done (it then exits by itself). */
+    let done = false;
+    worker.on('message', (message: WorkerMessage<M>) => {
+      if (over) return;
+      if (message.type === 'error') {
+        fail((handlers.rebuilt ?? rebuiltError)((message as { readonly error: CarriedError }).error, index));
+      } else if (message.type === 'done') {
+        done = true;
+        if (++finished === workers.length) {
+          over = true;
+          handlers.done();
+        }
+      } else handlers.message(message as M, index);
+    });
+    worker.on('error', (error) => fail(error));
+    worker.on('exit', (code) => {
+      if (!done) fail(new Error(`${what}: a worker thread exited (code ${code}) before its episodes were done`));
+    });
+  });
+  return end;
 }
 
 /** An agent's refusal of its options, which came from --agent-options, as the CliError saying so. */

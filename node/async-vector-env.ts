@@ -18,8 +18,6 @@
  * envs.step(Int32Array.of(0, 1));
  * envs.close();
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { checkResetArgs, type Info } from '../env/core/env.ts';
 import { AttributeRefusedError, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, ResetNeededError, SpaceError, UnregisteredEnvError } from '../env/core/errors.ts';
@@ -33,6 +31,7 @@ import { assertNoEndedEnvs, splitResetOptions } from '../env/vector/reset-mask.t
 import { checkAutoresetMode, checkCopyOption, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../env/vector/vector-env.ts';
 import type { EnvRecipe, Reply, Request } from './async-vector-protocol.ts';
 import { assertSendable, carry, uncarry, type Carried } from './worker-values.ts';
+import { tsxApiUrl } from './tsx-api.ts';
 
 export type { EnvRecipe } from './async-vector-protocol.ts';
 
@@ -134,8 +133,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     const shared = new SharedArrayBuffer(4 * this.numEnvs);
     this.flags = new Int32Array(shared);
     const workerUrl = new URL('./async-vector-worker.ts', import.meta.url).href;
-    // The ESM build of tsx's API (require.resolve gives the CJS one, whose paths break in eval workers).
-    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const tsxApi = tsxApiUrl('esm');
     recipes.forEach((recipe, index) => {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { recipe, index, flags: shared, port: port2, workerUrl, tsxApi, autoresetMode: this.autoresetMode }, transferList: [port2] });

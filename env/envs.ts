@@ -15,12 +15,21 @@ import type { CartPoleKwargs } from './classic-control/cartpole.ts';
 // `make(id, kwargs)` and `makeVec(id, n, { kwargs })` of these ids are typed without type arguments, kwargs included
 declare module './registration.ts' {
   interface RegisteredEnvTypes {
+    'CartPole-v0': { observation: Float32Array; action: number; kwargs: CartPoleKwargs };
     'CartPole-v1': { observation: Float32Array; action: number; kwargs: CartPoleKwargs };
     'BDT-small-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs; vectorKwargs: BdtVectorMakeKwargs };
     'BDT-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs; vectorKwargs: BdtVectorMakeKwargs };
     'BDT-large-v0': { observation: BdtObservation; action: BdtAction; kwargs: BdtMakeKwargs; vectorKwargs: BdtVectorMakeKwargs };
   }
 }
+
+// v0 and v1 differ only in the episode limit and the solved threshold, as in Gymnasium
+register({
+  id: 'CartPole-v0',
+  entryPoint: (kwargs) => new CartPoleEnv(kwargs),
+  maxEpisodeSteps: 200,
+  rewardThreshold: 195.0,
+});
 
 register({
   id: 'CartPole-v1',

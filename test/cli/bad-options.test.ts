@@ -294,7 +294,7 @@ describe('bdt-gym: --env resolves ids as make does', () => {
     const { result, warnings } = captureWarnings(() => registeredEnvOption('CartPole'));
     assert.equal(result, 'CartPole-v1');
     assert.deepEqual(warnings, ['Using the latest versioned environment `CartPole-v1` instead of the unversioned environment `CartPole`.']);
-    assert.throws(() => registeredEnvOption('CartPol-v1'), (e: unknown) => e instanceof CliError && /^--env: unknown env "CartPol-v1"\. Did you mean "CartPole"\? \(registered: CartPole-v1, .*\); for an env id of your own/.test((e as Error).message));
+    assert.throws(() => registeredEnvOption('CartPol-v1'), (e: unknown) => e instanceof CliError && /^--env: unknown env "CartPol-v1"\. Did you mean "CartPole"\? \(registered: CartPole-v0, CartPole-v1, .*\); for an env id of your own/.test((e as Error).message));
   });
 });
 

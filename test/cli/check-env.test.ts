@@ -52,7 +52,7 @@ describe('bdt-gym check-env', function () {
     const result = spawnSync(process.execPath, [BIN, 'check-env', 'BDT-small-v0', 'Nope-v0'], { encoding: 'utf8' });
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '', 'BDT-small-v0 was not checked');
-    assert.match(result.stderr, /^bdt-gym: check-env: unknown env "Nope-v0" \(registered: CartPole-v1, [^)]*\); for an env id of your own, .* check-env \.\.\.\n$/);
+    assert.match(result.stderr, /^bdt-gym: check-env: unknown env "Nope-v0" \(registered: CartPole-v0, CartPole-v1, [^)]*\); for an env id of your own, .* check-env \.\.\.\n$/);
   });
 
   it('names --env-kwargs and the id when the env refuses them, each field at its path in one line as train and evaluate, and shows a JSON value that is not an object', async () => {

@@ -78,6 +78,32 @@ describe('registration', () => {
     assert.equal(env.spec?.rewardThreshold, 475);
   });
 
+  it('CartPole-v0 is CartPole with the 200-step limit and the 195 threshold, as Gymnasium registers it', () => {
+    const env = make('CartPole-v0');
+    assert.equal(env.toString(), '<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v0>>>>>');
+    assert.equal(env.spec?.maxEpisodeSteps, 200);
+    assert.equal(env.spec?.rewardThreshold, 195);
+    // the same dynamics as v1 from the same seed; only the limit differs
+    const v1 = make('CartPole-v1', {}, { maxEpisodeSteps: 201 });
+    assert.deepEqual(env.reset({ seed: 3 })[0], v1.reset({ seed: 3 })[0]);
+    // a balancing controller (push toward the pole's lean) outlives 200 steps, so the limit ends it
+    let steps = 0;
+    let truncated = false;
+    let obs = v1.reset({ seed: 3 })[0];
+    env.reset({ seed: 3 });
+    while (!truncated) {
+      const action = obs[2]! + 0.5 * obs[3]! > 0 ? 1 : 0;
+      const [next, , terminated, cut] = env.step(action);
+      const [nextV1, , terminatedV1, cutV1] = v1.step(action);
+      assert.deepEqual(next, nextV1, `step ${steps}`);
+      assert.ok(!terminated && !terminatedV1 && !cutV1, `the controller keeps the pole up (step ${steps})`);
+      obs = next;
+      truncated = cut;
+      steps++;
+    }
+    assert.equal(steps, 200);
+  });
+
   it('the spec shows the TimeLimit that applies: on the wrapper, not the unwrapped env (gymnasium.make)', () => {
     const env = make('CartPole-v1');
     assert.equal(env.unwrapped.spec?.maxEpisodeSteps, undefined);
@@ -273,10 +299,10 @@ describe('registration', () => {
     const refused = (id: string, hint: string) =>
       assert.throws(
         () => make(id),
-        (e: unknown) => e instanceof UnregisteredEnvError && e.message.startsWith(`No registered env with id "${id}". ${hint} Registered ids: CartPole-v1, `),
+        (e: unknown) => e instanceof UnregisteredEnvError && e.message.startsWith(`No registered env with id "${id}". ${hint} Registered ids: CartPole-v0, CartPole-v1, `),
         id,
       );
-    refused('CartPole-v9', '"CartPole" has no version v9; it provides versioned environments: [ v1 ].');
+    refused('CartPole-v9', '"CartPole" has no version v9; it provides versioned environments: [ v0, v1 ].');
     refused('CartPol-v1', 'Did you mean "CartPole"?');
     // the whole id in another case first: BDT-V0 parses as an unversioned name, with no near name
     refused('cartpole-v1', 'Env ids are case-sensitive: did you mean "CartPole-v1"?');

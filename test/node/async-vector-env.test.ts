@@ -129,7 +129,7 @@ describe('AsyncVectorEnv', function () {
       () => new AsyncVectorEnv([{ id: 'MainThreadCartPole-v0' }]),
       (e: unknown) =>
         e instanceof UnregisteredEnvError &&
-        e.message.startsWith('AsyncVectorEnv env 0: No registered env with id "MainThreadCartPole-v0". Registered ids: CartPole-v1, ') &&
+        e.message.startsWith('AsyncVectorEnv env 0: No registered env with id "MainThreadCartPole-v0". Registered ids: CartPole-v0, CartPole-v1, ') &&
         e.message.endsWith(`. If the main thread registers "MainThreadCartPole-v0": AsyncVectorEnv's workers do not see its registrations; put the module that registers it in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`),
     );
   });

@@ -27,7 +27,10 @@
  * `getAttr`, `setAttr` and `call` are the served vector env's, with its names: the B-DT ids'
  * BdtVectorEnv, which has no per-env env objects, gives observationSpace, actionSpace, system,
  * slot, queues, slotState and outcome, calls decodeAction and encodeDecision, and sets nothing
- * (docs/GYMNASIUM.md); a name it does not give or set is refused as an AttributeRefusedError.
+ * (docs/GYMNASIUM.md); a name it does not give or set is refused as an AttributeRefusedError, and
+ * so are `call`s of the class and Object.prototype's methods. A `setAttr` value must be of the
+ * kind the env holds (`wireSettable`: a number for a number, never NaN), else an ArgumentError;
+ * an attribute holding an object of a class (the env a wrapper wraps, a space) is not set by JSON.
  * Spaces travel as `space.toJSON()`; elements as plain arrays and objects (`elementFromJSON`
  * reads actions back into the action space's typed arrays); in getAttr and call answers, which no
  * space describes, a typed array travels as `{"__ndarray__": dtype, "data": [...]}` (NumPy's dtype
@@ -57,7 +60,7 @@
  * the end of its input.
  */
 import * as z from 'zod';
-import { Dict, GymError, InvalidActionError, issueLines, KwargsError, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
+import { AttributeRefusedError, Dict, GymError, InvalidActionError, issueLines, KwargsError, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
 import type { Agent } from '../../baselines/agent.ts';
 import { AgentCreationError, agentEntry, createAgent, scriptedAgentNames, UnknownAgentError, type AgentEntry } from '../../baselines/create-agent.ts';
 import { synchronousAction } from '../../baselines/harness/run-episode.ts';
@@ -270,12 +273,64 @@ function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, {
       return withArrayDtypes(env.getAttr(request.name));
     case 'setAttr':
       if (env.setAttr === undefined) throw missing();
-      env.setAttr(request.name, request.values);
+      env.setAttr(request.name, wireSettable(env, request.name, request.values));
       return null;
     case 'call':
       if (env.call === undefined) throw missing();
       return withArrayDtypes(env.call(request.name, ...(request.args ?? [])));
   }
+}
+
+/**
+ * `values` (one for all envs, or a list of one per env) as they may replace `name`'s current
+ * values: wire JSON is data, so a value of another kind would break the env rather than set it (a
+ * string where the env computes with a number, a number where it holds the env it wraps). Each
+ * must be of its current value's kind: a number (not NaN), a string or a boolean as that; a list
+ * of numbers as long as a typed array (made one of its class); a list or a plain object; anything
+ * when the env has no such value yet (null or absent: Gymnasium's set_attr makes it). A value
+ * of another class (an env, a space) is refused: set it in the server's process (an --import module).
+ */
+function wireSettable(env: VectorEnv<unknown, unknown>, name: string, values: unknown): unknown {
+  let current: unknown[];
+  try {
+    current = env.getAttr?.(name) ?? [];
+  } catch (error) {
+    if (error instanceof AttributeRefusedError) return values; // a new attribute, or one the env refuses to set too
+    throw error;
+  }
+  const perEnv = Array.isArray(values);
+  if (current.length === 0 || (perEnv && values.length !== current.length)) return values; // the env's own count check answers
+  const settable = current.map((now, i) => {
+    const value: unknown = perEnv ? values[i] : values;
+    const refuse = (expected: string) => new ArgumentError(`setAttr "${name}": env ${i} holds ${expected}, so it takes ${expected === 'a number' ? 'a number other than NaN' : expected}; got ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))}`);
+    if (now === undefined || now === null) return value;
+    if (typeof now === 'number') {
+      if (typeof value !== 'number' || Number.isNaN(value)) throw refuse('a number');
+      return value;
+    }
+    if (typeof now === 'string' || typeof now === 'boolean') {
+      if (typeof value !== typeof now) throw refuse(`a ${typeof now}`);
+      return value;
+    }
+    if (ArrayBuffer.isView(now) && !(now instanceof DataView)) {
+      const length = (now as unknown as ArrayLike<number>).length;
+      const kind = `a ${now.constructor.name} of ${length} numbers`;
+      if (!Array.isArray(value) || value.length !== length || !value.every((x) => typeof x === 'number' && !Number.isNaN(x))) throw refuse(kind);
+      return new (now.constructor as new (items: number[]) => unknown)(value as number[]);
+    }
+    if (Array.isArray(now)) {
+      if (!Array.isArray(value)) throw refuse('a list');
+      return value;
+    }
+    const prototype: unknown = Object.getPrototypeOf(now);
+    if (prototype === Object.prototype || prototype === null) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw refuse('an object');
+      return value;
+    }
+    const held = typeof now === 'function' ? 'a function' : `an object of class ${(now as object).constructor?.name ?? 'unknown'}`;
+    throw new AttributeRefusedError(`setAttr "${name}": env ${i} holds ${held}, which no JSON value can replace; set it in the server's process (a module given to --import)`);
+  });
+  return settable; // one per env: a typed array made for each
 }
 
 /** An error of agent `agent`'s `reset`, `act` (or its action) or `dispose`, answered naming the agent; the error thrown is the `cause`. */

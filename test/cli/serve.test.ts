@@ -307,6 +307,41 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(one, { error: { type: 'ProtocolError', message: "getAttr: a vector env's request (Gymnasium's get_attr, set_attr, call); serve a vector env (make with numEnvs)" } });
   });
 
+  it('setAttr takes a value of the kind the env holds (JSON cannot replace an env or a space), and call refuses JavaScript\'s object machinery; the env goes on', () => {
+    const { responses, status, stderr } = serve([
+      { method: 'make', id: 'CartPole-v1', numEnvs: 2 },
+      { method: 'setAttr', name: 'env', values: 1 },
+      { method: 'setAttr', name: 'observationSpace', values: [{}, {}] },
+      { method: 'setAttr', name: 'gravity', values: 'x' },
+      { method: 'setAttr', name: 'gravity', values: [9.8, NaN] },
+      { method: 'call', name: 'constructor' },
+      { method: 'call', name: '__defineGetter__', args: ['step', null] },
+      { method: 'setAttr', name: 'gravity', values: [9.8, 3.7] },
+      { method: 'setAttr', name: 'note', values: 'made by set_attr' },
+      { method: 'getAttr', name: 'gravity' },
+      { method: 'getAttr', name: 'note' },
+      { method: 'reset', seed: 1 },
+      { method: 'step', action: [1, 1] },
+    ]);
+    assert.equal(status, 0, stderr);
+    assert.equal(stderr, '', 'refusals of bad input print no stack trace');
+    const errors = responses.slice(1, 7).map((r) => r['error'] as { type: string; message: string });
+    assert.deepEqual(
+      errors.map((e) => e.type),
+      ['AttributeRefusedError', 'AttributeRefusedError', 'ArgumentError', 'ArgumentError', 'AttributeRefusedError', 'AttributeRefusedError'],
+    );
+    assert.match(errors[0]!.message, /^setAttr "env": env 0 holds an object of class OrderEnforcing, which no JSON value can replace; set it in the server's process/);
+    assert.match(errors[1]!.message, /^setAttr "observationSpace": env 0 holds an object of class Box/);
+    assert.equal(errors[2]!.message, 'setAttr "gravity": env 0 holds a number, so it takes a number other than NaN; got "x"');
+    assert.equal(errors[3]!.message, 'setAttr "gravity": env 1 holds a number, so it takes a number other than NaN; got NaN');
+    assert.match(errors[4]!.message, /\.call\("constructor"\): "constructor" is the env's class, not a method of the env$/);
+    assert.match(errors[5]!.message, /\.call\("__defineGetter__"\): .* \(Object\.prototype's\), not a method of the env$/);
+    assert.deepEqual(responses.slice(7, 11).map((r) => r['result']), [null, null, [9.8, 3.7], ['made by set_attr', 'made by set_attr']]);
+    const step = responses[12]!['result'] as { obs: number[]; reward: number[] };
+    assert.deepEqual(step.reward, [1, 1], 'the env steps after the refusals');
+    assert.ok(step.obs.every(Number.isFinite));
+  });
+
   it('ends quietly (exit 0, no EPIPE trace) when its client closes the reading end', async () => {
     const child = spawn(process.execPath, [bin, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';

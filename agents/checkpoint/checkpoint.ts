@@ -19,6 +19,7 @@ import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { makeDirectories } from '../../node/make-directories.ts';
 import { initBackendUnlessChosen } from '../backend.ts';
 import type { ObservationEncoder } from '../nn/observation-encoder.ts';
+import type { FlatAdamState } from '../nn/flat-adam.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
@@ -321,6 +322,20 @@ export function restoreObservationStats(checkpoint: LoadedCheckpoint, encoder: O
     throw new CheckpointError(`${where}: observationStats.mean and .var have ${stats.mean.length} and ${stats.var.length} values; the observation space flattens to ${encoder.dim}`);
   }
   encoder.loadStats(stats);
+}
+
+/**
+ * The Adam state a run resumes from: `counters.adamStep` and the arrays `adam.m` and `adam.v` of
+ * `size` values each. The second moments are running means of squares: a negative one is
+ * corruption (the update floors it to 0 and then steps by up to the learning rate over epsilon).
+ */
+export function requireAdamState(checkpoint: LoadedCheckpoint, size: number): FlatAdamState {
+  const step = checkpoint.manifest.counters['adamStep'];
+  if (step === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir}: counters.adamStep is missing`);
+  const v = requireArray(checkpoint, 'adam.v', size);
+  const negative = v.findIndex((x) => x < 0);
+  if (negative >= 0) throw new CheckpointError(`checkpoint file ${join(checkpoint.dir, STATE_FILE)}: array 'adam.v' has value ${v[negative]} at index ${negative} (Adam's second moments must be >= 0)`);
+  return { step, m: requireArray(checkpoint, 'adam.m', size), v };
 }
 
 /** The array `name` of a loaded checkpoint with exactly `length` elements, or a clear error. */

@@ -3,7 +3,7 @@ import type { ActContext } from '../../baselines/agent.ts';
 import type { Env } from '../../env/core/env.ts';
 import { GymError } from '../../env/core/errors.ts';
 import { DiscretizeAction } from '../../env/wrappers/discretize-action.ts';
-import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireArray, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
+import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, checkpointHyperparameters, loadCheckpoint, requireAdamState, restoreObservationStats, saveCheckpoint, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
@@ -135,7 +135,7 @@ export async function loadDqnRun(runOrCheckpointDir: string, env: Env<unknown, u
       taken.push(targetNetwork);
       const size = qNetwork.net.variables.reduce((sum, v) => sum + v.size, 0);
       const c = checkpoint.manifest.counters;
-      for (const key of ['gradientSteps', 'resumes', 'adamStep']) {
+      for (const key of ['gradientSteps', 'resumes']) {
         if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
       }
       return {
@@ -147,7 +147,7 @@ export async function loadDqnRun(runOrCheckpointDir: string, env: Env<unknown, u
           encoder,
           counters: { globalStep: c.globalStep, gradientSteps: c['gradientSteps']!, resumes: c['resumes']! },
           rngState: checkpoint.manifest.rngState,
-          optimizerState: { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) },
+          optimizerState: requireAdamState(checkpoint, size),
         },
       };
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GymError } from '../../env/core/errors.ts';
 import type { Space } from '../../env/spaces/space.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
-import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireArray, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
+import { assertAlgo, assertSameSpaces, buildFromCheckpoint, CheckpointError, disposingOnError, checkpointHyperparameters, loadCheckpoint, MANIFEST_FILE, requireAdamState, restoreObservationStats, saveCheckpoint, STATE_FILE, takeNetwork, type LoadedCheckpoint, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { checkpointDirOf } from '../checkpoint/checkpoint-dir.ts';
 import { assertNetworkArchitecture } from '../checkpoint/network-architecture.ts';
 import type { TrainedEnv } from '../checkpoint/trained-scenario.ts';
@@ -115,10 +115,10 @@ export async function loadPpoRun(runOrCheckpointDir: string, observationSpace: S
   const size = policy.variables.reduce((sum, v) => sum + v.size, 0);
   const c = checkpoint.manifest.counters;
   const optimizerState = disposingOnError([policy], () => {
-    for (const key of ['iteration', 'resumes', 'adamStep']) {
+    for (const key of ['iteration', 'resumes']) {
       if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
     }
-    return { step: c['adamStep']!, m: requireArray(checkpoint, 'adam.m', size), v: requireArray(checkpoint, 'adam.v', size) };
+    return requireAdamState(checkpoint, size);
   });
   const rewardStats = disposingOnError([policy], () => rewardStatsOf(checkpoint, hp.normReward));
   return {

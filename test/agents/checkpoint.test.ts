@@ -437,6 +437,25 @@ describe('agents/checkpoint', () => {
       ]);
     });
 
+    it("a negative Adam second moment (finite, checksum consistent) is refused on resume, PPO and DQN (resuming from it stepped weights by up to lr / eps)", async () => {
+      const negativeV = (m: RawManifest, copy: string) => setFloat32(join(copy, 'state.bin'), m['arrays'].find((a: { name: string }) => a.name === 'adam.v').offset + 1, -0.5);
+      const expected = /^checkpoint file .*\/state\.bin: array 'adam\.v' has value -0\.5 at index 1 \(Adam's second moments must be >= 0\)$/;
+      const env = make('CartPole-v1');
+      await corruptedCopies([['ppo-negative-v', negativeV, expected]], (copy) => loadPpoRun(copy, env.observationSpace, env.actionSpace));
+      const dqnTrainer = new DqnTrainer({ hp: dqnHp, seed: 4, makeEnv: () => make('CartPole-v1') });
+      const dqn = join(dir, 'dqn-for-v');
+      await saveDqnCheckpoint(dqn, dqnTrainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: env.actionSpace }, 4);
+      const copy = join(dir, 'dqn-negative-v');
+      cpSync(dqn, copy, { recursive: true });
+      rewriteCheckpoint(copy, (m) => negativeV(m, copy));
+      const before = tf.memory().numTensors;
+      await assert.rejects(loadDqnRun(copy, env), (e: Error) => e instanceof CheckpointError && expected.test(e.message));
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+      (await loadPolicyAgent(copy, env)).dispose(); // acting never reads the optimiser: the policy still loads
+      dqnTrainer.dispose();
+      env.close();
+    });
+
     it('manifest arrays must lie one after another from element 0 and cover state.bin exactly (an overlapping one loaded silently)', async () => {
       await corruptedCopies([
         ['overlap', (m) => (m['arrays'][2].offset = 3), /manifest .*overlap\/manifest\.json is invalid:\n {2}at arrays\[2\]\.offset: each array starts where the one before it ends \(element \d+\) \(value: 3\)$/],

@@ -86,16 +86,23 @@ function chooseEnvKwargs(option: string | undefined, checkpointOption: string, c
   return { kwargs: run.envKwargs ?? {}, source: run.source, fromManifest: run.fromManifest };
 }
 
-/** Episodes evaluated by default: as many as train's final evaluation played (summary.json's `evalEpisodes`) on the run's own env, else 20. */
+/**
+ * Episodes evaluated by default: as many as train's final evaluation played (summary.json's
+ * `evalEpisodes`) on the run's own env, else 20 (no summary, or a run without a final
+ * evaluation: 0 or absent). Any other value than a whole number >= 0 is refused, naming the file.
+ */
 function defaultEpisodes(checkpointOption: string, checkpointDir: string, onRunEnv: boolean): number {
   const file = onRunEnv ? runSummaryFile(checkpointOption, checkpointDir) : undefined;
   if (file === undefined) return 20;
+  let recorded: unknown;
   try {
-    const recorded: unknown = (JSON.parse(withoutByteOrderMark(readFileCapped(file, MAX_SUMMARY_BYTES).toString('utf8'))) as { evalEpisodes?: unknown }).evalEpisodes;
-    return typeof recorded === 'number' && Number.isSafeInteger(recorded) && recorded > 0 ? recorded : 20;
+    recorded = (JSON.parse(withoutByteOrderMark(readFileCapped(file, MAX_SUMMARY_BYTES).toString('utf8'))) as { evalEpisodes?: unknown }).evalEpisodes;
   } catch {
     return 20; // an unreadable summary.json is reported where its envKwargs are read
   }
+  if (recorded === undefined || recorded === 0) return 20;
+  if (typeof recorded === 'number' && Number.isSafeInteger(recorded) && recorded > 0) return recorded;
+  throw new CliError(`--checkpoint ${checkpointOption}: ${file}: evalEpisodes is ${JSON.stringify(recorded)}, not a whole number >= 0 (the episodes of train's final evaluation, which evaluate plays by default); give --episodes`);
 }
 
 /**

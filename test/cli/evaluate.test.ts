@@ -152,6 +152,24 @@ describe('bdt-gym evaluate', () => {
     }
   });
 
+  it("refuses a summary.json evalEpisodes that is no whole number >= 0 when it sets the episodes (it fell back to 20 without a word); 0 (no final evaluation) gives 20", () => {
+    const run = join(mkdtempSync(join(tmpdir(), 'bdt-evaluate-')), 'run');
+    cpSync(join(root, 'models/ppo-bdt-small-v0'), run, { recursive: true });
+    const summaryFile = join(run, 'summary.json');
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Record<string, unknown>;
+    for (const [evalEpisodes, shown] of [[-1, '-1'], [2.5, '2.5'], ['3', '"3"']] as const) {
+      writeFileSync(summaryFile, JSON.stringify({ ...summary, evalEpisodes }));
+      const result = cli('evaluate', '--checkpoint', run);
+      assert.equal(result.status, 1, result.stderr);
+      assert.equal(result.stderr, `bdt-gym: --checkpoint ${run}: ${summaryFile}: evalEpisodes is ${shown}, not a whole number >= 0 (the episodes of train's final evaluation, which evaluate plays by default); give --episodes\n`);
+      assert.equal(cli('evaluate', '--checkpoint', run, '--episodes', '1').status, 0, '--episodes does without it');
+    }
+    writeFileSync(summaryFile, JSON.stringify({ ...summary, evalEpisodes: 0 }));
+    const result = cli('evaluate', '--checkpoint', run, '--json', '--env-kwargs', '{"scenario":{"slots":2}}');
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(lastJson(result.stdout)['episodes'], 20);
+  });
+
   it('refuses a corrupted checkpoint (checksums consistent) naming the manifest and the field, never as an internal error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-evaluate-'));
     const cases: [string, (m: RawManifest) => void, RegExp][] = [

@@ -110,6 +110,11 @@ export function openEnv(options: {
   scenarioSource?: string | undefined;
 }): Env<BdtObservation, BdtAction> {
   if ((options.env === undefined) === (options.scenario === undefined)) throw new CliError('give exactly one of --env <id> and --scenario <file>');
+  // --scenario-override checked as given first: --slots or an agent's override (sweep-v's V) merged
+  // over it must not hide a bad value in it ("slots": "abc" was written to compare's result)
+  if (Object.keys(options.scenarioOverride ?? {}).length > 0 && (options.slots !== undefined || options.override !== undefined)) {
+    openEnv({ ...options, slots: undefined, override: undefined }).close();
+  }
   const override = mergeDeep(mergeDeep(options.scenarioOverride ?? {}, options.slots === undefined ? {} : { slots: options.slots }), options.override ?? {});
   const scenario = options.scenario === undefined ? undefined : readScenarioFile(options.scenario, options.scenarioSource);
   try {

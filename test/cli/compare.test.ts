@@ -257,6 +257,13 @@ describe('bdt-gym compare', () => {
     const bad = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--scenario-override', '{"lyapunov":{"uMin":-1}}', '--out', join(dir, 'e.json'));
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^bdt-gym: invalid scenario:\n  at lyapunov\.uMin: Too small: expected number to be >=0 \(value: -1\)\n\(with --scenario-override merged in\)\n$/);
+    // checked as given: --slots merged over its slots hid a bad one (run went on, compare recorded "abc")
+    for (const command of [['compare', '--agents', 'random', '--seeds', '1', '--out', join(dir, 'f.json')], ['run']]) {
+      const hidden = cli(...command, '--env', 'BDT-small-v0', '--slots', '2', '--scenario-override', '{"slots":"abc"}');
+      assert.equal(hidden.status, 1, command[0]);
+      assert.equal(hidden.stderr, 'bdt-gym: invalid scenario:\n  at slots: Invalid input: expected number, received string (value: "abc")\n(with --scenario-override merged in)\n', command[0]);
+    }
+    assert.ok(!existsSync(join(dir, 'f.json')));
   });
 
   it("says in the table's title that the scenario was overridden (it read as the plain env's)", () => {

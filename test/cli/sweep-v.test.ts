@@ -80,6 +80,11 @@ describe('cli: sweep-v', () => {
       (e: unknown) => e instanceof CliError && /at lyapunov\.V: Too small: expected number to be >=0 \(value: -1\)\n\(with --scenario-override merged in\)$/.test(e.message),
     );
     assert.equal(created, 0, 'no point was played');
+    // checked as given too when the sweep's V replaces it (a bad V was hidden by every swept one)
+    await assert.rejects(
+      sweepV({ agent: 'dpra', vs: [1], seeds: [1], slots: 2, env: 'BDT-small-v0', scenarioOverride: { lyapunov: { V: 'x' } } }),
+      (e: unknown) => e instanceof CliError && /at lyapunov\.V: Invalid input: expected number, received string \(value: "x"\)\n\(with --scenario-override merged in\)$/.test(e.message),
+    );
   });
 
   it("gives each point's 95% CI half-widths over the seeds, the t-interval of the per-seed episodes (null in JSON for one seed)", async () => {

@@ -9,16 +9,13 @@ import { learnedAgentBackend } from '../agents/learned-agents.ts';
 import { compareAgents } from '../baselines/harness/compare.ts';
 import { registerBdtScenario } from '../env/bdt/register-scenario.ts';
 import type { CompareWorkerInput, CompareWorkerRecord } from './compare-workers.ts';
-import { registerLearnedAgentsLazily } from './learned-agents.ts';
-import { carriedError, type WorkerMessage } from './worker-threads.ts';
+import { carriedError, prepareWorker, type WorkerMessage } from './worker-threads.ts';
 
 const { spec, modules, scenarios } = workerData as CompareWorkerInput;
 const post = (message: WorkerMessage<CompareWorkerRecord>): void => parentPort!.postMessage(message);
 
 try {
-  registerLearnedAgentsLazily();
-  // the main thread imported them already, so they load here too
-  for (const url of modules) await import(url);
+  await prepareWorker(modules);
   // a --scenario file's env id, as the main thread registered it (the scenario read there, not the file again)
   for (const { id, scenario } of scenarios) registerBdtScenario(id, scenario);
   let first = true;

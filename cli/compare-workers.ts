@@ -14,12 +14,13 @@ import { Observable } from 'rxjs';
 import { noteCheckpointLoad, type CheckpointLoad } from '../agents/checkpoint/loaded-checkpoints.ts';
 import { noteLearnedAgentBackend } from '../agents/learned-agents.ts';
 import type { ComparisonSpec, EpisodeRecord } from '../baselines/harness/compare.ts';
+import type { ImportedModule } from './user-modules.ts';
 import { dealRoundRobin, rebuiltError, runWorkers } from './worker-threads.ts';
 
 /** What a worker is given: its share of the comparison, the modules to import first, and the env ids of scenario files to register (`--scenario`). */
 export interface CompareWorkerInput {
   readonly spec: ComparisonSpec;
-  readonly modules: readonly string[];
+  readonly modules: readonly ImportedModule[];
   readonly scenarios: ReadonlyArray<{ readonly id: string; readonly scenario: object }>;
 }
 
@@ -34,11 +35,11 @@ export interface CompareWorkerRecord {
 }
 
 /**
- * `compareAgents(spec)` on `jobs` worker threads, each importing `modules` (URLs) and registering
+ * `compareAgents(spec)` on `jobs` worker threads, each importing `modules` (`--import`'s) and registering
  * `scenarios` (a `--scenario` file's env id) first: the same records, in the order they finish (a
  * record's `trace` is its index in `spec.traces`).
  */
-export function compareAgentsInWorkers(spec: ComparisonSpec, jobs: number, modules: readonly string[], scenarios: CompareWorkerInput['scenarios'] = []): Observable<EpisodeRecord> {
+export function compareAgentsInWorkers(spec: ComparisonSpec, jobs: number, modules: readonly ImportedModule[], scenarios: CompareWorkerInput['scenarios'] = []): Observable<EpisodeRecord> {
   return new Observable<EpisodeRecord>((subscriber) => {
     const shares = dealRoundRobin(spec.seeds.length, jobs);
     const inputs = shares.map((indices): CompareWorkerInput => ({

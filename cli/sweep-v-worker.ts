@@ -4,17 +4,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runEpisodes } from './commands/sweep-v.ts';
-import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import type { SweepWorkerEpisode, SweepWorkerInput } from './sweep-v-workers.ts';
-import { carriedError, type WorkerMessage } from './worker-threads.ts';
+import { carriedError, prepareWorker, type WorkerMessage } from './worker-threads.ts';
 
 const { spec, runs, episodes, modules } = workerData as SweepWorkerInput;
 const post = (message: WorkerMessage<SweepWorkerEpisode>): void => parentPort!.postMessage(message);
 
 try {
-  registerLearnedAgentsLazily();
-  // the main thread imported them already, so they load here too
-  for (const url of modules) await import(url);
+  await prepareWorker(modules);
   // the episodes come run by run: each run's seeds are played by one agent
   for (let i = 0; i < episodes.length; ) {
     const run = episodes[i]![0];

@@ -7,6 +7,7 @@
  */
 import type { EpisodeSummary } from '../env/bdt/episode-metrics.ts';
 import type { SweepRun, SweepSpec } from './commands/sweep-v.ts';
+import type { ImportedModule } from './user-modules.ts';
 import { dealRoundRobin, runWorkers } from './worker-threads.ts';
 
 /** What a worker is given: the sweep, its runs, its episodes (run index, seed index; run by run), and the modules to import first. */
@@ -14,7 +15,7 @@ export interface SweepWorkerInput {
   readonly spec: SweepSpec;
   readonly runs: readonly SweepRun[];
   readonly episodes: ReadonlyArray<readonly [run: number, seed: number]>;
-  readonly modules: readonly string[];
+  readonly modules: readonly ImportedModule[];
 }
 
 /** A worker's result: an episode, by run and seed index. */
@@ -25,8 +26,8 @@ export interface SweepWorkerEpisode {
   readonly summary: EpisodeSummary;
 }
 
-/** Each run's episodes on `spec.seeds`, in seed order, played on `jobs` worker threads that import `modules` (URLs) first. */
-export function runsInWorkers(spec: SweepSpec, runs: readonly SweepRun[], jobs: number, modules: readonly string[]): Promise<EpisodeSummary[][]> {
+/** Each run's episodes on `spec.seeds`, in seed order, played on `jobs` worker threads that import `modules` (`--import`'s) first. */
+export function runsInWorkers(spec: SweepSpec, runs: readonly SweepRun[], jobs: number, modules: readonly ImportedModule[]): Promise<EpisodeSummary[][]> {
   const S = spec.seeds.length;
   const summaries = runs.map(() => new Array<EpisodeSummary>(S));
   const inputs = dealRoundRobin(runs.length * S, jobs).map((share): SweepWorkerInput => ({ spec, runs, episodes: share.map((i) => [Math.floor(i / S), i % S] as const), modules }));

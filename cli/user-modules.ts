@@ -36,6 +36,21 @@ export function importedModules(): readonly ImportedModule[] {
   return imported;
 }
 
+/**
+ * Imports, in a worker thread (`--jobs`), the modules the main thread imported
+ * ({@link importedModules}); a module that fails there only (it throws off the main thread) is a
+ * one-line CliError naming it, as on the main thread.
+ */
+export async function reimportUserModules(modules: readonly ImportedModule[]): Promise<void> {
+  for (const { specifier, url, path } of modules) {
+    try {
+      await import(url);
+    } catch (error) {
+      throw new CliError(`--import ${specifier}: ${importFailure(error, path)} (in a worker thread of --jobs; the main thread imported it)`);
+    }
+  }
+}
+
 /** Imports each module in turn, or throws a one-line CliError naming the one that failed and why. */
 export async function importUserModules(specifiers: readonly string[]): Promise<void> {
   for (const specifier of specifiers) await importUserModule(specifier);

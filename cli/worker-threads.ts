@@ -13,6 +13,8 @@ import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { GymError } from '../env/core/errors.ts';
 import { issueLines, KwargsError } from '../env/core/zod-issues.ts';
 import { CliError } from './errors.ts';
+import { registerLearnedAgentsLazily } from './learned-agents.ts';
+import { reimportUserModules, type ImportedModule } from './user-modules.ts';
 import { isUserError } from './user-errors.ts';
 
 /** An error as it crosses from a worker: what is needed to throw its like here. */
@@ -122,6 +124,12 @@ export function rebuiltError(carried: CarriedError): Error {
   if (carried.kind === 'episode') return new AgentEpisodeError(carried.agent!, carried.seed!, cause, carried.slot, carried.trace);
   if (carried.kind === 'creation') return new AgentCreationError(carried.agent!, cause);
   return cause;
+}
+
+/** What a worker does first: the learned agents registered and the user's `--import` modules imported, as in the main thread. */
+export async function prepareWorker(modules: readonly ImportedModule[]): Promise<void> {
+  registerLearnedAgentsLazily();
+  await reimportUserModules(modules);
 }
 
 /** Indices 0..count-1 dealt round-robin into `jobs` shares (fewer when there are fewer items), each in order. */

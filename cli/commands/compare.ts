@@ -202,7 +202,7 @@ export function register(program: Command): void {
       let keepHandlers = false;
       try {
         await lastValueFrom(
-          (jobs > 1 ? compareAgentsInWorkers(spec, jobs, importedModules().map((module) => module.url), scenarioFileRegistrations()) : compareAgents(spec)).pipe(
+          (jobs > 1 ? compareAgentsInWorkers(spec, jobs, importedModules(), scenarioFileRegistrations()) : compareAgents(spec)).pipe(
             tap((r) => {
               records.push(r);
               // the agent of the episode now running (the episodes run agent by agent), the last one's when all are done

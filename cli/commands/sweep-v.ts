@@ -25,7 +25,7 @@ import { checkCheckpointEnvs, checkCommittedModel, checkpointInputs } from '../c
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { bdtEnvOption, checkNotAnInput, checkSvgPath, integerList, integerOption, integerRanges, jsonObjectOption, numberList, scenarioInputs, slotsOption } from '../options.ts';
 import { plural } from '../plural.ts';
-import { importedModules } from '../user-modules.ts';
+import { importedModules, type ImportedModule } from '../user-modules.ts';
 
 /** One point of the sweep (the JSON output's `points`): means over the seeds, with their 95% CI half-widths (NaN, null in JSON, for one seed), and each seed's values. */
 export interface SweepPoint {
@@ -129,9 +129,9 @@ function pointOf(seeds: readonly number[], summaries: readonly EpisodeSummary[])
 /**
  * The sweep: one point per V, plus the latency-greedy reference on the same seeds (`sweepRuns`);
  * with `jobs` > 1, their episodes on that many worker threads (sweep-v-workers.ts), which give the
- * same episodes. `modules` are the URLs of the modules the workers import first (`--import`'s).
+ * same episodes. `modules` are the modules the workers import first (`--import`'s).
  */
-export async function sweepV(spec: SweepSpec, jobs = 1, modules: readonly string[] = []): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
+export async function sweepV(spec: SweepSpec, jobs = 1, modules: readonly ImportedModule[] = []): Promise<{ points: SweepPoint[]; greedy: Omit<SweepPoint, 'v'> }> {
   const runs = sweepRuns(spec);
   // only the reference plays the override's own lyapunov.V: a bad one is refused before the sweep, not after it
   openSweepEnv(spec, 'latency-greedy', runs.at(-1)!.override).close();
@@ -206,7 +206,7 @@ export function register(program: Command): void {
       checkCommittedModel('--agent', spec.agent, spec.env, 'checkpoint' in (spec.agentOptions ?? {}), `--agent-options '{"checkpoint":"DIR"}' (a train run or its checkpoint directory)`);
       checkNotAnInput('plot', options.plot, [...scenarioInputs(spec.scenario), ...checkpointInputs('--agent', spec.agent, spec.agentOptions?.['checkpoint'], '--agent-options checkpoint', spec.env)]);
       checkSweptCheckpointEnv(spec);
-      const { points, greedy } = await sweepV(spec, jobs, importedModules().map((module) => module.url));
+      const { points, greedy } = await sweepV(spec, jobs, importedModules());
       const same = (p: SweepPoint) => p.meanLatency === points[0]!.meanLatency && p.meanBacklog === points[0]!.meanBacklog && p.c6Violation === points[0]!.c6Violation;
       if (points.length > 1 && points.every(same)) process.stderr.write(`bdt-gym: note: agent ${spec.agent} played the same episodes for every V: ${sameEpisodesReason(spec)}\n`);
       // the results first: a plot write that fails (a full disk) does not lose the sweep

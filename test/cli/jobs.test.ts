@@ -93,6 +93,14 @@ describe('bdt-gym compare --jobs', function () {
     assert.equal(written.incomplete.finishedEpisodes, episodes.length);
   });
 
+  it("reports a module that fails only in the workers as --import's failure, one line and exit 1 as on the main thread (it was an internal error with a stack, exit 70)", () => {
+    for (const command of [['compare', '--agents', 'dpra', '--seeds', '1,2', '--out', tempFile('compare.json')], ['sweep-v', '--v', '1', '--seeds', '1,2']]) {
+      const result = cli('--import', './worker-only-failure.ts', ...command, '--env', 'BDT-small-v0', '--slots', '2', '--jobs', '2');
+      assert.equal(result.status, 1, result.stderr);
+      assert.equal(result.stderr, `bdt-gym: --import ./worker-only-failure.ts: ${join(fixtures, 'worker-only-failure.ts')}:4:26: RangeError: the plant database is open in the main thread only (in a worker thread of --jobs; the main thread imported it)\n`, command[0]);
+    }
+  });
+
   it('refuses a --jobs that is not an integer >= 1', () => {
     for (const jobs of ['0', '1.5', 'two']) {
       const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'random', '--seeds', '1', '--slots', '2', '--jobs', jobs, '--out', tempFile('compare.json'));

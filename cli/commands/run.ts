@@ -69,11 +69,11 @@ export const MAX_JSON_BYTES = constants.MAX_STRING_LENGTH;
  */
 export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_BYTES): unknown {
   const tooLarge = (size: string) => new CliError(`${source} ${file}: the file is ${size} bytes, past the ${maxBytes} (${formatBytes(maxBytes)}) of JSON a string can hold (V8's limit): it cannot be read`);
-  let text: string;
+  let bytes: Buffer;
   try {
     // a directory is named as such here, where readFileCapped leaves it to the read's EISDIR
     if (statSync(file).isDirectory()) throw new CliError(`${source} ${file}: not a regular file (a directory)`);
-    text = readFileCapped(file, maxBytes).toString('utf8');
+    bytes = readFileCapped(file, maxBytes);
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (error instanceof FileTooLarge) throw tooLarge(error.size);
@@ -81,8 +81,13 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
-    return JSON.parse(withoutByteOrderMark(text));
+    return JSON.parse(withoutByteOrderMark(bytes.toString('utf8')));
   } catch (error) {
+    // UTF-16 (a byte order mark FF FE or FE FF, or ASCII with every other byte 0: Windows
+    // PowerShell's `>` saves so) read as UTF-8 fails on a garbled first character
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.subarray(0, 64).includes(0)) {
+      throw new CliError(`${source} ${file}: not UTF-8 text (it looks like UTF-16, as Windows PowerShell's > or Notepad may save it): save it as UTF-8`);
+    }
     throw new CliError(`${source} ${file}: not valid JSON: ${(error as Error).message}`);
   }
 }

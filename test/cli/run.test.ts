@@ -113,6 +113,22 @@ describe('bdt-gym run', () => {
     assert.equal(JSON.parse(result.stdout).slots, 2);
   });
 
+  it('says a --scenario file in UTF-16 (with or without a byte order mark) is not UTF-8 (it said: not valid JSON: Unexpected token, garbled)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
+    const text = readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8');
+    for (const [name, bytes] of [
+      ['le-bom.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+      ['be-bom.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+      ['le.json', Buffer.from(text, 'utf16le')],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const result = cli('run', '--scenario', file, '--slots', '2');
+      assert.equal(result.status, 1, name);
+      assert.equal(result.stderr, `bdt-gym: --scenario ${file}: not UTF-8 text (it looks like UTF-16, as Windows PowerShell's > or Notepad may save it): save it as UTF-8\n`, name);
+    }
+  });
+
   it('an empty --checkpoint is refused as --checkpoint (it was reported as an --agent-options field)', () => {
     const result = cli('run', '--agent', 'ppo', '--checkpoint', '');
     assert.equal(result.status, 1);

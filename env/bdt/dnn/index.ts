@@ -26,6 +26,8 @@
  */
 export {
   dnnSpecSchema,
+  scenarioDnnSpecSchema,
+  type ScenarioDnnSpecInput,
   layerSchema,
   primitiveLayerSchema,
   unitSchema,

@@ -212,3 +212,12 @@ export type LayerSpecInput = z.input<typeof layerSchema>;
 export const dnnSpecSchema = dnnSpecFields
   .superRefine(checkSpecShapes)
   .describe('A DNN as partition units of layers; profiled by shape arithmetic');
+
+/** A scenario's inline layer spec: as {@link dnnSpecSchema}, its `name` optional (the key in `dnns` names the DNN). */
+export const scenarioDnnSpecSchema = dnnSpecFields
+  .extend({ name: z.string().min(1).optional().describe('DNN name; optional in a scenario, whose dnns key names the DNN (a differing name is ignored, with a warning)') })
+  .superRefine((spec, ctx) => checkSpecShapes({ ...spec, name: spec.name ?? '' }, ctx))
+  .describe('A DNN as partition units of layers; profiled by shape arithmetic');
+
+/** A scenario's inline layer spec as written. */
+export type ScenarioDnnSpecInput = z.input<typeof scenarioDnnSpecSchema>;

@@ -4,7 +4,7 @@
  * dnn module's default 'macs' convention).
  */
 import { warn } from '../../core/logger.ts';
-import { getBuiltinDnn, profileFromSpec, type DnnProfile, type DnnSpecInput } from '../dnn/index.ts';
+import { getBuiltinDnn, profileFromSpec, type DnnProfile, type ScenarioDnnSpecInput } from '../dnn/index.ts';
 
 /** Per-unit profile of one DNN: chi^l for l = 1..L and s^l for l = 0..L. */
 export interface UnitProfile {
@@ -15,7 +15,7 @@ export interface UnitProfile {
 }
 
 /** A custom DNN as the scenario gives it: a measured profile or a layer spec. */
-export type CustomDnn = UnitProfile | DnnSpecInput;
+export type CustomDnn = UnitProfile | ScenarioDnnSpecInput;
 
 function unitProfile(profile: DnnProfile): UnitProfile {
   return { unitFlops: profile.units.map((u) => u.flops), outputBits: [profile.inputBits, ...profile.units.map((u) => u.outputBits)] };
@@ -40,8 +40,8 @@ export function resolveDnn(name: string, custom: Readonly<Record<string, CustomD
   const own = custom[name];
   if (own) {
     if ('unitFlops' in own) return own;
-    if (own.name !== name) warnIgnoredName(name, own.name);
-    return unitProfile(profileFromSpec(own));
+    if (own.name !== undefined && own.name !== name) warnIgnoredName(name, own.name);
+    return unitProfile(profileFromSpec({ ...own, name }));
   }
   let profile = builtinCache.get(name);
   if (!profile) {

@@ -8,7 +8,7 @@
  * literature chosen to complete it (see docs/MODEL.md).
  */
 import * as z from 'zod';
-import { dnnSpecSchema } from '../dnn/index.ts';
+import { scenarioDnnSpecSchema } from '../dnn/index.ts';
 import { checkScenario } from './check.ts';
 import { LIMIT } from './limits.ts';
 import { BLOCK_TIME_MODES, CONSENSUS_MECHANISMS, REPUTATION_KINDS } from '../system.ts';
@@ -122,9 +122,9 @@ export const scenarioSchema = z
     slots: z.number().int().positive().max(LIMIT.slots).describe('T, number of slots of an episode (count); the episode is truncated after T steps'),
     topology: z.discriminatedUnion('kind', [explicitTopology, randomTopology]).describe('Devices, gateways, APs and the a, b matrices'),
     dnns: z
-      .record(z.string().min(1), z.union([rawProfile, dnnSpecSchema]))
+      .record(z.string().min(1), z.union([rawProfile, scenarioDnnSpecSchema]))
       .default({})
-      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic; its key here is its name: a differing `name` is ignored, with a warning) or a measured profile; no name may be a built-in one (alexnet, vgg16, ...)'),
+      .describe('Custom DNNs by name: a layer spec (profiled by shape arithmetic; its key here is its name: `name` may be left out, and a differing one is ignored, with a warning) or a measured profile; no name may be a built-in one (alexnet, vgg16, ...)'),
     devices: z
       .strictObject({
         dnn: z

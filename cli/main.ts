@@ -14,6 +14,7 @@ import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../baselines/create-agent.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { refuseOptionsAsValues } from './options.ts';
+import { rememberPrintedWarnings } from './printed-warnings.ts';
 
 /** The exit statuses of every command, as README.md's "Exit status" gives them. */
 const EXIT_STATUS_HELP = `
@@ -46,6 +47,8 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
 };
 
 endQuietlyOnBrokenPipe(process.stdout, process.stderr);
+// --jobs workers forward their warnings: one this process printed already is not printed again
+rememberPrintedWarnings();
 
 const program = new Command('bdt-gym')
   .description('Gymnasium-style RL gym for the blockchain-enabled digital twin (B-DT) system')

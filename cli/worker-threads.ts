@@ -6,14 +6,16 @@
  * seed, slot and trace, an `AgentCreationError`, a `CliError`, its cause a `GymError` when the
  * worker judged it bad input (one line), else an Error keeping the worker's stack.
  */
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import { tsxApiUrl } from '../node/tsx-api.ts';
 import { AgentCreationError } from '../baselines/create-agent.ts';
 import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { GymError } from '../env/core/errors.ts';
+import { setWarningHandler } from '../env/core/logger.ts';
 import { issueLines, KwargsError } from '../env/core/zod-issues.ts';
 import { CliError } from './errors.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
+import { warnOnce } from './printed-warnings.ts';
 import { reimportUserModules, type ImportedModule } from './user-modules.ts';
 import { isUserError } from './user-errors.ts';
 
@@ -45,7 +47,7 @@ function startTsWorker(workerUrl: URL, data: object): Worker {
 }
 
 /** What a worker of {@link runWorkers} posts: its results (type `M`), an error that stopped it, or `done`. */
-export type WorkerMessage<M> = M | { readonly type: 'error'; readonly error: CarriedError } | { readonly type: 'done' };
+export type WorkerMessage<M> = M | { readonly type: 'warning'; readonly message: string } | { readonly type: 'error'; readonly error: CarriedError } | { readonly type: 'done' };
 
 /** What {@link runWorkers} reports. */
 export interface WorkerHandlers<M> {
@@ -84,7 +86,9 @@ export function runWorkers<M extends { readonly type: string }>(workerUrl: URL, 
     let done = false;
     worker.on('message', (message: WorkerMessage<M>) => {
       if (over) return;
-      if (message.type === 'error') {
+      if (message.type === 'warning') {
+        warnOnce((message as { readonly message: string }).message);
+      } else if (message.type === 'error') {
         fail((handlers.rebuilt ?? rebuiltError)((message as { readonly error: CarriedError }).error, index));
       } else if (message.type === 'done') {
         done = true;
@@ -126,8 +130,12 @@ export function rebuiltError(carried: CarriedError): Error {
   return cause;
 }
 
-/** What a worker does first: the learned agents registered and the user's `--import` modules imported, as in the main thread. */
+/**
+ * What a worker does first: its warnings sent to the main thread (which prints each once), the
+ * learned agents registered and the user's `--import` modules imported, as in the main thread.
+ */
 export async function prepareWorker(modules: readonly ImportedModule[]): Promise<void> {
+  setWarningHandler((message) => parentPort!.postMessage({ type: 'warning', message }));
   registerLearnedAgentsLazily();
   await reimportUserModules(modules);
 }

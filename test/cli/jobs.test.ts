@@ -1,7 +1,7 @@
 /** `bdt-gym compare --jobs N` and `sweep-v --jobs N`: episodes on N worker threads, the results of one thread bit for bit. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,21 @@ describe('bdt-gym compare --jobs', function () {
       });
       assert.equal(written[1], written[0], args.join(' '));
     }
+  });
+
+  it("prints a warning the workers meet as one thread does: once (a once-per-process warning was printed by the main thread and again by every worker)", () => {
+    const scenario = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const layer = (name: string, units: number) => ({ name, layers: [{ kind: 'dense', units }] });
+    // a layer spec whose name differs from its key: warned about once per process
+    const file = tempFile('renamed-dnn.json');
+    writeFileSync(file, JSON.stringify({ ...scenario, dnns: { tiny: { name: 'other', inputShape: [16], units: [layer('u', 4), layer('v', 2)] } }, devices: { ...(scenario['devices'] as object), dnn: 'tiny' } }));
+    const warned = ['1', '2', '3'].map((jobs) => {
+      const result = cli('compare', '--scenario', file, '--agents', 'dpra,random', '--seeds', '1-3', '--slots', '3', '--jobs', jobs, '--out', tempFile('compare.json'));
+      assert.equal(result.status, 0, result.stderr);
+      return result.stderr;
+    });
+    assert.equal(warned[0], 'bdt-gym WARN: dnns.tiny: the layer spec\'s name "other" is ignored; its key "tiny" names the DNN (set name to "tiny" to silence this)\n');
+    assert.deepEqual(warned.slice(1), [warned[0], warned[0]]);
   });
 
   it("reports a worker's failed episode as one thread does, and writes the episodes finished in any thread, in order, beside --out", () => {

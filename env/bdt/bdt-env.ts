@@ -211,8 +211,10 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
 
   reset(args: ResetArgs = {}): ResetResult<BdtObservation, BdtResetInfo> {
     checkResetArgs(args, 'BdtEnv.reset');
-    this.seedStreams(args.seed);
+    // every refusal before the seed: a refused reset leaves the streams and npRandomSeed as they were
     const options = bdtResetOptions(args.options, 'BdtEnv.reset');
+    if (options.trace !== undefined) this.simulation.checkReplayable(options.trace, 'BdtEnv.reset');
+    this.seedStreams(args.seed);
     // without a seed, a first reset seeds the streams from the env's own generator
     this.simulation.reset(args.seed, options.trace, () => randomSeed(this.npRandom), 'BdtEnv.reset');
     this.warnedPastEnd = false;

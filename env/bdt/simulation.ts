@@ -59,6 +59,12 @@ export class BdtSimulation {
     this.exogenous = new ExogenousProcess(system, arrivals);
   }
 
+  /** Throws the InvalidArgumentError `reset` would throw for `trace`, changing nothing (a caller that seeds first checks here). */
+  checkReplayable(trace: ExogenousTrace, owner: string): void {
+    const why = explainTrace(trace, this.system, this.system.slots);
+    if (why) throw new InvalidArgumentError(`${owner}: options.trace cannot be replayed: ${why}`);
+  }
+
   /**
    * Starts an episode with empty queues. Restarts the streams from `seed` when given; without it,
    * they continue (Gymnasium's reset without a seed; arrivals of kind 'trace' still start at their
@@ -68,8 +74,7 @@ export class BdtSimulation {
    */
   reset(seed: number | undefined, trace: ExogenousTrace | undefined, unseeded: () => number, owner: string): void {
     if (trace !== undefined) {
-      const why = explainTrace(trace, this.system, this.system.slots);
-      if (why) throw new InvalidArgumentError(`${owner}: options.trace cannot be replayed: ${why}`);
+      this.checkReplayable(trace, owner);
       // replayable, but its observations would leave the space, which normalisers and trained
       // policies assume they do not; once per trace object and system, as Python's warnings show a warning once
       const checked = tracesChecked.get(trace) ?? new WeakSet<CompiledScenario>();

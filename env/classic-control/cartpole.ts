@@ -177,8 +177,9 @@ export class CartPoleEnv extends Env<Float32Array, number> {
 
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     checkResetArgs(args, 'CartPoleEnv.reset');
-    this.seedStreams(args.seed);
+    // the options checked before the seed: a refused reset leaves the stream and npRandomSeed as they were
     const [low, high] = resetBounds(args.options, -0.05, 0.05);
+    this.seedStreams(args.seed);
     for (let i = 0; i < 4; i++) this.s[i] = low + (high - low) * this.npRandom();
     this.hasState = true;
     this.stepsBeyondTerminated = undefined;

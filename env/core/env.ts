@@ -80,7 +80,7 @@ export interface EnvSpec {
 
 /**
  * A reinforcement-learning environment (gymnasium.Env). Subclasses define the two spaces,
- * `reset` (calling `checkResetArgs(args, owner)` and `this.seedStreams(args.seed)` first) and `step`; they validate actions
+ * `reset` (calling `checkResetArgs(args, owner)`, checking its options, then `this.seedStreams(args.seed)`) and `step`; they validate actions
  * cheaply themselves (see `assertAction`), since the make() wrappers check only the first step.
  * Env classes document Gymnasium's sections: Description, Action Space, Observation Space,
  * Rewards, Starting State, Episode End, Arguments.
@@ -136,8 +136,10 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   }
 
   /**
-   * Start an episode. Implementations call `this.seedStreams(args.seed)` first, which re-seeds
-   * when a seed is given and leaves the streams alone otherwise (gymnasium's `super().reset(seed)`).
+   * Start an episode. Implementations check their arguments, then call `this.seedStreams(args.seed)`
+   * before drawing, which re-seeds when a seed is given and leaves the streams alone otherwise
+   * (gymnasium's `super().reset(seed)`): a reset refused for its options leaves the streams and
+   * `npRandomSeed` as they were.
    */
   abstract reset(args?: ResetArgs): ResetResult<Obs>;
 

@@ -143,6 +143,24 @@ describe('BdtEnv', () => {
     assert.deepEqual(afterTrace(5), plain.reset()[0]);
   });
 
+  it('a reset refused for its options or its trace leaves the streams and npRandomSeed as they were (it re-seeded first)', () => {
+    const env = raw('BDT-small-v0');
+    const reference = raw('BDT-small-v0');
+    env.reset({ seed: 1 });
+    reference.reset({ seed: 1 });
+    const trace = drawTrace(env.system, 3);
+    assert.throws(() => env.reset({ seed: 5, options: { foo: 1 } }), /BdtEnv\.reset: unknown reset option "foo"/);
+    assert.throws(() => env.reset({ seed: 6, options: { trace: { ...trace, length: 3 } } }), /BdtEnv\.reset: options\.trace cannot be replayed: .*trace\.length = 3/);
+    assert.equal(env.npRandomSeed, 1);
+    const action = uniformAction(env, 1, 0.5);
+    assert.deepEqual(env.step(action), reference.step(action), 'the episode goes on');
+    // an unseeded reset continues seed 1's streams, as it would have
+    env.reset();
+    reference.reset();
+    assert.deepEqual(snapshot(env.slotState), snapshot(reference.slotState));
+    assert.deepEqual(env.step(action), reference.step(action));
+  });
+
   it('exports a trace with drawTrace and replays it through reset options', () => {
     const env = raw('BDT-small-v0');
     const trace = drawTrace(env.system, 8);

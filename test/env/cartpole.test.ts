@@ -15,6 +15,16 @@ describe('CartPole-v1', () => {
     assert.throws(() => env.reset({ options: { low: 1, high: 0 } }), /greater than/);
   });
 
+  it('a reset refused for its options leaves the stream and npRandomSeed as they were (it re-seeded first)', () => {
+    const env = new CartPoleEnv();
+    const reference = new CartPoleEnv();
+    env.reset({ seed: 1 });
+    reference.reset({ seed: 1 });
+    assert.throws(() => env.reset({ seed: 5, options: { low: 1, high: -1 } }), /greater than/);
+    assert.equal(env.npRandomSeed, 1);
+    assert.deepEqual(env.reset(), reference.reset());
+  });
+
   it("has Gymnasium's observation space: unbounded velocities, sampled from a normal as Gymnasium samples an unbounded side", () => {
     const space = new CartPoleEnv().observationSpace;
     const angle = Math.fround((12 * 2 * Math.PI) / 360 * 2);

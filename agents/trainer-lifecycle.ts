@@ -1,9 +1,12 @@
 /**
  * What a trainer refuses once it cannot train on: `train()` and `iterate()` after `close()` or
- * `dispose()`, and `train()` after a `train()` that failed, which ended `metrics$`. PPO and DQN
- * share it, so both refuse in the same words.
+ * `dispose()`, and `train()` after a `train()` that failed, which ended `metrics$`; and what it
+ * refuses at any time: `train()` arguments of the wrong kind, `iterate()` or `train()` called from
+ * inside an iteration (a `metrics$` subscriber) and a second `train()` while one runs. PPO and
+ * DQN share it, so both refuse in the same words.
  */
-import { GymError } from '../env/core/errors.ts';
+import { GymError, InvalidArgumentError } from '../env/core/errors.ts';
+import { formatValue } from '../env/core/format.ts';
 
 const REMEDY = 'make a new trainer (or resume the run from its last checkpoint)';
 
@@ -14,6 +17,9 @@ export class TrainerLifecycle {
   private disposed = false;
   /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
   private failed = false;
+  /** The method running now (an iteration, or train()'s loop), which a nested call would corrupt. */
+  private runningIteration = false;
+  private runningTrain = false;
 
   constructor(owner: string) {
     this.owner = owner;
@@ -29,10 +35,32 @@ export class TrainerLifecycle {
     if (this.closed) throw new GymError(`${this.owner}.${method}: the trainer is closed (close() or dispose()); ${REMEDY}`);
   }
 
-  /** Throws a GymError when `train()` may not start: closed, or an earlier `train()` failed. */
-  checkTrainable(): void {
+  /**
+   * Throws when `train(totalSteps, callback, signal)` may not start, before any work: closed, an
+   * earlier `train()` failed, one is running, or an argument of the wrong kind (a callback that is
+   * no function failed after the first iteration, and that failure ended the trainer).
+   */
+  checkTrainable(totalSteps: unknown, callback: unknown, callbackName: string, signal: unknown): void {
     this.checkOpen('train');
     if (this.failed) throw new GymError(`${this.owner}.train: an earlier train() failed, which ended metrics$; ${REMEDY}`);
+    if (this.runningTrain || this.runningIteration) throw new GymError(`${this.owner}.train: called while ${this.runningIteration ? 'an iteration runs (from a metrics$ subscriber?)' : 'another train() runs (await it first)'}; the two would interleave their rollouts`);
+    if (typeof totalSteps !== 'number' || !Number.isSafeInteger(totalSteps) || totalSteps < 0) throw new InvalidArgumentError(`${this.owner}.train: totalSteps must be an integer >= 0 (env steps), got ${formatValue(totalSteps)}`);
+    if (callback !== undefined && typeof callback !== 'function') throw new InvalidArgumentError(`${this.owner}.train: ${callbackName} must be a function (or undefined), got ${formatValue(callback)}`);
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError(`${this.owner}.train: signal must be an AbortSignal (or undefined), got ${formatValue(signal)}`);
+  }
+
+  /**
+   * Runs one iteration, `body`; an `iterate()` or `train()` called from inside it (a `metrics$`
+   * subscriber) is refused: its rollout would splice into this one's buffers.
+   */
+  iteration(body: () => void): void {
+    if (this.runningIteration) throw new GymError(`${this.owner}.iterate: called from inside an iteration (from a metrics$ subscriber?); its rollout would splice into the running one's`);
+    this.runningIteration = true;
+    try {
+      body();
+    } finally {
+      this.runningIteration = false;
+    }
   }
 
   /**
@@ -41,12 +69,15 @@ export class TrainerLifecycle {
    * errored stream would also throw it, unhandled, in every subscriber without an error callback).
    */
   async training(metrics: { complete(): void }, loop: () => Promise<void>): Promise<void> {
+    this.runningTrain = true;
     try {
       await loop();
     } catch (error) {
       this.failed = true;
       metrics.complete();
       throw error;
+    } finally {
+      this.runningTrain = false;
     }
   }
 

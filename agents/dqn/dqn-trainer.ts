@@ -196,6 +196,10 @@ export class DqnTrainer {
 
   /** One vector step: act, store transitions, and train / update the target when due. */
   iterate(): void {
+    this.lifecycle.iteration(() => this.stepAndTrain());
+  }
+
+  private stepAndTrain(): void {
     this.lifecycle.checkOpen('iterate');
     const hp = this.hp;
     const E = hp.numEnvs;
@@ -304,7 +308,7 @@ export class DqnTrainer {
    * failed, which ended `metrics$`, and after `close()` or `dispose()`.
    */
   async train(totalSteps: number, onProgress?: (trainer: DqnTrainer) => void, signal?: AbortSignal): Promise<void> {
-    this.lifecycle.checkTrainable();
+    this.lifecycle.checkTrainable(totalSteps, onProgress, 'onProgress', signal);
     // the schedules run over hp.totalTimesteps: past it annealLr's learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`DqnTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which epsilon and the learning rate (annealLr) are scheduled; give a trainer hp.totalTimesteps >= ${totalSteps}`);

@@ -213,6 +213,10 @@ export class PpoTrainer {
 
   /** One iteration: collect a rollout, then update the policy. */
   iterate(): void {
+    this.lifecycle.iteration(() => this.rolloutAndUpdate());
+  }
+
+  private rolloutAndUpdate(): void {
     this.lifecycle.checkOpen('iterate');
     if (this.lastUpdateTime === 0) {
       this.lastUpdateTime = performance.now();
@@ -529,7 +533,7 @@ export class PpoTrainer {
    * ended `metrics$`, and after `close()` or `dispose()`.
    */
   async train(totalSteps: number, onIteration?: (trainer: PpoTrainer) => void, signal?: AbortSignal): Promise<void> {
-    this.lifecycle.checkTrainable();
+    this.lifecycle.checkTrainable(totalSteps, onIteration, 'onIteration', signal);
     // the schedules anneal over hp.totalTimesteps: past it the learning rate stayed 0
     if (!(totalSteps <= this.hp.totalTimesteps)) {
       throw new InvalidArgumentError(`PpoTrainer.train: totalSteps ${totalSteps} is past hp.totalTimesteps ${this.hp.totalTimesteps}, over which the learning rate and clip range anneal; give a trainer hp.totalTimesteps >= ${totalSteps}`);

@@ -225,6 +225,63 @@ describe('agents: a failed training run', function () {
     }
   });
 
+  it("refuses train() arguments of the wrong kind before any work, the trainer still usable (a callback that was no function failed after one iteration and ended the trainer)", async () => {
+    const makeEnv = () => make('CartPole-v1');
+    const trainers = [
+      new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
+      new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
+    ];
+    for (const trainer of trainers) {
+      const name = trainer.constructor.name;
+      const callback = name === 'PpoTrainer' ? 'onIteration' : 'onProgress';
+      const train = trainer.train.bind(trainer) as (...args: unknown[]) => Promise<void>;
+      for (const [args, message] of [
+        [[256, 5], `${name}.train: ${callback} must be a function (or undefined), got 5`],
+        [[256, undefined, 'stop'], `${name}.train: signal must be an AbortSignal (or undefined), got "stop"`],
+        [['256'], `${name}.train: totalSteps must be an integer >= 0 (env steps), got "256"`],
+        [[-1], `${name}.train: totalSteps must be an integer >= 0 (env steps), got -1`],
+        [[NaN], `${name}.train: totalSteps must be an integer >= 0 (env steps), got NaN`],
+      ] as const) {
+        await assert.rejects(train(...args), (e: Error) => e instanceof InvalidArgumentError && e.message === message, message);
+      }
+      assert.equal(trainer.counters.globalStep, 0, `${name}: nothing ran`);
+      await trainer.train(256);
+      assert.ok(trainer.counters.globalStep >= 256, `${name} trains after the refusals`);
+      trainer.dispose();
+    }
+  });
+
+  it('refuses iterate() or train() from inside an iteration (a metrics$ subscriber), and a second train() while one runs; training goes on', async () => {
+    const makeEnv = () => make('CartPole-v1');
+    const trainers = [
+      new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
+      new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
+    ];
+    for (const trainer of trainers) {
+      const name = trainer.constructor.name;
+      const refusals: string[] = [];
+      const subscription = trainer.metrics$.subscribe(() => {
+        if (refusals.length > 0) return;
+        try {
+          trainer.iterate();
+        } catch (error) {
+          refusals.push((error as Error).message);
+        }
+        trainer.train(1024).catch((error: Error) => refusals.push(error.message));
+      });
+      const first = trainer.train(512);
+      await assert.rejects(trainer.train(1024), (e: Error) => e instanceof GymError && e.message === `${name}.train: called while another train() runs (await it first); the two would interleave their rollouts`);
+      await first;
+      subscription.unsubscribe();
+      assert.deepEqual(refusals, [
+        `${name}.iterate: called from inside an iteration (from a metrics$ subscriber?); its rollout would splice into the running one's`,
+        `${name}.train: called while an iteration runs (from a metrics$ subscriber?); the two would interleave their rollouts`,
+      ]);
+      assert.ok(trainer.counters.globalStep >= 512 && trainer.counters.globalStep < 1024, `${name}: one train's steps (${trainer.counters.globalStep})`);
+      trainer.dispose();
+    }
+  });
+
   it('a train() after close() or dispose() is refused with a GymError (it threw the closed env\'s error, or "Tensor is disposed.")', async () => {
     const makeEnv = () => make('CartPole-v1');
     for (const end of ['close', 'dispose'] as const) {

@@ -1,6 +1,9 @@
 /** Deterministic evaluation of an agent over whole episodes (the `train` command's final check). */
 import type { Agent } from '../baselines/agent.ts';
 import type { Env } from '../env/core/env.ts';
+import { InvalidArgumentError } from '../env/core/errors.ts';
+import { formatValue } from '../env/core/format.ts';
+import { checkSeed } from '../env/core/rng.ts';
 
 export interface EvaluationResult {
   readonly returns: number[];
@@ -10,6 +13,7 @@ export interface EvaluationResult {
 
 /** Run `episodes` episodes, episode i reset with seed `seed + i`; the env is not closed. */
 export function evaluateAgent(agent: Agent, env: Env<unknown, unknown>, episodes: number, seed: number): EvaluationResult {
+  checkEvaluation('evaluateAgent', episodes, seed);
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let i = 0; i < episodes; i++) {
@@ -38,6 +42,7 @@ export function evaluateAgent(agent: Agent, env: Env<unknown, unknown>, episodes
  * episodes are the same, seeded seed + i, and summed in the same order).
  */
 export async function evaluateAgentUnlessAborted(agent: Agent, env: Env<unknown, unknown>, episodes: number, seed: number, signal: AbortSignal | undefined): Promise<EvaluationResult | undefined> {
+  checkEvaluation('evaluateAgentUnlessAborted', episodes, seed);
   const returns: number[] = [];
   const lengths: number[] = [];
   for (let i = 0; i < episodes; i++) {
@@ -48,6 +53,13 @@ export async function evaluateAgentUnlessAborted(agent: Agent, env: Env<unknown,
     lengths.push(episode.lengths[0]!);
   }
   return evaluationResult(returns, lengths);
+}
+
+/** Refuses an episode count that is no whole number >= 1 (0 episodes gave a mean return of 0, a score never played) and seeds beyond the seed range. */
+function checkEvaluation(owner: string, episodes: number, seed: number): void {
+  if (typeof episodes !== 'number' || !Number.isSafeInteger(episodes) || episodes < 1) throw new InvalidArgumentError(`${owner}: episodes must be an integer >= 1, got ${formatValue(episodes)}`);
+  checkSeed(seed, owner);
+  checkSeed(seed + (episodes - 1), `${owner}: the last episode's`);
 }
 
 /** The result of these episodes: one definition of the mean, so both evaluations agree to the bit. */

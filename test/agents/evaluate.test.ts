@@ -27,4 +27,23 @@ describe('agents: evaluateAgentUnlessAborted (train\'s final evaluation, stoppab
     assert.equal(started, 1, 'the episode under way finished; no other began');
     env.close();
   });
+
+  it('refuses an episode count that is no whole number >= 1 and seeds out of range, before any episode (0 episodes gave a mean return of 0)', async () => {
+    const env = make('CartPole-v1');
+    let resets = 0;
+    const agent = { ...leaningAgent(), reset: () => void resets++ };
+    for (const [episodes, seed, message] of [
+      [0, 1, 'evaluateAgent: episodes must be an integer >= 1, got 0'],
+      [NaN, 1, 'evaluateAgent: episodes must be an integer >= 1, got NaN'],
+      [1.5, 1, 'evaluateAgent: episodes must be an integer >= 1, got 1.5'],
+      ['2', 1, 'evaluateAgent: episodes must be an integer >= 1, got "2"'],
+      [2, -1, 'evaluateAgent: seed = -1 must be an integer >= 0'],
+      [2, Number.MAX_SAFE_INTEGER, `evaluateAgent: the last episode's: seed = ${Number.MAX_SAFE_INTEGER + 1} must be an integer >= 0 and <= ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)`],
+    ] as const) {
+      assert.throws(() => evaluateAgent(agent, env, episodes as number, seed), { message });
+      await assert.rejects(evaluateAgentUnlessAborted(agent, env, episodes as number, seed, undefined), { message: message.replace('evaluateAgent:', 'evaluateAgentUnlessAborted:') });
+    }
+    assert.equal(resets, 0);
+    env.close();
+  });
 });

@@ -318,6 +318,9 @@ describe('comparison harness', () => {
       [{ agents: ['dpra'], seeds: [] }, /seeds must be a non-empty array/],
       [{ agents: [], seeds: [1] }, /agents must be a non-empty array/],
       [{ agents: [{ label: '', agent: 'dpra' }], seeds: [1] }, /every agent needs a non-empty label/],
+      // a misspelt key ran the agent with its defaults; null was a TypeError
+      [{ agents: [{ label: 'a', agent: 'dpra', opts: { effort: 'fast' } }], seeds: [1] }, /^GymError: compareAgents: agent "a" has unknown key "opts" \(keys: label, agent, options\)$/],
+      [{ agents: ['dpra', null], seeds: [1] }, /^GymError: compareAgents: an agent is a name or \{label, agent, options\?\}, got null$/],
       // an override that contradicts an agent's own scenario, and an oracle the scenario is too large for
       [{ agents: ['dpra', 'wtcm'], seeds: [1], scenario: { slots: 3, consensus: { mechanism: 'reputation' } } }, /^GymError: agent wtcm runs on consensus\.mechanism = "pow" \(its scenario\); the scenario override sets "reputation"/],
       [{ agents: ['dpra', 'oracle'], seeds: [1], agentOptions: { oracle: { maxPartitions: 10 } } }, /^GymError: agent oracle: this scenario has 1\.000e\+3 partition vectors, more than option maxPartitions = 10/],

@@ -8,7 +8,7 @@ import type { Env } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import { ObservationWrapper } from '../core/wrapper.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
-import { RunningMeanStd } from './running-mean-std.ts';
+import { RunningMeanStd, warnLeftOut } from './running-mean-std.ts';
 import { checkEpsilon } from './wrapper-arguments.ts';
 
 export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, Act, BoxElement> {
@@ -17,6 +17,8 @@ export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, 
   readonly obsRms: RunningMeanStd;
   /** Whether observations update the statistics. */
   updateRunningMean = true;
+  /** An observation with NaN or an infinity was left out of the statistics (warned once). */
+  warnedNonFinite = false;
 
   /** @param epsilon added to the variance before the square root */
   constructor(
@@ -33,7 +35,7 @@ export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, 
   }
 
   observation(obs: BoxElement): Float32Array {
-    if (this.updateRunningMean) this.obsRms.updateOne(obs);
+    if (this.updateRunningMean && !this.obsRms.updateOne(obs)) warnLeftOut(this, 'NormalizeObservation', 'an observation');
     const { mean, var: variance } = this.obsRms;
     const out = new Float32Array(obs.length);
     for (let i = 0; i < out.length; i++) out[i] = ((obs[i] as number) - (mean[i] as number)) / Math.sqrt((variance[i] as number) + this.epsilon);

@@ -7,7 +7,7 @@ import type { Env } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import { RewardWrapper } from '../core/wrapper.ts';
 import type { StepResult } from '../core/env.ts';
-import { RunningMeanStd } from './running-mean-std.ts';
+import { RunningMeanStd, warnLeftOut } from './running-mean-std.ts';
 import { checkEpsilon } from './wrapper-arguments.ts';
 
 export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
@@ -16,6 +16,8 @@ export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   readonly returnRms = new RunningMeanStd(1);
   /** Whether rewards update the statistics. */
   updateRunningMean = true;
+  /** A reward that was NaN or infinite was left out of the return and the statistics (warned once). */
+  warnedNonFinite = false;
   private discountedReward = 0;
   private readonly scratch = new Float64Array(1);
 
@@ -34,6 +36,14 @@ export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
 
   override step(action: Act): StepResult<Obs> {
     const result = this.env.step(action);
+    // a reward that is not finite would stay in the discounted return until the episode ends, and
+    // in the statistics for good: the return goes on without it, the statistics are not updated
+    if (!Number.isFinite(result[1])) {
+      warnLeftOut(this, 'NormalizeReward', 'a reward');
+      this.discountedReward = this.discountedReward * this.gamma * (result[2] ? 0 : 1);
+      result[1] = this.reward(result[1]);
+      return result;
+    }
     this.discountedReward = this.discountedReward * this.gamma * (result[2] ? 0 : 1) + result[1];
     if (this.updateRunningMean) {
       this.scratch[0] = this.discountedReward;

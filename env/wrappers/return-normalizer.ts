@@ -37,17 +37,29 @@ export class ReturnNormalizer {
     this.returns[i] = 0;
   }
 
-  /** One step's `rewards` scaled into `out`; `skip[i] = 1` leaves env i's return and the statistics alone. */
-  scale(rewards: ArrayLike<number>, terminated: ArrayLike<number>, skip: ArrayLike<number>, out: Float32Array | Float64Array): void {
+  /**
+   * One step's `rewards` scaled into `out`; `skip[i] = 1` leaves env i's return and the statistics
+   * alone; a reward that is not finite is left out of its return (which goes on without it) and
+   * of the statistics, where it would stay for good. Returns how many rewards were not finite.
+   */
+  scale(rewards: ArrayLike<number>, terminated: ArrayLike<number>, skip: ArrayLike<number>, out: Float32Array | Float64Array): number {
     const returns = this.returns;
     let count = 0;
+    let nonFinite = 0;
     for (let i = 0; i < this.numEnvs; i++) {
       if (skip[i] === 1) continue;
+      if (!Number.isFinite(rewards[i])) {
+        // the return goes on without it; the statistics are not updated with it
+        returns[i] = returns[i]! * this.gamma * (terminated[i] === 1 ? 0 : 1);
+        nonFinite++;
+        continue;
+      }
       returns[i] = returns[i]! * this.gamma * (terminated[i] === 1 ? 0 : 1) + rewards[i]!;
       this.active[count++] = returns[i]!;
     }
     if (this.updateRunningMean) this.rms.update(this.active, count);
     const scale = Math.sqrt(this.rms.var[0]! + this.epsilon);
     for (let i = 0; i < this.numEnvs; i++) out[i] = rewards[i]! / scale;
+    return nonFinite;
   }
 }

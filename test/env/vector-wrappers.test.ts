@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import {
   AUTORESET_MODES,
   Box,
+  captureWarnings,
+  TransformObservation,
+  TransformReward,
   CartPoleEnv,
   Dict,
   Discrete,
@@ -303,6 +306,23 @@ describe('vector wrappers', () => {
   });
 
   describe('VectorNormalizeObservation', () => {
+    it("leaves an env's observation with NaN out of the statistics and VectorNormalizeReward an env's NaN reward out of its return and theirs; warned once, the rest finite", () => {
+      let steps = 0;
+      const poisoned = () => new TransformReward(new TransformObservation(make('CartPole-v1'), (o) => (++steps === 5 ? Float32Array.of(NaN, 0, 0, 0) : o)), (r) => (steps === 7 ? NaN : r));
+      const env = new VectorNormalizeReward(new VectorNormalizeObservation(new SyncVectorEnv([poisoned, () => make('CartPole-v1')])));
+      const { result: outputs, warnings } = captureWarnings(() => {
+        env.reset({ seed: 3 });
+        return Array.from({ length: 8 }, () => env.step(Int32Array.of(0, 1)));
+      });
+      const observations = env.env as VectorNormalizeObservation<unknown>;
+      assert.equal(observations.obsRms.count, 1e-4 + 9 * 2 - 1, 'the batches counted, one observation left out');
+      assert.ok([...observations.obsRms.mean, ...observations.obsRms.var].every(Number.isFinite));
+      assert.ok(Number.isFinite(env.returnRms.var[0]));
+      const last = outputs.at(-1)!;
+      assert.ok(Array.from(last[0] as Float32Array).every(Number.isFinite) && Array.from(last[1]).every(Number.isFinite));
+      assert.deepEqual(warnings.map((w) => w.split(':')[0]), ['VectorNormalizeObservation', 'VectorNormalizeReward']);
+    });
+
     it('normalises every batch with running statistics over all envs, frozen on request', () => {
       const env = new VectorNormalizeObservation(new VectorFlattenObservation(makeVec('BDT-v0', 4)));
       const raw = new VectorFlattenObservation(makeVec('BDT-v0', 4));

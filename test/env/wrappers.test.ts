@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  AttributeRefusedError, Box, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
+  AttributeRefusedError, Box, captureWarnings, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
   RecordEpisodeStatistics, RescaleAction, RunningMeanStd, makeRng, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement, type BdtAction,
 } from '../../env/index.ts';
 import { RecordingEnv } from './recording-env.ts';
@@ -87,6 +87,46 @@ describe('wrappers', () => {
     const r2 = env.step(Float64Array.of(0, 0))[1];
     rms.updateOne([2 * 0.5 + 2]);
     assert.ok(Math.abs(r2 - 2 / Math.sqrt(rms.var[0]! + 1e-8)) < 1e-12);
+  });
+
+  it('NormalizeReward and NormalizeObservation leave a NaN or an infinity out of their statistics, pass it on, warn once, and go on finite (it made every later output NaN)', () => {
+    let rewards = 0;
+    const rewarded = new NormalizeReward(new TransformReward(make('CartPole-v1'), (r) => (++rewards === 2 || rewards === 4 ? (rewards === 2 ? NaN : Infinity) : r)));
+    const { result: outputs, warnings } = captureWarnings(() => {
+      rewarded.reset({ seed: 1 });
+      return Array.from({ length: 6 }, () => rewarded.step(0)[1]);
+    });
+    assert.ok(Number.isNaN(outputs[1]) && outputs[3] === Infinity, 'passed on, scaled');
+    assert.ok([0, 2, 4, 5].every((i) => Number.isFinite(outputs[i])), String(outputs));
+    assert.ok(Number.isFinite(rewarded.returnRms.var[0]) && Number.isFinite(rewarded.returnRms.mean[0]));
+    assert.deepEqual(warnings, ['NormalizeReward: a reward holds NaN or an infinity; it is left out of the running statistics (which it would make NaN for good) and passed on as it normalises (warned once)']);
+
+    let observations = 0;
+    const observed = new NormalizeObservation(new TransformObservation(make('CartPole-v1'), (o) => (++observations === 3 ? Float32Array.of(NaN, 0, 0, 0) : o)));
+    const { result: normalised, warnings: obsWarnings } = captureWarnings(() => {
+      const out = [observed.reset({ seed: 1 })[0]];
+      for (let t = 0; t < 5; t++) out.push(observed.step(t % 2)[0]);
+      return out;
+    });
+    assert.ok(Number.isNaN(normalised[2]![0]) && normalised[2]!.slice(1).every(Number.isFinite), 'the NaN element alone stays NaN');
+    assert.ok([0, 1, 3, 4, 5].every((t) => normalised[t]!.every(Number.isFinite)));
+    assert.equal(observed.obsRms.count, 1e-4 + 5, 'five observations counted, the one with NaN left out');
+    assert.equal(obsWarnings.length, 1);
+    assert.match(obsWarnings[0]!, /^NormalizeObservation: an observation holds NaN or an infinity; it is left out/);
+  });
+
+  it('RunningMeanStd refuses a bad size, epsilon, sample length or batch count (it made statistics of another length, or a RangeError)', () => {
+    assert.throws(() => new RunningMeanStd(-1), { message: 'RunningMeanStd: size must be an integer >= 0, got -1' });
+    assert.throws(() => new RunningMeanStd([2] as unknown as number), { message: 'RunningMeanStd: size must be an integer >= 0, got [2]' });
+    assert.throws(() => new RunningMeanStd(2, NaN), { message: 'RunningMeanStd: epsilon must be a finite number >= 0, got NaN' });
+    const rms = new RunningMeanStd(2);
+    assert.throws(() => rms.updateOne([1]), { message: 'RunningMeanStd.updateOne: a sample has 2 values, got 1' });
+    assert.throws(() => rms.update([1, 2, 3], 2), { message: 'RunningMeanStd.update: 2 samples of 2 need 4 values, got 3' });
+    assert.throws(() => rms.update([1, 2], 1.5), { message: 'RunningMeanStd.update: batchCount must be an integer >= 0, got 1.5' });
+    assert.equal(rms.update([1, 2, NaN, 4, 5, 6], 3), 1, 'one sample left out');
+    const reference = new RunningMeanStd(2);
+    reference.update([1, 2, 5, 6], 2);
+    assert.deepEqual(rms.stats(), reference.stats());
   });
 
   it('FlattenObservation flattens Dict observations', () => {

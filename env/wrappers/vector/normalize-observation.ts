@@ -12,7 +12,7 @@ import { splitResetOptions } from '../../vector/reset-mask.ts';
 import { batchSpace } from '../../vector/batch.ts';
 import type { VectorEnv, VectorResetArgs, VectorResetResult } from '../../vector/vector-env.ts';
 import { VectorObservationWrapper } from '../../vector/vector-wrapper.ts';
-import { RunningMeanStd } from '../running-mean-std.ts';
+import { RunningMeanStd, warnLeftOut } from '../running-mean-std.ts';
 import { checkEpsilon } from '../wrapper-arguments.ts';
 
 export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<Float32Array, BAct, BoxElement> {
@@ -22,6 +22,8 @@ export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<F
   readonly obsRms: RunningMeanStd;
   /** Whether observations update the statistics. */
   updateRunningMean = true;
+  /** An observation with NaN or an infinity was left out of the statistics (warned once). */
+  warnedNonFinite = false;
 
   /** @param epsilon added to the variance before the square root */
   constructor(
@@ -46,7 +48,7 @@ export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<F
 
   observations(batch: BoxElement): Float32Array {
     const size = this.obsRms.size;
-    if (this.updateRunningMean) this.obsRms.update(batch as ArrayLike<number>, this.numEnvs);
+    if (this.updateRunningMean && this.obsRms.update(batch as ArrayLike<number>, this.numEnvs) > 0) warnLeftOut(this, 'VectorNormalizeObservation', "an env's observation");
     const { mean, var: variance } = this.obsRms;
     const out = new Float32Array(this.numEnvs * size);
     for (let k = 0; k < size; k++) {

@@ -15,7 +15,7 @@ import { splitResetOptions } from '../../vector/reset-mask.ts';
 import type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from '../../vector/vector-env.ts';
 import { VectorWrapper } from '../../vector/vector-wrapper.ts';
 import { ReturnNormalizer } from '../return-normalizer.ts';
-import type { RunningMeanStd } from '../running-mean-std.ts';
+import { warnLeftOut, type RunningMeanStd } from '../running-mean-std.ts';
 import { checkEpsilon } from '../wrapper-arguments.ts';
 
 export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct> {
@@ -24,6 +24,8 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
   private readonly normalizer: ReturnNormalizer;
   /** 1 where the env ended on the last step, so (next-step mode) this step only resets it. */
   private readonly resetting: Uint8Array;
+  /** A reward that was NaN or infinite was left out of its env's return and the statistics (warned once). */
+  warnedNonFinite = false;
 
   /** @param gamma discount of the tracked returns; @param epsilon added to the variance */
   constructor(
@@ -70,7 +72,7 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
     const [, rewards, terminated, truncated] = result;
     // a new array: the inner env's may be its own buffer (copy: false)
     const scaled = new Float64Array(this.numEnvs);
-    this.normalizer.scale(rewards, terminated, this.resetting, scaled);
+    if (this.normalizer.scale(rewards, terminated, this.resetting, scaled) > 0) warnLeftOut(this, 'VectorNormalizeReward', "an env's reward");
     const nextStepMode = this.autoresetMode === 'next-step';
     for (let i = 0; i < this.numEnvs; i++) this.resetting[i] = nextStepMode && (terminated[i] === 1 || truncated[i] === 1) ? 1 : 0;
     result[1] = scaled;

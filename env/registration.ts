@@ -10,6 +10,7 @@ import type { Env, EnvFactory, EnvSpec, VectorEnvFactory } from './core/env.ts';
 import { GymError, InvalidArgumentError, UnregisteredEnvError } from './core/errors.ts';
 import { formatValue, unknownKeys } from './core/format.ts';
 import { warn } from './core/logger.ts';
+import { isPlainObject } from './core/plain-object.ts';
 import { PassiveEnvChecker } from './wrappers/passive-env-checker.ts';
 import { OrderEnforcing } from './wrappers/order-enforcing.ts';
 import { TimeLimit } from './wrappers/time-limit.ts';
@@ -108,6 +109,20 @@ export function registerEntryPoint(key: string, factory: EnvFactory): void {
   entryPoints.set(key, factory);
 }
 
+const REGISTER_KEYS = ['id', 'entryPoint', 'vectorEntryPoint', 'maxEpisodeSteps', 'rewardThreshold', 'kwargs'] as const;
+
+/** Refuses `register` arguments that would make a broken spec, or be dropped unseen (a misspelt `maxEpisodeStep` left the env without its limit). */
+function checkRegisterArgs(args: RegisterArgs): void {
+  const refuse = (why: string) => new GymError(`register(${JSON.stringify(args.id)}): ${why}`);
+  const unknown = unknownKeys(args, REGISTER_KEYS);
+  if (unknown !== undefined) throw refuse(`unknown ${unknown} (keys: ${REGISTER_KEYS.join(', ')})`);
+  if (typeof args.entryPoint !== 'string' && typeof args.entryPoint !== 'function') throw refuse(`entryPoint must be a factory (kwargs) => Env or the key of one (registerEntryPoint), got ${formatValue(args.entryPoint)}`);
+  if (args.vectorEntryPoint !== undefined && typeof args.vectorEntryPoint !== 'function') throw refuse(`vectorEntryPoint must be a factory (numEnvs, kwargs) => VectorEnv, got ${formatValue(args.vectorEntryPoint)}`);
+  if (args.maxEpisodeSteps !== undefined && !(Number.isSafeInteger(args.maxEpisodeSteps) && args.maxEpisodeSteps >= 1)) throw refuse(`maxEpisodeSteps must be an integer >= 1 (omit it for no limit), got ${formatValue(args.maxEpisodeSteps)}`);
+  if (args.rewardThreshold !== undefined && !(typeof args.rewardThreshold === 'number' && Number.isFinite(args.rewardThreshold))) throw refuse(`rewardThreshold must be a finite number (or omitted), got ${formatValue(args.rewardThreshold)}`);
+  if (args.kwargs !== undefined && !isPlainObject(args.kwargs)) throw refuse(`kwargs must be a plain object of the factory's keyword arguments, got ${formatValue(args.kwargs)}`);
+}
+
 /**
  * Register an env id, its version written without leading zeros (`Plant-v02` is registered as
  * `Plant-v2`), as Gymnasium. A name is registered with versions or without one, not both (as
@@ -119,6 +134,7 @@ export function register(args: RegisterArgs): EnvSpec {
   if (parts === undefined) {
     throw new GymError(`register: id ${formatValue(args.id)} is not an env id: [namespace/]name[-vN], of letters, digits and _ : . - (Gymnasium's pattern, e.g. "BDT-v0", "mylab/Plant8-v1")`);
   }
+  checkRegisterArgs(args);
   const id = canonicalId(parts);
   const unversioned = canonicalId({ ...parts, version: undefined });
   if (parts.version !== undefined && specs.has(unversioned)) {
@@ -251,6 +267,9 @@ export function make<Obs = unknown, Act = unknown>(id: string | EnvSpec, kwargs:
   const base = isEnvSpec(id) ? id : typeof id === 'string' ? spec(id) : invalidId('make', id);
   const unknown = unknownKeys(options, ['maxEpisodeSteps', 'disableEnvChecker'], 'option');
   if (unknown !== undefined) throw new GymError(`make: unknown ${unknown} (options: maxEpisodeSteps, disableEnvChecker; env kwargs go in the second argument)`);
+  // an array or a string spread into the kwargs as indices (or as nothing) rather than refused
+  if (!isPlainObject(kwargs)) throw new InvalidArgumentError(`make(${JSON.stringify(base.id)}): kwargs must be a plain object of keyword arguments, got ${formatValue(kwargs)}`);
+  if (options.disableEnvChecker !== undefined && typeof options.disableEnvChecker !== 'boolean') throw new InvalidArgumentError(`make(${JSON.stringify(base.id)}): options.disableEnvChecker must be a boolean, got ${formatValue(options.disableEnvChecker)}`);
   const factory = resolveEntryPoint(base);
   const limit = options.maxEpisodeSteps ?? base.maxEpisodeSteps;
   const maxEpisodeSteps = limit === -1 ? undefined : limit;

@@ -262,6 +262,23 @@ describe('registration', () => {
     assert.throws(() => make('TestUnregister-v0'), UnregisteredEnvError);
   });
 
+  it('register refuses arguments that would make a broken spec or be dropped unseen, and make refuses kwargs that are no object (a misspelt maxEpisodeStep left the env without a limit)', () => {
+    const entryPoint = () => new CartPoleEnv();
+    for (const [args, message] of [
+      [{ id: 'Typo-v0', entryPoint, maxEpisodeStep: 5 }, 'register("Typo-v0"): unknown key "maxEpisodeStep" (keys: id, entryPoint, vectorEntryPoint, maxEpisodeSteps, rewardThreshold, kwargs)'],
+      [{ id: 'Typo-v0', entryPoint: 5 }, 'register("Typo-v0"): entryPoint must be a factory (kwargs) => Env or the key of one (registerEntryPoint), got 5'],
+      [{ id: 'Typo-v0', entryPoint, maxEpisodeSteps: -3 }, 'register("Typo-v0"): maxEpisodeSteps must be an integer >= 1 (omit it for no limit), got -3'],
+      [{ id: 'Typo-v0', entryPoint, rewardThreshold: NaN }, 'register("Typo-v0"): rewardThreshold must be a finite number (or omitted), got NaN'],
+      [{ id: 'Typo-v0', entryPoint, kwargs: 5 }, 'register("Typo-v0"): kwargs must be a plain object of the factory\'s keyword arguments, got 5'],
+      [{ id: 'Typo-v0', entryPoint, vectorEntryPoint: 'vec' }, 'register("Typo-v0"): vectorEntryPoint must be a factory (numEnvs, kwargs) => VectorEnv, got "vec"'],
+    ] as const) {
+      assert.throws(() => register(args as never), { message }, message);
+    }
+    assert.ok(!registry.has('Typo-v0'), 'nothing registered');
+    assert.throws(() => make('CartPole-v1', [] as never), { message: 'make("CartPole-v1"): kwargs must be a plain object of keyword arguments, got []' });
+    assert.throws(() => make('CartPole-v1', {}, { disableEnvChecker: 'no' as never }), { message: 'make("CartPole-v1"): options.disableEnvChecker must be a boolean, got "no"' });
+  });
+
   it("register takes Gymnasium's id pattern only; make refuses an id that is not a string", () => {
     for (const id of ['has space', '', 'a/b/c-v0', 'x?']) {
       assert.throws(() => register({ id, entryPoint: () => new CartPoleEnv() }), new RegExp(`^GymError: register: id ${JSON.stringify(id).replace(/[?/]/g, '\\$&')} is not an env id: \\[namespace/\\]name\\[-vN\\]`));

@@ -61,7 +61,8 @@ def step_request(server: Server, space: spaces.Space[Any], action: Any, refused:
     it costs nothing per step): an InvalidActionError whose message starts with ``refused``."""
     why = shape_mismatch(space, action)
     if why is None:
-        data = to_json_data(action)
+        # booleans as the numbers NumPy and Gymnasium's contains() take them for (True is 1)
+        data = to_json_data(action, bools_as_numbers=True)
         try:
             return server.request("step", action=data)
         except TypeError as error:  # json.dumps refused an entry, and nothing was sent: name it
@@ -150,8 +151,9 @@ class BdtGymEnv(gym.Env[Any, Any]):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         seed = to_json_data(seed)  # a NumPy integer as the Python int Gymnasium's seeding takes
         check_reset_args(seed, options, "BdtGymEnv.reset")
-        super().reset(seed=seed)
         result = self._server.request("reset", seed=seed, options=to_json_data(options))
+        # once the server took it: a refused reset leaves np_random and np_random_seed as they were
+        super().reset(seed=seed)
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:

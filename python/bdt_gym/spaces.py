@@ -71,21 +71,24 @@ def element_from_json(space: spaces.Space[Any], value: Any) -> Any:
     raise TypeError(f"bdt_gym: cannot read elements of {space}")
 
 
-def to_json_data(value: Any) -> Any:
+def to_json_data(value: Any, bools_as_numbers: bool = False) -> Any:
     """An action, keyword arguments or reset options as JSON data: NumPy arrays as (nested)
     lists, NumPy scalars as Python numbers, tuples as lists (``json`` refuses NumPy values).
 
-    Nothing is cast: a fractional entry of an integer space reaches the server as it is and is
-    refused there with its place named, rather than truncated here.
+    Nothing is cast, but booleans with ``bools_as_numbers`` (an action's, which NumPy and
+    Gymnasium's ``contains`` read as 0 and 1): a fractional entry of an integer space reaches the
+    server as it is and is refused there with its place named, rather than truncated here.
     """
     if isinstance(value, np.ndarray):
-        return value.tolist()
+        return (value.astype(np.int64) if bools_as_numbers and value.dtype == np.bool_ else value).tolist()
+    if isinstance(value, (bool, np.bool_)) and bools_as_numbers:
+        return int(value)
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, dict):
-        return {key: to_json_data(v) for key, v in value.items()}
+        return {key: to_json_data(v, bools_as_numbers) for key, v in value.items()}
     if isinstance(value, (tuple, list)):
-        return [to_json_data(v) for v in value]
+        return [to_json_data(v, bools_as_numbers) for v in value]
     return value
 
 

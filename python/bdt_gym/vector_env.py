@@ -149,9 +149,11 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         if isinstance(seed, int) and seed + self.num_envs - 1 > MAX_SEED:
             # refused before super().reset seeds np_random: the server would refuse env i's seed + i
             raise InvalidSeedError("InvalidSeedError", f"BdtGymVectorEnv.reset: seed = {seed} seeds env i with seed + i, up to {seed + self.num_envs - 1}; with {self.num_envs} envs it must be <= {MAX_SEED - self.num_envs + 1} (2**53 - 1 - (num_envs - 1): seeds travel as JSON numbers)")
-        if not isinstance(seed, list):
-            super().reset(seed=seed)  # Gymnasium seeds the vector env's own np_random from one seed, not a list
         result = self._server.request("reset", seed=seed, options=to_json_data(options))
+        # once the server took it (a refused reset leaves np_random as it was); Gymnasium seeds the
+        # vector env's own np_random from one seed, not a list
+        if not isinstance(seed, list):
+            super().reset(seed=seed)
         return element_from_json(self.observation_space, result["obs"]), _vector_info(result["info"], self.num_envs, self.single_observation_space)
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:

@@ -121,7 +121,8 @@ class BoxAction(TransformAction[Any, np.ndarray, Any], gym.utils.RecordConstruct
 
     def __init__(self, env: gym.Env[Any, Any], dtype: Any = np.float32) -> None:
         # recorded, as Gymnasium's wrappers do, so env.spec rebuilds it (gym.make(env.spec), check_env)
-        gym.utils.RecordConstructorArgs.__init__(self, dtype=dtype)
+        # the dtype's name: a type would break env.spec.to_json(), which datasets (Minari) store
+        gym.utils.RecordConstructorArgs.__init__(self, dtype=np.dtype(dtype).name)
         self._parts = _layout(_entries(env.action_space, "BoxAction"))
         space = spaces.Box(0.0, 1.0, (self._parts[-1].slice.stop if self._parts else 0,), dtype)
         # a TransformAction, so VectorizeTransformAction applies it to a vector env's actions

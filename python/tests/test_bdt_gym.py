@@ -186,7 +186,21 @@ class BridgeTest(unittest.TestCase):
             env.step(action)
         action["inferenceShare"][0] = 0.5
         self.assertEqual(env.step(action)[4]["slot"], 0, "the refused steps did not advance the env")
+        # a reset the server refuses leaves np_random as it was (it was re-seeded first)
+        before = env.unwrapped.np_random_seed
+        with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r'unknown reset option "bogus"'):
+            env.reset(seed=99, options={"bogus": 1})
+        self.assertEqual(env.unwrapped.np_random_seed, before)
+        # booleans are the numbers contains() takes them for
+        bools = {**action, "partition": np.array([True, False, True, False])}
+        self.assertIn(bools, env.action_space)
+        self.assertEqual(env.step(bools)[4]["slot"], 1)
         env.close()
+        cart_pole = bdt_gym.BdtGymEnv("CartPole-v1")
+        cart_pole.reset(seed=0)
+        self.assertTrue(cart_pole.action_space.contains(True))
+        cart_pole.step(True)
+        cart_pole.close()
         with self.assertRaisesRegex(bdt_gym.BdtGymError, r"ScenarioError: invalid scenario:\n  at lyapunov\.V: Too small"):
             gym.make("bdt_gym/BDT-v0", scenario={"lyapunov": {"V": -1}})
 
@@ -539,6 +553,10 @@ class VectorTest(unittest.TestCase):
     def test_refused_batch_raises_and_the_envs_go_on(self) -> None:
         envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", num_envs=2, infoLevel="summary")
         envs.reset(seed=0)
+        # a refused reset leaves the vector env's np_random as it was
+        with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r'unknown reset option "bogus"'):
+            envs.reset(seed=99, options={"bogus": 1})
+        self.assertEqual(envs.np_random_seed, 0)
         actions = envs.action_space.sample()
         actions["miningShare"][1, 0] = 2.0
         with self.assertRaisesRegex(bdt_gym.InvalidActionError, r"miningShare"):
@@ -1145,6 +1163,8 @@ class WrappersTest(unittest.TestCase):
                 check_env(wrapped)
             rebuilt = gym.make(wrapped.spec)
             self.assertEqual(rebuilt.action_space, wrapped.action_space)
+            # as JSON too (datasets such as Minari's store it so): BoxAction recorded its dtype as a type
+            self.assertEqual(gym.make(gym.envs.registration.EnvSpec.from_json(wrapped.spec.to_json())).action_space, wrapped.action_space)
             rebuilt.close()
             wrapped.close()
 

@@ -15,6 +15,7 @@ import { holdNetwork, releaseNetwork } from '../trainer-held-networks.ts';
 import { Subject, type Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
+import { checkTrainerOptions } from '../trainer-options.ts';
 import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
@@ -116,6 +117,7 @@ export class DqnTrainer {
    * `trainRun` and the checkpoint loaders start the fastest themselves when none is running.
    */
   constructor(options: DqnTrainerOptions) {
+    checkTrainerOptions('DqnTrainer', options);
     // checked as trainRun checks them: an hp edited after parsing (trainFrequency 0, a batchSize above bufferSize) got past the schema
     const hp = parseKwargs(DqnHyperparametersSchema, options.hp, 'DqnTrainer', 'hp');
     this.hp = hp;

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Subject, type Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { parseKwargs } from '../../env/core/zod-issues.ts';
+import { checkTrainerOptions } from '../trainer-options.ts';
 import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
@@ -125,6 +126,7 @@ export class PpoTrainer {
    * `trainRun` and the checkpoint loaders start the fastest themselves when none is running.
    */
   constructor(options: PpoTrainerOptions) {
+    checkTrainerOptions('PpoTrainer', options);
     // checked as trainRun checks them: an hp edited after parsing (numSteps 0) trained forever
     const hp = parseKwargs(PpoHyperparametersSchema, options.hp, 'PpoTrainer', 'hp');
     this.hp = hp;

@@ -18,6 +18,32 @@ describe('trainers validate their hyperparameters', () => {
     await initBackend('wasm');
   });
 
+  it('both trainers refuse options that are no object, unknown keys, no or two env sources and a bad seed, before any env or network (a raw TypeError, or the seed blamed on SyncVectorEnv)', () => {
+    const ppoHp = PpoHyperparametersSchema.parse({ totalTimesteps: 2048, hidden: [8] });
+    const dqnHp = DqnHyperparametersSchema.parse({ totalTimesteps: 2048, hidden: [8] });
+    let made = 0;
+    const makeEnv = () => (made++, make('CartPole-v1'));
+    for (const [name, build] of [
+      ['PpoTrainer', (options: unknown) => new PpoTrainer(options as never)],
+      ['DqnTrainer', (options: unknown) => new DqnTrainer(options as never)],
+    ] as const) {
+      const hp = name === 'PpoTrainer' ? ppoHp : dqnHp;
+      for (const [options, message] of [
+        [null, `${name}: options must be an object {makeEnv or makeVectorEnv, hp, seed, restore?}, got null`],
+        [{ hp, seed: 1, makeEnv, foo: 1 }, `${name}: unknown option "foo" (options: makeEnv, makeVectorEnv, hp, seed, restore)`],
+        [{ hp, seed: 1 }, `${name}: give exactly one of makeEnv (one env per index) and makeVectorEnv (a whole vector env), got neither`],
+        [{ hp, seed: 1, makeEnv, makeVectorEnv: () => undefined }, `${name}: give exactly one of makeEnv (one env per index) and makeVectorEnv (a whole vector env), got both`],
+        [{ hp, seed: 1, makeEnv: 'CartPole-v1' }, `${name}: makeEnv must be a function, got "CartPole-v1"`],
+        [{ hp, seed: 'a', makeEnv }, `${name}: options.seed: seed = "a" must be an integer >= 0`],
+      ] as const) {
+        const before = tf.memory().numTensors;
+        assert.throws(() => build(options), { message }, message);
+        assert.equal(tf.memory().numTensors, before, `${message}: tensors leaked`);
+      }
+    }
+    assert.equal(made, 0, 'no env is made');
+  });
+
   it('PpoTrainer refuses an hp the schema refuses, naming the field, the rule and the value, before it makes an env or a network', () => {
     const parsed = PpoHyperparametersSchema.parse({ totalTimesteps: 2048, hidden: [8] });
     const cases: ReadonlyArray<readonly [Partial<PpoHyperparameters>, RegExp]> = [

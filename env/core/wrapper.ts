@@ -7,6 +7,7 @@
  */
 import { Env, type EnvSpec, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
 import { AttributeRefusedError, GymError } from './errors.ts';
+import { formatValue } from './format.ts';
 import type { Rng } from './rng.ts';
 import type { Space } from '../spaces/space.ts';
 
@@ -17,6 +18,12 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
 
   constructor(env: Env<Obs, Act>) {
     super();
+    // checked by shape, not class, so an env of another copy of bdt-gym still wraps; a non-env
+    // failed later, far from here ("this.env.reset is not a function")
+    const candidate = env as Partial<Env<Obs, Act>> | null | undefined;
+    if (typeof candidate?.reset !== 'function' || typeof candidate.step !== 'function' || candidate.observationSpace === undefined || candidate.actionSpace === undefined) {
+      throw new GymError(`${new.target.name}: env must be an Env (reset, step and both spaces; make(id) gives one), got ${formatValue(env)}`);
+    }
     this.env = env;
     // Same spaces unless a subclass replaces them.
     this.observationSpace = env.observationSpace as unknown as Space<WObs>;

@@ -16,7 +16,7 @@
  * // entry is there on a step where no env ended)
  */
 import { checkResetArgs, Env, type EnvSpec, type Info } from '../core/env.ts';
-import { formatValue } from '../core/format.ts';
+import { formatValue, unknownKeys } from '../core/format.ts';
 import { GymError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
 import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
@@ -51,6 +51,9 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
   /** @param envFns one factory per env (as Gymnasium's `env_fns`) */
   constructor(envFns: ReadonlyArray<() => Env<Obs, Act>>, options: SyncVectorEnvOptions = {}) {
     if (!Array.isArray(envFns) || envFns.length === 0) throw new GymError('SyncVectorEnv: needs at least one env factory');
+    // a misspelt option (autoReset) kept the default unseen
+    const unknown = options === null || typeof options !== 'object' ? 'options that are no object' : unknownKeys(options, ['copy', 'autoresetMode'], 'option');
+    if (unknown !== undefined) throw new GymError(`SyncVectorEnv: ${unknown === 'options that are no object' ? `options must be an object {copy?, autoresetMode?}, got ${formatValue(options)}` : `unknown ${unknown} (options: copy, autoresetMode)`}`);
     this.envs = envFns.map((fn, i) => {
       const env = typeof fn === 'function' ? fn() : undefined;
       if (!(env instanceof Env)) throw new GymError(`SyncVectorEnv: envFns[${i}] must be a function returning an Env, got ${formatValue(fn)}${typeof fn === 'function' ? ` (it returned ${formatValue(env)})` : ''}`);

@@ -10,6 +10,7 @@
  */
 import type { EnvSpec } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
+import { formatValue } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import type { AutoresetMode, VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from './vector-env.ts';
 
@@ -23,6 +24,12 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
   actionSpace: Space<BAct>;
 
   constructor(env: VectorEnv<InnerObs, InnerAct>) {
+    const candidate = env as Partial<VectorEnv<InnerObs, InnerAct>> | null | undefined;
+    if (typeof candidate?.reset !== 'function' || typeof candidate.step !== 'function' || typeof candidate.numEnvs !== 'number') {
+      // a single env (the likely mistake) by its name, as <TimeLimit<...>>
+      const shown = typeof candidate?.step === 'function' ? String(env) : formatValue(env);
+      throw new GymError(`${new.target.name}: env must be a vector env (reset, step, numEnvs; makeVec(id, n) gives one), got ${shown}`);
+    }
     this.env = env;
     this.numEnvs = env.numEnvs;
     this.autoresetMode = env.autoresetMode;

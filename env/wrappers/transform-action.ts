@@ -6,6 +6,7 @@
 import type { Env } from '../core/env.ts';
 import { ActionWrapper } from '../core/wrapper.ts';
 import type { Space } from '../spaces/space.ts';
+import { checkFunction } from './wrapper-arguments.ts';
 
 export class TransformAction<Obs, WAct, Act> extends ActionWrapper<Obs, WAct, Act> {
   private readonly func: (action: WAct) => Act;
@@ -13,6 +14,7 @@ export class TransformAction<Obs, WAct, Act> extends ActionWrapper<Obs, WAct, Ac
   /** @param actionSpace the space of the actions `func` takes; the inner env's when omitted */
   constructor(env: Env<Obs, Act>, func: (action: WAct) => Act, actionSpace?: Space<WAct>) {
     super(env);
+    checkFunction('TransformAction', 'func', func);
     this.func = func;
     if (actionSpace !== undefined) this.actionSpace = actionSpace;
   }

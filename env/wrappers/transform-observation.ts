@@ -6,6 +6,7 @@
 import type { Env } from '../core/env.ts';
 import { ObservationWrapper } from '../core/wrapper.ts';
 import type { Space } from '../spaces/space.ts';
+import { checkFunction } from './wrapper-arguments.ts';
 
 export class TransformObservation<WObs, Act, Obs> extends ObservationWrapper<WObs, Act, Obs> {
   private readonly func: (obs: Obs) => WObs;
@@ -13,6 +14,7 @@ export class TransformObservation<WObs, Act, Obs> extends ObservationWrapper<WOb
   /** @param observationSpace the space of `func`'s results; the inner env's when omitted */
   constructor(env: Env<Obs, Act>, func: (obs: Obs) => WObs, observationSpace?: Space<WObs>) {
     super(env);
+    checkFunction('TransformObservation', 'func', func);
     this.func = func;
     if (observationSpace !== undefined) this.observationSpace = observationSpace;
   }

@@ -1,12 +1,14 @@
 /** gymnasium.wrappers.TransformReward: passes every reward of `step` through `func`. */
 import type { Env } from '../core/env.ts';
 import { RewardWrapper } from '../core/wrapper.ts';
+import { checkFunction } from './wrapper-arguments.ts';
 
 export class TransformReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   private readonly func: (reward: number) => number;
 
   constructor(env: Env<Obs, Act>, func: (reward: number) => number) {
     super(env);
+    checkFunction('TransformReward', 'func', func);
     this.func = func;
   }
 

@@ -7,6 +7,11 @@ export function checkEpsilon(owner: string, epsilon: unknown): void {
   if (!(typeof epsilon === 'number' && Number.isFinite(epsilon) && epsilon >= 0)) throw new GymError(`${owner}: epsilon = ${formatValue(epsilon)} must be a finite number >= 0`);
 }
 
+/** A callback argument must be a function: another value failed at the first call ("this.func is not a function"). */
+export function checkFunction(owner: string, name: string, value: unknown): void {
+  if (typeof value !== 'function') throw new GymError(`${owner}: ${name} must be a function, got ${formatValue(value)}`);
+}
+
 /** `bufferLength` (episodes kept for the statistics) must be a positive integer. */
 export function checkBufferLength(owner: string, bufferLength: unknown): void {
   if (!(typeof bufferLength === 'number' && Number.isInteger(bufferLength) && bufferLength >= 1)) throw new GymError(`${owner}: bufferLength = ${formatValue(bufferLength)} must be a positive integer`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  AttributeRefusedError, Box, captureWarnings, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
+  AttributeRefusedError, Box, captureWarnings, SyncVectorEnv, TimeLimit, VectorRecordEpisodeStatistics, ClipAction, ClipReward, Discrete, Dict, Env, FlattenObservation, GymError, InvalidActionError, InvalidArgumentError, MultiDiscrete, NormalizeObservation, NormalizeReward,
   RecordEpisodeStatistics, RescaleAction, RunningMeanStd, makeRng, TransformAction, TransformObservation, TransformReward, Wrapper, make, type EpisodeStatistics, type ResetArgs, type ResetResult, type StepResult, type BoxElement, type BdtAction,
 } from '../../env/index.ts';
 import { RecordingEnv } from './recording-env.ts';
@@ -113,6 +113,17 @@ describe('wrappers', () => {
     assert.equal(observed.obsRms.count, 1e-4 + 5, 'five observations counted, the one with NaN left out');
     assert.equal(obsWarnings.length, 1);
     assert.match(obsWarnings[0]!, /^NormalizeObservation: an observation holds NaN or an infinity; it is left out/);
+  });
+
+  it('wrappers refuse an env that is no Env and callbacks that are no functions when built, and SyncVectorEnv unknown options (each failed later, far from the cause, or kept a default unseen)', () => {
+    assert.throws(() => new TimeLimit(null as never, 5), { message: 'TimeLimit: env must be an Env (reset, step and both spaces; make(id) gives one), got null' });
+    assert.throws(() => new ClipAction({} as never), { message: 'ClipAction: env must be an Env (reset, step and both spaces; make(id) gives one), got {}' });
+    assert.throws(() => new TransformReward(make('CartPole-v1'), 5 as never), { message: 'TransformReward: func must be a function, got 5' });
+    assert.throws(() => new TransformObservation(make('CartPole-v1'), 'x' as never), { message: 'TransformObservation: func must be a function, got "x"' });
+    assert.throws(() => new TransformAction(make('CartPole-v1'), null as never), { message: 'TransformAction: func must be a function, got null' });
+    assert.throws(() => new VectorRecordEpisodeStatistics(make('CartPole-v1') as never), { message: 'VectorRecordEpisodeStatistics: env must be a vector env (reset, step, numEnvs; makeVec(id, n) gives one), got <TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>' });
+    assert.throws(() => new SyncVectorEnv([() => make('CartPole-v1')], { autoReset: 'same-step' } as never), { message: 'SyncVectorEnv: unknown option "autoReset" (options: copy, autoresetMode)' });
+    assert.throws(() => new SyncVectorEnv([() => make('CartPole-v1')], null as never), { message: 'SyncVectorEnv: options must be an object {copy?, autoresetMode?}, got null' });
   });
 
   it('RunningMeanStd refuses a bad size, epsilon, sample length or batch count (it made statistics of another length, or a RangeError)', () => {

@@ -69,6 +69,14 @@ const registry = new Map<string, AgentEntry>();
  * Gymnasium's `register` does for an env id (registering the same agent again is quiet).
  */
 export function registerAgent(name: string, entry: AgentEntry): void {
+  // a bad entry was taken, and the agent then reported as unknown although listed
+  if (typeof name !== 'string' || name === '') throw new GymError(`registerAgent: name must be a non-empty string, got ${formatValue(name)}`);
+  if (entry === null || typeof entry !== 'object' || typeof entry.create !== 'function' || typeof entry.description !== 'string') {
+    throw new GymError(`registerAgent(${JSON.stringify(name)}): entry must be {description: string, create: (env, options) => Agent, scenarioOverride?}, got ${formatValue(entry)}`);
+  }
+  if (entry.scenarioOverride !== undefined && (entry.scenarioOverride === null || typeof entry.scenarioOverride !== 'object' || Array.isArray(entry.scenarioOverride))) {
+    throw new GymError(`registerAgent(${JSON.stringify(name)}): scenarioOverride must be a partial scenario object, got ${formatValue(entry.scenarioOverride)}`);
+  }
   const previous = registry.get(name);
   if (previous !== undefined && previous.description !== entry.description) warn(`registerAgent: agent ${JSON.stringify(name)} (${previous.description}) replaced by: ${entry.description}`);
   registry.set(name, entry);

@@ -18,8 +18,8 @@
  */
 import { Env } from './core/env.ts';
 import type { Rng } from './core/rng.ts';
-import { EnvCheckError } from './core/errors.ts';
-import { formatValue } from './core/format.ts';
+import { EnvCheckError, InvalidArgumentError } from './core/errors.ts';
+import { formatValue, unknownKeys } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { dataEquivalence } from './core/data-equivalence.ts';
 import { checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
@@ -40,6 +40,9 @@ export interface CheckEnvOptions {
 /** Runs every check on `env`; throws `EnvCheckError` at the first broken contract. */
 export function checkEnv(env: Env, options: CheckEnvOptions = {}): void {
   if (!(env instanceof Env)) throw new EnvCheckError('env-type', `The environment must inherit from Env, got ${formatValue(env)}`);
+  // a misspelt option (skipRender) ran the check it meant to skip
+  const unknown = unknownKeys(options ?? {}, ['skipRenderCheck', 'skipCloseCheck'], 'option');
+  if (unknown !== undefined) throw new InvalidArgumentError(`checkEnv: unknown ${unknown} (options: skipRenderCheck, skipCloseCheck)`);
   if (env.unwrapped !== env) {
     warn(`The environment ${env.toString()} is different from its unwrapped version ${env.unwrapped.toString()}: wrappers may affect the checks; pass env.unwrapped.`);
   }

@@ -35,6 +35,11 @@ describe('baselines: agents and createAgent', () => {
     } finally {
       setWarningHandler(previous);
     }
+    // a bad entry was registered, and the agent then reported as unknown although listed
+    assert.throws(() => registerAgent('test-null', null as never), { message: 'registerAgent("test-null"): entry must be {description: string, create: (env, options) => Agent, scenarioOverride?}, got null' });
+    assert.throws(() => registerAgent('', { description: 'd', create: () => new RandomAgent() }), { message: 'registerAgent: name must be a non-empty string, got ""' });
+    assert.throws(() => registerAgent('test-override', { description: 'd', create: () => new RandomAgent(), scenarioOverride: [] as never }), { message: 'registerAgent("test-override"): scenarioOverride must be a partial scenario object, got []' });
+    assert.throws(() => agentEntry('test-null'), UnknownAgentError);
   });
 
   it('an unknown ppo or dqn says which call registers the learned agents', () => {

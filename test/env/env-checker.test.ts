@@ -32,6 +32,10 @@ describe('checkEnv', () => {
     }
   });
 
+  it('refuses an unknown option (a misspelt skipRender ran the check it meant to skip)', () => {
+    assert.throws(() => checkEnv(make('CartPole-v1').unwrapped, { skipRender: true } as never), { message: 'checkEnv: unknown option "skipRender" (options: skipRenderCheck, skipCloseCheck)' });
+  });
+
   it('accepts a correct env without a spec (warning about render modes only)', () => {
     const { warnings } = captureWarnings(() => checkEnv(new GoodEnv()));
     assert.deepEqual(warnings.map((w) => w.slice(0, 40)), ['Not able to test alternative render mode']);

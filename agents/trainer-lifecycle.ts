@@ -17,8 +17,9 @@ export class TrainerLifecycle {
   private disposed = false;
   /** A train() failed and so ended metrics$: training on would drop its metrics unseen. */
   private failed = false;
-  /** The method running now (an iteration, or train()'s loop), which a nested call would corrupt. */
+  /** An iteration runs: a nested iterate() or train() would splice its rollout into this one's. */
   private runningIteration = false;
+  /** A train() loop runs: a second would interleave its iterations with this one's. */
   private runningTrain = false;
 
   constructor(owner: string) {

@@ -207,8 +207,8 @@ function checkSpec(spec: ComparisonSpec): void {
     if (typeof compared !== 'string') {
       // a misspelt key (opts for options) ran the agent with its defaults, unseen
       if (compared === null || typeof compared !== 'object' || Array.isArray(compared)) throw new GymError(`compareAgents: an agent is a name or {label, agent, options?}, got ${formatValue(compared)}`);
-      const unknown = Object.keys(compared).filter((key) => !['label', 'agent', 'options'].includes(key));
-      if (unknown.length > 0) throw new GymError(`compareAgents: agent ${formatValue(compared.label)} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')} (keys: label, agent, options)`);
+      const unknown = unknownKeys(compared, ['label', 'agent', 'options']);
+      if (unknown !== undefined) throw new GymError(`compareAgents: agent ${formatValue(compared.label)} has unknown ${unknown} (keys: label, agent, options)`);
     }
     const label = labelOf(compared);
     if (typeof label !== 'string' || label === '') throw new GymError(`compareAgents: every agent needs a non-empty label, got ${formatValue(compared)}`);

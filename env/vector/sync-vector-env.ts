@@ -51,9 +51,10 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
   /** @param envFns one factory per env (as Gymnasium's `env_fns`) */
   constructor(envFns: ReadonlyArray<() => Env<Obs, Act>>, options: SyncVectorEnvOptions = {}) {
     if (!Array.isArray(envFns) || envFns.length === 0) throw new GymError('SyncVectorEnv: needs at least one env factory');
+    if (options === null || typeof options !== 'object') throw new GymError(`SyncVectorEnv: options must be an object {copy?, autoresetMode?}, got ${formatValue(options)}`);
     // a misspelt option (autoReset) kept the default unseen
-    const unknown = options === null || typeof options !== 'object' ? 'options that are no object' : unknownKeys(options, ['copy', 'autoresetMode'], 'option');
-    if (unknown !== undefined) throw new GymError(`SyncVectorEnv: ${unknown === 'options that are no object' ? `options must be an object {copy?, autoresetMode?}, got ${formatValue(options)}` : `unknown ${unknown} (options: copy, autoresetMode)`}`);
+    const unknown = unknownKeys(options, ['copy', 'autoresetMode'], 'option');
+    if (unknown !== undefined) throw new GymError(`SyncVectorEnv: unknown ${unknown} (options: copy, autoresetMode)`);
     this.envs = envFns.map((fn, i) => {
       const env = typeof fn === 'function' ? fn() : undefined;
       if (!(env instanceof Env)) throw new GymError(`SyncVectorEnv: envFns[${i}] must be a function returning an Env, got ${formatValue(fn)}${typeof fn === 'function' ? ` (it returned ${formatValue(env)})` : ''}`);

@@ -9,7 +9,7 @@ from gymnasium import spaces
 import numpy as np
 
 from .server import InvalidActionError, InvalidArgumentError, InvalidSeedError, Server
-from .spaces import element_from_json, non_json_value, shape_mismatch, space_from_json, to_json_data
+from .spaces import element_from_json, json_arguments, non_json_value, shape_mismatch, space_from_json, to_json_data
 
 
 #: The render fps of an env that declares none (the B-DT envs): Gymnasium's text envs' (FrozenLake,
@@ -131,12 +131,13 @@ class BdtGymEnv(gym.Env[Any, Any]):
         if render_mode is not None and render_mode not in modes:
             # said here in Python's terms: the server would name its TypeScript keyword, renderMode
             raise ValueError(f"BdtGymEnv: render_mode must be None or {' or '.join(map(repr, modes))} (bdt-gym's envs render text), got {render_mode!r}")
+        env_kwargs = json_arguments({**kwargs, **({"renderMode": render_mode} if render_mode is not None else {})}, "BdtGymEnv: keyword arguments")
         self._server = Server()
         try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
             made = self._server.request(
                 "make",
                 id=env_id,
-                kwargs=to_json_data({**kwargs, **({"renderMode": render_mode} if render_mode is not None else {})}),
+                kwargs=env_kwargs,
                 **({"maxEpisodeSteps": to_json_data(max_episode_steps)} if max_episode_steps is not None else {}),
             )
             self.observation_space = space_from_json(made["observationSpace"])
@@ -151,7 +152,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         seed = to_json_data(seed)  # a NumPy integer as the Python int Gymnasium's seeding takes
         check_reset_args(seed, options, "BdtGymEnv.reset")
-        result = self._server.request("reset", seed=seed, options=to_json_data(options))
+        result = self._server.request("reset", seed=seed, options=json_arguments(options, "BdtGymEnv.reset: options"))
         # once the server took it: a refused reset leaves np_random and np_random_seed as they were
         super().reset(seed=seed)
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])

@@ -92,21 +92,31 @@ def to_json_data(value: Any, bools_as_numbers: bool = False) -> Any:
     return value
 
 
-def non_json_value(data: Any, path: tuple[str | int, ...] = ()) -> str | None:
+def non_json_value(data: Any, path: tuple[str | int, ...] = (), expected: str = "a number") -> str | None:
     """Where JSON data (from ``to_json_data``) holds a value JSON cannot carry (an entry of an
-    object or complex array), as ``key 'inferenceShare': element [0] has type complex, not a number``;
-    None when it has none."""
+    object or complex array), as ``key 'inferenceShare': element [0] has type complex, not a number``
+    (``expected`` says what it should be); None when it has none."""
     if data is None or isinstance(data, (bool, int, float, str)):
         return None
     if isinstance(data, (dict, list)):
         for key, value in data.items() if isinstance(data, dict) else enumerate(data):
-            why = non_json_value(value, (*path, key))
+            why = non_json_value(value, (*path, key), expected)
             if why is not None:
                 return why
         return None
     keys = "".join(f"key {key!r}: " for key in path if isinstance(key, str))
     indices = "".join(f"[{i}]" for i in path if isinstance(i, int))
-    return f"{keys}{f'element {indices} ' if indices else ''}has type {type(data).__name__}, not a number"
+    return f"{keys}{f'element {indices} ' if indices else ''}has type {type(data).__name__}, not {expected}"
+
+
+def json_arguments(data: Any, what: str) -> Any:
+    """``to_json_data(data)``, or a TypeError naming the first value JSON cannot carry (checked
+    before a server starts for it, and with the place named: ``json`` names only the type)."""
+    converted = to_json_data(data)
+    why = non_json_value(converted, expected="JSON data (a number, string, boolean, None, list or dict)")
+    if why is not None:
+        raise TypeError(f"{what}: {why}")
+    return converted
 
 
 def shape_mismatch(space: spaces.Space[Any], action: Any) -> str | None:

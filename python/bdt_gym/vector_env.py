@@ -11,7 +11,7 @@ from gymnasium.vector.utils import batch_space
 
 from .env import MAX_SEED, BdtGymEnv, check_reset_args, info_dtype, is_numbers, step_request
 from .server import AttributeRefusedError, InvalidSeedError, Server
-from .spaces import element_from_json, space_from_json, to_json_data
+from .spaces import element_from_json, json_arguments, space_from_json, to_json_data
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
 _MODE_OF = {name: mode for mode, name in _MODES.items()}
@@ -129,9 +129,10 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         for option in ("autoresetMode", "copy"):
             if option in kwargs:
                 raise ValueError(f"BdtGymVectorEnv: {option} is the vector env's own option, not an env keyword argument; give autoreset_mode=... (copy is the server's: arrays always reach Python as new NumPy arrays)")
+        env_kwargs = json_arguments(kwargs, "BdtGymVectorEnv: keyword arguments")
         self._server = Server()
         try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
-            made = self._server.request("make", id=env_id, kwargs=to_json_data(kwargs), numEnvs=to_json_data(num_envs), autoresetMode=_MODES[mode])
+            made = self._server.request("make", id=env_id, kwargs=env_kwargs, numEnvs=to_json_data(num_envs), autoresetMode=_MODES[mode])
             self.num_envs = made["numEnvs"]
             self.single_observation_space = space_from_json(made["singleObservationSpace"])
             self.single_action_space = space_from_json(made["singleActionSpace"])
@@ -149,7 +150,7 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         if isinstance(seed, int) and seed + self.num_envs - 1 > MAX_SEED:
             # refused before super().reset seeds np_random: the server would refuse env i's seed + i
             raise InvalidSeedError("InvalidSeedError", f"BdtGymVectorEnv.reset: seed = {seed} seeds env i with seed + i, up to {seed + self.num_envs - 1}; with {self.num_envs} envs it must be <= {MAX_SEED - self.num_envs + 1} (2**53 - 1 - (num_envs - 1): seeds travel as JSON numbers)")
-        result = self._server.request("reset", seed=seed, options=to_json_data(options))
+        result = self._server.request("reset", seed=seed, options=json_arguments(options, "BdtGymVectorEnv.reset: options"))
         # once the server took it (a refused reset leaves np_random as it was); Gymnasium seeds the
         # vector env's own np_random from one seed, not a list
         if not isinstance(seed, list):

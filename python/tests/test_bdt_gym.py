@@ -246,6 +246,23 @@ class BridgeTest(unittest.TestCase):
             bdt_gym.BdtGymEnv("BDT-nope-v0")
         self.assertIsInstance(raised.exception, bdt_gym.UnregisteredEnvError)
 
+    def test_a_keyword_argument_or_option_json_cannot_carry_is_a_type_error_naming_its_place_before_a_server_starts(self) -> None:
+        for make, where in (
+            (lambda: bdt_gym.BdtGymEnv("BDT-small-v0", scenario={"lyapunov": {"V": 1j}}), "BdtGymEnv: keyword arguments"),
+            (lambda: bdt_gym.BdtGymVectorEnv("BDT-small-v0", 2, scenario={"lyapunov": {"V": 1j}}), "BdtGymVectorEnv: keyword arguments"),
+        ):
+            with self.assertRaises(TypeError) as raised:
+                make()
+            self.assertEqual(str(raised.exception), f"{where}: key 'scenario': key 'lyapunov': key 'V': has type complex, not JSON data (a number, string, boolean, None, list or dict)")
+        env = bdt_gym.BdtGymEnv("BDT-small-v0")
+        try:
+            env.reset(seed=0)
+            with self.assertRaisesRegex(TypeError, r"^BdtGymEnv\.reset: options: key 'trace': has type object, not JSON data"):
+                env.reset(options={"trace": object()})
+            env.reset(seed=0)  # the env goes on
+        finally:
+            env.close()
+
     def test_an_unknown_keyword_argument_is_a_type_error_as_gymnasiums_envs_raise(self) -> None:
         for make in (
             lambda: gym.make("bdt_gym/BDT-small-v0", foo=1),  # which re-raises it as type(error)(its message and the kwargs)

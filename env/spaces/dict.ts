@@ -34,6 +34,8 @@ export class Dict<S extends Record<string, Space<unknown>> = Record<string, Spac
 
   constructor(spaces: S, seed?: number | string) {
     super([]);
+    // a Map's entries are no own keys: it made an empty Dict
+    if (spaces === null || typeof spaces !== 'object' || Array.isArray(spaces) || spaces instanceof Map) throw new SpaceError(`Dict: spaces must be an object of spaces by key, got ${spaces instanceof Map ? 'a Map (give Object.fromEntries(map))' : formatValue(spaces)}`);
     this.keys = Object.freeze(Object.keys(spaces)) as readonly (keyof S & string)[];
     this.keys.forEach((key, i) => {
       // an own "__proto__" key (JSON.parse makes one): sample, seed and unflatten would set their result's prototype

@@ -13,6 +13,7 @@ export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>
 
   constructor(spaces: S, seed?: number | string) {
     super([]);
+    if (!Array.isArray(spaces)) throw new SpaceError(`Tuple: spaces must be an array of spaces, got ${formatValue(spaces)}`);
     spaces.forEach((s, i) => {
       if (!(s instanceof Space)) throw new SpaceError(`Tuple: entry [${i}] is not a Space`);
     });

@@ -39,11 +39,17 @@ type BatchedKnown<T> = T extends Float32Array
 /** What `step` accepts as a batch of actions: like `Batched`, but discrete actions may be any array of numbers. */
 export type BatchedActions<T> = unknown extends T ? unknown : T extends number ? ArrayLike<number> : Batched<T>;
 
+/** A batch of `n` elements needs `n` a whole number >= 0 (-1 was a RangeError, NaN an empty batch). */
+function checkBatchSize(owner: string, n: unknown): void {
+  if (!(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) throw new GymError(`${owner}: the number of elements must be an integer >= 0, got ${formatValue(n)}`);
+}
+
 /**
  * The space of `n` stacked elements of `space`; `owner` (such as "SyncVectorEnv: the
  * observation space") names it in errors.
  */
 export function batchSpace(space: Space<unknown>, n: number, owner = 'batchSpace'): Space<unknown> {
+  checkBatchSize(owner, n);
   if (space instanceof Box) {
     const low = new Float64Array(n * space.size);
     const high = new Float64Array(n * space.size);
@@ -75,6 +81,7 @@ export function batchSpace(space: Space<unknown>, n: number, owner = 'batchSpace
 
 /** A zeroed batch buffer for `n` elements of `space`. */
 export function createBatch(space: Space<unknown>, n: number): unknown {
+  checkBatchSize('createBatch', n);
   if (space instanceof Box) return space.dtype === 'float32' ? new Float32Array(n * space.size) : new Float64Array(n * space.size);
   if (space instanceof Discrete) return new Int32Array(n);
   if (space instanceof MultiDiscrete) return new Int32Array(n * space.nvec.length);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { lerpBounds, mixBounds } from '../../env/spaces/box.ts';
-import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, flatdim, flatten, flattenSpace, makeRng, spaceFromJSON, subSeed, unflatten, SpaceError, type Space } from '../../env/index.ts';
+import { Box, Dict, Discrete, MultiBinary, MultiDiscrete, Tuple, batchSpace, createBatch, flatdim, flatten, flattenSpace, makeRng, spaceFromJSON, subSeed, unflatten, SpaceError, type Space } from '../../env/index.ts';
 
 describe('spaces', () => {
   describe('Box', () => {
@@ -160,6 +160,14 @@ describe('spaces', () => {
   });
 
   describe('Dict and Tuple', () => {
+    it('refuse spaces given in another form (a Map made an empty Dict; null and an object in a Tuple were raw TypeErrors), and batchSpace a bad count', () => {
+      assert.throws(() => new Dict(null as never), { message: 'Dict: spaces must be an object of spaces by key, got null' });
+      assert.throws(() => new Dict(new Map([['a', new Discrete(2)]]) as never), { message: 'Dict: spaces must be an object of spaces by key, got a Map (give Object.fromEntries(map))' });
+      assert.throws(() => new Tuple({ 0: new Discrete(2) } as never), /^SpaceError: Tuple: spaces must be an array of spaces, got \{0: /);
+      assert.throws(() => batchSpace(new Discrete(2), -1), { message: 'batchSpace: the number of elements must be an integer >= 0, got -1' });
+      assert.throws(() => createBatch(new Box(0, 1, { shape: [2] }), NaN), { message: 'createBatch: the number of elements must be an integer >= 0, got NaN' });
+    });
+
     const make = () =>
       new Dict(
         {

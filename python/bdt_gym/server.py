@@ -340,6 +340,10 @@ class Server:
         self._ended = why
         if process.poll() is None:
             process.kill()
+            try:  # reaped here, or it stays a zombie until close()
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         raise RuntimeError(why) from None
 
     def __del__(self) -> None:

@@ -225,13 +225,14 @@ describe('agents: a failed training run', function () {
     }
   });
 
+  /** A PPO and a DQN trainer on CartPole-v1, seed 1, scheduled over `totalTimesteps`. */
+  const cartPoleTrainers = (totalTimesteps: number) => [
+    new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps }), seed: 1, makeEnv: () => make('CartPole-v1') }),
+    new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps }), seed: 1, makeEnv: () => make('CartPole-v1') }),
+  ];
+
   it("refuses train() arguments of the wrong kind before any work, the trainer still usable (a callback that was no function failed after one iteration and ended the trainer)", async () => {
-    const makeEnv = () => make('CartPole-v1');
-    const trainers = [
-      new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
-      new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
-    ];
-    for (const trainer of trainers) {
+    for (const trainer of cartPoleTrainers(1024)) {
       const name = trainer.constructor.name;
       const callback = name === 'PpoTrainer' ? 'onIteration' : 'onProgress';
       const train = trainer.train.bind(trainer) as (...args: unknown[]) => Promise<void>;
@@ -252,12 +253,7 @@ describe('agents: a failed training run', function () {
   });
 
   it('refuses iterate() or train() from inside an iteration (a metrics$ subscriber), and a second train() while one runs; training goes on', async () => {
-    const makeEnv = () => make('CartPole-v1');
-    const trainers = [
-      new PpoTrainer({ hp: PpoHyperparametersSchema.parse({ ...PPO_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
-      new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...DQN_HP, totalTimesteps: 1024 }), seed: 1, makeEnv }),
-    ];
-    for (const trainer of trainers) {
+    for (const trainer of cartPoleTrainers(1024)) {
       const name = trainer.constructor.name;
       const refusals: string[] = [];
       const subscription = trainer.metrics$.subscribe(() => {

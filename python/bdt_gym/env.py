@@ -9,7 +9,7 @@ from gymnasium import spaces
 import numpy as np
 
 from .server import InvalidActionError, InvalidArgumentError, InvalidSeedError, Server
-from .spaces import element_from_json, json_arguments, non_json_value, shape_mismatch, space_from_json, to_json_data
+from .spaces import JSON_DATA, element_from_json, json_arguments, non_json_value, shape_mismatch, space_from_json, to_json_data
 
 
 #: The render fps of an env that declares none (the B-DT envs): Gymnasium's text envs' (FrozenLake,
@@ -71,6 +71,20 @@ def step_request(server: Server, space: spaces.Space[Any], action: Any, refused:
                 raise
             raise InvalidActionError("InvalidActionError", f"{refused}: {why}") from error
     raise InvalidActionError("InvalidActionError", f"{refused}: {why}")
+
+
+def reset_request(server: Server, seed: Any, options: Any, owner: str) -> Any:
+    """The server's answer to ``reset``; options JSON cannot carry are a TypeError naming the
+    place, looked for only once ``json.dumps`` refuses (a replayed trace is long), as ``step_request``
+    does for actions."""
+    data = to_json_data(options)
+    try:
+        return server.request("reset", seed=seed, options=data)
+    except TypeError as error:  # nothing was sent
+        why = non_json_value(data, expected=JSON_DATA)
+        if why is None:
+            raise
+        raise TypeError(f"{owner}: options: {why}") from error
 
 
 def info_from_json(value: Any, key: str | None = None) -> Any:
@@ -152,7 +166,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
         seed = to_json_data(seed)  # a NumPy integer as the Python int Gymnasium's seeding takes
         check_reset_args(seed, options, "BdtGymEnv.reset")
-        result = self._server.request("reset", seed=seed, options=json_arguments(options, "BdtGymEnv.reset: options"))
+        result = reset_request(self._server, seed, options, "BdtGymEnv.reset")
         # once the server took it: a refused reset leaves np_random and np_random_seed as they were
         super().reset(seed=seed)
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])

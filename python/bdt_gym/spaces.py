@@ -109,11 +109,15 @@ def non_json_value(data: Any, path: tuple[str | int, ...] = (), expected: str = 
     return f"{keys}{f'element {indices} ' if indices else ''}has type {type(data).__name__}, not {expected}"
 
 
+#: What ``non_json_value`` says an argument (not an action entry) should be.
+JSON_DATA = "JSON data (a number, string, boolean, None, list or dict)"
+
+
 def json_arguments(data: Any, what: str) -> Any:
-    """``to_json_data(data)``, or a TypeError naming the first value JSON cannot carry (checked
-    before a server starts for it, and with the place named: ``json`` names only the type)."""
+    """``to_json_data(data)``, or a TypeError naming the first value JSON cannot carry: for
+    keyword arguments, checked before a server starts for them (``json`` names only the type)."""
     converted = to_json_data(data)
-    why = non_json_value(converted, expected="JSON data (a number, string, boolean, None, list or dict)")
+    why = non_json_value(converted, expected=JSON_DATA)
     if why is not None:
         raise TypeError(f"{what}: {why}")
     return converted

@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
-from .env import MAX_SEED, BdtGymEnv, check_reset_args, info_dtype, is_numbers, step_request
+from .env import MAX_SEED, BdtGymEnv, check_reset_args, info_dtype, is_numbers, reset_request, step_request
 from .server import AttributeRefusedError, InvalidSeedError, Server
 from .spaces import element_from_json, json_arguments, space_from_json, to_json_data
 
@@ -150,7 +150,7 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         if isinstance(seed, int) and seed + self.num_envs - 1 > MAX_SEED:
             # refused before super().reset seeds np_random: the server would refuse env i's seed + i
             raise InvalidSeedError("InvalidSeedError", f"BdtGymVectorEnv.reset: seed = {seed} seeds env i with seed + i, up to {seed + self.num_envs - 1}; with {self.num_envs} envs it must be <= {MAX_SEED - self.num_envs + 1} (2**53 - 1 - (num_envs - 1): seeds travel as JSON numbers)")
-        result = self._server.request("reset", seed=seed, options=json_arguments(options, "BdtGymVectorEnv.reset: options"))
+        result = reset_request(self._server, seed, options, "BdtGymVectorEnv.reset")
         # once the server took it (a refused reset leaves np_random as it was); Gymnasium seeds the
         # vector env's own np_random from one seed, not a list
         if not isinstance(seed, list):

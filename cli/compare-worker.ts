@@ -14,20 +14,26 @@ import { carriedError, prepareWorker, type WorkerMessage } from './worker-thread
 const { spec, modules, scenarios } = workerData as CompareWorkerInput;
 const post = (message: WorkerMessage<CompareWorkerRecord>): void => parentPort!.postMessage(message);
 
-try {
-  await prepareWorker(modules);
-  // a --scenario file's env id, as the main thread registered it (the scenario read there, not the file again)
-  for (const { id, scenario } of scenarios) registerBdtScenario(id, scenario);
-  let first = true;
-  compareAgents(spec).subscribe({
-    // the agents are all built before the first episode: the first record tells what they loaded
-    next: (record) => {
-      post(first ? { type: 'record', record, built: { loads: checkpointLoads(), backend: learnedAgentBackend() } } : { type: 'record', record });
-      first = false;
-    },
-    error: (error: unknown) => post({ type: 'error', error: carriedError(error) }),
-    complete: () => post({ type: 'done' }),
-  });
-} catch (error) {
-  post({ type: 'error', error: carriedError(error) });
+async function main(): Promise<void> {
+  try {
+    await prepareWorker(modules);
+    // a --scenario file's env id, as the main thread registered it (the scenario read there, not the file again)
+    for (const { id, scenario } of scenarios) registerBdtScenario(id, scenario);
+    let first = true;
+    compareAgents(spec).subscribe({
+      // the agents are all built before the first episode: the first record tells what they loaded
+      next: (record) => {
+        post(first ? { type: 'record', record, built: { loads: checkpointLoads(), backend: learnedAgentBackend() } } : { type: 'record', record });
+        first = false;
+      },
+      error: (error: unknown) => post({ type: 'error', error: carriedError(error) }),
+      complete: () => post({ type: 'done' }),
+    });
+  } catch (error) {
+    post({ type: 'error', error: carriedError(error) });
+  }
 }
+
+// Not awaited at the top level: V8 aborts the whole process when a worker is terminated during a
+// module's top-level await (nodejs/node#43182), and the main thread terminates the others when one fails.
+void main();

@@ -67,22 +67,29 @@ let env: Env;
 /** Next-step mode: the last step ended the episode, so the next step resets instead. */
 let autoreset = false;
 
-// The imports' and make's warnings (an unversioned id's latest version) go to the main thread,
-// which reports each once, through its own handler, rather than every worker printing its own.
-const warnings: string[] = [];
-const consoleHandler = setWarningHandler((message) => warnings.push(message));
-try {
-  for (const url of recipe.imports ?? []) await importRecipeModule(url);
-  env = makeFromRecipe();
-  if (recipe.recordEpisodeStatistics) env = new RecordEpisodeStatistics(env);
-  setWarningHandler(consoleHandler);
-  reply({ type: 'ready', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), specId: env.spec?.id, warnings });
-} catch (error) {
-  setWarningHandler(consoleHandler);
-  replyError(error, warnings); // they may say why it failed (an unversioned id resolved to a version refusing its kwargs)
+/**
+ * Builds the env and says `ready` (or why not), then answers requests. The imports' and make's
+ * warnings (an unversioned id's latest version) go to the main thread, which reports each once,
+ * through its own handler, rather than every worker printing its own.
+ */
+async function start(): Promise<void> {
+  const warnings: string[] = [];
+  const consoleHandler = setWarningHandler((message) => warnings.push(message));
+  try {
+    for (const url of recipe.imports ?? []) await importRecipeModule(url);
+    env = makeFromRecipe();
+    if (recipe.recordEpisodeStatistics) env = new RecordEpisodeStatistics(env);
+    setWarningHandler(consoleHandler);
+    reply({ type: 'ready', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), specId: env.spec?.id, warnings });
+  } catch (error) {
+    setWarningHandler(consoleHandler);
+    replyError(error, warnings); // they may say why it failed (an unversioned id resolved to a version refusing its kwargs)
+  }
+  port.on('message', answer);
 }
 
-port.on('message', (request: Request) => {
+/** Answers one request of the main thread, on the env built. */
+function answer(request: Request): void {
   try {
     switch (request.type) {
       case 'reset': {
@@ -134,4 +141,8 @@ port.on('message', (request: Request) => {
   } catch (error) {
     replyError(error);
   }
-});
+}
+
+// Not awaited at the top level: V8 aborts the whole process when a worker is terminated during a
+// module's top-level await (nodejs/node#43182), which is where this worker would spend its life.
+void start();

@@ -5,8 +5,8 @@
  * the slot latency tau(t) with its running mean. Vega-Lite rendered to SVG by Vega's headless
  * renderer, as the sweep-v figure (sweep-v-chart.ts).
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from './render-svg.ts';
 import { Wrapper } from '../../env/core/wrapper.ts';
 import type { Env, ResetArgs, ResetResult, StepResult } from '../../env/core/env.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -142,10 +142,5 @@ export async function episodeChartSvg(title: string, trajectory: Trajectory, uMi
       },
     ],
   };
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderSvg(spec);
 }

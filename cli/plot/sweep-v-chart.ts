@@ -5,8 +5,8 @@
  * browser, no canvas): the grammar-of-graphics standard, so users can restyle the figure by
  * editing a spec rather than drawing code.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from './render-svg.ts';
 
 export interface SweepChartPoint {
   readonly v: number;
@@ -56,10 +56,5 @@ export async function sweepVChartSvg(agent: string, points: readonly SweepChartP
       panel(`${agent}: C6 violation (worst AP)`, 'c6', 'avg U_j outside [U^min, U^max]', { field: 'greedyC6', label: 'latency-greedy' }),
     ],
   } as TopLevelSpec;
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderSvg(spec);
 }

@@ -4,8 +4,8 @@
  * point has no finite neighbour for a line to reach. Vega-Lite rendered
  * to SVG by Vega's headless renderer, as the sweep-v figure (sweep-v-chart.ts).
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from './render-svg.ts';
 
 /** One run's series of one tag, raw and smoothed (same length, by record). */
 export interface CurveSeries {
@@ -60,10 +60,5 @@ export async function trainingCurvesSvg(series: readonly CurveSeries[], tags: re
       ],
     })),
   };
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderSvg(spec);
 }

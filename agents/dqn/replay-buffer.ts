@@ -3,6 +3,7 @@
  * `optimize_memory_usage=False`: next observations stored alongside). Sampling is uniform with
  * replacement from a seeded stream and writes into a caller-owned batch: no allocation per step.
  */
+import { InvalidArgumentError } from '../../env/core/errors.ts';
 import type { Rng } from '../../env/core/rng.ts';
 
 /** One sampled minibatch (row-major, `batchSize` rows). */
@@ -37,7 +38,7 @@ export class ReplayBuffer {
     this.obsDim = obsDim;
     this.actionDims = actionDims;
     for (const [name, v] of [['capacity', capacity], ['obsDim', obsDim], ['actionDims', actionDims]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new Error(`ReplayBuffer: ${name} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`ReplayBuffer: ${name} must be a positive integer, got ${v}`);
     }
     this.obs = new Float32Array(capacity * obsDim);
     this.nextObs = new Float32Array(capacity * obsDim);
@@ -53,12 +54,17 @@ export class ReplayBuffer {
 
   /**
    * Store one transition, reading row `row` of `obs`, `nextObs` (`[*, obsDim]`) and `actions`
-   * (`[*, actionDims]`); overwrites the oldest once full.
+   * (`[*, actionDims]`); overwrites the oldest once full. A row past an array's end, or a reward
+   * that is not finite (it would reach every Q target sampled with it), is refused.
    */
   add(obs: Float32Array, nextObs: Float32Array, actions: Int32Array, row: number, reward: number, terminated: boolean): void {
     const d = this.obsDim;
     const a = this.actionDims;
     const p = this.position;
+    if (!Number.isSafeInteger(row) || row < 0 || (row + 1) * d > obs.length || (row + 1) * d > nextObs.length || (row + 1) * a > actions.length) {
+      throw new InvalidArgumentError(`ReplayBuffer.add: row ${row} is not a row of obs (${obs.length / d} rows of ${d}), nextObs (${nextObs.length / d}) and actions (${actions.length / a} rows of ${a})`);
+    }
+    if (!Number.isFinite(reward)) throw new InvalidArgumentError(`ReplayBuffer.add: reward must be finite, got ${reward}`);
     this.obs.set(obs.subarray(row * d, (row + 1) * d), p * d);
     this.nextObs.set(nextObs.subarray(row * d, (row + 1) * d), p * d);
     this.actions.set(actions.subarray(row * a, (row + 1) * a), p * a);
@@ -84,6 +90,10 @@ export class ReplayBuffer {
     if (this.filled === 0) throw new Error('ReplayBuffer.sample: the buffer is empty');
     const d = this.obsDim;
     const a = this.actionDims;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`ReplayBuffer.sample: batchSize must be an integer >= 1, got ${batchSize}`);
+    if (out.obs.length < batchSize * d || out.nextObs.length < batchSize * d || out.actions.length < batchSize * a || out.rewards.length < batchSize || out.terminated.length < batchSize) {
+      throw new InvalidArgumentError(`ReplayBuffer.sample: out holds fewer than ${batchSize} rows (make it with ReplayBuffer.allocateBatch(${batchSize}, ${d}, ${a}))`);
+    }
     for (let b = 0; b < batchSize; b++) {
       const i = Math.floor(rng() * this.filled);
       out.obs.set(this.obs.subarray(i * d, (i + 1) * d), b * d);

@@ -11,6 +11,8 @@
  *   A_t     = delta_t + gamma * lambda * (1 - done_t) * A_{t+1}
  *   R_t     = A_t + V_t
  */
+import { InvalidArgumentError } from '../../env/core/errors.ts';
+import { formatValue } from '../../env/core/format.ts';
 
 export interface GaeInput {
   readonly steps: number;
@@ -29,9 +31,14 @@ export interface GaeInput {
   readonly lambda: number;
 }
 
-/** Writes advantages and returns (`[T, E]` each). */
+/**
+ * Writes advantages and returns (`[T, E]` each). Refuses, naming the argument, a shape that does
+ * not match `steps` × `envs` (a short array would read undefined as NaN, a long one leave rows
+ * unwritten) and a gamma or lambda outside [0, 1].
+ */
 export function computeGae(input: GaeInput, advantages: Float32Array, returns: Float32Array): void {
   const { steps: T, envs: E, rewards, values, terminated, dones, lastValues, gamma, lambda } = input;
+  checkGaeArguments(input, advantages, returns);
   for (let e = 0; e < E; e++) {
     let nextAdvantage = 0;
     for (let t = T - 1; t >= 0; t--) {
@@ -42,5 +49,23 @@ export function computeGae(input: GaeInput, advantages: Float32Array, returns: F
       advantages[i] = nextAdvantage;
       returns[i] = nextAdvantage + values[i]!;
     }
+  }
+}
+
+function checkGaeArguments(input: GaeInput, advantages: Float32Array, returns: Float32Array): void {
+  const { steps, envs, gamma, lambda } = input;
+  for (const [name, value] of [['steps', steps], ['envs', envs]] as const) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`computeGae: ${name} must be an integer >= 1, got ${formatValue(value)}`);
+  }
+  for (const [name, value] of [['gamma', gamma], ['lambda', lambda]] as const) {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new InvalidArgumentError(`computeGae: ${name} must be a number in [0, 1], got ${formatValue(value)}`);
+  }
+  const rows = steps * envs;
+  const arrays: [string, ArrayLike<number> | undefined, number][] = [
+    ['rewards', input.rewards, rows], ['values', input.values, rows], ['terminated', input.terminated, rows], ['dones', input.dones, rows],
+    ['lastValues', input.lastValues, envs], ['advantages', advantages, rows], ['returns', returns, rows],
+  ];
+  for (const [name, array, length] of arrays) {
+    if (array?.length !== length) throw new InvalidArgumentError(`computeGae: ${name} must hold ${length === rows ? `steps × envs = ${steps} × ${envs} = ${rows}` : `envs = ${envs}`} elements, got ${array === undefined || array === null ? String(array) : array.length}`);
   }
 }

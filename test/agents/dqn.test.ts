@@ -54,6 +54,27 @@ describe('agents/dqn', () => {
       assert.throws(() => new ReplayBuffer(0, 2, 1), /capacity must be a positive integer, got 0/);
       assert.throws(() => new ReplayBuffer(4, 2, 1).sample(1, makeRng(1), ReplayBuffer.allocateBatch(1, 2, 1)), /empty/);
     });
+
+    it('refuses a row past the end of its arrays and a reward that is not finite, storing nothing', () => {
+      const buffer = new ReplayBuffer(4, 2, 1);
+      const obs = Float32Array.of(1, 2, 3, 4); // two rows
+      const actions = Int32Array.of(0, 1);
+      for (const row of [2, -1, 0.5]) {
+        assert.throws(() => buffer.add(obs, obs, actions, row, 1, false), (e: Error) => e.name === 'InvalidArgumentError' && e.message.startsWith(`ReplayBuffer.add: row ${row} is not a row of obs (2 rows of 2)`));
+      }
+      assert.throws(() => buffer.add(obs, obs, Int32Array.of(0), 1, 1, false), /row 1 is not a row of .* actions \(1 rows of 1\)/);
+      for (const reward of [NaN, Infinity]) assert.throws(() => buffer.add(obs, obs, actions, 1, reward, false), new RegExp(`reward must be finite, got ${reward}`));
+      assert.equal(buffer.size, 0);
+      buffer.add(obs, obs, actions, 1, 1, false);
+      assert.equal(buffer.size, 1);
+    });
+
+    it('refuses a batch size that is no integer >= 1 and an out too small for it', () => {
+      const buffer = new ReplayBuffer(4, 2, 1);
+      buffer.add(Float32Array.of(1, 2), Float32Array.of(3, 4), Int32Array.of(0), 0, 1, false);
+      for (const size of [0, 1.5, NaN]) assert.throws(() => buffer.sample(size, makeRng(1), ReplayBuffer.allocateBatch(2, 2, 1)), new RegExp(`batchSize must be an integer >= 1, got ${size}`));
+      assert.throws(() => buffer.sample(3, makeRng(1), ReplayBuffer.allocateBatch(2, 2, 1)), /out holds fewer than 3 rows \(make it with ReplayBuffer.allocateBatch\(3, 2, 1\)\)/);
+    });
   });
 
   describe('BranchingQNetwork', () => {

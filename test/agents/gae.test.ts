@@ -59,4 +59,33 @@ describe('agents/ppo/gae', () => {
     close(advantages, [0, 4.5, -3.2, -3.2]);
     close(returns, [1, 5.5, 1.8, 1.8]);
   });
+
+  it('refuses arrays that do not match steps × envs, and a gamma or lambda outside [0, 1], naming the argument', () => {
+    const input = {
+      steps: 2,
+      envs: 2,
+      rewards: new Float32Array(4),
+      values: new Float32Array(4),
+      terminated: new Uint8Array(4),
+      dones: new Uint8Array(4),
+      lastValues: new Float32Array(2),
+      gamma: 0.99,
+      lambda: 0.95,
+    };
+    const out = () => new Float32Array(4);
+    const refused = (change: object, message: RegExp, advantages = out()) =>
+      assert.throws(() => computeGae({ ...input, ...change }, advantages, out()), (e: Error) => e.name === 'InvalidArgumentError' && message.test(e.message));
+    refused({ rewards: new Float32Array(3) }, /^computeGae: rewards must hold steps × envs = 2 × 2 = 4 elements, got 3$/);
+    refused({ dones: new Uint8Array(5) }, /^computeGae: dones must hold steps × envs = 2 × 2 = 4 elements, got 5$/);
+    refused({ lastValues: new Float32Array(4) }, /^computeGae: lastValues must hold envs = 2 elements, got 4$/);
+    refused({}, /^computeGae: advantages must hold steps × envs = 2 × 2 = 4 elements, got 2$/, new Float32Array(2));
+    refused({ steps: 0 }, /^computeGae: steps must be an integer >= 1, got 0$/);
+    refused({ envs: 1.5 }, /^computeGae: envs must be an integer >= 1, got 1.5$/);
+    refused({ gamma: 1.01 }, /^computeGae: gamma must be a number in \[0, 1\], got 1.01$/);
+    refused({ lambda: NaN }, /^computeGae: lambda must be a number in \[0, 1\], got NaN$/);
+    const advantages = out();
+    computeGae(input, advantages, out()); // the same input, well formed, is taken
+    assert.deepEqual([...advantages], [0, 0, 0, 0]);
+  });
 });
+

@@ -7,9 +7,11 @@ const Z_975 = 1.959963984540054;
 
 /**
  * The 0.975 quantile of Student's t with `df` degrees of freedom: the table up to 30, then the
- * Cornish-Fisher expansion in 1/df (within 1e-4 of the exact quantile from 30 on).
+ * Cornish-Fisher expansion in 1/df (within 1e-4 of the exact quantile from 30 on); the normal's
+ * for infinite df. A df that is no integer >= 1 is a RangeError (the table would give undefined).
  */
 export function tQuantile975(df: number): number {
+  if (!(Number.isSafeInteger(df) && df >= 1) && df !== Infinity) throw new RangeError(`tQuantile975: df must be an integer >= 1 (or Infinity), got ${df}`);
   if (df <= T_975.length) return T_975[df - 1]!;
   const z = Z_975;
   const z2 = z * z;

@@ -49,6 +49,11 @@ describe('comparison harness', () => {
     assert.ok(Math.abs(meanInterval(samples).halfWidth - (2.021075 * sd) / Math.sqrt(41)) < 1e-5, '41 samples use t(40), not t(30)');
   });
 
+  it('tQuantile975 refuses degrees of freedom that are no integer >= 1, and gives the normal quantile for Infinity', () => {
+    for (const df of [0, -1, 1.5, NaN]) assert.throws(() => tQuantile975(df), new RegExp(`^RangeError: tQuantile975: df must be an integer >= 1 \\(or Infinity\\), got ${df}$`));
+    assert.equal(tQuantile975(Infinity), 1.959963984540054);
+  });
+
   it('runs every agent on every seed, reproducibly, with paired differences to the first agent', async () => {
     const spec = { envId: 'BDT-small-v0', agents: ['dpra', 'random'], seeds: [3, 4], scenario: { slots: 15 } };
     const first = await lastValueFrom(compareAgents(spec).pipe(toArray()));

@@ -20,8 +20,16 @@ const FIELDS: Readonly<Record<string, readonly string[]>> = {
   Tuple: ['spaces'],
 };
 
+/** How deep Dicts and Tuples may nest: far past any real space, short of the call stack's end. */
+const MAX_DEPTH = 64;
+
 /** The space described by `json`; throws a `SpaceError` naming the path of the first malformed field. */
 export function spaceFromJSON(json: unknown, path = '$'): Space<unknown> {
+  return fromJSON(json, path, 0);
+}
+
+function fromJSON(json: unknown, path: string, depth: number): Space<unknown> {
+  if (depth > MAX_DEPTH) throw new SpaceError(`spaceFromJSON: ${path} lies ${depth} Dicts or Tuples deep, more than the ${MAX_DEPTH} taken`);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new SpaceError(`spaceFromJSON: ${path} is ${formatValue(json)}, expected a space object`);
   const j = json as SpaceJSON;
   const fields = Object.hasOwn(FIELDS, j.type) ? FIELDS[j.type]! : undefined;
@@ -59,14 +67,14 @@ export function spaceFromJSON(json: unknown, path = '$'): Space<unknown> {
       keys.forEach((key, i) => {
         // a repeated key would replace its earlier space without a word, and "__proto__" would set the record's prototype
         if (typeof key !== 'string' || key === '__proto__' || Object.hasOwn(record, key)) throw new SpaceError(`spaceFromJSON: ${path}.keys[${i}] = ${formatValue(key)} must be a string other than "__proto__", not given before`);
-        record[key] = spaceFromJSON(spaces[i], `${path}.spaces[${i}]`);
+        record[key] = fromJSON(spaces[i], `${path}.spaces[${i}]`, depth + 1);
       });
       return construct(path, () => new Dict(record) as Space<unknown>);
     }
     default: { // Tuple, the last type of FIELDS
       const spaces = j['spaces'];
       if (!Array.isArray(spaces)) throw new SpaceError(`spaceFromJSON: ${path}.spaces must be an array, got ${formatValue(spaces)}`);
-      const members = spaces.map((s, i) => spaceFromJSON(s, `${path}.spaces[${i}]`));
+      const members = spaces.map((s, i) => fromJSON(s, `${path}.spaces[${i}]`, depth + 1));
       return construct(path, () => new Tuple(members) as Space<unknown>);
     }
   }

@@ -365,6 +365,17 @@ describe('spaces', () => {
       assert.throws(() => spaceFromJSON({ type: 'Tuple', spaces: 3 }), refused(/^spaceFromJSON: \$\.spaces must be an array, got 3$/));
       assert.throws(() => spaceFromJSON([]), refused(/^spaceFromJSON: \$ is \[\], expected a space object$/));
     });
+
+    it('spaceFromJSON: nesting deeper than 64 Dicts or Tuples is a SpaceError naming the path (100,000 overflowed the call stack); 64 is taken', () => {
+      const nested = (depth: number): object => {
+        let json: object = { type: 'Discrete', n: 2 };
+        for (let i = 0; i < depth; i++) json = i % 2 === 0 ? { type: 'Tuple', spaces: [json] } : { type: 'Dict', keys: ['a'], spaces: [json] };
+        return json;
+      };
+      assert.ok(spaceFromJSON(nested(64)) instanceof Dict);
+      assert.throws(() => spaceFromJSON(nested(65)), refused(/^spaceFromJSON: \$(\.spaces\[0\]){65} lies 65 Dicts or Tuples deep, more than the 64 taken$/));
+      assert.throws(() => spaceFromJSON(nested(100_000)), refused(/^spaceFromJSON: \$(\.spaces\[0\]){65} lies 65 Dicts or Tuples deep/));
+    });
   });
 
   it('unflatten rejects a non-one-hot Discrete block', () => {

@@ -72,6 +72,15 @@ describe('bdt scenario: validation', () => {
         { dnns: { big: { name: 'big', inputShape: [100], bitsPerElement: 1e308, units: [{ name: 'u', layers: [{ kind: 'dense', units: 10 }] }] } }, devices: { dnn: 'big' } },
         /at dnns\.big\.units\[0\]: rule: an output of at most 1000000000000000 bits per data point; unit "u" outputs Infinity \(value: "u"\)/,
       ],
+      // the same without a name, which an inline spec may leave out (its limits went unchecked: NaN energies, an infinite reward)
+      [
+        { dnns: { big: { inputShape: [100], bitsPerElement: 1e308, units: [{ name: 'u', layers: [{ kind: 'dense', units: 10 }] }] } }, devices: { dnn: 'big' } },
+        /at dnns\.big\.inputShape: rule: an input of at most 1000000000000000 bits per data point; this one has Infinity/,
+      ],
+      [
+        { dnns: { wide: { inputShape: [4], units: [{ name: 'u', layers: [{ kind: 'dense', units: 2 ** 52 }, { kind: 'dense', units: 2 ** 52 }] }] } }, devices: { dnn: 'wide' } },
+        /at dnns\.wide\.units\[0\]: rule: at most 1000000000000000000 FLOPs per data point; unit "u" needs 4\.0\d*e\+31 \(value: "u"\)/,
+      ],
     ];
     for (const [override, expected] of cases) assert.match(failure(mergeDeep(tiny(), override)), expected);
   });

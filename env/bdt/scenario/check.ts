@@ -5,7 +5,7 @@
  */
 import type * as z from 'zod';
 import { assertNever } from '../../core/errors.ts';
-import { builtinDnnNames, isBuiltinDnnName, profileFromSpec, type DnnSpecInput } from '../dnn/index.ts';
+import { builtinDnnNames, isBuiltinDnnName, profileFromSpec, type ScenarioDnnSpecInput } from '../dnn/index.ts';
 import { LIMIT } from './limits.ts';
 
 type Ctx = z.RefinementCtx;
@@ -145,10 +145,10 @@ function checkMinMax(ctx: Ctx, path: Path, block: { min: PerNodeShape; max: PerN
  * A layer spec's profile within the limits a measured profile has (FLOPs and bits per data point):
  * a valid spec can still compute to sizes whose products overflow (bitsPerElement 1e308).
  */
-function checkSpecWithinLimits(spec: DnnSpecInput, path: Path, ctx: Ctx): void {
+function checkSpecWithinLimits(spec: ScenarioDnnSpecInput, name: string, path: Path, ctx: Ctx): void {
   let profile;
   try {
-    profile = profileFromSpec(spec);
+    profile = profileFromSpec({ ...spec, name }); // as dnn-source.ts compiles it: the key names it
   } catch {
     return; // the spec's own fields are reported by its schema
   }
@@ -171,7 +171,7 @@ export function checkScenario(s: ScenarioShape, ctx: Ctx): void {
       issue(ctx, ['dnns', name, 'outputBits'], `rule: outputBits has L + 1 = ${p.unitFlops.length + 1} entries (input, then each unit); got ${p.outputBits.length}`, p.outputBits);
     // the key names the DNN; a layer spec's differing name is not refused (saved runs carry such
     // scenarios) but warned about where it is compiled (dnn-source.ts)
-    if (!p.unitFlops) checkSpecWithinLimits(profile as DnnSpecInput, ['dnns', name], ctx);
+    if (!p.unitFlops) checkSpecWithinLimits(profile as ScenarioDnnSpecInput, name, ['dnns', name], ctx);
   }
   const known = new Set([...builtinDnnNames, ...Object.keys(s.dnns)]);
   const checkDnn = (name: string, path: Path) => {

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { closestName } from './closest-name.ts';
 import { GymError } from './errors.ts';
+import { formatValue } from './format.ts';
 import { isPlainObject } from './plain-object.ts';
 
 /** `value` as one short line; NaN, Infinity and undefined are written as such (JSON writes the numbers as null). */
@@ -15,9 +16,11 @@ function shortValue(value: unknown): string {
   try {
     const mark = '\u0000';
     const marked = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'number' && !Number.isFinite(item)) || item === undefined ? `${mark}${String(item)}${mark}` : item);
-    text = marked === undefined ? String(value) : marked.replace(/"\\u0000(NaN|-?Infinity|undefined)\\u0000"/g, '$1');
+    text = marked === undefined ? formatValue(value) : marked.replace(/"\\u0000(NaN|-?Infinity|undefined)\\u0000"/g, '$1');
   } catch {
-    text = String(value);
+    // a BigInt, a cycle, or nesting past the call stack (String() would overflow it too): the
+    // bounded form of other messages
+    text = formatValue(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
@@ -44,12 +47,23 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
  * union gives the issues of the branch the value was meant for (see `matchingBranch`), or, when
  * none is, what its branches expect; with `schema`, the schema that was parsed (issue paths
  * relative to it), that is said with the branches' element types and the field's description,
- * and with `input`, the value parsed, a discriminated union's branch is the input's.
+ * and with `input`, the value parsed, a discriminated union's branch is the input's. Past
+ * {@link MAX_ISSUES} issues, one last line counts the rest.
  */
 export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
+  // a million bad elements of one array would print a million lines: the first ones tell what is wrong
+  if (issues.length <= MAX_ISSUES) return linesOf(issues, schema, input);
+  const more = issues.length - MAX_ISSUES;
+  return [...linesOf(issues.slice(0, MAX_ISSUES), schema, input), `… and ${more} more issue${more === 1 ? '' : 's'}`];
+}
+
+/** Most issues {@link issueLines} writes a line for. */
+const MAX_ISSUES = 20;
+
+function linesOf(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
   return issues.flatMap((issue) => {
     const branch = matchingBranch(issue);
-    if (branch) return issueLines(branch, schema, input);
+    if (branch) return linesOf(branch, schema, input);
     const where = `at ${formatPath(issue.path)}: ${issue.code === 'invalid_union' ? unionMessage(issue, schema, input) : issue.message}`;
     if (issue.code !== 'unrecognized_keys') return [`${where} (value: ${shortValue(issueValue(issue))})`];
     const at = schema && schemaAt(schema, issue.path, input);

@@ -150,6 +150,24 @@ describe('bdt scenario: validation', () => {
     assert.match(failure(mergeDeep(tiny(), { dnns: { two: { unitFlops: [100, 300], outputBits: [1, 2] } } })), /at dnns\.two\.outputBits: rule: outputBits has L \+ 1 = 3 entries/);
   });
 
+  it('a value JSON cannot write is shown in the bounded form: nesting past the call stack (it crashed the message with a RangeError), a cycle, a BigInt (it showed as the number)', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    assert.match(failure(mergeDeep(tiny(), { slots: deep })), /^ {2}at slots: Invalid input: expected number, received array \(value: \[\[\[…\]\]\]\)$/m);
+    assert.match(failure(mergeDeep(tiny(), { slots: cycle })), /^ {2}at slots: Invalid input: expected number, received array \(value: \[\[\[…\]\]\]\)$/m);
+    assert.match(failure(mergeDeep(tiny(), { slots: 5n })), /^ {2}at slots: Invalid input: expected number, received bigint \(value: 5n\)$/m);
+  });
+
+  it('100,000 bad elements give twenty lines and a count of the rest (they gave a line each: a million gave 85 MB)', () => {
+    const lines = failure(mergeDeep(tiny(), { devices: { arrivals: { kind: 'poisson', rate: new Array<number>(100_000).fill(-1) } } })).split('\n');
+    assert.equal(lines.length, 1 + 20 + 1, lines.slice(0, 3).join('\n'));
+    assert.match(lines[1]!, /^ {2}at devices\.arrivals\.rate\[0\]: Too small: expected number to be >=0 \(value: -1\)$/);
+    assert.match(lines[20]!, /^ {2}at devices\.arrivals\.rate\[19\]: /);
+    assert.equal(lines[21], '  … and 99981 more issues'); // the elements past the 20th, and the array's length (one rate per device)
+  });
+
   it('unknown keys are rejected, not ignored', () => {
     assert.match(failure(mergeDeep(tiny(), { gateways: { frequency: 1e9 } })), /at gateways: Unrecognized key: "frequency"/);
   });

@@ -40,9 +40,11 @@ function bdtEnvKwargsJsonSchema(): Record<string, unknown> {
 }
 
 /**
- * `schema` as the schema of a deep-merged override, each field kept from the base when left out:
- * no `required` and no `default` at any depth, and `oneOf` as `anyOf` (a partial variant, `{}`
- * or one field the variants share, fits several).
+ * `schema` as the schema of a deep-merged override (`mergeDeep`), each field kept from the base
+ * when left out: no `required` and no `default` in the objects it merges, and `oneOf` as `anyOf`
+ * (a partial variant, `{}` or one field the variants share, fits several). What an override
+ * replaces whole keeps its schema whole: an array's elements (`items`, `prefixItems`) and a
+ * record's entries (`additionalProperties`: each custom DNN of `dnns`).
  */
 function partialSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(partialSchema);
@@ -52,6 +54,7 @@ function partialSchema(schema: unknown): unknown {
     if (key === 'required' || key === 'default') continue;
     // property names are data, not keywords: a property called "default" is kept
     if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, child]) => [name, partialSchema(child)]));
+    else if (key === 'items' || key === 'prefixItems' || key === 'additionalProperties') out[key] = value;
     else out[key === 'oneOf' ? 'anyOf' : key] = partialSchema(value);
   }
   return out;

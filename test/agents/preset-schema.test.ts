@@ -97,6 +97,19 @@ describe('agent presets: JSON Schema', () => {
       assert.match(errors({ scenario: { channel: { fading: { kind: 'none' } } } }).join('\n'), /\$\.envKwargs\.scenario\.channel\.fading: matches no anyOf branch/);
     });
 
+    it("keeps whole what an override replaces whole: a custom DNN of dnns, an array's elements (incomplete ones were taken, and make refused them)", () => {
+      const dnn = { inputShape: [4], units: [{ name: 'a', layers: [{ kind: 'dense', units: 2 }] }] };
+      const withDnn = (entry: unknown) => ({ scenario: { dnns: { x: entry }, devices: { dnn: 'x' } } });
+      assert.deepEqual(errors(withDnn(dnn)), []);
+      make('BDT-v0', { scenario: withDnn(dnn).scenario as never }).close();
+      const profile = { unitFlops: [1] }; // no outputBits
+      assert.throws(() => make('BDT-v0', { scenario: withDnn(profile).scenario as never }), /at dnns\.x\.outputBits/);
+      assert.match(errors(withDnn(profile)).join('\n'), /\$\.envKwargs\.scenario\.dnns\.x: matches no anyOf branch/);
+      const layer = { ...dnn, units: [{ name: 'a', layers: [{ kind: 'dense' }] }] }; // no units in the layer
+      assert.throws(() => make('BDT-v0', { scenario: withDnn(layer).scenario as never }), /at dnns\.x\.units\[0\]\.layers\[0\]\.units/);
+      assert.match(errors(withDnn(layer)).join('\n'), /\$\.envKwargs\.scenario\.dnns\.x/);
+    });
+
     it('refuses a misspelt scenario field, a value of the wrong type or range, and a key the training env does not take, naming where', () => {
       assert.match(errors({ scenario: { lyapunov: { v: 10 } } }).join('\n'), /\$\.envKwargs\.scenario\.lyapunov: unknown key v/);
       assert.match(errors({ scenario: { lyapunov: { V: '10' } } }).join('\n'), /\$\.envKwargs\.scenario\.lyapunov\.V: "10" is not of type number/);

@@ -59,7 +59,9 @@ describe('bdt scenario: validation', () => {
       [{ slots: 1e15 }, /at slots: Too big: expected number to be <=1000000000 \(value: 1000000000000000\)/],
       // budgets where the energies would underflow to 0 against them (0 itself is a budget: none)
       [{ aps: { energyBudget: { kind: 'constant', joules: 1e-300 } } }, /at aps\.energyBudget\.joules: Too small: expected number to be >=1e-9 \(value: 1e-300\)/],
-      [{ aps: { energyBudget: { kind: 'uniform', min: [0, 1e-300], max: 1 } } }, /at aps\.energyBudget\.min\[1\]: Too small: expected number to be >=1e-9 \(value: 1e-300\)/],
+      [{ aps: { energyBudget: { kind: 'uniform', min: [0, 1e-300], max: 1 } } }, /at aps\.energyBudget\.min\[1\]: Too small: expected 0 or a number >=1e-9 \(value: 1e-300\)/],
+      // where 0 is taken too, the rule says so (it said ">=1e-9" of a -1)
+      [{ gateways: { energyBudget: { kind: 'uniform', min: -1, max: 1 } } }, /at gateways\.energyBudget\.min: Too small: expected 0 or a number >=1e-9 \(value: -1\)/],
       // a drawn topology's count past the limit, refused before the per-node checks loop over it (1e12 hung)
       [{ topology: { kind: 'random', devices: 1e12, gateways: 1, aps: 1, seed: 1 }, devices: { dnn: 'two', arrivals: { kind: 'uniform', min: 0, max: 2 } } }, /at topology\.devices: Too big: expected number to be <=1000000 \(value: 1000000000000\)/],
       [{ lyapunov: { V: NaN } }, /at lyapunov\.V: .* \(value: NaN\)/],

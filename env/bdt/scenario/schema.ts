@@ -32,7 +32,7 @@ const perNodeBetween = (description: string, [min, max]: readonly [number, numbe
   z.union([z.number().min(min).max(max), z.array(z.number().min(min).max(max)).min(1)]).describe(`${description}; one number for all, or an array with one per node`);
 
 /** 0 or a number in [min, max] for every node, or one per node (a budget: none, or one the model's energies do not underflow against). */
-const zeroOrBetween = (min: number, max: number) => z.union([z.literal(0), z.number().min(min).max(max)]);
+const zeroOrBetween = (min: number, max: number) => z.union([z.literal(0), z.number().min(min, `Too small: expected 0 or a number >=${min}`).max(max)]);
 const perNodeZeroOrBetween = (description: string, [min, max]: readonly [number, number], rule?: string) =>
   z.union([zeroOrBetween(min, max), z.array(zeroOrBetween(min, max)).min(1)]).describe(`${description}: 0 or in [${min}, ${max}]; one number for all, or an array with one per node${rule === undefined ? '' : `; ${rule}`}`);
 

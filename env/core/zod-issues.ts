@@ -48,7 +48,7 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
  * none is, what its branches expect; with `schema`, the schema that was parsed (issue paths
  * relative to it), that is said with the branches' element types and the field's description,
  * and with `input`, the value parsed, a discriminated union's branch is the input's. Past
- * {@link MAX_ISSUES} issues, one last line counts the rest.
+ * 20 issues, one last line counts the rest.
  */
 export function issueLines(issues: readonly z.core.$ZodIssue[], schema?: z.ZodType, input?: unknown): string[] {
   // a million bad elements of one array would print a million lines: the first ones tell what is wrong

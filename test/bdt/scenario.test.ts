@@ -170,6 +170,20 @@ describe('bdt scenario: validation', () => {
     assert.equal(lines[21], '  … and 99981 more issues'); // the elements past the 20th, and the array's length (one rate per device)
   });
 
+  it('an object whose contents a scenario does not read (a Map, Set or Date, inherited fields) is refused by path, in a whole scenario and in an override (a Map of lyapunov fields kept V = 10 silently)', () => {
+    const rule = 'rule: JSON data \\(objects of own fields, arrays, numbers, strings, booleans, null\\)';
+    assert.match(failure({ ...tiny(), lyapunov: new Map([['V', 3]]) }), new RegExp(`^invalid scenario:\\n {2}at lyapunov: ${rule}; got a Map, which a scenario does not read`));
+    const base = tiny() as unknown as Record<string, Record<string, unknown>>;
+    assert.match(failure({ ...base, gateways: { ...base['gateways'], freq: [1e9, new Set()] } }), new RegExp(`at gateways\\.freq\\[1\\]: ${rule}; got a Set`));
+    assert.throws(() => mergeDeep(tiny(), { lyapunov: Object.create({ V: 3 }) as object }), (e: Error) => e instanceof ScenarioError && new RegExp(`^invalid scenario override:\\n {2}at lyapunov: ${rule}; got an object whose field "V" is inherited`).test(e.message));
+    assert.throws(() => mergeDeep(tiny(), { lyapunov: new Date(0) }), /at lyapunov: .*got a Date/);
+    // a class instance's own fields are read as a plain object's
+    class Lyapunov {
+      V = 3;
+    }
+    assert.equal(parseScenario(mergeDeep(tiny(), { lyapunov: new Lyapunov() })).lyapunov.V, 3);
+  });
+
   it('unknown keys are rejected, not ignored', () => {
     assert.match(failure(mergeDeep(tiny(), { gateways: { frequency: 1e9 } })), /at gateways: Unrecognized key: "frequency"/);
   });

@@ -26,6 +26,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schema?: z.Zod
 
 /** Validate `input` (parsed JSON) as a scenario; throws ScenarioError naming every bad field. */
 export function parseScenario(input: unknown, source = 'scenario'): Scenario {
+  refuseNonData(input, `invalid ${source}`);
   const result = scenarioSchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ScenarioError(`invalid ${source}:\n${formatIssues(result.error.issues, scenarioSchema, input)}`, result.error.issues);
   return result.data;
@@ -64,14 +65,52 @@ export type PartialFields<T> = T extends readonly unknown[] ? T : T extends obje
  * custom DNN is a measured profile or a layer spec, whose fields do not mix).
  */
 export function mergeDeep(base: unknown, override: unknown): unknown {
+  refuseNonData(override, 'invalid scenario override');
+  return merged(base, override);
+}
+
+function merged(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
   if ('kind' in override && override['kind'] !== base['kind']) return override;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const baseValue = Object.hasOwn(base, key) ? base[key] : undefined;
-    defineKey(out, key, key === 'dnns' ? mergeEntries(baseValue, value) : mergeDeep(baseValue, value));
+    defineKey(out, key, key === 'dnns' ? mergeEntries(baseValue, value) : merged(baseValue, value));
   }
   return out;
+}
+
+/**
+ * Throws a ScenarioError (`what`, then the issue) at the first object in `value` whose contents
+ * the schema and the merge would not read: a Map, Set or Date, or inherited fields (a Map of
+ * fields passed as `{}`, silently keeping the base's values). A class instance's own fields are
+ * read as a plain object's; typed arrays are left to the schema, which names their field.
+ */
+function refuseNonData(value: unknown, what: string): void {
+  const issue = nonDataIssue(value, [], 0);
+  if (issue !== undefined) throw new ScenarioError(`${what}:\n${formatIssues([issue])}`, [issue]);
+}
+
+/** What of `value` a scenario's schema would not read: a built-in collection's entries, a Date's time, inherited fields. */
+function unreadContents(value: object): string | undefined {
+  for (const kind of [Map, Set, WeakMap, WeakSet, Date, RegExp]) if (value instanceof kind) return `a ${kind.name}`;
+  const inherited: string[] = [];
+  for (const key in value) if (!Object.hasOwn(value, key)) inherited.push(JSON.stringify(key));
+  return inherited.length === 0 ? undefined : `an object whose field${inherited.length > 1 ? 's' : ''} ${inherited.join(', ')} ${inherited.length > 1 ? 'are' : 'is'} inherited`;
+}
+
+function nonDataIssue(value: unknown, path: PropertyKey[], depth: number): z.core.$ZodIssue | undefined {
+  // past a depth no scenario reaches (a cycle), the schema reports the value
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || depth > 64) return undefined;
+  const unread = Array.isArray(value) ? undefined : unreadContents(value);
+  if (unread !== undefined) return { code: 'custom', path, message: `rule: JSON data (objects of own fields, arrays, numbers, strings, booleans, null); got ${unread}, which a scenario does not read`, input: value } as z.core.$ZodIssue;
+  const children: Iterable<[PropertyKey, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
+  for (const [key, child] of children) {
+    if (typeof child !== 'object' || child === null) continue;
+    const issue = nonDataIssue(child, [...path, key], depth + 1);
+    if (issue !== undefined) return issue;
+  }
+  return undefined;
 }
 
 /** `override`'s entries over `base`'s, each replacing the base's entry of its name whole. */

@@ -1,6 +1,6 @@
 /**
  * A Vega-Lite chart drawn as SVG, headless (no canvas). Vega and Vega-Lite load on the first
- * chart, not with the command: they take a quarter of a second to load, and vega-canvas, which
+ * chart, not with the command: they take about a third of a second to load, and vega-canvas, which
  * Vega imports, awaits at its top level, which V8 cannot stop safely: a worker thread terminated
  * then aborts the whole process (nodejs/node#43182), and `compare --jobs`/`sweep-v --jobs`
  * terminate the other workers when one fails.

@@ -114,5 +114,22 @@ describe('agents: periodic evaluation during training', function () {
     await assert.rejects(run('resume', { ...base, steps: 600, resume: true }), (e: unknown) => e instanceof CheckpointError && /best-eval\.json: not valid JSON/.test((e as Error).message));
     writeFileSync(record, '{"meanReturn": "high", "step": 400}');
     await assert.rejects(run('resume', { ...base, steps: 600, resume: true }), (e: unknown) => e instanceof CheckpointError && /not a best-evaluation record:\n {2}at meanReturn: Invalid input: expected number, received string \(value: "high"\)/.test((e as Error).message));
+    // a best/ whose files no longer match its manifest could not be loaded: its record is dropped,
+    // with a note, not kept (a resume kept a truncated best/ and its record without a word)
+    writeFileSync(record, `${JSON.stringify({ meanReturn: 1e9, step: 400 })}\n`);
+    const bestDir = join(fresh.outDir, 'best');
+    const weights = Object.keys(JSON.parse(readFileSync(join(bestDir, 'manifest.json'), 'utf8')).files as Record<string, string>).find((file) => file.endsWith('weights.bin'))!;
+    writeFileSync(join(bestDir, weights), '');
+    warnings.length = 0;
+    setWarningHandler((message) => warnings.push(message));
+    let corrupted: Awaited<ReturnType<typeof run>>;
+    try {
+      corrupted = await run('resume', { ...base, steps: 600, resume: true });
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.ok(warnings[0]!.startsWith(`${record} records the evaluation at step 400, but ${bestDir} holds no checkpoint it could describe (checkpoint file ${join(bestDir, weights)} is corrupted: SHA-256 `), warnings[0]);
+    assert.equal(corrupted.summary.bestEvalStep, 600, 'the next evaluation replaces best/');
   });
 });

@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import * as z from 'zod';
 import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
+import { scenarioSchema } from '../../env/bdt/scenario/schema.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, interruptedSave, readCheckpointFile, saveMaybeUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
@@ -153,7 +154,10 @@ export function readManifestFile(dir: string): { manifest: CheckpointManifest; s
   if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
-  return { manifest: parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`), sha256: sha256(bytes) };
+  const manifest = parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`);
+  // the scenario is checked as a scenario: an invalid one was compared with the env's as a transfer
+  if (manifest.scenario !== undefined) parseCheckpointPart(scenarioSchema, manifest.scenario, `checkpoint manifest ${path} is invalid`, ['scenario']);
+  return { manifest, sha256: sha256(bytes) };
 }
 
 /**

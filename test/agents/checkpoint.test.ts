@@ -323,6 +323,14 @@ describe('agents/checkpoint', () => {
       ]);
     });
 
+    it("the recorded scenario is checked as a scenario (an invalid one was compared with the env's, as a transfer)", async () => {
+      const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+      await corruptedCopies([
+        ['scenario-slots', (m) => (m['scenario'] = { ...small, slots: -5 }), /manifest .*scenario-slots\/manifest\.json is invalid:\n {2}at scenario\.slots: Too small: expected number to be >0 \(value: -5\)$/],
+        ['scenario-key', (m) => (m['scenario'] = { ...small, foo: 1 }), /scenario-key\/manifest\.json is invalid:\n {2}at scenario: Unrecognized key: "foo"/],
+      ]);
+    });
+
     it('the manifest cannot make loading read files outside the checkpoint', async () => {
       await corruptedCopies([
         ['files', (m) => (m['files']['../../../../etc/hostname'] = '0'.repeat(64)), /at files: every key must be a file of the checkpoint \(state\.bin, actor\/model\.json, .*\) \(value: "\.\.\/\.\.\/\.\.\/\.\.\/etc\/hostname"\)/],

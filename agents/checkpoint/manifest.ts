@@ -167,8 +167,10 @@ export function readManifestFile(dir: string): { manifest: CheckpointManifest; s
  */
 function missingCheckpoint(dir: string): string {
   let what = 'does not exist';
+  let link = false;
   try {
-    if (lstatSync(dir).isSymbolicLink()) what = `is a symbolic link to ${checkpointTarget(dir)}, which does not exist`;
+    link = lstatSync(dir).isSymbolicLink();
+    if (link) what = `is a symbolic link to ${checkpointTarget(dir)}, which does not exist`;
     statSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') return `checkpoint ${dir} is a loop of symbolic links (ELOOP)`;
@@ -177,7 +179,8 @@ function missingCheckpoint(dir: string): string {
   const left = interruptedSave(dir, isCompleteCheckpoint);
   if (left !== undefined) return `checkpoint ${dir} ${what}; a save into it was interrupted and left a complete checkpoint at ${left}: train --resume restores it, or move it to ${target}`;
   const run = dirname(dir);
-  const why = basename(dir) === CHECKPOINT_SUBDIR ? whyNoCheckpoint(run) : undefined;
+  // a dangling link's checkpoint lies where it points (a disk not mounted): never "the run has none"
+  const why = basename(dir) === CHECKPOINT_SUBDIR && !link ? whyNoCheckpoint(run) : undefined;
   if (why !== undefined) return `checkpoint ${dir} ${what} (${run} holds a run with none: ${why})`;
   const underWay = saveMaybeUnderWay(dir, isCompleteCheckpoint);
   if (underWay !== undefined) return `checkpoint ${dir} ${what}; a save into it by process ${underWay.pid}, which is running, may be under way and has written a complete checkpoint at ${underWay.path}: if that process is not saving it, move it to ${target}`;

@@ -5,7 +5,7 @@
  * checkpoint (`<out>/checkpoint`), evaluate the deterministic policy, summarise.
  * Metrics and progress go to callbacks so callers decide where they are written.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import * as z from 'zod';
@@ -261,7 +261,8 @@ export function resumedRunManifest(outDir: string): CheckpointManifest {
     const restored = restoreInterruptedSave(dir, isCompleteCheckpoint, prefer);
     if (restored !== undefined) warn(`--resume: ${dir} was missing after an interrupted save; restored it from ${restored}`);
   }
-  if (!existsSync(checkpointDir)) {
+  // a dangling link or a loop is left to readManifest, which says where it points, not that the run has none
+  if (!existsSync(checkpointDir) && !isSymbolicLink(checkpointDir)) {
     const why = whyNoCheckpoint(outDir);
     throw new CheckpointError(`--resume: no checkpoint in ${checkpointDir}${why === undefined ? '' : ` (${outDir} holds a run with none: ${why})`}`);
   }
@@ -457,4 +458,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     () => dqnEnv(makeEnv(options.envId)),
     () => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }),
   );
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -203,6 +203,19 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     assert.throws(() => readManifest(loop), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${loop} is a loop of symbolic links (ELOOP)`);
   });
 
+  it("a run's checkpoint/ that is a dangling link or a loop is named as such by --resume and evaluate RUN, never as a run that has none (whose advice, remove the run, would lose it)", () => {
+    writeFileSync(join(dir, 'metrics.jsonl'), '');
+    const checkpoint = join(dir, 'checkpoint');
+    symlinkSync(join(dir, 'unmounted', 'checkpoint'), checkpoint);
+    const dangling = `checkpoint ${checkpoint} is a symbolic link to ${join(dir, 'unmounted', 'checkpoint')}, which does not exist`;
+    assert.throws(() => readManifest(checkpointDirOf(dir)), (e: Error) => e instanceof CheckpointError && e.message === dangling);
+    assert.throws(() => resumedRunManifest(dir), (e: Error) => e instanceof CheckpointError && e.message === `--resume: ${dangling}`);
+    rmSync(checkpoint);
+    symlinkSync(join(dir, 'other'), checkpoint);
+    symlinkSync(checkpoint, join(dir, 'other'));
+    assert.throws(() => resumedRunManifest(dir), (e: Error) => e instanceof CheckpointError && e.message === `--resume: checkpoint ${checkpoint} is a loop of symbolic links (ELOOP)`);
+  });
+
   it("a network's model.json may name no weights file but its checksummed weights.bin (another was read unchecked: a FIFO blocked forever)", async () => {
     const checkpoint = join(dir, 'checkpoint');
     await save(checkpoint);

@@ -25,7 +25,7 @@ import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay
 import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
 import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
-import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
+import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
 export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
@@ -180,6 +180,8 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       backend: tf.getBackend(),
       ...(provenance === undefined ? {} : { provenance }),
     };
+    // a manifest no load would take (a counter run past 2^53 - 1) must not replace a loadable checkpoint
+    parseCheckpointPart(ManifestSchema, manifest, `saveCheckpoint: refused to replace ${dir}, which is left as it was: its new manifest would be invalid`);
     writeFileAtomic(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 
     // a kill between these two renames leaves no `dir`: readManifest points at what it left, and

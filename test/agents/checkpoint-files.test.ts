@@ -203,6 +203,19 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     assert.throws(() => readManifest(loop), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${loop} is a loop of symbolic links (ELOOP)`);
   });
 
+  it('a save whose manifest no load would take (a counter run past 2^53 - 1) is refused, leaving the checkpoint it would replace as it was (a resume replaced it with one nothing loaded)', async () => {
+    const run = { agent: 'ppo', envId: 'CartPole-v1', seed: 1, outDir: dir, evalEpisodes: 0, hyperparameters: { numEnvs: 1, numSteps: 16, hidden: [8] } } as const;
+    await trainRun({ ...run, steps: 32 });
+    const checkpoint = join(dir, 'checkpoint');
+    rewriteCheckpoint(checkpoint, (m) => (m['counters'].iteration = Number.MAX_SAFE_INTEGER));
+    const before = readdirSync(checkpoint).map((name) => existsSync(join(checkpoint, name, 'weights.bin')) ? readFileSync(join(checkpoint, name, 'weights.bin')) : name);
+    const manifest = readFileSync(join(checkpoint, 'manifest.json'));
+    await assert.rejects(trainRun({ ...run, steps: 64, resume: true }), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`saveCheckpoint: refused to replace ${checkpoint}, which is left as it was: its new manifest would be invalid:\n  at counters.iteration: Too big: expected int to be <=9007199254740991 (value: 9007199254740992)`));
+    assert.deepEqual(readFileSync(join(checkpoint, 'manifest.json')), manifest);
+    assert.deepEqual(readdirSync(checkpoint).map((name) => existsSync(join(checkpoint, name, 'weights.bin')) ? readFileSync(join(checkpoint, name, 'weights.bin')) : name), before);
+    assert.equal(readManifest(checkpoint).counters['iteration'], Number.MAX_SAFE_INTEGER);
+  });
+
   it("a run's checkpoint/ that is a dangling link or a loop is named as such by --resume and evaluate RUN, never as a run that has none (whose advice, remove the run, would lose it)", () => {
     writeFileSync(join(dir, 'metrics.jsonl'), '');
     const checkpoint = join(dir, 'checkpoint');

@@ -4,7 +4,8 @@
  * Gaussian mean for PPO (unless given `{ sample: seed }`), the greedy action for DQN.
  */
 import type { ActContext, Agent } from '../baselines/agent.ts';
-import type { Env } from '../env/core/env.ts';
+import { Env } from '../env/core/env.ts';
+import { formatValue } from '../env/core/format.ts';
 import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest } from './checkpoint/checkpoint.ts';
 import type { CheckpointManifest } from './checkpoint/manifest.ts';
 import { solvedSharesAction, solvedSharesChoice, type CpuShares } from './cpu-shares.ts';
@@ -268,6 +269,10 @@ export async function loadPolicyAgent<Obs, Act>(
   expectedAlgo?: 'ppo' | 'dqn',
   options: { sample?: number | undefined; cpuShares?: CpuShares | undefined; candidates?: number | undefined } = {},
 ): Promise<PpoAgent<Obs, Act> | DqnAgent<Obs, Act>> {
+  // from untyped code these failed as raw TypeErrors (a path argument, reading observationSpace of undefined)
+  if (typeof runOrCheckpointDir !== 'string' || runOrCheckpointDir === '') throw new InvalidArgumentError(`loadPolicyAgent: runOrCheckpointDir must be a directory path, got ${formatValue(runOrCheckpointDir)}`);
+  if (!(env instanceof Env)) throw new InvalidArgumentError(`loadPolicyAgent: env must be an Env (the env the policy acts in), got ${formatValue(env)}`);
+  if (expectedAlgo !== undefined && expectedAlgo !== 'ppo' && expectedAlgo !== 'dqn') throw new InvalidArgumentError(`loadPolicyAgent: expectedAlgo must be 'ppo', 'dqn' or undefined, got ${formatValue(expectedAlgo)}`);
   const dir = checkpointDirOf(runOrCheckpointDir);
   const manifest = readManifest(dir);
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {

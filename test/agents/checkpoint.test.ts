@@ -55,6 +55,15 @@ describe('agents/checkpoint', () => {
     return { trainer, path };
   }
 
+  it('loadPolicyAgent refuses a path, an env or an algorithm of the wrong kind by name (raw TypeErrors from untyped code)', async () => {
+    const env = make('CartPole-v1');
+    const refused = (message: RegExp) => (e: Error) => e.name === 'InvalidArgumentError' && message.test(e.message);
+    await assert.rejects(loadPolicyAgent(undefined as unknown as string, env), refused(/^loadPolicyAgent: runOrCheckpointDir must be a directory path, got undefined$/));
+    await assert.rejects(loadPolicyAgent('models/ppo-bdt-v0', undefined as unknown as typeof env), refused(/^loadPolicyAgent: env must be an Env \(the env the policy acts in\), got undefined$/));
+    await assert.rejects(loadPolicyAgent('models/ppo-bdt-v0', env, 'sac' as 'ppo'), refused(/^loadPolicyAgent: expectedAlgo must be 'ppo', 'dqn' or undefined, got "sac"$/));
+    env.close();
+  });
+
   it('PPO round trip: the reloaded policy takes the same actions, normalisation included', async () => {
     const { trainer, path } = await savedPpo();
     const live = new PpoAgent(trainer.policy, { ownsNetworks: false });

@@ -13,7 +13,7 @@
  * is followed: the siblings are beside its target, which a save replaces (the link is kept).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { linkTarget } from '../../node/link-target.ts';
 import { mayBeWriting } from '../../node/process-liveness.ts';
@@ -49,9 +49,27 @@ export function sha256(data: Uint8Array): string {
 export function verifyChecksums(dir: string, files: Readonly<Record<string, string>>): void {
   for (const [file, expected] of Object.entries(files)) {
     const path = join(dir, file);
-    if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} is missing ${file}`);
+    if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} ${unseenFile(path) ?? 'is missing'} ${file}`);
     const actual = sha256(readCheckpointFile(path));
     if (actual !== expected) throw new CheckpointError(`checkpoint file ${path} is corrupted: SHA-256 ${actual.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}…`);
+  }
+}
+
+/**
+ * Why a file `existsSync` does not see may still be there, as a phrase before its name ("holds a
+ * loop of symbolic links at"): a loop of links, a dangling link, a directory on its path that
+ * cannot be searched; undefined when nothing is there.
+ */
+export function unseenFile(path: string): string | undefined {
+  try {
+    statSync(path);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'holds a loop of symbolic links (ELOOP) at';
+    if (code === 'EACCES') return 'cannot be searched (EACCES) for';
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return `holds a symbolic link to ${linkTarget(path)}, which does not exist, at`;
+    return undefined;
   }
 }
 

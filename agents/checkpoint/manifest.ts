@@ -11,7 +11,7 @@ import { issueLines } from '../../env/core/zod-issues.ts';
 import { scenarioSchema } from '../../env/bdt/scenario/schema.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { CheckpointError } from './checkpoint-error.ts';
-import { checkpointTarget, interruptedSave, readCheckpointFile, saveMaybeUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
+import { checkpointTarget, interruptedSave, readCheckpointFile, saveMaybeUnderWay, sha256, unseenFile, verifyChecksums } from './checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE, METRICS_FILE } from './checkpoint-dir.ts';
 
 export { MANIFEST_FILE };
@@ -140,7 +140,10 @@ export function readManifestFile(dir: string): { manifest: CheckpointManifest; s
   if (!existsSync(dir)) throw new CheckpointError(missingCheckpoint(dir));
   if (!statSync(dir).isDirectory()) throw new CheckpointError(`checkpoint ${dir} is not a directory`);
   const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_FILE}`);
+  if (!existsSync(path)) {
+    const unseen = unseenFile(path);
+    throw new CheckpointError(unseen === undefined ? `checkpoint ${dir} has no ${MANIFEST_FILE}` : `checkpoint ${dir} ${unseen} ${MANIFEST_FILE}`);
+  }
   let bytes: Buffer;
   let raw: unknown;
   try {

@@ -216,6 +216,23 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
     assert.equal(readManifest(checkpoint).counters['iteration'], Number.MAX_SAFE_INTEGER);
   });
 
+  it("a checkpoint file that is a loop of links or a dangling link is named as such, not as missing", async () => {
+    const checkpoint = join(dir, 'checkpoint');
+    await save(checkpoint);
+    const network = readdirSync(checkpoint).find((name) => existsSync(join(checkpoint, name, 'weights.bin')))!;
+    const weights = join(checkpoint, network, 'weights.bin');
+    rmSync(weights);
+    symlinkSync(join(dir, 'w2'), weights);
+    symlinkSync(weights, join(dir, 'w2'));
+    await assert.rejects(loadCheckpoint(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${checkpoint} holds a loop of symbolic links (ELOOP) at ${network}/weights.bin`);
+    const manifest = join(checkpoint, 'manifest.json');
+    rmSync(manifest);
+    symlinkSync(join(dir, 'gone.json'), manifest);
+    assert.throws(() => readManifest(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${checkpoint} holds a symbolic link to ${join(dir, 'gone.json')}, which does not exist, at manifest.json`);
+    rmSync(manifest);
+    assert.throws(() => readManifest(checkpoint), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${checkpoint} has no manifest.json`);
+  });
+
   it("a run's checkpoint/ that is a dangling link or a loop is named as such by --resume and evaluate RUN, never as a run that has none (whose advice, remove the run, would lose it)", () => {
     writeFileSync(join(dir, 'metrics.jsonl'), '');
     const checkpoint = join(dir, 'checkpoint');

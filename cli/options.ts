@@ -12,6 +12,7 @@ import { linkTarget } from '../node/link-target.ts';
 import { CliError, issuesUnder } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
 import { configPath } from './package-files.ts';
+import { duplicateKeyMessage, firstDuplicateKey } from './duplicate-json-keys.ts';
 
 /**
  * Makes each of `command`'s options that takes a value refuse one starting with `--`: commander
@@ -482,5 +483,7 @@ export function jsonObjectOption(name: string, value: string | undefined): Recor
     throw new CliError(`--${name}: not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`--${name}: expected a JSON object, got ${value}`);
+  const duplicate = firstDuplicateKey(value);
+  if (duplicate !== undefined) throw new CliError(`--${name}: ${duplicateKeyMessage(duplicate)}`);
   return parsed as Record<string, unknown>;
 }

@@ -38,6 +38,7 @@ import { shellQuote } from '../invocation.ts';
 import { importHint } from '../user-modules.ts';
 import { plural } from '../plural.ts';
 import { TrajectoryRecorder, episodeChartSvg } from '../plot/episode-chart.ts';
+import { duplicateKeyMessage, firstDuplicateKey } from '../duplicate-json-keys.ts';
 
 interface RunOptions {
   env?: string;
@@ -80,8 +81,10 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     if (error instanceof FileReadRefusal) throw new CliError(`${source} ${file}: not a regular file (a device or socket)`);
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  const text = withoutByteOrderMark(bytes.toString('utf8'));
+  let value: unknown;
   try {
-    return JSON.parse(withoutByteOrderMark(bytes.toString('utf8')));
+    value = JSON.parse(text);
   } catch (error) {
     // UTF-16 (a byte order mark FF FE or FE FF, or ASCII with every other byte 0: Windows
     // PowerShell's `>` saves so) read as UTF-8 fails on a garbled first character
@@ -90,6 +93,9 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     }
     throw new CliError(`${source} ${file}: not valid JSON: ${(error as Error).message}`);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) throw new CliError(`${source} ${file}: ${duplicateKeyMessage(duplicate)}`);
+  return value;
 }
 
 /** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */

@@ -47,7 +47,18 @@ function startTsWorker(workerUrl: URL, data: object): Worker {
 }
 
 /** What a worker of {@link runWorkers} posts: its results (type `M`), an error that stopped it, or `done`. */
-export type WorkerMessage<M> = M | { readonly type: 'warning'; readonly message: string } | { readonly type: 'error'; readonly error: CarriedError } | { readonly type: 'done' };
+export type WorkerMessage<M> =
+  | M
+  | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'prepared' }
+  | { readonly type: 'error'; readonly error: CarriedError }
+  | { readonly type: 'done' };
+
+/**
+ * How long a worker still importing the user's modules may take to finish before it is
+ * terminated anyway (ms): a module awaiting forever must not keep the command from ending.
+ */
+const PREPARE_GRACE_MS = 10_000;
 
 /** What {@link runWorkers} reports. */
 export interface WorkerHandlers<M> {
@@ -68,11 +79,19 @@ export interface WorkerHandlers<M> {
  */
 export function runWorkers<M extends { readonly type: string }>(workerUrl: URL, inputs: readonly object[], handlers: WorkerHandlers<M>, what: string): () => void {
   const workers: Worker[] = [];
+  /** Whether each worker has imported the user's modules (`prepared`), or ended. */
+  const settled: boolean[] = [];
   let finished = 0;
   let over = false;
+  // A worker still importing the user's modules is terminated once it has: a module awaiting at
+  // its top level (loading a file, say) would otherwise be terminated mid-await, which aborts the
+  // whole process (nodejs/node#43182); it gets PREPARE_GRACE_MS.
   const end = (): void => {
     over = true;
-    for (const worker of workers) void worker.terminate();
+    workers.forEach((worker, index) => {
+      if (settled[index]) void worker.terminate();
+      else setTimeout(() => void worker.terminate(), PREPARE_GRACE_MS).unref();
+    });
   };
   const fail = (error: Error): void => {
     if (over) return;
@@ -82,9 +101,15 @@ export function runWorkers<M extends { readonly type: string }>(workerUrl: URL, 
   inputs.forEach((input, index) => {
     const worker = startTsWorker(workerUrl, input);
     workers.push(worker);
+    settled.push(false);
     /** Whether this worker said it is done (it then exits by itself). */
     let done = false;
     worker.on('message', (message: WorkerMessage<M>) => {
+      if (message.type === 'prepared') {
+        settled[index] = true;
+        if (over) void worker.terminate();
+        return;
+      }
       if (over) return;
       if (message.type === 'warning') {
         warnOnce((message as { readonly message: string }).message);
@@ -100,6 +125,7 @@ export function runWorkers<M extends { readonly type: string }>(workerUrl: URL, 
     });
     worker.on('error', (error) => fail(error));
     worker.on('exit', (code) => {
+      settled[index] = true;
       if (!done) fail(new Error(`${what}: a worker thread exited (code ${code}) before its episodes were done`));
     });
   });
@@ -138,6 +164,7 @@ export async function prepareWorker(modules: readonly ImportedModule[]): Promise
   setWarningHandler((message) => parentPort!.postMessage({ type: 'warning', message }));
   registerLearnedAgentsLazily();
   await reimportUserModules(modules);
+  parentPort!.postMessage({ type: 'prepared' } satisfies WorkerMessage<never>);
 }
 
 /** Indices 0..count-1 dealt round-robin into `jobs` shares (fewer when there are fewer items), each in order. */

@@ -150,6 +150,18 @@ describe('bdt-gym sweep-v --jobs', function () {
     assert.match(result.stderr, /^bdt-gym: agent "buggy" failed on seed [67] at slot 2: RangeError: a bug in the agent\n {4}at BuggyAgent\.act /);
   });
 
+  it("lets a worker still importing the user's modules finish before it is ended (terminated inside a top-level await, V8 aborts the process)", () => {
+    const marker = tempFile('imported');
+    const result = spawnSync(process.execPath, [bin, '--import', './user-registrations.ts', '--import', './slow-in-one-worker.ts', 'sweep-v', '--env', 'FixtureSmall-v0', '--agent', 'buggy', '--v', '1,2', '--seeds', '6,7', '--slots', '5', '--jobs', '2'], {
+      cwd: fixtures,
+      encoding: 'utf8',
+      env: { ...process.env, BDT_TEST_IMPORTED: marker },
+    });
+    assert.equal(result.status, 70, result.stderr);
+    assert.match(result.stderr, /^bdt-gym: agent "buggy" failed on seed [67] at slot 2: RangeError: a bug in the agent/);
+    assert.equal(readFileSync(marker, 'utf8'), 'imported\n', 'the slow worker finished importing');
+  });
+
   it('refuses a --jobs that is not an integer >= 1', () => {
     const result = cli('sweep-v', '--env', 'BDT-small-v0', '--v', '1', '--seeds', '1', '--slots', '2', '--jobs', '0');
     assert.equal(result.status, 1);

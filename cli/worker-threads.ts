@@ -46,7 +46,7 @@ function startTsWorker(workerUrl: URL, data: object): Worker {
   return new Worker(BOOTSTRAP, { eval: true, workerData: { ...data, tsxApis: [tsxApiUrl('esm'), tsxApiUrl('cjs')], workerUrl: workerUrl.href } });
 }
 
-/** What a worker of {@link runWorkers} posts: its results (type `M`), an error that stopped it, or `done`. */
+/** What a worker of {@link runWorkers} posts: its results (type `M`), a warning, `prepared` (the user's modules imported), an error that stopped it, or `done`. */
 export type WorkerMessage<M> =
   | M
   | { readonly type: 'warning'; readonly message: string }

@@ -4,7 +4,7 @@
  * Gaussian mean for PPO (unless given `{ sample: seed }`), the greedy action for DQN.
  */
 import type { ActContext, Agent } from '../baselines/agent.ts';
-import { Env } from '../env/core/env.ts';
+import { hasEnvShape, type Env } from '../env/core/env.ts';
 import { formatValue } from '../env/core/format.ts';
 import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest } from './checkpoint/checkpoint.ts';
 import type { CheckpointManifest } from './checkpoint/manifest.ts';
@@ -271,7 +271,7 @@ export async function loadPolicyAgent<Obs, Act>(
 ): Promise<PpoAgent<Obs, Act> | DqnAgent<Obs, Act>> {
   // from untyped code these failed as raw TypeErrors (a path argument, reading observationSpace of undefined)
   if (typeof runOrCheckpointDir !== 'string' || runOrCheckpointDir === '') throw new InvalidArgumentError(`loadPolicyAgent: runOrCheckpointDir must be a directory path, got ${formatValue(runOrCheckpointDir)}`);
-  if (!(env instanceof Env)) throw new InvalidArgumentError(`loadPolicyAgent: env must be an Env (the env the policy acts in), got ${formatValue(env)}`);
+  if (!hasEnvShape(env)) throw new InvalidArgumentError(`loadPolicyAgent: env must be an Env (the env the policy acts in), got ${formatValue(env)}`);
   if (expectedAlgo !== undefined && expectedAlgo !== 'ppo' && expectedAlgo !== 'dqn') throw new InvalidArgumentError(`loadPolicyAgent: expectedAlgo must be 'ppo', 'dqn' or undefined, got ${formatValue(expectedAlgo)}`);
   const dir = checkpointDirOf(runOrCheckpointDir);
   const manifest = readManifest(dir);

@@ -28,7 +28,8 @@ export function linkTarget(path: string): string {
   return target;
 }
 
-function isSymbolicLink(path: string): boolean {
+/** Whether `path` itself is a symbolic link (dangling or looping too); false when nothing is there. */
+export function isSymbolicLink(path: string): boolean {
   try {
     return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
   } catch {

@@ -13,9 +13,9 @@
  * is followed: the siblings are beside its target, which a save replaces (the link is kept).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { linkTarget } from '../../node/link-target.ts';
+import { isSymbolicLink, linkTarget } from '../../node/link-target.ts';
 import { mayBeWriting } from '../../node/process-liveness.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 
@@ -68,7 +68,7 @@ export function unseenFile(path: string): string | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') return 'holds a loop of symbolic links (ELOOP) at';
     if (code === 'EACCES') return 'cannot be searched (EACCES) for';
-    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return `holds a symbolic link to ${linkTarget(path)}, which does not exist, at`;
+    if (isSymbolicLink(path)) return `holds a symbolic link to ${linkTarget(path)}, which does not exist, at`;
     return undefined;
   }
 }

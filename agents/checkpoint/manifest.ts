@@ -81,6 +81,11 @@ export const ManifestSchema = z
     envId: z.string().describe('Registered id of the env trained on'),
     scenario: z
       .record(z.string(), z.unknown())
+      // checked as a scenario, on load and on save: an invalid one was compared with the env's as a transfer
+      .superRefine((scenario, ctx) => {
+        const result = scenarioSchema.safeParse(scenario, { reportInput: true });
+        if (!result.success) for (const issue of result.error.issues) ctx.addIssue(issue as unknown as Exclude<Parameters<typeof ctx.addIssue>[0], string>);
+      })
       .optional()
       .describe('The resolved scenario of the B-DT env trained on (defaults filled in, envKwargs merged); absent for other envs and in checkpoints saved before it was kept'),
     observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
@@ -157,10 +162,7 @@ export function readManifestFile(dir: string): { manifest: CheckpointManifest; s
   if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
-  const manifest = parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`);
-  // the scenario is checked as a scenario: an invalid one was compared with the env's as a transfer
-  if (manifest.scenario !== undefined) parseCheckpointPart(scenarioSchema, manifest.scenario, `checkpoint manifest ${path} is invalid`, ['scenario']);
-  return { manifest, sha256: sha256(bytes) };
+  return { manifest: parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`), sha256: sha256(bytes) };
 }
 
 /**

@@ -61,13 +61,15 @@ export class ReplayBuffer {
     const d = this.obsDim;
     const a = this.actionDims;
     const p = this.position;
-    if (!Number.isSafeInteger(row) || row < 0 || (row + 1) * d > obs.length || (row + 1) * d > nextObs.length || (row + 1) * a > actions.length) {
+    const obsEnd = (row + 1) * d;
+    const actionsEnd = (row + 1) * a;
+    if (!Number.isSafeInteger(row) || row < 0 || obsEnd > obs.length || obsEnd > nextObs.length || actionsEnd > actions.length) {
       throw new InvalidArgumentError(`ReplayBuffer.add: row ${row} is not a row of obs (${obs.length / d} rows of ${d}), nextObs (${nextObs.length / d}) and actions (${actions.length / a} rows of ${a})`);
     }
     if (!Number.isFinite(reward)) throw new InvalidArgumentError(`ReplayBuffer.add: reward must be finite, got ${reward}`);
-    this.obs.set(obs.subarray(row * d, (row + 1) * d), p * d);
-    this.nextObs.set(nextObs.subarray(row * d, (row + 1) * d), p * d);
-    this.actions.set(actions.subarray(row * a, (row + 1) * a), p * a);
+    this.obs.set(obs.subarray(obsEnd - d, obsEnd), p * d);
+    this.nextObs.set(nextObs.subarray(obsEnd - d, obsEnd), p * d);
+    this.actions.set(actions.subarray(actionsEnd - a, actionsEnd), p * a);
     this.rewards[p] = reward;
     this.terminated[p] = terminated ? 1 : 0;
     this.position = (p + 1) % this.capacity;

@@ -5,7 +5,7 @@
  * checkpoint (`<out>/checkpoint`), evaluate the deterministic policy, summarise.
  * Metrics and progress go to callbacks so callers decide where they are written.
  */
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import * as z from 'zod';
@@ -34,6 +34,7 @@ import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
 import { EVAL_SEED_OFFSET, sessionSeedsProblem } from '../training-seeds.ts';
 import { PeriodicEvaluationSchema, PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
+import { isSymbolicLink } from '../../node/link-target.ts';
 
 export { CHECKPOINT_SUBDIR };
 
@@ -458,12 +459,4 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     () => dqnEnv(makeEnv(options.envId)),
     () => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }),
   );
-}
-
-function isSymbolicLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }

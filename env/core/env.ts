@@ -79,6 +79,15 @@ export interface EnvSpec {
 }
 
 /**
+ * Whether `value` is an env by its shape (reset, step and both spaces), not its class: an env of
+ * another copy of bdt-gym is one too.
+ */
+export function hasEnvShape(value: unknown): value is Env {
+  const candidate = value as Partial<Env> | null | undefined;
+  return typeof candidate?.reset === 'function' && typeof candidate.step === 'function' && candidate.observationSpace !== undefined && candidate.actionSpace !== undefined;
+}
+
+/**
  * A reinforcement-learning environment (gymnasium.Env). Subclasses define the two spaces,
  * `reset` (calling `checkResetArgs(args, owner)`, checking its options, then `this.seedStreams(args.seed)`) and `step`; they validate actions
  * cheaply themselves (see `assertAction`), since the make() wrappers check only the first step.

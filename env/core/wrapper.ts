@@ -5,7 +5,7 @@
  * Type parameters follow Gymnasium: `WObs`/`WAct` are what the wrapper exposes, `Obs`/`Act`
  * what the inner env speaks (default: the same).
  */
-import { Env, type EnvSpec, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
+import { Env, hasEnvShape, type EnvSpec, type RenderMode, type ResetArgs, type ResetResult, type StepResult } from './env.ts';
 import { AttributeRefusedError, GymError } from './errors.ts';
 import { formatValue } from './format.ts';
 import type { Rng } from './rng.ts';
@@ -18,10 +18,8 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
 
   constructor(env: Env<Obs, Act>) {
     super();
-    // checked by shape, not class, so an env of another copy of bdt-gym still wraps; a non-env
-    // failed later, far from here ("this.env.reset is not a function")
-    const candidate = env as Partial<Env<Obs, Act>> | null | undefined;
-    if (typeof candidate?.reset !== 'function' || typeof candidate.step !== 'function' || candidate.observationSpace === undefined || candidate.actionSpace === undefined) {
+    // a non-env failed later, far from here ("this.env.reset is not a function")
+    if (!hasEnvShape(env)) {
       throw new GymError(`${new.target.name}: env must be an Env (reset, step and both spaces; make(id) gives one), got ${formatValue(env)}`);
     }
     this.env = env;

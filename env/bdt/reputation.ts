@@ -16,7 +16,7 @@ export function reputationOf(params: ReputationParams, work: number): number {
   const x = work > 0 ? work / scale : 0;
   switch (kind) {
     case 'exponential':
-      return 1 - Math.exp(-x);
+      return -Math.expm1(-x); // not 1 - exp(-x), which cancels digits for small x (O far below O_ref)
     case 'linear':
       return x < 1 ? x : 1;
     case 'logarithmic': {

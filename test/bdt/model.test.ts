@@ -96,6 +96,16 @@ describe('bdt model: scalar equations', () => {
     assert.equal(workForReputation({ kind: 'exponential', scale: 1000 }, 1), Infinity);
   });
 
+  it('reputation g keeps its digits for work far below O_ref (exponential: 1 - exp(-x) would cancel them)', () => {
+    // x = 4.59e-10: g = x - x^2/2 + ... to full precision; 1 - exp(-x) is off by about 1e-7 relative
+    const x = 459385344 / 1e18;
+    const exact = x - (x * x) / 2;
+    const g = reputationOf({ kind: 'exponential', scale: 1e18 }, 459385344);
+    assert.ok(Math.abs(g - exact) <= 4 * Number.EPSILON * exact, `g ${g}, exact ${exact}`);
+    const log = reputationOf({ kind: 'logarithmic', scale: 1e18 }, 459385344); // log1p(x) / (1 + log1p(x))
+    assert.ok(Math.abs(log - (x - 1.5 * x * x)) <= 4 * Number.EPSILON * x, `logarithmic g ${log}`);
+  });
+
   it('a reputation kind, consensus mechanism, block time or reward mode without a case throws, naming it', () => {
     assert.throws(() => reputationOf({ kind: 'sigmoid', scale: 1000 } as never, 700), /reputation kind "sigmoid"/);
     assert.throws(() => workForReputation({ kind: 'sigmoid', scale: 1000 } as never, 0.5), /reputation kind "sigmoid"/);

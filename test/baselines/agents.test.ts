@@ -10,6 +10,8 @@ import { AgentCreationError } from '../../baselines/create-agent.ts';
 import { RandomAgent, SolverAgent, agentEntry, createAgent, registerAgent, scriptedAgentNames, middlePartition, UnknownAgentError, type Agent } from '../../baselines/index.ts';
 import { GymError } from '../../env/core/errors.ts';
 import { setWarningHandler } from '../../env/core/logger.ts';
+import { registryCopies } from '../../env/registration.ts';
+import { build } from 'esbuild';
 
 describe('baselines: agents and createAgent', () => {
   it('an unknown agent name lists the available ones', async () => {
@@ -85,6 +87,20 @@ describe('baselines: agents and createAgent', () => {
     });
     await assert.rejects(createAgent('test-refusing-factory', env), (e: unknown) => e === refusal);
     env.close();
+  });
+
+  it("an agent given another copy's env (env/ and baselines/ bundled apart) says a second copy is loaded", async () => {
+    // a bundle of env/ is a second copy, with its own BdtEnv class, as a browser build of env/ alone beside one of baselines/
+    const bundle = await build({ entryPoints: [new URL('../../env/index.ts', import.meta.url).pathname], bundle: true, write: false, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], logLevel: 'silent' });
+    const copy = (await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0]!.text).toString('base64')}`)) as typeof import('../../env/index.ts');
+    assert.ok(registryCopies() >= 2);
+    const env = copy.make('BDT-small-v0');
+    const [observation] = env.reset({ seed: 1 });
+    const agent = await createAgent('dpra', env as never);
+    assert.throws(() => agent.act(observation as never, { env: env as never }), (error: Error) => {
+      assert.match(error.message, /^agent dpra: needs a B-DT env .*, got <.*BdtEnv<BDT-small-v0>>; \d+ copies of bdt-gym are loaded, and this agent's copy did not make the env: import the env and the agents from one install \(in a browser, bundle env\/ and baselines\/ in one build\)$/);
+      return true;
+    });
   });
 
   it('every registered scripted agent runs an episode of BDT-small-v0 without NaN, on its scenario variant', async () => {

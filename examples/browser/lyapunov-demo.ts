@@ -99,7 +99,11 @@ export function demoChartSpec(result: DemoResult): TopLevelSpec {
   const reputationRows = runs.flatMap((run) =>
     Array.from(run.averageReputation, (value, k) => ({ agent: run.agent, t: Math.floor(k / J) + 1, ap: `AP ${k % J}`, value })),
   );
-  const slot = { field: 't', type: 'quantitative', title: 'slot t' } as const;
+  const { slots } = result.settings;
+  // the slots played, also for T = 1 (one value would make a domain of one point, ticked 1.000000)
+  const slot = { field: 't', type: 'quantitative' as const, title: 'slot t', scale: { domain: [1, Math.max(slots, 2)], nice: false } };
+  // a line needs two points: one slot is drawn as points
+  const line = { type: 'line', point: slots === 1 } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `BDT-v0, V = ${result.settings.V}, trace ${result.settings.seed}`,
@@ -111,7 +115,7 @@ export function demoChartSpec(result: DemoResult): TopLevelSpec {
         width: 560,
         height: 160,
         data: { values: queueRows },
-        mark: 'line',
+        mark: line,
         encoding: { x: slot, y: { field: 'backlog', type: 'quantitative', title: 'backlog' }, color: { field: 'agent', type: 'nominal' } },
       },
       {
@@ -125,7 +129,7 @@ export function demoChartSpec(result: DemoResult): TopLevelSpec {
             // one row only: without x, the rect layer draws one full-width band per data row
             { transform: [{ filter: `datum.t === 1 && datum.ap === 'AP 0'` }], mark: { type: 'rect', opacity: 0.12, color: '#2ca02c' }, encoding: { y: { datum: uMin }, y2: { datum: uMax } } },
             {
-              mark: 'line',
+              mark: line,
               encoding: { x: slot, y: { field: 'value', type: 'quantitative', title: 'mean U_j', scale: { domain: [0, 1] } }, color: { field: 'ap', type: 'nominal', title: 'AP' } },
             },
           ],

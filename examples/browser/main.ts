@@ -41,7 +41,8 @@ async function run(): Promise<void> {
     showSummary(result);
     const view = new vega.View(vega.parse(compile(demoChartSpec(result)).spec), { renderer: 'svg', container: chart });
     await view.runAsync();
-    status.textContent = `done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    // the inputs may have changed since: say which settings the table and figure are of
+    status.textContent = `V = ${settings.V}, trace ${settings.seed}, ${settings.slots} slots: done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
   } catch (error) {
     // an earlier run's table and figure beside this error would read as its result
     table.replaceChildren();

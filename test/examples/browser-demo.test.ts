@@ -56,6 +56,19 @@ describe('browser demo', () => {
     assert.match(svg, />AP</);
   });
 
+  it('its figure of one slot draws points on an axis of slots, as a line of one point draws nothing', async () => {
+    const result = await runDemo({ V: 1, seed: 2, slots: 1 });
+    const view = new vega.View(vega.parse(compile(demoChartSpec(result)).spec), { renderer: 'none' });
+    const svg = await view.toSVG();
+    view.finalize();
+    // a symbol per agent's backlog, per agent and AP for the reputations
+    const symbols = svg.match(/<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)<\/g>/g)?.join('').match(/<path /g)?.length;
+    assert.equal(symbols, result.runs.length * (1 + result.J));
+    assert.doesNotMatch(svg, /1\.000000/);
+    const many = await runDemo({ V: 1, seed: 2, slots: 30 });
+    assert.doesNotMatch(JSON.stringify(compile(demoChartSpec(many)).spec), /"symbol"/, 'no points on a line of 30');
+  });
+
   it('the page bundles for a browser', async () => {
     const bundle = await build({ entryPoints: [resolve(root, 'examples/browser/main.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
     assert.equal(bundle.errors.length, 0);

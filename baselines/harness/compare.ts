@@ -97,7 +97,7 @@ export interface AgentAggregate {
 
 /** What every mean ± halfWidth of `aggregate` is, for a reader of its numbers (`compare --json` states it). */
 export const AGGREGATE_INTERVAL =
-  '{mean, halfWidth}: mean ± halfWidth is the 95% Student-t confidence interval of the mean over the traces (n - 1 degrees of freedom), one episode per agent on each; halfWidth null with one trace. ' +
+  '{mean, halfWidth}: mean ± halfWidth is the 95% Student-t confidence interval of the mean over the traces (n - 1 degrees of freedom), one episode per agent on each; halfWidth null with one trace, and any number that is NaN or infinite null too (JSON has neither: an infinite reward on a trace gives mean and halfWidth null; the table prints them). ' +
   "...VsFirst: the same interval of the per-trace differences from the first agent's episode on the same trace (paired)";
 
 /**

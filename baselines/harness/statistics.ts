@@ -1,27 +1,72 @@
 /** Small-sample statistics for comparing agents over seeds. */
 
-/** The 0.975 quantiles of Student's t for 1..30 degrees of freedom (two-sided 95% intervals). */
-const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 /** The 0.975 quantile of the standard normal. */
 const Z_975 = 1.959963984540054;
+/** Up to this many degrees of freedom the quantile is solved from the exact distribution; beyond, the expansion is within 1e-15. */
+const EXACT_DF = 1000;
 
 /**
- * The 0.975 quantile of Student's t with `df` degrees of freedom: the table up to 30, then the
- * Cornish-Fisher expansion in 1/df (within 1e-4 of the exact quantile from 30 on); the normal's
- * for infinite df. A df that is no integer >= 1 is a RangeError (the table would give undefined).
+ * The 0.975 quantile of Student's t with `df` degrees of freedom, within 1e-13 relative: up to
+ * 1,000 solved from the distribution function, then the Cornish-Fisher expansion in 1/df; the
+ * normal's for infinite df. (A table of 3 decimals put the last printed digit of some intervals
+ * off by one.) A df that is no integer >= 1 is a RangeError.
  */
 export function tQuantile975(df: number): number {
   if (!(Number.isSafeInteger(df) && df >= 1) && df !== Infinity) throw new RangeError(`tQuantile975: df must be an integer >= 1 (or Infinity), got ${df}`);
-  if (df <= T_975.length) return T_975[df - 1]!;
+  if (df <= EXACT_DF) {
+    // bisection of P(|T| <= t) = 0.95 between the normal's quantile and df = 1's (12.71)
+    let low = Z_975;
+    let high = 12.8;
+    for (let i = 0; i < 200 && high - low > 0; i++) {
+      const mid = (low + high) / 2;
+      if (mid === low || mid === high) break;
+      if (tCentralProbability(mid, df) < 0.95) low = mid;
+      else high = mid;
+    }
+    return (low + high) / 2;
+  }
   const z = Z_975;
   const z2 = z * z;
   const g1 = (z * (z2 + 1)) / 4;
   const g2 = (z * ((5 * z2 + 16) * z2 + 3)) / 96;
   const g3 = (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / 384;
-  return z + g1 / df + g2 / df ** 2 + g3 / df ** 3;
+  const g4 = (z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945)) / 92160;
+  return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4;
 }
 
-/** Mean and the half-width of its 95% confidence interval (NaN for a single sample: one seed gives no interval). */
+/**
+ * P(|T| <= t) for Student's t with an integer `df`: the finite sums in cos(theta), theta =
+ * atan(t / sqrt(df)), of Abramowitz and Stegun 26.7.3 (odd df) and 26.7.4 (even df).
+ */
+function tCentralProbability(t: number, df: number): number {
+  const theta = Math.atan(t / Math.sqrt(df));
+  const cos = Math.cos(theta);
+  const cos2 = cos * cos;
+  if (df % 2 === 1) {
+    // (2/pi) [theta + sin(theta) (cos + (2/3) cos^3 + (2 4)/(3 5) cos^5 + ... + cos^(df-2) term)]
+    let term = cos;
+    let sum = 0;
+    for (let k = 1; k <= (df - 1) / 2; k++) {
+      sum += term;
+      term *= (cos2 * 2 * k) / (2 * k + 1);
+    }
+    return (2 / Math.PI) * (theta + Math.sin(theta) * sum);
+  }
+  // sin(theta) [1 + (1/2) cos^2 + (1 3)/(2 4) cos^4 + ... + cos^(df-2) term]
+  let term = 1;
+  let sum = 0;
+  for (let k = 0; k < df / 2; k++) {
+    sum += term;
+    term *= (cos2 * (2 * k + 1)) / (2 * k + 2);
+  }
+  return Math.sin(theta) * sum;
+}
+
+/**
+ * Mean and the half-width of its 95% confidence interval: NaN for a single sample (one seed gives
+ * no interval); Infinity when a sample is infinite (an infinite reward, say: the spread is
+ * unbounded), NaN when one is NaN.
+ */
 export interface MeanInterval {
   mean: number;
   halfWidth: number;
@@ -32,6 +77,8 @@ export function meanInterval(samples: readonly number[]): MeanInterval {
   if (n === 0) throw new RangeError('meanInterval: no samples');
   const mean = samples.reduce((a, b) => a + b, 0) / n;
   if (n === 1) return { mean, halfWidth: Number.NaN };
+  // (x - mean) of an infinite x and mean is NaN, which would read as "one sample"
+  if (!samples.every(Number.isFinite)) return { mean, halfWidth: samples.some(Number.isNaN) ? Number.NaN : Infinity };
   const variance = samples.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);
   const t = tQuantile975(n - 1);
   return { mean, halfWidth: t * Math.sqrt(variance / n) };

@@ -424,7 +424,8 @@ function rewardColumnOf(reward: Pick<RewardSettings, 'mode' | 'energyPenalty'>):
 function formatTable(env: string, seeds: readonly number[], traceFiles: readonly string[] | undefined, records: readonly EpisodeRecord[], rows: readonly AgentAggregate[], rewardColumn: string, timing: boolean): string {
   const ref = rows[0]?.agent ?? 'the first agent';
   const intervals = seeds.length > 1;
-  const paired = (i: number, m: MeanInterval, digits: number): string => (i === 0 ? 'ref' : Number.isNaN(m.mean) ? '' : formatSignedMeanInterval(m, digits));
+  // NaN: no trace in common with the first agent (an incomplete run), or infinities on both sides
+  const paired = (i: number, m: MeanInterval, digits: number): string => (i === 0 ? 'ref' : formatSignedMeanInterval(m, digits));
   const agentWidth = Math.max('agent'.length, ...rows.map((r) => r.agent.length));
   /** A heading, then a table of one row of `cells` per agent under `header`, numbers right-aligned. */
   const table = (heading: string, header: readonly string[], cells: ReadonlyArray<readonly string[]>): string[] => {
@@ -438,7 +439,7 @@ function formatTable(env: string, seeds: readonly number[], traceFiles: readonly
       : `${env}: ${plural(rows.length, 'agent')} x ${plural(traceFiles.length, 'trace file')} (${traceFiles.join(', ')}; agent ${seeds.length === 1 ? 'seed' : 'seeds'} ${integerRanges(seeds)}), ${plural(records[0]?.summary.slots ?? 0, 'slot')} each`,
     '',
     ...table(
-      intervals ? `Per agent: mean ± 95% CI over the ${seeds.length} traces` : 'Per agent, on one trace (no confidence intervals)',
+      intervals ? `Per agent: mean ± 95% CI over the ${seeds.length} traces; energy viol. and backlog: means (CIs in --json)` : 'Per agent, on one trace (no confidence intervals)',
       ['latency (s)', rewardColumn, 'C6 violation', 'energy viol.', 'backlog', ...(timing ? ['ms/slot'] : [])],
       rows.map((r) => [
         formatMeanInterval(r.meanLatency, 4),

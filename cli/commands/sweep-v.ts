@@ -264,7 +264,7 @@ function sameEpisodesReason(spec: SweepSpec): string {
 /** The sweep as a table, with the latency-greedy reference. */
 function formatTable(spec: SweepSpec, points: readonly SweepPoint[], greedy: Omit<SweepPoint, 'v'>): string {
   const cells = points.map((p) => [
-    p.v.toPrecision(4),
+    String(p.v), // V as given: 4 significant digits printed 1000 and 1000.4 alike
     formatMeanInterval({ mean: p.meanLatency, halfWidth: p.latencyHalfWidth }, 4),
     formatMeanInterval({ mean: p.meanBacklog, halfWidth: p.backlogHalfWidth }, 2),
     formatMeanInterval({ mean: p.c6Violation, halfWidth: p.c6ViolationHalfWidth }, 4),

@@ -14,11 +14,16 @@ import { drawTrace } from '../../env/bdt/exogenous.ts';
 
 describe('comparison harness', () => {
   it('meanInterval gives the mean and the t-based 95% half-width', () => {
-    // samples 1,2,3: mean 2, sd 1, t(2) = 4.303 -> 4.303 / sqrt(3)
+    // samples 1,2,3: mean 2, sd 1, t(2) = 4.30265 -> t(2) / sqrt(3)
     const m = meanInterval([1, 2, 3]);
     assert.equal(m.mean, 2);
-    assert.ok(Math.abs(m.halfWidth - 4.303 / Math.sqrt(3)) < 1e-12);
+    assert.ok(Math.abs(m.halfWidth - 4.302652729749462 / Math.sqrt(3)) < 1e-12);
     assert.deepEqual(meanInterval([5]), { mean: 5, halfWidth: Number.NaN }, 'one seed gives no interval, not a zero-width one');
+    // an infinite sample: no bound on the spread (its (x - mean) is NaN, which read as one seed's)
+    assert.deepEqual(meanInterval([-Infinity, -3, -2]), { mean: -Infinity, halfWidth: Infinity });
+    assert.deepEqual(meanInterval([Infinity, -Infinity]), { mean: Number.NaN, halfWidth: Infinity });
+    assert.deepEqual(meanInterval([Number.NaN, 1]), { mean: Number.NaN, halfWidth: Number.NaN });
+    assert.equal(formatSignedMeanInterval(meanInterval([-Infinity, -3]), 2), '-Infinity ± Infinity');
     assert.throws(() => meanInterval([]), /no samples/);
   });
 
@@ -40,13 +45,17 @@ describe('comparison harness', () => {
     assert.equal(formatSignedMeanInterval(meanInterval([-3]), 1), '-3.0', 'one sample: no interval');
   });
 
-  it("tQuantile975 follows Student's t past the table's 30 degrees of freedom, towards the normal 1.96", () => {
-    // exact quantiles (R: qt(0.975, df)); the table up to 30 holds them to 3 decimals
-    const exact: [number, number][] = [[30, 2.042272], [31, 2.039513], [40, 2.021075], [60, 2.000298], [120, 1.979930], [1000, 1.962339]];
-    for (const [df, t] of exact) assert.ok(Math.abs(tQuantile975(df) - t) < (df <= 30 ? 5e-4 : 1e-4), `df ${df}: ${tQuantile975(df)} vs ${t}`);
+  it("tQuantile975 is Student's t's quantile to the last digits, for few and many degrees of freedom, towards the normal 1.96", () => {
+    // scipy.stats.t.ppf(0.975, df) (a table of 3 decimals put the last printed digit of some intervals off by one)
+    const exact: [number, number][] = [
+      [1, 12.706204736174694], [2, 4.302652729749462], [3, 3.1824463052837078], [4, 2.7764451051977934], [5, 2.5705818356363146], [10, 2.228138851986274],
+      [26, 2.0555294386428735], [30, 2.0422724563012378], [31, 2.039513446396408], [40, 2.021075390306273], [60, 2.0002978220142604], [120, 1.9799304050824402],
+      [500, 1.9647198374673676], [1000, 1.9623390808264083], [1001, 1.9623367052808798], [10000, 1.960201239890626],
+    ];
+    for (const [df, t] of exact) assert.ok(Math.abs(tQuantile975(df) - t) <= 2e-14 * t, `df ${df}: ${tQuantile975(df)} vs ${t}`);
     const samples = Array.from({ length: 41 }, (_, i) => i % 2);
     const sd = Math.sqrt(samples.reduce((a, x) => a + (x - 20 / 41) ** 2, 0) / 40);
-    assert.ok(Math.abs(meanInterval(samples).halfWidth - (2.021075 * sd) / Math.sqrt(41)) < 1e-5, '41 samples use t(40), not t(30)');
+    assert.ok(Math.abs(meanInterval(samples).halfWidth - (2.021075390306273 * sd) / Math.sqrt(41)) < 1e-12, '41 samples use t(40)');
   });
 
   it('tQuantile975 refuses degrees of freedom that are no integer >= 1, and gives the normal quantile for Infinity', () => {
@@ -78,7 +87,7 @@ describe('comparison harness', () => {
       const diffs = [3, 4, 5].map((seed) => pick(records.find((r) => r.agent === 'random' && r.seed === seed)!.summary) - pick(records.find((r) => r.agent === 'latency-greedy' && r.seed === seed)!.summary));
       const mean = (diffs[0]! + diffs[1]! + diffs[2]!) / 3;
       const sd = Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / 2);
-      return { mean, halfWidth: (4.303 * sd) / Math.sqrt(3) };
+      return { mean, halfWidth: (4.302652729749462 * sd) / Math.sqrt(3) };
     };
     const close = (got: { mean: number; halfWidth: number }, want: { mean: number; halfWidth: number }, what: string) =>
       assert.ok(Math.abs(got.mean - want.mean) < 1e-9 && Math.abs(got.halfWidth - want.halfWidth) < 1e-9, `${what}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`);

@@ -95,7 +95,7 @@ describe('bdt-gym compare on a terminal', function () {
     const result = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '2,14-33,40,41', '--slots', '2', '--no-timing', '--out', join(dir, 'c.json'));
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout.split('\n')[0], 'BDT-small-v0: 1 agent x 23 seeds (2, 14-33, 40, 41), 2 slots each, identical traces per seed');
-    assert.deepEqual(tablesOf(result.stdout).map((t) => t.heading), ['Per agent: mean ± 95% CI over the 23 traces']);
+    assert.deepEqual(tablesOf(result.stdout).map((t) => t.heading), ['Per agent: mean ± 95% CI over the 23 traces; energy viol. and backlog: means (CIs in --json)']);
     assert.doesNotMatch(result.stdout, /Paired/);
   });
 

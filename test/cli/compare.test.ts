@@ -189,6 +189,24 @@ describe('bdt-gym compare', () => {
     }
   });
 
+  it('an infinite reward on a trace prints as such, its interval unbounded (not as the one-trace form), its paired difference NaN (not blank)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
+    for (const seed of [3, 4]) assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '8', '--seed', String(seed), '--save-trace', join(dir, `t${seed}.json`), '--json').status, 0);
+    // trace 3's first slot without channel (the least gain, 5e-324, whose SNR underflows to 0): the uplink takes forever, its energy is infinite, and so is the charged penalty
+    const trace = JSON.parse(readFileSync(join(dir, 't3.json'), 'utf8')) as { M: number; gain: number[] };
+    for (let m = 0; m < trace.M; m++) trace.gain[m] = 5e-324;
+    writeFileSync(join(dir, 't3.json'), JSON.stringify(trace));
+    const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--trace', `${join(dir, 't3.json')},${join(dir, 't4.json')}`, '--slots', '8', '--scenario-override', '{"reward":{"energyPenalty":1}}', '--no-timing', '--out', join(dir, 'c.json')];
+    const result = cli(...args);
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.split('\n');
+    for (const agent of ['dpra', 'latency-greedy']) assert.match(lines.find((line) => line.startsWith(`${agent} `) && line.includes('Infinity'))!, /  -Infinity ± Infinity  /);
+    assert.match(lines.findLast((line) => line.startsWith('latency-greedy '))!, / NaN$/, 'both infinite: the difference is NaN');
+    const json = JSON.parse(cli(...args, '--json').stdout) as { interval: string; agents: { meanReward: unknown }[] };
+    assert.deepEqual(json.agents[0]!.meanReward, { mean: null, halfWidth: null });
+    assert.match(json.interval, /any number that is NaN or infinite null too/);
+  });
+
   it('--trace replays trace files for every agent: the episodes of the seeds they were saved from, recorded with their hashes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
     for (const seed of [3, 4]) assert.equal(cli('run', '--env', 'BDT-small-v0', '--slots', '8', '--seed', String(seed), '--save-trace', join(dir, `t${seed}.json`), '--json').status, 0);
@@ -196,7 +214,7 @@ describe('bdt-gym compare', () => {
     const replayed = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--trace', traces.join(','), '--slots', '8', '--out', join(dir, 'c.json'));
     assert.equal(replayed.status, 0, replayed.stderr);
     assert.match(replayed.stdout, new RegExp(`2 agents x 2 trace files \\(${traces.join(', ')}; agent seeds 0, 1\\), 8 slots each`));
-    assert.match(replayed.stdout, /\nPer agent: mean ± 95% CI over the 2 traces\n[^]*\nPaired: each agent minus dpra on the same traces, ± 95% CI \(--json pairs every metric\)\n/);
+    assert.match(replayed.stdout, /\nPer agent: mean ± 95% CI over the 2 traces; energy viol. and backlog: means \(CIs in --json\)\n[^]*\nPaired: each agent minus dpra on the same traces, ± 95% CI \(--json pairs every metric\)\n/);
     const drawn = cli('compare', '--env', 'BDT-small-v0', '--agents', 'dpra,latency-greedy', '--seeds', '3,4', '--slots', '8', '--out', join(dir, 'd.json'));
     assert.equal(drawn.status, 0, drawn.stderr);
     const result = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
@@ -332,7 +350,7 @@ describe('bdt-gym compare', () => {
       const of = (agent: string, seed: number) => written.episodes.find((e) => e.agent === agent && e.seed === seed)!.summary[field]!;
       const diffs = [4, 5, 6].map((seed) => of('random', seed) - of('latency-greedy', seed));
       const mean = diffs.reduce((a, d) => a + d, 0) / 3;
-      const halfWidth = (4.303 * Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / 2)) / Math.sqrt(3);
+      const halfWidth = (4.302652729749462 * Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / 2)) / Math.sqrt(3);
       const got = printed.agents[1]![paired]!;
       assert.ok(Math.abs(got.mean - mean) < 1e-9 && Math.abs(got.halfWidth - halfWidth) < 1e-9, `${paired}: ${JSON.stringify(got)} vs ${mean} ± ${halfWidth}`);
     }

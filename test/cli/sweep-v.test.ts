@@ -94,7 +94,7 @@ describe('cli: sweep-v', () => {
     const expected = (values: number[]) => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       const sd = Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / (values.length - 1));
-      return (4.303 * sd) / Math.sqrt(values.length); // t(2) at 0.975
+      return (4.302652729749462 * sd) / Math.sqrt(values.length); // t(2) at 0.975
     };
     const point = points[0]!;
     assert.ok(Math.abs(point.latencyHalfWidth - expected(perSeed.map((p) => p.meanLatency))) < 1e-12);
@@ -123,6 +123,15 @@ describe('cli: sweep-v', () => {
     assert.equal((svg.match(/class="mark-line role-mark/g) ?? []).length, 3, 'one line per panel');
     assert.equal((svg.match(/stroke-dasharray="6,4"/g) ?? []).length, 2, "latency-greedy's latency and C6 violation are the only dashed marks");
     assert.ok(!svg.includes('NaN'));
+  });
+
+  it('prints each V as given in the table (it printed 4 significant digits: 1000 and 1000.4 alike)', () => {
+    const result = cli('sweep-v', '--v', '1000,1000.4,12345,0.00125', '--seeds', '1', '--slots', '3');
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(
+      result.stdout.split('\n').slice(2, 6).map((line) => line.trim().split(/\s+/)[0]),
+      ['1000', '1000.4', '12345', '0.00125'],
+    );
   });
 
   it('takes V = 0 (drift only) in the table, and refuses it with --plot, whose V axis is logarithmic', () => {

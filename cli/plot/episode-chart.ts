@@ -2,7 +2,7 @@
  * The `run --plot` figure: one episode slot by slot, the Lyapunov story on one page. Per AP j, the
  * running time-average reputation (1/t) sum U_j against the C6 band [U^min, U^max] it must end in,
  * and the virtual queues H_j (over U^max) and G_j (under U^min) that price a drift out of it; then
- * the slot latency tau(t) with its running mean. Vega-Lite rendered to SVG by Vega's headless
+ * the slot latency tau(t) with the running mean of the latency charged (as `run`'s mean latency). Vega-Lite rendered to SVG by Vega's headless
  * renderer, as the sweep-v figure (sweep-v-chart.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
@@ -15,11 +15,13 @@ import type { BdtObservation } from '../../env/bdt/observation.ts';
 
 /**
  * One episode, slot by slot (row t: the slot decided at t), as flat rows of `J` values per slot:
- * its latency, each AP's reputation and the queues it leaves (H(t+1), G(t+1)). Plain number
+ * its latency tau and the latency charged (at most the scenario's cap), each AP's reputation and
+ * the queues it leaves (H(t+1), G(t+1)). Plain number
  * arrays, 8 bytes a value: a million-slot episode on BDT-v0 keeps 80 MB, not an array object per slot.
  */
 export class Trajectory {
   readonly latency: number[] = [];
+  readonly chargedLatency: number[] = [];
   readonly reputation: number[] = [];
   readonly H: number[] = [];
   readonly G: number[] = [];
@@ -34,8 +36,9 @@ export class Trajectory {
     return this.latency.length;
   }
 
-  add(latency: number, reputation: ArrayLike<number>, H: ArrayLike<number>, G: ArrayLike<number>): void {
+  add(latency: number, chargedLatency: number, reputation: ArrayLike<number>, H: ArrayLike<number>, G: ArrayLike<number>): void {
     this.latency.push(latency);
+    this.chargedLatency.push(chargedLatency);
     for (let j = 0; j < this.J; j++) {
       this.reputation.push(reputation[j]!);
       this.H.push(H[j]!);
@@ -44,7 +47,7 @@ export class Trajectory {
   }
 
   clear(): void {
-    for (const values of [this.latency, this.reputation, this.H, this.G]) values.length = 0;
+    for (const values of [this.latency, this.chargedLatency, this.reputation, this.H, this.G]) values.length = 0;
   }
 }
 
@@ -68,8 +71,8 @@ export class TrajectoryRecorder extends Wrapper<BdtObservation, BdtAction> {
 
   override step(action: BdtAction): StepResult<BdtObservation> {
     const result = super.step(action);
-    const info = result[4] as { latency: number; reputation: Float64Array };
-    this.trajectory.add(info.latency, info.reputation, this.raw.queues.H, this.raw.queues.G);
+    const info = result[4] as { latency: number; chargedLatency: number; reputation: Float64Array };
+    this.trajectory.add(info.latency, info.chargedLatency, info.reputation, this.raw.queues.H, this.raw.queues.G);
     return result;
   }
 }
@@ -86,6 +89,11 @@ const G_LABEL = 'G (under U^min)';
 
 /** SVG text of the figure of `trajectory` (an episode of `title`), with the C6 bounds `uMin`, `uMax`. */
 export async function episodeChartSvg(title: string, trajectory: Trajectory, uMin: number, uMax: number): Promise<string> {
+  return renderSvg(episodeChartSpec(title, trajectory, uMin, uMax));
+}
+
+/** The Vega-Lite spec of {@link episodeChartSvg}'s figure. */
+export function episodeChartSpec(title: string, trajectory: Trajectory, uMin: number, uMax: number): TopLevelSpec {
   const { length: T, J } = trajectory;
   const stride = Math.ceil(T / MAX_POINTS);
   const apRows: Array<{ t: number; ap: string; avgU: number; queue: string; value: number }> = [];
@@ -95,14 +103,15 @@ export async function episodeChartSvg(title: string, trajectory: Trajectory, uMi
   for (let i = 0; i < T; i++) {
     for (let j = 0; j < J; j++) sumU[j]! += trajectory.reputation[i * J + j]!;
     const latency = trajectory.latency[i]!;
-    sumLatency += latency;
+    // the mean as the summary's: a slot over the cap (one that never finishes, say) charged the cap
+    sumLatency += trajectory.chargedLatency[i]!;
     if (i % stride !== 0 && i !== T - 1) continue;
     const t = i + 1; // slots decided so far
     for (let j = 0; j < J; j++) {
       const ap = `AP ${j}`;
       apRows.push({ t, ap, avgU: sumU[j]! / t, queue: H_LABEL, value: trajectory.H[i * J + j]! }, { t, ap, avgU: sumU[j]! / t, queue: G_LABEL, value: trajectory.G[i * J + j]! });
     }
-    // a slot that cannot finish (tau = Infinity) leaves a gap, and the mean from there on
+    // a slot that cannot finish (tau = Infinity) leaves a gap in tau; in the mean only without a cap
     latencyRows.push({ t, latency: Number.isFinite(latency) ? latency : null, meanLatency: Number.isFinite(sumLatency) ? sumLatency / t : null });
   }
   const bounds = [{ bound: uMin, label: 'U^min' }, { bound: uMax, label: 'U^max' }];
@@ -131,7 +140,7 @@ export async function episodeChartSvg(title: string, trajectory: Trajectory, uMi
         encoding: { x, y: { field: 'value', type: 'quantitative', title: 'queue' }, color, strokeDash: { field: 'queue', type: 'nominal', title: 'queue', scale: { domain: [H_LABEL, G_LABEL] } }, detail: { field: 'queue' } },
       },
       {
-        title: 'latency tau(t) (faint) and its running mean',
+        title: 'latency tau(t) (faint) and its running mean as charged (at most the cap)',
         width: WIDTH,
         height: HEIGHT,
         data: { values: latencyRows },
@@ -142,5 +151,5 @@ export async function episodeChartSvg(title: string, trajectory: Trajectory, uMi
       },
     ],
   };
-  return renderSvg(spec);
+  return spec;
 }

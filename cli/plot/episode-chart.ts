@@ -2,8 +2,8 @@
  * The `run --plot` figure: one episode slot by slot, the Lyapunov story on one page. Per AP j, the
  * running time-average reputation (1/t) sum U_j against the C6 band [U^min, U^max] it must end in,
  * and the virtual queues H_j (over U^max) and G_j (under U^min) that price a drift out of it; then
- * the slot latency tau(t) with the running mean of the latency charged (as `run`'s mean latency). Vega-Lite rendered to SVG by Vega's headless
- * renderer, as the sweep-v figure (sweep-v-chart.ts).
+ * the slot latency tau(t) with the running mean of the latency charged (`run`'s mean latency).
+ * Vega-Lite rendered to SVG by Vega's headless renderer, as the sweep-v figure (sweep-v-chart.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './render-svg.ts';
@@ -16,8 +16,8 @@ import type { BdtObservation } from '../../env/bdt/observation.ts';
 /**
  * One episode, slot by slot (row t: the slot decided at t), as flat rows of `J` values per slot:
  * its latency tau and the latency charged (at most the scenario's cap), each AP's reputation and
- * the queues it leaves (H(t+1), G(t+1)). Plain number
- * arrays, 8 bytes a value: a million-slot episode on BDT-v0 keeps 80 MB, not an array object per slot.
+ * the queues it leaves (H(t+1), G(t+1)). Plain number arrays, 8 bytes a value: a million-slot
+ * episode on BDT-v0 keeps 88 MB, not an array object per slot.
  */
 export class Trajectory {
   readonly latency: number[] = [];
@@ -111,7 +111,7 @@ export function episodeChartSpec(title: string, trajectory: Trajectory, uMin: nu
       const ap = `AP ${j}`;
       apRows.push({ t, ap, avgU: sumU[j]! / t, queue: H_LABEL, value: trajectory.H[i * J + j]! }, { t, ap, avgU: sumU[j]! / t, queue: G_LABEL, value: trajectory.G[i * J + j]! });
     }
-    // a slot that cannot finish (tau = Infinity) leaves a gap in tau; in the mean only without a cap
+    // a slot that cannot finish (tau = Infinity) leaves a gap in tau (the mean is of capped values)
     latencyRows.push({ t, latency: Number.isFinite(latency) ? latency : null, meanLatency: Number.isFinite(sumLatency) ? sumLatency / t : null });
   }
   const bounds = [{ bound: uMin, label: 'U^min' }, { bound: uMax, label: 'U^max' }];

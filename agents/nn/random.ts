@@ -8,11 +8,6 @@ export function standardNormal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** A uniform integer in [0, n). */
-export function randomInt(rng: Rng, n: number): number {
-  return Math.floor(rng() * n);
-}
-
 /** Fisher-Yates shuffle of `indices` in place. */
 export function shuffleInPlace(indices: Int32Array, rng: Rng): Int32Array {
   for (let i = indices.length - 1; i > 0; i--) {

@@ -6,7 +6,8 @@
  */
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import { elementCount } from './analyze.ts';
-import { buildProfile, type DnnProfile, type ProfileOptions } from './profile.ts';
+import { buildProfile, flopsConventionOf, type DnnProfile, type ProfileOptions } from './profile.ts';
+import { formatValue } from '../../core/format.ts';
 
 type Layer = LayersModel['layers'][number];
 type Config = Record<string, unknown>;
@@ -41,6 +42,13 @@ const FREE_LAYERS = new Set([
   'Concatenate',
   'Masking',
 ]);
+
+/**
+ * Free layers whose output holds exactly the elements of their inputs, recomputed from them at no
+ * cost (a concatenation, a view, an identity at inference). (ZeroPadding2D, Cropping2D and
+ * RepeatVector change the element count.)
+ */
+const ALIAS_LAYERS = new Set(['Concatenate', 'Flatten', 'Reshape', 'Permute', 'Dropout', 'SpatialDropout1D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'Masking']);
 
 /** Element-wise activation layers: one op per element. */
 const ACTIVATION_LAYERS = new Set(['ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax']);
@@ -124,6 +132,8 @@ function layerCost(layer: Layer, inputs: readonly number[][], output: readonly n
   switch (className) {
     case 'Conv1D':
     case 'Conv2D': {
+      // tfjs 4.x gives a causal Conv1D a wrong output shape (and cannot run it): its counts would be wrong too
+      if (config['padding'] === 'causal') throw new Error(`${where}: padding 'causal' is not supported (TensorFlow.js computes a wrong output shape for it)`);
       const window = product(numberList(config, 'kernelSize', where));
       return { macs: outputs * window * channelsOf(input), otherOps: bias + activationOps(config, outputs) };
     }
@@ -166,20 +176,25 @@ function layerCost(layer: Layer, inputs: readonly number[][], output: readonly n
  * The profile of a built tfjs LayersModel. Each layer of `model.layers` (input layers excluded)
  * is one unit unless `options.units` groups them. For a functional model with skip connections
  * a cut can cross several tensors: a unit's output is every tensor produced at or before it and
- * still needed after it (or a model output), so `outputBits` is what must be sent.
+ * still needed after it (or a model output), so `outputBits` is what must be sent; a free view
+ * (a concatenation, say) made of tensors that cross anyway counts as those, once each.
  */
 export function profileFromLayersModel(model: LayersModel, options: LayersModelProfileOptions = {}): DnnProfile {
   const bitsPerElement = options.bitsPerElement ?? 32;
   if (!(bitsPerElement > 0 && Number.isFinite(bitsPerElement))) {
     throw new Error(`profileFromLayersModel: bitsPerElement must be a finite number > 0, got ${bitsPerElement}`);
   }
+  const convention = flopsConventionOf(options, 'profileFromLayersModel');
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  if (layers.length === 0) throw new Error('profileFromLayersModel: the model has no layers besides its inputs: nothing to profile (a profile has at least one unit)');
   const groups = options.units ?? layers.map((layer) => ({ name: layer.name, layers: 1 }));
+  if (!Array.isArray(groups) || groups.length === 0) throw new Error(`profileFromLayersModel: options.units must be a non-empty array of {name, layers}, got ${formatValue(groups)}`);
+  groups.forEach((group: unknown, u) => {
+    const { name, layers: count } = (typeof group === 'object' && group !== null ? group : {}) as { name?: unknown; layers?: unknown };
+    if (typeof name !== 'string' || name === '') throw new Error(`profileFromLayersModel: options.units[${u}].name must be a non-empty string, got ${formatValue(name)}`);
+    if (!(typeof count === 'number' && Number.isInteger(count) && count >= 1)) throw new Error(`profileFromLayersModel: options.units[${u}].layers must be a positive integer, got ${formatValue(count)}`);
+  });
   const groupedLayers = groups.reduce((sum, g) => sum + g.layers, 0);
-  const badGroup = groups.findIndex((g) => !Number.isInteger(g.layers) || g.layers < 1);
-  if (badGroup >= 0) {
-    throw new Error(`profileFromLayersModel: options.units[${badGroup}].layers must be a positive integer, got ${groups[badGroup]?.layers}`);
-  }
   // unit names identify cut points, so they are unique, as in the spec path (analyzeSpec)
   const firstUse = new Map<string, number>();
   groups.forEach((group, u) => {
@@ -199,13 +214,18 @@ export function profileFromLayersModel(model: LayersModel, options: LayersModelP
   const outputShapes: number[][] = [];
   const lastReader = new Array<number>(layers.length).fill(-1);
   const inputLastReader = new Map<string, number>();
+  /** Per layer, what it reads: positions in `layers`, or model input names. */
+  const sources: Array<Array<number | string>> = [];
   layers.forEach((layer, i) => {
     const where = `model.layers '${layer.name}' (${layer.getClassName()})`;
+    // a model used as a layer (its construction adds an inbound node, so it would read as shared)
+    if (Array.isArray((layer as { layers?: unknown }).layers)) throw new Error(`${where}: is a model used as a layer; nested models are not supported (build one model of their layers)`);
     if (layer.inboundNodes.length !== 1) {
       throw new Error(`${where}: is applied ${layer.inboundNodes.length} times; shared layers are not supported`);
     }
     const node = layer.inboundNodes[0] as Layer['inboundNodes'][number];
     if (node.outputTensors.length !== 1) throw new Error(`${where}: has ${node.outputTensors.length} outputs; only single-output layers are supported`);
+    sources.push(node.inboundLayers.map((source) => position.get(source.name) ?? source.name));
     for (const source of node.inboundLayers) {
       const from = position.get(source.name);
       if (from === undefined) inputLastReader.set(source.name, i);
@@ -222,6 +242,10 @@ export function profileFromLayersModel(model: LayersModel, options: LayersModelP
   const inputShapes = model.inputs.map((t) => concreteShape(t, `model input '${t.name}'`));
   const inputNames = model.inputs.map((t) => t.sourceLayer.name);
 
+  const isAlias = (tensor: number | string): tensor is number => typeof tensor === 'number' && ALIAS_LAYERS.has((layers[tensor] as Layer).getClassName());
+  /** The tensors, none an alias, that `tensor` is made of: itself unless it is an alias. */
+  const baseOf = (tensor: number | string): Array<number | string> => (isAlias(tensor) ? (sources[tensor] as Array<number | string>).flatMap(baseOf) : [tensor]);
+
   let start = 0;
   const units = groups.map((group) => {
     const end = start + group.layers; // the unit is layers [start, end)
@@ -231,17 +255,31 @@ export function profileFromLayersModel(model: LayersModel, options: LayersModelP
       macs += (costs[i] as { macs: number }).macs;
       otherOps += (costs[i] as { otherOps: number }).otherOps;
     }
-    // Tensors crossing the cut after this unit.
-    const crossing: number[][] = [];
-    inputNames.forEach((name, k) => {
-      if ((inputLastReader.get(name) ?? -1) >= end) crossing.push(inputShapes[k] as number[]);
-    });
+    // Tensors crossing the cut after this unit: those read later, and model outputs
+    const needed = new Set<number | string>();
+    for (const name of inputNames) if ((inputLastReader.get(name) ?? -1) >= end || modelOutputs.has(name)) needed.add(name);
     for (let i = 0; i < end; i += 1) {
-      const layer = layers[i] as Layer;
-      if ((lastReader[i] as number) >= end || modelOutputs.has(layer.name)) crossing.push(outputShapes[i] as number[]);
+      if ((lastReader[i] as number) >= end || modelOutputs.has((layers[i] as Layer).name)) needed.add(i);
     }
+    // an alias made of tensors that cross anyway (a concatenation of a skip and a new tensor) is
+    // sent as the tensors it is made of, once each
+    for (const tensor of [...needed]) {
+      if (!isAlias(tensor)) continue;
+      const madeOf = baseOf(tensor);
+      const others = new Set([...needed].filter((t) => t !== tensor).flatMap(baseOf));
+      if (!madeOf.some((t) => others.has(t))) continue;
+      needed.delete(tensor);
+      for (const t of madeOf) needed.add(t);
+    }
+    const crossing = [...needed].sort(inputsFirst).map((source) => (typeof source === 'number' ? (outputShapes[source] as number[]) : (inputShapes[inputNames.indexOf(source)] as number[])));
     start = end;
     return { name: group.name, macs, otherOps, outputShapes: crossing };
   });
-  return buildProfile(options.name ?? model.name, inputShapes, bitsPerElement, units, options.flopsConvention ?? 'macs');
+  return buildProfile(options.name ?? model.name, inputShapes, bitsPerElement, units, convention);
+}
+
+/** Model inputs (by name, in model order as found) before layers (by position). */
+function inputsFirst(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return typeof a === 'number' ? 1 : typeof b === 'number' ? -1 : 0;
 }

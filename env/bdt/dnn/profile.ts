@@ -4,6 +4,7 @@
  * (`BdtSystem.cumFlops`, `BdtSystem.outputBits`).
  */
 import { assertNever } from '../../core/errors.ts';
+import { formatValue } from '../../core/format.ts';
 import { analyzeSpec, elementCount } from './analyze.ts';
 import { DnnSpecError } from './errors.ts';
 import { dnnSpecSchema, type DnnSpecInput } from './spec.ts';
@@ -14,6 +15,18 @@ export type FlopsConvention =
   | 'macs'
   /** flops = 2 x macs + otherOps (bias, batch norm, activations, pooling, residual adds). */
   | 'macs+elementwise';
+
+/** Every {@link FlopsConvention}. */
+export const FLOPS_CONVENTIONS: readonly FlopsConvention[] = ['macs', 'macs+elementwise'];
+
+/** `options.flopsConvention`, 'macs' when not given; another value throws, naming `owner` (plain JavaScript callers). */
+export function flopsConventionOf(options: ProfileOptions, owner: string): FlopsConvention {
+  const convention = options.flopsConvention ?? 'macs';
+  if (!FLOPS_CONVENTIONS.includes(convention)) {
+    throw new Error(`${owner}: options.flopsConvention must be one of ${FLOPS_CONVENTIONS.map((c) => `'${c}'`).join(', ')}, got ${formatValue(convention)}`);
+  }
+  return convention;
+}
 
 /** Options shared by both profile builders. */
 export interface ProfileOptions {
@@ -107,9 +120,10 @@ export function buildProfile(
 export function profileFromSpec(spec: DnnSpecInput, options: ProfileOptions = {}): DnnProfile {
   const parsed = dnnSpecSchema.safeParse(spec);
   if (!parsed.success) throw new DnnSpecError(parsed.error, spec);
+  const convention = flopsConventionOf(options, 'profileFromSpec');
   const valid = parsed.data;
   const units = analyzeSpec(valid).map((unit) => ({ ...unit, outputShapes: [unit.shape] }));
-  return buildProfile(valid.name, [valid.inputShape], valid.bitsPerElement, units, options.flopsConvention ?? 'macs');
+  return buildProfile(valid.name, [valid.inputShape], valid.bitsPerElement, units, convention);
 }
 
 /** Prefix arrays of one profile, indexed by partition point l = 0..L. */

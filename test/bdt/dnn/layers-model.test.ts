@@ -150,6 +150,88 @@ describe('DNN profiles from tfjs LayersModels', () => {
     }
   });
 
+  it('a concatenation of tensors that cross the cut anyway is not sent again (a DenseNet-style graph); a flatten crossing alone keeps its shape', () => {
+    const input = tf.input({ shape: [4] });
+    const h1 = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+    const k1 = tf.layers.concatenate().apply([input, h1]) as tf.SymbolicTensor; // 7 elements, made of input and h1
+    const h2 = tf.layers.dense({ units: 2 }).apply(k1) as tf.SymbolicTensor;
+    const k2 = tf.layers.concatenate().apply([k1, h2]) as tf.SymbolicTensor;
+    const h3 = tf.layers.dense({ units: 2 }).apply(h1) as tf.SymbolicTensor; // reads h1 after the cut
+    const out = tf.layers.concatenate().apply([k2, h3]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    try {
+      const profile = profileFromLayersModel(model);
+      // layers: h1, k1, h2, k2, h3, out; after k1: input and h1 (k1 is them), not input + h1 + k1 (14)
+      assert.deepEqual(profile.units[1]!.outputShapes, [[4], [3]]);
+      // after h2: k1 (read by k2) is input and h1 (h1 read by h3), then h2
+      assert.deepEqual(profile.units[2]!.outputShapes, [[4], [3], [2]]);
+      assert.deepEqual(profile.units.map((u) => u.outputElements), [7, 7, 9, 9, 11, 11]);
+    } finally {
+      model.dispose();
+    }
+    // a skip of the input beside a concatenation that holds a new tensor: the input once, and the new tensor
+    const x = tf.input({ shape: [4] });
+    const h = tf.layers.dense({ units: 3 }).apply(x) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate().apply([x, h]) as tf.SymbolicTensor;
+    const head = tf.layers.dense({ units: 2 }).apply(joined) as tf.SymbolicTensor;
+    const skip = tf.layers.add().apply([tf.layers.dense({ units: 2 }).apply(x) as tf.SymbolicTensor, head]) as tf.SymbolicTensor;
+    const partial = tf.model({ inputs: x, outputs: skip });
+    try {
+      // layers: h, joined, dense(x) or head in some order; after joined: x (read later) and h, not x + joined (11)
+      const afterJoined = profileFromLayersModel(partial).units.find((u) => u.name === joined.sourceLayer.name)!;
+      assert.deepEqual(afterJoined.outputShapes, [[4], [3]]);
+    } finally {
+      partial.dispose();
+    }
+  });
+
+  it('counts a model input that is also a model output at every cut', () => {
+    const input = tf.input({ shape: [4] });
+    const hidden = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: [hidden, input] });
+    try {
+      assert.deepEqual(profileFromLayersModel(model).units[0]!.outputShapes, [[4], [3]]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('refuses a nested model, a model without layers, a causal Conv1D and a bad flopsConvention, saying which', () => {
+    const inner = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 })] });
+    const x = tf.input({ shape: [4] });
+    const outer = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2 }).apply(inner.apply(x)) as tf.SymbolicTensor });
+    const empty = tf.model({ inputs: x, outputs: x });
+    const causal = tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [20, 1], filters: 4, kernelSize: 3, padding: 'causal' })] });
+    try {
+      assert.throws(() => profileFromLayersModel(outer), /^Error: model\.layers '.*' \(Sequential\): is a model used as a layer; nested models are not supported/);
+      assert.throws(() => profileFromLayersModel(empty), /the model has no layers besides its inputs: nothing to profile/);
+      assert.throws(() => profileFromLayersModel(tf.sequential()), /the model has no layers besides its inputs/);
+      assert.throws(() => profileFromLayersModel(causal), /\(Conv1D\): padding 'causal' is not supported/);
+      assert.throws(() => profileFromLayersModel(inner, { flopsConvention: 'flops' as never }), /^Error: profileFromLayersModel: options.flopsConvention must be one of 'macs', 'macs\+elementwise', got "flops"$/);
+      assert.throws(() => profileFromSpec(getBuiltinDnn('sensor-cnn1d'), { flopsConvention: 'flops' as never }), /^Error: profileFromSpec: options.flopsConvention must be one of/);
+    } finally {
+      for (const model of [outer, empty, causal]) model.dispose(); // outer disposes inner
+    }
+  });
+
+  it('refuses unit names and counts of options.units that are not what a spec takes, showing the value as given', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 4 }), tf.layers.dense({ units: 2 })] });
+    try {
+      const refused: Array<[unknown, RegExp]> = [
+        [[{ name: '', layers: 2 }], /options.units\[0\].name must be a non-empty string, got ""$/],
+        [[{ name: 5, layers: 2 }], /options.units\[0\].name must be a non-empty string, got 5$/],
+        [[{ layers: 2 }], /options.units\[0\].name must be a non-empty string, got undefined$/],
+        [[{ name: 'a', layers: '2' }], /options.units\[0\].layers must be a positive integer, got "2"$/],
+        [[{ name: 'a', layers: 1.5 }, { name: 'b', layers: 0.5 }], /options.units\[0\].layers must be a positive integer, got 1.5$/],
+        [[], /options.units must be a non-empty array of \{name, layers\}, got \[\]$/],
+        [[null], /options.units\[0\].name must be a non-empty string, got undefined$/],
+      ];
+      for (const [units, message] of refused) assert.throws(() => profileFromLayersModel(model, { units: units as never }), message, JSON.stringify(units));
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('rejects unsupported layers and groupings that do not cover the model', () => {
     const model = tf.sequential({
       layers: [tf.layers.dense({ inputShape: [4], units: 4 }), tf.layers.reshape({ targetShape: [2, 2, 1] }), tf.layers.upSampling2d({ size: [2, 2] })],

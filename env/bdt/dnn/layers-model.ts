@@ -138,6 +138,8 @@ function layerCost(layer: Layer, inputs: readonly number[][], output: readonly n
       return { macs: outputs * window * channelsOf(input), otherOps: bias + activationOps(config, outputs) };
     }
     case 'DepthwiseConv2D': {
+      // tfjs 4.x ignores a DepthwiseConv2D's dilation (it computes with 1): the counts would not be the declared layer's
+      if (numberList(config, 'dilationRate', where).some((d) => d !== 1)) throw new Error(`${where}: a dilationRate other than 1 is not supported (TensorFlow.js ignores it for DepthwiseConv2D)`);
       const window = product(numberList(config, 'kernelSize', where));
       return { macs: outputs * window, otherOps: bias + activationOps(config, outputs) };
     }

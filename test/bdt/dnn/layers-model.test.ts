@@ -196,21 +196,23 @@ describe('DNN profiles from tfjs LayersModels', () => {
     }
   });
 
-  it('refuses a nested model, a model without layers, a causal Conv1D and a bad flopsConvention, saying which', () => {
+  it('refuses a nested model, a model without layers, a causal Conv1D, a dilated DepthwiseConv2D and a bad flopsConvention, saying which', () => {
     const inner = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 })] });
     const x = tf.input({ shape: [4] });
     const outer = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2 }).apply(inner.apply(x)) as tf.SymbolicTensor });
     const empty = tf.model({ inputs: x, outputs: x });
     const causal = tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [20, 1], filters: 4, kernelSize: 3, padding: 'causal' })] });
+    const dilated = tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [11, 11, 2], kernelSize: 3, dilationRate: 2 })] });
     try {
       assert.throws(() => profileFromLayersModel(outer), /^Error: model\.layers '.*' \(Sequential\): is a model used as a layer; nested models are not supported/);
       assert.throws(() => profileFromLayersModel(empty), /the model has no layers besides its inputs: nothing to profile/);
       assert.throws(() => profileFromLayersModel(tf.sequential()), /the model has no layers besides its inputs/);
       assert.throws(() => profileFromLayersModel(causal), /\(Conv1D\): padding 'causal' is not supported/);
+      assert.throws(() => profileFromLayersModel(dilated), /\(DepthwiseConv2D\): a dilationRate other than 1 is not supported \(TensorFlow.js ignores it for DepthwiseConv2D\)/);
       assert.throws(() => profileFromLayersModel(inner, { flopsConvention: 'flops' as never }), /^Error: profileFromLayersModel: options.flopsConvention must be one of 'macs', 'macs\+elementwise', got "flops"$/);
       assert.throws(() => profileFromSpec(getBuiltinDnn('sensor-cnn1d'), { flopsConvention: 'flops' as never }), /^Error: profileFromSpec: options.flopsConvention must be one of/);
     } finally {
-      for (const model of [outer, empty, causal]) model.dispose(); // outer disposes inner
+      for (const model of [outer, empty, causal, dilated]) model.dispose(); // outer disposes inner
     }
   });
 

@@ -16,7 +16,7 @@ export const PpoHyperparametersSchema = z
     numSteps: z.number().int().positive().max(100_000).default(128).describe('Steps per env per rollout (steps)'),
     gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor (dimensionless)'),
     gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda (dimensionless)'),
-    numMinibatches: z.number().int().positive().max(100_000).default(4).describe('Minibatches per epoch; minibatch size = ceil(valid rows / numMinibatches), where the valid rows are the numEnvs * numSteps rollout rows less the autoreset rows, so the last minibatch may be smaller (count)'),
+    numMinibatches: z.number().int().positive().max(100_000).default(4).describe('Minibatches per epoch, at most; minibatch size = ceil(valid rows / numMinibatches), where the valid rows are the numEnvs * numSteps rollout rows less the autoreset rows, so the last minibatch may be smaller, and there are ceil(valid rows / size) of them, fewer than numMinibatches when the rows are few (100 rows in 64: size 2, 50 minibatches) (count)'),
     updateEpochs: z.number().int().positive().max(1000).default(4).describe('Epochs over each rollout (count)'),
     normAdv: z.boolean().default(true).describe('Standardise advantages per minibatch (bool)'),
     clipCoef: z.number().positive().default(0.2).describe('Surrogate clipping epsilon (dimensionless)'),

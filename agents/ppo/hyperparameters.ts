@@ -10,7 +10,7 @@ export const PpoHyperparametersSchema = z
   .object({
     totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for, over all vector envs, counting the autoreset step after each episode end (steps)'),
     learningRate: z.number().positive().max(1).default(2.5e-4).describe('Adam learning rate at the start of training (1/step)'),
-    annealLr: z.boolean().default(true).describe('Anneal the learning rate linearly to 0 over training (bool)'),
+    annealLr: z.boolean().default(true).describe("Anneal the learning rate linearly towards 0 over training: update i of N runs at learningRate (N - i + 1) / N, the last at learningRate / N, as CleanRL's (bool)"),
     adamEps: z.number().positive().max(1).default(1e-5).describe('Adam epsilon (dimensionless)'),
     numEnvs: z.number().int().positive().max(MAX_ENVS).default(4).describe('Parallel envs in the vector env (envs)'),
     numSteps: z.number().int().positive().max(100_000).default(128).describe('Steps per env per rollout (steps)'),

@@ -1,16 +1,17 @@
 /**
  * `bdt-gym serve`: one env driven over stdin/stdout, one JSON request per line in, one response
- * per line out (cli/serve/env-server.ts has the requests), for clients in other languages: the
+ * per line out, lines ending at "\n" (cli/serve/env-server.ts has the requests), for clients in other languages: the
  * Python package in python/ wraps it as a gymnasium.Env (and, with its action wrappers, as the
  * flat action spaces Stable-Baselines3 and CleanRL take). Nothing else is written to stdout; the
  * server ends on `close` or at the end of its input.
  *
  *   echo '{"method": "make", "id": "BDT-v0"}' | bdt-gym serve
  */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { EnvServer, errorResponse, ProtocolError, type Response } from '../serve/env-server.ts';
-import { parseWire, stringifyWire } from '../serve/wire-json.ts';
+import { parseWire, protoKeyPath, stringifyWire } from '../serve/wire-json.ts';
+import { jsonLines } from '../serve/json-lines.ts';
+import { duplicateKeyMessage, firstDuplicateKey } from '../duplicate-json-keys.ts';
 import { examplesHelp } from '../help-text.ts';
 
 /** The response to one line of input. */
@@ -21,6 +22,11 @@ async function respond(server: EnvServer, line: string): Promise<Response> {
   } catch (error) {
     return { error: { type: ProtocolError.name, message: `bad request: not a JSON line (${(error as Error).message})` } };
   }
+  // JSON.parse keeps a repeated key's last value, and an object built from a "__proto__" key loses it: either would go unread
+  const duplicate = firstDuplicateKey(line);
+  if (duplicate !== undefined) return { error: { type: ProtocolError.name, message: `bad request: ${duplicateKeyMessage(duplicate)}` } };
+  const proto = line.includes('proto') || line.includes('\\u') ? protoKeyPath(request) : undefined; // an escape could spell it
+  if (proto !== undefined) return { error: { type: ProtocolError.name, message: `bad request: a key "__proto__" (at ${proto}) is not taken: objects built from the request would lose it` } };
   return server.handle(request);
 }
 
@@ -59,13 +65,11 @@ export function register(program: Command): void {
       // a client that went away ends the server quietly (cli/broken-pipe.ts), and normally: exit 0
       process.exitCode = 0;
       const server = new EnvServer();
-      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-      for await (const line of lines) {
+      for await (const line of jsonLines(process.stdin)) {
         if (line.trim() === '') continue;
         protocolWrite(`${responseLine(await respond(server, line))}\n`);
         if (server.closed) break;
       }
-      lines.close();
       if (!server.closed) await server.handle({ method: 'close' });
     });
 }

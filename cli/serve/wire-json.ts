@@ -5,25 +5,44 @@
  * latency); typed arrays are written as arrays.
  */
 
-/** Stands in for a non-finite number inside standard JSON text (a string no real value holds). */
-const placeholder = (token: string): string => `\u0000${token}\u0000`;
+/**
+ * Stands in for a non-finite number inside standard JSON text: NUL, `nonce`, the token, NUL. The
+ * nonce is one no string of the value or text holds ('' unless some string holds a NUL), so a
+ * client's string is never read as a number, nor a number written as a string.
+ */
+const placeholder = (nonce: string, token: string): string => `\u0000${nonce}${token}\u0000`;
 const TOKENS = ['NaN', 'Infinity', '-Infinity'] as const;
 const NUMBERS: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity };
+
+/** The first of '', '0', '1', ... that no string of `strings` holds after a NUL. */
+function freeNonce(strings: readonly string[]): string {
+  for (let n = -1; ; n++) {
+    const nonce = n < 0 ? '' : String(n);
+    if (!strings.some((s) => s.includes(`\u0000${nonce}`))) return nonce;
+  }
+}
 
 /** One line of wire JSON for `value`. */
 export function stringifyWire(value: unknown): string {
   let nonFinite = false;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      nonFinite = true;
-      return placeholder(String(v));
-    }
-    return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v;
-  });
+  const withNul: string[] = [];
+  const write = (nonce: string): string =>
+    JSON.stringify(value, (key, v: unknown) => {
+      if (key.includes('\u0000')) withNul.push(key);
+      if (typeof v === 'string' && v.includes('\u0000')) withNul.push(v);
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        nonFinite = true;
+        return placeholder(nonce, String(v));
+      }
+      return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v;
+    });
+  let text = write('');
   if (!nonFinite) return text;
-  let out = text;
-  for (const token of TOKENS) out = out.replaceAll(JSON.stringify(placeholder(token)), token);
-  return out;
+  // a string holding a NUL could equal a placeholder: write again with a nonce none holds
+  const nonce = freeNonce(withNul);
+  if (nonce !== '') text = write(nonce);
+  for (const token of TOKENS) text = text.replaceAll(JSON.stringify(placeholder(nonce, token)), token);
+  return text;
 }
 
 /** Strings (kept as they are) or a bare non-finite token outside them. */
@@ -32,8 +51,28 @@ const STRING_OR_TOKEN = /"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g;
 /** The value of one line of wire JSON; a SyntaxError says what is malformed. */
 export function parseWire(text: string): unknown {
   if (!text.includes('NaN') && !text.includes('Infinity')) return JSON.parse(text);
-  const standard = text.replace(STRING_OR_TOKEN, (match, token: string | undefined) => (token === undefined ? match : JSON.stringify(placeholder(token))));
-  return JSON.parse(standard, (_key, v: unknown) => (typeof v === 'string' && v.length > 2 && v.startsWith('\u0000') && v.endsWith('\u0000') && v.slice(1, -1) in NUMBERS ? NUMBERS[v.slice(1, -1)] : v));
+  // a string of the text can hold a NUL only as the escape \u0000: those decide the nonce
+  const withNul = text.includes('\\u0000') ? [...text.matchAll(/"(?:[^"\\]|\\.)*"/g)].map(([literal]) => JSON.parse(literal) as string).filter((s) => s.includes('\u0000')) : [];
+  const nonce = freeNonce(withNul);
+  const standard = text.replace(STRING_OR_TOKEN, (match, token: string | undefined) => (token === undefined ? match : JSON.stringify(placeholder(nonce, token))));
+  const prefix = `\u0000${nonce}`;
+  return JSON.parse(standard, (_key, v: unknown) => {
+    if (typeof v !== 'string' || !v.startsWith(prefix) || !v.endsWith('\u0000')) return v;
+    const token = v.slice(prefix.length, -1);
+    return token in NUMBERS ? NUMBERS[token] : v;
+  });
+}
+
+/** Where `value` (parsed JSON) has an own "__proto__" key, as an issue path ('(root)', `kwargs.scenario`), or undefined. */
+export function protoKeyPath(value: unknown, path = ''): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return path === '' ? '(root)' : path;
+  const entries: Iterable<[string | number, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
+  for (const [key, child] of entries) {
+    const found = protoKeyPath(child, typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** NumPy's dtype name of each typed array a getAttr or call answer may hold. */

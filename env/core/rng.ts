@@ -6,6 +6,7 @@
 import seedrandom from 'seedrandom';
 import * as z from 'zod';
 import { InvalidArgumentError } from './errors.ts';
+import { formatValue } from './format.ts';
 import { parseKwargs } from './zod-issues.ts';
 
 /** A seeded uniform generator on [0, 1) whose state can be saved and restored. */
@@ -87,6 +88,6 @@ export function checkSeed(seed: unknown, owner: string, { strings = false } = {}
   if (strings && typeof seed === 'string') return;
   if (!(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
     const tooLarge = typeof seed === 'number' && Number.isInteger(seed) && seed > 0;
-    throw new InvalidArgumentError(`${owner}: seed = ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)} must be an integer >= 0${tooLarge ? ` and <= ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)` : ''}`);
+    throw new InvalidArgumentError(`${owner}: seed = ${formatValue(seed)} must be an integer >= 0${tooLarge ? ` and <= ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)` : ''}`);
   }
 }

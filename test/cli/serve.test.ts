@@ -389,6 +389,48 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal((step['info'] as Record<string, unknown>)['slot'], 0, 'the refused steps left the env at slot 0');
   });
 
+  it('reads a line to its "\\n" only: a raw U+2028, U+2029 or lone CR inside a request is one request, answered once (readline split it in two, so every later answer went to the wrong request)', () => {
+    const make = '{"method":"make","id":"BDT-small-v0","kwargs":{"scenario":{"name":"plant\u2028A\u2029B"}}}';
+    const input = [make, '{"method":"reset",\r"seed":1}', '{"method":"close"}'].join('\r\n');
+    const result = spawnSync(process.execPath, [bin, 'serve'], { input: `${input}\r\n`, encoding: 'utf8' });
+    const lines = result.stdout.split('\n').filter((line) => line !== '');
+    assert.equal(lines.length, 3, result.stdout);
+    const [made, reset, closed] = lines.map((line) => parseWire(line) as Record<string, Record<string, unknown>>);
+    assert.ok(made!['result']!['observationSpace'], lines[0]);
+    assert.ok(reset!['result']!['obs'], lines[1]);
+    assert.deepEqual(closed, { result: null });
+  });
+
+  it('refuses a key repeated in one object or a "__proto__" key, which JSON.parse and objects built from it would drop without a word', () => {
+    const { responses } = serve([
+      '{"method":"close","method":"make","id":"CartPole-v1"}',
+      '{"method":"make","id":"BDT-small-v0","kwargs":{"__proto__":{"infoLevel":"summary"}}}',
+      '{"method":"make","id":"BDT-small-v0","kwargs":{"scenario":{"dnns":{"\\u005f_proto__":"alexnet"}}}}',
+      { method: 'make', id: 'CartPole-v1' },
+      '{"method":"reset","seed":1,"seed":2}',
+      { method: 'reset', seed: { a: 1 } },
+      { method: 'reset', seed: 1 },
+    ]);
+    const errors = responses.map((r) => r['error'] as { type: string; message: string } | undefined);
+    assert.deepEqual(errors[0], { type: 'ProtocolError', message: 'bad request: key "method" appears twice in the top-level object (both on line 1); JSON keeps only the last, so one would be ignored: remove the other' });
+    assert.deepEqual(errors[1], { type: 'ProtocolError', message: 'bad request: a key "__proto__" (at kwargs) is not taken: objects built from the request would lose it' });
+    assert.deepEqual(errors[2], { type: 'ProtocolError', message: 'bad request: a key "__proto__" (at kwargs.scenario.dnns) is not taken: objects built from the request would lose it' });
+    assert.equal(errors[3], undefined, 'the server goes on');
+    assert.match(errors[4]!.message, /^bad request: key "seed" appears twice in the top-level object/);
+    assert.deepEqual(errors[5], { type: 'InvalidArgumentError', message: 'CartPoleEnv.reset: seed = {a: 1} must be an integer >= 0' });
+    assert.equal(errors[6], undefined);
+  });
+
+  it('wire JSON: a string that holds what stands in for a non-finite number stays a string, both ways', () => {
+    // the stand-in is NUL, the token, NUL: a client may send that string, and an info may hold it beside a real Infinity
+    const value = { s: '\u0000NaN\u0000', t: '\u00000NaN\u0000', x: Infinity, y: [NaN, -Infinity] };
+    const text = stringifyWire(value);
+    assert.equal(text, '{"s":"\\u0000NaN\\u0000","t":"\\u00000NaN\\u0000","x":Infinity,"y":[NaN,-Infinity]}');
+    assert.deepEqual(parseWire(text), value);
+    assert.deepEqual(parseWire('{"id":"\\u0000NaN\\u0000","n":NaN}'), { id: '\u0000NaN\u0000', n: NaN });
+    assert.deepEqual(parseWire('{"id":"\\u0000NaN\\u0000"}'), { id: '\u0000NaN\u0000' });
+  });
+
   it('a refusal quotes a long string value in short, not whole', () => {
     const long = 'x'.repeat(1_000_000);
     const { responses } = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'reset', seed: 1 }, { method: 'step', action: long }]);

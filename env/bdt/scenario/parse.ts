@@ -82,8 +82,8 @@ function merged(base: unknown, override: unknown): unknown {
 
 /**
  * Throws a ScenarioError (`what`, then the issue) at the first object in `value` whose contents
- * the schema and the merge would not read: a Map, Set or Date, or inherited fields (a Map of
- * fields passed as `{}`, silently keeping the base's values). A class instance's own fields are
+ * the schema and the merge would not read: a Map, Set or Date, inherited fields (a Map of
+ * fields passed as `{}`, silently keeping the base's values), or a "__proto__" key. A class instance's own fields are
  * read as a plain object's; typed arrays are left to the schema, which names their field.
  */
 function refuseNonData(value: unknown, what: string): void {
@@ -104,6 +104,8 @@ function nonDataIssue(value: unknown, path: PropertyKey[], depth: number): z.cor
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || depth > 64) return undefined;
   const unread = Array.isArray(value) ? undefined : unreadContents(value);
   if (unread !== undefined) return { code: 'custom', path, message: `rule: JSON data (objects of own fields, arrays, numbers, strings, booleans, null); got ${unread}, which a scenario does not read`, input: value } as z.core.$ZodIssue;
+  // JSON.parse makes an own "__proto__" key, which a zod record (dnns) skips without a word
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return { code: 'custom', path: [...path, '__proto__'], message: 'rule: a key other than "__proto__", which the scenario\'s reading would drop', input: (value as Record<string, unknown>)['__proto__'] } as z.core.$ZodIssue;
   const children: Iterable<[PropertyKey, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
   for (const [key, child] of children) {
     if (typeof child !== 'object' || child === null) continue;

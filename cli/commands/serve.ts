@@ -46,7 +46,7 @@ let protocolWrite: (text: string) => boolean = (text) => process.stdout.write(te
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve one env (or a vector env) over stdin/stdout as JSON lines (make, reset, step, act, render, getAttr, setAttr, call, close), for clients in other languages such as the Python package in python/')
+    .description('serve one env (or a vector env) over stdin/stdout as JSON lines (make, reset, step, act, render, getAttr, setAttr, call, close), for clients in other languages such as the Python package in python/ (the protocol: docs/SERVE.md)')
     .addHelpText(
       'after',
       examplesHelp(

@@ -1,6 +1,7 @@
 /**
  * `bdt-gym serve`: one env driven over stdin/stdout, one JSON request per line in, one response
- * per line out, lines ending at "\n" (cli/serve/env-server.ts has the requests), for clients in other languages: the
+ * per line out, lines ending at "\n" (cli/serve/env-server.ts has the requests, docs/SERVE.md the
+ * protocol), for clients in other languages: the
  * Python package in python/ wraps it as a gymnasium.Env (and, with its action wrappers, as the
  * flat action spaces Stable-Baselines3 and CleanRL take). Nothing else is written to stdout; the
  * server ends on `close` or at the end of its input.

@@ -17,7 +17,7 @@ export type FlopsConvention =
   | 'macs+elementwise';
 
 /** Every {@link FlopsConvention}. */
-export const FLOPS_CONVENTIONS: readonly FlopsConvention[] = ['macs', 'macs+elementwise'];
+const FLOPS_CONVENTIONS: readonly FlopsConvention[] = ['macs', 'macs+elementwise'];
 
 /** `options.flopsConvention`, 'macs' when not given; another value throws, naming `owner` (plain JavaScript callers). */
 export function flopsConventionOf(options: ProfileOptions, owner: string): FlopsConvention {

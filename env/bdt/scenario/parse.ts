@@ -83,8 +83,9 @@ function merged(base: unknown, override: unknown): unknown {
 /**
  * Throws a ScenarioError (`what`, then the issue) at the first object in `value` whose contents
  * the schema and the merge would not read: a Map, Set or Date, inherited fields (a Map of
- * fields passed as `{}`, silently keeping the base's values), or a "__proto__" key. A class instance's own fields are
- * read as a plain object's; typed arrays are left to the schema, which names their field.
+ * fields passed as `{}`, silently keeping the base's values), or a "__proto__" key. A class
+ * instance's own fields are read as a plain object's; typed arrays are left to the schema, which
+ * names their field.
  */
 function refuseNonData(value: unknown, what: string): void {
   const issue = nonDataIssue(value, [], 0);

@@ -12,8 +12,10 @@
  *   another generator, no seed re-seeds nothing;
  * - `reset-options`: `reset({options: {}})` is accepted;
  * - `step-return`: `step` returns `[obs, number, boolean, boolean, info]`, obs inside the space;
- * - `step-determinism`: the same seed and action give the same step result;
- * - `render`: each render mode of `metadata.renderModes` renders (for registered envs);
+ * - `step-determinism`: the same seed and action give the same step result and leave the env
+ *   generator in the same state;
+ * - `render`: each render mode of `metadata.renderModes` renders (for registered envs), and
+ *   `metadata.renderFps`, when given, is > 0;
  * - `close-twice`: `close()` may be called twice.
  */
 import { Env } from './core/env.ts';
@@ -62,12 +64,13 @@ function rngOf(env: Env): Rng {
   return (env.unwrapped as unknown as { npRandom: Rng }).npRandom;
 }
 
-function resetChecked(env: Env, args: Parameters<Env['reset']>[0], check: string): unknown {
+/** The observation of `env.reset(args)`; a result that is no `[obs, info]`, or an observation outside the space, fails `reset-return`. */
+function resetChecked(env: Env, args: Parameters<Env['reset']>[0]): unknown {
   const result = env.reset(args);
   if (!Array.isArray(result) || result.length !== 2) throw new EnvCheckError('reset-return', `reset() must return [obs, info], got ${formatValue(result)}`);
   const why = env.observationSpace.explain(result[0]);
   if (why !== undefined) {
-    throw new EnvCheckError(check, `The observation returned by reset(${formatValue(args)}) is not within the observation space ${env.observationSpace.toString()}: ${why}`);
+    throw new EnvCheckError('reset-return', `The observation returned by reset(${formatValue(args)}) is not within the observation space ${env.observationSpace.toString()}: ${why}`);
   }
   return result[0];
 }
@@ -99,12 +102,12 @@ function checkResetSeedDeterminism(env: Env): void {
   const check = 'reset-seed-determinism';
   // copies: an env may return the same observation object each time; each pair is compared
   // through copyBatch, which drops prototypes (a null-prototype Dict observation stays equal)
-  const obs1 = copyBatch(resetChecked(env, { seed: 123 }, check));
+  const obs1 = copyBatch(resetChecked(env, { seed: 123 }));
   const state1 = JSON.stringify(rngOf(env).state());
-  const unseeded1 = copyBatch(resetChecked(env, {}, check));
-  const obs2 = copyBatch(resetChecked(env, { seed: 123 }, check));
+  const unseeded1 = copyBatch(resetChecked(env, {}));
+  const obs2 = copyBatch(resetChecked(env, { seed: 123 }));
   const state2 = JSON.stringify(rngOf(env).state());
-  const unseeded2 = copyBatch(resetChecked(env, {}, check));
+  const unseeded2 = copyBatch(resetChecked(env, {}));
   if (!dataEquivalence(obs1, obs2)) {
     throw new EnvCheckError(check, `reset({seed: 123}) is non-deterministic: ${formatValue(obs1)} then ${formatValue(obs2)}`);
   }
@@ -114,12 +117,12 @@ function checkResetSeedDeterminism(env: Env): void {
   if (state2 !== state1) {
     throw new EnvCheckError(check, 'the env generator differs after two reset({seed: 123}) calls: reset() most likely does not call this.seedStreams(args.seed)');
   }
-  resetChecked(env, { seed: 456 }, check);
+  resetChecked(env, { seed: 456 });
   if (JSON.stringify(rngOf(env).state()) === state1) {
     throw new EnvCheckError(check, 'the env generator is the same for seeds 123 and 456: reset() most likely does not call this.seedStreams(args.seed)');
   }
   const rng456 = rngOf(env);
-  resetChecked(env, {}, check);
+  resetChecked(env, {});
   if (rngOf(env) !== rng456) {
     throw new EnvCheckError(check, 'reset() without a seed replaced the env generator; it must only re-seed when a seed is given');
   }
@@ -140,6 +143,7 @@ function checkStepDeterminism(env: Env): void {
   // copies, as for reset: an env that reuses its observation object would compare it with itself
   env.reset({ seed: 123 });
   const first = copyBatch(env.step(action));
+  const state1 = JSON.stringify(rngOf(env).state());
   env.reset({ seed: 123 });
   const second = copyBatch(env.step(action));
   const names = ['observation', 'reward', 'terminated', 'truncated', 'info'];
@@ -148,6 +152,8 @@ function checkStepDeterminism(env: Env): void {
       throw new EnvCheckError(check, `step ${names[i]} is not deterministic for seed 123 and action ${formatValue(action)}: ${formatValue(first[i])} then ${formatValue(second[i])}`);
     }
   }
+  // as Gymnasium: the env generator must be where the same step left it, not drawn a varying number of times
+  if (JSON.stringify(rngOf(env).state()) !== state1) throw new EnvCheckError(check, `the env generator differs after the same step from reset({seed: 123}) with action ${formatValue(action)}: step() draws from it a varying number of times`);
   // as Gymnasium: a step checked for determinism must not end the episode by a time limit
   if (first[3] === true) throw new EnvCheckError(check, "the env truncates after 1 step (reset({seed: 123}), then one step): a time limit of 1 (a scenario's slots: 1 among them; Gymnasium's check_env refuses it too, so check the env with a longer one), or truncated set where terminated was meant");
 }
@@ -155,6 +161,8 @@ function checkStepDeterminism(env: Env): void {
 function checkRender(env: Env): void {
   const modes = env.metadata.renderModes;
   if (!Array.isArray(modes)) throw new EnvCheckError('render', `metadata.renderModes must be an array, got ${formatValue(modes)}`);
+  const fps = env.metadata.renderFps;
+  if (fps !== undefined && !(typeof fps === 'number' && fps > 0)) throw new EnvCheckError('render', `metadata.renderFps must be a number > 0, got ${formatValue(fps)}`);
   if (env.renderMode !== undefined) {
     if (!modes.includes(env.renderMode)) throw new EnvCheckError('render', `renderMode "${env.renderMode}" is not in metadata.renderModes [${modes.join(', ')}]`);
     checkRenderResult(env);

@@ -14,7 +14,7 @@ import { Box } from './spaces/box.ts';
 import { Dict } from './spaces/dict.ts';
 import { Tuple } from './spaces/tuple.ts';
 
-/** Both spaces are Space instances; Box bounds smells warn. */
+/** Both spaces are Space instances, no Dict or Tuple empty; Box bounds smells warn. */
 export function checkSpaces(env: Env): void {
   for (const [name, space] of [['observation', env.observationSpace], ['action', env.actionSpace]] as const) {
     if (!(space instanceof Space)) throw new EnvCheckError(`${name}-space`, `${name}Space is ${formatValue(space)}, expected a Space (Box, Discrete, …)`);
@@ -23,6 +23,10 @@ export function checkSpaces(env: Env): void {
 }
 
 function checkSpaceSmells(space: Space<unknown>, path: string, isAction: boolean): void {
+  // as Gymnasium's check_space: an empty composite holds no value an agent could use
+  if ((space instanceof Dict && space.keys.length === 0) || (space instanceof Tuple && space.spaces.length === 0)) {
+    throw new EnvCheckError(`${isAction ? 'action' : 'observation'}-space`, `${path} is an empty ${space instanceof Dict ? 'Dict' : 'Tuple'}, which is not allowed`);
+  }
   if (space instanceof Box) {
     for (let i = 0; i < space.size; i++) {
       if (space.low[i] === space.high[i]) {
@@ -105,7 +109,9 @@ export function checkRenderResult(env: Env, out: unknown): void {
 }
 
 function checkInfo(info: unknown, where: string): void {
-  if (typeof info !== 'object' || info === null || Array.isArray(info)) {
+  // a Map or a class instance is no plain object: wrappers and vector envs read infos by their own keys
+  const prototype = typeof info === 'object' && info !== null ? Object.getPrototypeOf(info) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) {
     throw new EnvCheckError('info-type', `The info returned by \`${where}\` must be a plain object, got ${formatValue(info)}`);
   }
 }

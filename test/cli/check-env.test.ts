@@ -42,7 +42,7 @@ describe('bdt-gym check-env', function () {
   it('exits non-zero naming the failing check', async () => {
     register({ id: 'TestOutOfSpace-v0', entryPoint: () => new OutOfSpaceEnv() });
     try {
-      await assert.rejects(runCheckEnv(['TestOutOfSpace-v0']), (e: Error) => e instanceof CliError && e.exitCode === 1 && /FAILED check "reset-seed-determinism".*not within the observation space/.test(e.message));
+      await assert.rejects(runCheckEnv(['TestOutOfSpace-v0']), (e: Error) => e instanceof CliError && e.exitCode === 1 && /FAILED check "reset-return".*not within the observation space/.test(e.message));
     } finally {
       unregister('TestOutOfSpace-v0');
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, Dict, Discrete, Env, EnvCheckError, captureWarnings, checkEnv, make, makeRng, registry, subSeed, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, Dict, Discrete, Env, EnvCheckError, Tuple, captureWarnings, checkEnv, make, makeRng, registry, subSeed, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** A minimal correct env; subclasses break one contract each. */
 class GoodEnv extends Env<Float32Array, number> {
@@ -101,6 +101,42 @@ describe('checkEnv', () => {
     failsCheck(new ReusingEnv(), 'step-determinism');
   });
 
+  it("refuses what Gymnasium's check_env refuses beyond the basics: a generator a step draws from a varying number of times, an empty Dict or Tuple space, an info that is a Map or class instance, a renderFps <= 0", () => {
+    failsCheck(
+      new (class extends GoodEnv {
+        override step(action: number): StepResult<Float32Array> {
+          for (let i = Math.floor(Math.random() * 3); i > 0; i--) this.npRandom();
+          return [Float32Array.of(0.5, action), 1, false, false, {}];
+        }
+      })(),
+      'step-determinism',
+    );
+    const emptyDict = new (class extends GoodEnv {
+      override observationSpace = new Dict({}) as never;
+    })();
+    assert.throws(() => captureWarnings(() => checkEnv(emptyDict)), (e: Error) => e instanceof EnvCheckError && e.check === 'observation-space' && e.message.endsWith('observationSpace is an empty Dict, which is not allowed'));
+    const emptyTuple = new (class extends GoodEnv {
+      override actionSpace = new Dict({ a: new Discrete(2), t: new Tuple([]) }) as never;
+    })();
+    assert.throws(() => captureWarnings(() => checkEnv(emptyTuple)), (e: Error) => e instanceof EnvCheckError && e.check === 'action-space' && e.message.endsWith('actionSpace.t is an empty Tuple, which is not allowed'));
+    for (const info of [new Map(), new (class Info {})()]) {
+      failsCheck(
+        new (class extends GoodEnv {
+          override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+            return [super.reset(args)[0], info as never];
+          }
+        })(),
+        'info-type',
+      );
+    }
+    failsCheck(
+      new (class extends GoodEnv {
+        override metadata = { renderModes: [], renderFps: -1 };
+      })(),
+      'render',
+    );
+  });
+
   it('names the broken check', () => {
     failsCheck(
       new (class extends GoodEnv {
@@ -128,6 +164,7 @@ describe('checkEnv', () => {
       })(),
       'reset-options',
     );
+    // an observation outside the space is a broken reset result (it was filed under reset-seed-determinism)
     failsCheck(
       new (class extends GoodEnv {
         override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
@@ -135,7 +172,7 @@ describe('checkEnv', () => {
           return [Float32Array.of(2, 0), {}];
         }
       })(),
-      'reset-seed-determinism',
+      'reset-return',
     );
     failsCheck(
       new (class extends GoodEnv {

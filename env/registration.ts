@@ -27,6 +27,12 @@ export interface RegisterArgs {
   maxEpisodeSteps?: number;
   /** Mean episode return at which the task counts as solved. */
   rewardThreshold?: number;
+  /**
+   * True when the same seed and actions cannot repeat an episode (Gymnasium's `nondeterministic`:
+   * a physical system, an outside process): `checkEnv` then skips comparing the episodes of its
+   * determinism checks. Default false.
+   */
+  nondeterministic?: boolean;
   /** Default keyword arguments of the factory. */
   kwargs?: Record<string, unknown>;
 }
@@ -109,7 +115,7 @@ export function registerEntryPoint(key: string, factory: EnvFactory): void {
   entryPoints.set(key, factory);
 }
 
-const REGISTER_KEYS = ['id', 'entryPoint', 'vectorEntryPoint', 'maxEpisodeSteps', 'rewardThreshold', 'kwargs'] as const;
+const REGISTER_KEYS = ['id', 'entryPoint', 'vectorEntryPoint', 'maxEpisodeSteps', 'rewardThreshold', 'nondeterministic', 'kwargs'] as const;
 
 /** Refuses `register` arguments that would make a broken spec, or be dropped unseen (a misspelt `maxEpisodeStep` left the env without its limit). */
 function checkRegisterArgs(args: RegisterArgs): void {
@@ -120,6 +126,7 @@ function checkRegisterArgs(args: RegisterArgs): void {
   if (args.vectorEntryPoint !== undefined && typeof args.vectorEntryPoint !== 'function') throw refuse(`vectorEntryPoint must be a factory (numEnvs, kwargs) => VectorEnv, got ${formatValue(args.vectorEntryPoint)}`);
   if (args.maxEpisodeSteps !== undefined && !(Number.isSafeInteger(args.maxEpisodeSteps) && args.maxEpisodeSteps >= 1)) throw refuse(`maxEpisodeSteps must be an integer >= 1 (omit it for no limit), got ${formatValue(args.maxEpisodeSteps)}`);
   if (args.rewardThreshold !== undefined && !(typeof args.rewardThreshold === 'number' && Number.isFinite(args.rewardThreshold))) throw refuse(`rewardThreshold must be a finite number (or omitted), got ${formatValue(args.rewardThreshold)}`);
+  if (args.nondeterministic !== undefined && typeof args.nondeterministic !== 'boolean') throw refuse(`nondeterministic must be a boolean (or omitted), got ${formatValue(args.nondeterministic)}`);
   if (args.kwargs !== undefined && !isPlainObject(args.kwargs)) throw refuse(`kwargs must be a plain object of the factory's keyword arguments, got ${formatValue(args.kwargs)}`);
 }
 
@@ -151,6 +158,7 @@ export function register(args: RegisterArgs): EnvSpec {
     vectorEntryPoint: args.vectorEntryPoint,
     maxEpisodeSteps: args.maxEpisodeSteps,
     rewardThreshold: args.rewardThreshold,
+    ...(args.nondeterministic === true ? { nondeterministic: true } : {}),
     kwargs: Object.freeze({ ...(args.kwargs ?? {}) }),
   });
   specs.set(id, spec);

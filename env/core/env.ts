@@ -75,6 +75,8 @@ export interface EnvSpec {
   readonly vectorEntryPoint?: VectorEnvFactory | undefined;
   readonly maxEpisodeSteps?: number | undefined;
   readonly rewardThreshold?: number | undefined;
+  /** Whether the same seed and actions need not repeat an episode (Gymnasium's `nondeterministic`): `checkEnv` then skips comparing the episodes. */
+  readonly nondeterministic?: boolean | undefined;
   readonly kwargs: Readonly<Record<string, unknown>>;
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, Dict, Discrete, Env, EnvCheckError, Tuple, captureWarnings, checkEnv, make, makeRng, registry, subSeed, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, Dict, Discrete, Env, EnvCheckError, Tuple, captureWarnings, checkEnv, make, makeRng, register, registry, subSeed, unregister, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** A minimal correct env; subclasses break one contract each. */
 class GoodEnv extends Env<Float32Array, number> {
@@ -104,8 +104,10 @@ describe('checkEnv', () => {
   it("refuses what Gymnasium's check_env refuses beyond the basics: a generator a step draws from a varying number of times, an empty Dict or Tuple space, an info that is a Map or class instance, a renderFps <= 0", () => {
     failsCheck(
       new (class extends GoodEnv {
+        private steps = 0;
         override step(action: number): StepResult<Float32Array> {
-          for (let i = Math.floor(Math.random() * 3); i > 0; i--) this.npRandom();
+          // one draw on the first step, two on the second: the same result, another generator state
+          for (let i = (this.steps++ % 2) + 1; i > 0; i--) this.npRandom();
           return [Float32Array.of(0.5, action), 1, false, false, {}];
         }
       })(),
@@ -135,6 +137,30 @@ describe('checkEnv', () => {
       })(),
       'render',
     );
+  });
+
+  it("skips comparing episodes for an env registered nondeterministic, as Gymnasium's spec.nondeterministic; still checks its generator's seeding", () => {
+    class NoisyEnv extends GoodEnv {
+      override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+        this.seedStreams(args.seed);
+        return [Float32Array.of(Math.random(), 0), {}]; // a sensor's noise, say: no seed repeats it
+      }
+      override step(action: number): StepResult<Float32Array> {
+        return [Float32Array.of(Math.random(), action), 1, false, false, {}];
+      }
+    }
+    for (const nondeterministic of [true, false]) {
+      register({ id: 'TestNoisy-v0', entryPoint: () => new NoisyEnv(), nondeterministic });
+      try {
+        const env = make('TestNoisy-v0').unwrapped;
+        assert.equal(env.spec?.nondeterministic, nondeterministic ? true : undefined);
+        if (nondeterministic) captureWarnings(() => checkEnv(env));
+        else failsCheck(env, 'reset-seed-determinism');
+      } finally {
+        unregister('TestNoisy-v0');
+      }
+    }
+    assert.throws(() => register({ id: 'TestNoisy-v0', entryPoint: () => new NoisyEnv(), nondeterministic: 'yes' as never }), /register\("TestNoisy-v0"\): nondeterministic must be a boolean \(or omitted\), got "yes"/);
   });
 
   it('names the broken check', () => {

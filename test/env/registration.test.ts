@@ -265,7 +265,7 @@ describe('registration', () => {
   it('register refuses arguments that would make a broken spec or be dropped unseen, and make refuses kwargs that are no object (a misspelt maxEpisodeStep left the env without a limit)', () => {
     const entryPoint = () => new CartPoleEnv();
     for (const [args, message] of [
-      [{ id: 'Typo-v0', entryPoint, maxEpisodeStep: 5 }, 'register("Typo-v0"): unknown key "maxEpisodeStep" (keys: id, entryPoint, vectorEntryPoint, maxEpisodeSteps, rewardThreshold, kwargs)'],
+      [{ id: 'Typo-v0', entryPoint, maxEpisodeStep: 5 }, 'register("Typo-v0"): unknown key "maxEpisodeStep" (keys: id, entryPoint, vectorEntryPoint, maxEpisodeSteps, rewardThreshold, nondeterministic, kwargs)'],
       [{ id: 'Typo-v0', entryPoint: 5 }, 'register("Typo-v0"): entryPoint must be a factory (kwargs) => Env or the key of one (registerEntryPoint), got 5'],
       [{ id: 'Typo-v0', entryPoint, maxEpisodeSteps: -3 }, 'register("Typo-v0"): maxEpisodeSteps must be an integer >= 1 (omit it for no limit), got -3'],
       [{ id: 'Typo-v0', entryPoint, rewardThreshold: NaN }, 'register("Typo-v0"): rewardThreshold must be a finite number (or omitted), got NaN'],

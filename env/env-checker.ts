@@ -5,7 +5,7 @@
  *
  * Checks, in order (the `check` names):
  * - `env-type`: inherits from `Env`;
- * - `observation-space`, `action-space`: are Spaces (bounds smells warn);
+ * - `observation-space`, `action-space`: are Spaces, no Dict or Tuple empty (bounds smells warn);
  * - `reset-return`, `info-type`: `reset` returns `[obs, info]`, obs inside the space;
  * - `reset-seed-determinism`: `reset({seed})` twice gives equal observations, and so does
  *   `reset()` after each, and re-seeds the env generator (`seedStreams`), another seed gives

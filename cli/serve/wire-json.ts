@@ -45,14 +45,16 @@ export function stringifyWire(value: unknown): string {
   return text;
 }
 
+/** A string literal of JSON text. */
+const STRING_LITERAL = /"(?:[^"\\]|\\.)*"/g;
 /** Strings (kept as they are) or a bare non-finite token outside them. */
-const STRING_OR_TOKEN = /"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g;
+const STRING_OR_TOKEN = new RegExp(`${STRING_LITERAL.source}|(-?Infinity|NaN)`, 'g');
 
 /** The value of one line of wire JSON; a SyntaxError says what is malformed. */
 export function parseWire(text: string): unknown {
   if (!text.includes('NaN') && !text.includes('Infinity')) return JSON.parse(text);
   // a string of the text can hold a NUL only as the escape \u0000: those decide the nonce
-  const withNul = text.includes('\\u0000') ? [...text.matchAll(/"(?:[^"\\]|\\.)*"/g)].map(([literal]) => JSON.parse(literal) as string).filter((s) => s.includes('\u0000')) : [];
+  const withNul = text.includes('\\u0000') ? [...text.matchAll(STRING_LITERAL)].map(([literal]) => JSON.parse(literal) as string).filter((s) => s.includes('\u0000')) : [];
   const nonce = freeNonce(withNul);
   const standard = text.replace(STRING_OR_TOKEN, (match, token: string | undefined) => (token === undefined ? match : JSON.stringify(placeholder(nonce, token))));
   const prefix = `\u0000${nonce}`;

@@ -15,8 +15,9 @@
  * - `step-determinism`: the same seed and action give the same step result and leave the env
  *   generator in the same state (both skipped, and the observations of `reset-seed-determinism`,
  *   for an env registered `nondeterministic`, as Gymnasium);
- * - `render`: each render mode of `metadata.renderModes` renders (for registered envs), and
- *   `metadata.renderFps`, when given, is > 0;
+ * - `render`: `metadata.renderFps`, when given, is > 0 (warns when missing for an env with
+ *   render modes), `renderMode` is one of `metadata.renderModes`, and each mode renders (for
+ *   registered envs; a `'human'` render that returns something warns);
  * - `close-twice`: `close()` may be called twice.
  */
 import { Env } from './core/env.ts';
@@ -25,7 +26,7 @@ import { EnvCheckError, InvalidArgumentError } from './core/errors.ts';
 import { formatValue, unknownKeys } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { dataEquivalence } from './core/data-equivalence.ts';
-import { checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
+import { checkRenderMetadata, checkRenderResult, checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
 import { copyBatch } from './vector/batch.ts';
 import { Box } from './spaces/box.ts';
 import { Dict } from './spaces/dict.ts';
@@ -165,12 +166,8 @@ function checkStepDeterminism(env: Env): void {
 function checkRender(env: Env): void {
   const modes = env.metadata.renderModes;
   if (!Array.isArray(modes)) throw new EnvCheckError('render', `metadata.renderModes must be an array, got ${formatValue(modes)}`);
-  const fps = env.metadata.renderFps;
-  if (fps !== undefined && !(typeof fps === 'number' && fps > 0)) throw new EnvCheckError('render', `metadata.renderFps must be a number > 0, got ${formatValue(fps)}`);
-  if (env.renderMode !== undefined) {
-    if (!modes.includes(env.renderMode)) throw new EnvCheckError('render', `renderMode "${env.renderMode}" is not in metadata.renderModes [${modes.join(', ')}]`);
-    checkRenderResult(env);
-  }
+  checkRenderMetadata(env);
+  if (env.renderMode !== undefined) checkRenderOutput(env);
   if (!env.spec) {
     warn('Not able to test alternative render modes: the environment has no spec (make it with make()).');
     return;
@@ -178,12 +175,13 @@ function checkRender(env: Env): void {
   for (const mode of modes) {
     const other = make(env.spec, { renderMode: mode }, { disableEnvChecker: true });
     other.reset({ seed: 0 });
-    checkRenderResult(other);
+    checkRenderOutput(other);
     other.close();
   }
 }
 
-function checkRenderResult(env: Env): void {
+/** Renders once: a throw, or output of the wrong type for `ansi` or `rgb_array`, fails the check; a `'human'` render that returns something warns, as Gymnasium. */
+function checkRenderOutput(env: Env): void {
   let out: unknown;
   try {
     out = env.render();
@@ -192,6 +190,7 @@ function checkRenderResult(env: Env): void {
   }
   const ok = env.renderMode === 'ansi' ? typeof out === 'string' : env.renderMode === 'rgb_array' ? out instanceof Uint8Array : true;
   if (!ok) throw new EnvCheckError('render', `render() in mode "${env.renderMode}" returned ${formatValue(out)}`);
+  checkRenderResult(env, out);
 }
 
 function checkCloseTwice(env: Env): void {

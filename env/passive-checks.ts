@@ -96,16 +96,42 @@ export function checkStepResult(env: Env, result: unknown): void {
   checkInfo(info, 'step()');
 }
 
-/** Render smells: a mode missing from `metadata.renderModes`, or output of the wrong type for the mode. */
-export function checkRenderResult(env: Env, out: unknown): void {
-  const modes = env.metadata.renderModes;
-  if (env.renderMode === undefined) return;
-  if (!Array.isArray(modes) || !modes.includes(env.renderMode)) {
-    warn(`renderMode "${env.renderMode}" is not in metadata.renderModes ${formatValue(modes)}`);
+/**
+ * The render metadata, checked before the first render (Gymnasium's `env_render_passive_checker`):
+ * a `renderFps` <= 0 and a `renderMode` missing from `renderModes` break the contract and throw;
+ * `renderModes` that is no array, a `renderFps` that is no number, and no `renderFps` for an env
+ * that renders at all, warn.
+ */
+export function checkRenderMetadata(env: Env): void {
+  const modes: unknown = env.metadata.renderModes;
+  if (!Array.isArray(modes)) {
+    warn(`metadata.renderModes should be an array of render modes, got ${formatValue(modes)}: render() may not work`);
+    return;
   }
-  const expected = env.renderMode === 'ansi' ? 'string' : env.renderMode === 'rgb_array' ? 'Uint8Array' : undefined;
+  const fps: unknown = env.metadata.renderFps;
+  if (fps === undefined) {
+    // as Gymnasium, only an env that renders needs a frame rate
+    if (modes.length > 0) warn('No render fps was declared (metadata.renderFps): rendering may run at an inconsistent rate');
+  } else if (typeof fps !== 'number') {
+    warn(`metadata.renderFps should be a number, got ${formatValue(fps)}`);
+  } else if (!(fps > 0)) {
+    throw new EnvCheckError('render', `metadata.renderFps must be a number > 0, got ${formatValue(fps)}`);
+  }
+  if (env.renderMode !== undefined && !modes.includes(env.renderMode)) {
+    throw new EnvCheckError('render', `renderMode "${env.renderMode}" is not in metadata.renderModes [${modes.join(', ')}]`);
+  }
+}
+
+/** Render output smells: output of the wrong type for the mode (a `'human'` render returns nothing). */
+export function checkRenderResult(env: Env, out: unknown): void {
+  const mode = env.renderMode;
+  if (mode === 'human') {
+    if (out !== undefined) warn(`render() in mode "human" should return undefined, got ${formatValue(out)}`);
+    return;
+  }
+  const expected = mode === 'ansi' ? 'string' : mode === 'rgb_array' ? 'Uint8Array' : undefined;
   const ok = expected === undefined || (expected === 'string' ? typeof out === 'string' : out instanceof Uint8Array);
-  if (!ok) warn(`render() in mode "${env.renderMode}" should return a ${expected}, got ${formatValue(out)}`);
+  if (!ok) warn(`render() in mode "${mode}" should return a ${expected}, got ${formatValue(out)}`);
 }
 
 function checkInfo(info: unknown, where: string): void {

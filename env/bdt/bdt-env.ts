@@ -136,7 +136,8 @@ export function bdtResetOptions(options: Record<string, unknown> | null | undefi
 export class BdtEnv extends Env<BdtObservation, BdtAction> {
   readonly observationSpace: Dict<BdtObservationSpaces>;
   readonly actionSpace: Dict<BdtActionSpaces>;
-  override metadata = { renderModes: ['ansi'] as const };
+  /** `renderFps`: a text frame rate, as Gymnasium's text envs (FrozenLake, Taxi) declare. */
+  override metadata = { renderModes: ['ansi'] as const, renderFps: 4 };
 
   /** The compiled system (read-only for agents). */
   readonly system: CompiledScenario;

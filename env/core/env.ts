@@ -101,8 +101,11 @@ export abstract class Env<Obs = unknown, Act = unknown> {
   abstract readonly observationSpace: Space<Obs>;
   /** The set of valid actions. */
   abstract readonly actionSpace: Space<Act>;
-  /** Render modes and frame rate (gymnasium `metadata`). */
-  metadata: EnvMetadata = { renderModes: ['ansi'] };
+  /**
+   * Render modes and frame rate (gymnasium `metadata`). None by default, as Gymnasium's `Env`: an
+   * env that overrides `render` lists its modes (and a `renderFps`).
+   */
+  metadata: EnvMetadata = { renderModes: [] };
   private ownRenderMode: RenderMode | undefined = undefined;
   private ownSpec: EnvSpec | undefined = undefined;
   // a seed from entropy, not an entropy string, so that npRandomSeed can name it (53 bits: unseeded envs rarely share a stream)

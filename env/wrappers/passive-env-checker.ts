@@ -1,11 +1,11 @@
 /**
- * gymnasium.wrappers.PassiveEnvChecker: checks the spaces on construction and the first `reset`,
- * `step` and `render` results (then gets out of the way, so it costs nothing per step). Applied
- * by `make` unless `disableEnvChecker`.
+ * gymnasium.wrappers.PassiveEnvChecker: checks the spaces on construction, the first `reset` and
+ * `step` results, and the render metadata and result at the first `render` (then gets out of the
+ * way, so it costs nothing per step). Applied by `make` unless `disableEnvChecker`.
  */
 import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
 import { Wrapper } from '../core/wrapper.ts';
-import { checkRenderResult, checkResetResult, checkSpaces, checkStepResult } from '../passive-checks.ts';
+import { checkRenderMetadata, checkRenderResult, checkResetResult, checkSpaces, checkStepResult } from '../passive-checks.ts';
 
 export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
   private checkedReset = false;
@@ -36,11 +36,11 @@ export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
   }
 
   override render(): string | Uint8Array | undefined {
+    if (this.checkedRender) return this.env.render();
+    this.checkedRender = true;
+    checkRenderMetadata(this.env as Env);
     const out = this.env.render();
-    if (!this.checkedRender) {
-      this.checkedRender = true;
-      checkRenderResult(this.env as Env, out);
-    }
+    checkRenderResult(this.env as Env, out);
     return out;
   }
 }

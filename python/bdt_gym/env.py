@@ -12,8 +12,8 @@ from .server import InvalidActionError, InvalidArgumentError, InvalidSeedError, 
 from .spaces import JSON_DATA, element_from_json, json_arguments, non_json_value, shape_mismatch, space_from_json, to_json_data
 
 
-#: The render fps of an env that declares none (the B-DT envs): Gymnasium's text envs' (FrozenLake,
-#: Taxi), since it warns when an env with render modes declares no fps.
+#: The render fps of an env that declares none: Gymnasium's text envs' (FrozenLake, Taxi), as the
+#: B-DT envs declare, since Gymnasium warns when an env with render modes declares no fps.
 TEXT_RENDER_FPS = 4
 
 #: Info keys whose numbers are counts or indices (the B-DT infos'): ints, where every other number is a float.

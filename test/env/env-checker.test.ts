@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, Dict, Discrete, Env, EnvCheckError, Tuple, captureWarnings, checkEnv, make, makeRng, register, registry, subSeed, unregister, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { Box, Dict, Discrete, Env, EnvCheckError, PassiveEnvChecker, Tuple, captureWarnings, checkEnv, make, makeRng, register, registry, subSeed, unregister, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 
 /** A minimal correct env; subclasses break one contract each. */
 class GoodEnv extends Env<Float32Array, number> {
@@ -27,7 +27,7 @@ describe('checkEnv', () => {
     for (const id of registry.keys()) {
       it(id, () => {
         const { warnings } = captureWarnings(() => checkEnv(make(id).unwrapped));
-        assert.deepEqual(warnings.filter((w) => /not within|NaN|non-deterministic/.test(w)), []);
+        assert.deepEqual(warnings.filter((w) => /not within|NaN|non-deterministic|render/.test(w)), []);
       });
     }
   });
@@ -137,6 +137,34 @@ describe('checkEnv', () => {
       })(),
       'render',
     );
+  });
+
+  it("checks the render metadata as Gymnasium's render checker: no renderFps for an env with render modes warns, a 'human' render that returns something warns; make's checker throws at the first render for a renderMode missing from renderModes or a renderFps <= 0", () => {
+    class TextEnv extends GoodEnv {
+      override metadata: Env['metadata'] = { renderModes: ['ansi', 'human'] };
+      override render(): string {
+        return 'frame';
+      }
+    }
+    const renderWarnings = (env: Env) => captureWarnings(() => checkEnv(env)).warnings.filter((w) => /render/.test(w) && !w.startsWith('Not able'));
+    assert.deepEqual(renderWarnings(new TextEnv()), ['No render fps was declared (metadata.renderFps): rendering may run at an inconsistent rate']);
+    const human = Object.assign(new TextEnv(), { metadata: { renderModes: ['ansi', 'human'], renderFps: 4 } });
+    assert.deepEqual(renderWarnings(human), []);
+    human.renderMode = 'human';
+    assert.deepEqual(renderWarnings(human), ['render() in mode "human" should return undefined, got "frame"']);
+    assert.deepEqual(renderWarnings(new GoodEnv()), [], 'an env without render modes (the default) needs no renderFps');
+
+    const checked = (metadata: Env['metadata'], renderMode: 'ansi' | 'rgb_array') => {
+      const env = Object.assign(new TextEnv(), { metadata });
+      env.renderMode = renderMode;
+      return new PassiveEnvChecker(env);
+    };
+    assert.throws(() => checked({ renderModes: ['ansi'], renderFps: 4 }, 'rgb_array').render(), (e: Error) => e instanceof EnvCheckError && e.check === 'render' && e.message.endsWith('renderMode "rgb_array" is not in metadata.renderModes [ansi]'));
+    assert.throws(() => checked({ renderModes: ['ansi'], renderFps: 0 }, 'ansi').render(), (e: Error) => e instanceof EnvCheckError && e.message.endsWith('metadata.renderFps must be a number > 0, got 0'));
+    const good = checked({ renderModes: ['ansi'], renderFps: 4 }, 'ansi');
+    assert.deepEqual(captureWarnings(() => [good.render(), good.render()]), { result: ['frame', 'frame'], warnings: [] });
+    const noFps = checked({ renderModes: ['ansi'] }, 'ansi');
+    assert.deepEqual(captureWarnings(() => [noFps.render(), noFps.render()]).warnings, ['No render fps was declared (metadata.renderFps): rendering may run at an inconsistent rate'], 'warned once, at the first render');
   });
 
   it("skips comparing episodes for an env registered nondeterministic, as Gymnasium's spec.nondeterministic; still checks its generator's seeding", () => {

@@ -226,7 +226,7 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
    */
   setAttr(name: string, values: unknown): void {
     this.assertOpen('setAttr');
-    if (Array.isArray(values) && values.length !== this.numEnvs) throw new GymError(`AsyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
+    if (Array.isArray(values) && values.length !== this.numEnvs) throw new InvalidArgumentError(`AsyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
     const carried = Array.isArray(values)
       ? values.map((value, i) => carry(value, `values[${i}]`, `AsyncVectorEnv.setAttr("${name}") for env ${i}`))
       : new Array<Carried>(this.numEnvs).fill(carry(values, 'value', `AsyncVectorEnv.setAttr("${name}")`));

@@ -17,7 +17,7 @@
  */
 import { checkResetArgs, Env, type EnvSpec, type Info } from '../core/env.ts';
 import { formatValue, unknownKeys } from '../core/format.ts';
-import { GymError } from '../core/errors.ts';
+import { GymError, InvalidArgumentError } from '../core/errors.ts';
 import type { Space } from '../spaces/space.ts';
 import { batchSpace, copyBatch, createBatch, readCheckedActions, writeBatchItem, type Batched, type BatchedActions } from './batch.ts';
 import { callThroughWrappers } from './call-through-wrappers.ts';
@@ -148,7 +148,7 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
    * refuses (see `Env.setWrapperAttr`) is refused before any env is changed.
    */
   setAttr(name: string, values: unknown): void {
-    if (Array.isArray(values) && values.length !== this.numEnvs) throw new GymError(`SyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
+    if (Array.isArray(values) && values.length !== this.numEnvs) throw new InvalidArgumentError(`SyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
     this.envs.forEach((env, i) => {
       try {
         env.wrapperAttrTarget(name);

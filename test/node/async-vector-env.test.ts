@@ -249,7 +249,7 @@ describe('AsyncVectorEnv', function () {
       asyncEnvs.setAttr('suttonBartoReward', true);
       assert.deepEqual(asyncEnvs.getAttr('suttonBartoReward'), [true, true]);
       assert.deepEqual(Array.from(asyncEnvs.step(Int32Array.of(0, 1))[1]), [0, 0], 'Sutton-Barto rewards: 0 per surviving step');
-      assert.throws(() => asyncEnvs.setAttr('state', [states[0]]), (e: unknown) => e instanceof GymError && e.message === 'AsyncVectorEnv.setAttr: got 1 values for 2 envs');
+      assert.throws(() => asyncEnvs.setAttr('state', [states[0]]), (e: unknown) => e instanceof InvalidArgumentError && e.message === 'AsyncVectorEnv.setAttr: got 1 values for 2 envs');
       assert.throws(() => asyncEnvs.setAttr('state', [[0, 0, 0, 0], [0, 0, 0, Number.NaN]]), (e: unknown) => e instanceof GymError && /^AsyncVectorEnv env 1: CartPoleEnv\.state: element \[3\] = NaN is not a finite number$/.test(e.message));
     });
 

@@ -114,6 +114,14 @@ describe('baselines: agents and createAgent', () => {
     }
   });
 
+  it("a solver agent's episode does not depend on the episode it played before: WDPO's BDT-large-v0 seed 3 after seed 2 is seed 3 on a fresh agent (the solver started from the last episode's deadline, so per-episode figures of compare --jobs differed in the last bits)", async () => {
+    const env = make('BDT-large-v0', { infoLevel: 'summary' });
+    const fresh = runEpisode(env, await createAgent('wdpo', env), 3);
+    const used = await createAgent('wdpo', env);
+    runEpisode(env, used, 2);
+    assert.deepEqual(runEpisode(env, used, 3), fresh);
+  });
+
   it('WTCM refuses the reputation mechanism and names the override; runs under pow', async () => {
     const reputation = make('BDT-small-v0', { scenario: { slots: 3 } });
     const agent = await createAgent('wtcm', reputation);

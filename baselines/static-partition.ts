@@ -31,7 +31,7 @@ const MAX_PASSES = 10;
 /** WDPO episodes on one calibration trace, each with a static partition. */
 export class CalibrationEpisode {
   private readonly partition: Int32Array;
-  private readonly system: CompiledScenario;
+  private readonly solver: DpraSolver;
   private readonly simulation: BdtSimulation;
   private readonly trace: ExogenousTrace;
   private readonly outcome: SlotOutcome;
@@ -41,7 +41,8 @@ export class CalibrationEpisode {
     this.slots = search.slots;
     this.trace = drawTrace(system, search.seed, search.slots + 1);
     this.partition = Int32Array.from(system.unitCount);
-    this.system = system;
+    // the solver reads `partition` at every solve, so each episode sets it in place
+    this.solver = new DpraSolver(system, { partition: 'fixed', fixedPartition: this.partition });
     this.simulation = new BdtSimulation({ ...system, slots: search.slots });
     this.outcome = createSlotOutcome(system);
   }
@@ -49,14 +50,11 @@ export class CalibrationEpisode {
   /** The return (sum of the env's rewards) of WDPO with `partition` fixed for the whole episode. */
   returnOf(partition: ArrayLike<number>): number {
     this.partition.set(partition);
-    // a fresh solver: one starts each slot's deadline search from its last slot's, so a solver
-    // carried over would make this return depend on the partition evaluated before
-    const solver = new DpraSolver(this.system, { partition: 'fixed', fixedPartition: this.partition });
     const simulation = this.simulation;
     simulation.reset(undefined, this.trace, () => 0, 'CalibrationEpisode');
     let total = 0;
     for (let t = 0; t < this.slots; t++) {
-      total += simulation.step(solver.solve(simulation.state, simulation.queues).decision, this.outcome);
+      total += simulation.step(this.solver.solve(simulation.state, simulation.queues).decision, this.outcome);
       simulation.nextSlot(this.outcome);
     }
     return total;

@@ -126,6 +126,8 @@ export class SlotProblem {
     this.state = state;
     this.useQueues(queues);
     this.solves = 0;
+    // no deadline carried from the last slot: a slot's solution depends on its state and queues only
+    this.deadline = Infinity;
     for (let m = 0; m < system.M; m++) this.rate[m] = uplinkRate(system.bandwidth[m]!, system.txPower[m]!, state.gain[m]!, system.noisePsd);
     for (let j = 0; j < system.J; j++) this.apBudget[j] = state.apBudget[j]!;
     this.allocator.invalidateAll();

@@ -80,7 +80,7 @@ export class ShareSolver {
     for (const candidate of candidates) {
       const { feasible, psi, decision } = this.solve(candidate, env);
       if (best === undefined || (feasible && !bestFeasible) || (feasible === bestFeasible && psi < bestPsi)) {
-        // encoded now: the solver's decision is overwritten by the next solve (which starts from it, so solving again may differ in the last digits)
+        // encoded now: the solver's decision is overwritten by the next solve
         best = env.encodeDecision(decision);
         bestFeasible = feasible;
         bestPsi = psi;

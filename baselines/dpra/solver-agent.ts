@@ -47,14 +47,9 @@ export class SolverAgent implements Agent<BdtObservation, BdtAction> {
     this.config = config;
   }
 
-  /**
-   * Start afresh: forget the previous slot's partition and drop the solver, whose search starts
-   * from the last slot's deadline, so that an episode's actions never depend on the episode
-   * played before it (the solver is deterministic: `seed` is not used).
-   */
+  /** Forget the previous slot's partition (the solver is deterministic: `seed` is not used). */
   reset(_seed?: number): void {
     this.hasPrevious = false;
-    this.solver = undefined;
     this.stats.slots = this.stats.infeasibleSlots = this.stats.gatewayBudgetSlots = this.stats.apBudgetRelaxedSlots = 0;
   }
 

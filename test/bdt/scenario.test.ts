@@ -5,6 +5,7 @@ import { issueLines } from '../../env/core/zod-issues.ts';
 import { captureWarnings, make } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
+import { KIND_UNION_PATHS } from '../../env/bdt/scenario/parse.ts';
 import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type Scenario, type ScenarioInput, type ScenarioOverride } from '../../env/bdt/scenario/index.ts';
 import { checkScenario } from '../../env/bdt/scenario/check.ts';
 import { undescribedFields } from '../undescribed-fields.ts';
@@ -206,6 +207,18 @@ describe('bdt scenario: validation', () => {
   it('a kind change in an override replaces the old fields', () => {
     const merged = mergeDeep(tiny(), { devices: { arrivals: { kind: 'uniform', min: 1, max: 3 } } }) as ScenarioInput;
     assert.deepEqual(parseScenario(merged).devices.arrivals, { kind: 'uniform', min: 1, max: 3 });
+  });
+
+  it("a changed kind outside the discriminated unions merges like any field: {reputation: {kind}} keeps the base's scale", () => {
+    const merged = mergeDeep(readConfig('default'), { reputation: { kind: 'linear' } }) as ScenarioInput;
+    assert.deepEqual(parseScenario(merged).reputation, { kind: 'linear', scale: 1e10 });
+    const env = make('BDT-v0', { scenario: { reputation: { kind: 'logarithmic' } } });
+    assert.deepEqual((env.unwrapped as BdtEnv).system.reputation, { kind: 'logarithmic', scale: 1e10 });
+    env.close();
+    // the unions keep replacing on a changed kind: a fading's or a budget's old fields would not fit
+    assert.deepEqual(KIND_UNION_PATHS, new Set(['topology', 'devices.arrivals', 'gateways.energyBudget', 'aps.energyBudget', 'channel.fading']));
+    const budget = mergeDeep(readConfig('default'), { gateways: { energyBudget: { kind: 'constant', joules: 7 } } }) as ScenarioInput;
+    assert.deepEqual(parseScenario(budget).gateways.energyBudget, { kind: 'constant', joules: 7 });
   });
 
   it("each entry of an override's dnns replaces the base's entry of its name whole: a profile replaces a layer spec, and back", () => {

@@ -1,5 +1,5 @@
 /** Parsing, merging and error reporting of scenarios. */
-import type * as z from 'zod';
+import * as z from 'zod';
 import { issueLines } from '../../core/zod-issues.ts';
 import { scenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
 import { isPlainObject } from '../../core/plain-object.ts';
@@ -60,22 +60,39 @@ export type PartialFields<T> = T extends readonly unknown[] ? T : T extends obje
 
 /**
  * Deep merge for partial overrides: objects merge key by key, anything else (arrays included)
- * replaces. An object whose `kind` changes replaces the base object (its fields belong to the old
- * kind), and each entry of a scenario's `dnns` replaces the base's entry of its name whole (a
- * custom DNN is a measured profile or a layer spec, whose fields do not mix).
+ * replaces. An object of one of the schema's discriminated unions (topology, devices.arrivals,
+ * the energy budgets, channel.fading: {@link KIND_UNION_PATHS}) whose `kind` changes replaces the
+ * base object (its fields belong to the old kind); elsewhere `kind` is a field like any other
+ * (`reputation.kind`: `scale` belongs to every kind and is kept). Each entry of a scenario's
+ * `dnns` replaces the base's entry of its name whole (a custom DNN is a measured profile or a
+ * layer spec, whose fields do not mix).
  */
 export function mergeDeep(base: unknown, override: unknown): unknown {
   refuseNonData(override, 'invalid scenario override');
-  return merged(base, override);
+  return merged(base, override, '');
 }
 
-function merged(base: unknown, override: unknown): unknown {
+/**
+ * The dotted paths of the scenario schema's discriminated unions on `kind`, read from the schema
+ * (so a union added there is covered): where a changed `kind` makes the old fields meaningless.
+ */
+export const KIND_UNION_PATHS: ReadonlySet<string> = new Set(kindUnionPaths(scenarioSchema, []));
+
+function kindUnionPaths(schema: unknown, path: readonly string[]): string[] {
+  let inner = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional) inner = inner._zod.def.innerType;
+  if (inner instanceof z.ZodDiscriminatedUnion) return inner._zod.def.discriminator === 'kind' ? [path.join('.')] : [];
+  if (inner instanceof z.ZodObject) return Object.entries(inner.shape as Record<string, unknown>).flatMap(([key, child]) => kindUnionPaths(child, [...path, key]));
+  return [];
+}
+
+function merged(base: unknown, override: unknown, path: string): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  if ('kind' in override && override['kind'] !== base['kind']) return override;
+  if ('kind' in override && override['kind'] !== base['kind'] && KIND_UNION_PATHS.has(path)) return override;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const baseValue = Object.hasOwn(base, key) ? base[key] : undefined;
-    defineKey(out, key, key === 'dnns' ? mergeEntries(baseValue, value) : merged(baseValue, value));
+    defineKey(out, key, key === 'dnns' ? mergeEntries(baseValue, value) : merged(baseValue, value, path === '' ? key : `${path}.${key}`));
   }
   return out;
 }

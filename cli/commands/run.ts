@@ -9,7 +9,7 @@
  *   bdt-gym run --env BDT-v0 --agent dpra --trace trace.json
  *   bdt-gym run --agent dpra --slots 2000 --plot episode.svg                   # reputations, queues, latency over t
  */
-import { constants } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KwargsError, issueLines, make, registeredBdtScenarioIds, type Env } from '../../env/index.ts';
@@ -81,21 +81,44 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     if (error instanceof FileReadRefusal) throw new CliError(`${source} ${file}: not a regular file (a device or socket)`);
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  const utf16 = () => new CliError(`${source} ${file}: not UTF-8 text (it looks like UTF-16, as Windows PowerShell's > or Notepad may save it): save it as UTF-8`);
+  if (!isUtf8(bytes)) {
+    if (looksLikeUtf16(bytes)) throw utf16();
+    // decoding would turn each bad byte into U+FFFD without a word: a Latin-1 "é" and "è" in DNN
+    // names both became "\uFFFD", so a device naming the wrong one ran the other's DNN
+    const at = firstNonUtf8Byte(bytes);
+    const line = bytes.subarray(0, at).reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 1);
+    throw new CliError(`${source} ${file}: not UTF-8 text (byte 0x${bytes[at]!.toString(16).toUpperCase().padStart(2, '0')} on line ${line} begins no UTF-8 character; Latin-1 or Windows-1252, as some editors save, writes accented letters so): save it as UTF-8`);
+  }
   const text = withoutByteOrderMark(bytes.toString('utf8'));
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // UTF-16 (a byte order mark FF FE or FE FF, or ASCII with every other byte 0: Windows
-    // PowerShell's `>` saves so) read as UTF-8 fails on a garbled first character
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.subarray(0, 64).includes(0)) {
-      throw new CliError(`${source} ${file}: not UTF-8 text (it looks like UTF-16, as Windows PowerShell's > or Notepad may save it): save it as UTF-8`);
-    }
+    // UTF-16 without a byte order mark (ASCII with every other byte 0) is valid UTF-8 that JSON.parse refuses
+    if (looksLikeUtf16(bytes)) throw utf16();
     throw new CliError(`${source} ${file}: not valid JSON: ${(error as Error).message}`);
   }
   const duplicate = firstDuplicateKey(text);
   if (duplicate !== undefined) throw new CliError(`${source} ${file}: ${duplicateKeyMessage(duplicate)}`);
   return value;
+}
+
+/** UTF-16: a byte order mark FF FE or FE FF, or ASCII with every other byte 0 (Windows PowerShell's `>` saves so). */
+function looksLikeUtf16(bytes: Buffer): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.subarray(0, 64).includes(0);
+}
+
+/** Offset of the first byte of `bytes` (not UTF-8 as a whole) where no valid UTF-8 character starts. */
+function firstNonUtf8Byte(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || !isUtf8(bytes.subarray(i, i + length))) return i;
+    i += length;
+  }
+  return bytes.length - 1;
 }
 
 /** The JSON object in the file of option `--<option>` (`what` says what it should hold), or a CliError naming what the root is instead. */

@@ -129,6 +129,23 @@ describe('bdt-gym run', () => {
     }
   });
 
+  it('refuses a --scenario file that is not UTF-8 (Latin-1), naming the byte and its line (each bad byte was read as U+FFFD: a device naming "capteur-\u00e8" ran the DNN "capteur-\u00e9")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-run-'));
+    const scenario = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8'));
+    scenario.dnns = { 'capteur-\u00e9': { unitFlops: [1e6, 1e6], outputBits: [1000, 100, 10] } };
+    scenario.devices.dnn = ['capteur-\u00e8', 'capteur-\u00e8', 'alexnet', 'capteur-\u00e8'];
+    const file = join(dir, 'latin1.json');
+    writeFileSync(file, Buffer.from(JSON.stringify(scenario, null, 2), 'latin1'));
+    const result = cli('check-scenario', file);
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stderr, /^bdt-gym: check-scenario .*latin1\.json: not UTF-8 text \(byte 0xE8 on line \d+ begins no UTF-8 character; .*\): save it as UTF-8\n$/);
+    // the same file in UTF-8 names the unknown DNN, and a real U+FFFD (EF BF BD) is text like any other
+    writeFileSync(file, JSON.stringify(scenario, null, 2));
+    assert.match(cli('check-scenario', file).stderr, /at devices\.dnn\[0\]: rule: a built-in or custom DNN name; unknown DNN "capteur-\u00e8"/);
+    writeFileSync(file, JSON.stringify({ ...scenario, name: '\uFFFD', dnns: {}, devices: { ...scenario.devices, dnn: 'alexnet' } }));
+    assert.equal(cli('check-scenario', file).status, 0);
+  });
+
   it('an empty --checkpoint is refused as --checkpoint (it was reported as an --agent-options field)', () => {
     const result = cli('run', '--agent', 'ppo', '--checkpoint', '');
     assert.equal(result.status, 1);

@@ -1,10 +1,11 @@
 /**
  * Arrival processes D_n(t) (data points per slot): Poisson (default), uniform integers, or a
- * replayed trace. One uniform draw per device per slot for the Poisson and uniform kinds; the
- * Poisson inverse CDF starts from a guide table (Chen and Asau) with several entries per CDF
- * entry, so a draw usually costs one comparison whatever the rate.
+ * replayed trace. One uniform draw per device per slot for the Poisson (whatever the rate) and
+ * uniform kinds; the Poisson inverse CDF starts from a guide table (Chen and Asau) with several
+ * entries per CDF entry, so a draw usually costs one comparison whatever the rate.
  */
 import { assertNever } from '../core/errors.ts';
+import { normalQuantile } from '../core/normal-quantile.ts';
 import type { Rng } from '../core/rng.ts';
 import type { ExogenousModel } from './scenario/compile.ts';
 
@@ -91,7 +92,7 @@ export class ArrivalSampler {
           const start = tableStart[n]!;
           const end = tableStart[n + 1]!;
           if (end === start) {
-            out[n] = poissonNormal(model.rate[n]!, u, rng());
+            out[n] = poissonNormal(model.rate[n]!, u);
             continue;
           }
           // every k before guide[g] has cdf[k] < g / guides <= u, so the answer is at or after it
@@ -160,8 +161,11 @@ function poissonCdf(rate: number): number[] {
   return cdf;
 }
 
-/** Normal approximation of Poisson(rate) for large rates, from two uniforms (Box-Muller). */
-function poissonNormal(rate: number, u1: number, u2: number): number {
-  const z = Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
-  return Math.max(0, Math.round(rate + Math.sqrt(rate) * z));
+/**
+ * Normal approximation of Poisson(rate) for large rates, from the device's one uniform `u`
+ * (through the normal quantile): every device draws one uniform whatever its rate, so a rate
+ * crossing the table limit leaves the other devices' draws in place.
+ */
+function poissonNormal(rate: number, u: number): number {
+  return Math.max(0, Math.round(rate + Math.sqrt(rate) * normalQuantile(u)));
 }

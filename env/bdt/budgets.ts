@@ -3,12 +3,17 @@ import { assertNever } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { PerNodeProcess } from './scenario/compile.ts';
 
-/** One slot's budgets of `process` into `out`. */
+/** One slot's budgets of `process` into `out`; one draw from `rng` per node whatever the kind. */
 export function sampleBudgets(process: PerNodeProcess, rng: Rng, out: Float64Array): void {
   switch (process.kind) {
     case 'constant': {
       const value = process.value;
-      for (let i = 0; i < out.length; i++) out[i] = value[i]!; // not set(): a builtin call costs more for short arrays
+      // a draw per node, unused: the gateways' and the APs' budgets share one stream, so changing
+      // one side's kind must leave the other side's draws where they were
+      for (let i = 0; i < out.length; i++) {
+        out[i] = value[i]!; // not set(): a builtin call costs more for short arrays
+        rng();
+      }
       return;
     }
     case 'uniform': {

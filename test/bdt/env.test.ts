@@ -128,6 +128,19 @@ describe('BdtEnv', () => {
     assert.deepEqual(run(), run());
   });
 
+  it("changing one component's model leaves the other components' draws in place (common random numbers across scenario variants): the gateways' budgets when the APs' turn constant, and back", () => {
+    const trace = (scenario: ScenarioOverride) => drawTrace(raw('BDT-v0', { scenario }).system, 5, 30);
+    const base = trace({});
+    const apsConstant = trace({ aps: { energyBudget: { kind: 'constant', joules: 9 } } });
+    const gatewaysConstant = trace({ gateways: { energyBudget: { kind: 'constant', joules: 9 } } });
+    assert.deepEqual(apsConstant.gatewayBudget, base.gatewayBudget);
+    assert.deepEqual(gatewaysConstant.apBudget, base.apBudget);
+    assert.ok(apsConstant.apBudget.every((joules) => joules === 9) && gatewaysConstant.gatewayBudget.every((joules) => joules === 9));
+    for (const variant of [apsConstant, gatewaysConstant]) {
+      assert.deepEqual([variant.arrivals, variant.gain, variant.raceDraw, variant.winnerDraw], [base.arrivals, base.gain, base.raceDraw, base.winnerDraw]);
+    }
+  });
+
   it('after a reset that only replays a trace, an unseeded reset starts the streams from entropy; a seeded one seeds them', () => {
     const trace = drawTrace(raw('BDT-small-v0').system, 8);
     const afterTrace = (seed?: number) => {

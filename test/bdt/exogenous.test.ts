@@ -4,6 +4,7 @@ import { makeRng } from '../../env/core/rng.ts';
 import { ArrivalSampler, maxArrivals } from '../../env/bdt/arrivals.ts';
 import { ChannelSampler } from '../../env/bdt/channel.ts';
 import { sampleBudgets } from '../../env/bdt/budgets.ts';
+import { normalQuantile } from '../../env/core/normal-quantile.ts';
 import { observationSpace } from '../../env/bdt/observation.ts';
 import { compileScenario, parseScenario } from '../../env/bdt/scenario/index.ts';
 
@@ -60,6 +61,22 @@ describe('bdt exogenous processes', () => {
       for (let n = 0; n < rates.length; n++) if (out[n] !== poissonInverseLog(rates[n]!, replay())) mismatches++;
     }
     assert.equal(mismatches, 0);
+  });
+
+  it("the normal quantile (AS 241) agrees with scipy's norm.ppf to 1e-15 relative, tails included", () => {
+    const scipy: [number, number][] = [[0.975, 1.959963984540054], [0.001, -3.090232306167813], [0.3, -0.5244005127080409], [1e-10, -6.361340902404056], [1e-300, -37.0470962993612], [1 - 1e-12, 7.0344869100478356]];
+    for (const [p, z] of scipy) assert.ok(Math.abs(normalQuantile(p) - z) <= 1e-15 * Math.abs(z), `p = ${p}: ${normalQuantile(p)}, scipy ${z}`);
+    assert.deepEqual([normalQuantile(0.5), normalQuantile(0), normalQuantile(1), normalQuantile(1.5)], [0, -Infinity, Infinity, NaN]);
+  });
+
+  it("a device's Poisson rate crossing the table limit (1000) leaves the other devices' draws in place: one uniform per device whatever the rate", () => {
+    const draw = (rate0: number) => {
+      const sampler = new ArrivalSampler({ kind: 'poisson', rate: Float64Array.of(rate0, 3, 20) }, 3);
+      const rng = makeRng('crossing');
+      const out = new Float64Array(3);
+      return Array.from({ length: 50 }, (_, t) => (sampler.sample(rng, t, out), [out[1], out[2]]));
+    };
+    assert.deepEqual(draw(1500), draw(999));
   });
 
   it('Poisson arrivals above the tabled rates (normal approximation) have mean and variance = rate, as integers >= 0', () => {

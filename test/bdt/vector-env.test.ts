@@ -55,7 +55,7 @@ type BudgetKind = Scenario['gateways']['energyBudget']['kind'];
  */
 const exogenousCases = {
   arrivals: {
-    // device 0 above the CDF tables' rate limit (1000): the normal approximation's two draws
+    // device 0 above the CDF tables' rate limit (1000): the normal approximation
     poisson: (N: number) => ({ devices: { arrivals: { kind: 'poisson', rate: Array.from({ length: N }, (_, n) => (n === 0 ? 2000 : 3)) } } }),
     uniform: () => ({ devices: { arrivals: { kind: 'uniform', min: 0, max: 6 } } }),
     trace: (N: number) => ({ devices: { arrivals: { kind: 'trace', values: [0, 1, 2].map((t) => Array.from({ length: N }, (_, n) => (7 * t + n) % 5)) } } }),

@@ -65,6 +65,13 @@ export interface TrainRunOptions {
    */
   readonly onCheckpoint?: (saved: TrainSummary) => void;
   /**
+   * Called after the final save of the checkpoint when the final evaluation follows it, with the
+   * summary of the run as saved (as `onCheckpoint`'s: `interrupted: true`, no final evaluation),
+   * so a caller that writes the summary can describe and keep the trained run should the
+   * evaluation be killed or fail. A throwing callback rejects the run.
+   */
+  readonly onFinalSave?: (saved: TrainSummary) => void;
+  /**
    * The TensorFlow.js backend the caller started (`initBackend`), which the summary records;
    * refused when it is not the one running (`tf.getBackend()`, recorded when omitted). With none
    * started, the run starts the fastest, as `initBackend()` does.
@@ -409,7 +416,12 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
       evaluator = periodicEvaluator(options, periodicEvaluation, seed, evalEnv, greedyAgent, saveTo);
       const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
       await saveTo(checkpointDir);
-      const evaluation = evalEpisodes > 0 && !signal?.aborted ? await finalEvaluation(greedyAgent(), evalEnv(), evalEpisodes, seed, signal) : undefined;
+      const evaluating = evalEpisodes > 0 && !signal?.aborted;
+      // so a run killed or failing in its final evaluation is described as saved (summary.json said
+      // step 0, or the last periodic checkpoint's step) and kept (the CLI discarded a new run's
+      // trained checkpoint with it, and a resumed run's records of the steps the checkpoint trained)
+      if (evaluating) options.onFinalSave?.(summarise(trainer, seed, loopSeconds, { interrupted: true }));
+      const evaluation = evaluating ? await finalEvaluation(greedyAgent(), evalEnv(), evalEpisodes, seed, signal) : undefined;
       return summarise(trainer, seed, loopSeconds, { evaluation, interrupted: cutShort(trainer.counters.globalStep, stepsPerCall, evaluation?.meanReturn) });
     } finally {
       trainer.dispose();

@@ -848,6 +848,14 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   /** The summary as the run records it (summary.json, --json): its provenance added, the wall-clock fields left out with --no-timing. */
   const recorded = (summary: TrainSummary): RecordedSummary => ({ ...(options.timing ? summary : withoutTiming(summary)), provenance });
   const writeSummary = (written: TrainSummary): void => writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(recorded(written), null, 2)}\n`);
+  /** After a save: the run stays from here on, as a kill would leave it: the checkpoint, the records up to it, a summary of it. */
+  const keepSaved = (saved: TrainSummary): void => {
+    savedStep = saved.steps;
+    outDirectory.keep();
+    lock.keepDirectory();
+    flush();
+    writeSummary(saved);
+  };
   let summary: TrainSummary;
   try {
     if (!options.resume) {
@@ -872,14 +880,9 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       ...(options.resume ? { resume: true } : {}),
       checkpointFreq,
       provenance,
-      onCheckpoint: (saved) => {
-        // the run stays from here on, as a kill would leave it: the checkpoint, the records up to it, a summary of it
-        savedStep = saved.steps;
-        outDirectory.keep();
-        lock.keepDirectory();
-        flush();
-        writeSummary(saved);
-      },
+      onCheckpoint: (saved) => keepSaved(saved),
+      // a final evaluation that is killed or fails keeps the trained run too
+      onFinalSave: (saved) => keepSaved(saved),
       onMetrics: (record: MetricRecord) => pending.push(options.timing ? record : withoutSps(record)),
       onProgress: (step, _total, mean, episodes) => {
         trained = true;
@@ -900,6 +903,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       } catch {
         // (its records past the checkpoint are of steps a resume trains again)
       }
+      // saved at its last step: the final evaluation failed, after the final save
+      if (savedStep >= steps) throw failure(error, `the run is trained and saved (step ${savedStep}), and kept; its final evaluation failed: evaluate it with ${cliInvocation()} ${[...imports(command), 'evaluate', '--checkpoint', options.out].map(shellQuote).join(' ')}`);
       throw failure(error, `the run is kept as its last periodic checkpoint (--checkpoint-freq) left it, at step ${savedStep}: --resume continues it from there`);
     }
     // a new run's best/ goes with it: said, as it may be what the user wanted of it

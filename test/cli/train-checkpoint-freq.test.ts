@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, FailureWithNote } from '../../cli/errors.ts';
-import { setWarningHandler } from '../../env/index.ts';
+import { make, register, setWarningHandler, unregister } from '../../env/index.ts';
 import { FileWriteError } from '../../node/atomic-write.ts';
 import { bdtGym } from './in-process-cli.ts';
 
@@ -230,6 +230,49 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
     assert.equal(summary.bestEvalReturn, undefined, 'no best/ to report');
     assert.equal(globalStep(out), 1024);
     assert.ok(!existsSync(join(out, 'best')));
+  });
+
+  it("a run whose final evaluation fails is kept as its final save left it, summary.json describing it (a new run was discarded with its trained checkpoint; a resumed one kept the new checkpoint, but its old summary and metrics.jsonl, saying the run went on from the old step)", async () => {
+    // CartPole whose evaluation episodes (seeds 1,000,000 on) fail; training (and a resume's seeds, s + r x 2^32 + e) do not
+    const id = 'test/EvalBoom-v0';
+    register({
+      id,
+      entryPoint: () => {
+        const env = make('CartPole-v1');
+        const reset = env.reset.bind(env);
+        return Object.assign(env, {
+          reset: (args?: { seed?: number }) => {
+            if (args?.seed !== undefined && args.seed >= 1_000_000 && args.seed < 2_000_000) throw new Error('evaluation: boom');
+            return reset(args);
+          },
+        });
+      },
+    });
+    try {
+      const train = ['train', '--agent', 'ppo', '--env', id, '--backend', 'wasm', '--eval-episodes', '1', '--checkpoint-freq', '0'];
+      const out = join(dir, 'eval-fails');
+      const fresh = await bdtGym(...train, '--steps', '1024', '--out', out);
+      assert.ok(fresh.error instanceof FailureWithNote, String(fresh.error));
+      assert.equal((fresh.error.cause as Error).message, 'evaluation: boom');
+      assert.match(fresh.error.note, new RegExp(`^the run is trained and saved \\(step 1024\\), and kept; its final evaluation failed: evaluate it with .* evaluate --checkpoint ${out}$`));
+      assert.equal(globalStep(out), 1024);
+      const summary = json(join(out, 'summary.json'));
+      assert.equal(summary.steps, 1024);
+      assert.equal(summary.interrupted, true);
+      assert.equal(summary.evalReturn, undefined);
+      const steps = () => readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).step as number);
+      assert.equal(Math.max(...steps()), 1024, 'the records of the steps trained');
+      assert.ok(!existsSync(join(out, '.lock')));
+
+      const resumed = await bdtGym(...train, '--steps', '2048', '--out', out, '--resume');
+      assert.ok(resumed.error instanceof FailureWithNote, String(resumed.error));
+      assert.match(resumed.error.note, /^the run is trained and saved \(step 2048\), and kept; /);
+      assert.equal(globalStep(out), 2048);
+      assert.equal(json(join(out, 'summary.json')).steps, 2048, 'the summary of the checkpoint in place');
+      assert.equal(Math.max(...steps()), 2048, "the resumed session's records, which the checkpoint trained");
+    } finally {
+      unregister(id);
+    }
   });
 
   it('refuses a --checkpoint-freq that is not an integer >= 0', async () => {

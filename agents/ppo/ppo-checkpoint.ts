@@ -118,6 +118,12 @@ export async function loadPpoRun(runOrCheckpointDir: string, observationSpace: S
     for (const key of ['iteration', 'resumes']) {
       if (c[key] === undefined) throw new CheckpointError(`checkpoint ${dir}: counters.${key} is missing`);
     }
+    // every iteration trains one rollout: a globalStep edited apart from it (1000 at iteration 4 of 512
+    // steps) resumed past the learning-rate schedule's end, at learning rate 0 throughout, unsaid
+    const rollout = hp.numEnvs * hp.numSteps;
+    if (c.globalStep !== c['iteration']! * rollout) {
+      throw new CheckpointError(`checkpoint ${dir}: counters.globalStep ${c.globalStep} is not counters.iteration ${c['iteration']} times the rollout of hyperparameters.numEnvs x numSteps = ${hp.numEnvs} x ${hp.numSteps} = ${rollout} env steps (${c['iteration']! * rollout}); the manifest was edited`);
+    }
     return requireAdamState(checkpoint, size);
   });
   const rewardStats = disposingOnError([policy], () => rewardStatsOf(checkpoint, hp.normReward));

@@ -153,6 +153,18 @@ describe('agents/checkpoint', () => {
     env.close();
   });
 
+  it("PPO resume refuses counters that disagree (globalStep is iteration whole rollouts): an edited globalStep resumed at learning rate 0 throughout, unsaid", async () => {
+    const { trainer, path } = await savedPpo();
+    const { globalStep, iteration } = JSON.parse(readFileSync(join(path, 'manifest.json'), 'utf8')).counters;
+    rewriteCheckpoint(path, (m) => (m['counters']['globalStep'] = globalStep - 10));
+    const env = make('CartPole-v1');
+    await assert.rejects(loadPpoRun(path, env.observationSpace, env.actionSpace), (error: unknown) => error instanceof CheckpointError && error.message.includes(`counters.globalStep ${globalStep - 10} is not counters.iteration ${iteration} times the rollout`), 'refused, naming the fields');
+    // the policy alone still loads: acting does not use the counters
+    (await loadPpoPolicy(path, env.observationSpace, env.actionSpace)).dispose();
+    trainer.dispose();
+    env.close();
+  });
+
   it('PPO resume restores the reward-normalisation statistics, which then keep accumulating', async () => {
     const { trainer, path } = await savedPpo(normRewardHp);
     const saved = trainer.rewardStats()!;

@@ -352,6 +352,15 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   const resumes = resumedManifest === undefined ? 0 : (resumedManifest.counters['resumes'] ?? 0) + 1;
   const seedProblem = sessionSeedsProblem(resumedManifest?.seed ?? options.seed, resumes, session.hp.numEnvs, evalEpisodes, { seed: 'seed', evalEpisodes: 'evalEpisodes', resume: 'resume' });
   if (seedProblem !== undefined) throw new InvalidArgumentError(`trainRun: ${seedProblem}`);
+  if (resumedManifest !== undefined) {
+    // as train's --steps: a resume that trains nothing re-saved the checkpoint, its resumes counter
+    // (which moves the next session's training seeds) and totalTimesteps (below the steps trained) changed
+    const trained = resumedManifest.counters.globalStep;
+    const perCall = session.agent === 'ppo' ? session.hp.numEnvs * session.hp.numSteps : session.hp.numEnvs;
+    if (options.steps < trained + perCall) {
+      throw new InvalidArgumentError(`trainRun: resume: ${options.outDir} is already trained to ${trained} env steps, so steps ${options.steps} trains nothing (it is the total, not an increment); give steps ${trained + perCall} or more`);
+    }
+  }
 
   const started = performance.now();
   let startStep = 0;

@@ -145,6 +145,21 @@ describe('agents: a failed training run', function () {
     await assert.rejects(trainRun({ ...common, outDir: join(dir, 'backend'), backend: 'tensorflow' }), /trainRun: backend "tensorflow" is not the one running \("wasm"\)/);
   });
 
+  it('refuses a resume whose steps train nothing, as train --steps does, leaving the checkpoint as it was (it was saved again: its resumes counter, which moves the next training seeds, and totalTimesteps changed)', async () => {
+    for (const [agent, hyperparameters, perCall] of [['ppo', PPO_HP, 64], ['dqn', DQN_HP, 1]] as const) {
+      const outDir = join(dir, `resume-nothing-${agent}`);
+      const common = { agent, envId: 'CartPole-v1', seed: 1, outDir, hyperparameters, evalEpisodes: 0 } as const;
+      await trainRun({ ...common, steps: 128 });
+      const manifest = () => readFileSync(join(outDir, 'checkpoint', 'manifest.json'), 'utf8');
+      const saved = manifest();
+      for (const steps of [100, 128, 128 + perCall - 1].filter((steps) => steps < 128 + perCall)) {
+        await assert.rejects(trainRun({ ...common, steps, resume: true }), (e: Error) => e instanceof InvalidArgumentError && e.message === `trainRun: resume: ${outDir} is already trained to 128 env steps, so steps ${steps} trains nothing (it is the total, not an increment); give steps ${128 + perCall} or more`);
+      }
+      assert.equal(manifest(), saved, 'the checkpoint untouched');
+      assert.equal((await trainRun({ ...common, steps: 128 + perCall, resume: true })).steps, 128 + perCall);
+    }
+  });
+
   it('refuses, before making anything, options that cannot run as given: evalFreq 0 (it hung), fractional or negative episodes, a seed that would pass Number.MAX_SAFE_INTEGER', async () => {
     const outDir = join(dir, 'bad-options');
     let records = 0;

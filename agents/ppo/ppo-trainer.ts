@@ -358,8 +358,8 @@ export class PpoTrainer {
     let clipFractionSum = 0;
     let minibatches = 0;
     let stopped = false;
-    let epoch = 0; // after the loop: the epochs run
-    for (; epoch < hp.updateEpochs && !stopped; epoch++) {
+    let epoch = 0; // after the loop: the epochs run (none on a rollout of autoreset steps only)
+    for (; epoch < hp.updateEpochs && !stopped && validCount > 0; epoch++) {
       if (minibatchSize < validCount) shuffleInPlace(order, this.rng);
       for (let start = 0; start < validCount; start += minibatchSize) {
         const rows = Math.min(start + minibatchSize, validCount) - start;
@@ -450,8 +450,8 @@ export class PpoTrainer {
     let clipFractionSum: tf.Tensor1D | undefined;
     let minibatches = 0;
     let stopped = false;
-    let epoch = 0; // after the loop: the epochs run
-    for (; epoch < hp.updateEpochs && !stopped; epoch++) {
+    let epoch = 0; // after the loop: the epochs run (none on a rollout of autoreset steps only)
+    for (; epoch < hp.updateEpochs && !stopped && validCount > 0; epoch++) {
       if (!fullBatch) shuffleInPlace(order, this.rng);
       for (let start = 0; start < validCount; start += minibatchSize) {
         const mb = order.subarray(start, Math.min(start + minibatchSize, validCount));

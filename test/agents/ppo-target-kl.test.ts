@@ -29,8 +29,8 @@ class PayingBandit<Act> extends Env<Float32Array, Act> {
   }
 }
 
-/** Trains 4 iterations of 4 x 32 steps; returns the final parameters and each update's loss record. */
-function train(actionSpace: Space<unknown>, hyperparameters: { updateEpochs: number; targetKl: number | null }) {
+/** Trains 4 iterations of 4 x 32 steps (or as `hyperparameters` say); returns the final parameters and each update's loss record. */
+function train(actionSpace: Space<unknown>, hyperparameters: { updateEpochs: number; targetKl: number | null; numEnvs?: number; numSteps?: number; numMinibatches?: number }) {
   const hp = PpoHyperparametersSchema.parse({ numEnvs: 4, numSteps: 32, numMinibatches: 2, hidden: [8], learningRate: 1e-2, totalTimesteps: 4 * 128, ...hyperparameters });
   const trainer = new PpoTrainer({ hp, seed: 2, makeEnv: () => new PayingBandit(actionSpace) });
   const updates: Array<Record<string, number>> = [];
@@ -70,6 +70,13 @@ describe('agents/ppo: targetKl and losses/update_epochs', () => {
         assert.deepEqual(stopped.updates.map((m) => m['losses/update_epochs']), [1, 1, 1, 1]);
         const oneEpoch = train(space, { updateEpochs: 1, targetKl: null });
         assert.deepEqual(stopped.parameters, oneEpoch.parameters);
+      });
+
+      it('a rollout of autoreset steps only (no decision to learn from) runs no epoch and logs 0', () => {
+        // one-step episodes in one env, one step per rollout: every other rollout is the autoreset step
+        const { updates } = train(space, { updateEpochs: 3, targetKl: null, numEnvs: 1, numSteps: 1, numMinibatches: 1 });
+        assert.deepEqual(updates.map((m) => m['losses/update_epochs']), [3, 0, 3, 0]);
+        assert.deepEqual(updates.map((m) => Number.isNaN(m['losses/policy_loss'])), [false, true, false, true]);
       });
 
       it('a target above every KL reached changes nothing', () => {

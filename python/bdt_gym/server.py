@@ -282,10 +282,21 @@ class Server:
         self._ended: str | None = None
         #: what a request says once this env no longer drives its server (closed, or in a forked child)
         self._closed = "bdt_gym: the env is closed"
+        #: held by the thread whose request is under way (see ``request``)
+        self._lock = threading.Lock()
         _LIVE.add(self)
 
     def request(self, method: str, **fields: Any) -> Any:
-        """The result of one request; a refusal raises BdtGymError (or a subclass)."""
+        """The result of one request; a refusal raises BdtGymError (or a subclass).
+
+        Requests from several threads take turns (``_lock``): responses pair with requests by
+        their order alone, so two at once would each read the other's response, or wait forever
+        for one the other read."""
+        with self._lock:
+            return self._request(method, fields)
+
+    def _request(self, method: str, fields: dict[str, Any]) -> Any:
+        """``request`` once this thread has the server to itself."""
         process = self._process
         if process is None:
             raise RuntimeError(self._closed)
@@ -411,6 +422,8 @@ class Server:
         end of its input when the parent closes its own) and leaves the server to the parent,
         which drains and ends it."""
         process, self._process = self._process, None
+        # a parent's thread may have held the lock when the fork copied it, which no thread here would release
+        self._lock = threading.Lock()
         if process is None:
             return
         self._closed = f"bdt_gym: this env's server belongs to process {os.getppid()}, which forked this one; make the env in this process"

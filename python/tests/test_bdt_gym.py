@@ -408,6 +408,39 @@ class BridgeTest(unittest.TestCase):
                     gym.make("bdt_gym/BDT-small-v0", render_mode=render_mode)
 
 
+    def test_requests_from_several_threads_take_turns_each_getting_its_own_answer(self) -> None:
+        # responses pair with requests by order alone: two threads at once once read each other's
+        # answers (a render returning a step's dict) or waited forever for one the other had read
+        env = bdt_gym.BdtGymEnv("CartPole-v1", render_mode="ansi")
+        wrong: list[str] = []
+
+        def renders() -> None:
+            for _ in range(200):
+                text = env.render()
+                if not isinstance(text, str):
+                    wrong.append(f"render gave {text!r:.80}")
+
+        def steps() -> None:
+            for _ in range(200):
+                _, reward, terminated, truncated, _ = env.step(0)
+                if reward != 1.0:
+                    wrong.append(f"step gave reward {reward!r}")
+                if terminated or truncated:
+                    env.reset()
+
+        try:
+            env.reset(seed=0)
+            threads = [threading.Thread(target=f, daemon=True) for f in (renders, steps, renders)]
+            for thread in threads:
+                thread.start()
+            deadline = time.monotonic() + 60
+            for thread in threads:
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
+            self.assertFalse(any(thread.is_alive() for thread in threads), "a thread still waits for its answer")
+            self.assertEqual(wrong, [])
+        finally:
+            env.close()
+
 class VectorTest(unittest.TestCase):
     def test_make_vec_is_the_native_vector_env_with_gymnasiums_batches(self) -> None:
         envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=3, infoLevel="summary", scenario={"slots": 2})

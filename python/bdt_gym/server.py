@@ -191,6 +191,18 @@ def _exit_status(code: int) -> str:
         return f"killed by signal {-code}"
 
 
+def _how_it_ended(process: subprocess.Popen[bytes], what: str) -> str:
+    """How the server ended once one of its pipes closed (``what`` it did): ``exited (status 1)``,
+    as it exits then; one still running after ``_CLOSE_SECONDS`` (a pipe closed by an imported
+    module, say) is killed rather than waited for forever."""
+    try:
+        return f"exited ({_exit_status(process.wait(timeout=_CLOSE_SECONDS))})"
+    except subprocess.TimeoutExpired:
+        _kill_session(process)
+        process.wait()
+        return f"{what} but did not exit (killed after {_CLOSE_SECONDS:g} s)"
+
+
 #: prctl's option that has the kernel signal a process when its parent thread ends (linux/prctl.h)
 _PR_SET_PDEATHSIG = 1
 
@@ -336,7 +348,7 @@ class Server:
             try:
                 os.write(fd, piece)
             except BrokenPipeError:
-                self._end(process, f"bdt_gym: the server exited ({_exit_status(process.wait())}){self._stderr.explain()}")
+                self._end(process, f"bdt_gym: the server {_how_it_ended(process, 'stopped reading requests')}{self._stderr.explain()}")
 
     def _receive(self, process: subprocess.Popen[bytes], what: str) -> None:
         """Reads one response line into ``_received``."""
@@ -344,7 +356,7 @@ class Server:
         count = len(self._received)
         self._received.extend(itertools.islice(process.stdout, 1))
         if len(self._received) == count:
-            self._end(process, f"bdt_gym: the server exited ({_exit_status(process.wait())}) without answering {what}{self._stderr.explain()}")
+            self._end(process, f"bdt_gym: the server {_how_it_ended(process, 'closed its output')} without answering {what}{self._stderr.explain()}")
 
     def _end(self, process: subprocess.Popen[bytes], why: str) -> NoReturn:
         """Raises ``why``, which every later request raises again: the server is gone (or ended here)."""

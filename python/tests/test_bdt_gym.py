@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -972,6 +973,16 @@ class ServerCommandTest(unittest.TestCase):
         said = f"bdt-gym: tsx is not installed: run `npm install` in {checkout}"
         self.assertEqual(message, f"bdt_gym: the server exited (status 1) without answering make; its stderr ended with:\n{said}")
         self.assertIn(said, forwarded, "the server's stderr reaches this process's")
+
+    def test_a_server_that_closes_its_output_but_runs_on_is_killed_not_waited_for_forever(self) -> None:
+        # the error's exit status was read with a wait() that had no deadline, before anything killed the server
+        script = "import os, time; os.close(1); time.sleep(120)"
+        with mock.patch.dict(os.environ, {"BDT_GYM_COMMAND": f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"}):
+            started = time.monotonic()
+            with self.assertRaises(RuntimeError) as raised:
+                bdt_gym.BdtGymEnv("CartPole-v1")
+        self.assertLess(time.monotonic() - started, 60)
+        self.assertEqual(str(raised.exception), "bdt_gym: the server closed its output but did not exit (killed after 5 s) without answering make")
 
     def test_the_server_runs_on_the_checkouts_own_node_once_npm_install_fetched_it(self) -> None:
         with tempfile.TemporaryDirectory() as directory:

@@ -94,7 +94,9 @@ class ResetNeededError(BdtGymError, gym_error.ResetNeeded):
 
 
 _ERRORS = {
+    # an action outside the space, or not readable as one (docs/SERVE.md: both mean the action)
     "InvalidActionError": InvalidActionError,
+    "SpaceError": InvalidActionError,
     "ResetNeededError": ResetNeededError,
     "AttributeRefusedError": AttributeRefusedError,
     "UnregisteredEnvError": UnregisteredEnvError,

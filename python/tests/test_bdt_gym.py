@@ -582,6 +582,19 @@ class VectorTest(unittest.TestCase):
             self.assertIn(dpra, sync.single_action_space)
         sync.close()
 
+    def test_an_action_call_cannot_read_is_an_invalid_action_error_as_one_outside_the_space(self) -> None:
+        # the server answers an unreadable action with a SpaceError, which fell through to a bare BdtGymError (a RuntimeError)
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, scenario={"slots": 2})
+        try:
+            envs.reset(seed=0)
+            for args in ((), ({"partition": "x"},)):
+                with self.assertRaises(bdt_gym.InvalidActionError, msg=repr(args)) as raised:
+                    envs.call("decodeAction", *args)
+                self.assertIsInstance(raised.exception, ValueError)
+            self.assertEqual(envs.call("decodeAction", envs.single_action_space.sample())[0]["partition"].dtype, np.int32, "the envs go on")
+        finally:
+            envs.close()
+
     def test_get_attr_keeps_counts_and_index_arrays_integers(self) -> None:
         envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="summary")
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, SupportsFloat
+from typing import Any, Iterable, SupportsFloat
 
 import gymnasium as gym
 from gymnasium import spaces
@@ -50,9 +50,11 @@ def is_numbers(values: list[Any]) -> bool:
     return set(map(type, values)) <= _NUMBER_TYPES
 
 
-def info_dtype(key: str | None) -> type[np.generic]:
-    """The NumPy dtype of info key ``key``'s numbers: int64 for counts and indices, float64 for the rest."""
-    return np.int64 if key in INTEGER_INFO_KEYS else np.float64
+def info_dtype(key: str | None, values: Iterable[Any]) -> type[np.generic]:
+    """The NumPy dtype of info key ``key``'s numbers ``values``: int64 for counts and indices, float64
+    for the rest, and for a count's key whose numbers are not all whole (an env of your own may
+    name a fraction ``slot``: int64 would truncate it)."""
+    return np.int64 if key in INTEGER_INFO_KEYS and all(type(v) is int for v in values) else np.float64
 
 
 def step_request(server: Server, space: spaces.Space[Any], action: Any, refused: str) -> Any:
@@ -95,7 +97,7 @@ def info_from_json(value: Any, key: str | None = None) -> Any:
     if isinstance(value, dict):
         return {k: info_from_json(v, k) for k, v in value.items()}
     if isinstance(value, list) and is_numbers(value):
-        return np.asarray(value, dtype=info_dtype(key))
+        return np.asarray(value, dtype=info_dtype(key, value))
     if isinstance(value, list):
         return [info_from_json(v) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):

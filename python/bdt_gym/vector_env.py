@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,7 @@ def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: 
         elif isinstance(value, list) and value and set(map(type, value)) == {bool}:
             out[key] = np.asarray(value, dtype=np.bool_)
         elif isinstance(value, list) and is_numbers(value):
-            array = np.asarray(value, dtype=info_dtype(key))
+            array = np.asarray(value, dtype=info_dtype(key, value))
             # a per-env array arrives flat, env-major (e.g. each env's reputations); one named as an
             # observation key has that key's shape, so one AP's reputations are (n, 1), not (n,) as
             # the flat list alone would suggest
@@ -86,7 +87,7 @@ def _vector_info(info: dict[str, Any], num_envs: int, single_observation_space: 
         elif isinstance(value, list) and _rows_of_numbers(value):
             # one array per env (None where the env set none): stacked, zeros in the gaps, as Gymnasium stacks arrays
             width = next(len(row) for row in value if row is not None)
-            rows = np.zeros((num_envs, width), dtype=info_dtype(key))
+            rows = np.zeros((num_envs, width), dtype=info_dtype(key, itertools.chain.from_iterable(row for row in value if row is not None)))
             for i, row in enumerate(value):
                 if row is not None:
                     rows[i] = row

@@ -1337,3 +1337,26 @@ class WrappersTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class InfoFromJsonTest(unittest.TestCase):
+    """Infos as the server sends them, read without a server."""
+
+    def test_a_count_keys_fractions_stay_floats_its_whole_numbers_ints(self) -> None:
+        # an env of your own (--import) may name a fraction as B-DT names a count: int64 truncated 1.5 to 1
+        from bdt_gym.env import info_from_json
+        from bdt_gym.vector_env import _vector_info
+
+        single = info_from_json({"slot": 1.5, "partition": [0.25, 1.75], "winner": 2, "gatewayViolations": [1, 2]})
+        self.assertEqual(single["slot"], 1.5)
+        np.testing.assert_equal(single["partition"], [0.25, 1.75])
+        self.assertEqual(single["partition"].dtype, np.float64)
+        self.assertIsInstance(single["winner"], int)
+        self.assertEqual(single["gatewayViolations"].dtype, np.int64, "B-DT's counts stay ints")
+
+        space = spaces.Box(0, 1, (1,))
+        vector = _vector_info({"slot": [1, 1.5], "_slot": [True, True], "partition": [[0.25, 1.75], None], "_partition": [True, False], "winner": [0, 1], "_winner": [True, True]}, 2, space)
+        np.testing.assert_equal(vector["slot"], [1.0, 1.5])
+        np.testing.assert_equal(vector["partition"], [[0.25, 1.75], [0.0, 0.0]])
+        self.assertEqual(vector["partition"].dtype, np.float64)
+        self.assertEqual(vector["winner"].dtype, np.int64)

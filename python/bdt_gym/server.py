@@ -37,10 +37,21 @@ _CLOSE_SECONDS = 5.0
 class BdtGymError(RuntimeError):
     """A request the server refused; ``kind`` is its error class (KwargsError, ScenarioError, ...)."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str | BaseException, message: str | None = None) -> None:
+        if message is None:
+            # one argument, the whole text (or the error itself): how pickle rebuilds an exception from
+            # its args, and how Gymnasium re-raises one, AsyncVectorEnv a worker's (exctype(value))
+            # and gymnasium.make an env's TypeError (type(error)(text))
+            super().__init__(str(kind))
+            self.kind = getattr(kind, "kind", self._default_kind())
+            return
         # the server's class named once: a traceback prints the Python class before the message
         super().__init__(message if kind == type(self).__name__ else f"{kind}: {message}")
-        self.kind = kind
+        self.kind = str(kind)
+
+    def _default_kind(self) -> str:
+        """The server's class a one-argument error stands for: its own name."""
+        return type(self).__name__
 
 
 class InvalidActionError(BdtGymError, ValueError):
@@ -63,13 +74,9 @@ class UnexpectedKeywordError(InvalidArgumentError, TypeError):
     Gymnasium's own envs raise for an unexpected one, and an ``InvalidArgumentError`` (``kind``
     KwargsError)."""
 
-    def __init__(self, kind: str, message: str | None = None) -> None:
-        if message is None:
-            # gymnasium.make re-raises an env's TypeError as type(error)(text), the text the error's own
-            Exception.__init__(self, kind)
-            self.kind = "KwargsError"
-            return
-        super().__init__(kind, message)
+    def _default_kind(self) -> str:
+        # gymnasium.make re-raises an env's TypeError as type(error)(text), the text the error's own
+        return "KwargsError"
 
 
 class InvalidSeedError(InvalidArgumentError, gym_error.Error):

@@ -1360,3 +1360,42 @@ class InfoFromJsonTest(unittest.TestCase):
         np.testing.assert_equal(vector["partition"], [[0.25, 1.75], [0.0, 0.0]])
         self.assertEqual(vector["partition"].dtype, np.float64)
         self.assertEqual(vector["winner"].dtype, np.int64)
+
+
+class ErrorTransportTest(unittest.TestCase):
+    """bdt_gym's errors through pickle and Gymnasium's one-argument re-raise (AsyncVectorEnv's workers)."""
+
+    def test_errors_pickle_and_rebuild_from_one_argument_keeping_type_text_and_kind(self) -> None:
+        made = [
+            bdt_gym.BdtGymError("SpaceError", "m"),
+            bdt_gym.InvalidActionError("InvalidActionError", "m"),
+            bdt_gym.InvalidArgumentError("ScenarioError", "m"),
+            bdt_gym.UnexpectedKeywordError("KwargsError", "m"),
+            bdt_gym.InvalidSeedError("InvalidSeedError", "m"),
+            bdt_gym.ResetNeededError("ResetNeededError", "m"),
+            bdt_gym.UnregisteredEnvError("UnregisteredEnvError", "m"),
+            bdt_gym.AttributeRefusedError("AttributeRefusedError", "m"),
+        ]
+        for error in made:
+            # pickle rebuilds an exception from its args (a worker's error crosses to its parent so);
+            # AsyncVectorEnv then raises exctype(value) with the rebuilt error
+            for copy_of in (pickle.loads(pickle.dumps(error)), type(error)(error)):
+                self.assertIs(type(copy_of), type(error))
+                self.assertEqual(str(copy_of), str(error))
+                self.assertEqual(copy_of.kind, error.kind)
+        self.assertEqual(bdt_gym.UnexpectedKeywordError("text").kind, "KwargsError", "gymnasium.make's re-raise of an env's TypeError")
+
+    def test_an_async_vector_envs_worker_refusal_reaches_the_parent_as_itself(self) -> None:
+        # it arrived as "TypeError: BdtGymError.__init__() missing 1 required positional argument", and close() then hung
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, vectorization_mode="async", infoLevel="summary", scenario={"slots": 2})
+        try:
+            envs.reset(seed=0)
+            actions = envs.action_space.sample()
+            actions["miningShare"][1, 0] = np.nan
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Gymnasium logs the worker's traceback as it shuts it down
+                with self.assertRaises(bdt_gym.InvalidActionError) as raised:
+                    envs.step(actions)
+            self.assertIn('key "miningShare": element [0] is NaN', str(raised.exception))
+        finally:
+            envs.close(terminate=True)

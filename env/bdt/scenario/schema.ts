@@ -110,7 +110,7 @@ const fading = z
 const distance = z
   .union([
     perNodeBetween('Gateway-to-AP distance (m)', LIMIT.distance),
-    z.strictObject({ min: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Smallest distance (m); at most max'), max: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Largest distance (m)') }).describe('Distances drawn uniformly with the topology seed (m)'),
+    z.strictObject({ min: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Smallest distance (m); at most max'), max: z.number().min(LIMIT.distance[0]).max(LIMIT.distance[1]).describe('Largest distance (m)') }).describe('Distances drawn uniformly (m), once, with the seed of a random topology (seed 0 for an explicit one)'),
   ])
   .describe('Gateway-to-AP distance d_m (m), from which the mean gain gbar_m = 10^(-PL/10), PL = 128.1 + 37.6 log10(d/km) dB [reconstructed]');
 

@@ -9,6 +9,7 @@ import { LIMIT } from '../env/bdt/scenario/limits.ts';
 import { ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { removeAbandonedTempFilesOf, tempFileFor, writeProtection } from '../node/atomic-write.ts';
 import { linkTarget } from '../node/link-target.ts';
+import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
 import { CliError, issuesUnder } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
 import { configPath } from './package-files.ts';
@@ -474,8 +475,10 @@ export function systemErrorText(error: unknown): string {
 }
 
 /** A JSON-object option (`{}` when absent), or a CliError naming it. */
-export function jsonObjectOption(name: string, value: string | undefined): Record<string, unknown> {
-  if (value === undefined) return {};
+export function jsonObjectOption(name: string, given: string | undefined): Record<string, unknown> {
+  if (given === undefined) return {};
+  // a value read from a file ("$(cat override.json)") may start with its byte order mark, as files do
+  const value = withoutByteOrderMark(given);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);

@@ -169,6 +169,10 @@ describe('bdt-gym run', () => {
     assert.equal(plain.scenarioOverride, undefined);
     assert.ok(summary.meanReward < plain.meanReward, `V = 50 charges the latency 5x: ${summary.meanReward} vs ${plain.meanReward}`);
     assert.equal(run('--scenario-override', '[1]').stderr, 'bdt-gym: --scenario-override: expected a JSON object, got [1]\n');
+    // a value read from a file with its byte order mark ("$(cat override.json)"), as a --scenario file may start
+    const withMark = run('--slots', '5', '--scenario-override', '\uFEFF{"slots":9,"lyapunov":{"V":50}}');
+    assert.equal(withMark.status, 0, withMark.stderr);
+    assert.deepEqual(JSON.parse(withMark.stdout), summary);
   });
 
   it("says in the text summary's title that the scenario was overridden (it read as the plain scenario's)", () => {

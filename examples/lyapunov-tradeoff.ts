@@ -13,16 +13,18 @@
  *   Psi(t) = V tau(t) + sum_j [ H_j(t) (U_j(t) - U^max) + G_j(t) (U^min - U_j(t)) ].
  *
  * Why the trade-off (Neely, "Stochastic Network Optimization", 2010, ch. 3-4): with B the bound
- * on the per-slot change of L = 1/2 sum (H^2 + G^2) and tau* the optimal latency of P0 (as a limit
+ * on L(t+1) - L(t) minus the drift term of Psi, L = 1/2 sum (H^2 + G^2) (B = (J/2) max over U of
+ * [(U - U^max)^2 + (U^min - U)^2] = 0.92 here), and tau* the optimal latency of P0 (as a limit
  * of expected time averages), a policy that minimises Psi(t) exactly every slot gets, in expected
  * time averages over any T (L(0) = 0),
  *   time-average latency  <= tau* + B / V          -> the gap to the optimum shrinks as O(1/V),
  *   time-average backlog  <= (B + V (tau_max - tau_min)) / epsilon   -> the queues grow as O(V),
  * provided the arrivals, fades and budgets are i.i.d. across slots (BDT-v0's are; BDT-large-v0's
- * Gauss-Markov fading is not), tau and U_j have bounded second moments, an action meets C1-C5
- * every slot, and, for the backlog, some stationary policy keeps every AP epsilon > 0 inside both
- * ends of the C6 band. DPRA's partition search on BDT-v0 is local, with no proven gap, so the
- * bound does not cover DPRA there: docs/TUTORIAL.md §4-5.
+ * Gauss-Markov fading is not), tau and U_j have bounded second moments (tau does only as
+ * capped at reward.latencyCap: under Rayleigh fading E[tau] is infinite, docs/TUTORIAL.md §4),
+ * an action meets C1-C5 every slot, and, for the backlog, some stationary policy keeps every
+ * AP epsilon > 0 inside both ends of the C6 band. DPRA's partition search on BDT-v0 is local,
+ * with no proven gap, so the bound does not cover DPRA there: docs/TUTORIAL.md §4-5.
  * A large V weighs latency more, so DPRA lets the queues build up before they pull U_j back into
  * [U^min, U^max]; a small V reacts to every bit of backlog at the cost of latency.
  *
@@ -116,9 +118,11 @@ for (const { t, H, G } of middle.run.trace) console.log(`  t=${String(t).padStar
 
 // 3. Why the queues enforce C6: since H_j(t+1) >= H_j(t) + U_j(t) - U^max and H_j(0) = 0,
 //    summing over the episode gives (1/T) sum_t U_j(t) - U^max <= H_j(T) / T, and likewise
-//    U^min - (1/T) sum_t U_j(t) <= G_j(T) / T. Queues that stay bounded (H_j(T) / T -> 0) mean
-//    C6 holds in the limit: "mean rate stability" is the whole trick. The bound holds for any
-//    policy; only DPRA keeps the queues small. Checked here on the last episode of each policy.
+//    U^min - (1/T) sum_t U_j(t) <= G_j(T) / T. Queues that grow slower than T (H_j(T) / T -> 0:
+//    rate stability; E[H_j(T)] / T -> 0 is Neely's mean rate stability) mean C6 holds in the
+//    limit, and to within H_j(T) / T at a finite T: that is the whole trick. The bound holds
+//    for any policy; only DPRA keeps the queues small. Checked here on the last episode of each
+//    policy.
 const greedy = await run('latency-greedy', middle.V);
 console.log(`\nC6 per AP in the episode of seed ${seeds.at(-1)}: time-average U_j, its distance outside [U^min, U^max], and the bound max(H_j(T), G_j(T)) / T`);
 for (const [name, r] of [['dpra', middle.run], ['latency-greedy', greedy]] as const) {

@@ -204,16 +204,17 @@ describe('agents/checkpoint: interrupted saves and odd files', function () {
   });
 
   it('a save whose manifest no load would take (a counter run past 2^53 - 1) is refused, leaving the checkpoint it would replace as it was (a resume replaced it with one nothing loaded)', async () => {
-    const run = { agent: 'ppo', envId: 'CartPole-v1', seed: 1, outDir: dir, evalEpisodes: 0, hyperparameters: { numEnvs: 1, numSteps: 16, hidden: [8] } } as const;
+    // DQN's gradient-step count: PPO's iteration must agree with its globalStep, so a resume refuses one run past 2^53 - 1 at load
+    const run = { agent: 'dqn', envId: 'CartPole-v1', seed: 1, outDir: dir, evalEpisodes: 0, hyperparameters: { numEnvs: 1, learningStarts: 8, trainFrequency: 4, batchSize: 4, bufferSize: 64, hidden: [8] } } as const;
     await trainRun({ ...run, steps: 32 });
     const checkpoint = join(dir, 'checkpoint');
-    rewriteCheckpoint(checkpoint, (m) => (m['counters'].iteration = Number.MAX_SAFE_INTEGER));
+    rewriteCheckpoint(checkpoint, (m) => (m['counters'].gradientSteps = Number.MAX_SAFE_INTEGER));
     const before = readdirSync(checkpoint).map((name) => existsSync(join(checkpoint, name, 'weights.bin')) ? readFileSync(join(checkpoint, name, 'weights.bin')) : name);
     const manifest = readFileSync(join(checkpoint, 'manifest.json'));
-    await assert.rejects(trainRun({ ...run, steps: 64, resume: true }), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`saveCheckpoint: refused to replace ${checkpoint}, which is left as it was: its new manifest would be invalid:\n  at counters.iteration: Too big: expected int to be <=9007199254740991 (value: 9007199254740992)`));
+    await assert.rejects(trainRun({ ...run, steps: 64, resume: true }), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`saveCheckpoint: refused to replace ${checkpoint}, which is left as it was: its new manifest would be invalid:\n  at counters.gradientSteps: Too big: expected int to be <=9007199254740991 (value: 9007199254740992)`));
     assert.deepEqual(readFileSync(join(checkpoint, 'manifest.json')), manifest);
     assert.deepEqual(readdirSync(checkpoint).map((name) => existsSync(join(checkpoint, name, 'weights.bin')) ? readFileSync(join(checkpoint, name, 'weights.bin')) : name), before);
-    assert.equal(readManifest(checkpoint).counters['iteration'], Number.MAX_SAFE_INTEGER);
+    assert.equal(readManifest(checkpoint).counters['gradientSteps'], Number.MAX_SAFE_INTEGER);
   });
 
   it("a checkpoint file that is a loop of links or a dangling link is named as such, not as missing", async () => {

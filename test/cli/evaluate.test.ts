@@ -55,7 +55,14 @@ describe('bdt-gym evaluate', () => {
       assert.equal(result.status, 0, result.stderr);
       const evaluation = lastJson(result.stdout);
       assert.equal(evaluation['episodes'], summary['evalEpisodes'], model);
-      assert.equal(evaluation['meanReturn'], summary['evalReturn'], model);
+      if (model.includes('solved')) {
+        // their shares come from DPRA's solver, whose deadline search stopped carrying over from the
+        // slot before after they were trained (f63f4c6): their returns agree to the last bits
+        const [now, then] = [evaluation['meanReturn'] as number, summary['evalReturn'] as number];
+        assert.ok(Math.abs(now - then) <= 1e-12 * Math.abs(then), `${model}: ${now} vs ${then}`);
+      } else {
+        assert.equal(evaluation['meanReturn'], summary['evalReturn'], model);
+      }
       assert.deepEqual(evaluation['envKwargs'], preset.envKwargs);
       assert.equal(evaluation['envKwargsFrom'], `models/${model}/summary.json`);
     }

@@ -26,7 +26,7 @@ import { EnvCheckError, InvalidArgumentError } from './core/errors.ts';
 import { formatValue, unknownKeys } from './core/format.ts';
 import { warn } from './core/logger.ts';
 import { dataEquivalence } from './core/data-equivalence.ts';
-import { checkRenderMetadata, checkRenderResult, checkResetResult, checkSpaces, checkStepResult } from './passive-checks.ts';
+import { checkRenderMetadata, checkResetResult, checkSpaces, checkStepResult, renderOutputProblem } from './passive-checks.ts';
 import { copyBatch } from './vector/batch.ts';
 import { Box } from './spaces/box.ts';
 import { Dict } from './spaces/dict.ts';
@@ -188,9 +188,11 @@ function checkRenderOutput(env: Env): void {
   } catch (error) {
     throw new EnvCheckError('render', `render() in mode "${env.renderMode}" threw: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const ok = env.renderMode === 'ansi' ? typeof out === 'string' : env.renderMode === 'rgb_array' ? out instanceof Uint8Array : true;
-  if (!ok) throw new EnvCheckError('render', `render() in mode "${env.renderMode}" returned ${formatValue(out)}`);
-  checkRenderResult(env, out);
+  const problem = renderOutputProblem(env.renderMode, out);
+  if (problem === undefined) return;
+  // as Gymnasium's, a 'human' render's return only warns
+  if (env.renderMode === 'human') warn(problem);
+  else throw new EnvCheckError('render', problem);
 }
 
 function checkCloseTwice(env: Env): void {

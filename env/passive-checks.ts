@@ -5,7 +5,7 @@
  * outside its space, NaN/Inf, equal bounds) warn. `PassiveEnvChecker` runs them on the first
  * reset and step; `checkEnv` runs them too.
  */
-import type { Env } from './core/env.ts';
+import type { Env, RenderMode } from './core/env.ts';
 import { EnvCheckError } from './core/errors.ts';
 import { formatValue } from './core/format.ts';
 import { warn } from './core/logger.ts';
@@ -124,14 +124,15 @@ export function checkRenderMetadata(env: Env): void {
 
 /** Render output smells: output of the wrong type for the mode (a `'human'` render returns nothing). */
 export function checkRenderResult(env: Env, out: unknown): void {
-  const mode = env.renderMode;
-  if (mode === 'human') {
-    if (out !== undefined) warn(`render() in mode "human" should return undefined, got ${formatValue(out)}`);
-    return;
-  }
-  const expected = mode === 'ansi' ? 'string' : mode === 'rgb_array' ? 'Uint8Array' : undefined;
-  const ok = expected === undefined || (expected === 'string' ? typeof out === 'string' : out instanceof Uint8Array);
-  if (!ok) warn(`render() in mode "${mode}" should return a ${expected}, got ${formatValue(out)}`);
+  const problem = renderOutputProblem(env.renderMode, out);
+  if (problem !== undefined) warn(problem);
+}
+
+/** What is wrong with `out` as a render in `mode` (a string for `ansi`, a Uint8Array for `rgb_array`, nothing for `human`), or undefined. */
+export function renderOutputProblem(mode: RenderMode | undefined, out: unknown): string | undefined {
+  const expected = mode === 'ansi' ? 'a string' : mode === 'rgb_array' ? 'a Uint8Array' : mode === 'human' ? 'undefined' : undefined;
+  const ok = expected === undefined || (mode === 'ansi' ? typeof out === 'string' : mode === 'rgb_array' ? out instanceof Uint8Array : out === undefined);
+  return ok ? undefined : `render() in mode "${mode}" should return ${expected}, got ${formatValue(out)}`;
 }
 
 function checkInfo(info: unknown, where: string): void {

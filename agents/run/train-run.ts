@@ -34,6 +34,7 @@ import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
 import { EVAL_SEED_OFFSET, sessionSeedsProblem } from '../training-seeds.ts';
 import { PeriodicEvaluationSchema, PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
+import { stepsPerCall } from './steps-per-call.ts';
 import { isSymbolicLink } from '../../node/link-target.ts';
 
 export { CHECKPOINT_SUBDIR };
@@ -129,8 +130,9 @@ export interface TrainSummary {
   readonly evalEpisodes: number;
   /**
    * Present (true) when `signal` cut the run short: training before `steps` (the checkpoint
-   * holds the steps reached), or the final evaluation (no `evalReturn`); and in the summary
-   * `onCheckpoint` is given, of a run saved short of its steps.
+   * holds the steps reached), or the final evaluation (no `evalReturn`); in the summary
+   * `onCheckpoint` is given, of a run saved short of its steps; and in `onFinalSave`'s, of a run
+   * trained and saved whose final evaluation is still to run.
    */
   readonly interrupted?: true;
   /** Wall time of the whole session: setup, training, periodic evaluations, saving, final evaluation. */
@@ -356,7 +358,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     // as train's --steps: a resume that trains nothing re-saved the checkpoint, its resumes counter
     // (which moves the next session's training seeds) and totalTimesteps (below the steps trained) changed
     const trained = resumedManifest.counters.globalStep;
-    const perCall = session.agent === 'ppo' ? session.hp.numEnvs * session.hp.numSteps : session.hp.numEnvs;
+    const perCall = stepsPerCall(session.agent, session.hp);
     if (options.steps < trained + perCall) {
       throw new InvalidArgumentError(`trainRun: resume: ${options.outDir} is already trained to ${trained} env steps, so steps ${options.steps} trains nothing (it is the total, not an increment); give steps ${trained + perCall} or more`);
     }

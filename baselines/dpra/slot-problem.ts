@@ -126,7 +126,8 @@ export class SlotProblem {
     this.state = state;
     this.useQueues(queues);
     this.solves = 0;
-    // no deadline carried from the last slot: a slot's solution depends on its state and queues only
+    // no deadline carried from the last solve: a slot's solution depends on its state, queues and
+    // the warm-start partition given, not on what was solved before
     this.deadline = Infinity;
     for (let m = 0; m < system.M; m++) this.rate[m] = uplinkRate(system.bandwidth[m]!, system.txPower[m]!, state.gain[m]!, system.noisePsd);
     for (let j = 0; j < system.J; j++) this.apBudget[j] = state.apBudget[j]!;

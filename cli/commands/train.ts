@@ -73,6 +73,7 @@ import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
+import { stepsPerCall } from '../../agents/run/steps-per-call.ts';
 import { CHECKPOINT_SUBDIR, DEFAULT_CHECKPOINT_FREQ, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave, removeSaveLeftovers } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
@@ -154,12 +155,10 @@ interface RunShape {
 }
 
 function runShape(agent: 'ppo' | 'dqn', hp: Record<string, unknown>): RunShape {
-  if (agent === 'ppo') {
-    const { numEnvs, numSteps } = hp as { numEnvs: number; numSteps: number };
-    return { stepsPerCall: numEnvs * numSteps, numEnvs, unit: `PPO trains whole rollouts of numEnvs x numSteps = ${numEnvs} x ${numSteps} = ${numEnvs * numSteps} env steps` };
-  }
-  const { numEnvs } = hp as { numEnvs: number };
-  return { stepsPerCall: numEnvs, numEnvs, unit: `DQN steps its numEnvs = ${plural(numEnvs, 'env')} together` };
+  const { numEnvs, numSteps } = hp as { numEnvs: number; numSteps?: number };
+  const perCall = stepsPerCall(agent, { numEnvs, ...(numSteps === undefined ? {} : { numSteps }) });
+  const unit = agent === 'ppo' ? `PPO trains whole rollouts of numEnvs x numSteps = ${numEnvs} x ${numSteps} = ${perCall} env steps` : `DQN steps its numEnvs = ${plural(numEnvs, 'env')} together`;
+  return { stepsPerCall: perCall, numEnvs, unit };
 }
 
 /**
@@ -848,6 +847,11 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   /** The summary as the run records it (summary.json, --json): its provenance added, the wall-clock fields left out with --no-timing. */
   const recorded = (summary: TrainSummary): RecordedSummary => ({ ...(options.timing ? summary : withoutTiming(summary)), provenance });
   const writeSummary = (written: TrainSummary): void => writeFileAtomic(join(options.out, SUMMARY_FILE), `${JSON.stringify(recorded(written), null, 2)}\n`);
+  /** The final evaluation as `evaluate` runs it: the run's env (its envKwargs) and episodes (the seeds are evaluate's default, as train's). */
+  const evaluateCommand = (): string => {
+    const envKwargsOption = envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(envKwargs)];
+    return `${cliInvocation()} ${[...imports(command), 'evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargsOption].map(shellQuote).join(' ')}`;
+  };
   /** After a save: the run stays from here on, as a kill would leave it: the checkpoint, the records up to it, a summary of it. */
   const keepSaved = (saved: TrainSummary): void => {
     savedStep = saved.steps;
@@ -880,9 +884,9 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       ...(options.resume ? { resume: true } : {}),
       checkpointFreq,
       provenance,
-      onCheckpoint: (saved) => keepSaved(saved),
+      onCheckpoint: keepSaved,
       // a final evaluation that is killed or fails keeps the trained run too
-      onFinalSave: (saved) => keepSaved(saved),
+      onFinalSave: keepSaved,
       onMetrics: (record: MetricRecord) => pending.push(options.timing ? record : withoutSps(record)),
       onProgress: (step, _total, mean, episodes) => {
         trained = true;
@@ -904,7 +908,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
         // (its records past the checkpoint are of steps a resume trains again)
       }
       // saved at its last step: the final evaluation failed, after the final save
-      if (savedStep >= steps) throw failure(error, `the run is trained and saved (step ${savedStep}), and kept; its final evaluation failed: evaluate it with ${cliInvocation()} ${[...imports(command), 'evaluate', '--checkpoint', options.out].map(shellQuote).join(' ')}`);
+      if (savedStep >= steps) throw failure(error, `the run is trained and saved (step ${savedStep}), and kept; its final evaluation failed or did not run: evaluate it with ${evaluateCommand()}`);
       throw failure(error, `the run is kept as its last periodic checkpoint (--checkpoint-freq) left it, at step ${savedStep}: --resume continues it from there`);
     }
     // a new run's best/ goes with it: said, as it may be what the user wanted of it
@@ -948,10 +952,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
       const again = [...imports(command), ...givenOptions(command), ...(options.resume ? [] : ['--resume'])].map(shellQuote).join(' ');
       process.stderr.write(`bdt-gym train: interrupted at step ${summary.steps} of ${steps}; the checkpoint is saved: continue with\n  ${cliInvocation()} ${again}\n`);
     } else {
-      // the evaluation that was cut: its env (the run's envKwargs) and episodes (its seeds are evaluate's default, as train's)
-      const envKwargsOption = envKwargs === undefined ? [] : ['--env-kwargs', JSON.stringify(envKwargs)];
-      const evaluate = ['evaluate', '--checkpoint', options.out, '--episodes', String(evalEpisodes), ...envKwargsOption].map(shellQuote).join(' ');
-      process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  ${cliInvocation()} ${[...imports(command).map(shellQuote), evaluate].join(' ')}\n`);
+      process.stderr.write(`bdt-gym train: interrupted during the final evaluation; the run is trained and saved: evaluate it with\n  ${evaluateCommand()}\n`);
     }
     process.exitCode = interrupt.exitCode;
   }

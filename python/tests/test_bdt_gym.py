@@ -442,6 +442,7 @@ class BridgeTest(unittest.TestCase):
         finally:
             env.close()
 
+
 class VectorTest(unittest.TestCase):
     def test_make_vec_is_the_native_vector_env_with_gymnasiums_batches(self) -> None:
         envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=3, infoLevel="summary", scenario={"slots": 2})
@@ -1335,10 +1336,6 @@ class WrappersTest(unittest.TestCase):
         env.close()
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class InfoFromJsonTest(unittest.TestCase):
     """Infos as the server sends them, read without a server."""
 
@@ -1399,3 +1396,7 @@ class ErrorTransportTest(unittest.TestCase):
             self.assertIn('key "miningShare": element [0] is NaN', str(raised.exception))
         finally:
             envs.close(terminate=True)
+
+
+if __name__ == "__main__":
+    unittest.main()

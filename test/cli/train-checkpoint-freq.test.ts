@@ -254,7 +254,7 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
       const fresh = await bdtGym(...train, '--steps', '1024', '--out', out);
       assert.ok(fresh.error instanceof FailureWithNote, String(fresh.error));
       assert.equal((fresh.error.cause as Error).message, 'evaluation: boom');
-      assert.match(fresh.error.note, new RegExp(`^the run is trained and saved \\(step 1024\\), and kept; its final evaluation failed: evaluate it with .* evaluate --checkpoint ${out}$`));
+      assert.match(fresh.error.note, new RegExp(`^the run is trained and saved \\(step 1024\\), and kept; its final evaluation failed or did not run: evaluate it with .* evaluate --checkpoint ${out} --episodes 1$`), 'the run\'s --eval-episodes, as the interrupted-evaluation note gives them');
       assert.equal(globalStep(out), 1024);
       const summary = json(join(out, 'summary.json'));
       assert.equal(summary.steps, 1024);

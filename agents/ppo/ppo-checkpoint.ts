@@ -11,6 +11,7 @@ import { cpuSharesActionSpace } from '../cpu-shares.ts';
 import { PpoHyperparametersSchema, type PpoHyperparameters } from './hyperparameters.ts';
 import { PpoPolicy } from './ppo-policy.ts';
 import type { PpoRestoreState, PpoTrainer } from './ppo-trainer.ts';
+import { stepsPerCall } from '../steps-per-call.ts';
 
 /** Save the trainer's full state to `dir`; `provenance` (what saves it), when given, goes in the manifest as is. */
 export async function savePpoCheckpoint(dir: string, trainer: PpoTrainer, trainedOn: TrainedEnv, seed: number, provenance?: RunProvenance): Promise<void> {
@@ -120,7 +121,7 @@ export async function loadPpoRun(runOrCheckpointDir: string, observationSpace: S
     }
     // every iteration trains one rollout: a globalStep edited apart from it (1000 at iteration 4 of 512
     // steps) resumed past the learning-rate schedule's end, at learning rate 0 throughout, unsaid
-    const rollout = hp.numEnvs * hp.numSteps;
+    const rollout = stepsPerCall('ppo', hp);
     if (c.globalStep !== c['iteration']! * rollout) {
       throw new CheckpointError(`checkpoint ${dir}: counters.globalStep ${c.globalStep} is not counters.iteration ${c['iteration']} times the rollout of hyperparameters.numEnvs x numSteps = ${hp.numEnvs} x ${hp.numSteps} = ${rollout} env steps (${c['iteration']! * rollout}); the manifest was edited`);
     }

@@ -34,7 +34,7 @@ import { loadPpoRun, savePpoCheckpoint } from '../ppo/ppo-checkpoint.ts';
 import { PpoTrainer } from '../ppo/ppo-trainer.ts';
 import { EVAL_SEED_OFFSET, sessionSeedsProblem } from '../training-seeds.ts';
 import { PeriodicEvaluationSchema, PeriodicEvaluator, type PeriodicEvaluation } from './periodic-evaluation.ts';
-import { stepsPerCall } from './steps-per-call.ts';
+import { stepsPerCall } from '../steps-per-call.ts';
 import { isSymbolicLink } from '../../node/link-target.ts';
 
 export { CHECKPOINT_SUBDIR };
@@ -460,7 +460,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     return runSession(
       trainer,
       seed,
-      trainer.batchSize,
+      stepsPerCall('ppo', hp),
       (dir) => savePpoCheckpoint(dir, trainer, trainedOn, seed, options.provenance),
       () => cpuSharesEnv(makeEnv(options.envId), hp.cpuShares),
       () => new PpoAgent(trainer.policy),
@@ -477,7 +477,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   return runSession(
     trainer,
     seed,
-    hp.numEnvs,
+    stepsPerCall('dqn', hp),
     (dir) => saveDqnCheckpoint(dir, trainer, trainedOn, seed, options.provenance),
     () => dqnEnv(makeEnv(options.envId)),
     () => new DqnAgent({ qNetwork: trainer.qNetwork, encoder: trainer.encoder, layout: trainer.layout, toEnvAction: (a) => a }),

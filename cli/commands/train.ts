@@ -73,7 +73,7 @@ import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { PeriodicEvaluationSchema, type PeriodicEvaluation } from '../../agents/run/periodic-evaluation.ts';
 import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts';
-import { stepsPerCall } from '../../agents/run/steps-per-call.ts';
+import { stepsPerCall } from '../../agents/steps-per-call.ts';
 import { CHECKPOINT_SUBDIR, DEFAULT_CHECKPOINT_FREQ, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { interruptedSave, removeSaveLeftovers } from '../../agents/checkpoint/checkpoint-files.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';

@@ -78,8 +78,10 @@ export class EpisodeMetrics {
     this.backlog += info['backlog'] as number;
   }
 
+  /** The summary of the steps added since the last reset; with none, every mean (and so the C6 violation) is NaN: there is nothing to average. */
   summary(): EpisodeSummary {
-    const n = Math.max(this.steps, 1);
+    // not max(steps, 1): no steps averaged to 0 latency and reward and a C6 violation of U^min
+    const n = this.steps;
     const avgReputation = Array.from(this.reputationSum, (sum) => sum / n);
     return {
       slots: this.steps,

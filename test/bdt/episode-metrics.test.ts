@@ -38,6 +38,17 @@ describe('EpisodeMetrics', () => {
     assert.deepEqual([metrics.summary().meanLatency, metrics.summary().cappedSlots, metrics.summary().c6Violation], [60, 1, 0]);
   });
 
+  it('a summary of no steps has undefined (NaN) means and C6 violation, not 0 latency and a violation of U^min', () => {
+    const metrics = new EpisodeMetrics({ J: 2, uMin: 0.3, uMax: 0.7 });
+    const fresh = metrics.summary();
+    metrics.add(-1, info(1, [0.5, 0.5]));
+    metrics.reset();
+    for (const s of [fresh, metrics.summary()]) {
+      assert.deepEqual([s.slots, s.cappedSlots, s.energyViolations, s.energyExcess], [0, 0, 0, 0]);
+      for (const mean of [s.meanLatency, s.meanInferenceLatency, s.meanBlockTime, s.meanReward, s.meanBacklog, ...s.avgReputation, s.c6Violation]) assert.ok(Number.isNaN(mean), JSON.stringify(s));
+    }
+  });
+
   it('boundViolation is 0 inside and the distance outside', () => {
     assert.deepEqual([boundViolation(0.5, 0.3, 0.7), boundViolation(0.1, 0.3, 0.7), boundViolation(0.75, 0.3, 0.7)].map((x) => +x.toFixed(12)), [0, 0.2, 0.05]);
   });

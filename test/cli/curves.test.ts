@@ -38,6 +38,18 @@ describe('cli: curves', () => {
     assert.deepEqual([...trailingMean(Float64Array.from([4, 8]), 10)], [4, 6]);
   });
 
+  it('trailingMean: a window of small values after large ones keeps its digits (window 1 gives the raw values)', () => {
+    // a loss that starts near 1e8 and ends near 1e-3: sums over the whole run cancelled the late windows' digits
+    const values = Float64Array.from({ length: 1000 }, (_, i) => (i < 500 ? 1e8 + i : 1e-3 * (1 + i / 1000)));
+    assert.deepEqual([...trailingMean(values, 1)], [...values]);
+    const last = values.subarray(-20);
+    const direct = last.reduce((a, b) => a + b, 0) / 20;
+    assert.ok(Math.abs(trailingMean(values, 20).at(-1)! - direct) <= 1e-15 * direct, `${trailingMean(values, 20).at(-1)} vs ${direct}`);
+    // a window straddling two blocks of the partial sums, with a NaN in it
+    const mixed = Float64Array.from([5, 1e12, 3, NaN, 7, 2, 4]);
+    assert.deepEqual([...trailingMean(mixed, 3)], [5, (5 + 1e12) / 2, (5 + 1e12 + 3) / 3, (1e12 + 3) / 2, 5, 4.5, 13 / 3]);
+  });
+
   it('plots each tag of each run and prints where each curve ends (JSON): the moving average at the last record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-curves-'));
     const a = run(dir, 'ppo-a', [

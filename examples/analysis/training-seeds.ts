@@ -39,5 +39,6 @@ const gaps = labels.map((label) => {
 });
 const seedGaps = gaps.map((d) => meanInterval(d).mean);
 const all = gaps.flat();
-console.log(`over ${labels.length} training seed(s) (Student-t over their mean gaps, ${labels.length - 1} degree${labels.length === 2 ? '' : 's'} of freedom): ${formatSignedMeanInterval(meanInterval(seedGaps), 4)}`);
+const across = labels.length === 1 ? 'no interval from one seed' : `Student-t over their mean gaps, ${labels.length - 1} degree${labels.length === 2 ? '' : 's'} of freedom`;
+console.log(`over ${labels.length} training seed(s) (${across}): ${formatSignedMeanInterval(meanInterval(seedGaps), 4)}`);
 console.log(`IQM over ${labels.length} seed(s) x their traces (the middle half of ${all.length} gaps): ${interquartileMean(all).toFixed(4)}`);

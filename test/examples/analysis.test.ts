@@ -147,6 +147,16 @@ describe('analysis scripts', function () {
     }
   });
 
+  it('training-seeds: one label against the reference gives its gap with no interval, and says so', () => {
+    const twoAgents = join(dir, 'two-agents.json');
+    writeFileSync(twoAgents, JSON.stringify({ episodes: episodes.filter((e) => e.agent === 'dpra' || e.agent === 'wdpo') }));
+    const out = runScript('training-seeds', twoAgents);
+    const gap = mean(valuesOf('wdpo', 'meanReward').map((x, i) => x - valuesOf('dpra', 'meanReward')[i]!));
+    const [, m, rest] = /^over 1 training seed\(s\) \(no interval from one seed\): (\S+)(.*)$/m.exec(out) ?? [];
+    printed(m, gap, 'the one label\'s mean gap');
+    assert.equal(rest, '', 'no ± after the figure');
+  });
+
   it('bad input: one line naming what is wrong and where, exit 1, no stack trace', () => {
     const compareJson = join(dir, 'compare-stdout.json');
     writeFileSync(compareJson, bdtGym('compare', '--agents', 'dpra,wdpo', '--seeds', '1', '--slots', '3', '--no-timing', '--json', '--out', join(dir, 'unused.json')));

@@ -72,16 +72,31 @@ const names = invoked !== undefined && Object.hasOwn(COMMANDS, invoked) ? [invok
 // given as `<name>`, it is refused as an unknown command, with the nearest one
 const helpOf = args[at + 1];
 if (invoked === 'help' && helpOf !== undefined && !helpOf.startsWith('-') && helpOf !== 'help' && !Object.hasOwn(COMMANDS, helpOf)) args.splice(at, 1);
-for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
-// A hook on each command, added after the command's own (serve's makes stdout the protocol's
-// before a user module could log to it), so every command, serve included, sees what they register.
-for (const command of program.commands) command.hook('preAction', () => importUserModules(program.opts<{ import?: string[] }>().import ?? []));
-for (const command of [program, ...program.commands]) refuseOptionsAsValues(command);
+// A command's help lists the agents and env ids of the registries as it is built: for --help, the
+// --import modules load first, so that it lists theirs too (a command's run loads them below).
+let imported = true;
+const importedForHelp = asksForHelp(args, at);
+if (importedForHelp) {
+  try {
+    await importUserModules(importSpecifiers(args));
+  } catch (error) {
+    process.exitCode = reportError(error);
+    imported = false;
+  }
+}
+if (imported) {
+  for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
+  // A hook on each command, added after the command's own (serve's makes stdout the protocol's
+  // before a user module could log to it), so every command, serve included, sees what they register.
+  // (once: a '-h' taken as an option's value still runs the command)
+  for (const command of program.commands) command.hook('preAction', () => (importedForHelp ? undefined : importUserModules(program.opts<{ import?: string[] }>().import ?? [])));
+  for (const command of [program, ...program.commands]) refuseOptionsAsValues(command);
 
-try {
-  await program.parseAsync(args, { from: 'user' });
-} catch (error) {
-  process.exitCode = reportError(error);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
 }
 
 /** The index of the command in `args` (the arguments after `bdt-gym`), past the global `--import <module>`s before it. */
@@ -89,6 +104,22 @@ function commandIndex(args: readonly string[]): number {
   let i = 0;
   while (args[i] === '--import' || args[i]?.startsWith('--import=')) i += args[i] === '--import' ? 2 : 1;
   return i;
+}
+
+/** Whether `args` ask for help: `--help` or `-h` (before any `--`), or the `help` command at `at`. */
+function asksForHelp(args: readonly string[], at: number): boolean {
+  const end = args.indexOf('--');
+  return args[at] === 'help' || args.slice(0, end < 0 ? args.length : end).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** The modules of the global `--import <module>` and `--import=<module>` options, in order, wherever they stand. */
+function importSpecifiers(args: readonly string[]): string[] {
+  const specifiers: string[] = [];
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (args[i] === '--import' && i + 1 < args.length) specifiers.push(args[++i]!);
+    else if (args[i]!.startsWith('--import=')) specifiers.push(args[i]!.slice('--import='.length));
+  }
+  return specifiers;
 }
 
 /** An agent's error: a user error's message, a bug's stack. */

@@ -245,6 +245,25 @@ describe('bdt-gym --import', () => {
     assert.deepEqual([summary.env, summary.scenarioName, summary.agent, summary.slots], ['FixtureSmall-v0', 'fixture-small', 'first-unit', 8]);
   });
 
+  it("run --help lists the module's agents and env ids beside the built-in ones, the option before or after the command, and help run too (it listed the built-in ones only)", () => {
+    for (const args of [['--import', './user-registrations.ts', 'run', '--help'], ['run', '--help', '--import', './user-registrations.ts'], ['--import', './user-registrations.ts', 'help', 'run']]) {
+      const result = cli(args);
+      assert.equal(result.status, 0, result.stderr);
+      const help = result.stdout.replace(/\s+/g, ' ');
+      assert.match(help, /--env <id> registered B-DT env id \(BDT-small-v0, BDT-v0, BDT-large-v0, FixtureSmall-v0, FixturePow-v0\)/, args.join(' '));
+      assert.match(help, /--agent <name> agent \(dpra, .*, first-unit, .*\)/, args.join(' '));
+    }
+    // a '-h' that is an option's value runs the command, which imports the module once, not again
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-import-'));
+    const compare = spawnSync(process.execPath, [bin, '--import', join(fixtures, 'user-registrations.ts'), 'compare', '--env', 'FixtureSmall-v0', '--agents', 'first-unit', '--seeds', '1', '--slots', '2', '--out', '-h'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(compare.status, 0, compare.stderr);
+    assert.equal(JSON.parse(readFileSync(join(dir, '-h'), 'utf8')).provenance.imports.length, 1);
+    const failing = cli(['--import', './throwing-module.ts', 'run', '--help']);
+    assert.equal(failing.status, 1);
+    assert.match(failing.stderr, /^bdt-gym: --import \.\/throwing-module\.ts: .*RangeError: plant 8 is not configured/);
+    assert.equal(failing.stdout, '');
+  });
+
   it("a checkpoint trained on a module's env id, used without --import: run, compare and sweep-v say the id is not registered here and how to bring it in or give its scenario (they said it was no B-DT env, and to evaluate it, which fails too)", () => {
     const run = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'run');
     const hyperparameters = JSON.stringify({ numEnvs: 1, numSteps: 16, numMinibatches: 1, updateEpochs: 1, hidden: [8] });

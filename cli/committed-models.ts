@@ -73,7 +73,7 @@ export function checkCheckpointEnv(option: string, given: string, envId: string,
   const own = ownScenario(manifest);
   if (manifest.scenario === undefined || own.fits) {
     if (trainedOn === envId) return; // the command's override changed the layout
-    throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}; give --env ${trainedOn}`);
+    throw new CliError(`${option}: trained on ${trainedOn}, ${played} on ${envId}, whose ${misfit} differs (${misfitDifference(misfit, manifest, env.observationSpace, env.actionSpace)}); give --env ${trainedOn}, or train a policy on ${envId} with bdt-gym train`);
   }
   const { name } = manifest.scenario as { name?: unknown };
   const unfit = `whose ${misfit} (${misfitDifference(misfit, manifest, env.observationSpace, env.actionSpace)}) is not that of the env ${played} here`;

@@ -112,9 +112,9 @@ describe('bdt-gym compare', () => {
     const args = ['compare', '--env', 'BDT-small-v0', '--seeds', '1', '--slots', '2'];
     const given = cli(...args, '--agents', 'dpra', '--checkpoint', 'base=models/ppo-bdt-v0');
     assert.equal(given.status, 1);
-    assert.equal(given.stderr, 'bdt-gym: --checkpoint base=models/ppo-bdt-v0: trained on BDT-v0, compared on BDT-small-v0; give --env BDT-v0\n', 'not the whole observation space');
+    assert.equal(given.stderr, 'bdt-gym: --checkpoint base=models/ppo-bdt-v0: trained on BDT-v0, compared on BDT-small-v0, whose observation layout differs (H.shape: the checkpoint\'s [3], this env\'s [2]); give --env BDT-v0, or train a policy on BDT-small-v0 with bdt-gym train\n', 'not the whole observation space');
     const inOptions = cli(...args, '--agents', 'ppo', '--agent-options', '{"ppo":{"checkpoint":"models/ppo-bdt-v0"}}');
-    assert.equal(inOptions.stderr, 'bdt-gym: --agent-options ppo checkpoint models/ppo-bdt-v0: trained on BDT-v0, compared on BDT-small-v0; give --env BDT-v0\n');
+    assert.equal(inOptions.stderr, 'bdt-gym: --agent-options ppo checkpoint models/ppo-bdt-v0: trained on BDT-v0, compared on BDT-small-v0, whose observation layout differs (H.shape: the checkpoint\'s [3], this env\'s [2]); give --env BDT-v0, or train a policy on BDT-small-v0 with bdt-gym train\n');
     const overridden = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '2', '--checkpoint', 'base=models/ppo-bdt-v0', '--scenario-override', '{"devices":{"dnn":"alexnet"}}');
     assert.equal(overridden.status, 1);
     assert.match(overridden.stderr, /^bdt-gym: checkpoint .*ppo-bdt-v0\/checkpoint was trained on BDT-v0 with a different action space \(partition.nvec\[1\]: the checkpoint's 10, this env's 8\) than this env's Dict\(partition: MultiDiscrete\(\[8, 8,/);

@@ -274,7 +274,7 @@ describe('bdt-gym run', () => {
     // trained on another env id: that id and the --env to give, not the whole observation space
     const otherEnv = cli('run', '--env', 'BDT-small-v0', '--agent', 'ppo', '--slots', '2', '--checkpoint', 'models/ppo-bdt-v0');
     assert.equal(otherEnv.status, 1);
-    assert.equal(otherEnv.stderr, 'bdt-gym: --checkpoint models/ppo-bdt-v0: trained on BDT-v0, run on BDT-small-v0; give --env BDT-v0\n');
+    assert.equal(otherEnv.stderr, 'bdt-gym: --checkpoint models/ppo-bdt-v0: trained on BDT-v0, run on BDT-small-v0, whose observation layout differs (H.shape: the checkpoint\'s [3], this env\'s [2]); give --env BDT-v0, or train a policy on BDT-small-v0 with bdt-gym train\n');
     // trained on an env run does not play: evaluate's, not an --env run refuses
     const cartPoleCheckpoint = join(mkdtempSync(join(tmpdir(), 'bdt-run-cartpole-')), 'checkpoint');
     cpSync(join(models, 'ppo-bdt-v0', 'checkpoint'), cartPoleCheckpoint, { recursive: true });

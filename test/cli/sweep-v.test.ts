@@ -38,7 +38,7 @@ describe('cli: sweep-v', () => {
   it('refuses a checkpoint trained on another env id in one line with the --env to give, as run and compare (it printed the whole observation space)', () => {
     const result = cli('sweep-v', '--env', 'BDT-small-v0', '--agent', 'ppo', '--agent-options', '{"checkpoint":"models/ppo-bdt-v0"}', '--v', '1', '--seeds', '1', '--slots', '2');
     assert.equal(result.status, 1);
-    assert.equal(result.stderr, 'bdt-gym: --agent-options checkpoint models/ppo-bdt-v0: trained on BDT-v0, swept on BDT-small-v0; give --env BDT-v0\n');
+    assert.equal(result.stderr, 'bdt-gym: --agent-options checkpoint models/ppo-bdt-v0: trained on BDT-v0, swept on BDT-small-v0, whose observation layout differs (H.shape: the checkpoint\'s [3], this env\'s [2]); give --env BDT-v0, or train a policy on BDT-small-v0 with bdt-gym train\n');
   });
 
   it("draws the latency-greedy reference in the swept agent's scenario: plain PoW for WTCM, whose blocks need more work", async () => {

@@ -209,6 +209,13 @@ describe('bdt scenario: validation', () => {
     assert.deepEqual(parseScenario(merged).devices.arrivals, { kind: 'uniform', min: 1, max: 3 });
   });
 
+  it('a kind left undefined in an override keeps the base object, as any undefined field does', () => {
+    const base = readConfig('default');
+    const merged = mergeDeep(base, { devices: { arrivals: { kind: undefined, rate: 5 } }, channel: { fading: { kind: undefined } } }) as ScenarioInput;
+    assert.deepEqual(parseScenario(merged).devices.arrivals, { kind: 'poisson', rate: 5 });
+    assert.deepEqual(parseScenario(merged).channel.fading, parseScenario(base).channel.fading);
+  });
+
   it("a changed kind outside the discriminated unions merges like any field: {reputation: {kind}} keeps the base's scale", () => {
     const merged = mergeDeep(readConfig('default'), { reputation: { kind: 'linear' } }) as ScenarioInput;
     assert.deepEqual(parseScenario(merged).reputation, { kind: 'linear', scale: 1e10 });

@@ -88,7 +88,8 @@ function kindUnionPaths(schema: unknown, path: readonly string[]): string[] {
 
 function merged(base: unknown, override: unknown, path: string): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  if ('kind' in override && override['kind'] !== base['kind'] && KIND_UNION_PATHS.has(path)) return override;
+  // a `kind` left undefined changes nothing, as any other undefined field of an override
+  if (override['kind'] !== undefined && override['kind'] !== base['kind'] && KIND_UNION_PATHS.has(path)) return override;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const baseValue = Object.hasOwn(base, key) ? base[key] : undefined;

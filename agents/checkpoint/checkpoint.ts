@@ -27,7 +27,7 @@ import { noteCheckpointLoad } from './loaded-checkpoints.ts';
 import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
-export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, readManifest, STATE_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
+export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, readManifest, STATE_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
 /** What a trainer hands over to be saved. */
 export interface CheckpointContents {

@@ -16,8 +16,6 @@ import { CheckpointError } from './checkpoint-error.ts';
 import { MODEL_FILE, parseCheckpointPart, WEIGHTS_FILE } from './manifest.ts';
 import { readCheckpointFile } from './checkpoint-files.ts';
 
-export { MODEL_FILE, WEIGHTS_FILE };
-
 /** Index of the first NaN or infinite value in `values`, or -1 when all are finite. */
 export function firstNonFinite(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;

@@ -25,7 +25,7 @@ export const LearnedAgentOptions = z
   .strict();
 
 /** The options of the PPO agents (`ppo`, `ppo-solved`): those of every learned agent, and sampling. */
-export const PpoAgentOptionsSchema = LearnedAgentOptions.extend({
+const PpoAgentOptionsSchema = LearnedAgentOptions.extend({
   sample: z.number().int().optional().describe("Sample each action from the policy's distribution, as training does, with this seed, reseeded by each episode's seed (integer; default: act on the distribution's mode)"),
 }).strict();
 
@@ -40,10 +40,10 @@ const candidates = z
   );
 
 /** The options of the agent `dqn-solved`: those of every learned agent, and the candidates. */
-export const SolvedDqnAgentOptionsSchema = LearnedAgentOptions.extend({ candidates }).strict();
+const SolvedDqnAgentOptionsSchema = LearnedAgentOptions.extend({ candidates }).strict();
 
 /** The options of the agent `ppo-solved`: those of the PPO agents, and the candidates. */
-export const SolvedPpoAgentOptionsSchema = PpoAgentOptionsSchema.extend({ candidates }).strict();
+const SolvedPpoAgentOptionsSchema = PpoAgentOptionsSchema.extend({ candidates }).strict();
 
 /** The options the learned agents take, each agent some of them (its `options` schema). */
 export interface LearnedAgentOptionValues {

@@ -12,7 +12,7 @@ export function zodIssueLines(error: ZodError): string[] {
  * The text is rewritten, not the issues re-formatted: the lines keep what the schema they were
  * formatted with said of a failed union.
  */
-export function issuePathsUnder(text: string, path: readonly string[]): string {
+function issuePathsUnder(text: string, path: readonly string[]): string {
   if (path.length === 0) return text;
   const prefix = path.join('.');
   return text.replace(/^(\s*at )(.*?): /gm, (_line, at: string, issuePath: string) => `${at}${issuePath === '(root)' ? prefix : issuePath.startsWith('[') ? `${prefix}${issuePath}` : `${prefix}.${issuePath}`}: `);

@@ -15,7 +15,7 @@ import { FileReadRefusal, readFileCapped } from '../node/capped-read.ts';
  * into. A record takes about 100 bytes, one per episode and per update; CartPole's shortest
  * episodes, some 10 steps, make 10M steps about 1M records, some 100 MB.
  */
-export const MAX_METRICS_BYTES = constants.MAX_STRING_LENGTH;
+const MAX_METRICS_BYTES = constants.MAX_STRING_LENGTH;
 
 /** One tag's values over training. A NaN the trainer logged (written as null) stays NaN. */
 export interface MetricSeries {

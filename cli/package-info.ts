@@ -21,7 +21,7 @@ export function packageVersion(): string {
  * root is a git checkout's top level; undefined otherwise (no git, no checkout, or bdt-gym
  * installed inside another project's checkout, whose commit says nothing of bdt-gym). Never throws.
  */
-export function gitCommit(): { commit: string; dirty: boolean } | undefined {
+function gitCommit(): { commit: string; dirty: boolean } | undefined {
   const git = (...args: string[]): string => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
   try {
     if (realpathSync(git('rev-parse', '--show-toplevel')) !== realpathSync(root)) return undefined;

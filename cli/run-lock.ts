@@ -22,7 +22,7 @@ import { checkCanCreateFilesIn, systemErrorText } from './options.ts';
 import { STOP_SIGNALS } from './training-interrupt.ts';
 
 /** The lock's file name in the run directory. */
-export const LOCK_FILE = '.lock';
+const LOCK_FILE = '.lock';
 
 /** The start of the name of a takeover's mark (see takeOver). */
 const TAKEOVER_MARK = `${LOCK_FILE}.takeover-`;

@@ -46,7 +46,7 @@ function checkSpaceSmells(space: Space<unknown>, path: string, isAction: boolean
  * A Dict observation without the space's keys, or with others, or a Tuple one of another length,
  * throws (Gymnasium's check_obs asserts); smells warn: outside the space, NaN or ±Infinity inside.
  */
-export function checkObservation(env: Env, obs: unknown, where: string): void {
+function checkObservation(env: Env, obs: unknown, where: string): void {
   checkObservationStructure(env.observationSpace, obs, where, '');
   const why = env.observationSpace.explain(obs);
   if (why !== undefined) warn(`The observation returned by \`${where}\` is not within the observation space ${env.observationSpace.toString()}: ${why}`);

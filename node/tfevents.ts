@@ -96,7 +96,7 @@ class ProtoWriter {
 }
 
 /** The Event that opens every event file. */
-export function fileVersionEvent(wallTime: number): Uint8Array {
+function fileVersionEvent(wallTime: number): Uint8Array {
   return new ProtoWriter().double(1, wallTime).string(3, 'brain.Event:2').finish();
 }
 

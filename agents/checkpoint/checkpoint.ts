@@ -341,7 +341,7 @@ export function requireAdamState(checkpoint: LoadedCheckpoint, size: number): Fl
 }
 
 /** The array `name` of a loaded checkpoint with exactly `length` elements, or a clear error. */
-export function requireArray(checkpoint: LoadedCheckpoint, name: string, length: number): Float32Array {
+function requireArray(checkpoint: LoadedCheckpoint, name: string, length: number): Float32Array {
   const values = checkpoint.arrays[name];
   if (values === undefined) throw new CheckpointError(`checkpoint ${checkpoint.dir} has no array '${name}'`);
   if (values.length !== length) throw new CheckpointError(`checkpoint ${checkpoint.dir}: array '${name}' has ${values.length} values, expected ${length}`);

@@ -44,7 +44,7 @@ function pathName(path: readonly (string | number)[]): string {
 }
 
 /** How {@link spaceDifference} compares two spaces. */
-export interface SpaceDifferenceOptions {
+interface SpaceDifferenceOptions {
   /** Leave Box bounds out, as the observation check does (default false: the action check's exact comparison). */
   readonly layoutOnly?: boolean;
 }
@@ -55,7 +55,7 @@ export interface SpaceDifferenceOptions {
  * checkpoint's [3], this env's [4]`, a Dict key only one of them has, or the Dicts' key order;
  * undefined when the two are the same.
  */
-export function spaceDifference(checkpointSpace: unknown, envSpace: PrintableSpace, { layoutOnly = false }: SpaceDifferenceOptions = {}): string | undefined {
+function spaceDifference(checkpointSpace: unknown, envSpace: PrintableSpace, { layoutOnly = false }: SpaceDifferenceOptions = {}): string | undefined {
   const [trained, played] = layoutOnly ? [layoutOf(checkpointSpace), layoutOf(envSpace.toJSON())] : [checkpointSpace, envSpace.toJSON()];
   return firstDifference(trained, played, []);
 }

@@ -38,7 +38,7 @@ export interface MlpSpec {
 export type MlpInit = 'orthogonal' | 'torch';
 
 /** Gain CleanRL uses for hidden layers. */
-export const HIDDEN_GAIN = Math.SQRT2;
+const HIDDEN_GAIN = Math.SQRT2;
 
 /** A Sequential MLP initialised from `rng` (CleanRL's orthogonal init unless `spec.init` says otherwise). */
 export function buildMlp(spec: MlpSpec, rng: Rng): tf.Sequential {

@@ -103,7 +103,7 @@ export type Response = { readonly result: unknown } | { readonly error: { readon
 export class ProtocolError extends GymError {}
 
 /** A well-formed request with an argument the env cannot take (numEnvs out of range, an agent made for another scenario). */
-export class ArgumentError extends GymError {}
+class ArgumentError extends GymError {}
 
 export class EnvServer {
   private env: Env<unknown, unknown> | VectorEnv<unknown, unknown> | undefined;

@@ -18,7 +18,7 @@ export function closestName(name: string, names: Iterable<string>): { name: stri
 }
 
 /** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

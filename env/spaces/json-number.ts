@@ -8,13 +8,13 @@ import { formatValue } from '../core/format.ts';
 /** A number as JSON-safe data. */
 export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
 
-export function encodeNumber(x: number): JsonNumber {
+function encodeNumber(x: number): JsonNumber {
   if (Number.isFinite(x)) return x;
   if (Number.isNaN(x)) return 'NaN';
   return x > 0 ? 'Infinity' : '-Infinity';
 }
 
-export function decodeNumber(x: unknown, where: string): number {
+function decodeNumber(x: unknown, where: string): number {
   if (typeof x === 'number') return x;
   if (x === 'Infinity') return Infinity;
   if (x === '-Infinity') return -Infinity;

@@ -18,7 +18,7 @@ export type Probability = Float64Array | Float32Array | readonly number[];
  * Largest accepted |sum - 1| of a categorical probability vector: NumPy's `isclose(sum, 1)`
  * defaults (rtol 1e-5 times 1, plus atol 1e-8), which Gymnasium uses.
  */
-export const PROBABILITY_SUM_TOLERANCE = 1e-5 + 1e-8;
+const PROBABILITY_SUM_TOLERANCE = 1e-5 + 1e-8;
 
 /** Throws `SpaceError` unless `mask` and `probability` are not both given (Gymnasium's rule). */
 export function assertMaskOrProbability(owner: string, mask: unknown, probability: unknown): void {

@@ -27,7 +27,7 @@ export function checkShape(owner: string, shape: readonly number[]): readonly nu
 }
 
 /** Flat index `i` as a multi-index in `shape`, e.g. `[1, 2]`; used in error messages. */
-export function unravelIndex(i: number, shape: readonly number[]): number[] {
+function unravelIndex(i: number, shape: readonly number[]): number[] {
   const out = new Array<number>(shape.length);
   for (let d = shape.length - 1; d >= 0; d--) {
     const dim = shape[d] as number;

@@ -155,7 +155,7 @@ export function copyBatch<T>(batch: T): T {
 }
 
 /** Throws unless an array batch for `space` holds exactly `n` elements. */
-export function checkBatchLength(space: Space<unknown>, batch: unknown, n: number, owner: string): void {
+function checkBatchLength(space: Space<unknown>, batch: unknown, n: number, owner: string): void {
   if (space instanceof Dict) {
     if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new GymError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an object of per-key batches), got ${String(batch)}`);
     const extra = unknownKeys(batch, space.keys);

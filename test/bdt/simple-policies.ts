@@ -18,7 +18,7 @@ import {
  * Full mining speed, and each AP's cycles split over its gateways so their path latencies
  * c_m + W_m / (phi f_m) are equal (the min-max split), found by bisection on the deadline.
  */
-export function allocateFullSpeed(system: BdtSystem, state: SlotState, decision: Decision, scratch: SlotOutcome): void {
+function allocateFullSpeed(system: BdtSystem, state: SlotState, decision: Decision, scratch: SlotOutcome): void {
   gatewaySide(system, state, decision.partition, scratch);
   decision.miningFreq.set(system.apMaxFreq);
   for (let j = 0; j < system.J; j++) {

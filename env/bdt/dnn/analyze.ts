@@ -217,7 +217,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** Applies `layers` in order; `pathOf(i)` locates layer i for error messages. */
-export function applyLayers(layers: readonly LayerSpec[], input: readonly number[], pathOf: (index: number) => SpecPath): LayerCost {
+function applyLayers(layers: readonly LayerSpec[], input: readonly number[], pathOf: (index: number) => SpecPath): LayerCost {
   let shape = input;
   let macs = 0;
   let otherOps = 0;

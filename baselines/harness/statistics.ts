@@ -62,16 +62,17 @@ function tCentralProbability(t: number, df: number): number {
   return Math.sin(theta) * sum;
 }
 
-/**
- * Mean and the half-width of its 95% confidence interval: NaN for a single sample (one seed gives
- * no interval); Infinity when a sample is infinite (an infinite reward, say: the spread is
- * unbounded), NaN when one is NaN.
- */
+/** A sample mean and the half-width of its 95% confidence interval (see {@link meanInterval}). */
 export interface MeanInterval {
   mean: number;
   halfWidth: number;
 }
 
+/**
+ * Mean of `samples` and the half-width of its 95% Student-t confidence interval: NaN for a single
+ * sample (one seed gives no interval); Infinity when a sample is infinite (an infinite reward,
+ * say: the spread is unbounded), NaN when one is NaN. Throws a RangeError for no samples.
+ */
 export function meanInterval(samples: readonly number[]): MeanInterval {
   const n = samples.length;
   if (n === 0) throw new RangeError('meanInterval: no samples');

@@ -11,6 +11,7 @@ import { parseAgentOptions } from './agent-options.ts';
 /** The scenario override WTCM runs under. */
 export const WTCM_SCENARIO_OVERRIDE = mechanismOverride('pow');
 
+/** The WTCM agent: DPRA's optimisation on plain PoW; acts only on an env made with {@link WTCM_SCENARIO_OVERRIDE}. Takes DPRA's options. */
 export function createWtcmAgent(options: DpraOptions = {}): SolverAgent {
   const o = parseAgentOptions(DpraOptions, options, 'wtcm');
   return new SolverAgent('wtcm', {

@@ -4,6 +4,7 @@
  */
 import { SolverAgent } from '../dpra/solver-agent.ts';
 
+/** The all-local agent: every DT runs its whole DNN on its gateway (l_n = L_n), the APs at DPRA's optimal frequencies. */
 export function createAllLocalAgent(): SolverAgent {
   return new SolverAgent('all-local', {
     warmStart: false,

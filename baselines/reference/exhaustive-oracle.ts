@@ -18,7 +18,11 @@ export const OracleOptions = z
   .strict();
 export type OracleOptions = z.input<typeof OracleOptions>;
 
-/** @param system the env's system, when known: a partition space beyond `maxPartitions` is refused here, before any episode runs, not at the first slot */
+/**
+ * The exhaustive oracle: each slot, DPRA's objective Psi minimised over every partition vector
+ * (prod_n L_n of them), each with the exact optimal frequencies; for small scenarios.
+ *
+ * @param system the env's system, when known: a partition space beyond `maxPartitions` is refused here, before any episode runs, not at the first slot */
 export function createExhaustiveOracle(options: OracleOptions = {}, system?: BdtSystem): SolverAgent {
   const o = parseAgentOptions(OracleOptions, options, 'oracle');
   if (system !== undefined) {

@@ -6,6 +6,7 @@ import { SolverAgent } from '../dpra/solver-agent.ts';
 import { DpraOptions, descentSolverOptions } from '../dpra/dpra-agent.ts';
 import { parseAgentOptions } from '../agent-options.ts';
 
+/** The latency-greedy agent: DPRA with the virtual queues ignored (V -> infinity), minimising tau(t) alone under C1-C5; takes DPRA's options. */
 export function createLatencyGreedyAgent(options: DpraOptions = {}): SolverAgent {
   const o = parseAgentOptions(DpraOptions, options, 'latency-greedy');
   return new SolverAgent('latency-greedy', {

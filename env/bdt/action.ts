@@ -25,6 +25,7 @@ export interface BdtAction {
   miningShare: Float64Array;
 }
 
+/** The B-DT action space of `system`: `Dict{partition: MultiDiscrete(L_n), inferenceShare: Box[0,1]^M, miningShare: Box[0,1]^J}`. */
 export function actionSpace(system: BdtSystem): Dict<BdtActionSpaces> {
   return new Dict({
     partition: new MultiDiscrete(system.unitCount),

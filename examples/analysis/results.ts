@@ -36,7 +36,7 @@ export interface Paired {
 }
 
 /** The file parsed as JSON, or one line naming it. */
-export function readJsonFile(file: string): unknown {
+function readJsonFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -76,7 +76,7 @@ export function readComparison(file: string): ComparisonFile {
 }
 
 /** `label`'s episodes by trace, or one line naming the labels the file holds. */
-export function episodesOf(comparison: ComparisonFile, label: string): Map<string, ComparedEpisode> {
+function episodesOf(comparison: ComparisonFile, label: string): Map<string, ComparedEpisode> {
   const mine = comparison.episodes.filter((e) => e.agent === label);
   if (mine.length === 0) return fail(`${comparison.file}: no episodes of "${label}" (its labels: ${comparison.labels.join(', ')})`);
   const byTrace = new Map<string, ComparedEpisode>();
@@ -91,7 +91,7 @@ export function episodesOf(comparison: ComparisonFile, label: string): Map<strin
  * An episode's value of `metric` (a number of its summary; null, how JSON writes a NaN such as an
  * undefined C6 violation, is NaN), or one line naming the episode and the field.
  */
-export function metricOf(file: string, episode: ComparedEpisode, metric: string): number {
+function metricOf(file: string, episode: ComparedEpisode, metric: string): number {
   const value = episode.summary[metric];
   if (value === null) return Number.NaN;
   return typeof value === 'number' ? value : fail(`${file}: episodes[${episode.index}].summary.${metric} is ${show(value)}, not a number`);

@@ -35,7 +35,7 @@ export interface DemoResult {
   readonly runs: readonly AgentRun[];
 }
 
-export const DEMO_AGENTS = ['dpra', 'latency-greedy'] as const;
+const DEMO_AGENTS = ['dpra', 'latency-greedy'] as const;
 
 /** Slots played between two yields to the page (about 25-50 ms of DPRA at BDT-v0's size). */
 const SLOTS_PER_YIELD = 50;

@@ -305,7 +305,7 @@ function heldLock(out: string, file: string, text: string, created: string | und
     } catch {
       // unreadable: left for the next train to judge, by its pid (this process's, gone by then)
     }
-    // (a failed run's files are gone: cli/commands/train.ts's openOut put --out back as it was)
+    // (a failed run's files are gone: cli/train-out-directory.ts's openOut put --out back as it was)
     if (!keep) removeMadeDirectories(out, created);
   }
   for (const [signal, handler] of handlers) process.on(signal, handler);

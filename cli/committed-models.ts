@@ -198,3 +198,6 @@ function isPlayableBdtId(id: string): boolean {
     return false;
   }
 }
+
+/** The refusal of an empty `--checkpoint`. */
+export const CHECKPOINT_DIR_EXPECTED = '--checkpoint: expected a directory (a train run or its checkpoint directory), got ""';

@@ -14,7 +14,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { DESCENT_EFFORTS, MAX_EXHAUSTIVE, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
 import { formatPartitionVectors, partitionVectorCount, type PartitionVectorCount } from './check-scenario.ts';
-import { openEnv } from './run.ts';
+import { openEnv } from '../scenario-input.ts';
 import { CliError } from '../errors.ts';
 import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { bdtEnvOption, integerOption, jsonObjectOption, numberOption } from '../options.ts';

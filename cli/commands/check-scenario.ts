@@ -10,7 +10,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { getBuiltinDnn, isBuiltinDnnName } from '../../env/bdt/dnn/index.ts';
 import { cutBits, headFlops, partitionSpaceSize, totalFlops } from '../../env/bdt/topology.ts';
-import { openEnv } from './run.ts';
+import { openEnv } from '../scenario-input.ts';
 import { CONFIGS_FALLBACK_HELP } from '../package-files.ts';
 import { plural } from '../plural.ts';
 import { CliError } from '../errors.ts';

@@ -34,7 +34,7 @@ import { examplesHelp, requiredOption } from '../help-text.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
 import { MAX_SUMMARY_BYTES, runEnvKwargs, runSummaryFile, wholeScenarioLabel } from '../run-summary.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
-import { CHECKPOINT_DIR_EXPECTED } from './run.ts';
+import { CHECKPOINT_DIR_EXPECTED } from '../committed-models.ts';
 import { plural } from '../plural.ts';
 
 interface EvaluateOptions {

@@ -89,7 +89,8 @@ import { examplesHelp, optionWithDefault, requiredOption } from '../help-text.ts
 import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { lockRun, type RunLock } from '../run-lock.ts';
-import { readJsonFile, scenarioFileEnvId } from './run.ts';
+import { readJsonFile } from '../json-files.ts';
+import { scenarioFileEnvId } from '../scenario-input.ts';
 import { checkOut, openOut } from '../train-out-directory.ts';
 import { CONFIGS_FALLBACK_HELP, readableConfigPath } from '../package-files.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';

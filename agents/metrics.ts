@@ -15,6 +15,18 @@ export function metricRecordToJsonLine(record: MetricRecord): string {
   return JSON.stringify({ step: record.step, ...record.metrics });
 }
 
+/** How many of the most recent episode returns a trainer keeps (`recentReturns`, newest last). */
+export const RECENT_RETURNS = 100;
+
+/**
+ * Appends `episodeReturn` to a trainer's `recentReturns`, dropping the oldest past
+ * {@link RECENT_RETURNS}: PPO and DQN keep them alike.
+ */
+export function keepRecentReturn(recentReturns: number[], episodeReturn: number): void {
+  recentReturns.push(episodeReturn);
+  if (recentReturns.length > RECENT_RETURNS) recentReturns.shift();
+}
+
 /** DQN logs its losses once per this many gradient steps, as CleanRL (besides a record per finished episode). */
 export const DQN_LOG_EVERY_GRADIENT_STEPS = 100;
 

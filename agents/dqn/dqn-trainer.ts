@@ -19,7 +19,7 @@ import { checkTrainerOptions } from '../trainer-options.ts';
 import { TrainerLifecycle } from '../trainer-lifecycle.ts';
 import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
-import { DQN_LOG_EVERY_GRADIENT_STEPS, type MetricRecord } from '../metrics.ts';
+import { DQN_LOG_EVERY_GRADIENT_STEPS, keepRecentReturn, type MetricRecord } from '../metrics.ts';
 import { ActionLayout } from '../nn/action-layout.ts';
 import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
 import { TrainingDivergedError } from '../training-diverged.ts';
@@ -84,7 +84,7 @@ export class DqnTrainer {
    * default, so catch inside the callback or route errors with operators (`tap` and `catchError`).
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
-  /** Returns of the most recent finished episodes (newest last, at most 100). */
+  /** Returns of the most recent finished episodes (newest last, at most `RECENT_RETURNS`, 100). */
   readonly recentReturns: number[] = [];
   /** Transitions sampled at once: a whole training phase's without double Q, else one minibatch. */
   private readonly batch: ReplayBatch;
@@ -241,8 +241,7 @@ export class DqnTrainer {
     }
     this.encoder.rms?.update(this.envs.obs, E);
     for (const episode of this.envs.finished) {
-      this.recentReturns.push(episode.r);
-      if (this.recentReturns.length > 100) this.recentReturns.shift();
+      keepRecentReturn(this.recentReturns, episode.r);
       this.emit({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l, 'charts/epsilon': epsilon } });
     }
 

@@ -18,7 +18,7 @@ import { makeRng, restoreRng, subSeed, type Rng } from '../../env/core/rng.ts';
 import { ReturnNormalizer } from '../../env/wrappers/return-normalizer.ts';
 import type { RunningStats } from '../../env/wrappers/running-mean-std.ts';
 import { buildVectorEnv, EnvBatch, type EnvSource } from '../env-batch.ts';
-import type { MetricRecord } from '../metrics.ts';
+import { keepRecentReturn, type MetricRecord } from '../metrics.ts';
 import { FlatAdam, NonFiniteGradientError, type FlatAdamState } from '../nn/flat-adam.ts';
 import { TrainingDivergedError } from '../training-diverged.ts';
 import { trainingSeedOffset } from '../training-seeds.ts';
@@ -79,7 +79,7 @@ export class PpoTrainer {
    * operators (`tap` and `catchError`).
    */
   readonly metrics$: Observable<MetricRecord> = this.metricsSubject.asObservable();
-  /** Returns of the most recent finished episodes (newest last, at most 100). */
+  /** Returns of the most recent finished episodes (newest last, at most `RECENT_RETURNS`, 100). */
   readonly recentReturns: number[] = [];
 
   // Rollout storage, time-major [T, E, ...].
@@ -273,8 +273,7 @@ export class PpoTrainer {
         this.bufDones[row + e] = this.envs.terminated[e]! | this.envs.truncated[e]!;
       }
       for (const episode of this.envs.finished) {
-        this.recentReturns.push(episode.r);
-        if (this.recentReturns.length > 100) this.recentReturns.shift();
+        keepRecentReturn(this.recentReturns, episode.r);
         this.emit({ step: this.counters.globalStep, metrics: { 'charts/episodic_return': episode.r, 'charts/episodic_length': episode.l } });
       }
       this.observe();

@@ -16,6 +16,11 @@ import { readJsonObjectFile } from './json-files.ts';
 import { bdtEnvOption } from './options.ts';
 import { CONFIGS_FALLBACK_HELP, readableConfigPath } from './package-files.ts';
 
+/** Refuses `--env` given with `--scenario` (each names the env), before anything is read. */
+export function checkEnvOrScenario(options: { readonly env?: string | undefined; readonly scenario?: string | undefined }): void {
+  if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+}
+
 /** The env named by `--env` or built from `--scenario` (checked as given), with `--slots` applied. */
 export function openEnv(options: {
   env?: string | undefined;

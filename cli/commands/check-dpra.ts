@@ -14,7 +14,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { checkDpraExactness, exactnessPasses } from '../../baselines/check/dpra-exactness.ts';
 import { DESCENT_EFFORTS, MAX_EXHAUSTIVE, type DescentEffort } from '../../baselines/dpra/dpra-solver.ts';
 import { formatPartitionVectors, partitionVectorCount, type PartitionVectorCount } from './check-scenario.ts';
-import { openEnv } from '../scenario-input.ts';
+import { checkEnvOrScenario, openEnv } from '../scenario-input.ts';
 import { CliError } from '../errors.ts';
 import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { bdtEnvOption, integerOption, jsonObjectOption, numberOption } from '../options.ts';
@@ -63,7 +63,7 @@ export function register(program: Command): void {
       const queueScale = numberOption('queue-scale', options.queueScale, (x) => x >= 0 && Number.isFinite(x), 'a number >= 0');
       const tolerance = numberOption('tolerance', options.tolerance, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
       const effort = effortOption(options.effort);
-      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      checkEnvOrScenario(options);
       // resolved once (`BDT` is BDT-v0, with one warning), as run does
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-small-v0') : undefined;
       const scenarioOverride = jsonObjectOption('scenario-override', options.scenarioOverride);

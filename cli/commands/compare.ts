@@ -61,7 +61,7 @@ import { bdtEnvOption, checkNotAnInput, checkOutputPath, fileInputs, fileList, i
 import { importedModules, importHint } from '../user-modules.ts';
 import { catchStopSignals, stopExitCode, type StopSignal } from '../training-interrupt.ts';
 import { readJsonObjectFile } from '../json-files.ts';
-import { openEnv, scenarioFileEnvId, scenarioFileRegistrations, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from '../scenario-input.ts';
+import { checkEnvOrScenario, openEnv, scenarioFileEnvId, scenarioFileRegistrations, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from '../scenario-input.ts';
 import { checkTraceFile, replayedSlots } from '../trace-files.ts';
 import { plural } from '../plural.ts';
 import { pathFromInvocation } from '../invocation.ts';
@@ -115,7 +115,7 @@ export function register(program: Command): void {
       ),
     )
     .action(async (options: CompareOptions) => {
-      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      checkEnvOrScenario(options);
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : scenarioFileEnvId(options.scenario);
       checkOutputPath('out', options.out);
       // a repeated file is refused once read, as the same trace

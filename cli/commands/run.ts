@@ -27,7 +27,7 @@ import { plural } from '../plural.ts';
 import { TrajectoryRecorder, episodeChartSvg } from '../plot/episode-chart.ts';
 import { agentEntryOrCliError, createAgentOrCliError } from '../agents-by-name.ts';
 import { readJsonObjectFile } from '../json-files.ts';
-import { openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from '../scenario-input.ts';
+import { checkEnvOrScenario, openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from '../scenario-input.ts';
 import { checkTraceFile, replayedSlots, traceJson } from '../trace-files.ts';
 
 interface RunOptions {
@@ -73,7 +73,7 @@ export function register(program: Command): void {
       ),
     )
     .action(async (options: RunOptions) => {
-      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      checkEnvOrScenario(options);
       // resolved once (`BDT` is BDT-v0, with one warning): the committed model, the JSON and the messages name that id
       const envId = options.scenario === undefined ? bdtEnvOption(options.env ?? 'BDT-v0') : undefined;
       const seed = integerOption('seed', options.seed, 0);

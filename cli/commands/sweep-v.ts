@@ -21,7 +21,7 @@ import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { sweepVChartSvg } from '../plot/sweep-v-chart.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { agentEntryOrCliError, createAgentOrCliError } from '../agents-by-name.ts';
-import { openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from '../scenario-input.ts';
+import { checkEnvOrScenario, openEnv, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from '../scenario-input.ts';
 import { checkCheckpointEnvs, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { LIMIT } from '../../env/bdt/scenario/limits.ts';
 import { bdtEnvOption, checkNotAnInput, checkSvgPath, integerList, integerOption, integerRanges, jsonObjectOption, numberList, scenarioInputs, slotsOption } from '../options.ts';
@@ -182,7 +182,7 @@ export function register(program: Command): void {
       ),
     )
     .action(async (options: SweepCliOptions) => {
-      if (options.env !== undefined && options.scenario !== undefined) throw new CliError('give one of --env <id> and --scenario <file>, not both');
+      checkEnvOrScenario(options);
       checkSvgPath('plot', options.plot);
       const seeds = integerList('seeds', options.seeds, 0);
       const vs = vList(options.v);

@@ -24,6 +24,8 @@
  * trained checkpoint) on its own episodes: the agent acts on the served env as `bdt-gym run` has
  * it act, reset with each env reset, and its action is checked as step checks one (an action
  * outside the space, or a Promise from an async `act`, is an InvalidActionError naming the agent).
+ * The server keeps the last 16 agents asked (by name and options) from one `act` to the next; an
+ * older one is disposed, and made anew (reset with the last reset's seed) if asked again.
  * `getAttr`, `setAttr` and `call` are the served vector env's, with its names: the B-DT ids'
  * BdtVectorEnv, which has no per-env env objects, gives observationSpace, actionSpace, system,
  * slot, queues, slotState and outcome, calls decodeAction and encodeDecision, and sets nothing
@@ -76,6 +78,9 @@ import { registerLearnedAgentsLazily } from '../learned-agents.ts';
 /** Envs one vector server steps at most (as `train`'s hyperparameter bound). */
 const MAX_ENVS = 1024;
 
+/** Agents `act` keeps made at most: a client asking with new options each episode (`sample: i`) would otherwise pile up networks for hours. */
+const MAX_KEPT_AGENTS = 16;
+
 const MakeRequest = z.strictObject({
   method: z.literal('make'),
   id: z.string().describe('A registered env id'),
@@ -110,7 +115,7 @@ export class EnvServer {
   private id: string | undefined;
   /** What `act` answers for: the observation and info of the last reset or step, and the reset's seed. */
   private last: { obs: unknown; info: Info; seed: number | undefined } | undefined;
-  /** The agents `act` has made, by name and options. */
+  /** The agents `act` has made, by name and options, the one asked last at the end. */
   private readonly agents = new Map<string, { name: string; agent: Agent }>();
   /** Whether `close` was requested: the server should stop reading. */
   closed = false;
@@ -199,11 +204,18 @@ export class EnvServer {
     if (failure !== undefined) throw failure.error;
   }
 
-  /** Agent `name` with `options` for `env`, made on first use (then reset as the env was last reset). */
+  /**
+   * Agent `name` with `options` for `env`, made on first use (then reset as the env was last
+   * reset); making one beyond MAX_KEPT_AGENTS disposes the one asked longest ago.
+   */
   private async agent(env: Env<unknown, unknown>, name: string, options: Record<string, unknown>): Promise<Agent> {
     const key = `${name} ${JSON.stringify(options)}`;
     const made = this.agents.get(key);
-    if (made !== undefined) return made.agent;
+    if (made !== undefined) {
+      this.agents.delete(key);
+      this.agents.set(key, made);
+      return made.agent;
+    }
     const entry = await registeredAgent(name);
     // the scripted agents read a B-DT env's system model (a learned agent acts on any env it was trained on)
     const raw = env.unwrapped;
@@ -230,6 +242,11 @@ export class EnvServer {
       throw error;
     }
     this.agents.set(key, { name, agent });
+    for (const [oldest, { agent: old }] of this.agents) {
+      if (this.agents.size <= MAX_KEPT_AGENTS) break;
+      this.agents.delete(oldest);
+      disposeQuietly(old);
+    }
     return agent;
   }
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { parseWire, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
-import { asBooleans, flagsAsBooleans } from '../../cli/serve/env-server.ts';
-import { createAgent } from '../../baselines/create-agent.ts';
+import * as tf from '@tensorflow/tfjs';
+import { asBooleans, EnvServer, flagsAsBooleans } from '../../cli/serve/env-server.ts';
+import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
 import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
@@ -211,6 +212,53 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     const { responses, status, stderr } = serve(requests);
     assert.equal(status, 0, stderr);
     actions.forEach((action, t) => assert.equal(stringifyWire(responses[2 + 2 * t]!['result']), stringifyWire(action), `slot ${t}`));
+  });
+
+  it('act keeps the last 16 agents asked, not one per option set ever asked (a client sampling PPO with a new seed each episode piled up its networks until close)', async () => {
+    const server = new EnvServer();
+    const ok = async (request: object): Promise<unknown> => {
+      const response = await server.handle(request);
+      assert.ok('result' in response, JSON.stringify(response));
+      return response.result;
+    };
+    await ok({ method: 'make', id: 'BDT-v0', kwargs: { infoLevel: 'summary' } });
+    const tensorsAfter: number[] = [];
+    for (let episode = 1; episode <= 20; episode++) {
+      await ok({ method: 'reset', seed: episode });
+      await ok({ method: 'act', agent: 'ppo', options: { sample: episode } });
+      tensorsAfter.push(tf.memory().numTensors);
+    }
+    assert.ok(tensorsAfter[15]! > tensorsAfter[14]!, 'each PPO agent holds tensors: the check would not see them kept');
+    assert.deepEqual(tensorsAfter.slice(16), [tensorsAfter[15], tensorsAfter[15], tensorsAfter[15], tensorsAfter[15]], 'agents beyond the 16 kept were not disposed');
+    // asked again, a kept agent is reused, not made anew
+    await ok({ method: 'act', agent: 'ppo', options: { sample: 20 } });
+    assert.equal(tf.memory().numTensors, tensorsAfter[19]);
+    await ok({ method: 'close' });
+  });
+
+  it('act drops the agent asked longest ago, not the one made first: an agent asked again is kept', async () => {
+    const made: number[] = [];
+    const disposed: number[] = [];
+    registerAgent('test-serve-counted', {
+      description: 'all-local, counting its makes and disposals',
+      create: (env, options) => {
+        const id = (options as { id: number }).id;
+        made.push(id);
+        return { name: 'test-serve-counted', reset: () => {}, act: () => env.actionSpace.sample(), dispose: () => void disposed.push(id) };
+      },
+    });
+    const server = new EnvServer();
+    const ok = async (request: object): Promise<void> => assert.ok('result' in (await server.handle(request)));
+    await ok({ method: 'make', id: 'BDT-small-v0', kwargs: { infoLevel: 'summary' } });
+    await ok({ method: 'reset', seed: 1 });
+    for (let id = 1; id <= 16; id++) await ok({ method: 'act', agent: 'test-serve-counted', options: { id } });
+    await ok({ method: 'act', agent: 'test-serve-counted', options: { id: 1 } });
+    await ok({ method: 'act', agent: 'test-serve-counted', options: { id: 17 } });
+    await ok({ method: 'act', agent: 'test-serve-counted', options: { id: 1 } });
+    assert.deepEqual(disposed, [2]);
+    assert.equal(made.length, 17, 'agent 1 was made again');
+    await ok({ method: 'close' });
+    assert.equal(disposed.length, 17);
   });
 
   it("a KwargsError names its unrecognized keys apart (a client's unexpected keyword arguments), not its bad values", () => {

@@ -34,6 +34,7 @@ import type { Space } from './spaces/space.ts';
 import { Tuple } from './spaces/tuple.ts';
 import { make } from './registration.ts';
 
+/** Options of `checkEnv` (Gymnasium's `skip_render_check`, `skip_close_check`). */
 export interface CheckEnvOptions {
   /** Skip rendering each render mode. */
   skipRenderCheck?: boolean;

@@ -12,16 +12,29 @@ import type { BdtSystem, Decision } from './system.ts';
 import { explainDecision } from './decision.ts';
 import { InvalidArgumentError } from '../core/errors.ts';
 
+/**
+ * The parts of the B-DT env's Dict action space: cast `env.actionSpace as Dict<BdtActionSpaces>` to
+ * reach them.
+ */
 export type BdtActionSpaces = {
+  /** Partition level per device n, k in [0, L_n) meaning l_n = k + 1 (C1). */
   partition: MultiDiscrete;
+  /**
+   * Share in [0, 1] of its AP's f_j^max per gateway's inference (length M; scaled down to sum to 1
+   * per AP, C2).
+   */
   inferenceShare: Box<Float64Array>;
+  /** Share in [0, 1] of f_j^max per AP for mining (length J, C3). */
   miningShare: Box<Float64Array>;
 };
 
 /** One action (see the module comment). */
 export interface BdtAction {
+  /** Partition level per device, `k` meaning l_n = k + 1 (length N). */
   partition: Int32Array;
+  /** Inference share per gateway, in [0, 1] (length M). */
   inferenceShare: Float64Array;
+  /** Mining share per AP, in [0, 1] (length J). */
   miningShare: Float64Array;
 }
 

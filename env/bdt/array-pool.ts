@@ -18,6 +18,11 @@ const CHUNK_BYTES = 64 * 1024;
 /** Arrays above this many bytes get their own buffer. */
 const LARGEST_POOLED = CHUNK_BYTES / 8;
 
+/**
+ * Hands out zeroed typed arrays carved from shared 64 KiB buffers (see the header of
+ * env/bdt/array-pool.ts): each array is distinct, but its `.buffer` is the whole chunk, so
+ * `slice()` one before transferring it.
+ */
 export class ArrayPool {
   private chunk = new ArrayBuffer(CHUNK_BYTES);
   private offset = 0;

@@ -15,6 +15,10 @@ import type { ExogenousModel } from './scenario/compile.ts';
  */
 const SMALLEST_UNIFORM = 2 ** -33;
 
+/**
+ * Draws the gateways' channel power gains g_m(t) (linear) slot by slot, i.i.d. Rayleigh or
+ * Gauss-Markov correlated (see the header of env/bdt/channel.ts).
+ */
 export class ChannelSampler {
   private readonly fading: ExogenousModel['fading'];
   private readonly meanGain: Float64Array;

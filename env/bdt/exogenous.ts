@@ -18,16 +18,25 @@ import type { SlotState } from './system.ts';
 
 /** A recorded exogenous trace (JSON-serialisable): slot t's arrays at [t * size, (t + 1) * size). */
 export interface ExogenousTrace {
+  /** Number of devices. */
   readonly N: number;
+  /** Number of gateways. */
   readonly M: number;
+  /** Number of APs. */
   readonly J: number;
   /** Number of recorded slot states. */
   readonly length: number;
+  /** D_n(t), data points per device (N per slot). */
   readonly arrivals: number[];
+  /** g_m(t), channel power gain per gateway (linear, M per slot). */
   readonly gain: number[];
+  /** E_m^G(t), energy budget per gateway (J, M per slot). */
   readonly gatewayBudget: number[];
+  /** E_j^A(t), energy budget per AP (J, J per slot). */
   readonly apBudget: number[];
+  /** The uniform of the sampled block race, one per slot. */
   readonly raceDraw: number[];
+  /** The uniform picking the race winner, one per slot. */
   readonly winnerDraw: number[];
 }
 
@@ -93,6 +102,7 @@ export class TraceRecorder {
     this.system = system;
   }
 
+  /** Forgets every recorded slot. */
   clear(): void {
     this.arrivals = [];
     this.gain = [];
@@ -103,6 +113,7 @@ export class TraceRecorder {
     this.length = 0;
   }
 
+  /** Appends one slot state (copied). */
   record(state: SlotState): void {
     for (const x of state.arrivals) this.arrivals.push(x);
     for (const x of state.gain) this.gain.push(x);

@@ -6,7 +6,9 @@ import type { BdtSystem } from './system.ts';
 
 /** The two virtual queues per AP (length J each). */
 export interface VirtualQueues {
+  /** H_j, backlog of the time-average reputation above U^max. */
   readonly H: Float64Array;
+  /** G_j, backlog of the time-average reputation below U^min. */
   readonly G: Float64Array;
 }
 

@@ -20,6 +20,11 @@ import type { Decision } from './system.ts';
 /** The systems each trace was already checked against (a trace is warned about once per system). */
 const tracesChecked = new WeakMap<ExogenousTrace, WeakSet<CompiledScenario>>();
 
+/**
+ * One copy of the B-DT system evolving slot by slot (exogenous state, virtual queues, reputations,
+ * slot index), shared by `BdtEnv` and `BdtVectorEnv` so both return the same numbers; see the
+ * header of env/bdt/simulation.ts.
+ */
 export class BdtSimulation {
   readonly system: CompiledScenario;
   /** H(t), G(t): the queues the current slot is decided with. */

@@ -24,14 +24,22 @@ export type BlockTimeMode = (typeof BLOCK_TIME_MODES)[number];
 
 /** g of equation (1) and its scale, as the system holds them (`system.reputation`); every use of g takes this whole. */
 export interface ReputationParams {
+  /** The form of g. */
   readonly kind: ReputationKind;
   /** O_ref, FLOPs scale of g. */
   readonly scale: number;
 }
 
+/**
+ * The compiled, static parameters of a B-DT system (letter's notation, SI units): N devices (DTs),
+ * M gateways, J APs; per-node arrays are indexed n, m, j.
+ */
 export interface BdtSystem {
+  /** N, number of devices (digital twins). */
   readonly N: number;
+  /** M, number of gateways. */
   readonly M: number;
+  /** J, number of APs (miners). */
   readonly J: number;
 
   // --- topology (matrices a and b as index maps) ---
@@ -75,19 +83,28 @@ export interface BdtSystem {
   readonly apKappa: Float64Array;
 
   // --- reputation and consensus ---
+  /** The reputation function U_j = g(O_j) [letter eq. (1)-(2)]. */
   readonly reputation: ReputationParams;
   /** alpha and beta of equation (3). */
   readonly alpha: number;
+  /** beta, offset of the difficulty in equation (3) (dimensionless). */
   readonly beta: number;
   /** W_0, expected cycles to solve a puzzle of difficulty 1. */
   readonly puzzleCycles: number;
+  /**
+   * `'reputation'`: difficulty exp(-alpha U - beta) [eq. (3)]; `'pow'`: exp(-beta), no reputation
+   * stake.
+   */
   readonly mechanism: ConsensusMechanism;
+  /** tau^bloc: `'expected'` = 1 / sum lambda, `'sampled'` = an Exp(sum lambda) race. */
   readonly blockTime: BlockTimeMode;
 
   // --- Lyapunov ---
   /** V, the penalty weight (s^-1 units of the drift terms). */
   readonly V: number;
+  /** U^min, lower bound of the time-average reputation in C6 (dimensionless). */
   readonly uMin: number;
+  /** U^max, upper bound of the time-average reputation in C6 (dimensionless). */
   readonly uMax: number;
 }
 

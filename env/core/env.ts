@@ -11,6 +11,10 @@ import { checkSeed, makeRng, type Rng } from './rng.ts';
 /** Extra per-step or per-reset information; values are plain data. */
 export type Info = Record<string, unknown>;
 
+/**
+ * Arguments of `reset` (Gymnasium's `reset(seed=..., options=...)` keywords); any other key is an
+ * `InvalidArgumentError`.
+ */
 export interface ResetArgs {
   /** Re-seed the env's random streams; without it the streams continue. */
   seed?: number;
@@ -52,10 +56,20 @@ export type ResetResult<Obs, I extends Info = Info> = [obs: Obs, info: I];
 /** `step`'s result; `I`, an env's own info type (the B-DT env's `BdtInfo`). */
 export type StepResult<Obs, I extends Info = Info> = [obs: Obs, reward: number, terminated: boolean, truncated: boolean, info: I];
 
+/**
+ * A render mode (Gymnasium's `render_mode`); only `'ansi'` is implemented, where `render()` returns
+ * a string.
+ */
 export type RenderMode = 'ansi' | 'human' | 'rgb_array';
 
+/**
+ * An env's `metadata` (Gymnasium's `metadata` dict): the render modes it supports and their frame
+ * rate.
+ */
 export interface EnvMetadata {
+  /** Render modes the env supports (Gymnasium's `render_modes`); the default is none. */
   renderModes: readonly RenderMode[];
+  /** Frames per second of rendering (Gymnasium's `render_fps`), > 0. */
   renderFps?: number;
   [key: string]: unknown;
 }
@@ -121,6 +135,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
     return this.ownRandom;
   }
 
+  /** Replaces the generator; `npRandomSeed` becomes -1. */
   protected set npRandom(rng: Rng) {
     this.setNpRandom(rng, -1);
   }
@@ -145,6 +160,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
     return this.ownSeed;
   }
 
+  /** Records the seed `reset` was given. */
   protected set seedValue(seed: number | undefined) {
     this.ownSeed = seed;
   }
@@ -184,6 +200,10 @@ export abstract class Env<Obs = unknown, Act = unknown> {
     return this.ownRenderMode;
   }
 
+  /**
+   * Sets the render mode (on the unwrapped env: a wrapper's is read-only, as Gymnasium's
+   * `Wrapper.render_mode`).
+   */
   set renderMode(mode: RenderMode | undefined) {
     this.ownRenderMode = mode;
   }
@@ -196,6 +216,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
     return this.ownSpec;
   }
 
+  /** Set by `make` to record how it built the env. */
   set spec(spec: EnvSpec | undefined) {
     this.ownSpec = spec;
   }
@@ -240,6 +261,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
     return this;
   }
 
+  /** The env's class and registered id, e.g. `<CartPoleEnv<CartPole-v1>>`. */
   toString(): string {
     return `<${this.constructor.name}${this.spec ? `<${this.spec.id}>` : ''}>`;
   }

@@ -11,6 +11,11 @@ import { formatValue } from './format.ts';
 import type { Rng } from './rng.ts';
 import type { Space } from '../spaces/space.ts';
 
+/**
+ * Base of the wrappers (gymnasium.Wrapper): an env that forwards every call to the env it wraps,
+ * `env`; subclasses override what they change. `WObs`/`WAct` are what the wrapper exposes,
+ * `Obs`/`Act` what the inner env speaks.
+ */
 export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct> {
   readonly env: Env<Obs, Act>;
   observationSpace: Space<WObs>;
@@ -116,6 +121,10 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
     return this.env.unwrapped as Env<Obs, Act>;
   }
 
+  /**
+   * The wrapper and the env it wraps, e.g. `make('CartPole-v1')`'s
+   * `<TimeLimit<OrderEnforcing<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>>>`.
+   */
   override toString(): string {
     return `<${this.constructor.name}${this.env.toString()}>`;
   }
@@ -123,6 +132,7 @@ export class Wrapper<WObs, WAct, Obs = WObs, Act = WAct> extends Env<WObs, WAct>
 
 /** Transforms observations of `reset` and `step` through `observation()`. */
 export abstract class ObservationWrapper<WObs, Act, Obs> extends Wrapper<WObs, Act, Obs, Act> {
+  /** The observation to return for the inner env's observation `obs`. */
   abstract observation(obs: Obs): WObs;
 
   override reset(args?: ResetArgs): ResetResult<WObs> {
@@ -140,6 +150,7 @@ export abstract class ObservationWrapper<WObs, Act, Obs> extends Wrapper<WObs, A
 
 /** Transforms actions through `action()` before the inner env sees them. */
 export abstract class ActionWrapper<Obs, WAct, Act> extends Wrapper<Obs, WAct, Obs, Act> {
+  /** The inner env's action for this wrapper's action `action`. */
   abstract action(action: WAct): Act;
 
   override step(action: WAct): StepResult<Obs> {
@@ -149,6 +160,7 @@ export abstract class ActionWrapper<Obs, WAct, Act> extends Wrapper<Obs, WAct, O
 
 /** Transforms rewards of `step` through `reward()`. */
 export abstract class RewardWrapper<Obs, Act> extends Wrapper<Obs, Act> {
+  /** The reward to return for the inner env's reward `reward`. */
   abstract reward(reward: number): number;
 
   override step(action: Act): StepResult<Obs> {

@@ -9,6 +9,7 @@ import { Space, checkSpaceOptions, type SpaceJSON } from './space.ts';
 import { encodeNumbers } from './json-number.ts';
 import { checkShape, describeArrayMismatch, describeIndex, shapeSize } from './shape.ts';
 
+/** Element dtype of a `Box`: floating types only (integer vectors are `MultiDiscrete`). */
 export type BoxDtype = 'float32' | 'float64';
 /** An element of a Box: a flat typed array of the Box's dtype. */
 export type BoxElement = Float32Array | Float64Array;
@@ -16,6 +17,7 @@ export type BoxElement = Float32Array | Float64Array;
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** Options of `new Box(low, high, options)`; an unknown key is a `SpaceError`. */
 export interface BoxOptions {
   /** Element shape; inferred as `[length]` from array bounds when omitted. */
   shape?: readonly number[];

@@ -27,7 +27,14 @@ function escapeKey(key: string): string {
 /** The element type of a Dict over sub-spaces `S`. */
 export type DictElement<S extends Record<string, Space<unknown>>> = { [K in keyof S]: SpaceElement<S[K]> };
 
+/**
+ * A record of named sub-spaces (gymnasium.spaces.Dict); an element is a plain object of their
+ * elements. Keys keep insertion order (`Object.keys` order, integer-like keys first), where
+ * Gymnasium sorts a dict's keys; that order fixes the layout of `flatten`, `sample` and the JSON
+ * form.
+ */
 export class Dict<S extends Record<string, Space<unknown>> = Record<string, Space<unknown>>> extends Space<DictElement<S>> {
+  /** The sub-spaces by key (frozen). */
   readonly spaces: Readonly<S>;
   /** Keys in their documented order (see the class comment). */
   readonly keys: readonly (keyof S & string)[];

@@ -14,8 +14,14 @@ import { assertMaskOrProbability, checkProbability, sampleCategorical, type Prob
  */
 export type DiscreteMask = ArrayLike<number>;
 
+/**
+ * The integers `start` to `start + n - 1` (gymnasium.spaces.Discrete). An element is a plain
+ * `number`, batched to `Int32Array` in vector envs.
+ */
 export class Discrete extends Space<number> {
+  /** Number of values. */
   readonly n: number;
+  /** Smallest value. */
   readonly start: number;
 
   /**

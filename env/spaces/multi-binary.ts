@@ -11,7 +11,12 @@ import { assertMaskOrProbability, checkProbability, type Probability } from './p
 /** Per entry: 0 or 1 forces the value, 2 samples it (gymnasium's MultiBinary mask). */
 export type MultiBinaryMask = ArrayLike<number>;
 
+/**
+ * Arrays of bits of a given shape (gymnasium.spaces.MultiBinary). An element is a flat row-major
+ * `Int8Array` of 0s and 1s.
+ */
 export class MultiBinary extends Space<Int8Array> {
+  /** Number of bits, `prod(shape)`. */
   readonly size: number;
 
   /** @param n number of bits, or the shape of the bit array */

@@ -16,6 +16,11 @@ export type MultiDiscreteMask = ArrayLike<ArrayLike<number>>;
 /** One probability vector per element (see `Discrete.sample`): `probability[i]` has `nvec[i]` entries summing to 1. */
 export type MultiDiscreteProbability = ArrayLike<Probability>;
 
+/**
+ * A vector of independent integers, element `i` in `start[i]` to `start[i] + nvec[i] - 1`
+ * (gymnasium.spaces.MultiDiscrete). An element is an `Int32Array` (Gymnasium's default dtype is
+ * int64), so every value lies in the int32 range.
+ */
 export class MultiDiscrete extends Space<Int32Array> {
   /** Number of values of each element. */
   readonly nvec: Int32Array;
@@ -97,7 +102,9 @@ export class MultiDiscrete extends Space<Int32Array> {
   }
 }
 
+/** Smallest int32, the lowest value a `MultiDiscrete` element holds. */
 export const INT32_MIN = -(2 ** 31);
+/** Largest int32, the highest value a `MultiDiscrete` element holds. */
 export const INT32_MAX = 2 ** 31 - 1;
 
 /**

@@ -21,6 +21,10 @@ export type SpaceSeeds = number | string | readonly SpaceSeeds[] | { readonly [k
 /** The element type of a space: `SpaceElement<Box>` is `Float32Array`. */
 export type SpaceElement<S> = S extends Space<infer T> ? T : never;
 
+/**
+ * Base class of every space (gymnasium.spaces.Space): the set of an env's observations or actions,
+ * typed by its element `T`, with its own seeded sampler.
+ */
 export abstract class Space<T> {
   /** Shape of one element (`[]` for scalars and composite spaces). */
   readonly shape: readonly number[];

@@ -8,7 +8,12 @@ import { assertMaskOrProbability } from './probability.ts';
 /** The element type of a Tuple over sub-spaces `S`. */
 export type TupleElement<S extends readonly Space<unknown>[]> = { -readonly [K in keyof S]: SpaceElement<S[K]> };
 
+/**
+ * A fixed-length sequence of sub-spaces (gymnasium.spaces.Tuple); an element is an array of their
+ * elements, in order.
+ */
 export class Tuple<S extends readonly Space<unknown>[] = readonly Space<unknown>[]> extends Space<TupleElement<S>> {
+  /** The sub-spaces, in order (frozen). */
   readonly spaces: S;
 
   constructor(spaces: S, seed?: number | string) {

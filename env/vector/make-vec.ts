@@ -30,6 +30,10 @@ import { checkNumEnvs, type VectorEnv } from './vector-env.ts';
 /** How `makeVec` vectorises (gymnasium.VectorizeMode, without `async`: see `bdt-gym/node`). */
 export type VectorizationMode = 'sync' | 'vector-entry-point';
 
+/**
+ * Options of `makeVec` (Gymnasium's `vectorization_mode`, `vector_kwargs` and `wrappers`): `copy`
+ * and `autoresetMode` are the vector kwargs.
+ */
 export interface MakeVecOptions<Obs, Act, Kwargs extends object = Record<string, unknown>> extends SyncVectorEnvOptions {
   /** Default: `'vector-entry-point'` when the id registers one, else `'sync'`. */
   vectorizationMode?: VectorizationMode;
@@ -53,11 +57,35 @@ export type MakeVecKwargs<Id extends keyof RegisteredEnvTypes, Mode extends Vect
 
 // a built-in id types the vector env and its kwargs (as make: `make`'s in 'sync' mode, else its
 // vector entry point's); any other id takes any kwargs and gives the types given
+/**
+ * `numEnvs` copies of built-in env `id` as one `SyncVectorEnv` of `make(id, kwargs)` envs, each
+ * passed through `wrappers` (gymnasium.make_vec with `vectorization_mode="sync"`); the id types the
+ * observations, actions and `kwargs`.
+ */
 export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, RegisteredKwargs<Id>> & { vectorizationMode: 'sync' }): SyncVectorEnv<RegisteredObservation<Id>, RegisteredAction<Id>>;
+/**
+ * `numEnvs` copies of built-in env `id` as one vector env (gymnasium.make_vec): its native vector
+ * form (`BdtVectorEnv` for the B-DT ids) when it registers a `vectorEntryPoint`, else a
+ * `SyncVectorEnv`. `numEnvs` is at most `MAX_NUM_ENVS`; for worker threads use `AsyncVectorEnv`
+ * from `bdt-gym/node`.
+ */
 export function makeVec<Id extends keyof RegisteredEnvTypes, Mode extends VectorizationMode = 'vector-entry-point'>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, MakeVecKwargs<Id, Mode>> & { vectorizationMode?: Mode }): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
 // a built-in id matches only the overloads above, so its kwargs are checked
+/**
+ * `numEnvs` copies of a registered env that is not built in, as a `SyncVectorEnv` of the
+ * observation and action types given (`Obs`, `Act`; `unknown` by default).
+ */
 export function makeVec<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id>, numEnvs: number, options: MakeVecOptions<Obs, Act> & { vectorizationMode: 'sync' }): SyncVectorEnv<Obs, Act>;
+/**
+ * `numEnvs` copies of a registered env that is not built in, as a vector env of the types given:
+ * its `vectorEntryPoint`'s when it registers one, else a `SyncVectorEnv`.
+ */
 export function makeVec<Obs = unknown, Act = unknown, Id extends string = string>(id: NotBuiltIn<Id>, numEnvs: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
+/**
+ * Rebuilds a vector env from its `spec` (gymnasium.make_vec(spec)): `numEnvs`, the mode, the vector
+ * options, `makeOptions` and `wrappers` come from the spec's kwargs, the rest are env kwargs; the
+ * arguments given override them key by key, and a spec without `numEnvs` makes 1 env.
+ */
 export function makeVec<Obs = unknown, Act = unknown>(spec: EnvSpec, numEnvs?: number, options?: MakeVecOptions<Obs, Act>): VectorEnv<Batched<Obs>, BatchedActions<Act>>;
 export function makeVec<Obs = unknown, Act = unknown>(idOrSpec: string | EnvSpec, numEnvsGiven?: number, optionsTyped: MakeVecOptions<Obs, Act, object> = {}): VectorEnv<Batched<Obs>, BatchedActions<Act>> {
   const optionsGiven = optionsTyped as MakeVecOptions<Obs, Act>; // the entry points check the kwargs

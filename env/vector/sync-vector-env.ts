@@ -25,6 +25,10 @@ import { addInfo } from './infos.ts';
 import { assertNoEndedEnvs, splitResetOptions } from './reset-mask.ts';
 import { checkAutoresetMode, checkCopyOption, vectorSeeds, type AutoresetMode, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
 
+/**
+ * Options of `new SyncVectorEnv(envFns, options)` (Gymnasium's `copy` and `autoreset_mode`); an
+ * unknown key is refused.
+ */
 export interface SyncVectorEnvOptions {
   /** Return a fresh observation batch each call (default) rather than the internal buffer. */
   copy?: boolean;
@@ -32,6 +36,11 @@ export interface SyncVectorEnvOptions {
   autoresetMode?: AutoresetMode;
 }
 
+/**
+ * Several envs stepped one after another in this thread (gymnasium.vector.SyncVectorEnv). Every env
+ * must have the same spaces (`Space.equals`); Discrete observations and actions batch to
+ * `Int32Array`, a Box's to one env-major typed array of `numEnvs * size`.
+ */
 export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Batched<Obs>, BatchedActions<Act>> {
   readonly envs: ReadonlyArray<Env<Obs, Act>>;
   readonly numEnvs: number;

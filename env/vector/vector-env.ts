@@ -20,7 +20,15 @@ export interface VectorResetArgs {
   options?: Record<string, unknown>;
 }
 
+/**
+ * What a vector `reset` returns: the batched observations and the infos batched by `addInfo` (with
+ * `_key` masks).
+ */
 export type VectorResetResult<BObs> = [obs: BObs, infos: Info];
+/**
+ * What a vector `step` returns: batched observations, one reward per env (`Float64Array`),
+ * `terminated` and `truncated` as 0/1 `Uint8Array`s, and the batched infos.
+ */
 export type VectorStepResult<BObs> = [obs: BObs, rewards: Float64Array, terminated: Uint8Array, truncated: Uint8Array, infos: Info];
 
 /**
@@ -62,9 +70,17 @@ export function checkAutoresetMode(mode: unknown, owner: string): AutoresetMode 
   return mode as AutoresetMode;
 }
 
+/**
+ * `numEnvs` envs stepped as one (gymnasium.vector.VectorEnv): batched observations and actions,
+ * with ended envs reset as `autoresetMode` says. Implemented by `SyncVectorEnv`, `BdtVectorEnv` and
+ * `AsyncVectorEnv` (`bdt-gym/node`).
+ */
 export interface VectorEnv<BObs = unknown, BAct = unknown> {
+  /** Number of envs. */
   readonly numEnvs: number;
+  /** The observation space of one env. */
   readonly singleObservationSpace: Space<unknown>;
+  /** The action space of one env. */
   readonly singleActionSpace: Space<unknown>;
   /** Space of batched observations (`batchSpace(singleObservationSpace, numEnvs)`). */
   readonly observationSpace: Space<BObs>;
@@ -72,7 +88,15 @@ export interface VectorEnv<BObs = unknown, BAct = unknown> {
   readonly actionSpace: Space<BAct>;
   /** How ended envs are reset (Gymnasium's `metadata["autoreset_mode"]`). */
   readonly autoresetMode: AutoresetMode;
+  /**
+   * Resets every env, or those marked by `options.reset_mask`; a seed `s` seeds env `i` with `s +
+   * i` (see `VectorResetArgs`).
+   */
   reset(args?: VectorResetArgs): VectorResetResult<BObs>;
+  /**
+   * Steps every env with its action from the batch; ended envs are reset as `autoresetMode` says
+   * (an action given to a next-step reset is ignored).
+   */
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs>;
   /** Closes every env; safe twice. */
   close(): void;

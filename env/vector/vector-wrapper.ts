@@ -14,6 +14,11 @@ import { formatValue } from '../core/format.ts';
 import type { Space } from '../spaces/space.ts';
 import type { AutoresetMode, VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult } from './vector-env.ts';
 
+/**
+ * Base of the vector wrappers (gymnasium.vector.VectorWrapper): passes every call to the wrapped
+ * vector env `env`; subclass it and override `reset`/`step`, or use `VectorObservationWrapper` or
+ * `VectorRewardWrapper`.
+ */
 export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> implements VectorEnv<BObs, BAct> {
   readonly env: VectorEnv<InnerObs, InnerAct>;
   readonly numEnvs: number;
@@ -40,10 +45,12 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
     this.actionSpace = env.actionSpace as unknown as Space<BAct>;
   }
 
+  /** The wrapped vector env's `reset`. */
   reset(args?: VectorResetArgs): VectorResetResult<BObs> {
     return this.env.reset(args) as unknown as VectorResetResult<BObs>;
   }
 
+  /** The wrapped vector env's `step`. */
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     return this.env.step(actions as unknown as InnerAct) as unknown as VectorStepResult<BObs>;
   }
@@ -80,6 +87,7 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
     return this.env.unwrapped;
   }
 
+  /** The wrapper and what it wraps, e.g. `<VectorNormalizeRewardSyncVectorEnv(CartPole-v1, numEnvs=8)>`. */
   toString(): string {
     return `<${this.constructor.name}${String(this.env)}>`;
   }
@@ -95,6 +103,7 @@ export class VectorWrapper<BObs, BAct, InnerObs = BObs, InnerAct = BAct> impleme
  * stay untransformed next to transformed observations.
  */
 export abstract class VectorObservationWrapper<BObs, BAct, InnerObs> extends VectorWrapper<BObs, BAct, InnerObs, BAct> {
+  /** The observation batch to return for the wrapped env's batch `batch`. */
   abstract observations(batch: InnerObs): BObs;
 
   /** @param modes the autoreset modes the wrapper works in (a subclass may take fewer) */
@@ -106,11 +115,13 @@ export abstract class VectorObservationWrapper<BObs, BAct, InnerObs> extends Vec
     }
   }
 
+  /** The wrapped vector env's `reset`, its observations passed through `observations()`. */
   override reset(args?: VectorResetArgs): VectorResetResult<BObs> {
     const [batch, infos] = this.env.reset(args);
     return [this.observations(batch), infos];
   }
 
+  /** The wrapped vector env's `step`, its observations passed through `observations()`. */
   override step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     const [batch, rewards, terminated, truncated, infos] = this.env.step(actions);
     return [this.observations(batch), rewards, terminated, truncated, infos];
@@ -119,8 +130,10 @@ export abstract class VectorObservationWrapper<BObs, BAct, InnerObs> extends Vec
 
 /** Transforms the rewards of `step` through `rewards()`. */
 export abstract class VectorRewardWrapper<BObs, BAct> extends VectorWrapper<BObs, BAct> {
+  /** The rewards to return for the wrapped env's rewards (one per env). */
   abstract rewards(rewards: Float64Array): Float64Array;
 
+  /** The wrapped vector env's `step`, its rewards passed through `rewards()`. */
   override step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     const [batch, rewards, terminated, truncated, infos] = this.env.step(actions);
     return [batch, this.rewards(rewards), terminated, truncated, infos];

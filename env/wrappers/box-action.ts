@@ -21,6 +21,12 @@ import type { Space } from '../spaces/space.ts';
 
 type Part = Discrete | MultiDiscrete | Box<BoxElement>;
 
+/**
+ * Exposes a Dict action of Discrete, MultiDiscrete and bounded Box parts (the B-DT action) as one
+ * `Box(0, 1, [n])`, for policies that emit one real vector: element u of a discrete part with L
+ * values picks `start + min(floor(u L), L - 1)`, of a Box part `low + u (high - low)`. No Gymnasium
+ * equivalent; Python's `bdt_gym.wrappers.BoxAction` maps the same.
+ */
 export class BoxAction<Obs> extends ActionWrapper<Obs, BoxElement, Record<string, unknown>> {
   override actionSpace: Box<BoxElement>;
   private readonly keys: readonly string[];

@@ -9,6 +9,11 @@ import { GymError, invalidAction } from '../core/errors.ts';
 import { ActionWrapper } from '../core/wrapper.ts';
 import { Box, type BoxElement } from '../spaces/box.ts';
 
+/**
+ * Clips each action into the inner env's Box bounds (gymnasium.wrappers.ClipAction). Unlike
+ * Gymnasium's, a NaN, a plain array, a wrong dtype or shape is refused; the clipped action is a
+ * reused buffer, valid only during `step`.
+ */
 export class ClipAction<Obs> extends ActionWrapper<Obs, BoxElement, BoxElement> {
   override actionSpace: Box<BoxElement>;
   private readonly inner: Box<BoxElement>;

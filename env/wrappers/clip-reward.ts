@@ -6,6 +6,10 @@ import type { Env } from '../core/env.ts';
 import { GymError } from '../core/errors.ts';
 import { RewardWrapper } from '../core/wrapper.ts';
 
+/**
+ * Clips every reward into `[minReward, maxReward]` (gymnasium.wrappers.ClipReward); either bound
+ * may be omitted, not both.
+ */
 export class ClipReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   readonly minReward: number;
   readonly maxReward: number;

@@ -16,6 +16,11 @@ import { Discrete } from '../spaces/discrete.ts';
 import { MultiDiscrete } from '../spaces/multi-discrete.ts';
 import type { Space } from '../spaces/space.ts';
 
+/**
+ * Turns each element of a bounded Box action part (also inside a Dict) into a MultiDiscrete element
+ * of `levels` values, level k meaning `low + k (high - low) / (levels - 1)`, so value-based agents
+ * (DQN) can act; discrete parts pass through. No Gymnasium equivalent.
+ */
 export class DiscretizeAction<Obs> extends ActionWrapper<Obs, unknown, unknown> {
   readonly levels: number;
   override actionSpace: Space<unknown>;

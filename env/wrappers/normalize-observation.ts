@@ -11,6 +11,11 @@ import { Box, type BoxElement } from '../spaces/box.ts';
 import { RunningMeanStd, warnLeftOut } from './running-mean-std.ts';
 import { checkEpsilon } from './wrapper-arguments.ts';
 
+/**
+ * Observations become `(obs - mean) / sqrt(var + eps)` under running statistics
+ * (gymnasium.wrappers.NormalizeObservation); set `updateRunningMean = false` to freeze them for
+ * evaluation. Statistics in float64, output float32; a NaN or infinity is kept out of them.
+ */
 export class NormalizeObservation<Act> extends ObservationWrapper<Float32Array, Act, BoxElement> {
   readonly epsilon: number;
   override observationSpace: Box<Float32Array>;

@@ -10,6 +10,11 @@ import type { StepResult } from '../core/env.ts';
 import { RunningMeanStd, warnLeftOut } from './running-mean-std.ts';
 import { checkEpsilon } from './wrapper-arguments.ts';
 
+/**
+ * Rewards divided by the running standard deviation of the discounted return, mean not subtracted
+ * (gymnasium.wrappers.NormalizeReward, Gymnasium 1.x); set `updateRunningMean = false` to freeze
+ * the statistics.
+ */
 export class NormalizeReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   readonly gamma: number;
   readonly epsilon: number;

@@ -6,6 +6,10 @@ import { checkResetArgs, type Env, type ResetArgs, type ResetResult, type StepRe
 import { ResetNeededError } from '../core/errors.ts';
 import { Wrapper } from '../core/wrapper.ts';
 
+/**
+ * Throws `ResetNeededError` on a `step` (or `render`, unless disabled) before the first `reset`
+ * (gymnasium.wrappers.OrderEnforcing). Applied by `make`.
+ */
 export class OrderEnforcing<Obs, Act> extends Wrapper<Obs, Act> {
   private readonly disableRenderOrderEnforcing: boolean;
   private resetDone = false;

@@ -7,6 +7,12 @@ import type { Env, ResetArgs, ResetResult, StepResult } from '../core/env.ts';
 import { Wrapper } from '../core/wrapper.ts';
 import { checkRenderMetadata, checkRenderResult, checkResetResult, checkSpaces, checkStepResult } from '../passive-checks.ts';
 
+/**
+ * Checks the env's spaces at construction, the first `reset` and `step` results and the first
+ * `render`, then costs nothing per step (gymnasium.wrappers.PassiveEnvChecker); throws
+ * `EnvCheckError` where Gymnasium's only warns about a broken contract. Applied by `make` unless
+ * `disableEnvChecker`.
+ */
 export class PassiveEnvChecker<Obs, Act> extends Wrapper<Obs, Act> {
   private checkedReset = false;
   private checkedStep = false;

@@ -20,6 +20,10 @@ export interface EpisodeStatistics {
   readonly t: number;
 }
 
+/**
+ * At each episode's end, adds `info.episode = {r, l, t}` (return, length in steps, wall time in s)
+ * and emits it on `episodes$` (gymnasium.wrappers.RecordEpisodeStatistics).
+ */
 export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
   readonly bufferLength: number;
   readonly statsKey: string;

@@ -9,6 +9,11 @@ import { GymError, InvalidArgumentError, invalidAction } from '../core/errors.ts
 import { ActionWrapper } from '../core/wrapper.ts';
 import { Box, mixBounds, type BoxElement } from '../spaces/box.ts';
 
+/**
+ * Exposes the action space `Box(minAction, maxAction)` and maps it affinely onto the inner env's
+ * bounded Box (gymnasium.wrappers.RescaleAction). Unlike Gymnasium's, it refuses an action outside
+ * `[minAction, maxAction]` (put `ClipAction` outside it); the mapped action is a reused buffer.
+ */
 export class RescaleAction<Obs> extends ActionWrapper<Obs, BoxElement, BoxElement> {
   override actionSpace: Box<BoxElement>;
   private readonly inner: Box<BoxElement>;

@@ -25,9 +25,16 @@ export interface RunningStats {
   readonly count: number;
 }
 
+/**
+ * Running mean and variance of a stream of vectors (gymnasium.wrappers.utils.RunningMeanStd), kept
+ * in float64; a sample holding a NaN or an infinity is left out and counted.
+ */
 export class RunningMeanStd {
+  /** Vector length. */
   readonly size: number;
+  /** Running mean per element. */
   readonly mean: Float64Array;
+  /** Running (population) variance per element. */
   readonly var: Float64Array;
   /** Number of samples seen (plus the initial `epsilon`). */
   count: number;

@@ -6,6 +6,10 @@ import type { Env, EnvSpec, ResetArgs, ResetResult, StepResult } from '../core/e
 import { GymError } from '../core/errors.ts';
 import { Wrapper } from '../core/wrapper.ts';
 
+/**
+ * Sets `truncated` once `maxEpisodeSteps` steps have been taken since the last reset
+ * (gymnasium.wrappers.TimeLimit). Applied by `make` when the spec has `maxEpisodeSteps`.
+ */
 export class TimeLimit<Obs, Act> extends Wrapper<Obs, Act> {
   readonly maxEpisodeSteps: number;
   private elapsed = 0;

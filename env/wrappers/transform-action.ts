@@ -8,6 +8,11 @@ import { ActionWrapper } from '../core/wrapper.ts';
 import type { Space } from '../spaces/space.ts';
 import { checkFunction } from './wrapper-arguments.ts';
 
+/**
+ * Passes every action through `func` before the inner env steps it
+ * (gymnasium.wrappers.TransformAction); give `actionSpace` when `func` takes another kind of action
+ * than the inner env.
+ */
 export class TransformAction<Obs, WAct, Act> extends ActionWrapper<Obs, WAct, Act> {
   private readonly func: (action: WAct) => Act;
 

@@ -8,6 +8,11 @@ import { ObservationWrapper } from '../core/wrapper.ts';
 import type { Space } from '../spaces/space.ts';
 import { checkFunction } from './wrapper-arguments.ts';
 
+/**
+ * Passes every observation of `reset` and `step` through `func`
+ * (gymnasium.wrappers.TransformObservation); give `observationSpace` when `func` changes what an
+ * observation is.
+ */
 export class TransformObservation<WObs, Act, Obs> extends ObservationWrapper<WObs, Act, Obs> {
   private readonly func: (obs: Obs) => WObs;
 

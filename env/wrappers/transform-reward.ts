@@ -3,6 +3,7 @@ import type { Env } from '../core/env.ts';
 import { RewardWrapper } from '../core/wrapper.ts';
 import { checkFunction } from './wrapper-arguments.ts';
 
+/** Passes every reward of `step` through `func` (gymnasium.wrappers.TransformReward). */
 export class TransformReward<Obs, Act> extends RewardWrapper<Obs, Act> {
   private readonly func: (reward: number) => number;
 

@@ -38,6 +38,10 @@ function asPair(value: number | readonly [number, number]): [number, number] {
   return typeof value === 'number' ? [value, value] : [value[0], value[1]];
 }
 
+/**
+ * Padding of a convolution or pooling layer along one axis, as Keras's: `'same'`, `'valid'`, or a
+ * number of cells.
+ */
 export type Padding = 'same' | 'valid' | number;
 
 function paddingPair(padding: 'same' | 'valid' | number | readonly [number, number]): [Padding, Padding] {

@@ -15,6 +15,7 @@ import { BLOCK_TIME_MODES, CONSENSUS_MECHANISMS, REPUTATION_KINDS } from '../sys
 
 /** The choices of the scenario's string fields (compile.ts keeps them as these literals); the system's own are listed in system.ts. */
 export { REPUTATION_KINDS, CONSENSUS_MECHANISMS, BLOCK_TIME_MODES };
+/** The scenario's reward modes (`reward.mode`). */
 export const REWARD_MODES = ['dpp', 'dpp-exact', 'latency'] as const;
 
 
@@ -114,6 +115,11 @@ const distance = z
   ])
   .describe('Gateway-to-AP distance d_m (m), from which the mean gain gbar_m = 10^(-PL/10), PL = 128.1 + 37.6 log10(d/km) dB [reconstructed]');
 
+/**
+ * The zod schema of a whole B-DT scenario (what `parseScenario` checks a scenario file against):
+ * topology, DNNs, random processes and every model parameter, with units in each field's
+ * description; its refinement checks the rules across fields (uMin <= uMax, per-node array sizes).
+ */
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors (ignored)'),

@@ -18,6 +18,11 @@ import { FlatBatchLayout } from '../../vector/flatten-batch.ts';
 import type { VectorEnv } from '../../vector/vector-env.ts';
 import { VectorObservationWrapper } from '../../vector/vector-wrapper.ts';
 
+/**
+ * Each env's observation as one flat row, a batch being a `[numEnvs, flatdim]` Box, env-major
+ * (gymnasium.wrappers.vector.FlattenObservation); row i is `flatten(singleObservationSpace,
+ * obs_i)`. A fresh batch per call.
+ */
 export class VectorFlattenObservation<BObs, BAct> extends VectorObservationWrapper<BoxElement, BAct, BObs> {
   override singleObservationSpace: Box<BoxElement>;
   override observationSpace: Box<BoxElement>;

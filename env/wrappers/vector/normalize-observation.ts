@@ -15,6 +15,11 @@ import { VectorObservationWrapper } from '../../vector/vector-wrapper.ts';
 import { RunningMeanStd, warnLeftOut } from '../running-mean-std.ts';
 import { checkEpsilon } from '../wrapper-arguments.ts';
 
+/**
+ * Observation batches become `(obs - mean) / sqrt(var + eps)` under running statistics pooled over
+ * the envs (gymnasium.wrappers.vector.NormalizeObservation). Needs a Box single observation space,
+ * the `next-step` autoreset mode and whole resets; statistics in float64, output float32.
+ */
 export class VectorNormalizeObservation<BAct> extends VectorObservationWrapper<Float32Array, BAct, BoxElement> {
   readonly epsilon: number;
   override singleObservationSpace: Box<Float32Array>;

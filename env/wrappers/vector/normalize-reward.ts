@@ -18,6 +18,11 @@ import { ReturnNormalizer } from '../return-normalizer.ts';
 import { warnLeftOut, type RunningMeanStd } from '../running-mean-std.ts';
 import { checkEpsilon } from '../wrapper-arguments.ts';
 
+/**
+ * Divides each env's rewards by the running standard deviation of its discounted return, pooled
+ * over the envs (gymnasium.wrappers.vector.NormalizeReward); the header of
+ * env/wrappers/vector/normalize-reward.ts lists where the modes and Gymnasium differ.
+ */
 export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct> {
   readonly gamma: number;
   readonly epsilon: number;
@@ -52,6 +57,7 @@ export class VectorNormalizeReward<BObs, BAct> extends VectorWrapper<BObs, BAct>
     return this.normalizer.updateRunningMean;
   }
 
+  /** `false` freezes the statistics (for evaluation). */
   set updateRunningMean(update: boolean) {
     this.normalizer.updateRunningMean = update;
   }

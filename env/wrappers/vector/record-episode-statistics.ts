@@ -45,6 +45,12 @@ interface EpisodeInfo {
   _t: Uint8Array;
 }
 
+/**
+ * Adds each ended episode's return, length and time to the infos (`infos.episode`, masked by
+ * `infos._episode`) and emits it on `episodes$`
+ * (gymnasium.wrappers.vector.RecordEpisodeStatistics); see the header of
+ * env/wrappers/vector/record-episode-statistics.ts for an example.
+ */
 export class VectorRecordEpisodeStatistics<BObs, BAct> extends VectorWrapper<BObs, BAct> {
   readonly bufferLength: number;
   readonly statsKey: string;

@@ -2,6 +2,10 @@
 
 /** Backends this package knows how to start, fastest first. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+/**
+ * A TensorFlow.js backend name: `'tensorflow'` (tfjs-node, native), `'wasm'` or `'cpu'` (pure
+ * JavaScript).
+ */
 export type BackendName = (typeof BACKENDS)[number];
 
 /** Whether `name` is one of {@link BACKENDS}. */

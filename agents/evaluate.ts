@@ -5,9 +5,13 @@ import { InvalidArgumentError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
 import { checkSeed } from '../env/core/rng.ts';
 
+/** Returns and lengths of evaluation episodes, in episode order. */
 export interface EvaluationResult {
+  /** Undiscounted return of each episode. */
   readonly returns: number[];
+  /** Steps of each episode. */
   readonly lengths: number[];
+  /** Mean of `returns`. */
   readonly meanReturn: number;
 }
 

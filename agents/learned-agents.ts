@@ -15,6 +15,7 @@ import type { Env } from '../env/core/env.ts';
 
 /** The learning algorithms, whose checkpoints the learned agents load. */
 export const LEARNED_ALGORITHMS = ['ppo', 'dqn'] as const;
+/** A learning algorithm whose checkpoints a learned agent loads: `'ppo'` or `'dqn'`. */
 export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
 
 /** The options of a learned agent. */
@@ -71,6 +72,10 @@ export const LEARNED_AGENTS = {
   'ppo-solved': { algo: 'ppo', cpuShares: 'solved', description: "PPO policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')", options: SolvedPpoAgentOptionsSchema },
   'dqn-solved': { algo: 'dqn', cpuShares: 'solved', description: "branching DQN policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')", options: SolvedDqnAgentOptionsSchema },
 } as const satisfies Record<string, LearnedAgentSpec>;
+/**
+ * The name of a learned agent: `'ppo'`, `'dqn'`, `'ppo-solved'` or `'dqn-solved'` (see
+ * `LEARNED_AGENTS`).
+ */
 export type LearnedAgentName = keyof typeof LEARNED_AGENTS;
 
 /** Whether agent `name` is a learned one. */
@@ -100,6 +105,10 @@ export function hasCommittedCheckpoint(agent: LearnedAgentName, envId: string): 
 export interface PolicyLoading {
   /** Starts a backend; its name, when it answers one, is what `learnedAgentBackend()` then tells. */
   initBackend(): Promise<unknown>;
+  /**
+   * Reads the checkpoint in `dir` (of algorithm `expectedAlgo`, else refused) into an agent acting
+   * in `env`; the options are the agent's (`sample` seed, `cpuShares`, `candidates`).
+   */
   loadPolicyAgent(dir: string, env: Env<unknown, unknown>, expectedAlgo: LearnedAlgorithm, options: { sample?: number | undefined; cpuShares?: 'solved' | undefined; candidates?: number | undefined }): Promise<Agent<unknown, unknown>>;
 }
 

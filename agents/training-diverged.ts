@@ -6,6 +6,10 @@
  */
 import { NonFiniteGradientError } from './nn/flat-adam.ts';
 
+/**
+ * Thrown by `train()` when a gradient step's gradient was NaN or infinite (usually a learning rate
+ * too high); the message names the update, its loss terms and the learning rate.
+ */
 export class TrainingDivergedError extends Error {
   /** Which update diverged, e.g. "PPO iteration 2 (env step 1024), epoch 1, minibatch 3". */
   readonly where: string;

@@ -35,6 +35,10 @@ import { tsxApiUrl } from './tsx-api.ts';
 
 export type { EnvRecipe } from './async-vector-protocol.ts';
 
+/**
+ * Options of `new AsyncVectorEnv(recipes, options)` (Gymnasium's `copy` and `autoreset_mode`, and a
+ * reply timeout).
+ */
 export interface AsyncVectorEnvOptions {
   /** Return a fresh observation batch each call (default) rather than the internal buffer. */
   copy?: boolean;
@@ -96,6 +100,12 @@ function endWorkers({ workers, ports }: WorkerThreads): void {
  */
 const unclosedEnvs = new FinalizationRegistry<WorkerThreads>(endWorkers);
 
+/**
+ * Envs stepped in parallel, one `worker_threads` worker each (gymnasium.vector.AsyncVectorEnv),
+ * with `SyncVectorEnv`'s synchronous API and batching. Envs are built in the workers from recipes
+ * (`{id, kwargs}`); worth it only when an env step costs much more than a message round trip. Node
+ * only (`bdt-gym/node`).
+ */
 export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv<BObs, BAct> {
   readonly numEnvs: number;
   readonly singleObservationSpace: Space<unknown>;
@@ -186,6 +196,10 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     return [this.copy ? copyBatch(this.observations) : this.observations, infos];
   }
 
+  /**
+   * Posts every env its action, then blocks until every worker has replied (or `timeoutMs` passes);
+   * ended envs are reset as `autoresetMode` says.
+   */
   step(actions: BAct | ArrayLike<number>): VectorStepResult<BObs> {
     this.assertOpen('step');
     if (this.autoresetMode === 'disabled') assertNoEndedEnvs(this.ended, 'AsyncVectorEnv');

@@ -59,6 +59,10 @@ export const RunProvenanceSchema = z.object({
     .describe('What ran it'),
 });
 
+/**
+ * What produced a result: the bdt-gym version (and git commit) and the runtime (see
+ * `RunProvenanceSchema`).
+ */
 export type RunProvenance = z.infer<typeof RunProvenanceSchema>;
 
 /** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
@@ -122,6 +126,10 @@ export const ManifestSchema = z
     });
   });
 
+/**
+ * A checkpoint's `manifest.json`, as validated by `ManifestSchema`: the algorithm, the env it was
+ * trained on, its files and their checksums.
+ */
 export type CheckpointManifest = z.infer<typeof ManifestSchema>;
 
 /**

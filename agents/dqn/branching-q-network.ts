@@ -19,6 +19,11 @@ import { tensorValues } from '../nn/tensor-values.ts';
 /** Output gain of the heads (SB3/CleanRL value heads). */
 const HEAD_GAIN = 1;
 
+/**
+ * The Q network of `DqnTrainer`: one head per discrete action dimension on a shared trunk (action
+ * branching, optionally dueling), so the output grows with the sum of the dimensions' sizes, not
+ * their product (see the header of agents/dqn/branching-q-network.ts).
+ */
 export class BranchingQNetwork {
   readonly net: DenseStack;
   readonly dueling: boolean;
@@ -82,10 +87,14 @@ export class BranchingQNetwork {
     return new BranchingQNetwork(new DenseStack(model), nvec, dueling);
   }
 
+  /** Number of action dimensions (branches), D. */
   get dims(): number {
     return this.nvec.length;
   }
 
+  /**
+   * Width of the raw output: the value column (dueling only) plus every branch's advantage columns.
+   */
   get outputDim(): number {
     return this.net.outputDim;
   }
@@ -191,6 +200,7 @@ export class BranchingQNetwork {
     return this.net.isDisposed;
   }
 
+  /** Frees the network's tensors; the network is unusable afterwards. */
   dispose(): void {
     this.net.dispose();
     this.backprop?.dispose();

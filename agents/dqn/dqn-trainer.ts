@@ -32,9 +32,13 @@ import { ReplayBuffer, type ReplayBatch } from './replay-buffer.ts';
 /** Env steps between yields to the event loop in `train` (where progress is reported and an abort is seen). */
 const YIELD_EVERY = 256;
 
+/** A DQN run's progress counters, saved in checkpoints. */
 export interface DqnCounters {
+  /** Env steps taken, summed over the envs. */
   globalStep: number;
+  /** Gradient steps taken. */
   gradientSteps: number;
+  /** How often the run was resumed from a checkpoint (it offsets the envs' reset seeds). */
   resumes: number;
 }
 
@@ -44,6 +48,10 @@ export interface DqnPolicyParts {
   readonly encoder: ObservationEncoder;
 }
 
+/**
+ * What a DQN checkpoint restores besides the policy: target network, counters, random stream and
+ * optimizer state.
+ */
 export interface DqnRestoreState extends DqnPolicyParts {
   readonly targetNetwork: BranchingQNetwork;
   readonly counters: DqnCounters;
@@ -59,6 +67,11 @@ export type DqnTrainerOptions = EnvSource & {
   readonly restore?: DqnRestoreState;
 };
 
+/**
+ * Trains a DQN agent (CleanRL's dqn.py with SB3's schedule; branching, optionally double and
+ * dueling, Q network) on envs with a discrete action space: wrap a Box part in `DiscretizeAction`.
+ * See the header of agents/dqn/dqn-trainer.ts for the algorithm.
+ */
 export class DqnTrainer {
   readonly hp: DqnHyperparameters;
   readonly qNetwork: BranchingQNetwork;

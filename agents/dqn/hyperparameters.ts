@@ -6,6 +6,11 @@ import * as z from 'zod';
 import { CpuSharesSchema } from '../cpu-shares.ts';
 import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
+/**
+ * The zod schema of DQN's hyperparameters (CleanRL dqn.py's `Args`, camelCased): each field's
+ * description gives its meaning and unit, and `parse({})` gives CleanRL's defaults. An unknown key
+ * is refused.
+ */
 export const DqnHyperparametersSchema = z
   .object({
     totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for, over all vector envs, counting the autoreset step after each episode end (steps)'),
@@ -44,6 +49,7 @@ export const DqnHyperparametersSchema = z
     }
   });
 
+/** DQN's hyperparameters with the defaults filled in (the output of `DqnHyperparametersSchema`). */
 export type DqnHyperparameters = z.infer<typeof DqnHyperparametersSchema>;
 
 /**

@@ -17,6 +17,11 @@ export interface ReplayBatch {
   readonly terminated: Float32Array;
 }
 
+/**
+ * DQN's experience replay (SB3's ReplayBuffer, next observations stored alongside): a preallocated
+ * ring of `capacity` transitions, sampled uniformly with replacement into a caller-owned
+ * `ReplayBatch`.
+ */
 export class ReplayBuffer {
   readonly capacity: number;
   readonly obsDim: number;

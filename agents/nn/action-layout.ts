@@ -20,6 +20,10 @@ type Leaf =
 
 type Node = { readonly key: undefined; readonly leaf: Leaf } | { readonly key: 'dict'; readonly space: Dict; readonly children: ReadonlyArray<readonly [string, Node]> };
 
+/**
+ * Maps an env's action space to a network's flat action: discrete dimensions as 0-based indices,
+ * continuous ones as floats, bounded Box dimensions rescaled from [-1, 1] to [low, high].
+ */
 export class ActionLayout {
   readonly space: Space<unknown>;
   /** Choices per discrete dimension. */
@@ -69,6 +73,7 @@ export class ActionLayout {
     this.continuousNames = names;
   }
 
+  /** Number of discrete dimensions (Discrete counts 1, MultiDiscrete `nvec.length`). */
   get discreteDims(): number {
     return this.nvec.length;
   }

@@ -9,6 +9,10 @@ import { standardNormal } from './random.ts';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/**
+ * A diagonal Gaussian over the continuous action dimensions: means from the network, a
+ * state-independent log-std (CleanRL's `actor_logstd`).
+ */
 export class DiagonalGaussian {
   readonly dims: number;
 

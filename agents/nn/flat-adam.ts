@@ -57,6 +57,11 @@ export interface FlatAdamState {
   readonly v: Float32Array;
 }
 
+/**
+ * Adam (torch.optim.Adam's update) with global gradient-norm clipping, run on one flat JS copy of
+ * all parameters to spare the per-op dispatch of `tf.train.adam`; a non-finite gradient is refused
+ * with `NonFiniteGradientError`, the parameters left as they were.
+ */
 export class FlatAdam {
   readonly variables: readonly tf.Variable[];
   learningRate: number;

@@ -10,6 +10,11 @@ import type { Rng } from '../../env/core/rng.ts';
 import { DiagonalGaussian } from './diagonal-gaussian.ts';
 import { MultiCategorical } from './multi-categorical.ts';
 
+/**
+ * The policy's action distribution over a mixed action space: independent categoricals for the
+ * discrete dimensions and a diagonal Gaussian for the continuous ones, from one head row `[logits |
+ * means]` per state.
+ */
 export class HybridDistribution {
   readonly categorical: MultiCategorical | undefined;
   readonly gaussian: DiagonalGaussian | undefined;
@@ -21,10 +26,12 @@ export class HybridDistribution {
     this.gaussian = continuousDims > 0 ? new DiagonalGaussian(continuousDims) : undefined;
   }
 
+  /** Number of discrete dimensions (0 without any). */
   get discreteDims(): number {
     return this.categorical?.dims ?? 0;
   }
 
+  /** Number of continuous dimensions, C (0 without any). */
   get continuousDims(): number {
     return this.gaussian?.dims ?? 0;
   }

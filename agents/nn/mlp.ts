@@ -73,6 +73,7 @@ export function buildMlp(spec: MlpSpec, rng: Rng): tf.Sequential {
   return model;
 }
 
+/** One Dense layer of a `DenseStack` as raw TF.js variables. */
 export interface DenseLayerVars {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
@@ -100,10 +101,12 @@ export class DenseStack {
     });
   }
 
+  /** Width of the input (the first kernel's rows). */
   get inputDim(): number {
     return this.layers[0]!.kernel.shape[0]!;
   }
 
+  /** Width of the output (the last kernel's columns). */
   get outputDim(): number {
     return this.layers[this.layers.length - 1]!.kernel.shape[1]!;
   }
@@ -137,6 +140,7 @@ export class DenseStack {
     return this.layers.some((l) => l.kernel.isDisposed || l.bias.isDisposed);
   }
 
+  /** Frees the model's tensors; the stack is unusable afterwards. */
   dispose(): void {
     this.model.dispose();
   }

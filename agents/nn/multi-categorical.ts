@@ -10,6 +10,10 @@ import type { PerDimensionOut } from './per-dimension-out.ts';
 /** Logit given to padding entries so they get probability 0 without NaN. */
 const PAD_LOGIT = -1e9;
 
+/**
+ * Independent categorical distributions, one per discrete action dimension (a Discrete space is
+ * one, a MultiDiscrete `nvec.length`), from concatenated logits.
+ */
 export class MultiCategorical {
   /** Number of choices per dimension. */
   readonly nvec: Int32Array;
@@ -50,6 +54,7 @@ export class MultiCategorical {
     }
   }
 
+  /** Number of discrete dimensions, D. */
   get dims(): number {
     return this.nvec.length;
   }

@@ -16,6 +16,11 @@ export type ObservationStats = RunningStats;
 /** Added to the variance before the square root (as NormalizeObservation). */
 const VARIANCE_EPSILON = 1e-8;
 
+/**
+ * Turns observations into network input rows: `flatten`ed (Box elements, one-hots, Dict keys in
+ * order), then, when `normalize`, normalised by running statistics that the checkpoint keeps
+ * (gymnasium's NormalizeObservation).
+ */
 export class ObservationEncoder {
   readonly space: Space<unknown>;
   /** Normalised values are clipped to +-clip (standard deviations). */

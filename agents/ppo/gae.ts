@@ -14,8 +14,14 @@
 import { InvalidArgumentError } from '../../env/core/errors.ts';
 import { formatValue } from '../../env/core/format.ts';
 
+/**
+ * A time-major rollout `[T, E]` (`steps` rows of `envs` columns) for generalised advantage
+ * estimation.
+ */
 export interface GaeInput {
+  /** T, rollout steps. */
   readonly steps: number;
+  /** E, envs. */
   readonly envs: number;
   /** `[T, E]` rewards. */
   readonly rewards: Float32Array;

@@ -6,6 +6,11 @@ import * as z from 'zod';
 import { CpuSharesSchema } from '../cpu-shares.ts';
 import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
+/**
+ * The zod schema of PPO's hyperparameters (CleanRL ppo.py's `Args`, camelCased): each field's
+ * description gives its meaning and unit, and `parse({})` gives CleanRL's discrete-action defaults.
+ * An unknown key is refused.
+ */
 export const PpoHyperparametersSchema = z
   .object({
     totalTimesteps: z.number().int().positive().default(500_000).describe('Total env steps to train for, over all vector envs, counting the autoreset step after each episode end (steps)'),
@@ -42,4 +47,5 @@ export const PpoHyperparametersSchema = z
   })
   .strict();
 
+/** PPO's hyperparameters with the defaults filled in (the output of `PpoHyperparametersSchema`). */
 export type PpoHyperparameters = z.infer<typeof PpoHyperparametersSchema>;

@@ -32,6 +32,7 @@ function variableOf(initial: tf.Tensor1D): tf.Variable {
   return variable;
 }
 
+/** The network settings of a `PpoPolicy`, taken from the PPO hyperparameters of the same names. */
 export interface PpoPolicyOptions {
   readonly hidden: readonly number[];
   readonly activation: HiddenActivation;
@@ -40,6 +41,11 @@ export interface PpoPolicyOptions {
   readonly clipObs: number;
 }
 
+/**
+ * PPO's actor-critic (CleanRL's `Agent`): separate actor and critic MLPs, a state-independent
+ * log-std for the continuous action dimensions, the hybrid action distribution and the observation
+ * encoder.
+ */
 export class PpoPolicy {
   readonly actor: DenseStack;
   readonly critic: DenseStack;
@@ -147,6 +153,7 @@ export class PpoPolicy {
     return this.actor.isDisposed || this.critic.isDisposed || (this.logStd?.isDisposed ?? false);
   }
 
+  /** Frees the policy's tensors; the policy is unusable afterwards. */
   dispose(): void {
     this.actor.dispose();
     this.critic.dispose();

@@ -47,6 +47,10 @@ export type PpoTrainerOptions = EnvSource & {
   readonly restore?: PpoRestoreState;
 };
 
+/**
+ * What a PPO checkpoint restores besides the policy's weights: counters, random stream, optimizer
+ * state and the reward statistics.
+ */
 export interface PpoRestoreState {
   readonly policy: PpoPolicy;
   readonly counters: PpoCounters;
@@ -56,6 +60,11 @@ export interface PpoRestoreState {
   readonly rewardStats: RunningStats | undefined;
 }
 
+/**
+ * Trains a PPO actor-critic (CleanRL's ppo.py / ppo_continuous_action.py) on Discrete,
+ * MultiDiscrete and Box actions and Dicts of them; see the header of agents/ppo/ppo-trainer.ts for
+ * the algorithm and how it treats next-step autoreset.
+ */
 export class PpoTrainer {
   readonly hp: PpoHyperparameters;
   readonly policy: PpoPolicy;

@@ -6,6 +6,11 @@
 import * as z from 'zod';
 import { PeriodicEvaluationSchema } from './periodic-evaluation-schema.ts';
 
+/**
+ * The zod schema of an agent preset file (configs/agents/*.json): the algorithm, the env it was
+ * tuned for, hyperparameter overrides (checked later against the algorithm's own schema), env
+ * kwargs and periodic evaluation.
+ */
 export const AgentPresetSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors (ignored)'),
@@ -21,4 +26,5 @@ export const AgentPresetSchema = z
   })
   .strict();
 
+/** An agent preset, as validated by `AgentPresetSchema`. */
 export type AgentPreset = z.infer<typeof AgentPresetSchema>;

@@ -39,6 +39,10 @@ import { isSymbolicLink } from '../../node/link-target.ts';
 
 export { CHECKPOINT_SUBDIR };
 
+/**
+ * Options of `trainRun`, one run as the CLI's `train` command does it: algorithm, env, step budget,
+ * seed, run directory, and callbacks for metrics, progress and saves.
+ */
 export interface TrainRunOptions {
   readonly agent: 'ppo' | 'dqn';
   readonly envId: string;
@@ -78,6 +82,10 @@ export interface TrainRunOptions {
    * started, the run starts the fastest, as `initBackend()` does.
    */
   readonly backend?: string;
+  /**
+   * Called with each metric record of the trainer (`metrics$`: episodes and losses, as CleanRL's
+   * TensorBoard scalars); a throwing callback rejects the run.
+   */
   readonly onMetrics?: (record: MetricRecord) => void;
   /**
    * Called as training goes (after each PPO update, every 256 or so DQN env steps) with the env
@@ -101,6 +109,10 @@ export interface TrainRunOptions {
   readonly provenance?: RunProvenance;
 }
 
+/**
+ * What `trainRun` resolves to and the CLI writes as summary.json: the run's settings, its
+ * throughput, its training and evaluation returns.
+ */
 export interface TrainSummary {
   readonly agent: 'ppo' | 'dqn';
   readonly env: string;

@@ -15,6 +15,11 @@ export interface ActContext<Obs = unknown, Act = unknown> {
   readonly env?: Env<Obs, Act>;
 }
 
+/**
+ * A policy acting in an env, scripted (`dpra`, `random`, ...) or learned (`ppo`, `dqn`): the CLI
+ * and the comparison harness call `reset` at each episode and `act` at each step (Gymnasium has
+ * none; SB3's `model.predict` plays its role).
+ */
 export interface Agent<Obs = unknown, Act = unknown> {
   /** Registry name, e.g. `dpra`, `ppo`. */
   readonly name: string;

@@ -41,6 +41,10 @@ export class AgentCreationError extends Error {
 /** Makes an agent for `env`; `options` are the agent's own (validated by the factory). */
 export type AgentFactory = (env: Env, options: Record<string, unknown>) => Agent | Promise<Agent>;
 
+/**
+ * An agent in the registry (`registerAgent`): its description, its factory and the scenario
+ * override its env needs.
+ */
 export interface AgentEntry {
   /** One line for `--help` and error messages. */
   readonly description: string;

@@ -13,6 +13,10 @@ import { bestStaticPartition, middlePartition } from './static-partition.ts';
 /** Seed of the default calibration trace: far from the seeds comparisons and evaluations use. */
 const CALIBRATION_SEED = 777_777;
 
+/**
+ * The zod schema of the `wdpo` agent's options: the fixed partition (given, `'middle'` or
+ * `'best-static'`, calibrated on a trace of its own); an unknown key is refused.
+ */
 export const WdpoOptions = z
   .object({
     partition: z
@@ -25,6 +29,7 @@ export const WdpoOptions = z
     calibrationSlots: z.number().int().positive().optional().describe("Slots of the calibration episode of 'best-static' (count; default the scenario's T)"),
   })
   .strict();
+/** The `wdpo` agent's options as given (defaults not yet filled in). */
 export type WdpoOptions = z.input<typeof WdpoOptions>;
 
 export { middlePartition };

@@ -8,6 +8,10 @@ import { DESCENT_EFFORTS, type DpraSolverOptions } from './dpra-solver.ts';
 import type { DescentOptions } from './partition-search.ts';
 import { parseAgentOptions } from '../agent-options.ts';
 
+/**
+ * The zod schema of the `dpra` agent's options: the partition descent's effort and limits, and the
+ * warm start; an unknown key is refused.
+ */
 export const DpraOptions = z
   .object({
     effort: z
@@ -20,6 +24,7 @@ export const DpraOptions = z
     warmStart: z.boolean().default(true).describe("Start each slot's search from the previous slot's partition (boolean)"),
   })
   .strict();
+/** The `dpra` agent's options as given (defaults not yet filled in). */
 export type DpraOptions = z.input<typeof DpraOptions>;
 
 /** The descent solver options of parsed {@link DpraOptions}. */

@@ -30,7 +30,9 @@ export type PartitionMode =
   /** A given partition; only the frequencies are optimised (WDPO, all-local). */
   | 'fixed';
 
+/** Options of `DpraSolver`: how the partition is searched, and the descent's effort. */
 export interface DpraSolverOptions {
+  /** How the partition is chosen: multi-start `descent`, `exhaustive` search, or `fixed`. */
   partition: PartitionMode;
   /** The partition for mode `fixed` (l_n in [1, L_n], length N). */
   fixedPartition?: Int32Array;
@@ -69,6 +71,10 @@ export interface SlotSolution {
 /** Descent presets by name. */
 /** The partition search presets, and `auto` (chosen by sum_n L_n). */
 export const DESCENT_EFFORTS = ['auto', 'thorough', 'fast', 'screened'] as const;
+/**
+ * A partition descent preset: `'thorough'`, `'fast'`, `'screened'`, or `'auto'`, which picks one by
+ * the DNN size sum_n L_n.
+ */
 export type DescentEffort = (typeof DESCENT_EFFORTS)[number];
 /** Largest sum_n L_n for which `effort: 'auto'` picks the thorough descent (BDT-small-v0 has 23). */
 export const THOROUGH_UNITS = 64;
@@ -92,6 +98,11 @@ function descentPreset(effort: Exclude<DescentEffort, 'auto'>): DescentOptions {
 /** Default cap on the exhaustive search (partitions). */
 export const MAX_EXHAUSTIVE = 2_000_000;
 
+/**
+ * DPRA's per-slot solver: the decision X(t) minimising the drift-plus-penalty Psi(t) under C1-C5
+ * (partition search, then frequency allocation), evaluated by the env's own model; an infeasible
+ * slot gets its least-violating decision, reported in the solution's `feasibility`.
+ */
 export class DpraSolver {
   readonly system: BdtSystem;
   /** `system` in `expected` block-time mode: the solution is judged as planned, whatever the race draw. */

@@ -34,6 +34,11 @@ export interface SlotFeasibility {
   apBudgetsRelaxed: boolean;
 }
 
+/**
+ * One slot's DPRA problem as a function of the partition alone, Psi(l), with the AP frequencies
+ * optimised for it; changing one device's l_n re-derives only its gateway and AP, for partition
+ * search.
+ */
 export class SlotProblem {
   readonly system: BdtSystem;
   /** Current partition l_n in [1, L_n]. */

@@ -11,6 +11,10 @@ import type { CompiledScenario } from '../../env/bdt/scenario/compile.ts';
 import { bdtEnvOf } from '../bdt-context.ts';
 import { DpraSolver, type DpraSolverOptions, type SlotSolution } from './dpra-solver.ts';
 
+/**
+ * What distinguishes one solver agent from another (DPRA, WDPO, WTCM, ...): its solver options,
+ * warm start and consensus mechanism.
+ */
 export interface SolverAgentConfig {
   /** Solver options for a system (called once per system the agent meets). */
   solverOptions(system: CompiledScenario): DpraSolverOptions;
@@ -31,6 +35,11 @@ export interface SolverAgentStats {
   apBudgetRelaxedSlots: number;
 }
 
+/**
+ * An agent that solves each slot with a `DpraSolver` (DPRA and the baselines that are DPRA with a
+ * piece removed). It reads the system and queues from `context.env`, a B-DT env, not from the
+ * observation alone.
+ */
 export class SolverAgent implements Agent<BdtObservation, BdtAction> {
   readonly name: string;
   private readonly config: SolverAgentConfig;

@@ -24,6 +24,10 @@ import { meanInterval, type MeanInterval } from './statistics.ts';
  */
 export type ComparedAgent = string | { readonly label: string; readonly agent: string; readonly options?: Record<string, unknown> };
 
+/**
+ * What `compareAgents` runs: the agents, the env and the seeds (or recorded traces) every agent
+ * plays one episode on, so the agents meet the same exogenous states (common random numbers).
+ */
 export interface ComparisonSpec {
   /** Registered B-DT env id, e.g. `BDT-v0`. */
   readonly envId: string;

@@ -11,11 +11,13 @@ import { SolverAgent } from '../dpra/solver-agent.ts';
 import { MAX_EXHAUSTIVE } from '../dpra/dpra-solver.ts';
 import { parseAgentOptions } from '../agent-options.ts';
 
+/** The zod schema of the exhaustive oracle's options: the largest partition space it searches. */
 export const OracleOptions = z
   .object({
     maxPartitions: z.number().int().positive().default(MAX_EXHAUSTIVE).describe('Largest partition space searched (number of partition vectors)'),
   })
   .strict();
+/** The oracle's options as given (defaults not yet filled in). */
 export type OracleOptions = z.input<typeof OracleOptions>;
 
 /**

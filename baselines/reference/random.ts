@@ -5,6 +5,10 @@ import type { BdtObservation } from '../../env/bdt/observation.ts';
 import { makeRng, type Rng } from '../../env/core/rng.ts';
 import { bdtEnvOf } from '../bdt-context.ts';
 
+/**
+ * The `random` agent: each slot, a uniformly random B-DT action (partition level, inference and
+ * mining shares), seeded by the episode's seed.
+ */
 export class RandomAgent implements Agent<BdtObservation, BdtAction> {
   readonly name = 'random';
   private rng: Rng = makeRng(0);

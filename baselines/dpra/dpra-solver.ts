@@ -42,8 +42,8 @@ export interface DpraSolverOptions {
    * Descent preset (partition-search.ts): `thorough` (every cut exact, cold starts, joint moves),
    * `fast` (exact sweeps from the warm start, guarded by the cold points), `screened` (screened
    * sweeps from the warm start, the same guard), or
-   * `auto` (default): thorough when sum_n L_n <= {@link THOROUGH_UNITS}, fast up to
-   * {@link FAST_UNITS}, screened above.
+   * `auto` (default): thorough when sum_n L_n <= `THOROUGH_UNITS`, fast up to
+   * `FAST_UNITS`, screened above.
    */
   effort?: DescentEffort;
   /** Overrides of the preset's limits. */

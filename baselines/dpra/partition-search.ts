@@ -24,7 +24,7 @@ import type { SlotProblem } from './slot-problem.ts';
 /** Improvements below this relative size are ignored (stops cycling on rounding noise). */
 const IMPROVEMENT_TOLERANCE = 1e-12;
 
-/** Limits of {@link PartitionSearch.descent}. */
+/** Limits of `PartitionSearch.descent`. */
 export interface DescentOptions {
   /** Maximum sweeps over all DTs per start. */
   maxSweeps: number;

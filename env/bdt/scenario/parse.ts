@@ -61,7 +61,7 @@ export type PartialFields<T> = T extends readonly unknown[] ? T : T extends obje
 /**
  * Deep merge for partial overrides: objects merge key by key, anything else (arrays included)
  * replaces. An object of one of the schema's discriminated unions (topology, devices.arrivals,
- * the energy budgets, channel.fading: {@link KIND_UNION_PATHS}) whose `kind` changes replaces the
+ * the energy budgets, channel.fading: `KIND_UNION_PATHS`) whose `kind` changes replaces the
  * base object (its fields belong to the old kind); elsewhere `kind` is a field like any other
  * (`reputation.kind`: `scale` belongs to every kind and is kept). Each entry of a scenario's
  * `dnns` replaces the base's entry of its name whole (a custom DNN is a measured profile or a

@@ -20,7 +20,7 @@ if (options.barrel) await import('../env/index.ts');
 await import('../env/envs.ts'); // registers the ids
 const { make } = await import('../env/registration.ts');
 const { makeVec } = await import('../env/vector/make-vec.ts');
-type Bdt = typeof import('../env/bdt/index.ts');
+type Bdt = typeof import('../env/index.ts');
 
 const id = positionals[0] ?? 'BDT-v0';
 

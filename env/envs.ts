@@ -9,7 +9,10 @@ import { registerBdtScenario } from './bdt/register-scenario.ts';
 import bdtSmall from '../configs/small.json' with { type: 'json' };
 import bdtDefault from '../configs/default.json' with { type: 'json' };
 import bdtLarge from '../configs/large.json' with { type: 'json' };
-import type { BdtAction, BdtMakeKwargs, BdtObservation, BdtVectorMakeKwargs } from './bdt/index.ts';
+import type { BdtAction } from './bdt/action.ts';
+import type { BdtMakeKwargs } from './bdt/bdt-env.ts';
+import type { BdtVectorMakeKwargs } from './bdt/bdt-vector-env.ts';
+import type { BdtObservation } from './bdt/observation.ts';
 import type { CartPoleKwargs } from './classic-control/cartpole.ts';
 
 // `make(id, kwargs)` and `makeVec(id, n, { kwargs })` of these ids are typed without type arguments, kwargs included

@@ -100,5 +100,55 @@ export { dataEquivalence } from './core/data-equivalence.ts';
 // Envs
 export { CartPoleEnv, CartPoleKwargs } from './classic-control/cartpole.ts';
 
-// The B-DT system (model, scenarios, env); DNN profiles under env/bdt/dnn
-export * from './bdt/index.ts';
+// The B-DT env: single and native vector, their spaces, kwargs, info and scenario ids
+export { BdtEnv, BdtEnvKwargs } from './bdt/bdt-env.ts';
+export type { BdtMakeKwargs, BdtResetOptions } from './bdt/bdt-env.ts';
+export { BdtVectorEnv, BdtVectorEnvKwargs } from './bdt/bdt-vector-env.ts';
+export type { BdtVectorMakeKwargs } from './bdt/bdt-vector-env.ts';
+export { actionSpace, decodeAction, encodeDecision } from './bdt/action.ts';
+export type { BdtAction, BdtActionSpaces } from './bdt/action.ts';
+export { observationSpace } from './bdt/observation.ts';
+export type { BdtObservation, BdtObservationSpaces } from './bdt/observation.ts';
+export type { BdtInfo, BdtSummaryInfo, BdtFullInfo, BdtFullInfoTerms, BdtResetInfo } from './bdt/info.ts';
+export { registerBdtScenario, registeredBdtScenarioIds } from './bdt/register-scenario.ts';
+export { EpisodeMetrics } from './bdt/episode-metrics.ts';
+export type { EpisodeSummary } from './bdt/episode-metrics.ts';
+
+// The compiled system every model function takes, and its kinds
+export { REPUTATION_KINDS, CONSENSUS_MECHANISMS, BLOCK_TIME_MODES } from './bdt/system.ts';
+export type { BdtSystem, SlotState, Decision, ReputationParams, ReputationKind, ConsensusMechanism, BlockTimeMode } from './bdt/system.ts';
+
+// The model's equations (docs/MODEL.md), for agents that plan with them as DPRA does
+export { apOfDevice, headFlops, tailFlops, totalFlops, cutBits, devicesPerGateway, gatewaysPerAp, partitionSpaceSize } from './bdt/topology.ts';
+export { computeTime, uplinkRate, transmitTime } from './bdt/latency.ts';
+export { computeEnergy, transmitEnergy, miningEnergy, budgetExcess } from './bdt/energy.ts';
+export { reputationOf, workForReputation, offloadedWorkPerAp, reputations } from './bdt/reputation.ts';
+export { difficulty, difficulties, miningRate, blockTime, raceWinner } from './bdt/consensus.ts';
+export { createQueues, updateQueues, lyapunov, driftTerm, backlog } from './bdt/queues.ts';
+export type { VirtualQueues } from './bdt/queues.ts';
+export { createDecision, explainDecision } from './bdt/decision.ts';
+export { createSlotOutcome, gatewaySide, apSide, slotObjective, evaluateSlot } from './bdt/slot.ts';
+export type { GatewaySideOutcome, SlotOutcome } from './bdt/slot.ts';
+
+// Exogenous traces: drawn once, replayed by reset({ options: { trace } })
+export { drawTrace } from './bdt/exogenous.ts';
+export type { ExogenousTrace } from './bdt/exogenous.ts';
+
+// Scenarios: schema, parsing and overrides, compilation
+export { scenarioSchema, REWARD_MODES } from './bdt/scenario/schema.ts';
+export type { Scenario, ScenarioInput } from './bdt/scenario/schema.ts';
+export { ScenarioError, parseScenario, mergeDeep } from './bdt/scenario/parse.ts';
+export type { ScenarioOverride, PartialFields } from './bdt/scenario/parse.ts';
+export { compileScenario } from './bdt/scenario/compile.ts';
+export type { CompiledScenario, ExogenousModel, PerNodeProcess, RewardMode, RewardSettings } from './bdt/scenario/compile.ts';
+export { scenarioJsonSchema, scenarioJsonSchemaText } from './bdt/scenario/json-schema.ts';
+
+// DNN profiles (docs/DNN-PROFILES.md): specs, profiling, the built-in zoo
+export { dnnSpecSchema, scenarioDnnSpecSchema, layerSchema, primitiveLayerSchema, activationFunctions } from './bdt/dnn/index.ts';
+export type { DnnSpec, DnnSpecInput, ScenarioDnnSpecInput, LayerSpec, LayerSpecInput, PrimitiveLayerSpec, ActivationFunction, Padding } from './bdt/dnn/index.ts';
+export { profileFromSpec, packProfiles, profileFromLayersModel, resolveDnnProfile } from './bdt/dnn/index.ts';
+export type { DnnProfile, DnnUnitProfile, FlopsConvention, ProfileOptions, PackedProfiles, LayersModelProfileOptions, DnnReference } from './bdt/dnn/index.ts';
+export { builtinDnnNames, getBuiltinDnn, isBuiltinDnnName } from './bdt/dnn/index.ts';
+export type { BuiltinDnnName } from './bdt/dnn/index.ts';
+export { DnnShapeError, DnnSpecError } from './bdt/dnn/index.ts';
+export type { SpecPath } from './bdt/dnn/index.ts';

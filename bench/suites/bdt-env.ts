@@ -5,8 +5,7 @@
  * unit is env-steps (one per env per call).
  * Targets (issue 3): BDT-v0 >= 1,000,000 steps/s, BDT-large-v0 >= 100,000 on one core.
  */
-import { make, makeVec, VectorFlattenObservation, VectorRecordEpisodeStatistics, type Env, type VectorEnv } from '../../env/index.ts';
-import type { BdtAction, BdtEnv, BdtObservation, BdtVectorEnv } from '../../env/bdt/index.ts';
+import { make, makeVec, VectorFlattenObservation, VectorRecordEpisodeStatistics, type BdtAction, type BdtEnv, type BdtObservation, type BdtVectorEnv, type Env, type VectorEnv } from '../../env/index.ts';
 import { consume, type BenchSuite } from '../harness.ts';
 
 const POOL = 256;

@@ -5,8 +5,7 @@
  * settings and warm start, so the figure is the solver alone, without env steps. 1 / (slots/s)
  * is the time per slot.
  */
-import { make } from '../../env/index.ts';
-import type { BdtAction, BdtEnv, BdtObservation, SlotState, VirtualQueues } from '../../env/bdt/index.ts';
+import { make, type BdtAction, type BdtEnv, type BdtObservation, type SlotState, type VirtualQueues } from '../../env/index.ts';
 import { DpraSolver, createDpraAgent, descentSolverOptions, DpraOptions } from '../../baselines/index.ts';
 import { consume, type BenchSuite } from '../harness.ts';
 

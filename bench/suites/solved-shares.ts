@@ -5,8 +5,7 @@
  * `candidates` makes each slot: `ShareSolver.bestOf` over N + 1 partitions (one solve each), in
  * slots of one episode the loop steps through.
  */
-import { make } from '../../env/index.ts';
-import type { BdtAction, BdtEnv, BdtObservation } from '../../env/bdt/index.ts';
+import { make, type BdtAction, type BdtEnv, type BdtObservation } from '../../env/index.ts';
 import { ShareSolver, SolvedShares, type PartitionAction } from '../../baselines/index.ts';
 import { consume, type BenchSuite } from '../harness.ts';
 

@@ -7,7 +7,9 @@ import { mergeDeep, type ScenarioOverride } from '../../env/bdt/scenario/parse.t
 import * as z from 'zod';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../../baselines/create-agent.ts';
-import { RandomAgent, SolverAgent, agentEntry, createAgent, registerAgent, scriptedAgentNames, middlePartition, UnknownAgentError, type Agent } from '../../baselines/index.ts';
+import { RandomAgent, SolverAgent, createAgent, registerAgent, UnknownAgentError, type Agent } from '../../baselines/index.ts';
+import { agentEntry, scriptedAgentNames } from '../../baselines/create-agent.ts';
+import { middlePartition } from '../../baselines/static-partition.ts';
 import { GymError } from '../../env/core/errors.ts';
 import { setWarningHandler } from '../../env/core/logger.ts';
 import { registryCopies } from '../../env/registration.ts';

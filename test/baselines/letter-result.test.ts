@@ -9,7 +9,8 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { EpisodeSummary } from '../../env/bdt/episode-metrics.ts';
 import { mergeDeep, type ScenarioOverride } from '../../env/bdt/scenario/parse.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
-import { agentEntry, createAgent } from '../../baselines/index.ts';
+import { agentEntry } from '../../baselines/create-agent.ts';
+import { createAgent } from '../../baselines/index.ts';
 
 async function episode(name: string): Promise<{ summary: EpisodeSummary; range: number }> {
   const env = make('BDT-v0', { scenario: mergeDeep({ slots: 300 }, agentEntry(name).scenarioOverride ?? {}) as ScenarioOverride, infoLevel: 'summary' });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { make } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
-import { createAgent, middlePartition, type SolverAgent } from '../../baselines/index.ts';
+import { createAgent, type SolverAgent } from '../../baselines/index.ts';
+import { middlePartition } from '../../baselines/static-partition.ts';
 import { bestStaticPartition, CalibrationEpisode } from '../../baselines/static-partition.ts';
 import { createWdpoAgent } from '../../baselines/wdpo.ts';
 

@@ -6,16 +6,15 @@
  * it where latency-greedy does not.
  */
 import { strict as assert } from 'node:assert';
-import { make } from '../../env/index.ts';
+import { copySlotState, createSlotState } from '../../env/bdt/slot-state.ts';
+import { readTrace } from '../../env/bdt/exogenous.ts';
 import {
   computeEnergy,
-  copySlotState,
   createDecision,
   createQueues,
-  createSlotState,
   drawTrace,
   EpisodeMetrics,
-  readTrace,
+  make,
   reputationOf,
   transmitEnergy,
   transmitTime,
@@ -26,7 +25,7 @@ import {
   type EpisodeSummary,
   type SlotState,
   type VirtualQueues,
-} from '../../env/bdt/index.ts';
+} from '../../env/index.ts';
 import { createAgent } from '../../baselines/index.ts';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { CoordinateDescentPolicy, fixedPolicy } from './simple-policies.ts';

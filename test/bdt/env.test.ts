@@ -1,9 +1,23 @@
 import { strict as assert } from 'node:assert';
-import { captureWarnings, checkEnv, make, makeVec, InvalidActionError, InvalidArgumentError, KwargsError } from '../../env/index.ts';
+import {
+  captureWarnings,
+  checkEnv,
+  make,
+  makeVec,
+  InvalidActionError,
+  InvalidArgumentError,
+  KwargsError,
+  createDecision,
+  createQueues,
+  createSlotOutcome,
+  evaluateSlot,
+  lyapunov,
+  updateQueues,
+  type ScenarioOverride,
+} from '../../env/index.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { decodeIfValid, type BdtAction } from '../../env/bdt/action.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
-import { createDecision, createQueues, createSlotOutcome, evaluateSlot, lyapunov, updateQueues, type ScenarioOverride } from '../../env/bdt/index.ts';
 import type { Decision, SlotState } from '../../env/bdt/system.ts';
 import type { BdtFullInfoTerms, BdtSummaryInfo } from '../../env/bdt/info.ts';
 import { registeredBdtIds } from './registered-bdt-ids.ts';

@@ -6,7 +6,8 @@ import { ChannelSampler } from '../../env/bdt/channel.ts';
 import { sampleBudgets } from '../../env/bdt/budgets.ts';
 import { normalQuantile } from '../../env/core/normal-quantile.ts';
 import { observationSpace } from '../../env/bdt/observation.ts';
-import { compileScenario, parseScenario } from '../../env/bdt/scenario/index.ts';
+import { parseScenario } from '../../env/bdt/scenario/parse.ts';
+import { compileScenario } from '../../env/bdt/scenario/compile.ts';
 
 /** Inverse CDF of Poisson(rate) at u by plain sequential search (the reference). */
 function poissonInverse(rate: number, u: number): number {

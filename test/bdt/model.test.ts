@@ -19,6 +19,7 @@ import {
   explainDecision,
   headFlops,
   lyapunov,
+  make,
   miningEnergy,
   miningRate,
   raceWinner,
@@ -31,9 +32,8 @@ import {
   REPUTATION_KINDS,
   type BdtEnv,
   type Decision,
-} from '../../env/bdt/index.ts';
+} from '../../env/index.ts';
 import { fixtureState, fixtureSystem } from './fixture.ts';
-import { make } from '../../env/index.ts';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);

@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { issueLines } from '../../env/core/zod-issues.ts';
-import { captureWarnings, make } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { partitionSpaceSize } from '../../env/bdt/topology.ts';
 import { KIND_UNION_PATHS } from '../../env/bdt/scenario/parse.ts';
-import { compileScenario, mergeDeep, meanGainAt, parseScenario, ScenarioError, scenarioJsonSchemaText, type Scenario, type ScenarioInput, type ScenarioOverride } from '../../env/bdt/scenario/index.ts';
+import { captureWarnings, compileScenario, make, mergeDeep, parseScenario, ScenarioError, scenarioJsonSchemaText, type Scenario, type ScenarioInput, type ScenarioOverride } from '../../env/index.ts';
+import { meanGainAt } from '../../env/bdt/scenario/compile.ts';
 import { checkScenario } from '../../env/bdt/scenario/check.ts';
 import { undescribedFields } from '../undescribed-fields.ts';
 

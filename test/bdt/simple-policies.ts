@@ -12,7 +12,7 @@ import {
   type SlotOutcome,
   type SlotState,
   type VirtualQueues,
-} from '../../env/bdt/index.ts';
+} from '../../env/index.ts';
 
 /**
  * Full mining speed, and each AP's cycles split over its gateways so their path latencies

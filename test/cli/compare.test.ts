@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
-import { make } from '../../env/index.ts';
-import type { BdtEnv } from '../../env/bdt/index.ts';
+import { make, type BdtEnv } from '../../env/index.ts';
 import { BACKENDS } from '../../agents/backend-names.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { Box, BoxAction, captureWarnings, checkEnv, Dict, Discrete, InvalidActionError, make, MultiDiscrete } from '../../env/index.ts';
-import type { BdtAction, BdtEnv } from '../../env/bdt/index.ts';
+import { Box, BoxAction, captureWarnings, checkEnv, Dict, Discrete, InvalidActionError, make, MultiDiscrete, type BdtAction, type BdtEnv } from '../../env/index.ts';
 import { RecordingEnv } from './recording-env.ts';
 
 describe('env/wrappers/BoxAction', () => {

@@ -1091,6 +1091,16 @@ class PackagingTest(unittest.TestCase):
         self.assertTrue((PYTHON_DIR / "README.md").is_file())
         self.assertEqual(pyproject["build-system"]["requires"], ["setuptools>=64"], "PEP 660 editable installs")
 
+    def test_the_built_package_holds_the_py_typed_marker(self) -> None:
+        # without it, mypy skips an installed bdt_gym's hints (import-untyped); build_py lays out
+        # what a wheel holds, without needing the wheel package or an index
+        with tempfile.TemporaryDirectory() as directory:
+            source, out = Path(directory) / "python", Path(directory) / "lib"
+            # a copy, so the build leaves no build/ or egg-info in the checkout
+            shutil.copytree(PYTHON_DIR, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+            subprocess.run([sys.executable, "-c", "import setuptools; setuptools.setup()", "build_py", "-d", str(out)], cwd=source, check=True, capture_output=True)
+            self.assertTrue((out / "bdt_gym" / "py.typed").is_file())
+
     def test_the_readmes_python_runs(self) -> None:
         blocks = re.findall(r"```python\n(.*?)```", (PYTHON_DIR / "README.md").read_text(), re.DOTALL)
         self.assertGreaterEqual(len(blocks), 2)

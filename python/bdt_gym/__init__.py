@@ -19,6 +19,9 @@ from .env import BdtGymEnv
 from .server import AttributeRefusedError, BdtGymError, InvalidActionError, InvalidArgumentError, InvalidSeedError, ResetNeededError, UnexpectedKeywordError, UnregisteredEnvError
 from .vector_env import BdtGymVectorEnv
 
+# bdt-gym's version (package.json's; test/python/bridge.test.ts holds pyproject.toml and this to it)
+__version__ = "0.1.0"
+
 __all__ = ["BdtGymEnv", "BdtGymVectorEnv", "BdtGymError", "InvalidActionError", "InvalidArgumentError", "InvalidSeedError", "UnexpectedKeywordError", "ResetNeededError", "AttributeRefusedError", "UnregisteredEnvError"]
 
 # The B-DT ids env/envs.ts registers, listed here so that import starts no server;

@@ -33,6 +33,16 @@ describe("python: bdt_gym's env ids", () => {
   });
 });
 
+describe("python: bdt_gym's version", () => {
+  it("is bdt-gym's: pyproject.toml's version and bdt_gym.__version__ are package.json's", () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pyproject = /^version = "([^"]*)"$/m.exec(readFileSync(join(pythonDir, 'pyproject.toml'), 'utf8'));
+    const init = /^__version__ = "([^"]*)"$/m.exec(readFileSync(join(pythonDir, 'bdt_gym', '__init__.py'), 'utf8'));
+    assert.equal(pyproject?.[1], version, 'python/pyproject.toml');
+    assert.equal(init?.[1], version, 'python/bdt_gym/__init__.py');
+  });
+});
+
 describe('python: the bdt_gym Gymnasium package', function () {
   this.timeout(300_000);
   before(function () {

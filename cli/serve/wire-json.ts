@@ -65,14 +65,19 @@ export function parseWire(text: string): unknown {
   });
 }
 
-/** Where `value` (parsed JSON) has an own "__proto__" key, as an issue path ('(root)', `kwargs.scenario`), or undefined. */
-export function protoKeyPath(value: unknown, path = ''): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return path === '' ? '(root)' : path;
-  const entries: Iterable<[string | number, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
-  for (const [key, child] of entries) {
-    const found = protoKeyPath(child, typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
-    if (found !== undefined) return found;
+/**
+ * Where `value` (parsed JSON) has an own "__proto__" key, as an issue path ('(root)',
+ * `kwargs.scenario`), or undefined. Iterative: JSON.parse takes nesting deeper than the call stack.
+ */
+export function protoKeyPath(value: unknown): string | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: node, path } = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return path === '' ? '(root)' : path;
+    const children = Array.isArray(node) ? node.map((child: unknown, i) => ({ value: child, path: `${path}[${i}]` })) : Object.entries(node).map(([key, child]) => ({ value: child, path: path === '' ? key : `${path}.${key}` }));
+    // reversed, so the first child is searched first
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
   }
   return undefined;
 }

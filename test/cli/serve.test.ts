@@ -469,6 +469,21 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(errors[6], undefined);
   });
 
+  it('answers a request nested deeper than the call stack that holds a "\\u" escape (its "__proto__" search overflowed the stack and ended the server)', () => {
+    const depth = 200_000;
+    const { responses, status } = serve([
+      { method: 'make', id: 'CartPole-v1' },
+      `{"method":"step","action":${'['.repeat(depth)}${']'.repeat(depth)},"x":"\\u0041"}`,
+      `{"method":"step","action":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)},"\\u005f_proto__":1}`,
+      { method: 'reset', seed: 1 },
+    ]);
+    assert.equal(status, 0);
+    assert.equal(responses.length, 4);
+    assert.deepEqual(responses[1], { error: { type: 'ProtocolError', message: 'bad request: at (root): Unrecognized key: "x"' } });
+    assert.deepEqual(responses[2], { error: { type: 'ProtocolError', message: 'bad request: a key "__proto__" (at (root)) is not taken: objects built from the request would lose it' } });
+    assert.ok('result' in responses[3]!, 'the server goes on');
+  });
+
   it('wire JSON: a string that holds what stands in for a non-finite number stays a string, both ways', () => {
     // the stand-in is NUL, the token, NUL: a client may send that string, and an info may hold it beside a real Infinity
     const value = { s: '\u0000NaN\u0000', t: '\u00000NaN\u0000', x: Infinity, y: [NaN, -Infinity] };

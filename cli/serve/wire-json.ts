@@ -14,12 +14,21 @@ const placeholder = (nonce: string, token: string): string => `\u0000${nonce}${t
 const TOKENS = ['NaN', 'Infinity', '-Infinity'] as const;
 const NUMBERS: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity };
 
-/** The first of '', '0', '1', ... that no string of `strings` holds after a NUL. */
+/**
+ * A nonce no string of `strings` holds after a NUL: '' when none holds a NUL, else zeros, one more
+ * than the longest run of digits after a NUL in them. One pass: trying '', '0', '1', ... in turn
+ * took time quadratic in the strings, so a client's line of NUL-numbered strings held the server up.
+ */
 function freeNonce(strings: readonly string[]): string {
-  for (let n = -1; ; n++) {
-    const nonce = n < 0 ? '' : String(n);
-    if (!strings.some((s) => s.includes(`\u0000${nonce}`))) return nonce;
+  let longestDigits = -1;
+  for (const s of strings) {
+    for (let nul = s.indexOf('\u0000'); nul !== -1; nul = s.indexOf('\u0000', nul + 1)) {
+      let end = nul + 1;
+      while (end < s.length && s.charCodeAt(end) >= 0x30 && s.charCodeAt(end) <= 0x39) end++;
+      longestDigits = Math.max(longestDigits, end - nul - 1);
+    }
   }
+  return longestDigits < 0 ? '' : '0'.repeat(longestDigits + 1);
 }
 
 /** One line of wire JSON for `value`. */

@@ -166,7 +166,15 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
         throw error;
       }
     });
-    this.envs.forEach((env, i) => env.setWrapperAttr(name, Array.isArray(values) ? values[i] : values));
+    // set one by one, as Gymnasium's: a value env i refuses leaves the envs before it set, which the message says
+    this.envs.forEach((env, i) => {
+      try {
+        env.setWrapperAttr(name, Array.isArray(values) ? values[i] : values);
+      } catch (error) {
+        if (error instanceof Error) error.message = `SyncVectorEnv.setAttr: env ${i}: ${error.message}${i > 0 ? ` (env${i > 1 ? `s 0-${i - 1}` : ' 0'} took ${i > 1 ? 'theirs' : 'its'})` : ''}`;
+        throw error;
+      }
+    });
   }
 
   /** Calls the method `name` of each env with `args` and returns the results; a non-function attribute is returned as is (Gymnasium's `call`). */

@@ -267,6 +267,15 @@ describe('SyncVectorEnv', () => {
     assert.equal((envs.envs[0] as unknown as { label?: string }).label, undefined, 'env 0 was not changed');
   });
 
+  it('a value env i refuses is named with env i, and says the envs before it took theirs (set one by one, as Gymnasium)', () => {
+    const envs = makeVec('CartPole-v1', 3, { vectorizationMode: 'sync' });
+    envs.reset({ seed: 0 });
+    assert.throws(() => envs.setAttr('state', [[0, 0, 0, 0], [0.01, 0, 0, 0], ['a', 0, 0, 0]]), (e: unknown) => e instanceof Error && /^SyncVectorEnv\.setAttr: env 2: .*"a".* \(envs 0-1 took theirs\)$/.test(e.message));
+    assert.throws(() => envs.setAttr('state', [[0, 0, 0, 0], ['b', 0, 0, 0], [0, 0, 0, 0]]), (e: unknown) => e instanceof Error && /^SyncVectorEnv\.setAttr: env 1: .*"b".* \(env 0 took its\)$/.test(e.message));
+    assert.throws(() => envs.setAttr('state', [['c', 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]), (e: unknown) => e instanceof Error && /^SyncVectorEnv\.setAttr: env 0: [^(]*"c"[^(]*$/.test(e.message));
+    envs.close();
+  });
+
   it('batches Dict spaces per key', () => {
     const space = batchSpace(new Dict({ a: new Discrete(2), b: new Box(0, 1, { shape: [3] }) }), 4);
     assert.equal(space.toString(), 'Dict(a: MultiDiscrete([2, 2, 2, 2]), b: Box(0, 1, [4, 3], float32))');

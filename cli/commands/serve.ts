@@ -10,13 +10,14 @@
  */
 import type { Command } from 'commander';
 import { EnvServer, errorResponse, ProtocolError, type Response } from '../serve/env-server.ts';
-import { parseWire, protoKeyPath, stringifyWire } from '../serve/wire-json.ts';
+import { MAX_REQUEST_DEPTH, nestedDeeperThan, parseWire, protoKeyPath, stringifyWire } from '../serve/wire-json.ts';
 import { jsonLines } from '../serve/json-lines.ts';
 import { duplicateKeyMessage, firstDuplicateKey } from '../duplicate-json-keys.ts';
 import { examplesHelp } from '../help-text.ts';
 
 /** The response to one line of input. */
 async function respond(server: EnvServer, line: string): Promise<Response> {
+  if (nestedDeeperThan(line, MAX_REQUEST_DEPTH)) return { error: { type: ProtocolError.name, message: `bad request: arrays and objects nested more than ${MAX_REQUEST_DEPTH} deep` } };
   let request: unknown;
   try {
     request = parseWire(line);

@@ -75,6 +75,30 @@ export function parseWire(text: string): unknown {
 }
 
 /**
+ * The most arrays and objects a request may nest (Python's json module, the main client's, stops
+ * near 1000 too): deeper values are valid JSON, but every walk over them (a refusal naming a
+ * field, an agent's cache key, getAttr's answer) would have to be written without recursion.
+ */
+export const MAX_REQUEST_DEPTH = 1000;
+
+/** Whether the JSON text `text` nests arrays and objects more than `limit` deep (brackets inside strings do not count). */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
  * Where `value` (parsed JSON) has an own "__proto__" key, as an issue path ('(root)',
  * `kwargs.scenario`), or undefined. Iterative: JSON.parse takes nesting deeper than the call stack.
  */

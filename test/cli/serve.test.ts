@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { parseWire, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
+import { MAX_REQUEST_DEPTH, parseWire, protoKeyPath, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
 import * as tf from '@tensorflow/tfjs';
 import { asBooleans, EnvServer, flagsAsBooleans } from '../../cli/serve/env-server.ts';
 import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
@@ -469,8 +469,25 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(errors[6], undefined);
   });
 
-  it('answers a request nested deeper than the call stack that holds a "\\u" escape (its "__proto__" search overflowed the stack and ended the server)', () => {
+  it('refuses a request nested more than MAX_REQUEST_DEPTH deep, and goes on (deep values overflowed the stack in refusals, agent keys and answers)', () => {
+    const nested = (depth: number) => `{"method":"step","action":${'['.repeat(depth)}0${']'.repeat(depth)}}`;
+    const { responses, status } = serve([{ method: 'make', id: 'CartPole-v1' }, nested(MAX_REQUEST_DEPTH + 1), `{"method":"call","name":"toString","args":["${'['.repeat(5000)}"]}`, nested(MAX_REQUEST_DEPTH - 1), { method: 'reset', seed: 1 }]);
+    assert.equal(status, 0);
+    assert.deepEqual(responses[1], { error: { type: 'ProtocolError', message: `bad request: arrays and objects nested more than ${MAX_REQUEST_DEPTH} deep` } });
+    assert.ok(!JSON.stringify(responses[2]).includes('nested more than'), 'brackets inside a string do not count');
+    assert.ok(!JSON.stringify(responses[3]).includes('nested more than'), 'a request at the limit is read');
+    assert.ok('result' in responses[4]!, 'the server goes on');
+  });
+
+  it('finds a "__proto__" key in a value nested deeper than the call stack (its search overflowed the stack and ended the server)', () => {
     const depth = 200_000;
+    let deep: unknown = { ['__proto__']: 1 };
+    for (let i = 0; i < depth; i++) deep = [deep];
+    assert.equal(protoKeyPath({ action: deep }), `action${'[0]'.repeat(depth)}`);
+  });
+
+  it('answers a request at the depth limit that holds a "\\u" escape (its "__proto__" search ran on every such line)', () => {
+    const depth = MAX_REQUEST_DEPTH - 1;
     const { responses, status } = serve([
       { method: 'make', id: 'CartPole-v1' },
       `{"method":"step","action":${'['.repeat(depth)}${']'.repeat(depth)},"x":"\\u0041"}`,

@@ -105,7 +105,7 @@ describe('SyncVectorEnv', () => {
   it('rejects a wrong number of actions and bad actions naming the env', () => {
     const envs = new SyncVectorEnv([0, 1].map(() => () => make('CartPole-v1')));
     envs.reset({ seed: 0 });
-    assert.throws(() => envs.step([0]), /expected a batch of 2 actions for Discrete\(2\)/);
+    assert.throws(() => envs.step([0]), (e: unknown) => e instanceof InvalidActionError && /expected a batch of 2 actions for Discrete\(2\)/.test(e.message), 'an action batch that is not one: InvalidActionError, as an action outside the space');
     assert.throws(() => envs.step([0, 7]), /SyncVectorEnv\.step: env 1: invalid action: 7 is outside \{0, …, 1\} \(action 7; action space Discrete\(2\)\)$/);
   });
 

@@ -112,12 +112,17 @@ function asksForHelp(args: readonly string[], at: number): boolean {
   return args[at] === 'help' || args.slice(0, end < 0 ? args.length : end).some((arg) => arg === '--help' || arg === '-h');
 }
 
-/** The modules of the global `--import <module>` and `--import=<module>` options, in order, wherever they stand. */
+/**
+ * The modules of the global `--import <module>` and `--import=<module>` options, in order, wherever
+ * they stand; a value starting with -- is left for commander to refuse (`--import --help`).
+ */
 function importSpecifiers(args: readonly string[]): string[] {
   const specifiers: string[] = [];
   for (let i = 0; i < args.length && args[i] !== '--'; i++) {
-    if (args[i] === '--import' && i + 1 < args.length) specifiers.push(args[++i]!);
-    else if (args[i]!.startsWith('--import=')) specifiers.push(args[i]!.slice('--import='.length));
+    const value = args[i] === '--import' ? args[i + 1] : args[i]!.startsWith('--import=') ? args[i]!.slice('--import='.length) : undefined;
+    if (value === undefined || value.startsWith('--')) continue;
+    specifiers.push(value);
+    if (args[i] === '--import') i++;
   }
   return specifiers;
 }

@@ -264,6 +264,14 @@ describe('bdt-gym --import', () => {
     assert.equal(failing.stdout, '');
   });
 
+  it('--import with --help as its value is refused as a missing value, exit 1 (it was loaded as a module: an internal error, exit 70)', () => {
+    for (const args of [['--import', '--help'], ['run', '--import', '--help'], ['--import=--help', 'run', '--help']]) {
+      const result = cli(args);
+      assert.equal(result.status, 1, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(result.stderr, 'bdt-gym: --import: expected its value <module>, got "--help" (an option\'s value cannot start with --)\n', args.join(' '));
+    }
+  });
+
   it("a checkpoint trained on a module's env id, used without --import: run, compare and sweep-v say the id is not registered here and how to bring it in or give its scenario (they said it was no B-DT env, and to evaluate it, which fails too)", () => {
     const run = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'run');
     const hyperparameters = JSON.stringify({ numEnvs: 1, numSteps: 16, numMinibatches: 1, updateEpochs: 1, hidden: [8] });

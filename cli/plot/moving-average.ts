@@ -1,7 +1,7 @@
 /**
  * Trailing moving average: point i is the mean of the finite values among records
  * i - window + 1 .. i. NaN values are skipped, and a point whose window holds none is NaN.
- * O(n), with partial sums per block of `window` records.
+ * O(n), with sums within blocks of `window` records.
  *
  * It differs from SB3's `results_plotter` and RL Zoo's `plot_train` (both `window_func` with
  * `np.mean`) at the start: they drop the first window - 1 points, so each plotted point averages
@@ -13,27 +13,35 @@
  */
 export function trailingMean(values: Float64Array, window: number): Float64Array {
   const n = values.length;
-  // partial sums restarted every `window` records, so a window (which spans at most two such
-  // blocks) is summed from its own blocks: sums over the whole run cancelled a late window's digits
-  // (a loss of 1e-3 after values of 1e8 kept 8 of them; window 1 did not return the raw values)
-  const sums = new Float64Array(n);
-  const counts = new Uint32Array(n);
+  // Sums within blocks of `window` records, from each block's start (prefix) and to its end
+  // (suffix): a window spans at most two blocks, the suffix of one and the prefix of the next, so
+  // it is summed from its own records only. Sums over the whole run (or differences within a
+  // block) cancelled a late window's digits: a loss of 1e-3 after values of 1e8 kept 8 of them.
+  const prefix = new Float64Array(n);
+  const prefixCount = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const finite = Number.isFinite(values[i]!);
     const blockStart = i % window === 0;
-    sums[i] = (blockStart ? 0 : sums[i - 1]!) + (finite ? values[i]! : 0);
-    counts[i] = (blockStart ? 0 : counts[i - 1]!) + (finite ? 1 : 0);
+    prefix[i] = (blockStart ? 0 : prefix[i - 1]!) + (finite ? values[i]! : 0);
+    prefixCount[i] = (blockStart ? 0 : prefixCount[i - 1]!) + (finite ? 1 : 0);
+  }
+  const suffix = new Float64Array(n);
+  const suffixCount = new Uint32Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    const finite = Number.isFinite(values[i]!);
+    const blockEnd = (i + 1) % window === 0 || i === n - 1;
+    suffix[i] = (blockEnd ? 0 : suffix[i + 1]!) + (finite ? values[i]! : 0);
+    suffixCount[i] = (blockEnd ? 0 : suffixCount[i + 1]!) + (finite ? 1 : 0);
   }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let sum = sums[i]!;
-    let count = counts[i]!;
-    // the window's part in the previous block: records from .. block - 1
+    let sum = prefix[i]!;
+    let count = prefixCount[i]!;
+    // the window's records in the previous block: from .. the block's end
     const from = i + 1 - window;
-    const block = i - (i % window);
-    if (from > 0 && from < block) {
-      sum += sums[block - 1]! - sums[from - 1]!;
-      count += counts[block - 1]! - counts[from - 1]!;
+    if (from > 0 && from % window !== 0) {
+      sum += suffix[from]!;
+      count += suffixCount[from]!;
     }
     out[i] = count === 0 ? NaN : sum / count;
   }

@@ -45,6 +45,11 @@ describe('cli: curves', () => {
     const last = values.subarray(-20);
     const direct = last.reduce((a, b) => a + b, 0) / 20;
     assert.ok(Math.abs(trailingMean(values, 20).at(-1)! - direct) <= 1e-15 * direct, `${trailingMean(values, 20).at(-1)} vs ${direct}`);
+    // the same where the large values end inside a block: a window of small values only, whose
+    // first block also holds large ones before it (window 20: records 10..29, large 0..9)
+    const lateSwitch = Float64Array.from({ length: 60 }, (_, i) => (i < 10 ? 1e8 : 1e-3 * (1 + i / 1000)));
+    const smallWindow = lateSwitch.subarray(10, 30).reduce((a, b) => a + b, 0) / 20;
+    assert.ok(Math.abs(trailingMean(lateSwitch, 20)[29]! - smallWindow) <= 1e-15 * smallWindow, `${trailingMean(lateSwitch, 20)[29]} vs ${smallWindow}`);
     // a window straddling two blocks of the partial sums, with a NaN in it
     const mixed = Float64Array.from([5, 1e12, 3, NaN, 7, 2, 4]);
     assert.deepEqual([...trailingMean(mixed, 3)], [5, (5 + 1e12) / 2, (5 + 1e12 + 3) / 3, (1e12 + 3) / 2, 5, 4.5, 13 / 3]);

@@ -1,6 +1,7 @@
 /**
  * DQN hyperparameters (CleanRL dqn.py `Args`, SB3 DQN names in comments), validated by zod.
- * Defaults are CleanRL's; presets live in configs/agents/.
+ * Defaults are CleanRL's but for doubleQ, maxGradNorm and init (see the schema); presets live in
+ * configs/agents/.
  */
 import * as z from 'zod';
 import { CpuSharesSchema } from '../cpu-shares.ts';
@@ -8,8 +9,9 @@ import { MAX_ENVS, MAX_LAYERS, MAX_WIDTH } from '../hyperparameter-limits.ts';
 
 /**
  * The zod schema of DQN's hyperparameters (CleanRL dqn.py's `Args`, camelCased): each field's
- * description gives its meaning and unit, and `parse({})` gives CleanRL's defaults. An unknown key
- * is refused.
+ * description gives its meaning and unit. `parse({})` gives CleanRL's defaults but for double
+ * Q-learning (`doubleQ: true`), gradient-norm clipping at 10 (SB3's; CleanRL clips none) and the
+ * orthogonal init (CleanRL's dqn.py: `init: 'torch'`). An unknown key is refused.
  */
 export const DqnHyperparametersSchema = z
   .object({

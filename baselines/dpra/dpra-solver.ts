@@ -42,13 +42,13 @@ export interface DpraSolverOptions {
    * Descent preset (partition-search.ts): `thorough` (every cut exact, cold starts, joint moves),
    * `fast` (exact sweeps from the warm start, guarded by the cold points), `screened` (screened
    * sweeps from the warm start, the same guard), or
-   * `auto` (default): thorough when sum_n L_n <= `THOROUGH_UNITS`, fast up to
-   * `FAST_UNITS`, screened above.
+   * `auto` (default): thorough when sum_n L_n <= 64 (`THOROUGH_UNITS`), fast up to 400
+   * (`FAST_UNITS`), screened above.
    */
   effort?: DescentEffort;
   /** Overrides of the preset's limits. */
   descent?: Partial<DescentOptions>;
-  /** Largest partition space `exhaustive` accepts (number of partitions). */
+  /** Largest partition space `exhaustive` accepts (number of partitions; default 2,000,000, `MAX_EXHAUSTIVE`). */
   maxExhaustive?: number;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The `bdt-gym` command line. Each command lives in `cli/commands/<name>.ts` and exports
  * `register(program)`. Parsing is commander's (the de-facto standard: typed options, generated
- * `--help` for every command, subcommands), so no hand-written argv handling lives here.
+ * `--help` for every command, subcommands); argv is read by hand only for what must be known
+ * before commander is built: which command's module to load, and, for `--help`, the `--import`
+ * modules that load first.
  */
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';

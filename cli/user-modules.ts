@@ -112,7 +112,8 @@ function resolvePackage(specifier: string): string {
 function resolveFrom(directory: string, specifier: string): { url: string } | { code: string; message: string } {
   const script = 'let answer; try { answer = { url: import.meta.resolve(process.argv[1], process.argv[2]) } } catch (error) { answer = { code: error.code, message: error.message } } console.log(JSON.stringify(answer))';
   const parent = pathToFileURL(join(directory, '/')).href;
-  const child = spawnSync(process.execPath, ['--experimental-import-meta-resolve', '--input-type=module', '--eval', script, specifier, parent], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // after --: a specifier such as -h is the script's argument, not an option of that Node
+  const child = spawnSync(process.execPath, ['--experimental-import-meta-resolve', '--input-type=module', '--eval', script, '--', specifier, parent], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const answer = child.stdout?.trim().split('\n').at(-1);
   if (child.status !== 0 || answer === undefined || answer === '') {
     throw new CliError(`--import ${specifier}: resolving it from ${directory} failed: ${child.error?.message ?? child.stderr.trim()}`);

@@ -330,6 +330,10 @@ describe('bdt-gym --import', () => {
     assert.equal(unknownPackage.status, 1);
     const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
     assert.equal(unknownPackage.stderr, `bdt-gym: --import no-such-package-bdt: no such package in the node_modules of the working directory (${fixtures.replace(/\/$/, '')}), of bdt-gym (${root}) or of a directory above either\n`);
+    // a name starting with - is looked up as one too, not taken as an option of the Node that resolves it (-h printed its help: an internal error, exit 70)
+    const dashed = cli(['--import', '-h', 'run']);
+    assert.equal(dashed.status, 1, dashed.stderr);
+    assert.equal(dashed.stderr, `bdt-gym: --import -h: no such package in the node_modules of the working directory (${fixtures.replace(/\/$/, '')}), of bdt-gym (${root}) or of a directory above either\n`);
   });
 
   it('says where a module failed: the place of a JavaScript syntax error with its source line, the line of a runtime error in the module or a module of its own, an invalid scenario\'s issues one a line (a .mjs error had no place, the issues one long line)', () => {

@@ -24,7 +24,7 @@ import type { SlotProblem } from './slot-problem.ts';
 /** Improvements below this relative size are ignored (stops cycling on rounding noise). */
 const IMPROVEMENT_TOLERANCE = 1e-12;
 
-/** Limits of `PartitionSearch.descent`. */
+/** Limits of the solver's coordinate descent over partition vectors (DpraSolverOptions' `descent`). */
 export interface DescentOptions {
   /** Maximum sweeps over all DTs per start. */
   maxSweeps: number;

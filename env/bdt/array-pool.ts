@@ -20,8 +20,8 @@ const LARGEST_POOLED = CHUNK_BYTES / 8;
 
 /**
  * Hands out zeroed typed arrays carved from shared 64 KiB buffers (see the header of
- * env/bdt/array-pool.ts): each array is distinct, but its `.buffer` is the whole chunk, so
- * `slice()` one before transferring it.
+ * env/bdt/array-pool.ts): each array is distinct, but the `.buffer` of one up to
+ * LARGEST_POOLED bytes is the whole chunk, so `slice()` one before transferring it.
  */
 export class ArrayPool {
   private chunk = new ArrayBuffer(CHUNK_BYTES);

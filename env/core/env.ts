@@ -57,8 +57,9 @@ export type ResetResult<Obs, I extends Info = Info> = [obs: Obs, info: I];
 export type StepResult<Obs, I extends Info = Info> = [obs: Obs, reward: number, terminated: boolean, truncated: boolean, info: I];
 
 /**
- * A render mode (Gymnasium's `render_mode`); only `'ansi'` is implemented, where `render()` returns
- * a string.
+ * A render mode (Gymnasium's `render_mode`): `'ansi'` (`render()` returns a string, the one mode
+ * the built-in envs implement), `'rgb_array'` (a Uint8Array) or `'human'` (returns nothing), as an
+ * env of your own declares in `metadata.renderModes`.
  */
 export type RenderMode = 'ansi' | 'human' | 'rgb_array';
 

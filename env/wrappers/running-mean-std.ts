@@ -27,7 +27,7 @@ export interface RunningStats {
 
 /**
  * Running mean and variance of a stream of vectors (gymnasium.wrappers.utils.RunningMeanStd), kept
- * in float64; a sample holding a NaN or an infinity is left out and counted.
+ * in float64; a sample holding a NaN or an infinity is left out (`update` returns how many it left out).
  */
 export class RunningMeanStd {
   /** Vector length. */

@@ -158,23 +158,20 @@ export class SyncVectorEnv<Obs = unknown, Act = unknown> implements VectorEnv<Ba
    */
   setAttr(name: string, values: unknown): void {
     if (Array.isArray(values) && values.length !== this.numEnvs) throw new InvalidArgumentError(`SyncVectorEnv.setAttr: got ${values.length} values for ${this.numEnvs} envs`);
-    this.envs.forEach((env, i) => {
-      try {
-        env.wrapperAttrTarget(name);
-      } catch (error) {
-        if (error instanceof Error) error.message = `SyncVectorEnv.setAttr: env ${i}: ${error.message}`;
-        throw error;
-      }
-    });
+    /** Runs `run` on each env in turn; an error env i throws is named with it, and `after(i)` appended. */
+    const eachEnv = (run: (env: Env<Obs, Act>, i: number) => void, after: (i: number) => string = () => ''): void =>
+      this.envs.forEach((env, i) => {
+        try {
+          run(env, i);
+        } catch (error) {
+          if (error instanceof Error) error.message = `SyncVectorEnv.setAttr: env ${i}: ${error.message}${after(i)}`;
+          throw error;
+        }
+      });
+    eachEnv((env) => env.wrapperAttrTarget(name));
     // set one by one, as Gymnasium's: a value env i refuses leaves the envs before it set, which the message says
-    this.envs.forEach((env, i) => {
-      try {
-        env.setWrapperAttr(name, Array.isArray(values) ? values[i] : values);
-      } catch (error) {
-        if (error instanceof Error) error.message = `SyncVectorEnv.setAttr: env ${i}: ${error.message}${i > 0 ? ` (env${i > 1 ? `s 0-${i - 1}` : ' 0'} took ${i > 1 ? 'theirs' : 'its'})` : ''}`;
-        throw error;
-      }
-    });
+    const setBefore = (i: number): string => (i === 0 ? '' : i === 1 ? ' (env 0 took its)' : ` (envs 0-${i - 1} took theirs)`);
+    eachEnv((env, i) => env.setWrapperAttr(name, Array.isArray(values) ? values[i] : values), setBefore);
   }
 
   /** Calls the method `name` of each env with `args` and returns the results; a non-function attribute is returned as is (Gymnasium's `call`). */

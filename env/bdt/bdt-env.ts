@@ -217,7 +217,7 @@ export class BdtEnv extends Env<BdtObservation, BdtAction> {
     if (options.trace !== undefined) this.simulation.checkReplayable(options.trace, 'BdtEnv.reset');
     this.seedStreams(args.seed);
     // without a seed, a first reset seeds the streams from the env's own generator
-    this.simulation.reset(args.seed, options.trace, () => randomSeed(this.npRandom), 'BdtEnv.reset');
+    this.simulation.reset(args.seed ?? undefined, options.trace, () => randomSeed(this.npRandom), 'BdtEnv.reset');
     this.warnedPastEnd = false;
     return [this.observation(), { slot: 0 }];
   }

@@ -16,7 +16,7 @@ export type Info = Record<string, unknown>;
  * `InvalidArgumentError`.
  */
 export interface ResetArgs {
-  /** Re-seed the env's random streams; without it the streams continue. */
+  /** Re-seed the env's random streams; without it (or with null, Python's `seed=None`) the streams continue. */
   seed?: number;
   /** Env-specific reset options. */
   options?: Record<string, unknown>;
@@ -174,9 +174,12 @@ export abstract class Env<Obs = unknown, Act = unknown> {
    */
   abstract reset(args?: ResetArgs): ResetResult<Obs>;
 
-  /** Re-seed `npRandom` (and record `seedValue` for sub-streams, `npRandomSeed`) when `seed` is given; no-op otherwise. */
+  /**
+   * Re-seed `npRandom` (and record `seedValue` for sub-streams, `npRandomSeed`) when `seed` is
+   * given; no-op otherwise (null too, as a vector env's reset and Python's `seed=None`).
+   */
   protected seedStreams(seed: number | undefined): void {
-    if (seed === undefined) return;
+    if (seed == null) return;
     checkSeed(seed, `${this.constructor.name}.reset`);
     this.seedValue = seed;
     this.setNpRandom(makeRng(seed), seed);

@@ -162,6 +162,23 @@ describe('registration', () => {
     }
   });
 
+  it('reset takes a null seed as none (Python\'s seed=None, as vector envs do): the streams continue, raw and made', () => {
+    const makers: Array<[string, () => { reset(args?: object): [unknown, unknown] }]> = [
+      ['CartPoleEnv', () => new CartPoleEnv()],
+      ['CartPole-v1', () => make('CartPole-v1')],
+      ['BdtEnv', () => make('BDT-small-v0').unwrapped],
+      ['BDT-small-v0', () => make('BDT-small-v0')],
+    ];
+    for (const [name, makeOne] of makers) {
+      const withNull = makeOne();
+      const without = makeOne();
+      withNull.reset({ seed: 5 });
+      without.reset({ seed: 5 });
+      assert.deepEqual(withNull.reset({ seed: null }), without.reset(), name);
+      assert.notDeepEqual(withNull.reset({ seed: null })[0], makeOne().reset({ seed: 5 })[0], `${name}: a second null-seeded reset goes on from the first`);
+    }
+  });
+
   it('reset refuses an argument it does not know (a misspelt seed would reset unseeded), raw, made and vectorised', () => {
     const owners: Array<[string, () => unknown]> = [
       ['BdtEnv', () => make('BDT-small-v0').unwrapped.reset({ seeed: 7 } as never)],

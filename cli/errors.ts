@@ -1,8 +1,9 @@
 import type { ZodError } from 'zod';
+import { formatPath } from '../env/core/format-path.ts';
 
 /** Each issue of a zod error as `at <path>: <message>`. */
 export function zodIssueLines(error: ZodError): string[] {
-  return error.issues.map((i) => `at ${i.path.join('.') || '(root)'}: ${i.message}`);
+  return error.issues.map((i) => `at ${formatPath(i.path)}: ${i.message}`);
 }
 
 /**

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { closestName } from './closest-name.ts';
 import { GymError } from './errors.ts';
+import { formatPath } from './format-path.ts';
 import { formatValue } from './format.ts';
 import { isPlainObject } from './plain-object.ts';
 
@@ -33,12 +34,6 @@ export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknow
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return node;
-}
-
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || '(root)';
 }
 
 /**

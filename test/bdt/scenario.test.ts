@@ -66,6 +66,9 @@ describe('bdt scenario: validation', () => {
       // a drawn topology's count past the limit, refused before the per-node checks loop over it (1e12 hung)
       [{ topology: { kind: 'random', devices: 1e12, gateways: 1, aps: 1, seed: 1 }, devices: { dnn: 'two', arrivals: { kind: 'uniform', min: 0, max: 2 } } }, /at topology\.devices: Too big: expected number to be <=1000000 \(value: 1000000000000\)/],
       [{ lyapunov: { V: NaN } }, /at lyapunov\.V: .* \(value: NaN\)/],
+      // a key that reads badly after a dot is written in brackets (an empty DNN name read `at dnns.`)
+      [{ dnns: { '': { unitFlops: [1], outputBits: [8, 8] } } }, /at dnns\[""\]: Invalid key in record \(value: ""\)/],
+      [{ dnns: { 'my net': { unitFlops: [1, -1], outputBits: [8, 8, 8] } } }, /at dnns\["my net"\]\.unitFlops\[1\]: /],
       // a per-node array names its bad element (not "Invalid input" for the whole array, whose JSON writes Infinity as null)
       [{ gateways: { freq: [1e9, 'x'] } }, /at gateways\.freq\[1\]: Invalid input: expected number, received string \(value: "x"\)/],
       [{ gateways: { freq: [1e9, Infinity] } }, /at gateways\.freq\[1\]: Invalid input: expected number, received Infinity \(value: Infinity\)/],

@@ -1,16 +1,10 @@
 /** Errors of DNN specs and profiles: each names where (path), what rule, and the value found. */
 import type { ZodError } from 'zod';
+import { formatPath } from '../../core/format-path.ts';
 import { valueAt } from '../../core/zod-issues.ts';
 
 /** A path into a spec, e.g. `['units', 2, 'layers', 0, 'kernel']`. */
 export type SpecPath = ReadonlyArray<string | number>;
-
-/** `['units', 2, 'layers', 0, 'kernel']` -> `units[2].layers[0].kernel`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let text = '';
-  for (const key of path) text += typeof key === 'number' ? `[${key}]` : text === '' ? String(key) : `.${String(key)}`;
-  return text === '' ? '(root)' : text;
-}
 
 function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';

@@ -55,6 +55,6 @@ export { profileFromLayersModel, type LayersModelProfileOptions } from './layers
 export { convOutputLength, elementCount } from './analyze.ts';
 export type { Padding } from './analyze.ts';
 export { expandBasicBlock, expandInvertedResidual } from './blocks.ts';
-export { DnnShapeError, DnnSpecError, formatPath, type SpecPath } from './errors.ts';
+export { DnnShapeError, DnnSpecError, type SpecPath } from './errors.ts';
 export { builtinDnnNames, getBuiltinDnn, isBuiltinDnnName, type BuiltinDnnName } from './zoo/index.ts';
 export { resolveDnnProfile, type DnnReference } from './resolve.ts';

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, SupportsFloat
+from typing import Any, Iterable
 
 import gymnasium as gym
 from gymnasium import spaces
@@ -173,7 +173,7 @@ class BdtGymEnv(gym.Env[Any, Any]):
         super().reset(seed=seed)
         return element_from_json(self.observation_space, result["obs"]), info_from_json(result["info"])
 
-    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
         result = step_request(self._server, self.action_space, action, "BdtGymEnv.step: invalid action")
         obs = element_from_json(self.observation_space, result["obs"])
         return obs, float(result["reward"]), bool(result["terminated"]), bool(result["truncated"]), info_from_json(result["info"])

@@ -3,13 +3,18 @@
  * headless renderer, and the page bundled for a browser as `npm run demo` bundles it.
  */
 import { strict as assert } from 'node:assert';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { demoChartSpec, runDemo } from '../../examples/browser/lyapunov-demo.ts';
 
 const root = resolve(import.meta.dirname, '../..');
+const page = resolve(root, 'examples/browser');
+const demoScript = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['demo']!;
+/** A `--name=value` option of the `demo` script. */
+const demoOption = (name: string) => demoScript.match(new RegExp(`--${name}=(\\S+)`))![1]!;
 
 describe('browser demo', () => {
   it('DPRA keeps C6 where latency-greedy breaks it, on the same trace, and the series agree with the summaries', async () => {
@@ -69,9 +74,23 @@ describe('browser demo', () => {
     assert.doesNotMatch(JSON.stringify(compile(demoChartSpec(many)).spec), /"symbol"/, 'no points on a line of 30');
   });
 
-  it('the page bundles for a browser', async () => {
-    const bundle = await build({ entryPoints: [resolve(root, 'examples/browser/main.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
-    assert.equal(bundle.errors.length, 0);
+  it('the page bundles for a browser as `npm run demo` bundles it, without warnings', async () => {
+    assert.match(demoScript, /^esbuild examples\/browser\/main\.ts --bundle --minify --keep-names .*--format=esm --platform=browser /);
+    const bundle = await build({ entryPoints: [resolve(page, 'main.ts')], bundle: true, minify: true, keepNames: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    // a warning (a Node global, a require, an eval) is a page that may break in a browser
+    assert.deepEqual(bundle.warnings.map((warning) => warning.text), []);
     assert.ok(bundle.outputFiles[0]!.contents.length > 100_000, 'env, baselines and vega are inside');
+  });
+
+  it('the page loads what `npm run demo` serves and has every element main.ts reads', () => {
+    const html = readFileSync(resolve(page, 'index.html'), 'utf8');
+    const served = relative(resolve(root, demoOption('servedir')), resolve(root, demoOption('outdir')));
+    assert.equal(html.match(/<script type="module" src="([^"]+)"/)?.[1], `./${served}/main.js`);
+    const main = readFileSync(resolve(page, 'main.ts'), 'utf8');
+    const ids = [...main.matchAll(/querySelector<\w+>\('#([\w-]+)/g)].map((match) => match[1]!);
+    const inputs = [...main.matchAll(/value\('(\w+)'\)/g)].map((match) => match[1]!);
+    assert.deepEqual([ids.length, inputs.length], [4, 3]);
+    for (const id of ids) assert.match(html, new RegExp(`id="${id}"`), `#${id}`);
+    for (const name of inputs) assert.match(html, new RegExp(`<input name="${name}"`), `input ${name}`);
   });
 });

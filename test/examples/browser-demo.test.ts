@@ -93,4 +93,10 @@ describe('browser demo', () => {
     for (const id of ids) assert.match(html, new RegExp(`id="${id}"`), `#${id}`);
     for (const name of inputs) assert.match(html, new RegExp(`<input name="${name}"`), `input ${name}`);
   });
+
+  it('the page is laid out at a phone\'s width, where its table and figure scroll sideways', () => {
+    const html = readFileSync(resolve(page, 'index.html'), 'utf8');
+    // without it a phone lays the page out 980 px wide and shrinks it, text and all
+    assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1" \/>/);
+  });
 });

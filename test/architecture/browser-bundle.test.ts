@@ -17,6 +17,8 @@ const root = resolve(import.meta.dirname, '../..');
 async function browserBundle(options: Parameters<typeof build>[0]): Promise<string> {
   const result = await build({ bundle: true, platform: 'browser', write: false, logLevel: 'silent', ...options });
   assert.equal(result.errors.length, 0);
+  // a warning (a Node global, a require, an eval, import.meta) is code that may break in a browser
+  assert.deepEqual(result.warnings.map((warning) => warning.text), []);
   return result.outputFiles![0]!.text;
 }
 

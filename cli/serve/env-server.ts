@@ -287,7 +287,7 @@ function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, {
   switch (request.method) {
     case 'getAttr':
       if (env.getAttr === undefined) throw missing();
-      return withArrayDtypes(env.getAttr(request.name));
+      return withArrayDtypes(dataOnly(request.name, env.getAttr(request.name)));
     case 'setAttr':
       if (env.setAttr === undefined) throw missing();
       env.setAttr(request.name, wireSettable(env, request.name, request.values));
@@ -296,6 +296,13 @@ function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, {
       if (env.call === undefined) throw missing();
       return withArrayDtypes(env.call(request.name, ...(request.args ?? [])));
   }
+}
+
+/** getAttr's `values`, refused when one is a method: JSON cannot carry it (it was answered as null). */
+function dataOnly(name: string, values: unknown[]): unknown[] {
+  const method = values.findIndex((value) => typeof value === 'function');
+  if (method >= 0) throw new ArgumentError(`getAttr "${name}": env ${method}'s "${name}" is a method, which no JSON value carries; call it with {"method": "call", "name": "${name}"}`);
+  return values;
 }
 
 /**

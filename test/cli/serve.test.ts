@@ -390,6 +390,17 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.ok(step.obs.every(Number.isFinite));
   });
 
+  it('getAttr of a method is refused with how to call it (its answer was null per env), and the env goes on', () => {
+    const { responses, status, stderr } = serve([
+      { method: 'make', id: 'CartPole-v1', numEnvs: 2 },
+      { method: 'getAttr', name: 'render' },
+      { method: 'getAttr', name: 'gravity' },
+    ]);
+    assert.equal(status, 0, stderr);
+    assert.deepEqual(responses[1], { error: { type: 'ArgumentError', message: 'getAttr "render": env 0\'s "render" is a method, which no JSON value carries; call it with {"method": "call", "name": "render"}' } });
+    assert.deepEqual(responses[2], { result: [9.8, 9.8] });
+  });
+
   it('ends quietly (exit 0, no EPIPE trace) when its client closes the reading end', async () => {
     const child = spawn(process.execPath, [bin, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';

@@ -1,5 +1,5 @@
 /** The parts of every command's `--help` written the same way: defaults, required options, examples. */
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 
 /**
  * An option taking a value, `value` when not given, its help saying `(default: 5)` as written:
@@ -10,9 +10,34 @@ export function optionWithDefault(flags: string, description: string, value: str
   return new Option(flags, description).default(value, value);
 }
 
-/** An option that must be given (commander refuses a command without it, but its help does not say so). */
+/** The options made by {@link requiredOption}. */
+const requiredOptions = new WeakSet<Option>();
+
+/** An option that must be given, its help saying so ({@link refuseWithoutRequiredOptions} refuses a command without it). */
 export function requiredOption(flags: string, description: string): Option {
-  return new Option(flags, `${description} (required)`).makeOptionMandatory();
+  const option = new Option(flags, `${description} (required)`);
+  requiredOptions.add(option);
+  return option;
+}
+
+/** Whether `option` was made by {@link requiredOption}. */
+export function isRequiredOption(option: Option): boolean {
+  return requiredOptions.has(option);
+}
+
+/**
+ * Makes `command` refuse to run without each of its {@link requiredOption}s, as commander refuses
+ * a missing mandatory option, but after its unknown options: commander checks mandatory ones
+ * first, so `train --ouy runs/x` said that --out was missing, never that --ouy is unknown.
+ */
+export function refuseWithoutRequiredOptions(command: Command): void {
+  command.hook('preAction', () => {
+    for (const option of command.options) {
+      if (requiredOptions.has(option) && command.getOptionValue(option.attributeName()) === undefined) {
+        command.error(`error: required option '${option.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+      }
+    }
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../baselines/create-agent.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { refuseOptionsAsValues } from './options.ts';
+import { refuseWithoutRequiredOptions } from './help-text.ts';
 import { rememberPrintedWarnings } from './printed-warnings.ts';
 
 /** The exit statuses of every command, as README.md's "Exit status" gives them. */
@@ -88,6 +89,8 @@ if (importedForHelp) {
 }
 if (imported) {
   for (const module of await Promise.all(names.map((name) => COMMANDS[name]!()))) module.register(program);
+  // A missing required option is refused before the --import modules load, as commander's checks are.
+  for (const command of program.commands) refuseWithoutRequiredOptions(command);
   // A hook on each command, added after the command's own (serve's makes stdout the protocol's
   // before a user module could log to it), so every command, serve included, sees what they register.
   // (once: a '-h' taken as an option's value still runs the command)

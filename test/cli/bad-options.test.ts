@@ -270,6 +270,20 @@ describe('bdt-gym: the words of the command line', () => {
     assert.match(cli('compare', '--checkpoint', 'a=x', '--checkpoint', 'b=y').stderr, /^bdt-gym: --checkpoint a=x: /);
   });
 
+  it('an unknown option is named before a missing required one (train --ouy runs/x said only that --out was missing)', () => {
+    for (const [args, stderr] of [
+      [['train', '--ouy', 'runs/x'], "error: unknown option '--ouy'\n(Did you mean --out?)\n(add --help for usage)\n"],
+      [['evaluate', '--checkpiont', 'models/ppo-bdt-v0'], "error: unknown option '--checkpiont'\n(Did you mean --checkpoint?)\n(add --help for usage)\n"],
+      [['train'], "error: required option '--out <dir>' not specified\n(add --help for usage)\n"],
+      [['evaluate', '--episodes', '1'], "error: required option '--checkpoint <dir>' not specified\n(add --help for usage)\n"],
+    ] as const) {
+      const result = cli(...args);
+      assert.equal(result.status, 1, args.join(' '));
+      assert.equal(result.stderr, stderr, args.join(' '));
+      assert.equal(result.stdout, '');
+    }
+  });
+
   it('help of an unknown command says it is unknown, as the command would (it printed the root help with exit 1, never saying why)', () => {
     for (const [args, message] of [
       [['help', 'nope'], "error: unknown command 'nope'\n(add --help for usage)\n"],

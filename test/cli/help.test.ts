@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { Command } from 'commander';
 import { refuseOptionsAsValues } from '../../cli/options.ts';
+import { isRequiredOption } from '../../cli/help-text.ts';
 
 /** A program whose commands' hooks are not added: serve's would take this process's stdout. */
 class HooklessCommand extends Command {
@@ -112,8 +113,8 @@ describe('bdt-gym <command> --help', () => {
       for (const option of command.options) {
         const entry = entries.find((text) => text.startsWith(`${option.flags} `))?.replace(/\s+/g, ' ').trim();
         if (entry === undefined) continue; // a hidden option
-        assert.equal(entry.endsWith('(required)'), option.mandatory, `${command.name()} ${option.flags}: ${entry}`);
-        if (option.mandatory) required++;
+        assert.equal(entry.endsWith('(required)'), isRequiredOption(option), `${command.name()} ${option.flags}: ${entry}`);
+        if (isRequiredOption(option)) required++;
       }
     }
     assert.equal(required, 2, 'train --out and evaluate --checkpoint');

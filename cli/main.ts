@@ -7,13 +7,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
-import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
+import { READER_GONE_EXIT_CODES, endQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { CliError, FailureWithNote, zodIssueLines } from './errors.ts';
 import { packageVersion } from './package-info.ts';
 import { IMPORT_OPTION_HELP, importUserModules } from './user-modules.ts';
 import { bugText, isUserError } from './user-errors.ts';
 import { AgentEpisodeError } from '../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../baselines/create-agent.ts';
+import { FileWriteError } from '../node/atomic-write.ts';
 import { registerLearnedAgentsLazily } from './learned-agents.ts';
 import { refuseOptionsAsValues } from './options.ts';
 import { refuseWithoutRequiredOptions } from './help-text.ts';
@@ -150,6 +151,8 @@ function reportError(error: unknown): number {
     process.stderr.write(`bdt-gym: ${error.message}\n`);
     return error.exitCode;
   }
+  // an output written through to a pipe (--out /dev/stdout | head) whose reader went away ends as stdout's does
+  if (error instanceof FileWriteError && error.code === 'EPIPE') return READER_GONE_EXIT_CODES.EPIPE;
   if (isUserError(error)) {
     process.stderr.write(`bdt-gym: ${(error as Error).message}\n`);
     return 1;

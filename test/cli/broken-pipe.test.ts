@@ -1,7 +1,10 @@
 /** A command whose stdout reader goes away (`bdt-gym scenario-schema | head -1`) ends quietly, not with an EPIPE trace, and not with 0. */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
 
@@ -23,6 +26,15 @@ describe('bdt-gym | head', () => {
       assert.equal(code, 141, 'not 0: the command did not finish');
     });
   }
+
+  it('--out /dev/stdout ends quietly too, with 141 (it said "cannot write /dev/stdout: EPIPE" and exited 1)', function () {
+    if (process.platform === 'win32') this.skip(); // no /dev/stdout
+    // a shell's pipe, as `| head` gives (the pipes spawn makes are sockets, which /dev/stdout cannot open)
+    const status = join(mkdtempSync(join(tmpdir(), 'bdt-pipe-')), 'status');
+    const result = spawnSync('sh', ['-c', '("$0" "$1" scenario-schema --out /dev/stdout; echo $? > "$2") | head -c 1 > /dev/null', process.execPath, bin, status], { encoding: 'utf8' });
+    assert.equal(result.stderr, '');
+    assert.equal(readFileSync(status, 'utf8'), '141\n');
+  });
 
   it('--help ends quietly too, with the 0 of a finished help', async () => {
     assert.deepEqual(await withStdoutClosed('compare', '--help'), { code: 0, stderr: '' });

@@ -21,11 +21,21 @@ export function endQuietlyOnBrokenPipe(...streams: NodeJS.WriteStream[]): void {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       // EIO elsewhere (a file on a failing disk) is no reader gone
       const gone = error.code === 'EPIPE' || (error.code === 'EIO' && stream.isTTY === true) ? (error.code as ReaderGone) : undefined;
-      if (gone === undefined) throw error;
+      if (gone === undefined) endOnWriteError(stream, error);
       if (deferredTo !== undefined) deferredTo(gone);
       else process.exit(process.exitCode ?? READER_GONE_EXIT_CODES[gone]);
     });
   }
+}
+
+/**
+ * A write that failed for another reason (stdout redirected to a full disk: ENOSPC) ends the
+ * command as a file it cannot write does, one line and exit 1, not an uncaught exception's stack
+ * trace; the status of a command that failed already is kept.
+ */
+function endOnWriteError(stream: NodeJS.WriteStream, error: NodeJS.ErrnoException): never {
+  if (stream !== process.stderr) process.stderr.write(`bdt-gym: cannot write stdout: ${error.message}\n`);
+  process.exit(Number(process.exitCode ?? 0) || 1);
 }
 
 /** What a reader gone calls instead of ending the command, while set. */

@@ -1,8 +1,11 @@
-/** A command whose stdout reader goes away (`bdt-gym scenario-schema | head -1`) ends quietly, not with an EPIPE trace, and not with 0. */
+/**
+ * A command whose stdout reader goes away (`bdt-gym scenario-schema | head -1`) ends quietly, not with an EPIPE trace, and not with 0;
+ * one whose stdout cannot be written otherwise (a full disk) says so in one line.
+ */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,6 +41,20 @@ describe('bdt-gym | head', () => {
 
   it('--help ends quietly too, with the 0 of a finished help', async () => {
     assert.deepEqual(await withStdoutClosed('compare', '--help'), { code: 0, stderr: '' });
+  });
+
+  it('stdout on a full disk ends with one line and exit 1 (it was an uncaught ENOSPC with its stack trace)', function () {
+    if (process.platform !== 'linux') this.skip(); // /dev/full
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['scenario-schema'], ['run', '--env', 'BDT-small-v0', '--slots', '3', '--json']]) {
+        const result = spawnSync(process.execPath, [bin, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        assert.equal(result.stderr, 'bdt-gym: cannot write stdout: ENOSPC: no space left on device, write\n', args.join(' '));
+        assert.equal(result.status, 1, args.join(' '));
+      }
+    } finally {
+      closeSync(full);
+    }
   });
 
   it('keeps the exit code of a failed command whose error message cannot be written (1, not 141)', async () => {

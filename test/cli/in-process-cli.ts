@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import * as evaluateCommand from '../../cli/commands/evaluate.ts';
 import * as runCommand from '../../cli/commands/run.ts';
 import * as trainCommand from '../../cli/commands/train.ts';
+import { refuseWithoutRequiredOptions } from '../../cli/help-text.ts';
 
 export interface CliResult {
   readonly error: unknown;
@@ -16,6 +17,7 @@ export interface CliResult {
 export async function bdtGym(...args: string[]): Promise<CliResult> {
   const program = new Command('bdt-gym').exitOverride();
   for (const command of [trainCommand, evaluateCommand, runCommand]) command.register(program);
+  for (const command of program.commands) refuseWithoutRequiredOptions(command); // as cli/main.ts
   let stdout = '';
   let stderr = '';
   const writeOut = process.stdout.write;

@@ -292,6 +292,19 @@ function noteOtherEnvKwargs(envId: string, envKwargs: Record<string, unknown> | 
 }
 
 /**
+ * On --resume without --preset, summary.json's envKwargs must give the scenario the checkpoint
+ * trained on, as its manifest records it (`trained`): another run's summary, or an edited one,
+ * would move the run to another scenario, silently (the next checkpoint recording that one).
+ */
+function checkSummaryScenario(out: string, envId: string, run: RunEnvKwargs, trained: Record<string, unknown> | undefined): void {
+  if (run.fromManifest || trained === undefined) return;
+  const changes = leafChanges(trained, resolvedScenario(envId, run.envKwargs));
+  if (changes.length === 0) return;
+  const manifestFile = join(out, CHECKPOINT_SUBDIR, MANIFEST_FILE);
+  throw new CliError(`--resume: ${run.source}: its envKwargs give another scenario than the one the run trained on, which ${manifestFile} records (${shownChanges(changes)}), so it is not this run's summary; repair it, remove it to resume on what ${manifestFile} records, or give the --preset to train on`);
+}
+
+/**
  * On --resume, a `--scenario-override` must be one the run trained with (merged into the scenario
  * `run` records, it changes nothing): a run goes on on its own system, as on its own env, and the
  * command an interrupted run prints to continue it repeats the option.
@@ -495,12 +508,15 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   let resumes = 0;
   /** With --resume: the envKwargs the run trained with. */
   let run: RunEnvKwargs | undefined;
+  /** With --resume: the resolved scenario the checkpoint's manifest records (B-DT envs). */
+  let trainedScenario: Record<string, unknown> | undefined;
   /** With --resume: whether the checkpoint's training logged a metric record (metrics.jsonl without one lost it). */
   let checkpointLogged = false;
   if (options.resume) {
     const checkpointDir = join(options.out, CHECKPOINT_SUBDIR);
     const manifest = cliCheckpointError(() => resumeManifest(options.out, agent, envId));
     run = resumedRunEnvKwargs(options.out, manifest);
+    trainedScenario = manifest.scenario;
     hp = parseHyperparameters(schema, manifest.hyperparameters, `--resume: checkpoint ${checkpointDir}: hyperparameters`, []);
     if (Object.keys(hpOverride).length > 0) {
       // over the run's own: a part of them repeated is checked with the rest the run has (not the preset's or the defaults)
@@ -541,6 +557,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const from: EnvKwargsSource = { source: envKwargsSource, kwargsPath: fromRun?.fromManifest ? [] : ['envKwargs'] };
   // (a preset's over the file, below)
   if (fileEnvId === undefined || fromRun) checkEnv(envId, givenEnvKwargs, from);
+  if (fromRun) checkSummaryScenario(options.out, envId, fromRun, trainedScenario);
   if (run) checkResumedOverride(options.out, scenarioOverride, run);
   let envKwargs: Record<string, unknown> | undefined;
   if (fileEnvId === undefined) {

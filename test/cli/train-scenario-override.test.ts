@@ -98,6 +98,23 @@ describe('bdt-gym train --scenario-override', function () {
     assert.ok(dropped.stderr.includes(`bdt-gym train: note: --resume trains on envKwargs {"scenario":{"reward":{"energyPenalty":0.5}}} (--preset ${preset}), whose scenario is not the one the run trained on, which ${manifestFile} records (the run wrote no summary.json)\n`), dropped.stderr);
   });
 
+
+  it("refuses to resume without --preset on a summary.json whose envKwargs give another scenario than the checkpoint's manifest records (another run's summary, an edited one)", () => {
+    const out = join(dir, 'swapped');
+    const summaryFile = join(out, 'summary.json');
+    const manifestFile = join(out, 'checkpoint', 'manifest.json');
+    assert.equal(train('swapped').status, 0);
+    const trained = json(summaryFile);
+    writeFileSync(summaryFile, JSON.stringify({ ...trained, envKwargs: { scenario: { reward: { energyPenalty: 0.9 } } } }));
+    const [summary, manifest] = [readFileSync(summaryFile, 'utf8'), readFileSync(manifestFile, 'utf8')];
+    const resumed = cli('train', '--out', out, '--steps', '96', '--eval-episodes', '0', '--backend', 'wasm', '--resume');
+    assert.equal(resumed.status, 1, resumed.stderr);
+    assert.equal(
+      resumed.stderr,
+      `bdt-gym: --resume: ${summaryFile}: its envKwargs give another scenario than the one the run trained on, which ${manifestFile} records (reward.energyPenalty: 0.5 -> 0.9), so it is not this run's summary; repair it, remove it to resume on what ${manifestFile} records, or give the --preset to train on\n`,
+    );
+    assert.deepEqual([readFileSync(summaryFile, 'utf8'), readFileSync(manifestFile, 'utf8')], [summary, manifest], 'the run is left as it was');
+  });
   it('evaluates a run without summary.json on the scenario its checkpoint records; compare and run, on their own env, warn of a transfer from it', () => {
     const out = join(dir, 'unsummarised');
     const manifestFile = join(out, 'checkpoint', 'manifest.json');

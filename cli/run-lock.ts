@@ -2,7 +2,7 @@
  * One `train` at a time in a run directory. Two trains into one --out each judged it empty (or
  * resumed the same checkpoint) and then wrote it together: metrics.jsonl interleaved both, one's
  * checkpoint and summary replaced the other's, and the loser was told to remove a run still
- * training. So a session holds `<out>/.lock`, made with O_EXCL and holding its pid, its start
+ * training. So a session holds `<out>/.lock`, made exclusively and holding its pid, its start
  * (on Linux: ticks after boot, and the boot's id) and when it was taken, from before it reads or
  * writes anything in --out until it ends, and a second train is refused. A lock whose process is
  * gone (killed: SIGKILL, OOM, power loss) or whose pid is now another process's is taken over
@@ -13,10 +13,11 @@
  * only the train holding the takeover's mark removes the stale lock (takeOver).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isRunning, isStillRunning, mayBeWriting, processStart, type ProcessStart } from '../node/process-liveness.ts';
 import { makeDirectories } from '../node/make-directories.ts';
+import { tempFileFor } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
 import { checkCanCreateFilesIn, systemErrorText } from './options.ts';
 import { STOP_SIGNALS } from './training-interrupt.ts';
@@ -151,15 +152,56 @@ function removeMadeDirectories(out: string, created: string | undefined): void {
   }
 }
 
-/** Makes lock file `file` holding `text`: false when it exists (another train's), a CliError when it cannot be made. */
+/** What `link` fails with where the file system has no hard links. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Makes lock file `file` holding `text`: false when it exists (another train's), a CliError when
+ * it cannot be made. The text is written (and synced) to a temp file that is then linked to the
+ * lock's name, which fails if it exists as O_EXCL does: a lock made with O_EXCL and then written
+ * was left empty by a train killed between the two, and such a lock, saying no holder, refused
+ * every later train. Where the file system has no hard links, it is made with O_EXCL and written.
+ */
 function createLockFile(out: string, file: string, text: string): boolean {
+  const temp = tempFileFor(file); // a killed train's is removed as other temp files are (checkOut)
+  try {
+    let fd: number;
+    try {
+      fd = openSync(temp, 'wx');
+    } catch (error) {
+      checkCanCreateFilesIn('out', out); // says why no file can be made there (EACCES, EROFS), as before the lock
+      throw new CliError(`--out ${out}: cannot create its lock file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd); // the name must not outlive a power loss that its text does not
+    } catch (error) {
+      throw new CliError(`--out ${out}: cannot write its lock file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temp, file);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== undefined && NO_HARD_LINKS.has(code)) return createLockFileInPlace(out, file, text);
+      throw new CliError(`--out ${out}: cannot create its lock file ${file} (${code ?? String(error)})`);
+    }
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** {@link createLockFile} where there are no hard links: made with O_EXCL, then written. */
+function createLockFileInPlace(out: string, file: string, text: string): boolean {
   let fd: number;
   try {
     fd = openSync(file, 'wx');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    checkCanCreateFilesIn('out', out); // says why no file can be made there (EACCES, EROFS), as before the lock
     throw new CliError(`--out ${out}: cannot create its lock file ${file} (${code ?? String(error)})`);
   }
   try {

@@ -229,6 +229,17 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
     }
   });
 
+  it('takes over, with a note, the lock of a train killed while taking it: the lock never lies there empty, saying no holder', async () => {
+    const out = join(dir, 'killed-taking');
+    const killed = spawnSync(process.execPath, ['--import', 'tsx/esm', new URL('./fixtures/killed-taking-run-lock.ts', import.meta.url).pathname, out], { encoding: 'utf8' });
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+    assert.ok(existsSync(join(out, '.lock')), 'killed once its lock was there');
+    const trained = await bdtGym(...TRAIN, '--steps', '64', '--out', out);
+    assert.equal(trained.error, undefined, String(trained.error));
+    assert.match(trained.stderr, new RegExp(`bdt-gym train: note: --out ${out}: took over the lock of pid ${killed.pid} \\(taken [^)]*\\), which is no longer running: that train was killed\n`));
+    assert.deepEqual(readdirSync(out).sort(), ['checkpoint', 'metrics.jsonl', 'summary.json']);
+  });
+
   it('refuses a lock file that does not say which train holds it, naming it', async () => {
     const garbled = join(dir, 'garbled');
     mkdirSync(garbled);

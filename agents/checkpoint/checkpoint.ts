@@ -181,7 +181,8 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       ...(provenance === undefined ? {} : { provenance }),
     };
     // a manifest no load would take (a counter run past 2^53 - 1) must not replace a loadable checkpoint
-    parseCheckpointPart(ManifestSchema, manifest, `saveCheckpoint: refused to replace ${dir}, which is left as it was: its new manifest would be invalid`);
+    const refusal = existsSync(target) ? `refused to replace ${dir}, which is left as it was: its new manifest` : `refused to save ${dir}, where nothing was saved: its manifest`;
+    parseCheckpointPart(ManifestSchema, manifest, `saveCheckpoint: ${refusal} would be invalid`);
     writeFileAtomic(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 
     // a kill between these two renames leaves no `dir`: readManifest points at what it left, and

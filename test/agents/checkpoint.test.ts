@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Box, Dict, make, MultiDiscrete, Tuple, type Space } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
-import { assertSameSpaces, CheckpointError, loadCheckpoint, type LoadedCheckpoint } from '../../agents/checkpoint/checkpoint.ts';
+import { assertSameSpaces, CheckpointError, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../../agents/checkpoint/checkpoint.ts';
 import { directoryHandler } from '../../agents/checkpoint/directory-handler.ts';
 import { saveDqnCheckpoint, loadDqnPolicy, loadDqnRun } from '../../agents/dqn/dqn-checkpoint.ts';
 import { DqnTrainer } from '../../agents/dqn/dqn-trainer.ts';
@@ -54,6 +54,15 @@ describe('agents/checkpoint', () => {
     await savePpoCheckpoint(path, trainer, { id: 'CartPole-v1', scenario: undefined, actionSpace: make('CartPole-v1').actionSpace }, 3);
     return { trainer, path };
   }
+
+  it("saveCheckpoint refusing an invalid manifest where there is no checkpoint says nothing was saved (it said it refused to replace one, left as it was)", async () => {
+    const { trainer } = await savedPpo();
+    const path = join(dir, 'fresh');
+    const contents = { algo: 'a2c' as 'ppo', envId: 'CartPole-v1', observationSpace: {}, actionSpace: {}, hyperparameters: {}, counters: { globalStep: 0 }, seed: 0, rngState: trainer.rng.state(), observationStats: null, networks: {}, arrays: {} };
+    await assert.rejects(saveCheckpoint(path, contents), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`saveCheckpoint: refused to save ${path}, where nothing was saved: its manifest would be invalid:\n  at algo: Invalid option: expected one of "ppo"|"dqn" (value: "a2c")`));
+    assert.equal(existsSync(path), false);
+    trainer.dispose();
+  });
 
   it('loadPolicyAgent refuses a path, an env or an algorithm of the wrong kind by name (raw TypeErrors from untyped code)', async () => {
     const env = make('CartPole-v1');

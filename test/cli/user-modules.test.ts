@@ -14,6 +14,12 @@ const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const cli = (args: readonly string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: fixtures, encoding: 'utf8', ...(input === undefined ? {} : { input }) });
 
 describe('bdt-gym --import', () => {
+  it("compare --checkpoint labelled with an --import module's agent says it is no learned agent (it said the checkpoint held a ppo policy, not that agent, as if of a wrong algorithm)", () => {
+    const result = cli(['--import', './user-registrations.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--slots', '2', '--checkpoint', 'first-unit=models/ppo-bdt-small-v0']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, "bdt-gym: --checkpoint first-unit=models/ppo-bdt-small-v0: first-unit is an agent an --import module registered, not a learned agent (ppo, dqn, ppo-solved, dqn-solved); label the checkpoint with a learned agent's name or a new name, or give first-unit the checkpoint through its own --agent-options\n");
+  });
+
   it("compare: a module's agent and env id, the option before the command", () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json');
     const result = cli(['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', 'dpra,first-unit', '--seeds', '1,2', '--slots', '5', '--out', out, '--json']);

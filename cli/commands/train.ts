@@ -67,6 +67,8 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import * as z from 'zod';
 import { BACKENDS } from '../../agents/backend.ts';
+import { isLearnedAgent, LEARNED_AGENTS } from '../../agents/learned-agents.ts';
+import { agentNames, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { metricRecordToJsonLine, type MetricRecord } from '../../agents/metrics.ts';
@@ -447,6 +449,19 @@ async function train(options: TrainOptions, command: Command): Promise<void> {
 }
 
 /**
+ * Why train refuses `--agent name`: the algorithm and setting that train a learned agent, a
+ * scripted agent, an agent an --import module registered, or no agent at all.
+ */
+function untrainableAgent(name: string): string {
+  const trains = `train trains ${AGENTS.join(' and ')}`;
+  // the agents left once ppo and dqn are out: those of the shares solved
+  if (isLearnedAgent(name)) return `${trains}; agent ${name} plays a ${LEARNED_AGENTS[name].algo} policy trained with cpuShares 'solved': give --agent ${LEARNED_AGENTS[name].algo} and --hyperparameters '{"cpuShares":"solved"}', or a preset such as configs/agents/${LEARNED_AGENTS[name].algo}-bdt-solved.json`;
+  if (scriptedAgentNames.includes(name)) return `${trains}; ${name} is a scripted agent, with nothing to train`;
+  if (agentNames().includes(name)) return `${trains}; ${name}, an agent an --import module registered, trains in code of your own (docs/AGENTS.md, "A learning algorithm of your own")`;
+  return `unknown agent ${JSON.stringify(name)} (available: ${AGENTS.join(', ')})`;
+}
+
+/**
  * Checks everything, then trains. `lockOut` locks --out (making it, with `create`) before it is
  * read or written: a resumed run's before its checkpoint is read (which restores an interrupted
  * save), a new run's when --out is judged, after the preset, agent, env and step budget (a missing
@@ -461,7 +476,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const resumed = options.resume ? cliCheckpointError(() => resumedRunManifest(options.out)) : undefined;
   const agentName = options.agent ?? preset?.agent ?? resumed?.algo;
   if (agentName === undefined) throw new CliError('give --agent or a --preset naming one');
-  if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: unknown agent ${JSON.stringify(agentName)} (available: ${AGENTS.join(', ')})`);
+  if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: ${untrainableAgent(agentName)}`);
   const agent = agentName as (typeof AGENTS)[number];
   if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);
   // a scenario file is a B-DT env's scenario: BDT-v0's place, as in run and compare

@@ -15,6 +15,8 @@ import { CliError } from '../../cli/errors.ts';
 import { integerOption } from '../../cli/options.ts';
 import { FlatAdam, NonFiniteGradientError } from '../../agents/nn/flat-adam.ts';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
+import { RandomAgent } from '../../baselines/reference/random.ts';
+import { registerAgent } from '../../baselines/create-agent.ts';
 import { bdtGym, snapshot, type CliResult } from './in-process-cli.ts';
 
 const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
@@ -77,6 +79,16 @@ describe('bdt-gym train: bad input loses nothing', () => {
     const override = await bdtGym('train', '--agent', 'ppo', '--env', 'BDT-v0', '--steps', '64', '--out', join(dir, 'new'), '--scenario-override', '{"devices":{"dnn":5}}');
     assert.ok(override.error instanceof CliError && override.error.message === `--scenario-override: BDT-v0: at devices.dnn: ${dnn}`, String(override.error));
     assert.ok(!existsSync(join(dir, 'new')));
+  });
+
+  it("an --agent that train does not train says what it is and what trains it (every one was an \"unknown agent (available: ppo, dqn)\", dpra and ppo-solved too)", async () => {
+    registerAgent('test-train-own', { description: 'random (a test fixture)', create: () => new RandomAgent() });
+    const train = (agent: string) => bdtGym('train', '--agent', agent, '--env', 'BDT-small-v0', '--out', join(dir, 'new'));
+    assertRefused(await train('ppo-solved'), /^--agent: train trains ppo and dqn; agent ppo-solved plays a ppo policy trained with cpuShares 'solved': give --agent ppo and --hyperparameters '\{"cpuShares":"solved"\}', or a preset such as configs\/agents\/ppo-bdt-solved\.json$/);
+    assertRefused(await train('dpra'), /^--agent: train trains ppo and dqn; dpra is a scripted agent, with nothing to train$/);
+    assertRefused(await train('test-train-own'), /^--agent: train trains ppo and dqn; test-train-own, an agent an --import module registered, trains in code of your own \(docs\/AGENTS\.md, "A learning algorithm of your own"\)$/);
+    assertRefused(await train('nosuch'), /^--agent: unknown agent "nosuch" \(available: ppo, dqn\)$/);
+    assert.equal(existsSync(join(dir, 'new')), false);
   });
 
   it('refuses to train a new run into a non-empty --out (naming it, suggesting --resume), a file or a path under a file', async () => {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_SUBDIR } from '../agents/checkpoint/checkpoint-dir.ts';
 import type { RunProvenance } from '../agents/checkpoint/manifest.ts';
 import { checkpointLoads, type CheckpointLoad } from '../agents/checkpoint/loaded-checkpoints.ts';
-import { defaultCheckpointDir, isLearnedAgent, learnedAgentBackend } from '../agents/learned-agents.ts';
+import { defaultCheckpointDir, isLearnedAgent, learnedAgentBackend, type LearnedAgentName } from '../agents/learned-agents.ts';
 import { agentNameOf, type ComparisonSpec } from '../baselines/harness/compare.ts';
 import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { make } from '../env/index.ts';
@@ -26,7 +26,7 @@ import { importedModules } from './user-modules.ts';
 export interface CompareProvenance extends RunProvenance {
   /** SHA-256 (hex) of the resolved scenario (defaults filled in, --slots applied) as canonical JSON: keys sorted, no spaces. */
   readonly scenarioSha256: string;
-  /** Per learned agent's label: the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json as loaded. */
+  /** Per learned agent's label (and an --import module's agent that loaded its `checkpoint` option): the checkpoint directory it loaded (absolute) and the SHA-256 of its manifest.json as loaded. */
   readonly checkpoints: Readonly<Record<string, { readonly path: string; readonly manifestSha256: string }>>;
   /** With `--trace`: the SHA-256 of each trace file's trace as canonical JSON, one per file, in the order of `traces` (an episode's `trace` indexes it). */
   readonly tracesSha256?: readonly string[];
@@ -41,7 +41,11 @@ export function compareProvenance(spec: ComparisonSpec): CompareProvenance {
   const imports = modules.length === 0 ? {} : { imports: modules.map(({ specifier, url }) => ({ module: specifier, ...(url.startsWith('file:') ? { sha256: sha256(readFileSync(fileURLToPath(url))) } : {}) })) };
   // the backend only when a learned agent was compared (a scripted-only comparison loads no TensorFlow.js)
   const learned = spec.agents.some((compared) => isLearnedAgent(agentNameOf(compared)));
-  return { ...runProvenance(learned ? learnedAgentBackend() : undefined), scenarioSha256: scenarioSha256(spec), checkpoints: checkpoints(spec), ...traces, ...imports };
+  const loaded = checkpoints(spec);
+  // an --import module's agent that loaded a checkpoint ran on the backend it loaded on
+  const backend = (learned ? learnedAgentBackend() : undefined) ?? Object.values(loaded)[0]?.backend;
+  const recorded = Object.fromEntries(Object.entries(loaded).map(([label, { path, manifestSha256 }]) => [label, { path, manifestSha256 }]));
+  return { ...runProvenance(backend), scenarioSha256: scenarioSha256(spec), checkpoints: recorded, ...traces, ...imports };
 }
 
 /**
@@ -62,19 +66,25 @@ function scenarioSha256(spec: ComparisonSpec): string {
  * as compareAgents and the learned agents' factory find it (a run directory's checkpoint/), and
  * its manifest's hash as loaded. compareAgents builds the agents in order, so the last loads are
  * the last agents': each agent, from the last, takes the latest load of its directory not taken.
+ * Another agent (an --import module's) with a `checkpoint` option that it loaded with
+ * `loadCheckpoint` (as `loadPpoPolicy` and `loadPolicyAgent` do) is recorded the same way.
  */
-function checkpoints(spec: ComparisonSpec): Record<string, { path: string; manifestSha256: string }> {
+function checkpoints(spec: ComparisonSpec): Record<string, { path: string; manifestSha256: string; backend: string }> {
   const loads: Array<CheckpointLoad | undefined> = [...checkpointLoads()];
-  const found: Array<[string, { path: string; manifestSha256: string }]> = [];
+  const found: Array<[string, { path: string; manifestSha256: string; backend: string }]> = [];
   for (const compared of [...spec.agents].reverse()) {
     const { label, agent, options } = typeof compared === 'string' ? { label: compared, agent: compared, options: undefined } : compared;
-    if (!isLearnedAgent(agent)) continue;
-    const given = resolve(checkpointPath(((options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'] as string | undefined) ?? defaultCheckpointDir(agent, spec.envId)));
+    const option = (options ?? spec.agentOptions?.[agent] ?? {})['checkpoint'];
+    if (!isLearnedAgent(agent) && typeof option !== 'string') continue;
+    const given = resolve(checkpointPath(typeof option === 'string' ? option : defaultCheckpointDir(agent as LearnedAgentName, spec.envId)));
     const index = loads.findLastIndex((load) => load !== undefined && (load.dir === given || load.dir === join(given, CHECKPOINT_SUBDIR)));
-    if (index < 0) throw new Error(`compareProvenance: agent ${label}'s checkpoint ${given} was not loaded in this process; give the spec of a comparison that ran`);
-    const { dir, manifestSha256 } = loads[index]!;
+    if (index < 0) {
+      if (!isLearnedAgent(agent)) continue; // an agent of one's own may read its checkpoint otherwise
+      throw new Error(`compareProvenance: agent ${label}'s checkpoint ${given} was not loaded in this process; give the spec of a comparison that ran`);
+    }
+    const { dir, manifestSha256, backend } = loads[index]!;
     loads[index] = undefined;
-    found.unshift([label, { path: dir, manifestSha256 }]);
+    found.unshift([label, { path: dir, manifestSha256, backend }]);
   }
   return Object.fromEntries(found);
 }

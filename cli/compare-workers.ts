@@ -54,7 +54,7 @@ export function compareAgentsInWorkers(spec: ComparisonSpec, jobs: number, modul
       inputs,
       {
         message: ({ record, built }, share) => {
-          for (const { dir, manifestSha256 } of built?.loads ?? []) noteCheckpointLoad(dir, manifestSha256);
+          for (const { dir, manifestSha256, backend } of built?.loads ?? []) noteCheckpointLoad(dir, manifestSha256, backend);
           if (built?.backend !== undefined) noteLearnedAgentBackend(built.backend);
           subscriber.next(record.trace === undefined ? record : { ...record, trace: globalTrace(record.trace, share)! });
         },

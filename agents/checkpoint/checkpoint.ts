@@ -235,7 +235,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     for (const model of Object.values(networks)) model.dispose();
     throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
   }
-  noteCheckpointLoad(dir, manifestSha256);
+  noteCheckpointLoad(dir, manifestSha256, tf.getBackend());
   return { dir, manifest, networks, arrays };
 }
 

@@ -11,6 +11,8 @@ export interface CheckpointLoad {
   /** The checkpoint directory, absolute. */
   readonly dir: string;
   readonly manifestSha256: string;
+  /** The TensorFlow.js backend its networks loaded on. */
+  readonly backend: string;
 }
 
 /** The most loads kept: far more than one comparison makes, few enough that a long-lived process does not grow. */
@@ -18,9 +20,9 @@ const MAX_LOADS = 1000;
 
 const loads: CheckpointLoad[] = [];
 
-/** Records that the checkpoint in `dir` was loaded with a manifest of hash `manifestSha256`. */
-export function noteCheckpointLoad(dir: string, manifestSha256: string): void {
-  loads.push({ dir: resolve(dir), manifestSha256 });
+/** Records that the checkpoint in `dir` was loaded, on TensorFlow.js backend `backend`, with a manifest of hash `manifestSha256`. */
+export function noteCheckpointLoad(dir: string, manifestSha256: string, backend: string): void {
+  loads.push({ dir: resolve(dir), manifestSha256, backend });
   if (loads.length > MAX_LOADS) loads.splice(0, loads.length - MAX_LOADS);
 }
 

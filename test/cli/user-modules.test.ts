@@ -14,6 +14,19 @@ const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const cli = (args: readonly string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { cwd: fixtures, encoding: 'utf8', ...(input === undefined ? {} : { input }) });
 
 describe('bdt-gym --import', () => {
+  it("compare --out records the checkpoint an --import module's agent loaded from its checkpoint option, and the TensorFlow.js backend, as for the built-in learned agents (it recorded neither)", () => {
+    const model = fileURLToPath(new URL('../../models/ppo-bdt-small-v0', import.meta.url));
+    const manifestSha256 = createHash('sha256').update(readFileSync(join(model, 'checkpoint', 'manifest.json'))).digest('hex');
+    for (const jobs of ['1', '2']) {
+      const out = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json');
+      const result = cli(['--import', './own-learned-agent.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra,own-ppo', '--agent-options', JSON.stringify({ 'own-ppo': { checkpoint: model } }), '--seeds', '1,2', '--slots', '2', '--jobs', jobs, '--out', out]);
+      assert.equal(result.status, 0, result.stderr);
+      const { provenance } = JSON.parse(readFileSync(out, 'utf8'));
+      assert.deepEqual(provenance.checkpoints, { 'own-ppo': { path: join(model, 'checkpoint'), manifestSha256 } }, `--jobs ${jobs}`);
+      assert.match(provenance.runtime.tensorflowBackend, /^(tensorflow|wasm|cpu)$/, `--jobs ${jobs}`);
+    }
+  });
+
   it("compare --checkpoint labelled with an --import module's agent says it is no learned agent (it said the checkpoint held a ppo policy, not that agent, as if of a wrong algorithm)", () => {
     const result = cli(['--import', './user-registrations.ts', 'compare', '--env', 'BDT-small-v0', '--agents', 'dpra', '--seeds', '1', '--slots', '2', '--checkpoint', 'first-unit=models/ppo-bdt-small-v0']);
     assert.equal(result.status, 1);

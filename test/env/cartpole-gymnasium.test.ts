@@ -106,6 +106,25 @@ describe('CartPole-v1 matches Gymnasium', () => {
     });
   });
 
+  it("follows Gymnasium's semi-implicit Euler integrator when a subclass selects it", () => {
+    // Gymnasium 1.3.0: env.kinematics_integrator = "semi-implicit euler", then the same steps
+    class SemiImplicitCartPole extends CartPoleEnv {
+      override readonly kinematicsIntegrator = 'semi-implicit euler';
+    }
+    const env = new SemiImplicitCartPole();
+    env.state = [0.01, -0.2, 0.03, 0.1];
+    const actions = [1, 0, 0, 1, 1, 1, 0, 1, 0, 0];
+    const expected: Record<number, number[]> = {
+      1: [0.009893588830963107, -0.005320558451844676, 0.02633861827009989, -0.18306908649500533],
+      3: [-0.0020492043616204617, -0.3963303721430412, 0.037082736325935825, 0.4194009426095716],
+      10: [-0.003172733135526767, -0.20414989026651767, 0.019785355437189664, 0.19126789456056137],
+    };
+    actions.forEach((a, t) => {
+      env.step(a);
+      if (expected[t + 1]) assertClose(env.state!, expected[t + 1]!, `step ${t + 1}`);
+    });
+  });
+
   it('matches the transcribed Gymnasium step on 50 random starts x 200 random actions', () => {
     const rng = makeRng('cartpole-reference');
     for (let k = 0; k < 50; k++) {

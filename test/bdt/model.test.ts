@@ -94,6 +94,16 @@ describe('bdt model: scalar equations', () => {
       close(workForReputation(params, reputationOf(params, 700)), 700, `${kind} inverse`);
     }
     assert.equal(workForReputation({ kind: 'exponential', scale: 1000 }, 1), Infinity);
+    // the ends of g's range: no work for U <= 0; U = 1 only linear reaches (at O_ref), U > 1 nothing
+    for (const kind of REPUTATION_KINDS) {
+      assert.equal(workForReputation({ kind, scale: 1000 }, 0), 0, kind);
+      assert.equal(workForReputation({ kind, scale: 1000 }, -0.1), 0, kind);
+      assert.equal(workForReputation({ kind, scale: 1000 }, 1.5), Infinity, kind);
+    }
+    assert.equal(workForReputation({ kind: 'linear', scale: 1000 }, 1), 1000);
+    assert.equal(workForReputation({ kind: 'logarithmic', scale: 1000 }, 1), Infinity);
+    // logarithmic: U = 0.5 needs ln(1 + x) = 1, x = e - 1
+    close(workForReputation({ kind: 'logarithmic', scale: 1000 }, 0.5), 1000 * (Math.E - 1), 'log inverse at 0.5');
   });
 
   it('reputation g keeps its digits for work far below O_ref (exponential: 1 - exp(-x) would cancel them)', () => {
@@ -134,6 +144,8 @@ describe('bdt model: scalar equations', () => {
     assert.equal(raceWinner(rates, 4, 0.25), 2);
     assert.equal(raceWinner(rates, 4, 0.999999), 2);
     assert.equal(raceWinner(Float64Array.of(0, 0), 0, 0.5), -1);
+    // u sum lambda reaching the total (rounding) goes to the last AP that mines, never one with rate 0
+    assert.equal(raceWinner(Float64Array.of(1, 0, 3, 0), 4, 1), 2);
   });
 
   it('queues: H and G updates, Lyapunov function, drift term', () => {

@@ -228,6 +228,11 @@ describe('BdtEnv', () => {
     assert.throws(() => env.reset({ options: { trace: { ...trace, apBudget } } }), /trace\.apBudget\[0\] = 1e\+300: must be a number >= 0 and < 1000000000000000/);
     assert.throws(() => env.reset({ options: { trace: { ...trace, extra: 1 } } }), /unknown key "extra" \(a trace has N, M, J, length, arrivals/);
     assert.throws(() => env.reset({ options: { trace: null } }), /options\.trace cannot be replayed: a trace is an object .*got null/);
+    assert.throws(() => env.reset({ options: { trace: [trace] as never } }), /options\.trace cannot be replayed: a trace is an object .*got an array$/);
+    // a trace of another scenario, or one cut short, names what does not fit
+    assert.throws(() => env.reset({ options: { trace: drawTrace(raw('BDT-v0').system, 8) } }), /options\.trace cannot be replayed: trace\.N = 12, the system has 4$/);
+    assert.throws(() => env.reset({ options: { trace: { ...trace, arrivals: trace.arrivals.slice(1) } } }), /trace\.arrivals: expected 404 numbers, got 403$/);
+    assert.throws(() => env.reset({ options: { trace: { ...trace, gain: 'x'.repeat(202) as never } } }), /trace\.gain: expected 202 numbers, got string$/);
     assert.throws(() => env.reset({ options: { tarce: trace } }), /BdtEnv\.reset: unknown reset option "tarce" \(options: trace\)/);
   });
 

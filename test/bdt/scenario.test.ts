@@ -101,6 +101,12 @@ describe('bdt scenario: validation', () => {
     assert.match(failure(mergeDeep(tiny(), apart)), /at topology\.b: rule: every AP serves at least one device .*; AP 2 serves none, so it would get no work and its reputation would stay 0 \(value: \[0,0\]\)/);
   });
 
+  it('min > max of a uniform arrival or budget, for one node or all', () => {
+    assert.match(failure(mergeDeep(tiny(), { devices: { arrivals: { kind: 'uniform', min: [0, 3, 1], max: 2 } } })), /at devices\.arrivals\.min: rule: min <= max; device 1 has min 3 > max 2 \(value: 3\)/);
+    assert.match(failure(mergeDeep(tiny(), { aps: { energyBudget: { min: 3 } } })), /at aps\.energyBudget\.min: rule: min <= max; AP 0 has min 3 > max 2 \(value: 3\)/);
+    assert.match(failure(mergeDeep(tiny(), { gateways: { energyBudget: { kind: 'uniform', min: [1, 2], max: [2, 1] } } })), /at gateways\.energyBudget\.min: rule: min <= max; gateway 1 has min 2 > max 1 \(value: 2\)/);
+  });
+
   it('U^min > U^max', () => {
     assert.match(failure(mergeDeep(tiny(), { lyapunov: { uMin: 0.8 } })), /at lyapunov\.uMin: rule: uMin <= uMax; got uMin 0\.8 > uMax 0\.7 \(value: 0\.8\)/);
   });

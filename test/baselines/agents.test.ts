@@ -10,6 +10,7 @@ import { AgentCreationError } from '../../baselines/create-agent.ts';
 import { RandomAgent, SolverAgent, createAgent, registerAgent, UnknownAgentError, type Agent } from '../../baselines/index.ts';
 import { agentEntry, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { middlePartition } from '../../baselines/static-partition.ts';
+import { createWdpoAgent } from '../../baselines/wdpo.ts';
 import { GymError } from '../../env/core/errors.ts';
 import { setWarningHandler } from '../../env/core/logger.ts';
 import { registryCopies } from '../../env/registration.ts';
@@ -160,5 +161,11 @@ describe('baselines: agents and createAgent', () => {
       }
     }
     await assert.rejects(createAgent('wdpo', env, { partition: [1, 2] }), /one per DT \(N = 12\)/);
+    // a cut past a DT's last unit (C1): refused when the agent is made for the env, else when it first acts
+    const pastLast = Array.from(system.unitCount, (L, n) => (n === 2 ? L + 1 : 1));
+    await assert.rejects(createAgent('wdpo', env, { partition: pastLast }), new RegExp(`^GymError: agent wdpo: option partition\\[2\\] = ${pastLast[2]}: C1 needs 1 <= l_n <= L_n = ${system.unitCount[2]}$`));
+    const unbound = createWdpoAgent({ partition: pastLast });
+    const [obs, info] = env.reset({ seed: 1 });
+    assert.throws(() => unbound.act(obs, { info, env }), new RegExp(`^GymError: DpraSolver: fixedPartition\\[2\\] = ${pastLast[2]}: C1 needs an integer 1 <= l_n <= L_n = ${system.unitCount[2]}$`));
   });
 });

@@ -115,6 +115,13 @@ describe('registration', () => {
     assert.ok(rebuilt instanceof TimeLimit && rebuilt.maxEpisodeSteps === 100, 'make(env.spec) rebuilds the limit');
     assert.ok(!(make(env.unwrapped.spec!) instanceof TimeLimit), 'no limit from the unwrapped spec');
     assert.throws(() => (shorter.spec = undefined), /set env\.unwrapped\.spec instead/);
+    // elapsedSteps counts the steps since the last reset, as Gymnasium's elapsed_steps
+    shorter.reset({ seed: 1 });
+    shorter.step(0);
+    shorter.step(1);
+    assert.equal(shorter.elapsedSteps, 2);
+    shorter.reset();
+    assert.equal(shorter.elapsedSteps, 0);
   });
 
   it('maxEpisodeSteps -1 makes without a TimeLimit, as Gymnasium', () => {
@@ -389,6 +396,15 @@ describe('registration', () => {
 
   it('step before reset fails clearly', () => {
     assert.throws(() => make('CartPole-v1').step(0), (e: Error) => e instanceof ResetNeededError && /before reset/.test(e.message));
+    // render too, unless OrderEnforcing is told not to (then CartPole, with no state yet, draws nothing)
+    const env = make('CartPole-v1', { renderMode: 'ansi' });
+    assert.throws(() => env.render(), (e: Error) => e instanceof ResetNeededError && e.message === '<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>: cannot call render() before reset(); call env.reset() first');
+    assert.ok(env instanceof TimeLimit && env.env instanceof OrderEnforcing);
+    assert.equal(env.env.hasReset, false);
+    env.reset({ seed: 1 });
+    assert.equal(env.env.hasReset, true);
+    assert.match(String(env.render()), /^\|[.:#]+\| x=0\.003 m θ=-0\.1°$/);
+    assert.equal(new OrderEnforcing(new CartPoleEnv({ renderMode: 'ansi' }), true).render(), undefined);
   });
 
   it('bad actions name the space and the value', () => {

@@ -390,6 +390,20 @@ describe('vector wrappers', () => {
       assert.ok(Math.abs(addedReturn(env.returnRms, () => env.step(Int32Array.of(0)))! - (1 * 0.9 + 1)) < 1e-9);
     });
 
+    it('updateRunningMean = false freezes the statistics and keeps scaling by them', () => {
+      const env = new VectorNormalizeReward(makeVec<Float32Array, Int32Array>('CartPole-v1', 2), 0.9);
+      env.reset({ seed: 4 });
+      for (let t = 0; t < 5; t++) env.step(Int32Array.of(0, 1));
+      assert.equal(env.updateRunningMean, true);
+      env.updateRunningMean = false;
+      assert.equal(env.updateRunningMean, false);
+      const [count, mean, variance] = [env.returnRms.count, env.returnRms.mean[0], env.returnRms.var[0]];
+      const [, rewards] = env.step(Int32Array.of(0, 1));
+      assert.deepEqual([env.returnRms.count, env.returnRms.mean[0], env.returnRms.var[0]], [count, mean, variance]);
+      // CartPole's reward 1 over the frozen return's standard deviation (epsilon 1e-8)
+      assert.deepEqual(Array.from(rewards), [1, 1].map((r) => r / Math.sqrt(variance! + 1e-8)));
+    });
+
     it('scales rewards as the single-env NormalizeReward does over an episode', () => {
       // one env, so the pooled statistics are that env's: its first episode must match exactly
       const vector = new VectorNormalizeReward(makeVec('CartPole-v1', 1), 0.9);

@@ -90,27 +90,16 @@ export class ExogenousProcess {
 /** Appends slot states to a growing trace. */
 export class TraceRecorder {
   private readonly system: { N: number; M: number; J: number };
-  private arrivals: number[] = [];
-  private gain: number[] = [];
-  private gatewayBudget: number[] = [];
-  private apBudget: number[] = [];
-  private raceDraw: number[] = [];
-  private winnerDraw: number[] = [];
+  private readonly arrivals: number[] = [];
+  private readonly gain: number[] = [];
+  private readonly gatewayBudget: number[] = [];
+  private readonly apBudget: number[] = [];
+  private readonly raceDraw: number[] = [];
+  private readonly winnerDraw: number[] = [];
   private length = 0;
 
   constructor(system: { N: number; M: number; J: number }) {
     this.system = system;
-  }
-
-  /** Forgets every recorded slot. */
-  clear(): void {
-    this.arrivals = [];
-    this.gain = [];
-    this.gatewayBudget = [];
-    this.apBudget = [];
-    this.raceDraw = [];
-    this.winnerDraw = [];
-    this.length = 0;
   }
 
   /** Appends one slot state (copied). */

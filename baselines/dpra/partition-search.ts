@@ -83,11 +83,6 @@ export class PartitionSearch {
     this.screenBound = new Float64Array(maxUnits);
   }
 
-  /** Violation of the last partition evaluated by the search (0 when feasible). */
-  get bestViolation(): number {
-    return this.violation;
-  }
-
   /** Best partition of all, written into `best` and left set in the problem; returns its Psi. */
   exhaustive(best: Int32Array): number {
     const { problem } = this;

@@ -86,6 +86,28 @@ describe('DNN profiles from tfjs LayersModels', () => {
     }
   });
 
+  it('counts global pooling as the spec path does: an add per input (average), a comparison per input but one per channel (max)', () => {
+    const cases = [
+      { layer: () => tf.layers.globalAveragePooling2d({ inputShape: [4, 4, 8] }), kind: 'globalAvgPool', inputShape: [4, 4, 8], otherOps: 4 * 4 * 8 },
+      { layer: () => tf.layers.globalMaxPooling2d({ inputShape: [4, 4, 8] }), kind: 'globalMaxPool', inputShape: [4, 4, 8], otherOps: (4 * 4 - 1) * 8 },
+      { layer: () => tf.layers.globalAveragePooling1d({ inputShape: [10, 6] }), kind: 'globalAvgPool', inputShape: [10, 6], otherOps: 10 * 6 },
+      { layer: () => tf.layers.globalMaxPooling1d({ inputShape: [10, 6] }), kind: 'globalMaxPool', inputShape: [10, 6], otherOps: (10 - 1) * 6 },
+    ] as const;
+    for (const c of cases) {
+      const model = tf.sequential({ layers: [c.layer()] });
+      try {
+        const fromModel = profileFromLayersModel(model, { flopsConvention: 'macs+elementwise' });
+        const fromSpec = profileFromSpec({ name: 'pool', inputShape: [...c.inputShape], units: [{ name: 'pool', layers: [{ kind: c.kind }] }] }, { flopsConvention: 'macs+elementwise' });
+        assert.deepEqual(counts(fromModel), counts(fromSpec), c.kind);
+        assert.deepEqual([fromModel.units[0]!.macs, fromModel.units[0]!.otherOps, fromModel.units[0]!.outputShapes], [0, c.otherOps, [[c.inputShape.at(-1)]]], `${model.layers[0]!.getClassName()}`);
+      } finally {
+        model.dispose();
+      }
+    }
+    // a vector has no positions to pool over
+    assert.throws(() => profileFromSpec({ name: 'pool', inputShape: [8], units: [{ name: 'pool', layers: [{ kind: 'globalAvgPool' }] }] }), /at units\[0\]\.layers\[0\]\.kind: globalAvgPool needs a rank-2 or rank-3 input, got shape \[8\]/);
+  });
+
   it('a tfjs twin of sensor-cnn1d has the built-in profile', () => {
     const model = tf.sequential({
       layers: [

@@ -157,21 +157,21 @@ export function copyBatch<T>(batch: T): T {
 /** Throws an InvalidActionError (an action batch not readable as one) unless an array batch for `space` holds exactly `n` elements. */
 function checkBatchLength(space: Space<unknown>, batch: unknown, n: number, owner: string): void {
   if (space instanceof Dict) {
-    if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new InvalidActionError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an object of per-key batches), got ${String(batch)}`);
+    if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new InvalidActionError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an object of per-key batches), got ${formatValue(batch)}`);
     const extra = unknownKeys(batch, space.keys);
     if (extra !== undefined) throw new InvalidActionError(`${owner}: unexpected ${extra} in the action batch (keys: ${space.keys.join(', ')})`);
     for (const key of space.keys) checkBatchLength(space.spaces[key]!, (batch as Record<string, unknown>)[key], n, `${owner}: key "${key}"`);
     return;
   }
   if (space instanceof Tuple) {
-    if (!Array.isArray(batch) || batch.length !== space.spaces.length) throw new InvalidActionError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an array of ${space.spaces.length} per-index batches), got ${String(batch)}`);
+    if (!Array.isArray(batch) || batch.length !== space.spaces.length) throw new InvalidActionError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (an array of ${space.spaces.length} per-index batches), got ${formatValue(batch)}`);
     space.spaces.forEach((s: Space<unknown>, k: number) => checkBatchLength(s, batch[k], n, `${owner}: index [${k}]`));
     return;
   }
   const per = space instanceof Discrete ? 1 : space instanceof MultiDiscrete ? space.nvec.length : space instanceof Box || space instanceof MultiBinary ? space.size : undefined;
   if (per === undefined) return;
   const length = (batch as ArrayLike<number> | undefined)?.length;
-  if (length !== n * per) throw new InvalidActionError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (${n * per} numbers), got ${length === undefined ? String(batch) : `${length} numbers`}`);
+  if (length !== n * per) throw new InvalidActionError(`${owner}: expected a batch of ${n} actions for ${space.toString()} (${n * per} numbers), got ${length === undefined ? formatValue(batch) : `${length} numbers`}`);
 }
 
 /**

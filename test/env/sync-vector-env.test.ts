@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidActionError, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidActionError, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, Tuple, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 import { docExample, runnable } from './doc-example.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
@@ -178,6 +178,43 @@ describe('SyncVectorEnv', () => {
     assert.ok(Number.isNaN(envs.step(Float32Array.of(0, NaN))[1][1]));
     assert.throws(() => envs.step(Float64Array.of(0, 0) as never), (e: unknown) => e instanceof InvalidActionError && /^SyncVectorEnv\.step: env 0: invalid action: expected a Float32Array of length 1, got Float64Array/.test((e as Error).message));
     assert.throws(() => envs.step(Float32Array.of(0)), /SyncVectorEnv\.step: expected a batch of 2 actions for Box\(-1, 1, \[1\], float32\) \(2 numbers\), got 1 numbers/);
+  });
+
+  it('batches Tuple observations and actions per index, and refuses a Tuple action batch of another form showing what it got', () => {
+    type Pair = [number, Float32Array];
+    /** Observes [id, [id / 4, -id / 4]] at reset, then [d + 1, [x, 0]] for the action [d, [x]], rewarded d + x. */
+    class TupleEnv extends Env<Pair, Pair> {
+      observationSpace = new Tuple([new Discrete(3), new Box<Float32Array>(-1, 1, { shape: [2] })] as const);
+      actionSpace = new Tuple([new Discrete(2), new Box<Float32Array>(-1, 1, { shape: [1] })] as const);
+      private readonly id: number;
+      constructor(id: number) {
+        super();
+        this.id = id;
+      }
+      reset(): ResetResult<Pair> {
+        return [[this.id, Float32Array.of(this.id / 4, -this.id / 4)], {}];
+      }
+      step([d, x]: Pair): StepResult<Pair> {
+        return [[d + 1, Float32Array.of(x[0]!, 0)], d + x[0]!, false, false, {}];
+      }
+    }
+    const envs = new SyncVectorEnv([() => new TupleEnv(1), () => new TupleEnv(2)]);
+    assert.deepEqual(envs.reset()[0], [Int32Array.of(1, 2), Float32Array.of(0.25, -0.25, 0.5, -0.5)]);
+    const [obs, rewards] = envs.step([Int32Array.of(0, 1), Float32Array.of(0.5, -0.5)] as never);
+    assert.deepEqual(obs, [Int32Array.of(1, 2), Float32Array.of(0.5, 0, -0.5, 0)]);
+    assert.deepEqual(Array.from(rewards), [0.5, 0.5]);
+    const refused = (pattern: RegExp) => (e: unknown) => e instanceof InvalidActionError && pattern.test((e as Error).message);
+    const expected = /^SyncVectorEnv\.step: expected a batch of 2 actions for Tuple\(Discrete\(2\), Box\(-1, 1, \[1\], float32\)\) \(an array of 2 per-index batches\), got /;
+    // the batch as it is, not its String(), which reads "0,1" for both
+    assert.throws(() => envs.step(Int32Array.of(0, 1) as never), refused(new RegExp(`${expected.source}Int32Array\\(2\\) \\[0, 1\\]$`)));
+    assert.throws(() => envs.step([Int32Array.of(0, 1)] as never), refused(new RegExp(`${expected.source}\\[Int32Array\\(2\\) \\[0, 1\\]\\]$`)));
+    assert.throws(() => envs.step([Int32Array.of(0, 5), Float32Array.of(0, 0)] as never), refused(/^SyncVectorEnv\.step: env 1: invalid action: index \[0\]: 5 is outside \{0, …, 1\}/));
+    assert.throws(() => envs.step([Int32Array.of(0, 1), Float64Array.of(0, 0)] as never), refused(/^SyncVectorEnv\.step: env 0: invalid action: index \[1\]: expected a Float32Array of length 1, got Float64Array/));
+    assert.throws(() => envs.step([Int32Array.of(0), Float32Array.of(0, 0)] as never), refused(/^SyncVectorEnv\.step: index \[0\]: expected a batch of 2 actions for Discrete\(2\) \(2 numbers\), got 1 numbers$/));
+    // a Dict action batch given as an array, likewise
+    const dict = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
+    dict.reset({ seed: 1 });
+    assert.throws(() => dict.step([Int32Array.of(0, 1)] as never), refused(/\(an object of per-key batches\), got \[Int32Array\(2\) \[0, 1\]\]$/));
   });
 
   it("refuses an out-of-range or NaN B-DT action through the env's own check, naming the env, the key and the index; the native vector env refuses it too", () => {

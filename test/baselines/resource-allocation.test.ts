@@ -215,6 +215,32 @@ describe('baselines/dpra/resource-allocation', () => {
     }
   });
 
+  it('boundAt: the latency at max(deadline, T_lo), never below the optimum; Infinity where no deadline has a finite latency', () => {
+    const system: AllocationSystem = { M: 2, J: 2, apOf: Int32Array.of(0, 1), apMaxFreq: Float64Array.of(3e9, 3e9), apKappa: Float64Array.of(1e-28, 1e-28) };
+    const allocator = new ResourceAllocator(system);
+    // Both APs mine at 3 GHz, their cap, on any deadline (energy left over): tau^bloc = 1 / (1e-9 * 3e9 + 2e-9 * 3e9) = 1/9 s.
+    // AP 0 at its cap too, so the least deadline is T_lo = 0.02 + 1e8 / 3e9; AP 1 needs 5e7 / (T_lo - 0.03) = 2.1 GHz.
+    const input: AllocationInput = { gatewayLatency: Float64Array.of(0.02, 0.03), apCycles: Float64Array.of(1e8, 5e7), blocksPerCycle: Float64Array.of(1e-9, 2e-9), apBudget: Float64Array.of(1, 0.5) };
+    const least = 0.02 + 1e8 / 3e9;
+    const optimum = allocator.solve(input);
+    assert.ok(Math.abs(optimum.latency - (least + 1 / 9)) <= 1e-12, `optimum ${optimum.latency}`);
+    for (const [deadline, expected] of [[0, least + 1 / 9], [least, least + 1 / 9], [2 * least, 2 * least + 1 / 9], [10, 10 + 1 / 9]]) {
+      const bound = allocator.boundAt(input, deadline!);
+      assert.ok(Math.abs(bound - expected!) <= 1e-12 * expected!, `deadline ${deadline}: ${bound} vs ${expected}`);
+      assert.ok(bound >= optimum.latency * (1 - 1e-12));
+    }
+    const infeasible: AllocationInput[] = [
+      // work sent to an AP without energy: no deadline is feasible
+      { gatewayLatency: Float64Array.of(0.02, 0.03), apCycles: Float64Array.of(1e8, 0), blocksPerCycle: Float64Array.of(1e-9, 1e-9), apBudget: Float64Array.of(0, 1) },
+      // deadlines are, but no AP can mine: no block rate at any
+      { gatewayLatency: Float64Array.of(0.02, 0.03), apCycles: Float64Array.of(1e8, 0), blocksPerCycle: Float64Array.of(0, 0), apBudget: Float64Array.of(1, 1) },
+    ];
+    for (const [k, bad] of infeasible.entries()) {
+      assert.equal(allocator.solve(bad).feasible, false);
+      for (const deadline of [0, 0.05, 1e3]) assert.equal(allocator.boundAt(bad, deadline), Infinity, `input ${k}, deadline ${deadline}`);
+    }
+  });
+
   it("gives finite frequencies when a gateway's offloaded work is below its latency's last bit (w / F << ulp(c): the deadline was c itself, f = w / 0)", () => {
     const F = 2498954901.558033;
     const allocator = new ResourceAllocator({ M: 2, J: 2, apOf: Int32Array.of(0, 1), apMaxFreq: Float64Array.of(F, F), apKappa: Float64Array.of(1.4038968637144614e-27, 1.4038968637144614e-27) });

@@ -167,6 +167,28 @@ describe('checkEnv', () => {
     assert.deepEqual(captureWarnings(() => [noFps.render(), noFps.render()]).warnings, ['No render fps was declared (metadata.renderFps): rendering may run at an inconsistent rate'], 'warned once, at the first render');
   });
 
+  it('refuses an env that seeds its generator only once, or never, saying reset() most likely does not call seedStreams', () => {
+    const refused = (message: string) => (e: unknown) => e instanceof EnvCheckError && e.check === 'reset-seed-determinism' && e.message === `[reset-seed-determinism] ${message}`;
+    // seeds at its first reset only; its observations do not show the draws
+    class SeedsOnceEnv extends GoodEnv {
+      private seeded = false;
+      override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+        if (!this.seeded) this.seedStreams(args.seed);
+        this.seeded = true;
+        this.npRandom();
+        return [Float32Array.of(0.5, 0.5), {}];
+      }
+    }
+    assert.throws(() => captureWarnings(() => checkEnv(new SeedsOnceEnv())), refused('the env generator differs after two reset({seed: 123}) calls: reset() most likely does not call this.seedStreams(args.seed)'));
+    // never seeds and never draws: seeds 123 and 456 leave one generator state
+    class NeverSeedsEnv extends GoodEnv {
+      override reset(): ResetResult<Float32Array> {
+        return [Float32Array.of(0.5, 0.5), {}];
+      }
+    }
+    assert.throws(() => captureWarnings(() => checkEnv(new NeverSeedsEnv())), refused('the env generator is the same for seeds 123 and 456: reset() most likely does not call this.seedStreams(args.seed)'));
+  });
+
   it("skips comparing episodes for an env registered nondeterministic, as Gymnasium's spec.nondeterministic; still checks its generator's seeding", () => {
     class NoisyEnv extends GoodEnv {
       override reset(args: ResetArgs = {}): ResetResult<Float32Array> {

@@ -189,6 +189,50 @@ describe('checkEnv', () => {
     assert.throws(() => captureWarnings(() => checkEnv(new NeverSeedsEnv())), refused('the env generator is the same for seeds 123 and 456: reset() most likely does not call this.seedStreams(args.seed)'));
   });
 
+  it('refuses a reset or step result of the wrong form, and a render that throws or returns the wrong type, with what it got', () => {
+    const refused = (check: string, message: string) => (e: unknown) => e instanceof EnvCheckError && e.check === check && e.message === `[${check}] ${message}`;
+    class BadReset extends GoodEnv {
+      override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
+        super.reset(args);
+        return [Float32Array.of(0, 0)] as never; // the observation alone, without the info
+      }
+    }
+    assert.throws(() => captureWarnings(() => checkEnv(new BadReset())), refused('reset-return', 'reset() must return [obs, info], got [Float32Array(2) [0, 0]]'));
+    // make's PassiveEnvChecker refuses it at the first reset, in the same words
+    register({ id: 'TestBadReset-v0', entryPoint: () => new BadReset() });
+    try {
+      assert.throws(() => make('TestBadReset-v0').reset(), refused('reset-return', 'reset() must return [obs, info], got [Float32Array(2) [0, 0]]'));
+    } finally {
+      unregister('TestBadReset-v0');
+    }
+    class BadStep extends GoodEnv {
+      override step(action: number): StepResult<Float32Array> {
+        return [Float32Array.of(0, action), 1, false, {}] as never; // Gym's old 4-tuple
+      }
+    }
+    // the checker's action (0 or 1) is the observation's second element
+    assert.throws(() => captureWarnings(() => checkEnv(new BadStep())), (e: unknown) => e instanceof EnvCheckError && e.check === 'step-return' && /^\[step-return\] step\(\) must return \[obs, reward, terminated, truncated, info\], got \[Float32Array\(2\) \[0, [01]\], 1, false, \{\}\]$/.test(e.message));
+    class AnsiEnv extends GoodEnv {
+      override metadata = { renderModes: ['ansi'] as const, renderFps: 4 };
+      constructor() {
+        super();
+        this.renderMode = 'ansi';
+      }
+    }
+    class ThrowingRender extends AnsiEnv {
+      override render(): string {
+        throw new Error('no terminal');
+      }
+    }
+    assert.throws(() => captureWarnings(() => checkEnv(new ThrowingRender())), refused('render', 'render() in mode "ansi" threw: no terminal'));
+    class NumberRender extends AnsiEnv {
+      override render(): string {
+        return 3 as never;
+      }
+    }
+    assert.throws(() => captureWarnings(() => checkEnv(new NumberRender())), refused('render', 'render() in mode "ansi" should return a string, got 3'));
+  });
+
   it("skips comparing episodes for an env registered nondeterministic, as Gymnasium's spec.nondeterministic; still checks its generator's seeding", () => {
     class NoisyEnv extends GoodEnv {
       override reset(args: ResetArgs = {}): ResetResult<Float32Array> {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { captureWarnings, make, makeVec, GymError, InvalidActionError, KwargsError, ResetNeededError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
+import { captureWarnings, make, makeVec, GymError, InvalidActionError, KwargsError, ResetNeededError, SpaceError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
 import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -249,6 +249,10 @@ describe('BdtVectorEnv', () => {
     assert.deepEqual(fresh, [decision, decision], 'without out (a client in another language has none): a fresh decision per env');
     assert.notEqual(fresh[0], fresh[1]);
     assert.throws(() => native.call('decodeAction', { ...action, miningShare: Float64Array.of(2, 0) }), (e: unknown) => e instanceof InvalidActionError && /^BdtVectorEnv\.call\("decodeAction"\): key "miningShare": element \[0\] = 2 is outside \[0, 1\]$/.test(e.message));
+    // plain arrays (what serve's clients send) are read into the space's typed arrays; nothing coerced
+    const plain = { partition: Array.from(action.partition), inferenceShare: Array.from(action.inferenceShare), miningShare: Array.from(action.miningShare) };
+    assert.deepEqual(native.call('decodeAction', plain), [decision, decision]);
+    assert.throws(() => native.call('decodeAction', { ...plain, partition: [1.5, ...plain.partition.slice(1)] }), (e: unknown) => e instanceof SpaceError && e.message === 'BdtVectorEnv.call("decodeAction"): action.partition[0]: expected an integer, got 1.5');
     assert.deepEqual(native.call('encodeDecision', decision), [single.encodeDecision(decision), single.encodeDecision(decision)]);
   });
 

@@ -7,7 +7,7 @@ import { mergeDeep, type ScenarioOverride } from '../../env/bdt/scenario/parse.t
 import * as z from 'zod';
 import { runEpisode } from '../../baselines/harness/run-episode.ts';
 import { AgentCreationError } from '../../baselines/create-agent.ts';
-import { RandomAgent, SolverAgent, createAgent, registerAgent, UnknownAgentError, type Agent } from '../../baselines/index.ts';
+import { RandomAgent, SolverAgent, agentScenario, createAgent, registerAgent, UnknownAgentError, type Agent } from '../../baselines/index.ts';
 import { agentEntry, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { middlePartition } from '../../baselines/static-partition.ts';
 import { createWdpoAgent } from '../../baselines/wdpo.ts';
@@ -133,6 +133,14 @@ describe('baselines: agents and createAgent', () => {
     const pow = make('BDT-small-v0', { scenario: { slots: 3, consensus: { mechanism: 'pow' } } });
     assert.equal((pow.unwrapped as BdtEnv).system.mechanism, 'pow');
     assert.equal(runEpisode(pow, agent, 0).slots, 3);
+  });
+
+  it("agentScenario adds an agent's own scenario fields to an override, and refuses an override that sets one otherwise", () => {
+    assert.deepEqual(agentScenario('wtcm', { slots: 5 }), { slots: 5, consensus: { mechanism: 'pow' } });
+    assert.deepEqual(agentScenario('wtcm', { consensus: { mechanism: 'pow', alpha: 3 } }), { consensus: { mechanism: 'pow', alpha: 3 } });
+    assert.throws(() => agentScenario('wtcm', { consensus: { mechanism: 'reputation' } }), (e: unknown) => e instanceof GymError && e.message === 'agent wtcm runs on consensus.mechanism = "pow" (its scenario); the scenario override sets "reputation": leave that field out for wtcm');
+    const override = { slots: 3 };
+    assert.equal(agentScenario('dpra', override), override, 'an agent without a scenario of its own takes the override as is');
   });
 
   it('latency-greedy ignores V: the same episode at V = 0 (where V tau ranks nothing) as at V = 10', async () => {

@@ -89,7 +89,7 @@ function requirePoolPadding(padding: Padding, pool: number, axis: string, path: 
 
 function requireRank(shape: readonly number[], rank: number, what: string, path: SpecPath): void {
   if (shape.length !== rank) {
-    throw new DnnShapeError([...path, 'kind'], `${what} needs a rank-${rank} input, got shape [${shape.join(', ')}]`, shape);
+    throw new DnnShapeError([...path, 'kind'], `${what} needs an input shape of rank ${rank}`, shape);
   }
 }
 
@@ -169,7 +169,7 @@ export function applyLayer(layer: LayerSpec, input: readonly number[], path: Spe
     case 'globalAvgPool':
     case 'globalMaxPool': {
       if (input.length < 2) {
-        throw new DnnShapeError([...path, 'kind'], `${layer.kind} needs a rank-2 or rank-3 input, got shape [${input.join(', ')}]`, input);
+        throw new DnnShapeError([...path, 'kind'], `${layer.kind} needs an input shape of rank 2 or 3`, input);
       }
       const channels = input[input.length - 1] as number;
       return { shape: [channels], macs: 0, otherOps: layer.kind === 'globalAvgPool' ? inputElements : inputElements - channels };

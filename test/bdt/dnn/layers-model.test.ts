@@ -105,7 +105,9 @@ describe('DNN profiles from tfjs LayersModels', () => {
       }
     }
     // a vector has no positions to pool over
-    assert.throws(() => profileFromSpec({ name: 'pool', inputShape: [8], units: [{ name: 'pool', layers: [{ kind: 'globalAvgPool' }] }] }), /at units\[0\]\.layers\[0\]\.kind: globalAvgPool needs a rank-2 or rank-3 input, got shape \[8\]/);
+    assert.throws(() => profileFromSpec({ name: 'pool', inputShape: [8], units: [{ name: 'pool', layers: [{ kind: 'globalAvgPool' }] }] }), /at units\[0\]\.layers\[0\]\.kind: globalAvgPool needs an input shape of rank 2 or 3 \(got \[8\]\)$/);
+    // the shape once, as the value (it was also in the rule: `got shape [8] (got [8])`)
+    assert.throws(() => profileFromSpec({ name: 'conv', inputShape: [8], units: [{ name: 'c', layers: [{ kind: 'conv2d', filters: 2, kernel: 3 }] }] }), /at units\[0\]\.layers\[0\]\.kind: conv2d needs an input shape of rank 3 \(got \[8\]\)$/);
   });
 
   it('a tfjs twin of sensor-cnn1d has the built-in profile', () => {

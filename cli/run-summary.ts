@@ -30,10 +30,10 @@ export interface SummaryRefusals {
  * The envKwargs summary `file` records of the run whose checkpoint is of env `envId` (train's
  * final evaluation ran on them; undefined when it records none: the run had none). A CliError
  * worded by `refuse` when the file cannot be read, or is not train's summary of that run: not an
- * object, of another env, or its envKwargs not an object (taking any of those for a run with no
+ * object, of another env or agent, or its envKwargs not an object (taking any of those for a run with no
  * envKwargs would put the run on the plain env, silently).
  */
-function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRefusals): Record<string, unknown> | undefined {
+function recordedEnvKwargs(file: string, { envId, algo }: Pick<CheckpointManifest, 'envId' | 'algo'>, refuse: SummaryRefusals): Record<string, unknown> | undefined {
   let summary: unknown;
   try {
     summary = JSON.parse(withoutByteOrderMark(readFileCapped(file, MAX_SUMMARY_BYTES).toString('utf8')));
@@ -41,8 +41,10 @@ function recordedEnvKwargs(file: string, envId: string, refuse: SummaryRefusals)
     throw new CliError(refuse.unreadable((error as NodeJS.ErrnoException).code ?? (error as Error).message));
   }
   if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new CliError(refuse.unusable(`expected a JSON object (the run's summary), got ${formatValue(summary)}`));
-  const { env, envKwargs } = summary as { env?: unknown; envKwargs?: unknown };
+  const { agent, env, envKwargs } = summary as { agent?: unknown; env?: unknown; envKwargs?: unknown };
   if (env !== envId) throw new CliError(refuse.unusable(`env: expected ${JSON.stringify(envId)}, the env of the checkpoint beside it, got ${env === undefined ? 'none' : formatValue(env)}`));
+  // (a CartPole run records no scenario to tell another run's summary by)
+  if (agent !== algo) throw new CliError(refuse.unusable(`agent: expected ${JSON.stringify(algo)}, the algorithm of the checkpoint beside it, got ${agent === undefined ? 'none' : formatValue(agent)}`));
   if (envKwargs === undefined) return undefined;
   if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(refuse.unusable(`envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`));
   return envKwargs as Record<string, unknown>;
@@ -85,7 +87,7 @@ export interface RunEnvKwargs {
  */
 export function runEnvKwargs(summaryFile: string | undefined, checkpointDir: string, manifest: CheckpointManifest, refuse: SummaryRefusals): RunEnvKwargs {
   if (summaryFile !== undefined) {
-    const envKwargs = recordedEnvKwargs(summaryFile, manifest.envId, refuse);
+    const envKwargs = recordedEnvKwargs(summaryFile, manifest, refuse);
     return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false, unknown: false };
   }
   const { scenario } = manifest;

@@ -355,7 +355,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assert.deepEqual([summary.agent, summary.env, summary.steps, summary.envKwargs], ['ppo', 'CartPole-v1', 1024, { suttonBartoReward: true }]);
   });
 
-  it("refuses a summary.json it cannot use (not an object, of another env, envKwargs not an object), for --resume and evaluate, naming it and what is wrong: it is not a run with no envKwargs", async () => {
+  it("refuses a summary.json it cannot use (not an object, of another env or agent, envKwargs not an object), for --resume and evaluate, naming it and what is wrong: it is not a run with no envKwargs", async () => {
     const copy = join(dir, 'unusable-summary');
     cpSync(run, copy, { recursive: true });
     const summaryFile = join(copy, 'summary.json');
@@ -365,6 +365,8 @@ describe('bdt-gym train: bad input loses nothing', () => {
       ['"ok"', 'expected a JSON object \\(the run\'s summary\\), got "ok"'],
       ['{}', 'env: expected "CartPole-v1", the env of the checkpoint beside it, got none'],
       [JSON.stringify({ ...trained, env: 'Acrobot-v1' }), 'env: expected "CartPole-v1", the env of the checkpoint beside it, got "Acrobot-v1"'],
+      // a DQN run's summary beside a PPO checkpoint (a CartPole run has no scenario to tell them apart by)
+      [JSON.stringify({ ...trained, agent: 'dqn' }), 'agent: expected "ppo", the algorithm of the checkpoint beside it, got "dqn"'],
       [JSON.stringify({ ...trained, envKwargs: [1] }), 'envKwargs: expected a JSON object, got \\[1\\]'],
     ];
     for (const [text, problem] of cases) {

@@ -33,6 +33,8 @@ import { CliError } from '../errors.ts';
 import { examplesHelp, requiredOption } from '../help-text.ts';
 import { spaceMismatch } from '../../agents/checkpoint/space-fit.ts';
 import { MAX_SUMMARY_BYTES, runEnvKwargs, runSummaryFile, wholeScenarioLabel } from '../run-summary.ts';
+import { leafChanges, shownChanges } from '../scenario-changes.ts';
+import { scenarioOf } from '../../agents/checkpoint/trained-scenario.ts';
 import { backendOption, checkSeedRange, integerOption, jsonObjectOption, makeOrCliError, registeredEnvOption } from '../options.ts';
 import { CHECKPOINT_DIR_EXPECTED } from '../committed-models.ts';
 import { plural } from '../plural.ts';
@@ -62,6 +64,8 @@ interface ChosenEnvKwargs {
   readonly source?: string;
   /** They are the resolved scenario a checkpoint's manifest records (too long to print in full). */
   readonly fromManifest?: boolean;
+  /** They are the envKwargs of the run's summary.json (`source`). */
+  readonly fromSummary?: boolean;
 }
 
 /**
@@ -83,7 +87,18 @@ function chooseEnvKwargs(option: string | undefined, checkpointOption: string, c
     return { kwargs: {} };
   }
   if (run.fromManifest && run.envKwargs === undefined) return { kwargs: {} }; // the env's own scenario
-  return { kwargs: run.envKwargs ?? {}, source: run.source, fromManifest: run.fromManifest };
+  return { kwargs: run.envKwargs ?? {}, source: run.source, fromManifest: run.fromManifest, fromSummary: !run.fromManifest };
+}
+
+/**
+ * Notes that summary.json's envKwargs (`source`), which evaluate takes, give another scenario
+ * than the one the checkpoint trained on (`changes` from it): a best/ saved before a `--resume
+ * --preset` that changed them, or a summary that is not this run's. Not refused: train's final
+ * evaluation ran on them.
+ */
+function noteOtherScenario(source: string, checkpointDir: string, changes: readonly string[]): void {
+  if (changes.length === 0) return;
+  process.stderr.write(`bdt-gym evaluate: note: evaluating on the envKwargs of ${source} (train's final evaluation ran on them), whose scenario is not the one ${join(checkpointDir, MANIFEST_FILE)} records the policy trained on (${shownChanges(changes)}); give --env-kwargs to choose\n`);
 }
 
 /**
@@ -147,6 +162,7 @@ export function register(program: Command): void {
       const envKwargs = chooseEnvKwargs(options.envKwargs, checkpoint, dir, manifest, envId);
       const backend = await backendOption(options.backend);
       const env = makeChosenEnv(envId, envKwargs);
+      if (envKwargs.fromSummary && envKwargs.source !== undefined && manifest.scenario !== undefined) noteOtherScenario(envKwargs.source, dir, leafChanges(manifest.scenario, scenarioOf(env)));
       // another env id (--env) that the policy does not fit: the two ids and the fix, not the whole space
       const misfit = envId === manifest.envId ? undefined : spaceMismatch(manifest, env.observationSpace, env.actionSpace);
       if (misfit !== undefined) {

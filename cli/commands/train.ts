@@ -82,7 +82,6 @@ import { MANIFEST_FILE, type CheckpointManifest } from '../../agents/checkpoint/
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { isWholeScenario, mergeDeep } from '../../env/bdt/scenario/parse.ts';
-import { isPlainObject } from '../../env/core/plain-object.ts';
 import { issueLines, registeredBdtScenarioIds, spec } from '../../env/index.ts';
 import { trainingMustHaveLogged } from '../../agents/metrics.ts';
 import { closestName } from '../../env/core/closest-name.ts';
@@ -93,6 +92,7 @@ import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { lockRun, type RunLock } from '../run-lock.ts';
 import { readJsonFile } from '../json-files.ts';
 import { scenarioFileEnvId } from '../scenario-input.ts';
+import { leafChanges, shownChanges } from '../scenario-changes.ts';
 import { checkOut, openOut } from '../train-out-directory.ts';
 import { CONFIGS_FALLBACK_HELP, readableConfigPath } from '../package-files.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
@@ -244,25 +244,6 @@ function checkResumedScenario(out: string, file: string, mergedOver: readonly st
   const what = trained === undefined ? `${run.source} records no scenario` : `${shownChanges(changes)}; ${run.source} records the run's`;
   const merged = mergedOver.length === 0 ? '' : ` (with ${mergedOver.join(' and ')} merged over it)`;
   throw new CliError(`--scenario: --resume continues the run in ${out} on the scenario it trained on, which ${file}${merged} changes (${what}); leave --scenario out${withPreset ? '' : ' (or give with it the --preset the run trained with)'}, or train a new run (another --out) on it`);
-}
-
-/**
- * `path: before -> after` for each leaf where `after` differs from `before` (arrays compare whole),
- * in key order; with `beforeOnly`, only at `before`'s leaves (what an override replaces of it).
- */
-function leafChanges(before: unknown, after: unknown, beforeOnly = false, path = ''): string[] {
-  if (isPlainObject(before) && isPlainObject(after)) {
-    const keys = beforeOnly ? Object.keys(before) : [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((key) => leafChanges(before[key], after[key], beforeOnly, path === '' ? key : `${path}.${key}`));
-  }
-  if (isDeepStrictEqual(before, after)) return [];
-  const show = (value: unknown) => (value === undefined ? 'absent' : JSON.stringify(value).length <= 60 ? JSON.stringify(value) : `${JSON.stringify(value).slice(0, 57)}...`);
-  return [`${path}: ${show(before)} -> ${show(after)}`];
-}
-
-/** The first three `changes`, and how many more. */
-function shownChanges(changes: readonly string[]): string {
-  return changes.slice(0, 3).join(', ') + (changes.length > 3 ? `, and ${changes.length - 3} more` : '');
 }
 
 /**

@@ -103,6 +103,21 @@ describe('bdt-gym evaluate', () => {
     assert.match(cli('evaluate', '--checkpoint', bare, '--episodes', '1', '--env-kwargs', '{}').stdout, /\n {2}env {7}BDT-v0 with no envKwargs \(from --env-kwargs\)\n {2}episodes {2}1, seed \d+ \(/);
   });
 
+  it("notes when the run's summary.json gives another scenario than the one the checkpoint's manifest records (a best/ from before a --resume --preset, a summary not the run's), and evaluates on the summary's", () => {
+    const run = join(mkdtempSync(join(tmpdir(), 'bdt-evaluate-')), 'run');
+    cpSync(join(root, 'models/ppo-bdt-small-v0'), run, { recursive: true });
+    const own = cli('evaluate', '--checkpoint', run, '--episodes', '1', '--json');
+    assert.equal(own.status, 0, own.stderr);
+    assert.equal(own.stderr, '', 'no note for the run\'s own summary');
+    const summaryFile = join(run, 'summary.json');
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    writeFileSync(summaryFile, JSON.stringify({ ...summary, envKwargs: { scenario: { lyapunov: { V: 50 }, reward: { energyPenalty: 0.9 } } } }));
+    const other = cli('evaluate', '--checkpoint', run, '--episodes', '1', '--json');
+    assert.equal(other.status, 0, other.stderr);
+    assert.equal(other.stderr, `bdt-gym evaluate: note: evaluating on the envKwargs of ${summaryFile} (train's final evaluation ran on them), whose scenario is not the one ${join(run, 'checkpoint', 'manifest.json')} records the policy trained on (lyapunov.V: 1.5 -> 50); give --env-kwargs to choose\n`);
+    assert.deepEqual(lastJson(other.stdout)['envKwargs'], { scenario: { lyapunov: { V: 50 }, reward: { energyPenalty: 0.9 } } });
+  });
+
   it("notes that a non-B-DT run's envKwargs are unknown without its summary.json (the manifest keeps only a B-DT scenario), and evaluates on the env's defaults", () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-evaluate-'));
     const preset = join(dir, 'preset.json');

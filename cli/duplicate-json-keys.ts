@@ -3,6 +3,7 @@
  * word, so a config edited by hand with `"slots"` twice runs on whichever came last; the CLI
  * refuses such input instead, as an editor's JSON checker flags it.
  */
+import { pathWithKey } from '../env/core/format-path.ts';
 
 /** A key repeated in one object: where the object is (an issue path, '' for the root) and the lines of both. */
 export interface DuplicateKey {
@@ -52,7 +53,7 @@ export function firstDuplicateKey(text: string): DuplicateKey | undefined {
     } else if (c === 0x7b || c === 0x5b) {
       // `{` or `[`: its path is its parent's member
       const parent = stack.at(-1);
-      const path = parent === undefined ? '' : typeof parent.member === 'number' ? `${parent.path}[${parent.member}]` : parent.path === '' ? parent.member : `${parent.path}.${parent.member}`;
+      const path = parent === undefined ? '' : pathWithKey(parent.path, parent.member);
       stack.push(c === 0x7b ? { path, keys: new Map(), expectKey: true, member: '' } : { path, keys: undefined, expectKey: false, member: 0 });
     } else if (c === 0x7d || c === 0x5d) {
       stack.pop();

@@ -4,6 +4,7 @@
  * `-Infinity` (standard JSON has no way to write them, and an env's info may hold an infinite
  * latency); typed arrays are written as arrays.
  */
+import { pathWithKey } from '../../env/core/format-path.ts';
 
 /**
  * Stands in for a non-finite number inside standard JSON text: NUL, `nonce`, the token, NUL. The
@@ -108,7 +109,7 @@ export function protoKeyPath(value: unknown): string | undefined {
     const { value: node, path } = next;
     if (typeof node !== 'object' || node === null) continue;
     if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return path === '' ? '(root)' : path;
-    const children = Array.isArray(node) ? node.map((child: unknown, i) => ({ value: child, path: `${path}[${i}]` })) : Object.entries(node).map(([key, child]) => ({ value: child, path: path === '' ? key : `${path}.${key}` }));
+    const children = Array.isArray(node) ? node.map((child: unknown, i) => ({ value: child, path: pathWithKey(path, i) })) : Object.entries(node).map(([key, child]) => ({ value: child, path: pathWithKey(path, key) }));
     // reversed, so the first child is searched first
     for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
   }

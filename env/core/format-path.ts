@@ -6,10 +6,16 @@ const DOTTED_KEY = /^[^\s.[\]"]+$/;
 /** `['units', 2, 'layers', 0, 'kernel']` -> `units[2].layers[0].kernel`; `['dnns', '']` -> `dnns[""]`; `[]` -> `(root)`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let text = '';
-  for (const key of path) {
-    if (typeof key === 'number') text += `[${key}]`;
-    else if (typeof key === 'string' && DOTTED_KEY.test(key)) text += text === '' ? key : `.${key}`;
-    else text += `[${typeof key === 'string' ? JSON.stringify(key) : String(key)}]`;
-  }
+  for (const key of path) text = pathWithKey(text, key);
   return text === '' ? '(root)' : text;
+}
+
+/**
+ * `text`, a path written as {@link formatPath} writes it ('' at the root), followed by `key`: for
+ * scanners that build a path a step at a time (a copied array per step costs depth squared).
+ */
+export function pathWithKey(text: string, key: PropertyKey): string {
+  if (typeof key === 'number') return `${text}[${key}]`;
+  if (typeof key === 'string' && DOTTED_KEY.test(key)) return text === '' ? key : `${text}.${key}`;
+  return `${text}[${typeof key === 'string' ? JSON.stringify(key) : String(key)}]`;
 }

@@ -17,6 +17,9 @@ describe('cli: duplicate keys in JSON input', () => {
     // keys equal once their escapes are decoded
     assert.deepEqual(firstDuplicateKey('{"ea": 1, "e\\u0061": 2}'), { path: '', key: 'ea', firstLine: 1, line: 1 });
     assert.equal(firstDuplicateKey('[1, "a", {"a": 1}, []]'), undefined);
+    // a key that would not read after a dot is written as formatPath writes it (it read `dnns.my net`, `dnns.`)
+    assert.equal(firstDuplicateKey('{"dnns": {"my net": {"a": 1, "a": 2}}}')?.path, 'dnns["my net"]');
+    assert.equal(firstDuplicateKey('{"dnns": {"": [{"a": 1, "a": 2}]}}')?.path, 'dnns[""][0]');
     assert.equal(duplicateKeyMessage({ path: 'x.a[2]', key: 'c', firstLine: 2, line: 3 }), 'key "c" appears twice in the object at x.a[2] (lines 2 and 3); JSON keeps only the last, so one would be ignored: remove the other');
   });
 

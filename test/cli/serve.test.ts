@@ -495,6 +495,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     let deep: unknown = { ['__proto__']: 1 };
     for (let i = 0; i < depth; i++) deep = [deep];
     assert.equal(protoKeyPath({ action: deep }), `action${'[0]'.repeat(depth)}`);
+    assert.equal(protoKeyPath({ kwargs: { 'my key': [{ ['__proto__']: 1 }] } }), 'kwargs["my key"][0]', 'a key that would not read after a dot, as formatPath writes it');
   });
 
   it('answers a request at the depth limit that holds a "\\u" escape (its "__proto__" search ran on every such line)', () => {

@@ -276,15 +276,17 @@ function noteOtherEnvKwargs(envId: string, envKwargs: Record<string, unknown> | 
 
 /**
  * On --resume without --preset, summary.json's envKwargs must give the scenario the checkpoint
- * trained on, as its manifest records it (`trained`): another run's summary, or an edited one,
- * would move the run to another scenario, silently (the next checkpoint recording that one).
+ * trained on, as its manifest records it (`trained`): another run's summary, an edited one, or the
+ * one before a session that changed the scenario with --preset (killed between saving its
+ * checkpoint and its summary) would move the run to another scenario, silently (the next
+ * checkpoint recording that one).
  */
 function checkSummaryScenario(out: string, envId: string, run: RunEnvKwargs, trained: Record<string, unknown> | undefined): void {
   if (run.fromManifest || trained === undefined) return;
   const changes = leafChanges(trained, resolvedScenario(envId, run.envKwargs));
   if (changes.length === 0) return;
   const manifestFile = join(out, CHECKPOINT_SUBDIR, MANIFEST_FILE);
-  throw new CliError(`--resume: ${run.source}: its envKwargs give another scenario than the one the run trained on, which ${manifestFile} records (${shownChanges(changes)}), so it is not this run's summary; repair it, remove it to resume on what ${manifestFile} records, or give the --preset to train on`);
+  throw new CliError(`--resume: ${run.source}: its envKwargs give another scenario than the one the run trained on, which ${manifestFile} records (${shownChanges(changes)}): it is not this checkpoint's summary (another run's, an edited one, or an earlier session's that a kill kept from being rewritten); repair it, remove it to resume on what ${manifestFile} records, or give the --preset to train on`);
 }
 
 /**

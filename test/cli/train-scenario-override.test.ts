@@ -111,7 +111,7 @@ describe('bdt-gym train --scenario-override', function () {
     assert.equal(resumed.status, 1, resumed.stderr);
     assert.equal(
       resumed.stderr,
-      `bdt-gym: --resume: ${summaryFile}: its envKwargs give another scenario than the one the run trained on, which ${manifestFile} records (reward.energyPenalty: 0.5 -> 0.9), so it is not this run's summary; repair it, remove it to resume on what ${manifestFile} records, or give the --preset to train on\n`,
+      `bdt-gym: --resume: ${summaryFile}: its envKwargs give another scenario than the one the run trained on, which ${manifestFile} records (reward.energyPenalty: 0.5 -> 0.9): it is not this checkpoint's summary (another run's, an edited one, or an earlier session's that a kill kept from being rewritten); repair it, remove it to resume on what ${manifestFile} records, or give the --preset to train on\n`,
     );
     assert.deepEqual([readFileSync(summaryFile, 'utf8'), readFileSync(manifestFile, 'utf8')], [summary, manifest], 'the run is left as it was');
   });

@@ -17,7 +17,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, re
 import { basename, dirname, join, resolve } from 'node:path';
 import { isRunning, isStillRunning, mayBeWriting, processStart, type ProcessStart } from '../node/process-liveness.ts';
 import { makeDirectories } from '../node/make-directories.ts';
-import { tempFileFor } from '../node/atomic-write.ts';
+import { isTempFileOf, tempFileFor } from '../node/atomic-write.ts';
 import { CliError } from './errors.ts';
 import { checkCanCreateFilesIn, systemErrorText } from './options.ts';
 import { STOP_SIGNALS } from './training-interrupt.ts';
@@ -30,9 +30,12 @@ const TAKEOVER_MARK = `${LOCK_FILE}.takeover-`;
 /** The most killed takers' marks one train clears before giving up (each is a train killed mid-takeover). */
 const MAX_CLEARED_MARKS = 16;
 
-/** Whether `name` (an entry of a run directory) is the lock or a takeover's mark: no file of the run. */
+/**
+ * Whether `name` (an entry of a run directory) is the lock, a takeover's mark or the temp file a
+ * lock is written in (another train's, taking it meanwhile): no file of the run.
+ */
 export function isLockFile(name: string): boolean {
-  return name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`);
+  return name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`) || isTempFileOf(name, LOCK_FILE);
 }
 
 /**
@@ -163,7 +166,9 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
  * every later train. Where the file system has no hard links, it is made with O_EXCL and written.
  */
 function createLockFile(out: string, file: string, text: string): boolean {
-  const temp = tempFileFor(file); // a killed train's is removed as other temp files are (checkOut)
+  // named as the lock's, a takeover's mark's too, so isLockFile knows it; a killed train's is
+  // removed as other temp files are (checkOut)
+  const temp = tempFileFor(join(dirname(file), LOCK_FILE));
   try {
     let fd: number;
     try {

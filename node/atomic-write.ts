@@ -49,6 +49,11 @@ function targetTag(target: string): string {
   return createHash('sha256').update(basename(target)).digest('hex').slice(0, 8);
 }
 
+/** Whether `name` (an entry of a directory) is the temp file of a write of a file named as `target` is. */
+export function isTempFileOf(name: string, target: string): boolean {
+  return TEMP_FILE.exec(name)?.[2] === targetTag(target);
+}
+
 /**
  * Removes from `dir` the temp files of writes that were killed: their writer is not running, or
  * the process with its pid started after the file was written (a pid taken again) and the file

@@ -8,6 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -238,6 +239,27 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
     assert.equal(trained.error, undefined, String(trained.error));
     assert.match(trained.stderr, new RegExp(`bdt-gym train: note: --out ${out}: took over the lock of pid ${killed.pid} \\(taken [^)]*\\), which is no longer running: that train was killed\n`));
     assert.deepEqual(readdirSync(out).sort(), ['checkpoint', 'metrics.jsonl', 'summary.json']);
+  });
+
+  it("a new run is not refused for the temp file another train writes its lock in, taking it meanwhile, nor removes that file", async () => {
+    const out = join(dir, 'taken-meanwhile');
+    mkdirSync(out);
+    // as tempFileFor names it in a running process (this one's parent), for `.lock`
+    const taking = `.bdt-gym-${process.ppid}-0-00000000-${createHash('sha256').update('.lock').digest('hex').slice(0, 8)}.tmp`;
+    writeFileSync(join(out, taking), '');
+    const trained = await bdtGym(...TRAIN, '--steps', '64', '--out', out);
+    assert.equal(trained.error, undefined, String(trained.error));
+    assert.deepEqual(readdirSync(out).sort(), [taking, 'checkpoint', 'metrics.jsonl', 'summary.json']);
+  });
+
+  it("the temp files a lock and a takeover's mark are written in are the lock's files, as a listing of the run sees them", () => {
+    const out = join(dir, 'stale-links');
+    mkdirSync(out);
+    lock(out, DEAD_PID);
+    const taken = spawnSync(process.execPath, ['--import', 'tsx/esm', new URL('./fixtures/lock-link-sources.ts', import.meta.url).pathname, out], { encoding: 'utf8' });
+    assert.equal(taken.status, 0, taken.stderr);
+    const links = JSON.parse(taken.stdout) as Array<{ name: string; lockFile: boolean }>;
+    assert.deepEqual(links.map(({ name, lockFile }) => [name.replace(/-[0-9a-f]{16}$/, '-<digest>'), lockFile]), [['.lock', true], ['.lock.takeover-<digest>', true], ['.lock', true]], 'the stale lock found, the mark, the lock');
   });
 
   it('refuses a lock file that does not say which train holds it, naming it', async () => {

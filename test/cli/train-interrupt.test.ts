@@ -174,7 +174,16 @@ describe('cli: training interrupt handling (signals emitted in this process)', (
 
       // a terminal that hung up fails writes with EIO; a file on a failing disk too, which is no reader gone
       const hungUp = catchTrainingInterrupt((line) => notices.push(line));
-      assert.throws(failedWrite('EIO'), /write EIO/, 'not a terminal');
+      // (a write error that is no reader gone ends the command in one line, exit 1: cli/broken-pipe.ts)
+      const writeStderr = process.stderr.write;
+      const said: string[] = [];
+      process.stderr.write = ((text: string) => said.push(text)) as typeof process.stderr.write;
+      try {
+        assert.throws(failedWrite('EIO'), /process\.exit\(1\)/, 'not a terminal');
+      } finally {
+        process.stderr.write = writeStderr;
+      }
+      assert.deepEqual(said, ['bdt-gym: cannot write stdout: write EIO\n']);
       output.isTTY = true;
       failedWrite('EIO')();
       assert.deepEqual([hungUp.signal.aborted, hungUp.exitCode, notices.at(-1)], [true, 129, 'EIO: the terminal has gone; stopping after the current update and saving the checkpoint']);

@@ -172,18 +172,25 @@ describe('cli: training interrupt handling (signals emitted in this process)', (
       interrupt.dispose();
       assert.throws(epipe, /process\.exit\(141\)/, 'after training a broken pipe ends the command again');
 
-      // a terminal that hung up fails writes with EIO; a file on a failing disk too, which is no reader gone
-      const hungUp = catchTrainingInterrupt((line) => notices.push(line));
-      // (a write error that is no reader gone ends the command in one line, exit 1: cli/broken-pipe.ts)
+      // a file on a failing disk fails writes with EIO too (no reader gone: a write error, as a full
+      // disk's ENOSPC): while training, it stops the training, exit 1, noted once
+      const failedDisk = catchTrainingInterrupt((line) => notices.push(line));
+      failedWrite('EIO')();
+      failedWrite('EIO')();
+      assert.deepEqual([failedDisk.signal.aborted, failedDisk.exitCode, notices.slice(1)], [true, 1, ['the output cannot be written (write EIO); stopping after the current update and saving the checkpoint']]);
+      failedDisk.dispose();
+      // after training, it ends the command in one line, exit 1
       const writeStderr = process.stderr.write;
       const said: string[] = [];
-      process.stderr.write = ((text: string) => said.push(text)) as typeof process.stderr.write;
+      process.stderr.write = ((text: string) => said.push(text) > 0) as typeof process.stderr.write;
       try {
-        assert.throws(failedWrite('EIO'), /process\.exit\(1\)/, 'not a terminal');
+        assert.throws(failedWrite('ENOSPC'), /process\.exit\(1\)/);
       } finally {
         process.stderr.write = writeStderr;
       }
-      assert.deepEqual(said, ['bdt-gym: cannot write stdout: write EIO\n']);
+      assert.deepEqual(said, ['bdt-gym: cannot write stdout: write ENOSPC\n']);
+      // a terminal that hung up fails writes with EIO: its reader has gone
+      const hungUp = catchTrainingInterrupt((line) => notices.push(line));
       output.isTTY = true;
       failedWrite('EIO')();
       assert.deepEqual([hungUp.signal.aborted, hungUp.exitCode, notices.at(-1)], [true, 129, 'EIO: the terminal has gone; stopping after the current update and saving the checkpoint']);

@@ -72,6 +72,8 @@ export const LEARNED_AGENTS = {
   'ppo-solved': { algo: 'ppo', cpuShares: 'solved', description: "PPO policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')", options: SolvedPpoAgentOptionsSchema },
   'dqn-solved': { algo: 'dqn', cpuShares: 'solved', description: "branching DQN policy picking the partition points, DPRA's resource allocation solving the CPU shares for them (cpuShares 'solved')", options: SolvedDqnAgentOptionsSchema },
 } as const satisfies Record<string, LearnedAgentSpec>;
+/** The learned agents' names as messages and help list them: `ppo, dqn, ppo-solved, dqn-solved`. */
+export const LEARNED_AGENT_LIST = Object.keys(LEARNED_AGENTS).join(', ');
 /**
  * The name of a learned agent: `'ppo'`, `'dqn'`, `'ppo-solved'` or `'dqn-solved'` (see
  * `LEARNED_AGENTS`).

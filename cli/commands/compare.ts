@@ -45,7 +45,7 @@ import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
 import { readManifest, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENTS, LEARNED_ALGORITHMS, learnedAgentFor } from '../../agents/learned-agents.ts';
+import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENT_LIST, LEARNED_AGENTS, LEARNED_ALGORITHMS, learnedAgentFor } from '../../agents/learned-agents.ts';
 import { KwargsError } from '../../env/index.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
@@ -100,7 +100,7 @@ export function register(program: Command): void {
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', 'add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (a learned agent, ppo, dqn, ppo-solved, dqn-solved: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--checkpoint <label=dir>', `add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (a learned agent, ${LEARNED_AGENT_LIST}: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)`, (value: string, previous: string[] = []) => [...previous, value])
     .addOption(optionWithDefault('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json'))
     .option('--jobs <n>', 'run the episodes in n worker threads at once, each every agent on its share of the traces (default: 1, this thread): the same results, bit for bit; each thread builds its own agents (a learned one loads TensorFlow.js, about 100 MB), the episodes\' wall-clock times are under that load, and Ctrl-C stops at once, dropping the episodes under way')
     .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
@@ -310,7 +310,7 @@ function checkpointOptions(options: readonly string[]): CheckpointOption[] {
     if (at < 0 || label === '' || dir === '') throw new CliError(`--checkpoint: expected label=dir (e.g. mine=runs/ppo-bdt), got ${JSON.stringify(option)}`);
     if (!LABEL.test(label)) throw new CliError(`--checkpoint ${option}: label ${JSON.stringify(label)} is not a simple name; use letters, digits, _, . and -`);
     if (parsed.some((c) => c.label === label)) throw new CliError(`--checkpoint: label ${label} is given twice`);
-    if (scriptedAgentNames.includes(label)) throw new CliError(`--checkpoint ${option}: ${label} is a scripted agent; label the checkpoint with a learned agent's name (ppo, dqn, ppo-solved, dqn-solved) or a new name`);
+    if (scriptedAgentNames.includes(label)) throw new CliError(`--checkpoint ${option}: ${label} is a scripted agent; label the checkpoint with a learned agent's name (${LEARNED_AGENT_LIST}) or a new name`);
     parsed.push({ option, label, dir });
   }
   return parsed;
@@ -337,7 +337,7 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
     // other label as the agent named for it (a 'solved' checkpoint's agent takes `candidates`)
     const learned = isLearnedAgent(label) ? LEARNED_AGENTS[label] : undefined;
     // an --import module's agent loads no checkpoint through --checkpoint: "holds a ppo policy, not a2c" read as a wrong algorithm
-    if (agentNames().includes(label) && learned === undefined) throw new CliError(`--checkpoint ${option}: ${label} is an agent an --import module registered, not a learned agent (ppo, dqn, ppo-solved, dqn-solved); label the checkpoint with a learned agent's name or a new name, or give ${label} the checkpoint through its own --agent-options`);
+    if (agentNames().includes(label) && learned === undefined) throw new CliError(`--checkpoint ${option}: ${label} is an agent an --import module registered, not a learned agent (${LEARNED_AGENT_LIST}); label the checkpoint with a learned agent's name or a new name, or give ${label} the checkpoint through its own --agent-options`);
     if (agentNames().includes(label) && learned?.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
     const agent = learned === undefined ? learnedAgentFor(algo, manifest.hyperparameters['cpuShares'] === 'solved' ? 'solved' : 'policy') : label;
     const entry = { label, agent, options: { ...optionsByLabel[label], checkpoint: dir } };

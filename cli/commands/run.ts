@@ -19,7 +19,7 @@ import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { agentNames, agentScenario, scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { AgentEpisodeError, runAgentEpisode } from '../../baselines/harness/run-episode.ts';
 import { SolverAgent, type SolverAgentStats } from '../../baselines/dpra/solver-agent.ts';
-import { isLearnedAgent } from '../../agents/learned-agents.ts';
+import { isLearnedAgent, LEARNED_AGENT_LIST } from '../../agents/learned-agents.ts';
 import { CHECKPOINT_DIR_EXPECTED, checkCheckpointEnv, checkCommittedModel, checkpointInputs } from '../committed-models.ts';
 import { bdtEnvOption, checkNotAnInput, checkOutputPath, checkSvgPath, fileInputs, integerOption, jsonObjectOption, sameWrittenFile, scenarioInputs, slotsOption } from '../options.ts';
 import { shellQuote } from '../invocation.ts';
@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--scenario <file>', SCENARIO_FILE_HELP)
     .addOption(optionWithDefault('--agent <name>', `agent (${agentNames().join(', ')})`, 'random'))
     .option('--agent-options <json>', 'agent options as a JSON object (e.g. \'{"partition":"best-static"}\' for wdpo)')
-    .option('--checkpoint <dir>', 'trained agent (ppo, dqn, ppo-solved, dqn-solved): its run or checkpoint directory; a models/... path not in the working directory is read from the package\'s models/, as by every command (default: the committed models/<agent>-<env>)')
+    .option('--checkpoint <dir>', `trained agent (${LEARNED_AGENT_LIST}): its run or checkpoint directory; a models/... path not in the working directory is read from the package\'s models/, as by every command (default: the committed models/<agent>-<env>)`)
     .addOption(optionWithDefault('--seed <n>', 'seed of the exogenous streams and of the agent (integer)', '0'))
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
@@ -149,7 +149,7 @@ export function register(program: Command): void {
 function withCheckpoint(agent: string, agentOptions: Record<string, unknown>, checkpoint: string | undefined): Record<string, unknown> {
   if (checkpoint === undefined) return agentOptions;
   if (checkpoint === '') throw new CliError(CHECKPOINT_DIR_EXPECTED);
-  if (scriptedAgentNames.includes(agent)) throw new CliError(`--checkpoint: agent ${agent} is scripted and takes no checkpoint (learned agents: ppo, dqn, ppo-solved, dqn-solved)`);
+  if (scriptedAgentNames.includes(agent)) throw new CliError(`--checkpoint: agent ${agent} is scripted and takes no checkpoint (learned agents: ${LEARNED_AGENT_LIST})`);
   if ('checkpoint' in agentOptions) throw new CliError('--checkpoint: also given in --agent-options; give it once');
   return { ...agentOptions, checkpoint };
 }

@@ -336,9 +336,11 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
     // a learned agent's label loads the checkpoint as that agent (ppo-solved checks its cpuShares); any
     // other label as the agent named for it (a 'solved' checkpoint's agent takes `candidates`)
     const learned = isLearnedAgent(label) ? LEARNED_AGENTS[label] : undefined;
-    // an --import module's agent loads no checkpoint through --checkpoint: "holds a ppo policy, not a2c" read as a wrong algorithm
-    if (agentNames().includes(label) && learned === undefined) throw new CliError(`--checkpoint ${option}: ${label} is an agent an --import module registered, not a learned agent (${LEARNED_AGENT_LIST}); label the checkpoint with a learned agent's name or a new name, or give ${label} the checkpoint through its own --agent-options`);
-    if (agentNames().includes(label) && learned?.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
+    if (agentNames().includes(label)) {
+      // an --import module's agent loads no checkpoint through --checkpoint: "holds a ppo policy, not a2c" read as a wrong algorithm
+      if (learned === undefined) throw new CliError(`--checkpoint ${option}: ${label} is an agent an --import module registered, not a learned agent (${LEARNED_AGENT_LIST}); label the checkpoint with a learned agent's name or a new name, or give ${label} the checkpoint through its own --agent-options`);
+      if (learned.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
+    }
     const agent = learned === undefined ? learnedAgentFor(algo, manifest.hyperparameters['cpuShares'] === 'solved' ? 'solved' : 'policy') : label;
     const entry = { label, agent, options: { ...optionsByLabel[label], checkpoint: dir } };
     const index = compared.findIndex((a) => labelOf(a) === label);

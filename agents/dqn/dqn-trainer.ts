@@ -311,7 +311,7 @@ export class DqnTrainer {
       const sps = ((this.counters.globalStep - this.lastLogStep) * 1000) / Math.max(now - this.lastLogTime, 1e-3);
       this.lastLogTime = now;
       this.lastLogStep = this.counters.globalStep;
-      this.emit({ step: this.counters.globalStep, metrics: { 'losses/td_loss': loss, 'losses/q_values': meanQ, 'charts/SPS': sps } });
+      this.emit({ step: this.counters.globalStep, metrics: { 'losses/td_loss': loss, 'losses/q_values': meanQ, 'charts/learning_rate': this.optimizer.learningRate, 'charts/SPS': sps } });
     }
   }
 

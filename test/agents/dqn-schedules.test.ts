@@ -39,9 +39,16 @@ describe('agents/dqn schedules', () => {
 
   it('annealLr sets lr * (1 - step / totalTimesteps) before each training phase; off, lr stays', async () => {
     const schedule = { hidden: [8], bufferSize: 1000, batchSize: 8, learningStarts: 16, trainFrequency: 100, gradientSteps: 1, totalTimesteps: 1000, learningRate: 0.01 };
-    const annealed = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...schedule, annealLr: true }), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
+    const annealed = new DqnTrainer({ hp: DqnHyperparametersSchema.parse({ ...schedule, annealLr: true, gradientSteps: 100 }), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
+    const logged: [number, number | undefined][] = [];
+    annealed.metrics$.subscribe((record) => {
+      if (record.metrics['losses/td_loss'] !== undefined) logged.push([record.step, record.metrics['charts/learning_rate']]);
+    });
     await annealed.train(450); // last training phase at step 400
     assert.ok(Math.abs(annealed.optimizer.learningRate - 0.01 * (1 - 400 / 1000)) < 1e-12, `lr ${annealed.optimizer.learningRate}`);
+    // each loss record carries the rate its phase trained with (100 gradient steps: one record per phase)
+    assert.deepEqual(logged.map(([step]) => step), [100, 200, 300, 400]);
+    for (const [step, rate] of logged) assert.ok(rate !== undefined && Math.abs(rate - 0.01 * (1 - step / 1000)) < 1e-12, `charts/learning_rate ${rate} at step ${step}`);
     annealed.dispose();
     const constant = new DqnTrainer({ hp: DqnHyperparametersSchema.parse(schedule), seed: 5, makeEnv: () => new ConstantEnv(new Discrete(4)) });
     await constant.train(450);

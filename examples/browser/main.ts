@@ -29,9 +29,12 @@ function showSummary(result: DemoResult): void {
   );
 }
 
+/** "1 slot", "200 slots". */
+const slotCount = (slots: number) => `${slots} slot${slots === 1 ? '' : 's'}`;
+
 async function run(): Promise<void> {
   const settings = readSettings();
-  status.textContent = `running ${settings.slots} slots with V = ${settings.V} ...`;
+  status.textContent = `running ${slotCount(settings.slots)} with V = ${settings.V} ...`;
   button.disabled = true; // one run at a time: a second would interleave with this one
   try {
     const started = performance.now();
@@ -42,7 +45,7 @@ async function run(): Promise<void> {
     const view = new vega.View(vega.parse(compile(demoChartSpec(result)).spec), { renderer: 'svg', container: chart });
     await view.runAsync();
     // the inputs may have changed since: say which settings the table and figure are of
-    status.textContent = `V = ${settings.V}, trace ${settings.seed}, ${settings.slots} slots: done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    status.textContent = `V = ${settings.V}, trace ${settings.seed}, ${slotCount(settings.slots)}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
   } catch (error) {
     // an earlier run's table and figure beside this error would read as its result
     table.replaceChildren();

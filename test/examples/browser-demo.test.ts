@@ -86,6 +86,8 @@ describe('browser demo', () => {
     const html = readFileSync(resolve(page, 'index.html'), 'utf8');
     const served = relative(resolve(root, demoOption('servedir')), resolve(root, demoOption('outdir')));
     assert.equal(html.match(/<script type="module" src="([^"]+)"/)?.[1], `./${served}/main.js`);
+    // and nothing else: without an icon of its own the browser asks a static server for /favicon.ico (a 404 in its log)
+    assert.match(html, /<link rel="icon" href="data:," \/>/);
     const main = readFileSync(resolve(page, 'main.ts'), 'utf8');
     const ids = [...main.matchAll(/querySelector<\w+>\('#([\w-]+)/g)].map((match) => match[1]!);
     const inputs = [...main.matchAll(/value\('(\w+)'\)/g)].map((match) => match[1]!);

@@ -11,12 +11,13 @@
 import type { Command } from 'commander';
 import { EnvServer, errorResponse, ProtocolError, type Response } from '../serve/env-server.ts';
 import { MAX_REQUEST_DEPTH, nestedDeeperThan, parseWire, protoKeyPath, stringifyWire } from '../serve/wire-json.ts';
-import { jsonLines } from '../serve/json-lines.ts';
+import { jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../serve/json-lines.ts';
 import { duplicateKeyMessage, firstDuplicateKey } from '../duplicate-json-keys.ts';
 import { examplesHelp } from '../help-text.ts';
 
 /** The response to one line of input. */
-async function respond(server: EnvServer, line: string): Promise<Response> {
+async function respond(server: EnvServer, line: string | typeof LINE_TOO_LONG): Promise<Response> {
+  if (line === LINE_TOO_LONG) return { error: { type: ProtocolError.name, message: `bad request: a line longer than ${MAX_LINE_BYTES / 2 ** 20} MiB (${MAX_LINE_BYTES} bytes) is not read` } };
   if (nestedDeeperThan(line, MAX_REQUEST_DEPTH)) return { error: { type: ProtocolError.name, message: `bad request: arrays and objects nested more than ${MAX_REQUEST_DEPTH} deep` } };
   let request: unknown;
   try {
@@ -68,7 +69,7 @@ export function register(program: Command): void {
       process.exitCode = 0;
       const server = new EnvServer();
       for await (const line of jsonLines(process.stdin)) {
-        if (line.trim() === '') continue;
+        if (line !== LINE_TOO_LONG && line.trim() === '') continue;
         protocolWrite(`${responseLine(await respond(server, line))}\n`);
         if (server.closed) break;
       }

@@ -5,24 +5,52 @@
  * as two would be answered twice, and every later answer would go to the wrong request.
  */
 
-/** Each line of `input` (UTF-8; invalid bytes read as U+FFFD), the last one also without a final "\n". */
-export async function* jsonLines(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+/**
+ * The most bytes a line may hold before its "\n": far above the largest request the shipped
+ * scenarios need (under 1 MiB: a step of 1024 BDT-large-v0 envs, or a trace of its 200 slots),
+ * far below what a server holds in memory (a 700 MB line took 2.2 GB and ended it).
+ */
+export const MAX_LINE_BYTES = 64 * 2 ** 20;
+
+/** Stands for a line longer than the limit, which is not read: its bytes are dropped as they come, to its "\n". */
+export const LINE_TOO_LONG: unique symbol = Symbol('line too long');
+
+/**
+ * Each line of `input` (UTF-8; invalid bytes read as U+FFFD), the last one also without a final
+ * "\n"; a line of more than `maxLineBytes` bytes as LINE_TOO_LONG, yielded once the limit is passed.
+ */
+export async function* jsonLines(input: AsyncIterable<Uint8Array | string>, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<string | typeof LINE_TOO_LONG> {
   const decoder = new TextDecoder();
   let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let tooLong = false;
   const line = (): string => {
     const text = decoder.decode(pending.length === 1 ? pending[0] : Buffer.concat(pending));
     pending = [];
+    pendingBytes = 0;
     return text.endsWith('\r') ? text.slice(0, -1) : text;
   };
   for await (const chunk of input) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    let start = 0;
-    for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
-      pending.push(bytes.subarray(start, end));
-      yield line();
-      start = end + 1;
+    for (let start = 0; start < bytes.length; ) {
+      const newline = bytes.indexOf(0x0a, start);
+      const end = newline === -1 ? bytes.length : newline;
+      if (!tooLong) {
+        pendingBytes += end - start;
+        if (pendingBytes > maxLineBytes) {
+          pending = [];
+          pendingBytes = 0;
+          tooLong = true;
+          yield LINE_TOO_LONG;
+        } else {
+          pending.push(bytes.subarray(start, end));
+        }
+      }
+      if (newline === -1) break;
+      if (tooLong) tooLong = false;
+      else yield line();
+      start = newline + 1;
     }
-    if (start < bytes.length) pending.push(bytes.subarray(start));
   }
   if (pending.length > 0) yield line();
 }

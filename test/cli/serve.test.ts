@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../../cli/serve/json-lines.ts';
 import { MAX_REQUEST_DEPTH, parseWire, protoKeyPath, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
 import * as tf from '@tensorflow/tfjs';
 import { asBooleans, EnvServer, flagsAsBooleans } from '../../cli/serve/env-server.ts';
@@ -458,6 +459,32 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.ok(made!['result']!['observationSpace'], lines[0]);
     assert.ok(reset!['result']!['obs'], lines[1]);
     assert.deepEqual(closed, { result: null });
+  });
+
+  it('reads a line of up to maxLineBytes bytes; a longer one, whole or in pieces, is LINE_TOO_LONG once, its bytes dropped to its "\\n"', async () => {
+    const lines = async (chunks: string[]) => {
+      const out: Array<string | typeof LINE_TOO_LONG> = [];
+      for await (const line of jsonLines((async function* () { yield* chunks; })(), 4)) out.push(line);
+      return out;
+    };
+    assert.deepEqual(await lines(['abcd\nabcde\nxy\n']), ['abcd', LINE_TOO_LONG, 'xy']);
+    assert.deepEqual(await lines(['ab', 'cde', 'fghij', 'k\nxy']), [LINE_TOO_LONG, 'xy']);
+    assert.deepEqual(await lines(['xy\n', 'abcdefgh']), ['xy', LINE_TOO_LONG], 'a long last line without its "\\n"');
+    assert.deepEqual(await lines(['é\u00e9\n', 'éé€\n']), ['éé', LINE_TOO_LONG], 'counted in bytes, not characters');
+  });
+
+  it(`refuses a line longer than ${MAX_LINE_BYTES} bytes as a ProtocolError without holding it, and goes on (a line of 700 MB took 2.2 GB, then ended the server)`, () => {
+    const make = '{"method":"make","id":"CartPole-v1"}\n';
+    const long = Buffer.alloc(MAX_LINE_BYTES + 1, 'a');
+    long.write('{"method":"reset","pad":"');
+    const input = Buffer.concat([Buffer.from(make), long, Buffer.from('\n{"method":"reset","seed":1}\n')]);
+    const result = spawnSync(process.execPath, [bin, 'serve'], { input, encoding: 'utf8', maxBuffer: 2 ** 20 });
+    assert.equal(result.status, 0, result.stderr);
+    const [made, refused, reset, ...rest] = result.stdout.split('\n').filter((line) => line !== '').map((line) => parseWire(line) as Record<string, unknown>);
+    assert.ok(made!['result'], JSON.stringify(made));
+    assert.deepEqual(refused, { error: { type: 'ProtocolError', message: 'bad request: a line longer than 64 MiB (67108864 bytes) is not read' } });
+    assert.ok((reset!['result'] as Record<string, unknown>)['obs'], 'the line after it is read');
+    assert.deepEqual(rest, []);
   });
 
   it('refuses a key repeated in one object or a "__proto__" key, which JSON.parse and objects built from it would drop without a word', () => {

@@ -11,13 +11,15 @@
 import type { Command } from 'commander';
 import { EnvServer, errorResponse, ProtocolError, type Response } from '../serve/env-server.ts';
 import { MAX_REQUEST_DEPTH, nestedDeeperThan, parseWire, protoKeyPath, stringifyWire } from '../serve/wire-json.ts';
-import { jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../serve/json-lines.ts';
+import { isBlankLine, jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../serve/json-lines.ts';
 import { duplicateKeyMessage, firstDuplicateKey } from '../duplicate-json-keys.ts';
 import { examplesHelp } from '../help-text.ts';
 
 /** The response to one line of input. */
 async function respond(server: EnvServer, line: string | typeof LINE_TOO_LONG): Promise<Response> {
   if (line === LINE_TOO_LONG) return { error: { type: ProtocolError.name, message: `bad request: a line longer than ${MAX_LINE_BYTES / 2 ** 20} MiB (${MAX_LINE_BYTES} bytes) is not read` } };
+  // JSON.parse's own message would quote the mark, which no terminal shows
+  if (line.startsWith('\uFEFF')) return { error: { type: ProtocolError.name, message: 'bad request: the line starts with a byte order mark (U+FEFF), which only the first line of the input may carry' } };
   if (nestedDeeperThan(line, MAX_REQUEST_DEPTH)) return { error: { type: ProtocolError.name, message: `bad request: arrays and objects nested more than ${MAX_REQUEST_DEPTH} deep` } };
   let request: unknown;
   try {
@@ -69,7 +71,7 @@ export function register(program: Command): void {
       process.exitCode = 0;
       const server = new EnvServer();
       for await (const line of jsonLines(process.stdin)) {
-        if (line !== LINE_TOO_LONG && line.trim() === '') continue;
+        if (line !== LINE_TOO_LONG && isBlankLine(line)) continue;
         protocolWrite(`${responseLine(await respond(server, line))}\n`);
         if (server.closed) break;
       }

@@ -3,7 +3,18 @@
  * Node's readline also splits at a lone "\r", U+2028 and U+2029, which JSON allows raw inside a
  * string (serde_json, Jackson and Python's `ensure_ascii=False` write them so): one request read
  * as two would be answered twice, and every later answer would go to the wrong request.
+ * A byte order mark is dropped where an editor or a Windows tool writes one, at the start of the
+ * input; on a later line it is part of the line, which JSON then refuses.
  */
+import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
+
+/**
+ * Whether `line` holds nothing but JSON's whitespace (space, tab, CR; LF ends it): the lines
+ * skipped. String.trim() would also skip a line of no-break spaces, which no JSON reader takes.
+ */
+export function isBlankLine(line: string): boolean {
+  return /^[ \t\r]*$/.test(line);
+}
 
 /**
  * The most bytes a line may hold before its "\n": far above the largest request the shipped
@@ -20,12 +31,16 @@ export const LINE_TOO_LONG: unique symbol = Symbol('line too long');
  * "\n"; a line of more than `maxLineBytes` bytes as LINE_TOO_LONG, yielded once the limit is passed.
  */
 export async function* jsonLines(input: AsyncIterable<Uint8Array | string>, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<string | typeof LINE_TOO_LONG> {
-  const decoder = new TextDecoder();
+  // each line is decoded alone: a decoder dropping a leading BOM would drop it from every line
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let first = true;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let tooLong = false;
   const line = (): string => {
-    const text = decoder.decode(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+    const decoded = decoder.decode(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+    const text = first ? withoutByteOrderMark(decoded) : decoded;
+    first = false;
     pending = [];
     pendingBytes = 0;
     return text.endsWith('\r') ? text.slice(0, -1) : text;
@@ -41,6 +56,7 @@ export async function* jsonLines(input: AsyncIterable<Uint8Array | string>, maxL
           pending = [];
           pendingBytes = 0;
           tooLong = true;
+          first = false;
           yield LINE_TOO_LONG;
         } else {
           pending.push(bytes.subarray(start, end));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../../cli/serve/json-lines.ts';
+import { isBlankLine, jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../../cli/serve/json-lines.ts';
 import { MAX_REQUEST_DEPTH, parseWire, protoKeyPath, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
 import * as tf from '@tensorflow/tfjs';
 import { asBooleans, EnvServer, flagsAsBooleans } from '../../cli/serve/env-server.ts';
@@ -485,6 +485,20 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(refused, { error: { type: 'ProtocolError', message: 'bad request: a line longer than 64 MiB (67108864 bytes) is not read' } });
     assert.ok((reset!['result'] as Record<string, unknown>)['obs'], 'the line after it is read');
     assert.deepEqual(rest, []);
+  });
+
+  it('drops a byte order mark at the start of the input only, and skips lines of JSON whitespace only (a BOM was dropped from every line, a line of no-break spaces skipped)', async () => {
+    const lines: Array<string | typeof LINE_TOO_LONG> = [];
+    for await (const line of jsonLines((async function* () { yield '\uFEFF{}\n\uFEFF{}\n'; })())) lines.push(line);
+    assert.deepEqual(lines, ['{}', '\uFEFF{}']);
+    assert.ok(isBlankLine(' \t\r') && isBlankLine(''));
+    assert.ok(!isBlankLine('\u00A0') && !isBlankLine('\u2003') && !isBlankLine('\uFEFF'));
+    const { responses } = serve(['\uFEFF{"method":"make","id":"CartPole-v1"}', '\uFEFF{"method":"reset","seed":1}', '\u00A0\u00A0', ' \t ', { method: 'reset', seed: 1 }]);
+    assert.equal(responses.length, 4, JSON.stringify(responses));
+    assert.ok(responses[0]!['result'], 'the first line may start with a BOM');
+    assert.deepEqual(responses[1], { error: { type: 'ProtocolError', message: 'bad request: the line starts with a byte order mark (U+FEFF), which only the first line of the input may carry' } });
+    assert.match((responses[2]!['error'] as { message: string }).message, /^bad request: not a JSON line/, 'no-break spaces are not JSON whitespace');
+    assert.ok(responses[3]!['result'], 'a line of spaces and tabs is skipped, unanswered');
   });
 
   it('refuses a key repeated in one object or a "__proto__" key, which JSON.parse and objects built from it would drop without a word', () => {

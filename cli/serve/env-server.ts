@@ -30,7 +30,8 @@
  * BdtVectorEnv, which has no per-env env objects, gives observationSpace, actionSpace, system,
  * slot, queues, slotState and outcome, calls decodeAction and encodeDecision, and sets nothing
  * (docs/GYMNASIUM.md); a name it does not give or set is refused as an AttributeRefusedError, and
- * so are `call`s of the class and Object.prototype's methods. A `setAttr` value must be of the
+ * so are `call`s of the class and Object.prototype's methods. A `call` of `close` is an
+ * ArgumentError, the envs left open: they close with the server, on the `close` request. A `setAttr` value must be of the
  * kind the env holds (`wireSettable`: a number for a number, never NaN), else an ArgumentError;
  * an attribute holding an object of a class (the env a wrapper wraps, a space) is not set by JSON.
  * Spaces travel as `space.toJSON()`; elements as plain arrays and objects (`elementFromJSON`
@@ -294,6 +295,8 @@ function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, {
       return null;
     case 'call':
       if (env.call === undefined) throw missing();
+      // the envs would be closed under a server that goes on serving them
+      if (request.name === 'close') throw new ArgumentError('call "close": the envs close with the server: send {"method": "close"} (from Python: envs.close()), which ends it; the envs go on');
       return withArrayDtypes(env.call(request.name, ...(request.args ?? [])));
   }
 }

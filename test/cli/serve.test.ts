@@ -391,6 +391,17 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.ok(step.obs.every(Number.isFinite));
   });
 
+  it('call "close" is refused and the envs go on; the close request ends the server, and lines after it go unread (a SyncVectorEnv\'s envs were closed under it, then stepped)', () => {
+    const refusal = { error: { type: 'ArgumentError', message: 'call "close": the envs close with the server: send {"method": "close"} (from Python: envs.close()), which ends it; the envs go on' } };
+    const cartPole = serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2 }, { method: 'reset', seed: 1 }, { method: 'call', name: 'close' }, { method: 'step', action: [1, 1] }, { method: 'close' }, { method: 'reset', seed: 1 }]);
+    assert.equal(cartPole.status, 0);
+    assert.deepEqual(cartPole.responses[2], refusal);
+    assert.deepEqual((cartPole.responses[3]!['result'] as Record<string, unknown>)['reward'], [1, 1], 'the envs go on');
+    assert.deepEqual(cartPole.responses.slice(4), [{ result: null }], 'the line after close is not answered');
+    const bdt = serve([{ method: 'make', id: 'BDT-small-v0', numEnvs: 2 }, { method: 'call', name: 'close' }]);
+    assert.deepEqual(bdt.responses[1], refusal, 'the native vector env, in the same words');
+  });
+
   it('getAttr of a method is refused with how to call it (its answer was null per env), and the env goes on', () => {
     const { responses, status, stderr } = serve([
       { method: 'make', id: 'CartPole-v1', numEnvs: 2 },

@@ -54,8 +54,10 @@ class BdtGymError(RuntimeError):
         return type(self).__name__
 
 
-class InvalidActionError(BdtGymError, ValueError):
-    """An action outside the action space (the message names the key, the index and the value)."""
+class InvalidActionError(BdtGymError, ValueError, gym_error.InvalidAction):
+    """An action outside the action space (the message names the key, the index and the value):
+    a ``gymnasium.error.InvalidAction``, the error Gymnasium defines for one (CarRacing raises it), and a
+    ``ValueError``."""
 
 
 class InvalidArgumentError(BdtGymError, ValueError):

@@ -205,6 +205,30 @@ class BridgeTest(unittest.TestCase):
         with self.assertRaisesRegex(bdt_gym.BdtGymError, r"ScenarioError: invalid scenario:\n  at lyapunov\.V: Too small"):
             gym.make("bdt_gym/BDT-v0", scenario={"lyapunov": {"V": -1}})
 
+    def test_an_invalid_action_is_gymnasiums_invalid_action_error(self) -> None:
+        # it was a bdt_gym.InvalidActionError and a ValueError only, which `except gym.error.InvalidAction` missed
+        env = gym.make("bdt_gym/BDT-small-v0")
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, scenario={"slots": 2})
+        try:
+            env.reset(seed=0)
+            envs.reset(seed=0)
+            outside = env.action_space.sample()
+            outside["partition"][0] = 9
+            refusals = {
+                "the server's InvalidActionError": lambda: env.step(outside),
+                "a shape checked before sending": lambda: env.step({**outside, "partition": np.zeros(2, dtype=np.int64)}),
+                "the server's SpaceError": lambda: envs.call("decodeAction", {"partition": "x"}),
+                "a vector env's": lambda: envs.step({key: np.stack([value, value]) for key, value in outside.items()}),
+            }
+            for what, refused in refusals.items():
+                with self.assertRaises(gym.error.InvalidAction, msg=what) as raised:
+                    refused()
+                self.assertIsInstance(raised.exception, bdt_gym.InvalidActionError, what)
+                self.assertIsInstance(raised.exception, ValueError, what)
+        finally:
+            env.close()
+            envs.close()
+
     def test_bad_arguments_raise_value_errors(self) -> None:
         for make, kind in (
             (lambda: gym.make("bdt_gym/BDT-small-v0", infoLevel="bogus"), "KwargsError"),

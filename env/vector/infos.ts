@@ -2,7 +2,8 @@
  * Merging per-env infos into one vector info (gymnasium.vector.VectorEnv._add_info): for each
  * key, an array over envs plus a mask `_key` marking which envs set it. Numbers become
  * `Float64Array`, booleans `Uint8Array` (0/1), nested plain objects recurse, anything else an
- * `Array` with `undefined` where unset. Masks are `Uint8Array` (0/1).
+ * `Array` with `undefined` where unset. Masks are `Uint8Array` (0/1). A key holding `undefined` is
+ * taken as unset.
  *
  * @example
  * // env 1 of 3 finished an episode under RecordEpisodeStatistics:
@@ -14,6 +15,8 @@ import type { Info } from '../core/env.ts';
 export function addInfo(infos: Info, info: Info, i: number, n: number): Info {
   for (const key in info) {
     const value = info[key];
+    // an env whose key holds undefined has not set it (JSON drops the key): masked out, as an absent key
+    if (value === undefined) continue;
     let array = infos[key];
     if (isPlainObject(value)) {
       array = addInfo((array as Info | undefined) ?? {}, value, i, n);

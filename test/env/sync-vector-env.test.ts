@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidActionError, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, Tuple, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
+import { addInfo, AttributeRefusedError, Box, CartPoleEnv, Dict, Discrete, Env, InvalidActionError, InvalidArgumentError, MAX_NUM_ENVS, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, Tuple, batchSpace, make, makeVec, type ResetArgs, type ResetResult, type StepResult } from '../../env/index.ts';
 import { docExample, runnable } from './doc-example.ts';
 
 /** Counts steps; ends (terminated) after `length` steps; obs = [step count, reset count]. */
@@ -80,6 +80,13 @@ describe('SyncVectorEnv', () => {
     assert.deepEqual(Array.from(episode.r), [3, 0]);
     assert.deepEqual(Array.from(episode.l), [2, 0]);
     assert.deepEqual(Array.from(episode._r), [1, 0]);
+  });
+
+  it("takes an info key holding undefined as unset: masked out, a number column's entry 0 (it was masked in, and NaN)", () => {
+    const infos = addInfo(addInfo({}, { count: 3, tag: 'a', nested: { x: 1 } }, 0, 2), { count: undefined, tag: undefined, nested: { x: undefined } }, 1, 2);
+    assert.deepEqual(infos, { count: new Float64Array([3, 0]), _count: new Uint8Array([1, 0]), tag: ['a', undefined], _tag: new Uint8Array([1, 0]), nested: { x: new Float64Array([1, 0]), _x: new Uint8Array([1, 0]) }, _nested: new Uint8Array([1, 1]) });
+    const onlyUndefined = addInfo({}, { tag: undefined }, 0, 2);
+    assert.deepEqual(onlyUndefined, {}, 'no column for a key no env set');
   });
 
   it('copies observations by default and reuses the buffer with copy: false', () => {

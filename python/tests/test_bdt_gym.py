@@ -229,6 +229,27 @@ class BridgeTest(unittest.TestCase):
             env.close()
             envs.close()
 
+    def test_after_close_every_request_raises_and_call_close_is_refused_leaving_the_envs_usable(self) -> None:
+        env = gym.make("bdt_gym/BDT-small-v0")
+        env.reset(seed=1)
+        action = env.action_space.sample()
+        env.close()
+        env.close()  # again: nothing to do
+        for what, request in {"step": lambda: env.step(action), "reset": lambda: env.reset(seed=1), "agent_action": lambda: env.unwrapped.agent_action("dpra")}.items():
+            with self.assertRaisesRegex(RuntimeError, r"^bdt_gym: the env is closed$", msg=what):
+                request()
+        envs = gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, scenario={"slots": 2})
+        try:
+            envs.reset(seed=1)
+            # the server's envs close with the server: a call of close would leave it serving closed envs
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r'^ArgumentError: call "close": the envs close with the server'):
+                envs.call("close")
+            self.assertEqual(envs.get_attr("slot"), (0, 0), "the envs go on")
+        finally:
+            envs.close()
+        with self.assertRaisesRegex(RuntimeError, r"^bdt_gym: the env is closed$"):
+            envs.get_attr("slot")
+
     def test_bad_arguments_raise_value_errors(self) -> None:
         for make, kind in (
             (lambda: gym.make("bdt_gym/BDT-small-v0", infoLevel="bogus"), "KwargsError"),

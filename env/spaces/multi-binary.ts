@@ -19,9 +19,9 @@ export class MultiBinary extends Space<Int8Array> {
   /** Number of bits, `prod(shape)`. */
   readonly size: number;
 
-  /** @param n number of bits, or the shape of the bit array */
+  /** @param n number of bits, or the shape of the bit array; every dimension at least 1, as Gymnasium's */
   constructor(n: number | readonly number[], seed?: number | string) {
-    super(checkShape('MultiBinary', typeof n === 'number' ? [n] : n), seed);
+    super(checkShape('MultiBinary', typeof n === 'number' ? [n] : n, 1), seed);
     this.size = shapeSize(this.shape);
   }
 

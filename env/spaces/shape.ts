@@ -15,11 +15,15 @@ export function shapeSize(shape: readonly number[]): number {
  */
 const MAX_SPACE_SIZE = 2 ** 32 - 1;
 
-/** `shape`, frozen; throws unless it is an array of non-negative integers of at most `MAX_SPACE_SIZE` elements. */
-export function checkShape(owner: string, shape: readonly number[]): readonly number[] {
-  if (!Array.isArray(shape)) throw new SpaceError(`${owner}: shape must be an array of non-negative integers, got ${formatValue(shape)}`);
+/**
+ * `shape`, frozen; throws unless it is an array of integers >= `least` (0, or 1 for a space that
+ * cannot be empty) of at most `MAX_SPACE_SIZE` elements.
+ */
+export function checkShape(owner: string, shape: readonly number[], least: 0 | 1 = 0): readonly number[] {
+  const rule = least === 0 ? 'non-negative' : 'positive';
+  if (!Array.isArray(shape)) throw new SpaceError(`${owner}: shape must be an array of ${rule} integers, got ${formatValue(shape)}`);
   shape.forEach((d, i) => {
-    if (!Number.isInteger(d) || d < 0) throw new SpaceError(`${owner}: shape[${i}] = ${formatValue(d)} must be a non-negative integer`);
+    if (!Number.isInteger(d) || d < least) throw new SpaceError(`${owner}: shape[${i}] = ${formatValue(d)} must be a ${rule} integer`);
   });
   const size = shapeSize(shape);
   if (size > MAX_SPACE_SIZE) throw new SpaceError(`${owner}: shape [${shape.join(', ')}] has ${size} elements, more than an array holds (${MAX_SPACE_SIZE})`);

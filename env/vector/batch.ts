@@ -69,7 +69,11 @@ export function batchSpace(space: Space<unknown>, n: number, owner = 'batchSpace
     const tile = (a: Int32Array) => Array.from({ length: n * a.length }, (_, k) => a[k % a.length] as number);
     return new MultiDiscrete(tile(space.nvec), { start: tile(space.start) });
   }
-  if (space instanceof MultiBinary) return new MultiBinary([n, ...space.shape]);
+  if (space instanceof MultiBinary) {
+    // Gymnasium's batch of 0 is an empty int8 Box; a Box here holds floats, a MultiBinary >= 1 bit
+    if (n === 0) throw new SpaceError(`${owner} ${space.toString()} cannot be batched 0 times: a MultiBinary has at least one bit`);
+    return new MultiBinary([n, ...space.shape]);
+  }
   if (space instanceof Dict) {
     const spaces: Record<string, Space<unknown>> = {};
     for (const k of space.keys) spaces[k] = batchSpace(space.spaces[k]!, n, owner);

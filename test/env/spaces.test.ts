@@ -333,6 +333,16 @@ describe('spaces', () => {
       assert.equal(new Discrete(2, 2 ** 53 - 2).contains(2 ** 53 - 1), true);
     });
 
+    it("MultiBinary: every dimension at least 1 (Gymnasium's asserts n > 0; an empty one was accepted), so batchSpace of one 0 times is refused", () => {
+      assert.throws(() => new MultiBinary(0), refused(/^MultiBinary: shape\[0\] = 0 must be a positive integer$/));
+      assert.throws(() => new MultiBinary([2, 0]), refused(/^MultiBinary: shape\[1\] = 0 must be a positive integer$/));
+      assert.throws(() => new MultiBinary(-1), refused(/^MultiBinary: shape\[0\] = -1 must be a positive integer$/));
+      assert.throws(() => spaceFromJSON({ type: 'MultiBinary', shape: [0] }), refused(/MultiBinary: shape\[0\] = 0 must be a positive integer$/));
+      assert.equal(new MultiBinary([]).size, 1, 'shape [] is one bit, as Gymnasium');
+      assert.throws(() => batchSpace(new Dict({ bits: new MultiBinary(3) }), 0), refused(/^batchSpace MultiBinary\(3\) cannot be batched 0 times: a MultiBinary has at least one bit$/));
+      assert.equal(batchSpace(new MultiBinary(3), 1).toString(), 'MultiBinary([1, 3])');
+    });
+
     it('MultiDiscrete: integer nvec and start whose values fit int32 (they wrapped around in the Int32Arrays)', () => {
       assert.throws(() => new MultiDiscrete([2 ** 31 + 5]), refused(/^MultiDiscrete: nvec\[0\] = 2147483653 must be <= 2147483647 \(int32, as nvec is an Int32Array\)$/));
       assert.throws(() => new MultiDiscrete([2, 2], { start: [NaN, 1.5] }), refused(/^MultiDiscrete: start\[0\] = NaN must be an integer$/));

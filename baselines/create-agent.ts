@@ -11,6 +11,7 @@ import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { mergeDeep } from '../env/bdt/scenario/parse.ts';
 import { GymError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
+import { isPlainObject } from '../env/core/plain-object.ts';
 import { KwargsError, valueAt } from '../env/core/zod-issues.ts';
 import { warn } from '../env/core/logger.ts';
 import { createDpraAgent } from './dpra/dpra-agent.ts';
@@ -106,20 +107,27 @@ export function agentEntry(name: string): AgentEntry {
 export function agentScenario(name: string, scenario: Record<string, unknown> = {}): Record<string, unknown> {
   const own = agentEntry(name).scenarioOverride;
   if (own === undefined) return scenario;
+  // merging the agent's sections over a value that is no object would replace the value unseen
+  if (!isPlainObject(scenario)) throw new GymError(`agent ${name}: the scenario override must be an object, got ${formatValue(scenario)}`);
   const conflict = conflictingField(scenario, own, '');
+  if (conflict?.section === true) throw new GymError(`agent ${name}: the scenario override's ${conflict.path} must be an object (a section of the scenario), got ${formatValue(conflict.given)}`);
   if (conflict !== undefined) throw new GymError(`agent ${name} runs on ${conflict.path} = ${JSON.stringify(conflict.own)} (its scenario); the scenario override sets ${JSON.stringify(conflict.given)}: leave that field out for ${name}`);
   return mergeDeep(scenario, own) as Record<string, unknown>;
 }
 
-/** The first leaf of `own` that `given` sets to another value, with its dotted path. */
-function conflictingField(given: unknown, own: Record<string, unknown>, path: string): { path: string; own: unknown; given: unknown } | undefined {
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+/**
+ * The first leaf of `own` that `given` sets to another value, or the first section of `own` that
+ * `given` sets to something other than an object (`section`), with its dotted path.
+ */
+function conflictingField(given: Record<string, unknown>, own: Record<string, unknown>, path: string): { path: string; own: unknown; given: unknown; section?: true } | undefined {
   for (const [key, value] of Object.entries(own)) {
     if (!Object.hasOwn(given, key)) continue;
     const at = path === '' ? key : `${path}.${key}`;
-    const theirs = (given as Record<string, unknown>)[key];
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const inner = conflictingField(theirs, value as Record<string, unknown>, at);
+    const theirs = given[key];
+    if (isPlainObject(value)) {
+      if (theirs === undefined) continue; // an undefined section changes nothing (mergeDeep)
+      if (!isPlainObject(theirs)) return { path: at, own: value, given: theirs, section: true };
+      const inner = conflictingField(theirs, value, at);
       if (inner !== undefined) return inner;
     } else if (JSON.stringify(theirs) !== JSON.stringify(value)) return { path: at, own: value, given: theirs };
   }

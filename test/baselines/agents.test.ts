@@ -143,6 +143,14 @@ describe('baselines: agents and createAgent', () => {
     assert.equal(agentScenario('dpra', override), override, 'an agent without a scenario of its own takes the override as is');
   });
 
+  it("agentScenario refuses an override whose section of the agent's scenario is no object (WTCM's consensus section replaced it unseen)", () => {
+    const refused = (message: string) => (e: unknown) => e instanceof GymError && e.message === message;
+    assert.throws(() => agentScenario('wtcm', { consensus: 'x' }), refused(`agent wtcm: the scenario override's consensus must be an object (a section of the scenario), got "x"`));
+    assert.throws(() => agentScenario('wtcm', { consensus: null }), refused(`agent wtcm: the scenario override's consensus must be an object (a section of the scenario), got null`));
+    assert.throws(() => agentScenario('wtcm', 'x' as never), refused('agent wtcm: the scenario override must be an object, got "x"'));
+    assert.deepEqual(agentScenario('wtcm', { consensus: undefined }), { consensus: { mechanism: 'pow' } }, 'an undefined section changes nothing, as in mergeDeep');
+  });
+
   it('latency-greedy ignores V: the same episode at V = 0 (where V tau ranks nothing) as at V = 10', async () => {
     const episode = async (V: number) => {
       const env = make('BDT-v0', { scenario: { slots: 20, lyapunov: { V } } });

@@ -11,6 +11,7 @@ import { BdtEnv } from '../env/bdt/bdt-env.ts';
 import { mergeDeep } from '../env/bdt/scenario/parse.ts';
 import { GymError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
+import { didYouMean } from '../env/core/closest-name.ts';
 import { isPlainObject } from '../env/core/plain-object.ts';
 import { KwargsError, valueAt } from '../env/core/zod-issues.ts';
 import { warn } from '../env/core/logger.ts';
@@ -57,12 +58,12 @@ export interface AgentEntry {
   readonly scenarioOverride?: Record<string, unknown>;
 }
 
-/** Raised for an unknown agent name; the message lists the available ones. */
+/** Raised for an unknown agent name; the message suggests the nearest one and lists the available ones. */
 export class UnknownAgentError extends GymError {
   constructor(name: string, available: readonly string[]) {
     // the learned agents live in agents/ (TensorFlow.js), which baselines/ must not import
     const learned = (name === 'ppo' || name === 'dqn') && !available.includes(name) ? `; ${name} is registered by registerLearnedAgents() from bdt-gym/agents` : '';
-    super(`unknown agent ${JSON.stringify(name)} (available: ${available.join(', ')}${learned})`);
+    super(`unknown agent ${JSON.stringify(name)}${didYouMean([name], available)} (available: ${available.join(', ')}${learned})`);
     this.name = 'UnknownAgentError';
   }
 }

@@ -47,6 +47,7 @@ import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
 import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENT_LIST, LEARNED_AGENTS, LEARNED_ALGORITHMS, learnedAgentFor } from '../../agents/learned-agents.ts';
 import { KwargsError } from '../../env/index.ts';
+import { didYouMean } from '../../env/core/closest-name.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import type { ExogenousTrace } from '../../env/bdt/exogenous.ts';
 import type { RewardMode, RewardSettings } from '../../env/bdt/scenario/compile.ts';
@@ -132,7 +133,7 @@ export function register(program: Command): void {
       const agents = options.agents === undefined ? (options.scenario === undefined ? defaultAgents(envId) : DEFAULT_AGENTS) : options.agents.split(',').map((s) => s.trim());
       const checkpoints = checkpointOptions(options.checkpoint ?? []);
       const unknown = agents.filter((a) => !agentNames().includes(a) && !checkpoints.some((c) => c.label === a));
-      if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} (available: ${agentNames().join(', ')})${importHint('agent', 'compare --agents ...')}`);
+      if (unknown.length > 0) throw new CliError(`--agents: unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}${didYouMean(unknown, [...agentNames(), ...checkpoints.map((c) => c.label)])} (available: ${agentNames().join(', ')})${importHint('agent', 'compare --agents ...')}`);
       const repeated = repeatedIndex(agents);
       if (repeated !== undefined) throw new CliError(`--agents: ${agents[repeated[1]]} is listed twice (to compare two checkpoints of one algorithm, use --checkpoint label=dir)`);
       // a --checkpoint label's options go in its entry, the agents' by name to compareAgents; the output records both as given

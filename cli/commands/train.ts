@@ -84,7 +84,7 @@ import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { isWholeScenario, mergeDeep } from '../../env/bdt/scenario/parse.ts';
 import { issueLines, registeredBdtScenarioIds, spec } from '../../env/index.ts';
 import { trainingMustHaveLogged } from '../../agents/metrics.ts';
-import { closestName } from '../../env/core/closest-name.ts';
+import { closestName, didYouMean } from '../../env/core/closest-name.ts';
 import { CliError, FailureWithNote, issuesUnder } from '../errors.ts';
 import { examplesHelp, optionWithDefault, requiredOption } from '../help-text.ts';
 import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs } from '../run-summary.ts';
@@ -441,7 +441,7 @@ function untrainableAgent(name: string): string {
   if (isLearnedAgent(name)) return `${trains}; agent ${name} plays a ${LEARNED_AGENTS[name].algo} policy trained with cpuShares 'solved': give --agent ${LEARNED_AGENTS[name].algo} and --hyperparameters '{"cpuShares":"solved"}', or a preset such as configs/agents/${LEARNED_AGENTS[name].algo}-bdt-solved.json`;
   if (scriptedAgentNames.includes(name)) return `${trains}; ${name} is a scripted agent, with nothing to train`;
   if (agentNames().includes(name)) return `${trains}; ${name}, an agent an --import module registered, trains in code of your own (docs/AGENTS.md, "A learning algorithm of your own")`;
-  return `unknown agent ${JSON.stringify(name)} (available: ${AGENTS.join(', ')})`;
+  return `unknown agent ${JSON.stringify(name)}${didYouMean([name], AGENTS)} (available: ${AGENTS.join(', ')})`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * scenarios (`parseScenario`) and for env keyword arguments (`parseKwargs`).
  */
 import * as z from 'zod';
-import { closestName } from './closest-name.ts';
+import { didYouMean } from './closest-name.ts';
 import { GymError } from './errors.ts';
 import { formatPath } from './format-path.ts';
 import { formatValue } from './format.ts';
@@ -92,13 +92,7 @@ function knownKeysHint(keys: readonly string[], schema: z.core.$ZodType | undefi
   if (schema === undefined) return '';
   const known = Object.keys(defOf(schema).shape as Record<string, unknown>);
   if (known.length === 0) return ' (no keys are taken here)';
-  const nearest = keys.flatMap((key) => {
-    const match = closestName(key, known);
-    // a key with no letter left in place ("x" for "c") is no near miss
-    if (match === undefined || match.distance >= Math.min(key.length, match.name.length)) return [];
-    return [keys.length > 1 ? `"${match.name}" for "${key}"` : `"${match.name}"`];
-  });
-  return `${nearest.length > 0 ? `; did you mean ${nearest.join(', ')}?` : ''} (keys: ${known.join(', ')})`;
+  return `${didYouMean(keys, known)} (keys: ${known.join(', ')})`;
 }
 
 /** The kind of `value` in zod's words (`received ...`). */

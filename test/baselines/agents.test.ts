@@ -50,7 +50,16 @@ describe('baselines: agents and createAgent', () => {
   it('an unknown ppo or dqn says which call registers the learned agents', () => {
     // the error itself: other test files register the learned agents in this process
     for (const name of ['ppo', 'dqn']) assert.equal(new UnknownAgentError(name, ['dpra', 'random']).message, `unknown agent "${name}" (available: dpra, random; ${name} is registered by registerLearnedAgents() from bdt-gym/agents)`);
-    assert.equal(new UnknownAgentError('dpr', ['dpra']).message, 'unknown agent "dpr" (available: dpra)');
+    assert.equal(new UnknownAgentError('nope', ['dpra']).message, 'unknown agent "nope" (available: dpra)');
+  });
+
+  it('an unknown agent name suggests the nearest, a letter off, two swapped or another case (the list alone was printed)', () => {
+    const names = ['dpra', 'wdpo', 'wtcm', 'random', 'oracle'];
+    assert.equal(new UnknownAgentError('dpr', names).message, 'unknown agent "dpr"; did you mean "dpra"? (available: dpra, wdpo, wtcm, random, oracle)');
+    assert.match(new UnknownAgentError('wtmc', names).message, /^unknown agent "wtmc"; did you mean "wtcm"\? \(available: /);
+    assert.match(new UnknownAgentError('oracel', names).message, /^unknown agent "oracel"; did you mean "oracle"\? /);
+    assert.match(new UnknownAgentError('DPRA', names).message, /^unknown agent "DPRA"; did you mean "dpra"\? /);
+    assert.match(new UnknownAgentError('wxyz', names).message, /^unknown agent "wxyz" \(available: /, 'no near name, no suggestion');
   });
 
   it('every scripted agent refuses an unknown or ill-typed option with the agent, path, rule and value', async () => {

@@ -400,6 +400,8 @@ describe('bdt-gym compare', () => {
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /^bdt-gym: --agents: unknown agent "nope" \(available: .*dpra.*\); for an agent of your own, .* --import <module> compare --agents \.\.\.\n$/);
     assert.match(cli('compare', '--agents', '').stderr, /^bdt-gym: --agents: unknown agent "" \(available: /);
+    assert.match(cli('compare', '--agents', 'dpra,wtmc,ranodm').stderr, /^bdt-gym: --agents: unknown agents "wtmc", "ranodm"; did you mean "wtcm" for "wtmc", "random" for "ranodm"\? \(available: /);
+    assert.match(cli('compare', '--agents', 'mien', '--checkpoint', 'mine=models/ppo-bdt-v0').stderr, /^bdt-gym: --agents: unknown agent "mien"; did you mean "mine"\? /, 'a --checkpoint label is a name too');
     const twice = cli('compare', '--agents', 'dpra,random,dpra');
     assert.equal(twice.status, 1);
     assert.match(twice.stderr, /^bdt-gym: --agents: dpra is listed twice/);

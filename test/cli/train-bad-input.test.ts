@@ -88,6 +88,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assertRefused(await train('dpra'), /^--agent: train trains ppo and dqn; dpra is a scripted agent, with nothing to train$/);
     assertRefused(await train('test-train-own'), /^--agent: train trains ppo and dqn; test-train-own, an agent an --import module registered, trains in code of your own \(docs\/AGENTS\.md, "A learning algorithm of your own"\)$/);
     assertRefused(await train('nosuch'), /^--agent: unknown agent "nosuch" \(available: ppo, dqn\)$/);
+    assertRefused(await train('dnq'), /^--agent: unknown agent "dnq"; did you mean "dqn"\? \(available: ppo, dqn\)$/);
     assert.equal(existsSync(join(dir, 'new')), false);
   });
 

@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .option('--checkpoint <label=dir>', `add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (a learned agent, ${LEARNED_AGENT_LIST}: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)`, (value: string, previous: string[] = []) => [...previous, value])
     .addOption(optionWithDefault('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json'))
     .option('--jobs <n>', 'run the episodes in n worker threads at once, each every agent on its share of the traces (default: 1, this thread): the same results, bit for bit; each thread builds its own agents (a learned one loads TensorFlow.js, about 100 MB), the episodes\' wall-clock times are under that load, and Ctrl-C stops at once, dropping the episodes under way')
-    .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out')
+    .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out, written as without --json (its path said on stderr)')
     .option('--no-timing', 'leave out the wall-clock fields (msPerSlot, each episode\'s wallMs, the ms/slot column), so the same comparison gives byte-identical output and --out')
     .addHelpText(
       'after',
@@ -254,8 +254,10 @@ export function register(program: Command): void {
       writeFileAtomic(options.out, resultJson(ordered, rows));
       // a user's file, not removed; a reader of the directory would take it for this run's
       if (existsSync(incompleteOut)) process.stderr.write(`bdt-gym compare: note: ${shownIncomplete} is from an earlier run that failed, not this one (left in place)\n`);
-      // only once it is there: a write that failed said so on stderr
-      if (!options.json) process.stdout.write(`\nfull result: ${shownOut}\n`);
+      // only once it is there: a write that failed said so on stderr; with --json on stderr, as
+      // stdout is the JSON (a default --out replaced unannounced a result kept there)
+      if (options.json) process.stderr.write(`bdt-gym compare: full result: ${shownOut}\n`);
+      else process.stdout.write(`\nfull result: ${shownOut}\n`);
     });
 }
 

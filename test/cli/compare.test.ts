@@ -23,6 +23,7 @@ describe('bdt-gym compare', () => {
     assert.equal(written.episodes.length, 4);
     assert.equal(written.slots, 10);
     assert.deepEqual(written.agents, rows);
+    assert.equal(result.stderr, `bdt-gym compare: full result: ${out}\n`, 'stdout is the JSON alone; where the rest went is said on stderr');
   });
 
   it("draws its progress bar on a terminal without hiding the cursor or turning line wrap off (kill -9 or Ctrl-\\ end it mid-episode, before it could restore them)", function () {

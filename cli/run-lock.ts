@@ -190,7 +190,9 @@ function createLockFile(out: string, file: string, text: string): boolean {
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
+      // NFS retries a link whose reply was lost, and the retry finds the name the link made:
+      // the temp file's second name is then the lock (no other train knows the temp file)
+      if (code === 'EEXIST') return statSync(temp).nlink === 2;
       if (code !== undefined && NO_HARD_LINKS.has(code)) return createLockFileInPlace(out, file, text);
       throw new CliError(`--out ${out}: cannot create its lock file ${file} (${code ?? String(error)})`);
     }

@@ -241,6 +241,26 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
     assert.deepEqual(readdirSync(out).sort(), ['checkpoint', 'metrics.jsonl', 'summary.json']);
   });
 
+  it('a lock whose link succeeded but reported EEXIST (a lost reply over NFS) is held, not taken over from itself as a killed train', () => {
+    const lostReply = new URL('./fixtures/lost-link-reply.ts', import.meta.url).pathname;
+    const take = (out: string, links: string[] = []) => {
+      const taken = spawnSync(process.execPath, ['--import', 'tsx/esm', lostReply, out, ...links], { encoding: 'utf8' });
+      assert.equal(taken.status, 0, taken.stderr);
+      return JSON.parse(taken.stdout) as { lock: string; stderr: string; pid: number };
+    };
+    const fresh = take(join(dir, 'lost-reply'));
+    assert.equal(JSON.parse(fresh.lock).pid, fresh.pid);
+    assert.equal(fresh.stderr, '', 'no note of a takeover');
+    // a killed train's lock taken over, the mark's link and the lock's both losing their replies
+    const out = join(dir, 'lost-replies-stale');
+    mkdirSync(out);
+    lock(out, DEAD_PID);
+    const stale = take(out, ['every']);
+    assert.equal(JSON.parse(stale.lock).pid, stale.pid);
+    assert.match(stale.stderr, new RegExp(`^bdt-gym train: note: --out ${out}: took over the lock of pid ${DEAD_PID} \\(taken [^)]*\\), which is no longer running: that train was killed\n$`));
+    assert.deepEqual(readdirSync(out), [], 'no mark left, the lock released');
+  });
+
   it("a new run is not refused for the temp file another train writes its lock in, taking it meanwhile, nor removes that file", async () => {
     const out = join(dir, 'taken-meanwhile');
     mkdirSync(out);

@@ -28,12 +28,13 @@ export interface SummaryRefusals {
 
 /**
  * The envKwargs summary `file` records of the run whose checkpoint is of env `envId` (train's
- * final evaluation ran on them; undefined when it records none: the run had none). A CliError
- * worded by `refuse` when the file cannot be read, or is not train's summary of that run: not an
- * object, of another env or agent, or its envKwargs not an object (taking any of those for a run with no
- * envKwargs would put the run on the plain env, silently).
+ * final evaluation ran on them; undefined when it records none: the run had none), and the env
+ * steps it says the run trained. A CliError worded by `refuse` when the file cannot be read, or
+ * is not train's summary of that run: not an object, of another env or agent, or its envKwargs
+ * not an object (taking any of those for a run with no envKwargs would put the run on the plain
+ * env, silently).
  */
-function recordedEnvKwargs(file: string, { envId, algo }: Pick<CheckpointManifest, 'envId' | 'algo'>, refuse: SummaryRefusals): Record<string, unknown> | undefined {
+function recordedRun(file: string, { envId, algo }: Pick<CheckpointManifest, 'envId' | 'algo'>, refuse: SummaryRefusals): { envKwargs: Record<string, unknown> | undefined; steps: number | undefined } {
   let summary: unknown;
   try {
     summary = JSON.parse(withoutByteOrderMark(readFileCapped(file, MAX_SUMMARY_BYTES).toString('utf8')));
@@ -41,13 +42,14 @@ function recordedEnvKwargs(file: string, { envId, algo }: Pick<CheckpointManifes
     throw new CliError(refuse.unreadable((error as NodeJS.ErrnoException).code ?? (error as Error).message));
   }
   if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) throw new CliError(refuse.unusable(`expected a JSON object (the run's summary), got ${formatValue(summary)}`));
-  const { agent, env, envKwargs } = summary as { agent?: unknown; env?: unknown; envKwargs?: unknown };
+  const { agent, env, envKwargs, steps } = summary as { agent?: unknown; env?: unknown; envKwargs?: unknown; steps?: unknown };
   if (env !== envId) throw new CliError(refuse.unusable(`env: expected ${JSON.stringify(envId)}, the env of the checkpoint beside it, got ${env === undefined ? 'none' : formatValue(env)}`));
   // (a CartPole run records no scenario to tell another run's summary by)
   if (agent !== algo) throw new CliError(refuse.unusable(`agent: expected ${JSON.stringify(algo)}, the algorithm of the checkpoint beside it, got ${agent === undefined ? 'none' : formatValue(agent)}`));
-  if (envKwargs === undefined) return undefined;
+  const recordedSteps = typeof steps === 'number' ? steps : undefined;
+  if (envKwargs === undefined) return { envKwargs: undefined, steps: recordedSteps };
   if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) throw new CliError(refuse.unusable(`envKwargs: expected a JSON object, got ${JSON.stringify(envKwargs)}`));
-  return envKwargs as Record<string, unknown>;
+  return { envKwargs: envKwargs as Record<string, unknown>, steps: recordedSteps };
 }
 
 /**
@@ -74,6 +76,8 @@ export interface RunEnvKwargs {
    * which may not be what the run trained on.
    */
   readonly unknown: boolean;
+  /** The env steps summary.json records the run trained (undefined without one): fewer than the checkpoint's when a kill kept the summary of its last save from being written. */
+  readonly summarySteps: number | undefined;
 }
 
 /**
@@ -87,12 +91,12 @@ export interface RunEnvKwargs {
  */
 export function runEnvKwargs(summaryFile: string | undefined, checkpointDir: string, manifest: CheckpointManifest, refuse: SummaryRefusals): RunEnvKwargs {
   if (summaryFile !== undefined) {
-    const envKwargs = recordedEnvKwargs(summaryFile, manifest, refuse);
-    return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false, unknown: false };
+    const { envKwargs, steps } = recordedRun(summaryFile, manifest, refuse);
+    return { envKwargs, scenario: envKwargs?.['scenario'], source: summaryFile, fromManifest: false, unknown: false, summarySteps: steps };
   }
   const { scenario } = manifest;
   const ownScenario = scenario === undefined || isDeepStrictEqual(resolvedScenario(manifest.envId, undefined), scenario);
-  return { envKwargs: ownScenario ? undefined : { scenario }, scenario, source: join(checkpointDir, MANIFEST_FILE), fromManifest: true, unknown: scenario === undefined };
+  return { envKwargs: ownScenario ? undefined : { scenario }, scenario, source: join(checkpointDir, MANIFEST_FILE), fromManifest: true, unknown: scenario === undefined, summarySteps: undefined };
 }
 
 /** The resolved scenario of `envId` made with `envKwargs` (checked before), as a checkpoint's manifest records it. */

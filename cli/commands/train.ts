@@ -353,6 +353,16 @@ function resumedRunEnvKwargs(out: string, manifest: CheckpointManifest): RunEnvK
 }
 
 /**
+ * What a resume of a run trained to `start` steps says of a summary.json of fewer steps: a train
+ * killed in its final save left the summary of its last periodic checkpoint (no final evaluation).
+ */
+function staleSummary(command: Command, out: string, start: number, run: RunEnvKwargs | undefined): string {
+  if (run?.summarySteps === undefined || run.summarySteps >= start) return '';
+  const evaluate = [...imports(command), 'evaluate', '--checkpoint', out].map(shellQuote).join(' ');
+  return `; its ${run.source} still describes step ${run.summarySteps} (a train killed as it saved the run's last checkpoint neither rewrote it nor evaluated the run): evaluate the run with ${cliInvocation()} ${evaluate}`;
+}
+
+/**
  * Periodic evaluation from the flags, else the preset's; `--eval-freq 0` turns a preset's off.
  * One runs at each multiple of evalFreq in (start, steps]: refused when none would run in the
  * whole run; a resumed session in which none falls is noted (the command an interrupted run
@@ -540,7 +550,7 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const steps = stepsReached(agent, start, requested, shape.stepsPerCall);
   if (steps <= start) {
     const next = stepsReached(agent, start, start + shape.stepsPerCall, shape.stepsPerCall);
-    if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so ${stepsSource} trains nothing (it is the total, not an increment); give --steps ${next} or more`);
+    if (options.resume) throw new CliError(`--resume: ${options.out} is already trained to ${start} env steps, so ${stepsSource} trains nothing (it is the total, not an increment); give --steps ${next} or more${staleSummary(command, options.out, start, run)}`);
     throw new CliError(`${stepsSource} is too few: ${shape.unit}; give --steps ${next} or more`);
   }
   checkSessionSeeds(runSeed, resumes, shape.numEnvs, evalEpisodes);

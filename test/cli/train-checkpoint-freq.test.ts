@@ -161,6 +161,19 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
     assert.deepEqual(backups(), []);
   });
 
+  it('a --resume that trains nothing of a run killed in its final save says that its summary.json still describes the checkpoint before (it said only "already trained")', () => {
+    const out = join(dir, 'killed-final-save');
+    const fixture = new URL('./fixtures/killed-in-final-save.ts', import.meta.url).pathname;
+    const killed = spawnSync(process.execPath, [bin, '--import', fixture, ...TRAIN, '--steps', '1024', '--checkpoint-freq', '512', '--out', out], { encoding: 'utf8' });
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+    assert.equal(globalStep(out), 1024);
+    assert.equal(json(join(out, 'summary.json')).steps, 512);
+    const resumed = spawnSync(process.execPath, [bin, ...TRAIN, '--steps', '1024', '--out', out, '--resume'], { encoding: 'utf8' });
+    assert.equal(resumed.status, 1, resumed.stderr);
+    const escaped = out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(resumed.stderr, new RegExp(`bdt-gym: --resume: ${escaped} is already trained to 1024 env steps, so --steps 1024 trains nothing \\(it is the total, not an increment\\); give --steps 1536 or more; its ${escaped}/summary\\.json still describes step 512 \\(a train killed as it saved the run's last checkpoint neither rewrote it nor evaluated the run\\): evaluate the run with \\S+ evaluate --checkpoint ${escaped}\n$`));
+  });
+
   it("a checkpoint is never in place without a summary.json recording the run's envKwargs, so a kill at any moment leaves a run --resume continues", async () => {
     const out = join(dir, 'ordered');
     const summaryFile = join(out, 'summary.json');

@@ -22,7 +22,7 @@ import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import type { FlatAdamState } from '../nn/flat-adam.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
-import { directoryHandler, firstNonFinite } from './directory-handler.ts';
+import { directoryHandler, firstNonFinite, readLayersModel } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
 import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
@@ -212,7 +212,41 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const { manifest, sha256: manifestSha256 } = readManifestFile(dir);
   verifyChecksums(dir, manifest.files);
+  const arrays = readStateArrays(dir, manifest);
+  await initBackendUnlessChosen();
+  const networks: Record<string, tf.LayersModel> = {};
+  try {
+    for (const name of manifest.networks) networks[name] = await loadNetwork(join(dir, name));
+  } catch (error) {
+    for (const model of Object.values(networks)) model.dispose();
+    throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  noteCheckpointLoad(dir, manifestSha256, tf.getBackend());
+  return { dir, manifest, networks, arrays };
+}
 
+/**
+ * The manifest of the checkpoint in `dir`, checked as {@link loadCheckpoint} checks the whole
+ * checkpoint short of building its networks (no TensorFlow.js backend): checksums, array sizes,
+ * every stored number finite. A CheckpointError naming the file otherwise.
+ */
+export function checkCheckpoint(dir: string): CheckpointManifest {
+  const { manifest } = readManifestFile(dir);
+  verifyChecksums(dir, manifest.files);
+  readStateArrays(dir, manifest);
+  for (const name of manifest.networks) {
+    try {
+      readLayersModel(join(dir, name), true);
+    } catch (error) {
+      if (error instanceof CheckpointError) throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error.message}`);
+      throw error;
+    }
+  }
+  return manifest;
+}
+
+/** The arrays of `state.bin` in checkpoint `dir` as its `manifest` lays them out, each finite. */
+function readStateArrays(dir: string, manifest: CheckpointManifest): Record<string, Float32Array> {
   const statePath = join(dir, STATE_FILE);
   const stateBytes = readCheckpointFile(statePath);
   if (stateBytes.byteLength % 4 !== 0) throw new CheckpointError(`checkpoint file ${statePath} has ${stateBytes.byteLength} bytes, not a whole number of Float32 values (a multiple of 4)`);
@@ -227,16 +261,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     if (bad >= 0) throw new CheckpointError(`checkpoint file ${statePath}: array '${name}' has value ${values[bad]} at index ${bad} (must be finite)`);
     arrays[name] = values;
   }
-  await initBackendUnlessChosen();
-  const networks: Record<string, tf.LayersModel> = {};
-  try {
-    for (const name of manifest.networks) networks[name] = await loadNetwork(join(dir, name));
-  } catch (error) {
-    for (const model of Object.values(networks)) model.dispose();
-    throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  noteCheckpointLoad(dir, manifestSha256, tf.getBackend());
-  return { dir, manifest, networks, arrays };
+  return arrays;
 }
 
 /**

@@ -74,40 +74,49 @@ export function directoryHandler(dir: string, { onlyWeightsFile = false } = {}):
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
-      const path = join(dir, MODEL_FILE);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readCheckpointFile(path).toString('utf8'));
-      } catch (error) {
-        if (error instanceof CheckpointError) throw error;
-        throw new CheckpointError(`cannot read model ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const modelJson = parseCheckpointPart(ModelJsonSchema, parsed, `model ${path} is not a valid TF.js Layers model.json`);
-      const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
-      const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
-      const outside = paths.find((p) => !isFileName(p));
-      if (outside !== undefined) throw new CheckpointError(`model ${path} names weights file ${JSON.stringify(outside)}, which is not a file name in ${dir}`);
-      // a checkpoint's network as save writes it: one weights file, the one the manifest's checksum
-      // covers (another would be read unchecked)
-      if (onlyWeightsFile && (paths.length !== 1 || paths[0] !== WEIGHTS_FILE)) throw new CheckpointError(`model ${path} names weights files ${JSON.stringify(paths)}; a checkpoint's network has one, ${JSON.stringify([WEIGHTS_FILE])}`);
-      const buffers = paths.map((p) => readCheckpointFile(join(dir, p)));
-      const weightData = tf.io.CompositeArrayBuffer.join(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
-      const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype], 0);
-      if (weightData.byteLength !== expectedBytes) {
-        throw new CheckpointError(`weights of ${path} (${paths.join(', ')}) have ${weightData.byteLength} bytes, its weightsManifest describes ${expectedBytes}`);
-      }
-      // NaN or infinite weights load without complaint but give NaN actions, or normal-looking ones.
-      let offset = 0;
-      for (const spec of specs) {
-        const size = spec.shape.reduce((a, b) => a * b, 1);
-        if (spec.dtype === 'float32') {
-          const values = new Float32Array(weightData, offset, size);
-          const bad = firstNonFinite(values);
-          if (bad >= 0) throw new CheckpointError(`weights ${paths.map((p) => join(dir, p)).join(', ')}: weight '${spec.name}' [${spec.shape.join(', ')}] has value ${values[bad]} at index ${bad} (must be finite)`);
-        }
-        offset += size * DTYPE_BYTES[spec.dtype];
-      }
-      return tf.io.getModelArtifactsForJSON(parsed as tf.io.ModelJSON, async () => [specs, weightData]);
+      const { modelJson, specs, weightData } = readLayersModel(dir, onlyWeightsFile);
+      return tf.io.getModelArtifactsForJSON(modelJson, async () => [specs, weightData]);
     },
   };
+}
+
+/**
+ * The Layers model in `dir` as {@link directoryHandler}'s `load` reads it, checked (see there), its
+ * weights all finite; a CheckpointError naming the file otherwise. Without TensorFlow.js's backend.
+ */
+export function readLayersModel(dir: string, onlyWeightsFile: boolean): { modelJson: tf.io.ModelJSON; specs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
+  const path = join(dir, MODEL_FILE);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readCheckpointFile(path).toString('utf8'));
+  } catch (error) {
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(`cannot read model ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const modelJson = parseCheckpointPart(ModelJsonSchema, parsed, `model ${path} is not a valid TF.js Layers model.json`);
+  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
+  const outside = paths.find((p) => !isFileName(p));
+  if (outside !== undefined) throw new CheckpointError(`model ${path} names weights file ${JSON.stringify(outside)}, which is not a file name in ${dir}`);
+  // a checkpoint's network as save writes it: one weights file, the one the manifest's checksum
+  // covers (another would be read unchecked)
+  if (onlyWeightsFile && (paths.length !== 1 || paths[0] !== WEIGHTS_FILE)) throw new CheckpointError(`model ${path} names weights files ${JSON.stringify(paths)}; a checkpoint's network has one, ${JSON.stringify([WEIGHTS_FILE])}`);
+  const buffers = paths.map((p) => readCheckpointFile(join(dir, p)));
+  const weightData = tf.io.CompositeArrayBuffer.join(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+  const expectedBytes = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[spec.dtype], 0);
+  if (weightData.byteLength !== expectedBytes) {
+    throw new CheckpointError(`weights of ${path} (${paths.join(', ')}) have ${weightData.byteLength} bytes, its weightsManifest describes ${expectedBytes}`);
+  }
+  // NaN or infinite weights load without complaint but give NaN actions, or normal-looking ones.
+  let offset = 0;
+  for (const spec of specs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype === 'float32') {
+      const values = new Float32Array(weightData, offset, size);
+      const bad = firstNonFinite(values);
+      if (bad >= 0) throw new CheckpointError(`weights ${paths.map((p) => join(dir, p)).join(', ')}: weight '${spec.name}' [${spec.shape.join(', ')}] has value ${values[bad]} at index ${bad} (must be finite)`);
+    }
+    offset += size * DTYPE_BYTES[spec.dtype];
+  }
+  return { modelJson: parsed as tf.io.ModelJSON, specs, weightData };
 }

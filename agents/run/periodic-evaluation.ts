@@ -17,13 +17,12 @@ import type { Env } from '../../env/core/env.ts';
 import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { warn } from '../../env/core/logger.ts';
-import { CheckpointError, readManifest } from '../checkpoint/checkpoint.ts';
+import { CheckpointError, checkCheckpoint } from '../checkpoint/checkpoint.ts';
 import { FileWriteError, writeFileAtomic } from '../../node/atomic-write.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
 import { evaluateAgent } from '../evaluate.ts';
 import type { MetricRecord } from '../metrics.ts';
 import { BEST_EVAL_FILE, BEST_SUBDIR, MAX_BEST_EVAL_BYTES } from '../checkpoint/checkpoint-dir.ts';
-import { verifyChecksums } from '../checkpoint/checkpoint-files.ts';
 import type { PeriodicEvaluation } from './periodic-evaluation-schema.ts';
 
 export { PeriodicEvaluationSchema, type PeriodicEvaluation } from './periodic-evaluation-schema.ts';
@@ -150,9 +149,8 @@ function readBest(outDir: string): BestEvaluation | undefined {
   const { step } = parsed.data;
   let held: number;
   try {
-    const manifest = readManifest(bestDir);
-    verifyChecksums(bestDir, manifest.files); // a truncated or altered file: best/ could not be loaded, and its record would keep it
-    held = manifest.counters.globalStep;
+    // a truncated, altered or non-finite file: best/ could not be loaded, and its record would keep it
+    held = checkCheckpoint(bestDir).counters.globalStep;
   } catch (error) {
     if (!(error instanceof CheckpointError)) throw error;
     warn(`${file} records the evaluation at step ${step}, but ${bestDir} holds no checkpoint it could describe (${error.message}); the next evaluation replaces best/`);

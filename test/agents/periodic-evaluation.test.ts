@@ -15,6 +15,7 @@ import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { BEST_EVAL_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { trainRun, type TrainRunOptions, type TrainSummary } from '../../agents/run/train-run.ts';
 import { makeRng, randomSeed, subSeed } from '../../env/core/rng.ts';
+import { rewriteCheckpoint, setFloat32 } from './rewrite-checkpoint.ts';
 import { make, setWarningHandler } from '../../env/index.ts';
 
 const DQN_HP = { learningStarts: 200, trainFrequency: 50, gradientSteps: 4, batchSize: 32, targetNetworkFrequency: 50, hidden: [32] };
@@ -131,5 +132,32 @@ describe('agents: periodic evaluation during training', function () {
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.ok(warnings[0]!.startsWith(`${record} records the evaluation at step 400, but ${bestDir} holds no checkpoint it could describe (checkpoint file ${join(bestDir, weights)} is corrupted: SHA-256 `), warnings[0]);
     assert.equal(corrupted.summary.bestEvalStep, 600, 'the next evaluation replaces best/');
+  });
+
+  it('a best/ whose checksums match but that holds a NaN weight, which no load takes, has its record dropped with a note (a resume kept it as the best, and the summary named it)', async () => {
+    const base = { agent: 'dqn', envId: 'CartPole-v1', seed: 3, hyperparameters: DQN_HP, periodicEvaluation: { evalFreq: 200, episodes: 2 } } as const;
+    const first = await run('nan-best', { ...base, steps: 400 });
+    const bestDir = join(first.outDir, 'best');
+    const record = join(first.outDir, BEST_EVAL_FILE);
+    const step = first.summary.bestEvalStep!;
+    // a return no later evaluation beats: kept, the record would keep the NaN best/ for good
+    writeFileSync(record, `${JSON.stringify({ meanReturn: 1e9, step })}\n`);
+    const weights = Object.keys(JSON.parse(readFileSync(join(bestDir, 'manifest.json'), 'utf8')).files as Record<string, string>).find((file) => file.endsWith('weights.bin'))!;
+    setFloat32(join(bestDir, weights), 0, NaN);
+    rewriteCheckpoint(bestDir);
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    let resumed: Awaited<ReturnType<typeof run>>;
+    try {
+      resumed = await run('nan-best', { ...base, steps: 600, resume: true });
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, new RegExp(`^${record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} records the evaluation at step ${step}, but ${bestDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} holds no checkpoint it could describe \\(checkpoint .*best: cannot load network: weights .*weights\\.bin: weight '[^']+' \\[[0-9, ]+\\] has value NaN at index 0 \\(must be finite\\)\\); the next evaluation replaces best/$`));
+    assert.equal(resumed.summary.bestEvalStep, 600, 'the next evaluation replaces best/');
+    const env = make('CartPole-v1');
+    (await loadPolicyAgent(bestDir, env)).dispose(); // the new best/ loads
+    env.close();
   });
 });

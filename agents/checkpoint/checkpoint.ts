@@ -3,10 +3,10 @@
  * directory-handler.ts), `state.bin` (Float32 arrays: optimiser moments, log-std, ...), and
  * `manifest.json` (format version, algorithm, env id and spaces, hyperparameters, counters, RNG
  * state, observation statistics, PPO's reward statistics, SHA-256 of every other file, and what
- * saved it when the saver says).
+ * saved it when the saver says), and `manifest.sha256`, the manifest's own SHA-256.
  *
  * Saving writes a fresh sibling directory and renames it into place, so an interrupted save
- * never leaves a half-written checkpoint (checkpoint-files.ts finds what one leaves). Loading checks the format, every manifest field, the
+ * never leaves a half-written checkpoint (checkpoint-files.ts finds what one leaves). Loading checks the format, the manifest's checksum, every manifest field, the
  * checksums, the array sizes and that every stored number is finite before anything is used, and
  * fails with an error naming the file, the field, the rule and the value.
  */
@@ -25,7 +25,7 @@ import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay
 import { directoryHandler, firstNonFinite, readLayersModel } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
 import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
-import { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
+import { CHECKPOINT_FORMAT_VERSION, MANIFEST_CHECKSUM_FILE, MANIFEST_FILE, manifestChecksumText, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
 export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, readManifest, STATE_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
@@ -183,7 +183,10 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     // a manifest no load would take (a counter run past 2^53 - 1) must not replace a loadable checkpoint
     const refusal = existsSync(target) ? `refused to replace ${dir}, which is left as it was: its new manifest` : `refused to save ${dir}, where nothing was saved: its manifest`;
     parseCheckpointPart(ManifestSchema, manifest, `saveCheckpoint: ${refusal} would be invalid`);
-    writeFileAtomic(join(temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+    // first: a manifest marks a checkpoint, which must not lie there without its checksum
+    writeFileAtomic(join(temp, MANIFEST_CHECKSUM_FILE), manifestChecksumText(manifestBytes));
+    writeFileAtomic(join(temp, MANIFEST_FILE), manifestBytes);
 
     // a kill between these two renames leaves no `dir`: readManifest points at what it left, and
     // a resume restores it (checkpoint-files.ts)

@@ -21,6 +21,17 @@ export const STATE_FILE = 'state.bin';
 /** A network's files in its subdirectory (directory-handler.ts writes them). */
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
+/**
+ * The manifest's own checksum, saved with it: `<SHA-256 in hex>  manifest.json`, as sha256sum
+ * writes it. The manifest checksums every other file, but nothing checked the manifest: a flipped
+ * bit or an edit that kept it valid (a learning rate, a step count) loaded as what was saved.
+ */
+export const MANIFEST_CHECKSUM_FILE = 'manifest.sha256';
+
+/** The text of {@link MANIFEST_CHECKSUM_FILE} for a manifest of bytes `manifest`. */
+export function manifestChecksumText(manifest: Uint8Array): string {
+  return `${sha256(manifest)}  ${MANIFEST_FILE}\n`;
+}
 
 const ObservationStatsSchema = z.object({
   mean: z.array(z.number()).describe('Running mean per flattened observation element'),
@@ -170,7 +181,25 @@ export function readManifestFile(dir: string): { manifest: CheckpointManifest; s
   if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
+  verifyManifestChecksum(dir, path, bytes);
   return { manifest: parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`), sha256: sha256(bytes) };
+}
+
+const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Throws unless manifest `path` of checkpoint `dir`, of bytes `bytes`, matches the checksum saved
+ * with it (a byte order mark an editor added aside). A checkpoint saved before the checksum was
+ * kept has none, and its manifest is read unchecked, as before.
+ */
+function verifyManifestChecksum(dir: string, path: string, bytes: Buffer): void {
+  const checksumPath = join(dir, MANIFEST_CHECKSUM_FILE);
+  if (!existsSync(checksumPath) && unseenFile(checksumPath) === undefined) return;
+  const text = readCheckpointFile(checksumPath).toString('utf8');
+  const expected = /^([0-9a-f]{64}) {2}manifest\.json\n$/.exec(text)?.[1];
+  if (expected === undefined) throw new CheckpointError(`checkpoint file ${checksumPath} is corrupted: expected "<SHA-256 in hex>  ${MANIFEST_FILE}" and a newline, got ${JSON.stringify(text.slice(0, 100))}`);
+  const actual = sha256(bytes.subarray(bytes.subarray(0, 3).equals(UTF8_BYTE_ORDER_MARK) ? 3 : 0));
+  if (actual !== expected) throw new CheckpointError(`checkpoint manifest ${path} is corrupted or was edited since it was saved: SHA-256 ${actual.slice(0, 12)}… does not match ${MANIFEST_CHECKSUM_FILE}'s ${expected.slice(0, 12)}…`);
 }
 
 /**

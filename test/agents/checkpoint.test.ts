@@ -698,6 +698,34 @@ describe('agents/checkpoint', () => {
       trainer.dispose();
     });
 
+    it('a manifest changed since its save, by a flipped bit or an edit that keeps it valid, is refused naming it (it loaded as saved); one saved before manifests had their checksum loads', async () => {
+      const { trainer, path } = await savedPpo();
+      const file = join(path, 'manifest.json');
+      const saved = readFileSync(file);
+      const step = (JSON.parse(saved.toString('utf8')) as { counters: { globalStep: number } }).counters.globalStep;
+      const changed = (from: string, to: string) => Buffer.from(saved.toString('utf8').replace(from, to));
+      const edits = [
+        changed('"maxGradNorm": 0.5,', '"maxGradNorm": 0.7,'), // one bit: '5' (0x35) to '7' (0x37)
+        changed('"learningRate": 0.00025,', '"learningRate": 0.5,'),
+        changed(`"globalStep": ${step},`, `"globalStep": ${2 * step},`),
+      ];
+      for (const edited of edits) {
+        assert.notDeepEqual(edited, saved);
+        writeFileSync(file, edited);
+        await assert.rejects(loadCheckpoint(path), (e: Error) => e instanceof CheckpointError && new RegExp(`^checkpoint manifest ${path}/manifest\\.json is corrupted or was edited since it was saved: SHA-256 [0-9a-f]{12}… does not match manifest\\.sha256's [0-9a-f]{12}…$`).test(e.message), edited.toString());
+      }
+      writeFileSync(file, `\uFEFF${saved.toString('utf8')}`); // an editor's byte order mark, the content as saved
+      (await loadCheckpoint(path)).networks['actor']!.dispose();
+      writeFileSync(join(path, 'manifest.sha256'), 'not a checksum\n');
+      await assert.rejects(loadCheckpoint(path), /^CheckpointError: checkpoint file .*ppo\/manifest\.sha256 is corrupted: expected "<SHA-256 in hex>  manifest\.json" and a newline, got "not a checksum\\n"$/);
+      rmSync(join(path, 'manifest.sha256'));
+      writeFileSync(file, edits[1]!);
+      const old = await loadCheckpoint(path);
+      assert.equal(old.manifest.hyperparameters['learningRate'], 0.5, 'read unchecked, as before');
+      for (const network of Object.values(old.networks)) network.dispose();
+      trainer.dispose();
+    });
+
     it("an env with other spaces than the checkpoint's", async () => {
       const { trainer, path } = await savedPpo();
       const other = make('BDT-small-v0');

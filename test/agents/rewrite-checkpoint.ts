@@ -1,6 +1,7 @@
 /**
  * Test helper: edits a checkpoint in place (its manifest, or any file) and recomputes the
- * checksums, so the corruption gets past the checksum check to the check under test.
+ * checksums (the manifest's own too), so the corruption gets past the checksum checks to the
+ * check under test.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,9 @@ export function rewriteCheckpoint(dir: string, edit: (manifest: RawManifest) => 
     if (!file.includes('..') && existsSync(join(dir, file))) files[file] = createHash('sha256').update(readFileSync(join(dir, file))).digest('hex');
   }
   writeFileSync(path, JSON.stringify(manifest, null, 2));
+  // the manifest's own checksum (checkpoints saved before it was kept have none)
+  const checksum = join(dir, 'manifest.sha256');
+  if (existsSync(checksum)) writeFileSync(checksum, `${createHash('sha256').update(readFileSync(path)).digest('hex')}  manifest.json\n`);
 }
 
 /** Overwrites the Float32 value at element `index` of `file`. */

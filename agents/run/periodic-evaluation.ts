@@ -126,12 +126,17 @@ export class PeriodicEvaluator {
 /**
  * The record of the run's best evaluation, if it describes the checkpoint in best/: a run killed
  * after saving best/ but before writing the record left the previous best's record, whose return
- * would keep the better model from best/; such a record is dropped with a note.
+ * would keep the better model from best/; such a record is dropped with a note, as is a best/
+ * without one (its first save killed so), which the next evaluation replaces whatever it scores.
  */
 function readBest(outDir: string): BestEvaluation | undefined {
   const file = join(outDir, BEST_EVAL_FILE);
   const bestDir = join(outDir, BEST_SUBDIR);
-  if (!existsSync(file) || !existsSync(bestDir)) return undefined;
+  if (!existsSync(bestDir)) return undefined;
+  if (!existsSync(file)) {
+    warn(`${bestDir} holds a best checkpoint, but no ${file} records its evaluation (a run killed between saving best/ and recording it): its return is unknown, and the next evaluation replaces best/`);
+    return undefined;
+  }
   let text: string;
   try {
     text = readFileCapped(file, MAX_BEST_EVAL_BYTES).toString('utf8');

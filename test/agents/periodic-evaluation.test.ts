@@ -160,4 +160,21 @@ describe('agents: periodic evaluation during training', function () {
     (await loadPolicyAgent(bestDir, env)).dispose(); // the new best/ loads
     env.close();
   });
+
+  it('a best/ that no best-eval.json records (its first save killed before the record) is replaced by the next evaluation with a note (it was replaced without a word)', async () => {
+    const base = { agent: 'dqn', envId: 'CartPole-v1', seed: 3, hyperparameters: DQN_HP, periodicEvaluation: { evalFreq: 200, episodes: 2 } } as const;
+    const first = await run('unrecorded-best', { ...base, steps: 400 });
+    const record = join(first.outDir, BEST_EVAL_FILE);
+    rmSync(record);
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    let resumed: Awaited<ReturnType<typeof run>>;
+    try {
+      resumed = await run('unrecorded-best', { ...base, steps: 600, resume: true });
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.deepEqual(warnings, [`${join(first.outDir, 'best')} holds a best checkpoint, but no ${record} records its evaluation (a run killed between saving best/ and recording it): its return is unknown, and the next evaluation replaces best/`]);
+    assert.equal(resumed.summary.bestEvalStep, 600);
+  });
 });

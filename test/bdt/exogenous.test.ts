@@ -116,7 +116,7 @@ describe('bdt exogenous processes', () => {
       sampler.sample(rng, t, out);
       for (let n = 0; n < 4; n++) assert.ok(out[n]! <= high[n]!);
     }
-    assert.deepEqual([...maxArrivals({ kind: 'trace', values: Float64Array.of(1, 5, 3, 2), rows: 2 }, 2)], [3, 5]);
+    assert.deepEqual([...maxArrivals({ kind: 'trace', values: Uint32Array.of(1, 5, 3, 2), rows: 2 }, 2)], [3, 5]);
   });
 
   it('uniform arrivals cover [min, max] integers; traces replay cyclically', () => {
@@ -126,7 +126,7 @@ describe('bdt exogenous processes', () => {
     const seen = new Set<number>();
     for (let t = 0; t < 300; t++) seen.add((sampler.sample(rng, t, out), out[0]!));
     assert.deepEqual([...seen].sort(), [2, 3, 4]);
-    const trace = new ArrivalSampler({ kind: 'trace', values: Float64Array.of(1, 2, 3, 4), rows: 2 }, 2);
+    const trace = new ArrivalSampler({ kind: 'trace', values: Uint32Array.of(1, 2, 3, 4), rows: 2 }, 2);
     const row = new Float64Array(2);
     trace.sample(rng, 3, row);
     assert.deepEqual([...row], [3, 4]);

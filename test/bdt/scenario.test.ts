@@ -351,6 +351,17 @@ describe('bdt scenario: compile', () => {
     assert.deepEqual(again.distance, large.distance);
   });
 
+  it('a trace of arrivals compiles to 4 bytes a count, slot after slot (it took 8, and a second copy while compiling)', () => {
+    const largest = 1_000_000; // the schema's bound on a count
+    const compiled = compileScenario(parseScenario({ ...tiny(), devices: { dnn: 'two', arrivals: { kind: 'trace', values: [[0, 1, 2], [largest, 4, 5]] } } }));
+    const arrivals = compiled.exogenous.arrivals;
+    assert.equal(arrivals.kind, 'trace');
+    if (arrivals.kind !== 'trace') return;
+    assert.equal(arrivals.values.BYTES_PER_ELEMENT, 4);
+    assert.deepEqual([...arrivals.values], [0, 1, 2, largest, 4, 5]);
+    assert.equal(arrivals.rows, 2);
+  });
+
   it('a per-node array of the wrong length (a scenario parseScenario did not check) is refused, naming its path', () => {
     const cases: Array<[(s: Scenario) => void, RegExp]> = [
       [(s) => (s.gateways.freq = [1e9, 1e9, 1e9]), /compileScenario: gateways\.freq has 3 entries; expected 2 \(one per gateway\)/],

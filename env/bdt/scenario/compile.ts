@@ -17,8 +17,8 @@ export interface ExogenousModel {
   readonly arrivals:
     | { readonly kind: 'poisson'; readonly rate: Float64Array }
     | { readonly kind: 'uniform'; readonly min: Float64Array; readonly max: Float64Array }
-    /** `values[t * N + n]`, `rows` slots, replayed cyclically. */
-    | { readonly kind: 'trace'; readonly values: Float64Array; readonly rows: number };
+    /** `values[t * N + n]`, `rows` slots, replayed cyclically (counts: integers up to 1e6, 4 bytes each). */
+    | { readonly kind: 'trace'; readonly values: Uint32Array; readonly rows: number };
   readonly fading: { readonly kind: 'rayleigh' } | { readonly kind: 'gauss-markov'; readonly correlation: number };
   readonly gatewayBudget: PerNodeProcess;
   readonly apBudget: PerNodeProcess;
@@ -141,11 +141,15 @@ function arrivalsModel(arrivals: Scenario['devices']['arrivals'], devices: Nodes
       return { kind: 'poisson', rate: perNode(arrivals.rate, devices, `${path}.rate`) };
     case 'uniform':
       return { kind: 'uniform', min: perNode(arrivals.min, devices, `${path}.min`), max: perNode(arrivals.max, devices, `${path}.max`) };
-    case 'trace':
+    case 'trace': {
+      // filled row by row: `values.flat()` held a second array of the whole trace (8 bytes a count)
+      const values = new Uint32Array(arrivals.values.length * devices.count);
       arrivals.values.forEach((row, t) => {
         if (row.length !== devices.count) throw lengthError(`${path}.values[${t}]`, row.length, devices);
+        values.set(row, t * devices.count);
       });
-      return { kind: 'trace', values: Float64Array.from(arrivals.values.flat()), rows: arrivals.values.length };
+      return { kind: 'trace', values, rows: arrivals.values.length };
+    }
     default:
       return assertNever(arrivals, `compileScenario (${path}): arrivals kind`);
   }

@@ -36,9 +36,11 @@ export function explainDecision(system: BdtSystem, decision: Decision, tolerance
     const f = decision.inferenceFreq[m]!;
     if (!(f >= 0)) return `inferenceFreq[${m}] = ${f}: must be a number >= 0 (cycles/s)`;
   }
+  // each AP's total in one pass over the gateways (a pass per AP was O(M J)), added in gateway order as before
+  const totals = new Float64Array(J);
+  for (let m = 0; m < M; m++) totals[system.apOf[m]!]! += decision.inferenceFreq[m]!;
   for (let j = 0; j < J; j++) {
-    let sum = 0;
-    for (let m = 0; m < M; m++) if (system.apOf[m] === j) sum += decision.inferenceFreq[m]!;
+    const sum = totals[j]!;
     const cap = system.apMaxFreq[j]! * (1 + tolerance);
     if (!(sum <= cap)) return `inferenceFreq: AP ${j} is given ${sum} cycles/s in total: C2 needs <= f_j^max = ${system.apMaxFreq[j]}`;
     const f = decision.miningFreq[j]!;

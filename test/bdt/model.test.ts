@@ -291,4 +291,20 @@ describe('bdt model: explainDecision (C1-C3)', () => {
     assert.match(explainDecision(s, { ...fixtureDecision(), inferenceFreq: Float64Array.of(1001, 1) })!, /AP 0 .* C2/);
     assert.match(explainDecision(s, { ...fixtureDecision(), miningFreq: Float64Array.of(1, 501) })!, /miningFreq\[1\] = 501: C3/);
   });
+  it("reads each gateway's AP once, whatever the number of APs (it read all M per AP: O(M J), every solver agent's act)", () => {
+    const scenario = { topology: { kind: 'random', devices: 400, gateways: 80, aps: 20, seed: 7 }, devices: { dnn: 'alexnet', arrivals: { kind: 'poisson', rate: 2 } } } as const;
+    const system = (make('BDT-large-v0', { scenario }).unwrapped as BdtEnv).system;
+    let reads = 0;
+    const apOf = new Proxy(system.apOf, {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const decision = createDecision(system);
+    decision.inferenceFreq.fill(1e6); // a share of every AP's clock: C2 summed over every AP
+    assert.equal(explainDecision({ ...system, apOf }, decision), undefined);
+    assert.equal(reads, system.M);
+  });
 });

@@ -63,7 +63,7 @@ export { scenarioOf } from './checkpoint/trained-scenario.ts';
 export type { TrainedEnv } from './checkpoint/trained-scenario.ts';
 export { directoryHandler } from './checkpoint/directory-handler.ts';
 export { registerLearnedAgents } from './register-learned-agents.ts';
-export { defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAgent, registerLearnedAgentsWith, LEARNED_AGENTS, LEARNED_ALGORITHMS } from './learned-agents.ts';
+export { defaultCheckpointDir, hasCommittedCheckpoint, isLearnedAgent, isLearnedAlgorithm, registerLearnedAgentsWith, LEARNED_AGENTS, LEARNED_ALGORITHMS } from './learned-agents.ts';
 export type { LearnedAgentName, LearnedAgentOptionValues, LearnedAgentSpec, LearnedAlgorithm, PolicyLoading } from './learned-agents.ts';
 export { trainRun, CHECKPOINT_SUBDIR } from './run/train-run.ts';
 export type { TrainRunOptions, TrainSummary } from './run/train-run.ts';

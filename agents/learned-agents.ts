@@ -18,6 +18,11 @@ export const LEARNED_ALGORITHMS = ['ppo', 'dqn'] as const;
 /** A learning algorithm whose checkpoints a learned agent loads: `'ppo'` or `'dqn'`. */
 export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
 
+/** Whether `algo` (a checkpoint manifest's) is one whose checkpoints the learned agents load. */
+export function isLearnedAlgorithm(algo: string): algo is LearnedAlgorithm {
+  return (LEARNED_ALGORITHMS as readonly string[]).includes(algo);
+}
+
 /** The options of a learned agent. */
 export const LearnedAgentOptions = z
   .object({

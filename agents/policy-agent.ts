@@ -7,10 +7,10 @@ import type { ActContext, Agent } from '../baselines/agent.ts';
 import { hasEnvShape, type Env } from '../env/core/env.ts';
 import { formatValue } from '../env/core/format.ts';
 import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest } from './checkpoint/checkpoint.ts';
-import type { CheckpointManifest } from './checkpoint/manifest.ts';
+import { withArticle, type CheckpointManifest } from './checkpoint/manifest.ts';
 import { solvedSharesAction, solvedSharesChoice, type CpuShares } from './cpu-shares.ts';
 import { DqnHyperparametersSchema } from './dqn/hyperparameters.ts';
-import { learnedAgentFor } from './learned-agents.ts';
+import { isLearnedAlgorithm, learnedAgentFor } from './learned-agents.ts';
 import { PpoHyperparametersSchema } from './ppo/hyperparameters.ts';
 import { firstNonFinite } from './checkpoint/directory-handler.ts';
 import { checkpointDirOf } from './checkpoint/checkpoint-dir.ts';
@@ -276,8 +276,10 @@ export async function loadPolicyAgent<Obs, Act>(
   const dir = checkpointDirOf(runOrCheckpointDir);
   const manifest = readManifest(dir);
   if (expectedAlgo !== undefined && manifest.algo !== expectedAlgo) {
-    throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy, not a ${expectedAlgo} one`);
+    throw new CheckpointError(`checkpoint ${dir} holds ${withArticle(manifest.algo)} policy, not a ${expectedAlgo} one`);
   }
+  // an algorithm of one's own: read as DQN's, its hyperparameters were refused field by field
+  if (!isLearnedAlgorithm(manifest.algo)) throw new CheckpointError(`checkpoint ${dir} holds ${withArticle(manifest.algo)} policy; loadPolicyAgent loads ppo and dqn ones, so load it with its own algorithm's code`);
   const trainedShares = trainedCpuShares(dir, manifest);
   if (options.cpuShares !== undefined && trainedShares !== options.cpuShares) {
     throw new CheckpointError(`checkpoint ${dir} holds a ${manifest.algo} policy trained with cpuShares '${trainedShares}', not '${options.cpuShares}': agent ${learnedAgentFor(manifest.algo, trainedShares)} loads it`);

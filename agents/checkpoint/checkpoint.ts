@@ -25,7 +25,7 @@ import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay
 import { directoryHandler, firstNonFinite, readLayersModel } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
 import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
-import { CHECKPOINT_FORMAT_VERSION, MANIFEST_CHECKSUM_FILE, MANIFEST_FILE, manifestChecksumText, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
+import { CHECKPOINT_FORMAT_VERSION, MANIFEST_CHECKSUM_FILE, MANIFEST_FILE, manifestChecksumText, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, withArticle, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
 export { CHECKPOINT_FORMAT_VERSION, MANIFEST_FILE, readManifest, STATE_FILE, type CheckpointManifest, type RunProvenance } from './manifest.ts';
 
@@ -328,7 +328,7 @@ export function assertSameSpaces(checkpoint: LoadedCheckpoint, observationSpace:
  * the other algorithm's schema refuses field by field, hiding the reason.
  */
 export function assertAlgo(checkpoint: Pick<LoadedCheckpoint, 'dir' | 'manifest'>, algo: CheckpointManifest['algo']): void {
-  if (checkpoint.manifest.algo !== algo) throw new CheckpointError(`checkpoint ${checkpoint.dir} holds a ${checkpoint.manifest.algo} agent, not ${algo}`);
+  if (checkpoint.manifest.algo !== algo) throw new CheckpointError(`checkpoint ${checkpoint.dir} holds ${withArticle(checkpoint.manifest.algo)} agent, not ${algo}`);
 }
 
 /** The checkpoint's hyperparameters validated by its algorithm's `schema` (defaults filled in). */

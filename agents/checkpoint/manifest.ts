@@ -76,6 +76,22 @@ export const RunProvenanceSchema = z.object({
  */
 export type RunProvenance = z.infer<typeof RunProvenanceSchema>;
 
+/**
+ * A learning algorithm's id, as a manifest's `algo` names it: a lowercase letter, then lowercase
+ * letters, digits and `-`, at most 32 characters (`ppo`, `dqn`, `a2c`, `my-reinforce`). `ppo` and
+ * `dqn` are bdt-gym's own, which its loaders and learned agents read; any other is an algorithm
+ * of one's own, loaded by one's own code.
+ */
+const AlgorithmIdSchema = z
+  .string()
+  .max(32)
+  .regex(/^[a-z][a-z0-9-]*$/, 'expected an algorithm id: a lowercase letter, then lowercase letters, digits and -');
+
+/** `a dqn`, `an a2c`: an algorithm id with its article, for messages. */
+export function withArticle(algo: string): string {
+  return `${/^[aeiou]/.test(algo) ? 'an' : 'a'} ${algo}`;
+}
+
 /** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
 const NetworkNameSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a subdirectory name (letters, digits, _ and -)');
 
@@ -92,7 +108,7 @@ export const ManifestSchema = z
   .object({
     format: z.literal('bdt-gym-checkpoint').describe('Marks the directory as a bdt-gym checkpoint'),
     formatVersion: z.number().int().describe('Checkpoint layout version'),
-    algo: z.enum(['ppo', 'dqn']).describe('Learning algorithm'),
+    algo: AlgorithmIdSchema.describe("Learning algorithm's id: 'ppo' and 'dqn' are bdt-gym's, any other (a lowercase letter, then lowercase letters, digits and -) an algorithm of one's own"),
     envId: z.string().describe('Registered id of the env trained on'),
     scenario: z
       .record(z.string(), z.unknown())

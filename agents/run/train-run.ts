@@ -18,7 +18,7 @@ import { initBackendUnlessChosen } from '../backend.ts';
 import { CheckpointError, checkpointHyperparameters, disposingOnError, readManifest, type CheckpointManifest, type RunProvenance } from '../checkpoint/checkpoint.ts';
 import { interruptedSave, restoreInterruptedSave } from '../checkpoint/checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR } from '../checkpoint/checkpoint-dir.ts';
-import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint } from '../checkpoint/manifest.ts';
+import { isCompleteCheckpoint, keptBestCheckpoint, whyNoCheckpoint, withArticle } from '../checkpoint/manifest.ts';
 import { warn } from '../../env/core/logger.ts';
 import { removeAbandonedTempFiles } from '../../node/atomic-write.ts';
 import { scenarioOf, warnIfOtherSystem, type TrainedEnv } from '../checkpoint/trained-scenario.ts';
@@ -300,7 +300,7 @@ export function resumedRunManifest(outDir: string): CheckpointManifest {
 export function resumeManifest(outDir: string, agent: string, envId: string): CheckpointManifest {
   const checkpointDir = join(outDir, CHECKPOINT_SUBDIR);
   const manifest = resumedRunManifest(outDir);
-  if (manifest.algo !== agent) throw new CheckpointError(`--resume: ${checkpointDir} holds a ${manifest.algo} run, not ${agent}`);
+  if (manifest.algo !== agent) throw new CheckpointError(`--resume: ${checkpointDir} holds ${withArticle(manifest.algo)} run, not ${agent}`);
   if (manifest.envId !== envId) throw new CheckpointError(`--resume: ${checkpointDir} was trained on ${manifest.envId}, not ${envId}`);
   return manifest;
 }

@@ -42,10 +42,10 @@ import { formatMeanInterval, formatSignedMeanInterval, type MeanInterval } from 
 import { AgentEpisodeError } from '../../baselines/harness/run-episode.ts';
 import { aggregate, AGGREGATE_INTERVAL, compareAgents, inSpecOrder, labelOf, repeatedIndex, repeatedTrace, type AgentAggregate, type ComparedAgent, type ComparisonSpec, type EpisodeRecord } from '../../baselines/harness/compare.ts';
 import { CheckpointError } from '../../agents/checkpoint/checkpoint-error.ts';
-import { readManifest, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
+import { readManifest, withArticle, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { checkpointDirOf } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { writeFileAtomic } from '../../node/atomic-write.ts';
-import { hasCommittedCheckpoint, isLearnedAgent, LEARNED_AGENT_LIST, LEARNED_AGENTS, LEARNED_ALGORITHMS, learnedAgentFor } from '../../agents/learned-agents.ts';
+import { hasCommittedCheckpoint, isLearnedAgent, isLearnedAlgorithm, LEARNED_AGENT_LIST, LEARNED_AGENTS, LEARNED_ALGORITHMS, learnedAgentFor } from '../../agents/learned-agents.ts';
 import { KwargsError } from '../../env/index.ts';
 import { didYouMean } from '../../env/core/closest-name.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -342,8 +342,10 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
     if (agentNames().includes(label)) {
       // an --import module's agent loads no checkpoint through --checkpoint: "holds a ppo policy, not a2c" read as a wrong algorithm
       if (learned === undefined) throw new CliError(`--checkpoint ${option}: ${label} is an agent an --import module registered, not a learned agent (${LEARNED_AGENT_LIST}); label the checkpoint with a learned agent's name or a new name, or give ${label} the checkpoint through its own --agent-options`);
-      if (learned.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds a ${algo} policy, not ${label}`);
+      if (learned.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy, not ${label}`);
     }
+    // an algorithm of one's own: the agent named for it would be a learned agent that does not exist
+    if (!isLearnedAlgorithm(algo)) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy; --checkpoint takes ppo and dqn ones: give it to the agent of an --import module that loads it, through --agent-options '${JSON.stringify({ '<agent>': { checkpoint: dir } })}'`);
     const agent = learned === undefined ? learnedAgentFor(algo, manifest.hyperparameters['cpuShares'] === 'solved' ? 'solved' : 'policy') : label;
     const entry = { label, agent, options: { ...optionsByLabel[label], checkpoint: dir } };
     const index = compared.findIndex((a) => labelOf(a) === label);

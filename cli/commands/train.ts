@@ -78,7 +78,7 @@ import { AgentPresetSchema, type AgentPreset } from '../../agents/run/preset.ts'
 import { stepsPerCall } from '../../agents/steps-per-call.ts';
 import { CHECKPOINT_SUBDIR, DEFAULT_CHECKPOINT_FREQ, resumedRunManifest, resumeManifest, trainRun, type TrainSummary } from '../../agents/run/train-run.ts';
 import { BEST_SUBDIR, METRICS_FILE, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
-import { MANIFEST_FILE, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
+import { MANIFEST_FILE, withArticle, type CheckpointManifest } from '../../agents/checkpoint/manifest.ts';
 import { sessionSeedsProblem } from '../../agents/training-seeds.ts';
 import { TrainingDivergedError } from '../../agents/training-diverged.ts';
 import { isWholeScenario, mergeDeep } from '../../env/bdt/scenario/parse.ts';
@@ -469,6 +469,8 @@ async function trainLocked(options: TrainOptions, command: Command, lockOut: (cr
   const resumed = options.resume ? cliCheckpointError(() => resumedRunManifest(options.out)) : undefined;
   const agentName = options.agent ?? preset?.agent ?? resumed?.algo;
   if (agentName === undefined) throw new CliError('give --agent or a --preset naming one');
+  // a run of an algorithm of one's own: "--agent: unknown agent" blamed an option not given
+  if (agentName === resumed?.algo && !(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--resume: ${join(options.out, CHECKPOINT_SUBDIR)} holds ${withArticle(agentName)} run; train trains ${AGENTS.join(' and ')}, so continue it with its own algorithm's code`);
   if (!(AGENTS as readonly string[]).includes(agentName)) throw new CliError(`--agent: ${untrainableAgent(agentName)}`);
   const agent = agentName as (typeof AGENTS)[number];
   if (preset !== undefined && preset.agent !== agent) throw new CliError(`--preset ${options.preset} is for ${preset.agent}, not ${agent}`);

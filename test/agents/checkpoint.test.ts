@@ -58,8 +58,8 @@ describe('agents/checkpoint', () => {
   it("saveCheckpoint refusing an invalid manifest where there is no checkpoint says nothing was saved (it said it refused to replace one, left as it was)", async () => {
     const { trainer } = await savedPpo();
     const path = join(dir, 'fresh');
-    const contents = { algo: 'a2c' as 'ppo', envId: 'CartPole-v1', observationSpace: {}, actionSpace: {}, hyperparameters: {}, counters: { globalStep: 0 }, seed: 0, rngState: trainer.rng.state(), observationStats: null, networks: {}, arrays: {} };
-    await assert.rejects(saveCheckpoint(path, contents), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`saveCheckpoint: refused to save ${path}, where nothing was saved: its manifest would be invalid:\n  at algo: Invalid option: expected one of "ppo"|"dqn" (value: "a2c")`));
+    const contents = { algo: 'A2C', envId: 'CartPole-v1', observationSpace: {}, actionSpace: {}, hyperparameters: {}, counters: { globalStep: 0 }, seed: 0, rngState: trainer.rng.state(), observationStats: null, networks: {}, arrays: {} };
+    await assert.rejects(saveCheckpoint(path, contents), (e: Error) => e instanceof CheckpointError && e.message.startsWith(`saveCheckpoint: refused to save ${path}, where nothing was saved: its manifest would be invalid:\n  at algo: expected an algorithm id: a lowercase letter, then lowercase letters, digits and - (value: "A2C")`));
     assert.equal(existsSync(path), false);
     trainer.dispose();
   });
@@ -71,6 +71,43 @@ describe('agents/checkpoint', () => {
     await assert.rejects(loadPolicyAgent('models/ppo-bdt-v0', undefined as unknown as typeof env), refused(/^loadPolicyAgent: env must be an Env \(the env the policy acts in\), got undefined$/));
     await assert.rejects(loadPolicyAgent('models/ppo-bdt-v0', env, 'sac' as 'ppo'), refused(/^loadPolicyAgent: expectedAlgo must be 'ppo', 'dqn' or undefined, got "sac"$/));
     env.close();
+  });
+
+  it("a checkpoint of an algorithm of one's own (algo 'a2c') saves and loads with loadCheckpoint; the PPO and DQN loaders and loadPolicyAgent refuse it naming the checkpoint, the id found and the one expected (the manifest took ppo or dqn only)", async () => {
+    const { trainer } = await savedPpo();
+    const env = make('CartPole-v1');
+    const path = join(dir, 'a2c');
+    const { policy } = trainer;
+    await saveCheckpoint(path, { algo: 'a2c', envId: 'CartPole-v1', observationSpace: env.observationSpace.toJSON(), actionSpace: env.actionSpace.toJSON(), hyperparameters: { gamma: 0.99, learningRate: 7e-4, normObs: true, optimizer: 'rmsprop' }, counters: { globalStep: 64 }, seed: 3, rngState: trainer.rng.state(), observationStats: policy.encoder.stats() ?? null, networks: { actor: policy.actor.model, critic: policy.critic.model }, arrays: { logStd: policy.logStdValues() } });
+    const loaded = await loadCheckpoint(path);
+    assert.equal(loaded.manifest.algo, 'a2c');
+    assert.deepEqual(loaded.manifest.hyperparameters, { gamma: 0.99, learningRate: 7e-4, normObs: true, optimizer: 'rmsprop' });
+    assert.deepEqual(Object.keys(loaded.networks).sort(), ['actor', 'critic']);
+    for (const network of Object.values(loaded.networks)) network.dispose();
+    const refusals: ReadonlyArray<readonly [string, () => Promise<unknown>, string]> = [
+      ['loadPpoPolicy', () => loadPpoPolicy(path, env.observationSpace, env.actionSpace), `checkpoint ${path} holds an a2c agent, not ppo`],
+      ['loadDqnPolicy', () => loadDqnPolicy(path, env), `checkpoint ${path} holds an a2c agent, not dqn`],
+      ['loadPolicyAgent ppo', () => loadPolicyAgent(path, env, 'ppo'), `checkpoint ${path} holds an a2c policy, not a ppo one`],
+      // without an expected algorithm it read the hyperparameters as DQN's, refusing them field by field
+      ['loadPolicyAgent', () => loadPolicyAgent(path, env), `checkpoint ${path} holds an a2c policy; loadPolicyAgent loads ppo and dqn ones, so load it with its own algorithm's code`],
+    ];
+    for (const [name, load, message] of refusals) {
+      const before = tf.memory().numTensors;
+      await assert.rejects(load(), (e: Error) => e instanceof CheckpointError && e.message === message, name);
+      assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
+    }
+    trainer.dispose();
+    env.close();
+  });
+
+  it('the committed checkpoints, saved when algo was ppo or dqn only, read as they did and load', async () => {
+    for (const [agent, envId] of [['ppo', 'BDT-small-v0'], ['dqn', 'BDT-small-v0'], ['ppo', 'BDT-v0'], ['dqn', 'BDT-v0']] as const) {
+      const env = make(envId);
+      const agentOf = await loadPolicyAgent(defaultCheckpointDir(agent, envId), env, agent);
+      assert.ok(agentOf instanceof (agent === 'ppo' ? PpoAgent : DqnAgent), `${agent} on ${envId}`);
+      agentOf.dispose();
+      env.close();
+    }
   });
 
   it('PPO round trip: the reloaded policy takes the same actions, normalisation included', async () => {
@@ -336,8 +373,8 @@ describe('agents/checkpoint', () => {
       await corruptedCopies([
         [
           'fields',
-          (m) => Object.assign(m, { algo: 'sac', seed: 'x', counters: { ...m['counters'], globalStep: -5 } }),
-          /manifest .*fields\/manifest\.json is invalid:\n {2}at algo: Invalid option: .*\(value: "sac"\)\n {2}at counters\.globalStep: Too small: .*>=0 \(value: -5\)\n {2}at seed: .*\(value: "x"\)$/,
+          (m) => Object.assign(m, { algo: 'Sac', seed: 'x', counters: { ...m['counters'], globalStep: -5 } }),
+          /manifest .*fields\/manifest\.json is invalid:\n {2}at algo: expected an algorithm id: .*\(value: "Sac"\)\n {2}at counters\.globalStep: Too small: .*>=0 \(value: -5\)\n {2}at seed: .*\(value: "x"\)$/,
         ],
       ]);
     });

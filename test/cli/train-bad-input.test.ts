@@ -110,6 +110,14 @@ describe('bdt-gym train: bad input loses nothing', () => {
       assert.equal(proc.stderr, 'bdt-gym: --out /proc/bdt-gym/run: cannot create the directory (ENOENT: no such file or directory)\n', 'refused before the start banner');
     }
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(dir, 'none'), '--resume'), /^--resume: no checkpoint in .*none\/checkpoint$/);
+    // a run of an algorithm of one's own: it said "--agent: unknown agent "a2c"", an option not given
+    const own = join(dir, 'a2c');
+    cpSync(new URL('../../models/ppo-bdt-small-v0', import.meta.url).pathname, own, { recursive: true });
+    rewriteCheckpoint(join(own, 'checkpoint'), (m) => Object.assign(m, { algo: 'a2c', hyperparameters: { gamma: 0.5 } }));
+    const before = snapshot(own);
+    assertRefused(await bdtGym('train', '--out', own, '--resume'), new RegExp(`^--resume: ${own}/checkpoint holds an a2c run; train trains ppo and dqn, so continue it with its own algorithm's code$`));
+    assertRefused(await bdtGym('train', '--agent', 'ppo', '--steps', '64', '--out', own, '--resume'), new RegExp(`^--resume: ${own}/checkpoint holds an a2c run, not ppo$`));
+    assert.deepEqual(snapshot(own), before, 'the run is left as it was');
     // an empty directory is fine
     const empty = join(dir, 'empty');
     mkdirSync(empty);

@@ -10,6 +10,7 @@ import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { scenarioSchema } from '../../env/bdt/scenario/schema.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
+import { isLearnedAlgorithm } from '../learned-agents.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, interruptedSave, readCheckpointFile, saveMaybeUnderWay, sha256, unseenFile, verifyChecksums } from './checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE, METRICS_FILE } from './checkpoint-dir.ts';
@@ -95,6 +96,11 @@ export function withArticle(algo: string): string {
 /** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
 const NetworkNameSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a subdirectory name (letters, digits, _ and -)');
 
+/** A hyperparameter of an algorithm of one's own: a value printed as it is. */
+function isSettingValue(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
 /** The files a checkpoint with these networks holds besides the manifest, by relative path. */
 function checkpointFiles(networks: readonly string[]): string[] {
   return [STATE_FILE, ...networks.flatMap((name) => [`${name}/${MODEL_FILE}`, `${name}/${WEIGHTS_FILE}`])];
@@ -121,7 +127,7 @@ export const ManifestSchema = z
       .describe('The resolved scenario of the B-DT env trained on (defaults filled in, envKwargs merged); absent for other envs and in checkpoints saved before it was kept'),
     observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
     actionSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's action space (before any agent-side wrapper)"),
-    hyperparameters: z.record(z.string(), z.unknown()).describe('Hyperparameters of the run'),
+    hyperparameters: z.record(z.string(), z.unknown()).describe("Hyperparameters of the run: for ppo and dqn as their schemas check them on load; for an algorithm of one's own a flat record of finite numbers, strings and booleans"),
     counters: z.object({ globalStep: CounterSchema }).catchall(CounterSchema).describe('Step counters (env steps, iterations, gradient steps)'),
     seed: z.number().int().min(0).describe('Seed the run started from'),
     rngState: RngStateSchema.describe("The trainer's random stream state"),
@@ -143,6 +149,12 @@ export const ManifestSchema = z
     }
     for (const file of expected) {
       if (manifest.files[file] === undefined) ctx.addIssue({ code: 'custom', path: ['files'], input: Object.keys(manifest.files), message: `no checksum for ${file}` });
+    }
+    // ppo's and dqn's are checked by their schemas on load; one's own algorithm has none of bdt-gym's
+    if (!isLearnedAlgorithm(manifest.algo)) {
+      for (const [key, value] of Object.entries(manifest.hyperparameters)) {
+        if (!isSettingValue(value)) ctx.addIssue({ code: 'custom', path: ['hyperparameters', key], input: value, message: `${manifest.algo}'s hyperparameters (an algorithm of one's own) are finite numbers, strings or booleans (JSON saves NaN and Infinity as null)` });
+      }
     }
     // as saveCheckpoint lays them out: one after another from element 0, so none reads another's values
     let end = 0;

@@ -100,6 +100,25 @@ describe('agents/checkpoint', () => {
     env.close();
   });
 
+  it("an algorithm of one's own records its hyperparameters as finite numbers, strings and booleans: others are refused on save (nothing saved) and on load, naming each field (ppo's and dqn's are their schemas')", async () => {
+    const { trainer, path: ppo } = await savedPpo();
+    const path = join(dir, 'a2c');
+    const contents = { algo: 'a2c', envId: 'CartPole-v1', observationSpace: {}, actionSpace: {}, counters: { globalStep: 0 }, seed: 0, rngState: trainer.rng.state(), observationStats: null, networks: {}, arrays: {} };
+    const rule = "a2c's hyperparameters (an algorithm of one's own) are finite numbers, strings or booleans (JSON saves NaN and Infinity as null)";
+    await assert.rejects(saveCheckpoint(path, { ...contents, hyperparameters: { gamma: 0.99, learningRate: Infinity, hidden: [64, 64], schedule: { kind: 'linear' }, note: 'x', normObs: true } }), (e: Error) => {
+      assert.equal(e.message, `saveCheckpoint: refused to save ${path}, where nothing was saved: its manifest would be invalid:\n  at hyperparameters.learningRate: ${rule} (value: null)\n  at hyperparameters.hidden: ${rule} (value: [64,64])\n  at hyperparameters.schedule: ${rule} (value: {"kind":"linear"})`);
+      return e instanceof CheckpointError;
+    });
+    assert.equal(existsSync(path), false);
+    await saveCheckpoint(path, { ...contents, hyperparameters: { gamma: 0.99, note: 'x', normObs: true } });
+    rewriteCheckpoint(path, (m) => (m['hyperparameters']['hidden'] = [64, 64]));
+    await assert.rejects(loadCheckpoint(path), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint manifest ${join(path, 'manifest.json')} is invalid:\n  at hyperparameters.hidden: ${rule} (value: [64,64])`);
+    // the same record under algo ppo is PPO's, which its own schema checks (hidden is a list there)
+    rewriteCheckpoint(ppo, (m) => (m['hyperparameters']['hidden'] = [16, 16]));
+    for (const network of Object.values((await loadCheckpoint(ppo)).networks)) network.dispose();
+    trainer.dispose();
+  });
+
   it('the committed checkpoints, saved when algo was ppo or dqn only, read as they did and load', async () => {
     for (const [agent, envId] of [['ppo', 'BDT-small-v0'], ['dqn', 'BDT-small-v0'], ['ppo', 'BDT-v0'], ['dqn', 'BDT-v0']] as const) {
       const env = make(envId);

@@ -5,6 +5,7 @@
  *   bdt-gym evaluate --checkpoint runs/ppo-cartpole --json
  *   bdt-gym evaluate --checkpoint models/ppo-bdt-v0 --episodes 5 --seed 1
  *   bdt-gym evaluate --checkpoint models/ppo-bdt-v0 --env-kwargs '{"scenario":{"lyapunov":{"V":1.5}}}'
+ *   bdt-gym --import ./my-agent.ts evaluate --checkpoint runs/a2c --agent mine
  *
  * Episode i is reset with seed `--seed + i`. The default seed is the one `train` evaluates with
  * (the run's seed + 1,000,000), and the default env is the one `train` evaluated on: the
@@ -15,17 +16,25 @@
  * scenario the checkpoint's manifest records, as `train --resume` takes;
  * on a non-B-DT env the manifest records no envKwargs, so it is the env's defaults (stderr notes it).
  * `--no-timing` leaves out the wall time (`seconds`), so the same evaluation prints the same bytes.
+ * `--agent NAME` plays the checkpoint as agent NAME, created with the checkpoint directory as its
+ * option `checkpoint`: an agent of an `--import` module for an algorithm of one's own (a manifest
+ * `algo` other than ppo and dqn, which no built-in agent loads), or a learned agent.
  * For the B-DT metrics (latency, C6, energy) of a trained agent use `compare` or `run`.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKENDS } from '../../agents/backend.ts';
 import { MANIFEST_FILE, readManifest, type CheckpointManifest } from '../../agents/checkpoint/checkpoint.ts';
+import { withArticle } from '../../agents/checkpoint/manifest.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import { checkpointDirOf, SUMMARY_FILE } from '../../agents/checkpoint/checkpoint-dir.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import { EVAL_SEED_OFFSET } from '../../agents/training-seeds.ts';
-import type { Env } from '../../env/index.ts';
+import { issueLines, KwargsError, type Env } from '../../env/index.ts';
+import type { Agent } from '../../baselines/agent.ts';
+import { createAgent, scriptedAgentNames } from '../../baselines/create-agent.ts';
+import { isLearnedAlgorithm, LEARNED_AGENT_LIST } from '../../agents/learned-agents.ts';
+import { agentEntryOrCliError } from '../agents-by-name.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
 import { readFileCapped } from '../../node/capped-read.ts';
 import { checkpointPath } from '../committed-models.ts';
@@ -41,6 +50,7 @@ import { plural } from '../plural.ts';
 
 interface EvaluateOptions {
   checkpoint: string;
+  agent?: string;
   env?: string;
   envKwargs?: string;
   episodes?: string;
@@ -130,11 +140,28 @@ function makeChosenEnv(id: string, { kwargs, source = '--env-kwargs', fromManife
   return makeOrCliError(id, kwargs, { source, kwargsPath: source === '--env-kwargs' || fromManifest ? [] : ['envKwargs'] });
 }
 
+/** Refuses `--agent` naming no agent, or a scripted one, which plays no checkpoint. */
+function checkEvaluatedAgent(name: string): void {
+  agentEntryOrCliError(name);
+  if (scriptedAgentNames.includes(name)) throw new CliError(`--agent: ${name} is a scripted agent, which plays no checkpoint; give an agent that loads one (${LEARNED_AGENT_LIST}, or an --import module's)`);
+}
+
+/** Agent `name` for `env`, given checkpoint `dir` as its option `checkpoint`; an agent whose options take no checkpoint is refused naming it. */
+async function createEvaluatedAgent(name: string, env: Env, dir: string): Promise<Agent> {
+  try {
+    return await createAgent(name, env, { checkpoint: dir });
+  } catch (error) {
+    if (error instanceof KwargsError) throw new CliError(`--agent ${name}: evaluate gives it the checkpoint as its option checkpoint, which its options refuse: ${issueLines(error.issues, error.schema).join('; ')}`);
+    throw error;
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('evaluate')
     .description("evaluate a trained agent's deterministic policy over whole episodes on any registered env")
     .addOption(requiredOption('--checkpoint <dir>', 'a train run directory, its checkpoint/ or best/, or a committed model (models/..., from any directory: a models/ path not in the working directory is read from the package\'s models/)'))
+    .option('--agent <name>', "the agent that plays the checkpoint, given its directory as option checkpoint: an --import module's, for an algorithm of one's own, or a learned one (default: the learned agent of the checkpoint's algorithm, ppo or dqn)")
     .option('--env <id>', "registered env id; its spaces must match the checkpoint's (default: the one the checkpoint was trained on)")
     .option('--env-kwargs <json>', "keyword arguments for make() as a JSON object ('{}': the plain env) (default: the envKwargs in the run's summary.json, which train's final evaluation used, else the scenario the checkpoint's manifest records)")
     .option('--episodes <n>', "episodes to play (default: as many as train's final evaluation played, as the run's summary.json records, else 20)")
@@ -155,6 +182,8 @@ export function register(program: Command): void {
       const checkpoint = checkpointPath(options.checkpoint);
       const dir = checkpointDirOf(checkpoint);
       const manifest = readManifest(dir);
+      if (options.agent === undefined && !isLearnedAlgorithm(manifest.algo)) throw new CliError(`--checkpoint ${options.checkpoint}: the checkpoint holds ${withArticle(manifest.algo)} policy, which no built-in agent loads; give --agent NAME, an agent an --import module registered that loads it from its option checkpoint`);
+      if (options.agent !== undefined) checkEvaluatedAgent(options.agent);
       const envId = options.env === undefined ? registeredEnvOption(manifest.envId, `checkpoint manifest ${join(dir, MANIFEST_FILE)}: envId`) : registeredEnvOption(options.env);
       const episodes = options.episodes === undefined ? defaultEpisodes(checkpoint, dir, envId === manifest.envId) : integerOption('episodes', options.episodes, 1);
       const seed = options.seed === undefined ? manifest.seed + EVAL_SEED_OFFSET : integerOption('seed', options.seed, 0);
@@ -169,17 +198,18 @@ export function register(program: Command): void {
         env.close();
         throw new CliError(`--env ${envId}: the checkpoint ${dir} was trained on ${manifest.envId}, and its ${misfit} is not ${envId}'s; leave out --env to evaluate it on ${manifest.envId}`);
       }
-      const agent = await loadPolicyAgent(dir, env);
+      const agent = options.agent === undefined ? await loadPolicyAgent(dir, env) : await createEvaluatedAgent(options.agent, env, dir);
       const started = performance.now();
       const { returns, lengths } = evaluateAgent(agent, env, episodes, seed);
       const seconds = (performance.now() - started) / 1000;
-      agent.dispose();
+      agent.dispose?.();
       env.close();
       const ret = describe(returns);
       const length = describe(lengths);
       const result = {
         checkpoint: dir,
         algo: manifest.algo,
+        ...(options.agent === undefined ? {} : { agent: options.agent }),
         trainedOn: manifest.envId,
         trainedSteps: manifest.counters.globalStep,
         env: envId,
@@ -212,7 +242,7 @@ export function register(program: Command): void {
       process.stdout.write(
         [
           // labelled lines, as run's summary: one line of it all ran to 250 columns
-          `${manifest.algo} from ${dir} (trained on ${manifest.envId}, ${result.trainedSteps === undefined ? '? steps' : plural(result.trainedSteps, 'step')})`,
+          `${manifest.algo} from ${dir}${options.agent === undefined ? '' : ` by agent ${options.agent}`} (trained on ${manifest.envId}, ${result.trainedSteps === undefined ? '? steps' : plural(result.trainedSteps, 'step')})`,
           `  env       ${envId}${kwargs}${from}`,
           `  episodes  ${episodes}, ${episodes === 1 ? `seed ${seed}` : `seeds ${seed}..${seed + episodes - 1}`} (backend ${backend})`,
           `  return    ${ret.mean.toFixed(2)}${ret.std === null ? ' (std n/a: one episode;' : ` ± ${ret.std.toFixed(2)} (std;`} min ${ret.min.toFixed(2)}, max ${ret.max.toFixed(2)})`,

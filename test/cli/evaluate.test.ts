@@ -135,6 +135,39 @@ describe('bdt-gym evaluate', () => {
     assert.equal(cli('evaluate', '--checkpoint', out, '--episodes', '1', '--env-kwargs', '{"suttonBartoReward":true}').stderr, '', 'no note when --env-kwargs gives them');
   });
 
+  it("--agent plays a checkpoint of an algorithm of one's own as the agent an --import module registered, given the checkpoint as its option checkpoint; without --agent, or with an agent that cannot load it, refused in one line", () => {
+    const own = join(mkdtempSync(join(tmpdir(), 'bdt-evaluate-')), 'a2c');
+    cpSync(join(root, 'models/ppo-bdt-small-v0/checkpoint'), own, { recursive: true });
+    rewriteCheckpoint(own, (m) => Object.assign(m, { algo: 'a2c', hyperparameters: { normObs: true, clipObs: 10, gamma: 0.5 } }));
+    const imported = (...args: string[]) => spawnSync(process.execPath, [bin, '--import', './own-algorithm-agent.ts', 'evaluate', ...args], { encoding: 'utf8', cwd: join(root, 'test/cli/fixtures') });
+    const episodes = ['--episodes', '2', '--seed', '1', '--env-kwargs', '{}'];
+    const played = imported('--checkpoint', own, '--agent', 'own-a2c', ...episodes, '--json');
+    assert.equal(played.status, 0, played.stderr);
+    const result = lastJson(played.stdout);
+    assert.deepEqual([result['algo'], result['agent'], result['checkpoint']], ['a2c', 'own-a2c', own]);
+    // the committed PPO's networks under another algorithm: its episodes, by its own agent
+    const ppo = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-small-v0', ...episodes, '--json').stdout);
+    assert.equal(ppo['agent'], undefined, 'no --agent, no agent field');
+    assert.deepEqual(result['returns'], ppo['returns']);
+    assert.match(imported('--checkpoint', own, '--agent', 'own-a2c', ...episodes).stdout, new RegExp(`^a2c from ${own} by agent own-a2c \\(trained on BDT-small-v0, `));
+    // a learned agent by name plays the checkpoints it loads as evaluate does without --agent
+    const byName = lastJson(cli('evaluate', '--checkpoint', 'models/ppo-bdt-small-v0', '--agent', 'ppo', ...episodes, '--json').stdout);
+    assert.deepEqual([byName['agent'], byName['returns']], ['ppo', ppo['returns']]);
+    const refusals: [string[], string | RegExp][] = [
+      [[], `bdt-gym: --checkpoint ${own}: the checkpoint holds an a2c policy, which no built-in agent loads; give --agent NAME, an agent an --import module registered that loads it from its option checkpoint\n`],
+      [['--agent', 'ppo'], `bdt-gym: checkpoint ${own} holds an a2c policy, not a ppo one\n`],
+      [['--agent', 'dpra'], 'bdt-gym: --agent: dpra is a scripted agent, which plays no checkpoint; give an agent that loads one (ppo, dqn, ppo-solved, dqn-solved, or an --import module\'s)\n'],
+      [['--agent', 'no-options'], `bdt-gym: --agent no-options: evaluate gives it the checkpoint as its option checkpoint, which its options refuse: at (root): Unrecognized key: "checkpoint" (no keys are taken here)\n`],
+      [['--agent', 'nosuch'], /^bdt-gym: --agent: unknown agent "nosuch" \(available: .*own-a2c.*\); for an agent of your own, call registerAgent\(name, \{description, create\}\) in a module and load it with bdt-gym --import <module>/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = imported('--checkpoint', own, ...args, '--episodes', '1');
+      assert.equal(refused.status, 1, args.join(' '));
+      if (typeof message === 'string') assert.equal(refused.stderr, message);
+      else assert.match(refused.stderr, message);
+    }
+  });
+
   it('refuses bad input with one line naming the option or the checkpoint, and no stack trace', () => {
     const cases: [string[], RegExp][] = [
       [['--checkpoint', '/no/such/run'], /^bdt-gym: checkpoint \/no\/such\/run does not exist\n$/],

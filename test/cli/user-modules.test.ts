@@ -37,7 +37,7 @@ describe('bdt-gym --import', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-import-')), 'compare.json');
     const result = cli(['--import', './user-registrations.ts', 'compare', '--env', 'FixtureSmall-v0', '--agents', 'dpra,first-unit', '--seeds', '1,2', '--slots', '5', '--out', out, '--json']);
     assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stderr, '', 'no .incomplete.json beside --out: nothing to note');
+    assert.equal(result.stderr, `bdt-gym compare: full result: ${out}\n`, 'where the result went, and no .incomplete.json beside --out to note');
     const rows = (JSON.parse(result.stdout) as { agents: Array<{ agent: string; episodes: number; meanLatency: { mean: number } }> }).agents;
     assert.deepEqual(rows.map((r) => [r.agent, r.episodes]), [['dpra', 2], ['first-unit', 2]]);
     assert.notEqual(rows[0]!.meanLatency.mean, rows[1]!.meanLatency.mean, 'the fixture agent is not DPRA');

@@ -362,6 +362,36 @@ describe('bdt scenario: compile', () => {
     assert.equal(arrivals.rows, 2);
   });
 
+  it("an assignment topology (index lists) compiles to the explicit matrices' system, whose episodes it plays bit for bit", () => {
+    const default_ = readConfig('default');
+    const { a, b } = default_.topology as { a: number[][]; b: number[][] };
+    const lists = { kind: 'assignment', gatewayOf: a.map((row) => row.indexOf(1)), apOf: b.map((row) => row.indexOf(1)) } as const;
+    const explicit = compileScenario(parseScenario(default_));
+    const assigned = compileScenario(parseScenario(mergeDeep(default_, { topology: lists })));
+    assert.deepEqual([assigned.N, assigned.M, assigned.J], [explicit.N, explicit.M, explicit.J]);
+    assert.deepEqual([assigned.gatewayOf, assigned.apOf], [explicit.gatewayOf, explicit.apOf]);
+    const episode = (scenario: ScenarioInput) => {
+      const env = make('BDT-v0', { scenario: scenario as ScenarioOverride, infoLevel: 'summary' });
+      env.actionSpace.seed(3);
+      env.reset({ seed: 3 });
+      const rewards: number[] = [];
+      for (let t = 0; t < 20; t++) rewards.push(env.step(env.actionSpace.sample())[1]);
+      return rewards;
+    };
+    assert.deepEqual(episode(mergeDeep(default_, { topology: lists })), episode(default_));
+  });
+
+  it('an assignment topology names a gateway past apOf and an AP that serves no device, and sizes per-node arrays by its lists', () => {
+    const topology = (gatewayOf: number[], apOf: number[]) => ({ topology: { kind: 'assignment', gatewayOf, apOf } }) as ScenarioOverride;
+    assert.match(failure(mergeDeep(tiny(), topology([0, 2, 1], [0, 0]))), /at topology\.gatewayOf\[1\]: rule: a gateway index below M = 2 \(the length of apOf\); device 1 names gateway 2 \(value: 2\)/);
+    const apart = mergeDeep(tiny(), { ...topology([0, 1, 1], [0, 2]), aps: { maxFreq: [3e9, 3e9, 3e9] } });
+    assert.match(failure(apart), /at topology\.apOf: rule: every AP 0\.\.2 .*; AP 1 serves none, so it would get no work/);
+    assert.match(failure(mergeDeep(tiny(), topology([0, -1, 1], [0, 0]))), /at topology\.gatewayOf\[1\]: Too small: expected number to be >=0/);
+    assert.match(failure(mergeDeep(tiny(), topology([0, 1.5, 1], [0, 0]))), /at topology\.gatewayOf\[1\]: .*int/i);
+    assert.match(failure(mergeDeep(tiny(), { ...topology([0, 1, 1], [0, 0]), aps: { maxFreq: [1e9, 2e9] } })), /at aps\.maxFreq: rule: one entry per AP \(1, the largest index in topology\.apOf plus 1\); got 2/);
+    assert.match(failure(mergeDeep(tiny(), { ...topology([0, 1], [0, 0]), devices: { dnn: ['two', 'two', 'two'] } })), /at devices\.dnn: rule: one entry per device \(2, the length of topology\.gatewayOf\); got 3/);
+  });
+
   it('a per-node array of the wrong length (a scenario parseScenario did not check) is refused, naming its path', () => {
     const cases: Array<[(s: Scenario) => void, RegExp]> = [
       [(s) => (s.gateways.freq = [1e9, 1e9, 1e9]), /compileScenario: gateways\.freq has 3 entries; expected 2 \(one per gateway\)/],

@@ -21,7 +21,7 @@ type BudgetShape = { kind: 'constant'; joules: PerNodeShape } | { kind: 'uniform
  * error at the schema's `superRefine`) until it is added, and then the switches below need its case.
  */
 interface ScenarioShape {
-  topology: { kind: 'explicit'; a: number[][]; b: number[][] } | { kind: 'random'; devices: number; gateways: number; aps: number };
+  topology: { kind: 'explicit'; a: number[][]; b: number[][] } | { kind: 'assignment'; gatewayOf: number[]; apOf: number[] } | { kind: 'random'; devices: number; gateways: number; aps: number };
   dnns: Record<string, unknown>;
   devices: {
     dnn: string | string[];
@@ -51,6 +51,8 @@ export function topologyCounts(topology: ScenarioShape['topology'], ctx?: Ctx): 
       return randomTopologyCounts(topology, ctx);
     case 'explicit':
       return explicitTopologyCounts(topology, ctx);
+    case 'assignment':
+      return assignmentTopologyCounts(topology, ctx);
     default:
       return assertNever(topology, 'topologyCounts: topology kind');
   }
@@ -99,6 +101,35 @@ function explicitTopologyCounts(topology: Extract<ScenarioShape['topology'], { k
   return ok ? { N, M, J } : undefined;
 }
 
+function assignmentTopologyCounts(topology: Extract<ScenarioShape['topology'], { kind: 'assignment' }>, ctx: Ctx | undefined): NodeCounts | undefined {
+  const { gatewayOf, apOf } = topology;
+  // an empty list or an index the schema refused (zod reports it, and runs this refinement all the same)
+  const isIndex = (x: number) => Number.isSafeInteger(x) && x >= 0 && x < LIMIT.nodes;
+  if (gatewayOf.length === 0 || apOf.length === 0 || !gatewayOf.every(isIndex) || !apOf.every(isIndex)) return undefined;
+  const N = gatewayOf.length;
+  const M = apOf.length;
+  let J = 0;
+  for (const j of apOf) J = Math.max(J, j + 1);
+  let ok = true;
+  gatewayOf.forEach((m, n) => {
+    if (m >= M) {
+      ok = false;
+      if (ctx) issue(ctx, ['topology', 'gatewayOf', n], `rule: a gateway index below M = ${M} (the length of apOf); device ${n} names gateway ${m}`, m);
+    }
+  });
+  if (ok) {
+    // an AP no device reaches gets no work: its reputation stays 0 whatever the agent does
+    const served = new Uint8Array(J);
+    for (const m of gatewayOf) served[apOf[m]!] = 1;
+    const idle = served.indexOf(0);
+    if (idle >= 0) {
+      ok = false;
+      if (ctx) issue(ctx, ['topology', 'apOf'], `rule: every AP 0..${J - 1} (J = the largest index plus 1) serves at least one device (through a gateway of it); AP ${idle} serves none, so it would get no work and its reputation would stay 0`, idle);
+    }
+  }
+  return ok ? { N, M, J } : undefined;
+}
+
 /** Where each node count of `topology` comes from, for messages about per-node arrays. */
 function countSources(topology: ScenarioShape['topology']): Record<NodeKind, string> {
   switch (topology.kind) {
@@ -106,6 +137,8 @@ function countSources(topology: ScenarioShape['topology']): Record<NodeKind, str
       return { device: 'topology.devices', gateway: 'topology.gateways', AP: 'topology.aps' };
     case 'explicit':
       return { device: 'the rows of topology.a', gateway: 'the columns of topology.a', AP: 'the columns of topology.b' };
+    case 'assignment':
+      return { device: 'the length of topology.gatewayOf', gateway: 'the length of topology.apOf', AP: 'the largest index in topology.apOf plus 1' };
     default:
       return assertNever(topology, 'countSources: topology kind');
   }

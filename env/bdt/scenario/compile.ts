@@ -190,6 +190,11 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
       gatewayOf = Int32Array.from(topology.a, indexOfOne);
       apOf = Int32Array.from(topology.b, indexOfOne);
       break;
+    case 'assignment':
+      topologySeed = 0;
+      gatewayOf = Int32Array.from(topology.gatewayOf);
+      apOf = Int32Array.from(topology.apOf);
+      break;
     default:
       return assertNever(topology, 'compileScenario: topology kind');
   }

@@ -47,6 +47,15 @@ const explicitTopology = z
   })
   .describe('Topology given by the a and b matrices');
 
+/** Index lists: what the matrices say in O(N + M) numbers, for systems whose a matrix (N x M) would be megabytes. */
+const assignmentTopology = z
+  .strictObject({
+    kind: z.literal('assignment').describe('Topology variant: the gateway of each device and the AP of each gateway are given as indices'),
+    gatewayOf: z.array(z.number().int().nonnegative().max(LIMIT.nodes - 1)).min(1).describe('Gateway index m of each device n (a[n][m] = 1), N entries, each below M (the length of apOf)'),
+    apOf: z.array(z.number().int().nonnegative().max(LIMIT.nodes - 1)).min(1).describe('AP index j of each gateway m (b[m][j] = 1), M entries; J is the largest plus 1, and every AP 0..J-1 serves at least one device'),
+  })
+  .describe('Topology given as index lists, the a and b matrices in O(N + M) numbers');
+
 const randomTopology = z
   .strictObject({
     kind: z.literal('random').describe('Topology variant: drawn from counts and a seed'),
@@ -126,7 +135,7 @@ export const scenarioSchema = z
     name: z.string().min(1).describe('Scenario name'),
     description: z.string().optional().describe('Free text: what this scenario is for'),
     slots: z.number().int().positive().max(LIMIT.slots).describe('T, number of slots of an episode (count); the episode is truncated after T steps'),
-    topology: z.discriminatedUnion('kind', [explicitTopology, randomTopology]).describe('Devices, gateways, APs and the a, b matrices'),
+    topology: z.discriminatedUnion('kind', [explicitTopology, assignmentTopology, randomTopology]).describe('Devices, gateways, APs and the a, b matrices'),
     dnns: z
       .record(z.string().min(1), z.union([rawProfile, scenarioDnnSpecSchema]))
       .default({})

@@ -65,7 +65,7 @@ import { readJsonObjectFile } from '../json-files.ts';
 import { checkEnvOrScenario, openEnv, scenarioFileEnvId, scenarioFileRegistrations, SCENARIO_FILE_HELP, SCENARIO_OVERRIDE_HELP } from '../scenario-input.ts';
 import { checkTraceFile, replayedSlots } from '../trace-files.ts';
 import { plural } from '../plural.ts';
-import { pathFromInvocation } from '../invocation.ts';
+import { pathFromInvocation, shellQuote } from '../invocation.ts';
 import { drawsProgressBar } from '../progress-bar.ts';
 
 /** Agents compared by default: the letter's three, then the reference policies. */
@@ -345,7 +345,7 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
       if (learned.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy, not ${label}`);
     }
     // an algorithm of one's own: the agent named for it would be a learned agent that does not exist
-    if (!isLearnedAlgorithm(algo)) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy; --checkpoint takes ppo and dqn ones: give it to the agent of an --import module that loads it, through --agent-options '${JSON.stringify({ '<agent>': { checkpoint: dir } })}'`);
+    if (!isLearnedAlgorithm(algo)) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy; --checkpoint takes ppo and dqn ones: give it to the agent of an --import module that loads it, through --agent-options ${shellQuote(JSON.stringify({ '<agent>': { checkpoint: dir } }))}`);
     const agent = learned === undefined ? learnedAgentFor(algo, manifest.hyperparameters['cpuShares'] === 'solved' ? 'solved' : 'policy') : label;
     const entry = { label, agent, options: { ...optionsByLabel[label], checkpoint: dir } };
     const index = compared.findIndex((a) => labelOf(a) === label);

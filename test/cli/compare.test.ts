@@ -142,13 +142,13 @@ describe('bdt-gym compare', () => {
     const twice = cli('compare', '--agents', 'dpra', '--checkpoint', 'a=models/ppo-bdt-v0', '--checkpoint', 'a=models/dqn-bdt-v0');
     assert.match(twice.stderr, /--checkpoint: label a is given twice/);
     // an algorithm of one's own: read as the agent named for it, a learned agent "a2c" that does not exist
-    const a2c = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'a2c');
+    const a2c = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), "it's a2c"); // a quote the suggested command must escape
     cpSync(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url).pathname, a2c, { recursive: true });
     rewriteCheckpoint(a2c, (m) => Object.assign(m, { algo: 'a2c', hyperparameters: { gamma: 0.5 } }));
     for (const label of ['mine', 'ppo']) {
       const own = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', `${label}=${a2c}`);
       assert.equal(own.status, 1, own.stderr);
-      const why = label === 'ppo' ? 'not ppo' : `--checkpoint takes ppo and dqn ones: give it to the agent of an --import module that loads it, through --agent-options '{"<agent>":{"checkpoint":"${a2c}"}}'`;
+      const why = label === 'ppo' ? 'not ppo' : `--checkpoint takes ppo and dqn ones: give it to the agent of an --import module that loads it, through --agent-options '{"<agent>":{"checkpoint":"${a2c.replaceAll("'", "'\\''")}"}}'`;
       assert.equal(own.stderr, `bdt-gym: --checkpoint ${label}=${a2c}: the checkpoint holds an a2c policy${label === 'ppo' ? ', ' : '; '}${why}\n`);
     }
     const corrupted = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'stats');

@@ -1,5 +1,6 @@
 /** Deterministic evaluation of an agent over whole episodes (the `train` command's final check). */
 import type { Agent } from '../baselines/agent.ts';
+import { synchronousAction } from '../baselines/harness/run-episode.ts';
 import type { Env } from '../env/core/env.ts';
 import { InvalidArgumentError } from '../env/core/errors.ts';
 import { formatValue } from '../env/core/format.ts';
@@ -26,7 +27,8 @@ export function evaluateAgent(agent: Agent, env: Env<unknown, unknown>, episodes
     let total = 0;
     let length = 0;
     for (;;) {
-      const action = agent.act(obs, { info, env });
+      // an async act's Promise would reach the env as an action with no keys, refused as such
+      const action = synchronousAction(agent.act(obs, { info, env }));
       const [next, reward, terminated, truncated, nextInfo] = env.step(action);
       total += reward;
       length += 1;

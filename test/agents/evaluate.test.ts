@@ -28,6 +28,13 @@ describe('agents: evaluateAgentUnlessAborted (train\'s final evaluation, stoppab
     env.close();
   });
 
+  it("refuses an agent whose act returns a Promise, saying so (the env refused it as an action: 'expected an integer number, got object (action {})')", () => {
+    const env = make('CartPole-v1');
+    const agent = { name: 'async', reset: () => {}, act: (async () => 0) as unknown as () => number };
+    assert.throws(() => evaluateAgent(agent, env, 1, 100), { name: 'InvalidActionError', message: 'act returned a Promise: Agent.act must be synchronous (load in the factory, which may be async)' });
+    env.close();
+  });
+
   it('refuses an episode count that is no whole number >= 1 and seeds out of range, before any episode (0 episodes gave a mean return of 0)', async () => {
     const env = make('CartPole-v1');
     let resets = 0;

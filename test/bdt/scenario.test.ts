@@ -378,7 +378,7 @@ describe('bdt scenario: compile', () => {
       for (let t = 0; t < 20; t++) rewards.push(env.step(env.actionSpace.sample())[1]);
       return rewards;
     };
-    assert.deepEqual(episode(mergeDeep(default_, { topology: lists })), episode(default_));
+    assert.deepEqual(episode(mergeDeep(default_, { topology: lists }) as ScenarioInput), episode(default_));
   });
 
   it('an assignment topology names a gateway past apOf and an AP that serves no device, and sizes per-node arrays by its lists', () => {

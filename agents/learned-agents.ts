@@ -13,15 +13,9 @@ import type { Agent } from '../baselines/agent.ts';
 import { registerAgent } from '../baselines/create-agent.ts';
 import type { Env } from '../env/core/env.ts';
 
-/** The learning algorithms, whose checkpoints the learned agents load. */
-export const LEARNED_ALGORITHMS = ['ppo', 'dqn'] as const;
-/** A learning algorithm whose checkpoints a learned agent loads: `'ppo'` or `'dqn'`. */
-export type LearnedAlgorithm = (typeof LEARNED_ALGORITHMS)[number];
+import type { LearnedAlgorithm } from './learned-algorithms.ts';
 
-/** Whether `algo` (a checkpoint manifest's) is one whose checkpoints the learned agents load. */
-export function isLearnedAlgorithm(algo: string): algo is LearnedAlgorithm {
-  return (LEARNED_ALGORITHMS as readonly string[]).includes(algo);
-}
+export { isLearnedAlgorithm, LEARNED_ALGORITHMS, type LearnedAlgorithm } from './learned-algorithms.ts';
 
 /** The options of a learned agent. */
 export const LearnedAgentOptions = z

@@ -10,7 +10,7 @@ import { RngStateSchema } from '../../env/core/rng.ts';
 import { issueLines } from '../../env/core/zod-issues.ts';
 import { scenarioSchema } from '../../env/bdt/scenario/schema.ts';
 import { withoutByteOrderMark } from '../../node/byte-order-mark.ts';
-import { isLearnedAlgorithm } from '../learned-agents.ts';
+import { isLearnedAlgorithm } from '../learned-algorithms.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, interruptedSave, readCheckpointFile, saveMaybeUnderWay, sha256, unseenFile, verifyChecksums } from './checkpoint-files.ts';
 import { BEST_SUBDIR, CHECKPOINT_SUBDIR, MANIFEST_FILE, METRICS_FILE } from './checkpoint-dir.ts';

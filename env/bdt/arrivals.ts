@@ -33,34 +33,50 @@ const TAIL_MASS = 1e-14;
 export class ArrivalSampler {
   private readonly N: number;
   private readonly model: ExogenousModel['arrivals'];
-  /** Poisson CDF tables, flat: device n's table is cdf[tableStart[n] .. tableStart[n+1]). */
+  /**
+   * Poisson CDF tables, flat, one per distinct rate: devices with the same rate share a table, so
+   * the tables stay in cache however many devices there are. Device n's table is
+   * cdf[tableStart[n] .. tableEnd[n]), empty for a rate past the tables and for the other kinds.
+   */
   private readonly cdf: Float64Array;
   private readonly tableStart: Int32Array;
+  private readonly tableEnd: Int32Array;
   /**
-   * guide[GUIDE_PER_ENTRY tableStart[n] + g] = smallest k with cdf >= g / (GUIDE_PER_ENTRY size)
-   * of device n's table, as an offset from tableStart[n] (tables are far shorter than 2^16).
+   * guide[GUIDE_PER_ENTRY start + g] = smallest k with cdf >= g / (GUIDE_PER_ENTRY size) of the
+   * table at `start`, as an offset from start (tables are far shorter than 2^16).
    */
   private readonly guide: Uint16Array;
 
   constructor(model: ExogenousModel['arrivals'], N: number) {
     this.N = N;
     this.model = model;
-    this.tableStart = new Int32Array(N + 1);
+    this.tableStart = new Int32Array(N);
+    this.tableEnd = new Int32Array(N);
     const tables: number[][] = [];
+    const tableOfRate = new Map<number, { start: number; end: number }>();
+    let length = 0;
     for (let n = 0; n < N; n++) {
-      const table = poissonTable(model, n);
-      tables.push(table);
-      this.tableStart[n + 1] = this.tableStart[n]! + table.length;
+      const rate = tabledRate(model, n);
+      if (rate === undefined) continue;
+      let table = tableOfRate.get(rate);
+      if (table === undefined) {
+        const cdf = poissonCdf(rate);
+        tables.push(cdf);
+        table = { start: length, end: length + cdf.length };
+        tableOfRate.set(rate, table);
+        length = table.end;
+      }
+      this.tableStart[n] = table.start;
+      this.tableEnd[n] = table.end;
     }
     this.cdf = Float64Array.from(tables.flat());
     this.guide = new Uint16Array(this.cdf.length * GUIDE_PER_ENTRY);
-    for (let n = 0; n < N; n++) {
-      const start = this.tableStart[n]!;
-      const size = this.tableStart[n + 1]! - start;
+    for (const { start, end } of tableOfRate.values()) {
+      const size = end - start;
       const guides = size * GUIDE_PER_ENTRY;
       let k = start;
       for (let g = 0; g < guides; g++) {
-        while (k < start + size - 1 && this.cdf[k]! < g / guides) k++;
+        while (k < end - 1 && this.cdf[k]! < g / guides) k++;
         this.guide[start * GUIDE_PER_ENTRY + g] = k - start;
       }
     }
@@ -86,11 +102,11 @@ export class ArrivalSampler {
         return;
       }
       case 'poisson': {
-        const { cdf, tableStart, guide } = this;
+        const { cdf, tableStart, tableEnd, guide } = this;
         for (let n = 0; n < N; n++) {
           const u = rng();
           const start = tableStart[n]!;
-          const end = tableStart[n + 1]!;
+          const end = tableEnd[n]!;
           if (end === start) {
             out[n] = poissonNormal(model.rate[n]!, u);
             continue;
@@ -108,14 +124,14 @@ export class ArrivalSampler {
   }
 }
 
-/** Device `n`'s Poisson CDF table; empty for a rate drawn by the normal approximation and for the other kinds. */
-function poissonTable(model: ExogenousModel['arrivals'], n: number): number[] {
+/** Device `n`'s Poisson rate if it has a CDF table: undefined for a rate drawn by the normal approximation and for the other kinds. */
+function tabledRate(model: ExogenousModel['arrivals'], n: number): number | undefined {
   switch (model.kind) {
     case 'poisson':
-      return model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!) : [];
+      return model.rate[n]! <= TABLE_MAX_RATE ? model.rate[n]! : undefined;
     case 'uniform':
     case 'trace':
-      return [];
+      return undefined;
     default:
       return assertNever(model, 'ArrivalSampler: arrivals kind');
   }
@@ -128,9 +144,19 @@ function poissonTable(model: ExogenousModel['arrivals'], n: number): number[] {
 export function maxArrivals(model: ExogenousModel['arrivals'], N: number): Float64Array {
   const high = new Float64Array(N);
   switch (model.kind) {
-    case 'poisson':
-      for (let n = 0; n < N; n++) high[n] = model.rate[n]! <= TABLE_MAX_RATE ? poissonCdf(model.rate[n]!).length - 1 : Infinity;
+    case 'poisson': {
+      const highOfRate = new Map<number, number>(); // one table per distinct rate, as the sampler
+      for (let n = 0; n < N; n++) {
+        const rate = model.rate[n]!;
+        let rateHigh = highOfRate.get(rate);
+        if (rateHigh === undefined) {
+          rateHigh = rate <= TABLE_MAX_RATE ? poissonCdf(rate).length - 1 : Infinity;
+          highOfRate.set(rate, rateHigh);
+        }
+        high[n] = rateHigh;
+      }
       return high;
+    }
     case 'uniform':
       for (let n = 0; n < N; n++) high[n] = Math.floor(model.max[n]!);
       return high;

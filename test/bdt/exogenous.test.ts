@@ -50,6 +50,25 @@ describe('bdt exogenous processes', () => {
     assert.equal(mismatches, 0);
   });
 
+  it('Poisson arrivals: devices with the same rate share one CDF table (one table a device outgrew the cache at N = 4000), and draw as before', () => {
+    const rates = Float64Array.from({ length: 3000 }, (_, n) => [2, 20, 5000][n % 3]!);
+    const sampler = new ArrivalSampler({ kind: 'poisson', rate: rates }, rates.length);
+    const tableEntries = (s: ArrivalSampler) => (s as unknown as { cdf: Float64Array }).cdf.length;
+    assert.equal(tableEntries(sampler), tableEntries(new ArrivalSampler({ kind: 'poisson', rate: Float64Array.of(2, 20) }, 2)));
+    const uniforms = makeRng('shared tables');
+    const replay = makeRng('shared tables');
+    const out = new Float64Array(rates.length);
+    let mismatches = 0;
+    for (let t = 0; t < 20; t++) {
+      sampler.sample(uniforms, t, out);
+      for (let n = 0; n < rates.length; n++) {
+        const u = replay();
+        if (rates[n]! <= 1000 && out[n] !== poissonInverse(rates[n]!, u)) mismatches++;
+      }
+    }
+    assert.equal(mismatches, 0);
+  });
+
   it('Poisson arrivals: the guided search stays exact up to the largest tabled rate (1000)', () => {
     const rates = Float64Array.of(300, 999.5, 1000);
     const sampler = new ArrivalSampler({ kind: 'poisson', rate: rates }, rates.length);

@@ -96,8 +96,12 @@ export function withArticle(algo: string): string {
 /** A network's subdirectory: one path segment, so nothing is read outside the checkpoint. */
 const NetworkNameSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a subdirectory name (letters, digits, _ and -)');
 
-/** A hyperparameter of an algorithm of one's own: a value printed as it is. */
+/** A hyperparameter of an algorithm of one's own: a value printed as it is, or a list of them (layer sizes). */
 function isSettingValue(value: unknown): boolean {
+  return isScalarSetting(value) || (Array.isArray(value) && value.every(isScalarSetting));
+}
+
+function isScalarSetting(value: unknown): boolean {
   return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
@@ -127,7 +131,7 @@ export const ManifestSchema = z
       .describe('The resolved scenario of the B-DT env trained on (defaults filled in, envKwargs merged); absent for other envs and in checkpoints saved before it was kept'),
     observationSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's observation space"),
     actionSpace: z.record(z.string(), z.unknown()).describe("JSON form of the env's action space (before any agent-side wrapper)"),
-    hyperparameters: z.record(z.string(), z.unknown()).describe("Hyperparameters of the run: for ppo and dqn as their schemas check them on load; for an algorithm of one's own a flat record of finite numbers, strings and booleans"),
+    hyperparameters: z.record(z.string(), z.unknown()).describe("Hyperparameters of the run: for ppo and dqn as their schemas check them on load; for an algorithm of one's own a record of finite numbers, strings, booleans and lists of them"),
     counters: z.object({ globalStep: CounterSchema }).catchall(CounterSchema).describe('Step counters (env steps, iterations, gradient steps)'),
     seed: z.number().int().min(0).describe('Seed the run started from'),
     rngState: RngStateSchema.describe("The trainer's random stream state"),
@@ -153,7 +157,7 @@ export const ManifestSchema = z
     // ppo's and dqn's are checked by their schemas on load; one's own algorithm has none of bdt-gym's
     if (!isLearnedAlgorithm(manifest.algo)) {
       for (const [key, value] of Object.entries(manifest.hyperparameters)) {
-        if (!isSettingValue(value)) ctx.addIssue({ code: 'custom', path: ['hyperparameters', key], input: value, message: `${manifest.algo}'s hyperparameters (an algorithm of one's own) are finite numbers, strings or booleans (JSON saves NaN and Infinity as null)` });
+        if (!isSettingValue(value)) ctx.addIssue({ code: 'custom', path: ['hyperparameters', key], input: value, message: `${manifest.algo}'s hyperparameters (an algorithm of one's own) are finite numbers, strings, booleans or lists of them (JSON saves NaN and Infinity as null)` });
       }
     }
     // as saveCheckpoint lays them out: one after another from element 0, so none reads another's values

@@ -100,19 +100,20 @@ describe('agents/checkpoint', () => {
     env.close();
   });
 
-  it("an algorithm of one's own records its hyperparameters as finite numbers, strings and booleans: others are refused on save (nothing saved) and on load, naming each field (ppo's and dqn's are their schemas')", async () => {
+  it("an algorithm of one's own records its hyperparameters as finite numbers, strings, booleans and lists of them: others are refused on save (nothing saved) and on load, naming each field (ppo's and dqn's are their schemas')", async () => {
     const { trainer, path: ppo } = await savedPpo();
     const path = join(dir, 'a2c');
     const contents = { algo: 'a2c', envId: 'CartPole-v1', observationSpace: {}, actionSpace: {}, counters: { globalStep: 0 }, seed: 0, rngState: trainer.rng.state(), observationStats: null, networks: {}, arrays: {} };
-    const rule = "a2c's hyperparameters (an algorithm of one's own) are finite numbers, strings or booleans (JSON saves NaN and Infinity as null)";
-    await assert.rejects(saveCheckpoint(path, { ...contents, hyperparameters: { gamma: 0.99, learningRate: Infinity, hidden: [64, 64], schedule: { kind: 'linear' }, note: 'x', normObs: true } }), (e: Error) => {
-      assert.equal(e.message, `saveCheckpoint: refused to save ${path}, where nothing was saved: its manifest would be invalid:\n  at hyperparameters.learningRate: ${rule} (value: null)\n  at hyperparameters.hidden: ${rule} (value: [64,64])\n  at hyperparameters.schedule: ${rule} (value: {"kind":"linear"})`);
+    const rule = "a2c's hyperparameters (an algorithm of one's own) are finite numbers, strings, booleans or lists of them (JSON saves NaN and Infinity as null)";
+    await assert.rejects(saveCheckpoint(path, { ...contents, hyperparameters: { gamma: 0.99, learningRate: Infinity, hidden: [64, 64], rates: [0.1, NaN], grid: [[1, 2]], schedule: { kind: 'linear' }, note: 'x', normObs: true } }), (e: Error) => {
+      assert.equal(e.message, `saveCheckpoint: refused to save ${path}, where nothing was saved: its manifest would be invalid:\n  at hyperparameters.learningRate: ${rule} (value: null)\n  at hyperparameters.rates: ${rule} (value: [0.1,null])\n  at hyperparameters.grid: ${rule} (value: [[1,2]])\n  at hyperparameters.schedule: ${rule} (value: {"kind":"linear"})`);
       return e instanceof CheckpointError;
     });
     assert.equal(existsSync(path), false);
-    await saveCheckpoint(path, { ...contents, hyperparameters: { gamma: 0.99, note: 'x', normObs: true } });
-    rewriteCheckpoint(path, (m) => (m['hyperparameters']['hidden'] = [64, 64]));
-    await assert.rejects(loadCheckpoint(path), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint manifest ${join(path, 'manifest.json')} is invalid:\n  at hyperparameters.hidden: ${rule} (value: [64,64])`);
+    await saveCheckpoint(path, { ...contents, hyperparameters: { gamma: 0.99, hidden: [64, 64], activations: ['tanh', 'relu'], note: 'x', normObs: true } });
+    assert.deepEqual((await loadCheckpoint(path)).manifest.hyperparameters['hidden'], [64, 64]);
+    rewriteCheckpoint(path, (m) => (m['hyperparameters']['hidden'] = [64, [64]]));
+    await assert.rejects(loadCheckpoint(path), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint manifest ${join(path, 'manifest.json')} is invalid:\n  at hyperparameters.hidden: ${rule} (value: [64,[64]])`);
     // the same record under algo ppo is PPO's, which its own schema checks (hidden is a list there)
     rewriteCheckpoint(ppo, (m) => (m['hyperparameters']['hidden'] = [16, 16]));
     for (const network of Object.values((await loadCheckpoint(ppo)).networks)) network.dispose();

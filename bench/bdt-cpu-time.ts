@@ -10,12 +10,13 @@
  * packages (rxjs, commander, tslib) runs the same env code measurably slower (docs/BENCHMARKS.md,
  * Record), and this flag reproduces that condition.
  */
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './script-args.ts';
 
-const { values: options, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { reuse: { type: 'boolean' }, full: { type: 'boolean' }, 'num-envs': { type: 'string' }, 'no-copy': { type: 'boolean' }, barrel: { type: 'boolean' } },
-});
+const { values: options, positionals } = scriptArgs(
+  'usage: npx tsx bench/bdt-cpu-time.ts [id] [--reuse] [--full] [--num-envs N [--no-copy]] [--barrel]',
+  { reuse: { type: 'boolean' }, full: { type: 'boolean' }, 'num-envs': { type: 'string' }, 'no-copy': { type: 'boolean' }, barrel: { type: 'boolean' } },
+  true,
+);
 if (options.barrel) await import('../env/index.ts');
 await import('../env/envs.ts'); // registers the ids
 const { make } = await import('../env/registration.ts');

@@ -7,8 +7,15 @@
  * it plays are meaningless (non-finite rewards are expected with `math`); only the rate counts.
  */
 import seedrandom from 'seedrandom';
+import { scriptArgs } from './script-args.ts';
 
-const mode = process.argv[2] ?? 'none';
+const USAGE = 'usage: npx tsx bench/bdt-upper-bound.ts [none|math|rng|math+rng] [id] [--reuse]';
+const { values: options, positionals } = scriptArgs(USAGE, { reuse: { type: 'boolean' } }, true);
+const mode = positionals[0] ?? 'none';
+if (!['none', 'math', 'rng', 'math+rng'].includes(mode)) {
+  process.stderr.write(`unknown mode ${JSON.stringify(mode)}\n${USAGE}\n`);
+  process.exit(2);
+}
 if (mode.includes('math')) {
   const math = Math as unknown as Record<string, (x: number) => number>;
   math['log2'] = (x) => (x - 1) * Math.LOG2E;
@@ -33,8 +40,8 @@ if (mode.includes('rng')) {
 }
 // imported after the patches so the env's modules see them
 const { make } = await import('../env/index.ts');
-const id = process.argv.slice(3).find((a) => !a.startsWith('--')) ?? 'BDT-v0';
-const env = make(id, { infoLevel: 'summary', reuseObservation: process.argv.includes('--reuse') }).unwrapped; // raw env, as bdt-cpu-time.ts
+const id = positionals[1] ?? 'BDT-v0';
+const env = make(id, { infoLevel: 'summary', reuseObservation: options.reuse === true }).unwrapped; // raw env, as bdt-cpu-time.ts
 env.actionSpace.seed(0);
 const actions = Array.from({ length: 256 }, () => env.actionSpace.sample());
 env.reset({ seed: 0 });
@@ -46,4 +53,4 @@ for (let run = 0; run < 3; run++) {
   const used = process.cpuUsage(start);
   best = Math.max(best, steps / ((used.user + used.system) / 1e6));
 }
-process.stdout.write(`${id} ${mode}${process.argv.includes('--reuse') ? ' reuseObservation' : ''}: ${Math.round(best).toLocaleString('en-US')} steps per CPU-second\n`);
+process.stdout.write(`${id} ${mode}${options.reuse === true ? ' reuseObservation' : ''}: ${Math.round(best).toLocaleString('en-US')} steps per CPU-second\n`);

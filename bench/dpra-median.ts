@@ -4,11 +4,11 @@
  * throughput, i.e. the mean). Slots are recorded from a DPRA episode (seed 0) and each re-solved
  * twice with the agent's solver and warm start; the first slot (no warm start) is included.
  */
-import { parseArgs } from 'node:util';
 import { DpraOptions, DpraSolver, descentSolverOptions } from '../baselines/index.ts';
+import { scriptArgs } from './script-args.ts';
 import { recordDpraTrajectory } from './suites/dpra.ts';
 
-const { values } = parseArgs({ options: { slots: { type: 'string', default: '100' }, json: { type: 'boolean' } } });
+const { values } = scriptArgs('usage: npx tsx bench/dpra-median.ts [--slots N] [--json]', { slots: { type: 'string', default: '100' }, json: { type: 'boolean' } });
 const slots = Number(values.slots);
 if (!(Number.isInteger(slots) && slots >= 1)) throw new Error(`--slots: expected an integer >= 1, got ${values.slots}`);
 

@@ -8,23 +8,21 @@
  *   npx tsx bench/dqn-throughput.ts [--blocks 8] [--seed 1] [--preset configs/agents/dqn-cartpole.json]
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../agents/backend.ts';
 import { DqnTrainer } from '../agents/dqn/dqn-trainer.ts';
 import { DqnHyperparametersSchema } from '../agents/dqn/hyperparameters.ts';
 import { make } from '../env/index.ts';
+import { scriptArgs } from './script-args.ts';
 
 /** Env steps before timing: past the 16% exploration phase of a 50k-step run. */
 const WARMUP_STEPS = 9_000;
 /** Env steps per block: one training phase of the preset. */
 const BLOCK_STEPS = 256;
 
-const { values } = parseArgs({
-  options: {
-    blocks: { type: 'string', default: '8' },
-    seed: { type: 'string', default: '1' },
-    preset: { type: 'string', default: 'configs/agents/dqn-cartpole.json' },
-  },
+const { values } = scriptArgs('usage: npx tsx bench/dqn-throughput.ts [--blocks 8] [--seed 1] [--preset configs/agents/dqn-cartpole.json]', {
+  blocks: { type: 'string', default: '8' },
+  seed: { type: 'string', default: '1' },
+  preset: { type: 'string', default: 'configs/agents/dqn-cartpole.json' },
 });
 const blocks = Number(values.blocks);
 if (!Number.isInteger(blocks) || blocks < 1) throw new Error(`--blocks: expected a positive integer, got ${values.blocks}`);

@@ -19,16 +19,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './script-args.ts';
 
-const { values: options } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '12,40,120,400,1200,4000,10000' },
-    budget: { type: 'string', default: '0.3' },
-    json: { type: 'boolean' },
-    one: { type: 'string' }, // internal: measure one size in this process
-    skip: { type: 'string', default: '' }, // internal: operations not to measure at this size
-  },
+const { values: options } = scriptArgs('usage: npx tsx bench/scaling.ts [--sizes 12,40,...] [--budget SECONDS] [--json]', {
+  sizes: { type: 'string', default: '12,40,120,400,1200,4000,10000' },
+  budget: { type: 'string', default: '0.3' },
+  json: { type: 'boolean' },
+  one: { type: 'string' }, // internal: measure one size in this process
+  skip: { type: 'string', default: '' }, // internal: operations not to measure at this size
 });
 const budgetSeconds = Number(options.budget);
 

@@ -14,21 +14,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../agents/backend.ts';
 import { trainRun, type TrainSummary } from '../agents/run/train-run.ts';
+import { scriptArgs } from './script-args.ts';
 
 const BUDGET = { ppo: 100_000, dqn: 50_000 } as const;
 const TARGET_RETURN = 475;
 
-const { values } = parseArgs({
-  options: {
-    agents: { type: 'string', default: 'ppo,dqn' },
-    seeds: { type: 'string', default: '1,2,3' },
-    out: { type: 'string', default: 'runs/bench-cartpole' },
-    'ppo-preset': { type: 'string', default: 'configs/agents/ppo-cartpole.json' },
-    'dqn-preset': { type: 'string', default: 'configs/agents/dqn-cartpole.json' },
-  },
+const USAGE = `usage: npx tsx bench/train-cartpole.ts [--agents ppo,dqn] [--seeds 1,2,3] [--out runs/bench-cartpole]
+         [--dqn-preset FILE] [--ppo-preset FILE]`;
+const { values } = scriptArgs(USAGE, {
+  agents: { type: 'string', default: 'ppo,dqn' },
+  seeds: { type: 'string', default: '1,2,3' },
+  out: { type: 'string', default: 'runs/bench-cartpole' },
+  'ppo-preset': { type: 'string', default: 'configs/agents/ppo-cartpole.json' },
+  'dqn-preset': { type: 'string', default: 'configs/agents/dqn-cartpole.json' },
 });
 const agents = values.agents.split(',') as Array<keyof typeof BUDGET>;
 const seeds = values.seeds.split(',').map(Number);

@@ -179,6 +179,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       files,
       backend: tf.getBackend(),
       ...(provenance === undefined ? {} : { provenance }),
+      manifestChecksum: MANIFEST_CHECKSUM_FILE,
     };
     // a manifest no load would take (a counter run past 2^53 - 1) must not replace a loadable checkpoint
     const refusal = existsSync(target) ? `refused to replace ${dir}, which is left as it was: its new manifest` : `refused to save ${dir}, where nothing was saved: its manifest`;

@@ -145,6 +145,10 @@ export const ManifestSchema = z
     files: z.record(z.string(), z.string()).describe('SHA-256 (hex) of every file but the manifest, by relative path'),
     backend: z.string().describe('TF.js backend the run used'),
     provenance: RunProvenanceSchema.optional().describe('What saved it (the session of train that did): informational, absent when the saver gave none and in checkpoints saved before it was kept'),
+    manifestChecksum: z
+      .literal(MANIFEST_CHECKSUM_FILE)
+      .optional()
+      .describe('The file saved beside the manifest with its SHA-256, which loading then requires; absent in checkpoints saved before it was kept, whose manifest loads unchecked'),
   })
   .superRefine((manifest, ctx) => {
     const expected = checkpointFiles(manifest.networks);
@@ -213,7 +217,7 @@ export function readManifestFile(dir: string): { manifest: CheckpointManifest; s
   if (typeof version === 'number' && version !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(`checkpoint ${dir} has format version ${version}; this build reads version ${CHECKPOINT_FORMAT_VERSION}`);
   }
-  verifyManifestChecksum(dir, path, bytes);
+  verifyManifestChecksum(dir, path, bytes, (raw as { manifestChecksum?: unknown } | null)?.manifestChecksum !== undefined);
   return { manifest: parseCheckpointPart(ManifestSchema, raw, `checkpoint manifest ${path} is invalid`), sha256: sha256(bytes) };
 }
 
@@ -222,11 +226,15 @@ const UTF8_BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
  * Throws unless manifest `path` of checkpoint `dir`, of bytes `bytes`, matches the checksum saved
  * with it (a byte order mark an editor added aside). A checkpoint saved before the checksum was
- * kept has none, and its manifest is read unchecked, as before.
+ * kept has none, and its manifest is read unchecked, as before; one whose manifest says it was
+ * saved with one (`marked`) must have it, or a deleted checksum file would pass as such.
  */
-function verifyManifestChecksum(dir: string, path: string, bytes: Buffer): void {
+function verifyManifestChecksum(dir: string, path: string, bytes: Buffer, marked: boolean): void {
   const checksumPath = join(dir, MANIFEST_CHECKSUM_FILE);
-  if (!existsSync(checksumPath) && unseenFile(checksumPath) === undefined) return;
+  if (!existsSync(checksumPath) && unseenFile(checksumPath) === undefined) {
+    if (marked) throw new CheckpointError(`checkpoint ${dir} has no ${MANIFEST_CHECKSUM_FILE}, which its manifest ${path} says was saved with it (manifestChecksum), so the manifest cannot be checked: was it left out of a copy? Copy the whole checkpoint directory`);
+    return;
+  }
   const text = readCheckpointFile(checksumPath).toString('utf8');
   const expected = /^([0-9a-f]{64}) {2}manifest\.json\n$/.exec(text)?.[1];
   if (expected === undefined) throw new CheckpointError(`checkpoint file ${checksumPath} is corrupted: expected "<SHA-256 in hex>  ${MANIFEST_FILE}" and a newline, got ${JSON.stringify(text.slice(0, 100))}`);

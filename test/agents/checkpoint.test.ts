@@ -755,7 +755,7 @@ describe('agents/checkpoint', () => {
       trainer.dispose();
     });
 
-    it('a manifest changed since its save, by a flipped bit or an edit that keeps it valid, is refused naming it (it loaded as saved); one saved before manifests had their checksum loads', async () => {
+    it('a manifest changed since its save, by a flipped bit or an edit that keeps it valid, is refused naming it (it loaded as saved), and so is one whose manifest.sha256 is missing (it loaded unchecked); one saved before manifests had their checksum loads', async () => {
       const { trainer, path } = await savedPpo();
       const file = join(path, 'manifest.json');
       const saved = readFileSync(file);
@@ -776,8 +776,14 @@ describe('agents/checkpoint', () => {
       writeFileSync(join(path, 'manifest.sha256'), 'not a checksum\n');
       await assert.rejects(loadCheckpoint(path), /^CheckpointError: checkpoint file .*ppo\/manifest\.sha256 is corrupted: expected "<SHA-256 in hex>  manifest\.json" and a newline, got "not a checksum\\n"$/);
       rmSync(join(path, 'manifest.sha256'));
-      writeFileSync(file, edits[1]!);
+      // a checkpoint saved with the checksum says so in its manifest: without the file it is refused (it loaded unchecked)
+      assert.equal(JSON.parse(saved.toString('utf8')).manifestChecksum, 'manifest.sha256');
+      writeFileSync(file, saved);
+      await assert.rejects(loadCheckpoint(path), (e: Error) => e instanceof CheckpointError && e.message === `checkpoint ${path} has no manifest.sha256, which its manifest ${file} says was saved with it (manifestChecksum), so the manifest cannot be checked: was it left out of a copy? Copy the whole checkpoint directory`);
+      // one saved before (no manifestChecksum, no file), as the committed models/
+      writeFileSync(file, changed('"learningRate": 0.00025,', '"learningRate": 0.5,').toString('utf8').replace(/,\n {2}"manifestChecksum": "manifest\.sha256"/, ''));
       const old = await loadCheckpoint(path);
+      assert.equal(old.manifest.manifestChecksum, undefined);
       assert.equal(old.manifest.hyperparameters['learningRate'], 0.5, 'read unchecked, as before');
       for (const network of Object.values(old.networks)) network.dispose();
       trainer.dispose();

@@ -92,10 +92,7 @@ function explicitTopologyCounts(topology: Extract<ScenarioShape['topology'], { k
     if (ones !== 1) rule(['topology', 'b', m], `rule: gateway ${m} is attached to exactly one AP (one 1 per row of b); found ${ones}`, row);
   });
   if (ok) {
-    // an AP no device reaches gets no work: its reputation stays 0 whatever the agent does
-    const served = new Uint8Array(J);
-    for (const row of a) served[b[row.indexOf(1)]!.indexOf(1)] = 1;
-    const idle = served.indexOf(0);
+    const idle = firstIdleAp(J, a.map((row) => b[row.indexOf(1)]!.indexOf(1)));
     if (idle >= 0) rule(['topology', 'b'], `rule: every AP serves at least one device (through a gateway of its column in b); AP ${idle} serves none, so it would get no work and its reputation would stay 0`, b.map((row) => row[idle]));
   }
   return ok ? { N, M, J } : undefined;
@@ -118,16 +115,23 @@ function assignmentTopologyCounts(topology: Extract<ScenarioShape['topology'], {
     }
   });
   if (ok) {
-    // an AP no device reaches gets no work: its reputation stays 0 whatever the agent does
-    const served = new Uint8Array(J);
-    for (const m of gatewayOf) served[apOf[m]!] = 1;
-    const idle = served.indexOf(0);
+    const idle = firstIdleAp(J, gatewayOf.map((m) => apOf[m]!));
     if (idle >= 0) {
       ok = false;
       if (ctx) issue(ctx, ['topology', 'apOf'], `rule: every AP 0..${J - 1} (J = the largest index plus 1) serves at least one device (through a gateway of it); AP ${idle} serves none, so it would get no work and its reputation would stay 0`, idle);
     }
   }
   return ok ? { N, M, J } : undefined;
+}
+
+/**
+ * The first of the `J` APs that no device reaches, given each device's AP, or -1. Such an AP gets
+ * no work: its reputation stays 0 whatever the agent does.
+ */
+function firstIdleAp(J: number, apOfDevice: readonly number[]): number {
+  const served = new Uint8Array(J);
+  for (const j of apOfDevice) served[j] = 1;
+  return served.indexOf(0);
 }
 
 /** Where each node count of `topology` comes from, for messages about per-node arrays. */

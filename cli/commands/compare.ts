@@ -101,7 +101,7 @@ export function register(program: Command): void {
     .option('--trace <files>', "comma-separated exogenous trace files (run --save-trace, drawTrace) to replay instead of drawing traces from --seeds: one episode per agent each; without --slots (or slots in --scenario-override), as run --trace, traces too short for the scenario's T, all saved from episodes of S slots, replay S slots")
     .option('--slots <n>', "episode length T in slots (default: the scenario's)")
     .option('--scenario-override <json>', SCENARIO_OVERRIDE_HELP)
-    .option('--checkpoint <label=dir>', `add a trained agent (PPO or DQN, read from the checkpoint) under label (letters, digits, _, . and -): where --agents lists the label (a learned agent, ${LEARNED_AGENT_LIST}: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)`, (value: string, previous: string[] = []) => [...previous, value])
+    .option('--checkpoint <label=dir>', `add a trained agent (PPO or DQN, read from the checkpoint; an algorithm of one's own: the agent an --import module registered under its id) under label (letters, digits, _, . and -): where --agents lists the label (a learned agent, ${LEARNED_AGENT_LIST}: this checkpoint instead of the committed one), else last; repeatable; a models/... dir not in the working directory is read from the package\'s models/; one checkpoint per label (training seeds: one --checkpoint sK=DIR each)`, (value: string, previous: string[] = []) => [...previous, value])
     .addOption(optionWithDefault('--out <file>', 'where to write the full result (JSON, written atomically); when an agent\'s episode fails, or a signal (Ctrl-C, SIGTERM) stops compare after the episode under way (seen only once that episode has finished: nothing is said before), it is left as it was, and the episodes finished before go beside it (<file without .json>.incomplete.json), with an "incomplete" field naming the failed episode or the signal (compare then exits non-zero, without a table); a later run that completes leaves that file in place and notes on stderr that it is from an earlier failed run', 'results/compare.json'))
     .option('--jobs <n>', 'run the episodes in n worker threads at once, each every agent on its share of the traces (default: 1, this thread): the same results, bit for bit; each thread builds its own agents (a learned one loads TensorFlow.js, about 100 MB), the episodes\' wall-clock times are under that load, and Ctrl-C stops at once, dropping the episodes under way')
     .option('--json', 'print the aggregate as JSON instead of the tables: {n (traces), interval (what each mean ± halfWidth is), agents (the rows; each metric also paired with the first agent as ...VsFirst)}; the per-episode values and provenance are in --out, written as without --json (its path said on stderr)')
@@ -339,20 +339,31 @@ function withCheckpoints(agents: readonly string[], checkpoints: readonly Checkp
     // a learned agent's label loads the checkpoint as that agent (ppo-solved checks its cpuShares); any
     // other label as the agent named for it (a 'solved' checkpoint's agent takes `candidates`)
     const learned = isLearnedAgent(label) ? LEARNED_AGENTS[label] : undefined;
-    if (agentNames().includes(label)) {
+    // an algorithm of one's own is played by the agent an --import module registered under its id, as evaluate --agent plays it
+    const imported = isImportedAgent(algo) ? algo : undefined;
+    if (agentNames().includes(label) && label !== imported) {
       // an --import module's agent loads no checkpoint through --checkpoint: "holds a ppo policy, not a2c" read as a wrong algorithm
       if (learned === undefined) throw new CliError(`--checkpoint ${option}: ${label} is an agent an --import module registered, not a learned agent (${LEARNED_AGENT_LIST}); label the checkpoint with a learned agent's name or a new name, or give ${label} the checkpoint through its own --agent-options`);
       if (learned.algo !== algo) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy, not ${label}`);
     }
-    // an algorithm of one's own: the agent named for it would be a learned agent that does not exist
-    if (!isLearnedAlgorithm(algo)) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy; --checkpoint takes ppo and dqn ones: give it to the agent of an --import module that loads it, through --agent-options ${shellQuote(JSON.stringify({ '<agent>': { checkpoint: dir } }))}`);
-    const agent = learned === undefined ? learnedAgentFor(algo, manifest.hyperparameters['cpuShares'] === 'solved' ? 'solved' : 'policy') : label;
+    let agent: string;
+    if (imported !== undefined) agent = imported;
+    else {
+      // an algorithm of one's own: the agent named for it would be a learned agent that does not exist
+      if (!isLearnedAlgorithm(algo)) throw new CliError(`--checkpoint ${option}: the checkpoint holds ${withArticle(algo)} policy, which no built-in agent loads and no --import module registered an agent named ${algo} for: give it to the agent of an --import module that loads it, through --agent-options ${shellQuote(JSON.stringify({ '<agent>': { checkpoint: dir } }))}`);
+      agent = learned === undefined ? learnedAgentFor(algo, manifest.hyperparameters['cpuShares'] === 'solved' ? 'solved' : 'policy') : label;
+    }
     const entry = { label, agent, options: { ...optionsByLabel[label], checkpoint: dir } };
     const index = compared.findIndex((a) => labelOf(a) === label);
     if (index >= 0) compared[index] = entry;
     else compared.push(entry);
   }
   return compared;
+}
+
+/** Whether `name` is an agent an --import module registered: neither scripted nor learned. */
+function isImportedAgent(name: string): boolean {
+  return agentNames().includes(name) && !scriptedAgentNames.includes(name) && !isLearnedAgent(name);
 }
 
 /**

@@ -148,8 +148,8 @@ describe('bdt-gym compare', () => {
     for (const label of ['mine', 'ppo']) {
       const own = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', `${label}=${a2c}`);
       assert.equal(own.status, 1, own.stderr);
-      const why = label === 'ppo' ? 'not ppo' : `--checkpoint takes ppo and dqn ones: give it to the agent of an --import module that loads it, through --agent-options '{"<agent>":{"checkpoint":"${a2c.replaceAll("'", "'\\''")}"}}'`;
-      assert.equal(own.stderr, `bdt-gym: --checkpoint ${label}=${a2c}: the checkpoint holds an a2c policy${label === 'ppo' ? ', ' : '; '}${why}\n`);
+      const why = label === 'ppo' ? 'not ppo' : `which no built-in agent loads and no --import module registered an agent named a2c for: give it to the agent of an --import module that loads it, through --agent-options '{"<agent>":{"checkpoint":"${a2c.replaceAll("'", "'\\''")}"}}'`;
+      assert.equal(own.stderr, `bdt-gym: --checkpoint ${label}=${a2c}: the checkpoint holds an a2c policy, ${why}\n`);
     }
     const corrupted = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'stats');
     cpSync(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url).pathname, corrupted, { recursive: true });
@@ -157,6 +157,28 @@ describe('bdt-gym compare', () => {
     const stats = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', `x=${corrupted}`);
     assert.equal(stats.status, 1, stats.stderr);
     assert.match(stats.stderr, /^bdt-gym: checkpoint manifest .*stats\/manifest\.json: observationStats\.mean and \.var have 1 and 33 values; the observation space flattens to 33\n$/);
+  });
+
+  it("--checkpoint of an algorithm of one's own is played by the agent an --import module registered under its id, as evaluate --agent plays it (it was refused)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
+    const a2c = join(dir, 'a2c');
+    cpSync(new URL('../../models/ppo-bdt-small-v0/checkpoint', import.meta.url).pathname, a2c, { recursive: true });
+    rewriteCheckpoint(a2c, (m) => Object.assign(m, { algo: 'a2c', hyperparameters: { normObs: true, clipObs: 10, gamma: 0.5 } }));
+    const out = join(dir, 'compare.json');
+    const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'ppo', '--seeds', '1,2', '--slots', '10', '--no-timing', '--json', '--out', out];
+    const imported = (...more: string[]) => spawnSync(process.execPath, [bin, '--import', './own-algorithm-agent.ts', ...args, ...more], { encoding: 'utf8', cwd: new URL('fixtures', import.meta.url).pathname });
+    for (const label of ['mine', 'a2c']) {
+      const compared = imported('--checkpoint', `${label}=${a2c}`);
+      assert.equal(compared.status, 0, compared.stderr);
+      const result = JSON.parse(readFileSync(out, 'utf8')) as { episodes: { agent: string; seed: number; summary: unknown }[]; provenance: { checkpoints: Record<string, { path: string }> } };
+      // the committed PPO's networks under another algorithm: the committed PPO's episodes
+      const episodes = (agent: string) => result.episodes.filter((e) => e.agent === agent).map((e) => [e.seed, e.summary]);
+      assert.equal(episodes(label).length, 2);
+      assert.deepEqual(episodes(label), episodes('ppo'));
+      assert.equal(result.provenance.checkpoints[label]!.path, a2c);
+    }
+    // a learned agent's label still takes its own algorithm only
+    assert.equal(imported('--checkpoint', `ppo=${a2c}`).stderr, `bdt-gym: --checkpoint ppo=${a2c}: the checkpoint holds an a2c policy, not ppo\n`);
   });
 
   it('--scenario FILE and --agent-options, as run and sweep-v spell them', () => {

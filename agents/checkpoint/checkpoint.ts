@@ -22,7 +22,7 @@ import type { ObservationEncoder } from '../nn/observation-encoder.ts';
 import type { FlatAdamState } from '../nn/flat-adam.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { checkpointTarget, readCheckpointFile, removeSaveLeftovers, saveUnderWay, sha256, verifyChecksums } from './checkpoint-files.ts';
-import { directoryHandler, firstNonFinite, readLayersModel } from './directory-handler.ts';
+import { directoryHandler, firstNonFinite } from './directory-handler.ts';
 import { noteCheckpointLoad } from './loaded-checkpoints.ts';
 import { misfitDifference, spaceMismatch, type PrintableSpace } from './space-fit.ts';
 import { CHECKPOINT_FORMAT_VERSION, MANIFEST_CHECKSUM_FILE, MANIFEST_FILE, manifestChecksumText, ManifestSchema, MODEL_FILE, parseCheckpointPart, readManifestFile, STATE_FILE, WEIGHTS_FILE, withArticle, type CheckpointManifest, type RunProvenance } from './manifest.ts';
@@ -214,6 +214,25 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
  * chosen yet (as `initBackend()` does).
  */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  const { checkpoint, manifestSha256 } = await readCheckpoint(dir);
+  noteCheckpointLoad(dir, manifestSha256, tf.getBackend());
+  return checkpoint;
+}
+
+/**
+ * The manifest of the checkpoint in `dir`, checked as {@link loadCheckpoint} checks the whole
+ * checkpoint (checksums, array sizes, every stored number finite, each network's weights fitting
+ * its layers), its networks freed at once and the load not recorded. A CheckpointError naming the
+ * file otherwise.
+ */
+export async function checkCheckpoint(dir: string): Promise<CheckpointManifest> {
+  const { checkpoint } = await readCheckpoint(dir);
+  for (const model of Object.values(checkpoint.networks)) model.dispose();
+  return checkpoint.manifest;
+}
+
+/** {@link loadCheckpoint}, without recording the load; with its manifest's hash. */
+async function readCheckpoint(dir: string): Promise<{ checkpoint: LoadedCheckpoint; manifestSha256: string }> {
   const { manifest, sha256: manifestSha256 } = readManifestFile(dir);
   verifyChecksums(dir, manifest.files);
   const arrays = readStateArrays(dir, manifest);
@@ -225,28 +244,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     for (const model of Object.values(networks)) model.dispose();
     throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error instanceof Error ? error.message : String(error)}`);
   }
-  noteCheckpointLoad(dir, manifestSha256, tf.getBackend());
-  return { dir, manifest, networks, arrays };
-}
-
-/**
- * The manifest of the checkpoint in `dir`, checked as {@link loadCheckpoint} checks the whole
- * checkpoint short of building its networks (no TensorFlow.js backend): checksums, array sizes,
- * every stored number finite. A CheckpointError naming the file otherwise.
- */
-export function checkCheckpoint(dir: string): CheckpointManifest {
-  const { manifest } = readManifestFile(dir);
-  verifyChecksums(dir, manifest.files);
-  readStateArrays(dir, manifest);
-  for (const name of manifest.networks) {
-    try {
-      readLayersModel(join(dir, name), true);
-    } catch (error) {
-      if (error instanceof CheckpointError) throw new CheckpointError(`checkpoint ${dir}: cannot load network: ${error.message}`);
-      throw error;
-    }
-  }
-  return manifest;
+  return { checkpoint: { dir, manifest, networks, arrays }, manifestSha256 };
 }
 
 /** The arrays of `state.bin` in checkpoint `dir` as its `manifest` lays them out, each finite. */

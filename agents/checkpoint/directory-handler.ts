@@ -84,7 +84,7 @@ export function directoryHandler(dir: string, { onlyWeightsFile = false } = {}):
  * The Layers model in `dir` as {@link directoryHandler}'s `load` reads it, checked (see there), its
  * weights all finite; a CheckpointError naming the file otherwise. Without TensorFlow.js's backend.
  */
-export function readLayersModel(dir: string, onlyWeightsFile: boolean): { modelJson: tf.io.ModelJSON; specs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
+function readLayersModel(dir: string, onlyWeightsFile: boolean): { modelJson: tf.io.ModelJSON; specs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
   const path = join(dir, MODEL_FILE);
   let parsed: unknown;
   try {

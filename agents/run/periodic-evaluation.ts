@@ -58,12 +58,16 @@ export class PeriodicEvaluator {
   /** Wall time spent evaluating and saving, in seconds. */
   seconds = 0;
 
-  constructor(options: PeriodicEvaluatorOptions) {
+  /** The evaluator of a session: a resumed one keeps the run's best evaluation (see readBest), a new one removes any. */
+  static async start(options: PeriodicEvaluatorOptions): Promise<PeriodicEvaluator> {
+    return new PeriodicEvaluator(options, options.resume ? await readBest(options.outDir) : undefined);
+  }
+
+  private constructor(options: PeriodicEvaluatorOptions, bestSoFar: BestEvaluation | undefined) {
     this.options = options;
     this.bestDir = join(options.outDir, BEST_SUBDIR);
-    if (options.resume) {
-      this.bestSoFar = readBest(options.outDir);
-    } else {
+    this.bestSoFar = bestSoFar;
+    if (!options.resume) {
       rmSync(this.bestDir, { recursive: true, force: true });
       rmSync(join(options.outDir, BEST_EVAL_FILE), { force: true });
     }
@@ -129,7 +133,7 @@ export class PeriodicEvaluator {
  * would keep the better model from best/; such a record is dropped with a note, as is a best/
  * without one (its first save killed so), which the next evaluation replaces whatever it scores.
  */
-function readBest(outDir: string): BestEvaluation | undefined {
+async function readBest(outDir: string): Promise<BestEvaluation | undefined> {
   const file = join(outDir, BEST_EVAL_FILE);
   const bestDir = join(outDir, BEST_SUBDIR);
   if (!existsSync(bestDir)) return undefined;
@@ -155,7 +159,7 @@ function readBest(outDir: string): BestEvaluation | undefined {
   let held: number;
   try {
     // a truncated, altered or non-finite file: best/ could not be loaded, and its record would keep it
-    held = checkCheckpoint(bestDir).counters.globalStep;
+    held = (await checkCheckpoint(bestDir)).counters.globalStep;
   } catch (error) {
     if (!(error instanceof CheckpointError)) throw error;
     warn(`${file} records the evaluation at step ${step}, but ${bestDir} holds no checkpoint it could describe (${error.message}); the next evaluation replaces best/`);

@@ -252,9 +252,9 @@ async function trainWithReporting<T extends ReportingTrainer<T>>(trainer: T, opt
 }
 
 /** The periodic evaluator `periodic` asks for, if any, with its own env and a greedy agent on the live networks. */
-function periodicEvaluator(options: TrainRunOptions, periodic: PeriodicEvaluation | undefined, seed: number, env: () => Env<unknown, unknown>, agent: () => Agent, saveCheckpoint: (dir: string) => Promise<void>): PeriodicEvaluator | undefined {
+async function periodicEvaluator(options: TrainRunOptions, periodic: PeriodicEvaluation | undefined, seed: number, env: () => Env<unknown, unknown>, agent: () => Agent, saveCheckpoint: (dir: string) => Promise<void>): Promise<PeriodicEvaluator | undefined> {
   if (periodic === undefined) return undefined;
-  return new PeriodicEvaluator({
+  return PeriodicEvaluator.start({
     ...periodic,
     seed,
     outDir: options.outDir,
@@ -436,7 +436,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
   ): Promise<TrainSummary> => {
     try {
       startStep = trainer.counters.globalStep;
-      evaluator = periodicEvaluator(options, periodicEvaluation, seed, evalEnv, greedyAgent, saveTo);
+      evaluator = await periodicEvaluator(options, periodicEvaluation, seed, evalEnv, greedyAgent, saveTo);
       const loopSeconds = await trainWithReporting(trainer, options, stepsPerCall, evaluator, periodicSave(trainer, seed, () => saveTo(checkpointDir)));
       await saveTo(checkpointDir);
       const evaluating = evalEpisodes > 0 && !signal?.aborted;

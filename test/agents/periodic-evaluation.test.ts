@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../agents/backend.ts';
-import { CheckpointError } from '../../agents/checkpoint/checkpoint.ts';
+import { CheckpointError, loadCheckpoint } from '../../agents/checkpoint/checkpoint.ts';
 import { evaluateAgent } from '../../agents/evaluate.ts';
 import type { MetricRecord } from '../../agents/metrics.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
@@ -159,6 +159,35 @@ describe('agents: periodic evaluation during training', function () {
     const env = make('CartPole-v1');
     (await loadPolicyAgent(bestDir, env)).dispose(); // the new best/ loads
     env.close();
+  });
+
+  it("a best/ whose checksums match but whose model.json's weights do not fit its layers (a kernel's shape swapped), which no load takes, has its record dropped with a note (a resume kept it as the best)", async () => {
+    const base = { agent: 'dqn', envId: 'CartPole-v1', seed: 3, hyperparameters: DQN_HP, periodicEvaluation: { evalFreq: 200, episodes: 2 } } as const;
+    const first = await run('misfit-best', { ...base, steps: 400 });
+    const bestDir = join(first.outDir, 'best');
+    const record = join(first.outDir, BEST_EVAL_FILE);
+    const step = first.summary.bestEvalStep!;
+    writeFileSync(record, `${JSON.stringify({ meanReturn: 1e9, step })}\n`);
+    const model = join(bestDir, Object.keys(JSON.parse(readFileSync(join(bestDir, 'manifest.json'), 'utf8')).files as Record<string, string>).find((file) => file.endsWith('model.json'))!);
+    const modelJson = JSON.parse(readFileSync(model, 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
+    // the same bytes, read as another network's kernel: [4, 32] for [32, 4]
+    const kernel = modelJson.weightsManifest[0]!.weights.find(({ shape }) => shape.length === 2 && shape[0] !== shape[1])!;
+    const saved = [...kernel.shape];
+    kernel.shape.reverse();
+    writeFileSync(model, JSON.stringify(modelJson));
+    rewriteCheckpoint(bestDir);
+    await assert.rejects(loadCheckpoint(bestDir), (e: Error) => e instanceof CheckpointError && e.message.includes(`weight '${kernel.name}' has shape [${kernel.shape.join(', ')}] in its weightsManifest`));
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    let resumed: Awaited<ReturnType<typeof run>>;
+    try {
+      resumed = await run('misfit-best', { ...base, steps: 600, resume: true });
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.equal(warnings[0], `${record} records the evaluation at step ${step}, but ${bestDir} holds no checkpoint it could describe (checkpoint ${bestDir}: cannot load network: model ${model}: weight '${kernel.name}' has shape [${kernel.shape.join(', ')}] in its weightsManifest, but layer ${kernel.name.split('/')[0]} of its topology makes it [${saved.join(', ')}]); the next evaluation replaces best/`);
+    assert.equal(resumed.summary.bestEvalStep, 600, 'the next evaluation replaces best/');
   });
 
   it('a best/ that no best-eval.json records (its first save killed before the record) is replaced by the next evaluation with a note (it was replaced without a word)', async () => {

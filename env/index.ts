@@ -99,6 +99,7 @@ export { dataEquivalence } from './core/data-equivalence.ts';
 
 // Envs
 export { CartPoleEnv, CartPoleKwargs } from './classic-control/cartpole.ts';
+export { CartPoleVectorEnv, CartPoleVectorEnvKwargs } from './classic-control/cartpole-vector-env.ts';
 
 // The B-DT env: single and native vector, their spaces, kwargs, info and scenario ids
 export { BdtEnv, BdtEnvKwargs } from './bdt/bdt-env.ts';

@@ -126,37 +126,8 @@ export class CartPoleEnv extends Env<Float32Array, number> {
   step(action: number): StepResult<Float32Array> {
     if (action !== 0 && action !== 1) throw invalidAction('CartPoleEnv', this.actionSpace, action);
     if (!this.hasState) throw new GymError('CartPoleEnv: call reset before using step');
-    const s = this.s;
-    let x = s[0]!;
-    let xDot = s[1]!;
-    let theta = s[2]!;
-    let thetaDot = s[3]!;
-    const force = action === 1 ? this.forceMag : -this.forceMag;
-    const costheta = Math.cos(theta);
-    const sintheta = Math.sin(theta);
-
-    // See https://coneural.org/florian/papers/05_cart_pole.pdf
-    const temp = (force + this.polemassLength * thetaDot ** 2 * sintheta) / this.totalMass;
-    const thetaacc = (this.gravity * sintheta - costheta * temp) / (this.length * (4.0 / 3.0 - (this.masspole * costheta ** 2) / this.totalMass));
-    const xacc = temp - (this.polemassLength * thetaacc * costheta) / this.totalMass;
-
-    if (this.kinematicsIntegrator === 'euler') {
-      x = x + this.tau * xDot;
-      xDot = xDot + this.tau * xacc;
-      theta = theta + this.tau * thetaDot;
-      thetaDot = thetaDot + this.tau * thetaacc;
-    } else {
-      xDot = xDot + this.tau * xacc;
-      x = x + this.tau * xDot;
-      thetaDot = thetaDot + this.tau * thetaacc;
-      theta = theta + this.tau * thetaDot;
-    }
-    s[0] = x;
-    s[1] = xDot;
-    s[2] = theta;
-    s[3] = thetaDot;
-
-    const terminated = x < -this.xThreshold || x > this.xThreshold || theta < -this.thetaThresholdRadians || theta > this.thetaThresholdRadians;
+    stepCartPole(this, this.s, 0, action);
+    const terminated = isCartPoleTerminal(this, this.s, 0);
 
     let reward: number;
     if (!terminated) {
@@ -178,7 +149,7 @@ export class CartPoleEnv extends Env<Float32Array, number> {
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     checkResetArgs(args, 'CartPoleEnv.reset');
     // the options checked before the seed: a refused reset leaves the stream and npRandomSeed as they were
-    const [low, high] = resetBounds(args.options, -0.05, 0.05);
+    const [low, high] = resetBounds(args.options, 'CartPoleEnv.reset');
     this.seedStreams(args.seed);
     for (let i = 0; i < 4; i++) this.s[i] = low + (high - low) * this.npRandom();
     this.hasState = true;
@@ -211,12 +182,71 @@ export class CartPoleEnv extends Env<Float32Array, number> {
   }
 }
 
-/** gymnasium.envs.classic_control.utils.maybe_parse_reset_bounds: `options.low/high` or defaults. */
-function resetBounds(options: Record<string, unknown> | undefined, defaultLow: number, defaultHigh: number): [number, number] {
-  const low = options && 'low' in options ? options['low'] : defaultLow;
-  const high = options && 'high' in options ? options['high'] : defaultHigh;
-  if (typeof low !== 'number' || !Number.isFinite(low)) throw new InvalidArgumentError(`CartPoleEnv.reset: options.low = ${formatValue(low)} must be a finite number`);
-  if (typeof high !== 'number' || !Number.isFinite(high)) throw new InvalidArgumentError(`CartPoleEnv.reset: options.high = ${formatValue(high)} must be a finite number`);
-  if (low > high) throw new InvalidArgumentError(`CartPoleEnv.reset: options.low = ${low} is greater than options.high = ${high}`);
+/** The constants of the cart-pole dynamics, which `CartPoleEnv` and `CartPoleVectorEnv` both hold. */
+export interface CartPolePhysics {
+  readonly gravity: number;
+  readonly masspole: number;
+  readonly totalMass: number;
+  readonly length: number;
+  readonly polemassLength: number;
+  readonly forceMag: number;
+  readonly tau: number;
+  readonly kinematicsIntegrator: 'euler' | 'semi-implicit euler';
+  readonly thetaThresholdRadians: number;
+  readonly xThreshold: number;
+}
+
+/**
+ * One step of Gymnasium's cart-pole dynamics on the state `s[offset..offset + 4]` (`[x, xDot,
+ * theta, thetaDot]`, float64), in place: action 1 pushes right, 0 left.
+ */
+export function stepCartPole(p: CartPolePhysics, s: Float64Array, offset: number, action: number): void {
+  let x = s[offset]!;
+  let xDot = s[offset + 1]!;
+  let theta = s[offset + 2]!;
+  let thetaDot = s[offset + 3]!;
+  const force = action === 1 ? p.forceMag : -p.forceMag;
+  const costheta = Math.cos(theta);
+  const sintheta = Math.sin(theta);
+
+  // See https://coneural.org/florian/papers/05_cart_pole.pdf
+  const temp = (force + p.polemassLength * thetaDot ** 2 * sintheta) / p.totalMass;
+  const thetaacc = (p.gravity * sintheta - costheta * temp) / (p.length * (4.0 / 3.0 - (p.masspole * costheta ** 2) / p.totalMass));
+  const xacc = temp - (p.polemassLength * thetaacc * costheta) / p.totalMass;
+
+  if (p.kinematicsIntegrator === 'euler') {
+    x = x + p.tau * xDot;
+    xDot = xDot + p.tau * xacc;
+    theta = theta + p.tau * thetaDot;
+    thetaDot = thetaDot + p.tau * thetaacc;
+  } else {
+    xDot = xDot + p.tau * xacc;
+    x = x + p.tau * xDot;
+    thetaDot = thetaDot + p.tau * thetaacc;
+    theta = theta + p.tau * thetaDot;
+  }
+  s[offset] = x;
+  s[offset + 1] = xDot;
+  s[offset + 2] = theta;
+  s[offset + 3] = thetaDot;
+}
+
+/** Whether the state at `offset` is past Gymnasium's termination thresholds (cart position or pole angle). */
+export function isCartPoleTerminal(p: CartPolePhysics, s: Float64Array, offset: number): boolean {
+  const x = s[offset]!;
+  const theta = s[offset + 2]!;
+  return x < -p.xThreshold || x > p.xThreshold || theta < -p.thetaThresholdRadians || theta > p.thetaThresholdRadians;
+}
+
+/**
+ * gymnasium.envs.classic_control.utils.maybe_parse_reset_bounds: `options.low/high`, or the
+ * default (-0.05, 0.05); `owner` names the caller in a refusal.
+ */
+export function resetBounds(options: Record<string, unknown> | undefined, owner: string): [number, number] {
+  const low = options && 'low' in options ? options['low'] : -0.05;
+  const high = options && 'high' in options ? options['high'] : 0.05;
+  if (typeof low !== 'number' || !Number.isFinite(low)) throw new InvalidArgumentError(`${owner}: options.low = ${formatValue(low)} must be a finite number`);
+  if (typeof high !== 'number' || !Number.isFinite(high)) throw new InvalidArgumentError(`${owner}: options.high = ${formatValue(high)} must be a finite number`);
+  if (low > high) throw new InvalidArgumentError(`${owner}: options.low = ${low} is greater than options.high = ${high}`);
   return [low, high];
 }

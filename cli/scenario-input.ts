@@ -62,6 +62,8 @@ export const SCENARIO_OVERRIDE_HELP = 'partial scenario as a JSON object, deep-m
  * "many") must not hide a bad value in it. A CliError names the file.
  */
 export function readScenarioFile(file: string, source = '--scenario'): object {
+  const read = scenarioFilesRead.get(file);
+  if (read !== undefined) return read;
   const scenario = readJsonObjectFile(source, readableConfigPath(source, file), 'a scenario, as in configs/');
   try {
     compileScenario(parseScenario(scenario));
@@ -69,7 +71,25 @@ export function readScenarioFile(file: string, source = '--scenario'): object {
     if (error instanceof ScenarioError) throw new CliError(inFile(error, file) + wholeScenarioHint(scenario));
     throw error;
   }
+  scenarioFilesRead.set(file, scenario);
   return scenario;
+}
+
+/**
+ * The scenario files this process read, by name as given: each is read once, as a pipe (`<(...)`,
+ * /dev/stdin) can be, though a command opens its env more than once (run and check-dpra with
+ * --scenario-override, sweep-v once per V).
+ */
+const scenarioFilesRead = new Map<string, object>();
+
+/** The scenario files read so far, for worker threads to start with ({@link rememberScenarioFiles}): `sweep-v --jobs`. */
+export function scenarioFilesReadSoFar(): Array<readonly [file: string, scenario: object]> {
+  return [...scenarioFilesRead];
+}
+
+/** Takes `files`, read by the main thread, as read in this thread, so a worker never reads a file again. */
+export function rememberScenarioFiles(files: ReadonlyArray<readonly [file: string, scenario: object]>): void {
+  for (const [file, scenario] of files) scenarioFilesRead.set(file, scenario);
 }
 
 /**

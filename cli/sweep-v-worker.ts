@@ -4,15 +4,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runEpisodes } from './commands/sweep-v.ts';
+import { rememberScenarioFiles } from './scenario-input.ts';
 import type { SweepWorkerEpisode, SweepWorkerInput } from './sweep-v-workers.ts';
 import { carriedError, prepareWorker, type WorkerMessage } from './worker-threads.ts';
 
-const { spec, runs, episodes, modules } = workerData as SweepWorkerInput;
+const { spec, runs, episodes, modules, scenarioFiles } = workerData as SweepWorkerInput;
 const post = (message: WorkerMessage<SweepWorkerEpisode>): void => parentPort!.postMessage(message);
 
 async function main(): Promise<void> {
   try {
     await prepareWorker(modules);
+    // the --scenario file as the main thread read it (a pipe there is empty by now)
+    rememberScenarioFiles(scenarioFiles);
     // the episodes come run by run: each run's seeds are played by one agent
     for (let i = 0; i < episodes.length; ) {
       const run = episodes[i]![0];

@@ -7,15 +7,17 @@
  */
 import type { EpisodeSummary } from '../env/bdt/episode-metrics.ts';
 import type { SweepRun, SweepSpec } from './commands/sweep-v.ts';
+import { scenarioFilesReadSoFar } from './scenario-input.ts';
 import type { ImportedModule } from './user-modules.ts';
 import { dealRoundRobin, runWorkers } from './worker-threads.ts';
 
-/** What a worker is given: the sweep, its runs, its episodes (run index, seed index; run by run), and the modules to import first. */
+/** What a worker is given: the sweep, its runs, its episodes (run index, seed index; run by run), the modules to import first, and the scenario files read (`--scenario`). */
 export interface SweepWorkerInput {
   readonly spec: SweepSpec;
   readonly runs: readonly SweepRun[];
   readonly episodes: ReadonlyArray<readonly [run: number, seed: number]>;
   readonly modules: readonly ImportedModule[];
+  readonly scenarioFiles: ReadonlyArray<readonly [file: string, scenario: object]>;
 }
 
 /** A worker's result: an episode, by run and seed index. */
@@ -30,7 +32,8 @@ export interface SweepWorkerEpisode {
 export function runsInWorkers(spec: SweepSpec, runs: readonly SweepRun[], jobs: number, modules: readonly ImportedModule[]): Promise<EpisodeSummary[][]> {
   const S = spec.seeds.length;
   const summaries = runs.map(() => new Array<EpisodeSummary>(S));
-  const inputs = dealRoundRobin(runs.length * S, jobs).map((share): SweepWorkerInput => ({ spec, runs, episodes: share.map((i) => [Math.floor(i / S), i % S] as const), modules }));
+  const scenarioFiles = scenarioFilesReadSoFar();
+  const inputs = dealRoundRobin(runs.length * S, jobs).map((share): SweepWorkerInput => ({ spec, runs, episodes: share.map((i) => [Math.floor(i / S), i % S] as const), modules, scenarioFiles }));
   return new Promise((resolve, reject) => {
     runWorkers<SweepWorkerEpisode>(
       new URL('./sweep-v-worker.ts', import.meta.url),

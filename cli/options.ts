@@ -264,6 +264,12 @@ export function scenarioInputs(file: string | undefined): CommandInput[] {
 }
 
 /**
+ * Why an output option refuses `-`: the commands that write a file print their own output (a
+ * table, a summary) on stdout, so `-` would mix the two; a file named `-` was written instead.
+ */
+export const NOT_STDOUT = '- is not stdout here, where the command prints its own output';
+
+/**
  * Refuses, before any work is done, an output path that cannot take the file (the results would
  * be computed, then lost at the write): empty, an existing directory, one that names a directory
  * (`out/`, `out/.`), a write-protected file, or a file that cannot be created there (a name too
@@ -273,6 +279,7 @@ export function scenarioInputs(file: string | undefined): CommandInput[] {
 export function checkOutputPath(option: string, path: string | undefined): void {
   if (path === undefined) return;
   if (path === '') throw new CliError(`--${option}: give a file name`);
+  if (path === '-') throw new CliError(`--${option} -: ${NOT_STDOUT}; give a file name (./- for a file named -)`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`--${option} ${path}: is a directory; give a file name`);
   // the write would make the file at `out`, not in it (extname ignores the slash: `v.svg/` passed as SVG)
   if (path.endsWith('/') || path.endsWith(sep) || ['.', '..'].includes(basename(path))) throw new CliError(`--${option} ${path}: names a directory; give a file name`);

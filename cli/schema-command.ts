@@ -10,13 +10,14 @@ export function registerSchemaCommand(program: Command, name: string, files: str
   program
     .command(name)
     .description(`print the JSON Schema of ${files} (or write it with --out)`)
-    .option('--out <file>', `write to this file (atomically) instead of stdout (e.g. ${committedAt})`)
+    .option('--out <file>', `write to this file (atomically) instead of stdout (e.g. ${committedAt}; - is stdout)`)
     .addHelpText('after', examplesHelp(`bdt-gym ${name}`, `bdt-gym ${name} --out ${basename(committedAt)}`))
     .action((options: { out?: string }) => {
       const schema = text();
-      checkOutputPath('out', options.out);
-      checkNotAnInput('out', options.out, []); // it reads no file but the --import modules
-      if (options.out) writeFileAtomic(options.out, schema);
+      const out = options.out === '-' ? undefined : options.out;
+      checkOutputPath('out', out);
+      checkNotAnInput('out', out, []); // it reads no file but the --import modules
+      if (out) writeFileAtomic(out, schema);
       else process.stdout.write(schema);
     });
 }

@@ -100,7 +100,7 @@ import { EventFileWriter } from '../../node/tfevents.ts';
 import { runProvenance } from '../package-info.ts';
 import type { RunProvenance } from '../../agents/checkpoint/manifest.ts';
 import { cliInvocation, shellQuote } from '../invocation.ts';
-import { backendOption, integerOption, isBdtIdOrCliError, jsonObjectOption, makeOrCliError, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
+import { backendOption, integerOption, isBdtIdOrCliError, jsonObjectOption, makeOrCliError, NOT_STDOUT, registeredEnvOption, type EnvKwargsSource } from '../options.ts';
 import { plural } from '../plural.ts';
 import { drawsProgressBar } from '../progress-bar.ts';
 
@@ -433,6 +433,7 @@ export function register(program: Command): void {
  */
 async function train(options: TrainOptions, command: Command): Promise<void> {
   if (options.out === '') throw new CliError('--out: give a directory for the run'); // '' would train into the working directory
+  if (options.out === '-') throw new CliError(`--out -: ${NOT_STDOUT}; give a directory for the run (./- for one named -)`);
   const held: { lock?: RunLock } = {};
   try {
     await trainLocked(options, command, (create) => (held.lock = lockRun(options.out, create)));

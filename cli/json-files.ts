@@ -5,7 +5,8 @@
  */
 import { constants, isUtf8 } from 'node:buffer';
 import { statSync } from 'node:fs';
-import { FileReadRefusal, FileTooLarge, formatBytes, readFileCapped } from '../node/capped-read.ts';
+import { isatty } from 'node:tty';
+import { FileReadRefusal, FileTooLarge, formatBytes, readFdUpTo, readFileCapped } from '../node/capped-read.ts';
 import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
 import { duplicateKeyMessage, firstDuplicateKey } from './duplicate-json-keys.ts';
 import { CliError } from './errors.ts';
@@ -21,21 +22,46 @@ export const MAX_JSON_BYTES = constants.MAX_STRING_LENGTH;
  * the option, `--scenario`, or the command that takes the file); a file over `maxBytes` is refused
  * before it is read (reading it only to fail on V8's string limit took seconds and its size in memory).
  * Only a regular file or a FIFO (a pipe, `<(...)`) is read, the FIFO up to `maxBytes`: a device
- * (/dev/zero) has no size to check and was read until memory ran out.
+ * (/dev/zero) has no size to check and was read until memory ran out. `-` is stdin ({@link STDIN}).
  */
 export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_BYTES): unknown {
   const tooLarge = (size: string) => new CliError(`${source} ${file}: the file is ${size} bytes, past the ${maxBytes} (${formatBytes(maxBytes)}) of JSON a string can hold (V8's limit): it cannot be read`);
   let bytes: Buffer;
   try {
     // a directory is named as such here, where readFileCapped leaves it to the read's EISDIR
-    if (statSync(file).isDirectory()) throw new CliError(`${source} ${file}: not a regular file (a directory)`);
-    bytes = readFileCapped(file, maxBytes);
+    if (file !== STDIN && statSync(file).isDirectory()) throw new CliError(`${source} ${file}: not a regular file (a directory)`);
+    bytes = file === STDIN ? readStdin(source, maxBytes) : readFileCapped(file, maxBytes);
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (error instanceof FileTooLarge) throw tooLarge(error.size);
     if (error instanceof FileReadRefusal) throw new CliError(`${source} ${file}: not a regular file (a device or socket)`);
     throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  return parsedJson(source, file, bytes);
+}
+
+/** `-` as a JSON file (--scenario, --trace, --preset, check-scenario): stdin, which one option reads. */
+export const STDIN = '-';
+
+/** Help text of an option whose JSON file may be {@link STDIN}. */
+export const STDIN_HELP = '- reads it from stdin';
+
+/** The option that read stdin as `-`, for the refusal of a second one (stdin is empty once read). */
+let stdinReadFor: string | undefined;
+
+/** The bytes on stdin for option `source` (`--scenario -`), up to `maxBytes`, or a CliError when stdin was read already or is a terminal. */
+function readStdin(source: string, maxBytes: number): Buffer {
+  if (stdinReadFor !== undefined) throw new CliError(`${source} -: stdin is read once, and ${stdinReadFor} - read it; give a file`);
+  // nobody types a scenario: a terminal here is a pipe forgotten, which would wait for Ctrl-D
+  if (isatty(0)) throw new CliError(`${source} -: stdin is a terminal; pipe the JSON in (jq ... | bdt-gym ...) or give a file`);
+  stdinReadFor = source;
+  const bytes = readFdUpTo(0, maxBytes);
+  if (bytes === undefined) throw new FileTooLarge(`stdin holds more than ${maxBytes} bytes`, `more than ${maxBytes}`);
+  return bytes;
+}
+
+/** The JSON in `bytes`, read from `file` for option `source`, or a CliError saying why not. */
+function parsedJson(source: string, file: string, bytes: Buffer): unknown {
   const utf16 = () => new CliError(`${source} ${file}: not UTF-8 text (it looks like UTF-16, as Windows PowerShell's > or Notepad may save it): save it as UTF-8`);
   if (!isUtf8(bytes)) {
     if (looksLikeUtf16(bytes)) throw utf16();

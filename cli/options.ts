@@ -12,6 +12,7 @@ import { linkTarget } from '../node/link-target.ts';
 import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
 import { CliError, issuesUnder } from './errors.ts';
 import { importedModules, importHint } from './user-modules.ts';
+import { STDIN } from './json-files.ts';
 import { configPath } from './package-files.ts';
 import { duplicateKeyMessage, firstDuplicateKey } from './duplicate-json-keys.ts';
 
@@ -255,12 +256,13 @@ export interface CommandInput {
 
 /** The input files of option `option` (none when absent), as {@link CommandInput}s. */
 export function fileInputs(option: string, ...files: (string | undefined)[]): CommandInput[] {
-  return files.flatMap((file) => (file === undefined ? [] : [{ label: `${option} ${file}`, path: file }]));
+  // stdin (-) is no file an output could overwrite, though a file named - may lie here
+  return files.flatMap((file) => (file === undefined || file === STDIN ? [] : [{ label: `${option} ${file}`, path: file }]));
 }
 
 /** The `--scenario` file (none when absent) as a {@link CommandInput}, at the path it is read from ({@link configPath}: maybe the package's configs/). */
 export function scenarioInputs(file: string | undefined): CommandInput[] {
-  return file === undefined ? [] : [{ label: `--scenario ${file}`, path: configPath(file) }];
+  return file === undefined || file === STDIN ? [] : [{ label: `--scenario ${file}`, path: configPath(file) }];
 }
 
 /**

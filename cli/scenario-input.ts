@@ -12,7 +12,7 @@ import type { BdtObservation } from '../env/bdt/observation.ts';
 import { compileScenario } from '../env/bdt/scenario/compile.ts';
 import { mergeDeep, missingSections, parseScenario, ScenarioError } from '../env/bdt/scenario/parse.ts';
 import { CliError } from './errors.ts';
-import { readJsonObjectFile } from './json-files.ts';
+import { readJsonObjectFile, STDIN_HELP } from './json-files.ts';
 import { bdtEnvOption } from './options.ts';
 import { CONFIGS_FALLBACK_HELP, readableConfigPath } from './package-files.ts';
 
@@ -51,7 +51,7 @@ export function openEnv(options: {
 }
 
 /** Help text of `--scenario`, the same for every command that takes it. */
-export const SCENARIO_FILE_HELP = `scenario JSON file (instead of --env); ${CONFIGS_FALLBACK_HELP}`;
+export const SCENARIO_FILE_HELP = `scenario JSON file (instead of --env); ${CONFIGS_FALLBACK_HELP}; ${STDIN_HELP}`;
 
 /** Help text of `--scenario-override`, the same for every command that takes it. */
 export const SCENARIO_OVERRIDE_HELP = 'partial scenario as a JSON object, deep-merged into the scenario as make(id, {scenario}) merges it (e.g. \'{"lyapunov":{"uMin":0.35}}\'); --slots wins over its slots';

@@ -45,17 +45,22 @@ export function readFileCapped(file: string, maxBytes: number): Buffer {
 function readUpTo(file: string, maxBytes: number): Buffer | undefined {
   const fd = openSync(file, 'r');
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, maxBytes + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) return Buffer.concat(chunks, total);
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > maxBytes) return undefined;
-    }
+    return readFdUpTo(fd, maxBytes);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** What comes through open descriptor `fd` (a FIFO, stdin) up to its end, or undefined when more than `maxBytes` come. */
+export function readFdUpTo(fd: number, maxBytes: number): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, maxBytes + 1 - total));
+    const read = readSync(fd, chunk, 0, chunk.length, null);
+    if (read === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+    if (total > maxBytes) return undefined;
   }
 }

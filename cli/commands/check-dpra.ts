@@ -18,6 +18,7 @@ import { checkEnvOrScenario, openEnv } from '../scenario-input.ts';
 import { CliError } from '../errors.ts';
 import { examplesHelp, optionWithDefault } from '../help-text.ts';
 import { bdtEnvOption, integerOption, jsonObjectOption, numberOption } from '../options.ts';
+import { STDIN_HELP } from '../json-files.ts';
 import { CONFIGS_FALLBACK_HELP } from '../package-files.ts';
 
 /** The most partition vectors per slot the exhaustive reference enumerates, as the help and errors write it. */
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .command('check-dpra')
     .description("check DPRA's per-slot Psi against exhaustive search on random slots and queues (small scenarios)")
     .option('--env <id>', `registered env id with at most ${EXHAUSTIVE_CAP} partition vectors per slot (prod of L_n; check-scenario prints it for a scenario file, configs/*.json for the built-in ids), which the exhaustive reference enumerates (default: BDT-small-v0)`)
-    .option('--scenario <file>', `scenario JSON file (instead of --env), with at most ${EXHAUSTIVE_CAP} partition vectors per slot; ${CONFIGS_FALLBACK_HELP}`)
+    .option('--scenario <file>', `scenario JSON file (instead of --env), with at most ${EXHAUSTIVE_CAP} partition vectors per slot; ${CONFIGS_FALLBACK_HELP}; ${STDIN_HELP}`)
     .addOption(optionWithDefault('--slots <n>', 'number of random slots', '1000'))
     .addOption(optionWithDefault('--seed <n>', 'seed of the slots and queues (integer)', '0'))
     .addOption(optionWithDefault('--queue-scale <q>', 'each H_j, G_j is 0 w.p. 1/2, else uniform in [0, q]', '50'))

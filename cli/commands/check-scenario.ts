@@ -64,7 +64,7 @@ export function register(program: Command): void {
   program
     .command('check-scenario')
     .description("validate a scenario file and print what it compiles to (nodes, each DNN's FLOPs and, for the scenario's own DNNs, each cut's gateway FLOPs and uplink size, partition vectors, C6 window, each device's largest arrivals: the arrivals' observation bound)")
-    .argument('<files...>', `scenario JSON files (as configs/default.json); each is checked, and the command fails if any is invalid; ${CONFIGS_FALLBACK_HELP}`)
+    .argument('<files...>', `scenario JSON files (as configs/default.json); each is checked, and the command fails if any is invalid; ${CONFIGS_FALLBACK_HELP}; - reads one from stdin`)
     .option('--cuts', "print every DNN's partition points (gateway FLOPs and uplink size per cut), not only those of the scenario's own DNNs")
     .option('--json', 'print each summary as one JSON object on its own line (every DNN\'s cuts included; partitionVectors is null beyond a double\'s range, partitionVectorsLog10 always given; a maxArrivals entry is null when unbounded: a Poisson rate over 1000)')
     .addHelpText('after', examplesHelp('bdt-gym check-scenario configs/small.json', 'bdt-gym check-scenario configs/default.json --cuts', 'bdt-gym check-scenario configs/small.json configs/large.json --json'))

@@ -90,7 +90,7 @@ import { examplesHelp, optionWithDefault, requiredOption } from '../help-text.ts
 import { resolvedScenario, runEnvKwargs, wholeScenarioLabel, type RunEnvKwargs } from '../run-summary.ts';
 import { catchTrainingInterrupt } from '../training-interrupt.ts';
 import { lockRun, type RunLock } from '../run-lock.ts';
-import { readJsonFile } from '../json-files.ts';
+import { readJsonFile, STDIN_HELP } from '../json-files.ts';
 import { scenarioFileEnvId } from '../scenario-input.ts';
 import { leafChanges, shownChanges } from '../scenario-changes.ts';
 import { checkOut, openOut } from '../train-out-directory.ts';
@@ -397,7 +397,7 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--no-timing', "leave out the wall-clock fields (the summary's sps, trainSeconds and periodicEvalSeconds, metrics.jsonl's charts/SPS, the text output's steps/s and seconds), so two runs with the same seed write byte-identical summary.json and metrics.jsonl")
     .option('--backend <name>', `TensorFlow.js backend: ${BACKENDS.join(', ')} (default: the fastest available)`)
-    .option('--preset <file>', `agent preset JSON (configs/agents/*.json): agent, env and hyperparameters; ${CONFIGS_FALLBACK_HELP}`)
+    .option('--preset <file>', `agent preset JSON (configs/agents/*.json): agent, env and hyperparameters; ${CONFIGS_FALLBACK_HELP}; ${STDIN_HELP}`)
     .option('--resume', "continue the run saved in --out (--agent and --env default to the checkpoint's; without --preset, on the envKwargs its summary.json records, else on the scenario its checkpoint records: B-DT envs; on others without summary.json give --preset)")
     .addOption(optionWithDefault('--eval-episodes <n>', 'deterministic evaluation episodes after training; 0 skips the evaluation', '20'))
     .option('--eval-freq <n>', "evaluate deterministically every n env steps during training on a separate env, keeping the best checkpoint in <out>/best (SB3 EvalCallback); 0 = off (default: the preset's periodicEvaluation, else off)")
@@ -412,7 +412,7 @@ export function register(program: Command): void {
     )
     .option(
       '--scenario <file>',
-      "B-DT scenario JSON file to train on, checked as run --scenario checks it, in place of the env's own scenario (--env: a B-DT id, by default the preset's, else BDT-v0, under which the run is recorded): the preset's envKwargs.scenario is merged over the file, then --scenario-override; the run's envKwargs record the resolved scenario, which evaluate and --resume use without --scenario or --import (a --resume takes only the file the run trained on); compare and run play the policy on the --scenario they are given",
+      "B-DT scenario JSON file to train on, checked as run --scenario checks it, in place of the env's own scenario (--env: a B-DT id, by default the preset's, else BDT-v0, under which the run is recorded): the preset's envKwargs.scenario is merged over the file, then --scenario-override; the run's envKwargs record the resolved scenario, which evaluate and --resume use without --scenario or --import (a --resume takes only the file the run trained on); compare and run play the policy on the --scenario they are given; - reads it from stdin",
     )
     .option('--scenario-override <json>', 'B-DT envs: partial scenario as a JSON object, deep-merged into the training env\'s scenario (the preset\'s envKwargs.scenario over the env\'s) as run and compare merge it (e.g. \'{"reward":{"mode":"dpp-exact"}}\'); recorded in the run\'s envKwargs, which evaluate and --resume use; a --resume takes only the one the run trained with')
     .option('--hyperparameters <json>', 'hyperparameters as a JSON object, merged over the preset\'s (over the agent\'s defaults without --preset) and checked with them (e.g. \'{"entCoef":0}\'); not totalTimesteps, which --steps sets; the checkpoint\'s manifest.json records the merged ones; a --resume takes only the run\'s own values')

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { FileReadRefusal, FileTooLarge, formatBytes, readFdUpTo, readFileCapped } from '../node/capped-read.ts';
 import { withoutByteOrderMark } from '../node/byte-order-mark.ts';
+import { isSymbolicLink, linkTarget } from '../node/link-target.ts';
 import { duplicateKeyMessage, firstDuplicateKey } from './duplicate-json-keys.ts';
 import { CliError } from './errors.ts';
 
@@ -35,7 +36,10 @@ export function readJsonFile(source: string, file: string, maxBytes = MAX_JSON_B
     if (error instanceof CliError) throw error;
     if (error instanceof FileTooLarge) throw tooLarge(error.size);
     if (error instanceof FileReadRefusal) throw new CliError(`${source} ${file}: not a regular file (a device or socket)`);
-    throw new CliError(`${source} ${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    // ls lists a dangling link, so a bare ENOENT would not say what is missing
+    if (code === 'ENOENT' && isSymbolicLink(file)) throw new CliError(`${source} ${file}: cannot read the file (ENOENT: a symbolic link to ${linkTarget(file)}, which does not exist)`);
+    throw new CliError(`${source} ${file}: cannot read the file (${code ?? String(error)})`);
   }
   return parsedJson(source, file, bytes);
 }

@@ -210,7 +210,11 @@ describe('registration', () => {
       }
     }
     register({ id: 'QuietReset-v0', entryPoint: () => new Quiet() });
-    assert.throws(() => make('QuietReset-v0').reset({ seed: 1, option: {} } as never), /QuietReset-v0>>>\.reset: unknown reset argument "option"/);
+    try {
+      assert.throws(() => make('QuietReset-v0').reset({ seed: 1, option: {} } as never), /QuietReset-v0>>>\.reset: unknown reset argument "option"/);
+    } finally {
+      unregister('QuietReset-v0'); // a later file of the same process checks every registered env
+    }
   });
 
   it('make and makeVec refuse options they do not know, instead of ignoring them', () => {
@@ -312,6 +316,7 @@ describe('registration', () => {
     assert.throws(() => makeVec(5n as unknown as string, 2), /^InvalidArgumentError: makeVec: expected an env id \(a string such as "BDT-v0"\) or an EnvSpec, got 5n?$/);
     assert.throws(() => register({ id: 5n as unknown as string, entryPoint: () => new CartPoleEnv() }), /^GymError: register: id 5n? is not an env id/);
     register({ id: 'Ünïcode/Plant-v1', entryPoint: () => new CartPoleEnv() }); // Gymnasium's \w takes letters of any script
+    unregister('Ünïcode/Plant-v1');
   });
 
   it('unknown ids list the registered ones', () => {

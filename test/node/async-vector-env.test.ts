@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { AsyncVectorEnv } from '../../node/async-vector-env.ts';
-import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, captureWarnings, make, makeVec, register, setWarningHandler } from '../../env/index.ts';
+import { Box, CartPoleEnv, Discrete, EnvCheckError, GymError, InvalidActionError, InvalidArgumentError, RecordEpisodeStatistics, SpaceError, SyncVectorEnv, UnregisteredEnvError, captureWarnings, make, makeVec, register, unregister, setWarningHandler } from '../../env/index.ts';
 import type { BdtAction } from '../../env/bdt/action.ts';
 import type { BdtObservation } from '../../env/bdt/observation.ts';
 
@@ -125,13 +125,17 @@ describe('AsyncVectorEnv', function () {
 
   it("an id registered only in the main thread: the worker's error says workers do not see it and to list its module in the recipe's imports", () => {
     register({ id: 'MainThreadCartPole-v0', entryPoint: () => new CartPoleEnv() });
-    assert.throws(
-      () => new AsyncVectorEnv([{ id: 'MainThreadCartPole-v0' }]),
-      (e: unknown) =>
-        e instanceof UnregisteredEnvError &&
-        e.message.startsWith('AsyncVectorEnv env 0: No registered env with id "MainThreadCartPole-v0". Registered ids: CartPole-v0, CartPole-v1, ') &&
-        e.message.endsWith(`. If the main thread registers "MainThreadCartPole-v0": AsyncVectorEnv's workers do not see its registrations; put the module that registers it in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`),
-    );
+    try {
+      assert.throws(
+        () => new AsyncVectorEnv([{ id: 'MainThreadCartPole-v0' }]),
+        (e: unknown) =>
+          e instanceof UnregisteredEnvError &&
+          e.message.startsWith('AsyncVectorEnv env 0: No registered env with id "MainThreadCartPole-v0". Registered ids: CartPole-v0, CartPole-v1, ') &&
+          e.message.endsWith(`. If the main thread registers "MainThreadCartPole-v0": AsyncVectorEnv's workers do not see its registrations; put the module that registers it in the recipe's imports (its URL, e.g. imports: [new URL('./my-envs.ts', import.meta.url).href]), and each worker imports it before make`),
+      );
+    } finally {
+      unregister('MainThreadCartPole-v0');
+    }
   });
 
   it("an unversioned id warns once, through the main thread's warning handler, however many workers make it (each resolves it in its own registry)", () => {

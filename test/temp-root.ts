@@ -6,7 +6,9 @@
  *
  * Tests and their child processes find the temp directory with `os.tmpdir()`, which reads the
  * environment on each call; mocha loads this module before any spec file, so setting the
- * variables here moves them all, and spawned processes inherit them.
+ * variables here moves them all, and spawned processes inherit them. Under `--parallel`
+ * (.mocharc.json) each worker process, started with the main process's environment, loads it too
+ * and makes its own root inside the main one, which the main process removes with the rest.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

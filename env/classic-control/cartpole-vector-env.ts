@@ -17,7 +17,7 @@ import { CartPoleEnv, isCartPoleTerminal, resetBounds, stepCartPole } from './ca
 
 const SYNC_HINT = "makeVec(id, n, { vectorizationMode: 'sync' })";
 
-/** Keyword arguments of `CartPoleVectorEnv` (and of `makeVec('CartPole-v1', n, { kwargs })`). */
+/** Keyword arguments of `CartPoleVectorEnv`. */
 export const CartPoleVectorEnvKwargs = z
   .object({
     maxEpisodeSteps: z.number().int().positive().default(500).describe('Steps after which an episode is truncated (CartPole-v1: 500, v0: 200; steps)'),
@@ -73,8 +73,8 @@ export type CartPoleVectorEnvKwargs = z.input<typeof CartPoleVectorEnvKwargs>;
  * not truncated.
  *
  * ## Arguments
- * `makeVec('CartPole-v1', 8, { kwargs: { suttonBartoReward: true } })`; see
- * `CartPoleVectorEnvKwargs`.
+ * `new CartPoleVectorEnv(8, { suttonBartoReward: true })`; see `CartPoleVectorEnvKwargs`. It is
+ * not CartPole-v1's `vectorEntryPoint`: `makeVec('CartPole-v1', n)` gives a `SyncVectorEnv`.
  */
 export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<number>> {
   readonly gravity = 9.8;
@@ -97,7 +97,7 @@ export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<numb
   readonly autoresetMode = 'next-step';
   /** Steps after which an episode is truncated. */
   readonly maxEpisodeSteps: number;
-  /** How `makeVec` built it (see `VectorEnv.spec`). */
+  /** Its spec (see `VectorEnv.spec`): none, as no `makeVec` builds it. */
   spec: EnvSpec | undefined = undefined;
 
   private readonly suttonBartoReward: boolean;

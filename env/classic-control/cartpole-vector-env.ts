@@ -13,7 +13,7 @@ import { Discrete } from '../spaces/discrete.ts';
 import type { Space } from '../spaces/space.ts';
 import { batchSpace, readCheckedActions } from '../vector/batch.ts';
 import { checkNumEnvs, type VectorEnv, type VectorResetArgs, type VectorResetResult, type VectorStepResult } from '../vector/vector-env.ts';
-import { CartPoleEnv, isCartPoleTerminal, resetBounds, stepCartPole } from './cartpole.ts';
+import { CartPoleEnv, isCartPoleTerminal, resetBounds, stepCartPole, type CartPolePhysics } from './cartpole.ts';
 
 const SYNC_HINT = "makeVec(id, n, { vectorizationMode: 'sync' })";
 
@@ -77,18 +77,6 @@ export type CartPoleVectorEnvKwargs = z.input<typeof CartPoleVectorEnvKwargs>;
  * not CartPole-v1's `vectorEntryPoint`: `makeVec('CartPole-v1', n)` gives a `SyncVectorEnv`.
  */
 export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<number>> {
-  readonly gravity = 9.8;
-  readonly masscart = 1.0;
-  readonly masspole = 0.1;
-  readonly totalMass = this.masspole + this.masscart;
-  readonly length = 0.5;
-  readonly polemassLength = this.masspole * this.length;
-  readonly forceMag = 10.0;
-  readonly tau = 0.02;
-  readonly kinematicsIntegrator: 'euler' | 'semi-implicit euler' = 'euler';
-  readonly thetaThresholdRadians = (12 * 2 * Math.PI) / 360;
-  readonly xThreshold = 2.4;
-
   readonly numEnvs: number;
   readonly singleObservationSpace: Box<Float32Array>;
   readonly singleActionSpace = new Discrete(2);
@@ -100,6 +88,8 @@ export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<numb
   /** Its spec (see `VectorEnv.spec`): none, as no `makeVec` builds it. */
   spec: EnvSpec | undefined = undefined;
 
+  /** The dynamics' constants: a CartPoleEnv's, the one place they are written. */
+  private readonly physics: CartPolePhysics;
   private readonly suttonBartoReward: boolean;
   private readonly copy: boolean;
   /** Every env's `[x, xDot, theta, thetaDot]`, env-major ([numEnvs, 4]; Gymnasium keeps [4, numEnvs]). */
@@ -125,7 +115,9 @@ export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<numb
     this.maxEpisodeSteps = args.maxEpisodeSteps;
     this.suttonBartoReward = args.suttonBartoReward;
     this.copy = args.copy;
-    this.singleObservationSpace = new CartPoleEnv().observationSpace;
+    const single = new CartPoleEnv();
+    this.physics = single;
+    this.singleObservationSpace = single.observationSpace;
     this.observationSpace = batchSpace(this.singleObservationSpace, numEnvs) as Space<Float32Array>;
     this.actionSpace = batchSpace(this.singleActionSpace, numEnvs) as Space<ArrayLike<number>>;
     this.s = new Float64Array(numEnvs * 4);
@@ -179,8 +171,8 @@ export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<numb
     const truncated = this.copy ? new Uint8Array(this.numEnvs) : this.truncated;
     for (let i = 0; i < this.numEnvs; i++) {
       if (ended[i] === 1) continue; // reset below
-      stepCartPole(this, s, i * 4, checked[i]!);
-      const isTerminal = isCartPoleTerminal(this, s, i * 4);
+      stepCartPole(this.physics, s, i * 4, checked[i]!);
+      const isTerminal = isCartPoleTerminal(this.physics, s, i * 4);
       steps[i]! += 1;
       terminated[i] = isTerminal ? 1 : 0;
       truncated[i] = steps[i]! >= this.maxEpisodeSteps ? 1 : 0;

@@ -182,7 +182,7 @@ export class CartPoleEnv extends Env<Float32Array, number> {
   }
 }
 
-/** The constants of the cart-pole dynamics, which `CartPoleEnv` and `CartPoleVectorEnv` both hold. */
+/** The constants of the cart-pole dynamics, which `CartPoleEnv` holds (and `CartPoleVectorEnv` reads from one). */
 export interface CartPolePhysics {
   readonly gravity: number;
   readonly masspole: number;

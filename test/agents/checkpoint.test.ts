@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Box, Dict, make, MultiDiscrete, Tuple, type Space } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
@@ -128,6 +128,23 @@ describe('agents/checkpoint', () => {
       agentOf.dispose();
       env.close();
     }
+  });
+
+  it("the committed checkpoints carry manifest.sha256, so an edited or damaged manifest of a clone is refused (they loaded unchecked)", async () => {
+    const models = dirname(defaultCheckpointDir('ppo', 'BDT-v0'));
+    const names = readdirSync(models);
+    assert.ok(names.length >= 10, `models/ holds ${names.length} runs`);
+    for (const name of names) {
+      const checkpoint = join(models, name, 'checkpoint');
+      assert.ok(existsSync(join(checkpoint, 'manifest.sha256')), `${name}: no manifest.sha256`);
+      for (const network of Object.values((await loadCheckpoint(checkpoint)).networks)) network.dispose();
+    }
+    // the file is checked: a copy whose manifest was edited (still valid JSON) is refused
+    const copy = join(mkdtempSync(join(tmpdir(), 'bdt-committed-')), 'checkpoint');
+    cpSync(join(models, names[0]!, 'checkpoint'), copy, { recursive: true });
+    const manifest = join(copy, 'manifest.json');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/\n$/, ' \n'));
+    await assert.rejects(loadCheckpoint(copy), (e: Error) => e instanceof CheckpointError && e.message.includes('is corrupted or was edited since it was saved'));
   });
 
   it('PPO round trip: the reloaded policy takes the same actions, normalisation included', async () => {

@@ -17,7 +17,7 @@ export type Info = Record<string, unknown>;
  */
 export interface ResetArgs {
   /** Re-seed the env's random streams; without it (or with null, Python's `seed=None`) the streams continue. */
-  seed?: number;
+  seed?: number | null;
   /** Env-specific reset options. */
   options?: Record<string, unknown>;
 }
@@ -178,7 +178,7 @@ export abstract class Env<Obs = unknown, Act = unknown> {
    * Re-seed `npRandom` (and record `seedValue` for sub-streams, `npRandomSeed`) when `seed` is
    * given; no-op otherwise (null too, as a vector env's reset and Python's `seed=None`).
    */
-  protected seedStreams(seed: number | undefined): void {
+  protected seedStreams(seed: number | null | undefined): void {
     if (seed == null) return;
     checkSeed(seed, `${this.constructor.name}.reset`);
     this.seedValue = seed;

@@ -30,7 +30,7 @@ function recordingEnvs(seeds: number[]): () => Env<unknown, unknown> {
     const env = make('CartPole-v1');
     const reset = env.reset.bind(env);
     env.reset = (args?: ResetArgs) => {
-      if (args?.seed !== undefined) seeds.push(args.seed);
+      if (args?.seed != null) seeds.push(args.seed);
       return reset(args);
     };
     return env;

@@ -58,7 +58,7 @@ describe('checkEnv', () => {
       private noise = makeRng();
       override reset(args: ResetArgs = {}): ResetResult<Float32Array> {
         this.seedStreams(args.seed);
-        this.noise = makeRng(args.seed === undefined ? undefined : subSeed(args.seed, 'noise'));
+        this.noise = makeRng(args.seed == null ? undefined : subSeed(args.seed, 'noise'));
         return [Float32Array.of(this.noise(), this.npRandom()), {}];
       }
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { registerEntryPoint, makeVec, type VectorizationMode, NormalizeReward, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult } from '../../env/index.ts';
+import { registerEntryPoint, makeVec, type VectorizationMode, NormalizeReward, SyncVectorEnv, VectorRecordEpisodeStatistics, VectorNormalizeObservation, RecordEpisodeStatistics, CartPoleEnv, Env, InvalidActionError, InvalidArgumentError, OrderEnforcing, PassiveEnvChecker, ResetNeededError, TimeLimit, make, register, registry, unregister, UnregisteredEnvError, Discrete, Box, Dict, Tuple, EnvCheckError, captureWarnings, spec, type StepResult, type ResetResult, type ResetArgs } from '../../env/index.ts';
 import { unregisteredEnvHint } from '../../env/registration.ts';
 
 
@@ -169,8 +169,8 @@ describe('registration', () => {
     }
   });
 
-  it('reset takes a null seed as none (Python\'s seed=None, as vector envs do): the streams continue, raw and made', () => {
-    const makers: Array<[string, () => { reset(args?: object): [unknown, unknown] }]> = [
+  it('reset takes a null seed as none (Python\'s seed=None, as vector envs do): the streams continue, raw and made, and the type says so', () => {
+    const makers: Array<[string, () => { reset(args?: ResetArgs): [unknown, unknown] }]> = [
       ['CartPoleEnv', () => new CartPoleEnv()],
       ['CartPole-v1', () => make('CartPole-v1')],
       ['BdtEnv', () => make('BDT-small-v0').unwrapped],

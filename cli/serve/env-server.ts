@@ -13,7 +13,7 @@
  *   {"method": "getAttr", "name": "slot"}              -> {"result": [value per env]}   (a vector env's; Gymnasium's get_attr)
  *   {"method": "setAttr", "name": n, "values": v}      -> {"result": null}              (a vector env's; v: one value per env, or one for all)
  *   {"method": "call", "name": "encodeDecision", "args": [...]} -> {"result": [value per env]}   (a vector env's; Gymnasium's call)
- *   {"method": "close"}                                -> {"result": null} (and the server ends)
+ *   {"method": "close"}                                -> {"result": null} (and the server ends: an EnvServer refuses any later request but close)
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
  * `numEnvs`, `makeVec(id, numEnvs, {kwargs})` (the B-DT ids' native BdtVectorEnv; a SyncVectorEnv
@@ -118,7 +118,7 @@ export class EnvServer {
   private last: { obs: unknown; info: Info; seed: number | undefined } | undefined;
   /** The agents `act` has made, by name and options, the one asked last at the end. */
   private readonly agents = new Map<string, { name: string; agent: Agent }>();
-  /** Whether `close` was requested: the server should stop reading. */
+  /** Whether `close` was requested: the server should stop reading (it refuses every later request but `close`). */
   closed = false;
 
   /** The response to one parsed request; never rejects. */
@@ -134,6 +134,11 @@ export class EnvServer {
     const parsed = Request.safeParse(raw, { reportInput: true });
     if (!parsed.success) throw new ProtocolError(`bad request: ${issueLines(parsed.error.issues).join('; ')}`);
     const request: Request = parsed.data;
+    if (this.closed) {
+      // the reader stops at close (`closed`); an env made after it would never be closed
+      if (request.method === 'close') return null;
+      throw new ProtocolError(`${request.method} after close: this server is closed; start another server`);
+    }
     if (request.method === 'make') return this.make(request);
     if (request.method === 'close') {
       this.closed = true;

@@ -402,6 +402,16 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(bdt.responses[1], refusal, 'the native vector env, in the same words');
   });
 
+  it('an EnvServer refuses every request after close but close, as a ProtocolError: a make after it served an env no close would end', async () => {
+    const server = new EnvServer();
+    assert.ok('result' in (await server.handle({ method: 'make', id: 'CartPole-v1' })));
+    assert.deepEqual(await server.handle({ method: 'close' }), { result: null });
+    assert.equal(server.closed, true);
+    assert.deepEqual(await server.handle({ method: 'make', id: 'CartPole-v1' }), { error: { type: 'ProtocolError', message: 'make after close: this server is closed; start another server' } });
+    assert.deepEqual(await server.handle({ method: 'reset', seed: 1 }), { error: { type: 'ProtocolError', message: 'reset after close: this server is closed; start another server' } });
+    assert.deepEqual(await server.handle({ method: 'close' }), { result: null }, 'close again, as Gymnasium\'s close: nothing to do');
+  });
+
   it('getAttr of a method is refused with how to call it (its answer was null per env), and the env goes on', () => {
     const { responses, status, stderr } = serve([
       { method: 'make', id: 'CartPole-v1', numEnvs: 2 },

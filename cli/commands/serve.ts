@@ -41,7 +41,7 @@ function responseLine(response: Response): string {
     return stringifyWire(response);
   } catch (error) {
     const { type, message } = errorResponse(error).error;
-    return stringifyWire({ error: { type, message: `the result cannot be written as JSON: ${message}` } });
+    return stringifyWire({ error: { type, message: `the result cannot be written as JSON: ${message}` }, ...(response.warnings === undefined ? {} : { warnings: response.warnings }) });
   }
 }
 

@@ -60,7 +60,11 @@
  * the next act); an error that is no
  * refusal of bad input (a bug, in an agent or in bdt-gym) also writes its stack trace to stderr.
  * A result JSON cannot write is answered as an error too: the server ends only on `close` or at
- * the end of its input.
+ * the end of its input. An answer, result or error, may also hold `"warnings": [message, ...]`:
+ * what the env, its checker or an agent warned of (env/core/logger.ts's `warn`) while the server
+ * handled that request, in order, which the server does not print (the Python client raises each
+ * with gymnasium.logger.warn, a UserWarning, as Gymnasium's envs warn); the field is absent when
+ * there were none, and a client may ignore it.
  */
 import * as z from 'zod';
 import { AttributeRefusedError, Dict, GymError, InvalidActionError, issueLines, KwargsError, make, makeVec, elementFromJSON, ResetNeededError, SpaceError, Tuple, UnregisteredEnvError, type Env, type Info, type Space, type VectorEnv } from '../../env/index.ts';
@@ -69,6 +73,7 @@ import { AgentCreationError, agentEntry, createAgent, scriptedAgentNames, Unknow
 import { synchronousAction } from '../../baselines/harness/run-episode.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { formatValue } from '../../env/core/format.ts';
+import { setWarningHandler } from '../../env/core/logger.ts';
 import { bugText, isUserError } from '../user-errors.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
 import { importHint } from '../user-modules.ts';
@@ -103,7 +108,8 @@ const Request = z.discriminatedUnion('method', [
 ]);
 type Request = z.infer<typeof Request>;
 
-export type Response = { readonly result: unknown } | { readonly error: { readonly type: string; readonly message: string; readonly unexpectedKeys?: readonly string[] } };
+/** The answer to one request; `warnings`, when the request raised any, are their messages in order (env/core/logger.ts's `warn`). */
+export type Response = ({ readonly result: unknown } | { readonly error: { readonly type: string; readonly message: string; readonly unexpectedKeys?: readonly string[] } }) & { readonly warnings?: readonly string[] };
 
 /** A request that is not one: malformed JSON, an unknown method, a missing field, `step` before `make`. */
 export class ProtocolError extends GymError {}
@@ -121,13 +127,23 @@ export class EnvServer {
   /** Whether `close` was requested: the server should stop reading (it refuses every later request but `close`). */
   closed = false;
 
-  /** The response to one parsed request; never rejects. */
+  /**
+   * The response to one parsed request, with the warnings it raised in place of printing them
+   * (the client raises them as its own); never rejects. Await each before the next: the warning
+   * handler is the process's.
+   */
   async handle(request: unknown): Promise<Response> {
+    const warnings: string[] = [];
+    const previous = setWarningHandler((message) => warnings.push(message));
+    let response: Response;
     try {
-      return { result: await this.dispatch(request) };
+      response = { result: await this.dispatch(request) };
     } catch (error) {
-      return errorResponse(error);
+      response = errorResponse(error);
+    } finally {
+      setWarningHandler(previous);
     }
+    return warnings.length === 0 ? response : { ...response, warnings };
   }
 
   private async dispatch(raw: unknown): Promise<unknown> {

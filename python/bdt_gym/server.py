@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, NoReturn
 
 from gymnasium import error as gym_error
+from gymnasium import logger as gym_logger
 
 #: The checkout this package sits in: its CLI serves the envs unless BDT_GYM_COMMAND says otherwise.
 _REPOSITORY = Path(__file__).resolve().parents[2]
@@ -310,7 +311,11 @@ class Server:
         _LIVE.add(self)
 
     def request(self, method: str, **fields: Any) -> Any:
-        """The result of one request; a refusal raises BdtGymError (or a subclass).
+        """The result of one request; a refusal raises BdtGymError (or a subclass). The warnings the
+        env raised in the server while it handled the request are raised here first, each with
+        ``gymnasium.logger.warn`` (a UserWarning, as Gymnasium's own envs warn), so that
+        ``warnings.catch_warnings``, ``pytest -W error`` and ``check_env`` see them; those of an
+        interrupted request are dropped with its response.
 
         Requests from several threads take turns (``_lock``): responses pair with requests by
         their order alone, so two at once would each read the other's response, or wait forever
@@ -334,6 +339,9 @@ class Server:
         if response is None:
             # only responses go to the server's stdout: the pairing of the rest cannot be trusted
             self._end(process, f"bdt_gym: the server answered {method} with a line that is not a response: {self._received[-1][:200]!r}")
+        # what the env warned of while the server handled the request, as Gymnasium's envs warn
+        for message in response.get("warnings", ()):
+            gym_logger.warn("%s", message)
         if "error" in response:
             error = response["error"]
             refused = UnexpectedKeywordError if error.get("unexpectedKeys") else _ERRORS.get(error["type"], BdtGymError)

@@ -1414,6 +1414,50 @@ class InfoFromJsonTest(unittest.TestCase):
         self.assertEqual(vector["winner"].dtype, np.int64)
 
 
+class ServerWarningsTest(unittest.TestCase):
+    """The env's warnings in the server reach Python as Gymnasium's envs raise theirs: gymnasium.logger.warn's UserWarning."""
+
+    def test_a_warning_of_the_served_env_is_a_python_userwarning_as_gymnasiums_own_cartpole_raises(self) -> None:
+        # it went to the server's stderr alone, which catch_warnings, pytest -W error and check_env do not see
+        def play_to_termination(env: gym.Env[Any, Any]) -> None:
+            env.reset(seed=0)
+            terminated = truncated = False
+            while not (terminated or truncated):
+                _, _, terminated, truncated, _ = env.step(1)
+
+        def step_past_termination(env: gym.Env[Any, Any]) -> list[warnings.WarningMessage]:
+            play_to_termination(env)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                env.step(1)
+            return caught
+
+        served = bdt_gym.BdtGymEnv("CartPole-v1")
+        theirs = gym.make("CartPole-v1").unwrapped
+        try:
+            caught, expected = step_past_termination(served), step_past_termination(theirs)
+            # the same words, but for JavaScript's true where Python's says True
+            self.assertEqual([(w.category, str(w.message).lower()) for w in caught], [(w.category, str(w.message).lower()) for w in expected])
+            self.assertEqual(len(caught), 1)
+            play_to_termination(served)  # CartPole warns at the first step past termination only
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                with self.assertRaisesRegex(UserWarning, r"WARN: You are calling 'step\(\)' even though"):
+                    served.step(1)
+            # the answer was read whole before the warning was raised: the next request gets its own
+            self.assertEqual(served.reset(seed=0)[0].shape, (4,))
+        finally:
+            served.close()
+            theirs.close()
+
+    def test_a_refused_request_raises_its_warnings_then_its_error(self) -> None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with self.assertRaises(bdt_gym.UnexpectedKeywordError):
+                bdt_gym.BdtGymEnv("CartPole", bad=1)
+        self.assertEqual([str(w.message) for w in caught], ["\x1b[33mWARN: Using the latest versioned environment `CartPole-v1` instead of the unversioned environment `CartPole`.\x1b[0m"])
+
+
 class ErrorTransportTest(unittest.TestCase):
     """bdt_gym's errors through pickle and Gymnasium's one-argument re-raise (AsyncVectorEnv's workers)."""
 

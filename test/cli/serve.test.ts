@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { isBlankLine, jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../../cli/serve/json-lines.ts';
 import { MAX_REQUEST_DEPTH, parseWire, protoKeyPath, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
 import * as tf from '@tensorflow/tfjs';
-import { asBooleans, EnvServer, flagsAsBooleans } from '../../cli/serve/env-server.ts';
+import { asBooleans, EnvServer, flagsAsBooleans, type Response } from '../../cli/serve/env-server.ts';
+import { setWarningHandler, warn } from '../../env/core/logger.ts';
 import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
 import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
@@ -410,6 +411,36 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(await server.handle({ method: 'make', id: 'CartPole-v1' }), { error: { type: 'ProtocolError', message: 'make after close: this server is closed; start another server' } });
     assert.deepEqual(await server.handle({ method: 'reset', seed: 1 }), { error: { type: 'ProtocolError', message: 'reset after close: this server is closed; start another server' } });
     assert.deepEqual(await server.handle({ method: 'close' }), { result: null }, 'close again, as Gymnasium\'s close: nothing to do');
+  });
+
+  it("carries the warnings a request raised in its answer (\"warnings\"), in place of printing them, and leaves the process's warning handler as it was", async () => {
+    const server = new EnvServer();
+    const printed: string[] = [];
+    const previous = setWarningHandler((message) => printed.push(message));
+    try {
+      await server.handle({ method: 'make', id: 'CartPole-v1' });
+      await server.handle({ method: 'reset', seed: 1 });
+      let response: Response;
+      do response = await server.handle({ method: 'step', action: 1 });
+      while ('result' in response && !(response.result as { terminated: boolean }).terminated);
+      assert.equal(response.warnings, undefined, 'no warning, no field');
+      const past = await server.handle({ method: 'step', action: 1 });
+      assert.ok('result' in past);
+      assert.deepEqual(past.warnings, ["You are calling 'step()' even though this environment has already returned terminated = true. You should always call 'reset()' once you receive 'terminated = true' -- any further steps are undefined behavior."]);
+      warn('after the requests');
+      assert.deepEqual(printed, ['after the requests'], 'the handler the server found, restored; nothing of the requests printed');
+    } finally {
+      setWarningHandler(previous);
+      await server.handle({ method: 'close' });
+    }
+  });
+
+  it('answers a refusal with the warnings raised before it, and writes none of them to stderr', () => {
+    const { responses, status, stderr } = serve([{ method: 'make', id: 'CartPole', kwargs: { bad: 1 } }]);
+    assert.equal(status, 0, stderr);
+    assert.equal(stderr, '');
+    assert.deepEqual(responses[0]?.['warnings'], ['Using the latest versioned environment `CartPole-v1` instead of the unversioned environment `CartPole`.']);
+    assert.equal((responses[0]?.['error'] as Record<string, unknown>)['type'], 'KwargsError');
   });
 
   it('getAttr of a method is refused with how to call it (its answer was null per env), and the env goes on', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { Box, Dict, make, MultiDiscrete, Tuple, type Space } from '../../env/index.ts';
 import { initBackend } from '../../agents/backend.ts';
@@ -580,7 +581,7 @@ describe('agents/checkpoint', () => {
 
     it('a logStd beyond +-30 (finite, checksum consistent) is refused naming the file, the array and the index (acting then gave NaN, blamed on the env)', async () => {
       const copy = join(dir, 'logstd');
-      cpSync(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url).pathname, copy, { recursive: true });
+      cpSync(fileURLToPath(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url)), copy, { recursive: true });
       setFloat32(join(copy, 'state.bin'), 2, 1e30);
       rewriteCheckpoint(copy);
       const env = make('BDT-v0');
@@ -595,7 +596,7 @@ describe('agents/checkpoint', () => {
     });
 
     it('a loaded policy whose output is not finite is refused when it acts, naming its checkpoint and the action element (the env blamed itself)', async () => {
-      const models = new URL('../../models/', import.meta.url).pathname;
+      const models = fileURLToPath(new URL('../../models/', import.meta.url));
       const env = make('BDT-v0');
       const [obs] = env.reset({ seed: 1 });
       const ppo = (await loadPolicyAgent(join(models, 'ppo-bdt-v0'), env)) as PpoAgent;

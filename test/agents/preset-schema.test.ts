@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { DqnHyperparametersSchema } from '../../agents/dqn/hyperparameters.ts';
 import { PpoHyperparametersSchema } from '../../agents/ppo/hyperparameters.ts';
 import { AgentPresetSchema } from '../../agents/run/preset.ts';
@@ -24,7 +25,7 @@ describe('agent presets: JSON Schema', () => {
   });
 
   it('bdt-gym preset-schema prints it', () => {
-    const result = spawnSync(process.execPath, [new URL('../../bin/bdt-gym.js', import.meta.url).pathname, 'preset-schema'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url)), 'preset-schema'], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, presetJsonSchemaText());
   });

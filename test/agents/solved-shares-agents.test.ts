@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../agents/backend.ts';
 import { DqnAgent, PpoAgent, loadPolicyAgent } from '../../agents/policy-agent.ts';
@@ -22,7 +23,7 @@ import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { GymError, make } from '../../env/index.ts';
 import { createSlotOutcome, evaluateSlot } from '../../env/bdt/slot.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin/bdt-gym.js');
 const HYPERPARAMETERS = {
   ppo: { cpuShares: 'solved', numEnvs: 2, numSteps: 64, numMinibatches: 2, updateEpochs: 2, hidden: [16] },

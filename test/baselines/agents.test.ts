@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { make } from '../../env/registration.ts';
 import { KwargsError } from '../../env/core/zod-issues.ts';
 import '../../env/index.ts';
@@ -103,7 +104,7 @@ describe('baselines: agents and createAgent', () => {
 
   it("an agent given another copy's env (env/ and baselines/ bundled apart) says a second copy is loaded", async () => {
     // a bundle of env/ is a second copy, with its own BdtEnv class, as a browser build of env/ alone beside one of baselines/
-    const bundle = await build({ entryPoints: [new URL('../../env/index.ts', import.meta.url).pathname], bundle: true, write: false, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], logLevel: 'silent' });
+    const bundle = await build({ entryPoints: [fileURLToPath(new URL('../../env/index.ts', import.meta.url))], bundle: true, write: false, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], logLevel: 'silent' });
     const copy = (await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0]!.text).toString('base64')}`)) as typeof import('../../env/index.ts');
     assert.ok(registryCopies() >= 2);
     const env = copy.make('BDT-small-v0');

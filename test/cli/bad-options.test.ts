@@ -6,6 +6,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import * as benchCommand from '../../cli/commands/bench.ts';
 import * as checkDpraCommand from '../../cli/commands/check-dpra.ts';
 import * as compareCommand from '../../cli/commands/compare.ts';
@@ -18,7 +19,7 @@ import { checkCanCreateFilesIn, checkOutputPath, integerList, integerOption, int
 import { captureWarnings } from '../../env/index.ts';
 import { plural } from '../../cli/plural.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 /** A pid above Linux's largest pid_max: no process has it. */
 const DEAD_PID = 2 ** 22 + 12345;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

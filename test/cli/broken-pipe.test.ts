@@ -8,8 +8,9 @@ import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 
 /** Runs the CLI with the reading end of its stdout closed (as `head -1` closes it after a line; closed at once, so every write fails), and returns how it ended. */
 async function withStdoutClosed(...args: string[]): Promise<{ code: number | null; stderr: string }> {

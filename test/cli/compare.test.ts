@@ -9,7 +9,7 @@ import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 import { make, type BdtEnv } from '../../env/index.ts';
 import { BACKENDS } from '../../agents/backend-names.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 describe('bdt-gym compare', () => {
@@ -143,7 +143,7 @@ describe('bdt-gym compare', () => {
     assert.match(twice.stderr, /--checkpoint: label a is given twice/);
     // an algorithm of one's own: read as the agent named for it, a learned agent "a2c" that does not exist
     const a2c = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), "it's a2c"); // a quote the suggested command must escape
-    cpSync(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url).pathname, a2c, { recursive: true });
+    cpSync(fileURLToPath(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url)), a2c, { recursive: true });
     rewriteCheckpoint(a2c, (m) => Object.assign(m, { algo: 'a2c', hyperparameters: { gamma: 0.5 } }));
     for (const label of ['mine', 'ppo']) {
       const own = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', `${label}=${a2c}`);
@@ -152,7 +152,7 @@ describe('bdt-gym compare', () => {
       assert.equal(own.stderr, `bdt-gym: --checkpoint ${label}=${a2c}: the checkpoint holds an a2c policy, ${why}\n`);
     }
     const corrupted = join(mkdtempSync(join(tmpdir(), 'bdt-compare-')), 'stats');
-    cpSync(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url).pathname, corrupted, { recursive: true });
+    cpSync(fileURLToPath(new URL('../../models/ppo-bdt-v0/checkpoint', import.meta.url)), corrupted, { recursive: true });
     rewriteCheckpoint(corrupted, (m) => (m['observationStats'].mean = [0]));
     const stats = cli('compare', '--agents', 'dpra', '--seeds', '1', '--slots', '5', '--checkpoint', `x=${corrupted}`);
     assert.equal(stats.status, 1, stats.stderr);
@@ -162,11 +162,11 @@ describe('bdt-gym compare', () => {
   it("--checkpoint of an algorithm of one's own is played by the agent an --import module registered under its id, as evaluate --agent plays it (it was refused)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdt-compare-'));
     const a2c = join(dir, 'a2c');
-    cpSync(new URL('../../models/ppo-bdt-small-v0/checkpoint', import.meta.url).pathname, a2c, { recursive: true });
+    cpSync(fileURLToPath(new URL('../../models/ppo-bdt-small-v0/checkpoint', import.meta.url)), a2c, { recursive: true });
     rewriteCheckpoint(a2c, (m) => Object.assign(m, { algo: 'a2c', hyperparameters: { normObs: true, clipObs: 10, gamma: 0.5 } }));
     const out = join(dir, 'compare.json');
     const args = ['compare', '--env', 'BDT-small-v0', '--agents', 'ppo', '--seeds', '1,2', '--slots', '10', '--no-timing', '--json', '--out', out];
-    const imported = (...more: string[]) => spawnSync(process.execPath, [bin, '--import', './own-algorithm-agent.ts', ...args, ...more], { encoding: 'utf8', cwd: new URL('fixtures', import.meta.url).pathname });
+    const imported = (...more: string[]) => spawnSync(process.execPath, [bin, '--import', './own-algorithm-agent.ts', ...args, ...more], { encoding: 'utf8', cwd: fileURLToPath(new URL('fixtures', import.meta.url)) });
     for (const label of ['mine', 'a2c']) {
       const compared = imported('--checkpoint', `${label}=${a2c}`);
       assert.equal(compared.status, 0, compared.stderr);

@@ -3,12 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readMetricsFile } from '../../cli/metrics-file.ts';
 import { trailingMean } from '../../cli/plot/moving-average.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-const models = new URL('../../models/', import.meta.url).pathname;
+const models = fileURLToPath(new URL('../../models/', import.meta.url));
 
 /** A run directory holding `lines` as its metrics.jsonl. */
 function run(parent: string, name: string, lines: readonly string[]): string {

@@ -9,8 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const small = readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8');
 
 describe('cli: - as a path', () => {

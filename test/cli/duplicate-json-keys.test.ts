@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { duplicateKeyMessage, firstDuplicateKey } from '../../cli/duplicate-json-keys.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 
 describe('cli: duplicate keys in JSON input', () => {
   it('finds the first key an object repeats, with the path of the object and both lines; none in keys of different objects, values or strings', () => {

@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
-const hook = new URL('./fixtures/log-lazy-imports.mjs', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
+const hook = fileURLToPath(new URL('./fixtures/log-lazy-imports.mjs', import.meta.url));
 /** Runs the CLI with TensorFlow.js and Vega imports logged to stderr. */
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', hook, bin, ...args], { encoding: 'utf8', input: '' });
 

@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-const models = new URL('../../models/', import.meta.url).pathname;
+const models = fileURLToPath(new URL('../../models/', import.meta.url));
 
 /** Runs `args`, expecting the refusal of `option output` as an input named by `label` at `real`; `file` must be unchanged. */
 function refused(args: string[], option: string, output: string, message: RegExp, file: string): void {
@@ -36,7 +36,7 @@ describe('outputs never overwrite inputs', () => {
     dir = realpathSync(mkdtempSync(join(tmpdir(), 'bdt-io-')));
     trace = join(dir, 't.json');
     scenario = join(dir, 's.json');
-    cpSync(new URL('../../configs/default.json', import.meta.url).pathname, scenario);
+    cpSync(fileURLToPath(new URL('../../configs/default.json', import.meta.url)), scenario);
     const saved = cli('run', '--scenario', scenario, '--agent', 'random', '--slots', '5', '--save-trace', trace);
     assert.equal(saved.status, 0, saved.stderr);
   });

@@ -11,12 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CliError } from '../../cli/errors.ts';
 import { isLockFile, lockRun, lockSteps, type RunLock } from '../../cli/run-lock.ts';
 
 /** A pid above Linux's largest pid_max: no process has it. */
 const DEAD_PID = 2 ** 22 + 12345;
-const killedTaker = new URL('./fixtures/take-over-killed.ts', import.meta.url).pathname;
+const killedTaker = fileURLToPath(new URL('./fixtures/take-over-killed.ts', import.meta.url));
 
 /** Contender `run` starts (and runs to its end) at the `at`-th step (from 0) of contender `in`'s taking. */
 interface Nested {

@@ -14,7 +14,7 @@ import { scenarioInputs } from '../../cli/options.ts';
 import { scriptedAgentNames } from '../../baselines/create-agent.ts';
 import { registeredBdtIds } from '../bdt/registered-bdt-ids.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 describe('bdt-gym run', () => {
@@ -201,7 +201,7 @@ describe('bdt-gym run', () => {
   });
 
   it('finds a committed model given as models/<name> from any working directory, in --checkpoint and --agent-options, for the output checks too (it was read from the cwd only)', () => {
-    const models = new URL('../../models/', import.meta.url).pathname;
+    const models = fileURLToPath(new URL('../../models/', import.meta.url));
     const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-run-cwd-'));
     const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '5', '--json'];
     const outside = (...extra: string[]) => spawnSync(process.execPath, [bin, ...args, ...extra], { encoding: 'utf8', cwd: elsewhere });
@@ -223,7 +223,7 @@ describe('bdt-gym run', () => {
   });
 
   it("reads a --scenario configs/... missing from the working directory from the package's configs/, the working directory's own first, for the output checks too (it was read from the cwd only)", () => {
-    const configs = new URL('../../configs/', import.meta.url).pathname;
+    const configs = fileURLToPath(new URL('../../configs/', import.meta.url));
     const elsewhere = mkdtempSync(join(tmpdir(), 'bdt-run-cwd-'));
     const args = ['run', '--scenario', 'configs/small.json', '--agent', 'random', '--seed', '1', '--slots', '3', '--json'];
     const outside = () => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: elsewhere });
@@ -257,7 +257,7 @@ describe('bdt-gym run', () => {
   });
 
   it('runs a trained agent from --checkpoint (run or checkpoint directory) and refuses a mismatched one', () => {
-    const models = new URL('../../models/', import.meta.url).pathname;
+    const models = fileURLToPath(new URL('../../models/', import.meta.url));
     const args = ['run', '--env', 'BDT-v0', '--agent', 'ppo', '--seed', '1', '--slots', '15', '--json'];
     const fromRun = cli(...args, '--checkpoint', join(models, 'ppo-bdt-v0'));
     assert.equal(fromRun.status, 0, fromRun.stderr);

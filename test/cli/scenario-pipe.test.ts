@@ -6,9 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
-const small = new URL('../../configs/small.json', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
+const small = fileURLToPath(new URL('../../configs/small.json', import.meta.url));
 /** The CLI with file `input` on its stdin through a shell's pipe (a FIFO; Node's `input` is a socket), which /dev/stdin then names. */
 const piped = (input: string, ...args: string[]) => spawnSync('sh', ['-c', 'input=$1; shift; cat "$input" | "$@"', 'sh', input, process.execPath, bin, ...args], { encoding: 'utf8' });
 const fromFile = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

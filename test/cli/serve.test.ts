@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { isBlankLine, jsonLines, LINE_TOO_LONG, MAX_LINE_BYTES } from '../../cli/serve/json-lines.ts';
 import { MAX_REQUEST_DEPTH, parseWire, protoKeyPath, stringifyWire, withArrayDtypes } from '../../cli/serve/wire-json.ts';
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +10,7 @@ import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
 import { registerLearnedAgents } from '../../agents/register-learned-agents.ts';
 import { elementFromJSON, make, makeVec, Box, Dict, Discrete, MultiBinary, MultiDiscrete, SpaceError, Tuple } from '../../env/index.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 
 /** The responses of `bdt-gym serve` to `requests` (one line each), parsed. */
 function serve(requests: readonly unknown[]): { responses: Array<Record<string, unknown>>; status: number | null; stderr: string } {

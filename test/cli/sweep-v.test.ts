@@ -3,12 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAgent, registerAgent } from '../../baselines/create-agent.ts';
 import { sweepV } from '../../cli/commands/sweep-v.ts';
 import { CliError } from '../../cli/errors.ts';
 import { sweepVChartSvg } from '../../cli/plot/sweep-v-chart.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 describe('cli: sweep-v', () => {

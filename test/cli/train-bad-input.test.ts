@@ -11,6 +11,7 @@ import fs, { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSy
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CliError } from '../../cli/errors.ts';
 import { integerOption } from '../../cli/options.ts';
 import { FlatAdam, NonFiniteGradientError } from '../../agents/nn/flat-adam.ts';
@@ -19,7 +20,7 @@ import { RandomAgent } from '../../baselines/reference/random.ts';
 import { registerAgent } from '../../baselines/create-agent.ts';
 import { bdtGym, snapshot, type CliResult } from './in-process-cli.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const spawnCli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 
 /** The command was refused with a CliError whose message matches `message`. */
@@ -112,7 +113,7 @@ describe('bdt-gym train: bad input loses nothing', () => {
     assertRefused(await bdtGym(...TRAIN, '--steps', '64', '--out', join(dir, 'none'), '--resume'), /^--resume: no checkpoint in .*none\/checkpoint$/);
     // a run of an algorithm of one's own: it said "--agent: unknown agent "a2c"", an option not given
     const own = join(dir, 'a2c');
-    cpSync(new URL('../../models/ppo-bdt-small-v0', import.meta.url).pathname, own, { recursive: true });
+    cpSync(fileURLToPath(new URL('../../models/ppo-bdt-small-v0', import.meta.url)), own, { recursive: true });
     rewriteCheckpoint(join(own, 'checkpoint'), (m) => Object.assign(m, { algo: 'a2c', hyperparameters: { gamma: 0.5 } }));
     const before = snapshot(own);
     assertRefused(await bdtGym('train', '--out', own, '--resume'), new RegExp(`^--resume: ${own}/checkpoint holds an a2c run; train trains ppo and dqn, so continue it with its own algorithm's code$`));

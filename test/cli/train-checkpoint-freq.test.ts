@@ -12,12 +12,13 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { CliError, FailureWithNote } from '../../cli/errors.ts';
 import { make, register, setWarningHandler, unregister } from '../../env/index.ts';
 import { FileWriteError } from '../../node/atomic-write.ts';
 import { bdtGym } from './in-process-cli.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const TRAIN = ['train', '--agent', 'ppo', '--env', 'CartPole-v1', '--backend', 'wasm', '--eval-episodes', '0'];
 
 /** Waits (up to a minute) until `ready()` holds. */
@@ -163,7 +164,7 @@ describe('bdt-gym train --checkpoint-freq, and failed writes during training', f
 
   it('a --resume that trains nothing of a run killed in its final save says that its summary.json still describes the checkpoint before (it said only "already trained")', () => {
     const out = join(dir, 'killed-final-save');
-    const fixture = new URL('./fixtures/killed-in-final-save.ts', import.meta.url).pathname;
+    const fixture = fileURLToPath(new URL('./fixtures/killed-in-final-save.ts', import.meta.url));
     const killed = spawnSync(process.execPath, [bin, '--import', fixture, ...TRAIN, '--steps', '1024', '--checkpoint-freq', '512', '--out', out], { encoding: 'utf8' });
     assert.equal(killed.signal, 'SIGKILL', killed.stderr);
     assert.equal(globalStep(out), 1024);

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { endQuietlyOnBrokenPipe } from '../../cli/broken-pipe.ts';
 import { cliInvocation, shellQuote } from '../../cli/invocation.ts';
 import { catchTrainingInterrupt } from '../../cli/training-interrupt.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 
 /** A `bdt-gym train` process with its stderr collected, and its exit status once it exits. */
 function startTrain(args: string[]): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {

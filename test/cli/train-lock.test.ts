@@ -13,16 +13,17 @@ import { once } from 'node:events';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CliError } from '../../cli/errors.ts';
 import { lockRun } from '../../cli/run-lock.ts';
 import { bdtGym, snapshot, type CliResult } from './in-process-cli.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const TRAIN = ['train', '--agent', 'ppo', '--env', 'CartPole-v1', '--backend', 'wasm', '--eval-episodes', '0'];
 /** A pid above Linux's largest pid_max: no process has it. */
 const DEAD_PID = 2 ** 22 + 12345;
 
-const holderScript = new URL('./fixtures/hold-run-lock.ts', import.meta.url).pathname;
+const holderScript = fileURLToPath(new URL('./fixtures/hold-run-lock.ts', import.meta.url));
 
 /** A process that holds the lock of `out` (and keeps running until ended), once it holds it. */
 async function holdLock(out: string): Promise<ChildProcess> {
@@ -232,7 +233,7 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
 
   it('takes over, with a note, the lock of a train killed while taking it: the lock never lies there empty, saying no holder', async () => {
     const out = join(dir, 'killed-taking');
-    const killed = spawnSync(process.execPath, ['--import', 'tsx/esm', new URL('./fixtures/killed-taking-run-lock.ts', import.meta.url).pathname, out], { encoding: 'utf8' });
+    const killed = spawnSync(process.execPath, ['--import', 'tsx/esm', fileURLToPath(new URL('./fixtures/killed-taking-run-lock.ts', import.meta.url)), out], { encoding: 'utf8' });
     assert.equal(killed.signal, 'SIGKILL', killed.stderr);
     assert.ok(existsSync(join(out, '.lock')), 'killed once its lock was there');
     const trained = await bdtGym(...TRAIN, '--steps', '64', '--out', out);
@@ -242,7 +243,7 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
   });
 
   it('a lock whose link succeeded but reported EEXIST (a lost reply over NFS) is held, not taken over from itself as a killed train', () => {
-    const lostReply = new URL('./fixtures/lost-link-reply.ts', import.meta.url).pathname;
+    const lostReply = fileURLToPath(new URL('./fixtures/lost-link-reply.ts', import.meta.url));
     const take = (out: string, links: string[] = []) => {
       const taken = spawnSync(process.execPath, ['--import', 'tsx/esm', lostReply, out, ...links], { encoding: 'utf8' });
       assert.equal(taken.status, 0, taken.stderr);
@@ -276,7 +277,7 @@ describe('bdt-gym train: one train per run directory (the --out lock)', function
     const out = join(dir, 'stale-links');
     mkdirSync(out);
     lock(out, DEAD_PID);
-    const taken = spawnSync(process.execPath, ['--import', 'tsx/esm', new URL('./fixtures/lock-link-sources.ts', import.meta.url).pathname, out], { encoding: 'utf8' });
+    const taken = spawnSync(process.execPath, ['--import', 'tsx/esm', fileURLToPath(new URL('./fixtures/lock-link-sources.ts', import.meta.url)), out], { encoding: 'utf8' });
     assert.equal(taken.status, 0, taken.stderr);
     const links = JSON.parse(taken.stdout) as Array<{ name: string; lockFile: boolean }>;
     assert.deepEqual(links.map(({ name, lockFile }) => [name.replace(/-[0-9a-f]{16}$/, '-<digest>'), lockFile]), [['.lock', true], ['.lock.takeover-<digest>', true], ['.lock', true]], 'the stale lock found, the mark, the lock');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 

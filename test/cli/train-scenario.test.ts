@@ -9,12 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { scenarioOf } from '../../agents/checkpoint/trained-scenario.ts';
 import { BdtEnv } from '../../env/bdt/bdt-env.ts';
 import { make } from '../../env/index.ts';
 import { mergeDeep } from '../../env/bdt/scenario/parse.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 const small = JSON.parse(readFileSync(new URL('../../configs/small.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -153,7 +154,7 @@ describe('bdt-gym train --scenario', function () {
 
     const cartPole = cli('train', '--agent', 'ppo', '--env', 'CartPole-v1', '--scenario', plant, '--steps', '64', '--out', out);
     assert.equal(cartPole.stderr, 'bdt-gym: --scenario: CartPole-v1 is not a B-DT env, so it cannot train on a scenario file; give --env with a B-DT id (BDT-small-v0, BDT-v0, BDT-large-v0)\n');
-    const cartPolePreset = new URL('../../configs/agents/ppo-cartpole.json', import.meta.url).pathname;
+    const cartPolePreset = fileURLToPath(new URL('../../configs/agents/ppo-cartpole.json', import.meta.url));
     const fromPreset = cli('train', '--preset', cartPolePreset, '--scenario', plant, '--out', out);
     assert.equal(fromPreset.stderr, `bdt-gym: --scenario: CartPole-v1 (--preset ${cartPolePreset}: env) is not a B-DT env, so it cannot train on a scenario file; give --env with a B-DT id (BDT-small-v0, BDT-v0, BDT-large-v0)\n`);
     // a resumed run's env is its own: another --env would be refused, so --scenario is what to leave out

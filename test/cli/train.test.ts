@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rewriteCheckpoint } from '../agents/rewrite-checkpoint.ts';
 
-const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
 
 /** Records in a TFRecord file (lengths walked; node/tfevents.test.ts checks the CRCs and TensorBoard's reading). */
 function recordCount(file: string): number {
@@ -70,7 +71,7 @@ describe('bdt-gym train', () => {
 
   it('refuses to resume from a checkpoint whose RNG state is not one (it would draw NaN)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'bdt-train-')), 'run');
-    cpSync(new URL('../../models/ppo-bdt-v0', import.meta.url).pathname, out, { recursive: true });
+    cpSync(fileURLToPath(new URL('../../models/ppo-bdt-v0', import.meta.url)), out, { recursive: true });
     rewriteCheckpoint(join(out, 'checkpoint'), (m) => (m['rngState'] = { x: 1 }));
     const result = cli('train', '--agent', 'ppo', '--env', 'BDT-v0', '--steps', '4000100', '--out', out, '--resume');
     assert.equal(result.status, 1, result.stderr);

@@ -9,12 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringifyWire } from '../../cli/serve/wire-json.ts';
 import { formatSignedMeanInterval, meanInterval } from '../../baselines/harness/statistics.ts';
 import { make } from '../../env/index.ts';
 import { registeredBdtIds } from '../bdt/registered-bdt-ids.ts';
 
-const pythonDir = new URL('../../python/', import.meta.url).pathname;
+const pythonDir = fileURLToPath(new URL('../../python/', import.meta.url));
 const python = (args: string[]) => spawnSync('python3', args, { cwd: pythonDir, encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonDir } });
 
 describe("python: bdt_gym's env ids", () => {
@@ -62,7 +63,7 @@ describe('python: the bdt_gym Gymnasium package', function () {
   });
 
   it("runs python/examples/compare_with_dpra.py, whose DPRA line is bdt-gym compare's on the same seeds, on BDT-v0 or a --scenario file, with the paired difference", () => {
-    const bin = new URL('../../bin/bdt-gym.js', import.meta.url).pathname;
+    const bin = fileURLToPath(new URL('../../bin/bdt-gym.js', import.meta.url));
     const dpraFigures = (...args: string[]) => {
       const out = join(mkdtempSync(join(tmpdir(), 'bdt-python-')), 'compare.json');
       const compare = spawnSync(process.execPath, [bin, 'compare', '--agents', 'dpra', ...args, '--json', '--out', out], { encoding: 'utf8' });
@@ -78,7 +79,7 @@ describe('python: the bdt_gym Gymnasium package', function () {
     assert.match(example.stdout, /\nmy_policy +latency \d+\.\d{4} +reward -\d+\.\d{3} +C6 violation \d+\.\d{4} +energy violations \d+\.\d\n/);
     assert.match(example.stdout, /\nmy_policy - dpra on each seed's trace: mean ± 95% Student-t CI over the seeds\ndifference +latency [+-]?\d+\.\d{4} ± \d+\.\d{4} +reward [+-]?\d+\.\d{3} ± \d+\.\d{3} +C6 violation [+-]?\d+\.\d{4} ± \d+\.\d{4} +energy violations [+-]?\d+\.\d ± \d+\.\d\n$/);
     // a scenario file, played as compare --scenario plays it; one seed gives no interval
-    const small = new URL('../../configs/small.json', import.meta.url).pathname;
+    const small = fileURLToPath(new URL('../../configs/small.json', import.meta.url));
     const onFile = python([join(pythonDir, 'examples', 'compare_with_dpra.py'), '--seeds', '3', '--slots', '10', '--scenario', small]);
     assert.equal(onFile.status, 0, onFile.stderr);
     assert.match(onFile.stdout, new RegExp(`^${small} \\(scenario "small"\\), seeds 3, 10 slots; `));

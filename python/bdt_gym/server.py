@@ -276,6 +276,8 @@ class Server:
 
     It runs in a session of its own: a terminal's or Jupyter's Ctrl-C signals the whole
     foreground process group, and is meant for Python (a KeyboardInterrupt), not for the server.
+    On Windows, where a console's Ctrl-C reaches every process attached to it, it runs in a
+    process group of its own, whose processes ignore Ctrl-C.
 
     Responses pair with requests by their order alone. So that a request interrupted on its way
     (Ctrl-C, or any exception a signal handler raises) cannot leave its response for the next
@@ -288,7 +290,8 @@ class Server:
     """
 
     def __init__(self) -> None:
-        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_death_signal())  # setsid() on POSIX
+        # setsid() on POSIX; CREATE_NEW_PROCESS_GROUP exists on Windows only, where the other two do nothing
+        process = subprocess.Popen(server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_death_signal(), creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
         assert process.stdin is not None and process.stderr is not None
         self._process: subprocess.Popen[bytes] | None = process
         self._stderr = _StderrTail(process.stderr)

@@ -1043,6 +1043,19 @@ class ServerCommandTest(unittest.TestCase):
         self.assertLess(time.monotonic() - started, 60)
         self.assertEqual(str(raised.exception), "bdt_gym: the server closed its output but did not exit (killed after 5 s) without answering make")
 
+    def test_on_windows_the_server_runs_in_a_process_group_of_its_own_which_a_consoles_ctrl_c_skips(self) -> None:
+        # a Windows console's Ctrl-C reaches every process attached to it: the server's node exited,
+        # and the env was dead after Python's KeyboardInterrupt
+        class Started(Exception):
+            pass
+
+        create_new_process_group = 0x200  # its value on Windows, where subprocess defines it
+        command = mock.patch.object(bdt_gym.server, "server_command", return_value=["node", "bdt-gym.js", "serve"])  # which runs node --version
+        with command, mock.patch.object(subprocess, "CREATE_NEW_PROCESS_GROUP", create_new_process_group, create=True), mock.patch.object(subprocess, "Popen", side_effect=Started) as popen:
+            with self.assertRaises(Started):
+                Server()
+        self.assertEqual(popen.call_args.kwargs["creationflags"], create_new_process_group)
+
     def test_the_server_runs_on_the_checkouts_own_node_once_npm_install_fetched_it(self) -> None:
         with tempfile.TemporaryDirectory() as directory:
             checkout = Path(directory)

@@ -16,7 +16,7 @@
  * const envs = new AsyncVectorEnv(Array.from({ length: 2 }, () => ({ id: 'CartPole-v1' })));
  * const [obs] = envs.reset({ seed: 0 });
  * envs.step(Int32Array.of(0, 1));
- * envs.close();
+ * envs.close(); // or build it with `using envs = ...`, which closes it at the end of the block
  */
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { checkResetArgs, type Info } from '../env/core/env.ts';
@@ -280,6 +280,11 @@ export class AsyncVectorEnv<BObs = unknown, BAct = unknown> implements VectorEnv
     } finally {
       this.terminate();
     }
+  }
+
+  /** `using envs = new AsyncVectorEnv(...)` closes it at the end of the block (Python's `with AsyncVectorEnv(...) as envs`). */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   private terminate(): void {

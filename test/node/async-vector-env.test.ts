@@ -205,6 +205,16 @@ describe('AsyncVectorEnv', function () {
     assert.equal(exited, started, `${exited} of ${started} workers exited`);
   });
 
+  it('closes at the end of a using block, as Python closes one at the end of a with block (workers of one left unclosed live until a garbage collection)', () => {
+    let kept: AsyncVectorEnv | undefined;
+    {
+      using block = new AsyncVectorEnv([{ id: 'CartPole-v1' }]);
+      block.reset({ seed: 0 });
+      kept = block;
+    }
+    assert.throws(() => kept.reset({ seed: 0 }), /^GymError: AsyncVectorEnv\.reset: the vector env is closed$/);
+  });
+
   it('closes twice and refuses to step after close', () => {
     envs = new AsyncVectorEnv([{ id: 'CartPole-v1' }]);
     envs.close();

@@ -4,7 +4,7 @@
  *
  *   {"method": "make", "id": "BDT-v0", "kwargs": {...}, "maxEpisodeSteps": n}
  *     -> {"result": {"observationSpace", "actionSpace", "spec": {id, maxEpisodeSteps, rewardThreshold}, "metadata", "renderMode"}}
- *   {"method": "make", "id": "BDT-v0", "kwargs": {...}, "numEnvs": n, "autoresetMode": "next-step"}
+ *   {"method": "make", "id": "BDT-v0", "kwargs": {...}, "numEnvs": n, "autoresetMode": "next-step", "vectorizationMode": "sync"}
  *     -> {"result": {"numEnvs", "singleObservationSpace", "singleActionSpace", "autoresetMode"}}   (a vector env: makeVec)
  *   {"method": "reset", "seed": s, "options": {...}}   -> {"result": {"obs", "info"}}
  *   {"method": "step", "action": a}                    -> {"result": {"obs", "reward", "terminated", "truncated", "info"}}
@@ -16,8 +16,10 @@
  *   {"method": "close"}                                -> {"result": null} (and the server ends: an EnvServer refuses any later request but close)
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
- * `numEnvs`, `makeVec(id, numEnvs, {kwargs})` (the B-DT ids' native BdtVectorEnv; a SyncVectorEnv
- * of `make`'s envs for an id of the client's own, registered by an `--import`ed module), whose reset
+ * `numEnvs`, `makeVec(id, numEnvs, {kwargs, autoresetMode, vectorizationMode})` (by default the
+ * id's native vector env, the B-DT ids' BdtVectorEnv; a SyncVectorEnv of `make`'s envs with
+ * `vectorizationMode: "sync"`, or for an id without one, such as an id of the client's own
+ * registered by an `--import`ed module), whose reset
  * and step take and give batches (actions as nested arrays, one row per env, each of the single
  * space's shape; infos with `_key` masks, as Gymnasium's vector infos). `act` lets a client
  * benchmark against, imitate or mix with bdt-gym's agents (DPRA, WDPO, the reference policies, a
@@ -76,6 +78,7 @@ import { formatValue } from '../../env/core/format.ts';
 import { setWarningHandler } from '../../env/core/logger.ts';
 import { bugText, isUserError } from '../user-errors.ts';
 import { AUTORESET_MODES } from '../../env/vector/vector-env.ts';
+import { VECTORIZATION_MODES } from '../../env/vector/make-vec.ts';
 import { importHint } from '../user-modules.ts';
 import { missingCommittedModel } from '../committed-models.ts';
 import { withArrayDtypes } from './wire-json.ts';
@@ -94,6 +97,7 @@ const MakeRequest = z.strictObject({
   maxEpisodeSteps: z.number().optional().describe("make()'s option: the TimeLimit (-1 drops the id's)"),
   numEnvs: z.number().int().optional().describe(`Serve a vector env of this many envs (1 to ${MAX_ENVS}; makeVec) instead of one env`),
   autoresetMode: z.enum(AUTORESET_MODES).optional().describe("The vector env's autoreset mode (Gymnasium's; default next-step)"),
+  vectorizationMode: z.enum(VECTORIZATION_MODES).optional().describe("makeVec's vectorizationMode (Gymnasium's vectorization_mode; default: the id's native vector env if it has one, else sync)"),
 });
 const Request = z.discriminatedUnion('method', [
   MakeRequest,
@@ -277,12 +281,18 @@ export class EnvServer {
     if (request.numEnvs !== undefined) {
       if (request.maxEpisodeSteps !== undefined) throw new ProtocolError("make: maxEpisodeSteps applies to one env (make), not to a vector env (numEnvs); a B-DT episode's length is the scenario's slots");
       if (request.numEnvs < 1 || request.numEnvs > MAX_ENVS) throw new ArgumentError(`make: numEnvs = ${request.numEnvs}; give an integer from 1 to ${MAX_ENVS}`);
-      const vector = makeVec(request.id, request.numEnvs, { kwargs: request.kwargs ?? {}, copy: false, ...(request.autoresetMode === undefined ? {} : { autoresetMode: request.autoresetMode }) });
+      const vector = makeVec(request.id, request.numEnvs, {
+        kwargs: request.kwargs ?? {},
+        copy: false,
+        ...(request.autoresetMode === undefined ? {} : { autoresetMode: request.autoresetMode }),
+        ...(request.vectorizationMode === undefined ? {} : { vectorizationMode: request.vectorizationMode }),
+      });
       this.env = vector;
       this.id = request.id;
       return { numEnvs: vector.numEnvs, singleObservationSpace: vector.singleObservationSpace.toJSON(), singleActionSpace: vector.singleActionSpace.toJSON(), autoresetMode: vector.autoresetMode };
     }
     if (request.autoresetMode !== undefined) throw new ProtocolError('make: autoresetMode applies to a vector env; give numEnvs too');
+    if (request.vectorizationMode !== undefined) throw new ProtocolError('make: vectorizationMode applies to a vector env; give numEnvs too');
     const steps = request.maxEpisodeSteps;
     if (steps !== undefined && !(Number.isInteger(steps) && (steps >= 1 || steps === -1))) throw new ArgumentError(`make: maxEpisodeSteps = ${steps}; give an integer >= 1, or -1 to drop the id's time limit`);
     const env = make(request.id, request.kwargs ?? {}, request.maxEpisodeSteps === undefined ? {} : { maxEpisodeSteps: request.maxEpisodeSteps });
@@ -305,7 +315,7 @@ export class EnvServer {
  * (an argument the called method refuses) keeps its own class.
  */
 function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, { method: 'getAttr' | 'setAttr' | 'call' }>): unknown {
-  const missing = () => new ProtocolError(`${request.method}: ${String(env)} has no ${request.method}`);
+  const missing = () => new ProtocolError(`${request.method}: ${String(env)} has no ${request.method}; make with "vectorizationMode": "sync" serves a SyncVectorEnv, which has`);
   switch (request.method) {
     case 'getAttr':
       if (env.getAttr === undefined) throw missing();

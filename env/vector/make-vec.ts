@@ -27,8 +27,10 @@ import { SyncVectorEnv, type SyncVectorEnvOptions } from './sync-vector-env.ts';
 import type { Batched, BatchedActions } from './batch.ts';
 import { checkNumEnvs, type VectorEnv } from './vector-env.ts';
 
-/** How `makeVec` vectorises (gymnasium.VectorizeMode, without `async`: see `bdt-gym/node`). */
-export type VectorizationMode = 'sync' | 'vector-entry-point';
+/** The ways `makeVec` vectorises (gymnasium.VectorizeMode, without `async`: see `bdt-gym/node`). */
+export const VECTORIZATION_MODES = ['sync', 'vector-entry-point'] as const;
+/** How `makeVec` vectorises: one of `VECTORIZATION_MODES`. */
+export type VectorizationMode = (typeof VECTORIZATION_MODES)[number];
 
 /**
  * Options of `makeVec` (Gymnasium's `vectorization_mode`, `vector_kwargs` and `wrappers`): `copy`

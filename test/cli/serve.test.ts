@@ -117,6 +117,22 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.equal(refused[4]!.type, 'ProtocolError', 'not an integer: a malformed request');
   });
 
+  it("make with numEnvs takes makeVec's vectorizationMode: the id's native vector env by default, a SyncVectorEnv with 'sync'", () => {
+    const bdt = (mode: Record<string, unknown>) => serve([{ method: 'make', id: 'BDT-small-v0', numEnvs: 2, kwargs: { infoLevel: 'summary' }, ...mode }, { method: 'reset', seed: 3 }, { method: 'getAttr', name: 'renderMode' }]).responses;
+    const native = bdt({});
+    assert.match((native[2]!['error'] as { message: string }).message, /^BdtVectorEnv\.getAttr\("renderMode"\): the native vector env has no per-env BdtEnv objects/);
+    assert.deepEqual(bdt({ vectorizationMode: 'vector-entry-point' }), native);
+    const sync = bdt({ vectorizationMode: 'sync' });
+    assert.equal(stringifyWire(sync[1]), stringifyWire(native[1]), 'the same episodes (BdtVectorEnv plays env i as BdtEnv seeded seed + i)');
+    assert.deepEqual(sync[2], { result: [null, null] }, "a SyncVectorEnv's BdtEnvs answer getAttr");
+    const refused = serve([
+      { method: 'make', id: 'BDT-small-v0', numEnvs: 2, vectorizationMode: 'async' },
+      { method: 'make', id: 'BDT-small-v0', vectorizationMode: 'sync' },
+    ]).responses.map((r) => r['error'] as { type: string; message: string });
+    assert.equal(refused[0]!.type, 'ProtocolError', 'not a mode: a malformed request');
+    assert.deepEqual(refused[1], { type: 'ProtocolError', message: 'make: vectorizationMode applies to a vector env; give numEnvs too' });
+  });
+
   it('refuses nested action rows that are not of the batch shape (ragged rows would be flattened into another action)', () => {
     const rows = { partition: [[0, 1, 2, 3], [4, 3, 2, 1]], inferenceShare: [[0.5, 0.25], [1, 0]], miningShare: [[0.5, 0.5], [0.75, 0.125]] };
     const { responses } = serve([
@@ -351,7 +367,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.match(refused[1]!.message, /^BdtVectorEnv\.call\("render"\)/);
     assert.match(refused[2]!.message, /^BdtVectorEnv\.setAttr\("slot"\): .*sets no attribute/);
     // an error of the called method itself keeps its class: only a refused name is an AttributeRefusedError
-    const cartPole = serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2 }, { method: 'call', name: 'reset', args: [{ seed: -1 }] }, { method: 'getAttr', name: 'nope' }]).responses;
+    const cartPole = serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2, vectorizationMode: 'sync' }, { method: 'call', name: 'reset', args: [{ seed: -1 }] }, { method: 'getAttr', name: 'nope' }]).responses;
     assert.deepEqual(cartPole[1], { error: { type: 'InvalidArgumentError', message: 'CartPoleEnv.reset: seed = -1 must be an integer >= 0' } });
     assert.equal((cartPole[2]!['error'] as { type: string }).type, 'AttributeRefusedError', 'through Env.getWrapperAttr');
     const one = serve([{ method: 'make', id: 'BDT-small-v0' }, { method: 'getAttr', name: 'slot' }]).responses[1];
@@ -360,7 +376,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
 
   it('setAttr takes a value of the kind the env holds (JSON cannot replace an env or a space), and call refuses JavaScript\'s object machinery; the env goes on', () => {
     const { responses, status, stderr } = serve([
-      { method: 'make', id: 'CartPole-v1', numEnvs: 2 },
+      { method: 'make', id: 'CartPole-v1', numEnvs: 2, vectorizationMode: 'sync' },
       { method: 'setAttr', name: 'env', values: 1 },
       { method: 'setAttr', name: 'observationSpace', values: [{}, {}] },
       { method: 'setAttr', name: 'gravity', values: 'x' },
@@ -395,7 +411,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
 
   it('call "close" is refused and the envs go on; the close request ends the server, and lines after it go unread (a SyncVectorEnv\'s envs were closed under it, then stepped)', () => {
     const refusal = { error: { type: 'ArgumentError', message: 'call "close": the envs close with the server: send {"method": "close"} (from Python: envs.close()), which ends it; the envs go on' } };
-    const cartPole = serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2 }, { method: 'reset', seed: 1 }, { method: 'call', name: 'close' }, { method: 'step', action: [1, 1] }, { method: 'close' }, { method: 'reset', seed: 1 }]);
+    const cartPole = serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2, vectorizationMode: 'sync' }, { method: 'reset', seed: 1 }, { method: 'call', name: 'close' }, { method: 'step', action: [1, 1] }, { method: 'close' }, { method: 'reset', seed: 1 }]);
     assert.equal(cartPole.status, 0);
     assert.deepEqual(cartPole.responses[2], refusal);
     assert.deepEqual((cartPole.responses[3]!['result'] as Record<string, unknown>)['reward'], [1, 1], 'the envs go on');
@@ -446,7 +462,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
 
   it('getAttr of a method is refused with how to call it (its answer was null per env), and the env goes on', () => {
     const { responses, status, stderr } = serve([
-      { method: 'make', id: 'CartPole-v1', numEnvs: 2 },
+      { method: 'make', id: 'CartPole-v1', numEnvs: 2, vectorizationMode: 'sync' },
       { method: 'getAttr', name: 'render' },
       { method: 'getAttr', name: 'gravity' },
     ]);

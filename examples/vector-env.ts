@@ -15,10 +15,12 @@ const numEnvs = integerArg('envs', args.envs, 1);
 const steps = integerArg('steps', args.steps, 1);
 const seed = integerArg('seed', args.seed, 0);
 
-// 1. makeVec (gymnasium.make_vec, sync mode): numEnvs copies, each made by make() and then
+// 1. makeVec (gymnasium.make_vec) in sync mode: numEnvs copies, each made by make() and then
 //    wrapped, here by RecordEpisodeStatistics, which adds info.episode = {r, l, t} when an
-//    episode ends. reset({seed}) seeds env i with seed + i.
-const cartpoles = makeVec('CartPole-v1', numEnvs, { wrappers: [(env) => new RecordEpisodeStatistics(env)] });
+//    episode ends. reset({seed}) seeds env i with seed + i. (Without vectorizationMode: 'sync',
+//    makeVec builds CartPoleVectorEnv, CartPole's native vector env, as Gymnasium's make_vec
+//    does; it takes no per-env wrappers.)
+const cartpoles = makeVec('CartPole-v1', numEnvs, { vectorizationMode: 'sync', wrappers: [(env) => new RecordEpisodeStatistics(env)] });
 cartpoles.actionSpace.seed(seed);
 let [obs] = cartpoles.reset({ seed });
 // Batched Box observations are one flat typed array, env-major: env i's state is

@@ -461,7 +461,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainSummary> 
     const resumed = options.resume ? await loadPpoRun(checkpointDir, probe.observationSpace, probe.actionSpace) : undefined;
     probe.close();
     const seed = resumed ? resumed.seed : options.seed;
-    // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv), else a SyncVectorEnv of make() envs;
+    // the id's native vector form where it registers one (the B-DT ids' BdtVectorEnv, CartPole's CartPoleVectorEnv, as
+    // gymnasium.make_vec gives), else a SyncVectorEnv of make() envs;
     // solved CPU shares wrap each env, so a SyncVectorEnv of wrapped make() envs
     const makeVectorEnv = (numEnvs: number) =>
       hp.cpuShares === 'solved'

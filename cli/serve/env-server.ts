@@ -17,9 +17,9 @@
  *
  * The env is `make(id, kwargs)`: checker, order enforcing and time limit, as gymnasium.make; with
  * `numEnvs`, `makeVec(id, numEnvs, {kwargs, autoresetMode, vectorizationMode})` (by default the
- * id's native vector env, the B-DT ids' BdtVectorEnv; a SyncVectorEnv of `make`'s envs with
- * `vectorizationMode: "sync"`, or for an id without one, such as an id of the client's own
- * registered by an `--import`ed module), whose reset
+ * id's native vector env, the B-DT ids' BdtVectorEnv or CartPole's CartPoleVectorEnv; a
+ * SyncVectorEnv of `make`'s envs with `vectorizationMode: "sync"`, or for an id without one, such
+ * as an id of the client's own registered by an `--import`ed module), whose reset
  * and step take and give batches (actions as nested arrays, one row per env, each of the single
  * space's shape; infos with `_key` masks, as Gymnasium's vector infos). `act` lets a client
  * benchmark against, imitate or mix with bdt-gym's agents (DPRA, WDPO, the reference policies, a

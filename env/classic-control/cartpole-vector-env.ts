@@ -17,7 +17,7 @@ import { CartPoleEnv, isCartPoleTerminal, resetBounds, stepCartPole, type CartPo
 
 const SYNC_HINT = "makeVec(id, n, { vectorizationMode: 'sync' })";
 
-/** Keyword arguments of `CartPoleVectorEnv`. */
+/** Keyword arguments of `CartPoleVectorEnv` (and of `makeVec('CartPole-v1', n, { kwargs })`). */
 export const CartPoleVectorEnvKwargs = z
   .object({
     maxEpisodeSteps: z.number().int().positive().default(500).describe('Steps after which an episode is truncated (CartPole-v1: 500, v0: 200; steps)'),
@@ -74,7 +74,9 @@ export type CartPoleVectorEnvKwargs = z.input<typeof CartPoleVectorEnvKwargs>;
  *
  * ## Arguments
  * `new CartPoleVectorEnv(8, { suttonBartoReward: true })`; see `CartPoleVectorEnvKwargs`. It is
- * not CartPole-v1's `vectorEntryPoint`: `makeVec('CartPole-v1', n)` gives a `SyncVectorEnv`.
+ * the `vectorEntryPoint` of CartPole-v0 and v1, as in Gymnasium: `makeVec('CartPole-v1', n, {
+ * kwargs })` builds it (its `maxEpisodeSteps` the id's, 500 or 200, unless `kwargs` give one);
+ * `makeVec(id, n, { vectorizationMode: 'sync' })` gives a `SyncVectorEnv` of `CartPoleEnv`s.
  */
 export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<number>> {
   readonly numEnvs: number;
@@ -85,7 +87,7 @@ export class CartPoleVectorEnv implements VectorEnv<Float32Array, ArrayLike<numb
   readonly autoresetMode = 'next-step';
   /** Steps after which an episode is truncated. */
   readonly maxEpisodeSteps: number;
-  /** Its spec (see `VectorEnv.spec`): none, as no `makeVec` builds it. */
+  /** Its spec (see `VectorEnv.spec`): set by `makeVec`, none when built with `new`. */
   spec: EnvSpec | undefined = undefined;
 
   /** The dynamics' constants: a CartPoleEnv's, the one place they are written. */

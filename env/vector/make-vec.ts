@@ -2,8 +2,8 @@
  * `makeVec` (gymnasium.make_vec): `numEnvs` copies of a registered env as one vector env.
  *
  * - `vectorizationMode: 'vector-entry-point'` (the default when the id registers a
- *   `vectorEntryPoint`, as the B-DT ids do): the env's native vector form, built from `kwargs`
- *   plus the `copy` and `autoresetMode` options.
+ *   `vectorEntryPoint`, as the B-DT and CartPole ids do): the env's native vector form, built
+ *   from `kwargs` plus the `copy` and `autoresetMode` options.
  * - `'sync'` (the default otherwise): a `SyncVectorEnv` of `make(id, kwargs)` envs, each passed
  *   through `wrappers` in order; `copy` and `autoresetMode` go to the `SyncVectorEnv`.
  *
@@ -14,8 +14,9 @@
  * `numEnvs` is at most `MAX_NUM_ENVS` (65,536). For worker threads use `AsyncVectorEnv` from `bdt-gym/node`.
  *
  * @example
- * const envs = makeVec('CartPole-v1', 8, { wrappers: [(e) => new RecordEpisodeStatistics(e)] });
- * const sameStep = makeVec('CartPole-v1', 8, { autoresetMode: 'same-step' });
+ * const cartpoles = makeVec('CartPole-v1', 8); // CartPoleVectorEnv, the native form
+ * const envs = makeVec('CartPole-v1', 8, { vectorizationMode: 'sync', wrappers: [(e) => new RecordEpisodeStatistics(e)] });
+ * const sameStep = makeVec('CartPole-v1', 8, { vectorizationMode: 'sync', autoresetMode: 'same-step' });
  * const bdt = makeVec('BDT-v0', 16); // BdtVectorEnv, the native form
  * const again = makeVec(bdt.spec!); // another BdtVectorEnv of 16
  */
@@ -67,9 +68,9 @@ export type MakeVecKwargs<Id extends keyof RegisteredEnvTypes, Mode extends Vect
 export function makeVec<Id extends keyof RegisteredEnvTypes>(id: Id, numEnvs: number, options: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, RegisteredKwargs<Id>> & { vectorizationMode: 'sync' }): SyncVectorEnv<RegisteredObservation<Id>, RegisteredAction<Id>>;
 /**
  * `numEnvs` copies of built-in env `id` as one vector env (gymnasium.make_vec): its native vector
- * form (`BdtVectorEnv` for the B-DT ids) when it registers a `vectorEntryPoint`, else a
- * `SyncVectorEnv`. `numEnvs` is at most `MAX_NUM_ENVS`; for worker threads use `AsyncVectorEnv`
- * from `bdt-gym/node`.
+ * form (`BdtVectorEnv` for the B-DT ids, `CartPoleVectorEnv` for CartPole's) when it registers a
+ * `vectorEntryPoint`, else a `SyncVectorEnv`. `numEnvs` is at most `MAX_NUM_ENVS`; for worker
+ * threads use `AsyncVectorEnv` from `bdt-gym/node`.
  */
 export function makeVec<Id extends keyof RegisteredEnvTypes, Mode extends VectorizationMode = 'vector-entry-point'>(id: Id, numEnvs: number, options?: MakeVecOptions<RegisteredObservation<Id>, RegisteredAction<Id>, MakeVecKwargs<Id, Mode>> & { vectorizationMode?: Mode }): VectorEnv<Batched<RegisteredObservation<Id>>, BatchedActions<RegisteredAction<Id>>>;
 // a built-in id matches only the overloads above, so its kwargs are checked
@@ -97,17 +98,18 @@ export function makeVec<Obs = unknown, Act = unknown>(idOrSpec: string | EnvSpec
   const { vectorizationMode, kwargs = {}, makeOptions, wrappers, ...vectorOptions } = options;
   const id = envSpec.id;
   const mode = vectorizationMode ?? (envSpec.vectorEntryPoint ? 'vector-entry-point' : 'sync');
+  // checked in both modes: the native form would take a misspelt option for an env kwarg
+  const unknown = unknownKeys(vectorOptions, ['copy', 'autoresetMode'], 'option');
+  if (unknown !== undefined) throw new InvalidArgumentError(`makeVec: unknown ${unknown} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
   if (mode === 'vector-entry-point') {
     if (!envSpec.vectorEntryPoint) throw new InvalidArgumentError(`makeVec: ${id} registers no vectorEntryPoint; use vectorizationMode 'sync'`);
     // as Gymnasium: the native form takes no per-env wrappers or make options
-    if (wrappers !== undefined && wrappers.length > 0) throw new InvalidArgumentError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint; wrap the vector env itself instead (VectorRecordEpisodeStatistics, VectorFlattenObservation, ...)`);
-    if (makeOptions !== undefined) throw new InvalidArgumentError(`makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint`);
+    if (wrappers !== undefined && wrappers.length > 0) throw new InvalidArgumentError(`makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint; for wrapped envs pass vectorizationMode: 'sync', or wrap the vector env itself (VectorRecordEpisodeStatistics, VectorFlattenObservation, ...)`);
+    if (makeOptions !== undefined) throw new InvalidArgumentError(`makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to ${id}'s vectorEntryPoint; for them pass vectorizationMode: 'sync'`);
     const native = envSpec.vectorEntryPoint(numEnvs, { ...envSpec.kwargs, ...kwargs, ...vectorOptions }) as VectorEnv<Batched<Obs>, BatchedActions<Act>>;
     return withSpec(native, envSpec, { ...kwargs, numEnvs, vectorizationMode: mode, ...vectorKwargsOf(vectorOptions) });
   }
   if (mode !== 'sync') throw new InvalidArgumentError(`makeVec: vectorizationMode ${formatValue(mode)} is not one of 'sync', 'vector-entry-point'${mode === 'async' ? " (the async form runs worker threads, Node only: new AsyncVectorEnv(...) from 'bdt-gym/node')" : ''}`);
-  const unknown = unknownKeys(vectorOptions, ['copy', 'autoresetMode'], 'option');
-  if (unknown !== undefined) throw new InvalidArgumentError(`makeVec: unknown ${unknown} (options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode)`);
   (wrappers ?? []).forEach((wrap, i) => {
     if (typeof wrap !== 'function') throw new InvalidArgumentError(`makeVec: wrappers[${i}] must be a function (env) => Env, got ${formatValue(wrap)}`);
   });

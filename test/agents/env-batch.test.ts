@@ -176,7 +176,7 @@ describe('EnvBatch', () => {
 
   it('refuses a vector env without next-step autoreset', () => {
     for (const autoresetMode of ['same-step', 'disabled'] as const) {
-      const envs = makeVec('CartPole-v1', 2, { autoresetMode });
+      const envs = makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode });
       assert.throws(() => new EnvBatch(envs, new ObservationEncoder(envs.singleObservationSpace, false)), (e: Error) => e instanceof GymError && e.message.includes(`has autoresetMode '${autoresetMode}'; the learners need 'next-step'`));
       envs.close();
     }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { captureWarnings, make, makeVec, GymError, InvalidActionError, KwargsError, ResetNeededError, SpaceError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
+import { captureWarnings, CartPoleEnv, CartPoleVectorEnv, make, makeVec, register, unregister, GymError, InvalidActionError, KwargsError, ResetNeededError, SpaceError, SyncVectorEnv, type AutoresetMode, type Info } from '../../env/index.ts';
 import { BdtVectorEnv } from '../../env/bdt/bdt-vector-env.ts';
 import { drawTrace } from '../../env/bdt/exogenous.ts';
 import type { BdtEnv } from '../../env/bdt/bdt-env.ts';
@@ -294,12 +294,24 @@ describe('makeVec vectorization modes', () => {
     assert.equal(makeVec('BDT-small-v0', 2, { autoresetMode: 'same-step' }).autoresetMode, 'same-step');
     const synced = makeVec('BDT-small-v0', 2, { vectorizationMode: 'sync' });
     assert.ok(synced instanceof SyncVectorEnv);
-    assert.ok(makeVec('CartPole-v1', 2) instanceof SyncVectorEnv);
+    assert.ok(makeVec('CartPole-v1', 2) instanceof CartPoleVectorEnv);
+    assert.ok(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' }) instanceof SyncVectorEnv);
+    register({ id: 'NoVectorEntryPoint-v0', entryPoint: () => new CartPoleEnv() });
+    try {
+      assert.ok(makeVec('NoVectorEntryPoint-v0', 2) instanceof SyncVectorEnv);
+    } finally {
+      unregister('NoVectorEntryPoint-v0'); // a later file of the same process checks every registered env
+    }
   });
 
   it('refuses what the native form cannot take, and unknown modes', () => {
-    assert.throws(() => makeVec('CartPole-v1', 2, { vectorizationMode: 'vector-entry-point' }), /CartPole-v1 registers no vectorEntryPoint/);
-    assert.throws(() => makeVec('BDT-small-v0', 2, { wrappers: [(e) => e] }), /wrappers apply to the envs of vectorizationMode 'sync'.*wrap the vector env itself instead \(VectorRecordEpisodeStatistics/);
+    register({ id: 'NoVectorEntryPoint-v0', entryPoint: () => new CartPoleEnv() });
+    try {
+      assert.throws(() => makeVec('NoVectorEntryPoint-v0', 2, { vectorizationMode: 'vector-entry-point' }), /NoVectorEntryPoint-v0 registers no vectorEntryPoint/);
+    } finally {
+      unregister('NoVectorEntryPoint-v0');
+    }
+    assert.throws(() => makeVec('BDT-small-v0', 2, { wrappers: [(e) => e] }), /wrappers apply to the envs of vectorizationMode 'sync'.*; for wrapped envs pass vectorizationMode: 'sync', or wrap the vector env itself \(VectorRecordEpisodeStatistics/);
     assert.throws(() => makeVec('BDT-small-v0', 2, { vectorizationMode: 'async' as never }), /vectorizationMode "async" is not one of/);
   });
 });

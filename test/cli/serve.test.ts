@@ -133,6 +133,22 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     assert.deepEqual(refused[1], { type: 'ProtocolError', message: 'make: vectorizationMode applies to a vector env; give numEnvs too' });
   });
 
+  it("serves CartPole's native CartPoleVectorEnv by default, as makeVec gives it, and its SyncVectorEnv with vectorizationMode 'sync'", () => {
+    const cartPole = (mode: Record<string, unknown>) => serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2, ...mode }, { method: 'reset', seed: 3 }, { method: 'step', action: [1, 0] }, { method: 'getAttr', name: 'gravity' }]).responses;
+    const sameObs = (response: Record<string, unknown> | undefined, obs: unknown, what: string) => assert.equal(stringifyWire((response!['result'] as { obs: unknown }).obs), stringifyWire(obs), what);
+    const native = cartPole({});
+    const local = makeVec('CartPole-v1', 2);
+    sameObs(native[1], local.reset({ seed: 3 })[0], 'reset: one generator draws every env');
+    sameObs(native[2], local.step([1, 0])[0], 'step');
+    assert.deepEqual(native[3], { error: { type: 'ProtocolError', message: 'getAttr: CartPoleVectorEnv(numEnvs=2) has no getAttr; make with "vectorizationMode": "sync" serves a SyncVectorEnv, which has' } });
+    const sync = cartPole({ vectorizationMode: 'sync' });
+    sameObs(sync[1], makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' }).reset({ seed: 3 })[0], 'reset: env i seeded with seed + i');
+    assert.deepEqual(sync[3], { result: [9.8, 9.8] });
+    const sameStep = serve([{ method: 'make', id: 'CartPole-v1', numEnvs: 2, autoresetMode: 'same-step' }]).responses[0]!['error'] as { type: string; message: string };
+    assert.equal(sameStep.type, 'KwargsError');
+    assert.match(sameStep.message, /autoresets on the next step only, as Gymnasium's; other modes: makeVec\(id, n, \{ vectorizationMode: 'sync' \}\)/);
+  });
+
   it('refuses nested action rows that are not of the batch shape (ragged rows would be flattened into another action)', () => {
     const rows = { partition: [[0, 1, 2, 3], [4, 3, 2, 1]], inferenceShare: [[0.5, 0.25], [1, 0]], miningShare: [[0.5, 0.5], [0.75, 0.125]] };
     const { responses } = serve([

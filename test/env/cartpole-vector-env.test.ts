@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { Box, CartPoleEnv, CartPoleVectorEnv, InvalidActionError, InvalidArgumentError, KwargsError, makeRng, MultiDiscrete, ResetNeededError } from '../../env/index.ts';
+import { Box, CartPoleEnv, CartPoleVectorEnv, InvalidActionError, InvalidArgumentError, KwargsError, make, makeRng, makeVec, MultiDiscrete, RecordEpisodeStatistics, ResetNeededError, SyncVectorEnv, type VectorEnv } from '../../env/index.ts';
 
 const TOLERANCE = 1e-9;
 
@@ -233,5 +233,57 @@ describe('CartPoleVectorEnv', () => {
     assert.throws(() => new CartPoleVectorEnv(2, { renderMode: 'rgb_array' } as never), (e: unknown) => e instanceof KwargsError && /renderMode.*CartPoleVectorEnv renders nothing \(Gymnasium's renders rgb_array only, which bdt-gym does not draw\); render one env with make\('CartPole-v1', \{ renderMode: 'ansi' \}\)/s.test(e.message));
     assert.throws(() => new CartPoleVectorEnv(2, { autoresetMode: 'same-step' } as never), (e: unknown) => e instanceof KwargsError && /autoresets on the next step only, as Gymnasium's; other modes: makeVec\(id, n, \{ vectorizationMode: 'sync' \}\)/.test(e.message));
     assert.equal('render' in new CartPoleVectorEnv(1), false);
+  });
+});
+
+describe("makeVec of the CartPole ids: CartPoleVectorEnv by default, as Gymnasium 1.x's make_vec", () => {
+  /** Steps a balancing controller (push toward where the pole leans) for `steps` steps; each env's end steps as `env@step:terminated truncated`. */
+  const balancedEnds = (envs: VectorEnv<Float32Array, ArrayLike<number>>, steps: number): string[] => {
+    let [obs] = envs.reset({ seed: 1 });
+    const ends: string[] = [];
+    for (let t = 1; t <= steps; t++) {
+      const actions = Array.from({ length: envs.numEnvs }, (_, i) => (obs[i * 4 + 2]! + 0.5 * obs[i * 4 + 3]! > 0 ? 1 : 0));
+      const [next, , terminated, truncated] = envs.step(actions);
+      obs = next;
+      for (let i = 0; i < envs.numEnvs; i++) if (terminated[i] || truncated[i]) ends.push(`${i}@${t}:${terminated[i]}${truncated[i]}`);
+    }
+    return ends;
+  };
+
+  it("builds it with the id's episode limit (v0 200, v1 500, as make_vec passes the spec's max_episode_steps), unless the kwargs give one", () => {
+    const v0 = makeVec('CartPole-v0', 2);
+    const v1 = makeVec('CartPole-v1', 2);
+    assert.ok(v0 instanceof CartPoleVectorEnv && v1 instanceof CartPoleVectorEnv);
+    assert.deepEqual([v0.maxEpisodeSteps, v1.maxEpisodeSteps], [200, 500]);
+    // Gymnasium 1.3's gym.make_vec with this controller and seed ends every episode by truncation at the same steps
+    assert.deepEqual(balancedEnds(v0, 401), ['0@200:01', '1@200:01', '0@401:01', '1@401:01']);
+    assert.deepEqual(balancedEnds(v1, 500), ['0@500:01', '1@500:01']);
+    assert.equal((makeVec('CartPole-v0', 2, { kwargs: { maxEpisodeSteps: 50 } }) as CartPoleVectorEnv).maxEpisodeSteps, 50);
+    assert.deepEqual(v0.spec?.kwargs, { numEnvs: 2, vectorizationMode: 'vector-entry-point' });
+    const rebuilt = makeVec(v0.spec!);
+    assert.ok(rebuilt instanceof CartPoleVectorEnv && rebuilt.maxEpisodeSteps === 200, 'rebuilt from its spec');
+    const sutton = makeVec('CartPole-v1', 1, { kwargs: { suttonBartoReward: true }, copy: false });
+    sutton.reset({ seed: 0 });
+    assert.equal(sutton.step([0])[1][0], 0, 'kwargs reach the native env');
+  });
+
+  it("gives a SyncVectorEnv of make()'s envs with vectorizationMode 'sync'", () => {
+    const sync = makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: 'same-step' });
+    assert.ok(sync instanceof SyncVectorEnv);
+    assert.equal(sync.autoresetMode, 'same-step');
+    assert.deepEqual(sync.reset({ seed: 3 })[0], Float32Array.from([...make('CartPole-v1').reset({ seed: 3 })[0], ...make('CartPole-v1').reset({ seed: 4 })[0]]));
+  });
+
+  it("refuses what only the SyncVectorEnv has, naming vectorizationMode: 'sync'", () => {
+    const sync = /vectorizationMode: 'sync'/;
+    assert.throws(() => makeVec('CartPole-v1', 2, { wrappers: [(env) => new RecordEpisodeStatistics(env)] }), (e: unknown) => e instanceof InvalidArgumentError && /^makeVec: wrappers apply to the envs of vectorizationMode 'sync', not to CartPole-v1's vectorEntryPoint; for wrapped envs pass vectorizationMode: 'sync', or wrap the vector env itself/.test(e.message));
+    assert.throws(() => makeVec('CartPole-v1', 2, { makeOptions: { maxEpisodeSteps: 50 } }), (e: unknown) => e instanceof InvalidArgumentError && /^makeVec: makeOptions apply to the envs of vectorizationMode 'sync', not to CartPole-v1's vectorEntryPoint; for them pass vectorizationMode: 'sync'$/.test(e.message));
+    for (const autoresetMode of ['same-step', 'disabled'] as const) {
+      assert.throws(() => makeVec('CartPole-v1', 2, { autoresetMode }), (e: unknown) => e instanceof KwargsError && sync.test(e.message));
+    }
+    assert.throws(() => makeVec('CartPole-v1', 2, { autoReset: 'same-step' } as never), /^InvalidArgumentError: makeVec: unknown option "autoReset" \(options: vectorizationMode, kwargs, makeOptions, wrappers, copy, autoresetMode\)$/);
+    const envs = makeVec('CartPole-v1', 2);
+    assert.throws(() => envs.reset({ seed: [1, 2] }), (e: unknown) => e instanceof InvalidArgumentError && sync.test(e.message));
+    assert.throws(() => envs.reset({ options: { reset_mask: Uint8Array.of(1, 0) } }), (e: unknown) => e instanceof InvalidArgumentError && sync.test(e.message));
   });
 });

@@ -153,7 +153,8 @@ describe('registration', () => {
       ['<PassiveEnvChecker<CartPoleEnv<CartPole-v1>>>', (options) => make('CartPole-v1').reset({ options } as never)],
       ['BdtEnv', (options) => make('BDT-small-v0').unwrapped.reset({ options } as never)],
       ['<PassiveEnvChecker<BdtEnv<BDT-small-v0>>>', (options) => make('BDT-small-v0').reset({ options } as never)],
-      ['SyncVectorEnv', (options) => makeVec('CartPole-v1', 2).reset({ options } as never)],
+      ['SyncVectorEnv', (options) => makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' }).reset({ options } as never)],
+      ['CartPoleVectorEnv', (options) => makeVec('CartPole-v1', 2).reset({ options } as never)],
       ['BdtVectorEnv', (options) => makeVec('BDT-small-v0', 2).reset({ options } as never)],
       ['VectorNormalizeObservation', (options) => new VectorNormalizeObservation(makeVec('CartPole-v1', 2)).reset({ options } as never)],
     ];
@@ -192,7 +193,8 @@ describe('registration', () => {
       ['<PassiveEnvChecker<BdtEnv<BDT-small-v0>>>', () => make('BDT-small-v0').reset({ seeed: 7 } as never)],
       ['CartPoleEnv', () => new CartPoleEnv().reset({ sed: 1 } as never)],
       ['BdtVectorEnv', () => makeVec('BDT-small-v0', 2).reset({ seeed: 7 } as never)],
-      ['SyncVectorEnv', () => makeVec('CartPole-v1', 2).reset({ seeed: 7 } as never)],
+      ['SyncVectorEnv', () => makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' }).reset({ seeed: 7 } as never)],
+      ['CartPoleVectorEnv', () => makeVec('CartPole-v1', 2).reset({ seeed: 7 } as never)],
     ];
     for (const [owner, reset] of owners) {
       assert.throws(reset, (e: Error) => e instanceof InvalidArgumentError && e.message.startsWith(`${owner}`) && /\.reset: unknown reset argument "se+e?d" \(reset takes \{ seed\?, options\? \}\)/.test(e.message), owner);
@@ -231,9 +233,9 @@ describe('registration', () => {
     assert.ok(Object.isFrozen(native.spec) && Object.isFrozen(native.spec!.kwargs));
     assert.equal(new VectorRecordEpisodeStatistics(native).spec, native.spec);
     const wrap = (env: Env<Float32Array, number>) => new RecordEpisodeStatistics(env);
-    const sync = makeVec('CartPole-v1', 2, { wrappers: [wrap] });
+    const sync = makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', wrappers: [wrap] });
     assert.deepEqual(sync.spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', wrappers: [wrap] });
-    assert.deepEqual(makeVec('CartPole-v1', 2, { makeOptions: { maxEpisodeSteps: 50 } }).spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', makeOptions: { maxEpisodeSteps: 50 } });
+    assert.deepEqual(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', makeOptions: { maxEpisodeSteps: 50 } }).spec?.kwargs, { numEnvs: 2, vectorizationMode: 'sync', makeOptions: { maxEpisodeSteps: 50 } });
     assert.equal(sync.spec?.rewardThreshold, 475);
     assert.equal(new SyncVectorEnv([() => make('CartPole-v1')]).spec, undefined, 'a vector env not made by makeVec has none');
   });
@@ -241,8 +243,9 @@ describe('registration', () => {
   it("makeVec rebuilds a vector env from its spec, as gymnasium.make_vec(spec): numEnvs, mode, vector options and env kwargs from the spec; explicit arguments override", () => {
     const wrap = (env: Env<Float32Array, number>) => new NormalizeReward(env);
     const originals: Array<ReturnType<typeof makeVec>> = [
-      makeVec('CartPole-v1', 2, { kwargs: { suttonBartoReward: true }, autoresetMode: 'same-step', makeOptions: { maxEpisodeSteps: 20 }, wrappers: [wrap] }),
+      makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', kwargs: { suttonBartoReward: true }, autoresetMode: 'same-step', makeOptions: { maxEpisodeSteps: 20 }, wrappers: [wrap] }),
       makeVec('BDT-v0', 2, { kwargs: { infoLevel: 'summary' }, copy: false }),
+      makeVec('CartPole-v0', 2, { kwargs: { suttonBartoReward: true }, copy: false }),
     ];
     for (const original of originals) {
       const rebuilt = makeVec(original.spec!);
@@ -268,7 +271,7 @@ describe('registration', () => {
   });
 
   it('vector seeds: null is no seed, a non-integer or a seed + i past 2^53 is refused', () => {
-    const envs = makeVec('CartPole-v1', 2);
+    const envs = makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' });
     envs.reset({ seed: null as never });
     envs.reset({ seed: [3, null as never] });
     assert.throws(() => envs.reset({ seed: '3' as never }), /SyncVectorEnv\.reset: seed = "3" must be an integer >= 0/);

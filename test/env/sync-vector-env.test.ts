@@ -118,7 +118,7 @@ describe('SyncVectorEnv', () => {
 
   it('refuses bad options and any call after close, as the other vector envs', () => {
     assert.throws(() => new SyncVectorEnv([() => make('CartPole-v1')], { copy: 'no' as never }), /SyncVectorEnv: copy = "no" must be true or false/);
-    const envs = makeVec('CartPole-v1', 2);
+    const envs = makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' });
     envs.close();
     envs.close();
     assert.throws(() => envs.reset(), /SyncVectorEnv\.reset: the env is closed/);
@@ -126,7 +126,7 @@ describe('SyncVectorEnv', () => {
     assert.throws(() => new SyncVectorEnv([1 as never]), /SyncVectorEnv: envFns\[0\] must be a function returning an Env, got 1/);
     assert.throws(() => new SyncVectorEnv([() => 5 as never]), /envFns\[0\] must be a function returning an Env, got .* \(it returned 5\)/);
     assert.throws(() => makeVec('CartPole-v1', 2, null as never), /makeVec: options must be an object, got null/);
-    assert.throws(() => makeVec('CartPole-v1', 2, { wrappers: [5 as never] }), /makeVec: wrappers\[0\] must be a function \(env\) => Env, got 5/);
+    assert.throws(() => makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', wrappers: [5 as never] }), /makeVec: wrappers\[0\] must be a function \(env\) => Env, got 5/);
     assert.throws(() => makeVec('CartPole-v1', '2' as never), /makeVec: numEnvs = "2" must be a positive integer/);
   });
 

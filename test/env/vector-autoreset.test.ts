@@ -253,10 +253,10 @@ describe('vector autoreset modes (Gymnasium 1.1 AutoresetMode)', () => {
     });
   });
 
-  it('makeVec passes autoresetMode through; an unknown mode is refused listing the modes', () => {
-    assert.equal(makeVec('CartPole-v1', 2, { autoresetMode: 'same-step' }).autoresetMode, 'same-step');
-    assert.equal(makeVec('CartPole-v1', 2, { autoresetMode: 'disabled' }).autoresetMode, 'disabled');
-    assert.equal(makeVec('CartPole-v1', 2).autoresetMode, 'next-step');
-    assert.throws(() => makeVec('CartPole-v1', 2, { autoresetMode: 'SAME_STEP' as never }), /SyncVectorEnv: autoresetMode "SAME_STEP" is not one of 'next-step', 'same-step', 'disabled'/);
+  it("makeVec passes autoresetMode through to a SyncVectorEnv; an unknown mode is refused listing the modes", () => {
+    assert.equal(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: 'same-step' }).autoresetMode, 'same-step');
+    assert.equal(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: 'disabled' }).autoresetMode, 'disabled');
+    assert.equal(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' }).autoresetMode, 'next-step');
+    assert.throws(() => makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: 'SAME_STEP' as never }), /SyncVectorEnv: autoresetMode "SAME_STEP" is not one of 'next-step', 'same-step', 'disabled'/);
   });
 });

@@ -78,7 +78,7 @@ describe('vector wrappers', () => {
           return env;
         });
         const perEnv = new SyncVectorEnv(inner, { autoresetMode: mode });
-        const wrapped = new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 3, { autoresetMode: mode }), 1000);
+        const wrapped = new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 3, { vectorizationMode: 'sync', autoresetMode: mode }), 1000);
         const recorded: VectorEpisodeStatistics[] = [];
         wrapped.episodes$.subscribe((s) => recorded.push(s));
         const sample = actionStream(wrapped, 5);
@@ -162,7 +162,7 @@ describe('vector wrappers', () => {
     });
 
     it('a partial reset restarts only the envs it marks', () => {
-      const env = new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 2, { autoresetMode: 'disabled' }));
+      const env = new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: 'disabled' }));
       const recorded: VectorEpisodeStatistics[] = [];
       env.episodes$.subscribe((s) => recorded.push(s));
       env.reset({ seed: 1 });
@@ -350,9 +350,9 @@ describe('vector wrappers', () => {
 
     it('is refused without a Box space, outside next-step mode, and on partial resets', () => {
       assert.throws(() => new VectorNormalizeObservation(makeVec('BDT-v0', 2) as never), /needs a Box single observation space, got Dict.*VectorFlattenObservation first/);
-      assert.throws(() => new VectorNormalizeObservation(makeVec('CartPole-v1', 2, { autoresetMode: 'same-step' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'same-step'/);
-      assert.throws(() => new VectorNormalizeObservation(makeVec('CartPole-v1', 2, { autoresetMode: 'disabled' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'disabled'$/);
-      const env = new VectorNormalizeObservation(makeVec('CartPole-v1', 2));
+      assert.throws(() => new VectorNormalizeObservation(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: 'same-step' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'same-step'/);
+      assert.throws(() => new VectorNormalizeObservation(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: 'disabled' })), /^GymError: VectorNormalizeObservation: needs the 'next-step' autoreset mode, got 'disabled'$/);
+      const env = new VectorNormalizeObservation(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' }));
       env.reset({ seed: 1 });
       assert.throws(() => env.reset({ options: { reset_mask: Uint8Array.of(1, 0) } }), /partial reset/);
       env.reset({ options: { reset_mask: Uint8Array.of(1, 1) } });
@@ -384,7 +384,7 @@ describe('vector wrappers', () => {
     });
 
     it("in same-step mode the step after an end is the new episode's first and counts (Gymnasium skips it)", () => {
-      const env = new VectorNormalizeReward(makeVec<Float32Array, Int32Array>('CartPole-v1', 1, { autoresetMode: 'same-step' }), 0.9);
+      const env = new VectorNormalizeReward(makeVec<Float32Array, Int32Array>('CartPole-v1', 1, { vectorizationMode: 'sync', autoresetMode: 'same-step' }), 0.9);
       env.reset({ seed: 4 });
       runEpisode(env);
       assert.ok(Math.abs(addedReturn(env.returnRms, () => env.step(Int32Array.of(0)))! - (1 * 0.9 + 1)) < 1e-9);
@@ -510,7 +510,7 @@ describe('vector wrappers', () => {
 
   it('every wrapper passes the autoreset mode and spaces through', () => {
     const modes: AutoresetMode[] = [];
-    for (const mode of AUTORESET_MODES) modes.push(new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 2, { autoresetMode: mode })).autoresetMode);
+    for (const mode of AUTORESET_MODES) modes.push(new VectorRecordEpisodeStatistics(makeVec('CartPole-v1', 2, { vectorizationMode: 'sync', autoresetMode: mode })).autoresetMode);
     assert.deepEqual(modes, [...AUTORESET_MODES]);
     const inner = makeVec('BDT-v0', 2);
     const env = new VectorNormalizeReward(inner);

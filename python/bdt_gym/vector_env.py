@@ -1,4 +1,5 @@
-"""A bdt-gym vector env (``makeVec``: the B-DT ids' native BdtVectorEnv) as a ``gymnasium.vector.VectorEnv``."""
+"""A bdt-gym vector env (``makeVec``: the id's native vector env, such as the B-DT ids'
+BdtVectorEnv, or a SyncVectorEnv) as a ``gymnasium.vector.VectorEnv``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.envs.registration import VectorizeMode
 from gymnasium import spaces
 from gymnasium.vector.utils import batch_space
 
@@ -16,6 +18,8 @@ from .spaces import element_from_json, json_arguments, space_from_json, to_json_
 
 _MODES = {AutoresetMode.NEXT_STEP: "next-step", AutoresetMode.SAME_STEP: "same-step", AutoresetMode.DISABLED: "disabled"}
 _MODE_OF = {name: mode for mode, name in _MODES.items()}
+# makeVec's names of Gymnasium's vectorization modes; async has none: the served envs run in one process
+_VECTORIZATION_MODES = {VectorizeMode.SYNC: "sync", VectorizeMode.VECTOR_ENTRY_POINT: "vector-entry-point"}
 
 
 def _final_observations(value: Any, mask: Any, space: spaces.Space[Any], num_envs: int) -> np.ndarray:
@@ -101,11 +105,17 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     """``num_envs`` copies of the bdt-gym env ``env_id`` stepped together by one ``bdt-gym serve``
     process (``makeVec(env_id, num_envs, {kwargs})`` there): one request per batch, so far
     faster than ``num_envs`` single envs, each its own process. Env i is seeded with seed + i, as
-    Gymnasium's vector envs; ``autoreset_mode`` is Gymnasium's (default next-step). Keyword
-    arguments keep their TypeScript names, as ``BdtGymEnv``'s, and an interrupted call leaves the
-    envs usable, as after that request (see ``BdtGymEnv``).
+    Gymnasium's vector envs (CartPole's native vector env, as Gymnasium's, draws every env's start
+    from one generator seeded by the one seed); ``autoreset_mode`` is Gymnasium's (default
+    next-step). ``vectorization_mode`` is Gymnasium's ``make_vec``'s, for the served vector env:
+    by default (None) the id's native vector env if it has one (the B-DT ids', CartPole's), else
+    a ``SyncVectorEnv`` in the server, which ``"sync"`` asks for. Keyword arguments keep their
+    TypeScript names, as ``BdtGymEnv``'s, and an interrupted call leaves the envs usable, as
+    after that request (see ``BdtGymEnv``).
 
-    ``gym.make_vec("bdt_gym/BDT-v0", num_envs=16, infoLevel="summary")`` builds one.
+    ``gym.make_vec("bdt_gym/BDT-v0", num_envs=16, infoLevel="summary")`` builds one;
+    ``BdtGymVectorEnv("CartPole-v1", 8, vectorization_mode="sync")`` a ``SyncVectorEnv`` of
+    CartPoles in one server.
 
     ``get_attr``, ``call`` and ``set_attr`` are Gymnasium's, answered by the served vector env
     with its TypeScript names (docs/GYMNASIUM.md): the B-DT ids' has no per-env env objects, so
@@ -115,8 +125,11 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
     (or ``observationSpace``, ``actionSpace``) are the single spaces, as a sub-env's.
     """
 
-    def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, **kwargs: Any) -> None:
+    def __init__(self, env_id: str = "BDT-v0", num_envs: int = 1, autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP, vectorization_mode: VectorizeMode | str | None = None, **kwargs: Any) -> None:
         mode = AutoresetMode(autoreset_mode)
+        vectorization = None if vectorization_mode is None else VectorizeMode(vectorization_mode)
+        if vectorization is VectorizeMode.ASYNC:
+            raise ValueError('BdtGymVectorEnv: vectorization_mode="async" runs each env in its own process, which one server cannot; gym.vector.AsyncVectorEnv([lambda: bdt_gym.BdtGymEnv(env_id)] * num_envs) does')
         if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
             raise ValueError(f"BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1")
         if kwargs.get("infoLevel") == "full":
@@ -133,7 +146,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
         env_kwargs = json_arguments(kwargs, "BdtGymVectorEnv: keyword arguments")
         self._server = Server()
         try:  # a failure anywhere here ends the server rather than leave it to the garbage collector
-            made = self._server.request("make", id=env_id, kwargs=env_kwargs, numEnvs=to_json_data(num_envs), autoresetMode=_MODES[mode])
+            vectorization_field = {} if vectorization is None else {"vectorizationMode": _VECTORIZATION_MODES[vectorization]}
+            made = self._server.request("make", id=env_id, kwargs=env_kwargs, numEnvs=to_json_data(num_envs), autoresetMode=_MODES[mode], **vectorization_field)
             self.num_envs = made["numEnvs"]
             self.single_observation_space = space_from_json(made["singleObservationSpace"])
             self.single_action_space = space_from_json(made["singleActionSpace"])

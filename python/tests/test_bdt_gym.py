@@ -566,6 +566,35 @@ class VectorTest(unittest.TestCase):
         native.close()
         sync.close()
 
+    def test_vectorization_mode_picks_the_served_vector_env_cartpoles_native_one_by_default(self) -> None:
+        native = bdt_gym.BdtGymVectorEnv("CartPole-v1", 2)
+        try:
+            native.reset(seed=1)
+            with self.assertRaisesRegex(bdt_gym.InvalidArgumentError, r"CartPoleVectorEnv\.reset: seed must be one integer.*vectorizationMode: 'sync'"):
+                native.reset(seed=[1, 2])
+            with self.assertRaisesRegex(bdt_gym.BdtGymError, r'CartPoleVectorEnv\(numEnvs=2\) has no getAttr; make with "vectorizationMode": "sync"'):
+                native.get_attr("gravity")
+        finally:
+            native.close()
+        for mode in ("sync", gym.VectorizeMode.SYNC):
+            sync = bdt_gym.BdtGymVectorEnv("CartPole-v1", 2, autoreset_mode="SameStep", vectorization_mode=mode)
+            try:
+                sync.reset(seed=[1, 2])
+                self.assertEqual(sync.get_attr("gravity"), (9.8, 9.8))
+                self.assertEqual(sync.metadata["autoreset_mode"], gym.vector.AutoresetMode.SAME_STEP)
+            finally:
+                sync.close()
+        entry_point = bdt_gym.BdtGymVectorEnv("CartPole-v1", 2, vectorization_mode="vector_entry_point")
+        try:
+            with self.assertRaisesRegex(bdt_gym.BdtGymError, r"has no getAttr"):
+                entry_point.get_attr("gravity")
+        finally:
+            entry_point.close()
+        with self.assertRaisesRegex(ValueError, r'vectorization_mode="async" runs each env in its own process'):
+            bdt_gym.BdtGymVectorEnv("CartPole-v1", 2, vectorization_mode="async")
+        with self.assertRaisesRegex(ValueError, r"'bogus' is not a valid VectorizeMode"):
+            bdt_gym.BdtGymVectorEnv("CartPole-v1", 2, vectorization_mode="bogus")
+
     def test_refuses_a_number_of_envs_below_one_as_a_value_error(self) -> None:
         for num_envs in (0, -1, 1.5, True):
             with self.assertRaisesRegex(ValueError, rf"^BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1$"):

@@ -147,13 +147,17 @@ def main() -> None:
     bounds = system["uMin"], system["uMax"]
     played = "BDT-v0" if args.scenario is None else f'{args.scenario} (scenario "{system["scenario"]["name"]}")'
     print(f"{played}, seeds {args.seeds}, {system['slots']} slots; means over the seeds of each episode's mean latency (s), mean reward (-Psi), C6 violation and energy violations")
-    episodes: dict[str, list[Episode]] = {}
-    for name, policy in (("dpra", dpra), ("my_policy", my_policy)):
-        episodes[name] = [episode(policy, seed, scenario, bounds) for seed in seeds]
-        latency, reward, c6, energy = np.mean(episodes[name], axis=0)
+    print_comparison({name: [episode(policy, seed, scenario, bounds) for seed in seeds] for name, policy in (("dpra", dpra), ("my_policy", my_policy))}, "my_policy")
+
+
+def print_comparison(episodes: dict[str, list[Episode]], mine: str) -> None:
+    """One row of means over the seeds per policy, then `mine` - dpra on each seed's trace."""
+    for name, played in episodes.items():
+        latency, reward, c6, energy = np.mean(played, axis=0)
         print(f"{name:10s}  latency {latency:.4f}  reward {reward:.3f}  C6 violation {c6:.4f}  energy violations {energy:.1f}")
-    print(f"my_policy - dpra on each seed's trace: mean{' ± 95% Student-t CI over the seeds' if len(seeds) > 1 else ' (one seed: no interval)'}")
-    differences = [[mine - theirs for mine, theirs in zip(a, b)] for a, b in zip(episodes["my_policy"], episodes["dpra"])]
+    seeds = len(episodes[mine])
+    print(f"{mine} - dpra on each seed's trace: mean{' ± 95% Student-t CI over the seeds' if seeds > 1 else ' (one seed: no interval)'}")
+    differences = [[a - b for a, b in zip(ours, theirs)] for ours, theirs in zip(episodes[mine], episodes["dpra"])]
     cells = [signed_mean_interval([d[i] for d in differences], DIGITS[i]) for i in range(len(DIGITS))]
     print(f"{'difference':10s}  latency {cells[0]}  reward {cells[1]}  C6 violation {cells[2]}  energy violations {cells[3]}")
 

@@ -29,7 +29,7 @@ from torch.distributions.normal import Normal
 
 import bdt_gym  # noqa: F401  (registers the bdt_gym/ ids)
 from bdt_gym.wrappers import BoxAction
-from compare_with_dpra import DIGITS, dpra, episode, signed_mean_interval, system_of
+from compare_with_dpra import dpra, episode, print_comparison, system_of
 
 
 def make_envs(num_envs: int, gamma: float) -> tuple[gym.vector.VectorEnv[Any, Any, Any], vw.NormalizeObservation]:
@@ -203,14 +203,7 @@ def main() -> None:
     system = system_of({})
     bounds = system["uMin"], system["uMax"]
     print(f"trained {global_step} steps in {training_seconds / 60:.1f} min; BDT-v0, traces {args.eval_seeds}: means over the traces of each episode's mean latency (s), mean reward (-Psi), C6 violation and energy violations")
-    played = {name: [episode(policy, seed, {}, bounds) for seed in seeds] for name, policy in (("dpra", dpra), ("ppo_torch", mean_action))}
-    for name, episodes in played.items():
-        latency, reward, c6, energy = np.mean(episodes, axis=0)
-        print(f"{name:10s}  latency {latency:.4f}  reward {reward:.3f}  C6 violation {c6:.4f}  energy violations {energy:.1f}")
-    print(f"ppo_torch - dpra on each seed's trace: mean{' ± 95% Student-t CI over the seeds' if len(seeds) > 1 else ' (one seed: no interval)'}")
-    differences = [[mine - theirs for mine, theirs in zip(a, b)] for a, b in zip(played["ppo_torch"], played["dpra"])]
-    cells = [signed_mean_interval([d[i] for d in differences], DIGITS[i]) for i in range(len(DIGITS))]
-    print(f"{'difference':10s}  latency {cells[0]}  reward {cells[1]}  C6 violation {cells[2]}  energy violations {cells[3]}")
+    print_comparison({name: [episode(policy, seed, {}, bounds) for seed in seeds] for name, policy in (("dpra", dpra), ("ppo_torch", mean_action))}, "ppo_torch")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../../agents/backend.ts';
+import { manifestChecksumText } from '../../agents/checkpoint/manifest.ts';
 import { loadPolicyAgent } from '../../agents/policy-agent.ts';
 import type { ComparisonSpec } from '../../baselines/harness/compare.ts';
 import { compareProvenance } from '../../cli/compare-provenance.ts';
@@ -59,7 +60,9 @@ describe('compare provenance: the checkpoints as loaded', function () {
     const manifest = join(run, 'checkpoint', 'manifest.json');
     const next = JSON.parse(readFileSync(manifest, 'utf8')) as { counters: { globalStep: number } };
     next.counters.globalStep += 1;
-    writeFileSync(manifest, `${JSON.stringify(next, null, 2)}\n`);
+    const text = `${JSON.stringify(next, null, 2)}\n`;
+    writeFileSync(manifest, text);
+    writeFileSync(join(run, 'checkpoint', 'manifest.sha256'), manifestChecksumText(Buffer.from(text)));
     const second = await load(run);
     assert.notEqual(first, second);
     const spec: ComparisonSpec = { envId: 'BDT-v0', agents: [{ label: 'a', agent: 'ppo', options: { checkpoint: run } }, { label: 'b', agent: 'ppo', options: { checkpoint: run } }], seeds: [1] };

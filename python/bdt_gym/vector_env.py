@@ -132,8 +132,8 @@ class BdtGymVectorEnv(VectorEnv[Any, Any, Any]):
             raise ValueError('BdtGymVectorEnv: vectorization_mode="async" runs each env in its own process, which one server cannot; gym.vector.AsyncVectorEnv([lambda: bdt_gym.BdtGymEnv(env_id)] * num_envs) does')
         if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
             raise ValueError(f"BdtGymVectorEnv: num_envs = {num_envs!r}; give an integer >= 1")
-        if kwargs.get("infoLevel") == "full":
-            raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env, each its own Node server (about 120 MB)')
+        if kwargs.get("infoLevel") == "full" and vectorization is not VectorizeMode.SYNC:
+            raise ValueError('BdtGymVectorEnv: the native vector env gives infoLevel="summary" infos only; for full ones, bdt_gym.BdtGymVectorEnv(env_id, n, vectorization_mode="sync") steps a SyncVectorEnv in one server, and gym.make_vec(..., vectorization_mode="sync") steps one BdtGymEnv per env, each its own Node server (about 120 MB)')
         # what gymnasium.make_vec adds to a vector entry point's kwargs (the spec's episode limit, a render mode)
         if kwargs.pop("max_episode_steps", None) not in (None, -1):
             raise ValueError('BdtGymVectorEnv: the native vector env takes no max_episode_steps: its episodes end at the scenario\'s T slots; give scenario={"slots": n} (T itself, which progress = t / T follows), or gym.make_vec(..., vectorization_mode="sync") for a TimeLimit on each env')

@@ -614,8 +614,15 @@ class VectorTest(unittest.TestCase):
         envs.close()
 
     def test_refuses_full_infos_saying_how_to_get_them(self) -> None:
-        with self.assertRaisesRegex(ValueError, r'vectorization_mode="sync"\) steps one BdtGymEnv per env, each its own Node server \(about 120 MB\)'):
+        with self.assertRaisesRegex(ValueError, r'BdtGymVectorEnv\(env_id, n, vectorization_mode="sync"\) steps a SyncVectorEnv in one server, and gym\.make_vec\(\.\.\., vectorization_mode="sync"\) steps one BdtGymEnv per env, each its own Node server \(about 120 MB\)'):
             gym.make_vec("bdt_gym/BDT-small-v0", num_envs=2, infoLevel="full")
+        # the SyncVectorEnv in one server gives them (it was refused as the native env)
+        envs = bdt_gym.BdtGymVectorEnv("BDT-small-v0", 2, vectorization_mode="sync", infoLevel="full")
+        envs.reset(seed=0)
+        info = envs.step(envs.action_space.sample())[4]
+        self.assertEqual(info["gateways"]["work"].shape, (2, 2))
+        self.assertEqual(info["_gateways"].tolist(), [True, True])
+        envs.close()
 
     def test_refuses_the_vector_options_as_env_keyword_arguments(self) -> None:
         with self.assertRaisesRegex(ValueError, r"autoresetMode is the vector env's own option, not an env keyword argument; give autoreset_mode="):

@@ -119,7 +119,7 @@ def server_command() -> list[str]:
     """How to start the server: ``$BDT_GYM_COMMAND serve`` (e.g. ``bdt-gym`` after ``npm link``), else node (the checkout's own, when installed) and this checkout's bin/bdt-gym.js."""
     custom = os.environ.get("BDT_GYM_COMMAND")
     if custom:
-        return [*shlex.split(custom), "serve"]
+        return [*split_command(custom), "serve"]
     node = _node()
     if node is None:
         raise RuntimeError("bdt_gym: Node.js (node) is not on PATH; install Node.js >= 20, or set BDT_GYM_COMMAND")
@@ -132,6 +132,15 @@ def server_command() -> list[str]:
             '(pip install -e python, in the checkout) or set BDT_GYM_COMMAND="node /path/to/bdt-gym/bin/bdt-gym.js"'
         )
     return [node, str(cli), "serve"]
+
+
+def split_command(command: str, windows: bool = os.name == "nt") -> list[str]:
+    """The words of a command line: a POSIX shell's, or on Windows split at spaces outside double
+    quotes, backslashes kept (a POSIX split read ``node C:\\bdt-gym\\bin\\bdt-gym.js`` as
+    ``C:bdt-gymbinbdt-gym.js``) and a word's enclosing quotes dropped."""
+    if not windows:
+        return shlex.split(command)
+    return [word[1:-1] if len(word) >= 2 and word[0] == word[-1] == '"' else word for word in shlex.split(command, posix=False)]
 
 
 def _node() -> str | None:

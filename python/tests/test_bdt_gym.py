@@ -1038,6 +1038,13 @@ class ForkTest(unittest.TestCase):
 
 
 class ServerCommandTest(unittest.TestCase):
+    def test_bdt_gym_command_keeps_windows_paths_whole(self) -> None:
+        split = bdt_gym.server.split_command
+        self.assertEqual(split(r'"C:\Program Files\nodejs\node.exe" C:\bdt-gym\bin\bdt-gym.js --import .\my-agents.ts', windows=True), [r"C:\Program Files\nodejs\node.exe", r"C:\bdt-gym\bin\bdt-gym.js", "--import", r".\my-agents.ts"])
+        self.assertEqual(split("node '/opt/bdt gym/bin/bdt-gym.js' --import ./a\\ b.ts", windows=False), ["node", "/opt/bdt gym/bin/bdt-gym.js", "--import", "./a b.ts"])
+        with mock.patch.dict(os.environ, {"BDT_GYM_COMMAND": "node /opt/x/bin/bdt-gym.js"}):
+            self.assertEqual(bdt_gym.server.server_command(), ["node", "/opt/x/bin/bdt-gym.js", "serve"])
+
     def test_a_copy_outside_the_checkout_names_the_checkouts_script_not_npx(self) -> None:
         # as a non-editable install leaves it: the package in site-packages, no bin/bdt-gym.js above it
         with tempfile.TemporaryDirectory() as directory:

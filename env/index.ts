@@ -75,7 +75,7 @@ export { ClipReward } from './wrappers/clip-reward.ts';
 // Vector envs
 export { SyncVectorEnv } from './vector/sync-vector-env.ts';
 export type { SyncVectorEnvOptions } from './vector/sync-vector-env.ts';
-export { makeVec } from './vector/make-vec.ts';
+export { makeVec, VECTORIZATION_MODES } from './vector/make-vec.ts';
 export type { MakeVecKwargs, MakeVecOptions, VectorizationMode } from './vector/make-vec.ts';
 export type { VectorEnv, VectorResetArgs, VectorResetResult, VectorStepResult, AutoresetMode } from './vector/vector-env.ts';
 export { AUTORESET_MODES, MAX_NUM_ENVS } from './vector/vector-env.ts';

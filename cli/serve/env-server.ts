@@ -315,7 +315,7 @@ export class EnvServer {
  * (an argument the called method refuses) keeps its own class.
  */
 function attribute(env: VectorEnv<unknown, unknown>, request: Extract<Request, { method: 'getAttr' | 'setAttr' | 'call' }>): unknown {
-  const missing = () => new ProtocolError(`${request.method}: ${String(env)} has no ${request.method}; make with "vectorizationMode": "sync" serves a SyncVectorEnv, which has`);
+  const missing = () => new ProtocolError(`${request.method}: ${String(env)} has no ${request.method}; make with "vectorizationMode": "sync" serves a SyncVectorEnv, which has one`);
   switch (request.method) {
     case 'getAttr':
       if (env.getAttr === undefined) throw missing();

@@ -140,7 +140,7 @@ describe('cli: serve (an env over JSON lines, for the Python package)', () => {
     const local = makeVec('CartPole-v1', 2);
     sameObs(native[1], local.reset({ seed: 3 })[0], 'reset: one generator draws every env');
     sameObs(native[2], local.step([1, 0])[0], 'step');
-    assert.deepEqual(native[3], { error: { type: 'ProtocolError', message: 'getAttr: CartPoleVectorEnv(numEnvs=2) has no getAttr; make with "vectorizationMode": "sync" serves a SyncVectorEnv, which has' } });
+    assert.deepEqual(native[3], { error: { type: 'ProtocolError', message: 'getAttr: CartPoleVectorEnv(numEnvs=2) has no getAttr; make with "vectorizationMode": "sync" serves a SyncVectorEnv, which has one' } });
     const sync = cartPole({ vectorizationMode: 'sync' });
     sameObs(sync[1], makeVec('CartPole-v1', 2, { vectorizationMode: 'sync' }).reset({ seed: 3 })[0], 'reset: env i seeded with seed + i');
     assert.deepEqual(sync[3], { result: [9.8, 9.8] });
